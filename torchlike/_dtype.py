@@ -1,0 +1,185 @@
+"""PyTorch's dtypes on top of NumPy/JAX dtypes, and ``torch.result_type``-exact promotion."""
+
+from __future__ import annotations
+
+
+import jax.numpy as jnp
+import numpy as np
+
+
+class dtype:
+    """A PyTorch dtype: ``torch.float32`` and friends.  Immutable singletons."""
+
+    __slots__ = ("_name", "_np", "itemsize", "is_floating_point", "is_complex", "is_signed",
+                 "_category", "_rank")
+
+    def __init__(self, name, np_dtype, category, rank):
+        self._name = name
+        self._np = np.dtype(np_dtype)
+        self.itemsize = self._np.itemsize
+        self.is_floating_point = category == 2
+        self.is_complex = category == 3
+        self.is_signed = name not in ("uint8", "bool")
+        self._category = category  # 0 bool, 1 integer, 2 floating, 3 complex
+        self._rank = rank
+
+    def __repr__(self):
+        return f"torch.{self._name}"
+
+    __str__ = __repr__
+
+    def __reduce__(self):
+        return (_dtype_by_name, (self._name,))
+
+    def to_complex(self):
+        return {float32: complex64, float64: complex128, float16: complex64}.get(self, self)
+
+    def to_real(self):
+        return {complex64: float32, complex128: float64}.get(self, self)
+
+
+bool_ = dtype("bool", np.bool_, 0, 0)
+uint8 = dtype("uint8", np.uint8, 1, 1)
+int8 = dtype("int8", np.int8, 1, 1)
+int16 = dtype("int16", np.int16, 1, 2)
+int32 = dtype("int32", np.int32, 1, 3)
+int64 = dtype("int64", np.int64, 1, 4)
+float16 = dtype("float16", np.float16, 2, 1)
+bfloat16 = dtype("bfloat16", jnp.bfloat16, 2, 1)
+float32 = dtype("float32", np.float32, 2, 2)
+float64 = dtype("float64", np.float64, 2, 3)
+complex64 = dtype("complex64", np.complex64, 3, 1)
+complex128 = dtype("complex128", np.complex128, 3, 2)
+
+ALL = (bool_, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64,
+       complex64, complex128)
+_BY_NAME = {d._name: d for d in ALL}
+_BY_NP = {d._np: d for d in ALL}
+
+# PyTorch's aliases, exported from the top-level namespace.
+ALIASES = {
+    "bool": bool_, "uint8": uint8, "int8": int8, "int16": int16, "short": int16,
+    "int32": int32, "int": int32, "int64": int64, "long": int64, "float16": float16,
+    "half": float16, "bfloat16": bfloat16, "float32": float32, "float": float32,
+    "float64": float64, "double": float64, "complex64": complex64, "cfloat": complex64,
+    "complex128": complex128, "cdouble": complex128,
+}
+
+
+def _dtype_by_name(name):
+    return _BY_NAME[name]
+
+
+def from_numpy_dtype(np_dtype) -> dtype:
+    try:
+        return _BY_NP[np.dtype(np_dtype)]
+    except KeyError:
+        raise TypeError(
+            f"can't convert np.ndarray of type numpy.{np.dtype(np_dtype)}. The only supported "
+            "types are: float64, float32, float16, complex64, complex128, int64, int32, int16, "
+            "int8, uint8, and bool."
+        ) from None
+
+
+def to_dtype(d) -> dtype:
+    """Accept a torchlike dtype, a Python type (float/int/bool/complex) or a NumPy dtype."""
+    if isinstance(d, dtype):
+        return d
+    if d is float:
+        return float64
+    if d is int:
+        return int64
+    if d is bool:
+        return bool_
+    if d is complex:
+        return complex128
+    return from_numpy_dtype(d)
+
+
+# ---------------------------------------------------------------------------------------------
+# Default dtype (process-wide in PyTorch, not thread-local).
+
+_default = {"dtype": float32}
+
+
+def get_default_dtype() -> dtype:
+    return _default["dtype"]
+
+
+def set_default_dtype(d) -> None:
+    d = to_dtype(d)
+    if not d.is_floating_point or d in (bfloat16,):
+        if d not in (float16, bfloat16, float32, float64):
+            raise TypeError("only floating-point types are supported as the default type")
+    _default["dtype"] = d
+
+
+def default_complex_dtype() -> dtype:
+    return complex128 if get_default_dtype() is float64 else complex64
+
+
+# ---------------------------------------------------------------------------------------------
+# Promotion: c10's promoteTypes lattice and ResultTypeState (dim tensors > 0-d > wrapped scalars).
+
+def promote_types(a: dtype, b: dtype) -> dtype:
+    if a is b:
+        return a
+    if a._category != b._category:
+        hi, lo = (a, b) if a._category > b._category else (b, a)
+        if hi.is_complex and lo.is_floating_point and lo is float64:
+            return complex128
+        return hi
+    cat = a._category
+    if cat == 1:
+        if uint8 in (a, b):
+            other = b if a is uint8 else a
+            return int16 if other is int8 else other
+        return a if a._rank > b._rank else b
+    if cat == 2:
+        if {a, b} == {float16, bfloat16}:
+            return float32
+        return a if a._rank > b._rank else b
+    return a if a._rank > b._rank else b
+
+
+def scalar_dtype(value) -> dtype:
+    """dtype a Python scalar would have as a 'wrapped number'."""
+    if isinstance(value, bool):
+        return bool_
+    if isinstance(value, int):
+        return int64
+    if isinstance(value, float):
+        return get_default_dtype()
+    if isinstance(value, complex):
+        return default_complex_dtype()
+    raise TypeError(f"unsupported scalar type {type(value).__name__}")
+
+
+def _combine(higher, lower):
+    if higher is None:
+        return lower
+    if lower is None:
+        return higher
+    if higher.is_complex:
+        return higher
+    if lower.is_complex:
+        if higher.is_floating_point:
+            return higher.to_complex()
+        return lower
+    if higher.is_floating_point:
+        return higher
+    if higher is bool_ or lower.is_floating_point:
+        return promote_types(higher, lower)
+    return higher
+
+
+def result_type_of(dim_dtypes, zero_dim_dtypes, scalar_dtypes) -> dtype:
+    def fold(ds):
+        out = None
+        for d in ds:
+            out = d if out is None else promote_types(out, d)
+        return out
+
+    return _combine(fold(dim_dtypes), _combine(fold(zero_dim_dtypes), fold(scalar_dtypes)))
+
+
