@@ -1,0 +1,70 @@
+"""Random-number throughput: torchlike's bit-exact CPU generator vs PyTorch and jax.random.
+
+Run: ``python benchmarks/bench_random.py`` (needs torch for the comparison column; PyTorch is
+pinned to one thread, as our generator is single-threaded, and so is PyTorch's for these ops).
+Prints the median time of each sampler and the ratios torchlike/torch and torchlike/jax.
+"""
+
+import statistics
+import time
+
+import jax
+import numpy as np
+
+import torchlike._dtype as dtypes
+import torchlike.random as tr
+
+try:
+    import torch
+except ImportError:  # the torch column is optional
+    torch = None
+
+
+def median_time(fn, repeat=15, number=3):
+    fn()  # warm-up (compilation for jax)
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for _ in range(number):
+            fn()
+        samples.append((time.perf_counter() - start) / number)
+    return statistics.median(samples)
+
+
+def main(n=10**6):
+    if torch is not None:
+        torch.set_num_threads(1)
+    gen = tr.Generator().manual_seed(0)
+    key = jax.random.key(0)
+    f32, f64 = dtypes.float32, dtypes.float64
+    cases = [
+        ("rand f32", lambda: gen._rand((n,), f32),
+         lambda: torch.rand(n), lambda: jax.random.uniform(key, (n,)).block_until_ready()),
+        ("randn f32", lambda: gen._randn((n,), f32),
+         lambda: torch.randn(n), lambda: jax.random.normal(key, (n,)).block_until_ready()),
+        ("rand f64", lambda: gen._rand((n,), f64),
+         lambda: torch.rand(n, dtype=torch.float64), None),
+        ("randn f64", lambda: gen._randn((n,), f64),
+         lambda: torch.randn(n, dtype=torch.float64), None),
+        ("randint [0,10)", lambda: gen._randint(0, 10, (n,), dtypes.int64),
+         lambda: torch.randint(0, 10, (n,)),
+         lambda: jax.random.randint(key, (n,), 0, 10).block_until_ready()),
+        ("randperm 1e5", lambda: gen._randperm(10**5, dtypes.int64),
+         lambda: torch.randperm(10**5),
+         lambda: jax.random.permutation(key, 10**5).block_until_ready()),
+        ("randn(3) f32", lambda: gen._randn((3,), f32), lambda: torch.randn(3), None),
+    ]
+    print(f"n = {n:,}; jax {jax.__version__} on {jax.default_backend()}"
+          + (f"; torch {torch.__version__}" if torch is not None else ""))
+    print(f"{'sampler':16s} {'torchlike':>11s} {'torch':>11s} {'jax':>11s} {'vs torch':>9s} {'vs jax':>8s}")
+    for name, ours, theirs, jaxs in cases:
+        t_ours = median_time(ours)
+        t_torch = median_time(theirs) if torch is not None else float("nan")
+        t_jax = median_time(jaxs) if jaxs is not None else float("nan")
+        print(f"{name:16s} {t_ours * 1e3:9.3f}ms {t_torch * 1e3:9.3f}ms {t_jax * 1e3:9.3f}ms "
+              f"{t_ours / t_torch:8.2f}x {t_ours / t_jax:7.2f}x")
+
+
+if __name__ == "__main__":
+    np.seterr(all="ignore")
+    main()
