@@ -1,0 +1,101 @@
+"""torchlike: PyTorch's imperative API, backed by JAX.  ``import torchlike as torch``."""
+
+from __future__ import annotations
+
+import jax as _jax
+
+# PyTorch's integer tensors are int64 and float64 is a first-class dtype, so torchlike turns on
+# JAX's 64-bit mode at import.  Effect for code that also uses JAX directly: jnp defaults become
+# 64-bit (jnp.arange(3) is int64); float32 computations are unaffected.
+_jax.config.update("jax_enable_x64", True)
+
+from . import _dtype  # noqa: E402
+from ._dtype import (  # noqa: E402,F401
+    bfloat16, complex64, complex128, dtype, float16, float32, float64, int8, int16, int32,
+    int64, uint8,
+)
+from ._dtype import bool_ as bool  # noqa: E402,F401,A001
+from ._dtype import get_default_dtype, set_default_dtype  # noqa: E402,F401
+from ._size import Size, device  # noqa: E402,F401
+from ._tensor import Tensor, is_tensor  # noqa: E402,F401
+from . import _ops  # noqa: E402,F401  (installs Tensor methods)
+from ._ops.frontend import FUNCTIONS as _FUNCTIONS  # noqa: E402
+from ._factories import (  # noqa: E402,F401
+    arange, as_tensor, asarray, empty, empty_like, eye, from_numpy, full, full_like, linspace,
+    logspace, ones, ones_like, rand, rand_like, randint, randint_like, randn, randn_like,
+    randperm, tensor, zeros, zeros_like,
+)
+from . import autograd  # noqa: E402,F401
+from .autograd.grad_mode import (  # noqa: E402,F401
+    enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
+    set_grad_enabled,
+)
+from . import nn  # noqa: E402,F401
+from . import random  # noqa: E402,F401
+from .random import Generator, initial_seed, manual_seed, seed  # noqa: E402,F401
+from ._printing import get_printoptions, set_printoptions  # noqa: E402,F401
+
+globals().update(_FUNCTIONS)
+
+for _alias, _d in _dtype.ALIASES.items():
+    globals()[_alias] = _d
+bool = _dtype.bool_  # noqa: A001
+
+__version__ = "0.1.0"
+
+float = _dtype.float32  # noqa: A001
+int = _dtype.int32  # noqa: A001
+
+
+def result_type(tensor1, tensor2):
+    from ._ops.core import _compute_dtype, Op
+
+    return _compute_dtype(_RESULT_TYPE_OP, (tensor1, tensor2))
+
+
+class _ResultTypeOp:
+    promote = "arith"
+    promote_idx = None
+
+
+_RESULT_TYPE_OP = _ResultTypeOp()
+
+
+def promote_types(type1, type2):
+    return _dtype.promote_types(type1, type2)
+
+
+def can_cast(from_, to):
+    if from_.is_complex and not to.is_complex:
+        return False
+    if from_.is_floating_point and not (to.is_floating_point or to.is_complex):
+        return False
+    if from_ is not _dtype.bool_ and to is _dtype.bool_:
+        return False
+    return True
+
+
+def is_floating_point(input):
+    return input.dtype.is_floating_point
+
+
+def is_complex(input):
+    return input.dtype.is_complex
+
+
+def numel(input):
+    return input.numel()
+
+
+def is_nonzero(input):
+    return builtins_bool(input)
+
+
+import builtins as _builtins  # noqa: E402
+
+builtins_bool = _builtins.bool
+
+
+def compile_count():
+    """Number of backward graphs torchlike has compiled with XLA (see README: compile policy)."""
+    return autograd.compile_count()

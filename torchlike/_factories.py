@@ -1,0 +1,286 @@
+"""Tensor factories: tensor, zeros, arange, rand … (all return leaves)."""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from . import _dtype as D
+from ._size import device as _device_cls
+from ._tensor import Tensor
+
+
+def _finish(value, dtype, requires_grad=False, device=None):
+    if device is not None:
+        d = _device_cls(device) if not isinstance(device, _device_cls) else device
+        if d.type not in ("cpu",) and jax.default_backend() == "cpu":
+            raise AssertionError("Torch not compiled with CUDA enabled")
+    t = Tensor._make(value, dtype)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def _size_args(size):
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = tuple(size[0])
+    for s in size:
+        if not isinstance(s, (int, np.integer)) and not (isinstance(s, Tensor) and s.ndim == 0):
+            raise TypeError(
+                f"empty(): argument 'size' failed to unpack the object at pos 1 with error "
+                f"\"type must be tuple of ints,but got {type(s).__name__}\"")
+    size = tuple(int(s) for s in size)
+    for s in size:
+        if s < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(size)}")
+    return size
+
+
+def _infer_dtype(data):
+    """PyTorch's dtype inference for nested Python data."""
+    if isinstance(data, Tensor):
+        return data.dtype
+    if isinstance(data, np.ndarray):
+        return D.from_numpy_dtype(data.dtype)
+    if isinstance(data, np.generic):
+        return D.from_numpy_dtype(np.asarray(data).dtype)
+    if isinstance(data, bool):
+        return D.bool_
+    if isinstance(data, numbers.Integral):
+        return D.int64
+    if isinstance(data, numbers.Real):
+        return D.get_default_dtype()
+    if isinstance(data, numbers.Complex):
+        return D.default_complex_dtype()
+    if isinstance(data, (list, tuple)):
+        best = None
+        for item in data:
+            d = _infer_dtype(item)
+            if best is None:
+                best = d
+            elif d is not best:
+                best = D._combine(best, d) if d._category != best._category else (
+                    best if best._rank >= d._rank else d)
+        return best if best is not None else D.get_default_dtype()
+    if hasattr(data, "__array__"):
+        return D.from_numpy_dtype(np.asarray(data).dtype)
+    raise TypeError(f"Could not infer dtype of {type(data).__name__}")
+
+
+def _to_numpy(data):
+    if isinstance(data, Tensor):
+        return np.asarray(data._value)
+    if isinstance(data, (list, tuple)):
+        if any(isinstance(x, Tensor) for x in data):
+            return np.stack([_to_numpy(x) for x in data]) if data else np.zeros(0)
+        return np.asarray(data)
+    return np.asarray(data)
+
+
+def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
+    dtype = _infer_dtype(data) if dtype is None else D.to_dtype(dtype)
+    arr = _to_numpy(data)
+    if arr.dtype == object:
+        raise ValueError("expected sequence of equal-length lists")
+    value = jnp.asarray(arr.astype(dtype._np, copy=False) if arr.dtype != dtype._np else arr)
+    return _finish(value, dtype, requires_grad, device)
+
+
+def as_tensor(data, dtype=None, device=None):
+    if isinstance(data, Tensor) and (dtype is None or data.dtype is D.to_dtype(dtype)):
+        return data
+    if isinstance(data, Tensor):
+        return data.to(dtype)
+    return tensor(data, dtype=dtype, device=device)
+
+
+asarray = as_tensor
+
+
+def from_numpy(ndarray):
+    if not isinstance(ndarray, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
+    dtype = D.from_numpy_dtype(ndarray.dtype)
+    return Tensor._make(jnp.asarray(ndarray), dtype)
+
+
+def _dt(dtype, default=None):
+    return D.to_dtype(dtype) if dtype is not None else (default or D.get_default_dtype())
+
+
+def _filled(size, fill, dtype, requires_grad, device):
+    shape = _size_args(size)
+    return _finish(jnp.full(shape, fill, dtype._np), dtype, requires_grad, device)
+
+
+def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    return _filled(size, 0, _dt(dtype), requires_grad, device)
+
+
+def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    return _filled(size, 1, _dt(dtype), requires_grad, device)
+
+
+def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+          memory_format=None, pin_memory=False):
+    return _filled(size, 0, _dt(dtype), requires_grad, device)
+
+
+def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
+         requires_grad=False):
+    if dtype is None:
+        dtype = _infer_dtype(fill_value) if not isinstance(fill_value, Tensor) else fill_value.dtype
+    if isinstance(fill_value, Tensor):
+        fill_value = fill_value.item()
+    return _filled((tuple(size),), fill_value, D.to_dtype(dtype), requires_grad, device)
+
+
+def _like(input, dtype):
+    return D.to_dtype(dtype) if dtype is not None else input.dtype
+
+
+def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
+               memory_format=None):
+    return _filled((tuple(input.shape),), 0, _like(input, dtype), requires_grad, device)
+
+
+def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
+              memory_format=None):
+    return _filled((tuple(input.shape),), 1, _like(input, dtype), requires_grad, device)
+
+
+def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
+               memory_format=None):
+    return _filled((tuple(input.shape),), 0, _like(input, dtype), requires_grad, device)
+
+
+def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
+              memory_format=None):
+    return _filled((tuple(input.shape),), fill_value, _like(input, dtype), requires_grad, device)
+
+
+def _scalar_value(x):
+    return x.item() if isinstance(x, Tensor) else x
+
+
+def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None,
+           requires_grad=False):
+    if end is None:
+        start, end = 0, start
+    start, end, step = _scalar_value(start), _scalar_value(end), _scalar_value(step)
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if dtype is None:
+        dtype = D.int64 if all(isinstance(v, (int, np.integer)) and not isinstance(v, bool)
+                               for v in (start, end, step)) else D.get_default_dtype()
+    dtype = D.to_dtype(dtype)
+    n = max(0, math.ceil((end - start) / step))
+    # computed in float64 (or int64) and cast, as PyTorch's kernel accumulates in double
+    if dtype.is_floating_point:
+        values = start + np.arange(n, dtype=np.float64) * step
+    else:
+        values = start + np.arange(n, dtype=np.int64) * step
+    return _finish(jnp.asarray(values.astype(dtype._np)), dtype, requires_grad, device)
+
+
+def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None,
+             requires_grad=False):
+    dtype = _dt(dtype)
+    start, end = _scalar_value(start), _scalar_value(end)
+    if steps == 1:
+        values = np.asarray([start], np.float64)
+    else:
+        # PyTorch fills the first half from start and the second half from end
+        step = (end - start) / (steps - 1)
+        idx = np.arange(steps, dtype=np.float64)
+        half = steps // 2
+        values = np.where(idx < half, start + step * idx, end - step * (steps - 1 - idx))
+    if not dtype.is_floating_point:
+        values = np.trunc(values)
+    return _finish(jnp.asarray(values.astype(dtype._np)), dtype, requires_grad, device)
+
+
+def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None,
+             requires_grad=False):
+    dtype = _dt(dtype)
+    exps = np.asarray(linspace(start, end, steps, dtype=D.float64)._value)
+    return _finish(jnp.asarray((base ** exps).astype(dtype._np)), dtype, requires_grad, device)
+
+
+def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    dtype = _dt(dtype)
+    return _finish(jnp.eye(n, n if m is None else m, dtype=dtype._np), dtype, requires_grad, device)
+
+
+# ---------------------------------------------------------------------------------- random
+def _generator(generator):
+    from . import random as _random
+
+    return generator if generator is not None else _random.default_generator
+
+
+def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
+         requires_grad=False):
+    dtype = _dt(dtype)
+    if not dtype.is_floating_point:
+        raise RuntimeError(f"\"check_uniform_bounds\" not implemented for '{_type_name(dtype)}'")
+    values = _generator(generator)._rand(_size_args(size), dtype)
+    return _finish(jnp.asarray(values, dtype._np), dtype, requires_grad, device)
+
+
+def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
+          requires_grad=False):
+    dtype = _dt(dtype)
+    if not dtype.is_floating_point:
+        raise RuntimeError(f"\"normal_kernel_cpu\" not implemented for '{_type_name(dtype)}'")
+    values = _generator(generator)._randn(_size_args(size), dtype)
+    return _finish(jnp.asarray(values, dtype._np), dtype, requires_grad, device)
+
+
+def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None, layout=None,
+            device=None, requires_grad=False):
+    if size is None:  # randint(high, size)
+        low, high, size = 0, low, high
+    if high is None:
+        low, high = 0, low
+    dtype = D.to_dtype(dtype) if dtype is not None else D.int64
+    if low >= high:
+        raise RuntimeError(
+            f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+    values = _generator(generator)._randint(low, high, _size_args((tuple(size),)), dtype)
+    return _finish(jnp.asarray(values, dtype._np), dtype, requires_grad, device)
+
+
+def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None,
+             requires_grad=False):
+    dtype = D.to_dtype(dtype) if dtype is not None else D.int64
+    values = _generator(generator)._randperm(n, dtype)
+    return _finish(jnp.asarray(values, dtype._np), dtype, requires_grad, device)
+
+
+def rand_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
+              memory_format=None, generator=None):
+    return rand(tuple(input.shape), dtype=_like(input, dtype), requires_grad=requires_grad,
+                generator=generator)
+
+
+def randn_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
+               memory_format=None, generator=None):
+    return randn(tuple(input.shape), dtype=_like(input, dtype), requires_grad=requires_grad,
+                 generator=generator)
+
+
+def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=None,
+                 requires_grad=False, memory_format=None, generator=None):
+    if high is None:
+        low, high = 0, low
+    return randint(low, high, tuple(input.shape), dtype=_like(input, dtype), generator=generator)
+
+
+def _type_name(dtype):
+    return {D.int64: "Long", D.int32: "Int", D.int16: "Short", D.int8: "Char", D.uint8: "Byte",
+            D.bool_: "Bool"}.get(dtype, str(dtype))

@@ -1,0 +1,918 @@
+"""PyTorch's signatures on top of the op table: ``torch.<fn>`` functions and Tensor methods.
+
+Each function here only parses PyTorch's arguments and picks the table entry; all computing,
+promotion and graph recording happens in ``core.apply``.
+"""
+
+from __future__ import annotations
+
+import builtins
+import collections
+import math
+
+import jax.numpy as jnp
+import numpy as np
+
+from .. import _dtype as D
+from .._size import Size
+from .._tensor import Tensor, _wrap_dim
+from .core import apply
+from .table import OPS
+
+FUNCTIONS: dict = {}   # torch.<name>
+METHODS: dict = {}     # Tensor.<name>
+
+
+def export(*names, method=True, function=True):
+    def deco(fn):
+        for n in names or (fn.__name__,):
+            if function:
+                FUNCTIONS[n] = fn
+            if method:
+                METHODS[n] = fn
+        return fn
+    return deco
+
+
+def _t(x):
+    """Coerce a non-Tensor array-like argument (not a scalar) to a Tensor."""
+    if isinstance(x, Tensor):
+        return x
+    from .._factories import tensor
+    return tensor(x)
+
+
+def _is_scalar(x):
+    return isinstance(x, (bool, int, float, complex)) or (
+        isinstance(x, np.generic) and not isinstance(x, np.ndarray))
+
+
+def _scalar(x):
+    return x.item() if isinstance(x, np.generic) else x
+
+
+def _dims(dim, ndim):
+    if dim is None:
+        return None
+    if isinstance(dim, (tuple, list)):
+        return tuple(_wrap_dim(d, ndim) for d in dim)
+    return _wrap_dim(dim, ndim)
+
+
+def _size_args(args):
+    if len(args) == 1 and isinstance(args[0], (tuple, list, Size)):
+        return tuple(args[0])
+    return tuple(args)
+
+
+# ---------------------------------------------------------------------------------- unary ops
+def _make_unary(name, op_key=None):
+    op = OPS[op_key or name]
+
+    def fn(input, *, out=None):
+        return apply(op, (input,))
+
+    fn.__name__ = name
+    return fn
+
+
+for _name in ["exp", "exp2", "log", "log2", "log10", "log1p", "expm1", "sqrt", "rsqrt", "sin",
+              "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "sigmoid",
+              "reciprocal", "neg", "abs", "relu", "floor", "ceil", "trunc", "sign", "erf",
+              "logical_not", "bitwise_not", "isnan", "isinf", "isfinite"]:
+    export(_name)(_make_unary(_name))
+for _alias, _name in {"negative": "neg", "absolute": "abs", "arcsin": "asin",
+                      "arccos": "acos", "arctan": "atan", "fix": "trunc"}.items():
+    export(_alias)(_make_unary(_alias, _name))
+
+
+@export()
+def round(input, *, decimals=0):
+    if decimals == 0:
+        return apply(OPS["round"], (input,))
+    return apply(OPS["round_decimals"], (input,), (("decimals", decimals),))
+
+
+@export()
+def square(input):
+    return pow(input, 2)
+
+
+# ---------------------------------------------------------------------------------- binary ops
+def _binary(op, a, b, static=()):
+    if not isinstance(a, Tensor):
+        a = _scalar(a) if _is_scalar(a) else _t(a)
+    if not isinstance(b, Tensor):
+        b = _scalar(b) if _is_scalar(b) else _t(b)
+    return apply(op, (a, b), static)
+
+
+@export()
+def add(input, other, *, alpha=1, out=None):
+    return _binary(OPS["add"], input, other, () if alpha == 1 else (("alpha", alpha),))
+
+
+@export("sub", "subtract")
+def sub(input, other, *, alpha=1, out=None):
+    return _binary(OPS["sub"], input, other, () if alpha == 1 else (("alpha", alpha),))
+
+
+@export()
+def rsub(input, other, *, alpha=1):
+    if isinstance(other, Tensor):
+        return sub(other, input, alpha=alpha)
+    return apply(OPS["rsub"], (input, _scalar(other)), () if alpha == 1 else (("alpha", alpha),))
+
+
+@export("mul", "multiply")
+def mul(input, other, *, out=None):
+    return _binary(OPS["mul"], input, other)
+
+
+@export("div", "divide", "true_divide")
+def div(input, other, *, rounding_mode=None, out=None):
+    if rounding_mode is None:
+        return _binary(OPS["div"], input, other)
+    return _binary(OPS["div_mode"], input, other, (("rounding_mode", rounding_mode),))
+
+
+@export()
+def floor_divide(input, other):
+    return _binary(OPS["floor_divide"], input, other)
+
+
+@export()
+def remainder(input, other):
+    return _binary(OPS["remainder"], input, other)
+
+
+@export()
+def fmod(input, other):
+    return _binary(OPS["fmod"], input, other)
+
+
+@export("atan2", "arctan2")
+def atan2(input, other):
+    return _binary(OPS["atan2"], input, other)
+
+
+@export()
+def maximum(input, other):
+    return _binary(OPS["maximum"], input, other)
+
+
+@export()
+def minimum(input, other):
+    return _binary(OPS["minimum"], input, other)
+
+
+@export()
+def pow(input, exponent):
+    if not isinstance(input, Tensor):
+        return apply(OPS["pow_scalar_base"], (exponent, _scalar(input)))
+    if _is_scalar(exponent):
+        return apply(OPS["pow_scalar"], (input, _scalar(exponent)))
+    return _binary(OPS["pow"], input, exponent)
+
+
+@export("float_power")
+def float_power(input, exponent):
+    return pow(_t(input).to(D.float64), exponent)
+
+
+for _name in ["eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or", "logical_xor",
+              "bitwise_and", "bitwise_or", "bitwise_xor"]:
+    def _cmp(input, other, *, _op=OPS[_name], out=None):
+        return _binary(_op, input, other)
+    _cmp.__name__ = _name
+    export(_name)(_cmp)
+for _alias, _name in {"greater": "gt", "greater_equal": "ge", "less": "lt", "less_equal": "le",
+                      "not_equal": "ne"}.items():
+    export(_alias)(FUNCTIONS[_name])
+
+
+@export()
+def equal(input, other):
+    return tuple(input.shape) == tuple(other.shape) and bool(jnp.all(input._value == other._value))
+
+
+@export()
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    return bool(jnp.allclose(input._value, other._value, rtol, atol, equal_nan))
+
+
+@export()
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    return Tensor._make(jnp.isclose(input._value, _t(other)._value, rtol, atol, equal_nan))
+
+
+@export("clamp", "clip")
+def clamp(input, min=None, max=None):
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        return apply(OPS["clamp_tensor"], (input, min, max))
+    return apply(OPS["clamp"], (input, _scalar(min) if min is not None else None,
+                                _scalar(max) if max is not None else None))
+
+
+@export(method=False)
+def where(condition, input=None, other=None):
+    if input is None and other is None:
+        return nonzero(condition, as_tuple=True)
+    if not isinstance(input, Tensor) and not _is_scalar(input):
+        input = _t(input)
+    if not isinstance(other, Tensor) and not _is_scalar(other):
+        other = _t(other)
+    if condition._dtype is not D.bool_:
+        condition = condition.to(D.bool_)
+    return apply(OPS["where"], (input, other, condition))
+
+
+def _where_method(self, condition, y):
+    return where(condition, self, y)
+
+
+METHODS["where"] = _where_method
+
+
+@export()
+def lerp(input, end, weight):
+    if isinstance(weight, Tensor):
+        return apply(OPS["lerp_tensor"], (input, end, weight))
+    return apply(OPS["lerp"], (input, end, _scalar(weight)))
+
+
+@export()
+def masked_fill(input, mask, value):
+    if isinstance(value, Tensor):
+        return apply(OPS["masked_fill_tensor"], (input, mask, value.to(input.dtype)))
+    return apply(OPS["masked_fill"], (input, mask, _scalar(value)))
+
+
+# ---------------------------------------------------------------------------------- reductions
+def _dtype_static(dtype):
+    return () if dtype is None else (("dtype", D.to_dtype(dtype)._np),)
+
+
+@export()
+def sum(input, dim=None, keepdim=False, *, dtype=None):
+    if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
+        return apply(OPS["sum"], (input,), _dtype_static(dtype))
+    return apply(OPS["sum_dim"], (input,),
+                 (("dim", _dims(dim, input.ndim)), ("keepdim", keepdim)) + _dtype_static(dtype))
+
+
+@export()
+def mean(input, dim=None, keepdim=False, *, dtype=None):
+    d = D.to_dtype(dtype) if dtype is not None else input.dtype
+    if not (d.is_floating_point or d.is_complex):
+        raise RuntimeError(
+            "mean(): could not infer output dtype. Input dtype must be either a floating point "
+            f"or complex dtype. Got: {_SCALAR_TYPE_NAMES.get(d, str(d))}")
+    if dim is None:
+        return apply(OPS["mean"], (input,), _dtype_static(dtype))
+    return apply(OPS["mean_dim"], (input,),
+                 (("dim", _dims(dim, input.ndim)), ("keepdim", keepdim)) + _dtype_static(dtype))
+
+
+_SCALAR_TYPE_NAMES = {D.int64: "Long", D.int32: "Int", D.int16: "Short", D.int8: "Char",
+                      D.uint8: "Byte", D.bool_: "Bool"}
+
+
+@export()
+def prod(input, dim=None, keepdim=False, *, dtype=None):
+    if dim is None:
+        return apply(OPS["prod"], (input,), _dtype_static(dtype))
+    return apply(OPS["prod_dim"], (input,),
+                 (("dim", _dims(dim, input.ndim)), ("keepdim", keepdim)) + _dtype_static(dtype))
+
+
+_MinMax = collections.namedtuple("_MinMax", ["values", "indices"])
+
+
+class _ReturnTypes:
+    """PyTorch's named tuples (``torch.return_types.max``) print as ``torch.return_types.max(``."""
+
+
+def _named(name):
+    cls = collections.namedtuple(name, ["values", "indices"])
+
+    def __repr__(self):
+        return (f"torch.return_types.{name}(\nvalues={self.values!r},\n"
+                f"indices={self.indices!r})")
+    cls.__repr__ = __repr__
+    cls.__module__ = "torch.return_types"
+    return cls
+
+
+return_max = _named("max")
+return_min = _named("min")
+return_sort = _named("sort")
+return_topk = _named("topk")
+
+
+def _minmax(which, input, dim=None, keepdim=False):
+    if isinstance(dim, Tensor):
+        return (maximum if which == "max" else minimum)(input, dim)
+    if dim is None:
+        if input.numel() == 0:
+            raise RuntimeError(
+                f"{which}(): Expected reduction dim to be specified for input.numel() == 0. "
+                "Specify the reduction dim with the 'dim' argument.")
+        return apply(OPS[which], (input,))
+    values, indices = apply(OPS[which + "_dim"], (input,),
+                            (("dim", _wrap_dim(dim, input.ndim)), ("keepdim", keepdim)))
+    return (return_max if which == "max" else return_min)(values, indices)
+
+
+@export()
+def max(input, dim=None, keepdim=False):
+    return _minmax("max", input, dim, keepdim)
+
+
+@export()
+def min(input, dim=None, keepdim=False):
+    return _minmax("min", input, dim, keepdim)
+
+
+@export()
+def amax(input, dim=(), keepdim=False):
+    dim = tuple(range(input.ndim)) if dim in ((), None) else dim
+    return apply(OPS["amax"], (input,), (("dim", _dims(dim, input.ndim)), ("keepdim", keepdim)))
+
+
+@export()
+def amin(input, dim=(), keepdim=False):
+    dim = tuple(range(input.ndim)) if dim in ((), None) else dim
+    return apply(OPS["amin"], (input,), (("dim", _dims(dim, input.ndim)), ("keepdim", keepdim)))
+
+
+@export()
+def argmax(input, dim=None, keepdim=False):
+    return apply(OPS["argmax"], (input,), (("dim", _dims(dim, input.ndim)), ("keepdim", keepdim)))
+
+
+@export()
+def argmin(input, dim=None, keepdim=False):
+    return apply(OPS["argmin"], (input,), (("dim", _dims(dim, input.ndim)), ("keepdim", keepdim)))
+
+
+def _correction(unbiased, correction):
+    if correction is not None:
+        return correction
+    if unbiased is None:
+        return 1
+    return 1 if unbiased else 0
+
+
+def _var_std(which, input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    if isinstance(dim, bool):  # var(input, unbiased)
+        unbiased, dim = dim, None
+    static = (("dim", _dims(dim, input.ndim)), ("correction", _correction(unbiased, correction)),
+              ("keepdim", keepdim))
+    return apply(OPS[which], (input,), static)
+
+
+@export()
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    return _var_std("var", input, dim, unbiased, keepdim, correction=correction)
+
+
+@export()
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    return _var_std("std", input, dim, unbiased, keepdim, correction=correction)
+
+
+@export()
+def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
+    ord = 2 if p in ("fro", None) else p
+    if isinstance(dim, int):
+        dim = (dim,)
+    return apply(OPS["norm"], (input,), (("ord", ord), ("dim", _dims(dim, input.ndim)),
+                                         ("keepdim", keepdim)))
+
+
+@export()
+def logsumexp(input, dim, keepdim=False):
+    if isinstance(dim, int):
+        dim = (dim,)
+    return apply(OPS["logsumexp"], (input,), (("dim", _dims(dim, input.ndim)),
+                                              ("keepdim", keepdim)))
+
+
+@export()
+def cumsum(input, dim, *, dtype=None):
+    return apply(OPS["cumsum"], (input,), (("dim", _wrap_dim(dim, input.ndim)),)
+                 + _dtype_static(dtype))
+
+
+@export()
+def cumprod(input, dim, *, dtype=None):
+    return apply(OPS["cumprod"], (input,), (("dim", _wrap_dim(dim, input.ndim)),)
+                 + _dtype_static(dtype))
+
+
+@export()
+def all(input, dim=None, keepdim=False):
+    return apply(OPS["all"], (input,), (("dim", _dims(dim, input.ndim)), ("keepdim", keepdim)))
+
+
+@export()
+def any(input, dim=None, keepdim=False):
+    return apply(OPS["any"], (input,), (("dim", _dims(dim, input.ndim)), ("keepdim", keepdim)))
+
+
+@export()
+def softmax(input, dim=None, dtype=None, **kwargs):
+    return apply(OPS["softmax"], (input,), (("dim", _wrap_dim(dim, input.ndim)),)
+                 + _dtype_static(dtype))
+
+
+@export()
+def log_softmax(input, dim=None, dtype=None, **kwargs):
+    return apply(OPS["log_softmax"], (input,), (("dim", _wrap_dim(dim, input.ndim)),)
+                 + _dtype_static(dtype))
+
+
+# ---------------------------------------------------------------------------------- linear algebra
+@export()
+def mm(input, mat2):
+    if input.ndim != 2:
+        raise RuntimeError("self must be a matrix")
+    if mat2.ndim != 2:
+        raise RuntimeError("mat2 must be a matrix")
+    if input.shape[1] != mat2.shape[0]:
+        raise RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({input.shape[0]}x{input.shape[1]} and "
+            f"{mat2.shape[0]}x{mat2.shape[1]})")
+    return apply(OPS["mm"], (input, mat2))
+
+
+@export()
+def bmm(input, mat2):
+    return apply(OPS["bmm"], (input, mat2))
+
+
+@export()
+def mv(input, vec):
+    return apply(OPS["mv"], (input, vec))
+
+
+@export()
+def dot(input, tensor):
+    return apply(OPS["dot"], (input, tensor))
+
+
+@export("matmul")
+def matmul(input, other):
+    a, b = input.ndim, other.ndim
+    if a == 0 or b == 0:
+        raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are "
+                           f"{a}D and {b}D")
+    if a == 1 and b == 1:
+        return dot(input, other)
+    if a == 2 and b == 1:
+        return mv(input, other)
+    if a == 2 and b == 2:
+        return mm(input, other)
+    if a == 1 and b == 2:
+        return apply(OPS["mm"], (input.unsqueeze(0), other)).squeeze(0)
+    return apply(OPS["matmul_nd"], (input, other))
+
+
+@export()
+def outer(input, vec2):
+    return input.reshape(-1, 1) * vec2
+
+
+@export()
+def addmm(input, mat1, mat2, *, beta=1, alpha=1):
+    return apply(OPS["addmm"], (input, mat1, mat2), (("beta", beta), ("alpha", alpha)))
+
+
+@export(method=False)
+def einsum(equation, *operands):
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    return apply(OPS["einsum"], tuple(operands), (("equation", equation),))
+
+
+# ---------------------------------------------------------------------------------- shapes
+def _infer_shape(shape, numel):
+    shape = list(shape)
+    if shape.count(-1) > 1:
+        raise RuntimeError("only one dimension can be inferred")
+    if -1 in shape:
+        known = math.prod(s for s in shape if s != -1)
+        if known == 0 or numel % known:
+            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+        shape[shape.index(-1)] = numel // known
+    if math.prod(shape) != numel:
+        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+    return tuple(shape)
+
+
+@export(function=False)
+def view(self, *shape):
+    if len(shape) == 1 and isinstance(shape[0], D.dtype):
+        raise NotImplementedError("Tensor.view(dtype) is not supported by torchlike")
+    shape = _infer_shape(_size_args(shape), self.numel())
+    return apply(OPS["view"], (self,), (("shape", shape),))
+
+
+@export()
+def reshape(input, *shape):
+    shape = _infer_shape(_size_args(shape), input.numel())
+    return apply(OPS["view"], (input,), (("shape", shape),))
+
+
+@export(function=False)
+def view_as(self, other):
+    return view(self, other.shape)
+
+
+@export(function=False)
+def reshape_as(self, other):
+    return reshape(self, other.shape)
+
+
+@export()
+def flatten(input, start_dim=0, end_dim=-1):
+    if input.ndim == 0:
+        return reshape(input, 1)
+    s = _wrap_dim(start_dim, input.ndim)
+    e = _wrap_dim(end_dim, input.ndim)
+    if s == e:
+        return input
+    shape = tuple(input.shape[:s]) + (math.prod(input.shape[s:e + 1]),) + tuple(input.shape[e + 1:])
+    return apply(OPS["view"], (input,), (("shape", shape),))
+
+
+@export()
+def ravel(input):
+    return flatten(input)
+
+
+@export()
+def squeeze(input, dim=None):
+    shape = input.shape
+    if dim is None:
+        new = tuple(s for s in shape if s != 1)
+        return apply(OPS["squeeze"], (input,), (("shape", new),))
+    if isinstance(dim, (tuple, list)):
+        dims = _dims(dim, input.ndim)
+        new = tuple(s for i, s in enumerate(shape) if not (i in dims and s == 1))
+        return apply(OPS["squeeze_dims"], (input,), (("shape", new), ("dim", dims)))
+    d = _wrap_dim(dim, input.ndim)
+    new = tuple(s for i, s in enumerate(shape) if not (i == d and s == 1))
+    return apply(OPS["squeeze_dim"], (input,), (("shape", new), ("dim", d)))
+
+
+@export()
+def unsqueeze(input, dim):
+    return apply(OPS["unsqueeze"], (input,), (("dim", _wrap_dim(dim, input.ndim + 1)),))
+
+
+@export()
+def permute(input, *dims):
+    dims = _dims(_size_args(dims), input.ndim)
+    if sorted(dims) != list(range(input.ndim)):
+        raise RuntimeError("permute(sparse_coo): number of dimensions in the tensor input does "
+                           "not match the length of the desired ordering of dimensions i.e. "
+                           f"input.dim() = {input.ndim} is not equal to len(dims) = {len(dims)}")
+    return apply(OPS["permute"], (input,), (("dims", dims),))
+
+
+@export("transpose", "swapaxes", "swapdims")
+def transpose(input, dim0, dim1):
+    return apply(OPS["transpose"], (input,), (("dim0", _wrap_dim(dim0, input.ndim)),
+                                              ("dim1", _wrap_dim(dim1, input.ndim))))
+
+
+@export()
+def t(input):
+    if input.ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
+    return apply(OPS["t"], (input,))
+
+
+@export(function=False)
+def expand(self, *sizes):
+    sizes = _size_args(sizes)
+    nd = len(sizes)
+    if nd < self.ndim:
+        raise RuntimeError(
+            f"expand(torch.FloatTensor{{{list(self.shape)}}}, size={list(sizes)}): the number of "
+            "sizes provided (%d) must be greater or equal to the number of dimensions in the "
+            "tensor (%d)" % (nd, self.ndim))
+    own = (1,) * (nd - self.ndim) + tuple(self.shape)
+    shape = tuple(o if s == -1 else s for s, o in zip(sizes, own))
+    return apply(OPS["expand"], (self,), (("shape", shape),))
+
+
+@export(function=False)
+def expand_as(self, other):
+    return expand(self, other.shape)
+
+
+@export(function=False)
+def repeat(self, *repeats):
+    repeats = _size_args(repeats)
+    return apply(OPS["repeat"], (self,), (("repeats", repeats),))
+
+
+@export(method=False)
+def broadcast_to(input, size):
+    return expand(input, size)
+
+
+def _seq_operands(tensors):
+    return tuple(t if isinstance(t, Tensor) else _t(t) for t in tensors)
+
+
+@export("cat", "concat", "concatenate", method=False)
+def cat(tensors, dim=0, *, axis=None):
+    tensors = _seq_operands(tensors)
+    if axis is not None:
+        dim = axis
+    # PyTorch skips legacy empty 1-D tensors in cat
+    ndim = builtins.max(t.ndim for t in tensors)
+    return apply(OPS["cat"], tensors, (("dim", _wrap_dim(dim, ndim)),))
+
+
+@export(method=False)
+def stack(tensors, dim=0):
+    tensors = _seq_operands(tensors)
+    return apply(OPS["stack"], tensors, (("dim", _wrap_dim(dim, tensors[0].ndim + 1)),))
+
+
+@export(method=False)
+def hstack(tensors):
+    tensors = _seq_operands(tensors)
+    return cat(tensors, 0 if tensors[0].ndim == 1 else 1)
+
+
+@export(method=False)
+def vstack(tensors):
+    tensors = [t.reshape(1, -1) if t.ndim < 2 else t for t in _seq_operands(tensors)]
+    return cat(tensors, 0)
+
+
+@export()
+def split(tensor, split_size_or_sections, dim=0):
+    d = _wrap_dim(dim, tensor.ndim)
+    n = tensor.shape[d]
+    if isinstance(split_size_or_sections, int):
+        s = split_size_or_sections
+        sizes = tuple(builtins.min(s, n - i) for i in range(0, n, s)) if n else (0,)
+        return apply(OPS["split"], (tensor,), (("sizes", sizes), ("dim", d), ("split_size", s)))
+    sizes = tuple(split_size_or_sections)
+    if builtins.sum(sizes) != n:
+        raise RuntimeError(
+            f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size "
+            f"at dimension {d}), but got split_sizes={list(sizes)}")
+    return apply(OPS["split_with_sizes"], (tensor,), (("sizes", sizes), ("dim", d)))
+
+
+@export()
+def chunk(input, chunks, dim=0):
+    d = _wrap_dim(dim, input.ndim)
+    n = input.shape[d]
+    size = -(-n // chunks) if n else 0
+    if size == 0:
+        return split(input, 1, d) if n else (input,)
+    return split(input, size, d)
+
+
+@export()
+def unbind(input, dim=0):
+    return apply(OPS["unbind"], (input,), (("dim", _wrap_dim(dim, input.ndim)),))
+
+
+@export()
+def select(input, dim, index):
+    d = _wrap_dim(dim, input.ndim)
+    n = input.shape[d]
+    if not -n <= index < n:
+        raise IndexError(f"select(): index {index} out of range for tensor of size "
+                         f"{list(input.shape)} at dimension {d}")
+    return apply(OPS["select"], (input,), (("dim", d), ("index", index % n if n else index)))
+
+
+@export()
+def narrow(input, dim, start, length):
+    d = _wrap_dim(dim, input.ndim)
+    start = int(start)
+    if start < 0:
+        start += input.shape[d]
+    return _slice(input, d, start, start + length, 1)
+
+
+def _slice(input, dim, start, end, step):
+    return apply(OPS["slice"], (input,), (("dim", dim), ("start", start), ("end", end),
+                                          ("step", step)))
+
+
+@export()
+def gather(input, dim, index, *, sparse_grad=False):
+    return apply(OPS["gather"], (input, index), (("dim", _wrap_dim(dim, input.ndim)),))
+
+
+@export()
+def index_select(input, dim, index):
+    return apply(OPS["index_select"], (input, index), (("dim", _wrap_dim(dim, input.ndim)),))
+
+
+@export()
+def diag(input, diagonal=0):
+    if input.ndim == 1:
+        return apply(OPS["diag_embed"], (input,), (("diagonal", diagonal),))
+    return apply(OPS["diagonal"], (input,), (("diagonal", diagonal),))
+
+
+@export()
+def tril(input, diagonal=0):
+    return apply(OPS["tril"], (input,), (("diagonal", diagonal),))
+
+
+@export()
+def triu(input, diagonal=0):
+    return apply(OPS["triu"], (input,), (("diagonal", diagonal),))
+
+
+@export()
+def flip(input, dims):
+    return apply(OPS["flip"], (input,), (("dims", _dims(tuple(dims), input.ndim)),))
+
+
+@export()
+def nonzero(input, *, as_tuple=False):
+    idx = np.nonzero(np.asarray(input._value))
+    if as_tuple:
+        return tuple(Tensor._make(jnp.asarray(i, jnp.int64)) for i in idx)
+    return Tensor._make(jnp.asarray(np.stack(idx, axis=1) if idx else np.zeros((0, 0)), jnp.int64))
+
+
+@export(function=False)
+def to(self, *args, **kwargs):
+    dtype = kwargs.get("dtype")
+    for a in args:
+        if isinstance(a, D.dtype):
+            dtype = a
+        elif isinstance(a, Tensor):
+            dtype = a.dtype
+    if dtype is None or dtype is self._dtype:
+        return self
+    return apply(OPS["to"], (self,), (("dtype", dtype._np),))
+
+
+@export()
+def clone(input, *, memory_format=None):
+    return apply(OPS["clone"], (input,))
+
+
+# ---------------------------------------------------------------------------------- indexing
+def _getitem(self, index):
+    if not isinstance(index, tuple):
+        index = (index,)
+    # bool masks and index sequences are advanced indexing: one IndexBackward0 node
+    if builtins.any(isinstance(i, (Tensor, list, np.ndarray)) or isinstance(i, bool)
+                    for i in index):
+        return _advanced_index(self, index)
+    n_real = builtins.sum(1 for i in index if i is not None and i is not Ellipsis)
+    if n_real > self.ndim:
+        raise IndexError(f"too many indices for tensor of dimension {self.ndim}")
+    out = self
+    dim = 0
+    expanded = []
+    for i in index:
+        if i is Ellipsis:
+            expanded.extend([slice(None)] * (self.ndim - n_real))
+        else:
+            expanded.append(i)
+    for i in expanded:
+        if i is None:
+            out = unsqueeze(out, dim)
+            dim += 1
+        elif isinstance(i, slice):
+            n = out.shape[dim]
+            start, stop, step = i.indices(n)
+            if step <= 0:
+                raise ValueError("step must be greater than zero")
+            stop = builtins.max(stop, start)
+            if not (start == 0 and stop == n and step == 1) or len(expanded) == 1:
+                out = _slice(out, dim, start, stop, step)
+            dim += 1
+        else:
+            i = int(i)
+            n = out.shape[dim]
+            if not -n <= i < n:
+                raise IndexError(f"index {i} is out of bounds for dimension {dim} with size {n}")
+            out = select(out, dim, i)
+    return out
+
+
+def _advanced_index(self, index):
+    spec = []
+    operands = [self]
+    if builtins.sum(1 for i in index if i is not None and i is not Ellipsis) > self.ndim:
+        raise IndexError(f"too many indices for tensor of dimension {self.ndim}")
+    dim = 0
+    for i in index:
+        if isinstance(i, list):
+            i = _t(i)
+        if isinstance(i, np.ndarray):
+            i = _t(i)
+        if isinstance(i, bool):
+            i = Tensor._make(jnp.asarray(i))
+        if isinstance(i, Tensor):
+            if i._dtype is D.bool_ or i._dtype is D.uint8:
+                if tuple(i.shape) != tuple(self.shape[dim:dim + i.ndim]) and i.ndim:
+                    raise IndexError(
+                        f"The shape of the mask {list(i.shape)} at index {dim} does not match "
+                        f"the shape of the indexed tensor {list(self.shape)} at index {dim}")
+                # boolean masks select data-dependent shapes: resolve them to integer indices
+                # now, so the recorded op has static shapes and replays under jit
+                for arr in np.nonzero(np.asarray(i._value)):
+                    spec.append(("t", None))
+                    operands.append(Tensor._make(jnp.asarray(arr, jnp.int64)))
+                dim += builtins.max(i.ndim, 1) if i.ndim else 0
+            else:
+                if i._dtype.is_floating_point:
+                    raise IndexError("tensors used as indices must be long, int, byte or bool "
+                                     "tensors")
+                spec.append(("t", None))
+                operands.append(i)
+                dim += 1
+        else:
+            spec.append(("s", i))
+            if i is not None:
+                dim += 1 if i is not Ellipsis else 0
+    return apply(OPS["index"], tuple(operands), (("spec", tuple(spec)),))
+
+
+METHODS["__getitem__"] = _getitem
+
+
+# ---------------------------------------------------------------------------------- Python operators
+def _swap(fn):
+    return lambda self, other: fn(other, self)
+
+
+def _rdiv(self, other):
+    return mul(reciprocal(self), other)
+
+
+def _rpow(self, other):
+    return pow(other, self)
+
+
+def _rmatmul(self, other):
+    return matmul(_t(other), self)
+
+
+def _not_implemented_for(fn):
+    def op(self, other):
+        if not isinstance(other, (Tensor, bool, int, float, complex, np.generic, list, tuple,
+                                  np.ndarray)):
+            return NotImplemented
+        return fn(self, other)
+    op.__name__ = fn.__name__
+    return op
+
+
+_OPERATORS = {
+    "__add__": add, "__radd__": add, "__sub__": sub, "__rsub__": rsub,
+    "__mul__": mul, "__rmul__": mul, "__truediv__": div, "__rtruediv__": _rdiv,
+    "__floordiv__": floor_divide, "__rfloordiv__": _swap(floor_divide),
+    "__mod__": remainder, "__rmod__": _swap(remainder),
+    "__pow__": pow, "__rpow__": _rpow, "__matmul__": matmul, "__rmatmul__": _rmatmul,
+    "__eq__": FUNCTIONS["eq"], "__ne__": FUNCTIONS["ne"], "__lt__": FUNCTIONS["lt"],
+    "__le__": FUNCTIONS["le"], "__gt__": FUNCTIONS["gt"], "__ge__": FUNCTIONS["ge"],
+    "__and__": FUNCTIONS["bitwise_and"], "__or__": FUNCTIONS["bitwise_or"],
+    "__xor__": FUNCTIONS["bitwise_xor"], "__rand__": FUNCTIONS["bitwise_and"],
+    "__ror__": FUNCTIONS["bitwise_or"], "__rxor__": FUNCTIONS["bitwise_xor"],
+}
+for _name, _fn in _OPERATORS.items():
+    METHODS[_name] = _not_implemented_for(_fn)
+METHODS["__neg__"] = FUNCTIONS["neg"]
+METHODS["__abs__"] = FUNCTIONS["abs"]
+METHODS["__invert__"] = FUNCTIONS["bitwise_not"]
+METHODS["__pos__"] = lambda self: self
+
+
+def _property(fn):
+    return property(fn)
+
+
+PROPERTIES = {
+    "T": lambda self: permute(self, tuple(reversed(range(self.ndim)))) if self.ndim > 1 else self,
+    "mT": lambda self: transpose(self, -2, -1),
+    "H": lambda self: permute(self, tuple(reversed(range(self.ndim)))) if self.ndim > 1 else self,
+}
+METHODS["absolute"] = FUNCTIONS["absolute"]
+METHODS["square"] = square
+METHODS["clip"] = clamp
+METHODS["arctan2"] = atan2
+METHODS["greater"] = FUNCTIONS["gt"]

@@ -1,0 +1,506 @@
+"""THE op table: every differentiable op, defined once.
+
+Each ``Op(...)`` names PyTorch's grad node, gives a pure JAX implementation of the operand
+values and says how operands are promoted and what PyTorch exposes as ``_saved_*``.  The
+frontend (``_ops/frontend.py``) turns entries into ``torch.<fn>`` functions and Tensor methods.
+The gradient of every entry is ``jax.vjp`` of its ``impl``: the table never writes a derivative.
+"""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+from jax import lax
+
+from .core import Op
+
+SELF = {"self": 0}
+SELF_OTHER = {"self": 0, "other": 1}
+RESULT = {"result": "result"}
+
+# ---------------------------------------------------------------------------------- unary
+_FLOAT_UNARY = {
+    # name: (impl, node, saved)
+    "exp": (jnp.exp, "ExpBackward0", RESULT),
+    "exp2": (jnp.exp2, "Exp2Backward0", RESULT),
+    "log": (jnp.log, "LogBackward0", SELF),
+    "log2": (jnp.log2, "Log2Backward0", SELF),
+    "log10": (jnp.log10, "Log10Backward0", SELF),
+    "log1p": (jnp.log1p, "Log1PBackward0", SELF),
+    "expm1": (jnp.expm1, "Expm1Backward0", RESULT),
+    "sqrt": (jnp.sqrt, "SqrtBackward0", RESULT),
+    "rsqrt": (lax.rsqrt, "RsqrtBackward0", RESULT),
+    "sin": (jnp.sin, "SinBackward0", SELF),
+    "cos": (jnp.cos, "CosBackward0", SELF),
+    "tan": (jnp.tan, "TanBackward0", RESULT),
+    "asin": (jnp.arcsin, "AsinBackward0", SELF),
+    "acos": (jnp.arccos, "AcosBackward0", SELF),
+    "atan": (jnp.arctan, "AtanBackward0", SELF),
+    "sinh": (jnp.sinh, "SinhBackward0", SELF),
+    "cosh": (jnp.cosh, "CoshBackward0", SELF),
+    "tanh": (jnp.tanh, "TanhBackward0", RESULT),
+    "sigmoid": (jax.nn.sigmoid, "SigmoidBackward0", RESULT),
+    "reciprocal": (lambda x: 1 / x, "ReciprocalBackward0", RESULT),
+    "erf": (jax.scipy.special.erf, "ErfBackward0", SELF),
+}
+_SAME_UNARY = {
+    "neg": (jnp.negative, "NegBackward0", {}),
+    "abs": (jnp.abs, "AbsBackward0", SELF),
+    "relu": (lambda x: jnp.maximum(x, 0).astype(x.dtype), "ReluBackward0", RESULT),
+    "floor": (jnp.floor, "FloorBackward0", {}),
+    "ceil": (jnp.ceil, "CeilBackward0", {}),
+    "trunc": (jnp.trunc, "TruncBackward0", {}),
+    "sign": (jnp.sign, "SignBackward0", {}),
+}
+
+OPS: dict[str, Op] = {}
+for _name, (_impl, _node, _saved) in _FLOAT_UNARY.items():
+    OPS[_name] = Op(_name, _impl, _node, promote="float", saved=_saved)
+for _name, (_impl, _node, _saved) in _SAME_UNARY.items():
+    OPS[_name] = Op(_name, _impl, _node, saved=_saved)
+
+
+def _round_impl(x):
+    # PyTorch rounds half to even, like jnp.round.
+    return jnp.round(x) if jnp.issubdtype(x.dtype, jnp.inexact) else x
+
+
+def _round_decimals_impl(x, *, decimals):
+    scale = 10.0 ** decimals
+    return jnp.round(x * scale) / scale
+
+
+OPS["round"] = Op("round", _round_impl, "RoundBackward0")
+OPS["round_decimals"] = Op("round", _round_decimals_impl, "RoundBackward1",
+                           saved={"decimals": "decimals"})
+OPS["floor_divide"] = Op("floor_divide", jnp.floor_divide, None, promote="arith")
+
+# ---------------------------------------------------------------------------------- binary
+def _add(a, b, *, alpha=1):
+    return a + b if alpha == 1 else a + b * alpha
+
+
+def _sub(a, b, *, alpha=1):
+    return a - b if alpha == 1 else a - b * alpha
+
+
+def _rsub(a, b, *, alpha=1):
+    return b - a if alpha == 1 else b - a * alpha
+
+
+def _div(a, b, *, rounding_mode=None):
+    if rounding_mode is None:
+        return a / b
+    if rounding_mode == "floor":
+        return jnp.floor_divide(a, b)
+    q = a / b if jnp.issubdtype(a.dtype, jnp.inexact) else lax.div(a, b)
+    return jnp.trunc(q) if jnp.issubdtype(q.dtype, jnp.inexact) else q
+
+
+def _remainder(a, b):
+    return jnp.remainder(a, b)
+
+
+ALPHA = {"alpha": "alpha"}
+OPS["add"] = Op("add", _add, "AddBackward0", promote="arith", linear=True, saved=ALPHA)
+OPS["sub"] = Op("sub", _sub, "SubBackward0", promote="arith", linear=True, saved=ALPHA)
+OPS["rsub"] = Op("rsub", _rsub, "RsubBackward1", promote="arith", linear=True, saved=ALPHA,
+                 edges=1)
+OPS["mul"] = Op("mul", jnp.multiply, "MulBackward0", promote="arith", saved=SELF_OTHER)
+OPS["div"] = Op("div", _div, "DivBackward0", promote="float", saved=SELF_OTHER)
+OPS["div_mode"] = Op("div", _div, "DivBackward0", promote="arith", saved=SELF_OTHER)
+OPS["remainder"] = Op("remainder", _remainder, "RemainderBackward0", promote="arith")
+OPS["fmod"] = Op("fmod", jnp.fmod, "FmodBackward0", promote="arith")
+OPS["atan2"] = Op("atan2", jnp.arctan2, "Atan2Backward0", promote="float", saved=SELF_OTHER)
+OPS["maximum"] = Op("maximum", jnp.maximum, "MaximumBackward0", promote="arith",
+                    saved=SELF_OTHER)
+OPS["minimum"] = Op("minimum", jnp.minimum, "MinimumBackward0", promote="arith",
+                    saved=SELF_OTHER)
+
+
+def _pow(base, exponent):
+    return jnp.power(base, exponent)
+
+
+def _pow_scalar_base(exponent, base):
+    return jnp.power(base, exponent)
+
+
+OPS["pow_scalar"] = Op("pow", _pow, "PowBackward0", promote="arith", edges=1,
+                       saved={"self": 0, "exponent": 1})
+OPS["pow"] = Op("pow", _pow, "PowBackward1", promote="arith",
+                saved={"self": 0, "exponent": 1, "result": "result"})
+OPS["pow_scalar_base"] = Op("pow", _pow_scalar_base, "PowBackward2", promote="arith", edges=1,
+                            saved={"self": 1, "exponent": 0, "result": "result"})
+
+# comparisons and logical ops: computed in the promoted dtype, no gradient
+for _name, _impl in {"eq": jnp.equal, "ne": jnp.not_equal, "lt": jnp.less,
+                     "le": jnp.less_equal, "gt": jnp.greater, "ge": jnp.greater_equal}.items():
+    OPS[_name] = Op(_name, _impl, None, promote="arith")
+for _name, _impl in {"logical_and": jnp.logical_and, "logical_or": jnp.logical_or,
+                     "logical_xor": jnp.logical_xor}.items():
+    OPS[_name] = Op(_name, _impl, None)
+OPS["logical_not"] = Op("logical_not", jnp.logical_not, None)
+for _name, _impl in {"bitwise_and": jnp.bitwise_and, "bitwise_or": jnp.bitwise_or,
+                     "bitwise_xor": jnp.bitwise_xor}.items():
+    OPS[_name] = Op(_name, _impl, None, promote="arith")
+OPS["bitwise_not"] = Op("bitwise_not", jnp.invert, None)
+OPS["isnan"] = Op("isnan", jnp.isnan, None)
+OPS["isinf"] = Op("isinf", jnp.isinf, None)
+OPS["isfinite"] = Op("isfinite", jnp.isfinite, None)
+
+
+def _clamp(x, lo, hi):
+    if lo is not None:
+        x = jnp.maximum(x, lo)
+    if hi is not None:
+        x = jnp.minimum(x, hi)
+    return x
+
+
+OPS["clamp"] = Op("clamp", _clamp, "ClampBackward1", promote="arith", edges=1,
+                  saved={"self": 0, "min": 1, "max": 2})
+OPS["clamp_tensor"] = Op("clamp", _clamp, "ClampBackward0", promote="arith",
+                         saved={"self": 0, "min": 1, "max": 2})
+
+
+def _where(x, y, cond):
+    return jnp.where(cond, x, y)
+
+
+OPS["where"] = Op("where", _where, "WhereBackward0", promote="arith", promote_idx=(0, 1),
+                  edges=2, linear=True, saved={"condition": 2})
+
+
+def _lerp(start, end, weight):
+    return start + weight * (end - start)
+
+
+OPS["lerp"] = Op("lerp", _lerp, "LerpBackward0", promote="arith", edges=2,
+                 saved={"weight": 2})
+OPS["lerp_tensor"] = Op("lerp", _lerp, "LerpBackward1", promote="arith",
+                        saved={"self": 0, "end": 1, "weight": 2})
+
+
+def _masked_fill(x, mask, value):
+    return jnp.where(mask, jnp.asarray(value, x.dtype), x)
+
+
+OPS["masked_fill"] = Op("masked_fill", _masked_fill, "MaskedFillBackward0", edges=1,
+                        saved={"mask": 1})
+OPS["masked_fill_tensor"] = Op("masked_fill", _masked_fill, "MaskedFillBackward1",
+                               saved={"mask": 1})
+
+# ---------------------------------------------------------------------------------- dtype/copy
+OPS["to"] = Op("to", lambda x, *, dtype: x.astype(dtype), "ToCopyBackward0")
+OPS["clone"] = Op("clone", lambda x: x + 0 if x.dtype != jnp.bool_ else x, "CloneBackward0",
+                  linear=True)
+
+# ---------------------------------------------------------------------------------- reductions
+def _acc_dtype(x, dtype):
+    if dtype is not None:
+        return dtype
+    if jnp.issubdtype(x.dtype, jnp.integer) or x.dtype == jnp.bool_:
+        return jnp.int64
+    return x.dtype
+
+
+def _sum(x, *, dim=None, keepdim=False, dtype=None):
+    return jnp.sum(x.astype(_acc_dtype(x, dtype)), axis=dim, keepdims=keepdim)
+
+
+def _prod(x, *, dim=None, keepdim=False, dtype=None):
+    return jnp.prod(x.astype(_acc_dtype(x, dtype)), axis=dim, keepdims=keepdim)
+
+
+def _mean(x, *, dim=None, keepdim=False, dtype=None):
+    if dtype is not None:
+        x = x.astype(dtype)
+    return jnp.mean(x, axis=dim, keepdims=keepdim)
+
+
+DIMS = {"dim": "dim", "keepdim": "keepdim"}
+OPS["sum"] = Op("sum", _sum, "SumBackward0", linear=True)
+OPS["sum_dim"] = Op("sum", _sum, "SumBackward1", linear=True, saved=DIMS)
+OPS["mean"] = Op("mean", _mean, "MeanBackward0", linear=True)
+OPS["mean_dim"] = Op("mean", _mean, "MeanBackward1", linear=True, saved=DIMS)
+OPS["prod"] = Op("prod", _prod, "ProdBackward0", saved={"self": 0, "result": "result"})
+OPS["prod_dim"] = Op("prod", _prod, "ProdBackward1",
+                     saved={"self": 0, "result": "result", **DIMS})
+
+
+def _max_all(x):
+    return jnp.max(x)
+
+
+def _min_all(x):
+    return jnp.min(x)
+
+
+def _max_dim(x, *, dim, keepdim=False):
+    idx = jnp.argmax(x, axis=dim, keepdims=True)
+    values = jnp.take_along_axis(x, idx, axis=dim)
+    if not keepdim:
+        values, idx = jnp.squeeze(values, dim), jnp.squeeze(idx, dim)
+    return values, idx.astype(jnp.int64)
+
+
+def _min_dim(x, *, dim, keepdim=False):
+    idx = jnp.argmin(x, axis=dim, keepdims=True)
+    values = jnp.take_along_axis(x, idx, axis=dim)
+    if not keepdim:
+        values, idx = jnp.squeeze(values, dim), jnp.squeeze(idx, dim)
+    return values, idx.astype(jnp.int64)
+
+
+OPS["max"] = Op("max", _max_all, "MaxBackward1", saved={"self": 0, "result": "result"})
+OPS["min"] = Op("min", _min_all, "MinBackward1", saved={"self": 0, "result": "result"})
+OPS["max_dim"] = Op("max", _max_dim, "MaxBackward0", saved=DIMS)
+OPS["min_dim"] = Op("min", _min_dim, "MinBackward0", saved=DIMS)
+OPS["amax"] = Op("amax", lambda x, *, dim, keepdim=False: jnp.max(x, axis=dim, keepdims=keepdim),
+                 "AmaxBackward0", saved={"self": 0, "result": "result", **DIMS})
+OPS["amin"] = Op("amin", lambda x, *, dim, keepdim=False: jnp.min(x, axis=dim, keepdims=keepdim),
+                 "AminBackward0", saved={"self": 0, "result": "result", **DIMS})
+OPS["argmax"] = Op("argmax", lambda x, *, dim=None, keepdim=False: jnp.argmax(
+    x, axis=dim, keepdims=keepdim).astype(jnp.int64), None)
+OPS["argmin"] = Op("argmin", lambda x, *, dim=None, keepdim=False: jnp.argmin(
+    x, axis=dim, keepdims=keepdim).astype(jnp.int64), None)
+
+
+def _var(x, *, dim=None, correction=1, keepdim=False):
+    return jnp.var(x, axis=dim, ddof=correction, keepdims=keepdim)
+
+
+def _std(x, *, dim=None, correction=1, keepdim=False):
+    return jnp.std(x, axis=dim, ddof=correction, keepdims=keepdim)
+
+
+VAR_SAVED = {"self": 0, "correction": "correction", **DIMS}
+OPS["var"] = Op("var", _var, "VarBackward0", saved=VAR_SAVED)
+OPS["std"] = Op("std", _std, "StdBackward0", saved={**VAR_SAVED, "result": "result"})
+
+
+def _vector_norm(x, *, ord=2, dim=None, keepdim=False):
+    ax = jnp.abs(x)
+    if ord == 2:
+        return jnp.sqrt(jnp.sum(ax * ax, axis=dim, keepdims=keepdim))
+    if ord == float("inf"):
+        return jnp.max(ax, axis=dim, keepdims=keepdim)
+    if ord == -float("inf"):
+        return jnp.min(ax, axis=dim, keepdims=keepdim)
+    if ord == 0:
+        return jnp.sum((x != 0).astype(x.dtype), axis=dim, keepdims=keepdim)
+    if ord == 1:
+        return jnp.sum(ax, axis=dim, keepdims=keepdim)
+    return jnp.sum(ax ** ord, axis=dim, keepdims=keepdim) ** (1.0 / ord)
+
+
+OPS["norm"] = Op("norm", _vector_norm, "LinalgVectorNormBackward0", promote="float",
+                 saved={"self": 0, "result": "result", "ord": "ord", **DIMS})
+OPS["logsumexp"] = Op("logsumexp", lambda x, *, dim, keepdim=False: jax.nn.logsumexp(
+    x, axis=dim, keepdims=keepdim), "LogsumexpBackward0", promote="float",
+    saved={"self": 0, "result": "result", **DIMS})
+
+
+def _cumsum(x, *, dim, dtype=None):
+    return jnp.cumsum(x.astype(_acc_dtype(x, dtype)), axis=dim)
+
+
+def _cumprod(x, *, dim, dtype=None):
+    return jnp.cumprod(x.astype(_acc_dtype(x, dtype)), axis=dim)
+
+
+OPS["cumsum"] = Op("cumsum", _cumsum, "CumsumBackward0", linear=True, saved={"dim": "dim"})
+OPS["cumprod"] = Op("cumprod", _cumprod, "CumprodBackward0",
+                    saved={"self": 0, "result": "result", "dim": "dim"})
+OPS["all"] = Op("all", lambda x, *, dim=None, keepdim=False: jnp.all(
+    x, axis=dim, keepdims=keepdim), None)
+OPS["any"] = Op("any", lambda x, *, dim=None, keepdim=False: jnp.any(
+    x, axis=dim, keepdims=keepdim), None)
+
+
+def _softmax(x, *, dim, dtype=None):
+    if dtype is not None:
+        x = x.astype(dtype)
+    return jax.nn.softmax(x, axis=dim)
+
+
+def _log_softmax(x, *, dim, dtype=None):
+    if dtype is not None:
+        x = x.astype(dtype)
+    return jax.nn.log_softmax(x, axis=dim)
+
+
+OPS["softmax"] = Op("softmax", _softmax, "SoftmaxBackward0",
+                    saved={"dim": "dim", "result": "result"})
+OPS["log_softmax"] = Op("log_softmax", _log_softmax, "LogSoftmaxBackward0",
+                        saved={"dim": "dim", "result": "result"})
+
+# ---------------------------------------------------------------------------------- linear algebra
+_HIGHEST = lax.Precision.HIGHEST
+OPS["mm"] = Op("mm", lambda a, b: jnp.matmul(a, b, precision=_HIGHEST), "MmBackward0",
+               promote="arith", saved={"self": 0, "mat2": 1})
+OPS["bmm"] = Op("bmm", lambda a, b: jnp.matmul(a, b, precision=_HIGHEST), "BmmBackward0",
+                promote="arith", saved={"self": 0, "mat2": 1})
+OPS["mv"] = Op("mv", lambda a, b: jnp.matmul(a, b, precision=_HIGHEST), "MvBackward0",
+               promote="arith", saved={"self": 0, "vec": 1})
+OPS["dot"] = Op("dot", lambda a, b: jnp.dot(a, b, precision=_HIGHEST), "DotBackward0",
+                promote="arith", saved={"self": 0, "tensor": 1})
+# Batched/broadcast matmul: PyTorch reshapes around bmm/mm and shows UnsafeViewBackward0 on top.
+OPS["matmul_nd"] = Op("matmul", lambda a, b: jnp.matmul(a, b, precision=_HIGHEST),
+                      "UnsafeViewBackward0", promote="arith")
+OPS["addmm"] = Op("addmm", lambda c, a, b, *, beta=1, alpha=1: beta * c + alpha * jnp.matmul(
+    a, b, precision=_HIGHEST), "AddmmBackward0", promote="arith",
+    saved={"mat1": 1, "mat2": 2, "alpha": "alpha", "beta": "beta"})
+
+
+def _einsum(*operands, equation):
+    return jnp.einsum(equation, *operands, precision=_HIGHEST)
+
+
+# PyTorch's einsum is a composite whose top node is ViewBackward0; torchlike records one node
+# with that name (the intermediate permute/bmm nodes are not reproduced).
+OPS["einsum"] = Op("einsum", _einsum, "ViewBackward0", promote="arith")
+
+# ---------------------------------------------------------------------------------- shapes
+def _reshape(x, *, shape):
+    return jnp.reshape(x, shape)
+
+
+OPS["view"] = Op("view", _reshape, "ViewBackward0", linear=True)
+OPS["unsafe_view"] = Op("view", _reshape, "UnsafeViewBackward0", linear=True)
+OPS["squeeze"] = Op("squeeze", lambda x, *, shape: jnp.reshape(x, shape), "SqueezeBackward0",
+                    linear=True)
+OPS["squeeze_dim"] = Op("squeeze", lambda x, *, shape, dim: jnp.reshape(x, shape),
+                        "SqueezeBackward1", linear=True, saved={"dim": "dim"})
+OPS["squeeze_dims"] = Op("squeeze", lambda x, *, shape, dim: jnp.reshape(x, shape),
+                         "SqueezeBackward2", linear=True, saved={"dim": "dim"})
+OPS["unsqueeze"] = Op("unsqueeze", lambda x, *, dim: jnp.expand_dims(x, dim),
+                      "UnsqueezeBackward0", linear=True, saved={"dim": "dim"})
+OPS["permute"] = Op("permute", lambda x, *, dims: jnp.transpose(x, dims), "PermuteBackward0",
+                    linear=True, saved={"dims": "dims"})
+OPS["transpose"] = Op("transpose", lambda x, *, dim0, dim1: jnp.swapaxes(x, dim0, dim1),
+                      "TransposeBackward0", linear=True, saved={"dim0": "dim0", "dim1": "dim1"})
+OPS["t"] = Op("t", lambda x: jnp.transpose(x), "TBackward0", linear=True)
+OPS["expand"] = Op("expand", lambda x, *, shape: jnp.broadcast_to(x, shape), "ExpandBackward0",
+                   linear=True)
+OPS["repeat"] = Op("repeat", lambda x, *, repeats: jnp.tile(x, repeats), "RepeatBackward0",
+                   linear=True, saved={"repeats": "repeats"})
+OPS["cat"] = Op("cat", lambda *xs, dim: jnp.concatenate(xs, axis=dim), "CatBackward0",
+                promote="arith", linear=True, saved={"dim": "dim"})
+OPS["stack"] = Op("stack", lambda *xs, dim: jnp.stack(xs, axis=dim), "StackBackward0",
+                  promote="arith", linear=True, saved={"dim": "dim"})
+
+
+def _split(x, *, sizes, dim):
+    bounds = []
+    acc = 0
+    for s in sizes[:-1]:
+        acc += s
+        bounds.append(acc)
+    return tuple(jnp.split(x, bounds, axis=dim))
+
+
+OPS["split"] = Op("split", _split, "SplitBackward0", linear=True,
+                  saved={"dim": "dim", "split_size": "split_size"})
+OPS["split_with_sizes"] = Op("split", _split, "SplitWithSizesBackward0", linear=True,
+                             saved={"dim": "dim", "split_sizes": "sizes"})
+OPS["unbind"] = Op("unbind", lambda x, *, dim: tuple(
+    jnp.moveaxis(x, dim, 0)[i] for i in range(x.shape[dim])), "UnbindBackward0", linear=True,
+    saved={"dim": "dim"})
+OPS["select"] = Op("select", lambda x, *, dim, index: lax.index_in_dim(
+    x, index, axis=dim, keepdims=False), "SelectBackward0", linear=True,
+    saved={"dim": "dim", "index": "index"})
+OPS["slice"] = Op("slice", lambda x, *, dim, start, end, step: lax.slice_in_dim(
+    x, start, end, step, axis=dim), "SliceBackward0", linear=True,
+    saved={"dim": "dim", "start": "start", "end": "end", "step": "step"})
+
+
+def _index(x, *indices, spec):
+    # spec: per index position, "s" (a static slice/None/Ellipsis kept in spec) or "t" (tensor)
+    it = iter(indices)
+    full = tuple(next(it) if kind == "t" else value for kind, value in spec)
+    return x[full]
+
+
+OPS["index"] = Op("index", _index, "IndexBackward0", linear=True, edges=1,
+                  saved={"indices": "spec"})
+OPS["gather"] = Op("gather", lambda x, index, *, dim: jnp.take_along_axis(x, index, axis=dim),
+                   "GatherBackward0", linear=True, edges=1,
+                   saved={"self": 0, "index": 1, "dim": "dim"})
+OPS["index_select"] = Op("index_select", lambda x, index, *, dim: jnp.take(x, index, axis=dim),
+                         "IndexSelectBackward0", linear=True, edges=1,
+                         saved={"index": 1, "dim": "dim"})
+OPS["diag_embed"] = Op("diag", lambda x, *, diagonal: jnp.diag(x, diagonal),
+                       "DiagEmbedBackward0", linear=True, saved={"offset": "diagonal"})
+OPS["diagonal"] = Op("diag", lambda x, *, diagonal: jnp.diag(x, diagonal),
+                     "DiagonalBackward0_copy", linear=True, saved={"offset": "diagonal"})
+OPS["tril"] = Op("tril", lambda x, *, diagonal: jnp.tril(x, diagonal), "TrilBackward0",
+                 linear=True, saved={"diagonal": "diagonal"})
+OPS["triu"] = Op("triu", lambda x, *, diagonal: jnp.triu(x, diagonal), "TriuBackward0",
+                 linear=True, saved={"diagonal": "diagonal"})
+OPS["flip"] = Op("flip", lambda x, *, dims: jnp.flip(x, dims), "FlipBackward0", linear=True,
+                 saved={"dims": "dims"})
+
+# ---------------------------------------------------------------------------------- nn.functional
+def _leaky_relu(x, *, negative_slope):
+    return jnp.where(x > 0, x, x * negative_slope)
+
+
+def _elu(x, *, alpha):
+    return jnp.where(x > 0, x, alpha * jnp.expm1(jnp.minimum(x, 0)))
+
+
+def _gelu(x, *, approximate):
+    return jax.nn.gelu(x, approximate=(approximate == "tanh"))
+
+
+def _softplus(x, *, beta, threshold):
+    bx = x * beta
+    return jnp.where(bx > threshold, x, jnp.log1p(jnp.exp(jnp.minimum(bx, threshold))) / beta)
+
+
+def _reduce(loss, reduction):
+    if reduction == "mean":
+        return jnp.mean(loss)
+    if reduction == "sum":
+        return jnp.sum(loss)
+    return loss
+
+
+def _mse_loss(x, y, *, reduction):
+    return _reduce((x - y) ** 2, reduction)
+
+
+def _nll_loss(logp, target, weight, *, reduction, ignore_index):
+    # logp: (N, C, ...) or (C,); target: (N, ...) or ()
+    if logp.ndim == 1:
+        logp = logp[None]
+        target = target[None]
+    c_axis = 1
+    moved = jnp.moveaxis(logp, c_axis, -1)
+    valid = target != ignore_index
+    safe_t = jnp.where(valid, target, 0)
+    picked = jnp.take_along_axis(moved, safe_t[..., None], axis=-1)[..., 0]
+    w = jnp.ones(moved.shape[-1], logp.dtype) if weight is None else weight
+    wt = jnp.where(valid, w[safe_t], 0).astype(logp.dtype)
+    loss = -picked * wt
+    if reduction == "mean":
+        return jnp.sum(loss) / jnp.sum(wt)
+    if reduction == "sum":
+        return jnp.sum(loss)
+    return loss if target.shape != () else loss
+
+
+OPS["leaky_relu"] = Op("leaky_relu", _leaky_relu, "LeakyReluBackward0",
+                       saved={"self": 0, "negative_slope": "negative_slope"})
+OPS["elu"] = Op("elu", _elu, "EluBackward0", saved={"self": 0, "alpha": "alpha"})
+OPS["gelu"] = Op("gelu", _gelu, "GeluBackward0", saved={"self": 0, "approximate": "approximate"})
+OPS["softplus"] = Op("softplus", _softplus, "SoftplusBackward0",
+                     saved={"self": 0, "beta": "beta", "threshold": "threshold"})
+OPS["silu"] = Op("silu", jax.nn.silu, "SiluBackward0", saved=SELF)
+OPS["mse_loss"] = Op("mse_loss", _mse_loss, "MseLossBackward0", promote="arith",
+                     saved={"self": 0, "target": 1, "reduction": "reduction"})
+OPS["nll_loss"] = Op("nll_loss", _nll_loss, "NllLossBackward0", edges=1,
+                     saved={"self": 0, "target": 1, "weight": 2, "reduction": "reduction",
+                            "ignore_index": "ignore_index"})

@@ -1,0 +1,453 @@
+"""The Tensor: a JAX array plus PyTorch's autograd state and Python protocol.
+
+Math methods (``x.exp()``, ``x + y`` …) are not written here: they are generated from the op
+table in ``_ops/`` and attached to this class when ``torchlike`` is imported.
+"""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+import weakref
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from . import _dtype as D
+from ._size import Size, device
+from .autograd import grad_mode
+from .autograd.graph import AccumulateGrad, RemovableHandle
+
+_CPU = device("cpu")
+
+
+def _device_of(value) -> device:
+    try:
+        dev = value.device
+        dev = dev() if callable(dev) else dev
+        platform = dev.platform
+    except Exception:  # tracers and other abstract values have no device
+        return _CPU
+    if platform == "cpu":
+        return _CPU
+    if platform in ("gpu", "cuda", "rocm"):
+        return device("cuda", dev.id)
+    return device(platform, dev.id)
+
+
+class Tensor:
+    __slots__ = ("_value", "_dtype", "_requires_grad", "_grad_fn", "_output_nr", "_grad",
+                 "_version", "_accumulator", "_leaf_hooks", "_retains_grad", "_is_param",
+                 "__dict__", "__weakref__")
+
+    # ``torch.Tensor(...)``: the legacy constructor (sizes or data, default dtype).
+    def __new__(cls, *args, **kwargs):
+        from . import _factories
+
+        if len(args) == 1 and not isinstance(args[0], int):
+            data = args[0]
+            if isinstance(data, Tensor):
+                return data
+            return _factories.tensor(data, dtype=D.get_default_dtype())
+        return _factories.empty(*args, dtype=D.get_default_dtype())
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    @classmethod
+    def _make(cls, value, dtype=None, requires_grad=False, grad_fn=None, output_nr=0):
+        """Wrap a JAX array (the hot path: every op result goes through here)."""
+        t = object.__new__(cls)
+        t._value = value
+        t._dtype = dtype if dtype is not None else D._BY_NP[value.dtype]
+        t._requires_grad = requires_grad
+        t._grad_fn = grad_fn
+        t._output_nr = output_nr
+        t._grad = None
+        t._version = 0
+        t._accumulator = None
+        t._leaf_hooks = None
+        t._retains_grad = False
+        t._is_param = False
+        return t
+
+    # ------------------------------------------------------------------ metadata
+    @property
+    def shape(self) -> Size:
+        return Size(self._value.shape)
+
+    def size(self, dim=None):
+        if dim is None:
+            return Size(self._value.shape)
+        return self._value.shape[_wrap_dim(dim, self._value.ndim)]
+
+    def dim(self) -> int:
+        return self._value.ndim
+
+    ndimension = dim
+
+    @property
+    def ndim(self) -> int:
+        return self._value.ndim
+
+    def numel(self) -> int:
+        return int(self._value.size)
+
+    nelement = numel
+
+    @property
+    def dtype(self) -> D.dtype:
+        return self._dtype
+
+    @property
+    def device(self) -> device:
+        return _device_of(self._value)
+
+    @property
+    def is_cuda(self) -> bool:
+        return self.device.type == "cuda"
+
+    @property
+    def layout(self):
+        return "torch.strided"
+
+    def is_floating_point(self) -> bool:
+        return self._dtype.is_floating_point
+
+    def is_complex(self) -> bool:
+        return self._dtype.is_complex
+
+    def element_size(self) -> int:
+        return self._dtype.itemsize
+
+    def get_device(self) -> int:
+        d = self.device
+        return -1 if d.type == "cpu" else d.index
+
+    def is_contiguous(self, memory_format=None) -> bool:
+        return True
+
+    # ------------------------------------------------------------------ autograd state
+    @property
+    def requires_grad(self) -> bool:
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, flag):
+        self.requires_grad_(flag)
+
+    def requires_grad_(self, requires_grad=True):
+        if self._grad_fn is not None:
+            if not requires_grad:
+                raise RuntimeError(
+                    "you can only change requires_grad flags of leaf variables. If you want to "
+                    "use a computed variable in a subgraph that doesn't require differentiation "
+                    "use var_no_grad = var.detach().")
+            return self
+        if requires_grad and not (self._dtype.is_floating_point or self._dtype.is_complex):
+            raise RuntimeError(
+                "only Tensors of floating point and complex dtype can require gradients")
+        self._requires_grad = bool(requires_grad)
+        return self
+
+    @property
+    def grad_fn(self):
+        return self._grad_fn
+
+    @property
+    def is_leaf(self) -> bool:
+        return self._grad_fn is None
+
+    @property
+    def output_nr(self) -> int:
+        return self._output_nr
+
+    @property
+    def grad(self):
+        if self._grad_fn is not None and not self._retains_grad and self._grad is None:
+            warnings.warn(
+                "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. "
+                "Its .grad attribute won't be populated during autograd.backward(). If you "
+                "indeed want the .grad field to be populated for a non-leaf Tensor, use "
+                ".retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor by "
+                "mistake, make sure you access the leaf Tensor instead. See "
+                "github.com/pytorch/pytorch/pull/30531 for more informations. (Triggered "
+                "internally at /pytorch/build/aten/src/ATen/core/TensorBody.h:489.)",
+                UserWarning, stacklevel=2)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(
+                    f"assigned grad expected to be a Tensor or None but got grad of type "
+                    f"{type(value).__name__}")
+            if value.shape != self.shape:
+                raise RuntimeError("assigned grad has data of a different size")
+            if value.dtype is not self.dtype:
+                raise RuntimeError("assigned grad has data of a different type")
+        self._grad = value
+
+    @grad.deleter
+    def grad(self):
+        self._grad = None
+
+    @property
+    def _version_counter(self):
+        return self._version
+
+    def _grad_accumulator(self):
+        """The AccumulateGrad node of a leaf that requires grad (one per live leaf)."""
+        acc = self._accumulator() if self._accumulator is not None else None
+        if acc is None:
+            acc = AccumulateGrad(self)
+            self._accumulator = weakref.ref(acc)
+        return acc
+
+    def _edge(self):
+        """The (node, output_nr) pair a consumer of this tensor records in next_functions."""
+        if self._grad_fn is not None:
+            return (self._grad_fn, self._output_nr)
+        if self._requires_grad:
+            return (self._grad_accumulator(), 0)
+        return (None, 0)
+
+    def retain_grad(self):
+        if not self._requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self._grad_fn is not None:
+            self._retains_grad = True
+            node = self._grad_fn
+            if node._retain_grad_hooks is None:
+                node._retain_grad_hooks = {}
+            node._retain_grad_hooks[self._output_nr] = weakref.ref(self)
+
+    @property
+    def retains_grad(self) -> bool:
+        return self._retains_grad
+
+    def register_hook(self, hook):
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self._grad_fn is not None:
+            return self._grad_fn._add_tensor_pre_hook(self._output_nr, hook)
+        if self._leaf_hooks is None:
+            from collections import OrderedDict
+
+            self._leaf_hooks = OrderedDict()
+        handle = RemovableHandle(self._leaf_hooks)
+        self._leaf_hooks[handle.id] = hook
+        return handle
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        from .autograd import engine
+
+        engine.backward((self,), None if gradient is None else (gradient,), retain_graph,
+                        create_graph, inputs=inputs)
+
+    def detach(self):
+        return Tensor._make(self._value, self._dtype)
+
+    def detach_(self):
+        if self._grad_fn is not None:
+            self._grad_fn = None
+        self._requires_grad = False
+        return self
+
+    @property
+    def data(self):
+        return self.detach()
+
+    @data.setter
+    def data(self, other):
+        self._value = other._value
+        self._dtype = other._dtype
+
+    # ------------------------------------------------------------------ conversion
+    def item(self):
+        if self._value.size != 1:
+            raise RuntimeError(
+                f"a Tensor with {self._value.size} elements cannot be converted to Scalar")
+        return _to_python(self._value)
+
+    def tolist(self):
+        return _host(self._value).tolist()
+
+    def numpy(self, *, force=False):
+        if self._requires_grad and not force:
+            raise RuntimeError(
+                "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
+                "instead.")
+        return np.array(self._value)
+
+    def __array__(self, dtype=None, copy=None):
+        arr = np.asarray(self._value)
+        return arr if dtype is None else arr.astype(dtype)
+
+    def __bool__(self):
+        if self._value.size != 1:
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self._value)
+
+    def __float__(self):
+        if self._value.size != 1:
+            raise TypeError("only one element tensors can be converted to Python scalars")
+        return float(_to_python(self._value))
+
+    def __int__(self):
+        if self._value.size != 1:
+            raise TypeError("only one element tensors can be converted to Python scalars")
+        return int(_to_python(self._value))
+
+    def __complex__(self):
+        return complex(_to_python(self._value))
+
+    def __index__(self):
+        if self._dtype.is_floating_point or self._dtype.is_complex or self._value.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an "
+                            "index")
+        return int(self._value)
+
+    def __len__(self):
+        if self._value.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._value.shape[0]
+
+    def __iter__(self):
+        if self._value.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return iter(self.unbind(0))
+
+    def __hash__(self):
+        return id(self)
+
+    def __format__(self, spec):
+        if self._value.ndim == 0:
+            return self.item().__format__(spec)
+        return object.__format__(self, spec)
+
+    def __repr__(self, *, tensor_contents=None):
+        from . import _printing
+
+        return _printing.tensor_repr(self)
+
+    __str__ = __repr__
+
+    def __reduce_ex__(self, proto):
+        return (_rebuild, (np.asarray(_host(self._value)), self._dtype, self._requires_grad))
+
+    def __deepcopy__(self, memo):
+        if not self.is_leaf:
+            raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) "
+                               "support the deepcopy protocol at the moment.  If you were "
+                               "attempting to deepcopy a module, this may be because of a "
+                               "torch.nn.utils.weight_norm usage, see "
+                               "https://github.com/pytorch/pytorch/pull/103001")
+        new = Tensor._make(self._value, self._dtype, self._requires_grad)
+        new._is_param = self._is_param
+        if self._grad is not None:
+            new._grad = self._grad.__deepcopy__(memo)
+        memo[id(self)] = new
+        return new
+
+    # dtype conversions are thin wrappers over ``to`` (the ToCopyBackward0 op)
+    def float(self):
+        return self.to(D.float32)
+
+    def double(self):
+        return self.to(D.float64)
+
+    def half(self):
+        return self.to(D.float16)
+
+    def bfloat16(self):
+        return self.to(D.bfloat16)
+
+    def long(self):
+        return self.to(D.int64)
+
+    def int(self):
+        return self.to(D.int32)
+
+    def short(self):
+        return self.to(D.int16)
+
+    def char(self):
+        return self.to(D.int8)
+
+    def byte(self):
+        return self.to(D.uint8)
+
+    def bool(self):
+        return self.to(D.bool_)
+
+    def cpu(self):
+        return self
+
+    def cuda(self, device=None, non_blocking=False):
+        return self.to("cuda" if device is None else device)
+
+    def type(self, dtype=None, non_blocking=False):
+        if dtype is None:
+            return _TYPE_NAMES[self._dtype]
+        if isinstance(dtype, str):
+            dtype = {v: k for k, v in _TYPE_NAMES.items()}[dtype]
+        return self.to(dtype)
+
+    def type_as(self, other):
+        return self.to(other.dtype)
+
+    def contiguous(self, memory_format=None):
+        return self
+
+    def is_shared(self):
+        return False
+
+    def __array_priority__(self):
+        return 1000
+
+
+_TYPE_NAMES = {
+    D.float32: "torch.FloatTensor", D.float64: "torch.DoubleTensor",
+    D.float16: "torch.HalfTensor", D.bfloat16: "torch.BFloat16Tensor",
+    D.int64: "torch.LongTensor", D.int32: "torch.IntTensor", D.int16: "torch.ShortTensor",
+    D.int8: "torch.CharTensor", D.uint8: "torch.ByteTensor", D.bool_: "torch.BoolTensor",
+    D.complex64: "torch.ComplexFloatTensor", D.complex128: "torch.ComplexDoubleTensor",
+}
+
+
+def _host(value) -> np.ndarray:
+    arr = np.asarray(value)
+    if arr.dtype == jnp.bfloat16 or arr.dtype == np.float16:
+        arr = arr.astype(np.float32)
+    return arr
+
+
+def _to_python(value):
+    arr = _host(value).reshape(())
+    return arr.item()
+
+
+def _rebuild(array, dtype, requires_grad):
+    t = Tensor._make(jnp.asarray(array, dtype=dtype._np), dtype)
+    t._requires_grad = requires_grad
+    return t
+
+
+def _wrap_dim(dim, ndim):
+    n = max(ndim, 1)
+    if not -n <= dim < n:
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+    return dim + n if dim < 0 else dim
+
+
+def is_tensor(obj) -> bool:
+    return isinstance(obj, Tensor)
+
+
+Number = numbers.Number
+ArrayTypes = (jax.Array, np.ndarray)
+grad_enabled = grad_mode.is_grad_enabled

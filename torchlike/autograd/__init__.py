@@ -1,0 +1,33 @@
+"""torch.autograd: backward, grad, Function, grad modes, gradcheck."""
+
+from . import function, graph  # noqa: F401
+from . import gradcheck as _gradcheck_module
+from .engine import backward, compile_count, grad
+from .function import Function, FunctionCtx, once_differentiable
+from .grad_mode import (
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    is_inference_mode_enabled,
+    no_grad,
+    set_grad_enabled,
+)
+from .gradcheck import GradcheckError, gradgradcheck
+
+# ``torch.autograd.gradcheck`` is both a function and a module (holding GradcheckError).
+class _GradcheckCallable:
+    GradcheckError = GradcheckError
+
+    def __call__(self, *args, **kwargs):
+        return _gradcheck_module.gradcheck(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(_gradcheck_module, name)
+
+
+gradcheck = _GradcheckCallable()
+
+__all__ = ["backward", "grad", "Function", "FunctionCtx", "once_differentiable", "no_grad",
+           "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled",
+           "is_inference_mode_enabled", "gradcheck", "gradgradcheck", "GradcheckError",
+           "compile_count"]

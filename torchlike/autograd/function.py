@@ -1,0 +1,199 @@
+"""Custom ``torch.autograd.Function``: ctx, apply, and the node that replays it.
+
+The user's ``forward`` runs eagerly (under no_grad) on real tensors.  Its grad node is the ctx
+itself, as in PyTorch (``b.grad_fn.constant`` works).  In the engine's replay, the node's local
+rule is a ``jax.custom_vjp`` function whose backward calls the user's Python ``backward`` through
+``io_callback``: a ``print`` in it runs once per backward call, compiled or not.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import jax
+import jax.numpy as jnp
+
+from .. import _tensor
+from . import grad_mode
+from .graph import ERR_BACKWARD_TWICE, Node
+
+
+class FunctionCtx:
+    def save_for_backward(self, *tensors):
+        self._to_save = tensors
+
+    @property
+    def saved_tensors(self):
+        if getattr(self, "_saved_freed", False):
+            raise RuntimeError(ERR_BACKWARD_TWICE)
+        return tuple(getattr(self, "_to_save", ()))
+
+    def mark_non_differentiable(self, *tensors):
+        self._non_differentiable = {id(t) for t in tensors}
+
+    def set_materialize_grads(self, value: bool):
+        self._materialize_grads = bool(value)
+
+    def mark_dirty(self, *tensors):
+        self._dirty = tensors
+
+    def save_for_forward(self, *tensors):
+        self._saved_for_forward = tensors
+
+
+class BackwardCFunction(Node, FunctionCtx):
+    """Base of ``<ClassName>Backward`` nodes (no ``__slots__``: the ctx takes attributes)."""
+
+    def __init__(self, fn_cls, next_functions, in_avals, out_avals):
+        Node.__init__(self, fn_cls, (), (), in_avals, out_avals, next_functions)
+        self._materialize_grads = True
+
+    def _replay_rule(self, plan):
+        from . import engine
+
+        plan.callbacks.append(self._run_user_backward)
+        cb = len(plan.callbacks) - 1
+        edged = tuple(k for k, (n, _) in enumerate(self.next_functions) if n is not None)
+        in_avals = tuple(self._avals[k] for k in edged)
+        n_inputs = len(self.next_functions)
+        out_avals = self._out_avals
+
+        def user_vjp(*inputs):
+            # The forward already ran eagerly; the replay only needs this function's vjp.
+            return tuple(jnp.zeros(s, d) for s, d in out_avals)
+
+        def fwd(*inputs):
+            return user_vjp(*inputs), None
+
+        def bwd(_, cts):
+            return tuple(engine.call_python(cb, list(cts), list(in_avals)))
+
+        fn = jax.custom_vjp(user_vjp)
+        fn.defvjp(fwd, bwd)
+
+        def rule(vals, out_cts):
+            _, vjp = jax.vjp(fn, *[jnp.zeros(s, d) for s, d in in_avals])
+            grads = vjp(tuple(out_cts))
+            result = [None] * n_inputs
+            for j, k in enumerate(edged):
+                result[k] = grads[j]
+            return result
+
+        key = ("function", self._op, self._avals, out_avals, self._materialize_grads, cb)
+        return key, rule, 0
+
+    def _run_user_backward(self, *cts):
+        edged = [k for k, (n, _) in enumerate(self.next_functions) if n is not None]
+        grads = tuple(_tensor.Tensor._make(jnp.asarray(g)) for g in cts)
+        with grad_mode.no_grad():
+            result = self._op.backward(self, *grads)
+        if not isinstance(result, tuple):
+            result = (result,)
+        n = self._n_args
+        if len(result) < n or any(r is not None for r in result[n:]):
+            raise RuntimeError(
+                f"function {type(self).__name__} returned an incorrect number of gradients "
+                f"(expected {n}, got {len(result)})")
+        out = []
+        for k in edged:
+            g = result[self._tensor_pos[k]]
+            shape, dtype = self._avals[k]
+            if g is None:
+                out.append(jnp.zeros(shape, dtype))
+                continue
+            if not isinstance(g, _tensor.Tensor):
+                raise TypeError(f"expected Tensor or None as gradient {k} of "
+                                f"{type(self).__name__}, got {type(g).__name__}")
+            if tuple(g.shape) != tuple(shape):
+                raise RuntimeError(
+                    f"Function {type(self).__name__} returned an invalid gradient at index {k} - "
+                    f"got {list(g.shape)} but expected shape compatible with {list(shape)}")
+            out.append(jnp.asarray(g._value, dtype))
+        return out
+
+    def _release(self):
+        if getattr(self, "_to_save", None):
+            self._saved_freed = True
+            self._to_save = ()
+            self._freed = True
+
+
+class FunctionMeta(type):
+    def __init__(cls, name, bases, attrs):
+        cls._backward_cls = type(name + "Backward", (BackwardCFunction,),
+                                 {"__module__": "torch.autograd.function"})
+        super().__init__(name, bases, attrs)
+
+
+class Function(FunctionCtx, metaclass=FunctionMeta):
+    """Subclass with static ``forward`` and ``backward``; call ``YourFunction.apply(...)``."""
+
+    @staticmethod
+    def forward(*args, **kwargs):
+        raise NotImplementedError(
+            "You must implement the forward function for custom autograd.Function.")
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        raise NotImplementedError("setup_context is not implemented.")
+
+    @staticmethod
+    def backward(ctx, *grad_outputs):
+        raise NotImplementedError(
+            "You must implement either the backward or vjp method for your custom "
+            "autograd.Function to use it with backward mode AD.")
+
+    vjp = backward
+
+    @classmethod
+    def apply(cls, *args, **kwargs):
+        needs = tuple(isinstance(a, _tensor.Tensor) and a._requires_grad for a in args)
+        record = grad_mode.is_grad_enabled() and any(needs)
+        # next_functions has one entry per Tensor argument, as in PyTorch
+        tensor_pos = tuple(k for k, a in enumerate(args) if isinstance(a, _tensor.Tensor))
+        edges = tuple(args[k]._edge() for k in tensor_pos)
+        in_avals = tuple((tuple(args[k].shape), args[k]._value.dtype) for k in tensor_pos)
+        node = cls._backward_cls(cls, edges, in_avals, ())
+        node._tensor_pos = tensor_pos
+        node._n_args = len(args)
+        node.needs_input_grad = needs
+        new_style = cls.setup_context is not Function.setup_context
+        with grad_mode.no_grad():
+            if new_style:
+                output = cls.forward(*args, **kwargs)
+                cls.setup_context(node, args, output)
+            else:
+                output = cls.forward(node, *args, **kwargs)
+        single = not isinstance(output, tuple)
+        outputs = (output,) if single else output
+        if not record:
+            return output
+        non_diff = getattr(node, "_non_differentiable", set())
+        node._out_avals = tuple((tuple(o.shape), o._value.dtype) if isinstance(o, _tensor.Tensor)
+                                else ((), jnp.float32) for o in outputs)
+        wrapped = []
+        for k, o in enumerate(outputs):
+            if isinstance(o, _tensor.Tensor) and id(o) not in non_diff and (
+                    o._dtype.is_floating_point or o._dtype.is_complex):
+                wrapped.append(_tensor.Tensor._make(o._value, o._dtype, True, node, k))
+            elif isinstance(o, _tensor.Tensor):
+                wrapped.append(_tensor.Tensor._make(o._value, o._dtype))
+            else:
+                wrapped.append(o)
+        # tensors the user saved that are outputs must be the wrapped outputs
+        saved = getattr(node, "_to_save", None)
+        if saved:
+            by_id = {id(o): w for o, w in zip(outputs, wrapped)}
+            node._to_save = tuple(by_id.get(id(t), t) for t in saved)
+        return wrapped[0] if single else tuple(wrapped)
+
+
+def once_differentiable(fn):
+    @functools.wraps(fn)
+    def wrapper(ctx, *args):
+        with grad_mode.no_grad():
+            return fn(ctx, *args)
+    return wrapper
+
+
+InplaceFunction = Function

@@ -1,0 +1,240 @@
+"""The shadow autograd graph: nodes with PyTorch's names, edges, hooks, saved values.
+
+A node records *how* an output was computed: which table op (or custom Function), the values
+its backward rule needs (``saved``), its static arguments and its incoming edges
+(``next_functions``).  The engine (engine.py) turns a set of nodes into one pure JAX function.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import OrderedDict
+
+_sequence = itertools.count()
+
+
+class RemovableHandle:
+    """What ``register_hook`` returns: ``handle.remove()`` unregisters the hook."""
+
+    _ids = itertools.count()
+
+    def __init__(self, hooks_dict):
+        self.id = next(RemovableHandle._ids)
+        self._hooks = hooks_dict
+
+    def remove(self):
+        if self._hooks is not None:
+            self._hooks.pop(self.id, None)
+            self._hooks = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
+
+def _add_hook(holder, attr, fn):
+    hooks = getattr(holder, attr)
+    if hooks is None:
+        hooks = OrderedDict()
+        setattr(holder, attr, hooks)
+    handle = RemovableHandle(hooks)
+    hooks[handle.id] = fn
+    return handle
+
+
+class Node:
+    """Base of every grad_fn class.  Subclasses are made per PyTorch node name (node_class)."""
+
+    __slots__ = ("next_functions", "_op", "_static", "_saved", "_avals", "_out_avals",
+                 "_outputs", "_freed", "_metadata", "_pre_hooks", "_post_hooks",
+                 "_tensor_pre_hooks", "_retain_grad_hooks", "_sequence_nr", "_ctx",
+                 "__weakref__")
+
+    def __init__(self, op, static, saved, avals, out_avals, next_functions, outputs=None):
+        self._op = op                  # the table entry (or the custom Function class)
+        self._static = static          # hashable static arguments
+        self._saved = saved            # per-operand saved value (array / scalar) or None
+        self._avals = avals            # per-operand (shape, dtype) or a scalar's type
+        self._out_avals = out_avals    # per-output (shape, np dtype)
+        self._outputs = outputs        # output values, kept only where the rule saves result
+        self.next_functions = next_functions
+        self._freed = False
+        self._metadata = None
+        self._pre_hooks = None         # node.register_prehook
+        self._post_hooks = None        # node.register_hook
+        self._tensor_pre_hooks = None  # {output_nr: OrderedDict} from Tensor.register_hook
+        self._retain_grad_hooks = None # {output_nr: weakref to tensor} from retain_grad()
+        self._sequence_nr = next(_sequence)
+        self._ctx = None
+
+    # -- PyTorch's public node API --------------------------------------------------------
+    def name(self):
+        return type(self).__name__
+
+    @property
+    def metadata(self):
+        if self._metadata is None:
+            self._metadata = {}
+        return self._metadata
+
+    @property
+    def requires_grad(self):
+        return True
+
+    def register_hook(self, fn):
+        """``fn(grad_inputs, grad_outputs)`` runs after this node's backward."""
+        return _add_hook(self, "_post_hooks", fn)
+
+    def register_prehook(self, fn):
+        """``fn(grad_outputs)`` runs before this node's backward; may return new grad_outputs."""
+        return _add_hook(self, "_pre_hooks", fn)
+
+    def __call__(self, *grads):
+        raise RuntimeError("calling a grad_fn node directly is not supported by torchlike; "
+                           "use torch.autograd.grad")
+
+    def __repr__(self):
+        return f"<{type(self).__name__} object at {id(self):#x}>"
+
+    # -- internals ------------------------------------------------------------------------
+    def _add_tensor_pre_hook(self, output_nr, fn):
+        if self._tensor_pre_hooks is None:
+            self._tensor_pre_hooks = {}
+        hooks = self._tensor_pre_hooks.setdefault(output_nr, OrderedDict())
+        handle = RemovableHandle(hooks)
+        hooks[handle.id] = fn
+        return handle
+
+    def _saved_value(self, i):
+        if self._freed:
+            raise RuntimeError(ERR_BACKWARD_TWICE)
+        return self._saved[i]
+
+    def _replay_rule(self, plan):
+        """(structure key, rule, number of flat values) for this node's local backward.
+
+        The rule is ``jax.vjp`` of the op's pure function, taken with respect to the operands
+        that have an edge; operands the rule does not need arrive as zeros of their shape.
+        """
+        op = self._op
+        compute_dtype, static = self._static
+        kinds = []
+        n_flat = 0
+        for v in self._saved:
+            if v is None or isinstance(v, Aval):
+                kinds.append(None if v is None else v.key())
+            else:
+                kinds.append(type(v) if isinstance(v, _SCALARS) else (v.shape, v.dtype))
+                plan.flat.append(v)
+                n_flat += 1
+        diff = tuple(k for k, (n, _) in enumerate(self.next_functions) if n is not None)
+        kinds = tuple(kinds)
+        return (op, compute_dtype, static, kinds, diff), _op_rule(op, compute_dtype, static,
+                                                                 kinds, diff), n_flat
+
+    def _release(self):
+        """Drop saved values after a backward without retain_graph (PyTorch frees them)."""
+        saved = self._saved
+        if saved is None or self._freed:
+            return
+        if self._outputs is not None or any(
+                not (v is None or isinstance(v, (Aval,) + _SCALARS)) for v in saved):
+            self._freed = True
+            self._saved = None
+            self._outputs = None
+
+    def __dir__(self):
+        # Hide torchlike's internals: dir() shows what PyTorch's nodes show.
+        names = set(object.__dir__(self))
+        return sorted(n for n in names if not (n.startswith("_") and not n.startswith("__")
+                                                and not n.startswith("_saved_")))
+
+
+ERR_BACKWARD_TWICE = (
+    "Trying to backward through the graph a second time (or directly access saved tensors "
+    "after they have already been freed). Saved intermediate values of the graph are freed "
+    "when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to "
+    "backward through the graph a second time or if you need to access saved tensors after "
+    "calling backward."
+)
+
+
+_SCALARS = (bool, int, float, complex)
+
+
+class Aval:
+    """Stands in for an operand value the backward rule does not need (only its shape)."""
+
+    __slots__ = ("shape", "dtype")
+
+    def __init__(self, shape, dtype):
+        self.shape = shape
+        self.dtype = dtype
+
+    def key(self):
+        return ("aval", self.shape, self.dtype)
+
+
+def _op_rule(op, compute_dtype, static, kinds, diff):
+    import jax
+    import jax.numpy as jnp
+
+    fn = op.function(compute_dtype, static)
+
+    def rule(vals, out_cts):
+        it = iter(vals)
+        operands = []
+        for k in kinds:
+            if k is None:
+                operands.append(None)
+            elif k[0] == "aval" if isinstance(k, tuple) else False:
+                operands.append(jnp.zeros(k[1], k[2]))
+            else:
+                operands.append(next(it))
+
+        def partial_fn(*d):
+            full = list(operands)
+            for j, p in enumerate(diff):
+                full[p] = d[j]
+            return fn(*full)
+
+        out, vjp = jax.vjp(partial_fn, *[operands[p] for p in diff])
+        cts = tuple(out_cts) if isinstance(out, tuple) else out_cts[0]
+        grads = vjp(cts)
+        result = [None] * len(kinds)
+        for j, p in enumerate(diff):
+            result[p] = grads[j]
+        return result
+
+    return rule
+
+
+class AccumulateGrad(Node):
+    """The sink for a leaf tensor: gradients arriving here are added into ``variable.grad``."""
+
+    __slots__ = ("variable",)
+
+    def __init__(self, variable):
+        Node.__init__(self, None, (), (), (), ((tuple(variable.shape), None),), ())
+        self.variable = variable
+
+
+_node_classes: dict[str, type] = {}
+
+
+def node_class(name: str, saved_attrs: dict | None = None) -> type:
+    """The grad_fn class called ``name`` (``AddBackward0`` …), made once and shared.
+
+    ``saved_attrs`` maps PyTorch's ``_saved_<x>`` names to functions of the node, so a user can
+    read ``z.grad_fn._saved_exponent`` as in PyTorch.
+    """
+    cls = _node_classes.get(name)
+    if cls is None:
+        cls = type(name, (Node,), {"__slots__": (), "__module__": "torchlike.autograd.graph"})
+        _node_classes[name] = cls
+    for attr, getter in (saved_attrs or {}).items():
+        if not hasattr(cls, "_saved_" + attr):
+            setattr(cls, "_saved_" + attr, property(getter))
+    return cls

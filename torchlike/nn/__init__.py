@@ -1,0 +1,3 @@
+"""torch.nn (functional only for now; modules are a later issue)."""
+
+from . import functional  # noqa: F401
