@@ -26,17 +26,64 @@ def _dtype(name):
     return dtypes.bool_ if name == "bool" else getattr(dtypes, name)
 
 
+
+
+
 def _run_call(gen, call):
-    kind, dtype = call[0], _dtype(call[-1])
+    """Replays one call spec of ``data/make_random_streams.py`` on a torchlike Generator."""
+    kind, args = call[0], call[1:]
+    if kind == "state":
+        return gen._get_state_np()
+    dtype = _dtype(args[-1])
     if kind == "rand":
-        return gen._rand(tuple(call[1]), dtype)
+        return gen._rand(tuple(args[0]), dtype)
     if kind == "randn":
-        return gen._randn(tuple(call[1]), dtype)
+        return gen._randn(tuple(args[0]), dtype)
     if kind == "randint":
-        return gen._randint(call[1], call[2], tuple(call[3]), dtype)
+        return gen._randint(args[0], args[1], tuple(args[2]), dtype)
     if kind == "randperm":
-        return gen._randperm(call[1], dtype)
+        return gen._randperm(args[0], dtype)
+    if kind == "random_":
+        return gen._random(tuple(args[0]), dtype, args[1], args[2])
+    shape = tuple(args[0]) if isinstance(args[0], list) else None
+    if kind == "uniform_":
+        return gen._uniform(shape, dtype, *args[1:3])
+    if kind == "normal_":
+        return gen._normal_fill(shape, dtype, *args[1:3])
+    if kind == "exponential_":
+        return gen._exponential(shape, dtype, args[1])
+    if kind == "geometric_":
+        return gen._geometric(shape, dtype, args[1])
+    if kind == "log_normal_":
+        return gen._log_normal(shape, dtype, *args[1:3])
+    if kind == "cauchy_":
+        return gen._cauchy(shape, dtype, *args[1:3])
+    if kind == "bernoulli_":
+        return gen._bernoulli_scalar(shape, dtype, args[1])
+    as_array = lambda values: _tensor_like(values, dtype)
+    if kind == "bernoulli":
+        return gen._bernoulli_tensor(as_array(args[0]))
+    if kind == "normal_tf":
+        return gen._normal(as_array(args[0]), args[1])
+    if kind == "normal_ft":
+        return gen._normal(args[0], as_array(args[1]))
+    if kind == "normal_tt":
+        return gen._normal(as_array(args[0]), as_array(args[1]))
+    if kind == "normal_ff":
+        return gen._normal(args[0], args[1], tuple(args[2]), dtype)
+    if kind == "multinomial":
+        return gen._multinomial(as_array(args[0]), args[1], args[2])
+    if kind == "poisson":
+        return gen._poisson(as_array(args[0]))
     raise ValueError(kind)
+
+
+def _tensor_like(values, dtype):
+    """``torch.tensor(values, dtype=dtype)`` as NumPy (16-bit floats go through float32)."""
+    array = np.array(values, dtype=np.float64)
+    if dtype.itemsize == 2:
+        array = array.astype(np.float32)
+    return array.astype(dtype._np)
 
 
 def _bits(a):
@@ -55,7 +102,7 @@ def test_stream_matches_torch(case):
     for i, (call, expected) in enumerate(zip(spec["calls"], spec["results"])):
         out = _run_call(gen, call)
         assert list(out.shape) == expected["shape"], (case, i)
-        assert out.dtype == _dtype(call[-1])._np, (case, i)
+        assert out.dtype == _dtype(expected["dtype"])._np, (case, i)
         bits = _bits(out).reshape(-1)
         key = f"{case}/{i}"
         if key in _DATA:
@@ -99,3 +146,74 @@ def test_words_match_across_block_boundaries():
         drawn += take
         size = size * 3 % 1000 + 1
     np.testing.assert_array_equal(np.concatenate(pieces), whole)
+
+
+def test_torch_state_loads_and_continues_identically():
+    blob = _DATA["state_blob"]
+    gen = tr.Generator()
+    gen._set_state_np(blob)
+    np.testing.assert_array_equal(gen._get_state_np(), blob)  # byte-for-byte round trip
+    continuation = gen._randn((20,), dtypes.float64).view(np.uint64)
+    np.testing.assert_array_equal(continuation, _DATA["state_blob_continuation"])
+
+
+def test_state_round_trip_restores_stream():
+    gen = tr.Generator().manual_seed(5)
+    gen._randn((3,), dtypes.float32)  # leaves a cached Box-Muller value
+    saved = gen._get_state_np()
+    first = gen._randn((50,), dtypes.float32), gen._randn((3,), dtypes.float64)
+    gen._rand((2000,), dtypes.float32)
+    gen.set_state(saved)
+    again = gen._randn((50,), dtypes.float32), gen._randn((3,), dtypes.float64)
+    for a, b in zip(first, again):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_set_state_rejects_bad_states():
+    gen = tr.Generator()
+    with pytest.raises(RuntimeError, match="Expected a CPUGeneratorImplState of size 5056"):
+        gen._set_state_np(np.zeros(10, dtype=np.uint8))
+    with pytest.raises(RuntimeError, match="Invalid mt19937 state"):
+        gen._set_state_np(np.zeros(5056, dtype=np.uint8))
+
+
+def test_randperm_large_n_matches_sequential_swaps():
+    # The loop-free solution of the Fisher-Yates swaps agrees with replaying them.
+    rng = np.random.default_rng(0)
+    for n in (2, 3, 17, 1000, 4097):
+        for _ in range(5):
+            targets = (rng.integers(0, 2**32, n - 1) % (n - np.arange(n - 1))
+                       + np.arange(n - 1)).astype(np.int64)
+            np.testing.assert_array_equal(tr._solve_swaps(n, targets),
+                                          tr._replay_swaps(n, targets))
+
+
+def test_float32_normal_xla_and_numpy_paths_agree():
+    words = tr.Generator().manual_seed(3)._words(16 * 4096)
+    blocks = words.reshape(-1, 16)
+    numpy_result = tr._box_muller_16(np, tr._unit_f32(blocks))
+    if tr._xla_usable():
+        np.testing.assert_array_equal(tr._box_muller_xla(blocks), numpy_result)
+
+
+def test_jax_key_is_deterministic_and_advances_the_stream():
+    import jax
+
+    gen = tr.Generator().manual_seed(11)
+    key1, key2 = tr.jax_key(gen), tr.jax_key(gen)
+    again = tr.Generator().manual_seed(11)
+    assert jax.random.key_data(key1).tolist() == jax.random.key_data(tr.jax_key(again)).tolist()
+    assert jax.random.key_data(key1).tolist() != jax.random.key_data(key2).tolist()
+    # one jax key costs exactly one 64-bit draw (two words)
+    ref = tr.Generator().manual_seed(11)
+    ref._words(4)
+    np.testing.assert_array_equal(gen._words(3), ref._words(3))
+
+
+def test_seed_errors_match_torch():
+    gen = tr.Generator()
+    with pytest.raises(ValueError, match="Overflow when unpacking long long"):
+        gen.manual_seed(2**64)
+    with pytest.raises(RuntimeError, match="manual_seed expected a long, but got float"):
+        gen.manual_seed(1.5)
+    assert tr.manual_seed(2.7).initial_seed() == 2  # the module-level function calls int()

@@ -36,7 +36,18 @@ __all__ = ["Generator", "default_generator", "manual_seed", "seed", "initial_see
 _N = 624  # MT19937 state words
 _DEFAULT_SEED = 67280421310721  # PyTorch's seed for a freshly constructed torch.Generator()
 _UINT64_MASK = (1 << 64) - 1
-_STATE_NBYTES = 5056  # sizeof(CPUGeneratorImplState) on 64-bit platforms
+
+# PyTorch's serialised CPU generator state (``torch.get_rng_state()``): a C struct, laid out
+# here with its padding so that our bytes equal PyTorch's and either can load the other's.
+_STATE_LAYOUT = np.dtype({
+    "names": ["seed", "left", "seeded", "next", "key", "normal_x", "normal_y", "normal_rho",
+              "normal_is_valid", "float_normal", "float_normal_is_valid"],
+    "formats": ["<u8", "<i4", "<i4", "<u8", ("<u8", 624), "<f8", "<f8", "<f8", "<i4", "<f4",
+                "u1"],
+    "offsets": [0, 8, 12, 16, 24, 5016, 5024, 5032, 5040, 5048, 5052],
+    "itemsize": 5056,
+})
+_STATE_NBYTES = _STATE_LAYOUT.itemsize
 
 
 def _key_from_seed(seed: int) -> np.ndarray:
@@ -138,7 +149,7 @@ class _MT19937:
 
 def _check_floating(dtype, op_name):
     if not dtype.is_floating_point:
-        raise RuntimeError(f'"{op_name}" not implemented for {_c10_name(dtype)}')
+        raise NotImplementedError(f'"{op_name}" not implemented for {_c10_name(dtype)}')
 
 
 def _c10_name(dtype) -> str:
@@ -181,9 +192,14 @@ _F64 = np.float64
 
 
 def _fma32(a, b, c):
-    """float32 fused multiply-add: a*b is exact in float64, so one float64 add and one
-    rounding to float32 reproduce fma except in (vanishingly rare) double-rounding ties."""
-    return (np.multiply(a, b, dtype=_F64) + c).astype(_F32)
+    """float32 fused multiply-add, for NumPy or jax.numpy values: a*b is exact in float64, so
+    one float64 add and one rounding to float32 reproduce fma except in (vanishingly rare)
+    double-rounding ties."""
+    return (_as_f64(a) * _as_f64(b) + _as_f64(c)).astype(_F32)
+
+
+def _as_f64(v):
+    return v.astype(_F64) if hasattr(v, "astype") else _F64(v)
 
 
 _LOG_POLY = [_F32(c) for c in (7.0376836292e-2, -1.1514610310e-1, 1.1676998740e-1,
@@ -194,26 +210,23 @@ _LOG_Q2 = _F32(0.693359375)
 _SQRT_HALF = _F32(0.707106781186547524)
 
 
-def _avx_log(u: np.ndarray) -> np.ndarray:
+def _avx_log(xp, u):
     """Natural log of float32 values in (0, 1], bit-identical to PyTorch's AVX2 log256_ps
-    (Cephes logf: split off the exponent, degree-8 polynomial on the mantissa)."""
-    mant, expo = np.frexp(u)  # mant in [0.5, 1); same split as the bit manipulation
-    e = expo.astype(_F32)
+    (Cephes logf: split off the exponent, degree-8 polynomial on the mantissa).
+    ``xp`` is numpy or jax.numpy: the same code serves both backends."""
+    mant, expo = xp.frexp(u)  # mant in [0.5, 1); the same split as the bit manipulation
     small = mant < _SQRT_HALF
+    e = expo.astype(_F32) - small.astype(_F32)
     # x = 2*mant - 1 or mant - 1; both are exact in float32.
-    x = mant - _F32(1)
-    x += np.where(small, mant, _F32(0))
-    e -= small
+    x = (mant - _F32(1)) + xp.where(small, mant, _F32(0))
     z = x * x
-    y = np.full_like(x, _LOG_POLY[0])
+    y = xp.full_like(x, _LOG_POLY[0])
     for coef in _LOG_POLY[1:]:
         y = _fma32(y, x, coef)
-    y *= x
+    y = y * x
     y = _fma32(y, z, e * _LOG_Q1)
-    y -= z * _F32(0.5)  # z*0.5 is exact, so fused or not gives the same result
-    x += y
-    x += e * _LOG_Q2  # exact product (Q2 has 9 significant bits)
-    return x
+    y = y - z * _F32(0.5)  # z*0.5 is exact, so fused or not gives the same result
+    return (x + y) + e * _LOG_Q2  # e*Q2 is exact (Q2 has 9 significant bits)
 
 
 _FOUR_OVER_PI = _F32(1.27323954473516)
@@ -223,83 +236,238 @@ _COS_POLY = [_F32(2.443315711809948e-005), _F32(-1.388731625493765e-003),
              _F32(4.166664568298827e-002)]
 
 
-def _avx_sincos(x: np.ndarray):
+def _avx_sincos(xp, x):
     """(sin, cos) of non-negative float32 angles, bit-identical to PyTorch's sincos256_ps
     (Cephes sinf/cosf: octant reduction in three parts, two small polynomials)."""
     octant = (x * _FOUR_OVER_PI).astype(np.int32)
     octant = (octant + 1) & ~1
     y = octant.astype(_F32)
-    sin_negative = (octant & 4) != 0
-    cos_negative = (~(octant - 2) & 4) != 0
-    use_sin_poly_for_sin = (octant & 2) == 0
     for dp in _MINUS_DP:
         x = _fma32(y, dp, x)
     z = x * x
     # cosine polynomial around 0
-    c = _fma32(np.full_like(x, _COS_POLY[0]), z, _COS_POLY[1])
-    c = _fma32(c, z, _COS_POLY[2])
-    c *= z
+    c = _fma32(_fma32(xp.full_like(x, _COS_POLY[0]), z, _COS_POLY[1]), z, _COS_POLY[2])
+    c = c * z
     c = _fma32(c, z, -(z * _F32(0.5)))
-    c += _F32(1)
+    c = c + _F32(1)
     # sine polynomial around 0
-    s = _fma32(np.full_like(x, _SIN_POLY[0]), z, _SIN_POLY[1])
-    s = _fma32(s, z, _SIN_POLY[2])
-    s *= z
+    s = _fma32(_fma32(xp.full_like(x, _SIN_POLY[0]), z, _SIN_POLY[1]), z, _SIN_POLY[2])
+    s = s * z
     s = _fma32(s, x, x)
-    sin = np.where(use_sin_poly_for_sin, s, c)
-    cos = np.where(use_sin_poly_for_sin, c, s)
-    np.negative(sin, out=sin, where=sin_negative)
-    np.negative(cos, out=cos, where=cos_negative)
+    sin_poly_for_sin = (octant & 2) == 0
+    sin = xp.where(sin_poly_for_sin, s, c)
+    cos = xp.where(sin_poly_for_sin, c, s)
+    sin = xp.where((octant & 4) != 0, -sin, sin)
+    cos = xp.where((~(octant - 2) & 4) != 0, -cos, cos)
     return sin, cos
 
 
-def _box_muller_blocks_f32(u: np.ndarray, mean: float, std: float) -> np.ndarray:
-    """PyTorch's float32 ``normal_fill_16`` over consecutive blocks of 16 uniforms."""
-    blocks = u.reshape(-1, 16)
-    radius = np.sqrt(_F32(-2) * _avx_log(_F32(1) - blocks[:, :8]))
-    theta = _F32(2.0 * math.pi) * blocks[:, 8:]
-    sin, cos = _avx_sincos(theta)
-    out = np.empty_like(blocks)
-    mean32, std32 = _F32(mean), _F32(std)
-    if std32 == 1 and mean32 == 0:
-        np.multiply(radius, cos, out=out[:, :8])
-        np.multiply(radius, sin, out=out[:, 8:])
-    else:
-        out[:, :8] = _fma32(radius * cos, std32, mean32)
-        out[:, 8:] = _fma32(radius * sin, std32, mean32)
-    return out.reshape(-1)
+def _box_muller_16(xp, blocks):
+    """PyTorch's AVX2 ``normal_fill_16`` on an (m, 16) float32 array of uniforms, before the
+    final ``fma(n, std, mean)`` (see ``_scale_shift``)."""
+    radius = xp.sqrt(_F32(-2) * _avx_log(xp, _F32(1) - blocks[:, :8]))
+    sin, cos = _avx_sincos(xp, _F32(2.0 * math.pi) * blocks[:, 8:])
+    return xp.concatenate([radius * cos, radius * sin], axis=1)
 
 
-def _fma_like(x, scale, offset, acc):
-    """``x * scale + offset`` as PyTorch computes it (plain multiply-add for now)."""
-    return (x * scale + offset).astype(acc, copy=False)
+def _scale_shift(n: np.ndarray, mean, std) -> np.ndarray:
+    """The kernel's explicit ``fma(n, std, mean)`` (the identity for std == 1, mean == 0)."""
+    if std == 1 and mean == 0:
+        return n
+    return _fma32(n, std, mean)
 
 
-def _glibc_log(x: np.ndarray) -> np.ndarray:
-    """Element-wise float64 log through the C library's ``log`` (which PyTorch calls): NumPy's
-    own SIMD log differs from it in the last bit for a fraction of inputs."""
-    return np.fromiter(map(math.log, x.ravel().tolist()), dtype=_F64, count=x.size).reshape(x.shape)
+# Above this many blocks the float32 transform runs as one jitted XLA computation on the CPU
+# (several times faster than NumPy's op-by-op passes); below, NumPy.  The XLA result is checked
+# once against the NumPy emulation and the XLA path is abandoned if they ever disagree.
+_XLA_MIN_BLOCKS = 1024
+_xla_state: dict = {}
+
+
+def _unit_f32(words):
+    """float32 uniforms from 32-bit words (NumPy or jax.numpy): the low 24 bits times 2**-24."""
+    return (words & np.uint32(0xFFFFFF)).astype(_F32) * _F32(2.0 ** -24)
+
+
+def _normals_from_words_f32(words: np.ndarray, mean: float, std: float) -> np.ndarray:
+    """PyTorch's float32 ``normal_fill_16`` over consecutive blocks of 16 words (flat result).
+
+    Large inputs go to XLA in power-of-two numbers of blocks (so only a handful of shapes are
+    ever compiled), the remainder to NumPy."""
+    blocks = words.reshape(-1, 16)
+    m, start, pieces = len(blocks), 0, []
+    if m >= _XLA_MIN_BLOCKS and _xla_usable():
+        while m - start >= _XLA_MIN_BLOCKS:
+            size = 1 << ((m - start).bit_length() - 1)
+            pieces.append(_box_muller_xla(blocks[start:start + size]))
+            start += size
+    if start < m:
+        pieces.append(_box_muller_16(np, _unit_f32(blocks[start:])))
+    normals = pieces[0] if len(pieces) == 1 else np.concatenate(pieces)
+    return _scale_shift(normals.reshape(-1), _F32(mean), _F32(std))
+
+
+def _x64_enabled():
+    """A context in which jax keeps float64 (for the fma emulation), old and new jax."""
+    import jax
+
+    if hasattr(jax, "enable_x64"):
+        return jax.enable_x64(True)
+    from jax.experimental import enable_x64
+
+    return enable_x64()
+
+
+def _box_muller_xla(word_blocks: np.ndarray) -> np.ndarray:
+    import jax
+    import jax.numpy as jnp
+
+    fn = _xla_state.get("fn")
+    if fn is None:
+        fn = _xla_state["fn"] = jax.jit(lambda w: _box_muller_16(jnp, _unit_f32(w)))
+        _xla_state["cpu"] = jax.devices("cpu")[0]
+    with _x64_enabled():
+        return np.asarray(fn(jax.device_put(word_blocks, _xla_state["cpu"])))
+
+
+def _xla_usable() -> bool:
+    ok = _xla_state.get("ok")
+    if ok is None:
+        try:
+            # A spread of 24-bit uniforms, including 0 and the largest value below 1 in both
+            # halves of a block.
+            probe = (np.arange(_XLA_MIN_BLOCKS * 16, dtype=np.uint64) * 2654435761) % (1 << 32)
+            probe = probe.astype(np.uint32).reshape(-1, 16)
+            probe[0, [0, 1, 8, 9]] = [0, 0xFFFFFF, 0, 0xFFFFFF]
+            ok = np.array_equal(_box_muller_xla(probe).view(np.uint32),
+                                _box_muller_16(np, _unit_f32(probe)).view(np.uint32))
+        except Exception:  # no usable jax CPU backend: NumPy it is
+            ok = False
+        _xla_state["ok"] = ok
+    return ok
+
+
+def _fma64(a, b, c):
+    """float64 fused multiply-add, vectorised: the exact product as a sum of two doubles
+    (Dekker's split), the exact sum with c (Knuth's TwoSum), then one final rounding.  Correct
+    except for (vanishingly rare) double-rounding ties and for magnitudes near overflow."""
+    a, b, c = (np.asarray(v, dtype=_F64) for v in (a, b, c))
+    product = a * b
+    a_hi, a_lo = _split(a)
+    b_hi, b_lo = _split(b)
+    product_err = ((a_hi * b_hi - product) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo
+    total = product + c
+    back = total - product
+    sum_err = (product - (total - back)) + (c - back)
+    with np.errstate(invalid="ignore"):
+        result = total + (sum_err + product_err)
+    # Where the error terms are meaningless (inf/nan operands), the plain value is right.
+    return np.where(np.isfinite(result), result, product + c)
+
+
+def _split(x):
+    """Veltkamp's split of doubles into two halves of 26 significant bits each."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        scaled = 134217729.0 * x  # 2**27 + 1
+        hi = scaled - (scaled - x)
+    return hi, x - hi
 
 
 def _box_muller_blocks_f64(u: np.ndarray, mean: float, std: float) -> np.ndarray:
     """PyTorch's scalar ``normal_fill_16<double>`` over blocks of 16 uniforms."""
     blocks = u.reshape(-1, 16)
-    radius = np.sqrt(-2.0 * _glibc_log(1.0 - blocks[:, :8]))
+    radius = np.sqrt(-2.0 * _libm(_log_or_minus_inf, 1.0 - blocks[:, :8]))
     theta = (2.0 * math.pi) * blocks[:, 8:]
     out = np.empty_like(blocks)
-    out[:, :8] = radius * np.cos(theta) * std + mean
-    out[:, 8:] = radius * np.sin(theta) * std + mean
+    # radius * cos(theta) * std + mean, with the compiler's fma for the last two operations
+    out[:, :8] = _fma64(radius * np.cos(theta), std, mean)
+    out[:, 8:] = _fma64(radius * np.sin(theta), std, mean)
     return out.reshape(-1)
 
 
 # ---------------------------------------------------------------------------------------------
 
 
+_MANTISSA_DIGITS = {"float16": 11, "bfloat16": 8, "float32": 24, "float64": 53}
+
+
+def _float_exact_from(low: int, dtype) -> int:
+    """PyTorch nudges a ``from`` bound up when ``from + 1`` is not representable in the
+    floating dtype (it rounds below ``from``): to the next value of the dtype's grid."""
+    rounded = _round_int_to(low + 1, dtype)
+    if rounded < low:
+        magnitude = abs(low + 1).bit_length() - 1
+        low = rounded + (1 << (magnitude - _MANTISSA_DIGITS[dtype._name] + 1))
+    return low
+
+
+def _float_exact_to(high: int, dtype) -> int:
+    """The mirror image for ``to``: nudged down when ``to - 1`` rounds to ``to`` or above."""
+    rounded = _round_int_to(high - 1, dtype)
+    if rounded >= high:
+        magnitude = abs(high - 1).bit_length() - 1
+        high = rounded - (1 << (magnitude - _MANTISSA_DIGITS[dtype._name] + 1))
+    return high
+
+
+def _round_int_to(value: int, dtype) -> int:
+    """``int64(scalar_t(value))``: an integer rounded to the floating dtype and back."""
+    rounded = np.array(float(value) if abs(value) < 2**53 else value, dtype=np.float64)
+    if dtype is not _dt.float64:
+        with np.errstate(over="ignore"):
+            rounded = rounded.astype(np.float32).astype(dtype._np).astype(np.float64)
+    if not np.isfinite(rounded):
+        return value  # beyond the dtype's range: left alone, the range check rejects it
+    return int(rounded)
+
+
+_FINITE_MAX = {"float16": 65504, "bfloat16": int(np.float32(3.3895313892515355e38)),
+               "float32": int(np.finfo(np.float32).max), "float64": int(np.finfo(np.float64).max)}
+_C_TYPE_NAMES = {"bool": "bool", "uint8": "unsigned char", "int8": "signed char",
+                 "int16": "short", "int32": "int", "int64": "long", "float16": "c10::Half",
+                 "bfloat16": "c10::BFloat16", "float32": "float", "float64": "double"}
+
+
+def _check_in_range(low: int, high_inclusive: int, dtype) -> None:
+    """PyTorch's ``check_from_to_in_range``: both bounds must fit the dtype."""
+    name = _C_TYPE_NAMES[dtype._name]
+    if dtype.is_floating_point:
+        finite_max = _FINITE_MAX[dtype._name]
+        if not -finite_max <= low <= finite_max:
+            raise RuntimeError(f"from is out of bounds for {name}")
+        if not -finite_max <= high_inclusive <= finite_max:
+            raise RuntimeError(f"to - 1 is out of bounds for {name}")
+        digits = _MANTISSA_DIGITS[dtype._name]
+        limit = 1 << digits
+        lo_ok, hi_ok = -limit <= low <= limit, -limit <= high_inclusive <= limit
+        if not (lo_ok and hi_ok):
+            import warnings
+
+            which = "from" if not lo_ok else "to - 1"
+            warnings.warn(f"{which} is out of bounds [-(2^{digits}), 2^{digits}]. Due to "
+                          f"precision limitations {name} can support discrete uniform "
+                          "distribution only within this range. This warning will become an "
+                          "error in version 1.7 release, please fix the code in advance",
+                          UserWarning, stacklevel=4)
+        return
+    if dtype is _dt.bool_:
+        lo, hi = 0, 1
+    else:
+        info = np.iinfo(dtype._np)
+        lo, hi = int(info.min), int(info.max)
+    if not lo <= low <= hi:
+        raise RuntimeError(f"from is out of bounds for {name}")
+    if not lo <= high_inclusive <= hi:
+        raise RuntimeError(f"to - 1 is out of bounds for {name}")
+
+
 def _to_uint64_seed(seed) -> int:
-    """PyTorch accepts seeds in [-2**63, 2**64) and stores negative ones modulo 2**64."""
+    """PyTorch accepts integer seeds in [-2**63, 2**64) and stores negative ones modulo 2**64."""
+    if not isinstance(seed, (int, np.integer)):
+        raise RuntimeError(f"manual_seed expected a long, but got {type(seed).__name__}")
     seed = int(seed)
     if not -(1 << 63) <= seed <= _UINT64_MASK:
-        raise RuntimeError("Overflow when unpacking long long")
+        raise ValueError("Overflow when unpacking long long")
     return seed & _UINT64_MASK
 
 
@@ -355,17 +523,19 @@ class Generator:
         _check_floating(dtype, "check_uniform_bounds")
         n = _numel(shape)
         unit = _unit_floats(self._engine, n, dtype)
-        if dtype is _dt.float64 or dtype is _dt.float32:
-            acc = dtype._np
-            low_a, high_a = acc.type(low), acc.type(high)
-            values = _fma_like(unit, high_a - low_a, low_a, acc) if (low, high) != (0.0, 1.0) else unit
+        if (low, high) == (0.0, 1.0) and dtype in (_dt.float32, _dt.float64):
+            return unit.reshape(shape)
+        # u * (high - low) + low, fused by the compiler into one fma, in float64 for float64
+        # and float32 otherwise.
+        fma = _fma64 if dtype is _dt.float64 else _fma32
+        acc = _F64 if dtype is _dt.float64 else _F32
+        values = fma(unit, acc(high) - acc(low), acc(low))
+        if dtype in (_dt.float32, _dt.float64):
             return values.reshape(shape)
-        # float16/bfloat16: computed in float32 from the 16-bit bounds, then rounded; a value
-        # that rounds up to `high` is replaced by `low`, keeping the interval half-open.
-        low_t = np.array(low).astype(_F32).astype(dtype._np)
-        high_t = np.array(high).astype(_F32).astype(dtype._np)
-        low_f, high_f = _F32(low_t), _F32(high_t)
-        values = (unit * (high_f - low_f) + low_f).astype(dtype._np)
+        # float16/bfloat16: rounded at the end; a value that rounds up to `high` becomes `low`,
+        # keeping the interval half-open.
+        values = values.astype(dtype._np)
+        low_t, high_t = (np.array(acc(v)).astype(dtype._np) for v in (low, high))
         values[values == high_t] = low_t
         return values.reshape(shape)
 
@@ -384,29 +554,32 @@ class Generator:
         if n >= 16 and contiguous:
             out = self._normal_blocks(n, dtype, mean, std)
         else:
-            out = self._normal_serial(n, mean, std).astype(dtype._np)
+            out = _cast_double(self._normal_serial(n, mean, std), dtype)
         return out.reshape(shape)
 
     def _normal_blocks(self, n: int, dtype, mean: float, std: float) -> np.ndarray:
         engine = self._engine
-        if dtype is _dt.float64 or dtype is _dt.float32:
-            transform = _box_muller_blocks_f64 if dtype is _dt.float64 else _box_muller_blocks_f32
+        whole = n - n % 16
+        if dtype is _dt.float64:
             u = _unit_floats(engine, n, dtype)
             tail = _unit_floats(engine, 16, dtype) if n % 16 else None
-            whole = n - n % 16
-            out = np.empty(n, dtype=dtype._np)
-            out[:whole] = transform(u[:whole], mean, std)
+            out = np.empty(n, dtype=_F64)
+            out[:whole] = _box_muller_blocks_f64(u[:whole], mean, std)
             if tail is not None:
-                out[n - 16:] = transform(tail, mean, std)
+                out[n - 16:] = _box_muller_blocks_f64(tail, mean, std)
             return out
-        # float16/bfloat16: computed in float32 block by block, each block drawing its own 16
-        # uniforms, so only the re-drawn tail block costs extra words; rounded at the end.
-        whole = n - n % 16
-        out = np.empty(n, dtype=_F32)
-        out[:whole] = _box_muller_blocks_f32(_unit_floats(engine, whole, _dt.float32), mean, std)
-        if n % 16:
-            out[n - 16:] = _box_muller_blocks_f32(_unit_floats(engine, 16, _dt.float32), mean, std)
-        return out.astype(dtype._np)
+        # float32 fills all n uniforms first, then re-draws the 16 of a partial tail block.
+        # float16/bfloat16 are computed in float32 block by block, each block drawing its own
+        # uniforms (so a partial tail costs no extra words) and rounded at the end.
+        words = engine.words(n if dtype is _dt.float32 else whole)
+        tail = engine.words(16) if n % 16 else None
+        if tail is None:
+            out = _normals_from_words_f32(words, mean, std)
+        else:
+            out = np.empty(n, dtype=_F32)
+            out[:whole] = _normals_from_words_f32(words[:whole], mean, std)
+            out[n - 16:] = _normals_from_words_f32(tail, mean, std)
+        return out.astype(dtype._np, copy=False)
 
     def _normal_double(self) -> float:
         """One ``at::normal_distribution<double>`` draw (standard normal), with PyTorch's cache."""
@@ -422,23 +595,85 @@ class Generator:
 
     def _normal_serial(self, n: int, mean: float, std: float) -> np.ndarray:
         draw = self._normal_double
-        return np.array([draw() * std + mean for _ in range(n)], dtype=_F64)
+        standard = np.array([draw() for _ in range(n)], dtype=_F64)
+        if std == 1 and mean == 0:
+            return standard
+        return _fma64(standard, std, mean)  # ret * std + mean, fused
 
     def _randint(self, low: int, high: int, shape, dtype=None) -> np.ndarray:
         """``torch.randint(low, high, shape, dtype=dtype)`` (default dtype int64)."""
         dtype = _dt.int64 if dtype is None else dtype
+        return self._random(shape, dtype, int(low), int(high))
+
+    def _random(self, shape, dtype=None, low=None, high=None) -> np.ndarray:
+        """``tensor.random_()``, ``random_(to)`` (pass ``high`` only), ``random_(from, to)``
+        and ``random_(from, None)`` (pass ``low`` only) on a tensor of ``shape``/``dtype``."""
+        dtype = _dt.get_default_dtype() if dtype is None else dtype
         n = _numel(shape)
-        span = int(high) - int(low)
-        if span <= 0:
-            raise RuntimeError(
-                f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
-        values = self._from_to_values(n, span, int(low), dtype)
-        return _cast_int64(values, dtype).reshape(shape)
+        if low is None and high is None:
+            values = self._random_default(n, dtype)
+        else:
+            low = 0 if low is None else int(low)
+            values = self._random_from_to(n, dtype, low, None if high is None else int(high))
+        return values.reshape(shape)
+
+    def _random_default(self, n: int, dtype) -> np.ndarray:
+        """``random_()``: [0, 2**mantissa] for floating types, [0, max] for integers."""
+        engine = self._engine
+        if dtype is _dt.float64 or dtype is _dt.int64:
+            words = engine.words64(n)
+        else:
+            words = engine.words(n).astype(np.uint64)
+        if dtype is _dt.bool_:
+            return (words & np.uint64(1)).astype(np.bool_)
+        if dtype.is_floating_point:
+            modulus = (1 << _MANTISSA_DIGITS[dtype._name]) + 1
+        else:
+            modulus = int(np.iinfo(dtype._np).max) + 1
+        return (words % np.uint64(modulus)).astype(dtype._np)
+
+    def _random_from_to(self, n: int, dtype, low: int, high: int | None) -> np.ndarray:
+        if high is not None:
+            if low >= high:
+                raise RuntimeError("random_ expects 'from' to be less than 'to', but got "
+                                   f"from={low} >= to={high}")
+            if dtype.is_floating_point:
+                low, high = _float_exact_from(low, dtype), _float_exact_to(high, dtype)
+                if low >= high:
+                    raise RuntimeError(
+                        "random_ expects 'from' casted to dtype to be less than 'to' casted to "
+                        f"dtype, but got from={low} >= to={high}")
+            _check_in_range(low, high - 1, dtype)
+            span = high - low
+        elif low != -(1 << 63):
+            if dtype.is_floating_point:
+                top = min(1 << _MANTISSA_DIGITS[dtype._name], (1 << 63) - 1)
+                low = _float_exact_from(low, dtype)
+                if low >= top:
+                    raise RuntimeError("random_ expects 'from' casted to dtype to be less than or "
+                                       f"equal to 'to_inc' casted to dtype, but got from={low} > "
+                                       f"to_inc={top}")
+            elif dtype is _dt.bool_:
+                top = 1
+            else:
+                top = int(np.iinfo(dtype._np).max)
+            _check_in_range(low, top, dtype)
+            span = top - low + 1
+        else:
+            # [int64 min, int64 max]: every 64-bit word, reinterpreted as int64.
+            if dtype in (_dt.bool_, _dt.float16):
+                raise NotImplementedError('"random_full_64_bits_range_kernel_cpu" not '
+                                          f"implemented for {_c10_name(dtype)}")
+            if dtype not in (_dt.int64, _dt.float64, _dt.float32, _dt.bfloat16):
+                raise RuntimeError("random_full_64_bits_range_kernel_cpu handles only int64, "
+                                   "double, float and bfloat16")
+            return _cast_int64(self._engine.words64(n).view(np.int64), dtype)
+        return _cast_int64(self._from_to_values(n, span, low, dtype), dtype)
 
     def _from_to_values(self, n: int, span: int, base: int, dtype) -> np.ndarray:
-        """``(word % span) + base`` as int64 (wrapping), with 64-bit words for wide ranges."""
-        wide_types = (_dt.int64, _dt.float64, _dt.float32, _dt.bfloat16)
-        if span >= (1 << 32) and dtype in wide_types:
+        """``(word % span) + base`` as int64 (wrapping).  PyTorch 2.13 switches to 64-bit words
+        from a span of 2**28 on (limiting the modulo bias), whatever the dtype."""
+        if span >= (1 << 28):
             words = self._engine.words64(n)
         else:
             words = self._engine.words(n).astype(np.uint64)
@@ -448,20 +683,192 @@ class Generator:
     def _randperm(self, n: int, dtype=None) -> np.ndarray:
         """``torch.randperm(n, dtype=dtype)`` (default dtype int64).
 
-        PyTorch swaps ``r[i]`` with ``r[i + word % (n - i)]`` for i = 0 .. n-2.  The swap
-        targets are computed vectorised; the swaps themselves are sequential."""
+        PyTorch runs Fisher-Yates forwards: for i = 0 .. n-2 it swaps ``r[i]`` with
+        ``r[i + word % (n - i)]``.  The swap targets are vectorised; the swaps themselves are
+        replayed in Python for small n and solved without a loop for large n."""
         dtype = _dt.int64 if dtype is None else dtype
         n = int(n)
         if n < 0:
             raise RuntimeError(f"n must be non-negative, got{n}")
-        perm = list(range(n))
-        if n > 1:
-            positions = np.arange(n - 1, dtype=np.uint64)
-            words = self._engine.words(n - 1).astype(np.uint64)
-            targets = (words % (np.uint64(n) - positions) + positions).tolist()
-            for i, j in enumerate(targets):
-                perm[i], perm[j] = perm[j], perm[i]
-        return _cast_int64(np.array(perm, dtype=np.int64), dtype)
+        if n < 2:
+            return _cast_int64(np.arange(n, dtype=np.int64), dtype)
+        steps = np.arange(n - 1, dtype=np.int64)
+        words = self._engine.words(n - 1).astype(np.int64)
+        targets = words % (n - steps) + steps
+        perm = _replay_swaps(n, targets) if n < 2048 else _solve_swaps(n, targets)
+        return _cast_int64(perm, dtype)
+
+    # -- torch.normal overloads ---------------------------------------------------------------
+
+    def _normal(self, mean, std, shape=None, dtype=None) -> np.ndarray:
+        """``torch.normal``: ``mean``/``std`` are Python floats or NumPy arrays.
+
+        float/float needs ``shape``.  With an array, PyTorch draws standard normals of the
+        broadcast shape (with ``std`` folded into the draw when only ``mean`` is an array) and
+        then applies the arrays with separate multiply and add kernels, each rounding."""
+        mean_is_array = isinstance(mean, np.ndarray)
+        std_is_array = isinstance(std, np.ndarray)
+        if not mean_is_array and not std_is_array:
+            if float(std) < 0:
+                raise RuntimeError(f"normal expects std >= 0.0, but found std {float(std)}")
+            return self._normal_fill(tuple(shape), dtype, float(mean), float(std))
+        if std_is_array and (std < 0).any():
+            raise RuntimeError("normal expects all elements of std >= 0.0")
+        if mean_is_array and std_is_array:
+            out_shape = np.broadcast_shapes(mean.shape, std.shape)
+            out_np = np.result_type(mean, std)
+        else:
+            out_shape = (mean if mean_is_array else std).shape
+            out_np = (mean if mean_is_array else std).dtype
+        out_dtype = _dt.from_numpy_dtype(out_np)
+        if mean_is_array and not std_is_array:
+            if float(std) < 0:
+                raise RuntimeError(f"normal expects std >= 0.0, but found std {float(std)}")
+            draws = self._normal_fill(out_shape, out_dtype, 0.0, float(std))
+            return (draws + mean).astype(out_np, copy=False)
+        draws = self._normal_fill(out_shape, out_dtype, 0.0, 1.0)
+        scaled = (draws * std).astype(out_np, copy=False)
+        return (scaled + (mean if mean_is_array else out_np.type(mean))).astype(out_np, copy=False)
+
+    # -- element-by-element samplers on double uniforms ---------------------------------------
+    # PyTorch's exponential_, geometric_, cauchy_, log_normal_ and bernoulli_(p) kernels draw one
+    # double uniform (a 64-bit word) per element, compute in double with the C library's math
+    # functions, and round to the tensor's dtype.
+
+    def _unit_doubles(self, n: int) -> np.ndarray:
+        return _unit_floats(self._engine, n, _dt.float64)
+
+    def _exponential(self, shape, dtype=None, lambd: float = 1.0) -> np.ndarray:
+        """``tensor.exponential_(lambd)``: ``-1/lambd * log1p(-u)``."""
+        dtype = _float_dtype(dtype, "exponential_cpu")
+        if not lambd > 0:
+            raise RuntimeError(
+                f"exponential_ expects lambda > 0.0, but found lambda={_fmt_double(lambd)}")
+        u = self._unit_doubles(_numel(shape))
+        values = (-1.0 / lambd) * _libm(math.log1p, -u)
+        return _cast_double(values, dtype).reshape(shape)
+
+    def _geometric(self, shape, dtype=None, p: float = 0.5) -> np.ndarray:
+        """``tensor.geometric_(p)``: ``ceil(log(u) / log(1 - p))``."""
+        dtype = _dt.get_default_dtype() if dtype is None else dtype
+        if dtype is _dt.bool_:
+            raise NotImplementedError("\"geometric_cpu\" not implemented for 'Bool'")
+        if not 0 < p < 1:
+            raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={_fmt_double(p)}")
+        u = self._unit_doubles(_numel(shape))
+        with np.errstate(divide="ignore"):
+            values = np.ceil(_libm(_log_or_minus_inf, u) / math.log(1.0 - p))
+        return _cast_double(values, dtype).reshape(shape)
+
+    def _cauchy(self, shape, dtype=None, median: float = 0.0, sigma: float = 1.0) -> np.ndarray:
+        """``tensor.cauchy_(median, sigma)``: ``median + sigma * tan(pi * (u - 0.5))``."""
+        dtype = _float_dtype(dtype, "cauchy_cpu")
+        u = self._unit_doubles(_numel(shape))
+        values = _fma64(sigma, _libm(math.tan, math.pi * (u - 0.5)), median)  # fused
+        return _cast_double(values, dtype).reshape(shape)
+
+    def _log_normal(self, shape, dtype=None, mean: float = 1.0, std: float = 2.0) -> np.ndarray:
+        """``tensor.log_normal_(mean, std)``: ``exp`` of a cached double Box-Muller draw."""
+        dtype = _float_dtype(dtype, "log_normal_cpu")
+        if not std > 0:
+            raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={_fmt_double(std)}")
+        normals = self._normal_serial(_numel(shape), mean, std)
+        return _cast_double(_libm(_exp_or_inf, normals), dtype).reshape(shape)
+
+    def _bernoulli_scalar(self, shape, dtype=None, p: float = 0.5) -> np.ndarray:
+        """``tensor.bernoulli_(p)`` / ``torch.bernoulli(x, p)``: ``u < p`` with double u.
+
+        (This is PyTorch's portable kernel, which it uses on non-Intel CPUs; on Intel CPUs
+        PyTorch builds with MKL draw from MKL's own generator seeded by one word instead.)"""
+        dtype = _dt.get_default_dtype() if dtype is None else dtype
+        if not 0 <= p <= 1:
+            raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={_fmt_double(p)}")
+        u = self._unit_doubles(_numel(shape))
+        return _cast_double((u < p).astype(np.float64), dtype).reshape(shape)
+
+    def _bernoulli_tensor(self, p: np.ndarray, dtype=None) -> np.ndarray:
+        """``torch.bernoulli(p)`` / ``tensor.bernoulli_(p_tensor)`` (p already broadcast to the
+        output shape): a float32 uniform per element, or a double one when p is float64."""
+        p = np.asarray(p)
+        dtype = _dt.from_numpy_dtype(p.dtype) if dtype is None else dtype
+        flat = p.reshape(-1)
+        if flat.dtype == np.float64:
+            hits = self._unit_doubles(flat.size) < flat
+        else:
+            hits = _unit_floats(self._engine, flat.size, _dt.float32) < flat.astype(_F32)
+        return _cast_double(hits.astype(np.float64), dtype).reshape(p.shape)
+
+    # -- multinomial / poisson ----------------------------------------------------------------
+
+    def _multinomial(self, probs: np.ndarray, num_samples: int,
+                     replacement: bool = False) -> np.ndarray:
+        """``torch.multinomial(probs, num_samples, replacement)`` for 1-D or 2-D ``probs``."""
+        probs = np.asarray(probs)
+        if probs.ndim not in (1, 2):
+            raise RuntimeError("prob_dist must be 1 or 2 dim")
+        if not np.issubdtype(probs.dtype, np.floating):
+            raise RuntimeError("multinomial only supports floating-point dtypes for input, "
+                               f"got: {_c10_name(_dt.from_numpy_dtype(probs.dtype))[1:-1]}")
+        if num_samples <= 0:
+            raise RuntimeError("cannot sample n_sample <= 0 samples")
+        n_categories = probs.shape[-1]
+        if not replacement and num_samples > n_categories:
+            raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without "
+                               "replacement")
+        rows = probs.reshape(-1, n_categories)
+        if not replacement or num_samples == 1:
+            return self._multinomial_exponential_race(rows, num_samples).reshape(
+                probs.shape[:-1] + (num_samples,))
+        acc = np.float64 if probs.dtype == np.float64 else np.float32
+        out = np.empty((len(rows), num_samples), dtype=np.int64)
+        for i, row in enumerate(rows.astype(acc)):
+            if (row < 0).any():
+                raise RuntimeError("invalid multinomial distribution (encountering probability "
+                                   "entry < 0)")
+            if not np.isfinite(row).all():
+                raise RuntimeError("invalid multinomial distribution (encountering probability "
+                                   "entry = infinity or NaN)")
+            cumulative = np.cumsum(row, dtype=acc)  # sequential, like the kernel's running sum
+            total = cumulative[-1]
+            if not total > 0:
+                raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+            cumulative = (cumulative / total).astype(acc)
+            cumulative[-1] = 1
+            u = self._unit_doubles(num_samples)
+            # first bucket whose cumulative probability is >= u (the kernel's binary search)
+            out[i] = np.searchsorted(cumulative.astype(np.float64), u, side="left")
+        return out.reshape(probs.shape[:-1] + (num_samples,))
+
+    def _multinomial_exponential_race(self, rows: np.ndarray, num_samples: int) -> np.ndarray:
+        """Sampling without replacement (and any single draw): ``argmax``/``topk`` of
+        ``p / q`` with ``q ~ Exp(1)`` drawn for every entry, as PyTorch does."""
+        if not (np.isfinite(rows).all() and (rows >= 0).all()):
+            raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+        if (rows.sum(axis=-1) <= 0).any():
+            raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+        dtype = _dt.from_numpy_dtype(rows.dtype)
+        q = self._exponential(rows.shape, dtype, 1.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = (rows / q).astype(rows.dtype)
+        if num_samples == 1:
+            return np.argmax(ratio, axis=-1)[:, None].astype(np.int64)
+        # topk: largest first; among equal values the lower index first
+        order = np.argsort(-ratio.astype(np.float64), axis=-1, kind="stable")
+        return order[:, :num_samples].astype(np.int64)
+
+    def _poisson(self, rates: np.ndarray) -> np.ndarray:
+        """``torch.poisson(rates)``: one sample per element (Knuth's product of uniforms for
+        rates < 10, Hoermann's transformed rejection above), in element order."""
+        rates = np.asarray(rates)
+        if not np.issubdtype(rates.dtype, np.floating):
+            raise RuntimeError('"poisson_cpu" not implemented for '
+                               + _c10_name(_dt.from_numpy_dtype(rates.dtype)))
+        if (rates < 0).any() or np.isnan(rates).any():
+            raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
+        draw = lambda: float(self._unit_doubles(1)[0])
+        samples = [_poisson_sample(float(lam), draw) for lam in rates.reshape(-1).tolist()]
+        return _cast_double(np.array(samples, dtype=np.float64),
+                            _dt.from_numpy_dtype(rates.dtype)).reshape(rates.shape)
 
     # -- jax interop ---------------------------------------------------------------------------
 
@@ -482,19 +889,181 @@ class Generator:
         return self
 
     def _get_state_np(self) -> np.ndarray:
-        raise NotImplementedError
+        """The state as the 5056 bytes of ``torch.get_rng_state().numpy()``."""
+        engine = self._engine
+        record = np.zeros((), dtype=_STATE_LAYOUT)
+        record["seed"] = engine.seed
+        record["left"] = engine.left
+        record["seeded"] = 1
+        record["next"] = engine.next
+        record["key"] = engine.key
+        if self._next_double_normal is not None:
+            record["normal_is_valid"] = 1
+            record["normal_y"] = self._next_double_normal
+        if self._next_float_normal is not None:
+            record["float_normal_is_valid"] = 1
+            record["float_normal"] = self._next_float_normal
+        return np.frombuffer(record.tobytes(), dtype=np.uint8).copy()
 
     def _set_state_np(self, state: np.ndarray) -> None:
-        raise NotImplementedError
+        """Load bytes produced by ``_get_state_np`` or by ``torch.get_rng_state().numpy()``."""
+        state = np.asarray(state)
+        if state.dtype != np.uint8:
+            raise RuntimeError("RNG state must be a torch.ByteTensor")
+        if state.size != _STATE_NBYTES:
+            raise RuntimeError(f"Expected a CPUGeneratorImplState of size {_STATE_NBYTES} but "
+                               f"found the input RNG state size to be {state.size}")
+        record = np.frombuffer(np.ascontiguousarray(state).tobytes(), dtype=_STATE_LAYOUT)[0]
+        left, nxt, seeded = int(record["left"]), int(record["next"]), int(record["seeded"])
+        if not (seeded == 1 and 0 < left <= _N and nxt <= _N):
+            raise RuntimeError("Invalid mt19937 state")
+        engine = self._engine
+        engine.seed = int(record["seed"])
+        engine.key = record["key"].astype(np.uint32)  # stored as 64-bit words
+        engine.next = nxt
+        engine.left = left
+        engine._block = None
+        self._next_double_normal = (float(record["normal_y"])
+                                    if record["normal_is_valid"] else None)
+        self._next_float_normal = (float(record["float_normal"])
+                                   if record["float_normal_is_valid"] else None)
 
     def __repr__(self):
         return f"<torch._C.Generator object at {hex(id(self))}>"
 
 
-def _cast_int64(values: np.ndarray, dtype) -> np.ndarray:
-    """``static_cast<scalar_t>(int64)``: wrapping for narrow integers, rounding for floats."""
+def _float_dtype(dtype, kernel_name):
+    dtype = _dt.get_default_dtype() if dtype is None else dtype
+    _check_floating(dtype, kernel_name)
+    return dtype
+
+
+def _fmt_double(x: float) -> str:
+    """A double as PyTorch's error messages print it (C++ stream formatting)."""
+    return f"{x:g}"
+
+
+def _libm(fn, x: np.ndarray) -> np.ndarray:
+    """Element-wise ``fn`` from Python's ``math`` module, i.e. the C library function PyTorch
+    calls (NumPy's SIMD versions differ from it in the last bit for some inputs)."""
+    flat = np.asarray(x, dtype=np.float64).reshape(-1)
+    return np.fromiter(map(fn, flat.tolist()), dtype=np.float64, count=flat.size).reshape(
+        np.shape(x))
+
+
+def _log_or_minus_inf(x: float) -> float:
+    return math.log(x) if x > 0 else -math.inf
+
+
+def _exp_or_inf(x: float) -> float:
+    try:
+        return math.exp(x)
+    except OverflowError:
+        return math.inf
+
+
+def _cast_double(values: np.ndarray, dtype) -> np.ndarray:
+    """``static_cast<scalar_t>(double)``; c10's 16-bit floats convert from float only, so a
+    double is rounded to float32 first (two roundings, as in PyTorch)."""
     if dtype is _dt.bool_:
         return values != 0
+    if dtype is _dt.float16 or dtype is _dt.bfloat16:
+        return values.astype(_F32).astype(dtype._np)
+    if dtype.is_floating_point:
+        return values.astype(dtype._np)
+    # C++ float-to-integer conversion truncates; out-of-range values are undefined there.
+    with np.errstate(invalid="ignore"):
+        return values.astype(np.int64).astype(dtype._np)
+
+
+def _poisson_sample(lam: float, uniform) -> float:
+    """One Poisson draw as PyTorch's ``sample_poisson`` makes it."""
+    if lam >= 10:
+        # Transformed rejection with squeeze (Hoermann 1993, "PTRS").
+        slam = math.sqrt(lam)
+        loglam = math.log(lam)
+        b = 0.931 + 2.53 * slam
+        a = -0.059 + 0.02483 * b
+        inv_alpha = 1.1239 + 1.1328 / (b - 3.4)
+        v_r = 0.9277 - 3.6224 / (b - 2)
+        while True:
+            u = uniform() - 0.5
+            v = uniform()
+            us = 0.5 - abs(u)
+            k = math.floor((2 * a / us + b) * u + lam + 0.43)
+            if us >= 0.07 and v <= v_r:
+                return float(k)
+            if k < 0 or (us < 0.013 and v > us):
+                continue
+            if (_log_or_minus_inf(v) + math.log(inv_alpha) - math.log(a / (us * us) + b)
+                    <= -lam + k * loglam - math.lgamma(k + 1.0)):
+                return float(k)
+    if lam == 0:
+        return 0.0
+    # Multiply uniforms until the product drops below exp(-lam).
+    limit = math.exp(-lam)
+    count, product = 0, 1.0
+    while True:
+        product *= uniform()
+        if product > limit:
+            count += 1
+        else:
+            return float(count)
+
+
+def _replay_swaps(n: int, targets: np.ndarray) -> np.ndarray:
+    perm = list(range(n))
+    for i, j in enumerate(targets.tolist()):
+        perm[i], perm[j] = perm[j], perm[i]
+    return np.array(perm, dtype=np.int64)
+
+
+def _solve_swaps(n: int, targets: np.ndarray) -> np.ndarray:
+    """The result of swapping position i with ``targets[i]`` (>= i) for i = 0, 1, ..., without
+    a Python loop.
+
+    Position i is final after step i, and holds what position ``targets[i]`` held just before.
+    A position p > i changes before step i only when an earlier step k targets it, and then it
+    receives what position k held just before step k.  So with ``arriving(i)`` = the value at
+    position i just before step i = ``arriving(k)`` for the last earlier step k that targeted i
+    (or i itself if none), every answer is a lookup of ``arriving``, and ``arriving`` is a chain
+    of "last step that targeted me" links, followed to its end by pointer jumping."""
+    n_steps = n - 1
+    step = np.arange(n_steps, dtype=np.int64)
+    by_target = np.argsort(targets * n + step)  # grouped by target, steps ascending
+    sorted_targets = targets[by_target]
+    same_as_previous = np.zeros(n_steps, dtype=bool)
+    same_as_previous[1:] = sorted_targets[1:] == sorted_targets[:-1]
+    # previous step with the same target, for every step (-1 if none)
+    previous_same = np.full(n_steps, -1, dtype=np.int64)
+    previous_same[by_target[same_as_previous]] = by_target[np.flatnonzero(same_as_previous) - 1]
+    # link[p] = last step k < p that targeted position p (k == p, a self-swap, doesn't count)
+    link = np.arange(n, dtype=np.int64)
+    group_end = np.flatnonzero(np.append(sorted_targets[1:] != sorted_targets[:-1], True))
+    last_step, target = by_target[group_end], sorted_targets[group_end]
+    self_swap = last_step == target
+    earlier = np.where(self_swap, previous_same[last_step], last_step)
+    has_link = earlier >= 0
+    link[target[has_link]] = earlier[has_link]
+    arriving = link
+    while True:
+        jumped = arriving[arriving]
+        if np.array_equal(jumped, arriving):
+            break
+        arriving = jumped
+    perm = np.empty(n, dtype=np.int64)
+    perm[:n_steps] = np.where(previous_same >= 0, arriving[np.maximum(previous_same, 0)], targets)
+    perm[n - 1] = arriving[n - 1]
+    return perm
+
+
+def _cast_int64(values: np.ndarray, dtype) -> np.ndarray:
+    """``static_cast<scalar_t>(int64)``: wrapping for narrow integers, rounding for floats
+    (through float32 for the 16-bit floats, as c10 converts)."""
+    if dtype is _dt.bool_:
+        return values != 0
+    if dtype is _dt.float16 or dtype is _dt.bfloat16:
+        return values.astype(_F32).astype(dtype._np)
     return values.astype(dtype._np)
 
 
@@ -504,7 +1073,7 @@ default_generator.manual_seed(_nondeterministic_seed())
 
 def manual_seed(seed) -> Generator:
     """``torch.manual_seed``: seeds the default CPU generator and returns it."""
-    return default_generator.manual_seed(seed)
+    return default_generator.manual_seed(int(seed))
 
 
 def seed() -> int:

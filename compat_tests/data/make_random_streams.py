@@ -46,17 +46,105 @@ def phase1_cases():
     return cases
 
 
+def phase2_cases():
+    cases = {}
+    for dt in FLOATS:
+        for n in [5, 100, 10**4 + 3]:
+            shape = [n]
+            cases[f"uniform__{dt}_{n}"] = (1, [["uniform_", shape, -2.0, 3.0, dt],
+                                               ["uniform_", shape, 0.1, 0.7, dt]])
+            cases[f"normal__{dt}_{n}"] = (2, [["normal_", shape, 1.5, 0.3, dt],
+                                              ["normal_", [7], -0.3, 1.7, dt]])
+            cases[f"exponential__{dt}_{n}"] = (3, [["exponential_", shape, 2.5, dt]])
+            cases[f"geometric__{dt}_{n}"] = (4, [["geometric_", shape, 0.3, dt]])
+            cases[f"log_normal__{dt}_{n}"] = (5, [["log_normal_", shape, 0.5, 0.7, dt]])
+            cases[f"cauchy__{dt}_{n}"] = (6, [["cauchy_", shape, -1.7, 0.3, dt]])
+            cases[f"bernoulli__{dt}_{n}"] = (7, [["bernoulli_", shape, 0.3, dt]])
+    for dt in FLOATS + ["int64", "int32", "int16", "int8", "uint8", "bool"]:
+        calls = [["random_", [50], None, None, dt], ["random_", [50], None, 2, dt],
+                 ["random_", [50], 0, None, dt]]
+        if dt not in ("bool", "uint8"):
+            calls.append(["random_", [50], -50, 100, dt])
+        if dt in ("int64", "float32", "float64", "bfloat16"):
+            calls.append(["random_", [50], -2**63, None, dt])
+        cases[f"random__{dt}"] = (8, calls)
+    for lo, hi, dt in [(0, 2**35, "float32"), (-2**40, 2**35, "float64"), (0, 5000, "float16"),
+                       (-3000, 2**29, "int32"), (0, 2**28 - 1, "int64"), (0, 2**28, "int64")]:
+        cases[f"randint_wide_{lo}_{hi}_{dt}"] = (9, [["randint", lo, hi, [50], dt]])
+    p = [i / 23 for i in range(24)]
+    for pdt in FLOATS:
+        cases[f"bernoulli_tensor_{pdt}"] = (10, [["bernoulli", p, pdt]])
+    mean = [i / 4 - 3 for i in range(25)]
+    std = [0.1 + i / 10 for i in range(25)]
+    cases["normal_overloads"] = (11, [["normal_tf", mean, 0.5, "float32"],
+                                      ["normal_ft", 0.5, std, "float32"],
+                                      ["normal_tt", mean, std, "float32"],
+                                      ["normal_tt", mean[:5], std[:5], "float32"],
+                                      ["normal_ff", 2.0, 3.0, [100], "float32"],
+                                      ["normal_tf", mean, 0.5, "float64"]])
+    probs = [[((i * 7 + j * 3) % 11) / 10 for j in range(10)] for i in range(4)]
+    cases["multinomial"] = (12, [["multinomial", probs, 7, True, "float32"],
+                                 ["multinomial", probs, 7, False, "float32"],
+                                 ["multinomial", probs, 1, True, "float32"],
+                                 ["multinomial", probs[0] + probs[1], 20, True, "float64"],
+                                 ["multinomial", probs[2] + probs[3], 20, False, "float64"]])
+    rates = [0.0, 0.5, 3.0, 9.99, 10.0, 25.0, 1000.0, 1e6] * 5
+    cases["poisson"] = (13, [["poisson", rates, "float32"], ["poisson", rates, "float64"]])
+    cases["mixed_20_calls"] = (1234, [
+        ["rand", [5], "float32"], ["randn", [3], "float32"],
+        ["randint", 0, 10, [7], "int64"], ["randn", [17], "float32"],
+        ["normal_", [4], 2.0, 0.5, "float64"], ["randperm", 10, "int64"],
+        ["uniform_", [6], -1.0, 1.0, "float32"], ["bernoulli_", [8], 0.3, "float32"],
+        ["exponential_", [5], 1.5, "float64"], ["rand", [3], "float16"],
+        ["randn", [40], "bfloat16"], ["multinomial", probs[0], 3, True, "float32"],
+        ["random_", [5], None, None, "int16"], ["geometric_", [5], 0.25, "float32"],
+        ["cauchy_", [4], 0.0, 1.0, "float32"], ["log_normal_", [5], 1.0, 2.0, "float32"],
+        ["poisson", rates[:6], "float32"], ["multinomial", probs[1], 2, False, "float32"],
+        ["randn", [1000], "float64"], ["state"]])
+    for n_prelude in [0, 5, 700, 1247]:
+        cases[f"state_after_{n_prelude}"] = (77, [["rand", [n_prelude], "float32"],
+                                                  ["randn", [3], "float64"], ["state"]])
+    return cases
+
+
 def run_call(call):
-    kind = call[0]
-    dtype = getattr(torch, call[-1])
+    """Runs one call spec (see the cases) on real torch."""
+    kind, args = call[0], call[1:]
+    if kind == "state":
+        return torch.get_rng_state()
+    dtype = getattr(torch, args[-1])
     if kind == "rand":
-        return torch.rand(*call[1], dtype=dtype)
+        return torch.rand(*args[0], dtype=dtype)
     if kind == "randn":
-        return torch.randn(*call[1], dtype=dtype)
+        return torch.randn(*args[0], dtype=dtype)
     if kind == "randint":
-        return torch.randint(call[1], call[2], call[3], dtype=dtype)
+        return torch.randint(args[0], args[1], args[2], dtype=dtype)
     if kind == "randperm":
-        return torch.randperm(call[1], dtype=dtype)
+        return torch.randperm(args[0], dtype=dtype)
+    if kind == "random_":
+        out, low, high = torch.empty(args[0], dtype=dtype), args[1], args[2]
+        if low is None and high is None:
+            return out.random_()
+        if low is None:
+            return out.random_(high)
+        return out.random_(low, high)
+    if kind in ("uniform_", "normal_", "exponential_", "geometric_", "log_normal_",
+                "cauchy_", "bernoulli_"):
+        return getattr(torch.empty(args[0], dtype=dtype), kind)(*args[1:-1])
+    if kind == "bernoulli":
+        return torch.bernoulli(torch.tensor(args[0], dtype=dtype))
+    if kind == "normal_tf":
+        return torch.normal(torch.tensor(args[0], dtype=dtype), args[1])
+    if kind == "normal_ft":
+        return torch.normal(args[0], torch.tensor(args[1], dtype=dtype))
+    if kind == "normal_tt":
+        return torch.normal(torch.tensor(args[0], dtype=dtype), torch.tensor(args[1], dtype=dtype))
+    if kind == "normal_ff":
+        return torch.normal(args[0], args[1], args[2], dtype=dtype)
+    if kind == "multinomial":
+        return torch.multinomial(torch.tensor(args[0], dtype=dtype), args[1], args[2])
+    if kind == "poisson":
+        return torch.poisson(torch.tensor(args[0], dtype=dtype))
     raise ValueError(kind)
 
 
@@ -73,12 +161,14 @@ def as_bits(t):
 def main():
     out = {}
     index = {}
-    for name, (seed, calls) in phase1_cases().items():
+    for name, (seed, calls) in {**phase1_cases(), **phase2_cases()}.items():
         torch.manual_seed(seed)
         results = []
         for i, call in enumerate(calls):
-            bits = as_bits(run_call(call)).reshape(-1)
-            entry = {"shape": list(run_shape(call)), "size": int(bits.size),
+            result = run_call(call)
+            bits = as_bits(result).reshape(-1)
+            entry = {"shape": list(result.shape), "dtype": str(result.dtype).split(".")[-1],
+                     "size": int(bits.size),
                      "sha256": hashlib.sha256(bits.tobytes()).hexdigest()}
             key = f"{name}/{i}"
             if bits.size <= FULL_LIMIT:
@@ -88,6 +178,12 @@ def main():
                 out[key + "/tail"] = bits[-8:]
             results.append(entry)
         index[name] = {"seed": seed, "calls": calls, "results": results}
+    # A full state blob from torch, for loading into torchlike (interoperability).
+    torch.manual_seed(4321)
+    torch.rand(1000)
+    torch.randn(5, dtype=torch.float64)  # leaves a cached normal in the state
+    out["state_blob"] = torch.get_rng_state().numpy()
+    out["state_blob_continuation"] = as_bits(torch.randn(20, dtype=torch.float64))
     out["_index_json"] = np.frombuffer(json.dumps(index).encode(), dtype=np.uint8)
     out["_provenance"] = np.frombuffer(
         f"produced by torch {torch.__version__} CPU (cpu capability "
@@ -95,15 +191,6 @@ def main():
     path = pathlib.Path(__file__).with_name("random_streams.npz")
     np.savez_compressed(path, **out)
     print(f"wrote {path} ({path.stat().st_size} bytes, {len(index)} cases)")
-
-
-def run_shape(call):
-    kind = call[0]
-    if kind in ("rand", "randn"):
-        return call[1]
-    if kind == "randint":
-        return call[3]
-    return [call[1]]
 
 
 if __name__ == "__main__":
