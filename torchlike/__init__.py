@@ -93,7 +93,46 @@ def is_nonzero(input):
 
 import builtins as _builtins  # noqa: E402
 
+import numpy as _np  # noqa: E402
+
 builtins_bool = _builtins.bool
+
+
+class finfo:
+    """Machine limits of a floating dtype: ``torch.finfo(torch.float32).eps``."""
+
+    def __init__(self, type=None):  # noqa: A002 - PyTorch's name
+        d = _dtype.get_default_dtype() if type is None else type
+        info = _np.finfo(d._np)
+        self.dtype = str(d).replace("torch.", "")
+        self.bits = info.bits
+        self.eps = float(info.eps)
+        self.max = float(info.max)
+        self.min = float(info.min)
+        self.tiny = float(info.tiny)
+        self.smallest_normal = self.tiny
+        self.resolution = float(info.resolution)
+
+    def __repr__(self):
+        return (f"finfo(resolution={self.resolution}, min={self.min:g}, max={self.max:g}, "
+                f"eps={self.eps:g}, smallest_normal={self.tiny:g}, tiny={self.tiny:g}, "
+                f"dtype={self.dtype})")
+
+
+class iinfo:
+    """Machine limits of an integer dtype: ``torch.iinfo(torch.int32).max``."""
+
+    def __init__(self, type):  # noqa: A002 - PyTorch's name
+        info = _np.iinfo(type._np) if type is not _dtype.bool_ else None
+        if info is None:
+            raise TypeError("torch.bool is not supported by torch.iinfo")
+        self.dtype = str(type).replace("torch.", "")
+        self.bits = info.bits
+        self.max = int(info.max)
+        self.min = int(info.min)
+
+    def __repr__(self):
+        return f"iinfo(min={self.min}, max={self.max}, dtype={self.dtype})"
 
 
 def compile_count():

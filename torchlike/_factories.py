@@ -21,11 +21,16 @@ def _finish(value, dtype, requires_grad=False, device=None):
             raise AssertionError("Torch not compiled with CUDA enabled")
     t = Tensor._make(value, dtype)
     if requires_grad:
-        t.requires_grad_(True)
+        if not (dtype.is_floating_point or dtype.is_complex):
+            raise RuntimeError(
+                "Only Tensors of floating point and complex dtype can require gradients")
+        t._requires_grad = True
     return t
 
 
 def _size_args(size):
+    if len(size) == 0:
+        size = ((),)
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = tuple(size[0])
     for s in size:
@@ -71,6 +76,23 @@ def _infer_dtype(data):
     raise TypeError(f"Could not infer dtype of {type(data).__name__}")
 
 
+def _check_ragged(data, dim=0):
+    """PyTorch's error for nested lists of unequal lengths."""
+    if not isinstance(data, (list, tuple)) or not data:
+        return
+    lengths = [len(x) if isinstance(x, (list, tuple)) else None for x in data]
+    first = lengths[0]
+    for n in lengths[1:]:
+        if n != first:
+            if first is None or n is None:
+                raise ValueError(f"expected sequence of length {first} at dim {dim + 1} "
+                                 f"(got {n})" if n is not None else
+                                 f"expected sequence of length {first} at dim {dim + 1}")
+            raise ValueError(f"expected sequence of length {first} at dim {dim + 1} (got {n})")
+    for x in data:
+        _check_ragged(x, dim + 1)
+
+
 def _to_numpy(data):
     if isinstance(data, Tensor):
         return np.asarray(data._value)
@@ -83,6 +105,7 @@ def _to_numpy(data):
 
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
     dtype = _infer_dtype(data) if dtype is None else D.to_dtype(dtype)
+    _check_ragged(data)
     arr = _to_numpy(data)
     if arr.dtype == object:
         raise ValueError("expected sequence of equal-length lists")
@@ -118,7 +141,13 @@ def _filled(size, fill, dtype, requires_grad, device):
 
 
 def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    if any(isinstance(s, int) and s < 0 for s in _flat_size(size)):
+        raise RuntimeError("zeros: Dimension size must be non-negative.")
     return _filled(size, 0, _dt(dtype), requires_grad, device)
+
+
+def _flat_size(size):
+    return tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list)) else size
 
 
 def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False):
@@ -227,7 +256,8 @@ def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
          requires_grad=False):
     dtype = _dt(dtype)
     if not dtype.is_floating_point:
-        raise RuntimeError(f"\"check_uniform_bounds\" not implemented for '{_type_name(dtype)}'")
+        raise NotImplementedError(
+            f"\"check_uniform_bounds\" not implemented for '{_type_name(dtype)}'")
     values = _generator(generator)._rand(_size_args(size), dtype)
     return _finish(jnp.asarray(values, dtype._np), dtype, requires_grad, device)
 
@@ -236,7 +266,8 @@ def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
           requires_grad=False):
     dtype = _dt(dtype)
     if not dtype.is_floating_point:
-        raise RuntimeError(f"\"normal_kernel_cpu\" not implemented for '{_type_name(dtype)}'")
+        raise NotImplementedError(
+            f"\"normal_kernel_cpu\" not implemented for '{_type_name(dtype)}'")
     values = _generator(generator)._randn(_size_args(size), dtype)
     return _finish(jnp.asarray(values, dtype._np), dtype, requires_grad, device)
 
@@ -284,3 +315,24 @@ def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=Non
 def _type_name(dtype):
     return {D.int64: "Long", D.int32: "Int", D.int16: "Short", D.int8: "Char", D.uint8: "Byte",
             D.bool_: "Bool"}.get(dtype, str(dtype))
+
+
+def _accept_size_keyword(fn):
+    """``torch.zeros(size=(2, 3))``: PyTorch accepts the size as a keyword too."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*size, **kwargs):
+        if "size" in kwargs:
+            if size:
+                raise TypeError(f"{fn.__name__}() got multiple values for argument 'size'")
+            size = (tuple(kwargs.pop("size")),)
+        return fn(*size, **kwargs)
+    return wrapper
+
+
+zeros = _accept_size_keyword(zeros)
+ones = _accept_size_keyword(ones)
+empty = _accept_size_keyword(empty)
+rand = _accept_size_keyword(rand)
+randn = _accept_size_keyword(randn)

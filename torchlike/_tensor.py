@@ -39,6 +39,7 @@ def _device_of(value) -> device:
 class Tensor:
     __slots__ = ("_value", "_dtype", "_requires_grad", "_grad_fn", "_output_nr", "_grad",
                  "_version", "_accumulator", "_leaf_hooks", "_retains_grad", "_is_param",
+                 "_inference",
                  "__dict__", "__weakref__")
 
     # ``torch.Tensor(...)``: the legacy constructor (sizes or data, default dtype).
@@ -70,6 +71,7 @@ class Tensor:
         t._leaf_hooks = None
         t._retains_grad = False
         t._is_param = False
+        t._inference = grad_mode._state.inference
         return t
 
     # ------------------------------------------------------------------ metadata
@@ -128,6 +130,69 @@ class Tensor:
     def is_contiguous(self, memory_format=None) -> bool:
         return True
 
+    def stride(self, dim=None):
+        # torchlike's tensors are always laid out contiguously (see README: known differences)
+        strides = []
+        acc = 1
+        for s in reversed(self._value.shape):
+            strides.append(acc)
+            acc *= max(s, 1)
+        strides = tuple(reversed(strides))
+        return strides if dim is None else strides[_wrap_dim(dim, self._value.ndim)]
+
+    def storage_offset(self) -> int:
+        return 0
+
+    def is_inference(self) -> bool:
+        return self._inference
+
+    # -- factories that inherit dtype and device: ``x.new_zeros(3)`` ----------------------
+    def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
+        from . import _factories
+
+        return _factories.tensor(data, dtype=dtype or self._dtype, requires_grad=requires_grad)
+
+    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
+        from . import _factories
+
+        return _factories.zeros(*size, dtype=dtype or self._dtype, requires_grad=requires_grad)
+
+    def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
+        from . import _factories
+
+        return _factories.ones(*size, dtype=dtype or self._dtype, requires_grad=requires_grad)
+
+    def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
+        from . import _factories
+
+        return _factories.empty(*size, dtype=dtype or self._dtype, requires_grad=requires_grad)
+
+    def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False):
+        from . import _factories
+
+        return _factories.full(size, fill_value, dtype=dtype or self._dtype,
+                               requires_grad=requires_grad)
+
+    # -- the few in-place updates gradient buffers need (the in-place issue builds the rest) --
+    def _check_inplace(self):
+        if self._requires_grad and self._grad_fn is None and grad_mode.is_grad_enabled():
+            raise RuntimeError(
+                "a leaf Variable that requires grad is being used in an in-place operation.")
+
+    def zero_(self):
+        self._check_inplace()
+        self._value = jnp.zeros_like(self._value)
+        self._version += 1
+        return self
+
+    def fill_(self, value):
+        self._check_inplace()
+        if isinstance(value, Tensor):
+            value = value.item()
+        self._value = jnp.full_like(self._value, value)
+        self._version += 1
+        return self
+
     # ------------------------------------------------------------------ autograd state
     @property
     def requires_grad(self) -> bool:
@@ -135,6 +200,10 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, flag):
+        if flag and self._grad_fn is None and not (
+                self._dtype.is_floating_point or self._dtype.is_complex):
+            raise RuntimeError(
+                "only Tensors of floating point and complex dtype can require gradients")
         self.requires_grad_(flag)
 
     def requires_grad_(self, requires_grad=True):
@@ -146,8 +215,7 @@ class Tensor:
                     "use var_no_grad = var.detach().")
             return self
         if requires_grad and not (self._dtype.is_floating_point or self._dtype.is_complex):
-            raise RuntimeError(
-                "only Tensors of floating point and complex dtype can require gradients")
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
         self._requires_grad = bool(requires_grad)
         return self
 
@@ -287,18 +355,20 @@ class Tensor:
         return arr if dtype is None else arr.astype(dtype)
 
     def __bool__(self):
+        if self._value.size == 0:
+            raise RuntimeError("Boolean value of Tensor with no values is ambiguous")
         if self._value.size != 1:
             raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
         return bool(self._value)
 
     def __float__(self):
         if self._value.size != 1:
-            raise TypeError("only one element tensors can be converted to Python scalars")
+            raise ValueError("only one element tensors can be converted to Python scalars")
         return float(_to_python(self._value))
 
     def __int__(self):
         if self._value.size != 1:
-            raise TypeError("only one element tensors can be converted to Python scalars")
+            raise ValueError("only one element tensors can be converted to Python scalars")
         return int(_to_python(self._value))
 
     def __complex__(self):

@@ -281,6 +281,7 @@ def _scale_shift(n: np.ndarray, mean, std) -> np.ndarray:
 # (several times faster than NumPy's op-by-op passes); below, NumPy.  The XLA result is checked
 # once against the NumPy emulation and the XLA path is abandoned if they ever disagree.
 _XLA_MIN_BLOCKS = 1024
+_XLA_CHUNK_BLOCKS = (8192, _XLA_MIN_BLOCKS)
 _xla_state: dict = {}
 
 
@@ -289,20 +290,22 @@ def _unit_f32(words):
     return (words & np.uint32(0xFFFFFF)).astype(_F32) * _F32(2.0 ** -24)
 
 
-def _normals_from_words_f32(words: np.ndarray, mean: float, std: float) -> np.ndarray:
-    """PyTorch's float32 ``normal_fill_16`` over consecutive blocks of 16 words (flat result).
+def _normals_f32(engine: _MT19937, n_blocks: int, mean: float, std: float) -> np.ndarray:
+    """PyTorch's float32 ``normal_fill_16`` on the next ``16 * n_blocks`` words (flat result).
 
-    Large inputs go to XLA in power-of-two numbers of blocks (so only a handful of shapes are
-    ever compiled), the remainder to NumPy."""
-    blocks = words.reshape(-1, 16)
-    m, start, pieces = len(blocks), 0, []
-    if m >= _XLA_MIN_BLOCKS and _xla_usable():
-        while m - start >= _XLA_MIN_BLOCKS:
-            size = 1 << ((m - start).bit_length() - 1)
-            pieces.append(_box_muller_xla(blocks[start:start + size]))
-            start += size
-    if start < m:
-        pieces.append(_box_muller_16(np, _unit_f32(blocks[start:])))
+    Large inputs go to XLA in chunks of two fixed sizes (so only two shapes are ever
+    compiled); XLA computes a chunk on its own threads while the next chunk's words are drawn.
+    The remainder goes to NumPy."""
+    done, pending = 0, []
+    if n_blocks >= _XLA_MIN_BLOCKS and _xla_usable():
+        for size in _XLA_CHUNK_BLOCKS:
+            while n_blocks - done >= size:
+                pending.append(_box_muller_xla(engine.words(16 * size).reshape(size, 16)))
+                done += size
+    pieces = [np.asarray(result) for result in pending]
+    if done < n_blocks:
+        rest = engine.words(16 * (n_blocks - done)).reshape(-1, 16)
+        pieces.append(_box_muller_16(np, _unit_f32(rest)))
     normals = pieces[0] if len(pieces) == 1 else np.concatenate(pieces)
     return _scale_shift(normals.reshape(-1), _F32(mean), _F32(std))
 
@@ -327,7 +330,8 @@ def _box_muller_xla(word_blocks: np.ndarray) -> np.ndarray:
         fn = _xla_state["fn"] = jax.jit(lambda w: _box_muller_16(jnp, _unit_f32(w)))
         _xla_state["cpu"] = jax.devices("cpu")[0]
     with _x64_enabled():
-        return np.asarray(fn(jax.device_put(word_blocks, _xla_state["cpu"])))
+        # Returned unmaterialised: the caller converts it to NumPy once it needs the values.
+        return fn(jax.device_put(word_blocks, _xla_state["cpu"]))
 
 
 def _xla_usable() -> bool:
@@ -339,7 +343,7 @@ def _xla_usable() -> bool:
             probe = (np.arange(_XLA_MIN_BLOCKS * 16, dtype=np.uint64) * 2654435761) % (1 << 32)
             probe = probe.astype(np.uint32).reshape(-1, 16)
             probe[0, [0, 1, 8, 9]] = [0, 0xFFFFFF, 0, 0xFFFFFF]
-            ok = np.array_equal(_box_muller_xla(probe).view(np.uint32),
+            ok = np.array_equal(np.asarray(_box_muller_xla(probe)).view(np.uint32),
                                 _box_muller_16(np, _unit_f32(probe)).view(np.uint32))
         except Exception:  # no usable jax CPU backend: NumPy it is
             ok = False
@@ -571,14 +575,12 @@ class Generator:
         # float32 fills all n uniforms first, then re-draws the 16 of a partial tail block.
         # float16/bfloat16 are computed in float32 block by block, each block drawing its own
         # uniforms (so a partial tail costs no extra words) and rounded at the end.
-        words = engine.words(n if dtype is _dt.float32 else whole)
-        tail = engine.words(16) if n % 16 else None
-        if tail is None:
-            out = _normals_from_words_f32(words, mean, std)
-        else:
-            out = np.empty(n, dtype=_F32)
-            out[:whole] = _normals_from_words_f32(words[:whole], mean, std)
-            out[n - 16:] = _normals_from_words_f32(tail, mean, std)
+        out = _normals_f32(engine, whole // 16, mean, std)
+        if n % 16:
+            if dtype is _dt.float32:
+                engine.words(n % 16)  # drawn, then overwritten by the re-drawn tail
+            out = np.concatenate([out, np.empty(n % 16, dtype=_F32)])
+            out[n - 16:] = _normals_f32(engine, 1, mean, std)
         return out.astype(dtype._np, copy=False)
 
     def _normal_double(self) -> float:

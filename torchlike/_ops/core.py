@@ -6,6 +6,9 @@ dtype promotion, requires_grad propagation and graph recording live in exactly o
 
 from __future__ import annotations
 
+import math
+import weakref
+
 import jax
 import jax.numpy as jnp
 from jax import lax
@@ -34,7 +37,7 @@ class Op:
     """
 
     def __init__(self, name, impl, node=None, promote=None, promote_idx=None, linear=False,
-                 saved=None, out_dtype=None, edges=None):
+                 saved=None, out_dtype=None, edges=None, saved_defaults=None):
         self.name = name
         self.edges = edges  # how many leading operands appear in next_functions (None: all)
         self.impl = impl
@@ -44,7 +47,10 @@ class Op:
         self.out_dtype = out_dtype
         self.saved = saved or {}
         self.keeps_result = "result" in self.saved.values()
-        self.node_cls = None if node is None else node_class(node, _saved_getters(self.saved))
+        self.keeps_operands = any(isinstance(v, int) or (isinstance(v, tuple) and v[0] == "if")
+                                  for v in self.saved.values())
+        self.node_cls = None if node is None else node_class(
+            node, _saved_getters(self.saved, saved_defaults or {}))
         self._fns = {}
 
     def __repr__(self):
@@ -76,27 +82,61 @@ class Op:
         return fn
 
 
-def _saved_getters(saved):
-    def make(spec):
+def _wrapped_number(v):
+    """A Python scalar saved by PyTorch becomes a 0-d int64/float64/bool tensor."""
+    dtype = {bool: D.bool_, int: D.int64, float: D.float64, complex: D.complex128}[type(v)]
+    return Tensor._make(jnp.asarray(v, dtype._np), dtype)
+
+
+def _freed_error():
+    from ..autograd.graph import ERR_BACKWARD_TWICE
+
+    return RuntimeError(ERR_BACKWARD_TWICE)
+
+
+def _saved_getters(saved, defaults):
+    """``_saved_<name>`` properties from the table's ``saved`` specs (see ``Op``)."""
+    def make(name, spec):
         if spec == "result":
             def get(node):
-                outs = node._outputs
-                if node._freed or outs is None:
-                    from ..autograd.graph import ERR_BACKWARD_TWICE
-                    raise RuntimeError(ERR_BACKWARD_TWICE)
-                return Tensor._make(outs[0])
-        elif isinstance(spec, int):
+                if node._freed or node._outputs is None:
+                    raise _freed_error()
+                ref = node._out_refs[0]() if node._out_refs else None
+                return ref if ref is not None else Tensor._make(node._outputs[0])
+        elif isinstance(spec, int) or (isinstance(spec, tuple) and spec[0] == "if"):
+            k, cond = (spec, None) if isinstance(spec, int) else spec[1:]
+
             def get(node):
-                v = node._saved_value(spec)
-                if isinstance(v, Aval):
+                if node._freed:
+                    raise _freed_error()
+                ops = node._operands
+                if ops is None or k >= len(ops):
                     return None
-                return Tensor._make(v) if hasattr(v, "dtype") else v
+                if cond is not None and not (isinstance(ops[cond], Tensor)
+                                             and ops[cond]._requires_grad):
+                    return None
+                v = ops[k]
+                return _wrapped_number(v) if isinstance(v, _SCALARS) else v
+        elif isinstance(spec, tuple) and spec[0] == "scalar":
+            k = spec[1]
+
+            def get(node):
+                # a Python scalar operand is returned as the number itself and outlives backward
+                return node._saved[k]
+        elif isinstance(spec, tuple) and spec[0] in ("sizes", "numel"):
+            kind, k = spec
+
+            def get(node):
+                v = node._saved[k] if node._saved is not None else None
+                shape = tuple(v.shape) if v is not None else ()
+                return shape if kind == "sizes" else math.prod(shape)
         else:
             def get(node):
-                return dict(node._static[1]).get(spec)
+                static = dict(node._static[1])
+                return static.get(spec, defaults.get(name))
         return get
 
-    return {name: make(spec) for name, spec in saved.items()}
+    return {name: make(name, spec) for name, spec in saved.items()}
 
 
 def _compute_dtype(op, operands):
@@ -124,7 +164,10 @@ def apply(op, operands, static=(), dtype=None):
     if cd is None and op.promote is not None:
         cd = _compute_dtype(op, operands)
     vals = [a._value if isinstance(a, Tensor) else a for a in operands]
-    out = op.jitted(cd, static)(*vals)
+    try:
+        out = op.jitted(cd, static)(*vals)
+    except (TypeError, ValueError) as exc:
+        raise _pytorch_error(op, vals, exc) from None
 
     needs_grad = False
     if op.node_cls is not None and grad_mode._state.enabled:
@@ -136,19 +179,54 @@ def apply(op, operands, static=(), dtype=None):
     if not isinstance(out, tuple):
         if not needs_grad:
             return Tensor._make(out)
+        if not jnp.issubdtype(out.dtype, jnp.inexact):
+            return Tensor._make(out)  # integer/bool results never require grad
         node = _record(op, cd, static, operands, vals, (out,))
-        return Tensor._make(out, None, True, node, 0)
-
+        result = Tensor._make(out, None, True, node, 0)
+        if op.keeps_result:
+            node._out_refs = (weakref.ref(result),)
+        return result
     if not needs_grad:
         return tuple(Tensor._make(o) for o in out)
-    node = _record(op, cd, static, operands, vals, out)
+    return _outputs(_record(op, cd, static, operands, vals, out), out)
+
+
+def _outputs(node, outs):
     results = []
-    for k, o in enumerate(out):
+    for k, o in enumerate(outs):
         if jnp.issubdtype(o.dtype, jnp.inexact):
             results.append(Tensor._make(o, None, True, node, k))
         else:
             results.append(Tensor._make(o))
+    if node._op.keeps_result:
+        node._out_refs = tuple(weakref.ref(r) for r in results)
     return tuple(results)
+
+
+def record(op, vals, edges):
+    """Run ``op`` on raw values and record a node with explicit edges (create_graph)."""
+    out = op.jitted(None, ())(*vals)
+    outs = out if isinstance(out, tuple) else (out,)
+    if not grad_mode._state.enabled or all(n is None for n, _ in edges):
+        return tuple(Tensor._make(o) for o in outs)
+    node = op.node_cls(op, (None, ()), tuple(vals), None,
+                       tuple((o.shape, o.dtype) for o in outs), tuple(edges), None)
+    return _outputs(node, outs)
+
+
+def _pytorch_error(op, vals, exc):
+    """Translate a JAX shape error into the error PyTorch gives for the same call."""
+    shapes = [tuple(v.shape) for v in vals if hasattr(v, "shape")]
+    if len(shapes) >= 2:
+        a, b = shapes[0], shapes[1]
+        for i in range(1, max(len(a), len(b)) + 1):
+            da = a[-i] if i <= len(a) else 1
+            db = b[-i] if i <= len(b) else 1
+            if da != db and da != 1 and db != 1:
+                return RuntimeError(
+                    f"The size of tensor a ({da}) must match the size of tensor b ({db}) at "
+                    f"non-singleton dimension {max(len(a), len(b)) - i}")
+    return RuntimeError(f"{op.name}: {exc}")
 
 
 def _record(op, cd, static, operands, vals, outs):
@@ -163,8 +241,11 @@ def _record(op, cd, static, operands, vals, outs):
     edge_operands = operands if op.edges is None else operands[:op.edges]
     edges = tuple(a._edge() if isinstance(a, Tensor) else (None, 0) for a in edge_operands)
     out_avals = tuple((o.shape, o.dtype) for o in outs)
-    return op.node_cls(op, (cd, static), saved, None, out_avals, edges,
+    node = op.node_cls(op, (cd, static), saved, None, out_avals, edges,
                        outs if op.keeps_result else None)
+    if op.keeps_operands:
+        node._operands = operands
+    return node
 
 
 def is_differentiable_dtype(dtype) -> bool:

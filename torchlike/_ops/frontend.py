@@ -59,6 +59,10 @@ def _dims(dim, ndim):
     return _wrap_dim(dim, ndim)
 
 
+def _dim_tuple(dim, ndim):
+    return _dims(tuple(dim) if isinstance(dim, (tuple, list)) else (dim,), ndim)
+
+
 def _size_args(args):
     if len(args) == 1 and isinstance(args[0], (tuple, list, Size)):
         return tuple(args[0])
@@ -109,19 +113,19 @@ def _binary(op, a, b, static=()):
 
 @export()
 def add(input, other, *, alpha=1, out=None):
-    return _binary(OPS["add"], input, other, () if alpha == 1 else (("alpha", alpha),))
+    return _binary(OPS["add"], input, other, (("alpha", alpha),))
 
 
 @export("sub", "subtract")
 def sub(input, other, *, alpha=1, out=None):
-    return _binary(OPS["sub"], input, other, () if alpha == 1 else (("alpha", alpha),))
+    return _binary(OPS["sub"], input, other, (("alpha", alpha),))
 
 
 @export()
 def rsub(input, other, *, alpha=1):
     if isinstance(other, Tensor):
         return sub(other, input, alpha=alpha)
-    return apply(OPS["rsub"], (input, _scalar(other)), () if alpha == 1 else (("alpha", alpha),))
+    return apply(OPS["rsub"], (input, _scalar(other)), (("alpha", alpha),))
 
 
 @export("mul", "multiply")
@@ -260,7 +264,8 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):
     if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
         return apply(OPS["sum"], (input,), _dtype_static(dtype))
     return apply(OPS["sum_dim"], (input,),
-                 (("dim", _dims(dim, input.ndim)), ("keepdim", keepdim)) + _dtype_static(dtype))
+                 (("dim", _dim_tuple(dim, input.ndim)), ("keepdim", keepdim))
+                 + _dtype_static(dtype))
 
 
 @export()
@@ -273,7 +278,8 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
     if dim is None:
         return apply(OPS["mean"], (input,), _dtype_static(dtype))
     return apply(OPS["mean_dim"], (input,),
-                 (("dim", _dims(dim, input.ndim)), ("keepdim", keepdim)) + _dtype_static(dtype))
+                 (("dim", _dim_tuple(dim, input.ndim)), ("keepdim", keepdim))
+                 + _dtype_static(dtype))
 
 
 _SCALAR_TYPE_NAMES = {D.int64: "Long", D.int32: "Int", D.int16: "Short", D.int8: "Char",
@@ -732,6 +738,52 @@ def diag(input, diagonal=0):
 
 
 @export()
+def diagonal(input, offset=0, dim1=0, dim2=1):
+    return apply(OPS["diagonal_view"], (input,), (("offset", offset),
+                                                  ("dim1", _wrap_dim(dim1, input.ndim)),
+                                                  ("dim2", _wrap_dim(dim2, input.ndim))))
+
+
+@export()
+def clamp_min(input, min):
+    if isinstance(min, Tensor):
+        return clamp(input, min=min)
+    return apply(OPS["clamp_min"], (input, _scalar(min)))
+
+
+@export()
+def clamp_max(input, max):
+    if isinstance(max, Tensor):
+        return clamp(input, max=max)
+    return apply(OPS["clamp_max"], (input, _scalar(max)))
+
+
+@export()
+def count_nonzero(input, dim=None):
+    return sum(FUNCTIONS["ne"](input, 0), dim)
+
+
+@export()
+def sort(input, dim=-1, descending=False, stable=False):
+    values, indices = apply(OPS["sort"], (input,), (("dim", _wrap_dim(dim, input.ndim)),
+                                                    ("descending", descending),
+                                                    ("stable", stable)))
+    return return_sort(values, indices)
+
+
+@export()
+def argsort(input, dim=-1, descending=False, stable=False):
+    return sort(input, dim, descending, stable).indices
+
+
+@export()
+def topk(input, k, dim=-1, largest=True, sorted=True):
+    values, indices = apply(OPS["topk"], (input,), (("k", k), ("dim", _wrap_dim(dim, input.ndim)),
+                                                    ("largest", largest), ("sorted", sorted)))
+    return return_topk(values, indices)
+
+
+@export()
 def tril(input, diagonal=0):
     return apply(OPS["tril"], (input,), (("diagonal", diagonal),))
 
@@ -845,10 +897,16 @@ def _advanced_index(self, index):
                 spec.append(("t", None))
                 operands.append(i)
                 dim += 1
+        elif i is None:
+            spec.append(("none",))
+        elif i is Ellipsis:
+            spec.append(("ellipsis",))
+        elif isinstance(i, slice):
+            spec.append(("slice", i.start, i.stop, i.step))
+            dim += 1
         else:
-            spec.append(("s", i))
-            if i is not None:
-                dim += 1 if i is not Ellipsis else 0
+            spec.append(("int", int(i)))
+            dim += 1
     return apply(OPS["index"], tuple(operands), (("spec", tuple(spec)),))
 
 
@@ -861,7 +919,7 @@ def _swap(fn):
 
 
 def _rdiv(self, other):
-    return mul(reciprocal(self), other)
+    return mul(FUNCTIONS["reciprocal"](self), other)
 
 
 def _rpow(self, other):

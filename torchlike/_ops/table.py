@@ -15,7 +15,7 @@ from jax import lax
 from .core import Op
 
 SELF = {"self": 0}
-SELF_OTHER = {"self": 0, "other": 1}
+SELF_OTHER = {"self": ("if", 0, 1), "other": ("if", 1, 0)}
 RESULT = {"result": "result"}
 
 # ---------------------------------------------------------------------------------- unary
@@ -43,10 +43,17 @@ _FLOAT_UNARY = {
     "reciprocal": (lambda x: 1 / x, "ReciprocalBackward0", RESULT),
     "erf": (jax.scipy.special.erf, "ErfBackward0", SELF),
 }
+def _abs(x):
+    # |x| as x*sign(x) so the derivative at 0 is sign(0) = 0, as in PyTorch
+    if jnp.issubdtype(x.dtype, jnp.floating):
+        return jnp.where(x == 0, jnp.zeros((), x.dtype), x * jnp.sign(x))
+    return jnp.abs(x)
+
+
 _SAME_UNARY = {
     "neg": (jnp.negative, "NegBackward0", {}),
-    "abs": (jnp.abs, "AbsBackward0", SELF),
-    "relu": (lambda x: jnp.maximum(x, 0).astype(x.dtype), "ReluBackward0", RESULT),
+    "abs": (_abs, "AbsBackward0", SELF),
+    "relu": (lambda x: jnp.where(x > 0, x, jnp.zeros((), x.dtype)), "ReluBackward0", RESULT),
     "floor": (jnp.floor, "FloorBackward0", {}),
     "ceil": (jnp.ceil, "CeilBackward0", {}),
     "trunc": (jnp.trunc, "TruncBackward0", {}),
@@ -102,13 +109,15 @@ def _remainder(a, b):
 
 
 ALPHA = {"alpha": "alpha"}
-OPS["add"] = Op("add", _add, "AddBackward0", promote="arith", linear=True, saved=ALPHA)
-OPS["sub"] = Op("sub", _sub, "SubBackward0", promote="arith", linear=True, saved=ALPHA)
+ALPHA_DEFAULT = {"alpha": 1}
+OPS["add"] = Op("add", _add, "AddBackward0", promote="arith", linear=True, saved=ALPHA, saved_defaults=ALPHA_DEFAULT)
+OPS["sub"] = Op("sub", _sub, "SubBackward0", promote="arith", linear=True, saved=ALPHA, saved_defaults=ALPHA_DEFAULT)
 OPS["rsub"] = Op("rsub", _rsub, "RsubBackward1", promote="arith", linear=True, saved=ALPHA,
-                 edges=1)
+                 saved_defaults=ALPHA_DEFAULT, edges=1)
 OPS["mul"] = Op("mul", jnp.multiply, "MulBackward0", promote="arith", saved=SELF_OTHER)
-OPS["div"] = Op("div", _div, "DivBackward0", promote="float", saved=SELF_OTHER)
-OPS["div_mode"] = Op("div", _div, "DivBackward0", promote="arith", saved=SELF_OTHER)
+DIV_SAVED = {"self": ("if", 0, 1), "other": 1}
+OPS["div"] = Op("div", _div, "DivBackward0", promote="float", saved=DIV_SAVED)
+OPS["div_mode"] = Op("div", _div, "DivBackward0", promote="arith", saved=DIV_SAVED)
 OPS["remainder"] = Op("remainder", _remainder, "RemainderBackward0", promote="arith")
 OPS["fmod"] = Op("fmod", jnp.fmod, "FmodBackward0", promote="arith")
 OPS["atan2"] = Op("atan2", jnp.arctan2, "Atan2Backward0", promote="float", saved=SELF_OTHER)
@@ -127,11 +136,11 @@ def _pow_scalar_base(exponent, base):
 
 
 OPS["pow_scalar"] = Op("pow", _pow, "PowBackward0", promote="arith", edges=1,
-                       saved={"self": 0, "exponent": 1})
+                       saved={"self": 0, "exponent": ("scalar", 1)})
 OPS["pow"] = Op("pow", _pow, "PowBackward1", promote="arith",
                 saved={"self": 0, "exponent": 1, "result": "result"})
 OPS["pow_scalar_base"] = Op("pow", _pow_scalar_base, "PowBackward2", promote="arith", edges=1,
-                            saved={"self": 1, "exponent": 0, "result": "result"})
+                            saved={"self": ("scalar", 1), "exponent": 0, "result": "result"})
 
 # comparisons and logical ops: computed in the promoted dtype, no gradient
 for _name, _impl in {"eq": jnp.equal, "ne": jnp.not_equal, "lt": jnp.less,
@@ -151,15 +160,20 @@ OPS["isfinite"] = Op("isfinite", jnp.isfinite, None)
 
 
 def _clamp(x, lo, hi):
+    # where() rather than maximum/minimum: the gradient at a bound is 1, as in PyTorch
     if lo is not None:
-        x = jnp.maximum(x, lo)
+        x = jnp.where(x < lo, lo, x)
     if hi is not None:
-        x = jnp.minimum(x, hi)
+        x = jnp.where(x > hi, hi, x)
     return x
 
 
 OPS["clamp"] = Op("clamp", _clamp, "ClampBackward1", promote="arith", edges=1,
                   saved={"self": 0, "min": 1, "max": 2})
+OPS["clamp_min"] = Op("clamp_min", lambda x, lo: _clamp(x, lo, None), "ClampMinBackward0",
+                      promote="arith", edges=1, saved={"self": 0, "min": ("scalar", 1)})
+OPS["clamp_max"] = Op("clamp_max", lambda x, hi: _clamp(x, None, hi), "ClampMaxBackward0",
+                      promote="arith", edges=1, saved={"self": 0, "max": ("scalar", 1)})
 OPS["clamp_tensor"] = Op("clamp", _clamp, "ClampBackward0", promote="arith",
                          saved={"self": 0, "min": 1, "max": 2})
 
@@ -220,10 +234,13 @@ def _mean(x, *, dim=None, keepdim=False, dtype=None):
 
 
 DIMS = {"dim": "dim", "keepdim": "keepdim"}
-OPS["sum"] = Op("sum", _sum, "SumBackward0", linear=True)
-OPS["sum_dim"] = Op("sum", _sum, "SumBackward1", linear=True, saved=DIMS)
-OPS["mean"] = Op("mean", _mean, "MeanBackward0", linear=True)
-OPS["mean_dim"] = Op("mean", _mean, "MeanBackward1", linear=True, saved=DIMS)
+SIZES = {"self_sym_sizes": ("sizes", 0)}
+NUMEL = {"self_sym_numel": ("numel", 0)}
+OPS["sum"] = Op("sum", _sum, "SumBackward0", linear=True, saved=SIZES)
+OPS["sum_dim"] = Op("sum", _sum, "SumBackward1", linear=True, saved={**DIMS, **SIZES})
+OPS["mean"] = Op("mean", _mean, "MeanBackward0", linear=True, saved={**SIZES, **NUMEL})
+OPS["mean_dim"] = Op("mean", _mean, "MeanBackward1", linear=True,
+                     saved={**DIMS, **SIZES, **NUMEL})
 OPS["prod"] = Op("prod", _prod, "ProdBackward0", saved={"self": 0, "result": "result"})
 OPS["prod_dim"] = Op("prod", _prod, "ProdBackward1",
                      saved={"self": 0, "result": "result", **DIMS})
@@ -313,6 +330,21 @@ def _cumprod(x, *, dim, dtype=None):
 OPS["cumsum"] = Op("cumsum", _cumsum, "CumsumBackward0", linear=True, saved={"dim": "dim"})
 OPS["cumprod"] = Op("cumprod", _cumprod, "CumprodBackward0",
                     saved={"self": 0, "result": "result", "dim": "dim"})
+def _sort(x, *, dim, descending, stable):
+    key = -x if descending and jnp.issubdtype(x.dtype, jnp.inexact) else x
+    idx = jnp.argsort(key, axis=dim, stable=True, descending=descending and not
+                      jnp.issubdtype(x.dtype, jnp.inexact))
+    return jnp.take_along_axis(x, idx, axis=dim), idx.astype(jnp.int64)
+
+
+def _topk(x, *, k, dim, largest, sorted):
+    values, idx = _sort(x, dim=dim, descending=largest, stable=True)
+    return (lax.slice_in_dim(values, 0, k, axis=dim),
+            lax.slice_in_dim(idx, 0, k, axis=dim))
+
+
+OPS["sort"] = Op("sort", _sort, "SortBackward0", saved={"dim": "dim"})
+OPS["topk"] = Op("topk", _topk, "TopkBackward0", saved={"dim": "dim"})
 OPS["all"] = Op("all", lambda x, *, dim=None, keepdim=False: jnp.all(
     x, axis=dim, keepdims=keepdim), None)
 OPS["any"] = Op("any", lambda x, *, dim=None, keepdim=False: jnp.any(
@@ -367,7 +399,7 @@ def _reshape(x, *, shape):
     return jnp.reshape(x, shape)
 
 
-OPS["view"] = Op("view", _reshape, "ViewBackward0", linear=True)
+OPS["view"] = Op("view", _reshape, "ViewBackward0", linear=True, saved=SIZES)
 OPS["unsafe_view"] = Op("view", _reshape, "UnsafeViewBackward0", linear=True)
 OPS["squeeze"] = Op("squeeze", lambda x, *, shape: jnp.reshape(x, shape), "SqueezeBackward0",
                     linear=True)
@@ -383,7 +415,7 @@ OPS["transpose"] = Op("transpose", lambda x, *, dim0, dim1: jnp.swapaxes(x, dim0
                       "TransposeBackward0", linear=True, saved={"dim0": "dim0", "dim1": "dim1"})
 OPS["t"] = Op("t", lambda x: jnp.transpose(x), "TBackward0", linear=True)
 OPS["expand"] = Op("expand", lambda x, *, shape: jnp.broadcast_to(x, shape), "ExpandBackward0",
-                   linear=True)
+                   linear=True, saved=SIZES)
 OPS["repeat"] = Op("repeat", lambda x, *, repeats: jnp.tile(x, repeats), "RepeatBackward0",
                    linear=True, saved={"repeats": "repeats"})
 OPS["cat"] = Op("cat", lambda *xs, dim: jnp.concatenate(xs, axis=dim), "CatBackward0",
@@ -392,7 +424,7 @@ OPS["stack"] = Op("stack", lambda *xs, dim: jnp.stack(xs, axis=dim), "StackBackw
                   promote="arith", linear=True, saved={"dim": "dim"})
 
 
-def _split(x, *, sizes, dim):
+def _split(x, *, sizes, dim, split_size=None):
     bounds = []
     acc = 0
     for s in sizes[:-1]:
@@ -417,10 +449,23 @@ OPS["slice"] = Op("slice", lambda x, *, dim, start, end, step: lax.slice_in_dim(
 
 
 def _index(x, *indices, spec):
-    # spec: per index position, "s" (a static slice/None/Ellipsis kept in spec) or "t" (tensor)
+    # spec: per index position ("t", None) for an index tensor, ("slice", start, stop, step),
+    # ("none",), ("ellipsis",) or ("int", i): hashable, so it can be a static argument
     it = iter(indices)
-    full = tuple(next(it) if kind == "t" else value for kind, value in spec)
-    return x[full]
+    full = []
+    for item in spec:
+        kind = item[0]
+        if kind == "t":
+            full.append(next(it))
+        elif kind == "slice":
+            full.append(slice(*item[1:]))
+        elif kind == "none":
+            full.append(None)
+        elif kind == "ellipsis":
+            full.append(Ellipsis)
+        else:
+            full.append(item[1])
+    return x[tuple(full)]
 
 
 OPS["index"] = Op("index", _index, "IndexBackward0", linear=True, edges=1,
@@ -433,6 +478,9 @@ OPS["index_select"] = Op("index_select", lambda x, index, *, dim: jnp.take(x, in
                          saved={"index": 1, "dim": "dim"})
 OPS["diag_embed"] = Op("diag", lambda x, *, diagonal: jnp.diag(x, diagonal),
                        "DiagEmbedBackward0", linear=True, saved={"offset": "diagonal"})
+OPS["diagonal_view"] = Op("diagonal", lambda x, *, offset, dim1, dim2: jnp.diagonal(
+    x, offset, dim1, dim2), "DiagonalBackward0", linear=True,
+    saved={"offset": "offset", "dim1": "dim1", "dim2": "dim2"})
 OPS["diagonal"] = Op("diag", lambda x, *, diagonal: jnp.diag(x, diagonal),
                      "DiagonalBackward0_copy", linear=True, saved={"offset": "diagonal"})
 OPS["tril"] = Op("tril", lambda x, *, diagonal: jnp.tril(x, diagonal), "TrilBackward0",

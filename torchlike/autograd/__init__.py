@@ -14,18 +14,9 @@ from .grad_mode import (
 )
 from .gradcheck import GradcheckError, gradgradcheck
 
-# ``torch.autograd.gradcheck`` is both a function and a module (holding GradcheckError).
-class _GradcheckCallable:
-    GradcheckError = GradcheckError
-
-    def __call__(self, *args, **kwargs):
-        return _gradcheck_module.gradcheck(*args, **kwargs)
-
-    def __getattr__(self, name):
-        return getattr(_gradcheck_module, name)
-
-
-gradcheck = _GradcheckCallable()
+# ``torch.autograd.gradcheck`` is the function; the module (with GradcheckError) stays
+# importable as ``torchlike.autograd.gradcheck`` through sys.modules, as in PyTorch.
+gradcheck = _gradcheck_module.gradcheck
 
 __all__ = ["backward", "grad", "Function", "FunctionCtx", "once_differentiable", "no_grad",
            "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled",

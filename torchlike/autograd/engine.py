@@ -55,37 +55,109 @@ def clear_cache():
 
 # ------------------------------------------------------------------------------- callbacks
 _active_callbacks: list = []
+_pending_errors: list = []
 
 
-def _dispatch(idx, *arrays):
-    return _active_callbacks[idx](*arrays)
+def _dispatch(idx, result_avals, *arrays, **static):
+    """Run callback ``idx``; an exception is kept and re-raised after the replay returns, so
+    the user sees their own error (not XLA's wrapper) whether or not the replay is compiled."""
+    if _pending_errors:
+        return [np.zeros(s, d) for s, d in result_avals]
+    try:
+        return _as_numpy(_active_callbacks[idx](*arrays, **static), result_avals)
+    except BaseException as exc:  # noqa: BLE001 - re-raised by _run
+        _pending_errors.append(exc)
+        return [np.zeros(s, d) for s, d in result_avals]
 
 
-def call_python(idx, arrays, result_avals):
-    """Run Python callback ``idx`` of the current backward call on concrete arrays."""
+def call_python(idx, arrays, result_avals, **static):
+    """Run Python callback ``idx`` of the current backward call on concrete arrays.
+
+    ``static`` keyword arguments are structural (the same for every call of a compiled replay).
+    """
+    result_avals = [(tuple(s), np.dtype(d)) for s, d in result_avals]
+    if not result_avals:
+        result_avals_cb = [((), np.dtype(np.float32))]
+    else:
+        result_avals_cb = result_avals
     if any(isinstance(a, jax.core.Tracer) for a in arrays):
         from jax.experimental import io_callback
 
-        shapes = [jax.ShapeDtypeStruct(s, d) for s, d in result_avals]
-        return list(io_callback(lambda *a: _as_numpy(_dispatch(idx, *a), result_avals),
-                                shapes, *arrays))
-    return list(_dispatch(idx, *arrays))
+        def host(*a):
+            out = _dispatch(idx, result_avals, *a, **static)
+            return out if result_avals else [np.zeros((), np.float32)]
+
+        shapes = [jax.ShapeDtypeStruct(s, d) for s, d in result_avals_cb]
+        res = list(io_callback(host, shapes, *arrays))
+        return res if result_avals else []
+    return _dispatch(idx, result_avals, *arrays, **static)
 
 
 def _as_numpy(outs, avals):
     return [np.asarray(o, dtype=d).reshape(s) for o, (s, d) in zip(outs, avals)]
 
 
-def _tensor_hook_chain(hooks, dtype):
+def _wrap(g):
+    return _tensor.Tensor._make(jnp.asarray(g))
+
+
+def _tensor_hook_chain(hooks):
     """Tensor hooks on one gradient: each may return a replacement."""
+    hooks = list(hooks)
+
     def run(g):
-        t = _tensor.Tensor._make(jnp.asarray(g))
-        for hook in list(hooks):
+        t = _wrap(g)
+        for hook in hooks:
             out = hook(t)
             if out is not None:
                 t = out
-        return (jnp.asarray(t._value, dtype=dtype),)
+        return [t._value]
     return run
+
+
+def _check_hook_result(hook, result, expected):
+    if not isinstance(result, tuple):
+        raise TypeError(f"expected tuple, but hook returned '{type(result).__name__}'")
+    if len(result) != expected:
+        raise RuntimeError(
+            f"hook '{getattr(hook, '__name__', repr(hook))}' has returned an incorrect number "
+            f"of values (got {len(result)}, but expected {expected})")
+
+
+def _node_hooks(node, live, n_outs):
+    """One callback for a node's pre-hooks, its backward rule's results and its post-hooks.
+
+    Arguments: the ``n_outs`` grad_outputs, then the grad_inputs of the ``live`` edges.  Called
+    twice per node (phase 0 before the rule: pre-hooks; phase 1 after: post-hooks).
+    """
+    pre = list(node._pre_hooks.values()) if node._pre_hooks else []
+    post = list(node._post_hooks.values()) if node._post_hooks else []
+    n_edges = len(node.next_functions)
+
+    def run_pre(*grads):
+        gout = tuple(_wrap(g) for g in grads)
+        for h in pre:
+            out = h(gout)
+            if out is not None:
+                _check_hook_result(h, out, len(gout))
+                gout = out
+        return [g._value for g in gout]
+
+    def run_post(*arrays):
+        gout = tuple(_wrap(g) for g in arrays[:n_outs])
+        gin = [None] * n_edges
+        for k, g in zip(live, arrays[n_outs:]):
+            gin[k] = _wrap(g)
+        gin = tuple(gin)
+        for h in post:
+            out = h(gin, gout)
+            if out is not None:
+                _check_hook_result(h, out, n_edges)
+                gin = out
+        return [gin[k]._value if gin[k] is not None else jnp.zeros(np.shape(a), a.dtype)
+                for k, a in zip(live, arrays[n_outs:])]
+
+    return run_pre if pre else None, run_post if post else None
 
 
 def zeros_cotangent(shape, dtype):
@@ -131,10 +203,17 @@ class Plan:
 
     def __init__(self):
         self.key_parts = []
-        self.rules = []        # per node: None for AccumulateGrad, else a rule callable
+        self.rules = []        # per node: None for AccumulateGrad, else its local rule
         self.entries = []      # per node: static description used by the replay
-        self.flat = []         # saved values, in node order
+        self.flat = []         # saved values and existing grads, in node order
+        self.flat_edges = []   # for create_graph: where each flat value came from
         self.callbacks = []    # Python callables for io_callback, in node order
+
+    def add_callback(self, fn):
+        if fn is None:
+            return None
+        self.callbacks.append(fn)
+        return len(self.callbacks) - 1
 
 
 def _make_plan(order, root_edges, root_grads, capture_edges, accumulate):
@@ -148,20 +227,23 @@ def _make_plan(order, root_edges, root_grads, capture_edges, accumulate):
         capture_slots.setdefault((index[id(node)], k), []).append(j)
     acc_nodes = []
     for i, node in enumerate(order):
+        captures = tuple(tuple(capture_slots.get((i, k), ())) for k in range(len(node._out_avals)))
         if type(node) is AccumulateGrad:
             var = node.variable
-            cb = None
-            if var._leaf_hooks:
-                plan.callbacks.append(_tensor_hook_chain(var._leaf_hooks.values(), var._value.dtype))
-                cb = len(plan.callbacks) - 1
+            shape, dtype = tuple(var._value.shape), var._value.dtype
+            cb = plan.add_callback(_tensor_hook_chain(var._leaf_hooks.values())
+                                   if var._leaf_hooks else None)
+            pre, post = _node_hooks(node, (), 1)
+            pre, post = plan.add_callback(pre), plan.add_callback(post)
             acc = accumulate and (capture_edges is None or (i, 0) in capture_slots)
             has_grad = acc and var._grad is not None
             if has_grad:
                 plan.flat.append(var._grad._value)
+                plan.flat_edges.append(var._grad._edge())
             if acc:
                 acc_nodes.append(node)
-            entry = ("acc", tuple(var._value.shape), var._value.dtype, cb, acc, has_grad,
-                     tuple(capture_slots.get((i, 0), ())) if not accumulate else ())
+            entry = ("acc", shape, dtype, cb, pre, post, acc, has_grad,
+                     captures[0] if not accumulate else ())
             plan.entries.append(entry)
             plan.rules.append(None)
             plan.key_parts.append(entry)
@@ -170,27 +252,22 @@ def _make_plan(order, root_edges, root_grads, capture_edges, accumulate):
             raise RuntimeError(ERR_BACKWARD_TWICE)
         edges = tuple(None if (n is None or id(n) not in index) else (index[id(n)], k)
                       for n, k in node.next_functions)
-        hooks = {}
+        live = tuple(k for k, e in enumerate(edges) if e is not None)
+        hooks = []
         if node._tensor_pre_hooks:
-            for k, hs in node._tensor_pre_hooks.items():
+            for k, hs in sorted(node._tensor_pre_hooks.items()):
                 if hs:
-                    shape, dtype = node._out_avals[k]
-                    plan.callbacks.append(_tensor_hook_chain(hs.values(), dtype))
-                    hooks[k] = len(plan.callbacks) - 1
+                    hooks.append((k, plan.add_callback(_tensor_hook_chain(hs.values()))))
         retain = ()
         if node._retain_grad_hooks:
             retain = tuple(sorted(k for k, ref in node._retain_grad_hooks.items()
                                   if ref() is not None))
-        pre = post = None
-        if node._pre_hooks:
-            plan.callbacks.append(_node_pre_hooks(node))
-            pre = len(plan.callbacks) - 1
-        if node._post_hooks:
-            plan.callbacks.append(_node_post_hooks(node))
-            post = len(plan.callbacks) - 1
+        pre, post = _node_hooks(node, live, len(node._out_avals))
+        pre, post = plan.add_callback(pre), plan.add_callback(post)
+        n_before = len(plan.flat)
         rule_key, rule, n_saved = node._replay_rule(plan)
-        captures = tuple(tuple(capture_slots.get((i, k), ())) for k in range(len(node._out_avals)))
-        entry = ("node", rule_key, edges, node._out_avals, tuple(sorted(hooks.items())), retain,
+        plan.flat_edges.extend(node._flat_edges(len(plan.flat) - n_before))
+        entry = ("node", rule_key, edges, live, node._out_avals, tuple(hooks), retain,
                  pre, post, n_saved, captures)
         plan.entries.append(entry)
         plan.rules.append(rule)
@@ -200,37 +277,8 @@ def _make_plan(order, root_edges, root_grads, capture_edges, accumulate):
     plan.root_grads = root_grads
     plan.acc_nodes = acc_nodes
     plan.key = (tuple(plan.key_parts), roots,
-                tuple((g.shape, g.dtype) for g in root_grads), len(capture_edges or ()),
-                accumulate)
+                tuple((g.shape, g.dtype) for g in root_grads), plan.n_capture, accumulate)
     return plan
-
-
-def _node_pre_hooks(node):
-    hooks = list(node._pre_hooks.values())
-    dtypes = [d for _, d in node._out_avals]
-
-    def run(*grads):
-        gs = tuple(_tensor.Tensor._make(jnp.asarray(g)) for g in grads)
-        for h in hooks:
-            out = h(gs)
-            if out is not None:
-                gs = tuple(out)
-        return [jnp.asarray(g._value, d) for g, d in zip(gs, dtypes)]
-    return run
-
-
-def _node_post_hooks(node):
-    hooks = list(node._post_hooks.values())
-
-    def run(n_in, *grads):
-        gin = tuple(None if g is None else _tensor.Tensor._make(jnp.asarray(g)) for g in grads[:n_in])
-        gout = tuple(_tensor.Tensor._make(jnp.asarray(g)) for g in grads[n_in:])
-        for h in hooks:
-            out = h(gin, gout)
-            if out is not None:
-                gin = tuple(out)
-        return [g._value for g in gin]
-    return run
 
 
 # ------------------------------------------------------------------------------- replay
@@ -255,14 +303,19 @@ def _build_replay(plan):
         pos = 0
         for i, e in enumerate(entries):
             if e[0] == "acc":
-                _, shape, dtype, cb, acc, has_grad, caps = e
+                _, shape, dtype, cb, pre, post, acc, has_grad, caps = e
                 g = ct.pop((i, 0), None)
                 existing = None
                 if has_grad:
                     existing = flat[pos]
                     pos += 1
-                if g is not None and cb is not None:
-                    g = call_python(cb, [g], [(shape, dtype)])[0]
+                if g is not None:
+                    if cb is not None:
+                        g = call_python(cb, [g], [(shape, dtype)])[0]
+                    if pre is not None:
+                        g = call_python(pre, [g], [(shape, dtype)])[0]
+                    if post is not None:
+                        call_python(post, [g], [])
                 for j in caps:
                     captured[j] = g
                 if acc:
@@ -271,12 +324,14 @@ def _build_replay(plan):
                     else:
                         acc_out.append(g if existing is None else existing + g)
                 continue
-            _, rule_key, edges, out_avals, hooks, retain, pre, post, n_saved, captures = e
+            (_, rule_key, edges, live, out_avals, hooks, retain, pre, post, n_saved,
+             captures) = e
             vals = flat[pos:pos + n_saved]
             pos += n_saved
             outs = [ct.pop((i, k), None) for k in range(len(out_avals))]
             if all(o is None for o in outs):
                 continue  # nothing flows through this node (e.g. only an int output used)
+            present = tuple(o is not None for o in outs)
             outs = [zeros_cotangent(s, d) if o is None else o for o, (s, d) in zip(outs, out_avals)]
             for k, cb in hooks:
                 outs[k] = call_python(cb, [outs[k]], [out_avals[k]])[0]
@@ -287,36 +342,21 @@ def _build_replay(plan):
                     captured[j] = outs[k]
             if pre is not None:
                 outs = call_python(pre, outs, list(out_avals))
-            grads = rules[i](vals, outs)
+            grads = rules[i](vals, outs, present)
             if post is not None:
-                live = [k for k, g in enumerate(grads) if g is not None]
-                shapes = [(np.shape(grads[k]), grads[k].dtype) for k in live]
-                new = _post(post, grads, outs, live, shapes)
+                live_grads = [grads[k] for k in live]
+                new = call_python(post, list(outs) + live_grads,
+                                  [(np.shape(g), g.dtype) for g in live_grads])
                 grads = list(grads)
                 for k, g in zip(live, new):
                     grads[k] = g
-            for k, g in enumerate(grads):
-                if g is not None and edges[k] is not None:
+            for k in live:
+                g = grads[k]
+                if g is not None:
                     add(edges[k], g)
         return acc_out, [captured.get(j) for j in range(n_capture)], retained
 
     return replay
-
-
-def _post(idx, grads, outs, live, shapes):
-    arrays = [grads[k] for k in live] + list(outs)
-    n_in = len(live)
-
-    def call(*a):
-        return _active_callbacks[idx](n_in, *a)
-
-    if any(isinstance(a, jax.core.Tracer) for a in arrays):
-        from jax.experimental import io_callback
-
-        res = io_callback(lambda *a: _as_numpy(call(*a), shapes),
-                          [jax.ShapeDtypeStruct(s, d) for s, d in shapes], *arrays)
-        return list(res)
-    return list(call(*arrays))
 
 
 def _replay_for(plan):
@@ -345,9 +385,57 @@ def _replay_for(plan):
         return _build_replay(plan)
 
 
+# ------------------------------------------------------------------------------- create_graph
+_replay_ops: OrderedDict = OrderedDict()
+
+
+def _replay_op(plan, replay, pattern):
+    """The whole replay as one table op, so its outputs are differentiable again."""
+    key = (plan.key, pattern)
+    op = _replay_ops.get(key)
+    if op is None:
+        from .._ops.core import Op
+
+        n_flat = len(plan.flat)
+
+        def impl(*args):
+            acc_out, captured, retained = replay(list(args[:n_flat]), list(args[n_flat:]))
+            flat_out = list(acc_out) + list(captured) + list(retained)
+            return tuple(g for g in flat_out if g is not None)
+
+        op = Op("backward", impl, "ReplayBackward0")
+        _replay_ops[key] = op
+        while len(_replay_ops) > CACHE_SIZE:
+            _replay_ops.popitem(last=False)
+    return op
+
+
+def _run_create_graph(plan, root_tensors):
+    from .._ops.core import record
+
+    if plan.callbacks:
+        raise NotImplementedError(
+            "torchlike does not support create_graph=True when the graph has hooks or custom "
+            "Functions yet")
+    replay = _build_replay(plan)
+    acc_out, captured, retained = replay(plan.flat, plan.root_grads)
+    pattern = (tuple(g is not None for g in acc_out), tuple(g is not None for g in captured),
+               len(retained))
+    op = _replay_op(plan, replay, pattern)
+    vals = list(plan.flat) + list(plan.root_grads)
+    edges = list(plan.flat_edges) + [t._edge() if t is not None else (None, 0)
+                                     for t in root_tensors]
+    outs = record(op, vals, edges)
+    it = iter(outs)
+    acc_out = [next(it) if g is not None else None for g in acc_out]
+    captured = [next(it) if g is not None else None for g in captured]
+    retained = [next(it) for _ in retained]
+    return acc_out, captured, retained
+
+
 # ------------------------------------------------------------------------------- entry points
 def _root_edges_and_grads(tensors, grad_tensors):
-    edges, grads = [], []
+    edges, grads, grad_tensors_out = [], [], []
     for i, t in enumerate(tensors):
         if not t._requires_grad:
             raise RuntimeError(
@@ -356,7 +444,7 @@ def _root_edges_and_grads(tensors, grad_tensors):
         if g is None:
             if t._value.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            g = jnp.ones(t._value.shape, t._value.dtype)
+            gv = jnp.ones(t._value.shape, t._value.dtype)
         else:
             if not isinstance(g, _tensor.Tensor):
                 from .. import _factories
@@ -366,32 +454,31 @@ def _root_edges_and_grads(tensors, grad_tensors):
                 raise RuntimeError(
                     f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and "
                     f"output[{i}] has a shape of {t.shape}.")
-            g = g._value if g._value.dtype == t._value.dtype else g._value.astype(t._value.dtype)
+            gv = g._value if g._value.dtype == t._value.dtype else g._value.astype(t._value.dtype)
         edges.append(t._edge())
-        grads.append(g)
-    return edges, grads
+        grads.append(gv)
+        grad_tensors_out.append(g)
+    return edges, grads, grad_tensors_out
 
 
-def _run(root_edges, root_grads, keep_graph, capture_edges, accumulate):
+def _run(root_edges, root_grads, keep_graph, capture_edges, accumulate, create_graph=False,
+         root_tensors=()):
     order = _topological([n for n, _ in root_edges])
     if capture_edges is not None:
         order = _prune(order, {id(n) for n, _ in capture_edges})
     plan = _make_plan(order, root_edges, root_grads, capture_edges, accumulate)
-    replay = _replay_for(plan)
-    global _active_callbacks
-    with _lock:
-        saved_callbacks = _active_callbacks
-        _active_callbacks = plan.callbacks
-        try:
-            acc_out, captured, retained = replay(plan.flat, plan.root_grads)
-            if plan.callbacks:
-                jax.block_until_ready((acc_out, captured, retained))
-        finally:
-            _active_callbacks = saved_callbacks
+    if create_graph:
+        acc_out, captured, retained = _run_create_graph(plan, root_tensors)
+    else:
+        replay = _replay_for(plan)
+        acc_out, captured, retained = _execute(replay, plan)
+        acc_out = [None if g is None else _tensor.Tensor._make(g) for g in acc_out]
+        captured = [None if g is None else _tensor.Tensor._make(g) for g in captured]
+        retained = [_tensor.Tensor._make(g) for g in retained]
 
     for node, g in zip(plan.acc_nodes, acc_out):
         if g is not None:
-            _write_grad(node.variable, g, replace=True)
+            _write_grad(node.variable, g, replace=True, create_graph=create_graph)
     if retained:
         it = iter(retained)
         for node in order:
@@ -399,7 +486,7 @@ def _run(root_edges, root_grads, keep_graph, capture_edges, accumulate):
                 for k in sorted(node._retain_grad_hooks):
                     ref = node._retain_grad_hooks[k]
                     if ref() is not None:
-                        _write_grad(ref(), next(it), replace=False)
+                        _write_grad(ref(), next(it), replace=False, create_graph=create_graph)
     if not keep_graph:
         for node in order:
             if type(node) is not AccumulateGrad:
@@ -407,14 +494,41 @@ def _run(root_edges, root_grads, keep_graph, capture_edges, accumulate):
     return captured
 
 
-def _write_grad(t, g, replace):
-    if t._grad is None:
-        t._grad = _tensor.Tensor._make(g)
+def _execute(replay, plan):
+    global _active_callbacks
+    with _lock:
+        saved_callbacks = _active_callbacks
+        _active_callbacks = plan.callbacks
+        _pending_errors.clear()
+        try:
+            out = replay(plan.flat, plan.root_grads)
+            if plan.callbacks:
+                jax.block_until_ready(out)
+        finally:
+            _active_callbacks = saved_callbacks
+        if _pending_errors:
+            exc = _pending_errors[0]
+            _pending_errors.clear()
+            raise exc
+    return out
+
+
+def _write_grad(t, g, replace, create_graph=False):
+    """Store gradient tensor ``g`` into ``t.grad``.
+
+    ``replace``: ``g`` already includes the old ``.grad`` (the replay added it).  Without
+    create_graph the existing grad tensor is updated in place, as PyTorch does; with it, the
+    grad becomes the new (differentiable) tensor.
+    """
+    if t._grad is None or create_graph:
+        if t._grad is not None and not replace:
+            g = t._grad + g
+        t._grad = g
     elif replace:
-        t._grad._value = g
+        t._grad._value = g._value
         t._grad._version += 1
     else:
-        t._grad._value = t._grad._value + g
+        t._grad._value = t._grad._value + g._value
         t._grad._version += 1
 
 
@@ -425,42 +539,32 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
     tensors = tuple(tensors)
     if grad_tensors is not None and isinstance(grad_tensors, _tensor.Tensor):
         grad_tensors = (grad_tensors,)
-    if create_graph:
-        raise NotImplementedError(
-            "torchlike does not support create_graph=True yet (higher-order gradients are "
-            "planned; the engine's replay is a pure function, so it can be recorded as a node)")
     if retain_graph is None:
         retain_graph = create_graph
-    edges, grads = _root_edges_and_grads(tensors, grad_tensors)
-    capture = None
-    if inputs is not None:
-        if isinstance(inputs, _tensor.Tensor):
-            inputs = (inputs,)
-        capture = [t._edge() for t in inputs]
-        if not capture:
-            raise RuntimeError("'inputs' argument to backward() cannot be empty.")
-        nonleaf = [t for t in inputs if t._grad_fn is not None]
-        captured = _run(edges, grads, retain_graph, capture, accumulate=True)
-        # non-leaf inputs get their .grad too (leaves were accumulated by the replay)
-        for t in nonleaf:
-            j = capture.index(t._edge())
-            if captured[j] is not None:
-                _write_grad(t, captured[j], replace=False)
+    edges, grads, grad_ts = _root_edges_and_grads(tensors, grad_tensors)
+    if inputs is None:
+        _run(edges, grads, retain_graph, None, True, create_graph, grad_ts)
         return
-    _run(edges, grads, retain_graph, None, accumulate=True)
+    if isinstance(inputs, _tensor.Tensor):
+        inputs = (inputs,)
+    inputs = tuple(inputs)
+    if not inputs:
+        raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+    capture = [t._edge() for t in inputs]
+    captured = _run(edges, grads, retain_graph, capture, True, create_graph, grad_ts)
+    # non-leaf inputs get their .grad here (leaves were accumulated by the replay)
+    for j, t in enumerate(inputs):
+        if t._grad_fn is not None and captured[j] is not None:
+            _write_grad(t, captured[j], replace=False, create_graph=create_graph)
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
          only_inputs=True, allow_unused=None, is_grads_batched=False, materialize_grads=False):
     if isinstance(outputs, _tensor.Tensor):
         outputs = (outputs,)
-    single = isinstance(inputs, _tensor.Tensor)
-    inputs = (inputs,) if single else tuple(inputs)
+    inputs = (inputs,) if isinstance(inputs, _tensor.Tensor) else tuple(inputs)
     if grad_outputs is not None and isinstance(grad_outputs, _tensor.Tensor):
         grad_outputs = (grad_outputs,)
-    if create_graph:
-        raise NotImplementedError(
-            "torchlike does not support create_graph=True yet (higher-order gradients)")
     if retain_graph is None:
         retain_graph = create_graph
     if allow_unused is None:
@@ -468,17 +572,16 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     for t in inputs:
         if not t._requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
-    edges, grads = _root_edges_and_grads(tuple(outputs), grad_outputs)
+    edges, grads, grad_ts = _root_edges_and_grads(tuple(outputs), grad_outputs)
     capture = [t._edge() for t in inputs]
-    captured = _run(edges, grads, retain_graph, capture, accumulate=False)
+    captured = _run(edges, grads, retain_graph, capture, False, create_graph, grad_ts)
     result = []
-    for t, g in zip(inputs, captured):
+    for i, (t, g) in enumerate(zip(inputs, captured)):
         if g is None:
             if not allow_unused:
                 raise RuntimeError(
-                    "One of the differentiated Tensors appears to not have been used in the "
-                    "graph. Set allow_unused=True if this is the desired behavior.")
-            result.append(_tensor.Tensor._make(jnp.zeros_like(t._value)) if materialize_grads else None)
-        else:
-            result.append(_tensor.Tensor._make(g))
+                    f"The differentiated Tensor at index {i} appears to not have been used in "
+                    "the graph. Set allow_unused=True if this is the desired behavior.")
+            g = _tensor.Tensor._make(jnp.zeros_like(t._value)) if materialize_grads else None
+        result.append(g)
     return tuple(result)

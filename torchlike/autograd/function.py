@@ -65,13 +65,12 @@ class BackwardCFunction(Node, FunctionCtx):
         def fwd(*inputs):
             return user_vjp(*inputs), None
 
-        def bwd(_, cts):
-            return tuple(engine.call_python(cb, list(cts), list(in_avals)))
+        def rule(vals, out_cts, present):
+            def bwd(_, cts):
+                return tuple(engine.call_python(cb, list(cts), list(in_avals), present=present))
 
-        fn = jax.custom_vjp(user_vjp)
-        fn.defvjp(fwd, bwd)
-
-        def rule(vals, out_cts):
+            fn = jax.custom_vjp(user_vjp)
+            fn.defvjp(fwd, bwd)
             _, vjp = jax.vjp(fn, *[jnp.zeros(s, d) for s, d in in_avals])
             grads = vjp(tuple(out_cts))
             result = [None] * n_inputs
@@ -82,9 +81,11 @@ class BackwardCFunction(Node, FunctionCtx):
         key = ("function", self._op, self._avals, out_avals, self._materialize_grads, cb)
         return key, rule, 0
 
-    def _run_user_backward(self, *cts):
+    def _run_user_backward(self, *cts, present=None):
         edged = [k for k, (n, _) in enumerate(self.next_functions) if n is not None]
-        grads = tuple(_tensor.Tensor._make(jnp.asarray(g)) for g in cts)
+        grads = tuple(
+            None if (present is not None and not present[k] and not self._materialize_grads)
+            else _tensor.Tensor._make(jnp.asarray(g)) for k, g in enumerate(cts))
         with grad_mode.no_grad():
             result = self._op.backward(self, *grads)
         if not isinstance(result, tuple):
@@ -94,6 +95,12 @@ class BackwardCFunction(Node, FunctionCtx):
             raise RuntimeError(
                 f"function {type(self).__name__} returned an incorrect number of gradients "
                 f"(expected {n}, got {len(result)})")
+        tensor_pos = set(self._tensor_pos)
+        for k, r in enumerate(result[:n]):
+            if r is not None and k not in tensor_pos:
+                raise RuntimeError(
+                    f"function {type(self).__name__} returned a gradient different than None at "
+                    f"position {k + 1}, but the corresponding forward input was not a Variable")
         out = []
         for k in edged:
             g = result[self._tensor_pos[k]]
@@ -102,8 +109,7 @@ class BackwardCFunction(Node, FunctionCtx):
                 out.append(jnp.zeros(shape, dtype))
                 continue
             if not isinstance(g, _tensor.Tensor):
-                raise TypeError(f"expected Tensor or None as gradient {k} of "
-                                f"{type(self).__name__}, got {type(g).__name__}")
+                raise RuntimeError(f"expected Variable or None (got {type(g).__name__})")
             if tuple(g.shape) != tuple(shape):
                 raise RuntimeError(
                     f"Function {type(self).__name__} returned an invalid gradient at index {k} - "

@@ -50,7 +50,7 @@ class Node:
     __slots__ = ("next_functions", "_op", "_static", "_saved", "_avals", "_out_avals",
                  "_outputs", "_freed", "_metadata", "_pre_hooks", "_post_hooks",
                  "_tensor_pre_hooks", "_retain_grad_hooks", "_sequence_nr", "_ctx",
-                 "__weakref__")
+                 "_operands", "_out_refs", "__weakref__")
 
     def __init__(self, op, static, saved, avals, out_avals, next_functions, outputs=None):
         self._op = op                  # the table entry (or the custom Function class)
@@ -68,6 +68,8 @@ class Node:
         self._retain_grad_hooks = None # {output_nr: weakref to tensor} from retain_grad()
         self._sequence_nr = next(_sequence)
         self._ctx = None
+        self._operands = None          # operand objects, for ``_saved_self is x``
+        self._out_refs = None          # weakrefs to outputs, for ``_saved_result``
 
     # -- PyTorch's public node API --------------------------------------------------------
     def name(self):
@@ -134,6 +136,16 @@ class Node:
         return (op, compute_dtype, static, kinds, diff), _op_rule(op, compute_dtype, static,
                                                                  kinds, diff), n_flat
 
+    def _flat_edges(self, n):
+        """Where the ``n`` values this node put in the flat list came from (create_graph)."""
+        edges = []
+        nf = self.next_functions
+        for k, v in enumerate(self._saved):
+            if v is None or isinstance(v, Aval):
+                continue
+            edges.append(nf[k] if k < len(nf) else (None, 0))
+        return edges[:n]
+
     def _release(self):
         """Drop saved values after a backward without retain_graph (PyTorch frees them)."""
         saved = self._saved
@@ -142,8 +154,10 @@ class Node:
         if self._outputs is not None or any(
                 not (v is None or isinstance(v, (Aval,) + _SCALARS)) for v in saved):
             self._freed = True
-            self._saved = None
+            # non-tensor saved values (``_saved_exponent``) stay readable, as in PyTorch
+            self._saved = tuple(v if isinstance(v, _SCALARS) else None for v in saved)
             self._outputs = None
+            self._operands = None
 
     def __dir__(self):
         # Hide torchlike's internals: dir() shows what PyTorch's nodes show.
@@ -183,7 +197,7 @@ def _op_rule(op, compute_dtype, static, kinds, diff):
 
     fn = op.function(compute_dtype, static)
 
-    def rule(vals, out_cts):
+    def rule(vals, out_cts, present=None):
         it = iter(vals)
         operands = []
         for k in kinds:
@@ -215,6 +229,9 @@ class AccumulateGrad(Node):
     """The sink for a leaf tensor: gradients arriving here are added into ``variable.grad``."""
 
     __slots__ = ("variable",)
+
+    def name(self):
+        return "torch::autograd::AccumulateGrad"
 
     def __init__(self, variable):
         Node.__init__(self, None, (), (), (), ((tuple(variable.shape), None),), ())

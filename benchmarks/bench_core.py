@@ -1,0 +1,293 @@
+"""Core speed: one recorded op, an MLP training step, and time to first gradient.
+
+Run: ``python benchmarks/bench_core.py`` (needs torch for the PyTorch columns; takes about
+half a minute). Every library runs on one CPU thread, set before any of them is imported, so the
+numbers compare per-op overhead and code quality rather than thread pools. Each figure is the
+median over many repeats (``time.perf_counter``, after warm-up); ratios are measured side by
+side in this one run.
+
+(a) ``x * y`` on 5x5 float32 tensors that require grad: torchlike vs PyTorch eager vs raw JAX
+    eager (``jnp.multiply``).  Target: torchlike within 2x of raw JAX.
+(b) one training step of a 64x784 -> 256 -> 10 MLP (relu, ``cross_entropy`` with class
+    indices, ``backward()``, SGD), vs PyTorch eager and a hand-written jitted JAX step.
+    The torchlike and "torch eager (rebind)" variants update parameters by rebinding
+    (``W = (W - lr * W.grad).detach().requires_grad_()``) since torchlike has no in-place ops
+    yet; "torch eager (in-place)" is PyTorch's usual ``p -= lr * p.grad; p.grad = None``.
+    JAX runs ``jax.jit(jax.value_and_grad(loss))`` with the SGD update inside the jitted step
+    (the reference) and, for comparison, outside it as eager ``p - lr * g``.  Each step
+    ends with ``loss.item()`` (a loop that logs its loss), which also keeps JAX's asynchronous
+    dispatch honest.  Target: torchlike no slower than PyTorch eager.
+(c) time to first gradient: wall time of a fresh ``python -c`` that imports the library,
+    makes two 5x5 leaves, computes ``x**2 + y**3``, calls ``backward(ones_like)`` and prints
+    ``x.grad``.
+"""
+
+import os
+
+# One thread everywhere; must happen before jax / torch are imported.
+os.environ["XLA_FLAGS"] = (os.environ.get("XLA_FLAGS", "")
+                           + " --xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1")
+os.environ["OMP_NUM_THREADS"] = "1"
+os.environ["MKL_NUM_THREADS"] = "1"
+
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import jax  # noqa: E402
+import jax.numpy as jnp  # noqa: E402
+import numpy as np  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run from a source checkout without installing torchlike
+
+import torchlike  # noqa: E402
+import torchlike.nn.functional as tlF  # noqa: E402
+
+try:
+    import torch
+    import torch.nn.functional as tF
+
+    torch.set_num_threads(1)
+except ImportError:  # the PyTorch columns are optional
+    torch = tF = None
+
+
+def compare(variants, repeat, number, warmup=3):
+    """Median seconds per call of each ``(name, fn)``: ``repeat`` rounds of ``number`` calls.
+
+    The variants take turns within every round, so a slow spell on a shared machine hits
+    all of them alike instead of skewing one ratio.
+    """
+    for _, fn in variants:
+        for _ in range(warmup):
+            fn()
+    samples = {name: [] for name, _ in variants}
+    for _ in range(repeat):
+        for name, fn in variants:
+            start = time.perf_counter()
+            for _ in range(number):
+                fn()
+            samples[name].append((time.perf_counter() - start) / number)
+    return [(name, statistics.median(samples[name])) for name, _ in variants]
+
+
+def fmt(seconds):
+    if seconds is None:
+        return "-"
+    if seconds < 1e-3:
+        return f"{seconds * 1e6:.1f} µs"
+    if seconds < 1:
+        return f"{seconds * 1e3:.2f} ms"
+    return f"{seconds:.2f} s"
+
+
+def table(title, rows, baseline_names):
+    """Print ``rows`` ([(name, seconds)]) with ratios against each baseline row."""
+    times = dict(rows)
+    print(f"\n{title}")
+    header = f"  {'variant':34s} {'median':>10s}"
+    for b in baseline_names:
+        header += f"  {'/ ' + b}"
+    print(header)
+    for name, t in rows:
+        line = f"  {name:34s} {fmt(t):>10s}"
+        for b in baseline_names:
+            tb = times.get(b)
+            line += f"  {'-' if t is None or tb is None else f'{t / tb:.2f}x':>{len(b) + 2}s}"
+        print(line)
+
+
+# ----------------------------------------------------------------------------- (a) one op
+def bench_one_op():
+    rng = np.random.default_rng(0)
+    xn, yn = rng.random((2, 5, 5), dtype=np.float32)
+    tx = torchlike.tensor(xn, requires_grad=True)
+    ty = torchlike.tensor(yn, requires_grad=True)
+    assert (tx * ty).grad_fn.name() == "MulBackward0"
+    ux, uy = tx.detach(), ty.detach()
+    jx, jy = jnp.asarray(xn), jnp.asarray(yn)
+    # Each sample dispatches OPS ops, then waits once for the last result: what a user sees
+    # per op (JAX dispatch is asynchronous; torchlike has no public synchronize, hence _value).
+    variants = [
+        ("torchlike (requires_grad)", _ops(lambda: tx * ty, lambda r: r._value.block_until_ready())),
+        ("torchlike (detached inputs)", _ops(lambda: ux * uy, lambda r: r._value.block_until_ready())),
+        ("jax eager jnp.multiply", _ops(lambda: jnp.multiply(jx, jy), jax.block_until_ready)),
+    ]
+    if torch is not None:
+        px = torch.tensor(xn, requires_grad=True)
+        py = torch.tensor(yn, requires_grad=True)
+        variants.insert(2, ("torch eager (requires_grad)", _ops(lambda: px * py, lambda r: r)))
+    rows = [(name, t / OPS) for name, t in compare(variants, repeat=51, number=1, warmup=5)]
+    table("(a) x * y, 5x5 float32", rows,
+          ["jax eager jnp.multiply"] + (["torch eager (requires_grad)"] if torch else []))
+    return dict(rows)
+
+
+OPS = 200
+
+
+def _ops(op, wait):
+    def many():
+        for _ in range(OPS):
+            r = op()
+        wait(r)
+    return many
+
+
+# ----------------------------------------------------------------------------- (b) MLP step
+BATCH, IN, HIDDEN, OUT, LR = 64, 784, 256, 10, 0.01
+
+
+def _mlp_data():
+    rng = np.random.default_rng(0)
+    params = [
+        (rng.standard_normal((IN, HIDDEN)) / np.sqrt(IN)).astype(np.float32),
+        np.zeros(HIDDEN, np.float32),
+        (rng.standard_normal((HIDDEN, OUT)) / np.sqrt(HIDDEN)).astype(np.float32),
+        np.zeros(OUT, np.float32),
+    ]
+    x = rng.standard_normal((BATCH, IN)).astype(np.float32)
+    target = rng.integers(0, OUT, BATCH).astype(np.int64)
+    return params, x, target
+
+
+def _rebinding_step(lib, F, state, x, target):
+    """One step with the parameters rebound to fresh leaves (same code for torch/torchlike)."""
+    W1, b1, W2, b2 = state
+    loss = F.cross_entropy(lib.relu(x @ W1 + b1) @ W2 + b2, target)
+    loss.backward()
+    with lib.no_grad():
+        state[:] = [(p - LR * p.grad).detach().requires_grad_() for p in state]
+    return loss.item()
+
+
+def _inplace_step(state, x, target):
+    W1, b1, W2, b2 = state
+    loss = tF.cross_entropy(torch.relu(x @ W1 + b1) @ W2 + b2, target)
+    loss.backward()
+    with torch.no_grad():
+        for p in state:
+            p -= LR * p.grad
+            p.grad = None
+    return loss.item()
+
+
+def _jax_loss(params, x, target):
+    W1, b1, W2, b2 = params
+    logits = jax.nn.relu(x @ W1 + b1) @ W2 + b2
+    logp = jax.nn.log_softmax(logits, axis=1)
+    return -jnp.mean(jnp.take_along_axis(logp, target[:, None], axis=1))
+
+
+@jax.jit
+def _jax_fused_step(params, x, target):
+    loss, grads = jax.value_and_grad(_jax_loss)(params, x, target)
+    return [p - LR * g for p, g in zip(params, grads)], loss
+
+
+_jax_value_and_grad = jax.jit(jax.value_and_grad(_jax_loss))
+
+
+def bench_mlp(repeat=31, number=10):
+    params, xn, tn = _mlp_data()
+    rows, losses = [], {}
+
+    compiles_before = torchlike.autograd.compile_count()
+    tl_state = [torchlike.tensor(p, requires_grad=True) for p in params]
+    tl_x, tl_t = torchlike.tensor(xn), torchlike.tensor(tn)
+    losses["torchlike"] = _rebinding_step(torchlike, tlF, tl_state, tl_x, tl_t)
+    variants = [("torchlike (rebind)",
+                 lambda: _rebinding_step(torchlike, tlF, tl_state, tl_x, tl_t))]
+
+    if torch is not None:
+        rebind_state = [torch.tensor(p, requires_grad=True) for p in params]
+        inplace_state = [torch.tensor(p, requires_grad=True) for p in params]
+        pt_x, pt_t = torch.tensor(xn), torch.tensor(tn)
+        losses["torch"] = _rebinding_step(torch, tF, rebind_state, pt_x, pt_t)
+        variants += [
+            ("torch eager (rebind)", lambda: _rebinding_step(torch, tF, rebind_state, pt_x, pt_t)),
+            ("torch eager (in-place)", lambda: _inplace_step(inplace_state, pt_x, pt_t)),
+        ]
+
+    fused_state = [jnp.asarray(p) for p in params]
+    unfused_state = [jnp.asarray(p) for p in params]
+    jx, jt = jnp.asarray(xn), jnp.asarray(tn)
+    losses["jax"] = float(_jax_loss(fused_state, jx, jt))
+
+    def fused():
+        fused_state[:], loss = _jax_fused_step(fused_state, jx, jt)
+        return float(loss)
+
+    def unfused():
+        loss, grads = _jax_value_and_grad(unfused_state, jx, jt)
+        unfused_state[:] = [p - LR * g for p, g in zip(unfused_state, grads)]
+        return float(loss)
+
+    variants += [("jax jit(value_and_grad + SGD)", fused),
+                 ("jax jit(value_and_grad), eager SGD", unfused)]
+    rows = compare(variants, repeat, number)
+    compiles = torchlike.autograd.compile_count() - compiles_before
+
+    table(f"(b) MLP training step, {BATCH}x{IN} -> {HIDDEN} -> {OUT}", rows,
+          ["jax jit(value_and_grad + SGD)"] + (["torch eager (rebind)"] if torch else []))
+    first = {k: round(v, 5) for k, v in losses.items()}
+    print(f"  first-step loss (same data, same init): {first}")
+    print(f"  torchlike backward compilations during the loop: {compiles} (expect 1)")
+    return dict(rows), compiles
+
+
+# ----------------------------------------------------------------------------- (c) first grad
+FIRST_GRAD = """
+import {module} as torch
+x = torch.rand(5, 5, requires_grad=True)
+y = torch.rand(5, 5, requires_grad=True)
+z = x**2 + y**3
+z.backward(torch.ones_like(x))
+print(x.grad)
+"""
+
+FIRST_GRAD_JAX = """
+import jax, jax.numpy as jnp, numpy as np
+x, y = jnp.asarray(np.random.default_rng(0).random((2, 5, 5), dtype=np.float32))
+_, vjp = jax.vjp(lambda x, y: x**2 + y**3, x, y)
+print(vjp(jnp.ones_like(x))[0])
+"""
+
+
+def _run_python(code):
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], check=True, env=env, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def bench_first_gradient(runs=5):
+    programs = [("torchlike", FIRST_GRAD.format(module="torchlike"))]
+    if torch is not None:
+        programs.append(("torch", FIRST_GRAD.format(module="torch")))
+    programs += [("jax (jax.vjp, eager)", FIRST_GRAD_JAX), ("python -c pass", "pass")]
+    samples = {name: [] for name, _ in programs}
+    for _ in range(runs):  # interleaved, like compare()
+        for name, code in programs:
+            samples[name].append(_run_python(code))
+    rows = [(name, statistics.median(samples[name])) for name, _ in programs]
+    table(f"(c) time to first gradient (fresh process, median of {runs})", rows,
+          ["torch"] if torch else [])
+    return dict(rows)
+
+
+def main():
+    print(f"torchlike {torchlike.__version__}; jax {jax.__version__} on {jax.default_backend()}"
+          + (f"; torch {torch.__version__} ({torch.get_num_threads()} thread)" if torch else "")
+          + "; one thread per library")
+    bench_one_op()
+    bench_mlp()
+    bench_first_gradient()
+
+
+if __name__ == "__main__":
+    main()
