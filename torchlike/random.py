@@ -4,16 +4,28 @@ PyTorch's CPU generator is a 32-bit Mersenne Twister (MT19937) seeded with the c
 ``init_genrand`` recurrence from the low 32 bits of a 64-bit seed.  Every sampler turns raw
 32-bit words (or 64-bit words made of two consecutive 32-bit words, the first one high) into
 values with a small fixed transformation, consuming the stream in element order.  We reproduce
-the stream and each transformation exactly, so ``manual_seed(s)`` followed by any sequence of
-sampler calls gives the very same bits as PyTorch on the CPU.
+the stream and each transformation exactly (down to the multiply-adds the C++ compiler fused,
+and the C library's log/sin/cos), so ``manual_seed(s)`` followed by any sequence of sampler
+calls gives the very same bits as PyTorch 2.13 on the CPU.
+
+The samplers work on NumPy arrays and return new arrays, in the element order in which
+PyTorch's kernel fills a contiguous tensor; the Tensor layer wraps them.  On the Generator:
+``_rand``, ``_randn``, ``_uniform`` (uniform_), ``_normal_fill`` (normal_), ``_normal``
+(torch.normal overloads), ``_randint``/``_random`` (random_ overloads), ``_randperm``,
+``_exponential``, ``_geometric``, ``_log_normal``, ``_cauchy``, ``_bernoulli_scalar``,
+``_bernoulli_tensor``, ``_multinomial``, ``_poisson``, ``_get_state_np``/``_set_state_np``.
 
 Speed: the raw words come from NumPy's C implementation of the same MT19937 recurrence
 (``numpy.random.MT19937``), into which we load our 624-word key before each bulk draw; the
-tempering of the current block and all transformations are vectorised NumPy.  Only the
-inherently sequential parts (the Fisher-Yates swaps of ``randperm``, the Box-Muller cache of
-tiny ``randn`` calls) loop in Python.
+tempering of the current block and the transformations are vectorised NumPy, except the
+float32 normal transform, which for large tensors runs as a jitted XLA computation on the CPU
+(checked once against the NumPy emulation).  Only inherently serial parts loop in Python: the
+double-precision Box-Muller draws of small ``randn`` calls (they share a cache), Poisson's
+rejection loops, and the C library calls of the float64 paths.
 
-The samplers here work on NumPy arrays (``_rand``, ``_randn``, ...); the Tensor layer wraps them.
+Platform note: PyTorch's ``bernoulli_(float p)`` uses MKL's own generator on Intel CPUs; we
+reproduce its portable kernel, which PyTorch uses everywhere else (the reference data comes
+from an AMD CPU).
 
 Getting a ``jax.random`` key from a Generator: ``jax_key(generator)`` (or
 ``generator._jax_key()``) draws 64 bits from the generator, advancing it like one ``random_()``
@@ -133,12 +145,6 @@ class _MT19937:
         w = self.words(2 * n).astype(np.uint64).reshape(n, 2)
         return (w[:, 0] << np.uint64(32)) | w[:, 1]
 
-    def word(self) -> int:
-        return int(self.words(1)[0])
-
-    def word64(self) -> int:
-        w = self.words(2)
-        return (int(w[0]) << 32) | int(w[1])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -356,6 +362,8 @@ def _fma64(a, b, c):
     (Dekker's split), the exact sum with c (Knuth's TwoSum), then one final rounding.  Correct
     except for (vanishingly rare) double-rounding ties and for magnitudes near overflow."""
     a, b, c = (np.asarray(v, dtype=_F64) for v in (a, b, c))
+    if b.ndim == 0 and c.ndim == 0 and (b == 1 or c == 0):
+        return a * b + c  # only one rounding happens anyway
     product = a * b
     a_hi, a_lo = _split(a)
     b_hi, b_lo = _split(b)
@@ -883,6 +891,7 @@ class Generator:
 
     # -- state ---------------------------------------------------------------------------------
 
+    # Placeholders until the Tensor layer wraps the bytes in a uint8 Tensor.
     def get_state(self):
         return self._get_state_np()
 
