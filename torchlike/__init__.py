@@ -93,7 +93,7 @@ def is_nonzero(input):
 
 import builtins as _builtins  # noqa: E402
 
-import numpy as _np  # noqa: E402
+import jax.numpy as _jnp  # noqa: E402
 
 builtins_bool = _builtins.bool
 
@@ -103,15 +103,15 @@ class finfo:
 
     def __init__(self, type=None):  # noqa: A002 - PyTorch's name
         d = _dtype.get_default_dtype() if type is None else type
-        info = _np.finfo(d._np)
+        info = _jnp.finfo(d._np)
         self.dtype = str(d).replace("torch.", "")
         self.bits = info.bits
-        self.eps = float(info.eps)
-        self.max = float(info.max)
-        self.min = float(info.min)
-        self.tiny = float(info.tiny)
+        self.eps = _builtins.float(info.eps)
+        self.max = _builtins.float(info.max)
+        self.min = _builtins.float(info.min)
+        self.tiny = _builtins.float(info.tiny)
         self.smallest_normal = self.tiny
-        self.resolution = float(info.resolution)
+        self.resolution = _builtins.float(info.resolution)
 
     def __repr__(self):
         return (f"finfo(resolution={self.resolution}, min={self.min:g}, max={self.max:g}, "
@@ -123,13 +123,13 @@ class iinfo:
     """Machine limits of an integer dtype: ``torch.iinfo(torch.int32).max``."""
 
     def __init__(self, type):  # noqa: A002 - PyTorch's name
-        info = _np.iinfo(type._np) if type is not _dtype.bool_ else None
+        info = _jnp.iinfo(type._np) if type is not _dtype.bool_ else None
         if info is None:
             raise TypeError("torch.bool is not supported by torch.iinfo")
         self.dtype = str(type).replace("torch.", "")
         self.bits = info.bits
-        self.max = int(info.max)
-        self.min = int(info.min)
+        self.max = _builtins.int(info.max)
+        self.min = _builtins.int(info.min)
 
     def __repr__(self):
         return f"iinfo(min={self.min}, max={self.max}, dtype={self.dtype})"

@@ -386,50 +386,131 @@ def _replay_for(plan):
 
 
 # ------------------------------------------------------------------------------- create_graph
-_replay_ops: OrderedDict = OrderedDict()
+# With create_graph=True the backward pass itself must be recorded, so it runs node by node on
+# Tensors: each op node's local rule (jax.vjp of its table entry) is applied as a recorded op
+# ("<Name>Backward"), a custom Function's backward runs with grad mode on (as in PyTorch), and
+# hooks see Tensors.  Higher-order gradients then come from the ordinary compiled replay.
+_vjp_ops: OrderedDict = OrderedDict()
 
 
-def _replay_op(plan, replay, pattern):
-    """The whole replay as one table op, so its outputs are differentiable again."""
-    key = (plan.key, pattern)
-    op = _replay_ops.get(key)
+def _vjp_op(node, rule_key, rule, n_saved, live, present):
+    key = (rule_key, live, present)
+    op = _vjp_ops.get(key)
     if op is None:
         from .._ops.core import Op
 
-        n_flat = len(plan.flat)
-
         def impl(*args):
-            acc_out, captured, retained = replay(list(args[:n_flat]), list(args[n_flat:]))
-            flat_out = list(acc_out) + list(captured) + list(retained)
-            return tuple(g for g in flat_out if g is not None)
+            grads = rule(list(args[:n_saved]), list(args[n_saved:]), present)
+            return tuple(grads[k] for k in live)
 
-        op = Op("backward", impl, "ReplayBackward0")
-        _replay_ops[key] = op
-        while len(_replay_ops) > CACHE_SIZE:
-            _replay_ops.popitem(last=False)
+        op = Op(node.name() + "_vjp", impl, node.name() + "Backward")
+        _vjp_ops[key] = op
+        while len(_vjp_ops) > CACHE_SIZE:
+            _vjp_ops.popitem(last=False)
     return op
 
 
-def _run_create_graph(plan, root_tensors):
-    from .._ops.core import record
+def _call_tensor_hooks(hooks, g):
+    for hook in list(hooks):
+        out = hook(g)
+        if out is not None:
+            g = out
+    return g
 
-    if plan.callbacks:
-        raise NotImplementedError(
-            "torchlike does not support create_graph=True when the graph has hooks or custom "
-            "Functions yet")
-    replay = _build_replay(plan)
-    acc_out, captured, retained = replay(plan.flat, plan.root_grads)
-    pattern = (tuple(g is not None for g in acc_out), tuple(g is not None for g in captured),
-               len(retained))
-    op = _replay_op(plan, replay, pattern)
-    vals = list(plan.flat) + list(plan.root_grads)
-    edges = list(plan.flat_edges) + [t._edge() if t is not None else (None, 0)
-                                     for t in root_tensors]
-    outs = record(op, vals, edges)
-    it = iter(outs)
-    acc_out = [next(it) if g is not None else None for g in acc_out]
-    captured = [next(it) if g is not None else None for g in captured]
-    retained = [next(it) for _ in retained]
+
+def _run_create_graph(order, root_edges, root_tensors, root_grads, capture_edges, accumulate):
+    from .. import _factories
+    from .._ops.core import record
+    from .function import BackwardCFunction
+
+    Tensor = _tensor.Tensor
+    index = {id(n): i for i, n in enumerate(order)}
+    ct = {}
+
+    def add(slot, g):
+        prev = ct.get(slot)
+        ct[slot] = g if prev is None else prev + g
+
+    for (node, k), t, g in zip(root_edges, root_tensors, root_grads):
+        add((index[id(node)], k), t if t is not None else Tensor._make(g))
+    capture_slots = {}
+    for j, (node, k) in enumerate(capture_edges or ()):
+        if node is not None and id(node) in index:
+            capture_slots.setdefault((index[id(node)], k), []).append(j)
+    captured = [None] * len(capture_edges or ())
+    acc_out, retained = [], []
+    for i, node in enumerate(order):
+        if type(node) is AccumulateGrad:
+            g = ct.pop((i, 0), None)
+            var = node.variable
+            if g is not None:
+                if var._leaf_hooks:
+                    g = _call_tensor_hooks(var._leaf_hooks.values(), g)
+                for h in (node._pre_hooks or {}).values():
+                    out = h((g,))
+                    if out is not None:
+                        _check_hook_result(h, out, 1)
+                        g = out[0]
+                for h in (node._post_hooks or {}).values():
+                    h((), (g,))
+            for j in capture_slots.get((i, 0), ()):
+                captured[j] = g
+            if accumulate and (capture_edges is None or (i, 0) in capture_slots):
+                acc_out.append(g)
+            continue
+        if node._freed:
+            raise RuntimeError(ERR_BACKWARD_TWICE)
+        outs = [ct.pop((i, k), None) for k in range(len(node._out_avals))]
+        if all(o is None for o in outs):
+            continue
+        present = tuple(o is not None for o in outs)
+        outs = [Tensor._make(zeros_cotangent(s, d)) if o is None and
+                jnp.issubdtype(d, jnp.inexact) else o
+                for o, (s, d) in zip(outs, node._out_avals)]
+        for k, hs in sorted((node._tensor_pre_hooks or {}).items()):
+            if hs and outs[k] is not None:
+                outs[k] = _call_tensor_hooks(hs.values(), outs[k])
+        for k, ref in sorted((node._retain_grad_hooks or {}).items()):
+            if ref() is not None:
+                retained.append(outs[k])
+        for k, o in enumerate(outs):
+            for j in capture_slots.get((i, k), ()):
+                captured[j] = o
+        for h in (node._pre_hooks or {}).values():
+            res = h(tuple(outs))
+            if res is not None:
+                _check_hook_result(h, res, len(outs))
+                outs = list(res)
+        edges = [None if (n is None or id(n) not in index) else (index[id(n)], k)
+                 for n, k in node.next_functions]
+        live = tuple(k for k, e in enumerate(edges) if e is not None)
+        if isinstance(node, BackwardCFunction):
+            grads = node._user_backward_tensors(outs, present, create_graph=True)
+        else:
+            plan = Plan()
+            rule_key, rule, n_saved = node._replay_rule(plan)
+            saved_edges = node._flat_edges(n_saved)
+            cts = [o if o is not None else Tensor._make(zeros_cotangent(s, d))
+                   for o, (s, d) in zip(outs, node._out_avals)]
+            op = _vjp_op(node, rule_key, rule, n_saved, live, present)
+            vals = list(plan.flat) + [c._value for c in cts]
+            res = record(op, vals, list(saved_edges) + [c._edge() for c in cts])
+            grads = [None] * len(node.next_functions)
+            for k, g in zip(live, res):
+                grads[k] = g
+        if node._post_hooks:
+            gin = tuple(grads[k] if k < len(grads) else None
+                        for k in range(len(node.next_functions)))
+            for h in node._post_hooks.values():
+                res = h(gin, tuple(outs))
+                if res is not None:
+                    _check_hook_result(h, res, len(gin))
+                    gin = res
+            grads = list(gin)
+        for k in live:
+            g = grads[k]
+            if g is not None:
+                add(edges[k], g if isinstance(g, Tensor) else _factories.tensor(g))
     return acc_out, captured, retained
 
 
@@ -466,17 +547,22 @@ def _run(root_edges, root_grads, keep_graph, capture_edges, accumulate, create_g
     order = _topological([n for n, _ in root_edges])
     if capture_edges is not None:
         order = _prune(order, {id(n) for n, _ in capture_edges})
-    plan = _make_plan(order, root_edges, root_grads, capture_edges, accumulate)
     if create_graph:
-        acc_out, captured, retained = _run_create_graph(plan, root_tensors)
+        acc_nodes = [n for n in order if type(n) is AccumulateGrad]
+        acc_out, captured, retained = _run_create_graph(
+            order, root_edges, root_tensors, root_grads, capture_edges, accumulate)
+        acc_nodes = [n for n in acc_nodes
+                     if capture_edges is None or any(n is c for c, _ in capture_edges)]
     else:
+        plan = _make_plan(order, root_edges, root_grads, capture_edges, accumulate)
+        acc_nodes = plan.acc_nodes
         replay = _replay_for(plan)
         acc_out, captured, retained = _execute(replay, plan)
         acc_out = [None if g is None else _tensor.Tensor._make(g) for g in acc_out]
         captured = [None if g is None else _tensor.Tensor._make(g) for g in captured]
         retained = [_tensor.Tensor._make(g) for g in retained]
 
-    for node, g in zip(plan.acc_nodes, acc_out):
+    for node, g in zip(acc_nodes, acc_out):
         if g is not None:
             _write_grad(node.variable, g, replace=True, create_graph=create_graph)
     if retained:

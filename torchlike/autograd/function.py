@@ -13,7 +13,7 @@ import functools
 import jax
 import jax.numpy as jnp
 
-from .. import _tensor
+from .. import _dtype, _tensor
 from . import grad_mode
 from .graph import ERR_BACKWARD_TWICE, Node
 
@@ -82,11 +82,23 @@ class BackwardCFunction(Node, FunctionCtx):
         return key, rule, 0
 
     def _run_user_backward(self, *cts, present=None):
+        grads = []
+        for k, g in enumerate(cts):
+            if g.dtype == jax.dtypes.float0:  # an integer (non-differentiable) output
+                shape, dtype = self._out_avals[k]
+                g = jnp.zeros(shape, dtype)
+            grads.append(_tensor.Tensor._make(jnp.asarray(g)))
+        result = self._user_backward_tensors(grads, present)
+        return [r._value for r in result if r is not None]
+
+    def _user_backward_tensors(self, grads, present=None, create_graph=False):
+        """Call the user's backward on gradient Tensors; validated grads per Tensor input."""
         edged = [k for k, (n, _) in enumerate(self.next_functions) if n is not None]
         grads = tuple(
             None if (present is not None and not present[k] and not self._materialize_grads)
-            else _tensor.Tensor._make(jnp.asarray(g)) for k, g in enumerate(cts))
-        with grad_mode.no_grad():
+            else (g if g is not None else _tensor.Tensor._make(jnp.zeros(*self._out_avals[k])))
+            for k, g in enumerate(grads))
+        with grad_mode.set_grad_enabled(create_graph):
             result = self._op.backward(self, *grads)
         if not isinstance(result, tuple):
             result = (result,)
@@ -101,12 +113,12 @@ class BackwardCFunction(Node, FunctionCtx):
                 raise RuntimeError(
                     f"function {type(self).__name__} returned a gradient different than None at "
                     f"position {k + 1}, but the corresponding forward input was not a Variable")
-        out = []
+        out = [None] * len(self.next_functions)
         for k in edged:
             g = result[self._tensor_pos[k]]
             shape, dtype = self._avals[k]
             if g is None:
-                out.append(jnp.zeros(shape, dtype))
+                out[k] = _tensor.Tensor._make(jnp.zeros(shape, dtype))
                 continue
             if not isinstance(g, _tensor.Tensor):
                 raise RuntimeError(f"expected Variable or None (got {type(g).__name__})")
@@ -114,7 +126,7 @@ class BackwardCFunction(Node, FunctionCtx):
                 raise RuntimeError(
                     f"Function {type(self).__name__} returned an invalid gradient at index {k} - "
                     f"got {list(g.shape)} but expected shape compatible with {list(shape)}")
-            out.append(jnp.asarray(g._value, dtype))
+            out[k] = g if g._value.dtype == dtype else g.to(_dtype.from_numpy_dtype(dtype))
         return out
 
     def _release(self):
@@ -195,11 +207,37 @@ class Function(FunctionCtx, metaclass=FunctionMeta):
 
 
 def once_differentiable(fn):
+    """Run ``backward`` without recording; if a graph was requested (create_graph=True), its
+    results still require grad but differentiating them raises, as in PyTorch."""
     @functools.wraps(fn)
     def wrapper(ctx, *args):
         with grad_mode.no_grad():
-            return fn(ctx, *args)
+            outputs = fn(ctx, *args)
+        if not grad_mode.is_grad_enabled():
+            return outputs
+        if not any(isinstance(a, _tensor.Tensor) and a.requires_grad for a in args):
+            return outputs
+        sources = [a for a in args if isinstance(a, _tensor.Tensor) and a.requires_grad]
+        single = not isinstance(outputs, tuple)
+        wrapped = tuple(_DelayedError.apply(o, *sources) if isinstance(o, _tensor.Tensor) and (
+            o.dtype.is_floating_point or o.dtype.is_complex) else o
+            for o in ((outputs,) if single else outputs))
+        return wrapped[0] if single else wrapped
     return wrapper
 
+
+class _DelayedError(Function):
+    # the extra inputs only connect the output to the graph that would have been recorded
+    @staticmethod
+    def forward(ctx, x, *sources):
+        return x.clone()
+
+    @staticmethod
+    def backward(ctx, grad):
+        raise RuntimeError(
+            "trying to differentiate twice a function that was marked with @once_differentiable")
+
+
+_DelayedError._backward_cls.__name__ = "DelayedError"
 
 InplaceFunction = Function
