@@ -974,3 +974,90 @@ METHODS["square"] = square
 METHODS["clip"] = clamp
 METHODS["arctan2"] = atan2
 METHODS["greater"] = FUNCTIONS["gt"]
+
+
+# ---------------------------------------------------------------------------------- in-place
+# ``x.add_(y)`` computes ``x + y`` with the ordinary op and then makes ``x`` *be* the result:
+# same Tensor object, new value, the new grad_fn (history rewriting, as PyTorch does for
+# non-view tensors), version counter bumped.  Views that share storage are the in-place issue.
+_CAST_NAMES = {D.float32: "Float", D.float64: "Double", D.float16: "Half", D.bfloat16: "BFloat16",
+               D.int64: "Long", D.int32: "Int", D.int16: "Short", D.int8: "Char", D.uint8: "Byte",
+               D.bool_: "Bool", D.complex64: "ComplexFloat", D.complex128: "ComplexDouble"}
+
+
+def _can_cast(src, dst):
+    if src.is_complex and not dst.is_complex:
+        return False
+    if src.is_floating_point and not (dst.is_floating_point or dst.is_complex):
+        return False
+    if src is not D.bool_ and dst is D.bool_:
+        return False
+    return True
+
+
+def inplace_update(self, result):
+    """Make ``self`` hold ``result`` (the out-of-place answer); PyTorch's in-place rules."""
+    from ..autograd import grad_mode
+
+    if self._requires_grad and self._grad_fn is None and grad_mode.is_grad_enabled():
+        raise RuntimeError(
+            "a leaf Variable that requires grad is being used in an in-place operation.")
+    if result._dtype is not self._dtype:
+        if not _can_cast(result._dtype, self._dtype):
+            raise RuntimeError(
+                f"result type {_CAST_NAMES[result._dtype]} can't be cast to the desired output "
+                f"type {_CAST_NAMES[self._dtype]}")
+        result = to(result, self._dtype)
+    if tuple(result.shape) != tuple(self.shape):
+        raise RuntimeError(
+            f"output with shape {list(self.shape)} doesn't match the broadcast shape "
+            f"{list(result.shape)}")
+    self._value = result._value
+    if result._grad_fn is not None:
+        self._grad_fn = result._grad_fn
+        self._output_nr = result._output_nr
+        self._requires_grad = True
+    self._version += 1
+    return self
+
+
+def _make_inplace(fn):
+    def method(self, *args, **kwargs):
+        return inplace_update(self, fn(self, *args, **kwargs))
+    method.__name__ = fn.__name__ + "_"
+    return method
+
+
+for _name in ["add", "sub", "mul", "div", "pow", "neg", "abs", "exp", "log", "sqrt", "rsqrt",
+              "sin", "cos", "tanh", "sigmoid", "relu", "clamp", "clamp_min", "clamp_max", "floor",
+              "ceil", "round", "trunc", "sign", "reciprocal", "masked_fill", "lerp", "remainder",
+              "fmod", "atan2", "log1p", "expm1", "square", "floor_divide", "maximum", "minimum"]:
+    METHODS[_name + "_"] = _make_inplace(METHODS[_name])
+METHODS["clip_"] = METHODS["clamp_"]
+METHODS["subtract_"] = METHODS["sub_"]
+METHODS["multiply_"] = METHODS["mul_"]
+METHODS["divide_"] = METHODS["div_"]
+for _dunder, _name in {"__iadd__": "add", "__isub__": "sub", "__imul__": "mul",
+                       "__itruediv__": "div", "__ipow__": "pow"}.items():
+    METHODS[_dunder] = _make_inplace(METHODS[_name])
+
+
+def copy_(self, src, non_blocking=False):
+    src = src if isinstance(src, Tensor) else _t(src)
+    if isinstance(src, Tensor) and src._dtype is not self._dtype:
+        src = to(src, self._dtype)
+    value = jnp.broadcast_to(src._value, self._value.shape)
+    if src._requires_grad:
+        result = expand(src, tuple(self.shape)) if tuple(src.shape) != tuple(self.shape) else src
+        return inplace_update(self, clone(result))
+    from ..autograd import grad_mode
+
+    if self._requires_grad and self._grad_fn is None and grad_mode.is_grad_enabled():
+        raise RuntimeError(
+            "a leaf Variable that requires grad is being used in an in-place operation.")
+    self._value = value
+    self._version += 1
+    return self
+
+
+METHODS["copy_"] = copy_

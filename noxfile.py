@@ -1,0 +1,69 @@
+"""The test matrix: the same compat suite against several JAX versions and against real PyTorch.
+
+    nox                      # default: CPU tests on the oldest and newest JAX, the torch
+                             # reference, the examples and lint
+    nox -s tests_installed   # on a GPU/TPU machine: the machine's own jax (CUDA, TPU …)
+    nox -s bench             # benchmarks against PyTorch and pure JAX (not run by default)
+"""
+
+import nox
+
+JAX_OLDEST = "0.4.35"   # keep in step with pyproject's lower bound
+JAX_NEWEST = "0.10.2"
+TORCH_REFERENCE = "2.13.0"  # the CPU build lies on our machines' local disk
+
+nox.options.sessions = ["tests", "reference", "examples", "lint"]
+nox.options.reuse_existing_virtualenvs = True
+
+PYTEST = ["pytest", "compat_tests", "-q", "-p", "no:cacheprovider"]
+
+
+def _pytest_args(session):
+    return session.posargs or []
+
+
+@nox.session
+@nox.parametrize("jax", [JAX_OLDEST, JAX_NEWEST], ids=["jax-oldest", "jax-newest"])
+def tests(session, jax):
+    """torchlike on CPU with a pinned JAX."""
+    session.install(f"jax=={jax}", f"jaxlib=={jax}", "-e", ".[test]")
+    session.run(*PYTEST, "--backend=torchlike", *_pytest_args(session),
+                env={"JAX_PLATFORMS": "cpu"})
+
+
+@nox.session(venv_params=["--system-site-packages"])
+def tests_installed(session):
+    """torchlike on whatever JAX the machine has (use this on CUDA/TPU machines)."""
+    session.install("--no-deps", "-e", ".")
+    session.install("pytest", "hypothesis")
+    session.run("python", "-c", "import jax; print('jax', jax.__version__, jax.devices())")
+    session.run(*PYTEST, "--backend=torchlike", *_pytest_args(session))
+
+
+@nox.session
+def reference(session):
+    """The same compat tests against real PyTorch: every test must pass on the oracle."""
+    session.install(f"torch=={TORCH_REFERENCE}", "-e", ".[test]")
+    session.run(*PYTEST, "--backend=torch", *_pytest_args(session))
+
+
+@nox.session
+def examples(session):
+    """Every example runs under torchlike and prints what it prints under PyTorch."""
+    session.install("-e", ".")
+    session.run("python", "examples/run_examples.py", env={"JAX_PLATFORMS": "cpu"})
+
+
+@nox.session
+def lint(session):
+    session.install("ruff")
+    session.run("ruff", "check", "torchlike", "compat_tests", "examples", "benchmarks",
+                "noxfile.py")
+
+
+@nox.session
+def bench(session):
+    """Speed against PyTorch eager and pure JAX, measured side by side in one run."""
+    session.install(f"torch=={TORCH_REFERENCE}", "-e", ".")
+    for script in sorted(__import__("glob").glob("benchmarks/bench_*.py")):
+        session.run("python", script, *session.posargs)
