@@ -31,6 +31,7 @@ from .autograd.grad_mode import (  # noqa: E402,F401
     set_grad_enabled,
 )
 from . import nn  # noqa: E402,F401
+from . import optim  # noqa: E402,F401
 from . import random  # noqa: E402,F401
 from .random import Generator, initial_seed, manual_seed, seed  # noqa: E402,F401
 from ._printing import get_printoptions, set_printoptions  # noqa: E402,F401

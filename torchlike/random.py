@@ -27,14 +27,41 @@ Platform note: PyTorch's ``bernoulli_(float p)`` uses MKL's own generator on Int
 reproduce its portable kernel, which PyTorch uses everywhere else (the reference data comes
 from an AMD CPU).
 
-Getting a ``jax.random`` key from a Generator: ``jax_key(generator)`` (or
-``generator._jax_key()``) draws 64 bits from the generator, advancing it like one ``random_()``
-call on a one-element int64 tensor, and returns ``jax.random.key(bits)``.  The same seed and
-call sequence therefore always give the same key, and successive calls give different keys.
+Public API (as in PyTorch): ``Generator(device="cpu")`` with ``manual_seed``, ``seed``,
+``initial_seed``, ``get_state``/``set_state`` (a ``torch.uint8`` tensor of 5056 bytes in
+PyTorch's own layout, so states move between PyTorch and torchlike), ``clone_state``,
+``device``, pickling; the module's ``default_generator``, ``manual_seed``, ``seed``,
+``initial_seed``, ``get_rng_state``, ``set_rng_state`` and the ``fork_rng`` context manager.
+The tensor-level samplers (``torch.normal``, ``bernoulli``, ``multinomial``, ``poisson``,
+``Tensor.uniform_`` …) live in ``torchlike/_random_methods.py``; ``rand``/``randn``/
+``randint``/``randperm`` and their ``_like`` forms in ``torchlike/_factories.py``.
+
+Getting a ``jax.random`` key
+----------------------------
+Code that mixes torchlike with functional JAX can derive keys from the PyTorch-style stream,
+so that one ``manual_seed`` makes the whole program reproducible::
+
+    import torchlike as torch
+    import jax
+
+    torch.manual_seed(0)
+    key = torch.random.jax_key()        # from the default generator
+    g = torch.Generator().manual_seed(1)
+    k1, k2 = jax.random.split(torch.random.jax_key(g))
+    noise = jax.random.normal(k1, (3,))
+
+``jax_key(generator=None)`` (also ``generator._jax_key()``) draws 64 bits from the generator,
+advancing it exactly like ``torch.empty(1, dtype=torch.int64).random_(generator=g)`` would,
+and returns ``jax.random.key(bits)`` (a new-style typed key; wrap it with
+``jax.random.key_data`` if an API needs raw ``uint32`` key data).  The same seed and call
+sequence always give the same key, and successive calls give different keys.  Values drawn
+with ``jax.random`` from such a key are JAX's own stream, not PyTorch's: use the torchlike
+samplers where the numbers must match PyTorch.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 
@@ -43,7 +70,7 @@ import numpy as np
 from . import _dtype as _dt
 
 __all__ = ["Generator", "default_generator", "manual_seed", "seed", "initial_seed",
-           "get_rng_state", "set_rng_state", "jax_key"]
+           "get_rng_state", "set_rng_state", "fork_rng", "thread_safe_generator", "jax_key"]
 
 _N = 624  # MT19937 state words
 _DEFAULT_SEED = 67280421310721  # PyTorch's seed for a freshly constructed torch.Generator()
@@ -474,8 +501,13 @@ def _check_in_range(low: int, high_inclusive: int, dtype) -> None:
 
 
 def _to_uint64_seed(seed) -> int:
-    """PyTorch accepts integer seeds in [-2**63, 2**64) and stores negative ones modulo 2**64."""
-    if not isinstance(seed, (int, np.integer)):
+    """PyTorch accepts integer seeds in [-2**63, 2**64) and stores negative ones modulo 2**64.
+
+    ``Generator.manual_seed`` takes Python ints only (``torch.manual_seed`` converts with
+    ``int()`` first, so it also takes floats, NumPy integers and one-element tensors)."""
+    if isinstance(seed, np.integer):
+        raise TypeError("an integer is required")
+    if not isinstance(seed, int) or isinstance(seed, bool):
         raise RuntimeError(f"manual_seed expected a long, but got {type(seed).__name__}")
     seed = int(seed)
     if not -(1 << 63) <= seed <= _UINT64_MASK:
@@ -487,15 +519,47 @@ def _nondeterministic_seed() -> int:
     return int.from_bytes(os.urandom(8), "little")
 
 
+_NO_CUDA = (
+    "Cannot get CUDA generator without ATen_cuda library. PyTorch splits its backend into two "
+    "shared libraries: a CPU library and a CUDA library; this error has occurred because you are "
+    "trying to use some CUDA functionality, but the CUDA library has not been loaded by the "
+    "dynamic linker for some reason.  The CUDA library MUST be loaded, EVEN IF you don't directly "
+    "use any symbols from the CUDA library! One common culprit is a lack of -Wl,--no-as-needed in "
+    "your link arguments; many dynamic linkers will delete dynamic library dependencies if you "
+    "don't depend on any of their symbols.  You can check if this has occurred by using ldd on "
+    "your binary to see if there is a dependency on *_cuda.so library.")
+
+
+def _generator_device(device):
+    """``Generator(device)``: a torchlike device.  A ``cuda`` generator exists only where JAX
+    has a GPU; it draws the same MT19937 stream as a CPU one (PyTorch's CUDA generator is a
+    Philox stream, which torchlike does not reproduce)."""
+    from ._size import device as device_cls
+
+    dev = device if isinstance(device, device_cls) else device_cls(device)
+    if dev.type == "meta":
+        raise RuntimeError("META device type not an accelerator.")
+    if dev.type != "cpu":
+        import jax
+
+        if jax.default_backend() == "cpu":
+            raise RuntimeError(_NO_CUDA)
+    return dev
+
+
 class Generator:
     """``torch.Generator`` for the CPU: an MT19937 stream identical to PyTorch's."""
 
     def __init__(self, device="cpu"):
-        self.device = device
+        self._device = _generator_device(device)
         self._engine = _MT19937(_DEFAULT_SEED)
         # Box-Muller's second value, cached between double-precision normal draws.
         self._next_double_normal = None
         self._next_float_normal = None
+
+    @property
+    def device(self):
+        return self._device
 
     # -- seeding -------------------------------------------------------------------------------
 
@@ -713,32 +777,31 @@ class Generator:
     def _normal(self, mean, std, shape=None, dtype=None) -> np.ndarray:
         """``torch.normal``: ``mean``/``std`` are Python floats or NumPy arrays.
 
-        float/float needs ``shape``.  With an array, PyTorch draws standard normals of the
-        broadcast shape (with ``std`` folded into the draw when only ``mean`` is an array) and
-        then applies the arrays with separate multiply and add kernels, each rounding."""
+        float/float needs ``shape``.  With arrays, PyTorch makes the output like ``mean`` (or
+        like ``std`` when only it is an array; ``dtype`` overrides, as ``out=`` does), fills it
+        with ``normal_(0, std)`` when ``std`` is a float (then adds ``mean``), else with
+        ``normal_(0, 1)`` and then multiplies by ``std`` and adds ``mean`` in place: two
+        kernels, each computing in the promoted type and rounding to the output's."""
         mean_is_array = isinstance(mean, np.ndarray)
         std_is_array = isinstance(std, np.ndarray)
-        if not mean_is_array and not std_is_array:
-            if float(std) < 0:
-                raise RuntimeError(f"normal expects std >= 0.0, but found std {float(std)}")
-            return self._normal_fill(tuple(shape), dtype, float(mean), float(std))
-        if std_is_array and (std < 0).any():
+        if not std_is_array and float(std) < 0:
+            raise RuntimeError(f"normal expects std >= 0.0, but found std {_fmt_double(float(std))}")
+        if std_is_array and (std.astype(_F64) < 0).any():
             raise RuntimeError("normal expects all elements of std >= 0.0")
+        if not mean_is_array and not std_is_array:
+            return self._normal_fill(tuple(shape), dtype, float(mean), float(std))
         if mean_is_array and std_is_array:
-            out_shape = np.broadcast_shapes(mean.shape, std.shape)
-            out_np = np.result_type(mean, std)
+            out_shape = _infer_size(mean.shape, std.shape)
         else:
             out_shape = (mean if mean_is_array else std).shape
-            out_np = (mean if mean_is_array else std).dtype
-        out_dtype = _dt.from_numpy_dtype(out_np)
-        if mean_is_array and not std_is_array:
-            if float(std) < 0:
-                raise RuntimeError(f"normal expects std >= 0.0, but found std {float(std)}")
-            draws = self._normal_fill(out_shape, out_dtype, 0.0, float(std))
-            return (draws + mean).astype(out_np, copy=False)
-        draws = self._normal_fill(out_shape, out_dtype, 0.0, 1.0)
-        scaled = (draws * std).astype(out_np, copy=False)
-        return (scaled + (mean if mean_is_array else out_np.type(mean))).astype(out_np, copy=False)
+        if dtype is None:
+            dtype = _dt.from_numpy_dtype((mean if mean_is_array else std).dtype)
+        if not std_is_array:
+            draws = self._normal_fill(out_shape, dtype, 0.0, float(std))
+        else:
+            draws = _inplace_arith(self._normal_fill(out_shape, dtype, 0.0, 1.0), std,
+                                   np.multiply, dtype)
+        return _inplace_arith(draws, mean, np.add, dtype)
 
     # -- element-by-element samplers on double uniforms ---------------------------------------
     # PyTorch's exponential_, geometric_, cauchy_, log_normal_ and bernoulli_(p) kernels draw one
@@ -816,7 +879,7 @@ class Generator:
         probs = np.asarray(probs)
         if probs.ndim not in (1, 2):
             raise RuntimeError("prob_dist must be 1 or 2 dim")
-        if not np.issubdtype(probs.dtype, np.floating):
+        if not _dt.from_numpy_dtype(probs.dtype).is_floating_point:
             raise RuntimeError("multinomial only supports floating-point dtypes for input, "
                                f"got: {_c10_name(_dt.from_numpy_dtype(probs.dtype))[1:-1]}")
         if num_samples <= 0:
@@ -870,7 +933,7 @@ class Generator:
         """``torch.poisson(rates)``: one sample per element (Knuth's product of uniforms for
         rates < 10, Hoermann's transformed rejection above), in element order."""
         rates = np.asarray(rates)
-        if not np.issubdtype(rates.dtype, np.floating):
+        if not _dt.from_numpy_dtype(rates.dtype).is_floating_point:
             raise RuntimeError('"poisson_cpu" not implemented for '
                                + _c10_name(_dt.from_numpy_dtype(rates.dtype)))
         if (rates < 0).any() or np.isnan(rates).any():
@@ -891,13 +954,37 @@ class Generator:
 
     # -- state ---------------------------------------------------------------------------------
 
-    # Placeholders until the Tensor layer wraps the bytes in a uint8 Tensor.
     def get_state(self):
-        return self._get_state_np()
+        """The state as a new ``torch.uint8`` tensor of 5056 bytes, PyTorch's exact layout (a
+        state saved by PyTorch loads here, and the other way round)."""
+        return _byte_tensor(self._get_state_np())
 
-    def set_state(self, new_state):
-        self._set_state_np(np.asarray(new_state))
+    def set_state(self, new_state) -> Generator:
+        from ._tensor import Tensor
+
+        if not isinstance(new_state, Tensor):
+            cls = type(new_state)
+            name = cls.__name__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__name__}"
+            raise TypeError(f"expected a torch.ByteTensor, but got {name}")
+        if new_state.dtype is not _dt.uint8:
+            raise TypeError("RNG state must be a torch.ByteTensor")
+        self._set_state_np(np.asarray(new_state._value))
         return self
+
+    def clone_state(self) -> Generator:
+        """A new generator on the same device in the same state."""
+        twin = Generator(self._device)
+        twin._set_state_np(self._get_state_np())
+        return twin
+
+    # pickling / copy.deepcopy, in PyTorch's shape: (class, (device,), (seed, offset, state))
+    def __reduce__(self):
+        return (Generator, (self._device,), (self.initial_seed(), None, self.get_state()))
+
+    def __setstate__(self, state):
+        seed, _offset, byte_state = state
+        self.manual_seed(seed)
+        self.set_state(byte_state)
 
     def _get_state_np(self) -> np.ndarray:
         """The state as the 5056 bytes of ``torch.get_rng_state().numpy()``."""
@@ -941,6 +1028,41 @@ class Generator:
 
     def __repr__(self):
         return f"<torch._C.Generator object at {hex(id(self))}>"
+
+
+def _byte_tensor(values: np.ndarray):
+    from ._tensor import Tensor
+    import jax.numpy as jnp
+
+    return Tensor._make(jnp.asarray(values, dtype=np.uint8), _dt.uint8)
+
+
+def _infer_size(a, b) -> tuple:
+    """Broadcast shape of two shapes, with PyTorch's error."""
+    ndim = max(len(a), len(b))
+    out = []
+    for i in range(ndim):
+        da = a[i - ndim + len(a)] if i - ndim + len(a) >= 0 else 1
+        db = b[i - ndim + len(b)] if i - ndim + len(b) >= 0 else 1
+        if da != db and da != 1 and db != 1:
+            raise RuntimeError(f"The size of tensor a ({da}) must match the size of tensor b "
+                               f"({db}) at non-singleton dimension {i}")
+        out.append(da if db == 1 else db)
+    return tuple(out)
+
+
+def _inplace_arith(out: np.ndarray, other, ufunc, dtype) -> np.ndarray:
+    """``out.mul_(other)`` / ``out.add_(other)`` on the CPU: computed in the promoted type
+    (float32 at least, the "opmath" type of the 16-bit floats; a Python float operand does not
+    promote) and rounded to ``out``'s dtype."""
+    if isinstance(other, np.ndarray):
+        compute = _dt.promote_types(dtype, _dt.from_numpy_dtype(other.dtype))
+    else:
+        compute = dtype
+    acc = _F64 if compute is _dt.float64 else _F32
+    result = ufunc(out.astype(acc), np.asarray(other).astype(acc) if isinstance(other, np.ndarray)
+                   else acc(other))
+    return np.asarray(result).astype(dtype._np)
 
 
 def _float_dtype(dtype, kernel_name):
@@ -1083,11 +1205,13 @@ default_generator.manual_seed(_nondeterministic_seed())
 
 
 def manual_seed(seed) -> Generator:
-    """``torch.manual_seed``: seeds the default CPU generator and returns it."""
+    """``torch.manual_seed``: seeds the default generator and returns it.  ``int(seed)`` first,
+    as PyTorch does (so ``manual_seed(2.5)`` seeds with 2)."""
     return default_generator.manual_seed(int(seed))
 
 
 def seed() -> int:
+    """``torch.seed``: seeds the default generator from the OS and returns the seed."""
     return default_generator.seed()
 
 
@@ -1096,11 +1220,35 @@ def initial_seed() -> int:
 
 
 def get_rng_state():
+    """The default generator's state, a ``torch.uint8`` tensor (see ``Generator.get_state``)."""
     return default_generator.get_state()
 
 
 def set_rng_state(new_state) -> None:
     default_generator.set_state(new_state)
+
+
+@contextlib.contextmanager
+def fork_rng(devices=None, enabled=True, _caller="fork_rng", _devices_kw="devices",
+             device_type=None):
+    """``torch.random.fork_rng``: on leaving the block the default generator is back in the
+    state it had on entering, however the block exits.  torchlike has one generator for every
+    device, so ``devices`` and ``device_type`` only select nothing more to save."""
+    if device_type == "meta" or not enabled:
+        yield
+        return
+    if devices is not None:
+        devices = list(devices)  # a one-shot iterable is consumed here, as PyTorch does
+    saved = get_rng_state()
+    try:
+        yield
+    finally:
+        set_rng_state(saved)
+
+
+def thread_safe_generator():
+    """``torch.random.thread_safe_generator``: outside a DataLoader thread worker, ``None``."""
+    return None
 
 
 def jax_key(generator: Generator | None = None):

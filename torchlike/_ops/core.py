@@ -140,6 +140,14 @@ def _saved_getters(saved, defaults):
 
 
 def _compute_dtype(op, operands):
+    if len(operands) == 2 and op.promote_idx is None:
+        # fast path: two tensors of one dtype (most arithmetic in a training step)
+        a, b = operands
+        if isinstance(a, Tensor) and isinstance(b, Tensor) and a._dtype is b._dtype:
+            cd = a._dtype
+            if op.promote == "float" and not (cd.is_floating_point or cd.is_complex):
+                return D.get_default_dtype()
+            return cd
     dims, zeros, scalars = [], [], []
     idx = range(len(operands)) if op.promote_idx is None else op.promote_idx
     for i in idx:

@@ -1008,7 +1008,7 @@ def inplace_update(self, result):
                 f"result type {_CAST_NAMES[result._dtype]} can't be cast to the desired output "
                 f"type {_CAST_NAMES[self._dtype]}")
         result = to(result, self._dtype)
-    if tuple(result.shape) != tuple(self.shape):
+    if result._value.shape != self._value.shape:
         raise RuntimeError(
             f"output with shape {list(self.shape)} doesn't match the broadcast shape "
             f"{list(result.shape)}")

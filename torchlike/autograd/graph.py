@@ -234,7 +234,7 @@ class AccumulateGrad(Node):
         return "torch::autograd::AccumulateGrad"
 
     def __init__(self, variable):
-        Node.__init__(self, None, (), (), (), ((tuple(variable.shape), None),), ())
+        Node.__init__(self, None, (), (), (), ((variable._value.shape, None),), ())
         self.variable = variable
 
 
