@@ -1,4 +1,5 @@
 """torchlike: PyTorch's imperative API, backed by JAX.  ``import torchlike as torch``."""
+# ruff: noqa: E402 - JAX's x64 switch must come before anything that creates arrays
 
 from __future__ import annotations
 
@@ -9,47 +10,82 @@ import jax as _jax
 # 64-bit (jnp.arange(3) is int64); float32 computations are unaffected.
 _jax.config.update("jax_enable_x64", True)
 
-from . import _dtype  # noqa: E402
-from ._dtype import (  # noqa: E402,F401
-    bfloat16, complex64, complex128, dtype, float16, float32, float64, int8, int16, int32,
-    int64, uint8,
+from . import (
+    _dtype,  # noqa: E402
+    _ops,  # noqa: E402,F401  (installs Tensor methods)
+    autograd,  # noqa: E402,F401
+    nn,  # noqa: E402,F401
+    optim,  # noqa: E402,F401
+    random,  # noqa: E402,F401
+)
+from ._dtype import (  # noqa: E402,F401  # noqa: E402,F401
+    bfloat16,
+    complex64,
+    complex128,
+    dtype,
+    float16,
+    float32,
+    float64,
+    get_default_dtype,
+    int8,
+    int16,
+    int32,
+    int64,
+    set_default_dtype,
+    uint8,
 )
 from ._dtype import bool_ as bool  # noqa: E402,F401,A001
-from ._dtype import get_default_dtype, set_default_dtype  # noqa: E402,F401
+from ._factories import (  # noqa: E402,F401
+    arange,
+    as_tensor,
+    asarray,
+    empty,
+    empty_like,
+    eye,
+    from_numpy,
+    full,
+    full_like,
+    linspace,
+    logspace,
+    ones,
+    ones_like,
+    rand,
+    rand_like,
+    randint,
+    randint_like,
+    randn,
+    randn_like,
+    randperm,
+    tensor,
+    zeros,
+    zeros_like,
+)
+from ._ops.frontend import FUNCTIONS as _FUNCTIONS  # noqa: E402
+from ._printing import get_printoptions, set_printoptions  # noqa: E402,F401
 from ._size import Size, device  # noqa: E402,F401
 from ._tensor import Tensor, is_tensor  # noqa: E402,F401
-from . import _ops  # noqa: E402,F401  (installs Tensor methods)
-from ._ops.frontend import FUNCTIONS as _FUNCTIONS  # noqa: E402
-from ._factories import (  # noqa: E402,F401
-    arange, as_tensor, asarray, empty, empty_like, eye, from_numpy, full, full_like, linspace,
-    logspace, ones, ones_like, rand, rand_like, randint, randint_like, randn, randn_like,
-    randperm, tensor, zeros, zeros_like,
-)
-from . import autograd  # noqa: E402,F401
 from .autograd.grad_mode import (  # noqa: E402,F401
-    enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    is_inference_mode_enabled,
+    no_grad,
     set_grad_enabled,
 )
-from . import nn  # noqa: E402,F401
-from . import optim  # noqa: E402,F401
-from . import random  # noqa: E402,F401
 from .random import Generator, initial_seed, manual_seed, seed  # noqa: E402,F401
-from ._printing import get_printoptions, set_printoptions  # noqa: E402,F401
 
 globals().update(_FUNCTIONS)
 
+# torch.float, torch.long, torch.bool … (shadowing the builtins inside this module, as torch does)
 for _alias, _d in _dtype.ALIASES.items():
     globals()[_alias] = _d
-bool = _dtype.bool_  # noqa: A001
 
 __version__ = "0.1.0"
 
-float = _dtype.float32  # noqa: A001
-int = _dtype.int32  # noqa: A001
 
 
 def result_type(tensor1, tensor2):
-    from ._ops.core import _compute_dtype, Op
+    from ._ops.core import _compute_dtype
 
     return _compute_dtype(_RESULT_TYPE_OP, (tensor1, tensor2))
 

@@ -9,7 +9,6 @@ import numpy as np
 
 from .. import _dtype as D
 from .. import _tensor
-from . import grad_mode
 
 
 class GradcheckError(RuntimeError):
