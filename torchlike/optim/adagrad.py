@@ -6,8 +6,16 @@ import jax.numpy as jnp
 
 from .._tensor import Tensor
 from ..autograd import grad_mode
-from .optimizer import (Optimizer, _addcmul, _as_float, _c, _f64, _fused_update, _new_tensor,
-                        _step_tensor)
+from .optimizer import (
+    Optimizer,
+    _addcmul,
+    _as_float,
+    _c,
+    _f64,
+    _fused_update,
+    _new_tensor,
+    _step_tensor,
+)
 
 __all__ = ["Adagrad"]
 
