@@ -643,8 +643,6 @@ def _input_names(spec):
 _GENERAL_KNOWN_DIFFERENCES = {
     "einsum_transpose": "torchlike records einsum as one node named after PyTorch's usual top "
                         "node (ViewBackward0); PyTorch's decomposition shows PermuteBackward0 here",
-    "reshape_noncontig": "torchlike has no strides yet (in-place/views issue), so reshape of a "
-                         "transposed tensor is a view (ViewBackward0), not UnsafeViewBackward0",
 }
 
 
@@ -899,8 +897,6 @@ def test_einsum_values(torch):
     assert_close(torch.einsum("bij,bjk->bik", a[None], b[None]), (an @ bn)[None])
 
 
-@pytest.mark.known_difference(reason="views sharing storage and in-place writes arrive with "
-                                      "the in-place/views issue")
 def test_view_shares_storage(torch):
     x = torch.zeros(2, 3)
     v = x.view(6)

@@ -309,8 +309,6 @@ def test_clone(torch):
     assert z.dtype == torch.int64 and z.grad_fn is None
 
 
-@pytest.mark.known_difference(reason="__setitem__ (in-place writes) arrives with the "
-                                      "in-place/views issue")
 def test_clone_is_independent_copy(torch):
     x = torch.tensor([1.0, 2.0])
     y = x.clone()
@@ -547,8 +545,6 @@ def test_new_methods_inherit_dtype(torch):
     assert i.dtype == torch.int64
 
 
-@pytest.mark.known_difference(reason="torchlike tensors are always contiguous until the "
-                                      "in-place/views issue adds strides")
 def test_contiguous_and_stride(torch):
     x = torch.zeros(2, 3)
     assert x.is_contiguous()

@@ -15,6 +15,8 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import _dtype as D
+from . import _storage
+from ._storage import Storage, VersionCounter
 from ._size import Size, device
 from .autograd import grad_mode
 from .autograd.graph import AccumulateGrad, RemovableHandle
@@ -37,9 +39,10 @@ def _device_of(value) -> device:
 
 
 class Tensor:
-    __slots__ = ("_value", "_dtype", "_requires_grad", "_grad_fn", "_output_nr", "_grad",
-                 "_version", "_accumulator", "_leaf_hooks", "_retains_grad", "_is_param",
-                 "_inference",
+    __slots__ = ("_storage", "_geom", "_cache", "_cache_gen", "_vc", "_base_t", "_view_gen",
+                 "_dtype", "_requires_grad", "_grad_fn", "_output_nr", "_grad",
+                 "_accumulator", "_leaf_hooks", "_retains_grad", "_is_param",
+                 "_inference", "_autograd_gen",
                  "__dict__", "__weakref__")
 
     # ``torch.Tensor(...)``: the legacy constructor (sizes or data, default dtype).
@@ -60,19 +63,95 @@ class Tensor:
     def _make(cls, value, dtype=None, requires_grad=False, grad_fn=None, output_nr=0):
         """Wrap a JAX array (the hot path: every op result goes through here)."""
         t = object.__new__(cls)
-        t._value = value
+        t._storage = t._vc = Storage(value)
+        t._geom = None
+        t._base_t = None
+        t._autograd_gen = 0
         t._dtype = dtype if dtype is not None else D._BY_NP[value.dtype]
         t._requires_grad = requires_grad
         t._grad_fn = grad_fn
         t._output_nr = output_nr
         t._grad = None
-        t._version = 0
         t._accumulator = None
         t._leaf_hooks = None
         t._retains_grad = False
         t._is_param = False
         t._inference = grad_mode._state.inference
         return t
+
+    # ------------------------------------------------------------------ storage and views
+    @property
+    def _value(self):
+        """This tensor's current contents as a JAX array."""
+        geom = self._geom
+        if geom is None:
+            return self._storage.data
+        storage = self._storage
+        if self._cache_gen != storage.gen:
+            self._cache = _storage.read(storage, geom)
+            self._cache_gen = storage.gen
+        return self._cache
+
+    @_value.setter
+    def _value(self, value):
+        """Overwrite the contents (through the storage, so every view sees it)."""
+        storage = self._storage
+        if self._geom is None:
+            storage.data = value
+            storage.gen += 1
+        else:
+            _storage.write(storage, self._geom, value)
+            self._cache = jnp.broadcast_to(value, self._cache.shape).astype(self._cache.dtype)
+            self._cache_gen = storage.gen
+
+    @property
+    def _version(self) -> int:
+        return self._vc.version
+
+    @_version.setter
+    def _version(self, value):
+        self._vc.version = value
+
+    def _make_view(self, value, op, static, out_index=0, share_version=True):
+        """A result of view op ``op`` that shares this tensor's storage."""
+        view = Tensor._make(value)
+        view._storage = self._storage
+        view._geom = _storage.Geometry(self._geom, op, static, out_index)
+        view._cache = value
+        view._cache_gen = self._storage.gen
+        if share_version:
+            view._vc = self._vc
+        view._base_t = self._base_t if self._base_t is not None else self
+        view._view_gen = view._base_t._autograd_gen
+        return view
+
+    @property
+    def _base(self):
+        return self._base_t
+
+    def _is_view(self) -> bool:
+        return self._base_t is not None
+
+    def is_contiguous(self, memory_format=None) -> bool:
+        return self._geom is None or self._geom.is_contiguous(self._storage)
+
+    def stride(self, dim=None):
+        if self._geom is None:
+            strides = []
+            acc = 1
+            for s in reversed(self._value.shape):
+                strides.append(acc)
+                acc *= max(s, 1)
+            strides = tuple(reversed(strides))
+        else:
+            strides = self._geom.strides(self._storage)
+        return strides if dim is None else strides[_wrap_dim(dim, len(strides))]
+
+    def storage_offset(self) -> int:
+        return 0 if self._geom is None else self._geom.offset(self._storage)
+
+    def untyped_storage(self):
+        return self._storage
 
     # ------------------------------------------------------------------ metadata
     @property
@@ -127,22 +206,6 @@ class Tensor:
         d = self.device
         return -1 if d.type == "cpu" else d.index
 
-    def is_contiguous(self, memory_format=None) -> bool:
-        return True
-
-    def stride(self, dim=None):
-        # torchlike's tensors are always laid out contiguously (see README: known differences)
-        strides = []
-        acc = 1
-        for s in reversed(self._value.shape):
-            strides.append(acc)
-            acc *= max(s, 1)
-        strides = tuple(reversed(strides))
-        return strides if dim is None else strides[_wrap_dim(dim, self._value.ndim)]
-
-    def storage_offset(self) -> int:
-        return 0
-
     def is_inference(self) -> bool:
         return self._inference
 
@@ -196,6 +259,8 @@ class Tensor:
     # ------------------------------------------------------------------ autograd state
     @property
     def requires_grad(self) -> bool:
+        if self._base_t is not None:
+            self._sync_view()
         return self._requires_grad
 
     @requires_grad.setter
@@ -219,8 +284,19 @@ class Tensor:
         self._requires_grad = bool(requires_grad)
         return self
 
+    def _sync_view(self):
+        """After a write through another view, this view's history is re-derived from the base
+        (PyTorch regenerates a view's grad_fn the same way)."""
+        base = self._base_t
+        if base._autograd_gen != self._view_gen and base._requires_grad and base._geom is None:
+            from ._ops.frontend import refresh_view_history
+
+            refresh_view_history(self)
+
     @property
     def grad_fn(self):
+        if self._base_t is not None:
+            self._sync_view()
         return self._grad_fn
 
     @property
@@ -276,6 +352,8 @@ class Tensor:
 
     def _edge(self):
         """The (node, output_nr) pair a consumer of this tensor records in next_functions."""
+        if self._base_t is not None:
+            self._sync_view()
         if self._grad_fn is not None:
             return (self._grad_fn, self._output_nr)
         if self._requires_grad:
@@ -316,7 +394,18 @@ class Tensor:
                         create_graph, inputs=inputs)
 
     def detach(self):
-        return Tensor._make(self._value, self._dtype)
+        """Same storage and version counter, no history (not a view in PyTorch's sense)."""
+        return self._alias(share_version=True)
+
+    def _alias(self, share_version):
+        out = Tensor._make(self._value, self._dtype)
+        out._storage = self._storage
+        out._geom = self._geom
+        if self._geom is not None:
+            out._cache = self._cache
+            out._cache_gen = self._cache_gen
+        out._vc = self._vc if share_version else VersionCounter(self._vc.version)
+        return out
 
     def detach_(self):
         if self._grad_fn is not None:
@@ -326,11 +415,17 @@ class Tensor:
 
     @property
     def data(self):
-        return self.detach()
+        """Same storage, its own version counter (so in-place updates go unnoticed by autograd,
+        which is what optimizers written against ``.data`` rely on)."""
+        return self._alias(share_version=False)
 
     @data.setter
     def data(self, other):
-        self._value = other._value
+        self._storage = other._storage
+        self._geom = other._geom
+        if other._geom is not None:
+            self._cache = other._cache
+            self._cache_gen = other._cache_gen
         self._dtype = other._dtype
 
     # ------------------------------------------------------------------ conversion
@@ -470,7 +565,7 @@ class Tensor:
         return self.to(other.dtype)
 
     def contiguous(self, memory_format=None):
-        return self
+        return self if self.is_contiguous() else self.clone()
 
     def is_shared(self):
         return False

@@ -37,9 +37,10 @@ class Op:
     """
 
     def __init__(self, name, impl, node=None, promote=None, promote_idx=None, linear=False,
-                 saved=None, out_dtype=None, edges=None, saved_defaults=None):
+                 saved=None, out_dtype=None, edges=None, saved_defaults=None, view=False):
         self.name = name
         self.edges = edges  # how many leading operands appear in next_functions (None: all)
+        self.view = view    # results share operand 0's storage (see _storage.py)
         self.impl = impl
         self.promote = promote
         self.promote_idx = promote_idx
@@ -49,6 +50,11 @@ class Op:
         self.keeps_result = "result" in self.saved.values()
         self.keeps_operands = any(isinstance(v, int) or (isinstance(v, tuple) and v[0] == "if")
                                   for v in self.saved.values())
+        # (operand index, condition operand or None) for every operand PyTorch saves
+        self.saved_operands = tuple(
+            (v, None) if isinstance(v, int) else (v[1], v[2])
+            for v in self.saved.values()
+            if isinstance(v, int) or (isinstance(v, tuple) and v[0] == "if"))
         self.node_cls = None if node is None else node_class(
             node, _saved_getters(self.saved, saved_defaults or {}))
         self._fns = {}
@@ -180,10 +186,15 @@ def apply(op, operands, static=(), dtype=None):
     needs_grad = False
     if op.node_cls is not None and grad_mode._state.enabled:
         for a in (operands if op.edges is None else operands[:op.edges]):
-            if isinstance(a, Tensor) and a._requires_grad:
-                needs_grad = True
-                break
+            if isinstance(a, Tensor):
+                if a._base_t is not None:
+                    a._sync_view()
+                if a._requires_grad:
+                    needs_grad = True
+                    break
 
+    if op.view:
+        return _view_outputs(op, static, operands[0], out, needs_grad, cd, vals, operands)
     if not isinstance(out, tuple):
         if not needs_grad:
             return Tensor._make(out)
@@ -197,6 +208,21 @@ def apply(op, operands, static=(), dtype=None):
     if not needs_grad:
         return tuple(Tensor._make(o) for o in out)
     return _outputs(_record(op, cd, static, operands, vals, out), out)
+
+
+def _view_outputs(op, static, base, out, needs_grad, cd, vals, operands):
+    """Results of a view op share ``base``'s storage (see _storage.py)."""
+    outs = out if isinstance(out, tuple) else (out,)
+    node = _record(op, cd, static, operands, vals, outs) if needs_grad else None
+    results = []
+    for k, o in enumerate(outs):
+        v = base._make_view(o, op, static, k)
+        if node is not None:
+            v._requires_grad = True
+            v._grad_fn = node
+            v._output_nr = k
+        results.append(v)
+    return tuple(results) if isinstance(out, tuple) else results[0]
 
 
 def _outputs(node, outs):
@@ -253,6 +279,13 @@ def _record(op, cd, static, operands, vals, outs):
                        outs if op.keeps_result else None)
     if op.keeps_operands:
         node._operands = operands
+        versions = []
+        for k, cond in op.saved_operands:
+            t = operands[k] if k < len(operands) else None
+            if isinstance(t, Tensor) and (cond is None or (
+                    isinstance(operands[cond], Tensor) and operands[cond]._requires_grad)):
+                versions.append((k, t._vc.version))
+        node._saved_versions = tuple(versions)
     return node
 
 

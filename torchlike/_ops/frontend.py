@@ -524,13 +524,27 @@ def view(self, *shape):
     if len(shape) == 1 and isinstance(shape[0], D.dtype):
         raise NotImplementedError("Tensor.view(dtype) is not supported by torchlike")
     shape = _infer_shape(_size_args(shape), self.numel())
+    if not _viewable(self, shape):
+        raise RuntimeError(
+            "view size is not compatible with input tensor's size and stride (at least one "
+            "dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
     return apply(OPS["view"], (self,), (("shape", shape),))
+
+
+def _viewable(t, shape):
+    if t._geom is None or t.is_contiguous():
+        return True
+    # a non-contiguous tensor can still be viewed if only size-1 dims come and go
+    return tuple(s for s in shape if s != 1) == tuple(s for s in t.shape if s != 1)
 
 
 @export()
 def reshape(input, *shape):
     shape = _infer_shape(_size_args(shape), input.numel())
-    return apply(OPS["view"], (input,), (("shape", shape),))
+    if _viewable(input, shape):
+        return apply(OPS["view"], (input,), (("shape", shape),))
+    # PyTorch copies here (clone + _unsafe_view): the result does not share storage
+    return apply(OPS["unsafe_view"], (input,), (("shape", shape),))
 
 
 @export(function=False)
@@ -995,13 +1009,31 @@ def _can_cast(src, dst):
     return True
 
 
-def inplace_update(self, result):
-    """Make ``self`` hold ``result`` (the out-of-place answer); PyTorch's in-place rules."""
+def _check_inplace_allowed(self):
     from ..autograd import grad_mode
 
-    if self._requires_grad and self._grad_fn is None and grad_mode.is_grad_enabled():
-        raise RuntimeError(
-            "a leaf Variable that requires grad is being used in an in-place operation.")
+    if self._requires_grad and grad_mode.is_grad_enabled():
+        if self._grad_fn is None:
+            raise RuntimeError(
+                "a leaf Variable that requires grad is being used in an in-place operation.")
+        base = self._base_t
+        if base is not None and base._grad_fn is None and base._requires_grad:
+            raise RuntimeError(
+                "a view of a leaf Variable that requires grad is being used in an in-place "
+                "operation.")
+
+
+def inplace_update(self, result):
+    """Make ``self`` hold ``result`` (the out-of-place answer); PyTorch's in-place rules.
+
+    The write goes through ``self``'s storage, so its base and every other view see it.  For a
+    tensor with history, ``self`` takes ``result``'s grad_fn (history rewriting); for a view of
+    a tensor with history, the base's history becomes ``CopySlices`` and the view's
+    ``AsStridedBackward0``, as in PyTorch.
+    """
+    from ..autograd import grad_mode
+
+    _check_inplace_allowed(self)
     if result._dtype is not self._dtype:
         if not _can_cast(result._dtype, self._dtype):
             raise RuntimeError(
@@ -1012,13 +1044,40 @@ def inplace_update(self, result):
         raise RuntimeError(
             f"output with shape {list(self.shape)} doesn't match the broadcast shape "
             f"{list(result.shape)}")
-    self._value = result._value
-    if result._grad_fn is not None:
-        self._grad_fn = result._grad_fn
-        self._output_nr = result._output_nr
-        self._requires_grad = True
+    base = self._base_t
+    if (base is not None and base._geom is None and grad_mode.is_grad_enabled()
+            and (result._requires_grad or base._requires_grad)):
+        _write_view_with_history(self, base, result)
+    else:
+        self._value = result._value
+        if result._grad_fn is not None:
+            self._grad_fn = result._grad_fn
+            self._output_nr = result._output_nr
+            self._requires_grad = True
     self._version += 1
     return self
+
+
+def _write_view_with_history(view, base, result):
+    index = Tensor._make(jnp.asarray(view._geom.index(view._storage)))
+    new_base = apply(OPS["copy_slices"], (base, result, index))
+    base._value = new_base._value
+    base._grad_fn = new_base._grad_fn
+    base._output_nr = 0
+    base._requires_grad = True
+    base._autograd_gen += 1
+    refresh_view_history(view)
+
+
+def refresh_view_history(view):
+    """A view of a base whose history changed re-derives its own from the base."""
+    base = view._base_t
+    index = Tensor._make(jnp.asarray(view._geom.index(view._storage)))
+    fresh = apply(OPS["as_strided"], (base, index))
+    view._grad_fn = fresh._grad_fn
+    view._output_nr = 0
+    view._requires_grad = fresh._requires_grad
+    view._view_gen = base._autograd_gen
 
 
 def _make_inplace(fn):
@@ -1043,21 +1102,120 @@ for _dunder, _name in {"__iadd__": "add", "__isub__": "sub", "__imul__": "mul",
 
 
 def copy_(self, src, non_blocking=False):
-    src = src if isinstance(src, Tensor) else _t(src)
-    if isinstance(src, Tensor) and src._dtype is not self._dtype:
-        src = to(src, self._dtype)
-    value = jnp.broadcast_to(src._value, self._value.shape)
-    if src._requires_grad:
-        result = expand(src, tuple(self.shape)) if tuple(src.shape) != tuple(self.shape) else src
-        return inplace_update(self, clone(result))
     from ..autograd import grad_mode
 
-    if self._requires_grad and self._grad_fn is None and grad_mode.is_grad_enabled():
+    src = src if isinstance(src, Tensor) else _t(src)
+    if grad_mode.is_grad_enabled() and (src._requires_grad or self._requires_grad):
+        return inplace_update(self, apply(OPS["copy"], (self, src)))
+    _check_inplace_allowed(self)
+    try:
+        value = jnp.broadcast_to(src._value, self._value.shape).astype(self._value.dtype)
+    except ValueError:
         raise RuntimeError(
-            "a leaf Variable that requires grad is being used in an in-place operation.")
+            f"The size of tensor a ({self.shape[-1] if self.ndim else 1}) must match the size of "
+            f"tensor b ({src.shape[-1] if src.ndim else 1}) at non-singleton dimension "
+            f"{max(self.ndim - 1, 0)}") from None
     self._value = value
     self._version += 1
     return self
+
+
+def _index_spec_and_operands(self, index):
+    """Advanced-index ``index`` as (static spec, index tensors), masks resolved to integers."""
+    if not isinstance(index, tuple):
+        index = (index,)
+    spec, operands = [], []
+    dim = 0
+    for i in index:
+        if isinstance(i, (list, np.ndarray)):
+            i = _t(i)
+        if isinstance(i, bool):
+            i = Tensor._make(jnp.asarray(i))
+        if isinstance(i, Tensor):
+            if i._dtype is D.bool_ or i._dtype is D.uint8:
+                for arr in np.nonzero(np.asarray(i._value)):
+                    spec.append(("t", None))
+                    operands.append(Tensor._make(jnp.asarray(arr, jnp.int64)))
+                dim += i.ndim
+            else:
+                spec.append(("t", None))
+                operands.append(i)
+                dim += 1
+        elif i is None:
+            spec.append(("none",))
+        elif i is Ellipsis:
+            spec.append(("ellipsis",))
+        elif isinstance(i, slice):
+            spec.append(("slice", i.start, i.stop, i.step))
+            dim += 1
+        else:
+            spec.append(("int", int(i)))
+            dim += 1
+    return tuple(spec), operands
+
+
+def _setitem(self, index, value):
+    if not isinstance(value, Tensor):
+        value = _t(value) if not _is_scalar(value) else Tensor._make(
+            jnp.asarray(_scalar(value), self._value.dtype))
+    parts = index if isinstance(index, tuple) else (index,)
+    advanced = builtins.any(isinstance(i, (Tensor, list, np.ndarray, bool)) for i in parts)
+    if not advanced:
+        target = _getitem(self, index) if parts not in ((), (Ellipsis,)) else self
+        copy_(target, value)
+        return
+    spec, indices = _index_spec_and_operands(self, index)
+    result = apply(OPS["index_put"], (self, value.to(self._dtype), *indices),
+                   (("spec", spec), ("accumulate", False)))
+    inplace_update(self, result)
+
+
+def index_put_(self, indices, values, accumulate=False):
+    spec, idx = _index_spec_and_operands(self, tuple(indices))
+    values = values if isinstance(values, Tensor) else _t(values)
+    return inplace_update(self, apply(OPS["index_put"], (self, values.to(self._dtype), *idx),
+                                      (("spec", spec), ("accumulate", accumulate))))
+
+
+def index_put(self, indices, values, accumulate=False):
+    spec, idx = _index_spec_and_operands(self, tuple(indices))
+    return apply(OPS["index_put"], (self, values.to(self._dtype), *idx),
+                 (("spec", spec), ("accumulate", accumulate)))
+
+
+@export()
+def index_add(input, dim, index, source, *, alpha=1):
+    return apply(OPS["index_add"], (input, index, source),
+                 (("dim", _wrap_dim(dim, input.ndim)), ("alpha", alpha)))
+
+
+@export()
+def index_fill(input, dim, index, value):
+    if isinstance(value, Tensor):
+        value = value.item()
+    return apply(OPS["index_fill"], (input, index, value), (("dim", _wrap_dim(dim, input.ndim)),))
+
+
+@export()
+def scatter(input, dim, index, src=None, *, value=None, reduce=None):
+    if src is None:
+        src = value
+    d = (("dim", _wrap_dim(dim, input.ndim)),)
+    if isinstance(src, Tensor):
+        return apply(OPS["scatter"], (input, index, src), d)
+    return apply(OPS["scatter_value"], (input, index, _scalar(src)), d)
+
+
+@export()
+def scatter_add(input, dim, index, src):
+    return apply(OPS["scatter_add"], (input, index, src), (("dim", _wrap_dim(dim, input.ndim)),))
+
+
+METHODS["__setitem__"] = _setitem
+METHODS["index_put_"] = index_put_
+METHODS["index_put"] = index_put
+for _name in ["index_add", "index_fill", "scatter", "scatter_add"]:
+    METHODS[_name + "_"] = _make_inplace(METHODS[_name])
 
 
 METHODS["copy_"] = copy_

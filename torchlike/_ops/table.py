@@ -399,23 +399,23 @@ def _reshape(x, *, shape):
     return jnp.reshape(x, shape)
 
 
-OPS["view"] = Op("view", _reshape, "ViewBackward0", linear=True, saved=SIZES)
+OPS["view"] = Op("view", _reshape, "ViewBackward0", linear=True, saved=SIZES, view=True)
 OPS["unsafe_view"] = Op("view", _reshape, "UnsafeViewBackward0", linear=True)
 OPS["squeeze"] = Op("squeeze", lambda x, *, shape: jnp.reshape(x, shape), "SqueezeBackward0",
-                    linear=True)
+                    linear=True, view=True)
 OPS["squeeze_dim"] = Op("squeeze", lambda x, *, shape, dim: jnp.reshape(x, shape),
-                        "SqueezeBackward1", linear=True, saved={"dim": "dim"})
+                        "SqueezeBackward1", linear=True, saved={"dim": "dim"}, view=True)
 OPS["squeeze_dims"] = Op("squeeze", lambda x, *, shape, dim: jnp.reshape(x, shape),
-                         "SqueezeBackward2", linear=True, saved={"dim": "dim"})
+                         "SqueezeBackward2", linear=True, saved={"dim": "dim"}, view=True)
 OPS["unsqueeze"] = Op("unsqueeze", lambda x, *, dim: jnp.expand_dims(x, dim),
-                      "UnsqueezeBackward0", linear=True, saved={"dim": "dim"})
+                      "UnsqueezeBackward0", linear=True, saved={"dim": "dim"}, view=True)
 OPS["permute"] = Op("permute", lambda x, *, dims: jnp.transpose(x, dims), "PermuteBackward0",
-                    linear=True, saved={"dims": "dims"})
+                    linear=True, saved={"dims": "dims"}, view=True)
 OPS["transpose"] = Op("transpose", lambda x, *, dim0, dim1: jnp.swapaxes(x, dim0, dim1),
-                      "TransposeBackward0", linear=True, saved={"dim0": "dim0", "dim1": "dim1"})
-OPS["t"] = Op("t", lambda x: jnp.transpose(x), "TBackward0", linear=True)
+                      "TransposeBackward0", linear=True, saved={"dim0": "dim0", "dim1": "dim1"}, view=True)
+OPS["t"] = Op("t", lambda x: jnp.transpose(x), "TBackward0", linear=True, view=True)
 OPS["expand"] = Op("expand", lambda x, *, shape: jnp.broadcast_to(x, shape), "ExpandBackward0",
-                   linear=True, saved=SIZES)
+                   linear=True, saved=SIZES, view=True)
 OPS["repeat"] = Op("repeat", lambda x, *, repeats: jnp.tile(x, repeats), "RepeatBackward0",
                    linear=True, saved={"repeats": "repeats"})
 OPS["cat"] = Op("cat", lambda *xs, dim: jnp.concatenate(xs, axis=dim), "CatBackward0",
@@ -434,18 +434,18 @@ def _split(x, *, sizes, dim, split_size=None):
 
 
 OPS["split"] = Op("split", _split, "SplitBackward0", linear=True,
-                  saved={"dim": "dim", "split_size": "split_size"})
+                  saved={"dim": "dim", "split_size": "split_size"}, view=True)
 OPS["split_with_sizes"] = Op("split", _split, "SplitWithSizesBackward0", linear=True,
-                             saved={"dim": "dim", "split_sizes": "sizes"})
+                             saved={"dim": "dim", "split_sizes": "sizes"}, view=True)
 OPS["unbind"] = Op("unbind", lambda x, *, dim: tuple(
     jnp.moveaxis(x, dim, 0)[i] for i in range(x.shape[dim])), "UnbindBackward0", linear=True,
-    saved={"dim": "dim"})
+    saved={"dim": "dim"}, view=True)
 OPS["select"] = Op("select", lambda x, *, dim, index: lax.index_in_dim(
     x, index, axis=dim, keepdims=False), "SelectBackward0", linear=True,
-    saved={"dim": "dim", "index": "index"})
+    saved={"dim": "dim", "index": "index"}, view=True)
 OPS["slice"] = Op("slice", lambda x, *, dim, start, end, step: lax.slice_in_dim(
     x, start, end, step, axis=dim), "SliceBackward0", linear=True,
-    saved={"dim": "dim", "start": "start", "end": "end", "step": "step"})
+    saved={"dim": "dim", "start": "start", "end": "end", "step": "step"}, view=True)
 
 
 def _index(x, *indices, spec):
@@ -480,7 +480,7 @@ OPS["diag_embed"] = Op("diag", lambda x, *, diagonal: jnp.diag(x, diagonal),
                        "DiagEmbedBackward0", linear=True, saved={"offset": "diagonal"})
 OPS["diagonal_view"] = Op("diagonal", lambda x, *, offset, dim1, dim2: jnp.diagonal(
     x, offset, dim1, dim2), "DiagonalBackward0", linear=True,
-    saved={"offset": "offset", "dim1": "dim1", "dim2": "dim2"})
+    saved={"offset": "offset", "dim1": "dim1", "dim2": "dim2"}, view=True)
 OPS["diagonal"] = Op("diag", lambda x, *, diagonal: jnp.diag(x, diagonal),
                      "DiagonalBackward0_copy", linear=True, saved={"offset": "diagonal"})
 OPS["tril"] = Op("tril", lambda x, *, diagonal: jnp.tril(x, diagonal), "TrilBackward0",
@@ -552,3 +552,85 @@ OPS["mse_loss"] = Op("mse_loss", _mse_loss, "MseLossBackward0", promote="arith",
 OPS["nll_loss"] = Op("nll_loss", _nll_loss, "NllLossBackward0", edges=1,
                      saved={"self": 0, "target": 1, "weight": 2, "reduction": "reduction",
                             "ignore_index": "ignore_index"})
+
+# ---------------------------------------------------------------------------------- writes
+def _copy_slices(base, values, index):
+    # base with the elements at flat positions ``index`` replaced by ``values``
+    flat = base.reshape(-1).at[index.reshape(-1)].set(values.reshape(-1).astype(base.dtype))
+    return flat.reshape(base.shape)
+
+
+def _as_strided(base, index):
+    return jnp.take(base.reshape(-1), index)
+
+
+# A write through a view of a tensor with history: the base's new history (PyTorch's name).
+OPS["copy_slices"] = Op("copy_slices", _copy_slices, "CopySlices", edges=2)
+OPS["as_strided"] = Op("as_strided", _as_strided, "AsStridedBackward0", edges=1, linear=True)
+OPS["copy"] = Op("copy", lambda dst, src: jnp.broadcast_to(src, dst.shape).astype(dst.dtype),
+                 "CopyBackwards", linear=True)
+
+
+def _index_put(x, values, *indices, spec, accumulate):
+    it = iter(indices)
+    full = []
+    for item in spec:
+        kind = item[0]
+        if kind == "t":
+            full.append(next(it))
+        elif kind == "slice":
+            full.append(slice(*item[1:]))
+        elif kind == "none":
+            full.append(None)
+        elif kind == "ellipsis":
+            full.append(Ellipsis)
+        else:
+            full.append(item[1])
+    values = values.astype(x.dtype)
+    ref = x.at[tuple(full)]
+    return ref.add(values) if accumulate else ref.set(values)
+
+
+OPS["index_put"] = Op("index_put", _index_put, "IndexPutBackward0", edges=2,
+                      saved={"indices": "spec", "accumulate": "accumulate"})
+
+
+def _index_add(x, index, source, *, dim, alpha):
+    src = jnp.moveaxis(source.astype(x.dtype), dim, 0) * alpha
+    return jnp.moveaxis(jnp.moveaxis(x, dim, 0).at[index].add(src), 0, dim)
+
+
+def _index_fill(x, index, value, *, dim):
+    moved = jnp.moveaxis(x, dim, 0)
+    return jnp.moveaxis(moved.at[index].set(jnp.asarray(value, x.dtype)), 0, dim)
+
+
+def _scatter_positions(x, index, dim):
+    grids = jnp.meshgrid(*[jnp.arange(s) for s in index.shape], indexing="ij")
+    grids[dim] = index
+    return tuple(grids)
+
+
+def _scatter(x, index, src, *, dim):
+    if not hasattr(src, "shape") or src.ndim == 0:
+        src = jnp.broadcast_to(jnp.asarray(src, x.dtype), index.shape)
+    src = src[tuple(slice(0, s) for s in index.shape)].astype(x.dtype)
+    return x.at[_scatter_positions(x, index, dim)].set(src)
+
+
+def _scatter_add(x, index, src, *, dim):
+    src = src[tuple(slice(0, s) for s in index.shape)].astype(x.dtype)
+    return x.at[_scatter_positions(x, index, dim)].add(src)
+
+
+OPS["index_add"] = Op("index_add", lambda x, index, source, *, dim, alpha: _index_add(
+    x, index, source, dim=dim, alpha=alpha), "IndexAddBackward0",
+    saved={"dim": "dim", "index": 1, "alpha": "alpha"})
+OPS["index_fill"] = Op("index_fill", _index_fill, "IndexFillBackward0", edges=1,
+                       saved={"dim": "dim", "index": 1})
+OPS["scatter"] = Op("scatter", lambda x, index, src, *, dim: _scatter(x, index, src, dim=dim),
+                    "ScatterBackward0", saved={"dim": "dim", "index": 1})
+OPS["scatter_value"] = Op("scatter", lambda x, index, value, *, dim: _scatter(
+    x, index, value, dim=dim), "ScatterBackward1", edges=1, saved={"dim": "dim", "index": 1})
+OPS["scatter_add"] = Op("scatter_add", lambda x, index, src, *, dim: _scatter_add(
+    x, index, src, dim=dim), "ScatterAddBackward0", saved={"dim": "dim", "index": 1})

@@ -253,6 +253,7 @@ def _make_plan(order, root_edges, root_grads, capture_edges, accumulate):
             continue
         if node._freed:
             raise RuntimeError(ERR_BACKWARD_TWICE)
+        node._check_versions()
         edges = tuple(None if (n is None or id(n) not in index) else (index[id(n)], k)
                       for n, k in node.next_functions)
         live = tuple(k for k, e in enumerate(edges) if e is not None)
@@ -463,6 +464,7 @@ def _run_create_graph(order, root_edges, root_tensors, root_grads, capture_edges
             continue
         if node._freed:
             raise RuntimeError(ERR_BACKWARD_TWICE)
+        node._check_versions()
         outs = [ct.pop((i, k), None) for k in range(len(node._out_avals))]
         if all(o is None for o in outs):
             continue

@@ -8,6 +8,7 @@ its backward rule needs (``saved``), its static arguments and its incoming edges
 from __future__ import annotations
 
 import itertools
+import re
 from collections import OrderedDict
 
 _sequence = itertools.count()
@@ -50,7 +51,7 @@ class Node:
     __slots__ = ("next_functions", "_op", "_static", "_saved", "_avals", "_out_avals",
                  "_outputs", "_freed", "_metadata", "_pre_hooks", "_post_hooks",
                  "_tensor_pre_hooks", "_retain_grad_hooks", "_sequence_nr", "_ctx",
-                 "_operands", "_out_refs", "__weakref__")
+                 "_operands", "_out_refs", "_saved_versions", "__weakref__")
 
     def __init__(self, op, static, saved, avals, out_avals, next_functions, outputs=None):
         self._op = op                  # the table entry (or the custom Function class)
@@ -70,6 +71,7 @@ class Node:
         self._ctx = None
         self._operands = None          # operand objects, for ``_saved_self is x``
         self._out_refs = None          # weakrefs to outputs, for ``_saved_result``
+        self._saved_versions = None    # ((operand index, version at save time), ...)
 
     # -- PyTorch's public node API --------------------------------------------------------
     def name(self):
@@ -136,6 +138,19 @@ class Node:
         return (op, compute_dtype, static, kinds, diff), _op_rule(op, compute_dtype, static,
                                                                  kinds, diff), n_flat
 
+    def _check_versions(self):
+        """PyTorch's error when a tensor this node saved was modified in place since."""
+        if self._saved_versions:
+            for k, version in self._saved_versions:
+                t = self._operands[k]
+                if t._vc.version != version:
+                    raise RuntimeError(_modified_message(t, version, None))
+        if self._out_refs is not None and self._op is not None and self._op.keeps_result:
+            for k, ref in enumerate(self._out_refs):
+                t = ref()
+                if t is not None and t._vc.version != 0:
+                    raise RuntimeError(_modified_message(t, 0, (self, k)))
+
     def _flat_edges(self, n):
         """Where the ``n`` values this node put in the flat list came from (create_graph)."""
         edges = []
@@ -164,6 +179,27 @@ class Node:
         names = set(object.__dir__(self))
         return sorted(n for n in names if not (n.startswith("_") and not n.startswith("__")
                                                 and not n.startswith("_saved_")))
+
+
+def _short_name(node):
+    name = node.name()
+    return re.sub(r"Backward\d*$", "", name)
+
+
+def _modified_message(t, expected, output_of):
+    from .._tensor import _TYPE_NAMES
+
+    desc = f"[{_TYPE_NAMES[t._dtype]} {list(t.shape)}]"
+    if output_of is not None:
+        node, k = output_of
+        desc += f", which is output {k} of {_short_name(node)},"
+    elif t._grad_fn is not None:
+        desc += f", which is output {t._output_nr} of {_short_name(t._grad_fn)},"
+    return ("one of the variables needed for gradient computation has been modified by an "
+            f"inplace operation: {desc} is at version {t._vc.version}; expected version "
+            f"{expected} instead. Hint: enable anomaly detection to find the operation that "
+            "failed to compute its gradient, with torch.autograd.set_detect_anomaly(True, "
+            "check_nan=False).")
 
 
 ERR_BACKWARD_TWICE = (
