@@ -21,7 +21,8 @@ from .optimizer import (
 __all__ = ["Adam"]
 
 
-def _adam_kernel(params, grads, states, hyper, *, maximize, weight_decay, decoupled, amsgrad):
+def _adam_kernel(params, grads, states, hyper, *, maximize, weight_decay, decoupled, amsgrad,
+                 small_lerp):
     lr, beta1, beta2, eps, wd = (hyper[k] for k in ("lr", "beta1", "beta2", "eps", "wd"))
     out = {"step": [], "exp_avg": [], "exp_avg_sq": [], "max_exp_avg_sq": []}
     new_params = []
@@ -34,7 +35,7 @@ def _adam_kernel(params, grads, states, hyper, *, maximize, weight_decay, decoup
                 p = p * _c(1 - lr * wd, p)
             else:
                 g = g + _c(wd, p) * p
-        m = _lerp(states["exp_avg"][i], g, 1 - beta1)
+        m = _lerp(states["exp_avg"][i], g, 1 - beta1, small_lerp)
         v = _addcmul(states["exp_avg_sq"][i] * _c(beta2, g), g, g, 1 - beta2)
         t = _f64(step)
         bias_correction1 = 1 - beta1 ** t
@@ -121,7 +122,8 @@ class Adam(Optimizer):
         states.setdefault("max_exp_avg_sq", [None] * len(params))
         beta1, beta2 = group["betas"]
         flags = dict(maximize=bool(group["maximize"]), weight_decay=group["weight_decay"] != 0,
-                     decoupled=bool(group["decoupled_weight_decay"]), amsgrad=amsgrad)
+                     decoupled=bool(group["decoupled_weight_decay"]), amsgrad=amsgrad,
+                     small_lerp=abs(1 - _as_float(beta1)) < 0.5)
         hyper = dict(lr=_as_float(group["lr"]), beta1=_as_float(beta1),
                      beta2=_as_float(beta2), eps=_as_float(group["eps"]),
                      wd=_as_float(group["weight_decay"]))

@@ -395,6 +395,26 @@ def _compiled(kernel, flags: tuple):
     return fn
 
 
+_HYPER_CACHE: dict = {}
+
+
+def _hyper_arrays(hyper: dict) -> dict:
+    """The hyperparameters as float64 device scalars (traced, so new values never recompile).
+
+    Converting Python floats costs a host-to-device transfer per value and call; the same
+    values recur step after step (a scheduler changes ``lr`` at most once a step), so the
+    converted scalars are memoised."""
+    key = tuple((k, float(v)) for k, v in hyper.items())
+    arrays = _HYPER_CACHE.get(key)
+    if arrays is None:
+        if len(_HYPER_CACHE) > 256:
+            _HYPER_CACHE.clear()
+        dtype = jnp.float64 if jax.config.jax_enable_x64 else jnp.float32
+        arrays = {k: jnp.asarray(v, dtype) for k, v in key}
+        _HYPER_CACHE[key] = arrays
+    return arrays
+
+
 def _fused_update(kernel, flags: dict, params, grads, states: dict, hyper: dict):
     """One compiled ``kernel`` call over all ``params`` of a group, written back in place.
 
@@ -406,7 +426,7 @@ def _fused_update(kernel, flags: dict, params, grads, states: dict, hyper: dict)
     new_params, new_states = fn(
         [p._value for p in params], [g._value for g in grads],
         {k: [t._value if t is not None else None for t in ts] for k, ts in states.items()},
-        {k: float(v) for k, v in hyper.items()})
+        _hyper_arrays(hyper))
     for p, value in zip(params, new_params):
         p._value = value
         p._version += 1
@@ -437,11 +457,13 @@ def _c(x, like):
     return jnp.asarray(x, dtype=like.dtype)
 
 
-def _lerp(start, end, weight):
-    """``start.lerp_(end, weight)`` for a scalar weight, in PyTorch's two-sided form."""
+def _lerp(start, end, weight, small_weight=True):
+    """``start.lerp_(end, weight)`` for a scalar weight, in PyTorch's two-sided form; which side
+    (``|weight| < 0.5``) is a static flag of the kernel."""
     w = _c(weight, start)
-    diff = end - start
-    return jnp.where(jnp.abs(w) < 0.5, start + w * diff, end - diff * (1 - w))
+    if small_weight:
+        return start + w * (end - start)
+    return end - (end - start) * (1 - w)
 
 
 def _addcmul(x, a, b, value):

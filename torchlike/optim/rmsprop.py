@@ -21,7 +21,7 @@ __all__ = ["RMSprop"]
 
 
 def _rmsprop_kernel(params, grads, states, hyper, *, maximize, weight_decay, momentum,
-                    centered):
+                    centered, small_lerp):
     lr, alpha, eps, wd, mu = (hyper[k] for k in ("lr", "alpha", "eps", "wd", "momentum"))
     out = {"step": [], "square_avg": [], "momentum_buffer": [], "grad_avg": []}
     new_params = []
@@ -32,7 +32,7 @@ def _rmsprop_kernel(params, grads, states, hyper, *, maximize, weight_decay, mom
             g = g + _c(wd, p) * p
         square_avg = _addcmul(states["square_avg"][i] * _c(alpha, g), g, g, 1 - alpha)
         if centered:
-            grad_avg = _lerp(states["grad_avg"][i], g, 1 - alpha)
+            grad_avg = _lerp(states["grad_avg"][i], g, 1 - alpha, small_lerp)
             avg = jnp.sqrt(_addcmul(square_avg, grad_avg, grad_avg, -1.0))
         else:
             grad_avg = None
@@ -107,7 +107,8 @@ class RMSprop(Optimizer):
                           for key in ("step", "square_avg", "momentum_buffer", "grad_avg")}
                 flags = dict(maximize=bool(group["maximize"]),
                              weight_decay=group["weight_decay"] != 0, momentum=use_momentum,
-                             centered=centered)
+                             centered=centered,
+                             small_lerp=abs(1 - _as_float(group["alpha"])) < 0.5)
                 hyper = dict(lr=_as_float(group["lr"]), alpha=_as_float(group["alpha"]),
                              eps=_as_float(group["eps"]), wd=_as_float(group["weight_decay"]),
                              momentum=_as_float(group["momentum"]))
