@@ -236,13 +236,10 @@ def _make_plan(order, root_edges, root_grads, capture_edges, accumulate):
             pre, post = _node_hooks(node, (), 1)
             pre, post = plan.add_callback(pre), plan.add_callback(post)
             acc = accumulate and (capture_edges is None or (i, 0) in capture_slots)
-            # Always pass an existing gradient (cached zeros when .grad is None), so the first
-            # step of a loop and the steps after it have one structure and compile once.
-            has_grad = acc
-            if acc:
-                plan.flat.append(var._grad._value if var._grad is not None
-                                 else _constant(0, shape, dtype))
-                plan.flat_edges.append(var._grad._edge() if var._grad is not None else (None, 0))
+            # The existing .grad is added after the replay, not inside it: whether a leaf
+            # already has a gradient is then not part of the structure (the first step of a
+            # loop and the later ones compile once), and set_to_none loops pay no extra add.
+            has_grad = False
             if acc:
                 acc_nodes.append(node)
             entry = ("acc", shape, dtype, cb, pre, post, acc, has_grad,
@@ -584,7 +581,7 @@ def _run(root_edges, root_grads, keep_graph, capture_edges, accumulate, create_g
 
     for node, g in zip(acc_nodes, acc_out):
         if g is not None:
-            _write_grad(node.variable, g, replace=True, create_graph=create_graph)
+            _write_grad(node.variable, g, replace=False, create_graph=create_graph)
     if retained:
         it = iter(retained)
         for node in order:
