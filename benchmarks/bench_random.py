@@ -3,21 +3,36 @@
 Run: ``python benchmarks/bench_random.py`` (needs torch for the comparison column; PyTorch is
 pinned to one thread, as our generator is single-threaded, and so is PyTorch's for these ops).
 Prints the median time of each sampler and the ratios torchlike/torch and torchlike/jax.
+The first rows call the NumPy-level generator (``torchlike.random``); the rows marked "(API)"
+go through the public API (``torchlike.rand(n)``, ``x.uniform_()`` …), i.e. they include
+putting the sample into a Tensor (a JAX array), which is what a user pays.
 """
 
 import statistics
+import sys
 import time
+from pathlib import Path
 
 import jax
 import numpy as np
 
-import torchlike._dtype as dtypes
-import torchlike.random as tr
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run from a source checkout without installing torchlike
+
+import torchlike  # noqa: E402
+import torchlike._dtype as dtypes  # noqa: E402
+import torchlike.random as tr  # noqa: E402
 
 try:
     import torch
 except ImportError:  # the torch column is optional
     torch = None
+
+
+def ready(t):
+    """Wait for the tensor's JAX array, so that asynchronous dispatch can't hide any work."""
+    t._value.block_until_ready()
+    return t
 
 
 def median_time(fn, repeat=15, number=3):
@@ -36,6 +51,9 @@ def main(n=10**6):
         torch.set_num_threads(1)
     gen = tr.Generator().manual_seed(0)
     key = jax.random.key(0)
+    buf, probs = torchlike.empty(n), torchlike.full((n,), 0.3)
+    torch_buf = torch.empty(n) if torch is not None else None
+    torch_probs = torch.full((n,), 0.3) if torch is not None else None
     f32, f64 = dtypes.float32, dtypes.float64
     cases = [
         ("rand f32", lambda: gen._rand((n,), f32),
@@ -62,6 +80,17 @@ def main(n=10**6):
         ("exponential_ f32", lambda: gen._exponential((n,), f32, 1.0),
          lambda: torch.empty(n).exponential_(),
          lambda: jax.random.exponential(key, (n,)).block_until_ready()),
+        ("rand f32 (API)", lambda: ready(torchlike.rand(n)), lambda: torch.rand(n),
+         lambda: jax.random.uniform(key, (n,)).block_until_ready()),
+        ("randn f32 (API)", lambda: ready(torchlike.randn(n)), lambda: torch.randn(n),
+         lambda: jax.random.normal(key, (n,)).block_until_ready()),
+        ("uniform_ (API)", lambda: ready(buf.uniform_(-1, 1)),
+         lambda: torch_buf.uniform_(-1, 1), None),
+        ("normal_ (API)", lambda: ready(buf.normal_()), lambda: torch_buf.normal_(), None),
+        ("randint (API)", lambda: ready(torchlike.randint(0, 10, (n,))),
+         lambda: torch.randint(0, 10, (n,)), None),
+        ("bernoulli (API)", lambda: ready(torchlike.bernoulli(probs)),
+         lambda: torch.bernoulli(torch_probs), None),
     ]
     print(f"n = {n:,}; jax {jax.__version__} on {jax.default_backend()}"
           + (f"; torch {torch.__version__}" if torch is not None else ""))

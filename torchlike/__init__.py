@@ -62,6 +62,7 @@ from ._factories import (  # noqa: E402,F401
 )
 from ._ops.frontend import FUNCTIONS as _FUNCTIONS  # noqa: E402
 from ._printing import get_printoptions, set_printoptions  # noqa: E402,F401
+from ._random_methods import bernoulli, multinomial, normal, poisson  # noqa: E402,F401
 from ._size import Size, device  # noqa: E402,F401
 from ._tensor import Tensor, is_tensor  # noqa: E402,F401
 from .autograd.grad_mode import (  # noqa: E402,F401
@@ -72,7 +73,15 @@ from .autograd.grad_mode import (  # noqa: E402,F401
     no_grad,
     set_grad_enabled,
 )
-from .random import Generator, initial_seed, manual_seed, seed  # noqa: E402,F401
+from .random import (  # noqa: E402,F401
+    Generator,
+    default_generator,
+    get_rng_state,
+    initial_seed,
+    manual_seed,
+    seed,
+    set_rng_state,
+)
 
 globals().update(_FUNCTIONS)
 

@@ -934,7 +934,7 @@ class Generator:
         rates < 10, Hoermann's transformed rejection above), in element order."""
         rates = np.asarray(rates)
         if not _dt.from_numpy_dtype(rates.dtype).is_floating_point:
-            raise RuntimeError('"poisson_cpu" not implemented for '
+            raise NotImplementedError('"poisson_cpu" not implemented for '
                                + _c10_name(_dt.from_numpy_dtype(rates.dtype)))
         if (rates < 0).any() or np.isnan(rates).any():
             raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
@@ -1031,8 +1031,9 @@ class Generator:
 
 
 def _byte_tensor(values: np.ndarray):
-    from ._tensor import Tensor
     import jax.numpy as jnp
+
+    from ._tensor import Tensor
 
     return Tensor._make(jnp.asarray(values, dtype=np.uint8), _dt.uint8)
 

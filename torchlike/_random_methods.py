@@ -1,0 +1,494 @@
+"""Random sampling at the Tensor level: ``torch.normal``, ``bernoulli``, ``multinomial``,
+``poisson`` and the in-place samplers ``Tensor.uniform_``, ``normal_``, ``bernoulli_``,
+``random_``, ``exponential_``, ``geometric_``, ``log_normal_``, ``cauchy_`` (plus
+``Tensor.bernoulli`` and ``Tensor.multinomial``).
+
+The numbers come from ``torchlike.random`` (PyTorch's CPU stream, bit for bit); this module
+parses PyTorch's signatures, checks arguments in PyTorch's order with PyTorch's messages, and
+puts the sample into a tensor.  An in-place sampler behaves like every in-place op (see
+``inplace_update`` in ``_ops/frontend.py``): the same Tensor object gets the new value and a
+bumped ``_version``; a leaf that requires grad is refused outside ``no_grad`` (before any number
+is drawn, as in PyTorch); under ``no_grad`` it just works, which is what ``nn.init`` relies on.
+
+Gradients: a sample does not depend on the values it was drawn from, so PyTorch gives every
+sampler a zero derivative, under a named node (``NormalBackward1``, ``BernoulliBackward2`` …).
+``_SampleOp`` entries below are table ops whose JAX function returns the sample operand
+unchanged: ``jax.vjp`` then yields exactly those zeros, and the node carries PyTorch's name and
+``next_functions``.  ``torch.bernoulli(x, p)`` has PyTorch's ``NotImplemented`` node, whose
+backward raises.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from . import _dtype as D
+from . import random as _random
+from ._ops.core import Op, apply
+from ._ops.frontend import inplace_update
+from ._tensor import Tensor
+from .autograd import grad_mode
+
+__all__ = ["normal", "bernoulli", "multinomial", "poisson"]
+
+_LEAF_ERROR = "a leaf Variable that requires grad is being used in an in-place operation."
+
+
+# ----------------------------------------------------------------------------- sample ops
+def _return_sample(*vals):
+    return vals[-1]
+
+
+class _SampleOps(dict):
+    """node name -> Op: ``(inputs..., sample) -> sample``; only the inputs get graph edges."""
+
+    def __missing__(self, key):
+        node, n_inputs = key
+        op = self[key] = Op(node[:-len("Backward0")].lower(), _return_sample, node,
+                            linear=True, edges=n_inputs)
+        return op
+
+
+_SAMPLE_OPS = _SampleOps()
+
+
+@jax.custom_vjp
+def _no_derivative(x, sample):
+    return sample
+
+
+def _no_derivative_fwd(x, sample):
+    return sample, None
+
+
+def _no_derivative_bwd(_, g):
+    raise RuntimeError("derivative for aten::bernoulli is not implemented")
+
+
+_no_derivative.defvjp(_no_derivative_fwd, _no_derivative_bwd)
+_BERNOULLI_P_OP = Op("bernoulli", _no_derivative, "NotImplemented", linear=True, edges=1)
+
+
+def _wrap(values: np.ndarray, dtype) -> Tensor:
+    return Tensor._make(jnp.asarray(values, dtype=dtype._np), dtype)
+
+
+def _sampled(values, dtype, node, inputs):
+    """The result of an out-of-place sampler: a new tensor, recorded under ``node`` when one of
+    ``inputs`` requires grad (its gradient is zero, as in PyTorch)."""
+    sample = values if isinstance(values, Tensor) else _wrap(values, dtype)
+    if not (grad_mode.is_grad_enabled() and dtype.is_floating_point
+            and any(t._requires_grad for t in inputs)):
+        return sample
+    op = _BERNOULLI_P_OP if node is None else _SAMPLE_OPS[node, len(inputs)]
+    return apply(op, (*inputs, sample))
+
+
+def _check_inplace(self):
+    if self._requires_grad and self._grad_fn is None and grad_mode.is_grad_enabled():
+        raise RuntimeError(_LEAF_ERROR)
+
+
+def _fill(self, values: np.ndarray, node: str, extra_inputs=()):
+    """Make ``self`` hold ``values`` (already in ``self``'s dtype and shape)."""
+    if self._requires_grad and grad_mode.is_grad_enabled():
+        sample = _wrap(values, self._dtype)
+        op = _SAMPLE_OPS[node, 1 + len(extra_inputs)]
+        return inplace_update(self, apply(op, (self, *extra_inputs, sample)))
+    self._value = jnp.asarray(values, dtype=self._dtype._np)
+    self._version += 1
+    return self
+
+
+def _write_out(out, result):
+    """``out=``: ``out`` takes the result's value (and shape), as the same object."""
+    if not isinstance(out, Tensor):
+        raise TypeError(f"argument 'out' must be Tensor, not {type(out).__name__}")
+    _check_inplace(out)
+    value = result._value
+    if result._dtype is not out._dtype:
+        value = value.astype(out._dtype._np)
+    out._value = value
+    out._version += 1
+    return out
+
+
+def _generator(generator, fn_name):
+    if generator is None:
+        return _random.default_generator
+    if not isinstance(generator, _random.Generator):
+        raise TypeError(f"{fn_name}(): argument 'generator' must be torch.Generator, not "
+                        f"{type(generator).__name__}")
+    return generator
+
+
+def _np(t: Tensor) -> np.ndarray:
+    return np.asarray(t._value)
+
+
+def _float(x) -> float:
+    return float(x.item() if isinstance(x, Tensor) else x)
+
+
+def _int(x, fn_name, arg, pos) -> int:
+    try:
+        return operator.index(x)
+    except TypeError:
+        raise TypeError(f"{fn_name}(): argument '{arg}' (position {pos}) must be int, not "
+                        f"{type(x).__name__}") from None
+
+
+def _bind(fn_name, args, kwargs, names, defaults):
+    """Python's argument binding for PyTorch signatures whose parameter names are keywords in
+    Python (``from``): returns the values of ``names`` in order."""
+    if len(args) > len(names):
+        raise TypeError(f"{fn_name}() takes from 0 to {len(names)} positional arguments but "
+                        f"{len(args)} were given")
+    values = list(args) + [_MISSING] * (len(names) - len(args))
+    for key, value in kwargs.items():
+        if key not in names:
+            raise TypeError(f"{fn_name}() got an unexpected keyword argument '{key}'")
+        i = names.index(key)
+        if values[i] is not _MISSING:
+            raise TypeError(f"{fn_name}() got multiple values for argument '{key}'")
+        values[i] = value
+    for i, value in enumerate(values):
+        if value is _MISSING:
+            if defaults[i] is _REQUIRED:
+                raise TypeError(f'{fn_name}() missing 1 required positional arguments: '
+                                f'"{names[i]}"')
+            values[i] = defaults[i]
+    return values
+
+
+_MISSING = object()   # an argument not given
+_REQUIRED = object()  # the "default" of an argument that must be given
+
+# C++ names PyTorch's messages use for a dtype: c10's TypeMeta names ("from is out of bounds
+# for float"), the ScalarType names ("numeric_limits<Float>") and typeid names ("long int").
+_TYPEMETA = {"float32": "float", "float64": "double", "float16": "c10::Half",
+             "bfloat16": "c10::BFloat16"}
+_SCALAR_TYPE = {"float32": "Float", "float64": "Double", "float16": "Half",
+                "bfloat16": "BFloat16", "bool": "Bool", "uint8": "Byte", "int8": "Char",
+                "int16": "Short", "int32": "Int", "int64": "Long", "complex64": "ComplexFloat",
+                "complex128": "ComplexDouble"}
+_CPP_TYPE = {"bool": "bool", "uint8": "unsigned char", "int8": "signed char",
+             "int16": "short int", "int32": "int", "int64": "long int"}
+
+
+def _not_implemented(kernel, dtype):
+    return NotImplementedError(f'"{kernel}" not implemented for \'{_SCALAR_TYPE[dtype._name]}\'')
+
+
+def _fmt(x: float) -> str:
+    return _random._fmt_double(float(x))
+
+
+# ------------------------------------------------------------------- values, complex included
+# PyTorch samples a complex tensor through its real view: (real, imag) pairs in element order.
+def _complex_from_pairs(pairs: np.ndarray, dtype) -> np.ndarray:
+    return (pairs[..., 0] + 1j * pairs[..., 1]).astype(dtype._np)
+
+
+def uniform_values(gen, shape, dtype, low=0.0, high=1.0) -> np.ndarray:
+    if dtype.is_complex:
+        real = dtype.to_real()
+        return _complex_from_pairs(gen._uniform(tuple(shape) + (2,), real, low, high), dtype)
+    if not dtype.is_floating_point:
+        raise _not_implemented("check_uniform_bounds", dtype)
+    return gen._uniform(tuple(shape), dtype, low, high)
+
+
+def normal_values(gen, shape, dtype, mean=0.0, std=1.0) -> np.ndarray:
+    if dtype.is_complex:
+        real = dtype.to_real()
+        pairs = gen._normal_fill(tuple(shape) + (2,), real, mean, std / math.sqrt(2))
+        return _complex_from_pairs(pairs, dtype)
+    if not dtype.is_floating_point:
+        raise _not_implemented("normal_kernel_cpu", dtype)
+    return gen._normal_fill(tuple(shape), dtype, mean, std)
+
+
+# ---------------------------------------------------------------------- in-place samplers
+def uniform_(self, *args, generator=None, **kwargs):
+    low, high = _bind("uniform_", args, kwargs, ("from", "to"), (0.0, 1.0))
+    low, high = _float(low), _float(high)
+    _check_inplace(self)
+    dtype = self._dtype
+    if dtype.is_floating_point:
+        info = jnp.finfo(dtype._np)
+        lowest, highest = float(info.min), float(info.max)
+        for name, value in (("from", low), ("to", high)):
+            if not lowest <= value <= highest:
+                raise RuntimeError(f"{name} is out of bounds for {_TYPEMETA[dtype._name]}")
+        if not low <= high:
+            raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found "
+                               f"from={_fmt(low)} > to={_fmt(high)}")
+        if not high - low <= highest:
+            raise RuntimeError(
+                f"uniform_ expects to-from <= std::numeric_limits<{_SCALAR_TYPE[dtype._name]}>"
+                f"::max(), but found to={_fmt(high)} and from={_fmt(low)} which result in "
+                "to-from to exceed the limit")
+    values = uniform_values(_generator(generator, "uniform_"), self.shape, dtype, low, high)
+    return _fill(self, values, "UniformBackward0")
+
+
+def normal_(self, mean=0.0, std=1.0, *, generator=None):
+    mean, std = _float(mean), _float(std)
+    _check_inplace(self)
+    if not std >= 0.0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {_fmt(std)}")
+    values = normal_values(_generator(generator, "normal_"), self.shape, self._dtype, mean, std)
+    return _fill(self, values, "NormalBackward0")
+
+
+def random_(self, *args, generator=None, **kwargs):
+    """``random_()``, ``random_(to)``, ``random_(from, to)`` (``to`` may be None)."""
+    given = len(args) + len(kwargs)
+    if given == 0:
+        low = high = None
+        node = "RandomBackward2"
+    elif given == 1 and (args or "to" in kwargs):
+        low, high = None, (args[0] if args else kwargs["to"])
+        node = "RandomBackward1"
+    elif given == 2:
+        low, high = _bind("random_", args, kwargs, ("from", "to"), (_REQUIRED, _REQUIRED))
+        node = "RandomBackward0"
+    else:
+        got = ", ".join([type(a).__name__ for a in args]
+                        + [f"{k}={type(v).__name__}" for k, v in kwargs.items()])
+        raise TypeError(
+            f"random_() received an invalid combination of arguments - got ({got}, ), but "
+            "expected one of:\n * (*, torch.Generator generator = None)\n * (int from, int to, "
+            "*, torch.Generator generator = None)\n * (int to, *, torch.Generator generator = "
+            "None)\n")
+    if node == "RandomBackward1":
+        high = _int(high, "random_", "to", 1)
+    elif node == "RandomBackward0":
+        low = _int(low, "random_", "from", 1)
+        high = None if high is None else _int(high, "random_", "to", 2)
+    _check_inplace(self)
+    gen = _generator(generator, "random_")
+    values = gen._random(tuple(self.shape), self._dtype,
+                         0 if node == "RandomBackward1" else low, high)
+    return _fill(self, values, node)
+
+
+def exponential_(self, lambd=1.0, *, generator=None):
+    lambd = _float(lambd)
+    _check_inplace(self)
+    if not lambd > 0.0:
+        raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={_fmt(lambd)}")
+    if not self._dtype.is_floating_point:
+        raise RuntimeError("Exponential distribution is a continuous probability distribution. "
+                           "dtype must be a floating point but you specified "
+                           + _SCALAR_TYPE[self._dtype._name])
+    values = _generator(generator, "exponential_")._exponential(
+        tuple(self.shape), self._dtype, lambd)
+    return _fill(self, values, "ExponentialBackward0")
+
+
+def geometric_(self, *args, generator=None, **kwargs):
+    (p,) = _bind("geometric_", args, kwargs, ("p",), (_REQUIRED,))
+    p = _float(p)
+    _check_inplace(self)
+    if not 0.0 < p < 1.0:
+        raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={_fmt(p)}")
+    values = _generator(generator, "geometric_")._geometric(tuple(self.shape), self._dtype, p)
+    return _fill(self, values, "GeometricBackward0")
+
+
+def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
+    mean, std = _float(mean), _float(std)
+    _check_inplace(self)
+    if not std > 0.0:
+        raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={_fmt(std)}")
+    values = _generator(generator, "log_normal_")._log_normal(
+        tuple(self.shape), self._dtype, mean, std)
+    return _fill(self, values, "LogNormalBackward0")
+
+
+def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
+    median, sigma = _float(median), _float(sigma)
+    _check_inplace(self)
+    if not sigma > 0.0:
+        raise RuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={_fmt(sigma)}")
+    if not self._dtype.is_floating_point:
+        raise RuntimeError("Cauchy distribution is a continuous probability distribution. "
+                           "dtype must be a floating point but you specified "
+                           + _CPP_TYPE[self._dtype._name])
+    values = _generator(generator, "cauchy_")._cauchy(
+        tuple(self.shape), self._dtype, median, sigma)
+    return _fill(self, values, "CauchyBackward0")
+
+
+def bernoulli_(self, p=0.5, *, generator=None):
+    _check_inplace(self)
+    gen = _generator(generator, "bernoulli_")
+    if isinstance(p, Tensor):
+        probs = _bernoulli_probs(p)
+        values = gen._bernoulli_tensor(_expand_to(probs, p, tuple(self.shape)), self._dtype)
+        return _fill(self, values, "BernoulliBackward1", (p,))
+    values = gen._bernoulli_scalar(tuple(self.shape), self._dtype, _float(p))
+    return _fill(self, values, "BernoulliBackward2")
+
+
+def _bernoulli_probs(p: Tensor) -> np.ndarray:
+    if not p._dtype.is_floating_point:
+        raise _not_implemented("bernoulli_tensor_cpu_p_", p._dtype)
+    probs = _np(p)
+    as_double = probs.astype(np.float64)
+    if not ((as_double >= 0) & (as_double <= 1)).all():
+        raise RuntimeError(
+            "Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error "
+            "message be improved?  If so, please report an enhancement request to PyTorch.)")
+    return probs
+
+
+def _expand_to(values: np.ndarray, tensor: Tensor, shape) -> np.ndarray:
+    """``tensor.expand(shape)`` for a probability tensor, with PyTorch's errors."""
+    if values.ndim > len(shape):
+        raise RuntimeError(
+            f"expand({tensor.type()}{{{list(values.shape)}}}, size={list(shape)}): the number of "
+            f"sizes provided ({len(shape)}) must be greater or equal to the number of "
+            f"dimensions in the tensor ({values.ndim})")
+    own = (1,) * (len(shape) - values.ndim) + values.shape
+    for i, (have, want) in enumerate(zip(own, shape)):
+        if have != want and have != 1:
+            raise RuntimeError(
+                f"The expanded size of the tensor ({want}) must match the existing size ({have}) "
+                f"at non-singleton dimension {i}.  Target sizes: {list(shape)}.  Tensor sizes: "
+                f"{list(values.shape)}")
+    return np.broadcast_to(values, shape)
+
+
+# ---------------------------------------------------------------------- functions
+def bernoulli(input, *args, generator=None, out=None, **kwargs):
+    """``torch.bernoulli(input)`` (``input`` holds the probabilities) or
+    ``torch.bernoulli(input, p)`` (a tensor shaped like ``input``, each entry 1 with
+    probability ``p``)."""
+    (p,) = _bind("bernoulli", args, kwargs, ("p",), (None,))
+    gen = _generator(generator, "bernoulli")
+    if p is None:
+        dtype = input._dtype if out is None else out._dtype
+        values = gen._bernoulli_tensor(_bernoulli_probs(input), dtype)
+        result = _sampled(values, dtype, "BernoulliBackward0", (input,))
+    else:
+        if out is not None:
+            raise TypeError(
+                "bernoulli() received an invalid combination of arguments - got (Tensor, "
+                "out=Tensor, p=float), but expected one of:\n * (Tensor input, *, "
+                "torch.Generator generator = None, Tensor out = None)\n * (Tensor input, float "
+                "p, *, torch.Generator generator = None)\n")
+        values = gen._bernoulli_scalar(tuple(input.shape), input._dtype, _float(p))
+        result = _sampled(values, input._dtype, None, (input,))
+    return result if out is None else _write_out(out, result)
+
+
+def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
+    gen = _generator(generator, "multinomial")
+    values = gen._multinomial(_np(input), _int(num_samples, "multinomial", "num_samples", 2),
+                              bool(replacement))
+    result = _wrap(values, D.int64)
+    return result if out is None else _write_out(out, result)
+
+
+def poisson(input, generator=None):
+    gen = _generator(generator, "poisson")
+    values = gen._poisson(_np(input))
+    return _sampled(values, input._dtype, "PoissonBackward0", (input,))
+
+
+_NORMAL_SIGNATURES = (
+    "\n * (Tensor mean, Tensor std, *, torch.Generator generator = None, Tensor out = None)"
+    "\n * (Tensor mean, float std = 1, *, torch.Generator generator = None, Tensor out = None)"
+    "\n * (float mean, Tensor std, *, torch.Generator generator = None, Tensor out = None)"
+    "\n * (float mean, float std, tuple of ints size, *, torch.Generator generator = None, "
+    "Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, torch.device "
+    "device = None, bool pin_memory = False, bool requires_grad = False)\n")
+
+
+def _type_label(x):
+    return "Tensor" if isinstance(x, Tensor) else type(x).__name__
+
+
+def normal(*args, generator=None, out=None, dtype=None, layout=None, device=None,
+           pin_memory=False, requires_grad=False, **kwargs):
+    """``torch.normal``: ``(Tensor mean, Tensor std)``, ``(Tensor mean, float std=1)``,
+    ``(float mean, Tensor std)`` and ``(float mean, float std, size)``."""
+    mean, std, size = _bind_normal(args, kwargs)
+    mean_t, std_t = isinstance(mean, Tensor), isinstance(std, Tensor)
+    numbers = (int, float, np.integer, np.floating)
+    factory_kwargs = dtype is not None or requires_grad or device is not None
+    valid = ((mean_t and (std_t or std is _MISSING or isinstance(std, numbers))
+              and size is _MISSING and not factory_kwargs)
+             or (not mean_t and isinstance(mean, numbers) and std_t and size is _MISSING
+                 and not factory_kwargs)
+             or (isinstance(mean, numbers) and isinstance(std, numbers)
+                 and isinstance(size, (tuple, list))))
+    if not valid:
+        got = [_type_label(a) for a in args] + [f"{k}={_type_label(v)}"
+                                                for k, v in kwargs.items()]
+        raise TypeError("normal() received an invalid combination of arguments - got "
+                        f"({', '.join(got)}), but expected one of:" + _NORMAL_SIGNATURES)
+    gen = _generator(generator, "normal")
+    out_dtype = None if out is None else out._dtype
+    if not mean_t and not std_t:
+        from ._factories import _finish, _size_args
+
+        dtype = out_dtype or (D.to_dtype(dtype) if dtype is not None
+                              else D.get_default_dtype())
+        std = _float(std)
+        if std < 0:
+            raise RuntimeError(f"normal expects std >= 0.0, but found std {_fmt(std)}")
+        if requires_grad and not (dtype.is_floating_point or dtype.is_complex):
+            raise RuntimeError(
+                "Only Tensors of floating point and complex dtype can require gradients")
+        values = normal_values(gen, _size_args((tuple(size),)), dtype, _float(mean), std)
+        result = _finish(jnp.asarray(values, dtype._np), dtype, requires_grad, device)
+        return result if out is None else _write_out(out, result)
+    mean_v = _np(mean) if mean_t else _float(mean)
+    std_v = 1.0 if std is _MISSING else (_np(std) if std_t else _float(std))
+    values = gen._normal(mean_v, std_v, dtype=out_dtype)
+    if mean_t and std_t:
+        node, inputs = "NormalBackward3", (mean, std)
+    elif mean_t:
+        node, inputs = "NormalBackward1", (mean,)
+    else:
+        node, inputs = "NormalBackward2", (std,)
+    result_dtype = out_dtype or (mean._dtype if mean_t else std._dtype)
+    result = _sampled(values, result_dtype, node, inputs)
+    return result if out is None else _write_out(out, result)
+
+
+def _bind_normal(args, kwargs):
+    names = ("mean", "std", "size")
+    if len(args) > 3:
+        got = ", ".join(_type_label(a) for a in args)
+        raise TypeError("normal() received an invalid combination of arguments - got "
+                        f"({got}), but expected one of:" + _NORMAL_SIGNATURES)
+    return _bind("normal", args, kwargs, names, (_MISSING, _MISSING, _MISSING))
+
+
+# ---------------------------------------------------------------------- Tensor methods
+def _bernoulli_method(self, *args, generator=None, **kwargs):
+    return bernoulli(self, *args, generator=generator, **kwargs)
+
+
+def _multinomial_method(self, num_samples, replacement=False, *, generator=None):
+    return multinomial(self, num_samples, replacement, generator=generator)
+
+
+METHODS = {
+    "uniform_": uniform_, "normal_": normal_, "random_": random_, "bernoulli_": bernoulli_,
+    "exponential_": exponential_, "geometric_": geometric_, "log_normal_": log_normal_,
+    "cauchy_": cauchy_, "bernoulli": _bernoulli_method, "multinomial": _multinomial_method,
+}
+for _name, _fn in METHODS.items():
+    _fn.__name__ = _name
+    setattr(Tensor, _name, _fn)
