@@ -17,6 +17,7 @@ from . import (
     nn,  # noqa: E402,F401
     optim,  # noqa: E402,F401
     random,  # noqa: E402,F401
+    utils,  # noqa: E402,F401
 )
 from ._dtype import (  # noqa: E402,F401  # noqa: E402,F401
     bfloat16,

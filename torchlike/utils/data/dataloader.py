@@ -1,0 +1,233 @@
+"""``DataLoader``: batches from a dataset through a (batch) sampler and a collate function.
+
+Loading happens in the calling process (``num_workers`` is accepted and the batches are the
+same as PyTorch's, produced without worker processes).  Each iterator draws a 64-bit base seed
+from ``generator`` (or the default generator) when it is created, as PyTorch's does, so the
+random stream advances exactly as it would under torch.
+
+Fast path: batches of a ``TensorDataset`` (or a ``Subset`` chain over one) with the default
+collate are gathered with one indexing op per tensor instead of per-sample indexing and a
+``stack``; the result is the same tensors.
+"""
+
+from __future__ import annotations
+
+import math
+
+from ... import _factories
+from .collate import default_collate, default_convert
+from .dataset import IterableDataset, Subset, TensorDataset
+from .sampler import (
+    BatchSampler,
+    RandomSampler,
+    SequentialSampler,
+    _draw_seed,
+    _InfiniteConstantSampler,
+)
+
+__all__ = ["DataLoader", "get_worker_info"]
+
+_FROZEN = ("batch_size", "batch_sampler", "sampler", "drop_last", "dataset",
+           "persistent_workers")
+
+
+def get_worker_info():
+    """Always None: torchlike loads data in the main process."""
+    return None
+
+
+class DataLoader:
+    _initialized = False
+
+    def __init__(self, dataset, batch_size=1, shuffle=None, sampler=None, batch_sampler=None,
+                 num_workers=0, collate_fn=None, pin_memory=False, drop_last=False, timeout=0,
+                 worker_init_fn=None, multiprocessing_context=None, generator=None, *,
+                 prefetch_factor=None, persistent_workers=False, pin_memory_device="",
+                 in_order=True):
+        if num_workers < 0:
+            raise ValueError("num_workers option should be non-negative; use num_workers=0 to "
+                             "disable multiprocessing.")
+        if timeout < 0:
+            raise ValueError("timeout option should be non-negative")
+        if num_workers == 0 and prefetch_factor is not None:
+            raise ValueError("prefetch_factor option could only be specified in "
+                             "multiprocessing.let num_workers > 0 to enable multiprocessing, "
+                             "otherwise set prefetch_factor to None.")
+        if num_workers > 0 and prefetch_factor is None:
+            prefetch_factor = 2
+        elif prefetch_factor is not None and prefetch_factor < 0:
+            raise ValueError("prefetch_factor option should be non-negative")
+        if persistent_workers and num_workers == 0:
+            raise ValueError("persistent_workers option needs num_workers > 0")
+
+        self.dataset = dataset
+        self.num_workers = num_workers
+        self.prefetch_factor = prefetch_factor
+        self.pin_memory = pin_memory
+        self.pin_memory_device = pin_memory_device
+        self.timeout = timeout
+        self.worker_init_fn = worker_init_fn
+        self.multiprocessing_context = multiprocessing_context
+        self.in_order = in_order
+
+        self._iterable = isinstance(dataset, IterableDataset)
+        if self._iterable:
+            if shuffle not in {False, None}:
+                raise ValueError("DataLoader with IterableDataset: expected unspecified shuffle "
+                                 f"option, but got shuffle={shuffle}")
+            if sampler is not None:
+                raise ValueError("DataLoader with IterableDataset: expected unspecified sampler "
+                                 f"option, but got sampler={sampler}")
+            if batch_sampler is not None:
+                raise ValueError("DataLoader with IterableDataset: expected unspecified "
+                                 f"batch_sampler option, but got batch_sampler={batch_sampler}")
+        else:
+            shuffle = bool(shuffle)
+
+        if sampler is not None and shuffle:
+            raise ValueError("sampler option is mutually exclusive with shuffle")
+        if batch_sampler is not None:
+            if batch_size != 1 or shuffle or sampler is not None or drop_last:
+                raise ValueError("batch_sampler option is mutually exclusive with batch_size, "
+                                 "shuffle, sampler, and drop_last")
+            batch_size = None
+            drop_last = False
+        elif batch_size is None and drop_last:
+            raise ValueError("batch_size=None option disables auto-batching and is mutually "
+                             "exclusive with drop_last")
+
+        if sampler is None:
+            if self._iterable:
+                sampler = _InfiniteConstantSampler()
+            elif shuffle:
+                sampler = RandomSampler(dataset, generator=generator)
+            else:
+                sampler = SequentialSampler(dataset)
+        if batch_size is not None and batch_sampler is None:
+            batch_sampler = BatchSampler(sampler, batch_size, drop_last)
+
+        self.batch_size = batch_size
+        self.drop_last = drop_last
+        self.sampler = sampler
+        self.batch_sampler = batch_sampler
+        self.generator = generator
+        if collate_fn is None:
+            collate_fn = default_collate if self._auto_collation else default_convert
+        self.collate_fn = collate_fn
+        self.persistent_workers = persistent_workers
+        self._IterableDataset_len_called = None
+        self._initialized = True
+
+    def __setattr__(self, attr, value):
+        if self._initialized and attr in _FROZEN:
+            raise ValueError(f"{attr} attribute should not be set after "
+                             f"{self.__class__.__name__} is initialized")
+        super().__setattr__(attr, value)
+
+    @property
+    def _auto_collation(self):
+        return self.batch_sampler is not None
+
+    @property
+    def _index_sampler(self):
+        return self.batch_sampler if self._auto_collation else self.sampler
+
+    def __iter__(self):
+        return _LoaderIter(self)
+
+    def __len__(self):
+        if self._iterable:
+            length = self._IterableDataset_len_called = len(self.dataset)
+            if self.batch_size is not None:
+                length = (length // self.batch_size if self.drop_last
+                          else math.ceil(length / self.batch_size))
+            return length
+        return len(self._index_sampler)
+
+
+def _tensor_source(dataset):
+    """``(tensors, index_map)`` when ``dataset`` is a TensorDataset seen through Subsets."""
+    maps = []
+    while type(dataset) is Subset:
+        maps.append(dataset.indices)
+        dataset = dataset.dataset
+    if type(dataset) is not TensorDataset:
+        return None
+    if any(t.requires_grad for t in dataset.tensors):
+        return None
+    return dataset.tensors, maps
+
+
+class _LoaderIter:
+    """One pass over a DataLoader (PyTorch's single-process iterator)."""
+
+    def __init__(self, loader):
+        self._loader = loader
+        self._dataset = loader.dataset
+        self._auto_collation = loader._auto_collation
+        self._drop_last = loader.drop_last
+        self._collate_fn = loader.collate_fn
+        self._index_sampler = loader._index_sampler
+        self._sampler_iter = iter(self._index_sampler)
+        self._base_seed = _draw_seed(loader.generator)
+        self._num_yielded = 0
+        self._dataset_iter = iter(self._dataset) if loader._iterable else None
+        self._ended = False
+        self._fast = None
+        if (not loader._iterable and self._auto_collation
+                and self._collate_fn is default_collate):
+            self._fast = _tensor_source(self._dataset)
+
+    def __iter__(self):
+        return self
+
+    def __len__(self):
+        return len(self._index_sampler)
+
+    def __next__(self):
+        index = next(self._sampler_iter)
+        data = self._fetch(index)
+        self._num_yielded += 1
+        called = self._loader._IterableDataset_len_called
+        if self._loader._iterable and called is not None and self._num_yielded > called:
+            import warnings
+
+            warnings.warn(f"Length of IterableDataset {self._dataset} was reported to be "
+                          f"{called}(when accessing len(dataloader)), but {self._num_yielded} "
+                          "samples have been fetched. ", stacklevel=2)
+        return data
+
+    def _fetch(self, index):
+        if self._dataset_iter is not None:
+            return self._fetch_iterable(index)
+        if self._fast is not None:
+            tensors, maps = self._fast
+            for indices in maps:
+                index = [indices[i] for i in index]
+            rows = _factories.tensor(index)
+            return [t[rows] for t in tensors]
+        if self._auto_collation:
+            getitems = getattr(self._dataset, "__getitems__", None)
+            if getitems:
+                data = getitems(index)
+            else:
+                data = [self._dataset[i] for i in index]
+        else:
+            data = self._dataset[index]
+        return self._collate_fn(data)
+
+    def _fetch_iterable(self, index):
+        if self._ended:
+            raise StopIteration
+        if not self._auto_collation:
+            return self._collate_fn(next(self._dataset_iter))
+        data = []
+        for _ in index:
+            try:
+                data.append(next(self._dataset_iter))
+            except StopIteration:
+                self._ended = True
+                break
+        if not data or (self._drop_last and len(data) < len(index)):
+            raise StopIteration
+        return self._collate_fn(data)

@@ -1,0 +1,168 @@
+"""Samplers: the index streams a DataLoader draws from.
+
+The random ones consume the ``torchlike.random`` generators exactly as PyTorch's do (a 64-bit
+seed from the default generator when none is given, then ``randperm``/``randint`` on a
+generator seeded with it), so a seeded shuffle visits samples in PyTorch's order."""
+
+from __future__ import annotations
+
+from ... import _dtype as D
+from ... import random as _random
+
+__all__ = ["Sampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler",
+           "WeightedRandomSampler", "BatchSampler"]
+
+
+def _draw_seed(generator=None) -> int:
+    """``int(torch.empty((), dtype=torch.int64).random_(generator=generator))``."""
+    gen = _random.default_generator if generator is None else generator
+    return int(gen._random((), D.int64))
+
+
+class Sampler:
+    """Base class: subclasses implement ``__iter__`` (indices) and usually ``__len__``."""
+
+    def __init__(self, data_source=None):
+        pass
+
+    def __iter__(self):
+        raise NotImplementedError
+
+
+class SequentialSampler(Sampler):
+    def __init__(self, data_source):
+        self.data_source = data_source
+
+    def __iter__(self):
+        return iter(range(len(self.data_source)))
+
+    def __len__(self):
+        return len(self.data_source)
+
+
+class RandomSampler(Sampler):
+    def __init__(self, data_source, replacement=False, num_samples=None, generator=None):
+        self.data_source = data_source
+        self.replacement = replacement
+        self._num_samples = num_samples
+        self.generator = generator
+        if not isinstance(self.replacement, bool):
+            raise TypeError("replacement should be a boolean value, but got "
+                            f"replacement={self.replacement}")
+        if not isinstance(self.num_samples, int) or self.num_samples <= 0:
+            raise ValueError("num_samples should be a positive integer value, but got "
+                             f"num_samples={self.num_samples}")
+
+    @property
+    def num_samples(self):
+        return len(self.data_source) if self._num_samples is None else self._num_samples
+
+    def __iter__(self):
+        n = len(self.data_source)
+        if self.generator is None:
+            generator = _random.Generator()
+            generator.manual_seed(_draw_seed())
+        else:
+            generator = self.generator
+        if self.replacement:
+            # drawn in chunks of 32, as PyTorch does (the chunking shows in the stream)
+            for _ in range(self.num_samples // 32):
+                yield from generator._randint(0, n, (32,), D.int64).tolist()
+            yield from generator._randint(0, n, (self.num_samples % 32,), D.int64).tolist()
+        else:
+            for _ in range(self.num_samples // n):
+                yield from generator._randperm(n, D.int64).tolist()
+            yield from generator._randperm(n, D.int64).tolist()[:self.num_samples % n]
+
+    def __len__(self):
+        return self.num_samples
+
+
+class SubsetRandomSampler(Sampler):
+    def __init__(self, indices, generator=None):
+        self.indices = indices
+        self.generator = generator
+
+    def __iter__(self):
+        gen = _random.default_generator if self.generator is None else self.generator
+        for i in gen._randperm(len(self.indices), D.int64).tolist():
+            yield self.indices[i]
+
+    def __len__(self):
+        return len(self.indices)
+
+
+class WeightedRandomSampler(Sampler):
+    def __init__(self, weights, num_samples, replacement=True, generator=None):
+        import numpy as np
+
+        from ..._tensor import Tensor
+
+        if (not isinstance(num_samples, int) or isinstance(num_samples, bool)
+                or num_samples <= 0):
+            raise ValueError("num_samples should be a positive integer value, but got "
+                             f"num_samples={num_samples}")
+        if not isinstance(replacement, bool):
+            raise ValueError("replacement should be a boolean value, but got "
+                             f"replacement={replacement}")
+        array = (np.asarray(weights.tolist()) if isinstance(weights, Tensor)
+                 else np.asarray(weights))
+        if array.ndim != 1:
+            raise ValueError("weights should be a 1d sequence but given weights have shape "
+                             f"{tuple(array.shape)}")
+        self._weights = array.astype(np.float64)
+        self.num_samples = num_samples
+        self.replacement = replacement
+        self.generator = generator
+
+    @property
+    def weights(self):
+        from ... import _factories
+
+        return _factories.tensor(self._weights, dtype=D.float64)
+
+    def __iter__(self):
+        gen = _random.default_generator if self.generator is None else self.generator
+        yield from gen._multinomial(self._weights, self.num_samples,
+                                    self.replacement).tolist()
+
+    def __len__(self):
+        return self.num_samples
+
+
+class BatchSampler(Sampler):
+    """Groups the indices of ``sampler`` into lists of ``batch_size``."""
+
+    def __init__(self, sampler, batch_size, drop_last):
+        if (not isinstance(batch_size, int) or isinstance(batch_size, bool)
+                or batch_size <= 0):
+            raise ValueError("batch_size should be a positive integer value, but got "
+                             f"batch_size={batch_size}")
+        if not isinstance(drop_last, bool):
+            raise ValueError(f"drop_last should be a boolean value, but got drop_last={drop_last}")
+        self.sampler = sampler
+        self.batch_size = batch_size
+        self.drop_last = drop_last
+
+    def __iter__(self):
+        batch = []
+        for idx in self.sampler:
+            batch.append(idx)
+            if len(batch) == self.batch_size:
+                yield batch
+                batch = []
+        if batch and not self.drop_last:
+            yield batch
+
+    def __len__(self):
+        if self.drop_last:
+            return len(self.sampler) // self.batch_size
+        return (len(self.sampler) + self.batch_size - 1) // self.batch_size
+
+
+class _InfiniteConstantSampler(Sampler):
+    """The sampler of an iterable-style dataset: ``None`` forever."""
+
+    def __iter__(self):
+        while True:
+            yield None
