@@ -41,7 +41,38 @@ class VersionCounter:
         self.version = version
 
 
-class Geometry:
+class _LayoutQueries:
+    __slots__ = ()
+
+    def is_contiguous(self, storage) -> bool:
+        if self._contiguous is None:
+            idx = self.index(storage)
+            self._contiguous = bool(idx.size == 0 or np.array_equal(
+                idx.reshape(-1), np.arange(idx.flat[0], idx.flat[0] + idx.size)))
+        return self._contiguous
+
+    def strides(self, storage) -> tuple:
+        idx = self.index(storage)
+        shape = idx.shape
+        strides = [0] * len(shape)
+        expected = 1
+        for d in reversed(range(len(shape))):
+            if shape[d] > 1:
+                first = idx[(0,) * len(shape)]
+                step = [0] * len(shape)
+                step[d] = 1
+                strides[d] = int(idx[tuple(step)] - first)
+            else:
+                strides[d] = expected
+            expected = max(abs(strides[d]) * max(shape[d], 1), expected)
+        return tuple(strides)
+
+    def offset(self, storage) -> int:
+        idx = self.index(storage)
+        return int(idx.flat[0]) if idx.size else 0
+
+
+class Geometry(_LayoutQueries):
     """How a view sits in its storage: ``op`` (a view entry of the op table) applied to the
     parent geometry (None: the whole base), output ``out_index`` of that op."""
 
@@ -72,32 +103,26 @@ class Geometry:
                 self._index = np.asarray(out)
         return self._index
 
-    def is_contiguous(self, storage) -> bool:
-        if self._contiguous is None:
-            idx = self.index(storage)
-            self._contiguous = bool(idx.size == 0 or np.array_equal(
-                idx.reshape(-1), np.arange(idx.flat[0], idx.flat[0] + idx.size)))
-        return self._contiguous
 
-    def strides(self, storage) -> tuple:
-        idx = self.index(storage)
-        shape = idx.shape
-        strides = [0] * len(shape)
-        expected = 1
-        for d in reversed(range(len(shape))):
-            if shape[d] > 1:
-                first = idx[(0,) * len(shape)]
-                step = [0] * len(shape)
-                step[d] = 1
-                strides[d] = int(idx[tuple(step)] - first)
-            else:
-                strides[d] = expected
-            expected = max(abs(strides[d]) * max(shape[d], 1), expected)
-        return tuple(strides)
+class StridedGeometry(_LayoutQueries):
+    """``as_strided``: an explicit (size, stride, offset) layout over the whole storage."""
 
-    def offset(self, storage) -> int:
-        idx = self.index(storage)
-        return int(idx.flat[0]) if idx.size else 0
+    __slots__ = ("size", "stride", "offset_", "_index", "_contiguous")
+
+    def __init__(self, size, stride, offset):
+        self.size, self.stride, self.offset_ = tuple(size), tuple(stride), offset
+        self._index = None
+        self._contiguous = None
+
+    def index(self, storage):
+        if self._index is None:
+            idx = np.full(self.size, self.offset_, dtype=np.int64)
+            for d, (n, st) in enumerate(zip(self.size, self.stride)):
+                shape = [1] * len(self.size)
+                shape[d] = n
+                idx = idx + (np.arange(n, dtype=np.int64) * st).reshape(shape)
+            self._index = idx
+        return self._index
 
 
 @jax.jit
@@ -115,10 +140,13 @@ def read(storage, geometry):
     return _gather(storage.data, geometry.index(storage))
 
 
-def write(storage, geometry, values):
-    """Write ``values`` (the view's new contents) into the storage through ``geometry``."""
+def write(storage, geometry, values, check_overlap=True):
+    """Write ``values`` (the view's new contents) into the storage through ``geometry``.
+
+    ``check_overlap``: PyTorch refuses writes where several elements share one memory location
+    (expanded tensors), except for fills, where every alias gets the same value anyway."""
     idx = geometry.index(storage)
-    if idx.size and np.unique(idx).size != idx.size:
+    if check_overlap and idx.size and np.unique(idx).size != idx.size:
         raise RuntimeError(
             "unsupported operation: more than one element of the written-to tensor refers to a "
             "single memory location. Please clone() the tensor before performing the operation.")

@@ -95,12 +95,15 @@ class Tensor:
     @_value.setter
     def _value(self, value):
         """Overwrite the contents (through the storage, so every view sees it)."""
+        self._write(value)
+
+    def _write(self, value, check_overlap=True):
         storage = self._storage
         if self._geom is None:
             storage.data = value
             storage.gen += 1
         else:
-            _storage.write(storage, self._geom, value)
+            _storage.write(storage, self._geom, value, check_overlap)
             self._cache = jnp.broadcast_to(value, self._cache.shape).astype(self._cache.dtype)
             self._cache_gen = storage.gen
 
@@ -236,25 +239,21 @@ class Tensor:
         return _factories.full(size, fill_value, dtype=dtype or self._dtype,
                                requires_grad=requires_grad)
 
-    # -- the few in-place updates gradient buffers need (the in-place issue builds the rest) --
-    def _check_inplace(self):
-        if self._requires_grad and self._grad_fn is None and grad_mode.is_grad_enabled():
-            raise RuntimeError(
-                "a leaf Variable that requires grad is being used in an in-place operation.")
-
     def zero_(self):
-        self._check_inplace()
-        self._value = jnp.zeros_like(self._value)
-        self._version += 1
-        return self
+        from ._ops import frontend
+
+        return frontend.fill_like(self, "zero", ())
 
     def fill_(self, value):
-        self._check_inplace()
+        from ._ops import frontend
+
         if isinstance(value, Tensor):
-            value = value.item()
-        self._value = jnp.full_like(self._value, value)
-        self._version += 1
-        return self
+            if value.ndim != 0:
+                raise RuntimeError(
+                    "fill_ only supports 0-dimension value tensor but got tensor with "
+                    f"{value.ndim} dimensions.")
+            return frontend.fill_like(self, "fill_tensor", (value,))
+        return frontend.fill_like(self, "fill", (value,))
 
     # ------------------------------------------------------------------ autograd state
     @property
@@ -328,8 +327,11 @@ class Tensor:
                 raise TypeError(
                     f"assigned grad expected to be a Tensor or None but got grad of type "
                     f"{type(value).__name__}")
-            if value.shape != self.shape:
-                raise RuntimeError("assigned grad has data of a different size")
+            if value._value.shape != self._value.shape:
+                raise RuntimeError(
+                    f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor "
+                    f"of size '{list(self.shape)}'. Please ensure that the gradient and the "
+                    "tensor are the same size")
             if value.dtype is not self.dtype:
                 raise RuntimeError("assigned grad has data of a different type")
         self._grad = value
@@ -408,6 +410,8 @@ class Tensor:
         return out
 
     def detach_(self):
+        if self._base_t is not None:
+            raise RuntimeError("Can't detach views in-place. Use detach() instead.")
         if self._grad_fn is not None:
             self._grad_fn = None
         self._requires_grad = False

@@ -284,7 +284,7 @@ def _record(op, cd, static, operands, vals, outs):
             t = operands[k] if k < len(operands) else None
             if isinstance(t, Tensor) and (cond is None or (
                     isinstance(operands[cond], Tensor) and operands[cond]._requires_grad)):
-                versions.append((k, t._vc.version))
+                versions.append((k, t._vc.version, t._storage.gen))
         node._saved_versions = tuple(versions)
     return node
 

@@ -249,6 +249,12 @@ def lerp(input, end, weight):
 
 @export()
 def masked_fill(input, mask, value):
+    if mask._dtype is not D.bool_:
+        raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype "
+                           f"{_C_NAMES.get(mask._dtype, mask._dtype)}")
+    if isinstance(value, Tensor) and value.ndim:
+        raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got "
+                           f"tensor with {value.ndim} dimension(s).")
     if isinstance(value, Tensor):
         return apply(OPS["masked_fill_tensor"], (input, mask, value.to(input.dtype)))
     return apply(OPS["masked_fill"], (input, mask, _scalar(value)))
@@ -566,7 +572,53 @@ def flatten(input, start_dim=0, end_dim=-1):
     if s == e:
         return input
     shape = tuple(input.shape[:s]) + (math.prod(input.shape[s:e + 1]),) + tuple(input.shape[e + 1:])
-    return apply(OPS["view"], (input,), (("shape", shape),))
+    return reshape(input, shape)
+
+
+@export()
+def unflatten(input, dim, sizes):
+    d = _wrap_dim(dim, input.ndim)
+    sizes = list(sizes)
+    if -1 in sizes:
+        known = math.prod(x for x in sizes if x != -1)
+        sizes[sizes.index(-1)] = input.shape[d] // known if known else 0
+    shape = tuple(input.shape[:d]) + tuple(sizes) + tuple(input.shape[d + 1:])
+    return view(input, shape)
+
+
+@export()
+def movedim(input, source, destination):
+    src = [source] if isinstance(source, int) else list(source)
+    dst = [destination] if isinstance(destination, int) else list(destination)
+    src = [_wrap_dim(x, input.ndim) for x in src]
+    dst = [_wrap_dim(x, input.ndim) for x in dst]
+    order = [None] * input.ndim
+    for a, b in zip(src, dst):
+        order[b] = a
+    rest = iter(x for x in range(input.ndim) if x not in src)
+    order = [next(rest) if o is None else o for o in order]
+    return permute(input, tuple(order))
+
+
+FUNCTIONS["moveaxis"] = METHODS["moveaxis"] = movedim
+
+
+@export()
+def as_strided(input, size, stride, storage_offset=None):
+    from .._storage import StridedGeometry
+
+    offset = input.storage_offset() if storage_offset is None else storage_offset
+    geom = StridedGeometry(size, stride, offset)
+    index = geom.index(input._storage)
+    if input._geom is None:
+        out = apply(OPS["as_strided"], (input, Tensor._make(jnp.asarray(index))))
+    else:
+        out = Tensor._make(jnp.take(input._storage.data.reshape(-1), jnp.asarray(index)))
+    v = input._make_view(out._value, None, ())
+    v._geom = geom
+    if out._grad_fn is not None:
+        v._grad_fn, v._requires_grad = out._grad_fn, True
+    return v
 
 
 @export()
@@ -879,7 +931,84 @@ def _getitem(self, index):
     return out
 
 
+def _select_ints_first(self, index):
+    """PyTorch applies integer indices as ``select`` before advanced indexing (NumPy would
+    broadcast them with the index tensors, which reorders dimensions)."""
+    index = list(index)
+    n_real = builtins.sum(
+        (i.ndim if isinstance(i, Tensor) and i._dtype in (D.bool_, D.uint8) and i.ndim else 1)
+        for i in index if i is not None and i is not Ellipsis)
+    expanded = []
+    for i in index:
+        if i is Ellipsis:
+            expanded.extend([slice(None)] * builtins.max(self.ndim - n_real, 0))
+        else:
+            expanded.append(i)
+    dims = []
+    dim = 0
+    for i in expanded:
+        dims.append(dim)
+        if i is None:
+            continue
+        if isinstance(i, Tensor) and i._dtype in (D.bool_, D.uint8):
+            dim += builtins.max(i.ndim, 1) if i.ndim else 0
+        elif isinstance(i, bool):
+            continue
+        else:
+            dim += 1
+    out = self
+    kept = []
+    removed = 0
+    for i, d in zip(expanded, dims):
+        if isinstance(i, (int, np.integer)) and not isinstance(i, bool):
+            n = out.shape[d - removed]
+            if not -n <= i < n:
+                raise IndexError(f"index {i} is out of bounds for dimension {d} with size {n}")
+            out = select(out, d - removed, int(i))
+            removed += 1
+        else:
+            kept.append(i)
+    return out, tuple(kept)
+
+
+def _expand_ellipsis(ndim, index):
+    n_real = builtins.sum(
+        (i.ndim if isinstance(i, Tensor) and i._dtype in (D.bool_, D.uint8) and i.ndim else 1)
+        for i in index if i is not None and i is not Ellipsis and not isinstance(i, bool))
+    out = []
+    for i in index:
+        if i is Ellipsis:
+            out.extend([slice(None)] * builtins.max(ndim - n_real, 0))
+        else:
+            out.append(i)
+    return out
+
+
+def _check_index_bounds(self, index):
+    dim = 0
+    for i in _expand_ellipsis(self.ndim, index):
+        if i is None:
+            continue
+        if isinstance(i, Tensor) and i._dtype not in (D.bool_, D.uint8) and \
+                not i._dtype.is_floating_point and i.numel():
+            n = self.shape[dim] if dim < self.ndim else 0
+            arr = np.asarray(i._value)
+            bad = arr[(arr >= n) | (arr < -n)]
+            if bad.size:
+                raise IndexError(f"index {int(bad.flat[0])} is out of bounds for dimension {dim} "
+                                 f"with size {n}")
+        dim += i.ndim if isinstance(i, Tensor) and i._dtype in (D.bool_, D.uint8) else 1
+
+
 def _advanced_index(self, index):
+    if builtins.sum(1 for i in index if i is not None and i is not Ellipsis
+                    and not isinstance(i, bool)) > self.ndim:
+        raise IndexError(f"too many indices for tensor of dimension {self.ndim}")
+    if builtins.any(isinstance(i, (int, np.integer)) and not isinstance(i, bool) for i in index):
+        base, index = _select_ints_first(self, index)
+        return _advanced_index(base, index)
+    index = tuple(_t(i) if isinstance(i, (list, np.ndarray)) else i for i in index)
+    _check_index_bounds(self, index)
     spec = []
     operands = [self]
     if builtins.sum(1 for i in index if i is not None and i is not Ellipsis) > self.ndim:
@@ -999,6 +1128,11 @@ _CAST_NAMES = {D.float32: "Float", D.float64: "Double", D.float16: "Half", D.bfl
                D.bool_: "Bool", D.complex64: "ComplexFloat", D.complex128: "ComplexDouble"}
 
 
+# c10's C type names, used by a few of PyTorch's messages
+_C_NAMES = {D.int64: "long int", D.int32: "int", D.int16: "short int", D.int8: "signed char",
+            D.uint8: "unsigned char", D.bool_: "bool", D.float32: "float", D.float64: "double"}
+
+
 def _can_cast(src, dst):
     if src.is_complex and not dst.is_complex:
         return False
@@ -1009,10 +1143,23 @@ def _can_cast(src, dst):
     return True
 
 
+_MULTI_OUTPUT_VIEWS = ("split", "split_with_sizes", "unbind")
+
+
 def _check_inplace_allowed(self):
     from ..autograd import grad_mode
 
     if self._requires_grad and grad_mode.is_grad_enabled():
+        geom = self._geom
+        if (self._base_t is not None and geom is not None and geom.op is not None
+                and geom.op.name in _MULTI_OUTPUT_VIEWS and self._grad_fn is not None
+                and self._grad_fn._op is geom.op):
+            short = type(self._grad_fn).__name__.replace("Backward0", "")
+            raise RuntimeError(
+                f"Output {self._output_nr} of {short} is a view and is being modified "
+                "inplace. This view is the output of a function that returns multiple views. "
+                "Such functions do not allow the output views to be modified inplace. You should "
+                "replace the inplace operation by an out-of-place one.")
         if self._grad_fn is None:
             raise RuntimeError(
                 "a leaf Variable that requires grad is being used in an in-place operation.")
@@ -1023,7 +1170,7 @@ def _check_inplace_allowed(self):
                 "operation.")
 
 
-def inplace_update(self, result):
+def inplace_update(self, result, c_type_names=False):
     """Make ``self`` hold ``result`` (the out-of-place answer); PyTorch's in-place rules.
 
     The write goes through ``self``'s storage, so its base and every other view see it.  For a
@@ -1036,9 +1183,10 @@ def inplace_update(self, result):
     _check_inplace_allowed(self)
     if result._dtype is not self._dtype:
         if not _can_cast(result._dtype, self._dtype):
+            names = _C_NAMES if c_type_names else _CAST_NAMES
             raise RuntimeError(
                 f"result type {_CAST_NAMES[result._dtype]} can't be cast to the desired output "
-                f"type {_CAST_NAMES[self._dtype]}")
+                f"type {names[self._dtype]}")
         result = to(result, self._dtype)
     if result._value.shape != self._value.shape:
         raise RuntimeError(
@@ -1054,15 +1202,21 @@ def inplace_update(self, result):
             self._grad_fn = result._grad_fn
             self._output_nr = result._output_nr
             self._requires_grad = True
+            if base is None:
+                self._autograd_gen += 1  # views of self re-derive their history
     self._version += 1
+    if result._grad_fn is not None and self._grad_fn is result._grad_fn:
+        self._grad_fn._saved_by_inplace_op(self)
     return self
 
 
 def _write_view_with_history(view, base, result):
-    index = Tensor._make(jnp.asarray(view._geom.index(view._storage)))
-    new_base = apply(OPS["copy_slices"], (base, result, index))
-    base._value = new_base._value
-    base._grad_fn = new_base._grad_fn
+    from ..autograd.graph import CopySlices
+
+    index = jnp.asarray(view._geom.index(view._storage))
+    view._value = result._value  # the write itself, through the shared storage
+    base._grad_fn = CopySlices(result._grad_fn, base._edge(),
+                               index, (base._value.shape, base._value.dtype))
     base._output_nr = 0
     base._requires_grad = True
     base._autograd_gen += 1
@@ -1080,9 +1234,29 @@ def refresh_view_history(view):
     view._view_gen = base._autograd_gen
 
 
-def _make_inplace(fn):
+def fill_like(self, op_name, operands, check_overlap=False):
+    """zero_/fill_: a plain write for tensors without history (grad buffers, optimizer state),
+    a recorded op (ZeroBackward0, FillBackward2/3) otherwise."""
+    from ..autograd import grad_mode
+
+    if grad_mode.is_grad_enabled() and (self._requires_grad or builtins.any(
+            isinstance(o, Tensor) and o._requires_grad for o in operands)):
+        return inplace_update(self, apply(OPS[op_name], (self, *operands)))
+    _check_inplace_allowed(self)
+    if op_name == "zero":
+        value = jnp.zeros(self._value.shape, self._value.dtype)
+    else:
+        v = operands[0]
+        v = v._value if isinstance(v, Tensor) else v
+        value = jnp.full(self._value.shape, v, self._value.dtype)
+    self._write(value, check_overlap)  # every alias gets the same value: allowed for fill_
+    self._version += 1
+    return self
+
+
+def _make_inplace(fn, c_type_names=False):
     def method(self, *args, **kwargs):
-        return inplace_update(self, fn(self, *args, **kwargs))
+        return inplace_update(self, fn(self, *args, **kwargs), c_type_names)
     method.__name__ = fn.__name__ + "_"
     return method
 
@@ -1092,6 +1266,8 @@ for _name in ["add", "sub", "mul", "div", "pow", "neg", "abs", "exp", "log", "sq
               "ceil", "round", "trunc", "sign", "reciprocal", "masked_fill", "lerp", "remainder",
               "fmod", "atan2", "log1p", "expm1", "square", "floor_divide", "maximum", "minimum"]:
     METHODS[_name + "_"] = _make_inplace(METHODS[_name])
+for _name in ["clamp", "clamp_min", "clamp_max"]:  # PyTorch words these errors with C names
+    METHODS[_name + "_"] = _make_inplace(METHODS[_name], c_type_names=True)
 METHODS["clip_"] = METHODS["clamp_"]
 METHODS["subtract_"] = METHODS["sub_"]
 METHODS["multiply_"] = METHODS["mul_"]
@@ -1111,13 +1287,21 @@ def copy_(self, src, non_blocking=False):
     try:
         value = jnp.broadcast_to(src._value, self._value.shape).astype(self._value.dtype)
     except ValueError:
-        raise RuntimeError(
-            f"The size of tensor a ({self.shape[-1] if self.ndim else 1}) must match the size of "
-            f"tensor b ({src.shape[-1] if src.ndim else 1}) at non-singleton dimension "
-            f"{max(self.ndim - 1, 0)}") from None
+        raise _broadcast_error(tuple(self.shape), tuple(src.shape)) from None
     self._value = value
     self._version += 1
     return self
+
+
+def _broadcast_error(a, b):
+    for i in range(1, builtins.max(len(a), len(b)) + 1):
+        da = a[-i] if i <= len(a) else 1
+        db = b[-i] if i <= len(b) else 1
+        if da != db and da != 1 and db != 1:
+            return RuntimeError(
+                f"The size of tensor a ({da}) must match the size of tensor b ({db}) at "
+                f"non-singleton dimension {builtins.max(len(a), len(b)) - i}")
+    return RuntimeError(f"output with shape {list(a)} doesn't match the broadcast shape {list(b)}")
 
 
 def _index_spec_and_operands(self, index):
@@ -1161,13 +1345,47 @@ def _setitem(self, index, value):
     parts = index if isinstance(index, tuple) else (index,)
     advanced = builtins.any(isinstance(i, (Tensor, list, np.ndarray, bool)) for i in parts)
     if not advanced:
-        target = _getitem(self, index) if parts not in ((), (Ellipsis,)) else self
+        if parts in ((), (Ellipsis,)):
+            if value.ndim == 0:  # x[...] = v is PyTorch's fill_ (checked for overlap)
+                fill_like(self, "fill_tensor", (value.to(self._dtype),), check_overlap=True)
+                return
+            target = self
+        else:
+            target = _getitem(self, index)
+        _check_expand(value, target)
         copy_(target, value)
         return
-    spec, indices = _index_spec_and_operands(self, index)
-    result = apply(OPS["index_put"], (self, value.to(self._dtype), *indices),
-                   (("spec", spec), ("accumulate", False)))
+    if builtins.any(isinstance(i, (int, np.integer)) and not isinstance(i, bool) for i in parts):
+        target, parts = _select_ints_first(self, parts)
+        _setitem(target, parts, value)
+        return
+    parts = tuple(_t(i) if isinstance(i, (list, np.ndarray)) else i for i in parts)
+    _check_index_bounds(self, parts)
+    spec, indices = _index_spec_and_operands(self, parts)
+    try:
+        result = apply(OPS["index_put"], (self, value.to(self._dtype), *indices),
+                       (("spec", spec), ("accumulate", False)))
+    except RuntimeError:
+        picked = _advanced_index(self.detach(), parts)
+        raise RuntimeError(f"shape mismatch: value tensor of shape {list(value.shape)} cannot "
+                           f"be broadcast to indexing result of shape {list(picked.shape)}"
+                           ) from None
     inplace_update(self, result)
+
+
+def _check_expand(value, target):
+    """``x[i] = v`` expands ``v`` to the target: PyTorch's expand error if it can't."""
+    vs, ts = tuple(value.shape), tuple(target.shape)
+    if len(vs) > len(ts):
+        vs = tuple(d for d in vs[:len(vs) - len(ts)] if d != 1) + vs[len(vs) - len(ts):]
+    for i in range(1, len(vs) + 1):
+        if i > len(ts):
+            break
+        if vs[-i] != ts[-i] and vs[-i] != 1:
+            raise RuntimeError(
+                f"The expanded size of the tensor ({ts[-i]}) must match the existing size "
+                f"({vs[-i]}) at non-singleton dimension {len(ts) - i}.  Target sizes: "
+                f"{list(ts)}.  Tensor sizes: {list(value.shape)}")
 
 
 def index_put_(self, indices, values, accumulate=False):
@@ -1185,7 +1403,7 @@ def index_put(self, indices, values, accumulate=False):
 
 @export()
 def index_add(input, dim, index, source, *, alpha=1):
-    return apply(OPS["index_add"], (input, index, source),
+    return apply(OPS["index_add"], (input, source, index),
                  (("dim", _wrap_dim(dim, input.ndim)), ("alpha", alpha)))
 
 
@@ -1202,13 +1420,13 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
         src = value
     d = (("dim", _wrap_dim(dim, input.ndim)),)
     if isinstance(src, Tensor):
-        return apply(OPS["scatter"], (input, index, src), d)
+        return apply(OPS["scatter"], (input, src, index), d)
     return apply(OPS["scatter_value"], (input, index, _scalar(src)), d)
 
 
 @export()
 def scatter_add(input, dim, index, src):
-    return apply(OPS["scatter_add"], (input, index, src), (("dim", _wrap_dim(dim, input.ndim)),))
+    return apply(OPS["scatter_add"], (input, src, index), (("dim", _wrap_dim(dim, input.ndim)),))
 
 
 METHODS["__setitem__"] = _setitem

@@ -623,14 +623,21 @@ def _scatter_add(x, index, src, *, dim):
     return x.at[_scatter_positions(x, index, dim)].add(src)
 
 
-OPS["index_add"] = Op("index_add", lambda x, index, source, *, dim, alpha: _index_add(
-    x, index, source, dim=dim, alpha=alpha), "IndexAddBackward0",
-    saved={"dim": "dim", "index": 1, "alpha": "alpha"})
+# tensor operands first (the ones with edges), then the integer index
+OPS["index_add"] = Op("index_add", lambda x, source, index, *, dim, alpha: _index_add(
+    x, index, source, dim=dim, alpha=alpha), "IndexAddBackward0", edges=2,
+    saved={"dim": "dim", "index": 2, "alpha": "alpha"})
 OPS["index_fill"] = Op("index_fill", _index_fill, "IndexFillBackward0", edges=1,
                        saved={"dim": "dim", "index": 1})
-OPS["scatter"] = Op("scatter", lambda x, index, src, *, dim: _scatter(x, index, src, dim=dim),
-                    "ScatterBackward0", saved={"dim": "dim", "index": 1})
+OPS["scatter"] = Op("scatter", lambda x, src, index, *, dim: _scatter(x, index, src, dim=dim),
+                    "ScatterBackward0", edges=2, saved={"dim": "dim", "index": 2})
 OPS["scatter_value"] = Op("scatter", lambda x, index, value, *, dim: _scatter(
     x, index, value, dim=dim), "ScatterBackward1", edges=1, saved={"dim": "dim", "index": 1})
-OPS["scatter_add"] = Op("scatter_add", lambda x, index, src, *, dim: _scatter_add(
-    x, index, src, dim=dim), "ScatterAddBackward0", saved={"dim": "dim", "index": 1})
+OPS["scatter_add"] = Op("scatter_add", lambda x, src, index, *, dim: _scatter_add(
+    x, index, src, dim=dim), "ScatterAddBackward0", edges=2, saved={"dim": "dim", "index": 2})
+
+OPS["zero"] = Op("zero", jnp.zeros_like, "ZeroBackward0", linear=True)
+OPS["fill"] = Op("fill", lambda x, value: jnp.full_like(x, value), "FillBackward2", edges=1,
+                 linear=True)
+OPS["fill_tensor"] = Op("fill", lambda x, value: jnp.broadcast_to(value, x.shape).astype(x.dtype),
+                        "FillBackward3", linear=True)

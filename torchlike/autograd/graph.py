@@ -51,7 +51,7 @@ class Node:
     __slots__ = ("next_functions", "_op", "_static", "_saved", "_avals", "_out_avals",
                  "_outputs", "_freed", "_metadata", "_pre_hooks", "_post_hooks",
                  "_tensor_pre_hooks", "_retain_grad_hooks", "_sequence_nr", "_ctx",
-                 "_operands", "_out_refs", "_saved_versions", "__weakref__")
+                 "_operands", "_out_refs", "_saved_versions", "_out_versions", "__weakref__")
 
     def __init__(self, op, static, saved, avals, out_avals, next_functions, outputs=None):
         self._op = op                  # the table entry (or the custom Function class)
@@ -72,6 +72,7 @@ class Node:
         self._operands = None          # operand objects, for ``_saved_self is x``
         self._out_refs = None          # weakrefs to outputs, for ``_saved_result``
         self._saved_versions = None    # ((operand index, version at save time), ...)
+        self._out_versions = None      # versions of the outputs when saved (None: all 0)
 
     # -- PyTorch's public node API --------------------------------------------------------
     def name(self):
@@ -126,7 +127,16 @@ class Node:
         compute_dtype, static = self._static
         kinds = []
         n_flat = 0
-        for v in self._saved:
+        # a tensor changed through ``.data`` (same version, new contents): PyTorch's saved
+        # variable aliases the storage, so the backward sees the new contents
+        fresh = {}
+        for k, _, gen in self._saved_versions or ():
+            t = self._operands[k]
+            if t._storage.gen != gen:
+                fresh[k] = t._value
+        for k, v in enumerate(self._saved):
+            if k in fresh:
+                v = fresh[k]
             if v is None or isinstance(v, Aval):
                 kinds.append(None if v is None else v.key())
             else:
@@ -138,18 +148,34 @@ class Node:
         return (op, compute_dtype, static, kinds, diff), _op_rule(op, compute_dtype, static,
                                                                  kinds, diff), n_flat
 
+    def _saved_by_inplace_op(self, tensor):
+        """``tensor`` was just overwritten by this node's own in-place op: what the node saved
+        of it is the value before the op (JAX arrays never change), and the node's output is
+        ``tensor`` itself at its new version."""
+        if self._saved_versions:
+            # PyTorch saves the original self of an in-place op as a copy: later writes to the
+            # tensor do not concern this node
+            self._saved_versions = tuple(entry for entry in self._saved_versions
+                                         if self._operands[entry[0]] is not tensor)
+        if self._out_refs is not None:
+            import weakref
+
+            self._out_refs = (weakref.ref(tensor),) + tuple(self._out_refs[1:])
+            self._out_versions = (tensor._vc.version,) + (0,) * (len(self._out_refs) - 1)
+
     def _check_versions(self):
         """PyTorch's error when a tensor this node saved was modified in place since."""
         if self._saved_versions:
-            for k, version in self._saved_versions:
+            for k, version, _ in self._saved_versions:
                 t = self._operands[k]
                 if t._vc.version != version:
                     raise RuntimeError(_modified_message(t, version, None))
         if self._out_refs is not None and self._op is not None and self._op.keeps_result:
             for k, ref in enumerate(self._out_refs):
                 t = ref()
-                if t is not None and t._vc.version != 0:
-                    raise RuntimeError(_modified_message(t, 0, (self, k)))
+                expected = self._out_versions[k] if self._out_versions else 0
+                if t is not None and t._vc.version != expected:
+                    raise RuntimeError(_modified_message(t, expected, (self, k)))
 
     def _flat_edges(self, n):
         """Where the ``n`` values this node put in the flat list came from (create_graph)."""
@@ -291,3 +317,51 @@ def node_class(name: str, saved_attrs: dict | None = None) -> type:
         if not hasattr(cls, "_saved_" + attr):
             setattr(cls, "_saved_" + attr, property(getter))
     return cls
+
+
+class CopySlices(Node):
+    """History of a base after an in-place op ``fn`` wrote into one of its views.
+
+    As in PyTorch, the node wraps ``fn``'s node: its edges are the base's old history followed
+    by ``fn``'s other inputs; its local rule runs ``fn``'s rule on the view's slice of the
+    incoming gradient and routes the part for ``fn``'s ``self`` back into the base.
+    """
+
+    __slots__ = ("_fn",)
+
+    def __init__(self, fn_node, base_edge, index, base_aval):
+        Node.__init__(self, None, (), (index,), None, (base_aval,),
+                      (base_edge,) + tuple(fn_node.next_functions[1:]))
+        self._fn = fn_node
+
+    def _check_versions(self):
+        self._fn._check_versions()
+
+    def _replay_rule(self, plan):
+        import jax.numpy as jnp
+
+        fn_key, fn_rule, n_fn = self._fn._replay_rule(plan)
+        index = self._saved[0]
+        plan.flat.append(index)
+        n_edges = len(self.next_functions)
+
+        def rule(vals, out_cts, present=None):
+            ct = out_cts[0]
+            idx = vals[n_fn].reshape(-1)
+            flat_ct = ct.reshape(-1)
+            view_ct = jnp.take(flat_ct, vals[n_fn])
+            fn_grads = fn_rule(vals[:n_fn], [view_ct], None)
+            base_grad = flat_ct.at[idx].set(0)
+            if fn_grads[0] is not None:
+                base_grad = base_grad.at[idx].add(fn_grads[0].reshape(-1).astype(ct.dtype))
+            return [base_grad.reshape(ct.shape)] + list(fn_grads[1:n_edges])
+
+        key = ("copy_slices", fn_key, index.shape, n_fn)
+        return key, rule, n_fn + 1
+
+    def _flat_edges(self, n):
+        return list(self._fn._flat_edges(n - 1)) + [(None, 0)]
+
+    def _release(self):
+        self._fn._release()
+        self._freed = self._fn._freed
