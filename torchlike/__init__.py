@@ -83,6 +83,7 @@ from .random import (  # noqa: E402,F401
     seed,
     set_rng_state,
 )
+from .serialization import load, save  # noqa: E402,F401
 
 globals().update(_FUNCTIONS)
 
