@@ -567,3 +567,51 @@ def test_many_steps_one_objective_converges(torch):
         opt.step()
     assert math.isclose(a.item(), 3.0, abs_tol=1e-2)
     assert math.isclose(c.item(), 2.0, abs_tol=1e-2)
+
+
+@pytest.mark.parametrize("name, kw", [("SGD", dict(lr=0.1, momentum=0.9)),
+                                      ("Adam", dict(lr=0.1, amsgrad=True)),
+                                      ("RMSprop", dict(lr=0.01, centered=True, momentum=0.5)),
+                                      ("Adagrad", dict(lr=0.1))])
+def test_complex_parameters_update_as_real_pairs(torch, name, kw):
+    # PyTorch updates a complex parameter through view_as_real: real and imaginary parts are
+    # independent coordinates.  Gradients are set by hand (the rule under test is the update).
+    z = torch.tensor([1 + 2j, -0.5 + 0.3j], requires_grad=True)
+    pairs = torch.tensor([[1.0, 2.0], [-0.5, 0.3]], requires_grad=True)
+    opt_z = getattr(torch.optim, name)([z], **kw)
+    opt_r = getattr(torch.optim, name)([pairs], **kw)
+    shift = np.array([0.3 - 0.1j, 1j])
+    for _ in range(10):
+        g = np.array(z.detach().tolist()) * 2 + shift
+        z.grad = torch.tensor(g.astype(np.complex64))
+        opt_z.step()
+        pairs.grad = torch.tensor(np.stack([g.real, g.imag], -1).astype(np.float32))
+        opt_r.step()
+    got = np.array(z.detach().tolist())
+    assert_close(np.stack([got.real, got.imag], -1), values(pairs), rtol=1e-5, atol=1e-6)
+    assert z.dtype == torch.complex64
+    for key, value in opt_z.state[z].items():
+        if key != "step":
+            assert value.dtype == torch.complex64
+
+
+@pytest.mark.torchlike_only
+def test_hyperparameter_changes_do_not_recompile(torch):
+    from torchlike.optim.optimizer import _COMPILED
+
+    def compiled_programs():
+        return sum(fn._cache_size() for fn in _COMPILED.values())
+
+    w = torch.ones(3, requires_grad=True)
+    b = torch.ones(2, requires_grad=True)
+    opt = torch.optim.Adam([w, b], lr=0.1)
+    sched = torch.optim.lr_scheduler.ExponentialLR(opt, gamma=0.9)
+    w.grad, b.grad = torch.ones(3), torch.ones(2)
+    opt.step()
+    before = compiled_programs()
+    for eps in [1e-8, 1e-6, 1e-4]:
+        opt.param_groups[0]["eps"] = eps
+        opt.param_groups[0]["betas"] = (0.8, 0.99)
+        opt.step()
+        sched.step()
+    assert compiled_programs() == before
