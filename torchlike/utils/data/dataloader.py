@@ -200,12 +200,13 @@ class _LoaderIter:
     def _fetch(self, index):
         if self._dataset_iter is not None:
             return self._fetch_iterable(index)
-        if self._fast is not None:
+        if self._fast is not None and all(type(i) is int for i in index):
             tensors, maps = self._fast
             for indices in maps:
                 index = [indices[i] for i in index]
-            rows = _factories.tensor(index)
-            return [t[rows] for t in tensors]
+            if all(type(i) is int for i in index):
+                rows = _factories.tensor(index)
+                return [t[rows] for t in tensors]
         if self._auto_collation:
             getitems = getattr(self._dataset, "__getitems__", None)
             if getitems:
