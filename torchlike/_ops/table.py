@@ -8,6 +8,8 @@ The gradient of every entry is ``jax.vjp`` of its ``impl``: the table never writ
 
 from __future__ import annotations
 
+import math
+
 import jax
 import jax.numpy as jnp
 from jax import lax
@@ -95,9 +97,19 @@ def _rsub(a, b, *, alpha=1):
     return b - a if alpha == 1 else b - a * alpha
 
 
+def exact_divide(a, b):
+    """a / b, correctly rounded like PyTorch's.  XLA on CPU turns a division by a broadcast
+    value into a multiplication by its reciprocal (off by one ulp for ~20-35% of elements, so
+    ``torch.arange(25.) / 10`` would print differently); materialising the divisor keeps it a
+    true elementwise division."""
+    # (a constant divisor is folded to a reciprocal too, so the barrier is unconditional)
+    shape = jnp.broadcast_shapes(jnp.shape(a), jnp.shape(b))
+    return a / lax.optimization_barrier(jnp.broadcast_to(b, shape))
+
+
 def _div(a, b, *, rounding_mode=None):
     if rounding_mode is None:
-        return a / b
+        return exact_divide(a, b)
     if rounding_mode == "floor":
         return jnp.floor_divide(a, b)
     q = a / b if jnp.issubdtype(a.dtype, jnp.inexact) else lax.div(a, b)
@@ -230,7 +242,9 @@ def _prod(x, *, dim=None, keepdim=False, dtype=None):
 def _mean(x, *, dim=None, keepdim=False, dtype=None):
     if dtype is not None:
         x = x.astype(dtype)
-    return jnp.mean(x, axis=dim, keepdims=keepdim)
+    n = x.size if dim is None else math.prod(x.shape[d] for d in (
+        dim if isinstance(dim, tuple) else (dim,)))
+    return exact_divide(jnp.sum(x, axis=dim, keepdims=keepdim), jnp.asarray(n, x.dtype))
 
 
 DIMS = {"dim": "dim", "keepdim": "keepdim"}
@@ -285,11 +299,15 @@ OPS["argmin"] = Op("argmin", lambda x, *, dim=None, keepdim=False: jnp.argmin(
 
 
 def _var(x, *, dim=None, correction=1, keepdim=False):
-    return jnp.var(x, axis=dim, ddof=correction, keepdims=keepdim)
+    axes = tuple(range(x.ndim)) if dim is None else (dim if isinstance(dim, tuple) else (dim,))
+    n = math.prod(x.shape[d] for d in axes)
+    centered = x - _mean(x, dim=axes, keepdim=True)
+    sq = jnp.sum(centered * centered, axis=axes, keepdims=keepdim)
+    return exact_divide(sq, jnp.asarray(max(n - correction, 0), x.dtype))
 
 
 def _std(x, *, dim=None, correction=1, keepdim=False):
-    return jnp.std(x, axis=dim, ddof=correction, keepdims=keepdim)
+    return jnp.sqrt(_var(x, dim=dim, correction=correction, keepdim=keepdim))
 
 
 VAR_SAVED = {"self": 0, "correction": "correction", **DIMS}
@@ -354,7 +372,8 @@ OPS["any"] = Op("any", lambda x, *, dim=None, keepdim=False: jnp.any(
 def _softmax(x, *, dim, dtype=None):
     if dtype is not None:
         x = x.astype(dtype)
-    return jax.nn.softmax(x, axis=dim)
+    e = jnp.exp(x - lax.stop_gradient(jnp.max(x, axis=dim, keepdims=True)))
+    return exact_divide(e, jnp.sum(e, axis=dim, keepdims=True))
 
 
 def _log_softmax(x, *, dim, dtype=None):
@@ -510,7 +529,7 @@ def _softplus(x, *, beta, threshold):
 
 def _reduce(loss, reduction):
     if reduction == "mean":
-        return jnp.mean(loss)
+        return exact_divide(jnp.sum(loss), jnp.asarray(loss.size, loss.dtype))
     if reduction == "sum":
         return jnp.sum(loss)
     return loss
@@ -534,7 +553,7 @@ def _nll_loss(logp, target, weight, *, reduction, ignore_index):
     wt = jnp.where(valid, w[safe_t], 0).astype(logp.dtype)
     loss = -picked * wt
     if reduction == "mean":
-        return jnp.sum(loss) / jnp.sum(wt)
+        return exact_divide(jnp.sum(loss), jnp.sum(wt))
     if reduction == "sum":
         return jnp.sum(loss)
     return loss if target.shape != () else loss
