@@ -1,91 +1,1354 @@
-"""torch.nn.functional, written on top of the op table like PyTorch's own."""
+"""torch.nn.functional, written on top of the op table like PyTorch's own.
+
+Each function parses PyTorch's arguments, checks what PyTorch checks (with PyTorch's messages)
+and calls one table op (``_ops/table.py``, ``_ops/nn_table.py``) or a few Tensor operations,
+so the grad_fn a user sees is the one PyTorch shows.
+"""
 
 from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
 
 from .. import _dtype as D
 from .._ops import OPS, apply
 from .._ops import frontend as _f
+from .._ops import nn_table as _nn_table  # noqa: F401  (registers the nn ops)
 from .._tensor import Tensor
+from ..autograd import grad_mode
 
-relu = _f.FUNCTIONS["relu"]
-sigmoid = _f.FUNCTIONS["sigmoid"]
-tanh = _f.FUNCTIONS["tanh"]
-
-
-def softmax(input, dim=None, _stacklevel=3, dtype=None):
-    return _f.softmax(input, dim, dtype)
+# ---------------------------------------------------------------------------------- helpers
 
 
-def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
-    return _f.log_softmax(input, dim, dtype)
+def _ntuple(x, n, name=None):
+    if isinstance(x, (tuple, list)):
+        if len(x) == 1 and n > 1:
+            return tuple(x) * n
+        return tuple(int(v) for v in x)
+    return (int(x),) * n
+
+
+def _reduction(size_average, reduce, reduction):
+    """The ``reduction`` string from PyTorch's legacy ``size_average``/``reduce`` flags."""
+    if size_average is not None or reduce is not None:
+        warnings.warn("size_average and reduce args will be deprecated, please use "
+                      f"reduction='{_legacy_reduction(size_average, reduce)}' instead.",
+                      stacklevel=3)
+        return _legacy_reduction(size_average, reduce)
+    return reduction
+
+
+def _legacy_reduction(size_average, reduce):
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    return "none" if not reduce else ("mean" if size_average else "sum")
+
+
+def _check_reduction(reduction):
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+
+
+def _reduce(loss, reduction):
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    return loss
+
+
+def _type_name(dtype):
+    return _f._CAST_NAMES.get(dtype, str(dtype))
+
+
+def _host(t):
+    """The values of a (small) tensor on the host, for PyTorch's data-dependent checks."""
+    return np.asarray(t._value)
+
+
+def _inplace(input, result, inplace):
+    return _f.inplace_update(input, result) if inplace else result
+
+
+def _size_str(shape):
+    return "x".join(str(s) for s in shape)
+
+
+# ---------------------------------------------------------------------------------- activations
+def relu(input, inplace=False):
+    return _inplace(input, apply(OPS["relu"], (input,)), inplace)
+
+
+def relu_(input):
+    return relu(input, inplace=True)
+
+
+def relu6(input, inplace=False):
+    return hardtanh(input, 0.0, 6.0, inplace)
 
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):
-    return apply(OPS["leaky_relu"], (input,), (("negative_slope", negative_slope),))
+    out = apply(OPS["leaky_relu"], (input,), (("negative_slope", negative_slope),))
+    return _inplace(input, out, inplace)
+
+
+def leaky_relu_(input, negative_slope=0.01):
+    return leaky_relu(input, negative_slope, True)
 
 
 def elu(input, alpha=1.0, inplace=False):
-    return apply(OPS["elu"], (input,), (("alpha", alpha),))
+    return _inplace(input, apply(OPS["elu"], (input,), (("alpha", alpha),)), inplace)
+
+
+def elu_(input, alpha=1.0):
+    return elu(input, alpha, True)
+
+
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def selu(input, inplace=False):
+    out = apply(OPS["elu_full"], (input,), (("alpha", _SELU_ALPHA), ("scale", _SELU_SCALE),
+                                            ("input_scale", 1.0)))
+    return _inplace(input, out, inplace)
+
+
+def celu(input, alpha=1.0, inplace=False):
+    out = apply(OPS["celu"], (input,), (("alpha", alpha), ("scale", 1.0),
+                                            ("input_scale", 1.0 / alpha)))
+    return _inplace(input, out, inplace)
 
 
 def gelu(input, approximate="none"):
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError("approximate argument must be either none or tanh.")
     return apply(OPS["gelu"], (input,), (("approximate", approximate),))
 
 
 def silu(input, inplace=False):
-    return apply(OPS["silu"], (input,))
+    return _inplace(input, apply(OPS["silu"], (input,)), inplace)
+
+
+def mish(input, inplace=False):
+    return _inplace(input, apply(OPS["mish"], (input,)), inplace)
+
+
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    if min_val > max_val:
+        raise ValueError("min_val cannot be greater than max_val")
+    out = apply(OPS["hardtanh"], (input,), (("min_val", min_val), ("max_val", max_val)))
+    return _inplace(input, out, inplace)
+
+
+def hardtanh_(input, min_val=-1.0, max_val=1.0):
+    return hardtanh(input, min_val, max_val, True)
+
+
+def hardsigmoid(input, inplace=False):
+    return _inplace(input, apply(OPS["hardsigmoid"], (input,)), inplace)
+
+
+def hardswish(input, inplace=False):
+    return _inplace(input, apply(OPS["hardswish"], (input,)), inplace)
+
+
+def sigmoid(input):
+    return apply(OPS["sigmoid"], (input,))
+
+
+def tanh(input):
+    return apply(OPS["tanh"], (input,))
 
 
 def softplus(input, beta=1.0, threshold=20.0):
     return apply(OPS["softplus"], (input,), (("beta", beta), ("threshold", threshold)))
 
 
-def _reduction(size_average, reduce, reduction):
-    if size_average is not None or reduce is not None:
-        size_average = True if size_average is None else size_average
-        reduce = True if reduce is None else reduce
-        return "none" if not reduce else ("mean" if size_average else "sum")
-    return reduction
+def softsign(input):
+    return input / (input.abs() + 1)
 
 
-def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+def softshrink(input, lambd=0.5):
+    if lambd < 0:
+        raise RuntimeError(f"lambda must be greater or equal to 0, but found to be {lambd}.")
+    return apply(OPS["softshrink"], (input,), (("lambd", lambd),))
+
+
+def hardshrink(input, lambd=0.5):
+    return apply(OPS["hardshrink"], (input,), (("lambd", lambd),))
+
+
+def tanhshrink(input):
+    return input - input.tanh()
+
+
+def threshold(input, threshold, value, inplace=False):
+    out = apply(OPS["threshold"], (input,), (("threshold", threshold), ("value", value)))
+    return _inplace(input, out, inplace)
+
+
+def threshold_(input, threshold, value):
+    return globals()["threshold"](input, threshold, value, True)
+
+
+def logsigmoid(input):
+    return apply(OPS["log_sigmoid"], (input,))
+
+
+def _softmax_dim(ndim):
+    warnings.warn("Implicit dimension choice for softmax has been deprecated. Change the call "
+                  "to include dim=X as an argument.", stacklevel=3)
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def softmax(input, dim=None, _stacklevel=3, dtype=None):
+    if dim is None:
+        dim = _softmax_dim(input.ndim)
+    return _f.softmax(input, dim, dtype)
+
+
+def softmin(input, dim=None, _stacklevel=3, dtype=None):
+    if dim is None:
+        dim = _softmax_dim(input.ndim)
+    return _f.softmax(-input, dim, dtype)
+
+
+def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
+    if dim is None:
+        dim = _softmax_dim(input.ndim)
+    return _f.log_softmax(input, dim, dtype)
+
+
+def glu(input, dim=-1):
+    if input.ndim == 0:
+        raise RuntimeError("glu does not support scalars because halving size must be even")
+    d = dim % input.ndim
+    if input.shape[d] % 2:
+        raise RuntimeError(f"Halving dimension must be even, but dimension {d} is size "
+                           f"{input.shape[d]}")
+    return apply(OPS["glu"], (input,), (("dim", d),))
+
+
+def prelu(input, weight):
+    return apply(OPS["prelu"], (input, weight))
+
+
+def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
+    if not training:
+        out = apply(OPS["rrelu_eval"], (input,), (("lower", lower), ("upper", upper)))
+        return _inplace(input, out, inplace)
+    # PyTorch draws one double U(lower, upper) per non-positive element, in element order
+    import jax.numpy as jnp
+
+    from .. import _factories
+
+    negative = _host(input) <= 0
+    with grad_mode.no_grad():
+        slopes = _factories.empty(int(negative.sum()), dtype=D.float64)
+        slopes = _random("uniform_")(slopes, lower, upper)
+        noise = np.ones(negative.shape)
+        noise[negative] = _host(slopes)
+        noise = Tensor._make(jnp.asarray(noise, input.dtype._np), input.dtype)
+    return _inplace(input, apply(OPS["rrelu_train"], (input, noise)), inplace)
+
+
+def gumbel_softmax(logits, tau=1, hard=False, eps=1e-10, dim=-1):
+    with grad_mode.no_grad():
+        gumbels = _exponential_like(logits).log().neg()
+    y_soft = softmax((logits + gumbels) / tau, dim)
+    if hard:
+        with grad_mode.no_grad():
+            y_hard = (y_soft == y_soft.amax(dim, keepdim=True)).to(logits.dtype)
+        return y_hard - y_soft.detach() + y_soft
+    return y_soft
+
+
+# ---------------------------------------------------------------------------------- linear
+def linear(input, weight, bias=None):
+    in_features = weight.shape[-1] if weight.ndim else 1
+    if input.ndim >= 1 and weight.ndim == 2 and input.shape[-1] != in_features:
+        rows = math.prod(input.shape[:-1]) if input.ndim > 1 else 1
+        raise RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({rows}x{input.shape[-1]} and "
+            f"{weight.shape[1]}x{weight.shape[0]})")
+    if input.dtype is not weight.dtype:
+        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got "
+                           f"{_type_name(input.dtype)} and {_type_name(weight.dtype)}")
+    wt = weight.t()
+    if bias is None:
+        return _f.matmul(input, wt)
+    if input.ndim == 2:
+        return _f.addmm(bias, input, wt)
+    # PyTorch folds the leading dims into one matrix and views the result back
+    lead = tuple(input.shape[:-1])
+    out = _f.addmm(bias, input.reshape(-1, in_features), wt)
+    return out.view(*lead, weight.shape[0])
+
+
+def bilinear(input1, input2, weight, bias=None):
+    out = _f.einsum("...i,oij,...j->...o", input1, weight, input2)
+    if bias is not None:
+        out = out + bias
+    return out
+
+
+# ---------------------------------------------------------------------------------- convolution
+def _conv_padding(padding, nd, kernel, dilation, stride):
+    if isinstance(padding, str):
+        if padding == "valid":
+            return ((0, 0),) * nd
+        if padding == "same":
+            if any(s != 1 for s in stride):
+                raise RuntimeError("padding='same' is not supported for strided convolutions")
+            pads = []
+            for k, d in zip(kernel, dilation):
+                total = d * (k - 1)
+                pads.append((total // 2, total - total // 2))
+            return tuple(pads)
+        raise RuntimeError(f"Invalid padding string: '{padding}'")
+    return tuple((p, p) for p in _ntuple(padding, nd))
+
+
+def _conv(nd, name, input, weight, bias, stride, padding, dilation, groups):
+    if input.ndim not in (nd + 1, nd + 2):
+        raise RuntimeError(f"Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to "
+                           f"{name}, but got input of size: {list(input.shape)}")
+    stride = _ntuple(stride, nd)
+    dilation = _ntuple(dilation, nd)
+    kernel = tuple(weight.shape[2:])
+    pads = _conv_padding(padding, nd, kernel, dilation, stride)
+    batched = input.ndim == nd + 2
+    channels = input.shape[1 if batched else 0]
+    if channels != weight.shape[1] * groups:
+        shown = list(input.shape) if batched else [1] + list(input.shape)
+        raise RuntimeError(
+            f"Given groups={groups}, weight of size {list(weight.shape)}, expected "
+            f"input{shown} to have {weight.shape[1] * groups} channels, but got {channels} "
+            "channels instead")
+    spatial = input.shape[-nd:]
+    padded = tuple(n + lo + hi for n, (lo, hi) in zip(spatial, pads))
+    effective = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))
+    if any(p < e for p, e in zip(padded, effective)):
+        raise RuntimeError(
+            f"Calculated padded input size per channel: ({' x '.join(map(str, padded))}). "
+            f"Kernel size: ({' x '.join(map(str, effective))}). Kernel size can't be greater "
+            "than actual input size")
+    if input.dtype is not weight.dtype:
+        raise RuntimeError(f"Input type ({_tensor_type(input)}) and weight type "
+                           f"({_tensor_type(weight)}) should be the same")
+    static = (("stride", stride), ("padding", pads), ("dilation", dilation),
+              ("groups", groups), ("transposed", False), ("output_padding", (0,) * nd))
+    if not batched:  # PyTorch convolves a batch of one and squeezes it away
+        return apply(OPS["convolution"], (input.unsqueeze(0), weight, bias), static).squeeze(0)
+    return apply(OPS["convolution"], (input, weight, bias), static)
+
+
+def _tensor_type(t):
+    from .._tensor import _TYPE_NAMES
+
+    return _TYPE_NAMES.get(t.dtype, "torch.Tensor")
+
+
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    return _conv(1, "conv1d", input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    return _conv(2, "conv2d", input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    return _conv(3, "conv3d", input, weight, bias, stride, padding, dilation, groups)
+
+
+def _conv_transpose(nd, name, input, weight, bias, stride, padding, output_padding, groups,
+                    dilation):
+    if input.ndim not in (nd + 1, nd + 2):
+        raise RuntimeError(f"Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to "
+                           f"{name}, but got input of size: {list(input.shape)}")
+    stride = _ntuple(stride, nd)
+    dilation = _ntuple(dilation, nd)
+    output_padding = _ntuple(output_padding, nd)
+    pads = tuple((p, p) for p in _ntuple(padding, nd))
+    channels = input.shape[1 if input.ndim == nd + 2 else 0]
+    if channels != weight.shape[0]:
+        raise RuntimeError(
+            f"Given transposed=1, weight of size {list(weight.shape)}, expected input"
+            f"{list(input.shape)} to have {weight.shape[0]} channels, but got {channels} "
+            "channels instead")
+    for op, s, d in zip(output_padding, stride, dilation):
+        if op >= s and op >= d:
+            raise RuntimeError("output padding must be smaller than either stride or dilation,"
+                               f" but got output_padding={list(output_padding)}, "
+                               f"stride={list(stride)}, dilation={list(dilation)}")
+    static = (("stride", stride), ("padding", pads), ("dilation", dilation),
+              ("groups", groups), ("transposed", True), ("output_padding", output_padding))
+    if input.ndim == nd + 1:
+        return apply(OPS["convolution"], (input.unsqueeze(0), weight, bias), static).squeeze(0)
+    return apply(OPS["convolution"], (input, weight, bias), static)
+
+
+def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
+                     dilation=1):
+    return _conv_transpose(1, "conv_transpose1d", input, weight, bias, stride, padding,
+                           output_padding, groups, dilation)
+
+
+def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
+                     dilation=1):
+    return _conv_transpose(2, "conv_transpose2d", input, weight, bias, stride, padding,
+                           output_padding, groups, dilation)
+
+
+def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
+                     dilation=1):
+    return _conv_transpose(3, "conv_transpose3d", input, weight, bias, stride, padding,
+                           output_padding, groups, dilation)
+
+
+def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
+    """im2col: (N, C, H, W) -> (N, C*kh*kw, L)."""
+    if input.ndim not in (3, 4):
+        raise NotImplementedError(
+            f"Input Error: Only 3D or 4D input Tensors are supported (got {input.ndim}D)")
+    batched = input.ndim == 4
+    x = input if batched else input.unsqueeze(0)
+    out = apply(OPS["im2col"], (x,), (("kernel", _ntuple(kernel_size, 2)),
+                                      ("dilation", _ntuple(dilation, 2)),
+                                      ("padding", _ntuple(padding, 2)),
+                                      ("stride", _ntuple(stride, 2))))
+    return out if batched else out.squeeze(0)
+
+
+# ---------------------------------------------------------------------------------- pooling
+def _pool_geometry(name, input, nd, kernel_size, stride, padding, dilation, ceil_mode):
+    kernel = _ntuple(kernel_size, nd)
+    stride = kernel if stride is None or (isinstance(stride, (list, tuple)) and not stride) \
+        else _ntuple(stride, nd)
+    padding = _ntuple(padding, nd)
+    dilation = _ntuple(dilation, nd)
+    if input.ndim not in (nd + 1, nd + 2):
+        raise RuntimeError(f"non-empty {nd + 1}D or {nd + 2}D (batch mode) tensor expected for "
+                           "input")
+    for p, k, d in zip(padding, kernel, dilation):
+        if p > ((k - 1) * d + 1) // 2:
+            raise RuntimeError(f"pad should be at most half of effective kernel size, but got "
+                               f"pad={p}, kernel_size={k} and dilation={d}")
+    spatial = input.shape[-nd:]
+    outs, pads = [], []
+    for n, k, s, p, d in zip(spatial, kernel, stride, padding, dilation):
+        eff = d * (k - 1) + 1
+        out = (n + 2 * p - eff + ((s - 1) if ceil_mode else 0)) // s + 1
+        if ceil_mode and (out - 1) * s >= n + p:
+            out -= 1
+        outs.append(out)
+        pads.append((p, (out - 1) * s + eff - n - p))
+    if any(o <= 0 for o in outs):
+        lead = input.shape[-nd - 1] if input.ndim == nd + 2 else input.shape[0]
+        raise RuntimeError(
+            f"Given input size: ({_size_str((lead,) + tuple(spatial))}). Calculated output size:"
+            f" ({_size_str((lead,) + tuple(max(o, 0) for o in outs))}). Output size is too small")
+    return kernel, stride, tuple(pads), dilation
+
+
+def _max_pool(nd, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices):
+    kernel, stride, pads, dilation = _pool_geometry(
+        f"max_pool{nd}d", input, nd, kernel_size, stride, padding, dilation, ceil_mode)
+    static = (("kernel", kernel), ("stride", stride), ("pads", pads), ("dilation", dilation))
+    if return_indices:
+        return apply(OPS[f"max_pool{nd}d_with_indices"], (input,), static)
+    return apply(OPS[f"max_pool{nd}d"], (input,), static)
+
+
+def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):
+    # PyTorch pools 1-d signals as 2-d ones of height 1
+    x = input.unsqueeze(-2)
+    out = max_pool2d(x, (1,) + _ntuple(kernel_size, 1),
+                     None if stride is None else (1,) + _ntuple(stride, 1),
+                     (0,) + _ntuple(padding, 1), (1,) + _ntuple(dilation, 1), ceil_mode,
+                     return_indices)
+    if return_indices:
+        return out[0].squeeze(-2), out[1].squeeze(-2)
+    return out.squeeze(-2)
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):
+    return _max_pool(2, input, kernel_size, stride, padding, dilation, ceil_mode,
+                     return_indices)
+
+
+def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):
+    return _max_pool(3, input, kernel_size, stride, padding, dilation, ceil_mode,
+                     return_indices)
+
+
+max_pool1d_with_indices = max_pool1d
+max_pool2d_with_indices = max_pool2d
+max_pool3d_with_indices = max_pool3d
+
+
+def _avg_pool(nd, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
+              divisor_override):
+    kernel, stride, pads, _ = _pool_geometry(
+        f"avg_pool{nd}d", input, nd, kernel_size, stride, padding, 1, ceil_mode)
+    if divisor_override is not None and divisor_override == 0:
+        raise RuntimeError("divisor must be not zero")
+    return apply(OPS[f"avg_pool{nd}d"], (input,),
+                 (("kernel", kernel), ("stride", stride), ("pads", pads),
+                  ("count_include_pad", bool(count_include_pad)),
+                  ("divisor_override", divisor_override)))
+
+
+def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
+               count_include_pad=True):
+    x = input.unsqueeze(-2)
+    out = avg_pool2d(x, (1,) + _ntuple(kernel_size, 1),
+                     None if stride is None else (1,) + _ntuple(stride, 1),
+                     (0,) + _ntuple(padding, 1), ceil_mode, count_include_pad)
+    return out.squeeze(-2)
+
+
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
+               count_include_pad=True, divisor_override=None):
+    return _avg_pool(2, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
+                     divisor_override)
+
+
+def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
+               count_include_pad=True, divisor_override=None):
+    return _avg_pool(3, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
+                     divisor_override)
+
+
+def _adaptive_size(input, nd, output_size):
+    size = _ntuple(output_size, nd) if not isinstance(output_size, (tuple, list)) else tuple(
+        output_size) * (nd if len(output_size) == 1 and nd > 1 else 1)
+    spatial = input.shape[-nd:]
+    return tuple(s if o is None else int(o) for o, s in zip(size, spatial))
+
+
+def adaptive_avg_pool1d(input, output_size):
+    return adaptive_avg_pool2d(input.unsqueeze(-2), (1,) + _ntuple(output_size, 1)).squeeze(-2)
+
+
+def adaptive_avg_pool2d(input, output_size):
+    size = _adaptive_size(input, 2, output_size)
+    if size == (1, 1):
+        return input.mean((-1, -2), keepdim=True)
+    return apply(OPS["adaptive_avg_pool2d"], (input,), (("output_size", size),))
+
+
+def adaptive_avg_pool3d(input, output_size):
+    size = _adaptive_size(input, 3, output_size)
+    if size == (1, 1, 1):
+        return input.mean((-1, -2, -3), keepdim=True)
+    return apply(OPS["adaptive_avg_pool3d"], (input,), (("output_size", size),))
+
+
+def _adaptive_bounds(n, m):
+    return tuple(((i * n) // m, -(-((i + 1) * n) // m)) for i in range(m))
+
+
+def _adaptive_max(nd, input, output_size, return_indices):
+    size = _adaptive_size(input, nd, output_size)
+    bounds = tuple(_adaptive_bounds(n, m) for n, m in zip(input.shape[-nd:], size))
+    values, indices = apply(OPS[f"adaptive_max_pool{nd}d"], (input,), (("bounds", bounds),))
+    return (values, indices) if return_indices else values
+
+
+def adaptive_max_pool1d(input, output_size, return_indices=False):
+    return _adaptive_max(1, input, output_size, return_indices)
+
+
+def adaptive_max_pool2d(input, output_size, return_indices=False):
+    return _adaptive_max(2, input, output_size, return_indices)
+
+
+def adaptive_max_pool3d(input, output_size, return_indices=False):
+    return _adaptive_max(3, input, output_size, return_indices)
+
+
+def lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+    kw, kh = _ntuple(kernel_size, 2)
+    out = avg_pool2d(input.pow(norm_type), kernel_size, stride, 0, ceil_mode)
+    return (out.sign() * relu(out.abs())).mul(kw * kh).pow(1.0 / norm_type)
+
+
+def lp_pool1d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+    out = avg_pool1d(input.pow(norm_type), kernel_size, stride, 0, ceil_mode)
+    return (out.sign() * relu(out.abs())).mul(kernel_size).pow(1.0 / norm_type)
+
+
+# ---------------------------------------------------------------------------------- normalization
+def _check_per_channel(input):
+    size = math.prod(input.shape[2:]) * input.shape[0] if input.ndim >= 2 else input.numel()
+    if size == 1:
+        raise ValueError(f"Expected more than 1 value per channel when training, got input "
+                         f"size {input.shape}")
+
+
+def _batch_norm(input, running_mean, running_var, weight, bias, training, momentum, eps,
+                num_batches_tracked=None):
+    """F.batch_norm plus the module's ``num_batches_tracked`` bookkeeping, in one op call.
+
+    The op returns the normalized input and, when running statistics are updated, their new
+    values, which are written into the buffers here (they never carry gradient)."""
+    if training:
+        _check_per_channel(input)
+    update_stats = training and running_mean is not None
+    track_count = training and num_batches_tracked is not None
+    cumulative = momentum is None
+    static = (("training", bool(training)), ("eps", float(eps)),
+              ("update", update_stats), ("count", track_count), ("cumulative", cumulative))
+    operands = (input, weight, bias, running_mean, running_var,
+                num_batches_tracked if track_count else None,
+                0.0 if cumulative else float(momentum))
+    out = apply(OPS["batch_norm"], operands, static)
+    if not isinstance(out, tuple):
+        return out
+    result = out[0]
+    if update_stats:
+        _set_buffer(running_mean, out[1])
+        _set_buffer(running_var, out[2])
+    if track_count:
+        _set_buffer(num_batches_tracked, out[-1])
+    return result
+
+
+def _set_buffer(buf, new):
+    buf._value = new._value
+    buf._version += 1
+
+
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,
+               momentum=0.1, eps=1e-05):
+    return _batch_norm(input, running_mean, running_var, weight, bias, training, momentum, eps)
+
+
+def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None,
+                  use_input_stats=True, momentum=0.1, eps=1e-05):
+    """Batch norm of the (1, N*C, ...) reshaped input, as PyTorch computes it."""
+    n, c = input.shape[0], input.shape[1]
+    x = input.reshape(1, n * c, *input.shape[2:])
+    rm = None if running_mean is None else running_mean.repeat(n)
+    rv = None if running_var is None else running_var.repeat(n)
+    w = None if weight is None else weight.repeat(n)
+    b = None if bias is None else bias.repeat(n)
+    out = _batch_norm(x, rm, rv, w, b, use_input_stats, momentum, eps)
+    if rm is not None and use_input_stats:
+        with grad_mode.no_grad():
+            _set_buffer(running_mean, rm.view(n, c).mean(0))
+            _set_buffer(running_var, rv.view(n, c).mean(0))
+    return out.view(*input.shape)
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05):
+    shape = _ntuple(normalized_shape, 1) if isinstance(normalized_shape, int) else tuple(
+        normalized_shape)
+    n = len(shape)
+    if tuple(input.shape[input.ndim - n:]) != shape or input.ndim < n:
+        raise RuntimeError(
+            f"Given normalized_shape={list(shape)}, expected input with shape "
+            f"[*, {', '.join(map(str, shape))}], but got input of size{list(input.shape)}")
+    return apply(OPS["layer_norm"], (input, weight, bias), (("n_axes", n), ("eps", float(eps))))
+
+
+def rms_norm(input, normalized_shape, weight=None, eps=None):
+    shape = _ntuple(normalized_shape, 1) if isinstance(normalized_shape, int) else tuple(
+        normalized_shape)
+    return apply(OPS["rms_norm"], (input, weight), (("n_axes", len(shape)), ("eps", eps)))
+
+
+def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05):
+    if input.ndim < 2:
+        raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received "
+                           f"{input.ndim}")
+    if input.shape[1] % num_groups:
+        raise RuntimeError(
+            "Expected number of channels in input to be divisible by num_groups, but got input "
+            f"of shape {list(input.shape)} and num_groups={num_groups}")
+    return apply(OPS["group_norm"], (input, weight, bias),
+                 (("groups", num_groups), ("eps", float(eps))))
+
+
+def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
+    return apply(OPS["local_response_norm"], (input,),
+                 (("size", size), ("alpha", alpha), ("beta", beta), ("k", k)))
+
+
+def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
+    denom = input.norm(p, dim, keepdim=True).clamp_min(eps).expand_as(input)
+    return input / denom
+
+
+# ---------------------------------------------------------------------------------- dropout
+def _random(name):
+    """A random method of Tensor (from the RNG layer), looked up when first needed."""
+    return getattr(Tensor, name)
+
+
+def _bernoulli_like(shape_src, shape, p):
+    from .. import _factories
+
+    noise = _factories.empty(*shape, dtype=shape_src.dtype)
+    return _random("bernoulli_")(noise, p)
+
+
+def _uniform_like(input, low, high):
+    from .. import _factories
+
+    noise = _factories.empty(*input.shape, dtype=input.dtype)
+    return _random("uniform_")(noise, low, high)
+
+
+def _exponential_like(input):
+    from .. import _factories
+
+    noise = _factories.empty(*input.shape, dtype=input.dtype)
+    return _random("exponential_")(noise)
+
+
+def _check_p(p):
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+
+
+def _dropout(input, p, training, inplace, noise_shape):
+    _check_p(p)
+    if p == 0 or not training or input.numel() == 0:
+        return input
+    if p == 1:
+        from .. import _factories
+
+        zero = _factories.zeros((), dtype=input.dtype)
+        return input.mul_(zero) if inplace else input * zero
+    with grad_mode.no_grad():
+        noise = _bernoulli_like(input, noise_shape, 1 - p)
+        noise = noise.div_(1 - p)
+    return input.mul_(noise) if inplace else input * noise
+
+
+def dropout(input, p=0.5, training=True, inplace=False):
+    return _dropout(input, p, training, inplace, tuple(input.shape))
+
+
+def _feature_dropout(name, dims, input, p, training, inplace):
+    _check_p(p)
+    batched = input.ndim == dims + 2
+    if input.ndim not in (dims + 1, dims + 2):
+        raise RuntimeError(f"{name}: Expected {dims + 1}D or {dims + 2}D input, but received a "
+                           f"{input.ndim}D input.")
+    shape = tuple(input.shape[:2 if batched else 1]) + (1,) * dims
+    return _dropout(input, p, training, inplace, shape)
+
+
+def dropout1d(input, p=0.5, training=True, inplace=False):
+    return _feature_dropout("dropout1d", 1, input, p, training, inplace)
+
+
+def dropout2d(input, p=0.5, training=True, inplace=False):
+    return _feature_dropout("dropout2d", 2, input, p, training, inplace)
+
+
+def dropout3d(input, p=0.5, training=True, inplace=False):
+    return _feature_dropout("dropout3d", 3, input, p, training, inplace)
+
+
+def alpha_dropout(input, p=0.5, training=False, inplace=False):
+    _check_p(p)
+    if p == 0 or not training or input.numel() == 0:
+        return input
+    alpha_prime = -_SELU_ALPHA * _SELU_SCALE
+    a = ((1 - p) * (1 + p * alpha_prime ** 2)) ** -0.5
+    b = -a * alpha_prime * p
+    with grad_mode.no_grad():
+        keep = _bernoulli_like(input, tuple(input.shape), 1 - p)
+        fill = (1 - keep) * (a * alpha_prime)
+    return input * (keep * a) + (fill + b)
+
+
+# ---------------------------------------------------------------------------------- embedding
+def _check_indices(input, n, what="embedding"):
+    if input.dtype not in (D.int64, D.int32):
+        raise RuntimeError(
+            "Expected tensor for argument #1 'indices' to have one of the following scalar "
+            f"types: Long, Int; but got {_tensor_type(input)} instead (while checking arguments "
+            f"for {what})")
+    idx = _host(input)
+    if idx.size and (idx.min() < 0 or idx.max() >= n):
+        raise IndexError("index out of range in self")
+
+
+def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
+              scale_grad_by_freq=False, sparse=False):
+    n = weight.shape[0]
+    if padding_idx is not None:
+        if padding_idx > 0:
+            if padding_idx >= n:
+                raise AssertionError("Padding_idx must be within num_embeddings")
+        elif padding_idx < 0:
+            if padding_idx < -n:
+                raise AssertionError("Padding_idx must be within num_embeddings")
+            padding_idx = n + padding_idx
+    _check_indices(input, n)
+    if max_norm is not None:
+        _embedding_renorm_(weight, input, max_norm, norm_type)
+    return apply(OPS["embedding"], (weight, input),
+                 (("padding_idx", -1 if padding_idx is None else padding_idx),
+                  ("scale_grad_by_freq", bool(scale_grad_by_freq))))
+
+
+def _embedding_renorm_(weight, input, max_norm, norm_type):
+    """Rescale, in place and without gradient, the rows ``input`` uses to norm <= max_norm."""
+    import jax.numpy as jnp
+
+    rows = np.unique(_host(input).reshape(-1))
+    w = weight._value
+    sel = w[rows]
+    norms = jnp.sum(jnp.abs(sel) ** norm_type, axis=1) ** (1.0 / norm_type)
+    scale = jnp.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0).astype(w.dtype)
+    weight._value = w.at[rows].set(sel * scale[:, None])
+    weight._version += 1
+
+
+def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False,
+                  mode="mean", sparse=False, per_sample_weights=None, include_last_offset=False,
+                  padding_idx=None):
+    import jax.numpy as jnp
+
+    if mode not in ("sum", "mean", "max"):
+        raise ValueError(f"mode has to be one of sum, mean or max, but got {mode}")
+    if per_sample_weights is not None and mode != "sum":
+        raise NotImplementedError("embedding_bag: per_sample_weights was not None. "
+                                  "per_sample_weights is only supported for mode='sum' (got "
+                                  f"mode='{mode}'). Please open a feature request on GitHub.")
+    _check_indices(input, weight.shape[0], "embedding_bag")
+    if input.ndim == 2:
+        b, length = input.shape
+        offsets_np = np.arange(0, b * length, length)
+        flat = input.reshape(-1)
+        psw = None if per_sample_weights is None else per_sample_weights.reshape(-1)
+    else:
+        if offsets is None:
+            raise ValueError("offsets has to be a 1D Tensor but got None")
+        offsets_np = _host(offsets).astype(np.int64)
+        if include_last_offset:
+            offsets_np = offsets_np[:-1]
+        flat = input
+        psw = per_sample_weights
+    if padding_idx is not None and padding_idx < 0:
+        padding_idx = weight.shape[0] + padding_idx
+    if max_norm is not None:
+        _embedding_renorm_(weight, flat, max_norm, norm_type)
+    offs = Tensor._make(jnp.asarray(offsets_np, jnp.int64))
+    return apply(OPS["embedding_bag"], (weight, flat, offs, psw),
+                 (("mode", mode), ("n_bags", len(offsets_np)), ("padding_idx", padding_idx)))
+
+
+def one_hot(tensor, num_classes=-1):
+    if tensor.dtype is not D.int64:
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    values = _host(tensor)
+    if values.size and values.min() < 0:
+        raise RuntimeError("Class values must be non-negative.")
+    if num_classes == -1:
+        if values.size == 0:
+            raise RuntimeError("Can not infer total number of classes from empty tensor.")
+        num_classes = int(values.max()) + 1
+    elif values.size and values.max() >= num_classes:
+        raise RuntimeError("Class values must be smaller than num_classes.")
+    return apply(OPS["one_hot"], (tensor,), (("num_classes", int(num_classes)),))
+
+
+# ---------------------------------------------------------------------------------- padding
+_PAD_COMBOS = (
+    "Supported combinations for non-constant padding:\n"
+    "  - 2D or 3D input: padding size = 2 (pads last dimension)\n"
+    "  - 3D or 4D input: padding size = 4 (pads last 2 dimensions)\n"
+    "  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)")
+
+
+def pad(input, pad, mode="constant", value=None):
+    pad = tuple(int(p) for p in pad)
+    if len(pad) % 2:
+        raise RuntimeError("Padding length must be divisible by 2")
+    k = len(pad) // 2
+    if k > input.ndim:
+        raise RuntimeError("Padding length should be less than or equal to two times the input "
+                           f"dimension but got padding length {len(pad)} and input of dimension "
+                           f"{input.ndim}")
+    # pad lists (left, right) pairs from the last dimension backwards
+    pairs = tuple((pad[2 * i], pad[2 * i + 1]) for i in reversed(range(k)))
+    if mode == "constant":
+        return apply(OPS["constant_pad_nd"], (input,),
+                     (("pads", pairs), ("value", 0 if value is None else value)))
+    if value is not None and value != 0:
+        raise RuntimeError(f"Padding mode \"{mode}\" doesn't take in value argument")
+    if mode not in ("reflect", "replicate", "circular"):
+        raise NotImplementedError(f"Unrecognised padding mode {mode}")
+    if input.ndim not in (k + 1, k + 2):
+        raise NotImplementedError(f"Padding size {len(pad)} is not supported for {input.ndim}D "
+                                  f"input tensor.\n{_PAD_COMBOS}")
+    for i, (lo, hi) in enumerate(pairs):
+        d = input.ndim - k + i
+        n = input.shape[d]
+        if mode == "reflect" and (lo >= n or hi >= n):
+            raise RuntimeError(
+                f"Argument #4: Padding size should be less than the corresponding input "
+                f"dimension, but got: padding ({lo}, {hi}) at dimension {d} of input "
+                f"{list(input.shape)}")
+    name = {"reflect": f"reflection_pad{k}d", "replicate": f"replication_pad{k}d",
+            "circular": "circular_pad"}[mode]
+    return apply(OPS[name], (input,), (("pads", pairs), ("mode", mode)))
+
+
+# ---------------------------------------------------------------------------------- resampling
+_INTERP_DIMS = {"linear": 1, "bilinear": 2, "bicubic": 2, "trilinear": 3}
+
+
+def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
+                recompute_scale_factor=None, antialias=False):
+    if mode in ("nearest", "area", "nearest-exact"):
+        if align_corners is not None:
+            raise ValueError("align_corners option can only be set with the interpolating "
+                             "modes: linear | bilinear | bicubic | trilinear")
+    elif align_corners is None:
+        align_corners = False
+    dim = input.ndim - 2
+    if size is not None and scale_factor is not None:
+        raise ValueError("only one of size or scale_factor should be defined")
+    if size is not None:
+        sizes = tuple(size) if isinstance(size, (list, tuple)) else (size,) * dim
+        if len(sizes) != dim:
+            raise ValueError(
+                "Input and output must have the same number of spatial dimensions, but got "
+                f"input with spatial dimensions of {list(input.shape[2:])} and output size of "
+                f"{sizes}. Please provide input tensor in (N, C, d1, d2, ...,dK) format and "
+                "output size in (o1, o2, ...,oK) format.")
+        scales = (None,) * dim
+    elif scale_factor is not None:
+        scales = (tuple(float(s) for s in scale_factor)
+                  if isinstance(scale_factor, (list, tuple)) else (float(scale_factor),) * dim)
+        if len(scales) != dim:
+            raise ValueError(
+                "Input and scale_factor must have the same number of spatial dimensions, but "
+                f"got input with spatial dimensions of {list(input.shape[2:])} and scale_factor "
+                f"of shape {list(scale_factor)}. Please provide input tensor in (N, C, d1, d2, "
+                "...,dK) format and scale_factor in (s1, s2, ...,sK) format.")
+        sizes = tuple(int(math.floor(float(n) * s)) for n, s in zip(input.shape[2:], scales))
+        if recompute_scale_factor:
+            scales = (None,) * dim
+    else:
+        raise ValueError("either size or scale_factor should be defined")
+    sizes = tuple(int(s) for s in sizes)
+    if mode in ("nearest", "nearest-exact"):
+        if dim not in (1, 2, 3):
+            raise NotImplementedError(
+                f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.ndim}D) "
+                f"for the modes: nearest | linear | bilinear | bicubic | trilinear | area | "
+                f"nearest-exact (got {mode})")
+        exact = mode == "nearest-exact"
+        key = f"upsample_nearest_exact{dim}d" if exact else f"upsample_nearest{dim}d"
+        return apply(OPS[key], (input,), (("sizes", sizes), ("scales", scales),
+                                          ("exact", exact)))
+    if mode == "area":
+        return {1: adaptive_avg_pool1d, 2: adaptive_avg_pool2d,
+                3: adaptive_avg_pool3d}[dim](input, sizes)
+    need = _INTERP_DIMS.get(mode)
+    if need is None:
+        raise NotImplementedError(
+            f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.ndim}D) for "
+            f"the modes: nearest | linear | bilinear | bicubic | trilinear | area | "
+            f"nearest-exact (got {mode})")
+    if dim != need:
+        raise NotImplementedError(f"Got {input.ndim}D input, but {mode} mode needs "
+                                  f"{need + 2}D input")
+    key = {"linear": "upsample_linear1d", "bilinear": "upsample_bilinear2d",
+           "bicubic": "upsample_bicubic2d", "trilinear": "upsample_trilinear3d"}[mode]
+    return apply(OPS[key], (input,), (("sizes", sizes), ("scales", scales),
+                                      ("align_corners", bool(align_corners)),
+                                      ("cubic", mode == "bicubic")))
+
+
+def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
+    warnings.warn("`nn.functional.upsample` is deprecated. Use `nn.functional.interpolate` "
+                  "instead.", stacklevel=2)
+    return interpolate(input, size, scale_factor, mode, align_corners)
+
+
+def upsample_nearest(input, size=None, scale_factor=None):
+    warnings.warn("`nn.functional.upsample_nearest` is deprecated. Use "
+                  "`nn.functional.interpolate` instead.", stacklevel=2)
+    return interpolate(input, size, scale_factor, mode="nearest")
+
+
+def upsample_bilinear(input, size=None, scale_factor=None):
+    warnings.warn("`nn.functional.upsample_bilinear` is deprecated. Use "
+                  "`nn.functional.interpolate` instead.", stacklevel=2)
+    return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
+
+
+def pixel_shuffle(input, upscale_factor):
+    return apply(OPS["pixel_shuffle"], (input,), (("r", int(upscale_factor)),))
+
+
+def pixel_unshuffle(input, downscale_factor):
+    return apply(OPS["pixel_unshuffle"], (input,), (("r", int(downscale_factor)),))
+
+
+# ---------------------------------------------------------------------------------- distances
+def cosine_similarity(x1, x2, dim=1, eps=1e-8):
+    # each side is normalized first (PyTorch's numerically careful order), then the dot product
+    n1 = x1.norm(2, dim, keepdim=True).clamp_min(eps)
+    n2 = x2.norm(2, dim, keepdim=True).clamp_min(eps)
+    return ((x1 / n1) * (x2 / n2)).sum(dim)
+
+
+def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
+    diff = x1 - x2 + eps
+    dim = max(diff.ndim - 1, 0)
+    return apply(OPS["norm_dim"], (diff,), (("p", float(p)), ("dim", (dim,) if diff.ndim else ()),
+                                            ("keepdim", keepdim)))
+
+
+def pdist(input, p=2):
+    n = input.shape[0]
+    i, j = np.triu_indices(n, 1)
+    return (input[i.tolist()] - input[j.tolist()]).norm(p, 1)
+
+
+# ---------------------------------------------------------------------------------- losses
+def _check_same_size(name, input, target):
     if tuple(input.shape) != tuple(target.shape):
-        import warnings
-
         warnings.warn(
             f"Using a target size ({target.shape}) that is different to the input size "
             f"({input.shape}). This will likely lead to incorrect results due to broadcasting. "
-            "Please ensure they have the same size.", stacklevel=2)
-    return apply(OPS["mse_loss"], (input, target),
-                 (("reduction", _reduction(size_average, reduce, reduction)),))
+            "Please ensure they have the same size.", stacklevel=3)
+
+
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    _check_same_size("mse_loss", input, target)
+    reduction = _reduction(size_average, reduce, reduction)
+    if weight is not None:
+        return _reduce(weight * (input - target) ** 2, reduction)
+    return apply(OPS["mse_loss"], (input, target), (("reduction", reduction),))
+
+
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    _check_same_size("l1_loss", input, target)
+    reduction = _reduction(size_average, reduce, reduction)
+    loss = (input - target).abs()
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)
+
+
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+    _check_same_size("smooth_l1_loss", input, target)
+    reduction = _reduction(size_average, reduce, reduction)
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    return apply(OPS["smooth_l1_loss"], (input, target),
+                 (("reduction", reduction), ("beta", float(beta))))
+
+
+def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
+    _check_same_size("huber_loss", input, target)
+    if weight is not None:
+        loss = apply(OPS["huber_loss"], (input, target),
+                     (("reduction", "none"), ("delta", float(delta))))
+        return _reduce(loss * weight, reduction)
+    return apply(OPS["huber_loss"], (input, target),
+                 (("reduction", reduction), ("delta", float(delta))))
 
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
              reduction="mean"):
+    reduction = _reduction(size_average, reduce, reduction)
     if target.dtype.is_floating_point:
         raise RuntimeError(f"expected scalar type Long but found {_type_name(target.dtype)}")
+    if input.ndim < 1:
+        raise ValueError(f"Expected 1 or more dimensions (got {input.ndim})")
     if input.ndim >= 2 and input.shape[0] != target.shape[0]:
         raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target "
                          f"batch_size ({target.shape[0]}).")
-    return apply(OPS["nll_loss"], (input, target, weight),
-                 (("reduction", _reduction(size_average, reduce, reduction)),
-                  ("ignore_index", ignore_index)))
+    if input.ndim == 2 and target.ndim != 1:
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    n_classes = input.shape[1] if input.ndim >= 2 else input.shape[0]
+    t = _host(target)
+    bad = (t != ignore_index) & ((t < 0) | (t >= n_classes))
+    if bad.any():
+        raise IndexError(f"Target {int(t[bad].reshape(-1)[0])} is out of bounds.")
+    if weight is not None and tuple(weight.shape) != (n_classes,):
+        raise RuntimeError(f"weight tensor should be defined either for all {n_classes} classes "
+                           f"or no classes but got weight tensor of shape: {list(weight.shape)}")
+    key = "nll_loss2d" if input.ndim >= 3 else "nll_loss"
+    return apply(OPS[key], (input, target, weight),
+                 (("reduction", reduction), ("ignore_index", ignore_index)))
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100,
                   reduce=None, reduction="mean", label_smoothing=0.0):
-    if target.dtype.is_floating_point or label_smoothing:
-        raise NotImplementedError(
-            "torchlike's cross_entropy supports class-index targets without label smoothing "
-            "for now")
-    dim = 0 if input.ndim == 1 else 1
-    return nll_loss(log_softmax(input, dim), target, weight, None, ignore_index, None,
-                    _reduction(size_average, reduce, reduction))
+    reduction = _reduction(size_average, reduce, reduction)
+    if label_smoothing < 0.0 or label_smoothing > 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: "
+                           f"{label_smoothing}")
+    class_dim = 0 if input.ndim == 1 else 1
+    n_classes = input.shape[class_dim]
+    logp = log_softmax(input, class_dim)
+    if target.dtype.is_floating_point:
+        return _cross_entropy_probs(input, logp, target, weight, ignore_index, reduction,
+                                    label_smoothing, class_dim, n_classes)
+    loss = nll_loss(logp, target, weight, None, ignore_index, None, reduction)
+    if label_smoothing <= 0:
+        return loss
+    # PyTorch: (1 - eps) * nll + eps / C * (sum over classes of -logp, weighted, masked)
+    if weight is not None:
+        shape = [1] * input.ndim
+        shape[class_dim] = n_classes
+        smooth = -(logp * weight.view(*shape)).sum(class_dim)
+    else:
+        smooth = -logp.sum(class_dim)
+    mask = target == ignore_index
+    smooth = smooth.masked_fill(mask, 0.0)
+    if reduction == "mean":
+        if weight is not None:
+            wsum = weight.gather(0, target.masked_fill(mask, 0).reshape(-1)).masked_fill(
+                mask.reshape(-1), 0.0).sum()
+            smooth = smooth.sum() / wsum
+        else:
+            smooth = smooth.sum() / (~mask).sum()
+    elif reduction == "sum":
+        smooth = smooth.sum()
+    return loss * (1 - label_smoothing) + smooth * (label_smoothing / n_classes)
 
 
-def _type_name(dtype):
-    return {D.float32: "Float", D.float64: "Double", D.float16: "Half"}.get(dtype, str(dtype))
+def _cross_entropy_probs(input, logp, target, weight, ignore_index, reduction, label_smoothing,
+                         class_dim, n_classes):
+    if ignore_index != -100:
+        raise RuntimeError("ignore_index is not supported for floating point target")
+    if tuple(target.shape) != tuple(input.shape):
+        raise RuntimeError(
+            f"Expected target size {list(input.shape)}, got {list(target.shape)}")
+    if label_smoothing > 0:
+        target = target * (1 - label_smoothing) + label_smoothing / n_classes
+    prod = logp * target
+    if weight is not None:
+        shape = [1] * input.ndim
+        shape[class_dim] = n_classes
+        prod = prod * weight.view(*shape)
+    loss = -prod.sum(class_dim)
+    if reduction == "mean":
+        n = input.numel() // n_classes if input.ndim > 1 else 1
+        return apply(OPS["div_scalar"], (loss.sum(), n))
+    if reduction == "sum":
+        return loss.sum()
+    return loss
 
 
-__all__ = ["relu", "sigmoid", "tanh", "softmax", "log_softmax", "leaky_relu", "elu", "gelu",
-           "silu", "softplus", "mse_loss", "nll_loss", "cross_entropy", "Tensor"]
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
+                         reduction="mean"):
+    reduction = _reduction(size_average, reduce, reduction)
+    if tuple(target.shape) != tuple(input.shape):
+        raise ValueError(
+            f"Using a target size ({target.shape}) that is different to the input size "
+            f"({input.shape}) is deprecated. Please ensure they have the same size.")
+    v = _host(input)
+    if v.size and ((v < 0) | (v > 1)).any():
+        raise RuntimeError("all elements of input should be between 0 and 1")
+    if weight is not None and tuple(weight.shape) != tuple(input.shape):
+        weight = weight.expand(*input.shape)
+    return apply(OPS["binary_cross_entropy"], (input, target, weight),
+                 (("reduction", reduction),))
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
+                                     reduction="mean", pos_weight=None):
+    reduction = _reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    if tuple(target.shape) != tuple(input.shape):
+        raise ValueError(f"Target size ({target.shape}) must be the same as input size "
+                         f"({input.shape})")
+    return apply(OPS["binary_cross_entropy_with_logits"], (input, target, weight, pos_weight),
+                 (("reduction", reduction),))
+
+
+def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
+    if size_average is not None or reduce is not None:
+        reduction = _reduction(size_average, reduce, reduction)
+    elif reduction == "mean":
+        warnings.warn(
+            "reduction: 'mean' divides the total loss by both the batch size and the support "
+            "size.'batchmean' divides only by the batch size, and aligns with the KL div math "
+            "definition.'mean' will be changed to behave the same as 'batchmean' in the next "
+            "major release.", stacklevel=2)
+    if log_target:
+        loss = target.exp() * (target - input)
+    else:
+        loss = _f.FUNCTIONS["xlogy"](target, target) - target * input \
+            if "xlogy" in _f.FUNCTIONS else _xlogx(target) - target * input
+    if reduction == "batchmean":
+        if input.ndim == 0:
+            return loss.sum()
+        return loss.sum() / input.shape[0]
+    return _reduce(loss, reduction)
+
+
+def _xlogx(t):
+    return _f.where(t == 0, 0.0, t * t.log())
+
+
+def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None,
+                        reduction="mean"):
+    reduction = _reduction(size_average, reduce, reduction)
+    if input1.ndim != input2.ndim or input1.ndim != target.ndim:
+        raise RuntimeError(
+            f"margin_ranking_loss : All input tensors should have same dimension but got sizes: "
+            f"input1: {input1.shape}, input2: {input2.shape}, target: {target.shape} ")
+    return _reduce((-target * (input1 - input2) + margin).clamp_min(0), reduction)
+
+
+def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None,
+                         reduction="mean"):
+    reduction = _reduction(size_average, reduce, reduction)
+    margin_clamp = (margin - input).clamp_min(0)
+    output_margin = _f.where(target != 1, margin_clamp, 0.0)
+    output_self = _f.where(target != -1, input, 0.0)
+    return _reduce(output_margin + output_self, reduction)
+
+
+def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, reduce=None,
+                          reduction="mean"):
+    reduction = _reduction(size_average, reduce, reduction)
+    eps = 1e-12
+    prod = (input1 * input2).sum(-1)
+    mag1 = (input1 * input1).sum(-1) + eps
+    mag2 = (input2 * input2).sum(-1) + eps
+    cos = prod / (mag1 * mag2).sqrt()
+    pos = 1 - cos
+    neg = (cos - margin).clamp_min(0)
+    out = _f.where(target == 1, pos, 0.0) + _f.where(target == -1, neg, 0.0)
+    return _reduce(out, reduction)
+
+
+def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    reduction = _reduction(size_average, reduce, reduction)
+    return apply(OPS["soft_margin_loss"], (input, target), (("reduction", reduction),))
+
+
+def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None,
+                      reduce=None, reduction="mean"):
+    reduction = _reduction(size_average, reduce, reduction)
+    if p not in (1, 2):
+        raise ValueError("only p == 1 and p == 2 supported")
+    return apply(OPS["multi_margin_loss"], (input, target, weight),
+                 (("p", p), ("margin", float(margin)), ("reduction", reduction)))
+
+
+def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    reduction = _reduction(size_average, reduce, reduction)
+    return apply(OPS["multilabel_margin_loss"], (input, target), (("reduction", reduction),))
+
+
+def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None,
+                                reduction="mean"):
+    reduction = _reduction(size_average, reduce, reduction)
+    loss = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
+    if weight is not None:
+        loss = loss * weight
+    loss = loss.sum(dim=input.ndim - 1) / input.shape[-1]
+    return _reduce(loss, reduction)
+
+
+def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False,
+                        size_average=None, reduce=None, reduction="mean"):
+    reduction = _reduction(size_average, reduce, reduction)
+    d_pos = pairwise_distance(anchor, positive, p, eps)
+    d_neg = pairwise_distance(anchor, negative, p, eps)
+    if swap:
+        d_swap = pairwise_distance(positive, negative, p, eps)
+        d_neg = _f.minimum(d_neg, d_swap)
+    return _reduce((margin + d_pos - d_neg).clamp_min(0), reduction)
+
+
+def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8,
+                     reduce=None, reduction="mean"):
+    reduction = _reduction(size_average, reduce, reduction)
+    if log_input:
+        loss = input.exp() - target * input
+    else:
+        loss = input - target * (input + eps).log()
+    if full:
+        stirling = target * target.log() - target + (2 * math.pi * target).log() * 0.5
+        loss = loss + stirling.masked_fill(target <= 1, 0.0)
+    return _reduce(loss, reduction)
+
+
+def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):
+    if not isinstance(var, Tensor):
+        from .._factories import full as _full
+
+        var = _full(tuple(input.shape), float(var), dtype=input.dtype)
+    if var.ndim != input.ndim and tuple(var.shape) == tuple(input.shape[:-1]):
+        var = var.unsqueeze(-1)
+    if (_host(var) < 0).any():
+        raise ValueError("var has negative entry/entries")
+    with grad_mode.no_grad():
+        clamped = var.clamp_min(eps)
+    var = var + (clamped - var).detach() if var.requires_grad else clamped
+    loss = 0.5 * (var.log() + (input - target) ** 2 / var)
+    if full:
+        loss = loss + 0.5 * math.log(2 * math.pi)
+    return _reduce(loss, reduction)
+
+
+# ---------------------------------------------------------------------------------- attention
+def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0,
+                                 is_causal=False, scale=None, enable_gqa=False):
+    scale_factor = 1 / math.sqrt(query.shape[-1]) if scale is None else scale
+    if query.ndim == 4 and dropout_p == 0.0:
+        # PyTorch's fused CPU kernel (one node)
+        return apply(OPS["scaled_dot_product_attention"], (query, key, value, attn_mask),
+                     (("scale", float(scale_factor)), ("is_causal", bool(is_causal))))
+    L, S = query.shape[-2], key.shape[-2]
+    scores = query.matmul(key.transpose(-2, -1)) * scale_factor
+    if is_causal:
+        from .._factories import ones
+
+        causal = ones(L, S, dtype=D.bool_).tril(0)
+        scores = scores.masked_fill(~causal, float("-inf"))
+    if attn_mask is not None:
+        if attn_mask.dtype is D.bool_:
+            scores = scores.masked_fill(~attn_mask, float("-inf"))
+        else:
+            scores = scores + attn_mask
+    weights = softmax(scores, -1)
+    if dropout_p > 0.0:
+        weights = dropout(weights, dropout_p, True)
+    return weights.matmul(value)
+
+
+def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_heads,
+                                 in_proj_weight, in_proj_bias, bias_k, bias_v, add_zero_attn,
+                                 dropout_p, out_proj_weight, out_proj_bias, training=True,
+                                 key_padding_mask=None, need_weights=True, attn_mask=None,
+                                 use_separate_proj_weight=False, q_proj_weight=None,
+                                 k_proj_weight=None, v_proj_weight=None, static_k=None,
+                                 static_v=None, average_attn_weights=True, is_causal=False):
+    from . import _attention
+
+    return _attention.multi_head_attention_forward(
+        query, key, value, embed_dim_to_check, num_heads, in_proj_weight, in_proj_bias, bias_k,
+        bias_v, add_zero_attn, dropout_p, out_proj_weight, out_proj_bias, training,
+        key_padding_mask, need_weights, attn_mask, use_separate_proj_weight, q_proj_weight,
+        k_proj_weight, v_proj_weight, static_k, static_v, average_attn_weights, is_causal)
+
+
+__all__ = [n for n in dir() if not n.startswith("_") and n not in (
+    "annotations", "math", "np", "warnings", "D", "OPS", "apply", "grad_mode")]

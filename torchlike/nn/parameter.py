@@ -13,33 +13,23 @@ from .. import _dtype as D
 from .._tensor import Tensor
 
 
-def _leaf_fields(dst, src, requires_grad):
-    """Make ``dst`` a fresh leaf holding ``src``'s value (``src.detach()`` shares the value)."""
-    dst._value = src._value
-    dst._dtype = src._dtype
-    dst._grad_fn = None
-    dst._output_nr = 0
-    dst._grad = None
-    dst._version = 0
-    dst._accumulator = None
-    dst._leaf_hooks = None
-    dst._retains_grad = False
-    dst._inference = False
-    dst._requires_grad = False
-    if requires_grad:
-        dst.requires_grad_(True)  # PyTorch's error for integer data
-    return dst
-
-
 class Parameter(Tensor):
-    """A Tensor that is a module parameter: assigning it to a Module attribute registers it."""
+    """A Tensor that is a module parameter: assigning it to a Module attribute registers it.
+
+    ``Parameter(data)`` shares ``data``'s storage and version counter (as ``data.detach()``
+    does), so, as in PyTorch, in-place writes to one are seen by the other.
+    """
 
     def __new__(cls, data=None, requires_grad=True):
         if data is None:
             data = Tensor._make(jnp.zeros((0,), D.get_default_dtype()._np))
-        p = object.__new__(cls)
-        _leaf_fields(p, data, requires_grad)
+        if requires_grad and not (data.dtype.is_floating_point or data.dtype.is_complex):
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require "
+                               "gradients")
+        p = data.detach()
+        p.__class__ = cls
         p._is_param = True
+        p._requires_grad = bool(requires_grad)
         return p
 
     def __init__(self, data=None, requires_grad=True):
@@ -88,7 +78,7 @@ class Buffer(metaclass=_BufferMeta):
     def __new__(cls, data=None, *, persistent=True):
         if data is None:
             data = Tensor._make(jnp.zeros((0,), D.get_default_dtype()._np))
-        t = Tensor._make(data._value, data._dtype)
+        t = data.detach()
         t._requires_grad = data._requires_grad
         t._is_buffer = True
         t._buffer_persistent = persistent

@@ -425,7 +425,7 @@ class Module:
         if recurse:
             for module in self.children():
                 module._apply(fn)
-        for key, param in self._parameters.items():
+        for param in self._parameters.values():
             if param is None:
                 continue
             with grad_mode.no_grad():
@@ -778,8 +778,6 @@ def _insert(hooks, key, hook, prepend):
 
 
 def _move_into(dst, src):
-    """Give ``dst`` (a Parameter or grad kept by identity) the value and dtype of ``src``."""
-    if src is dst:
-        return
-    dst._value = src._value
-    dst._dtype = src._dtype
+    """``dst.data = src``: ``dst`` (kept by identity) takes ``src``'s storage and dtype."""
+    if src is not dst:
+        dst.data = src

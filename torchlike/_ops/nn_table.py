@@ -1,0 +1,823 @@
+"""The op table's nn part: convolution, pooling, normalization, embedding, padding, resampling,
+activations and losses.
+
+Same rules as ``table.py``: one ``Op`` per PyTorch grad node, a pure JAX ``impl``, gradients
+from ``jax.vjp``.  ``torchlike.nn.functional`` parses PyTorch's arguments and calls these.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jax import lax
+
+from .core import Op
+from .table import OPS
+
+_HIGHEST = lax.Precision.HIGHEST
+_SPATIAL = {1: "H", 2: "HW", 3: "DHW"}
+
+
+def _channel_shape(x, ndim):
+    """Shape that broadcasts a per-channel vector against an (N, C, ...) array."""
+    return (1, -1) + (1,) * (ndim - 2)
+
+
+def _acc(x):
+    """Half-precision inputs are normalized in float32, as PyTorch's CPU kernels do."""
+    return x.astype(jnp.float32) if x.dtype in (jnp.float16, jnp.bfloat16) else x
+
+
+# ---------------------------------------------------------------------------------- convolution
+def _conv(x, w, b, *, stride, padding, dilation, groups, transposed, output_padding):
+    nd = x.ndim - 2
+    sp = _SPATIAL[nd]
+    dn = lax.conv_dimension_numbers(x.shape, w.shape, ("NC" + sp, "OI" + sp, "NC" + sp))
+    if not transposed:
+        out = lax.conv_general_dilated(
+            x, w, window_strides=stride, padding=padding, rhs_dilation=dilation,
+            feature_group_count=groups, dimension_numbers=dn, precision=_HIGHEST)
+    else:
+        # A transposed convolution is the forward convolution of the stride-dilated input with
+        # the flipped kernel whose in/out channels are swapped within each group.
+        k = w.shape[2:]
+        cin, cout_g = w.shape[0], w.shape[1]
+        wt = w.reshape((groups, cin // groups, cout_g) + k)
+        wt = jnp.swapaxes(wt, 1, 2).reshape((groups * cout_g, cin // groups) + k)
+        wt = jnp.flip(wt, axis=tuple(range(2, 2 + nd)))
+        pads = tuple((d * (kk - 1) - p[0], d * (kk - 1) - p[0] + op)
+                     for kk, d, p, op in zip(k, dilation, padding, output_padding))
+        out = lax.conv_general_dilated(
+            x, wt, window_strides=(1,) * nd, padding=pads, lhs_dilation=stride,
+            rhs_dilation=dilation, feature_group_count=groups, dimension_numbers=dn,
+            precision=_HIGHEST)
+    if b is not None:
+        out = out + b.reshape(_channel_shape(out, out.ndim))
+    return out
+
+
+OPS["convolution"] = Op(
+    "convolution", _conv, "ConvolutionBackward0", promote="arith",
+    saved={"input": 0, "weight": 1, "stride": "stride", "padding": "padding_lo",
+           "dilation": "dilation", "groups": "groups", "transposed": "transposed",
+           "output_padding": "output_padding"})
+
+
+# ---------------------------------------------------------------------------------- pooling
+def _pool_pad(x, pads, value):
+    cfg = [(0, 0, 0), (0, 0, 0)] + [(lo, hi, 0) for lo, hi in pads]
+    return lax.pad(x, jnp.asarray(value, x.dtype), cfg)
+
+
+def _crop_negative(x, pads):
+    """Trailing windows a floor-mode pool drops show up as negative high padding: crop them
+    off, so the padding handed to XLA is never negative (its gradient needs that)."""
+    nd = len(pads)
+    lead = x.ndim - nd
+    for i, (_, hi) in enumerate(pads):
+        if hi < 0:
+            x = lax.slice_in_dim(x, 0, x.shape[lead + i] + hi, axis=lead + i)
+    return x, tuple((lo, max(hi, 0)) for lo, hi in pads)
+
+
+def _max_pool(x, *, kernel, stride, pads, dilation):
+    if any(d != 1 for d in dilation):
+        # XLA's max-pool gradient has no window dilation: take the first maximum explicitly
+        return _max_pool_indices(x, kernel=kernel, stride=stride, pads=pads,
+                                 dilation=dilation)[0]
+    x, pads = _crop_negative(x, pads)
+    nd = len(kernel)
+    lead = x.ndim - nd
+    cfg = [(0, 0)] * lead + list(pads)
+    return lax.reduce_window(x, _lowest(x.dtype), lax.max, (1,) * lead + kernel,
+                             (1,) * lead + stride, cfg)
+
+
+def _lowest(dtype):
+    """The identity of max as a concrete NumPy scalar (JAX then picks its differentiable
+    max-pool primitive; a traced init value would not be recognised)."""
+    if jnp.issubdtype(dtype, jnp.floating):
+        return np.array(-np.inf, dtype)
+    return np.array(jnp.iinfo(dtype).min, dtype)
+
+
+def _max_pool_indices(x, *, kernel, stride, pads, dilation):
+    """Values and PyTorch's flat in-plane indices of each window's first maximum."""
+    nd = len(kernel)
+    lead = x.ndim - nd
+    spatial = x.shape[lead:]
+    cfg = [(0, 0, 0)] * lead + [(lo, hi, 0) for lo, hi in pads]
+    xp = lax.pad(x, _lowest(x.dtype), cfg)
+    out = tuple((n + lo + hi - d * (k - 1) - 1) // s + 1
+                for n, (lo, hi), k, s, d in zip(spatial, pads, kernel, stride, dilation))
+    # flat index (in the unpadded plane) of every padded position
+    flat = np.full(tuple(n + lo + hi for n, (lo, hi) in zip(spatial, pads)), -1, np.int64)
+    inner = tuple(slice(lo, lo + n) for n, (lo, _) in zip(spatial, pads))
+    flat[inner] = np.arange(math.prod(spatial)).reshape(spatial)
+    vals, idxs = [], []
+    for offs in itertools.product(*(range(k) for k in kernel)):
+        start = [0] * lead + [o * d for o, d in zip(offs, dilation)]
+        limit = list(x.shape[:lead]) + [o * d + (m - 1) * s + 1
+                                        for o, d, m, s in zip(offs, dilation, out, stride)]
+        vals.append(lax.slice(xp, start, limit, (1,) * lead + stride))
+        sl = tuple(slice(o * d, o * d + (m - 1) * s + 1, s)
+                   for o, d, m, s in zip(offs, dilation, out, stride))
+        idxs.append(flat[sl])
+    stack = jnp.stack(vals, axis=-1)
+    # first maximum, NaN counting as the maximum (PyTorch's scan: ``val > max || isnan(val)``)
+    key = jnp.where(jnp.isnan(stack), jnp.inf, stack) if jnp.issubdtype(
+        stack.dtype, jnp.floating) else stack
+    arg = jnp.argmax(key, axis=-1)
+    values = jnp.take_along_axis(stack, arg[..., None], axis=-1)[..., 0]
+    table = jnp.asarray(np.stack(idxs, axis=-1))
+    index = jnp.take_along_axis(jnp.broadcast_to(table, stack.shape), arg[..., None],
+                                axis=-1)[..., 0]
+    return values, index
+
+
+def _avg_divisor(spatial, kernel, stride, pads, count_include_pad, divisor_override):
+    """PyTorch's per-window divisor (numpy, from shapes only)."""
+    if divisor_override:
+        return np.asarray(divisor_override, np.float64)
+    per_dim = []
+    for n, k, s, (lo, hi) in zip(spatial, kernel, stride, pads):
+        m = (n + lo + hi - k) // s + 1
+        start = np.arange(m) * s - lo
+        end = np.minimum(start + k, n + lo)
+        if count_include_pad:
+            size = end - start
+        else:
+            size = np.minimum(end, n) - np.maximum(start, 0)
+        per_dim.append(size.astype(np.float64))
+    out = per_dim[0]
+    for d in per_dim[1:]:
+        out = np.multiply.outer(out, d)
+    return out
+
+
+def _avg_pool(x, *, kernel, stride, pads, count_include_pad, divisor_override):
+    divisor = _avg_divisor(x.shape[x.ndim - len(kernel):], kernel, stride, pads,
+                           count_include_pad, divisor_override)
+    x, pads = _crop_negative(x, pads)
+    nd = len(kernel)
+    lead = x.ndim - nd
+    cfg = [(0, 0)] * lead + list(pads)
+    acc = _acc(x)
+    summed = lax.reduce_window(acc, np.array(0, acc.dtype), lax.add, (1,) * lead + kernel,
+                               (1,) * lead + stride, cfg)
+    return (summed / jnp.asarray(divisor, acc.dtype)).astype(x.dtype)
+
+
+def _adaptive_matrix(n, m):
+    """(m, n) averaging matrix of adaptive pooling: row i averages [floor(i*n/m), ceil(..))."""
+    mat = np.zeros((m, n))
+    for i in range(m):
+        s, e = (i * n) // m, -(-((i + 1) * n) // m)
+        mat[i, s:e] = 1.0 / (e - s)
+    return mat
+
+
+def _along(x, mats, dtype):
+    """Apply one (out, in) matrix along each of the trailing ``len(mats)`` dims."""
+    nd = len(mats)
+    out = x
+    for i, m in enumerate(mats):
+        axis = x.ndim - nd + i
+        mat = jnp.asarray(m, dtype)
+        out = jnp.moveaxis(jnp.tensordot(out, mat, axes=([axis], [1]), precision=_HIGHEST),
+                           -1, axis)
+    return out
+
+
+def _adaptive_avg_pool(x, *, output_size):
+    nd = len(output_size)
+    spatial = x.shape[x.ndim - nd:]
+    mats = [_adaptive_matrix(n, m) for n, m in zip(spatial, output_size)]
+    acc = _acc(x)
+    return _along(acc, mats, acc.dtype).astype(x.dtype)
+
+
+POOL_SAVED = {"self": 0, "kernel_size": "kernel", "stride": "stride", "dilation": "dilation"}
+for _d in (1, 2, 3):
+    OPS[f"max_pool{_d}d"] = Op(f"max_pool{_d}d", _max_pool,
+                               f"MaxPool{_d}DWithIndicesBackward0", saved=POOL_SAVED)
+    OPS[f"max_pool{_d}d_with_indices"] = Op(f"max_pool{_d}d", _max_pool_indices,
+                                            f"MaxPool{_d}DWithIndicesBackward0",
+                                            saved=POOL_SAVED)
+    OPS[f"avg_pool{_d}d"] = Op(f"avg_pool{_d}d", _avg_pool, f"AvgPool{_d}DBackward0",
+                               linear=True, saved={"kernel_size": "kernel", "stride": "stride",
+                                                   "count_include_pad": "count_include_pad",
+                                                   "divisor_override": "divisor_override"})
+    OPS[f"adaptive_avg_pool{_d}d"] = Op(f"adaptive_avg_pool{_d}d", _adaptive_avg_pool,
+                                        f"AdaptiveAvgPool{_d}DBackward0", linear=True)
+
+
+def _adaptive_max_pool(x, *, bounds):
+    """Adaptive max pooling: the max over each (start, end) box, with first-max indices."""
+    nd = len(bounds)
+    lead = x.ndim - nd
+    spatial = x.shape[lead:]
+    flat_idx = jnp.arange(math.prod(spatial)).reshape(spatial)
+    outs, idxs = [], []
+    for box in itertools.product(*bounds):
+        sl = (Ellipsis,) + tuple(slice(s, e) for s, e in box)
+        win = x[sl].reshape(x.shape[:lead] + (-1,))
+        ids = flat_idx[tuple(slice(s, e) for s, e in box)].reshape(-1)
+        key = jnp.where(jnp.isnan(win), jnp.inf, win)
+        a = jnp.argmax(key, axis=-1)
+        outs.append(jnp.take_along_axis(win, a[..., None], axis=-1)[..., 0])
+        idxs.append(ids[a])
+    shape = x.shape[:lead] + tuple(len(b) for b in bounds)
+    return jnp.stack(outs, -1).reshape(shape), jnp.stack(idxs, -1).reshape(shape)
+
+
+for _d in (1, 2, 3):
+    OPS[f"adaptive_max_pool{_d}d"] = Op(f"adaptive_max_pool{_d}d", _adaptive_max_pool,
+                                        f"AdaptiveMaxPool{_d}DBackward0")
+
+
+# ---------------------------------------------------------------------------------- normalization
+def _batch_norm(x, w, b, rm, rv, nbt, momentum, *, training, eps, update, count, cumulative):
+    """Normalized x and, when ``update``/``count``, the new running stats / batch count."""
+    axes = (0,) + tuple(range(2, x.ndim))
+    shape = _channel_shape(x, x.ndim)
+    xa = _acc(x)
+    extra = []
+    if training:
+        mean = jnp.mean(xa, axis=axes)
+        var = jnp.mean(jnp.square(xa - mean.reshape(shape)), axis=axes)
+        new_nbt = nbt + 1 if count else None
+        if update:
+            # momentum=None: cumulative average, factor 1 / (batches seen)
+            factor = (1.0 / new_nbt.astype(jnp.float64) if cumulative and count else
+                      (1.0 if cumulative else momentum))
+            n = x.size // x.shape[1]
+            m, v = lax.stop_gradient(mean), lax.stop_gradient(var) * (n / max(n - 1, 1))
+            extra += [((1 - factor) * rm + factor * m).astype(rm.dtype),
+                      ((1 - factor) * rv + factor * v).astype(rv.dtype)]
+        if count:
+            extra.append(new_nbt)
+    else:
+        mean, var = rm.astype(xa.dtype), rv.astype(xa.dtype)
+    out = (xa - mean.reshape(shape)) * lax.rsqrt(var.reshape(shape) + eps)
+    if w is not None:
+        out = out * w.reshape(shape)
+    if b is not None:
+        out = out + b.reshape(shape)
+    out = out.astype(x.dtype)
+    return (out, *extra) if extra else out
+
+
+def _layer_norm(x, w, b, *, n_axes, eps):
+    axes = tuple(range(x.ndim - n_axes, x.ndim))
+    xa = _acc(x)
+    mean = jnp.mean(xa, axis=axes, keepdims=True)
+    var = jnp.mean(jnp.square(xa - mean), axis=axes, keepdims=True)
+    out = (xa - mean) * lax.rsqrt(var + eps)
+    if w is not None:
+        out = out * w
+    if b is not None:
+        out = out + b
+    return out.astype(x.dtype)
+
+
+def _group_norm(x, w, b, *, groups, eps):
+    xa = _acc(x).reshape(x.shape[0], groups, -1)
+    mean = jnp.mean(xa, axis=-1, keepdims=True)
+    var = jnp.mean(jnp.square(xa - mean), axis=-1, keepdims=True)
+    out = ((xa - mean) * lax.rsqrt(var + eps)).reshape(x.shape)
+    shape = _channel_shape(x, x.ndim)
+    if w is not None:
+        out = out * w.reshape(shape)
+    if b is not None:
+        out = out + b.reshape(shape)
+    return out.astype(x.dtype)
+
+
+def _local_response_norm(x, *, size, alpha, beta, k):
+    sq = jnp.square(x)
+    c = x.shape[1]
+    pad = [(0, 0)] * x.ndim
+    pad[1] = (size // 2, (size - 1) // 2)
+    sq = jnp.pad(sq, pad)
+    div = sum(lax.slice_in_dim(sq, i, i + c, axis=1) for i in range(size))
+    return x / (k + alpha / size * div) ** beta
+
+
+OPS["batch_norm"] = Op("batch_norm", _batch_norm, "NativeBatchNormBackward0", edges=3,
+                       saved={"input": 0, "weight": 1, "training": "training", "eps": "eps"})
+OPS["layer_norm"] = Op("layer_norm", _layer_norm, "NativeLayerNormBackward0",
+                       saved={"input": 0, "weight": 1, "bias": 2})
+OPS["group_norm"] = Op("group_norm", _group_norm, "NativeGroupNormBackward0",
+                       saved={"input": 0, "weight": 1, "group": "groups", "eps": "eps"})
+OPS["local_response_norm"] = Op("local_response_norm", _local_response_norm, "DivBackward0")
+
+
+def _rms_norm(x, w, *, n_axes, eps):
+    axes = tuple(range(x.ndim - n_axes, x.ndim))
+    xa = _acc(x)
+    if eps is None:
+        eps = float(jnp.finfo(xa.dtype).eps)
+    out = xa * lax.rsqrt(jnp.mean(jnp.square(xa), axis=axes, keepdims=True) + eps)
+    if w is not None:
+        out = out * w
+    return out.astype(x.dtype)
+
+
+OPS["rms_norm"] = Op("rms_norm", _rms_norm, "MulBackward0")
+
+
+# ---------------------------------------------------------------------------------- embedding
+def _embedding(w, idx, *, padding_idx, scale_grad_by_freq):
+    if padding_idx is not None and padding_idx >= 0:
+        # the padding row gets no gradient
+        w = w.at[padding_idx].set(lax.stop_gradient(w[padding_idx]))
+    out = jnp.take(w, idx, axis=0)
+    if scale_grad_by_freq:
+        flat = idx.reshape(-1)
+        counts = jnp.zeros(w.shape[0], w.dtype).at[flat].add(1)
+        scale = (1 / counts[idx])[..., None]
+        out = lax.stop_gradient(out) + (out - lax.stop_gradient(out)) * scale
+    return out
+
+
+OPS["embedding"] = Op("embedding", _embedding, "EmbeddingBackward0", edges=1,
+                      saved={"indices": 1, "padding_idx": "padding_idx",
+                             "scale_grad_by_freq": "scale_grad_by_freq"})
+
+
+def _embedding_bag(w, idx, offsets, per_sample, *, mode, n_bags, padding_idx):
+    n = idx.shape[0]
+    bag = jnp.searchsorted(offsets, jnp.arange(n), side="right") - 1
+    rows = jnp.take(w, idx, axis=0)
+    keep = jnp.ones((n,), w.dtype) if padding_idx is None else (idx != padding_idx).astype(
+        w.dtype)
+    if per_sample is not None:
+        rows = rows * per_sample[:, None]
+    rows = rows * keep[:, None]
+    if mode == "max":
+        init = jnp.full((n_bags, w.shape[1]), -jnp.inf, w.dtype)
+        out = init.at[bag].max(jnp.where(keep[:, None] > 0, rows, -jnp.inf))
+        return jnp.where(jnp.isinf(out), 0, out)
+    summed = jnp.zeros((n_bags, w.shape[1]), w.dtype).at[bag].add(rows)
+    if mode == "mean":
+        count = jnp.zeros((n_bags,), w.dtype).at[bag].add(keep)
+        summed = summed / jnp.maximum(count, 1)[:, None]
+    return summed
+
+
+OPS["embedding_bag"] = Op("embedding_bag", _embedding_bag, "EmbeddingBagBackward0", edges=1)
+
+
+# ---------------------------------------------------------------------------------- padding
+def _constant_pad(x, *, pads, value):
+    cfg = [(0, 0, 0)] * (x.ndim - len(pads)) + [(lo, hi, 0) for lo, hi in pads]
+    return lax.pad(x, jnp.asarray(value, x.dtype), cfg)
+
+
+def _mode_pad(x, *, pads, mode):
+    full = [(0, 0)] * (x.ndim - len(pads)) + list(pads)
+    # negative pads crop after padding
+    pos = [(max(lo, 0), max(hi, 0)) for lo, hi in full]
+    out = jnp.pad(x, pos, mode={"reflect": "reflect", "replicate": "edge",
+                                "circular": "wrap"}[mode])
+    sl = tuple(slice(-min(lo, 0), out.shape[i] + min(hi, 0)) for i, (lo, hi) in enumerate(full))
+    return out[sl]
+
+
+OPS["constant_pad_nd"] = Op("constant_pad_nd", _constant_pad, "ConstantPadNdBackward0",
+                            linear=True, saved={"pad": "pads"})
+for _d in (1, 2, 3):
+    OPS[f"reflection_pad{_d}d"] = Op(f"reflection_pad{_d}d", _mode_pad,
+                                     f"ReflectionPad{_d}DBackward0", linear=True,
+                                     saved={"padding": "pads"})
+    OPS[f"replication_pad{_d}d"] = Op(f"replication_pad{_d}d", _mode_pad,
+                                      f"ReplicationPad{_d}DBackward0", linear=True,
+                                      saved={"padding": "pads"})
+OPS["circular_pad"] = Op("pad", _mode_pad, "CopySlices", linear=True)
+
+
+# ---------------------------------------------------------------------------------- resampling
+def _source_index(n_in, n_out, scale, align_corners, cubic=False):
+    """PyTorch's ``area_pixel_compute_source_index`` for every output position."""
+    dst = np.arange(n_out, dtype=np.float64)
+    if align_corners:
+        ratio = (n_in - 1) / (n_out - 1) if n_out > 1 else 0.0
+        return ratio * dst
+    ratio = 1.0 / scale if scale else n_in / n_out
+    src = ratio * (dst + 0.5) - 0.5
+    return src if cubic else np.maximum(src, 0.0)
+
+
+def _linear_matrix(n_in, n_out, scale, align_corners):
+    src = _source_index(n_in, n_out, scale, align_corners)
+    i0 = np.minimum(np.floor(src).astype(np.int64), n_in - 1)
+    i1 = np.minimum(i0 + 1, n_in - 1)
+    lam = src - i0
+    mat = np.zeros((n_out, n_in))
+    rows = np.arange(n_out)
+    np.add.at(mat, (rows, i0), 1.0 - lam)
+    np.add.at(mat, (rows, i1), lam)
+    return mat
+
+
+def _cubic_matrix(n_in, n_out, scale, align_corners, a=-0.75):
+    src = _source_index(n_in, n_out, scale, align_corners, cubic=True)
+    i0 = np.floor(src).astype(np.int64)
+    t = src - i0
+
+    def near(x):  # |x| <= 1
+        return ((a + 2) * x - (a + 3)) * x * x + 1
+
+    def far(x):  # 1 < |x| < 2
+        return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
+
+    coeffs = [far(t + 1), near(t), near(1 - t), far(2 - t)]
+    mat = np.zeros((n_out, n_in))
+    rows = np.arange(n_out)
+    for k, c in enumerate(coeffs):
+        np.add.at(mat, (rows, np.clip(i0 - 1 + k, 0, n_in - 1)), c)
+    return mat
+
+
+def _resample(x, *, sizes, scales, align_corners, cubic):
+    nd = len(sizes)
+    spatial = x.shape[x.ndim - nd:]
+    make = _cubic_matrix if cubic else _linear_matrix
+    mats = [make(n, m, s, align_corners) for n, m, s in zip(spatial, sizes, scales)]
+    acc = _acc(x)
+    return _along(acc, mats, acc.dtype).astype(x.dtype)
+
+
+def _nearest_index(n_in, n_out, scale, exact):
+    ratio = 1.0 / scale if scale else n_in / n_out
+    dst = np.arange(n_out, dtype=np.float64)
+    # PyTorch computes the source index in float32
+    r = np.float32(ratio)
+    src = np.floor(((dst + 0.5) * r).astype(np.float32)) if exact else np.floor(
+        (dst.astype(np.float32) * r).astype(np.float32))
+    return np.minimum(src.astype(np.int64), n_in - 1)
+
+
+def _gather_nearest(x, *, sizes, scales, exact):
+    nd = len(sizes)
+    out = x
+    for i, (m, s) in enumerate(zip(sizes, scales)):
+        axis = x.ndim - nd + i
+        out = jnp.take(out, jnp.asarray(_nearest_index(x.shape[axis], m, s, exact)), axis=axis)
+    return out
+
+
+for _d, _n in ((1, "1D"), (2, "2D"), (3, "3D")):
+    OPS[f"upsample_nearest{_d}d"] = Op(f"upsample_nearest{_d}d", _gather_nearest,
+                                       f"UpsampleNearest{_n}Backward0", linear=True)
+    OPS[f"upsample_nearest_exact{_d}d"] = Op(f"_upsample_nearest_exact{_d}d", _gather_nearest,
+                                             f"UpsampleNearestExact{_n}Backward0", linear=True)
+OPS["upsample_linear1d"] = Op("upsample_linear1d", _resample, "UpsampleLinear1DBackward0",
+                              linear=True)
+OPS["upsample_bilinear2d"] = Op("upsample_bilinear2d", _resample, "UpsampleBilinear2DBackward0",
+                                linear=True)
+OPS["upsample_trilinear3d"] = Op("upsample_trilinear3d", _resample,
+                                 "UpsampleTrilinear3DBackward0", linear=True)
+OPS["upsample_bicubic2d"] = Op("upsample_bicubic2d", _resample, "UpsampleBicubic2DBackward0",
+                               linear=True)
+
+
+# ---------------------------------------------------------------------------------- activations
+def _hardtanh(x, *, min_val, max_val):
+    return jnp.clip(x, min_val, max_val)
+
+
+def _threshold(x, *, threshold, value):
+    return jnp.where(x > threshold, x, jnp.asarray(value, x.dtype))
+
+
+def _elu_full(x, *, alpha, scale, input_scale):
+    neg = alpha * jnp.expm1(jnp.minimum(x, 0) * input_scale)
+    return scale * jnp.where(x > 0, x, neg)
+
+
+def _mish(x):
+    return x * jnp.tanh(jax.nn.softplus(x))
+
+
+def _hardsigmoid(x):
+    return jnp.clip(x / 6 + 0.5, 0, 1)
+
+
+def _hardswish(x):
+    return x * jnp.clip(x + 3, 0, 6) / 6
+
+
+def _logsigmoid(x):
+    return -jax.nn.softplus(-x)
+
+
+def _softshrink(x, *, lambd):
+    return jnp.where(x > lambd, x - lambd, jnp.where(x < -lambd, x + lambd, 0).astype(x.dtype))
+
+
+def _hardshrink(x, *, lambd):
+    return jnp.where((x > lambd) | (x < -lambd), x, jnp.zeros((), x.dtype))
+
+
+def _prelu(x, w):
+    if x.ndim >= 2 and w.size > 1:
+        w = w.reshape(_channel_shape(x, x.ndim))
+    return jnp.where(x > 0, x, w * x)
+
+
+def _glu(x, *, dim):
+    a, b = jnp.split(x, 2, axis=dim)
+    return a * jax.nn.sigmoid(b)
+
+
+def _rrelu_eval(x, *, lower, upper):
+    return jnp.where(x >= 0, x, x * ((lower + upper) / 2))
+
+
+OPS["hardtanh"] = Op("hardtanh", _hardtanh, "HardtanhBackward0",
+                     saved={"self": 0, "min_val": "min_val", "max_val": "max_val"})
+OPS["threshold"] = Op("threshold", _threshold, "ThresholdBackward0",
+                      saved={"self": 0, "threshold": "threshold"})
+OPS["elu_full"] = Op("elu", _elu_full, "EluBackward0",
+                     saved={"self": 0, "alpha": "alpha", "scale": "scale",
+                            "input_scale": "input_scale"})
+OPS["mish"] = Op("mish", _mish, "MishBackward0", saved={"self": 0})
+OPS["hardsigmoid"] = Op("hardsigmoid", _hardsigmoid, "HardsigmoidBackward0", saved={"self": 0})
+OPS["hardswish"] = Op("hardswish", _hardswish, "HardswishBackward0", saved={"self": 0})
+OPS["log_sigmoid"] = Op("log_sigmoid", _logsigmoid, "LogSigmoidBackward0", saved={"self": 0})
+OPS["softshrink"] = Op("softshrink", _softshrink, "SoftshrinkBackward0",
+                       saved={"self": 0, "lambd": "lambd"})
+OPS["hardshrink"] = Op("hardshrink", _hardshrink, "HardshrinkBackward0",
+                       saved={"self": 0, "lambd": "lambd"})
+OPS["prelu"] = Op("prelu", _prelu, "PreluKernelBackward0", promote="arith",
+                  saved={"self": 0, "weight": 1})
+OPS["glu"] = Op("glu", _glu, "GluBackward0", saved={"self": 0, "dim": "dim"})
+OPS["rrelu_eval"] = Op("rrelu", _rrelu_eval, "RreluWithNoiseBackward0",
+                       saved={"self": 0, "lower": "lower", "upper": "upper"})
+OPS["celu"] = Op("celu", _elu_full, "CeluBackward0", saved={"self": 0, "alpha": "alpha"})
+OPS["rrelu_train"] = Op("rrelu", lambda x, noise: x * noise, "RreluWithNoiseBackward0",
+                        edges=1, saved={"self": 0, "noise": 1})
+OPS["erfinv"] = Op("erfinv", jax.scipy.special.erfinv, "ErfinvBackward0", promote="float",
+                   saved={"self": 0})
+
+
+# ---------------------------------------------------------------------------------- losses
+def _reduce(loss, reduction):
+    if reduction == "mean":
+        return jnp.mean(loss)
+    if reduction == "sum":
+        return jnp.sum(loss)
+    return loss
+
+
+def _smooth_l1(x, y, *, reduction, beta):
+    d = jnp.abs(x - y)
+    if beta == 0:
+        return _reduce(d, reduction)
+    return _reduce(jnp.where(d < beta, 0.5 * d * d / beta, d - 0.5 * beta), reduction)
+
+
+def _huber(x, y, *, reduction, delta):
+    d = jnp.abs(x - y)
+    return _reduce(jnp.where(d < delta, 0.5 * d * d, delta * (d - 0.5 * delta)), reduction)
+
+
+def _bce(p, t, w, *, reduction):
+    logp = jnp.maximum(jnp.log(p), -100)
+    log1mp = jnp.maximum(jnp.log1p(-p), -100)
+    loss = -(t * logp + (1 - t) * log1mp)
+    if w is not None:
+        loss = loss * w
+    return _reduce(loss, reduction)
+
+
+def _bce_logits(x, t, w, pw, *, reduction):
+    softplus_neg = jnp.log1p(jnp.exp(-jnp.abs(x))) + jnp.maximum(-x, 0)
+    if pw is not None:
+        loss = (1 - t) * x + (1 + (pw - 1) * t) * softplus_neg
+    else:
+        loss = (1 - t) * x + softplus_neg
+    if w is not None:
+        loss = loss * w
+    return _reduce(loss, reduction)
+
+
+def _soft_margin(x, y, *, reduction):
+    return _reduce(jnp.log1p(jnp.exp(-y * x)), reduction)
+
+
+def _multi_margin(x, target, w, *, p, margin, reduction):
+    if x.ndim == 1:
+        x = x[None]
+        target = target.reshape(1)
+    c = x.shape[1]
+    picked = jnp.take_along_axis(x, target[:, None], axis=1)
+    z = jnp.maximum(margin - picked + x, 0)
+    if p == 2:
+        z = z * z
+    if w is not None:
+        z = z * w[target][:, None]
+    z = jnp.where(jnp.arange(c)[None] == target[:, None], 0, z)
+    loss = jnp.sum(z, axis=1) / c
+    return _reduce(loss, reduction)
+
+
+def _multilabel_margin(x, y, *, reduction):
+    if x.ndim == 1:
+        x, y = x[None], y[None]
+    c = x.shape[1]
+    # valid targets are the leading entries before the first -1
+    valid = jnp.cumprod(y >= 0, axis=1).astype(bool)
+    safe = jnp.where(valid, y, 0)
+    is_target = jnp.zeros(x.shape, bool).at[jnp.arange(x.shape[0])[:, None], safe].max(valid)
+    picked = jnp.take_along_axis(x, safe, axis=1)  # (N, C) target scores
+    z = jnp.maximum(1 - picked[:, :, None] + x[:, None, :], 0)
+    z = z * (valid[:, :, None] & ~is_target[:, None, :])
+    loss = jnp.sum(z, axis=(1, 2)) / c
+    return _reduce(loss, reduction)
+
+
+OPS["smooth_l1_loss"] = Op("smooth_l1_loss", _smooth_l1, "SmoothL1LossBackward0",
+                           promote="arith",
+                           saved={"self": 0, "target": 1, "reduction": "reduction",
+                                  "beta": "beta"})
+OPS["huber_loss"] = Op("huber_loss", _huber, "HuberLossBackward0", promote="arith",
+                       saved={"self": 0, "target": 1, "reduction": "reduction",
+                              "delta": "delta"})
+OPS["binary_cross_entropy"] = Op("binary_cross_entropy", _bce, "BinaryCrossEntropyBackward0",
+                                 promote="arith",
+                                 saved={"self": 0, "target": 1, "weight": 2,
+                                        "reduction": "reduction"})
+OPS["binary_cross_entropy_with_logits"] = Op(
+    "binary_cross_entropy_with_logits", _bce_logits, "BinaryCrossEntropyWithLogitsBackward0",
+    promote="arith", saved={"self": 0, "target": 1, "weight": 2, "pos_weight": 3,
+                            "reduction": "reduction"})
+OPS["soft_margin_loss"] = Op("soft_margin_loss", _soft_margin, "SoftMarginLossBackward0",
+                             promote="arith",
+                             saved={"self": 0, "target": 1, "reduction": "reduction"})
+OPS["multi_margin_loss"] = Op("multi_margin_loss", _multi_margin, "MultiMarginLossBackward0",
+                              edges=1, saved={"self": 0, "target": 1, "p": "p",
+                                              "margin": "margin", "reduction": "reduction"})
+OPS["nll_loss2d"] = Op("nll_loss2d", OPS["nll_loss"].impl, "NllLoss2DBackward0", edges=1,
+                       saved={"self": 0, "target": 1, "weight": 2, "reduction": "reduction",
+                              "ignore_index": "ignore_index"})
+OPS["multilabel_margin_loss"] = Op("multilabel_margin_loss", _multilabel_margin,
+                                   "MultilabelMarginLossBackward0", edges=1,
+                                   saved={"self": 0, "target": 1, "reduction": "reduction"})
+
+
+def _one_hot(x, *, num_classes):
+    return (x[..., None] == jnp.arange(num_classes, dtype=x.dtype)).astype(jnp.int64)
+
+
+OPS["one_hot"] = Op("one_hot", _one_hot, None)
+# ``at::div(tensor, scalar)`` inside composite losses shows DivBackward1
+OPS["div_scalar"] = Op("div", lambda a, b: a / b, "DivBackward1", promote="arith", edges=1,
+                       saved={"other": ("scalar", 1)})
+
+
+# ---------------------------------------------------------------------------------- recurrent
+def _cell(mode, x, h, c, w_ih, w_hh, b_ih, b_hh, nonlinearity):
+    gi = jnp.matmul(x, w_ih.T, precision=_HIGHEST)
+    gh = jnp.matmul(h, w_hh.T, precision=_HIGHEST)
+    if b_ih is not None:
+        gi = gi + b_ih
+        gh = gh + b_hh
+    if mode == "RNN":
+        pre = gi + gh
+        return (jnp.tanh(pre) if nonlinearity == "tanh" else jnp.maximum(pre, 0)), None
+    if mode == "LSTM":
+        i, f, g, o = jnp.split(gi + gh, 4, axis=-1)
+        c = jax.nn.sigmoid(f) * c + jax.nn.sigmoid(i) * jnp.tanh(g)
+        return jax.nn.sigmoid(o) * jnp.tanh(c), c
+    # GRU: the reset gate scales the hidden part of the candidate, bias included
+    ir, iz, inn = jnp.split(gi, 3, axis=-1)
+    hr, hz, hn = jnp.split(gh, 3, axis=-1)
+    r = jax.nn.sigmoid(ir + hr)
+    z = jax.nn.sigmoid(iz + hz)
+    n = jnp.tanh(inn + r * hn)
+    return (1 - z) * n + z * h, None
+
+
+def _rnn(x, h0, c0, *rest, mode, num_layers, bidirectional, has_biases, nonlinearity,
+         proj, n_weights, n_masks):
+    """A whole (multi-layer, maybe bidirectional) RNN over time-major ``x`` (T, N, F).
+
+    ``rest`` holds the flat weights (PyTorch's ``_flat_weights`` order) and then one dropout
+    mask per layer but the last.  Returns (output, h_n, c_n)."""
+    weights, masks = rest[:n_weights], rest[n_weights:]
+    dirs = 2 if bidirectional else 1
+    per = (4 if has_biases else 2) + (1 if proj else 0)
+    layer_in = x
+    hs, cs = [], []
+    for layer in range(num_layers):
+        outs = []
+        for d in range(dirs):
+            k = (layer * dirs + d) * per
+            w = weights[k:k + per]
+            w_ih, w_hh = w[0], w[1]
+            b_ih, b_hh = (w[2], w[3]) if has_biases else (None, None)
+            w_hr = w[-1] if proj else None
+            h = h0[layer * dirs + d]
+            c = c0[layer * dirs + d] if c0 is not None else None
+            seq = layer_in[::-1] if d == 1 else layer_in
+
+            def step(carry, xt, w_ih=w_ih, w_hh=w_hh, b_ih=b_ih, b_hh=b_hh, w_hr=w_hr):
+                h, c = carry
+                h, c = _cell(mode, xt, h, c, w_ih, w_hh, b_ih, b_hh, nonlinearity)
+                if w_hr is not None:
+                    h = jnp.matmul(h, w_hr.T, precision=_HIGHEST)
+                return (h, c), h
+
+            (h, c), ys = lax.scan(step, (h, c), seq)
+            outs.append(ys[::-1] if d == 1 else ys)
+            hs.append(h)
+            cs.append(c)
+        layer_in = outs[0] if dirs == 1 else jnp.concatenate(outs, axis=-1)
+        if layer < num_layers - 1 and n_masks:
+            layer_in = layer_in * masks[layer]
+    # the final states come out one per layer and direction; the caller stacks them
+    return (layer_in, *hs, *(cs if mode == "LSTM" else ()))
+
+
+# The grad_fn of the output is the node PyTorch's CPU kernels show for it: the stack of time
+# steps (RNN, GRU), the oneDNN layer (LSTM) or the cat of both directions (bidirectional).
+OPS["rnn"] = Op("rnn", _rnn, "StackBackward0", promote="arith")
+OPS["rnn_mkldnn"] = Op("lstm", _rnn, "MkldnnRnnLayerBackward0", promote="arith")
+OPS["rnn_bidirectional"] = Op("rnn", _rnn, "CatBackward0", promote="arith")
+
+
+# ---------------------------------------------------------------------------------- misc
+def _pixel_shuffle(x, *, r):
+    *lead, c, h, w = x.shape
+    n = len(lead)
+    x = x.reshape(*lead, c // (r * r), r, r, h, w)
+    x = jnp.transpose(x, tuple(range(n)) + (n, n + 3, n + 1, n + 4, n + 2))
+    return x.reshape(*lead, c // (r * r), h * r, w * r)
+
+
+def _pixel_unshuffle(x, *, r):
+    *lead, c, h, w = x.shape
+    n = len(lead)
+    x = x.reshape(*lead, c, h // r, r, w // r, r)
+    x = jnp.transpose(x, tuple(range(n)) + (n, n + 2, n + 4, n + 1, n + 3))
+    return x.reshape(*lead, c * r * r, h // r, w // r)
+
+
+OPS["pixel_shuffle"] = Op("pixel_shuffle", _pixel_shuffle, "PixelShuffleBackward0",
+                          linear=True, saved={"upscale_factor": "r"})
+OPS["pixel_unshuffle"] = Op("pixel_unshuffle", _pixel_unshuffle, "PixelUnshuffleBackward0",
+                            linear=True, saved={"downscale_factor": "r"})
+
+
+def _p_norm(x, *, p, dim, keepdim):
+    ax = jnp.abs(x)
+    if p == float("inf"):
+        return jnp.max(ax, axis=dim, keepdims=keepdim)
+    if p == 2:
+        return jnp.sqrt(jnp.sum(ax * ax, axis=dim, keepdims=keepdim))
+    if p == 1:
+        return jnp.sum(ax, axis=dim, keepdims=keepdim)
+    return jnp.sum(ax ** p, axis=dim, keepdims=keepdim) ** (1.0 / p)
+
+
+# ``at::norm(x, p, dim)`` (used by pairwise_distance) is NormBackward1, not linalg's node
+OPS["norm_dim"] = Op("norm", _p_norm, "NormBackward1", promote="float",
+                     saved={"self": 0, "p": "p", "dim": "dim", "keepdim": "keepdim",
+                            "result": "result"})
+
+
+def _sdpa(q, k, v, mask, *, scale, is_causal):
+    scores = jnp.matmul(q, jnp.swapaxes(k, -2, -1), precision=_HIGHEST) * scale
+    if is_causal:
+        keep = jnp.tril(jnp.ones(scores.shape[-2:], bool))
+        scores = jnp.where(keep, scores, -jnp.inf)
+    if mask is not None:
+        scores = jnp.where(mask, scores, -jnp.inf) if mask.dtype == jnp.bool_ else scores + mask
+    return jnp.matmul(jax.nn.softmax(scores, axis=-1), v, precision=_HIGHEST)
+
+
+OPS["scaled_dot_product_attention"] = Op(
+    "scaled_dot_product_attention", _sdpa, "ScaledDotProductFlashAttentionForCpuBackward0",
+    promote="arith", promote_idx=(0, 1, 2), edges=3,
+    saved={"query": 0, "key": 1, "value": 2, "scale": "scale", "is_causal": "is_causal"})
+
+
+def _im2col(x, *, kernel, dilation, padding, stride):
+    n, c = x.shape[0], x.shape[1]
+    patches = lax.conv_general_dilated_patches(
+        x, kernel, stride, [(p, p) for p in padding], rhs_dilation=dilation,
+        dimension_numbers=("NCHW", "OIHW", "NCHW"), precision=_HIGHEST)
+    # patches: (N, C*kh*kw, oh, ow) with channel-major feature order, as PyTorch's im2col
+    return patches.reshape(n, c * kernel[0] * kernel[1], -1)
+
+
+OPS["im2col"] = Op("im2col", _im2col, "Im2ColBackward0", linear=True,
+                   saved={"kernel_size": "kernel", "dilation": "dilation",
+                          "padding": "padding", "stride": "stride"})

@@ -1,0 +1,36 @@
+"""Small helpers shared by the layer modules."""
+
+from __future__ import annotations
+
+from ... import _dtype as D
+from ... import _factories
+
+
+def _ntuple(n):
+    def parse(x):
+        if isinstance(x, (list, tuple)):
+            return tuple(x)
+        return (x,) * n
+    return parse
+
+
+_single = _ntuple(1)
+_pair = _ntuple(2)
+_triple = _ntuple(3)
+
+
+def _reverse_repeat_tuple(t, n):
+    """(a, b) -> (b, b, a, a) for n=2: F.pad's last-dim-first order."""
+    return tuple(x for x in reversed(t) for _ in range(n))
+
+
+def empty(*shape, dtype=None):
+    return _factories.empty(*shape, dtype=dtype if dtype is not None else D.get_default_dtype())
+
+
+def zeros(*shape, dtype=None):
+    return _factories.zeros(*shape, dtype=dtype if dtype is not None else D.get_default_dtype())
+
+
+def ones(*shape, dtype=None):
+    return _factories.ones(*shape, dtype=dtype if dtype is not None else D.get_default_dtype())
