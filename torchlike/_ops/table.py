@@ -97,14 +97,24 @@ def _rsub(a, b, *, alpha=1):
     return b - a if alpha == 1 else b - a * alpha
 
 
+@jax.custom_jvp
 def exact_divide(a, b):
     """a / b, correctly rounded like PyTorch's.  XLA on CPU turns a division by a broadcast
     value into a multiplication by its reciprocal (off by one ulp for ~20-35% of elements, so
     ``torch.arange(25.) / 10`` would print differently); materialising the divisor keeps it a
-    true elementwise division."""
-    # (a constant divisor is folded to a reciprocal too, so the barrier is unconditional)
+    true elementwise division.  (A constant divisor is folded the same way, so the barrier is
+    unconditional.)"""
     shape = jnp.broadcast_shapes(jnp.shape(a), jnp.shape(b))
     return a / lax.optimization_barrier(jnp.broadcast_to(b, shape))
+
+
+@exact_divide.defjvp
+def _exact_divide_jvp(primals, tangents):
+    # written out because older JAX (0.4.x) has no differentiation rule for the barrier
+    a, b = primals
+    ta, tb = tangents
+    out = exact_divide(a, b)
+    return out, ta / b - tb * (out / b)
 
 
 def _div(a, b, *, rounding_mode=None):

@@ -283,6 +283,13 @@ def _make_plan(order, root_edges, root_grads, capture_edges, accumulate):
 
 
 # ------------------------------------------------------------------------------- replay
+def _torch_convention(g):
+    """Complex gradients: PyTorch's ``.grad`` is the conjugate of JAX's cotangent."""
+    if g is not None and jnp.iscomplexobj(g):
+        return jnp.conj(g)
+    return g
+
+
 def _build_replay(plan):
     entries = plan.entries
     rules = plan.rules
@@ -297,7 +304,7 @@ def _build_replay(plan):
             ct[slot] = g if prev is None else prev + g
 
         for slot, g in zip(roots, root_cts):
-            add(slot, g)
+            add(slot, _torch_convention(g))
         acc_out = []
         captured = {}
         retained = []
@@ -317,6 +324,7 @@ def _build_replay(plan):
                         g = call_python(pre, [g], [(shape, dtype)])[0]
                     if post is not None:
                         call_python(post, [g], [])
+                g = _torch_convention(g)
                 for j in caps:
                     captured[j] = g
                 if acc:
@@ -340,7 +348,7 @@ def _build_replay(plan):
                 retained.append(outs[k])
             for k, js in enumerate(captures):
                 for j in js:
-                    captured[j] = outs[k]
+                    captured[j] = _torch_convention(outs[k])
             if pre is not None:
                 outs = call_python(pre, outs, list(out_avals))
             grads = rules[i](vals, outs, present)
