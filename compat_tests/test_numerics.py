@@ -29,3 +29,18 @@ def test_mean_and_var_divide_exactly(torch):
     x = torch.tensor([1.0, 2.0, 3.0, 4.0])
     assert x.var().item() == float(F32(5) / F32(3))
     assert torch.tensor([1.0, 2.0, 4.0]).mean().item() == float(F32(7) / F32(3))
+
+
+def test_complex_gradients_follow_pytorch_convention(torch):
+    # PyTorch's .grad of a real loss is the conjugate Wirtinger derivative times 2
+    z = torch.tensor(1 + 2j, requires_grad=True)
+    (z.abs() ** 2 + z.abs()).backward()
+    r = abs(1 + 2j)
+    expected = (2 + 1 / r) * (1 + 2j)
+    assert abs(z.grad.item() - expected) < 1e-5
+    w = torch.tensor([1 + 2j, 3 - 1j], requires_grad=True)
+    (w * w).sum().backward(torch.tensor(1 + 1j))
+    # d(w^2) with grad_output g: grad = g * conj(2w)
+    got = w.grad.tolist()
+    for g, v in zip(got, [1 + 2j, 3 - 1j]):
+        assert abs(g - (1 + 1j) * (2 * v).conjugate()) < 1e-5
