@@ -489,7 +489,9 @@ OPS["upsample_bicubic2d"] = Op("upsample_bicubic2d", _resample, "UpsampleBicubic
 
 # ---------------------------------------------------------------------------------- activations
 def _hardtanh(x, *, min_val, max_val):
-    return jnp.clip(x, min_val, max_val)
+    # written with where, not clip: the gradient is 0 at the boundaries, as in PyTorch
+    lo, hi = jnp.asarray(min_val, x.dtype), jnp.asarray(max_val, x.dtype)
+    return jnp.where(x <= lo, lo, jnp.where(x >= hi, hi, x))
 
 
 def _threshold(x, *, threshold, value):
@@ -497,7 +499,8 @@ def _threshold(x, *, threshold, value):
 
 
 def _elu_full(x, *, alpha, scale, input_scale):
-    neg = alpha * jnp.expm1(jnp.minimum(x, 0) * input_scale)
+    # the exponential branch owns x == 0 (PyTorch's backward tests x <= 0)
+    neg = alpha * jnp.expm1(jnp.where(x > 0, jnp.zeros((), x.dtype), x) * input_scale)
     return scale * jnp.where(x > 0, x, neg)
 
 
@@ -506,11 +509,12 @@ def _mish(x):
 
 
 def _hardsigmoid(x):
-    return jnp.clip(x / 6 + 0.5, 0, 1)
+    zero, one = jnp.zeros((), x.dtype), jnp.ones((), x.dtype)
+    return jnp.where(x <= -3, zero, jnp.where(x >= 3, one, x / 6 + 0.5))
 
 
 def _hardswish(x):
-    return x * jnp.clip(x + 3, 0, 6) / 6
+    return jnp.where(x <= -3, jnp.zeros((), x.dtype), jnp.where(x >= 3, x, x * (x + 3) / 6))
 
 
 def _logsigmoid(x):
@@ -576,15 +580,21 @@ def _reduce(loss, reduction):
     return loss
 
 
+def _abs_diff(x, y):
+    """|x - y| with derivative 0 where x == y (PyTorch's sign convention)."""
+    d = x - y
+    return jnp.where(d == 0, jnp.zeros((), d.dtype), jnp.abs(d))
+
+
 def _smooth_l1(x, y, *, reduction, beta):
-    d = jnp.abs(x - y)
+    d = _abs_diff(x, y)
     if beta == 0:
         return _reduce(d, reduction)
     return _reduce(jnp.where(d < beta, 0.5 * d * d / beta, d - 0.5 * beta), reduction)
 
 
 def _huber(x, y, *, reduction, delta):
-    d = jnp.abs(x - y)
+    d = _abs_diff(x, y)
     return _reduce(jnp.where(d < delta, 0.5 * d * d, delta * (d - 0.5 * delta)), reduction)
 
 
@@ -598,7 +608,7 @@ def _bce(p, t, w, *, reduction):
 
 
 def _bce_logits(x, t, w, pw, *, reduction):
-    softplus_neg = jnp.log1p(jnp.exp(-jnp.abs(x))) + jnp.maximum(-x, 0)
+    softplus_neg = jnp.logaddexp(0, -x)  # log(1 + e^-x), with the right slope at 0
     if pw is not None:
         loss = (1 - t) * x + (1 + (pw - 1) * t) * softplus_neg
     else:

@@ -99,7 +99,9 @@ def leaky_relu_(input, negative_slope=0.01):
 
 
 def elu(input, alpha=1.0, inplace=False):
-    return _inplace(input, apply(OPS["elu"], (input,), (("alpha", alpha),)), inplace)
+    out = apply(OPS["elu_full"], (input,), (("alpha", alpha), ("scale", 1.0),
+                                            ("input_scale", 1.0)))
+    return _inplace(input, out, inplace)
 
 
 def elu_(input, alpha=1.0):
@@ -233,6 +235,9 @@ def glu(input, dim=-1):
 
 
 def prelu(input, weight):
+    if input.dtype is not weight.dtype:
+        raise RuntimeError(f"prelu: Type promoting not supported. Got {_type_name(input.dtype)} "
+                           f"and {_type_name(weight.dtype)}")
     return apply(OPS["prelu"], (input, weight))
 
 
@@ -1072,7 +1077,8 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
              reduction="mean"):
     reduction = _reduction(size_average, reduce, reduction)
     if target.dtype.is_floating_point:
-        raise RuntimeError(f"expected scalar type Long but found {_type_name(target.dtype)}")
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got "
+                           f"{_type_name(target.dtype)}")
     if input.ndim < 1:
         raise ValueError(f"Expected 1 or more dimensions (got {input.ndim})")
     if input.ndim >= 2 and input.shape[0] != target.shape[0]:

@@ -11,6 +11,7 @@ import math
 import numbers
 import warnings
 
+from ... import _dtype as D
 from ..._ops import OPS, apply
 from ..._ops import frontend as _f
 from ...autograd import grad_mode
@@ -177,8 +178,10 @@ class RNNBase(Module):
                                              1 - self.dropout)
                     masks.append(keep.div_(1 - self.dropout))
         weights = self._flat_weights
+        # PyTorch's CPU LSTM runs on oneDNN for float32 without projections
+        mkldnn = is_lstm and input.dtype is D.float32 and self.proj_size == 0
         op = OPS["rnn_bidirectional" if self.bidirectional else
-                 "rnn_mkldnn" if is_lstm else "rnn"]
+                 "rnn_mkldnn" if mkldnn else "rnn"]
         static = (("mode", {"RNN_TANH": "RNN", "RNN_RELU": "RNN"}.get(self.mode, self.mode)),
                   ("num_layers", self.num_layers), ("bidirectional", self.bidirectional),
                   ("has_biases", self.bias),
