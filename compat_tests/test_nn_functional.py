@@ -555,3 +555,52 @@ def test_dropout_functional(torch):
     y = values(F.dropout2d(torch.ones(3, 8, 2, 2), 0.5))
     per_channel = y.reshape(3, 8, 4)
     assert np.all(per_channel.min(-1) == per_channel.max(-1))
+
+
+# ---------------------------------------------------------------------------------- nn.utils
+def test_clip_grad_norm(torch):
+    U = torch.nn.utils
+    p = torch.nn.Parameter(torch.tensor([3.0, 4.0]))
+    q = torch.nn.Parameter(torch.tensor([1.0]))
+    p.grad = torch.tensor([3.0, 4.0])
+    q.grad = torch.tensor([12.0])
+    total = U.clip_grad_norm_([p, q], 1.0)
+    assert_close(total, 13.0)
+    assert_close(p.grad, np.array([3.0, 4.0]) / (13.0 + 1e-6), rtol=1e-5)
+    assert_close(q.grad, [12.0 / (13.0 + 1e-6)], rtol=1e-5)
+    p.grad = torch.tensor([3.0, 4.0])
+    assert_close(U.clip_grad_norm_(p, 1.0, norm_type="inf"), 4.0)
+    assert_close(p.grad, [0.75, 1.0], rtol=1e-5)
+    p.grad = torch.tensor([0.3, 0.4])
+    U.clip_grad_norm_([p], 1.0)
+    assert_close(p.grad, [0.3, 0.4], rtol=1e-5)
+    assert_close(U.clip_grad_norm_([torch.nn.Parameter(torch.ones(1))], 1.0), 0.0)
+    p.grad = torch.tensor([float("nan"), 4.0])
+    with pytest.raises(RuntimeError, match="The total norm of order 2.0 for gradients from "
+                                           "`parameters` is non-finite"):
+        U.clip_grad_norm_([p], 1.0, error_if_nonfinite=True)
+    p.grad = torch.tensor([3.0, -4.0])
+    U.clip_grad_value_([p], 1.0)
+    assert_close(p.grad, [1.0, -1.0])
+
+
+def test_parameter_vector_conversion(torch):
+    U = torch.nn.utils
+    m = torch.nn.Linear(2, 3)
+    U.vector_to_parameters(torch.arange(9.0), m.parameters())
+    assert_close(m.weight, np.arange(6.0).reshape(3, 2))
+    assert_close(m.bias, [6.0, 7.0, 8.0])
+    v = U.parameters_to_vector(m.parameters())
+    assert node_name(v) == "CatBackward0"
+    assert_close(v, np.arange(9.0))
+
+
+def test_pad_sequence(torch):
+    from importlib import import_module
+
+    rnn_utils = import_module(torch.__name__ + ".nn.utils.rnn")
+    out = rnn_utils.pad_sequence([torch.ones(2), torch.ones(3) * 2], batch_first=True)
+    assert_close(out, [[1.0, 1.0, 0.0], [2.0, 2.0, 2.0]])
+    out = rnn_utils.pad_sequence([torch.ones(2, 4), torch.ones(3, 4)], padding_value=-1.0)
+    assert tuple(out.shape) == (3, 2, 4)
+    assert_close(out[2, 0], np.full(4, -1.0))

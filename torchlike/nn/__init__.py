@@ -1,10 +1,6 @@
-"""torch.nn: Module, Parameter, the layers, nn.functional and nn.init."""
+"""torch.nn: Module, Parameter, the layers, nn.functional, nn.init and nn.utils."""
 
-from . import (  # noqa: F401
-    functional,
-    init,
-    modules,  # noqa: F401
-)
+from . import functional, init, modules, utils  # noqa: F401
 from .modules import *  # noqa: F401,F403
 from .modules.module import Module  # noqa: F401
 from .parameter import Buffer, Parameter  # noqa: F401
