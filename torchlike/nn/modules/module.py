@@ -147,7 +147,9 @@ class Module:
             raise TypeError(f"cannot assign '{type(tensor).__name__}' object to buffer "
                             f"'{name}' (torch Tensor or None required)")
         if isinstance(tensor, Buffer):
-            persistent = getattr(tensor, "_buffer_persistent", persistent)
+            # a registered nn.Buffer is a plain tensor again (as in PyTorch)
+            persistent = tensor.__dict__.pop("_buffer_persistent", persistent)
+            tensor.__dict__.pop("_is_buffer", None)
         self._buffers[name] = tensor
         if persistent:
             self._non_persistent_buffers_set.discard(name)
@@ -292,7 +294,8 @@ class Module:
                 raise TypeError(f"cannot assign '{_describe(value)}' as buffer '{name}' "
                                 "(torch.nn.Buffer, torch.Tensor or None expected)")
             if isinstance(value, Buffer):
-                persistent = value._buffer_persistent
+                persistent = value.__dict__.pop("_buffer_persistent", True)
+                value.__dict__.pop("_is_buffer", None)
             else:
                 persistent = name not in self._non_persistent_buffers_set
             remove_from(d, self._parameters, self._modules)
