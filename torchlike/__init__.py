@@ -1,4 +1,4 @@
-"""torchlike: PyTorch's imperative API, backed by JAX.  ``import torchlike as torch``."""
+"""torchlike: PyTorch's imperative API, backed by JAX (use it in place of the torch module)."""
 # ruff: noqa: E402 - JAX's x64 switch must come before anything that creates arrays
 
 from __future__ import annotations

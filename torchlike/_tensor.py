@@ -16,8 +16,8 @@ import numpy as np
 
 from . import _dtype as D
 from . import _storage
-from ._storage import Storage, VersionCounter
 from ._size import Size, device
+from ._storage import Storage, VersionCounter
 from .autograd import grad_mode
 from .autograd.graph import AccumulateGrad, RemovableHandle
 

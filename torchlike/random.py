@@ -41,13 +41,13 @@ Getting a ``jax.random`` key
 Code that mixes torchlike with functional JAX can derive keys from the PyTorch-style stream,
 so that one ``manual_seed`` makes the whole program reproducible::
 
-    import torchlike as torch
     import jax
+    from torchlike import Generator, manual_seed, random
 
-    torch.manual_seed(0)
-    key = torch.random.jax_key()        # from the default generator
-    g = torch.Generator().manual_seed(1)
-    k1, k2 = jax.random.split(torch.random.jax_key(g))
+    manual_seed(0)
+    key = random.jax_key()           # from the default generator
+    g = Generator().manual_seed(1)
+    k1, k2 = jax.random.split(random.jax_key(g))
     noise = jax.random.normal(k1, (3,))
 
 ``jax_key(generator=None)`` (also ``generator._jax_key()``) draws 64 bits from the generator,

@@ -23,9 +23,9 @@ _ERROR = ("default_collate: batch must contain tensors, numpy arrays, numbers, d
 
 
 def _torch():
-    import torchlike
+    import importlib
 
-    return torchlike
+    return importlib.import_module(__name__.split(".")[0])  # the top-level package
 
 
 def _is_numpy_value(x):
