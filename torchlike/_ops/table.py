@@ -525,7 +525,8 @@ def _leaky_relu(x, *, negative_slope):
 
 
 def _elu(x, *, alpha):
-    return jnp.where(x > 0, x, alpha * jnp.expm1(jnp.minimum(x, 0)))
+    # where(), not minimum(): the gradient at 0 is alpha, as in PyTorch
+    return jnp.where(x > 0, x, alpha * jnp.expm1(jnp.where(x > 0, jnp.zeros((), x.dtype), x)))
 
 
 def _gelu(x, *, approximate):
