@@ -322,6 +322,7 @@ return_max = _named("max")
 return_min = _named("min")
 return_sort = _named("sort")
 return_topk = _named("topk")
+return_median = _named("median")
 
 
 def _minmax(which, input, dim=None, keepdim=False):
@@ -1437,3 +1438,146 @@ for _name in ["index_add", "index_fill", "scatter", "scatter_add"]:
 
 
 METHODS["copy_"] = copy_
+
+
+# ---------------------------------------------------------------------------------- more ops
+def _int_tuple(x):
+    return tuple(x) if isinstance(x, (tuple, list)) else (x,)
+
+
+@export()
+def roll(input, shifts, dims=None):
+    if dims is None:
+        return reshape(apply(OPS["roll"], (flatten(input),),
+                             (("shifts", _int_tuple(shifts)), ("dims", (0,)))), tuple(input.shape))
+    return apply(OPS["roll"], (input,), (("shifts", _int_tuple(shifts)),
+                                         ("dims", _dims(_int_tuple(dims), input.ndim))))
+
+
+@export()
+def tile(input, dims):
+    return apply(OPS["tile"], (input,), (("reps", tuple(dims)),))
+
+
+@export()
+def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
+    if dim is None:
+        input, dim = flatten(input), 0
+    if isinstance(repeats, Tensor):
+        repeats = tuple(int(r) for r in np.asarray(repeats._value).reshape(-1))
+        if len(repeats) == 1:
+            repeats = repeats[0]
+    return apply(OPS["repeat_interleave"], (input,), (("repeats", repeats),
+                                                      ("dim", _wrap_dim(dim, input.ndim))))
+
+
+@export()
+def addcmul(input, tensor1, tensor2, *, value=1):
+    return apply(OPS["addcmul"], (input, tensor1, tensor2, _scalar(value)))
+
+
+@export()
+def addcdiv(input, tensor1, tensor2, *, value=1):
+    return apply(OPS["addcdiv"], (input, tensor1, tensor2, _scalar(value)))
+
+
+@export()
+def diff(input, n=1, dim=-1, prepend=None, append=None):
+    if prepend is not None or append is not None:
+        parts = [p for p in (prepend, input, append) if p is not None]
+        input = cat(parts, dim)
+    return apply(OPS["diff"], (input,), (("n", n), ("dim", _wrap_dim(dim, input.ndim))))
+
+
+@export()
+def cross(input, other, dim=None):
+    if dim is None:
+        dim = next(i for i, s in enumerate(input.shape) if s == 3)
+    return apply(OPS["cross"], (input, other), (("dim", _wrap_dim(dim, input.ndim)),))
+
+
+@export()
+def median(input, dim=None, keepdim=False):
+    if dim is None:
+        return apply(OPS["median"], (input,))
+    values, indices = apply(OPS["median_dim"], (input,), (("dim", _wrap_dim(dim, input.ndim)),
+                                                          ("keepdim", keepdim)))
+    return return_median(values, indices)
+
+
+# Data-dependent output shapes: computed eagerly on the host, like PyTorch's CPU kernels.
+@export()
+def bincount(input, weights=None, minlength=0):
+    if input.ndim != 1 or input._dtype.is_floating_point:
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    arr = np.asarray(input._value)
+    if arr.size and arr.min() < 0:
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    w = None if weights is None else np.asarray(weights._value)
+    out = np.bincount(arr, w, minlength)
+    dtype = D.int64 if weights is None else (weights._dtype if weights._dtype in (
+        D.float32, D.float64) else D.float64)
+    return Tensor._make(jnp.asarray(out.astype(dtype._np)), dtype)
+
+
+@export()
+def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
+    arr = np.asarray(input._value)
+    if dim is None:
+        values, inverse, counts = np.unique(arr.reshape(-1), return_inverse=True,
+                                            return_counts=True)
+        inverse = inverse.reshape(arr.shape)
+    else:
+        values, inverse, counts = np.unique(arr, return_inverse=True, return_counts=True,
+                                            axis=dim)
+    out = [Tensor._make(jnp.asarray(values), input._dtype)]
+    if return_inverse:
+        out.append(Tensor._make(jnp.asarray(inverse.astype(np.int64))))
+    if return_counts:
+        out.append(Tensor._make(jnp.asarray(counts.astype(np.int64))))
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+@export()
+def masked_select(input, mask):
+    mask_b = mask if tuple(mask.shape) == tuple(input.shape) else mask.expand_as(input)
+    idx = [Tensor._make(jnp.asarray(a, jnp.int64)) for a in np.nonzero(np.asarray(mask_b._value))]
+    return apply(OPS["masked_select"], (input, *idx))
+
+
+@export(method=False)
+def meshgrid(*tensors, indexing="ij"):
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    n = len(tensors)
+    shape = tuple(t.numel() for t in tensors)
+    if indexing == "xy" and n >= 2:
+        shape = (shape[1], shape[0]) + shape[2:]
+    out = []
+    for i, t in enumerate(tensors):
+        view_shape = [1] * n
+        axis = i
+        if indexing == "xy" and n >= 2 and i < 2:
+            axis = 1 - i
+        view_shape[axis] = -1
+        out.append(expand(reshape(t, tuple(view_shape)), shape))
+    return tuple(out)
+
+
+@export(method=False)
+def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None, sorter=None):
+    side = side or ("right" if right else "left")
+    seq = np.asarray(sorted_sequence._value)
+    vals = np.asarray(input._value) if isinstance(input, Tensor) else np.asarray(input)
+    if seq.ndim == 1:
+        res = np.searchsorted(seq, vals, side=side)
+    else:
+        res = np.stack([np.searchsorted(s, v, side=side) for s, v in
+                        zip(seq.reshape(-1, seq.shape[-1]), vals.reshape(-1, vals.shape[-1]))]
+                       ).reshape(vals.shape)
+    return Tensor._make(jnp.asarray(res.astype(np.int32 if out_int32 else np.int64)))
+
+
+@export(method=False)
+def bucketize(input, boundaries, *, out_int32=False, right=False):
+    return searchsorted(boundaries, input, out_int32=out_int32, right=right)

@@ -671,3 +671,39 @@ OPS["fill"] = Op("fill", lambda x, value: jnp.full_like(x, value), "FillBackward
                  linear=True)
 OPS["fill_tensor"] = Op("fill", lambda x, value: jnp.broadcast_to(value, x.shape).astype(x.dtype),
                         "FillBackward3", linear=True)
+
+# ---------------------------------------------------------------------------------- more ops
+OPS["roll"] = Op("roll", lambda x, *, shifts, dims: jnp.roll(x, shifts, dims), "RollBackward0",
+                 linear=True, saved={"shifts": "shifts", "dims": "dims"})
+OPS["tile"] = Op("tile", lambda x, *, reps: jnp.tile(x, reps), "RepeatBackward0", linear=True,
+                 saved={"repeats": "reps"})
+# composites in PyTorch; one node here, named after PyTorch's top node
+OPS["repeat_interleave"] = Op("repeat_interleave", lambda x, *, repeats, dim: jnp.repeat(
+    x, repeats, axis=dim), "ViewBackward0", linear=True)
+OPS["addcmul"] = Op("addcmul", lambda x, a, b, value: x + value * a * b, "AddcmulBackward0",
+                    promote="arith", promote_idx=(0, 1, 2), edges=3,
+                    saved={"self": 0, "tensor1": 1, "tensor2": 2, "value": ("scalar", 3)})
+OPS["addcdiv"] = Op("addcdiv", lambda x, a, b, value: x + value * exact_divide(a, b),
+                    "AddcdivBackward0", promote="float", promote_idx=(0, 1, 2), edges=3,
+                    saved={"tensor1": 1, "tensor2": 2, "value": ("scalar", 3)})
+OPS["diff"] = Op("diff", lambda x, *, n, dim: jnp.diff(x, n=n, axis=dim), "SubBackward0",
+                 linear=True)
+OPS["masked_select"] = Op("masked_select", lambda x, *idx: x[idx], "MaskedSelectBackward0",
+                          linear=True, edges=1)
+
+
+def _median_dim(x, *, dim, keepdim):
+    idx = jnp.argsort(x, axis=dim, stable=True)
+    k = (x.shape[dim] - 1) // 2
+    pick = lax.index_in_dim(idx, k, axis=dim, keepdims=True)
+    values = jnp.take_along_axis(x, pick, axis=dim)
+    if not keepdim:
+        values, pick = jnp.squeeze(values, dim), jnp.squeeze(pick, dim)
+    return values, pick.astype(jnp.int64)
+
+
+OPS["median_dim"] = Op("median", _median_dim, "MedianBackward1", saved={"dim": "dim"})
+OPS["cross"] = Op("cross", lambda a, b, *, dim: jnp.cross(a, b, axis=dim),
+                  "LinalgCrossBackward0", promote="arith", saved={"self": 0, "other": 1})
+OPS["median"] = Op("median", lambda x: jnp.sort(x.reshape(-1))[(x.size - 1) // 2],
+                   "MedianBackward0", saved={"self": 0, "result": "result"})
