@@ -92,9 +92,31 @@ def _max_pool(x, *, kernel, stride, pads, dilation):
     x, pads = _crop_negative(x, pads)
     nd = len(kernel)
     lead = x.ndim - nd
+    spatial = x.shape[lead:]
+    if (tuple(kernel) == tuple(stride) and all(tuple(p) == (0, 0) for p in pads)
+            and all(n % k == 0 for n, k in zip(spatial, kernel))):
+        return _max_pool_tiled(x, kernel, lead)
     cfg = [(0, 0)] * lead + list(pads)
     return lax.reduce_window(x, _lowest(x.dtype), lax.max, (1,) * lead + kernel,
                              (1,) * lead + stride, cfg)
+
+
+def _max_pool_tiled(x, kernel, lead):
+    """Windows that tile the plane (kernel == stride, no padding — the usual MaxPool2d(2)):
+    reshape each window onto a last axis and take its first maximum.  Its gradient goes to that
+    element only, as PyTorch's does, and XLA:CPU runs it several times faster than the
+    reduce_window gradient (select_and_scatter)."""
+    spatial = x.shape[lead:]
+    nd = len(kernel)
+    split = x.shape[:lead] + tuple(d for n, k in zip(spatial, kernel) for d in (n // k, k))
+    perm = (tuple(range(lead)) + tuple(lead + 2 * i for i in range(nd))
+            + tuple(lead + 2 * i + 1 for i in range(nd)))
+    out_shape = x.shape[:lead] + tuple(n // k for n, k in zip(spatial, kernel))
+    windows = x.reshape(split).transpose(perm).reshape(out_shape + (-1,))
+    key = jnp.where(jnp.isnan(windows), jnp.inf, windows) if jnp.issubdtype(
+        windows.dtype, jnp.floating) else windows
+    arg = jnp.argmax(key, axis=-1)
+    return jnp.take_along_axis(windows, arg[..., None], axis=-1)[..., 0]
 
 
 def _lowest(dtype):
