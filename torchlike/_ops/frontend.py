@@ -1010,48 +1010,9 @@ def _advanced_index(self, index):
         return _advanced_index(base, index)
     index = tuple(_t(i) if isinstance(i, (list, np.ndarray)) else i for i in index)
     _check_index_bounds(self, index)
-    spec = []
-    operands = [self]
-    if builtins.sum(1 for i in index if i is not None and i is not Ellipsis) > self.ndim:
-        raise IndexError(f"too many indices for tensor of dimension {self.ndim}")
-    dim = 0
-    for i in index:
-        if isinstance(i, list):
-            i = _t(i)
-        if isinstance(i, np.ndarray):
-            i = _t(i)
-        if isinstance(i, bool):
-            i = Tensor._make(jnp.asarray(i))
-        if isinstance(i, Tensor):
-            if i._dtype is D.bool_ or i._dtype is D.uint8:
-                if tuple(i.shape) != tuple(self.shape[dim:dim + i.ndim]) and i.ndim:
-                    raise IndexError(
-                        f"The shape of the mask {list(i.shape)} at index {dim} does not match "
-                        f"the shape of the indexed tensor {list(self.shape)} at index {dim}")
-                # boolean masks select data-dependent shapes: resolve them to integer indices
-                # now, so the recorded op has static shapes and replays under jit
-                for arr in np.nonzero(np.asarray(i._value)):
-                    spec.append(("t", None))
-                    operands.append(Tensor._make(jnp.asarray(arr, jnp.int64)))
-                dim += builtins.max(i.ndim, 1) if i.ndim else 0
-            else:
-                if i._dtype.is_floating_point:
-                    raise IndexError("tensors used as indices must be long, int, byte or bool "
-                                     "tensors")
-                spec.append(("t", None))
-                operands.append(i)
-                dim += 1
-        elif i is None:
-            spec.append(("none",))
-        elif i is Ellipsis:
-            spec.append(("ellipsis",))
-        elif isinstance(i, slice):
-            spec.append(("slice", i.start, i.stop, i.step))
-            dim += 1
-        else:
-            spec.append(("int", int(i)))
-            dim += 1
-    return apply(OPS["index"], tuple(operands), (("spec", tuple(spec)),))
+    spec, indices = _index_spec_and_operands(self, index)
+    return apply(OPS["index"], (self, *indices), (("spec", spec),))
+
 
 
 METHODS["__getitem__"] = _getitem
@@ -1318,11 +1279,20 @@ def _index_spec_and_operands(self, index):
             i = Tensor._make(jnp.asarray(i))
         if isinstance(i, Tensor):
             if i._dtype is D.bool_ or i._dtype is D.uint8:
+                if i.ndim and tuple(i.shape) != tuple(self.shape[dim:dim + i.ndim]):
+                    raise IndexError(
+                        f"The shape of the mask {list(i.shape)} at index {dim} does not match "
+                        f"the shape of the indexed tensor {list(self.shape)} at index {dim}")
+                # boolean masks select data-dependent shapes: resolve them to integer indices
+                # now, so the recorded op has static shapes and replays under jit
                 for arr in np.nonzero(np.asarray(i._value)):
                     spec.append(("t", None))
                     operands.append(Tensor._make(jnp.asarray(arr, jnp.int64)))
                 dim += i.ndim
             else:
+                if i._dtype.is_floating_point:
+                    raise IndexError("tensors used as indices must be long, int, byte or bool "
+                                     "tensors")
                 spec.append(("t", None))
                 operands.append(i)
                 dim += 1

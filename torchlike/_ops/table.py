@@ -477,24 +477,19 @@ OPS["slice"] = Op("slice", lambda x, *, dim, start, end, step: lax.slice_in_dim(
     saved={"dim": "dim", "start": "start", "end": "end", "step": "step"}, view=True)
 
 
-def _index(x, *indices, spec):
-    # spec: per index position ("t", None) for an index tensor, ("slice", start, stop, step),
-    # ("none",), ("ellipsis",) or ("int", i): hashable, so it can be a static argument
+def _decode_index(spec, indices):
+    """The index tuple from a hashable ``spec``: per position ("t",) an index tensor (taken from
+    ``indices`` in order), ("slice", start, stop, step), ("none",), ("ellipsis",) or
+    ("int", i) — hashable, so it can be a static argument."""
     it = iter(indices)
-    full = []
-    for item in spec:
-        kind = item[0]
-        if kind == "t":
-            full.append(next(it))
-        elif kind == "slice":
-            full.append(slice(*item[1:]))
-        elif kind == "none":
-            full.append(None)
-        elif kind == "ellipsis":
-            full.append(Ellipsis)
-        else:
-            full.append(item[1])
-    return x[tuple(full)]
+    decoded = {"t": lambda item: next(it), "slice": lambda item: slice(*item[1:]),
+               "none": lambda item: None, "ellipsis": lambda item: Ellipsis,
+               "int": lambda item: item[1]}
+    return tuple(decoded[item[0]](item) for item in spec)
+
+
+def _index(x, *indices, spec):
+    return x[_decode_index(spec, indices)]
 
 
 OPS["index"] = Op("index", _index, "IndexBackward0", linear=True, edges=1,
@@ -602,22 +597,8 @@ OPS["copy"] = Op("copy", lambda dst, src: jnp.broadcast_to(src, dst.shape).astyp
 
 
 def _index_put(x, values, *indices, spec, accumulate):
-    it = iter(indices)
-    full = []
-    for item in spec:
-        kind = item[0]
-        if kind == "t":
-            full.append(next(it))
-        elif kind == "slice":
-            full.append(slice(*item[1:]))
-        elif kind == "none":
-            full.append(None)
-        elif kind == "ellipsis":
-            full.append(Ellipsis)
-        else:
-            full.append(item[1])
+    ref = x.at[_decode_index(spec, indices)]
     values = values.astype(x.dtype)
-    ref = x.at[tuple(full)]
     return ref.add(values) if accumulate else ref.set(values)
 
 
