@@ -203,10 +203,9 @@ class Plan:
 
     def __init__(self):
         self.key_parts = []
-        self.rules = []        # per node: None for AccumulateGrad, else its local rule
+        self.rules = []        # per node: None for AccumulateGrad, else a factory of its rule
         self.entries = []      # per node: static description used by the replay
-        self.flat = []         # saved values and existing grads, in node order
-        self.flat_edges = []   # for create_graph: where each flat value came from
+        self.flat = []         # saved values, in node order
         self.callbacks = []    # Python callables for io_callback, in node order
 
     def add_callback(self, fn):
@@ -227,14 +226,21 @@ def _make_plan(order, root_edges, root_grads, capture_edges, accumulate):
         capture_slots.setdefault((index[id(node)], k), []).append(j)
     acc_nodes = []
     for i, node in enumerate(order):
-        captures = tuple(tuple(capture_slots.get((i, k), ())) for k in range(len(node._out_avals)))
+        if capture_slots:
+            captures = tuple(tuple(capture_slots.get((i, k), ()))
+                             for k in range(len(node._out_avals)))
+        else:
+            captures = _NO_CAPTURES[len(node._out_avals)] if len(node._out_avals) < 8 else tuple(
+                () for _ in node._out_avals)
         if type(node) is AccumulateGrad:
             var = node.variable
             shape, dtype = tuple(var._value.shape), var._value.dtype
             cb = plan.add_callback(_tensor_hook_chain(var._leaf_hooks.values())
                                    if var._leaf_hooks else None)
-            pre, post = _node_hooks(node, (), 1)
-            pre, post = plan.add_callback(pre), plan.add_callback(post)
+            pre = post = None
+            if node._pre_hooks or node._post_hooks:
+                pre, post = _node_hooks(node, (), 1)
+                pre, post = plan.add_callback(pre), plan.add_callback(post)
             acc = accumulate and (capture_edges is None or (i, 0) in capture_slots)
             # The existing .grad is added after the replay, not inside it: whether a leaf
             # already has a gradient is then not part of the structure (the first step of a
@@ -263,11 +269,11 @@ def _make_plan(order, root_edges, root_grads, capture_edges, accumulate):
         if node._retain_grad_hooks:
             retain = tuple(sorted(k for k, ref in node._retain_grad_hooks.items()
                                   if ref() is not None))
-        pre, post = _node_hooks(node, live, len(node._out_avals))
-        pre, post = plan.add_callback(pre), plan.add_callback(post)
-        n_before = len(plan.flat)
+        pre = post = None
+        if node._pre_hooks or node._post_hooks:
+            pre, post = _node_hooks(node, live, len(node._out_avals))
+            pre, post = plan.add_callback(pre), plan.add_callback(post)
         rule_key, rule, n_saved = node._replay_rule(plan)
-        plan.flat_edges.extend(node._flat_edges(len(plan.flat) - n_before))
         entry = ("node", rule_key, edges, live, node._out_avals, tuple(hooks), retain,
                  pre, post, n_saved, captures)
         plan.entries.append(entry)
@@ -290,9 +296,13 @@ def _torch_convention(g):
     return g
 
 
+_NO_CAPTURES = [((),) * n for n in range(8)]
+
+
 def _build_replay(plan):
     entries = plan.entries
-    rules = plan.rules
+    # rules are built only when a replay is built (compiling), not on every backward
+    rules = [None if factory is None else factory() for factory in plan.rules]
     roots = plan.roots
     n_capture = plan.n_capture
 
@@ -498,7 +508,8 @@ def _run_create_graph(order, root_edges, root_tensors, root_grads, capture_edges
             grads = node._user_backward_tensors(outs, present, create_graph=True)
         else:
             plan = Plan()
-            rule_key, rule, n_saved = node._replay_rule(plan)
+            rule_key, rule_factory, n_saved = node._replay_rule(plan)
+            rule = rule_factory()
             saved_edges = node._flat_edges(n_saved)
             cts = [o if o is not None else Tensor._make(zeros_cotangent(s, d))
                    for o, (s, d) in zip(outs, node._out_avals)]

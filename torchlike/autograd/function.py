@@ -79,7 +79,7 @@ class BackwardCFunction(Node, FunctionCtx):
             return result
 
         key = ("function", self._op, self._avals, out_avals, self._materialize_grads, cb)
-        return key, rule, 0
+        return key, lambda: rule, 0
 
     def _run_user_backward(self, *cts, present=None):
         grads = []

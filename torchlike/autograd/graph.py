@@ -145,8 +145,8 @@ class Node:
                 n_flat += 1
         diff = tuple(k for k, (n, _) in enumerate(self.next_functions) if n is not None)
         kinds = tuple(kinds)
-        return (op, compute_dtype, static, kinds, diff), _op_rule(op, compute_dtype, static,
-                                                                 kinds, diff), n_flat
+        return ((op, compute_dtype, static, kinds, diff),
+                lambda: _op_rule(op, compute_dtype, static, kinds, diff), n_flat)
 
     def _saved_by_inplace_op(self, tensor):
         """``tensor`` was just overwritten by this node's own in-place op: what the node saved
@@ -340,24 +340,25 @@ class CopySlices(Node):
     def _replay_rule(self, plan):
         import jax.numpy as jnp
 
-        fn_key, fn_rule, n_fn = self._fn._replay_rule(plan)
+        fn_key, fn_rule_factory, n_fn = self._fn._replay_rule(plan)
         index = self._saved[0]
         plan.flat.append(index)
         n_edges = len(self.next_functions)
+        fn_rule = None
 
         def rule(vals, out_cts, present=None):
             ct = out_cts[0]
             idx = vals[n_fn].reshape(-1)
             flat_ct = ct.reshape(-1)
             view_ct = jnp.take(flat_ct, vals[n_fn])
-            fn_grads = fn_rule(vals[:n_fn], [view_ct], None)
+            fn_grads = (fn_rule or fn_rule_factory())(vals[:n_fn], [view_ct], None)
             base_grad = flat_ct.at[idx].set(0)
             if fn_grads[0] is not None:
                 base_grad = base_grad.at[idx].add(fn_grads[0].reshape(-1).astype(ct.dtype))
             return [base_grad.reshape(ct.shape)] + list(fn_grads[1:n_edges])
 
         key = ("copy_slices", fn_key, index.shape, n_fn)
-        return key, rule, n_fn + 1
+        return key, lambda: rule, n_fn + 1
 
     def _flat_edges(self, n):
         return list(self._fn._flat_edges(n - 1)) + [(None, 0)]
