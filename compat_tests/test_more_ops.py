@@ -56,3 +56,49 @@ def test_meshgrid_and_cross(torch):
     assert tuple(xa.shape) == (3, 2)
     assert_equal(torch.cross(torch.tensor([1.0, 0, 0]), torch.tensor([0.0, 1, 0]), dim=0),
                  [0.0, 0.0, 1.0])
+
+
+X2 = [[1.0, 5.0, 3.0], [4.0, 2.0, 6.0]]
+
+
+@pytest.mark.parametrize(
+    "fn, node",
+    [
+        (lambda t, x: t.take_along_dim(x, t.tensor([[0], [2]]), 1), "GatherBackward0"),
+        (lambda t, x: x.tensor_split(2, 1)[0], "SliceBackward0"),
+        (lambda t, x: t.rot90(x, 1, (0, 1)), "Rot90Backward0"),
+        (lambda t, x: t.dist(x, t.zeros(2, 3)), "DistBackward0"),
+        (lambda t, x: t.std_mean(x, 1)[0], "StdMeanBackward0"),
+        (lambda t, x: t.var_mean(x)[1], "VarMeanBackward0"),
+        (lambda t, x: x.kthvalue(2, 1).values, "KthvalueBackward0"),
+        (lambda t, x: t.cdist(x, x), "CdistBackward0"),
+        (lambda t, x: t.logaddexp(x, x), "LogaddexpBackward0"),
+        (lambda t, x: x.hypot(x), "HypotBackward0"),
+        (lambda t, x: t.lgamma(x), "LgammaBackward0"),
+        (lambda t, x: t.digamma(x), "DigammaBackward0"),
+        (lambda t, x: x.erfc(), "ErfcBackward0"),
+        (lambda t, x: t.logit(x / 10), "LogitBackward0"),
+        (lambda t, x: x.frac(), "FracBackward0"),
+        (lambda t, x: t.xlogy(x, x), "XlogyBackward0"),
+        (lambda t, x: x.deg2rad(), "Deg2RadBackward0"),
+    ],
+)
+def test_math_ops_nodes(torch, fn, node):
+    x = torch.tensor(X2, requires_grad=True)
+    assert fn(torch, x).grad_fn.name() == node
+
+
+def test_math_ops_values_and_gradients(torch):
+    x = torch.tensor(X2, requires_grad=True)
+    assert_close(torch.take_along_dim(x, torch.tensor([[0], [2]]), 1), [[1.0], [6.0]])
+    assert_close(torch.rot90(x, 1, (0, 1)), np.rot90(X2, 1, (0, 1)))
+    assert_close(torch.dist(x, torch.zeros(2, 3)), np.linalg.norm(X2), rtol=1e-6)
+    assert_close(x.kthvalue(2, 1).values, [3.0, 4.0])
+    d = np.sqrt(((np.array(X2)[:, None] - np.array(X2)[None]) ** 2).sum(-1))
+    c = torch.cdist(x, x)
+    assert_close(c, d, rtol=1e-6)
+    c.sum().backward()  # zero distances on the diagonal: gradient 0 there, never nan
+    assert np.isfinite(np.asarray(x.grad.tolist())).all()
+    z = torch.zeros(3, requires_grad=True)
+    z.norm().backward()
+    assert_equal(z.grad, [0.0, 0.0, 0.0])

@@ -1551,3 +1551,92 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
 @export(method=False)
 def bucketize(input, boundaries, *, out_int32=False, right=False):
     return searchsorted(boundaries, input, out_int32=out_int32, right=right)
+
+
+for _name in ["lgamma", "digamma", "erfc", "erfinv", "frac", "deg2rad", "rad2deg"]:
+    export(_name)(_make_unary(_name))
+for _name in ["logaddexp", "hypot", "xlogy"]:
+    def _bin(input, other, *, _op=OPS[_name], out=None):
+        return _binary(_op, input, other)
+    _bin.__name__ = _name
+    export(_name)(_bin)
+    METHODS[_name + "_"] = _make_inplace(_bin)
+for _name in ["lgamma", "digamma", "erfc", "erfinv", "frac", "deg2rad", "rad2deg"]:
+    METHODS[_name + "_"] = _make_inplace(METHODS[_name])
+
+
+@export()
+def logit(input, eps=None):
+    return apply(OPS["logit"], (input,), (("eps", eps),))
+
+
+@export()
+def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
+    return apply(OPS["nan_to_num"], (input,), (("nan", nan), ("posinf", posinf),
+                                               ("neginf", neginf)))
+
+
+@export()
+def rot90(input, k=1, dims=(0, 1)):
+    return apply(OPS["rot90"], (input,), (("k", k), ("dims", _dims(tuple(dims), input.ndim))))
+
+
+@export()
+def take_along_dim(input, indices, dim=None):
+    if dim is None:
+        return gather(flatten(input), 0, flatten(indices))
+    d = _wrap_dim(dim, input.ndim)
+    shape = list(builtins.max(a, b) for a, b in zip(input.shape, indices.shape))
+    in_shape, idx_shape = list(shape), list(shape)
+    in_shape[d], idx_shape[d] = input.shape[d], indices.shape[d]
+    return gather(expand(input, tuple(in_shape)), d, expand(indices, tuple(idx_shape)))
+
+
+@export()
+def tensor_split(input, indices_or_sections, dim=0):
+    d = _wrap_dim(dim, input.ndim)
+    n = input.shape[d]
+    if isinstance(indices_or_sections, int):
+        k = indices_or_sections
+        sizes = [n // k + (1 if i < n % k else 0) for i in range(k)]
+        bounds = [builtins.sum(sizes[:i]) for i in range(k + 1)]
+    else:
+        cuts = [builtins.min(builtins.max(int(i), 0), n) for i in indices_or_sections]
+        bounds = [0] + cuts + [n]
+    return tuple(_slice(input, d, a, builtins.max(a, b), 1) for a, b in zip(bounds, bounds[1:]))
+
+
+@export()
+def kthvalue(input, k, dim=-1, keepdim=False):
+    values, indices = apply(OPS["kthvalue"], (input,), (("k", k), ("dim", _wrap_dim(dim, input.ndim)),
+                                                        ("keepdim", keepdim)))
+    return _named("kthvalue")(values, indices)
+
+
+def _stat_mean(which, input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    if isinstance(dim, bool):
+        unbiased, dim = dim, None
+    dims = None if dim is None else _dims(_int_tuple(dim), input.ndim)
+    return apply(OPS[which + "_mean"], (input,), (("dim", dims),
+                                                  ("correction", _correction(unbiased, correction)),
+                                                  ("keepdim", keepdim), ("which", which)))
+
+
+@export(method=False)
+def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    return _stat_mean("std", input, dim, unbiased, keepdim, correction=correction)
+
+
+@export(method=False)
+def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    return _stat_mean("var", input, dim, unbiased, keepdim, correction=correction)
+
+
+@export()
+def dist(input, other, p=2):
+    return apply(OPS["dist"], (input, other), (("p", p),))
+
+
+@export(method=False)
+def cdist(x1, x2, p=2.0, compute_mode=None):
+    return apply(OPS["cdist"], (x1, x2), (("p", p),))

@@ -325,10 +325,16 @@ OPS["var"] = Op("var", _var, "VarBackward0", saved=VAR_SAVED)
 OPS["std"] = Op("std", _std, "StdBackward0", saved={**VAR_SAVED, "result": "result"})
 
 
+def _safe_sqrt(s):
+    # sqrt whose gradient at 0 is 0 (PyTorch's norm backward masks zero norms), not inf*0 = nan
+    nonzero = s > 0
+    return jnp.where(nonzero, jnp.sqrt(jnp.where(nonzero, s, 1)), 0)
+
+
 def _vector_norm(x, *, ord=2, dim=None, keepdim=False):
-    ax = jnp.abs(x)
+    ax = _abs(x)
     if ord == 2:
-        return jnp.sqrt(jnp.sum(ax * ax, axis=dim, keepdims=keepdim))
+        return _safe_sqrt(jnp.sum(ax * ax, axis=dim, keepdims=keepdim))
     if ord == float("inf"):
         return jnp.max(ax, axis=dim, keepdims=keepdim)
     if ord == -float("inf"):
@@ -337,7 +343,9 @@ def _vector_norm(x, *, ord=2, dim=None, keepdim=False):
         return jnp.sum((x != 0).astype(x.dtype), axis=dim, keepdims=keepdim)
     if ord == 1:
         return jnp.sum(ax, axis=dim, keepdims=keepdim)
-    return jnp.sum(ax ** ord, axis=dim, keepdims=keepdim) ** (1.0 / ord)
+    total = jnp.sum(ax ** ord, axis=dim, keepdims=keepdim)
+    nonzero = total > 0
+    return jnp.where(nonzero, jnp.where(nonzero, total, 1) ** (1.0 / ord), 0)
 
 
 OPS["norm"] = Op("norm", _vector_norm, "LinalgVectorNormBackward0", promote="float",
@@ -688,3 +696,64 @@ OPS["cross"] = Op("cross", lambda a, b, *, dim: jnp.cross(a, b, axis=dim),
                   "LinalgCrossBackward0", promote="arith", saved={"self": 0, "other": 1})
 OPS["median"] = Op("median", lambda x: jnp.sort(x.reshape(-1))[(x.size - 1) // 2],
                    "MedianBackward0", saved={"self": 0, "result": "result"})
+
+# elementwise math (each one entry: PyTorch's node name, a JAX impl)
+for _name, (_impl, _node, _promote) in {
+    "lgamma": (jax.scipy.special.gammaln, "LgammaBackward0", "float"),
+    "digamma": (jax.scipy.special.digamma, "DigammaBackward0", "float"),
+    "erfc": (jax.scipy.special.erfc, "ErfcBackward0", "float"),
+    "erfinv": (jax.scipy.special.erfinv, "ErfinvBackward0", "float"),
+    "frac": (lambda x: x - jnp.trunc(x), "FracBackward0", None),
+    "deg2rad": (jnp.deg2rad, "Deg2RadBackward0", "float"),
+    "rad2deg": (jnp.rad2deg, "Rad2DegBackward0", "float"),
+}.items():
+    OPS[_name] = Op(_name, _impl, _node, promote=_promote, saved=SELF)
+for _name, (_impl, _node) in {
+    "logaddexp": (jnp.logaddexp, "LogaddexpBackward0"),
+    "hypot": (jnp.hypot, "HypotBackward0"),
+    "xlogy": (jax.scipy.special.xlogy, "XlogyBackward0"),
+}.items():
+    OPS[_name] = Op(_name, _impl, _node, promote="float", saved={"self": 0, "other": 1})
+
+
+def _logit(x, *, eps):
+    if eps is not None:
+        x = jnp.clip(x, eps, 1 - eps)
+    return jnp.log(exact_divide(x, 1 - x))
+
+
+def _nan_to_num(x, *, nan, posinf, neginf):
+    return jnp.nan_to_num(x, nan=nan, posinf=posinf, neginf=neginf)
+
+
+def _kthvalue(x, *, k, dim, keepdim):
+    idx = jnp.argsort(x, axis=dim, stable=True)
+    pick = lax.index_in_dim(idx, k - 1, axis=dim, keepdims=True)
+    values = jnp.take_along_axis(x, pick, axis=dim)
+    if not keepdim:
+        values, pick = jnp.squeeze(values, dim), jnp.squeeze(pick, dim)
+    return values, pick.astype(jnp.int64)
+
+
+def _std_mean(x, *, dim, correction, keepdim, which):
+    var = _var(x, dim=dim, correction=correction, keepdim=keepdim)
+    mean = _mean(x, dim=dim if dim is not None else None, keepdim=keepdim)
+    return (jnp.sqrt(var) if which == "std" else var), mean
+
+
+def _cdist(a, b, *, p):
+    diff = a[..., :, None, :] - b[..., None, :, :]
+    return _vector_norm(diff, ord=p, dim=-1)
+
+
+OPS["logit"] = Op("logit", _logit, "LogitBackward0", promote="float",
+                  saved={"self": 0, "eps": "eps"})
+OPS["nan_to_num"] = Op("nan_to_num", _nan_to_num, "NanToNumBackward0", saved=SELF)
+OPS["rot90"] = Op("rot90", lambda x, *, k, dims: jnp.rot90(x, k, dims), "Rot90Backward0",
+                  linear=True, saved={"k": "k", "dims": "dims"})
+OPS["kthvalue"] = Op("kthvalue", _kthvalue, "KthvalueBackward0", saved={"dim": "dim"})
+OPS["std_mean"] = Op("std_mean", _std_mean, "StdMeanBackward0", saved={"dim": "dim"})
+OPS["var_mean"] = Op("var_mean", _std_mean, "VarMeanBackward0", saved={"dim": "dim"})
+OPS["dist"] = Op("dist", lambda a, b, *, p: _vector_norm(a - b, ord=p), "DistBackward0",
+                 promote="float", saved={"self": 0, "other": 1, "p": "p"})
+OPS["cdist"] = Op("cdist", _cdist, "CdistBackward0", promote="float", saved={"p": "p"})
