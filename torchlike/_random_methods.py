@@ -30,13 +30,12 @@ import numpy as np
 from . import _dtype as D
 from . import random as _random
 from ._ops.core import Op, apply
-from ._ops.frontend import inplace_update
+from ._ops.frontend import _check_inplace_allowed, inplace_update
 from ._tensor import Tensor
 from .autograd import grad_mode
 
 __all__ = ["normal", "bernoulli", "multinomial", "poisson"]
 
-_LEAF_ERROR = "a leaf Variable that requires grad is being used in an in-place operation."
 
 
 # ----------------------------------------------------------------------------- sample ops
@@ -89,11 +88,6 @@ def _sampled(values, dtype, node, inputs):
     return apply(op, (*inputs, sample))
 
 
-def _check_inplace(self):
-    if self._requires_grad and self._grad_fn is None and grad_mode.is_grad_enabled():
-        raise RuntimeError(_LEAF_ERROR)
-
-
 def _fill(self, values: np.ndarray, node: str, extra_inputs=()):
     """Make ``self`` hold ``values`` (already in ``self``'s dtype and shape)."""
     if self._requires_grad and grad_mode.is_grad_enabled():
@@ -109,7 +103,7 @@ def _write_out(out, result):
     """``out=``: ``out`` takes the result's value (and shape), as the same object."""
     if not isinstance(out, Tensor):
         raise TypeError(f"argument 'out' must be Tensor, not {type(out).__name__}")
-    _check_inplace(out)
+    _check_inplace_allowed(out)
     value = result._value
     if result._dtype is not out._dtype:
         value = value.astype(out._dtype._np)
@@ -218,7 +212,7 @@ def normal_values(gen, shape, dtype, mean=0.0, std=1.0) -> np.ndarray:
 def uniform_(self, *args, generator=None, **kwargs):
     low, high = _bind("uniform_", args, kwargs, ("from", "to"), (0.0, 1.0))
     low, high = _float(low), _float(high)
-    _check_inplace(self)
+    _check_inplace_allowed(self)
     dtype = self._dtype
     if dtype.is_floating_point:
         info = jnp.finfo(dtype._np)
@@ -240,7 +234,7 @@ def uniform_(self, *args, generator=None, **kwargs):
 
 def normal_(self, mean=0.0, std=1.0, *, generator=None):
     mean, std = _float(mean), _float(std)
-    _check_inplace(self)
+    _check_inplace_allowed(self)
     if not std >= 0.0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {_fmt(std)}")
     values = normal_values(_generator(generator, "normal_"), self.shape, self._dtype, mean, std)
@@ -272,7 +266,7 @@ def random_(self, *args, generator=None, **kwargs):
     elif node == "RandomBackward0":
         low = _int(low, "random_", "from", 1)
         high = None if high is None else _int(high, "random_", "to", 2)
-    _check_inplace(self)
+    _check_inplace_allowed(self)
     gen = _generator(generator, "random_")
     values = gen._random(tuple(self.shape), self._dtype,
                          0 if node == "RandomBackward1" else low, high)
@@ -281,7 +275,7 @@ def random_(self, *args, generator=None, **kwargs):
 
 def exponential_(self, lambd=1.0, *, generator=None):
     lambd = _float(lambd)
-    _check_inplace(self)
+    _check_inplace_allowed(self)
     if not lambd > 0.0:
         raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={_fmt(lambd)}")
     if not self._dtype.is_floating_point:
@@ -296,7 +290,7 @@ def exponential_(self, lambd=1.0, *, generator=None):
 def geometric_(self, *args, generator=None, **kwargs):
     (p,) = _bind("geometric_", args, kwargs, ("p",), (_REQUIRED,))
     p = _float(p)
-    _check_inplace(self)
+    _check_inplace_allowed(self)
     if not 0.0 < p < 1.0:
         raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={_fmt(p)}")
     values = _generator(generator, "geometric_")._geometric(tuple(self.shape), self._dtype, p)
@@ -305,7 +299,7 @@ def geometric_(self, *args, generator=None, **kwargs):
 
 def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
     mean, std = _float(mean), _float(std)
-    _check_inplace(self)
+    _check_inplace_allowed(self)
     if not std > 0.0:
         raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={_fmt(std)}")
     values = _generator(generator, "log_normal_")._log_normal(
@@ -315,7 +309,7 @@ def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
 
 def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
     median, sigma = _float(median), _float(sigma)
-    _check_inplace(self)
+    _check_inplace_allowed(self)
     if not sigma > 0.0:
         raise RuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={_fmt(sigma)}")
     if not self._dtype.is_floating_point:
@@ -328,7 +322,7 @@ def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
 
 
 def bernoulli_(self, p=0.5, *, generator=None):
-    _check_inplace(self)
+    _check_inplace_allowed(self)
     gen = _generator(generator, "bernoulli_")
     if isinstance(p, Tensor):
         probs = _bernoulli_probs(p)

@@ -6,11 +6,9 @@ table in ``_ops/`` and attached to this class when ``torchlike`` is imported.
 
 from __future__ import annotations
 
-import numbers
 import warnings
 import weakref
 
-import jax
 import jax.numpy as jnp
 import numpy as np
 
@@ -574,8 +572,8 @@ class Tensor:
     def is_shared(self):
         return False
 
-    def __array_priority__(self):
-        return 1000
+    # NumPy defers ``ndarray + tensor`` to Tensor.__radd__
+    __array_priority__ = 1000
 
 
 _TYPE_NAMES = {
@@ -616,7 +614,3 @@ def _wrap_dim(dim, ndim):
 def is_tensor(obj) -> bool:
     return isinstance(obj, Tensor)
 
-
-Number = numbers.Number
-ArrayTypes = (jax.Array, np.ndarray)
-grad_enabled = grad_mode.is_grad_enabled

@@ -37,7 +37,7 @@ class Op:
     """
 
     def __init__(self, name, impl, node=None, promote=None, promote_idx=None, linear=False,
-                 saved=None, out_dtype=None, edges=None, saved_defaults=None, view=False):
+                 saved=None, edges=None, saved_defaults=None, view=False):
         self.name = name
         self.edges = edges  # how many leading operands appear in next_functions (None: all)
         self.view = view    # results share operand 0's storage (see _storage.py)
@@ -45,7 +45,6 @@ class Op:
         self.promote = promote
         self.promote_idx = promote_idx
         self.linear = linear
-        self.out_dtype = out_dtype
         self.saved = saved or {}
         self.keeps_result = "result" in self.saved.values()
         self.keeps_operands = any(isinstance(v, int) or (isinstance(v, tuple) and v[0] == "if")
@@ -289,5 +288,3 @@ def _record(op, cd, static, operands, vals, outs):
     return node
 
 
-def is_differentiable_dtype(dtype) -> bool:
-    return dtype.is_floating_point or dtype.is_complex

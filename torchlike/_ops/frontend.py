@@ -300,13 +300,6 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
                  (("dim", _dims(dim, input.ndim)), ("keepdim", keepdim)) + _dtype_static(dtype))
 
 
-_MinMax = collections.namedtuple("_MinMax", ["values", "indices"])
-
-
-class _ReturnTypes:
-    """PyTorch's named tuples (``torch.return_types.max``) print as ``torch.return_types.max(``."""
-
-
 def _named(name):
     cls = collections.namedtuple(name, ["values", "indices"])
 
@@ -1063,10 +1056,6 @@ METHODS["__neg__"] = FUNCTIONS["neg"]
 METHODS["__abs__"] = FUNCTIONS["abs"]
 METHODS["__invert__"] = FUNCTIONS["bitwise_not"]
 METHODS["__pos__"] = lambda self: self
-
-
-def _property(fn):
-    return property(fn)
 
 
 PROPERTIES = {

@@ -68,11 +68,6 @@ OPS["convolution"] = Op(
 
 
 # ---------------------------------------------------------------------------------- pooling
-def _pool_pad(x, pads, value):
-    cfg = [(0, 0, 0), (0, 0, 0)] + [(lo, hi, 0) for lo, hi in pads]
-    return lax.pad(x, jnp.asarray(value, x.dtype), cfg)
-
-
 def _crop_negative(x, pads):
     """Trailing windows a floor-mode pool drops show up as negative high padding: crop them
     off, so the padding handed to XLA is never negative (its gradient needs that)."""

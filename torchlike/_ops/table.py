@@ -587,18 +587,11 @@ OPS["nll_loss"] = Op("nll_loss", _nll_loss, "NllLossBackward0", edges=1,
                             "ignore_index": "ignore_index"})
 
 # ---------------------------------------------------------------------------------- writes
-def _copy_slices(base, values, index):
-    # base with the elements at flat positions ``index`` replaced by ``values``
-    flat = base.reshape(-1).at[index.reshape(-1)].set(values.reshape(-1).astype(base.dtype))
-    return flat.reshape(base.shape)
-
-
 def _as_strided(base, index):
     return jnp.take(base.reshape(-1), index)
 
 
-# A write through a view of a tensor with history: the base's new history (PyTorch's name).
-OPS["copy_slices"] = Op("copy_slices", _copy_slices, "CopySlices", edges=2)
+# (a write through a view of a tensor with history records autograd.graph.CopySlices)
 OPS["as_strided"] = Op("as_strided", _as_strided, "AsStridedBackward0", edges=1, linear=True)
 OPS["copy"] = Op("copy", lambda dst, src: jnp.broadcast_to(src, dst.shape).astype(dst.dtype),
                  "CopyBackwards", linear=True)

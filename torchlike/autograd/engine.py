@@ -4,8 +4,8 @@
              (consumers before producers), pruned to what reaches the requested inputs.
 2. plan      describe the subgraph by *structure* only: each node's local rule (op, static
              arguments, shapes and dtypes of what it saved), its edges, hooks and the leaves to
-             accumulate into.  Values (saved arrays, Python scalars, root gradients, existing
-             ``.grad``) become a flat list of arguments.
+             accumulate into.  Values (saved arrays, Python scalars, root gradients) become a
+             flat list of arguments.
 3. replay    one pure function of those arguments: seed the root cotangents, then for every
              node apply ``jax.vjp`` of its op (or the ``jax.custom_vjp`` of a custom Function)
              and sum cotangents into its producers.  The function is cached by the structure
@@ -245,11 +245,9 @@ def _make_plan(order, root_edges, root_grads, capture_edges, accumulate):
             # The existing .grad is added after the replay, not inside it: whether a leaf
             # already has a gradient is then not part of the structure (the first step of a
             # loop and the later ones compile once), and set_to_none loops pay no extra add.
-            has_grad = False
             if acc:
                 acc_nodes.append(node)
-            entry = ("acc", shape, dtype, cb, pre, post, acc, has_grad,
-                     captures[0] if not accumulate else ())
+            entry = ("acc", shape, dtype, cb, pre, post, acc, captures[0] if not accumulate else ())
             plan.entries.append(entry)
             plan.rules.append(None)
             plan.key_parts.append(entry)
@@ -321,12 +319,8 @@ def _build_replay(plan):
         pos = 0
         for i, e in enumerate(entries):
             if e[0] == "acc":
-                _, shape, dtype, cb, pre, post, acc, has_grad, caps = e
+                _, shape, dtype, cb, pre, post, acc, caps = e
                 g = ct.pop((i, 0), None)
-                existing = None
-                if has_grad:
-                    existing = flat[pos]
-                    pos += 1
                 if g is not None:
                     if cb is not None:
                         g = call_python(cb, [g], [(shape, dtype)])[0]
@@ -338,10 +332,7 @@ def _build_replay(plan):
                 for j in caps:
                     captured[j] = g
                 if acc:
-                    if g is None:
-                        acc_out.append(None)
-                    else:
-                        acc_out.append(g if existing is None else existing + g)
+                    acc_out.append(g)
                 continue
             (_, rule_key, edges, live, out_avals, hooks, retain, pre, post, n_saved,
              captures) = e
@@ -600,7 +591,7 @@ def _run(root_edges, root_grads, keep_graph, capture_edges, accumulate, create_g
 
     for node, g in zip(acc_nodes, acc_out):
         if g is not None:
-            _write_grad(node.variable, g, replace=False, create_graph=create_graph)
+            _write_grad(node.variable, g, create_graph=create_graph)
     if retained:
         it = iter(retained)
         for node in order:
@@ -608,7 +599,7 @@ def _run(root_edges, root_grads, keep_graph, capture_edges, accumulate, create_g
                 for k in sorted(node._retain_grad_hooks):
                     ref = node._retain_grad_hooks[k]
                     if ref() is not None:
-                        _write_grad(ref(), next(it), replace=False, create_graph=create_graph)
+                        _write_grad(ref(), next(it), create_graph=create_graph)
     if not keep_graph:
         for node in order:
             if type(node) is not AccumulateGrad:
@@ -635,20 +626,16 @@ def _execute(replay, plan):
     return out
 
 
-def _write_grad(t, g, replace, create_graph=False):
-    """Store gradient tensor ``g`` into ``t.grad``.
+def _write_grad(t, g, create_graph=False):
+    """Accumulate gradient tensor ``g`` into ``t.grad``.
 
-    ``replace``: ``g`` already includes the old ``.grad`` (the replay added it).  Without
-    create_graph the existing grad tensor is updated in place, as PyTorch does; with it, the
-    grad becomes the new (differentiable) tensor.
+    Without create_graph an existing grad tensor is updated in place, as PyTorch does; with it,
+    the grad becomes the new (differentiable) sum.
     """
-    if t._grad is None or create_graph:
-        if t._grad is not None and not replace:
-            g = t._grad + g
+    if t._grad is None:
         t._grad = g
-    elif replace:
-        t._grad._value = g._value
-        t._grad._version += 1
+    elif create_graph:
+        t._grad = t._grad + g
     else:
         t._grad._value = t._grad._value + g._value
         t._grad._version += 1
@@ -677,7 +664,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
     # non-leaf inputs get their .grad here (leaves were accumulated by the replay)
     for j, t in enumerate(inputs):
         if t._grad_fn is not None and captured[j] is not None:
-            _write_grad(t, captured[j], replace=False, create_graph=create_graph)
+            _write_grad(t, captured[j], create_graph=create_graph)
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,

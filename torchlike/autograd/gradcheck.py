@@ -39,9 +39,8 @@ def _numerical_jacobian(func, inputs, out_index, in_index, eps):
             xp._requires_grad = x.requires_grad
             args = list(inputs)
             args[in_index] = xp
-            if True:
-                cols.append(np.asarray(_as_tuple(func(*args))[out_index]._value,
-                                       dtype=base.dtype).reshape(-1))
+            cols.append(np.asarray(_as_tuple(func(*args))[out_index]._value,
+                                   dtype=base.dtype).reshape(-1))
         jac[j] = (cols[0] - cols[1]) / (2 * eps)
     return jac
 

@@ -50,7 +50,7 @@ class Node:
 
     __slots__ = ("next_functions", "_op", "_static", "_saved", "_avals", "_out_avals",
                  "_outputs", "_freed", "_metadata", "_pre_hooks", "_post_hooks",
-                 "_tensor_pre_hooks", "_retain_grad_hooks", "_sequence_nr", "_ctx",
+                 "_tensor_pre_hooks", "_retain_grad_hooks", "_sequence_nr",
                  "_operands", "_out_refs", "_saved_versions", "_out_versions", "__weakref__")
 
     def __init__(self, op, static, saved, avals, out_avals, next_functions, outputs=None):
@@ -68,7 +68,6 @@ class Node:
         self._tensor_pre_hooks = None  # {output_nr: OrderedDict} from Tensor.register_hook
         self._retain_grad_hooks = None # {output_nr: weakref to tensor} from retain_grad()
         self._sequence_nr = next(_sequence)
-        self._ctx = None
         self._operands = None          # operand objects, for ``_saved_self is x``
         self._out_refs = None          # weakrefs to outputs, for ``_saved_result``
         self._saved_versions = None    # ((operand index, version at save time), ...)
@@ -111,11 +110,6 @@ class Node:
         handle = RemovableHandle(hooks)
         hooks[handle.id] = fn
         return handle
-
-    def _saved_value(self, i):
-        if self._freed:
-            raise RuntimeError(ERR_BACKWARD_TWICE)
-        return self._saved[i]
 
     def _replay_rule(self, plan):
         """(structure key, rule, number of flat values) for this node's local backward.
