@@ -5,7 +5,6 @@ from __future__ import annotations
 import jax.numpy as jnp
 
 from .._tensor import Tensor
-from ..autograd import grad_mode
 from .optimizer import (
     Optimizer,
     _addcmul,
@@ -79,28 +78,19 @@ class Adagrad(Optimizer):
             group.setdefault("maximize", False)
             group.setdefault("differentiable", False)
             group.setdefault("fused", None)
-        for p_state in self.state.values():
-            if p_state and "step" in p_state and not isinstance(p_state["step"], Tensor):
-                p_state["step"] = _step_tensor(float(p_state["step"]))
+        self._upgrade_step_state()
 
     def share_memory(self):
         pass
 
-    def step(self, closure=None):
-        loss = self._closure_loss(closure)
-        with grad_mode.no_grad():
-            for group in self.param_groups:
-                params = [p for p in group["params"] if p.grad is not None]
-                if not params:
-                    continue
-                for p in params:
-                    if len(self.state[p]) == 0:
-                        self._init_state(p)
-                states = {key: [self.state[p][key] for p in params] for key in ("step", "sum")}
-                flags = dict(maximize=bool(group["maximize"]),
-                             weight_decay=group["weight_decay"] != 0)
-                hyper = dict(lr=_as_float(group["lr"]), lr_decay=_as_float(group["lr_decay"]),
-                             eps=_as_float(group["eps"]), wd=_as_float(group["weight_decay"]))
-                _fused_update(_adagrad_kernel, flags, params, [p.grad for p in params], states,
-                              hyper)
-        return loss
+    def _step_group(self, group, params):
+        for p in params:
+            if len(self.state[p]) == 0:
+                self._init_state(p)
+        states = {key: [self.state[p][key] for p in params] for key in ("step", "sum")}
+        flags = dict(maximize=bool(group["maximize"]),
+                     weight_decay=group["weight_decay"] != 0)
+        hyper = dict(lr=_as_float(group["lr"]), lr_decay=_as_float(group["lr_decay"]),
+                     eps=_as_float(group["eps"]), wd=_as_float(group["weight_decay"]))
+        _fused_update(_adagrad_kernel, flags, params, [p.grad for p in params], states,
+                      hyper)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import jax.numpy as jnp
 
 from .._tensor import Tensor
-from ..autograd import grad_mode
 from .optimizer import (
     Optimizer,
     _addcmul,
@@ -14,8 +13,6 @@ from .optimizer import (
     _f64,
     _fused_update,
     _lerp,
-    _new_tensor,
-    _step_tensor,
 )
 
 __all__ = ["Adam"]
@@ -86,6 +83,7 @@ class Adam(Optimizer):
 
     def __setstate__(self, state):
         super().__setstate__(state)
+        self._upgrade_step_state()
         for group in self.param_groups:
             group.setdefault("amsgrad", False)
             group.setdefault("maximize", False)
@@ -94,30 +92,11 @@ class Adam(Optimizer):
             group.setdefault("differentiable", False)
             group.setdefault("decoupled_weight_decay", False)
             group.setdefault("fused", None)
-            for p in group["params"]:
-                p_state = self.state.get(p, {})
-                if p_state and not isinstance(p_state["step"], Tensor):
-                    p_state["step"] = _step_tensor(float(p_state["step"]))
 
-    def step(self, closure=None):
-        loss = self._closure_loss(closure)
-        with grad_mode.no_grad():
-            for group in self.param_groups:
-                self._step_group(group)
-        return loss
-
-    def _step_group(self, group):
-        params = [p for p in group["params"] if p.grad is not None]
-        if not params:
-            return
+    def _step_group(self, group, params):
         amsgrad = bool(group["amsgrad"])
         keys = ["step", "exp_avg", "exp_avg_sq"] + (["max_exp_avg_sq"] if amsgrad else [])
-        for p in params:
-            state = self.state[p]
-            if len(state) == 0:
-                state["step"] = _step_tensor()
-                for key in keys[1:]:
-                    state[key] = _new_tensor(jnp.zeros_like(p._value))
+        self._zero_state(params, keys)
         states = {key: [self.state[p][key] for p in params] for key in keys}
         states.setdefault("max_exp_avg_sq", [None] * len(params))
         beta1, beta2 = group["betas"]

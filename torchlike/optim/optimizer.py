@@ -267,8 +267,36 @@ class Optimizer:
                     grad._value = jnp.zeros_like(grad._value)
                     grad._version += 1
 
+    @_with_step_hooks
     def step(self, closure=None):
+        """One update of every parameter that has a gradient (``_step_group`` per group)."""
+        loss = self._closure_loss(closure)
+        with grad_mode.no_grad():
+            for group in self.param_groups:
+                params = [p for p in group["params"] if p.grad is not None]
+                if params:
+                    self._step_group(group, params)
+        return loss
+
+    def _step_group(self, group, params):
         raise NotImplementedError
+
+    def _zero_state(self, params, keys):
+        """First step: ``state['step']`` and zero buffers named ``keys[1:]`` per parameter."""
+        for p in params:
+            state = self.state[p]
+            if len(state) == 0:
+                state["step"] = _step_tensor()
+                for key in keys[1:]:
+                    state[key] = _new_tensor(jnp.zeros_like(p._value))
+
+    def _upgrade_step_state(self):
+        """Old checkpoints keep ``state['step']`` as a number; PyTorch 2.x keeps a tensor."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                p_state = self.state.get(p, {})
+                if p_state and not isinstance(p_state["step"], Tensor):
+                    p_state["step"] = _step_tensor(float(p_state["step"]))
 
     def add_param_group(self, param_group):
         if not isinstance(param_group, dict):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import jax.numpy as jnp
 
 from .._tensor import Tensor
-from ..autograd import grad_mode
 from .optimizer import (
     Optimizer,
     _addcmul,
@@ -13,8 +12,6 @@ from .optimizer import (
     _c,
     _fused_update,
     _lerp,
-    _new_tensor,
-    _step_tensor,
 )
 
 __all__ = ["RMSprop"]
@@ -74,6 +71,7 @@ class RMSprop(Optimizer):
 
     def __setstate__(self, state):
         super().__setstate__(state)
+        self._upgrade_step_state()
         for group in self.param_groups:
             group.setdefault("momentum", 0)
             group.setdefault("centered", False)
@@ -81,37 +79,21 @@ class RMSprop(Optimizer):
             group.setdefault("maximize", False)
             group.setdefault("differentiable", False)
             group.setdefault("capturable", False)
-            for p in group["params"]:
-                p_state = self.state.get(p, {})
-                if p_state and not isinstance(p_state["step"], Tensor):
-                    p_state["step"] = _step_tensor(float(p_state["step"]))
 
-    def step(self, closure=None):
-        loss = self._closure_loss(closure)
-        with grad_mode.no_grad():
-            for group in self.param_groups:
-                params = [p for p in group["params"] if p.grad is not None]
-                if not params:
-                    continue
-                use_momentum = group["momentum"] > 0
-                centered = bool(group["centered"])
-                keys = (["step", "square_avg"] + (["momentum_buffer"] if use_momentum else [])
-                        + (["grad_avg"] if centered else []))
-                for p in params:
-                    state = self.state[p]
-                    if len(state) == 0:
-                        state["step"] = _step_tensor()
-                        for key in keys[1:]:
-                            state[key] = _new_tensor(jnp.zeros_like(p._value))
-                states = {key: [self.state[p].get(key) for p in params]
-                          for key in ("step", "square_avg", "momentum_buffer", "grad_avg")}
-                flags = dict(maximize=bool(group["maximize"]),
-                             weight_decay=group["weight_decay"] != 0, momentum=use_momentum,
-                             centered=centered,
-                             small_lerp=abs(1 - _as_float(group["alpha"])) < 0.5)
-                hyper = dict(lr=_as_float(group["lr"]), alpha=_as_float(group["alpha"]),
-                             eps=_as_float(group["eps"]), wd=_as_float(group["weight_decay"]),
-                             momentum=_as_float(group["momentum"]))
-                _fused_update(_rmsprop_kernel, flags, params, [p.grad for p in params], states,
-                              hyper)
-        return loss
+    def _step_group(self, group, params):
+        use_momentum = group["momentum"] > 0
+        centered = bool(group["centered"])
+        keys = (["step", "square_avg"] + (["momentum_buffer"] if use_momentum else [])
+                + (["grad_avg"] if centered else []))
+        self._zero_state(params, keys)
+        states = {key: [self.state[p].get(key) for p in params]
+                  for key in ("step", "square_avg", "momentum_buffer", "grad_avg")}
+        flags = dict(maximize=bool(group["maximize"]),
+                     weight_decay=group["weight_decay"] != 0, momentum=use_momentum,
+                     centered=centered,
+                     small_lerp=abs(1 - _as_float(group["alpha"])) < 0.5)
+        hyper = dict(lr=_as_float(group["lr"]), alpha=_as_float(group["alpha"]),
+                     eps=_as_float(group["eps"]), wd=_as_float(group["weight_decay"]),
+                     momentum=_as_float(group["momentum"]))
+        _fused_update(_rmsprop_kernel, flags, params, [p.grad for p in params], states,
+                      hyper)

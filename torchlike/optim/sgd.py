@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from .._tensor import Tensor
-from ..autograd import grad_mode
 from .optimizer import Optimizer, _as_float, _c, _fused_update
 
 __all__ = ["SGD"]
@@ -53,25 +52,18 @@ class SGD(Optimizer):
             group.setdefault("differentiable", False)
             group.setdefault("fused", False)
 
-    def step(self, closure=None):
-        loss = self._closure_loss(closure)
-        with grad_mode.no_grad():
-            for group in self.param_groups:
-                params = [p for p in group["params"] if p.grad is not None]
-                if not params:
-                    continue
-                use_momentum = group["momentum"] != 0
-                bufs = ([self.state[p].get("momentum_buffer") for p in params] if use_momentum
-                        else [None] * len(params))
-                flags = dict(maximize=bool(group["maximize"]),
-                             weight_decay=group["weight_decay"] != 0, momentum=use_momentum,
-                             nesterov=bool(group["nesterov"]))
-                hyper = dict(lr=_as_float(group["lr"]), momentum=_as_float(group["momentum"]),
-                             dampening=_as_float(group["dampening"]),
-                             wd=_as_float(group["weight_decay"]))
-                states = _fused_update(_sgd_kernel, flags, params, [p.grad for p in params],
-                                       {"momentum_buffer": bufs}, hyper)
-                if use_momentum:
-                    for p, buf in zip(params, states["momentum_buffer"]):
-                        self.state[p]["momentum_buffer"] = buf
-        return loss
+    def _step_group(self, group, params):
+        use_momentum = group["momentum"] != 0
+        bufs = ([self.state[p].get("momentum_buffer") for p in params] if use_momentum
+                else [None] * len(params))
+        flags = dict(maximize=bool(group["maximize"]),
+                     weight_decay=group["weight_decay"] != 0, momentum=use_momentum,
+                     nesterov=bool(group["nesterov"]))
+        hyper = dict(lr=_as_float(group["lr"]), momentum=_as_float(group["momentum"]),
+                     dampening=_as_float(group["dampening"]),
+                     wd=_as_float(group["weight_decay"]))
+        states = _fused_update(_sgd_kernel, flags, params, [p.grad for p in params],
+                               {"momentum_buffer": bufs}, hyper)
+        if use_momentum:
+            for p, buf in zip(params, states["momentum_buffer"]):
+                self.state[p]["momentum_buffer"] = buf
