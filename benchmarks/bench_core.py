@@ -24,24 +24,19 @@ side in this one run.
 
 import os
 
-# One thread everywhere; must happen before jax / torch are imported.
-os.environ["XLA_FLAGS"] = (os.environ.get("XLA_FLAGS", "")
-                           + " --xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1")
-os.environ["OMP_NUM_THREADS"] = "1"
-os.environ["MKL_NUM_THREADS"] = "1"
+import _harness  # noqa: E402  (first: one thread per library, before jax/torch start)
+from _harness import ROOT, compare, fmt  # noqa: E402
+
+_harness.one_thread()
 
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
-from pathlib import Path  # noqa: E402
 
 import jax  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
 import numpy as np  # noqa: E402
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))  # run from a source checkout without installing torchlike
 
 import torchlike  # noqa: E402
 import torchlike.nn.functional as tlF  # noqa: E402
@@ -53,35 +48,6 @@ try:
     torch.set_num_threads(1)
 except ImportError:  # the PyTorch columns are optional
     torch = tF = None
-
-
-def compare(variants, repeat, number, warmup=3):
-    """Median seconds per call of each ``(name, fn)``: ``repeat`` rounds of ``number`` calls.
-
-    The variants take turns within every round, so a slow spell on a shared machine hits
-    all of them alike instead of skewing one ratio.
-    """
-    for _, fn in variants:
-        for _ in range(warmup):
-            fn()
-    samples = {name: [] for name, _ in variants}
-    for _ in range(repeat):
-        for name, fn in variants:
-            start = time.perf_counter()
-            for _ in range(number):
-                fn()
-            samples[name].append((time.perf_counter() - start) / number)
-    return [(name, statistics.median(samples[name])) for name, _ in variants]
-
-
-def fmt(seconds):
-    if seconds is None:
-        return "-"
-    if seconds < 1e-3:
-        return f"{seconds * 1e6:.1f} µs"
-    if seconds < 1:
-        return f"{seconds * 1e3:.2f} ms"
-    return f"{seconds:.2f} s"
 
 
 def table(title, rows, baseline_names):
