@@ -186,3 +186,9 @@ class iinfo:
 def compile_count():
     """Number of backward graphs torchlike has compiled with XLA (see README: compile policy)."""
     return autograd.compile_count()
+
+
+# A torch name torchlike lacks: an AttributeError naming it and the nearest supported name.
+from torchlike._missing import module_getattr as _module_getattr  # noqa: E402
+
+__getattr__ = _module_getattr(__name__)

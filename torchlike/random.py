@@ -1255,3 +1255,9 @@ def thread_safe_generator():
 def jax_key(generator: Generator | None = None):
     """A ``jax.random`` key drawn from ``generator`` (default: the default generator)."""
     return (default_generator if generator is None else generator)._jax_key()
+
+
+# A torch name torchlike lacks: an AttributeError naming it and the nearest supported name.
+from torchlike._missing import module_getattr as _module_getattr  # noqa: E402
+
+__getattr__ = _module_getattr(__name__)

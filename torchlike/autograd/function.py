@@ -241,3 +241,9 @@ class _DelayedError(Function):
 _DelayedError._backward_cls.__name__ = "DelayedError"
 
 InplaceFunction = Function
+
+
+# A torch name torchlike lacks: an AttributeError naming it and the nearest supported name.
+from torchlike._missing import module_getattr as _module_getattr  # noqa: E402
+
+__getattr__ = _module_getattr(__name__)

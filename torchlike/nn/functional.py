@@ -1358,3 +1358,9 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
 
 __all__ = [n for n in dir() if not n.startswith("_") and n not in (
     "annotations", "math", "np", "warnings", "D", "OPS", "apply", "grad_mode")]
+
+
+# A torch name torchlike lacks: an AttributeError naming it and the nearest supported name.
+from torchlike._missing import module_getattr as _module_getattr  # noqa: E402
+
+__getattr__ = _module_getattr(__name__)
