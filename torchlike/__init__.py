@@ -10,6 +10,12 @@ import jax as _jax
 # 64-bit (jnp.arange(3) is int64); float32 computations are unaffected.
 _jax.config.update("jax_enable_x64", True)
 
+# Compiled executables persist across processes (README: "Compilation cache"); before any
+# submodule can compile, since JAX reads the cache settings at the first compilation.
+from ._disk_cache import enable_persistent_cache as _enable_persistent_cache
+
+_enable_persistent_cache()
+
 from . import (
     _dtype,  # noqa: E402
     _ops,  # noqa: E402,F401  (installs Tensor methods)
