@@ -2,6 +2,15 @@
 
 Import this module first, before jax or torch: ``one_thread()`` must run before they start
 their thread pools.
+
+Which torchlike is measured: the one on ``PYTHONPATH`` if there is one (so
+``PYTHONPATH=/path/to/other/checkout python benchmarks/bench_x.py`` measures that checkout
+with these very scripts), else this checkout.  The header of every script prints the file.
+
+The disk compilation cache (README, "Compilation cache") is off in benchmarks unless
+``TORCHLIKE_NO_DISK_CACHE`` is set: several of them measure what a first-seen shape or offset
+costs, and a warm cache from an earlier run would hide it.  Where a script measures the warm
+cache, it says so.
 """
 
 import os
@@ -11,6 +20,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+QUICK = "--quick" in sys.argv[1:]  # a short smoke run: few rounds, small loops
 
 
 def one_thread(pin=False):
@@ -23,7 +33,64 @@ def one_thread(pin=False):
                                + " intra_op_parallelism_threads=1")
     os.environ["OMP_NUM_THREADS"] = "1"
     os.environ["MKL_NUM_THREADS"] = "1"
-    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("TORCHLIKE_NO_DISK_CACHE", "1")
+    # after PYTHONPATH's entries (sys.path[0] is this script's folder), so they take precedence
+    user = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    sys.path.insert(1 + len(user), str(ROOT))
+
+
+def torchlike_root():
+    """The checkout whose torchlike this process imports (for subprocesses' PYTHONPATH)."""
+    import torchlike
+
+    return Path(torchlike.__file__).resolve().parents[1]
+
+
+def header(extra=""):
+    """One line: versions, where torchlike comes from, threads, disk cache, quick mode."""
+    import jax
+
+    import torchlike
+
+    try:
+        import torch
+
+        t = f"; torch {torch.__version__} ({torch.get_num_threads()} thread)"
+    except ImportError:
+        t = "; torch not installed"
+    cache = ("off" if os.environ.get("TORCHLIKE_NO_DISK_CACHE", "") not in ("", "0")
+             else "on")
+    print(f"torchlike {torchlike.__version__} from {torchlike_root()}; jax {jax.__version__} "
+          f"on {jax.default_backend()}{t}; one thread per library; disk cache {cache}"
+          + ("; QUICK smoke run (--quick): numbers are rough" if QUICK else "")
+          + (f"; {extra}" if extra else ""))
+
+
+_compiles = None
+
+
+def backend_compiles():
+    """How many XLA compilations this process has requested so far (every library, every
+    cache layer: JAX reports one per executable it builds or loads)."""
+    global _compiles
+    if _compiles is None:
+        import jax
+
+        _compiles = [0]
+
+        def listen(event, duration, **kwargs):
+            if event == "/jax/core/compile/backend_compile_duration":
+                _compiles[0] += 1
+
+        jax.monitoring.register_event_duration_secs_listener(listen)
+    return _compiles[0]
+
+
+def rss_mib():
+    """Resident memory of this process, MiB."""
+    with open("/proc/self/statm") as f:
+        pages = int(f.read().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def compare(variants, repeat, number, warmup=3):
@@ -32,6 +99,12 @@ def compare(variants, repeat, number, warmup=3):
     The variants take turns within every round, so a slow spell on a shared machine hits
     all of them alike instead of skewing one ratio.
     """
+    samples = compare_samples(variants, repeat, number, warmup)
+    return [(name, statistics.median(samples[name])) for name, _ in variants]
+
+
+def compare_samples(variants, repeat, number, warmup=3):
+    """Like ``compare`` but returns every round's seconds per call: ``{name: [s, ...]}``."""
     for _, fn in variants:
         for _ in range(warmup):
             fn()
@@ -42,7 +115,38 @@ def compare(variants, repeat, number, warmup=3):
             for _ in range(number):
                 fn()
             samples[name].append((time.perf_counter() - start) / number)
-    return [(name, statistics.median(samples[name])) for name, _ in variants]
+    return samples
+
+
+def spread(samples):
+    """The middle half of ``samples`` around its median, as "+a/-b %" (with fewer than four
+    samples: the largest and smallest)."""
+    med = statistics.median(samples)
+    if len(samples) < 4:
+        q1, q3 = min(samples), max(samples)
+    else:
+        q1, _, q3 = statistics.quantiles(samples, n=4)
+    return f"+{(q3 - med) / med * 100:.0f}/-{(med - q1) / med * 100:.0f}%"
+
+
+def table(title, rows, baselines, note_width=34):
+    """Print ``rows`` (``[(name, samples)]``, samples a list of seconds) as median, spread
+    (``spread()``: quartiles relative to the median) and the ratio of medians to each
+    baseline row; return ``{name: median}``."""
+    med = {name: (statistics.median(s) if s else None) for name, s in rows}
+    print(f"\n{title}")
+    line = f"  {'variant':{note_width}s} {'median':>10s} {'spread':>10s}"
+    for b in baselines:
+        line += f"  {'/ ' + b}"
+    print(line)
+    for name, s in rows:
+        line = f"  {name:{note_width}s} {fmt(med[name]):>10s} {spread(s) if s else '-':>10s}"
+        for b in baselines:
+            t, tb = med[name], med.get(b)
+            r = "-" if t is None or tb is None else f"{t / tb:.2f}x"
+            line += f"  {r:>{len(b) + 2}s}"
+        print(line)
+    return med
 
 
 def fmt(seconds):

@@ -1,0 +1,334 @@
+"""Eager programs as tutorials write them: random slicing, changing shapes, short op chains.
+
+Run: ``python benchmarks/bench_eager.py [--quick]`` from the repo root (needs torch for the
+PyTorch columns; about two minutes, ``--quick`` well under one).  One thread per library, set
+before any of them is imported; the variants take turns (per round, or per step for the churn
+case), so the ratios are measured side by side in this one run.  Spread: quartiles around
+the median (min/max when there are fewer than four samples).  Compiles: XLA compilations
+JAX reports (``jax.monitoring``'s backend-compile event, every library and cache layer) and
+``torchlike.compile_count()``, counted around each variant's own calls.
+
+(a) ``get_batch`` of character-level GPT tutorials, 1M int64 tokens, batch 32, block 8:
+    ``ix = torch.randint(len(data) - 8, (32,))``,
+    ``x = torch.stack([data[i:i+8] for i in ix])``, ``y`` likewise from ``i+1``; the same code
+    for torch and torchlike.  JAX: the same loop eagerly with ``lax.dynamic_slice``, and a
+    ``jax.jit(vmap(dynamic_slice))`` as the compiled reference.  Every call draws new offsets,
+    so an executable keyed by the offset compiles on (nearly) every slice.
+    Target: torchlike <= 3x PyTorch.
+(b) shape churn: ``Linear(784, 256)-ReLU-Linear(256, 10)``, ``CrossEntropyLoss``, ``Adam``,
+    one step per batch size, every size new to every library (40 per round, 3 rounds, each
+    round on sizes no round saw before).  Reported: the mean step time per round, compiles per
+    step and resident-memory growth per new size, vs a raw JAX step,
+    ``jax.jit(jax.value_and_grad(loss))`` plus a jitted Adam update, on the same sizes.
+    Target: torchlike <= 1.0x the raw JAX churn, with flat memory.
+(c) a 10-op elementwise chain on 5x5 float32 + ``sum()`` + ``backward()``: the per-op and
+    per-backward overhead.  JAX: ``jax.grad`` eagerly (op by op) and ``jax.jit(jax.grad)``.
+    Target: torchlike <= 1.5x PyTorch.
+"""
+
+import _harness  # noqa: E402  (first: one thread per library, before jax/torch start)
+from _harness import QUICK, backend_compiles, compare_samples, rss_mib, table  # noqa: E402
+
+_harness.one_thread()
+
+import os  # noqa: E402
+import time  # noqa: E402
+
+import jax  # noqa: E402
+import jax.numpy as jnp  # noqa: E402
+import numpy as np  # noqa: E402
+
+import torchlike  # noqa: E402
+
+try:
+    import torch
+
+    torch.set_num_threads(1)
+except ImportError:  # the PyTorch columns are optional
+    torch = None
+
+LIBS = {"torchlike": torchlike} | ({"torch eager": torch} if torch is not None else {})
+
+
+def wait(t):
+    """Block until ``t``'s value exists (JAX dispatch is asynchronous; PyTorch's is not)."""
+    value = getattr(t, "_value", None)
+    if value is not None:
+        jax.block_until_ready(value)
+    return t
+
+
+def engine_compiles():
+    return torchlike.compile_count()
+
+
+class Counted:
+    """``fn`` plus the compiles (both counters) that happened inside its calls."""
+
+    def __init__(self, fn):
+        self.fn, self.calls, self.xla, self.engine = fn, 0, 0, 0
+
+    def __call__(self):
+        x0, e0 = backend_compiles(), engine_compiles()
+        out = self.fn()
+        self.xla += backend_compiles() - x0
+        self.engine += engine_compiles() - e0
+        self.calls += 1
+        return out
+
+    def reset(self):
+        self.calls = self.xla = self.engine = 0
+
+
+def print_compiles(counted, what="call"):
+    for name, c in counted.items():
+        if c.calls:
+            print(f"  {name:34s} XLA compiles/{what}: {c.xla / c.calls:7.2f}   "
+                  f"torchlike.compile_count()/{what}: {c.engine / c.calls:.2f}")
+
+
+def verdict(label, ratio, target):
+    print(f"  target: {label} <= {target:g}x: {'met' if ratio <= target else 'NOT met'} "
+          f"({ratio:.2f}x)")
+
+
+# ----------------------------------------------------------------------------- (a) get_batch
+TOKENS, BLOCK, BATCH = 1_000_000, 8, 32
+
+
+def get_batch(lib, data):
+    """The tutorials' code, verbatim but for the module name."""
+    ix = lib.randint(len(data) - BLOCK, (BATCH,))
+    x = lib.stack([data[i:i + BLOCK] for i in ix])
+    y = lib.stack([data[i + 1:i + BLOCK + 1] for i in ix])
+    return x, y
+
+
+def bench_get_batch():
+    tokens = np.random.default_rng(0).integers(0, 65, TOKENS).astype(np.int64)
+    variants, check = {}, {}
+    for name, lib in LIBS.items():
+        data = lib.tensor(tokens)
+        lib.manual_seed(0)
+        x, y = get_batch(lib, data)
+        check[name] = (x.numpy(), y.numpy())
+
+        def run(lib=lib, data=data):
+            x, y = get_batch(lib, data)
+            wait(x), wait(y)
+        variants[name] = Counted(run)
+
+    jdata = jnp.asarray(tokens)
+    key = [jax.random.key(0)]
+
+    def draw():
+        key[0], sub = jax.random.split(key[0])
+        return jax.random.randint(sub, (BATCH,), 0, TOKENS - BLOCK)
+
+    def jax_eager():
+        ix = draw()
+        x = jnp.stack([jax.lax.dynamic_slice(jdata, (i,), (BLOCK,)) for i in ix])
+        y = jnp.stack([jax.lax.dynamic_slice(jdata, (i + 1,), (BLOCK,)) for i in ix])
+        jax.block_until_ready((x, y))
+
+    rows = jax.vmap(lambda d, i: jax.lax.dynamic_slice(d, (i,), (BLOCK,)), (None, 0))
+
+    @jax.jit
+    def jax_batch(d, ix):
+        return rows(d, ix), rows(d, ix + 1)
+
+    variants["jax eager lax.dynamic_slice"] = Counted(jax_eager)
+    variants["jax jit(vmap(dynamic_slice))"] = Counted(
+        lambda: jax.block_until_ready(jax_batch(jdata, draw())))
+
+    if torch is not None:
+        same = all(np.array_equal(a, b) for a, b in zip(check["torchlike"], check["torch eager"]))
+        print(f"\n  get_batch after manual_seed(0): torchlike == torch: {same}")
+    warmup, repeat = (1, 3) if QUICK else (2, 9)
+    for c in variants.values():  # warm-up calls are not counted
+        for _ in range(warmup):
+            c()
+        c.reset()
+    samples = compare_samples(list(variants.items()), repeat=repeat, number=1, warmup=0)
+    med = table(f"(a) get_batch: 1M int64 tokens, batch {BATCH}, block {BLOCK} "
+                f"({repeat} rounds, 1 call each)", list(samples.items()),
+                ["torch eager"] if torch else ["jax jit(vmap(dynamic_slice))"])
+    print_compiles(variants)
+    if torch is not None:
+        verdict("torchlike get_batch / torch", med["torchlike"] / med["torch eager"], 3.0)
+    return med
+
+
+# ----------------------------------------------------------------------------- (b) churn
+IN, HIDDEN, OUT, LR = 784, 256, 10, 1e-3
+
+
+def mlp(lib):
+    nn = lib.nn
+    lib.manual_seed(0)
+    model = nn.Sequential(nn.Linear(IN, HIDDEN), nn.ReLU(), nn.Linear(HIDDEN, OUT))
+    return model, nn.CrossEntropyLoss(), lib.optim.Adam(model.parameters(), lr=LR)
+
+
+def train_step(model, loss_fn, optimizer, x, target):
+    optimizer.zero_grad()
+    loss = loss_fn(model(x), target)
+    loss.backward()
+    optimizer.step()
+    return loss.item()
+
+
+def _jax_loss(params, x, target):
+    w1, b1, w2, b2 = params
+    logits = jax.nn.relu(x @ w1.T + b1) @ w2.T + b2
+    logp = jax.nn.log_softmax(logits, axis=1)
+    return -jnp.mean(jnp.take_along_axis(logp, target[:, None], axis=1))
+
+
+@jax.jit
+def _jax_adam(params, grads, m, v, t):
+    b1, b2, eps = 0.9, 0.999, 1e-8
+    m = [b1 * mi + (1 - b1) * g for mi, g in zip(m, grads)]
+    v = [b2 * vi + (1 - b2) * g * g for vi, g in zip(v, grads)]
+    params = [p - LR * (mi / (1 - b1 ** t)) / (jnp.sqrt(vi / (1 - b2 ** t)) + eps)
+              for p, mi, vi in zip(params, m, v)]
+    return params, m, v
+
+
+def bench_churn():
+    rounds, per_round = (1, 10) if QUICK else (3, 40)
+    rng = np.random.default_rng(1)
+    first = 24  # sizes first .. first + rounds * per_round - 1, each used once
+    sizes = [list(rng.permutation(np.arange(first + r * per_round, first + (r + 1) * per_round)))
+             for r in range(rounds)]
+    data = {b: (rng.standard_normal((b, IN)).astype(np.float32),
+                rng.integers(0, OUT, b).astype(np.int64)) for b in [8] + sum(sizes, [])}
+
+    steps, inputs = {}, {}
+    for name, lib in LIBS.items():
+        setup = mlp(lib)
+        inputs[name] = {b: (lib.tensor(x), lib.tensor(t)) for b, (x, t) in data.items()}
+        steps[name] = lambda b, setup=setup, name=name: train_step(*setup, *inputs[name][b])
+    init = [p.detach().numpy() for p in mlp(torchlike)[0].parameters()]
+    state = {"p": [jnp.asarray(p) for p in init], "m": [jnp.zeros(p.shape) for p in init],
+             "v": [jnp.zeros(p.shape) for p in init], "t": 0}
+    value_and_grad = jax.jit(jax.value_and_grad(_jax_loss))
+    jinputs = {b: (jnp.asarray(x), jnp.asarray(t)) for b, (x, t) in data.items()}
+
+    def jax_step(b):
+        loss, grads = value_and_grad(state["p"], *jinputs[b])
+        state["t"] += 1
+        state["p"], state["m"], state["v"] = _jax_adam(state["p"], grads, state["m"],
+                                                       state["v"], state["t"])
+        return float(loss)
+
+    steps["jax jit(value_and_grad) + jit Adam"] = jax_step
+    for step in steps.values():  # batch 8: everything that does not depend on the batch size
+        step(8)
+        step(8)
+
+    means = {name: [] for name in steps}
+    counted = {name: Counted(None) for name in steps}
+    rss = {name: 0.0 for name in steps}
+    rss_start = rss_mib()
+    for r in range(rounds):
+        total = {name: 0.0 for name in steps}
+        for b in sizes[r]:
+            for name, step in steps.items():  # the libraries take turns at every step
+                c, m0 = counted[name], rss_mib()
+                c.fn = lambda step=step, b=b: step(int(b))
+                start = time.perf_counter()
+                c()
+                total[name] += time.perf_counter() - start
+                rss[name] += rss_mib() - m0
+        for name in steps:
+            means[name].append(total[name] / per_round)
+    n_sizes = rounds * per_round
+    med = table(f"(b) shape churn: MLP {IN}-{HIDDEN}-{OUT} + Adam, batch size new at every step "
+                f"({rounds} round(s) x {per_round} first-seen sizes; per round: mean step)",
+                list(means.items()),
+                ["jax jit(value_and_grad) + jit Adam"] + (["torch eager"] if torch else []))
+    print_compiles(counted, "step")
+    for name in steps:
+        print(f"  {name:34s} RSS growth: {rss[name]:7.1f} MiB over {n_sizes} sizes "
+              f"({rss[name] / n_sizes:.2f} MiB per new size)")
+    print(f"  process RSS: {rss_start:.0f} MiB before the churn, {rss_mib():.0f} MiB after")
+    verdict("torchlike churn / raw jax.jit churn",
+            med["torchlike"] / med["jax jit(value_and_grad) + jit Adam"], 1.0)
+    return med, rss
+
+
+# ----------------------------------------------------------------------------- (c) chain
+def chain(x):
+    y = x * 2.0
+    y = y + 1.0
+    y = y.sin()
+    y = y * x
+    y = y.exp()
+    y = y - x
+    y = y.tanh()
+    y = y / 3.0
+    y = y + x
+    y = y.pow(2)
+    return y.sum()
+
+
+def _jax_chain(x):
+    y = x * 2.0
+    y = y + 1.0
+    y = jnp.sin(y)
+    y = y * x
+    y = jnp.exp(y)
+    y = y - x
+    y = jnp.tanh(y)
+    y = y / 3.0
+    y = y + x
+    y = y ** 2
+    return jnp.sum(y)
+
+
+def bench_chain():
+    xn = np.random.default_rng(0).random((5, 5), dtype=np.float32)
+    variants, grads = {}, {}
+    for name, lib in LIBS.items():
+        x = lib.tensor(xn, requires_grad=True)
+
+        def step(x=x):
+            x.grad = None
+            chain(x).backward()
+            wait(x.grad)
+        step()
+        grads[name] = x.grad.numpy()
+        variants[name] = Counted(step)
+    jx = jnp.asarray(xn)
+    grad, jit_grad = jax.grad(_jax_chain), jax.jit(jax.grad(_jax_chain))
+    grads["jax"] = np.asarray(grad(jx))
+    variants["jax eager jax.grad"] = Counted(lambda: jax.block_until_ready(grad(jx)))
+    variants["jax jit(jax.grad)"] = Counted(lambda: jax.block_until_ready(jit_grad(jx)))
+    for c in variants.values():
+        c()
+        c.reset()
+    repeat, number = (7, 20) if QUICK else (41, 50)
+    samples = compare_samples(list(variants.items()), repeat=repeat, number=number, warmup=2)
+    med = table("(c) 10-op chain + sum() + backward(), 5x5 float32", list(samples.items()),
+                ["torch eager"] if torch else ["jax jit(jax.grad)"])
+    err = max(float(np.max(np.abs(grads["torchlike"] - g))) for g in grads.values())
+    print(f"  max |grad difference| across libraries: {err:.2g}")
+    print_compiles(variants, "step")
+    if torch is not None:
+        verdict("torchlike chain / torch", med["torchlike"] / med["torch eager"], 1.5)
+    return med
+
+
+def main():
+    _harness.header()
+    start = time.perf_counter()
+    bench_get_batch()
+    bench_churn()
+    bench_chain()
+    print(f"\n  total {time.perf_counter() - start:.0f} s; "
+          f"load average {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
+
+
+if __name__ == "__main__":
+    main()
