@@ -6,7 +6,7 @@
 The numbers come from ``torchlike.random`` (PyTorch's CPU stream, bit for bit); this module
 parses PyTorch's signatures, checks arguments in PyTorch's order with PyTorch's messages, and
 puts the sample into a tensor.  An in-place sampler behaves like every in-place op (see
-``inplace_update`` in ``_ops/frontend.py``): the same Tensor object gets the new value and a
+``inplace_update`` in ``autograd/inplace.py``): the same Tensor object gets the new value and a
 bumped ``_version``; a leaf that requires grad is refused outside ``no_grad`` (before any number
 is drawn, as in PyTorch); under ``no_grad`` it just works, which is what ``nn.init`` relies on.
 
@@ -30,7 +30,7 @@ import numpy as np
 from . import _dtype as D
 from . import random as _random
 from ._ops.core import Op, apply
-from ._ops.frontend import _check_inplace_allowed, inplace_update
+from .autograd.inplace import _check_inplace_allowed, inplace_update
 from ._tensor import Tensor
 from .autograd import grad_mode
 

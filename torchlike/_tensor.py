@@ -13,7 +13,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import _dtype as D
-from . import _storage
+from . import _legacy, _storage
 from ._size import Size, device
 from ._storage import Storage, VersionCounter
 from .autograd import grad_mode
@@ -105,6 +105,12 @@ class Tensor:
             self._cache = jnp.broadcast_to(value, self._cache.shape).astype(self._cache.dtype)
             self._cache_gen = storage.gen
 
+    def _replace_storage(self, storage):
+        """Point this base tensor at new memory (``out=`` resizing), keeping its version."""
+        storage.version = self._vc.version
+        self._storage = self._vc = storage
+        self._dtype = D._BY_NP[storage.data.dtype]
+
     @property
     def _version(self) -> int:
         return self._vc.version
@@ -113,11 +119,12 @@ class Tensor:
     def _version(self, value):
         self._vc.version = value
 
-    def _make_view(self, value, op, static, out_index=0, share_version=True):
-        """A result of view op ``op`` that shares this tensor's storage."""
+    def _make_view(self, value, op, static, out_index=0, share_version=True, args=()):
+        """A result of view op ``op`` (runtime operands ``args``: slice starts, select
+        indices) that shares this tensor's storage."""
         view = Tensor._make(value)
         view._storage = self._storage
-        view._geom = _storage.Geometry(self._geom, op, static, out_index)
+        view._geom = _storage.Geometry(self._geom, op, static, out_index, args)
         view._cache = value
         view._cache_gen = self._storage.gen
         if share_version:
@@ -134,16 +141,15 @@ class Tensor:
         return self._base_t is not None
 
     def is_contiguous(self, memory_format=None) -> bool:
+        if memory_format is not None:
+            _legacy.check_memory_format("is_contiguous", memory_format)
+            if memory_format is not _legacy.contiguous_format:
+                return _legacy.is_contiguous_as(self, memory_format)
         return self._geom is None or self._geom.is_contiguous(self._storage)
 
     def stride(self, dim=None):
         if self._geom is None:
-            strides = []
-            acc = 1
-            for s in reversed(self._value.shape):
-                strides.append(acc)
-                acc *= max(s, 1)
-            strides = tuple(reversed(strides))
+            strides = _storage.contiguous_strides(self._value.shape)
         else:
             strides = self._geom.strides(self._storage)
         return strides if dim is None else strides[_wrap_dim(dim, len(strides))]
@@ -152,7 +158,12 @@ class Tensor:
         return 0 if self._geom is None else self._geom.offset(self._storage)
 
     def untyped_storage(self):
-        return self._storage
+        return _legacy.UntypedStorage(self._storage)
+
+    def data_ptr(self) -> int:
+        """The storage's (fake, consistent) address plus this view's byte offset."""
+        base = _legacy.storage_address(self._storage)
+        return base + self.storage_offset() * self._dtype.itemsize if base else 0
 
     # ------------------------------------------------------------------ metadata
     @property
@@ -192,7 +203,18 @@ class Tensor:
 
     @property
     def layout(self):
-        return "torch.strided"
+        return _legacy.strided
+
+    # torchlike has dense CPU/GPU tensors only
+    is_sparse = is_quantized = is_meta = is_mkldnn = is_nested = property(lambda self: False)
+
+    @property
+    def itemsize(self) -> int:
+        return self._dtype.itemsize
+
+    @property
+    def nbytes(self) -> int:
+        return self.numel() * self._dtype.itemsize
 
     def is_floating_point(self) -> bool:
         return self._dtype.is_floating_point
@@ -286,7 +308,7 @@ class Tensor:
         (PyTorch regenerates a view's grad_fn the same way)."""
         base = self._base_t
         if base._autograd_gen != self._view_gen and base._requires_grad and base._geom is None:
-            from ._ops.frontend import refresh_view_history
+            from .autograd.inplace import refresh_view_history
 
             refresh_view_history(self)
 
@@ -556,17 +578,21 @@ class Tensor:
     def cuda(self, device=None, non_blocking=False):
         return self.to("cuda" if device is None else device)
 
-    def type(self, dtype=None, non_blocking=False):
-        if dtype is None:
-            return _TYPE_NAMES[self._dtype]
-        if isinstance(dtype, str):
-            dtype = {v: k for k, v in _TYPE_NAMES.items()}[dtype]
-        return self.to(dtype)
+    def type(self, dtype=None, non_blocking=False, **kwargs):
+        return _legacy.tensor_type(self, dtype, non_blocking, **kwargs)
 
     def type_as(self, other):
         return self.to(other.dtype)
 
-    def contiguous(self, memory_format=None):
+    def contiguous(self, memory_format=_legacy.contiguous_format):
+        if memory_format is not _legacy.contiguous_format:
+            _legacy.check_memory_format("contiguous", memory_format, allow_none=False)
+            if _legacy.is_contiguous_as(self, memory_format):
+                return self
+            if memory_format is _legacy.preserve_format:
+                raise RuntimeError(
+                    "preserve memory format is unsupported by the contiguous operator")
+            _legacy.check_layout_request(self.shape, memory_format, "contiguous")
         return self if self.is_contiguous() else self.clone()
 
     def is_shared(self):
@@ -576,13 +602,7 @@ class Tensor:
     __array_priority__ = 1000
 
 
-_TYPE_NAMES = {
-    D.float32: "torch.FloatTensor", D.float64: "torch.DoubleTensor",
-    D.float16: "torch.HalfTensor", D.bfloat16: "torch.BFloat16Tensor",
-    D.int64: "torch.LongTensor", D.int32: "torch.IntTensor", D.int16: "torch.ShortTensor",
-    D.int8: "torch.CharTensor", D.uint8: "torch.ByteTensor", D.bool_: "torch.BoolTensor",
-    D.complex64: "torch.ComplexFloatTensor", D.complex128: "torch.ComplexDoubleTensor",
-}
+_TYPE_NAMES = _legacy.NAME_OF_DTYPE  # torch.float32 -> "torch.FloatTensor" …
 
 
 def _host(value) -> np.ndarray:

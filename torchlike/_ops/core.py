@@ -8,17 +8,41 @@ from __future__ import annotations
 
 import math
 import weakref
+from dataclasses import dataclass
 
 import jax
 import jax.numpy as jnp
 from jax import lax
 
+from .. import _caches
 from .. import _dtype as D
 from .._tensor import Tensor
 from ..autograd import grad_mode
 from ..autograd.graph import Aval, node_class
 
 _SCALARS = (bool, int, float, complex)
+PROFILER = None  # the recording autograd.profiler.profile, if any
+
+
+@dataclass(frozen=True)
+class Variants:
+    """Which public forms an entry generates (native_functions.yaml's ``variants:`` plus its
+    ``X_`` and ``X.out`` entries).  ``_ops/variants.py`` builds them; see the table's header.
+
+    form      "unary" / "binary": the signature is generated from the entry itself
+              (``torch.exp(input)``, ``torch.eq(input, other)``); None: a hand-written
+              signature in ``_ops/frontend.py`` declares these same flags with ``export``
+    function  ``torch.X``            method   ``Tensor.X``
+    inplace   ``Tensor.X_``          out      ``torch.X(..., out=t)``
+    aliases   other public names for every form (``arcsin`` for ``asin``)
+    """
+
+    form: str | None = None
+    function: bool = True
+    method: bool = True
+    inplace: bool = False
+    out: bool = False
+    aliases: tuple = ()
 
 
 class Op:
@@ -34,11 +58,14 @@ class Op:
               are not kept alive by the graph and a second backward is allowed, as in PyTorch
     saved     ``{"self": 0, "exponent": "exponent", "result": "result"}``: PyTorch's
               ``_saved_<name>`` attributes -> operand index, static kwarg name or "result"
+    variants  the public forms this entry generates (``Variants``); None for an internal
+              kernel that hand-written signatures call
     """
 
     def __init__(self, name, impl, node=None, promote=None, promote_idx=None, linear=False,
-                 saved=None, edges=None, saved_defaults=None, view=False):
+                 saved=None, edges=None, saved_defaults=None, view=False, variants=None):
         self.name = name
+        self.variants = variants
         self.edges = edges  # how many leading operands appear in next_functions (None: all)
         self.view = view    # results share operand 0's storage (see _storage.py)
         self.impl = impl
@@ -56,7 +83,6 @@ class Op:
             if isinstance(v, int) or (isinstance(v, tuple) and v[0] == "if"))
         self.node_cls = None if node is None else node_class(
             node, _saved_getters(self.saved, saved_defaults or {}))
-        self._fns = {}
 
     def __repr__(self):
         return f"<op {self.name}>"
@@ -80,11 +106,17 @@ class Op:
         return run
 
     def jitted(self, compute_dtype, static):
-        key = (compute_dtype, static)
-        fn = self._fns.get(key)
+        """The compiled function for (dtype, static args), from the bounded ``ops`` cache."""
+        key = (self, compute_dtype, static)
+        fn = _EXECUTABLES.peek(key)
         if fn is None:
-            fn = self._fns[key] = jax.jit(self.function(compute_dtype, static))
+            fn = _EXECUTABLES.put(key, jax.jit(self.function(compute_dtype, static)))
         return fn
+
+
+# Every entry's executables, keyed by (entry, dtype, static args); XLA keeps one program per
+# operand shapes inside each.  Bounded, so a loop over ever-new static arguments cannot grow it.
+_EXECUTABLES = _caches.LRUCache("ops", max_entries=2048)
 
 
 def _wrapped_number(v):
@@ -173,6 +205,8 @@ def apply(op, operands, static=(), dtype=None):
     ``static`` is a tuple of (name, value) pairs: hashable arguments that shape the computation
     (dims, flags).  Operands are traced inputs, so new values never trigger a recompilation.
     """
+    if PROFILER is not None and not PROFILER.inside_op:  # torch.autograd.profiler is recording
+        return PROFILER.run(apply, op, operands, static, dtype)
     cd = dtype
     if cd is None and op.promote is not None:
         cd = _compute_dtype(op, operands)
@@ -215,7 +249,7 @@ def _view_outputs(op, static, base, out, needs_grad, cd, vals, operands):
     node = _record(op, cd, static, operands, vals, outs) if needs_grad else None
     results = []
     for k, o in enumerate(outs):
-        v = base._make_view(o, op, static, k)
+        v = base._make_view(o, op, static, k, args=tuple(vals[1:]))
         if node is not None:
             v._requires_grad = True
             v._grad_fn = node

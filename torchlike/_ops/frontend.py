@@ -9,23 +9,41 @@ from __future__ import annotations
 import builtins
 import collections
 import math
+import operator
 
 import jax.numpy as jnp
 import numpy as np
 
 from .. import _dtype as D
+from .. import _legacy
 from .._size import Size
 from .._tensor import Tensor, _wrap_dim
-from .core import apply
+from ..autograd import grad_mode
+from .core import Variants, apply
 from .table import OPS
+from .variants import declare, generate, make_inplace
+from ..autograd.inplace import (
+    _C_NAMES,
+    _CAST_NAMES,
+    _check_inplace_allowed,
+    fill_like,
+    inplace_update,
+)
 
 FUNCTIONS: dict = {}   # torch.<name>
 METHODS: dict = {}     # Tensor.<name>
 
 
-def export(*names, method=True, function=True):
+def export(*names, method=True, function=True, inplace=False, out=False, c_type_names=False):
+    """Declare a hand-written signature and the forms PyTorch has for it (``variants.py``
+    generates them): ``names[0]`` is the op, the rest are aliases.  ``c_type_names``: the
+    in-place form words dtype errors with C type names, as PyTorch's ``clamp_`` does."""
+
     def deco(fn):
-        for n in names or (fn.__name__,):
+        name, *aliases = names or (fn.__name__,)
+        declare(name, fn, Variants(None, function, method, inplace, out, tuple(aliases)),
+                c_type_names)
+        for n in (name, *aliases):  # the plain forms, for signatures defined further down
             if function:
                 FUNCTIONS[n] = fn
             if method:
@@ -69,35 +87,40 @@ def _size_args(args):
     return tuple(args)
 
 
-# ---------------------------------------------------------------------------------- unary ops
-def _make_unary(name, op_key=None):
-    op = OPS[op_key or name]
-
-    def fn(input, *, out=None):
+# ---------------------------------------------------------------------------------- generated
+# Entries declared with ``Variants("unary" | "binary")`` get their signature here: the whole
+# public surface of an elementwise op is its table entry.
+def _unary_signature(op):
+    def fn(input):
         return apply(op, (input,))
-
-    fn.__name__ = name
     return fn
 
 
-for _name in ["exp", "exp2", "log", "log2", "log10", "log1p", "expm1", "sqrt", "rsqrt", "sin",
-              "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "sigmoid",
-              "reciprocal", "neg", "abs", "relu", "floor", "ceil", "trunc", "sign", "erf",
-              "logical_not", "bitwise_not", "isnan", "isinf", "isfinite"]:
-    export(_name)(_make_unary(_name))
-for _alias, _name in {"negative": "neg", "absolute": "abs", "arcsin": "asin",
-                      "arccos": "acos", "arctan": "atan", "fix": "trunc"}.items():
-    export(_alias)(_make_unary(_alias, _name))
+def _binary_signature(op):
+    def fn(input, other):
+        return _binary(op, input, other)
+    return fn
 
 
-@export()
+def _declare_table_forms():
+    for op in OPS.values():
+        v = op.variants
+        if v is None or v.form is None:
+            continue
+        fn = (_unary_signature if v.form == "unary" else _binary_signature)(op)
+        fn.__name__ = fn.__qualname__ = op.name
+        export(op.name, *v.aliases, method=v.method, function=v.function, inplace=v.inplace,
+               out=v.out)(fn)
+
+
+@export(inplace=True, out=True)
 def round(input, *, decimals=0):
     if decimals == 0:
         return apply(OPS["round"], (input,))
     return apply(OPS["round_decimals"], (input,), (("decimals", decimals),))
 
 
-@export()
+@export(inplace=True, out=True)
 def square(input):
     return pow(input, 2)
 
@@ -111,66 +134,61 @@ def _binary(op, a, b, static=()):
     return apply(op, (a, b), static)
 
 
-@export()
-def add(input, other, *, alpha=1, out=None):
+@export(inplace=True, out=True)
+def add(input, other, *, alpha=1):
     return _binary(OPS["add"], input, other, (("alpha", alpha),))
 
 
-@export("sub", "subtract")
-def sub(input, other, *, alpha=1, out=None):
+@export("sub", "subtract", inplace=True, out=True)
+def sub(input, other, *, alpha=1):
     return _binary(OPS["sub"], input, other, (("alpha", alpha),))
 
 
-@export()
+@export(method=False)
 def rsub(input, other, *, alpha=1):
     if isinstance(other, Tensor):
         return sub(other, input, alpha=alpha)
     return apply(OPS["rsub"], (input, _scalar(other)), (("alpha", alpha),))
 
 
-@export("mul", "multiply")
-def mul(input, other, *, out=None):
+@export("mul", "multiply", inplace=True, out=True)
+def mul(input, other):
     return _binary(OPS["mul"], input, other)
 
 
-@export("div", "divide", "true_divide")
-def div(input, other, *, rounding_mode=None, out=None):
+@export("div", "divide", "true_divide", inplace=True, out=True)
+def div(input, other, *, rounding_mode=None):
     if rounding_mode is None:
         return _binary(OPS["div"], input, other)
     return _binary(OPS["div_mode"], input, other, (("rounding_mode", rounding_mode),))
 
 
-@export()
+@export(inplace=True, out=True)
 def floor_divide(input, other):
     return _binary(OPS["floor_divide"], input, other)
 
 
-@export()
+@export(inplace=True, out=True)
 def remainder(input, other):
     return _binary(OPS["remainder"], input, other)
 
 
-@export()
+@export(inplace=True, out=True)
 def fmod(input, other):
     return _binary(OPS["fmod"], input, other)
 
 
-@export("atan2", "arctan2")
-def atan2(input, other):
-    return _binary(OPS["atan2"], input, other)
-
-
-@export()
+@export(out=True)
 def maximum(input, other):
     return _binary(OPS["maximum"], input, other)
 
 
-@export()
+@export(out=True)
 def minimum(input, other):
     return _binary(OPS["minimum"], input, other)
 
 
-@export()
+@export(inplace=True, out=True)
 def pow(input, exponent):
     if not isinstance(input, Tensor):
         return apply(OPS["pow_scalar_base"], (exponent, _scalar(input)))
@@ -179,20 +197,12 @@ def pow(input, exponent):
     return _binary(OPS["pow"], input, exponent)
 
 
-@export("float_power")
+@export("float_power", inplace=True, out=True)
 def float_power(input, exponent):
     return pow(_t(input).to(D.float64), exponent)
 
 
-for _name in ["eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or", "logical_xor",
-              "bitwise_and", "bitwise_or", "bitwise_xor"]:
-    def _cmp(input, other, *, _op=OPS[_name], out=None):
-        return _binary(_op, input, other)
-    _cmp.__name__ = _name
-    export(_name)(_cmp)
-for _alias, _name in {"greater": "gt", "greater_equal": "ge", "less": "lt", "less_equal": "le",
-                      "not_equal": "ne"}.items():
-    export(_alias)(FUNCTIONS[_name])
+_declare_table_forms()
 
 
 @export()
@@ -210,7 +220,7 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     return Tensor._make(jnp.isclose(input._value, _t(other)._value, rtol, atol, equal_nan))
 
 
-@export("clamp", "clip")
+@export("clamp", "clip", inplace=True, out=True, c_type_names=True)
 def clamp(input, min=None, max=None):
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
@@ -220,7 +230,7 @@ def clamp(input, min=None, max=None):
                                 _scalar(max) if max is not None else None))
 
 
-@export(method=False)
+@export(method=False, out=True)
 def where(condition, input=None, other=None):
     if input is None and other is None:
         return nonzero(condition, as_tuple=True)
@@ -240,14 +250,14 @@ def _where_method(self, condition, y):
 METHODS["where"] = _where_method
 
 
-@export()
+@export(inplace=True, out=True)
 def lerp(input, end, weight):
     if isinstance(weight, Tensor):
         return apply(OPS["lerp_tensor"], (input, end, weight))
     return apply(OPS["lerp"], (input, end, _scalar(weight)))
 
 
-@export()
+@export(inplace=True)
 def masked_fill(input, mask, value):
     if mask._dtype is not D.bool_:
         raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype "
@@ -265,7 +275,7 @@ def _dtype_static(dtype):
     return () if dtype is None else (("dtype", D.to_dtype(dtype)._np),)
 
 
-@export()
+@export(out=True)
 def sum(input, dim=None, keepdim=False, *, dtype=None):
     if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
         return apply(OPS["sum"], (input,), _dtype_static(dtype))
@@ -274,7 +284,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):
                  + _dtype_static(dtype))
 
 
-@export()
+@export(out=True)
 def mean(input, dim=None, keepdim=False, *, dtype=None):
     d = D.to_dtype(dtype) if dtype is not None else input.dtype
     if not (d.is_floating_point or d.is_complex):
@@ -292,7 +302,7 @@ _SCALAR_TYPE_NAMES = {D.int64: "Long", D.int32: "Int", D.int16: "Short", D.int8:
                       D.uint8: "Byte", D.bool_: "Bool"}
 
 
-@export()
+@export(out=True)
 def prod(input, dim=None, keepdim=False, *, dtype=None):
     if dim is None:
         return apply(OPS["prod"], (input,), _dtype_static(dtype))
@@ -332,34 +342,34 @@ def _minmax(which, input, dim=None, keepdim=False):
     return (return_max if which == "max" else return_min)(values, indices)
 
 
-@export()
+@export(out=True)
 def max(input, dim=None, keepdim=False):
     return _minmax("max", input, dim, keepdim)
 
 
-@export()
+@export(out=True)
 def min(input, dim=None, keepdim=False):
     return _minmax("min", input, dim, keepdim)
 
 
-@export()
+@export(out=True)
 def amax(input, dim=(), keepdim=False):
     dim = tuple(range(input.ndim)) if dim in ((), None) else dim
     return apply(OPS["amax"], (input,), (("dim", _dims(dim, input.ndim)), ("keepdim", keepdim)))
 
 
-@export()
+@export(out=True)
 def amin(input, dim=(), keepdim=False):
     dim = tuple(range(input.ndim)) if dim in ((), None) else dim
     return apply(OPS["amin"], (input,), (("dim", _dims(dim, input.ndim)), ("keepdim", keepdim)))
 
 
-@export()
+@export(out=True)
 def argmax(input, dim=None, keepdim=False):
     return apply(OPS["argmax"], (input,), (("dim", _dims(dim, input.ndim)), ("keepdim", keepdim)))
 
 
-@export()
+@export(out=True)
 def argmin(input, dim=None, keepdim=False):
     return apply(OPS["argmin"], (input,), (("dim", _dims(dim, input.ndim)), ("keepdim", keepdim)))
 
@@ -380,17 +390,17 @@ def _var_std(which, input, dim=None, unbiased=None, keepdim=False, *, correction
     return apply(OPS[which], (input,), static)
 
 
-@export()
+@export(out=True)
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     return _var_std("var", input, dim, unbiased, keepdim, correction=correction)
 
 
-@export()
+@export(out=True)
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     return _var_std("std", input, dim, unbiased, keepdim, correction=correction)
 
 
-@export()
+@export(out=True)
 def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
     ord = 2 if p in ("fro", None) else p
     if isinstance(dim, int):
@@ -399,7 +409,7 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
                                          ("keepdim", keepdim)))
 
 
-@export()
+@export(out=True)
 def logsumexp(input, dim, keepdim=False):
     if isinstance(dim, int):
         dim = (dim,)
@@ -407,42 +417,42 @@ def logsumexp(input, dim, keepdim=False):
                                               ("keepdim", keepdim)))
 
 
-@export()
+@export(inplace=True, out=True)
 def cumsum(input, dim, *, dtype=None):
     return apply(OPS["cumsum"], (input,), (("dim", _wrap_dim(dim, input.ndim)),)
                  + _dtype_static(dtype))
 
 
-@export()
+@export(inplace=True, out=True)
 def cumprod(input, dim, *, dtype=None):
     return apply(OPS["cumprod"], (input,), (("dim", _wrap_dim(dim, input.ndim)),)
                  + _dtype_static(dtype))
 
 
-@export()
+@export(out=True)
 def all(input, dim=None, keepdim=False):
     return apply(OPS["all"], (input,), (("dim", _dims(dim, input.ndim)), ("keepdim", keepdim)))
 
 
-@export()
+@export(out=True)
 def any(input, dim=None, keepdim=False):
     return apply(OPS["any"], (input,), (("dim", _dims(dim, input.ndim)), ("keepdim", keepdim)))
 
 
-@export()
+@export(out=True)
 def softmax(input, dim=None, dtype=None, **kwargs):
     return apply(OPS["softmax"], (input,), (("dim", _wrap_dim(dim, input.ndim)),)
                  + _dtype_static(dtype))
 
 
-@export()
+@export(out=True)
 def log_softmax(input, dim=None, dtype=None, **kwargs):
     return apply(OPS["log_softmax"], (input,), (("dim", _wrap_dim(dim, input.ndim)),)
                  + _dtype_static(dtype))
 
 
 # ---------------------------------------------------------------------------------- linear algebra
-@export()
+@export(out=True)
 def mm(input, mat2):
     if input.ndim != 2:
         raise RuntimeError("self must be a matrix")
@@ -455,22 +465,22 @@ def mm(input, mat2):
     return apply(OPS["mm"], (input, mat2))
 
 
-@export()
+@export(out=True)
 def bmm(input, mat2):
     return apply(OPS["bmm"], (input, mat2))
 
 
-@export()
+@export(out=True)
 def mv(input, vec):
     return apply(OPS["mv"], (input, vec))
 
 
-@export()
+@export(out=True)
 def dot(input, tensor):
     return apply(OPS["dot"], (input, tensor))
 
 
-@export("matmul")
+@export("matmul", out=True)
 def matmul(input, other):
     a, b = input.ndim, other.ndim
     if a == 0 or b == 0:
@@ -487,12 +497,12 @@ def matmul(input, other):
     return apply(OPS["matmul_nd"], (input, other))
 
 
-@export()
+@export(out=True)
 def outer(input, vec2):
     return input.reshape(-1, 1) * vec2
 
 
-@export()
+@export(inplace=True, out=True)
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     return apply(OPS["addmm"], (input, mat1, mat2), (("beta", beta), ("alpha", alpha)))
 
@@ -532,10 +542,13 @@ def view(self, *shape):
 
 
 def _viewable(t, shape):
-    if t._geom is None or t.is_contiguous():
+    """PyTorch's rule (``computeStride``): a view may regroup the dimensions within each run of
+    dimensions that are contiguous with each other, never merge two runs."""
+    if t._geom is None:
         return True
-    # a non-contiguous tensor can still be viewed if only size-1 dims come and go
-    return tuple(s for s in shape if s != 1) == tuple(s for s in t.shape if s != 1)
+    from .._storage import view_strides
+
+    return view_strides(tuple(t.shape), t.stride(), shape) is not None
 
 
 @export()
@@ -688,7 +701,7 @@ def repeat(self, *repeats):
     return apply(OPS["repeat"], (self,), (("repeats", repeats),))
 
 
-@export(method=False)
+@export()
 def broadcast_to(input, size):
     return expand(input, size)
 
@@ -697,7 +710,7 @@ def _seq_operands(tensors):
     return tuple(t if isinstance(t, Tensor) else _t(t) for t in tensors)
 
 
-@export("cat", "concat", "concatenate", method=False)
+@export("cat", "concat", "concatenate", method=False, out=True)
 def cat(tensors, dim=0, *, axis=None):
     tensors = _seq_operands(tensors)
     if axis is not None:
@@ -707,19 +720,19 @@ def cat(tensors, dim=0, *, axis=None):
     return apply(OPS["cat"], tensors, (("dim", _wrap_dim(dim, ndim)),))
 
 
-@export(method=False)
+@export(method=False, out=True)
 def stack(tensors, dim=0):
     tensors = _seq_operands(tensors)
     return apply(OPS["stack"], tensors, (("dim", _wrap_dim(dim, tensors[0].ndim + 1)),))
 
 
-@export(method=False)
+@export(method=False, out=True)
 def hstack(tensors):
     tensors = _seq_operands(tensors)
     return cat(tensors, 0 if tensors[0].ndim == 1 else 1)
 
 
-@export(method=False)
+@export(method=False, out=True)
 def vstack(tensors):
     tensors = [t.reshape(1, -1) if t.ndim < 2 else t for t in _seq_operands(tensors)]
     return cat(tensors, 0)
@@ -760,37 +773,62 @@ def unbind(input, dim=0):
 def select(input, dim, index):
     d = _wrap_dim(dim, input.ndim)
     n = input.shape[d]
+    index = operator.index(index)  # a 0-d integer tensor is read (PyTorch does the same)
     if not -n <= index < n:
         raise IndexError(f"select(): index {index} out of range for tensor of size "
                          f"{list(input.shape)} at dimension {d}")
-    return apply(OPS["select"], (input,), (("dim", d), ("index", index % n if n else index)))
+    # the index is a traced operand: one executable for every index
+    return apply(OPS["select"], (input, index), (("dim", d),))
 
 
 @export()
 def narrow(input, dim, start, length):
     d = _wrap_dim(dim, input.ndim)
-    start = int(start)
+    n = input.shape[d]
+    start = operator.index(start)
+    length = operator.index(length)
+    if not -n <= start <= n:
+        raise IndexError(
+            f"start out of range (expected to be in range of [{-n}, {n}], but got {start})")
     if start < 0:
-        start += input.shape[d]
+        start += n
+    if start + length > n:
+        raise RuntimeError(
+            f"start ({start}) + length ({length}) exceeds dimension size ({n}).")
     return _slice(input, d, start, start + length, 1)
 
 
-def _slice(input, dim, start, end, step):
-    return apply(OPS["slice"], (input,), (("dim", dim), ("start", start), ("end", end),
-                                          ("step", step)))
+_INT64_MAX = (1 << 63) - 1
 
 
-@export()
+def _slice(input, dim, start, end, step, saved=None):
+    """``input[start:end:step]`` along ``dim``; ``start``/``end`` are already clamped to the
+    size.  ``saved``: (start, end) as the user gave them (end None: open), which is what
+    SliceBackward0 keeps.
+
+    The start is a traced operand.  The static part is the length and the span ``end - start``
+    (None for an open end), from which the node reads its ``_saved_end``: ``x[i:i + 8]`` has
+    the same span for every ``i``."""
+    length = builtins.max(0, -(-(end - start) // step))
+    s_start, s_end = saved if saved is not None else (start, end)
+    # the impl wraps and clamps the start itself, so the user's value can be the operand
+    s_start = builtins.min(builtins.max(s_start, -_INT64_MAX - 1), _INT64_MAX)
+    span = None if s_end is None else s_end - s_start
+    return apply(OPS["slice"], (input, s_start),
+                 (("dim", dim), ("length", length), ("step", step), ("span", span)))
+
+
+@export(out=True)
 def gather(input, dim, index, *, sparse_grad=False):
     return apply(OPS["gather"], (input, index), (("dim", _wrap_dim(dim, input.ndim)),))
 
 
-@export()
+@export(out=True)
 def index_select(input, dim, index):
     return apply(OPS["index_select"], (input, index), (("dim", _wrap_dim(dim, input.ndim)),))
 
 
-@export()
+@export(out=True)
 def diag(input, diagonal=0):
     if input.ndim == 1:
         return apply(OPS["diag_embed"], (input,), (("diagonal", diagonal),))
@@ -804,14 +842,14 @@ def diagonal(input, offset=0, dim1=0, dim2=1):
                                                   ("dim2", _wrap_dim(dim2, input.ndim))))
 
 
-@export()
+@export(inplace=True, out=True, c_type_names=True)
 def clamp_min(input, min):
     if isinstance(min, Tensor):
         return clamp(input, min=min)
     return apply(OPS["clamp_min"], (input, _scalar(min)))
 
 
-@export()
+@export(inplace=True, out=True, c_type_names=True)
 def clamp_max(input, max):
     if isinstance(max, Tensor):
         return clamp(input, max=max)
@@ -823,7 +861,7 @@ def count_nonzero(input, dim=None):
     return sum(FUNCTIONS["ne"](input, 0), dim)
 
 
-@export()
+@export(out=True)
 def sort(input, dim=-1, descending=False, stable=False):
     values, indices = apply(OPS["sort"], (input,), (("dim", _wrap_dim(dim, input.ndim)),
                                                     ("descending", descending),
@@ -831,24 +869,24 @@ def sort(input, dim=-1, descending=False, stable=False):
     return return_sort(values, indices)
 
 
-@export()
+@export(out=True)
 def argsort(input, dim=-1, descending=False, stable=False):
     return sort(input, dim, descending, stable).indices
 
 
-@export()
+@export(out=True)
 def topk(input, k, dim=-1, largest=True, sorted=True):
     values, indices = apply(OPS["topk"], (input,), (("k", k), ("dim", _wrap_dim(dim, input.ndim)),
                                                     ("largest", largest), ("sorted", sorted)))
     return return_topk(values, indices)
 
 
-@export()
+@export(inplace=True, out=True)
 def tril(input, diagonal=0):
     return apply(OPS["tril"], (input,), (("diagonal", diagonal),))
 
 
-@export()
+@export(inplace=True, out=True)
 def triu(input, diagonal=0):
     return apply(OPS["triu"], (input,), (("diagonal", diagonal),))
 
@@ -858,7 +896,7 @@ def flip(input, dims):
     return apply(OPS["flip"], (input,), (("dims", _dims(tuple(dims), input.ndim)),))
 
 
-@export()
+@export(out=True)
 def nonzero(input, *, as_tuple=False):
     idx = np.nonzero(np.asarray(input._value))
     if as_tuple:
@@ -874,6 +912,13 @@ def to(self, *args, **kwargs):
             dtype = a
         elif isinstance(a, Tensor):
             dtype = a.dtype
+    fmt = _legacy.check_memory_format("to", kwargs.get("memory_format"))
+    if fmt is not None and fmt is not _legacy.preserve_format:
+        # PyTorch returns self when the format already is the one its layout suggests
+        if dtype not in (None, self._dtype) or fmt is not _legacy.suggest_memory_format(self):
+            _legacy.check_layout_request(self.shape, fmt, "to")
+            if dtype is None or dtype is self._dtype:
+                return clone(self)  # every format torchlike accepts here is row-major
     if dtype is None or dtype is self._dtype:
         return self
     return apply(OPS["to"], (self,), (("dtype", dtype._np),))
@@ -881,13 +926,23 @@ def to(self, *args, **kwargs):
 
 @export()
 def clone(input, *, memory_format=None):
+    _legacy.check_layout_request(input.shape, memory_format, "clone")
     return apply(OPS["clone"], (input,))
 
 
 # ---------------------------------------------------------------------------------- indexing
+def _is_int_scalar_tensor(i):
+    return (isinstance(i, Tensor) and i.ndim == 0 and i._dtype is not D.bool_
+            and not (i._dtype.is_floating_point or i._dtype.is_complex))
+
+
 def _getitem(self, index):
     if not isinstance(index, tuple):
         index = (index,)
+    # a 0-d integer tensor indexes like the integer it holds (a select, as in PyTorch, which
+    # reads it too); its value is a traced operand, so every value shares one executable
+    if builtins.any(_is_int_scalar_tensor(i) for i in index):
+        index = tuple(operator.index(i) if _is_int_scalar_tensor(i) else i for i in index)
     # bool masks and index sequences are advanced indexing: one IndexBackward0 node
     if builtins.any(isinstance(i, (Tensor, list, np.ndarray)) or isinstance(i, bool)
                     for i in index):
@@ -909,12 +964,16 @@ def _getitem(self, index):
             dim += 1
         elif isinstance(i, slice):
             n = out.shape[dim]
-            start, stop, step = i.indices(n)
+            # bounds given as 0-d tensors are read once (PyTorch reads them too)
+            raw = slice(*(b if b is None or type(b) is int else operator.index(b)
+                          for b in (i.start, i.stop, i.step)))
+            start, stop, step = raw.indices(n)
             if step <= 0:
                 raise ValueError("step must be greater than zero")
             stop = builtins.max(stop, start)
             if not (start == 0 and stop == n and step == 1) or len(expanded) == 1:
-                out = _slice(out, dim, start, stop, step)
+                # SliceBackward0 saves the bounds as written (None: 0 and INT64_MAX)
+                out = _slice(out, dim, start, stop, step, (raw.start or 0, raw.stop))
             dim += 1
         else:
             i = int(i)
@@ -1063,174 +1122,9 @@ PROPERTIES = {
     "mT": lambda self: transpose(self, -2, -1),
     "H": lambda self: permute(self, tuple(reversed(range(self.ndim)))) if self.ndim > 1 else self,
 }
-METHODS["absolute"] = FUNCTIONS["absolute"]
-METHODS["square"] = square
-METHODS["clip"] = clamp
-METHODS["arctan2"] = atan2
-METHODS["greater"] = FUNCTIONS["gt"]
-
-
-# ---------------------------------------------------------------------------------- in-place
-# ``x.add_(y)`` computes ``x + y`` with the ordinary op and then makes ``x`` *be* the result:
-# same Tensor object, new value, the new grad_fn (history rewriting, as PyTorch does for
-# non-view tensors), version counter bumped.  Views that share storage are the in-place issue.
-_CAST_NAMES = {D.float32: "Float", D.float64: "Double", D.float16: "Half", D.bfloat16: "BFloat16",
-               D.int64: "Long", D.int32: "Int", D.int16: "Short", D.int8: "Char", D.uint8: "Byte",
-               D.bool_: "Bool", D.complex64: "ComplexFloat", D.complex128: "ComplexDouble"}
-
-
-# c10's C type names, used by a few of PyTorch's messages
-_C_NAMES = {D.int64: "long int", D.int32: "int", D.int16: "short int", D.int8: "signed char",
-            D.uint8: "unsigned char", D.bool_: "bool", D.float32: "float", D.float64: "double"}
-
-
-def _can_cast(src, dst):
-    if src.is_complex and not dst.is_complex:
-        return False
-    if src.is_floating_point and not (dst.is_floating_point or dst.is_complex):
-        return False
-    if src is not D.bool_ and dst is D.bool_:
-        return False
-    return True
-
-
-_MULTI_OUTPUT_VIEWS = ("split", "split_with_sizes", "unbind")
-
-
-def _check_inplace_allowed(self):
-    from ..autograd import grad_mode
-
-    if self._requires_grad and grad_mode.is_grad_enabled():
-        geom = self._geom
-        if (self._base_t is not None and geom is not None and geom.op is not None
-                and geom.op.name in _MULTI_OUTPUT_VIEWS and self._grad_fn is not None
-                and self._grad_fn._op is geom.op):
-            short = type(self._grad_fn).__name__.replace("Backward0", "")
-            raise RuntimeError(
-                f"Output {self._output_nr} of {short} is a view and is being modified "
-                "inplace. This view is the output of a function that returns multiple views. "
-                "Such functions do not allow the output views to be modified inplace. You should "
-                "replace the inplace operation by an out-of-place one.")
-        if self._grad_fn is None:
-            raise RuntimeError(
-                "a leaf Variable that requires grad is being used in an in-place operation.")
-        base = self._base_t
-        if base is not None and base._grad_fn is None and base._requires_grad:
-            raise RuntimeError(
-                "a view of a leaf Variable that requires grad is being used in an in-place "
-                "operation.")
-
-
-def inplace_update(self, result, c_type_names=False):
-    """Make ``self`` hold ``result`` (the out-of-place answer); PyTorch's in-place rules.
-
-    The write goes through ``self``'s storage, so its base and every other view see it.  For a
-    tensor with history, ``self`` takes ``result``'s grad_fn (history rewriting); for a view of
-    a tensor with history, the base's history becomes ``CopySlices`` and the view's
-    ``AsStridedBackward0``, as in PyTorch.
-    """
-    from ..autograd import grad_mode
-
-    _check_inplace_allowed(self)
-    if result._dtype is not self._dtype:
-        if not _can_cast(result._dtype, self._dtype):
-            names = _C_NAMES if c_type_names else _CAST_NAMES
-            raise RuntimeError(
-                f"result type {_CAST_NAMES[result._dtype]} can't be cast to the desired output "
-                f"type {names[self._dtype]}")
-        result = to(result, self._dtype)
-    if result._value.shape != self._value.shape:
-        raise RuntimeError(
-            f"output with shape {list(self.shape)} doesn't match the broadcast shape "
-            f"{list(result.shape)}")
-    base = self._base_t
-    if (base is not None and base._geom is None and grad_mode.is_grad_enabled()
-            and (result._requires_grad or base._requires_grad)):
-        _write_view_with_history(self, base, result)
-    else:
-        self._value = result._value
-        if result._grad_fn is not None:
-            self._grad_fn = result._grad_fn
-            self._output_nr = result._output_nr
-            self._requires_grad = True
-            if base is None:
-                self._autograd_gen += 1  # views of self re-derive their history
-    self._version += 1
-    if result._grad_fn is not None and self._grad_fn is result._grad_fn:
-        self._grad_fn._saved_by_inplace_op(self)
-    return self
-
-
-def _write_view_with_history(view, base, result):
-    from ..autograd.graph import CopySlices
-
-    index = jnp.asarray(view._geom.index(view._storage))
-    view._value = result._value  # the write itself, through the shared storage
-    base._grad_fn = CopySlices(result._grad_fn, base._edge(),
-                               index, (base._value.shape, base._value.dtype))
-    base._output_nr = 0
-    base._requires_grad = True
-    base._autograd_gen += 1
-    refresh_view_history(view)
-
-
-def refresh_view_history(view):
-    """A view of a base whose history changed re-derives its own from the base."""
-    base = view._base_t
-    index = Tensor._make(jnp.asarray(view._geom.index(view._storage)))
-    fresh = apply(OPS["as_strided"], (base, index))
-    view._grad_fn = fresh._grad_fn
-    view._output_nr = 0
-    view._requires_grad = fresh._requires_grad
-    view._view_gen = base._autograd_gen
-
-
-def fill_like(self, op_name, operands, check_overlap=False):
-    """zero_/fill_: a plain write for tensors without history (grad buffers, optimizer state),
-    a recorded op (ZeroBackward0, FillBackward2/3) otherwise."""
-    from ..autograd import grad_mode
-
-    if grad_mode.is_grad_enabled() and (self._requires_grad or builtins.any(
-            isinstance(o, Tensor) and o._requires_grad for o in operands)):
-        return inplace_update(self, apply(OPS[op_name], (self, *operands)))
-    _check_inplace_allowed(self)
-    if op_name == "zero":
-        value = jnp.zeros(self._value.shape, self._value.dtype)
-    else:
-        v = operands[0]
-        v = v._value if isinstance(v, Tensor) else v
-        value = jnp.full(self._value.shape, v, self._value.dtype)
-    self._write(value, check_overlap)  # every alias gets the same value: allowed for fill_
-    self._version += 1
-    return self
-
-
-def _make_inplace(fn, c_type_names=False):
-    def method(self, *args, **kwargs):
-        return inplace_update(self, fn(self, *args, **kwargs), c_type_names)
-    method.__name__ = fn.__name__ + "_"
-    return method
-
-
-for _name in ["add", "sub", "mul", "div", "pow", "neg", "abs", "exp", "log", "sqrt", "rsqrt",
-              "sin", "cos", "tanh", "sigmoid", "relu", "clamp", "clamp_min", "clamp_max", "floor",
-              "ceil", "round", "trunc", "sign", "reciprocal", "masked_fill", "lerp", "remainder",
-              "fmod", "atan2", "log1p", "expm1", "square", "floor_divide", "maximum", "minimum"]:
-    METHODS[_name + "_"] = _make_inplace(METHODS[_name])
-for _name in ["clamp", "clamp_min", "clamp_max"]:  # PyTorch words these errors with C names
-    METHODS[_name + "_"] = _make_inplace(METHODS[_name], c_type_names=True)
-METHODS["clip_"] = METHODS["clamp_"]
-METHODS["subtract_"] = METHODS["sub_"]
-METHODS["multiply_"] = METHODS["mul_"]
-METHODS["divide_"] = METHODS["div_"]
-for _dunder, _name in {"__iadd__": "add", "__isub__": "sub", "__imul__": "mul",
-                       "__itruediv__": "div", "__ipow__": "pow"}.items():
-    METHODS[_dunder] = _make_inplace(METHODS[_name])
 
 
 def copy_(self, src, non_blocking=False):
-    from ..autograd import grad_mode
-
     src = src if isinstance(src, Tensor) else _t(src)
     if grad_mode.is_grad_enabled() and (src._requires_grad or self._requires_grad):
         return inplace_update(self, apply(OPS["copy"], (self, src)))
@@ -1303,6 +1197,9 @@ def _setitem(self, index, value):
         value = _t(value) if not _is_scalar(value) else Tensor._make(
             jnp.asarray(_scalar(value), self._value.dtype))
     parts = index if isinstance(index, tuple) else (index,)
+    if builtins.any(_is_int_scalar_tensor(i) for i in parts):  # as in _getitem: an integer
+        parts = tuple(operator.index(i) if _is_int_scalar_tensor(i) else i for i in parts)
+        index = parts
     advanced = builtins.any(isinstance(i, (Tensor, list, np.ndarray, bool)) for i in parts)
     if not advanced:
         if parts in ((), (Ellipsis,)):
@@ -1361,20 +1258,20 @@ def index_put(self, indices, values, accumulate=False):
                  (("spec", spec), ("accumulate", accumulate)))
 
 
-@export()
+@export(inplace=True)
 def index_add(input, dim, index, source, *, alpha=1):
     return apply(OPS["index_add"], (input, source, index),
                  (("dim", _wrap_dim(dim, input.ndim)), ("alpha", alpha)))
 
 
-@export()
+@export(inplace=True)
 def index_fill(input, dim, index, value):
     if isinstance(value, Tensor):
         value = value.item()
     return apply(OPS["index_fill"], (input, index, value), (("dim", _wrap_dim(dim, input.ndim)),))
 
 
-@export()
+@export(inplace=True, out=True)
 def scatter(input, dim, index, src=None, *, value=None, reduce=None):
     if src is None:
         src = value
@@ -1384,16 +1281,14 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
     return apply(OPS["scatter_value"], (input, index, _scalar(src)), d)
 
 
-@export()
+@export(inplace=True)
 def scatter_add(input, dim, index, src):
     return apply(OPS["scatter_add"], (input, src, index), (("dim", _wrap_dim(dim, input.ndim)),))
 
 
 METHODS["__setitem__"] = _setitem
 METHODS["index_put_"] = index_put_
-METHODS["index_put"] = index_put
-for _name in ["index_add", "index_fill", "scatter", "scatter_add"]:
-    METHODS[_name + "_"] = _make_inplace(METHODS[_name])
+FUNCTIONS["index_put"] = METHODS["index_put"] = index_put
 
 
 METHODS["copy_"] = copy_
@@ -1406,11 +1301,14 @@ def _int_tuple(x):
 
 @export()
 def roll(input, shifts, dims=None):
-    if dims is None:
-        return reshape(apply(OPS["roll"], (flatten(input),),
-                             (("shifts", _int_tuple(shifts)), ("dims", (0,)))), tuple(input.shape))
-    return apply(OPS["roll"], (input,), (("shifts", _int_tuple(shifts)),
-                                         ("dims", _dims(_int_tuple(dims), input.ndim))))
+    shifts = tuple(operator.index(v) for v in _int_tuple(shifts))
+    dims = () if dims is None else tuple(operator.index(v) for v in _int_tuple(dims))
+    if len(shifts) != builtins.max(len(dims), 1) or (not dims and len(shifts) != 1):
+        raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, "
+                           f"dims:{len(dims)}")
+    _dims(dims, input.ndim)  # range check; RollBackward0 keeps the dims as written
+    # the shifts are traced operands: one executable for every shift
+    return apply(OPS["roll"], (input, *shifts), (("dims", dims),))
 
 
 @export()
@@ -1430,17 +1328,17 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
                                                       ("dim", _wrap_dim(dim, input.ndim))))
 
 
-@export()
+@export(inplace=True, out=True)
 def addcmul(input, tensor1, tensor2, *, value=1):
     return apply(OPS["addcmul"], (input, tensor1, tensor2, _scalar(value)))
 
 
-@export()
+@export(inplace=True, out=True)
 def addcdiv(input, tensor1, tensor2, *, value=1):
     return apply(OPS["addcdiv"], (input, tensor1, tensor2, _scalar(value)))
 
 
-@export()
+@export(out=True)
 def diff(input, n=1, dim=-1, prepend=None, append=None):
     if prepend is not None or append is not None:
         parts = [p for p in (prepend, input, append) if p is not None]
@@ -1448,14 +1346,14 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):
     return apply(OPS["diff"], (input,), (("n", n), ("dim", _wrap_dim(dim, input.ndim))))
 
 
-@export()
+@export(out=True)
 def cross(input, other, dim=None):
     if dim is None:
         dim = next(i for i, s in enumerate(input.shape) if s == 3)
     return apply(OPS["cross"], (input, other), (("dim", _wrap_dim(dim, input.ndim)),))
 
 
-@export()
+@export(out=True)
 def median(input, dim=None, keepdim=False):
     if dim is None:
         return apply(OPS["median"], (input,))
@@ -1497,7 +1395,7 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
     return out[0] if len(out) == 1 else tuple(out)
 
 
-@export()
+@export(out=True)
 def masked_select(input, mask):
     mask_b = mask if tuple(mask.shape) == tuple(input.shape) else mask.expand_as(input)
     idx = [Tensor._make(jnp.asarray(a, jnp.int64)) for a in np.nonzero(np.asarray(mask_b._value))]
@@ -1523,7 +1421,7 @@ def meshgrid(*tensors, indexing="ij"):
     return tuple(out)
 
 
-@export(method=False)
+@export(method=False, out=True)
 def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None, sorter=None):
     side = side or ("right" if right else "left")
     seq = np.asarray(sorted_sequence._value)
@@ -1537,29 +1435,17 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
     return Tensor._make(jnp.asarray(res.astype(np.int32 if out_int32 else np.int64)))
 
 
-@export(method=False)
+@export(method=False, out=True)
 def bucketize(input, boundaries, *, out_int32=False, right=False):
     return searchsorted(boundaries, input, out_int32=out_int32, right=right)
 
 
-for _name in ["lgamma", "digamma", "erfc", "erfinv", "frac", "deg2rad", "rad2deg"]:
-    export(_name)(_make_unary(_name))
-for _name in ["logaddexp", "hypot", "xlogy"]:
-    def _bin(input, other, *, _op=OPS[_name], out=None):
-        return _binary(_op, input, other)
-    _bin.__name__ = _name
-    export(_name)(_bin)
-    METHODS[_name + "_"] = _make_inplace(_bin)
-for _name in ["lgamma", "digamma", "erfc", "erfinv", "frac", "deg2rad", "rad2deg"]:
-    METHODS[_name + "_"] = _make_inplace(METHODS[_name])
-
-
-@export()
+@export(inplace=True, out=True)
 def logit(input, eps=None):
     return apply(OPS["logit"], (input,), (("eps", eps),))
 
 
-@export()
+@export(inplace=True, out=True)
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
     return apply(OPS["nan_to_num"], (input,), (("nan", nan), ("posinf", posinf),
                                                ("neginf", neginf)))
@@ -1570,7 +1456,7 @@ def rot90(input, k=1, dims=(0, 1)):
     return apply(OPS["rot90"], (input,), (("k", k), ("dims", _dims(tuple(dims), input.ndim))))
 
 
-@export()
+@export(out=True)
 def take_along_dim(input, indices, dim=None):
     if dim is None:
         return gather(flatten(input), 0, flatten(indices))
@@ -1595,7 +1481,7 @@ def tensor_split(input, indices_or_sections, dim=0):
     return tuple(_slice(input, d, a, builtins.max(a, b), 1) for a, b in zip(bounds, bounds[1:]))
 
 
-@export()
+@export(out=True)
 def kthvalue(input, k, dim=-1, keepdim=False):
     values, indices = apply(OPS["kthvalue"], (input,), (("k", k), ("dim", _wrap_dim(dim, input.ndim)),
                                                         ("keepdim", keepdim)))
@@ -1611,12 +1497,12 @@ def _stat_mean(which, input, dim=None, unbiased=None, keepdim=False, *, correcti
                                                   ("keepdim", keepdim), ("which", which)))
 
 
-@export(method=False)
+@export(method=False, out=True)
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     return _stat_mean("std", input, dim, unbiased, keepdim, correction=correction)
 
 
-@export(method=False)
+@export(method=False, out=True)
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     return _stat_mean("var", input, dim, unbiased, keepdim, correction=correction)
 
@@ -1629,3 +1515,12 @@ def dist(input, other, p=2):
 @export(method=False)
 def cdist(x1, x2, p=2.0, compute_mode=None):
     return apply(OPS["cdist"], (x1, x2), (("p", p),))
+
+
+# ---------------------------------------------------------------------------------- every form
+generate(FUNCTIONS, METHODS)
+for _dunder, _name in {"__iadd__": "add", "__isub__": "sub", "__imul__": "mul",
+                       "__itruediv__": "div", "__ipow__": "pow", "__ifloordiv__": "floor_divide",
+                       "__imod__": "remainder", "__iand__": "bitwise_and",
+                       "__ior__": "bitwise_or", "__ixor__": "bitwise_xor"}.items():
+    METHODS[_dunder] = METHODS[_name + "_"]

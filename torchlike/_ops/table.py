@@ -1,9 +1,27 @@
 """THE op table: every differentiable op, defined once.
 
-Each ``Op(...)`` names PyTorch's grad node, gives a pure JAX implementation of the operand
-values and says how operands are promoted and what PyTorch exposes as ``_saved_*``.  The
-frontend (``_ops/frontend.py``) turns entries into ``torch.<fn>`` functions and Tensor methods.
-The gradient of every entry is ``jax.vjp`` of its ``impl``: the table never writes a derivative.
+Each ``Op(...)`` is one entry, like one op of PyTorch's ``native_functions.yaml`` together with its
+``derivatives.yaml`` line.  Its fields (see ``core.Op``):
+
+  name          PyTorch's function name (``"add"``); several entries may share a name when PyTorch
+                has several overloads with different grad nodes (``pow`` -> PowBackward0/1/2)
+  impl          a pure JAX function of the (already promoted) operand values and static keywords;
+                the gradient is ``jax.vjp`` of it: this table never writes a derivative
+  node          PyTorch's grad-node class name (``"ExpBackward0"``), None for ops without gradient
+  promote       "arith" (``torch.result_type``), "float" (integers become the default float dtype)
+                or None (operands pass through unchanged); ``promote_idx`` limits it to some operands
+  saved         PyTorch's ``_saved_<name>`` attributes -> operand index, static keyword, "result",
+                ("scalar", i) for a Python number, ("if", i, j) for "only if operand j needs grad"
+  linear        the backward needs no operand values, so the graph keeps none alive (add, view …)
+  edges         how many leading operands appear in ``next_functions`` (None: all)
+  view          results share operand 0's storage (``_storage.py``)
+  variants      the public forms the entry generates (``core.Variants``): ``torch.X``,
+                ``Tensor.X``, ``Tensor.X_``, ``torch.X(..., out=)`` and aliases.  With
+                ``form="unary"``/``"binary"`` the signature comes from the entry itself, so an
+                elementwise op is this one entry; entries without ``variants`` are kernels that
+                hand-written signatures (``_ops/frontend.py``, which declares the same flags) call.
+
+Adding an elementwise op with its node name is one line in ``_FLOAT_UNARY`` (or its siblings).
 """
 
 from __future__ import annotations
@@ -14,7 +32,7 @@ import jax
 import jax.numpy as jnp
 from jax import lax
 
-from .core import Op
+from .core import Op, Variants
 
 SELF = {"self": 0}
 SELF_OTHER = {"self": ("if", 0, 1), "other": ("if", 1, 0)}
@@ -44,6 +62,11 @@ _FLOAT_UNARY = {
     "sigmoid": (jax.nn.sigmoid, "SigmoidBackward0", RESULT),
     "reciprocal": (lambda x: 1 / x, "ReciprocalBackward0", RESULT),
     "erf": (jax.scipy.special.erf, "ErfBackward0", SELF),
+    "sinc": (jnp.sinc, "SincBackward0", SELF),
+    "asinh": (jnp.arcsinh, "AsinhBackward0", SELF),
+    "acosh": (jnp.arccosh, "AcoshBackward0", SELF),
+    "atanh": (jnp.arctanh, "AtanhBackward0", SELF),
+    "i0": (jax.scipy.special.i0, "I0Backward0", SELF),
 }
 def _abs(x):
     # |x| as x*sign(x) so the derivative at 0 is sign(0) = 0, as in PyTorch
@@ -62,11 +85,25 @@ _SAME_UNARY = {
     "sign": (jnp.sign, "SignBackward0", {}),
 }
 
+# PyTorch's other public names for the same op (every form: arcsin, Tensor.arcsin, arcsin_)
+ALIASES = {"asin": ("arcsin",), "acos": ("arccos",), "atan": ("arctan",), "asinh": ("arcsinh",),
+           "acosh": ("arccosh",), "atanh": ("arctanh",), "neg": ("negative",),
+           "abs": ("absolute",), "trunc": ("fix",), "atan2": ("arctan2",),
+           "gt": ("greater",), "ge": ("greater_equal",), "lt": ("less",), "le": ("less_equal",),
+           "ne": ("not_equal",)}
+
+
+def _forms(form, name, inplace=True, out=True):
+    return Variants(form, inplace=inplace, out=out, aliases=ALIASES.get(name, ()))
+
+
 OPS: dict[str, Op] = {}
 for _name, (_impl, _node, _saved) in _FLOAT_UNARY.items():
-    OPS[_name] = Op(_name, _impl, _node, promote="float", saved=_saved)
+    OPS[_name] = Op(_name, _impl, _node, promote="float", saved=_saved,
+                    variants=_forms("unary", _name))
 for _name, (_impl, _node, _saved) in _SAME_UNARY.items():
-    OPS[_name] = Op(_name, _impl, _node, saved=_saved)
+    OPS[_name] = Op(_name, _impl, _node, saved=_saved,
+                    variants=_forms("unary", _name, out=_name != "relu"))
 
 
 def _round_impl(x):
@@ -142,7 +179,8 @@ OPS["div"] = Op("div", _div, "DivBackward0", promote="float", saved=DIV_SAVED)
 OPS["div_mode"] = Op("div", _div, "DivBackward0", promote="arith", saved=DIV_SAVED)
 OPS["remainder"] = Op("remainder", _remainder, "RemainderBackward0", promote="arith")
 OPS["fmod"] = Op("fmod", jnp.fmod, "FmodBackward0", promote="arith")
-OPS["atan2"] = Op("atan2", jnp.arctan2, "Atan2Backward0", promote="float", saved=SELF_OTHER)
+OPS["atan2"] = Op("atan2", jnp.arctan2, "Atan2Backward0", promote="float", saved=SELF_OTHER,
+                  variants=_forms("binary", "atan2"))
 OPS["maximum"] = Op("maximum", jnp.maximum, "MaximumBackward0", promote="arith",
                     saved=SELF_OTHER)
 OPS["minimum"] = Op("minimum", jnp.minimum, "MinimumBackward0", promote="arith",
@@ -167,18 +205,19 @@ OPS["pow_scalar_base"] = Op("pow", _pow_scalar_base, "PowBackward2", promote="ar
 # comparisons and logical ops: computed in the promoted dtype, no gradient
 for _name, _impl in {"eq": jnp.equal, "ne": jnp.not_equal, "lt": jnp.less,
                      "le": jnp.less_equal, "gt": jnp.greater, "ge": jnp.greater_equal}.items():
-    OPS[_name] = Op(_name, _impl, None, promote="arith")
+    OPS[_name] = Op(_name, _impl, None, promote="arith", variants=_forms("binary", _name))
 for _name, _impl in {"logical_and": jnp.logical_and, "logical_or": jnp.logical_or,
                      "logical_xor": jnp.logical_xor}.items():
-    OPS[_name] = Op(_name, _impl, None)
-OPS["logical_not"] = Op("logical_not", jnp.logical_not, None)
+    OPS[_name] = Op(_name, _impl, None, variants=_forms("binary", _name))
+OPS["logical_not"] = Op("logical_not", jnp.logical_not, None, variants=_forms("unary", ""))
 for _name, _impl in {"bitwise_and": jnp.bitwise_and, "bitwise_or": jnp.bitwise_or,
                      "bitwise_xor": jnp.bitwise_xor}.items():
-    OPS[_name] = Op(_name, _impl, None, promote="arith")
-OPS["bitwise_not"] = Op("bitwise_not", jnp.invert, None)
-OPS["isnan"] = Op("isnan", jnp.isnan, None)
-OPS["isinf"] = Op("isinf", jnp.isinf, None)
-OPS["isfinite"] = Op("isfinite", jnp.isfinite, None)
+    OPS[_name] = Op(_name, _impl, None, promote="arith", variants=_forms("binary", _name))
+OPS["bitwise_not"] = Op("bitwise_not", jnp.invert, None, variants=_forms("unary", ""))
+for _name, _impl in {"isnan": jnp.isnan, "isinf": jnp.isinf, "isfinite": jnp.isfinite,
+                     "signbit": jnp.signbit}.items():
+    OPS[_name] = Op(_name, _impl, None,
+                    variants=_forms("unary", _name, inplace=False, out=_name == "signbit"))
 
 
 def _clamp(x, lo, hi):
@@ -477,12 +516,54 @@ OPS["split_with_sizes"] = Op("split", _split, "SplitWithSizesBackward0", linear=
 OPS["unbind"] = Op("unbind", lambda x, *, dim: tuple(
     jnp.moveaxis(x, dim, 0)[i] for i in range(x.shape[dim])), "UnbindBackward0", linear=True,
     saved={"dim": "dim"}, view=True)
-OPS["select"] = Op("select", lambda x, *, dim, index: lax.index_in_dim(
-    x, index, axis=dim, keepdims=False), "SelectBackward0", linear=True,
-    saved={"dim": "dim", "index": "index"}, view=True)
-OPS["slice"] = Op("slice", lambda x, *, dim, start, end, step: lax.slice_in_dim(
-    x, start, end, step, axis=dim), "SliceBackward0", linear=True,
-    saved={"dim": "dim", "start": "start", "end": "end", "step": "step"}, view=True)
+
+
+# Slice starts, select indices and roll shifts are traced operands, not static arguments, so
+# ``data[i:i + 8]`` for a thousand different ``i`` runs one executable.  They arrive as the user
+# wrote them (negative, or past the end for slices, exactly as PyTorch saves them); the impl
+# wraps and clamps them against the static size.  Only the slice *length* is static.
+def _wrapped(i, n):
+    return jnp.where(i < 0, i + n, i)
+
+
+def _select(x, index, *, dim):
+    return lax.dynamic_index_in_dim(x, _wrapped(index, x.shape[dim]), axis=dim, keepdims=False)
+
+
+def _slice(x, start, *, dim, length, step, span):
+    if length == 0:
+        return lax.slice_in_dim(x, 0, 0, axis=dim)
+    n = x.shape[dim]
+    start = jnp.clip(_wrapped(start, n), 0, n)
+    # a strided slice: the covering contiguous run (start traced), then a static stride
+    out = lax.dynamic_slice_in_dim(x, start, (length - 1) * step + 1, axis=dim)
+    return out if step == 1 else lax.slice_in_dim(out, 0, None, step, axis=dim)
+
+
+def _symint(v):
+    # PyTorch reads a saved negative SymInt back as an unsigned 64-bit integer
+    return v % (1 << 64) if v < 0 else v
+
+
+def _saved_symint(k):
+    return property(lambda node: _symint(node._saved[k]))
+
+
+OPS["select"] = Op("select", _select, "SelectBackward0", linear=True, edges=1,
+                   saved={"dim": "dim", "index": ("scalar", 1), **SIZES}, view=True)
+OPS["slice"] = Op("slice", _slice, "SliceBackward0", linear=True, edges=1,
+                  saved={"dim": "dim", "start": ("scalar", 1), "step": "step", **SIZES},
+                  view=True)
+OPS["select"].node_cls._saved_index = _saved_symint(1)
+OPS["slice"].node_cls._saved_start = _saved_symint(1)
+
+
+def _saved_slice_end(node):
+    span = dict(node._static[1])["span"]
+    return (1 << 63) - 1 if span is None else _symint(node._saved[1] + span)
+
+
+OPS["slice"].node_cls._saved_end = property(_saved_slice_end)
 
 
 def _decode_index(spec, indices):
@@ -655,8 +736,18 @@ OPS["fill_tensor"] = Op("fill", lambda x, value: jnp.broadcast_to(value, x.shape
                         "FillBackward3", linear=True)
 
 # ---------------------------------------------------------------------------------- more ops
-OPS["roll"] = Op("roll", lambda x, *, shifts, dims: jnp.roll(x, shifts, dims), "RollBackward0",
-                 linear=True, saved={"shifts": "shifts", "dims": "dims"})
+def _roll(x, *shifts, dims):
+    if not dims:  # roll of the flattened tensor
+        return jnp.roll(x.reshape(-1), shifts[0], 0).reshape(x.shape)
+    return jnp.roll(x, shifts, dims)
+
+
+# operands: the tensor, then one traced shift per rolled dimension
+OPS["roll"] = Op("roll", _roll, "RollBackward0", linear=True, edges=1, saved={"dims": "dims"})
+OPS["roll"].node_cls._saved_shifts = property(
+    lambda node: tuple(_symint(v) for v in node._saved[1:]))
+OPS["roll"].node_cls._saved_dims = property(
+    lambda node: tuple(_symint(v) for v in dict(node._static[1])["dims"]))
 OPS["tile"] = Op("tile", lambda x, *, reps: jnp.tile(x, reps), "RepeatBackward0", linear=True,
                  saved={"repeats": "reps"})
 # composites in PyTorch; one node here, named after PyTorch's top node
@@ -700,13 +791,15 @@ for _name, (_impl, _node, _promote) in {
     "deg2rad": (jnp.deg2rad, "Deg2RadBackward0", "float"),
     "rad2deg": (jnp.rad2deg, "Rad2DegBackward0", "float"),
 }.items():
-    OPS[_name] = Op(_name, _impl, _node, promote=_promote, saved=SELF)
+    OPS[_name] = Op(_name, _impl, _node, promote=_promote, saved=SELF,
+                    variants=_forms("unary", _name))
 for _name, (_impl, _node) in {
     "logaddexp": (jnp.logaddexp, "LogaddexpBackward0"),
     "hypot": (jnp.hypot, "HypotBackward0"),
     "xlogy": (jax.scipy.special.xlogy, "XlogyBackward0"),
 }.items():
-    OPS[_name] = Op(_name, _impl, _node, promote="float", saved={"self": 0, "other": 1})
+    OPS[_name] = Op(_name, _impl, _node, promote="float", saved={"self": 0, "other": 1},
+                    variants=_forms("binary", _name, inplace=_name != "logaddexp"))
 
 
 def _logit(x, *, eps):

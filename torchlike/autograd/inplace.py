@@ -1,0 +1,144 @@
+"""In-place ops and views in autograd: PyTorch's rules for writing into a tensor with history.
+
+``x.add_(y)`` computes ``x + y`` with the ordinary op and then makes ``x`` *be* the result: same
+Tensor object, new value, the new grad_fn (history rewriting, as PyTorch does for non-view
+tensors), version counter bumped.  Writing through a view of a tensor with history turns the
+base's history into ``CopySlices`` and the view's into ``AsStridedBackward0``, as in PyTorch.
+The checks that refuse an in-place op (a leaf that requires grad, an output of a multi-output
+view op) live here too, so every in-place path (ops, samplers, fills, ``copy_``) shares them.
+"""
+
+from __future__ import annotations
+
+import builtins
+
+import jax.numpy as jnp
+
+from .. import _dtype as D
+from .._ops.core import apply
+from .._ops.table import OPS
+from .._tensor import Tensor
+from . import grad_mode
+from .graph import CopySlices
+
+_CAST_NAMES = {D.float32: "Float", D.float64: "Double", D.float16: "Half", D.bfloat16: "BFloat16",
+               D.int64: "Long", D.int32: "Int", D.int16: "Short", D.int8: "Char", D.uint8: "Byte",
+               D.bool_: "Bool", D.complex64: "ComplexFloat", D.complex128: "ComplexDouble"}
+
+
+# c10's C type names, used by a few of PyTorch's messages
+_C_NAMES = {D.int64: "long int", D.int32: "int", D.int16: "short int", D.int8: "signed char",
+            D.uint8: "unsigned char", D.bool_: "bool", D.float32: "float", D.float64: "double"}
+
+
+def _can_cast(src, dst):
+    if src.is_complex and not dst.is_complex:
+        return False
+    if src.is_floating_point and not (dst.is_floating_point or dst.is_complex):
+        return False
+    if src is not D.bool_ and dst is D.bool_:
+        return False
+    return True
+
+
+_MULTI_OUTPUT_VIEWS = ("split", "split_with_sizes", "unbind")
+
+
+def _check_inplace_allowed(self):
+    if self._requires_grad and grad_mode.is_grad_enabled():
+        geom = self._geom
+        if (self._base_t is not None and geom is not None and geom.op is not None
+                and geom.op.name in _MULTI_OUTPUT_VIEWS and self._grad_fn is not None
+                and self._grad_fn._op is geom.op):
+            short = type(self._grad_fn).__name__.replace("Backward0", "")
+            raise RuntimeError(
+                f"Output {self._output_nr} of {short} is a view and is being modified "
+                "inplace. This view is the output of a function that returns multiple views. "
+                "Such functions do not allow the output views to be modified inplace. You should "
+                "replace the inplace operation by an out-of-place one.")
+        if self._grad_fn is None:
+            raise RuntimeError(
+                "a leaf Variable that requires grad is being used in an in-place operation.")
+        base = self._base_t
+        if base is not None and base._grad_fn is None and base._requires_grad:
+            raise RuntimeError(
+                "a view of a leaf Variable that requires grad is being used in an in-place "
+                "operation.")
+
+
+def inplace_update(self, result, c_type_names=False):
+    """Make ``self`` hold ``result`` (the out-of-place answer); PyTorch's in-place rules.
+
+    The write goes through ``self``'s storage, so its base and every other view see it.  For a
+    tensor with history, ``self`` takes ``result``'s grad_fn (history rewriting); for a view of
+    a tensor with history, the base's history becomes ``CopySlices`` and the view's
+    ``AsStridedBackward0``, as in PyTorch.
+    """
+    _check_inplace_allowed(self)
+    if result._dtype is not self._dtype:
+        if not _can_cast(result._dtype, self._dtype):
+            names = _C_NAMES if c_type_names else _CAST_NAMES
+            raise RuntimeError(
+                f"result type {_CAST_NAMES[result._dtype]} can't be cast to the desired output "
+                f"type {names[self._dtype]}")
+        result = apply(OPS["to"], (result,), (("dtype", self._dtype._np),))
+    if result._value.shape != self._value.shape:
+        raise RuntimeError(
+            f"output with shape {list(self.shape)} doesn't match the broadcast shape "
+            f"{list(result.shape)}")
+    base = self._base_t
+    if (base is not None and base._geom is None and grad_mode.is_grad_enabled()
+            and (result._requires_grad or base._requires_grad)):
+        _write_view_with_history(self, base, result)
+    else:
+        self._value = result._value
+        if result._grad_fn is not None:
+            self._grad_fn = result._grad_fn
+            self._output_nr = result._output_nr
+            self._requires_grad = True
+            if base is None:
+                self._autograd_gen += 1  # views of self re-derive their history
+    self._version += 1
+    if result._grad_fn is not None and self._grad_fn is result._grad_fn:
+        self._grad_fn._saved_by_inplace_op(self)
+    return self
+
+
+def _write_view_with_history(view, base, result):
+    index = jnp.asarray(view._geom.index(view._storage))
+    view._value = result._value  # the write itself, through the shared storage
+    base._grad_fn = CopySlices(result._grad_fn, base._edge(),
+                               index, (base._value.shape, base._value.dtype))
+    base._output_nr = 0
+    base._requires_grad = True
+    base._autograd_gen += 1
+    refresh_view_history(view)
+
+
+def refresh_view_history(view):
+    """A view of a base whose history changed re-derives its own from the base."""
+    base = view._base_t
+    index = Tensor._make(jnp.asarray(view._geom.index(view._storage)))
+    fresh = apply(OPS["as_strided"], (base, index))
+    view._grad_fn = fresh._grad_fn
+    view._output_nr = 0
+    view._requires_grad = fresh._requires_grad
+    view._view_gen = base._autograd_gen
+
+
+def fill_like(self, op_name, operands, check_overlap=False):
+    """zero_/fill_: a plain write for tensors without history (grad buffers, optimizer state),
+    a recorded op (ZeroBackward0, FillBackward2/3) otherwise."""
+    if grad_mode.is_grad_enabled() and (self._requires_grad or builtins.any(
+            isinstance(o, Tensor) and o._requires_grad for o in operands)):
+        return inplace_update(self, apply(OPS[op_name], (self, *operands)))
+    _check_inplace_allowed(self)
+    if op_name == "zero":
+        value = jnp.zeros(self._value.shape, self._value.dtype)
+    else:
+        v = operands[0]
+        v = v._value if isinstance(v, Tensor) else v
+        value = jnp.full(self._value.shape, v, self._value.dtype)
+    self._write(value, check_overlap)  # every alias gets the same value: allowed for fill_
+    self._version += 1
+    return self
