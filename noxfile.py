@@ -49,8 +49,8 @@ def reference(session):
 
 @nox.session
 def examples(session):
-    """Every example runs under torchlike and prints what it prints under PyTorch."""
-    session.install("-e", ".")
+    """Every example (scripts and notebooks) runs under torchlike and prints what PyTorch prints."""
+    session.install("-e", ".[notebook]")
     session.run("python", "examples/run_examples.py", env={"JAX_PLATFORMS": "cpu"})
 
 

@@ -91,6 +91,9 @@ from .random import (  # noqa: E402,F401
 )
 from .serialization import load, save  # noqa: E402,F401
 
+# `import torch` -> torchlike: for a notebook (`%load_ext torchlike`) or a conftest
+from ._runner import install, load_ipython_extension  # noqa: E402,F401
+
 globals().update(_FUNCTIONS)
 
 # torch.float, torch.long, torch.bool … (shadowing the builtins inside this module, as torch does)
