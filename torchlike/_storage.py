@@ -2,18 +2,28 @@
 
 A base tensor owns a ``Storage`` (one JAX array in the base's shape).  A view (``x.view(-1)``,
 ``x[0]``, ``x.t()``, ``x.detach()`` …) points at the same storage plus a ``Geometry``: the view op
-that made it from its parent.  Reading a view whose storage has not been written since the view
-was made costs nothing (its value is cached); after a write anywhere in the storage the view
-re-reads itself with one gather.  Writing through a view scatters into the storage.  The flat
-index map of a view is computed only when first needed, by applying the view op to the parent's
-index map: one mechanism for every view op, no stride arithmetic per op.
+that made it from its parent, with the op's runtime arguments (slice starts, select indices).
+
+* Reading a view whose storage has not been written since the view was made costs nothing (its
+  value is cached).  After a write anywhere in the storage the view re-reads itself by applying
+  its chain of view ops to the base value: one compiled program per chain *structure*, with the
+  starts and indices as traced arguments, so reads are slices and reshapes, never gathers.
+* The layout (sizes, strides, storage offset) follows PyTorch's rule for each view op, so
+  ``stride()``, ``is_contiguous()`` and ``view()``'s compatibility check are PyTorch's.
+* Writing through a view scatters into the storage at the positions its layout names; the
+  index is computed inside the compiled write (offset traced), so a thousand different offsets
+  compile one program.
 """
 
 from __future__ import annotations
 
+import math
+from functools import partial
+
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax import lax
 
 
 class Storage:
@@ -41,103 +51,380 @@ class VersionCounter:
         self.version = version
 
 
+# ---------------------------------------------------------------------------------- strides
+def contiguous_strides(shape) -> tuple:
+    strides = []
+    acc = 1
+    for s in reversed(shape):
+        strides.append(acc)
+        acc *= max(s, 1)
+    return tuple(reversed(strides))
+
+
+def is_contiguous_layout(shape, strides) -> bool:
+    """PyTorch's definition: size-1 dimensions may have any stride; empty tensors qualify."""
+    if 0 in shape:
+        return True
+    expected = 1
+    for n, st in zip(reversed(shape), reversed(strides)):
+        if n != 1:
+            if st != expected:
+                return False
+            expected *= n
+    return True
+
+
+def view_strides(old_shape, old_strides, new_shape):
+    """Strides of ``view(new_shape)`` of a tensor laid out as (old_shape, old_strides), or None
+    when no such view exists (PyTorch's ``computeStride``).
+
+    The old dimensions fall into runs that are contiguous with each other; a view may regroup
+    the elements of each run freely but cannot merge two runs into one dimension.
+    """
+    new_shape = tuple(new_shape)
+    if not old_shape:
+        return (1,) * len(new_shape)
+    numel = math.prod(old_shape)
+    if numel == 0:
+        if tuple(old_shape) == new_shape:
+            return tuple(old_strides)
+        return contiguous_strides(new_shape)
+    new_strides = [0] * len(new_shape)
+    view_d = len(new_shape) - 1
+    run_stride = old_strides[-1]  # stride of the innermost dimension of the current run
+    run_numel = 1
+    view_numel = 1
+    for d in range(len(old_shape) - 1, -1, -1):
+        run_numel *= old_shape[d]
+        run_ends = d == 0 or (old_shape[d - 1] != 1
+                              and old_strides[d - 1] != run_numel * run_stride)
+        if not run_ends:
+            continue
+        while view_d >= 0 and (view_numel < run_numel or new_shape[view_d] == 1):
+            new_strides[view_d] = view_numel * run_stride
+            view_numel *= new_shape[view_d]
+            view_d -= 1
+        if view_numel != run_numel:
+            return None
+        if d > 0:
+            run_stride = old_strides[d - 1]
+            run_numel = 1
+            view_numel = 1
+    if view_d != -1:
+        return None
+    return tuple(new_strides)
+
+
+def _wrap_index(i, n):
+    return i + n if i < 0 else i
+
+
+def _clamped(i, n):
+    i = i + n if i < 0 else i
+    return min(max(i, 0), n)
+
+
+# (shape, strides, offset) of each view op's result from its input's, as PyTorch computes them.
+# ``static``: the op's static kwargs (a dict); ``args``: its runtime scalar operands.
+def _layout_view(shape, strides, offset, static, args, k):
+    new = tuple(static["shape"])
+    st = view_strides(shape, strides, new)
+    if st is None:  # callers check viewability first; an index map never lies
+        return None
+    return new, st, offset
+
+
+def _layout_squeeze(shape, strides, offset, static, args, k):
+    dims = static.get("dim")
+    if dims is None:
+        dims = range(len(shape))
+    elif isinstance(dims, int):
+        dims = (dims,)
+    drop = {d for d in dims if shape[d] == 1}
+    keep = [d for d in range(len(shape)) if d not in drop]
+    return tuple(shape[d] for d in keep), tuple(strides[d] for d in keep), offset
+
+
+def _layout_unsqueeze(shape, strides, offset, static, args, k):
+    d = static["dim"]
+    st = shape[d] * strides[d] if d < len(shape) else 1
+    return shape[:d] + (1,) + shape[d:], strides[:d] + (st,) + strides[d:], offset
+
+
+def _permuted(shape, strides, offset, dims):
+    return tuple(shape[d] for d in dims), tuple(strides[d] for d in dims), offset
+
+
+def _layout_permute(shape, strides, offset, static, args, k):
+    return _permuted(shape, strides, offset, static["dims"])
+
+
+def _layout_transpose(shape, strides, offset, static, args, k):
+    dims = list(range(len(shape)))
+    a, b = static["dim0"], static["dim1"]
+    dims[a], dims[b] = dims[b], dims[a]
+    return _permuted(shape, strides, offset, dims)
+
+
+def _layout_t(shape, strides, offset, static, args, k):
+    return _permuted(shape, strides, offset, tuple(reversed(range(len(shape)))))
+
+
+def _layout_expand(shape, strides, offset, static, args, k):
+    target = tuple(static["shape"])
+    lead = len(target) - len(shape)
+    sizes, out = [0] * len(target), [0] * len(target)
+    for i in range(len(target) - 1, -1, -1):
+        d = i - lead
+        if d >= 0:
+            size, st = shape[d], strides[d]
+        else:  # a new leading dimension continues the one after it (0 past a 0-d tensor)
+            size = 1
+            st = sizes[i + 1] * out[i + 1] if i + 1 < len(target) else 0
+        if size != target[i]:
+            size, st = target[i], 0
+        sizes[i], out[i] = size, st
+    return tuple(sizes), tuple(out), offset
+
+
+def _narrowed(shape, strides, offset, dim, start, length, step=1):
+    return (shape[:dim] + (length,) + shape[dim + 1:],
+            strides[:dim] + (strides[dim] * step,) + strides[dim + 1:],
+            offset + start * strides[dim])
+
+
+def _selected(shape, strides, offset, dim, index):
+    return (shape[:dim] + shape[dim + 1:], strides[:dim] + strides[dim + 1:],
+            offset + index * strides[dim])
+
+
+def _layout_slice(shape, strides, offset, static, args, k):
+    dim = static["dim"]
+    start = _clamped(args[0], shape[dim])
+    return _narrowed(shape, strides, offset, dim, start, static["length"], static["step"])
+
+
+def _layout_select(shape, strides, offset, static, args, k):
+    dim = static["dim"]
+    return _selected(shape, strides, offset, dim, _wrap_index(args[0], shape[dim]))
+
+
+def _layout_split(shape, strides, offset, static, args, k):
+    sizes = static["sizes"]
+    return _narrowed(shape, strides, offset, static["dim"], sum(sizes[:k]), sizes[k])
+
+
+def _layout_unbind(shape, strides, offset, static, args, k):
+    return _selected(shape, strides, offset, static["dim"], k)
+
+
+def _layout_diagonal(shape, strides, offset, static, args, k):
+    off, d1, d2 = static["offset"], static["dim1"], static["dim2"]
+    if off >= 0:
+        n = max(min(shape[d1], shape[d2] - off), 0)
+        start = off * strides[d2]
+    else:
+        n = max(min(shape[d1] + off, shape[d2]), 0)
+        start = -off * strides[d1]
+    keep = [d for d in range(len(shape)) if d not in (d1, d2)]
+    return (tuple(shape[d] for d in keep) + (n,),
+            tuple(strides[d] for d in keep) + (strides[d1] + strides[d2],),
+            offset + (start if n else 0))
+
+
+LAYOUT_RULES = {
+    "view": _layout_view, "squeeze": _layout_squeeze, "unsqueeze": _layout_unsqueeze,
+    "permute": _layout_permute, "transpose": _layout_transpose, "t": _layout_t,
+    "expand": _layout_expand, "slice": _layout_slice, "select": _layout_select,
+    "split": _layout_split, "unbind": _layout_unbind, "diagonal": _layout_diagonal,
+}
+
+
+def _strided_index(shape, strides, offset) -> np.ndarray:
+    idx = np.full(shape, offset, dtype=np.int64)
+    for d, (n, st) in enumerate(zip(shape, strides)):
+        axis = [1] * len(shape)
+        axis[d] = n
+        idx = idx + (np.arange(n, dtype=np.int64) * st).reshape(axis)
+    return idx
+
+
+def _layout_from_index(idx):
+    """(shape, strides, offset) of a flat index map that is a strided layout, else None."""
+    shape = idx.shape
+    if idx.size == 0:
+        return shape, contiguous_strides(shape), 0
+    first = int(idx.flat[0])
+    strides = []
+    expected = 1
+    for d in reversed(range(len(shape))):
+        if shape[d] > 1:
+            step = [0] * len(shape)
+            step[d] = 1
+            st = int(idx[tuple(step)]) - first
+        else:
+            st = expected
+        strides.append(st)
+        expected = max(abs(st) * max(shape[d], 1), expected)
+    strides = tuple(reversed(strides))
+    if not np.array_equal(_strided_index(shape, strides, first), idx):
+        return None
+    return shape, strides, first
+
+
+# ---------------------------------------------------------------------------------- geometry
 class _LayoutQueries:
     __slots__ = ()
 
-    def is_contiguous(self, storage) -> bool:
-        if self._contiguous is None:
-            idx = self.index(storage)
-            self._contiguous = bool(idx.size == 0 or np.array_equal(
-                idx.reshape(-1), np.arange(idx.flat[0], idx.flat[0] + idx.size)))
-        return self._contiguous
-
     def strides(self, storage) -> tuple:
-        idx = self.index(storage)
-        shape = idx.shape
-        strides = [0] * len(shape)
-        expected = 1
-        for d in reversed(range(len(shape))):
-            if shape[d] > 1:
-                first = idx[(0,) * len(shape)]
-                step = [0] * len(shape)
-                step[d] = 1
-                strides[d] = int(idx[tuple(step)] - first)
-            else:
-                strides[d] = expected
-            expected = max(abs(strides[d]) * max(shape[d], 1), expected)
-        return tuple(strides)
+        return self.layout(storage)[1]
 
     def offset(self, storage) -> int:
-        idx = self.index(storage)
-        return int(idx.flat[0]) if idx.size else 0
+        return self.layout(storage)[2]
 
-
-class Geometry(_LayoutQueries):
-    """How a view sits in its storage: ``op`` (a view entry of the op table) applied to the
-    parent geometry (None: the whole base), output ``out_index`` of that op."""
-
-    __slots__ = ("parent", "op", "static", "out_index", "_index", "_contiguous")
-
-    def __init__(self, parent, op, static, out_index=0):
-        self.parent = parent
-        self.op = op
-        self.static = static
-        self.out_index = out_index
-        self._index = None
-        self._contiguous = None
+    def is_contiguous(self, storage) -> bool:
+        shape, strides, _ = self.layout(storage)
+        return is_contiguous_layout(shape, strides)
 
     def index(self, storage) -> np.ndarray:
         """Flat storage index of every element of the view (shape = the view's shape)."""
         if self._index is None:
-            if self.parent is None:
-                base = np.arange(storage.data.size, dtype=np.int64).reshape(storage.data.shape)
-            else:
-                base = self.parent.index(storage)
-            if self.op is None:  # an alias of the parent (detach, .data)
-                self._index = base
-            else:
-                with jax.default_device(jax.devices("cpu")[0]):
-                    out = self.op.impl(jnp.asarray(base), **dict(self.static))
-                if isinstance(out, tuple):
-                    out = out[self.out_index]
-                self._index = np.asarray(out)
+            self._index = _strided_index(*self.layout(storage))
         return self._index
+
+    def overlaps(self, storage) -> bool:
+        """PyTorch's internal-overlap test: some dimension of size > 1 has stride 0."""
+        shape, strides, _ = self.layout(storage)
+        return any(n > 1 and st == 0 for n, st in zip(shape, strides))
+
+
+class Geometry(_LayoutQueries):
+    """How a view sits in its storage: ``op`` (a view entry of the op table) applied to the
+    parent geometry (None: the whole base) with runtime operands ``args``, output
+    ``out_index`` of that op."""
+
+    __slots__ = ("parent", "op", "static", "out_index", "args", "_layout", "_index", "_chain")
+
+    def __init__(self, parent, op, static, out_index=0, args=()):
+        self.parent = parent
+        self.op = op
+        self.static = static
+        self.out_index = out_index
+        self.args = args
+        self._layout = None
+        self._index = None
+        self._chain = None
+
+    def layout(self, storage):
+        """(shape, strides, storage offset), derived once from the parent's."""
+        if self._layout is None:
+            parent = (self.parent.layout(storage) if self.parent is not None else
+                      (storage.data.shape, contiguous_strides(storage.data.shape), 0))
+            if self.op is None:  # an alias of the parent (detach, .data)
+                self._layout = parent
+            else:
+                rule = LAYOUT_RULES.get(self.op.name)
+                out = None if rule is None else rule(
+                    *parent, dict(self.static), self.args, self.out_index)
+                self._layout = out if out is not None else self._layout_by_index(storage)
+        return self._layout
+
+    def _layout_by_index(self, storage):
+        # a view op without a layout rule: apply it to the parent's index map (once)
+        base = (self.parent.index(storage) if self.parent is not None else
+                np.arange(storage.data.size, dtype=np.int64).reshape(storage.data.shape))
+        with jax.default_device(jax.devices("cpu")[0]):
+            out = self.op.impl(jnp.asarray(base), *self.args, **dict(self.static))
+        if isinstance(out, tuple):
+            out = out[self.out_index]
+        idx = np.asarray(out)
+        layout = _layout_from_index(idx)
+        if layout is None:
+            raise RuntimeError(f"torchlike: {self.op.name} does not give a strided view")
+        self._index = idx
+        return layout
+
+    def chain(self):
+        """(structure key, runtime arguments) of the view ops from the base to this view."""
+        if self._chain is None:
+            key, args = self.parent.chain() if self.parent is not None else ((), ())
+            if self.op is not None:
+                key = key + ((self.op, self.static, self.out_index, len(self.args)),)
+                args = args + tuple(self.args)
+            self._chain = (key, args)
+        return self._chain
 
 
 class StridedGeometry(_LayoutQueries):
     """``as_strided``: an explicit (size, stride, offset) layout over the whole storage."""
 
-    __slots__ = ("size", "stride", "offset_", "_index", "_contiguous")
+    __slots__ = ("size", "stride", "offset_", "_index", "_chain")
 
     def __init__(self, size, stride, offset):
         self.size, self.stride, self.offset_ = tuple(size), tuple(stride), offset
         self._index = None
-        self._contiguous = None
+        self._chain = ((("strided", self.size, self.stride),), (offset,))
 
-    def index(self, storage):
-        if self._index is None:
-            idx = np.full(self.size, self.offset_, dtype=np.int64)
-            for d, (n, st) in enumerate(zip(self.size, self.stride)):
-                shape = [1] * len(self.size)
-                shape[d] = n
-                idx = idx + (np.arange(n, dtype=np.int64) * st).reshape(shape)
-            self._index = idx
-        return self._index
+    def layout(self, storage):
+        return self.size, self.stride, self.offset_
+
+    def chain(self):
+        return self._chain
 
 
-@jax.jit
-def _gather(data, idx):
-    return jnp.take(data.reshape(-1), idx)
+# ---------------------------------------------------------------------------------- read/write
+def _strided_positions(shape, strides, offset):
+    """Flat storage positions of a strided layout, traced offset (inside a compiled program)."""
+    idx = jnp.asarray(offset, jnp.int64)
+    for d, (n, st) in enumerate(zip(shape, strides)):
+        idx = idx + lax.broadcasted_iota(jnp.int64, shape, d) * st
+    return jnp.broadcast_to(idx, shape)
 
 
-@jax.jit
-def _scatter(data, idx, values):
-    flat = data.reshape(-1).at[idx.reshape(-1)].set(values.reshape(-1).astype(data.dtype))
-    return flat.reshape(data.shape)
+def _chain_program(key):
+    def run(data, *args):
+        value = data
+        pos = 0
+        for step in key:
+            if step[0] == "strided":
+                _, shape, strides = step
+                value = jnp.take(data.reshape(-1), _strided_positions(shape, strides, args[pos]))
+                pos += 1
+                continue
+            op, static, k, n = step
+            out = op.impl(value, *args[pos:pos + n], **dict(static))
+            pos += n
+            value = out[k] if isinstance(out, tuple) else out
+        return value
+
+    return jax.jit(run)
+
+
+_CHAIN_PROGRAMS: dict = {}
+_MAX_CHAIN_PROGRAMS = 1024
 
 
 def read(storage, geometry):
-    return _gather(storage.data, geometry.index(storage))
+    key, args = geometry.chain()
+    fn = _CHAIN_PROGRAMS.get(key)
+    if fn is None:
+        if len(_CHAIN_PROGRAMS) >= _MAX_CHAIN_PROGRAMS:
+            _CHAIN_PROGRAMS.pop(next(iter(_CHAIN_PROGRAMS)))
+        fn = _CHAIN_PROGRAMS[key] = _chain_program(key)
+    return fn(storage.data, *args)
+
+
+@partial(jax.jit, static_argnames=("shape", "strides"))
+def _write_strided(data, offset, values, *, shape, strides):
+    values = jnp.broadcast_to(values, shape).astype(data.dtype)
+    flat = data.reshape(-1)
+    if is_contiguous_layout(shape, strides):
+        # one contiguous run of the storage (a row slice, a select of leading dims)
+        flat = lax.dynamic_update_slice(flat, values.reshape(-1), (offset,))
+    else:
+        idx = _strided_positions(shape, strides, offset)
+        flat = flat.at[idx.reshape(-1)].set(values.reshape(-1), unique_indices=False)
+    return flat.reshape(data.shape)
 
 
 def write(storage, geometry, values, check_overlap=True):
@@ -145,10 +432,12 @@ def write(storage, geometry, values, check_overlap=True):
 
     ``check_overlap``: PyTorch refuses writes where several elements share one memory location
     (expanded tensors), except for fills, where every alias gets the same value anyway."""
-    idx = geometry.index(storage)
-    if check_overlap and idx.size and np.unique(idx).size != idx.size:
+    shape, strides, offset = geometry.layout(storage)
+    if check_overlap and geometry.overlaps(storage):
         raise RuntimeError(
             "unsupported operation: more than one element of the written-to tensor refers to a "
             "single memory location. Please clone() the tensor before performing the operation.")
-    storage.data = _scatter(storage.data, idx, jnp.broadcast_to(values, idx.shape))
+    if math.prod(shape):
+        storage.data = _write_strided(storage.data, offset, values, shape=tuple(shape),
+                                      strides=tuple(strides))
     storage.gen += 1
