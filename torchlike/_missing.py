@@ -93,7 +93,8 @@ def module_getattr(module_name: str):
         module = sys.modules[module_name]
         if not name.startswith("_") and os.environ.get("TORCHLIKE_CHECK") == "1":
             _record(f"{torch_name(module_name)}.{name}", sys._getframe(1))
-        raise AttributeError(missing_message(module, name), name=name, obj=module)
+        # name= for programs that inspect it; no obj=, so Python adds no second "Did you mean"
+        raise AttributeError(missing_message(module, name), name=name)
 
     __getattr__.__qualname__ = f"{module_name}.__getattr__"
     return __getattr__
