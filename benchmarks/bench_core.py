@@ -19,19 +19,22 @@ side in this one run.
     dispatch honest.  Target: torchlike no slower than PyTorch eager.
 (c) time to first gradient: wall time of a fresh ``python -c`` that imports the library,
     makes two 5x5 leaves, computes ``x**2 + y**3``, calls ``backward(ones_like)`` and prints
-    ``x.grad``.
+    ``x.grad``.  torchlike runs twice: without the disk compilation cache, and with it warm
+    (a private cache directory, filled by one run before timing).
+
+``--quick``: a short smoke run (fewer rounds).
 """
 
 import os
 
 import _harness  # noqa: E402  (first: one thread per library, before jax/torch start)
-from _harness import ROOT, compare, fmt  # noqa: E402
+from _harness import QUICK, compare_samples, table, torchlike_root  # noqa: E402
 
 _harness.one_thread()
 
-import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
+import tempfile  # noqa: E402
 import time  # noqa: E402
 
 import jax  # noqa: E402
@@ -48,22 +51,6 @@ try:
     torch.set_num_threads(1)
 except ImportError:  # the PyTorch columns are optional
     torch = tF = None
-
-
-def table(title, rows, baseline_names):
-    """Print ``rows`` ([(name, seconds)]) with ratios against each baseline row."""
-    times = dict(rows)
-    print(f"\n{title}")
-    header = f"  {'variant':34s} {'median':>10s}"
-    for b in baseline_names:
-        header += f"  {'/ ' + b}"
-    print(header)
-    for name, t in rows:
-        line = f"  {name:34s} {fmt(t):>10s}"
-        for b in baseline_names:
-            tb = times.get(b)
-            line += f"  {'-' if t is None or tb is None else f'{t / tb:.2f}x':>{len(b) + 2}s}"
-        print(line)
 
 
 # ----------------------------------------------------------------------------- (a) one op
@@ -86,10 +73,10 @@ def bench_one_op():
         px = torch.tensor(xn, requires_grad=True)
         py = torch.tensor(yn, requires_grad=True)
         variants.insert(2, ("torch eager (requires_grad)", _ops(lambda: px * py, lambda r: r)))
-    rows = [(name, t / OPS) for name, t in compare(variants, repeat=51, number=1, warmup=5)]
-    table("(a) x * y, 5x5 float32", rows,
-          ["jax eager jnp.multiply"] + (["torch eager (requires_grad)"] if torch else []))
-    return dict(rows)
+    samples = compare_samples(variants, repeat=11 if QUICK else 51, number=1, warmup=5)
+    rows = [(name, [t / OPS for t in s]) for name, s in samples.items()]
+    return table("(a) x * y, 5x5 float32", rows,
+                 ["jax eager jnp.multiply"] + (["torch eager (requires_grad)"] if torch else []))
 
 
 OPS = 200
@@ -162,7 +149,7 @@ def bench_mlp(repeat=31, number=10):
     params, xn, tn = _mlp_data()
     rows, losses = [], {}
 
-    compiles_before = torchlike.autograd.compile_count()
+    compiles_before = torchlike.compile_count()
     tl_state = [torchlike.tensor(p, requires_grad=True) for p in params]
     tl_x, tl_t = torchlike.tensor(xn), torchlike.tensor(tn)
     tl_inplace = [torchlike.tensor(p, requires_grad=True) for p in params]
@@ -199,16 +186,16 @@ def bench_mlp(repeat=31, number=10):
 
     variants += [("jax jit(value_and_grad + SGD)", fused),
                  ("jax jit(value_and_grad), eager SGD", unfused)]
-    rows = compare(variants, repeat, number)
-    compiles = torchlike.autograd.compile_count() - compiles_before
+    rows = list(compare_samples(variants, repeat, number).items())
+    compiles = torchlike.compile_count() - compiles_before
 
-    table(f"(b) MLP training step, {BATCH}x{IN} -> {HIDDEN} -> {OUT}", rows,
-          ["jax jit(value_and_grad + SGD)"] + (["torch eager (in-place)"] if torch else []))
+    med = table(f"(b) MLP training step, {BATCH}x{IN} -> {HIDDEN} -> {OUT}", rows,
+                ["jax jit(value_and_grad + SGD)"] + (["torch eager (in-place)"] if torch else []))
     first = {k: round(v, 5) for k, v in losses.items()}
     print(f"  first-step loss (same data, same init): {first}")
-    print(f"  torchlike backward compilations during the loop: {compiles} "
-          "(expect 1: both torchlike variants record the same structure)")
-    return dict(rows), compiles
+    print(f"  torchlike.compile_count() over the first step and the loop: {compiles} "
+          "(both torchlike variants record the same backward structure)")
+    return med, compiles
 
 
 # ----------------------------------------------------------------------------- (c) first grad
@@ -229,36 +216,46 @@ print(vjp(jnp.ones_like(x))[0])
 """
 
 
-def _run_python(code):
+def _run_python(code, **env_updates):
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    # the torchlike this process measures, also in the child
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(torchlike_root()),
+                                                      env.get("PYTHONPATH")]))
+    env.update(env_updates)
     start = time.perf_counter()
     subprocess.run([sys.executable, "-c", code], check=True, env=env, stdout=subprocess.DEVNULL)
     return time.perf_counter() - start
 
 
 def bench_first_gradient(runs=5):
-    programs = [("torchlike", FIRST_GRAD.format(module="torchlike"))]
+    cache = tempfile.mkdtemp(prefix="torchlike-bench-cache-")
+    warm = {"TORCHLIKE_NO_DISK_CACHE": "0", "XDG_CACHE_HOME": cache}
+    program = FIRST_GRAD.format(module="torchlike")
+    _run_python(program, **warm)  # fills the private cache
+    programs = [("torchlike", program, {}), ("torchlike (warm disk cache)", program, warm)]
     if torch is not None:
-        programs.append(("torch", FIRST_GRAD.format(module="torch")))
-    programs += [("jax (jax.vjp, eager)", FIRST_GRAD_JAX), ("python -c pass", "pass")]
-    samples = {name: [] for name, _ in programs}
+        programs.append(("torch", FIRST_GRAD.format(module="torch"), {}))
+    programs += [("jax (jax.vjp, eager)", FIRST_GRAD_JAX, {}), ("python -c pass", "pass", {})]
+    samples = {name: [] for name, _, _ in programs}
     for _ in range(runs):  # interleaved, like compare()
-        for name, code in programs:
-            samples[name].append(_run_python(code))
-    rows = [(name, statistics.median(samples[name])) for name, _ in programs]
-    table(f"(c) time to first gradient (fresh process, median of {runs})", rows,
+        for name, code, env in programs:
+            samples[name].append(_run_python(code, **env))
+    __import__("shutil").rmtree(cache, ignore_errors=True)
+    rows = [(name, samples[name]) for name, _, _ in programs]
+    return table(f"(c) time to first gradient (fresh process, median of {runs})", rows,
           ["torch"] if torch else [])
     return dict(rows)
 
 
 def main():
-    print(f"torchlike {torchlike.__version__}; jax {jax.__version__} on {jax.default_backend()}"
-          + (f"; torch {torch.__version__} ({torch.get_num_threads()} thread)" if torch else "")
-          + "; one thread per library")
+    _harness.header()
     bench_one_op()
-    bench_mlp()
-    bench_first_gradient()
+    if QUICK:
+        bench_mlp(repeat=5, number=3)
+        bench_first_gradient(runs=2)
+    else:
+        bench_mlp()
+        bench_first_gradient()
 
 
 if __name__ == "__main__":

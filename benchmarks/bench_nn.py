@@ -30,19 +30,21 @@ first-step loss and the loss after the whole timed loop (printed).  Also printed
 backward graphs torchlike compiled for each model (``torchlike.compile_count()``), over the
 first step and over the timed loop; a training loop has one structure, so one compilation in
 all.
+
+``--quick``: a short smoke run (fewer rounds).
 """
 
 import os
+import statistics
 import sys
 
 PIN = "--pin" in sys.argv[1:]
 import _harness  # noqa: E402  (first: one thread per library, before jax/torch start)
-from _harness import compare, fmt  # noqa: E402
+from _harness import QUICK, compare_samples, fmt, spread  # noqa: E402
 
 _harness.one_thread(pin=PIN)
 
 
-import jax  # noqa: E402
 import numpy as np  # noqa: E402
 
 import torchlike  # noqa: E402
@@ -116,15 +118,17 @@ def bench(title, make, input_shape, classes, target, repeat, number):
         step()
     first_loss = dict(last_loss)
     compiles_first = torchlike.compile_count() - compiles_start
-    rows = compare(steppers, repeat, number)
+    samples = compare_samples(steppers, repeat, number)
+    rows = [(name, statistics.median(s)) for name, s in samples.items()]
     compiles_loop = torchlike.compile_count() - compiles_start - compiles_first
 
     times = dict(rows)
     print(f"\n{title}")
-    print(f"  {'variant':14s} {'median':>10s}" + ("  / torch eager" if torch else ""))
+    print(f"  {'variant':14s} {'median':>10s} {'spread':>10s}"
+          + ("  / torch eager" if torch else ""))
     for name, t in rows:
         ratio = f"  {t / times['torch eager']:>12.2f}x" if torch else ""
-        print(f"  {name:14s} {fmt(t):>10s}{ratio}")
+        print(f"  {name:14s} {fmt(t):>10s} {spread(samples[name]):>10s}{ratio}")
     if torch is not None:
         ratio = times["torchlike"] / times["torch eager"]
         verdict = "met" if ratio <= target else "NOT met"
@@ -145,15 +149,14 @@ def bench(title, make, input_shape, classes, target, repeat, number):
 def main():
     mode = ("pinned to CPU 0 (--pin)" if PIN
             else f"unpinned ({len(os.sched_getaffinity(0))} CPUs allowed; --pin to pin to one)")
-    print(f"torchlike {torchlike.__version__}; jax {jax.__version__} on {jax.default_backend()}"
-          + (f"; torch {torch.__version__} ({torch.get_num_threads()} thread)" if torch else "")
-          + f"; one thread per library; {mode}")
+    _harness.header(mode)
+    repeat = 15 if QUICK else 151
     bench("(a) MLP step: Linear(784, 256)-ReLU-Linear(256, 10), CrossEntropyLoss, "
           "Adam(lr=1e-3), batch 64",
-          mlp, (64, 784), 10, target=1.0, repeat=151, number=5)
+          mlp, (64, 784), 10, target=1.0, repeat=repeat, number=5)
     bench("(b) CNN step: Conv2d(1, 8, 3, padding=1)-ReLU-MaxPool2d(2)-Flatten-Linear(1568, 10), "
           "CrossEntropyLoss, SGD(lr=0.01, momentum=0.9), batch 32 on 1x28x28",
-          cnn, (32, 1, 28, 28), 10, target=1.5, repeat=151, number=5)
+          cnn, (32, 1, 28, 28), 10, target=1.5, repeat=repeat, number=5)
 
 
 if __name__ == "__main__":
