@@ -93,6 +93,27 @@ from .serialization import load, save  # noqa: E402,F401
 
 # `import torch` -> torchlike: for a notebook (`%load_ext torchlike`) or a conftest
 from ._runner import install, load_ipython_extension  # noqa: E402,F401
+from ._legacy import (  # noqa: E402,F401  (legacy types, layouts, memory formats, constants)
+    channels_last,
+    channels_last_3d,
+    contiguous_format,
+    e,
+    inf,
+    layout,
+    memory_format,
+    nan,
+    newaxis,
+    pi,
+    preserve_format,
+    set_default_tensor_type,
+    sparse_coo,
+    sparse_csc,
+    sparse_csr,
+    strided,
+)
+from ._legacy import TENSOR_TYPES as _TENSOR_TYPES  # noqa: E402
+
+globals().update(_TENSOR_TYPES)  # torch.FloatTensor, torch.LongTensor …
 
 globals().update(_FUNCTIONS)
 
@@ -196,6 +217,8 @@ def compile_count():
     """Number of backward graphs torchlike has compiled with XLA (see README: compile policy)."""
     return autograd.compile_count()
 
+
+from . import functional  # noqa: E402,F401  (torch.functional: aliases of the functions above)
 
 # A torch name torchlike lacks: an AttributeError naming it and the nearest supported name.
 from torchlike._missing import module_getattr as _module_getattr  # noqa: E402

@@ -10,6 +10,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import _dtype as D
+from . import _legacy
 from ._size import device as _device_cls
 from ._tensor import Tensor
 
@@ -156,6 +157,9 @@ def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=Fa
 
 def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
           memory_format=None, pin_memory=False):
+    if memory_format is not None:
+        _legacy.check_layout_request(_size_args(size), memory_format, "empty",
+                                     allow_preserve=False)
     return _filled(size, 0, _dt(dtype), requires_grad, device)
 
 
@@ -174,21 +178,25 @@ def _like(input, dtype):
 
 def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
                memory_format=None):
+    _legacy.check_layout_request(input.shape, memory_format, "zeros_like")
     return _filled((tuple(input.shape),), 0, _like(input, dtype), requires_grad, device)
 
 
 def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=None):
+    _legacy.check_layout_request(input.shape, memory_format, "ones_like")
     return _filled((tuple(input.shape),), 1, _like(input, dtype), requires_grad, device)
 
 
 def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
                memory_format=None):
+    _legacy.check_layout_request(input.shape, memory_format, "empty_like")
     return _filled((tuple(input.shape),), 0, _like(input, dtype), requires_grad, device)
 
 
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=None):
+    _legacy.check_layout_request(input.shape, memory_format, "full_like")
     return _filled((tuple(input.shape),), fill_value, _like(input, dtype), requires_grad, device)
 
 
@@ -352,18 +360,21 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
 
 def rand_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=None, generator=None):
+    _legacy.check_layout_request(input.shape, memory_format, "rand_like")
     return rand(tuple(input.shape), dtype=_like(input, dtype), requires_grad=requires_grad,
                 generator=generator)
 
 
 def randn_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
                memory_format=None, generator=None):
+    _legacy.check_layout_request(input.shape, memory_format, "randn_like")
     return randn(tuple(input.shape), dtype=_like(input, dtype), requires_grad=requires_grad,
                  generator=generator)
 
 
 def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=None,
                  requires_grad=False, memory_format=None, generator=None):
+    _legacy.check_layout_request(input.shape, memory_format, "randint_like")
     if high is None:
         low, high = 0, low
     return randint(low, high, tuple(input.shape), dtype=_like(input, dtype),

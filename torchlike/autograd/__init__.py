@@ -13,6 +13,7 @@ from .grad_mode import (
     set_grad_enabled,
 )
 from .gradcheck import GradcheckError, gradgradcheck
+from .variable import Variable
 
 # ``torch.autograd.gradcheck`` is the function; the module (with GradcheckError) stays
 # importable as ``torchlike.autograd.gradcheck`` through sys.modules, as in PyTorch.
@@ -21,7 +22,7 @@ gradcheck = _gradcheck_module.gradcheck
 __all__ = ["backward", "grad", "Function", "FunctionCtx", "once_differentiable", "no_grad",
            "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled",
            "is_inference_mode_enabled", "gradcheck", "gradgradcheck", "GradcheckError",
-           "compile_count"]
+           "compile_count", "Variable"]
 
 
 # A torch name torchlike lacks: an AttributeError naming it and the nearest supported name.
