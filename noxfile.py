@@ -63,7 +63,12 @@ def lint(session):
 
 @nox.session
 def bench(session):
-    """Speed against PyTorch eager and pure JAX, measured side by side in one run."""
+    """Speed against PyTorch eager and pure JAX, measured side by side in one run.
+
+    ``nox -s bench -- --quick`` is a smoke run (each script well under a minute);
+    ``-- --pin`` pins bench_nn/bench_gpt to one CPU.  Benchmarks run without the disk
+    compilation cache unless they say otherwise (benchmarks/_harness.py).
+    """
     session.install(f"torch=={TORCH_REFERENCE}", "-e", ".")
     for script in sorted(__import__("glob").glob("benchmarks/bench_*.py")):
         session.run("python", script, *session.posargs)
