@@ -56,9 +56,13 @@ def examples(session):
 
 @nox.session
 def lint(session):
-    session.install("ruff")
-    session.run("ruff", "check", "torchlike", "compat_tests", "examples", "benchmarks",
-                "noxfile.py")
+    """Formatter check, linter, type checker (autograd/ and _ops/) and the layer contracts."""
+    session.install("ruff", "mypy", "import-linter", "-e", ".")
+    paths = ["torchlike", "compat_tests", "examples", "benchmarks", "noxfile.py"]
+    session.run("ruff", "format", "--check", *paths)
+    session.run("ruff", "check", *paths)
+    session.run("mypy", "torchlike/_ops", "torchlike/autograd")
+    session.run("lint-imports")
 
 
 @nox.session

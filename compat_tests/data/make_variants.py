@@ -18,7 +18,8 @@ import torch
 warnings.filterwarnings("ignore")
 
 
-def _probe_out(fn):
+def probe_out(fn):
+    """Whether ``fn`` accepts ``out=`` (in at least one overload)."""
     try:
         return "out" in inspect.signature(fn).parameters
     except (TypeError, ValueError):
@@ -33,6 +34,8 @@ def _probe_out(fn):
                 return False
             if "argument 'out'" in msg or re.search(r"\bout = None", msg):
                 return True
+            if "expected one of" in msg:  # the parser listed every overload: none has out
+                return False
         except Exception:  # noqa: BLE001 - any other complaint says nothing about out=
             pass
     head = (getattr(fn, "__doc__", None) or "").strip().split("\n\n")[0]
@@ -52,7 +55,7 @@ def main():
             "function": is_function,
             "method": callable(getattr(torch.Tensor, n, None)),
             "inplace": callable(getattr(torch.Tensor, n + "_", None)),
-            "out": bool(is_function and _probe_out(fn)),
+            "out": bool(is_function and probe_out(fn)),
         }
     out = Path(__file__).with_name("torch_variants.json")
     out.write_text(json.dumps({"torch": torch.__version__, "ops": table}, indent=0,

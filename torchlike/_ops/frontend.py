@@ -906,6 +906,12 @@ def nonzero(input, *, as_tuple=False):
 
 @export(function=False)
 def to(self, *args, **kwargs):
+    from .._size import check_device_available, device
+
+    # a device this machine lacks gets PyTorch's error, never a silent stay on CPU
+    for a in (kwargs.get("device"), *args):
+        if isinstance(a, (str, device)) or (isinstance(a, int) and not isinstance(a, bool)):
+            check_device_available(a)
     dtype = kwargs.get("dtype")
     for a in args:
         if isinstance(a, D.dtype):
@@ -1497,12 +1503,12 @@ def _stat_mean(which, input, dim=None, unbiased=None, keepdim=False, *, correcti
                                                   ("keepdim", keepdim), ("which", which)))
 
 
-@export(method=False, out=True)
+@export(method=False)
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     return _stat_mean("std", input, dim, unbiased, keepdim, correction=correction)
 
 
-@export(method=False, out=True)
+@export(method=False)
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     return _stat_mean("var", input, dim, unbiased, keepdim, correction=correction)
 

@@ -27,6 +27,7 @@ Adding an elementwise op with its node name is one line in ``_FLOAT_UNARY`` (or 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import jax
 import jax.numpy as jnp
@@ -98,6 +99,7 @@ def _forms(form, name, inplace=True, out=True):
 
 
 OPS: dict[str, Op] = {}
+_impl: Any  # the loops below bind JAX functions of different arities
 for _name, (_impl, _node, _saved) in _FLOAT_UNARY.items():
     OPS[_name] = Op(_name, _impl, _node, promote="float", saved=_saved,
                     variants=_forms("unary", _name))
@@ -546,7 +548,7 @@ def _symint(v):
 
 
 def _saved_symint(k):
-    return property(lambda node: _symint(node._saved[k]))
+    return property(lambda node: _symint(node._saved_value(k)))
 
 
 OPS["select"] = Op("select", _select, "SelectBackward0", linear=True, edges=1,
@@ -560,7 +562,7 @@ OPS["slice"].node_cls._saved_start = _saved_symint(1)
 
 def _saved_slice_end(node):
     span = dict(node._static[1])["span"]
-    return (1 << 63) - 1 if span is None else _symint(node._saved[1] + span)
+    return (1 << 63) - 1 if span is None else _symint(node._saved_value(1) + span)
 
 
 OPS["slice"].node_cls._saved_end = property(_saved_slice_end)
@@ -745,7 +747,7 @@ def _roll(x, *shifts, dims):
 # operands: the tensor, then one traced shift per rolled dimension
 OPS["roll"] = Op("roll", _roll, "RollBackward0", linear=True, edges=1, saved={"dims": "dims"})
 OPS["roll"].node_cls._saved_shifts = property(
-    lambda node: tuple(_symint(v) for v in node._saved[1:]))
+    lambda node: tuple(_symint(node._saved_value(k)) for k in range(1, len(node._saved))))
 OPS["roll"].node_cls._saved_dims = property(
     lambda node: tuple(_symint(v) for v in dict(node._static[1])["dims"]))
 OPS["tile"] = Op("tile", lambda x, *, reps: jnp.tile(x, reps), "RepeatBackward0", linear=True,

@@ -1,0 +1,322 @@
+"""Every op torchlike exports has exactly PyTorch 2.13's forms: ``torch.X``, ``Tensor.X``,
+``Tensor.X_`` and ``out=`` (recorded from real torch by ``data/make_variants.py``), and ``out=``
+writes what the out-of-place call returns.
+
+On the torch backend the same tests check the recorded data against PyTorch itself.
+"""
+
+import importlib.util
+import inspect
+import json
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import torchlike._ops.frontend as _frontend
+
+DATA = json.loads((Path(__file__).parent / "data" / "torch_variants.json").read_text())
+TORCH_FORMS = DATA["ops"]
+
+# Forms PyTorch has that torchlike deliberately does not provide (yet), with the reason.
+IN_PLACE_VIEW = ("in-place view ops change a tensor's sizes and strides in place; torchlike "
+                 "provides the out-of-place view only")
+OMISSIONS = {
+    ("squeeze", "inplace"): IN_PLACE_VIEW,
+    ("unsqueeze", "inplace"): IN_PLACE_VIEW,
+    ("transpose", "inplace"): IN_PLACE_VIEW,
+    ("swapaxes", "inplace"): IN_PLACE_VIEW,
+    ("swapdims", "inplace"): IN_PLACE_VIEW,
+    ("t", "inplace"): IN_PLACE_VIEW,
+    ("as_strided", "inplace"): IN_PLACE_VIEW,
+}
+
+
+def _exported_names():
+    methods = _frontend.METHODS
+    names = set(_frontend.FUNCTIONS)
+    names |= {n for n in methods if not n.startswith("_") and not n.endswith("_")}
+    names |= {n[:-1] for n in methods if n.endswith("_") and not n.startswith("_")}
+    return sorted(names)
+
+
+NAMES = _exported_names()
+
+
+def _accepts_out(fn):
+    """Whether ``fn`` takes ``out=``: from its signature, or, for builtins whose signature can't
+    be read, by the same probe that recorded the data (data/make_variants.py)."""
+    try:
+        return "out" in inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return _recorder().probe_out(fn)
+
+
+def _recorder():
+    spec = importlib.util.spec_from_file_location(
+        "make_variants", Path(__file__).parent / "data" / "make_variants.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _forms(torch, name):
+    fn = getattr(torch, name, None)
+    is_function = fn is not None and callable(fn) and not isinstance(fn, type)
+    return {
+        "function": is_function,
+        "method": callable(getattr(torch.Tensor, name, None)),
+        "inplace": callable(getattr(torch.Tensor, name + "_", None)),
+        "out": bool(is_function and _accepts_out(fn)),
+    }
+
+
+def test_data_is_from_the_reference_version():
+    assert DATA["torch"].startswith("2.13.")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_forms_match_pytorch(torch, name):
+    assert name in TORCH_FORMS, f"torchlike exports {name!r}, which PyTorch 2.13 does not have"
+    expected = dict(TORCH_FORMS[name])
+    got = _forms(torch, name)
+    for form in list(expected):
+        if (name, form) in OMISSIONS and got[form] != expected[form]:
+            del expected[form], got[form]
+    assert got == expected
+
+
+@pytest.mark.parametrize("key", sorted(OMISSIONS), ids=lambda k: f"{k[0]}-{k[1]}")
+def test_omissions_are_real(torch, key):
+    # an omission that PyTorch doesn't have, or that torchlike now provides, is stale
+    name, form = key
+    assert TORCH_FORMS[name][form]
+
+
+# ------------------------------------------------------------------ out= gives what the call gives
+def _f(torch, *shape, lo=0.2, hi=0.8, seed=0):
+    rng = np.random.default_rng(seed)
+    return torch.tensor(rng.uniform(lo, hi, shape), dtype=torch.float32)
+
+
+def _i(torch, *shape, hi=3, seed=0):
+    return torch.tensor(np.random.default_rng(seed).integers(0, hi, shape))
+
+
+def _generated_samples():
+    # every table entry whose signature is generated: one sample per form
+    out = {}
+    from torchlike._ops.table import OPS
+
+    for op in OPS.values():
+        v = op.variants
+        if v is None or v.form is None:
+            continue
+        if op.name == "bitwise_not":
+            out[op.name] = lambda t: ((_i(t, 2, 3, hi=9),), {})
+        elif v.form == "unary":
+            lo, hi = (1.2, 1.8) if op.name == "acosh" else (0.2, 0.8)
+            out[op.name] = lambda t, lo=lo, hi=hi: ((_f(t, 2, 3, lo=lo, hi=hi),), {})
+        elif op.name.startswith("bitwise"):
+            out[op.name] = lambda t: ((_i(t, 2, 3, hi=9), _i(t, 2, 3, hi=9, seed=1)), {})
+        else:
+            out[op.name] = lambda t: ((_f(t, 2, 3), _f(t, 2, 3, seed=1)), {})
+    return out
+
+
+SAMPLES = {
+    **_generated_samples(),
+    "add": lambda t: ((_f(t, 2, 3), _f(t, 3, seed=1)), {"alpha": 2}),
+    "sub": lambda t: ((_f(t, 2, 3), 1.5), {}),
+    "mul": lambda t: ((_f(t, 2, 3), _f(t, 2, 3, seed=1)), {}),
+    "div": lambda t: ((_f(t, 2, 3), _f(t, 2, 3, seed=1)), {"rounding_mode": "floor"}),
+    "floor_divide": lambda t: ((_f(t, 2, 3, hi=5), _f(t, 2, 3, seed=1)), {}),
+    "remainder": lambda t: ((_f(t, 2, 3, hi=5), _f(t, 2, 3, seed=1)), {}),
+    "fmod": lambda t: ((_f(t, 2, 3, hi=5), _f(t, 2, 3, seed=1)), {}),
+    "pow": lambda t: ((_f(t, 2, 3), 3), {}),
+    "float_power": lambda t: ((_f(t, 2, 3), 2), {}),
+    "maximum": lambda t: ((_f(t, 2, 3), _f(t, 2, 3, seed=1)), {}),
+    "minimum": lambda t: ((_f(t, 2, 3), _f(t, 2, 3, seed=1)), {}),
+    "clamp": lambda t: ((_f(t, 2, 3), 0.3, 0.6), {}),
+    "clamp_min": lambda t: ((_f(t, 2, 3), 0.4), {}),
+    "clamp_max": lambda t: ((_f(t, 2, 3), 0.4), {}),
+    "lerp": lambda t: ((_f(t, 2, 3), _f(t, 2, 3, seed=1), 0.3), {}),
+    "square": lambda t: ((_f(t, 2, 3),), {}),
+    "round": lambda t: ((_f(t, 2, 3, hi=9),), {"decimals": 1}),
+    "where": lambda t: ((_f(t, 2, 3) > 0.5, _f(t, 2, 3), _f(t, 2, 3, seed=1)), {}),
+    "sum": lambda t: ((_f(t, 2, 3), 1), {}),
+    "mean": lambda t: ((_f(t, 2, 3), 1), {"keepdim": True}),
+    "prod": lambda t: ((_f(t, 2, 3), 0), {}),
+    "max": lambda t: ((_f(t, 2, 3), 1), {}),
+    "min": lambda t: ((_f(t, 2, 3), 0), {}),
+    "amax": lambda t: ((_f(t, 2, 3), 1), {}),
+    "amin": lambda t: ((_f(t, 2, 3), 1), {}),
+    "argmax": lambda t: ((_f(t, 2, 3), 1), {}),
+    "argmin": lambda t: ((_f(t, 2, 3), 1), {}),
+    "var": lambda t: ((_f(t, 2, 3), 1), {}),
+    "std": lambda t: ((_f(t, 2, 3), 1), {}),
+    "norm": lambda t: ((_f(t, 2, 3),), {"dim": 1}),
+    "logsumexp": lambda t: ((_f(t, 2, 3), 1), {}),
+    "cumsum": lambda t: ((_f(t, 2, 3), 1), {}),
+    "cumprod": lambda t: ((_f(t, 2, 3), 1), {}),
+    "all": lambda t: ((_f(t, 2, 3) > 0.3, 1), {}),
+    "any": lambda t: ((_f(t, 2, 3) > 0.6, 1), {}),
+    "softmax": lambda t: ((_f(t, 2, 3), 1), {}),
+    "log_softmax": lambda t: ((_f(t, 2, 3), 1), {}),
+    "mm": lambda t: ((_f(t, 2, 3), _f(t, 3, 4, seed=1)), {}),
+    "bmm": lambda t: ((_f(t, 2, 2, 3), _f(t, 2, 3, 4, seed=1)), {}),
+    "mv": lambda t: ((_f(t, 2, 3), _f(t, 3, seed=1)), {}),
+    "dot": lambda t: ((_f(t, 3), _f(t, 3, seed=1)), {}),
+    "matmul": lambda t: ((_f(t, 2, 3), _f(t, 3, 4, seed=1)), {}),
+    "outer": lambda t: ((_f(t, 2), _f(t, 3, seed=1)), {}),
+    "addmm": lambda t: ((_f(t, 2, 4), _f(t, 2, 3), _f(t, 3, 4, seed=1)), {"beta": 0.5}),
+    "addcmul": lambda t: ((_f(t, 2, 3), _f(t, 2, 3, seed=1), _f(t, 2, 3, seed=2)), {}),
+    "addcdiv": lambda t: ((_f(t, 2, 3), _f(t, 2, 3, seed=1), _f(t, 2, 3, seed=2)), {}),
+    "gather": lambda t: ((_f(t, 2, 3), 1, _i(t, 2, 2)), {}),
+    "index_select": lambda t: ((_f(t, 2, 3), 1, _i(t, 2)), {}),
+    "diag": lambda t: ((_f(t, 3, 3),), {}),
+    "tril": lambda t: ((_f(t, 3, 3),), {}),
+    "triu": lambda t: ((_f(t, 3, 3), 1), {}),
+    "nonzero": lambda t: ((_f(t, 2, 3) > 0.5,), {}),
+    "sort": lambda t: ((_f(t, 2, 3), 1), {}),
+    "argsort": lambda t: ((_f(t, 2, 3),), {"dim": 1, "stable": True}),  # the out= overload
+    "topk": lambda t: ((_f(t, 2, 3), 2), {}),
+    "kthvalue": lambda t: ((_f(t, 2, 3), 2), {}),
+    "median": lambda t: ((_f(t, 2, 3), 1), {}),
+    "cat": lambda t: (([_f(t, 2, 3), _f(t, 1, 3, seed=1)],), {}),
+    "stack": lambda t: (([_f(t, 2, 3), _f(t, 2, 3, seed=1)], 1), {}),
+    "hstack": lambda t: (([_f(t, 2, 3), _f(t, 2, 3, seed=1)],), {}),
+    "vstack": lambda t: (([_f(t, 2, 3), _f(t, 2, 3, seed=1)],), {}),
+    "diff": lambda t: ((_f(t, 2, 3),), {}),
+    "cross": lambda t: ((_f(t, 2, 3), _f(t, 2, 3, seed=1)), {"dim": 1}),
+    "masked_select": lambda t: ((_f(t, 2, 3), _f(t, 2, 3, seed=1) > 0.5), {}),
+    "take_along_dim": lambda t: ((_f(t, 2, 3), _i(t, 2, 2)), {"dim": 1}),
+    "searchsorted": lambda t: ((t.tensor([0.1, 0.4, 0.7]), _f(t, 4)), {}),
+    "bucketize": lambda t: ((_f(t, 4), t.tensor([0.1, 0.4, 0.7])), {}),
+    "std_mean": lambda t: ((_f(t, 2, 3), 1), {}),
+    "var_mean": lambda t: ((_f(t, 2, 3), 1), {}),
+    "logit": lambda t: ((_f(t, 2, 3),), {"eps": 1e-3}),
+    "nan_to_num": lambda t: ((t.tensor([1.0, float("nan"), float("inf")]),), {}),
+    "scatter": lambda t: ((_f(t, 2, 3), 1, _i(t, 2, 2), _f(t, 2, 2, seed=1)), {}),
+}
+OUT_NAMES = sorted(n for n in SAMPLES if n in NAMES and TORCH_FORMS[n]["out"])
+NO_OUT_NAMES = sorted(n for n in NAMES if n in TORCH_FORMS and TORCH_FORMS[n]["function"]
+                      and not TORCH_FORMS[n]["out"] and n in SAMPLES)
+
+
+def _as_list(r):
+    return list(r) if isinstance(r, tuple) else [r]
+
+
+def _fresh_outs(torch, ref):
+    return [torch.empty(0, dtype=r.dtype) for r in ref]
+
+
+def test_every_out_form_has_a_sample():
+    # the out= check below must not silently skip an op: every op with out= has a sample
+    missing = [n for n in NAMES if TORCH_FORMS.get(n, {}).get("out") and n not in SAMPLES]
+    assert missing == []
+
+
+@pytest.mark.parametrize("name", OUT_NAMES)
+def test_out_equals_out_of_place(torch, name):
+    fn = getattr(torch, name)
+    args, kwargs = SAMPLES[name](torch)
+    ref = _as_list(fn(*args, **kwargs))
+    outs = _fresh_outs(torch, ref)
+    got = fn(*args, **kwargs, out=outs[0] if len(outs) == 1 else tuple(outs))
+    for o, g, r in zip(outs, _as_list(got), ref):
+        assert g is o
+        assert o.dtype == r.dtype and o.shape == r.shape
+        np.testing.assert_allclose(o.numpy(), r.numpy(), rtol=1e-6, equal_nan=True)
+
+
+@pytest.mark.parametrize("name", NO_OUT_NAMES)
+def test_out_is_refused_where_pytorch_has_none(torch, name):
+    args, kwargs = SAMPLES[name](torch)
+    with pytest.raises(TypeError):
+        getattr(torch, name)(*args, **kwargs, out=torch.empty(0))
+
+
+def test_out_into_existing_tensor_of_the_right_shape(torch):
+    x = torch.tensor([0.0, 1.0, 2.0])
+    buf = torch.zeros(4)
+    out = buf[1:]
+    version = out._version
+    r = torch.exp(x, out=out)
+    assert r is out
+    assert out._version > version
+    np.testing.assert_allclose(buf.numpy(), [0.0, 1.0, np.e, np.e**2], rtol=1e-6)
+
+
+def test_out_resized_with_warning(torch):
+    out = torch.zeros(2)
+    with pytest.warns(UserWarning, match=r"An output with one or more elements was resized "
+                                         r"since it had shape \[2\]"):
+        torch.add(torch.ones(3), 1, out=out)
+    assert out.shape == (3,)
+    assert out.tolist() == [2.0, 2.0, 2.0]
+
+
+def test_out_of_zero_elements_resized_silently(torch):
+    out = torch.empty(0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        torch.mul(torch.ones(2, 2), 3, out=out)
+    assert out.shape == (2, 2)
+
+
+def test_out_castable_dtype(torch):
+    out = torch.empty(3, dtype=torch.float64)
+    torch.exp(torch.zeros(3), out=out)
+    assert out.dtype == torch.float64
+    assert out.tolist() == [1.0, 1.0, 1.0]
+
+
+def test_out_uncastable_dtype(torch):
+    with pytest.raises(RuntimeError, match="result type Float can't be cast to the desired "
+                                           "output type Long"):
+        torch.exp(torch.zeros(3), out=torch.empty(3, dtype=torch.long))
+
+
+@pytest.mark.parametrize("which", ["input", "out"])
+def test_out_with_grad_is_refused(torch, which):
+    x = torch.ones(3, requires_grad=which == "input")
+    out = torch.empty(3, requires_grad=which == "out")
+    with pytest.raises(RuntimeError, match=r"exp\(\): functions with out=\.\.\. arguments don't "
+                                           "support automatic differentiation, but one of the "
+                                           "arguments requires grad."):
+        torch.exp(x, out=out)
+
+
+def test_out_with_grad_input_allowed_under_no_grad(torch):
+    x = torch.ones(3, requires_grad=True)
+    out = torch.empty(3)
+    with torch.no_grad():
+        torch.mul(x, 2, out=out)
+    assert out.tolist() == [2.0, 2.0, 2.0]
+    assert out.grad_fn is None
+
+
+def test_methods_take_no_out(torch):
+    with pytest.raises(TypeError):
+        torch.ones(2).exp(out=torch.empty(2))
+
+
+def test_out_tuple_for_values_and_indices(torch):
+    values, indices = torch.empty(0), torch.empty(0, dtype=torch.long)
+    r = torch.max(torch.tensor([[1.0, 3.0], [4.0, 2.0]]), 1, out=(values, indices))
+    assert r[0] is values and r[1] is indices
+    assert values.tolist() == [3.0, 4.0]
+    assert indices.tolist() == [1, 0]
+
+
+@pytest.mark.parametrize("name", ["sinc", "asinh", "acosh", "atanh", "i0"])
+def test_new_table_entries_have_pytorch_nodes(torch, name):
+    x = torch.tensor([1.2, 1.5], dtype=torch.float64, requires_grad=True)
+    arg = x if name == "acosh" else x * 0.5
+    y = getattr(torch, name)(arg)
+    assert type(y.grad_fn).__name__ == name.capitalize().replace("I0", "I0") + "Backward0"
+    assert torch.autograd.gradcheck(lambda v: getattr(torch, name)(v),
+                                    (arg.detach().requires_grad_(),))
