@@ -139,6 +139,21 @@ def test_legacy_type_constructor_errors(torch):
         torch.FloatTensor(2, device="cuda")
 
 
+def test_tensor_new(torch):
+    x = torch.ones(2, 3, dtype=torch.float64)
+    for y, shape in ((x.new(2), (2,)), (x.new(2, 4), (2, 4)), (x.new(), (0,)),
+                     (x.new(torch.Size([3])), (3,)), (x.new([1, 2]), (2,))):
+        assert y.shape == shape and y.dtype is torch.float64 and not y.requires_grad
+    assert x.new((2, 3)).tolist() == [2.0, 3.0]
+    assert torch.ones(2, dtype=torch.long).new([1.5]).tolist() == [1]
+    assert x.new(x).data_ptr() == x.data_ptr()
+    with pytest.raises(TypeError, match=r"^expected TensorOptions\(dtype=double, .* \(got "
+                                        r"TensorOptions\(dtype=float, "):
+        x.new(torch.ones(2))
+    with pytest.raises(TypeError, match=r"got \(int, dtype=torch.dtype\), but expected one of"):
+        x.new(2, dtype=torch.float32)
+
+
 def test_type_conversions(torch):
     x = torch.tensor([1.5, -2.5])
     assert x.type() == "torch.FloatTensor"

@@ -226,48 +226,52 @@ class tensortype(type):  # noqa: N801 - PyTorch's name (type(torch.FloatTensor))
         return f"<class '{cls._type_name}'>"
 
     def __call__(cls, *args, device=None, **kwargs):
-        """The legacy constructor: sizes, a torch.Size, data, or a tensor of this dtype."""
-        from . import _factories
-        from ._size import Size
-        from ._tensor import Tensor
-
-        if kwargs:
-            raise _bad_new_kwargs(args, kwargs)
         if cls.is_cuda:
             raise TypeError(f"type {cls._type_name} not available. Torch not compiled with CUDA "
                             "enabled.")
-        if device is not None and str(device).split(":")[0] != "cpu":
-            kind = str(device).split(":")[0]
-            raise RuntimeError(f"legacy constructor expects device type: cpu but device type: "
-                               f"{kind} was passed")
-        d = cls.dtype
-        if not args:
-            return _factories.tensor([], dtype=d)
-        if len(args) == 1 and not _is_int(args[0]):
-            data = args[0]
-            if isinstance(data, Size):
-                return _factories.empty(tuple(data), dtype=d)
-            if isinstance(data, Tensor):
-                if data.dtype is not d:
-                    raise TypeError(f"expected {_options(d)} (got {_options(data.dtype)})")
-                # PyTorch returns an alias (AliasBackward0 when it has history)
-                return data.view_as(data) if data.requires_grad else data.detach()
-            if isinstance(data, str):
-                raise TypeError("new(): invalid data type 'str'")
-            if isinstance(data, (int, float, complex, bool)):
-                raise TypeError(f"new(): data must be a sequence (got {type(data).__name__})")
-            return _factories.tensor(data, dtype=d)
-        for pos, a in enumerate(args):
-            if not _is_int(a):
-                if isinstance(a, (list, tuple)) or isinstance(args[0], (list, tuple)):
-                    got = ", ".join(_arg_type_name(x) for x in args)
-                    raise TypeError(
-                        "new() received an invalid combination of arguments - got "
-                        f"({got}), but expected one of:\n" + _NEW_SIGNATURES.format(why=""))
+        return legacy_new(cls.dtype, args, device, kwargs)
+
+
+def legacy_new(d, args, device=None, kwargs=None):
+    """The legacy constructor ``torch.FloatTensor(...)`` / ``x.new(...)``: sizes, a torch.Size,
+    data, or a tensor of dtype ``d`` (aliased)."""
+    from . import _factories
+    from ._size import Size
+    from ._tensor import Tensor
+
+    if kwargs:
+        raise _bad_new_kwargs(args, kwargs)
+    if device is not None and str(device).split(":")[0] != "cpu":
+        kind = str(device).split(":")[0]
+        raise RuntimeError(f"legacy constructor expects device type: cpu but device type: "
+                           f"{kind} was passed")
+    if not args:
+        return _factories.tensor([], dtype=d)
+    if len(args) == 1 and not _is_int(args[0]):
+        data = args[0]
+        if isinstance(data, Size):
+            return _factories.empty(tuple(data), dtype=d)
+        if isinstance(data, Tensor):
+            if data.dtype is not d:
+                raise TypeError(f"expected {_options(d)} (got {_options(data.dtype)})")
+            # PyTorch returns an alias (AliasBackward0 when it has history)
+            return data.view_as(data) if data.requires_grad else data.detach()
+        if isinstance(data, str):
+            raise TypeError("new(): invalid data type 'str'")
+        if isinstance(data, (int, float, complex, bool)):
+            raise TypeError(f"new(): data must be a sequence (got {type(data).__name__})")
+        return _factories.tensor(data, dtype=d)
+    for pos, a in enumerate(args):
+        if not _is_int(a):
+            if isinstance(a, (list, tuple)) or isinstance(args[0], (list, tuple)):
+                got = ", ".join(_arg_type_name(x) for x in args)
                 raise TypeError(
-                    f"new(): argument 'size' failed to unpack the object at pos {pos + 1} with "
-                    f'error "type must be tuple of ints,but got {type(a).__name__}"')
-        return _factories.empty(*[int(a) for a in args], dtype=d)
+                    "new() received an invalid combination of arguments - got "
+                    f"({got}), but expected one of:\n" + _NEW_SIGNATURES.format(why=""))
+            raise TypeError(
+                f"new(): argument 'size' failed to unpack the object at pos {pos + 1} with "
+                f'error "type must be tuple of ints,but got {type(a).__name__}"')
+    return _factories.empty(*[int(a) for a in args], dtype=d)
 
 
 _DTYPE_OF_TYPE = {

@@ -233,6 +233,10 @@ class Tensor:
         return self._inference
 
     # -- factories that inherit dtype and device: ``x.new_zeros(3)`` ----------------------
+    def new(self, *args, device=None, **kwargs):
+        """The legacy constructor of this tensor's type (``torch.FloatTensor(...)``)."""
+        return _legacy.legacy_new(self._dtype, args, device, kwargs)
+
     def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
         from . import _factories
 
