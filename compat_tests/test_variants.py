@@ -122,6 +122,8 @@ def _generated_samples():
             out[op.name] = lambda t: ((_i(t, 2, 3, hi=9), _i(t, 2, 3, hi=9, seed=1)), {})
         else:
             out[op.name] = lambda t: ((_f(t, 2, 3), _f(t, 2, 3, seed=1)), {})
+        for alias in v.aliases:
+            out[alias] = out[op.name]
     return out
 
 
@@ -200,6 +202,10 @@ SAMPLES = {
     "nan_to_num": lambda t: ((t.tensor([1.0, float("nan"), float("inf")]),), {}),
     "scatter": lambda t: ((_f(t, 2, 3), 1, _i(t, 2, 2), _f(t, 2, 2, seed=1)), {}),
 }
+for _alias, _name in {"subtract": "sub", "multiply": "mul", "divide": "div", "clip": "clamp",
+                     "concat": "cat", "concatenate": "cat"}.items():
+    SAMPLES[_alias] = SAMPLES[_name]
+SAMPLES["true_divide"] = lambda t: ((_f(t, 2, 3), _f(t, 2, 3, seed=1)), {})
 OUT_NAMES = sorted(n for n in SAMPLES if n in NAMES and TORCH_FORMS[n]["out"])
 NO_OUT_NAMES = sorted(n for n in NAMES if n in TORCH_FORMS and TORCH_FORMS[n]["function"]
                       and not TORCH_FORMS[n]["out"] and n in SAMPLES)

@@ -584,8 +584,6 @@ OPS["rrelu_eval"] = Op("rrelu", _rrelu_eval, "RreluWithNoiseBackward0",
 OPS["celu"] = Op("celu", _elu_full, "CeluBackward0", saved={"self": 0, "alpha": "alpha"})
 OPS["rrelu_train"] = Op("rrelu", lambda x, noise: x * noise, "RreluWithNoiseBackward0",
                         edges=1, saved={"self": 0, "noise": 1})
-OPS["erfinv"] = Op("erfinv", jax.scipy.special.erfinv, "ErfinvBackward0", promote="float",
-                   saved={"self": 0})
 
 
 # ---------------------------------------------------------------------------------- losses
