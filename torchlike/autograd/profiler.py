@@ -1,0 +1,308 @@
+"""``torch.autograd.profiler``: an op-level profiler over torchlike's one op code path.
+
+While a ``profile`` is recording, ``_ops.core.apply`` hands every op to ``_Recorder.run``, which
+times it (waiting for the result, since JAX dispatches asynchronously) and records an event
+named ``aten::<op>``; ``record_function`` ranges are events too, and each event's self time is
+its total minus its children's.  ``key_averages().table()`` prints PyTorch's table layout.
+
+Not recorded: the backward pass (the engine replays it as one compiled program, not per op) and
+ops a PyTorch kernel decomposes differently (PyTorch shows ``aten::to``/``aten::copy_`` where
+torchlike has one op).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import time
+
+import jax
+
+
+class FunctionEvent:
+    """One timed op call or ``record_function`` range (times in microseconds)."""
+
+    def __init__(self, id, name, start_us, thread=0, input_shapes=None):  # noqa: A002
+        self.id = id
+        self.name = self.key = name
+        self.time_range_start = start_us
+        self.time_range_end = start_us
+        self.thread = thread
+        self.input_shapes = input_shapes or []
+        self.cpu_children = []
+        self.cpu_parent = None
+        self.count = 1
+
+    @property
+    def cpu_time_total(self):
+        return self.time_range_end - self.time_range_start
+
+    @property
+    def self_cpu_time_total(self):
+        return self.cpu_time_total - sum(c.cpu_time_total for c in self.cpu_children)
+
+    def __repr__(self):
+        return (f"<FunctionEvent id={self.id} name={self.name} "
+                f"cpu_time={_format_time(self.cpu_time_total)} "
+                f"self_cpu_time={_format_time(self.self_cpu_time_total)}>")
+
+
+class FunctionEventAvg:
+    """All events of one name: ``key``, ``count``, total/self/average CPU time (us)."""
+
+    def __init__(self, key):
+        self.key = key
+        self.count = 0
+        self.cpu_time_total = 0.0
+        self.self_cpu_time_total = 0.0
+        self.input_shapes = None
+
+    def add(self, event):
+        self.count += event.count
+        self.cpu_time_total += event.cpu_time_total
+        self.self_cpu_time_total += event.self_cpu_time_total
+        return self
+
+    @property
+    def cpu_time(self):
+        return self.cpu_time_total / self.count if self.count else 0.0
+
+    # no device work is timed separately on CPU; present for code that sorts by it
+    cuda_time_total = device_time_total = self_cuda_time_total = self_device_time_total = 0.0
+
+    def __repr__(self):
+        return (f"<FunctionEventAvg key={self.key} self_cpu_time={_format_time(self.self_cpu_time_total)} "
+                f"cpu_time={_format_time(self.cpu_time_total)} count={self.count}>")
+
+
+class EventList(list):
+    """A list of events with PyTorch's ``table()`` and ``key_averages()``."""
+
+    _self_cpu_total = None  # percentages are of all recorded self time, not just the rows shown
+
+    def key_averages(self, group_by_input_shape=False, group_by_stack_n=0):
+        groups = {}
+        for e in self:
+            key = (e.key, tuple(map(tuple, e.input_shapes))) if group_by_input_shape else e.key
+            if key not in groups:
+                groups[key] = FunctionEventAvg(e.key)
+                if group_by_input_shape:
+                    groups[key].input_shapes = e.input_shapes
+            groups[key].add(e)
+        averages = EventList(groups.values())
+        averages._self_cpu_total = self.self_cpu_time_total()
+        return averages
+
+    def table(self, sort_by=None, row_limit=100, max_src_column_width=75,
+              max_name_column_width=55, max_shapes_column_width=80, header=None,
+              top_level_events_only=False, time_unit=None):
+        total = self._self_cpu_total
+        if total is None:
+            total = self.self_cpu_time_total()
+        return _table(self, total, sort_by, row_limit, max_name_column_width, header,
+                      top_level_events_only, time_unit)
+
+    def self_cpu_time_total(self):
+        return sum(e.self_cpu_time_total for e in self)
+
+    def __str__(self):
+        return self.table()
+
+    def export_chrome_trace(self, path):
+        events = [{"name": e.name, "ph": "X", "ts": e.time_range_start,
+                   "dur": e.cpu_time_total, "pid": os.getpid(), "tid": e.thread,
+                   "cat": "cpu_op" if e.name.startswith("aten::") else "user_annotation"}
+                  for e in self if isinstance(e, FunctionEvent)]
+        with open(path, "w") as f:
+            json.dump({"traceEvents": events}, f)
+
+
+def _format_time(us, unit=None):
+    if unit == "s" or (unit is None and us >= 1e6):
+        return f"{us / 1e6:.3f}s"
+    if unit == "ms" or (unit is None and us >= 1e3):
+        return f"{us / 1e3:.3f}ms"
+    return f"{us:.3f}us"
+
+
+def _table(events, self_total, sort_by, row_limit, max_name_width, header, top_level_only,
+           time_unit):
+    if not events:
+        return ""
+    if top_level_only:
+        events = [e for e in events if getattr(e, "cpu_parent", None) is None]
+    if sort_by is not None:
+        events = sorted(events, key=lambda e: getattr(e, sort_by), reverse=True)
+    if row_limit is not None and row_limit > 0:
+        events = events[:row_limit]
+    name_width = min(max(len(e.key) for e in events) + 4, max_name_width)
+    cols = ["Self CPU %", "Self CPU", "CPU total %", "CPU total", "CPU time avg", "# of Calls"]
+    widths = [name_width] + [12] * len(cols)
+    sep = "".join("-" * w + "  " for w in widths)
+    lines = []
+    if header is not None:
+        lines += ["=" * len(sep), header]
+    lines += [sep, "".join(f"{c:>{w}}  " for c, w in zip(["Name"] + cols, widths)), sep]
+    total = self_total or 1.0
+    for e in events:
+        name = e.key if len(e.key) <= name_width - 4 else e.key[:name_width - 7] + "..."
+        cells = [name, f"{100 * e.self_cpu_time_total / total:.2f}%",
+                 _format_time(e.self_cpu_time_total, time_unit),
+                 f"{100 * e.cpu_time_total / total:.2f}%",
+                 _format_time(e.cpu_time_total, time_unit), _format_time(e.cpu_time, time_unit),
+                 str(e.count)]
+        lines.append("".join(f"{c:>{w}}  " for c, w in zip(cells, widths)))
+    lines.append(sep)
+    lines.append(f"Self CPU time total: {_format_time(self_total, time_unit)}")
+    return "\n".join(lines) + "\n"
+
+
+class _Recorder:
+    """The state of one recording; ``_ops.core.PROFILER`` points at it while it records."""
+
+    def __init__(self, record_shapes):
+        self.record_shapes = record_shapes
+        self.events = []
+        self.stack = []
+        self.inside_op = False
+        self.t0 = time.perf_counter()
+
+    def now_us(self):
+        return (time.perf_counter() - self.t0) * 1e6
+
+    def open(self, name, shapes=None):
+        event = FunctionEvent(len(self.events), name, self.now_us(), input_shapes=shapes)
+        if self.stack:
+            event.cpu_parent = self.stack[-1]
+            self.stack[-1].cpu_children.append(event)
+        self.events.append(event)
+        self.stack.append(event)
+        return event
+
+    def close(self, event):
+        event.time_range_end = self.now_us()
+        if self.stack and self.stack[-1] is event:
+            self.stack.pop()
+
+    def run(self, apply, op, operands, static, dtype):
+        shapes = None
+        if self.record_shapes:
+            shapes = [list(getattr(a, "shape", ())) for a in operands]
+        event = self.open("aten::" + op.name, shapes)
+        self.inside_op = True  # an op's own helper ops are part of its time, as in a kernel
+        try:
+            out = apply(op, operands, static, dtype)
+            jax.block_until_ready([t._value for t in (out if isinstance(out, tuple) else (out,))
+                                   if hasattr(t, "_value")])
+        finally:
+            self.inside_op = False
+            self.close(event)
+        return out
+
+
+def _core():
+    from .._ops import core
+
+    return core
+
+
+class profile:
+    """``with profile() as prof: …`` then ``prof.key_averages().table(sort_by=…)``."""
+
+    def __init__(self, enabled=True, *, use_cuda=False, use_device=None, record_shapes=False,
+                 with_flops=False, profile_memory=False, with_stack=False, with_modules=False,
+                 use_kineto=False, use_cpu=True, experimental_config=None, acc_events=False,
+                 custom_trace_id_callback=None, post_processing_timeout_s=None,
+                 activity_filters=None):
+        self.enabled = enabled
+        self.record_shapes = record_shapes
+        self.function_events = None
+        self._recorder = None
+        self._previous = None
+
+    def __enter__(self):
+        if self.enabled:
+            self._start()
+        return self
+
+    def __exit__(self, *exc):
+        if self.enabled:
+            self._stop()
+        return False
+
+    def _start(self):
+        core = _core()
+        self._recorder = _Recorder(self.record_shapes)
+        self._previous = core.PROFILER
+        core.PROFILER = self._recorder
+
+    def _stop(self):
+        core = _core()
+        if core.PROFILER is self._recorder:
+            core.PROFILER = self._previous
+        self.function_events = EventList(self._recorder.events)
+
+    def key_averages(self, group_by_input_shape=False, group_by_stack_n=0):
+        return self.function_events.key_averages(group_by_input_shape, group_by_stack_n)
+
+    def total_average(self):
+        total = FunctionEventAvg("Total")
+        for e in self.function_events:
+            total.add(e)
+        return total
+
+    def table(self, sort_by=None, row_limit=100, **kwargs):
+        return self.key_averages().table(sort_by=sort_by, row_limit=row_limit, **kwargs)
+
+    def export_chrome_trace(self, path):
+        self.function_events.export_chrome_trace(path)
+
+    def self_cpu_time_total(self):
+        return self.function_events.self_cpu_time_total()
+
+    def __str__(self):
+        return self.table()
+
+
+class record_function(contextlib.ContextDecorator):
+    """Label a block (``with record_function("name"):``) or a function (as a decorator)."""
+
+    def __init__(self, name, args=None):
+        self.name = name
+        self.args = args
+        self._event = None
+        self._recorder = None
+
+    def __enter__(self):
+        recorder = _core().PROFILER
+        if recorder is not None:
+            self._recorder = recorder
+            self._event = recorder.open(self.name)
+        return self
+
+    def __exit__(self, *exc):
+        if self._event is not None:
+            self._recorder.close(self._event)
+            self._event = self._recorder = None
+        return False
+
+
+class emit_nvtx:
+    """NVTX ranges for NVIDIA's profilers; like PyTorch, entering it needs CUDA."""
+
+    def __init__(self, enabled=True, record_shapes=False):
+        self.enabled = enabled
+
+    def __enter__(self):
+        if self.enabled:
+            from .. import cuda
+
+            cuda.synchronize()
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+emit_itt = emit_nvtx

@@ -1,0 +1,341 @@
+"""``torch.cuda``: what a script asks about GPUs, answered from JAX's devices.
+
+'cuda' means JAX's ``gpu`` platform: ``is_available()`` is True exactly when JAX has a GPU
+device, and ``device_count()`` counts them.  Without one, every function behaves as in a CPU-only
+PyTorch build: the seeding calls a script makes unconditionally are no-ops (PyTorch queues them
+until CUDA initialises, which never happens), the memory counters read 0, and the calls that
+need a device raise PyTorch's ``AssertionError: Torch not compiled with CUDA enabled``.
+
+With a GPU, memory figures come from XLA's allocator (``jax.Device.memory_stats()``).  XLA keeps
+one lifetime peak that cannot be reset, so after ``reset_peak_memory_stats()`` the peak is XLA's
+peak if it has grown since, else the larger of the bytes in use at the reset and now (a lower
+bound of the true peak).  ``empty_cache()`` is a no-op: XLA's allocator does not hand memory back.
+"""
+
+from __future__ import annotations
+
+import functools
+import warnings
+from collections import OrderedDict
+
+import jax
+
+from .._size import device as _device_type
+
+NOT_COMPILED = "Torch not compiled with CUDA enabled"
+
+_state = {"current": 0, "initialized": False}
+_seeds = {}
+_peak_floor = {}  # device index -> (XLA peak at the last reset, bytes in use at the reset)
+
+
+@functools.lru_cache(maxsize=1)
+def _gpus():
+    try:
+        return tuple(jax.devices("gpu"))
+    except RuntimeError:  # JAX has no GPU backend on this machine
+        return ()
+
+
+def is_available() -> bool:
+    return bool(_gpus())
+
+
+def device_count() -> int:
+    return len(_gpus())
+
+
+def is_initialized() -> bool:
+    return _state["initialized"]
+
+
+def _lazy_init():
+    if not _gpus():
+        raise AssertionError(NOT_COMPILED)
+    _state["initialized"] = True
+
+
+def init():
+    _lazy_init()
+
+
+def _device_index(device, optional=False) -> int:
+    """PyTorch's ``_get_device_index`` for CUDA devices: int, 'cuda:1', torch.device or None."""
+    if isinstance(device, str):
+        device = _device_type(device)
+    if isinstance(device, _device_type):
+        if device.type != "cuda":
+            raise ValueError(f"Expected a cuda device, but got: {device}")
+        index = device.index
+    elif isinstance(device, int) and not isinstance(device, bool):
+        index = device
+    elif device is None:
+        index = None
+    else:
+        raise ValueError(f"Expected a torch.device with a specified index or an integer, "
+                         f"but got:{device}")
+    if index is None:
+        if not optional:
+            raise ValueError(f"Expected a torch.device with a specified index or an integer, "
+                             f"but got:{device}")
+        index = current_device() if _gpus() else 0
+    return index
+
+
+def _jax_device(device=None):
+    _lazy_init()
+    index = _device_index(device, optional=True)
+    gpus = _gpus()
+    if not 0 <= index < len(gpus):
+        raise RuntimeError("CUDA error: invalid device ordinal")
+    return gpus[index]
+
+
+# -- seeding: torchlike draws every random number from its one PyTorch-identical generator, so a
+# CUDA seed has nothing to seed; it is checked and remembered as PyTorch would ----------------
+def manual_seed(seed: int) -> None:
+    seed = int(seed)
+    if _gpus():
+        _seeds[_device_index(None, optional=True)] = seed
+
+
+def manual_seed_all(seed: int) -> None:
+    seed = int(seed)
+    for i in range(device_count()):
+        _seeds[i] = seed
+
+
+def seed() -> None:
+    pass
+
+
+def seed_all() -> None:
+    pass
+
+
+def initial_seed() -> int:
+    _lazy_init()
+    return _seeds.get(current_device(), 0)
+
+
+def get_rng_state(device="cuda"):
+    _lazy_init()
+    raise NotImplementedError("torchlike has no separate CUDA generator; use torch.get_rng_state()")
+
+
+def get_rng_state_all():
+    return [get_rng_state(i) for i in range(device_count())]
+
+
+def set_rng_state(new_state, device="cuda") -> None:
+    if _gpus():
+        raise NotImplementedError(
+            "torchlike has no separate CUDA generator; use torch.set_rng_state()")
+
+
+def set_rng_state_all(new_states) -> None:
+    for i, state in enumerate(new_states):
+        set_rng_state(state, i)
+
+
+# -- devices ----------------------------------------------------------------------------------
+def current_device() -> int:
+    _lazy_init()
+    return _state["current"]
+
+
+def set_device(device) -> None:
+    index = _device_index(device)
+    if index < 0:
+        return
+    if not _gpus():
+        # what a CPU-only PyTorch build raises here
+        raise AttributeError("module 'torch._C' has no attribute '_cuda_setDevice'")
+    _jax_device(index)
+    _state["current"] = index
+
+
+def get_device_name(device=None) -> str:
+    return _jax_device(device).device_kind
+
+
+def get_device_capability(device=None) -> tuple:
+    dev = _jax_device(device)
+    cc = str(getattr(dev, "compute_capability", "0.0"))
+    major, _, minor = cc.partition(".")
+    return int(major), int(minor or 0)
+
+
+class _DeviceProperties:
+    def __init__(self, dev):
+        stats = dev.memory_stats() or {}
+        self.name = dev.device_kind
+        self.major, self.minor = get_device_capability(dev.id)
+        self.total_memory = stats.get("bytes_limit", 0)
+        self.multi_processor_count = getattr(dev, "core_count", 0)
+
+    def __repr__(self):
+        return (f"_CudaDeviceProperties(name='{self.name}', major={self.major}, "
+                f"minor={self.minor}, total_memory={self.total_memory // 2**20}MB, "
+                f"multi_processor_count={self.multi_processor_count})")
+
+
+def get_device_properties(device=None):
+    return _DeviceProperties(_jax_device(device))
+
+
+def get_arch_list() -> list:
+    return []
+
+
+def is_bf16_supported(including_emulation: bool = True) -> bool:
+    return bool(_gpus())
+
+
+class device:
+    """Context manager that makes ``device`` the current CUDA device."""
+
+    def __init__(self, device):
+        self.idx = _device_index(device, optional=True)
+        self.prev_idx = -1
+
+    def __enter__(self):
+        if self.idx == -1:
+            return
+        if not _gpus():
+            raise RuntimeError("PyTorch was compiled without CUDA support")
+        self.prev_idx = _state["current"]
+        set_device(self.idx)
+
+    def __exit__(self, *exc):
+        if self.prev_idx != -1:
+            _state["current"] = self.prev_idx
+        return False
+
+
+class device_of(device):
+    """Context manager that makes a tensor's device current (a no-op for CPU tensors)."""
+
+    def __init__(self, obj):
+        dev = obj.device
+        super().__init__(dev.index if dev.type == "cuda" and dev.index is not None else -1)
+
+
+def synchronize(device=None) -> None:
+    dev = _jax_device(device)
+    # XLA runs one device's computations in order, so waiting for a tiny one waits for all
+    jax.device_put(0, dev).block_until_ready()
+
+
+# -- memory -----------------------------------------------------------------------------------
+def _stats(device):
+    if not _gpus():
+        return None
+    return _jax_device(device).memory_stats() or {}
+
+
+def empty_cache() -> None:
+    pass
+
+
+def memory_allocated(device=None) -> int:
+    stats = _stats(device)
+    return 0 if stats is None else stats.get("bytes_in_use", 0)
+
+
+def max_memory_allocated(device=None) -> int:
+    stats = _stats(device)
+    if stats is None:
+        return 0
+    peak = stats.get("peak_bytes_in_use", 0)
+    floor = _peak_floor.get(_device_index(device, optional=True))
+    if floor is not None and peak <= floor[0]:
+        return max(floor[1], stats.get("bytes_in_use", 0))
+    return peak
+
+
+def memory_reserved(device=None) -> int:
+    stats = _stats(device)
+    return 0 if stats is None else stats.get("pool_bytes", stats.get("bytes_reserved", 0))
+
+
+def max_memory_reserved(device=None) -> int:
+    stats = _stats(device)
+    return 0 if stats is None else stats.get("peak_pool_bytes",
+                                             stats.get("peak_bytes_reserved", 0))
+
+
+memory_cached = memory_reserved
+max_memory_cached = max_memory_reserved
+
+
+def memory_stats(device=None) -> OrderedDict:
+    stats = _stats(device)
+    if stats is None:
+        return OrderedDict()
+    return OrderedDict(sorted({
+        "allocated_bytes.all.current": memory_allocated(device),
+        "allocated_bytes.all.peak": max_memory_allocated(device),
+        "reserved_bytes.all.current": memory_reserved(device),
+        "reserved_bytes.all.peak": max_memory_reserved(device),
+        "num_alloc_retries": 0,
+        "num_ooms": 0,
+    }.items()))
+
+
+def reset_peak_memory_stats(device=None) -> None:
+    if not _gpus():
+        raise AttributeError("module 'torch._C' has no attribute '_cuda_resetPeakMemoryStats'")
+    stats = _stats(device)
+    _peak_floor[_device_index(device, optional=True)] = (
+        stats.get("peak_bytes_in_use", 0), stats.get("bytes_in_use", 0))
+
+
+def reset_max_memory_allocated(device=None) -> None:
+    warnings.warn("torch.cuda.reset_max_memory_allocated now calls "
+                  "torch.cuda.reset_peak_memory_stats, which resets /all/ peak memory stats.",
+                  FutureWarning, stacklevel=2)
+    reset_peak_memory_stats(device)
+
+
+def mem_get_info(device=None) -> tuple:
+    stats = _jax_device(device).memory_stats() or {}
+    total = stats.get("bytes_limit", 0)
+    return total - stats.get("bytes_in_use", 0), total
+
+
+def ipc_collect() -> None:
+    _lazy_init()
+
+
+def memory_summary(device=None, abbreviated=False) -> str:
+    stats = memory_stats(device)
+    # a CPU-only PyTorch build fails here the same way: its stats dict is empty
+    allocated, peak = stats["allocated_bytes.all.current"], stats["allocated_bytes.all.peak"]
+    reserved = stats["reserved_bytes.all.current"]
+    return (f"|  device {_device_index(device, optional=True)}: "
+            f"allocated {allocated} bytes (peak {peak}), reserved {reserved} bytes  |")
+
+
+# -- streams and events: XLA orders each device's work itself; torchlike exposes no streams ---
+def current_stream(device=None):
+    _lazy_init()
+    raise NotImplementedError("torchlike has no CUDA streams: XLA orders each device's work")
+
+
+default_stream = current_stream
+
+
+class Stream:
+    def __new__(cls, *args, **kwargs):
+        if not _gpus():
+            raise RuntimeError("torch.cuda.Stream requires CUDA support")
+        raise NotImplementedError("torchlike has no CUDA streams: XLA orders each device's work")
+
+
+class Event:
+    def __new__(cls, *args, **kwargs):
+        if not _gpus():
+            raise RuntimeError("Tried to instantiate dummy base class Event")
+        raise NotImplementedError("torchlike has no CUDA events; time with time.perf_counter() "
+                                  "after torch.cuda.synchronize()")
