@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 
 
@@ -73,3 +74,31 @@ class device:
 
     def __reduce__(self):
         return (device, (self.type, self.index))
+
+
+@functools.lru_cache(maxsize=1)
+def jax_gpus() -> tuple:
+    """JAX's GPU devices: what 'cuda' means to torchlike (empty on a machine without one)."""
+    import jax
+
+    try:
+        return tuple(jax.devices("gpu"))
+    except RuntimeError:  # no GPU backend
+        return ()
+
+
+def check_device_available(dev) -> None:
+    """Raise PyTorch's error when ``dev`` names a device this machine lacks (CPU-only build)."""
+    if isinstance(dev, int) and not isinstance(dev, bool):
+        if not jax_gpus():
+            raise RuntimeError("Cannot access accelerator device when none is available.")
+        dev = device("cuda", dev)
+    dev = dev if isinstance(dev, device) else device(dev)
+    if dev.type == "cuda":
+        gpus = jax_gpus()
+        if not gpus:
+            raise AssertionError("Torch not compiled with CUDA enabled")
+        if dev.index is not None and not 0 <= dev.index < len(gpus):
+            raise RuntimeError("CUDA error: invalid device ordinal")
+    elif dev.type == "mps":
+        raise RuntimeError("PyTorch is not linked with support for mps devices")

@@ -14,13 +14,13 @@ bound of the true peak).  ``empty_cache()`` is a no-op: XLA's allocator does not
 
 from __future__ import annotations
 
-import functools
 import warnings
 from collections import OrderedDict
 
 import jax
 
 from .._size import device as _device_type
+from .._size import jax_gpus
 
 NOT_COMPILED = "Torch not compiled with CUDA enabled"
 
@@ -29,12 +29,7 @@ _seeds = {}
 _peak_floor = {}  # device index -> (XLA peak at the last reset, bytes in use at the reset)
 
 
-@functools.lru_cache(maxsize=1)
-def _gpus():
-    try:
-        return tuple(jax.devices("gpu"))
-    except RuntimeError:  # JAX has no GPU backend on this machine
-        return ()
+_gpus = jax_gpus  # JAX's GPU devices, listed once (torchlike/_size.py)
 
 
 def is_available() -> bool:
