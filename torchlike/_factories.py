@@ -5,21 +5,18 @@ from __future__ import annotations
 import math
 import numbers
 
-import jax
 import jax.numpy as jnp
 import numpy as np
 
 from . import _dtype as D
 from . import _legacy
-from ._size import device as _device_cls
+from ._size import check_device_available as _check_device_available
 from ._tensor import Tensor
 
 
 def _finish(value, dtype, requires_grad=False, device=None):
     if device is not None:
-        d = _device_cls(device) if not isinstance(device, _device_cls) else device
-        if d.type not in ("cpu",) and jax.default_backend() == "cpu":
-            raise AssertionError("Torch not compiled with CUDA enabled")
+        _check_device_available(device)
     t = Tensor._make(value, dtype)
     if requires_grad:
         if not (dtype.is_floating_point or dtype.is_complex):
