@@ -123,6 +123,19 @@ for _alias, _d in _dtype.ALIASES.items():
 
 __version__ = "0.1.0"
 
+# the setup surface scripts touch first: torch.cuda, torch.backends, torch.jit, profilers, testing
+from . import backends, cuda, jit, profiler, testing  # noqa: E402,F401
+from ._config import (  # noqa: E402,F401  (matmul precision, determinism: one place)
+    are_deterministic_algorithms_enabled,
+    get_deterministic_debug_mode,
+    get_float32_matmul_precision,
+    is_deterministic_algorithms_warn_only_enabled,
+    set_deterministic_debug_mode,
+    set_float32_matmul_precision,
+    use_deterministic_algorithms,
+)
+from .autograd import profiler as _autograd_profiler  # noqa: E402,F401  (torch.autograd.profiler)
+from .utils import benchmark as _utils_benchmark  # noqa: E402,F401  (torch.utils.benchmark)
 
 
 def result_type(tensor1, tensor2):
