@@ -238,6 +238,29 @@ def test_torch_names_are_torchlike_modules_and_real_torch_is_never_imported(tmp_
 
 
 @pytest.mark.torchlike_only
+def test_torchlike_module_not_yet_imported_loads_once_under_both_names(tmp_path):
+    extra = tmp_path / "extra"
+    write(extra, "lazy_part.py", "import sys\nprint('executed', __name__)\nvalue = 42\n")
+    code = textwrap.dedent(f"""\
+        import sys
+        import torchlike
+        torchlike.__path__.append({str(extra)!r})  # a torchlike submodule nothing imported yet
+        import torch.lazy_part
+        from torch.lazy_part import value
+        import torchlike.lazy_part
+        module = sys.modules["torch.lazy_part"]
+        print(module is torchlike.lazy_part, torch.lazy_part is module, value,
+              module.__spec__.name, module.__name__)
+    """)
+    result = python("torchlike", ["-c", code], cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "executed torchlike.lazy_part",
+        "True True 42 torchlike.lazy_part torchlike.lazy_part",
+    ]
+
+
+@pytest.mark.torchlike_only
 def test_missing_submodule_fails_naming_it(tmp_path):
     code = textwrap.dedent("""\
         import torch

@@ -33,16 +33,20 @@ def _is_alias(fullname: str) -> bool:
     return fullname == ALIAS or fullname.startswith(ALIAS + ".")
 
 
-def _mirror_loaded_modules() -> None:
-    """Register every loaded torchlike.* module under its torch.* name.
+def _mirror_loaded_modules(skip: str | None = None) -> None:
+    """Register every loaded torchlike.* module under its torch.* name (except ``skip``).
 
     Registering ahead of time keeps the import system from ever loading such a module through
     the finder, which would finish with ``setattr(parent, child, module)``: for names like
     ``torch.autograd.gradcheck`` that would replace the function with the module of that name.
+    The finder skips the name it is asked for: finding it in sys.modules, the import system
+    would load that module's own spec again, executing a second copy of the module.
     """
     for name, module in list(sys.modules.items()):
         if module is not None and (name == TARGET or name.startswith(TARGET + ".")):
-            sys.modules.setdefault(ALIAS + name[len(TARGET):], module)
+            alias = ALIAS + name[len(TARGET):]
+            if alias != skip:
+                sys.modules.setdefault(alias, module)
 
 
 def _not_provided(fullname: str) -> ModuleNotFoundError:
@@ -76,7 +80,7 @@ class _AliasFinder(importlib.abc.MetaPathFinder):
         if not _is_alias(fullname):
             return None
         module = _import_target(fullname)
-        _mirror_loaded_modules()
+        _mirror_loaded_modules(skip=fullname)
         is_package = hasattr(module, "__path__")
         return importlib.machinery.ModuleSpec(fullname, _AliasLoader(module),
                                               is_package=is_package)
