@@ -642,3 +642,77 @@ def test_make_tensor(torch):
     assert i.dtype == torch.int64 and -9 <= i.min().item() and i.max().item() <= 9
     assert make(3, dtype=torch.bool, device="cpu").dtype == torch.bool
     assert make(2, dtype=torch.float64, device="cpu", requires_grad=True).requires_grad
+
+
+# ------------------------------------------------ torch.cuda with (fake) JAX GPUs: issue 14's path
+class _FakeGpu:
+    """Stands in for a ``jax.Device`` of the gpu platform (this CI machine has none)."""
+
+    platform = "gpu"
+    device_kind = "NVIDIA H200"
+    compute_capability = "9.0"
+    core_count = 132
+
+    def __init__(self, id):  # noqa: A002
+        self.id = id
+        self.stats = {"bytes_in_use": 1000, "peak_bytes_in_use": 5000, "bytes_limit": 10**9,
+                      "pool_bytes": 8000, "peak_pool_bytes": 9000}
+
+    def memory_stats(self):
+        return dict(self.stats)
+
+
+@pytest.fixture
+def fake_gpus(torch, monkeypatch):
+    gpus = (_FakeGpu(0), _FakeGpu(1))
+    monkeypatch.setattr(torch._size, "jax_gpus", lambda: gpus)
+    monkeypatch.setitem(torch.cuda._state, "current", 0)
+    monkeypatch.setattr(torch.cuda, "_peak_floor", {})
+    monkeypatch.setattr(torch.cuda, "_seeds", {})
+    return gpus
+
+
+@pytest.mark.torchlike_only
+def test_cuda_reports_jax_gpus(torch, fake_gpus):
+    cuda = torch.cuda
+    assert cuda.is_available() is True and cuda.device_count() == 2
+    assert torch.backends.cuda.is_built() is True
+    assert cuda.get_device_name() == "NVIDIA H200"
+    assert cuda.get_device_capability(1) == (9, 0)
+    assert cuda.get_device_properties(0).total_memory == 10**9
+    assert cuda.current_device() == 0
+    cuda.set_device(1)
+    assert cuda.current_device() == 1
+    with cuda.device(0):
+        assert cuda.current_device() == 0
+    assert cuda.current_device() == 1
+    with pytest.raises(RuntimeError, match="invalid device ordinal"):
+        cuda.set_device(5)
+    cuda.manual_seed(7)
+    assert cuda.initial_seed() == 7
+    assert cuda.is_bf16_supported() is True
+
+
+@pytest.mark.torchlike_only
+def test_cuda_memory_from_jax_stats(torch, fake_gpus):
+    cuda, gpu = torch.cuda, fake_gpus[0]
+    assert cuda.memory_allocated() == 1000 and cuda.max_memory_allocated() == 5000
+    assert cuda.memory_reserved() == 8000 and cuda.max_memory_reserved(0) == 9000
+    assert cuda.mem_get_info() == (10**9 - 1000, 10**9)
+    assert cuda.memory_stats()["allocated_bytes.all.current"] == 1000
+    cuda.reset_peak_memory_stats()
+    # XLA's lifetime peak has not grown since the reset: the peak is what was in use since
+    assert cuda.max_memory_allocated() == 1000
+    gpu.stats["bytes_in_use"] = 3000
+    assert cuda.max_memory_allocated() == 3000
+    gpu.stats["peak_bytes_in_use"] = 7000  # a new lifetime peak is the peak since the reset
+    assert cuda.max_memory_allocated() == 7000
+    assert cuda.max_memory_allocated(1) == 5000  # the other device was not reset
+
+
+@pytest.mark.torchlike_only
+def test_cuda_devices_accepted_when_jax_has_gpus(torch, fake_gpus):
+    torch.zeros(2, device="cuda")
+    torch.ones(2).to("cuda:1")
+    with pytest.raises(RuntimeError, match="invalid device ordinal"):
+        torch.ones(2).to("cuda:2")

@@ -19,8 +19,8 @@ from collections import OrderedDict
 
 import jax
 
+from .. import _size
 from .._size import device as _device_type
-from .._size import jax_gpus
 
 NOT_COMPILED = "Torch not compiled with CUDA enabled"
 
@@ -29,7 +29,8 @@ _seeds = {}
 _peak_floor = {}  # device index -> (XLA peak at the last reset, bytes in use at the reset)
 
 
-_gpus = jax_gpus  # JAX's GPU devices, listed once (torchlike/_size.py)
+def _gpus():
+    return _size.jax_gpus()  # JAX's GPU devices, listed once for torchlike
 
 
 def is_available() -> bool:
@@ -218,8 +219,9 @@ class device_of(device):
 
 def synchronize(device=None) -> None:
     dev = _jax_device(device)
-    # XLA runs one device's computations in order, so waiting for a tiny one waits for all
-    jax.device_put(0, dev).block_until_ready()
+    # XLA runs one device's computations in order on its compute stream, so waiting for a
+    # tiny computation there waits for everything queued before it
+    (jax.device_put(0, dev) + 0).block_until_ready()
 
 
 # -- memory -----------------------------------------------------------------------------------
