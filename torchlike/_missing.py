@@ -49,7 +49,9 @@ def public_names(module: types.ModuleType) -> list[str]:
         if isinstance(value, types.ModuleType) and not value.__name__.startswith("torchlike"):
             continue
         names.append(name)
-    return sorted(names)
+    # a module whose class adds properties (torch.backends.cudnn.benchmark)
+    names += [n for n in dir(type(module)) if not n.startswith("_") and n not in dir(types.ModuleType)]
+    return sorted(set(names))
 
 
 def nearest(name: str, candidates: list[str]) -> str | None:

@@ -306,3 +306,9 @@ class emit_nvtx:
 
 
 emit_itt = emit_nvtx
+
+
+# A torch name torchlike lacks: an AttributeError naming it and the nearest supported name.
+from torchlike._missing import module_getattr as _module_getattr  # noqa: E402
+
+__getattr__ = _module_getattr(__name__)

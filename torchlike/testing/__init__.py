@@ -311,3 +311,9 @@ def make_tensor(*shape, dtype, device, low=None, high=None, requires_grad=False,
     if requires_grad:
         result.requires_grad_(True)
     return result
+
+
+# A torch name torchlike lacks: an AttributeError naming it and the nearest supported name.
+from torchlike._missing import module_getattr as _module_getattr  # noqa: E402
+
+__getattr__ = _module_getattr(__name__)

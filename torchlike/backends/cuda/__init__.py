@@ -123,3 +123,9 @@ def enable_math_sdp(enabled: bool) -> None:
 
 def enable_cudnn_sdp(enabled: bool) -> None:
     _sdp["cudnn"] = enabled
+
+
+# A torch name torchlike lacks: an AttributeError naming it and the nearest supported name.
+from torchlike._missing import module_getattr as _module_getattr  # noqa: E402
+
+__getattr__ = _module_getattr(__name__)

@@ -56,3 +56,9 @@ def flags(enabled=False, benchmark=False, benchmark_limit=10, deterministic=Fals
 
 
 sys.modules[__name__].__class__ = _CudnnModule
+
+
+# A torch name torchlike lacks: an AttributeError naming it and the nearest supported name.
+from torchlike._missing import module_getattr as _module_getattr  # noqa: E402
+
+__getattr__ = _module_getattr(__name__)

@@ -212,3 +212,9 @@ class Timer:
 
         times = self._loop(number, min_run_time, stop, max_run_time, callback)
         return Measurement(number, times, self._task_spec)
+
+
+# A torch name torchlike lacks: an AttributeError naming it and the nearest supported name.
+from torchlike._missing import module_getattr as _module_getattr  # noqa: E402
+
+__getattr__ = _module_getattr(__name__)
