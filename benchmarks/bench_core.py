@@ -223,7 +223,9 @@ def _run_python(code, **env_updates):
                                                       env.get("PYTHONPATH")]))
     env.update(env_updates)
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code], check=True, env=env, stdout=subprocess.DEVNULL)
+    # cwd: ``python -c`` puts the working directory first on sys.path, ahead of PYTHONPATH
+    subprocess.run([sys.executable, "-c", code], check=True, env=env, stdout=subprocess.DEVNULL,
+                   cwd=tempfile.gettempdir())
     return time.perf_counter() - start
 
 

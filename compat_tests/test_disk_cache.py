@@ -42,8 +42,9 @@ def run(tmp_path, **env):
     full.update(XDG_CACHE_HOME=str(tmp_path / "xdg"), JAX_PLATFORMS="cpu",
                 PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
     full.update(env)
+    # cwd: ``python -c`` puts the working directory first on sys.path
     out = subprocess.run([sys.executable, "-c", PROGRAM], env=full, capture_output=True,
-                         text=True, check=True)
+                         text=True, check=True, cwd=tmp_path)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
