@@ -422,6 +422,19 @@ def test_autograd_profiler_table(torch):
         prof.key_averages().table(sort_by="bogus")
 
 
+def test_autograd_profiler_groups_by_input_shape(torch):
+    with torch.autograd.profiler.profile(record_shapes=True) as prof:
+        torch.ones(2, 3) * torch.ones(2, 3)
+        torch.ones(4) * torch.ones(4)
+    grouped = prof.key_averages(group_by_input_shape=True)
+    assert sum(e.count for e in grouped if e.key == "aten::mul") == 2
+    assert len([e for e in grouped if e.key == "aten::mul"]) == 2
+    table = grouped.table(sort_by="count")
+    assert table.splitlines()[1].rstrip().endswith("Input Shapes")
+    assert "[[2, 3], [2, 3]" in table and "[[4], [4]" in table
+    assert "Input Shapes" not in prof.key_averages().table()
+
+
 def test_autograd_profiler_edge_cases(torch, no_cuda):
     profiler = torch.autograd.profiler
     with profiler.profile() as prof:

@@ -100,8 +100,8 @@ class EventList(list):
         total = self._self_cpu_total
         if total is None:
             total = self.self_cpu_time_total()
-        return _table(self, total, sort_by, row_limit, max_name_column_width, header,
-                      top_level_events_only, time_unit)
+        return _table(self, total, sort_by, row_limit, max_name_column_width,
+                      max_shapes_column_width, header, top_level_events_only, time_unit)
 
     def self_cpu_time_total(self):
         return sum(e.self_cpu_time_total for e in self)
@@ -126,8 +126,8 @@ def _format_time(us, unit=None):
     return f"{us:.3f}us"
 
 
-def _table(events, self_total, sort_by, row_limit, max_name_width, header, top_level_only,
-           time_unit):
+def _table(events, self_total, sort_by, row_limit, max_name_width, max_shapes_width, header,
+           top_level_only, time_unit):
     if not events:
         return ""
     if top_level_only:
@@ -139,6 +139,13 @@ def _table(events, self_total, sort_by, row_limit, max_name_width, header, top_l
     name_width = min(max(len(e.key) for e in events) + 4, max_name_width)
     cols = ["Self CPU %", "Self CPU", "CPU total %", "CPU total", "CPU time avg", "# of Calls"]
     widths = [name_width] + [12] * len(cols)
+    # grouped by input shape: one more column, as PyTorch prints it
+    with_shapes = any(getattr(e, "input_shapes", None) for e in events)
+    if with_shapes:
+        shapes_width = min(max(len(str(e.input_shapes)) for e in events) + 4,
+                           max_shapes_width)
+        cols.append("Input Shapes")
+        widths.append(shapes_width)
     sep = "".join("-" * w + "  " for w in widths)
     lines = []
     if header is not None:
@@ -152,6 +159,8 @@ def _table(events, self_total, sort_by, row_limit, max_name_width, header, top_l
                  f"{100 * e.cpu_time_total / total:.2f}%",
                  _format_time(e.cpu_time_total, time_unit), _format_time(e.cpu_time, time_unit),
                  str(e.count)]
+        if with_shapes:
+            cells.append(str(e.input_shapes)[:shapes_width - 4])
         lines.append("".join(f"{c:>{w}}  " for c, w in zip(cells, widths)))
     lines.append(sep)
     lines.append(f"Self CPU time total: {_format_time(self_total, time_unit)}")
