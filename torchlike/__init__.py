@@ -93,25 +93,20 @@ from .serialization import load, save  # noqa: E402,F401
 
 # `import torch` -> torchlike: for a notebook (`%load_ext torchlike`) or a conftest
 from ._runner import install, load_ipython_extension  # noqa: E402,F401
-from ._legacy import (  # noqa: E402,F401  (legacy types, layouts, memory formats, constants)
+from ._layout import (  # noqa: E402,F401  (layouts and memory formats)
     channels_last,
     channels_last_3d,
     contiguous_format,
-    e,
-    inf,
     layout,
     memory_format,
-    nan,
-    newaxis,
-    pi,
     preserve_format,
-    set_default_tensor_type,
     sparse_coo,
     sparse_csc,
     sparse_csr,
     strided,
 )
 from ._legacy import TENSOR_TYPES as _TENSOR_TYPES  # noqa: E402
+from ._legacy import e, inf, nan, newaxis, pi, set_default_tensor_type  # noqa: E402,F401
 
 globals().update(_TENSOR_TYPES)  # torch.FloatTensor, torch.LongTensor …
 

@@ -9,7 +9,8 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import _dtype as D
-from . import _legacy
+from . import _layout
+from ._size import Size
 from ._size import check_device_available as _check_device_available
 from ._tensor import Tensor
 
@@ -155,7 +156,7 @@ def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=Fa
 def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
           memory_format=None, pin_memory=False):
     if memory_format is not None:
-        _legacy.check_layout_request(_size_args(size), memory_format, "empty",
+        _layout.check_layout_request(_size_args(size), memory_format, "empty",
                                      allow_preserve=False)
     return _filled(size, 0, _dt(dtype), requires_grad, device)
 
@@ -175,25 +176,25 @@ def _like(input, dtype):
 
 def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
                memory_format=None):
-    _legacy.check_layout_request(input.shape, memory_format, "zeros_like")
+    _layout.check_layout_request(input.shape, memory_format, "zeros_like")
     return _filled((tuple(input.shape),), 0, _like(input, dtype), requires_grad, device)
 
 
 def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=None):
-    _legacy.check_layout_request(input.shape, memory_format, "ones_like")
+    _layout.check_layout_request(input.shape, memory_format, "ones_like")
     return _filled((tuple(input.shape),), 1, _like(input, dtype), requires_grad, device)
 
 
 def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
                memory_format=None):
-    _legacy.check_layout_request(input.shape, memory_format, "empty_like")
+    _layout.check_layout_request(input.shape, memory_format, "empty_like")
     return _filled((tuple(input.shape),), 0, _like(input, dtype), requires_grad, device)
 
 
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=None):
-    _legacy.check_layout_request(input.shape, memory_format, "full_like")
+    _layout.check_layout_request(input.shape, memory_format, "full_like")
     return _filled((tuple(input.shape),), fill_value, _like(input, dtype), requires_grad, device)
 
 
@@ -357,21 +358,21 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
 
 def rand_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=None, generator=None):
-    _legacy.check_layout_request(input.shape, memory_format, "rand_like")
+    _layout.check_layout_request(input.shape, memory_format, "rand_like")
     return rand(tuple(input.shape), dtype=_like(input, dtype), requires_grad=requires_grad,
                 generator=generator)
 
 
 def randn_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
                memory_format=None, generator=None):
-    _legacy.check_layout_request(input.shape, memory_format, "randn_like")
+    _layout.check_layout_request(input.shape, memory_format, "randn_like")
     return randn(tuple(input.shape), dtype=_like(input, dtype), requires_grad=requires_grad,
                  generator=generator)
 
 
 def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=None,
                  requires_grad=False, memory_format=None, generator=None):
-    _legacy.check_layout_request(input.shape, memory_format, "randint_like")
+    _layout.check_layout_request(input.shape, memory_format, "randint_like")
     if high is None:
         low, high = 0, low
     return randint(low, high, tuple(input.shape), dtype=_like(input, dtype),
@@ -397,3 +398,93 @@ ones = _accept_size_keyword(ones)
 empty = _accept_size_keyword(empty)
 rand = _accept_size_keyword(rand)
 randn = _accept_size_keyword(randn)
+
+
+# ---------------------------------------------------------------------------------------------
+# The legacy constructor: torch.FloatTensor(...) (``_legacy``) and x.new(...).
+
+# c10's type names as they appear in TensorOptions messages
+_C_TYPE_NAMES = {
+    D.float32: "float", D.float64: "double", D.float16: "c10::Half",
+    D.bfloat16: "c10::BFloat16", D.int64: "long int", D.int32: "int", D.int16: "short int",
+    D.int8: "signed char", D.uint8: "unsigned char", D.bool_: "bool",
+    D.complex64: "c10::complex<float>", D.complex128: "c10::complex<double>",
+}
+
+
+def _options(d):
+    return (f"TensorOptions(dtype={_C_TYPE_NAMES[d]}, device=cpu, layout=Strided, "
+            "requires_grad=false (default), pinned_memory=false (default), "
+            "memory_format=(nullopt))")
+
+
+_NEW_SIGNATURES = (
+    " * (*, torch.device device = None)\n{why}"
+    " * (torch.Storage storage)\n"
+    " * (Tensor other)\n"
+    " * (tuple of ints size, *, torch.device device = None)\n"
+    " * (object data, *, torch.device device = None)\n")
+
+
+def _arg_type_name(value):
+    if isinstance(value, Tensor):
+        return "Tensor"
+    if isinstance(value, D.dtype):
+        return "torch.dtype"
+    return type(value).__name__
+
+
+def _bad_new_kwargs(args, kwargs):
+    got = ", ".join([_arg_type_name(a) for a in args]
+                    + [f"{k}={_arg_type_name(v)}" for k, v in kwargs.items()])
+    why = ("      didn't match because some of the keywords were incorrect: "
+           f"{', '.join(kwargs)}\n")
+    return TypeError("new() received an invalid combination of arguments - got "
+                     f"({got}), but expected one of:\n" + _NEW_SIGNATURES.format(why=why))
+
+
+def _is_int(v):
+    return isinstance(v, (int, np.integer)) and not isinstance(v, bool)
+
+
+def legacy_new(d, args, device=None, kwargs=None):
+    """The legacy constructor ``torch.FloatTensor(...)`` / ``x.new(...)``: sizes, a torch.Size,
+    data, or a tensor of dtype ``d`` (aliased)."""
+    if kwargs:
+        raise _bad_new_kwargs(args, kwargs)
+    if device is not None and str(device).split(":")[0] != "cpu":
+        kind = str(device).split(":")[0]
+        raise RuntimeError(f"legacy constructor expects device type: cpu but device type: "
+                           f"{kind} was passed")
+    if not args:
+        return tensor([], dtype=d)
+    if len(args) == 1 and not _is_int(args[0]):
+        data = args[0]
+        if isinstance(data, Size):
+            return empty(tuple(data), dtype=d)
+        if isinstance(data, Tensor):
+            if data.dtype is not d:
+                raise TypeError(f"expected {_options(d)} (got {_options(data.dtype)})")
+            # PyTorch returns an alias (AliasBackward0 when it has history)
+            return data.view_as(data) if data.requires_grad else data.detach()
+        if isinstance(data, str):
+            raise TypeError("new(): invalid data type 'str'")
+        if isinstance(data, (int, float, complex, bool)):
+            raise TypeError(f"new(): data must be a sequence (got {type(data).__name__})")
+        return tensor(data, dtype=d)
+    for pos, a in enumerate(args):
+        if not _is_int(a):
+            if isinstance(a, (list, tuple)) or isinstance(args[0], (list, tuple)):
+                got = ", ".join(_arg_type_name(x) for x in args)
+                raise TypeError(
+                    "new() received an invalid combination of arguments - got "
+                    f"({got}), but expected one of:\n" + _NEW_SIGNATURES.format(why=""))
+            raise TypeError(
+                f"new(): argument 'size' failed to unpack the object at pos {pos + 1} with "
+                f'error "type must be tuple of ints,but got {type(a).__name__}"')
+    return empty(*[int(a) for a in args], dtype=d)
+
+
+def tensor_new(self, *args, device=None, **kwargs):
+    """``x.new(...)``: the legacy constructor of ``x``'s type."""
+    return legacy_new(self.dtype, args, device, kwargs)

@@ -13,7 +13,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import _dtype as D
-from . import _legacy, _storage
+from . import _layout, _storage
 from ._size import Size, device
 from ._storage import Storage, VersionCounter
 from .autograd import grad_mode
@@ -142,9 +142,9 @@ class Tensor:
 
     def is_contiguous(self, memory_format=None) -> bool:
         if memory_format is not None:
-            _legacy.check_memory_format("is_contiguous", memory_format)
-            if memory_format is not _legacy.contiguous_format:
-                return _legacy.is_contiguous_as(self, memory_format)
+            _layout.check_memory_format("is_contiguous", memory_format)
+            if memory_format is not _layout.contiguous_format:
+                return _layout.is_contiguous_as(self, memory_format)
         return self._geom is None or self._geom.is_contiguous(self._storage)
 
     def stride(self, dim=None):
@@ -158,11 +158,11 @@ class Tensor:
         return 0 if self._geom is None else self._geom.offset(self._storage)
 
     def untyped_storage(self):
-        return _legacy.UntypedStorage(self._storage)
+        return _layout.UntypedStorage(self._storage, self.device)
 
     def data_ptr(self) -> int:
         """The storage's (fake, consistent) address plus this view's byte offset."""
-        base = _legacy.storage_address(self._storage)
+        base = _layout.storage_address(self._storage)
         return base + self.storage_offset() * self._dtype.itemsize if base else 0
 
     # ------------------------------------------------------------------ metadata
@@ -203,7 +203,7 @@ class Tensor:
 
     @property
     def layout(self):
-        return _legacy.strided
+        return _layout.strided
 
     # torchlike has dense CPU/GPU tensors only
     is_sparse = is_quantized = is_meta = is_mkldnn = is_nested = property(lambda self: False)
@@ -233,10 +233,6 @@ class Tensor:
         return self._inference
 
     # -- factories that inherit dtype and device: ``x.new_zeros(3)`` ----------------------
-    def new(self, *args, device=None, **kwargs):
-        """The legacy constructor of this tensor's type (``torch.FloatTensor(...)``)."""
-        return _legacy.legacy_new(self._dtype, args, device, kwargs)
-
     def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
         from . import _factories
 
@@ -583,20 +579,20 @@ class Tensor:
         return self.to("cuda" if device is None else device)
 
     def type(self, dtype=None, non_blocking=False, **kwargs):
-        return _legacy.tensor_type(self, dtype, non_blocking, **kwargs)
+        return _layout.tensor_type(self, dtype, Tensor)
 
     def type_as(self, other):
         return self.to(other.dtype)
 
-    def contiguous(self, memory_format=_legacy.contiguous_format):
-        if memory_format is not _legacy.contiguous_format:
-            _legacy.check_memory_format("contiguous", memory_format, allow_none=False)
-            if _legacy.is_contiguous_as(self, memory_format):
+    def contiguous(self, memory_format=_layout.contiguous_format):
+        if memory_format is not _layout.contiguous_format:
+            _layout.check_memory_format("contiguous", memory_format, allow_none=False)
+            if _layout.is_contiguous_as(self, memory_format):
                 return self
-            if memory_format is _legacy.preserve_format:
+            if memory_format is _layout.preserve_format:
                 raise RuntimeError(
                     "preserve memory format is unsupported by the contiguous operator")
-            _legacy.check_layout_request(self.shape, memory_format, "contiguous")
+            _layout.check_layout_request(self.shape, memory_format, "contiguous")
         return self if self.is_contiguous() else self.clone()
 
     def is_shared(self):
@@ -606,7 +602,7 @@ class Tensor:
     __array_priority__ = 1000
 
 
-_TYPE_NAMES = _legacy.NAME_OF_DTYPE  # torch.float32 -> "torch.FloatTensor" …
+_TYPE_NAMES = _layout.NAME_OF_DTYPE  # torch.float32 -> "torch.FloatTensor" …
 
 
 def _host(value) -> np.ndarray:
@@ -637,4 +633,3 @@ def _wrap_dim(dim, ndim):
 
 def is_tensor(obj) -> bool:
     return isinstance(obj, Tensor)
-

@@ -1,13 +1,13 @@
 """``torch.functional``: the module PyTorch defines ``einsum``, ``meshgrid``, ``split``, ``norm`` …
-in.  Its names here are the top-level torchlike functions themselves (one implementation each);
-a name torchlike does not have yet raises the usual missing-API error.
+in.  Its names here are torchlike's own functions (the same objects as ``torch.einsum`` …, one
+implementation each); a name torchlike does not have yet raises the usual missing-API error.
 """
 
 from __future__ import annotations
 
-import sys as _sys
+from torchlike._missing import module_getattr as _module_getattr
 
-import torchlike as _torchlike
+from ._ops.frontend import FUNCTIONS as _FUNCTIONS
 
 # torch.functional.__all__ in PyTorch 2.13
 _PYTORCH_ALL = (
@@ -17,27 +17,14 @@ _PYTORCH_ALL = (
     "unique_consecutive", "unravel_index",
 )
 
+globals().update({name: _FUNCTIONS[name] for name in _PYTORCH_ALL if name in _FUNCTIONS})
 
-def _bind_available():
-    module = _sys.modules[__name__]
-    for name in _PYTORCH_ALL:
-        fn = _torchlike.__dict__.get(name)
-        if fn is not None:
-            setattr(module, name, fn)
-
-
-_bind_available()
+_missing_getattr = _module_getattr(__name__)
 
 
 def __getattr__(name):
-    # a function added to torchlike after this module was imported
-    if name in _PYTORCH_ALL and name in _torchlike.__dict__:
-        return _torchlike.__dict__[name]
     if name == "__all__":
-        return [n for n in _PYTORCH_ALL if n in _torchlike.__dict__]
+        return [n for n in _PYTORCH_ALL if n in _FUNCTIONS]
+    if name in _PYTORCH_ALL and name in _FUNCTIONS:  # registered after this module was imported
+        return _FUNCTIONS[name]
     return _missing_getattr(name)
-
-
-from torchlike._missing import module_getattr as _module_getattr  # noqa: E402
-
-_missing_getattr = _module_getattr(__name__)

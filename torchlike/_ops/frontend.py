@@ -15,7 +15,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import _dtype as D
-from .. import _legacy
+from .. import _layout
 from .._size import Size
 from .._tensor import Tensor, _wrap_dim
 from ..autograd import grad_mode
@@ -918,11 +918,11 @@ def to(self, *args, **kwargs):
             dtype = a
         elif isinstance(a, Tensor):
             dtype = a.dtype
-    fmt = _legacy.check_memory_format("to", kwargs.get("memory_format"))
-    if fmt is not None and fmt is not _legacy.preserve_format:
+    fmt = _layout.check_memory_format("to", kwargs.get("memory_format"))
+    if fmt is not None and fmt is not _layout.preserve_format:
         # PyTorch returns self when the format already is the one its layout suggests
-        if dtype not in (None, self._dtype) or fmt is not _legacy.suggest_memory_format(self):
-            _legacy.check_layout_request(self.shape, fmt, "to")
+        if dtype not in (None, self._dtype) or fmt is not _layout.suggest_memory_format(self):
+            _layout.check_layout_request(self.shape, fmt, "to")
             if dtype is None or dtype is self._dtype:
                 return clone(self)  # every format torchlike accepts here is row-major
     if dtype is None or dtype is self._dtype:
@@ -932,8 +932,17 @@ def to(self, *args, **kwargs):
 
 @export()
 def clone(input, *, memory_format=None):
-    _legacy.check_layout_request(input.shape, memory_format, "clone")
+    _layout.check_layout_request(input.shape, memory_format, "clone")
     return apply(OPS["clone"], (input,))
+
+
+def _legacy_new(self, *args, **kwargs):
+    from .._factories import tensor_new
+
+    return tensor_new(self, *args, **kwargs)
+
+
+METHODS["new"] = _legacy_new  # x.new(2, 3): the legacy constructor of x's type
 
 
 # ---------------------------------------------------------------------------------- indexing
