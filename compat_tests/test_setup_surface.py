@@ -384,6 +384,28 @@ def test_jit_decorators_pass_through(torch):
     assert torch.jit.Final is Final
 
 
+def test_jit_script_module_subclass_and_save_load(torch, tmp_path):
+    class Double(torch.jit.ScriptModule):
+        def __init__(self):
+            super().__init__()
+            self.lin = torch.nn.Linear(2, 2)
+
+        @torch.jit.script_method
+        def forward(self, x):
+            return self.lin(x) * 2
+
+    m = Double()
+    assert isinstance(m, torch.nn.Module)
+    assert len(list(m.parameters())) == 2
+    x = torch.ones(1, 2)
+    path = tmp_path / "scripted.pt"
+    scripted = torch.jit.script(torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU()))
+    torch.jit.save(scripted, str(path))
+    loaded = torch.jit.load(str(path))
+    assert torch.equal(loaded(x), scripted(x))
+    assert torch.equal(m(x), m.lin(x) * 2)
+
+
 # -------------------------------------------------------------------------------- profilers
 def test_autograd_profiler_counts_ops(torch, sub):
     profiler = sub("autograd.profiler")

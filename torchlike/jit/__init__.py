@@ -150,8 +150,14 @@ def wait(future):
     return future.wait()
 
 
-class ScriptModule:
-    """Marker base: a scripted module is the ``nn.Module`` itself in torchlike."""
+def _module_base():
+    from ..nn import Module
+
+    return Module
+
+
+class ScriptModule(_module_base()):
+    """Base for modules written the TorchScript way (``@script_method``): an ``nn.Module``."""
 
 
 class ScriptFunction:
@@ -164,13 +170,18 @@ def optimized_execution(should_optimize):
 
 
 def save(m, f, _extra_files=None):
-    raise RuntimeError("torchlike has no TorchScript archives; save a state_dict with "
-                       "torch.save(model.state_dict(), f) instead")
+    """Save a "scripted" module: torchlike pickles the module itself (``torch.save``), so the
+    file loads with ``torch.jit.load`` in torchlike, not in PyTorch's TorchScript runtime."""
+    from .. import serialization
+
+    serialization.save(m, f)
 
 
 def load(f, map_location=None, _extra_files=None, _restore_shapes=False):
-    raise RuntimeError("torchlike cannot load TorchScript archives; load a state_dict with "
-                       "torch.load(f) instead")
+    """Load what ``torch.jit.save`` wrote (a pickled module; see ``save``)."""
+    from .. import serialization
+
+    return serialization.load(f, map_location=map_location, weights_only=False)
 
 
 # A torch name torchlike lacks: an AttributeError naming it and the nearest supported name.
