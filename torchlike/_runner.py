@@ -154,7 +154,7 @@ def run_path(path: str, args: list[str]) -> None:
     if os.path.isdir(path) or (not path.endswith((".py", ".pyw")) and _is_zip(path)):
         import runpy
 
-        sys.path[0] = path
+        sys.path[0] = os.path.abspath(path)
         runpy.run_path(path, run_name="__main__")
         return
     # A plain file is compiled and executed directly (as the interpreter and cProfile do) rather
