@@ -4,6 +4,7 @@ The first tests hold on both backends (what PyTorch does for a name it lacks, to
 do too); the rest check torchlike's own tools and are marked ``torchlike_only``.
 """
 
+import importlib
 import json
 import os
 import subprocess
@@ -17,15 +18,15 @@ from torchlike import _porting
 
 REPO = Path(__file__).resolve().parents[1]
 
-SUBMODULES = ["", "nn", "nn.functional", "nn.init", "optim", "optim.lr_scheduler", "autograd",
-              "utils.data"]
+SUBMODULES = ["", "nn", "nn.functional", "nn.init", "nn.utils", "optim", "optim.lr_scheduler",
+              "autograd", "autograd.profiler", "utils.data", "utils.benchmark", "functional",
+              "backends", "backends.cudnn", "backends.mps", "backends.cuda", "jit", "testing",
+              "profiler"]
 
 
 def _module(torch, path):
-    mod = torch
-    for part in filter(None, path.split(".")):
-        mod = getattr(mod, part)
-    return mod
+    # imported, as `import torch.utils.benchmark` would (plain `import torch` leaves some out)
+    return importlib.import_module(f"{torch.__name__}.{path}" if path else torch.__name__)
 
 
 @pytest.mark.parametrize("path", SUBMODULES)
@@ -84,6 +85,10 @@ def _claimed_names(markdown):
     ("torch.optim.Qzxwv", "module 'torch.optim' has no attribute 'Qzxwv'; torchlike does not "
                           "provide torch.optim.Qzxwv yet"),
     ("torch._qzxwv", "module 'torch' has no attribute '_qzxwv'"),
+    # a flag that is a property of the module's class is a name it supports
+    ("torch.backends.cudnn.benchmrk", "module 'torch.backends.cudnn' has no attribute "
+     "'benchmrk'; torchlike does not provide torch.backends.cudnn.benchmrk yet (nearest "
+     "supported: torch.backends.cudnn.benchmark)"),
 ])
 def test_missing_name_message_names_the_api_and_the_nearest(torch, expr, message):
     with pytest.raises(AttributeError) as info:

@@ -50,7 +50,8 @@ def public_names(module: types.ModuleType) -> list[str]:
             continue
         names.append(name)
     # a module whose class adds properties (torch.backends.cudnn.benchmark)
-    names += [n for n in dir(type(module)) if not n.startswith("_") and n not in dir(types.ModuleType)]
+    plain = dir(types.ModuleType)
+    names += [n for n in dir(type(module)) if not n.startswith("_") and n not in plain]
     return sorted(set(names))
 
 
