@@ -37,8 +37,9 @@ def _check_scriptable(obj):
 
 
 def _deprecated(name):
+    # attributed to this module, as PyTorch's is to its own: hidden by Python's default filters
     warnings.warn(f"`torch.jit.{name}` is deprecated. Please switch to `torch.compile` or "
-                  "`torch.export`.", DeprecationWarning, stacklevel=3)
+                  "`torch.export`.", DeprecationWarning, stacklevel=1)
 
 
 def script(obj, optimize=None, _frames_up=0, _rcb=None, example_inputs=None):
