@@ -25,6 +25,7 @@ from . import (
     random,  # noqa: E402,F401
     utils,  # noqa: E402,F401
 )
+from ._caches import clear_caches, compile_count  # noqa: E402,F401  (every jit cache)
 from ._dtype import (  # noqa: E402,F401  # noqa: E402,F401
     bfloat16,
     complex64,
@@ -219,11 +220,6 @@ class iinfo:
 
     def __repr__(self):
         return f"iinfo(min={self.min}, max={self.max}, dtype={self.dtype})"
-
-
-def compile_count():
-    """Number of backward graphs torchlike has compiled with XLA (see README: compile policy)."""
-    return autograd.compile_count()
 
 
 from . import functional  # noqa: E402,F401  (torch.functional: aliases of the functions above)

@@ -387,10 +387,7 @@ class Tensor:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         if self._grad_fn is not None:
             self._retains_grad = True
-            node = self._grad_fn
-            if node._retain_grad_hooks is None:
-                node._retain_grad_hooks = {}
-            node._retain_grad_hooks[self._output_nr] = weakref.ref(self)
+            self._grad_fn._retain_grad(self._output_nr, self)
 
     @property
     def retains_grad(self) -> bool:

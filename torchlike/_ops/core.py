@@ -7,7 +7,6 @@ dtype promotion, requires_grad propagation and graph recording live in exactly o
 from __future__ import annotations
 
 import math
-import weakref
 from dataclasses import dataclass
 
 import jax
@@ -18,7 +17,7 @@ from .. import _caches
 from .. import _dtype as D
 from .._tensor import Tensor
 from ..autograd import grad_mode
-from ..autograd.graph import Aval, node_class
+from ..autograd.graph import SavedVariable, node_class
 
 _SCALARS = (bool, int, float, complex)
 PROFILER = None  # the recording autograd.profiler.profile, if any
@@ -125,47 +124,29 @@ def _wrapped_number(v):
     return Tensor._make(jnp.asarray(v, dtype._np), dtype)
 
 
-def _freed_error():
-    from ..autograd.graph import ERR_BACKWARD_TWICE
-
-    return RuntimeError(ERR_BACKWARD_TWICE)
-
-
 def _saved_getters(saved, defaults):
     """``_saved_<name>`` properties from the table's ``saved`` specs (see ``Op``)."""
     def make(name, spec):
         if spec == "result":
             def get(node):
-                if node._freed or node._outputs is None:
-                    raise _freed_error()
-                ref = node._out_refs[0]() if node._out_refs else None
-                return ref if ref is not None else Tensor._make(node._outputs[0])
+                return node._saved_output(0)
         elif isinstance(spec, int) or (isinstance(spec, tuple) and spec[0] == "if"):
-            k, cond = (spec, None) if isinstance(spec, int) else spec[1:]
+            k = spec if isinstance(spec, int) else spec[1]
 
             def get(node):
-                if node._freed:
-                    raise _freed_error()
-                ops = node._operands
-                if ops is None or k >= len(ops):
-                    return None
-                if cond is not None and not (isinstance(ops[cond], Tensor)
-                                             and ops[cond]._requires_grad):
-                    return None
-                v = ops[k]
+                v = node._saved_operand(k)
                 return _wrapped_number(v) if isinstance(v, _SCALARS) else v
         elif isinstance(spec, tuple) and spec[0] == "scalar":
             k = spec[1]
 
             def get(node):
                 # a Python scalar operand is returned as the number itself and outlives backward
-                return node._saved[k]
+                return node._saved_value(k)
         elif isinstance(spec, tuple) and spec[0] in ("sizes", "numel"):
             kind, k = spec
 
             def get(node):
-                v = node._saved[k] if node._saved is not None else None
-                shape = tuple(v.shape) if v is not None else ()
+                shape = tuple(node._saved_shape(k))
                 return shape if kind == "sizes" else math.prod(shape)
         else:
             def get(node):
@@ -235,8 +216,7 @@ def apply(op, operands, static=(), dtype=None):
             return Tensor._make(out)  # integer/bool results never require grad
         node = _record(op, cd, static, operands, vals, (out,))
         result = Tensor._make(out, None, True, node, 0)
-        if op.keeps_result:
-            node._out_refs = (weakref.ref(result),)
+        node._saved_outputs((result,))
         return result
     if not needs_grad:
         return tuple(Tensor._make(o) for o in out)
@@ -265,8 +245,7 @@ def _outputs(node, outs):
             results.append(Tensor._make(o, None, True, node, k))
         else:
             results.append(Tensor._make(o))
-    if node._op.keeps_result:
-        node._out_refs = tuple(weakref.ref(r) for r in results)
+    node._saved_outputs(results)
     return tuple(results)
 
 
@@ -276,8 +255,9 @@ def record(op, vals, edges):
     outs = out if isinstance(out, tuple) else (out,)
     if not grad_mode._state.enabled or all(n is None for n, _ in edges):
         return tuple(Tensor._make(o) for o in outs)
-    node = op.node_cls(op, (None, ()), tuple(vals), None,
-                       tuple((o.shape, o.dtype) for o in outs), tuple(edges), None)
+    node = op.node_cls(op=op, static=(None, ()), saved=tuple(SavedVariable(v) for v in vals),
+                       out_avals=tuple((o.shape, o.dtype) for o in outs),
+                       next_functions=tuple(edges))
     return _outputs(node, outs)
 
 
@@ -297,28 +277,24 @@ def _pytorch_error(op, vals, exc):
 
 
 def _record(op, cd, static, operands, vals, outs):
+    """The grad node of one op call: its edges and what its backward keeps (``SavedVariable``
+    per operand; operands PyTorch saves are kept themselves, so their versions are checked)."""
     if op.linear:
+        # the rule needs only the shapes of floating operands: their values are not kept alive
         saved = tuple(
-            Aval(v.shape, v.dtype)
+            SavedVariable(None, (v.shape, v.dtype))
             if (isinstance(a, Tensor) and (a._dtype.is_floating_point or a._dtype.is_complex))
-            else v
+            else (None if v is None else SavedVariable(v))
             for a, v in zip(operands, vals))
     else:
-        saved = tuple(vals)
+        saved = tuple(None if v is None else SavedVariable(v) for v in vals)
+    for k, cond in op.saved_operands:
+        if k < len(operands) and saved[k] is not None and (cond is None or (
+                isinstance(operands[cond], Tensor) and operands[cond]._requires_grad)):
+            saved[k].keep_operand(operands[k])
     edge_operands = operands if op.edges is None else operands[:op.edges]
     edges = tuple(a._edge() if isinstance(a, Tensor) else (None, 0) for a in edge_operands)
-    out_avals = tuple((o.shape, o.dtype) for o in outs)
-    node = op.node_cls(op, (cd, static), saved, None, out_avals, edges,
-                       outs if op.keeps_result else None)
-    if op.keeps_operands:
-        node._operands = operands
-        versions = []
-        for k, cond in op.saved_operands:
-            t = operands[k] if k < len(operands) else None
-            if isinstance(t, Tensor) and (cond is None or (
-                    isinstance(operands[cond], Tensor) and operands[cond]._requires_grad)):
-                versions.append((k, t._vc.version, t._storage.gen))
-        node._saved_versions = tuple(versions)
-    return node
-
-
+    return op.node_cls(
+        op=op, static=(cd, static), saved=saved,
+        result=tuple(SavedVariable(o) for o in outs) if op.keeps_result else None,
+        out_avals=tuple((o.shape, o.dtype) for o in outs), next_functions=edges)

@@ -14,7 +14,7 @@ import jax
 import jax.numpy as jnp
 
 from .. import _dtype, _tensor
-from . import grad_mode
+from . import _callbacks, grad_mode
 from .graph import ERR_BACKWARD_TWICE, Node
 
 
@@ -42,19 +42,30 @@ class FunctionCtx:
 
 
 class BackwardCFunction(Node, FunctionCtx):
-    """Base of ``<ClassName>Backward`` nodes (no ``__slots__``: the ctx takes attributes)."""
+    """Base of ``<ClassName>Backward`` nodes (no ``__slots__``: the ctx takes attributes).
 
-    def __init__(self, fn_cls, next_functions, in_avals, out_avals):
-        Node.__init__(self, fn_cls, (), (), in_avals, out_avals, next_functions)
+    ``in_avals``    (shape, dtype) per Tensor argument of ``forward``
+    ``tensor_pos``  the positions of those Tensor arguments among all arguments
+    ``n_args``      how many arguments ``forward`` took (so many gradients ``backward`` returns)
+    """
+
+    def __init__(self, *, fn_cls, next_functions, in_avals, tensor_pos, n_args, needs_input_grad):
+        Node.__init__(self, op=fn_cls, next_functions=next_functions)
+        self._in_avals = in_avals
+        self._tensor_pos = tensor_pos
+        self._n_args = n_args
+        self.needs_input_grad = needs_input_grad
         self._materialize_grads = True
 
-    def _replay_rule(self, plan):
-        from . import engine
+    def _record_outputs(self, outputs):
+        self._out_avals = tuple(
+            (tuple(o.shape), o._value.dtype) if isinstance(o, _tensor.Tensor)
+            else ((), jnp.float32) for o in outputs)
 
-        plan.callbacks.append(self._run_user_backward)
-        cb = len(plan.callbacks) - 1
+    def _replay_rule(self, plan):
+        cb = plan.add_callback(self._run_user_backward)
         edged = tuple(k for k, (n, _) in enumerate(self.next_functions) if n is not None)
-        in_avals = tuple(self._avals[k] for k in edged)
+        in_avals = tuple(self._in_avals[k] for k in edged)
         n_inputs = len(self.next_functions)
         out_avals = self._out_avals
 
@@ -67,7 +78,7 @@ class BackwardCFunction(Node, FunctionCtx):
 
         def rule(vals, out_cts, present):
             def bwd(_, cts):
-                return tuple(engine.call_python(cb, list(cts), list(in_avals), present=present))
+                return tuple(_callbacks.call(cb, list(cts), list(in_avals), present=present))
 
             fn = jax.custom_vjp(user_vjp)
             fn.defvjp(fwd, bwd)
@@ -78,18 +89,13 @@ class BackwardCFunction(Node, FunctionCtx):
                 result[k] = grads[j]
             return result
 
-        key = ("function", self._op, self._avals, out_avals, self._materialize_grads, cb)
+        key = ("function", self._op, self._in_avals, out_avals, self._materialize_grads, cb)
         return key, lambda: rule, 0
 
-    def _run_user_backward(self, *cts, present=None):
-        grads = []
-        for k, g in enumerate(cts):
-            if g.dtype == jax.dtypes.float0:  # an integer (non-differentiable) output
-                shape, dtype = self._out_avals[k]
-                g = jnp.zeros(shape, dtype)
-            grads.append(_tensor.Tensor._make(jnp.asarray(g)))
+    def _run_user_backward(self, *grads, present=None):
+        """The callable the compiled replay runs: the gradients for the edged inputs."""
         result = self._user_backward_tensors(grads, present)
-        return [r._value for r in result if r is not None]
+        return [result[k] for k, (n, _) in enumerate(self.next_functions) if n is not None]
 
     def _user_backward_tensors(self, grads, present=None, create_graph=False):
         """Call the user's backward on gradient Tensors; validated grads per Tensor input."""
@@ -116,7 +122,7 @@ class BackwardCFunction(Node, FunctionCtx):
         out = [None] * len(self.next_functions)
         for k in edged:
             g = result[self._tensor_pos[k]]
-            shape, dtype = self._avals[k]
+            shape, dtype = self._in_avals[k]
             if g is None:
                 out[k] = _tensor.Tensor._make(jnp.zeros(shape, dtype))
                 continue
@@ -171,10 +177,8 @@ class Function(FunctionCtx, metaclass=FunctionMeta):
         tensor_pos = tuple(k for k, a in enumerate(args) if isinstance(a, _tensor.Tensor))
         edges = tuple(args[k]._edge() for k in tensor_pos)
         in_avals = tuple((tuple(args[k].shape), args[k]._value.dtype) for k in tensor_pos)
-        node = cls._backward_cls(cls, edges, in_avals, ())
-        node._tensor_pos = tensor_pos
-        node._n_args = len(args)
-        node.needs_input_grad = needs
+        node = cls._backward_cls(fn_cls=cls, next_functions=edges, in_avals=in_avals,
+                                 tensor_pos=tensor_pos, n_args=len(args), needs_input_grad=needs)
         new_style = cls.setup_context is not Function.setup_context
         with grad_mode.no_grad():
             if new_style:
@@ -187,8 +191,7 @@ class Function(FunctionCtx, metaclass=FunctionMeta):
         if not record:
             return output
         non_diff = getattr(node, "_non_differentiable", set())
-        node._out_avals = tuple((tuple(o.shape), o._value.dtype) if isinstance(o, _tensor.Tensor)
-                                else ((), jnp.float32) for o in outputs)
+        node._record_outputs(outputs)
         wrapped = []
         for k, o in enumerate(outputs):
             if isinstance(o, _tensor.Tensor) and id(o) not in non_diff and (

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import itertools
 import re
+import weakref
 from collections import OrderedDict
+
+import jax
+import jax.numpy as jnp
 
 _sequence = itertools.count()
 
@@ -45,21 +49,135 @@ def _add_hook(holder, attr, fn):
     return handle
 
 
+class SavedVariable:
+    """One value a node keeps for its backward, as PyTorch's ``SavedVariable``.
+
+    It knows its value, the version of the tensor it came from and who produced that tensor,
+    so unpacking it after an in-place change raises PyTorch's "modified by an inplace
+    operation" error itself.
+
+    ``value``    what the backward rule reads: a JAX array or a Python scalar (None: an absent
+                 operand, an operand the rule needs only the shape of, or a released value)
+    ``aval``     (shape, dtype) when the rule needs only the shape (operands of linear ops)
+    ``tensor``   the saved operand itself (Tensor or Python scalar), kept where PyTorch saves it,
+                 so ``grad_fn._saved_self is x``
+    ``version``  the tensor's version when saved; None when it is not checked
+    """
+
+    __slots__ = ("value", "aval", "tensor", "version", "_gen", "_output", "released")
+
+    def __init__(self, value, aval=None):
+        self.value = value
+        self.aval = aval
+        self.tensor = None
+        self.version = None
+        self._gen = None
+        self._output = None  # weakref to the output Tensor, for a saved result
+        self.released = False
+
+    # -- saving --------------------------------------------------------------------------
+    def keep_operand(self, operand):
+        """Keep the operand object (PyTorch saves it); a Tensor's version is checked later."""
+        self.tensor = operand
+        if hasattr(operand, "_version"):
+            self.version = operand._version
+            self._gen = operand._storage.gen
+
+    def keep_output(self, tensor):
+        """This saved value is ``tensor``, an output of the node (``_saved_result``)."""
+        self._output = weakref.ref(tensor)
+        self.version = tensor._version
+
+    def forget_version(self):
+        """The node's own in-place op overwrote the tensor: what was saved is the value before
+        the op (JAX arrays never change), so later writes no longer concern it."""
+        self.version = None
+        self._gen = None
+
+    # -- unpacking -----------------------------------------------------------------------
+    def check_version(self, output_of=None):
+        """PyTorch's error when the saved tensor was modified in place since it was saved.
+
+        ``output_of``: (node, output nr) when this is the node's own output."""
+        if self.version is None:
+            return
+        t = self._output() if self._output is not None else self.tensor
+        if t is not None and t._version != self.version:
+            raise RuntimeError(_modified_message(t, self.version, output_of))
+
+    def unpack(self):
+        """The value for the backward rule, after the version check."""
+        if self.released:
+            raise RuntimeError(ERR_BACKWARD_TWICE)
+        self.check_version()
+        t = self.tensor
+        if self._gen is not None and t._storage.gen != self._gen:
+            # changed through ``.data`` (same version, new contents): PyTorch's saved variable
+            # aliases the storage, so the backward sees the new contents
+            return t._value
+        return self.value
+
+    def output(self):
+        """The saved output as a Tensor (the output itself while it is alive)."""
+        t = self._output() if self._output is not None else None
+        return t if t is not None else _tensor_of(self.value)
+
+    @property
+    def shape(self):
+        if self.aval is not None:
+            return self.aval[0]
+        return tuple(self.value.shape) if hasattr(self.value, "shape") else ()
+
+    @property
+    def holds_array(self) -> bool:
+        return self.value is not None and not isinstance(self.value, _SCALARS)
+
+    def release(self):
+        """Drop the array (after a backward without retain_graph); scalars stay readable."""
+        if self.holds_array:
+            self.aval = (tuple(self.value.shape), self.value.dtype)
+            self.value = None
+        self.tensor = None
+        self._output = None
+        self.released = True
+
+
+def _tensor_of(value):
+    from .._tensor import Tensor  # graph nodes sit below Tensor in the layers
+
+    return Tensor._make(value)
+
+
+def value_kind(value, aval=None):
+    """The structural description of one saved value (part of the replay's cache key)."""
+    if value is None:
+        return None if aval is None else ("aval",) + tuple(aval)
+    if isinstance(value, _SCALARS):
+        return ("scalar", type(value))
+    return ("array", value.shape, value.dtype)
+
+
 class Node:
-    """Base of every grad_fn class.  Subclasses are made per PyTorch node name (node_class)."""
+    """Base of every grad_fn class.  Subclasses are made per PyTorch node name (node_class).
 
-    __slots__ = ("next_functions", "_op", "_static", "_saved", "_avals", "_out_avals",
-                 "_outputs", "_freed", "_metadata", "_pre_hooks", "_post_hooks",
-                 "_tensor_pre_hooks", "_retain_grad_hooks", "_sequence_nr",
-                 "_operands", "_out_refs", "_saved_versions", "_out_versions", "__weakref__")
+    ``op``       the table entry (or the custom Function class)
+    ``static``   (compute dtype, hashable static arguments)
+    ``saved``    per operand: its ``SavedVariable`` (None for an absent operand)
+    ``result``   per output: its ``SavedVariable`` where the rule's entry saves the result
+    ``out_avals``  per output: (shape, dtype)
+    """
 
-    def __init__(self, op, static, saved, avals, out_avals, next_functions, outputs=None):
-        self._op = op                  # the table entry (or the custom Function class)
-        self._static = static          # hashable static arguments
-        self._saved = saved            # per-operand saved value (array / scalar) or None
-        self._avals = avals            # per-operand (shape, dtype) or a scalar's type
-        self._out_avals = out_avals    # per-output (shape, np dtype)
-        self._outputs = outputs        # output values, kept only where the rule saves result
+    __slots__ = ("next_functions", "_op", "_static", "_saved", "_result", "_out_avals",
+                 "_freed", "_metadata", "_pre_hooks", "_post_hooks", "_tensor_pre_hooks",
+                 "_retain_grad_hooks", "_sequence_nr", "__weakref__")
+
+    def __init__(self, *, op=None, static=(), saved=(), result=None, out_avals=(),
+                 next_functions=()):
+        self._op = op
+        self._static = static
+        self._saved = saved
+        self._result = result
+        self._out_avals = out_avals
         self.next_functions = next_functions
         self._freed = False
         self._metadata = None
@@ -68,10 +186,6 @@ class Node:
         self._tensor_pre_hooks = None  # {output_nr: OrderedDict} from Tensor.register_hook
         self._retain_grad_hooks = None # {output_nr: weakref to tensor} from retain_grad()
         self._sequence_nr = next(_sequence)
-        self._operands = None          # operand objects, for ``_saved_self is x``
-        self._out_refs = None          # weakrefs to outputs, for ``_saved_result``
-        self._saved_versions = None    # ((operand index, version at save time), ...)
-        self._out_versions = None      # versions of the outputs when saved (None: all 0)
 
     # -- PyTorch's public node API --------------------------------------------------------
     def name(self):
@@ -102,7 +216,7 @@ class Node:
     def __repr__(self):
         return f"<{type(self).__name__} object at {id(self):#x}>"
 
-    # -- internals ------------------------------------------------------------------------
+    # -- what Tensors tell their node ------------------------------------------------------
     def _add_tensor_pre_hook(self, output_nr, fn):
         if self._tensor_pre_hooks is None:
             self._tensor_pre_hooks = {}
@@ -111,88 +225,109 @@ class Node:
         hooks[handle.id] = fn
         return handle
 
-    def _replay_rule(self, plan):
-        """(structure key, rule, number of flat values) for this node's local backward.
+    def _retain_grad(self, output_nr, tensor):
+        """``tensor.retain_grad()`` on output ``output_nr``: the engine writes its .grad."""
+        if self._retain_grad_hooks is None:
+            self._retain_grad_hooks = {}
+        self._retain_grad_hooks[output_nr] = weakref.ref(tensor)
 
-        The rule is ``jax.vjp`` of the op's pure function, taken with respect to the operands
-        that have an edge; operands the rule does not need arrive as zeros of their shape.
-        """
-        op = self._op
-        compute_dtype, static = self._static
-        kinds = []
-        n_flat = 0
-        # a tensor changed through ``.data`` (same version, new contents): PyTorch's saved
-        # variable aliases the storage, so the backward sees the new contents
-        fresh = {}
-        for k, _, gen in self._saved_versions or ():
-            t = self._operands[k]
-            if t._storage.gen != gen:
-                fresh[k] = t._value
-        for k, v in enumerate(self._saved):
-            if k in fresh:
-                v = fresh[k]
-            if v is None or isinstance(v, Aval):
-                kinds.append(None if v is None else v.key())
-            else:
-                kinds.append(type(v) if isinstance(v, _SCALARS) else (v.shape, v.dtype))
-                plan.flat.append(v)
-                n_flat += 1
-        diff = tuple(k for k, (n, _) in enumerate(self.next_functions) if n is not None)
-        kinds = tuple(kinds)
-        return ((op, compute_dtype, static, kinds, diff),
-                lambda: _op_rule(op, compute_dtype, static, kinds, diff), n_flat)
+    def _saved_outputs(self, tensors):
+        """The output Tensors, once made: a saved result is checked against their versions."""
+        if self._result is not None:
+            for sv, t in zip(self._result, tensors):
+                sv.keep_output(t)
 
     def _saved_by_inplace_op(self, tensor):
         """``tensor`` was just overwritten by this node's own in-place op: what the node saved
         of it is the value before the op (JAX arrays never change), and the node's output is
         ``tensor`` itself at its new version."""
-        if self._saved_versions:
-            # PyTorch saves the original self of an in-place op as a copy: later writes to the
-            # tensor do not concern this node
-            self._saved_versions = tuple(entry for entry in self._saved_versions
-                                         if self._operands[entry[0]] is not tensor)
-        if self._out_refs is not None:
-            import weakref
+        for sv in self._saved:
+            if sv is not None and sv.tensor is tensor:
+                sv.forget_version()
+        if self._result is not None:
+            self._result[0].keep_output(tensor)
 
-            self._out_refs = (weakref.ref(tensor),) + tuple(self._out_refs[1:])
-            self._out_versions = (tensor._vc.version,) + (0,) * (len(self._out_refs) - 1)
+    # -- what ``_saved_<name>`` reads ------------------------------------------------------
+    def _saved_operand(self, k):
+        """Operand ``k`` as PyTorch saved it (None where it does not)."""
+        if self._freed:
+            raise RuntimeError(ERR_BACKWARD_TWICE)
+        sv = self._saved[k] if k < len(self._saved) else None
+        return None if sv is None else sv.tensor
+
+    def _saved_output(self, k):
+        if self._freed or self._result is None:
+            raise RuntimeError(ERR_BACKWARD_TWICE)
+        return self._result[k].output()
+
+    def _saved_value(self, k):
+        """The raw value saved for operand ``k`` (a Python scalar outlives backward)."""
+        sv = self._saved[k] if k < len(self._saved) else None
+        return None if sv is None else sv.value
+
+    def _saved_shape(self, k):
+        sv = self._saved[k] if k < len(self._saved) else None
+        return () if sv is None else sv.shape
+
+    # -- what the engine asks ------------------------------------------------------------
+    def _replay_rule(self, plan):
+        """(structure key, rule factory, number of flat values) for this node's local backward.
+
+        Unpacks the saved values into ``plan.flat`` (raising PyTorch's error for one modified
+        in place).  The rule is ``jax.vjp`` of the op's pure function, taken with respect to
+        the operands that have an edge; operands it does not need arrive as zeros of their
+        shape.
+        """
+        self._check_versions()
+        kinds = []
+        n_flat = 0
+        for sv in self._saved:
+            if sv is None:
+                kinds.append(None)
+                continue
+            value = sv.unpack()
+            kind = value_kind(value, sv.aval)
+            kinds.append(kind)
+            if value is not None:
+                plan.flat.append(value)
+                n_flat += 1
+        op = self._op
+        compute_dtype, static = self._static
+        diff = tuple(k for k, (n, _) in enumerate(self.next_functions) if n is not None)
+        kinds = tuple(kinds)
+        return ((op, compute_dtype, static, kinds, diff),
+                lambda: _op_rule(op, compute_dtype, static, kinds, diff), n_flat)
 
     def _check_versions(self):
         """PyTorch's error when a tensor this node saved was modified in place since."""
-        if self._saved_versions:
-            for k, version, _ in self._saved_versions:
-                t = self._operands[k]
-                if t._vc.version != version:
-                    raise RuntimeError(_modified_message(t, version, None))
-        if self._out_refs is not None and self._op is not None and self._op.keeps_result:
-            for k, ref in enumerate(self._out_refs):
-                t = ref()
-                expected = self._out_versions[k] if self._out_versions else 0
-                if t is not None and t._vc.version != expected:
-                    raise RuntimeError(_modified_message(t, expected, (self, k)))
+        for sv in self._saved:
+            if sv is not None:
+                sv.check_version()
+        if self._result is not None:
+            for k, sv in enumerate(self._result):
+                sv.check_version((self, k))
 
     def _flat_edges(self, n):
         """Where the ``n`` values this node put in the flat list came from (create_graph)."""
         edges = []
         nf = self.next_functions
-        for k, v in enumerate(self._saved):
-            if v is None or isinstance(v, Aval):
+        for k, sv in enumerate(self._saved):
+            if sv is None or sv.value is None:
                 continue
             edges.append(nf[k] if k < len(nf) else (None, 0))
         return edges[:n]
 
     def _release(self):
-        """Drop saved values after a backward without retain_graph (PyTorch frees them)."""
-        saved = self._saved
-        if saved is None or self._freed:
+        """Drop saved values after a backward without retain_graph (PyTorch frees them).
+
+        A node that saved no array (only shapes and scalars) can be run again, as in PyTorch."""
+        if self._freed:
             return
-        if self._outputs is not None or any(
-                not (v is None or isinstance(v, (Aval,) + _SCALARS)) for v in saved):
+        kept = [sv for sv in self._saved if sv is not None] + list(self._result or ())
+        if any(sv.holds_array for sv in kept):
             self._freed = True
-            # non-tensor saved values (``_saved_exponent``) stay readable, as in PyTorch
-            self._saved = tuple(v if isinstance(v, _SCALARS) else None for v in saved)
-            self._outputs = None
-            self._operands = None
+            for sv in kept:
+                sv.release()
 
     def __dir__(self):
         # Hide torchlike's internals: dir() shows what PyTorch's nodes show.
@@ -234,33 +369,18 @@ ERR_BACKWARD_TWICE = (
 _SCALARS = (bool, int, float, complex)
 
 
-class Aval:
-    """Stands in for an operand value the backward rule does not need (only its shape)."""
-
-    __slots__ = ("shape", "dtype")
-
-    def __init__(self, shape, dtype):
-        self.shape = shape
-        self.dtype = dtype
-
-    def key(self):
-        return ("aval", self.shape, self.dtype)
-
-
 def _op_rule(op, compute_dtype, static, kinds, diff):
-    import jax
-    import jax.numpy as jnp
-
+    """``jax.vjp`` of the op's pure function with respect to the operands with an edge."""
     fn = op.function(compute_dtype, static)
 
     def rule(vals, out_cts, present=None):
         it = iter(vals)
         operands = []
-        for k in kinds:
-            if k is None:
+        for kind in kinds:
+            if kind is None:
                 operands.append(None)
-            elif k[0] == "aval" if isinstance(k, tuple) else False:
-                operands.append(jnp.zeros(k[1], k[2]))
+            elif kind[0] == "aval":
+                operands.append(jnp.zeros(kind[1], kind[2]))
             else:
                 operands.append(next(it))
 
@@ -290,7 +410,7 @@ class AccumulateGrad(Node):
         return "torch::autograd::AccumulateGrad"
 
     def __init__(self, variable):
-        Node.__init__(self, None, (), (), (), ((variable._value.shape, None),), ())
+        Node.__init__(self, out_avals=((variable._value.shape, None),))
         self.variable = variable
 
 
@@ -319,33 +439,32 @@ class CopySlices(Node):
     As in PyTorch, the node wraps ``fn``'s node: its edges are the base's old history followed
     by ``fn``'s other inputs; its local rule runs ``fn``'s rule on the view's slice of the
     incoming gradient and routes the part for ``fn``'s ``self`` back into the base.
+    ``index``: the flat positions of the view in the base.
     """
 
-    __slots__ = ("_fn",)
+    __slots__ = ("_fn", "_index")
 
-    def __init__(self, fn_node, base_edge, index, base_aval):
-        Node.__init__(self, None, (), (index,), None, (base_aval,),
-                      (base_edge,) + tuple(fn_node.next_functions[1:]))
-        self._fn = fn_node
+    def __init__(self, *, fn, base_edge, index, base_aval):
+        Node.__init__(self, out_avals=(base_aval,),
+                      next_functions=(base_edge,) + tuple(fn.next_functions[1:]))
+        self._fn = fn
+        self._index = index
 
     def _check_versions(self):
         self._fn._check_versions()
 
     def _replay_rule(self, plan):
-        import jax.numpy as jnp
-
         fn_key, fn_rule_factory, n_fn = self._fn._replay_rule(plan)
-        index = self._saved[0]
+        index = self._index
         plan.flat.append(index)
         n_edges = len(self.next_functions)
-        fn_rule = None
 
         def rule(vals, out_cts, present=None):
             ct = out_cts[0]
             idx = vals[n_fn].reshape(-1)
             flat_ct = ct.reshape(-1)
             view_ct = jnp.take(flat_ct, vals[n_fn])
-            fn_grads = (fn_rule or fn_rule_factory())(vals[:n_fn], [view_ct], None)
+            fn_grads = fn_rule_factory()(vals[:n_fn], [view_ct], None)
             base_grad = flat_ct.at[idx].set(0)
             if fn_grads[0] is not None:
                 base_grad = base_grad.at[idx].add(fn_grads[0].reshape(-1).astype(ct.dtype))

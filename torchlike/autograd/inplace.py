@@ -107,8 +107,8 @@ def inplace_update(self, result, c_type_names=False):
 def _write_view_with_history(view, base, result):
     index = jnp.asarray(view._geom.index(view._storage))
     view._value = result._value  # the write itself, through the shared storage
-    base._grad_fn = CopySlices(result._grad_fn, base._edge(),
-                               index, (base._value.shape, base._value.dtype))
+    base._grad_fn = CopySlices(fn=result._grad_fn, base_edge=base._edge(), index=index,
+                               base_aval=(base._value.shape, base._value.dtype))
     base._output_nr = 0
     base._requires_grad = True
     base._autograd_gen += 1

@@ -22,8 +22,9 @@ from collections import OrderedDict, defaultdict
 import jax
 import jax.numpy as jnp
 
+from .. import _caches
 from .. import _dtype as D
-from .._tensor import Tensor
+from .._tensor import _TYPE_NAMES, Tensor
 from ..autograd import grad_mode
 from ..autograd.graph import RemovableHandle
 
@@ -57,8 +58,6 @@ def register_optimizer_step_post_hook(hook) -> RemovableHandle:
 
 def _typename(obj) -> str:
     if isinstance(obj, Tensor):
-        from .._tensor import _TYPE_NAMES
-
         return _TYPE_NAMES.get(obj.dtype, "torch.Tensor")
     module = type(obj).__module__
     qualname = type(obj).__qualname__
@@ -411,19 +410,18 @@ def _realify(kernel):
     return wrapped
 
 
-_COMPILED: dict = {}
+_COMPILED = _caches.LRUCache("optim.kernels", max_entries=256)
 
 
 def _compiled(kernel, flags: tuple):
     key = (kernel, flags)
     fn = _COMPILED.get(key)
     if fn is None:
-        fn = jax.jit(functools.partial(_realify(kernel), **dict(flags)))
-        _COMPILED[key] = fn
+        fn = _COMPILED.put(key, jax.jit(functools.partial(_realify(kernel), **dict(flags))))
     return fn
 
 
-_HYPER_CACHE: dict = {}
+_HYPER_CACHE = _caches.LRUCache("optim.hyperparameters", max_entries=256, max_bytes=1 << 20)
 
 
 def _hyper_arrays(hyper: dict) -> dict:
@@ -435,11 +433,8 @@ def _hyper_arrays(hyper: dict) -> dict:
     key = tuple((k, float(v)) for k, v in hyper.items())
     arrays = _HYPER_CACHE.get(key)
     if arrays is None:
-        if len(_HYPER_CACHE) > 256:
-            _HYPER_CACHE.clear()
         dtype = jnp.float64 if jax.config.jax_enable_x64 else jnp.float32
-        arrays = {k: jnp.asarray(v, dtype) for k, v in key}
-        _HYPER_CACHE[key] = arrays
+        arrays = _HYPER_CACHE.put(key, {k: jnp.asarray(v, dtype) for k, v in key})
     return arrays
 
 

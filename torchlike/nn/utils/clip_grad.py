@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import functools
 import math
 import warnings
 
-import jax
 import jax.numpy as jnp
 
+from ... import _caches
 from ..._tensor import Tensor
 
 __all__ = ["clip_grad_norm_", "clip_grad_norm", "clip_grad_value_", "get_total_norm"]
@@ -30,12 +29,12 @@ def _norm(vals, norm_type):
     return jnp.sum(per ** norm_type) ** (1.0 / norm_type)
 
 
-@functools.partial(jax.jit, static_argnums=(1,))
+@_caches.jit(name="nn.utils.clip_grad.total_norm", static_argnums=(1,))
 def _total_norm(vals, norm_type):
     return _norm(vals, norm_type)
 
 
-@functools.partial(jax.jit, static_argnums=(2,))
+@_caches.jit(name="nn.utils.clip_grad.clip", static_argnums=(2,))
 def _clip(vals, max_norm, norm_type):
     total = _norm(vals, norm_type)
     coef = jnp.minimum(max_norm / (total + 1e-6), 1.0)

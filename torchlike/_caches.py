@@ -1,0 +1,215 @@
+"""Every compile cache torchlike keeps, in one place, and the one compile counter.
+
+Ground layer: this module imports nothing from torchlike, so every layer above may use it.
+
+* ``LRUCache``: a bounded least-recently-used mapping, bounded by entry count and, for caches
+  that hold arrays, by bytes.  Every cache torchlike keeps is one of these (the per-op
+  executables, the engine's compiled replays, the optimizer kernels, …) or a module-level
+  ``jax.jit`` function made with ``jit`` below.
+* ``clear_caches()`` empties all of them (``torchlike.clear_caches()``).
+* ``compile_count()`` counts every XLA compilation torchlike triggers, whoever holds the result:
+  JAX reports each backend compilation to its monitoring listeners, and a compilation counts
+  when torchlike code is on the calling thread's stack.  A program found in JAX's persistent
+  compilation cache is reported by JAX the same way, so it counts too.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections import OrderedDict
+
+import jax
+from jax import monitoring
+
+__all__ = ["LRUCache", "jit", "clear_caches", "compile_count", "cache_info"]
+
+_REGISTRY: dict = {}
+_registry_lock = threading.Lock()
+
+
+def _register(cache):
+    with _registry_lock:
+        _REGISTRY[cache.name] = cache
+    return cache
+
+
+def _array_bytes(value) -> int:
+    """Bytes of the arrays in ``value`` (an array, or a tuple/list/dict of them)."""
+    if isinstance(value, (tuple, list)):
+        return sum(_array_bytes(v) for v in value)
+    if isinstance(value, dict):
+        return sum(_array_bytes(v) for v in value.values())
+    return int(getattr(value, "nbytes", 0) or 0)
+
+
+class LRUCache:
+    """A mapping that forgets its least recently used entries beyond its bounds.
+
+    ``max_entries``  the most entries it keeps
+    ``max_bytes``    for caches of arrays: the most array bytes it keeps (None: no byte bound);
+                     a single value larger than this is not kept at all
+
+    Reads and writes are safe from several threads; a read may race with an eviction and then
+    recompute the value, never return a wrong one.
+    """
+
+    __slots__ = ("name", "max_entries", "max_bytes", "_data", "_sizes", "_nbytes", "_lock",
+                 "peek")
+
+    def __init__(self, name: str, max_entries: int, max_bytes: int | None = None):
+        self.name = name
+        self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self._data: OrderedDict = OrderedDict()
+        self._sizes: dict = {}
+        self._nbytes = 0
+        self._lock = threading.Lock()
+        # ``peek(key)``: the lookup without the recency update, for the hottest path (an eager
+        # op's executable): its entries then leave oldest-inserted first
+        self.peek = self._data.get
+        _register(self)
+
+    def get(self, key, default=None):
+        data = self._data
+        value = data.get(key, _MISSING)
+        if value is _MISSING:
+            return default
+        try:
+            data.move_to_end(key)
+        except KeyError:  # evicted by another thread in between: still a valid value
+            pass
+        return value
+
+    def put(self, key, value):
+        """Keep ``value`` under ``key`` (evicting what exceeds the bounds); returns ``value``."""
+        size = _array_bytes(value) if self.max_bytes is not None else 0
+        if self.max_bytes is not None and size > self.max_bytes:
+            return value
+        with self._lock:
+            if key in self._data:
+                self._nbytes -= self._sizes.pop(key, 0)
+            self._data[key] = value
+            if size:
+                self._sizes[key] = size
+                self._nbytes += size
+            self._data.move_to_end(key)
+            while len(self._data) > self.max_entries or (
+                    self.max_bytes is not None and self._nbytes > self.max_bytes):
+                old, _ = self._data.popitem(last=False)
+                self._nbytes -= self._sizes.pop(old, 0)
+        return value
+
+    def pop(self, key, default=None):
+        with self._lock:
+            self._nbytes -= self._sizes.pop(key, 0)
+            return self._data.pop(key, default)
+
+    def clear(self):
+        with self._lock:
+            self._data.clear()
+            self._sizes.clear()
+            self._nbytes = 0
+
+    @property
+    def nbytes(self) -> int:
+        return self._nbytes
+
+    def __len__(self):
+        return len(self._data)
+
+    def __contains__(self, key):
+        return key in self._data
+
+    def __repr__(self):
+        return f"<LRUCache {self.name}: {len(self)}/{self.max_entries} entries>"
+
+
+_MISSING = object()
+
+
+class _JitFunction:
+    """Registry entry for a module-level ``jax.jit`` function.
+
+    Its executables (one per argument shapes and static arguments) live in JAX's own
+    per-function cache, which JAX bounds (an LRU shared by all jitted functions); here it can
+    be counted and emptied like the others."""
+
+    __slots__ = ("name", "fn")
+
+    def __init__(self, name, fn):
+        self.name = name
+        self.fn = fn
+
+    def clear(self):
+        self.fn.clear_cache()
+
+    def __len__(self):
+        return self.fn._cache_size()
+
+    @property
+    def nbytes(self) -> int:
+        return 0
+
+
+def jit(fn=None, *, name: str, **jit_kwargs):
+    """``jax.jit`` for module-level functions, registered so ``clear_caches()`` reaches it.
+
+    Use as ``@jit(name="storage.gather")`` or ``@jit(name=..., static_argnums=(1,))``."""
+    if fn is None:
+        return lambda f: jit(f, name=name, **jit_kwargs)
+    jitted = jax.jit(fn, **jit_kwargs)
+    _register(_JitFunction(name, jitted))
+    return jitted
+
+
+def clear_caches():
+    """Empty every cache torchlike keeps (compiled executables, replays, cached constants).
+
+    Later calls compile again as needed; results never change.  JAX's own caches of programs
+    torchlike did not make are left alone (``jax.clear_caches()`` clears those)."""
+    with _registry_lock:
+        caches = list(_REGISTRY.values())
+    for cache in caches:
+        cache.clear()
+
+
+def cache_info() -> dict:
+    """``{name: {"entries", "max_entries", "nbytes", "max_bytes"}}`` for every cache."""
+    with _registry_lock:
+        caches = list(_REGISTRY.values())
+    return {c.name: {"entries": len(c), "max_entries": getattr(c, "max_entries", None),
+                     "nbytes": c.nbytes, "max_bytes": getattr(c, "max_bytes", None)}
+            for c in caches}
+
+
+# ------------------------------------------------------------------------------ compile counter
+_compiles = 0
+_count_lock = threading.Lock()
+_BACKEND_COMPILE_EVENT = "/jax/core/compile/backend_compile_duration"  # jax 0.4.35 … 0.10
+
+
+def compile_count() -> int:
+    """How many XLA compilations torchlike has triggered in this process."""
+    return _compiles
+
+
+def _from_torchlike(frame) -> bool:
+    # Compilations are rare and slow (milliseconds), so walking the stack here costs nothing
+    # that matters, and no dispatch path has to mark itself.
+    while frame is not None:
+        name = frame.f_globals.get("__name__", "")
+        if name == "torchlike" or (name.startswith("torchlike.") and name != __name__):
+            return True
+        frame = frame.f_back
+    return False
+
+
+def _on_event_duration(event, duration, *args, **kwargs):
+    global _compiles
+    if event == _BACKEND_COMPILE_EVENT and _from_torchlike(sys._getframe(1)):
+        with _count_lock:
+            _compiles += 1
+
+
+monitoring.register_event_duration_secs_listener(_on_event_duration)
