@@ -179,10 +179,12 @@ def test_check_reports_a_real_torch_api_torchlike_lacks_without_the_either_note(
 
 @pytest.mark.torchlike_only
 def test_check_exits_0_when_nothing_is_missing(tmp_path):
-    script = "import torch\nfrom torch import nn\nnn.Linear(2, 3)(torch.ones(2)).sum()\n"
+    # torch.autograd.gradcheck is a function and, imported as a module, has GradcheckError
+    script = ("import torch\nfrom torch import nn\nnn.Linear(2, 3)(torch.ones(2)).sum()\n"
+              "from torch.autograd.gradcheck import GradcheckError\n")
     text, status = _report(tmp_path, {"ok.py": script})
     assert status == 0
-    assert text == "no missing torch APIs: torchlike provides all 4 torch API uses in 1 file"
+    assert text == "no missing torch APIs: torchlike provides all 5 torch API uses in 1 file"
 
 
 @pytest.mark.torchlike_only
@@ -260,6 +262,28 @@ def test_torchlike_check_records_missing_apis_hit_at_run_time():
         "  <string>:2: torch.qzx_probe (1x)",
         "torchlike --check-run: 1 unsupported torch API used, 1 probed",
     ]
+
+
+@pytest.mark.torchlike_only
+def test_check_run_records_what_an_unmodified_script_hit(tmp_path):
+    script = tmp_path / "train.py"
+    script.write_text("import torch\nfrom torch import nn\n"
+                      "device = 'cuda' if hasattr(torch, 'qzx_cuda') else 'cpu'\n"
+                      "print(device, nn.Linear(2, 1)(torch.ones(2)).shape)\n"
+                      "nn.QzxLazyLinear(3)\n")
+    result = _python(["-m", "torchlike", "--check-run", str(script)], cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout == "cpu torch.Size([1])\n"
+    report = result.stderr.splitlines()[-5:]
+    assert report == [
+        "torchlike --check-run: unsupported torch APIs this run used:",
+        f"  {script}:5: torch.nn.QzxLazyLinear (1x)",
+        "torchlike --check-run: probed with hasattr/getattr and absent "
+        "(the program may cope without them):",
+        f"  {script}:3: torch.qzx_cuda (1x)",
+        "torchlike --check-run: 1 unsupported torch API used, 1 probed",
+    ]
+    assert "AttributeError: module 'torch.nn' has no attribute 'QzxLazyLinear'" in result.stderr
 
 
 @pytest.mark.torchlike_only

@@ -51,10 +51,34 @@ def has(dotted: str) -> bool:
 
 
 def resolves(root: str, dotted: str) -> bool:
-    """Whether the torch name ``dotted`` exists in the package ``root`` standing for torch."""
+    """Whether the torch name ``dotted`` exists in the package ``root`` standing for torch.
+
+    Either way of reaching it counts: attribute by attribute (``torch.autograd.gradcheck`` is a
+    function), or through the longest prefix that imports as a module (``from
+    torch.autograd.gradcheck import GradcheckError`` finds the module of the same name).
+    """
     parts = dotted.split(".")
     if parts[0] != "torch":
         raise ValueError(f"not a torch name: {dotted!r}")
+    return _by_attributes(root, parts) or _by_import(root, parts)
+
+
+def _by_import(root, parts):
+    for end in range(len(parts), 1, -1):
+        try:
+            obj = importlib.import_module(".".join([root, *parts[1:end]]))
+        except ImportError:
+            continue
+        for part in parts[end:]:
+            try:
+                obj = getattr(obj, part)
+            except Exception:  # AttributeError, or a property that raises
+                return False
+        return True
+    return False
+
+
+def _by_attributes(root, parts):
     obj = importlib.import_module(root)
     for part in parts[1:]:
         try:
