@@ -283,6 +283,24 @@ def test_use_deterministic_algorithms_errors(torch):
     assert torch.are_deterministic_algorithms_enabled() is False
 
 
+def test_thread_counts(torch):
+    n = torch.get_num_threads()
+    assert isinstance(n, int) and n >= 1
+    assert torch.get_num_interop_threads() >= 1
+    try:
+        torch.set_num_threads(1)
+        assert torch.get_num_threads() == 1
+    finally:
+        torch.set_num_threads(n)
+    assert torch.get_num_threads() == n
+    with pytest.raises(RuntimeError, match="^set_num_threads expects a positive integer$"):
+        torch.set_num_threads(0)
+    with pytest.raises(RuntimeError, match="^set_num_threads expects an int, but got float$"):
+        torch.set_num_threads(2.5)
+    with pytest.raises(RuntimeError, match="^set_num_interop_threads expects a positive int"):
+        torch.set_num_interop_threads(0)
+
+
 # ---------------------------------------------------------------------------------- torch.jit
 def test_jit_script_function_runs_as_python(torch):
     def add_one(x):

@@ -125,9 +125,13 @@ from ._config import (  # noqa: E402,F401  (matmul precision, determinism: one p
     are_deterministic_algorithms_enabled,
     get_deterministic_debug_mode,
     get_float32_matmul_precision,
+    get_num_interop_threads,
+    get_num_threads,
     is_deterministic_algorithms_warn_only_enabled,
     set_deterministic_debug_mode,
     set_float32_matmul_precision,
+    set_num_interop_threads,
+    set_num_threads,
     use_deterministic_algorithms,
 )
 from .autograd import profiler as _autograd_profiler  # noqa: E402,F401  (torch.autograd.profiler)

@@ -10,6 +10,7 @@ float32 dots in float32).  Ground module: imports only jax.
 
 from __future__ import annotations
 
+import os
 import warnings
 
 import jax
@@ -112,6 +113,43 @@ def set_deterministic_debug_mode(debug_mode) -> None:
     if debug_mode not in (0, 1, 2):
         raise RuntimeError(f"invalid value of debug_mode, expected 0, 1, or 2, but got {debug_mode}")
     use_deterministic_algorithms(debug_mode != 0, warn_only=debug_mode == 1)
+
+
+# Thread counts: XLA:CPU sizes its thread pool once per process, so a set value is recorded
+# (and read back, as scripts expect) but does not resize the pool.
+def _cpu_count():
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+_threads = {"intra": None, "interop": None}
+
+
+def _check_threads(n, setter):
+    if not isinstance(n, int) or isinstance(n, bool):
+        raise RuntimeError(f"{setter} expects an int, but got {type(n).__name__}")
+    if n <= 0:
+        raise RuntimeError(f"{setter} expects a positive integer")
+
+
+def get_num_threads() -> int:
+    return _threads["intra"] or _cpu_count()
+
+
+def set_num_threads(n) -> None:
+    _check_threads(n, "set_num_threads")
+    _threads["intra"] = n
+
+
+def get_num_interop_threads() -> int:
+    return _threads["interop"] or _cpu_count()
+
+
+def set_num_interop_threads(n) -> None:
+    _check_threads(n, "set_num_interop_threads")
+    _threads["interop"] = n
 
 
 def _check_bool(value, setter):
