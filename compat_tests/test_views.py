@@ -354,12 +354,120 @@ def test_setitem_on_advanced_index_result_does_not_write_back(torch):
     assert_equal(x, [[7.0, 9.0], [3.0, 8.0]])
 
 
+VIEW_ERR = ("view size is not compatible with input tensor's size and stride (at least one "
+            "dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
+
+
 def test_view_on_noncontiguous_raises(torch):
-    msg = ("view size is not compatible with input tensor's size and stride (at least one "
-           "dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
     for shape in [(12,), (-1,), (2, 6)]:
-        with pytest.raises(RuntimeError, match=re.escape(msg)):
+        with pytest.raises(RuntimeError, match=re.escape(VIEW_ERR)):
             torch.zeros(3, 4).t().view(*shape)
+
+
+# view() of a non-contiguous tensor: allowed exactly where PyTorch's computeStride finds
+# strides (each run of mutually contiguous dimensions may be regrouped, never two merged).
+# (id, view of the (2, 3, 12) base, numpy twin on flat indices, shape, stride, offset)
+A3 = np.arange(72.0).reshape(2, 3, 12)
+FLAT3 = np.arange(72).reshape(2, 3, 12)
+VIEWS_OF_VIEWS = [
+    ("split_heads", lambda x: x.split(4, dim=2)[1].view(2, 3, 2, 2).transpose(1, 2),
+     lambda a: a[:, :, 4:8].reshape(2, 3, 2, 2).transpose(0, 2, 1, 3), (2, 2, 3, 2),
+     (36, 2, 12, 1), 4),
+    ("split_last", lambda x: x.split(4, dim=2)[2].view(2, 3, 2, 2),
+     lambda a: a[:, :, 8:].reshape(2, 3, 2, 2), (2, 3, 2, 2), (36, 12, 2, 1), 8),
+    ("chunk_rows", lambda x: x.chunk(3, 1)[1].view(2, 12), lambda a: a[:, 1].reshape(2, 12),
+     (2, 12), (36, 1), 12),
+    ("chunk_cols", lambda x: x.chunk(2, 2)[1].view(2, 3, 3, 2),
+     lambda a: a[:, :, 6:].reshape(2, 3, 3, 2), (2, 3, 3, 2), (36, 12, 2, 1), 6),
+    ("narrow", lambda x: x.narrow(2, 3, 6).view(2, 3, 2, 3),
+     lambda a: a[:, :, 3:9].reshape(2, 3, 2, 3), (2, 3, 2, 3), (36, 12, 3, 1), 3),
+    ("narrow_rows", lambda x: x.narrow(1, 1, 2).view(2, 24),
+     lambda a: a[:, 1:3].reshape(2, 24), (2, 24), (36, 1), 12),
+    ("transpose", lambda x: x.transpose(0, 1).view(3, 2, 3, 4),
+     lambda a: a.transpose(1, 0, 2).reshape(3, 2, 3, 4), (3, 2, 3, 4), (12, 36, 4, 1), 0),
+    ("transpose_regroup", lambda x: x.transpose(1, 2).view(2, 12, 3).view(2, 2, 6, 3),
+     lambda a: a.transpose(0, 2, 1).reshape(2, 2, 6, 3), (2, 2, 6, 3), (36, 6, 1, 12), 0),
+    ("permute", lambda x: x.permute(2, 0, 1).view(3, 4, 6),
+     lambda a: a.transpose(2, 0, 1).reshape(3, 4, 6), (3, 4, 6), (4, 1, 12), 0),
+    ("strided_rows", lambda x: x[:, ::2].view(2, 2, 2, 6),
+     lambda a: a[:, ::2].reshape(2, 2, 2, 6), (2, 2, 2, 6), (36, 24, 6, 1), 0),
+    ("strided_cols", lambda x: x[:, :, ::3].view(6, 4), lambda a: a[:, :, ::3].reshape(6, 4),
+     (6, 4), (12, 3), 0),
+    ("strided_merge", lambda x: x[:, :, ::2].view(2, 18), lambda a: a[:, :, ::2].reshape(2, 18),
+     (2, 18), (36, 2), 0),
+    ("strided_slice_of_view", lambda x: x.view(6, 12)[::2].view(3, 2, 6),
+     lambda a: a.reshape(6, 12)[::2].reshape(3, 2, 6), (3, 2, 6), (24, 6, 1), 0),
+    ("select", lambda x: x[:, 1].view(2, 3, 4), lambda a: a[:, 1].reshape(2, 3, 4),
+     (2, 3, 4), (36, 4, 1), 12),
+    ("unsqueeze_split", lambda x: x.split(6, 2)[1].unsqueeze(0).view(2, 3, 6),
+     lambda a: a[:, :, 6:], (2, 3, 6), (36, 12, 1), 6),
+]
+VV_BY_ID = {v[0]: v for v in VIEWS_OF_VIEWS}
+
+
+@pytest.mark.parametrize("vid", list(VV_BY_ID))
+def test_view_of_noncontiguous_metadata(torch, vid):
+    _, f, g, shape, stride, offset = VV_BY_ID[vid]
+    x = torch.tensor(A3.tolist())
+    v = f(x)
+    assert v.shape == shape
+    assert v.stride() == stride
+    assert v.storage_offset() == offset
+    assert v.is_contiguous() is False
+    assert v._base is x
+    assert_equal(v, g(A3))
+
+
+@pytest.mark.parametrize("vid", list(VV_BY_ID))
+def test_view_of_noncontiguous_shares_storage(torch, vid):
+    _, f, g, *_ = VV_BY_ID[vid]
+    x = torch.tensor(A3.tolist())
+    v = f(x)
+    v.add_(1000)  # a write through the view reaches the base ...
+    expected = A3.copy()
+    expected.reshape(-1)[g(FLAT3).reshape(-1)] += 1000
+    assert_equal(x, expected)
+    x.mul_(-1)  # ... and a write to the base reaches the view
+    assert_equal(v, g(-expected))
+    assert x._version == 2 and v._version == 2
+
+
+def test_nanogpt_attention_heads(torch):
+    B, T, C, nh = 2, 3, 8, 2
+    x = torch.arange(float(B * T * 3 * C)).view(B, T, 3 * C).requires_grad_()
+    q, k, v = x.split(C, dim=2)
+    k = k.view(B, T, nh, C // nh).transpose(1, 2)
+    q = q.view(B, T, nh, C // nh).transpose(1, 2)
+    assert k.stride() == (72, 4, 24, 1) and k.storage_offset() == 8
+    assert q.stride() == (72, 4, 24, 1) and q.storage_offset() == 0
+    assert node_name(k) == "TransposeBackward0"
+    (q * k).sum().backward()
+    g = np.zeros((B, T, 3 * C))
+    a = np.arange(float(B * T * 3 * C)).reshape(B, T, 3 * C)
+    g[:, :, :C], g[:, :, C:2 * C] = a[:, :, C:2 * C], a[:, :, :C]
+    assert_equal(x.grad, g)
+
+
+NOT_VIEWABLE = [
+    ("t", lambda torch: torch.zeros(3, 4).t(), (-1,)),
+    ("split_merge", lambda torch: torch.zeros(2, 3, 12).split(4, dim=2)[1], (-1,)),
+    ("split_then_merge", lambda torch: torch.zeros(2, 3, 12).split(4, dim=2)[1].view(6, 4),
+     (24,)),
+    ("narrow_merge", lambda torch: torch.zeros(2, 3, 12).narrow(1, 0, 2), (-1,)),
+    ("transpose_merge", lambda torch: torch.zeros(2, 3, 12).transpose(1, 2), (2, 36)),
+    ("strided_merge", lambda torch: torch.zeros(2, 3, 12)[:, ::2], (2, 24)),
+    ("expand", lambda torch: torch.zeros(3, 1).expand(3, 4), (12,)),
+]
+
+
+@pytest.mark.parametrize("make,shape", [v[1:] for v in NOT_VIEWABLE],
+                         ids=[v[0] for v in NOT_VIEWABLE])
+def test_view_of_noncontiguous_raises(torch, make, shape):
+    t = make(torch)
+    with pytest.raises(RuntimeError, match=re.escape(VIEW_ERR)):
+        t.view(*shape)
+    r = t.reshape(*shape)  # reshape copies instead
+    assert r.is_contiguous() and r._base is None
 
 
 # ---------------------------------------------------------------------------- __setitem__
@@ -791,3 +899,74 @@ def test_node_full_setitem_is_fill(torch):
     z = leaf(torch) * 1
     z[None] = 1.0
     assert node_name(z) == "CopySlices"
+
+
+# SliceBackward0 / SelectBackward0 / RollBackward0 keep the arguments as the user wrote them
+# (PyTorch 2.13 reads a negative one back as an unsigned 64-bit integer); the offsets are
+# traced, not part of the node's structure, and this must not change what the node reports.
+U64 = 1 << 64
+INT64_MAX = (1 << 63) - 1
+SAVED_SLICES = [
+    ("open_end", lambda x: x[1:], (1, INT64_MAX, 1)),
+    ("closed", lambda x: x[1:3], (1, 3, 1)),
+    ("negative_start", lambda x: x[-3:], (U64 - 3, INT64_MAX, 1)),
+    ("negative_end", lambda x: x[:-1], (0, U64 - 1, 1)),
+    ("past_the_end", lambda x: x[2:100], (2, 100, 1)),
+    ("step", lambda x: x[::3], (0, INT64_MAX, 3)),
+    ("empty", lambda x: x[5:2], (5, 2, 1)),
+    ("narrow", lambda x: x.narrow(0, 2, 3), (2, 5, 1)),
+    ("narrow_negative", lambda x: x.narrow(0, -4, 3), (6, 9, 1)),
+    ("tensor_bounds", lambda x: x[x.new_tensor(3).long():x.new_tensor(7).long()], (3, 7, 1)),
+]
+
+
+@pytest.mark.parametrize("f,expected", [v[1:] for v in SAVED_SLICES],
+                         ids=[v[0] for v in SAVED_SLICES])
+def test_slice_saved_arguments(torch, f, expected):
+    x = torch.arange(10.0, requires_grad=True) * 1
+    node = f(x).grad_fn
+    assert node_name(f(x)) == "SliceBackward0"
+    assert (node._saved_start, node._saved_end, node._saved_step) == expected
+    assert node._saved_dim == 0 and node._saved_self_sym_sizes == (10,)
+
+
+def test_select_and_roll_saved_arguments(torch):
+    w = torch.arange(10.0, requires_grad=True)
+    x = w * 1
+    assert x[2].grad_fn._saved_index == 2
+    assert x[-2].grad_fn._saved_index == U64 - 2
+    assert x.select(0, -2).grad_fn._saved_self_sym_sizes == (10,)
+    i = torch.tensor(3)
+    assert node_name(x[i]) == "SelectBackward0" and x[i].grad_fn._saved_index == 3
+    assert x[i:i + 2].grad_fn._saved_end == 5
+    r = x.roll(3)
+    assert node_name(r) == "RollBackward0"
+    assert r.grad_fn._saved_shifts == (3,) and r.grad_fn._saved_dims == ()
+    r = x.view(2, 5).roll(-3, -1)
+    assert r.grad_fn._saved_shifts == (U64 - 3,) and r.grad_fn._saved_dims == (U64 - 1,)
+    r.backward(torch.arange(10.0).view(2, 5))
+    assert_equal(w.grad, np.roll(np.arange(10.0).reshape(2, 5), 3, 1).reshape(10))
+
+
+def test_slice_select_narrow_roll_errors(torch):
+    x = torch.arange(12.0).view(3, 4)
+    with pytest.raises(IndexError, match=re.escape(
+            "start out of range (expected to be in range of [-3, 3], but got 4)")):
+        x.narrow(0, 4, 1)
+    with pytest.raises(RuntimeError, match=re.escape(
+            "start (2) + length (2) exceeds dimension size (3).")):
+        x.narrow(0, 2, 2)
+    with pytest.raises(IndexError, match=re.escape(
+            "select(): index 3 out of range for tensor of size [3, 4] at dimension 0")):
+        x.select(0, 3)
+    with pytest.raises(IndexError, match=re.escape(
+            "index 5 is out of bounds for dimension 0 with size 3")):
+        x[torch.tensor(5)]
+    with pytest.raises(RuntimeError, match=re.escape(
+            "shifts and dimensions must align. shifts: 2, dims:1")):
+        x.roll((1, 2), (0,))
+    with pytest.raises(RuntimeError, match=re.escape(
+            "shifts and dimensions must align. shifts: 2, dims:0")):
+        x.roll((1, 2))
+    assert_equal(x.narrow(0, -1, 1), [[8.0, 9.0, 10.0, 11.0]])
+    assert_equal(x.narrow(1, torch.tensor(1), 2), AN[:, 1:3])

@@ -376,7 +376,7 @@ class StridedGeometry(_LayoutQueries):
 def _strided_positions(shape, strides, offset):
     """Flat storage positions of a strided layout, traced offset (inside a compiled program)."""
     idx = jnp.asarray(offset, jnp.int64)
-    for d, (n, st) in enumerate(zip(shape, strides)):
+    for d, st in enumerate(strides):
         idx = idx + lax.broadcasted_iota(jnp.int64, shape, d) * st
     return jnp.broadcast_to(idx, shape)
 

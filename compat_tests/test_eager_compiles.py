@@ -1,0 +1,146 @@
+"""Eager slicing compiles by shape, never by value.
+
+Slice starts, integer and 0-d tensor indices, ``select``/``narrow`` offsets and ``roll`` shifts
+are traced arguments of the op's executable, so a loop over a hundred different offsets
+compiles each op once, at its first call, and never again.  Reads of a view after its storage changed and writes through a view
+are compiled by the view's structure too.  Counted with JAX's own monitoring event for every
+backend compilation (it also fires for a program found in the persistent cache, so a warm
+disk cache cannot hide a per-value compile).
+"""
+
+import jax
+import numpy as np
+import pytest
+
+pytestmark = pytest.mark.torchlike_only
+
+_COMPILE_EVENT = "/jax/core/compile/backend_compile_duration"
+_counter = {"n": 0}
+
+
+def _on_event(event, duration, **kwargs):
+    if event == _COMPILE_EVENT:
+        _counter["n"] += 1
+
+
+jax.monitoring.register_event_duration_secs_listener(_on_event)
+
+
+def compiles(fn, values):
+    """How many XLA compilations running ``fn(v)`` for every later ``v`` adds once
+    ``fn(values[0])`` has run (the first call compiles what it must: at most one program per
+    op)."""
+    fn(values[0])
+    before = _counter["n"]
+    for v in values[1:]:
+        fn(v)
+    return _counter["n"] - before
+
+
+OFFSETS = list(range(3, 103))
+
+
+@pytest.fixture()
+def data(torch):
+    return torch.arange(1000)
+
+
+def test_counter_sees_compiles(torch):
+    # the listener counts: a fresh shape compiles
+    before = _counter["n"]
+    torch.arange(17.0).mul(3.5).sum().item()
+    torch.ones(23, 7).exp()
+    assert _counter["n"] > before
+
+
+def test_slice_python_int_offsets(torch, data):
+    assert compiles(lambda i: data[i:i + 8].sum(), OFFSETS) == 0
+    assert data[40:48].tolist() == list(range(40, 48))
+
+
+def test_slice_negative_and_open_bounds(torch, data):
+    assert compiles(lambda i: data[-i - 8:-i], OFFSETS) == 0
+    assert compiles(lambda i: data.view(10, 100)[:, i - 3:i + 5], OFFSETS[:90]) == 0
+    assert data[-10:-5].tolist() == list(range(990, 995))
+
+
+def test_strided_slice_offsets(torch, data):
+    assert compiles(lambda i: data[i:i + 40:4], OFFSETS) == 0
+    assert data[7:47:4].tolist() == list(range(7, 47, 4))
+
+
+def test_slice_tensor_offsets(torch, data):
+    starts = [torch.tensor(i) for i in OFFSETS]
+    # the 0-d index tensors are built outside the counted loop
+    assert compiles(lambda k: data[starts[k]:starts[k] + 8], list(range(100))) == 0
+    assert data[starts[5]:starts[5] + 3].tolist() == [8, 9, 10]
+
+
+def test_get_batch_loop(torch, data):
+    torch.manual_seed(0)
+    ix = torch.randint(len(data) - 8, (32,))
+
+    def batch(_):
+        return torch.stack([data[i:i + 8] for i in ix])
+
+    out = batch(0)
+    assert compiles(batch, list(range(5))) == 0
+    assert out[3].tolist() == list(range(int(ix[3]), int(ix[3]) + 8))
+
+
+def test_int_and_tensor_index(torch):
+    x = torch.arange(300.0).view(100, 3)
+    assert compiles(lambda i: x[i], list(range(100))) == 0
+    idx = [torch.tensor(i) for i in range(100)]
+    assert compiles(lambda i: x[idx[i]], list(range(100))) == 0
+    assert x[idx[7]].tolist() == [21.0, 22.0, 23.0]
+    assert type(x.requires_grad_()[idx[7]].grad_fn).__name__ == "SelectBackward0"
+
+
+def test_select_indices(torch):
+    x = torch.arange(300.0).view(3, 100)
+    assert compiles(lambda i: x.select(1, i), list(range(100))) == 0
+    assert compiles(lambda i: x.select(1, -i - 1), list(range(100))) == 0
+    assert x.select(1, -1).tolist() == [99.0, 199.0, 299.0]
+
+
+def test_narrow_starts(torch, data):
+    assert compiles(lambda i: data.narrow(0, i, 5), OFFSETS) == 0
+    assert data.narrow(0, -5, 2).tolist() == [995, 996]
+
+
+def test_roll_shifts(torch):
+    x = torch.arange(50.0)
+    m = x.view(5, 10)
+    assert compiles(lambda s: x.roll(s), list(range(100))) == 0
+    assert compiles(lambda s: m.roll((s, -s), (0, 1)), list(range(100))) == 0
+    assert x.roll(3)[:4].tolist() == [47.0, 48.0, 49.0, 0.0]
+
+
+def test_backward_through_slices_compiles_once(torch):
+    w = torch.arange(200.0, requires_grad=True)
+
+    def step(i):
+        w.grad = None
+        (w[i:i + 10] * 2).sum().backward()
+
+    assert compiles(step, list(range(100))) == 0
+    assert w.grad[99:109].tolist() == [2.0] * 10 and w.grad.sum().item() == 20.0
+
+
+def test_view_reads_and_writes_by_structure(torch):
+    base = torch.zeros(20, 50)
+    twin = np.zeros((20, 50))
+    sums = []
+
+    def write_row_and_read(i):
+        row = base[i % 20, i % 7:i % 7 + 30]
+        row.fill_(float(i))         # a write through a view: traced offset
+        base.add_(1)                # the storage changes ...
+        sums.append(row.sum().item())  # ... so the view re-reads itself from the base
+        twin[i % 20, i % 7:i % 7 + 30] = i
+        twin[...] += 1
+
+    assert compiles(write_row_and_read, list(range(100))) == 0
+    assert sums == [30.0 * (i + 1) for i in range(100)]
+    assert np.array_equal(base.numpy(), twin)
