@@ -477,3 +477,18 @@ def test_distinct_storages_do_not_overlap(torch):
     for (_, end), (start, _) in zip(spans, spans[1:]):
         assert end <= start
     assert xs[0].untyped_storage() != xs[1].untyped_storage()
+
+
+def test_data_ptr_of_view_ops(torch):
+    x = torch.arange(60.0).reshape(3, 4, 5)
+    views = [
+        x[1], x[:, 2], x[..., 3], x[1:, 1:, 1:], x.diagonal(),
+        x.diagonal(offset=1, dim1=1, dim2=2), x.unsqueeze(0), x[0].t()[2], x.narrow(2, 2, 2),
+        x.select(1, 3), x.expand(2, 3, 4, 5)[1], x.view(-1)[7:], x.unbind(1)[2],
+        x.split(2, dim=2)[1], x.chunk(2, dim=1)[1], x.transpose(0, 2)[1], x.movedim(0, 2)[1, 1],
+        x.flatten()[5::7], x[2].view(20)[3:], x[None, 1], x.permute(2, 0, 1)[4],
+    ]  # fmt: skip
+    offsets = [20, 10, 3, 26, 0, 1, 0, 2, 2, 15, 0, 7, 10, 2, 10, 1, 6, 5, 43, 20, 4]
+    assert [v.storage_offset() for v in views] == offsets
+    assert [(v.data_ptr() - x.data_ptr()) // 4 for v in views] == offsets
+    assert all(v.untyped_storage() == x.untyped_storage() for v in views)
