@@ -170,6 +170,51 @@ def test_view_output_shows_its_base(torch, make_dot):
     assert source.count("fillcolor=darkolivegreen1]") == 1
 
 
+def test_custom_function_saved_tensors_are_drawn(torch, make_dot):
+    class Scale(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, w):
+            ctx.save_for_backward(x, w)
+            return x * w
+
+        @staticmethod
+        def backward(ctx, g):
+            x, w = ctx.saved_tensors
+            return g * w, g * x
+
+    x = torch.ones(3, requires_grad=True)
+    w = torch.full((3,), 2.0, requires_grad=True)
+    out = Scale.apply(x.exp(), w).sum()
+    # ctx.save_for_backward's tensors, orange, after the node's inputs; w is drawn again
+    assert stable_ids(make_dot(out, params={"x": x, "w": w}).source) == HEAD + """\
+\tn0 [label="
+ ()" fillcolor=darkolivegreen1]
+\tn1 [label=SumBackward0]
+\tn2 -> n1
+\tn2 [label=ScaleBackward]
+\tn3 -> n2
+\tn3 [label=ExpBackward0]
+\tn4 -> n3
+\tn5 [label="x
+ (3)" fillcolor=lightblue]
+\tn5 -> n4
+\tn4 [label=AccumulateGrad]
+\tn6 -> n2
+\tn7 [label="w
+ (3)" fillcolor=lightblue]
+\tn7 -> n6
+\tn6 [label=AccumulateGrad]
+\tn8 -> n2 [dir=none]
+\tn8 [label="
+ (3)" fillcolor=orange]
+\tn7 -> n2 [dir=none]
+\tn7 [label="w
+ (3)" fillcolor=orange]
+\tn1 -> n0
+}
+"""
+
+
 @pytest.mark.known_difference(reason="AddmmBackward0 saves mat2 (PyTorch: None when mat1 "
                               "does not require grad), so torchlike draws one more saved tensor")
 def test_saved_tensor_nodes_of_a_linear_layer(torch, make_dot):
