@@ -284,6 +284,20 @@ def test_missing_submodule_fails_naming_it(tmp_path):
 
 
 @pytest.mark.torchlike_only
+def test_missing_submodule_traceback_shows_only_the_users_line(tmp_path):
+    script = write(tmp_path, "needs_missing.py", "import torch\nimport torch.not_provided_xyz\n")
+    result = python("torchlike", [str(script)], cwd=tmp_path)
+    assert result.returncode == 1
+    assert traceback_text(result.stderr) == [
+        "Traceback (most recent call last):",
+        f'  File "{script}", line 2, in <module>',
+        "    import torch.not_provided_xyz",
+        "ModuleNotFoundError: No module named 'torch.not_provided_xyz' "
+        "(torchlike does not provide torch.not_provided_xyz yet)",
+    ]
+
+
+@pytest.mark.torchlike_only
 def test_install_is_idempotent_and_refuses_after_real_torch(tmp_path):
     code = textwrap.dedent("""\
         import sys

@@ -207,13 +207,23 @@ def _runner_files() -> set[str]:
 
 
 def print_user_traceback(error: BaseException) -> None:
-    """Print ``error`` as the interpreter would had the user's code been run by ``python``."""
+    """Print ``error`` as the interpreter would had the user's code been run by ``python``.
+
+    Frames of the runner (and runpy) are dropped, wherever they are: the leading ones that ran
+    the program and the alias finder's, between a user's ``import torch.xyz`` line and the
+    ``ModuleNotFoundError`` it raised.  A SyntaxError in the script keeps no frame at all and
+    then, as from python, is printed without a "Traceback" header.
+    """
     own = _runner_files()
+    kept = []
     tb = error.__traceback__
-    # Leading frames only: a SyntaxError in the script has no user frame at all, and then (as
-    # from python) no "Traceback" header is printed either.
-    while tb is not None and (tb.tb_frame.f_code.co_filename in own
-                              or os.path.abspath(tb.tb_frame.f_code.co_filename) in own):
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename not in own and os.path.abspath(filename) not in own:
+            kept.append(tb)
         tb = tb.tb_next
+    for entry, following in zip(kept, kept[1:] + [None]):
+        entry.tb_next = following
+    tb = kept[0] if kept else None
     # The interpreter's hook prints error.__traceback__, not its tb argument: set both.
     sys.excepthook(type(error), error.with_traceback(tb), tb)
