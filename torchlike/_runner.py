@@ -129,10 +129,6 @@ def install() -> None:
     _mirror_loaded_modules()
 
 
-def is_installed() -> bool:
-    return _FINDER in sys.meta_path
-
-
 def load_ipython_extension(ipython) -> None:
     """``%load_ext torchlike``: later cells' ``import torch`` gets torchlike."""
     install()
