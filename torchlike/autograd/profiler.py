@@ -42,6 +42,8 @@ class FunctionEvent:
     def self_cpu_time_total(self):
         return self.cpu_time_total - sum(c.cpu_time_total for c in self.cpu_children)
 
+    cpu_time = cpu_time_total  # one call: its average is its total
+
     def __repr__(self):
         return (f"<FunctionEvent id={self.id} name={self.name} "
                 f"cpu_time={_format_time(self.cpu_time_total)} "

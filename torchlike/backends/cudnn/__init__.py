@@ -44,12 +44,13 @@ class _CudnnModule(types.ModuleType):
 
 @contextmanager
 def flags(enabled=False, benchmark=False, benchmark_limit=10, deterministic=False,
-          allow_tf32=True):
+          allow_tf32=True, fp32_precision="none", depthwise_kernel="auto"):
+    # benchmark_limit, fp32_precision and depthwise_kernel steer cuDNN's kernel choice only
     saved = dict(_config.cudnn)
-    for name, value in (("enabled", enabled), ("benchmark", benchmark),
-                        ("deterministic", deterministic), ("allow_tf32", allow_tf32)):
-        _config.set_cudnn_flag(name, value)
     try:
+        for name, value in (("enabled", enabled), ("benchmark", benchmark),
+                            ("deterministic", deterministic), ("allow_tf32", allow_tf32)):
+            _config.set_cudnn_flag(name, value)
         yield
     finally:
         _config.cudnn.update(saved)
