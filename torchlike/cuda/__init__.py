@@ -336,3 +336,9 @@ class Event:
             raise RuntimeError("Tried to instantiate dummy base class Event")
         raise NotImplementedError("torchlike has no CUDA events; time with time.perf_counter() "
                                   "after torch.cuda.synchronize()")
+
+
+# A torch name torchlike lacks: an AttributeError naming it and the nearest supported name.
+from torchlike._missing import module_getattr as _module_getattr  # noqa: E402
+
+__getattr__ = _module_getattr(__name__)
