@@ -106,6 +106,15 @@ def test_cuda_streams_and_events_without_gpu(torch, no_cuda):
         torch.cuda.current_stream()
 
 
+def test_cuda_legacy_tensor_types(torch, no_cuda):
+    assert torch.cuda.FloatTensor.dtype == torch.float32 and torch.cuda.FloatTensor.is_cuda
+    assert repr(torch.cuda.LongTensor) == "<class 'torch.cuda.LongTensor'>"
+    assert not isinstance(torch.ones(1), torch.cuda.FloatTensor)
+    with pytest.raises(TypeError, match=r"^type torch.cuda.FloatTensor not available. Torch not "
+                                        r"compiled with CUDA enabled.$"):
+        torch.cuda.FloatTensor(2)
+
+
 @pytest.mark.parametrize("make", [
     lambda t: t.ones(2).to("cuda"),
     lambda t: t.ones(2).to("cuda:1"),

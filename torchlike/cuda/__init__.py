@@ -20,6 +20,7 @@ from collections import OrderedDict
 import jax
 
 from .. import _size
+from .._legacy import CUDA_TENSOR_TYPES as _CUDA_TENSOR_TYPES
 from .._size import device as _device_type
 
 NOT_COMPILED = "Torch not compiled with CUDA enabled"
@@ -342,3 +343,6 @@ class Event:
 from torchlike._missing import module_getattr as _module_getattr  # noqa: E402
 
 __getattr__ = _module_getattr(__name__)
+
+
+globals().update(_CUDA_TENSOR_TYPES)  # torch.cuda.FloatTensor … (constructing one needs CUDA)
