@@ -18,12 +18,13 @@ that made it from its parent, with the op's runtime arguments (slice starts, sel
 from __future__ import annotations
 
 import math
-from functools import partial
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 from jax import lax
+
+from . import _caches
 
 
 class Storage:
@@ -400,21 +401,18 @@ def _chain_program(key):
     return jax.jit(run)
 
 
-_CHAIN_PROGRAMS: dict = {}
-_MAX_CHAIN_PROGRAMS = 1024
+_CHAIN_PROGRAMS = _caches.LRUCache("storage.view_chains", max_entries=1024)
 
 
 def read(storage, geometry):
     key, args = geometry.chain()
     fn = _CHAIN_PROGRAMS.get(key)
     if fn is None:
-        if len(_CHAIN_PROGRAMS) >= _MAX_CHAIN_PROGRAMS:
-            _CHAIN_PROGRAMS.pop(next(iter(_CHAIN_PROGRAMS)))
-        fn = _CHAIN_PROGRAMS[key] = _chain_program(key)
+        fn = _CHAIN_PROGRAMS.put(key, _chain_program(key))
     return fn(storage.data, *args)
 
 
-@partial(jax.jit, static_argnames=("shape", "strides"))
+@_caches.jit(name="storage.write_strided", static_argnames=("shape", "strides"))
 def _write_strided(data, offset, values, *, shape, strides):
     values = jnp.broadcast_to(values, shape).astype(data.dtype)
     flat = data.reshape(-1)
