@@ -5,7 +5,8 @@ pinned to one thread, as our generator is single-threaded, and so is PyTorch's f
 Prints the median time of each sampler and the ratios torchlike/torch and torchlike/jax.
 The first rows call the NumPy-level generator (``torchlike.random``); the rows marked "(API)"
 go through the public API (``torchlike.rand(n)``, ``x.uniform_()`` …), i.e. they include
-putting the sample into a Tensor (a JAX array), which is what a user pays.
+putting the sample into a Tensor (a JAX array), which is what a user pays.  ``--quick``: a
+short smoke run (3 samples per figure).
 """
 
 import statistics
@@ -35,7 +36,10 @@ def ready(t):
     return t
 
 
-def median_time(fn, repeat=15, number=3):
+QUICK = "--quick" in sys.argv[1:]  # a short smoke run
+
+
+def median_time(fn, repeat=3 if QUICK else 15, number=1 if QUICK else 3):
     fn()  # warm-up (compilation for jax)
     samples = []
     for _ in range(repeat):
