@@ -64,7 +64,9 @@ class _GraphWalk:
         self.show_attrs = show_attrs
         self.show_saved = show_saved
         self.max_attr_chars = max_attr_chars
-        self.seen: set[int] = set()   # ids: tensors need not be hashable
+        # id -> object: tensors need not be hashable, and holding the object keeps its id from
+        # being reused by a later one (a saved tensor can be a fresh object on each access)
+        self.seen: dict[int, object] = {}
         self.dot = new_digraph(node_attr=dict(_NODE_STYLE), graph_attr=dict(size="12,12"))
 
     def draw(self, var):
@@ -83,7 +85,7 @@ class _GraphWalk:
     def add_output(self, t, color="darkolivegreen1"):
         if id(t) in self.seen:
             return
-        self.seen.add(id(t))
+        self.seen[id(t)] = t
         self.dot.node(str(id(t)), self.tensor_label(t), fillcolor=color)
         if t.grad_fn is not None:
             self.add_node(t.grad_fn)
@@ -107,12 +109,12 @@ class _GraphWalk:
 
     def visit(self, node):
         """Draw ``node`` (and its leaf, saved tensors); return what comes after it, in order."""
-        self.seen.add(id(node))
+        self.seen[id(node)] = node
         if self.show_saved:
             self.add_saved_tensors(node)
         leaf = getattr(node, "variable", None)
         if leaf is not None:
-            self.seen.add(id(leaf))
+            self.seen[id(leaf)] = leaf
             self.dot.node(str(id(leaf)), self.tensor_label(leaf), fillcolor="lightblue")
             self.dot.edge(str(id(leaf)), str(id(node)))
         self.dot.node(str(id(node)), self.node_label(node))
@@ -125,13 +127,13 @@ class _GraphWalk:
 
     def add_function_saved(self, node):
         for t in getattr(node, "saved_tensors", None) or ():
-            self.seen.add(id(t))
+            self.seen[id(t)] = t
             self.dot.edge(str(id(t)), str(id(node)), dir="none")
             self.dot.node(str(id(t)), self.tensor_label(t), fillcolor="orange")
 
     def add_saved_tensors(self, node):
         for attr, value in _saved_values(node):
-            self.seen.add(id(value))
+            self.seen[id(value)] = value
             if _is_tensor(value):
                 self.dot.edge(str(id(node)), str(id(value)), dir="none")
                 self.dot.node(str(id(value)), self.tensor_label(value, attr), fillcolor="orange")
