@@ -506,6 +506,23 @@ def test_autograd_profiler_edge_cases(torch, no_cuda):
             pass
 
 
+def test_record_function_decorator_nests(torch):
+    profiler = torch.autograd.profiler
+
+    @profiler.record_function("fact")
+    def fact(n, x):
+        return x if n == 0 else fact(n - 1, x * 1.0)
+
+    with profiler.profile() as prof:
+        fact(3, torch.ones(1))
+    assert {e.key: e.count for e in prof.key_averages()}["fact"] == 4
+    events = [e for e in prof.function_events if e.name == "fact"]
+    assert all(e.self_cpu_time_total >= 0 for e in events)
+    # nested ranges: their self times add up to at most the outermost range's total
+    outer = max(e.cpu_time_total for e in events)
+    assert sum(e.self_cpu_time_total for e in events) <= outer * 1.0001
+
+
 def test_torch_profiler(torch, sub):
     tp = sub("profiler")
     assert tp is torch.profiler

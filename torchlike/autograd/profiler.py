@@ -285,6 +285,10 @@ class record_function(contextlib.ContextDecorator):
         self._event = None
         self._recorder = None
 
+    def _recreate_cm(self):
+        # a decorated function may recurse or run in threads: one range per call
+        return type(self)(self.name, self.args)
+
     def __enter__(self):
         recorder = _core().PROFILER
         if recorder is not None:
