@@ -85,6 +85,13 @@ def _claimed_names(markdown):
     ("torch.optim.Qzxwv", "module 'torch.optim' has no attribute 'Qzxwv'; torchlike does not "
                           "provide torch.optim.Qzxwv yet"),
     ("torch._qzxwv", "module 'torch' has no attribute '_qzxwv'"),
+    # the very name in another module beats a look-alike here; a near-identical one does not
+    ("torch.optim.StepLR", "module 'torch.optim' has no attribute 'StepLR'; torchlike does not "
+     "provide torch.optim.StepLR yet (nearest supported: torch.optim.lr_scheduler.StepLR)"),
+    ("torch.Linear", "module 'torch' has no attribute 'Linear'; torchlike does not provide "
+                     "torch.Linear yet (nearest supported: torch.nn.Linear)"),
+    ("torch.nn.init.zeros", "module 'torch.nn.init' has no attribute 'zeros'; torchlike does not "
+     "provide torch.nn.init.zeros yet (nearest supported: torch.nn.init.zeros_)"),
     # a flag that is a property of the module's class is a name it supports
     ("torch.backends.cudnn.benchmrk", "module 'torch.backends.cudnn' has no attribute "
      "'benchmrk'; torchlike does not provide torch.backends.cudnn.benchmrk yet (nearest "

@@ -84,9 +84,31 @@ def _compose_message(module: types.ModuleType, name: str) -> str:
         return text
     text += f"; torchlike does not provide {where}.{name} yet"
     best = nearest(name, public_names(module))
+    if best is not None and (best.lower() == name.lower()
+                             or difflib.SequenceMatcher(None, name, best).ratio() >= 0.9):
+        return text + f" (nearest supported: {where}.{best})"   # Tanh for tanh, zeros_ for zeros
+    # torch.optim.StepLR: the very name, in another module, beats a look-alike in this one
+    elsewhere = _same_name_elsewhere(module, name)
+    if elsewhere is not None:
+        return text + f" (nearest supported: {elsewhere})"
     if best is not None:
         text += f" (nearest supported: {where}.{best})"
     return text
+
+
+def _same_name_elsewhere(module: types.ModuleType, name: str) -> str | None:
+    for other_name, other in sorted(sys.modules.copy().items()):  # copy: atomic vs imports
+        if (other is module or not isinstance(other, types.ModuleType)
+                or not (other_name == "torchlike" or other_name.startswith("torchlike."))
+                or any(part.startswith("_") for part in other_name.split("."))):
+            continue
+        value = vars(other).get(name)
+        # defined there, not a helper it imported: the name must be public and torchlike's own
+        if value is not None and name in public_names(other):
+            origin = getattr(value, "__module__", None) or ""
+            if not origin or origin.startswith("torchlike"):
+                return f"{torch_name(other_name)}.{name}"
+    return None
 
 
 def module_getattr(module_name: str):
