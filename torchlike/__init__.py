@@ -57,6 +57,17 @@ from ._factories import (  # noqa: E402,F401
     logspace,
     ones,
     ones_like,
+    tensor,
+    zeros,
+    zeros_like,
+)
+from ._ops.frontend import FUNCTIONS as _FUNCTIONS  # noqa: E402
+from ._printing import get_printoptions, set_printoptions  # noqa: E402,F401
+from ._random_methods import (  # noqa: E402,F401
+    bernoulli,
+    multinomial,
+    normal,
+    poisson,
     rand,
     rand_like,
     randint,
@@ -64,13 +75,7 @@ from ._factories import (  # noqa: E402,F401
     randn,
     randn_like,
     randperm,
-    tensor,
-    zeros,
-    zeros_like,
 )
-from ._ops.frontend import FUNCTIONS as _FUNCTIONS  # noqa: E402
-from ._printing import get_printoptions, set_printoptions  # noqa: E402,F401
-from ._random_methods import bernoulli, multinomial, normal, poisson  # noqa: E402,F401
 from ._size import Size, device  # noqa: E402,F401
 from ._tensor import Tensor, is_tensor  # noqa: E402,F401
 from .autograd.grad_mode import (  # noqa: E402,F401

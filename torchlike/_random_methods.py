@@ -1,4 +1,5 @@
-"""Random sampling at the Tensor level: ``torch.normal``, ``bernoulli``, ``multinomial``,
+"""Random sampling at the Tensor level: the factories ``torch.rand``, ``randn``, ``randint``,
+``randperm`` (and their ``_like`` forms), ``torch.normal``, ``bernoulli``, ``multinomial``,
 ``poisson`` and the in-place samplers ``Tensor.uniform_``, ``normal_``, ``bernoulli_``,
 ``random_``, ``exponential_``, ``geometric_``, ``log_normal_``, ``cauchy_`` (plus
 ``Tensor.bernoulli`` and ``Tensor.multinomial``).
@@ -28,14 +29,16 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import _dtype as D
+from . import _layout
 from . import random as _random
+from ._factories import _accept_size_keyword, _finish, _like, _size_args
 from ._ops.core import Op, apply
-from .autograd.inplace import _check_inplace_allowed, inplace_update
 from ._tensor import Tensor
 from .autograd import grad_mode
+from .autograd.inplace import _check_inplace_allowed, inplace_update
 
-__all__ = ["normal", "bernoulli", "multinomial", "poisson"]
-
+__all__ = ["normal", "bernoulli", "multinomial", "poisson", "rand", "randn", "randint", "randperm",
+           "rand_like", "randn_like", "randint_like"]
 
 
 # ----------------------------------------------------------------------------- sample ops
@@ -433,8 +436,6 @@ def normal(*args, generator=None, out=None, dtype=None, layout=None, device=None
     gen = _generator(generator, "normal")
     out_dtype = None if out is None else out._dtype
     if not mean_t and not std_t:
-        from ._factories import _finish, _size_args
-
         dtype = out_dtype or (D.to_dtype(dtype) if dtype is not None
                               else D.get_default_dtype())
         std = _float(std)
@@ -469,6 +470,127 @@ def _bind_normal(args, kwargs):
     return _bind("normal", args, kwargs, names, (_MISSING, _MISSING, _MISSING))
 
 
+# ---------------------------------------------------------------------------------- factories
+# torch.rand & co: argument checks, complex dtypes and ``generator=`` as for the samplers above.
+def _random_result(values, dtype, requires_grad, device, out):
+    # (PyTorch draws before it refuses requires_grad=True for an integer dtype; so do we)
+    result = _finish(jnp.asarray(values, dtype._np), dtype, requires_grad, device)
+    if out is None:
+        return result
+    return _write_out(out, result)
+
+
+def _random_dtype(dtype, out, default=None):
+    if dtype is not None:
+        return D.to_dtype(dtype)
+    if out is not None:
+        return out.dtype
+    return default or D.get_default_dtype()
+
+
+def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
+         pin_memory=False, requires_grad=False):
+    dtype = _random_dtype(dtype, out)
+    shape = _size_args(size)
+    values = uniform_values(_generator(generator, "rand"), shape, dtype)
+    return _random_result(values, dtype, requires_grad, device, out)
+
+
+def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
+          pin_memory=False, requires_grad=False):
+    dtype = _random_dtype(dtype, out)
+    shape = _size_args(size)
+    values = normal_values(_generator(generator, "randn"), shape, dtype)
+    return _random_result(values, dtype, requires_grad, device, out)
+
+
+_RANDINT_SIGNATURES = "".join(
+    f"\n * ({args}, *, {gen}Tensor out = None, torch.dtype dtype = None, torch.layout layout = "
+    "None, torch.device device = None, bool pin_memory = False, bool requires_grad = False)"
+    for args in ("int high, tuple of ints size", "int low, int high, tuple of ints size")
+    for gen in ("torch.Generator generator, ", ""))
+
+
+def randint(*args, generator=None, out=None, dtype=None, layout=None, device=None,
+            pin_memory=False, requires_grad=False, **kwargs):
+    """``randint(high, size)`` and ``randint(low, high, size)``, positionally or by keyword."""
+    given = len(args) + sum(k in ("low", "high", "size") for k in kwargs)
+    names = ("low", "high", "size") if given >= 3 or "low" in kwargs else ("high", "size")
+    try:
+        bound = _bind("randint", args, kwargs, names, (_REQUIRED,) * len(names))
+    except TypeError:
+        bound = None
+    if bound is None or any(v is _MISSING for v in bound):
+        got = [_type_label(a) for a in args] + [f"{k}={_type_label(v)}" for k, v in kwargs.items()]
+        raise TypeError("randint() received an invalid combination of arguments - got "
+                        f"({', '.join(got)}), but expected one of:" + _RANDINT_SIGNATURES + "\n")
+    low, high, size = (0, *bound) if len(bound) == 2 else bound
+    offset = len(names) - 2  # position of ``high`` is 1 or 2
+    if len(names) == 3:
+        low = _int(low, "randint", "low", 1)
+    high = _int(high, "randint", "high", 1 + offset)
+    if not isinstance(size, (tuple, list)):
+        raise TypeError(f"randint(): argument 'size' (position {2 + offset}) must be tuple of "
+                        f"ints, not {type(size).__name__}")
+    dtype = _random_dtype(dtype, out, D.int64)
+    shape = _size_args((tuple(size),))
+    values = _generator(generator, "randint")._randint(low, high, shape, dtype)
+    return _random_result(values, dtype, requires_grad, device, out)
+
+
+_INT_C_NAMES = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int32_t",
+                "int64": "int64_t"}
+_PERM_LIMITS = {"float16": ((1 << 11) + 1, "2049", "Half"),
+                "float32": ((1 << 24) + 1, "2^24+1", "Float"),
+                "float64": ((1 << 53) + 1, "2^53+1", "Double")}
+
+
+def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None,
+             pin_memory=False, requires_grad=False):
+    n = _int(n, "randperm", "n", 1)
+    if n < 0:
+        raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
+    dtype = _random_dtype(dtype, out, D.int64)
+    # PyTorch's check_supported_max_int_with_precision: n - 1 must fit the dtype exactly
+    if dtype._name in _INT_C_NAMES and n - 1 > np.iinfo(dtype._np).max:
+        raise RuntimeError(f"value cannot be converted to type {_INT_C_NAMES[dtype._name]} "
+                           "without overflow")
+    if dtype._name in _PERM_LIMITS and n > _PERM_LIMITS[dtype._name][0]:
+        _, text, name = _PERM_LIMITS[dtype._name]
+        raise RuntimeError(f"n cannot be greater than {text} for {name} type.")
+    if dtype is D.bool_ or dtype.is_complex:
+        raise _not_implemented("randperm", dtype)
+    values = _generator(generator, "randperm")._randperm(n, dtype)
+    return _random_result(values, dtype, requires_grad, device, out)
+
+
+def rand_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
+              memory_format=None, generator=None):
+    _layout.check_layout_request(input.shape, memory_format, "rand_like")
+    return rand(tuple(input.shape), dtype=_like(input, dtype), requires_grad=requires_grad,
+                generator=generator)
+
+
+def randn_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
+               memory_format=None, generator=None):
+    _layout.check_layout_request(input.shape, memory_format, "randn_like")
+    return randn(tuple(input.shape), dtype=_like(input, dtype), requires_grad=requires_grad,
+                 generator=generator)
+
+
+def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=None,
+                 requires_grad=False, memory_format=None, generator=None):
+    _layout.check_layout_request(input.shape, memory_format, "randint_like")
+    if high is None:
+        low, high = 0, low
+    return randint(low, high, tuple(input.shape), dtype=_like(input, dtype),
+                   requires_grad=requires_grad, generator=generator)
+
+
+rand = _accept_size_keyword(rand)
+randn = _accept_size_keyword(randn)
+
+
 # ---------------------------------------------------------------------- Tensor methods
 def _bernoulli_method(self, *args, generator=None, **kwargs):
     return bernoulli(self, *args, generator=generator, **kwargs)
@@ -484,5 +606,4 @@ METHODS = {
     "cauchy_": cauchy_, "bernoulli": _bernoulli_method, "multinomial": _multinomial_method,
 }
 for _name, _fn in METHODS.items():
-    _fn.__name__ = _name
-    setattr(Tensor, _name, _fn)
+    _fn.__name__ = _name  # attached to Tensor by _methods.py

@@ -32,9 +32,10 @@ Public API (as in PyTorch): ``Generator(device="cpu")`` with ``manual_seed``, ``
 PyTorch's own layout, so states move between PyTorch and torchlike), ``clone_state``,
 ``device``, pickling; the module's ``default_generator``, ``manual_seed``, ``seed``,
 ``initial_seed``, ``get_rng_state``, ``set_rng_state`` and the ``fork_rng`` context manager.
-The tensor-level samplers (``torch.normal``, ``bernoulli``, ``multinomial``, ``poisson``,
-``Tensor.uniform_`` …) live in ``torchlike/_random_methods.py``; ``rand``/``randn``/
-``randint``/``randperm`` and their ``_like`` forms in ``torchlike/_factories.py``.
+The tensor-level samplers (``torch.rand``, ``randn``, ``randint``, ``randperm`` and their
+``_like`` forms, ``torch.normal``, ``bernoulli``, ``multinomial``, ``poisson``,
+``Tensor.uniform_`` …) live in ``torchlike/_random_methods.py``.  This module sits just above
+``_tensor`` in the layers: the state of a generator is a ``torch.uint8`` tensor.
 
 Getting a ``jax.random`` key
 ----------------------------
@@ -64,10 +65,15 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import warnings
 
+import jax
+import jax.numpy as jnp
 import numpy as np
 
 from . import _dtype as _dt
+from ._size import device as device_cls
+from ._tensor import Tensor
 
 __all__ = ["Generator", "default_generator", "manual_seed", "seed", "initial_seed",
            "get_rng_state", "set_rng_state", "fork_rng", "thread_safe_generator", "jax_key"]
@@ -343,21 +349,15 @@ def _normals_f32(engine: _MT19937, n_blocks: int, mean: float, std: float) -> np
     return _scale_shift(normals.reshape(-1), _F32(mean), _F32(std))
 
 
-def _x64_enabled():
-    """A context in which jax keeps float64 (for the fma emulation), old and new jax."""
-    import jax
-
-    if hasattr(jax, "enable_x64"):
+if hasattr(jax, "enable_x64"):
+    def _x64_enabled():
+        """A context in which jax keeps float64 (for the fma emulation)."""
         return jax.enable_x64(True)
-    from jax.experimental import enable_x64
-
-    return enable_x64()
+else:  # older JAX has the context manager only under jax.experimental
+    from jax.experimental import enable_x64 as _x64_enabled
 
 
 def _box_muller_xla(word_blocks: np.ndarray) -> np.ndarray:
-    import jax
-    import jax.numpy as jnp
-
     fn = _xla_state.get("fn")
     if fn is None:
         fn = _xla_state["fn"] = jax.jit(lambda w: _box_muller_16(jnp, _unit_f32(w)))
@@ -480,8 +480,6 @@ def _check_in_range(low: int, high_inclusive: int, dtype) -> None:
         limit = 1 << digits
         lo_ok, hi_ok = -limit <= low <= limit, -limit <= high_inclusive <= limit
         if not (lo_ok and hi_ok):
-            import warnings
-
             which = "from" if not lo_ok else "to - 1"
             warnings.warn(f"{which} is out of bounds [-(2^{digits}), 2^{digits}]. Due to "
                           f"precision limitations {name} can support discrete uniform "
@@ -534,14 +532,10 @@ def _generator_device(device):
     """``Generator(device)``: a torchlike device.  A ``cuda`` generator exists only where JAX
     has a GPU; it draws the same MT19937 stream as a CPU one (PyTorch's CUDA generator is a
     Philox stream, which torchlike does not reproduce)."""
-    from ._size import device as device_cls
-
     dev = device if isinstance(device, device_cls) else device_cls(device)
     if dev.type == "meta":
         raise RuntimeError("META device type not an accelerator.")
     if dev.type != "cpu":
-        import jax
-
         if jax.default_backend() == "cpu":
             raise RuntimeError(_NO_CUDA)
     return dev
@@ -947,8 +941,6 @@ class Generator:
 
     def _jax_key(self):
         """A ``jax.random`` key derived from this generator (advances it by one 64-bit draw)."""
-        import jax
-
         bits = int(self._engine.words64(1)[0])
         return jax.random.key(bits & 0x7FFFFFFFFFFFFFFF)
 
@@ -960,8 +952,6 @@ class Generator:
         return _byte_tensor(self._get_state_np())
 
     def set_state(self, new_state) -> Generator:
-        from ._tensor import Tensor
-
         if not isinstance(new_state, Tensor):
             cls = type(new_state)
             name = cls.__name__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__name__}"
@@ -1031,10 +1021,6 @@ class Generator:
 
 
 def _byte_tensor(values: np.ndarray):
-    import jax.numpy as jnp
-
-    from ._tensor import Tensor
-
     return Tensor._make(jnp.asarray(values, dtype=np.uint8), _dt.uint8)
 
 

@@ -42,6 +42,7 @@ import numpy as np
 from . import _dtype as D
 from ._size import Size, device
 from ._tensor import Tensor
+from .nn.parameter import Parameter
 
 __all__ = ["save", "load", "add_safe_globals", "clear_safe_globals", "get_safe_globals",
            "safe_globals"]
@@ -365,8 +366,6 @@ def _rebuild_tensor(storage, storage_offset, size, stride):
 
 
 def _rebuild_parameter(data, requires_grad, backward_hooks=None):
-    from .nn.parameter import Parameter
-
     if not isinstance(data, Tensor):
         raise pickle.UnpicklingError("torchlike.load: a parameter's data must be a tensor")
     return Parameter(data, bool(requires_grad))
@@ -401,8 +400,6 @@ def _get_layout(name):
 
 
 def _parameter_class(*args, **kwargs):
-    from .nn.parameter import Parameter
-
     return Parameter(*args, **kwargs)
 
 

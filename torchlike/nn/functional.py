@@ -10,13 +10,16 @@ from __future__ import annotations
 import math
 import warnings
 
+import jax.numpy as jnp
 import numpy as np
 
 from .. import _dtype as D
+from .. import _factories
+from .. import _random_methods as _sample
 from .._ops import OPS, apply
 from .._ops import frontend as _f
 from .._ops import nn_table as _nn_table  # noqa: F401  (registers the nn ops)
-from .._tensor import Tensor
+from .._tensor import _TYPE_NAMES, Tensor
 from ..autograd import grad_mode
 
 # ---------------------------------------------------------------------------------- helpers
@@ -246,14 +249,10 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
         out = apply(OPS["rrelu_eval"], (input,), (("lower", lower), ("upper", upper)))
         return _inplace(input, out, inplace)
     # PyTorch draws one double U(lower, upper) per non-positive element, in element order
-    import jax.numpy as jnp
-
-    from .. import _factories
-
     negative = _host(input) <= 0
     with grad_mode.no_grad():
         slopes = _factories.empty(int(negative.sum()), dtype=D.float64)
-        slopes = _random("uniform_")(slopes, lower, upper)
+        slopes = _sample.uniform_(slopes, lower, upper)
         noise = np.ones(negative.shape)
         noise[negative] = _host(slopes)
         noise = Tensor._make(jnp.asarray(noise, input.dtype._np), input.dtype)
@@ -352,8 +351,6 @@ def _conv(nd, name, input, weight, bias, stride, padding, dilation, groups):
 
 
 def _tensor_type(t):
-    from .._tensor import _TYPE_NAMES
-
     return _TYPE_NAMES.get(t.dtype, "torch.Tensor")
 
 
@@ -693,30 +690,19 @@ def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
 
 
 # ---------------------------------------------------------------------------------- dropout
-def _random(name):
-    """A random method of Tensor (from the RNG layer), looked up when first needed."""
-    return getattr(Tensor, name)
-
-
 def _bernoulli_like(shape_src, shape, p):
-    from .. import _factories
-
     noise = _factories.empty(*shape, dtype=shape_src.dtype)
-    return _random("bernoulli_")(noise, p)
+    return _sample.bernoulli_(noise, p)
 
 
 def _uniform_like(input, low, high):
-    from .. import _factories
-
     noise = _factories.empty(*input.shape, dtype=input.dtype)
-    return _random("uniform_")(noise, low, high)
+    return _sample.uniform_(noise, low, high)
 
 
 def _exponential_like(input):
-    from .. import _factories
-
     noise = _factories.empty(*input.shape, dtype=input.dtype)
-    return _random("exponential_")(noise)
+    return _sample.exponential_(noise)
 
 
 def _check_p(p):
@@ -729,8 +715,6 @@ def _dropout(input, p, training, inplace, noise_shape):
     if p == 0 or not training or input.numel() == 0:
         return input
     if p == 1:
-        from .. import _factories
-
         zero = _factories.zeros((), dtype=input.dtype)
         return input.mul_(zero) if inplace else input * zero
     with grad_mode.no_grad():
@@ -811,8 +795,6 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
 
 def _embedding_renorm_(weight, input, max_norm, norm_type):
     """Rescale, in place and without gradient, the rows ``input`` uses to norm <= max_norm."""
-    import jax.numpy as jnp
-
     rows = np.unique(_host(input).reshape(-1))
     w = weight._value
     sel = w[rows]
@@ -825,8 +807,6 @@ def _embedding_renorm_(weight, input, max_norm, norm_type):
 def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False,
                   mode="mean", sparse=False, per_sample_weights=None, include_last_offset=False,
                   padding_idx=None):
-    import jax.numpy as jnp
-
     if mode not in ("sum", "mean", "max"):
         raise ValueError(f"mode has to be one of sum, mean or max, but got {mode}")
     if per_sample_weights is not None and mode != "sum":
@@ -1298,9 +1278,7 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
 
 def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):
     if not isinstance(var, Tensor):
-        from .._factories import full as _full
-
-        var = _full(tuple(input.shape), float(var), dtype=input.dtype)
+        var = _factories.full(tuple(input.shape), float(var), dtype=input.dtype)
     if var.ndim != input.ndim and tuple(var.shape) == tuple(input.shape[:-1]):
         var = var.unsqueeze(-1)
     if (_host(var) < 0).any():
@@ -1325,9 +1303,7 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     L, S = query.shape[-2], key.shape[-2]
     scores = query.matmul(key.transpose(-2, -1)) * scale_factor
     if is_causal:
-        from .._factories import ones
-
-        causal = ones(L, S, dtype=D.bool_).tril(0)
+        causal = _factories.ones(L, S, dtype=D.bool_).tril(0)
         scores = scores.masked_fill(~causal, float("-inf"))
     if attn_mask is not None:
         if attn_mask.dtype is D.bool_:
@@ -1340,6 +1316,37 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     return weights.matmul(value)
 
 
+# Multi-head attention with ordinary tensor ops (so autograd and PyTorch's grad_fn names come
+# for free).  Layout: (L, N, E), sequence first, as PyTorch's functional form.
+def _float_mask(mask, dtype):
+    """Boolean masks become additive ones: -inf where True (PyTorch's ``_canonical_mask``)."""
+    if mask is None:
+        return None
+    if mask.dtype is D.bool_:
+        return _factories.zeros(*mask.shape, dtype=dtype).masked_fill(mask, float("-inf"))
+    if not mask.dtype.is_floating_point:
+        raise AssertionError("only bool and floating types of masks are supported")
+    return mask
+
+
+def _in_projection_packed(q, k, v, w, b):
+    e = q.shape[-1]
+    if k is v:
+        if q is k:
+            proj = linear(q, w, b)
+            proj = proj.reshape(*proj.shape[:-1], 3, e).unsqueeze(0).transpose(0, -2).squeeze(-2)
+            return proj[0], proj[1], proj[2]
+        w_q, w_kv = w.split([e, e * 2])
+        b_q, b_kv = (None, None) if b is None else b.split([e, e * 2])
+        q_proj = linear(q, w_q, b_q)
+        kv = linear(k, w_kv, b_kv)
+        kv = kv.reshape(*kv.shape[:-1], 2, e).unsqueeze(0).transpose(0, -2).squeeze(-2)
+        return q_proj, kv[0], kv[1]
+    w_q, w_k, w_v = w.chunk(3)
+    b_q, b_k, b_v = (None, None, None) if b is None else b.chunk(3)
+    return linear(q, w_q, b_q), linear(k, w_k, b_k), linear(v, w_v, b_v)
+
+
 def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_heads,
                                  in_proj_weight, in_proj_bias, bias_k, bias_v, add_zero_attn,
                                  dropout_p, out_proj_weight, out_proj_bias, training=True,
@@ -1347,17 +1354,95 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
                                  use_separate_proj_weight=False, q_proj_weight=None,
                                  k_proj_weight=None, v_proj_weight=None, static_k=None,
                                  static_v=None, average_attn_weights=True, is_causal=False):
-    from . import _attention
-
-    return _attention.multi_head_attention_forward(
-        query, key, value, embed_dim_to_check, num_heads, in_proj_weight, in_proj_bias, bias_k,
-        bias_v, add_zero_attn, dropout_p, out_proj_weight, out_proj_bias, training,
-        key_padding_mask, need_weights, attn_mask, use_separate_proj_weight, q_proj_weight,
-        k_proj_weight, v_proj_weight, static_k, static_v, average_attn_weights, is_causal)
+    batched = query.dim() == 3
+    if not batched:
+        query, key, value = query.unsqueeze(1), key.unsqueeze(1), value.unsqueeze(1)
+        if key_padding_mask is not None:
+            key_padding_mask = key_padding_mask.unsqueeze(0)
+    tgt_len, bsz, embed_dim = query.shape
+    if embed_dim != embed_dim_to_check:
+        raise AssertionError(f"was expecting embedding dimension of {embed_dim_to_check}, but "
+                             f"got {embed_dim}")
+    head_dim = embed_dim // num_heads
+    dtype = query.dtype
+    key_padding_mask = _float_mask(key_padding_mask, dtype)
+    if is_causal and attn_mask is None:
+        raise RuntimeError("Need attn_mask if specifying the is_causal hint. You may use the "
+                           "Transformer module method `generate_square_subsequent_mask` to "
+                           "create this mask.")
+    attn_mask = _float_mask(attn_mask, dtype)
+    if not use_separate_proj_weight:
+        q, k, v = _in_projection_packed(query, key, value, in_proj_weight, in_proj_bias)
+    else:
+        b_q, b_k, b_v = (None, None, None) if in_proj_bias is None else in_proj_bias.chunk(3)
+        q = linear(query, q_proj_weight, b_q)
+        k = linear(key, k_proj_weight, b_k)
+        v = linear(value, v_proj_weight, b_v)
+    if attn_mask is not None and attn_mask.dim() == 2:
+        attn_mask = attn_mask.unsqueeze(0)
+    if bias_k is not None and bias_v is not None:
+        k = _f.cat([k, bias_k.repeat(1, bsz, 1)])
+        v = _f.cat([v, bias_v.repeat(1, bsz, 1)])
+        if attn_mask is not None:
+            attn_mask = pad(attn_mask, (0, 1))
+        if key_padding_mask is not None:
+            key_padding_mask = pad(key_padding_mask, (0, 1))
+    q = q.reshape(tgt_len, bsz * num_heads, head_dim).transpose(0, 1)
+    k = (k.reshape(k.shape[0], bsz * num_heads, head_dim).transpose(0, 1) if static_k is None
+         else static_k)
+    v = (v.reshape(v.shape[0], bsz * num_heads, head_dim).transpose(0, 1) if static_v is None
+         else static_v)
+    if add_zero_attn:
+        k = _f.cat([k, _factories.zeros(bsz * num_heads, 1, head_dim, dtype=dtype)], dim=1)
+        v = _f.cat([v, _factories.zeros(bsz * num_heads, 1, head_dim, dtype=dtype)], dim=1)
+        if attn_mask is not None:
+            attn_mask = pad(attn_mask, (0, 1))
+        if key_padding_mask is not None:
+            key_padding_mask = pad(key_padding_mask, (0, 1))
+    src_len = k.shape[1]
+    if key_padding_mask is not None:
+        kpm = key_padding_mask.reshape(bsz, 1, 1, src_len).expand(-1, num_heads, -1, -1)
+        kpm = kpm.reshape(bsz * num_heads, 1, src_len)
+        attn_mask = kpm if attn_mask is None else attn_mask + kpm
+    if not training:
+        dropout_p = 0.0
+    if need_weights:
+        q_scaled = q * math.sqrt(1.0 / float(head_dim))
+        scores = q_scaled.bmm(k.transpose(-2, -1))
+        if attn_mask is not None:
+            scores = attn_mask + scores
+        weights = softmax(scores, -1)
+        if dropout_p > 0.0:
+            weights = dropout(weights, dropout_p)
+        out = weights.bmm(v)
+        out = out.transpose(0, 1).reshape(tgt_len * bsz, embed_dim)
+        out = linear(out, out_proj_weight, out_proj_bias)
+        out = out.view(tgt_len, bsz, out.shape[1])
+        weights = weights.view(bsz, num_heads, tgt_len, src_len)
+        if average_attn_weights:
+            weights = weights.mean(1)
+        if not batched:
+            out, weights = out.squeeze(1), weights.squeeze(0)
+        return out, weights
+    if attn_mask is not None:
+        if attn_mask.shape[0] == 1 and attn_mask.dim() == 3:
+            attn_mask = attn_mask.unsqueeze(0)
+        else:
+            attn_mask = attn_mask.reshape(bsz, num_heads, -1, src_len)
+    q = q.reshape(bsz, num_heads, tgt_len, head_dim)
+    k = k.reshape(bsz, num_heads, src_len, head_dim)
+    v = v.reshape(bsz, num_heads, src_len, head_dim)
+    out = scaled_dot_product_attention(q, k, v, attn_mask, dropout_p, is_causal=False)
+    out = out.permute(2, 0, 1, 3).reshape(bsz * tgt_len, embed_dim)
+    out = linear(out, out_proj_weight, out_proj_bias)
+    out = out.view(tgt_len, bsz, out.shape[1])
+    if not batched:
+        out = out.squeeze(1)
+    return out, None
 
 
 __all__ = [n for n in dir() if not n.startswith("_") and n not in (
-    "annotations", "math", "np", "warnings", "D", "OPS", "apply", "grad_mode")]
+    "annotations", "math", "jnp", "np", "warnings", "D", "OPS", "apply", "grad_mode")]
 
 
 # A torch name torchlike lacks: an AttributeError naming it and the nearest supported name.

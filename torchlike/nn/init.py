@@ -13,6 +13,9 @@ import warnings
 import jax.numpy as jnp
 import numpy as np
 
+from .. import _factories
+from .. import _random_methods as _sample
+from .._ops import frontend as _f
 from .._tensor import Tensor
 from ..autograd.grad_mode import no_grad
 
@@ -90,11 +93,6 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
     that fell outside; otherwise uniform candidates on [a, b] are accepted with probability
     pdf / peak pdf, again redrawing whole tensors until every element is accepted.
     """
-    from .. import _factories
-    from .._ops.frontend import FUNCTIONS
-
-    where = FUNCTIONS["where"]
-
     def norm_cdf(x):
         return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
 
@@ -113,7 +111,7 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
                 if not outside.any():
                     break
                 fresh = _factories.empty_like(result).normal_(mean, std, generator=generator)
-                result = where(outside, fresh, result)
+                result = _f.where(outside, fresh, result)
             if result is not tensor:
                 tensor.copy_(result)
             return tensor
@@ -131,9 +129,9 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
             result = tensor
             while True:
                 candidates.uniform_(a, b, generator=generator)
-                result = where(pending, candidates, result)
+                result = _f.where(pending, candidates, result)
                 draw = accept_buf.uniform_(generator=generator).log().gt(log_ratio(candidates))
-                pending = where(pending, draw, pending)
+                pending = _f.where(pending, draw, pending)
                 if not pending.any():
                     break
             tensor.copy_(result)
@@ -218,8 +216,6 @@ def orthogonal_(tensor, gain=1, generator=None):
         return tensor
     rows = tensor.shape[0]
     cols = tensor.numel() // rows
-    from .. import _factories
-
     with no_grad():
         flat = _factories.empty(rows, cols, dtype=tensor.dtype).normal_(0, 1, generator=generator)
     a = flat._value
@@ -235,16 +231,14 @@ def orthogonal_(tensor, gain=1, generator=None):
 def sparse_(tensor, sparsity, std=0.01, generator=None):
     if tensor.ndimension() != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
-    from .. import _factories
-
     rows, cols = tensor.shape
     num_zeros = int(math.ceil(sparsity * rows))
     with no_grad():
         tensor.normal_(0, std, generator=generator)
         value = np.array(tensor._value)
         for col in range(cols):
-            perm = _factories.randperm(rows, generator=generator) if generator is not None \
-                else _factories.randperm(rows)
+            perm = _sample.randperm(rows, generator=generator) if generator is not None \
+                else _sample.randperm(rows)
             value[np.asarray(perm._value)[:num_zeros], col] = 0
     return _write(tensor, value)
 

@@ -8,9 +8,10 @@ Tensors, as in PyTorch, because every op result is made by ``Tensor._make``.
 from __future__ import annotations
 
 import jax.numpy as jnp
+import numpy as np
 
 from .. import _dtype as D
-from .._tensor import Tensor
+from .._tensor import Tensor, _host
 
 
 class Parameter(Tensor):
@@ -51,10 +52,6 @@ class Parameter(Tensor):
         return new
 
     def __reduce_ex__(self, proto):
-        import numpy as np
-
-        from .._tensor import _host
-
         return (_rebuild_parameter, (np.asarray(_host(self._value)), self._dtype,
                                      self._requires_grad))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .. import functional as F
+from .. import init as _init
 from ..parameter import Parameter
 from ._utils import empty
 from .module import Module
@@ -229,8 +230,6 @@ class PReLU(Module):
         self.reset_parameters()
 
     def reset_parameters(self):
-        from .. import init as _init
-
         _init.constant_(self.weight, self.init)
 
     def forward(self, input):

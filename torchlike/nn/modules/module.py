@@ -14,9 +14,10 @@ from collections import OrderedDict, namedtuple
 from collections.abc import Mapping
 
 from ... import _dtype as D
-from ..._tensor import Tensor
+from ..._tensor import _TYPE_NAMES, Tensor
 from ...autograd import grad_mode
 from ..parameter import Buffer, Parameter
+from ._backward_hooks import BackwardHook
 
 __all__ = ["Module", "register_module_forward_pre_hook", "register_module_forward_hook"]
 
@@ -83,8 +84,6 @@ def register_module_forward_hook(hook, *, always_call=False):
 
 def _type_name(t):
     """``torch.typename`` of a tensor: ``torch.FloatTensor`` …"""
-    from ..._tensor import _TYPE_NAMES
-
     return _TYPE_NAMES.get(t.dtype, "torch.Tensor")
 
 
@@ -725,8 +724,6 @@ class Module:
                     args = result if isinstance(result, tuple) else (result,)
         backward = None
         if self._backward_hooks or self._backward_pre_hooks:
-            from ._backward_hooks import BackwardHook
-
             backward = BackwardHook(self, self._backward_hooks, self._backward_pre_hooks)
             args = backward.setup_input_hook(args)
         result = self.forward(*args, **kwargs)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...autograd.grad_mode import no_grad
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter
@@ -57,8 +58,6 @@ class Embedding(Module):
 
     def _fill_padding_idx_with_zero(self):
         if self.padding_idx is not None:
-            from ...autograd.grad_mode import no_grad
-
             with no_grad():
                 self.weight[self.padding_idx].fill_(0)
 
@@ -116,8 +115,6 @@ class EmbeddingBag(Module):
     def reset_parameters(self):
         init.normal_(self.weight)
         if self.padding_idx is not None:
-            from ...autograd.grad_mode import no_grad
-
             with no_grad():
                 self.weight[self.padding_idx].fill_(0)
 

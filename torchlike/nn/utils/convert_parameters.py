@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..._ops import frontend as _f
+from ..._tensor import Tensor
 from ...autograd.grad_mode import no_grad
 
 
@@ -11,8 +12,6 @@ def parameters_to_vector(parameters):
 
 
 def vector_to_parameters(vec, parameters):
-    from ..._tensor import Tensor
-
     if not isinstance(vec, Tensor):
         raise TypeError(f"expected torch.Tensor, but got: {type(vec).__name__}")
     offset = 0

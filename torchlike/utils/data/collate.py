@@ -12,6 +12,9 @@ import re
 
 import numpy as np
 
+from ... import _dtype as D
+from ... import _factories
+from ..._ops import frontend as _f
 from ..._tensor import Tensor
 
 __all__ = ["default_collate", "default_convert"]
@@ -20,12 +23,6 @@ _STRING_OR_OBJECT = re.compile(r"[SaUO]")
 
 _ERROR = ("default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; "
           "found {}")
-
-
-def _torch():
-    import importlib
-
-    return importlib.import_module(__name__.split(".")[0])  # the top-level package
 
 
 def _is_numpy_value(x):
@@ -40,7 +37,7 @@ def default_convert(data):
     if _is_numpy_value(data):
         if isinstance(data, np.ndarray) and _STRING_OR_OBJECT.search(data.dtype.str):
             return data
-        return _torch().as_tensor(data)
+        return _factories.as_tensor(data)
     if isinstance(data, collections.abc.Mapping):
         converted = {key: default_convert(data[key]) for key in data}
         return _rebuild_mapping(data, converted)
@@ -78,20 +75,19 @@ def _rebuild_sequence(like, items):
 
 def default_collate(batch):
     """Collate a list of samples into a batch (see the module docstring)."""
-    torch = _torch()
     elem = batch[0]
     if isinstance(elem, Tensor):
-        return torch.stack(batch, 0)
+        return _f.stack(batch, 0)
     if isinstance(elem, np.ndarray):
         if _STRING_OR_OBJECT.search(elem.dtype.str):
             raise TypeError(_ERROR.format(elem.dtype))
-        return default_collate([torch.as_tensor(b) for b in batch])
+        return default_collate([_factories.as_tensor(b) for b in batch])
     if isinstance(elem, (np.bool_, np.number, np.object_)):
-        return torch.as_tensor(np.asarray(batch))
+        return _factories.as_tensor(np.asarray(batch))
     if isinstance(elem, float):
-        return torch.tensor(batch, dtype=torch.float64)
+        return _factories.tensor(batch, dtype=D.float64)
     if isinstance(elem, int):
-        return torch.tensor(batch)
+        return _factories.tensor(batch)
     if isinstance(elem, (str, bytes)):
         return batch
     if isinstance(elem, collections.abc.Mapping):

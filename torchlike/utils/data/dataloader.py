@@ -13,6 +13,7 @@ collate are gathered with one indexing op per tensor instead of per-sample index
 from __future__ import annotations
 
 import math
+import warnings
 
 from ... import _factories
 from .collate import default_collate, default_convert
@@ -190,8 +191,6 @@ class _LoaderIter:
         self._num_yielded += 1
         called = self._loader._IterableDataset_len_called
         if self._loader._iterable and called is not None and self._num_yielded > called:
-            import warnings
-
             warnings.warn(f"Length of IterableDataset {self._dataset} was reported to be "
                           f"{called}(when accessing len(dataloader)), but {self._num_yielded} "
                           "samples have been fetched. ", stacklevel=2)

@@ -7,6 +7,8 @@ import bisect
 import math
 import warnings
 
+from ... import _random_methods as _sample
+
 __all__ = ["Dataset", "IterableDataset", "TensorDataset", "StackDataset", "ConcatDataset",
            "ChainDataset", "Subset", "random_split"]
 
@@ -157,8 +159,6 @@ def random_split(dataset, lengths, generator=None):
 
     The permutation is ``randperm(len(dataset), generator=generator)`` (the default generator
     when None), so a seeded split selects exactly the samples PyTorch's does."""
-    from ... import _factories
-
     if math.isclose(sum(lengths), 1) and sum(lengths) <= 1:
         sizes = []
         for i, frac in enumerate(lengths):
@@ -174,7 +174,7 @@ def random_split(dataset, lengths, generator=None):
                               "empty dataset.", stacklevel=2)
     if sum(lengths) != len(dataset):
         raise ValueError("Sum of input lengths does not equal the length of the input dataset!")
-    order = _factories.randperm(sum(lengths), generator=generator).tolist()
+    order = _sample.randperm(sum(lengths), generator=generator).tolist()
     subsets, end = [], 0
     for n in lengths:
         end += n

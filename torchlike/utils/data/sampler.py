@@ -6,8 +6,12 @@ generator seeded with it), so a seeded shuffle visits samples in PyTorch's order
 
 from __future__ import annotations
 
+import numpy as np
+
 from ... import _dtype as D
+from ... import _factories
 from ... import random as _random
+from ..._tensor import Tensor
 
 __all__ = ["Sampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler",
            "WeightedRandomSampler", "BatchSampler"]
@@ -94,10 +98,6 @@ class SubsetRandomSampler(Sampler):
 
 class WeightedRandomSampler(Sampler):
     def __init__(self, weights, num_samples, replacement=True, generator=None):
-        import numpy as np
-
-        from ..._tensor import Tensor
-
         if (not isinstance(num_samples, int) or isinstance(num_samples, bool)
                 or num_samples <= 0):
             raise ValueError("num_samples should be a positive integer value, but got "
@@ -117,8 +117,6 @@ class WeightedRandomSampler(Sampler):
 
     @property
     def weights(self):
-        from ... import _factories
-
         return _factories.tensor(self._weights, dtype=D.float64)
 
     def __iter__(self):
