@@ -1,12 +1,11 @@
 """torch.nn: Module, Parameter, the layers, nn.functional, nn.init and nn.utils."""
 
+from torchlike._missing import module_getattr as _module_getattr
+
 from . import functional, init, modules, utils  # noqa: F401
 from .modules import *  # noqa: F401,F403
 from .modules.module import Module  # noqa: F401
 from .parameter import Buffer, Parameter  # noqa: F401
 
-
 # A torch name torchlike lacks: an AttributeError naming it and the nearest supported name.
-from torchlike._missing import module_getattr as _module_getattr  # noqa: E402
-
 __getattr__ = _module_getattr(__name__)

@@ -1,11 +1,10 @@
 """torch.nn.utils: gradient clipping, parameter/vector conversion, sequence padding."""
 
+from torchlike._missing import module_getattr as _module_getattr
+
 from . import rnn  # noqa: F401
 from .clip_grad import clip_grad_norm, clip_grad_norm_, clip_grad_value_, get_total_norm  # noqa
 from .convert_parameters import parameters_to_vector, vector_to_parameters  # noqa: F401
 
-
 # A torch name torchlike lacks: an AttributeError naming it and the nearest supported name.
-from torchlike._missing import module_getattr as _module_getattr  # noqa: E402
-
 __getattr__ = _module_getattr(__name__)
