@@ -60,7 +60,8 @@ def nearest(name: str, candidates: list[str]) -> str | None:
     folded = {c.lower(): c for c in candidates}
     if name.lower() in folded:
         return folded[name.lower()]
-    close = difflib.get_close_matches(name, candidates, n=1)
+    # 0.8: typos (zeross, rellu, Linearr) but not mere resemblance (compile -> complex64)
+    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.8)
     return close[0] if close else None
 
 
@@ -83,17 +84,22 @@ def _compose_message(module: types.ModuleType, name: str) -> str:
     if name.startswith("_"):
         return text
     text += f"; torchlike does not provide {where}.{name} yet"
+    best = nearest_supported(module, name)
+    return text if best is None else text + f" (nearest supported: {best})"
+
+
+def nearest_supported(module: types.ModuleType, name: str) -> str | None:
+    """The torch name to suggest for ``module.name``, which torchlike lacks (None: nothing close)."""
+    where = torch_name(module.__name__)
     best = nearest(name, public_names(module))
     if best is not None and (best.lower() == name.lower()
                              or difflib.SequenceMatcher(None, name, best).ratio() >= 0.9):
-        return text + f" (nearest supported: {where}.{best})"   # Tanh for tanh, zeros_ for zeros
+        return f"{where}.{best}"   # Tanh for tanh, zeros_ for zeros
     # torch.optim.StepLR: the very name, in another module, beats a look-alike in this one
     elsewhere = _same_name_elsewhere(module, name)
     if elsewhere is not None:
-        return text + f" (nearest supported: {elsewhere})"
-    if best is not None:
-        text += f" (nearest supported: {where}.{best})"
-    return text
+        return elsewhere
+    return None if best is None else f"{where}.{best}"
 
 
 def _same_name_elsewhere(module: types.ModuleType, name: str) -> str | None:

@@ -97,6 +97,20 @@ def _by_attributes(root, parts):
     return True
 
 
+def _nearest_supported(parent: str, name: str) -> str | None:
+    """The missing-name error's hint, where ``parent`` is a module torchlike has."""
+    if not has(parent):
+        return None
+    module = importlib.import_module("torchlike")
+    for part in parent.split(".")[1:]:
+        module = getattr(module, part, None)
+    if not isinstance(module, types.ModuleType):
+        return None
+    from torchlike import _missing
+
+    return _missing.nearest_supported(module, name)
+
+
 # -- the static report ----------------------------------------------------------------------
 
 @dataclass(frozen=True, order=True)
@@ -294,8 +308,15 @@ def report(paths: list[str]) -> tuple[str, int]:
         lines.append(f"{group}")
         for api in groups[group]:
             parent, _, name = api.rpartition(".")
-            note = ("  (not in PyTorch 2.13 either)"
-                    if parent in known and name not in known[parent] else "")
+            notes = []
+            if parent in known and name not in known[parent]:
+                notes.append("not in PyTorch 2.13 either")
+                # a typo or an old name: the missing-name error's hint helps; for a real
+                # PyTorch API a look-alike would only mislead
+                hint = _nearest_supported(parent, name)
+                if hint is not None:
+                    notes.append(f"nearest supported: {hint}")
+            note = f"  ({'; '.join(notes)})" if notes else ""
             lines.append(f"  {api:<{width}}  {', '.join(by_api[api])}{note}")
     if problems:
         lines.append("")
