@@ -265,7 +265,7 @@ def assert_allclose(actual, expected, rtol=None, atol=None, equal_nan=True, msg=
         "future release. Please use `torch.testing.assert_close()` instead. You can find "
         "detailed upgrade instructions in https://github.com/pytorch/pytorch/issues/61844.",
         FutureWarning, stacklevel=2)
-    from .. import as_tensor
+    from .._factories import as_tensor
 
     if not isinstance(actual, Tensor):
         actual = as_tensor(actual)
@@ -281,10 +281,7 @@ def assert_allclose(actual, expected, rtol=None, atol=None, equal_nan=True, msg=
 def make_tensor(*shape, dtype, device, low=None, high=None, requires_grad=False,
                 noncontiguous=False, exclude_zero=False, memory_format=None):
     """A random tensor in [low, high) (PyTorch's defaults per dtype; not PyTorch's stream)."""
-    import importlib
-
-    # the public factories (torch.rand, torch.randint), wherever they are defined
-    F = importlib.import_module(__package__.rsplit(".", 1)[0])
+    from .. import _random_methods as F
 
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = tuple(shape[0])

@@ -9,8 +9,8 @@ recorded but not applied: XLA sizes its thread pool once per process.
 
 from __future__ import annotations
 
-import importlib
 import math
+import sys
 import textwrap
 import time
 import timeit as _timeit
@@ -153,8 +153,8 @@ class Timer:
                  language="python"):
         if not isinstance(stmt, str):
             raise ValueError("Currently only a `str` stmt is supported.")
-        # the torch module statements see is torchlike (under whatever name it was imported)
-        namespace = {"torch": importlib.import_module(__package__.split(".")[0])}
+        # statements see the torch namespace: torchlike itself, already imported by now
+        namespace = {"torch": sys.modules[__package__.split(".")[0]]}
         namespace.update(globals or {})
         self._task_spec = TaskSpec(stmt, setup, global_setup, label, sub_label, description,
                                    env, num_threads)
