@@ -112,7 +112,8 @@ def seed_all() -> None:
 
 def initial_seed() -> int:
     _lazy_init()
-    return _seeds.get(current_device(), 0)
+    # unseeded, PyTorch's CUDA generators start from the same default seed as its CPU one
+    return _seeds.get(current_device(), 67280421310721)
 
 
 def get_rng_state(device="cuda"):
