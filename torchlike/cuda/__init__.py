@@ -112,7 +112,7 @@ def seed_all() -> None:
 
 def initial_seed() -> int:
     _lazy_init()
-    # unseeded, PyTorch's CUDA generators start from the same default seed as its CPU one
+    # unseeded, PyTorch's CUDA generators start from c10's default_rng_seed_val
     return _seeds.get(current_device(), 67280421310721)
 
 
