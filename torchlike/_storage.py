@@ -360,6 +360,7 @@ class StridedGeometry(_LayoutQueries):
     """``as_strided``: an explicit (size, stride, offset) layout over the whole storage."""
 
     __slots__ = ("size", "stride", "offset_", "_index", "_chain")
+    op = None  # made by no view op of the table (code asking a view for its op gets None)
 
     def __init__(self, size, stride, offset):
         self.size, self.stride, self.offset_ = tuple(size), tuple(stride), offset
