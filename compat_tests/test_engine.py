@@ -212,3 +212,16 @@ def test_compile_count_counts_only_torchlike(torch):
     torch.clear_caches()
     torch.ones(7) * 41.5
     assert torch.compile_count() > before
+
+
+def test_create_graph_walk_keeps_the_complex_convention(torch):
+    """create_graph runs the same walk on Tensors: its complex gradients are PyTorch's (values
+    read off PyTorch 2.13), equal to the compiled replay's."""
+    w = torch.tensor([1 + 2j, 0.5 - 1j], requires_grad=True)
+    (plain,) = torch.autograd.grad((w * w * 3).abs().sum(), w)
+    (g,) = torch.autograd.grad((w * w * 3).abs().sum(), w, create_graph=True)
+    np.testing.assert_allclose(plain.numpy(), [6 + 12j, 3 - 6j], rtol=1e-6)
+    np.testing.assert_allclose(g.detach().numpy(), [6 + 12j, 3 - 6j], rtol=1e-6)
+    g.abs().sum().backward()
+    np.testing.assert_allclose(w.grad.numpy(), [2.6832816 + 5.3665631j, 2.6832816 - 5.3665631j],
+                               rtol=1e-5)

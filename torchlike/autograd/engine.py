@@ -513,10 +513,22 @@ class _OnTensors:
     @staticmethod
     def torch_convention(g):
         if g is not None and g._dtype.is_complex:
-            return g.conj()
+            from .._ops.core import apply  # the op layer sits above the engine's graph walk
+
+            return apply(_conj_op(), (g,))
         return g
 
 
+def _conj_op():
+    global _CONJ
+    if _CONJ is None:
+        from .._ops.core import Op  # the op layer sits above the engine's graph walk
+
+        _CONJ = Op("conj", jnp.conj, "ConjBackward0", linear=True)
+    return _CONJ
+
+
+_CONJ = None
 _vjp_ops = _caches.LRUCache("autograd.create_graph_ops", CACHE_SIZE)
 
 
