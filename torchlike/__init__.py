@@ -18,7 +18,8 @@ _enable_persistent_cache()
 
 from . import (
     _dtype,  # noqa: E402
-    _ops,  # noqa: E402,F401  (installs Tensor methods)
+    _methods,  # noqa: E402,F401  (attaches Tensor's methods)
+    _ops,  # noqa: E402,F401
     autograd,  # noqa: E402,F401
     nn,  # noqa: E402,F401
     optim,  # noqa: E402,F401

@@ -1,18 +1,24 @@
-"""The op table (table.py), how an op runs (core.py) and PyTorch's signatures (frontend.py)."""
+"""The op table (table.py and its family files), how an op runs (core.py), PyTorch's signatures
+(frontend.py and the family signature modules) and the generator of every public form
+(variants.py).
 
-from .._tensor import Tensor
+Importing this package imports every signature module, then generates each declared op's forms
+once: ``FUNCTIONS`` (``torch.X``) and ``METHODS`` (``Tensor.X``, ``Tensor.X_``, dunders).
+``torchlike/_methods.py`` attaches the methods to Tensor.
+"""
+
+from . import frontend  # noqa: F401 - signature modules register their declarations on import
 from .core import Op, apply
 from .frontend import FUNCTIONS, METHODS, PROPERTIES
 from .table import OPS
+from .variants import generate
 
+generate(FUNCTIONS, METHODS)
+# x += y is x.add_(y): the in-place dunders are the generated in-place forms
+for _dunder, _name in {"__iadd__": "add", "__isub__": "sub", "__imul__": "mul",
+                       "__itruediv__": "div", "__ipow__": "pow", "__ifloordiv__": "floor_divide",
+                       "__imod__": "remainder", "__iand__": "bitwise_and",
+                       "__ior__": "bitwise_or", "__ixor__": "bitwise_xor"}.items():
+    METHODS[_dunder] = METHODS[_name + "_"]
 
-def _install_methods():
-    for name, fn in METHODS.items():
-        setattr(Tensor, name, fn)
-    for name, fn in PROPERTIES.items():
-        setattr(Tensor, name, property(fn))
-
-
-_install_methods()
-
-__all__ = ["OPS", "Op", "apply", "FUNCTIONS", "METHODS"]
+__all__ = ["OPS", "Op", "apply", "FUNCTIONS", "METHODS", "PROPERTIES"]

@@ -947,7 +947,8 @@ METHODS["new"] = _legacy_new  # x.new(2, 3): the legacy constructor of x's type
 
 # ---------------------------------------------------------------------------------- indexing
 def _is_int_scalar_tensor(i):
-    return (isinstance(i, Tensor) and i.ndim == 0 and i._dtype is not D.bool_
+    # (0-d bool and uint8 tensors are masks, as in PyTorch)
+    return (isinstance(i, Tensor) and i.ndim == 0 and i._dtype not in (D.bool_, D.uint8)
             and not (i._dtype.is_floating_point or i._dtype.is_complex))
 
 
@@ -1530,12 +1531,3 @@ def dist(input, other, p=2):
 @export(method=False)
 def cdist(x1, x2, p=2.0, compute_mode=None):
     return apply(OPS["cdist"], (x1, x2), (("p", p),))
-
-
-# ---------------------------------------------------------------------------------- every form
-generate(FUNCTIONS, METHODS)
-for _dunder, _name in {"__iadd__": "add", "__isub__": "sub", "__imul__": "mul",
-                       "__itruediv__": "div", "__ipow__": "pow", "__ifloordiv__": "floor_divide",
-                       "__imod__": "remainder", "__iand__": "bitwise_and",
-                       "__ior__": "bitwise_or", "__ixor__": "bitwise_xor"}.items():
-    METHODS[_dunder] = METHODS[_name + "_"]
