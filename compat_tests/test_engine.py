@@ -169,11 +169,16 @@ def test_distinct_shapes_compile_each_once_and_repeat_for_free(torch):
 def test_clear_caches_empties_every_cache(torch):
     from torchlike import _caches
 
+    torch.clear_caches()
     w = torch.nn.Linear(3, 2)
     opt = torch.optim.Adam(w.parameters(), lr=0.1)
     w(torch.ones(4, 3)).sum().backward()
+    before = torch.compile_count()
     torch.nn.utils.clip_grad_norm_(w.parameters(), 1.0)
+    assert torch.compile_count() > before  # module-level jit functions count too
+    before = torch.compile_count()
     opt.step()
+    assert torch.compile_count() > before  # and the optimizer's fused kernel
     info = _caches.cache_info()
     for name in ("ops", "autograd.replays", "autograd.constants", "optim.kernels",
                  "optim.hyperparameters", "nn.utils.clip_grad.clip"):

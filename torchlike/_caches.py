@@ -111,6 +111,12 @@ class LRUCache:
             self._sizes.clear()
             self._nbytes = 0
 
+    def values(self) -> list:
+        return list(self._data.values())
+
+    def items(self) -> list:
+        return list(self._data.items())
+
     @property
     def nbytes(self) -> int:
         return self._nbytes
