@@ -42,15 +42,6 @@ from .graph import ERR_BACKWARD_TWICE, AccumulateGrad
 COMPILE_ON_SIGHTING = 1  # compile a structure the n-th time it is seen (README: compile policy)
 CACHE_SIZE = 256
 
-_replays = _caches.LRUCache("autograd.replays", CACHE_SIZE)
-_sightings = _caches.LRUCache("autograd.sightings", 4 * CACHE_SIZE)
-_stats = {"compiles": 0, "eager_runs": 0, "compiled_runs": 0}
-
-
-def stats() -> dict:
-    """The engine's own counts: replays compiled, runs of compiled and uncompiled replays."""
-    return dict(_stats, cached=len(_replays))
-
 
 # ============================================================================== entry points
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
@@ -141,6 +132,19 @@ def _roots(tensors, grad_tensors) -> Roots:
         roots.grads.append(gv)
         roots.tensors.append(g)
     return roots
+
+
+_constants = _caches.LRUCache("autograd.constants", 4 * CACHE_SIZE, max_bytes=16 << 20)
+
+
+def _constant(fill, shape, dtype):
+    """Cached filled arrays (the implicit root gradient): creating one costs as much as a small
+    op, and the engine needs one every step."""
+    key = (fill, shape, dtype)
+    v = _constants.get(key)
+    if v is None:
+        v = _constants.put(key, jnp.full(shape, fill, dtype))
+    return v
 
 
 def _run(roots, capture, *, keep_graph, accumulate, create_graph):
@@ -549,6 +553,16 @@ def _vjp_op(node, step, rule_factory, present):
     return op
 
 
+_replays = _caches.LRUCache("autograd.replays", CACHE_SIZE)
+_sightings = _caches.LRUCache("autograd.sightings", 4 * CACHE_SIZE)
+_stats = {"compiles": 0, "eager_runs": 0, "compiled_runs": 0}
+
+
+def stats() -> dict:
+    """The engine's own counts: replays compiled, runs of compiled and uncompiled replays."""
+    return dict(_stats, cached=len(_replays))
+
+
 def _replay_for(plan):
     """The cached replay for this structure (compiled on its COMPILE_ON_SIGHTING-th sight)."""
     key = plan.structure
@@ -605,16 +619,3 @@ def _write_grad(t, g, create_graph):
     else:
         old._value = old._value + g._value
         old._version += 1
-
-
-_constants = _caches.LRUCache("autograd.constants", 4 * CACHE_SIZE, max_bytes=16 << 20)
-
-
-def _constant(fill, shape, dtype):
-    """Cached filled arrays (the implicit root gradient): creating one costs as much as a small
-    op, and the engine needs one every step."""
-    key = (fill, shape, dtype)
-    v = _constants.get(key)
-    if v is None:
-        v = _constants.put(key, jnp.full(shape, fill, dtype))
-    return v
