@@ -7,12 +7,15 @@ that made it from its parent, with the op's runtime arguments (slice starts, sel
 * Reading a view whose storage has not been written since the view was made costs nothing (its
   value is cached).  After a write anywhere in the storage the view re-reads itself by applying
   its chain of view ops to the base value: one compiled program per chain *structure*, with the
-  starts and indices as traced arguments, so reads are slices and reshapes, never gathers.
+  starts and indices as traced arguments, so reads are slices and reshapes, never gathers
+  (except for ``as_strided``, whose positions are arbitrary).
 * The layout (sizes, strides, storage offset) follows PyTorch's rule for each view op, so
   ``stride()``, ``is_contiguous()`` and ``view()``'s compatibility check are PyTorch's.
-* Writing through a view scatters into the storage at the positions its layout names; the
-  index is computed inside the compiled write (offset traced), so a thousand different offsets
-  compile one program.
+* Writing through a view updates the storage at the positions its layout names (one
+  ``dynamic_update_slice`` when they are one contiguous run, a scatter otherwise); the positions
+  are computed inside the compiled write with the offset traced, so a thousand different
+  offsets compile one program.  Host-side index maps are built only for autograd's
+  ``CopySlices``/``AsStridedBackward0`` history.
 """
 
 from __future__ import annotations
