@@ -233,6 +233,7 @@ class iinfo:
 
 
 from . import functional  # noqa: E402,F401  (torch.functional: aliases of the functions above)
+from . import fft, special  # noqa: E402,F401  (torch.fft, torch.special)
 
 # A torch name torchlike lacks: an AttributeError naming it and the nearest supported name.
 from torchlike._missing import module_getattr as _module_getattr  # noqa: E402

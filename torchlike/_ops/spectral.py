@@ -1,0 +1,267 @@
+"""PyTorch's torch-level signatures for the spectral and special ops: ``torch.stft`` /
+``torch.istft``, the window functions, ``torch.polygamma``, ``torch.mvlgamma``, ``torch.igamma``
+/ ``torch.igammac``.  ``torch.fft`` and ``torch.special`` (library layer) build on these and on
+``spectral_table``'s entries.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import jax.numpy as jnp
+import numpy as np
+
+from .. import _dtype as D
+from .._factories import _finish
+from .._tensor import Tensor
+from . import spectral_table  # noqa: F401 - registers the entries into OPS
+from .core import apply
+from .frontend import _binary, export
+from .table import OPS
+
+# PyTorch's C++ names for tensor types in stft's argument echo (torch.FloatTensor)
+_TYPE_NAMES = {D.float32: "Float", D.float64: "Double", D.float16: "Half", D.bfloat16: "BFloat16",
+               D.complex64: "ComplexFloat", D.complex128: "ComplexDouble"}
+
+
+# ---------------------------------------------------------------------------------- special
+@export(inplace=True, out=True)
+def polygamma(n, input):
+    if isinstance(n, Tensor) and not isinstance(input, Tensor):
+        n, input = input, n  # Tensor.polygamma(n): self comes first
+    if n < 0:
+        raise RuntimeError("polygamma(n, x) does not support negative n.")
+    return apply(OPS["polygamma"], (input,), (("n", int(n)),))
+
+
+@export(inplace=True, out=True)
+def mvlgamma(input, p):
+    if p < 1:
+        raise RuntimeError("p has to be greater than or equal to 1")
+    return apply(OPS["mvlgamma"], (input,), (("p", int(p)),))
+
+
+@export(inplace=True, out=True)
+def igamma(input, other):
+    return _binary(OPS["igamma"], input, other)
+
+
+@export(inplace=True, out=True)
+def igammac(input, other):
+    return _binary(OPS["igammac"], input, other)
+
+
+# ---------------------------------------------------------------------------------- windows
+def _window(name, window_length, periodic, dtype, device, requires_grad, values):
+    """A window of ``window_length`` points; ``values(n, npdtype)`` computes the symmetric
+    window of ``n`` points in that dtype, following PyTorch's kernel step by step."""
+    dtype = D.get_default_dtype() if dtype is None else D.to_dtype(dtype)
+    if not dtype.is_floating_point:
+        raise RuntimeError(
+            f"{name} expects floating point dtypes, got: TensorOptions(dtype="
+            f"{_OPTION_NAMES.get(dtype, str(dtype))}, device=cpu, layout=Strided (default), "
+            "requires_grad=false (default), pinned_memory=false, memory_format=(nullopt))")
+    if window_length < 0:
+        raise RuntimeError(f"{name} requires non-negative window_length, "
+                           f"got window_length={window_length}")
+    npd = np.dtype(dtype._np)
+    if window_length == 0:
+        out = np.zeros((0,), npd)
+    elif window_length == 1:
+        out = np.ones((1,), npd)
+    else:
+        n = window_length + 1 if periodic else window_length
+        out = values(n, npd)
+        if periodic:
+            out = out[:-1]
+    return _finish(jnp.asarray(out.astype(npd)), dtype, requires_grad, device)
+
+
+_OPTION_NAMES = {D.int64: "long int", D.int32: "int", D.int16: "short int", D.int8: "signed char",
+                 D.uint8: "unsigned char", D.bool_: "bool"}
+
+
+def _general_hamming(alpha, beta):
+    def values(n, npd):
+        w = np.arange(n).astype(npd) * npd.type(2 * math.pi / (n - 1))
+        return np.cos(w) * npd.type(-beta) + npd.type(alpha)
+    return values
+
+
+@export(method=False)
+def hann_window(window_length, periodic=True, *, dtype=None, layout=None, device=None,
+                pin_memory=False, requires_grad=False):
+    return _window("hann_window", window_length, periodic, dtype, device, requires_grad,
+                   _general_hamming(0.5, 0.5))
+
+
+@export(method=False)
+def hamming_window(window_length, periodic=True, alpha=0.54, beta=0.46, *, dtype=None,
+                   layout=None, device=None, pin_memory=False, requires_grad=False):
+    return _window("hamming_window", window_length, periodic, dtype, device, requires_grad,
+                   _general_hamming(alpha, beta))
+
+
+def _blackman(n, npd):
+    w = np.arange(n).astype(npd) * npd.type(math.pi / (n - 1))
+    return (np.cos(w * npd.type(4)) * npd.type(0.08) - np.cos(w * npd.type(2)) * npd.type(0.5)
+            + npd.type(0.42))
+
+
+@export(method=False)
+def blackman_window(window_length, periodic=True, *, dtype=None, layout=None, device=None,
+                    pin_memory=False, requires_grad=False):
+    return _window("blackman_window", window_length, periodic, dtype, device, requires_grad,
+                   _blackman)
+
+
+def _bartlett(n, npd):
+    w = np.arange(n).astype(npd) * npd.type(2 / (n - 1))
+    half = ((n - 1) >> 1) + 1
+    w[half:] = npd.type(2) - w[half:]
+    return w
+
+
+@export(method=False)
+def bartlett_window(window_length, periodic=True, *, dtype=None, layout=None, device=None,
+                    pin_memory=False, requires_grad=False):
+    return _window("bartlett_window", window_length, periodic, dtype, device, requires_grad,
+                   _bartlett)
+
+
+@export(method=False)
+def kaiser_window(window_length, periodic=True, beta=12.0, *, dtype=None, layout=None,
+                  device=None, pin_memory=False, requires_grad=False):
+    def values(n, npd):
+        alpha = (n - 1) / 2.0
+        k = np.arange(n, dtype=np.float64)
+        arg = beta * np.sqrt(np.maximum(1 - ((k - alpha) / alpha) ** 2, 0))
+        return (np.i0(arg) / np.i0(beta)).astype(npd)
+    return _window("kaiser_window", window_length, periodic, dtype, device, requires_grad,
+                   values)
+
+
+# ---------------------------------------------------------------------------------- stft
+_PAD_MODES = {"reflect": "reflect", "constant": "constant", "replicate": "edge",
+              "circular": "wrap"}
+
+
+def _echo(input, n_fft, hop_length, win_length, window, normalized, onesided, return_complex):
+    def tensor_name(t, braces):
+        name = f"torch.{_TYPE_NAMES.get(t.dtype, 'Float')}Tensor"
+        shape = ", ".join(str(s) for s in t.shape)
+        return f"{name}{{[{shape}]}}" if braces else f"{name}[{shape}]"
+
+    def opt(v):
+        return "None" if v is None else str(int(v))
+
+    w = "None" if window is None else tensor_name(window, True)
+    return (f"stft({tensor_name(input, False)}, n_fft={n_fft}, hop_length={hop_length}, "
+            f"win_length={win_length}, window={w}, normalized={int(normalized)}, "
+            f"onesided={opt(onesided)}, return_complex={opt(return_complex)}, "
+            "align_to_window=None) : ")
+
+
+def _window_pad(window, win_length, n_fft, dtype):
+    """The window (ones when none is given) and the zeros around it that centre it in n_fft
+    points, as PyTorch pads a shorter window; the padding happens inside the op so the
+    window's gradient flows."""
+    if window is None and win_length == n_fft:
+        return None, (0, 0)
+    if window is None:
+        window = Tensor._make(jnp.ones((win_length,), dtype._np), dtype)
+    left = (n_fft - win_length) // 2
+    return window, (left, n_fft - win_length - left)
+
+
+@export()
+def stft(input, n_fft, hop_length=None, win_length=None, window=None, center=True,
+         pad_mode="reflect", normalized=False, onesided=None, return_complex=None,
+         align_to_window=None):
+    complex_input = input.dtype.is_complex or (window is not None and window.dtype.is_complex)
+    if return_complex is None and not complex_input:
+        raise RuntimeError("stft requires the return_complex parameter be given for real "
+                           "inputs, and will further require that return_complex=True in a "
+                           "future PyTorch release.")
+    hop_length = n_fft // 4 if hop_length is None else hop_length
+    win_length = n_fft if win_length is None else win_length
+    if pad_mode not in _PAD_MODES:
+        raise NotImplementedError(f"Unrecognised padding mode {pad_mode}")
+    pad = n_fft // 2 if center else 0
+    shown = input
+    if center:  # PyTorch's echo shows the padded input
+        shown = Tensor._make(jnp.zeros(tuple(input.shape[:-1]) + (input.shape[-1] + 2 * pad,),
+                                       input._value.dtype))
+    echo = _echo(shown, n_fft, hop_length, win_length, window, normalized, onesided,
+                 return_complex)
+    if input.ndim not in (1, 2):
+        raise RuntimeError(echo + "expected a 1D or 2D tensor")
+    length = input.shape[-1] + 2 * pad
+    if not 0 < n_fft <= length:
+        raise RuntimeError(echo + f"expected 0 < n_fft < {length}, but got n_fft={n_fft}")
+    if hop_length <= 0:
+        raise RuntimeError(echo + f"expected hop_length > 0, but got hop_length={hop_length}")
+    if not 0 < win_length <= n_fft:
+        raise RuntimeError(echo + "expected 0 < win_length <= n_fft, but got "
+                           f"win_length={win_length}")
+    if window is not None and (window.ndim != 1 or window.shape[0] != win_length):
+        raise RuntimeError(echo + "expected a 1D window tensor of size equal to "
+                           f"win_length={win_length}, but got window with size "
+                           f"{list(window.shape)}")
+    if window is None:
+        warnings.warn(
+            "A window was not provided. A rectangular window will be applied,which is known to "
+            "cause spectral leakage. Other windows such as torch.hann_window or "
+            "torch.hamming_window are recommended to reduce spectral leakage.To suppress this "
+            "warning and use a rectangular window, explicitly set "
+            "`window=torch.ones(n_fft, device=<device>)`.", UserWarning, stacklevel=2)
+    if return_complex is False:
+        warnings.warn(
+            "stft with return_complex=False is deprecated. In a future pytorch release, stft "
+            "will return complex tensors for all inputs, and return_complex=False will raise "
+            "an error.\nNote: you can still call torch.view_as_real on the complex output to "
+            "recover the old return format.", UserWarning, stacklevel=2)
+    if input.dtype.is_complex:
+        real_dtype = D.float64 if input.dtype is D.complex128 else D.float32
+    else:
+        real_dtype = input.dtype if input.dtype.is_floating_point else D.get_default_dtype()
+    window, win_pad = _window_pad(window, win_length, n_fft, real_dtype)
+    onesided = (not complex_input) if onesided is None else onesided
+    op = OPS["stft_1d" if input.ndim == 1 else "stft"]
+    out = apply(op, (input, window), (
+        ("n_fft", n_fft), ("hop_length", hop_length), ("pad", pad),
+        ("pad_mode", _PAD_MODES[pad_mode]), ("normalized", bool(normalized)),
+        ("onesided", bool(onesided)), ("as_real", return_complex is False),
+        ("win_pad", win_pad)),
+        dtype=None if input.dtype.is_floating_point or input.dtype.is_complex else real_dtype)
+    return out
+
+
+@export()
+def istft(input, n_fft, hop_length=None, win_length=None, window=None, center=True,
+          normalized=False, onesided=None, length=None, return_complex=False):
+    if not input.dtype.is_complex:
+        raise RuntimeError("istft requires a complex-valued input tensor matching the output "
+                           "from stft with return_complex=True.")
+    hop_length = n_fft // 4 if hop_length is None else hop_length
+    win_length = n_fft if win_length is None else win_length
+    if window is None:
+        warnings.warn(
+            "A window was not provided. A rectangular window will be applied.Please provide "
+            "the same window used by stft to make the inversion lossless.To suppress this "
+            "warning and use a rectangular window, explicitly set "
+            "`window=torch.ones(n_fft, device=<device>)`.", UserWarning, stacklevel=2)
+    real_dtype = D.float64 if input.dtype is D.complex128 else D.float32
+    window, win_pad = _window_pad(window, win_length, n_fft, real_dtype)
+    onesided = (input.shape[-2] != n_fft) if onesided is None else onesided
+    if return_complex:
+        raise RuntimeError("istft(return_complex=True) is not supported by torchlike yet")
+    return apply(OPS["istft"], (input, window), (
+        ("n_fft", n_fft), ("hop_length", hop_length), ("center", bool(center)),
+        ("normalized", bool(normalized)), ("onesided", bool(onesided)), ("length", length),
+        ("win_pad", win_pad)))
+
+
+__all__ = ["bartlett_window", "blackman_window", "hamming_window", "hann_window", "igamma",
+           "igammac", "istft", "kaiser_window", "mvlgamma", "polygamma", "stft"]
