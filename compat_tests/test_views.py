@@ -970,3 +970,17 @@ def test_slice_select_narrow_roll_errors(torch):
         x.roll((1, 2))
     assert_equal(x.narrow(0, -1, 1), [[8.0, 9.0, 10.0, 11.0]])
     assert_equal(x.narrow(1, torch.tensor(1), 2), AN[:, 1:3])
+
+
+def test_zero_dim_tensor_index_is_an_integer(torch):
+    # a 0-d integer tensor indexes like the integer it holds: select (a view), not IndexBackward0
+    x = torch.tensor(AN.tolist())
+    i = torch.tensor(2)
+    v = x[i]
+    assert v._base is x and v.storage_offset() == 8
+    assert_equal(x[1, i], AN[1, 2])
+    assert_equal(x[i - 1:i + 1], AN[1:3])
+    w = torch.tensor(AN.tolist(), requires_grad=True) * 1
+    w[torch.tensor(1, dtype=torch.int32)] = 5.0
+    assert node_name(w) == "CopySlices"
+    assert node_name(w[torch.tensor(-1)]) == "SelectBackward0"
