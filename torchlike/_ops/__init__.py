@@ -8,6 +8,7 @@ once: ``FUNCTIONS`` (``torch.X``) and ``METHODS`` (``Tensor.X``, ``Tensor.X_``, 
 """
 
 from . import frontend  # noqa: F401 - signature modules register their declarations on import
+from . import linalg  # noqa: F401
 from . import spectral  # noqa: F401
 from .core import Op, apply
 from .frontend import FUNCTIONS, METHODS, PROPERTIES
