@@ -15,6 +15,7 @@ import numpy as np
 from .. import _dtype as D
 from .._factories import _finish
 from .._tensor import Tensor
+from ..autograd import grad_mode
 from . import spectral_table  # noqa: F401 - registers the entries into OPS
 from .core import apply
 from .frontend import _binary, export
@@ -42,14 +43,22 @@ def mvlgamma(input, p):
     return apply(OPS["mvlgamma"], (input,), (("p", int(p)),))
 
 
+def underived_self(key, input):
+    """The entry for ``key``, or its variant whose backward raises PyTorch's "derivative ... is
+    not implemented" when ``input`` (PyTorch's self) requires grad."""
+    if isinstance(input, Tensor) and input.requires_grad and grad_mode.is_grad_enabled():
+        return OPS[key + "_self_grad"]
+    return OPS[key]
+
+
 @export(inplace=True, out=True)
 def igamma(input, other):
-    return _binary(OPS["igamma"], input, other)
+    return _binary(underived_self("igamma", input), input, other)
 
 
 @export(inplace=True, out=True)
 def igammac(input, other):
-    return _binary(OPS["igammac"], input, other)
+    return _binary(underived_self("igammac", input), input, other)
 
 
 # ---------------------------------------------------------------------------------- windows

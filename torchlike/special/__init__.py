@@ -12,6 +12,7 @@ from .._missing import module_getattr as _module_getattr
 from .._ops.core import apply
 from .._ops.frontend import FUNCTIONS as _F
 from .._ops.frontend import _binary, _is_scalar, _t
+from .._ops.spectral import underived_self
 from .._ops.table import OPS
 from .._ops.variants import make_out
 from .._tensor import Tensor
@@ -113,7 +114,7 @@ xlog1py = _scalar_aware("xlog1py", "special_xlog1py", "special_xlog1py_self_scal
 def zeta(input, other):
     if _is_scalar(input):
         input = _t(float(input))
-    return _binary(OPS["special_zeta"], input, other)
+    return _binary(underived_self("special_zeta", input), input, other)
 
 
 # every function but softmax / log_softmax takes out=, as in PyTorch
