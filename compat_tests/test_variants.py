@@ -201,6 +201,10 @@ SAMPLES = {
     "logit": lambda t: ((_f(t, 2, 3),), {"eps": 1e-3}),
     "nan_to_num": lambda t: ((t.tensor([1.0, float("nan"), float("inf")]),), {}),
     "scatter": lambda t: ((_f(t, 2, 3), 1, _i(t, 2, 2), _f(t, 2, 2, seed=1)), {}),
+    "polygamma": lambda t: ((1, _f(t, 2, 3)), {}),
+    "mvlgamma": lambda t: ((_f(t, 2, 3, lo=2.0, hi=3.0), 2), {}),
+    "igamma": lambda t: ((_f(t, 2, 3), _f(t, 2, 3, seed=1)), {}),
+    "igammac": lambda t: ((_f(t, 2, 3), _f(t, 2, 3, seed=1)), {}),
 }
 for _alias, _name in {"subtract": "sub", "multiply": "mul", "divide": "div", "clip": "clamp",
                      "concat": "cat", "concatenate": "cat"}.items():
