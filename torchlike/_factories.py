@@ -228,19 +228,57 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
 
 def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None,
              requires_grad=False):
-    dtype = _dt(dtype)
     start, end = _scalar_value(start), _scalar_value(end)
+    if dtype is None and (isinstance(start, complex) or isinstance(end, complex)):
+        dtype = D.complex128 if D.get_default_dtype() == D.float64 else D.complex64
+    dtype = _dt(dtype)
     if steps == 1:
         values = np.asarray([start], np.float64)
+    elif dtype.is_floating_point or dtype.is_complex:
+        values = _linspace_float(start, end, steps, dtype._np.type)
     else:
-        # PyTorch fills the first half from start and the second half from end
-        step = (end - start) / (steps - 1)
-        idx = np.arange(steps, dtype=np.float64)
-        half = steps // 2
-        values = np.where(idx < half, start + step * idx, end - step * (steps - 1 - idx))
-    if not dtype.is_floating_point:
-        values = np.trunc(values)
+        # integer outputs: the ends are converted first, the steps are taken in double
+        start, end = int(start), int(end)
+        values = np.trunc(_linspace_float(start, end, steps, np.float64))
     return _finish(jnp.asarray(values.astype(dtype._np)), dtype, requires_grad, device)
+
+
+def _linspace_float(start, end, steps, npdt):
+    """PyTorch's CPU kernel works in the output dtype, not in double, and its build contracts
+    ``start + step * idx`` into one fused multiply-add: a float32 linspace(-pi, pi, 2000)
+    differs from the rounded double one in the last bit."""
+    if np.issubdtype(npdt, np.complexfloating):
+        real = np.finfo(npdt).dtype.type
+        return (_linspace_float(complex(start).real, complex(end).real, steps, real)
+                + 1j * _linspace_float(complex(start).imag, complex(end).imag, steps, real))
+    start, end = npdt(start), npdt(end)
+    step = (end - start) / npdt(steps - 1)
+    idx = np.arange(steps)  # PyTorch fills the first half from start, the second from end
+    up, down = idx.astype(npdt), (steps - 1 - idx).astype(npdt)
+    if npdt is np.float32:
+        # the float64 product of two float32 values is exact, so one rounding is the fma's
+        wide = np.float64(step)
+        head = (np.float64(start) + wide * up).astype(np.float32)
+        tail = (np.float64(end) - wide * down).astype(np.float32)
+    elif npdt is np.float64:
+        head, tail = _fma(step, up, start), _fma(-step, down, end)
+    else:
+        # float16/bfloat16 arithmetic rounds after each operation
+        head, tail = start + step * up, end - step * down
+    return np.where(idx < steps // 2, head, tail)
+
+
+def _fma(a, b, c):
+    # a * b + c with the product kept exact (Dekker's split) and the sum compensated
+    p = a * b
+    split = 134217729.0  # 2**27 + 1
+    ah = a * split - (a * split - a)
+    bh = b * split - (b * split - b)
+    err = ((ah * bh - p) + ah * (b - bh) + (a - ah) * bh) + (a - ah) * (b - bh)
+    s = p + c
+    bv = s - p
+    rounding = (p - (s - bv)) + (c - bv)
+    return s + (rounding + err)
 
 
 def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None,

@@ -1,0 +1,35 @@
+"""Blockers found by running real, published PyTorch programs (tutorials, model repositories)
+under ``python -m torchlike``, each reduced to the few lines that reproduce it."""
+
+import math
+
+
+# ------------------------------------------------- pytorch/tutorials examples_tensor/polynomial_*
+# The "learning PyTorch with examples" fits start from linspace(-pi, pi, 2000): a last-bit
+# difference there changed every printed loss of the 2000-step loop.
+def test_linspace_float32_bits_as_pytorch(torch):
+    x = torch.linspace(-math.pi, math.pi, 2000)
+    assert x.dtype == torch.float32
+    assert x[1234].item() == 0.7370720505714417
+    assert x[1777].item() == 2.443810224533081
+    assert x[10].item() == -3.110161066055298
+    assert torch.sin(x)[1234].item() == 0.6721228361129761
+
+
+def test_linspace_float64_bits_as_pytorch(torch):
+    d = torch.linspace(-3.3, 10.1, 101, dtype=torch.float64)
+    assert d[9].item() == -2.094
+    assert d[72].item() == 6.348
+
+
+def test_linspace_integer_converts_the_ends_first(torch):
+    assert torch.linspace(-2.7, 3.9, 6, dtype=torch.int64).tolist() == [-2, -1, 0, 1, 2, 3]
+    i = torch.linspace(-1e6, 3.7e6, 12345, dtype=torch.int64)
+    assert i[:3].tolist() == [-1000000, -999619, -999238]
+    assert i[-1].item() == 3700000
+
+
+def test_linspace_complex(torch):
+    c = torch.linspace(0, 1 + 2j, 5)
+    assert c.dtype == torch.complex64
+    assert c.tolist() == [0j, 0.25 + 0.5j, 0.5 + 1j, 0.75 + 1.5j, 1 + 2j]
