@@ -26,6 +26,7 @@ from . import (
     random,  # noqa: E402,F401
     utils,  # noqa: E402,F401
 )
+autograd.load_upper()  # the engine, Function and gradcheck, now that the ops exist
 from ._caches import clear_caches, compile_count  # noqa: E402,F401  (every jit cache)
 from ._dtype import (  # noqa: E402,F401  # noqa: E402,F401
     bfloat16,
@@ -233,7 +234,8 @@ class iinfo:
 
 
 from . import functional  # noqa: E402,F401  (torch.functional: aliases of the functions above)
-from . import fft, special  # noqa: E402,F401  (torch.fft, torch.special)
+from . import fft, signal, special  # noqa: E402,F401  (torch.fft, torch.signal, torch.special)
+from . import distributions  # noqa: E402,F401  (torch.distributions)
 
 # A torch name torchlike lacks: an AttributeError naming it and the nearest supported name.
 from torchlike._missing import module_getattr as _module_getattr  # noqa: E402

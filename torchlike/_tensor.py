@@ -1,25 +1,39 @@
 """The Tensor: a JAX array plus PyTorch's autograd state and Python protocol.
 
 Math methods (``x.exp()``, ``x + y`` …) are not written here: they are generated from the op
-table in ``_ops/`` and attached to this class when ``torchlike`` is imported.
+table in ``_ops/`` and attached to this class by ``_methods.py``, with the few methods that need a
+layer above Tensor (factories, in-place rules, the engine).
 """
 
 from __future__ import annotations
 
 import warnings
 import weakref
+from collections import OrderedDict
 
 import jax.numpy as jnp
 import numpy as np
 
 from . import _dtype as D
-from . import _layout, _storage
+from . import _layout, _printing, _storage
 from ._size import Size, device
 from ._storage import Storage, VersionCounter
 from .autograd import grad_mode
+from .autograd import graph as _graph
 from .autograd.graph import AccumulateGrad, RemovableHandle
 
 _CPU = device("cpu")
+
+
+def _refresh_view_history(view):
+    """Re-derive a view's history after its base's changed: autograd's rule (``autograd/inplace.py``
+    registers it with ``set_view_history_rule``; Tensor sits below autograd in the layers)."""
+    raise RuntimeError("torchlike's autograd layer is not loaded")
+
+
+def set_view_history_rule(rule):
+    global _refresh_view_history
+    _refresh_view_history = rule
 
 
 def _device_of(value) -> device:
@@ -42,17 +56,6 @@ class Tensor:
                  "_accumulator", "_leaf_hooks", "_retains_grad", "_is_param",
                  "_inference", "_autograd_gen",
                  "__dict__", "__weakref__")
-
-    # ``torch.Tensor(...)``: the legacy constructor (sizes or data, default dtype).
-    def __new__(cls, *args, **kwargs):
-        from . import _factories
-
-        if len(args) == 1 and not isinstance(args[0], int):
-            data = args[0]
-            if isinstance(data, Tensor):
-                return data
-            return _factories.tensor(data, dtype=D.get_default_dtype())
-        return _factories.empty(*args, dtype=D.get_default_dtype())
 
     def __init__(self, *args, **kwargs):
         pass
@@ -232,49 +235,6 @@ class Tensor:
     def is_inference(self) -> bool:
         return self._inference
 
-    # -- factories that inherit dtype and device: ``x.new_zeros(3)`` ----------------------
-    def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
-        from . import _factories
-
-        return _factories.tensor(data, dtype=dtype or self._dtype, requires_grad=requires_grad)
-
-    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
-        from . import _factories
-
-        return _factories.zeros(*size, dtype=dtype or self._dtype, requires_grad=requires_grad)
-
-    def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
-        from . import _factories
-
-        return _factories.ones(*size, dtype=dtype or self._dtype, requires_grad=requires_grad)
-
-    def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
-        from . import _factories
-
-        return _factories.empty(*size, dtype=dtype or self._dtype, requires_grad=requires_grad)
-
-    def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False):
-        from . import _factories
-
-        return _factories.full(size, fill_value, dtype=dtype or self._dtype,
-                               requires_grad=requires_grad)
-
-    def zero_(self):
-        from ._ops import frontend
-
-        return frontend.fill_like(self, "zero", ())
-
-    def fill_(self, value):
-        from ._ops import frontend
-
-        if isinstance(value, Tensor):
-            if value.ndim != 0:
-                raise RuntimeError(
-                    "fill_ only supports 0-dimension value tensor but got tensor with "
-                    f"{value.ndim} dimensions.")
-            return frontend.fill_like(self, "fill_tensor", (value,))
-        return frontend.fill_like(self, "fill", (value,))
-
     # ------------------------------------------------------------------ autograd state
     @property
     def requires_grad(self) -> bool:
@@ -308,9 +268,7 @@ class Tensor:
         (PyTorch regenerates a view's grad_fn the same way)."""
         base = self._base_t
         if base._autograd_gen != self._view_gen and base._requires_grad and base._geom is None:
-            from .autograd.inplace import refresh_view_history
-
-            refresh_view_history(self)
+            _refresh_view_history(self)
 
     @property
     def grad_fn(self):
@@ -360,6 +318,11 @@ class Tensor:
     def grad(self):
         self._grad = None
 
+    def _set_grad(self, value):
+        """The engine's write: AccumulateGrad stores the gradient as computed, without the
+        setter's checks (a parameter cast after the graph was built keeps the graph's dtype)."""
+        self._grad = value
+
     @property
     def _version_counter(self):
         return self._version
@@ -399,18 +362,10 @@ class Tensor:
         if self._grad_fn is not None:
             return self._grad_fn._add_tensor_pre_hook(self._output_nr, hook)
         if self._leaf_hooks is None:
-            from collections import OrderedDict
-
             self._leaf_hooks = OrderedDict()
         handle = RemovableHandle(self._leaf_hooks)
         self._leaf_hooks[handle.id] = hook
         return handle
-
-    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
-        from .autograd import engine
-
-        engine.backward((self,), None if gradient is None else (gradient,), retain_graph,
-                        create_graph, inputs=inputs)
 
     def detach(self):
         """Same storage and version counter, no history (not a view in PyTorch's sense)."""
@@ -515,8 +470,6 @@ class Tensor:
         return object.__format__(self, spec)
 
     def __repr__(self, *, tensor_contents=None):
-        from . import _printing
-
         return _printing.tensor_repr(self)
 
     __str__ = __repr__
@@ -600,6 +553,7 @@ class Tensor:
 
 
 _TYPE_NAMES = _layout.NAME_OF_DTYPE  # torch.float32 -> "torch.FloatTensor" …
+_graph.set_tensor_constructor(Tensor._make)
 
 
 def _host(value) -> np.ndarray:
@@ -630,3 +584,4 @@ def _wrap_dim(dim, ndim):
 
 def is_tensor(obj) -> bool:
     return isinstance(obj, Tensor)
+

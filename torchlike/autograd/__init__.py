@@ -1,9 +1,14 @@
-"""torch.autograd: backward, grad, Function, grad modes, gradcheck."""
+"""torch.autograd: backward, grad, Function, grad modes, gradcheck.
 
-from . import function, graph  # noqa: F401
-from . import gradcheck as _gradcheck_module
-from .engine import backward, compile_count, grad
-from .function import Function, FunctionCtx, once_differentiable
+The package spans two layers: ``graph`` and ``grad_mode`` sit below Tensor (every tensor holds a
+node and reads the grad mode), while ``engine``, ``function``, ``inplace`` and ``gradcheck`` sit
+above the op layer.  So importing the package loads only the low half; ``torchlike/__init__``
+calls ``load_upper()`` once the ops exist, and a name used before that loads on first use.
+"""
+
+import importlib
+
+from . import grad_mode, graph  # noqa: F401
 from .grad_mode import (
     enable_grad,
     inference_mode,
@@ -12,12 +17,14 @@ from .grad_mode import (
     no_grad,
     set_grad_enabled,
 )
-from .gradcheck import GradcheckError, gradgradcheck
-from .variable import Variable
 
-# ``torch.autograd.gradcheck`` is the function; the module (with GradcheckError) stays
-# importable as ``torchlike.autograd.gradcheck`` through sys.modules, as in PyTorch.
-gradcheck = _gradcheck_module.gradcheck
+# public name -> the upper module that defines it
+_UPPER = {
+    "backward": "engine", "grad": "engine", "compile_count": "engine",
+    "Function": "function", "FunctionCtx": "function", "once_differentiable": "function",
+    "gradcheck": "gradcheck", "gradgradcheck": "gradcheck", "GradcheckError": "gradcheck",
+    "Variable": "variable",
+}
 
 __all__ = ["backward", "grad", "Function", "FunctionCtx", "once_differentiable", "no_grad",
            "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled",
@@ -25,7 +32,23 @@ __all__ = ["backward", "grad", "Function", "FunctionCtx", "once_differentiable",
            "compile_count", "Variable"]
 
 
+def load_upper():
+    """Load the modules above the op layer and bind their public names here."""
+    for name, module in _UPPER.items():
+        globals()[name] = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    # binding after the imports matters for ``gradcheck``: importing the submodule of that name
+    # set this attribute to the module; ``torch.autograd.gradcheck`` is the function, and the
+    # module stays importable through sys.modules, as in PyTorch
+
+
+def __getattr__(name):
+    if name in _UPPER:
+        load_upper()
+        return globals()[name]
+    return _missing_getattr(name)
+
+
 # A torch name torchlike lacks: an AttributeError naming it and the nearest supported name.
 from torchlike._missing import module_getattr as _module_getattr  # noqa: E402
 
-__getattr__ = _module_getattr(__name__)
+_missing_getattr = _module_getattr(__name__)

@@ -35,8 +35,10 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import _caches, _tensor
+from .._ops.core import Op, apply, record
 from .._caches import compile_count  # noqa: F401  (torch.autograd's name for the counter)
 from . import _callbacks
+from .function import BackwardCFunction
 from .graph import ERR_BACKWARD_TWICE, AccumulateGrad
 
 COMPILE_ON_SIGHTING = 1  # compile a structure the n-th time it is seen (README: compile policy)
@@ -120,9 +122,7 @@ def _roots(tensors, grad_tensors) -> Roots:
             gv = _constant(1, t._value.shape, t._value.dtype)
         else:
             if not isinstance(g, _tensor.Tensor):
-                from .. import _factories  # factories sit above autograd in the layers
-
-                g = _factories.tensor(g)
+                g = _tensor.Tensor._make(jnp.asarray(g, dtype=t._value.dtype))
             if tuple(g.shape) != tuple(t.shape):
                 raise RuntimeError(
                     f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and "
@@ -484,9 +484,6 @@ class _OnTensors:
         self.plan = plan
 
     def rule(self, i, step, vals, outs, present):
-        from .._ops.core import record  # the op layer sits above the engine's graph walk
-        from .function import BackwardCFunction
-
         node = self.plan.nodes[i]
         if isinstance(node, BackwardCFunction):
             return node._user_backward_tensors(outs, present, create_graph=True)
@@ -517,8 +514,6 @@ class _OnTensors:
     @staticmethod
     def torch_convention(g):
         if g is not None and g._dtype.is_complex:
-            from .._ops.core import apply  # the op layer sits above the engine's graph walk
-
             return apply(_conj_op(), (g,))
         return g
 
@@ -526,8 +521,6 @@ class _OnTensors:
 def _conj_op():
     global _CONJ
     if _CONJ is None:
-        from .._ops.core import Op  # the op layer sits above the engine's graph walk
-
         _CONJ = Op("conj", jnp.conj, "ConjBackward0", linear=True)
     return _CONJ
 
@@ -541,8 +534,6 @@ def _vjp_op(node, step, rule_factory, present):
     key = (step.rule_key, step.live, present)
     op = _vjp_ops.get(key)
     if op is None:
-        from .._ops.core import Op  # the op layer sits above the engine's graph walk
-
         rule, n_saved, live = rule_factory(), step.n_saved, step.live
 
         def impl(*args):
@@ -613,9 +604,9 @@ def _write_grad(t, g, create_graph):
     """
     old = t._grad
     if old is None:
-        t.grad = g
+        t._set_grad(g)
     elif create_graph:
-        t.grad = old + g
+        t._set_grad(old + g)
     else:
         old._value = old._value + g._value
         old._version += 1

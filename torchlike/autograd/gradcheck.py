@@ -9,6 +9,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .. import _tensor
+from .engine import grad
 
 
 class GradcheckError(RuntimeError):
@@ -20,9 +21,7 @@ def _as_tuple(x):
 
 
 def _fmt(matrix, dtype):
-    from .. import _factories
-
-    return repr(_factories.tensor(matrix, dtype=dtype))
+    return repr(_tensor.Tensor._make(jnp.asarray(matrix, dtype._np), dtype))
 
 
 def _numerical_jacobian(func, inputs, out_index, in_index, eps):
@@ -46,8 +45,6 @@ def _numerical_jacobian(func, inputs, out_index, in_index, eps):
 
 
 def _analytical_jacobian(output, diff_inputs):
-    from .engine import grad
-
     n_out = output.numel()
     jacs = [np.zeros((x.numel(), n_out), dtype=np.asarray(x._value).dtype) for x in diff_inputs]
     for i in range(n_out):
@@ -99,8 +96,6 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
                   masked=False):
     """gradcheck of the function ``(inputs, grad_outputs) -> grad(func(inputs), inputs)``,
     whose analytical Jacobian comes from a ``create_graph=True`` backward."""
-    from .engine import grad
-
     inputs = _as_tuple(inputs)
     outputs = _as_tuple(func(*inputs))
     if grad_outputs is None:

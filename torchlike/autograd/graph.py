@@ -15,6 +15,8 @@ from collections import OrderedDict
 import jax
 import jax.numpy as jnp
 
+from .. import _layout
+
 _sequence = itertools.count()
 
 
@@ -143,9 +145,21 @@ class SavedVariable:
 
 
 def _tensor_of(value):
-    from .._tensor import Tensor  # graph nodes sit below Tensor in the layers
+    """A saved array as a Tensor.  Graph nodes sit below Tensor in the layers, so ``_tensor``
+    registers its constructor here (``set_tensor_constructor``) when it is imported."""
+    return _make_tensor(value)
 
-    return Tensor._make(value)
+
+def _no_tensor_type(value):
+    raise RuntimeError("torchlike's Tensor type is not loaded")
+
+
+_make_tensor = _no_tensor_type
+
+
+def set_tensor_constructor(make):
+    global _make_tensor
+    _make_tensor = make
 
 
 def value_kind(value, aval=None):
@@ -342,9 +356,7 @@ def _short_name(node):
 
 
 def _modified_message(t, expected, output_of):
-    from .._tensor import _TYPE_NAMES
-
-    desc = f"[{_TYPE_NAMES[t._dtype]} {list(t.shape)}]"
+    desc = f"[{_layout.NAME_OF_DTYPE[t._dtype]} {list(t.shape)}]"
     if output_of is not None:
         node, k = output_of
         desc += f", which is output {k} of {_short_name(node)},"

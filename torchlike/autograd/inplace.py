@@ -17,6 +17,7 @@ import jax.numpy as jnp
 from .. import _dtype as D
 from .._ops.core import apply
 from .._ops.table import OPS
+from .. import _tensor
 from .._tensor import Tensor
 from . import grad_mode
 from .graph import CopySlices
@@ -142,3 +143,6 @@ def fill_like(self, op_name, operands, check_overlap=False):
     self._write(value, check_overlap)  # every alias gets the same value: allowed for fill_
     self._version += 1
     return self
+
+
+_tensor.set_view_history_rule(refresh_view_history)
