@@ -1,0 +1,57 @@
+"""``torch.distributions``: probability distributions, constraints, transforms and KL.
+
+Written on the Tensor API as PyTorch's own package is, so values and gradients follow from the
+same compositions.  Samplers that PyTorch builds from its CPU streams draw from torchlike's
+PyTorch-identical generator, so ``manual_seed`` gives PyTorch's numbers for Normal, Uniform,
+Bernoulli, Categorical, OneHotCategorical, Multinomial, Exponential, Laplace, Cauchy, LogNormal,
+HalfNormal, Gumbel, Geometric, Poisson, MultivariateNormal, LowRankMultivariateNormal and the
+relaxed (Concrete) distributions.  Gamma, Chi2, Beta, Dirichlet, StudentT and Binomial use
+PyTorch's C++ rejection samplers there; here they draw from ``jax.random`` with a key taken from
+the same generator (reproducible under ``manual_seed``, but not PyTorch's numbers).
+"""
+
+from . import constraints, transforms
+from .bernoulli import Bernoulli
+from .beta import Beta
+from .binomial import Binomial
+from .categorical import Categorical
+from .cauchy import Cauchy
+from .chi2 import Chi2
+from .constraint_registry import biject_to, transform_to
+from .dirichlet import Dirichlet
+from .distribution import Distribution
+from .exp_family import ExponentialFamily
+from .exponential import Exponential
+from .gamma import Gamma
+from .geometric import Geometric
+from .gumbel import Gumbel
+from .half_normal import HalfNormal
+from .independent import Independent
+from .kl import kl_divergence, register_kl
+from .laplace import Laplace
+from .log_normal import LogNormal
+from .lowrank_multivariate_normal import LowRankMultivariateNormal
+from .mixture_same_family import MixtureSameFamily
+from .multinomial import Multinomial
+from .multivariate_normal import MultivariateNormal
+from .normal import Normal
+from .one_hot_categorical import OneHotCategorical, OneHotCategoricalStraightThrough
+from .poisson import Poisson
+from .relaxed_bernoulli import LogitRelaxedBernoulli, RelaxedBernoulli
+from .relaxed_categorical import ExpRelaxedCategorical, RelaxedOneHotCategorical
+from .studentT import StudentT
+from .transformed_distribution import TransformedDistribution
+from .transforms import *  # noqa: F403
+from .uniform import Uniform
+
+__all__ = [
+    "Bernoulli", "Beta", "Binomial", "Categorical", "Cauchy", "Chi2", "Dirichlet",
+    "Distribution", "ExponentialFamily", "Exponential", "ExpRelaxedCategorical", "Gamma",
+    "Geometric", "Gumbel", "HalfNormal", "Independent", "Laplace", "LogNormal",
+    "LogitRelaxedBernoulli", "LowRankMultivariateNormal", "MixtureSameFamily", "Multinomial",
+    "MultivariateNormal", "Normal", "OneHotCategorical", "OneHotCategoricalStraightThrough",
+    "Poisson", "RelaxedBernoulli", "RelaxedOneHotCategorical", "StudentT",
+    "TransformedDistribution", "Uniform", "biject_to", "kl_divergence", "register_kl",
+    "transform_to", "constraints", "transforms",
+]
+__all__.extend(transforms.__all__)
