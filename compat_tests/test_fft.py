@@ -272,6 +272,47 @@ def test_window_options_and_errors(torch):
         torch.hann_window(4, dtype=torch.int64)
 
 
+SIGNAL_WINDOWS = [("hann", {}, "hann"), ("hamming", {}, "hamming"), ("blackman", {}, "blackman"),
+                  ("nuttall", {}, "nuttall"), ("bartlett", {}, "bartlett"),
+                  ("cosine", {}, "cosine"), ("kaiser", {"beta": 5.0}, ("kaiser", 5.0)),
+                  ("gaussian", {"std": 1.5}, ("gaussian", 1.5)),
+                  ("exponential", {"tau": 2.0}, ("exponential", None, 2.0)),
+                  ("general_hamming", {"alpha": 0.6}, ("general_hamming", 0.6)),
+                  ("general_cosine", {"a": [0.46, 0.23, 0.31]},
+                   ("general_cosine", [0.46, 0.23, 0.31]))]
+
+
+@pytest.mark.parametrize("name,kwargs,scipy_spec", SIGNAL_WINDOWS,
+                         ids=[w[0] for w in SIGNAL_WINDOWS])
+@pytest.mark.parametrize("sym", [True, False])
+def test_signal_windows_match_scipy(torch, name, kwargs, scipy_spec, sym):
+    import scipy.signal
+
+    windows = torch.signal.windows
+    for M in (0, 1, 6, 9):
+        w = getattr(windows, name)(M, sym=sym, dtype=torch.float64, **kwargs)
+        want = scipy.signal.get_window(scipy_spec, M, fftbins=not sym) if M else np.zeros(0)
+        assert w.dtype == torch.float64 and tuple(w.shape) == (M,)
+        np.testing.assert_allclose(_np(w), want, atol=1e-12)
+    assert getattr(windows, name)(5, sym=sym, **kwargs).dtype == torch.float32
+
+
+def test_signal_window_errors(torch):
+    windows = torch.signal.windows
+    with pytest.raises(ValueError, match="kaiser requires non-negative window length, got M=-1"):
+        windows.kaiser(-1)
+    # hann is a general_cosine window, and PyTorch's error says so
+    with pytest.raises(ValueError, match="general_cosine expects float32 or float64 dtypes, got: "
+                                         "torch.int64"):
+        windows.hann(4, dtype=torch.int64)
+    with pytest.raises(ValueError, match="Standard deviation must be positive, got: 0 instead."):
+        windows.gaussian(4, std=0)
+    with pytest.raises(ValueError, match="Center must be None for symmetric windows"):
+        windows.exponential(4, center=1.0)
+    with pytest.raises(TypeError, match="Coefficients must be a list/tuple"):
+        windows.general_cosine(4, a=0.5)
+
+
 # ------------------------------------------------------------------ stft / istft
 def _np_stft(a, n_fft, hop, window, center=True, mode="reflect", normalized=False,
              onesided=True):
