@@ -165,6 +165,14 @@ def test_round_trip_and_gradient_values(torch):
     np.testing.assert_allclose(_np(x.grad), 2 * 6 * X46, rtol=1e-10)
 
 
+@pytest.mark.parametrize("name", ["fft", "ifft", "fft2", "ifftn"])
+def test_complex_leaf_gradient(torch, name):
+    # an orthonormal transform keeps sum |.|^2, whose gradient in PyTorch's convention is 2 z
+    z = torch.tensor(Z46, requires_grad=True)
+    (getattr(torch.fft, name)(z, norm="ortho").abs() ** 2).sum().backward()
+    np.testing.assert_allclose(_np(z.grad), 2 * Z46, rtol=1e-10)
+
+
 def test_errors(torch):
     z = torch.tensor(Z46)
     x = torch.tensor(X46)

@@ -14,12 +14,12 @@ import numpy as np
 from .. import _dtype as D
 from .._factories import _finish
 from .._missing import module_getattr as _module_getattr
-from .._tensor import Tensor, _wrap_dim
 from .._ops.core import apply
 from .._ops.frontend import FUNCTIONS as _FUNCTIONS
 from .._ops.spectral import _TYPE_NAMES
 from .._ops.table import OPS
 from .._ops.variants import make_out
+from .._tensor import Tensor, _wrap_dim
 
 __all__ = ["fft", "ifft", "rfft", "irfft", "hfft", "ihfft", "fft2", "ifft2", "rfft2", "irfft2",
            "hfft2", "ihfft2", "fftn", "ifftn", "rfftn", "irfftn", "hfftn", "ihfftn", "fftfreq",
