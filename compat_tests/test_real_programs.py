@@ -1,7 +1,11 @@
 """Blockers found by running real, published PyTorch programs (tutorials, model repositories)
 under ``python -m torchlike``, each reduced to the few lines that reproduce it."""
 
+import inspect
 import math
+import warnings
+
+import pytest
 
 
 # ------------------------------------------------- pytorch/tutorials examples_tensor/polynomial_*
@@ -33,3 +37,30 @@ def test_linspace_complex(torch):
     c = torch.linspace(0, 1 + 2j, 5)
     assert c.dtype == torch.complex64
     assert c.tolist() == [0j, 0.25 + 0.5j, 0.5 + 1j, 0.75 + 1.5j, 1 + 2j]
+
+
+# ------------------------------------------------ pytorch/tutorials nlp/sequence_models_tutorial
+# F.log_softmax(x) without dim: the deprecation warning names the function that was called and
+# points at the caller's line.
+@pytest.mark.parametrize("name", ["softmax", "log_softmax", "softmin"])
+def test_implicit_softmax_dim_warning(torch, name):
+    fn = getattr(torch.nn.functional, name)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        line = inspect.currentframe().f_lineno + 1
+        out = fn(torch.zeros(2, 3))
+    (w,) = caught
+    assert str(w.message) == (f"Implicit dimension choice for {name} has been deprecated. "
+                              "Change the call to include dim=X as an argument.")
+    assert w.filename == __file__
+    assert w.lineno == line
+    assert out.shape == (2, 3)
+
+
+def test_implicit_softmax_dim_warning_from_module(torch):
+    m = torch.nn.LogSoftmax()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        m(torch.zeros(2, 3))
+    (w,) = caught
+    assert str(w.message).startswith("Implicit dimension choice for log_softmax has been")
