@@ -55,3 +55,9 @@ __all__ = [
     "transform_to", "constraints", "transforms",
 ]
 __all__.extend(transforms.__all__)
+
+
+# A torch name torchlike lacks: an AttributeError naming it and the nearest supported name.
+from torchlike._missing import module_getattr as _module_getattr  # noqa: E402
+
+__getattr__ = _module_getattr(__name__)
