@@ -16,7 +16,7 @@ JAX reports (``jax.monitoring``'s backend-compile event, every library and cache
     so an executable keyed by the offset compiles on (nearly) every slice.
     Target: torchlike <= 3x PyTorch.
 (b) shape churn: ``Linear(784, 256)-ReLU-Linear(256, 10)``, ``CrossEntropyLoss``, ``Adam``,
-    one step per batch size, every size new to every library (40 per round, 3 rounds, each
+    one step per batch size, every size new to every library (40 per round, 2 rounds, each
     round on sizes no round saw before).  Reported: the mean step time per round, compiles per
     step and resident-memory growth per new size, vs a raw JAX step,
     ``jax.jit(jax.value_and_grad(loss))`` plus a jitted Adam update, on the same sizes.
@@ -144,7 +144,7 @@ def bench_get_batch():
     if torch is not None:
         same = all(np.array_equal(a, b) for a, b in zip(check["torchlike"], check["torch eager"]))
         print(f"\n  get_batch after manual_seed(0): torchlike == torch: {same}")
-    warmup, repeat = (1, 3) if QUICK else (2, 9)
+    warmup, repeat = (0, 2) if QUICK else (1, 7)
     for c in variants.values():  # warm-up calls are not counted
         for _ in range(warmup):
             c()
@@ -196,7 +196,7 @@ def _jax_adam(params, grads, m, v, t):
 
 
 def bench_churn():
-    rounds, per_round = (1, 10) if QUICK else (3, 40)
+    rounds, per_round = (1, 4) if QUICK else (2, 40)
     rng = np.random.default_rng(1)
     first = 24  # sizes first .. first + rounds * per_round - 1, each used once
     sizes = [list(rng.permutation(np.arange(first + r * per_round, first + (r + 1) * per_round)))
