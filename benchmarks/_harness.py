@@ -28,9 +28,11 @@ def one_thread(pin=False):
     source checkout on sys.path so the scripts run without installing torchlike."""
     if pin:
         os.sched_setaffinity(0, {0})
-    os.environ["XLA_FLAGS"] = (os.environ.get("XLA_FLAGS", "")
-                               + " --xla_cpu_multi_thread_eigen=false"
-                               + " intra_op_parallelism_threads=1")
+    os.environ["XLA_FLAGS"] = (
+        os.environ.get("XLA_FLAGS", "")
+        + " --xla_cpu_multi_thread_eigen=false"
+        + " intra_op_parallelism_threads=1"
+    )
     os.environ["OMP_NUM_THREADS"] = "1"
     os.environ["MKL_NUM_THREADS"] = "1"
     os.environ.setdefault("TORCHLIKE_NO_DISK_CACHE", "1")
@@ -58,12 +60,13 @@ def header(extra=""):
         t = f"; torch {torch.__version__} ({torch.get_num_threads()} thread)"
     except ImportError:
         t = "; torch not installed"
-    cache = ("off" if os.environ.get("TORCHLIKE_NO_DISK_CACHE", "") not in ("", "0")
-             else "on")
-    print(f"torchlike {torchlike.__version__} from {torchlike_root()}; jax {jax.__version__} "
-          f"on {jax.default_backend()}{t}; one thread per library; disk cache {cache}"
-          + ("; QUICK smoke run (--quick): numbers are rough" if QUICK else "")
-          + (f"; {extra}" if extra else ""))
+    cache = "off" if os.environ.get("TORCHLIKE_NO_DISK_CACHE", "") not in ("", "0") else "on"
+    print(
+        f"torchlike {torchlike.__version__} from {torchlike_root()}; jax {jax.__version__} "
+        f"on {jax.default_backend()}{t}; one thread per library; disk cache {cache}"
+        + ("; QUICK smoke run (--quick): numbers are rough" if QUICK else "")
+        + (f"; {extra}" if extra else "")
+    )
 
 
 _compiles = None

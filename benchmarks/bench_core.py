@@ -65,8 +65,14 @@ def bench_one_op():
     # Each sample dispatches OPS ops, then waits once for the last result: what a user sees
     # per op (JAX dispatch is asynchronous; torchlike has no public synchronize, hence _value).
     variants = [
-        ("torchlike (requires_grad)", _ops(lambda: tx * ty, lambda r: r._value.block_until_ready())),
-        ("torchlike (detached inputs)", _ops(lambda: ux * uy, lambda r: r._value.block_until_ready())),
+        (
+            "torchlike (requires_grad)",
+            _ops(lambda: tx * ty, lambda r: r._value.block_until_ready()),
+        ),
+        (
+            "torchlike (detached inputs)",
+            _ops(lambda: ux * uy, lambda r: r._value.block_until_ready()),
+        ),
         ("jax eager jnp.multiply", _ops(lambda: jnp.multiply(jx, jy), jax.block_until_ready)),
     ]
     if torch is not None:
@@ -75,8 +81,11 @@ def bench_one_op():
         variants.insert(2, ("torch eager (requires_grad)", _ops(lambda: px * py, lambda r: r)))
     samples = compare_samples(variants, repeat=11 if QUICK else 51, number=1, warmup=5)
     rows = [(name, [t / OPS for t in s]) for name, s in samples.items()]
-    return table("(a) x * y, 5x5 float32", rows,
-                 ["jax eager jnp.multiply"] + (["torch eager (requires_grad)"] if torch else []))
+    return table(
+        "(a) x * y, 5x5 float32",
+        rows,
+        ["jax eager jnp.multiply"] + (["torch eager (requires_grad)"] if torch else []),
+    )
 
 
 OPS = 200
@@ -87,6 +96,7 @@ def _ops(op, wait):
         for _ in range(OPS):
             r = op()
         wait(r)
+
     return many
 
 
@@ -154,10 +164,10 @@ def bench_mlp(repeat=31, number=10):
     tl_x, tl_t = torchlike.tensor(xn), torchlike.tensor(tn)
     tl_inplace = [torchlike.tensor(p, requires_grad=True) for p in params]
     losses["torchlike"] = _rebinding_step(torchlike, tlF, tl_state, tl_x, tl_t)
-    variants = [("torchlike (in-place)",
-                 lambda: _inplace_step(torchlike, tlF, tl_inplace, tl_x, tl_t)),
-                ("torchlike (rebind)",
-                 lambda: _rebinding_step(torchlike, tlF, tl_state, tl_x, tl_t))]
+    variants = [
+        ("torchlike (in-place)", lambda: _inplace_step(torchlike, tlF, tl_inplace, tl_x, tl_t)),
+        ("torchlike (rebind)", lambda: _rebinding_step(torchlike, tlF, tl_state, tl_x, tl_t)),
+    ]
 
     if torch is not None:
         rebind_state = [torch.tensor(p, requires_grad=True) for p in params]
@@ -166,8 +176,7 @@ def bench_mlp(repeat=31, number=10):
         losses["torch"] = _rebinding_step(torch, tF, rebind_state, pt_x, pt_t)
         variants += [
             ("torch eager (rebind)", lambda: _rebinding_step(torch, tF, rebind_state, pt_x, pt_t)),
-            ("torch eager (in-place)",
-             lambda: _inplace_step(torch, tF, inplace_state, pt_x, pt_t)),
+            ("torch eager (in-place)", lambda: _inplace_step(torch, tF, inplace_state, pt_x, pt_t)),
         ]
 
     fused_state = [jnp.asarray(p) for p in params]
@@ -184,17 +193,24 @@ def bench_mlp(repeat=31, number=10):
         unfused_state[:] = [p - LR * g for p, g in zip(unfused_state, grads)]
         return float(loss)
 
-    variants += [("jax jit(value_and_grad + SGD)", fused),
-                 ("jax jit(value_and_grad), eager SGD", unfused)]
+    variants += [
+        ("jax jit(value_and_grad + SGD)", fused),
+        ("jax jit(value_and_grad), eager SGD", unfused),
+    ]
     rows = list(compare_samples(variants, repeat, number).items())
     compiles = torchlike.compile_count() - compiles_before
 
-    med = table(f"(b) MLP training step, {BATCH}x{IN} -> {HIDDEN} -> {OUT}", rows,
-                ["jax jit(value_and_grad + SGD)"] + (["torch eager (in-place)"] if torch else []))
+    med = table(
+        f"(b) MLP training step, {BATCH}x{IN} -> {HIDDEN} -> {OUT}",
+        rows,
+        ["jax jit(value_and_grad + SGD)"] + (["torch eager (in-place)"] if torch else []),
+    )
     first = {k: round(v, 5) for k, v in losses.items()}
     print(f"  first-step loss (same data, same init): {first}")
-    print(f"  torchlike.compile_count() over the first step and the loop: {compiles} "
-          "(both torchlike variants record the same backward structure)")
+    print(
+        f"  torchlike.compile_count() over the first step and the loop: {compiles} "
+        "(both torchlike variants record the same backward structure)"
+    )
     return med, compiles
 
 
@@ -219,13 +235,19 @@ print(vjp(jnp.ones_like(x))[0])
 def _run_python(code, **env_updates):
     env = dict(os.environ)
     # the torchlike this process measures, also in the child
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(torchlike_root()),
-                                                      env.get("PYTHONPATH")]))
+    env["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(torchlike_root()), env.get("PYTHONPATH")])
+    )
     env.update(env_updates)
     start = time.perf_counter()
     # cwd: ``python -c`` puts the working directory first on sys.path, ahead of PYTHONPATH
-    subprocess.run([sys.executable, "-c", code], check=True, env=env, stdout=subprocess.DEVNULL,
-                   cwd=tempfile.gettempdir())
+    subprocess.run(
+        [sys.executable, "-c", code],
+        check=True,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        cwd=tempfile.gettempdir(),
+    )
     return time.perf_counter() - start
 
 
@@ -244,8 +266,11 @@ def bench_first_gradient(runs=5):
             samples[name].append(_run_python(code, **env))
     __import__("shutil").rmtree(cache, ignore_errors=True)
     rows = [(name, samples[name]) for name, _, _ in programs]
-    return table(f"(c) time to first gradient (fresh process, median of {runs})", rows,
-          ["torch"] if torch else [])
+    return table(
+        f"(c) time to first gradient (fresh process, median of {runs})",
+        rows,
+        ["torch"] if torch else [],
+    )
     return dict(rows)
 
 

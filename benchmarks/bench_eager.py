@@ -83,13 +83,17 @@ class Counted:
 def print_compiles(counted, what="call"):
     for name, c in counted.items():
         if c.calls:
-            print(f"  {name:34s} XLA compiles/{what}: {c.xla / c.calls:7.2f}   "
-                  f"torchlike.compile_count()/{what}: {c.engine / c.calls:.2f}")
+            print(
+                f"  {name:34s} XLA compiles/{what}: {c.xla / c.calls:7.2f}   "
+                f"torchlike.compile_count()/{what}: {c.engine / c.calls:.2f}"
+            )
 
 
 def verdict(label, ratio, target):
-    print(f"  target: {label} <= {target:g}x: {'met' if ratio <= target else 'NOT met'} "
-          f"({ratio:.2f}x)")
+    print(
+        f"  target: {label} <= {target:g}x: {'met' if ratio <= target else 'NOT met'} "
+        f"({ratio:.2f}x)"
+    )
 
 
 # ----------------------------------------------------------------------------- (a) get_batch
@@ -99,8 +103,8 @@ TOKENS, BLOCK, BATCH = 1_000_000, 8, 32
 def get_batch(lib, data):
     """The tutorials' code, verbatim but for the module name."""
     ix = lib.randint(len(data) - BLOCK, (BATCH,))
-    x = lib.stack([data[i:i + BLOCK] for i in ix])
-    y = lib.stack([data[i + 1:i + BLOCK + 1] for i in ix])
+    x = lib.stack([data[i : i + BLOCK] for i in ix])
+    y = lib.stack([data[i + 1 : i + BLOCK + 1] for i in ix])
     return x, y
 
 
@@ -116,6 +120,7 @@ def bench_get_batch():
         def run(lib=lib, data=data):
             x, y = get_batch(lib, data)
             wait(x), wait(y)
+
         variants[name] = Counted(run)
 
     jdata = jnp.asarray(tokens)
@@ -139,7 +144,8 @@ def bench_get_batch():
 
     variants["jax eager lax.dynamic_slice"] = Counted(jax_eager)
     variants["jax jit(vmap(dynamic_slice))"] = Counted(
-        lambda: jax.block_until_ready(jax_batch(jdata, draw())))
+        lambda: jax.block_until_ready(jax_batch(jdata, draw()))
+    )
 
     if torch is not None:
         same = all(np.array_equal(a, b) for a, b in zip(check["torchlike"], check["torch eager"]))
@@ -150,9 +156,12 @@ def bench_get_batch():
             c()
         c.reset()
     samples = compare_samples(list(variants.items()), repeat=repeat, number=1, warmup=0)
-    med = table(f"(a) get_batch: 1M int64 tokens, batch {BATCH}, block {BLOCK} "
-                f"({repeat} rounds, 1 call each)", list(samples.items()),
-                ["torch eager"] if torch else ["jax jit(vmap(dynamic_slice))"])
+    med = table(
+        f"(a) get_batch: 1M int64 tokens, batch {BATCH}, block {BLOCK} "
+        f"({repeat} rounds, 1 call each)",
+        list(samples.items()),
+        ["torch eager"] if torch else ["jax jit(vmap(dynamic_slice))"],
+    )
     print_compiles(variants)
     if torch is not None:
         verdict("torchlike get_batch / torch", med["torchlike"] / med["torch eager"], 3.0)
@@ -190,8 +199,10 @@ def _jax_adam(params, grads, m, v, t):
     b1, b2, eps = 0.9, 0.999, 1e-8
     m = [b1 * mi + (1 - b1) * g for mi, g in zip(m, grads)]
     v = [b2 * vi + (1 - b2) * g * g for vi, g in zip(v, grads)]
-    params = [p - LR * (mi / (1 - b1 ** t)) / (jnp.sqrt(vi / (1 - b2 ** t)) + eps)
-              for p, mi, vi in zip(params, m, v)]
+    params = [
+        p - LR * (mi / (1 - b1**t)) / (jnp.sqrt(vi / (1 - b2**t)) + eps)
+        for p, mi, vi in zip(params, m, v)
+    ]
     return params, m, v
 
 
@@ -199,10 +210,17 @@ def bench_churn():
     rounds, per_round = (1, 4) if QUICK else (2, 40)
     rng = np.random.default_rng(1)
     first = 24  # sizes first .. first + rounds * per_round - 1, each used once
-    sizes = [list(rng.permutation(np.arange(first + r * per_round, first + (r + 1) * per_round)))
-             for r in range(rounds)]
-    data = {b: (rng.standard_normal((b, IN)).astype(np.float32),
-                rng.integers(0, OUT, b).astype(np.int64)) for b in [8] + sum(sizes, [])}
+    sizes = [
+        list(rng.permutation(np.arange(first + r * per_round, first + (r + 1) * per_round)))
+        for r in range(rounds)
+    ]
+    data = {
+        b: (
+            rng.standard_normal((b, IN)).astype(np.float32),
+            rng.integers(0, OUT, b).astype(np.int64),
+        )
+        for b in [8] + sum(sizes, [])
+    }
 
     steps, inputs = {}, {}
     for name, lib in LIBS.items():
@@ -210,16 +228,21 @@ def bench_churn():
         inputs[name] = {b: (lib.tensor(x), lib.tensor(t)) for b, (x, t) in data.items()}
         steps[name] = lambda b, setup=setup, name=name: train_step(*setup, *inputs[name][b])
     init = [p.detach().numpy() for p in mlp(torchlike)[0].parameters()]
-    state = {"p": [jnp.asarray(p) for p in init], "m": [jnp.zeros(p.shape) for p in init],
-             "v": [jnp.zeros(p.shape) for p in init], "t": 0}
+    state = {
+        "p": [jnp.asarray(p) for p in init],
+        "m": [jnp.zeros(p.shape) for p in init],
+        "v": [jnp.zeros(p.shape) for p in init],
+        "t": 0,
+    }
     value_and_grad = jax.jit(jax.value_and_grad(_jax_loss))
     jinputs = {b: (jnp.asarray(x), jnp.asarray(t)) for b, (x, t) in data.items()}
 
     def jax_step(b):
         loss, grads = value_and_grad(state["p"], *jinputs[b])
         state["t"] += 1
-        state["p"], state["m"], state["v"] = _jax_adam(state["p"], grads, state["m"],
-                                                       state["v"], state["t"])
+        state["p"], state["m"], state["v"] = _jax_adam(
+            state["p"], grads, state["m"], state["v"], state["t"]
+        )
         return float(loss)
 
     steps["jax jit(value_and_grad) + jit Adam"] = jax_step
@@ -244,17 +267,24 @@ def bench_churn():
         for name in steps:
             means[name].append(total[name] / per_round)
     n_sizes = rounds * per_round
-    med = table(f"(b) shape churn: MLP {IN}-{HIDDEN}-{OUT} + Adam, batch size new at every step "
-                f"({rounds} round(s) x {per_round} first-seen sizes; per round: mean step)",
-                list(means.items()),
-                ["jax jit(value_and_grad) + jit Adam"] + (["torch eager"] if torch else []))
+    med = table(
+        f"(b) shape churn: MLP {IN}-{HIDDEN}-{OUT} + Adam, batch size new at every step "
+        f"({rounds} round(s) x {per_round} first-seen sizes; per round: mean step)",
+        list(means.items()),
+        ["jax jit(value_and_grad) + jit Adam"] + (["torch eager"] if torch else []),
+    )
     print_compiles(counted, "step")
     for name in steps:
-        print(f"  {name:34s} RSS growth: {rss[name]:7.1f} MiB over {n_sizes} sizes "
-              f"({rss[name] / n_sizes:.2f} MiB per new size)")
+        print(
+            f"  {name:34s} RSS growth: {rss[name]:7.1f} MiB over {n_sizes} sizes "
+            f"({rss[name] / n_sizes:.2f} MiB per new size)"
+        )
     print(f"  process RSS: {rss_start:.0f} MiB before the churn, {rss_mib():.0f} MiB after")
-    verdict("torchlike churn / raw jax.jit churn",
-            med["torchlike"] / med["jax jit(value_and_grad) + jit Adam"], 1.0)
+    verdict(
+        "torchlike churn / raw jax.jit churn",
+        med["torchlike"] / med["jax jit(value_and_grad) + jit Adam"],
+        1.0,
+    )
     return med, rss
 
 
@@ -283,7 +313,7 @@ def _jax_chain(x):
     y = jnp.tanh(y)
     y = y / 3.0
     y = y + x
-    y = y ** 2
+    y = y**2
     return jnp.sum(y)
 
 
@@ -297,6 +327,7 @@ def bench_chain():
             x.grad = None
             chain(x).backward()
             wait(x.grad)
+
         step()
         grads[name] = x.grad.numpy()
         variants[name] = Counted(step)
@@ -310,8 +341,11 @@ def bench_chain():
         c.reset()
     repeat, number = (7, 20) if QUICK else (41, 50)
     samples = compare_samples(list(variants.items()), repeat=repeat, number=number, warmup=2)
-    med = table("(c) 10-op chain + sum() + backward(), 5x5 float32", list(samples.items()),
-                ["torch eager"] if torch else ["jax jit(jax.grad)"])
+    med = table(
+        "(c) 10-op chain + sum() + backward(), 5x5 float32",
+        list(samples.items()),
+        ["torch eager"] if torch else ["jax jit(jax.grad)"],
+    )
     err = max(float(np.max(np.abs(grads["torchlike"] - g))) for g in grads.values())
     print(f"  max |grad difference| across libraries: {err:.2g}")
     print_compiles(variants, "step")
@@ -326,8 +360,10 @@ def main():
     bench_get_batch()
     bench_churn()
     bench_chain()
-    print(f"\n  total {time.perf_counter() - start:.0f} s; "
-          f"load average {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    print(
+        f"\n  total {time.perf_counter() - start:.0f} s; "
+        f"load average {', '.join(f'{x:.1f}' for x in os.getloadavg())}"
+    )
 
 
 if __name__ == "__main__":

@@ -34,9 +34,11 @@ EXAMPLES = ROOT / "examples"
 
 
 def scripts(names):
-    found = sorted(p for p in EXAMPLES.glob("*.py")
-                   if p.name != "run_examples.py" and (EXAMPLES / "expected" / f"{p.stem}.txt")
-                   .exists())
+    found = sorted(
+        p
+        for p in EXAMPLES.glob("*.py")
+        if p.name != "run_examples.py" and (EXAMPLES / "expected" / f"{p.stem}.txt").exists()
+    )
     if names:
         found = [p for p in found if p.stem in names]
     elif QUICK:
@@ -47,12 +49,14 @@ def scripts(names):
 def run(script, args=(), **env_updates):
     """Wall seconds of one fresh process, and whether its stdout is PyTorch's."""
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(torchlike_root()),
-                                                      env.get("PYTHONPATH")]))
+    env["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(torchlike_root()), env.get("PYTHONPATH")])
+    )
     env.update(env_updates)
     start = time.perf_counter()
-    out = subprocess.run([sys.executable, str(script), *args], capture_output=True, text=True,
-                         env=env, cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, str(script), *args], capture_output=True, text=True, env=env, cwd=ROOT
+    )
     wall = time.perf_counter() - start
     if out.returncode != 0:
         raise SystemExit(f"{script.name} {' '.join(args)} failed:\n{out.stderr[-2000:]}")
@@ -66,21 +70,30 @@ def main():
     rounds = 1 if QUICK else 3
     try:
         import torch  # noqa: F401 - only to know whether the PyTorch column can run
+
         has_torch = True
     except ImportError:
         has_torch = False
     wrong = set()
     for script in scripts(names):
-        samples = {k: [] for k in ("torchlike, no disk cache", "torchlike, cold disk cache",
-                                   "torchlike, warm disk cache")}
+        samples = {
+            k: []
+            for k in (
+                "torchlike, no disk cache",
+                "torchlike, cold disk cache",
+                "torchlike, warm disk cache",
+            )
+        }
         if has_torch:
             samples["torch"] = []
         for _ in range(rounds):
             cache = tempfile.mkdtemp(prefix="torchlike-bench-cache-")
             disk = {"TORCHLIKE_NO_DISK_CACHE": "0", "XDG_CACHE_HOME": cache}
-            plan = [("torchlike, no disk cache", (), {"TORCHLIKE_NO_DISK_CACHE": "1"}),
-                    ("torchlike, cold disk cache", (), disk),
-                    ("torchlike, warm disk cache", (), disk)]
+            plan = [
+                ("torchlike, no disk cache", (), {"TORCHLIKE_NO_DISK_CACHE": "1"}),
+                ("torchlike, cold disk cache", (), disk),
+                ("torchlike, warm disk cache", (), disk),
+            ]
             if has_torch:
                 plan.append(("torch", ("--torch",), {}))
             for name, args, env in plan:
@@ -89,10 +102,15 @@ def main():
                 if not same and name != "torch":
                     wrong.add(f"{script.stem} ({name})")
             shutil.rmtree(cache, ignore_errors=True)
-        table(f"examples/{script.name}: wall time of a fresh process ({rounds} round(s))",
-              list(samples.items()), ["torch"] if has_torch else [])
-    print("\n  torchlike output == PyTorch's expected output: "
-          + ("yes, every run" if not wrong else "NO for " + ", ".join(sorted(wrong))))
+        table(
+            f"examples/{script.name}: wall time of a fresh process ({rounds} round(s))",
+            list(samples.items()),
+            ["torch"] if has_torch else [],
+        )
+    print(
+        "\n  torchlike output == PyTorch's expected output: "
+        + ("yes, every run" if not wrong else "NO for " + ", ".join(sorted(wrong)))
+    )
 
 
 if __name__ == "__main__":

@@ -72,8 +72,9 @@ def make_gpt(torch):
             self.c_attn = nn.Linear(N_EMBD, 3 * N_EMBD)
             self.c_proj = nn.Linear(N_EMBD, N_EMBD)
             self.n_head, self.n_embd = N_HEAD, N_EMBD
-            self.register_buffer("bias", torch.tril(torch.ones(BLOCK, BLOCK))
-                                 .view(1, 1, BLOCK, BLOCK))
+            self.register_buffer(
+                "bias", torch.tril(torch.ones(BLOCK, BLOCK)).view(1, 1, BLOCK, BLOCK)
+            )
 
         def forward(self, x):
             B, T, C = x.size()
@@ -111,12 +112,14 @@ def make_gpt(torch):
     class GPT(nn.Module):
         def __init__(self):
             super().__init__()
-            self.transformer = nn.ModuleDict(dict(
-                wte=nn.Embedding(VOCAB, N_EMBD),
-                wpe=nn.Embedding(BLOCK, N_EMBD),
-                h=nn.ModuleList([Block() for _ in range(N_LAYER)]),
-                ln_f=nn.LayerNorm(N_EMBD),
-            ))
+            self.transformer = nn.ModuleDict(
+                dict(
+                    wte=nn.Embedding(VOCAB, N_EMBD),
+                    wpe=nn.Embedding(BLOCK, N_EMBD),
+                    h=nn.ModuleList([Block() for _ in range(N_LAYER)]),
+                    ln_f=nn.LayerNorm(N_EMBD),
+                )
+            )
             self.lm_head = nn.Linear(N_EMBD, VOCAB, bias=False)
             self.transformer.wte.weight = self.lm_head.weight  # weight tying, as nanoGPT
 
@@ -132,8 +135,10 @@ def make_gpt(torch):
     torch.manual_seed(0)
     model = GPT()
     params = [p for p in model.parameters() if p.requires_grad]
-    groups = [{"params": [p for p in params if p.dim() >= 2], "weight_decay": WEIGHT_DECAY},
-              {"params": [p for p in params if p.dim() < 2], "weight_decay": 0.0}]
+    groups = [
+        {"params": [p for p in params if p.dim() >= 2], "weight_decay": WEIGHT_DECAY},
+        {"params": [p for p in params if p.dim() < 2], "weight_decay": 0.0},
+    ]
     optimizer = torch.optim.AdamW(groups, lr=LR, betas=BETAS)
     return model, optimizer
 
@@ -164,8 +169,9 @@ def _jax_forward(p, idx, targets):
     for i in range(N_LAYER):
         h = f"transformer.h.{i}."
         a = linear(ln(x, p[h + "ln_1.weight"], p[h + "ln_1.bias"]), h + "attn.c_attn")
-        q, k, v = (t.reshape(B, T, N_HEAD, hs).transpose(0, 2, 1, 3)
-                   for t in jnp.split(a, 3, axis=2))
+        q, k, v = (
+            t.reshape(B, T, N_HEAD, hs).transpose(0, 2, 1, 3) for t in jnp.split(a, 3, axis=2)
+        )
         att = jnp.where(mask, q @ k.transpose(0, 1, 3, 2) / math.sqrt(hs), -jnp.inf)
         y = (jax.nn.softmax(att, axis=-1) @ v).transpose(0, 2, 1, 3).reshape(B, T, N_EMBD)
         x = x + linear(y, h + "attn.c_proj")
@@ -186,7 +192,7 @@ def _jax_step(p, m, v, t, idx, targets):
         decay = WEIGHT_DECAY if p[k].ndim >= 2 else 0.0
         new_m[k] = b1 * m[k] + (1 - b1) * g[k]
         new_v[k] = b2 * v[k] + (1 - b2) * g[k] ** 2
-        mhat, vhat = new_m[k] / (1 - b1 ** t), new_v[k] / (1 - b2 ** t)
+        mhat, vhat = new_m[k] / (1 - b1**t), new_v[k] / (1 - b2**t)
         new_p[k] = p[k] * (1 - LR * decay) - LR * mhat / (jnp.sqrt(vhat) + 1e-8)
     return loss, new_p, new_m, new_v
 
@@ -196,35 +202,47 @@ def main():
     _harness.header(mode)
     ok, why = view_after_split_works(torchlike)
     if not ok:
-        print(f"  NOTE: torchlike raises on view() after split() ({why}); its model uses "
-              "reshape() there instead (torch keeps view())")
+        print(
+            f"  NOTE: torchlike raises on view() after split() ({why}); its model uses "
+            "reshape() there instead (torch keeps view())"
+        )
     rng = np.random.default_rng(0)
     xn = rng.integers(0, VOCAB, (BATCH, BLOCK)).astype(np.int64)
     yn = rng.integers(0, VOCAB, (BATCH, BLOCK)).astype(np.int64)
 
     libs = {"torchlike": torchlike} | ({"torch eager": torch} if torch is not None else {})
     setups = {name: (*make_gpt(lib), lib.tensor(xn), lib.tensor(yn)) for name, lib in libs.items()}
-    weights = {name: {k: p.detach().numpy().copy() for k, p in s[0].named_parameters()}
-               for name, s in setups.items()}
+    weights = {
+        name: {k: p.detach().numpy().copy() for k, p in s[0].named_parameters()}
+        for name, s in setups.items()
+    }
     p0 = {k: jnp.asarray(w) for k, w in weights["torchlike"].items()}
-    state = {"p": p0, "m": {k: jnp.zeros_like(w) for k, w in p0.items()},
-             "v": {k: jnp.zeros_like(w) for k, w in p0.items()}, "t": 0}
+    state = {
+        "p": p0,
+        "m": {k: jnp.zeros_like(w) for k, w in p0.items()},
+        "v": {k: jnp.zeros_like(w) for k, w in p0.items()},
+        "t": 0,
+    }
     jx, jy = jnp.asarray(xn), jnp.asarray(yn)
 
     def jax_step():
         state["t"] += 1
         loss, state["p"], state["m"], state["v"] = _jax_step(
-            state["p"], state["m"], state["v"], state["t"], jx, jy)
+            state["p"], state["m"], state["v"], state["t"], jx, jy
+        )
         return float(loss)
 
     losses, first, compiles = {}, {}, {}
     steppers = []
     for name in setups:
+
         def step(name=name):
             losses[name] = train_step(*setups[name])
+
         steppers.append((name, step))
-    steppers.append(("jax jit(value_and_grad + AdamW)",
-                     lambda: losses.__setitem__("jax", jax_step())))
+    steppers.append(
+        ("jax jit(value_and_grad + AdamW)", lambda: losses.__setitem__("jax", jax_step()))
+    )
     for name, step in steppers:  # the first step: compiles, and its loss is compared
         c0, e0 = backend_compiles(), torchlike.compile_count()
         step()
@@ -235,24 +253,37 @@ def main():
     samples = compare_samples(steppers, repeat=repeat, number=number, warmup=2)
     loop = (backend_compiles() - c0, torchlike.compile_count() - e0)
 
-    title = (f"small GPT training step: {N_LAYER} blocks, {N_HEAD} heads, d={N_EMBD}, T={BLOCK}, "
-             f"batch {BATCH}, AdamW ({repeat} rounds of {number} steps)")
-    med = table(title, list(samples.items()),
-                ["jax jit(value_and_grad + AdamW)"] + (["torch eager"] if torch else []))
+    title = (
+        f"small GPT training step: {N_LAYER} blocks, {N_HEAD} heads, d={N_EMBD}, T={BLOCK}, "
+        f"batch {BATCH}, AdamW ({repeat} rounds of {number} steps)"
+    )
+    med = table(
+        title,
+        list(samples.items()),
+        ["jax jit(value_and_grad + AdamW)"] + (["torch eager"] if torch else []),
+    )
     if torch is not None:
-        diff = max(float(np.max(np.abs(weights["torchlike"][k] - weights["torch eager"][k])))
-                   for k in weights["torchlike"])
+        diff = max(
+            float(np.max(np.abs(weights["torchlike"][k] - weights["torch eager"][k])))
+            for k in weights["torchlike"]
+        )
         print(f"  same init after manual_seed(0): max |torchlike - torch| = {diff:.3g}")
         ratio = med["torchlike"] / med["torch eager"]
-        print(f"  target: torchlike <= 1x torch eager: {'met' if ratio <= 1 else 'NOT met'} "
-              f"({ratio:.2f}x)")
+        print(
+            f"  target: torchlike <= 1x torch eager: {'met' if ratio <= 1 else 'NOT met'} "
+            f"({ratio:.2f}x)"
+        )
     print("  first-step loss: " + ", ".join(f"{k} {v:.6f}" for k, v in first.items()))
-    print(f"  loss after {1 + 2 + repeat * number} steps: "
-          + ", ".join(f"{k} {v:.6f}" for k, v in losses.items()))
+    print(
+        f"  loss after {1 + 2 + repeat * number} steps: "
+        + ", ".join(f"{k} {v:.6f}" for k, v in losses.items())
+    )
     for name, (xla, engine) in compiles.items():
         print(f"  {name:34s} first step: {xla} XLA compiles, {engine} torchlike.compile_count()")
-    print(f"  timed loop (all variants): {loop[0]} XLA compiles, {loop[1]} "
-          "torchlike.compile_count() (expect 0: one structure)")
+    print(
+        f"  timed loop (all variants): {loop[0]} XLA compiles, {loop[1]} "
+        "torchlike.compile_count() (expect 0: one structure)"
+    )
     print(f"  torchlike's model uses {'view()' if ok else 'reshape() (fallback)'} after split()")
 
 

@@ -66,8 +66,13 @@ def mlp(lib):
 
 def cnn(lib):
     nn = lib.nn
-    model = nn.Sequential(nn.Conv2d(1, 8, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-                          nn.Flatten(), nn.Linear(8 * 14 * 14, 10))
+    model = nn.Sequential(
+        nn.Conv2d(1, 8, 3, padding=1),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Flatten(),
+        nn.Linear(8 * 14 * 14, 10),
+    )
     return model, nn.CrossEntropyLoss(), lib.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
 
 
@@ -110,6 +115,7 @@ def bench(title, make, input_shape, classes, target, repeat, number):
     def stepper(name):
         def step():
             last_loss[name] = train_step(*setups[name])
+
         return step
 
     compiles_start = torchlike.compile_count()
@@ -124,8 +130,9 @@ def bench(title, make, input_shape, classes, target, repeat, number):
 
     times = dict(rows)
     print(f"\n{title}")
-    print(f"  {'variant':14s} {'median':>10s} {'spread':>10s}"
-          + ("  / torch eager" if torch else ""))
+    print(
+        f"  {'variant':14s} {'median':>10s} {'spread':>10s}" + ("  / torch eager" if torch else "")
+    )
     for name, t in rows:
         ratio = f"  {t / times['torch eager']:>12.2f}x" if torch else ""
         print(f"  {name:14s} {fmt(t):>10s} {spread(samples[name]):>10s}{ratio}")
@@ -133,30 +140,56 @@ def bench(title, make, input_shape, classes, target, repeat, number):
         ratio = times["torchlike"] / times["torch eager"]
         verdict = "met" if ratio <= target else "NOT met"
         print(f"  target: torchlike <= {target:g}x torch eager: {verdict} ({ratio:.2f}x)")
-        print(f"  same init after manual_seed(0): max |torchlike - torch| over all "
-              f"parameters = {init_diff:.3g}" + (" (identical)" if init_diff == 0 else ""))
-    print("  first-step loss: " + ", ".join(f"{k} {v:.6f}" for k, v in first_loss.items())
-          + (f" (|diff| = {abs(first_loss['torchlike'] - first_loss['torch eager']):.2g})"
-             if torch else ""))
+        print(
+            f"  same init after manual_seed(0): max |torchlike - torch| over all "
+            f"parameters = {init_diff:.3g}" + (" (identical)" if init_diff == 0 else "")
+        )
+    print(
+        "  first-step loss: "
+        + ", ".join(f"{k} {v:.6f}" for k, v in first_loss.items())
+        + (
+            f" (|diff| = {abs(first_loss['torchlike'] - first_loss['torch eager']):.2g})"
+            if torch
+            else ""
+        )
+    )
     steps = 1 + 3 + repeat * number
-    print(f"  loss after {steps} steps: "
-          + ", ".join(f"{k} {v:.6f}" for k, v in last_loss.items()))
-    print(f"  torchlike backward compilations: {compiles_first} in the first step, "
-          f"{compiles_loop} in the timed loop (expect 1 per structure: 1, 0)")
+    print(f"  loss after {steps} steps: " + ", ".join(f"{k} {v:.6f}" for k, v in last_loss.items()))
+    print(
+        f"  torchlike backward compilations: {compiles_first} in the first step, "
+        f"{compiles_loop} in the timed loop (expect 1 per structure: 1, 0)"
+    )
     return times, compiles_first + compiles_loop
 
 
 def main():
-    mode = ("pinned to CPU 0 (--pin)" if PIN
-            else f"unpinned ({len(os.sched_getaffinity(0))} CPUs allowed; --pin to pin to one)")
+    mode = (
+        "pinned to CPU 0 (--pin)"
+        if PIN
+        else f"unpinned ({len(os.sched_getaffinity(0))} CPUs allowed; --pin to pin to one)"
+    )
     _harness.header(mode)
     repeat = 15 if QUICK else 151
-    bench("(a) MLP step: Linear(784, 256)-ReLU-Linear(256, 10), CrossEntropyLoss, "
-          "Adam(lr=1e-3), batch 64",
-          mlp, (64, 784), 10, target=1.0, repeat=repeat, number=5)
-    bench("(b) CNN step: Conv2d(1, 8, 3, padding=1)-ReLU-MaxPool2d(2)-Flatten-Linear(1568, 10), "
-          "CrossEntropyLoss, SGD(lr=0.01, momentum=0.9), batch 32 on 1x28x28",
-          cnn, (32, 1, 28, 28), 10, target=1.5, repeat=repeat, number=5)
+    bench(
+        "(a) MLP step: Linear(784, 256)-ReLU-Linear(256, 10), CrossEntropyLoss, "
+        "Adam(lr=1e-3), batch 64",
+        mlp,
+        (64, 784),
+        10,
+        target=1.0,
+        repeat=repeat,
+        number=5,
+    )
+    bench(
+        "(b) CNN step: Conv2d(1, 8, 3, padding=1)-ReLU-MaxPool2d(2)-Flatten-Linear(1568, 10), "
+        "CrossEntropyLoss, SGD(lr=0.01, momentum=0.9), batch 32 on 1x28x28",
+        cnn,
+        (32, 1, 28, 28),
+        10,
+        target=1.5,
+        repeat=repeat,
+        number=5,
+    )
 
 
 if __name__ == "__main__":

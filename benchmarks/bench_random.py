@@ -60,51 +60,108 @@ def main(n=10**6):
     torch_probs = torch.full((n,), 0.3) if torch is not None else None
     f32, f64 = dtypes.float32, dtypes.float64
     cases = [
-        ("rand f32", lambda: gen._rand((n,), f32),
-         lambda: torch.rand(n), lambda: jax.random.uniform(key, (n,)).block_until_ready()),
-        ("randn f32", lambda: gen._randn((n,), f32),
-         lambda: torch.randn(n), lambda: jax.random.normal(key, (n,)).block_until_ready()),
-        ("rand f64", lambda: gen._rand((n,), f64),
-         lambda: torch.rand(n, dtype=torch.float64), None),
-        ("randn f64", lambda: gen._randn((n,), f64),
-         lambda: torch.randn(n, dtype=torch.float64), None),
-        ("randint [0,10)", lambda: gen._randint(0, 10, (n,), dtypes.int64),
-         lambda: torch.randint(0, 10, (n,)),
-         lambda: jax.random.randint(key, (n,), 0, 10).block_until_ready()),
-        ("randperm 1e5", lambda: gen._randperm(10**5, dtypes.int64),
-         lambda: torch.randperm(10**5),
-         lambda: jax.random.permutation(key, 10**5).block_until_ready()),
+        (
+            "rand f32",
+            lambda: gen._rand((n,), f32),
+            lambda: torch.rand(n),
+            lambda: jax.random.uniform(key, (n,)).block_until_ready(),
+        ),
+        (
+            "randn f32",
+            lambda: gen._randn((n,), f32),
+            lambda: torch.randn(n),
+            lambda: jax.random.normal(key, (n,)).block_until_ready(),
+        ),
+        (
+            "rand f64",
+            lambda: gen._rand((n,), f64),
+            lambda: torch.rand(n, dtype=torch.float64),
+            None,
+        ),
+        (
+            "randn f64",
+            lambda: gen._randn((n,), f64),
+            lambda: torch.randn(n, dtype=torch.float64),
+            None,
+        ),
+        (
+            "randint [0,10)",
+            lambda: gen._randint(0, 10, (n,), dtypes.int64),
+            lambda: torch.randint(0, 10, (n,)),
+            lambda: jax.random.randint(key, (n,), 0, 10).block_until_ready(),
+        ),
+        (
+            "randperm 1e5",
+            lambda: gen._randperm(10**5, dtypes.int64),
+            lambda: torch.randperm(10**5),
+            lambda: jax.random.permutation(key, 10**5).block_until_ready(),
+        ),
         ("randn(3) f32", lambda: gen._randn((3,), f32), lambda: torch.randn(3), None),
-        ("uniform_(-1,1) f32", lambda: gen._uniform((n,), f32, -1.0, 1.0),
-         lambda: torch.empty(n).uniform_(-1, 1),
-         lambda: jax.random.uniform(key, (n,), minval=-1, maxval=1).block_until_ready()),
-        ("bernoulli_(0.3)", lambda: gen._bernoulli_scalar((n,), f32, 0.3),
-         lambda: torch.empty(n).bernoulli_(0.3),
-         lambda: jax.random.bernoulli(key, 0.3, (n,)).block_until_ready()),
-        ("exponential_ f32", lambda: gen._exponential((n,), f32, 1.0),
-         lambda: torch.empty(n).exponential_(),
-         lambda: jax.random.exponential(key, (n,)).block_until_ready()),
-        ("rand f32 (API)", lambda: ready(torchlike.rand(n)), lambda: torch.rand(n),
-         lambda: jax.random.uniform(key, (n,)).block_until_ready()),
-        ("randn f32 (API)", lambda: ready(torchlike.randn(n)), lambda: torch.randn(n),
-         lambda: jax.random.normal(key, (n,)).block_until_ready()),
-        ("uniform_ (API)", lambda: ready(buf.uniform_(-1, 1)),
-         lambda: torch_buf.uniform_(-1, 1), None),
+        (
+            "uniform_(-1,1) f32",
+            lambda: gen._uniform((n,), f32, -1.0, 1.0),
+            lambda: torch.empty(n).uniform_(-1, 1),
+            lambda: jax.random.uniform(key, (n,), minval=-1, maxval=1).block_until_ready(),
+        ),
+        (
+            "bernoulli_(0.3)",
+            lambda: gen._bernoulli_scalar((n,), f32, 0.3),
+            lambda: torch.empty(n).bernoulli_(0.3),
+            lambda: jax.random.bernoulli(key, 0.3, (n,)).block_until_ready(),
+        ),
+        (
+            "exponential_ f32",
+            lambda: gen._exponential((n,), f32, 1.0),
+            lambda: torch.empty(n).exponential_(),
+            lambda: jax.random.exponential(key, (n,)).block_until_ready(),
+        ),
+        (
+            "rand f32 (API)",
+            lambda: ready(torchlike.rand(n)),
+            lambda: torch.rand(n),
+            lambda: jax.random.uniform(key, (n,)).block_until_ready(),
+        ),
+        (
+            "randn f32 (API)",
+            lambda: ready(torchlike.randn(n)),
+            lambda: torch.randn(n),
+            lambda: jax.random.normal(key, (n,)).block_until_ready(),
+        ),
+        (
+            "uniform_ (API)",
+            lambda: ready(buf.uniform_(-1, 1)),
+            lambda: torch_buf.uniform_(-1, 1),
+            None,
+        ),
         ("normal_ (API)", lambda: ready(buf.normal_()), lambda: torch_buf.normal_(), None),
-        ("randint (API)", lambda: ready(torchlike.randint(0, 10, (n,))),
-         lambda: torch.randint(0, 10, (n,)), None),
-        ("bernoulli (API)", lambda: ready(torchlike.bernoulli(probs)),
-         lambda: torch.bernoulli(torch_probs), None),
+        (
+            "randint (API)",
+            lambda: ready(torchlike.randint(0, 10, (n,))),
+            lambda: torch.randint(0, 10, (n,)),
+            None,
+        ),
+        (
+            "bernoulli (API)",
+            lambda: ready(torchlike.bernoulli(probs)),
+            lambda: torch.bernoulli(torch_probs),
+            None,
+        ),
     ]
-    print(f"n = {n:,}; jax {jax.__version__} on {jax.default_backend()}"
-          + (f"; torch {torch.__version__}" if torch is not None else ""))
-    print(f"{'sampler':18s} {'torchlike':>11s} {'torch':>11s} {'jax':>11s} {'vs torch':>9s} {'vs jax':>8s}")
+    print(
+        f"n = {n:,}; jax {jax.__version__} on {jax.default_backend()}"
+        + (f"; torch {torch.__version__}" if torch is not None else "")
+    )
+    print(
+        f"{'sampler':18s} {'torchlike':>11s} {'torch':>11s} {'jax':>11s} {'vs torch':>9s} {'vs jax':>8s}"
+    )
     for name, ours, theirs, jaxs in cases:
         t_ours = median_time(ours)
         t_torch = median_time(theirs) if torch is not None else float("nan")
         t_jax = median_time(jaxs) if jaxs is not None else float("nan")
-        print(f"{name:18s} {t_ours * 1e3:9.3f}ms {t_torch * 1e3:9.3f}ms {t_jax * 1e3:9.3f}ms "
-              f"{t_ours / t_torch:8.2f}x {t_ours / t_jax:7.2f}x")
+        print(
+            f"{name:18s} {t_ours * 1e3:9.3f}ms {t_torch * 1e3:9.3f}ms {t_jax * 1e3:9.3f}ms "
+            f"{t_ours / t_torch:8.2f}x {t_ours / t_jax:7.2f}x"
+        )
 
 
 if __name__ == "__main__":

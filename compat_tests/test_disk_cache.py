@@ -37,14 +37,26 @@ print(json.dumps({"dir": jax.config.jax_compilation_cache_dir, "compiles": compi
 
 
 def run(tmp_path, **env):
-    full = {k: v for k, v in os.environ.items()
-            if k not in ("TORCHLIKE_NO_DISK_CACHE", "JAX_COMPILATION_CACHE_DIR")}
-    full.update(XDG_CACHE_HOME=str(tmp_path / "xdg"), JAX_PLATFORMS="cpu",
-                PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    full = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("TORCHLIKE_NO_DISK_CACHE", "JAX_COMPILATION_CACHE_DIR")
+    }
+    full.update(
+        XDG_CACHE_HOME=str(tmp_path / "xdg"),
+        JAX_PLATFORMS="cpu",
+        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    )
     full.update(env)
     # cwd: ``python -c`` puts the working directory first on sys.path
-    out = subprocess.run([sys.executable, "-c", PROGRAM], env=full, capture_output=True,
-                         text=True, check=True, cwd=tmp_path)
+    out = subprocess.run(
+        [sys.executable, "-c", PROGRAM],
+        env=full,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
