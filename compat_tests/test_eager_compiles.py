@@ -144,3 +144,16 @@ def test_view_reads_and_writes_by_structure(torch):
     assert compiles(write_row_and_read, list(range(100))) == 0
     assert sums == [30.0 * (i + 1) for i in range(100)]
     assert np.array_equal(base.numpy(), twin)
+
+
+def test_long_chain_of_views_reads_with_bounded_program(torch):
+    from torchlike import _storage
+
+    x = torch.arange(60.0)
+    v = x.view(6, 10)
+    for _ in range(41):
+        v = v.t()
+    key, _ = v._geom.chain(v._storage)
+    assert len(key) <= _storage.MAX_CHAIN
+    x.add_(1)  # the view re-reads itself
+    assert v.tolist() == (np.arange(60.0) + 1).reshape(6, 10).T.tolist()

@@ -984,3 +984,20 @@ def test_zero_dim_tensor_index_is_an_integer(torch):
     w[torch.tensor(1, dtype=torch.int32)] = 5.0
     assert node_name(w) == "CopySlices"
     assert node_name(w[torch.tensor(-1)]) == "SelectBackward0"
+
+
+def test_long_chain_of_views_sees_writes(torch):
+    x = torch.arange(200.0)
+    v = x.view(20, 10)
+    a = np.arange(200.0).reshape(20, 10)  # the storage positions of the same view
+    for k in range(20):
+        v = v.t()[1:] if k % 2 else v.t()
+        a = a.T[1:] if k % 2 else a.T
+    assert v.shape == a.shape == (10, 10)
+    assert v.storage_offset() == 100 and v.stride() == (10, 1)
+    x.mul_(-1)
+    assert_equal(v, -a)
+    v.fill_(7.0)
+    expected = -np.arange(200.0)
+    expected[a.astype(np.int64).reshape(-1)] = 7.0
+    assert_equal(x, expected)

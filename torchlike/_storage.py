@@ -302,6 +302,9 @@ class _LayoutQueries:
         return any(n > 1 and st == 0 for n, st in zip(shape, strides))
 
 
+MAX_CHAIN = 16  # view ops re-applied on a read; a longer chain reads by one gather
+
+
 class Geometry(_LayoutQueries):
     """How a view sits in its storage: ``op`` (a view entry of the op table) applied to the
     parent geometry (None: the whole base) with runtime operands ``args``, output
@@ -322,6 +325,19 @@ class Geometry(_LayoutQueries):
     def layout(self, storage):
         """(shape, strides, storage offset), derived once from the parent's."""
         if self._layout is None:
+            # ancestors first, from the root down (no recursion: chains of views can be long)
+            pending = []
+            g = self.parent
+            while isinstance(g, Geometry) and g._layout is None:
+                pending.append(g)
+                g = g.parent
+            for g in reversed(pending):
+                g._derive_layout(storage)
+            self._derive_layout(storage)
+        return self._layout
+
+    def _derive_layout(self, storage):
+        if self._layout is None:
             parent = (self.parent.layout(storage) if self.parent is not None else
                       (storage.data.shape, contiguous_strides(storage.data.shape), 0))
             if self.op is None:  # an alias of the parent (detach, .data)
@@ -331,7 +347,6 @@ class Geometry(_LayoutQueries):
                 out = None if rule is None else rule(
                     *parent, dict(self.static), self.args, self.out_index)
                 self._layout = out if out is not None else self._layout_by_index(storage)
-        return self._layout
 
     def _layout_by_index(self, storage):
         # a view op without a layout rule: apply it to the parent's index map (once)
@@ -348,15 +363,31 @@ class Geometry(_LayoutQueries):
         self._index = idx
         return layout
 
-    def chain(self):
-        """(structure key, runtime arguments) of the view ops from the base to this view."""
+    def chain(self, storage):
+        """(structure key, runtime arguments) of the view ops from the base to this view.
+
+        Past ``MAX_CHAIN`` ops (a loop of ``x = x[1:]``) the read becomes one gather at the
+        view's layout instead, so the programs stay bounded by (shape, strides)."""
         if self._chain is None:
-            key, args = self.parent.chain() if self.parent is not None else ((), ())
-            if self.op is not None:
+            pending = []
+            g = self
+            while isinstance(g, Geometry) and g._chain is None:
+                pending.append(g)
+                g = g.parent
+            for g in reversed(pending):
+                g._derive_chain(storage)
+        return self._chain
+
+    def _derive_chain(self, storage):
+        key, args = self.parent.chain(storage) if self.parent is not None else ((), ())
+        if self.op is not None:
+            if len(key) >= MAX_CHAIN:
+                shape, strides, offset = self.layout(storage)
+                key, args = (("strided", shape, strides),), (offset,)
+            else:
                 key = key + ((self.op, self.static, self.out_index, len(self.args)),)
                 args = args + tuple(self.args)
-            self._chain = (key, args)
-        return self._chain
+        self._chain = (key, args)
 
 
 class StridedGeometry(_LayoutQueries):
@@ -373,7 +404,7 @@ class StridedGeometry(_LayoutQueries):
     def layout(self, storage):
         return self.size, self.stride, self.offset_
 
-    def chain(self):
+    def chain(self, storage):
         return self._chain
 
 
@@ -409,7 +440,7 @@ _CHAIN_PROGRAMS = _caches.LRUCache("storage.view_chains", max_entries=1024)
 
 
 def read(storage, geometry):
-    key, args = geometry.chain()
+    key, args = geometry.chain(storage)
     fn = _CHAIN_PROGRAMS.get(key)
     if fn is None:
         fn = _CHAIN_PROGRAMS.put(key, _chain_program(key))
