@@ -7,7 +7,7 @@ from the reals (``biject_to``/``transform_to``).
 
 from __future__ import annotations
 
-from ._api import torch
+from ._api import np, torch
 
 __all__ = [
     "Constraint", "boolean", "cat", "corr_cholesky", "dependent", "dependent_property",
@@ -328,10 +328,20 @@ class _Symmetric(_Square):
         return torch.isclose(value, value.transpose(-2, -1), atol=1e-6).all(-2).all(-1)
 
 
-def _cholesky_succeeds(value):
-    from .multivariate_normal import _cholesky_pivots
+def _per_matrix(value, test):
+    """``test`` on each matrix of a batch, on the host: a validation check, as PyTorch's
+    ``eigvalsh``/``cholesky_ex`` ones (NumPy here: torch.linalg sits above this layer)."""
+    mats = value.detach().numpy()
+    flat = mats.reshape((-1,) + mats.shape[-2:])
+    return torch.tensor(np.array([test(m) for m in flat], dtype=bool).reshape(mats.shape[:-2]))
 
-    return _cholesky_pivots(value).all(-1)
+
+def _has_cholesky(m):
+    try:
+        np.linalg.cholesky(m)
+    except np.linalg.LinAlgError:
+        return False
+    return True
 
 
 class _PositiveSemidefinite(_Symmetric):
@@ -339,7 +349,7 @@ class _PositiveSemidefinite(_Symmetric):
         sym_check = super().check(value)
         if not sym_check.all():
             return sym_check
-        return _cholesky_succeeds(value + 1e-10 * torch.eye(value.shape[-1], dtype=value.dtype))
+        return _per_matrix(value, lambda m: bool((np.linalg.eigvalsh(m) >= 0).all()))
 
 
 class _PositiveDefinite(_Symmetric):
@@ -347,7 +357,7 @@ class _PositiveDefinite(_Symmetric):
         sym_check = super().check(value)
         if not sym_check.all():
             return sym_check
-        return _cholesky_succeeds(value)
+        return _per_matrix(value, _has_cholesky)
 
 
 class _Cat(Constraint):

@@ -2,8 +2,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
 from . import constraints
 from ._api import Size, torch
 from .distribution import Distribution
@@ -50,19 +48,13 @@ def _solve_lower(l, b):
     return torch.stack(xs, -2)
 
 
-def _cholesky_pivots(value):
-    """Whether each matrix of a batch has a Cholesky factor (a validation check: NumPy on the
-    host, as PyTorch's ``cholesky_ex(value).info == 0``)."""
-    mats = value.detach().numpy()
-    flat = mats.reshape((-1,) + mats.shape[-2:])
-    ok = []
-    for m in flat:
-        try:
-            np.linalg.cholesky(m)
-            ok.append(True)
-        except np.linalg.LinAlgError:
-            ok.append(False)
-    return torch.tensor(np.array(ok, dtype=bool).reshape(mats.shape[:-2] + (1,)))
+def _cholesky_inverse(L):
+    """``(L L^T)^-1``, as ``torch.cholesky_inverse``.  The product is formed from the whole of
+    ``L`` so that the gradient has PyTorch's entries above the diagonal too."""
+    C = _cholesky(torch.matmul(L, L.transpose(-2, -1)))
+    Id = torch.eye(L.shape[-1], dtype=L.dtype).expand(C.shape)
+    C_inv = _solve_lower(C, Id)
+    return torch.matmul(C_inv.transpose(-2, -1), C_inv)
 
 
 def _batch_mv(bmat, bvec):
@@ -153,10 +145,7 @@ class MultivariateNormal(Distribution):
 
     @lazy_property
     def precision_matrix(self):
-        L = self._unbroadcasted_scale_tril
-        Id = torch.eye(L.shape[-1], dtype=L.dtype).expand(L.shape)
-        L_inv = _solve_lower(L, Id)
-        return torch.matmul(L_inv.transpose(-2, -1), L_inv).expand(self._matrix_shape())
+        return _cholesky_inverse(self._unbroadcasted_scale_tril).expand(self._matrix_shape())
 
     @property
     def mean(self):

@@ -56,8 +56,9 @@ def probs_to_logits(probs, is_binary=False):
 
 
 def _softplus(x):
-    # log(1 + exp(x)) without overflow; its gradient is sigmoid(x), as F.softplus's
-    return x.clamp(min=0) + torch.log1p(torch.exp(-x.abs()))
+    # F.softplus as log(exp(x) + exp(0)): no overflow, and the gradient is sigmoid(x) everywhere
+    # (a max(x, 0) + log1p(exp(-|x|)) split would give 1 instead of 1/2 at x = 0)
+    return torch.logaddexp(x, torch.zeros_like(x))
 
 
 class lazy_property:
