@@ -34,6 +34,11 @@ _LinAlgError.__module__ = "torch._C"
 LinAlgError = _LinAlgError
 
 
+def _int32(t):
+    """An entry's integer result (see ``linalg_table._ints_as_real``) as PyTorch's int32."""
+    return Tensor._make(t._value.astype(jnp.int32), D.int32)
+
+
 def _fn(name):
     return FUNCTIONS[name]
 
@@ -148,14 +153,16 @@ def linalg_slogdet(A, name="linalg_slogdet", fn="linalg.slogdet"):
 def linalg_inv_ex(A, check_errors=False, fn="linalg.inv_ex"):
     check_square(fn, A)
     inverse, info = apply(OPS["linalg_inv_ex"], (A,))
+    info = _int32(info)
     if check_errors:
-        raise_on_info("linalg.inv", info, _singular_inv)
+        raise_on_info(fn, info, _singular_inv)
     return RT["linalg_inv_ex"](inverse, info)
 
 
 def linalg_inv(A, fn="linalg.inv"):
     check_square(fn, A)
     inverse, info = apply(OPS["linalg_inv_ex"], (A,))
+    info = _int32(info)
     raise_on_info("linalg.inv", info, _singular_inv)
     return inverse
 
@@ -181,6 +188,7 @@ def linalg_solve_ex(A, B, left=True, check_errors=False, fn="linalg.solve_ex"):
     vector = _solve_operands(fn, A, B, left)
     result, info = apply(OPS["linalg_solve_ex"], (A, B),
                          (("left", left), ("vector", vector)))
+    info = _int32(info)
     if check_errors:
         raise_on_info("torch.linalg.solve", info,
                       lambda k: "The solver failed because the input matrix is singular.")
@@ -194,6 +202,7 @@ def linalg_solve(A, B, left=True):
 def linalg_cholesky_ex(A, upper=False, check_errors=False, fn="linalg.cholesky"):
     check_square(fn, A)
     L, info = apply(OPS["linalg_cholesky_ex"], (A,), (("upper", upper),))
+    info = _int32(info)
     if check_errors:
         raise_on_info(fn, info, _not_pd)
     return RT["linalg_cholesky_ex"](L, info)
@@ -234,6 +243,7 @@ def linalg_lu_factor_ex(A, pivot=True, check_errors=False, fn="linalg.lu_factor_
     if not pivot:
         raise RuntimeError(f"{fn}: LU without pivoting is not implemented on the CPU")
     LU, pivots, info = apply(OPS["linalg_lu_factor_ex"], (A,))
+    pivots, info = _int32(pivots), _int32(info)
     if check_errors:
         raise_on_info("torch.linalg.lu_factor_ex", info, lambda k: (
             f"U[{k},{k}] is zero and using it on lu_solve would result in a division by zero."))
@@ -262,11 +272,10 @@ def linalg_matrix_power(A, n, fn="linalg.matrix_power"):
         eye = Tensor._make(jnp.broadcast_to(jnp.eye(A.shape[-1], dtype=A._value.dtype),
                                             A._value.shape), A._dtype)
         return _fn("clone")(A).copy_(eye)
-    if n < 0:
-        A = linalg_inv(A)
-        n = -n
+    base = linalg_inv(A) if n < 0 else A
+    n = abs(n)
     matmul = _fn("matmul")
-    result, z = None, A
+    result, z = None, base
     while True:  # square and multiply: result = A^n
         if n & 1:
             result = z if result is None else matmul(result, z)
@@ -311,8 +320,8 @@ def cholesky(input, upper=False):
         "should be replaced with\nU = torch.linalg.cholesky(A).mH\nThis transform will produce "
         "equivalent results for all valid (symmetric positive definite) inputs."))
     check_square("cholesky", input)
-    L = apply(OPS["cholesky"], (input,), (("upper", upper),))
-    _, info = apply(OPS["linalg_cholesky_ex"], (input.detach(),), (("upper", upper),))
+    L, info = apply(OPS["cholesky"], (input,), (("upper", upper),))
+    info = _int32(info)
     raise_on_info("cholesky", info, _not_pd)
     return L
 

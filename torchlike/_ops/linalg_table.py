@@ -51,6 +51,13 @@ def _hermitian_from(a, lower):
     return lax.stop_gradient(h) + (sym - lax.stop_gradient(sym))
 
 
+def _ints_as_real(x, like):
+    """Integer results (info, pivots) leave a differentiable entry in ``like``'s real dtype and
+    are cast back to int32 outside it: the create_graph walk cannot yet give an integer output
+    its (float0) zero cotangent.  Exact: the values are small integers."""
+    return x.astype(jnp.finfo(like.dtype).dtype)
+
+
 def _first_zero_info(d):
     """LAPACK's ``info``: 1 + the index of the first zero in ``d`` (last axis), 0 if none."""
     zero = d == 0
@@ -100,8 +107,8 @@ def _pivots_to_perm(pivots, m):
 def _lu_factor_ex(a):
     lu, piv, perm = lax.linalg.lu(a)
     k = min(a.shape[-2], a.shape[-1])
-    return lu, (piv + 1).astype(jnp.int32), _first_zero_info(
-        jnp.diagonal(lu, axis1=-2, axis2=-1)[..., :k])
+    info = _first_zero_info(jnp.diagonal(lu, axis1=-2, axis2=-1)[..., :k])
+    return lu, _ints_as_real(piv + 1, a), _ints_as_real(info, a)
 
 
 def _unpack(lu, perm, dtype):
@@ -185,7 +192,7 @@ OPS["linalg_slogdet"] = Op("linalg_slogdet", _slogdet, "LinalgSlogdetBackward0",
 # ---------------------------------------------------------------------------------- inverse, solve
 def _inv_ex(a):
     lu, perm, info = _lu(a)
-    return _lu_solve_perm(lu, perm, _eye_like(a)), info
+    return _lu_solve_perm(lu, perm, _eye_like(a)), _ints_as_real(info, a)
 
 
 def _solve_ex(a, b, *, left=True, vector=False):
@@ -200,7 +207,7 @@ def _solve_ex(a, b, *, left=True, vector=False):
     x = _lu_solve_perm(lu, perm, b)
     if not left:
         x = _mT(x)
-    return (x[..., 0] if vector else x), info
+    return (x[..., 0] if vector else x), _ints_as_real(info, a)
 
 
 def _solve_triangular(a, b, *, upper, left=True, unitriangular=False):
@@ -290,7 +297,7 @@ def _cholesky_ex(a, *, upper=False):
 
     info = lax.cond(jnp.any(failed), where_failed,
                     lambda a: jnp.zeros(batch, jnp.int32), lax.stop_gradient(a))
-    return (_mH(L) if upper else L), info
+    return (_mH(L) if upper else L), _ints_as_real(info, a)
 
 
 def _cholesky_solve(b, L, *, upper=False):
@@ -312,8 +319,7 @@ def _cholesky_inverse(L, *, upper=False):
 
 OPS["linalg_cholesky_ex"] = Op("linalg_cholesky_ex", _cholesky_ex, "LinalgCholeskyExBackward0",
                                saved={"L": "result", "upper": "upper"})
-OPS["cholesky"] = Op("cholesky", lambda a, *, upper=False: _cholesky_ex(a, upper=upper)[0],
-                     "CholeskyBackward0", saved={"result": "result", "upper": "upper"},
+OPS["cholesky"] = Op("cholesky", _cholesky_ex, "CholeskyBackward0", saved={"result": "result", "upper": "upper"},
                      saved_defaults={"upper": False})
 OPS["cholesky_solve"] = Op("cholesky_solve", _cholesky_solve, "CholeskySolveBackward0",
                            promote="arith", saved={"self": 0, "input2": 1, "result": "result",
