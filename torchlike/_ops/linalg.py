@@ -22,7 +22,7 @@ from .. import _dtype as D
 from .._tensor import Tensor, _wrap_dim
 from . import linalg_table  # noqa: F401 - registers the entries into OPS
 from .core import apply
-from .frontend import FUNCTIONS, _SCALAR_TYPE_NAMES, export
+from .frontend import _SCALAR_TYPE_NAMES, FUNCTIONS, export
 from .table import OPS
 
 
