@@ -20,7 +20,6 @@ import warnings
 
 import numpy as np
 import pytest
-
 from _helpers import values
 
 _DATA_PATH = pathlib.Path(__file__).parent / "data" / "distributions.json"
@@ -468,6 +467,21 @@ def test_rsample_carries_gradient(torch):
     with pytest.raises(NotImplementedError):
         D.Bernoulli(torch.tensor(0.3)).rsample()
     assert not D.Normal(loc, scale).sample().requires_grad
+
+
+def test_gamma_cdf(torch):
+    # PyTorch has no derivative of gammainc in the concentration: only the value carries one
+    D = torch.distributions
+    value = torch.tensor([0.3, 2.5, 7.0], dtype=torch.float64, requires_grad=True)
+    d = D.Gamma(torch.tensor([0.5, 2.0, 9.0], dtype=torch.float64), torch.tensor(1.5))
+    cdf = d.cdf(value)
+    cdf.sum().backward()
+    np.testing.assert_allclose(values(cdf), [0.6572182888520887, 0.8882907071839568, 0.7205869521376317],
+                               rtol=1e-7)
+    np.testing.assert_allclose(values(value.grad), [0.804410163156249, 0.13228732044005126, 0.15135370905656875],
+                               rtol=1e-7)
+    with pytest.raises(NotImplementedError, match="the derivative for 'igamma: input' is not"):
+        D.Gamma(torch.tensor([2.0], requires_grad=True), 1.0).cdf(torch.tensor([1.0])).backward()
 
 
 def test_enumerate_support(torch):

@@ -5,9 +5,11 @@ same compositions.  Samplers that PyTorch builds from its CPU streams draw from 
 PyTorch-identical generator, so ``manual_seed`` gives PyTorch's numbers for Normal, Uniform,
 Bernoulli, Categorical, OneHotCategorical, Multinomial, Exponential, Laplace, Cauchy, LogNormal,
 HalfNormal, Gumbel, Geometric, Poisson, MultivariateNormal, LowRankMultivariateNormal and the
-relaxed (Concrete) distributions.  Gamma, Chi2, Beta, Dirichlet, StudentT and Binomial use
-PyTorch's C++ rejection samplers there; here they draw from ``jax.random`` with a key taken from
-the same generator (reproducible under ``manual_seed``, but not PyTorch's numbers).
+relaxed (Concrete) distributions, HalfCauchy, Pareto and Weibull (to an ulp where the stream
+goes through exp/log/matmul).  Gamma, Chi2, Beta, Dirichlet, StudentT, InverseGamma,
+NegativeBinomial and Binomial use PyTorch's C++ rejection samplers there; here they draw from
+``jax.random`` with a key taken from the same generator (reproducible under ``manual_seed``, but
+not PyTorch's numbers).
 """
 
 from . import constraints, transforms
@@ -25,8 +27,10 @@ from .exponential import Exponential
 from .gamma import Gamma
 from .geometric import Geometric
 from .gumbel import Gumbel
+from .half_cauchy import HalfCauchy
 from .half_normal import HalfNormal
 from .independent import Independent
+from .inverse_gamma import InverseGamma
 from .kl import kl_divergence, register_kl
 from .laplace import Laplace
 from .log_normal import LogNormal
@@ -34,8 +38,10 @@ from .lowrank_multivariate_normal import LowRankMultivariateNormal
 from .mixture_same_family import MixtureSameFamily
 from .multinomial import Multinomial
 from .multivariate_normal import MultivariateNormal
+from .negative_binomial import NegativeBinomial
 from .normal import Normal
 from .one_hot_categorical import OneHotCategorical, OneHotCategoricalStraightThrough
+from .pareto import Pareto
 from .poisson import Poisson
 from .relaxed_bernoulli import LogitRelaxedBernoulli, RelaxedBernoulli
 from .relaxed_categorical import ExpRelaxedCategorical, RelaxedOneHotCategorical
@@ -43,16 +49,17 @@ from .studentT import StudentT
 from .transformed_distribution import TransformedDistribution
 from .transforms import *  # noqa: F403
 from .uniform import Uniform
+from .weibull import Weibull
 
 __all__ = [
     "Bernoulli", "Beta", "Binomial", "Categorical", "Cauchy", "Chi2", "Dirichlet",
     "Distribution", "ExponentialFamily", "Exponential", "ExpRelaxedCategorical", "Gamma",
-    "Geometric", "Gumbel", "HalfNormal", "Independent", "Laplace", "LogNormal",
-    "LogitRelaxedBernoulli", "LowRankMultivariateNormal", "MixtureSameFamily", "Multinomial",
-    "MultivariateNormal", "Normal", "OneHotCategorical", "OneHotCategoricalStraightThrough",
-    "Poisson", "RelaxedBernoulli", "RelaxedOneHotCategorical", "StudentT",
-    "TransformedDistribution", "Uniform", "biject_to", "kl_divergence", "register_kl",
-    "transform_to", "constraints", "transforms",
+    "Geometric", "Gumbel", "HalfCauchy", "HalfNormal", "Independent", "InverseGamma", "Laplace",
+    "LogNormal", "LogitRelaxedBernoulli", "LowRankMultivariateNormal", "MixtureSameFamily",
+    "Multinomial", "MultivariateNormal", "NegativeBinomial", "Normal", "OneHotCategorical",
+    "OneHotCategoricalStraightThrough", "Pareto", "Poisson", "RelaxedBernoulli",
+    "RelaxedOneHotCategorical", "StudentT", "TransformedDistribution", "Uniform", "Weibull",
+    "biject_to", "kl_divergence", "register_kl", "transform_to", "constraints", "transforms",
 ]
 __all__.extend(transforms.__all__)
 

@@ -68,6 +68,12 @@ class Gamma(ExponentialFamily):
         return (self.concentration - torch.log(self.rate) + torch.lgamma(self.concentration)
                 + (1.0 - self.concentration) * torch.digamma(self.concentration))
 
+    def cdf(self, value):
+        if self._validate_args:
+            self._validate_sample(value)
+        # the regularized lower incomplete gamma function (torch.special.gammainc)
+        return torch.igamma(self.concentration, self.rate * value)
+
     @property
     def _natural_params(self):
         return (self.concentration - 1, -self.rate)
