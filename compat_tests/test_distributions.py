@@ -104,6 +104,16 @@ CASES = {
                          [0.2, 0.9], ["log_prob"]),
     "RelaxedOneHotCategorical": (lambda D, t, p: D.RelaxedOneHotCategorical(t, probs=p),
                                  [0.5, [0.2, 0.3, 0.5]], [0.2, 0.3, 0.5], ["log_prob"]),
+    "HalfCauchy": (lambda D, s: D.HalfCauchy(s), [[0.5, 3.]], [0.2, 0.7],
+                   ["log_prob", "entropy", "cdf", "mean", "mode"]),
+    "Pareto": (lambda D, s, a: D.Pareto(s, a), [[1., 2.], [3., 0.5]], [1.5, 4.],
+               ["log_prob", "entropy", "mean", "variance", "mode", "cdf"]),
+    "Weibull": (lambda D, s, k: D.Weibull(s, k), [[1., 2.], [1.5, 3.]], [0.5, 2.],
+                ["log_prob", "entropy", "mean", "variance", "mode", "cdf"]),
+    "InverseGamma": (lambda D, a, b: D.InverseGamma(a, b), [[3., 1.5], [2., 1.]], [0.5, 2.],
+                     ["log_prob", "entropy", "mean", "variance", "mode"]),
+    "NegativeBinomial": (lambda D, p: D.NegativeBinomial(3, probs=p), [[0.3, 0.6]], [2., 0.],
+                         ["log_prob", "mean", "variance", "mode"]),
     "TransformedDistribution": (
         lambda D, a, b: D.TransformedDistribution(
             D.Normal(a, b), [D.AffineTransform(1.0, 2.0), D.SigmoidTransform()]),
@@ -184,6 +194,12 @@ KL_CASES = {
     "Independent_Independent": (
         lambda D, T: D.Independent(D.Normal(T([0., 1.]), T([1., 2.])), 1),
         lambda D, T: D.Independent(D.Normal(T([0.5, -1.]), T([2., 0.5])), 1)),
+    "Pareto_Pareto": (lambda D, T: D.Pareto(T([1., 2.]), T([3., 2.5])),
+                      lambda D, T: D.Pareto(T([0.5, 2.5]), T([2., 1.]))),
+    "Pareto_Exponential": (lambda D, T: D.Pareto(T([1.]), T([3.])),
+                           lambda D, T: D.Exponential(T([2.]))),
+    "Uniform_Pareto": (lambda D, T: D.Uniform(T([1., 0.]), T([2., 1.])),
+                       lambda D, T: D.Pareto(T([0.5]), T([2.]))),
     "MVN_MVN": (
         lambda D, T: D.MultivariateNormal(T([0., 1.]), T([[2., .5], [.5, 1.]])),
         lambda D, T: D.MultivariateNormal(T([1., 0.]), T([[1., .2], [.2, 3.]]))),
@@ -239,7 +255,10 @@ SEEDED = {
     "MixtureSameFamily": (
         lambda D, t: D.MixtureSameFamily(D.Categorical(t([0.3, 0.7])),
                                          D.Normal(t([0., 5.]), t([1., 1.]))), True),
+    "HalfCauchy": (lambda D, t: D.HalfCauchy(t([1., 2.])), True),
     "LogNormal": (lambda D, t: D.LogNormal(t([0., 1.]), t([1., 2.])), False),
+    "Pareto": (lambda D, t: D.Pareto(t([1., 2.]), t([3., 0.5])), False),
+    "Weibull": (lambda D, t: D.Weibull(t([1., 2.]), t([1.5, 3.])), False),
     "Gumbel": (lambda D, t: D.Gumbel(t([0., 1.]), t([1., 2.])), False),
     "MultivariateNormal": (lambda D, t: D.MultivariateNormal(t([0., 0.]),
                                                              t([[2., .5], [.5, 1.]])), False),
@@ -335,6 +354,9 @@ _OWN_SAMPLERS = {
                  [5 / 3, 4 * 10 / 8]),
     "Binomial": (lambda D, t: D.Binomial(t([10., 3.]), t([0.3, 0.8])), [3., 2.4],
                  [2.1, 0.48]),
+    "InverseGamma": (lambda D, t: D.InverseGamma(t([10.]), t([9.])), [1.], [0.125]),
+    "NegativeBinomial": (lambda D, t: D.NegativeBinomial(t([4.]), t([0.3])), [1.2 / 0.7],
+                         [1.2 / 0.49]),
 }
 
 
