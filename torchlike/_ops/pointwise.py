@@ -1,0 +1,280 @@
+"""Elementwise signatures: the table's generated unary/binary forms, arithmetic with
+PyTorch's scalar rules, comparisons, clamp, where, lerp, masked_fill, dtype conversion.
+"""
+
+from __future__ import annotations
+
+import jax.numpy as jnp
+
+from .. import _dtype as D
+from .. import _layout
+from .._tensor import Tensor
+from ..autograd.inplace import (
+    _C_NAMES,
+)
+from .core import apply
+from .signatures import (
+    METHODS,
+    _is_scalar,
+    _scalar,
+    _t,
+    export,
+)
+from .table import OPS
+
+
+# Entries declared with ``Variants("unary" | "binary")`` get their signature here: the whole
+# public surface of an elementwise op is its table entry.
+def _unary_signature(op):
+    def fn(input):
+        return apply(op, (input,))
+    return fn
+
+
+def _binary_signature(op):
+    def fn(input, other):
+        return _binary(op, input, other)
+    return fn
+
+
+def _declare_table_forms():
+    for op in OPS.values():
+        v = op.variants
+        if v is None or v.form is None:
+            continue
+        fn = (_unary_signature if v.form == "unary" else _binary_signature)(op)
+        fn.__name__ = fn.__qualname__ = op.name
+        export(op.name, *v.aliases, method=v.method, function=v.function, inplace=v.inplace,
+               out=v.out)(fn)
+
+
+@export(inplace=True, out=True)
+def round(input, *, decimals=0):
+    if decimals == 0:
+        return apply(OPS["round"], (input,))
+    return apply(OPS["round_decimals"], (input,), (("decimals", decimals),))
+
+
+@export(inplace=True, out=True)
+def square(input):
+    return pow(input, 2)
+
+
+def _binary(op, a, b, static=()):
+    if not isinstance(a, Tensor):
+        a = _scalar(a) if _is_scalar(a) else _t(a)
+    if not isinstance(b, Tensor):
+        b = _scalar(b) if _is_scalar(b) else _t(b)
+    return apply(op, (a, b), static)
+
+
+@export(inplace=True, out=True)
+def add(input, other, *, alpha=1):
+    return _binary(OPS["add"], input, other, (("alpha", alpha),))
+
+
+@export("sub", "subtract", inplace=True, out=True)
+def sub(input, other, *, alpha=1):
+    return _binary(OPS["sub"], input, other, (("alpha", alpha),))
+
+
+@export(method=False)
+def rsub(input, other, *, alpha=1):
+    if isinstance(other, Tensor):
+        return sub(other, input, alpha=alpha)
+    return apply(OPS["rsub"], (input, _scalar(other)), (("alpha", alpha),))
+
+
+@export("mul", "multiply", inplace=True, out=True)
+def mul(input, other):
+    return _binary(OPS["mul"], input, other)
+
+
+@export("div", "divide", "true_divide", inplace=True, out=True)
+def div(input, other, *, rounding_mode=None):
+    if rounding_mode is None:
+        return _binary(OPS["div"], input, other)
+    return _binary(OPS["div_mode"], input, other, (("rounding_mode", rounding_mode),))
+
+
+@export(inplace=True, out=True)
+def floor_divide(input, other):
+    return _binary(OPS["floor_divide"], input, other)
+
+
+@export(inplace=True, out=True)
+def remainder(input, other):
+    return _binary(OPS["remainder"], input, other)
+
+
+@export(inplace=True, out=True)
+def fmod(input, other):
+    return _binary(OPS["fmod"], input, other)
+
+
+@export(out=True)
+def maximum(input, other):
+    return _binary(OPS["maximum"], input, other)
+
+
+@export(out=True)
+def minimum(input, other):
+    return _binary(OPS["minimum"], input, other)
+
+
+@export(inplace=True, out=True)
+def pow(input, exponent):
+    if not isinstance(input, Tensor):
+        return apply(OPS["pow_scalar_base"], (exponent, _scalar(input)))
+    if _is_scalar(exponent):
+        return apply(OPS["pow_scalar"], (input, _scalar(exponent)))
+    return _binary(OPS["pow"], input, exponent)
+
+
+@export("float_power", inplace=True, out=True)
+def float_power(input, exponent):
+    return pow(_t(input).to(D.float64), exponent)
+
+
+_declare_table_forms()
+
+
+@export()
+def equal(input, other):
+    return tuple(input.shape) == tuple(other.shape) and bool(jnp.all(input._value == other._value))
+
+
+@export()
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    return bool(jnp.allclose(input._value, other._value, rtol, atol, equal_nan))
+
+
+@export()
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    return Tensor._make(jnp.isclose(input._value, _t(other)._value, rtol, atol, equal_nan))
+
+
+@export("clamp", "clip", inplace=True, out=True, c_type_names=True)
+def clamp(input, min=None, max=None):
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        return apply(OPS["clamp_tensor"], (input, min, max))
+    return apply(OPS["clamp"], (input, _scalar(min) if min is not None else None,
+                                _scalar(max) if max is not None else None))
+
+
+@export(method=False, out=True)
+def where(condition, input=None, other=None):
+    if input is None and other is None:
+        return condition.nonzero(as_tuple=True)
+    if not isinstance(input, Tensor) and not _is_scalar(input):
+        input = _t(input)
+    if not isinstance(other, Tensor) and not _is_scalar(other):
+        other = _t(other)
+    if condition._dtype is not D.bool_:
+        condition = condition.to(D.bool_)
+    return apply(OPS["where"], (input, other, condition))
+
+
+def _where_method(self, condition, y):
+    return where(condition, self, y)
+
+
+METHODS["where"] = _where_method
+
+
+@export(inplace=True, out=True)
+def lerp(input, end, weight):
+    if isinstance(weight, Tensor):
+        return apply(OPS["lerp_tensor"], (input, end, weight))
+    return apply(OPS["lerp"], (input, end, _scalar(weight)))
+
+
+@export(inplace=True)
+def masked_fill(input, mask, value):
+    if mask._dtype is not D.bool_:
+        raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype "
+                           f"{_C_NAMES.get(mask._dtype, mask._dtype)}")
+    if isinstance(value, Tensor) and value.ndim:
+        raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got "
+                           f"tensor with {value.ndim} dimension(s).")
+    if isinstance(value, Tensor):
+        return apply(OPS["masked_fill_tensor"], (input, mask, value.to(input.dtype)))
+    return apply(OPS["masked_fill"], (input, mask, _scalar(value)))
+
+
+@export(inplace=True, out=True, c_type_names=True)
+def clamp_min(input, min):
+    if isinstance(min, Tensor):
+        return clamp(input, min=min)
+    return apply(OPS["clamp_min"], (input, _scalar(min)))
+
+
+@export(inplace=True, out=True, c_type_names=True)
+def clamp_max(input, max):
+    if isinstance(max, Tensor):
+        return clamp(input, max=max)
+    return apply(OPS["clamp_max"], (input, _scalar(max)))
+
+
+@export(function=False)
+def to(self, *args, **kwargs):
+    from .._size import check_device_available, device
+
+    # a device this machine lacks gets PyTorch's error, never a silent stay on CPU
+    for a in (kwargs.get("device"), *args):
+        if isinstance(a, (str, device)) or (isinstance(a, int) and not isinstance(a, bool)):
+            check_device_available(a)
+    dtype = kwargs.get("dtype")
+    for a in args:
+        if isinstance(a, D.dtype):
+            dtype = a
+        elif isinstance(a, Tensor):
+            dtype = a.dtype
+    fmt = _layout.check_memory_format("to", kwargs.get("memory_format"))
+    if fmt is not None and fmt is not _layout.preserve_format:
+        # PyTorch returns self when the format already is the one its layout suggests
+        if dtype not in (None, self._dtype) or fmt is not _layout.suggest_memory_format(self):
+            _layout.check_layout_request(self.shape, fmt, "to")
+            if dtype is None or dtype is self._dtype:
+                return clone(self)  # every format torchlike accepts here is row-major
+    if dtype is None or dtype is self._dtype:
+        return self
+    return apply(OPS["to"], (self,), (("dtype", dtype._np),))
+
+
+@export()
+def clone(input, *, memory_format=None):
+    _layout.check_layout_request(input.shape, memory_format, "clone")
+    return apply(OPS["clone"], (input,))
+
+
+def _legacy_new(self, *args, **kwargs):
+    from .._factories import tensor_new
+
+    return tensor_new(self, *args, **kwargs)
+
+
+METHODS["new"] = _legacy_new  # x.new(2, 3): the legacy constructor of x's type
+
+
+@export(inplace=True, out=True)
+def addcmul(input, tensor1, tensor2, *, value=1):
+    return apply(OPS["addcmul"], (input, tensor1, tensor2, _scalar(value)))
+
+
+@export(inplace=True, out=True)
+def addcdiv(input, tensor1, tensor2, *, value=1):
+    return apply(OPS["addcdiv"], (input, tensor1, tensor2, _scalar(value)))
+
+
+@export(inplace=True, out=True)
+def logit(input, eps=None):
+    return apply(OPS["logit"], (input,), (("eps", eps),))
+
+
+@export(inplace=True, out=True)
+def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
+    return apply(OPS["nan_to_num"], (input,), (("nan", nan), ("posinf", posinf),
+                                               ("neginf", neginf)))

@@ -1,0 +1,296 @@
+"""Reduction signatures: sum/mean/prod, max/min (values and indices), var/std, norms,
+cumulative ops, softmax, sorting and order statistics, unique/bincount.
+"""
+
+from __future__ import annotations
+
+import collections
+
+import jax.numpy as jnp
+import numpy as np
+
+from .. import _dtype as D
+from .._tensor import Tensor, _wrap_dim
+from .core import apply
+from .pointwise import maximum, minimum
+from .signatures import (
+    FUNCTIONS,
+    _dim_tuple,
+    _dims,
+    _int_tuple,
+    export,
+)
+from .table import OPS
+
+
+def _dtype_static(dtype):
+    return () if dtype is None else (("dtype", D.to_dtype(dtype)._np),)
+
+
+@export(out=True)
+def sum(input, dim=None, keepdim=False, *, dtype=None):
+    if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
+        return apply(OPS["sum"], (input,), _dtype_static(dtype))
+    return apply(OPS["sum_dim"], (input,),
+                 (("dim", _dim_tuple(dim, input.ndim)), ("keepdim", keepdim))
+                 + _dtype_static(dtype))
+
+
+@export(out=True)
+def mean(input, dim=None, keepdim=False, *, dtype=None):
+    d = D.to_dtype(dtype) if dtype is not None else input.dtype
+    if not (d.is_floating_point or d.is_complex):
+        raise RuntimeError(
+            "mean(): could not infer output dtype. Input dtype must be either a floating point "
+            f"or complex dtype. Got: {_SCALAR_TYPE_NAMES.get(d, str(d))}")
+    if dim is None:
+        return apply(OPS["mean"], (input,), _dtype_static(dtype))
+    return apply(OPS["mean_dim"], (input,),
+                 (("dim", _dim_tuple(dim, input.ndim)), ("keepdim", keepdim))
+                 + _dtype_static(dtype))
+
+
+_SCALAR_TYPE_NAMES = {D.int64: "Long", D.int32: "Int", D.int16: "Short", D.int8: "Char",
+                      D.uint8: "Byte", D.bool_: "Bool"}
+
+
+@export(out=True)
+def prod(input, dim=None, keepdim=False, *, dtype=None):
+    if dim is None:
+        return apply(OPS["prod"], (input,), _dtype_static(dtype))
+    return apply(OPS["prod_dim"], (input,),
+                 (("dim", _dims(dim, input.ndim)), ("keepdim", keepdim)) + _dtype_static(dtype))
+
+
+def _named(name):
+    cls = collections.namedtuple(name, ["values", "indices"])
+
+    def __repr__(self):
+        return (f"torch.return_types.{name}(\nvalues={self.values!r},\n"
+                f"indices={self.indices!r})")
+    cls.__repr__ = __repr__
+    cls.__module__ = "torch.return_types"
+    return cls
+
+
+return_max = _named("max")
+return_min = _named("min")
+return_sort = _named("sort")
+return_topk = _named("topk")
+return_median = _named("median")
+
+
+def _minmax(which, input, dim=None, keepdim=False):
+    if isinstance(dim, Tensor):
+        return (maximum if which == "max" else minimum)(input, dim)
+    if dim is None:
+        if input.numel() == 0:
+            raise RuntimeError(
+                f"{which}(): Expected reduction dim to be specified for input.numel() == 0. "
+                "Specify the reduction dim with the 'dim' argument.")
+        return apply(OPS[which], (input,))
+    values, indices = apply(OPS[which + "_dim"], (input,),
+                            (("dim", _wrap_dim(dim, input.ndim)), ("keepdim", keepdim)))
+    return (return_max if which == "max" else return_min)(values, indices)
+
+
+@export(out=True)
+def max(input, dim=None, keepdim=False):
+    return _minmax("max", input, dim, keepdim)
+
+
+@export(out=True)
+def min(input, dim=None, keepdim=False):
+    return _minmax("min", input, dim, keepdim)
+
+
+@export(out=True)
+def amax(input, dim=(), keepdim=False):
+    dim = tuple(range(input.ndim)) if dim in ((), None) else dim
+    return apply(OPS["amax"], (input,), (("dim", _dims(dim, input.ndim)), ("keepdim", keepdim)))
+
+
+@export(out=True)
+def amin(input, dim=(), keepdim=False):
+    dim = tuple(range(input.ndim)) if dim in ((), None) else dim
+    return apply(OPS["amin"], (input,), (("dim", _dims(dim, input.ndim)), ("keepdim", keepdim)))
+
+
+@export(out=True)
+def argmax(input, dim=None, keepdim=False):
+    return apply(OPS["argmax"], (input,), (("dim", _dims(dim, input.ndim)), ("keepdim", keepdim)))
+
+
+@export(out=True)
+def argmin(input, dim=None, keepdim=False):
+    return apply(OPS["argmin"], (input,), (("dim", _dims(dim, input.ndim)), ("keepdim", keepdim)))
+
+
+def _correction(unbiased, correction):
+    if correction is not None:
+        return correction
+    if unbiased is None:
+        return 1
+    return 1 if unbiased else 0
+
+
+def _var_std(which, input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    if isinstance(dim, bool):  # var(input, unbiased)
+        unbiased, dim = dim, None
+    static = (("dim", _dims(dim, input.ndim)), ("correction", _correction(unbiased, correction)),
+              ("keepdim", keepdim))
+    return apply(OPS[which], (input,), static)
+
+
+@export(out=True)
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    return _var_std("var", input, dim, unbiased, keepdim, correction=correction)
+
+
+@export(out=True)
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    return _var_std("std", input, dim, unbiased, keepdim, correction=correction)
+
+
+@export(out=True)
+def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
+    ord = 2 if p in ("fro", None) else p
+    if isinstance(dim, int):
+        dim = (dim,)
+    return apply(OPS["norm"], (input,), (("ord", ord), ("dim", _dims(dim, input.ndim)),
+                                         ("keepdim", keepdim)))
+
+
+@export(out=True)
+def logsumexp(input, dim, keepdim=False):
+    if isinstance(dim, int):
+        dim = (dim,)
+    return apply(OPS["logsumexp"], (input,), (("dim", _dims(dim, input.ndim)),
+                                              ("keepdim", keepdim)))
+
+
+@export(inplace=True, out=True)
+def cumsum(input, dim, *, dtype=None):
+    return apply(OPS["cumsum"], (input,), (("dim", _wrap_dim(dim, input.ndim)),)
+                 + _dtype_static(dtype))
+
+
+@export(inplace=True, out=True)
+def cumprod(input, dim, *, dtype=None):
+    return apply(OPS["cumprod"], (input,), (("dim", _wrap_dim(dim, input.ndim)),)
+                 + _dtype_static(dtype))
+
+
+@export(out=True)
+def all(input, dim=None, keepdim=False):
+    return apply(OPS["all"], (input,), (("dim", _dims(dim, input.ndim)), ("keepdim", keepdim)))
+
+
+@export(out=True)
+def any(input, dim=None, keepdim=False):
+    return apply(OPS["any"], (input,), (("dim", _dims(dim, input.ndim)), ("keepdim", keepdim)))
+
+
+@export(out=True)
+def softmax(input, dim=None, dtype=None, **kwargs):
+    return apply(OPS["softmax"], (input,), (("dim", _wrap_dim(dim, input.ndim)),)
+                 + _dtype_static(dtype))
+
+
+@export(out=True)
+def log_softmax(input, dim=None, dtype=None, **kwargs):
+    return apply(OPS["log_softmax"], (input,), (("dim", _wrap_dim(dim, input.ndim)),)
+                 + _dtype_static(dtype))
+
+
+@export()
+def count_nonzero(input, dim=None):
+    return sum(FUNCTIONS["ne"](input, 0), dim)
+
+
+@export(out=True)
+def sort(input, dim=-1, descending=False, stable=False):
+    values, indices = apply(OPS["sort"], (input,), (("dim", _wrap_dim(dim, input.ndim)),
+                                                    ("descending", descending),
+                                                    ("stable", stable)))
+    return return_sort(values, indices)
+
+
+@export(out=True)
+def argsort(input, dim=-1, descending=False, stable=False):
+    return sort(input, dim, descending, stable).indices
+
+
+@export(out=True)
+def topk(input, k, dim=-1, largest=True, sorted=True):
+    values, indices = apply(OPS["topk"], (input,), (("k", k), ("dim", _wrap_dim(dim, input.ndim)),
+                                                    ("largest", largest), ("sorted", sorted)))
+    return return_topk(values, indices)
+
+
+@export(out=True)
+def median(input, dim=None, keepdim=False):
+    if dim is None:
+        return apply(OPS["median"], (input,))
+    values, indices = apply(OPS["median_dim"], (input,), (("dim", _wrap_dim(dim, input.ndim)),
+                                                          ("keepdim", keepdim)))
+    return return_median(values, indices)
+
+
+# Data-dependent output shapes: computed eagerly on the host, like PyTorch's CPU kernels.
+@export()
+def bincount(input, weights=None, minlength=0):
+    if input.ndim != 1 or input._dtype.is_floating_point:
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    arr = np.asarray(input._value)
+    if arr.size and arr.min() < 0:
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    w = None if weights is None else np.asarray(weights._value)
+    out = np.bincount(arr, w, minlength)
+    dtype = D.int64 if weights is None else (weights._dtype if weights._dtype in (
+        D.float32, D.float64) else D.float64)
+    return Tensor._make(jnp.asarray(out.astype(dtype._np)), dtype)
+
+
+@export()
+def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
+    arr = np.asarray(input._value)
+    if dim is None:
+        values, inverse, counts = np.unique(arr.reshape(-1), return_inverse=True,
+                                            return_counts=True)
+        inverse = inverse.reshape(arr.shape)
+    else:
+        values, inverse, counts = np.unique(arr, return_inverse=True, return_counts=True,
+                                            axis=dim)
+    out = [Tensor._make(jnp.asarray(values), input._dtype)]
+    if return_inverse:
+        out.append(Tensor._make(jnp.asarray(inverse.astype(np.int64))))
+    if return_counts:
+        out.append(Tensor._make(jnp.asarray(counts.astype(np.int64))))
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+@export(out=True)
+def kthvalue(input, k, dim=-1, keepdim=False):
+    values, indices = apply(OPS["kthvalue"], (input,), (("k", k), ("dim", _wrap_dim(dim, input.ndim)),
+                                                        ("keepdim", keepdim)))
+    return _named("kthvalue")(values, indices)
+
+
+def _stat_mean(which, input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    if isinstance(dim, bool):
+        unbiased, dim = dim, None
+    dims = None if dim is None else _dims(_int_tuple(dim), input.ndim)
+    return apply(OPS[which + "_mean"], (input,), (("dim", dims),
+                                                  ("correction", _correction(unbiased, correction)),
+                                                  ("keepdim", keepdim), ("which", which)))
+
+
+@export(method=False)
+def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    return _stat_mean("std", input, dim, unbiased, keepdim, correction=correction)
+
+
+@export(method=False)
+def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    return _stat_mean("var", input, dim, unbiased, keepdim, correction=correction)
