@@ -498,10 +498,11 @@ def test_gamma_cdf(torch):
     d = D.Gamma(torch.tensor([0.5, 2.0, 9.0], dtype=torch.float64), torch.tensor(1.5))
     cdf = d.cdf(value)
     cdf.sum().backward()
-    np.testing.assert_allclose(values(cdf), [0.6572182888520887, 0.8882907071839568, 0.7205869521376317],
-                               rtol=1e-7)
-    np.testing.assert_allclose(values(value.grad), [0.804410163156249, 0.13228732044005126, 0.15135370905656875],
-                               rtol=1e-7)
+    np.testing.assert_allclose(
+        values(cdf), [0.6572182888520887, 0.8882907071839568, 0.7205869521376317], rtol=1e-7)
+    np.testing.assert_allclose(
+        values(value.grad), [0.804410163156249, 0.13228732044005126, 0.15135370905656875],
+        rtol=1e-7)
     with pytest.raises(NotImplementedError, match="the derivative for 'igamma: input' is not"):
         D.Gamma(torch.tensor([2.0], requires_grad=True), 1.0).cdf(torch.tensor([1.0])).backward()
 
