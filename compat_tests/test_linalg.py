@@ -497,6 +497,25 @@ ERRORS = [
      "linalg.slogdet: A must be batches of square matrices, but they are 2 by 3 matrices"),
     (lambda t: t.linalg.svd(t.ones(3)), RuntimeError,
      "linalg.svd: The input tensor A must have at least 2 dimensions."),
+    (lambda t: t.linalg.solve(t.eye(3), t.ones(3), left=False), RuntimeError,
+     "linalg.solve: Incompatible shapes of A and B for the equation XA = B (3x3 and 3x1)"),
+    (lambda t: t.linalg.solve(t.eye(2), t.ones(2, dtype=t.float64)), RuntimeError,
+     "linalg.solve: Expected A and B to have the same dtype, but found A of type Float and B of "
+     "type Double instead"),
+    (lambda t: t.linalg.lu_solve(*t.linalg.lu_factor(t.eye(2)), t.ones(2, 1, dtype=t.float64)),
+     RuntimeError, "linalg.lu_solve: Expected LU and B to have the same dtype, but found LU of "
+     "type Float and B of type Double instead"),
+    (lambda t: t.linalg.lstsq(t.eye(2), t.ones(2, 1, dtype=t.float64)), RuntimeError,
+     "torch.linalg.lstsq: Expected input and other to have the same dtype, but got input's dtype "
+     "Float and other's dtype Double"),
+    (lambda t: t.linalg.cross(t.ones(2, 1, 3), t.ones(4, 3)), RuntimeError,
+     "linalg.cross: inputs must have the same number of dimensions."),
+    (lambda t: t.linalg.qr(t.ones(4, 3, requires_grad=True), mode="r").R.sum().backward(),
+     RuntimeError, "The derivative of linalg.qr depends on Q, which is not computed when "
+     "mode='r'."),
+    (lambda t: t.linalg.qr(t.ones(4, 3, requires_grad=True), mode="complete").Q.sum().backward(),
+     RuntimeError, "The QR decomposition is not differentiable when mode='complete' and "
+     "nrows > ncols."),
     (lambda t: t.linalg.qr(t.ones(3)), RuntimeError,
      "linalg.qr: The input tensor A must have at least 2 dimensions."),
     (lambda t: t.linalg.qr(t.ones(3, 3), mode="bad"), RuntimeError,
@@ -590,6 +609,16 @@ def test_block_diag_and_vander_shapes(torch):
     np.testing.assert_array_equal(_np(v), [[1, 1, 1], [1, 2, 4], [1, 3, 9]])
     lv = torch.linalg.vander(torch.tensor([[1.0, 2.0], [3.0, 4.0]]))
     assert tuple(lv.shape) == (2, 2, 2)
+
+
+def test_empty_and_multi_dot_forms(torch):
+    assert tuple(torch.linalg.inv(torch.empty(2, 0, 0)).shape) == (2, 0, 0)
+    assert torch.linalg.det(torch.empty(0, 0)).item() == 1.0
+    a = torch.ones(2, 2, requires_grad=True)
+    assert type(torch.linalg.multi_dot([a, a]).grad_fn).__name__ == "ViewBackward0"
+    assert torch.linalg.multi_dot([torch.ones(2), torch.ones(2, 2), torch.ones(2)]).item() == 4.0
+    q, r = torch.linalg.qr(torch.ones(4, 3, requires_grad=True), mode="complete")
+    assert tuple(q.shape) == (4, 4) and tuple(r.shape) == (4, 3)
 
 
 def test_batched_solve_broadcasts(torch):

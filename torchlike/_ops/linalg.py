@@ -20,6 +20,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap_dim
+from ..autograd.inplace import _CAST_NAMES
 from . import linalg_table  # noqa: F401 - registers the entries into OPS
 from .core import apply
 from .frontend import _SCALAR_TYPE_NAMES, FUNCTIONS, export
@@ -98,6 +99,13 @@ def check_matrix(fn, A, name="A"):
         raise RuntimeError(f"{fn}: The input tensor {name} must have at least 2 dimensions.")
 
 
+def check_same_dtype(prefix, a, b, an, bn, tail=" instead"):
+    if a._dtype is not b._dtype:
+        raise RuntimeError(f"{prefix}Expected {an} and {bn} to have the same dtype, but found "
+                           f"{an} of type {_CAST_NAMES.get(a._dtype, a._dtype)} and {bn} of type "
+                           f"{_CAST_NAMES.get(b._dtype, b._dtype)}{tail}")
+
+
 def check_square(fn, A, name="A", dtype=True):
     check_matrix(fn, A, name)
     m, n = A.shape[-2], A.shape[-1]
@@ -172,15 +180,15 @@ def _solve_operands(fn, A, B, left):
     if not isinstance(B, Tensor):
         raise TypeError(f"{fn}(): argument 'B' (position 2) must be Tensor, not "
                         f"{type(B).__name__}")
-    vector = B.ndim == 1 or (B.ndim == A.ndim - 1 and tuple(B.shape) == tuple(A.shape[:-1]))
+    vector = left and (B.ndim == 1 or (B.ndim == A.ndim - 1
+                                       and tuple(B.shape) == tuple(A.shape[:-1])))
     n = A.shape[-1]
-    rows = B.shape[-1] if vector else B.shape[-2 if left else -1]
-    if B.ndim == 0 or rows != n:
-        k = 1 if vector else B.shape[-1 if left else -2]
+    r, c = (B.shape[-1], 1) if (vector or B.ndim == 1) else (B.shape[-2], B.shape[-1])
+    if (r if left else c) != n:
         eq = "AX = B" if left else "XA = B"
-        shape = f"{rows}x{k}" if left else f"{k}x{rows}"
         raise RuntimeError(f"linalg.solve: Incompatible shapes of A and B for the equation {eq} "
-                           f"({n}x{n} and {shape})")
+                           f"({n}x{n} and {r}x{c})")
+    check_same_dtype("linalg.solve: ", A, B, "A", "B")
     return vector
 
 
@@ -262,6 +270,7 @@ def linalg_lu_factor(A, pivot=True):
 def linalg_lu_solve(LU, pivots, B, left=True, adjoint=False):
     check_square("linalg.lu_solve", LU, "LU")
     check_matrix("linalg.lu_solve", B, "B")
+    check_same_dtype("linalg.lu_solve: ", LU, B, "LU", "B")
     return apply(OPS["linalg_lu_solve"], (LU, pivots, B),
                  (("left", left), ("adjoint", adjoint)))
 
@@ -414,6 +423,7 @@ def triangular_solve(input, A, upper=True, transpose=False, unitriangular=False)
         "X = torch.linalg.solve_triangular(A, B)."))
     check_matrix("triangular_solve", input, "self")
     check_square("triangular_solve", A)
+    check_same_dtype("", input, A, "b", "A", ".")
     x, a = apply(OPS["triangular_solve"], (input, A),
                  (("upper", upper), ("transpose", transpose), ("unitriangular", unitriangular)))
     return RT["triangular_solve"](x, a)
@@ -423,6 +433,7 @@ def triangular_solve(input, A, upper=True, transpose=False, unitriangular=False)
 def cholesky_solve(input, input2, upper=False):
     check_matrix("cholesky_solve", input, "self")
     check_square("cholesky_solve", input2, "input2")
+    check_same_dtype("", input, input2, "b", "A", " instead.")
     return apply(OPS["cholesky_solve"], (input, input2), (("upper", upper),))
 
 
@@ -552,7 +563,8 @@ def multi_dot(tensors, fn="multi_dot"):
         return out.squeeze(0)
     if last_vec:
         return out.squeeze(-1)
-    return out
+    # PyTorch's multi_dot ends in a view of the product (ViewBackward0)
+    return _fn("reshape")(out, tuple(out.shape))
 
 
 def _chain_order(p):

@@ -60,6 +60,8 @@ def _ints_as_real(x, like):
 
 def _first_zero_info(d):
     """LAPACK's ``info``: 1 + the index of the first zero in ``d`` (last axis), 0 if none."""
+    if d.shape[-1] == 0:
+        return jnp.zeros(d.shape[:-1], jnp.int32)
     zero = d == 0
     return jnp.where(jnp.any(zero, -1), jnp.argmax(zero, -1) + 1, 0).astype(jnp.int32)
 
@@ -329,11 +331,36 @@ OPS["cholesky_inverse"] = Op("cholesky_inverse", _cholesky_inverse, "CholeskyInv
 
 
 # ---------------------------------------------------------------------------------- QR
+def _refuse_gradient(x, message):
+    """``x``, whose backward raises PyTorch's RuntimeError ``message`` (from ``backward()``:
+    the rule runs when the backward is traced)."""
+    return _refuse(message, x)
+
+
+def _refuse_fwd(message, x):
+    return x, None
+
+
+def _refuse_bwd(message, _, ct):
+    raise RuntimeError(message)
+
+
+_refuse = jax.custom_vjp(lambda message, x: x, nondiff_argnums=(0,))
+_refuse.defvjp(_refuse_fwd, _refuse_bwd)
+
+
 def _qr(a, *, mode="reduced"):
     if mode == "r":
         r = jnp.linalg.qr(a, mode="r")
-        return jnp.zeros((0,), a.dtype), r
+        return jnp.zeros((0,), a.dtype), _refuse_gradient(r, (
+            "The derivative of linalg.qr depends on Q, which is not computed when mode='r'. "
+            "Please use linalg.qr(A, mode='reduced') if you are going to differentiate through "
+            "linalg.qr."))
     q, r = jnp.linalg.qr(a, mode=mode)
+    if mode == "complete" and a.shape[-2] > a.shape[-1]:
+        message = ("The QR decomposition is not differentiable when mode='complete' and "
+                   "nrows > ncols.")
+        q, r = _refuse_gradient(q, message), _refuse_gradient(r, message)
     return q, r
 
 

@@ -144,6 +144,10 @@ def lstsq(A, B, rcond=None, *, driver=None):
     if driver not in (None, "gels", "gelsy", "gelsd", "gelss"):
         raise RuntimeError("torch.linalg.lstsq: parameter `driver` should be one of "
                            "(gels, gelsy, gelsd, gelss)")
+    if A._dtype is not B._dtype:
+        raise RuntimeError("torch.linalg.lstsq: Expected input and other to have the same dtype, "
+                           f"but got input's dtype {_k._CAST_NAMES[A._dtype]} and other's dtype "
+                           f"{_k._CAST_NAMES[B._dtype]}")
     vector = B.ndim == A.ndim - 1
     solution = _apply(_OPS["linalg_lstsq"], (A, B), (("rcond", rcond), ("vector", vector)))
     # LAPACK's gelsy (the CPU default) reports the rank and neither residuals nor singular
@@ -296,8 +300,7 @@ def matrix_exp(A):
 def cross(input, other, *, dim=-1):
     shape = (tuple(input.shape), tuple(other.shape))
     if input.ndim != other.ndim:
-        raise RuntimeError(f"linalg.cross: inputs must have the same number of dimensions. "
-                           f"Got {input.ndim} and {other.ndim}")
+        raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
     if input.shape[dim] != 3 or other.shape[dim] != 3:
         raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got "
                            f"{input.shape[dim]} and {other.shape[dim]}")
