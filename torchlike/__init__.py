@@ -27,6 +27,7 @@ from . import (
     utils,  # noqa: E402,F401
 )
 autograd.load_upper()  # the engine, Function and gradcheck, now that the ops exist
+from ._ops.core import _compute_dtype  # noqa: E402
 from ._caches import clear_caches, compile_count  # noqa: E402,F401  (every jit cache)
 from ._dtype import (  # noqa: E402,F401  # noqa: E402,F401
     bfloat16,
@@ -128,6 +129,9 @@ __version__ = "0.1.0"
 
 # the setup surface scripts touch first: torch.cuda, torch.backends, torch.jit, profilers, testing
 from . import backends, cuda, jit, profiler, testing  # noqa: E402,F401
+from . import amp  # noqa: E402,F401  (torch.amp; torch.cuda.amp below)
+from .amp import autocast  # noqa: E402,F401
+from .cuda import amp as _cuda_amp  # noqa: E402,F401
 from ._config import (  # noqa: E402,F401  (matmul precision, determinism: one place)
     are_deterministic_algorithms_enabled,
     get_deterministic_debug_mode,
@@ -146,8 +150,6 @@ from .utils import benchmark as _utils_benchmark  # noqa: E402,F401  (torch.util
 
 
 def result_type(tensor1, tensor2):
-    from ._ops.core import _compute_dtype
-
     return _compute_dtype(_RESULT_TYPE_OP, (tensor1, tensor2))
 
 

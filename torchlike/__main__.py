@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 import sys
 
+from torchlike import _missing, _porting, _runner
+
 USAGE = """\
 usage: python -m torchlike [--check-run] (script.py | -c command | -m module | -) [args ...]
        python -m torchlike --check PATH ...
@@ -33,26 +35,10 @@ def _usage_error(message: str) -> int:
 
 
 def _check(paths: list[str]) -> int:
-    try:
-        from torchlike import _porting
-    except ModuleNotFoundError as error:
-        if error.name != "torchlike._porting":
-            raise
-        print("python -m torchlike --check: the porting report (torchlike._porting) is not part "
-              "of this torchlike version yet", file=sys.stderr)
-        return 2
     return _porting.main(paths)
 
 
 def _enable_run_check() -> None:
-    try:
-        from torchlike import _missing
-    except ModuleNotFoundError as error:
-        if error.name != "torchlike._missing":
-            raise
-        print("python -m torchlike --check-run: recording missing APIs is not part of this "
-              "torchlike version yet; running without it", file=sys.stderr)
-        return
     _missing.enable()
 
 
@@ -67,8 +53,6 @@ def _option_value(argv: list[str], flag: str) -> tuple[str | None, list[str]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from torchlike import _runner
-
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv:
         return _usage_error("no program given")

@@ -31,6 +31,8 @@ import types
 from dataclasses import dataclass
 from pathlib import Path
 
+from torchlike import _missing
+
 API_LIST = Path(__file__).with_name("_data") / "torch_api_2_13.txt"
 API_TABLE = Path(__file__).with_name("SUPPORTED_APIS.md")
 REGENERATE = "python -m torchlike._porting --api-table --output torchlike/SUPPORTED_APIS.md"
@@ -106,8 +108,6 @@ def _nearest_supported(parent: str, name: str) -> str | None:
         module = getattr(module, part, None)
     if not isinstance(module, types.ModuleType):
         return None
-    from torchlike import _missing
-
     return _missing.nearest_supported(module, name)
 
 

@@ -18,8 +18,10 @@ import importlib
 import importlib.abc
 import importlib.machinery
 import os
+import runpy
 import sys
 import types
+import zipfile
 
 ALIAS = "torch"
 TARGET = "torchlike"
@@ -148,8 +150,6 @@ def run_path(path: str, args: list[str]) -> None:
     """``python path args…``: a script, or a directory / zip file with a ``__main__.py``."""
     sys.argv[:] = [path, *args]
     if os.path.isdir(path) or (not path.endswith((".py", ".pyw")) and _is_zip(path)):
-        import runpy
-
         sys.path[0] = os.path.abspath(path)
         runpy.run_path(path, run_name="__main__")
         return
@@ -169,8 +169,6 @@ def run_path(path: str, args: list[str]) -> None:
 
 
 def _is_zip(path: str) -> bool:
-    import zipfile
-
     return os.path.isfile(path) and zipfile.is_zipfile(path)
 
 
@@ -187,16 +185,12 @@ def run_command(command: str, args: list[str], filename: str = "<string>",
 
 def run_module(name: str, args: list[str]) -> None:
     """``python -m name args…`` (argv[0] becomes the module's file, as there)."""
-    import runpy
-
     sys.argv[:] = ["-m", *args]
     sys.path[0] = os.getcwd()
     runpy.run_module(name, run_name="__main__", alter_sys=True)
 
 
 def _runner_files() -> set[str]:
-    import runpy
-
     here = os.path.dirname(os.path.abspath(__file__))
     return {os.path.join(here, "_runner.py"), os.path.join(here, "__main__.py"),
             os.path.abspath(runpy.__file__), "<frozen runpy>"}

@@ -5,6 +5,8 @@ from __future__ import annotations
 import functools
 import math
 
+import jax
+
 
 class Size(tuple):
     """A tuple of ints with PyTorch's repr: ``torch.Size([2, 3])``."""
@@ -79,8 +81,6 @@ class device:
 @functools.lru_cache(maxsize=1)
 def jax_gpus() -> tuple:
     """JAX's GPU devices: what 'cuda' means to torchlike (empty on a machine without one)."""
-    import jax
-
     try:
         return tuple(jax.devices("gpu"))
     except RuntimeError:  # no GPU backend

@@ -205,7 +205,7 @@ def _is_tensor(value):
 
 def new_digraph(node_attr, graph_attr):
     try:
-        import graphviz
+        import graphviz  # the optional `viz` extra: imported only when a picture is made
     except ImportError:
         return Digraph(node_attr=node_attr, graph_attr=graph_attr)
     return graphviz.Digraph(node_attr=node_attr, graph_attr=graph_attr)

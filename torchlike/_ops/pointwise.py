@@ -8,6 +8,8 @@ import jax.numpy as jnp
 
 from .. import _dtype as D
 from .. import _layout
+from .._factories import tensor_new
+from .._size import check_device_available, device
 from .._tensor import Tensor
 from ..autograd.inplace import (
     _C_NAMES,
@@ -220,8 +222,6 @@ def clamp_max(input, max):
 
 @export(function=False)
 def to(self, *args, **kwargs):
-    from .._size import check_device_available, device
-
     # a device this machine lacks gets PyTorch's error, never a silent stay on CPU
     for a in (kwargs.get("device"), *args):
         if isinstance(a, (str, device)) or (isinstance(a, int) and not isinstance(a, bool)):
@@ -251,8 +251,6 @@ def clone(input, *, memory_format=None):
 
 
 def _legacy_new(self, *args, **kwargs):
-    from .._factories import tensor_new
-
     return tensor_new(self, *args, **kwargs)
 
 

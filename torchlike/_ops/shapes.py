@@ -12,6 +12,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import _dtype as D
+from .._storage import StridedGeometry, view_strides
 from .._tensor import Tensor, _wrap_dim
 from .core import apply
 from .signatures import (
@@ -57,8 +58,6 @@ def _viewable(t, shape):
     dimensions that are contiguous with each other, never merge two runs."""
     if t._geom is None:
         return True
-    from .._storage import view_strides
-
     return view_strides(tuple(t.shape), t.stride(), shape) is not None
 
 
@@ -123,8 +122,6 @@ FUNCTIONS["moveaxis"] = METHODS["moveaxis"] = movedim
 
 @export()
 def as_strided(input, size, stride, storage_offset=None):
-    from .._storage import StridedGeometry
-
     offset = input.storage_offset() if storage_offset is None else storage_offset
     geom = StridedGeometry(size, stride, offset)
     index = geom.index(input._storage)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._factories import tensor
 from .._size import Size
 from .._tensor import Tensor, _wrap_dim
 from .core import Variants
@@ -40,7 +41,6 @@ def _t(x):
     """Coerce a non-Tensor array-like argument (not a scalar) to a Tensor."""
     if isinstance(x, Tensor):
         return x
-    from .._factories import tensor
     return tensor(x)
 
 

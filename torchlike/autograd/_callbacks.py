@@ -18,6 +18,7 @@ import threading
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.experimental import io_callback
 
 from .. import _tensor
 
@@ -34,8 +35,6 @@ def call(idx, values, result_avals, **static):
     result_avals = [(tuple(s), np.dtype(d)) for s, d in result_avals]
     if not any(isinstance(v, jax.core.Tracer) for v in values):
         return _dispatch(idx, result_avals, *values, **static)
-    from jax.experimental import io_callback
-
     # io_callback needs at least one result: a callable that returns nothing gets a dummy
     shapes = [jax.ShapeDtypeStruct(s, d) for s, d in result_avals] or [
         jax.ShapeDtypeStruct((), np.float32)]

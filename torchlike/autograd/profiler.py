@@ -19,6 +19,9 @@ import time
 
 import jax
 
+from .. import cuda as _cuda
+from .._ops import core as _ops_core
+
 
 class FunctionEvent:
     """One timed op call or ``record_function`` range (times in microseconds)."""
@@ -213,9 +216,7 @@ class _Recorder:
 
 
 def _core():
-    from .._ops import core
-
-    return core
+    return _ops_core
 
 
 class profile:
@@ -243,15 +244,15 @@ class profile:
         return False
 
     def _start(self):
-        core = _core()
+        _ops_core = _core()
         self._recorder = _Recorder(self.record_shapes)
-        self._previous = core.PROFILER
-        core.PROFILER = self._recorder
+        self._previous = _ops_core.PROFILER
+        _ops_core.PROFILER = self._recorder
 
     def _stop(self):
-        core = _core()
-        if core.PROFILER is self._recorder:
-            core.PROFILER = self._previous
+        _ops_core = _core()
+        if _ops_core.PROFILER is self._recorder:
+            _ops_core.PROFILER = self._previous
         self.function_events = EventList(self._recorder.events)
 
     def key_averages(self, group_by_input_shape=False, group_by_stack_n=0):
@@ -311,9 +312,7 @@ class emit_nvtx:
 
     def __enter__(self):
         if self.enabled:
-            from .. import cuda
-
-            cuda.synchronize()
+            _cuda.synchronize()
         return self
 
     def __exit__(self, *exc):

@@ -9,19 +9,17 @@ from __future__ import annotations
 
 import warnings
 
+from .. import _factories as _factories
+from .._tensor import Tensor as _Tensor
+
 
 class VariableMeta(type):
     def __instancecheck__(cls, obj):
-        from .._tensor import Tensor
-
-        return isinstance(obj, Tensor)
+        return isinstance(obj, _Tensor)
 
 
 class Variable(metaclass=VariableMeta):
     def __new__(cls, data=None, requires_grad=False, volatile=False, **kwargs):
-        from .. import _factories
-        from .._tensor import Tensor
-
         for name in kwargs:
             raise TypeError(f"'{name}' is an invalid keyword argument for this function")
         if volatile:
@@ -31,7 +29,7 @@ class Variable(metaclass=VariableMeta):
                 raise ValueError("Variable can't be volatile and require_grad at the same time!")
         if data is None:
             return _factories.tensor([])
-        if not isinstance(data, Tensor):
+        if not isinstance(data, _Tensor):
             raise TypeError(f"Variable data has to be a tensor, but got {type(data).__name__}")
         out = data.detach()
         if requires_grad:

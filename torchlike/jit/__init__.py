@@ -17,6 +17,9 @@ import typing
 import warnings
 from typing import Final  # noqa: F401  (``torch.jit.Final[int]`` is typing's Final, as in PyTorch)
 
+from .. import serialization as _serialization
+from .._tensor import Tensor as _Tensor
+from ..nn import Module as _Module
 from . import annotations  # noqa: F401
 
 _tracing = [False]
@@ -54,9 +57,7 @@ def trace(func, example_inputs=None, optimize=None, check_trace=True, check_inpu
     if example_kwarg_inputs is not None:
         args, kwargs = (), dict(example_kwarg_inputs)
     else:
-        from .._tensor import Tensor
-
-        single = builtins.isinstance(example_inputs, Tensor)
+        single = builtins.isinstance(example_inputs, _Tensor)
         args = (example_inputs,) if single else tuple(example_inputs)
         kwargs = {}
     _deprecated("trace")
@@ -152,9 +153,7 @@ def wait(future):
 
 
 def _module_base():
-    from ..nn import Module
-
-    return Module
+    return _Module
 
 
 class ScriptModule(_module_base()):
@@ -173,16 +172,12 @@ def optimized_execution(should_optimize):
 def save(m, f, _extra_files=None):
     """Save a "scripted" module: torchlike pickles the module itself (``torch.save``), so the
     file loads with ``torch.jit.load`` in torchlike, not in PyTorch's TorchScript runtime."""
-    from .. import serialization
-
-    serialization.save(m, f)
+    _serialization.save(m, f)
 
 
 def load(f, map_location=None, _extra_files=None, _restore_shapes=False):
     """Load what ``torch.jit.save`` wrote (a pickled module; see ``save``)."""
-    from .. import serialization
-
-    return serialization.load(f, map_location=map_location, weights_only=False)
+    return _serialization.load(f, map_location=map_location, weights_only=False)
 
 
 # A torch name torchlike lacks: an AttributeError naming it and the nearest supported name.

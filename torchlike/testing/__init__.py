@@ -13,6 +13,9 @@ import warnings
 import numpy as np
 
 from .. import _dtype as D
+from .. import _random_methods as _samplers
+from .._factories import as_tensor as _as_tensor
+from .._size import Size as _Size
 from .._tensor import Tensor
 
 __all__ = ["assert_close", "assert_allclose", "make_tensor"]
@@ -157,9 +160,7 @@ def _compare_numpy(actual, expected, rtol, atol, equal_nan, check_dtype, identif
 
 
 def _size(shape):
-    from .._size import Size
-
-    return Size(shape)
+    return _Size(shape)
 
 
 _NUMBER_DTYPES = ((bool, D.bool_), (int, D.int64), (float, D.float64), (complex, D.complex128))
@@ -265,12 +266,10 @@ def assert_allclose(actual, expected, rtol=None, atol=None, equal_nan=True, msg=
         "future release. Please use `torch.testing.assert_close()` instead. You can find "
         "detailed upgrade instructions in https://github.com/pytorch/pytorch/issues/61844.",
         FutureWarning, stacklevel=2)
-    from .._factories import as_tensor
-
     if not isinstance(actual, Tensor):
-        actual = as_tensor(actual)
+        actual = _as_tensor(actual)
     if not isinstance(expected, Tensor):
-        expected = as_tensor(expected, dtype=actual.dtype)
+        expected = _as_tensor(expected, dtype=actual.dtype)
     if rtol is None and atol is None:
         rtol, atol = max((_ALLCLOSE_PRECISIONS.get(d, (0.0, 0.0))
                           for d in (actual.dtype, expected.dtype)), key=lambda p: p[0])
@@ -281,28 +280,26 @@ def assert_allclose(actual, expected, rtol=None, atol=None, equal_nan=True, msg=
 def make_tensor(*shape, dtype, device, low=None, high=None, requires_grad=False,
                 noncontiguous=False, exclude_zero=False, memory_format=None):
     """A random tensor in [low, high) (PyTorch's defaults per dtype; not PyTorch's stream)."""
-    from .. import _random_methods as F
-
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = tuple(shape[0])
     dtype = D.to_dtype(dtype)
     if dtype is D.bool_:
-        result = F.randint(0, 2, shape, device=device).to(D.bool_)
+        result = _samplers.randint(0, 2, shape, device=device).to(D.bool_)
     elif not (dtype.is_floating_point or dtype.is_complex):
         lo = -9 if low is None else int(low)
         hi = 10 if high is None else int(high)
         if dtype is D.uint8:
             lo = max(lo, 0)
-        result = F.randint(lo, hi, shape, dtype=dtype, device=device)
+        result = _samplers.randint(lo, hi, shape, dtype=dtype, device=device)
         if exclude_zero:
             result = result.masked_fill(result == 0, 1)
     else:
         lo = -9.0 if low is None else float(low)
         hi = 9.0 if high is None else float(high)
         real = dtype.to_real() if dtype.is_complex else dtype
-        result = F.rand(shape, dtype=real, device=device) * (hi - lo) + lo
+        result = _samplers.rand(shape, dtype=real, device=device) * (hi - lo) + lo
         if dtype.is_complex:
-            imag = F.rand(shape, dtype=real, device=device) * (hi - lo) + lo
+            imag = _samplers.rand(shape, dtype=real, device=device) * (hi - lo) + lo
             result = result.to(dtype) + imag.to(dtype) * 1j
         if exclude_zero:
             tiny = float(np.finfo(real._np).tiny)

@@ -15,14 +15,14 @@ import textwrap
 import time
 import timeit as _timeit
 
+from ... import cuda as _cuda
+
 __all__ = ["Timer", "Measurement", "TaskSpec"]
 
 
 def timer() -> float:
-    from ... import cuda
-
-    if cuda.is_available():
-        cuda.synchronize()
+    if _cuda.is_available():
+        _cuda.synchronize()
     return time.perf_counter()
 
 
