@@ -2,14 +2,17 @@
 eigen/singular value decompositions, matrix functions.
 
 Same rules as ``table.py``: one ``Op`` per PyTorch grad node, a pure JAX ``impl`` batched over
-the leading dimensions, gradients from ``jax.vjp``.  Two derivatives are written by hand, both
-where PyTorch's convention differs from JAX's at degenerate inputs: ``det`` (finite, the
-adjugate, at singular matrices, where JAX's solve-based rule gives nan) and ``eig``'s eigenvector
-derivative (JAX refuses it unless asked to assume distinct eigenvalues, which PyTorch assumes).
+the leading dimensions, gradients from ``jax.vjp``.  Derivatives are written by hand only where
+PyTorch's convention differs from JAX's: ``det`` (0, finite, at an exactly singular matrix,
+where JAX's solve-based rule gives nan), ``eig``'s eigenvectors (JAX refuses them; PyTorch
+assumes distinct eigenvalues and unit-norm vectors), eigh/cholesky (Hermitian gradients; JAX's
+eigh rule re-decomposes a symmetrized input) and qr's modes PyTorch cannot differentiate.
 
 Ops whose result PyTorch checks (``inv``, ``solve``, ``cholesky``, ``lu_factor``) return
 LAPACK's ``info`` alongside, computed on the device; ``_ops/linalg.py`` reads it on the host.
 Matmuls inside run at ``Precision.HIGHEST`` so float32 matches PyTorch's float32.
+The SVD's and eig's vectors are LAPACK's, but may differ from PyTorch's by a sign (phase) per
+column: JAX hands LAPACK row-major data.
 """
 
 from __future__ import annotations
