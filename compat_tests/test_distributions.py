@@ -114,6 +114,12 @@ CASES = {
                      ["log_prob", "entropy", "mean", "variance", "mode"]),
     "NegativeBinomial": (lambda D, p: D.NegativeBinomial(3, probs=p), [[0.3, 0.6]], [2., 0.],
                          ["log_prob", "mean", "variance", "mode"]),
+    "LogisticNormal": (lambda D, a, b: D.LogisticNormal(a, b), [[0., 1.], [1., 2.]],
+                       [0.2, 0.3, 0.5], ["log_prob"]),
+    "Kumaraswamy": (lambda D, a, b: D.Kumaraswamy(a, b), [[0.5, 2.], [1.5, 3.]], [0.2, 0.7],
+                    ["log_prob", "entropy", "mean", "variance", "mode"]),
+    "FisherSnedecor": (lambda D, a, b: D.FisherSnedecor(a, b), [[3., 5.], [6., 10.]], [0.5, 2.],
+                       ["log_prob", "mean", "variance", "mode"]),
     "TransformedDistribution": (
         lambda D, a, b: D.TransformedDistribution(
             D.Normal(a, b), [D.AffineTransform(1.0, 2.0), D.SigmoidTransform()]),
@@ -259,6 +265,8 @@ SEEDED = {
     "LogNormal": (lambda D, t: D.LogNormal(t([0., 1.]), t([1., 2.])), False),
     "Pareto": (lambda D, t: D.Pareto(t([1., 2.]), t([3., 0.5])), False),
     "Weibull": (lambda D, t: D.Weibull(t([1., 2.]), t([1.5, 3.])), False),
+    "Kumaraswamy": (lambda D, t: D.Kumaraswamy(t([1., 2.]), t([1.5, 3.])), False),
+    "LogisticNormal": (lambda D, t: D.LogisticNormal(t([0., 1.]), t([1., 2.])), False),
     "Gumbel": (lambda D, t: D.Gumbel(t([0., 1.]), t([1., 2.])), False),
     "MultivariateNormal": (lambda D, t: D.MultivariateNormal(t([0., 0.]),
                                                              t([[2., .5], [.5, 1.]])), False),
@@ -355,6 +363,8 @@ _OWN_SAMPLERS = {
     "Binomial": (lambda D, t: D.Binomial(t([10., 3.]), t([0.3, 0.8])), [3., 2.4],
                  [2.1, 0.48]),
     "InverseGamma": (lambda D, t: D.InverseGamma(t([10.]), t([9.])), [1.], [0.125]),
+    "FisherSnedecor": (lambda D, t: D.FisherSnedecor(t([10.]), t([20.])), [20 / 18],
+                       [2 * 400 * 28 / (10 * 324 * 16)]),
     "NegativeBinomial": (lambda D, t: D.NegativeBinomial(t([4.]), t([0.3])), [1.2 / 0.7],
                          [1.2 / 0.49]),
 }

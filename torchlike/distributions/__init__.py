@@ -3,13 +3,13 @@
 Written on the Tensor API as PyTorch's own package is, so values and gradients follow from the
 same compositions.  Samplers that PyTorch builds from its CPU streams draw from torchlike's
 PyTorch-identical generator, so ``manual_seed`` gives PyTorch's numbers for Normal, Uniform,
-Bernoulli, Categorical, OneHotCategorical, Multinomial, Exponential, Laplace, Cauchy, LogNormal,
-HalfNormal, Gumbel, Geometric, Poisson, MultivariateNormal, LowRankMultivariateNormal and the
-relaxed (Concrete) distributions, HalfCauchy, Pareto and Weibull (to an ulp where the stream
-goes through exp/log/matmul).  Gamma, Chi2, Beta, Dirichlet, StudentT, InverseGamma,
-NegativeBinomial and Binomial use PyTorch's C++ rejection samplers there; here they draw from
-``jax.random`` with a key taken from the same generator (reproducible under ``manual_seed``, but
-not PyTorch's numbers).
+Bernoulli, Categorical, OneHotCategorical, Multinomial, Exponential, Laplace, Cauchy, HalfNormal,
+HalfCauchy, Geometric, Poisson, LowRankMultivariateNormal and MixtureSameFamily (bit for bit),
+and LogNormal, Gumbel, Pareto, Weibull, Kumaraswamy, LogisticNormal, MultivariateNormal and the
+relaxed (Concrete) distributions (to an ulp: the stream goes through exp/log/matmul).  Gamma,
+Chi2, Beta, Dirichlet, StudentT, InverseGamma, NegativeBinomial, FisherSnedecor and Binomial use
+PyTorch's C++ rejection samplers there; here they draw from ``jax.random`` with a key taken from
+the same generator (reproducible under ``manual_seed``, but not PyTorch's numbers).
 """
 
 from . import constraints, transforms
@@ -24,6 +24,7 @@ from .dirichlet import Dirichlet
 from .distribution import Distribution
 from .exp_family import ExponentialFamily
 from .exponential import Exponential
+from .fishersnedecor import FisherSnedecor
 from .gamma import Gamma
 from .geometric import Geometric
 from .gumbel import Gumbel
@@ -32,8 +33,10 @@ from .half_normal import HalfNormal
 from .independent import Independent
 from .inverse_gamma import InverseGamma
 from .kl import kl_divergence, register_kl
+from .kumaraswamy import Kumaraswamy
 from .laplace import Laplace
 from .log_normal import LogNormal
+from .logistic_normal import LogisticNormal
 from .lowrank_multivariate_normal import LowRankMultivariateNormal
 from .mixture_same_family import MixtureSameFamily
 from .multinomial import Multinomial
@@ -53,7 +56,8 @@ from .weibull import Weibull
 
 __all__ = [
     "Bernoulli", "Beta", "Binomial", "Categorical", "Cauchy", "Chi2", "Dirichlet",
-    "Distribution", "ExponentialFamily", "Exponential", "ExpRelaxedCategorical", "Gamma",
+    "Distribution", "ExponentialFamily", "Exponential", "ExpRelaxedCategorical",
+    "FisherSnedecor", "Gamma", "Kumaraswamy", "LogisticNormal",
     "Geometric", "Gumbel", "HalfCauchy", "HalfNormal", "Independent", "InverseGamma", "Laplace",
     "LogNormal", "LogitRelaxedBernoulli", "LowRankMultivariateNormal", "MixtureSameFamily",
     "Multinomial", "MultivariateNormal", "NegativeBinomial", "Normal", "OneHotCategorical",
