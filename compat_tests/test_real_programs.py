@@ -64,3 +64,75 @@ def test_implicit_softmax_dim_warning_from_module(torch):
         m(torch.zeros(2, 3))
     (w,) = caught
     assert str(w.message).startswith("Implicit dimension choice for log_softmax has been")
+
+
+# ------------------------------------------------------------- karpathy/minGPT mingpt/model.py
+# `from torch.cuda.amp import autocast` and `@autocast()` on forward: on a machine without CUDA,
+# PyTorch warns and runs the function as it is; so does the GradScaler of AMP training loops.
+def _no_cuda(torch):
+    if torch.cuda.is_available():
+        pytest.skip("checks the behaviour without CUDA")
+
+
+def test_cuda_amp_autocast_decorator_without_cuda(torch):
+    _no_cuda(torch)
+    from importlib import import_module
+
+    amp = import_module(torch.__name__ + ".cuda.amp")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+
+        @amp.autocast()
+        def forward(x):
+            """doc"""
+            return x * 2
+
+    messages = [(w.category, str(w.message)) for w in caught]
+    assert messages == [
+        (FutureWarning, "`torch.cuda.amp.autocast(args...)` is deprecated. Please use "
+                        "`torch.amp.autocast('cuda', args...)` instead."),
+        (UserWarning, "CUDA is not available or torch_xla is imported. Disabling autocast."),
+    ]
+    assert forward.__name__ == "forward" and forward.__doc__ == "doc"
+    out = forward(torch.ones(2))
+    assert out.dtype == torch.float32 and out.tolist() == [2.0, 2.0]
+    with pytest.warns(FutureWarning):
+        assert isinstance(amp.autocast(enabled=False), torch.amp.autocast)
+
+
+def test_autocast_names(torch):
+    _no_cuda(torch)
+    assert torch.autocast is torch.amp.autocast
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with torch.autocast("cuda", enabled=False) as ctx:
+            y = torch.ones(2, 2) @ torch.ones(2, 2)
+    assert caught == []
+    assert ctx.fast_dtype == torch.float16 and y.dtype == torch.float32
+    assert torch.autocast("cpu", enabled=False).fast_dtype == torch.bfloat16
+    assert torch.amp.is_autocast_available("cuda") and torch.amp.is_autocast_available("cpu")
+    with pytest.raises(ValueError, match="Expected `device_type` of type `str`"):
+        torch.autocast(device_type=0)
+
+
+def test_grad_scaler_without_cuda_passes_through(torch):
+    _no_cuda(torch)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        scaler = torch.amp.GradScaler("cuda")
+    assert [str(w.message) for w in caught] == [
+        "torch.cuda.amp.GradScaler is enabled, but CUDA is not available.  Disabling."]
+    assert not scaler.is_enabled() and scaler.get_scale() == 1.0 and scaler.state_dict() == {}
+    w = torch.ones(2, requires_grad=True)
+    opt = torch.optim.SGD([w], lr=0.5)
+    loss = (w * 3).sum()
+    assert scaler.scale(loss) is loss
+    scaler.scale(loss).backward()
+    scaler.unscale_(opt)
+    scaler.step(opt)
+    scaler.update()
+    assert w.tolist() == [-0.5, -0.5]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        torch.amp.GradScaler(enabled=False)
+    assert caught == []
