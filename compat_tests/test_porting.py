@@ -21,7 +21,8 @@ REPO = Path(__file__).resolve().parents[1]
 SUBMODULES = ["", "nn", "nn.functional", "nn.init", "nn.utils", "optim", "optim.lr_scheduler",
               "autograd", "autograd.profiler", "utils.data", "utils.benchmark", "functional",
               "backends", "backends.cudnn", "backends.mps", "backends.cuda", "jit", "testing",
-              "profiler", "cuda", "linalg", "fft", "special", "distributions", "signal.windows"]
+              "profiler", "cuda", "linalg", "fft", "special", "distributions", "signal.windows",
+              "amp", "cuda.amp"]
 
 
 def _module(torch, path):

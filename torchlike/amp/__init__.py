@@ -125,3 +125,9 @@ class GradScaler:
 
     def load_state_dict(self, state_dict: dict) -> None:
         return None
+
+
+# A torch name torchlike lacks: an AttributeError naming it and the nearest supported name.
+from torchlike._missing import module_getattr as _module_getattr  # noqa: E402
+
+__getattr__ = _module_getattr(__name__)
