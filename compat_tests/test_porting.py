@@ -106,6 +106,19 @@ def test_missing_name_message_names_the_api_and_the_nearest(torch, expr, message
 
 
 @pytest.mark.torchlike_only
+def test_every_public_package_has_the_missing_name_error(torch):
+    import pkgutil
+
+    lacking = []
+    for info in pkgutil.walk_packages(torch.__path__, "torchlike."):
+        if info.ispkg and not any(p.startswith("_") for p in info.name.split(".")):
+            if "__getattr__" not in vars(importlib.import_module(info.name)):
+                lacking.append(info.name)
+    assert lacking == [], ("end the package with `__getattr__ = "
+                           "_missing.module_getattr(__name__)` (torchlike/_missing.py)")
+
+
+@pytest.mark.torchlike_only
 def test_suggestions_skip_helper_imports(torch):
     # torchlike.nn.functional imports `math`; it is not a torch.nn.functional name to suggest
     with pytest.raises(AttributeError) as info:

@@ -135,3 +135,9 @@ from .upsampling import (  # noqa: F401
 )
 
 __all__ = sorted(n for n in dir() if n[:1].isupper())
+
+
+# A torch name torchlike lacks: an AttributeError naming it and the nearest supported name.
+from torchlike._missing import module_getattr as _module_getattr  # noqa: E402
+
+__getattr__ = _module_getattr(__name__)
