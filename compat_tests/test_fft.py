@@ -193,6 +193,11 @@ def test_errors(torch):
         (lambda: torch.fft.fftn(x, s=(3,), dim=(0, 1)), RuntimeError,
          "When given, dim and shape arguments must have the same length"),
         (lambda: torch.fft.fftn(x, dim=(0, 0)), RuntimeError, "FFT dims must be unique"),
+        # ihfftn checks its shape arguments before the dtype
+        (lambda: torch.fft.ihfft2(z, s=(2,), dim=(0, 1)), RuntimeError,
+         "When given, dim and shape arguments must have the same length"),
+        (lambda: torch.fft.ihfft2(z), RuntimeError,
+         "Only supports floating-point dtypes, but found: ComplexDouble"),
     ]
     for call, exc, msg in cases:
         with pytest.raises(exc, match=msg):
@@ -388,6 +393,9 @@ def test_stft_errors(torch):
             torch.stft(x, 16, window=torch.ones(10), return_complex=True)
         with pytest.raises(NotImplementedError, match="Unrecognised padding mode bad"):
             torch.stft(x, 16, return_complex=True, pad_mode="bad")
+        with pytest.raises(RuntimeError, match="Cannot have onesided output if window or input "
+                                               "is complex"):
+            torch.stft(x * (1 + 1j), 16, onesided=True, return_complex=True)
         with pytest.raises(RuntimeError, match="istft requires a complex-valued input tensor"):
             torch.istft(x, 16)
 

@@ -237,6 +237,8 @@ def stft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tru
         real_dtype = input.dtype if input.dtype.is_floating_point else D.get_default_dtype()
     window, win_pad = _window_pad(window, win_length, n_fft, real_dtype)
     onesided = (not complex_input) if onesided is None else onesided
+    if onesided and complex_input:
+        raise RuntimeError("Cannot have onesided output if window or input is complex")
     op = OPS["stft_1d" if input.ndim == 1 else "stft"]
     out = apply(op, (input, window), (
         ("n_fft", n_fft), ("hop_length", hop_length), ("pad", pad),

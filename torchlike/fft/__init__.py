@@ -166,8 +166,8 @@ def rfftn(input, s=None, dim=None, norm=None):
 
 
 def ihfftn(input, s=None, dim=None, norm=None):
+    dims, sizes = _shape_and_dims(input, s, dim)  # PyTorch checks the arguments first here
     _require_real(input, "Only supports floating-point dtypes, but found: ")
-    dims, sizes = _shape_and_dims(input, s, dim)
     return apply(OPS["fft_ihfftn"], (input,), (("dim", dims), ("sizes", sizes),
                                                ("normalization", _norm_code(norm, False))),
                  dtype=_float_dtype(input))
