@@ -97,8 +97,7 @@ def _fill(self, values: np.ndarray, node: str, extra_inputs=()):
         sample = _wrap(values, self._dtype)
         op = _SAMPLE_OPS[node, 1 + len(extra_inputs)]
         return inplace_update(self, apply(op, (self, *extra_inputs, sample)))
-    self._value = jnp.asarray(values, dtype=self._dtype._np)
-    self._version += 1
+    self._write_data(jnp.asarray(values, dtype=self._dtype._np))
     return self
 
 
@@ -110,8 +109,7 @@ def _write_out(out, result):
     value = result._value
     if result._dtype is not out._dtype:
         value = value.astype(out._dtype._np)
-    out._value = value
-    out._version += 1
+    out._write_data(value)
     return out
 
 

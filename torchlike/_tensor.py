@@ -318,6 +318,13 @@ class Tensor:
     def grad(self):
         self._grad = None
 
+    def _write_data(self, value):
+        """An untracked in-place write (optimizer updates, grad buffers, running stats, samplers
+        outside autograd): the new contents go through the storage and ``_version`` is bumped,
+        as a PyTorch kernel writing under ``no_grad`` does."""
+        self._write(value)
+        self._vc.version += 1
+
     def _set_grad(self, value):
         """The engine's write: AccumulateGrad stores the gradient as computed, without the
         setter's checks (a parameter cast after the graph was built keeps the graph's dtype)."""

@@ -198,8 +198,7 @@ def copy_(self, src, non_blocking=False):
         value = jnp.broadcast_to(src._value, self._value.shape).astype(self._value.dtype)
     except ValueError:
         raise _broadcast_error(tuple(self.shape), tuple(src.shape)) from None
-    self._value = value
-    self._version += 1
+    self._write_data(value)
     return self
 
 

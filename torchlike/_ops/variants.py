@@ -109,9 +109,7 @@ def _write_one(name, result, out):
         value = value.astype(out._dtype._np)
     if tuple(value.shape) != tuple(out.shape):
         _resize(out, value)
-    else:
-        out._write(value)
-    out._version += 1
+    out._write_data(value)
     return out
 
 

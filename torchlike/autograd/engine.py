@@ -608,5 +608,4 @@ def _write_grad(t, g, create_graph):
     elif create_graph:
         t._set_grad(old + g)
     else:
-        old._value = old._value + g._value
-        old._version += 1
+        old._write_data(old._value + g._value)

@@ -624,8 +624,7 @@ def _batch_norm(input, running_mean, running_var, weight, bias, training, moment
 
 
 def _set_buffer(buf, new):
-    buf._value = new._value
-    buf._version += 1
+    buf._write_data(new._value)
 
 
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,
@@ -800,8 +799,7 @@ def _embedding_renorm_(weight, input, max_norm, norm_type):
     sel = w[rows]
     norms = jnp.sum(jnp.abs(sel) ** norm_type, axis=1) ** (1.0 / norm_type)
     scale = jnp.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0).astype(w.dtype)
-    weight._value = w.at[rows].set(sel * scale[:, None])
-    weight._version += 1
+    weight._write_data(w.at[rows].set(sel * scale[:, None]))
 
 
 def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False,

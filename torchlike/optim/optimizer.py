@@ -257,14 +257,13 @@ class Optimizer:
                 if grad is None:
                     continue
                 if set_to_none:
-                    p._grad = None
+                    p._set_grad(None)
                 else:
                     if grad.grad_fn is not None:
                         grad.detach_()
                     else:
                         grad.requires_grad_(False)
-                    grad._value = jnp.zeros_like(grad._value)
-                    grad._version += 1
+                    grad._write_data(jnp.zeros_like(grad._value))
 
     @_with_step_hooks
     def step(self, closure=None):
@@ -451,8 +450,7 @@ def _fused_update(kernel, flags: dict, params, grads, states: dict, hyper: dict)
         {k: [t._value if t is not None else None for t in ts] for k, ts in states.items()},
         _hyper_arrays(hyper))
     for p, value in zip(params, new_params):
-        p._value = value
-        p._version += 1
+        p._write_data(value)
     out = {}
     for key, tensors in states.items():
         values = new_states[key]
@@ -464,8 +462,7 @@ def _fused_update(kernel, flags: dict, params, grads, states: dict, hyper: dict)
             if t is None:
                 t = _new_tensor(value)
             else:
-                t._value = value
-                t._version += 1
+                t._write_data(value)
             updated.append(t)
         out[key] = updated
     return out

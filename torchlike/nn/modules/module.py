@@ -404,7 +404,7 @@ class Module:
             if p._grad is None:
                 continue
             if set_to_none:
-                p._grad = None
+                p._set_grad(None)
             else:
                 g = p._grad
                 if g._grad_fn is not None:

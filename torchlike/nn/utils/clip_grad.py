@@ -42,8 +42,7 @@ def _clip(vals, max_norm, norm_type):
 
 
 def _write(t, value):
-    t._value = value
-    t._version += 1
+    t._write_data(value)
 
 
 def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=None):
