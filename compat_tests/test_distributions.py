@@ -601,6 +601,13 @@ VALIDATION_ERRORS = {
         ("ValueError", "Expected parameter probs (Tensor of shape (2,)) of distribution "
          "Geometric(probs: torch.Size([2])) to be positive but found invalid values:\n"
          "tensor([0.])")),
+    "not_positive_definite": (
+        lambda D, t: D.MultivariateNormal(t([0., 0., 0.]), t([[1., 0., 0.], [0., -1., 0.],
+                                                              [0., 0., 1.]]),
+                                          validate_args=False),
+        ("_LinAlgError", "linalg.cholesky: The factorization could not be completed because the "
+         "input is not positive-definite (the leading minor of order 2 is not "
+         "positive-definite).")),
     "mvn_arguments": (
         lambda D, t: D.MultivariateNormal(t([0., 0.])),
         ("ValueError", "Exactly one of covariance_matrix or precision_matrix or scale_tril may "

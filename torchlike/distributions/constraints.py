@@ -7,6 +7,7 @@ from the reals (``biject_to``/``transform_to``).
 
 from __future__ import annotations
 
+from .._ops import linalg as _linalg
 from ._api import np, torch
 
 __all__ = [
@@ -330,18 +331,10 @@ class _Symmetric(_Square):
 
 def _per_matrix(value, test):
     """``test`` on each matrix of a batch, on the host: a validation check, as PyTorch's
-    ``eigvalsh``/``cholesky_ex`` ones (NumPy here: torch.linalg sits above this layer)."""
+    ``eigvalsh`` one."""
     mats = value.detach().numpy()
     flat = mats.reshape((-1,) + mats.shape[-2:])
     return torch.tensor(np.array([test(m) for m in flat], dtype=bool).reshape(mats.shape[:-2]))
-
-
-def _has_cholesky(m):
-    try:
-        np.linalg.cholesky(m)
-    except np.linalg.LinAlgError:
-        return False
-    return True
 
 
 class _PositiveSemidefinite(_Symmetric):
@@ -357,7 +350,7 @@ class _PositiveDefinite(_Symmetric):
         sym_check = super().check(value)
         if not sym_check.all():
             return sym_check
-        return _per_matrix(value, _has_cholesky)
+        return _linalg.linalg_cholesky_ex(value, fn="linalg.cholesky_ex").info.eq(0)
 
 
 class _Cat(Constraint):

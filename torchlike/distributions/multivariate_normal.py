@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import math
 
+from .._ops import OPS, apply
+from .._ops import linalg as _linalg
 from . import constraints
 from ._api import Size, torch
 from .distribution import Distribution
@@ -9,52 +11,28 @@ from .utils import _standard_normal, lazy_property
 
 __all__ = ["MultivariateNormal"]
 
-# torch.linalg sits above the distributions in the layers (pyproject's import-linter contract),
-# so the three factorisations MultivariateNormal needs are written here as Tensor compositions:
-# one Python step per row or column, each a batched Tensor op, so autograd gives their exact
-# derivatives.  They suit the event sizes distributions use (tens, not thousands).
+# torch.linalg sits above the distributions in the layers (pyproject's import-linter contract), so
+# the factorisations come from its checked kernels in the op table (torchlike._ops.linalg): the
+# same grad nodes and errors as torch.linalg.cholesky / solve_triangular / cholesky_inverse.
 
 
 def _cholesky(a):
-    """Lower Cholesky factor of a (batch of) symmetric positive-definite matrices."""
-    # symmetrised first, so the gradient is symmetric as PyTorch's (which treats the input as
-    # symmetric); for a symmetric input the value is unchanged
-    a = (a + a.transpose(-2, -1)) / 2
-    n = a.shape[-1]
-    rows = torch.arange(n)
-    cols = []
-    for j in range(n):
-        v = a[..., :, j]
-        if j:
-            done = torch.stack(cols, -1)                      # (..., n, j)
-            v = v - (done * done[..., j:j + 1, :]).sum(-1)
-        d = v[..., j:j + 1].sqrt()
-        col = torch.where(rows == j, d, v / d)
-        cols.append(torch.where(rows < j, 0.0, col))
-    return torch.stack(cols, -1)
+    """``torch.linalg.cholesky(a)``: PyTorch's error for a matrix that is not positive-definite
+    (a host sync on the factorisation's ``info``, as PyTorch's)."""
+    return _linalg.linalg_cholesky_ex(a, check_errors=True, fn="linalg.cholesky").L
 
 
 def _solve_lower(l, b):
-    """Solves ``l @ x = b`` for lower-triangular ``l`` (..., n, n) and ``b`` (..., n, m), by
-    forward substitution; batch dimensions broadcast."""
-    n = l.shape[-1]
-    xs = []
-    for i in range(n):
-        r = b[..., i, :]
-        if i:
-            done = torch.stack(xs, -2)                         # (..., i, m)
-            r = r - (l[..., i, :i].unsqueeze(-1) * done).sum(-2)
-        xs.append(r / l[..., i, i].unsqueeze(-1))
-    return torch.stack(xs, -2)
+    """``torch.linalg.solve_triangular(l, b, upper=False)``; batch dimensions broadcast."""
+    return apply(OPS["linalg_solve_triangular"], (l, b),
+                 (("upper", False), ("left", True), ("unitriangular", False)))
 
 
 def _cholesky_inverse(L):
-    """``(L L^T)^-1``, as ``torch.cholesky_inverse``.  The product is formed from the whole of
-    ``L`` so that the gradient has PyTorch's entries above the diagonal too."""
-    C = _cholesky(torch.matmul(L, L.transpose(-2, -1)))
-    Id = torch.eye(L.shape[-1], dtype=L.dtype).expand(C.shape)
-    C_inv = _solve_lower(C, Id)
-    return torch.matmul(C_inv.transpose(-2, -1), C_inv)
+    """``torch.cholesky_inverse(L)``: ``(L L^T)^-1``.  PyTorch differentiates it as a function of
+    the whole of ``L`` (entries above the diagonal get a gradient too), the table's entry only
+    through the lower triangle, so the product is formed from the whole ``L`` first."""
+    return _linalg.cholesky_inverse(_cholesky(torch.matmul(L, L.transpose(-2, -1))))
 
 
 def _batch_mv(bmat, bvec):
