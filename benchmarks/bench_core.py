@@ -279,7 +279,7 @@ def main():
     bench_one_op()
     if QUICK:
         bench_mlp(repeat=5, number=3)
-        bench_first_gradient(runs=2)
+        bench_first_gradient(runs=1)
     else:
         bench_mlp()
         bench_first_gradient()
