@@ -263,7 +263,7 @@ class Plan:
 def _plan(order, roots, capture, accumulate) -> Plan:
     plan = Plan(nodes=order, root_grads=roots.grads)
     index = {id(n): i for i, n in enumerate(order)}
-    capture_slots = {}
+    capture_slots: dict[tuple[int, int], list[int]] = {}
     for j, (node, k) in enumerate(capture or ()):
         if node is not None and id(node) in index:
             capture_slots.setdefault((index[id(node)], k), []).append(j)
@@ -389,7 +389,7 @@ def _walk(structure, run, flat, root_cts) -> WalkResult:
 
     ``run`` says what the values are: arrays inside a (compiled) pure function, or Tensors
     for ``create_graph``; it applies the rules and calls the Python callbacks."""
-    ct = {}
+    ct: dict[object, object] = {}
 
     def add(slot, g):
         prev = ct.get(slot)
