@@ -120,6 +120,8 @@ CASES = {
                     ["log_prob", "entropy", "mean", "variance", "mode"]),
     "FisherSnedecor": (lambda D, a, b: D.FisherSnedecor(a, b), [[3., 5.], [6., 10.]], [0.5, 2.],
                        ["log_prob", "mean", "variance", "mode"]),
+    "VonMises": (lambda D, a, k: D.VonMises(a, k), [[0., 1.], [0.5, 4.]], [0.3, 2.],
+                 ["log_prob", "mean", "variance"]),
     "TransformedDistribution": (
         lambda D, a, b: D.TransformedDistribution(
             D.Normal(a, b), [D.AffineTransform(1.0, 2.0), D.SigmoidTransform()]),
@@ -262,6 +264,7 @@ SEEDED = {
         lambda D, t: D.MixtureSameFamily(D.Categorical(t([0.3, 0.7])),
                                          D.Normal(t([0., 5.]), t([1., 1.]))), True),
     "HalfCauchy": (lambda D, t: D.HalfCauchy(t([1., 2.])), True),
+    "VonMises": (lambda D, t: D.VonMises(t([0., 1.]), t([0.5, 4.])), True),
     "LogNormal": (lambda D, t: D.LogNormal(t([0., 1.]), t([1., 2.])), False),
     "Pareto": (lambda D, t: D.Pareto(t([1., 2.]), t([3., 0.5])), False),
     "Weibull": (lambda D, t: D.Weibull(t([1., 2.]), t([1.5, 3.])), False),

@@ -4,12 +4,12 @@ Written on the Tensor API as PyTorch's own package is, so values and gradients f
 same compositions.  Samplers that PyTorch builds from its CPU streams draw from torchlike's
 PyTorch-identical generator, so ``manual_seed`` gives PyTorch's numbers for Normal, Uniform,
 Bernoulli, Categorical, OneHotCategorical, Multinomial, Exponential, Laplace, Cauchy, HalfNormal,
-HalfCauchy, Geometric, Poisson, LowRankMultivariateNormal and MixtureSameFamily (bit for bit),
-and LogNormal, Gumbel, Pareto, Weibull, Kumaraswamy, LogisticNormal, MultivariateNormal and the
-relaxed (Concrete) distributions (to an ulp: the stream goes through exp/log/matmul).  Gamma,
-Chi2, Beta, Dirichlet, StudentT, InverseGamma, NegativeBinomial, FisherSnedecor and Binomial use
-PyTorch's C++ rejection samplers there; here they draw from ``jax.random`` with a key taken from
-the same generator (reproducible under ``manual_seed``, but not PyTorch's numbers).
+HalfCauchy, Geometric, Poisson, VonMises, LowRankMultivariateNormal and MixtureSameFamily (bit
+for bit), and LogNormal, Gumbel, Pareto, Weibull, Kumaraswamy, LogisticNormal, MultivariateNormal
+and the relaxed (Concrete) distributions (to an ulp: the stream goes through exp/log/matmul).
+Gamma, Chi2, Beta, Dirichlet, StudentT, InverseGamma, NegativeBinomial, FisherSnedecor and
+Binomial use PyTorch's C++ rejection samplers there; here they draw from ``jax.random`` with a
+key taken from the same generator (reproducible under ``manual_seed``, not PyTorch's numbers).
 """
 
 from . import constraints, transforms
@@ -52,18 +52,19 @@ from .studentT import StudentT
 from .transformed_distribution import TransformedDistribution
 from .transforms import *  # noqa: F403
 from .uniform import Uniform
+from .von_mises import VonMises
 from .weibull import Weibull
 
 __all__ = [
-    "Bernoulli", "Beta", "Binomial", "Categorical", "Cauchy", "Chi2", "Dirichlet",
-    "Distribution", "ExponentialFamily", "Exponential", "ExpRelaxedCategorical",
-    "FisherSnedecor", "Gamma", "Kumaraswamy", "LogisticNormal",
-    "Geometric", "Gumbel", "HalfCauchy", "HalfNormal", "Independent", "InverseGamma", "Laplace",
-    "LogNormal", "LogitRelaxedBernoulli", "LowRankMultivariateNormal", "MixtureSameFamily",
-    "Multinomial", "MultivariateNormal", "NegativeBinomial", "Normal", "OneHotCategorical",
-    "OneHotCategoricalStraightThrough", "Pareto", "Poisson", "RelaxedBernoulli",
-    "RelaxedOneHotCategorical", "StudentT", "TransformedDistribution", "Uniform", "Weibull",
-    "biject_to", "kl_divergence", "register_kl", "transform_to", "constraints", "transforms",
+    "Bernoulli", "Beta", "Binomial", "Categorical", "Cauchy", "Chi2", "Dirichlet", "Distribution",
+    "Exponential", "ExponentialFamily", "ExpRelaxedCategorical", "FisherSnedecor", "Gamma",
+    "Geometric", "Gumbel", "HalfCauchy", "HalfNormal", "Independent", "InverseGamma",
+    "Kumaraswamy", "Laplace", "LogisticNormal", "LogitRelaxedBernoulli", "LogNormal",
+    "LowRankMultivariateNormal", "MixtureSameFamily", "Multinomial", "MultivariateNormal",
+    "NegativeBinomial", "Normal", "OneHotCategorical", "OneHotCategoricalStraightThrough",
+    "Pareto", "Poisson", "RelaxedBernoulli", "RelaxedOneHotCategorical", "StudentT",
+    "TransformedDistribution", "Uniform", "VonMises", "Weibull", "biject_to", "constraints",
+    "kl_divergence", "register_kl", "transform_to", "transforms",
 ]
 __all__.extend(transforms.__all__)
 
