@@ -249,7 +249,7 @@ def main():
         compiles[name] = (backend_compiles() - c0, torchlike.compile_count() - e0)
     first = dict(losses)
     c0, e0 = backend_compiles(), torchlike.compile_count()
-    repeat, number = (5, 2) if QUICK else (31, 3)
+    repeat, number = (3, 1) if QUICK else (31, 3)
     samples = compare_samples(steppers, repeat=repeat, number=number, warmup=2)
     loop = (backend_compiles() - c0, torchlike.compile_count() - e0)
 
