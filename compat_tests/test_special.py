@@ -280,3 +280,17 @@ def test_errors(torch):
         torch.special.polygamma(-1, x)
     with pytest.raises(RuntimeError, match="p has to be greater than or equal to 1"):
         torch.mvlgamma(x + 10, 0)
+
+
+def test_edge_values(torch):
+    # poles, tails and infinities where jax's own functions give nan or overflow
+    assert torch.special.polygamma(2, torch.tensor([0.0, -1.0])).tolist() == [-float("inf")] * 2
+    assert torch.special.polygamma(3, torch.tensor([-2.0])).tolist() == [float("inf")]
+    assert torch.special.zeta(torch.tensor([3.0, 2.0]), torch.tensor([-1.0, 0.0])).tolist() == [
+        float("inf")] * 2
+    assert torch.special.spherical_bessel_j0(torch.tensor([float("inf"), -float("inf")])
+                                             ).tolist() == [0.0, 0.0]
+    assert torch.special.ndtr(torch.tensor([-10.0], dtype=torch.float64)).tolist() == [0.0]
+    assert torch.special.bessel_j1(torch.tensor([0.0])).tolist() == [0.0]
+    np.testing.assert_allclose(_np(torch.special.erfcx(torch.tensor([9.5, 10.0, 50.0]))),
+                               sp.erfcx([9.5, 10.0, 50.0]), rtol=1e-6)

@@ -168,19 +168,23 @@ def _entr(x):
 
 
 def _erfcx(x):
-    # exp(x^2) erfc(x) overflows for large x: there, its asymptotic series
-    big = x > 25
+    # exp(x^2) erfc(x) overflows float32 past x ~ 9.4: from x > 9 on, the asymptotic series
+    # 1/(x sqrt(pi)) sum_k (-1)^k (2k-1)!! / (2x^2)^k, whose 12 terms are exact to rounding there
+    big = x > 9
     xs = jnp.where(big, jnp.zeros((), x.dtype), x)
-    xb = jnp.where(big, x, jnp.ones((), x.dtype))
+    xb = jnp.where(big, x, jnp.full((), 10, x.dtype))
     small = jnp.exp(xs * xs) * jss.erfc(xs)
-    # asymptotic series 1/(x sqrt(pi)) (1 - 1/(2x^2) + 3/(4x^4)) for x > 25 (error < 1e-9)
-    inv2 = 1 / (xb * xb)
-    large = (1 - inv2 / 2 + 0.75 * inv2 * inv2) / (xb * math.sqrt(math.pi))
-    return jnp.where(big, large, small)
+    inv = 1 / (2 * xb * xb)
+    term, series = jnp.ones_like(xb), jnp.ones_like(xb)
+    for k in range(1, 12):
+        term = -term * (2 * k - 1) * inv
+        series = series + term
+    return jnp.where(big, series / (xb * math.sqrt(math.pi)), small)
 
 
 def _ndtr(x):
-    return 0.5 * jss.erfc(-x * (1 / math.sqrt(2)))
+    # PyTorch's composite (1 + erf(x / sqrt 2)) * 0.5, so the far left tail is 0 as there
+    return (1 + jss.erf(x * (1 / math.sqrt(2)))) * 0.5
 
 
 def _log_ndtr(x):
@@ -203,10 +207,17 @@ def _i1e(x):
     return jss.i1e(x)
 
 
+def _pole(x):
+    # the non-positive integers, where zeta(s, q) and polygamma(n, x) have poles
+    return (x <= 0) & (x == jnp.floor(x))
+
+
 def _polygamma(x, *, n):
     if n == 0:
         return jss.digamma(x)
-    return jss.polygamma(n, x)
+    # (-1)^(n+1) n! zeta(n+1, x): +-inf at the poles, as PyTorch gives (jax: nan)
+    pole = jnp.full((), (-1) ** (n + 1) * jnp.inf, x.dtype)
+    return jnp.where(_pole(x), pole, jss.polygamma(n, x))
 
 
 def _mvlgamma(x, *, p):
@@ -220,7 +231,7 @@ def _xlog1py(x, y):
 
 
 def _zeta(x, q):
-    return jss.zeta(x, q)
+    return jnp.where(_pole(q), jnp.full((), jnp.inf, jnp.result_type(x, q)), jss.zeta(x, q))
 
 
 def _bessel_j(x, order):
@@ -245,13 +256,24 @@ def _bessel_j(x, order):
     far = jnp.sqrt(2 / (math.pi * xb)) * (p * jnp.cos(chi) - q * jnp.sin(chi))
     if order == 1:  # J1 is odd
         far = jnp.where(x < 0, -far, far)
-    return jnp.where(small, near, far)
+    # near 0 the power series (x/2)^n sum_k (-x^2/4)^k / (k! (k+n)!) avoids the quadrature's
+    # cancellation (J1(0) is exactly 0)
+    tiny = ax <= 2
+    xt = jnp.where(tiny, x, jnp.zeros((), x.dtype))
+    q2 = -(xt * xt) / 4
+    term = jnp.ones_like(xt) if order == 0 else xt / 2
+    series = term
+    for k in range(1, 20):
+        term = term * q2 / (k * (k + order))
+        series = series + term
+    return jnp.where(tiny, series, jnp.where(small, near, far))
 
 
 def _spherical_j0(x):
     nonzero = x != 0
     safe = jnp.where(nonzero, x, jnp.ones((), x.dtype))
-    return jnp.where(nonzero, jnp.sin(safe) / safe, jnp.ones((), x.dtype))
+    value = jnp.where(jnp.isinf(x), jnp.zeros((), x.dtype), jnp.sin(safe) / safe)
+    return jnp.where(nonzero, value, jnp.ones((), x.dtype))
 
 
 OPS["special_erfcx"] = Op("special_erfcx", _erfcx, "SpecialErfcxBackward0",
