@@ -319,6 +319,8 @@ NODES = [
     ("UnsafeViewBackward0", lambda t, a: a.kron(a)),
     ("ViewBackward0", lambda t, a: t.tensordot(a, a, dims=1)),
     ("BlockDiagBackward0", lambda t, a: t.block_diag(a, a)),
+    ("SqueezeBackward1", lambda t, a: t.linalg.cond(a)),
+    ("ViewBackward0", lambda t, a: t.linalg.multi_dot([a, a, a])),
     ("LinalgHouseholderProductBackward0",
      lambda t, a: t.linalg.householder_product(a, a[0, :2])),
 ]
@@ -549,6 +551,9 @@ ERRORS = [
      "linalg.matrix_norm: Order 3 not supported."),
     (lambda t: t.linalg.vector_norm(t.ones(3, dtype=t.long)), RuntimeError,
      "linalg.vector_norm: Expected a floating point or complex tensor as input. Got Long"),
+    (lambda t: t.tensordot(t.ones(2, 3), t.ones(2, 3), dims=1), RuntimeError,
+     "contracted dimensions need to match, but first has size 3 in dim -1 and second has size 2 "
+     "in dim 0"),
     (lambda t: t.trace(t.ones(2, 2, 2)), RuntimeError,
      "trace: expected a matrix, but got tensor with dim 3"),
     (lambda t: t.linalg.solve_triangular(t.eye(3), t.ones(3), upper=True), RuntimeError,

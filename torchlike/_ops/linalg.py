@@ -466,19 +466,19 @@ def tensordot(a, b, dims=2):
     if isinstance(dims, int):
         if dims < 0:
             raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
-        da = list(range(a.ndim - dims, a.ndim))
-        db = list(range(dims))
+        given_a = list(range(-dims, 0))
+        given_b = list(range(dims))
     else:
-        da, db = dims
-        da = [da] if isinstance(da, int) else list(da)
-        db = [db] if isinstance(db, int) else list(db)
-    da = [_wrap_dim(d, a.ndim) for d in da]
-    db = [_wrap_dim(d, b.ndim) for d in db]
-    for x, y in zip(da, db):
+        given_a, given_b = dims
+        given_a = [given_a] if isinstance(given_a, int) else list(given_a)
+        given_b = [given_b] if isinstance(given_b, int) else list(given_b)
+    da = [_wrap_dim(d, a.ndim) for d in given_a]
+    db = [_wrap_dim(d, b.ndim) for d in given_b]
+    for x, y, gx, gy in zip(da, db, given_a, given_b):
         if a.shape[x] != b.shape[y]:
             raise RuntimeError(f"contracted dimensions need to match, but first has size "
-                               f"{a.shape[x]} in dim {x} and second has size {b.shape[y]} in dim "
-                               f"{y}")
+                               f"{a.shape[x]} in dim {gx} and second has size {b.shape[y]} in "
+                               f"dim {gy}")
     free_a = [d for d in range(a.ndim) if d not in da]
     free_b = [d for d in range(b.ndim) if d not in db]
     k = math.prod(a.shape[d] for d in da)

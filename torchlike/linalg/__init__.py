@@ -278,8 +278,8 @@ def cond(A, p=None, *, out=None):
     _k.check_matrix("linalg.cond", A)
     if p in (None, 2, -2):
         s = svdvals(A)
-        hi, lo = s[..., 0], s[..., -1]
-        r = hi / lo if p != -2 else lo / hi
+        hi, lo = s[..., :1], s[..., -1:]
+        r = (hi / lo if p != -2 else lo / hi).squeeze(-1)  # SqueezeBackward1, as PyTorch
     else:
         r = matrix_norm(A, p) * matrix_norm(inv(A), p)
     return r if out is None else _make_out(lambda: r, "cond")(out=out)
