@@ -249,7 +249,7 @@ OPS["triangular_solve"] = Op(
            "unitriangular": "unitriangular"})
 
 
-def _lstsq(a, b, *, rcond=None, vector=False):
+def _lstsq(a, b, rcond=None, *, vector=False):
     if vector:
         b = b[..., None]
     batch = jnp.broadcast_shapes(a.shape[:-2], b.shape[:-2])
@@ -264,7 +264,7 @@ def _lstsq(a, b, *, rcond=None, vector=False):
 
 
 OPS["linalg_lstsq"] = Op("linalg_lstsq", _lstsq, "LinalgLstsqBackward0", promote="arith",
-                         saved={"self": 0, "b": 1, "solution": "result"})
+                         promote_idx=(0, 1), edges=2, saved={"self": 0, "b": 1, "solution": "result"})
 
 
 # ---------------------------------------------------------------------------------- cholesky

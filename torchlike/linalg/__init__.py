@@ -149,7 +149,8 @@ def lstsq(A, B, rcond=None, *, driver=None):
                            f"but got input's dtype {_k._CAST_NAMES[A._dtype]} and other's dtype "
                            f"{_k._CAST_NAMES[B._dtype]}")
     vector = B.ndim == A.ndim - 1
-    solution = _apply(_OPS["linalg_lstsq"], (A, B), (("rcond", rcond), ("vector", vector)))
+    # rcond is a traced operand: a new value does not compile anew
+    solution = _apply(_OPS["linalg_lstsq"], (A, B, rcond), (("vector", vector),))
     # LAPACK's gelsy (the CPU default) reports the rank and neither residuals nor singular
     # values; they are empty, as PyTorch returns them
     rank = matrix_rank(A.detach(), rtol=rcond)
