@@ -214,20 +214,16 @@ def householder_product(A, tau):
 
 
 # ---------------------------------------------------------------------------------- spectra
-def _eig_checks(fn, A):
-    _k.check_square(fn, A)
-
-
 @_out
 def eig(A):
-    _eig_checks("linalg.eig", A)
+    _k.check_square("linalg.eig", A)
     w, v = _apply(_OPS["linalg_eig"], (A,))
     return _k.RT["linalg_eig"](w, v)
 
 
 @_out
 def eigvals(A):
-    _eig_checks("linalg.eigvals", A)
+    _k.check_square("linalg.eigvals", A)
     return _apply(_OPS["linalg_eigvals"], (A,))
 
 
@@ -238,7 +234,7 @@ def _uplo(UPLO):
 
 @_out
 def eigh(A, UPLO="L"):
-    _eig_checks("linalg.eigh", A)
+    _k.check_square("linalg.eigh", A)
     _uplo(UPLO)
     w, v = _apply(_OPS["linalg_eigh"], (A,), (("UPLO", UPLO),))
     return _k.RT["linalg_eigh"](w, v)
@@ -246,7 +242,7 @@ def eigh(A, UPLO="L"):
 
 @_out
 def eigvalsh(A, UPLO="L"):
-    _eig_checks("linalg.eigvalsh", A)
+    _k.check_square("linalg.eigvalsh", A)
     _uplo(UPLO)
     return _apply(_OPS["linalg_eigvalsh"], (A,), (("UPLO", UPLO),))
 
@@ -299,14 +295,12 @@ def matrix_exp(A):
 
 @_out
 def cross(input, other, *, dim=-1):
-    shape = (tuple(input.shape), tuple(other.shape))
     if input.ndim != other.ndim:
         raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
     if input.shape[dim] != 3 or other.shape[dim] != 3:
         raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got "
                            f"{input.shape[dim]} and {other.shape[dim]}")
-    del shape
-    a, b = _F["broadcast_tensors"](input, other) if input.shape != other.shape else (input,
+    a, b = (input, other) if input.shape == other.shape else _F["broadcast_tensors"](input,
                                                                                       other)
     return _apply(_OPS["cross"], (a, b), (("dim", _wrap_dim(dim, a.ndim)),))
 
