@@ -136,3 +136,36 @@ def test_grad_scaler_without_cuda_passes_through(torch):
         warnings.simplefilter("always")
         torch.amp.GradScaler(enabled=False)
     assert caught == []
+
+
+# ---------------------------------------------- pytorch/tutorials examples_*/polynomial_*, dynamic_net
+# x.pow(3), x ** 2 of a float tensor: PyTorch multiplies (x * x * x) instead of calling pow, and
+# its gradient, grad * (3 * x.pow(2)), goes through the same shortcut.
+def test_pow_small_integer_exponents_bits(torch):
+    x = torch.linspace(-math.pi, math.pi, 2000)
+    assert x.pow(3)[1777].item() == 14.59494400024414
+    cube = x.pow(3)
+    assert torch.equal(cube, x * x * x)
+    assert torch.equal(x.pow(2), x * x)
+    assert torch.equal(x ** -1, 1 / x)
+    assert torch.equal(x ** -2, 1 / (x * x))
+    w = x.clone().requires_grad_()
+    g = torch.linspace(-1.0, 2.0, 2000)
+    w.pow(3).backward(g)
+    assert torch.equal(w.grad, g * (3 * (x * x)))
+    assert type(w.pow(3).grad_fn).__name__ == "PowBackward0"
+
+
+def test_pow_scalar_special_gradients(torch):
+    z = torch.tensor([0.0, 2.0], requires_grad=True)
+    z.pow(0).sum().backward()
+    assert z.grad.tolist() == [0.0, 0.0]
+    z = torch.tensor([0.0, -2.0], requires_grad=True)
+    z.pow(3).sum().backward()
+    assert z.grad.tolist() == [0.0, 12.0]
+    z = torch.tensor([4.0], dtype=torch.float64, requires_grad=True)
+    (g,) = torch.autograd.grad(z ** -0.5, z, create_graph=True)
+    assert g.item() == -0.0625
+    (gg,) = torch.autograd.grad(g, z)
+    assert gg.item() == 0.75 * 4.0 ** -2.5
+    assert (torch.tensor([1, 2, 3]) ** 2).tolist() == [1, 4, 9]

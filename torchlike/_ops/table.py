@@ -197,7 +197,37 @@ def _pow_scalar_base(exponent, base):
     return jnp.power(base, exponent)
 
 
-OPS["pow_scalar"] = Op("pow", _pow, "PowBackward0", promote="arith", edges=1,
+def _pow_special_cases(base, exponent):
+    # PyTorch's CPU kernel computes these exponents by multiplication, sqrt or division (x ** 3 is
+    # x * x * x, x ** -2 is 1 / (x * x)); its std::pow/XLA's pow differ from them in the last bit
+    cases = [lambda x: jnp.power(x, exponent), lambda x: x * x, lambda x: x * x * x, jnp.sqrt,
+             lambda x: 1 / jnp.sqrt(x), lambda x: 1 / x, lambda x: 1 / (x * x)]
+    which = jnp.select([exponent == e for e in (2, 3, 0.5, -0.5, -1, -2)], jnp.arange(1, 7), 0)
+    return lax.switch(which, cases, base)
+
+
+@jax.custom_jvp
+def _pow_float_scalar(base, exponent):
+    return _pow_special_cases(base, exponent)
+
+
+@_pow_float_scalar.defjvp
+def _pow_float_scalar_jvp(primals, tangents):
+    # PowBackward0's formula, grad * (exponent * self.pow(exponent - 1)), so that the gradient
+    # goes through the same special cases (and is exactly zero for exponent 0)
+    base, exponent = primals
+    slope = jnp.where(exponent == 0, jnp.zeros((), base.dtype),
+                      exponent * _pow_special_cases(base, exponent - 1))
+    return _pow_float_scalar(base, exponent), tangents[0] * slope
+
+
+def _pow_tensor_scalar(base, exponent):
+    if jnp.issubdtype(base.dtype, jnp.floating):
+        return _pow_float_scalar(base, exponent.astype(base.dtype))
+    return jnp.power(base, exponent)
+
+
+OPS["pow_scalar"] = Op("pow", _pow_tensor_scalar, "PowBackward0", promote="arith", edges=1,
                        saved={"self": 0, "exponent": ("scalar", 1)})
 OPS["pow"] = Op("pow", _pow, "PowBackward1", promote="arith",
                 saved={"self": 0, "exponent": 1, "result": "result"})
