@@ -84,3 +84,19 @@ def test_user_directory_is_kept(tmp_path):
     result = run(tmp_path, JAX_COMPILATION_CACHE_DIR=str(mine))
     assert result["dir"] == str(mine) and any(mine.iterdir())
     assert not (tmp_path / "xdg").exists()
+
+
+def test_directory_is_pruned_least_recently_used_first(tmp_path):
+    from torchlike import _disk_cache
+
+    for i in range(6):
+        f = tmp_path / f"entry{i}"
+        f.write_bytes(b"x" * 100)
+        os.utime(f, (1000 + i, 1000 + i))  # entry0 is the least recently used
+    removed = _disk_cache.prune(str(tmp_path), max_bytes=350, force=True)
+    assert removed == 3
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == [
+        "entry3", "entry4", "entry5"]
+    # the marker keeps a second prune within the hour from scanning again
+    (tmp_path / "entry6").write_bytes(b"x" * 1000)
+    assert _disk_cache.prune(str(tmp_path), max_bytes=350) == 0

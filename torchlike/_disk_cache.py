@@ -13,11 +13,17 @@ nearly all of torchlike's (a per-op executable compiles in 10-40 ms), so the tim
 thresholds are lowered to zero unless their ``JAX_PERSISTENT_CACHE_*`` variables are set.
 Compile counting is unaffected: JAX reports a backend compile (and torchlike counts it) whether
 the executable came from XLA or from the disk cache.
+
+The directory is bounded (JAX's own size limit needs the ``filelock`` package): at import, at
+most once an hour, torchlike's directory is pruned to ``TORCHLIKE_DISK_CACHE_MAX_BYTES``
+(default 1 GiB) by deleting the least recently used entries.  A user-given directory is left
+to the user.
 """
 
 from __future__ import annotations
 
 import os
+import time
 
 import jax
 
@@ -51,7 +57,49 @@ def enable_persistent_cache() -> str | None:
         if not os.access(path, os.W_OK):
             return None
         jax.config.update("jax_compilation_cache_dir", path)
+        prune(path)
     for name, env in _THRESHOLDS.items():
         if env not in os.environ:
             jax.config.update(name, 0)
     return path
+
+
+DEFAULT_MAX_BYTES = 1 << 30
+PRUNE_INTERVAL_S = 3600
+
+
+def prune(path: str, max_bytes: int | None = None, force: bool = False) -> int:
+    """Delete the least recently used cache files until ``path`` holds at most ``max_bytes``;
+    return how many were deleted.  Without ``force``, runs at most once per PRUNE_INTERVAL_S."""
+    if max_bytes is None:
+        max_bytes = int(os.environ.get("TORCHLIKE_DISK_CACHE_MAX_BYTES", DEFAULT_MAX_BYTES))
+    marker = os.path.join(path, ".torchlike-pruned")
+    now = time.time()
+    try:
+        if not force and now - os.path.getmtime(marker) < PRUNE_INTERVAL_S:
+            return 0
+    except OSError:
+        pass
+    entries, total = [], 0
+    with os.scandir(path) as it:
+        for e in it:
+            if e.is_file() and e.name != ".torchlike-pruned":
+                st = e.stat()
+                entries.append((max(st.st_atime, st.st_mtime), st.st_size, e.path))
+                total += st.st_size
+    removed = 0
+    for _, size, file in sorted(entries):
+        if total <= max_bytes:
+            break
+        try:
+            os.remove(file)
+        except OSError:  # another process removed or holds it
+            continue
+        total -= size
+        removed += 1
+    try:
+        with open(marker, "w"):
+            pass
+    except OSError:
+        pass
+    return removed
