@@ -634,6 +634,15 @@ def test_empty_and_multi_dot_forms(torch):
     assert tuple(q.shape) == (4, 4) and tuple(r.shape) == (4, 3)
 
 
+def test_cross_broadcasts(torch):
+    a = torch.tensor(RNG.standard_normal((2, 1, 3)), requires_grad=True)
+    b = torch.tensor(RNG.standard_normal((1, 4, 3)))
+    c = torch.linalg.cross(a, b)
+    np.testing.assert_allclose(_np(c), np.cross(_np(a), _np(b)), atol=1e-12)
+    c.sum().backward()
+    assert tuple(a.grad.shape) == (2, 1, 3)
+
+
 def test_batched_solve_broadcasts(torch):
     a = torch.tensor(A233)
     b = torch.tensor(RNG.standard_normal((3, 4)))

@@ -300,9 +300,8 @@ def cross(input, other, *, dim=-1):
     if input.shape[dim] != 3 or other.shape[dim] != 3:
         raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got "
                            f"{input.shape[dim]} and {other.shape[dim]}")
-    a, b = (input, other) if input.shape == other.shape else _F["broadcast_tensors"](input,
-                                                                                      other)
-    return _apply(_OPS["cross"], (a, b), (("dim", _wrap_dim(dim, a.ndim)),))
+    # the entry broadcasts the batch dimensions itself (its gradient sums them back)
+    return _apply(_OPS["cross"], (input, other), (("dim", _wrap_dim(dim, input.ndim)),))
 
 
 @_out
