@@ -294,3 +294,63 @@ def test_edge_values(torch):
     assert torch.special.bessel_j1(torch.tensor([0.0])).tolist() == [0.0]
     np.testing.assert_allclose(_np(torch.special.erfcx(torch.tensor([9.5, 10.0, 50.0]))),
                                sp.erfcx([9.5, 10.0, 50.0]), rtol=1e-6)
+
+
+def _np_polynomial(name, x, n):
+    import numpy.polynomial as P
+
+    shifted = name.startswith("shifted_")
+    base = name.replace("shifted_", "")
+    if shifted:
+        x = 2 * x - 1
+    if n < 0:
+        return np.zeros_like(x)
+    if base.endswith("_t"):
+        return P.chebyshev.chebval(x, [0] * n + [1])
+    if base.endswith("_u"):
+        return np.array([sp.eval_chebyu(n, v) for v in x])
+    if base.endswith("_v"):  # V_n(x) = U_n(x) - U_{n-1}(x), W_n(x) = U_n(x) + U_{n-1}(x)
+        return sp.eval_chebyu(n, x) - (sp.eval_chebyu(n - 1, x) if n else 0)
+    if base.endswith("_w"):
+        return sp.eval_chebyu(n, x) + (sp.eval_chebyu(n - 1, x) if n else 0)
+    if base == "hermite_polynomial_h":
+        return sp.eval_hermite(n, x)
+    if base == "hermite_polynomial_he":
+        return sp.eval_hermitenorm(n, x)
+    if base == "laguerre_polynomial_l":
+        return sp.eval_laguerre(n, x)
+    return sp.eval_legendre(n, x)
+
+
+POLYNOMIALS = ["chebyshev_polynomial_t", "chebyshev_polynomial_u", "chebyshev_polynomial_v",
+               "chebyshev_polynomial_w", "shifted_chebyshev_polynomial_t",
+               "shifted_chebyshev_polynomial_u", "shifted_chebyshev_polynomial_v",
+               "shifted_chebyshev_polynomial_w", "hermite_polynomial_h", "hermite_polynomial_he",
+               "laguerre_polynomial_l", "legendre_polynomial_p"]
+
+
+@pytest.mark.parametrize("name", POLYNOMIALS)
+def test_orthogonal_polynomials(torch, name):
+    x = np.linspace(-1.2, 1.2, 7)
+    fn = getattr(torch.special, name)
+    for n in (0, 1, 2, 5, -1):
+        np.testing.assert_allclose(_np(fn(torch.tensor(x), n)), _np_polynomial(name, x, n),
+                                   rtol=1e-9, atol=1e-9)
+    # n as a tensor: each element has its own degree; fractional degrees are truncated
+    ns = np.array([0, 1, 2, 3, 4, 5, 6])
+    got = _np(fn(torch.tensor(x), torch.tensor(ns)))
+    want = [_np_polynomial(name, x[i:i + 1], int(k))[0] for i, k in enumerate(ns)]
+    np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(_np(fn(torch.tensor(x), 2.5)), _np_polynomial(name, x, 2),
+                               rtol=1e-9, atol=1e-9)
+    assert fn(torch.tensor([1, 2]), 3).dtype == torch.float32
+    out = fn(torch.tensor(x, requires_grad=True), 3)
+    assert out.grad_fn is None and not out.requires_grad
+
+
+def test_modified_bessel_first_kind(torch):
+    x = torch.tensor(REAL, requires_grad=True)
+    for name, ref in (("modified_bessel_i0", sp.i0), ("modified_bessel_i1", sp.i1)):
+        out = getattr(torch.special, name)(x)
+        np.testing.assert_allclose(_np(out), ref(REAL), rtol=1e-9)
+        assert out.grad_fn is None

@@ -276,6 +276,68 @@ def _spherical_j0(x):
     return jnp.where(nonzero, value, jnp.ones((), x.dtype))
 
 
+# ---------------------------------------------------------------------------------- polynomials
+# name: (P_1(x), the recurrence's P_{k+1} from (x, k, P_k, P_{k-1}), shifted to [0, 1])
+def _three_term(step_a, step_b, scale=None):
+    def step(x, k, p, q):
+        out = step_a(x, k) * p - step_b(k) * q
+        return out if scale is None else out / scale(k)
+    return step
+
+
+_POLYNOMIALS = {
+    "chebyshev_polynomial_t": (lambda x: x, _three_term(lambda x, k: 2 * x, lambda k: 1), False),
+    "chebyshev_polynomial_u": (lambda x: 2 * x, _three_term(lambda x, k: 2 * x, lambda k: 1),
+                               False),
+    "chebyshev_polynomial_v": (lambda x: 2 * x - 1,
+                               _three_term(lambda x, k: 2 * x, lambda k: 1), False),
+    "chebyshev_polynomial_w": (lambda x: 2 * x + 1,
+                               _three_term(lambda x, k: 2 * x, lambda k: 1), False),
+    "hermite_polynomial_h": (lambda x: 2 * x, _three_term(lambda x, k: 2 * x, lambda k: 2 * k),
+                             False),
+    "hermite_polynomial_he": (lambda x: x, _three_term(lambda x, k: x, lambda k: k), False),
+    "laguerre_polynomial_l": (lambda x: 1 - x,
+                              _three_term(lambda x, k: 2 * k + 1 - x, lambda k: k,
+                                          lambda k: k + 1), False),
+    "legendre_polynomial_p": (lambda x: x,
+                              _three_term(lambda x, k: (2 * k + 1) * x, lambda k: k,
+                                          lambda k: k + 1), False),
+}
+for _kind in "tuvw":
+    _first, _step, _ = _POLYNOMIALS[f"chebyshev_polynomial_{_kind}"]
+    _POLYNOMIALS[f"shifted_chebyshev_polynomial_{_kind}"] = (_first, _step, True)
+
+
+def _polynomial(first, step, shifted):
+    """P_n(x) by its three-term recurrence, elementwise in (x, n): the loop runs to max(n) on
+    the device (a while loop, no host sync) and each element keeps P at its own n; negative n
+    give 0 and fractional n are truncated, as in PyTorch."""
+    def impl(x, n):
+        x, n = jnp.broadcast_arrays(x, n)
+        if shifted:
+            x = 2 * x - 1
+        order = jnp.trunc(n).astype(jnp.int64)
+        one = jnp.ones_like(x)
+        p1 = first(x)
+        start = jnp.where(order == 0, one, jnp.where(order == 1, p1, jnp.zeros_like(x)))
+
+        def body(state):
+            k, q, p, out = state
+            nxt = step(x, k.astype(x.dtype), p, q)
+            return k + 1, p, nxt, jnp.where(order == k + 1, nxt, out)
+
+        top = jnp.max(order, initial=1)
+        state = (jnp.ones((), jnp.int64), one, p1, start)
+        return lax.while_loop(lambda st: st[0] < top, body, state)[3]
+    return impl
+
+
+for _name, (_first, _step, _shifted) in _POLYNOMIALS.items():
+    # PyTorch records no derivative for these
+    OPS["special_" + _name] = Op("special_" + _name, _polynomial(_first, _step, _shifted), None,
+                                 promote="float")
+
+
 OPS["special_erfcx"] = Op("special_erfcx", _erfcx, "SpecialErfcxBackward0",
                           promote="float", saved=RESULT_SELF)
 OPS["special_entr"] = Op("special_entr", _entr, "SpecialEntrBackward0", promote="float",
@@ -348,6 +410,10 @@ OPS["special_bessel_j0"] = Op("special_bessel_j0", lambda x: _bessel_j(x, 0), No
                               promote="float")
 OPS["special_bessel_j1"] = Op("special_bessel_j1", lambda x: _bessel_j(x, 1), None,
                               promote="float")
+OPS["special_modified_bessel_i0"] = Op("special_modified_bessel_i0", jss.i0, None,
+                                       promote="float")
+OPS["special_modified_bessel_i1"] = Op("special_modified_bessel_i1", jss.i1, None,
+                                       promote="float")
 OPS["special_spherical_bessel_j0"] = Op("special_spherical_bessel_j0", _spherical_j0, None,
                                         promote="float")
 

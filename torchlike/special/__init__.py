@@ -19,7 +19,8 @@ from .._tensor import Tensor
 
 __all__ = ["bessel_j0", "bessel_j1", "digamma", "entr", "erf", "erfc", "erfcx", "erfinv", "exp2",
            "expit", "expm1", "gammainc", "gammaincc", "gammaln", "i0", "i0e", "i1", "i1e",
-           "log1p", "log_ndtr", "log_softmax", "logit", "logsumexp", "multigammaln", "ndtr",
+           "log1p", "log_ndtr", "log_softmax", "logit", "logsumexp", "modified_bessel_i0",
+           "modified_bessel_i1", "multigammaln", "ndtr",
            "ndtri", "polygamma", "psi", "round", "sinc", "softmax", "spherical_bessel_j0",
            "xlog1py", "xlogy", "zeta"]
 
@@ -63,6 +64,9 @@ entr = _unary("special_entr")
 bessel_j0 = _unary("special_bessel_j0")
 bessel_j1 = _unary("special_bessel_j1")
 spherical_bessel_j0 = _unary("special_spherical_bessel_j0")
+# the same values as i0 / i1, but (as in PyTorch) without a derivative
+modified_bessel_i0 = _unary("special_modified_bessel_i0")
+modified_bessel_i1 = _unary("special_modified_bessel_i1")
 
 
 def logit(input, eps=None):
@@ -109,6 +113,23 @@ def _scalar_aware(name, both, self_scalar, other_scalar):
 xlogy = _scalar_aware("xlogy", "xlogy", "xlogy_self_scalar", "xlogy_other_scalar")
 xlog1py = _scalar_aware("xlog1py", "special_xlog1py", "special_xlog1py_self_scalar",
                         "special_xlog1py_other_scalar")
+
+
+def _polynomial(key):
+    def fn(input, n):
+        if _is_scalar(input):
+            input = _t(input)
+        return _binary(OPS[key], input, n)
+    return fn
+
+
+for _name in ("chebyshev_polynomial_t", "chebyshev_polynomial_u", "chebyshev_polynomial_v",
+              "chebyshev_polynomial_w", "shifted_chebyshev_polynomial_t",
+              "shifted_chebyshev_polynomial_u", "shifted_chebyshev_polynomial_v",
+              "shifted_chebyshev_polynomial_w", "hermite_polynomial_h", "hermite_polynomial_he",
+              "laguerre_polynomial_l", "legendre_polynomial_p"):
+    globals()[_name] = _polynomial("special_" + _name)
+    __all__.append(_name)
 
 
 def zeta(input, other):
