@@ -238,6 +238,7 @@ class iinfo:
 from . import functional  # noqa: E402,F401  (torch.functional: aliases of the functions above)
 from . import fft, signal, special  # noqa: E402,F401  (torch.fft, torch.signal, torch.special)
 from . import distributions  # noqa: E402,F401  (torch.distributions)
+from . import func  # noqa: E402,F401  (torch.func)
 
 # A torch name torchlike lacks: an AttributeError naming it and the nearest supported name.
 from torchlike._missing import module_getattr as _module_getattr  # noqa: E402

@@ -24,6 +24,7 @@ _UPPER = {
     "Function": "function", "FunctionCtx": "function", "once_differentiable": "function",
     "gradcheck": "gradcheck", "gradgradcheck": "gradcheck", "GradcheckError": "gradcheck",
     "Variable": "variable",
+    "functional": None,  # None: the submodule of that name itself (torch.autograd.functional)
 }
 
 __all__ = ["backward", "grad", "Function", "FunctionCtx", "once_differentiable", "no_grad",
@@ -35,7 +36,8 @@ __all__ = ["backward", "grad", "Function", "FunctionCtx", "once_differentiable",
 def load_upper():
     """Load the modules above the op layer and bind their public names here."""
     for name, module in _UPPER.items():
-        globals()[name] = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+        loaded = importlib.import_module(f"{__name__}.{module or name}")
+        globals()[name] = loaded if module is None else getattr(loaded, name)
     # binding after the imports matters for ``gradcheck``: importing the submodule of that name
     # set this attribute to the module; ``torch.autograd.gradcheck`` is the function, and the
     # module stays importable through sys.modules, as in PyTorch
