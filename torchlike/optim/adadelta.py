@@ -32,6 +32,8 @@ def _adadelta_kernel(params, grads, states, hyper, *, maximize, weight_decay):
 
 
 class Adadelta(Optimizer):
+    _capturable_devices = "['cuda', 'xpu', 'hpu', 'privateuseone']"
+
     def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, foreach=None, *,
                  capturable=False, maximize=False, differentiable=False):
         _check_lr(lr)

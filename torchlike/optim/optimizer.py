@@ -112,6 +112,12 @@ class Optimizer:
             groups = [{"params": groups}]
         for group in groups:
             self.add_param_group(group)
+        if defaults.get("fused"):
+            # Checked where PyTorch checks them: once, at construction.
+            if defaults.get("differentiable"):
+                raise RuntimeError("`fused` does not support `differentiable`")
+            if defaults.get("foreach"):
+                raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
 
     def _init_hook_dicts(self):
         for name in ("_optimizer_step_pre_hooks", "_optimizer_step_post_hooks",
@@ -273,8 +279,26 @@ class Optimizer:
             for group in self.param_groups:
                 params = [p for p in group["params"] if p.grad is not None]
                 if params:
+                    self._check_step_flags(group, params)
                     self._step_group(group, params)
         return loss
+
+    # Devices PyTorch's capturable kernels run on, and what it calls the checked tensors; CPU
+    # is not among them, so ``capturable=True`` on CPU fails at the first step as in PyTorch.
+    _capturable_devices = "['cuda', 'xpu', 'hpu', 'privateuseone', 'xla']"
+    _capturable_tensors = "params and state_steps"
+
+    def _check_step_flags(self, group, params):
+        # The fused kernels ignore the flag.
+        if (group.get("capturable") and not group.get("fused")
+                and any(p.device.type == "cpu" for p in params)):
+            raise AssertionError(f"If capturable=True, {self._capturable_tensors} must be on "
+                                 f"supported devices: {self._capturable_devices}.")
+        if group.get("differentiable") and any(p.is_leaf and p.requires_grad for p in params):
+            # A differentiable step updates in place with grad mode on: on a leaf that
+            # requires grad that is PyTorch's in-place error.
+            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
+                               "operation.")
 
     def _step_group(self, group, params):
         raise NotImplementedError
