@@ -236,7 +236,7 @@ class iinfo:
 
 
 from . import functional  # noqa: E402,F401  (torch.functional: aliases of the functions above)
-from . import fft, signal, special  # noqa: E402,F401  (torch.fft, torch.signal, torch.special)
+from . import fft, linalg, signal, special  # noqa: E402,F401  (torch.fft, .linalg, .signal, .special)
 from . import distributions  # noqa: E402,F401  (torch.distributions)
 from . import func  # noqa: E402,F401  (torch.func)
 
