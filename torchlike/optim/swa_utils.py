@@ -87,7 +87,7 @@ class AveragedModel(Module):
             self.module = self.module.to(device)
         from .. import tensor
 
-        self.register_buffer("n_averaged", tensor(0, dtype=D.long, device=device))
+        self.register_buffer("n_averaged", tensor(0, dtype=D.int64, device=device))
         self.avg_fn = avg_fn
         self.multi_avg_fn = multi_avg_fn
         self.use_buffers = use_buffers
