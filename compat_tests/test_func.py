@@ -197,6 +197,33 @@ def test_vmap_errors(torch, F):
         F.vmap(lambda t: t, randomness="bad")(x)
 
 
+def test_vmap_dynamic_shape_errors(torch, F):
+    x = _x(torch, 2, 3)
+    with pytest.raises(RuntimeError, match="Attempting to batch over indexing with a boolean "
+                       "mask"):
+        F.vmap(lambda t: t[t > 0])(x)
+    with pytest.raises(RuntimeError, match="Attempted to vmap over aten::_unique2"):
+        F.vmap(lambda t: t.unique())(x)
+    with pytest.raises(RuntimeError, match="It looks like you're calling .item\\(\\)"):
+        F.vmap(lambda t: float(t.sum()))(x)
+    with pytest.raises(ValueError, match="must only return Tensors, got type <class 'float'>"):
+        F.vmap(lambda t: 1.0)(x)
+
+
+def test_grad_allows_python_control_flow(torch, F):
+    x = _x(torch, 3)
+    g = F.grad(lambda t: (t ** 2).sum() if t.sum() > -100 else -t.sum())(x)
+    _close(g, 2 * x)
+
+
+@pytest.mark.known_difference(reason="grad traces with JAX, so .item() inside it has no value "
+                              "(torchlike raises a RuntimeError); PyTorch returns the number")
+def test_grad_item_inside(torch, F):
+    x = _x(torch, 3)
+    g = F.grad(lambda t: t.sum() * t.sum().item())(x)
+    _close(g, x.sum().expand(3))
+
+
 def test_vmap_randomness(torch, F):
     x = _x(torch, 3, 4).float()
     with pytest.raises(RuntimeError, match="vmap: called random operation while in randomness "

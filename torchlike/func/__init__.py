@@ -82,7 +82,7 @@ def _translate_host_sync(transform, exc):
     """PyTorch's error for reading a traced value on the host inside ``transform``."""
     name = _torchlike_call_name(exc.__traceback__)
     if transform == "vmap":
-        if name == "item":
+        if name in ("item", "__float__", "__int__", "__complex__"):  # PyTorch's go through item
             return RuntimeError(
                 "vmap: It looks like you're calling .item() on a Tensor. We don't support vmap "
                 "over calling .item() on a Tensor, please try to rewrite what you're doing with "
@@ -94,9 +94,15 @@ def _translate_host_sync(transform, exc):
                 "vmap: It looks like you're attempting to use a Tensor in some data-dependent "
                 "control flow. We don't support that yet, please file an issue at "
                 "https://github.com/pytorch/pytorch/issues .")
+        if name in ("tolist", "numpy", "__array__"):
+            return RuntimeError("Cannot access data pointer of Tensor that doesn't have storage")
+        if name in ("__getitem__", "_getitem"):
+            return RuntimeError("vmap: We do not support batching operators that can support "
+                                "dynamic shape. Attempting to batch over indexing with a "
+                                "boolean mask.")
         return RuntimeError(
             "vmap: We do not support batching operators that can output dynamic shape. "
-            f"Attempted to vmap over aten::{name}. Please file an issue at "
+            f"Attempted to vmap over aten::{_ATEN_NAMES.get(name, name)}. Please file an issue at "
             "https://github.com/pytorch/pytorch/issues if you need this feature.")
     # PyTorch's grad-like transforms see concrete values; JAX's tracers have none, so this is
     # a documented difference, reported as a PyTorch-style RuntimeError.
@@ -105,6 +111,10 @@ def _translate_host_sync(transform, exc):
         f"{transform}: torchlike cannot compute {what} of a Tensor inside a function transform "
         "(the transform traces the function with JAX, so the value is not known yet); rewrite "
         "it with tensor operations")
+
+
+# the aten op PyTorch's message names, where it differs from the Python function's name
+_ATEN_NAMES = {"unique": "_unique2"}
 
 
 def _call(transform, func, args, kwargs):
@@ -613,3 +623,9 @@ def stack_module_state(models):
     buffers = [dict(m.named_buffers()) for m in models]
     return ({k: stack(params, k) for k in params[0]},
             {k: stack(buffers, k) for k in buffers[0]})
+
+
+# A torch name torchlike lacks: an AttributeError naming it and the nearest supported name.
+from torchlike._missing import module_getattr as _module_getattr  # noqa: E402
+
+__getattr__ = _module_getattr(__name__)
