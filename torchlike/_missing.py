@@ -123,12 +123,20 @@ def module_getattr(module_name: str):
     def __getattr__(name):
         module = sys.modules[module_name]
         if not name.startswith("_") and os.environ.get("TORCHLIKE_CHECK") == "1":
-            _record(f"{torch_name(module_name)}.{name}", sys._getframe(1))
+            _record(f"{torch_name(module_name)}.{name}", _caller(sys._getframe(1)))
         # name= for programs that inspect it; no obj=, so Python adds no second "Did you mean"
         raise AttributeError(missing_message(module, name), name=name)
 
     __getattr__.__qualname__ = f"{module_name}.__getattr__"
     return __getattr__
+
+
+def _caller(frame):
+    """Past a module's own ``__getattr__`` that defers to this one (torch.optim's lazy names)."""
+    while (frame.f_back is not None and frame.f_code.co_name == "__getattr__"
+           and os.path.abspath(frame.f_code.co_filename).startswith(_PACKAGE_DIR)):
+        frame = frame.f_back
+    return frame
 
 
 def _record(api: str, frame) -> None:
