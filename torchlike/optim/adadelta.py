@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import jax.numpy as jnp
 
-from ._state import _check_lr, _check_nonneg, _gather, _group_flags, _init_state
-from ._state import _setstate_defaults
+from ._state import _check_lr, _check_nonneg, _gather, _group_flags, _init_state, _setstate_defaults
 from .optimizer import Optimizer, _addcmul, _as_float, _c, _fused_update
 
 __all__ = ["Adadelta"]

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import jax.numpy as jnp
 
-from ._state import _check_betas, _check_lr, _check_nonneg, _gather, _group_flags
-from ._state import _init_state, _setstate_defaults
+from ._state import (
+    _check_betas,
+    _check_lr,
+    _check_nonneg,
+    _gather,
+    _group_flags,
+    _init_state,
+    _setstate_defaults,
+)
 from .optimizer import Optimizer, _as_float, _c, _f64, _fused_update, _lerp
 
 __all__ = ["Adamax"]

@@ -5,9 +5,25 @@ from __future__ import annotations
 import jax.numpy as jnp
 
 from .._tensor import Tensor
-from ._state import _check_betas, _check_lr, _check_nonneg, _gather, _group_flags
-from ._state import _init_state, _setstate_defaults
-from .optimizer import Optimizer, _addcmul, _as_float, _c, _f64, _fused_update, _lerp
+from ._state import (
+    _check_betas,
+    _check_lr,
+    _check_nonneg,
+    _gather,
+    _group_flags,
+    _init_state,
+    _setstate_defaults,
+)
+from .optimizer import (
+    Optimizer,
+    _addcmul,
+    _as_float,
+    _c,
+    _f64,
+    _fused_update,
+    _lerp,
+    _step_tensor,
+)
 
 __all__ = ["NAdam"]
 
@@ -73,7 +89,6 @@ class NAdam(Optimizer):
             for p in group["params"]:
                 p_state = self.state.get(p, {})
                 if p_state and not isinstance(p_state.get("mu_product"), Tensor):
-                    from .optimizer import _step_tensor
                     p_state["mu_product"] = _step_tensor(float(p_state["mu_product"]))
 
     def _step_group(self, group, params):
