@@ -279,6 +279,49 @@ def test_functional_call_restores_after_error(torch, F):
     assert m.lin.weight is m.original
 
 
+def _tied(torch):
+    class Tied(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.a = torch.nn.Linear(2, 2, bias=False)
+            self.b = torch.nn.Linear(2, 2, bias=False)
+            self.b.weight = self.a.weight
+
+        def forward(self, x):
+            return self.b(self.a(x))
+
+    return Tied()
+
+
+def test_functional_call_tied_weights_and_dict_tuples(torch, F):
+    m = _tied(torch)
+    x = torch.ones(1, 2)
+    w = torch.eye(2) * 2
+    _close(F.functional_call(m, {"a.weight": w}, (x,)), torch.full((1, 2), 4.0))
+    _close(F.functional_call(m, {"a.weight": w}, (x,), strict=True), torch.full((1, 2), 4.0))
+    _close(F.functional_call(m, {"a.weight": w}, (x,), tie_weights=False),
+           (x @ w.T) @ m.b.weight.T)
+    with pytest.raises(ValueError, match="functional_call got multiple values for keys "
+                       "\\['a.weight', 'b.weight'\\], which are tied. Consider using "
+                       "tie_weights=False"):
+        F.functional_call(m, {"a.weight": w, "b.weight": w * 3}, (x,))
+    with pytest.raises(ValueError, match="\\['a.weight'\\] appeared in multiple dictionaries; "
+                       "behavior of functional call is ambiguous"):
+        F.functional_call(m, ({"a.weight": w}, {"a.weight": w}), (x,))
+
+
+def test_stack_module_state_buffers(torch, F):
+    params, buffers = F.stack_module_state([torch.nn.BatchNorm1d(2), torch.nn.BatchNorm1d(2)])
+    assert list(params) == ["weight", "bias"]
+    assert list(buffers) == ["running_mean", "running_var", "num_batches_tracked"]
+    assert buffers["running_mean"].shape == (2, 2) and not buffers["running_mean"].requires_grad
+    assert buffers["num_batches_tracked"].dtype == torch.int64
+    assert params["weight"].requires_grad and params["weight"].is_leaf
+    with pytest.raises(RuntimeError, match="stack_module_state: Expected all models to be of "
+                       "the same class."):
+        F.stack_module_state([torch.nn.Linear(2, 2), torch.nn.Tanh()])
+
+
 def test_grad_of_functional_call_matches_backward(torch, F):
     model = _mlp(torch)
     x = _x(torch, 6, 4).float()
@@ -429,6 +472,13 @@ def test_autograd_jacobian_unused_and_strict(torch, AF):
         AF.jacobian(lambda a: a, 3.0)
     with pytest.raises(NotImplementedError, match="only implemented for `vectorize=True`"):
         AF.jacobian(lambda a: a, x, strategy="forward-mode")
+
+
+def test_autograd_jacobian_create_graph_differentiates(torch, AF):
+    x = _x(torch, 3).requires_grad_()
+    j = AF.jacobian(lambda t: t ** 3, x, create_graph=True)
+    (g,) = torch.autograd.grad(j.sum(), x)
+    _close(g, 6 * x)
 
 
 def test_autograd_hessian(torch, AF):

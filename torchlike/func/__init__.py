@@ -20,6 +20,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import random as _random
+from .._ops import frontend as _f
 from .._tensor import Tensor
 from ..autograd import grad_mode
 
@@ -527,7 +528,7 @@ def functional_call(module, parameter_and_buffer_dicts, args=None, kwargs=None, 
                                  "dictionaries")
             dup = [k for k in d if k in given]
             if dup:
-                raise ValueError(f"{dup[0]} appeared in multiple dictionaries; behavior of "
+                raise ValueError(f"{dup} appeared in multiple dictionaries; behavior of "
                                  "functional call is ambiguous")
             given.update(d)
     else:
@@ -609,15 +610,13 @@ def stack_module_state(models):
                            "eval mode.")
     first = type(models[0])
     if not all(type(m) is first for m in models):
-        raise RuntimeError("stack_module_state: Expected all models to be of the same class, "
-                           f"got: {[type(m) for m in models]}")
+        raise RuntimeError("stack_module_state: Expected all models to be of the same class.")
 
     def stack(per_model, name):
         values = [m[name] for m in per_model]
-        stacked = Tensor._make(jnp.stack([v.detach()._value for v in values]))
-        if all(v.requires_grad for v in values):
-            stacked.requires_grad_(True)
-        return stacked
+        stacked = _f.stack([v.detach() for v in values])
+        # a fresh leaf, requiring grad where the models' tensors did (parameters, not buffers)
+        return stacked.requires_grad_(all(v.requires_grad for v in values))
 
     params = [dict(m.named_parameters()) for m in models]
     buffers = [dict(m.named_buffers()) for m in models]
