@@ -143,6 +143,25 @@ def sched_trajectory(torch, opt_name, make, steps=40, metric=False):
     return np.array(rows, dtype=np.float64)
 
 
+COMPLEX_OPTIMIZERS = ["Adadelta", "Adamax", "NAdam", "RAdam", "ASGD", "Rprop"]
+
+
+def complex_trajectory(torch, name):
+    """Complex parameters update as pairs of real coordinates (``view_as_real``)."""
+    rng = np.random.default_rng(4)
+    z = torch.tensor(rng.standard_normal(3) + 1j * rng.standard_normal(3),
+                     dtype=torch.complex64, requires_grad=True)
+    opt = getattr(torch.optim, name)([z])
+    rows = []
+    for _ in range(10):
+        opt.zero_grad()
+        ((z - 0.5j).abs() ** 2).sum().backward()
+        opt.step()
+        value = z.detach().numpy()
+        rows.append(np.concatenate([value.real, value.imag]).astype(np.float64))
+    return np.array(rows)
+
+
 @pytest.fixture(scope="module")
 def reference():
     return np.load(_DATA_PATH)
@@ -159,6 +178,12 @@ def test_optimizer_trajectory_matches_torch(torch, reference, case, dtype):
         np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-13)
     else:
         np.testing.assert_allclose(got, want, rtol=2e-5, atol=2e-6)
+
+
+@pytest.mark.parametrize("name", COMPLEX_OPTIMIZERS)
+def test_complex_parameters_match_torch(torch, reference, name):
+    got = complex_trajectory(torch, name)
+    np.testing.assert_allclose(got, reference[f"complex/{name}"], rtol=2e-5, atol=2e-6)
 
 
 @pytest.mark.parametrize("case", sorted(LBFGS_CASES))

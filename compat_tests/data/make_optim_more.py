@@ -22,6 +22,8 @@ def main():
     for case, (name, kwargs) in T.OPTIM_CASES.items():
         for dtype in ("float64", "float32"):
             out[f"optim/{case}/{dtype}"], _ = T.optim_trajectory(torch, name, kwargs, dtype)
+    for name in T.COMPLEX_OPTIMIZERS:
+        out[f"complex/{name}"] = T.complex_trajectory(torch, name)
     for case, (kwargs, dtype, outer) in T.LBFGS_CASES.items():
         out[f"lbfgs/{case}"], out[f"lbfgs/{case}/counters"] = T.lbfgs_trajectory(
             torch, kwargs, dtype, outer)

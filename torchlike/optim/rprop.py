@@ -51,7 +51,8 @@ class Rprop(Optimizer):
     def _step_group(self, group, params):
         lr = _as_float(group["lr"])
         _init_state(self, params, {"prev": jnp.zeros_like,
-                                   "step_size": lambda v: jnp.full_like(v, lr)})
+                                   "step_size": lambda v: jnp.full_like(
+                                       v, complex(lr, lr) if jnp.iscomplexobj(v) else lr)})
         states = _gather(self, params, ("step", "prev", "step_size"))
         etaminus, etaplus = group["etas"]
         lo, hi = group["step_sizes"]
