@@ -166,6 +166,19 @@ def test_vmap_in_dims_out_dims_chunks(torch, F):
     assert y.shape == (3, 2)
 
 
+def test_vmap_nested_negative_dims_tuple_out_dims(torch, F):
+    x = _x(torch, 2, 3, 4)
+    y = F.vmap(F.vmap(lambda r: r.sum()))(x)
+    _close(y, x.sum(-1))
+    a, b = F.vmap(lambda t: (t * 2, t.sum()), in_dims=-1, out_dims=(-1, 0))(x)
+    assert a.shape == (2, 3, 4) and b.shape == (4,)
+    _close(a, x * 2)
+    _close(b, x.sum((0, 1)))
+    out, tan, aux = F.jvp(lambda t: (t.exp(), t.sum()), (x,), (x,), has_aux=True)
+    _close(tan, x.exp() * x)
+    _close(aux, x.sum())
+
+
 def test_vmap_of_grad_and_grad_of_vmap(torch, F):
     x = _x(torch, 5, 3)
     g = F.vmap(F.grad(lambda t: (t ** 3).sum()))(x)
