@@ -318,6 +318,31 @@ def test_sparse_adam_refuses_dense_gradients(torch):
         opt.step()
 
 
+def test_lbfgs_state_layout(torch):
+    w = torch.tensor([1.0, -2.0, 0.5], requires_grad=True)
+    opt = torch.optim.LBFGS([w], max_iter=4)
+
+    def closure():
+        opt.zero_grad()
+        loss = ((w - 1) ** 4).sum() + (w ** 2).sum()
+        loss.backward()
+        return loss
+
+    first = opt.step(closure)
+    assert torch.is_tensor(first) and first.requires_grad
+    opt.step(closure)
+    state = opt.state_dict()["state"]
+    assert list(state) == [0]
+    state = state[0]
+    assert list(state) == ["func_evals", "n_iter", "al", "d", "t", "old_dirs", "old_stps", "ro",
+                           "H_diag", "prev_flat_grad", "prev_loss"]
+    assert (state["func_evals"], state["n_iter"]) == (8, 8)
+    assert type(state["t"]) is int and type(state["prev_loss"]) is float
+    assert len(state["al"]) == 100 and state["al"][-1] is None
+    assert all(torch.is_tensor(v) for v in state["old_dirs"] + state["ro"] + [state["H_diag"]])
+    assert state["d"].shape == (3,) and state["prev_flat_grad"].dtype == torch.float32
+
+
 def test_lbfgs_rejects_groups_and_unknown_line_search(torch):
     a, b = torch.nn.Parameter(torch.ones(2)), torch.nn.Parameter(torch.ones(2))
     with pytest.raises(ValueError, match=r"^LBFGS doesn't support per-parameter options "):

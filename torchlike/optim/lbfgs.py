@@ -184,7 +184,8 @@ class LBFGS(Optimizer):
 
     def _step(self, closure):
         group = self.param_groups[0]
-        lr = _as_float(group["lr"])
+        # A Python lr is used as given (PyTorch stores an int lr in ``state['t']`` as an int).
+        lr = _as_float(group["lr"]) if hasattr(group["lr"], "item") else group["lr"]
         max_iter, max_eval = group["max_iter"], group["max_eval"]
         tolerance_grad, tolerance_change = group["tolerance_grad"], group["tolerance_change"]
         line_search_fn, history_size = group["line_search_fn"], group["history_size"]
