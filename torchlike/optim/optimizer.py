@@ -299,6 +299,11 @@ class Optimizer:
             # requires grad that is PyTorch's in-place error.
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
                                "operation.")
+        if group.get("differentiable") and any(p.requires_grad for p in params):
+            # PyTorch records the update in the graph; the compiled kernel cannot, and a step
+            # that silently drops the graph would give wrong higher-order gradients.
+            raise NotImplementedError("torchlike: optimizer steps with differentiable=True "
+                                      "through non-leaf parameters are not supported yet")
 
     def _step_group(self, group, params):
         raise NotImplementedError
