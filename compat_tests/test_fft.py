@@ -396,6 +396,13 @@ def test_stft_errors(torch):
         with pytest.raises(RuntimeError, match="Cannot have onesided output if window or input "
                                                "is complex"):
             torch.stft(x * (1 + 1j), 16, onesided=True, return_complex=True)
+        spec = torch.stft(x, 16, return_complex=True)
+        with pytest.raises(RuntimeError, match=r"istft\(CPUComplexFloatType\[9, 11\], n_fft=16, "
+                                               r"hop_length=4, win_length=16, window=None, "
+                                               r"center=1, normalized=0, onesided=0, length=None, "
+                                               r"return_complex=0\) : expected the frequency "
+                                               "dimension"):
+            torch.istft(spec, 16, onesided=False)
         with pytest.raises(RuntimeError, match="istft requires a complex-valued input tensor"):
             torch.istft(x, 16)
 
@@ -428,6 +435,11 @@ def test_stft_istft_gradcheck(torch):
         s = torch.stft(x, 9, hop_length=3, window=w, return_complex=True)
         return torch.istft(s * 1.5, 9, hop_length=3, window=w, length=24)
 
-    for fn in (spec, round_trip):
+    def complex_round_trip(x, w):
+        z = x * (1 + 2j)
+        s = torch.stft(z, 9, hop_length=3, window=w, return_complex=True)
+        return torch.istft(s, 9, hop_length=3, window=w, length=24, return_complex=True).abs()
+
+    for fn in (spec, round_trip, complex_round_trip):
         assert torch.autograd.gradcheck(fn, (x, w))
         assert torch.autograd.gradgradcheck(fn, (x, w))

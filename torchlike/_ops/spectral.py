@@ -249,6 +249,17 @@ def stft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tru
     return out
 
 
+def _istft_echo(input, n_fft, hop_length, win_length, window, center, normalized, onesided,
+                length, return_complex):
+    w = "None" if window is None else (
+        f"torch.{_TYPE_NAMES.get(window.dtype, 'Float')}Tensor{{[{window.shape[0]}]}}")
+    shape = ", ".join(str(d) for d in input.shape)
+    return (f"istft(CPU{_TYPE_NAMES.get(input.dtype, 'ComplexFloat')}Type[{shape}], "
+            f"n_fft={n_fft}, hop_length={hop_length}, win_length={win_length}, window={w}, "
+            f"center={int(center)}, normalized={int(normalized)}, onesided={int(onesided)}, "
+            f"length={length}, return_complex={int(return_complex)}) : ")
+
+
 @export()
 def istft(input, n_fft, hop_length=None, win_length=None, window=None, center=True,
           normalized=False, onesided=None, length=None, return_complex=False):
@@ -266,12 +277,24 @@ def istft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tr
     real_dtype = D.float64 if input.dtype is D.complex128 else D.float32
     window, win_pad = _window_pad(window, win_length, n_fft, real_dtype)
     onesided = (input.shape[-2] != n_fft) if onesided is None else onesided
-    if return_complex:
-        raise RuntimeError("istft(return_complex=True) is not supported by torchlike yet")
+    freq = input.shape[-2]
+    if onesided and freq != n_fft // 2 + 1:
+        raise RuntimeError(_istft_echo(input, n_fft, hop_length, win_length, window, center,
+                                       normalized, onesided, length, return_complex)
+                           + "expected the frequency dimension (3rd to the last) of the input "
+                           "tensor to match n_fft / 2 + 1 when onesided=True, but got "
+                           f"{freq}")
+    if not onesided and freq != n_fft:
+        raise RuntimeError(_istft_echo(input, n_fft, hop_length, win_length, window, center,
+                                       normalized, onesided, length, return_complex)
+                           + "expected the frequency dimension (3rd to the last) of the input "
+                           f"tensor to match n_fft when onesided=False, but got {freq}")
+    if return_complex and onesided:
+        raise RuntimeError("Cannot have onesided output if window or input is complex")
     return apply(OPS["istft"], (input, window), (
         ("n_fft", n_fft), ("hop_length", hop_length), ("center", bool(center)),
         ("normalized", bool(normalized)), ("onesided", bool(onesided)), ("length", length),
-        ("win_pad", win_pad)))
+        ("win_pad", win_pad), ("return_complex", bool(return_complex))))
 
 
 __all__ = ["bartlett_window", "blackman_window", "hamming_window", "hann_window", "igamma",

@@ -121,16 +121,18 @@ def _stft(x, window, *, n_fft, hop_length, pad, pad_mode, normalized, onesided, 
 
 
 def _istft(spec, window, *, n_fft, hop_length, center, normalized, onesided, length,
-           win_pad):
+           win_pad, return_complex):
     frames_f = jnp.swapaxes(spec, -1, -2)  # (..., n_frames, freq)
     if normalized:
         frames_f = frames_f * jnp.asarray(math.sqrt(n_fft), jnp.finfo(spec.dtype).dtype)
     if onesided:
         frames = jnp.fft.irfft(frames_f, n=n_fft, axis=-1)
     else:
-        frames = jnp.fft.ifft(frames_f, n=n_fft, axis=-1).real
-    win = (jnp.ones((n_fft,), frames.dtype) if window is None
-           else jnp.pad(window.astype(frames.dtype), [win_pad]))
+        frames = jnp.fft.ifft(frames_f, n=n_fft, axis=-1)
+        frames = frames if return_complex else frames.real
+    real = jnp.finfo(frames.dtype).dtype
+    win = (jnp.ones((n_fft,), real) if window is None
+           else jnp.pad(window.astype(real), [win_pad]))
     frames = frames * win
     n_frames = frames.shape[-2]
     expected = n_fft + hop_length * (n_frames - 1)
@@ -138,7 +140,7 @@ def _istft(spec, window, *, n_fft, hop_length, center, normalized, onesided, len
     batch = frames.shape[:-2]
     y = jnp.zeros(batch + (expected,), frames.dtype).at[..., idx].add(
         frames.reshape(batch + (-1,)))
-    env = jnp.zeros((expected,), frames.dtype).at[idx].add(
+    env = jnp.zeros((expected,), real).at[idx].add(
         jnp.tile(win * win, n_frames))
     start = n_fft // 2 if center else 0
     end = expected - n_fft // 2 if center else expected
