@@ -33,5 +33,7 @@ def _binomial(count, prob, generator=None):
     n = count.detach()._value
     p = prob.detach()._value
     key = jax_key(generator)
-    out = jax.random.binomial(key, n, p, dtype=p.dtype)
+    # drawn in float64: JAX 0.4.x's binomial mixes float64 constants into a float32 clamp
+    f64 = jnp.float64
+    out = jax.random.binomial(key, n.astype(f64), p.astype(f64), dtype=f64).astype(p.dtype)
     return Tensor._make(out, prob.dtype)

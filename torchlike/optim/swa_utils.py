@@ -10,6 +10,7 @@ import warnings
 from copy import deepcopy
 
 from .. import _dtype as D
+from .._factories import tensor
 from .._tensor import Tensor
 from ..autograd import grad_mode
 from ..nn import Module
@@ -85,8 +86,6 @@ class AveragedModel(Module):
         self.module = deepcopy(model)
         if device is not None:
             self.module = self.module.to(device)
-        from .. import tensor
-
         self.register_buffer("n_averaged", tensor(0, dtype=D.int64, device=device))
         self.avg_fn = avg_fn
         self.multi_avg_fn = multi_avg_fn
