@@ -1,14 +1,14 @@
 """The test matrix: the same compat suite against several JAX versions and against real PyTorch.
 
-    nox                      # default: CPU tests on the oldest and newest JAX, the torch
-                             # reference, the examples and lint
-    nox -s tests_installed   # on a GPU/TPU machine: the machine's own jax (CUDA, TPU …)
-    nox -s bench             # benchmarks against PyTorch and pure JAX (not run by default)
+nox                      # default: CPU tests on the oldest and newest JAX, the torch
+                         # reference, the examples and lint
+nox -s tests_installed   # on a GPU/TPU machine: the machine's own jax (CUDA, TPU …)
+nox -s bench             # benchmarks against PyTorch and pure JAX (not run by default)
 """
 
 import nox
 
-JAX_OLDEST = "0.4.35"   # keep in step with pyproject's lower bound
+JAX_OLDEST = "0.4.35"  # keep in step with pyproject's lower bound
 JAX_NEWEST = "0.10.2"
 TORCH_REFERENCE = "2.13.0"  # the CPU build lies on our machines' local disk
 
@@ -27,8 +27,9 @@ def _pytest_args(session):
 def tests(session, jax):
     """torchlike on CPU with a pinned JAX."""
     session.install(f"jax=={jax}", f"jaxlib=={jax}", "-e", ".[test]")
-    session.run(*PYTEST, "--backend=torchlike", *_pytest_args(session),
-                env={"JAX_PLATFORMS": "cpu"})
+    session.run(
+        *PYTEST, "--backend=torchlike", *_pytest_args(session), env={"JAX_PLATFORMS": "cpu"}
+    )
 
 
 @nox.session(venv_params=["--system-site-packages"])

@@ -18,8 +18,9 @@ _ORDERS = json.loads((pathlib.Path(__file__).parent / "data" / "data_orders.json
 
 
 def _dataset(torch, n):
-    return torch.utils.data.TensorDataset(torch.arange(n, dtype=torch.float32).reshape(n, 1),
-                                          torch.arange(n))
+    return torch.utils.data.TensorDataset(
+        torch.arange(n, dtype=torch.float32).reshape(n, 1), torch.arange(n)
+    )
 
 
 def _epochs(loader, n=2):
@@ -31,18 +32,19 @@ def test_shuffle_default_generator(torch):
     torch.manual_seed(0)
     loader = torch.utils.data.DataLoader(_dataset(torch, 10), batch_size=4, shuffle=True)
     assert _epochs(loader) == _ORDERS["shuffle_default_generator"]
-    assert_close(torch.rand(3), _ORDERS["shuffle_default_generator_rand_after"], rtol=0,
-                 atol=0)
+    assert_close(torch.rand(3), _ORDERS["shuffle_default_generator_rand_after"], rtol=0, atol=0)
 
 
 def test_shuffle_with_generator_drop_last(torch):
     g = torch.Generator().manual_seed(42)
-    loader = torch.utils.data.DataLoader(_dataset(torch, 25), batch_size=8, shuffle=True,
-                                         generator=g, drop_last=True)
+    loader = torch.utils.data.DataLoader(
+        _dataset(torch, 25), batch_size=8, shuffle=True, generator=g, drop_last=True
+    )
     assert len(loader) == 3
     assert _epochs(loader) == _ORDERS["shuffle_generator_drop_last"]
-    assert_close(torch.rand(3, generator=g), _ORDERS["shuffle_generator_rand_after"], rtol=0,
-                 atol=0)
+    assert_close(
+        torch.rand(3, generator=g), _ORDERS["shuffle_generator_rand_after"], rtol=0, atol=0
+    )
 
 
 def test_shuffle_large(torch):
@@ -58,8 +60,10 @@ def test_random_sampler_variants(torch):
     assert len(sampler) == 70
     assert list(sampler) == _ORDERS["random_sampler_replacement"]
     g = torch.Generator().manual_seed(6)
-    assert list(data.RandomSampler(range(10), num_samples=23, generator=g)) == \
-        _ORDERS["random_sampler_num_samples"]
+    assert (
+        list(data.RandomSampler(range(10), num_samples=23, generator=g))
+        == _ORDERS["random_sampler_num_samples"]
+    )
     torch.manual_seed(8)
     assert list(data.RandomSampler(range(12))) == _ORDERS["random_sampler_no_generator"]
 
@@ -67,15 +71,21 @@ def test_random_sampler_variants(torch):
 def test_subset_and_weighted_samplers(torch):
     data = torch.utils.data
     g = torch.Generator().manual_seed(9)
-    assert list(data.SubsetRandomSampler([10, 20, 30, 40, 50], generator=g)) == \
-        _ORDERS["subset_random_sampler"]
+    assert (
+        list(data.SubsetRandomSampler([10, 20, 30, 40, 50], generator=g))
+        == _ORDERS["subset_random_sampler"]
+    )
     weights = [0.1, 0.9, 0.4, 0.7, 3.0, 0.6]
     g = torch.Generator().manual_seed(10)
-    assert list(data.WeightedRandomSampler(weights, 12, generator=g)) == \
-        _ORDERS["weighted_replacement"]
+    assert (
+        list(data.WeightedRandomSampler(weights, 12, generator=g))
+        == _ORDERS["weighted_replacement"]
+    )
     g = torch.Generator().manual_seed(11)
-    assert list(data.WeightedRandomSampler(weights, 4, replacement=False, generator=g)) == \
-        _ORDERS["weighted_no_replacement"]
+    assert (
+        list(data.WeightedRandomSampler(weights, 4, replacement=False, generator=g))
+        == _ORDERS["weighted_no_replacement"]
+    )
 
 
 def test_random_split(torch):
@@ -85,13 +95,15 @@ def test_random_split(torch):
     assert [list(p) for p in parts] == _ORDERS["random_split_fractions"]
     assert all(isinstance(p, data.Subset) for p in parts)
     torch.manual_seed(3)
-    assert [list(p) for p in data.random_split(range(9), [2, 3, 4])] == \
-        _ORDERS["random_split_lengths_default"]
+    assert [list(p) for p in data.random_split(range(9), [2, 3, 4])] == _ORDERS[
+        "random_split_lengths_default"
+    ]
     g = torch.Generator().manual_seed(2)
     parts = data.random_split(range(11), [0.5, 0.25, 0.25], generator=g)
     assert [list(p) for p in parts] == _ORDERS["random_split_uneven_fractions"]
-    with pytest.raises(ValueError, match="Sum of input lengths does not equal the length of "
-                                         "the input dataset!"):
+    with pytest.raises(
+        ValueError, match="Sum of input lengths does not equal the length of the input dataset!"
+    ):
         data.random_split(range(5), [2, 2])
     with pytest.raises(ValueError, match="Fraction at index 0 is not between 0 and 1"):
         data.random_split(range(5), [1.5, -0.5])
@@ -128,11 +140,13 @@ def test_custom_dataset_and_concat(torch):
     assert len(both) == 7 and both.cumulative_sizes == [3, 7]
     assert [both[i] for i in range(7)] == [0, 1, 4, 0, 1, 4, 9]
     assert both[-1] == 9
-    with pytest.raises(ValueError, match="absolute value of index should not exceed dataset "
-                                         "length"):
+    with pytest.raises(
+        ValueError, match="absolute value of index should not exceed dataset length"
+    ):
         both[-8]
-    with pytest.raises(NotImplementedError, match="Subclasses of Dataset should implement "
-                                                  "__getitem__."):
+    with pytest.raises(
+        NotImplementedError, match="Subclasses of Dataset should implement __getitem__."
+    ):
         torch.utils.data.Dataset()[0]
 
 
@@ -167,8 +181,11 @@ def test_iterable_dataset(torch):
     assert [x for x in torch.utils.data.DataLoader(Count(2), batch_size=None)] == [0, 1]
     chained = Count(2) + Count(3)
     assert list(chained) == [0, 1, 0, 1, 2] and len(chained) == 5
-    with pytest.raises(ValueError, match="DataLoader with IterableDataset: expected unspecified "
-                                         "shuffle option, but got shuffle=True"):
+    with pytest.raises(
+        ValueError,
+        match="DataLoader with IterableDataset: expected unspecified "
+        "shuffle option, but got shuffle=True",
+    ):
         torch.utils.data.DataLoader(Count(3), shuffle=True)
 
 
@@ -192,8 +209,11 @@ def test_default_collate_numpy(torch):
     assert out.dtype == torch.float32 and tuple(out.shape) == (2, 3)
     scalars = collate([np.int32(1), np.int32(2)])
     assert scalars.dtype == torch.int32 and scalars.tolist() == [1, 2]
-    with pytest.raises(TypeError, match="default_collate: batch must contain tensors, numpy "
-                                        "arrays, numbers, dicts or lists; found <U1"):
+    with pytest.raises(
+        TypeError,
+        match="default_collate: batch must contain tensors, numpy "
+        "arrays, numbers, dicts or lists; found <U1",
+    ):
         collate([np.array(["a"]), np.array(["b"])])
 
 
@@ -211,12 +231,14 @@ def test_default_collate_containers(torch):
     Point = collections.namedtuple("Point", "x y")
     p = collate([Point(1, 2), Point(3, 4)])
     assert type(p) is Point and p.x.tolist() == [1, 3]
-    with pytest.raises(RuntimeError, match="each element in list of batch should be of equal "
-                                           "size"):
+    with pytest.raises(RuntimeError, match="each element in list of batch should be of equal size"):
         collate([[1, 2], [3]])
-    with pytest.raises(TypeError, match="default_collate: batch must contain tensors, numpy "
-                                        "arrays, numbers, dicts or lists; found <class "
-                                        "'object'>"):
+    with pytest.raises(
+        TypeError,
+        match="default_collate: batch must contain tensors, numpy "
+        "arrays, numbers, dicts or lists; found <class "
+        "'object'>",
+    ):
         collate([object(), object()])
 
 
@@ -284,23 +306,32 @@ def test_dataloader_errors(torch):
     ds = _dataset(torch, 4)
     with pytest.raises(ValueError, match="sampler option is mutually exclusive with shuffle"):
         data.DataLoader(ds, sampler=[0, 1], shuffle=True)
-    with pytest.raises(ValueError, match="batch_sampler option is mutually exclusive with "
-                                         "batch_size, shuffle, sampler, and drop_last"):
+    with pytest.raises(
+        ValueError,
+        match="batch_sampler option is mutually exclusive with "
+        "batch_size, shuffle, sampler, and drop_last",
+    ):
         data.DataLoader(ds, batch_sampler=[[0]], batch_size=2)
-    with pytest.raises(ValueError, match="batch_size=None option disables auto-batching and is "
-                                         "mutually exclusive with drop_last"):
+    with pytest.raises(
+        ValueError,
+        match="batch_size=None option disables auto-batching and is "
+        "mutually exclusive with drop_last",
+    ):
         data.DataLoader(ds, batch_size=None, drop_last=True)
     with pytest.raises(ValueError, match="num_workers option should be non-negative"):
         data.DataLoader(ds, num_workers=-1)
-    with pytest.raises(ValueError, match="batch_size should be a positive integer value, but "
-                                         "got batch_size=0"):
+    with pytest.raises(
+        ValueError, match="batch_size should be a positive integer value, but got batch_size=0"
+    ):
         data.BatchSampler(range(3), 0, False)
-    with pytest.raises(ValueError, match="num_samples should be a positive integer value, but "
-                                         "got num_samples=0"):
+    with pytest.raises(
+        ValueError, match="num_samples should be a positive integer value, but got num_samples=0"
+    ):
         data.RandomSampler(range(3), num_samples=0)
     loader = data.DataLoader(ds, batch_size=2)
-    with pytest.raises(ValueError, match="batch_size attribute should not be set after "
-                                         "DataLoader is initialized"):
+    with pytest.raises(
+        ValueError, match="batch_size attribute should not be set after DataLoader is initialized"
+    ):
         loader.batch_size = 3
 
 
@@ -318,8 +349,9 @@ def test_training_loop_with_loader(torch):
     torch.manual_seed(0)
     x = torch.linspace(-1, 1, 64).reshape(64, 1)
     y = 2 * x - 1
-    loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x, y), batch_size=16,
-                                         shuffle=True)
+    loader = torch.utils.data.DataLoader(
+        torch.utils.data.TensorDataset(x, y), batch_size=16, shuffle=True
+    )
     w = torch.zeros(1, requires_grad=True)
     b = torch.zeros(1, requires_grad=True)
     opt = torch.optim.SGD([w, b], lr=0.5)

@@ -96,7 +96,10 @@ def test_directory_is_pruned_least_recently_used_first(tmp_path):
     removed = _disk_cache.prune(str(tmp_path), max_bytes=350, force=True)
     assert removed == 3
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == [
-        "entry3", "entry4", "entry5"]
+        "entry3",
+        "entry4",
+        "entry5",
+    ]
     # the marker keeps a second prune within the hour from scanning again
     (tmp_path / "entry6").write_bytes(b"x" * 1000)
     assert _disk_cache.prune(str(tmp_path), max_bytes=350) == 0

@@ -54,26 +54,26 @@ def test_counter_sees_compiles(torch):
 
 
 def test_slice_python_int_offsets(torch, data):
-    assert compiles(lambda i: data[i:i + 8].sum(), OFFSETS) == 0
+    assert compiles(lambda i: data[i : i + 8].sum(), OFFSETS) == 0
     assert data[40:48].tolist() == list(range(40, 48))
 
 
 def test_slice_negative_and_open_bounds(torch, data):
-    assert compiles(lambda i: data[-i - 8:-i], OFFSETS) == 0
-    assert compiles(lambda i: data.view(10, 100)[:, i - 3:i + 5], OFFSETS[:90]) == 0
+    assert compiles(lambda i: data[-i - 8 : -i], OFFSETS) == 0
+    assert compiles(lambda i: data.view(10, 100)[:, i - 3 : i + 5], OFFSETS[:90]) == 0
     assert data[-10:-5].tolist() == list(range(990, 995))
 
 
 def test_strided_slice_offsets(torch, data):
-    assert compiles(lambda i: data[i:i + 40:4], OFFSETS) == 0
+    assert compiles(lambda i: data[i : i + 40 : 4], OFFSETS) == 0
     assert data[7:47:4].tolist() == list(range(7, 47, 4))
 
 
 def test_slice_tensor_offsets(torch, data):
     starts = [torch.tensor(i) for i in OFFSETS]
     # the 0-d index tensors are built outside the counted loop
-    assert compiles(lambda k: data[starts[k]:starts[k] + 8], list(range(100))) == 0
-    assert data[starts[5]:starts[5] + 3].tolist() == [8, 9, 10]
+    assert compiles(lambda k: data[starts[k] : starts[k] + 8], list(range(100))) == 0
+    assert data[starts[5] : starts[5] + 3].tolist() == [8, 9, 10]
 
 
 def test_get_batch_loop(torch, data):
@@ -81,7 +81,7 @@ def test_get_batch_loop(torch, data):
     ix = torch.randint(len(data) - 8, (32,))
 
     def batch(_):
-        return torch.stack([data[i:i + 8] for i in ix])
+        return torch.stack([data[i : i + 8] for i in ix])
 
     out = batch(0)
     assert compiles(batch, list(range(5))) == 0
@@ -122,7 +122,7 @@ def test_backward_through_slices_compiles_once(torch):
 
     def step(i):
         w.grad = None
-        (w[i:i + 10] * 2).sum().backward()
+        (w[i : i + 10] * 2).sum().backward()
 
     assert compiles(step, list(range(100))) == 0
     assert w.grad[99:109].tolist() == [2.0] * 10 and w.grad.sum().item() == 20.0
@@ -134,11 +134,11 @@ def test_view_reads_and_writes_by_structure(torch):
     sums = []
 
     def write_row_and_read(i):
-        row = base[i % 20, i % 7:i % 7 + 30]
-        row.fill_(float(i))         # a write through a view: traced offset
-        base.add_(1)                # the storage changes ...
+        row = base[i % 20, i % 7 : i % 7 + 30]
+        row.fill_(float(i))  # a write through a view: traced offset
+        base.add_(1)  # the storage changes ...
         sums.append(row.sum().item())  # ... so the view re-reads itself from the base
-        twin[i % 20, i % 7:i % 7 + 30] = i
+        twin[i % 20, i % 7 : i % 7 + 30] = i
         twin[...] += 1
 
     assert compiles(write_row_and_read, list(range(100))) == 0

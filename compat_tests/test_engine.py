@@ -9,8 +9,10 @@ pytestmark = pytest.mark.torchlike_only
 def _mlp_params(torch, seed=0):
     rng = np.random.default_rng(seed)
     shapes = [(8, 16), (16,), (16, 3), (3,)]
-    return [torch.tensor(rng.standard_normal(s) * 0.3, dtype=torch.float32, requires_grad=True)
-            for s in shapes]
+    return [
+        torch.tensor(rng.standard_normal(s) * 0.3, dtype=torch.float32, requires_grad=True)
+        for s in shapes
+    ]
 
 
 def _sgd_step(torch, params, x, target, lr):
@@ -180,8 +182,14 @@ def test_clear_caches_empties_every_cache(torch):
     opt.step()
     assert torch.compile_count() > before  # and the optimizer's fused kernel
     info = _caches.cache_info()
-    for name in ("ops", "autograd.replays", "autograd.constants", "optim.kernels",
-                 "optim.hyperparameters", "nn.utils.clip_grad.clip"):
+    for name in (
+        "ops",
+        "autograd.replays",
+        "autograd.constants",
+        "optim.kernels",
+        "optim.hyperparameters",
+        "nn.utils.clip_grad.clip",
+    ):
         assert info[name]["entries"] > 0, name
     torch.clear_caches()
     assert all(c["entries"] == 0 and c["nbytes"] == 0 for c in _caches.cache_info().values())
@@ -228,5 +236,6 @@ def test_create_graph_walk_keeps_the_complex_convention(torch):
     np.testing.assert_allclose(plain.numpy(), [6 + 12j, 3 - 6j], rtol=1e-6)
     np.testing.assert_allclose(g.detach().numpy(), [6 + 12j, 3 - 6j], rtol=1e-6)
     g.abs().sum().backward()
-    np.testing.assert_allclose(w.grad.numpy(), [2.6832816 + 5.3665631j, 2.6832816 - 5.3665631j],
-                               rtol=1e-5)
+    np.testing.assert_allclose(
+        w.grad.numpy(), [2.6832816 + 5.3665631j, 2.6832816 - 5.3665631j], rtol=1e-5
+    )

@@ -119,8 +119,9 @@ def test_saved_attributes(torch):
     assert (node._saved_dim, node._saved_forward, node._saved_normalization) == ((0, 1), False, 0)
 
 
-@pytest.mark.parametrize("dtype,expected", [("float32", "complex64"), ("float64", "complex128"),
-                                            ("int64", "complex64")])
+@pytest.mark.parametrize(
+    "dtype,expected", [("float32", "complex64"), ("float64", "complex128"), ("int64", "complex64")]
+)
 def test_result_dtypes(torch, dtype, expected):
     x = torch.arange(8).to(getattr(torch, dtype))
     assert torch.fft.fft(x).dtype == getattr(torch, expected)
@@ -133,17 +134,23 @@ def test_result_dtypes(torch, dtype, expected):
 def _real_view(torch, name, is_complex, kwargs):
     """A real function of a real float64 tensor around the transform, for gradcheck: complex
     inputs are built as x * (1 + 2j); complex outputs are read through abs()."""
+
     def fn(x):
         inp = x * (1 + 2j) if is_complex else x
         out = getattr(torch.fft, name)(inp, **kwargs)
         return out.abs() if out.dtype.is_complex else out
+
     return fn
 
 
 GRAD_CASES = [(c[0], c[1], c[2]) for c in CASES] + [
-    ("hfft2", True, {}), ("ihfft2", False, {}), ("hfftn", True, {"s": (4, 5)}),
-    ("ihfftn", False, {"dim": (0,)}), ("rfft", False, {"norm": "ortho"}),
-    ("irfftn", True, {"norm": "forward", "s": (3, 6)}), ("fft", True, {"norm": "ortho", "n": 3}),
+    ("hfft2", True, {}),
+    ("ihfft2", False, {}),
+    ("hfftn", True, {"s": (4, 5)}),
+    ("ihfftn", False, {"dim": (0,)}),
+    ("rfft", False, {"norm": "ortho"}),
+    ("irfftn", True, {"norm": "forward", "s": (3, 6)}),
+    ("fft", True, {"norm": "ortho", "n": 3}),
 ]
 
 
@@ -177,27 +184,55 @@ def test_errors(torch):
     z = torch.tensor(Z46)
     x = torch.tensor(X46)
     cases = [
-        (lambda: torch.fft.rfft(z), RuntimeError,
-         "rfft expects a real input tensor, but got ComplexDouble"),
-        (lambda: torch.fft.rfftn(z), RuntimeError,
-         "rfftn expects a real-valued input tensor, but got ComplexDouble"),
-        (lambda: torch.fft.ihfft(z), RuntimeError,
-         "ihfft expects a real input tensor, but got ComplexDouble"),
+        (
+            lambda: torch.fft.rfft(z),
+            RuntimeError,
+            "rfft expects a real input tensor, but got ComplexDouble",
+        ),
+        (
+            lambda: torch.fft.rfftn(z),
+            RuntimeError,
+            "rfftn expects a real-valued input tensor, but got ComplexDouble",
+        ),
+        (
+            lambda: torch.fft.ihfft(z),
+            RuntimeError,
+            "ihfft expects a real input tensor, but got ComplexDouble",
+        ),
         (lambda: torch.fft.fft(x, norm="bad"), RuntimeError, 'Invalid normalization mode: "bad"'),
-        (lambda: torch.fft.fft(x, n=0), RuntimeError,
-         r"Invalid number of data points \(0\) specified"),
-        (lambda: torch.fft.irfft(torch.tensor([1.0])), RuntimeError,
-         r"Invalid number of data points \(0\) specified"),
-        (lambda: torch.fft.fft(x, dim=3), IndexError, r"Dimension out of range \(expected to be "
-         r"in range of \[-2, 1\], but got 3\)"),
-        (lambda: torch.fft.fftn(x, s=(3,), dim=(0, 1)), RuntimeError,
-         "When given, dim and shape arguments must have the same length"),
+        (
+            lambda: torch.fft.fft(x, n=0),
+            RuntimeError,
+            r"Invalid number of data points \(0\) specified",
+        ),
+        (
+            lambda: torch.fft.irfft(torch.tensor([1.0])),
+            RuntimeError,
+            r"Invalid number of data points \(0\) specified",
+        ),
+        (
+            lambda: torch.fft.fft(x, dim=3),
+            IndexError,
+            r"Dimension out of range \(expected to be "
+            r"in range of \[-2, 1\], but got 3\)",
+        ),
+        (
+            lambda: torch.fft.fftn(x, s=(3,), dim=(0, 1)),
+            RuntimeError,
+            "When given, dim and shape arguments must have the same length",
+        ),
         (lambda: torch.fft.fftn(x, dim=(0, 0)), RuntimeError, "FFT dims must be unique"),
         # ihfftn checks its shape arguments before the dtype
-        (lambda: torch.fft.ihfft2(z, s=(2,), dim=(0, 1)), RuntimeError,
-         "When given, dim and shape arguments must have the same length"),
-        (lambda: torch.fft.ihfft2(z), RuntimeError,
-         "Only supports floating-point dtypes, but found: ComplexDouble"),
+        (
+            lambda: torch.fft.ihfft2(z, s=(2,), dim=(0, 1)),
+            RuntimeError,
+            "When given, dim and shape arguments must have the same length",
+        ),
+        (
+            lambda: torch.fft.ihfft2(z),
+            RuntimeError,
+            "Only supports floating-point dtypes, but found: ComplexDouble",
+        ),
     ]
     for call, exc, msg in cases:
         with pytest.raises(exc, match=msg):
@@ -216,22 +251,24 @@ def test_out(torch):
 
 def test_fftfreq_rfftfreq(torch):
     np.testing.assert_allclose(_np(torch.fft.fftfreq(5)), np.fft.fftfreq(5), rtol=1e-6)
-    np.testing.assert_allclose(_np(torch.fft.rfftfreq(6, d=0.5)), np.fft.rfftfreq(6, d=0.5),
-                               rtol=1e-6)
+    np.testing.assert_allclose(
+        _np(torch.fft.rfftfreq(6, d=0.5)), np.fft.rfftfreq(6, d=0.5), rtol=1e-6
+    )
     assert torch.fft.fftfreq(4).dtype == torch.float32
     f64 = torch.fft.fftfreq(4, dtype=torch.float64)
     assert f64.dtype == torch.float64
     assert f64.tolist() == [0.0, 0.25, -0.5, -0.25]
-    assert torch.fft.rfftfreq(7, 2.0, dtype=torch.float64).tolist() == list(
-        np.fft.rfftfreq(7, 2.0))
+    assert torch.fft.rfftfreq(7, 2.0, dtype=torch.float64).tolist() == list(np.fft.rfftfreq(7, 2.0))
 
 
 def test_fftshift_ifftshift(torch):
     a = torch.arange(10).reshape(2, 5)
     assert torch.fft.fftshift(a).tolist() == np.fft.fftshift(np.arange(10).reshape(2, 5)).tolist()
     assert torch.fft.ifftshift(torch.arange(5), dim=0).tolist() == [2, 3, 4, 0, 1]
-    assert torch.fft.fftshift(a, dim=1).tolist() == np.fft.fftshift(
-        np.arange(10).reshape(2, 5), axes=1).tolist()
+    assert (
+        torch.fft.fftshift(a, dim=1).tolist()
+        == np.fft.fftshift(np.arange(10).reshape(2, 5), axes=1).tolist()
+    )
     x = torch.tensor(X46, requires_grad=True)
     y = torch.fft.fftshift(x)
     assert type(y.grad_fn).__name__ == "RollBackward0"
@@ -273,30 +310,43 @@ def test_windows(torch, name, n, periodic):
 
 
 def test_window_options_and_errors(torch):
-    np.testing.assert_allclose(_np(torch.hamming_window(5, True, alpha=0.5, beta=0.3)),
-                               _np_window("hamming", 5, True, alpha=0.5, beta=0.3), atol=1e-6)
-    np.testing.assert_allclose(_np(torch.kaiser_window(6, False, beta=5.0)),
-                               _np_window("kaiser", 6, False, beta=5.0), atol=1e-6)
+    np.testing.assert_allclose(
+        _np(torch.hamming_window(5, True, alpha=0.5, beta=0.3)),
+        _np_window("hamming", 5, True, alpha=0.5, beta=0.3),
+        atol=1e-6,
+    )
+    np.testing.assert_allclose(
+        _np(torch.kaiser_window(6, False, beta=5.0)),
+        _np_window("kaiser", 6, False, beta=5.0),
+        atol=1e-6,
+    )
     assert torch.hann_window(4, requires_grad=True).requires_grad
-    with pytest.raises(RuntimeError, match="hann_window requires non-negative window_length, "
-                                           "got window_length=-1"):
+    with pytest.raises(
+        RuntimeError, match="hann_window requires non-negative window_length, got window_length=-1"
+    ):
         torch.hann_window(-1)
     with pytest.raises(RuntimeError, match="hann_window expects floating point dtypes"):
         torch.hann_window(4, dtype=torch.int64)
 
 
-SIGNAL_WINDOWS = [("hann", {}, "hann"), ("hamming", {}, "hamming"), ("blackman", {}, "blackman"),
-                  ("nuttall", {}, "nuttall"), ("bartlett", {}, "bartlett"),
-                  ("cosine", {}, "cosine"), ("kaiser", {"beta": 5.0}, ("kaiser", 5.0)),
-                  ("gaussian", {"std": 1.5}, ("gaussian", 1.5)),
-                  ("exponential", {"tau": 2.0}, ("exponential", None, 2.0)),
-                  ("general_hamming", {"alpha": 0.6}, ("general_hamming", 0.6)),
-                  ("general_cosine", {"a": [0.46, 0.23, 0.31]},
-                   ("general_cosine", [0.46, 0.23, 0.31]))]
+SIGNAL_WINDOWS = [
+    ("hann", {}, "hann"),
+    ("hamming", {}, "hamming"),
+    ("blackman", {}, "blackman"),
+    ("nuttall", {}, "nuttall"),
+    ("bartlett", {}, "bartlett"),
+    ("cosine", {}, "cosine"),
+    ("kaiser", {"beta": 5.0}, ("kaiser", 5.0)),
+    ("gaussian", {"std": 1.5}, ("gaussian", 1.5)),
+    ("exponential", {"tau": 2.0}, ("exponential", None, 2.0)),
+    ("general_hamming", {"alpha": 0.6}, ("general_hamming", 0.6)),
+    ("general_cosine", {"a": [0.46, 0.23, 0.31]}, ("general_cosine", [0.46, 0.23, 0.31])),
+]
 
 
-@pytest.mark.parametrize("name,kwargs,scipy_spec", SIGNAL_WINDOWS,
-                         ids=[w[0] for w in SIGNAL_WINDOWS])
+@pytest.mark.parametrize(
+    "name,kwargs,scipy_spec", SIGNAL_WINDOWS, ids=[w[0] for w in SIGNAL_WINDOWS]
+)
 @pytest.mark.parametrize("sym", [True, False])
 def test_signal_windows_match_scipy(torch, name, kwargs, scipy_spec, sym):
     import scipy.signal
@@ -315,8 +365,9 @@ def test_signal_window_errors(torch):
     with pytest.raises(ValueError, match="kaiser requires non-negative window length, got M=-1"):
         windows.kaiser(-1)
     # hann is a general_cosine window, and PyTorch's error says so
-    with pytest.raises(ValueError, match="general_cosine expects float32 or float64 dtypes, got: "
-                                         "torch.int64"):
+    with pytest.raises(
+        ValueError, match="general_cosine expects float32 or float64 dtypes, got: torch.int64"
+    ):
         windows.hann(4, dtype=torch.int64)
     with pytest.raises(ValueError, match="Standard deviation must be positive, got: 0 instead."):
         windows.gaussian(4, std=0)
@@ -327,30 +378,49 @@ def test_signal_window_errors(torch):
 
 
 # ------------------------------------------------------------------ stft / istft
-def _np_stft(a, n_fft, hop, window, center=True, mode="reflect", normalized=False,
-             onesided=True):
+def _np_stft(a, n_fft, hop, window, center=True, mode="reflect", normalized=False, onesided=True):
     if center:
         a = np.pad(a, [(0, 0)] * (a.ndim - 1) + [(n_fft // 2, n_fft // 2)], mode=mode)
     n_frames = 1 + (a.shape[-1] - n_fft) // hop
-    frames = np.stack([a[..., i * hop:i * hop + n_fft] * window for i in range(n_frames)], -2)
+    frames = np.stack([a[..., i * hop : i * hop + n_fft] * window for i in range(n_frames)], -2)
     spec = np.fft.rfft(frames, axis=-1) if onesided else np.fft.fft(frames, axis=-1)
     if normalized:
         spec = spec / np.sqrt(n_fft)
     return np.swapaxes(spec, -1, -2)
 
 
-@pytest.mark.parametrize("kwargs", [
-    {}, {"center": False}, {"pad_mode": "constant"}, {"normalized": True},
-    {"onesided": False}, {"hop_length": 3}])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {},
+        {"center": False},
+        {"pad_mode": "constant"},
+        {"normalized": True},
+        {"onesided": False},
+        {"hop_length": 3},
+    ],
+)
 def test_stft_values(torch, kwargs):
     a = RNG.standard_normal((2, 40))
     w = np.hanning(17)[:-1]  # the periodic Hann window of 16 points
-    got = torch.stft(torch.tensor(a), 16, hop_length=kwargs.get("hop_length", 4),
-                     window=torch.hann_window(16, dtype=torch.float64), return_complex=True,
-                     **{k: v for k, v in kwargs.items() if k != "hop_length"})
-    want = _np_stft(a, 16, kwargs.get("hop_length", 4), w, kwargs.get("center", True),
-                    kwargs.get("pad_mode", "reflect"), kwargs.get("normalized", False),
-                    kwargs.get("onesided", True))
+    got = torch.stft(
+        torch.tensor(a),
+        16,
+        hop_length=kwargs.get("hop_length", 4),
+        window=torch.hann_window(16, dtype=torch.float64),
+        return_complex=True,
+        **{k: v for k, v in kwargs.items() if k != "hop_length"},
+    )
+    want = _np_stft(
+        a,
+        16,
+        kwargs.get("hop_length", 4),
+        w,
+        kwargs.get("center", True),
+        kwargs.get("pad_mode", "reflect"),
+        kwargs.get("normalized", False),
+        kwargs.get("onesided", True),
+    )
     assert got.dtype == torch.complex128
     np.testing.assert_allclose(_np(got), want, atol=1e-10)
 
@@ -360,11 +430,15 @@ def test_stft_shapes_nodes_and_warnings(torch):
     s = torch.stft(x, 16, hop_length=4, window=torch.hann_window(16), return_complex=True)
     assert tuple(s.shape) == (2, 9, 11) and s.dtype == torch.complex64
     assert type(s.grad_fn).__name__ == "TransposeBackward1"
-    s1 = torch.stft(x[0].detach().requires_grad_(), 16, window=torch.hann_window(16),
-                    return_complex=True)
+    s1 = torch.stft(
+        x[0].detach().requires_grad_(), 16, window=torch.hann_window(16), return_complex=True
+    )
     assert tuple(s1.shape) == (9, 11) and type(s1.grad_fn).__name__ == "SqueezeBackward4"
-    assert tuple(torch.stft(torch.randn(40), 16, win_length=10, window=torch.ones(10),
-                            return_complex=True).shape) == (9, 11)
+    assert tuple(
+        torch.stft(
+            torch.randn(40), 16, win_length=10, window=torch.ones(10), return_complex=True
+        ).shape
+    ) == (9, 11)
     with pytest.warns(UserWarning, match="A window was not provided"):
         torch.stft(torch.randn(40), 16, return_complex=True)
     y = torch.istft(s, 16, hop_length=4, window=torch.hann_window(16))
@@ -374,8 +448,9 @@ def test_stft_shapes_nodes_and_warnings(torch):
 
 def test_stft_errors(torch):
     x = torch.randn(40)
-    with pytest.raises(RuntimeError, match="stft requires the return_complex parameter be given "
-                                           "for real inputs"):
+    with pytest.raises(
+        RuntimeError, match="stft requires the return_complex parameter be given for real inputs"
+    ):
         torch.stft(x, 16)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -385,30 +460,46 @@ def test_stft_errors(torch):
             torch.stft(x, 16, hop_length=0, return_complex=True)
         with pytest.raises(RuntimeError, match="expected 0 < n_fft < 40, but got n_fft=64"):
             torch.stft(x, 64, center=False, return_complex=True)
-        with pytest.raises(RuntimeError, match="expected 0 < win_length <= n_fft, but got "
-                                               "win_length=20"):
+        with pytest.raises(
+            RuntimeError, match="expected 0 < win_length <= n_fft, but got win_length=20"
+        ):
             torch.stft(x, 16, win_length=20, return_complex=True)
-        with pytest.raises(RuntimeError, match="expected a 1D window tensor of size equal to "
-                                               r"win_length=16, but got window with size \[10\]"):
+        with pytest.raises(
+            RuntimeError,
+            match="expected a 1D window tensor of size equal to "
+            r"win_length=16, but got window with size \[10\]",
+        ):
             torch.stft(x, 16, window=torch.ones(10), return_complex=True)
         with pytest.raises(NotImplementedError, match="Unrecognised padding mode bad"):
             torch.stft(x, 16, return_complex=True, pad_mode="bad")
-        with pytest.raises(RuntimeError, match="Cannot have onesided output if window or input "
-                                               "is complex"):
+        with pytest.raises(
+            RuntimeError, match="Cannot have onesided output if window or input is complex"
+        ):
             torch.stft(x * (1 + 1j), 16, onesided=True, return_complex=True)
         spec = torch.stft(x, 16, return_complex=True)
-        with pytest.raises(RuntimeError, match=r"istft\(CPUComplexFloatType\[9, 11\], n_fft=16, "
-                                               r"hop_length=4, win_length=16, window=None, "
-                                               r"center=1, normalized=0, onesided=0, length=None, "
-                                               r"return_complex=0\) : expected the frequency "
-                                               "dimension"):
+        with pytest.raises(
+            RuntimeError,
+            match=r"istft\(CPUComplexFloatType\[9, 11\], n_fft=16, "
+            r"hop_length=4, win_length=16, window=None, "
+            r"center=1, normalized=0, onesided=0, length=None, "
+            r"return_complex=0\) : expected the frequency "
+            "dimension",
+        ):
             torch.istft(spec, 16, onesided=False)
         with pytest.raises(RuntimeError, match="istft requires a complex-valued input tensor"):
             torch.istft(x, 16)
 
 
-@pytest.mark.parametrize("kwargs", [{}, {"center": False, "length": 28}, {"length": 45},
-                                    {"normalized": True}, {"onesided": False}])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {},
+        {"center": False, "length": 28},
+        {"length": 45},
+        {"normalized": True},
+        {"onesided": False},
+    ],
+)
 def test_istft_inverts_stft(torch, kwargs):
     a = RNG.standard_normal((2, 40))
     # raised off zero: without centring, PyTorch refuses a window envelope that touches 0
@@ -419,8 +510,11 @@ def test_istft_inverts_stft(torch, kwargs):
     n = kwargs.get("length", 40)
     assert tuple(y.shape) == (2, n)
     # past the signal's end (length=45) the frames still cover stft's reflect padding
-    want = np.pad(a, [(0, 0), (8, 8)], mode="reflect")[:, 8:8 + n] if kwargs.get(
-        "center", True) else a[:, :n]
+    want = (
+        np.pad(a, [(0, 0), (8, 8)], mode="reflect")[:, 8 : 8 + n]
+        if kwargs.get("center", True)
+        else a[:, :n]
+    )
     np.testing.assert_allclose(_np(y), want, atol=1e-10)
 
 

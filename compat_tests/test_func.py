@@ -47,7 +47,7 @@ def test_grad_and_value_argnums_has_aux(torch, F):
     _close(ga, b)
     _close(gb, a)
     _close(value, (a * b).sum())
-    g, aux = F.grad(lambda u: ((u ** 2).sum(), {"double": u * 2}), has_aux=True)(a)
+    g, aux = F.grad(lambda u: ((u**2).sum(), {"double": u * 2}), has_aux=True)(a)
     _close(g, 2 * a)
     assert list(aux) == ["double"]
     _close(aux["double"], 2 * a)
@@ -67,16 +67,19 @@ def test_grad_over_dict_keeps_key_order(torch, F):
 def test_nested_grad(torch, F):
     x = torch.tensor(0.5, dtype=torch.float64)
     _close(F.grad(F.grad(lambda t: t.sin()))(x), -x.sin())
-    _close(F.grad(F.grad(F.grad(lambda t: t ** 4)))(x), 24 * x)
+    _close(F.grad(F.grad(F.grad(lambda t: t**4)))(x), 24 * x)
 
 
 def test_grad_errors(torch, F):
     x = _x(torch, 3)
-    with pytest.raises(RuntimeError, match="Expected f\\(\\*args\\) to return a scalar Tensor, "
-                       "got tensor with 1 dims"):
+    with pytest.raises(
+        RuntimeError,
+        match="Expected f\\(\\*args\\) to return a scalar Tensor, got tensor with 1 dims",
+    ):
         F.grad(lambda t: t)(x)
-    with pytest.raises(RuntimeError, match="Expected f\\(\\*args\\) to return a Tensor, got "
-                       "<class 'tuple'>"):
+    with pytest.raises(
+        RuntimeError, match="Expected f\\(\\*args\\) to return a Tensor, got <class 'tuple'>"
+    ):
         F.grad(lambda t: (t.sum(), 1))(x)
 
 
@@ -127,7 +130,7 @@ def test_jacrev_jacfwd_hessian(torch, F):
         ja, jb = jac(lambda u, v: u * v, argnums=(0, 1))(x, x * 2)
         _close(ja, torch.diag(x * 2))
         _close(jb, torch.diag(x))
-    h = F.hessian(lambda t: (t ** 3).sum())(x)
+    h = F.hessian(lambda t: (t**3).sum())(x)
     _close(h, torch.diag(6 * x))
     # jacrev of jacfwd: third derivative tensor of sin, diagonal
     j3 = F.jacrev(F.jacfwd(lambda t: t.sin()))(x)
@@ -181,39 +184,53 @@ def test_vmap_nested_negative_dims_tuple_out_dims(torch, F):
 
 def test_vmap_of_grad_and_grad_of_vmap(torch, F):
     x = _x(torch, 5, 3)
-    g = F.vmap(F.grad(lambda t: (t ** 3).sum()))(x)
-    _close(g, 3 * x ** 2)
+    g = F.vmap(F.grad(lambda t: (t**3).sum()))(x)
+    _close(g, 3 * x**2)
     g = F.grad(lambda t: F.vmap(lambda r: r.sin().sum())(t).sum())(x)
     _close(g, x.cos())
 
 
 def test_vmap_errors(torch, F):
     x = _x(torch, 3, 4)
-    with pytest.raises(RuntimeError, match="vmap: It looks like you're calling .item\\(\\) on a "
-                       "Tensor. We don't support vmap over calling .item\\(\\) on a Tensor"):
+    with pytest.raises(
+        RuntimeError,
+        match="vmap: It looks like you're calling .item\\(\\) on a "
+        "Tensor. We don't support vmap over calling .item\\(\\) on a Tensor",
+    ):
         F.vmap(lambda t: t.sum().item())(x)
-    with pytest.raises(RuntimeError, match="vmap: It looks like you're attempting to use a "
-                       "Tensor in some data-dependent control flow"):
+    with pytest.raises(
+        RuntimeError,
+        match="vmap: It looks like you're attempting to use a "
+        "Tensor in some data-dependent control flow",
+    ):
         F.vmap(lambda t: t if t.sum() > 0 else -t)(x)
-    with pytest.raises(ValueError, match="vmap: Expected all tensors to have the same size in "
-                       "the mapped dimension, got sizes \\[3, 2\\] for the mapped dimension"):
+    with pytest.raises(
+        ValueError,
+        match="vmap: Expected all tensors to have the same size in "
+        "the mapped dimension, got sizes \\[3, 2\\] for the mapped dimension",
+    ):
         F.vmap(lambda a, b: a + b)(x, _x(torch, 2, 4))
-    with pytest.raises(ValueError, match="Got in_dim=5 for some input, but that input is a "
-                       "Tensor of dimensionality 2 so expected in_dim to satisfy -2 <= in_dim "
-                       "< 2."):
+    with pytest.raises(
+        ValueError,
+        match="Got in_dim=5 for some input, but that input is a "
+        "Tensor of dimensionality 2 so expected in_dim to satisfy -2 <= in_dim "
+        "< 2.",
+    ):
         F.vmap(lambda t: t, in_dims=5)(x)
-    with pytest.raises(ValueError, match="in_dims is not compatible with the structure of "
-                       "`inputs`"):
+    with pytest.raises(
+        ValueError, match="in_dims is not compatible with the structure of `inputs`"
+    ):
         F.vmap(lambda t: t, in_dims=(0, 1))(x)
-    with pytest.raises(RuntimeError, match="Only allowed values for randomness are 'error', "
-                       "'different', or 'same'. Got bad"):
+    with pytest.raises(
+        RuntimeError,
+        match="Only allowed values for randomness are 'error', 'different', or 'same'. Got bad",
+    ):
         F.vmap(lambda t: t, randomness="bad")(x)
 
 
 def test_vmap_dynamic_shape_errors(torch, F):
     x = _x(torch, 2, 3)
-    with pytest.raises(RuntimeError, match="Attempting to batch over indexing with a boolean "
-                       "mask"):
+    with pytest.raises(RuntimeError, match="Attempting to batch over indexing with a boolean mask"):
         F.vmap(lambda t: t[t > 0])(x)
     with pytest.raises(RuntimeError, match="Attempted to vmap over aten::_unique2"):
         F.vmap(lambda t: t.unique())(x)
@@ -225,12 +242,14 @@ def test_vmap_dynamic_shape_errors(torch, F):
 
 def test_grad_allows_python_control_flow(torch, F):
     x = _x(torch, 3)
-    g = F.grad(lambda t: (t ** 2).sum() if t.sum() > -100 else -t.sum())(x)
+    g = F.grad(lambda t: (t**2).sum() if t.sum() > -100 else -t.sum())(x)
     _close(g, 2 * x)
 
 
-@pytest.mark.known_difference(reason="grad traces with JAX, so .item() inside it has no value "
-                              "(torchlike raises a RuntimeError); PyTorch returns the number")
+@pytest.mark.known_difference(
+    reason="grad traces with JAX, so .item() inside it has no value "
+    "(torchlike raises a RuntimeError); PyTorch returns the number"
+)
 def test_grad_item_inside(torch, F):
     x = _x(torch, 3)
     g = F.grad(lambda t: t.sum() * t.sum().item())(x)
@@ -239,8 +258,9 @@ def test_grad_item_inside(torch, F):
 
 def test_vmap_randomness(torch, F):
     x = _x(torch, 3, 4).float()
-    with pytest.raises(RuntimeError, match="vmap: called random operation while in randomness "
-                       "error mode"):
+    with pytest.raises(
+        RuntimeError, match="vmap: called random operation while in randomness error mode"
+    ):
         F.vmap(lambda t: t + torch.rand(4))(x)
     y = F.vmap(lambda t: t * 0 + torch.rand(4), randomness="same")(x)
     assert y.shape == (3, 4)
@@ -262,10 +282,14 @@ def test_functional_call_swaps_and_restores(torch, F):
     out = F.functional_call(model, {"weight": torch.zeros(2, 4)}, x)
     _close(out, model.bias.expand(3, 2))
     assert model.weight is w0
-    with pytest.raises(RuntimeError, match="Error\\(s\\) in reparametrizing for Linear:\n\t"
-                       "Unexpected key\\(s\\): 'foo'.\n\tMissing key\\(s\\): 'bias'."):
-        F.functional_call(model, {"weight": torch.zeros(2, 4), "foo": torch.zeros(1)}, (x,),
-                          strict=True)
+    with pytest.raises(
+        RuntimeError,
+        match="Error\\(s\\) in reparametrizing for Linear:\n\t"
+        "Unexpected key\\(s\\): 'foo'.\n\tMissing key\\(s\\): 'bias'.",
+    ):
+        F.functional_call(
+            model, {"weight": torch.zeros(2, 4), "foo": torch.zeros(1)}, (x,), strict=True
+        )
     assert model.weight is w0
 
 
@@ -312,14 +336,19 @@ def test_functional_call_tied_weights_and_dict_tuples(torch, F):
     w = torch.eye(2) * 2
     _close(F.functional_call(m, {"a.weight": w}, (x,)), torch.full((1, 2), 4.0))
     _close(F.functional_call(m, {"a.weight": w}, (x,), strict=True), torch.full((1, 2), 4.0))
-    _close(F.functional_call(m, {"a.weight": w}, (x,), tie_weights=False),
-           (x @ w.T) @ m.b.weight.T)
-    with pytest.raises(ValueError, match="functional_call got multiple values for keys "
-                       "\\['a.weight', 'b.weight'\\], which are tied. Consider using "
-                       "tie_weights=False"):
+    _close(F.functional_call(m, {"a.weight": w}, (x,), tie_weights=False), (x @ w.T) @ m.b.weight.T)
+    with pytest.raises(
+        ValueError,
+        match="functional_call got multiple values for keys "
+        "\\['a.weight', 'b.weight'\\], which are tied. Consider using "
+        "tie_weights=False",
+    ):
         F.functional_call(m, {"a.weight": w, "b.weight": w * 3}, (x,))
-    with pytest.raises(ValueError, match="\\['a.weight'\\] appeared in multiple dictionaries; "
-                       "behavior of functional call is ambiguous"):
+    with pytest.raises(
+        ValueError,
+        match="\\['a.weight'\\] appeared in multiple dictionaries; "
+        "behavior of functional call is ambiguous",
+    ):
         F.functional_call(m, ({"a.weight": w}, {"a.weight": w}), (x,))
 
 
@@ -330,8 +359,9 @@ def test_stack_module_state_buffers(torch, F):
     assert buffers["running_mean"].shape == (2, 2) and not buffers["running_mean"].requires_grad
     assert buffers["num_batches_tracked"].dtype == torch.int64
     assert params["weight"].requires_grad and params["weight"].is_leaf
-    with pytest.raises(RuntimeError, match="stack_module_state: Expected all models to be of "
-                       "the same class."):
+    with pytest.raises(
+        RuntimeError, match="stack_module_state: Expected all models to be of the same class."
+    ):
         F.stack_module_state([torch.nn.Linear(2, 2), torch.nn.Tanh()])
 
 
@@ -360,10 +390,11 @@ def _per_sample_gradients(torch, F, loss_fn, targets):
         return loss_fn(predictions, target.unsqueeze(0))
 
     per_sample = F.vmap(F.grad(compute_loss), in_dims=(None, None, 0, 0))(
-        params, buffers, data, targets)
+        params, buffers, data, targets
+    )
     for i in range(5):
         model.zero_grad()
-        loss_fn(model(data[i:i + 1]), targets[i:i + 1]).backward()
+        loss_fn(model(data[i : i + 1]), targets[i : i + 1]).backward()
         for k, p in model.named_parameters():
             assert per_sample[k].shape == (5,) + p.shape
             _close(per_sample[k][i], p.grad, tol=1e-5)
@@ -374,12 +405,15 @@ def test_per_sample_gradients_mse(torch, F):
     _per_sample_gradients(torch, F, torch.nn.functional.mse_loss, torch.randn(5, 3))
 
 
-@pytest.mark.known_difference(reason="nll_loss checks target bounds on the host "
-                              "(nn/functional.py), which a traced target inside grad/vmap "
-                              "cannot do; not fixed yet")
+@pytest.mark.known_difference(
+    reason="nll_loss checks target bounds on the host "
+    "(nn/functional.py), which a traced target inside grad/vmap "
+    "cannot do; not fixed yet"
+)
 def test_per_sample_gradients_tutorial(torch, F):
-    _per_sample_gradients(torch, F, torch.nn.functional.cross_entropy,
-                          torch.tensor([0, 2, 1, 1, 0]))
+    _per_sample_gradients(
+        torch, F, torch.nn.functional.cross_entropy, torch.tensor([0, 2, 1, 1, 0])
+    )
 
 
 def test_model_ensembling_tutorial(torch, F):
@@ -445,7 +479,7 @@ def test_vmap_batches_once_not_per_example(torch, F, monkeypatch):
 
 
 def _f2(x, y):
-    return (x * y.sin(), (x ** 2).sum() + y)
+    return (x * y.sin(), (x**2).sum() + y)
 
 
 def test_autograd_jacobian_nesting_and_values(torch, AF):
@@ -474,14 +508,21 @@ def test_autograd_jacobian_unused_and_strict(torch, AF):
     x, y = _x(torch, 2), _x(torch, 2, seed=1)
     j = AF.jacobian(lambda a, b: a * 2, (x, y))
     _close(j[1], torch.zeros(2, 2, dtype=torch.float64))
-    with pytest.raises(RuntimeError, match="Output 0 of the user-provided function is "
-                       "independent of input 1. This is not allowed in strict mode."):
+    with pytest.raises(
+        RuntimeError,
+        match="Output 0 of the user-provided function is "
+        "independent of input 1. This is not allowed in strict mode.",
+    ):
         AF.jacobian(lambda a, b: a * 2, (x, y), strict=True)
-    with pytest.raises(RuntimeError, match="Output 0 of the user-provided function does not "
-                       "require gradients"):
+    with pytest.raises(
+        RuntimeError, match="Output 0 of the user-provided function does not require gradients"
+    ):
         AF.jacobian(lambda a: a.detach(), x, strict=True)
-    with pytest.raises(TypeError, match="The inputs given to jacobian must be either a Tensor "
-                       "or a tuple of Tensors but the given inputs has type <class 'float'>."):
+    with pytest.raises(
+        TypeError,
+        match="The inputs given to jacobian must be either a Tensor "
+        "or a tuple of Tensors but the given inputs has type <class 'float'>.",
+    ):
         AF.jacobian(lambda a: a, 3.0)
     with pytest.raises(NotImplementedError, match="only implemented for `vectorize=True`"):
         AF.jacobian(lambda a: a, x, strategy="forward-mode")
@@ -489,27 +530,31 @@ def test_autograd_jacobian_unused_and_strict(torch, AF):
 
 def test_autograd_jacobian_create_graph_differentiates(torch, AF):
     x = _x(torch, 3).requires_grad_()
-    j = AF.jacobian(lambda t: t ** 3, x, create_graph=True)
+    j = AF.jacobian(lambda t: t**3, x, create_graph=True)
     (g,) = torch.autograd.grad(j.sum(), x)
     _close(g, 6 * x)
 
 
 def test_autograd_hessian(torch, AF):
     x, y = _x(torch, 3), _x(torch, 3, seed=1)
-    h = AF.hessian(lambda t: (t ** 3).sum(), x)
+    h = AF.hessian(lambda t: (t**3).sum(), x)
     assert isinstance(h, torch.Tensor) and h.shape == (3, 3)
     _close(h, torch.diag(6 * x))
-    h = AF.hessian(lambda a, b: (a ** 2 * b).sum(), (x, y))
+    h = AF.hessian(lambda a, b: (a**2 * b).sum(), (x, y))
     assert isinstance(h, tuple) and len(h) == 2 and len(h[0]) == 2
     _close(h[0][0], torch.diag(2 * y))
     _close(h[0][1], torch.diag(2 * x))
     _close(h[1][1], torch.zeros(3, 3, dtype=torch.float64))
-    _close(AF.hessian(lambda t: (t ** 3).sum().view(1, 1), x), torch.diag(6 * x))
-    with pytest.raises(RuntimeError, match="The Tensor returned by the function given to "
-                       "hessian should contain a single element"):
+    _close(AF.hessian(lambda t: (t**3).sum().view(1, 1), x), torch.diag(6 * x))
+    with pytest.raises(
+        RuntimeError,
+        match="The Tensor returned by the function given to "
+        "hessian should contain a single element",
+    ):
         AF.hessian(lambda t: t, x)
-    with pytest.raises(RuntimeError, match="The function given to hessian should return a "
-                       "single Tensor"):
+    with pytest.raises(
+        RuntimeError, match="The function given to hessian should return a single Tensor"
+    ):
         AF.hessian(lambda t: (t, t), x)
 
 
@@ -529,11 +574,17 @@ def test_autograd_vjp_jvp(torch, AF):
     _close(j1, 2 * v)
     _close(j2, v.sum())
     assert not jv.requires_grad and not out[0].requires_grad
-    with pytest.raises(RuntimeError, match=r"v has invalid size: should be torch.Size\(\[3\]\) "
-                       r"but got torch.Size\(\[2\]\)."):
+    with pytest.raises(
+        RuntimeError,
+        match=r"v has invalid size: should be torch.Size\(\[3\]\) "
+        r"but got torch.Size\(\[2\]\).",
+    ):
         AF.vjp(lambda t: t * 2, x, torch.ones(2, dtype=torch.float64))
-    with pytest.raises(RuntimeError, match="The vector v can only be None if the input to the "
-                       "user-provided function is a single Tensor with a single element."):
+    with pytest.raises(
+        RuntimeError,
+        match="The vector v can only be None if the input to the "
+        "user-provided function is a single Tensor with a single element.",
+    ):
         AF.jvp(lambda t: t * 2, x)
 
 
@@ -541,7 +592,7 @@ def test_autograd_hvp_vhp(torch, AF):
     x, v = _x(torch, 3), _x(torch, 3, seed=2)
 
     def f(t):
-        return (t ** 3).sum() + t[0] * t[1]
+        return (t**3).sum() + t[0] * t[1]
 
     hess = torch.diag(6 * x)
     hess[0, 1] = hess[1, 0] = 1.0
@@ -554,11 +605,15 @@ def test_autograd_hvp_vhp(torch, AF):
         _close(hb, 2 * v * v + 2 * x * x)
     out, hv = AF.hvp(f, x, v, create_graph=True)
     assert hv.requires_grad
-    with pytest.raises(RuntimeError, match="The Tensor returned by the function given to hvp "
-                       "should contain a single element"):
+    with pytest.raises(
+        RuntimeError,
+        match="The Tensor returned by the function given to hvp should contain a single element",
+    ):
         AF.hvp(lambda t: t, x, x)
 
 
 def test_autograd_functional_is_exported(torch):
-    assert torch.autograd.functional.jacobian is importlib.import_module(
-        torch.__name__ + ".autograd.functional").jacobian
+    assert (
+        torch.autograd.functional.jacobian
+        is importlib.import_module(torch.__name__ + ".autograd.functional").jacobian
+    )

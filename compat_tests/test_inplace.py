@@ -12,7 +12,9 @@ import pytest
 from _helpers import assert_close, assert_equal, node_name
 
 LEAF_MSG = "a leaf Variable that requires grad is being used in an in-place operation."
-VIEW_OF_LEAF_MSG = "a view of a leaf Variable that requires grad is being used in an in-place operation."
+VIEW_OF_LEAF_MSG = (
+    "a view of a leaf Variable that requires grad is being used in an in-place operation."
+)
 CAST_MSG = "result type Float can't be cast to the desired output type Long"
 OVERLAP_MSG = (
     "unsupported operation: more than one element of the written-to tensor refers to a single "
@@ -58,8 +60,14 @@ INPLACE_CASES = [
     ("add_row", A, "add_", lambda t: (t.tensor([10.0, 20.0, 30.0]),), {}, an + [10, 20, 30]),
     ("add_alpha", A, "add_", lambda t: (t.tensor([1.0, 2.0, 3.0]),), {"alpha": 2}, an + [2, 4, 6]),
     ("sub_scalar", A, "sub_", lambda t: (1.5,), {}, an - 1.5),
-    ("sub_col_alpha", A, "sub_", lambda t: (t.tensor([[1.0], [2.0]]),), {"alpha": 3},
-     an - [[3.0], [6.0]]),
+    (
+        "sub_col_alpha",
+        A,
+        "sub_",
+        lambda t: (t.tensor([[1.0], [2.0]]),),
+        {"alpha": 3},
+        an - [[3.0], [6.0]],
+    ),
     ("mul_scalar", A, "mul_", lambda t: (-2,), {}, an * -2),
     ("mul_col", A, "mul_", lambda t: (t.tensor([[2.0], [3.0]]),), {}, an * [[2.0], [3.0]]),
     ("mul_0d", A, "mul_", lambda t: (t.tensor(0.5),), {}, an * 0.5),
@@ -85,36 +93,96 @@ INPLACE_CASES = [
     ("fill_scalar", A, "fill_", lambda t: (7.5,), {}, np.full((2, 3), 7.5)),
     ("fill_0d", A, "fill_", lambda t: (t.tensor(-1.0),), {}, np.full((2, 3), -1.0)),
     ("copy_same", A, "copy_", lambda t: (t.tensor(S),), {}, sn),
-    ("copy_broadcast_row", A, "copy_", lambda t: (t.tensor([7.0, 8.0, 9.0]),), {},
-     np.array([[7.0, 8, 9], [7, 8, 9]])),
+    (
+        "copy_broadcast_row",
+        A,
+        "copy_",
+        lambda t: (t.tensor([7.0, 8.0, 9.0]),),
+        {},
+        np.array([[7.0, 8, 9], [7, 8, 9]]),
+    ),
     ("copy_broadcast_0d", A, "copy_", lambda t: (t.tensor(3.0),), {}, np.full((2, 3), 3.0)),
     ("copy_from_int", A, "copy_", lambda t: (t.tensor([[1, 2, 3], [4, 5, 6]]) * -1,), {}, -an),
-    ("copy_from_bool", A, "copy_", lambda t: (t.tensor([True, False, True]),), {},
-     np.array([[1.0, 0, 1], [1, 0, 1]])),
-    ("masked_fill_", A, "masked_fill_",
-     lambda t: (t.tensor([[True, False, True], [False, False, True]]), -1.0), {},
-     np.array([[-1.0, 2, -1], [4, 5, -1]])),
-    ("masked_fill_broadcast", A, "masked_fill_",
-     lambda t: (t.tensor([False, True, False]), t.tensor(0.0)), {},
-     np.array([[1.0, 0, 3], [4, 0, 6]])),
-    ("index_add_dim0_dup", A, "index_add_",
-     lambda t: (0, idx(t, 1, 1), t.tensor([[1.0, 1, 1], [10, 10, 10]])), {},
-     np.array([[1.0, 2, 3], [15, 16, 17]])),
-    ("index_add_dim1_alpha", A, "index_add_",
-     lambda t: (1, idx(t, 2, 0), t.tensor([[1.0, 2], [3, 4]])), {"alpha": 10},
-     np.array([[21.0, 2, 13], [44, 5, 36]])),
-    ("scatter_src", A, "scatter_",
-     lambda t: (0, t.tensor([[1, 0, 1]]), t.tensor([[-1.0, -2, -3]])), {},
-     np.array([[1.0, -2, 3], [-1, 5, -3]])),
-    ("scatter_value", A, "scatter_", lambda t: (1, t.tensor([[2], [0]]), 9.0), {},
-     np.array([[1.0, 2, 9], [9, 5, 6]])),
-    ("scatter_add_", A, "scatter_add_",
-     lambda t: (1, t.tensor([[0, 0], [2, 1]]), t.tensor([[10.0, 20], [30, 40]])), {},
-     np.array([[31.0, 2, 3], [4, 45, 36]])),
-    ("index_fill_dim1", A, "index_fill_", lambda t: (1, idx(t, 0, 2), 0.0), {},
-     np.array([[0.0, 2, 0], [0, 5, 0]])),
-    ("index_fill_neg_0d", A, "index_fill_", lambda t: (0, idx(t, -1), t.tensor(-7.0)), {},
-     np.array([[1.0, 2, 3], [-7, -7, -7]])),
+    (
+        "copy_from_bool",
+        A,
+        "copy_",
+        lambda t: (t.tensor([True, False, True]),),
+        {},
+        np.array([[1.0, 0, 1], [1, 0, 1]]),
+    ),
+    (
+        "masked_fill_",
+        A,
+        "masked_fill_",
+        lambda t: (t.tensor([[True, False, True], [False, False, True]]), -1.0),
+        {},
+        np.array([[-1.0, 2, -1], [4, 5, -1]]),
+    ),
+    (
+        "masked_fill_broadcast",
+        A,
+        "masked_fill_",
+        lambda t: (t.tensor([False, True, False]), t.tensor(0.0)),
+        {},
+        np.array([[1.0, 0, 3], [4, 0, 6]]),
+    ),
+    (
+        "index_add_dim0_dup",
+        A,
+        "index_add_",
+        lambda t: (0, idx(t, 1, 1), t.tensor([[1.0, 1, 1], [10, 10, 10]])),
+        {},
+        np.array([[1.0, 2, 3], [15, 16, 17]]),
+    ),
+    (
+        "index_add_dim1_alpha",
+        A,
+        "index_add_",
+        lambda t: (1, idx(t, 2, 0), t.tensor([[1.0, 2], [3, 4]])),
+        {"alpha": 10},
+        np.array([[21.0, 2, 13], [44, 5, 36]]),
+    ),
+    (
+        "scatter_src",
+        A,
+        "scatter_",
+        lambda t: (0, t.tensor([[1, 0, 1]]), t.tensor([[-1.0, -2, -3]])),
+        {},
+        np.array([[1.0, -2, 3], [-1, 5, -3]]),
+    ),
+    (
+        "scatter_value",
+        A,
+        "scatter_",
+        lambda t: (1, t.tensor([[2], [0]]), 9.0),
+        {},
+        np.array([[1.0, 2, 9], [9, 5, 6]]),
+    ),
+    (
+        "scatter_add_",
+        A,
+        "scatter_add_",
+        lambda t: (1, t.tensor([[0, 0], [2, 1]]), t.tensor([[10.0, 20], [30, 40]])),
+        {},
+        np.array([[31.0, 2, 3], [4, 45, 36]]),
+    ),
+    (
+        "index_fill_dim1",
+        A,
+        "index_fill_",
+        lambda t: (1, idx(t, 0, 2), 0.0),
+        {},
+        np.array([[0.0, 2, 0], [0, 5, 0]]),
+    ),
+    (
+        "index_fill_neg_0d",
+        A,
+        "index_fill_",
+        lambda t: (0, idx(t, -1), t.tensor(-7.0)),
+        {},
+        np.array([[1.0, 2, 3], [-7, -7, -7]]),
+    ),
 ]
 
 
@@ -231,8 +299,20 @@ def test_out_of_place_results_start_at_version_zero(torch):
         lambda t, x: x.sigmoid_(),
         lambda t, x: x.pow_(0.5),
     ],
-    ids=["add_", "iadd", "isub", "imul", "itruediv", "div_", "mul_tensor", "add_0d", "sqrt_",
-         "exp_", "sigmoid_", "pow_half"],
+    ids=[
+        "add_",
+        "iadd",
+        "isub",
+        "imul",
+        "itruediv",
+        "div_",
+        "mul_tensor",
+        "add_0d",
+        "sqrt_",
+        "exp_",
+        "sigmoid_",
+        "pow_half",
+    ],
 )
 def test_int_tensor_inplace_float_result_raises(torch, make):
     x = torch.tensor([1, 2, 3])
@@ -251,7 +331,8 @@ def test_int_iadd_float_statement_raises(torch):
 def test_bool_tensor_inplace_add_raises(torch):
     x = torch.tensor([True, False])
     with pytest.raises(
-        RuntimeError, match=re.escape("result type Long can't be cast to the desired output type Bool")
+        RuntimeError,
+        match=re.escape("result type Long can't be cast to the desired output type Bool"),
     ):
         x.add_(1)
 
@@ -271,8 +352,11 @@ def test_bool_tensor_inplace_add_raises(torch):
         ("int64", lambda t, x: x.copy_(t.tensor([1.9, -2.9, 3.5])), [1, -2, 3]),
         ("int32", lambda t, x: x.add_(t.tensor([1, 1, 1])), [2, 3, 4]),
         ("float32", lambda t, x: x.add_(t.tensor([1, 1, 1])), [2.0, 3.0, 4.0]),
-        ("float32", lambda t, x: x.add_(t.tensor([0.5, 0.5, 0.5], dtype=t.float64)),
-         [1.5, 2.5, 3.5]),
+        (
+            "float32",
+            lambda t, x: x.add_(t.tensor([0.5, 0.5, 0.5], dtype=t.float64)),
+            [1.5, 2.5, 3.5],
+        ),
         ("float16", lambda t, x: x.mul_(t.tensor([2.0, 2.0, 2.0])), [2.0, 4.0, 6.0]),
         ("float64", lambda t, x: x.div_(t.tensor([2.0, 2.0, 2.0])), [0.5, 1.0, 1.5]),
     ],
@@ -298,19 +382,36 @@ def test_int_clamp_with_float_bounds_message(torch):
 @pytest.mark.parametrize(
     "make, exc, msg",
     [
-        (lambda t: t.zeros(2, 3).copy_(t.zeros(2)), RuntimeError,
-         "The size of tensor a (3) must match the size of tensor b (2) at non-singleton dimension 1"),
-        (lambda t: t.zeros(2, 3).add_(t.zeros(3, 3)), RuntimeError,
-         "The size of tensor a (2) must match the size of tensor b (3) at non-singleton dimension 0"),
-        (lambda t: t.zeros(3).add_(t.zeros(2, 3)), RuntimeError,
-         "output with shape [3] doesn't match the broadcast shape [2, 3]"),
-        (lambda t: t.zeros(3).mul_(t.ones(2, 1)), RuntimeError,
-         "output with shape [3] doesn't match the broadcast shape [2, 3]"),
-        (lambda t: t.zeros(3).masked_fill_(t.tensor([1, 0, 1]), 1.0), RuntimeError,
-         "masked_fill_ only supports boolean masks, but got mask with dtype long int"),
-        (lambda t: t.zeros(3).masked_fill_(t.tensor([True, False, True]), t.tensor([1.0, 2.0])),
-         RuntimeError,
-         "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with 1 dimension(s)."),
+        (
+            lambda t: t.zeros(2, 3).copy_(t.zeros(2)),
+            RuntimeError,
+            "The size of tensor a (3) must match the size of tensor b (2) at non-singleton dimension 1",
+        ),
+        (
+            lambda t: t.zeros(2, 3).add_(t.zeros(3, 3)),
+            RuntimeError,
+            "The size of tensor a (2) must match the size of tensor b (3) at non-singleton dimension 0",
+        ),
+        (
+            lambda t: t.zeros(3).add_(t.zeros(2, 3)),
+            RuntimeError,
+            "output with shape [3] doesn't match the broadcast shape [2, 3]",
+        ),
+        (
+            lambda t: t.zeros(3).mul_(t.ones(2, 1)),
+            RuntimeError,
+            "output with shape [3] doesn't match the broadcast shape [2, 3]",
+        ),
+        (
+            lambda t: t.zeros(3).masked_fill_(t.tensor([1, 0, 1]), 1.0),
+            RuntimeError,
+            "masked_fill_ only supports boolean masks, but got mask with dtype long int",
+        ),
+        (
+            lambda t: t.zeros(3).masked_fill_(t.tensor([True, False, True]), t.tensor([1.0, 2.0])),
+            RuntimeError,
+            "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with 1 dimension(s).",
+        ),
     ],
     ids=["copy_", "add_", "add_grow", "mul_grow", "mask_dtype", "mask_value_dim"],
 )
@@ -412,19 +513,47 @@ def test_history_rewrite_node_names(torch, op, args, name, nexts):
         ("add_", lambda t, w: (w,), "AddBackward0", [("MulBackward0", 0), ("AccumulateGrad", 0)]),
         ("mul_", lambda t, w: (w,), "MulBackward0", [("MulBackward0", 0), ("AccumulateGrad", 0)]),
         ("add_", lambda t, w: (t.ones(3),), "AddBackward0", [("MulBackward0", 0), (None, 0)]),
-        ("masked_fill_", lambda t, w: (t.tensor([True, False, True]), 0.0), "MaskedFillBackward0",
-         [("MulBackward0", 0)]),
-        ("index_add_", lambda t, w: (0, t.tensor([0, 2, 1]), w), "IndexAddBackward0",
-         [("MulBackward0", 0), ("AccumulateGrad", 0)]),
-        ("scatter_add_", lambda t, w: (0, t.tensor([0, 2, 1]), w), "ScatterAddBackward0",
-         [("MulBackward0", 0), ("AccumulateGrad", 0)]),
-        ("scatter_", lambda t, w: (0, t.tensor([0, 2, 1]), w), "ScatterBackward0",
-         [("MulBackward0", 0), ("AccumulateGrad", 0)]),
-        ("index_fill_", lambda t, w: (0, t.tensor([1]), 0.0), "IndexFillBackward0",
-         [("MulBackward0", 0)]),
+        (
+            "masked_fill_",
+            lambda t, w: (t.tensor([True, False, True]), 0.0),
+            "MaskedFillBackward0",
+            [("MulBackward0", 0)],
+        ),
+        (
+            "index_add_",
+            lambda t, w: (0, t.tensor([0, 2, 1]), w),
+            "IndexAddBackward0",
+            [("MulBackward0", 0), ("AccumulateGrad", 0)],
+        ),
+        (
+            "scatter_add_",
+            lambda t, w: (0, t.tensor([0, 2, 1]), w),
+            "ScatterAddBackward0",
+            [("MulBackward0", 0), ("AccumulateGrad", 0)],
+        ),
+        (
+            "scatter_",
+            lambda t, w: (0, t.tensor([0, 2, 1]), w),
+            "ScatterBackward0",
+            [("MulBackward0", 0), ("AccumulateGrad", 0)],
+        ),
+        (
+            "index_fill_",
+            lambda t, w: (0, t.tensor([1]), 0.0),
+            "IndexFillBackward0",
+            [("MulBackward0", 0)],
+        ),
     ],
-    ids=["add_w", "mul_w", "add_const", "masked_fill_", "index_add_", "scatter_add_", "scatter_",
-         "index_fill_"],
+    ids=[
+        "add_w",
+        "mul_w",
+        "add_const",
+        "masked_fill_",
+        "index_add_",
+        "scatter_add_",
+        "scatter_",
+        "index_fill_",
+    ],
 )
 def test_history_rewrite_with_tensor_operands(torch, op, make_args, name, nexts):
     x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
@@ -444,8 +573,12 @@ def test_history_rewrite_with_tensor_operands(torch, op, make_args, name, nexts)
         ("copy_", lambda t: (t.ones(3),), "CopyBackwards", [("MulBackward0", 0), (None, 0)]),
         ("clamp_", lambda t: (0.0, 1.0), "ClampBackward1", [("MulBackward0", 0)]),
         ("pow_", lambda t: (t.ones(3),), "PowBackward1", [("MulBackward0", 0), (None, 0)]),
-        ("scatter_", lambda t: (0, t.tensor([0, 2]), 5.0), "ScatterBackward1",
-         [("MulBackward0", 0)]),
+        (
+            "scatter_",
+            lambda t: (0, t.tensor([0, 2]), 5.0),
+            "ScatterBackward1",
+            [("MulBackward0", 0)],
+        ),
     ],
     ids=["zero_", "fill_scalar", "fill_tensor", "copy_", "clamp_", "pow_tensor", "scatter_value"],
 )
@@ -518,20 +651,36 @@ GRAD_CASES = [
     ("fill_", lambda t, y, x, s: y.fill_(5.0), 0 * W, None),
     ("copy_const", lambda t, y, x, s: y.copy_(t.ones(3)), 0 * W, None),
     ("copy_s_broadcast", lambda t, y, x, s: y.copy_(s[:1]), 0 * W, [W.sum(), 0.0]),
-    ("masked_fill_", lambda t, y, x, s: y.masked_fill_(t.tensor([True, False, True]), 0.0),
-     W * [0, 1, 0], None),
+    (
+        "masked_fill_",
+        lambda t, y, x, s: y.masked_fill_(t.tensor([True, False, True]), 0.0),
+        W * [0, 1, 0],
+        None,
+    ),
     ("index_fill_", lambda t, y, x, s: y.index_fill_(0, t.tensor([1]), -1.0), W * [1, 0, 1], None),
     ("index_add_", lambda t, y, x, s: y.index_add_(0, t.tensor([0, 0]), s), W, [W[0], W[0]]),
-    ("index_add_alpha", lambda t, y, x, s: y.index_add_(0, t.tensor([2, 1]), s, alpha=2), W,
-     [2 * W[2], 2 * W[1]]),
-    ("scatter_", lambda t, y, x, s: y.scatter_(0, t.tensor([2, 0]), s), W * [0, 1, 0],
-     [W[2], W[0]]),
+    (
+        "index_add_alpha",
+        lambda t, y, x, s: y.index_add_(0, t.tensor([2, 1]), s, alpha=2),
+        W,
+        [2 * W[2], 2 * W[1]],
+    ),
+    (
+        "scatter_",
+        lambda t, y, x, s: y.scatter_(0, t.tensor([2, 0]), s),
+        W * [0, 1, 0],
+        [W[2], W[0]],
+    ),
     ("scatter_add_", lambda t, y, x, s: y.scatter_add_(0, t.tensor([2, 2]), s), W, [W[2], W[2]]),
     ("iadd_x", lambda t, y, x, s: y.__iadd__(x), 2 * W, None),
     ("isub_x", lambda t, y, x, s: y.__isub__(x * 3), -2 * W, None),
     ("imul_x", lambda t, y, x, s: y.__imul__(x), 2 * X * W, None),
-    ("itruediv_const", lambda t, y, x, s: y.__itruediv__(t.tensor([1.0, 2.0, 4.0])),
-     W / [1, 2, 4], None),
+    (
+        "itruediv_const",
+        lambda t, y, x, s: y.__itruediv__(t.tensor([1.0, 2.0, 4.0])),
+        W / [1, 2, 4],
+        None,
+    ),
 ]
 
 
@@ -624,9 +773,25 @@ def test_grad_through_augmented_assignment_loop(torch):
         lambda t, x: x.__setitem__(Ellipsis, 1.0),
         lambda t, x: x.__setitem__(slice(None), 1.0),
     ],
-    ids=["add_", "iadd", "imul", "mul_", "zero_", "fill_", "copy_", "exp_", "relu_", "clamp_",
-         "masked_fill_", "index_add_", "scatter_", "setitem_mask", "setitem_index_tensor",
-         "setitem_ellipsis", "setitem_full_slice"],
+    ids=[
+        "add_",
+        "iadd",
+        "imul",
+        "mul_",
+        "zero_",
+        "fill_",
+        "copy_",
+        "exp_",
+        "relu_",
+        "clamp_",
+        "masked_fill_",
+        "index_add_",
+        "scatter_",
+        "setitem_mask",
+        "setitem_index_tensor",
+        "setitem_ellipsis",
+        "setitem_full_slice",
+    ],
 )
 def test_inplace_on_leaf_requiring_grad_raises(torch, make):
     x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
@@ -701,8 +866,18 @@ def test_inplace_on_leaf_not_requiring_grad_allowed(torch):
         (lambda t, x: (lambda y: (y.sqrt_(), y.log_())[0])(x * 1), 2, 1),
         (lambda t, x: (lambda y: (y * 2, y.add_(1))[0])(x * 1), None, None),  # mul by const: fine
     ],
-    ids=["exp_input_ok", "exp_output", "mul_input", "sigmoid_input_ok", "sigmoid_output",
-         "pow_input", "sin_input", "exp__output_v2", "sqrt__output_v2", "mul_const_ok"],
+    ids=[
+        "exp_input_ok",
+        "exp_output",
+        "mul_input",
+        "sigmoid_input_ok",
+        "sigmoid_output",
+        "pow_input",
+        "sin_input",
+        "exp__output_v2",
+        "sqrt__output_v2",
+        "mul_const_ok",
+    ],
 )
 def test_modified_saved_tensor(torch, build, at, expected):
     x = torch.tensor([1.0, 2.0], requires_grad=True)
@@ -775,8 +950,11 @@ def test_multi_output_view_inplace_raises(torch):
         "function that returns multiple views. Such functions do not allow the output views to "
         "be modified inplace. You should replace the inplace operation by an out-of-place one."
     )
-    for name, pieces in [("Unbind", y.unbind(0)), ("Split", y.split(1, 0)),
-                         ("Split", y.chunk(2, 1))]:
+    for name, pieces in [
+        ("Unbind", y.unbind(0)),
+        ("Split", y.split(1, 0)),
+        ("Split", y.chunk(2, 1)),
+    ]:
         with pytest.raises(RuntimeError, match=re.escape(msg_tmpl.format(name))):
             pieces[0].mul_(2)
 
@@ -902,11 +1080,17 @@ def test_grad_assigned_tensor_is_accumulated_into(torch):
 @pytest.mark.parametrize(
     "make, exc, msg",
     [
-        (lambda t: t.ones(2), RuntimeError,
-         "attempting to assign a gradient of size '[2]' to a tensor of size '[3]'. Please ensure "
-         "that the gradient and the tensor are the same size"),
-        (lambda t: [1.0, 2.0, 3.0], TypeError,
-         "assigned grad expected to be a Tensor or None but got grad of type list"),
+        (
+            lambda t: t.ones(2),
+            RuntimeError,
+            "attempting to assign a gradient of size '[2]' to a tensor of size '[3]'. Please ensure "
+            "that the gradient and the tensor are the same size",
+        ),
+        (
+            lambda t: [1.0, 2.0, 3.0],
+            TypeError,
+            "assigned grad expected to be a Tensor or None but got grad of type list",
+        ),
     ],
     ids=["size", "type"],
 )

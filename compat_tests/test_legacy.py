@@ -11,9 +11,16 @@ import numpy as np
 import pytest
 
 TYPES = {
-    "FloatTensor": "float32", "DoubleTensor": "float64", "HalfTensor": "float16",
-    "BFloat16Tensor": "bfloat16", "LongTensor": "int64", "IntTensor": "int32",
-    "ShortTensor": "int16", "CharTensor": "int8", "ByteTensor": "uint8", "BoolTensor": "bool",
+    "FloatTensor": "float32",
+    "DoubleTensor": "float64",
+    "HalfTensor": "float16",
+    "BFloat16Tensor": "bfloat16",
+    "LongTensor": "int64",
+    "IntTensor": "int32",
+    "ShortTensor": "int16",
+    "CharTensor": "int8",
+    "ByteTensor": "uint8",
+    "BoolTensor": "bool",
 }
 
 
@@ -62,8 +69,9 @@ def test_variable_errors_and_volatile(torch):
     Variable = torch.autograd.Variable
     with pytest.raises(TypeError, match="^Variable data has to be a tensor, but got list$"):
         Variable([1, 2])
-    with pytest.raises(RuntimeError, match="Only Tensors of floating point and complex dtype "
-                                           "can require gradients"):
+    with pytest.raises(
+        RuntimeError, match="Only Tensors of floating point and complex dtype can require gradients"
+    ):
         Variable(torch.ones(2, dtype=torch.long), requires_grad=True)
     with pytest.raises(TypeError, match="'foo' is an invalid keyword argument for this function"):
         Variable(torch.ones(2), foo=1)
@@ -115,40 +123,59 @@ def test_legacy_type_from_tensor_aliases(torch):
 
 
 def test_legacy_type_constructor_errors(torch):
-    with pytest.raises(TypeError, match=r"^expected TensorOptions\(dtype=float, device=cpu, "
-                       r"layout=Strided, requires_grad=false \(default\), pinned_memory=false "
-                       r"\(default\), memory_format=\(nullopt\)\) \(got TensorOptions\("
-                       r"dtype=long int, device=cpu"):
+    with pytest.raises(
+        TypeError,
+        match=r"^expected TensorOptions\(dtype=float, device=cpu, "
+        r"layout=Strided, requires_grad=false \(default\), pinned_memory=false "
+        r"\(default\), memory_format=\(nullopt\)\) \(got TensorOptions\("
+        r"dtype=long int, device=cpu",
+    ):
         torch.FloatTensor(torch.ones(2, dtype=torch.long))
-    with pytest.raises(TypeError, match=r"^new\(\) received an invalid combination of arguments "
-                       r"- got \(int, requires_grad=bool\), but expected one of:\n"
-                       r" \* \(\*, torch.device device = None\)\n      didn't match because "
-                       r"some of the keywords were incorrect: requires_grad\n"):
+    with pytest.raises(
+        TypeError,
+        match=r"^new\(\) received an invalid combination of arguments "
+        r"- got \(int, requires_grad=bool\), but expected one of:\n"
+        r" \* \(\*, torch.device device = None\)\n      didn't match because "
+        r"some of the keywords were incorrect: requires_grad\n",
+    ):
         torch.FloatTensor(2, requires_grad=True)
     with pytest.raises(TypeError, match=r"^new\(\): invalid data type 'str'$"):
         torch.FloatTensor("a")
     with pytest.raises(TypeError, match=r"^new\(\): data must be a sequence \(got float\)$"):
         torch.FloatTensor(2.5)
-    with pytest.raises(TypeError, match="failed to unpack the object at pos 2 with error "
-                                        '"type must be tuple of ints,but got float"'):
+    with pytest.raises(
+        TypeError,
+        match="failed to unpack the object at pos 2 with error "
+        '"type must be tuple of ints,but got float"',
+    ):
         torch.FloatTensor(2, 3.0)
     with pytest.raises(RuntimeError, match=r"Trying to create tensor with negative dimension -1"):
         torch.FloatTensor(-1)
-    with pytest.raises(RuntimeError, match="^legacy constructor expects device type: cpu but "
-                                           "device type: cuda was passed$"):
+    with pytest.raises(
+        RuntimeError,
+        match="^legacy constructor expects device type: cpu but device type: cuda was passed$",
+    ):
         torch.FloatTensor(2, device="cuda")
 
 
 def test_tensor_new(torch):
     x = torch.ones(2, 3, dtype=torch.float64)
-    for y, shape in ((x.new(2), (2,)), (x.new(2, 4), (2, 4)), (x.new(), (0,)),
-                     (x.new(torch.Size([3])), (3,)), (x.new([1, 2]), (2,))):
+    for y, shape in (
+        (x.new(2), (2,)),
+        (x.new(2, 4), (2, 4)),
+        (x.new(), (0,)),
+        (x.new(torch.Size([3])), (3,)),
+        (x.new([1, 2]), (2,)),
+    ):
         assert y.shape == shape and y.dtype is torch.float64 and not y.requires_grad
     assert x.new((2, 3)).tolist() == [2.0, 3.0]
     assert torch.ones(2, dtype=torch.long).new([1.5]).tolist() == [1]
     assert x.new(x).data_ptr() == x.data_ptr()
-    with pytest.raises(TypeError, match=r"^expected TensorOptions\(dtype=double, .* \(got "
-                                        r"TensorOptions\(dtype=float, "):
+    with pytest.raises(
+        TypeError,
+        match=r"^expected TensorOptions\(dtype=double, .* \(got "
+        r"TensorOptions\(dtype=float, ",
+    ):
         x.new(torch.ones(2))
     with pytest.raises(TypeError, match=r"got \(int, dtype=torch.dtype\), but expected one of"):
         x.new(2, dtype=torch.float32)
@@ -165,8 +192,13 @@ def test_type_conversions(torch):
     assert x.type(dtype="torch.DoubleTensor").dtype is torch.float64
     assert x.type("torch.LongTensor", non_blocking=True).dtype is torch.int64
     # same type: the tensor itself
-    for same in (torch.float32, "torch.FloatTensor", torch.FloatTensor, torch.Tensor,
-                 "torch.Tensor"):
+    for same in (
+        torch.float32,
+        "torch.FloatTensor",
+        torch.FloatTensor,
+        torch.Tensor,
+        "torch.Tensor",
+    ):
         assert x.type(same) is x
 
 
@@ -207,8 +239,9 @@ def test_set_default_tensor_type(torch):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             for bad in (torch.LongTensor, "torch.LongTensor"):
-                with pytest.raises(TypeError, match="^only floating-point types are supported "
-                                                    "as the default type$"):
+                with pytest.raises(
+                    TypeError, match="^only floating-point types are supported as the default type$"
+                ):
                     torch.set_default_tensor_type(bad)
             with pytest.raises(TypeError, match="^invalid type object: only floating-point"):
                 torch.set_default_tensor_type(torch.float64)
@@ -238,8 +271,9 @@ def test_from_torch_functional_import(torch):
 
 
 # ---------------------------------------------------------------------- layouts and formats
-@pytest.mark.parametrize("name", ["preserve_format", "contiguous_format", "channels_last",
-                                  "channels_last_3d"])
+@pytest.mark.parametrize(
+    "name", ["preserve_format", "contiguous_format", "channels_last", "channels_last_3d"]
+)
 def test_memory_format_objects(torch, name):
     fmt = getattr(torch, name)
     assert repr(fmt) == str(fmt) == f"torch.{name}"
@@ -248,8 +282,9 @@ def test_memory_format_objects(torch, name):
     assert pickle.loads(pickle.dumps(fmt)) is fmt
     assert copy.deepcopy(fmt) is fmt
     assert fmt == fmt and hash(fmt) == hash(fmt)
-    assert fmt != (torch.preserve_format if fmt is not torch.preserve_format
-                   else torch.channels_last)
+    assert fmt != (
+        torch.preserve_format if fmt is not torch.preserve_format else torch.channels_last
+    )
 
 
 def test_memory_format_not_constructible(torch):
@@ -283,25 +318,41 @@ def test_is_contiguous_memory_format(torch):
     assert torch.empty(1, 3, 1, 1).is_contiguous(memory_format=torch.channels_last)
     assert not torch.empty(2, 3).is_contiguous(memory_format=torch.channels_last)
     v = torch.empty(2, 3, 4, 5, 6)
-    assert v.permute(0, 2, 3, 4, 1).contiguous().permute(0, 4, 1, 2, 3).is_contiguous(
-        memory_format=torch.channels_last_3d)
+    assert (
+        v.permute(0, 2, 3, 4, 1)
+        .contiguous()
+        .permute(0, 4, 1, 2, 3)
+        .is_contiguous(memory_format=torch.channels_last_3d)
+    )
     assert not v.is_contiguous(memory_format=torch.channels_last_3d)
 
 
 def test_memory_format_argument_type(torch):
     x = torch.ones(2)
-    with pytest.raises(TypeError, match=r"^is_contiguous\(\): argument 'memory_format' must be "
-                                        r"torch.memory_format, not str$"):
+    with pytest.raises(
+        TypeError,
+        match=r"^is_contiguous\(\): argument 'memory_format' must be "
+        r"torch.memory_format, not str$",
+    ):
         x.is_contiguous(memory_format="x")
-    with pytest.raises(TypeError, match=r"^contiguous\(\): argument 'memory_format' must be "
-                                        r"torch.memory_format, not NoneType$"):
+    with pytest.raises(
+        TypeError,
+        match=r"^contiguous\(\): argument 'memory_format' must be "
+        r"torch.memory_format, not NoneType$",
+    ):
         x.contiguous(memory_format=None)
-    with pytest.raises(TypeError, match=r"^clone\(\): argument 'memory_format' must be "
-                                        r"torch.memory_format, not int$"):
+    with pytest.raises(
+        TypeError,
+        match=r"^clone\(\): argument 'memory_format' must be "
+        r"torch.memory_format, not int$",
+    ):
         x.clone(memory_format=1)
     for fn in ("zeros_like", "empty_like"):
-        with pytest.raises(TypeError, match=rf"^{fn}\(\): argument 'memory_format' must be "
-                                            r"torch.memory_format, not str$"):
+        with pytest.raises(
+            TypeError,
+            match=rf"^{fn}\(\): argument 'memory_format' must be "
+            r"torch.memory_format, not str$",
+        ):
             getattr(torch, fn)(x, memory_format="a")
     with pytest.raises(TypeError, match=r"^empty\(\): argument 'memory_format' must be "):
         torch.empty(2, memory_format="a")
@@ -326,8 +377,9 @@ def test_contiguous_format_is_honoured(torch):
     assert torch.full_like(x, 2, memory_format=torch.contiguous_format).tolist() == [[2.0] * 3] * 2
     assert torch.randint_like(x, 3, memory_format=torch.contiguous_format).shape == (2, 3)
     assert torch.empty(2, 3, memory_format=torch.contiguous_format).stride() == (3, 1)
-    nhwc = torch.arange(24.0).reshape(1, 2, 3, 4).permute(0, 2, 3, 1).contiguous().permute(
-        0, 3, 1, 2)
+    nhwc = (
+        torch.arange(24.0).reshape(1, 2, 3, 4).permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2)
+    )
     back = nhwc.to(memory_format=torch.contiguous_format)
     assert back.is_contiguous() and back.stride() == (24, 12, 4, 1)
     assert back.tolist() == nhwc.tolist()
@@ -337,21 +389,26 @@ def test_contiguous_format_is_honoured(torch):
 
 def test_memory_format_errors(torch):
     z = torch.ones(2, 3)
-    for call in (lambda: z.contiguous(memory_format=torch.channels_last),
-                 lambda: z.clone(memory_format=torch.channels_last),
-                 lambda: z.to(memory_format=torch.channels_last),
-                 lambda: torch.zeros_like(z, memory_format=torch.channels_last),
-                 lambda: torch.empty(2, 3, memory_format=torch.channels_last)):
-        with pytest.raises(RuntimeError, match="^required rank 4 tensor to use channels_last "
-                                               "format$"):
+    for call in (
+        lambda: z.contiguous(memory_format=torch.channels_last),
+        lambda: z.clone(memory_format=torch.channels_last),
+        lambda: z.to(memory_format=torch.channels_last),
+        lambda: torch.zeros_like(z, memory_format=torch.channels_last),
+        lambda: torch.empty(2, 3, memory_format=torch.channels_last),
+    ):
+        with pytest.raises(
+            RuntimeError, match="^required rank 4 tensor to use channels_last format$"
+        ):
             call()
-    with pytest.raises(RuntimeError, match="^required rank 5 tensor to use channels_last_3d "
-                                           "format$"):
+    with pytest.raises(
+        RuntimeError, match="^required rank 5 tensor to use channels_last_3d format$"
+    ):
         torch.empty(2, 3, 4, 5, memory_format=torch.channels_last_3d)
     with pytest.raises(RuntimeError, match="^unsupported memory format Preserve$"):
         torch.empty(2, 3, memory_format=torch.preserve_format)
-    with pytest.raises(RuntimeError, match="^preserve memory format is unsupported by the "
-                                           "contiguous operator$"):
+    with pytest.raises(
+        RuntimeError, match="^preserve memory format is unsupported by the contiguous operator$"
+    ):
         z.t().contiguous(memory_format=torch.preserve_format)
 
 
@@ -359,42 +416,49 @@ def test_channels_last_when_layouts_coincide(torch):
     # one channel (or 1x1 images): the row-major result already is channels-last contiguous
     for shape in ((2, 1, 3, 3), (2, 3, 1, 1)):
         x = torch.arange(float(np.prod(shape))).reshape(shape)
-        for y in (x.contiguous(memory_format=torch.channels_last),
-                  x.to(memory_format=torch.channels_last),
-                  x.clone(memory_format=torch.channels_last),
-                  torch.empty_like(x, memory_format=torch.channels_last),
-                  torch.empty(shape, memory_format=torch.channels_last)):
+        for y in (
+            x.contiguous(memory_format=torch.channels_last),
+            x.to(memory_format=torch.channels_last),
+            x.clone(memory_format=torch.channels_last),
+            torch.empty_like(x, memory_format=torch.channels_last),
+            torch.empty(shape, memory_format=torch.channels_last),
+        ):
             assert y.shape == shape
             assert y.is_contiguous(memory_format=torch.channels_last)
 
 
-@pytest.mark.known_difference(reason="torchlike stores computed tensors row-major only; "
-                              "channels_last conversions raise NotImplementedError")
+@pytest.mark.known_difference(
+    reason="torchlike stores computed tensors row-major only; "
+    "channels_last conversions raise NotImplementedError"
+)
 def test_channels_last_strides(torch):
     x = torch.arange(24.0).reshape(1, 2, 3, 4)
     y = x.contiguous(memory_format=torch.channels_last)
     assert y.stride() == (24, 1, 8, 2)
     assert y.tolist() == x.tolist()
-    assert x.to(memory_format=torch.channels_last).is_contiguous(
-        memory_format=torch.channels_last)
+    assert x.to(memory_format=torch.channels_last).is_contiguous(memory_format=torch.channels_last)
 
 
 @pytest.mark.torchlike_only
 def test_channels_last_refused_clearly(torch):
     x = torch.ones(2, 3, 4, 5)
-    for call in (lambda: x.contiguous(memory_format=torch.channels_last),
-                 lambda: x.to(memory_format=torch.channels_last),
-                 lambda: x.to(torch.float64, memory_format=torch.channels_last),
-                 lambda: torch.empty_like(x, memory_format=torch.channels_last),
-                 lambda: torch.empty(2, 3, 4, 5, memory_format=torch.channels_last),
-                 lambda: torch.ones(2, 3, 4, 5, 6).clone(memory_format=torch.channels_last_3d)):
-        with pytest.raises(NotImplementedError, match="is not supported by torchlike.*"
-                                                      "contiguous_format"):
+    for call in (
+        lambda: x.contiguous(memory_format=torch.channels_last),
+        lambda: x.to(memory_format=torch.channels_last),
+        lambda: x.to(torch.float64, memory_format=torch.channels_last),
+        lambda: torch.empty_like(x, memory_format=torch.channels_last),
+        lambda: torch.empty(2, 3, 4, 5, memory_format=torch.channels_last),
+        lambda: torch.ones(2, 3, 4, 5, 6).clone(memory_format=torch.channels_last_3d),
+    ):
+        with pytest.raises(
+            NotImplementedError, match="is not supported by torchlike.*contiguous_format"
+        ):
             call()
 
 
-@pytest.mark.known_difference(reason="torchlike results are row-major: preserve_format keeps "
-                              "only contiguous layouts")
+@pytest.mark.known_difference(
+    reason="torchlike results are row-major: preserve_format keeps only contiguous layouts"
+)
 def test_preserve_format_keeps_transposed_strides(torch):
     t = torch.ones(3, 2).t()
     assert t.clone().stride() == (1, 2)
@@ -409,9 +473,20 @@ def test_dense_cpu_flags(torch):
     assert torch.FloatTensor.is_cuda is False and torch.FloatTensor.is_sparse is False
 
 
-@pytest.mark.parametrize("dtype,size", [("float32", 4), ("float64", 8), ("float16", 2),
-                                        ("bfloat16", 2), ("int64", 8), ("int8", 1),
-                                        ("uint8", 1), ("bool", 1), ("complex64", 8)])
+@pytest.mark.parametrize(
+    "dtype,size",
+    [
+        ("float32", 4),
+        ("float64", 8),
+        ("float16", 2),
+        ("bfloat16", 2),
+        ("int64", 8),
+        ("int8", 1),
+        ("uint8", 1),
+        ("bool", 1),
+        ("complex64", 8),
+    ],
+)
 def test_sizes_in_bytes(torch, dtype, size):
     x = torch.zeros(2, 3, dtype=getattr(torch, dtype))
     assert x.element_size() == x.itemsize == size

@@ -74,8 +74,11 @@ OPS = [
     ("linalg.eigvalsh-U", lambda t, a: t.linalg.eigvalsh(a + a.mT, UPLO="U"), [A233]),
     ("linalg.eig", lambda t, a: (lambda w, v: (w.abs(), v.abs()))(*t.linalg.eig(a)), [A33]),
     ("linalg.eigvals", lambda t, a: t.linalg.eigvals(a).abs(), [A233]),
-    ("linalg.svd", lambda t, a: (lambda u, s, vh: (u * u, s, vh * vh))(
-        *t.linalg.svd(a, full_matrices=False)), [R243]),
+    (
+        "linalg.svd",
+        lambda t, a: (lambda u, s, vh: (u * u, s, vh * vh))(*t.linalg.svd(a, full_matrices=False)),
+        [R243],
+    ),
     ("linalg.svd-gauge", lambda t, a: (lambda u, s, vh: u @ vh)(*t.linalg.svd(a)), [A33]),
     ("svd", lambda t, a: (lambda u, s, v: (u @ v.mT, s))(*t.svd(a)), [R43]),
     ("linalg.svdvals", lambda t, a: t.linalg.svdvals(a), [R243]),
@@ -86,51 +89,78 @@ OPS = [
     ("linalg.matrix_exp", lambda t, a: t.linalg.matrix_exp(a), [A233]),
     ("matrix_exp", lambda t, a: t.matrix_exp(a), [A33]),
     ("linalg.cross", lambda t, a, b: t.linalg.cross(a, b), [A233, A233[::-1].copy()]),
-    ("linalg.multi_dot", lambda t, a, b, c: t.linalg.multi_dot([a, b, c]),
-     [A33, R43.T.copy(), R43]),
+    (
+        "linalg.multi_dot",
+        lambda t, a, b, c: t.linalg.multi_dot([a, b, c]),
+        [A33, R43.T.copy(), R43],
+    ),
     ("linalg.vander", lambda t, a: t.linalg.vander(a, N=4), [V3]),
     ("linalg.diagonal", lambda t, a: t.linalg.diagonal(a, offset=1), [A233]),
     ("linalg.norm", lambda t, a: t.linalg.norm(a), [A233]),
     ("linalg.norm-nuc", lambda t, a: t.linalg.norm(a, "nuc"), [A33]),
     ("linalg.matrix_norm-1", lambda t, a: t.linalg.matrix_norm(a, 1), [A233]),
-    ("linalg.matrix_norm--inf", lambda t, a: t.linalg.matrix_norm(a, -float("inf"),
-                                                                    keepdim=True), [A233]),
+    (
+        "linalg.matrix_norm--inf",
+        lambda t, a: t.linalg.matrix_norm(a, -float("inf"), keepdim=True),
+        [A233],
+    ),
     ("linalg.matrix_norm-2", lambda t, a: t.linalg.matrix_norm(a, 2), [A233]),
     ("linalg.vector_norm-3", lambda t, a: t.linalg.vector_norm(a, 3, dim=(0, 2)), [A233]),
     ("trace", lambda t, a: t.trace(a), [A33]),
     ("linalg.lu", lambda t, a: t.linalg.lu(a)[1:], [R243]),
     ("linalg.lu_factor", lambda t, a: t.linalg.lu_factor(a).LU, [A233]),
     ("lu_unpack", lambda t, a: t.lu_unpack(*t.linalg.lu_factor(a))[1:], [A233]),
-    ("linalg.lu_solve", lambda t, a, b: t.linalg.lu_solve(*t.linalg.lu_factor(a), b),
-     [A233, B232]),
-    ("linalg.lu_solve-adjoint", lambda t, a, b: t.linalg.lu_solve(*t.linalg.lu_factor(a), b,
-                                                                   adjoint=True), [A233, B232]),
+    ("linalg.lu_solve", lambda t, a, b: t.linalg.lu_solve(*t.linalg.lu_factor(a), b), [A233, B232]),
+    (
+        "linalg.lu_solve-adjoint",
+        lambda t, a, b: t.linalg.lu_solve(*t.linalg.lu_factor(a), b, adjoint=True),
+        [A233, B232],
+    ),
     ("lu_solve", lambda t, a, b: t.lu_solve(b, *t.lu(a)), [A33, B232[0]]),
-    ("linalg.solve_triangular", lambda t, a, b: t.linalg.solve_triangular(
-        _tri(t, a), b, upper=True), [A233, B232]),
-    ("linalg.solve_triangular-right", lambda t, a, b: t.linalg.solve_triangular(
-        _tri(t, a, False), b.mT, upper=False, left=False, unitriangular=True), [A233, B232]),
-    ("triangular_solve", lambda t, a, b: t.triangular_solve(b, _tri(t, a), transpose=True),
-     [A233, B232]),
+    (
+        "linalg.solve_triangular",
+        lambda t, a, b: t.linalg.solve_triangular(_tri(t, a), b, upper=True),
+        [A233, B232],
+    ),
+    (
+        "linalg.solve_triangular-right",
+        lambda t, a, b: t.linalg.solve_triangular(
+            _tri(t, a, False), b.mT, upper=False, left=False, unitriangular=True
+        ),
+        [A233, B232],
+    ),
+    (
+        "triangular_solve",
+        lambda t, a, b: t.triangular_solve(b, _tri(t, a), transpose=True),
+        [A233, B232],
+    ),
     ("cholesky_solve", lambda t, a, b: t.cholesky_solve(b, _tri(t, a, False)), [A233, B232]),
-    ("cholesky_solve-upper", lambda t, a, b: t.cholesky_solve(b, _tri(t, a), upper=True),
-     [A33, B232[0]]),
+    (
+        "cholesky_solve-upper",
+        lambda t, a, b: t.cholesky_solve(b, _tri(t, a), upper=True),
+        [A33, B232[0]],
+    ),
     ("cholesky_inverse", lambda t, a: t.cholesky_inverse(_tri(t, a, False)), [A33]),
     ("kron", lambda t, a, b: t.kron(a, b), [A33, R43]),
     ("tensordot", lambda t, a, b: t.tensordot(a, b, dims=([1, 2], [1, 2])), [A233, R243[:, :3]]),
     ("block_diag", lambda t, a, b, c: t.block_diag(a, b, c), [A33, R43, V3]),
-    ("linalg.householder_product", lambda t, a, tau: t.linalg.householder_product(a, tau),
-     [R243, TAU]),
-    ("linalg.tensorinv", lambda t, a: t.linalg.tensorinv(a.reshape(3, 2, 6)),
-     [RNG.standard_normal(36)]),
+    (
+        "linalg.householder_product",
+        lambda t, a, tau: t.linalg.householder_product(a, tau),
+        [R243, TAU],
+    ),
+    (
+        "linalg.tensorinv",
+        lambda t, a: t.linalg.tensorinv(a.reshape(3, 2, 6)),
+        [RNG.standard_normal(36)],
+    ),
     ("linalg.vecdot", lambda t, a, b: t.linalg.vecdot(a, b), [A233, R243[:, :3]]),
     ("linalg.cond", lambda t, a: t.linalg.cond(a), [A233]),
 ]
 
 
 def _inputs(torch, arrays, requires_grad=True):
-    return tuple(torch.tensor(a, dtype=torch.float64, requires_grad=requires_grad)
-                 for a in arrays)
+    return tuple(torch.tensor(a, dtype=torch.float64, requires_grad=requires_grad) for a in arrays)
 
 
 @pytest.mark.parametrize("case", OPS, ids=lambda c: c[0])
@@ -154,39 +184,91 @@ def _t(torch, a, dtype=None):
 
 VALUES = [
     ("det", lambda t, a: t.linalg.det(a), np.linalg.det, A233),
-    ("slogdet", lambda t, a: t.linalg.slogdet(a).logabsdet, lambda a: np.linalg.slogdet(a)[1],
-     A233),
+    (
+        "slogdet",
+        lambda t, a: t.linalg.slogdet(a).logabsdet,
+        lambda a: np.linalg.slogdet(a)[1],
+        A233,
+    ),
     ("inv", lambda t, a: t.linalg.inv(a), np.linalg.inv, A233),
-    ("solve", lambda t, a: t.linalg.solve(a, t.ones(3, dtype=a.dtype)),
-     lambda a: np.linalg.solve(a, np.ones((2, 3, 1)))[..., 0], A233),
-    ("cholesky", lambda t, a: t.linalg.cholesky(a @ a.mT + t.eye(3, dtype=a.dtype)),
-     lambda a: np.linalg.cholesky(a @ np.swapaxes(a, -1, -2) + np.eye(3)), A233),
-    ("eigvalsh", lambda t, a: t.linalg.eigvalsh(a + a.mT),
-     lambda a: np.linalg.eigvalsh(a + np.swapaxes(a, -1, -2)), A233),
-    ("svdvals", lambda t, a: t.linalg.svdvals(a), lambda a: np.linalg.svd(a, compute_uv=False),
-     R243),
+    (
+        "solve",
+        lambda t, a: t.linalg.solve(a, t.ones(3, dtype=a.dtype)),
+        lambda a: np.linalg.solve(a, np.ones((2, 3, 1)))[..., 0],
+        A233,
+    ),
+    (
+        "cholesky",
+        lambda t, a: t.linalg.cholesky(a @ a.mT + t.eye(3, dtype=a.dtype)),
+        lambda a: np.linalg.cholesky(a @ np.swapaxes(a, -1, -2) + np.eye(3)),
+        A233,
+    ),
+    (
+        "eigvalsh",
+        lambda t, a: t.linalg.eigvalsh(a + a.mT),
+        lambda a: np.linalg.eigvalsh(a + np.swapaxes(a, -1, -2)),
+        A233,
+    ),
+    (
+        "svdvals",
+        lambda t, a: t.linalg.svdvals(a),
+        lambda a: np.linalg.svd(a, compute_uv=False),
+        R243,
+    ),
     ("pinv", lambda t, a: t.linalg.pinv(a), np.linalg.pinv, R243),
-    ("matrix_power", lambda t, a: t.linalg.matrix_power(a, 5),
-     lambda a: np.linalg.matrix_power(a, 5), A233),
-    ("matrix_power-neg", lambda t, a: t.linalg.matrix_power(a, -3),
-     lambda a: np.linalg.matrix_power(a, -3), A233),
-    ("norm-nuc", lambda t, a: t.linalg.matrix_norm(a, "nuc"),
-     lambda a: np.linalg.norm(a, "nuc", axis=(-2, -1)), A233),
+    (
+        "matrix_power",
+        lambda t, a: t.linalg.matrix_power(a, 5),
+        lambda a: np.linalg.matrix_power(a, 5),
+        A233,
+    ),
+    (
+        "matrix_power-neg",
+        lambda t, a: t.linalg.matrix_power(a, -3),
+        lambda a: np.linalg.matrix_power(a, -3),
+        A233,
+    ),
+    (
+        "norm-nuc",
+        lambda t, a: t.linalg.matrix_norm(a, "nuc"),
+        lambda a: np.linalg.norm(a, "nuc", axis=(-2, -1)),
+        A233,
+    ),
     ("norm-2", lambda t, a: t.linalg.norm(a[0], 2), lambda a: np.linalg.norm(a[0], 2), A233),
-    ("norm-inf", lambda t, a: t.linalg.matrix_norm(a, float("inf")),
-     lambda a: np.linalg.norm(a, np.inf, axis=(-2, -1)), A233),
-    ("norm-fro", lambda t, a: t.linalg.norm(a, dim=(0, 2)),
-     lambda a: np.sqrt((a ** 2).sum((0, 2))), A233),
+    (
+        "norm-inf",
+        lambda t, a: t.linalg.matrix_norm(a, float("inf")),
+        lambda a: np.linalg.norm(a, np.inf, axis=(-2, -1)),
+        A233,
+    ),
+    (
+        "norm-fro",
+        lambda t, a: t.linalg.norm(a, dim=(0, 2)),
+        lambda a: np.sqrt((a**2).sum((0, 2))),
+        A233,
+    ),
     ("kron", lambda t, a: t.kron(a[0], a[1]), lambda a: np.kron(a[0], a[1]), A233),
-    ("tensordot", lambda t, a: t.tensordot(a, a, dims=([1, 2], [2, 1])),
-     lambda a: np.tensordot(a, a, ([1, 2], [2, 1])), A233),
+    (
+        "tensordot",
+        lambda t, a: t.tensordot(a, a, dims=([1, 2], [2, 1])),
+        lambda a: np.tensordot(a, a, ([1, 2], [2, 1])),
+        A233,
+    ),
     ("vander", lambda t, a: t.vander(a[0, 0]), lambda a: np.vander(a[0, 0]), A233),
     ("trace", lambda t, a: t.trace(a[0]), lambda a: np.trace(a[0]), A233),
-    ("matrix_rank", lambda t, a: t.linalg.matrix_rank(a), np.linalg.matrix_rank,
-     np.array(SINGULAR)),
+    (
+        "matrix_rank",
+        lambda t, a: t.linalg.matrix_rank(a),
+        np.linalg.matrix_rank,
+        np.array(SINGULAR),
+    ),
     ("cond", lambda t, a: t.linalg.cond(a), np.linalg.cond, A233),
-    ("lstsq", lambda t, a: t.linalg.lstsq(a, a[..., :2]).solution,
-     lambda a: np.stack([np.linalg.lstsq(m, m[:, :2], rcond=None)[0] for m in a]), R243),
+    (
+        "lstsq",
+        lambda t, a: t.linalg.lstsq(a, a[..., :2]).solution,
+        lambda a: np.stack([np.linalg.lstsq(m, m[:, :2], rcond=None)[0] for m in a]),
+        R243,
+    ),
 ]
 
 
@@ -224,8 +306,10 @@ def test_factorizations_reconstruct(torch):
     np.testing.assert_allclose(_np(v * w.unsqueeze(-2) @ v.mT), _np(s), atol=1e-12)
 
 
-@pytest.mark.known_difference(reason="singular vectors are unique up to sign; JAX's LAPACK call "
-                               "(row-major data) can return a column with the opposite sign")
+@pytest.mark.known_difference(
+    reason="singular vectors are unique up to sign; JAX's LAPACK call "
+    "(row-major data) can return a column with the opposite sign"
+)
 def test_svd_signs_are_lapacks(torch):
     a = torch.tensor([[2.0, 0, 1], [1, 3, 0], [0, 1, 4], [1, 1, 1]], dtype=torch.float64)
     u = torch.linalg.svd(a, full_matrices=False).U
@@ -321,8 +405,7 @@ NODES = [
     ("BlockDiagBackward0", lambda t, a: t.block_diag(a, a)),
     ("SqueezeBackward1", lambda t, a: t.linalg.cond(a)),
     ("ViewBackward0", lambda t, a: t.linalg.multi_dot([a, a, a])),
-    ("LinalgHouseholderProductBackward0",
-     lambda t, a: t.linalg.householder_product(a, a[0, :2])),
+    ("LinalgHouseholderProductBackward0", lambda t, a: t.linalg.householder_product(a, a[0, :2])),
 ]
 
 
@@ -393,38 +476,46 @@ def test_eigh_and_cholesky_read_one_triangle(torch):
     a = torch.tensor(A33 + 4 * np.eye(3), requires_grad=True)
     low = np.tril(A33 + 4 * np.eye(3))
     sym = low + np.tril(low, -1).T
-    np.testing.assert_allclose(_np(torch.linalg.eigvalsh(a)), np.linalg.eigvalsh(sym),
-                               atol=1e-12)
+    np.testing.assert_allclose(_np(torch.linalg.eigvalsh(a)), np.linalg.eigvalsh(sym), atol=1e-12)
     torch.linalg.eigvalsh(a)[0].backward()
     g = _np(a.grad)
     np.testing.assert_allclose(g, g.T, atol=1e-12)
     sym_u = np.triu(A33 + 4 * np.eye(3)) + np.triu(A33, 1).T
-    np.testing.assert_allclose(_np(torch.linalg.cholesky(a, upper=True)),
-                               np.linalg.cholesky(sym_u).T, atol=1e-12)
+    np.testing.assert_allclose(
+        _np(torch.linalg.cholesky(a, upper=True)), np.linalg.cholesky(sym_u).T, atol=1e-12
+    )
 
 
 # ------------------------------------------------------------------ results and reprs
 def _fields(result):
     # PyTorch's structseqs have no _fields; the repr names them in order
-    return tuple(line.split("=")[0] for line in repr(result).split("\n")[1:]
-                 if "=" in line and not line.startswith(" "))
+    return tuple(
+        line.split("=")[0]
+        for line in repr(result).split("\n")[1:]
+        if "=" in line and not line.startswith(" ")
+    )
 
 
 def test_named_tuple_reprs(torch):
     eye = torch.eye(2)
     assert repr(torch.linalg.slogdet(eye)) == (
-        "torch.return_types.linalg_slogdet(\nsign=tensor(1.),\nlogabsdet=tensor(0.))")
+        "torch.return_types.linalg_slogdet(\nsign=tensor(1.),\nlogabsdet=tensor(0.))"
+    )
     assert repr(torch.slogdet(eye)) == (
-        "torch.return_types.slogdet(\nsign=tensor(1.),\nlogabsdet=tensor(0.))")
+        "torch.return_types.slogdet(\nsign=tensor(1.),\nlogabsdet=tensor(0.))"
+    )
     assert repr(torch.linalg.eigh(eye)) == (
         "torch.return_types.linalg_eigh(\neigenvalues=tensor([1., 1.]),\n"
-        "eigenvectors=tensor([[1., 0.],\n        [0., 1.]]))")
+        "eigenvectors=tensor([[1., 0.],\n        [0., 1.]]))"
+    )
     assert repr(torch.linalg.inv_ex(eye)) == (
         "torch.return_types.linalg_inv_ex(\ninverse=tensor([[1., 0.],\n        [0., 1.]]),\n"
-        "info=tensor(0, dtype=torch.int32))")
+        "info=tensor(0, dtype=torch.int32))"
+    )
     assert repr(torch.linalg.lu_factor(eye)) == (
         "torch.return_types.linalg_lu_factor(\nLU=tensor([[1., 0.],\n        [0., 1.]]),\n"
-        "pivots=tensor([1, 2], dtype=torch.int32))")
+        "pivots=tensor([1, 2], dtype=torch.int32))"
+    )
     r = torch.linalg.svd(eye)
     assert type(r).__name__ == "linalg_svd" and _fields(r) == ("U", "S", "Vh")
     assert _fields(torch.svd(eye)) == ("U", "S", "V")
@@ -432,7 +523,11 @@ def test_named_tuple_reprs(torch):
     assert torch.qr(eye).__class__.__name__ == "qr"
     assert _fields(torch.linalg.eig(eye)) == ("eigenvalues", "eigenvectors")
     assert _fields(torch.linalg.lstsq(eye, eye)) == (
-        "solution", "residuals", "rank", "singular_values")
+        "solution",
+        "residuals",
+        "rank",
+        "singular_values",
+    )
     assert _fields(torch.linalg.lu(eye)) == ("P", "L", "U")
     assert _fields(torch.lu_unpack(*torch.linalg.lu_factor(eye))) == ("P", "L", "U")
     assert _fields(torch.linalg.lu_factor_ex(eye)) == ("LU", "pivots", "info")
@@ -464,100 +559,218 @@ def test_info_of_failed_factorizations(torch):
 
 # ------------------------------------------------------------------ errors
 ERRORS = [
-    (lambda t: t.linalg.det(t.ones(2, 3)), RuntimeError,
-     "linalg.det: A must be batches of square matrices, but they are 2 by 3 matrices"),
-    (lambda t: t.det(t.ones(2, 3)), RuntimeError,
-     "linalg.det: A must be batches of square matrices, but they are 2 by 3 matrices"),
-    (lambda t: t.linalg.det(t.ones(3)), RuntimeError,
-     "linalg.det: The input tensor A must have at least 2 dimensions."),
-    (lambda t: t.linalg.det(t.ones(3, 3, dtype=t.long)), RuntimeError,
-     "linalg.det: Expected a floating point or complex tensor as input. Got Long"),
-    (lambda t: t.linalg.inv(t.tensor(SINGULAR)), RuntimeError,
-     "linalg.inv: The diagonal element 3 is zero, the inversion could not be completed because "
-     "the input matrix is singular."),
-    (lambda t: t.inverse(t.stack([t.eye(3), t.tensor(SINGULAR)])), RuntimeError,
-     "linalg.inv: (Batch element 1): The diagonal element 3 is zero, the inversion could not be "
-     "completed because the input matrix is singular."),
-    (lambda t: t.linalg.inv(t.ones(2, 3)), RuntimeError,
-     "linalg.inv: A must be batches of square matrices, but they are 2 by 3 matrices"),
-    (lambda t: t.linalg.inv_ex(t.tensor(SINGULAR), check_errors=True), RuntimeError,
-     "linalg.inv_ex: The diagonal element 3 is zero"),
-    (lambda t: t.linalg.solve(t.tensor(SINGULAR), t.ones(3)), RuntimeError,
-     "torch.linalg.solve: The solver failed because the input matrix is singular."),
-    (lambda t: t.linalg.solve(t.eye(3), t.ones(4, 2)), RuntimeError,
-     "linalg.solve: Incompatible shapes of A and B for the equation AX = B (3x3 and 4x2)"),
-    (lambda t: t.linalg.solve(t.eye(3), t.ones(4)), RuntimeError,
-     "linalg.solve: Incompatible shapes of A and B for the equation AX = B (3x3 and 4x1)"),
-    (lambda t: t.linalg.cholesky(t.tensor([[1.0, 2.0], [2.0, 1.0]])), RuntimeError,
-     "linalg.cholesky: The factorization could not be completed because the input is not "
-     "positive-definite (the leading minor of order 2 is not positive-definite)."),
-    (lambda t: t.linalg.cholesky(t.stack([t.eye(2), -t.eye(2)])), RuntimeError,
-     "linalg.cholesky: (Batch element 1): The factorization could not be completed because the "
-     "input is not positive-definite (the leading minor of order 1 is not positive-definite)."),
-    (lambda t: t.cholesky(t.tensor([[1.0, 2.0], [2.0, 1.0]])), RuntimeError,
-     "cholesky: The factorization could not be completed because the input is not "
-     "positive-definite (the leading minor of order 2 is not positive-definite)."),
-    (lambda t: t.linalg.cholesky(t.ones(2, 3)), RuntimeError,
-     "linalg.cholesky: A must be batches of square matrices, but they are 2 by 3 matrices"),
-    (lambda t: t.linalg.eigh(t.ones(2, 3)), RuntimeError,
-     "linalg.eigh: A must be batches of square matrices, but they are 2 by 3 matrices"),
-    (lambda t: t.linalg.eig(t.ones(2, 3)), RuntimeError,
-     "linalg.eig: A must be batches of square matrices, but they are 2 by 3 matrices"),
-    (lambda t: t.linalg.slogdet(t.ones(2, 3)), RuntimeError,
-     "linalg.slogdet: A must be batches of square matrices, but they are 2 by 3 matrices"),
-    (lambda t: t.linalg.svd(t.ones(3)), RuntimeError,
-     "linalg.svd: The input tensor A must have at least 2 dimensions."),
-    (lambda t: t.linalg.solve(t.eye(3), t.ones(3), left=False), RuntimeError,
-     "linalg.solve: Incompatible shapes of A and B for the equation XA = B (3x3 and 3x1)"),
-    (lambda t: t.linalg.solve(t.eye(2), t.ones(2, dtype=t.float64)), RuntimeError,
-     "linalg.solve: Expected A and B to have the same dtype, but found A of type Float and B of "
-     "type Double instead"),
-    (lambda t: t.linalg.lu_solve(*t.linalg.lu_factor(t.eye(2)), t.ones(2, 1, dtype=t.float64)),
-     RuntimeError, "linalg.lu_solve: Expected LU and B to have the same dtype, but found LU of "
-     "type Float and B of type Double instead"),
-    (lambda t: t.linalg.lstsq(t.eye(2), t.ones(2, 1, dtype=t.float64)), RuntimeError,
-     "torch.linalg.lstsq: Expected input and other to have the same dtype, but got input's dtype "
-     "Float and other's dtype Double"),
-    (lambda t: t.linalg.cross(t.ones(2, 1, 3), t.ones(4, 3)), RuntimeError,
-     "linalg.cross: inputs must have the same number of dimensions."),
-    (lambda t: t.linalg.qr(t.ones(4, 3, requires_grad=True), mode="r").R.sum().backward(),
-     RuntimeError, "The derivative of linalg.qr depends on Q, which is not computed when "
-     "mode='r'."),
-    (lambda t: t.linalg.qr(t.ones(4, 3, requires_grad=True), mode="complete").Q.sum().backward(),
-     RuntimeError, "The QR decomposition is not differentiable when mode='complete' and "
-     "nrows > ncols."),
-    (lambda t: t.linalg.qr(t.ones(3)), RuntimeError,
-     "linalg.qr: The input tensor A must have at least 2 dimensions."),
-    (lambda t: t.linalg.qr(t.ones(3, 3), mode="bad"), RuntimeError,
-     "qr received unrecognized mode 'bad' but expected one of 'reduced' (default), 'r', or "
-     "'complete'"),
-    (lambda t: t.linalg.matrix_power(t.ones(2, 3), 2), RuntimeError,
-     "linalg.matrix_power: A must be batches of square matrices, but they are 2 by 3 matrices"),
-    (lambda t: t.linalg.matrix_power(t.tensor(SINGULAR), -1), RuntimeError,
-     "linalg.inv: The diagonal element 3 is zero"),
-    (lambda t: t.linalg.lu_factor(t.tensor(SINGULAR)), RuntimeError,
-     "torch.linalg.lu_factor: U[3,3] is zero and using it on lu_solve would result in a division "
-     "by zero. If you still want to perform the factorization, consider calling "
-     "linalg.lu(A, pivot) or linalg.lu_factor_ex(A, pivot)"),
-    (lambda t: t.linalg.multi_dot([t.ones(2, 2)]), RuntimeError,
-     "multi_dot(): expected at least 2 tensors but got 1"),
-    (lambda t: t.linalg.multi_dot([t.ones(2, 3), t.ones(2, 3)]), RuntimeError,
-     "multi_dot(): tensors 0 and 1 with shapes [2, 3] and [2, 3] cannot be multiplied"),
-    (lambda t: t.linalg.cross(t.ones(2, 2), t.ones(2, 2)), RuntimeError,
-     "linalg.cross: inputs dimension -1 must have length 3. Got 2 and 2"),
-    (lambda t: t.linalg.matrix_norm(t.ones(3)), RuntimeError,
-     "linalg.matrix_norm: The input tensor A must have at least 2 dimensions."),
-    (lambda t: t.linalg.matrix_norm(t.ones(3, 3), ord=3), RuntimeError,
-     "linalg.matrix_norm: Order 3 not supported."),
-    (lambda t: t.linalg.vector_norm(t.ones(3, dtype=t.long)), RuntimeError,
-     "linalg.vector_norm: Expected a floating point or complex tensor as input. Got Long"),
-    (lambda t: t.tensordot(t.ones(2, 3), t.ones(2, 3), dims=1), RuntimeError,
-     "contracted dimensions need to match, but first has size 3 in dim -1 and second has size 2 "
-     "in dim 0"),
-    (lambda t: t.trace(t.ones(2, 2, 2)), RuntimeError,
-     "trace: expected a matrix, but got tensor with dim 3"),
-    (lambda t: t.linalg.solve_triangular(t.eye(3), t.ones(3), upper=True), RuntimeError,
-     "linalg.solve_triangular: The input tensor B must have at least 2 dimensions."),
+    (
+        lambda t: t.linalg.det(t.ones(2, 3)),
+        RuntimeError,
+        "linalg.det: A must be batches of square matrices, but they are 2 by 3 matrices",
+    ),
+    (
+        lambda t: t.det(t.ones(2, 3)),
+        RuntimeError,
+        "linalg.det: A must be batches of square matrices, but they are 2 by 3 matrices",
+    ),
+    (
+        lambda t: t.linalg.det(t.ones(3)),
+        RuntimeError,
+        "linalg.det: The input tensor A must have at least 2 dimensions.",
+    ),
+    (
+        lambda t: t.linalg.det(t.ones(3, 3, dtype=t.long)),
+        RuntimeError,
+        "linalg.det: Expected a floating point or complex tensor as input. Got Long",
+    ),
+    (
+        lambda t: t.linalg.inv(t.tensor(SINGULAR)),
+        RuntimeError,
+        "linalg.inv: The diagonal element 3 is zero, the inversion could not be completed because "
+        "the input matrix is singular.",
+    ),
+    (
+        lambda t: t.inverse(t.stack([t.eye(3), t.tensor(SINGULAR)])),
+        RuntimeError,
+        "linalg.inv: (Batch element 1): The diagonal element 3 is zero, the inversion could not be "
+        "completed because the input matrix is singular.",
+    ),
+    (
+        lambda t: t.linalg.inv(t.ones(2, 3)),
+        RuntimeError,
+        "linalg.inv: A must be batches of square matrices, but they are 2 by 3 matrices",
+    ),
+    (
+        lambda t: t.linalg.inv_ex(t.tensor(SINGULAR), check_errors=True),
+        RuntimeError,
+        "linalg.inv_ex: The diagonal element 3 is zero",
+    ),
+    (
+        lambda t: t.linalg.solve(t.tensor(SINGULAR), t.ones(3)),
+        RuntimeError,
+        "torch.linalg.solve: The solver failed because the input matrix is singular.",
+    ),
+    (
+        lambda t: t.linalg.solve(t.eye(3), t.ones(4, 2)),
+        RuntimeError,
+        "linalg.solve: Incompatible shapes of A and B for the equation AX = B (3x3 and 4x2)",
+    ),
+    (
+        lambda t: t.linalg.solve(t.eye(3), t.ones(4)),
+        RuntimeError,
+        "linalg.solve: Incompatible shapes of A and B for the equation AX = B (3x3 and 4x1)",
+    ),
+    (
+        lambda t: t.linalg.cholesky(t.tensor([[1.0, 2.0], [2.0, 1.0]])),
+        RuntimeError,
+        "linalg.cholesky: The factorization could not be completed because the input is not "
+        "positive-definite (the leading minor of order 2 is not positive-definite).",
+    ),
+    (
+        lambda t: t.linalg.cholesky(t.stack([t.eye(2), -t.eye(2)])),
+        RuntimeError,
+        "linalg.cholesky: (Batch element 1): The factorization could not be completed because the "
+        "input is not positive-definite (the leading minor of order 1 is not positive-definite).",
+    ),
+    (
+        lambda t: t.cholesky(t.tensor([[1.0, 2.0], [2.0, 1.0]])),
+        RuntimeError,
+        "cholesky: The factorization could not be completed because the input is not "
+        "positive-definite (the leading minor of order 2 is not positive-definite).",
+    ),
+    (
+        lambda t: t.linalg.cholesky(t.ones(2, 3)),
+        RuntimeError,
+        "linalg.cholesky: A must be batches of square matrices, but they are 2 by 3 matrices",
+    ),
+    (
+        lambda t: t.linalg.eigh(t.ones(2, 3)),
+        RuntimeError,
+        "linalg.eigh: A must be batches of square matrices, but they are 2 by 3 matrices",
+    ),
+    (
+        lambda t: t.linalg.eig(t.ones(2, 3)),
+        RuntimeError,
+        "linalg.eig: A must be batches of square matrices, but they are 2 by 3 matrices",
+    ),
+    (
+        lambda t: t.linalg.slogdet(t.ones(2, 3)),
+        RuntimeError,
+        "linalg.slogdet: A must be batches of square matrices, but they are 2 by 3 matrices",
+    ),
+    (
+        lambda t: t.linalg.svd(t.ones(3)),
+        RuntimeError,
+        "linalg.svd: The input tensor A must have at least 2 dimensions.",
+    ),
+    (
+        lambda t: t.linalg.solve(t.eye(3), t.ones(3), left=False),
+        RuntimeError,
+        "linalg.solve: Incompatible shapes of A and B for the equation XA = B (3x3 and 3x1)",
+    ),
+    (
+        lambda t: t.linalg.solve(t.eye(2), t.ones(2, dtype=t.float64)),
+        RuntimeError,
+        "linalg.solve: Expected A and B to have the same dtype, but found A of type Float and B of "
+        "type Double instead",
+    ),
+    (
+        lambda t: t.linalg.lu_solve(*t.linalg.lu_factor(t.eye(2)), t.ones(2, 1, dtype=t.float64)),
+        RuntimeError,
+        "linalg.lu_solve: Expected LU and B to have the same dtype, but found LU of "
+        "type Float and B of type Double instead",
+    ),
+    (
+        lambda t: t.linalg.lstsq(t.eye(2), t.ones(2, 1, dtype=t.float64)),
+        RuntimeError,
+        "torch.linalg.lstsq: Expected input and other to have the same dtype, but got input's dtype "
+        "Float and other's dtype Double",
+    ),
+    (
+        lambda t: t.linalg.cross(t.ones(2, 1, 3), t.ones(4, 3)),
+        RuntimeError,
+        "linalg.cross: inputs must have the same number of dimensions.",
+    ),
+    (
+        lambda t: t.linalg.qr(t.ones(4, 3, requires_grad=True), mode="r").R.sum().backward(),
+        RuntimeError,
+        "The derivative of linalg.qr depends on Q, which is not computed when mode='r'.",
+    ),
+    (
+        lambda t: t.linalg.qr(t.ones(4, 3, requires_grad=True), mode="complete").Q.sum().backward(),
+        RuntimeError,
+        "The QR decomposition is not differentiable when mode='complete' and nrows > ncols.",
+    ),
+    (
+        lambda t: t.linalg.qr(t.ones(3)),
+        RuntimeError,
+        "linalg.qr: The input tensor A must have at least 2 dimensions.",
+    ),
+    (
+        lambda t: t.linalg.qr(t.ones(3, 3), mode="bad"),
+        RuntimeError,
+        "qr received unrecognized mode 'bad' but expected one of 'reduced' (default), 'r', or "
+        "'complete'",
+    ),
+    (
+        lambda t: t.linalg.matrix_power(t.ones(2, 3), 2),
+        RuntimeError,
+        "linalg.matrix_power: A must be batches of square matrices, but they are 2 by 3 matrices",
+    ),
+    (
+        lambda t: t.linalg.matrix_power(t.tensor(SINGULAR), -1),
+        RuntimeError,
+        "linalg.inv: The diagonal element 3 is zero",
+    ),
+    (
+        lambda t: t.linalg.lu_factor(t.tensor(SINGULAR)),
+        RuntimeError,
+        "torch.linalg.lu_factor: U[3,3] is zero and using it on lu_solve would result in a division "
+        "by zero. If you still want to perform the factorization, consider calling "
+        "linalg.lu(A, pivot) or linalg.lu_factor_ex(A, pivot)",
+    ),
+    (
+        lambda t: t.linalg.multi_dot([t.ones(2, 2)]),
+        RuntimeError,
+        "multi_dot(): expected at least 2 tensors but got 1",
+    ),
+    (
+        lambda t: t.linalg.multi_dot([t.ones(2, 3), t.ones(2, 3)]),
+        RuntimeError,
+        "multi_dot(): tensors 0 and 1 with shapes [2, 3] and [2, 3] cannot be multiplied",
+    ),
+    (
+        lambda t: t.linalg.cross(t.ones(2, 2), t.ones(2, 2)),
+        RuntimeError,
+        "linalg.cross: inputs dimension -1 must have length 3. Got 2 and 2",
+    ),
+    (
+        lambda t: t.linalg.matrix_norm(t.ones(3)),
+        RuntimeError,
+        "linalg.matrix_norm: The input tensor A must have at least 2 dimensions.",
+    ),
+    (
+        lambda t: t.linalg.matrix_norm(t.ones(3, 3), ord=3),
+        RuntimeError,
+        "linalg.matrix_norm: Order 3 not supported.",
+    ),
+    (
+        lambda t: t.linalg.vector_norm(t.ones(3, dtype=t.long)),
+        RuntimeError,
+        "linalg.vector_norm: Expected a floating point or complex tensor as input. Got Long",
+    ),
+    (
+        lambda t: t.tensordot(t.ones(2, 3), t.ones(2, 3), dims=1),
+        RuntimeError,
+        "contracted dimensions need to match, but first has size 3 in dim -1 and second has size 2 "
+        "in dim 0",
+    ),
+    (
+        lambda t: t.trace(t.ones(2, 2, 2)),
+        RuntimeError,
+        "trace: expected a matrix, but got tensor with dim 3",
+    ),
+    (
+        lambda t: t.linalg.solve_triangular(t.eye(3), t.ones(3), upper=True),
+        RuntimeError,
+        "linalg.solve_triangular: The input tensor B must have at least 2 dimensions.",
+    ),
 ]
 
 
@@ -581,8 +794,13 @@ def test_deprecated_forms_warn(torch):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         torch.cholesky(torch.eye(2))
-    assert any("torch.cholesky is deprecated in favor of torch.linalg.cholesky" in str(w.message)
-               for w in caught) or not caught  # PyTorch warns once per process
+    assert (
+        any(
+            "torch.cholesky is deprecated in favor of torch.linalg.cholesky" in str(w.message)
+            for w in caught
+        )
+        or not caught
+    )  # PyTorch warns once per process
 
 
 # ------------------------------------------------------------------ forms

@@ -10,8 +10,9 @@ def _opt(torch, lr=0.1, name="SGD", groups=1, **kw):
     params = [torch.tensor([1.0], requires_grad=True) for _ in range(groups)]
     if groups == 1:
         return getattr(torch.optim, name)(params, lr=lr, **kw)
-    return getattr(torch.optim, name)([{"params": [p], "lr": lr * (i + 1)}
-                                       for i, p in enumerate(params)], lr=lr, **kw)
+    return getattr(torch.optim, name)(
+        [{"params": [p], "lr": lr * (i + 1)} for i, p in enumerate(params)], lr=lr, **kw
+    )
 
 
 def _rates(opt, sched, n):
@@ -47,7 +48,7 @@ def test_multistep_lr(torch):
 def test_exponential_lr(torch):
     opt = _opt(torch)
     sched = torch.optim.lr_scheduler.ExponentialLR(opt, gamma=0.9)
-    _close(_rates(opt, sched, 20), [0.1 * 0.9 ** t for t in range(21)])
+    _close(_rates(opt, sched, 20), [0.1 * 0.9**t for t in range(21)])
 
 
 @pytest.mark.parametrize("eta_min", [0.0, 0.01])
@@ -55,30 +56,28 @@ def test_cosine_annealing_lr(torch, eta_min):
     opt = _opt(torch)
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=10, eta_min=eta_min)
     # beyond T_max the rate climbs back: the recursive form follows the cosine's continuation
-    expected = [eta_min + (0.1 - eta_min) * (1 + math.cos(math.pi * t / 10)) / 2
-                for t in range(26)]
+    expected = [eta_min + (0.1 - eta_min) * (1 + math.cos(math.pi * t / 10)) / 2 for t in range(26)]
     _close(_rates(opt, sched, 25), expected, rel=1e-9)
 
 
 def test_lambda_lr(torch):
     opt = _opt(torch, groups=2)
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, [lambda e: 0.95 ** e, lambda e: 1 / (e + 1)])
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, [lambda e: 0.95**e, lambda e: 1 / (e + 1)])
     for t in range(1, 6):
         opt.step()
         sched.step()
-        _close(sched.get_last_lr(), [0.1 * 0.95 ** t, 0.2 / (t + 1)])
+        _close(sched.get_last_lr(), [0.1 * 0.95**t, 0.2 / (t + 1)])
 
 
 def test_multiplicative_lr(torch):
     opt = _opt(torch)
     sched = torch.optim.lr_scheduler.MultiplicativeLR(opt, lambda e: 0.9)
-    _close(_rates(opt, sched, 5), [0.1 * 0.9 ** t for t in range(6)])
+    _close(_rates(opt, sched, 5), [0.1 * 0.9**t for t in range(6)])
 
 
 def test_linear_lr(torch):
     opt = _opt(torch)
-    sched = torch.optim.lr_scheduler.LinearLR(opt, start_factor=0.25, end_factor=1.0,
-                                              total_iters=4)
+    sched = torch.optim.lr_scheduler.LinearLR(opt, start_factor=0.25, end_factor=1.0, total_iters=4)
     expected = [0.1 * (0.25 + 0.75 * min(t, 4) / 4) for t in range(9)]
     _close(_rates(opt, sched, 8), expected)
 
@@ -116,8 +115,9 @@ def _one_cycle_expected(max_lr, total, pct, div, final_div, strategy):
 @pytest.mark.parametrize("strategy", ["cos", "linear"])
 def test_one_cycle_lr(torch, strategy):
     opt = _opt(torch, momentum=0.9)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=1.0, total_steps=20,
-                                                anneal_strategy=strategy)
+    sched = torch.optim.lr_scheduler.OneCycleLR(
+        opt, max_lr=1.0, total_steps=20, anneal_strategy=strategy
+    )
     rates, moms = [sched.get_last_lr()[0]], [opt.param_groups[0]["momentum"]]
     for _ in range(19):
         opt.step()
@@ -130,8 +130,9 @@ def test_one_cycle_lr(torch, strategy):
     assert opt.param_groups[0]["initial_lr"] == 1.0 / 25
     opt.step()
     sched.step()  # the 20th step is still allowed
-    with pytest.raises(ValueError, match="Tried to step 21 times. The specified number of "
-                                         "total steps is 20"):
+    with pytest.raises(
+        ValueError, match="Tried to step 21 times. The specified number of total steps is 20"
+    ):
         sched.step()
 
 
@@ -148,8 +149,9 @@ def test_one_cycle_lr_adam_betas(torch):
 
 def test_reduce_lr_on_plateau(torch):
     opt = _opt(torch, lr=1.0)
-    sched = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, mode="min", factor=0.5, patience=2,
-                                                       cooldown=1, min_lr=0.2)
+    sched = torch.optim.lr_scheduler.ReduceLROnPlateau(
+        opt, mode="min", factor=0.5, patience=2, cooldown=1, min_lr=0.2
+    )
     losses = [10, 9, 9, 9, 9, 8, 8, 8, 8, 8, 8, 8, 8, 8]
     seen = []
     for loss in losses:
@@ -166,8 +168,9 @@ def test_reduce_lr_on_plateau(torch):
 
 def test_reduce_lr_on_plateau_max_abs_and_tensor_metric(torch):
     opt = _opt(torch, lr=1.0)
-    sched = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, mode="max", threshold_mode="abs",
-                                                       threshold=0.1, patience=0)
+    sched = torch.optim.lr_scheduler.ReduceLROnPlateau(
+        opt, mode="max", threshold_mode="abs", threshold=0.1, patience=0
+    )
     for acc in [0.5, 0.55, 0.7, 0.75]:
         sched.step(torch.tensor(acc))
     # 0.55 and 0.75 do not beat the best by 0.1: two reductions
@@ -233,8 +236,10 @@ def test_warning_when_scheduler_steps_first(torch):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         sched.step()
-    assert any("Detected call of `lr_scheduler.step()` before `optimizer.step()`"
-               in str(c.message) for c in caught)
+    assert any(
+        "Detected call of `lr_scheduler.step()` before `optimizer.step()`" in str(c.message)
+        for c in caught
+    )
     opt = _opt(torch)
     sched = torch.optim.lr_scheduler.StepLR(opt, step_size=1)
     with warnings.catch_warnings(record=True) as caught:
@@ -248,8 +253,9 @@ def test_epoch_argument_uses_closed_form(torch):
     opt = _opt(torch)
     sched = torch.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
     opt.step()
-    with pytest.warns(UserWarning, match="The epoch parameter in `scheduler.step\\(\\)` was not "
-                                         "necessary"):
+    with pytest.warns(
+        UserWarning, match="The epoch parameter in `scheduler.step\\(\\)` was not necessary"
+    ):
         sched.step(5)
     _close(sched.get_last_lr(), [0.1 * 0.25])
 
@@ -257,8 +263,11 @@ def test_epoch_argument_uses_closed_form(torch):
 def test_get_lr_outside_step_warns(torch):
     opt = _opt(torch)
     sched = torch.optim.lr_scheduler.ExponentialLR(opt, gamma=0.5)
-    with pytest.warns(UserWarning, match="To get the last learning rate computed by the "
-                                         "scheduler, please use `get_last_lr\\(\\)`."):
+    with pytest.warns(
+        UserWarning,
+        match="To get the last learning rate computed by the "
+        "scheduler, please use `get_last_lr\\(\\)`.",
+    ):
         sched.get_lr()
 
 
@@ -268,8 +277,11 @@ def test_errors(torch):
     opt = _opt(torch)
     with pytest.raises(KeyError, match="param 'initial_lr' is not specified in param_groups"):
         torch.optim.lr_scheduler.StepLR(opt, step_size=1, last_epoch=3)
-    with pytest.raises(ValueError, match="Starting multiplicative factor expected to be greater "
-                                         "than 0 and less or equal to 1."):
+    with pytest.raises(
+        ValueError,
+        match="Starting multiplicative factor expected to be greater "
+        "than 0 and less or equal to 1.",
+    ):
         torch.optim.lr_scheduler.LinearLR(opt, start_factor=0)
     with pytest.raises(ValueError, match="You must define either total_steps OR"):
         torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=0.1)

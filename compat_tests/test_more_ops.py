@@ -12,17 +12,33 @@ M = [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]
     [
         ("roll", lambda t, x: t.roll(x, 1, 1), np.roll(M, 1, 1), "RollBackward0"),
         ("tile", lambda t, x: x.tile((1, 2)), np.tile(M, (1, 2)), "RepeatBackward0"),
-        ("repeat_interleave", lambda t, x: x.repeat_interleave(2, 0), np.repeat(M, 2, 0),
-         "ViewBackward0"),
-        ("addcmul", lambda t, x: t.addcmul(x, x, x, value=0.5),
-         np.array(M) + 0.5 * np.array(M) ** 2, "AddcmulBackward0"),
-        ("addcdiv", lambda t, x: t.addcdiv(x, x, x + 1, value=2),
-         np.array(M) + 2 * np.array(M) / (np.array(M) + 1), "AddcdivBackward0"),
+        (
+            "repeat_interleave",
+            lambda t, x: x.repeat_interleave(2, 0),
+            np.repeat(M, 2, 0),
+            "ViewBackward0",
+        ),
+        (
+            "addcmul",
+            lambda t, x: t.addcmul(x, x, x, value=0.5),
+            np.array(M) + 0.5 * np.array(M) ** 2,
+            "AddcmulBackward0",
+        ),
+        (
+            "addcdiv",
+            lambda t, x: t.addcdiv(x, x, x + 1, value=2),
+            np.array(M) + 2 * np.array(M) / (np.array(M) + 1),
+            "AddcdivBackward0",
+        ),
         ("diff", lambda t, x: t.diff(x), np.diff(M), "SubBackward0"),
         ("median", lambda t, x: x.median(), 3.0, "MedianBackward0"),
         ("median_dim", lambda t, x: x.median(1).values, [2.0, 5.0], "MedianBackward1"),
-        ("masked_select", lambda t, x: x.masked_select(x > 2), [3.0, 4.0, 5.0, 6.0],
-         "MaskedSelectBackward0"),
+        (
+            "masked_select",
+            lambda t, x: x.masked_select(x > 2),
+            [3.0, 4.0, 5.0, 6.0],
+            "MaskedSelectBackward0",
+        ),
     ],
     ids=lambda v: v if isinstance(v, str) else "",
 )
@@ -38,14 +54,14 @@ def test_values_and_nodes(torch, name, fn, expected, node):
 def test_data_dependent_shapes(torch):
     assert_equal(torch.tensor([0, 1, 1, 3]).bincount(), [1, 2, 0, 1])
     assert_equal(torch.bincount(torch.tensor([0, 2]), minlength=4), [1, 0, 1, 0])
-    values, inverse, counts = torch.unique(torch.tensor([3, 1, 3]), return_inverse=True,
-                                           return_counts=True)
+    values, inverse, counts = torch.unique(
+        torch.tensor([3, 1, 3]), return_inverse=True, return_counts=True
+    )
     assert_equal(values, [1, 3])
     assert_equal(inverse, [1, 0, 1])
     assert_equal(counts, [1, 2])
     assert_equal(torch.searchsorted(torch.tensor([1, 3, 5]), torch.tensor([2, 5])), [1, 2])
-    assert_equal(torch.bucketize(torch.tensor([2, 5]), torch.tensor([1, 3, 5]), right=True),
-                 [1, 3])
+    assert_equal(torch.bucketize(torch.tensor([2, 5]), torch.tensor([1, 3, 5]), right=True), [1, 3])
 
 
 def test_meshgrid_and_cross(torch):
@@ -54,8 +70,9 @@ def test_meshgrid_and_cross(torch):
     assert_equal(b, [[0, 1, 2], [0, 1, 2]])
     xa, _ = torch.meshgrid(torch.arange(2), torch.arange(3), indexing="xy")
     assert tuple(xa.shape) == (3, 2)
-    assert_equal(torch.cross(torch.tensor([1.0, 0, 0]), torch.tensor([0.0, 1, 0]), dim=0),
-                 [0.0, 0.0, 1.0])
+    assert_equal(
+        torch.cross(torch.tensor([1.0, 0, 0]), torch.tensor([0.0, 1, 0]), dim=0), [0.0, 0.0, 1.0]
+    )
 
 
 X2 = [[1.0, 5.0, 3.0], [4.0, 2.0, 6.0]]

@@ -26,44 +26,82 @@ ACTIVATIONS = {
     # name: (call, numpy reference, grad_fn name)
     "relu": (lambda F, x: F.relu(x), lambda x: np.maximum(x, 0), "ReluBackward0"),
     "relu6": (lambda F, x: F.relu6(x), lambda x: np.clip(x, 0, 6), "HardtanhBackward0"),
-    "leaky_relu": (lambda F, x: F.leaky_relu(x, 0.2), lambda x: np.where(x > 0, x, 0.2 * x),
-                   "LeakyReluBackward0"),
-    "elu": (lambda F, x: F.elu(x, 0.5), lambda x: np.where(x > 0, x, 0.5 * np.expm1(x)),
-            "EluBackward0"),
-    "selu": (lambda F, x: F.selu(x),
-             lambda x: SELU_S * np.where(x > 0, x, SELU_A * np.expm1(x)), "EluBackward0"),
-    "celu": (lambda F, x: F.celu(x, 2.0), lambda x: np.where(x > 0, x, 2 * np.expm1(x / 2)),
-             "CeluBackward0"),
-    "gelu": (lambda F, x: F.gelu(x), lambda x: 0.5 * x * (1 + _ERF(x / math.sqrt(2))),
-             "GeluBackward0"),
-    "gelu_tanh": (lambda F, x: F.gelu(x, approximate="tanh"),
-                  lambda x: 0.5 * x * (1 + np.tanh(math.sqrt(2 / math.pi)
-                                                   * (x + 0.044715 * x ** 3))),
-                  "GeluBackward0"),
+    "leaky_relu": (
+        lambda F, x: F.leaky_relu(x, 0.2),
+        lambda x: np.where(x > 0, x, 0.2 * x),
+        "LeakyReluBackward0",
+    ),
+    "elu": (
+        lambda F, x: F.elu(x, 0.5),
+        lambda x: np.where(x > 0, x, 0.5 * np.expm1(x)),
+        "EluBackward0",
+    ),
+    "selu": (
+        lambda F, x: F.selu(x),
+        lambda x: SELU_S * np.where(x > 0, x, SELU_A * np.expm1(x)),
+        "EluBackward0",
+    ),
+    "celu": (
+        lambda F, x: F.celu(x, 2.0),
+        lambda x: np.where(x > 0, x, 2 * np.expm1(x / 2)),
+        "CeluBackward0",
+    ),
+    "gelu": (
+        lambda F, x: F.gelu(x),
+        lambda x: 0.5 * x * (1 + _ERF(x / math.sqrt(2))),
+        "GeluBackward0",
+    ),
+    "gelu_tanh": (
+        lambda F, x: F.gelu(x, approximate="tanh"),
+        lambda x: 0.5 * x * (1 + np.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x**3))),
+        "GeluBackward0",
+    ),
     "silu": (lambda F, x: F.silu(x), lambda x: x * _np_sigmoid(x), "SiluBackward0"),
     "mish": (lambda F, x: F.mish(x), lambda x: x * np.tanh(_np_softplus(x)), "MishBackward0"),
-    "hardtanh": (lambda F, x: F.hardtanh(x, -2.0, 1.5), lambda x: np.clip(x, -2, 1.5),
-                 "HardtanhBackward0"),
-    "hardsigmoid": (lambda F, x: F.hardsigmoid(x), lambda x: np.clip(x / 6 + 0.5, 0, 1),
-                    "HardsigmoidBackward0"),
-    "hardswish": (lambda F, x: F.hardswish(x), lambda x: x * np.clip(x + 3, 0, 6) / 6,
-                  "HardswishBackward0"),
+    "hardtanh": (
+        lambda F, x: F.hardtanh(x, -2.0, 1.5),
+        lambda x: np.clip(x, -2, 1.5),
+        "HardtanhBackward0",
+    ),
+    "hardsigmoid": (
+        lambda F, x: F.hardsigmoid(x),
+        lambda x: np.clip(x / 6 + 0.5, 0, 1),
+        "HardsigmoidBackward0",
+    ),
+    "hardswish": (
+        lambda F, x: F.hardswish(x),
+        lambda x: x * np.clip(x + 3, 0, 6) / 6,
+        "HardswishBackward0",
+    ),
     "sigmoid": (lambda F, x: F.sigmoid(x), _np_sigmoid, "SigmoidBackward0"),
     "tanh": (lambda F, x: F.tanh(x), np.tanh, "TanhBackward0"),
-    "softplus": (lambda F, x: F.softplus(x, beta=2.0, threshold=10.0),
-                 lambda x: np.where(2 * x > 10, x, np.log1p(np.exp(2 * x)) / 2),
-                 "SoftplusBackward0"),
+    "softplus": (
+        lambda F, x: F.softplus(x, beta=2.0, threshold=10.0),
+        lambda x: np.where(2 * x > 10, x, np.log1p(np.exp(2 * x)) / 2),
+        "SoftplusBackward0",
+    ),
     "softsign": (lambda F, x: F.softsign(x), lambda x: x / (1 + np.abs(x)), "DivBackward0"),
-    "softshrink": (lambda F, x: F.softshrink(x, 0.5),
-                   lambda x: np.where(x > 0.5, x - 0.5, np.where(x < -0.5, x + 0.5, 0)),
-                   "SoftshrinkBackward0"),
-    "hardshrink": (lambda F, x: F.hardshrink(x, 0.5), lambda x: np.where(np.abs(x) > 0.5, x, 0),
-                   "HardshrinkBackward0"),
+    "softshrink": (
+        lambda F, x: F.softshrink(x, 0.5),
+        lambda x: np.where(x > 0.5, x - 0.5, np.where(x < -0.5, x + 0.5, 0)),
+        "SoftshrinkBackward0",
+    ),
+    "hardshrink": (
+        lambda F, x: F.hardshrink(x, 0.5),
+        lambda x: np.where(np.abs(x) > 0.5, x, 0),
+        "HardshrinkBackward0",
+    ),
     "tanhshrink": (lambda F, x: F.tanhshrink(x), lambda x: x - np.tanh(x), "SubBackward0"),
-    "threshold": (lambda F, x: F.threshold(x, 0.5, -3.0), lambda x: np.where(x > 0.5, x, -3),
-                  "ThresholdBackward0"),
-    "logsigmoid": (lambda F, x: F.logsigmoid(x), lambda x: -_np_softplus(-x),
-                   "LogSigmoidBackward0"),
+    "threshold": (
+        lambda F, x: F.threshold(x, 0.5, -3.0),
+        lambda x: np.where(x > 0.5, x, -3),
+        "ThresholdBackward0",
+    ),
+    "logsigmoid": (
+        lambda F, x: F.logsigmoid(x),
+        lambda x: -_np_softplus(-x),
+        "LogSigmoidBackward0",
+    ),
 }
 
 
@@ -89,8 +127,16 @@ def test_activation(torch, name):
     assert_close(values(x.grad)[smooth], _numeric_grad(ref, X)[smooth], rtol=1e-4, atol=1e-6)
 
 
-@pytest.mark.parametrize("name,kwargs", [("relu", {}), ("leaky_relu", {"negative_slope": 0.1}),
-                                         ("elu", {}), ("silu", {}), ("hardtanh", {})])
+@pytest.mark.parametrize(
+    "name,kwargs",
+    [
+        ("relu", {}),
+        ("leaky_relu", {"negative_slope": 0.1}),
+        ("elu", {}),
+        ("silu", {}),
+        ("hardtanh", {}),
+    ],
+)
 def test_inplace_activation(torch, name, kwargs):
     F = torch.nn.functional
     a = torch.tensor(X)
@@ -132,8 +178,9 @@ def test_glu_and_prelu(torch):
     y = F.glu(x, -1)
     assert node_name(y) == "GluBackward0"
     assert_close(y, X[:, :2] * _np_sigmoid(X[:, 2:]))
-    with pytest.raises(RuntimeError, match="Halving dimension must be even, but dimension 0 is "
-                                           "size 3"):
+    with pytest.raises(
+        RuntimeError, match="Halving dimension must be even, but dimension 0 is size 3"
+    ):
         F.glu(torch.ones(3, 2), 0)
     img = np.arange(-6.0, 6.0).reshape(1, 3, 2, 2)
     w = torch.tensor([0.1, 0.2, 0.3], dtype=torch.float64, requires_grad=True)
@@ -143,8 +190,9 @@ def test_glu_and_prelu(torch):
     assert_close(out, np.where(img > 0, img, slopes * img))
     out.sum().backward()
     assert_close(w.grad, np.minimum(img, 0).sum(axis=(0, 2, 3)))
-    with pytest.raises(RuntimeError, match="prelu: Type promoting not supported. Got Double and "
-                                           "Float"):
+    with pytest.raises(
+        RuntimeError, match="prelu: Type promoting not supported. Got Double and Float"
+    ):
         F.prelu(torch.tensor(img), torch.tensor([0.1, 0.2, 0.3]))
 
 
@@ -156,8 +204,11 @@ def test_linear_graph_and_values(torch):
     b = torch.tensor([0.1, 0.2], requires_grad=True)
     y = F.linear(x, w, b)
     assert node_name(y) == "AddmmBackward0"
-    assert [type(n).__name__ if n is not None else None for n, _ in
-            y.grad_fn.next_functions] == ["AccumulateGrad", "AccumulateGrad", "TBackward0"]
+    assert [type(n).__name__ if n is not None else None for n, _ in y.grad_fn.next_functions] == [
+        "AccumulateGrad",
+        "AccumulateGrad",
+        "TBackward0",
+    ]
     assert_close(y, [[-1.9, 3.2]])
     y.sum().backward()
     assert_close(w.grad, [[1.0, 2.0, 3.0], [1.0, 2.0, 3.0]])
@@ -179,8 +230,12 @@ def test_linear_shape_error(torch):
 def test_bilinear(torch):
     F = torch.nn.functional
     rng = np.random.default_rng(0)
-    a, b, w, bias = rng.normal(size=(2, 3)), rng.normal(size=(2, 4)), rng.normal(
-        size=(5, 3, 4)), rng.normal(size=5)
+    a, b, w, bias = (
+        rng.normal(size=(2, 3)),
+        rng.normal(size=(2, 4)),
+        rng.normal(size=(5, 3, 4)),
+        rng.normal(size=5),
+    )
     out = F.bilinear(torch.tensor(a), torch.tensor(b), torch.tensor(w), torch.tensor(bias))
     assert_close(out, np.einsum("ni,oij,nj->no", a, w, b) + bias)
 
@@ -218,8 +273,9 @@ def test_cross_entropy_weight_and_ignore_index(torch):
     x = torch.tensor(LOGITS)
     logp = _log_softmax(LOGITS)
     picked = -logp[np.arange(3), TARGET] * w[TARGET]
-    assert_close(F.cross_entropy(x, torch.tensor(TARGET), torch.tensor(w)),
-                 picked.sum() / w[TARGET].sum())
+    assert_close(
+        F.cross_entropy(x, torch.tensor(TARGET), torch.tensor(w)), picked.sum() / w[TARGET].sum()
+    )
     t = torch.tensor([1, -100, 0])
     assert_close(F.cross_entropy(x, t), -(logp[0, 1] + logp[2, 0]) / 2)
     t2 = torch.tensor([1, 3, 3])
@@ -248,8 +304,9 @@ def test_cross_entropy_probabilities(torch):
     assert_close(loss, -(probs * logp).sum(1).mean())
     loss.backward()
     assert_close(x.grad, (np.exp(logp) - probs) / 3)
-    with pytest.raises(RuntimeError, match="ignore_index is not supported for floating point "
-                                           "target"):
+    with pytest.raises(
+        RuntimeError, match="ignore_index is not supported for floating point target"
+    ):
         F.cross_entropy(x, torch.tensor(probs), ignore_index=1)
 
 
@@ -267,11 +324,15 @@ def test_nll_loss_errors(torch):
     F = torch.nn.functional
     with pytest.raises(IndexError, match="Target 4 is out of bounds."):
         F.nll_loss(torch.tensor(LOGITS), torch.tensor([0, 4, 1]))
-    with pytest.raises(ValueError, match=r"Expected input batch_size \(3\) to match target "
-                                         r"batch_size \(2\)."):
+    with pytest.raises(
+        ValueError,
+        match=r"Expected input batch_size \(3\) to match target "
+        r"batch_size \(2\).",
+    ):
         F.cross_entropy(torch.tensor(LOGITS), torch.tensor([0, 1]))
-    with pytest.raises(RuntimeError, match="expected target dtype to be Long or Byte, but got "
-                                           "Float"):
+    with pytest.raises(
+        RuntimeError, match="expected target dtype to be Long or Byte, but got Float"
+    ):
         F.nll_loss(torch.tensor(LOGITS), torch.tensor([0.0, 1.0, 1.0]))
 
 
@@ -284,7 +345,7 @@ def test_regression_losses(torch):
     d = a - b
     mse = F.mse_loss(x, y)
     assert node_name(mse) == "MseLossBackward0"
-    assert_close(mse, (d ** 2).mean())
+    assert_close(mse, (d**2).mean())
     mse.backward()
     assert_close(x.grad, 2 * d / 6)
     assert node_name(F.l1_loss(x, y)) == "MeanBackward0"
@@ -292,11 +353,11 @@ def test_regression_losses(torch):
     sl1 = F.smooth_l1_loss(x, y, beta=0.5)
     assert node_name(sl1) == "SmoothL1LossBackward0"
     ad = np.abs(d)
-    assert_close(sl1, np.where(ad < 0.5, 0.5 * ad ** 2 / 0.5, ad - 0.25).mean())
+    assert_close(sl1, np.where(ad < 0.5, 0.5 * ad**2 / 0.5, ad - 0.25).mean())
     hub = F.huber_loss(x, y, delta=0.5)
     assert node_name(hub) == "HuberLossBackward0"
-    assert_close(hub, np.where(ad < 0.5, 0.5 * ad ** 2, 0.5 * (ad - 0.25)).mean())
-    assert_close(torch.nn.MSELoss(reduction="none")(x, y), d ** 2)
+    assert_close(hub, np.where(ad < 0.5, 0.5 * ad**2, 0.5 * (ad - 0.25)).mean())
+    assert_close(torch.nn.MSELoss(reduction="none")(x, y), d**2)
     assert_close(torch.nn.L1Loss()(x, y), np.abs(d).mean())
 
 
@@ -304,8 +365,11 @@ def test_mse_broadcast_warning(torch):
     with warnings.catch_warnings(record=True) as w:
         warnings.simplefilter("always")
         torch.nn.functional.mse_loss(torch.ones(2, 3), torch.ones(3))
-    assert any("Using a target size (torch.Size([3])) that is different to the input size "
-               "(torch.Size([2, 3]))" in str(x.message) for x in w)
+    assert any(
+        "Using a target size (torch.Size([3])) that is different to the input size "
+        "(torch.Size([2, 3]))" in str(x.message)
+        for x in w
+    )
 
 
 def test_binary_cross_entropy(torch):
@@ -320,10 +384,17 @@ def test_binary_cross_entropy(torch):
     assert_close(loss, ref.mean())
     loss.backward()
     assert_close(x.grad, w * (p - t) / (p * (1 - p)) / 4)
-    assert_close(F.binary_cross_entropy(torch.tensor([0.0, 1.0]), torch.tensor([1.0, 0.0]),
-                                        reduction="none"), [100.0, 100.0])
-    with pytest.raises(ValueError, match=r"Using a target size \(torch.Size\(\[3\]\)\) that is "
-                                         r"different to the input size"):
+    assert_close(
+        F.binary_cross_entropy(
+            torch.tensor([0.0, 1.0]), torch.tensor([1.0, 0.0]), reduction="none"
+        ),
+        [100.0, 100.0],
+    )
+    with pytest.raises(
+        ValueError,
+        match=r"Using a target size \(torch.Size\(\[3\]\)\) that is "
+        r"different to the input size",
+    ):
         F.binary_cross_entropy(x, torch.ones(3))
     with pytest.raises(RuntimeError, match="all elements of input should be between 0 and 1"):
         F.binary_cross_entropy(torch.tensor([1.5]), torch.tensor([1.0]))
@@ -358,14 +429,17 @@ def test_kl_div(torch):
     assert_close(F.kl_div(x, torch.tensor(p), reduction="batchmean"), pointwise.sum() / 3)
     assert_close(F.kl_div(x, torch.tensor(p), reduction="sum"), pointwise.sum())
     logp = np.log(np.array([[0.5, 0.5, 1e-3, 1e-3]]))
-    assert_close(F.kl_div(torch.tensor(logq[:1]), torch.tensor(logp), reduction="sum",
-                          log_target=True),
-                 (np.exp(logp) * (logp - logq[:1])).sum())
+    assert_close(
+        F.kl_div(torch.tensor(logq[:1]), torch.tensor(logp), reduction="sum", log_target=True),
+        (np.exp(logp) * (logp - logq[:1])).sum(),
+    )
     with warnings.catch_warnings(record=True) as w:
         warnings.simplefilter("always")
         F.kl_div(x, torch.tensor(p))
-    assert "reduction: 'mean' divides the total loss by both the batch size and the support " \
-           "size." in str(w[0].message)
+    assert (
+        "reduction: 'mean' divides the total loss by both the batch size and the support "
+        "size." in str(w[0].message)
+    )
 
 
 def test_margin_losses(torch):
@@ -373,19 +447,25 @@ def test_margin_losses(torch):
     a = np.array([0.5, -1.0, 2.0, 0.0])
     b = np.array([1.0, -2.0, 2.5, 0.3])
     y = np.array([1.0, -1.0, 1.0, -1.0])
-    assert_close(F.margin_ranking_loss(torch.tensor(a), torch.tensor(b), torch.tensor(y), 0.2),
-                 np.maximum(0, -y * (a - b) + 0.2).mean())
-    assert_close(F.hinge_embedding_loss(torch.tensor(a), torch.tensor(y), margin=1.0),
-                 np.where(y == 1, a, np.maximum(0, 1 - a)).mean())
-    assert_close(F.soft_margin_loss(torch.tensor(a), torch.tensor(y)),
-                 np.log1p(np.exp(-y * a)).mean())
+    assert_close(
+        F.margin_ranking_loss(torch.tensor(a), torch.tensor(b), torch.tensor(y), 0.2),
+        np.maximum(0, -y * (a - b) + 0.2).mean(),
+    )
+    assert_close(
+        F.hinge_embedding_loss(torch.tensor(a), torch.tensor(y), margin=1.0),
+        np.where(y == 1, a, np.maximum(0, 1 - a)).mean(),
+    )
+    assert_close(
+        F.soft_margin_loss(torch.tensor(a), torch.tensor(y)), np.log1p(np.exp(-y * a)).mean()
+    )
     u = LOGITS[:2]
     v = LOGITS[1:]
     cos = (u * v).sum(1) / np.sqrt((u * u).sum(1) * (v * v).sum(1))
     yy = np.array([1.0, -1.0])
-    assert_close(F.cosine_embedding_loss(torch.tensor(u), torch.tensor(v), torch.tensor(yy),
-                                         0.1),
-                 np.where(yy == 1, 1 - cos, np.maximum(0, cos - 0.1)).mean())
+    assert_close(
+        F.cosine_embedding_loss(torch.tensor(u), torch.tensor(v), torch.tensor(yy), 0.1),
+        np.where(yy == 1, 1 - cos, np.maximum(0, cos - 0.1)).mean(),
+    )
 
 
 def test_multi_margin_loss(torch):
@@ -395,8 +475,14 @@ def test_multi_margin_loss(torch):
     z = np.maximum(0, 1 - picked + x)
     z[np.arange(3), t] = 0
     loss = torch.nn.functional.multi_margin_loss(torch.tensor(x), torch.tensor(t))
-    assert node_name(torch.nn.functional.multi_margin_loss(
-        torch.tensor(x, requires_grad=True), torch.tensor(t))) == "MultiMarginLossBackward0"
+    assert (
+        node_name(
+            torch.nn.functional.multi_margin_loss(
+                torch.tensor(x, requires_grad=True), torch.tensor(t)
+            )
+        )
+        == "MultiMarginLossBackward0"
+    )
     assert_close(loss, (z.sum(1) / 4).mean())
 
 
@@ -407,17 +493,21 @@ def test_other_losses(torch):
     ref = -(t * -np.logaddexp(0, -x) + (1 - t) * -np.logaddexp(0, x)).mean(1).mean()
     assert_close(F.multilabel_soft_margin_loss(torch.tensor(x), torch.tensor(t)), ref)
     counts = np.array([[1.0, 0.0, 4.0], [2.0, 1.0, 0.0]])
-    assert_close(F.poisson_nll_loss(torch.tensor(x), torch.tensor(counts)),
-                 (np.exp(x) - counts * x).mean())
+    assert_close(
+        F.poisson_nll_loss(torch.tensor(x), torch.tensor(counts)), (np.exp(x) - counts * x).mean()
+    )
     var = np.array([[0.5, 1.0, 2.0], [1.0, 1.0, 0.1]])
-    assert_close(F.gaussian_nll_loss(torch.tensor(x), torch.tensor(t), torch.tensor(var)),
-                 (0.5 * (np.log(var) + (x - t) ** 2 / var)).mean())
+    assert_close(
+        F.gaussian_nll_loss(torch.tensor(x), torch.tensor(t), torch.tensor(var)),
+        (0.5 * (np.log(var) + (x - t) ** 2 / var)).mean(),
+    )
     anchor, pos, neg = x, t, x[::-1]
     dp = np.linalg.norm(anchor - pos + 1e-6, axis=1)
     dn = np.linalg.norm(anchor - neg + 1e-6, axis=1)
-    assert_close(F.triplet_margin_loss(torch.tensor(anchor), torch.tensor(pos),
-                                       torch.tensor(neg.copy())),
-                 np.maximum(dp - dn + 1, 0).mean())
+    assert_close(
+        F.triplet_margin_loss(torch.tensor(anchor), torch.tensor(pos), torch.tensor(neg.copy())),
+        np.maximum(dp - dn + 1, 0).mean(),
+    )
 
 
 def test_legacy_reduction_arguments(torch):
@@ -453,9 +543,11 @@ def test_pad(torch):
     y.sum().backward()
     assert_close(x.grad, np.ones_like(a))
     assert_close(F.pad(x, (-1, 1)), np.pad(a, ((0, 0), (0, 0), (0, 0), (0, 1)))[..., 1:])
-    for mode, np_mode, node in [("reflect", "reflect", "ReflectionPad2DBackward0"),
-                                ("replicate", "edge", "ReplicationPad2DBackward0"),
-                                ("circular", "wrap", None)]:
+    for mode, np_mode, node in [
+        ("reflect", "reflect", "ReflectionPad2DBackward0"),
+        ("replicate", "edge", "ReplicationPad2DBackward0"),
+        ("circular", "wrap", None),
+    ]:
         out = F.pad(x, (2, 1, 1, 2), mode=mode)
         assert_close(out, np.pad(a, ((0, 0), (0, 0), (1, 2), (2, 1)), mode=np_mode))
         if node:
@@ -499,8 +591,9 @@ def test_interpolate(torch):
     assert node_name(bil) == "UpsampleBilinear2DBackward0"
     with pytest.raises(ValueError, match="only one of size or scale_factor should be defined"):
         F.interpolate(x, size=2, scale_factor=2)
-    with pytest.raises(ValueError, match="align_corners option can only be set with the "
-                                         "interpolating modes"):
+    with pytest.raises(
+        ValueError, match="align_corners option can only be set with the interpolating modes"
+    ):
         F.interpolate(x, scale_factor=2, align_corners=True)
 
 
@@ -513,10 +606,13 @@ def test_normalize_and_distances(torch):
     u, v = LOGITS[:2], LOGITS[1:]
     cos = F.cosine_similarity(torch.tensor(u), torch.tensor(v))
     assert_close(cos, (u * v).sum(1) / np.linalg.norm(u, axis=1) / np.linalg.norm(v, axis=1))
-    assert_close(F.pairwise_distance(torch.tensor(u), torch.tensor(v)),
-                 np.linalg.norm(u - v + 1e-6, axis=1))
-    assert_close(torch.nn.CosineSimilarity(dim=0)(torch.tensor(u), torch.tensor(v)),
-                 (u * v).sum(0) / np.linalg.norm(u, axis=0) / np.linalg.norm(v, axis=0))
+    assert_close(
+        F.pairwise_distance(torch.tensor(u), torch.tensor(v)), np.linalg.norm(u - v + 1e-6, axis=1)
+    )
+    assert_close(
+        torch.nn.CosineSimilarity(dim=0)(torch.tensor(u), torch.tensor(v)),
+        (u * v).sum(0) / np.linalg.norm(u, axis=0) / np.linalg.norm(v, axis=0),
+    )
 
 
 def test_pixel_shuffle(torch):
@@ -531,7 +627,8 @@ def test_scaled_dot_product_attention(torch):
     rng = np.random.default_rng(2)
     q, k, v = (rng.normal(size=(1, 2, 3, 4)) for _ in range(3))
     out = torch.nn.functional.scaled_dot_product_attention(
-        torch.tensor(q), torch.tensor(k), torch.tensor(v), is_causal=True)
+        torch.tensor(q), torch.tensor(k), torch.tensor(v), is_causal=True
+    )
     s = q @ k.transpose(0, 1, 3, 2) / 2.0
     s = np.where(np.tril(np.ones((3, 3))) > 0, s, -np.inf)
     w = np.exp(s - s.max(-1, keepdims=True))
@@ -549,8 +646,9 @@ def test_dropout_functional(torch):
     out = F.dropout(torch.ones(2, 5, requires_grad=True), 0.5)
     assert node_name(out) == "MulBackward0"
     assert_close(out, [[0.0, 0.0, 2.0, 0.0, 0.0], [0.0, 2.0, 2.0, 0.0, 2.0]])
-    with pytest.raises(ValueError, match="dropout probability has to be between 0 and 1, but "
-                                         "got 1.5"):
+    with pytest.raises(
+        ValueError, match="dropout probability has to be between 0 and 1, but got 1.5"
+    ):
         F.dropout(x, 1.5)
     y = values(F.dropout2d(torch.ones(3, 8, 2, 2), 0.5))
     per_channel = y.reshape(3, 8, 4)
@@ -576,8 +674,10 @@ def test_clip_grad_norm(torch):
     assert_close(p.grad, [0.3, 0.4], rtol=1e-5)
     assert_close(U.clip_grad_norm_([torch.nn.Parameter(torch.ones(1))], 1.0), 0.0)
     p.grad = torch.tensor([float("nan"), 4.0])
-    with pytest.raises(RuntimeError, match="The total norm of order 2.0 for gradients from "
-                                           "`parameters` is non-finite"):
+    with pytest.raises(
+        RuntimeError,
+        match="The total norm of order 2.0 for gradients from `parameters` is non-finite",
+    ):
         U.clip_grad_norm_([p], 1.0, error_if_nonfinite=True)
     p.grad = torch.tensor([3.0, -4.0])
     U.clip_grad_value_([p], 1.0)

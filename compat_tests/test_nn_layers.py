@@ -12,42 +12,62 @@ from _helpers import assert_close, node_name, values
 REPRS = [
     ("nn.Identity()", "Identity()"),
     ("nn.Linear(3, 4, bias=False)", "Linear(in_features=3, out_features=4, bias=False)"),
-    ("nn.Bilinear(2, 3, 4)", "Bilinear(in1_features=2, in2_features=3, out_features=4, "
-                             "bias=True)"),
+    ("nn.Bilinear(2, 3, 4)", "Bilinear(in1_features=2, in2_features=3, out_features=4, bias=True)"),
     ("nn.Flatten()", "Flatten(start_dim=1, end_dim=-1)"),
     ("nn.Unflatten(1, (2, 5))", "Unflatten(dim=1, unflattened_size=(2, 5))"),
     ("nn.Conv1d(2, 3, 3)", "Conv1d(2, 3, kernel_size=(3,), stride=(1,))"),
-    ("nn.Conv2d(2, 4, (3, 5), stride=2, padding=1, dilation=2, groups=2, bias=False, "
-     "padding_mode='reflect')",
-     "Conv2d(2, 4, kernel_size=(3, 5), stride=(2, 2), padding=(1, 1), dilation=(2, 2), "
-     "groups=2, bias=False, padding_mode=reflect)"),
-    ("nn.Conv2d(2, 4, 3, padding='same')",
-     "Conv2d(2, 4, kernel_size=(3, 3), stride=(1, 1), padding=same)"),
-    ("nn.ConvTranspose2d(4, 2, 3, stride=2, output_padding=1)",
-     "ConvTranspose2d(4, 2, kernel_size=(3, 3), stride=(2, 2), output_padding=(1, 1))"),
-    ("nn.MaxPool2d(2)", "MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, "
-                        "ceil_mode=False)"),
-    ("nn.MaxPool1d(3, 1, 1, ceil_mode=True)",
-     "MaxPool1d(kernel_size=3, stride=1, padding=1, dilation=1, ceil_mode=True)"),
+    (
+        "nn.Conv2d(2, 4, (3, 5), stride=2, padding=1, dilation=2, groups=2, bias=False, "
+        "padding_mode='reflect')",
+        "Conv2d(2, 4, kernel_size=(3, 5), stride=(2, 2), padding=(1, 1), dilation=(2, 2), "
+        "groups=2, bias=False, padding_mode=reflect)",
+    ),
+    (
+        "nn.Conv2d(2, 4, 3, padding='same')",
+        "Conv2d(2, 4, kernel_size=(3, 3), stride=(1, 1), padding=same)",
+    ),
+    (
+        "nn.ConvTranspose2d(4, 2, 3, stride=2, output_padding=1)",
+        "ConvTranspose2d(4, 2, kernel_size=(3, 3), stride=(2, 2), output_padding=(1, 1))",
+    ),
+    (
+        "nn.MaxPool2d(2)",
+        "MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)",
+    ),
+    (
+        "nn.MaxPool1d(3, 1, 1, ceil_mode=True)",
+        "MaxPool1d(kernel_size=3, stride=1, padding=1, dilation=1, ceil_mode=True)",
+    ),
     ("nn.AvgPool1d(3)", "AvgPool1d(kernel_size=(3,), stride=(3,), padding=(0,))"),
     ("nn.AvgPool2d(3, 2, 1)", "AvgPool2d(kernel_size=3, stride=2, padding=1)"),
     ("nn.AdaptiveAvgPool2d((1, 1))", "AdaptiveAvgPool2d(output_size=(1, 1))"),
     ("nn.AdaptiveMaxPool1d(2)", "AdaptiveMaxPool1d(output_size=2)"),
-    ("nn.BatchNorm1d(4)", "BatchNorm1d(4, eps=1e-05, momentum=0.1, affine=True, bias=True, "
-                          "track_running_stats=True)"),
-    ("nn.BatchNorm2d(3, momentum=None, affine=False)",
-     "BatchNorm2d(3, eps=1e-05, momentum=None, affine=False, bias=False, "
-     "track_running_stats=True)"),
-    ("nn.LayerNorm([2, 3], elementwise_affine=False)",
-     "LayerNorm((2, 3), eps=1e-05, elementwise_affine=False, bias=False)"),
+    (
+        "nn.BatchNorm1d(4)",
+        "BatchNorm1d(4, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=True)",
+    ),
+    (
+        "nn.BatchNorm2d(3, momentum=None, affine=False)",
+        "BatchNorm2d(3, eps=1e-05, momentum=None, affine=False, bias=False, "
+        "track_running_stats=True)",
+    ),
+    (
+        "nn.LayerNorm([2, 3], elementwise_affine=False)",
+        "LayerNorm((2, 3), eps=1e-05, elementwise_affine=False, bias=False)",
+    ),
     ("nn.GroupNorm(2, 4)", "GroupNorm(2, 4, eps=1e-05, affine=True, bias=True)"),
-    ("nn.InstanceNorm2d(3)", "InstanceNorm2d(3, eps=1e-05, momentum=0.1, affine=False, "
-                             "bias=False, track_running_stats=False)"),
+    (
+        "nn.InstanceNorm2d(3)",
+        "InstanceNorm2d(3, eps=1e-05, momentum=0.1, affine=False, "
+        "bias=False, track_running_stats=False)",
+    ),
     ("nn.Dropout(0.2, inplace=True)", "Dropout(p=0.2, inplace=True)"),
     ("nn.Dropout2d()", "Dropout2d(p=0.5, inplace=False)"),
     ("nn.Embedding(10, 3)", "Embedding(10, 3)"),
-    ("nn.Embedding(10, 3, padding_idx=0, max_norm=1.0)",
-     "Embedding(10, 3, padding_idx=0, max_norm=1.0)"),
+    (
+        "nn.Embedding(10, 3, padding_idx=0, max_norm=1.0)",
+        "Embedding(10, 3, padding_idx=0, max_norm=1.0)",
+    ),
     ("nn.ReLU(inplace=True)", "ReLU(inplace=True)"),
     ("nn.LeakyReLU(0.2, True)", "LeakyReLU(negative_slope=0.2, inplace=True)"),
     ("nn.ELU()", "ELU(alpha=1.0)"),
@@ -71,29 +91,35 @@ REPRS = [
     ("nn.Upsample(scale_factor=2)", "Upsample(scale_factor=2.0, mode='nearest')"),
     ("nn.Upsample(size=(4, 4), mode='bilinear')", "Upsample(size=(4, 4), mode='bilinear')"),
     ("nn.RNN(3, 4)", "RNN(3, 4)"),
-    ("nn.RNN(3, 4, 2, nonlinearity='relu', bias=False, batch_first=True, dropout=0.5, "
-     "bidirectional=True)",
-     "RNN(3, 4, num_layers=2, bias=False, batch_first=True, dropout=0.5, bidirectional=True)"),
+    (
+        "nn.RNN(3, 4, 2, nonlinearity='relu', bias=False, batch_first=True, dropout=0.5, "
+        "bidirectional=True)",
+        "RNN(3, 4, num_layers=2, bias=False, batch_first=True, dropout=0.5, bidirectional=True)",
+    ),
     ("nn.LSTM(3, 4, proj_size=2)", "LSTM(3, 4, proj_size=2)"),
     ("nn.GRU(3, 4, num_layers=2)", "GRU(3, 4, num_layers=2)"),
     ("nn.GRUCell(3, 4, bias=False)", "GRUCell(3, 4, bias=False)"),
-    ("nn.MultiheadAttention(8, 2)",
-     "MultiheadAttention(\n  (out_proj): NonDynamicallyQuantizableLinear(in_features=8, "
-     "out_features=8, bias=True)\n)"),
-    ("nn.TransformerEncoderLayer(8, 2, 16)",
-     "TransformerEncoderLayer(\n"
-     "  (self_attn): MultiheadAttention(\n"
-     "    (out_proj): NonDynamicallyQuantizableLinear(in_features=8, out_features=8, "
-     "bias=True)\n"
-     "  )\n"
-     "  (linear1): Linear(in_features=8, out_features=16, bias=True)\n"
-     "  (dropout): Dropout(p=0.1, inplace=False)\n"
-     "  (linear2): Linear(in_features=16, out_features=8, bias=True)\n"
-     "  (norm1): LayerNorm((8,), eps=1e-05, elementwise_affine=True, bias=True)\n"
-     "  (norm2): LayerNorm((8,), eps=1e-05, elementwise_affine=True, bias=True)\n"
-     "  (dropout1): Dropout(p=0.1, inplace=False)\n"
-     "  (dropout2): Dropout(p=0.1, inplace=False)\n"
-     ")"),
+    (
+        "nn.MultiheadAttention(8, 2)",
+        "MultiheadAttention(\n  (out_proj): NonDynamicallyQuantizableLinear(in_features=8, "
+        "out_features=8, bias=True)\n)",
+    ),
+    (
+        "nn.TransformerEncoderLayer(8, 2, 16)",
+        "TransformerEncoderLayer(\n"
+        "  (self_attn): MultiheadAttention(\n"
+        "    (out_proj): NonDynamicallyQuantizableLinear(in_features=8, out_features=8, "
+        "bias=True)\n"
+        "  )\n"
+        "  (linear1): Linear(in_features=8, out_features=16, bias=True)\n"
+        "  (dropout): Dropout(p=0.1, inplace=False)\n"
+        "  (linear2): Linear(in_features=16, out_features=8, bias=True)\n"
+        "  (norm1): LayerNorm((8,), eps=1e-05, elementwise_affine=True, bias=True)\n"
+        "  (norm2): LayerNorm((8,), eps=1e-05, elementwise_affine=True, bias=True)\n"
+        "  (dropout1): Dropout(p=0.1, inplace=False)\n"
+        "  (dropout2): Dropout(p=0.1, inplace=False)\n"
+        ")",
+    ),
 ]
 
 
@@ -107,8 +133,9 @@ def test_layer_repr(torch, ctor, expected):
 
 def test_cnn_repr(torch):
     nn = torch.nn
-    model = nn.Sequential(nn.Conv2d(1, 20, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
-                          nn.Linear(20 * 12 * 12, 10))
+    model = nn.Sequential(
+        nn.Conv2d(1, 20, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(20 * 12 * 12, 10)
+    )
     assert repr(model) == (
         "Sequential(\n"
         "  (0): Conv2d(1, 20, kernel_size=(5, 5), stride=(1, 1))\n"
@@ -116,7 +143,8 @@ def test_cnn_repr(torch):
         "  (2): MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)\n"
         "  (3): Flatten(start_dim=1, end_dim=-1)\n"
         "  (4): Linear(in_features=2880, out_features=10, bias=True)\n"
-        ")")
+        ")"
+    )
     assert tuple(model(torch.zeros(2, 1, 28, 28)).shape) == (2, 10)
 
 
@@ -133,9 +161,12 @@ def _np_conv(x, w, b=None, stride=(1, 1), padding=(0, 0), dilation=(1, 1), group
         g = oc // og
         for i in range(oh):
             for j in range(ow):
-                patch = xp[:, g * cg:(g + 1) * cg,
-                           i * stride[0]:i * stride[0] + dilation[0] * (kh - 1) + 1:dilation[0],
-                           j * stride[1]:j * stride[1] + dilation[1] * (kw - 1) + 1:dilation[1]]
+                patch = xp[
+                    :,
+                    g * cg : (g + 1) * cg,
+                    i * stride[0] : i * stride[0] + dilation[0] * (kh - 1) + 1 : dilation[0],
+                    j * stride[1] : j * stride[1] + dilation[1] * (kw - 1) + 1 : dilation[1],
+                ]
                 out[:, oc, i, j] = (patch * w[oc]).sum(axis=(1, 2, 3))
     if b is not None:
         out += b.reshape(1, -1, 1, 1)
@@ -148,12 +179,13 @@ def _np_conv_transpose(x, w, stride, padding, output_padding):
     full = np.zeros((n, o, (h - 1) * stride + kh, (wd - 1) * stride + kw))
     for i in range(h):
         for j in range(wd):
-            full[:, :, i * stride:i * stride + kh, j * stride:j * stride + kw] += np.einsum(
-                "nc,cokl->nokl", x[:, :, i, j], w)
+            full[:, :, i * stride : i * stride + kh, j * stride : j * stride + kw] += np.einsum(
+                "nc,cokl->nokl", x[:, :, i, j], w
+            )
     oh = (h - 1) * stride - 2 * padding + kh + output_padding
     ow = (wd - 1) * stride - 2 * padding + kw + output_padding
     full = np.pad(full, ((0, 0), (0, 0), (0, output_padding), (0, output_padding)))
-    return full[:, :, padding:padding + oh, padding:padding + ow]
+    return full[:, :, padding : padding + oh, padding : padding + ow]
 
 
 RNG = np.random.default_rng(0)
@@ -168,9 +200,11 @@ def _load(torch, module, **tensors):
 
 
 # ---------------------------------------------------------------------------------- convolution
-@pytest.mark.parametrize("kw", [{}, {"stride": 2, "padding": 1}, {"dilation": 2},
-                                {"groups": 3}, {"padding": "same"}],
-                         ids=["plain", "stride-pad", "dilation", "groups", "same"])
+@pytest.mark.parametrize(
+    "kw",
+    [{}, {"stride": 2, "padding": 1}, {"dilation": 2}, {"groups": 3}, {"padding": "same"}],
+    ids=["plain", "stride-pad", "dilation", "groups", "same"],
+)
 def test_conv2d(torch, kw):
     groups = kw.get("groups", 1)
     w = RNG.normal(size=(6, 3 // groups, 3, 3))
@@ -180,8 +214,15 @@ def test_conv2d(torch, kw):
     y = conv(x)
     assert node_name(y) == "ConvolutionBackward0"
     pad = 1 if kw.get("padding") in (1, "same") else 0
-    ref = _np_conv(IMG, w, b, stride=(kw.get("stride", 1),) * 2, padding=(pad, pad),
-                   dilation=(kw.get("dilation", 1),) * 2, groups=groups)
+    ref = _np_conv(
+        IMG,
+        w,
+        b,
+        stride=(kw.get("stride", 1),) * 2,
+        padding=(pad, pad),
+        dilation=(kw.get("dilation", 1),) * 2,
+        groups=groups,
+    )
     assert_close(y, ref, rtol=1e-4, atol=1e-4)
     y.sum().backward()
     # d(sum)/d(bias) counts output positions; d(sum)/d(x) is checked through a linear identity
@@ -189,8 +230,17 @@ def test_conv2d(torch, kw):
     assert tuple(x.grad.shape) == IMG.shape
     probe = RNG.normal(size=IMG.shape)
     lhs = (values(x.grad) * probe).sum()
-    rhs = (_np_conv(probe, w, None, stride=(kw.get("stride", 1),) * 2, padding=(pad, pad),
-                    dilation=(kw.get("dilation", 1),) * 2, groups=groups)).sum()
+    rhs = (
+        _np_conv(
+            probe,
+            w,
+            None,
+            stride=(kw.get("stride", 1),) * 2,
+            padding=(pad, pad),
+            dilation=(kw.get("dilation", 1),) * 2,
+            groups=groups,
+        )
+    ).sum()
     assert abs(lhs - rhs) < 1e-3 * max(1.0, abs(rhs))
 
 
@@ -200,20 +250,32 @@ def test_conv1d_and_padding_mode(torch):
     conv = _load(torch, torch.nn.Conv1d(2, 3, 4, padding=2, bias=False), weight=w)
     ref = _np_conv(sig[:, :, None, :], w[:, :, None, :], padding=(0, 2))[:, :, 0]
     assert_close(conv(torch.tensor(sig, dtype=torch.float32)), ref, rtol=1e-4, atol=1e-4)
-    conv = _load(torch, torch.nn.Conv2d(3, 2, 3, padding=1, padding_mode="reflect",
-                                        bias=False), weight=RNG.normal(size=(2, 3, 3, 3)))
+    conv = _load(
+        torch,
+        torch.nn.Conv2d(3, 2, 3, padding=1, padding_mode="reflect", bias=False),
+        weight=RNG.normal(size=(2, 3, 3, 3)),
+    )
     padded = np.pad(IMG, ((0, 0), (0, 0), (1, 1), (1, 1)), mode="reflect")
-    assert_close(conv(torch.tensor(IMG, dtype=torch.float32)),
-                 _np_conv(padded, values(conv.weight)), rtol=1e-4, atol=1e-4)
+    assert_close(
+        conv(torch.tensor(IMG, dtype=torch.float32)),
+        _np_conv(padded, values(conv.weight)),
+        rtol=1e-4,
+        atol=1e-4,
+    )
 
 
 def test_conv_transpose2d(torch):
     w = RNG.normal(size=(3, 2, 3, 3))
-    conv = _load(torch, torch.nn.ConvTranspose2d(3, 2, 3, stride=2, padding=1,
-                                                 output_padding=1, bias=False), weight=w)
+    conv = _load(
+        torch,
+        torch.nn.ConvTranspose2d(3, 2, 3, stride=2, padding=1, output_padding=1, bias=False),
+        weight=w,
+    )
     y = conv(torch.tensor(IMG, dtype=torch.float32))
-    assert node_name(conv(torch.tensor(IMG, dtype=torch.float32, requires_grad=True))) == \
-        "ConvolutionBackward0"
+    assert (
+        node_name(conv(torch.tensor(IMG, dtype=torch.float32, requires_grad=True)))
+        == "ConvolutionBackward0"
+    )
     assert tuple(y.shape) == (2, 2, 12, 14)
     assert_close(y, _np_conv_transpose(IMG, w, 2, 1, 1), rtol=1e-4, atol=1e-4)
     out = conv(torch.tensor(IMG, dtype=torch.float32), output_size=[11, 13])
@@ -223,15 +285,17 @@ def test_conv_transpose2d(torch):
 def test_conv_errors(torch):
     with pytest.raises(RuntimeError) as e:
         torch.nn.Conv2d(4, 2, 3)(torch.ones(1, 2, 5, 5))
-    assert str(e.value) == ("Given groups=1, weight of size [2, 4, 3, 3], expected "
-                            "input[1, 2, 5, 5] to have 4 channels, but got 2 channels instead")
+    assert str(e.value) == (
+        "Given groups=1, weight of size [2, 4, 3, 3], expected "
+        "input[1, 2, 5, 5] to have 4 channels, but got 2 channels instead"
+    )
     with pytest.raises(ValueError, match="in_channels must be divisible by groups"):
         torch.nn.Conv2d(3, 4, 3, groups=2)
-    with pytest.raises(ValueError, match="padding='same' is not supported for strided "
-                                         "convolutions"):
+    with pytest.raises(
+        ValueError, match="padding='same' is not supported for strided convolutions"
+    ):
         torch.nn.Conv2d(3, 4, 3, stride=2, padding="same")
-    with pytest.raises(RuntimeError, match="Kernel size can't be greater than actual input "
-                                           "size"):
+    with pytest.raises(RuntimeError, match="Kernel size can't be greater than actual input size"):
         torch.nn.Conv2d(1, 1, 7)(torch.ones(1, 1, 5, 5))
 
 
@@ -250,7 +314,7 @@ def _np_pool(x, k, s, p, reduce, fill):
     out = np.zeros(x.shape[:2] + (oh, ow))
     for i in range(oh):
         for j in range(ow):
-            out[:, :, i, j] = reduce(xp[:, :, i * s:i * s + k, j * s:j * s + k], axis=(2, 3))
+            out[:, :, i, j] = reduce(xp[:, :, i * s : i * s + k, j * s : j * s + k], axis=(2, 3))
     return out
 
 
@@ -262,8 +326,10 @@ def test_max_pool2d(torch):
     y.sum().backward()
     g = values(x.grad)
     assert g.sum() == y.numel() and set(np.unique(g)) <= {0.0, 1.0}
-    assert_close(torch.nn.functional.max_pool2d(torch.tensor(IMG), 3, 2, 1),
-                 _np_pool(IMG, 3, 2, 1, np.max, -np.inf))
+    assert_close(
+        torch.nn.functional.max_pool2d(torch.tensor(IMG), 3, 2, 1),
+        _np_pool(IMG, 3, 2, 1, np.max, -np.inf),
+    )
 
 
 def test_max_pool_indices_and_ties(torch):
@@ -283,8 +349,10 @@ def test_max_pool_ceil_mode_and_1d(torch):
     assert node_name(torch.nn.MaxPool1d(2)(x.requires_grad_())) == "SqueezeBackward1"
     with pytest.raises(RuntimeError) as e:
         torch.nn.functional.max_pool2d(torch.ones(1, 1, 4, 4), 2, padding=2)
-    assert str(e.value) == ("pad should be at most half of effective kernel size, but got "
-                            "pad=2, kernel_size=2 and dilation=1")
+    assert str(e.value) == (
+        "pad should be at most half of effective kernel size, but got "
+        "pad=2, kernel_size=2 and dilation=1"
+    )
 
 
 def test_avg_pool(torch):
@@ -298,12 +366,14 @@ def test_avg_pool(torch):
     pad_in = torch.nn.functional.avg_pool2d(torch.tensor(IMG), 3, 2, 1)
     assert_close(pad_in, _np_pool(IMG, 3, 2, 1, np.sum, 0.0) / 9)
     ones = torch.ones(1, 1, 3, 3)
-    assert_close(torch.nn.functional.avg_pool2d(ones, 2, 1, 1, count_include_pad=False),
-                 np.ones((1, 1, 4, 4)))
-    assert_close(torch.nn.functional.avg_pool2d(ones, 2, 1, 1), [[[[0.25, 0.5, 0.5, 0.25],
-                                                                   [0.5, 1, 1, 0.5],
-                                                                   [0.5, 1, 1, 0.5],
-                                                                   [0.25, 0.5, 0.5, 0.25]]]])
+    assert_close(
+        torch.nn.functional.avg_pool2d(ones, 2, 1, 1, count_include_pad=False),
+        np.ones((1, 1, 4, 4)),
+    )
+    assert_close(
+        torch.nn.functional.avg_pool2d(ones, 2, 1, 1),
+        [[[[0.25, 0.5, 0.5, 0.25], [0.5, 1, 1, 0.5], [0.5, 1, 1, 0.5], [0.25, 0.5, 0.5, 0.25]]]],
+    )
 
 
 def test_adaptive_pools(torch):
@@ -315,12 +385,14 @@ def test_adaptive_pools(torch):
     assert node_name(y2) == "AdaptiveAvgPool2DBackward0"
     rows = [(i * 6 // 4, -(-(i + 1) * 6 // 4)) for i in range(4)]
     cols = [(j * 7 // 3, -(-(j + 1) * 7 // 3)) for j in range(3)]
-    ref = np.array([[IMG[:, :, r0:r1, c0:c1].mean(axis=(2, 3)) for c0, c1 in cols]
-                    for r0, r1 in rows]).transpose(2, 3, 0, 1)
+    ref = np.array(
+        [[IMG[:, :, r0:r1, c0:c1].mean(axis=(2, 3)) for c0, c1 in cols] for r0, r1 in rows]
+    ).transpose(2, 3, 0, 1)
     assert_close(y2, ref)
     mx = torch.nn.AdaptiveMaxPool2d((4, 3))(torch.tensor(IMG))
-    ref = np.array([[IMG[:, :, r0:r1, c0:c1].max(axis=(2, 3)) for c0, c1 in cols]
-                    for r0, r1 in rows]).transpose(2, 3, 0, 1)
+    ref = np.array(
+        [[IMG[:, :, r0:r1, c0:c1].max(axis=(2, 3)) for c0, c1 in cols] for r0, r1 in rows]
+    ).transpose(2, 3, 0, 1)
     assert_close(mx, ref)
 
 
@@ -334,8 +406,13 @@ def test_batch_norm_training_and_eval(torch):
     mean = IMG.mean(axis=(0, 2, 3))
     var = IMG.var(axis=(0, 2, 3))
     norm = (IMG - mean.reshape(1, 3, 1, 1)) / np.sqrt(var.reshape(1, 3, 1, 1) + 1e-5)
-    assert_close(y, norm * np.array([1.0, 2.0, 0.5]).reshape(1, 3, 1, 1)
-                 + np.array([0.0, 1.0, -1.0]).reshape(1, 3, 1, 1), rtol=1e-4, atol=1e-4)
+    assert_close(
+        y,
+        norm * np.array([1.0, 2.0, 0.5]).reshape(1, 3, 1, 1)
+        + np.array([0.0, 1.0, -1.0]).reshape(1, 3, 1, 1),
+        rtol=1e-4,
+        atol=1e-4,
+    )
     n = IMG.size / 3
     assert_close(bn.running_mean, 0.1 * mean, rtol=1e-4, atol=1e-6)
     assert_close(bn.running_var, 0.9 + 0.1 * var * n / (n - 1), rtol=1e-4, atol=1e-6)
@@ -346,8 +423,13 @@ def test_batch_norm_training_and_eval(torch):
     out = bn(torch.tensor(IMG, dtype=torch.float32))
     rm, rv = values(bn.running_mean), values(bn.running_var)
     ref = (IMG - rm.reshape(1, 3, 1, 1)) / np.sqrt(rv.reshape(1, 3, 1, 1) + 1e-5)
-    assert_close(out, ref * np.array([1.0, 2.0, 0.5]).reshape(1, 3, 1, 1)
-                 + np.array([0.0, 1.0, -1.0]).reshape(1, 3, 1, 1), rtol=1e-4, atol=1e-4)
+    assert_close(
+        out,
+        ref * np.array([1.0, 2.0, 0.5]).reshape(1, 3, 1, 1)
+        + np.array([0.0, 1.0, -1.0]).reshape(1, 3, 1, 1),
+        rtol=1e-4,
+        atol=1e-4,
+    )
     assert int(bn.num_batches_tracked) == 1
 
 
@@ -366,8 +448,9 @@ def test_batch_norm_cumulative_and_untracked(torch):
     assert_close(out, (a - a.mean(0)) / np.sqrt(a.var(0) + 1e-5), rtol=1e-4, atol=1e-4)
     with pytest.raises(ValueError) as e:
         torch.nn.BatchNorm1d(2)(torch.ones(1, 2))
-    assert str(e.value) == ("Expected more than 1 value per channel when training, got input "
-                            "size torch.Size([1, 2])")
+    assert str(e.value) == (
+        "Expected more than 1 value per channel when training, got input size torch.Size([1, 2])"
+    )
     with pytest.raises(ValueError, match=r"expected 4D input \(got 2D input\)"):
         torch.nn.BatchNorm2d(2)(torch.ones(3, 2))
 
@@ -390,10 +473,14 @@ def test_layer_norm_and_group_norm(torch):
     assert node_name(gn(x)) == "NativeGroupNormBackward0"
     with pytest.raises(RuntimeError) as e:
         torch.nn.LayerNorm(4)(torch.ones(2, 3))
-    assert str(e.value) == ("Given normalized_shape=[4], expected input with shape [*, 4], but "
-                            "got input of size[2, 3]")
-    with pytest.raises(ValueError, match=r"num_channels \(3\) must be divisible by num_groups "
-                                         r"\(2\)"):
+    assert str(e.value) == (
+        "Given normalized_shape=[4], expected input with shape [*, 4], but got input of size[2, 3]"
+    )
+    with pytest.raises(
+        ValueError,
+        match=r"num_channels \(3\) must be divisible by num_groups "
+        r"\(2\)",
+    ):
         torch.nn.GroupNorm(2, 3)
 
 
@@ -438,9 +525,12 @@ def test_embedding(torch):
     assert_close(emb.weight.grad, [[1, 1, 1], [0, 0, 0], [1, 1, 1], [3, 3, 3]])
     with pytest.raises(IndexError, match="index out of range in self"):
         emb(torch.tensor([4]))
-    with pytest.raises(RuntimeError, match="Expected tensor for argument #1 'indices' to have "
-                                           "one of the following scalar types: Long, Int; but "
-                                           "got torch.FloatTensor instead"):
+    with pytest.raises(
+        RuntimeError,
+        match="Expected tensor for argument #1 'indices' to have "
+        "one of the following scalar types: Long, Int; but "
+        "got torch.FloatTensor instead",
+    ):
         emb(torch.tensor([1.0]))
     pre = torch.nn.Embedding.from_pretrained(torch.tensor(table, dtype=torch.float32))
     assert not pre.weight.requires_grad
@@ -502,9 +592,13 @@ def test_recurrent_layers(torch, mode):
         out, (hn, cn) = m(xt, (torch.tensor(h0), torch.tensor(c0)))
     else:
         out, hn = m(xt, torch.tensor(h0))
-    layers = [tuple(values(getattr(m, f"{n}_l{k}")) for n in ("weight_ih", "weight_hh",
-                                                               "bias_ih", "bias_hh"))
-              for k in range(2)]
+    layers = [
+        tuple(
+            values(getattr(m, f"{n}_l{k}"))
+            for n in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+        )
+        for k in range(2)
+    ]
     ref_out, ref_h, ref_c = _np_rnn(mode, x, h0, c0 if mode == "LSTM" else None, layers)
     assert_close(out, ref_out)
     assert_close(hn, ref_h)
@@ -512,7 +606,8 @@ def test_recurrent_layers(torch, mode):
         assert_close(cn, ref_c)
     assert node_name(out) == "StackBackward0"
     assert node_name(m.float()(torch.ones(5, 2, 3, requires_grad=True))[0]) == (
-        "MkldnnRnnLayerBackward0" if mode == "LSTM" else "StackBackward0")
+        "MkldnnRnnLayerBackward0" if mode == "LSTM" else "StackBackward0"
+    )
     assert node_name(hn) == "StackBackward0"
     out.sum().backward()
     assert tuple(xt.grad.shape) == (5, 2, 3)
@@ -525,10 +620,17 @@ def test_recurrent_batch_first_bidirectional(torch):
     x = RNG.normal(size=(2, 5, 3))
     out, hn = m(torch.tensor(x))
     assert tuple(out.shape) == (2, 5, 8) and tuple(hn.shape) == (2, 2, 4)
-    fwd = [tuple(values(getattr(m, f"{n}_l0")) for n in ("weight_ih", "weight_hh", "bias_ih",
-                                                         "bias_hh"))]
-    bwd = [tuple(values(getattr(m, f"{n}_l0_reverse")) for n in ("weight_ih", "weight_hh",
-                                                                 "bias_ih", "bias_hh"))]
+    fwd = [
+        tuple(
+            values(getattr(m, f"{n}_l0")) for n in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+        )
+    ]
+    bwd = [
+        tuple(
+            values(getattr(m, f"{n}_l0_reverse"))
+            for n in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+        )
+    ]
     xs = x.transpose(1, 0, 2)
     zeros = np.zeros((1, 2, 4))
     of, hf, _ = _np_rnn("GRU", xs, zeros, None, fwd)
@@ -541,21 +643,30 @@ def test_lstm_unbatched_and_projection(torch):
     lstm = torch.nn.LSTM(3, 4, proj_size=2)
     out, (h, c) = lstm(torch.ones(5, 3))
     assert tuple(out.shape) == (5, 2) and tuple(h.shape) == (1, 2) and tuple(c.shape) == (1, 4)
-    assert [n for n, _ in lstm.named_parameters()] == ["weight_ih_l0", "weight_hh_l0",
-                                                       "bias_ih_l0", "bias_hh_l0",
-                                                       "weight_hr_l0"]
+    assert [n for n, _ in lstm.named_parameters()] == [
+        "weight_ih_l0",
+        "weight_hh_l0",
+        "bias_ih_l0",
+        "bias_hh_l0",
+        "weight_hr_l0",
+    ]
 
 
 def test_recurrent_errors(torch):
     lstm = torch.nn.LSTM(3, 4, num_layers=2)
-    with pytest.raises(RuntimeError, match="input.size\\(-1\\) must be equal to input_size. "
-                                           "Expected 3, got 4"):
+    with pytest.raises(
+        RuntimeError, match="input.size\\(-1\\) must be equal to input_size. Expected 3, got 4"
+    ):
         lstm(torch.ones(5, 2, 4))
-    with pytest.raises(RuntimeError, match=r"Expected hidden\[0\] size \(2, 2, 4\), got "
-                                           r"\[1, 2, 4\]"):
+    with pytest.raises(
+        RuntimeError,
+        match=r"Expected hidden\[0\] size \(2, 2, 4\), got "
+        r"\[1, 2, 4\]",
+    ):
         lstm(torch.ones(5, 2, 3), (torch.ones(1, 2, 4), torch.ones(2, 2, 4)))
-    with pytest.raises(ValueError, match="Unknown nonlinearity 'foo'. Select from 'tanh' or "
-                                         "'relu'."):
+    with pytest.raises(
+        ValueError, match="Unknown nonlinearity 'foo'. Select from 'tanh' or 'relu'."
+    ):
         torch.nn.RNN(3, 4, nonlinearity="foo")
     with warnings.catch_warnings(record=True) as w:
         warnings.simplefilter("always")
@@ -585,7 +696,7 @@ def _np_mha(q, k, v, w_in, b_in, w_out, b_out, heads, mask=None):
     e = q.shape[-1]
     wq, wk, wv = np.split(w_in, 3)
     bq, bk, bv = np.split(b_in, 3)
-    qp, kp, vp = q @ wq.T + bq, k @ wk.T + bk, v @ wv.T + bv   # (L, N, E)
+    qp, kp, vp = q @ wq.T + bq, k @ wk.T + bk, v @ wv.T + bv  # (L, N, E)
     L, N, _ = qp.shape
     S = kp.shape[0]
     d = e // heads
@@ -608,21 +719,48 @@ def test_multihead_attention(torch):
     mha = torch.nn.MultiheadAttention(8, 2).double()
     q, k = RNG.normal(size=(3, 2, 8)), RNG.normal(size=(4, 2, 8))
     out, weights = mha(torch.tensor(q), torch.tensor(k), torch.tensor(k))
-    ref_out, ref_w = _np_mha(q, k, k, values(mha.in_proj_weight), values(mha.in_proj_bias),
-                             values(mha.out_proj.weight), values(mha.out_proj.bias), 2)
+    ref_out, ref_w = _np_mha(
+        q,
+        k,
+        k,
+        values(mha.in_proj_weight),
+        values(mha.in_proj_bias),
+        values(mha.out_proj.weight),
+        values(mha.out_proj.bias),
+        2,
+    )
     assert_close(out, ref_out)
     assert_close(weights, ref_w)
     out2, none = mha(torch.tensor(q), torch.tensor(k), torch.tensor(k), need_weights=False)
     assert none is None
     assert_close(out2, ref_out)
     mask = np.triu(np.full((3, 4), -np.inf), 1)
-    masked, _ = mha(torch.tensor(q), torch.tensor(k), torch.tensor(k),
-                    attn_mask=torch.tensor(np.triu(np.ones((3, 4), bool), 1)))
-    assert_close(masked, _np_mha(q, k, k, values(mha.in_proj_weight), values(mha.in_proj_bias),
-                                 values(mha.out_proj.weight), values(mha.out_proj.bias), 2,
-                                 mask)[0])
-    assert [n for n, _ in mha.named_parameters()] == ["in_proj_weight", "in_proj_bias",
-                                                      "out_proj.weight", "out_proj.bias"]
+    masked, _ = mha(
+        torch.tensor(q),
+        torch.tensor(k),
+        torch.tensor(k),
+        attn_mask=torch.tensor(np.triu(np.ones((3, 4), bool), 1)),
+    )
+    assert_close(
+        masked,
+        _np_mha(
+            q,
+            k,
+            k,
+            values(mha.in_proj_weight),
+            values(mha.in_proj_bias),
+            values(mha.out_proj.weight),
+            values(mha.out_proj.bias),
+            2,
+            mask,
+        )[0],
+    )
+    assert [n for n, _ in mha.named_parameters()] == [
+        "in_proj_weight",
+        "in_proj_bias",
+        "out_proj.weight",
+        "out_proj.bias",
+    ]
     x = torch.tensor(q, requires_grad=True)
     y, _ = mha(x, x, x)
     assert node_name(y) == "ViewBackward0"
@@ -637,9 +775,21 @@ def test_multihead_attention_batch_first(torch):
     out, w = mha(x, x, x)
     assert tuple(out.shape) == (2, 3, 8) and tuple(w.shape) == (2, 3, 3)
     ref = torch.nn.functional.multi_head_attention_forward(
-        x.transpose(0, 1), x.transpose(0, 1), x.transpose(0, 1), 8, 2, mha.in_proj_weight,
-        mha.in_proj_bias, None, None, False, 0.0, mha.out_proj.weight, mha.out_proj.bias,
-        training=False)[0]
+        x.transpose(0, 1),
+        x.transpose(0, 1),
+        x.transpose(0, 1),
+        8,
+        2,
+        mha.in_proj_weight,
+        mha.in_proj_bias,
+        None,
+        None,
+        False,
+        0.0,
+        mha.out_proj.weight,
+        mha.out_proj.bias,
+        training=False,
+    )[0]
     assert_close(out, values(ref).transpose(1, 0, 2), rtol=1e-5, atol=1e-5)
 
 
@@ -649,10 +799,16 @@ def test_transformer_encoder_layer(torch):
     layer.eval()
     x = RNG.normal(size=(3, 2, 8))
     out = layer(torch.tensor(x))
-    attn, _ = _np_mha(x, x, x, values(layer.self_attn.in_proj_weight),
-                      values(layer.self_attn.in_proj_bias),
-                      values(layer.self_attn.out_proj.weight),
-                      values(layer.self_attn.out_proj.bias), 2)
+    attn, _ = _np_mha(
+        x,
+        x,
+        x,
+        values(layer.self_attn.in_proj_weight),
+        values(layer.self_attn.in_proj_bias),
+        values(layer.self_attn.out_proj.weight),
+        values(layer.self_attn.out_proj.bias),
+        2,
+    )
 
     def ln(t, w, b):
         m = t.mean(-1, keepdims=True)
@@ -677,14 +833,22 @@ def test_transformer_encoder_warning(torch):
     assert str(w[0].message) == (
         "enable_nested_tensor is True, but self.use_nested_tensor is False because "
         "encoder_layer.self_attn.batch_first was not True(use batch_first for better inference "
-        "performance)")
+        "performance)"
+    )
 
 
 def test_small_cnn_trains(torch):
     nn = torch.nn
     torch.manual_seed(0)
-    model = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(),
-                          nn.MaxPool2d(2), nn.Flatten(), nn.Dropout(0.1), nn.Linear(4 * 4 * 4, 2))
+    model = nn.Sequential(
+        nn.Conv2d(1, 4, 3, padding=1),
+        nn.BatchNorm2d(4),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Flatten(),
+        nn.Dropout(0.1),
+        nn.Linear(4 * 4 * 4, 2),
+    )
     x = torch.tensor(RNG.normal(size=(16, 1, 8, 8)), dtype=torch.float32)
     y = torch.tensor((RNG.random(16) > 0.5).astype(np.int64))
     x = x + y.reshape(16, 1, 1, 1).float()

@@ -50,8 +50,9 @@ def test_parameter_repr_and_type(torch):
 
 
 def test_parameter_integer_requires_grad_error(torch):
-    with pytest.raises(RuntimeError, match="Only Tensors of floating point and complex dtype "
-                                           "can require gradients"):
+    with pytest.raises(
+        RuntimeError, match="Only Tensors of floating point and complex dtype can require gradients"
+    ):
         torch.nn.Parameter(torch.tensor([1, 2]))
 
 
@@ -81,8 +82,14 @@ def test_print_model(torch):
 def test_named_parameters_and_buffers(torch):
     net = _net(torch)
     names = [n for n, _ in net.named_parameters()]
-    assert names == ["scale", "conv.weight", "conv.bias", "block.0.weight", "block.0.bias",
-                     "block.2.weight"]
+    assert names == [
+        "scale",
+        "conv.weight",
+        "conv.bias",
+        "block.0.weight",
+        "block.0.bias",
+        "block.2.weight",
+    ]
     assert [n for n, _ in net.named_parameters(prefix="m")][0] == "m.scale"
     assert [n for n, _ in net.named_parameters(recurse=False)] == ["scale"]
     assert [n for n, _ in net.named_buffers()] == ["steps"]
@@ -95,8 +102,14 @@ def test_children_and_modules(torch):
     net = _net(torch)
     assert [n for n, _ in net.named_children()] == ["conv", "block"]
     assert [type(m).__name__ for m in net.children()] == ["Conv2d", "Sequential"]
-    assert [n for n, _ in net.named_modules()] == ["", "conv", "block", "block.0", "block.1",
-                                                   "block.2"]
+    assert [n for n, _ in net.named_modules()] == [
+        "",
+        "conv",
+        "block",
+        "block.0",
+        "block.1",
+        "block.2",
+    ]
     assert [n for n, _ in net.named_modules(prefix="net")][:2] == ["net", "net.conv"]
     assert len(list(net.modules())) == 6
 
@@ -135,8 +148,10 @@ def test_registration_errors(torch):
     m = nn.Linear(3, 2)
     with pytest.raises(TypeError) as e:
         m.weight = torch.ones(2, 3)
-    assert str(e.value) == ("cannot assign 'torch.FloatTensor' as parameter 'weight' "
-                            "(torch.nn.Parameter or None expected)")
+    assert str(e.value) == (
+        "cannot assign 'torch.FloatTensor' as parameter 'weight' "
+        "(torch.nn.Parameter or None expected)"
+    )
     with pytest.raises(KeyError) as e:
         m.register_buffer("weight", torch.ones(1))
     assert e.value.args[0] == "attribute 'weight' already exists"
@@ -145,12 +160,15 @@ def test_registration_errors(torch):
     assert e.value.args[0] == 'buffer name can\'t contain "."'
     with pytest.raises(TypeError) as e:
         m.register_buffer("x", 3)
-    assert str(e.value) == "cannot assign 'int' object to buffer 'x' (torch Tensor or None " \
-                           "required)"
+    assert (
+        str(e.value) == "cannot assign 'int' object to buffer 'x' (torch Tensor or None required)"
+    )
     with pytest.raises(TypeError) as e:
         m.register_parameter("p", torch.ones(1))
-    assert str(e.value) == ("cannot assign 'torch.FloatTensor' object to parameter 'p' "
-                            "(torch.nn.Parameter or None required)")
+    assert str(e.value) == (
+        "cannot assign 'torch.FloatTensor' object to parameter 'p' "
+        "(torch.nn.Parameter or None required)"
+    )
     with pytest.raises(KeyError) as e:
         m.add_module("a.b", nn.ReLU())
     assert e.value.args[0] == 'module name can\'t contain ".", got: a.b'
@@ -162,8 +180,9 @@ def test_registration_errors(torch):
     m.register_buffer("buf", torch.ones(1))
     with pytest.raises(TypeError) as e:
         m.buf = 3
-    assert str(e.value) == ("cannot assign 'int' as buffer 'buf' (torch.nn.Buffer, "
-                            "torch.Tensor or None expected)")
+    assert str(e.value) == (
+        "cannot assign 'int' as buffer 'buf' (torch.nn.Buffer, torch.Tensor or None expected)"
+    )
 
 
 def test_assign_before_init_errors(torch):
@@ -177,11 +196,17 @@ def test_assign_before_init_errors(torch):
         def __init__(self):
             self.x = nn.Parameter(torch.ones(1))
 
-    with pytest.raises(AttributeError, match=r"cannot assign module before Module.__init__\(\) "
-                                             "call"):
+    with pytest.raises(
+        AttributeError,
+        match=r"cannot assign module before Module.__init__\(\) "
+        "call",
+    ):
         A()
-    with pytest.raises(AttributeError, match=r"cannot assign parameters before "
-                                             r"Module.__init__\(\) call"):
+    with pytest.raises(
+        AttributeError,
+        match=r"cannot assign parameters before "
+        r"Module.__init__\(\) call",
+    ):
         B()
 
 
@@ -290,8 +315,10 @@ def test_to_keeps_integer_buffers(torch):
 def test_to_integer_dtype_error(torch):
     with pytest.raises(TypeError) as e:
         torch.nn.Linear(2, 2).to(torch.int64)
-    assert str(e.value) == ("nn.Module.to only accepts floating point or complex dtypes, but "
-                            "got desired dtype=torch.int64")
+    assert str(e.value) == (
+        "nn.Module.to only accepts floating point or complex dtypes, but "
+        "got desired dtype=torch.int64"
+    )
 
 
 def test_linear_dtype_mismatch_error(torch):
@@ -304,12 +331,24 @@ def test_linear_dtype_mismatch_error(torch):
 def test_state_dict_contents(torch):
     net = _net(torch)
     sd = net.state_dict()
-    assert list(sd) == ["scale", "steps", "conv.weight", "conv.bias", "block.0.weight",
-                        "block.0.bias", "block.2.weight"]
+    assert list(sd) == [
+        "scale",
+        "steps",
+        "conv.weight",
+        "conv.bias",
+        "block.0.weight",
+        "block.0.bias",
+        "block.2.weight",
+    ]
     assert all(type(v) is torch.Tensor and not v.requires_grad for v in sd.values())
-    assert dict(sd._metadata) == {"": {"version": 1}, "conv": {"version": 1},
-                                  "block": {"version": 1}, "block.0": {"version": 1},
-                                  "block.1": {"version": 1}, "block.2": {"version": 1}}
+    assert dict(sd._metadata) == {
+        "": {"version": 1},
+        "conv": {"version": 1},
+        "block": {"version": 1},
+        "block.0": {"version": 1},
+        "block.1": {"version": 1},
+        "block.2": {"version": 1},
+    }
     kv = net.state_dict(keep_vars=True)
     assert kv["scale"] is net.scale
     assert dict(torch.nn.BatchNorm1d(2).state_dict()._metadata) == {"": {"version": 2}}
@@ -340,25 +379,38 @@ def test_load_state_dict_errors(torch):
     m.register_buffer("buf", torch.ones(1))
     with pytest.raises(RuntimeError) as e:
         m.load_state_dict({"weight": torch.ones(2, 3)})
-    assert str(e.value) == ('Error(s) in loading state_dict for Linear:\n\tMissing key(s) in '
-                            'state_dict: "bias", "buf". ')
+    assert str(e.value) == (
+        "Error(s) in loading state_dict for Linear:\n\tMissing key(s) in "
+        'state_dict: "bias", "buf". '
+    )
     with pytest.raises(RuntimeError) as e:
-        m.load_state_dict({"weight": torch.ones(2, 3), "bias": torch.ones(2),
-                           "buf": torch.ones(1), "extra": torch.ones(1), "x.y": torch.ones(1)})
-    assert str(e.value) == ('Error(s) in loading state_dict for Linear:\n\tUnexpected key(s) '
-                            'in state_dict: "extra", "x.y". ')
+        m.load_state_dict(
+            {
+                "weight": torch.ones(2, 3),
+                "bias": torch.ones(2),
+                "buf": torch.ones(1),
+                "extra": torch.ones(1),
+                "x.y": torch.ones(1),
+            }
+        )
+    assert str(e.value) == (
+        "Error(s) in loading state_dict for Linear:\n\tUnexpected key(s) "
+        'in state_dict: "extra", "x.y". '
+    )
     with pytest.raises(RuntimeError) as e:
-        m.load_state_dict({"weight": torch.ones(3, 3), "bias": torch.ones(2),
-                           "buf": torch.ones(1)})
+        m.load_state_dict({"weight": torch.ones(3, 3), "bias": torch.ones(2), "buf": torch.ones(1)})
     assert str(e.value) == (
         "Error(s) in loading state_dict for Linear:\n\tsize mismatch for weight: copying a "
         "param with shape torch.Size([3, 3]) from checkpoint, the shape in current model is "
-        "torch.Size([2, 3]).")
+        "torch.Size([2, 3])."
+    )
     with pytest.raises(RuntimeError) as e:
         m.load_state_dict({"weight": torch.ones(2, 3), "junk": torch.ones(1)})
-    assert str(e.value) == ('Error(s) in loading state_dict for Linear:\n\tMissing key(s) in '
-                            'state_dict: "bias", "buf". \n\tUnexpected key(s) in state_dict: '
-                            '"junk". ')
+    assert str(e.value) == (
+        "Error(s) in loading state_dict for Linear:\n\tMissing key(s) in "
+        'state_dict: "bias", "buf". \n\tUnexpected key(s) in state_dict: '
+        '"junk". '
+    )
     with pytest.raises(TypeError) as e:
         m.load_state_dict([1])
     assert str(e.value) == "Expected state_dict to be dict-like, got <class 'list'>."
@@ -376,8 +428,9 @@ def test_load_state_dict_nested_prefix_error(torch):
     s = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.ReLU())
     with pytest.raises(RuntimeError) as e:
         s.load_state_dict({"0.weight": torch.ones(2, 2)})
-    assert str(e.value) == ('Error(s) in loading state_dict for Sequential:\n\tMissing key(s) '
-                            'in state_dict: "0.bias". ')
+    assert str(e.value) == (
+        'Error(s) in loading state_dict for Sequential:\n\tMissing key(s) in state_dict: "0.bias". '
+    )
 
 
 def test_batchnorm_old_checkpoint_without_num_batches_tracked(torch):
@@ -463,8 +516,11 @@ def test_full_backward_hook_without_input_grad(torch):
         warnings.simplefilter("always")
         m(torch.ones(1, 2)).sum().backward()
     assert seen == [(None,)]
-    assert any("Full backward hook is firing when gradients are computed with respect to "
-               "module outputs since no inputs require gradients" in str(x.message) for x in w)
+    assert any(
+        "Full backward hook is firing when gradients are computed with respect to "
+        "module outputs since no inputs require gradients" in str(x.message)
+        for x in w
+    )
 
 
 # ---------------------------------------------------------------------------------- containers
@@ -475,8 +531,9 @@ def test_sequential(torch):
     assert isinstance(seq[0], nn.Linear) and isinstance(seq[-1], nn.Linear)
     sub = seq[1:]
     assert isinstance(sub, nn.Sequential)
-    assert repr(sub) == ("Sequential(\n  (1): ReLU()\n  (2): Linear(in_features=3, "
-                         "out_features=1, bias=True)\n)")
+    assert repr(sub) == (
+        "Sequential(\n  (1): ReLU()\n  (2): Linear(in_features=3, out_features=1, bias=True)\n)"
+    )
     with pytest.raises(IndexError, match="index 5 is out of range"):
         seq[5]
     seq.append(nn.Sigmoid())
@@ -493,8 +550,9 @@ def test_sequential(torch):
 def test_sequential_from_ordered_dict(torch):
     nn = torch.nn
     seq = nn.Sequential(OrderedDict([("fc", nn.Linear(2, 2, bias=False)), ("act", nn.Tanh())]))
-    assert repr(seq) == ("Sequential(\n  (fc): Linear(in_features=2, out_features=2, "
-                         "bias=False)\n  (act): Tanh()\n)")
+    assert repr(seq) == (
+        "Sequential(\n  (fc): Linear(in_features=2, out_features=2, bias=False)\n  (act): Tanh()\n)"
+    )
     assert seq.fc is seq[0]
     assert list(seq.state_dict()) == ["fc.weight"]
 
@@ -521,21 +579,25 @@ def test_module_list_and_dict(torch):
     nn = torch.nn
     ml = nn.ModuleList([nn.Linear(2, 2), nn.Linear(2, 2), nn.ReLU()])
     assert len(ml) == 3 and len(list(ml.parameters())) == 4
-    assert repr(ml) == ("ModuleList(\n  (0-1): 2 x Linear(in_features=2, out_features=2, "
-                        "bias=True)\n  (2): ReLU()\n)")
+    assert repr(ml) == (
+        "ModuleList(\n  (0-1): 2 x Linear(in_features=2, out_features=2, "
+        "bias=True)\n  (2): ReLU()\n)"
+    )
     ml.append(nn.Tanh())
     ml.extend([nn.Sigmoid()])
     assert [type(m).__name__ for m in ml] == ["Linear", "Linear", "ReLU", "Tanh", "Sigmoid"]
     assert isinstance(ml[1:3], nn.ModuleList)
     with pytest.raises(IndexError, match="index 9 is out of range"):
         ml[9]
-    with pytest.raises(TypeError, match="ModuleList.extend should be called with an iterable, "
-                                        "but got int"):
+    with pytest.raises(
+        TypeError, match="ModuleList.extend should be called with an iterable, but got int"
+    ):
         ml.extend(3)
     md = nn.ModuleDict({"act": nn.ReLU(), "fc": nn.Linear(1, 2)})
     assert list(md.keys()) == ["act", "fc"] and "fc" in md and len(md) == 2
-    assert repr(md) == ("ModuleDict(\n  (act): ReLU()\n  (fc): Linear(in_features=1, "
-                        "out_features=2, bias=True)\n)")
+    assert repr(md) == (
+        "ModuleDict(\n  (act): ReLU()\n  (fc): Linear(in_features=1, out_features=2, bias=True)\n)"
+    )
     assert [n for n, _ in md.named_parameters()] == ["fc.weight", "fc.bias"]
     md["extra"] = nn.Tanh()
     assert list(md) == ["act", "fc", "extra"]
@@ -548,8 +610,10 @@ def test_parameter_list_and_dict(torch):
     pl = nn.ParameterList([nn.Parameter(torch.ones(2)), torch.zeros(2, 3, dtype=torch.float64)])
     assert all(isinstance(p, nn.Parameter) for p in pl)
     assert [n for n, _ in pl.named_parameters()] == ["0", "1"]
-    assert repr(pl) == ("ParameterList(\n    (0): Parameter containing: [torch.float32 of size "
-                        "2]\n    (1): Parameter containing: [torch.float64 of size 2x3]\n)")
+    assert repr(pl) == (
+        "ParameterList(\n    (0): Parameter containing: [torch.float32 of size "
+        "2]\n    (1): Parameter containing: [torch.float64 of size 2x3]\n)"
+    )
     pl.append(torch.ones(1))
     assert len(pl) == 3
     with pytest.raises(RuntimeError, match="ParameterList should not be called."):
@@ -558,7 +622,8 @@ def test_parameter_list_and_dict(torch):
     assert isinstance(pd["b"], nn.Parameter)
     assert "a" in pd and len(pd) == 2
     assert repr(nn.ParameterDict({"a": nn.Parameter(torch.ones(2))})) == (
-        "ParameterDict(  (a): Parameter containing: [torch.FloatTensor of size 2])")
+        "ParameterDict(  (a): Parameter containing: [torch.FloatTensor of size 2])"
+    )
 
 
 def test_deepcopy_module(torch):
@@ -604,8 +669,15 @@ def test_custom_module_training_step(torch):
 def test_default_init_matches_pytorch_stream(torch):
     torch.manual_seed(0)
     lin = torch.nn.Linear(3, 2)
-    assert_close(lin.weight, [[-0.004322517663240433, 0.3097158372402191, -0.4751853346824646],
-                              [-0.4248946011066437, -0.2223689705133438, 0.15482072532176971]])
+    assert_close(
+        lin.weight,
+        [
+            [-0.004322517663240433, 0.3097158372402191, -0.4751853346824646],
+            [-0.4248946011066437, -0.2223689705133438, 0.15482072532176971],
+        ],
+    )
     assert_close(lin.bias, [-0.011439144611358643, 0.45777493715286255])
-    assert repr(lin.weight) == ("Parameter containing:\ntensor([[-0.0043,  0.3097, -0.4752],\n"
-                                "        [-0.4249, -0.2224,  0.1548]], requires_grad=True)")
+    assert repr(lin.weight) == (
+        "Parameter containing:\ntensor([[-0.0043,  0.3097, -0.4752],\n"
+        "        [-0.4249, -0.2224,  0.1548]], requires_grad=True)"
+    )

@@ -642,7 +642,7 @@ def _input_names(spec):
 
 _GENERAL_KNOWN_DIFFERENCES = {
     "einsum_transpose": "torchlike records einsum as one node named after PyTorch's usual top "
-                        "node (ViewBackward0); PyTorch's decomposition shows PermuteBackward0 here",
+    "node (ViewBackward0); PyTorch's decomposition shows PermuteBackward0 here",
 }
 
 

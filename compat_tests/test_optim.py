@@ -26,12 +26,12 @@ def _numpy_grads(w, b, maximize=False):
     """Gradients of f, or of -f for the ``maximize`` runs (which maximise -f, i.e. minimise f,
     so that they converge instead of overflowing)."""
     gw = (_A + _A.T) @ w + b[None, :]
-    gb = 4 * b ** 3 + w.sum(0)
+    gb = 4 * b**3 + w.sum(0)
     return [-gw, -gb] if maximize else [gw, gb]
 
 
 def _loss(torch, w, b, A):
-    return (w * (A @ w)).sum() + (b ** 4).sum() + (w.sum(0) * b).sum()
+    return (w * (A @ w)).sum() + (b**4).sum() + (w.sum(0) * b).sum()
 
 
 def _run(torch, name, kwargs, steps=100, dtype="float64"):
@@ -49,8 +49,9 @@ def _run(torch, name, kwargs, steps=100, dtype="float64"):
 
 
 # ------------------------------------------------------------------------ NumPy references
-def _ref_sgd(steps, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False,
-             maximize=False):
+def _ref_sgd(
+    steps, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, maximize=False
+):
     params, bufs = [_W0.copy(), _B0.copy()], [None, None]
     for _ in range(steps):
         for i, g in enumerate(_numpy_grads(*params, maximize)):
@@ -65,8 +66,16 @@ def _ref_sgd(steps, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=F
     return params
 
 
-def _ref_adam(steps, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False,
-              maximize=False, decoupled=False):
+def _ref_adam(
+    steps,
+    lr=1e-3,
+    betas=(0.9, 0.999),
+    eps=1e-8,
+    weight_decay=0,
+    amsgrad=False,
+    maximize=False,
+    decoupled=False,
+):
     b1, b2 = betas
     params = [_W0.copy(), _B0.copy()]
     m = [np.zeros_like(p) for p in params]
@@ -83,12 +92,12 @@ def _ref_adam(steps, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsg
                     g = g + weight_decay * params[i]
             m[i] = b1 * m[i] + (1 - b1) * g
             v[i] = b2 * v[i] + (1 - b2) * g * g
-            m_hat = m[i] / (1 - b1 ** t)
+            m_hat = m[i] / (1 - b1**t)
             if amsgrad:
                 vmax[i] = np.maximum(vmax[i], v[i])
-                v_hat = vmax[i] / (1 - b2 ** t)
+                v_hat = vmax[i] / (1 - b2**t)
             else:
-                v_hat = v[i] / (1 - b2 ** t)
+                v_hat = v[i] / (1 - b2**t)
             params[i] = params[i] - lr * m_hat / (np.sqrt(v_hat) + eps)
     return params
 
@@ -97,8 +106,9 @@ def _ref_adamw(steps, weight_decay=1e-2, **kw):
     return _ref_adam(steps, weight_decay=weight_decay, decoupled=True, **kw)
 
 
-def _ref_rmsprop(steps, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0,
-                 centered=False, maximize=False):
+def _ref_rmsprop(
+    steps, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False, maximize=False
+):
     params = [_W0.copy(), _B0.copy()]
     sq = [np.zeros_like(p) for p in params]
     gavg = [np.zeros_like(p) for p in params]
@@ -122,8 +132,15 @@ def _ref_rmsprop(steps, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=
     return params
 
 
-def _ref_adagrad(steps, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0,
-                 eps=1e-10, maximize=False):
+def _ref_adagrad(
+    steps,
+    lr=1e-2,
+    lr_decay=0,
+    weight_decay=0,
+    initial_accumulator_value=0,
+    eps=1e-10,
+    maximize=False,
+):
     params = [_W0.copy(), _B0.copy()]
     state = [np.full_like(p, initial_accumulator_value) for p in params]
     for t in range(1, steps + 1):
@@ -156,12 +173,18 @@ _CASES = [
     ("RMSprop", _ref_rmsprop, dict(lr=0.01)),
     ("RMSprop", _ref_rmsprop, dict(lr=0.01, momentum=0.9)),
     ("RMSprop", _ref_rmsprop, dict(lr=0.01, centered=True)),
-    ("RMSprop", _ref_rmsprop, dict(lr=0.005, alpha=0.9, weight_decay=0.1, momentum=0.5,
-                                   centered=True)),
+    (
+        "RMSprop",
+        _ref_rmsprop,
+        dict(lr=0.005, alpha=0.9, weight_decay=0.1, momentum=0.5, centered=True),
+    ),
     ("RMSprop", _ref_rmsprop, dict(lr=0.001, maximize=True)),
     ("Adagrad", _ref_adagrad, dict(lr=0.1)),
-    ("Adagrad", _ref_adagrad, dict(lr=0.1, lr_decay=0.01, weight_decay=0.1,
-                                   initial_accumulator_value=0.1)),
+    (
+        "Adagrad",
+        _ref_adagrad,
+        dict(lr=0.1, lr_decay=0.01, weight_decay=0.1, initial_accumulator_value=0.1),
+    ),
     ("Adagrad", _ref_adagrad, dict(lr=0.05, eps=1e-6, maximize=True)),
 ]
 
@@ -191,12 +214,15 @@ def test_trajectory_float32(torch, case):
 
 
 # --------------------------------------------------------------------------- state layout
-@pytest.mark.parametrize("name, keys", [
-    ("Adam", ["step", "exp_avg", "exp_avg_sq"]),
-    ("AdamW", ["step", "exp_avg", "exp_avg_sq"]),
-    ("RMSprop", ["step", "square_avg"]),
-    ("Adagrad", ["step", "sum"]),
-])
+@pytest.mark.parametrize(
+    "name, keys",
+    [
+        ("Adam", ["step", "exp_avg", "exp_avg_sq"]),
+        ("AdamW", ["step", "exp_avg", "exp_avg_sq"]),
+        ("RMSprop", ["step", "square_avg"]),
+        ("Adagrad", ["step", "sum"]),
+    ],
+)
 def test_state_keys_and_step_tensor(torch, name, keys):
     w, b, opt = _run(torch, name, {}, steps=3)
     assert list(opt.state[w].keys()) == keys
@@ -211,8 +237,12 @@ def test_state_optional_buffers(torch):
     _, _, opt = _run(torch, "Adam", dict(amsgrad=True), steps=1)
     assert "max_exp_avg_sq" in next(iter(opt.state.values()))
     _, _, opt = _run(torch, "RMSprop", dict(momentum=0.9, centered=True), steps=1)
-    assert list(next(iter(opt.state.values()))) == ["step", "square_avg", "momentum_buffer",
-                                                    "grad_avg"]
+    assert list(next(iter(opt.state.values()))) == [
+        "step",
+        "square_avg",
+        "momentum_buffer",
+        "grad_avg",
+    ]
 
 
 def test_sgd_state(torch):
@@ -237,7 +267,7 @@ def test_state_step_float64_default_dtype(torch):
 def test_state_tensor_identity_kept(torch):
     w = torch.tensor([1.0, 2.0], requires_grad=True)
     opt = torch.optim.Adam([w], lr=0.1)
-    (w ** 2).sum().backward()
+    (w**2).sum().backward()
     opt.step()
     exp_avg = opt.state[w]["exp_avg"]
     before = values(exp_avg).copy()
@@ -250,7 +280,7 @@ def test_params_without_grad_are_skipped(torch):
     w = torch.tensor([1.0, 2.0], requires_grad=True)
     unused = torch.tensor([3.0], requires_grad=True)
     opt = torch.optim.Adam([w, unused], lr=0.1)
-    (w ** 2).sum().backward()
+    (w**2).sum().backward()
     opt.step()
     assert len(opt.state[w]) == 3
     assert_close(unused, [3.0])
@@ -260,7 +290,7 @@ def test_params_without_grad_are_skipped(torch):
 def test_step_updates_in_place_and_version(torch):
     w = torch.tensor([1.0, 2.0], requires_grad=True)
     opt = torch.optim.SGD([w], lr=0.5)
-    (w ** 2).sum().backward()
+    (w**2).sum().backward()
     v0 = w._version
     opt.step()
     assert w._version > v0
@@ -293,9 +323,17 @@ def test_param_groups_and_defaults(torch):
     assert opt.param_groups[0]["lr"] == 0.1 and opt.param_groups[1]["lr"] == 0.5
     assert opt.param_groups[1]["params"][0] is b
     assert opt.param_groups[1]["momentum"] == 0.9
-    assert opt.defaults == {"lr": 0.1, "momentum": 0.9, "dampening": 0, "weight_decay": 0,
-                            "nesterov": False, "maximize": False, "foreach": None,
-                            "differentiable": False, "fused": None}
+    assert opt.defaults == {
+        "lr": 0.1,
+        "momentum": 0.9,
+        "dampening": 0,
+        "weight_decay": 0,
+        "nesterov": False,
+        "maximize": False,
+        "foreach": None,
+        "differentiable": False,
+        "fused": None,
+    }
     (w * 2 + b * 4).sum().backward()
     opt.step()
     assert_close(w, [1.0 - 0.1 * 2])
@@ -309,8 +347,7 @@ def test_add_param_group(torch):
     opt.add_param_group({"params": [b], "lr": 0.01})
     assert opt.param_groups[1]["betas"] == (0.9, 0.999)
     assert opt.param_groups[1]["lr"] == 0.01
-    with pytest.raises(ValueError, match="some parameters appear in more than one parameter "
-                                         "group"):
+    with pytest.raises(ValueError, match="some parameters appear in more than one parameter group"):
         opt.add_param_group({"params": [w]})
     with pytest.raises(TypeError, match="param_group must be a dict"):
         opt.add_param_group([b])
@@ -323,7 +360,7 @@ def test_changing_lr_between_steps(torch):
     for lr in [0.1, 0.05, 0.2, 0.01]:
         opt.param_groups[0]["lr"] = lr
         opt.zero_grad()
-        (w ** 2).sum().backward()
+        (w**2).sum().backward()
         opt.step()
         expected = expected - lr * 2 * expected
     assert_close(w, expected, rtol=1e-6)
@@ -341,26 +378,32 @@ def test_errors(torch):
     with pytest.raises(ValueError, match="optimizer got an empty parameter list"):
         torch.optim.SGD([], lr=0.1)
     w = torch.tensor([1.0], requires_grad=True)
-    with pytest.raises(TypeError, match="params argument given to the optimizer should be an "
-                                        "iterable of Tensors or dicts, but got "
-                                        "torch.FloatTensor"):
+    with pytest.raises(
+        TypeError,
+        match="params argument given to the optimizer should be an "
+        "iterable of Tensors or dicts, but got "
+        "torch.FloatTensor",
+    ):
         torch.optim.SGD(w, lr=0.1)
     with pytest.raises(ValueError, match="can't optimize a non-leaf Tensor"):
         torch.optim.SGD([w * 2], lr=0.1)
-    with pytest.raises(TypeError, match="optimizer can only optimize Tensors, but one of the "
-                                        "params is int"):
+    with pytest.raises(
+        TypeError, match="optimizer can only optimize Tensors, but one of the params is int"
+    ):
         torch.optim.SGD([1], lr=0.1)
     with pytest.raises(ValueError, match="Invalid learning rate: -1"):
         torch.optim.Adam([w], lr=-1)
     with pytest.raises(ValueError, match="Invalid beta parameter at index 1: 1.0"):
         torch.optim.Adam([w], betas=(0.9, 1.0))
-    with pytest.raises(ValueError, match="Nesterov momentum requires a momentum and zero "
-                                         "dampening"):
+    with pytest.raises(
+        ValueError, match="Nesterov momentum requires a momentum and zero dampening"
+    ):
         torch.optim.SGD([w], lr=0.1, nesterov=True)
     with pytest.raises(ValueError, match="Invalid momentum value: -0.5"):
         torch.optim.SGD([w], lr=0.1, momentum=-0.5)
-    with pytest.raises(TypeError, match="optimizer parameters need to be organized in ordered "
-                                        "collections"):
+    with pytest.raises(
+        TypeError, match="optimizer parameters need to be organized in ordered collections"
+    ):
         torch.optim.SGD([{"params": {w}}], lr=0.1)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -399,7 +442,8 @@ def test_repr(torch):
         "    lr: 0.1\n"
         "    maximize: False\n"
         "    weight_decay: 0\n"
-        ")")
+        ")"
+    )
     sgd = torch.optim.SGD([w], lr=0.1)
     assert repr(sgd).splitlines()[0] == "SGD ("
     assert "    nesterov: False" in repr(sgd)
@@ -414,7 +458,7 @@ def test_closure(torch):
 
     def closure():
         opt.zero_grad()
-        loss = (w ** 2).sum()
+        loss = (w**2).sum()
         loss.backward()
         calls.append(torch.is_grad_enabled())
         return loss
@@ -455,7 +499,7 @@ def test_custom_optimizer_subclass(torch):
     opt = PlainSGD([w], lr=0.5)
     seen = []
     opt.register_step_post_hook(lambda *a: seen.append(1))
-    (w ** 2).sum().backward()
+    (w**2).sum().backward()
     opt.step()
     assert seen == [1]
     assert_close(w, [0.0, 0.0])
@@ -477,8 +521,7 @@ def test_state_dict_format(torch):
 
 def test_state_dict_multiple_groups(torch):
     ps = [torch.tensor([float(i)], requires_grad=True) for i in range(3)]
-    opt = torch.optim.SGD([{"params": ps[:2]}, {"params": ps[2:], "lr": 1.0}], lr=0.1,
-                          momentum=0.9)
+    opt = torch.optim.SGD([{"params": ps[:2]}, {"params": ps[2:], "lr": 1.0}], lr=0.1, momentum=0.9)
     sum(p.sum() for p in ps).backward()
     opt.step()
     sd = opt.state_dict()
@@ -486,11 +529,16 @@ def test_state_dict_multiple_groups(torch):
     assert sorted(sd["state"]) == [0, 1, 2]
 
 
-@pytest.mark.parametrize("name, kw", [("SGD", dict(lr=0.01, momentum=0.9)),
-                                      ("Adam", dict(lr=0.01, amsgrad=True)),
-                                      ("AdamW", dict(lr=0.01)),
-                                      ("RMSprop", dict(lr=0.01, centered=True, momentum=0.5)),
-                                      ("Adagrad", dict(lr=0.1))])
+@pytest.mark.parametrize(
+    "name, kw",
+    [
+        ("SGD", dict(lr=0.01, momentum=0.9)),
+        ("Adam", dict(lr=0.01, amsgrad=True)),
+        ("AdamW", dict(lr=0.01)),
+        ("RMSprop", dict(lr=0.01, centered=True, momentum=0.5)),
+        ("Adagrad", dict(lr=0.1)),
+    ],
+)
 def test_load_state_dict_resumes_trajectory(torch, name, kw):
     # 60 steps, snapshot (deep copy), 40 more == 100 straight; resume a fresh optimizer
     w, b, opt = _run(torch, name, kw, steps=60)
@@ -506,8 +554,13 @@ def test_load_state_dict_resumes_trajectory(torch, name, kw):
         opt2.zero_grad()
         _loss(torch, w2, b2, A).backward()
         opt2.step()
-    ref = {"SGD": _ref_sgd, "Adam": _ref_adam, "AdamW": _ref_adamw, "RMSprop": _ref_rmsprop,
-           "Adagrad": _ref_adagrad}[name]
+    ref = {
+        "SGD": _ref_sgd,
+        "Adam": _ref_adam,
+        "AdamW": _ref_adamw,
+        "RMSprop": _ref_rmsprop,
+        "Adagrad": _ref_adagrad,
+    }[name]
     ew, eb = ref(100, **kw)
     assert_close(w2, ew, rtol=1e-10, atol=1e-12)
     assert_close(b2, eb, rtol=1e-10, atol=1e-12)
@@ -516,7 +569,7 @@ def test_load_state_dict_resumes_trajectory(torch, name, kw):
 def test_load_state_dict_casts_to_param_dtype(torch):
     w = torch.tensor([1.0, 2.0], dtype=torch.float64, requires_grad=True)
     opt = torch.optim.Adam([w])
-    (w ** 2).sum().backward()
+    (w**2).sum().backward()
     opt.step()
     sd = opt.state_dict()
     w32 = torch.tensor([1.0, 2.0], requires_grad=True)
@@ -530,11 +583,15 @@ def test_load_state_dict_errors(torch):
     w = torch.tensor([1.0], requires_grad=True)
     b = torch.tensor([1.0], requires_grad=True)
     opt = torch.optim.SGD([w, b], lr=0.1)
-    with pytest.raises(ValueError, match="loaded state dict has a different number of "
-                                         "parameter groups"):
+    with pytest.raises(
+        ValueError, match="loaded state dict has a different number of parameter groups"
+    ):
         opt.load_state_dict({"state": {}, "param_groups": []})
-    with pytest.raises(ValueError, match="loaded state dict contains a parameter group that "
-                                         "doesn't match the size of optimizer's group"):
+    with pytest.raises(
+        ValueError,
+        match="loaded state dict contains a parameter group that "
+        "doesn't match the size of optimizer's group",
+    ):
         opt.load_state_dict({"state": {}, "param_groups": [{"lr": 0.1, "params": [0]}]})
 
 
@@ -548,7 +605,7 @@ def test_adagrad_state_is_eager(torch):
 def test_lr_as_tensor(torch):
     w = torch.tensor([1.0, 2.0], requires_grad=True)
     opt = torch.optim.SGD([w], lr=torch.tensor(0.5))
-    (w ** 2).sum().backward()
+    (w**2).sum().backward()
     opt.step()
     assert_close(w, [0.0, 0.0])
 
@@ -569,10 +626,15 @@ def test_many_steps_one_objective_converges(torch):
     assert math.isclose(c.item(), 2.0, abs_tol=1e-2)
 
 
-@pytest.mark.parametrize("name, kw", [("SGD", dict(lr=0.1, momentum=0.9)),
-                                      ("Adam", dict(lr=0.1, amsgrad=True)),
-                                      ("RMSprop", dict(lr=0.01, centered=True, momentum=0.5)),
-                                      ("Adagrad", dict(lr=0.1))])
+@pytest.mark.parametrize(
+    "name, kw",
+    [
+        ("SGD", dict(lr=0.1, momentum=0.9)),
+        ("Adam", dict(lr=0.1, amsgrad=True)),
+        ("RMSprop", dict(lr=0.01, centered=True, momentum=0.5)),
+        ("Adagrad", dict(lr=0.1)),
+    ],
+)
 def test_complex_parameters_update_as_real_pairs(torch, name, kw):
     # PyTorch updates a complex parameter through view_as_real: real and imaginary parts are
     # independent coordinates.  Gradients are set by hand (the rule under test is the update).

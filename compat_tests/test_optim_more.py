@@ -43,37 +43,95 @@ LBFGS_CASES = {
     "lbfgs": ({}, "float64", 5),
     "lbfgs_hist": (dict(history_size=3, max_iter=5), "float64", 5),
     "lbfgs_wolfe": (dict(line_search_fn="strong_wolfe"), "float64", 5),
-    "lbfgs_wolfe_small": (dict(line_search_fn="strong_wolfe", history_size=2, lr=0.5),
-                          "float64", 5),
+    "lbfgs_wolfe_small": (
+        dict(line_search_fn="strong_wolfe", history_size=2, lr=0.5),
+        "float64",
+        5,
+    ),
     "lbfgs_f32": (dict(lr=0.1, max_iter=3), "float32", 4),
 }
 
 SCHED_CASES = {
-    "cyclic_triangular": ("SGD", lambda t, o: t.optim.lr_scheduler.CyclicLR(
-        o, 0.01, [0.1, 0.2], step_size_up=4, step_size_down=6)),
-    "cyclic_triangular2": ("SGD", lambda t, o: t.optim.lr_scheduler.CyclicLR(
-        o, [0.01, 0.02], 0.1, step_size_up=3, mode="triangular2")),
-    "cyclic_exp_range": ("Adam", lambda t, o: t.optim.lr_scheduler.CyclicLR(
-        o, 0.01, 0.1, step_size_up=5, mode="exp_range", gamma=0.97, base_momentum=0.7,
-        max_momentum=0.95)),
-    "cyclic_scale_fn": ("SGD", lambda t, o: t.optim.lr_scheduler.CyclicLR(
-        o, 0.01, 0.1, step_size_up=5, scale_fn=lambda x: 0.5 ** x, scale_mode="iterations",
-        cycle_momentum=False)),
-    "onecycle_cos": ("SGD", lambda t, o: t.optim.lr_scheduler.OneCycleLR(
-        o, [0.5, 1.0], total_steps=41)),
-    "onecycle_linear_three_phase": ("Adam", lambda t, o: t.optim.lr_scheduler.OneCycleLR(
-        o, 0.5, epochs=5, steps_per_epoch=9, anneal_strategy="linear", three_phase=True,
-        pct_start=0.25)),
-    "swalr_cos": ("SGD", lambda t, o: t.optim.swa_utils.SWALR(o, swa_lr=0.02,
-                                                             anneal_epochs=7)),
-    "swalr_linear_0": ("SGD", lambda t, o: t.optim.swa_utils.SWALR(
-        o, swa_lr=[0.02, 0.03], anneal_epochs=0, anneal_strategy="linear")),
+    "cyclic_triangular": (
+        "SGD",
+        lambda t, o: t.optim.lr_scheduler.CyclicLR(
+            o, 0.01, [0.1, 0.2], step_size_up=4, step_size_down=6
+        ),
+    ),
+    "cyclic_triangular2": (
+        "SGD",
+        lambda t, o: t.optim.lr_scheduler.CyclicLR(
+            o, [0.01, 0.02], 0.1, step_size_up=3, mode="triangular2"
+        ),
+    ),
+    "cyclic_exp_range": (
+        "Adam",
+        lambda t, o: t.optim.lr_scheduler.CyclicLR(
+            o,
+            0.01,
+            0.1,
+            step_size_up=5,
+            mode="exp_range",
+            gamma=0.97,
+            base_momentum=0.7,
+            max_momentum=0.95,
+        ),
+    ),
+    "cyclic_scale_fn": (
+        "SGD",
+        lambda t, o: t.optim.lr_scheduler.CyclicLR(
+            o,
+            0.01,
+            0.1,
+            step_size_up=5,
+            scale_fn=lambda x: 0.5**x,
+            scale_mode="iterations",
+            cycle_momentum=False,
+        ),
+    ),
+    "onecycle_cos": (
+        "SGD",
+        lambda t, o: t.optim.lr_scheduler.OneCycleLR(o, [0.5, 1.0], total_steps=41),
+    ),
+    "onecycle_linear_three_phase": (
+        "Adam",
+        lambda t, o: t.optim.lr_scheduler.OneCycleLR(
+            o,
+            0.5,
+            epochs=5,
+            steps_per_epoch=9,
+            anneal_strategy="linear",
+            three_phase=True,
+            pct_start=0.25,
+        ),
+    ),
+    "swalr_cos": ("SGD", lambda t, o: t.optim.swa_utils.SWALR(o, swa_lr=0.02, anneal_epochs=7)),
+    "swalr_linear_0": (
+        "SGD",
+        lambda t, o: t.optim.swa_utils.SWALR(
+            o, swa_lr=[0.02, 0.03], anneal_epochs=0, anneal_strategy="linear"
+        ),
+    ),
     "plateau_min": ("SGD", lambda t, o: t.optim.lr_scheduler.ReduceLROnPlateau(o, patience=2)),
-    "plateau_max_abs": ("SGD", lambda t, o: t.optim.lr_scheduler.ReduceLROnPlateau(
-        o, mode="max", threshold_mode="abs", threshold=0.5, patience=1, cooldown=2,
-        factor=0.5, min_lr=[0.01, 0.02])),
-    "plateau_eps": ("SGD", lambda t, o: t.optim.lr_scheduler.ReduceLROnPlateau(
-        o, patience=0, factor=0.5, min_lr=0.03, eps=0.01)),
+    "plateau_max_abs": (
+        "SGD",
+        lambda t, o: t.optim.lr_scheduler.ReduceLROnPlateau(
+            o,
+            mode="max",
+            threshold_mode="abs",
+            threshold=0.5,
+            patience=1,
+            cooldown=2,
+            factor=0.5,
+            min_lr=[0.01, 0.02],
+        ),
+    ),
+    "plateau_eps": (
+        "SGD",
+        lambda t, o: t.optim.lr_scheduler.ReduceLROnPlateau(
+            o, patience=0, factor=0.5, min_lr=0.03, eps=0.01
+        ),
+    ),
 }
 _METRICS = [5, 4, 4, 4, 4, 4, 4, 3.9999, 4, 4, 4, 4, 2]
 
@@ -93,7 +151,7 @@ def optim_trajectory(torch, name, kwargs, dtype, steps=25):
     rows = []
     for _ in range(steps):
         opt.zero_grad()
-        loss = ((x @ w + b).tanh() ** 2).sum() + (w ** 4).sum() * 0.1
+        loss = ((x @ w + b).tanh() ** 2).sum() + (w**4).sum() * 0.1
         loss.backward()
         opt.step()
         for group in opt.param_groups:
@@ -111,7 +169,7 @@ def lbfgs_trajectory(torch, kwargs, dtype, outer):
 
     def closure():
         opt.zero_grad()
-        loss = ((a @ w).sin() ** 2).sum() + ((w - 1) ** 2).sum() * 0.3 + (w ** 4).sum() * 0.05
+        loss = ((a @ w).sin() ** 2).sum() + ((w - 1) ** 2).sum() * 0.3 + (w**4).sum() * 0.05
         loss.backward()
         return loss
 
@@ -127,8 +185,7 @@ def sched_trajectory(torch, opt_name, make, steps=40, metric=False):
     w = torch.nn.Parameter(torch.zeros(2))
     w2 = torch.nn.Parameter(torch.zeros(1))
     kwargs = dict(lr=0.1, momentum=0.9) if opt_name == "SGD" else dict(lr=0.1)
-    opt = getattr(torch.optim, opt_name)([{"params": [w]}, {"params": [w2], "lr": 0.05}],
-                                         **kwargs)
+    opt = getattr(torch.optim, opt_name)([{"params": [w]}, {"params": [w2], "lr": 0.05}], **kwargs)
     sched = make(torch, opt)
     rows = []
     for i in range(steps):
@@ -149,8 +206,11 @@ COMPLEX_OPTIMIZERS = ["Adadelta", "Adamax", "NAdam", "RAdam", "ASGD", "Rprop"]
 def complex_trajectory(torch, name):
     """Complex parameters update as pairs of real coordinates (``view_as_real``)."""
     rng = np.random.default_rng(4)
-    z = torch.tensor(rng.standard_normal(3) + 1j * rng.standard_normal(3),
-                     dtype=torch.complex64, requires_grad=True)
+    z = torch.tensor(
+        rng.standard_normal(3) + 1j * rng.standard_normal(3),
+        dtype=torch.complex64,
+        requires_grad=True,
+    )
     opt = getattr(torch.optim, name)([z])
     rows = []
     for _ in range(10):
@@ -216,28 +276,79 @@ STATE_LAYOUT = {
 }
 
 DEFAULTS = {
-    "Adadelta": [("lr", 1.0), ("rho", 0.9), ("eps", 1e-06), ("weight_decay", 0),
-                 ("maximize", False), ("capturable", False), ("foreach", None),
-                 ("differentiable", False)],
-    "Adamax": [("lr", 0.002), ("betas", (0.9, 0.999)), ("eps", 1e-08), ("weight_decay", 0),
-               ("foreach", None), ("maximize", False), ("differentiable", False),
-               ("capturable", False)],
-    "NAdam": [("lr", 0.002), ("betas", (0.9, 0.999)), ("eps", 1e-08), ("weight_decay", 0),
-              ("momentum_decay", 0.004), ("decoupled_weight_decay", False), ("maximize", False),
-              ("foreach", None), ("capturable", False), ("differentiable", False)],
-    "RAdam": [("lr", 0.001), ("betas", (0.9, 0.999)), ("eps", 1e-08), ("weight_decay", 0),
-              ("maximize", False), ("foreach", None), ("capturable", False),
-              ("decoupled_weight_decay", False), ("differentiable", False)],
-    "ASGD": [("lr", 0.01), ("lambd", 0.0001), ("alpha", 0.75), ("t0", 1000000.0),
-             ("weight_decay", 0), ("foreach", None), ("maximize", False),
-             ("differentiable", False), ("capturable", False)],
-    "Rprop": [("lr", 0.01), ("etas", (0.5, 1.2)), ("step_sizes", (1e-06, 50)),
-              ("foreach", None), ("maximize", False), ("differentiable", False),
-              ("capturable", False)],
-    "SparseAdam": [("lr", 0.001), ("betas", (0.9, 0.999)), ("eps", 1e-08),
-                   ("maximize", False)],
-    "LBFGS": [("lr", 1), ("max_iter", 20), ("max_eval", 25), ("tolerance_grad", 1e-07),
-              ("tolerance_change", 1e-09), ("history_size", 100), ("line_search_fn", None)],
+    "Adadelta": [
+        ("lr", 1.0),
+        ("rho", 0.9),
+        ("eps", 1e-06),
+        ("weight_decay", 0),
+        ("maximize", False),
+        ("capturable", False),
+        ("foreach", None),
+        ("differentiable", False),
+    ],
+    "Adamax": [
+        ("lr", 0.002),
+        ("betas", (0.9, 0.999)),
+        ("eps", 1e-08),
+        ("weight_decay", 0),
+        ("foreach", None),
+        ("maximize", False),
+        ("differentiable", False),
+        ("capturable", False),
+    ],
+    "NAdam": [
+        ("lr", 0.002),
+        ("betas", (0.9, 0.999)),
+        ("eps", 1e-08),
+        ("weight_decay", 0),
+        ("momentum_decay", 0.004),
+        ("decoupled_weight_decay", False),
+        ("maximize", False),
+        ("foreach", None),
+        ("capturable", False),
+        ("differentiable", False),
+    ],
+    "RAdam": [
+        ("lr", 0.001),
+        ("betas", (0.9, 0.999)),
+        ("eps", 1e-08),
+        ("weight_decay", 0),
+        ("maximize", False),
+        ("foreach", None),
+        ("capturable", False),
+        ("decoupled_weight_decay", False),
+        ("differentiable", False),
+    ],
+    "ASGD": [
+        ("lr", 0.01),
+        ("lambd", 0.0001),
+        ("alpha", 0.75),
+        ("t0", 1000000.0),
+        ("weight_decay", 0),
+        ("foreach", None),
+        ("maximize", False),
+        ("differentiable", False),
+        ("capturable", False),
+    ],
+    "Rprop": [
+        ("lr", 0.01),
+        ("etas", (0.5, 1.2)),
+        ("step_sizes", (1e-06, 50)),
+        ("foreach", None),
+        ("maximize", False),
+        ("differentiable", False),
+        ("capturable", False),
+    ],
+    "SparseAdam": [("lr", 0.001), ("betas", (0.9, 0.999)), ("eps", 1e-08), ("maximize", False)],
+    "LBFGS": [
+        ("lr", 1),
+        ("max_iter", 20),
+        ("max_eval", 25),
+        ("tolerance_grad", 1e-07),
+        ("tolerance_change", 1e-09),
+        ("history_size", 100),
+        ("line_search_fn", None),
+    ],
 }
 
 
@@ -292,12 +403,24 @@ ERRORS = [
     ("SparseAdam", dict(lr=0.0), ValueError, "Invalid learning rate: 0.0"),
     ("SparseAdam", dict(eps=0.0), ValueError, "Invalid epsilon value: 0.0"),
     ("LBFGS", dict(lr=-1.0), ValueError, "Invalid learning rate: -1.0"),
-    ("Adam", dict(fused=True, foreach=True), RuntimeError,
-     "`fused` and `foreach` cannot be `True` together."),
-    ("SGD", dict(fused=True, differentiable=True), RuntimeError,
-     "`fused` does not support `differentiable`"),
-    ("Adagrad", dict(fused=True, foreach=True), RuntimeError,
-     "`fused` and `foreach` cannot be `True` together."),
+    (
+        "Adam",
+        dict(fused=True, foreach=True),
+        RuntimeError,
+        "`fused` and `foreach` cannot be `True` together.",
+    ),
+    (
+        "SGD",
+        dict(fused=True, differentiable=True),
+        RuntimeError,
+        "`fused` does not support `differentiable`",
+    ),
+    (
+        "Adagrad",
+        dict(fused=True, foreach=True),
+        RuntimeError,
+        "`fused` and `foreach` cannot be `True` together.",
+    ),
 ]
 
 
@@ -313,8 +436,10 @@ def test_sparse_adam_refuses_dense_gradients(torch):
     p = torch.nn.Parameter(torch.ones(2))
     opt = torch.optim.SparseAdam([p])
     p.grad = torch.ones(2)
-    with pytest.raises(RuntimeError, match="^SparseAdam does not support dense gradients, "
-                                           "please consider Adam instead$"):
+    with pytest.raises(
+        RuntimeError,
+        match="^SparseAdam does not support dense gradients, please consider Adam instead$",
+    ):
         opt.step()
 
 
@@ -324,7 +449,7 @@ def test_lbfgs_state_layout(torch):
 
     def closure():
         opt.zero_grad()
-        loss = ((w - 1) ** 4).sum() + (w ** 2).sum()
+        loss = ((w - 1) ** 4).sum() + (w**2).sum()
         loss.backward()
         return loss
 
@@ -334,8 +459,19 @@ def test_lbfgs_state_layout(torch):
     state = opt.state_dict()["state"]
     assert list(state) == [0]
     state = state[0]
-    assert list(state) == ["func_evals", "n_iter", "al", "d", "t", "old_dirs", "old_stps", "ro",
-                           "H_diag", "prev_flat_grad", "prev_loss"]
+    assert list(state) == [
+        "func_evals",
+        "n_iter",
+        "al",
+        "d",
+        "t",
+        "old_dirs",
+        "old_stps",
+        "ro",
+        "H_diag",
+        "prev_flat_grad",
+        "prev_loss",
+    ]
     assert (state["func_evals"], state["n_iter"]) == (8, 8)
     assert type(state["t"]) is int and type(state["prev_loss"]) is float
     assert len(state["al"]) == 100 and state["al"][-1] is None
@@ -351,7 +487,7 @@ def test_lbfgs_rejects_groups_and_unknown_line_search(torch):
 
     def closure():
         opt.zero_grad()
-        loss = (a ** 2).sum()
+        loss = (a**2).sum()
         loss.backward()
         return loss
 
@@ -359,12 +495,14 @@ def test_lbfgs_rejects_groups_and_unknown_line_search(torch):
         opt.step(closure)
 
 
-CAPTURABLE = [("Adam", "params and state_steps", "'xla'"),
-              ("RMSprop", "params and state_steps", "'xla'"),
-              ("Adadelta", "params and state_steps", "'privateuseone'"),
-              ("NAdam", "params, mu_products and state_steps", "'xla'"),
-              ("ASGD", "params, mus, etas, and state_steps", "'xla'"),
-              ("Rprop", "params and state_steps", "'xla'")]
+CAPTURABLE = [
+    ("Adam", "params and state_steps", "'xla'"),
+    ("RMSprop", "params and state_steps", "'xla'"),
+    ("Adadelta", "params and state_steps", "'privateuseone'"),
+    ("NAdam", "params, mu_products and state_steps", "'xla'"),
+    ("ASGD", "params, mus, etas, and state_steps", "'xla'"),
+    ("Rprop", "params and state_steps", "'xla'"),
+]
 
 
 @pytest.mark.parametrize("name,tensors,last", CAPTURABLE)
@@ -374,8 +512,9 @@ def test_capturable_refused_on_cpu(torch, name, tensors, last):
     p.grad = torch.ones(2)
     with pytest.raises(AssertionError) as info:
         opt.step()
-    assert str(info.value).startswith(f"If capturable=True, {tensors} must be on supported "
-                                      "devices: ['cuda'")
+    assert str(info.value).startswith(
+        f"If capturable=True, {tensors} must be on supported devices: ['cuda'"
+    )
     assert str(info.value).endswith(f"{last}].")
 
 
@@ -384,8 +523,10 @@ def test_differentiable_step_on_a_leaf_is_the_inplace_error(torch, name):
     p = torch.nn.Parameter(torch.ones(2))
     opt = getattr(torch.optim, name)([p], differentiable=True)
     p.grad = torch.ones(2)
-    with pytest.raises(RuntimeError, match="^a leaf Variable that requires grad is being used "
-                                           "in an in-place operation.$"):
+    with pytest.raises(
+        RuntimeError,
+        match="^a leaf Variable that requires grad is being used in an in-place operation.$",
+    ):
         opt.step()
 
 
@@ -403,15 +544,17 @@ def test_fused_on_cpu_is_accepted_and_matches_unfused(torch, name):
     np.testing.assert_allclose(results[0], results[1], rtol=1e-6, atol=1e-7)
 
 
-@pytest.mark.parametrize("name", ["Adadelta", "Adamax", "NAdam", "RAdam", "ASGD", "Rprop",
-                                  "SGD", "Adam", "RMSprop", "Adagrad"])
+@pytest.mark.parametrize(
+    "name",
+    ["Adadelta", "Adamax", "NAdam", "RAdam", "ASGD", "Rprop", "SGD", "Adam", "RMSprop", "Adagrad"],
+)
 def test_maximize_climbs(torch, name):
     p = torch.nn.Parameter(torch.zeros(()))
     opt = getattr(torch.optim, name)([p], maximize=True)
     values = []
     for _ in range(5):
         opt.zero_grad()
-        objective = -(p - 3) ** 2
+        objective = -((p - 3) ** 2)
         objective.backward()
         opt.step()
         values.append(p.item())
@@ -425,22 +568,21 @@ def test_cyclic_and_plateau_errors(torch):
         torch.optim.lr_scheduler.CyclicLR(opt, 0.01, 0.1, mode="zigzag")
     with pytest.raises(ValueError, match="^optimizer must support momentum or beta1 with "):
         torch.optim.lr_scheduler.CyclicLR(
-            torch.optim.Adagrad([torch.nn.Parameter(torch.ones(1))]), 0.01, 0.1)
+            torch.optim.Adagrad([torch.nn.Parameter(torch.ones(1))]), 0.01, 0.1
+        )
     with pytest.raises(ValueError, match="^Factor should be < 1.0.$"):
         torch.optim.lr_scheduler.ReduceLROnPlateau(opt, factor=1.0)
     with pytest.raises(ValueError, match="^threshold mode ratio is unknown!$"):
         torch.optim.lr_scheduler.ReduceLROnPlateau(opt, threshold_mode="ratio")
     with pytest.raises(ValueError, match="^anneal_strategy must be one of 'cos' or 'linear', "):
         torch.optim.swa_utils.SWALR(opt, swa_lr=0.1, anneal_strategy="exp")
-    with pytest.raises(ValueError, match="^anneal_epochs must be equal or greater than 0, "
-                                         "got -1$"):
+    with pytest.raises(ValueError, match="^anneal_epochs must be equal or greater than 0, got -1$"):
         torch.optim.swa_utils.SWALR(opt, swa_lr=0.1, anneal_epochs=-1)
 
 
 def test_cyclic_state_dict_roundtrip(torch):
     opt = torch.optim.SGD([torch.nn.Parameter(torch.ones(1))], lr=0.1, momentum=0.9)
-    sched = torch.optim.lr_scheduler.CyclicLR(opt, 0.01, 0.1, step_size_up=3,
-                                              mode="triangular2")
+    sched = torch.optim.lr_scheduler.CyclicLR(opt, 0.01, 0.1, step_size_up=3, mode="triangular2")
     for _ in range(4):
         opt.step()
         sched.step()
@@ -461,17 +603,21 @@ def test_cyclic_state_dict_roundtrip(torch):
 # -------------------------------------------------------------------------------- swa_utils
 def _small_model(torch):
     torch.manual_seed(0)
-    return torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.BatchNorm1d(4),
-                               torch.nn.Linear(4, 1))
+    return torch.nn.Sequential(
+        torch.nn.Linear(3, 4), torch.nn.BatchNorm1d(4), torch.nn.Linear(4, 1)
+    )
 
 
 @pytest.mark.parametrize("kind", ["swa", "ema_avg_fn", "ema_multi", "swa_multi", "buffers"])
 def test_averaged_model_matches_torch(torch, reference, kind):
     model = _small_model(torch)
-    kwargs = {"swa": {}, "ema_avg_fn": dict(avg_fn=torch.optim.swa_utils.get_ema_avg_fn(0.9)),
-              "ema_multi": dict(multi_avg_fn=torch.optim.swa_utils.get_ema_multi_avg_fn(0.8)),
-              "swa_multi": dict(multi_avg_fn=torch.optim.swa_utils.get_swa_multi_avg_fn()),
-              "buffers": dict(use_buffers=True)}[kind]
+    kwargs = {
+        "swa": {},
+        "ema_avg_fn": dict(avg_fn=torch.optim.swa_utils.get_ema_avg_fn(0.9)),
+        "ema_multi": dict(multi_avg_fn=torch.optim.swa_utils.get_ema_multi_avg_fn(0.8)),
+        "swa_multi": dict(multi_avg_fn=torch.optim.swa_utils.get_swa_multi_avg_fn()),
+        "buffers": dict(use_buffers=True),
+    }[kind]
     averaged = torch.optim.swa_utils.AveragedModel(model, **kwargs)
     assert averaged.n_averaged.dtype == torch.int64 and averaged.n_averaged.item() == 0
     opt = torch.optim.SGD(model.parameters(), lr=0.1)
@@ -482,20 +628,28 @@ def test_averaged_model_matches_torch(torch, reference, kind):
         opt.step()
         averaged.update_parameters(model)
     assert averaged.n_averaged.item() == 4
-    got = np.concatenate([t.detach().numpy().ravel().astype(np.float64)
-                          for t in averaged.state_dict().values()])
+    got = np.concatenate(
+        [t.detach().numpy().ravel().astype(np.float64) for t in averaged.state_dict().values()]
+    )
     np.testing.assert_allclose(got, reference[f"swa/{kind}"], rtol=1e-5, atol=1e-6)
     assert list(averaged.state_dict()) == [
-        "n_averaged", "module.0.weight", "module.0.bias", "module.1.weight", "module.1.bias",
-        "module.1.running_mean", "module.1.running_var", "module.1.num_batches_tracked",
-        "module.2.weight", "module.2.bias"]
+        "n_averaged",
+        "module.0.weight",
+        "module.0.bias",
+        "module.1.weight",
+        "module.1.bias",
+        "module.1.running_mean",
+        "module.1.running_var",
+        "module.1.num_batches_tracked",
+        "module.2.weight",
+        "module.2.bias",
+    ]
 
 
 def test_update_bn_matches_torch(torch, reference):
     model = _small_model(torch)
     rng = np.random.default_rng(3)
-    loader = [(torch.tensor(rng.standard_normal((5, 3)), dtype=torch.float32), 0)
-              for _ in range(3)]
+    loader = [(torch.tensor(rng.standard_normal((5, 3)), dtype=torch.float32), 0) for _ in range(3)]
     model.eval()
     momentum = model[1].momentum
     torch.optim.swa_utils.update_bn(loader, model)
@@ -506,13 +660,18 @@ def test_update_bn_matches_torch(torch, reference):
 
 
 def test_ema_decay_is_checked(torch):
-    with pytest.raises(ValueError, match=r"^Invalid decay value 1.5 provided. Please provide a "
-                                         r"value in \[0,1\] range.$"):
+    with pytest.raises(
+        ValueError,
+        match=r"^Invalid decay value 1.5 provided. Please provide a "
+        r"value in \[0,1\] range.$",
+    ):
         torch.optim.swa_utils.get_ema_multi_avg_fn(1.5)
     with pytest.raises(AssertionError, match="^Only one of avg_fn and multi_avg_fn should be "):
         torch.optim.swa_utils.AveragedModel(
-            torch.nn.Linear(1, 1), avg_fn=torch.optim.swa_utils.get_swa_avg_fn(),
-            multi_avg_fn=torch.optim.swa_utils.get_swa_multi_avg_fn())
+            torch.nn.Linear(1, 1),
+            avg_fn=torch.optim.swa_utils.get_swa_avg_fn(),
+            multi_avg_fn=torch.optim.swa_utils.get_swa_multi_avg_fn(),
+        )
 
 
 # -------------------------------------------------------------------------------- compiling
@@ -521,8 +680,9 @@ def test_ema_decay_is_checked(torch):
 def test_changing_lr_compiles_nothing_after_step_two(torch, name):
     w, b, x = _problem(torch, "float32")
     opt = getattr(torch.optim, name)([w, b], lr=0.01)
-    sched = torch.optim.lr_scheduler.CyclicLR(opt, 0.001, 0.05, step_size_up=7,
-                                              cycle_momentum=False)
+    sched = torch.optim.lr_scheduler.CyclicLR(
+        opt, 0.001, 0.05, step_size_up=7, cycle_momentum=False
+    )
     before = None
     lrs = set()
     for i in range(50):

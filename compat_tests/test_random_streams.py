@@ -30,9 +30,6 @@ def _dtype(name):
     return dtypes.bool_ if name == "bool" else getattr(dtypes, name)
 
 
-
-
-
 def _run_call(gen, call):
     """Replays one call spec of ``data/make_random_streams.py`` on a torchlike Generator."""
     kind, args = call[0], call[1:]
@@ -186,10 +183,10 @@ def test_randperm_large_n_matches_sequential_swaps():
     rng = np.random.default_rng(0)
     for n in (2, 3, 17, 1000, 4097):
         for _ in range(5):
-            targets = (rng.integers(0, 2**32, n - 1) % (n - np.arange(n - 1))
-                       + np.arange(n - 1)).astype(np.int64)
-            np.testing.assert_array_equal(tr._solve_swaps(n, targets),
-                                          tr._replay_swaps(n, targets))
+            targets = (
+                rng.integers(0, 2**32, n - 1) % (n - np.arange(n - 1)) + np.arange(n - 1)
+            ).astype(np.int64)
+            np.testing.assert_array_equal(tr._solve_swaps(n, targets), tr._replay_swaps(n, targets))
 
 
 def test_float32_normal_xla_and_numpy_paths_agree():

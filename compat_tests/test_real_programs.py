@@ -50,8 +50,10 @@ def test_implicit_softmax_dim_warning(torch, name):
         line = inspect.currentframe().f_lineno + 1
         out = fn(torch.zeros(2, 3))
     (w,) = caught
-    assert str(w.message) == (f"Implicit dimension choice for {name} has been deprecated. "
-                              "Change the call to include dim=X as an argument.")
+    assert str(w.message) == (
+        f"Implicit dimension choice for {name} has been deprecated. "
+        "Change the call to include dim=X as an argument."
+    )
     assert w.filename == __file__
     assert w.lineno == line
     assert out.shape == (2, 3)
@@ -89,8 +91,11 @@ def test_cuda_amp_autocast_decorator_without_cuda(torch):
 
     messages = [(w.category, str(w.message)) for w in caught]
     assert messages == [
-        (FutureWarning, "`torch.cuda.amp.autocast(args...)` is deprecated. Please use "
-                        "`torch.amp.autocast('cuda', args...)` instead."),
+        (
+            FutureWarning,
+            "`torch.cuda.amp.autocast(args...)` is deprecated. Please use "
+            "`torch.amp.autocast('cuda', args...)` instead.",
+        ),
         (UserWarning, "CUDA is not available or torch_xla is imported. Disabling autocast."),
     ]
     assert forward.__name__ == "forward" and forward.__doc__ == "doc"
@@ -121,7 +126,8 @@ def test_grad_scaler_without_cuda_passes_through(torch):
         warnings.simplefilter("always")
         scaler = torch.amp.GradScaler("cuda")
     assert [str(w.message) for w in caught] == [
-        "torch.cuda.amp.GradScaler is enabled, but CUDA is not available.  Disabling."]
+        "torch.cuda.amp.GradScaler is enabled, but CUDA is not available.  Disabling."
+    ]
     assert not scaler.is_enabled() and scaler.get_scale() == 1.0 and scaler.state_dict() == {}
     w = torch.ones(2, requires_grad=True)
     opt = torch.optim.SGD([w], lr=0.5)
@@ -147,8 +153,8 @@ def test_pow_small_integer_exponents_bits(torch):
     cube = x.pow(3)
     assert torch.equal(cube, x * x * x)
     assert torch.equal(x.pow(2), x * x)
-    assert torch.equal(x ** -1, 1 / x)
-    assert torch.equal(x ** -2, 1 / (x * x))
+    assert torch.equal(x**-1, 1 / x)
+    assert torch.equal(x**-2, 1 / (x * x))
     w = x.clone().requires_grad_()
     g = torch.linspace(-1.0, 2.0, 2000)
     w.pow(3).backward(g)
@@ -164,8 +170,8 @@ def test_pow_scalar_special_gradients(torch):
     z.pow(3).sum().backward()
     assert z.grad.tolist() == [0.0, 12.0]
     z = torch.tensor([4.0], dtype=torch.float64, requires_grad=True)
-    (g,) = torch.autograd.grad(z ** -0.5, z, create_graph=True)
+    (g,) = torch.autograd.grad(z**-0.5, z, create_graph=True)
     assert g.item() == -0.0625
     (gg,) = torch.autograd.grad(g, z)
-    assert gg.item() == 0.75 * 4.0 ** -2.5
+    assert gg.item() == 0.75 * 4.0**-2.5
     assert (torch.tensor([1, 2, 3]) ** 2).tolist() == [1, 4, 9]

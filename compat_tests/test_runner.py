@@ -25,8 +25,15 @@ def python(backend_name, args, cwd, stdin=None):
     runner = ["-m", "torchlike"] if backend_name == "torchlike" else []
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
-    return subprocess.run([sys.executable, *runner, *args], cwd=cwd, env=env, input=stdin,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, *runner, *args],
+        cwd=cwd,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def write(directory, name, source):
@@ -38,7 +45,7 @@ def write(directory, name, source):
 
 def traceback_text(stderr):
     """The traceback from its header on, without caret lines (their layout varies by Python)."""
-    text = stderr[stderr.index("Traceback (most recent call last):"):]
+    text = stderr[stderr.index("Traceback (most recent call last):") :]
     return [line for line in text.splitlines() if line.strip(" ^~")]
 
 
@@ -90,7 +97,10 @@ def test_unmodified_pytorch_script_prints_what_pytorch_prints(backend_name, tmp_
 
 
 def test_script_sees_argv_main_and_file_as_under_python(backend_name, tmp_path):
-    write(tmp_path, "main.py", """\
+    write(
+        tmp_path,
+        "main.py",
+        """\
         import argparse, json, pickle, sys
         import torch
 
@@ -106,51 +116,78 @@ def test_script_sees_argv_main_and_file_as_under_python(backend_name, tmp_path):
             "pickled": type(pickle.loads(pickle.dumps(Point()))).__name__,
             "tensor": repr(torch.tensor([args.lr])),
         }))
-    """)
+    """,
+    )
     result = python(backend_name, ["main.py", "--lr", "0.5"], cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     seen = json.loads(result.stdout)
     assert seen == {
-        "argv": ["main.py", "--lr", "0.5"], "name": "__main__",
-        "file": str(tmp_path / "main.py"), "path0": os.path.realpath(tmp_path),
-        "main_file": str(tmp_path / "main.py"), "prog": "main.py", "lr": 0.5,
-        "pickled": "Point", "tensor": "tensor([0.5000])",
+        "argv": ["main.py", "--lr", "0.5"],
+        "name": "__main__",
+        "file": str(tmp_path / "main.py"),
+        "path0": os.path.realpath(tmp_path),
+        "main_file": str(tmp_path / "main.py"),
+        "prog": "main.py",
+        "lr": 0.5,
+        "pickled": "Point",
+        "tensor": "tensor([0.5000])",
     }
 
 
 def test_dash_c(backend_name, tmp_path):
-    code = ("import sys, json, torch; from torch import nn; "
-            "print(json.dumps([sys.argv, __name__, sys.path[0], repr(nn.Linear(2, 1))]))")
+    code = (
+        "import sys, json, torch; from torch import nn; "
+        "print(json.dumps([sys.argv, __name__, sys.path[0], repr(nn.Linear(2, 1))]))"
+    )
     result = python(backend_name, ["-c", code, "first", "--second"], cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == [
-        ["-c", "first", "--second"], "__main__", "", "Linear(in_features=2, out_features=1, bias=True)"]
+        ["-c", "first", "--second"],
+        "__main__",
+        "",
+        "Linear(in_features=2, out_features=1, bias=True)",
+    ]
 
 
 def test_dash_m_runs_a_module_as_main(backend_name, tmp_path):
     write(tmp_path, "pkg/__init__.py", "")
-    module = write(tmp_path, "pkg/train.py", """\
+    module = write(
+        tmp_path,
+        "pkg/train.py",
+        """\
         import json, sys
         import torch.nn.functional as F
         import torch
 
         print(json.dumps([sys.argv, __name__, __spec__.name, repr(F.relu(torch.tensor([-1., 2.])))]))
-    """)
+    """,
+    )
     result = python(backend_name, ["-m", "pkg.train", "--epochs", "3"], cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == [
-        [str(module), "--epochs", "3"], "__main__", "pkg.train", "tensor([0., 2.])"]
+        [str(module), "--epochs", "3"],
+        "__main__",
+        "pkg.train",
+        "tensor([0., 2.])",
+    ]
 
 
 def test_stdin_program(backend_name, tmp_path):
-    result = python(backend_name, ["-", "x"], cwd=tmp_path,
-                    stdin="import sys, torch\nprint(sys.argv, torch.ones(2).sum())\n")
+    result = python(
+        backend_name,
+        ["-", "x"],
+        cwd=tmp_path,
+        stdin="import sys, torch\nprint(sys.argv, torch.ones(2).sum())\n",
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout == "['-', 'x'] tensor(2.)\n"
 
 
 def test_traceback_points_at_the_scripts_lines(backend_name, tmp_path):
-    script = write(tmp_path, "fails.py", """\
+    script = write(
+        tmp_path,
+        "fails.py",
+        """\
         import torch
 
 
@@ -159,7 +196,8 @@ def test_traceback_points_at_the_scripts_lines(backend_name, tmp_path):
 
 
         check(torch.zeros(2, 3))
-    """)
+    """,
+    )
     result = python(backend_name, [str(script)], cwd=tmp_path)
     assert result.returncode == 1
     assert result.stdout == ""
@@ -196,8 +234,10 @@ def test_syntax_error_and_missing_script(backend_name, tmp_path):
 
     result = python(backend_name, ["no_such_script.py"], cwd=tmp_path)
     assert result.returncode == 2
-    assert (f"can't open file {str(tmp_path / 'no_such_script.py')!r}: "
-            "[Errno 2] No such file or directory") in result.stderr
+    assert (
+        f"can't open file {str(tmp_path / 'no_such_script.py')!r}: "
+        "[Errno 2] No such file or directory"
+    ) in result.stderr
 
 
 def _real_torch_dir():

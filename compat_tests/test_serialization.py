@@ -37,9 +37,12 @@ def _assert_same_tensor(torch, actual, expected):
         a, e = values(actual), values(expected)
         np.testing.assert_array_equal(a, e)
     elif expected.dtype.is_floating_point:
-        assert_close(actual.float() if expected.dtype == torch.bfloat16 else actual,
-                     values(expected.float() if expected.dtype == torch.bfloat16 else expected),
-                     rtol=1e-6, atol=1e-7)
+        assert_close(
+            actual.float() if expected.dtype == torch.bfloat16 else actual,
+            values(expected.float() if expected.dtype == torch.bfloat16 else expected),
+            rtol=1e-6,
+            atol=1e-7,
+        )
     else:
         assert_equal(actual, values(expected))
 
@@ -91,7 +94,7 @@ def test_load_checkpoint_into_training(torch, name):
     opt.load_state_dict(loaded["optim"])
     assert opt.param_groups[0]["lr"] == 0.01
     assert opt.state[weight]["step"].item() == 1.0
-    (weight.sum() * 2 + (bias ** 2).sum()).backward()
+    (weight.sum() * 2 + (bias**2).sum()).backward()
     opt.step()
     # the Adam step's size is ~lr where the gradient sign is steady
     assert_close(weight, values(loaded["model"]["weight"]) - 0.01, rtol=1e-4, atol=1e-4)
@@ -137,9 +140,12 @@ def test_weights_only_false_round_trip(torch, tmp_path):
     Point.__module__ = __name__
     Point.__qualname__ = "Point"
     torch.save({"p": Point(1, torch.tensor([2.0]))}, tmp_path / "p.pt")
-    with pytest.raises(pickle.UnpicklingError, match="Unsupported global: GLOBAL "
-                                                     "test_serialization.Point was not an "
-                                                     "allowed global by default"):
+    with pytest.raises(
+        pickle.UnpicklingError,
+        match="Unsupported global: GLOBAL "
+        "test_serialization.Point was not an "
+        "allowed global by default",
+    ):
         torch.load(tmp_path / "p.pt")
     back = torch.load(tmp_path / "p.pt", weights_only=False)
     assert back["p"].x == 1 and back["p"].y.tolist() == [2.0]
@@ -154,7 +160,7 @@ def _records(path):
         raw = pathlib.Path(path).read_bytes()
         out = {}
         for info in infos:
-            n, m = struct.unpack("<HH", raw[info.header_offset + 26:info.header_offset + 30])
+            n, m = struct.unpack("<HH", raw[info.header_offset + 26 : info.header_offset + 30])
             offset = info.header_offset + 30 + n + m
             out[info.filename] = (offset, z.read(info), info.compress_type)
         return [i.filename for i in infos], out
@@ -168,9 +174,16 @@ def test_written_file_layout(torch, tmp_path):
     names, records = _records(path)
     assert names[0] == "layout/data.pkl"
     assert names[-2:] == ["layout/version", "layout/.data/serialization_id"]
-    assert set(names) == {"layout/data.pkl", "layout/.format_version",
-                          "layout/.storage_alignment", "layout/byteorder", "layout/data/0",
-                          "layout/data/1", "layout/version", "layout/.data/serialization_id"}
+    assert set(names) == {
+        "layout/data.pkl",
+        "layout/.format_version",
+        "layout/.storage_alignment",
+        "layout/byteorder",
+        "layout/data/0",
+        "layout/data/1",
+        "layout/version",
+        "layout/.data/serialization_id",
+    }
     assert records["layout/version"][1] == b"3\n"
     assert records["layout/byteorder"][1] == b"little"
     assert records["layout/.format_version"][1] == b"1"
@@ -187,8 +200,12 @@ def test_written_file_layout(torch, tmp_path):
     for op, arg, _ in ops:
         if op.name == "GLOBAL":
             globals_used.add(arg)
-    assert globals_used == {"collections OrderedDict", "torch._utils _rebuild_tensor_v2",
-                            "torch FloatStorage", "torch LongStorage"}
+    assert globals_used == {
+        "collections OrderedDict",
+        "torch._utils _rebuild_tensor_v2",
+        "torch FloatStorage",
+        "torch LongStorage",
+    }
     assert sum(op.name == "BINPERSID" for op, _, _ in ops) == 2
 
 
@@ -210,8 +227,15 @@ def _zip_with_pickle(path, payload: bytes):
 
 def _system_call(module, marker):
     # GLOBAL <module> system; ('touch <marker>',); REDUCE
-    return (b"\x80\x02c" + module + b"\nsystem\nq\x00X" + struct.pack("<I", len(marker) + 6)
-            + b"touch " + marker.encode() + b"q\x01\x85q\x02Rq\x03.")
+    return (
+        b"\x80\x02c"
+        + module
+        + b"\nsystem\nq\x00X"
+        + struct.pack("<I", len(marker) + 6)
+        + b"touch "
+        + marker.encode()
+        + b"q\x01\x85q\x02Rq\x03."
+    )
 
 
 @pytest.mark.parametrize("module", [b"os", b"posix"])
@@ -223,11 +247,15 @@ def test_malicious_pickle_never_runs(torch, tmp_path, module):
         torch.load(evil)
     assert not marker.exists()
     message = str(info.value)
-    assert message.startswith("Weights only load failed. In PyTorch 2.6, we changed the "
-                              "default value of the `weights_only` argument")
+    assert message.startswith(
+        "Weights only load failed. In PyTorch 2.6, we changed the "
+        "default value of the `weights_only` argument"
+    )
     name = module.decode()
-    assert (f"Trying to load unsupported GLOBAL {name}.system whose module {name} is blocked."
-            in message)
+    assert (
+        f"Trying to load unsupported GLOBAL {name}.system whose module {name} is blocked."
+        in message
+    )
     assert message.endswith("https://pytorch.org/docs/stable/generated/torch.load.html.")
     # also as a bare pickle (PyTorch's legacy path), still blocked before anything runs
     bare = tmp_path / "evil.pkl"
@@ -244,12 +272,15 @@ def test_unsupported_global_message(torch, tmp_path):
     with pytest.raises(pickle.UnpicklingError) as info:
         torch.load(evil)
     message = str(info.value)
-    assert message.startswith("Weights only load failed. This file can still be loaded, to do "
-                              "so you have two options")
-    assert ("WeightsUnpickler error: Unsupported global: GLOBAL eval was not an allowed global "
-            "by default. Please use `torch.serialization.add_safe_globals([eval])` or the "
-            "`torch.serialization.safe_globals([eval])` context manager to allowlist this "
-            "global if you trust this class/function.") in message
+    assert message.startswith(
+        "Weights only load failed. This file can still be loaded, to do so you have two options"
+    )
+    assert (
+        "WeightsUnpickler error: Unsupported global: GLOBAL eval was not an allowed global "
+        "by default. Please use `torch.serialization.add_safe_globals([eval])` or the "
+        "`torch.serialization.safe_globals([eval])` context manager to allowlist this "
+        "global if you trust this class/function."
+    ) in message
 
 
 def test_plain_pickle_is_not_a_checkpoint(torch, tmp_path):
@@ -261,7 +292,8 @@ def test_plain_pickle_is_not_a_checkpoint(torch, tmp_path):
 
 def test_weights_only_with_pickle_module_conflict(torch, tmp_path):
     torch.save(torch.ones(1), tmp_path / "x.pt")
-    with pytest.raises(RuntimeError, match="Can not safely load weights when explicit "
-                                           "pickle_module is specified"):
+    with pytest.raises(
+        RuntimeError, match="Can not safely load weights when explicit pickle_module is specified"
+    ):
         torch.load(tmp_path / "x.pt", pickle_module=pickle, weights_only=True)
     assert torch.load(tmp_path / "x.pt", pickle_module=pickle).tolist() == [1.0]

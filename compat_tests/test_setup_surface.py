@@ -54,8 +54,12 @@ def test_cuda_seeding_is_a_no_op_accepting_ints(torch):
 
 
 def test_cuda_memory_counters_without_gpu(torch, no_cuda):
-    for fn in (torch.cuda.memory_allocated, torch.cuda.max_memory_allocated,
-               torch.cuda.memory_reserved, torch.cuda.max_memory_reserved):
+    for fn in (
+        torch.cuda.memory_allocated,
+        torch.cuda.max_memory_allocated,
+        torch.cuda.memory_reserved,
+        torch.cuda.max_memory_reserved,
+    ):
         assert fn() == 0
     assert torch.cuda.memory_allocated("cpu") == 0
     assert torch.cuda.memory_stats() == {}
@@ -65,9 +69,20 @@ def test_cuda_memory_counters_without_gpu(torch, no_cuda):
     assert torch.cuda.get_arch_list() == []
 
 
-@pytest.mark.parametrize("name", ["current_device", "synchronize", "get_device_name",
-                                  "get_device_capability", "get_device_properties",
-                                  "initial_seed", "init", "mem_get_info", "get_rng_state"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "current_device",
+        "synchronize",
+        "get_device_name",
+        "get_device_capability",
+        "get_device_properties",
+        "initial_seed",
+        "init",
+        "mem_get_info",
+        "get_rng_state",
+    ],
+)
 def test_cuda_calls_needing_a_device_raise(torch, no_cuda, name):
     fn = getattr(torch.cuda, name)
     with pytest.raises(AssertionError, match=f"^{NO_CUDA}$"):
@@ -110,26 +125,32 @@ def test_cuda_legacy_tensor_types(torch, no_cuda):
     assert torch.cuda.FloatTensor.dtype == torch.float32 and torch.cuda.FloatTensor.is_cuda
     assert repr(torch.cuda.LongTensor) == "<class 'torch.cuda.LongTensor'>"
     assert not isinstance(torch.ones(1), torch.cuda.FloatTensor)
-    with pytest.raises(TypeError, match=r"^type torch.cuda.FloatTensor not available. Torch not "
-                                        r"compiled with CUDA enabled.$"):
+    with pytest.raises(
+        TypeError,
+        match=r"^type torch.cuda.FloatTensor not available. Torch not "
+        r"compiled with CUDA enabled.$",
+    ):
         torch.cuda.FloatTensor(2)
 
 
-@pytest.mark.parametrize("make", [
-    lambda t: t.ones(2).to("cuda"),
-    lambda t: t.ones(2).to("cuda:1"),
-    lambda t: t.ones(2).to(t.device("cuda")),
-    lambda t: t.ones(2).to(device="cuda"),
-    lambda t: t.ones(2).to("cuda", t.float64),
-    lambda t: t.ones(2).cuda(),
-    lambda t: t.zeros(2, device="cuda"),
-    lambda t: t.tensor([1.0], device="cuda"),
-    lambda t: t.randn(2, device="cuda"),
-    lambda t: t.arange(3, device=t.device("cuda")),
-    lambda t: t.ones_like(t.ones(1), device="cuda"),
-    lambda t: t.nn.Linear(2, 2).to("cuda"),
-    lambda t: t.nn.Linear(2, 2).cuda(),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda t: t.ones(2).to("cuda"),
+        lambda t: t.ones(2).to("cuda:1"),
+        lambda t: t.ones(2).to(t.device("cuda")),
+        lambda t: t.ones(2).to(device="cuda"),
+        lambda t: t.ones(2).to("cuda", t.float64),
+        lambda t: t.ones(2).cuda(),
+        lambda t: t.zeros(2, device="cuda"),
+        lambda t: t.tensor([1.0], device="cuda"),
+        lambda t: t.randn(2, device="cuda"),
+        lambda t: t.arange(3, device=t.device("cuda")),
+        lambda t: t.ones_like(t.ones(1), device="cuda"),
+        lambda t: t.nn.Linear(2, 2).to("cuda"),
+        lambda t: t.nn.Linear(2, 2).cuda(),
+    ],
+)
 def test_cuda_tensors_without_gpu_raise(torch, no_cuda, make):
     with pytest.raises(AssertionError, match=f"^{NO_CUDA}$"):
         make(torch)
@@ -160,7 +181,11 @@ def test_cudnn_flags(torch, sub):
     cudnn = sub("backends.cudnn")
     assert cudnn is torch.backends.cudnn
     assert (cudnn.enabled, cudnn.benchmark, cudnn.deterministic, cudnn.allow_tf32) == (
-        True, False, False, True)
+        True,
+        False,
+        False,
+        True,
+    )
     assert cudnn.is_available() is False
     assert cudnn.version() is None
     try:
@@ -209,8 +234,9 @@ def test_matmul_precision_validation(torch):
     with pytest.warns(UserWarning, match="foo is not one of 'highest', 'high', or 'medium'"):
         torch.set_float32_matmul_precision("foo")
     assert torch.get_float32_matmul_precision() == "highest"
-    with pytest.raises(RuntimeError, match="^set_float32_matmul_precision expects a str, but got "
-                                           "int$"):
+    with pytest.raises(
+        RuntimeError, match="^set_float32_matmul_precision expects a str, but got int$"
+    ):
         torch.set_float32_matmul_precision(1)
     with pytest.raises(RuntimeError, match="^set_allow_tf32_cublas expects a bool, but got int$"):
         torch.backends.cuda.matmul.allow_tf32 = 1
@@ -225,8 +251,9 @@ def test_cublas_module_attributes(torch):
         assert matmul.allow_fp16_reduced_precision_reduction is False
     finally:
         matmul.allow_fp16_reduced_precision_reduction = True
-    with pytest.raises(TypeError, match="expects a bool or a tuple/list of bools, but got <class "
-                                        "'int'>"):
+    with pytest.raises(
+        TypeError, match="expects a bool or a tuple/list of bools, but got <class 'int'>"
+    ):
         matmul.allow_fp16_reduced_precision_reduction = 3
     with pytest.raises(AttributeError, match="^Unknown attribute foo$"):
         getattr(matmul, "foo")  # noqa: B009
@@ -248,9 +275,13 @@ def test_matmul_precision_maps_onto_jax(torch):
         torch.set_float32_matmul_precision("highest")
     assert jax.config.jax_default_matmul_precision == "float32"
     a = torch.randn(8, 8)
-    torch.testing.assert_close(a @ a, torch.tensor(np.asarray(a.numpy(), np.float64) @
-                                                   np.asarray(a.numpy(), np.float64),
-                                                   dtype=torch.float32))
+    torch.testing.assert_close(
+        a @ a,
+        torch.tensor(
+            np.asarray(a.numpy(), np.float64) @ np.asarray(a.numpy(), np.float64),
+            dtype=torch.float32,
+        ),
+    )
 
 
 def test_other_backends_answer(torch, sub):
@@ -350,8 +381,11 @@ def test_jit_trace_runs_the_function_while_tracing(torch):
     torch.jit.trace(f, (torch.ones(2), torch.ones(2)), check_trace=False)
     assert calls == [True]
     calls.clear()
-    torch.jit.trace(f, (torch.ones(2), torch.ones(2)),
-                    check_inputs=[(torch.ones(3), torch.ones(3)), (torch.ones(4), torch.ones(4))])
+    torch.jit.trace(
+        f,
+        (torch.ones(2), torch.ones(2)),
+        check_inputs=[(torch.ones(3), torch.ones(3)), (torch.ones(4), torch.ones(4))],
+    )
     assert calls == [True, True, False, True, False]
     assert torch.jit.is_tracing() is False and torch.jit.is_scripting() is False
     m = torch.jit.trace(torch.nn.Linear(2, 1), torch.ones(1, 2))
@@ -462,8 +496,25 @@ def test_autograd_profiler_table(torch):
     table = prof.key_averages().table(sort_by="self_cpu_time_total", row_limit=10)
     lines = table.splitlines()
     assert lines[0] == lines[2] == lines[-2] and set(lines[0]) == {"-", " "}
-    assert lines[1].split() == ["Name", "Self", "CPU", "%", "Self", "CPU", "CPU", "total", "%",
-                                "CPU", "total", "CPU", "time", "avg", "#", "of", "Calls"]
+    assert lines[1].split() == [
+        "Name",
+        "Self",
+        "CPU",
+        "%",
+        "Self",
+        "CPU",
+        "CPU",
+        "total",
+        "%",
+        "CPU",
+        "total",
+        "CPU",
+        "time",
+        "avg",
+        "#",
+        "of",
+        "Calls",
+    ]
     add_row = next(line for line in lines if "aten::add" in line)
     assert add_row.split()[-1] == "3"
     assert re.fullmatch(r"Self CPU time total: \d+\.\d{3}(us|ms|s)", lines[-1])
@@ -539,20 +590,26 @@ def test_torch_profiler(torch, sub):
 def test_profiler_schedule(torch):
     A = torch.profiler.ProfilerAction
     s = torch.profiler.schedule(wait=1, warmup=1, active=2, repeat=1)
-    assert [s(i) for i in range(6)] == [A.NONE, A.WARMUP, A.RECORD, A.RECORD_AND_SAVE, A.NONE,
-                                        A.NONE]
+    assert [s(i) for i in range(6)] == [
+        A.NONE,
+        A.WARMUP,
+        A.RECORD,
+        A.RECORD_AND_SAVE,
+        A.NONE,
+        A.NONE,
+    ]
     s = torch.profiler.schedule(wait=1, warmup=1, active=1, skip_first=2)
-    assert [s(i) for i in range(6)] == [A.NONE, A.NONE, A.NONE, A.WARMUP, A.RECORD_AND_SAVE,
-                                        A.NONE]
+    assert [s(i) for i in range(6)] == [A.NONE, A.NONE, A.NONE, A.WARMUP, A.RECORD_AND_SAVE, A.NONE]
 
 
 def test_profiler_schedule_drives_on_trace_ready(torch):
     ready = []
     x = torch.ones(2)
     sched = torch.profiler.schedule(wait=1, warmup=1, active=2, repeat=2)
-    with torch.profiler.profile(schedule=sched,
-                                on_trace_ready=lambda p: ready.append(
-                                    {e.key: e.count for e in p.key_averages()})) as prof:
+    with torch.profiler.profile(
+        schedule=sched,
+        on_trace_ready=lambda p: ready.append({e.key: e.count for e in p.key_averages()}),
+    ) as prof:
         for _ in range(10):
             x = x * 1.0
             prof.step()
@@ -564,14 +621,21 @@ def test_profiler_schedule_drives_on_trace_ready(torch):
 def test_benchmark_timer_timeit(torch, sub):
     benchmark = sub("utils.benchmark")
     x = torch.ones(16)
-    timer = benchmark.Timer(stmt="x * 2", globals={"x": x}, label="mul", sub_label="16",
-                            description="ones", num_threads=1)
+    timer = benchmark.Timer(
+        stmt="x * 2",
+        globals={"x": x},
+        label="mul",
+        sub_label="16",
+        description="ones",
+        num_threads=1,
+    )
     m = timer.timeit(20)
     assert m.number_per_run == 20 and len(m.times) == 1
     assert m.mean == m.median == m.times[0] > 0
     lines = repr(m).splitlines()
-    assert lines[0].startswith("<torch.utils.benchmark.utils.common.Measurement object at ") \
-        or lines[0].startswith("<")
+    assert lines[0].startswith(
+        "<torch.utils.benchmark.utils.common.Measurement object at "
+    ) or lines[0].startswith("<")
     assert lines[1:3] == ["mul: 16", "ones"]
     assert re.fullmatch(r"  \d+\.\d\d (ns|us|ms|s)", lines[3])
     assert lines[4] == "  1 measurement, 20 runs , 1 thread"
@@ -579,8 +643,7 @@ def test_benchmark_timer_timeit(torch, sub):
 
 def test_benchmark_setup_sees_torch_and_blocked_autorange(torch, sub):
     benchmark = sub("utils.benchmark")
-    m = benchmark.Timer("y = x + 1", setup="x = torch.ones(3)").blocked_autorange(
-        min_run_time=0.01)
+    m = benchmark.Timer("y = x + 1", setup="x = torch.ones(3)").blocked_autorange(min_run_time=0.01)
     assert m.number_per_run >= 1 and len(m.times) >= 1
     assert min(m.times) <= m.median <= max(m.times)
     text = repr(m)
@@ -602,10 +665,12 @@ def _msg(torch, actual, expected, **kwargs):
 def test_assert_close_passes_within_default_tolerance(torch, sub):
     assert_close = sub("testing").assert_close
     assert_close(torch.tensor([1.0, 2.0]), torch.tensor([1.0, 2.0 + 1e-6]))
-    assert_close(torch.tensor([1.0], dtype=torch.float64),
-                 torch.tensor([1.00000001], dtype=torch.float64))
-    assert_close(torch.tensor([1.0], dtype=torch.float16),
-                 torch.tensor([1.001], dtype=torch.float16))
+    assert_close(
+        torch.tensor([1.0], dtype=torch.float64), torch.tensor([1.00000001], dtype=torch.float64)
+    )
+    assert_close(
+        torch.tensor([1.0], dtype=torch.float16), torch.tensor([1.001], dtype=torch.float16)
+    )
     assert_close(torch.tensor([float("inf")]), torch.tensor([float("inf")]))
     assert_close(torch.tensor([float("nan")]), torch.tensor([float("nan")]), equal_nan=True)
     assert_close(torch.tensor([1.0]), torch.tensor([1.01]), rtol=0, atol=0.1)
@@ -621,82 +686,108 @@ def test_assert_close_tensor_messages(torch):
     assert _msg(torch, torch.tensor([1.0, 2.0, 3.0]), torch.tensor([1.0, 2.0, 3.1])) == (
         "Tensor-likes are not close!\n\nMismatched elements: 1 / 3 (33.3%)\n"
         "Greatest absolute difference: 0.09999990463256836 at index (2,) (up to 1e-05 allowed)\n"
-        "Greatest relative difference: 0.032258033752441406 at index (2,) (up to 1.3e-06 allowed)")
-    assert _msg(torch, torch.tensor([[1.0, 2.0], [3.0, 4.0]]),
-                torch.tensor([[1.5, 2.0], [3.0, 5.0]])) == (
+        "Greatest relative difference: 0.032258033752441406 at index (2,) (up to 1.3e-06 allowed)"
+    )
+    assert _msg(
+        torch, torch.tensor([[1.0, 2.0], [3.0, 4.0]]), torch.tensor([[1.5, 2.0], [3.0, 5.0]])
+    ) == (
         "Tensor-likes are not close!\n\nMismatched elements: 2 / 4 (50.0%)\n"
         "Greatest absolute difference: 1.0 at index (1, 1) (up to 1e-05 allowed)\n"
-        "Greatest relative difference: 0.3333333432674408 at index (0, 0) (up to 1.3e-06 allowed)")
+        "Greatest relative difference: 0.3333333432674408 at index (0, 0) (up to 1.3e-06 allowed)"
+    )
     assert _msg(torch, torch.tensor([1, 2, 3]), torch.tensor([1, 2, 4])) == (
         "Tensor-likes are not equal!\n\nMismatched elements: 1 / 3 (33.3%)\n"
         "Greatest absolute difference: 1 at index (2,)\n"
-        "Greatest relative difference: 0.25 at index (2,)")
+        "Greatest relative difference: 0.25 at index (2,)"
+    )
     assert _msg(torch, torch.tensor([1]), torch.tensor([3])).endswith(
-        "Greatest relative difference: 0.6666666865348816 at index (0,)")
+        "Greatest relative difference: 0.6666666865348816 at index (0,)"
+    )
     assert _msg(torch, torch.tensor([True, False]), torch.tensor([True, True])) == (
         "Tensor-likes are not equal!\n\nMismatched elements: 1 / 2 (50.0%)\n"
         "Greatest absolute difference: 1 at index (1,)\n"
-        "Greatest relative difference: 1.0 at index (1,)")
+        "Greatest relative difference: 1.0 at index (1,)"
+    )
     assert _msg(torch, torch.tensor([0.0, 1.0]), torch.tensor([0.0, 0.0])).endswith(
-        "Greatest relative difference: inf at index (1,) (up to 1.3e-06 allowed)")
+        "Greatest relative difference: inf at index (1,) (up to 1.3e-06 allowed)"
+    )
     assert "Greatest absolute difference: nan at index (0,)" in _msg(
-        torch, torch.tensor([float("nan")]), torch.tensor([float("nan")]))
+        torch, torch.tensor([float("nan")]), torch.tensor([float("nan")])
+    )
     assert "Greatest relative difference: 0.4472135901451111 at index (0,)" in _msg(
-        torch, torch.tensor([1 + 1j]), torch.tensor([1 + 2j]))
+        torch, torch.tensor([1 + 1j]), torch.tensor([1 + 2j])
+    )
     assert "Greatest relative difference: 0.09090914577245712 at index (3,)" in _msg(
-        torch, torch.arange(10.0), torch.arange(10.0) * 1.1)
+        torch, torch.arange(10.0), torch.arange(10.0) * 1.1
+    )
 
 
 def test_assert_close_scalar_messages(torch):
     assert _msg(torch, torch.tensor(1.0), torch.tensor(2.0)) == (
         "Scalars are not close!\n\nExpected 2.0 but got 1.0.\n"
         "Absolute difference: 1.0 (up to 1e-05 allowed)\n"
-        "Relative difference: 0.5 (up to 1.3e-06 allowed)")
+        "Relative difference: 0.5 (up to 1.3e-06 allowed)"
+    )
     assert _msg(torch, torch.tensor(1), torch.tensor(3)) == (
         "Scalars are not equal!\n\nExpected 3 but got 1.\nAbsolute difference: 2\n"
-        "Relative difference: 0.6666666666666666")
+        "Relative difference: 0.6666666666666666"
+    )
     assert _msg(torch, 1.0, 1.1) == (
         "Scalars are not close!\n\nExpected 1.1 but got 1.0.\n"
         "Absolute difference: 0.10000000000000009 (up to 1e-07 allowed)\n"
-        "Relative difference: 0.09090909090909098 (up to 1e-07 allowed)")
+        "Relative difference: 0.09090909090909098 (up to 1e-07 allowed)"
+    )
     assert _msg(torch, True, False) == "Booleans mismatch: True is not False"
     assert _msg(torch, 1, 1.0) == "The (d)types do not match: <class 'int'> != <class 'float'>."
 
 
 def test_assert_close_attribute_messages(torch):
     assert _msg(torch, torch.ones(2), torch.ones(3)) == (
-        "The values for attribute 'shape' do not match: torch.Size([2]) != torch.Size([3]).")
+        "The values for attribute 'shape' do not match: torch.Size([2]) != torch.Size([3])."
+    )
     assert _msg(torch, torch.tensor([1.0]), torch.tensor([1.0], dtype=torch.float64)) == (
-        "The values for attribute 'dtype' do not match: torch.float32 != torch.float64.")
+        "The values for attribute 'dtype' do not match: torch.float32 != torch.float64."
+    )
     assert _msg(torch, torch.ones(2, 3).t(), torch.ones(3, 2), check_stride=True) == (
-        "The values for attribute 'stride()' do not match: (1, 3) != (2, 1).")
+        "The values for attribute 'stride()' do not match: (1, 3) != (2, 1)."
+    )
 
 
 def test_assert_close_containers_and_msg(torch):
     assert _msg(torch, [torch.ones(2), torch.ones(1)], [torch.ones(2), torch.zeros(1)]).endswith(
-        "\n\nThe failure occurred for item [1]")
-    assert _msg(torch, [[torch.ones(1)], torch.ones(1)],
-                [[torch.zeros(1)], torch.ones(1)]).endswith("The failure occurred for item [0][0]")
+        "\n\nThe failure occurred for item [1]"
+    )
+    assert _msg(
+        torch, [[torch.ones(1)], torch.ones(1)], [[torch.zeros(1)], torch.ones(1)]
+    ).endswith("The failure occurred for item [0][0]")
     assert _msg(torch, {"a": torch.ones(2)}, {"a": torch.zeros(2)}).endswith(
-        "The failure occurred for item ['a']")
+        "The failure occurred for item ['a']"
+    )
     assert _msg(torch, {"a": 1}, {"b": 1}) == (
         "The keys of the mappings do not match:\nMissing keys in the actual mapping: ['b']\n"
-        "Additional keys in the actual mapping: ['a']")
+        "Additional keys in the actual mapping: ['a']"
+    )
     assert _msg(torch, [1, 2], [1]) == "The length of the sequences mismatch: 2 != 1"
     assert _msg(torch, torch.tensor([1.0]), torch.tensor([2.0]), msg="custom") == "custom"
-    assert _msg(torch, torch.tensor([1.0]), torch.tensor([2.0]),
-                msg=lambda m: "X" + m).startswith("XTensor-likes are not close!")
+    assert _msg(torch, torch.tensor([1.0]), torch.tensor([2.0]), msg=lambda m: "X" + m).startswith(
+        "XTensor-likes are not close!"
+    )
 
 
 def test_assert_close_argument_errors(torch):
-    with pytest.raises(ValueError, match="^Both 'rtol' and 'atol' must be either specified or "
-                                         "omitted, but got no atol.$"):
+    with pytest.raises(
+        ValueError,
+        match="^Both 'rtol' and 'atol' must be either specified or omitted, but got no atol.$",
+    ):
         torch.testing.assert_close(torch.ones(1), torch.ones(1), rtol=1e-3)
     with pytest.raises(ValueError, match="but got no rtol.$"):
         torch.testing.assert_close(torch.ones(1), torch.ones(1), atol=1e-3)
     for other in ([1.0], 1.0, np.ones(1), "a"):
-        with pytest.raises(TypeError, match=r"^No comparison pair was able to handle inputs of "
-                                            r"type <class '.*'> and <class '.*'>\.$"):
+        with pytest.raises(
+            TypeError,
+            match=r"^No comparison pair was able to handle inputs of "
+            r"type <class '.*'> and <class '.*'>\.$",
+        ):
             torch.testing.assert_close(torch.ones(1), other)
 
 
@@ -732,8 +823,13 @@ class _FakeGpu:
 
     def __init__(self, id):  # noqa: A002
         self.id = id
-        self.stats = {"bytes_in_use": 1000, "peak_bytes_in_use": 5000, "bytes_limit": 10**9,
-                      "pool_bytes": 8000, "peak_pool_bytes": 9000}
+        self.stats = {
+            "bytes_in_use": 1000,
+            "peak_bytes_in_use": 5000,
+            "bytes_limit": 10**9,
+            "pool_bytes": 8000,
+            "peak_pool_bytes": 9000,
+        }
 
     def memory_stats(self):
         return dict(self.stats)

@@ -8,8 +8,8 @@ import scipy.special as sp
 
 RNG = np.random.default_rng(0)
 REAL = np.concatenate([RNG.uniform(-4, 4, 9), [0.0, 0.5, 30.0]])
-UNIT = RNG.uniform(0.05, 0.95, 8)   # (0, 1): logit, ndtri
-POS = RNG.uniform(0.3, 6.0, 8)      # (0, inf): gamma family
+UNIT = RNG.uniform(0.05, 0.95, 8)  # (0, 1): logit, ndtri
+POS = RNG.uniform(0.3, 6.0, 8)  # (0, inf): gamma family
 
 
 def _np(t):
@@ -26,14 +26,30 @@ def _entr(x):
 
 # name, numpy reference, sample domain, extra positional args (before / after the tensor)
 UNARY = [
-    ("erf", sp.erf, REAL), ("erfc", sp.erfc, REAL), ("erfcx", sp.erfcx, REAL),
-    ("erfinv", sp.erfinv, UNIT * 2 - 1), ("expit", sp.expit, REAL), ("logit", sp.logit, UNIT),
-    ("exp2", np.exp2, REAL), ("expm1", np.expm1, REAL), ("log1p", np.log1p, POS),
-    ("gammaln", sp.gammaln, POS), ("digamma", sp.digamma, POS), ("psi", sp.psi, POS),
-    ("i0", sp.i0, REAL), ("i0e", _i0e, REAL), ("i1", sp.i1, REAL), ("i1e", sp.i1e, REAL),
-    ("ndtr", sp.ndtr, REAL), ("ndtri", sp.ndtri, UNIT), ("log_ndtr", sp.log_ndtr, REAL),
-    ("sinc", np.sinc, REAL), ("entr", _entr, np.concatenate([POS, [0.0, -1.0]])),
-    ("round", np.round, REAL * 3), ("bessel_j0", sp.j0, REAL), ("bessel_j1", sp.j1, REAL),
+    ("erf", sp.erf, REAL),
+    ("erfc", sp.erfc, REAL),
+    ("erfcx", sp.erfcx, REAL),
+    ("erfinv", sp.erfinv, UNIT * 2 - 1),
+    ("expit", sp.expit, REAL),
+    ("logit", sp.logit, UNIT),
+    ("exp2", np.exp2, REAL),
+    ("expm1", np.expm1, REAL),
+    ("log1p", np.log1p, POS),
+    ("gammaln", sp.gammaln, POS),
+    ("digamma", sp.digamma, POS),
+    ("psi", sp.psi, POS),
+    ("i0", sp.i0, REAL),
+    ("i0e", _i0e, REAL),
+    ("i1", sp.i1, REAL),
+    ("i1e", sp.i1e, REAL),
+    ("ndtr", sp.ndtr, REAL),
+    ("ndtri", sp.ndtri, UNIT),
+    ("log_ndtr", sp.log_ndtr, REAL),
+    ("sinc", np.sinc, REAL),
+    ("entr", _entr, np.concatenate([POS, [0.0, -1.0]])),
+    ("round", np.round, REAL * 3),
+    ("bessel_j0", sp.j0, REAL),
+    ("bessel_j1", sp.j1, REAL),
     ("spherical_bessel_j0", lambda x: sp.spherical_jn(0, x), REAL),
 ]
 
@@ -73,24 +89,29 @@ def test_binary_values(torch, name, ref, domain):
 def test_polygamma_multigammaln_and_reductions(torch):
     x = torch.tensor(POS)
     for n in (0, 1, 3):
-        np.testing.assert_allclose(_np(torch.special.polygamma(n, x)), sp.polygamma(n, POS),
-                                   rtol=1e-8)
+        np.testing.assert_allclose(
+            _np(torch.special.polygamma(n, x)), sp.polygamma(n, POS), rtol=1e-8
+        )
         np.testing.assert_allclose(_np(torch.polygamma(n, x)), sp.polygamma(n, POS), rtol=1e-8)
         np.testing.assert_allclose(_np(x.polygamma(n)), sp.polygamma(n, POS), rtol=1e-8)
-    np.testing.assert_allclose(_np(torch.special.multigammaln(x + 2, 3)),
-                               sp.multigammaln(POS + 2, 3), rtol=1e-10)
+    np.testing.assert_allclose(
+        _np(torch.special.multigammaln(x + 2, 3)), sp.multigammaln(POS + 2, 3), rtol=1e-10
+    )
     np.testing.assert_allclose(_np((x + 2).mvlgamma(2)), sp.multigammaln(POS + 2, 2), rtol=1e-10)
     m = torch.tensor(REAL.reshape(3, 4))
     np.testing.assert_allclose(_np(torch.special.softmax(m, 1)), sp.softmax(REAL.reshape(3, 4), 1))
-    np.testing.assert_allclose(_np(torch.special.log_softmax(m, 0)),
-                               sp.log_softmax(REAL.reshape(3, 4), 0))
-    np.testing.assert_allclose(_np(torch.special.logsumexp(m, 1, keepdim=True)),
-                               sp.logsumexp(REAL.reshape(3, 4), 1, keepdims=True))
+    np.testing.assert_allclose(
+        _np(torch.special.log_softmax(m, 0)), sp.log_softmax(REAL.reshape(3, 4), 0)
+    )
+    np.testing.assert_allclose(
+        _np(torch.special.logsumexp(m, 1, keepdim=True)),
+        sp.logsumexp(REAL.reshape(3, 4), 1, keepdims=True),
+    )
     assert torch.special.softmax(m.float(), 0, dtype=torch.float64).dtype == torch.float64
-    np.testing.assert_allclose(_np(torch.special.round(torch.tensor([1.2345]), decimals=2)),
-                               [1.23])
-    np.testing.assert_allclose(_np(torch.special.logit(torch.tensor([0.0, 1.0]), eps=0.25)),
-                               sp.logit([0.25, 0.75]))
+    np.testing.assert_allclose(_np(torch.special.round(torch.tensor([1.2345]), decimals=2)), [1.23])
+    np.testing.assert_allclose(
+        _np(torch.special.logit(torch.tensor([0.0, 1.0]), eps=0.25)), sp.logit([0.25, 0.75])
+    )
 
 
 def _t(torch, a, grad=True):
@@ -130,14 +151,26 @@ NODES = [
     ("xlog1py", lambda t, x: t.special.xlog1py(x, x), "SpecialXlog1PyBackward0"),
     ("xlog1py-scalar-self", lambda t, x: t.special.xlog1py(2.0, x), "SpecialXlog1PyBackward1"),
     ("xlog1py-scalar-other", lambda t, x: t.special.xlog1py(x, 2.0), "SpecialXlog1PyBackward2"),
-    ("zeta", lambda t, x: t.special.zeta(t.tensor([2.5, 3.0], dtype=t.float64), x),
-     "SpecialZetaBackward0"),
-    ("gammainc", lambda t, x: t.special.gammainc(t.tensor([1.5, 2.0], dtype=t.float64), x),
-     "IgammaBackward0"),
-    ("gammaincc", lambda t, x: t.special.gammaincc(t.tensor([1.5, 2.0], dtype=t.float64), x),
-     "IgammacBackward0"),
-    ("torch.igamma", lambda t, x: t.igamma(t.tensor([1.5, 2.0], dtype=t.float64), x),
-     "IgammaBackward0"),
+    (
+        "zeta",
+        lambda t, x: t.special.zeta(t.tensor([2.5, 3.0], dtype=t.float64), x),
+        "SpecialZetaBackward0",
+    ),
+    (
+        "gammainc",
+        lambda t, x: t.special.gammainc(t.tensor([1.5, 2.0], dtype=t.float64), x),
+        "IgammaBackward0",
+    ),
+    (
+        "gammaincc",
+        lambda t, x: t.special.gammaincc(t.tensor([1.5, 2.0], dtype=t.float64), x),
+        "IgammacBackward0",
+    ),
+    (
+        "torch.igamma",
+        lambda t, x: t.igamma(t.tensor([1.5, 2.0], dtype=t.float64), x),
+        "IgammaBackward0",
+    ),
     ("softmax", lambda t, x: t.special.softmax(x, 0), "SoftmaxBackward0"),
     ("log_softmax", lambda t, x: t.special.log_softmax(x, 0), "LogSoftmaxBackward0"),
     ("logsumexp", lambda t, x: t.special.logsumexp(x, 0), "LogsumexpBackward0"),
@@ -174,10 +207,12 @@ def test_bessel_functions_of_the_first_kind_have_no_gradient(torch):
 
 def test_bessel_far_from_the_origin(torch):
     a = np.array([-250.0, -26.0, 26.0, 80.0, 1e3])
-    np.testing.assert_allclose(_np(torch.special.bessel_j0(torch.tensor(a))), sp.j0(a),
-                               rtol=1e-9, atol=1e-14)
-    np.testing.assert_allclose(_np(torch.special.bessel_j1(torch.tensor(a))), sp.j1(a),
-                               rtol=1e-9, atol=1e-14)
+    np.testing.assert_allclose(
+        _np(torch.special.bessel_j0(torch.tensor(a))), sp.j0(a), rtol=1e-9, atol=1e-14
+    )
+    np.testing.assert_allclose(
+        _np(torch.special.bessel_j1(torch.tensor(a))), sp.j1(a), rtol=1e-9, atol=1e-14
+    )
 
 
 # name, function of the float64 inputs, inputs (all require grad)
@@ -207,8 +242,11 @@ GRAD = [
     ("xlogy", lambda t, x, y: t.special.xlogy(x, y), REAL[:4], POS[:4]),
     ("xlog1py", lambda t, x, y: t.special.xlog1py(x, y), REAL[:4], POS[:4]),
     ("xlogy-scalar", lambda t, x: t.special.xlogy(1.5, x), POS[:4]),
-    ("zeta-other", lambda t, q: t.special.zeta(t.tensor([2.5, 3.0, 4.0, 5.5],
-                                                         dtype=t.float64), q), POS[:4]),
+    (
+        "zeta-other",
+        lambda t, q: t.special.zeta(t.tensor([2.5, 3.0, 4.0, 5.5], dtype=t.float64), q),
+        POS[:4],
+    ),
     ("gammainc-other", lambda t, y: t.special.gammainc(t.tensor(POS[4:]), y), POS[:4]),
     ("gammaincc-other", lambda t, y: t.special.gammaincc(t.tensor(POS[4:]), y), POS[:4]),
     ("softmax", lambda t, x: t.special.softmax(x, 0), REAL[:4]),
@@ -229,22 +267,35 @@ def test_gradcheck(torch, case):
     assert torch.autograd.gradgradcheck(f, xs)
 
 
-@pytest.mark.parametrize("call,what", [
-    (lambda t, x: t.special.zeta(x + 2, t.tensor([0.5, 1.0], dtype=t.float64)), "zeta"),
-    (lambda t, x: t.special.gammainc(x, t.tensor([0.5, 1.0], dtype=t.float64)), "igamma: input"),
-    (lambda t, x: t.igammac(x, t.tensor([0.5, 1.0], dtype=t.float64)), "igammac: input"),
-])
+@pytest.mark.parametrize(
+    "call,what",
+    [
+        (lambda t, x: t.special.zeta(x + 2, t.tensor([0.5, 1.0], dtype=t.float64)), "zeta"),
+        (
+            lambda t, x: t.special.gammainc(x, t.tensor([0.5, 1.0], dtype=t.float64)),
+            "igamma: input",
+        ),
+        (lambda t, x: t.igammac(x, t.tensor([0.5, 1.0], dtype=t.float64)), "igammac: input"),
+    ],
+)
 def test_derivatives_pytorch_does_not_implement(torch, call, what):
     out = call(torch, _t(torch, [1.5, 2.5]))
-    with pytest.raises(NotImplementedError, match=f"the derivative for '{what}' is not "
-                                                  "implemented."):
+    with pytest.raises(
+        NotImplementedError, match=f"the derivative for '{what}' is not implemented."
+    ):
         out.sum().backward()
 
 
 def test_aliases_call_the_same_entry(torch):
     x = _t(torch, POS[:3], grad=False)
-    pairs = [("gammaln", "lgamma"), ("expit", "sigmoid"), ("psi", "digamma"), ("i0", "i0"),
-             ("erfinv", "erfinv"), ("sinc", "sinc")]
+    pairs = [
+        ("gammaln", "lgamma"),
+        ("expit", "sigmoid"),
+        ("psi", "digamma"),
+        ("i0", "i0"),
+        ("erfinv", "erfinv"),
+        ("sinc", "sinc"),
+    ]
     for special_name, torch_name in pairs:
         a = getattr(torch.special, special_name)(x / 10)
         b = getattr(torch, torch_name)(x / 10)
@@ -286,14 +337,20 @@ def test_edge_values(torch):
     # poles, tails and infinities where jax's own functions give nan or overflow
     assert torch.special.polygamma(2, torch.tensor([0.0, -1.0])).tolist() == [-float("inf")] * 2
     assert torch.special.polygamma(3, torch.tensor([-2.0])).tolist() == [float("inf")]
-    assert torch.special.zeta(torch.tensor([3.0, 2.0]), torch.tensor([-1.0, 0.0])).tolist() == [
-        float("inf")] * 2
-    assert torch.special.spherical_bessel_j0(torch.tensor([float("inf"), -float("inf")])
-                                             ).tolist() == [0.0, 0.0]
+    assert (
+        torch.special.zeta(torch.tensor([3.0, 2.0]), torch.tensor([-1.0, 0.0])).tolist()
+        == [float("inf")] * 2
+    )
+    assert torch.special.spherical_bessel_j0(
+        torch.tensor([float("inf"), -float("inf")])
+    ).tolist() == [0.0, 0.0]
     assert torch.special.ndtr(torch.tensor([-10.0], dtype=torch.float64)).tolist() == [0.0]
     assert torch.special.bessel_j1(torch.tensor([0.0])).tolist() == [0.0]
-    np.testing.assert_allclose(_np(torch.special.erfcx(torch.tensor([9.5, 10.0, 50.0]))),
-                               sp.erfcx([9.5, 10.0, 50.0]), rtol=1e-6)
+    np.testing.assert_allclose(
+        _np(torch.special.erfcx(torch.tensor([9.5, 10.0, 50.0]))),
+        sp.erfcx([9.5, 10.0, 50.0]),
+        rtol=1e-6,
+    )
 
 
 def _np_polynomial(name, x, n):
@@ -322,11 +379,20 @@ def _np_polynomial(name, x, n):
     return sp.eval_legendre(n, x)
 
 
-POLYNOMIALS = ["chebyshev_polynomial_t", "chebyshev_polynomial_u", "chebyshev_polynomial_v",
-               "chebyshev_polynomial_w", "shifted_chebyshev_polynomial_t",
-               "shifted_chebyshev_polynomial_u", "shifted_chebyshev_polynomial_v",
-               "shifted_chebyshev_polynomial_w", "hermite_polynomial_h", "hermite_polynomial_he",
-               "laguerre_polynomial_l", "legendre_polynomial_p"]
+POLYNOMIALS = [
+    "chebyshev_polynomial_t",
+    "chebyshev_polynomial_u",
+    "chebyshev_polynomial_v",
+    "chebyshev_polynomial_w",
+    "shifted_chebyshev_polynomial_t",
+    "shifted_chebyshev_polynomial_u",
+    "shifted_chebyshev_polynomial_v",
+    "shifted_chebyshev_polynomial_w",
+    "hermite_polynomial_h",
+    "hermite_polynomial_he",
+    "laguerre_polynomial_l",
+    "legendre_polynomial_p",
+]
 
 
 @pytest.mark.parametrize("name", POLYNOMIALS)
@@ -334,15 +400,17 @@ def test_orthogonal_polynomials(torch, name):
     x = np.linspace(-1.2, 1.2, 7)
     fn = getattr(torch.special, name)
     for n in (0, 1, 2, 5, -1):
-        np.testing.assert_allclose(_np(fn(torch.tensor(x), n)), _np_polynomial(name, x, n),
-                                   rtol=1e-9, atol=1e-9)
+        np.testing.assert_allclose(
+            _np(fn(torch.tensor(x), n)), _np_polynomial(name, x, n), rtol=1e-9, atol=1e-9
+        )
     # n as a tensor: each element has its own degree; fractional degrees are truncated
     ns = np.array([0, 1, 2, 3, 4, 5, 6])
     got = _np(fn(torch.tensor(x), torch.tensor(ns)))
-    want = [_np_polynomial(name, x[i:i + 1], int(k))[0] for i, k in enumerate(ns)]
+    want = [_np_polynomial(name, x[i : i + 1], int(k))[0] for i, k in enumerate(ns)]
     np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-9)
-    np.testing.assert_allclose(_np(fn(torch.tensor(x), 2.5)), _np_polynomial(name, x, 2),
-                               rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(
+        _np(fn(torch.tensor(x), 2.5)), _np_polynomial(name, x, 2), rtol=1e-9, atol=1e-9
+    )
     assert fn(torch.tensor([1, 2]), 3).dtype == torch.float32
     out = fn(torch.tensor(x, requires_grad=True), 3)
     assert out.grad_fn is None and not out.requires_grad

@@ -20,8 +20,10 @@ DATA = json.loads((Path(__file__).parent / "data" / "torch_variants.json").read_
 TORCH_FORMS = DATA["ops"]
 
 # Forms PyTorch has that torchlike deliberately does not provide (yet), with the reason.
-IN_PLACE_VIEW = ("in-place view ops change a tensor's sizes and strides in place; torchlike "
-                 "provides the out-of-place view only")
+IN_PLACE_VIEW = (
+    "in-place view ops change a tensor's sizes and strides in place; torchlike "
+    "provides the out-of-place view only"
+)
 OMISSIONS = {
     ("squeeze", "inplace"): IN_PLACE_VIEW,
     ("unsqueeze", "inplace"): IN_PLACE_VIEW,
@@ -55,7 +57,8 @@ def _accepts_out(fn):
 
 def _recorder():
     spec = importlib.util.spec_from_file_location(
-        "make_variants", Path(__file__).parent / "data" / "make_variants.py")
+        "make_variants", Path(__file__).parent / "data" / "make_variants.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -227,13 +230,25 @@ SAMPLES = {
     "igamma": lambda t: ((_f(t, 2, 3), _f(t, 2, 3, seed=1)), {}),
     "igammac": lambda t: ((_f(t, 2, 3), _f(t, 2, 3, seed=1)), {}),
 }
-for _alias, _name in {"subtract": "sub", "multiply": "mul", "divide": "div", "clip": "clamp",
-                     "concat": "cat", "concatenate": "cat"}.items():
+for _alias, _name in {
+    "subtract": "sub",
+    "multiply": "mul",
+    "divide": "div",
+    "clip": "clamp",
+    "concat": "cat",
+    "concatenate": "cat",
+}.items():
     SAMPLES[_alias] = SAMPLES[_name]
 SAMPLES["true_divide"] = lambda t: ((_f(t, 2, 3), _f(t, 2, 3, seed=1)), {})
 OUT_NAMES = sorted(n for n in SAMPLES if n in NAMES and TORCH_FORMS[n]["out"])
-NO_OUT_NAMES = sorted(n for n in NAMES if n in TORCH_FORMS and TORCH_FORMS[n]["function"]
-                      and not TORCH_FORMS[n]["out"] and n in SAMPLES)
+NO_OUT_NAMES = sorted(
+    n
+    for n in NAMES
+    if n in TORCH_FORMS
+    and TORCH_FORMS[n]["function"]
+    and not TORCH_FORMS[n]["out"]
+    and n in SAMPLES
+)
 
 
 def _as_list(r):
@@ -283,8 +298,11 @@ def test_out_into_existing_tensor_of_the_right_shape(torch):
 
 def test_out_resized_with_warning(torch):
     out = torch.zeros(2)
-    with pytest.warns(UserWarning, match=r"An output with one or more elements was resized "
-                                         r"since it had shape \[2\]"):
+    with pytest.warns(
+        UserWarning,
+        match=r"An output with one or more elements was resized "
+        r"since it had shape \[2\]",
+    ):
         torch.add(torch.ones(3), 1, out=out)
     assert out.shape == (3,)
     assert out.tolist() == [2.0, 2.0, 2.0]
@@ -306,8 +324,9 @@ def test_out_castable_dtype(torch):
 
 
 def test_out_uncastable_dtype(torch):
-    with pytest.raises(RuntimeError, match="result type Float can't be cast to the desired "
-                                           "output type Long"):
+    with pytest.raises(
+        RuntimeError, match="result type Float can't be cast to the desired output type Long"
+    ):
         torch.exp(torch.zeros(3), out=torch.empty(3, dtype=torch.long))
 
 
@@ -315,9 +334,12 @@ def test_out_uncastable_dtype(torch):
 def test_out_with_grad_is_refused(torch, which):
     x = torch.ones(3, requires_grad=which == "input")
     out = torch.empty(3, requires_grad=which == "out")
-    with pytest.raises(RuntimeError, match=r"exp\(\): functions with out=\.\.\. arguments don't "
-                                           "support automatic differentiation, but one of the "
-                                           "arguments requires grad."):
+    with pytest.raises(
+        RuntimeError,
+        match=r"exp\(\): functions with out=\.\.\. arguments don't "
+        "support automatic differentiation, but one of the "
+        "arguments requires grad.",
+    ):
         torch.exp(x, out=out)
 
 
@@ -349,5 +371,6 @@ def test_new_table_entries_have_pytorch_nodes(torch, name):
     arg = x if name == "acosh" else x * 0.5
     y = getattr(torch, name)(arg)
     assert type(y.grad_fn).__name__ == name.capitalize().replace("I0", "I0") + "Backward0"
-    assert torch.autograd.gradcheck(lambda v: getattr(torch, name)(v),
-                                    (arg.detach().requires_grad_(),))
+    assert torch.autograd.gradcheck(
+        lambda v: getattr(torch, name)(v), (arg.detach().requires_grad_(),)
+    )

@@ -28,12 +28,26 @@ VIEWS = [
     ("view_flat", lambda x: x.view(12), lambda a: a.reshape(12), (12,), (1,), 0, True),
     ("view_minus1", lambda x: x.view(-1), lambda a: a.reshape(12), (12,), (1,), 0, True),
     ("view_4x3", lambda x: x.view(4, 3), lambda a: a.reshape(4, 3), (4, 3), (3, 1), 0, True),
-    ("view_as", lambda x: x.view_as(x.new_zeros(2, 6)), lambda a: a.reshape(2, 6), (2, 6),
-     (6, 1), 0, True),
+    (
+        "view_as",
+        lambda x: x.view_as(x.new_zeros(2, 6)),
+        lambda a: a.reshape(2, 6),
+        (2, 6),
+        (6, 1),
+        0,
+        True,
+    ),
     ("reshape", lambda x: x.reshape(2, 6), lambda a: a.reshape(2, 6), (2, 6), (6, 1), 0, True),
     ("flatten", lambda x: x.flatten(), lambda a: a.reshape(12), (12,), (1,), 0, True),
-    ("unflatten", lambda x: x.unflatten(1, (2, 2)), lambda a: a.reshape(3, 2, 2), (3, 2, 2),
-     (4, 2, 1), 0, True),
+    (
+        "unflatten",
+        lambda x: x.unflatten(1, (2, 2)),
+        lambda a: a.reshape(3, 2, 2),
+        (3, 2, 2),
+        (4, 2, 1),
+        0,
+        True,
+    ),
     ("unsqueeze", lambda x: x.unsqueeze(1), lambda a: a[:, None], (3, 1, 4), (4, 4, 1), 0, True),
     ("squeeze", lambda x: x.view(3, 1, 4).squeeze(1), lambda a: a, (3, 4), (4, 1), 0, True),
     ("none_index", lambda x: x[None], lambda a: a[None], (1, 3, 4), (12, 4, 1), 0, True),
@@ -60,8 +74,15 @@ VIEWS = [
     ("split", lambda x: x.split(2, 1)[1], lambda a: a[:, 2:4], (3, 2), (4, 1), 2, False),
     ("split_sizes", lambda x: x.split([1, 2], 0)[1], lambda a: a[1:3], (2, 4), (4, 1), 4, True),
     ("chunk", lambda x: x.chunk(3, 0)[2], lambda a: a[2:3], (1, 4), (4, 1), 8, True),
-    ("as_strided", lambda x: x.as_strided((2, 2), (1, 4), 1),
-     lambda a: a.reshape(12)[[[1, 5], [2, 6]]], (2, 2), (1, 4), 1, False),
+    (
+        "as_strided",
+        lambda x: x.as_strided((2, 2), (1, 4), 1),
+        lambda a: a.reshape(12)[[[1, 5], [2, 6]]],
+        (2, 2),
+        (1, 4),
+        1,
+        False,
+    ),
 ]
 VIEW_IDS = [v[0] for v in VIEWS]
 BY_ID = {v[0]: v for v in VIEWS}
@@ -150,8 +171,17 @@ def test_expand_metadata(torch):
     assert_equal(c, np.broadcast_to(AN[:, :1], (3, 4)))
 
 
-PAIR_IDS = ["view_flat", "t", "int_index", "slice_step", "narrow", "diagonal", "unbind",
-            "chunk", "ellipsis_int"]
+PAIR_IDS = [
+    "view_flat",
+    "t",
+    "int_index",
+    "slice_step",
+    "narrow",
+    "diagonal",
+    "unbind",
+    "chunk",
+    "ellipsis_int",
+]
 
 
 @pytest.mark.parametrize("wid, rid", list(itertools.permutations(PAIR_IDS, 2)))
@@ -168,25 +198,66 @@ def test_write_through_one_view_visible_in_another(torch, wid, rid):
 
 # (id, chain of views from x, numpy twin, shape, stride, offset)
 CHAINS = [
-    ("view_slice_view_select", lambda x: x.view(-1)[2:10].view(2, 4)[1],
-     lambda a: a.reshape(12)[2:10].reshape(2, 4)[1], (4,), (1,), 6),
+    (
+        "view_slice_view_select",
+        lambda x: x.view(-1)[2:10].view(2, 4)[1],
+        lambda a: a.reshape(12)[2:10].reshape(2, 4)[1],
+        (4,),
+        (1,),
+        6,
+    ),
     ("t_slice_select", lambda x: x.t()[1:3][:, 0], lambda a: a.T[1:3][:, 0], (2,), (1,), 1),
-    ("unsqueeze_expand_select", lambda x: x[0].unsqueeze(0).expand(2, 4)[1],
-     lambda a: np.broadcast_to(a[0][None], (2, 4))[1], (4,), (1,), 0),
-    ("narrow_transpose_diagonal", lambda x: x.narrow(1, 1, 3).transpose(0, 1).diagonal(),
-     lambda a: a[:, 1:4].T.diagonal(), (3,), (5,), 1),
-    ("view_permute_select", lambda x: x.view(3, 2, 2).permute(2, 0, 1)[1],
-     lambda a: a.reshape(3, 2, 2).transpose(2, 0, 1)[1], (3, 2), (4, 2), 1),
-    ("split_view_step", lambda x: x.split(2, 0)[0].view(8)[::3],
-     lambda a: a[:2].reshape(8)[::3], (3,), (3,), 0),
-    ("unsqueeze_unsqueeze_squeeze_t", lambda x: x.unsqueeze(0).unsqueeze(2).squeeze().t(),
-     lambda a: a.T, (4, 3), (1, 4), 0),
+    (
+        "unsqueeze_expand_select",
+        lambda x: x[0].unsqueeze(0).expand(2, 4)[1],
+        lambda a: np.broadcast_to(a[0][None], (2, 4))[1],
+        (4,),
+        (1,),
+        0,
+    ),
+    (
+        "narrow_transpose_diagonal",
+        lambda x: x.narrow(1, 1, 3).transpose(0, 1).diagonal(),
+        lambda a: a[:, 1:4].T.diagonal(),
+        (3,),
+        (5,),
+        1,
+    ),
+    (
+        "view_permute_select",
+        lambda x: x.view(3, 2, 2).permute(2, 0, 1)[1],
+        lambda a: a.reshape(3, 2, 2).transpose(2, 0, 1)[1],
+        (3, 2),
+        (4, 2),
+        1,
+    ),
+    (
+        "split_view_step",
+        lambda x: x.split(2, 0)[0].view(8)[::3],
+        lambda a: a[:2].reshape(8)[::3],
+        (3,),
+        (3,),
+        0,
+    ),
+    (
+        "unsqueeze_unsqueeze_squeeze_t",
+        lambda x: x.unsqueeze(0).unsqueeze(2).squeeze().t(),
+        lambda a: a.T,
+        (4, 3),
+        (1, 4),
+        0,
+    ),
     ("unbind_chunk", lambda x: x.unbind(0)[1].chunk(2)[1], lambda a: a[1][2:], (2,), (1,), 6),
     ("select_slice_neg", lambda x: x[-1][-2:], lambda a: a[-1][-2:], (2,), (1,), 10),
-    ("t_t_flatten", lambda x: x.t().t().flatten()[5:], lambda a: a.reshape(12)[5:], (7,), (1,),
-     5),
-    ("diagonal_of_slice_unsqueeze", lambda x: x[1:, 1:].diagonal().unsqueeze(1)[:, 0],
-     lambda a: a[1:, 1:].diagonal(), (2,), (5,), 5),
+    ("t_t_flatten", lambda x: x.t().t().flatten()[5:], lambda a: a.reshape(12)[5:], (7,), (1,), 5),
+    (
+        "diagonal_of_slice_unsqueeze",
+        lambda x: x[1:, 1:].diagonal().unsqueeze(1)[:, 0],
+        lambda a: a[1:, 1:].diagonal(),
+        (2,),
+        (5,),
+        5,
+    ),
 ]
 CHAIN_IDS = [c[0] for c in CHAINS]
 CHAIN_BY_ID = {c[0]: c for c in CHAINS}
@@ -240,8 +311,13 @@ def test_nested_writes_in_any_order(torch):
     expected[:, 2] += 10
     expected[0, 0] = -1
     expected[[0, 1, 2], [0, 1, 2]] *= 2
-    for t, e in [(x, expected), (row, expected[1]), (col, expected[:, 2]),
-                 (flat, expected.reshape(12)), (diag, expected.diagonal())]:
+    for t, e in [
+        (x, expected),
+        (row, expected[1]),
+        (col, expected[:, 2]),
+        (flat, expected.reshape(12)),
+        (diag, expected.diagonal()),
+    ]:
         assert_equal(t, e)
         assert t._version == 4
 
@@ -321,8 +397,15 @@ def test_detach_of_grad_tensor_writes_through(torch):
         lambda x: x[x > 5],
         lambda x: x + 0,
     ],
-    ids=["clone", "reshape_noncontig", "contiguous_noncontig", "flatten_noncontig",
-         "advanced_index", "mask_index", "add"],
+    ids=[
+        "clone",
+        "reshape_noncontig",
+        "contiguous_noncontig",
+        "flatten_noncontig",
+        "advanced_index",
+        "mask_index",
+        "add",
+    ],
 )
 def test_copies_do_not_share_storage(torch, make):
     x = base(torch)
@@ -354,8 +437,10 @@ def test_setitem_on_advanced_index_result_does_not_write_back(torch):
     assert_equal(x, [[7.0, 9.0], [3.0, 8.0]])
 
 
-VIEW_ERR = ("view size is not compatible with input tensor's size and stride (at least one "
-            "dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
+VIEW_ERR = (
+    "view size is not compatible with input tensor's size and stride (at least one "
+    "dimension spans across two contiguous subspaces). Use .reshape(...) instead."
+)
 
 
 def test_view_on_noncontiguous_raises(torch):
@@ -370,37 +455,126 @@ def test_view_on_noncontiguous_raises(torch):
 A3 = np.arange(72.0).reshape(2, 3, 12)
 FLAT3 = np.arange(72).reshape(2, 3, 12)
 VIEWS_OF_VIEWS = [
-    ("split_heads", lambda x: x.split(4, dim=2)[1].view(2, 3, 2, 2).transpose(1, 2),
-     lambda a: a[:, :, 4:8].reshape(2, 3, 2, 2).transpose(0, 2, 1, 3), (2, 2, 3, 2),
-     (36, 2, 12, 1), 4),
-    ("split_last", lambda x: x.split(4, dim=2)[2].view(2, 3, 2, 2),
-     lambda a: a[:, :, 8:].reshape(2, 3, 2, 2), (2, 3, 2, 2), (36, 12, 2, 1), 8),
-    ("chunk_rows", lambda x: x.chunk(3, 1)[1].view(2, 12), lambda a: a[:, 1].reshape(2, 12),
-     (2, 12), (36, 1), 12),
-    ("chunk_cols", lambda x: x.chunk(2, 2)[1].view(2, 3, 3, 2),
-     lambda a: a[:, :, 6:].reshape(2, 3, 3, 2), (2, 3, 3, 2), (36, 12, 2, 1), 6),
-    ("narrow", lambda x: x.narrow(2, 3, 6).view(2, 3, 2, 3),
-     lambda a: a[:, :, 3:9].reshape(2, 3, 2, 3), (2, 3, 2, 3), (36, 12, 3, 1), 3),
-    ("narrow_rows", lambda x: x.narrow(1, 1, 2).view(2, 24),
-     lambda a: a[:, 1:3].reshape(2, 24), (2, 24), (36, 1), 12),
-    ("transpose", lambda x: x.transpose(0, 1).view(3, 2, 3, 4),
-     lambda a: a.transpose(1, 0, 2).reshape(3, 2, 3, 4), (3, 2, 3, 4), (12, 36, 4, 1), 0),
-    ("transpose_regroup", lambda x: x.transpose(1, 2).view(2, 12, 3).view(2, 2, 6, 3),
-     lambda a: a.transpose(0, 2, 1).reshape(2, 2, 6, 3), (2, 2, 6, 3), (36, 6, 1, 12), 0),
-    ("permute", lambda x: x.permute(2, 0, 1).view(3, 4, 6),
-     lambda a: a.transpose(2, 0, 1).reshape(3, 4, 6), (3, 4, 6), (4, 1, 12), 0),
-    ("strided_rows", lambda x: x[:, ::2].view(2, 2, 2, 6),
-     lambda a: a[:, ::2].reshape(2, 2, 2, 6), (2, 2, 2, 6), (36, 24, 6, 1), 0),
-    ("strided_cols", lambda x: x[:, :, ::3].view(6, 4), lambda a: a[:, :, ::3].reshape(6, 4),
-     (6, 4), (12, 3), 0),
-    ("strided_merge", lambda x: x[:, :, ::2].view(2, 18), lambda a: a[:, :, ::2].reshape(2, 18),
-     (2, 18), (36, 2), 0),
-    ("strided_slice_of_view", lambda x: x.view(6, 12)[::2].view(3, 2, 6),
-     lambda a: a.reshape(6, 12)[::2].reshape(3, 2, 6), (3, 2, 6), (24, 6, 1), 0),
-    ("select", lambda x: x[:, 1].view(2, 3, 4), lambda a: a[:, 1].reshape(2, 3, 4),
-     (2, 3, 4), (36, 4, 1), 12),
-    ("unsqueeze_split", lambda x: x.split(6, 2)[1].unsqueeze(0).view(2, 3, 6),
-     lambda a: a[:, :, 6:], (2, 3, 6), (36, 12, 1), 6),
+    (
+        "split_heads",
+        lambda x: x.split(4, dim=2)[1].view(2, 3, 2, 2).transpose(1, 2),
+        lambda a: a[:, :, 4:8].reshape(2, 3, 2, 2).transpose(0, 2, 1, 3),
+        (2, 2, 3, 2),
+        (36, 2, 12, 1),
+        4,
+    ),
+    (
+        "split_last",
+        lambda x: x.split(4, dim=2)[2].view(2, 3, 2, 2),
+        lambda a: a[:, :, 8:].reshape(2, 3, 2, 2),
+        (2, 3, 2, 2),
+        (36, 12, 2, 1),
+        8,
+    ),
+    (
+        "chunk_rows",
+        lambda x: x.chunk(3, 1)[1].view(2, 12),
+        lambda a: a[:, 1].reshape(2, 12),
+        (2, 12),
+        (36, 1),
+        12,
+    ),
+    (
+        "chunk_cols",
+        lambda x: x.chunk(2, 2)[1].view(2, 3, 3, 2),
+        lambda a: a[:, :, 6:].reshape(2, 3, 3, 2),
+        (2, 3, 3, 2),
+        (36, 12, 2, 1),
+        6,
+    ),
+    (
+        "narrow",
+        lambda x: x.narrow(2, 3, 6).view(2, 3, 2, 3),
+        lambda a: a[:, :, 3:9].reshape(2, 3, 2, 3),
+        (2, 3, 2, 3),
+        (36, 12, 3, 1),
+        3,
+    ),
+    (
+        "narrow_rows",
+        lambda x: x.narrow(1, 1, 2).view(2, 24),
+        lambda a: a[:, 1:3].reshape(2, 24),
+        (2, 24),
+        (36, 1),
+        12,
+    ),
+    (
+        "transpose",
+        lambda x: x.transpose(0, 1).view(3, 2, 3, 4),
+        lambda a: a.transpose(1, 0, 2).reshape(3, 2, 3, 4),
+        (3, 2, 3, 4),
+        (12, 36, 4, 1),
+        0,
+    ),
+    (
+        "transpose_regroup",
+        lambda x: x.transpose(1, 2).view(2, 12, 3).view(2, 2, 6, 3),
+        lambda a: a.transpose(0, 2, 1).reshape(2, 2, 6, 3),
+        (2, 2, 6, 3),
+        (36, 6, 1, 12),
+        0,
+    ),
+    (
+        "permute",
+        lambda x: x.permute(2, 0, 1).view(3, 4, 6),
+        lambda a: a.transpose(2, 0, 1).reshape(3, 4, 6),
+        (3, 4, 6),
+        (4, 1, 12),
+        0,
+    ),
+    (
+        "strided_rows",
+        lambda x: x[:, ::2].view(2, 2, 2, 6),
+        lambda a: a[:, ::2].reshape(2, 2, 2, 6),
+        (2, 2, 2, 6),
+        (36, 24, 6, 1),
+        0,
+    ),
+    (
+        "strided_cols",
+        lambda x: x[:, :, ::3].view(6, 4),
+        lambda a: a[:, :, ::3].reshape(6, 4),
+        (6, 4),
+        (12, 3),
+        0,
+    ),
+    (
+        "strided_merge",
+        lambda x: x[:, :, ::2].view(2, 18),
+        lambda a: a[:, :, ::2].reshape(2, 18),
+        (2, 18),
+        (36, 2),
+        0,
+    ),
+    (
+        "strided_slice_of_view",
+        lambda x: x.view(6, 12)[::2].view(3, 2, 6),
+        lambda a: a.reshape(6, 12)[::2].reshape(3, 2, 6),
+        (3, 2, 6),
+        (24, 6, 1),
+        0,
+    ),
+    (
+        "select",
+        lambda x: x[:, 1].view(2, 3, 4),
+        lambda a: a[:, 1].reshape(2, 3, 4),
+        (2, 3, 4),
+        (36, 4, 1),
+        12,
+    ),
+    (
+        "unsqueeze_split",
+        lambda x: x.split(6, 2)[1].unsqueeze(0).view(2, 3, 6),
+        lambda a: a[:, :, 6:],
+        (2, 3, 6),
+        (36, 12, 1),
+        6,
+    ),
 ]
 VV_BY_ID = {v[0]: v for v in VIEWS_OF_VIEWS}
 
@@ -444,15 +618,14 @@ def test_nanogpt_attention_heads(torch):
     (q * k).sum().backward()
     g = np.zeros((B, T, 3 * C))
     a = np.arange(float(B * T * 3 * C)).reshape(B, T, 3 * C)
-    g[:, :, :C], g[:, :, C:2 * C] = a[:, :, C:2 * C], a[:, :, :C]
+    g[:, :, :C], g[:, :, C : 2 * C] = a[:, :, C : 2 * C], a[:, :, :C]
     assert_equal(x.grad, g)
 
 
 NOT_VIEWABLE = [
     ("t", lambda torch: torch.zeros(3, 4).t(), (-1,)),
     ("split_merge", lambda torch: torch.zeros(2, 3, 12).split(4, dim=2)[1], (-1,)),
-    ("split_then_merge", lambda torch: torch.zeros(2, 3, 12).split(4, dim=2)[1].view(6, 4),
-     (24,)),
+    ("split_then_merge", lambda torch: torch.zeros(2, 3, 12).split(4, dim=2)[1].view(6, 4), (24,)),
     ("narrow_merge", lambda torch: torch.zeros(2, 3, 12).narrow(1, 0, 2), (-1,)),
     ("transpose_merge", lambda torch: torch.zeros(2, 3, 12).transpose(1, 2), (2, 36)),
     ("strided_merge", lambda torch: torch.zeros(2, 3, 12)[:, ::2], (2, 24)),
@@ -460,8 +633,9 @@ NOT_VIEWABLE = [
 ]
 
 
-@pytest.mark.parametrize("make,shape", [v[1:] for v in NOT_VIEWABLE],
-                         ids=[v[0] for v in NOT_VIEWABLE])
+@pytest.mark.parametrize(
+    "make,shape", [v[1:] for v in NOT_VIEWABLE], ids=[v[0] for v in NOT_VIEWABLE]
+)
 def test_view_of_noncontiguous_raises(torch, make, shape):
     t = make(torch)
     with pytest.raises(RuntimeError, match=re.escape(VIEW_ERR)):
@@ -614,22 +788,39 @@ def test_setitem_from_overlapping_view_of_self(torch):
 @pytest.mark.parametrize(
     "make, exc, msg",
     [
-        (lambda t: t.zeros(2, 3).__setitem__(0, t.zeros(2)), RuntimeError,
-         "The expanded size of the tensor (3) must match the existing size (2) at non-singleton "
-         "dimension 0.  Target sizes: [3].  Tensor sizes: [2]"),
-        (lambda t: t.zeros(2, 3).__setitem__(slice(None), t.zeros(3, 3)), RuntimeError,
-         "The expanded size of the tensor (2) must match the existing size (3) at non-singleton "
-         "dimension 0.  Target sizes: [2, 3].  Tensor sizes: [3, 3]"),
-        (lambda t: t.zeros(2, 3).__setitem__(t.tensor([True, False]), t.zeros(2, 3)),
-         RuntimeError,
-         "shape mismatch: value tensor of shape [2, 3] cannot be broadcast to indexing result of "
-         "shape [1, 3]"),
-        (lambda t: t.zeros(3).__setitem__(3, 1.0), IndexError,
-         "index 3 is out of bounds for dimension 0 with size 3"),
-        (lambda t: t.zeros(3).__setitem__(-4, 1.0), IndexError,
-         "index -4 is out of bounds for dimension 0 with size 3"),
-        (lambda t: t.zeros(3).__setitem__(t.tensor([3]), 1.0), IndexError,
-         "index 3 is out of bounds for dimension 0 with size 3"),
+        (
+            lambda t: t.zeros(2, 3).__setitem__(0, t.zeros(2)),
+            RuntimeError,
+            "The expanded size of the tensor (3) must match the existing size (2) at non-singleton "
+            "dimension 0.  Target sizes: [3].  Tensor sizes: [2]",
+        ),
+        (
+            lambda t: t.zeros(2, 3).__setitem__(slice(None), t.zeros(3, 3)),
+            RuntimeError,
+            "The expanded size of the tensor (2) must match the existing size (3) at non-singleton "
+            "dimension 0.  Target sizes: [2, 3].  Tensor sizes: [3, 3]",
+        ),
+        (
+            lambda t: t.zeros(2, 3).__setitem__(t.tensor([True, False]), t.zeros(2, 3)),
+            RuntimeError,
+            "shape mismatch: value tensor of shape [2, 3] cannot be broadcast to indexing result of "
+            "shape [1, 3]",
+        ),
+        (
+            lambda t: t.zeros(3).__setitem__(3, 1.0),
+            IndexError,
+            "index 3 is out of bounds for dimension 0 with size 3",
+        ),
+        (
+            lambda t: t.zeros(3).__setitem__(-4, 1.0),
+            IndexError,
+            "index -4 is out of bounds for dimension 0 with size 3",
+        ),
+        (
+            lambda t: t.zeros(3).__setitem__(t.tensor([3]), 1.0),
+            IndexError,
+            "index 3 is out of bounds for dimension 0 with size 3",
+        ),
     ],
     ids=["select_shape", "slice_shape", "mask_shape", "int_oob", "neg_int_oob", "tensor_oob"],
 )
@@ -916,12 +1107,13 @@ SAVED_SLICES = [
     ("empty", lambda x: x[5:2], (5, 2, 1)),
     ("narrow", lambda x: x.narrow(0, 2, 3), (2, 5, 1)),
     ("narrow_negative", lambda x: x.narrow(0, -4, 3), (6, 9, 1)),
-    ("tensor_bounds", lambda x: x[x.new_tensor(3).long():x.new_tensor(7).long()], (3, 7, 1)),
+    ("tensor_bounds", lambda x: x[x.new_tensor(3).long() : x.new_tensor(7).long()], (3, 7, 1)),
 ]
 
 
-@pytest.mark.parametrize("f,expected", [v[1:] for v in SAVED_SLICES],
-                         ids=[v[0] for v in SAVED_SLICES])
+@pytest.mark.parametrize(
+    "f,expected", [v[1:] for v in SAVED_SLICES], ids=[v[0] for v in SAVED_SLICES]
+)
 def test_slice_saved_arguments(torch, f, expected):
     x = torch.arange(10.0, requires_grad=True) * 1
     node = f(x).grad_fn
@@ -938,7 +1130,7 @@ def test_select_and_roll_saved_arguments(torch):
     assert x.select(0, -2).grad_fn._saved_self_sym_sizes == (10,)
     i = torch.tensor(3)
     assert node_name(x[i]) == "SelectBackward0" and x[i].grad_fn._saved_index == 3
-    assert x[i:i + 2].grad_fn._saved_end == 5
+    assert x[i : i + 2].grad_fn._saved_end == 5
     r = x.roll(3)
     assert node_name(r) == "RollBackward0"
     assert r.grad_fn._saved_shifts == (3,) and r.grad_fn._saved_dims == ()
@@ -950,23 +1142,31 @@ def test_select_and_roll_saved_arguments(torch):
 
 def test_slice_select_narrow_roll_errors(torch):
     x = torch.arange(12.0).view(3, 4)
-    with pytest.raises(IndexError, match=re.escape(
-            "start out of range (expected to be in range of [-3, 3], but got 4)")):
+    with pytest.raises(
+        IndexError,
+        match=re.escape("start out of range (expected to be in range of [-3, 3], but got 4)"),
+    ):
         x.narrow(0, 4, 1)
-    with pytest.raises(RuntimeError, match=re.escape(
-            "start (2) + length (2) exceeds dimension size (3).")):
+    with pytest.raises(
+        RuntimeError, match=re.escape("start (2) + length (2) exceeds dimension size (3).")
+    ):
         x.narrow(0, 2, 2)
-    with pytest.raises(IndexError, match=re.escape(
-            "select(): index 3 out of range for tensor of size [3, 4] at dimension 0")):
+    with pytest.raises(
+        IndexError,
+        match=re.escape("select(): index 3 out of range for tensor of size [3, 4] at dimension 0"),
+    ):
         x.select(0, 3)
-    with pytest.raises(IndexError, match=re.escape(
-            "index 5 is out of bounds for dimension 0 with size 3")):
+    with pytest.raises(
+        IndexError, match=re.escape("index 5 is out of bounds for dimension 0 with size 3")
+    ):
         x[torch.tensor(5)]
-    with pytest.raises(RuntimeError, match=re.escape(
-            "shifts and dimensions must align. shifts: 2, dims:1")):
+    with pytest.raises(
+        RuntimeError, match=re.escape("shifts and dimensions must align. shifts: 2, dims:1")
+    ):
         x.roll((1, 2), (0,))
-    with pytest.raises(RuntimeError, match=re.escape(
-            "shifts and dimensions must align. shifts: 2, dims:0")):
+    with pytest.raises(
+        RuntimeError, match=re.escape("shifts and dimensions must align. shifts: 2, dims:0")
+    ):
         x.roll((1, 2))
     assert_equal(x.narrow(0, -1, 1), [[8.0, 9.0, 10.0, 11.0]])
     assert_equal(x.narrow(1, torch.tensor(1), 2), AN[:, 1:3])
@@ -979,7 +1179,7 @@ def test_zero_dim_tensor_index_is_an_integer(torch):
     v = x[i]
     assert v._base is x and v.storage_offset() == 8
     assert_equal(x[1, i], AN[1, 2])
-    assert_equal(x[i - 1:i + 1], AN[1:3])
+    assert_equal(x[i - 1 : i + 1], AN[1:3])
     w = torch.tensor(AN.tolist(), requires_grad=True) * 1
     w[torch.tensor(1, dtype=torch.int32)] = 5.0
     assert node_name(w) == "CopySlices"

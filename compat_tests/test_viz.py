@@ -23,8 +23,7 @@ def make_dot(backend_name):
 def stable_ids(source):
     """Node ids are id()s of graph objects: name them n0, n1, … by first appearance."""
     names = {}
-    return re.sub(r"\b\d{5,}\b", lambda m: names.setdefault(m.group(0), f"n{len(names)}"),
-                  source)
+    return re.sub(r"\b\d{5,}\b", lambda m: names.setdefault(m.group(0), f"n{len(names)}"), source)
 
 
 def seed(torch):
@@ -34,10 +33,14 @@ def seed(torch):
     return x, y, x**2 + y**3
 
 
-HEAD = ('digraph {\n\tgraph [size="12,12"]\n\tnode [align=left fontname=monospace fontsize=10 '
-        'height=0.2 ranksep=0.1 shape=box style=filled]\n')
+HEAD = (
+    'digraph {\n\tgraph [size="12,12"]\n\tnode [align=left fontname=monospace fontsize=10 '
+    "height=0.2 ranksep=0.1 shape=box style=filled]\n"
+)
 
-SEED_DOT = HEAD + """\
+SEED_DOT = (
+    HEAD
+    + """\
 \tn0 [label="
  (5, 5)" fillcolor=darkolivegreen1]
 \tn1 [label=AddBackward0]
@@ -58,8 +61,11 @@ SEED_DOT = HEAD + """\
 \tn1 -> n0
 }
 """
+)
 
-SEED_DOT_DETAILED = HEAD + """\
+SEED_DOT_DETAILED = (
+    HEAD
+    + """\
 \tn0 [label="
  (5, 5)" fillcolor=darkolivegreen1]
 \tn1 [label="AddBackward0
@@ -94,6 +100,7 @@ self    : [saved tensor]"]
 \tn1 -> n0
 }
 """
+)
 
 
 def test_seed_graph_is_torchvizs_picture(torch, make_dot):
@@ -147,18 +154,22 @@ def test_nodes_and_edges_are_the_grad_fn_graph(torch, make_dot):
     a = torch.randn(3, 4, requires_grad=True)
     w = torch.randn(4, 2, requires_grad=True)
     h = a.exp()
-    shared = h * h + h.sin()            # h's node feeds three edges, drawn once
+    shared = h * h + h.sin()  # h's node feeds three edges, drawn once
     out1 = (shared @ w).tanh().sum()
     out2 = (a.t() * 2).mean()
     dot = make_dot((out1, out2), params={"a": a, "w": w})
     labels, edges = _parse(dot.source)
     node_names = sorted(v for v in labels.values() if v not in ("<tensor>", "a", "w"))
-    pairs = sorted((labels[t] if labels[t] not in ("a", "w") else "<tensor>",
-                    labels[h] if labels[h] not in ("a", "w") else "<tensor>")
-                   for t, h, _ in edges)
+    pairs = sorted(
+        (
+            labels[t] if labels[t] not in ("a", "w") else "<tensor>",
+            labels[h] if labels[h] not in ("a", "w") else "<tensor>",
+        )
+        for t, h, _ in edges
+    )
     assert (node_names, pairs) == _walk([out1, out2])
     assert sorted(v for v in labels.values() if v in ("a", "w")) == ["a", "w"]
-    assert len(labels) == len(node_names) + 4   # two leaves, two outputs
+    assert len(labels) == len(node_names) + 4  # two leaves, two outputs
     assert "ExpBackward0" in node_names and "MmBackward0" in node_names
 
 
@@ -186,7 +197,10 @@ def test_custom_function_saved_tensors_are_drawn(torch, make_dot):
     w = torch.full((3,), 2.0, requires_grad=True)
     out = Scale.apply(x.exp(), w).sum()
     # ctx.save_for_backward's tensors, orange, after the node's inputs; w is drawn again
-    assert stable_ids(make_dot(out, params={"x": x, "w": w}).source) == HEAD + """\
+    assert (
+        stable_ids(make_dot(out, params={"x": x, "w": w}).source)
+        == HEAD
+        + """\
 \tn0 [label="
  ()" fillcolor=darkolivegreen1]
 \tn1 [label=SumBackward0]
@@ -213,38 +227,50 @@ def test_custom_function_saved_tensors_are_drawn(torch, make_dot):
 \tn1 -> n0
 }
 """
+    )
 
 
-@pytest.mark.known_difference(reason="AddmmBackward0 saves mat2 (PyTorch: None when mat1 "
-                              "does not require grad), so torchlike draws one more saved tensor")
+@pytest.mark.known_difference(
+    reason="AddmmBackward0 saves mat2 (PyTorch: None when mat1 "
+    "does not require grad), so torchlike draws one more saved tensor"
+)
 def test_saved_tensor_nodes_of_a_linear_layer(torch, make_dot):
     torch.manual_seed(0)
     model = torch.nn.Linear(3, 2)
     loss = model(torch.randn(4, 3)).relu().sum()
     source = make_dot(loss, params=dict(model.named_parameters()), show_saved=True).source
     assert re.findall(r'label="(\w+)\n \(([\d, ]*)\)" fillcolor=orange', source) == [
-        ("result", "4, 2"), ("mat1", "4, 3")]
+        ("result", "4, 2"),
+        ("mat1", "4, 3"),
+    ]
     assert re.findall(r'label="(\w+)\n \(([\d, ]*)\)" fillcolor=lightblue', source) == [
-        ("bias", "2"), ("weight", "2, 3")]
+        ("bias", "2"),
+        ("weight", "2, 3"),
+    ]
 
 
-@pytest.mark.known_difference(reason="torchlike's Node has helper methods and a slot named "
-                              "_saved_* (by_inplace_op, versions, ...): dir() shows them where "
-                              "PyTorch lists only saved values, and torchviz lists them too")
+@pytest.mark.known_difference(
+    reason="torchlike's Node has helper methods and a slot named "
+    "_saved_* (by_inplace_op, versions, ...): dir() shows them where "
+    "PyTorch lists only saved values, and torchviz lists them too"
+)
 def test_only_saved_values_are_named_saved(torch):
     x = torch.rand(2, requires_grad=True)
     z = x**2
-    assert [a for a in dir(z.grad_fn) if a.startswith("_saved_")] == ["_saved_exponent",
-                                                                     "_saved_self"]
+    assert [a for a in dir(z.grad_fn) if a.startswith("_saved_")] == [
+        "_saved_exponent",
+        "_saved_self",
+    ]
     assert [a for a in dir(z.grad_fn.next_functions[0][0]) if a.startswith("_saved_")] == []
 
 
 # -- torchlike.viz's own parts ---------------------------------------------------------------
 
+
 @pytest.mark.torchlike_only
 def test_without_graphviz_the_stand_in_gives_the_same_source(torch, monkeypatch, tmp_path):
     x, y, z = seed(torch)
-    monkeypatch.setitem(sys.modules, "graphviz", None)   # import graphviz -> ImportError
+    monkeypatch.setitem(sys.modules, "graphviz", None)  # import graphviz -> ImportError
     dot = viz.make_dot(z, params={"x": x, "y": y}, show_saved=True, show_attrs=True)
     assert type(dot) is viz.Digraph
     assert stable_ids(dot.source) == SEED_DOT_DETAILED and str(dot) == dot.source
@@ -266,9 +292,11 @@ def test_stand_in_quotes_like_graphviz():
     dot.node("a1", 'say "hi"', fillcolor="node")
     dot.node("-4.2", "<<b>html</b>>")
     dot.edge("a1", "x y", dir="none")
-    assert dot.source == ('digraph {\n\tgraph [size="12,12"]\n'
-                          '\ta1 [label="say \\"hi\\"" fillcolor="node"]\n'
-                          '\t-4.2 [label=<<b>html</b>>]\n\ta1 -> "x y" [dir=none]\n}\n')
+    assert dot.source == (
+        'digraph {\n\tgraph [size="12,12"]\n'
+        '\ta1 [label="say \\"hi\\"" fillcolor="node"]\n'
+        '\t-4.2 [label=<<b>html</b>>]\n\ta1 -> "x y" [dir=none]\n}\n'
+    )
 
 
 @pytest.mark.torchlike_only
@@ -279,7 +307,7 @@ def test_deep_graphs_need_no_recursion(torch):
         y = y * 1.0
     source = viz.make_dot(y.sum()).source
     assert source.count("[label=MulBackward0]") == 3000
-    size = max(12, (3000 * 2 + 7) * 0.15)   # 3004 node and 3003 edge statements
+    size = max(12, (3000 * 2 + 7) * 0.15)  # 3004 node and 3003 edge statements
     assert f'graph [size="{size},{size}"]' in source
 
 

@@ -34,8 +34,9 @@ else:
 def stable_ids(dot_source):
     """Node ids are ``id()`` of graph objects; name them by first appearance instead."""
     names = {}
-    return re.sub(r"\b\d{5,}\b", lambda m: names.setdefault(m.group(0), f"n{len(names)}"),
-                  dot_source)
+    return re.sub(
+        r"\b\d{5,}\b", lambda m: names.setdefault(m.group(0), f"n{len(names)}"), dot_source
+    )
 
 
 torch.manual_seed(0)
@@ -56,8 +57,11 @@ model = torch.nn.Linear(3, 1)
 loss = torch.nn.functional.mse_loss(model(torch.rand(4, 3)).tanh(), torch.zeros(4, 1))
 print(stable_ids(make_dot(loss, params=dict(model.named_parameters())).source), end="")
 
-out = Path(sys.argv[sys.argv.index("--out") + 1]) if "--out" in sys.argv else Path(
-    tempfile.mkdtemp(prefix="graph_picture_"))
+out = (
+    Path(sys.argv[sys.argv.index("--out") + 1])
+    if "--out" in sys.argv
+    else Path(tempfile.mkdtemp(prefix="graph_picture_"))
+)
 path = dot.save("seed_graph.gv", directory=str(out))
 print(f"wrote {path}", file=sys.stderr)
 if shutil.which("dot"):

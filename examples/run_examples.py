@@ -58,7 +58,9 @@ def label(example):
 
 
 def expected_path(example):
-    return EXPECTED / (f"{example.name}.txt" if example.suffix == ".ipynb" else f"{example.stem}.txt")
+    return EXPECTED / (
+        f"{example.name}.txt" if example.suffix == ".ipynb" else f"{example.stem}.txt"
+    )
 
 
 def _child_env():
@@ -77,16 +79,16 @@ def run_script(script, use_torch, via_runner=False):
         # The script's own PyTorch branch (`--torch`: plain `import torch`), run unmodified on
         # torchlike by the drop-in runner.
         argv = [sys.executable, "-m", "torchlike", str(script), "--torch"]
-    result = subprocess.run(argv, capture_output=True, text=True, env=_child_env(),
-                            cwd=EXAMPLES.parent)
+    result = subprocess.run(
+        argv, capture_output=True, text=True, env=_child_env(), cwd=EXAMPLES.parent
+    )
     if result.returncode != 0:
         return None, f"exit status {result.returncode}\n{result.stderr}"
     return result.stdout, None
 
 
 def _without_extension(source):
-    return "\n".join(line for line in source.splitlines()
-                     if line.strip() != "%load_ext torchlike")
+    return "\n".join(line for line in source.splitlines() if line.strip() != "%load_ext torchlike")
 
 
 def _cell_text(index, cell):
@@ -121,8 +123,12 @@ def run_notebook(notebook, use_torch):
     saved_env = dict(os.environ)
     os.environ.update(_child_env())  # the kernel inherits this process's environment
     try:
-        NotebookClient(nb, timeout=600, kernel_name="python3",
-                       resources={"metadata": {"path": str(EXAMPLES.parent)}}).execute()
+        NotebookClient(
+            nb,
+            timeout=600,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(EXAMPLES.parent)}},
+        ).execute()
     except CellExecutionError as error:
         return None, str(error)
     finally:

@@ -26,8 +26,8 @@ from . import (
     random,  # noqa: E402,F401
     utils,  # noqa: E402,F401
 )
+
 autograd.load_upper()  # the engine, Function and gradcheck, now that the ops exist
-from ._ops.core import _compute_dtype  # noqa: E402
 from ._caches import clear_caches, compile_count  # noqa: E402,F401  (every jit cache)
 from ._dtype import (  # noqa: E402,F401  # noqa: E402,F401
     bfloat16,
@@ -64,6 +64,21 @@ from ._factories import (  # noqa: E402,F401
     zeros,
     zeros_like,
 )
+from ._layout import (  # noqa: E402,F401  (layouts and memory formats)
+    channels_last,
+    channels_last_3d,
+    contiguous_format,
+    layout,
+    memory_format,
+    preserve_format,
+    sparse_coo,
+    sparse_csc,
+    sparse_csr,
+    strided,
+)
+from ._legacy import TENSOR_TYPES as _TENSOR_TYPES  # noqa: E402
+from ._legacy import e, inf, nan, newaxis, pi, set_default_tensor_type  # noqa: E402,F401
+from ._ops.core import _compute_dtype  # noqa: E402
 from ._ops.frontend import FUNCTIONS as _FUNCTIONS  # noqa: E402
 from ._printing import get_printoptions, set_printoptions  # noqa: E402,F401
 from ._random_methods import (  # noqa: E402,F401
@@ -79,6 +94,9 @@ from ._random_methods import (  # noqa: E402,F401
     randn_like,
     randperm,
 )
+
+# `import torch` -> torchlike: for a notebook (`%load_ext torchlike`) or a conftest
+from ._runner import install, load_ipython_extension  # noqa: E402,F401
 from ._size import Size, device  # noqa: E402,F401
 from ._tensor import Tensor, is_tensor  # noqa: E402,F401
 from .autograd.grad_mode import (  # noqa: E402,F401
@@ -100,23 +118,6 @@ from .random import (  # noqa: E402,F401
 )
 from .serialization import load, save  # noqa: E402,F401
 
-# `import torch` -> torchlike: for a notebook (`%load_ext torchlike`) or a conftest
-from ._runner import install, load_ipython_extension  # noqa: E402,F401
-from ._layout import (  # noqa: E402,F401  (layouts and memory formats)
-    channels_last,
-    channels_last_3d,
-    contiguous_format,
-    layout,
-    memory_format,
-    preserve_format,
-    sparse_coo,
-    sparse_csc,
-    sparse_csr,
-    strided,
-)
-from ._legacy import TENSOR_TYPES as _TENSOR_TYPES  # noqa: E402
-from ._legacy import e, inf, nan, newaxis, pi, set_default_tensor_type  # noqa: E402,F401
-
 globals().update(_TENSOR_TYPES)  # torch.FloatTensor, torch.LongTensor …
 
 globals().update(_FUNCTIONS)
@@ -128,10 +129,14 @@ for _alias, _d in _dtype.ALIASES.items():
 __version__ = "0.1.0"
 
 # the setup surface scripts touch first: torch.cuda, torch.backends, torch.jit, profilers, testing
-from . import backends, cuda, jit, profiler, testing  # noqa: E402,F401
-from . import amp  # noqa: E402,F401  (torch.amp; torch.cuda.amp below)
-from .amp import autocast  # noqa: E402,F401
-from .cuda import amp as _cuda_amp  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    amp,  # noqa: E402,F401  (torch.amp; torch.cuda.amp below)
+    backends,
+    cuda,
+    jit,
+    profiler,
+    testing,
+)
 from ._config import (  # noqa: E402,F401  (matmul precision, determinism: one place)
     are_deterministic_algorithms_enabled,
     get_deterministic_debug_mode,
@@ -145,7 +150,9 @@ from ._config import (  # noqa: E402,F401  (matmul precision, determinism: one p
     set_num_threads,
     use_deterministic_algorithms,
 )
+from .amp import autocast  # noqa: E402,F401
 from .autograd import profiler as _autograd_profiler  # noqa: E402,F401  (torch.autograd.profiler)
+from .cuda import amp as _cuda_amp  # noqa: E402,F401
 from .utils import benchmark as _utils_benchmark  # noqa: E402,F401  (torch.utils.benchmark)
 
 
@@ -214,9 +221,11 @@ class finfo:
         self.resolution = _builtins.float(info.resolution)
 
     def __repr__(self):
-        return (f"finfo(resolution={self.resolution}, min={self.min:g}, max={self.max:g}, "
-                f"eps={self.eps:g}, smallest_normal={self.tiny:g}, tiny={self.tiny:g}, "
-                f"dtype={self.dtype})")
+        return (
+            f"finfo(resolution={self.resolution}, min={self.min:g}, max={self.max:g}, "
+            f"eps={self.eps:g}, smallest_normal={self.tiny:g}, tiny={self.tiny:g}, "
+            f"dtype={self.dtype})"
+        )
 
 
 class iinfo:
@@ -235,12 +244,17 @@ class iinfo:
         return f"iinfo(min={self.min}, max={self.max}, dtype={self.dtype})"
 
 
-from . import functional  # noqa: E402,F401  (torch.functional: aliases of the functions above)
-from . import fft, linalg, signal, special  # noqa: E402,F401  (torch.fft, .linalg, .signal, .special)
-from . import distributions  # noqa: E402,F401  (torch.distributions)
-from . import func  # noqa: E402,F401  (torch.func)
-
 # A torch name torchlike lacks: an AttributeError naming it and the nearest supported name.
 from torchlike._missing import module_getattr as _module_getattr  # noqa: E402
+
+from . import (  # noqa: E402,F401  (torch.fft, .linalg, .signal, .special)
+    distributions,  # noqa: E402,F401  (torch.distributions)
+    fft,
+    func,  # noqa: E402,F401  (torch.func)
+    functional,  # noqa: E402,F401  (torch.functional: aliases of the functions above)
+    linalg,
+    signal,
+    special,
+)
 
 __getattr__ = _module_getattr(__name__)

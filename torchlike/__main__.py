@@ -1,10 +1,10 @@
 """``python -m torchlike``: run unmodified PyTorch code on torchlike.
 
-    python -m torchlike script.py [args ...]    # as `python script.py`, with torch = torchlike
-    python -m torchlike -c "import torch; ..."  # as `python -c`
-    python -m torchlike -m package.module [args ...]
-    python -m torchlike --check PATH ...        # porting report: torch APIs torchlike lacks
-    python -m torchlike --check-run script.py   # run it and list the missing APIs it hit
+python -m torchlike script.py [args ...]    # as `python script.py`, with torch = torchlike
+python -m torchlike -c "import torch; ..."  # as `python -c`
+python -m torchlike -m package.module [args ...]
+python -m torchlike --check PATH ...        # porting report: torch APIs torchlike lacks
+python -m torchlike --check-run script.py   # run it and list the missing APIs it hit
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def _option_value(argv: list[str], flag: str) -> tuple[str | None, list[str]]:
     """``-c CODE rest`` or ``-cCODE rest`` (both spellings python accepts)."""
     head = argv[0]
     if head != flag:
-        return head[len(flag):], argv[1:]
+        return head[len(flag) :], argv[1:]
     if len(argv) < 2:
         return None, []
     return argv[1], argv[2:]
@@ -81,15 +81,17 @@ def main(argv: list[str] | None = None) -> int:
             return _usage_error("argument expected for the -m option")
         run = lambda: _runner.run_module(module, args)
     elif head == "-":
-        run = lambda: _runner.run_command(sys.stdin.read(), argv[1:], filename="<stdin>",
-                                          argv0="-")
+        run = lambda: _runner.run_command(sys.stdin.read(), argv[1:], filename="<stdin>", argv0="-")
     elif head.startswith("-"):
         return _usage_error(f"unknown option {head}")
     else:
         if not os.path.exists(head):
             # python's own wording and exit status for a missing script
-            print(f"{sys.orig_argv[0]}: can't open file {os.path.abspath(head)!r}: "
-                  f"[Errno 2] No such file or directory", file=sys.stderr)
+            print(
+                f"{sys.orig_argv[0]}: can't open file {os.path.abspath(head)!r}: "
+                f"[Errno 2] No such file or directory",
+                file=sys.stderr,
+            )
             return 2
         run = lambda: _runner.run_path(head, argv[1:])
 

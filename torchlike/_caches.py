@@ -54,8 +54,7 @@ class LRUCache:
     recompute the value, never return a wrong one.
     """
 
-    __slots__ = ("name", "max_entries", "max_bytes", "_data", "_sizes", "_nbytes", "_lock",
-                 "peek")
+    __slots__ = ("name", "max_entries", "max_bytes", "_data", "_sizes", "_nbytes", "_lock", "peek")
 
     def __init__(self, name: str, max_entries: int, max_bytes: int | None = None):
         self.name = name
@@ -95,7 +94,8 @@ class LRUCache:
                 self._nbytes += size
             self._data.move_to_end(key)
             while len(self._data) > self.max_entries or (
-                    self.max_bytes is not None and self._nbytes > self.max_bytes):
+                self.max_bytes is not None and self._nbytes > self.max_bytes
+            ):
                 old, _ = self._data.popitem(last=False)
                 self._nbytes -= self._sizes.pop(old, 0)
         return value
@@ -184,9 +184,15 @@ def cache_info() -> dict:
     """``{name: {"entries", "max_entries", "nbytes", "max_bytes"}}`` for every cache."""
     with _registry_lock:
         caches = list(_REGISTRY.values())
-    return {c.name: {"entries": len(c), "max_entries": getattr(c, "max_entries", None),
-                     "nbytes": c.nbytes, "max_bytes": getattr(c, "max_bytes", None)}
-            for c in caches}
+    return {
+        c.name: {
+            "entries": len(c),
+            "max_entries": getattr(c, "max_entries", None),
+            "nbytes": c.nbytes,
+            "max_bytes": getattr(c, "max_bytes", None),
+        }
+        for c in caches
+    }
 
 
 # ------------------------------------------------------------------------------ compile counter

@@ -46,11 +46,16 @@ def set_float32_matmul_precision(precision) -> None:
     global _matmul_precision
     if not isinstance(precision, str):
         raise RuntimeError(
-            f"set_float32_matmul_precision expects a str, but got {type(precision).__name__}")
+            f"set_float32_matmul_precision expects a str, but got {type(precision).__name__}"
+        )
     if precision not in _JAX_PRECISION:
         # PyTorch warns (from C++) and keeps the current setting
-        warnings.warn(f"{precision} is not one of 'highest', 'high', or 'medium'; the current"
-                      "setFloat32MatmulPrecision call has no effect.", UserWarning, stacklevel=2)
+        warnings.warn(
+            f"{precision} is not one of 'highest', 'high', or 'medium'; the current"
+            "setFloat32MatmulPrecision call has no effect.",
+            UserWarning,
+            stacklevel=2,
+        )
         return
     _matmul_precision = precision
     _apply_to_jax()
@@ -68,8 +73,12 @@ def set_matmul_allow_tf32(value) -> None:
 
 def set_cudnn_flag(name, value) -> None:
     # PyTorch's own setter names (its cudnn allow_tf32 setter reports the cuBLAS name)
-    setter = {"enabled": "set_enabled_cudnn", "benchmark": "set_benchmark_cudnn",
-              "deterministic": "set_deterministic_cudnn", "allow_tf32": "set_allow_tf32_cublas"}
+    setter = {
+        "enabled": "set_enabled_cudnn",
+        "benchmark": "set_benchmark_cudnn",
+        "deterministic": "set_deterministic_cudnn",
+        "allow_tf32": "set_allow_tf32_cublas",
+    }
     _check_bool(value, setter[name])
     cudnn[name] = value
 
@@ -77,11 +86,15 @@ def set_cudnn_flag(name, value) -> None:
 def use_deterministic_algorithms(mode, *, warn_only=False) -> None:
     global deterministic_algorithms, deterministic_warn_only
     if not isinstance(mode, bool):
-        raise TypeError("_set_deterministic_algorithms(): argument 'mode' (position 1) must be "
-                        f"bool, not {type(mode).__name__}")
+        raise TypeError(
+            "_set_deterministic_algorithms(): argument 'mode' (position 1) must be "
+            f"bool, not {type(mode).__name__}"
+        )
     if not isinstance(warn_only, bool):
-        raise TypeError("_set_deterministic_algorithms(): argument 'warn_only' must be bool, "
-                        f"not {type(warn_only).__name__}")
+        raise TypeError(
+            "_set_deterministic_algorithms(): argument 'warn_only' must be bool, "
+            f"not {type(warn_only).__name__}"
+        )
     # XLA's kernels on CPU are deterministic already; the flags are kept for code that reads them
     deterministic_algorithms = mode
     deterministic_warn_only = warn_only
@@ -105,13 +118,17 @@ def set_deterministic_debug_mode(debug_mode) -> None:
     if isinstance(debug_mode, str):
         names = {"default": 0, "warn": 1, "error": 2}
         if debug_mode not in names:
-            raise RuntimeError("invalid value of debug_mode, expected one of `default`, `warn`, "
-                               f"`error`, but got {debug_mode}")
+            raise RuntimeError(
+                "invalid value of debug_mode, expected one of `default`, `warn`, "
+                f"`error`, but got {debug_mode}"
+            )
         debug_mode = names[debug_mode]
     elif not isinstance(debug_mode, int):
         raise TypeError(f"debug_mode must be str or int, but got {type(debug_mode)}")
     if debug_mode not in (0, 1, 2):
-        raise RuntimeError(f"invalid value of debug_mode, expected 0, 1, or 2, but got {debug_mode}")
+        raise RuntimeError(
+            f"invalid value of debug_mode, expected 0, 1, or 2, but got {debug_mode}"
+        )
     use_deterministic_algorithms(debug_mode != 0, warn_only=debug_mode == 1)
 
 

@@ -9,8 +9,16 @@ import numpy as np
 class dtype:
     """A PyTorch dtype: ``torch.float32`` and friends.  Immutable singletons."""
 
-    __slots__ = ("_name", "_np", "itemsize", "is_floating_point", "is_complex", "is_signed",
-                 "_category", "_rank")
+    __slots__ = (
+        "_name",
+        "_np",
+        "itemsize",
+        "is_floating_point",
+        "is_complex",
+        "is_signed",
+        "_category",
+        "_rank",
+    )
 
     def __init__(self, name, np_dtype, category, rank):
         self._name = name
@@ -50,18 +58,45 @@ float64 = dtype("float64", np.float64, 2, 3)
 complex64 = dtype("complex64", np.complex64, 3, 1)
 complex128 = dtype("complex128", np.complex128, 3, 2)
 
-ALL = (bool_, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64,
-       complex64, complex128)
+ALL = (
+    bool_,
+    uint8,
+    int8,
+    int16,
+    int32,
+    int64,
+    float16,
+    bfloat16,
+    float32,
+    float64,
+    complex64,
+    complex128,
+)
 _BY_NAME = {d._name: d for d in ALL}
 _BY_NP = {d._np: d for d in ALL}
 
 # PyTorch's aliases, exported from the top-level namespace.
 ALIASES = {
-    "bool": bool_, "uint8": uint8, "int8": int8, "int16": int16, "short": int16,
-    "int32": int32, "int": int32, "int64": int64, "long": int64, "float16": float16,
-    "half": float16, "bfloat16": bfloat16, "float32": float32, "float": float32,
-    "float64": float64, "double": float64, "complex64": complex64, "cfloat": complex64,
-    "complex128": complex128, "cdouble": complex128,
+    "bool": bool_,
+    "uint8": uint8,
+    "int8": int8,
+    "int16": int16,
+    "short": int16,
+    "int32": int32,
+    "int": int32,
+    "int64": int64,
+    "long": int64,
+    "float16": float16,
+    "half": float16,
+    "bfloat16": bfloat16,
+    "float32": float32,
+    "float": float32,
+    "float64": float64,
+    "double": float64,
+    "complex64": complex64,
+    "cfloat": complex64,
+    "complex128": complex128,
+    "cdouble": complex128,
 }
 
 
@@ -119,6 +154,7 @@ def default_complex_dtype() -> dtype:
 
 # ---------------------------------------------------------------------------------------------
 # Promotion: c10's promoteTypes lattice and ResultTypeState (dim tensors > 0-d > wrapped scalars).
+
 
 def promote_types(a: dtype, b: dtype) -> dtype:
     if a is b:
@@ -180,5 +216,3 @@ def result_type_of(dim_dtypes, zero_dim_dtypes, scalar_dtypes) -> dtype:
         return out
 
     return _combine(fold(dim_dtypes), _combine(fold(zero_dim_dtypes), fold(scalar_dtypes)))
-
-

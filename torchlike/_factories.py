@@ -26,7 +26,8 @@ def _finish(value, dtype, requires_grad=False, device=None):
     if requires_grad:
         if not (dtype.is_floating_point or dtype.is_complex):
             raise RuntimeError(
-                "Only Tensors of floating point and complex dtype can require gradients")
+                "Only Tensors of floating point and complex dtype can require gradients"
+            )
         t._requires_grad = True
     return t
 
@@ -40,7 +41,8 @@ def _size_args(size):
         if not isinstance(s, (int, np.integer)) and not (isinstance(s, Tensor) and s.ndim == 0):
             raise TypeError(
                 f"empty(): argument 'size' failed to unpack the object at pos 1 with error "
-                f"\"type must be tuple of ints,but got {type(s).__name__}\"")
+                f'"type must be tuple of ints,but got {type(s).__name__}"'
+            )
     size = tuple(int(s) for s in size)
     for s in size:
         if s < 0:
@@ -71,8 +73,11 @@ def _infer_dtype(data):
             if best is None:
                 best = d
             elif d is not best:
-                best = D._combine(best, d) if d._category != best._category else (
-                    best if best._rank >= d._rank else d)
+                best = (
+                    D._combine(best, d)
+                    if d._category != best._category
+                    else (best if best._rank >= d._rank else d)
+                )
         return best if best is not None else D.get_default_dtype()
     if hasattr(data, "__array__"):
         return D.from_numpy_dtype(np.asarray(data).dtype)
@@ -88,9 +93,11 @@ def _check_ragged(data, dim=0):
     for n in lengths[1:]:
         if n != first:
             if first is None or n is None:
-                raise ValueError(f"expected sequence of length {first} at dim {dim + 1} "
-                                 f"(got {n})" if n is not None else
-                                 f"expected sequence of length {first} at dim {dim + 1}")
+                raise ValueError(
+                    f"expected sequence of length {first} at dim {dim + 1} (got {n})"
+                    if n is not None
+                    else f"expected sequence of length {first} at dim {dim + 1}"
+                )
             raise ValueError(f"expected sequence of length {first} at dim {dim + 1} (got {n})")
     for x in data:
         _check_ragged(x, dim + 1)
@@ -157,16 +164,22 @@ def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=Fa
     return _filled(size, 1, _dt(dtype), requires_grad, device)
 
 
-def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
-          memory_format=None, pin_memory=False):
+def empty(
+    *size,
+    out=None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+    memory_format=None,
+    pin_memory=False,
+):
     if memory_format is not None:
-        _layout.check_layout_request(_size_args(size), memory_format, "empty",
-                                     allow_preserve=False)
+        _layout.check_layout_request(_size_args(size), memory_format, "empty", allow_preserve=False)
     return _filled(size, 0, _dt(dtype), requires_grad, device)
 
 
-def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
-         requires_grad=False):
+def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     if dtype is None:
         dtype = _infer_dtype(fill_value) if not isinstance(fill_value, Tensor) else fill_value.dtype
     if isinstance(fill_value, Tensor):
@@ -178,26 +191,37 @@ def _like(input, dtype):
     return D.to_dtype(dtype) if dtype is not None else input.dtype
 
 
-def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
-               memory_format=None):
+def zeros_like(
+    input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None
+):
     _layout.check_layout_request(input.shape, memory_format, "zeros_like")
     return _filled((tuple(input.shape),), 0, _like(input, dtype), requires_grad, device)
 
 
-def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
-              memory_format=None):
+def ones_like(
+    input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None
+):
     _layout.check_layout_request(input.shape, memory_format, "ones_like")
     return _filled((tuple(input.shape),), 1, _like(input, dtype), requires_grad, device)
 
 
-def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
-               memory_format=None):
+def empty_like(
+    input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None
+):
     _layout.check_layout_request(input.shape, memory_format, "empty_like")
     return _filled((tuple(input.shape),), 0, _like(input, dtype), requires_grad, device)
 
 
-def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
-              memory_format=None):
+def full_like(
+    input,
+    fill_value,
+    *,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+    memory_format=None,
+):
     _layout.check_layout_request(input.shape, memory_format, "full_like")
     return _filled((tuple(input.shape),), fill_value, _like(input, dtype), requires_grad, device)
 
@@ -206,16 +230,31 @@ def _scalar_value(x):
     return x.item() if isinstance(x, Tensor) else x
 
 
-def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None,
-           requires_grad=False):
+def arange(
+    start=0,
+    end=None,
+    step=1,
+    *,
+    out=None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+):
     if end is None:
         start, end = 0, start
     start, end, step = _scalar_value(start), _scalar_value(end), _scalar_value(step)
     if step == 0:
         raise RuntimeError("step must be nonzero")
     if dtype is None:
-        dtype = D.int64 if all(isinstance(v, (int, np.integer)) and not isinstance(v, bool)
-                               for v in (start, end, step)) else D.get_default_dtype()
+        dtype = (
+            D.int64
+            if all(
+                isinstance(v, (int, np.integer)) and not isinstance(v, bool)
+                for v in (start, end, step)
+            )
+            else D.get_default_dtype()
+        )
     dtype = D.to_dtype(dtype)
     n = max(0, math.ceil((end - start) / step))
     # computed in float64 (or int64) and cast, as PyTorch's kernel accumulates in double
@@ -226,8 +265,9 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
     return _finish(jnp.asarray(values.astype(dtype._np)), dtype, requires_grad, device)
 
 
-def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None,
-             requires_grad=False):
+def linspace(
+    start, end, steps, *, out=None, dtype=None, layout=None, device=None, requires_grad=False
+):
     start, end = _scalar_value(start), _scalar_value(end)
     if dtype is None and (isinstance(start, complex) or isinstance(end, complex)):
         dtype = D.complex128 if D.get_default_dtype() == D.float64 else D.complex64
@@ -249,8 +289,9 @@ def _linspace_float(start, end, steps, npdt):
     differs from the rounded double one in the last bit."""
     if np.issubdtype(npdt, np.complexfloating):
         real = np.finfo(npdt).dtype.type
-        return (_linspace_float(complex(start).real, complex(end).real, steps, real)
-                + 1j * _linspace_float(complex(start).imag, complex(end).imag, steps, real))
+        return _linspace_float(
+            complex(start).real, complex(end).real, steps, real
+        ) + 1j * _linspace_float(complex(start).imag, complex(end).imag, steps, real)
     start, end = npdt(start), npdt(end)
     step = (end - start) / npdt(steps - 1)
     idx = np.arange(steps)  # PyTorch fills the first half from start, the second from end
@@ -281,11 +322,21 @@ def _fma(a, b, c):
     return s + (rounding + err)
 
 
-def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None,
-             requires_grad=False):
+def logspace(
+    start,
+    end,
+    steps,
+    base=10.0,
+    *,
+    out=None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+):
     dtype = _dt(dtype)
     exps = np.asarray(linspace(start, end, steps, dtype=D.float64)._value)
-    return _finish(jnp.asarray((base ** exps).astype(dtype._np)), dtype, requires_grad, device)
+    return _finish(jnp.asarray((base**exps).astype(dtype._np)), dtype, requires_grad, device)
 
 
 def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
@@ -295,6 +346,7 @@ def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_g
 
 def _accept_size_keyword(fn):
     """``torch.zeros(size=(2, 3))``: PyTorch accepts the size as a keyword too."""
+
     @functools.wraps(fn)
     def wrapper(*size, **kwargs):
         if "size" in kwargs:
@@ -302,6 +354,7 @@ def _accept_size_keyword(fn):
                 raise TypeError(f"{fn.__name__}() got multiple values for argument 'size'")
             size = (tuple(kwargs.pop("size")),)
         return fn(*size, **kwargs)
+
     return wrapper
 
 
@@ -315,17 +368,27 @@ empty = _accept_size_keyword(empty)
 
 # c10's type names as they appear in TensorOptions messages
 _C_TYPE_NAMES = {
-    D.float32: "float", D.float64: "double", D.float16: "c10::Half",
-    D.bfloat16: "c10::BFloat16", D.int64: "long int", D.int32: "int", D.int16: "short int",
-    D.int8: "signed char", D.uint8: "unsigned char", D.bool_: "bool",
-    D.complex64: "c10::complex<float>", D.complex128: "c10::complex<double>",
+    D.float32: "float",
+    D.float64: "double",
+    D.float16: "c10::Half",
+    D.bfloat16: "c10::BFloat16",
+    D.int64: "long int",
+    D.int32: "int",
+    D.int16: "short int",
+    D.int8: "signed char",
+    D.uint8: "unsigned char",
+    D.bool_: "bool",
+    D.complex64: "c10::complex<float>",
+    D.complex128: "c10::complex<double>",
 }
 
 
 def _options(d):
-    return (f"TensorOptions(dtype={_C_TYPE_NAMES[d]}, device=cpu, layout=Strided, "
-            "requires_grad=false (default), pinned_memory=false (default), "
-            "memory_format=(nullopt))")
+    return (
+        f"TensorOptions(dtype={_C_TYPE_NAMES[d]}, device=cpu, layout=Strided, "
+        "requires_grad=false (default), pinned_memory=false (default), "
+        "memory_format=(nullopt))"
+    )
 
 
 _NEW_SIGNATURES = (
@@ -333,7 +396,8 @@ _NEW_SIGNATURES = (
     " * (torch.Storage storage)\n"
     " * (Tensor other)\n"
     " * (tuple of ints size, *, torch.device device = None)\n"
-    " * (object data, *, torch.device device = None)\n")
+    " * (object data, *, torch.device device = None)\n"
+)
 
 
 def _arg_type_name(value):
@@ -345,12 +409,14 @@ def _arg_type_name(value):
 
 
 def _bad_new_kwargs(args, kwargs):
-    got = ", ".join([_arg_type_name(a) for a in args]
-                    + [f"{k}={_arg_type_name(v)}" for k, v in kwargs.items()])
-    why = ("      didn't match because some of the keywords were incorrect: "
-           f"{', '.join(kwargs)}\n")
-    return TypeError("new() received an invalid combination of arguments - got "
-                     f"({got}), but expected one of:\n" + _NEW_SIGNATURES.format(why=why))
+    got = ", ".join(
+        [_arg_type_name(a) for a in args] + [f"{k}={_arg_type_name(v)}" for k, v in kwargs.items()]
+    )
+    why = f"      didn't match because some of the keywords were incorrect: {', '.join(kwargs)}\n"
+    return TypeError(
+        "new() received an invalid combination of arguments - got "
+        f"({got}), but expected one of:\n" + _NEW_SIGNATURES.format(why=why)
+    )
 
 
 def _is_int(v):
@@ -364,8 +430,9 @@ def legacy_new(d, args, device=None, kwargs=None):
         raise _bad_new_kwargs(args, kwargs)
     if device is not None and str(device).split(":")[0] != "cpu":
         kind = str(device).split(":")[0]
-        raise RuntimeError(f"legacy constructor expects device type: cpu but device type: "
-                           f"{kind} was passed")
+        raise RuntimeError(
+            f"legacy constructor expects device type: cpu but device type: {kind} was passed"
+        )
     if not args:
         return tensor([], dtype=d)
     if len(args) == 1 and not _is_int(args[0]):
@@ -388,10 +455,12 @@ def legacy_new(d, args, device=None, kwargs=None):
                 got = ", ".join(_arg_type_name(x) for x in args)
                 raise TypeError(
                     "new() received an invalid combination of arguments - got "
-                    f"({got}), but expected one of:\n" + _NEW_SIGNATURES.format(why=""))
+                    f"({got}), but expected one of:\n" + _NEW_SIGNATURES.format(why="")
+                )
             raise TypeError(
                 f"new(): argument 'size' failed to unpack the object at pos {pos + 1} with "
-                f'error "type must be tuple of ints,but got {type(a).__name__}"')
+                f'error "type must be tuple of ints,but got {type(a).__name__}"'
+            )
     return empty(*[int(a) for a in args], dtype=d)
 
 

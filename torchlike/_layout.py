@@ -87,8 +87,10 @@ def check_memory_format(fn_name, fmt, allow_none=True):
     if fmt is None and allow_none:
         return None
     if not isinstance(fmt, memory_format):
-        raise TypeError(f"{fn_name}(): argument 'memory_format' must be torch.memory_format, "
-                        f"not {type(fmt).__name__}")
+        raise TypeError(
+            f"{fn_name}(): argument 'memory_format' must be torch.memory_format, "
+            f"not {type(fmt).__name__}"
+        )
     return fmt
 
 
@@ -139,7 +141,8 @@ def check_layout_request(shape, fmt, fn_name, allow_preserve=True):
             f"memory_format={fmt} is not supported by torchlike: its tensors are always "
             "stored in torch.contiguous_format (row-major). Drop the memory_format argument "
             "(or use torch.contiguous_format); the values are the same, only stride() "
-            "differs.")
+            "differs."
+        )
     return fmt
 
 
@@ -161,9 +164,16 @@ def _row_major_is_channels_last(shape, order):
 # Legacy type names: torch.float32 <-> "torch.FloatTensor".
 
 DTYPE_OF_TYPE = {
-    "FloatTensor": D.float32, "DoubleTensor": D.float64, "HalfTensor": D.float16,
-    "BFloat16Tensor": D.bfloat16, "LongTensor": D.int64, "IntTensor": D.int32,
-    "ShortTensor": D.int16, "CharTensor": D.int8, "ByteTensor": D.uint8, "BoolTensor": D.bool_,
+    "FloatTensor": D.float32,
+    "DoubleTensor": D.float64,
+    "HalfTensor": D.float16,
+    "BFloat16Tensor": D.bfloat16,
+    "LongTensor": D.int64,
+    "IntTensor": D.int32,
+    "ShortTensor": D.int16,
+    "CharTensor": D.int8,
+    "ByteTensor": D.uint8,
+    "BoolTensor": D.bool_,
 }
 # x.type() names dtypes that have no torch.<X>Tensor constructor too
 NAME_OF_DTYPE = {d: f"torch.{n}" for n, d in DTYPE_OF_TYPE.items()}
@@ -177,7 +187,7 @@ TYPE_BY_NAME.update({"torch.cuda." + n: (d, True) for n, d in DTYPE_OF_TYPE.item
 
 def type_name(tensor) -> str:
     prefix = "torch.cuda." if tensor.device.type == "cuda" else "torch."
-    return prefix + NAME_OF_DTYPE[tensor.dtype][len("torch."):]
+    return prefix + NAME_OF_DTYPE[tensor.dtype][len("torch.") :]
 
 
 def resolve_type(t, tensor_cls):

@@ -43,8 +43,9 @@ def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
 
 
 def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False):
-    return _factories.full(size, fill_value, dtype=dtype or self._dtype,
-                           requires_grad=requires_grad)
+    return _factories.full(
+        size, fill_value, dtype=dtype or self._dtype, requires_grad=requires_grad
+    )
 
 
 def zero_(self):
@@ -56,19 +57,30 @@ def fill_(self, value):
         if value.ndim != 0:
             raise RuntimeError(
                 "fill_ only supports 0-dimension value tensor but got tensor with "
-                f"{value.ndim} dimensions.")
+                f"{value.ndim} dimensions."
+            )
         return fill_like(self, "fill_tensor", (value,))
     return fill_like(self, "fill", (value,))
 
 
 def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
-    engine.backward((self,), None if gradient is None else (gradient,), retain_graph,
-                    create_graph, inputs=inputs)
+    engine.backward(
+        (self,),
+        None if gradient is None else (gradient,),
+        retain_graph,
+        create_graph,
+        inputs=inputs,
+    )
 
 
 _TENSOR_METHODS = {
-    "new_tensor": new_tensor, "new_zeros": new_zeros, "new_ones": new_ones,
-    "new_empty": new_empty, "new_full": new_full, "zero_": zero_, "fill_": fill_,
+    "new_tensor": new_tensor,
+    "new_zeros": new_zeros,
+    "new_ones": new_ones,
+    "new_empty": new_empty,
+    "new_full": new_full,
+    "zero_": zero_,
+    "fill_": fill_,
     "backward": backward,
 }
 

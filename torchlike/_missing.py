@@ -36,7 +36,7 @@ _USE_OPCODES = {"LOAD_ATTR", "LOAD_METHOD", "IMPORT_FROM", "LOAD_SUPER_ATTR"}
 def torch_name(module_name: str) -> str:
     """``torchlike.nn.functional`` -> ``torch.nn.functional``."""
     if module_name == "torchlike" or module_name.startswith("torchlike."):
-        return "torch" + module_name[len("torchlike"):]
+        return "torch" + module_name[len("torchlike") :]
     return module_name
 
 
@@ -92,9 +92,10 @@ def nearest_supported(module: types.ModuleType, name: str) -> str | None:
     """The torch name to suggest for ``module.name``, which torchlike lacks (None: nothing close)."""
     where = torch_name(module.__name__)
     best = nearest(name, public_names(module))
-    if best is not None and (best.lower() == name.lower()
-                             or difflib.SequenceMatcher(None, name, best).ratio() >= 0.9):
-        return f"{where}.{best}"   # Tanh for tanh, zeros_ for zeros
+    if best is not None and (
+        best.lower() == name.lower() or difflib.SequenceMatcher(None, name, best).ratio() >= 0.9
+    ):
+        return f"{where}.{best}"  # Tanh for tanh, zeros_ for zeros
     # torch.optim.StepLR: the very name, in another module, beats a look-alike in this one
     elsewhere = _same_name_elsewhere(module, name)
     if elsewhere is not None:
@@ -104,9 +105,12 @@ def nearest_supported(module: types.ModuleType, name: str) -> str | None:
 
 def _same_name_elsewhere(module: types.ModuleType, name: str) -> str | None:
     for other_name, other in sorted(sys.modules.copy().items()):  # copy: atomic vs imports
-        if (other is module or not isinstance(other, types.ModuleType)
-                or not (other_name == "torchlike" or other_name.startswith("torchlike."))
-                or any(part.startswith("_") for part in other_name.split("."))):
+        if (
+            other is module
+            or not isinstance(other, types.ModuleType)
+            or not (other_name == "torchlike" or other_name.startswith("torchlike."))
+            or any(part.startswith("_") for part in other_name.split("."))
+        ):
             continue
         value = vars(other).get(name)
         # defined there, not a helper it imported: the name must be public and torchlike's own
@@ -133,8 +137,11 @@ def module_getattr(module_name: str):
 
 def _caller(frame):
     """Past a module's own ``__getattr__`` that defers to this one (torch.optim's lazy names)."""
-    while (frame.f_back is not None and frame.f_code.co_name == "__getattr__"
-           and os.path.abspath(frame.f_code.co_filename).startswith(_PACKAGE_DIR)):
+    while (
+        frame.f_back is not None
+        and frame.f_code.co_name == "__getattr__"
+        and os.path.abspath(frame.f_code.co_filename).startswith(_PACKAGE_DIR)
+    ):
         frame = frame.f_back
     return frame
 
@@ -181,12 +188,16 @@ def format_report(hits=None) -> str:
         lines.append("torchlike --check-run: unsupported torch APIs this run used:")
         lines += [f"  {where}: {api} ({hits[api, where, how]}x)" for api, where, how in used]
     if probed:
-        lines.append("torchlike --check-run: probed with hasattr/getattr and absent "
-                     "(the program may cope without them):")
+        lines.append(
+            "torchlike --check-run: probed with hasattr/getattr and absent "
+            "(the program may cope without them):"
+        )
         lines += [f"  {where}: {api} ({hits[api, where, how]}x)" for api, where, how in probed]
     apis = {k[0] for k in used}
-    lines.append(f"torchlike --check-run: {len(apis)} unsupported torch API"
-                 f"{'' if len(apis) == 1 else 's'} used, {len({k[0] for k in probed})} probed")
+    lines.append(
+        f"torchlike --check-run: {len(apis)} unsupported torch API"
+        f"{'' if len(apis) == 1 else 's'} used, {len({k[0] for k in probed})} probed"
+    )
     return "\n".join(lines)
 
 

@@ -113,6 +113,7 @@ def _nearest_supported(parent: str, name: str) -> str | None:
 
 # -- the static report ----------------------------------------------------------------------
 
+
 @dataclass(frozen=True, order=True)
 class Use:
     """One use of a torch API: its dotted torch name and where (``file:line``)."""
@@ -125,7 +126,7 @@ class _TorchNames(ast.NodeVisitor):
     """Collect the torch APIs a module's AST names, through its torch imports."""
 
     def __init__(self):
-        self.aliases: dict[str, str] = {}   # local name -> dotted torch name
+        self.aliases: dict[str, str] = {}  # local name -> dotted torch name
         self.uses: list[tuple[str, int]] = []
 
     def collect(self, tree: ast.AST) -> list[tuple[str, int]]:
@@ -147,7 +148,7 @@ class _TorchNames(ast.NodeVisitor):
             if alias.asname:
                 self.aliases[alias.asname] = alias.name
             else:
-                self.aliases["torch"] = "torch"   # `import torch.nn` binds `torch`
+                self.aliases["torch"] = "torch"  # `import torch.nn` binds `torch`
 
     def _import_from(self, node: ast.ImportFrom) -> None:
         module = node.module or ""
@@ -179,9 +180,13 @@ class _TorchNames(ast.NodeVisitor):
 
     def visit_Call(self, node: ast.Call) -> None:
         # getattr(torch, "name") with a literal name is as good as torch.name
-        if (isinstance(node.func, ast.Name) and node.func.id == "getattr"
-                and len(node.args) == 2 and isinstance(node.args[1], ast.Constant)
-                and isinstance(node.args[1].value, str)):
+        if (
+            isinstance(node.func, ast.Name)
+            and node.func.id == "getattr"
+            and len(node.args) == 2
+            and isinstance(node.args[1], ast.Constant)
+            and isinstance(node.args[1].value, str)
+        ):
             base = self._dotted(node.args[0])
             if base is not None:
                 self.uses.append((f"{base}.{node.args[1].value}", node.lineno))
@@ -214,12 +219,14 @@ def _notebook_cells(path: Path) -> list[str | None]:
         if isinstance(source, list):
             source = "".join(source)
         first = source.lstrip().split(None, 1)[0] if source.strip() else ""
-        if cell.get("cell_type") != "code" or (first.startswith("%%")
-                                               and first not in _PYTHON_CELL_MAGICS):
+        if cell.get("cell_type") != "code" or (
+            first.startswith("%%") and first not in _PYTHON_CELL_MAGICS
+        ):
             cells.append(None)
             continue
-        lines = ["" if line.lstrip().startswith(("%", "!")) else line
-                 for line in source.splitlines()]
+        lines = [
+            "" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines()
+        ]
         cells.append("\n".join(lines))
     return cells
 
@@ -240,8 +247,9 @@ def uses_in_file(path: Path, display: str, problems: list[str]) -> list[Use]:
             try:
                 uses += uses_in_source(source, f"{display}:cell {number}", names)
             except SyntaxError as error:
-                problems.append(f"{display}:cell {number}:{error.lineno}: not Python, skipped "
-                                f"({error.msg})")
+                problems.append(
+                    f"{display}:cell {number}:{error.lineno}: not Python, skipped ({error.msg})"
+                )
         return uses
     try:
         return uses_in_source(path.read_text(encoding="utf-8"), display)
@@ -325,17 +333,22 @@ def report(paths: list[str]) -> tuple[str, int]:
         lines.append("")
     files_hit = {u.where.split(":")[0] for u in missing}
     if missing:
-        lines.append(f"{len(missing)} use{'s' if len(missing) != 1 else ''} of {len(by_api)} "
-                     f"missing torch API{'s' if len(by_api) != 1 else ''} in {len(files_hit)} of "
-                     f"{len(files)} file{'s' if len(files) != 1 else ''} "
-                     f"({len(uses)} torch API uses checked)")
+        lines.append(
+            f"{len(missing)} use{'s' if len(missing) != 1 else ''} of {len(by_api)} "
+            f"missing torch API{'s' if len(by_api) != 1 else ''} in {len(files_hit)} of "
+            f"{len(files)} file{'s' if len(files) != 1 else ''} "
+            f"({len(uses)} torch API uses checked)"
+        )
     else:
-        lines.append(f"no missing torch APIs: torchlike provides all {len(uses)} torch API uses "
-                     f"in {len(files)} file{'s' if len(files) != 1 else ''}")
+        lines.append(
+            f"no missing torch APIs: torchlike provides all {len(uses)} torch API uses "
+            f"in {len(files)} file{'s' if len(files) != 1 else ''}"
+        )
     return "\n".join(lines), 1 if missing else 0
 
 
 # -- the table of supported APIs ------------------------------------------------------------
+
 
 def _name_list(names: list[str]) -> str:
     text = ", ".join(f"`{n}`" for n in names) if names else "—"
@@ -371,8 +384,16 @@ def api_table() -> str:
     for module, names in status.items():
         have = [n for n, ok in names.items() if ok]
         lacking = [n for n, ok in names.items() if not ok]
-        out += ["", f"## `{module}`", "", f"**Have ({len(have)}):**", _name_list(have), "",
-                f"**Not yet ({len(lacking)}):**", _name_list(lacking)]
+        out += [
+            "",
+            f"## `{module}`",
+            "",
+            f"**Have ({len(have)}):**",
+            _name_list(have),
+            "",
+            f"**Not yet ({len(lacking)}):**",
+            _name_list(lacking),
+        ]
     return "\n".join(out) + "\n"
 
 
@@ -408,8 +429,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         text, status = report(argv)
     except FileNotFoundError as error:
-        print(f"python -m torchlike --check: no such file or directory: {error}",
-              file=sys.stderr)
+        print(f"python -m torchlike --check: no such file or directory: {error}", file=sys.stderr)
         return 2
     print(text)
     return status

@@ -37,8 +37,19 @@ from ._tensor import Tensor
 from .autograd import grad_mode
 from .autograd.inplace import _check_inplace_allowed, inplace_update
 
-__all__ = ["normal", "bernoulli", "multinomial", "poisson", "rand", "randn", "randint", "randperm",
-           "rand_like", "randn_like", "randint_like"]
+__all__ = [
+    "normal",
+    "bernoulli",
+    "multinomial",
+    "poisson",
+    "rand",
+    "randn",
+    "randint",
+    "randperm",
+    "rand_like",
+    "randn_like",
+    "randint_like",
+]
 
 
 # ----------------------------------------------------------------------------- sample ops
@@ -51,8 +62,9 @@ class _SampleOps(dict):
 
     def __missing__(self, key):
         node, n_inputs = key
-        op = self[key] = Op(node[:-len("Backward0")].lower(), _return_sample, node,
-                            linear=True, edges=n_inputs)
+        op = self[key] = Op(
+            node[: -len("Backward0")].lower(), _return_sample, node, linear=True, edges=n_inputs
+        )
         return op
 
 
@@ -84,8 +96,11 @@ def _sampled(values, dtype, node, inputs):
     """The result of an out-of-place sampler: a new tensor, recorded under ``node`` when one of
     ``inputs`` requires grad (its gradient is zero, as in PyTorch)."""
     sample = values if isinstance(values, Tensor) else _wrap(values, dtype)
-    if not (grad_mode.is_grad_enabled() and dtype.is_floating_point
-            and any(t._requires_grad for t in inputs)):
+    if not (
+        grad_mode.is_grad_enabled()
+        and dtype.is_floating_point
+        and any(t._requires_grad for t in inputs)
+    ):
         return sample
     op = _BERNOULLI_P_OP if node is None else _SAMPLE_OPS[node, len(inputs)]
     return apply(op, (*inputs, sample))
@@ -117,8 +132,10 @@ def _generator(generator, fn_name):
     if generator is None:
         return _random.default_generator
     if not isinstance(generator, _random.Generator):
-        raise TypeError(f"{fn_name}(): argument 'generator' must be torch.Generator, not "
-                        f"{type(generator).__name__}")
+        raise TypeError(
+            f"{fn_name}(): argument 'generator' must be torch.Generator, not "
+            f"{type(generator).__name__}"
+        )
     return generator
 
 
@@ -134,16 +151,19 @@ def _int(x, fn_name, arg, pos) -> int:
     try:
         return operator.index(x)
     except TypeError:
-        raise TypeError(f"{fn_name}(): argument '{arg}' (position {pos}) must be int, not "
-                        f"{type(x).__name__}") from None
+        raise TypeError(
+            f"{fn_name}(): argument '{arg}' (position {pos}) must be int, not {type(x).__name__}"
+        ) from None
 
 
 def _bind(fn_name, args, kwargs, names, defaults):
     """Python's argument binding for PyTorch signatures whose parameter names are keywords in
     Python (``from``): returns the values of ``names`` in order."""
     if len(args) > len(names):
-        raise TypeError(f"{fn_name}() takes from 0 to {len(names)} positional arguments but "
-                        f"{len(args)} were given")
+        raise TypeError(
+            f"{fn_name}() takes from 0 to {len(names)} positional arguments but "
+            f"{len(args)} were given"
+        )
     values = list(args) + [_MISSING] * (len(names) - len(args))
     for key, value in kwargs.items():
         if key not in names:
@@ -155,29 +175,50 @@ def _bind(fn_name, args, kwargs, names, defaults):
     for i, value in enumerate(values):
         if value is _MISSING:
             if defaults[i] is _REQUIRED:
-                raise TypeError(f'{fn_name}() missing 1 required positional arguments: '
-                                f'"{names[i]}"')
+                raise TypeError(
+                    f'{fn_name}() missing 1 required positional arguments: "{names[i]}"'
+                )
             values[i] = defaults[i]
     return values
 
 
-_MISSING = object()   # an argument not given
+_MISSING = object()  # an argument not given
 _REQUIRED = object()  # the "default" of an argument that must be given
 
 # C++ names PyTorch's messages use for a dtype: c10's TypeMeta names ("from is out of bounds
 # for float"), the ScalarType names ("numeric_limits<Float>") and typeid names ("long int").
-_TYPEMETA = {"float32": "float", "float64": "double", "float16": "c10::Half",
-             "bfloat16": "c10::BFloat16"}
-_SCALAR_TYPE = {"float32": "Float", "float64": "Double", "float16": "Half",
-                "bfloat16": "BFloat16", "bool": "Bool", "uint8": "Byte", "int8": "Char",
-                "int16": "Short", "int32": "Int", "int64": "Long", "complex64": "ComplexFloat",
-                "complex128": "ComplexDouble"}
-_CPP_TYPE = {"bool": "bool", "uint8": "unsigned char", "int8": "signed char",
-             "int16": "short int", "int32": "int", "int64": "long int"}
+_TYPEMETA = {
+    "float32": "float",
+    "float64": "double",
+    "float16": "c10::Half",
+    "bfloat16": "c10::BFloat16",
+}
+_SCALAR_TYPE = {
+    "float32": "Float",
+    "float64": "Double",
+    "float16": "Half",
+    "bfloat16": "BFloat16",
+    "bool": "Bool",
+    "uint8": "Byte",
+    "int8": "Char",
+    "int16": "Short",
+    "int32": "Int",
+    "int64": "Long",
+    "complex64": "ComplexFloat",
+    "complex128": "ComplexDouble",
+}
+_CPP_TYPE = {
+    "bool": "bool",
+    "uint8": "unsigned char",
+    "int8": "signed char",
+    "int16": "short int",
+    "int32": "int",
+    "int64": "long int",
+}
 
 
 def _not_implemented(kernel, dtype):
-    return NotImplementedError(f'"{kernel}" not implemented for \'{_SCALAR_TYPE[dtype._name]}\'')
+    return NotImplementedError(f"\"{kernel}\" not implemented for '{_SCALAR_TYPE[dtype._name]}'")
 
 
 def _fmt(x: float) -> str:
@@ -222,13 +263,16 @@ def uniform_(self, *args, generator=None, **kwargs):
             if not lowest <= value <= highest:
                 raise RuntimeError(f"{name} is out of bounds for {_TYPEMETA[dtype._name]}")
         if not low <= high:
-            raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found "
-                               f"from={_fmt(low)} > to={_fmt(high)}")
+            raise RuntimeError(
+                f"uniform_ expects to return a [from, to) range, but found "
+                f"from={_fmt(low)} > to={_fmt(high)}"
+            )
         if not high - low <= highest:
             raise RuntimeError(
                 f"uniform_ expects to-from <= std::numeric_limits<{_SCALAR_TYPE[dtype._name]}>"
                 f"::max(), but found to={_fmt(high)} and from={_fmt(low)} which result in "
-                "to-from to exceed the limit")
+                "to-from to exceed the limit"
+            )
     values = uniform_values(_generator(generator, "uniform_"), self.shape, dtype, low, high)
     return _fill(self, values, "UniformBackward0")
 
@@ -255,13 +299,16 @@ def random_(self, *args, generator=None, **kwargs):
         low, high = _bind("random_", args, kwargs, ("from", "to"), (_REQUIRED, _REQUIRED))
         node = "RandomBackward0"
     else:
-        got = ", ".join([type(a).__name__ for a in args]
-                        + [f"{k}={type(v).__name__}" for k, v in kwargs.items()])
+        got = ", ".join(
+            [type(a).__name__ for a in args]
+            + [f"{k}={type(v).__name__}" for k, v in kwargs.items()]
+        )
         raise TypeError(
             f"random_() received an invalid combination of arguments - got ({got}, ), but "
             "expected one of:\n * (*, torch.Generator generator = None)\n * (int from, int to, "
             "*, torch.Generator generator = None)\n * (int to, *, torch.Generator generator = "
-            "None)\n")
+            "None)\n"
+        )
     if node == "RandomBackward1":
         high = _int(high, "random_", "to", 1)
     elif node == "RandomBackward0":
@@ -269,8 +316,9 @@ def random_(self, *args, generator=None, **kwargs):
         high = None if high is None else _int(high, "random_", "to", 2)
     _check_inplace_allowed(self)
     gen = _generator(generator, "random_")
-    values = gen._random(tuple(self.shape), self._dtype,
-                         0 if node == "RandomBackward1" else low, high)
+    values = gen._random(
+        tuple(self.shape), self._dtype, 0 if node == "RandomBackward1" else low, high
+    )
     return _fill(self, values, node)
 
 
@@ -280,11 +328,13 @@ def exponential_(self, lambd=1.0, *, generator=None):
     if not lambd > 0.0:
         raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={_fmt(lambd)}")
     if not self._dtype.is_floating_point:
-        raise RuntimeError("Exponential distribution is a continuous probability distribution. "
-                           "dtype must be a floating point but you specified "
-                           + _SCALAR_TYPE[self._dtype._name])
+        raise RuntimeError(
+            "Exponential distribution is a continuous probability distribution. "
+            "dtype must be a floating point but you specified " + _SCALAR_TYPE[self._dtype._name]
+        )
     values = _generator(generator, "exponential_")._exponential(
-        tuple(self.shape), self._dtype, lambd)
+        tuple(self.shape), self._dtype, lambd
+    )
     return _fill(self, values, "ExponentialBackward0")
 
 
@@ -304,7 +354,8 @@ def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
     if not std > 0.0:
         raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={_fmt(std)}")
     values = _generator(generator, "log_normal_")._log_normal(
-        tuple(self.shape), self._dtype, mean, std)
+        tuple(self.shape), self._dtype, mean, std
+    )
     return _fill(self, values, "LogNormalBackward0")
 
 
@@ -314,11 +365,11 @@ def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
     if not sigma > 0.0:
         raise RuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={_fmt(sigma)}")
     if not self._dtype.is_floating_point:
-        raise RuntimeError("Cauchy distribution is a continuous probability distribution. "
-                           "dtype must be a floating point but you specified "
-                           + _CPP_TYPE[self._dtype._name])
-    values = _generator(generator, "cauchy_")._cauchy(
-        tuple(self.shape), self._dtype, median, sigma)
+        raise RuntimeError(
+            "Cauchy distribution is a continuous probability distribution. "
+            "dtype must be a floating point but you specified " + _CPP_TYPE[self._dtype._name]
+        )
+    values = _generator(generator, "cauchy_")._cauchy(tuple(self.shape), self._dtype, median, sigma)
     return _fill(self, values, "CauchyBackward0")
 
 
@@ -341,7 +392,8 @@ def _bernoulli_probs(p: Tensor) -> np.ndarray:
     if not ((as_double >= 0) & (as_double <= 1)).all():
         raise RuntimeError(
             "Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error "
-            "message be improved?  If so, please report an enhancement request to PyTorch.)")
+            "message be improved?  If so, please report an enhancement request to PyTorch.)"
+        )
     return probs
 
 
@@ -351,14 +403,16 @@ def _expand_to(values: np.ndarray, tensor: Tensor, shape) -> np.ndarray:
         raise RuntimeError(
             f"expand({tensor.type()}{{{list(values.shape)}}}, size={list(shape)}): the number of "
             f"sizes provided ({len(shape)}) must be greater or equal to the number of "
-            f"dimensions in the tensor ({values.ndim})")
+            f"dimensions in the tensor ({values.ndim})"
+        )
     own = (1,) * (len(shape) - values.ndim) + values.shape
     for i, (have, want) in enumerate(zip(own, shape)):
         if have != want and have != 1:
             raise RuntimeError(
                 f"The expanded size of the tensor ({want}) must match the existing size ({have}) "
                 f"at non-singleton dimension {i}.  Target sizes: {list(shape)}.  Tensor sizes: "
-                f"{list(values.shape)}")
+                f"{list(values.shape)}"
+            )
     return np.broadcast_to(values, shape)
 
 
@@ -379,7 +433,8 @@ def bernoulli(input, *args, generator=None, out=None, **kwargs):
                 "bernoulli() received an invalid combination of arguments - got (Tensor, "
                 "out=Tensor, p=float), but expected one of:\n * (Tensor input, *, "
                 "torch.Generator generator = None, Tensor out = None)\n * (Tensor input, float "
-                "p, *, torch.Generator generator = None)\n")
+                "p, *, torch.Generator generator = None)\n"
+            )
         values = gen._bernoulli_scalar(tuple(input.shape), input._dtype, _float(p))
         result = _sampled(values, input._dtype, None, (input,))
     return result if out is None else _write_out(out, result)
@@ -387,8 +442,9 @@ def bernoulli(input, *args, generator=None, out=None, **kwargs):
 
 def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
     gen = _generator(generator, "multinomial")
-    values = gen._multinomial(_np(input), _int(num_samples, "multinomial", "num_samples", 2),
-                              bool(replacement))
+    values = gen._multinomial(
+        _np(input), _int(num_samples, "multinomial", "num_samples", 2), bool(replacement)
+    )
     result = _wrap(values, D.int64)
     return result if out is None else _write_out(out, result)
 
@@ -405,43 +461,68 @@ _NORMAL_SIGNATURES = (
     "\n * (float mean, Tensor std, *, torch.Generator generator = None, Tensor out = None)"
     "\n * (float mean, float std, tuple of ints size, *, torch.Generator generator = None, "
     "Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, torch.device "
-    "device = None, bool pin_memory = False, bool requires_grad = False)\n")
+    "device = None, bool pin_memory = False, bool requires_grad = False)\n"
+)
 
 
 def _type_label(x):
     return "Tensor" if isinstance(x, Tensor) else type(x).__name__
 
 
-def normal(*args, generator=None, out=None, dtype=None, layout=None, device=None,
-           pin_memory=False, requires_grad=False, **kwargs):
+def normal(
+    *args,
+    generator=None,
+    out=None,
+    dtype=None,
+    layout=None,
+    device=None,
+    pin_memory=False,
+    requires_grad=False,
+    **kwargs,
+):
     """``torch.normal``: ``(Tensor mean, Tensor std)``, ``(Tensor mean, float std=1)``,
     ``(float mean, Tensor std)`` and ``(float mean, float std, size)``."""
     mean, std, size = _bind_normal(args, kwargs)
     mean_t, std_t = isinstance(mean, Tensor), isinstance(std, Tensor)
     numbers = (int, float, np.integer, np.floating)
     factory_kwargs = dtype is not None or requires_grad or device is not None
-    valid = ((mean_t and (std_t or std is _MISSING or isinstance(std, numbers))
-              and size is _MISSING and not factory_kwargs)
-             or (not mean_t and isinstance(mean, numbers) and std_t and size is _MISSING
-                 and not factory_kwargs)
-             or (isinstance(mean, numbers) and isinstance(std, numbers)
-                 and isinstance(size, (tuple, list))))
+    valid = (
+        (
+            mean_t
+            and (std_t or std is _MISSING or isinstance(std, numbers))
+            and size is _MISSING
+            and not factory_kwargs
+        )
+        or (
+            not mean_t
+            and isinstance(mean, numbers)
+            and std_t
+            and size is _MISSING
+            and not factory_kwargs
+        )
+        or (
+            isinstance(mean, numbers)
+            and isinstance(std, numbers)
+            and isinstance(size, (tuple, list))
+        )
+    )
     if not valid:
-        got = [_type_label(a) for a in args] + [f"{k}={_type_label(v)}"
-                                                for k, v in kwargs.items()]
-        raise TypeError("normal() received an invalid combination of arguments - got "
-                        f"({', '.join(got)}), but expected one of:" + _NORMAL_SIGNATURES)
+        got = [_type_label(a) for a in args] + [f"{k}={_type_label(v)}" for k, v in kwargs.items()]
+        raise TypeError(
+            "normal() received an invalid combination of arguments - got "
+            f"({', '.join(got)}), but expected one of:" + _NORMAL_SIGNATURES
+        )
     gen = _generator(generator, "normal")
     out_dtype = None if out is None else out._dtype
     if not mean_t and not std_t:
-        dtype = out_dtype or (D.to_dtype(dtype) if dtype is not None
-                              else D.get_default_dtype())
+        dtype = out_dtype or (D.to_dtype(dtype) if dtype is not None else D.get_default_dtype())
         std = _float(std)
         if std < 0:
             raise RuntimeError(f"normal expects std >= 0.0, but found std {_fmt(std)}")
         if requires_grad and not (dtype.is_floating_point or dtype.is_complex):
             raise RuntimeError(
-                "Only Tensors of floating point and complex dtype can require gradients")
+                "Only Tensors of floating point and complex dtype can require gradients"
+            )
         values = normal_values(gen, _size_args((tuple(size),)), dtype, _float(mean), std)
         result = _finish(jnp.asarray(values, dtype._np), dtype, requires_grad, device)
         return result if out is None else _write_out(out, result)
@@ -463,8 +544,10 @@ def _bind_normal(args, kwargs):
     names = ("mean", "std", "size")
     if len(args) > 3:
         got = ", ".join(_type_label(a) for a in args)
-        raise TypeError("normal() received an invalid combination of arguments - got "
-                        f"({got}), but expected one of:" + _NORMAL_SIGNATURES)
+        raise TypeError(
+            "normal() received an invalid combination of arguments - got "
+            f"({got}), but expected one of:" + _NORMAL_SIGNATURES
+        )
     return _bind("normal", args, kwargs, names, (_MISSING, _MISSING, _MISSING))
 
 
@@ -486,16 +569,32 @@ def _random_dtype(dtype, out, default=None):
     return default or D.get_default_dtype()
 
 
-def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
-         pin_memory=False, requires_grad=False):
+def rand(
+    *size,
+    generator=None,
+    out=None,
+    dtype=None,
+    layout=None,
+    device=None,
+    pin_memory=False,
+    requires_grad=False,
+):
     dtype = _random_dtype(dtype, out)
     shape = _size_args(size)
     values = uniform_values(_generator(generator, "rand"), shape, dtype)
     return _random_result(values, dtype, requires_grad, device, out)
 
 
-def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
-          pin_memory=False, requires_grad=False):
+def randn(
+    *size,
+    generator=None,
+    out=None,
+    dtype=None,
+    layout=None,
+    device=None,
+    pin_memory=False,
+    requires_grad=False,
+):
     dtype = _random_dtype(dtype, out)
     shape = _size_args(size)
     values = normal_values(_generator(generator, "randn"), shape, dtype)
@@ -506,11 +605,21 @@ _RANDINT_SIGNATURES = "".join(
     f"\n * ({args}, *, {gen}Tensor out = None, torch.dtype dtype = None, torch.layout layout = "
     "None, torch.device device = None, bool pin_memory = False, bool requires_grad = False)"
     for args in ("int high, tuple of ints size", "int low, int high, tuple of ints size")
-    for gen in ("torch.Generator generator, ", ""))
+    for gen in ("torch.Generator generator, ", "")
+)
 
 
-def randint(*args, generator=None, out=None, dtype=None, layout=None, device=None,
-            pin_memory=False, requires_grad=False, **kwargs):
+def randint(
+    *args,
+    generator=None,
+    out=None,
+    dtype=None,
+    layout=None,
+    device=None,
+    pin_memory=False,
+    requires_grad=False,
+    **kwargs,
+):
     """``randint(high, size)`` and ``randint(low, high, size)``, positionally or by keyword."""
     given = len(args) + sum(k in ("low", "high", "size") for k in kwargs)
     names = ("low", "high", "size") if given >= 3 or "low" in kwargs else ("high", "size")
@@ -520,39 +629,60 @@ def randint(*args, generator=None, out=None, dtype=None, layout=None, device=Non
         bound = None
     if bound is None or any(v is _MISSING for v in bound):
         got = [_type_label(a) for a in args] + [f"{k}={_type_label(v)}" for k, v in kwargs.items()]
-        raise TypeError("randint() received an invalid combination of arguments - got "
-                        f"({', '.join(got)}), but expected one of:" + _RANDINT_SIGNATURES + "\n")
+        raise TypeError(
+            "randint() received an invalid combination of arguments - got "
+            f"({', '.join(got)}), but expected one of:" + _RANDINT_SIGNATURES + "\n"
+        )
     low, high, size = (0, *bound) if len(bound) == 2 else bound
     offset = len(names) - 2  # position of ``high`` is 1 or 2
     if len(names) == 3:
         low = _int(low, "randint", "low", 1)
     high = _int(high, "randint", "high", 1 + offset)
     if not isinstance(size, (tuple, list)):
-        raise TypeError(f"randint(): argument 'size' (position {2 + offset}) must be tuple of "
-                        f"ints, not {type(size).__name__}")
+        raise TypeError(
+            f"randint(): argument 'size' (position {2 + offset}) must be tuple of "
+            f"ints, not {type(size).__name__}"
+        )
     dtype = _random_dtype(dtype, out, D.int64)
     shape = _size_args((tuple(size),))
     values = _generator(generator, "randint")._randint(low, high, shape, dtype)
     return _random_result(values, dtype, requires_grad, device, out)
 
 
-_INT_C_NAMES = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int32_t",
-                "int64": "int64_t"}
-_PERM_LIMITS = {"float16": ((1 << 11) + 1, "2049", "Half"),
-                "float32": ((1 << 24) + 1, "2^24+1", "Float"),
-                "float64": ((1 << 53) + 1, "2^53+1", "Double")}
+_INT_C_NAMES = {
+    "uint8": "uint8_t",
+    "int8": "int8_t",
+    "int16": "int16_t",
+    "int32": "int32_t",
+    "int64": "int64_t",
+}
+_PERM_LIMITS = {
+    "float16": ((1 << 11) + 1, "2049", "Half"),
+    "float32": ((1 << 24) + 1, "2^24+1", "Float"),
+    "float64": ((1 << 53) + 1, "2^53+1", "Double"),
+}
 
 
-def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None,
-             pin_memory=False, requires_grad=False):
+def randperm(
+    n,
+    *,
+    generator=None,
+    out=None,
+    dtype=None,
+    layout=None,
+    device=None,
+    pin_memory=False,
+    requires_grad=False,
+):
     n = _int(n, "randperm", "n", 1)
     if n < 0:
         raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
     dtype = _random_dtype(dtype, out, D.int64)
     # PyTorch's check_supported_max_int_with_precision: n - 1 must fit the dtype exactly
     if dtype._name in _INT_C_NAMES and n - 1 > np.iinfo(dtype._np).max:
-        raise RuntimeError(f"value cannot be converted to type {_INT_C_NAMES[dtype._name]} "
-                           "without overflow")
+        raise RuntimeError(
+            f"value cannot be converted to type {_INT_C_NAMES[dtype._name]} without overflow"
+        )
     if dtype._name in _PERM_LIMITS and n > _PERM_LIMITS[dtype._name][0]:
         _, text, name = _PERM_LIMITS[dtype._name]
         raise RuntimeError(f"n cannot be greater than {text} for {name} type.")
@@ -562,27 +692,67 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
     return _random_result(values, dtype, requires_grad, device, out)
 
 
-def rand_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
-              memory_format=None, generator=None):
+def rand_like(
+    input,
+    *,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+    memory_format=None,
+    generator=None,
+):
     _layout.check_layout_request(input.shape, memory_format, "rand_like")
-    return rand(tuple(input.shape), dtype=_like(input, dtype), requires_grad=requires_grad,
-                generator=generator)
+    return rand(
+        tuple(input.shape),
+        dtype=_like(input, dtype),
+        requires_grad=requires_grad,
+        generator=generator,
+    )
 
 
-def randn_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
-               memory_format=None, generator=None):
+def randn_like(
+    input,
+    *,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+    memory_format=None,
+    generator=None,
+):
     _layout.check_layout_request(input.shape, memory_format, "randn_like")
-    return randn(tuple(input.shape), dtype=_like(input, dtype), requires_grad=requires_grad,
-                 generator=generator)
+    return randn(
+        tuple(input.shape),
+        dtype=_like(input, dtype),
+        requires_grad=requires_grad,
+        generator=generator,
+    )
 
 
-def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=None,
-                 requires_grad=False, memory_format=None, generator=None):
+def randint_like(
+    input,
+    low=0,
+    high=None,
+    *,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+    memory_format=None,
+    generator=None,
+):
     _layout.check_layout_request(input.shape, memory_format, "randint_like")
     if high is None:
         low, high = 0, low
-    return randint(low, high, tuple(input.shape), dtype=_like(input, dtype),
-                   requires_grad=requires_grad, generator=generator)
+    return randint(
+        low,
+        high,
+        tuple(input.shape),
+        dtype=_like(input, dtype),
+        requires_grad=requires_grad,
+        generator=generator,
+    )
 
 
 rand = _accept_size_keyword(rand)
@@ -599,9 +769,16 @@ def _multinomial_method(self, num_samples, replacement=False, *, generator=None)
 
 
 METHODS = {
-    "uniform_": uniform_, "normal_": normal_, "random_": random_, "bernoulli_": bernoulli_,
-    "exponential_": exponential_, "geometric_": geometric_, "log_normal_": log_normal_,
-    "cauchy_": cauchy_, "bernoulli": _bernoulli_method, "multinomial": _multinomial_method,
+    "uniform_": uniform_,
+    "normal_": normal_,
+    "random_": random_,
+    "bernoulli_": bernoulli_,
+    "exponential_": exponential_,
+    "geometric_": geometric_,
+    "log_normal_": log_normal_,
+    "cauchy_": cauchy_,
+    "bernoulli": _bernoulli_method,
+    "multinomial": _multinomial_method,
 }
 for _name, _fn in METHODS.items():
     _fn.__name__ = _name  # attached to Tensor by _methods.py

@@ -28,7 +28,7 @@ TARGET = "torchlike"
 
 
 def _target_name(fullname: str) -> str:
-    return TARGET + fullname[len(ALIAS):]
+    return TARGET + fullname[len(ALIAS) :]
 
 
 def _is_alias(fullname: str) -> bool:
@@ -46,14 +46,15 @@ def _mirror_loaded_modules(skip: str | None = None) -> None:
     """
     for name, module in list(sys.modules.items()):
         if module is not None and (name == TARGET or name.startswith(TARGET + ".")):
-            alias = ALIAS + name[len(TARGET):]
+            alias = ALIAS + name[len(TARGET) :]
             if alias != skip:
                 sys.modules.setdefault(alias, module)
 
 
 def _not_provided(fullname: str) -> ModuleNotFoundError:
     return ModuleNotFoundError(
-        f"No module named '{fullname}' (torchlike does not provide {fullname} yet)", name=fullname)
+        f"No module named '{fullname}' (torchlike does not provide {fullname} yet)", name=fullname
+    )
 
 
 class _AliasLoader(importlib.abc.Loader):
@@ -84,8 +85,7 @@ class _AliasFinder(importlib.abc.MetaPathFinder):
         module = _import_target(fullname)
         _mirror_loaded_modules(skip=fullname)
         is_package = hasattr(module, "__path__")
-        return importlib.machinery.ModuleSpec(fullname, _AliasLoader(module),
-                                              is_package=is_package)
+        return importlib.machinery.ModuleSpec(fullname, _AliasLoader(module), is_package=is_package)
 
     def __repr__(self):
         return f"<torchlike alias finder: {ALIAS} -> {TARGET}>"
@@ -125,7 +125,8 @@ def install() -> None:
         raise RuntimeError(
             f"torchlike.install(): the real {ALIAS!r} module is already imported "
             f"({getattr(current, '__file__', current)!r}); call install() before anything "
-            f"imports {ALIAS}")
+            f"imports {ALIAS}"
+        )
     if _FINDER not in sys.meta_path:
         sys.meta_path.insert(0, _FINDER)
     _mirror_loaded_modules()
@@ -163,8 +164,9 @@ def run_path(path: str, args: list[str]) -> None:
     # dont_inherit: the runner's own ``from __future__`` imports must not leak into the script.
     code = compile(source, filename, "exec", dont_inherit=True)
     loader = importlib.machinery.SourceFileLoader("__main__", filename)
-    main = _fresh_main(__file__=filename, __loader__=loader, __spec__=None, __package__=None,
-                       __cached__=None)
+    main = _fresh_main(
+        __file__=filename, __loader__=loader, __spec__=None, __package__=None, __cached__=None
+    )
     exec(code, main.__dict__)
 
 
@@ -172,14 +174,16 @@ def _is_zip(path: str) -> bool:
     return os.path.isfile(path) and zipfile.is_zipfile(path)
 
 
-def run_command(command: str, args: list[str], filename: str = "<string>",
-                argv0: str = "-c") -> None:
+def run_command(
+    command: str, args: list[str], filename: str = "<string>", argv0: str = "-c"
+) -> None:
     """``python -c command args…`` (or, with filename ``<stdin>`` and argv0 ``-``, ``python -``)."""
     sys.argv[:] = [argv0, *args]
     sys.path[0] = ""
     code = compile(command, filename, "exec", dont_inherit=True)
-    main = _fresh_main(__loader__=importlib.machinery.BuiltinImporter, __spec__=None,
-                       __package__=None)
+    main = _fresh_main(
+        __loader__=importlib.machinery.BuiltinImporter, __spec__=None, __package__=None
+    )
     exec(code, main.__dict__)
 
 
@@ -192,8 +196,12 @@ def run_module(name: str, args: list[str]) -> None:
 
 def _runner_files() -> set[str]:
     here = os.path.dirname(os.path.abspath(__file__))
-    return {os.path.join(here, "_runner.py"), os.path.join(here, "__main__.py"),
-            os.path.abspath(runpy.__file__), "<frozen runpy>"}
+    return {
+        os.path.join(here, "_runner.py"),
+        os.path.join(here, "__main__.py"),
+        os.path.abspath(runpy.__file__),
+        "<frozen runpy>",
+    }
 
 
 def print_user_traceback(error: BaseException) -> None:

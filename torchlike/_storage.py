@@ -100,8 +100,9 @@ def view_strides(old_shape, old_strides, new_shape):
     view_numel = 1
     for d in range(len(old_shape) - 1, -1, -1):
         run_numel *= old_shape[d]
-        run_ends = d == 0 or (old_shape[d - 1] != 1
-                              and old_strides[d - 1] != run_numel * run_stride)
+        run_ends = d == 0 or (
+            old_shape[d - 1] != 1 and old_strides[d - 1] != run_numel * run_stride
+        )
         if not run_ends:
             continue
         while view_d >= 0 and (view_numel < run_numel or new_shape[view_d] == 1):
@@ -192,14 +193,19 @@ def _layout_expand(shape, strides, offset, static, args, k):
 
 
 def _narrowed(shape, strides, offset, dim, start, length, step=1):
-    return (shape[:dim] + (length,) + shape[dim + 1:],
-            strides[:dim] + (strides[dim] * step,) + strides[dim + 1:],
-            offset + start * strides[dim])
+    return (
+        shape[:dim] + (length,) + shape[dim + 1 :],
+        strides[:dim] + (strides[dim] * step,) + strides[dim + 1 :],
+        offset + start * strides[dim],
+    )
 
 
 def _selected(shape, strides, offset, dim, index):
-    return (shape[:dim] + shape[dim + 1:], strides[:dim] + strides[dim + 1:],
-            offset + index * strides[dim])
+    return (
+        shape[:dim] + shape[dim + 1 :],
+        strides[:dim] + strides[dim + 1 :],
+        offset + index * strides[dim],
+    )
 
 
 def _layout_slice(shape, strides, offset, static, args, k):
@@ -231,16 +237,26 @@ def _layout_diagonal(shape, strides, offset, static, args, k):
         n = max(min(shape[d1] + off, shape[d2]), 0)
         start = -off * strides[d1]
     keep = [d for d in range(len(shape)) if d not in (d1, d2)]
-    return (tuple(shape[d] for d in keep) + (n,),
-            tuple(strides[d] for d in keep) + (strides[d1] + strides[d2],),
-            offset + (start if n else 0))
+    return (
+        tuple(shape[d] for d in keep) + (n,),
+        tuple(strides[d] for d in keep) + (strides[d1] + strides[d2],),
+        offset + (start if n else 0),
+    )
 
 
 LAYOUT_RULES = {
-    "view": _layout_view, "squeeze": _layout_squeeze, "unsqueeze": _layout_unsqueeze,
-    "permute": _layout_permute, "transpose": _layout_transpose, "t": _layout_t,
-    "expand": _layout_expand, "slice": _layout_slice, "select": _layout_select,
-    "split": _layout_split, "unbind": _layout_unbind, "diagonal": _layout_diagonal,
+    "view": _layout_view,
+    "squeeze": _layout_squeeze,
+    "unsqueeze": _layout_unsqueeze,
+    "permute": _layout_permute,
+    "transpose": _layout_transpose,
+    "t": _layout_t,
+    "expand": _layout_expand,
+    "slice": _layout_slice,
+    "select": _layout_select,
+    "split": _layout_split,
+    "unbind": _layout_unbind,
+    "diagonal": _layout_diagonal,
 }
 
 
@@ -338,20 +354,29 @@ class Geometry(_LayoutQueries):
 
     def _derive_layout(self, storage):
         if self._layout is None:
-            parent = (self.parent.layout(storage) if self.parent is not None else
-                      (storage.data.shape, contiguous_strides(storage.data.shape), 0))
+            parent = (
+                self.parent.layout(storage)
+                if self.parent is not None
+                else (storage.data.shape, contiguous_strides(storage.data.shape), 0)
+            )
             if self.op is None:  # an alias of the parent (detach, .data)
                 self._layout = parent
             else:
                 rule = LAYOUT_RULES.get(self.op.name)
-                out = None if rule is None else rule(
-                    *parent, dict(self.static), self.args, self.out_index)
+                out = (
+                    None
+                    if rule is None
+                    else rule(*parent, dict(self.static), self.args, self.out_index)
+                )
                 self._layout = out if out is not None else self._layout_by_index(storage)
 
     def _layout_by_index(self, storage):
         # a view op without a layout rule: apply it to the parent's index map (once)
-        base = (self.parent.index(storage) if self.parent is not None else
-                np.arange(storage.data.size, dtype=np.int64).reshape(storage.data.shape))
+        base = (
+            self.parent.index(storage)
+            if self.parent is not None
+            else np.arange(storage.data.size, dtype=np.int64).reshape(storage.data.shape)
+        )
         with jax.default_device(jax.devices("cpu")[0]):
             out = self.op.impl(jnp.asarray(base), *self.args, **dict(self.static))
         if isinstance(out, tuple):
@@ -428,7 +453,7 @@ def _chain_program(key):
                 pos += 1
                 continue
             op, static, k, n = step
-            out = op.impl(value, *args[pos:pos + n], **dict(static))
+            out = op.impl(value, *args[pos : pos + n], **dict(static))
             pos += n
             value = out[k] if isinstance(out, tuple) else out
         return value
@@ -469,8 +494,10 @@ def write(storage, geometry, values, check_overlap=True):
     if check_overlap and geometry.overlaps(storage):
         raise RuntimeError(
             "unsupported operation: more than one element of the written-to tensor refers to a "
-            "single memory location. Please clone() the tensor before performing the operation.")
+            "single memory location. Please clone() the tensor before performing the operation."
+        )
     if math.prod(shape):
-        storage.data = _write_strided(storage.data, offset, values, shape=tuple(shape),
-                                      strides=tuple(strides))
+        storage.data = _write_strided(
+            storage.data, offset, values, shape=tuple(shape), strides=tuple(strides)
+        )
     storage.gen += 1

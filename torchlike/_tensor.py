@@ -51,11 +51,28 @@ def _device_of(value) -> device:
 
 
 class Tensor:
-    __slots__ = ("_storage", "_geom", "_cache", "_cache_gen", "_vc", "_base_t", "_view_gen",
-                 "_dtype", "_requires_grad", "_grad_fn", "_output_nr", "_grad",
-                 "_accumulator", "_leaf_hooks", "_retains_grad", "_is_param",
-                 "_inference", "_autograd_gen",
-                 "__dict__", "__weakref__")
+    __slots__ = (
+        "_storage",
+        "_geom",
+        "_cache",
+        "_cache_gen",
+        "_vc",
+        "_base_t",
+        "_view_gen",
+        "_dtype",
+        "_requires_grad",
+        "_grad_fn",
+        "_output_nr",
+        "_grad",
+        "_accumulator",
+        "_leaf_hooks",
+        "_retains_grad",
+        "_is_param",
+        "_inference",
+        "_autograd_gen",
+        "__dict__",
+        "__weakref__",
+    )
 
     def __init__(self, *args, **kwargs):
         pass
@@ -244,10 +261,14 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, flag):
-        if flag and self._grad_fn is None and not (
-                self._dtype.is_floating_point or self._dtype.is_complex):
+        if (
+            flag
+            and self._grad_fn is None
+            and not (self._dtype.is_floating_point or self._dtype.is_complex)
+        ):
             raise RuntimeError(
-                "only Tensors of floating point and complex dtype can require gradients")
+                "only Tensors of floating point and complex dtype can require gradients"
+            )
         self.requires_grad_(flag)
 
     def requires_grad_(self, requires_grad=True):
@@ -256,7 +277,8 @@ class Tensor:
                 raise RuntimeError(
                     "you can only change requires_grad flags of leaf variables. If you want to "
                     "use a computed variable in a subgraph that doesn't require differentiation "
-                    "use var_no_grad = var.detach().")
+                    "use var_no_grad = var.detach()."
+                )
             return self
         if requires_grad and not (self._dtype.is_floating_point or self._dtype.is_complex):
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
@@ -295,7 +317,9 @@ class Tensor:
                 "mistake, make sure you access the leaf Tensor instead. See "
                 "github.com/pytorch/pytorch/pull/30531 for more informations. (Triggered "
                 "internally at /pytorch/build/aten/src/ATen/core/TensorBody.h:489.)",
-                UserWarning, stacklevel=2)
+                UserWarning,
+                stacklevel=2,
+            )
         return self._grad
 
     @grad.setter
@@ -304,12 +328,14 @@ class Tensor:
             if not isinstance(value, Tensor):
                 raise TypeError(
                     f"assigned grad expected to be a Tensor or None but got grad of type "
-                    f"{type(value).__name__}")
+                    f"{type(value).__name__}"
+                )
             if value._value.shape != self._value.shape:
                 raise RuntimeError(
                     f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor "
                     f"of size '{list(self.shape)}'. Please ensure that the gradient and the "
-                    "tensor are the same size")
+                    "tensor are the same size"
+                )
             if value.dtype is not self.dtype:
                 raise RuntimeError("assigned grad has data of a different type")
         self._grad = value
@@ -415,7 +441,8 @@ class Tensor:
     def item(self):
         if self._value.size != 1:
             raise RuntimeError(
-                f"a Tensor with {self._value.size} elements cannot be converted to Scalar")
+                f"a Tensor with {self._value.size} elements cannot be converted to Scalar"
+            )
         return _to_python(self._value)
 
     def tolist(self):
@@ -425,7 +452,8 @@ class Tensor:
         if self._requires_grad and not force:
             raise RuntimeError(
                 "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
-                "instead.")
+                "instead."
+            )
         return np.array(self._value)
 
     def __array__(self, dtype=None, copy=None):
@@ -454,8 +482,7 @@ class Tensor:
 
     def __index__(self):
         if self._dtype.is_floating_point or self._dtype.is_complex or self._value.size != 1:
-            raise TypeError("only integer tensors of a single element can be converted to an "
-                            "index")
+            raise TypeError("only integer tensors of a single element can be converted to an index")
         return int(self._value)
 
     def __len__(self):
@@ -486,11 +513,13 @@ class Tensor:
 
     def __deepcopy__(self, memo):
         if not self.is_leaf:
-            raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) "
-                               "support the deepcopy protocol at the moment.  If you were "
-                               "attempting to deepcopy a module, this may be because of a "
-                               "torch.nn.utils.weight_norm usage, see "
-                               "https://github.com/pytorch/pytorch/pull/103001")
+            raise RuntimeError(
+                "Only Tensors created explicitly by the user (graph leaves) "
+                "support the deepcopy protocol at the moment.  If you were "
+                "attempting to deepcopy a module, this may be because of a "
+                "torch.nn.utils.weight_norm usage, see "
+                "https://github.com/pytorch/pytorch/pull/103001"
+            )
         new = Tensor._make(self._value, self._dtype, self._requires_grad)
         new._is_param = self._is_param
         if self._grad is not None:
@@ -548,7 +577,8 @@ class Tensor:
                 return self
             if memory_format is _layout.preserve_format:
                 raise RuntimeError(
-                    "preserve memory format is unsupported by the contiguous operator")
+                    "preserve memory format is unsupported by the contiguous operator"
+                )
             _layout.check_layout_request(self.shape, memory_format, "contiguous")
         return self if self.is_contiguous() else self.clone()
 
@@ -585,10 +615,10 @@ def _wrap_dim(dim, ndim):
     n = max(ndim, 1)
     if not -n <= dim < n:
         raise IndexError(
-            f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+            f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})"
+        )
     return dim + n if dim < 0 else dim
 
 
 def is_tensor(obj) -> bool:
     return isinstance(obj, Tensor)
-

@@ -11,10 +11,28 @@ from ._ops.frontend import FUNCTIONS as _FUNCTIONS
 
 # torch.functional.__all__ in PyTorch 2.13
 _PYTORCH_ALL = (
-    "atleast_1d", "atleast_2d", "atleast_3d", "broadcast_shapes", "broadcast_tensors",
-    "cartesian_prod", "block_diag", "cdist", "chain_matmul", "einsum", "istft", "lu", "norm",
-    "meshgrid", "pca_lowrank", "split", "stft", "svd_lowrank", "tensordot", "unique",
-    "unique_consecutive", "unravel_index",
+    "atleast_1d",
+    "atleast_2d",
+    "atleast_3d",
+    "broadcast_shapes",
+    "broadcast_tensors",
+    "cartesian_prod",
+    "block_diag",
+    "cdist",
+    "chain_matmul",
+    "einsum",
+    "istft",
+    "lu",
+    "norm",
+    "meshgrid",
+    "pca_lowrank",
+    "split",
+    "stft",
+    "svd_lowrank",
+    "tensordot",
+    "unique",
+    "unique_consecutive",
+    "unravel_index",
 )
 
 globals().update({name: _FUNCTIONS[name] for name in _PYTORCH_ALL if name in _FUNCTIONS})

@@ -75,8 +75,18 @@ from . import _dtype as _dt
 from ._size import device as device_cls
 from ._tensor import Tensor
 
-__all__ = ["Generator", "default_generator", "manual_seed", "seed", "initial_seed",
-           "get_rng_state", "set_rng_state", "fork_rng", "thread_safe_generator", "jax_key"]
+__all__ = [
+    "Generator",
+    "default_generator",
+    "manual_seed",
+    "seed",
+    "initial_seed",
+    "get_rng_state",
+    "set_rng_state",
+    "fork_rng",
+    "thread_safe_generator",
+    "jax_key",
+]
 
 _N = 624  # MT19937 state words
 _DEFAULT_SEED = 67280421310721  # PyTorch's seed for a freshly constructed torch.Generator()
@@ -84,14 +94,38 @@ _UINT64_MASK = (1 << 64) - 1
 
 # PyTorch's serialised CPU generator state (``torch.get_rng_state()``): a C struct, laid out
 # here with its padding so that our bytes equal PyTorch's and either can load the other's.
-_STATE_LAYOUT = np.dtype({
-    "names": ["seed", "left", "seeded", "next", "key", "normal_x", "normal_y", "normal_rho",
-              "normal_is_valid", "float_normal", "float_normal_is_valid"],
-    "formats": ["<u8", "<i4", "<i4", "<u8", ("<u8", 624), "<f8", "<f8", "<f8", "<i4", "<f4",
-                "u1"],
-    "offsets": [0, 8, 12, 16, 24, 5016, 5024, 5032, 5040, 5048, 5052],
-    "itemsize": 5056,
-})
+_STATE_LAYOUT = np.dtype(
+    {
+        "names": [
+            "seed",
+            "left",
+            "seeded",
+            "next",
+            "key",
+            "normal_x",
+            "normal_y",
+            "normal_rho",
+            "normal_is_valid",
+            "float_normal",
+            "float_normal_is_valid",
+        ],
+        "formats": [
+            "<u8",
+            "<i4",
+            "<i4",
+            "<u8",
+            ("<u8", 624),
+            "<f8",
+            "<f8",
+            "<f8",
+            "<i4",
+            "<f4",
+            "u1",
+        ],
+        "offsets": [0, 8, 12, 16, 24, 5016, 5024, 5032, 5040, 5048, 5052],
+        "itemsize": 5056,
+    }
+)
 _STATE_NBYTES = _STATE_LAYOUT.itemsize
 
 
@@ -148,7 +182,7 @@ class _MT19937:
         if take:
             if self._block is None:
                 self._block = _temper(self.key)
-            parts.append(self._block[self.next:self.next + take])
+            parts.append(self._block[self.next : self.next + take])
             self.next += take
             self.left -= take
         rest = n - take
@@ -158,8 +192,7 @@ class _MT19937:
             # We draw whole blocks so that the last block's tempered words stay cached.
             blocks = -(-rest // _N)
             bitgen = self._bitgen
-            bitgen.state = {"bit_generator": "MT19937",
-                            "state": {"key": self.key, "pos": _N}}
+            bitgen.state = {"bit_generator": "MT19937", "state": {"key": self.key, "pos": _N}}
             raw = bitgen.random_raw(blocks * _N).astype(np.uint32)
             self.key = bitgen.state["state"]["key"]
             self._block = raw[-_N:]
@@ -179,7 +212,6 @@ class _MT19937:
         return (w[:, 0] << np.uint64(32)) | w[:, 1]
 
 
-
 # ---------------------------------------------------------------------------------------------
 # Uniform floats.  PyTorch keeps the low 24 bits of a 32-bit word for float32 (and, computing in
 # float32, for float16/bfloat16, rounding to the 16-bit type at the end), or the low 53 bits
@@ -193,9 +225,20 @@ def _check_floating(dtype, op_name):
 
 def _c10_name(dtype) -> str:
     """PyTorch's scalar-type name as it appears in 'not implemented for' messages."""
-    names = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int",
-             "int64": "Long", "float16": "Half", "bfloat16": "BFloat16", "float32": "Float",
-             "float64": "Double", "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
+    names = {
+        "bool": "Bool",
+        "uint8": "Byte",
+        "int8": "Char",
+        "int16": "Short",
+        "int32": "Int",
+        "int64": "Long",
+        "float16": "Half",
+        "bfloat16": "BFloat16",
+        "float32": "Float",
+        "float64": "Double",
+        "complex64": "ComplexFloat",
+        "complex128": "ComplexDouble",
+    }
     return "'" + names[dtype._name] + "'"
 
 
@@ -204,9 +247,9 @@ def _unit_floats(engine: _MT19937, n: int, dtype) -> np.ndarray:
     float32 otherwise."""
     if dtype is _dt.float64:
         bits = engine.words64(n) & np.uint64((1 << 53) - 1)
-        return bits.astype(np.float64) * (2.0 ** -53)
+        return bits.astype(np.float64) * (2.0**-53)
     bits = engine.words(n) & np.uint32((1 << 24) - 1)
-    return bits.astype(np.float32) * np.float32(2.0 ** -24)
+    return bits.astype(np.float32) * np.float32(2.0**-24)
 
 
 def _numel(shape) -> int:
@@ -241,9 +284,20 @@ def _as_f64(v):
     return v.astype(_F64) if hasattr(v, "astype") else _F64(v)
 
 
-_LOG_POLY = [_F32(c) for c in (7.0376836292e-2, -1.1514610310e-1, 1.1676998740e-1,
-                               -1.2420140846e-1, 1.4249322787e-1, -1.6668057665e-1,
-                               2.0000714765e-1, -2.4999993993e-1, 3.3333331174e-1)]
+_LOG_POLY = [
+    _F32(c)
+    for c in (
+        7.0376836292e-2,
+        -1.1514610310e-1,
+        1.1676998740e-1,
+        -1.2420140846e-1,
+        1.4249322787e-1,
+        -1.6668057665e-1,
+        2.0000714765e-1,
+        -2.4999993993e-1,
+        3.3333331174e-1,
+    )
+]
 _LOG_Q1 = _F32(-2.12194440e-4)
 _LOG_Q2 = _F32(0.693359375)
 _SQRT_HALF = _F32(0.707106781186547524)
@@ -271,8 +325,11 @@ def _avx_log(xp, u):
 _FOUR_OVER_PI = _F32(1.27323954473516)
 _MINUS_DP = [_F32(-0.78515625), _F32(-2.4187564849853515625e-4), _F32(-3.77489497744594108e-8)]
 _SIN_POLY = [_F32(-1.9515295891e-4), _F32(8.3321608736e-3), _F32(-1.6666654611e-1)]
-_COS_POLY = [_F32(2.443315711809948e-005), _F32(-1.388731625493765e-003),
-             _F32(4.166664568298827e-002)]
+_COS_POLY = [
+    _F32(2.443315711809948e-005),
+    _F32(-1.388731625493765e-003),
+    _F32(4.166664568298827e-002),
+]
 
 
 def _avx_sincos(xp, x):
@@ -326,7 +383,7 @@ _xla_state: dict = {}
 
 def _unit_f32(words):
     """float32 uniforms from 32-bit words (NumPy or jax.numpy): the low 24 bits times 2**-24."""
-    return (words & np.uint32(0xFFFFFF)).astype(_F32) * _F32(2.0 ** -24)
+    return (words & np.uint32(0xFFFFFF)).astype(_F32) * _F32(2.0**-24)
 
 
 def _normals_f32(engine: _MT19937, n_blocks: int, mean: float, std: float) -> np.ndarray:
@@ -350,6 +407,7 @@ def _normals_f32(engine: _MT19937, n_blocks: int, mean: float, std: float) -> np
 
 
 if hasattr(jax, "enable_x64"):
+
     def _x64_enabled():
         """A context in which jax keeps float64 (for the fma emulation)."""
         return jax.enable_x64(True)
@@ -376,8 +434,10 @@ def _xla_usable() -> bool:
             probe = (np.arange(_XLA_MIN_BLOCKS * 16, dtype=np.uint64) * 2654435761) % (1 << 32)
             probe = probe.astype(np.uint32).reshape(-1, 16)
             probe[0, [0, 1, 8, 9]] = [0, 0xFFFFFF, 0, 0xFFFFFF]
-            ok = np.array_equal(np.asarray(_box_muller_xla(probe)).view(np.uint32),
-                                _box_muller_16(np, _unit_f32(probe)).view(np.uint32))
+            ok = np.array_equal(
+                np.asarray(_box_muller_xla(probe)).view(np.uint32),
+                _box_muller_16(np, _unit_f32(probe)).view(np.uint32),
+            )
         except Exception:  # no usable jax CPU backend: NumPy it is
             ok = False
         _xla_state["ok"] = ok
@@ -460,11 +520,24 @@ def _round_int_to(value: int, dtype) -> int:
     return int(rounded)
 
 
-_FINITE_MAX = {"float16": 65504, "bfloat16": int(np.float32(3.3895313892515355e38)),
-               "float32": int(np.finfo(np.float32).max), "float64": int(np.finfo(np.float64).max)}
-_C_TYPE_NAMES = {"bool": "bool", "uint8": "unsigned char", "int8": "signed char",
-                 "int16": "short", "int32": "int", "int64": "long", "float16": "c10::Half",
-                 "bfloat16": "c10::BFloat16", "float32": "float", "float64": "double"}
+_FINITE_MAX = {
+    "float16": 65504,
+    "bfloat16": int(np.float32(3.3895313892515355e38)),
+    "float32": int(np.finfo(np.float32).max),
+    "float64": int(np.finfo(np.float64).max),
+}
+_C_TYPE_NAMES = {
+    "bool": "bool",
+    "uint8": "unsigned char",
+    "int8": "signed char",
+    "int16": "short",
+    "int32": "int",
+    "int64": "long",
+    "float16": "c10::Half",
+    "bfloat16": "c10::BFloat16",
+    "float32": "float",
+    "float64": "double",
+}
 
 
 def _check_in_range(low: int, high_inclusive: int, dtype) -> None:
@@ -481,11 +554,14 @@ def _check_in_range(low: int, high_inclusive: int, dtype) -> None:
         lo_ok, hi_ok = -limit <= low <= limit, -limit <= high_inclusive <= limit
         if not (lo_ok and hi_ok):
             which = "from" if not lo_ok else "to - 1"
-            warnings.warn(f"{which} is out of bounds [-(2^{digits}), 2^{digits}]. Due to "
-                          f"precision limitations {name} can support discrete uniform "
-                          "distribution only within this range. This warning will become an "
-                          "error in version 1.7 release, please fix the code in advance",
-                          UserWarning, stacklevel=4)
+            warnings.warn(
+                f"{which} is out of bounds [-(2^{digits}), 2^{digits}]. Due to "
+                f"precision limitations {name} can support discrete uniform "
+                "distribution only within this range. This warning will become an "
+                "error in version 1.7 release, please fix the code in advance",
+                UserWarning,
+                stacklevel=4,
+            )
         return
     if dtype is _dt.bool_:
         lo, hi = 0, 1
@@ -525,7 +601,8 @@ _NO_CUDA = (
     "use any symbols from the CUDA library! One common culprit is a lack of -Wl,--no-as-needed in "
     "your link arguments; many dynamic linkers will delete dynamic library dependencies if you "
     "don't depend on any of their symbols.  You can check if this has occurred by using ldd on "
-    "your binary to see if there is a dependency on *_cuda.so library.")
+    "your binary to see if there is a dependency on *_cuda.so library."
+)
 
 
 def _generator_device(device):
@@ -613,8 +690,9 @@ class Generator:
         """``torch.randn(*shape, dtype=dtype)``."""
         return self._normal_fill(shape, dtype, 0.0, 1.0)
 
-    def _normal_fill(self, shape, dtype, mean: float, std: float,
-                     contiguous: bool = True) -> np.ndarray:
+    def _normal_fill(
+        self, shape, dtype, mean: float, std: float, contiguous: bool = True
+    ) -> np.ndarray:
         """``tensor.normal_(mean, std)`` on a tensor of ``shape``/``dtype``, returned as a new
         array (``contiguous=False`` selects PyTorch's element-by-element path used for
         non-contiguous tensors)."""
@@ -636,7 +714,7 @@ class Generator:
             out = np.empty(n, dtype=_F64)
             out[:whole] = _box_muller_blocks_f64(u[:whole], mean, std)
             if tail is not None:
-                out[n - 16:] = _box_muller_blocks_f64(tail, mean, std)
+                out[n - 16 :] = _box_muller_blocks_f64(tail, mean, std)
             return out
         # float32 fills all n uniforms first, then re-draws the 16 of a partial tail block.
         # float16/bfloat16 are computed in float32 block by block, each block drawing its own
@@ -646,7 +724,7 @@ class Generator:
             if dtype is _dt.float32:
                 engine.words(n % 16)  # drawn, then overwritten by the re-drawn tail
             out = np.concatenate([out, np.empty(n % 16, dtype=_F32)])
-            out[n - 16:] = _normals_f32(engine, 1, mean, std)
+            out[n - 16 :] = _normals_f32(engine, 1, mean, std)
         return out.astype(dtype._np, copy=False)
 
     def _normal_double(self) -> float:
@@ -703,14 +781,16 @@ class Generator:
     def _random_from_to(self, n: int, dtype, low: int, high: int | None) -> np.ndarray:
         if high is not None:
             if low >= high:
-                raise RuntimeError("random_ expects 'from' to be less than 'to', but got "
-                                   f"from={low} >= to={high}")
+                raise RuntimeError(
+                    f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
+                )
             if dtype.is_floating_point:
                 low, high = _float_exact_from(low, dtype), _float_exact_to(high, dtype)
                 if low >= high:
                     raise RuntimeError(
                         "random_ expects 'from' casted to dtype to be less than 'to' casted to "
-                        f"dtype, but got from={low} >= to={high}")
+                        f"dtype, but got from={low} >= to={high}"
+                    )
             _check_in_range(low, high - 1, dtype)
             span = high - low
         elif low != -(1 << 63):
@@ -718,9 +798,11 @@ class Generator:
                 top = min(1 << _MANTISSA_DIGITS[dtype._name], (1 << 63) - 1)
                 low = _float_exact_from(low, dtype)
                 if low >= top:
-                    raise RuntimeError("random_ expects 'from' casted to dtype to be less than or "
-                                       f"equal to 'to_inc' casted to dtype, but got from={low} > "
-                                       f"to_inc={top}")
+                    raise RuntimeError(
+                        "random_ expects 'from' casted to dtype to be less than or "
+                        f"equal to 'to_inc' casted to dtype, but got from={low} > "
+                        f"to_inc={top}"
+                    )
             elif dtype is _dt.bool_:
                 top = 1
             else:
@@ -730,11 +812,14 @@ class Generator:
         else:
             # [int64 min, int64 max]: every 64-bit word, reinterpreted as int64.
             if dtype in (_dt.bool_, _dt.float16):
-                raise NotImplementedError('"random_full_64_bits_range_kernel_cpu" not '
-                                          f"implemented for {_c10_name(dtype)}")
+                raise NotImplementedError(
+                    f'"random_full_64_bits_range_kernel_cpu" not implemented for {_c10_name(dtype)}'
+                )
             if dtype not in (_dt.int64, _dt.float64, _dt.float32, _dt.bfloat16):
-                raise RuntimeError("random_full_64_bits_range_kernel_cpu handles only int64, "
-                                   "double, float and bfloat16")
+                raise RuntimeError(
+                    "random_full_64_bits_range_kernel_cpu handles only int64, "
+                    "double, float and bfloat16"
+                )
             return _cast_int64(self._engine.words64(n).view(np.int64), dtype)
         return _cast_int64(self._from_to_values(n, span, low, dtype), dtype)
 
@@ -779,7 +864,9 @@ class Generator:
         mean_is_array = isinstance(mean, np.ndarray)
         std_is_array = isinstance(std, np.ndarray)
         if not std_is_array and float(std) < 0:
-            raise RuntimeError(f"normal expects std >= 0.0, but found std {_fmt_double(float(std))}")
+            raise RuntimeError(
+                f"normal expects std >= 0.0, but found std {_fmt_double(float(std))}"
+            )
         if std_is_array and (std.astype(_F64) < 0).any():
             raise RuntimeError("normal expects all elements of std >= 0.0")
         if not mean_is_array and not std_is_array:
@@ -793,8 +880,9 @@ class Generator:
         if not std_is_array:
             draws = self._normal_fill(out_shape, dtype, 0.0, float(std))
         else:
-            draws = _inplace_arith(self._normal_fill(out_shape, dtype, 0.0, 1.0), std,
-                                   np.multiply, dtype)
+            draws = _inplace_arith(
+                self._normal_fill(out_shape, dtype, 0.0, 1.0), std, np.multiply, dtype
+            )
         return _inplace_arith(draws, mean, np.add, dtype)
 
     # -- element-by-element samplers on double uniforms ---------------------------------------
@@ -810,7 +898,8 @@ class Generator:
         dtype = _float_dtype(dtype, "exponential_cpu")
         if not lambd > 0:
             raise RuntimeError(
-                f"exponential_ expects lambda > 0.0, but found lambda={_fmt_double(lambd)}")
+                f"exponential_ expects lambda > 0.0, but found lambda={_fmt_double(lambd)}"
+            )
         u = self._unit_doubles(_numel(shape))
         values = (-1.0 / lambd) * _libm(math.log1p, -u)
         return _cast_double(values, dtype).reshape(shape)
@@ -867,34 +956,42 @@ class Generator:
 
     # -- multinomial / poisson ----------------------------------------------------------------
 
-    def _multinomial(self, probs: np.ndarray, num_samples: int,
-                     replacement: bool = False) -> np.ndarray:
+    def _multinomial(
+        self, probs: np.ndarray, num_samples: int, replacement: bool = False
+    ) -> np.ndarray:
         """``torch.multinomial(probs, num_samples, replacement)`` for 1-D or 2-D ``probs``."""
         probs = np.asarray(probs)
         if probs.ndim not in (1, 2):
             raise RuntimeError("prob_dist must be 1 or 2 dim")
         if not _dt.from_numpy_dtype(probs.dtype).is_floating_point:
-            raise RuntimeError("multinomial only supports floating-point dtypes for input, "
-                               f"got: {_c10_name(_dt.from_numpy_dtype(probs.dtype))[1:-1]}")
+            raise RuntimeError(
+                "multinomial only supports floating-point dtypes for input, "
+                f"got: {_c10_name(_dt.from_numpy_dtype(probs.dtype))[1:-1]}"
+            )
         if num_samples <= 0:
             raise RuntimeError("cannot sample n_sample <= 0 samples")
         n_categories = probs.shape[-1]
         if not replacement and num_samples > n_categories:
-            raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without "
-                               "replacement")
+            raise RuntimeError(
+                "cannot sample n_sample > prob_dist.size(-1) samples without replacement"
+            )
         rows = probs.reshape(-1, n_categories)
         if not replacement or num_samples == 1:
             return self._multinomial_exponential_race(rows, num_samples).reshape(
-                probs.shape[:-1] + (num_samples,))
+                probs.shape[:-1] + (num_samples,)
+            )
         acc = np.float64 if probs.dtype == np.float64 else np.float32
         out = np.empty((len(rows), num_samples), dtype=np.int64)
         for i, row in enumerate(rows.astype(acc)):
             if (row < 0).any():
-                raise RuntimeError("invalid multinomial distribution (encountering probability "
-                                   "entry < 0)")
+                raise RuntimeError(
+                    "invalid multinomial distribution (encountering probability entry < 0)"
+                )
             if not np.isfinite(row).all():
-                raise RuntimeError("invalid multinomial distribution (encountering probability "
-                                   "entry = infinity or NaN)")
+                raise RuntimeError(
+                    "invalid multinomial distribution (encountering probability "
+                    "entry = infinity or NaN)"
+                )
             cumulative = np.cumsum(row, dtype=acc)  # sequential, like the kernel's running sum
             total = cumulative[-1]
             if not total > 0:
@@ -928,14 +1025,16 @@ class Generator:
         rates < 10, Hoermann's transformed rejection above), in element order."""
         rates = np.asarray(rates)
         if not _dt.from_numpy_dtype(rates.dtype).is_floating_point:
-            raise NotImplementedError('"poisson_cpu" not implemented for '
-                               + _c10_name(_dt.from_numpy_dtype(rates.dtype)))
+            raise NotImplementedError(
+                '"poisson_cpu" not implemented for ' + _c10_name(_dt.from_numpy_dtype(rates.dtype))
+            )
         if (rates < 0).any() or np.isnan(rates).any():
             raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
         draw = lambda: float(self._unit_doubles(1)[0])
         samples = [_poisson_sample(float(lam), draw) for lam in rates.reshape(-1).tolist()]
-        return _cast_double(np.array(samples, dtype=np.float64),
-                            _dt.from_numpy_dtype(rates.dtype)).reshape(rates.shape)
+        return _cast_double(
+            np.array(samples, dtype=np.float64), _dt.from_numpy_dtype(rates.dtype)
+        ).reshape(rates.shape)
 
     # -- jax interop ---------------------------------------------------------------------------
 
@@ -954,7 +1053,9 @@ class Generator:
     def set_state(self, new_state) -> Generator:
         if not isinstance(new_state, Tensor):
             cls = type(new_state)
-            name = cls.__name__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__name__}"
+            name = (
+                cls.__name__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__name__}"
+            )
             raise TypeError(f"expected a torch.ByteTensor, but got {name}")
         if new_state.dtype is not _dt.uint8:
             raise TypeError("RNG state must be a torch.ByteTensor")
@@ -999,8 +1100,10 @@ class Generator:
         if state.dtype != np.uint8:
             raise RuntimeError("RNG state must be a torch.ByteTensor")
         if state.size != _STATE_NBYTES:
-            raise RuntimeError(f"Expected a CPUGeneratorImplState of size {_STATE_NBYTES} but "
-                               f"found the input RNG state size to be {state.size}")
+            raise RuntimeError(
+                f"Expected a CPUGeneratorImplState of size {_STATE_NBYTES} but "
+                f"found the input RNG state size to be {state.size}"
+            )
         record = np.frombuffer(np.ascontiguousarray(state).tobytes(), dtype=_STATE_LAYOUT)[0]
         left, nxt, seeded = int(record["left"]), int(record["next"]), int(record["seeded"])
         if not (seeded == 1 and 0 < left <= _N and nxt <= _N):
@@ -1011,10 +1114,10 @@ class Generator:
         engine.next = nxt
         engine.left = left
         engine._block = None
-        self._next_double_normal = (float(record["normal_y"])
-                                    if record["normal_is_valid"] else None)
-        self._next_float_normal = (float(record["float_normal"])
-                                   if record["float_normal_is_valid"] else None)
+        self._next_double_normal = float(record["normal_y"]) if record["normal_is_valid"] else None
+        self._next_float_normal = (
+            float(record["float_normal"]) if record["float_normal_is_valid"] else None
+        )
 
     def __repr__(self):
         return f"<torch._C.Generator object at {hex(id(self))}>"
@@ -1032,8 +1135,10 @@ def _infer_size(a, b) -> tuple:
         da = a[i - ndim + len(a)] if i - ndim + len(a) >= 0 else 1
         db = b[i - ndim + len(b)] if i - ndim + len(b) >= 0 else 1
         if da != db and da != 1 and db != 1:
-            raise RuntimeError(f"The size of tensor a ({da}) must match the size of tensor b "
-                               f"({db}) at non-singleton dimension {i}")
+            raise RuntimeError(
+                f"The size of tensor a ({da}) must match the size of tensor b "
+                f"({db}) at non-singleton dimension {i}"
+            )
         out.append(da if db == 1 else db)
     return tuple(out)
 
@@ -1047,8 +1152,10 @@ def _inplace_arith(out: np.ndarray, other, ufunc, dtype) -> np.ndarray:
     else:
         compute = dtype
     acc = _F64 if compute is _dt.float64 else _F32
-    result = ufunc(out.astype(acc), np.asarray(other).astype(acc) if isinstance(other, np.ndarray)
-                   else acc(other))
+    result = ufunc(
+        out.astype(acc),
+        np.asarray(other).astype(acc) if isinstance(other, np.ndarray) else acc(other),
+    )
     return np.asarray(result).astype(dtype._np)
 
 
@@ -1068,7 +1175,8 @@ def _libm(fn, x: np.ndarray) -> np.ndarray:
     calls (NumPy's SIMD versions differ from it in the last bit for some inputs)."""
     flat = np.asarray(x, dtype=np.float64).reshape(-1)
     return np.fromiter(map(fn, flat.tolist()), dtype=np.float64, count=flat.size).reshape(
-        np.shape(x))
+        np.shape(x)
+    )
 
 
 def _log_or_minus_inf(x: float) -> float:
@@ -1115,8 +1223,9 @@ def _poisson_sample(lam: float, uniform) -> float:
                 return float(k)
             if k < 0 or (us < 0.013 and v > us):
                 continue
-            if (_log_or_minus_inf(v) + math.log(inv_alpha) - math.log(a / (us * us) + b)
-                    <= -lam + k * loglam - math.lgamma(k + 1.0)):
+            if _log_or_minus_inf(v) + math.log(inv_alpha) - math.log(
+                a / (us * us) + b
+            ) <= -lam + k * loglam - math.lgamma(k + 1.0):
                 return float(k)
     if lam == 0:
         return 0.0
@@ -1216,8 +1325,9 @@ def set_rng_state(new_state) -> None:
 
 
 @contextlib.contextmanager
-def fork_rng(devices=None, enabled=True, _caller="fork_rng", _devices_kw="devices",
-             device_type=None):
+def fork_rng(
+    devices=None, enabled=True, _caller="fork_rng", _devices_kw="devices", device_type=None
+):
     """``torch.random.fork_rng``: on leaving the block the default generator is back in the
     state it had on entering, however the block exits.  torchlike has one generator for every
     device, so ``devices`` and ``device_type`` only select nothing more to save."""

@@ -44,8 +44,14 @@ from ._size import Size, device
 from ._tensor import Tensor
 from .nn.parameter import Parameter
 
-__all__ = ["save", "load", "add_safe_globals", "clear_safe_globals", "get_safe_globals",
-           "safe_globals"]
+__all__ = [
+    "save",
+    "load",
+    "add_safe_globals",
+    "clear_safe_globals",
+    "get_safe_globals",
+    "safe_globals",
+]
 
 DEFAULT_PROTOCOL = 2
 _STORAGE_ALIGNMENT = 64
@@ -54,37 +60,93 @@ _LEGACY_MAGIC_NUMBER = 0x1950A86A20F9469CFC6C
 
 # torch's names for each dtype: the storage class and the dtype attribute of the ``torch`` module
 _STORAGE_NAMES = {
-    D.float64: "DoubleStorage", D.float32: "FloatStorage", D.float16: "HalfStorage",
-    D.bfloat16: "BFloat16Storage", D.int64: "LongStorage", D.int32: "IntStorage",
-    D.int16: "ShortStorage", D.int8: "CharStorage", D.uint8: "ByteStorage",
-    D.bool_: "BoolStorage", D.complex64: "ComplexFloatStorage",
+    D.float64: "DoubleStorage",
+    D.float32: "FloatStorage",
+    D.float16: "HalfStorage",
+    D.bfloat16: "BFloat16Storage",
+    D.int64: "LongStorage",
+    D.int32: "IntStorage",
+    D.int16: "ShortStorage",
+    D.int8: "CharStorage",
+    D.uint8: "ByteStorage",
+    D.bool_: "BoolStorage",
+    D.complex64: "ComplexFloatStorage",
     D.complex128: "ComplexDoubleStorage",
 }
 _DTYPE_NAMES = {
-    D.float64: "float64", D.float32: "float32", D.float16: "float16", D.bfloat16: "bfloat16",
-    D.int64: "int64", D.int32: "int32", D.int16: "int16", D.int8: "int8", D.uint8: "uint8",
-    D.bool_: "bool", D.complex64: "complex64", D.complex128: "complex128",
+    D.float64: "float64",
+    D.float32: "float32",
+    D.float16: "float16",
+    D.bfloat16: "bfloat16",
+    D.int64: "int64",
+    D.int32: "int32",
+    D.int16: "int16",
+    D.int8: "int8",
+    D.uint8: "uint8",
+    D.bool_: "bool",
+    D.complex64: "complex64",
+    D.complex128: "complex128",
 }
-_DTYPE_ALIASES = {"double": D.float64, "float": D.float32, "half": D.float16, "long": D.int64,
-                  "int": D.int32, "short": D.int16, "cfloat": D.complex64,
-                  "cdouble": D.complex128}
+_DTYPE_ALIASES = {
+    "double": D.float64,
+    "float": D.float32,
+    "half": D.float16,
+    "long": D.int64,
+    "int": D.int32,
+    "short": D.int16,
+    "cfloat": D.complex64,
+    "cdouble": D.complex128,
+}
 # dtypes PyTorch has and torchlike lacks: their names are allowed, loading such data is not
-_FOREIGN_DTYPES = ["uint16", "uint32", "uint64", "complex32", "chalf", "float8_e4m3fn",
-                   "float8_e5m2", "float8_e4m3fnuz", "float8_e5m2fnuz", "float8_e8m0fnu",
-                   "float4_e2m1fn_x2", "bits1x8", "bits2x4", "bits4x2", "bits8", "bits16",
-                   "qint8", "quint8", "qint32", "quint4x2", "quint2x4", "uint1", "uint2",
-                   "uint3", "uint4", "uint5", "uint6", "uint7", "int1", "int2", "int3", "int4",
-                   "int5", "int6", "int7"]
+_FOREIGN_DTYPES = [
+    "uint16",
+    "uint32",
+    "uint64",
+    "complex32",
+    "chalf",
+    "float8_e4m3fn",
+    "float8_e5m2",
+    "float8_e4m3fnuz",
+    "float8_e5m2fnuz",
+    "float8_e8m0fnu",
+    "float4_e2m1fn_x2",
+    "bits1x8",
+    "bits2x4",
+    "bits4x2",
+    "bits8",
+    "bits16",
+    "qint8",
+    "quint8",
+    "qint32",
+    "quint4x2",
+    "quint2x4",
+    "uint1",
+    "uint2",
+    "uint3",
+    "uint4",
+    "uint5",
+    "uint6",
+    "uint7",
+    "int1",
+    "int2",
+    "int3",
+    "int4",
+    "int5",
+    "int6",
+    "int7",
+]
 _BLOCKED_MODULES = ("sys", "os", "posix", "nt")
 
 _UNSAFE_MESSAGE = (
     "In PyTorch 2.6, we changed the default value of the `weights_only` argument in `torch.load` "
     "from `False` to `True`. Re-running `torch.load` with `weights_only` set to `False` will "
     "likely succeed, but it can result in arbitrary code execution. Do it only if you got the "
-    "file from a trusted source.")
+    "file from a trusted source."
+)
 _DOCS_MESSAGE = (
     "\n\nCheck the documentation of torch.load to learn more about types accepted by default "
-    "with weights_only https://pytorch.org/docs/stable/generated/torch.load.html.")
+    "with weights_only https://pytorch.org/docs/stable/generated/torch.load.html."
+)
 
 
 # ---------------------------------------------------------------------------------- names
@@ -190,14 +252,22 @@ class _TorchPickler(pickle._Pickler):
         for n in reversed(shape):
             strides.append(acc)
             acc *= max(n, 1)
-        return (_REBUILD_TENSOR_V2, (self._storage_for(tensor), 0, shape,
-                                     tuple(reversed(strides)), requires_grad, _ORDERED_DICT()))
+        return (
+            _REBUILD_TENSOR_V2,
+            (
+                self._storage_for(tensor),
+                0,
+                shape,
+                tuple(reversed(strides)),
+                requires_grad,
+                _ORDERED_DICT(),
+            ),
+        )
 
     def reducer_override(self, obj):
         if isinstance(obj, Tensor):
             if getattr(obj, "_is_param", False):
-                return (_REBUILD_PARAMETER, (_PlainTensor(obj), obj.requires_grad,
-                                             _ORDERED_DICT()))
+                return (_REBUILD_PARAMETER, (_PlainTensor(obj), obj.requires_grad, _ORDERED_DICT()))
             return self._tensor_reduction(obj, obj.requires_grad)
         if isinstance(obj, _PlainTensor):
             return self._tensor_reduction(obj.tensor, False)
@@ -258,12 +328,19 @@ class _AlignedZipWriter:
         self.zip.close()
 
 
-def save(obj, f, pickle_module=None, pickle_protocol=DEFAULT_PROTOCOL,
-         _use_new_zipfile_serialization=True, _disable_byteorder_record=False):
+def save(
+    obj,
+    f,
+    pickle_module=None,
+    pickle_protocol=DEFAULT_PROTOCOL,
+    _use_new_zipfile_serialization=True,
+    _disable_byteorder_record=False,
+):
     """Write ``obj`` to ``f`` (a path or a binary file object) in PyTorch's zip format."""
     if not _use_new_zipfile_serialization:
-        raise NotImplementedError("torchlike.save writes only PyTorch's zip format "
-                                  "(_use_new_zipfile_serialization=True)")
+        raise NotImplementedError(
+            "torchlike.save writes only PyTorch's zip format (_use_new_zipfile_serialization=True)"
+        )
     buffer = io.BytesIO()
     pickler = _TorchPickler(buffer, pickle_protocol)
     pickler.dump(obj)
@@ -304,29 +381,38 @@ class _LoadedStorage:
         if self.big_endian:
             np_dtype = np_dtype.newbyteorder(">")
         if len(self.raw) % np_dtype.itemsize:
-            raise RuntimeError("torchlike.load: storage size is not a multiple of its element "
-                               "size (corrupt file?)")
+            raise RuntimeError(
+                "torchlike.load: storage size is not a multiple of its element size (corrupt file?)"
+            )
         arr = np.frombuffer(self.raw, dtype=np_dtype)
         return arr.astype(np_dtype.newbyteorder("=")) if self.big_endian else arr
 
 
 def _check_int_tuple(values, what):
     if not isinstance(values, (tuple, list, Size)) or not all(
-            isinstance(v, int) and not isinstance(v, bool) for v in values):
+        isinstance(v, int) and not isinstance(v, bool) for v in values
+    ):
         raise pickle.UnpicklingError(f"torchlike.load: invalid tensor {what} {values!r}")
     return tuple(values)
 
 
 def _tensor_from(storage, dtype, offset, size, stride, requires_grad):
     if not isinstance(storage, _LoadedStorage):
-        raise pickle.UnpicklingError("torchlike.load: a tensor's storage must be a persistent "
-                                     "storage record")
+        raise pickle.UnpicklingError(
+            "torchlike.load: a tensor's storage must be a persistent storage record"
+        )
     size = _check_int_tuple(size, "size")
     stride = _check_int_tuple(stride, "stride")
-    if len(size) != len(stride) or any(s < 0 for s in size) or any(s < 0 for s in stride) or \
-            not isinstance(offset, int) or offset < 0:
-        raise RuntimeError(f"torchlike.load: invalid tensor geometry size={size} "
-                           f"stride={stride} offset={offset}")
+    if (
+        len(size) != len(stride)
+        or any(s < 0 for s in size)
+        or any(s < 0 for s in stride)
+        or not isinstance(offset, int)
+        or offset < 0
+    ):
+        raise RuntimeError(
+            f"torchlike.load: invalid tensor geometry size={size} stride={stride} offset={offset}"
+        )
     flat = storage.as_array(dtype)
     numel = int(np.prod(size, dtype=np.int64)) if size else 1
     if numel > 0:
@@ -336,10 +422,11 @@ def _tensor_from(storage, dtype, offset, size, stride, requires_grad):
                 f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset "
                 f"{offset}, and itemsize {flat.itemsize} requiring a storage size of "
                 f"{(last + 1) * flat.itemsize} are out of bounds for storage of size "
-                f"{flat.size * flat.itemsize}")
+                f"{flat.size * flat.itemsize}"
+            )
         view = np.lib.stride_tricks.as_strided(
-            flat[offset:], shape=size, strides=[s * flat.itemsize for s in stride],
-            writeable=False)
+            flat[offset:], shape=size, strides=[s * flat.itemsize for s in stride], writeable=False
+        )
         values = np.array(view)
     else:
         values = np.zeros(size, dtype=flat.dtype)
@@ -349,20 +436,24 @@ def _tensor_from(storage, dtype, offset, size, stride, requires_grad):
     return t
 
 
-def _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad=False,
-                       backward_hooks=None, metadata=None):
-    return _tensor_from(storage, getattr(storage, "dtype", None), storage_offset, size, stride,
-                        bool(requires_grad))
+def _rebuild_tensor_v2(
+    storage, storage_offset, size, stride, requires_grad=False, backward_hooks=None, metadata=None
+):
+    return _tensor_from(
+        storage, getattr(storage, "dtype", None), storage_offset, size, stride, bool(requires_grad)
+    )
 
 
-def _rebuild_tensor_v3(storage, storage_offset, size, stride, requires_grad, backward_hooks,
-                       dtype, metadata=None):
+def _rebuild_tensor_v3(
+    storage, storage_offset, size, stride, requires_grad, backward_hooks, dtype, metadata=None
+):
     return _tensor_from(storage, dtype, storage_offset, size, stride, bool(requires_grad))
 
 
 def _rebuild_tensor(storage, storage_offset, size, stride):
-    return _tensor_from(storage, getattr(storage, "dtype", None), storage_offset, size, stride,
-                        False)
+    return _tensor_from(
+        storage, getattr(storage, "dtype", None), storage_offset, size, stride, False
+    )
 
 
 def _rebuild_parameter(data, requires_grad, backward_hooks=None):
@@ -486,7 +577,7 @@ def _user_allowed() -> dict:
 def _display_name(full_path):
     """PyTorch prints builtins without their module (``slice``, not ``builtins.slice``)."""
     if full_path.startswith("builtins."):
-        return full_path[len("builtins."):]
+        return full_path[len("builtins.") :]
     return full_path
 
 
@@ -516,8 +607,10 @@ class _Unpickler(pickle.Unpickler):
         full_path = f"{module}.{name}"
         if self._weights_only:
             if module in _BLOCKED_MODULES:
-                raise pickle.UnpicklingError(f"Trying to load unsupported GLOBAL {full_path} "
-                                             f"whose module {module} is blocked.")
+                raise pickle.UnpicklingError(
+                    f"Trying to load unsupported GLOBAL {full_path} "
+                    f"whose module {module} is blocked."
+                )
             if full_path in _ALLOWED:
                 return _ALLOWED[full_path]
             user = _user_allowed()
@@ -528,12 +621,13 @@ class _Unpickler(pickle.Unpickler):
                 f"Unsupported global: GLOBAL {shown} was not an allowed global by default. "
                 f"Please use `torch.serialization.add_safe_globals([{shown}])` or the "
                 f"`torch.serialization.safe_globals([{shown}])` context manager to allowlist "
-                "this global if you trust this class/function.")
+                "this global if you trust this class/function."
+            )
         if full_path in _ALLOWED:
             return _ALLOWED[full_path]
         if module == "torch" or module.startswith("torch."):
             # a torch-namespace class or function: use torchlike's twin of the same name
-            target = importlib.import_module("torchlike" + module[len("torch"):])
+            target = importlib.import_module("torchlike" + module[len("torch") :])
             for part in name.split("."):
                 target = getattr(target, part)
             return target
@@ -542,17 +636,21 @@ class _Unpickler(pickle.Unpickler):
 
 def _wo_message(message: str) -> str:
     if "was not an allowed global by default." in message:
-        text = ("Weights only load failed. This file can still be loaded, to do so you have two "
-                "options, \033[1mdo those steps only if you trust the source of the "
-                f"checkpoint\033[0m. \n\t(1) {_UNSAFE_MESSAGE}\n\t(2) Alternatively, to load with "
-                "`weights_only=True` please check the recommended steps in the following error "
-                "message.\n\tWeightsUnpickler error: " + message)
+        text = (
+            "Weights only load failed. This file can still be loaded, to do so you have two "
+            "options, \033[1mdo those steps only if you trust the source of the "
+            f"checkpoint\033[0m. \n\t(1) {_UNSAFE_MESSAGE}\n\t(2) Alternatively, to load with "
+            "`weights_only=True` please check the recommended steps in the following error "
+            "message.\n\tWeightsUnpickler error: " + message
+        )
     else:
         text = f"Weights only load failed. {_UNSAFE_MESSAGE}\n"
         if "is blocked" not in message:
-            text += ("Please file an issue with the following so that we can make "
-                     "`weights_only=True` compatible with your use case: WeightsUnpickler "
-                     "error: ")
+            text += (
+                "Please file an issue with the following so that we can make "
+                "`weights_only=True` compatible with your use case: WeightsUnpickler "
+                "error: "
+            )
         text += "\n\n" + message
     return text + _DOCS_MESSAGE
 
@@ -568,7 +666,7 @@ def _load_zip(archive: zipfile.ZipFile, weights_only, pickle_load_args):
     pkl = next((n for n in names if n.endswith("data.pkl") and n.count("/") == 1), None)
     if pkl is None:
         raise RuntimeError("PytorchStreamReader failed locating file data.pkl: file not found")
-    prefix = pkl[:-len("data.pkl")]
+    prefix = pkl[: -len("data.pkl")]
     big_endian = False
     if prefix + "byteorder" in names:
         big_endian = archive.read(prefix + "byteorder").strip() == b"big"
@@ -581,8 +679,9 @@ def _load_zip(archive: zipfile.ZipFile, weights_only, pickle_load_args):
             cache[key] = storage
         return storage
 
-    unpickler = _Unpickler(io.BytesIO(archive.read(pkl)), load_storage, weights_only,
-                           **pickle_load_args)
+    unpickler = _Unpickler(
+        io.BytesIO(archive.read(pkl)), load_storage, weights_only, **pickle_load_args
+    )
     return unpickler.load()
 
 
@@ -593,21 +692,23 @@ def _reject_legacy(file, weights_only, pickle_load_args):
     first = _Unpickler(file, lambda key, dtype: None, weights_only, **pickle_load_args).load()
     if first != _LEGACY_MAGIC_NUMBER:
         raise RuntimeError("Invalid magic number; corrupt file?")
-    raise RuntimeError("torchlike.load: this is PyTorch's legacy (pre-1.6, non-zip) checkpoint "
-                       "format, which torchlike does not read; re-save it with torch.save in "
-                       "PyTorch >= 1.6")
+    raise RuntimeError(
+        "torchlike.load: this is PyTorch's legacy (pre-1.6, non-zip) checkpoint "
+        "format, which torchlike does not read; re-save it with torch.save in "
+        "PyTorch >= 1.6"
+    )
 
 
-def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=None,
-         **pickle_load_args):
+def load(
+    f, map_location=None, pickle_module=None, *, weights_only=None, mmap=None, **pickle_load_args
+):
     """Read an object saved by ``torch.save`` or ``torchlike.save``.
 
     Tensors are placed on JAX's default device whatever ``map_location`` says."""
     if weights_only is None:
         weights_only = pickle_module is None
     elif weights_only and pickle_module is not None:
-        raise RuntimeError("Can not safely load weights when explicit pickle_module is "
-                           "specified")
+        raise RuntimeError("Can not safely load weights when explicit pickle_module is specified")
     pickle_load_args.setdefault("encoding", "utf-8")
     file, owned = _open_for_read(f)
     try:

@@ -33,8 +33,15 @@ SAVED_PREFIX = "_saved_"
 # Bookkeeping on torchlike's nodes that shares the prefix but is not a saved value PyTorch shows.
 _NOT_SAVED_VALUES = {"_saved_versions", "_saved_by_inplace_op"}
 
-_NODE_STYLE = dict(style="filled", shape="box", align="left", fontsize="10", ranksep="0.1",
-                   height="0.2", fontname="monospace")
+_NODE_STYLE = dict(
+    style="filled",
+    shape="box",
+    align="left",
+    fontsize="10",
+    ranksep="0.1",
+    height="0.2",
+    fontname="monospace",
+)
 
 
 def make_dot(var, params=None, show_attrs=False, show_saved=False, max_attr_chars=50):
@@ -50,8 +57,9 @@ def make_dot(var, params=None, show_attrs=False, show_saved=False, max_attr_char
     if params is not None:
         for name, value in params.items():
             if not _is_tensor(value):
-                raise TypeError(f"make_dot(): params[{name!r}] is a {type(value).__name__}, "
-                                "expected a Tensor")
+                raise TypeError(
+                    f"make_dot(): params[{name!r}] is a {type(value).__name__}, expected a Tensor"
+                )
         names = {id(v): k for k, v in params.items()}
     else:
         names = {}
@@ -70,7 +78,7 @@ class _GraphWalk:
         self.dot = new_digraph(node_attr=dict(_NODE_STYLE), graph_attr=dict(size="12,12"))
 
     def draw(self, var):
-        for output in (var if isinstance(var, (tuple, list)) else (var,)):
+        for output in var if isinstance(var, (tuple, list)) else (var,):
             self.add_output(output)
         # as torchviz: the canvas grows with the number of statements
         size = max(12, len(self.dot.body) * 0.15)
@@ -141,8 +149,9 @@ class _GraphWalk:
                 for i, t in enumerate(value):
                     if _is_tensor(t):
                         self.dot.edge(str(id(node)), str(id(t)), dir="none")
-                        self.dot.node(str(id(t)), self.tensor_label(t, f"{attr}[{i}]"),
-                                      fillcolor="orange")
+                        self.dot.node(
+                            str(id(t)), self.tensor_label(t, f"{attr}[{i}]"), fillcolor="orange"
+                        )
 
     def node_label(self, node):
         name = type(node).__name__
@@ -163,7 +172,7 @@ class _GraphWalk:
         value_width = min(max(len(v) for v in attrs.values()), width)
 
         def cut(text):
-            return text[:value_width - 3] + "..." if len(text) > value_width else text
+            return text[: value_width - 3] + "..." if len(text) > value_width else text
 
         rule = "-" * max(key_width + value_width + 2, len(name))
         rows = [f"{k:<{key_width}}: {cut(v):>{value_width}}" for k, v in attrs.items()]
@@ -192,7 +201,7 @@ def _saved_values(node):
         value = getattr(node, attr)
         if callable(value) and not _is_tensor(value):
             continue
-        yield attr[len(SAVED_PREFIX):], value
+        yield attr[len(SAVED_PREFIX) :], value
 
 
 def _is_tensor(value):
@@ -202,6 +211,7 @@ def _is_tensor(value):
 
 
 # -- the digraph: graphviz's when installed, else a small stand-in with the same DOT text --------
+
 
 def new_digraph(node_attr, graph_attr):
     try:
@@ -229,8 +239,7 @@ def _quote(text):
 
 def _attr_list(label=None, attrs=None):
     items = [] if label is None else [f"label={_quote(label)}"]
-    items += [f"{_quote(k)}={_quote(v)}" for k, v in sorted((attrs or {}).items())
-              if v is not None]
+    items += [f"{_quote(k)}={_quote(v)}" for k, v in sorted((attrs or {}).items()) if v is not None]
     return f" [{' '.join(items)}]" if items else ""
 
 
@@ -247,14 +256,21 @@ class Digraph:
         self.body.append(f"\t{_quote(name)}{_attr_list(label, attrs)}\n")
 
     def edge(self, tail_name, head_name, label=None, **attrs):
-        self.body.append(f"\t{_quote(tail_name)} -> {_quote(head_name)}"
-                         f"{_attr_list(label, attrs)}\n")
+        self.body.append(
+            f"\t{_quote(tail_name)} -> {_quote(head_name)}{_attr_list(label, attrs)}\n"
+        )
 
     @property
     def source(self):
-        head = [f"\t{kind}{_attr_list(attrs=attrs)}\n" for kind, attrs in
-                (("graph", self.graph_attr), ("node", self.node_attr), ("edge", self.edge_attr))
-                if attrs]
+        head = [
+            f"\t{kind}{_attr_list(attrs=attrs)}\n"
+            for kind, attrs in (
+                ("graph", self.graph_attr),
+                ("node", self.node_attr),
+                ("edge", self.edge_attr),
+            )
+            if attrs
+        ]
         return "digraph {\n" + "".join(head) + "".join(self.body) + "}\n"
 
     def __str__(self):
@@ -273,10 +289,13 @@ class Digraph:
         """The picture as bytes, drawn by Graphviz's ``dot`` program (which must be installed)."""
         program = shutil.which("dot")
         if program is None:
-            raise RuntimeError("make_dot: drawing needs Graphviz's `dot` program on PATH "
-                               "(e.g. apt install graphviz); .source and .save() need nothing")
-        return subprocess.run([program, f"-T{format}"], input=self.source.encode(),
-                              capture_output=True, check=True).stdout
+            raise RuntimeError(
+                "make_dot: drawing needs Graphviz's `dot` program on PATH "
+                "(e.g. apt install graphviz); .source and .save() need nothing"
+            )
+        return subprocess.run(
+            [program, f"-T{format}"], input=self.source.encode(), capture_output=True, check=True
+        ).stdout
 
     def render(self, filename="Digraph.gv", directory=None, format="svg"):  # noqa: A002
         """Save the DOT text and draw it next to it (``<filename>.<format>``); returns that path."""

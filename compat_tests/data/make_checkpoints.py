@@ -24,7 +24,7 @@ def checkpoint(torch):
     weight.requires_grad_(True)
     bias.requires_grad_(True)
     opt = torch.optim.Adam([weight, bias], lr=0.01, amsgrad=True)
-    (weight.sum() * 2 + (bias ** 2).sum()).backward()
+    (weight.sum() * 2 + (bias**2).sum()).backward()
     opt.step()
     base = torch.arange(12, dtype=torch.float64).reshape(3, 4)
     shared = torch.tensor([1.0, 2.0, 3.0])
@@ -36,8 +36,8 @@ def checkpoint(torch):
             "float32": torch.tensor([[1.5], [-2.25]], dtype=torch.float32),
             "float16": torch.tensor([0.1, 65504.0], dtype=torch.float16),
             "bfloat16": torch.tensor([0.1, -3.0e38], dtype=torch.bfloat16),
-            "int64": torch.tensor([-(2 ** 62), 7], dtype=torch.int64),
-            "int32": torch.tensor([-(2 ** 31), 5], dtype=torch.int32),
+            "int64": torch.tensor([-(2**62), 7], dtype=torch.int64),
+            "int32": torch.tensor([-(2**31), 5], dtype=torch.int32),
             "int16": torch.tensor([-300, 300], dtype=torch.int16),
             "int8": torch.tensor([-128, 127], dtype=torch.int8),
             "uint8": torch.tensor([0, 255], dtype=torch.uint8),
@@ -47,8 +47,8 @@ def checkpoint(torch):
         },
         "scalar": torch.tensor(3.25),
         "empty": torch.zeros(0, 3),
-        "row_view": base[1],                 # torch: a view at a storage offset
-        "transposed": base.t(),              # torch: a non-contiguous view
+        "row_view": base[1],  # torch: a view at a storage offset
+        "transposed": base.t(),  # torch: a non-contiguous view
         "strided": base[:, ::2],
         "param": torch.nn.Parameter(torch.tensor([1.0, -1.0])),
         "frozen_param": torch.nn.Parameter(torch.tensor([2.0]), requires_grad=False),

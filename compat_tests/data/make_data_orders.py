@@ -34,25 +34,24 @@ def _dataset(n):
 def cases():
     out = {}
     torch.manual_seed(0)
-    out["shuffle_default_generator"] = _epochs(DataLoader(_dataset(10), batch_size=4,
-                                                          shuffle=True))
+    out["shuffle_default_generator"] = _epochs(DataLoader(_dataset(10), batch_size=4, shuffle=True))
     out["shuffle_default_generator_rand_after"] = torch.rand(3).tolist()
 
     g = torch.Generator().manual_seed(42)
-    out["shuffle_generator_drop_last"] = _epochs(DataLoader(_dataset(25), batch_size=8,
-                                                            shuffle=True, generator=g,
-                                                            drop_last=True))
+    out["shuffle_generator_drop_last"] = _epochs(
+        DataLoader(_dataset(25), batch_size=8, shuffle=True, generator=g, drop_last=True)
+    )
     out["shuffle_generator_rand_after"] = torch.rand(3, generator=g).tolist()
 
     torch.manual_seed(7)
     out["shuffle_large"] = _epochs(DataLoader(_dataset(3000), batch_size=500, shuffle=True), 1)
 
     g = torch.Generator().manual_seed(5)
-    out["random_sampler_replacement"] = list(RandomSampler(range(10), replacement=True,
-                                                           num_samples=70, generator=g))
+    out["random_sampler_replacement"] = list(
+        RandomSampler(range(10), replacement=True, num_samples=70, generator=g)
+    )
     g = torch.Generator().manual_seed(6)
-    out["random_sampler_num_samples"] = list(RandomSampler(range(10), num_samples=23,
-                                                           generator=g))
+    out["random_sampler_num_samples"] = list(RandomSampler(range(10), num_samples=23, generator=g))
     torch.manual_seed(8)
     out["random_sampler_no_generator"] = list(RandomSampler(range(12)))
 
@@ -62,17 +61,20 @@ def cases():
     weights = [0.1, 0.9, 0.4, 0.7, 3.0, 0.6]
     out["weighted_replacement"] = list(WeightedRandomSampler(weights, 12, generator=g))
     g = torch.Generator().manual_seed(11)
-    out["weighted_no_replacement"] = list(WeightedRandomSampler(weights, 4, replacement=False,
-                                                                generator=g))
+    out["weighted_no_replacement"] = list(
+        WeightedRandomSampler(weights, 4, replacement=False, generator=g)
+    )
 
     g = torch.Generator().manual_seed(1)
-    out["random_split_fractions"] = [list(s) for s in random_split(range(10), [0.3, 0.7],
-                                                                   generator=g)]
+    out["random_split_fractions"] = [
+        list(s) for s in random_split(range(10), [0.3, 0.7], generator=g)
+    ]
     torch.manual_seed(3)
     out["random_split_lengths_default"] = [list(s) for s in random_split(range(9), [2, 3, 4])]
     g = torch.Generator().manual_seed(2)
-    out["random_split_uneven_fractions"] = [list(s) for s in random_split(
-        range(11), [0.5, 0.25, 0.25], generator=g)]
+    out["random_split_uneven_fractions"] = [
+        list(s) for s in random_split(range(11), [0.5, 0.25, 0.25], generator=g)
+    ]
     return out
 
 

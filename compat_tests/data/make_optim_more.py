@@ -26,12 +26,14 @@ def main():
         out[f"complex/{name}"] = T.complex_trajectory(torch, name)
     for case, (kwargs, dtype, outer) in T.LBFGS_CASES.items():
         out[f"lbfgs/{case}"], out[f"lbfgs/{case}/counters"] = T.lbfgs_trajectory(
-            torch, kwargs, dtype, outer)
+            torch, kwargs, dtype, outer
+        )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for case, (opt_name, make) in T.SCHED_CASES.items():
-            out[f"sched/{case}"] = T.sched_trajectory(torch, opt_name, make,
-                                                      metric=case.startswith("plateau"))
+            out[f"sched/{case}"] = T.sched_trajectory(
+                torch, opt_name, make, metric=case.startswith("plateau")
+            )
     out.update(swa_references())
     np.savez_compressed(HERE / "optim_more.npz", **out)
     print(f"wrote {len(out)} arrays to optim_more.npz (torch {torch.__version__})")
@@ -40,10 +42,13 @@ def main():
 def swa_references():
     out = {}
     su = torch.optim.swa_utils
-    for kind, kwargs in {"swa": {}, "ema_avg_fn": dict(avg_fn=su.get_ema_avg_fn(0.9)),
-                         "ema_multi": dict(multi_avg_fn=su.get_ema_multi_avg_fn(0.8)),
-                         "swa_multi": dict(multi_avg_fn=su.get_swa_multi_avg_fn()),
-                         "buffers": dict(use_buffers=True)}.items():
+    for kind, kwargs in {
+        "swa": {},
+        "ema_avg_fn": dict(avg_fn=su.get_ema_avg_fn(0.9)),
+        "ema_multi": dict(multi_avg_fn=su.get_ema_multi_avg_fn(0.8)),
+        "swa_multi": dict(multi_avg_fn=su.get_swa_multi_avg_fn()),
+        "buffers": dict(use_buffers=True),
+    }.items():
         model = T._small_model(torch)
         averaged = su.AveragedModel(model, **kwargs)
         opt = torch.optim.SGD(model.parameters(), lr=0.1)
@@ -53,16 +58,17 @@ def swa_references():
             model(x).pow(2).sum().backward()
             opt.step()
             averaged.update_parameters(model)
-        out[f"swa/{kind}"] = np.concatenate([t.detach().numpy().ravel().astype(np.float64)
-                                             for t in averaged.state_dict().values()])
+        out[f"swa/{kind}"] = np.concatenate(
+            [t.detach().numpy().ravel().astype(np.float64) for t in averaged.state_dict().values()]
+        )
     model = T._small_model(torch)
     rng = np.random.default_rng(3)
-    loader = [(torch.tensor(rng.standard_normal((5, 3)), dtype=torch.float32), 0)
-              for _ in range(3)]
+    loader = [(torch.tensor(rng.standard_normal((5, 3)), dtype=torch.float32), 0) for _ in range(3)]
     model.eval()
     su.update_bn(loader, model)
-    out["swa/update_bn"] = np.concatenate([model[1].running_mean.numpy(),
-                                           model[1].running_var.numpy()])
+    out["swa/update_bn"] = np.concatenate(
+        [model[1].running_mean.numpy(), model[1].running_var.numpy()]
+    )
     return out
 
 

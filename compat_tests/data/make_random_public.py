@@ -31,8 +31,10 @@ def main():
     torch.randn(5, dtype=torch.float64)
     state = torch.get_rng_state()
     continuation = [torch.randn(20, dtype=torch.float64), torch.rand(5)]
-    data["torch_state"] = {"bytes": state.tolist(),
-                           "continuation": test_random.summarize(continuation)}
+    data["torch_state"] = {
+        "bytes": state.tolist(),
+        "continuation": test_random.summarize(continuation),
+    }
     path = HERE / "random_public.json"
     path.write_text(json.dumps(data, separators=(",", ":")) + "\n")
     print(f"wrote {path} ({path.stat().st_size:,} bytes)")

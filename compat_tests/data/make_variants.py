@@ -43,8 +43,13 @@ def probe_out(fn):
 
 
 def main():
-    names = {n for n in dir(torch) if not n.startswith("_") and callable(getattr(torch, n))
-             and not isinstance(getattr(torch, n), type)}
+    names = {
+        n
+        for n in dir(torch)
+        if not n.startswith("_")
+        and callable(getattr(torch, n))
+        and not isinstance(getattr(torch, n), type)
+    }
     names |= {n for n in dir(torch.Tensor) if not n.startswith("_") and not n.endswith("_")}
     names |= {n[:-1] for n in dir(torch.Tensor) if n.endswith("_") and not n.startswith("_")}
     table = {}
@@ -58,8 +63,9 @@ def main():
             "out": bool(is_function and probe_out(fn)),
         }
     out = Path(__file__).with_name("torch_variants.json")
-    out.write_text(json.dumps({"torch": torch.__version__, "ops": table}, indent=0,
-                              sort_keys=True) + "\n")
+    out.write_text(
+        json.dumps({"torch": torch.__version__, "ops": table}, indent=0, sort_keys=True) + "\n"
+    )
     print(f"wrote {out} ({len(table)} names)")
 
 

@@ -16,10 +16,24 @@ import types
 from pathlib import Path
 
 MODULES = [
-    "torch", "torch.nn", "torch.nn.functional", "torch.nn.init", "torch.nn.utils", "torch.optim",
-    "torch.optim.lr_scheduler", "torch.autograd", "torch.utils.data", "torch.linalg", "torch.fft",
-    "torch.special", "torch.distributions", "torch.func", "torch.cuda", "torch.backends",
-    "torch.jit", "torch.testing",
+    "torch",
+    "torch.nn",
+    "torch.nn.functional",
+    "torch.nn.init",
+    "torch.nn.utils",
+    "torch.optim",
+    "torch.optim.lr_scheduler",
+    "torch.autograd",
+    "torch.utils.data",
+    "torch.linalg",
+    "torch.fft",
+    "torch.special",
+    "torch.distributions",
+    "torch.func",
+    "torch.cuda",
+    "torch.backends",
+    "torch.jit",
+    "torch.testing",
 ]
 TYPING_MODULES = {"typing", "typing_extensions", "__future__", "collections.abc"}
 OUT = Path(__file__).with_name("torch_api_2_13.txt")
@@ -46,16 +60,21 @@ def _is_public(module, name, value):
 
 
 def public_names(module):
-    return sorted(n for n in dir(module)
-                  if not n.startswith("_") and _is_public(module, n, getattr(module, n)))
+    return sorted(
+        n
+        for n in dir(module)
+        if not n.startswith("_") and _is_public(module, n, getattr(module, n))
+    )
 
 
 def main():
     # importlib rather than an import statement: torchlike's sources never spell out a torch
     # import (a grep for one must find none), and only this offline generator needs torch.
     torch = importlib.import_module("torch")
-    lines = [f"# public names of PyTorch {torch.__version__.split('+')[0]}, "
-             "written by make_torch_api.py: <module> <name>"]
+    lines = [
+        f"# public names of PyTorch {torch.__version__.split('+')[0]}, "
+        "written by make_torch_api.py: <module> <name>"
+    ]
     for module_name in MODULES:
         module = importlib.import_module(module_name)
         lines += [f"{module_name} {n}" for n in public_names(module)]

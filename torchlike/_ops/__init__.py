@@ -7,9 +7,11 @@ once: ``FUNCTIONS`` (``torch.X``) and ``METHODS`` (``Tensor.X``, ``Tensor.X_``, 
 ``torchlike/_methods.py`` attaches the methods to Tensor.
 """
 
-from . import frontend  # noqa: F401 - signature modules register their declarations on import
-from . import linalg  # noqa: F401
-from . import spectral  # noqa: F401
+from . import (
+    frontend,  # noqa: F401 - signature modules register their declarations on import
+    linalg,  # noqa: F401
+    spectral,  # noqa: F401
+)
 from .core import Op, apply
 from .frontend import FUNCTIONS, METHODS, PROPERTIES
 from .table import OPS
@@ -17,10 +19,18 @@ from .variants import generate
 
 generate(FUNCTIONS, METHODS)
 # x += y is x.add_(y): the in-place dunders are the generated in-place forms
-for _dunder, _name in {"__iadd__": "add", "__isub__": "sub", "__imul__": "mul",
-                       "__itruediv__": "div", "__ipow__": "pow", "__ifloordiv__": "floor_divide",
-                       "__imod__": "remainder", "__iand__": "bitwise_and",
-                       "__ior__": "bitwise_or", "__ixor__": "bitwise_xor"}.items():
+for _dunder, _name in {
+    "__iadd__": "add",
+    "__isub__": "sub",
+    "__imul__": "mul",
+    "__itruediv__": "div",
+    "__ipow__": "pow",
+    "__ifloordiv__": "floor_divide",
+    "__imod__": "remainder",
+    "__iand__": "bitwise_and",
+    "__ior__": "bitwise_or",
+    "__ixor__": "bitwise_xor",
+}.items():
     METHODS[_dunder] = METHODS[_name + "_"]
 
 __all__ = ["OPS", "Op", "apply", "FUNCTIONS", "METHODS", "PROPERTIES"]

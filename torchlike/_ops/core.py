@@ -61,27 +61,45 @@ class Op:
               kernel that hand-written signatures call
     """
 
-    def __init__(self, name, impl, node=None, promote=None, promote_idx=None, linear=False,
-                 saved=None, edges=None, saved_defaults=None, view=False, variants=None):
+    def __init__(
+        self,
+        name,
+        impl,
+        node=None,
+        promote=None,
+        promote_idx=None,
+        linear=False,
+        saved=None,
+        edges=None,
+        saved_defaults=None,
+        view=False,
+        variants=None,
+    ):
         self.name = name
         self.variants = variants
         self.edges = edges  # how many leading operands appear in next_functions (None: all)
-        self.view = view    # results share operand 0's storage (see _storage.py)
+        self.view = view  # results share operand 0's storage (see _storage.py)
         self.impl = impl
         self.promote = promote
         self.promote_idx = promote_idx
         self.linear = linear
         self.saved = saved or {}
         self.keeps_result = "result" in self.saved.values()
-        self.keeps_operands = any(isinstance(v, int) or (isinstance(v, tuple) and v[0] == "if")
-                                  for v in self.saved.values())
+        self.keeps_operands = any(
+            isinstance(v, int) or (isinstance(v, tuple) and v[0] == "if")
+            for v in self.saved.values()
+        )
         # (operand index, condition operand or None) for every operand PyTorch saves
         self.saved_operands = tuple(
             (v, None) if isinstance(v, int) else (v[1], v[2])
             for v in self.saved.values()
-            if isinstance(v, int) or (isinstance(v, tuple) and v[0] == "if"))
-        self.node_cls = None if node is None else node_class(
-            node, _saved_getters(self.saved, saved_defaults or {}))
+            if isinstance(v, int) or (isinstance(v, tuple) and v[0] == "if")
+        )
+        self.node_cls = (
+            None
+            if node is None
+            else node_class(node, _saved_getters(self.saved, saved_defaults or {}))
+        )
 
     def __repr__(self):
         return f"<op {self.name}>"
@@ -96,7 +114,7 @@ class Op:
         def run(*vals):
             if np_dtype is not None:
                 vals = list(vals)
-                for i in (range(len(vals)) if promote_idx is None else promote_idx):
+                for i in range(len(vals)) if promote_idx is None else promote_idx:
                     v = vals[i]
                     if v is not None and (isinstance(v, _SCALARS) or v.dtype != np_dtype):
                         vals[i] = lax.convert_element_type(v, np_dtype)
@@ -126,8 +144,10 @@ def _wrapped_number(v):
 
 def _saved_getters(saved, defaults):
     """``_saved_<name>`` properties from the table's ``saved`` specs (see ``Op``)."""
+
     def make(name, spec):
         if spec == "result":
+
             def get(node):
                 return node._saved_output(0)
         elif isinstance(spec, int) or (isinstance(spec, tuple) and spec[0] == "if"):
@@ -149,9 +169,11 @@ def _saved_getters(saved, defaults):
                 shape = tuple(node._saved_shape(k))
                 return shape if kind == "sizes" else math.prod(shape)
         else:
+
             def get(node):
                 static = dict(node._static[1])
                 return static.get(spec, defaults.get(name))
+
         return get
 
     return {name: make(name, spec) for name, spec in saved.items()}
@@ -199,7 +221,7 @@ def apply(op, operands, static=(), dtype=None):
 
     needs_grad = False
     if op.node_cls is not None and grad_mode._state.enabled:
-        for a in (operands if op.edges is None else operands[:op.edges]):
+        for a in operands if op.edges is None else operands[: op.edges]:
             if isinstance(a, Tensor):
                 if a._base_t is not None:
                     a._sync_view()
@@ -255,9 +277,13 @@ def record(op, vals, edges):
     outs = out if isinstance(out, tuple) else (out,)
     if not grad_mode._state.enabled or all(n is None for n, _ in edges):
         return tuple(Tensor._make(o) for o in outs)
-    node = op.node_cls(op=op, static=(None, ()), saved=tuple(SavedVariable(v) for v in vals),
-                       out_avals=tuple((o.shape, o.dtype) for o in outs),
-                       next_functions=tuple(edges))
+    node = op.node_cls(
+        op=op,
+        static=(None, ()),
+        saved=tuple(SavedVariable(v) for v in vals),
+        out_avals=tuple((o.shape, o.dtype) for o in outs),
+        next_functions=tuple(edges),
+    )
     return _outputs(node, outs)
 
 
@@ -272,7 +298,8 @@ def _pytorch_error(op, vals, exc):
             if da != db and da != 1 and db != 1:
                 return RuntimeError(
                     f"The size of tensor a ({da}) must match the size of tensor b ({db}) at "
-                    f"non-singleton dimension {max(len(a), len(b)) - i}")
+                    f"non-singleton dimension {max(len(a), len(b)) - i}"
+                )
     return RuntimeError(f"{op.name}: {exc}")
 
 
@@ -285,16 +312,27 @@ def _record(op, cd, static, operands, vals, outs):
             SavedVariable(None, (v.shape, v.dtype))
             if (isinstance(a, Tensor) and (a._dtype.is_floating_point or a._dtype.is_complex))
             else (None if v is None else SavedVariable(v))
-            for a, v in zip(operands, vals))
+            for a, v in zip(operands, vals)
+        )
     else:
         saved = tuple(None if v is None else SavedVariable(v) for v in vals)
     for k, cond in op.saved_operands:
-        if k < len(operands) and saved[k] is not None and (cond is None or (
-                isinstance(operands[cond], Tensor) and operands[cond]._requires_grad)):
+        if (
+            k < len(operands)
+            and saved[k] is not None
+            and (
+                cond is None
+                or (isinstance(operands[cond], Tensor) and operands[cond]._requires_grad)
+            )
+        ):
             saved[k].keep_operand(operands[k])
-    edge_operands = operands if op.edges is None else operands[:op.edges]
+    edge_operands = operands if op.edges is None else operands[: op.edges]
     edges = tuple(a._edge() if isinstance(a, Tensor) else (None, 0) for a in edge_operands)
     return op.node_cls(
-        op=op, static=(cd, static), saved=saved,
+        op=op,
+        static=(cd, static),
+        saved=saved,
         result=tuple(SavedVariable(o) for o in outs) if op.keeps_result else None,
-        out_avals=tuple((o.shape, o.dtype) for o in outs), next_functions=edges)
+        out_avals=tuple((o.shape, o.dtype) for o in outs),
+        next_functions=edges,
+    )

@@ -21,7 +21,34 @@ from .reductions import _SCALAR_TYPE_NAMES, log_softmax, softmax, sum
 from .shapes import cat, split, stack
 from .signatures import FUNCTIONS, METHODS, _is_scalar, _t, export
 
-__all__ = ["FUNCTIONS", "METHODS", "PROPERTIES", "export", "inplace_update", "fill_like",
-           "_CAST_NAMES", "_C_NAMES", "where", "cat", "stack", "split", "softmax", "log_softmax",
-           "addmm", "mm", "matmul", "einsum", "minimum", "maximum", "clamp", "sum", "gather",
-           "index_select", "nonzero", "_binary", "_is_scalar", "_t", "_SCALAR_TYPE_NAMES"]
+__all__ = [
+    "FUNCTIONS",
+    "METHODS",
+    "PROPERTIES",
+    "export",
+    "inplace_update",
+    "fill_like",
+    "_CAST_NAMES",
+    "_C_NAMES",
+    "where",
+    "cat",
+    "stack",
+    "split",
+    "softmax",
+    "log_softmax",
+    "addmm",
+    "mm",
+    "matmul",
+    "einsum",
+    "minimum",
+    "maximum",
+    "clamp",
+    "sum",
+    "gather",
+    "index_select",
+    "nonzero",
+    "_binary",
+    "_is_scalar",
+    "_t",
+    "_SCALAR_TYPE_NAMES",
+]

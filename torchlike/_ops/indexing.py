@@ -51,8 +51,12 @@ def nonzero(input, *, as_tuple=False):
 
 def _is_int_scalar_tensor(i):
     # (0-d bool and uint8 tensors are masks, as in PyTorch)
-    return (isinstance(i, Tensor) and i.ndim == 0 and i._dtype not in (D.bool_, D.uint8)
-            and not (i._dtype.is_floating_point or i._dtype.is_complex))
+    return (
+        isinstance(i, Tensor)
+        and i.ndim == 0
+        and i._dtype not in (D.bool_, D.uint8)
+        and not (i._dtype.is_floating_point or i._dtype.is_complex)
+    )
 
 
 def _getitem(self, index):
@@ -63,8 +67,9 @@ def _getitem(self, index):
     if builtins.any(_is_int_scalar_tensor(i) for i in index):
         index = tuple(operator.index(i) if _is_int_scalar_tensor(i) else i for i in index)
     # bool masks and index sequences are advanced indexing: one IndexBackward0 node
-    if builtins.any(isinstance(i, (Tensor, list, np.ndarray)) or isinstance(i, bool)
-                    for i in index):
+    if builtins.any(
+        isinstance(i, (Tensor, list, np.ndarray)) or isinstance(i, bool) for i in index
+    ):
         return _advanced_index(self, index)
     n_real = builtins.sum(1 for i in index if i is not None and i is not Ellipsis)
     if n_real > self.ndim:
@@ -84,8 +89,12 @@ def _getitem(self, index):
         elif isinstance(i, slice):
             n = out.shape[dim]
             # bounds given as 0-d tensors are read once (PyTorch reads them too)
-            raw = slice(*(b if b is None or type(b) is int else operator.index(b)
-                          for b in (i.start, i.stop, i.step)))
+            raw = slice(
+                *(
+                    b if b is None or type(b) is int else operator.index(b)
+                    for b in (i.start, i.stop, i.step)
+                )
+            )
             start, stop, step = raw.indices(n)
             if step <= 0:
                 raise ValueError("step must be greater than zero")
@@ -109,7 +118,9 @@ def _select_ints_first(self, index):
     index = list(index)
     n_real = builtins.sum(
         (i.ndim if isinstance(i, Tensor) and i._dtype in (D.bool_, D.uint8) and i.ndim else 1)
-        for i in index if i is not None and i is not Ellipsis)
+        for i in index
+        if i is not None and i is not Ellipsis
+    )
     expanded = []
     for i in index:
         if i is Ellipsis:
@@ -146,7 +157,9 @@ def _select_ints_first(self, index):
 def _expand_ellipsis(ndim, index):
     n_real = builtins.sum(
         (i.ndim if isinstance(i, Tensor) and i._dtype in (D.bool_, D.uint8) and i.ndim else 1)
-        for i in index if i is not None and i is not Ellipsis and not isinstance(i, bool))
+        for i in index
+        if i is not None and i is not Ellipsis and not isinstance(i, bool)
+    )
     out = []
     for i in index:
         if i is Ellipsis:
@@ -161,20 +174,29 @@ def _check_index_bounds(self, index):
     for i in _expand_ellipsis(self.ndim, index):
         if i is None:
             continue
-        if isinstance(i, Tensor) and i._dtype not in (D.bool_, D.uint8) and \
-                not i._dtype.is_floating_point and i.numel():
+        if (
+            isinstance(i, Tensor)
+            and i._dtype not in (D.bool_, D.uint8)
+            and not i._dtype.is_floating_point
+            and i.numel()
+        ):
             n = self.shape[dim] if dim < self.ndim else 0
             arr = np.asarray(i._value)
             bad = arr[(arr >= n) | (arr < -n)]
             if bad.size:
-                raise IndexError(f"index {int(bad.flat[0])} is out of bounds for dimension {dim} "
-                                 f"with size {n}")
+                raise IndexError(
+                    f"index {int(bad.flat[0])} is out of bounds for dimension {dim} with size {n}"
+                )
         dim += i.ndim if isinstance(i, Tensor) and i._dtype in (D.bool_, D.uint8) else 1
 
 
 def _advanced_index(self, index):
-    if builtins.sum(1 for i in index if i is not None and i is not Ellipsis
-                    and not isinstance(i, bool)) > self.ndim:
+    if (
+        builtins.sum(
+            1 for i in index if i is not None and i is not Ellipsis and not isinstance(i, bool)
+        )
+        > self.ndim
+    ):
         raise IndexError(f"too many indices for tensor of dimension {self.ndim}")
     if builtins.any(isinstance(i, (int, np.integer)) and not isinstance(i, bool) for i in index):
         base, index = _select_ints_first(self, index)
@@ -183,7 +205,6 @@ def _advanced_index(self, index):
     _check_index_bounds(self, index)
     spec, indices = _index_spec_and_operands(self, index)
     return apply(OPS["index"], (self, *indices), (("spec", spec),))
-
 
 
 METHODS["__getitem__"] = _getitem
@@ -209,7 +230,8 @@ def _broadcast_error(a, b):
         if da != db and da != 1 and db != 1:
             return RuntimeError(
                 f"The size of tensor a ({da}) must match the size of tensor b ({db}) at "
-                f"non-singleton dimension {builtins.max(len(a), len(b)) - i}")
+                f"non-singleton dimension {builtins.max(len(a), len(b)) - i}"
+            )
     return RuntimeError(f"output with shape {list(a)} doesn't match the broadcast shape {list(b)}")
 
 
@@ -226,10 +248,11 @@ def _index_spec_and_operands(self, index):
             i = Tensor._make(jnp.asarray(i))
         if isinstance(i, Tensor):
             if i._dtype is D.bool_ or i._dtype is D.uint8:
-                if i.ndim and tuple(i.shape) != tuple(self.shape[dim:dim + i.ndim]):
+                if i.ndim and tuple(i.shape) != tuple(self.shape[dim : dim + i.ndim]):
                     raise IndexError(
                         f"The shape of the mask {list(i.shape)} at index {dim} does not match "
-                        f"the shape of the indexed tensor {list(self.shape)} at index {dim}")
+                        f"the shape of the indexed tensor {list(self.shape)} at index {dim}"
+                    )
                 # boolean masks select data-dependent shapes: resolve them to integer indices
                 # now, so the recorded op has static shapes and replays under jit
                 for arr in np.nonzero(np.asarray(i._value)):
@@ -238,8 +261,9 @@ def _index_spec_and_operands(self, index):
                 dim += i.ndim
             else:
                 if i._dtype.is_floating_point:
-                    raise IndexError("tensors used as indices must be long, int, byte or bool "
-                                     "tensors")
+                    raise IndexError(
+                        "tensors used as indices must be long, int, byte or bool tensors"
+                    )
                 spec.append(("t", None))
                 operands.append(i)
                 dim += 1
@@ -258,8 +282,11 @@ def _index_spec_and_operands(self, index):
 
 def _setitem(self, index, value):
     if not isinstance(value, Tensor):
-        value = _t(value) if not _is_scalar(value) else Tensor._make(
-            jnp.asarray(_scalar(value), self._value.dtype))
+        value = (
+            _t(value)
+            if not _is_scalar(value)
+            else Tensor._make(jnp.asarray(_scalar(value), self._value.dtype))
+        )
     parts = index if isinstance(index, tuple) else (index,)
     if builtins.any(_is_int_scalar_tensor(i) for i in parts):  # as in _getitem: an integer
         parts = tuple(operator.index(i) if _is_int_scalar_tensor(i) else i for i in parts)
@@ -284,13 +311,17 @@ def _setitem(self, index, value):
     _check_index_bounds(self, parts)
     spec, indices = _index_spec_and_operands(self, parts)
     try:
-        result = apply(OPS["index_put"], (self, value.to(self._dtype), *indices),
-                       (("spec", spec), ("accumulate", False)))
+        result = apply(
+            OPS["index_put"],
+            (self, value.to(self._dtype), *indices),
+            (("spec", spec), ("accumulate", False)),
+        )
     except RuntimeError:
         picked = _advanced_index(self.detach(), parts)
-        raise RuntimeError(f"shape mismatch: value tensor of shape {list(value.shape)} cannot "
-                           f"be broadcast to indexing result of shape {list(picked.shape)}"
-                           ) from None
+        raise RuntimeError(
+            f"shape mismatch: value tensor of shape {list(value.shape)} cannot "
+            f"be broadcast to indexing result of shape {list(picked.shape)}"
+        ) from None
     inplace_update(self, result)
 
 
@@ -298,7 +329,7 @@ def _check_expand(value, target):
     """``x[i] = v`` expands ``v`` to the target: PyTorch's expand error if it can't."""
     vs, ts = tuple(value.shape), tuple(target.shape)
     if len(vs) > len(ts):
-        vs = tuple(d for d in vs[:len(vs) - len(ts)] if d != 1) + vs[len(vs) - len(ts):]
+        vs = tuple(d for d in vs[: len(vs) - len(ts)] if d != 1) + vs[len(vs) - len(ts) :]
     for i in range(1, len(vs) + 1):
         if i > len(ts):
             break
@@ -306,26 +337,39 @@ def _check_expand(value, target):
             raise RuntimeError(
                 f"The expanded size of the tensor ({ts[-i]}) must match the existing size "
                 f"({vs[-i]}) at non-singleton dimension {len(ts) - i}.  Target sizes: "
-                f"{list(ts)}.  Tensor sizes: {list(value.shape)}")
+                f"{list(ts)}.  Tensor sizes: {list(value.shape)}"
+            )
 
 
 def index_put_(self, indices, values, accumulate=False):
     spec, idx = _index_spec_and_operands(self, tuple(indices))
     values = values if isinstance(values, Tensor) else _t(values)
-    return inplace_update(self, apply(OPS["index_put"], (self, values.to(self._dtype), *idx),
-                                      (("spec", spec), ("accumulate", accumulate))))
+    return inplace_update(
+        self,
+        apply(
+            OPS["index_put"],
+            (self, values.to(self._dtype), *idx),
+            (("spec", spec), ("accumulate", accumulate)),
+        ),
+    )
 
 
 def index_put(self, indices, values, accumulate=False):
     spec, idx = _index_spec_and_operands(self, tuple(indices))
-    return apply(OPS["index_put"], (self, values.to(self._dtype), *idx),
-                 (("spec", spec), ("accumulate", accumulate)))
+    return apply(
+        OPS["index_put"],
+        (self, values.to(self._dtype), *idx),
+        (("spec", spec), ("accumulate", accumulate)),
+    )
 
 
 @export(inplace=True)
 def index_add(input, dim, index, source, *, alpha=1):
-    return apply(OPS["index_add"], (input, source, index),
-                 (("dim", _wrap_dim(dim, input.ndim)), ("alpha", alpha)))
+    return apply(
+        OPS["index_add"],
+        (input, source, index),
+        (("dim", _wrap_dim(dim, input.ndim)), ("alpha", alpha)),
+    )
 
 
 @export(inplace=True)
@@ -373,9 +417,12 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
     if seq.ndim == 1:
         res = np.searchsorted(seq, vals, side=side)
     else:
-        res = np.stack([np.searchsorted(s, v, side=side) for s, v in
-                        zip(seq.reshape(-1, seq.shape[-1]), vals.reshape(-1, vals.shape[-1]))]
-                       ).reshape(vals.shape)
+        res = np.stack(
+            [
+                np.searchsorted(s, v, side=side)
+                for s, v in zip(seq.reshape(-1, seq.shape[-1]), vals.reshape(-1, vals.shape[-1]))
+            ]
+        ).reshape(vals.shape)
     return Tensor._make(jnp.asarray(res.astype(np.int32 if out_int32 else np.int64)))
 
 

@@ -58,26 +58,29 @@ def return_type(name, fields):
     return cls
 
 
-RT = {name: return_type(name, fields) for name, fields in {
-    "slogdet": ("sign", "logabsdet"),
-    "linalg_slogdet": ("sign", "logabsdet"),
-    "linalg_inv_ex": ("inverse", "info"),
-    "linalg_solve_ex": ("result", "info"),
-    "linalg_cholesky_ex": ("L", "info"),
-    "linalg_qr": ("Q", "R"),
-    "qr": ("Q", "R"),
-    "linalg_eig": ("eigenvalues", "eigenvectors"),
-    "linalg_eigh": ("eigenvalues", "eigenvectors"),
-    "linalg_svd": ("U", "S", "Vh"),
-    "svd": ("U", "S", "V"),
-    "linalg_lstsq": ("solution", "residuals", "rank", "singular_values"),
-    "linalg_lu_factor": ("LU", "pivots"),
-    "linalg_lu_factor_ex": ("LU", "pivots", "info"),
-    "linalg_lu": ("P", "L", "U"),
-    "lu_unpack": ("P", "L", "U"),
-    "_lu_with_info": ("LU", "pivots", "info"),
-    "triangular_solve": ("solution", "cloned_coefficient"),
-}.items()}
+RT = {
+    name: return_type(name, fields)
+    for name, fields in {
+        "slogdet": ("sign", "logabsdet"),
+        "linalg_slogdet": ("sign", "logabsdet"),
+        "linalg_inv_ex": ("inverse", "info"),
+        "linalg_solve_ex": ("result", "info"),
+        "linalg_cholesky_ex": ("L", "info"),
+        "linalg_qr": ("Q", "R"),
+        "qr": ("Q", "R"),
+        "linalg_eig": ("eigenvalues", "eigenvectors"),
+        "linalg_eigh": ("eigenvalues", "eigenvectors"),
+        "linalg_svd": ("U", "S", "Vh"),
+        "svd": ("U", "S", "V"),
+        "linalg_lstsq": ("solution", "residuals", "rank", "singular_values"),
+        "linalg_lu_factor": ("LU", "pivots"),
+        "linalg_lu_factor_ex": ("LU", "pivots", "info"),
+        "linalg_lu": ("P", "L", "U"),
+        "lu_unpack": ("P", "L", "U"),
+        "_lu_with_info": ("LU", "pivots", "info"),
+        "triangular_solve": ("solution", "cloned_coefficient"),
+    }.items()
+}
 
 
 # ---------------------------------------------------------------------------------- checks
@@ -87,31 +90,37 @@ def _type_name(d):
 
 def check_float(fn, A, what="input"):
     if not (A._dtype.is_floating_point or A._dtype.is_complex):
-        raise RuntimeError(f"{fn}: Expected a floating point or complex tensor as {what}. "
-                           f"Got {_type_name(A._dtype)}")
+        raise RuntimeError(
+            f"{fn}: Expected a floating point or complex tensor as {what}. "
+            f"Got {_type_name(A._dtype)}"
+        )
 
 
 def check_matrix(fn, A, name="A"):
     if not isinstance(A, Tensor):
-        raise TypeError(f"{fn}(): argument '{name}' (position 1) must be Tensor, not "
-                        f"{type(A).__name__}")
+        raise TypeError(
+            f"{fn}(): argument '{name}' (position 1) must be Tensor, not {type(A).__name__}"
+        )
     if A.ndim < 2:
         raise RuntimeError(f"{fn}: The input tensor {name} must have at least 2 dimensions.")
 
 
 def check_same_dtype(prefix, a, b, an, bn, tail=" instead"):
     if a._dtype is not b._dtype:
-        raise RuntimeError(f"{prefix}Expected {an} and {bn} to have the same dtype, but found "
-                           f"{an} of type {_CAST_NAMES.get(a._dtype, a._dtype)} and {bn} of type "
-                           f"{_CAST_NAMES.get(b._dtype, b._dtype)}{tail}")
+        raise RuntimeError(
+            f"{prefix}Expected {an} and {bn} to have the same dtype, but found "
+            f"{an} of type {_CAST_NAMES.get(a._dtype, a._dtype)} and {bn} of type "
+            f"{_CAST_NAMES.get(b._dtype, b._dtype)}{tail}"
+        )
 
 
 def check_square(fn, A, name="A", dtype=True):
     check_matrix(fn, A, name)
     m, n = A.shape[-2], A.shape[-1]
     if m != n:
-        raise RuntimeError(f"{fn}: {name} must be batches of square matrices, but they are "
-                           f"{m} by {n} matrices")
+        raise RuntimeError(
+            f"{fn}: {name} must be batches of square matrices, but they are {m} by {n} matrices"
+        )
     if dtype:
         check_float(fn, A)
 
@@ -128,13 +137,17 @@ def raise_on_info(fn, info, message):
 
 
 def _singular_inv(k):
-    return (f"The diagonal element {k} is zero, the inversion could not be completed because "
-            "the input matrix is singular.")
+    return (
+        f"The diagonal element {k} is zero, the inversion could not be completed because "
+        "the input matrix is singular."
+    )
 
 
 def _not_pd(k):
-    return ("The factorization could not be completed because the input is not "
-            f"positive-definite (the leading minor of order {k} is not positive-definite).")
+    return (
+        "The factorization could not be completed because the input is not "
+        f"positive-definite (the leading minor of order {k} is not positive-definite)."
+    )
 
 
 def _deprecated_once(key, message):
@@ -178,28 +191,32 @@ def linalg_inv(A, fn="linalg.inv"):
 def _solve_operands(fn, A, B, left):
     check_square(fn, A)
     if not isinstance(B, Tensor):
-        raise TypeError(f"{fn}(): argument 'B' (position 2) must be Tensor, not "
-                        f"{type(B).__name__}")
-    vector = left and (B.ndim == 1 or (B.ndim == A.ndim - 1
-                                       and tuple(B.shape) == tuple(A.shape[:-1])))
+        raise TypeError(f"{fn}(): argument 'B' (position 2) must be Tensor, not {type(B).__name__}")
+    vector = left and (
+        B.ndim == 1 or (B.ndim == A.ndim - 1 and tuple(B.shape) == tuple(A.shape[:-1]))
+    )
     n = A.shape[-1]
     r, c = (B.shape[-1], 1) if (vector or B.ndim == 1) else (B.shape[-2], B.shape[-1])
     if (r if left else c) != n:
         eq = "AX = B" if left else "XA = B"
-        raise RuntimeError(f"linalg.solve: Incompatible shapes of A and B for the equation {eq} "
-                           f"({n}x{n} and {r}x{c})")
+        raise RuntimeError(
+            f"linalg.solve: Incompatible shapes of A and B for the equation {eq} "
+            f"({n}x{n} and {r}x{c})"
+        )
     check_same_dtype("linalg.solve: ", A, B, "A", "B")
     return vector
 
 
 def linalg_solve_ex(A, B, left=True, check_errors=False, fn="linalg.solve_ex"):
     vector = _solve_operands(fn, A, B, left)
-    result, info = apply(OPS["linalg_solve_ex"], (A, B),
-                         (("left", left), ("vector", vector)))
+    result, info = apply(OPS["linalg_solve_ex"], (A, B), (("left", left), ("vector", vector)))
     info = _int32(info)
     if check_errors:
-        raise_on_info("torch.linalg.solve", info,
-                      lambda k: "The solver failed because the input matrix is singular.")
+        raise_on_info(
+            "torch.linalg.solve",
+            info,
+            lambda k: "The solver failed because the input matrix is singular.",
+        )
     return RT["linalg_solve_ex"](result, info)
 
 
@@ -219,8 +236,10 @@ def linalg_cholesky_ex(A, upper=False, check_errors=False, fn="linalg.cholesky")
 def linalg_qr(A, mode="reduced", name="linalg_qr"):
     check_matrix("linalg.qr", A)
     if mode not in ("reduced", "complete", "r"):
-        raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of "
-                           "'reduced' (default), 'r', or 'complete'")
+        raise RuntimeError(
+            f"qr received unrecognized mode '{mode}' but expected one of "
+            "'reduced' (default), 'r', or 'complete'"
+        )
     check_float("linalg.qr", A)
     Q, R = apply(OPS["linalg_qr"], (A,), (("mode", mode),))
     return RT[name](Q, R)
@@ -253,17 +272,27 @@ def linalg_lu_factor_ex(A, pivot=True, check_errors=False, fn="linalg.lu_factor_
     LU, pivots, info = apply(OPS["linalg_lu_factor_ex"], (A,))
     pivots, info = _int32(pivots), _int32(info)
     if check_errors:
-        raise_on_info("torch.linalg.lu_factor_ex", info, lambda k: (
-            f"U[{k},{k}] is zero and using it on lu_solve would result in a division by zero."))
+        raise_on_info(
+            "torch.linalg.lu_factor_ex",
+            info,
+            lambda k: (
+                f"U[{k},{k}] is zero and using it on lu_solve would result in a division by zero."
+            ),
+        )
     return RT["linalg_lu_factor_ex"](LU, pivots, info)
 
 
 def linalg_lu_factor(A, pivot=True):
     LU, pivots, info = linalg_lu_factor_ex(A, pivot, fn="linalg.lu_factor")
-    raise_on_info("torch.linalg.lu_factor", info, lambda k: (
-        f"U[{k},{k}] is zero and using it on lu_solve would result in a division by zero. "
-        "If you still want to perform the factorization, consider calling linalg.lu(A, pivot) "
-        "or linalg.lu_factor_ex(A, pivot)"))
+    raise_on_info(
+        "torch.linalg.lu_factor",
+        info,
+        lambda k: (
+            f"U[{k},{k}] is zero and using it on lu_solve would result in a division by zero. "
+            "If you still want to perform the factorization, consider calling linalg.lu(A, pivot) "
+            "or linalg.lu_factor_ex(A, pivot)"
+        ),
+    )
     return RT["linalg_lu_factor"](LU, pivots)
 
 
@@ -271,15 +300,15 @@ def linalg_lu_solve(LU, pivots, B, left=True, adjoint=False):
     check_square("linalg.lu_solve", LU, "LU")
     check_matrix("linalg.lu_solve", B, "B")
     check_same_dtype("linalg.lu_solve: ", LU, B, "LU", "B")
-    return apply(OPS["linalg_lu_solve"], (LU, pivots, B),
-                 (("left", left), ("adjoint", adjoint)))
+    return apply(OPS["linalg_lu_solve"], (LU, pivots, B), (("left", left), ("adjoint", adjoint)))
 
 
 def linalg_matrix_power(A, n, fn="linalg.matrix_power"):
     check_square(fn, A, dtype=False)
     if n == 0:
-        eye = Tensor._make(jnp.broadcast_to(jnp.eye(A.shape[-1], dtype=A._value.dtype),
-                                            A._value.shape), A._dtype)
+        eye = Tensor._make(
+            jnp.broadcast_to(jnp.eye(A.shape[-1], dtype=A._value.dtype), A._value.shape), A._dtype
+        )
         return _fn("clone")(A).copy_(eye)
     base = linalg_inv(A) if n < 0 else A
     n = abs(n)
@@ -322,12 +351,16 @@ def inverse(input):
 
 @export(out=True)
 def cholesky(input, upper=False):
-    _deprecated_once("cholesky", (
-        "torch.cholesky is deprecated in favor of torch.linalg.cholesky and will be removed in "
-        "a future PyTorch release.\nL = torch.cholesky(A)\nshould be replaced with\n"
-        "L = torch.linalg.cholesky(A)\nand\nU = torch.cholesky(A, upper=True)\n"
-        "should be replaced with\nU = torch.linalg.cholesky(A).mH\nThis transform will produce "
-        "equivalent results for all valid (symmetric positive definite) inputs."))
+    _deprecated_once(
+        "cholesky",
+        (
+            "torch.cholesky is deprecated in favor of torch.linalg.cholesky and will be removed in "
+            "a future PyTorch release.\nL = torch.cholesky(A)\nshould be replaced with\n"
+            "L = torch.linalg.cholesky(A)\nand\nU = torch.cholesky(A, upper=True)\n"
+            "should be replaced with\nU = torch.linalg.cholesky(A).mH\nThis transform will produce "
+            "equivalent results for all valid (symmetric positive definite) inputs."
+        ),
+    )
     check_square("cholesky", input)
     L, info = apply(OPS["cholesky"], (input,), (("upper", upper),))
     info = _int32(info)
@@ -355,11 +388,15 @@ def svd(input, some=True, compute_uv=True):
 
 @export(out=True)
 def qr(input, some=True):
-    _deprecated_once("qr", (
-        "torch.qr is deprecated in favor of torch.linalg.qr and will be removed in a future "
-        "PyTorch release.\nThe boolean parameter 'some' has been replaced with a string "
-        "parameter 'mode'.\nQ, R = torch.qr(A, some)\nshould be replaced with\n"
-        "Q, R = torch.linalg.qr(A, 'reduced' if some else 'complete')"))
+    _deprecated_once(
+        "qr",
+        (
+            "torch.qr is deprecated in favor of torch.linalg.qr and will be removed in a future "
+            "PyTorch release.\nThe boolean parameter 'some' has been replaced with a string "
+            "parameter 'mode'.\nQ, R = torch.qr(A, some)\nshould be replaced with\n"
+            "Q, R = torch.linalg.qr(A, 'reduced' if some else 'complete')"
+        ),
+    )
     return linalg_qr(input, "reduced" if some else "complete", name="qr")
 
 
@@ -377,30 +414,43 @@ def trace(input):
 
 @export()
 def lu(A, pivot=True, get_infos=False):
-    _deprecated_once("lu", (
-        "torch.lu is deprecated in favor of torch.linalg.lu_factor / torch.linalg.lu_factor_ex "
-        "and will be removed in a future PyTorch release.\nLU, pivots = torch.lu(A, "
-        "compute_pivots)\nshould be replaced with\nLU, pivots = torch.linalg.lu_factor(A, "
-        "compute_pivots)\nand\nLU, pivots, info = torch.lu(A, compute_pivots, get_infos=True)\n"
-        "should be replaced with\nLU, pivots, info = torch.linalg.lu_factor_ex(A, "
-        "compute_pivots)"))
+    _deprecated_once(
+        "lu",
+        (
+            "torch.lu is deprecated in favor of torch.linalg.lu_factor / torch.linalg.lu_factor_ex "
+            "and will be removed in a future PyTorch release.\nLU, pivots = torch.lu(A, "
+            "compute_pivots)\nshould be replaced with\nLU, pivots = torch.linalg.lu_factor(A, "
+            "compute_pivots)\nand\nLU, pivots, info = torch.lu(A, compute_pivots, get_infos=True)\n"
+            "should be replaced with\nLU, pivots, info = torch.linalg.lu_factor_ex(A, "
+            "compute_pivots)"
+        ),
+    )
     LU, pivots, info = linalg_lu_factor_ex(A, pivot, fn="lu")
     if get_infos:
         return RT["_lu_with_info"](LU, pivots, info)
-    raise_on_info("torch.linalg.lu_factor", info, lambda k: (
-        f"U[{k},{k}] is zero and using it on lu_solve would result in a division by zero. "
-        "If you still want to perform the factorization, consider calling linalg.lu(A, pivot) "
-        "or linalg.lu_factor_ex(A, pivot)"))
+    raise_on_info(
+        "torch.linalg.lu_factor",
+        info,
+        lambda k: (
+            f"U[{k},{k}] is zero and using it on lu_solve would result in a division by zero. "
+            "If you still want to perform the factorization, consider calling linalg.lu(A, pivot) "
+            "or linalg.lu_factor_ex(A, pivot)"
+        ),
+    )
     return LU, pivots
 
 
 @export(out=True)
 def lu_solve(input, LU_data, LU_pivots):
-    _deprecated_once("lu_solve", (
-        "torch.lu_solve is deprecated in favor of torch.linalg.lu_solveand will be removed in a "
-        "future PyTorch release.\nNote that torch.linalg.lu_solve has its arguments reversed.\n"
-        "X = torch.lu_solve(B, LU, pivots)\nshould be replaced with\n"
-        "X = torch.linalg.lu_solve(LU, pivots, B)"))
+    _deprecated_once(
+        "lu_solve",
+        (
+            "torch.lu_solve is deprecated in favor of torch.linalg.lu_solveand will be removed in a "
+            "future PyTorch release.\nNote that torch.linalg.lu_solve has its arguments reversed.\n"
+            "X = torch.lu_solve(B, LU, pivots)\nshould be replaced with\n"
+            "X = torch.linalg.lu_solve(LU, pivots, B)"
+        ),
+    )
     return linalg_lu_solve(LU_data, LU_pivots, input)
 
 
@@ -409,23 +459,33 @@ def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True):
     P, L, U = apply(OPS["lu_unpack"], (LU_data, LU_pivots))
     empty = Tensor._make(jnp.zeros((0,), LU_data._value.dtype), LU_data._dtype)
     # P is a permutation: PyTorch gives it no gradient
-    return RT["lu_unpack"](P.detach() if unpack_pivots else empty, L if unpack_data else empty,
-                           U if unpack_data else empty)
+    return RT["lu_unpack"](
+        P.detach() if unpack_pivots else empty,
+        L if unpack_data else empty,
+        U if unpack_data else empty,
+    )
 
 
 @export(out=True)
 def triangular_solve(input, A, upper=True, transpose=False, unitriangular=False):
-    _deprecated_once("triangular_solve", (
-        "torch.triangular_solve is deprecated in favor of torch.linalg.solve_triangularand "
-        "will be removed in a future PyTorch release.\ntorch.linalg.solve_triangular has its "
-        "arguments reversed and does not return a copy of one of the inputs.\n"
-        "X = torch.triangular_solve(B, A).solution\nshould be replaced with\n"
-        "X = torch.linalg.solve_triangular(A, B)."))
+    _deprecated_once(
+        "triangular_solve",
+        (
+            "torch.triangular_solve is deprecated in favor of torch.linalg.solve_triangularand "
+            "will be removed in a future PyTorch release.\ntorch.linalg.solve_triangular has its "
+            "arguments reversed and does not return a copy of one of the inputs.\n"
+            "X = torch.triangular_solve(B, A).solution\nshould be replaced with\n"
+            "X = torch.linalg.solve_triangular(A, B)."
+        ),
+    )
     check_matrix("triangular_solve", input, "self")
     check_square("triangular_solve", A)
     check_same_dtype("", input, A, "b", "A", ".")
-    x, a = apply(OPS["triangular_solve"], (input, A),
-                 (("upper", upper), ("transpose", transpose), ("unitriangular", unitriangular)))
+    x, a = apply(
+        OPS["triangular_solve"],
+        (input, A),
+        (("upper", upper), ("transpose", transpose), ("unitriangular", unitriangular)),
+    )
     return RT["triangular_solve"](x, a)
 
 
@@ -476,9 +536,11 @@ def tensordot(a, b, dims=2):
     db = [_wrap_dim(d, b.ndim) for d in given_b]
     for x, y, gx, gy in zip(da, db, given_a, given_b):
         if a.shape[x] != b.shape[y]:
-            raise RuntimeError(f"contracted dimensions need to match, but first has size "
-                               f"{a.shape[x]} in dim {gx} and second has size {b.shape[y]} in "
-                               f"dim {gy}")
+            raise RuntimeError(
+                f"contracted dimensions need to match, but first has size "
+                f"{a.shape[x]} in dim {gx} and second has size {b.shape[y]} in "
+                f"dim {gy}"
+            )
     free_a = [d for d in range(a.ndim) if d not in da]
     free_b = [d for d in range(b.ndim) if d not in db]
     k = math.prod(a.shape[d] for d in da)
@@ -494,8 +556,10 @@ def block_diag(*tensors):
     ms = []
     for i, t in enumerate(tensors):
         if t.ndim > 2:
-            raise RuntimeError(f"torch.block_diag: Input tensors must have 2 or fewer dimensions. "
-                               f"Input {i} has {t.ndim} dimensions")
+            raise RuntimeError(
+                f"torch.block_diag: Input tensors must have 2 or fewer dimensions. "
+                f"Input {i} has {t.ndim} dimensions"
+            )
         ms.append(t.reshape(1, -1) if t.ndim == 1 else (t.reshape(1, 1) if t.ndim == 0 else t))
     if not ms:
         return Tensor._make(jnp.zeros((1, 0), D.get_default_dtype()._np))
@@ -529,10 +593,14 @@ def vander(x, N=None, increasing=False):
 
 @export(method=False, out=True)
 def chain_matmul(*matrices):
-    _deprecated_once("chain_matmul", (
-        "torch.chain_matmul is deprecated and will be removed in a future PyTorch release. Use "
-        "torch.linalg.multi_dot instead, which accepts a list of two or more tensors rather "
-        "than multiple parameters."))
+    _deprecated_once(
+        "chain_matmul",
+        (
+            "torch.chain_matmul is deprecated and will be removed in a future PyTorch release. Use "
+            "torch.linalg.multi_dot instead, which accepts a list of two or more tensors rather "
+            "than multiple parameters."
+        ),
+    )
     if len(matrices) == 1:
         return _fn("clone")(matrices[0])
     return multi_dot(list(matrices), "chain_matmul")
@@ -555,7 +623,8 @@ def multi_dot(tensors, fn="multi_dot"):
         if ms[i].shape[1] != ms[i + 1].shape[0]:
             raise RuntimeError(
                 f"{fn}(): tensors {i} and {i + 1} with shapes {list(tensors[i].shape)} and "
-                f"{list(tensors[i + 1].shape)} cannot be multiplied")
+                f"{list(tensors[i + 1].shape)} cannot be multiplied"
+            )
     out = _chain(ms, _chain_order([m.shape[0] for m in ms] + [ms[-1].shape[1]]), 0, len(ms) - 1)
     if first_vec and last_vec:
         return out.reshape(())

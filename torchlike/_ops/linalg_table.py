@@ -85,10 +85,12 @@ def _lu_solve_perm(lu, perm, b):
 
 def _lu_solve_perm_adjoint(lu, perm, b):
     """Solve ``A^H X = B`` from ``A[perm] = L U``: U^H L^H P X = B."""
-    y = lax.linalg.triangular_solve(lu, b, left_side=True, lower=False, transpose_a=True,
-                                    conjugate_a=True)
-    z = lax.linalg.triangular_solve(lu, y, left_side=True, lower=True, unit_diagonal=True,
-                                    transpose_a=True, conjugate_a=True)
+    y = lax.linalg.triangular_solve(
+        lu, b, left_side=True, lower=False, transpose_a=True, conjugate_a=True
+    )
+    z = lax.linalg.triangular_solve(
+        lu, y, left_side=True, lower=True, unit_diagonal=True, transpose_a=True, conjugate_a=True
+    )
     inv_perm = jnp.argsort(perm, axis=-1)
     return jnp.take_along_axis(z, inv_perm[..., None], axis=-2)
 
@@ -145,15 +147,21 @@ def _lu_solve(lu, pivots, b, *, left=True, adjoint=False):
     return _lu_solve_perm(lu, perm, b)
 
 
-OPS["linalg_lu_factor_ex"] = Op("linalg_lu_factor_ex", _lu_factor_ex,
-                                "LinalgLuFactorExBackward0", saved={"LU": "result"})
-OPS["linalg_lu"] = Op("linalg_lu", _linalg_lu, "LinalgLuBackward0",
-                      saved={"P": "result", "pivot": "pivot"})
+OPS["linalg_lu_factor_ex"] = Op(
+    "linalg_lu_factor_ex", _lu_factor_ex, "LinalgLuFactorExBackward0", saved={"LU": "result"}
+)
+OPS["linalg_lu"] = Op(
+    "linalg_lu", _linalg_lu, "LinalgLuBackward0", saved={"P": "result", "pivot": "pivot"}
+)
 OPS["lu_unpack"] = Op("lu_unpack", _lu_unpack, "LuUnpackBackward0", edges=1)
-OPS["linalg_lu_solve"] = Op("linalg_lu_solve", _lu_solve, "LinalgLuSolveBackward0",
-                            promote="arith", promote_idx=(0, 2),
-                            saved={"LU": 0, "pivots": 1, "result": "result",
-                                   "left": "left", "adjoint": "adjoint"})
+OPS["linalg_lu_solve"] = Op(
+    "linalg_lu_solve",
+    _lu_solve,
+    "LinalgLuSolveBackward0",
+    promote="arith",
+    promote_idx=(0, 2),
+    saved={"LU": 0, "pivots": 1, "result": "result", "left": "left", "adjoint": "adjoint"},
+)
 
 
 # ---------------------------------------------------------------------------------- det
@@ -190,8 +198,9 @@ def _slogdet(a):
 
 
 OPS["linalg_det"] = Op("linalg_det", _det, "LinalgDetBackward0", saved={"A": 0, "result": "result"})
-OPS["linalg_slogdet"] = Op("linalg_slogdet", _slogdet, "LinalgSlogdetBackward0",
-                           saved={"A": 0, "sign": "result"})
+OPS["linalg_slogdet"] = Op(
+    "linalg_slogdet", _slogdet, "LinalgSlogdetBackward0", saved={"A": 0, "sign": "result"}
+)
 
 
 # ---------------------------------------------------------------------------------- inverse, solve
@@ -221,8 +230,9 @@ def _solve_triangular(a, b, *, upper, left=True, unitriangular=False):
     b = jnp.broadcast_to(b, batch + b.shape[-2:])
     # PyTorch reads only the named triangle
     a = jnp.triu(a) if upper else jnp.tril(a)
-    return lax.linalg.triangular_solve(a, b, left_side=left, lower=not upper,
-                                       unit_diagonal=unitriangular)
+    return lax.linalg.triangular_solve(
+        a, b, left_side=left, lower=not upper, unit_diagonal=unitriangular
+    )
 
 
 def _triangular_solve(b, a, *, upper=True, transpose=False, unitriangular=False):
@@ -230,23 +240,49 @@ def _triangular_solve(b, a, *, upper=True, transpose=False, unitriangular=False)
     a = jnp.broadcast_to(a, batch + a.shape[-2:])
     b = jnp.broadcast_to(b, batch + b.shape[-2:])
     t = jnp.triu(a) if upper else jnp.tril(a)
-    x = lax.linalg.triangular_solve(t, b, left_side=True, lower=not upper, transpose_a=transpose,
-                                    unit_diagonal=unitriangular)
+    x = lax.linalg.triangular_solve(
+        t, b, left_side=True, lower=not upper, transpose_a=transpose, unit_diagonal=unitriangular
+    )
     return x, a + 0
 
 
-OPS["linalg_inv_ex"] = Op("linalg_inv_ex", _inv_ex, "LinalgInvExBackward0",
-                          saved={"inverse": "result"})
-OPS["linalg_solve_ex"] = Op("linalg_solve_ex", _solve_ex, "LinalgSolveExBackward0",
-                            promote="arith", saved={"A": 0, "result": "result", "left": "left"})
+OPS["linalg_inv_ex"] = Op(
+    "linalg_inv_ex", _inv_ex, "LinalgInvExBackward0", saved={"inverse": "result"}
+)
+OPS["linalg_solve_ex"] = Op(
+    "linalg_solve_ex",
+    _solve_ex,
+    "LinalgSolveExBackward0",
+    promote="arith",
+    saved={"A": 0, "result": "result", "left": "left"},
+)
 OPS["linalg_solve_triangular"] = Op(
-    "linalg_solve_triangular", _solve_triangular, "LinalgSolveTriangularBackward0",
-    promote="arith", saved={"self": 0, "result": "result", "upper": "upper", "left": "left",
-                            "unitriangular": "unitriangular"})
+    "linalg_solve_triangular",
+    _solve_triangular,
+    "LinalgSolveTriangularBackward0",
+    promote="arith",
+    saved={
+        "self": 0,
+        "result": "result",
+        "upper": "upper",
+        "left": "left",
+        "unitriangular": "unitriangular",
+    },
+)
 OPS["triangular_solve"] = Op(
-    "triangular_solve", _triangular_solve, "TriangularSolveBackward0", promote="arith",
-    saved={"self": 0, "A": 1, "solution": "result", "upper": "upper", "transpose": "transpose",
-           "unitriangular": "unitriangular"})
+    "triangular_solve",
+    _triangular_solve,
+    "TriangularSolveBackward0",
+    promote="arith",
+    saved={
+        "self": 0,
+        "A": 1,
+        "solution": "result",
+        "upper": "upper",
+        "transpose": "transpose",
+        "unitriangular": "unitriangular",
+    },
+)
 
 
 def _lstsq(a, b, rcond=None, *, vector=False):
@@ -263,8 +299,15 @@ def _lstsq(a, b, rcond=None, *, vector=False):
     return x[..., 0] if vector else x
 
 
-OPS["linalg_lstsq"] = Op("linalg_lstsq", _lstsq, "LinalgLstsqBackward0", promote="arith",
-                         promote_idx=(0, 1), edges=2, saved={"self": 0, "b": 1, "solution": "result"})
+OPS["linalg_lstsq"] = Op(
+    "linalg_lstsq",
+    _lstsq,
+    "LinalgLstsqBackward0",
+    promote="arith",
+    promote_idx=(0, 1),
+    edges=2,
+    saved={"self": 0, "b": 1, "solution": "result"},
+)
 
 
 # ---------------------------------------------------------------------------------- cholesky
@@ -300,8 +343,9 @@ def _cholesky_ex(a, *, upper=False):
         flat = a.reshape((-1,) + a.shape[-2:])
         return jax.vmap(_first_bad_pivot)(flat).reshape(batch)
 
-    info = lax.cond(jnp.any(failed), where_failed,
-                    lambda a: jnp.zeros(batch, jnp.int32), lax.stop_gradient(a))
+    info = lax.cond(
+        jnp.any(failed), where_failed, lambda a: jnp.zeros(batch, jnp.int32), lax.stop_gradient(a)
+    )
     return (_mH(L) if upper else L), _ints_as_real(info, a)
 
 
@@ -314,23 +358,41 @@ def _cholesky_solve(b, L, *, upper=False):
     else:
         L = jnp.tril(L)
     y = lax.linalg.triangular_solve(L, b, left_side=True, lower=True)
-    return lax.linalg.triangular_solve(L, y, left_side=True, lower=True, transpose_a=True,
-                                       conjugate_a=True)
+    return lax.linalg.triangular_solve(
+        L, y, left_side=True, lower=True, transpose_a=True, conjugate_a=True
+    )
 
 
 def _cholesky_inverse(L, *, upper=False):
     return _cholesky_solve(_eye_like(L), L, upper=upper)
 
 
-OPS["linalg_cholesky_ex"] = Op("linalg_cholesky_ex", _cholesky_ex, "LinalgCholeskyExBackward0",
-                               saved={"L": "result", "upper": "upper"})
-OPS["cholesky"] = Op("cholesky", _cholesky_ex, "CholeskyBackward0", saved={"result": "result", "upper": "upper"},
-                     saved_defaults={"upper": False})
-OPS["cholesky_solve"] = Op("cholesky_solve", _cholesky_solve, "CholeskySolveBackward0",
-                           promote="arith", saved={"self": 0, "input2": 1, "result": "result",
-                                                   "upper": "upper"})
-OPS["cholesky_inverse"] = Op("cholesky_inverse", _cholesky_inverse, "CholeskyInverseBackward0",
-                             saved={"self": 0, "result": "result", "upper": "upper"})
+OPS["linalg_cholesky_ex"] = Op(
+    "linalg_cholesky_ex",
+    _cholesky_ex,
+    "LinalgCholeskyExBackward0",
+    saved={"L": "result", "upper": "upper"},
+)
+OPS["cholesky"] = Op(
+    "cholesky",
+    _cholesky_ex,
+    "CholeskyBackward0",
+    saved={"result": "result", "upper": "upper"},
+    saved_defaults={"upper": False},
+)
+OPS["cholesky_solve"] = Op(
+    "cholesky_solve",
+    _cholesky_solve,
+    "CholeskySolveBackward0",
+    promote="arith",
+    saved={"self": 0, "input2": 1, "result": "result", "upper": "upper"},
+)
+OPS["cholesky_inverse"] = Op(
+    "cholesky_inverse",
+    _cholesky_inverse,
+    "CholeskyInverseBackward0",
+    saved={"self": 0, "result": "result", "upper": "upper"},
+)
 
 
 # ---------------------------------------------------------------------------------- QR
@@ -355,14 +417,19 @@ _refuse.defvjp(_refuse_fwd, _refuse_bwd)
 def _qr(a, *, mode="reduced"):
     if mode == "r":
         r = jnp.linalg.qr(a, mode="r")
-        return jnp.zeros((0,), a.dtype), _refuse_gradient(r, (
-            "The derivative of linalg.qr depends on Q, which is not computed when mode='r'. "
-            "Please use linalg.qr(A, mode='reduced') if you are going to differentiate through "
-            "linalg.qr."))
+        return jnp.zeros((0,), a.dtype), _refuse_gradient(
+            r,
+            (
+                "The derivative of linalg.qr depends on Q, which is not computed when mode='r'. "
+                "Please use linalg.qr(A, mode='reduced') if you are going to differentiate through "
+                "linalg.qr."
+            ),
+        )
     q, r = jnp.linalg.qr(a, mode=mode)
     if mode == "complete" and a.shape[-2] > a.shape[-1]:
-        message = ("The QR decomposition is not differentiable when mode='complete' and "
-                   "nrows > ncols.")
+        message = (
+            "The QR decomposition is not differentiable when mode='complete' and nrows > ncols."
+        )
         q, r = _refuse_gradient(q, message), _refuse_gradient(r, message)
     return q, r
 
@@ -427,13 +494,16 @@ def _eigvals(a):
     return _eig(a)[0]
 
 
-OPS["linalg_eigh"] = Op("linalg_eigh", _eigh, "LinalgEighBackward0",
-                        saved={"eigenvalues": "result"})
-OPS["linalg_eigvalsh"] = Op("linalg_eigvalsh", _eigvalsh, "LinalgEighBackward0",
-                            saved={"eigenvalues": "result"})
+OPS["linalg_eigh"] = Op(
+    "linalg_eigh", _eigh, "LinalgEighBackward0", saved={"eigenvalues": "result"}
+)
+OPS["linalg_eigvalsh"] = Op(
+    "linalg_eigvalsh", _eigvalsh, "LinalgEighBackward0", saved={"eigenvalues": "result"}
+)
 OPS["linalg_eig"] = Op("linalg_eig", _eig, "LinalgEigBackward0", saved={"eigenvalues": "result"})
-OPS["linalg_eigvals"] = Op("linalg_eigvals", _eigvals, "LinalgEigBackward0",
-                           saved={"eigenvalues": "result"})
+OPS["linalg_eigvals"] = Op(
+    "linalg_eigvals", _eigvals, "LinalgEigBackward0", saved={"eigenvalues": "result"}
+)
 
 
 # ---------------------------------------------------------------------------------- SVD
@@ -456,10 +526,13 @@ def _svdvals(a):
 
 # the conjugate transpose torch.svd returns as V (PyTorch's is a lazy conj view)
 OPS["linalg_conj"] = Op("conj", jnp.conj, "ConjBackward0", linear=True)
-OPS["linalg_svd"] = Op("linalg_svd", _svd, "LinalgSvdBackward0",
-                       saved={"U": "result", "full_matrices": "full_matrices"})
-OPS["linalg_svdvals"] = Op("linalg_svdvals", _svdvals, "LinalgSvdBackward0",
-                           saved={"S": "result"})
+OPS["linalg_svd"] = Op(
+    "linalg_svd",
+    _svd,
+    "LinalgSvdBackward0",
+    saved={"U": "result", "full_matrices": "full_matrices"},
+)
+OPS["linalg_svdvals"] = Op("linalg_svdvals", _svdvals, "LinalgSvdBackward0", saved={"S": "result"})
 
 
 def _pinv(a, atol=None, rtol=None, *, hermitian=False, default_rtol=True):
@@ -478,8 +551,9 @@ def _pinv(a, atol=None, rtol=None, *, hermitian=False, default_rtol=True):
     return _mm(_mH(vh) * s_inv[..., None, :], _mH(u))
 
 
-OPS["linalg_pinv"] = Op("linalg_pinv", _pinv, "LinalgPinvBackward0", edges=1,
-                        saved={"self": 0, "result": "result"})
+OPS["linalg_pinv"] = Op(
+    "linalg_pinv", _pinv, "LinalgPinvBackward0", edges=1, saved={"self": 0, "result": "result"}
+)
 
 
 def _matrix_rank(a, atol=None, rtol=None, *, hermitian=False):
@@ -513,7 +587,8 @@ def _kron(a, b):
     a = a.reshape((1,) * (nd - a.ndim) + a.shape)
     b = b.reshape((1,) * (nd - b.ndim) + b.shape)
     out = a.reshape(tuple(x for s in a.shape for x in (s, 1))) * b.reshape(
-        tuple(x for s in b.shape for x in (1, s)))
+        tuple(x for s in b.shape for x in (1, s))
+    )
     return out.reshape(tuple(s * t for s, t in zip(a.shape, b.shape)))
 
 
@@ -542,13 +617,20 @@ def _householder_product(v, tau):
     return q
 
 
-OPS["linalg_matrix_exp"] = Op("linalg_matrix_exp", _matrix_exp, "LinalgMatrixExpBackward0",
-                              saved={"self": 0})
-OPS["trace"] = Op("trace", _trace, "TraceBackward0", linear=True,
-                  saved={"self_sym_sizes": ("sizes", 0)})
+OPS["linalg_matrix_exp"] = Op(
+    "linalg_matrix_exp", _matrix_exp, "LinalgMatrixExpBackward0", saved={"self": 0}
+)
+OPS["trace"] = Op(
+    "trace", _trace, "TraceBackward0", linear=True, saved={"self_sym_sizes": ("sizes", 0)}
+)
 OPS["kron"] = Op("kron", _kron, "UnsafeViewBackward0", promote="arith")
-OPS["block_diag"] = Op("block_diag", _block_diag, "BlockDiagBackward0", promote="arith",
-                       linear=True)
+OPS["block_diag"] = Op(
+    "block_diag", _block_diag, "BlockDiagBackward0", promote="arith", linear=True
+)
 OPS["linalg_householder_product"] = Op(
-    "linalg_householder_product", _householder_product, "LinalgHouseholderProductBackward0",
-    promote="arith", saved={"input": 0, "tau": 1, "result": "result"})
+    "linalg_householder_product",
+    _householder_product,
+    "LinalgHouseholderProductBackward0",
+    promote="arith",
+    saved={"input": 0, "tau": 1, "result": "result"},
+)

@@ -39,8 +39,15 @@ def _conv(x, w, b, *, stride, padding, dilation, groups, transposed, output_padd
     dn = lax.conv_dimension_numbers(x.shape, w.shape, ("NC" + sp, "OI" + sp, "NC" + sp))
     if not transposed:
         out = lax.conv_general_dilated(
-            x, w, window_strides=stride, padding=padding, rhs_dilation=dilation,
-            feature_group_count=groups, dimension_numbers=dn, precision=_HIGHEST)
+            x,
+            w,
+            window_strides=stride,
+            padding=padding,
+            rhs_dilation=dilation,
+            feature_group_count=groups,
+            dimension_numbers=dn,
+            precision=_HIGHEST,
+        )
     else:
         # A transposed convolution is the forward convolution of the stride-dilated input with
         # the flipped kernel whose in/out channels are swapped within each group.
@@ -49,22 +56,42 @@ def _conv(x, w, b, *, stride, padding, dilation, groups, transposed, output_padd
         wt = w.reshape((groups, cin // groups, cout_g) + k)
         wt = jnp.swapaxes(wt, 1, 2).reshape((groups * cout_g, cin // groups) + k)
         wt = jnp.flip(wt, axis=tuple(range(2, 2 + nd)))
-        pads = tuple((d * (kk - 1) - p[0], d * (kk - 1) - p[0] + op)
-                     for kk, d, p, op in zip(k, dilation, padding, output_padding))
+        pads = tuple(
+            (d * (kk - 1) - p[0], d * (kk - 1) - p[0] + op)
+            for kk, d, p, op in zip(k, dilation, padding, output_padding)
+        )
         out = lax.conv_general_dilated(
-            x, wt, window_strides=(1,) * nd, padding=pads, lhs_dilation=stride,
-            rhs_dilation=dilation, feature_group_count=groups, dimension_numbers=dn,
-            precision=_HIGHEST)
+            x,
+            wt,
+            window_strides=(1,) * nd,
+            padding=pads,
+            lhs_dilation=stride,
+            rhs_dilation=dilation,
+            feature_group_count=groups,
+            dimension_numbers=dn,
+            precision=_HIGHEST,
+        )
     if b is not None:
         out = out + b.reshape(_channel_shape(out, out.ndim))
     return out
 
 
 OPS["convolution"] = Op(
-    "convolution", _conv, "ConvolutionBackward0", promote="arith",
-    saved={"input": 0, "weight": 1, "stride": "stride", "padding": "padding_lo",
-           "dilation": "dilation", "groups": "groups", "transposed": "transposed",
-           "output_padding": "output_padding"})
+    "convolution",
+    _conv,
+    "ConvolutionBackward0",
+    promote="arith",
+    saved={
+        "input": 0,
+        "weight": 1,
+        "stride": "stride",
+        "padding": "padding_lo",
+        "dilation": "dilation",
+        "groups": "groups",
+        "transposed": "transposed",
+        "output_padding": "output_padding",
+    },
+)
 
 
 # ---------------------------------------------------------------------------------- pooling
@@ -82,18 +109,21 @@ def _crop_negative(x, pads):
 def _max_pool(x, *, kernel, stride, pads, dilation):
     if any(d != 1 for d in dilation):
         # XLA's max-pool gradient has no window dilation: take the first maximum explicitly
-        return _max_pool_indices(x, kernel=kernel, stride=stride, pads=pads,
-                                 dilation=dilation)[0]
+        return _max_pool_indices(x, kernel=kernel, stride=stride, pads=pads, dilation=dilation)[0]
     x, pads = _crop_negative(x, pads)
     nd = len(kernel)
     lead = x.ndim - nd
     spatial = x.shape[lead:]
-    if (tuple(kernel) == tuple(stride) and all(tuple(p) == (0, 0) for p in pads)
-            and all(n % k == 0 for n, k in zip(spatial, kernel))):
+    if (
+        tuple(kernel) == tuple(stride)
+        and all(tuple(p) == (0, 0) for p in pads)
+        and all(n % k == 0 for n, k in zip(spatial, kernel))
+    ):
         return _max_pool_tiled(x, kernel, lead)
     cfg = [(0, 0)] * lead + list(pads)
-    return lax.reduce_window(x, _lowest(x.dtype), lax.max, (1,) * lead + kernel,
-                             (1,) * lead + stride, cfg)
+    return lax.reduce_window(
+        x, _lowest(x.dtype), lax.max, (1,) * lead + kernel, (1,) * lead + stride, cfg
+    )
 
 
 def _max_pool_tiled(x, kernel, lead):
@@ -104,12 +134,18 @@ def _max_pool_tiled(x, kernel, lead):
     spatial = x.shape[lead:]
     nd = len(kernel)
     split = x.shape[:lead] + tuple(d for n, k in zip(spatial, kernel) for d in (n // k, k))
-    perm = (tuple(range(lead)) + tuple(lead + 2 * i for i in range(nd))
-            + tuple(lead + 2 * i + 1 for i in range(nd)))
+    perm = (
+        tuple(range(lead))
+        + tuple(lead + 2 * i for i in range(nd))
+        + tuple(lead + 2 * i + 1 for i in range(nd))
+    )
     out_shape = x.shape[:lead] + tuple(n // k for n, k in zip(spatial, kernel))
     windows = x.reshape(split).transpose(perm).reshape(out_shape + (-1,))
-    key = jnp.where(jnp.isnan(windows), jnp.inf, windows) if jnp.issubdtype(
-        windows.dtype, jnp.floating) else windows
+    key = (
+        jnp.where(jnp.isnan(windows), jnp.inf, windows)
+        if jnp.issubdtype(windows.dtype, jnp.floating)
+        else windows
+    )
     arg = jnp.argmax(key, axis=-1)
     return jnp.take_along_axis(windows, arg[..., None], axis=-1)[..., 0]
 
@@ -129,8 +165,10 @@ def _max_pool_indices(x, *, kernel, stride, pads, dilation):
     spatial = x.shape[lead:]
     cfg = [(0, 0, 0)] * lead + [(lo, hi, 0) for lo, hi in pads]
     xp = lax.pad(x, _lowest(x.dtype), cfg)
-    out = tuple((n + lo + hi - d * (k - 1) - 1) // s + 1
-                for n, (lo, hi), k, s, d in zip(spatial, pads, kernel, stride, dilation))
+    out = tuple(
+        (n + lo + hi - d * (k - 1) - 1) // s + 1
+        for n, (lo, hi), k, s, d in zip(spatial, pads, kernel, stride, dilation)
+    )
     # flat index (in the unpadded plane) of every padded position
     flat = np.full(tuple(n + lo + hi for n, (lo, hi) in zip(spatial, pads)), -1, np.int64)
     inner = tuple(slice(lo, lo + n) for n, (lo, _) in zip(spatial, pads))
@@ -138,21 +176,28 @@ def _max_pool_indices(x, *, kernel, stride, pads, dilation):
     vals, idxs = [], []
     for offs in itertools.product(*(range(k) for k in kernel)):
         start = [0] * lead + [o * d for o, d in zip(offs, dilation)]
-        limit = list(x.shape[:lead]) + [o * d + (m - 1) * s + 1
-                                        for o, d, m, s in zip(offs, dilation, out, stride)]
+        limit = list(x.shape[:lead]) + [
+            o * d + (m - 1) * s + 1 for o, d, m, s in zip(offs, dilation, out, stride)
+        ]
         vals.append(lax.slice(xp, start, limit, (1,) * lead + stride))
-        sl = tuple(slice(o * d, o * d + (m - 1) * s + 1, s)
-                   for o, d, m, s in zip(offs, dilation, out, stride))
+        sl = tuple(
+            slice(o * d, o * d + (m - 1) * s + 1, s)
+            for o, d, m, s in zip(offs, dilation, out, stride)
+        )
         idxs.append(flat[sl])
     stack = jnp.stack(vals, axis=-1)
     # first maximum, NaN counting as the maximum (PyTorch's scan: ``val > max || isnan(val)``)
-    key = jnp.where(jnp.isnan(stack), jnp.inf, stack) if jnp.issubdtype(
-        stack.dtype, jnp.floating) else stack
+    key = (
+        jnp.where(jnp.isnan(stack), jnp.inf, stack)
+        if jnp.issubdtype(stack.dtype, jnp.floating)
+        else stack
+    )
     arg = jnp.argmax(key, axis=-1)
     values = jnp.take_along_axis(stack, arg[..., None], axis=-1)[..., 0]
     table = jnp.asarray(np.stack(idxs, axis=-1))
-    index = jnp.take_along_axis(jnp.broadcast_to(table, stack.shape), arg[..., None],
-                                axis=-1)[..., 0]
+    index = jnp.take_along_axis(jnp.broadcast_to(table, stack.shape), arg[..., None], axis=-1)[
+        ..., 0
+    ]
     return values, index
 
 
@@ -177,15 +222,17 @@ def _avg_divisor(spatial, kernel, stride, pads, count_include_pad, divisor_overr
 
 
 def _avg_pool(x, *, kernel, stride, pads, count_include_pad, divisor_override):
-    divisor = _avg_divisor(x.shape[x.ndim - len(kernel):], kernel, stride, pads,
-                           count_include_pad, divisor_override)
+    divisor = _avg_divisor(
+        x.shape[x.ndim - len(kernel) :], kernel, stride, pads, count_include_pad, divisor_override
+    )
     x, pads = _crop_negative(x, pads)
     nd = len(kernel)
     lead = x.ndim - nd
     cfg = [(0, 0)] * lead + list(pads)
     acc = _acc(x)
-    summed = lax.reduce_window(acc, np.array(0, acc.dtype), lax.add, (1,) * lead + kernel,
-                               (1,) * lead + stride, cfg)
+    summed = lax.reduce_window(
+        acc, np.array(0, acc.dtype), lax.add, (1,) * lead + kernel, (1,) * lead + stride, cfg
+    )
     return (summed / jnp.asarray(divisor, acc.dtype)).astype(x.dtype)
 
 
@@ -205,14 +252,15 @@ def _along(x, mats, dtype):
     for i, m in enumerate(mats):
         axis = x.ndim - nd + i
         mat = jnp.asarray(m, dtype)
-        out = jnp.moveaxis(jnp.tensordot(out, mat, axes=([axis], [1]), precision=_HIGHEST),
-                           -1, axis)
+        out = jnp.moveaxis(
+            jnp.tensordot(out, mat, axes=([axis], [1]), precision=_HIGHEST), -1, axis
+        )
     return out
 
 
 def _adaptive_avg_pool(x, *, output_size):
     nd = len(output_size)
-    spatial = x.shape[x.ndim - nd:]
+    spatial = x.shape[x.ndim - nd :]
     mats = [_adaptive_matrix(n, m) for n, m in zip(spatial, output_size)]
     acc = _acc(x)
     return _along(acc, mats, acc.dtype).astype(x.dtype)
@@ -220,17 +268,27 @@ def _adaptive_avg_pool(x, *, output_size):
 
 POOL_SAVED = {"self": 0, "kernel_size": "kernel", "stride": "stride", "dilation": "dilation"}
 for _d in (1, 2, 3):
-    OPS[f"max_pool{_d}d"] = Op(f"max_pool{_d}d", _max_pool,
-                               f"MaxPool{_d}DWithIndicesBackward0", saved=POOL_SAVED)
-    OPS[f"max_pool{_d}d_with_indices"] = Op(f"max_pool{_d}d", _max_pool_indices,
-                                            f"MaxPool{_d}DWithIndicesBackward0",
-                                            saved=POOL_SAVED)
-    OPS[f"avg_pool{_d}d"] = Op(f"avg_pool{_d}d", _avg_pool, f"AvgPool{_d}DBackward0",
-                               linear=True, saved={"kernel_size": "kernel", "stride": "stride",
-                                                   "count_include_pad": "count_include_pad",
-                                                   "divisor_override": "divisor_override"})
-    OPS[f"adaptive_avg_pool{_d}d"] = Op(f"adaptive_avg_pool{_d}d", _adaptive_avg_pool,
-                                        f"AdaptiveAvgPool{_d}DBackward0", linear=True)
+    OPS[f"max_pool{_d}d"] = Op(
+        f"max_pool{_d}d", _max_pool, f"MaxPool{_d}DWithIndicesBackward0", saved=POOL_SAVED
+    )
+    OPS[f"max_pool{_d}d_with_indices"] = Op(
+        f"max_pool{_d}d", _max_pool_indices, f"MaxPool{_d}DWithIndicesBackward0", saved=POOL_SAVED
+    )
+    OPS[f"avg_pool{_d}d"] = Op(
+        f"avg_pool{_d}d",
+        _avg_pool,
+        f"AvgPool{_d}DBackward0",
+        linear=True,
+        saved={
+            "kernel_size": "kernel",
+            "stride": "stride",
+            "count_include_pad": "count_include_pad",
+            "divisor_override": "divisor_override",
+        },
+    )
+    OPS[f"adaptive_avg_pool{_d}d"] = Op(
+        f"adaptive_avg_pool{_d}d", _adaptive_avg_pool, f"AdaptiveAvgPool{_d}DBackward0", linear=True
+    )
 
 
 def _adaptive_max_pool(x, *, bounds):
@@ -253,8 +311,9 @@ def _adaptive_max_pool(x, *, bounds):
 
 
 for _d in (1, 2, 3):
-    OPS[f"adaptive_max_pool{_d}d"] = Op(f"adaptive_max_pool{_d}d", _adaptive_max_pool,
-                                        f"AdaptiveMaxPool{_d}DBackward0")
+    OPS[f"adaptive_max_pool{_d}d"] = Op(
+        f"adaptive_max_pool{_d}d", _adaptive_max_pool, f"AdaptiveMaxPool{_d}DBackward0"
+    )
 
 
 # ---------------------------------------------------------------------------------- normalization
@@ -270,12 +329,17 @@ def _batch_norm(x, w, b, rm, rv, nbt, momentum, *, training, eps, update, count,
         new_nbt = nbt + 1 if count else None
         if update:
             # momentum=None: cumulative average, factor 1 / (batches seen)
-            factor = (1.0 / new_nbt.astype(jnp.float64) if cumulative and count else
-                      (1.0 if cumulative else momentum))
+            factor = (
+                1.0 / new_nbt.astype(jnp.float64)
+                if cumulative and count
+                else (1.0 if cumulative else momentum)
+            )
             n = x.size // x.shape[1]
             m, v = lax.stop_gradient(mean), lax.stop_gradient(var) * (n / max(n - 1, 1))
-            extra += [((1 - factor) * rm + factor * m).astype(rm.dtype),
-                      ((1 - factor) * rv + factor * v).astype(rv.dtype)]
+            extra += [
+                ((1 - factor) * rm + factor * m).astype(rm.dtype),
+                ((1 - factor) * rv + factor * v).astype(rv.dtype),
+            ]
         if count:
             extra.append(new_nbt)
     else:
@@ -325,12 +389,25 @@ def _local_response_norm(x, *, size, alpha, beta, k):
     return x / (k + alpha / size * div) ** beta
 
 
-OPS["batch_norm"] = Op("batch_norm", _batch_norm, "NativeBatchNormBackward0", edges=3,
-                       saved={"input": 0, "weight": 1, "training": "training", "eps": "eps"})
-OPS["layer_norm"] = Op("layer_norm", _layer_norm, "NativeLayerNormBackward0",
-                       saved={"input": 0, "weight": 1, "bias": 2})
-OPS["group_norm"] = Op("group_norm", _group_norm, "NativeGroupNormBackward0",
-                       saved={"input": 0, "weight": 1, "group": "groups", "eps": "eps"})
+OPS["batch_norm"] = Op(
+    "batch_norm",
+    _batch_norm,
+    "NativeBatchNormBackward0",
+    edges=3,
+    saved={"input": 0, "weight": 1, "training": "training", "eps": "eps"},
+)
+OPS["layer_norm"] = Op(
+    "layer_norm",
+    _layer_norm,
+    "NativeLayerNormBackward0",
+    saved={"input": 0, "weight": 1, "bias": 2},
+)
+OPS["group_norm"] = Op(
+    "group_norm",
+    _group_norm,
+    "NativeGroupNormBackward0",
+    saved={"input": 0, "weight": 1, "group": "groups", "eps": "eps"},
+)
 OPS["local_response_norm"] = Op("local_response_norm", _local_response_norm, "DivBackward0")
 
 
@@ -362,17 +439,20 @@ def _embedding(w, idx, *, padding_idx, scale_grad_by_freq):
     return out
 
 
-OPS["embedding"] = Op("embedding", _embedding, "EmbeddingBackward0", edges=1,
-                      saved={"indices": 1, "padding_idx": "padding_idx",
-                             "scale_grad_by_freq": "scale_grad_by_freq"})
+OPS["embedding"] = Op(
+    "embedding",
+    _embedding,
+    "EmbeddingBackward0",
+    edges=1,
+    saved={"indices": 1, "padding_idx": "padding_idx", "scale_grad_by_freq": "scale_grad_by_freq"},
+)
 
 
 def _embedding_bag(w, idx, offsets, per_sample, *, mode, n_bags, padding_idx):
     n = idx.shape[0]
     bag = jnp.searchsorted(offsets, jnp.arange(n), side="right") - 1
     rows = jnp.take(w, idx, axis=0)
-    keep = jnp.ones((n,), w.dtype) if padding_idx is None else (idx != padding_idx).astype(
-        w.dtype)
+    keep = jnp.ones((n,), w.dtype) if padding_idx is None else (idx != padding_idx).astype(w.dtype)
     if per_sample is not None:
         rows = rows * per_sample[:, None]
     rows = rows * keep[:, None]
@@ -400,21 +480,31 @@ def _mode_pad(x, *, pads, mode):
     full = [(0, 0)] * (x.ndim - len(pads)) + list(pads)
     # negative pads crop after padding
     pos = [(max(lo, 0), max(hi, 0)) for lo, hi in full]
-    out = jnp.pad(x, pos, mode={"reflect": "reflect", "replicate": "edge",
-                                "circular": "wrap"}[mode])
+    out = jnp.pad(
+        x, pos, mode={"reflect": "reflect", "replicate": "edge", "circular": "wrap"}[mode]
+    )
     sl = tuple(slice(-min(lo, 0), out.shape[i] + min(hi, 0)) for i, (lo, hi) in enumerate(full))
     return out[sl]
 
 
-OPS["constant_pad_nd"] = Op("constant_pad_nd", _constant_pad, "ConstantPadNdBackward0",
-                            linear=True, saved={"pad": "pads"})
+OPS["constant_pad_nd"] = Op(
+    "constant_pad_nd", _constant_pad, "ConstantPadNdBackward0", linear=True, saved={"pad": "pads"}
+)
 for _d in (1, 2, 3):
-    OPS[f"reflection_pad{_d}d"] = Op(f"reflection_pad{_d}d", _mode_pad,
-                                     f"ReflectionPad{_d}DBackward0", linear=True,
-                                     saved={"padding": "pads"})
-    OPS[f"replication_pad{_d}d"] = Op(f"replication_pad{_d}d", _mode_pad,
-                                      f"ReplicationPad{_d}DBackward0", linear=True,
-                                      saved={"padding": "pads"})
+    OPS[f"reflection_pad{_d}d"] = Op(
+        f"reflection_pad{_d}d",
+        _mode_pad,
+        f"ReflectionPad{_d}DBackward0",
+        linear=True,
+        saved={"padding": "pads"},
+    )
+    OPS[f"replication_pad{_d}d"] = Op(
+        f"replication_pad{_d}d",
+        _mode_pad,
+        f"ReplicationPad{_d}DBackward0",
+        linear=True,
+        saved={"padding": "pads"},
+    )
 OPS["circular_pad"] = Op("pad", _mode_pad, "CopySlices", linear=True)
 
 
@@ -463,7 +553,7 @@ def _cubic_matrix(n_in, n_out, scale, align_corners, a=-0.75):
 
 def _resample(x, *, sizes, scales, align_corners, cubic):
     nd = len(sizes)
-    spatial = x.shape[x.ndim - nd:]
+    spatial = x.shape[x.ndim - nd :]
     make = _cubic_matrix if cubic else _linear_matrix
     mats = [make(n, m, s, align_corners) for n, m, s in zip(spatial, sizes, scales)]
     acc = _acc(x)
@@ -475,8 +565,11 @@ def _nearest_index(n_in, n_out, scale, exact):
     dst = np.arange(n_out, dtype=np.float64)
     # PyTorch computes the source index in float32
     r = np.float32(ratio)
-    src = np.floor(((dst + 0.5) * r).astype(np.float32)) if exact else np.floor(
-        (dst.astype(np.float32) * r).astype(np.float32))
+    src = (
+        np.floor(((dst + 0.5) * r).astype(np.float32))
+        if exact
+        else np.floor((dst.astype(np.float32) * r).astype(np.float32))
+    )
     return np.minimum(src.astype(np.int64), n_in - 1)
 
 
@@ -490,18 +583,27 @@ def _gather_nearest(x, *, sizes, scales, exact):
 
 
 for _d, _n in ((1, "1D"), (2, "2D"), (3, "3D")):
-    OPS[f"upsample_nearest{_d}d"] = Op(f"upsample_nearest{_d}d", _gather_nearest,
-                                       f"UpsampleNearest{_n}Backward0", linear=True)
-    OPS[f"upsample_nearest_exact{_d}d"] = Op(f"_upsample_nearest_exact{_d}d", _gather_nearest,
-                                             f"UpsampleNearestExact{_n}Backward0", linear=True)
-OPS["upsample_linear1d"] = Op("upsample_linear1d", _resample, "UpsampleLinear1DBackward0",
-                              linear=True)
-OPS["upsample_bilinear2d"] = Op("upsample_bilinear2d", _resample, "UpsampleBilinear2DBackward0",
-                                linear=True)
-OPS["upsample_trilinear3d"] = Op("upsample_trilinear3d", _resample,
-                                 "UpsampleTrilinear3DBackward0", linear=True)
-OPS["upsample_bicubic2d"] = Op("upsample_bicubic2d", _resample, "UpsampleBicubic2DBackward0",
-                               linear=True)
+    OPS[f"upsample_nearest{_d}d"] = Op(
+        f"upsample_nearest{_d}d", _gather_nearest, f"UpsampleNearest{_n}Backward0", linear=True
+    )
+    OPS[f"upsample_nearest_exact{_d}d"] = Op(
+        f"_upsample_nearest_exact{_d}d",
+        _gather_nearest,
+        f"UpsampleNearestExact{_n}Backward0",
+        linear=True,
+    )
+OPS["upsample_linear1d"] = Op(
+    "upsample_linear1d", _resample, "UpsampleLinear1DBackward0", linear=True
+)
+OPS["upsample_bilinear2d"] = Op(
+    "upsample_bilinear2d", _resample, "UpsampleBilinear2DBackward0", linear=True
+)
+OPS["upsample_trilinear3d"] = Op(
+    "upsample_trilinear3d", _resample, "UpsampleTrilinear3DBackward0", linear=True
+)
+OPS["upsample_bicubic2d"] = Op(
+    "upsample_bicubic2d", _resample, "UpsampleBicubic2DBackward0", linear=True
+)
 
 
 # ---------------------------------------------------------------------------------- activations
@@ -561,29 +663,49 @@ def _rrelu_eval(x, *, lower, upper):
     return jnp.where(x >= 0, x, x * ((lower + upper) / 2))
 
 
-OPS["hardtanh"] = Op("hardtanh", _hardtanh, "HardtanhBackward0",
-                     saved={"self": 0, "min_val": "min_val", "max_val": "max_val"})
-OPS["threshold"] = Op("threshold", _threshold, "ThresholdBackward0",
-                      saved={"self": 0, "threshold": "threshold"})
-OPS["elu_full"] = Op("elu", _elu_full, "EluBackward0",
-                     saved={"self": 0, "alpha": "alpha", "scale": "scale",
-                            "input_scale": "input_scale"})
+OPS["hardtanh"] = Op(
+    "hardtanh",
+    _hardtanh,
+    "HardtanhBackward0",
+    saved={"self": 0, "min_val": "min_val", "max_val": "max_val"},
+)
+OPS["threshold"] = Op(
+    "threshold", _threshold, "ThresholdBackward0", saved={"self": 0, "threshold": "threshold"}
+)
+OPS["elu_full"] = Op(
+    "elu",
+    _elu_full,
+    "EluBackward0",
+    saved={"self": 0, "alpha": "alpha", "scale": "scale", "input_scale": "input_scale"},
+)
 OPS["mish"] = Op("mish", _mish, "MishBackward0", saved={"self": 0})
 OPS["hardsigmoid"] = Op("hardsigmoid", _hardsigmoid, "HardsigmoidBackward0", saved={"self": 0})
 OPS["hardswish"] = Op("hardswish", _hardswish, "HardswishBackward0", saved={"self": 0})
 OPS["log_sigmoid"] = Op("log_sigmoid", _logsigmoid, "LogSigmoidBackward0", saved={"self": 0})
-OPS["softshrink"] = Op("softshrink", _softshrink, "SoftshrinkBackward0",
-                       saved={"self": 0, "lambd": "lambd"})
-OPS["hardshrink"] = Op("hardshrink", _hardshrink, "HardshrinkBackward0",
-                       saved={"self": 0, "lambd": "lambd"})
-OPS["prelu"] = Op("prelu", _prelu, "PreluKernelBackward0", promote="arith",
-                  saved={"self": 0, "weight": 1})
+OPS["softshrink"] = Op(
+    "softshrink", _softshrink, "SoftshrinkBackward0", saved={"self": 0, "lambd": "lambd"}
+)
+OPS["hardshrink"] = Op(
+    "hardshrink", _hardshrink, "HardshrinkBackward0", saved={"self": 0, "lambd": "lambd"}
+)
+OPS["prelu"] = Op(
+    "prelu", _prelu, "PreluKernelBackward0", promote="arith", saved={"self": 0, "weight": 1}
+)
 OPS["glu"] = Op("glu", _glu, "GluBackward0", saved={"self": 0, "dim": "dim"})
-OPS["rrelu_eval"] = Op("rrelu", _rrelu_eval, "RreluWithNoiseBackward0",
-                       saved={"self": 0, "lower": "lower", "upper": "upper"})
+OPS["rrelu_eval"] = Op(
+    "rrelu",
+    _rrelu_eval,
+    "RreluWithNoiseBackward0",
+    saved={"self": 0, "lower": "lower", "upper": "upper"},
+)
 OPS["celu"] = Op("celu", _elu_full, "CeluBackward0", saved={"self": 0, "alpha": "alpha"})
-OPS["rrelu_train"] = Op("rrelu", lambda x, noise: x * noise, "RreluWithNoiseBackward0",
-                        edges=1, saved={"self": 0, "noise": 1})
+OPS["rrelu_train"] = Op(
+    "rrelu",
+    lambda x, noise: x * noise,
+    "RreluWithNoiseBackward0",
+    edges=1,
+    saved={"self": 0, "noise": 1},
+)
 
 
 # ---------------------------------------------------------------------------------- losses
@@ -668,33 +790,68 @@ def _multilabel_margin(x, y, *, reduction):
     return _reduce(loss, reduction)
 
 
-OPS["smooth_l1_loss"] = Op("smooth_l1_loss", _smooth_l1, "SmoothL1LossBackward0",
-                           promote="arith",
-                           saved={"self": 0, "target": 1, "reduction": "reduction",
-                                  "beta": "beta"})
-OPS["huber_loss"] = Op("huber_loss", _huber, "HuberLossBackward0", promote="arith",
-                       saved={"self": 0, "target": 1, "reduction": "reduction",
-                              "delta": "delta"})
-OPS["binary_cross_entropy"] = Op("binary_cross_entropy", _bce, "BinaryCrossEntropyBackward0",
-                                 promote="arith",
-                                 saved={"self": 0, "target": 1, "weight": 2,
-                                        "reduction": "reduction"})
+OPS["smooth_l1_loss"] = Op(
+    "smooth_l1_loss",
+    _smooth_l1,
+    "SmoothL1LossBackward0",
+    promote="arith",
+    saved={"self": 0, "target": 1, "reduction": "reduction", "beta": "beta"},
+)
+OPS["huber_loss"] = Op(
+    "huber_loss",
+    _huber,
+    "HuberLossBackward0",
+    promote="arith",
+    saved={"self": 0, "target": 1, "reduction": "reduction", "delta": "delta"},
+)
+OPS["binary_cross_entropy"] = Op(
+    "binary_cross_entropy",
+    _bce,
+    "BinaryCrossEntropyBackward0",
+    promote="arith",
+    saved={"self": 0, "target": 1, "weight": 2, "reduction": "reduction"},
+)
 OPS["binary_cross_entropy_with_logits"] = Op(
-    "binary_cross_entropy_with_logits", _bce_logits, "BinaryCrossEntropyWithLogitsBackward0",
-    promote="arith", saved={"self": 0, "target": 1, "weight": 2, "pos_weight": 3,
-                            "reduction": "reduction"})
-OPS["soft_margin_loss"] = Op("soft_margin_loss", _soft_margin, "SoftMarginLossBackward0",
-                             promote="arith",
-                             saved={"self": 0, "target": 1, "reduction": "reduction"})
-OPS["multi_margin_loss"] = Op("multi_margin_loss", _multi_margin, "MultiMarginLossBackward0",
-                              edges=1, saved={"self": 0, "target": 1, "p": "p",
-                                              "margin": "margin", "reduction": "reduction"})
-OPS["nll_loss2d"] = Op("nll_loss2d", OPS["nll_loss"].impl, "NllLoss2DBackward0", edges=1,
-                       saved={"self": 0, "target": 1, "weight": 2, "reduction": "reduction",
-                              "ignore_index": "ignore_index"})
-OPS["multilabel_margin_loss"] = Op("multilabel_margin_loss", _multilabel_margin,
-                                   "MultilabelMarginLossBackward0", edges=1,
-                                   saved={"self": 0, "target": 1, "reduction": "reduction"})
+    "binary_cross_entropy_with_logits",
+    _bce_logits,
+    "BinaryCrossEntropyWithLogitsBackward0",
+    promote="arith",
+    saved={"self": 0, "target": 1, "weight": 2, "pos_weight": 3, "reduction": "reduction"},
+)
+OPS["soft_margin_loss"] = Op(
+    "soft_margin_loss",
+    _soft_margin,
+    "SoftMarginLossBackward0",
+    promote="arith",
+    saved={"self": 0, "target": 1, "reduction": "reduction"},
+)
+OPS["multi_margin_loss"] = Op(
+    "multi_margin_loss",
+    _multi_margin,
+    "MultiMarginLossBackward0",
+    edges=1,
+    saved={"self": 0, "target": 1, "p": "p", "margin": "margin", "reduction": "reduction"},
+)
+OPS["nll_loss2d"] = Op(
+    "nll_loss2d",
+    OPS["nll_loss"].impl,
+    "NllLoss2DBackward0",
+    edges=1,
+    saved={
+        "self": 0,
+        "target": 1,
+        "weight": 2,
+        "reduction": "reduction",
+        "ignore_index": "ignore_index",
+    },
+)
+OPS["multilabel_margin_loss"] = Op(
+    "multilabel_margin_loss",
+    _multilabel_margin,
+    "MultilabelMarginLossBackward0",
+    edges=1,
+    saved={"self": 0, "target": 1, "reduction": "reduction"},
+)
 
 
 def _one_hot(x, *, num_classes):
@@ -703,8 +860,14 @@ def _one_hot(x, *, num_classes):
 
 OPS["one_hot"] = Op("one_hot", _one_hot, None)
 # ``at::div(tensor, scalar)`` inside composite losses shows DivBackward1
-OPS["div_scalar"] = Op("div", lambda a, b: a / b, "DivBackward1", promote="arith", edges=1,
-                       saved={"other": ("scalar", 1)})
+OPS["div_scalar"] = Op(
+    "div",
+    lambda a, b: a / b,
+    "DivBackward1",
+    promote="arith",
+    edges=1,
+    saved={"other": ("scalar", 1)},
+)
 
 
 # ---------------------------------------------------------------------------------- recurrent
@@ -730,8 +893,20 @@ def _cell(mode, x, h, c, w_ih, w_hh, b_ih, b_hh, nonlinearity):
     return (1 - z) * n + z * h, None
 
 
-def _rnn(x, h0, c0, *rest, mode, num_layers, bidirectional, has_biases, nonlinearity,
-         proj, n_weights, n_masks):
+def _rnn(
+    x,
+    h0,
+    c0,
+    *rest,
+    mode,
+    num_layers,
+    bidirectional,
+    has_biases,
+    nonlinearity,
+    proj,
+    n_weights,
+    n_masks,
+):
     """A whole (multi-layer, maybe bidirectional) RNN over time-major ``x`` (T, N, F).
 
     ``rest`` holds the flat weights (PyTorch's ``_flat_weights`` order) and then one dropout
@@ -745,7 +920,7 @@ def _rnn(x, h0, c0, *rest, mode, num_layers, bidirectional, has_biases, nonlinea
         outs = []
         for d in range(dirs):
             k = (layer * dirs + d) * per
-            w = weights[k:k + per]
+            w = weights[k : k + per]
             w_ih, w_hh = w[0], w[1]
             b_ih, b_hh = (w[2], w[3]) if has_biases else (None, None)
             w_hr = w[-1] if proj else None
@@ -795,10 +970,20 @@ def _pixel_unshuffle(x, *, r):
     return x.reshape(*lead, c * r * r, h // r, w // r)
 
 
-OPS["pixel_shuffle"] = Op("pixel_shuffle", _pixel_shuffle, "PixelShuffleBackward0",
-                          linear=True, saved={"upscale_factor": "r"})
-OPS["pixel_unshuffle"] = Op("pixel_unshuffle", _pixel_unshuffle, "PixelUnshuffleBackward0",
-                            linear=True, saved={"downscale_factor": "r"})
+OPS["pixel_shuffle"] = Op(
+    "pixel_shuffle",
+    _pixel_shuffle,
+    "PixelShuffleBackward0",
+    linear=True,
+    saved={"upscale_factor": "r"},
+)
+OPS["pixel_unshuffle"] = Op(
+    "pixel_unshuffle",
+    _pixel_unshuffle,
+    "PixelUnshuffleBackward0",
+    linear=True,
+    saved={"downscale_factor": "r"},
+)
 
 
 def _p_norm(x, *, p, dim, keepdim):
@@ -809,13 +994,17 @@ def _p_norm(x, *, p, dim, keepdim):
         return jnp.sqrt(jnp.sum(ax * ax, axis=dim, keepdims=keepdim))
     if p == 1:
         return jnp.sum(ax, axis=dim, keepdims=keepdim)
-    return jnp.sum(ax ** p, axis=dim, keepdims=keepdim) ** (1.0 / p)
+    return jnp.sum(ax**p, axis=dim, keepdims=keepdim) ** (1.0 / p)
 
 
 # ``at::norm(x, p, dim)`` (used by pairwise_distance) is NormBackward1, not linalg's node
-OPS["norm_dim"] = Op("norm", _p_norm, "NormBackward1", promote="float",
-                     saved={"self": 0, "p": "p", "dim": "dim", "keepdim": "keepdim",
-                            "result": "result"})
+OPS["norm_dim"] = Op(
+    "norm",
+    _p_norm,
+    "NormBackward1",
+    promote="float",
+    saved={"self": 0, "p": "p", "dim": "dim", "keepdim": "keepdim", "result": "result"},
+)
 
 
 def _sdpa(q, k, v, mask, *, scale, is_causal):
@@ -829,20 +1018,40 @@ def _sdpa(q, k, v, mask, *, scale, is_causal):
 
 
 OPS["scaled_dot_product_attention"] = Op(
-    "scaled_dot_product_attention", _sdpa, "ScaledDotProductFlashAttentionForCpuBackward0",
-    promote="arith", promote_idx=(0, 1, 2), edges=3,
-    saved={"query": 0, "key": 1, "value": 2, "scale": "scale", "is_causal": "is_causal"})
+    "scaled_dot_product_attention",
+    _sdpa,
+    "ScaledDotProductFlashAttentionForCpuBackward0",
+    promote="arith",
+    promote_idx=(0, 1, 2),
+    edges=3,
+    saved={"query": 0, "key": 1, "value": 2, "scale": "scale", "is_causal": "is_causal"},
+)
 
 
 def _im2col(x, *, kernel, dilation, padding, stride):
     n, c = x.shape[0], x.shape[1]
     patches = lax.conv_general_dilated_patches(
-        x, kernel, stride, [(p, p) for p in padding], rhs_dilation=dilation,
-        dimension_numbers=("NCHW", "OIHW", "NCHW"), precision=_HIGHEST)
+        x,
+        kernel,
+        stride,
+        [(p, p) for p in padding],
+        rhs_dilation=dilation,
+        dimension_numbers=("NCHW", "OIHW", "NCHW"),
+        precision=_HIGHEST,
+    )
     # patches: (N, C*kh*kw, oh, ow) with channel-major feature order, as PyTorch's im2col
     return patches.reshape(n, c * kernel[0] * kernel[1], -1)
 
 
-OPS["im2col"] = Op("im2col", _im2col, "Im2ColBackward0", linear=True,
-                   saved={"kernel_size": "kernel", "dilation": "dilation",
-                          "padding": "padding", "stride": "stride"})
+OPS["im2col"] = Op(
+    "im2col",
+    _im2col,
+    "Im2ColBackward0",
+    linear=True,
+    saved={
+        "kernel_size": "kernel",
+        "dilation": "dilation",
+        "padding": "padding",
+        "stride": "stride",
+    },
+)

@@ -35,25 +35,45 @@ def _rmatmul(self, other):
 
 def _not_implemented_for(fn):
     def op(self, other):
-        if not isinstance(other, (Tensor, bool, int, float, complex, np.generic, list, tuple,
-                                  np.ndarray)):
+        if not isinstance(
+            other, (Tensor, bool, int, float, complex, np.generic, list, tuple, np.ndarray)
+        ):
             return NotImplemented
         return fn(self, other)
+
     op.__name__ = fn.__name__
     return op
 
 
 _OPERATORS = {
-    "__add__": add, "__radd__": add, "__sub__": sub, "__rsub__": rsub,
-    "__mul__": mul, "__rmul__": mul, "__truediv__": div, "__rtruediv__": _rdiv,
-    "__floordiv__": floor_divide, "__rfloordiv__": _swap(floor_divide),
-    "__mod__": remainder, "__rmod__": _swap(remainder),
-    "__pow__": pow, "__rpow__": _rpow, "__matmul__": matmul, "__rmatmul__": _rmatmul,
-    "__eq__": FUNCTIONS["eq"], "__ne__": FUNCTIONS["ne"], "__lt__": FUNCTIONS["lt"],
-    "__le__": FUNCTIONS["le"], "__gt__": FUNCTIONS["gt"], "__ge__": FUNCTIONS["ge"],
-    "__and__": FUNCTIONS["bitwise_and"], "__or__": FUNCTIONS["bitwise_or"],
-    "__xor__": FUNCTIONS["bitwise_xor"], "__rand__": FUNCTIONS["bitwise_and"],
-    "__ror__": FUNCTIONS["bitwise_or"], "__rxor__": FUNCTIONS["bitwise_xor"],
+    "__add__": add,
+    "__radd__": add,
+    "__sub__": sub,
+    "__rsub__": rsub,
+    "__mul__": mul,
+    "__rmul__": mul,
+    "__truediv__": div,
+    "__rtruediv__": _rdiv,
+    "__floordiv__": floor_divide,
+    "__rfloordiv__": _swap(floor_divide),
+    "__mod__": remainder,
+    "__rmod__": _swap(remainder),
+    "__pow__": pow,
+    "__rpow__": _rpow,
+    "__matmul__": matmul,
+    "__rmatmul__": _rmatmul,
+    "__eq__": FUNCTIONS["eq"],
+    "__ne__": FUNCTIONS["ne"],
+    "__lt__": FUNCTIONS["lt"],
+    "__le__": FUNCTIONS["le"],
+    "__gt__": FUNCTIONS["gt"],
+    "__ge__": FUNCTIONS["ge"],
+    "__and__": FUNCTIONS["bitwise_and"],
+    "__or__": FUNCTIONS["bitwise_or"],
+    "__xor__": FUNCTIONS["bitwise_xor"],
+    "__rand__": FUNCTIONS["bitwise_and"],
+    "__ror__": FUNCTIONS["bitwise_or"],
+    "__rxor__": FUNCTIONS["bitwise_xor"],
 }
 for _name, _fn in _OPERATORS.items():
     METHODS[_name] = _not_implemented_for(_fn)

@@ -30,12 +30,14 @@ from .table import OPS
 def _unary_signature(op):
     def fn(input):
         return apply(op, (input,))
+
     return fn
 
 
 def _binary_signature(op):
     def fn(input, other):
         return _binary(op, input, other)
+
     return fn
 
 
@@ -46,8 +48,9 @@ def _declare_table_forms():
             continue
         fn = (_unary_signature if v.form == "unary" else _binary_signature)(op)
         fn.__name__ = fn.__qualname__ = op.name
-        export(op.name, *v.aliases, method=v.method, function=v.function, inplace=v.inplace,
-               out=v.out)(fn)
+        export(
+            op.name, *v.aliases, method=v.method, function=v.function, inplace=v.inplace, out=v.out
+        )(fn)
 
 
 @export(inplace=True, out=True)
@@ -162,8 +165,14 @@ def clamp(input, min=None, max=None):
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         return apply(OPS["clamp_tensor"], (input, min, max))
-    return apply(OPS["clamp"], (input, _scalar(min) if min is not None else None,
-                                _scalar(max) if max is not None else None))
+    return apply(
+        OPS["clamp"],
+        (
+            input,
+            _scalar(min) if min is not None else None,
+            _scalar(max) if max is not None else None,
+        ),
+    )
 
 
 @export(method=False, out=True)
@@ -196,11 +205,15 @@ def lerp(input, end, weight):
 @export(inplace=True)
 def masked_fill(input, mask, value):
     if mask._dtype is not D.bool_:
-        raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype "
-                           f"{_C_NAMES.get(mask._dtype, mask._dtype)}")
+        raise RuntimeError(
+            "masked_fill_ only supports boolean masks, but got mask with dtype "
+            f"{_C_NAMES.get(mask._dtype, mask._dtype)}"
+        )
     if isinstance(value, Tensor) and value.ndim:
-        raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got "
-                           f"tensor with {value.ndim} dimension(s).")
+        raise RuntimeError(
+            "masked_fill_ only supports a 0-dimensional value tensor, but got "
+            f"tensor with {value.ndim} dimension(s)."
+        )
     if isinstance(value, Tensor):
         return apply(OPS["masked_fill_tensor"], (input, mask, value.to(input.dtype)))
     return apply(OPS["masked_fill"], (input, mask, _scalar(value)))
@@ -274,5 +287,6 @@ def logit(input, eps=None):
 
 @export(inplace=True, out=True)
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
-    return apply(OPS["nan_to_num"], (input,), (("nan", nan), ("posinf", posinf),
-                                               ("neginf", neginf)))
+    return apply(
+        OPS["nan_to_num"], (input,), (("nan", nan), ("posinf", posinf), ("neginf", neginf))
+    )

@@ -21,7 +21,8 @@ def mm(input, mat2):
     if input.shape[1] != mat2.shape[0]:
         raise RuntimeError(
             f"mat1 and mat2 shapes cannot be multiplied ({input.shape[0]}x{input.shape[1]} and "
-            f"{mat2.shape[0]}x{mat2.shape[1]})")
+            f"{mat2.shape[0]}x{mat2.shape[1]})"
+        )
     return apply(OPS["mm"], (input, mat2))
 
 
@@ -44,8 +45,9 @@ def dot(input, tensor):
 def matmul(input, other):
     a, b = input.ndim, other.ndim
     if a == 0 or b == 0:
-        raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are "
-                           f"{a}D and {b}D")
+        raise RuntimeError(
+            f"both arguments to matmul need to be at least 1D, but they are {a}D and {b}D"
+        )
     if a == 1 and b == 1:
         return dot(input, other)
     if a == 2 and b == 1:

@@ -31,9 +31,11 @@ def _dtype_static(dtype):
 def sum(input, dim=None, keepdim=False, *, dtype=None):
     if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
         return apply(OPS["sum"], (input,), _dtype_static(dtype))
-    return apply(OPS["sum_dim"], (input,),
-                 (("dim", _dim_tuple(dim, input.ndim)), ("keepdim", keepdim))
-                 + _dtype_static(dtype))
+    return apply(
+        OPS["sum_dim"],
+        (input,),
+        (("dim", _dim_tuple(dim, input.ndim)), ("keepdim", keepdim)) + _dtype_static(dtype),
+    )
 
 
 @export(out=True)
@@ -42,32 +44,44 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
     if not (d.is_floating_point or d.is_complex):
         raise RuntimeError(
             "mean(): could not infer output dtype. Input dtype must be either a floating point "
-            f"or complex dtype. Got: {_SCALAR_TYPE_NAMES.get(d, str(d))}")
+            f"or complex dtype. Got: {_SCALAR_TYPE_NAMES.get(d, str(d))}"
+        )
     if dim is None:
         return apply(OPS["mean"], (input,), _dtype_static(dtype))
-    return apply(OPS["mean_dim"], (input,),
-                 (("dim", _dim_tuple(dim, input.ndim)), ("keepdim", keepdim))
-                 + _dtype_static(dtype))
+    return apply(
+        OPS["mean_dim"],
+        (input,),
+        (("dim", _dim_tuple(dim, input.ndim)), ("keepdim", keepdim)) + _dtype_static(dtype),
+    )
 
 
-_SCALAR_TYPE_NAMES = {D.int64: "Long", D.int32: "Int", D.int16: "Short", D.int8: "Char",
-                      D.uint8: "Byte", D.bool_: "Bool"}
+_SCALAR_TYPE_NAMES = {
+    D.int64: "Long",
+    D.int32: "Int",
+    D.int16: "Short",
+    D.int8: "Char",
+    D.uint8: "Byte",
+    D.bool_: "Bool",
+}
 
 
 @export(out=True)
 def prod(input, dim=None, keepdim=False, *, dtype=None):
     if dim is None:
         return apply(OPS["prod"], (input,), _dtype_static(dtype))
-    return apply(OPS["prod_dim"], (input,),
-                 (("dim", _dims(dim, input.ndim)), ("keepdim", keepdim)) + _dtype_static(dtype))
+    return apply(
+        OPS["prod_dim"],
+        (input,),
+        (("dim", _dims(dim, input.ndim)), ("keepdim", keepdim)) + _dtype_static(dtype),
+    )
 
 
 def _named(name):
     cls = collections.namedtuple(name, ["values", "indices"])
 
     def __repr__(self):
-        return (f"torch.return_types.{name}(\nvalues={self.values!r},\n"
-                f"indices={self.indices!r})")
+        return f"torch.return_types.{name}(\nvalues={self.values!r},\nindices={self.indices!r})"
+
     cls.__repr__ = __repr__
     cls.__module__ = "torch.return_types"
     return cls
@@ -87,10 +101,12 @@ def _minmax(which, input, dim=None, keepdim=False):
         if input.numel() == 0:
             raise RuntimeError(
                 f"{which}(): Expected reduction dim to be specified for input.numel() == 0. "
-                "Specify the reduction dim with the 'dim' argument.")
+                "Specify the reduction dim with the 'dim' argument."
+            )
         return apply(OPS[which], (input,))
-    values, indices = apply(OPS[which + "_dim"], (input,),
-                            (("dim", _wrap_dim(dim, input.ndim)), ("keepdim", keepdim)))
+    values, indices = apply(
+        OPS[which + "_dim"], (input,), (("dim", _wrap_dim(dim, input.ndim)), ("keepdim", keepdim))
+    )
     return (return_max if which == "max" else return_min)(values, indices)
 
 
@@ -137,8 +153,11 @@ def _correction(unbiased, correction):
 def _var_std(which, input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     if isinstance(dim, bool):  # var(input, unbiased)
         unbiased, dim = dim, None
-    static = (("dim", _dims(dim, input.ndim)), ("correction", _correction(unbiased, correction)),
-              ("keepdim", keepdim))
+    static = (
+        ("dim", _dims(dim, input.ndim)),
+        ("correction", _correction(unbiased, correction)),
+        ("keepdim", keepdim),
+    )
     return apply(OPS[which], (input,), static)
 
 
@@ -157,28 +176,32 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
     ord = 2 if p in ("fro", None) else p
     if isinstance(dim, int):
         dim = (dim,)
-    return apply(OPS["norm"], (input,), (("ord", ord), ("dim", _dims(dim, input.ndim)),
-                                         ("keepdim", keepdim)))
+    return apply(
+        OPS["norm"], (input,), (("ord", ord), ("dim", _dims(dim, input.ndim)), ("keepdim", keepdim))
+    )
 
 
 @export(out=True)
 def logsumexp(input, dim, keepdim=False):
     if isinstance(dim, int):
         dim = (dim,)
-    return apply(OPS["logsumexp"], (input,), (("dim", _dims(dim, input.ndim)),
-                                              ("keepdim", keepdim)))
+    return apply(
+        OPS["logsumexp"], (input,), (("dim", _dims(dim, input.ndim)), ("keepdim", keepdim))
+    )
 
 
 @export(inplace=True, out=True)
 def cumsum(input, dim, *, dtype=None):
-    return apply(OPS["cumsum"], (input,), (("dim", _wrap_dim(dim, input.ndim)),)
-                 + _dtype_static(dtype))
+    return apply(
+        OPS["cumsum"], (input,), (("dim", _wrap_dim(dim, input.ndim)),) + _dtype_static(dtype)
+    )
 
 
 @export(inplace=True, out=True)
 def cumprod(input, dim, *, dtype=None):
-    return apply(OPS["cumprod"], (input,), (("dim", _wrap_dim(dim, input.ndim)),)
-                 + _dtype_static(dtype))
+    return apply(
+        OPS["cumprod"], (input,), (("dim", _wrap_dim(dim, input.ndim)),) + _dtype_static(dtype)
+    )
 
 
 @export(out=True)
@@ -193,14 +216,16 @@ def any(input, dim=None, keepdim=False):
 
 @export(out=True)
 def softmax(input, dim=None, dtype=None, **kwargs):
-    return apply(OPS["softmax"], (input,), (("dim", _wrap_dim(dim, input.ndim)),)
-                 + _dtype_static(dtype))
+    return apply(
+        OPS["softmax"], (input,), (("dim", _wrap_dim(dim, input.ndim)),) + _dtype_static(dtype)
+    )
 
 
 @export(out=True)
 def log_softmax(input, dim=None, dtype=None, **kwargs):
-    return apply(OPS["log_softmax"], (input,), (("dim", _wrap_dim(dim, input.ndim)),)
-                 + _dtype_static(dtype))
+    return apply(
+        OPS["log_softmax"], (input,), (("dim", _wrap_dim(dim, input.ndim)),) + _dtype_static(dtype)
+    )
 
 
 @export()
@@ -210,9 +235,11 @@ def count_nonzero(input, dim=None):
 
 @export(out=True)
 def sort(input, dim=-1, descending=False, stable=False):
-    values, indices = apply(OPS["sort"], (input,), (("dim", _wrap_dim(dim, input.ndim)),
-                                                    ("descending", descending),
-                                                    ("stable", stable)))
+    values, indices = apply(
+        OPS["sort"],
+        (input,),
+        (("dim", _wrap_dim(dim, input.ndim)), ("descending", descending), ("stable", stable)),
+    )
     return return_sort(values, indices)
 
 
@@ -223,8 +250,11 @@ def argsort(input, dim=-1, descending=False, stable=False):
 
 @export(out=True)
 def topk(input, k, dim=-1, largest=True, sorted=True):
-    values, indices = apply(OPS["topk"], (input,), (("k", k), ("dim", _wrap_dim(dim, input.ndim)),
-                                                    ("largest", largest), ("sorted", sorted)))
+    values, indices = apply(
+        OPS["topk"],
+        (input,),
+        (("k", k), ("dim", _wrap_dim(dim, input.ndim)), ("largest", largest), ("sorted", sorted)),
+    )
     return return_topk(values, indices)
 
 
@@ -232,8 +262,9 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
 def median(input, dim=None, keepdim=False):
     if dim is None:
         return apply(OPS["median"], (input,))
-    values, indices = apply(OPS["median_dim"], (input,), (("dim", _wrap_dim(dim, input.ndim)),
-                                                          ("keepdim", keepdim)))
+    values, indices = apply(
+        OPS["median_dim"], (input,), (("dim", _wrap_dim(dim, input.ndim)), ("keepdim", keepdim))
+    )
     return return_median(values, indices)
 
 
@@ -247,8 +278,11 @@ def bincount(input, weights=None, minlength=0):
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
     w = None if weights is None else np.asarray(weights._value)
     out = np.bincount(arr, w, minlength)
-    dtype = D.int64 if weights is None else (weights._dtype if weights._dtype in (
-        D.float32, D.float64) else D.float64)
+    dtype = (
+        D.int64
+        if weights is None
+        else (weights._dtype if weights._dtype in (D.float32, D.float64) else D.float64)
+    )
     return Tensor._make(jnp.asarray(out.astype(dtype._np)), dtype)
 
 
@@ -256,12 +290,12 @@ def bincount(input, weights=None, minlength=0):
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
     arr = np.asarray(input._value)
     if dim is None:
-        values, inverse, counts = np.unique(arr.reshape(-1), return_inverse=True,
-                                            return_counts=True)
+        values, inverse, counts = np.unique(
+            arr.reshape(-1), return_inverse=True, return_counts=True
+        )
         inverse = inverse.reshape(arr.shape)
     else:
-        values, inverse, counts = np.unique(arr, return_inverse=True, return_counts=True,
-                                            axis=dim)
+        values, inverse, counts = np.unique(arr, return_inverse=True, return_counts=True, axis=dim)
     out = [Tensor._make(jnp.asarray(values), input._dtype)]
     if return_inverse:
         out.append(Tensor._make(jnp.asarray(inverse.astype(np.int64))))
@@ -272,8 +306,11 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
 
 @export(out=True)
 def kthvalue(input, k, dim=-1, keepdim=False):
-    values, indices = apply(OPS["kthvalue"], (input,), (("k", k), ("dim", _wrap_dim(dim, input.ndim)),
-                                                        ("keepdim", keepdim)))
+    values, indices = apply(
+        OPS["kthvalue"],
+        (input,),
+        (("k", k), ("dim", _wrap_dim(dim, input.ndim)), ("keepdim", keepdim)),
+    )
     return _named("kthvalue")(values, indices)
 
 
@@ -281,9 +318,16 @@ def _stat_mean(which, input, dim=None, unbiased=None, keepdim=False, *, correcti
     if isinstance(dim, bool):
         unbiased, dim = dim, None
     dims = None if dim is None else _dims(_int_tuple(dim), input.ndim)
-    return apply(OPS[which + "_mean"], (input,), (("dim", dims),
-                                                  ("correction", _correction(unbiased, correction)),
-                                                  ("keepdim", keepdim), ("which", which)))
+    return apply(
+        OPS[which + "_mean"],
+        (input,),
+        (
+            ("dim", dims),
+            ("correction", _correction(unbiased, correction)),
+            ("keepdim", keepdim),
+            ("which", which),
+        ),
+    )
 
 
 @export(method=False)

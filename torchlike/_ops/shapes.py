@@ -49,7 +49,8 @@ def view(self, *shape):
     if not _viewable(self, shape):
         raise RuntimeError(
             "view size is not compatible with input tensor's size and stride (at least one "
-            "dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
+            "dimension spans across two contiguous subspaces). Use .reshape(...) instead."
+        )
     return apply(OPS["view"], (self,), (("shape", shape),))
 
 
@@ -88,7 +89,9 @@ def flatten(input, start_dim=0, end_dim=-1):
     e = _wrap_dim(end_dim, input.ndim)
     if s == e:
         return input
-    shape = tuple(input.shape[:s]) + (math.prod(input.shape[s:e + 1]),) + tuple(input.shape[e + 1:])
+    shape = (
+        tuple(input.shape[:s]) + (math.prod(input.shape[s : e + 1]),) + tuple(input.shape[e + 1 :])
+    )
     return reshape(input, shape)
 
 
@@ -99,7 +102,7 @@ def unflatten(input, dim, sizes):
     if -1 in sizes:
         known = math.prod(x for x in sizes if x != -1)
         sizes[sizes.index(-1)] = input.shape[d] // known if known else 0
-    shape = tuple(input.shape[:d]) + tuple(sizes) + tuple(input.shape[d + 1:])
+    shape = tuple(input.shape[:d]) + tuple(sizes) + tuple(input.shape[d + 1 :])
     return view(input, shape)
 
 
@@ -165,16 +168,21 @@ def unsqueeze(input, dim):
 def permute(input, *dims):
     dims = _dims(_size_args(dims), input.ndim)
     if sorted(dims) != list(range(input.ndim)):
-        raise RuntimeError("permute(sparse_coo): number of dimensions in the tensor input does "
-                           "not match the length of the desired ordering of dimensions i.e. "
-                           f"input.dim() = {input.ndim} is not equal to len(dims) = {len(dims)}")
+        raise RuntimeError(
+            "permute(sparse_coo): number of dimensions in the tensor input does "
+            "not match the length of the desired ordering of dimensions i.e. "
+            f"input.dim() = {input.ndim} is not equal to len(dims) = {len(dims)}"
+        )
     return apply(OPS["permute"], (input,), (("dims", dims),))
 
 
 @export("transpose", "swapaxes", "swapdims")
 def transpose(input, dim0, dim1):
-    return apply(OPS["transpose"], (input,), (("dim0", _wrap_dim(dim0, input.ndim)),
-                                              ("dim1", _wrap_dim(dim1, input.ndim))))
+    return apply(
+        OPS["transpose"],
+        (input,),
+        (("dim0", _wrap_dim(dim0, input.ndim)), ("dim1", _wrap_dim(dim1, input.ndim))),
+    )
 
 
 @export()
@@ -192,7 +200,8 @@ def expand(self, *sizes):
         raise RuntimeError(
             f"expand(torch.FloatTensor{{{list(self.shape)}}}, size={list(sizes)}): the number of "
             "sizes provided (%d) must be greater or equal to the number of dimensions in the "
-            "tensor (%d)" % (nd, self.ndim))
+            "tensor (%d)" % (nd, self.ndim)
+        )
     own = (1,) * (nd - self.ndim) + tuple(self.shape)
     shape = tuple(o if s == -1 else s for s, o in zip(sizes, own))
     return apply(OPS["expand"], (self,), (("shape", shape),))
@@ -258,7 +267,8 @@ def split(tensor, split_size_or_sections, dim=0):
     if builtins.sum(sizes) != n:
         raise RuntimeError(
             f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size "
-            f"at dimension {d}), but got split_sizes={list(sizes)}")
+            f"at dimension {d}), but got split_sizes={list(sizes)}"
+        )
     return apply(OPS["split_with_sizes"], (tensor,), (("sizes", sizes), ("dim", d)))
 
 
@@ -283,8 +293,10 @@ def select(input, dim, index):
     n = input.shape[d]
     index = operator.index(index)  # a 0-d integer tensor is read (PyTorch does the same)
     if not -n <= index < n:
-        raise IndexError(f"select(): index {index} out of range for tensor of size "
-                         f"{list(input.shape)} at dimension {d}")
+        raise IndexError(
+            f"select(): index {index} out of range for tensor of size "
+            f"{list(input.shape)} at dimension {d}"
+        )
     # the index is a traced operand: one executable for every index
     return apply(OPS["select"], (input, index), (("dim", d),))
 
@@ -297,12 +309,12 @@ def narrow(input, dim, start, length):
     length = operator.index(length)
     if not -n <= start <= n:
         raise IndexError(
-            f"start out of range (expected to be in range of [{-n}, {n}], but got {start})")
+            f"start out of range (expected to be in range of [{-n}, {n}], but got {start})"
+        )
     if start < 0:
         start += n
     if start + length > n:
-        raise RuntimeError(
-            f"start ({start}) + length ({length}) exceeds dimension size ({n}).")
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({n}).")
     return _slice(input, d, start, start + length, 1)
 
 
@@ -322,8 +334,11 @@ def _slice(input, dim, start, end, step, saved=None):
     # the impl wraps and clamps the start itself, so the user's value can be the operand
     s_start = builtins.min(builtins.max(s_start, -_INT64_MAX - 1), _INT64_MAX)
     span = None if s_end is None else s_end - s_start
-    return apply(OPS["slice"], (input, s_start),
-                 (("dim", dim), ("length", length), ("step", step), ("span", span)))
+    return apply(
+        OPS["slice"],
+        (input, s_start),
+        (("dim", dim), ("length", length), ("step", step), ("span", span)),
+    )
 
 
 @export(out=True)
@@ -335,9 +350,15 @@ def diag(input, diagonal=0):
 
 @export()
 def diagonal(input, offset=0, dim1=0, dim2=1):
-    return apply(OPS["diagonal_view"], (input,), (("offset", offset),
-                                                  ("dim1", _wrap_dim(dim1, input.ndim)),
-                                                  ("dim2", _wrap_dim(dim2, input.ndim))))
+    return apply(
+        OPS["diagonal_view"],
+        (input,),
+        (
+            ("offset", offset),
+            ("dim1", _wrap_dim(dim1, input.ndim)),
+            ("dim2", _wrap_dim(dim2, input.ndim)),
+        ),
+    )
 
 
 @export(inplace=True, out=True)
@@ -355,15 +376,14 @@ def flip(input, dims):
     return apply(OPS["flip"], (input,), (("dims", _dims(tuple(dims), input.ndim)),))
 
 
-
-
 @export()
 def roll(input, shifts, dims=None):
     shifts = tuple(operator.index(v) for v in _int_tuple(shifts))
     dims = () if dims is None else tuple(operator.index(v) for v in _int_tuple(dims))
     if len(shifts) != builtins.max(len(dims), 1) or (not dims and len(shifts) != 1):
-        raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, "
-                           f"dims:{len(dims)}")
+        raise RuntimeError(
+            f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}"
+        )
     _dims(dims, input.ndim)  # range check; RollBackward0 keeps the dims as written
     # the shifts are traced operands: one executable for every shift
     return apply(OPS["roll"], (input, *shifts), (("dims", dims),))
@@ -382,8 +402,11 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
         repeats = tuple(int(r) for r in np.asarray(repeats._value).reshape(-1))
         if len(repeats) == 1:
             repeats = repeats[0]
-    return apply(OPS["repeat_interleave"], (input,), (("repeats", repeats),
-                                                      ("dim", _wrap_dim(dim, input.ndim))))
+    return apply(
+        OPS["repeat_interleave"],
+        (input,),
+        (("repeats", repeats), ("dim", _wrap_dim(dim, input.ndim))),
+    )
 
 
 @export(out=True)

@@ -15,8 +15,8 @@ from .._tensor import Tensor, _wrap_dim
 from .core import Variants
 from .variants import declare
 
-FUNCTIONS: dict = {}   # torch.<name>
-METHODS: dict = {}     # Tensor.<name>
+FUNCTIONS: dict = {}  # torch.<name>
+METHODS: dict = {}  # Tensor.<name>
 
 
 def export(*names, method=True, function=True, inplace=False, out=False, c_type_names=False):
@@ -26,14 +26,16 @@ def export(*names, method=True, function=True, inplace=False, out=False, c_type_
 
     def deco(fn):
         name, *aliases = names or (fn.__name__,)
-        declare(name, fn, Variants(None, function, method, inplace, out, tuple(aliases)),
-                c_type_names)
+        declare(
+            name, fn, Variants(None, function, method, inplace, out, tuple(aliases)), c_type_names
+        )
         for n in (name, *aliases):  # the plain forms, for signatures defined further down
             if function:
                 FUNCTIONS[n] = fn
             if method:
                 METHODS[n] = fn
         return fn
+
     return deco
 
 
@@ -46,7 +48,8 @@ def _t(x):
 
 def _is_scalar(x):
     return isinstance(x, (bool, int, float, complex)) or (
-        isinstance(x, np.generic) and not isinstance(x, np.ndarray))
+        isinstance(x, np.generic) and not isinstance(x, np.ndarray)
+    )
 
 
 def _scalar(x):
@@ -69,6 +72,7 @@ def _size_args(args):
     if len(args) == 1 and isinstance(args[0], (tuple, list, Size)):
         return tuple(args[0])
     return tuple(args)
+
 
 def _int_tuple(x):
     return tuple(x) if isinstance(x, (tuple, list)) else (x,)

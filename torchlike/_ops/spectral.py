@@ -22,8 +22,14 @@ from .frontend import _binary, export
 from .table import OPS
 
 # PyTorch's C++ names for tensor types in stft's argument echo (torch.FloatTensor)
-_TYPE_NAMES = {D.float32: "Float", D.float64: "Double", D.float16: "Half", D.bfloat16: "BFloat16",
-               D.complex64: "ComplexFloat", D.complex128: "ComplexDouble"}
+_TYPE_NAMES = {
+    D.float32: "Float",
+    D.float64: "Double",
+    D.float16: "Half",
+    D.bfloat16: "BFloat16",
+    D.complex64: "ComplexFloat",
+    D.complex128: "ComplexDouble",
+}
 
 
 # ---------------------------------------------------------------------------------- special
@@ -70,10 +76,12 @@ def _window(name, window_length, periodic, dtype, device, requires_grad, values)
         raise RuntimeError(
             f"{name} expects floating point dtypes, got: TensorOptions(dtype="
             f"{_OPTION_NAMES.get(dtype, str(dtype))}, device=cpu, layout=Strided (default), "
-            "requires_grad=false (default), pinned_memory=false, memory_format=(nullopt))")
+            "requires_grad=false (default), pinned_memory=false, memory_format=(nullopt))"
+        )
     if window_length < 0:
-        raise RuntimeError(f"{name} requires non-negative window_length, "
-                           f"got window_length={window_length}")
+        raise RuntimeError(
+            f"{name} requires non-negative window_length, got window_length={window_length}"
+        )
     npd = np.dtype(dtype._np)
     if window_length == 0:
         out = np.zeros((0,), npd)
@@ -87,42 +95,93 @@ def _window(name, window_length, periodic, dtype, device, requires_grad, values)
     return _finish(jnp.asarray(out.astype(npd)), dtype, requires_grad, device)
 
 
-_OPTION_NAMES = {D.int64: "long int", D.int32: "int", D.int16: "short int", D.int8: "signed char",
-                 D.uint8: "unsigned char", D.bool_: "bool"}
+_OPTION_NAMES = {
+    D.int64: "long int",
+    D.int32: "int",
+    D.int16: "short int",
+    D.int8: "signed char",
+    D.uint8: "unsigned char",
+    D.bool_: "bool",
+}
 
 
 def _general_hamming(alpha, beta):
     def values(n, npd):
         w = np.arange(n).astype(npd) * npd.type(2 * math.pi / (n - 1))
         return np.cos(w) * npd.type(-beta) + npd.type(alpha)
+
     return values
 
 
 @export(method=False)
-def hann_window(window_length, periodic=True, *, dtype=None, layout=None, device=None,
-                pin_memory=False, requires_grad=False):
-    return _window("hann_window", window_length, periodic, dtype, device, requires_grad,
-                   _general_hamming(0.5, 0.5))
+def hann_window(
+    window_length,
+    periodic=True,
+    *,
+    dtype=None,
+    layout=None,
+    device=None,
+    pin_memory=False,
+    requires_grad=False,
+):
+    return _window(
+        "hann_window",
+        window_length,
+        periodic,
+        dtype,
+        device,
+        requires_grad,
+        _general_hamming(0.5, 0.5),
+    )
 
 
 @export(method=False)
-def hamming_window(window_length, periodic=True, alpha=0.54, beta=0.46, *, dtype=None,
-                   layout=None, device=None, pin_memory=False, requires_grad=False):
-    return _window("hamming_window", window_length, periodic, dtype, device, requires_grad,
-                   _general_hamming(alpha, beta))
+def hamming_window(
+    window_length,
+    periodic=True,
+    alpha=0.54,
+    beta=0.46,
+    *,
+    dtype=None,
+    layout=None,
+    device=None,
+    pin_memory=False,
+    requires_grad=False,
+):
+    return _window(
+        "hamming_window",
+        window_length,
+        periodic,
+        dtype,
+        device,
+        requires_grad,
+        _general_hamming(alpha, beta),
+    )
 
 
 def _blackman(n, npd):
     w = np.arange(n).astype(npd) * npd.type(math.pi / (n - 1))
-    return (np.cos(w * npd.type(4)) * npd.type(0.08) - np.cos(w * npd.type(2)) * npd.type(0.5)
-            + npd.type(0.42))
+    return (
+        np.cos(w * npd.type(4)) * npd.type(0.08)
+        - np.cos(w * npd.type(2)) * npd.type(0.5)
+        + npd.type(0.42)
+    )
 
 
 @export(method=False)
-def blackman_window(window_length, periodic=True, *, dtype=None, layout=None, device=None,
-                    pin_memory=False, requires_grad=False):
-    return _window("blackman_window", window_length, periodic, dtype, device, requires_grad,
-                   _blackman)
+def blackman_window(
+    window_length,
+    periodic=True,
+    *,
+    dtype=None,
+    layout=None,
+    device=None,
+    pin_memory=False,
+    requires_grad=False,
+):
+    return _window(
+        "blackman_window", window_length, periodic, dtype, device, requires_grad, _blackman
+    )
 
 
 def _bartlett(n, npd):
@@ -133,27 +192,44 @@ def _bartlett(n, npd):
 
 
 @export(method=False)
-def bartlett_window(window_length, periodic=True, *, dtype=None, layout=None, device=None,
-                    pin_memory=False, requires_grad=False):
-    return _window("bartlett_window", window_length, periodic, dtype, device, requires_grad,
-                   _bartlett)
+def bartlett_window(
+    window_length,
+    periodic=True,
+    *,
+    dtype=None,
+    layout=None,
+    device=None,
+    pin_memory=False,
+    requires_grad=False,
+):
+    return _window(
+        "bartlett_window", window_length, periodic, dtype, device, requires_grad, _bartlett
+    )
 
 
 @export(method=False)
-def kaiser_window(window_length, periodic=True, beta=12.0, *, dtype=None, layout=None,
-                  device=None, pin_memory=False, requires_grad=False):
+def kaiser_window(
+    window_length,
+    periodic=True,
+    beta=12.0,
+    *,
+    dtype=None,
+    layout=None,
+    device=None,
+    pin_memory=False,
+    requires_grad=False,
+):
     def values(n, npd):
         alpha = (n - 1) / 2.0
         k = np.arange(n, dtype=np.float64)
         arg = beta * np.sqrt(np.maximum(1 - ((k - alpha) / alpha) ** 2, 0))
         return (np.i0(arg) / np.i0(beta)).astype(npd)
-    return _window("kaiser_window", window_length, periodic, dtype, device, requires_grad,
-                   values)
+
+    return _window("kaiser_window", window_length, periodic, dtype, device, requires_grad, values)
 
 
 # ---------------------------------------------------------------------------------- stft
-_PAD_MODES = {"reflect": "reflect", "constant": "constant", "replicate": "edge",
-              "circular": "wrap"}
+_PAD_MODES = {"reflect": "reflect", "constant": "constant", "replicate": "edge", "circular": "wrap"}
 
 
 def _echo(input, n_fft, hop_length, win_length, window, normalized, onesided, return_complex):
@@ -166,10 +242,12 @@ def _echo(input, n_fft, hop_length, win_length, window, normalized, onesided, re
         return "None" if v is None else str(int(v))
 
     w = "None" if window is None else tensor_name(window, True)
-    return (f"stft({tensor_name(input, False)}, n_fft={n_fft}, hop_length={hop_length}, "
-            f"win_length={win_length}, window={w}, normalized={int(normalized)}, "
-            f"onesided={opt(onesided)}, return_complex={opt(return_complex)}, "
-            "align_to_window=None) : ")
+    return (
+        f"stft({tensor_name(input, False)}, n_fft={n_fft}, hop_length={hop_length}, "
+        f"win_length={win_length}, window={w}, normalized={int(normalized)}, "
+        f"onesided={opt(onesided)}, return_complex={opt(return_complex)}, "
+        "align_to_window=None) : "
+    )
 
 
 def _window_pad(window, win_length, n_fft, dtype):
@@ -185,14 +263,26 @@ def _window_pad(window, win_length, n_fft, dtype):
 
 
 @export()
-def stft(input, n_fft, hop_length=None, win_length=None, window=None, center=True,
-         pad_mode="reflect", normalized=False, onesided=None, return_complex=None,
-         align_to_window=None):
+def stft(
+    input,
+    n_fft,
+    hop_length=None,
+    win_length=None,
+    window=None,
+    center=True,
+    pad_mode="reflect",
+    normalized=False,
+    onesided=None,
+    return_complex=None,
+    align_to_window=None,
+):
     complex_input = input.dtype.is_complex or (window is not None and window.dtype.is_complex)
     if return_complex is None and not complex_input:
-        raise RuntimeError("stft requires the return_complex parameter be given for real "
-                           "inputs, and will further require that return_complex=True in a "
-                           "future PyTorch release.")
+        raise RuntimeError(
+            "stft requires the return_complex parameter be given for real "
+            "inputs, and will further require that return_complex=True in a "
+            "future PyTorch release."
+        )
     hop_length = n_fft // 4 if hop_length is None else hop_length
     win_length = n_fft if win_length is None else win_length
     if pad_mode not in _PAD_MODES:
@@ -200,10 +290,10 @@ def stft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tru
     pad = n_fft // 2 if center else 0
     shown = input
     if center:  # PyTorch's echo shows the padded input
-        shown = Tensor._make(jnp.zeros(tuple(input.shape[:-1]) + (input.shape[-1] + 2 * pad,),
-                                       input._value.dtype))
-    echo = _echo(shown, n_fft, hop_length, win_length, window, normalized, onesided,
-                 return_complex)
+        shown = Tensor._make(
+            jnp.zeros(tuple(input.shape[:-1]) + (input.shape[-1] + 2 * pad,), input._value.dtype)
+        )
+    echo = _echo(shown, n_fft, hop_length, win_length, window, normalized, onesided, return_complex)
     if input.ndim not in (1, 2):
         raise RuntimeError(echo + "expected a 1D or 2D tensor")
     length = input.shape[-1] + 2 * pad
@@ -212,25 +302,34 @@ def stft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tru
     if hop_length <= 0:
         raise RuntimeError(echo + f"expected hop_length > 0, but got hop_length={hop_length}")
     if not 0 < win_length <= n_fft:
-        raise RuntimeError(echo + "expected 0 < win_length <= n_fft, but got "
-                           f"win_length={win_length}")
+        raise RuntimeError(
+            echo + f"expected 0 < win_length <= n_fft, but got win_length={win_length}"
+        )
     if window is not None and (window.ndim != 1 or window.shape[0] != win_length):
-        raise RuntimeError(echo + "expected a 1D window tensor of size equal to "
-                           f"win_length={win_length}, but got window with size "
-                           f"{list(window.shape)}")
+        raise RuntimeError(
+            echo + "expected a 1D window tensor of size equal to "
+            f"win_length={win_length}, but got window with size "
+            f"{list(window.shape)}"
+        )
     if window is None:
         warnings.warn(
             "A window was not provided. A rectangular window will be applied,which is known to "
             "cause spectral leakage. Other windows such as torch.hann_window or "
             "torch.hamming_window are recommended to reduce spectral leakage.To suppress this "
             "warning and use a rectangular window, explicitly set "
-            "`window=torch.ones(n_fft, device=<device>)`.", UserWarning, stacklevel=2)
+            "`window=torch.ones(n_fft, device=<device>)`.",
+            UserWarning,
+            stacklevel=2,
+        )
     if return_complex is False:
         warnings.warn(
             "stft with return_complex=False is deprecated. In a future pytorch release, stft "
             "will return complex tensors for all inputs, and return_complex=False will raise "
             "an error.\nNote: you can still call torch.view_as_real on the complex output to "
-            "recover the old return format.", UserWarning, stacklevel=2)
+            "recover the old return format.",
+            UserWarning,
+            stacklevel=2,
+        )
     if input.dtype.is_complex:
         real_dtype = D.float64 if input.dtype is D.complex128 else D.float32
     else:
@@ -240,32 +339,68 @@ def stft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tru
     if onesided and complex_input:
         raise RuntimeError("Cannot have onesided output if window or input is complex")
     op = OPS["stft_1d" if input.ndim == 1 else "stft"]
-    out = apply(op, (input, window), (
-        ("n_fft", n_fft), ("hop_length", hop_length), ("pad", pad),
-        ("pad_mode", _PAD_MODES[pad_mode]), ("normalized", bool(normalized)),
-        ("onesided", bool(onesided)), ("as_real", return_complex is False),
-        ("win_pad", win_pad)),
-        dtype=None if input.dtype.is_floating_point or input.dtype.is_complex else real_dtype)
+    out = apply(
+        op,
+        (input, window),
+        (
+            ("n_fft", n_fft),
+            ("hop_length", hop_length),
+            ("pad", pad),
+            ("pad_mode", _PAD_MODES[pad_mode]),
+            ("normalized", bool(normalized)),
+            ("onesided", bool(onesided)),
+            ("as_real", return_complex is False),
+            ("win_pad", win_pad),
+        ),
+        dtype=None if input.dtype.is_floating_point or input.dtype.is_complex else real_dtype,
+    )
     return out
 
 
-def _istft_echo(input, n_fft, hop_length, win_length, window, center, normalized, onesided,
-                length, return_complex):
-    w = "None" if window is None else (
-        f"torch.{_TYPE_NAMES.get(window.dtype, 'Float')}Tensor{{[{window.shape[0]}]}}")
+def _istft_echo(
+    input,
+    n_fft,
+    hop_length,
+    win_length,
+    window,
+    center,
+    normalized,
+    onesided,
+    length,
+    return_complex,
+):
+    w = (
+        "None"
+        if window is None
+        else (f"torch.{_TYPE_NAMES.get(window.dtype, 'Float')}Tensor{{[{window.shape[0]}]}}")
+    )
     shape = ", ".join(str(d) for d in input.shape)
-    return (f"istft(CPU{_TYPE_NAMES.get(input.dtype, 'ComplexFloat')}Type[{shape}], "
-            f"n_fft={n_fft}, hop_length={hop_length}, win_length={win_length}, window={w}, "
-            f"center={int(center)}, normalized={int(normalized)}, onesided={int(onesided)}, "
-            f"length={length}, return_complex={int(return_complex)}) : ")
+    return (
+        f"istft(CPU{_TYPE_NAMES.get(input.dtype, 'ComplexFloat')}Type[{shape}], "
+        f"n_fft={n_fft}, hop_length={hop_length}, win_length={win_length}, window={w}, "
+        f"center={int(center)}, normalized={int(normalized)}, onesided={int(onesided)}, "
+        f"length={length}, return_complex={int(return_complex)}) : "
+    )
 
 
 @export()
-def istft(input, n_fft, hop_length=None, win_length=None, window=None, center=True,
-          normalized=False, onesided=None, length=None, return_complex=False):
+def istft(
+    input,
+    n_fft,
+    hop_length=None,
+    win_length=None,
+    window=None,
+    center=True,
+    normalized=False,
+    onesided=None,
+    length=None,
+    return_complex=False,
+):
     if not input.dtype.is_complex:
-        raise RuntimeError("istft requires a complex-valued input tensor matching the output "
-                           "from stft with return_complex=True.")
+        raise RuntimeError(
+            "istft requires a complex-valued input tensor matching the output "
+            "from stft with return_complex=True."
+        )
     hop_length = n_fft // 4 if hop_length is None else hop_length
     win_length = n_fft if win_length is None else win_length
     if window is None:
@@ -273,29 +408,77 @@ def istft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tr
             "A window was not provided. A rectangular window will be applied.Please provide "
             "the same window used by stft to make the inversion lossless.To suppress this "
             "warning and use a rectangular window, explicitly set "
-            "`window=torch.ones(n_fft, device=<device>)`.", UserWarning, stacklevel=2)
+            "`window=torch.ones(n_fft, device=<device>)`.",
+            UserWarning,
+            stacklevel=2,
+        )
     real_dtype = D.float64 if input.dtype is D.complex128 else D.float32
     window, win_pad = _window_pad(window, win_length, n_fft, real_dtype)
     onesided = (input.shape[-2] != n_fft) if onesided is None else onesided
     freq = input.shape[-2]
     if onesided and freq != n_fft // 2 + 1:
-        raise RuntimeError(_istft_echo(input, n_fft, hop_length, win_length, window, center,
-                                       normalized, onesided, length, return_complex)
-                           + "expected the frequency dimension (3rd to the last) of the input "
-                           "tensor to match n_fft / 2 + 1 when onesided=True, but got "
-                           f"{freq}")
+        raise RuntimeError(
+            _istft_echo(
+                input,
+                n_fft,
+                hop_length,
+                win_length,
+                window,
+                center,
+                normalized,
+                onesided,
+                length,
+                return_complex,
+            )
+            + "expected the frequency dimension (3rd to the last) of the input "
+            "tensor to match n_fft / 2 + 1 when onesided=True, but got "
+            f"{freq}"
+        )
     if not onesided and freq != n_fft:
-        raise RuntimeError(_istft_echo(input, n_fft, hop_length, win_length, window, center,
-                                       normalized, onesided, length, return_complex)
-                           + "expected the frequency dimension (3rd to the last) of the input "
-                           f"tensor to match n_fft when onesided=False, but got {freq}")
+        raise RuntimeError(
+            _istft_echo(
+                input,
+                n_fft,
+                hop_length,
+                win_length,
+                window,
+                center,
+                normalized,
+                onesided,
+                length,
+                return_complex,
+            )
+            + "expected the frequency dimension (3rd to the last) of the input "
+            f"tensor to match n_fft when onesided=False, but got {freq}"
+        )
     if return_complex and onesided:
         raise RuntimeError("Cannot have onesided output if window or input is complex")
-    return apply(OPS["istft"], (input, window), (
-        ("n_fft", n_fft), ("hop_length", hop_length), ("center", bool(center)),
-        ("normalized", bool(normalized)), ("onesided", bool(onesided)), ("length", length),
-        ("win_pad", win_pad), ("return_complex", bool(return_complex))))
+    return apply(
+        OPS["istft"],
+        (input, window),
+        (
+            ("n_fft", n_fft),
+            ("hop_length", hop_length),
+            ("center", bool(center)),
+            ("normalized", bool(normalized)),
+            ("onesided", bool(onesided)),
+            ("length", length),
+            ("win_pad", win_pad),
+            ("return_complex", bool(return_complex)),
+        ),
+    )
 
 
-__all__ = ["bartlett_window", "blackman_window", "hamming_window", "hann_window", "igamma",
-           "igammac", "istft", "kaiser_window", "mvlgamma", "polygamma", "stft"]
+__all__ = [
+    "bartlett_window",
+    "blackman_window",
+    "hamming_window",
+    "hann_window",
+    "igamma",
+    "igammac",
+    "istft",
+    "kaiser_window",
+    "mvlgamma",
+    "polygamma",
+    "stft",
+]

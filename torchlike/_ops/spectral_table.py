@@ -79,22 +79,34 @@ def _fft_c2r(x, *, dim, sizes, normalization, conj=False):
 
 def _fft_ihfftn(x, *, dim, sizes, normalization):
     # the Hermitian-input inverse: conj of the one-sided forward transform
-    return _fft_r2c(x, dim=dim, sizes=sizes, normalization=normalization, onesided=True,
-                    conj=True)
+    return _fft_r2c(x, dim=dim, sizes=sizes, normalization=normalization, onesided=True, conj=True)
 
 
 FFT_DIM = {"dim": "dim", "normalization": "normalization"}
-OPS["fft_c2c"] = Op("fft_c2c", _fft_c2c, "FftC2CBackward0", linear=True,
-                    saved={**FFT_DIM, "forward": "forward"})
-OPS["fft_r2c"] = Op("fft_r2c", _fft_r2c, "FftR2CBackward0", linear=True,
-                    saved={"self": 0, **FFT_DIM, "onesided": "onesided"})
+OPS["fft_c2c"] = Op(
+    "fft_c2c", _fft_c2c, "FftC2CBackward0", linear=True, saved={**FFT_DIM, "forward": "forward"}
+)
+OPS["fft_r2c"] = Op(
+    "fft_r2c",
+    _fft_r2c,
+    "FftR2CBackward0",
+    linear=True,
+    saved={"self": 0, **FFT_DIM, "onesided": "onesided"},
+)
 OPS["fft_c2r"] = Op("fft_c2r", _fft_c2r, "FftC2RBackward0", linear=True, saved=FFT_DIM)
 # ifft / ihfft of a real signal: PyTorch's top node is the conj over FftR2CBackward0
-OPS["fft_r2c_conj"] = Op("fft_r2c", lambda x, **kw: _fft_r2c(x, conj=True, **kw),
-                         "ConjBackward0", linear=True)
+OPS["fft_r2c_conj"] = Op(
+    "fft_r2c", lambda x, **kw: _fft_r2c(x, conj=True, **kw), "ConjBackward0", linear=True
+)
 # ihfft2 / ihfftn: PyTorch ends in a c2c transform over the leading dims
-OPS["fft_ihfftn"] = Op("fft_c2c", _fft_ihfftn, "FftC2CBackward0", linear=True,
-                       saved={**FFT_DIM, "forward": "forward"}, saved_defaults={"forward": False})
+OPS["fft_ihfftn"] = Op(
+    "fft_c2c",
+    _fft_ihfftn,
+    "FftC2CBackward0",
+    linear=True,
+    saved={**FFT_DIM, "forward": "forward"},
+    saved_defaults={"forward": False},
+)
 
 
 # ---------------------------------------------------------------------------------- stft
@@ -104,8 +116,7 @@ def _frames(x, n_fft, hop, n_frames):
     return x[..., idx]
 
 
-def _stft(x, window, *, n_fft, hop_length, pad, pad_mode, normalized, onesided, as_real,
-          win_pad):
+def _stft(x, window, *, n_fft, hop_length, pad, pad_mode, normalized, onesided, as_real, win_pad):
     if pad:
         width = [(0, 0)] * (x.ndim - 1) + [(pad, pad)]
         x = jnp.pad(x, width, mode=pad_mode)
@@ -120,8 +131,19 @@ def _stft(x, window, *, n_fft, hop_length, pad, pad_mode, normalized, onesided, 
     return jnp.stack([y.real, y.imag], axis=-1) if as_real else y
 
 
-def _istft(spec, window, *, n_fft, hop_length, center, normalized, onesided, length,
-           win_pad, return_complex):
+def _istft(
+    spec,
+    window,
+    *,
+    n_fft,
+    hop_length,
+    center,
+    normalized,
+    onesided,
+    length,
+    win_pad,
+    return_complex,
+):
     frames_f = jnp.swapaxes(spec, -1, -2)  # (..., n_frames, freq)
     if normalized:
         frames_f = frames_f * jnp.asarray(math.sqrt(n_fft), jnp.finfo(spec.dtype).dtype)
@@ -131,17 +153,14 @@ def _istft(spec, window, *, n_fft, hop_length, center, normalized, onesided, len
         frames = jnp.fft.ifft(frames_f, n=n_fft, axis=-1)
         frames = frames if return_complex else frames.real
     real = jnp.finfo(frames.dtype).dtype
-    win = (jnp.ones((n_fft,), real) if window is None
-           else jnp.pad(window.astype(real), [win_pad]))
+    win = jnp.ones((n_fft,), real) if window is None else jnp.pad(window.astype(real), [win_pad])
     frames = frames * win
     n_frames = frames.shape[-2]
     expected = n_fft + hop_length * (n_frames - 1)
     idx = (jnp.arange(n_frames)[:, None] * hop_length + jnp.arange(n_fft)[None, :]).reshape(-1)
     batch = frames.shape[:-2]
-    y = jnp.zeros(batch + (expected,), frames.dtype).at[..., idx].add(
-        frames.reshape(batch + (-1,)))
-    env = jnp.zeros((expected,), real).at[idx].add(
-        jnp.tile(win * win, n_frames))
+    y = jnp.zeros(batch + (expected,), frames.dtype).at[..., idx].add(frames.reshape(batch + (-1,)))
+    env = jnp.zeros((expected,), real).at[idx].add(jnp.tile(win * win, n_frames))
     start = n_fft // 2 if center else 0
     end = expected - n_fft // 2 if center else expected
     if length is not None:
@@ -155,8 +174,9 @@ def _istft(spec, window, *, n_fft, hop_length, center, normalized, onesided, len
 
 # PyTorch's top node: the final transpose, or for a 1-D signal the squeeze of its batch dim
 OPS["stft"] = Op("stft", _stft, "TransposeBackward1", edges=2)
-OPS["stft_1d"] = Op("stft", lambda x, w, **kw: _stft(x[None], w, **kw)[0], "SqueezeBackward4",
-                    edges=2)
+OPS["stft_1d"] = Op(
+    "stft", lambda x, w, **kw: _stft(x[None], w, **kw)[0], "SqueezeBackward4", edges=2
+)
 OPS["istft"] = Op("istft", _istft, "DivBackward0", edges=2)
 
 
@@ -164,9 +184,15 @@ OPS["istft"] = Op("istft", _istft, "DivBackward0", edges=2)
 def _entr(x):
     pos = x > 0
     safe = jnp.where(pos, x, jnp.ones((), x.dtype))
-    return jnp.where(pos, -safe * jnp.log(safe),
-                     jnp.where(x == 0, jnp.zeros((), x.dtype),
-                               jnp.where(jnp.isnan(x), x, jnp.full((), -jnp.inf, x.dtype))))
+    return jnp.where(
+        pos,
+        -safe * jnp.log(safe),
+        jnp.where(
+            x == 0,
+            jnp.zeros((), x.dtype),
+            jnp.where(jnp.isnan(x), x, jnp.full((), -jnp.inf, x.dtype)),
+        ),
+    )
 
 
 def _erfcx(x):
@@ -284,26 +310,43 @@ def _three_term(step_a, step_b, scale=None):
     def step(x, k, p, q):
         out = step_a(x, k) * p - step_b(k) * q
         return out if scale is None else out / scale(k)
+
     return step
 
 
 _POLYNOMIALS = {
     "chebyshev_polynomial_t": (lambda x: x, _three_term(lambda x, k: 2 * x, lambda k: 1), False),
-    "chebyshev_polynomial_u": (lambda x: 2 * x, _three_term(lambda x, k: 2 * x, lambda k: 1),
-                               False),
-    "chebyshev_polynomial_v": (lambda x: 2 * x - 1,
-                               _three_term(lambda x, k: 2 * x, lambda k: 1), False),
-    "chebyshev_polynomial_w": (lambda x: 2 * x + 1,
-                               _three_term(lambda x, k: 2 * x, lambda k: 1), False),
-    "hermite_polynomial_h": (lambda x: 2 * x, _three_term(lambda x, k: 2 * x, lambda k: 2 * k),
-                             False),
+    "chebyshev_polynomial_u": (
+        lambda x: 2 * x,
+        _three_term(lambda x, k: 2 * x, lambda k: 1),
+        False,
+    ),
+    "chebyshev_polynomial_v": (
+        lambda x: 2 * x - 1,
+        _three_term(lambda x, k: 2 * x, lambda k: 1),
+        False,
+    ),
+    "chebyshev_polynomial_w": (
+        lambda x: 2 * x + 1,
+        _three_term(lambda x, k: 2 * x, lambda k: 1),
+        False,
+    ),
+    "hermite_polynomial_h": (
+        lambda x: 2 * x,
+        _three_term(lambda x, k: 2 * x, lambda k: 2 * k),
+        False,
+    ),
     "hermite_polynomial_he": (lambda x: x, _three_term(lambda x, k: x, lambda k: k), False),
-    "laguerre_polynomial_l": (lambda x: 1 - x,
-                              _three_term(lambda x, k: 2 * k + 1 - x, lambda k: k,
-                                          lambda k: k + 1), False),
-    "legendre_polynomial_p": (lambda x: x,
-                              _three_term(lambda x, k: (2 * k + 1) * x, lambda k: k,
-                                          lambda k: k + 1), False),
+    "laguerre_polynomial_l": (
+        lambda x: 1 - x,
+        _three_term(lambda x, k: 2 * k + 1 - x, lambda k: k, lambda k: k + 1),
+        False,
+    ),
+    "legendre_polynomial_p": (
+        lambda x: x,
+        _three_term(lambda x, k: (2 * k + 1) * x, lambda k: k, lambda k: k + 1),
+        False,
+    ),
 }
 for _kind in "tuvw":
     _first, _step, _ = _POLYNOMIALS[f"chebyshev_polynomial_{_kind}"]
@@ -314,6 +357,7 @@ def _polynomial(first, step, shifted):
     """P_n(x) by its three-term recurrence, elementwise in (x, n): the loop runs to max(n) on
     the device (a while loop, no host sync) and each element keeps P at its own n; negative n
     give 0 and fractional n are truncated, as in PyTorch."""
+
     def impl(x, n):
         x, n = jnp.broadcast_arrays(x, n)
         if shifted:
@@ -331,53 +375,87 @@ def _polynomial(first, step, shifted):
         top = jnp.max(order, initial=1)
         state = (jnp.ones((), jnp.int64), one, p1, start)
         return lax.while_loop(lambda st: st[0] < top, body, state)[3]
+
     return impl
 
 
 for _name, (_first, _step, _shifted) in _POLYNOMIALS.items():
     # PyTorch records no derivative for these
-    OPS["special_" + _name] = Op("special_" + _name, _polynomial(_first, _step, _shifted), None,
-                                 promote="float")
+    OPS["special_" + _name] = Op(
+        "special_" + _name, _polynomial(_first, _step, _shifted), None, promote="float"
+    )
 
 
-OPS["special_erfcx"] = Op("special_erfcx", _erfcx, "SpecialErfcxBackward0",
-                          promote="float", saved=RESULT_SELF)
-OPS["special_entr"] = Op("special_entr", _entr, "SpecialEntrBackward0", promote="float",
-                         saved=SELF)
+OPS["special_erfcx"] = Op(
+    "special_erfcx", _erfcx, "SpecialErfcxBackward0", promote="float", saved=RESULT_SELF
+)
+OPS["special_entr"] = Op("special_entr", _entr, "SpecialEntrBackward0", promote="float", saved=SELF)
 # PyTorch's ndtr is a composite whose top node is the multiplication by 0.5
-OPS["special_ndtr"] = Op("special_ndtr", _ndtr, "MulBackward1", promote="float",
-                         saved={"other": "other"}, saved_defaults={"other": 0.5})
-OPS["special_ndtri"] = Op("special_ndtri", _ndtri, "SpecialNdtriBackward0", promote="float",
-                          saved={"result": "result"})
-OPS["special_log_ndtr"] = Op("special_log_ndtr", _log_ndtr, "SpecialLogNdtrBackward0",
-                             promote="float", saved=RESULT_SELF)
-OPS["special_i0e"] = Op("special_i0e", _i0e, "SpecialI0EBackward0", promote="float",
-                        saved=RESULT_SELF)
-OPS["special_i1"] = Op("special_i1", _i1, "SpecialI1Backward0", promote="float",
-                       saved=RESULT_SELF)
-OPS["special_i1e"] = Op("special_i1e", _i1e, "SpecialI1EBackward0", promote="float",
-                        saved=RESULT_SELF)
-OPS["polygamma"] = Op("polygamma", _polygamma, "PolygammaBackward0", promote="float",
-                      saved={"n": "n", "self": 0})
-OPS["mvlgamma"] = Op("mvlgamma", _mvlgamma, "MvlgammaBackward0", promote="float",
-                     saved={"p": "p", "self": 0})
+OPS["special_ndtr"] = Op(
+    "special_ndtr",
+    _ndtr,
+    "MulBackward1",
+    promote="float",
+    saved={"other": "other"},
+    saved_defaults={"other": 0.5},
+)
+OPS["special_ndtri"] = Op(
+    "special_ndtri", _ndtri, "SpecialNdtriBackward0", promote="float", saved={"result": "result"}
+)
+OPS["special_log_ndtr"] = Op(
+    "special_log_ndtr", _log_ndtr, "SpecialLogNdtrBackward0", promote="float", saved=RESULT_SELF
+)
+OPS["special_i0e"] = Op(
+    "special_i0e", _i0e, "SpecialI0EBackward0", promote="float", saved=RESULT_SELF
+)
+OPS["special_i1"] = Op("special_i1", _i1, "SpecialI1Backward0", promote="float", saved=RESULT_SELF)
+OPS["special_i1e"] = Op(
+    "special_i1e", _i1e, "SpecialI1EBackward0", promote="float", saved=RESULT_SELF
+)
+OPS["polygamma"] = Op(
+    "polygamma", _polygamma, "PolygammaBackward0", promote="float", saved={"n": "n", "self": 0}
+)
+OPS["mvlgamma"] = Op(
+    "mvlgamma", _mvlgamma, "MvlgammaBackward0", promote="float", saved={"p": "p", "self": 0}
+)
 XY = {"self": 0, "other": 1}
-OPS["special_xlog1py"] = Op("special_xlog1py", _xlog1py, "SpecialXlog1PyBackward0",
-                            promote="float", saved=XY)
+OPS["special_xlog1py"] = Op(
+    "special_xlog1py", _xlog1py, "SpecialXlog1PyBackward0", promote="float", saved=XY
+)
 # a Python number on one side: the tensor comes first so it is the node's only edge
 OPS["special_xlog1py_self_scalar"] = Op(
-    "special_xlog1py", lambda y, x: _xlog1py(x, y), "SpecialXlog1PyBackward1", promote="float",
-    edges=1, saved={"self": ("scalar", 1), "other": 0})
+    "special_xlog1py",
+    lambda y, x: _xlog1py(x, y),
+    "SpecialXlog1PyBackward1",
+    promote="float",
+    edges=1,
+    saved={"self": ("scalar", 1), "other": 0},
+)
 OPS["special_xlog1py_other_scalar"] = Op(
-    "special_xlog1py", _xlog1py, "SpecialXlog1PyBackward2", promote="float", edges=1,
-    saved={"self": 0, "other": ("scalar", 1)})
-OPS["xlogy_self_scalar"] = Op("xlogy", lambda y, x: jss.xlogy(x, y), "XlogyBackward1",
-                              promote="float", edges=1,
-                              saved={"self": ("scalar", 1), "other": 0})
-OPS["xlogy_other_scalar"] = Op("xlogy", jss.xlogy, "XlogyBackward2", promote="float", edges=1,
-                               saved={"self": 0, "other": ("scalar", 1)})
-OPS["special_zeta"] = Op("special_zeta", _zeta, "SpecialZetaBackward0", promote="float",
-                         saved=XY)
+    "special_xlog1py",
+    _xlog1py,
+    "SpecialXlog1PyBackward2",
+    promote="float",
+    edges=1,
+    saved={"self": 0, "other": ("scalar", 1)},
+)
+OPS["xlogy_self_scalar"] = Op(
+    "xlogy",
+    lambda y, x: jss.xlogy(x, y),
+    "XlogyBackward1",
+    promote="float",
+    edges=1,
+    saved={"self": ("scalar", 1), "other": 0},
+)
+OPS["xlogy_other_scalar"] = Op(
+    "xlogy",
+    jss.xlogy,
+    "XlogyBackward2",
+    promote="float",
+    edges=1,
+    saved={"self": 0, "other": ("scalar", 1)},
+)
+OPS["special_zeta"] = Op("special_zeta", _zeta, "SpecialZetaBackward0", promote="float", saved=XY)
 OPS["igamma"] = Op("igamma", jss.gammainc, "IgammaBackward0", promote="float", saved=XY)
 OPS["igammac"] = Op("igammac", jss.gammaincc, "IgammacBackward0", promote="float", saved=XY)
 
@@ -387,6 +465,7 @@ def _underived_self(fn, what):
     raises PyTorch's error (when traced, so once per backward, before any value is computed).
     The signatures pick these entries only when ``self`` requires grad, as PyTorch raises
     only then."""
+
     @jax.custom_vjp
     def f(x, y):
         return fn(x, y)
@@ -401,22 +480,22 @@ def _underived_self(fn, what):
     return f
 
 
-for _key, _fn, _what in (("igamma", jss.gammainc, "igamma: input"),
-                         ("igammac", jss.gammaincc, "igammac: input"),
-                         ("special_zeta", jss.zeta, "zeta")):
+for _key, _fn, _what in (
+    ("igamma", jss.gammainc, "igamma: input"),
+    ("igammac", jss.gammaincc, "igammac: input"),
+    ("special_zeta", jss.zeta, "zeta"),
+):
     _base = OPS[_key]
-    OPS[_key + "_self_grad"] = Op(_base.name, _underived_self(_fn, _what),
-                                  _base.node_cls.__name__, promote="float", saved=XY)
+    OPS[_key + "_self_grad"] = Op(
+        _base.name, _underived_self(_fn, _what), _base.node_cls.__name__, promote="float", saved=XY
+    )
 # PyTorch has no derivative for the Bessel functions of the first kind: no node
-OPS["special_bessel_j0"] = Op("special_bessel_j0", lambda x: _bessel_j(x, 0), None,
-                              promote="float")
-OPS["special_bessel_j1"] = Op("special_bessel_j1", lambda x: _bessel_j(x, 1), None,
-                              promote="float")
-OPS["special_modified_bessel_i0"] = Op("special_modified_bessel_i0", jss.i0, None,
-                                       promote="float")
-OPS["special_modified_bessel_i1"] = Op("special_modified_bessel_i1", jss.i1, None,
-                                       promote="float")
-OPS["special_spherical_bessel_j0"] = Op("special_spherical_bessel_j0", _spherical_j0, None,
-                                        promote="float")
+OPS["special_bessel_j0"] = Op("special_bessel_j0", lambda x: _bessel_j(x, 0), None, promote="float")
+OPS["special_bessel_j1"] = Op("special_bessel_j1", lambda x: _bessel_j(x, 1), None, promote="float")
+OPS["special_modified_bessel_i0"] = Op("special_modified_bessel_i0", jss.i0, None, promote="float")
+OPS["special_modified_bessel_i1"] = Op("special_modified_bessel_i1", jss.i1, None, promote="float")
+OPS["special_spherical_bessel_j0"] = Op(
+    "special_spherical_bessel_j0", _spherical_j0, None, promote="float"
+)
 
 __all__ = ["OPS"]

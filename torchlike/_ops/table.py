@@ -69,6 +69,8 @@ _FLOAT_UNARY = {
     "atanh": (jnp.arctanh, "AtanhBackward0", SELF),
     "i0": (jax.scipy.special.i0, "I0Backward0", SELF),
 }
+
+
 def _abs(x):
     # |x| as x*sign(x) so the derivative at 0 is sign(0) = 0, as in PyTorch
     if jnp.issubdtype(x.dtype, jnp.floating):
@@ -87,11 +89,23 @@ _SAME_UNARY = {
 }
 
 # PyTorch's other public names for the same op (every form: arcsin, Tensor.arcsin, arcsin_)
-ALIASES = {"asin": ("arcsin",), "acos": ("arccos",), "atan": ("arctan",), "asinh": ("arcsinh",),
-           "acosh": ("arccosh",), "atanh": ("arctanh",), "neg": ("negative",),
-           "abs": ("absolute",), "trunc": ("fix",), "atan2": ("arctan2",),
-           "gt": ("greater",), "ge": ("greater_equal",), "lt": ("less",), "le": ("less_equal",),
-           "ne": ("not_equal",)}
+ALIASES = {
+    "asin": ("arcsin",),
+    "acos": ("arccos",),
+    "atan": ("arctan",),
+    "asinh": ("arcsinh",),
+    "acosh": ("arccosh",),
+    "atanh": ("arctanh",),
+    "neg": ("negative",),
+    "abs": ("absolute",),
+    "trunc": ("fix",),
+    "atan2": ("arctan2",),
+    "gt": ("greater",),
+    "ge": ("greater_equal",),
+    "lt": ("less",),
+    "le": ("less_equal",),
+    "ne": ("not_equal",),
+}
 
 
 def _forms(form, name, inplace=True, out=True):
@@ -101,11 +115,13 @@ def _forms(form, name, inplace=True, out=True):
 OPS: dict[str, Op] = {}
 _impl: Any  # the loops below bind JAX functions of different arities
 for _name, (_impl, _node, _saved) in _FLOAT_UNARY.items():
-    OPS[_name] = Op(_name, _impl, _node, promote="float", saved=_saved,
-                    variants=_forms("unary", _name))
+    OPS[_name] = Op(
+        _name, _impl, _node, promote="float", saved=_saved, variants=_forms("unary", _name)
+    )
 for _name, (_impl, _node, _saved) in _SAME_UNARY.items():
-    OPS[_name] = Op(_name, _impl, _node, saved=_saved,
-                    variants=_forms("unary", _name, out=_name != "relu"))
+    OPS[_name] = Op(
+        _name, _impl, _node, saved=_saved, variants=_forms("unary", _name, out=_name != "relu")
+    )
 
 
 def _round_impl(x):
@@ -114,14 +130,16 @@ def _round_impl(x):
 
 
 def _round_decimals_impl(x, *, decimals):
-    scale = 10.0 ** decimals
+    scale = 10.0**decimals
     return jnp.round(x * scale) / scale
 
 
 OPS["round"] = Op("round", _round_impl, "RoundBackward0")
-OPS["round_decimals"] = Op("round", _round_decimals_impl, "RoundBackward1",
-                           saved={"decimals": "decimals"})
+OPS["round_decimals"] = Op(
+    "round", _round_decimals_impl, "RoundBackward1", saved={"decimals": "decimals"}
+)
 OPS["floor_divide"] = Op("floor_divide", jnp.floor_divide, None, promote="arith")
+
 
 # ---------------------------------------------------------------------------------- binary
 def _add(a, b, *, alpha=1):
@@ -171,22 +189,50 @@ def _remainder(a, b):
 
 ALPHA = {"alpha": "alpha"}
 ALPHA_DEFAULT = {"alpha": 1}
-OPS["add"] = Op("add", _add, "AddBackward0", promote="arith", linear=True, saved=ALPHA, saved_defaults=ALPHA_DEFAULT)
-OPS["sub"] = Op("sub", _sub, "SubBackward0", promote="arith", linear=True, saved=ALPHA, saved_defaults=ALPHA_DEFAULT)
-OPS["rsub"] = Op("rsub", _rsub, "RsubBackward1", promote="arith", linear=True, saved=ALPHA,
-                 saved_defaults=ALPHA_DEFAULT, edges=1)
+OPS["add"] = Op(
+    "add",
+    _add,
+    "AddBackward0",
+    promote="arith",
+    linear=True,
+    saved=ALPHA,
+    saved_defaults=ALPHA_DEFAULT,
+)
+OPS["sub"] = Op(
+    "sub",
+    _sub,
+    "SubBackward0",
+    promote="arith",
+    linear=True,
+    saved=ALPHA,
+    saved_defaults=ALPHA_DEFAULT,
+)
+OPS["rsub"] = Op(
+    "rsub",
+    _rsub,
+    "RsubBackward1",
+    promote="arith",
+    linear=True,
+    saved=ALPHA,
+    saved_defaults=ALPHA_DEFAULT,
+    edges=1,
+)
 OPS["mul"] = Op("mul", jnp.multiply, "MulBackward0", promote="arith", saved=SELF_OTHER)
 DIV_SAVED = {"self": ("if", 0, 1), "other": 1}
 OPS["div"] = Op("div", _div, "DivBackward0", promote="float", saved=DIV_SAVED)
 OPS["div_mode"] = Op("div", _div, "DivBackward0", promote="arith", saved=DIV_SAVED)
 OPS["remainder"] = Op("remainder", _remainder, "RemainderBackward0", promote="arith")
 OPS["fmod"] = Op("fmod", jnp.fmod, "FmodBackward0", promote="arith")
-OPS["atan2"] = Op("atan2", jnp.arctan2, "Atan2Backward0", promote="float", saved=SELF_OTHER,
-                  variants=_forms("binary", "atan2"))
-OPS["maximum"] = Op("maximum", jnp.maximum, "MaximumBackward0", promote="arith",
-                    saved=SELF_OTHER)
-OPS["minimum"] = Op("minimum", jnp.minimum, "MinimumBackward0", promote="arith",
-                    saved=SELF_OTHER)
+OPS["atan2"] = Op(
+    "atan2",
+    jnp.arctan2,
+    "Atan2Backward0",
+    promote="float",
+    saved=SELF_OTHER,
+    variants=_forms("binary", "atan2"),
+)
+OPS["maximum"] = Op("maximum", jnp.maximum, "MaximumBackward0", promote="arith", saved=SELF_OTHER)
+OPS["minimum"] = Op("minimum", jnp.minimum, "MinimumBackward0", promote="arith", saved=SELF_OTHER)
 
 
 def _pow(base, exponent):
@@ -200,8 +246,15 @@ def _pow_scalar_base(exponent, base):
 def _pow_special_cases(base, exponent):
     # PyTorch's CPU kernel computes these exponents by multiplication, sqrt or division (x ** 3 is
     # x * x * x, x ** -2 is 1 / (x * x)); its std::pow/XLA's pow differ from them in the last bit
-    cases = [lambda x: jnp.power(x, exponent), lambda x: x * x, lambda x: x * x * x, jnp.sqrt,
-             lambda x: 1 / jnp.sqrt(x), lambda x: 1 / x, lambda x: 1 / (x * x)]
+    cases = [
+        lambda x: jnp.power(x, exponent),
+        lambda x: x * x,
+        lambda x: x * x * x,
+        jnp.sqrt,
+        lambda x: 1 / jnp.sqrt(x),
+        lambda x: 1 / x,
+        lambda x: 1 / (x * x),
+    ]
     which = jnp.select([exponent == e for e in (2, 3, 0.5, -0.5, -1, -2)], jnp.arange(1, 7), 0)
     return lax.switch(which, cases, base)
 
@@ -216,8 +269,9 @@ def _pow_float_scalar_jvp(primals, tangents):
     # PowBackward0's formula, grad * (exponent * self.pow(exponent - 1)), so that the gradient
     # goes through the same special cases (and is exactly zero for exponent 0)
     base, exponent = primals
-    slope = jnp.where(exponent == 0, jnp.zeros((), base.dtype),
-                      exponent * _pow_special_cases(base, exponent - 1))
+    slope = jnp.where(
+        exponent == 0, jnp.zeros((), base.dtype), exponent * _pow_special_cases(base, exponent - 1)
+    )
     return _pow_float_scalar(base, exponent), tangents[0] * slope
 
 
@@ -227,29 +281,63 @@ def _pow_tensor_scalar(base, exponent):
     return jnp.power(base, exponent)
 
 
-OPS["pow_scalar"] = Op("pow", _pow_tensor_scalar, "PowBackward0", promote="arith", edges=1,
-                       saved={"self": 0, "exponent": ("scalar", 1)})
-OPS["pow"] = Op("pow", _pow, "PowBackward1", promote="arith",
-                saved={"self": 0, "exponent": 1, "result": "result"})
-OPS["pow_scalar_base"] = Op("pow", _pow_scalar_base, "PowBackward2", promote="arith", edges=1,
-                            saved={"self": ("scalar", 1), "exponent": 0, "result": "result"})
+OPS["pow_scalar"] = Op(
+    "pow",
+    _pow_tensor_scalar,
+    "PowBackward0",
+    promote="arith",
+    edges=1,
+    saved={"self": 0, "exponent": ("scalar", 1)},
+)
+OPS["pow"] = Op(
+    "pow",
+    _pow,
+    "PowBackward1",
+    promote="arith",
+    saved={"self": 0, "exponent": 1, "result": "result"},
+)
+OPS["pow_scalar_base"] = Op(
+    "pow",
+    _pow_scalar_base,
+    "PowBackward2",
+    promote="arith",
+    edges=1,
+    saved={"self": ("scalar", 1), "exponent": 0, "result": "result"},
+)
 
 # comparisons and logical ops: computed in the promoted dtype, no gradient
-for _name, _impl in {"eq": jnp.equal, "ne": jnp.not_equal, "lt": jnp.less,
-                     "le": jnp.less_equal, "gt": jnp.greater, "ge": jnp.greater_equal}.items():
+for _name, _impl in {
+    "eq": jnp.equal,
+    "ne": jnp.not_equal,
+    "lt": jnp.less,
+    "le": jnp.less_equal,
+    "gt": jnp.greater,
+    "ge": jnp.greater_equal,
+}.items():
     OPS[_name] = Op(_name, _impl, None, promote="arith", variants=_forms("binary", _name))
-for _name, _impl in {"logical_and": jnp.logical_and, "logical_or": jnp.logical_or,
-                     "logical_xor": jnp.logical_xor}.items():
+for _name, _impl in {
+    "logical_and": jnp.logical_and,
+    "logical_or": jnp.logical_or,
+    "logical_xor": jnp.logical_xor,
+}.items():
     OPS[_name] = Op(_name, _impl, None, variants=_forms("binary", _name))
 OPS["logical_not"] = Op("logical_not", jnp.logical_not, None, variants=_forms("unary", ""))
-for _name, _impl in {"bitwise_and": jnp.bitwise_and, "bitwise_or": jnp.bitwise_or,
-                     "bitwise_xor": jnp.bitwise_xor}.items():
+for _name, _impl in {
+    "bitwise_and": jnp.bitwise_and,
+    "bitwise_or": jnp.bitwise_or,
+    "bitwise_xor": jnp.bitwise_xor,
+}.items():
     OPS[_name] = Op(_name, _impl, None, promote="arith", variants=_forms("binary", _name))
 OPS["bitwise_not"] = Op("bitwise_not", jnp.invert, None, variants=_forms("unary", ""))
-for _name, _impl in {"isnan": jnp.isnan, "isinf": jnp.isinf, "isfinite": jnp.isfinite,
-                     "signbit": jnp.signbit}.items():
-    OPS[_name] = Op(_name, _impl, None,
-                    variants=_forms("unary", _name, inplace=False, out=_name == "signbit"))
+for _name, _impl in {
+    "isnan": jnp.isnan,
+    "isinf": jnp.isinf,
+    "isfinite": jnp.isfinite,
+    "signbit": jnp.signbit,
+}.items():
+    OPS[_name] = Op(
+        _name, _impl, None, variants=_forms("unary", _name, inplace=False, out=_name == "signbit")
+    )
 
 
 def _clamp(x, lo, hi):
@@ -261,47 +349,78 @@ def _clamp(x, lo, hi):
     return x
 
 
-OPS["clamp"] = Op("clamp", _clamp, "ClampBackward1", promote="arith", edges=1,
-                  saved={"self": 0, "min": 1, "max": 2})
-OPS["clamp_min"] = Op("clamp_min", lambda x, lo: _clamp(x, lo, None), "ClampMinBackward0",
-                      promote="arith", edges=1, saved={"self": 0, "min": ("scalar", 1)})
-OPS["clamp_max"] = Op("clamp_max", lambda x, hi: _clamp(x, None, hi), "ClampMaxBackward0",
-                      promote="arith", edges=1, saved={"self": 0, "max": ("scalar", 1)})
-OPS["clamp_tensor"] = Op("clamp", _clamp, "ClampBackward0", promote="arith",
-                         saved={"self": 0, "min": 1, "max": 2})
+OPS["clamp"] = Op(
+    "clamp",
+    _clamp,
+    "ClampBackward1",
+    promote="arith",
+    edges=1,
+    saved={"self": 0, "min": 1, "max": 2},
+)
+OPS["clamp_min"] = Op(
+    "clamp_min",
+    lambda x, lo: _clamp(x, lo, None),
+    "ClampMinBackward0",
+    promote="arith",
+    edges=1,
+    saved={"self": 0, "min": ("scalar", 1)},
+)
+OPS["clamp_max"] = Op(
+    "clamp_max",
+    lambda x, hi: _clamp(x, None, hi),
+    "ClampMaxBackward0",
+    promote="arith",
+    edges=1,
+    saved={"self": 0, "max": ("scalar", 1)},
+)
+OPS["clamp_tensor"] = Op(
+    "clamp", _clamp, "ClampBackward0", promote="arith", saved={"self": 0, "min": 1, "max": 2}
+)
 
 
 def _where(x, y, cond):
     return jnp.where(cond, x, y)
 
 
-OPS["where"] = Op("where", _where, "WhereBackward0", promote="arith", promote_idx=(0, 1),
-                  edges=2, linear=True, saved={"condition": 2})
+OPS["where"] = Op(
+    "where",
+    _where,
+    "WhereBackward0",
+    promote="arith",
+    promote_idx=(0, 1),
+    edges=2,
+    linear=True,
+    saved={"condition": 2},
+)
 
 
 def _lerp(start, end, weight):
     return start + weight * (end - start)
 
 
-OPS["lerp"] = Op("lerp", _lerp, "LerpBackward0", promote="arith", edges=2,
-                 saved={"weight": 2})
-OPS["lerp_tensor"] = Op("lerp", _lerp, "LerpBackward1", promote="arith",
-                        saved={"self": 0, "end": 1, "weight": 2})
+OPS["lerp"] = Op("lerp", _lerp, "LerpBackward0", promote="arith", edges=2, saved={"weight": 2})
+OPS["lerp_tensor"] = Op(
+    "lerp", _lerp, "LerpBackward1", promote="arith", saved={"self": 0, "end": 1, "weight": 2}
+)
 
 
 def _masked_fill(x, mask, value):
     return jnp.where(mask, jnp.asarray(value, x.dtype), x)
 
 
-OPS["masked_fill"] = Op("masked_fill", _masked_fill, "MaskedFillBackward0", edges=1,
-                        saved={"mask": 1})
-OPS["masked_fill_tensor"] = Op("masked_fill", _masked_fill, "MaskedFillBackward1",
-                               saved={"mask": 1})
+OPS["masked_fill"] = Op(
+    "masked_fill", _masked_fill, "MaskedFillBackward0", edges=1, saved={"mask": 1}
+)
+OPS["masked_fill_tensor"] = Op(
+    "masked_fill", _masked_fill, "MaskedFillBackward1", saved={"mask": 1}
+)
 
 # ---------------------------------------------------------------------------------- dtype/copy
 OPS["to"] = Op("to", lambda x, *, dtype: x.astype(dtype), "ToCopyBackward0")
-OPS["clone"] = Op("clone", lambda x: x + 0 if x.dtype != jnp.bool_ else x, "CloneBackward0",
-                  linear=True)
+OPS["clone"] = Op(
+    "clone", lambda x: x + 0 if x.dtype != jnp.bool_ else x, "CloneBackward0", linear=True
+)
+
 
 # ---------------------------------------------------------------------------------- reductions
 def _acc_dtype(x, dtype):
@@ -323,8 +442,11 @@ def _prod(x, *, dim=None, keepdim=False, dtype=None):
 def _mean(x, *, dim=None, keepdim=False, dtype=None):
     if dtype is not None:
         x = x.astype(dtype)
-    n = x.size if dim is None else math.prod(x.shape[d] for d in (
-        dim if isinstance(dim, tuple) else (dim,)))
+    n = (
+        x.size
+        if dim is None
+        else math.prod(x.shape[d] for d in (dim if isinstance(dim, tuple) else (dim,)))
+    )
     return exact_divide(jnp.sum(x, axis=dim, keepdims=keepdim), jnp.asarray(n, x.dtype))
 
 
@@ -334,11 +456,9 @@ NUMEL = {"self_sym_numel": ("numel", 0)}
 OPS["sum"] = Op("sum", _sum, "SumBackward0", linear=True, saved=SIZES)
 OPS["sum_dim"] = Op("sum", _sum, "SumBackward1", linear=True, saved={**DIMS, **SIZES})
 OPS["mean"] = Op("mean", _mean, "MeanBackward0", linear=True, saved={**SIZES, **NUMEL})
-OPS["mean_dim"] = Op("mean", _mean, "MeanBackward1", linear=True,
-                     saved={**DIMS, **SIZES, **NUMEL})
+OPS["mean_dim"] = Op("mean", _mean, "MeanBackward1", linear=True, saved={**DIMS, **SIZES, **NUMEL})
 OPS["prod"] = Op("prod", _prod, "ProdBackward0", saved={"self": 0, "result": "result"})
-OPS["prod_dim"] = Op("prod", _prod, "ProdBackward1",
-                     saved={"self": 0, "result": "result", **DIMS})
+OPS["prod_dim"] = Op("prod", _prod, "ProdBackward1", saved={"self": 0, "result": "result", **DIMS})
 
 
 def _max_all(x):
@@ -369,14 +489,32 @@ OPS["max"] = Op("max", _max_all, "MaxBackward1", saved={"self": 0, "result": "re
 OPS["min"] = Op("min", _min_all, "MinBackward1", saved={"self": 0, "result": "result"})
 OPS["max_dim"] = Op("max", _max_dim, "MaxBackward0", saved=DIMS)
 OPS["min_dim"] = Op("min", _min_dim, "MinBackward0", saved=DIMS)
-OPS["amax"] = Op("amax", lambda x, *, dim, keepdim=False: jnp.max(x, axis=dim, keepdims=keepdim),
-                 "AmaxBackward0", saved={"self": 0, "result": "result", **DIMS})
-OPS["amin"] = Op("amin", lambda x, *, dim, keepdim=False: jnp.min(x, axis=dim, keepdims=keepdim),
-                 "AminBackward0", saved={"self": 0, "result": "result", **DIMS})
-OPS["argmax"] = Op("argmax", lambda x, *, dim=None, keepdim=False: jnp.argmax(
-    x, axis=dim, keepdims=keepdim).astype(jnp.int64), None)
-OPS["argmin"] = Op("argmin", lambda x, *, dim=None, keepdim=False: jnp.argmin(
-    x, axis=dim, keepdims=keepdim).astype(jnp.int64), None)
+OPS["amax"] = Op(
+    "amax",
+    lambda x, *, dim, keepdim=False: jnp.max(x, axis=dim, keepdims=keepdim),
+    "AmaxBackward0",
+    saved={"self": 0, "result": "result", **DIMS},
+)
+OPS["amin"] = Op(
+    "amin",
+    lambda x, *, dim, keepdim=False: jnp.min(x, axis=dim, keepdims=keepdim),
+    "AminBackward0",
+    saved={"self": 0, "result": "result", **DIMS},
+)
+OPS["argmax"] = Op(
+    "argmax",
+    lambda x, *, dim=None, keepdim=False: jnp.argmax(x, axis=dim, keepdims=keepdim).astype(
+        jnp.int64
+    ),
+    None,
+)
+OPS["argmin"] = Op(
+    "argmin",
+    lambda x, *, dim=None, keepdim=False: jnp.argmin(x, axis=dim, keepdims=keepdim).astype(
+        jnp.int64
+    ),
+    None,
+)
 
 
 def _var(x, *, dim=None, correction=1, keepdim=False):
@@ -414,16 +552,25 @@ def _vector_norm(x, *, ord=2, dim=None, keepdim=False):
         return jnp.sum((x != 0).astype(x.dtype), axis=dim, keepdims=keepdim)
     if ord == 1:
         return jnp.sum(ax, axis=dim, keepdims=keepdim)
-    total = jnp.sum(ax ** ord, axis=dim, keepdims=keepdim)
+    total = jnp.sum(ax**ord, axis=dim, keepdims=keepdim)
     nonzero = total > 0
     return jnp.where(nonzero, jnp.where(nonzero, total, 1) ** (1.0 / ord), 0)
 
 
-OPS["norm"] = Op("norm", _vector_norm, "LinalgVectorNormBackward0", promote="float",
-                 saved={"self": 0, "result": "result", "ord": "ord", **DIMS})
-OPS["logsumexp"] = Op("logsumexp", lambda x, *, dim, keepdim=False: jax.nn.logsumexp(
-    x, axis=dim, keepdims=keepdim), "LogsumexpBackward0", promote="float",
-    saved={"self": 0, "result": "result", **DIMS})
+OPS["norm"] = Op(
+    "norm",
+    _vector_norm,
+    "LinalgVectorNormBackward0",
+    promote="float",
+    saved={"self": 0, "result": "result", "ord": "ord", **DIMS},
+)
+OPS["logsumexp"] = Op(
+    "logsumexp",
+    lambda x, *, dim, keepdim=False: jax.nn.logsumexp(x, axis=dim, keepdims=keepdim),
+    "LogsumexpBackward0",
+    promote="float",
+    saved={"self": 0, "result": "result", **DIMS},
+)
 
 
 def _cumsum(x, *, dim, dtype=None):
@@ -435,27 +582,35 @@ def _cumprod(x, *, dim, dtype=None):
 
 
 OPS["cumsum"] = Op("cumsum", _cumsum, "CumsumBackward0", linear=True, saved={"dim": "dim"})
-OPS["cumprod"] = Op("cumprod", _cumprod, "CumprodBackward0",
-                    saved={"self": 0, "result": "result", "dim": "dim"})
+OPS["cumprod"] = Op(
+    "cumprod", _cumprod, "CumprodBackward0", saved={"self": 0, "result": "result", "dim": "dim"}
+)
+
+
 def _sort(x, *, dim, descending, stable):
     key = -x if descending and jnp.issubdtype(x.dtype, jnp.inexact) else x
-    idx = jnp.argsort(key, axis=dim, stable=True, descending=descending and not
-                      jnp.issubdtype(x.dtype, jnp.inexact))
+    idx = jnp.argsort(
+        key,
+        axis=dim,
+        stable=True,
+        descending=descending and not jnp.issubdtype(x.dtype, jnp.inexact),
+    )
     return jnp.take_along_axis(x, idx, axis=dim), idx.astype(jnp.int64)
 
 
 def _topk(x, *, k, dim, largest, sorted):
     values, idx = _sort(x, dim=dim, descending=largest, stable=True)
-    return (lax.slice_in_dim(values, 0, k, axis=dim),
-            lax.slice_in_dim(idx, 0, k, axis=dim))
+    return (lax.slice_in_dim(values, 0, k, axis=dim), lax.slice_in_dim(idx, 0, k, axis=dim))
 
 
 OPS["sort"] = Op("sort", _sort, "SortBackward0", saved={"dim": "dim"})
 OPS["topk"] = Op("topk", _topk, "TopkBackward0", saved={"dim": "dim"})
-OPS["all"] = Op("all", lambda x, *, dim=None, keepdim=False: jnp.all(
-    x, axis=dim, keepdims=keepdim), None)
-OPS["any"] = Op("any", lambda x, *, dim=None, keepdim=False: jnp.any(
-    x, axis=dim, keepdims=keepdim), None)
+OPS["all"] = Op(
+    "all", lambda x, *, dim=None, keepdim=False: jnp.all(x, axis=dim, keepdims=keepdim), None
+)
+OPS["any"] = Op(
+    "any", lambda x, *, dim=None, keepdim=False: jnp.any(x, axis=dim, keepdims=keepdim), None
+)
 
 
 def _softmax(x, *, dim, dtype=None):
@@ -471,27 +626,57 @@ def _log_softmax(x, *, dim, dtype=None):
     return jax.nn.log_softmax(x, axis=dim)
 
 
-OPS["softmax"] = Op("softmax", _softmax, "SoftmaxBackward0",
-                    saved={"dim": "dim", "result": "result"})
-OPS["log_softmax"] = Op("log_softmax", _log_softmax, "LogSoftmaxBackward0",
-                        saved={"dim": "dim", "result": "result"})
+OPS["softmax"] = Op(
+    "softmax", _softmax, "SoftmaxBackward0", saved={"dim": "dim", "result": "result"}
+)
+OPS["log_softmax"] = Op(
+    "log_softmax", _log_softmax, "LogSoftmaxBackward0", saved={"dim": "dim", "result": "result"}
+)
 
 # ---------------------------------------------------------------------------------- linear algebra
 _HIGHEST = lax.Precision.HIGHEST
-OPS["mm"] = Op("mm", lambda a, b: jnp.matmul(a, b, precision=_HIGHEST), "MmBackward0",
-               promote="arith", saved={"self": 0, "mat2": 1})
-OPS["bmm"] = Op("bmm", lambda a, b: jnp.matmul(a, b, precision=_HIGHEST), "BmmBackward0",
-                promote="arith", saved={"self": 0, "mat2": 1})
-OPS["mv"] = Op("mv", lambda a, b: jnp.matmul(a, b, precision=_HIGHEST), "MvBackward0",
-               promote="arith", saved={"self": 0, "vec": 1})
-OPS["dot"] = Op("dot", lambda a, b: jnp.dot(a, b, precision=_HIGHEST), "DotBackward0",
-                promote="arith", saved={"self": 0, "tensor": 1})
+OPS["mm"] = Op(
+    "mm",
+    lambda a, b: jnp.matmul(a, b, precision=_HIGHEST),
+    "MmBackward0",
+    promote="arith",
+    saved={"self": 0, "mat2": 1},
+)
+OPS["bmm"] = Op(
+    "bmm",
+    lambda a, b: jnp.matmul(a, b, precision=_HIGHEST),
+    "BmmBackward0",
+    promote="arith",
+    saved={"self": 0, "mat2": 1},
+)
+OPS["mv"] = Op(
+    "mv",
+    lambda a, b: jnp.matmul(a, b, precision=_HIGHEST),
+    "MvBackward0",
+    promote="arith",
+    saved={"self": 0, "vec": 1},
+)
+OPS["dot"] = Op(
+    "dot",
+    lambda a, b: jnp.dot(a, b, precision=_HIGHEST),
+    "DotBackward0",
+    promote="arith",
+    saved={"self": 0, "tensor": 1},
+)
 # Batched/broadcast matmul: PyTorch reshapes around bmm/mm and shows UnsafeViewBackward0 on top.
-OPS["matmul_nd"] = Op("matmul", lambda a, b: jnp.matmul(a, b, precision=_HIGHEST),
-                      "UnsafeViewBackward0", promote="arith")
-OPS["addmm"] = Op("addmm", lambda c, a, b, *, beta=1, alpha=1: beta * c + alpha * jnp.matmul(
-    a, b, precision=_HIGHEST), "AddmmBackward0", promote="arith",
-    saved={"mat1": 1, "mat2": 2, "alpha": "alpha", "beta": "beta"})
+OPS["matmul_nd"] = Op(
+    "matmul",
+    lambda a, b: jnp.matmul(a, b, precision=_HIGHEST),
+    "UnsafeViewBackward0",
+    promote="arith",
+)
+OPS["addmm"] = Op(
+    "addmm",
+    lambda c, a, b, *, beta=1, alpha=1: beta * c + alpha * jnp.matmul(a, b, precision=_HIGHEST),
+    "AddmmBackward0",
+    promote="arith",
+    saved={"mat1": 1, "mat2": 2, "alpha": "alpha", "beta": "beta"},
+)
 
 
 def _einsum(*operands, equation):
@@ -502,6 +687,7 @@ def _einsum(*operands, equation):
 # with that name (the intermediate permute/bmm nodes are not reproduced).
 OPS["einsum"] = Op("einsum", _einsum, "ViewBackward0", promote="arith")
 
+
 # ---------------------------------------------------------------------------------- shapes
 def _reshape(x, *, shape):
     return jnp.reshape(x, shape)
@@ -509,27 +695,81 @@ def _reshape(x, *, shape):
 
 OPS["view"] = Op("view", _reshape, "ViewBackward0", linear=True, saved=SIZES, view=True)
 OPS["unsafe_view"] = Op("view", _reshape, "UnsafeViewBackward0", linear=True)
-OPS["squeeze"] = Op("squeeze", lambda x, *, shape: jnp.reshape(x, shape), "SqueezeBackward0",
-                    linear=True, view=True)
-OPS["squeeze_dim"] = Op("squeeze", lambda x, *, shape, dim: jnp.reshape(x, shape),
-                        "SqueezeBackward1", linear=True, saved={"dim": "dim"}, view=True)
-OPS["squeeze_dims"] = Op("squeeze", lambda x, *, shape, dim: jnp.reshape(x, shape),
-                         "SqueezeBackward2", linear=True, saved={"dim": "dim"}, view=True)
-OPS["unsqueeze"] = Op("unsqueeze", lambda x, *, dim: jnp.expand_dims(x, dim),
-                      "UnsqueezeBackward0", linear=True, saved={"dim": "dim"}, view=True)
-OPS["permute"] = Op("permute", lambda x, *, dims: jnp.transpose(x, dims), "PermuteBackward0",
-                    linear=True, saved={"dims": "dims"}, view=True)
-OPS["transpose"] = Op("transpose", lambda x, *, dim0, dim1: jnp.swapaxes(x, dim0, dim1),
-                      "TransposeBackward0", linear=True, saved={"dim0": "dim0", "dim1": "dim1"}, view=True)
+OPS["squeeze"] = Op(
+    "squeeze", lambda x, *, shape: jnp.reshape(x, shape), "SqueezeBackward0", linear=True, view=True
+)
+OPS["squeeze_dim"] = Op(
+    "squeeze",
+    lambda x, *, shape, dim: jnp.reshape(x, shape),
+    "SqueezeBackward1",
+    linear=True,
+    saved={"dim": "dim"},
+    view=True,
+)
+OPS["squeeze_dims"] = Op(
+    "squeeze",
+    lambda x, *, shape, dim: jnp.reshape(x, shape),
+    "SqueezeBackward2",
+    linear=True,
+    saved={"dim": "dim"},
+    view=True,
+)
+OPS["unsqueeze"] = Op(
+    "unsqueeze",
+    lambda x, *, dim: jnp.expand_dims(x, dim),
+    "UnsqueezeBackward0",
+    linear=True,
+    saved={"dim": "dim"},
+    view=True,
+)
+OPS["permute"] = Op(
+    "permute",
+    lambda x, *, dims: jnp.transpose(x, dims),
+    "PermuteBackward0",
+    linear=True,
+    saved={"dims": "dims"},
+    view=True,
+)
+OPS["transpose"] = Op(
+    "transpose",
+    lambda x, *, dim0, dim1: jnp.swapaxes(x, dim0, dim1),
+    "TransposeBackward0",
+    linear=True,
+    saved={"dim0": "dim0", "dim1": "dim1"},
+    view=True,
+)
 OPS["t"] = Op("t", lambda x: jnp.transpose(x), "TBackward0", linear=True, view=True)
-OPS["expand"] = Op("expand", lambda x, *, shape: jnp.broadcast_to(x, shape), "ExpandBackward0",
-                   linear=True, saved=SIZES, view=True)
-OPS["repeat"] = Op("repeat", lambda x, *, repeats: jnp.tile(x, repeats), "RepeatBackward0",
-                   linear=True, saved={"repeats": "repeats"})
-OPS["cat"] = Op("cat", lambda *xs, dim: jnp.concatenate(xs, axis=dim), "CatBackward0",
-                promote="arith", linear=True, saved={"dim": "dim"})
-OPS["stack"] = Op("stack", lambda *xs, dim: jnp.stack(xs, axis=dim), "StackBackward0",
-                  promote="arith", linear=True, saved={"dim": "dim"})
+OPS["expand"] = Op(
+    "expand",
+    lambda x, *, shape: jnp.broadcast_to(x, shape),
+    "ExpandBackward0",
+    linear=True,
+    saved=SIZES,
+    view=True,
+)
+OPS["repeat"] = Op(
+    "repeat",
+    lambda x, *, repeats: jnp.tile(x, repeats),
+    "RepeatBackward0",
+    linear=True,
+    saved={"repeats": "repeats"},
+)
+OPS["cat"] = Op(
+    "cat",
+    lambda *xs, dim: jnp.concatenate(xs, axis=dim),
+    "CatBackward0",
+    promote="arith",
+    linear=True,
+    saved={"dim": "dim"},
+)
+OPS["stack"] = Op(
+    "stack",
+    lambda *xs, dim: jnp.stack(xs, axis=dim),
+    "StackBackward0",
+    promote="arith",
+    linear=True,
+    saved={"dim": "dim"},
+)
 
 
 def _split(x, *, sizes, dim, split_size=None):
@@ -541,13 +781,30 @@ def _split(x, *, sizes, dim, split_size=None):
     return tuple(jnp.split(x, bounds, axis=dim))
 
 
-OPS["split"] = Op("split", _split, "SplitBackward0", linear=True,
-                  saved={"dim": "dim", "split_size": "split_size"}, view=True)
-OPS["split_with_sizes"] = Op("split", _split, "SplitWithSizesBackward0", linear=True,
-                             saved={"dim": "dim", "split_sizes": "sizes"}, view=True)
-OPS["unbind"] = Op("unbind", lambda x, *, dim: tuple(
-    jnp.moveaxis(x, dim, 0)[i] for i in range(x.shape[dim])), "UnbindBackward0", linear=True,
-    saved={"dim": "dim"}, view=True)
+OPS["split"] = Op(
+    "split",
+    _split,
+    "SplitBackward0",
+    linear=True,
+    saved={"dim": "dim", "split_size": "split_size"},
+    view=True,
+)
+OPS["split_with_sizes"] = Op(
+    "split",
+    _split,
+    "SplitWithSizesBackward0",
+    linear=True,
+    saved={"dim": "dim", "split_sizes": "sizes"},
+    view=True,
+)
+OPS["unbind"] = Op(
+    "unbind",
+    lambda x, *, dim: tuple(jnp.moveaxis(x, dim, 0)[i] for i in range(x.shape[dim])),
+    "UnbindBackward0",
+    linear=True,
+    saved={"dim": "dim"},
+    view=True,
+)
 
 
 # Slice starts, select indices and roll shifts are traced operands, not static arguments, so
@@ -581,11 +838,24 @@ def _saved_symint(k):
     return property(lambda node: _symint(node._saved_value(k)))
 
 
-OPS["select"] = Op("select", _select, "SelectBackward0", linear=True, edges=1,
-                   saved={"dim": "dim", "index": ("scalar", 1), **SIZES}, view=True)
-OPS["slice"] = Op("slice", _slice, "SliceBackward0", linear=True, edges=1,
-                  saved={"dim": "dim", "start": ("scalar", 1), "step": "step", **SIZES},
-                  view=True)
+OPS["select"] = Op(
+    "select",
+    _select,
+    "SelectBackward0",
+    linear=True,
+    edges=1,
+    saved={"dim": "dim", "index": ("scalar", 1), **SIZES},
+    view=True,
+)
+OPS["slice"] = Op(
+    "slice",
+    _slice,
+    "SliceBackward0",
+    linear=True,
+    edges=1,
+    saved={"dim": "dim", "start": ("scalar", 1), "step": "step", **SIZES},
+    view=True,
+)
 OPS["select"].node_cls._saved_index = _saved_symint(1)
 OPS["slice"].node_cls._saved_start = _saved_symint(1)
 
@@ -603,9 +873,13 @@ def _decode_index(spec, indices):
     ``indices`` in order), ("slice", start, stop, step), ("none",), ("ellipsis",) or
     ("int", i) — hashable, so it can be a static argument."""
     it = iter(indices)
-    decoded = {"t": lambda item: next(it), "slice": lambda item: slice(*item[1:]),
-               "none": lambda item: None, "ellipsis": lambda item: Ellipsis,
-               "int": lambda item: item[1]}
+    decoded = {
+        "t": lambda item: next(it),
+        "slice": lambda item: slice(*item[1:]),
+        "none": lambda item: None,
+        "ellipsis": lambda item: Ellipsis,
+        "int": lambda item: item[1],
+    }
     return tuple(decoded[item[0]](item) for item in spec)
 
 
@@ -613,27 +887,69 @@ def _index(x, *indices, spec):
     return x[_decode_index(spec, indices)]
 
 
-OPS["index"] = Op("index", _index, "IndexBackward0", linear=True, edges=1,
-                  saved={"indices": "spec"})
-OPS["gather"] = Op("gather", lambda x, index, *, dim: jnp.take_along_axis(x, index, axis=dim),
-                   "GatherBackward0", linear=True, edges=1,
-                   saved={"self": 0, "index": 1, "dim": "dim"})
-OPS["index_select"] = Op("index_select", lambda x, index, *, dim: jnp.take(x, index, axis=dim),
-                         "IndexSelectBackward0", linear=True, edges=1,
-                         saved={"index": 1, "dim": "dim"})
-OPS["diag_embed"] = Op("diag", lambda x, *, diagonal: jnp.diag(x, diagonal),
-                       "DiagEmbedBackward0", linear=True, saved={"offset": "diagonal"})
-OPS["diagonal_view"] = Op("diagonal", lambda x, *, offset, dim1, dim2: jnp.diagonal(
-    x, offset, dim1, dim2), "DiagonalBackward0", linear=True,
-    saved={"offset": "offset", "dim1": "dim1", "dim2": "dim2"}, view=True)
-OPS["diagonal"] = Op("diag", lambda x, *, diagonal: jnp.diag(x, diagonal),
-                     "DiagonalBackward0_copy", linear=True, saved={"offset": "diagonal"})
-OPS["tril"] = Op("tril", lambda x, *, diagonal: jnp.tril(x, diagonal), "TrilBackward0",
-                 linear=True, saved={"diagonal": "diagonal"})
-OPS["triu"] = Op("triu", lambda x, *, diagonal: jnp.triu(x, diagonal), "TriuBackward0",
-                 linear=True, saved={"diagonal": "diagonal"})
-OPS["flip"] = Op("flip", lambda x, *, dims: jnp.flip(x, dims), "FlipBackward0", linear=True,
-                 saved={"dims": "dims"})
+OPS["index"] = Op(
+    "index", _index, "IndexBackward0", linear=True, edges=1, saved={"indices": "spec"}
+)
+OPS["gather"] = Op(
+    "gather",
+    lambda x, index, *, dim: jnp.take_along_axis(x, index, axis=dim),
+    "GatherBackward0",
+    linear=True,
+    edges=1,
+    saved={"self": 0, "index": 1, "dim": "dim"},
+)
+OPS["index_select"] = Op(
+    "index_select",
+    lambda x, index, *, dim: jnp.take(x, index, axis=dim),
+    "IndexSelectBackward0",
+    linear=True,
+    edges=1,
+    saved={"index": 1, "dim": "dim"},
+)
+OPS["diag_embed"] = Op(
+    "diag",
+    lambda x, *, diagonal: jnp.diag(x, diagonal),
+    "DiagEmbedBackward0",
+    linear=True,
+    saved={"offset": "diagonal"},
+)
+OPS["diagonal_view"] = Op(
+    "diagonal",
+    lambda x, *, offset, dim1, dim2: jnp.diagonal(x, offset, dim1, dim2),
+    "DiagonalBackward0",
+    linear=True,
+    saved={"offset": "offset", "dim1": "dim1", "dim2": "dim2"},
+    view=True,
+)
+OPS["diagonal"] = Op(
+    "diag",
+    lambda x, *, diagonal: jnp.diag(x, diagonal),
+    "DiagonalBackward0_copy",
+    linear=True,
+    saved={"offset": "diagonal"},
+)
+OPS["tril"] = Op(
+    "tril",
+    lambda x, *, diagonal: jnp.tril(x, diagonal),
+    "TrilBackward0",
+    linear=True,
+    saved={"diagonal": "diagonal"},
+)
+OPS["triu"] = Op(
+    "triu",
+    lambda x, *, diagonal: jnp.triu(x, diagonal),
+    "TriuBackward0",
+    linear=True,
+    saved={"diagonal": "diagonal"},
+)
+OPS["flip"] = Op(
+    "flip",
+    lambda x, *, dims: jnp.flip(x, dims),
+    "FlipBackward0",
+    linear=True,
+    saved={"dims": "dims"},
+)
+
 
 # ---------------------------------------------------------------------------------- nn.functional
 def _leaky_relu(x, *, negative_slope):
@@ -686,18 +1002,42 @@ def _nll_loss(logp, target, weight, *, reduction, ignore_index):
     return loss if target.shape != () else loss
 
 
-OPS["leaky_relu"] = Op("leaky_relu", _leaky_relu, "LeakyReluBackward0",
-                       saved={"self": 0, "negative_slope": "negative_slope"})
+OPS["leaky_relu"] = Op(
+    "leaky_relu",
+    _leaky_relu,
+    "LeakyReluBackward0",
+    saved={"self": 0, "negative_slope": "negative_slope"},
+)
 OPS["elu"] = Op("elu", _elu, "EluBackward0", saved={"self": 0, "alpha": "alpha"})
 OPS["gelu"] = Op("gelu", _gelu, "GeluBackward0", saved={"self": 0, "approximate": "approximate"})
-OPS["softplus"] = Op("softplus", _softplus, "SoftplusBackward0",
-                     saved={"self": 0, "beta": "beta", "threshold": "threshold"})
+OPS["softplus"] = Op(
+    "softplus",
+    _softplus,
+    "SoftplusBackward0",
+    saved={"self": 0, "beta": "beta", "threshold": "threshold"},
+)
 OPS["silu"] = Op("silu", jax.nn.silu, "SiluBackward0", saved=SELF)
-OPS["mse_loss"] = Op("mse_loss", _mse_loss, "MseLossBackward0", promote="arith",
-                     saved={"self": 0, "target": 1, "reduction": "reduction"})
-OPS["nll_loss"] = Op("nll_loss", _nll_loss, "NllLossBackward0", edges=1,
-                     saved={"self": 0, "target": 1, "weight": 2, "reduction": "reduction",
-                            "ignore_index": "ignore_index"})
+OPS["mse_loss"] = Op(
+    "mse_loss",
+    _mse_loss,
+    "MseLossBackward0",
+    promote="arith",
+    saved={"self": 0, "target": 1, "reduction": "reduction"},
+)
+OPS["nll_loss"] = Op(
+    "nll_loss",
+    _nll_loss,
+    "NllLossBackward0",
+    edges=1,
+    saved={
+        "self": 0,
+        "target": 1,
+        "weight": 2,
+        "reduction": "reduction",
+        "ignore_index": "ignore_index",
+    },
+)
+
 
 # ---------------------------------------------------------------------------------- writes
 def _as_strided(base, index):
@@ -706,8 +1046,12 @@ def _as_strided(base, index):
 
 # (a write through a view of a tensor with history records autograd.graph.CopySlices)
 OPS["as_strided"] = Op("as_strided", _as_strided, "AsStridedBackward0", edges=1, linear=True)
-OPS["copy"] = Op("copy", lambda dst, src: jnp.broadcast_to(src, dst.shape).astype(dst.dtype),
-                 "CopyBackwards", linear=True)
+OPS["copy"] = Op(
+    "copy",
+    lambda dst, src: jnp.broadcast_to(src, dst.shape).astype(dst.dtype),
+    "CopyBackwards",
+    linear=True,
+)
 
 
 def _index_put(x, values, *indices, spec, accumulate):
@@ -716,8 +1060,13 @@ def _index_put(x, values, *indices, spec, accumulate):
     return ref.add(values) if accumulate else ref.set(values)
 
 
-OPS["index_put"] = Op("index_put", _index_put, "IndexPutBackward0", edges=2,
-                      saved={"indices": "spec", "accumulate": "accumulate"})
+OPS["index_put"] = Op(
+    "index_put",
+    _index_put,
+    "IndexPutBackward0",
+    edges=2,
+    saved={"indices": "spec", "accumulate": "accumulate"},
+)
 
 
 def _index_add(x, index, source, *, dim, alpha):
@@ -749,23 +1098,49 @@ def _scatter_add(x, index, src, *, dim):
 
 
 # tensor operands first (the ones with edges), then the integer index
-OPS["index_add"] = Op("index_add", lambda x, source, index, *, dim, alpha: _index_add(
-    x, index, source, dim=dim, alpha=alpha), "IndexAddBackward0", edges=2,
-    saved={"dim": "dim", "index": 2, "alpha": "alpha"})
-OPS["index_fill"] = Op("index_fill", _index_fill, "IndexFillBackward0", edges=1,
-                       saved={"dim": "dim", "index": 1})
-OPS["scatter"] = Op("scatter", lambda x, src, index, *, dim: _scatter(x, index, src, dim=dim),
-                    "ScatterBackward0", edges=2, saved={"dim": "dim", "index": 2})
-OPS["scatter_value"] = Op("scatter", lambda x, index, value, *, dim: _scatter(
-    x, index, value, dim=dim), "ScatterBackward1", edges=1, saved={"dim": "dim", "index": 1})
-OPS["scatter_add"] = Op("scatter_add", lambda x, src, index, *, dim: _scatter_add(
-    x, index, src, dim=dim), "ScatterAddBackward0", edges=2, saved={"dim": "dim", "index": 2})
+OPS["index_add"] = Op(
+    "index_add",
+    lambda x, source, index, *, dim, alpha: _index_add(x, index, source, dim=dim, alpha=alpha),
+    "IndexAddBackward0",
+    edges=2,
+    saved={"dim": "dim", "index": 2, "alpha": "alpha"},
+)
+OPS["index_fill"] = Op(
+    "index_fill", _index_fill, "IndexFillBackward0", edges=1, saved={"dim": "dim", "index": 1}
+)
+OPS["scatter"] = Op(
+    "scatter",
+    lambda x, src, index, *, dim: _scatter(x, index, src, dim=dim),
+    "ScatterBackward0",
+    edges=2,
+    saved={"dim": "dim", "index": 2},
+)
+OPS["scatter_value"] = Op(
+    "scatter",
+    lambda x, index, value, *, dim: _scatter(x, index, value, dim=dim),
+    "ScatterBackward1",
+    edges=1,
+    saved={"dim": "dim", "index": 1},
+)
+OPS["scatter_add"] = Op(
+    "scatter_add",
+    lambda x, src, index, *, dim: _scatter_add(x, index, src, dim=dim),
+    "ScatterAddBackward0",
+    edges=2,
+    saved={"dim": "dim", "index": 2},
+)
 
 OPS["zero"] = Op("zero", jnp.zeros_like, "ZeroBackward0", linear=True)
-OPS["fill"] = Op("fill", lambda x, value: jnp.full_like(x, value), "FillBackward2", edges=1,
-                 linear=True)
-OPS["fill_tensor"] = Op("fill", lambda x, value: jnp.broadcast_to(value, x.shape).astype(x.dtype),
-                        "FillBackward3", linear=True)
+OPS["fill"] = Op(
+    "fill", lambda x, value: jnp.full_like(x, value), "FillBackward2", edges=1, linear=True
+)
+OPS["fill_tensor"] = Op(
+    "fill",
+    lambda x, value: jnp.broadcast_to(value, x.shape).astype(x.dtype),
+    "FillBackward3",
+    linear=True,
+)
+
 
 # ---------------------------------------------------------------------------------- more ops
 def _roll(x, *shifts, dims):
@@ -777,24 +1152,49 @@ def _roll(x, *shifts, dims):
 # operands: the tensor, then one traced shift per rolled dimension
 OPS["roll"] = Op("roll", _roll, "RollBackward0", linear=True, edges=1, saved={"dims": "dims"})
 OPS["roll"].node_cls._saved_shifts = property(
-    lambda node: tuple(_symint(node._saved_value(k)) for k in range(1, len(node._saved))))
+    lambda node: tuple(_symint(node._saved_value(k)) for k in range(1, len(node._saved)))
+)
 OPS["roll"].node_cls._saved_dims = property(
-    lambda node: tuple(_symint(v) for v in dict(node._static[1])["dims"]))
-OPS["tile"] = Op("tile", lambda x, *, reps: jnp.tile(x, reps), "RepeatBackward0", linear=True,
-                 saved={"repeats": "reps"})
+    lambda node: tuple(_symint(v) for v in dict(node._static[1])["dims"])
+)
+OPS["tile"] = Op(
+    "tile",
+    lambda x, *, reps: jnp.tile(x, reps),
+    "RepeatBackward0",
+    linear=True,
+    saved={"repeats": "reps"},
+)
 # composites in PyTorch; one node here, named after PyTorch's top node
-OPS["repeat_interleave"] = Op("repeat_interleave", lambda x, *, repeats, dim: jnp.repeat(
-    x, repeats, axis=dim), "ViewBackward0", linear=True)
-OPS["addcmul"] = Op("addcmul", lambda x, a, b, value: x + value * a * b, "AddcmulBackward0",
-                    promote="arith", promote_idx=(0, 1, 2), edges=3,
-                    saved={"self": 0, "tensor1": 1, "tensor2": 2, "value": ("scalar", 3)})
-OPS["addcdiv"] = Op("addcdiv", lambda x, a, b, value: x + value * exact_divide(a, b),
-                    "AddcdivBackward0", promote="float", promote_idx=(0, 1, 2), edges=3,
-                    saved={"tensor1": 1, "tensor2": 2, "value": ("scalar", 3)})
-OPS["diff"] = Op("diff", lambda x, *, n, dim: jnp.diff(x, n=n, axis=dim), "SubBackward0",
-                 linear=True)
-OPS["masked_select"] = Op("masked_select", lambda x, *idx: x[idx], "MaskedSelectBackward0",
-                          linear=True, edges=1)
+OPS["repeat_interleave"] = Op(
+    "repeat_interleave",
+    lambda x, *, repeats, dim: jnp.repeat(x, repeats, axis=dim),
+    "ViewBackward0",
+    linear=True,
+)
+OPS["addcmul"] = Op(
+    "addcmul",
+    lambda x, a, b, value: x + value * a * b,
+    "AddcmulBackward0",
+    promote="arith",
+    promote_idx=(0, 1, 2),
+    edges=3,
+    saved={"self": 0, "tensor1": 1, "tensor2": 2, "value": ("scalar", 3)},
+)
+OPS["addcdiv"] = Op(
+    "addcdiv",
+    lambda x, a, b, value: x + value * exact_divide(a, b),
+    "AddcdivBackward0",
+    promote="float",
+    promote_idx=(0, 1, 2),
+    edges=3,
+    saved={"tensor1": 1, "tensor2": 2, "value": ("scalar", 3)},
+)
+OPS["diff"] = Op(
+    "diff", lambda x, *, n, dim: jnp.diff(x, n=n, axis=dim), "SubBackward0", linear=True
+)
+OPS["masked_select"] = Op(
+    "masked_select", lambda x, *idx: x[idx], "MaskedSelectBackward0", linear=True, edges=1
+)
 
 
 def _median_dim(x, *, dim, keepdim):
@@ -808,10 +1208,19 @@ def _median_dim(x, *, dim, keepdim):
 
 
 OPS["median_dim"] = Op("median", _median_dim, "MedianBackward1", saved={"dim": "dim"})
-OPS["cross"] = Op("cross", lambda a, b, *, dim: jnp.cross(a, b, axis=dim),
-                  "LinalgCrossBackward0", promote="arith", saved={"self": 0, "other": 1})
-OPS["median"] = Op("median", lambda x: jnp.sort(x.reshape(-1))[(x.size - 1) // 2],
-                   "MedianBackward0", saved={"self": 0, "result": "result"})
+OPS["cross"] = Op(
+    "cross",
+    lambda a, b, *, dim: jnp.cross(a, b, axis=dim),
+    "LinalgCrossBackward0",
+    promote="arith",
+    saved={"self": 0, "other": 1},
+)
+OPS["median"] = Op(
+    "median",
+    lambda x: jnp.sort(x.reshape(-1))[(x.size - 1) // 2],
+    "MedianBackward0",
+    saved={"self": 0, "result": "result"},
+)
 
 # elementwise math (each one entry: PyTorch's node name, a JAX impl)
 for _name, (_impl, _node, _promote) in {
@@ -823,15 +1232,22 @@ for _name, (_impl, _node, _promote) in {
     "deg2rad": (jnp.deg2rad, "Deg2RadBackward0", "float"),
     "rad2deg": (jnp.rad2deg, "Rad2DegBackward0", "float"),
 }.items():
-    OPS[_name] = Op(_name, _impl, _node, promote=_promote, saved=SELF,
-                    variants=_forms("unary", _name))
+    OPS[_name] = Op(
+        _name, _impl, _node, promote=_promote, saved=SELF, variants=_forms("unary", _name)
+    )
 for _name, (_impl, _node) in {
     "logaddexp": (jnp.logaddexp, "LogaddexpBackward0"),
     "hypot": (jnp.hypot, "HypotBackward0"),
     "xlogy": (jax.scipy.special.xlogy, "XlogyBackward0"),
 }.items():
-    OPS[_name] = Op(_name, _impl, _node, promote="float", saved={"self": 0, "other": 1},
-                    variants=_forms("binary", _name, inplace=_name != "logaddexp"))
+    OPS[_name] = Op(
+        _name,
+        _impl,
+        _node,
+        promote="float",
+        saved={"self": 0, "other": 1},
+        variants=_forms("binary", _name, inplace=_name != "logaddexp"),
+    )
 
 
 def _logit(x, *, eps):
@@ -864,14 +1280,25 @@ def _cdist(a, b, *, p):
     return _vector_norm(diff, ord=p, dim=-1)
 
 
-OPS["logit"] = Op("logit", _logit, "LogitBackward0", promote="float",
-                  saved={"self": 0, "eps": "eps"})
+OPS["logit"] = Op(
+    "logit", _logit, "LogitBackward0", promote="float", saved={"self": 0, "eps": "eps"}
+)
 OPS["nan_to_num"] = Op("nan_to_num", _nan_to_num, "NanToNumBackward0", saved=SELF)
-OPS["rot90"] = Op("rot90", lambda x, *, k, dims: jnp.rot90(x, k, dims), "Rot90Backward0",
-                  linear=True, saved={"k": "k", "dims": "dims"})
+OPS["rot90"] = Op(
+    "rot90",
+    lambda x, *, k, dims: jnp.rot90(x, k, dims),
+    "Rot90Backward0",
+    linear=True,
+    saved={"k": "k", "dims": "dims"},
+)
 OPS["kthvalue"] = Op("kthvalue", _kthvalue, "KthvalueBackward0", saved={"dim": "dim"})
 OPS["std_mean"] = Op("std_mean", _std_mean, "StdMeanBackward0", saved={"dim": "dim"})
 OPS["var_mean"] = Op("var_mean", _std_mean, "VarMeanBackward0", saved={"dim": "dim"})
-OPS["dist"] = Op("dist", lambda a, b, *, p: _vector_norm(a - b, ord=p), "DistBackward0",
-                 promote="float", saved={"self": 0, "other": 1, "p": "p"})
+OPS["dist"] = Op(
+    "dist",
+    lambda a, b, *, p: _vector_norm(a - b, ord=p),
+    "DistBackward0",
+    promote="float",
+    saved={"self": 0, "other": 1, "p": "p"},
+)
 OPS["cdist"] = Op("cdist", _cdist, "CdistBackward0", promote="float", saved={"p": "p"})

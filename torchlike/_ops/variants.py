@@ -86,8 +86,10 @@ def write_out(name, result, out):
     """Write ``result`` (a Tensor or a tuple of them) into ``out`` with PyTorch's rules."""
     if isinstance(result, tuple):
         if not isinstance(out, (tuple, list)) or len(out) != len(result):
-            raise TypeError(f"{name}(): argument 'out' must be tuple of {len(result)} Tensors, "
-                            f"not {type(out).__name__}")
+            raise TypeError(
+                f"{name}(): argument 'out' must be tuple of {len(result)} Tensors, "
+                f"not {type(out).__name__}"
+            )
         written = [_write_one(name, r, o) for r, o in zip(result, out)]
         return type(result)(*written) if hasattr(result, "_fields") else tuple(written)
     return _write_one(name, result, out)
@@ -99,13 +101,15 @@ def _write_one(name, result, out):
     if grad_mode.is_grad_enabled() and (result._requires_grad or out._requires_grad):
         raise RuntimeError(
             f"{name}(): functions with out=... arguments don't support automatic "
-            "differentiation, but one of the arguments requires grad.")
+            "differentiation, but one of the arguments requires grad."
+        )
     value = result._value
     if result._dtype is not out._dtype:
         if not _can_cast(result._dtype, out._dtype):
             raise RuntimeError(
                 f"result type {_CAST_NAMES[result._dtype]} can't be cast to the desired output "
-                f"type {_CAST_NAMES[out._dtype]}")
+                f"type {_CAST_NAMES[out._dtype]}"
+            )
         value = value.astype(out._dtype._np)
     if tuple(value.shape) != tuple(out.shape):
         _resize(out, value)
@@ -121,13 +125,17 @@ def _resize(out, value):
             f"{list(value.shape)}. This behavior is deprecated, and in a future PyTorch release "
             "outputs will not be resized unless they have zero elements. You can explicitly "
             "reuse an out tensor t by resizing it, inplace, to zero elements with t.resize_(0).",
-            UserWarning, stacklevel=4)
+            UserWarning,
+            stacklevel=4,
+        )
     if out._base_t is not None or out._geom is not None:
         # PyTorch would re-point the view at fresh memory; torchlike's views are defined by
         # the base they look into, so this is refused rather than done differently.
-        raise RuntimeError(f"torchlike cannot resize a view used as out= (shape "
-                           f"{list(out.shape)} -> {list(value.shape)}); pass a tensor of the "
-                           "result's shape")
+        raise RuntimeError(
+            f"torchlike cannot resize a view used as out= (shape "
+            f"{list(out.shape)} -> {list(value.shape)}); pass a tensor of the "
+            "result's shape"
+        )
     out._replace_storage(Storage(value))
 
 
@@ -147,5 +155,12 @@ def generate(functions, methods):
                 methods[n + "_"] = inplace
 
 
-__all__ = ["DECLARATIONS", "Declaration", "declare", "generate", "make_inplace", "make_out",
-           "write_out"]
+__all__ = [
+    "DECLARATIONS",
+    "Declaration",
+    "declare",
+    "generate",
+    "make_inplace",
+    "make_out",
+    "write_out",
+]

@@ -27,26 +27,30 @@ def is_autocast_available(device_type: str) -> bool:
 def _not_implemented(what: str) -> NotImplementedError:
     return NotImplementedError(
         f"torchlike does not provide an active {what} yet (ops would not change dtype as in "
-        "PyTorch); pass enabled=False")
+        "PyTorch); pass enabled=False"
+    )
 
 
 class autocast:
-    def __init__(self, device_type: str, dtype=None, enabled: bool = True,
-                 cache_enabled: bool | None = None):
+    def __init__(
+        self, device_type: str, dtype=None, enabled: bool = True, cache_enabled: bool | None = None
+    ):
         if not isinstance(device_type, str):
-            raise ValueError(
-                f"Expected `device_type` of type `str`, got: `{type(device_type)}`")
+            raise ValueError(f"Expected `device_type` of type `str`, got: `{type(device_type)}`")
         if not is_autocast_available(device_type):
             raise RuntimeError(
-                f"User specified an unsupported autocast device_type '{device_type}'")
+                f"User specified an unsupported autocast device_type '{device_type}'"
+            )
         self.device = device_type
-        self.fast_dtype = dtype if dtype is not None else (
-            D.float16 if device_type == "cuda" else D.bfloat16)
+        self.fast_dtype = (
+            dtype if dtype is not None else (D.float16 if device_type == "cuda" else D.bfloat16)
+        )
         self._cache_enabled = True if cache_enabled is None else cache_enabled
         self._enabled = enabled
         if enabled and device_type == "cuda" and not _size.jax_gpus():
-            warnings.warn("CUDA is not available or torch_xla is imported. Disabling autocast.",
-                          stacklevel=2)
+            warnings.warn(
+                "CUDA is not available or torch_xla is imported. Disabling autocast.", stacklevel=2
+            )
             self._enabled = False
         if self._enabled:
             raise _not_implemented(f"{device_type} autocast")
@@ -67,14 +71,22 @@ class autocast:
 
 
 class GradScaler:
-    def __init__(self, device: str = "cuda", init_scale: float = 2.0**16,
-                 growth_factor: float = 2.0, backoff_factor: float = 0.5,
-                 growth_interval: int = 2000, enabled: bool = True):
+    def __init__(
+        self,
+        device: str = "cuda",
+        init_scale: float = 2.0**16,
+        growth_factor: float = 2.0,
+        backoff_factor: float = 0.5,
+        growth_interval: int = 2000,
+        enabled: bool = True,
+    ):
         self._device = device
         self._enabled = enabled
         if enabled and device == "cuda" and not _size.jax_gpus():
-            warnings.warn("torch.cuda.amp.GradScaler is enabled, but CUDA is not available.  "
-                          "Disabling.", stacklevel=2)
+            warnings.warn(
+                "torch.cuda.amp.GradScaler is enabled, but CUDA is not available.  Disabling.",
+                stacklevel=2,
+            )
             self._enabled = False
         if self._enabled:
             raise _not_implemented(f"{device} GradScaler")

@@ -20,17 +20,37 @@ from .grad_mode import (
 
 # public name -> the upper module that defines it
 _UPPER = {
-    "backward": "engine", "grad": "engine", "compile_count": "engine",
-    "Function": "function", "FunctionCtx": "function", "once_differentiable": "function",
-    "gradcheck": "gradcheck", "gradgradcheck": "gradcheck", "GradcheckError": "gradcheck",
+    "backward": "engine",
+    "grad": "engine",
+    "compile_count": "engine",
+    "Function": "function",
+    "FunctionCtx": "function",
+    "once_differentiable": "function",
+    "gradcheck": "gradcheck",
+    "gradgradcheck": "gradcheck",
+    "GradcheckError": "gradcheck",
     "Variable": "variable",
     "functional": None,  # None: the submodule of that name itself (torch.autograd.functional)
 }
 
-__all__ = ["backward", "grad", "Function", "FunctionCtx", "once_differentiable", "no_grad",
-           "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled",
-           "is_inference_mode_enabled", "gradcheck", "gradgradcheck", "GradcheckError",
-           "compile_count", "Variable"]
+__all__ = [
+    "backward",
+    "grad",
+    "Function",
+    "FunctionCtx",
+    "once_differentiable",
+    "no_grad",
+    "enable_grad",
+    "set_grad_enabled",
+    "inference_mode",
+    "is_grad_enabled",
+    "is_inference_mode_enabled",
+    "gradcheck",
+    "gradgradcheck",
+    "GradcheckError",
+    "compile_count",
+    "Variable",
+]
 
 
 def load_upper():

@@ -37,7 +37,8 @@ def call(idx, values, result_avals, **static):
         return _dispatch(idx, result_avals, *values, **static)
     # io_callback needs at least one result: a callable that returns nothing gets a dummy
     shapes = [jax.ShapeDtypeStruct(s, d) for s, d in result_avals] or [
-        jax.ShapeDtypeStruct((), np.float32)]
+        jax.ShapeDtypeStruct((), np.float32)
+    ]
 
     def host(*arrays):
         out = _dispatch(idx, result_avals, *arrays, **static)
@@ -72,8 +73,10 @@ def _dispatch(idx, result_avals, *arrays, **static):
         return _zeros(result_avals)
     try:
         outs = _active[idx](*[_as_tensor(a) for a in arrays], **static)
-        return [np.zeros(s, d) if o is None else np.asarray(o._value, dtype=d).reshape(s)
-                for o, (s, d) in zip(outs, result_avals)]
+        return [
+            np.zeros(s, d) if o is None else np.asarray(o._value, dtype=d).reshape(s)
+            for o, (s, d) in zip(outs, result_avals)
+        ]
     except BaseException as exc:  # noqa: BLE001 - re-raised by run()
         _pending_errors.append(exc)
         return _zeros(result_avals)

@@ -35,8 +35,8 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import _caches, _tensor
-from .._ops.core import Op, apply, record
 from .._caches import compile_count  # noqa: F401  (torch.autograd's name for the counter)
+from .._ops.core import Op, apply, record
 from . import _callbacks
 from .function import BackwardCFunction
 from .graph import ERR_BACKWARD_TWICE, AccumulateGrad
@@ -46,8 +46,14 @@ CACHE_SIZE = 256
 
 
 # ============================================================================== entry points
-def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
-             grad_variables=None, inputs=None):
+def backward(
+    tensors,
+    grad_tensors=None,
+    retain_graph=None,
+    create_graph=False,
+    grad_variables=None,
+    inputs=None,
+):
     if isinstance(tensors, _tensor.Tensor):
         tensors = (tensors,)
     tensors = tuple(tensors)
@@ -64,16 +70,30 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
     inputs = tuple(inputs)
     if not inputs:
         raise RuntimeError("'inputs' argument to backward() cannot be empty.")
-    captured = _run(roots, [t._edge() for t in inputs], keep_graph=retain_graph,
-                    accumulate=True, create_graph=create_graph)
+    captured = _run(
+        roots,
+        [t._edge() for t in inputs],
+        keep_graph=retain_graph,
+        accumulate=True,
+        create_graph=create_graph,
+    )
     # non-leaf inputs get their .grad here (leaves were accumulated by the replay)
     for t, g in zip(inputs, captured):
         if t._grad_fn is not None and g is not None:
             _write_grad(t, g, create_graph)
 
 
-def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
-         only_inputs=True, allow_unused=None, is_grads_batched=False, materialize_grads=False):
+def grad(
+    outputs,
+    inputs,
+    grad_outputs=None,
+    retain_graph=None,
+    create_graph=False,
+    only_inputs=True,
+    allow_unused=None,
+    is_grads_batched=False,
+    materialize_grads=False,
+):
     if isinstance(outputs, _tensor.Tensor):
         outputs = (outputs,)
     inputs = (inputs,) if isinstance(inputs, _tensor.Tensor) else tuple(inputs)
@@ -87,15 +107,21 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         if not t._requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
     roots = _roots(tuple(outputs), grad_outputs)
-    captured = _run(roots, [t._edge() for t in inputs], keep_graph=retain_graph,
-                    accumulate=False, create_graph=create_graph)
+    captured = _run(
+        roots,
+        [t._edge() for t in inputs],
+        keep_graph=retain_graph,
+        accumulate=False,
+        create_graph=create_graph,
+    )
     result = []
     for i, (t, g) in enumerate(zip(inputs, captured)):
         if g is None:
             if not allow_unused:
                 raise RuntimeError(
                     f"The differentiated Tensor at index {i} appears to not have been used in "
-                    "the graph. Set allow_unused=True if this is the desired behavior.")
+                    "the graph. Set allow_unused=True if this is the desired behavior."
+                )
             g = _tensor.Tensor._make(jnp.zeros_like(t._value)) if materialize_grads else None
         result.append(g)
     return tuple(result)
@@ -104,6 +130,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
 class Roots(NamedTuple):
     """Where the backward starts: per output, its edge, its gradient array and the gradient
     Tensor the caller passed (None where it was implicit)."""
+
     edges: list
     grads: list
     tensors: list
@@ -114,7 +141,8 @@ def _roots(tensors, grad_tensors) -> Roots:
     for i, t in enumerate(tensors):
         if not t._requires_grad:
             raise RuntimeError(
-                f"element {i} of tensors does not require grad and does not have a grad_fn")
+                f"element {i} of tensors does not require grad and does not have a grad_fn"
+            )
         g = None if grad_tensors is None else grad_tensors[i]
         if g is None:
             if t._value.size != 1:
@@ -126,7 +154,8 @@ def _roots(tensors, grad_tensors) -> Roots:
             if tuple(g.shape) != tuple(t.shape):
                 raise RuntimeError(
                     f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and "
-                    f"output[{i}] has a shape of {t.shape}.")
+                    f"output[{i}] has a shape of {t.shape}."
+                )
             gv = g._value if g._value.dtype == t._value.dtype else g._value.astype(t._value.dtype)
         roots.edges.append(t._edge())
         roots.grads.append(gv)
@@ -152,14 +181,17 @@ def _run(roots, capture, *, keep_graph, accumulate, create_graph):
     order = _collect(roots.edges, capture)
     plan = _plan(order, roots, capture, accumulate)
     if create_graph:
-        root_cts = [t if t is not None else _tensor.Tensor._make(g)
-                    for t, g in zip(roots.tensors, roots.grads)]
+        root_cts = [
+            t if t is not None else _tensor.Tensor._make(g)
+            for t, g in zip(roots.tensors, roots.grads)
+        ]
         result = _walk(plan.structure, _OnTensors(plan), plan.flat, root_cts)
     else:
         replay = _replay_for(plan)
         result = _callbacks.run(replay, plan.callbacks, plan.flat, plan.root_grads)
-        result = WalkResult(*([None if g is None else _tensor.Tensor._make(g) for g in part]
-                              for part in result))
+        result = WalkResult(
+            *([None if g is None else _tensor.Tensor._make(g) for g in part] for part in result)
+        )
     _accumulate(plan, result, create_graph)
     if not keep_graph:
         for node in order:
@@ -202,7 +234,8 @@ def _prune(order, target_nodes):
     needed = set()
     for node in reversed(order):  # producers first
         if id(node) in target_nodes or any(
-                n is not None and id(n) in needed for n, _ in node.next_functions):
+            n is not None and id(n) in needed for n, _ in node.next_functions
+        ):
             needed.add(id(node))
     return [n for n in order if id(n) in needed]
 
@@ -211,31 +244,34 @@ def _prune(order, target_nodes):
 class LeafStep(NamedTuple):
     """An AccumulateGrad: the leaf's hooks run on its gradient, which is then accumulated
     into ``.grad`` and/or captured."""
-    aval: tuple              # (shape, dtype) of the leaf
-    hooks: tuple             # callbacks run in turn on the gradient (Tensor hooks, pre-hooks)
-    post_hook: int | None    # the node's post-hooks (they see the gradient, return nothing)
-    accumulate: bool         # the gradient goes into .grad (backward, not grad())
-    captures: tuple          # the capture slots that receive the gradient
+
+    aval: tuple  # (shape, dtype) of the leaf
+    hooks: tuple  # callbacks run in turn on the gradient (Tensor hooks, pre-hooks)
+    post_hook: int | None  # the node's post-hooks (they see the gradient, return nothing)
+    accumulate: bool  # the gradient goes into .grad (backward, not grad())
+    captures: tuple  # the capture slots that receive the gradient
 
 
 class NodeStep(NamedTuple):
     """One op node: its local rule (named by structure), its edges and its hooks."""
+
     rule_key: tuple
-    n_saved: int             # how many flat values its rule reads
-    edges: tuple             # per next_function: (step index, output nr), None if not needed
-    live: tuple              # the positions of the edges that are not None
-    out_avals: tuple         # per output: (shape, dtype)
-    tensor_hooks: tuple      # ((output nr, callback), ...) from Tensor.register_hook
-    retain: tuple            # ((output nr, retain slot), ...) from retain_grad()
+    n_saved: int  # how many flat values its rule reads
+    edges: tuple  # per next_function: (step index, output nr), None if not needed
+    live: tuple  # the positions of the edges that are not None
+    out_avals: tuple  # per output: (shape, dtype)
+    tensor_hooks: tuple  # ((output nr, callback), ...) from Tensor.register_hook
+    retain: tuple  # ((output nr, retain slot), ...) from retain_grad()
     pre_hook: int | None
     post_hook: int | None
-    captures: tuple          # per output: the capture slots that receive its gradient
+    captures: tuple  # per output: the capture slots that receive its gradient
 
 
 class Structure(NamedTuple):
     """Everything the replay depends on, and nothing it does not: its cache key."""
+
     steps: tuple
-    roots: tuple             # per root: (step index, output nr)
+    roots: tuple  # per root: (step index, output nr)
     root_avals: tuple
     n_capture: int
     n_retain: int
@@ -244,13 +280,14 @@ class Structure(NamedTuple):
 @dataclass
 class Plan:
     """One backward call: its ``structure`` plus the values and callables of this call."""
+
     nodes: list
     root_grads: list
-    flat: list = field(default_factory=list)       # saved values the rules read, step order
+    flat: list = field(default_factory=list)  # saved values the rules read, step order
     callbacks: list = field(default_factory=list)  # Python callables the steps name by index
-    rules: list = field(default_factory=list)      # per step: a factory of its rule (or None)
+    rules: list = field(default_factory=list)  # per step: a factory of its rule (or None)
     accumulate_into: list = field(default_factory=list)  # AccumulateGrad nodes, step order
-    retain_into: list = field(default_factory=list)      # tensors with retain_grad(), by slot
+    retain_into: list = field(default_factory=list)  # tensors with retain_grad(), by slot
     structure: Structure | None = None
 
     def add_callback(self, fn):
@@ -270,21 +307,34 @@ def _plan(order, roots, capture, accumulate) -> Plan:
     steps = []
     for i, node in enumerate(order):
         n_outs = len(node._out_avals)
-        captures = (tuple(tuple(capture_slots.get((i, k), ())) for k in range(n_outs))
-                    if capture_slots else ((),) * n_outs)
+        captures = (
+            tuple(tuple(capture_slots.get((i, k), ())) for k in range(n_outs))
+            if capture_slots
+            else ((),) * n_outs
+        )
         if type(node) is AccumulateGrad:
-            steps.append(_leaf_step(plan, node, accumulate and (
-                capture is None or (i, 0) in capture_slots), () if accumulate else captures[0]))
+            steps.append(
+                _leaf_step(
+                    plan,
+                    node,
+                    accumulate and (capture is None or (i, 0) in capture_slots),
+                    () if accumulate else captures[0],
+                )
+            )
             plan.rules.append(None)
             continue
         if node._freed:
             raise RuntimeError(ERR_BACKWARD_TWICE)
-        edges = tuple(None if (n is None or id(n) not in index) else (index[id(n)], k)
-                      for n, k in node.next_functions)
+        edges = tuple(
+            None if (n is None or id(n) not in index) else (index[id(n)], k)
+            for n, k in node.next_functions
+        )
         live = tuple(k for k, e in enumerate(edges) if e is not None)
         tensor_hooks = tuple(
             (k, plan.add_callback(_tensor_hooks(hs.values())))
-            for k, hs in sorted((node._tensor_pre_hooks or {}).items()) if hs)
+            for k, hs in sorted((node._tensor_pre_hooks or {}).items())
+            if hs
+        )
         retain = []
         for k, ref in sorted((node._retain_grad_hooks or {}).items()):
             if ref() is not None:
@@ -292,14 +342,28 @@ def _plan(order, roots, capture, accumulate) -> Plan:
                 plan.retain_into.append(ref())
         pre, post = _node_hooks(node, live, n_outs)
         rule_key, rule, n_saved = node._replay_rule(plan)  # unpacks (and checks) saved values
-        steps.append(NodeStep(rule_key, n_saved, edges, live, node._out_avals, tensor_hooks,
-                              tuple(retain), plan.add_callback(pre), plan.add_callback(post),
-                              captures))
+        steps.append(
+            NodeStep(
+                rule_key,
+                n_saved,
+                edges,
+                live,
+                node._out_avals,
+                tensor_hooks,
+                tuple(retain),
+                plan.add_callback(pre),
+                plan.add_callback(post),
+                captures,
+            )
+        )
         plan.rules.append(rule)
     plan.structure = Structure(
-        tuple(steps), tuple((index[id(n)], k) for n, k in roots.edges),
-        tuple((g.shape, g.dtype) for g in roots.grads), len(capture or ()),
-        len(plan.retain_into))
+        tuple(steps),
+        tuple((index[id(n)], k) for n, k in roots.edges),
+        tuple((g.shape, g.dtype) for g in roots.grads),
+        len(capture or ()),
+        len(plan.retain_into),
+    )
     return plan
 
 
@@ -316,8 +380,13 @@ def _leaf_step(plan, node, accumulate, captures):
         # has a gradient is then not part of the structure (the first step of a loop and the
         # later ones compile once), and set_to_none loops pay no extra add.
         plan.accumulate_into.append(node)
-    return LeafStep((tuple(var._value.shape), var._value.dtype), tuple(hooks),
-                    plan.add_callback(post), accumulate, captures)
+    return LeafStep(
+        (tuple(var._value.shape), var._value.dtype),
+        tuple(hooks),
+        plan.add_callback(post),
+        accumulate,
+        captures,
+    )
 
 
 # Hooks, as callables on Tensors (see _callbacks.py for how the compiled replay calls them)
@@ -374,14 +443,15 @@ def _check_hook_result(hook, result, expected):
     if len(result) != expected:
         raise RuntimeError(
             f"hook '{getattr(hook, '__name__', repr(hook))}' has returned an incorrect number "
-            f"of values (got {len(result)}, but expected {expected})")
+            f"of values (got {len(result)}, but expected {expected})"
+        )
 
 
 # ============================================================================== 3. replay
 class WalkResult(NamedTuple):
-    accumulated: list   # per leaf step that accumulates: its gradient (or None)
-    captured: list      # per capture slot
-    retained: list      # per retain slot
+    accumulated: list  # per leaf step that accumulates: its gradient (or None)
+    captured: list  # per capture slot
+    retained: list  # per retain slot
 
 
 def _walk(structure, run, flat, root_cts) -> WalkResult:
@@ -415,7 +485,7 @@ def _walk(structure, run, flat, root_cts) -> WalkResult:
             if step.accumulate:
                 accumulated.append(g)
             continue
-        vals = flat[pos:pos + step.n_saved]
+        vals = flat[pos : pos + step.n_saved]
         pos += step.n_saved
         outs = [ct.pop((i, k), None) for k in range(len(step.out_avals))]
         if all(o is None for o in outs):
@@ -488,11 +558,16 @@ class _OnTensors:
         if isinstance(node, BackwardCFunction):
             return node._user_backward_tensors(outs, present, create_graph=True)
         Tensor = _tensor.Tensor
-        cts = [o if o is not None else Tensor._make(_OnArrays.zeros(s, d))
-               for o, (s, d) in zip(outs, step.out_avals)]
+        cts = [
+            o if o is not None else Tensor._make(_OnArrays.zeros(s, d))
+            for o, (s, d) in zip(outs, step.out_avals)
+        ]
         op = _vjp_op(node, step, self.plan.rules[i], present)
-        res = record(op, list(vals) + [c._value for c in cts],
-                     list(node._flat_edges(step.n_saved)) + [c._edge() for c in cts])
+        res = record(
+            op,
+            list(vals) + [c._value for c in cts],
+            list(node._flat_edges(step.n_saved)) + [c._edge() for c in cts],
+        )
         grads = [None] * len(step.edges)
         for k, g in zip(step.live, res):
             grads[k] = g

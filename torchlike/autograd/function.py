@@ -59,8 +59,9 @@ class BackwardCFunction(Node, FunctionCtx):
 
     def _record_outputs(self, outputs):
         self._out_avals = tuple(
-            (tuple(o.shape), o._value.dtype) if isinstance(o, _tensor.Tensor)
-            else ((), jnp.float32) for o in outputs)
+            (tuple(o.shape), o._value.dtype) if isinstance(o, _tensor.Tensor) else ((), jnp.float32)
+            for o in outputs
+        )
 
     def _replay_rule(self, plan):
         cb = plan.add_callback(self._run_user_backward)
@@ -101,9 +102,11 @@ class BackwardCFunction(Node, FunctionCtx):
         """Call the user's backward on gradient Tensors; validated grads per Tensor input."""
         edged = [k for k, (n, _) in enumerate(self.next_functions) if n is not None]
         grads = tuple(
-            None if (present is not None and not present[k] and not self._materialize_grads)
+            None
+            if (present is not None and not present[k] and not self._materialize_grads)
             else (g if g is not None else _tensor.Tensor._make(jnp.zeros(*self._out_avals[k])))
-            for k, g in enumerate(grads))
+            for k, g in enumerate(grads)
+        )
         with grad_mode.set_grad_enabled(create_graph):
             result = self._op.backward(self, *grads)
         if not isinstance(result, tuple):
@@ -112,13 +115,15 @@ class BackwardCFunction(Node, FunctionCtx):
         if len(result) < n or any(r is not None for r in result[n:]):
             raise RuntimeError(
                 f"function {type(self).__name__} returned an incorrect number of gradients "
-                f"(expected {n}, got {len(result)})")
+                f"(expected {n}, got {len(result)})"
+            )
         tensor_pos = set(self._tensor_pos)
         for k, r in enumerate(result[:n]):
             if r is not None and k not in tensor_pos:
                 raise RuntimeError(
                     f"function {type(self).__name__} returned a gradient different than None at "
-                    f"position {k + 1}, but the corresponding forward input was not a Variable")
+                    f"position {k + 1}, but the corresponding forward input was not a Variable"
+                )
         out = [None] * len(self.next_functions)
         for k in edged:
             g = result[self._tensor_pos[k]]
@@ -131,7 +136,8 @@ class BackwardCFunction(Node, FunctionCtx):
             if tuple(g.shape) != tuple(shape):
                 raise RuntimeError(
                     f"Function {type(self).__name__} returned an invalid gradient at index {k} - "
-                    f"got {list(g.shape)} but expected shape compatible with {list(shape)}")
+                    f"got {list(g.shape)} but expected shape compatible with {list(shape)}"
+                )
             out[k] = g if g._value.dtype == dtype else g.to(_dtype.from_numpy_dtype(dtype))
         return out
 
@@ -144,8 +150,9 @@ class BackwardCFunction(Node, FunctionCtx):
 
 class FunctionMeta(type):
     def __init__(cls, name, bases, attrs):
-        cls._backward_cls = type(name + "Backward", (BackwardCFunction,),
-                                 {"__module__": "torch.autograd.function"})
+        cls._backward_cls = type(
+            name + "Backward", (BackwardCFunction,), {"__module__": "torch.autograd.function"}
+        )
         super().__init__(name, bases, attrs)
 
 
@@ -155,7 +162,8 @@ class Function(FunctionCtx, metaclass=FunctionMeta):
     @staticmethod
     def forward(*args, **kwargs):
         raise NotImplementedError(
-            "You must implement the forward function for custom autograd.Function.")
+            "You must implement the forward function for custom autograd.Function."
+        )
 
     @staticmethod
     def setup_context(ctx, inputs, output):
@@ -165,7 +173,8 @@ class Function(FunctionCtx, metaclass=FunctionMeta):
     def backward(ctx, *grad_outputs):
         raise NotImplementedError(
             "You must implement either the backward or vjp method for your custom "
-            "autograd.Function to use it with backward mode AD.")
+            "autograd.Function to use it with backward mode AD."
+        )
 
     vjp = backward
 
@@ -177,8 +186,14 @@ class Function(FunctionCtx, metaclass=FunctionMeta):
         tensor_pos = tuple(k for k, a in enumerate(args) if isinstance(a, _tensor.Tensor))
         edges = tuple(args[k]._edge() for k in tensor_pos)
         in_avals = tuple((tuple(args[k].shape), args[k]._value.dtype) for k in tensor_pos)
-        node = cls._backward_cls(fn_cls=cls, next_functions=edges, in_avals=in_avals,
-                                 tensor_pos=tensor_pos, n_args=len(args), needs_input_grad=needs)
+        node = cls._backward_cls(
+            fn_cls=cls,
+            next_functions=edges,
+            in_avals=in_avals,
+            tensor_pos=tensor_pos,
+            n_args=len(args),
+            needs_input_grad=needs,
+        )
         new_style = cls.setup_context is not Function.setup_context
         with grad_mode.no_grad():
             if new_style:
@@ -194,8 +209,11 @@ class Function(FunctionCtx, metaclass=FunctionMeta):
         node._record_outputs(outputs)
         wrapped = []
         for k, o in enumerate(outputs):
-            if isinstance(o, _tensor.Tensor) and id(o) not in non_diff and (
-                    o._dtype.is_floating_point or o._dtype.is_complex):
+            if (
+                isinstance(o, _tensor.Tensor)
+                and id(o) not in non_diff
+                and (o._dtype.is_floating_point or o._dtype.is_complex)
+            ):
                 wrapped.append(_tensor.Tensor._make(o._value, o._dtype, True, node, k))
             elif isinstance(o, _tensor.Tensor):
                 wrapped.append(_tensor.Tensor._make(o._value, o._dtype))
@@ -212,6 +230,7 @@ class Function(FunctionCtx, metaclass=FunctionMeta):
 def once_differentiable(fn):
     """Run ``backward`` without recording; if a graph was requested (create_graph=True), its
     results still require grad but differentiating them raises, as in PyTorch."""
+
     @functools.wraps(fn)
     def wrapper(ctx, *args):
         with grad_mode.no_grad():
@@ -222,10 +241,14 @@ def once_differentiable(fn):
             return outputs
         sources = [a for a in args if isinstance(a, _tensor.Tensor) and a.requires_grad]
         single = not isinstance(outputs, tuple)
-        wrapped = tuple(_DelayedError.apply(o, *sources) if isinstance(o, _tensor.Tensor) and (
-            o.dtype.is_floating_point or o.dtype.is_complex) else o
-            for o in ((outputs,) if single else outputs))
+        wrapped = tuple(
+            _DelayedError.apply(o, *sources)
+            if isinstance(o, _tensor.Tensor) and (o.dtype.is_floating_point or o.dtype.is_complex)
+            else o
+            for o in ((outputs,) if single else outputs)
+        )
         return wrapped[0] if single else wrapped
+
     return wrapper
 
 
@@ -238,7 +261,8 @@ class _DelayedError(Function):
     @staticmethod
     def backward(ctx, grad):
         raise RuntimeError(
-            "trying to differentiate twice a function that was marked with @once_differentiable")
+            "trying to differentiate twice a function that was marked with @once_differentiable"
+        )
 
 
 _DelayedError._backward_cls.__name__ = "DelayedError"

@@ -24,11 +24,15 @@ def _as_tuple(inp, arg_name, fn_name):
     for i, el in enumerate(items):
         if not isinstance(el, Tensor):
             if is_tuple:
-                raise TypeError(f"The {arg_name} given to {fn_name} must be either a Tensor or a "
-                                f"tuple of Tensors but the value at index {i} has type "
-                                f"{type(el)}.")
-            raise TypeError(f"The {arg_name} given to {fn_name} must be either a Tensor or a "
-                            f"tuple of Tensors but the given {arg_name} has type {type(el)}.")
+                raise TypeError(
+                    f"The {arg_name} given to {fn_name} must be either a Tensor or a "
+                    f"tuple of Tensors but the value at index {i} has type "
+                    f"{type(el)}."
+                )
+            raise TypeError(
+                f"The {arg_name} given to {fn_name} must be either a Tensor or a "
+                f"tuple of Tensors but the given {arg_name} has type {type(el)}."
+            )
     return items, is_tuple
 
 
@@ -69,9 +73,11 @@ def _check_outputs_require_grad(outputs, fn_name, strict):
         return
     for i, out in enumerate(outputs):
         if not out.requires_grad:
-            raise RuntimeError(f"Output {i} of the user-provided function does not require "
-                               "gradients. The outputs must be computed in a differentiable "
-                               "manner from the input when running in strict mode.")
+            raise RuntimeError(
+                f"Output {i} of the user-provided function does not require "
+                "gradients. The outputs must be computed in a differentiable "
+                "manner from the input when running in strict mode."
+            )
 
 
 def _grad(outputs, inputs, grad_outputs, create_graph, retain_graph=None):
@@ -79,9 +85,14 @@ def _grad(outputs, inputs, grad_outputs, create_graph, retain_graph=None):
     pairs = [(o, g) for o, g in zip(outputs, grad_outputs) if o.requires_grad]
     if not pairs:
         return (None,) * len(inputs)
-    return _autograd_grad(tuple(o for o, _ in pairs), inputs, tuple(g for _, g in pairs),
-                          allow_unused=True, create_graph=create_graph,
-                          retain_graph=retain_graph)
+    return _autograd_grad(
+        tuple(o for o, _ in pairs),
+        inputs,
+        tuple(g for _, g in pairs),
+        allow_unused=True,
+        create_graph=create_graph,
+        retain_graph=retain_graph,
+    )
 
 
 def _fill_unused(grads, refs, strict, create_graph, stage, fn_name):
@@ -91,21 +102,29 @@ def _fill_unused(grads, refs, strict, create_graph, stage, fn_name):
         if g is None:
             if strict:
                 if stage == "back":
-                    raise RuntimeError(f"The output of the user-provided function is independent "
-                                       f"of input {i}. This is not allowed in strict mode.")
+                    raise RuntimeError(
+                        f"The output of the user-provided function is independent "
+                        f"of input {i}. This is not allowed in strict mode."
+                    )
                 if stage == "back_trick":
-                    raise RuntimeError(f"The gradient with respect to the input is independent "
-                                       f"of entry {i} in the grad_outputs when using the double "
-                                       "backward trick to compute forward mode gradients. This "
-                                       "is not allowed in strict mode.")
+                    raise RuntimeError(
+                        f"The gradient with respect to the input is independent "
+                        f"of entry {i} in the grad_outputs when using the double "
+                        "backward trick to compute forward mode gradients. This "
+                        "is not allowed in strict mode."
+                    )
                 if stage == "double_back":
-                    raise RuntimeError(f"The jacobian of the user-provided function is "
-                                       f"independent of input {i}. This is not allowed in strict "
-                                       "mode.")
-                raise RuntimeError(f"The hessian of the user-provided function is independent "
-                                   f"of entry {i} in the grad_jacobian. This is not allowed in "
-                                   "strict mode as it prevents from using the double backward "
-                                   "trick to replace forward mode AD.")
+                    raise RuntimeError(
+                        f"The jacobian of the user-provided function is "
+                        f"independent of input {i}. This is not allowed in strict "
+                        "mode."
+                    )
+                raise RuntimeError(
+                    f"The hessian of the user-provided function is independent "
+                    f"of entry {i} in the grad_jacobian. This is not allowed in "
+                    "strict mode as it prevents from using the double backward "
+                    "trick to replace forward mode AD."
+                )
             g = _factories.zeros_like(ref)
         res.append(g)
     return tuple(res)
@@ -115,13 +134,15 @@ def _check_v(v, refs, v_tuple):
     if len(v) != len(refs):
         if not v_tuple or len(refs) == 1:
             raise RuntimeError("The given v should contain a single Tensor.")
-        raise RuntimeError(f"v is a tuple of invalid length: should be {len(refs)} but got "
-                           f"{len(v)}.")
+        raise RuntimeError(
+            f"v is a tuple of invalid length: should be {len(refs)} but got {len(v)}."
+        )
     for i, (vi, ri) in enumerate(zip(v, refs)):
         if vi.shape != ri.shape:
             where = f"Entry {i} in v" if v_tuple else "v"
-            raise RuntimeError(f"{where} has invalid size: should be {ri.shape} but got "
-                               f"{vi.shape}.")
+            raise RuntimeError(
+                f"{where} has invalid size: should be {ri.shape} but got {vi.shape}."
+            )
 
 
 def _run(func, inputs, fn_name):
@@ -142,13 +163,16 @@ def vjp(func, inputs, v=None, create_graph=False, strict=False):
             _check_v(v, outputs, v_tuple)
         else:
             if len(outputs) != 1 or outputs[0].nelement() != 1:
-                raise RuntimeError("The vector v can only be None if the user-provided function "
-                                   "returns a single Tensor with a single element.")
+                raise RuntimeError(
+                    "The vector v can only be None if the user-provided function "
+                    "returns a single Tensor with a single element."
+                )
             v = (None,)
         grads = _grad(outputs, inputs, v, create_graph)
         vjp_res = _fill_unused(grads, inputs, strict, create_graph, "back", "vjp")
     return _nest(_finish(outputs, create_graph), out_tuple), _nest(
-        _finish(vjp_res, create_graph), in_tuple)
+        _finish(vjp_res, create_graph), in_tuple
+    )
 
 
 def jvp(func, inputs, v=None, create_graph=False, strict=False):
@@ -162,9 +186,11 @@ def jvp(func, inputs, v=None, create_graph=False, strict=False):
             _check_v(v, inputs, v_tuple)
         else:
             if len(inputs) != 1 or inputs[0].nelement() != 1:
-                raise RuntimeError("The vector v can only be None if the input to the "
-                                   "user-provided function is a single Tensor with a single "
-                                   "element.")
+                raise RuntimeError(
+                    "The vector v can only be None if the input to the "
+                    "user-provided function is a single Tensor with a single "
+                    "element."
+                )
         outputs, out_tuple = _run(func, inputs, "jvp")
         _check_outputs_require_grad(outputs, "jvp", strict)
         # d(v^T J)/dv applied to u is J u: differentiate a VJP w.r.t. its (dummy) cotangent
@@ -175,38 +201,52 @@ def jvp(func, inputs, v=None, create_graph=False, strict=False):
             v = (_factories.ones_like(inputs[0]),)
         used = [(g, vi) for g, vi in zip(grad_inputs, v) if g is not None]
         if used:
-            grad_res = _autograd_grad(tuple(g for g, _ in used), grad_outputs,
-                                      tuple(vi for _, vi in used), allow_unused=True,
-                                      create_graph=create_graph)
+            grad_res = _autograd_grad(
+                tuple(g for g, _ in used),
+                grad_outputs,
+                tuple(vi for _, vi in used),
+                allow_unused=True,
+                create_graph=create_graph,
+            )
         else:
             grad_res = (None,) * len(grad_outputs)
         jvp_res = _fill_unused(grad_res, outputs, strict, create_graph, "back_trick", "jvp")
     return _nest(_finish(outputs, create_graph), out_tuple), _nest(
-        _finish(jvp_res, create_graph), out_tuple)
+        _finish(jvp_res, create_graph), out_tuple
+    )
 
 
-def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False,
-             strategy="reverse-mode"):
+def jacobian(
+    func, inputs, create_graph=False, strict=False, vectorize=False, strategy="reverse-mode"
+):
     """The Jacobian of ``func`` at ``inputs``: entry [i][j] has shape
     ``outputs[i].shape + inputs[j].shape``, nested as the user's outputs and inputs are."""
     if strategy not in ("forward-mode", "reverse-mode"):
-        raise AssertionError('Expected strategy to be either "forward-mode" or "reverse-mode". '
-                             'Hint: If your function has more outputs than inputs, '
-                             '"forward-mode" tends to be more performant. Otherwise, prefer to '
-                             'use "reverse-mode".')
+        raise AssertionError(
+            'Expected strategy to be either "forward-mode" or "reverse-mode". '
+            "Hint: If your function has more outputs than inputs, "
+            '"forward-mode" tends to be more performant. Otherwise, prefer to '
+            'use "reverse-mode".'
+        )
     if strategy == "forward-mode":
         if create_graph:
-            raise NotImplementedError("torch.autograd.functional.jacobian: `create_graph=True` "
-                                      'and `strategy="forward-mode"` are not supported together '
-                                      "(yet). Please either set `create_graph=False` or make "
-                                      'sure to use `strategy="reverse-mode"`.')
+            raise NotImplementedError(
+                "torch.autograd.functional.jacobian: `create_graph=True` "
+                'and `strategy="forward-mode"` are not supported together '
+                "(yet). Please either set `create_graph=False` or make "
+                'sure to use `strategy="reverse-mode"`.'
+            )
         if not vectorize:
-            raise NotImplementedError("Computing Jacobian using forward-AD or forward-over-"
-                                      "reverse Hessian isonly implemented for `vectorize=True`.")
+            raise NotImplementedError(
+                "Computing Jacobian using forward-AD or forward-over-"
+                "reverse Hessian isonly implemented for `vectorize=True`."
+            )
     if vectorize and strict:
-        raise RuntimeError("torch.autograd.functional.jacobian: `strict=True` and "
-                           "`vectorized=True` are not supported together. Please either set "
-                           "`strict=False` or `vectorize=False`.")
+        raise RuntimeError(
+            "torch.autograd.functional.jacobian: `strict=True` and "
+            "`vectorized=True` are not supported together. Please either set "
+            "`strict=False` or `vectorize=False`."
+        )
     # vectorize and forward-mode change how PyTorch computes the rows, never their values, so
     # every strategy runs the same row-by-row backward here (each row replays one compiled graph)
     with grad_mode.enable_grad():
@@ -220,32 +260,51 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False,
             flat = out.reshape(-1)
             for j in range(flat.nelement()):
                 if out.requires_grad:
-                    g = _autograd_grad((flat[j],), inputs, retain_graph=True,
-                                       create_graph=create_graph, allow_unused=True)
+                    g = _autograd_grad(
+                        (flat[j],),
+                        inputs,
+                        retain_graph=True,
+                        create_graph=create_graph,
+                        allow_unused=True,
+                    )
                 else:
                     g = (None,) * len(inputs)
                 for k, (gk, inp) in enumerate(zip(g, inputs)):
                     if gk is None:
                         if strict and create_graph and not inp.requires_grad:
-                            raise RuntimeError("The jacobian of the user-provided function is "
-                                               f"independent of input {k}. This is not allowed "
-                                               "in strict mode when create_graph=True.")
+                            raise RuntimeError(
+                                "The jacobian of the user-provided function is "
+                                f"independent of input {k}. This is not allowed "
+                                "in strict mode when create_graph=True."
+                            )
                         if strict:
-                            raise RuntimeError(f"Output {i} of the user-provided function is "
-                                               f"independent of input {k}. This is not allowed "
-                                               "in strict mode.")
+                            raise RuntimeError(
+                                f"Output {i} of the user-provided function is "
+                                f"independent of input {k}. This is not allowed "
+                                "in strict mode."
+                            )
                         gk = _factories.zeros_like(inp)
                     rows[k].append(gk)
-            jac.append(tuple(
-                _f.stack(r, 0).view(out.shape + inp.shape) if r else
-                _factories.zeros(out.shape + inp.shape, dtype=inp.dtype)
-                for r, inp in zip(rows, inputs)))
+            jac.append(
+                tuple(
+                    _f.stack(r, 0).view(out.shape + inp.shape)
+                    if r
+                    else _factories.zeros(out.shape + inp.shape, dtype=inp.dtype)
+                    for r, inp in zip(rows, inputs)
+                )
+            )
         jac = _finish(tuple(jac), create_graph)
     return _nest(jac, (out_tuple, in_tuple))
 
 
-def hessian(func, inputs, create_graph=False, strict=False, vectorize=False,
-            outer_jacobian_strategy="reverse-mode"):
+def hessian(
+    func,
+    inputs,
+    create_graph=False,
+    strict=False,
+    vectorize=False,
+    outer_jacobian_strategy="reverse-mode",
+):
     """The Hessian of a scalar function: ``inputs[i].shape + inputs[j].shape`` per pair."""
     if outer_jacobian_strategy not in ("forward-mode", "reverse-mode"):
         raise AssertionError('Expected strategy to be either "forward-mode" or "reverse-mode".')
@@ -257,8 +316,10 @@ def hessian(func, inputs, create_graph=False, strict=False, vectorize=False,
         if out_tuple or not isinstance(out[0], Tensor):
             raise RuntimeError("The function given to hessian should return a single Tensor")
         if out[0].nelement() != 1:
-            raise RuntimeError("The Tensor returned by the function given to hessian should "
-                               "contain a single element")
+            raise RuntimeError(
+                "The Tensor returned by the function given to hessian should "
+                "contain a single element"
+            )
         return out[0].squeeze()
 
     def jac_func(*inp):
@@ -267,8 +328,14 @@ def hessian(func, inputs, create_graph=False, strict=False, vectorize=False,
         jac = jacobian(single_output, inp, create_graph=True)
         return jac
 
-    res = jacobian(jac_func, inputs, create_graph=create_graph, strict=strict,
-                   vectorize=vectorize, strategy=outer_jacobian_strategy)
+    res = jacobian(
+        jac_func,
+        inputs,
+        create_graph=create_graph,
+        strict=strict,
+        vectorize=vectorize,
+        strategy=outer_jacobian_strategy,
+    )
     return res if in_tuple else res[0][0]
 
 
@@ -282,9 +349,17 @@ def vhp(func, inputs, v=None, create_graph=False, strict=False):
         jac = _grad(outputs, inputs, (None,), create_graph=True)
         jac = _fill_unused(jac, inputs, strict, create_graph, "double_back", "vhp")
         used = [(j, vi) for j, vi in zip(jac, v) if j.requires_grad]
-        grads = _autograd_grad(tuple(j for j, _ in used), inputs, tuple(vi for _, vi in used),
-                               allow_unused=True, create_graph=create_graph) if used else (
-            (None,) * len(inputs))
+        grads = (
+            _autograd_grad(
+                tuple(j for j, _ in used),
+                inputs,
+                tuple(vi for _, vi in used),
+                allow_unused=True,
+                create_graph=create_graph,
+            )
+            if used
+            else ((None,) * len(inputs))
+        )
         res = _fill_unused(grads, inputs, strict, create_graph, "double_back", "vhp")
     return _finish(outputs[0], create_graph), _nest(_finish(res, create_graph), in_tuple)
 
@@ -301,18 +376,25 @@ def hvp(func, inputs, v=None, create_graph=False, strict=False):
         grad_jac = tuple(_factories.zeros_like(t, requires_grad=True) for t in inputs)
         used = [(j, g) for j, g in zip(jac, grad_jac) if j.requires_grad]
         if used:
-            double_back = _autograd_grad(tuple(j for j, _ in used), inputs,
-                                         tuple(g for _, g in used), allow_unused=True,
-                                         create_graph=True)
+            double_back = _autograd_grad(
+                tuple(j for j, _ in used),
+                inputs,
+                tuple(g for _, g in used),
+                allow_unused=True,
+                create_graph=True,
+            )
         else:
             double_back = (None,) * len(inputs)
-        double_back = _fill_unused(double_back, inputs, strict, create_graph, "double_back",
-                                   "hvp")
+        double_back = _fill_unused(double_back, inputs, strict, create_graph, "double_back", "hvp")
         used = [(d, vi) for d, vi in zip(double_back, v) if d.requires_grad]
         if used:
-            grads = _autograd_grad(tuple(d for d, _ in used), grad_jac,
-                                   tuple(vi for _, vi in used), allow_unused=True,
-                                   create_graph=create_graph)
+            grads = _autograd_grad(
+                tuple(d for d, _ in used),
+                grad_jac,
+                tuple(vi for _, vi in used),
+                allow_unused=True,
+                create_graph=create_graph,
+            )
         else:
             grads = (None,) * len(grad_jac)
         res = _fill_unused(grads, inputs, strict, create_graph, "double_back_trick", "hvp")
@@ -322,8 +404,10 @@ def hvp(func, inputs, v=None, create_graph=False, strict=False):
 def _check_hv_vector(v, inputs, create_graph, fn_name):
     if v is None:
         if len(inputs) != 1 or inputs[0].nelement() != 1:
-            raise RuntimeError("The vector v can only be None if the input to the user-provided "
-                               "function is a single Tensor with a single element.")
+            raise RuntimeError(
+                "The vector v can only be None if the input to the user-provided "
+                "function is a single Tensor with a single element."
+            )
         return (_factories.ones_like(inputs[0]),)
     v, v_tuple = _as_tuple(v, "v", fn_name)
     v = _prepare_inputs(v, create_graph, False)
@@ -336,7 +420,9 @@ def _scalar_output(func, inputs, strict, fn_name):
     if out_tuple or not isinstance(outputs[0], Tensor):
         raise RuntimeError(f"The function given to {fn_name} should return a single Tensor")
     if outputs[0].nelement() != 1:
-        raise RuntimeError(f"The Tensor returned by the function given to {fn_name} should "
-                           "contain a single element")
+        raise RuntimeError(
+            f"The Tensor returned by the function given to {fn_name} should "
+            "contain a single element"
+        )
     _check_outputs_require_grad(outputs, fn_name, strict)
     return outputs

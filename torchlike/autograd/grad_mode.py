@@ -32,6 +32,7 @@ class _DecoratorContextManager:
         if inspect.isclass(func) and issubclass(func, _DecoratorContextManager):
             raise TypeError("grad mode objects decorate functions, not classes")
         if inspect.isgeneratorfunction(func):
+
             @functools.wraps(func)
             def generator_wrapper(*args, **kwargs):
                 gen = func(*args, **kwargs)

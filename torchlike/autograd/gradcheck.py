@@ -38,8 +38,9 @@ def _numerical_jacobian(func, inputs, out_index, in_index, eps):
             xp._requires_grad = x.requires_grad
             args = list(inputs)
             args[in_index] = xp
-            cols.append(np.asarray(_as_tuple(func(*args))[out_index]._value,
-                                   dtype=base.dtype).reshape(-1))
+            cols.append(
+                np.asarray(_as_tuple(func(*args))[out_index]._value, dtype=base.dtype).reshape(-1)
+            )
         jac[j] = (cols[0] - cols[1]) / (2 * eps)
     return jac
 
@@ -58,21 +59,42 @@ def _analytical_jacobian(output, diff_inputs):
     return jacs
 
 
-def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True,
-              nondet_tol=0.0, check_undefined_grad=True, check_grad_dtypes=False,
-              check_batched_grad=False, check_batched_forward_grad=False,
-              check_forward_ad=False, check_backward_ad=True, fast_mode=False, masked=None):
+def gradcheck(
+    func,
+    inputs,
+    *,
+    eps=1e-6,
+    atol=1e-5,
+    rtol=1e-3,
+    raise_exception=True,
+    nondet_tol=0.0,
+    check_undefined_grad=True,
+    check_grad_dtypes=False,
+    check_batched_grad=False,
+    check_batched_forward_grad=False,
+    check_forward_ad=False,
+    check_backward_ad=True,
+    fast_mode=False,
+    masked=None,
+):
     inputs = _as_tuple(inputs)
-    diff = [(k, x) for k, x in enumerate(inputs) if isinstance(x, _tensor.Tensor) and x.requires_grad]
+    diff = [
+        (k, x) for k, x in enumerate(inputs) if isinstance(x, _tensor.Tensor) and x.requires_grad
+    ]
     if not diff:
-        raise ValueError("gradcheck expects at least one input tensor to require gradient, but "
-                         "none of them have requires_grad=True.")
+        raise ValueError(
+            "gradcheck expects at least one input tensor to require gradient, but "
+            "none of them have requires_grad=True."
+        )
     for k, x in diff:
         if x.dtype not in (D.float64, D.complex128):
             warnings.warn(
                 f"Input #{k} requires gradient and is not a double precision floating point or "
                 "complex. This check will likely fail if all the inputs are not of double "
-                "precision floating point or complex. ", UserWarning, stacklevel=2)
+                "precision floating point or complex. ",
+                UserWarning,
+                stacklevel=2,
+            )
     outputs = _as_tuple(func(*inputs))
     for o_idx, out in enumerate(outputs):
         if not isinstance(out, _tensor.Tensor) or not out.requires_grad:
@@ -85,15 +107,30 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
                     return False
                 raise GradcheckError(
                     f"Jacobian mismatch for output {o_idx} with respect to input {k},\n"
-                    f"numerical:{_fmt(n, x.dtype)}\nanalytical:{_fmt(a, x.dtype)}\n")
+                    f"numerical:{_fmt(n, x.dtype)}\nanalytical:{_fmt(a, x.dtype)}\n"
+                )
     return True
 
 
-def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=1e-3,
-                  gen_non_contig_grad_outputs=False, raise_exception=True, nondet_tol=0.0,
-                  check_undefined_grad=True, check_grad_dtypes=False, check_batched_grad=False,
-                  check_fwd_over_rev=False, check_rev_over_rev=True, fast_mode=False,
-                  masked=False):
+def gradgradcheck(
+    func,
+    inputs,
+    grad_outputs=None,
+    *,
+    eps=1e-6,
+    atol=1e-5,
+    rtol=1e-3,
+    gen_non_contig_grad_outputs=False,
+    raise_exception=True,
+    nondet_tol=0.0,
+    check_undefined_grad=True,
+    check_grad_dtypes=False,
+    check_batched_grad=False,
+    check_fwd_over_rev=False,
+    check_rev_over_rev=True,
+    fast_mode=False,
+    masked=False,
+):
     """gradcheck of the function ``(inputs, grad_outputs) -> grad(func(inputs), inputs)``,
     whose analytical Jacobian comes from a ``create_graph=True`` backward."""
     inputs = _as_tuple(inputs)
@@ -102,24 +139,37 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
         rng = np.random.default_rng(0)
         grad_outputs = []
         for o in outputs:
-            g = _tensor.Tensor._make(jnp.asarray(rng.standard_normal(tuple(o.shape)),
-                                                 o._value.dtype))
+            g = _tensor.Tensor._make(
+                jnp.asarray(rng.standard_normal(tuple(o.shape)), o._value.dtype)
+            )
             g._requires_grad = True
             grad_outputs.append(g)
     grad_outputs = _as_tuple(grad_outputs)
     n_in = len(inputs)
-    diff_pos = [k for k, x in enumerate(inputs) if isinstance(x, _tensor.Tensor)
-                and x.requires_grad]
+    diff_pos = [
+        k for k, x in enumerate(inputs) if isinstance(x, _tensor.Tensor) and x.requires_grad
+    ]
 
     def new_func(*args):
         xs, gos = args[:n_in], args[n_in:]
         outs = _as_tuple(func(*xs))
         diff_outs = [o for o in outs if isinstance(o, _tensor.Tensor) and o.requires_grad]
-        gs = grad(diff_outs, [xs[k] for k in diff_pos], gos[:len(diff_outs)], create_graph=True,
-                  allow_unused=True)
+        gs = grad(
+            diff_outs,
+            [xs[k] for k in diff_pos],
+            gos[: len(diff_outs)],
+            create_graph=True,
+            allow_unused=True,
+        )
         return tuple(g for g in gs if g is not None)
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return gradcheck(new_func, inputs + grad_outputs, eps=eps, atol=atol, rtol=rtol,
-                         raise_exception=raise_exception)
+        return gradcheck(
+            new_func,
+            inputs + grad_outputs,
+            eps=eps,
+            atol=atol,
+            rtol=rtol,
+            raise_exception=raise_exception,
+        )

@@ -181,12 +181,26 @@ class Node:
     ``out_avals``  per output: (shape, dtype)
     """
 
-    __slots__ = ("next_functions", "_op", "_static", "_saved", "_result", "_out_avals",
-                 "_freed", "_metadata", "_pre_hooks", "_post_hooks", "_tensor_pre_hooks",
-                 "_retain_grad_hooks", "_sequence_nr", "__weakref__")
+    __slots__ = (
+        "next_functions",
+        "_op",
+        "_static",
+        "_saved",
+        "_result",
+        "_out_avals",
+        "_freed",
+        "_metadata",
+        "_pre_hooks",
+        "_post_hooks",
+        "_tensor_pre_hooks",
+        "_retain_grad_hooks",
+        "_sequence_nr",
+        "__weakref__",
+    )
 
-    def __init__(self, *, op=None, static=(), saved=(), result=None, out_avals=(),
-                 next_functions=()):
+    def __init__(
+        self, *, op=None, static=(), saved=(), result=None, out_avals=(), next_functions=()
+    ):
         self._op = op
         self._static = static
         self._saved = saved
@@ -195,10 +209,10 @@ class Node:
         self.next_functions = next_functions
         self._freed = False
         self._metadata = None
-        self._pre_hooks = None         # node.register_prehook
-        self._post_hooks = None        # node.register_hook
+        self._pre_hooks = None  # node.register_prehook
+        self._post_hooks = None  # node.register_hook
         self._tensor_pre_hooks = None  # {output_nr: OrderedDict} from Tensor.register_hook
-        self._retain_grad_hooks = None # {output_nr: weakref to tensor} from retain_grad()
+        self._retain_grad_hooks = None  # {output_nr: weakref to tensor} from retain_grad()
         self._sequence_nr = next(_sequence)
 
     # -- PyTorch's public node API --------------------------------------------------------
@@ -224,8 +238,9 @@ class Node:
         return _add_hook(self, "_pre_hooks", fn)
 
     def __call__(self, *grads):
-        raise RuntimeError("calling a grad_fn node directly is not supported by torchlike; "
-                           "use torch.autograd.grad")
+        raise RuntimeError(
+            "calling a grad_fn node directly is not supported by torchlike; use torch.autograd.grad"
+        )
 
     def __repr__(self):
         return f"<{type(self).__name__} object at {id(self):#x}>"
@@ -309,8 +324,11 @@ class Node:
         compute_dtype, static = self._static
         diff = tuple(k for k, (n, _) in enumerate(self.next_functions) if n is not None)
         kinds = tuple(kinds)
-        return ((op, compute_dtype, static, kinds, diff),
-                lambda: _op_rule(op, compute_dtype, static, kinds, diff), n_flat)
+        return (
+            (op, compute_dtype, static, kinds, diff),
+            lambda: _op_rule(op, compute_dtype, static, kinds, diff),
+            n_flat,
+        )
 
     def _check_versions(self):
         """PyTorch's error when a tensor this node saved was modified in place since."""
@@ -346,8 +364,11 @@ class Node:
     def __dir__(self):
         # Hide torchlike's internals: dir() shows what PyTorch's nodes show.
         names = set(object.__dir__(self))
-        return sorted(n for n in names if not (n.startswith("_") and not n.startswith("__")
-                                                and not n.startswith("_saved_")))
+        return sorted(
+            n
+            for n in names
+            if not (n.startswith("_") and not n.startswith("__") and not n.startswith("_saved_"))
+        )
 
 
 def _short_name(node):
@@ -362,11 +383,13 @@ def _modified_message(t, expected, output_of):
         desc += f", which is output {k} of {_short_name(node)},"
     elif t._grad_fn is not None:
         desc += f", which is output {t._output_nr} of {_short_name(t._grad_fn)},"
-    return ("one of the variables needed for gradient computation has been modified by an "
-            f"inplace operation: {desc} is at version {t._vc.version}; expected version "
-            f"{expected} instead. Hint: enable anomaly detection to find the operation that "
-            "failed to compute its gradient, with torch.autograd.set_detect_anomaly(True, "
-            "check_nan=False).")
+    return (
+        "one of the variables needed for gradient computation has been modified by an "
+        f"inplace operation: {desc} is at version {t._vc.version}; expected version "
+        f"{expected} instead. Hint: enable anomaly detection to find the operation that "
+        "failed to compute its gradient, with torch.autograd.set_detect_anomaly(True, "
+        "check_nan=False)."
+    )
 
 
 ERR_BACKWARD_TWICE = (
@@ -457,8 +480,9 @@ class CopySlices(Node):
     __slots__ = ("_fn", "_index")
 
     def __init__(self, *, fn, base_edge, index, base_aval):
-        Node.__init__(self, out_avals=(base_aval,),
-                      next_functions=(base_edge,) + tuple(fn.next_functions[1:]))
+        Node.__init__(
+            self, out_avals=(base_aval,), next_functions=(base_edge,) + tuple(fn.next_functions[1:])
+        )
         self._fn = fn
         self._index = index
 

@@ -15,21 +15,40 @@ import builtins
 import jax.numpy as jnp
 
 from .. import _dtype as D
+from .. import _tensor
 from .._ops.core import apply
 from .._ops.table import OPS
-from .. import _tensor
 from .._tensor import Tensor
 from . import grad_mode
 from .graph import CopySlices
 
-_CAST_NAMES = {D.float32: "Float", D.float64: "Double", D.float16: "Half", D.bfloat16: "BFloat16",
-               D.int64: "Long", D.int32: "Int", D.int16: "Short", D.int8: "Char", D.uint8: "Byte",
-               D.bool_: "Bool", D.complex64: "ComplexFloat", D.complex128: "ComplexDouble"}
+_CAST_NAMES = {
+    D.float32: "Float",
+    D.float64: "Double",
+    D.float16: "Half",
+    D.bfloat16: "BFloat16",
+    D.int64: "Long",
+    D.int32: "Int",
+    D.int16: "Short",
+    D.int8: "Char",
+    D.uint8: "Byte",
+    D.bool_: "Bool",
+    D.complex64: "ComplexFloat",
+    D.complex128: "ComplexDouble",
+}
 
 
 # c10's C type names, used by a few of PyTorch's messages
-_C_NAMES = {D.int64: "long int", D.int32: "int", D.int16: "short int", D.int8: "signed char",
-            D.uint8: "unsigned char", D.bool_: "bool", D.float32: "float", D.float64: "double"}
+_C_NAMES = {
+    D.int64: "long int",
+    D.int32: "int",
+    D.int16: "short int",
+    D.int8: "signed char",
+    D.uint8: "unsigned char",
+    D.bool_: "bool",
+    D.float32: "float",
+    D.float64: "double",
+}
 
 
 def _can_cast(src, dst):
@@ -48,23 +67,31 @@ _MULTI_OUTPUT_VIEWS = ("split", "split_with_sizes", "unbind")
 def _check_inplace_allowed(self):
     if self._requires_grad and grad_mode.is_grad_enabled():
         geom = self._geom
-        if (self._base_t is not None and geom is not None and geom.op is not None
-                and geom.op.name in _MULTI_OUTPUT_VIEWS and self._grad_fn is not None
-                and self._grad_fn._op is geom.op):
+        if (
+            self._base_t is not None
+            and geom is not None
+            and geom.op is not None
+            and geom.op.name in _MULTI_OUTPUT_VIEWS
+            and self._grad_fn is not None
+            and self._grad_fn._op is geom.op
+        ):
             short = type(self._grad_fn).__name__.replace("Backward0", "")
             raise RuntimeError(
                 f"Output {self._output_nr} of {short} is a view and is being modified "
                 "inplace. This view is the output of a function that returns multiple views. "
                 "Such functions do not allow the output views to be modified inplace. You should "
-                "replace the inplace operation by an out-of-place one.")
+                "replace the inplace operation by an out-of-place one."
+            )
         if self._grad_fn is None:
             raise RuntimeError(
-                "a leaf Variable that requires grad is being used in an in-place operation.")
+                "a leaf Variable that requires grad is being used in an in-place operation."
+            )
         base = self._base_t
         if base is not None and base._grad_fn is None and base._requires_grad:
             raise RuntimeError(
                 "a view of a leaf Variable that requires grad is being used in an in-place "
-                "operation.")
+                "operation."
+            )
 
 
 def inplace_update(self, result, c_type_names=False):
@@ -81,15 +108,21 @@ def inplace_update(self, result, c_type_names=False):
             names = _C_NAMES if c_type_names else _CAST_NAMES
             raise RuntimeError(
                 f"result type {_CAST_NAMES[result._dtype]} can't be cast to the desired output "
-                f"type {names[self._dtype]}")
+                f"type {names[self._dtype]}"
+            )
         result = apply(OPS["to"], (result,), (("dtype", self._dtype._np),))
     if result._value.shape != self._value.shape:
         raise RuntimeError(
             f"output with shape {list(self.shape)} doesn't match the broadcast shape "
-            f"{list(result.shape)}")
+            f"{list(result.shape)}"
+        )
     base = self._base_t
-    if (base is not None and base._geom is None and grad_mode.is_grad_enabled()
-            and (result._requires_grad or base._requires_grad)):
+    if (
+        base is not None
+        and base._geom is None
+        and grad_mode.is_grad_enabled()
+        and (result._requires_grad or base._requires_grad)
+    ):
         _write_view_with_history(self, base, result)
     else:
         self._value = result._value
@@ -108,8 +141,12 @@ def inplace_update(self, result, c_type_names=False):
 def _write_view_with_history(view, base, result):
     index = jnp.asarray(view._geom.index(view._storage))
     view._value = result._value  # the write itself, through the shared storage
-    base._grad_fn = CopySlices(fn=result._grad_fn, base_edge=base._edge(), index=index,
-                               base_aval=(base._value.shape, base._value.dtype))
+    base._grad_fn = CopySlices(
+        fn=result._grad_fn,
+        base_edge=base._edge(),
+        index=index,
+        base_aval=(base._value.shape, base._value.dtype),
+    )
     base._output_nr = 0
     base._requires_grad = True
     base._autograd_gen += 1
@@ -130,8 +167,10 @@ def refresh_view_history(view):
 def fill_like(self, op_name, operands, check_overlap=False):
     """zero_/fill_: a plain write for tensors without history (grad buffers, optimizer state),
     a recorded op (ZeroBackward0, FillBackward2/3) otherwise."""
-    if grad_mode.is_grad_enabled() and (self._requires_grad or builtins.any(
-            isinstance(o, Tensor) and o._requires_grad for o in operands)):
+    if grad_mode.is_grad_enabled() and (
+        self._requires_grad
+        or builtins.any(isinstance(o, Tensor) and o._requires_grad for o in operands)
+    ):
         return inplace_update(self, apply(OPS[op_name], (self, *operands)))
     _check_inplace_allowed(self)
     if op_name == "zero":

@@ -48,9 +48,11 @@ class FunctionEvent:
     cpu_time = cpu_time_total  # one call: its average is its total
 
     def __repr__(self):
-        return (f"<FunctionEvent id={self.id} name={self.name} "
-                f"cpu_time={_format_time(self.cpu_time_total)} "
-                f"self_cpu_time={_format_time(self.self_cpu_time_total)}>")
+        return (
+            f"<FunctionEvent id={self.id} name={self.name} "
+            f"cpu_time={_format_time(self.cpu_time_total)} "
+            f"self_cpu_time={_format_time(self.self_cpu_time_total)}>"
+        )
 
 
 class FunctionEventAvg:
@@ -77,8 +79,10 @@ class FunctionEventAvg:
     cuda_time_total = device_time_total = self_cuda_time_total = self_device_time_total = 0.0
 
     def __repr__(self):
-        return (f"<FunctionEventAvg key={self.key} self_cpu_time={_format_time(self.self_cpu_time_total)} "
-                f"cpu_time={_format_time(self.cpu_time_total)} count={self.count}>")
+        return (
+            f"<FunctionEventAvg key={self.key} self_cpu_time={_format_time(self.self_cpu_time_total)} "
+            f"cpu_time={_format_time(self.cpu_time_total)} count={self.count}>"
+        )
 
 
 class EventList(list):
@@ -99,14 +103,31 @@ class EventList(list):
         averages._self_cpu_total = self.self_cpu_time_total()
         return averages
 
-    def table(self, sort_by=None, row_limit=100, max_src_column_width=75,
-              max_name_column_width=55, max_shapes_column_width=80, header=None,
-              top_level_events_only=False, time_unit=None):
+    def table(
+        self,
+        sort_by=None,
+        row_limit=100,
+        max_src_column_width=75,
+        max_name_column_width=55,
+        max_shapes_column_width=80,
+        header=None,
+        top_level_events_only=False,
+        time_unit=None,
+    ):
         total = self._self_cpu_total
         if total is None:
             total = self.self_cpu_time_total()
-        return _table(self, total, sort_by, row_limit, max_name_column_width,
-                      max_shapes_column_width, header, top_level_events_only, time_unit)
+        return _table(
+            self,
+            total,
+            sort_by,
+            row_limit,
+            max_name_column_width,
+            max_shapes_column_width,
+            header,
+            top_level_events_only,
+            time_unit,
+        )
 
     def self_cpu_time_total(self):
         return sum(e.self_cpu_time_total for e in self)
@@ -115,10 +136,19 @@ class EventList(list):
         return self.table()
 
     def export_chrome_trace(self, path):
-        events = [{"name": e.name, "ph": "X", "ts": e.time_range_start,
-                   "dur": e.cpu_time_total, "pid": os.getpid(), "tid": e.thread,
-                   "cat": "cpu_op" if e.name.startswith("aten::") else "user_annotation"}
-                  for e in self if isinstance(e, FunctionEvent)]
+        events = [
+            {
+                "name": e.name,
+                "ph": "X",
+                "ts": e.time_range_start,
+                "dur": e.cpu_time_total,
+                "pid": os.getpid(),
+                "tid": e.thread,
+                "cat": "cpu_op" if e.name.startswith("aten::") else "user_annotation",
+            }
+            for e in self
+            if isinstance(e, FunctionEvent)
+        ]
         with open(path, "w") as f:
             json.dump({"traceEvents": events}, f)
 
@@ -131,8 +161,17 @@ def _format_time(us, unit=None):
     return f"{us:.3f}us"
 
 
-def _table(events, self_total, sort_by, row_limit, max_name_width, max_shapes_width, header,
-           top_level_only, time_unit):
+def _table(
+    events,
+    self_total,
+    sort_by,
+    row_limit,
+    max_name_width,
+    max_shapes_width,
+    header,
+    top_level_only,
+    time_unit,
+):
     if not events:
         return ""
     if top_level_only:
@@ -147,8 +186,7 @@ def _table(events, self_total, sort_by, row_limit, max_name_width, max_shapes_wi
     # grouped by input shape: one more column, as PyTorch prints it
     with_shapes = any(getattr(e, "input_shapes", None) for e in events)
     if with_shapes:
-        shapes_width = min(max(len(str(e.input_shapes)) for e in events) + 4,
-                           max_shapes_width)
+        shapes_width = min(max(len(str(e.input_shapes)) for e in events) + 4, max_shapes_width)
         cols.append("Input Shapes")
         widths.append(shapes_width)
     sep = "".join("-" * w + "  " for w in widths)
@@ -158,14 +196,18 @@ def _table(events, self_total, sort_by, row_limit, max_name_width, max_shapes_wi
     lines += [sep, "".join(f"{c:>{w}}  " for c, w in zip(["Name"] + cols, widths)), sep]
     total = self_total or 1.0
     for e in events:
-        name = e.key if len(e.key) <= name_width - 4 else e.key[:name_width - 7] + "..."
-        cells = [name, f"{100 * e.self_cpu_time_total / total:.2f}%",
-                 _format_time(e.self_cpu_time_total, time_unit),
-                 f"{100 * e.cpu_time_total / total:.2f}%",
-                 _format_time(e.cpu_time_total, time_unit), _format_time(e.cpu_time, time_unit),
-                 str(e.count)]
+        name = e.key if len(e.key) <= name_width - 4 else e.key[: name_width - 7] + "..."
+        cells = [
+            name,
+            f"{100 * e.self_cpu_time_total / total:.2f}%",
+            _format_time(e.self_cpu_time_total, time_unit),
+            f"{100 * e.cpu_time_total / total:.2f}%",
+            _format_time(e.cpu_time_total, time_unit),
+            _format_time(e.cpu_time, time_unit),
+            str(e.count),
+        ]
         if with_shapes:
-            cells.append(str(e.input_shapes)[:shapes_width - 4])
+            cells.append(str(e.input_shapes)[: shapes_width - 4])
         lines.append("".join(f"{c:>{w}}  " for c, w in zip(cells, widths)))
     lines.append(sep)
     lines.append(f"Self CPU time total: {_format_time(self_total, time_unit)}")
@@ -207,8 +249,13 @@ class _Recorder:
         self.inside_op = True  # an op's own helper ops are part of its time, as in a kernel
         try:
             out = apply(op, operands, static, dtype)
-            jax.block_until_ready([t._value for t in (out if isinstance(out, tuple) else (out,))
-                                   if hasattr(t, "_value")])
+            jax.block_until_ready(
+                [
+                    t._value
+                    for t in (out if isinstance(out, tuple) else (out,))
+                    if hasattr(t, "_value")
+                ]
+            )
         finally:
             self.inside_op = False
             self.close(event)
@@ -222,11 +269,25 @@ def _core():
 class profile:
     """``with profile() as prof: …`` then ``prof.key_averages().table(sort_by=…)``."""
 
-    def __init__(self, enabled=True, *, use_cuda=False, use_device=None, record_shapes=False,
-                 with_flops=False, profile_memory=False, with_stack=False, with_modules=False,
-                 use_kineto=False, use_cpu=True, experimental_config=None, acc_events=False,
-                 custom_trace_id_callback=None, post_processing_timeout_s=None,
-                 activity_filters=None):
+    def __init__(
+        self,
+        enabled=True,
+        *,
+        use_cuda=False,
+        use_device=None,
+        record_shapes=False,
+        with_flops=False,
+        profile_memory=False,
+        with_stack=False,
+        with_modules=False,
+        use_kineto=False,
+        use_cpu=True,
+        experimental_config=None,
+        acc_events=False,
+        custom_trace_id_callback=None,
+        post_processing_timeout_s=None,
+        activity_filters=None,
+    ):
         self.enabled = enabled
         self.record_shapes = record_shapes
         self.function_events = None

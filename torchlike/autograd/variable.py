@@ -23,8 +23,11 @@ class Variable(metaclass=VariableMeta):
         for name in kwargs:
             raise TypeError(f"'{name}' is an invalid keyword argument for this function")
         if volatile:
-            warnings.warn("volatile was removed and now has no effect. Use `with "
-                          "torch.no_grad():` instead.", UserWarning, stacklevel=2)
+            warnings.warn(
+                "volatile was removed and now has no effect. Use `with torch.no_grad():` instead.",
+                UserWarning,
+                stacklevel=2,
+            )
             if requires_grad:
                 raise ValueError("Variable can't be volatile and require_grad at the same time!")
         if data is None:
@@ -35,7 +38,7 @@ class Variable(metaclass=VariableMeta):
         if requires_grad:
             if not (out.dtype.is_floating_point or out.dtype.is_complex):
                 raise RuntimeError(
-                    "Only Tensors of floating point and complex dtype can require gradients")
+                    "Only Tensors of floating point and complex dtype can require gradients"
+                )
             out.requires_grad_(True)
         return out
-

@@ -69,12 +69,14 @@ def _device_index(device, optional=False) -> int:
     elif device is None:
         index = None
     else:
-        raise ValueError(f"Expected a torch.device with a specified index or an integer, "
-                         f"but got:{device}")
+        raise ValueError(
+            f"Expected a torch.device with a specified index or an integer, but got:{device}"
+        )
     if index is None:
         if not optional:
-            raise ValueError(f"Expected a torch.device with a specified index or an integer, "
-                             f"but got:{device}")
+            raise ValueError(
+                f"Expected a torch.device with a specified index or an integer, but got:{device}"
+            )
         index = current_device() if _gpus() else 0
     return index
 
@@ -128,7 +130,8 @@ def get_rng_state_all():
 def set_rng_state(new_state, device="cuda") -> None:
     if _gpus():
         raise NotImplementedError(
-            "torchlike has no separate CUDA generator; use torch.set_rng_state()")
+            "torchlike has no separate CUDA generator; use torch.set_rng_state()"
+        )
 
 
 def set_rng_state_all(new_states) -> None:
@@ -173,9 +176,11 @@ class _DeviceProperties:
         self.multi_processor_count = getattr(dev, "core_count", 0)
 
     def __repr__(self):
-        return (f"_CudaDeviceProperties(name='{self.name}', major={self.major}, "
-                f"minor={self.minor}, total_memory={self.total_memory // 2**20}MB, "
-                f"multi_processor_count={self.multi_processor_count})")
+        return (
+            f"_CudaDeviceProperties(name='{self.name}', major={self.major}, "
+            f"minor={self.minor}, total_memory={self.total_memory // 2**20}MB, "
+            f"multi_processor_count={self.multi_processor_count})"
+        )
 
 
 def get_device_properties(device=None):
@@ -260,8 +265,7 @@ def memory_reserved(device=None) -> int:
 
 def max_memory_reserved(device=None) -> int:
     stats = _stats(device)
-    return 0 if stats is None else stats.get("peak_pool_bytes",
-                                             stats.get("peak_bytes_reserved", 0))
+    return 0 if stats is None else stats.get("peak_pool_bytes", stats.get("peak_bytes_reserved", 0))
 
 
 memory_cached = memory_reserved
@@ -272,14 +276,18 @@ def memory_stats(device=None) -> OrderedDict:
     stats = _stats(device)
     if stats is None:
         return OrderedDict()
-    return OrderedDict(sorted({
-        "allocated_bytes.all.current": memory_allocated(device),
-        "allocated_bytes.all.peak": max_memory_allocated(device),
-        "reserved_bytes.all.current": memory_reserved(device),
-        "reserved_bytes.all.peak": max_memory_reserved(device),
-        "num_alloc_retries": 0,
-        "num_ooms": 0,
-    }.items()))
+    return OrderedDict(
+        sorted(
+            {
+                "allocated_bytes.all.current": memory_allocated(device),
+                "allocated_bytes.all.peak": max_memory_allocated(device),
+                "reserved_bytes.all.current": memory_reserved(device),
+                "reserved_bytes.all.peak": max_memory_reserved(device),
+                "num_alloc_retries": 0,
+                "num_ooms": 0,
+            }.items()
+        )
+    )
 
 
 def reset_peak_memory_stats(device=None) -> None:
@@ -287,13 +295,18 @@ def reset_peak_memory_stats(device=None) -> None:
         raise AttributeError("module 'torch._C' has no attribute '_cuda_resetPeakMemoryStats'")
     stats = _stats(device)
     _peak_floor[_device_index(device, optional=True)] = (
-        stats.get("peak_bytes_in_use", 0), stats.get("bytes_in_use", 0))
+        stats.get("peak_bytes_in_use", 0),
+        stats.get("bytes_in_use", 0),
+    )
 
 
 def reset_max_memory_allocated(device=None) -> None:
-    warnings.warn("torch.cuda.reset_max_memory_allocated now calls "
-                  "torch.cuda.reset_peak_memory_stats, which resets /all/ peak memory stats.",
-                  FutureWarning, stacklevel=2)
+    warnings.warn(
+        "torch.cuda.reset_max_memory_allocated now calls "
+        "torch.cuda.reset_peak_memory_stats, which resets /all/ peak memory stats.",
+        FutureWarning,
+        stacklevel=2,
+    )
     reset_peak_memory_stats(device)
 
 
@@ -312,8 +325,10 @@ def memory_summary(device=None, abbreviated=False) -> str:
     # a CPU-only PyTorch build fails here the same way: its stats dict is empty
     allocated, peak = stats["allocated_bytes.all.current"], stats["allocated_bytes.all.peak"]
     reserved = stats["reserved_bytes.all.current"]
-    return (f"|  device {_device_index(device, optional=True)}: "
-            f"allocated {allocated} bytes (peak {peak}), reserved {reserved} bytes  |")
+    return (
+        f"|  device {_device_index(device, optional=True)}: "
+        f"allocated {allocated} bytes (peak {peak}), reserved {reserved} bytes  |"
+    )
 
 
 # -- streams and events: XLA orders each device's work itself; torchlike exposes no streams ---
@@ -336,8 +351,10 @@ class Event:
     def __new__(cls, *args, **kwargs):
         if not _gpus():
             raise RuntimeError("Tried to instantiate dummy base class Event")
-        raise NotImplementedError("torchlike has no CUDA events; time with time.perf_counter() "
-                                  "after torch.cuda.synchronize()")
+        raise NotImplementedError(
+            "torchlike has no CUDA events; time with time.perf_counter() "
+            "after torch.cuda.synchronize()"
+        )
 
 
 # A torch name torchlike lacks: an AttributeError naming it and the nearest supported name.

@@ -42,8 +42,9 @@ def broadcast_shapes(*shapes):
         return Size(np.broadcast_shapes(*[tuple(s) for s in shapes]))
     except ValueError:
         dims = ", ".join(str(list(s)) for s in shapes)
-        raise RuntimeError(f"shape mismatch: objects cannot be broadcast to a single shape "
-                           f"({dims})") from None
+        raise RuntimeError(
+            f"shape mismatch: objects cannot be broadcast to a single shape ({dims})"
+        ) from None
 
 
 def broadcast_tensors(*tensors):
@@ -66,11 +67,32 @@ def jax_key(generator=None):
 
 
 torch = types.SimpleNamespace(**FUNCTIONS)
-for _name in ("tensor", "as_tensor", "zeros", "ones", "empty", "full", "zeros_like", "ones_like",
-              "empty_like", "full_like", "arange", "eye", "linspace"):
+for _name in (
+    "tensor",
+    "as_tensor",
+    "zeros",
+    "ones",
+    "empty",
+    "full",
+    "zeros_like",
+    "ones_like",
+    "empty_like",
+    "full_like",
+    "arange",
+    "eye",
+    "linspace",
+):
     setattr(torch, _name, getattr(_factories, _name))
-for _name in ("normal", "bernoulli", "multinomial", "poisson", "rand", "randn", "rand_like",
-              "randn_like"):
+for _name in (
+    "normal",
+    "bernoulli",
+    "multinomial",
+    "poisson",
+    "rand",
+    "randn",
+    "rand_like",
+    "randn_like",
+):
     setattr(torch, _name, getattr(_random_methods, _name))
 for _alias, _d in _dtype.ALIASES.items():
     setattr(torch, _alias, _d)

@@ -14,8 +14,10 @@ __all__ = ["Beta"]
 class Beta(ExponentialFamily):
     """The beta distribution on [0, 1], a two-component ``Dirichlet``."""
 
-    arg_constraints = {"concentration1": constraints.positive,
-                       "concentration0": constraints.positive}
+    arg_constraints = {
+        "concentration1": constraints.positive,
+        "concentration0": constraints.positive,
+    }
     support = constraints.unit_interval
     has_rsample = True
 

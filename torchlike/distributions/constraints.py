@@ -11,12 +11,38 @@ from .._ops import linalg as _linalg
 from ._api import np, torch
 
 __all__ = [
-    "Constraint", "boolean", "cat", "corr_cholesky", "dependent", "dependent_property",
-    "greater_than", "greater_than_eq", "independent", "integer_interval", "interval",
-    "half_open_interval", "is_dependent", "less_than", "lower_cholesky", "lower_triangular",
-    "MixtureSameFamilyConstraint", "multinomial", "nonnegative", "nonnegative_integer", "one_hot",
-    "positive", "positive_semidefinite", "positive_definite", "positive_integer", "real",
-    "real_vector", "simplex", "square", "stack", "symmetric", "unit_interval",
+    "Constraint",
+    "boolean",
+    "cat",
+    "corr_cholesky",
+    "dependent",
+    "dependent_property",
+    "greater_than",
+    "greater_than_eq",
+    "independent",
+    "integer_interval",
+    "interval",
+    "half_open_interval",
+    "is_dependent",
+    "less_than",
+    "lower_cholesky",
+    "lower_triangular",
+    "MixtureSameFamilyConstraint",
+    "multinomial",
+    "nonnegative",
+    "nonnegative_integer",
+    "one_hot",
+    "positive",
+    "positive_semidefinite",
+    "positive_definite",
+    "positive_integer",
+    "real",
+    "real_vector",
+    "simplex",
+    "square",
+    "stack",
+    "symmetric",
+    "unit_interval",
 ]
 
 
@@ -60,7 +86,8 @@ class _Dependent(Constraint):
     def __call__(self, *, is_discrete=NotImplemented, event_dim=NotImplemented):
         return _Dependent(
             is_discrete=self._is_discrete if is_discrete is NotImplemented else is_discrete,
-            event_dim=self._event_dim if event_dim is NotImplemented else event_dim)
+            event_dim=self._event_dim if event_dim is NotImplemented else event_dim,
+        )
 
     def check(self, x):
         raise ValueError("Cannot determine validity of dependent constraint")
@@ -88,14 +115,18 @@ class _IndependentConstraint(Constraint):
 
     def __init__(self, base_constraint, reinterpreted_batch_ndims):
         if not isinstance(base_constraint, Constraint):
-            raise AssertionError(f"base_constraint must be a Constraint, got "
-                                 f"{type(base_constraint).__name__}")
+            raise AssertionError(
+                f"base_constraint must be a Constraint, got {type(base_constraint).__name__}"
+            )
         if not isinstance(reinterpreted_batch_ndims, int):
-            raise AssertionError(f"reinterpreted_batch_ndims must be an int, got "
-                                 f"{type(reinterpreted_batch_ndims).__name__}")
+            raise AssertionError(
+                f"reinterpreted_batch_ndims must be an int, got "
+                f"{type(reinterpreted_batch_ndims).__name__}"
+            )
         if reinterpreted_batch_ndims < 0:
-            raise AssertionError(f"reinterpreted_batch_ndims must be >= 0, got "
-                                 f"{reinterpreted_batch_ndims}")
+            raise AssertionError(
+                f"reinterpreted_batch_ndims must be >= 0, got {reinterpreted_batch_ndims}"
+            )
         self.base_constraint = base_constraint
         self.reinterpreted_batch_ndims = reinterpreted_batch_ndims
 
@@ -111,13 +142,16 @@ class _IndependentConstraint(Constraint):
         result = self.base_constraint.check(value)
         n = self.reinterpreted_batch_ndims
         if result.dim() < n:
-            raise ValueError(f"Expected value.dim() >= {self.base_constraint.event_dim + n} "
-                             f"but got {value.dim()}")
-        return result.reshape(result.shape[:result.dim() - n] + (-1,)).all(-1)
+            raise ValueError(
+                f"Expected value.dim() >= {self.base_constraint.event_dim + n} "
+                f"but got {value.dim()}"
+            )
+        return result.reshape(result.shape[: result.dim() - n] + (-1,)).all(-1)
 
     def __repr__(self):
-        return (f"{type(self).__name__[1:]}({self.base_constraint!r}, "
-                f"{self.reinterpreted_batch_ndims})")
+        return (
+            f"{type(self).__name__[1:]}({self.base_constraint!r}, {self.reinterpreted_batch_ndims})"
+        )
 
 
 class MixtureSameFamilyConstraint(Constraint):
@@ -125,8 +159,9 @@ class MixtureSameFamilyConstraint(Constraint):
 
     def __init__(self, base_constraint):
         if not isinstance(base_constraint, Constraint):
-            raise AssertionError(f"base_constraint must be a Constraint, got "
-                                 f"{type(base_constraint).__name__}")
+            raise AssertionError(
+                f"base_constraint must be a Constraint, got {type(base_constraint).__name__}"
+            )
         self.base_constraint = base_constraint
 
     @property
@@ -141,7 +176,7 @@ class MixtureSameFamilyConstraint(Constraint):
         unsqueezed = value.unsqueeze(-1 - self.event_dim)
         result = self.base_constraint.check(unsqueezed)
         if value.dim() < result.dim():
-            result = result.reshape(result.shape[:value.dim() - 1] + (-1,)).all(-1)
+            result = result.reshape(result.shape[: value.dim() - 1] + (-1,)).all(-1)
         return result
 
     def __repr__(self):
@@ -317,8 +352,7 @@ class _Square(Constraint):
     event_dim = 2
 
     def check(self, value):
-        return torch.full(value.shape[:-2], value.shape[-2] == value.shape[-1],
-                          dtype=torch.bool)
+        return torch.full(value.shape[:-2], value.shape[-2] == value.shape[-1], dtype=torch.bool)
 
 
 class _Symmetric(_Square):
@@ -362,8 +396,9 @@ class _Cat(Constraint):
         self.cseq = list(cseq)
         self.lengths = [1] * len(self.cseq) if lengths is None else list(lengths)
         if len(self.lengths) != len(self.cseq):
-            raise AssertionError(f"lengths ({len(self.lengths)}) must match cseq "
-                                 f"({len(self.cseq)})")
+            raise AssertionError(
+                f"lengths ({len(self.lengths)}) must match cseq ({len(self.cseq)})"
+            )
         self.dim = dim
 
     @property
@@ -403,8 +438,9 @@ class _Stack(Constraint):
         return dim
 
     def check(self, value):
-        return torch.stack([c.check(value.select(self.dim, i))
-                            for i, c in enumerate(self.cseq)], self.dim)
+        return torch.stack(
+            [c.check(value.select(self.dim, i)) for i, c in enumerate(self.cseq)], self.dim
+        )
 
 
 dependent = _Dependent()

@@ -45,8 +45,7 @@ class ContinuousBernoulli(ExponentialFamily):
             (self.logits,) = broadcast_all(logits)
         self._param = self.probs if probs is not None else self.logits
         self._lims = lims
-        super().__init__(Size() if is_scalar else self._param.size(),
-                         validate_args=validate_args)
+        super().__init__(Size() if is_scalar else self._param.size(), validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
         new = self._get_checked_instance(ContinuousBernoulli, _instance)
@@ -69,16 +68,21 @@ class ContinuousBernoulli(ExponentialFamily):
         return torch.le(self.probs, self._lims[0]) | torch.gt(self.probs, self._lims[1])
 
     def _cut_probs(self):
-        return torch.where(self._outside_unstable_region(), self.probs,
-                           self._lims[0] * torch.ones_like(self.probs))
+        return torch.where(
+            self._outside_unstable_region(), self.probs, self._lims[0] * torch.ones_like(self.probs)
+        )
 
     def _cont_bern_log_norm(self):
         cut_probs = self._cut_probs()
         below_half = torch.where(torch.le(cut_probs, 0.5), cut_probs, torch.zeros_like(cut_probs))
         above_half = torch.where(torch.ge(cut_probs, 0.5), cut_probs, torch.ones_like(cut_probs))
         log_norm = torch.log(torch.abs(torch.log1p(-cut_probs) - torch.log(cut_probs))) - (
-            torch.where(torch.le(cut_probs, 0.5), torch.log1p(-2.0 * below_half),
-                        torch.log(2.0 * above_half - 1.0)))
+            torch.where(
+                torch.le(cut_probs, 0.5),
+                torch.log1p(-2.0 * below_half),
+                torch.log(2.0 * above_half - 1.0),
+            )
+        )
         x = torch.pow(self.probs - 0.5, 2)
         taylor = math.log(2.0) + (4.0 / 3.0 + 104.0 / 45.0 * x) * x
         return torch.where(self._outside_unstable_region(), log_norm, taylor)
@@ -87,7 +91,8 @@ class ContinuousBernoulli(ExponentialFamily):
     def mean(self):
         cut_probs = self._cut_probs()
         mus = cut_probs / (2.0 * cut_probs - 1.0) + 1.0 / (
-            torch.log1p(-cut_probs) - torch.log(cut_probs))
+            torch.log1p(-cut_probs) - torch.log(cut_probs)
+        )
         x = self.probs - 0.5
         taylor = 0.5 + (1.0 / 3.0 + 16.0 / 45.0 * torch.pow(x, 2)) * x
         return torch.where(self._outside_unstable_region(), mus, taylor)
@@ -100,7 +105,8 @@ class ContinuousBernoulli(ExponentialFamily):
     def variance(self):
         cut_probs = self._cut_probs()
         variances = cut_probs * (cut_probs - 1.0) / torch.pow(1.0 - 2.0 * cut_probs, 2) + (
-            1.0 / torch.pow(torch.log1p(-cut_probs) - torch.log(cut_probs), 2))
+            1.0 / torch.pow(torch.log1p(-cut_probs) - torch.log(cut_probs), 2)
+        )
         x = torch.pow(self.probs - 0.5, 2)
         taylor = 1.0 / 12.0 - (1.0 / 15.0 - 128.0 / 945.0 * x) * x
         return torch.where(self._outside_unstable_region(), variances, taylor)
@@ -136,25 +142,27 @@ class ContinuousBernoulli(ExponentialFamily):
         if self._validate_args:
             self._validate_sample(value)
         cut_probs = self._cut_probs()
-        cdfs = (torch.pow(cut_probs, value) * torch.pow(1.0 - cut_probs, 1.0 - value)
-                + cut_probs - 1.0) / (2.0 * cut_probs - 1.0)
+        cdfs = (
+            torch.pow(cut_probs, value) * torch.pow(1.0 - cut_probs, 1.0 - value) + cut_probs - 1.0
+        ) / (2.0 * cut_probs - 1.0)
         unbounded_cdfs = torch.where(self._outside_unstable_region(), cdfs, value)
-        return torch.where(torch.le(value, 0.0), torch.zeros_like(value),
-                           torch.where(torch.ge(value, 1.0), torch.ones_like(value),
-                                       unbounded_cdfs))
+        return torch.where(
+            torch.le(value, 0.0),
+            torch.zeros_like(value),
+            torch.where(torch.ge(value, 1.0), torch.ones_like(value), unbounded_cdfs),
+        )
 
     def icdf(self, value):
         cut_probs = self._cut_probs()
-        exact = ((torch.log1p(-cut_probs + value * (2.0 * cut_probs - 1.0))
-                  - torch.log1p(-cut_probs))
-                 / (torch.log(cut_probs) - torch.log1p(-cut_probs)))
+        exact = (
+            torch.log1p(-cut_probs + value * (2.0 * cut_probs - 1.0)) - torch.log1p(-cut_probs)
+        ) / (torch.log(cut_probs) - torch.log1p(-cut_probs))
         return torch.where(self._outside_unstable_region(), exact, value)
 
     def entropy(self):
         log_probs0 = torch.log1p(-self.probs)
         log_probs1 = torch.log(self.probs)
-        return (self.mean * (log_probs0 - log_probs1) - self._cont_bern_log_norm()
-                - log_probs0)
+        return self.mean * (log_probs0 - log_probs1) - self._cont_bern_log_norm() - log_probs0
 
     @property
     def _natural_params(self):
@@ -162,9 +170,9 @@ class ContinuousBernoulli(ExponentialFamily):
 
     def _log_normalizer(self, x):
         out_unst_reg = torch.le(x, self._lims[0] - 0.5) | torch.gt(x, self._lims[1] - 0.5)
-        cut_nat_params = torch.where(out_unst_reg, x,
-                                     (self._lims[0] - 0.5) * torch.ones_like(x))
-        log_norm = (torch.log(torch.abs(torch.expm1(cut_nat_params)))
-                    - torch.log(torch.abs(cut_nat_params)))
+        cut_nat_params = torch.where(out_unst_reg, x, (self._lims[0] - 0.5) * torch.ones_like(x))
+        log_norm = torch.log(torch.abs(torch.expm1(cut_nat_params))) - torch.log(
+            torch.abs(cut_nat_params)
+        )
         taylor = 0.5 * x + torch.pow(x, 2) / 24.0 - torch.pow(x, 4) / 2880.0
         return torch.where(out_unst_reg, log_norm, taylor)

@@ -50,8 +50,7 @@ class FisherSnedecor(Distribution):
     @property
     def variance(self):
         df2 = torch.where(self.df2 <= 4, float("nan"), self.df2)
-        return (2 * df2.pow(2) * (self.df1 + df2 - 2)
-                / (self.df1 * (df2 - 2).pow(2) * (df2 - 4)))
+        return 2 * df2.pow(2) * (self.df1 + df2 - 2) / (self.df1 * (df2 - 2).pow(2) * (df2 - 4))
 
     def rsample(self, sample_shape=()):
         shape = self._extended_shape(sample_shape)

@@ -15,8 +15,11 @@ class GeneralizedPareto(Distribution):
     """The generalised Pareto distribution (peaks over a threshold), ``loc``, ``scale`` and
     ``concentration`` (the shape xi; xi = 0 is the exponential case)."""
 
-    arg_constraints = {"loc": constraints.real, "scale": constraints.positive,
-                       "concentration": constraints.real}
+    arg_constraints = {
+        "loc": constraints.real,
+        "scale": constraints.positive,
+        "concentration": constraints.real,
+    }
     has_rsample = True
 
     def __init__(self, loc, scale, concentration, validate_args=None):
@@ -41,8 +44,9 @@ class GeneralizedPareto(Distribution):
     def _safe_concentration(self):
         # xi = 0 takes the limiting (exponential) branch; a stand-in 1 keeps the other finite
         eq_zero = torch.isclose(self.concentration, torch.tensor(0.0))
-        return eq_zero, torch.where(eq_zero, torch.ones_like(self.concentration),
-                                    self.concentration)
+        return eq_zero, torch.where(
+            eq_zero, torch.ones_like(self.concentration), self.concentration
+        )
 
     def log_prob(self, value):
         if self._validate_args:
@@ -103,6 +107,7 @@ class GeneralizedPareto(Distribution):
     @constraints.dependent_property(is_discrete=False, event_dim=0)
     def support(self):
         lower = self.loc
-        upper = torch.where(self.concentration < 0, lower - self.scale / self.concentration,
-                            float("inf"))
+        upper = torch.where(
+            self.concentration < 0, lower - self.scale / self.concentration, float("inf")
+        )
         return constraints.interval(lower, upper)

@@ -33,7 +33,8 @@ class Geometric(Distribution):
                 raise ValueError(
                     f"Expected parameter probs ({type(value).__name__} of shape "
                     f"{tuple(value.shape)}) of distribution {self!r} to be positive but found "
-                    f"invalid values:\n{value.detach()[~valid]}")
+                    f"invalid values:\n{value.detach()[~valid]}"
+                )
 
     def expand(self, batch_shape, _instance=None):
         new = self._get_checked_instance(Geometric, _instance)

@@ -44,10 +44,13 @@ class InverseGamma(TransformedDistribution):
 
     @property
     def variance(self):
-        result = self.rate.square() / ((self.concentration - 1).square()
-                                       * (self.concentration - 2))
+        result = self.rate.square() / ((self.concentration - 1).square() * (self.concentration - 2))
         return torch.where(self.concentration > 2, result, float("inf"))
 
     def entropy(self):
-        return (self.concentration + self.rate.log() + self.concentration.lgamma()
-                - (1 + self.concentration) * self.concentration.digamma())
+        return (
+            self.concentration
+            + self.rate.log()
+            + self.concentration.lgamma()
+            - (1 + self.concentration) * self.concentration.digamma()
+        )

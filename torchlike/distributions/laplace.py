@@ -63,7 +63,8 @@ class Laplace(Distribution):
         if self._validate_args:
             self._validate_sample(value)
         return 0.5 - 0.5 * (value - self.loc).sign() * torch.expm1(
-            -(value - self.loc).abs() / self.scale)
+            -(value - self.loc).abs() / self.scale
+        )
 
     def icdf(self, value):
         term = value - 0.5

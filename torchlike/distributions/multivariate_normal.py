@@ -24,8 +24,11 @@ def _cholesky(a):
 
 def _solve_lower(l, b):
     """``torch.linalg.solve_triangular(l, b, upper=False)``; batch dimensions broadcast."""
-    return apply(OPS["linalg_solve_triangular"], (l, b),
-                 (("upper", False), ("left", True), ("unitriangular", False)))
+    return apply(
+        OPS["linalg_solve_triangular"],
+        (l, b),
+        (("upper", False), ("left", True), ("unitriangular", False)),
+    )
 
 
 def _cholesky_inverse(L):
@@ -56,28 +59,46 @@ class MultivariateNormal(Distribution):
     """The multivariate normal, parameterised by exactly one of ``covariance_matrix``,
     ``precision_matrix`` or ``scale_tril``."""
 
-    arg_constraints = {"loc": constraints.real_vector,
-                       "covariance_matrix": constraints.positive_definite,
-                       "precision_matrix": constraints.positive_definite,
-                       "scale_tril": constraints.lower_cholesky}
+    arg_constraints = {
+        "loc": constraints.real_vector,
+        "covariance_matrix": constraints.positive_definite,
+        "precision_matrix": constraints.positive_definite,
+        "scale_tril": constraints.lower_cholesky,
+    }
     support = constraints.real_vector
     has_rsample = True
 
-    def __init__(self, loc, covariance_matrix=None, precision_matrix=None, scale_tril=None,
-                 validate_args=None):
+    def __init__(
+        self,
+        loc,
+        covariance_matrix=None,
+        precision_matrix=None,
+        scale_tril=None,
+        validate_args=None,
+    ):
         if loc.dim() < 1:
             raise ValueError("loc must be at least one-dimensional.")
-        if ((covariance_matrix is not None) + (scale_tril is not None)
-                + (precision_matrix is not None)) != 1:
-            raise ValueError("Exactly one of covariance_matrix or precision_matrix or "
-                             "scale_tril may be specified.")
-        given = next(m for m in (scale_tril, covariance_matrix, precision_matrix)
-                     if m is not None)
-        name = ("scale_tril matrix" if given is scale_tril else
-                "covariance_matrix" if given is covariance_matrix else "precision_matrix")
+        if (
+            (covariance_matrix is not None)
+            + (scale_tril is not None)
+            + (precision_matrix is not None)
+        ) != 1:
+            raise ValueError(
+                "Exactly one of covariance_matrix or precision_matrix or "
+                "scale_tril may be specified."
+            )
+        given = next(m for m in (scale_tril, covariance_matrix, precision_matrix) if m is not None)
+        name = (
+            "scale_tril matrix"
+            if given is scale_tril
+            else "covariance_matrix"
+            if given is covariance_matrix
+            else "precision_matrix"
+        )
         if given.dim() < 2:
-            raise ValueError(f"{name} must be at least two-dimensional, with optional leading "
-                             "batch dimensions")
+            raise ValueError(
+                f"{name} must be at least two-dimensional, with optional leading batch dimensions"
+            )
         batch_shape = torch.broadcast_shapes(given.shape[:-2], loc.shape[:-1])
         if scale_tril is not None:
             self.scale_tril = scale_tril.expand(batch_shape + (-1, -1))
@@ -104,8 +125,7 @@ class MultivariateNormal(Distribution):
         for name in ("covariance_matrix", "scale_tril", "precision_matrix"):
             if name in self.__dict__:
                 setattr(new, name, getattr(self, name).expand(cov_shape))
-        super(MultivariateNormal, new).__init__(batch_shape, self.event_shape,
-                                                validate_args=False)
+        super(MultivariateNormal, new).__init__(batch_shape, self.event_shape, validate_args=False)
         new._validate_args = self._validate_args
         return new
 
@@ -135,8 +155,11 @@ class MultivariateNormal(Distribution):
 
     @property
     def variance(self):
-        return (self._unbroadcasted_scale_tril.pow(2).sum(-1)
-                .expand(self._batch_shape + self._event_shape))
+        return (
+            self._unbroadcasted_scale_tril.pow(2)
+            .sum(-1)
+            .expand(self._batch_shape + self._event_shape)
+        )
 
     def rsample(self, sample_shape=()):
         shape = self._extended_shape(sample_shape)

@@ -17,9 +17,11 @@ class NegativeBinomial(Distribution):
     """The number of successes before ``total_count`` failures of Bernoulli(``probs``) trials
     (a gamma-Poisson mixture; the gamma draw comes from JAX's sampler)."""
 
-    arg_constraints = {"total_count": constraints.greater_than_eq(0),
-                       "probs": constraints.half_open_interval(0.0, 1.0),
-                       "logits": constraints.real}
+    arg_constraints = {
+        "total_count": constraints.greater_than_eq(0),
+        "probs": constraints.half_open_interval(0.0, 1.0),
+        "logits": constraints.real,
+    }
     support = constraints.nonnegative_integer
 
     def __init__(self, total_count, probs=None, logits=None, validate_args=None):
@@ -77,8 +79,9 @@ class NegativeBinomial(Distribution):
 
     @lazy_property
     def _gamma(self):
-        return Gamma(concentration=self.total_count, rate=torch.exp(-self.logits),
-                     validate_args=False)
+        return Gamma(
+            concentration=self.total_count, rate=torch.exp(-self.logits), validate_args=False
+        )
 
     def sample(self, sample_shape=()):
         with torch.no_grad():
@@ -88,10 +91,14 @@ class NegativeBinomial(Distribution):
     def log_prob(self, value):
         if self._validate_args:
             self._validate_sample(value)
-        log_unnormalized_prob = (self.total_count * _logsigmoid(-self.logits)
-                                 + value * _logsigmoid(self.logits))
-        log_normalization = (-torch.lgamma(self.total_count + value) + torch.lgamma(1.0 + value)
-                             + torch.lgamma(self.total_count))
+        log_unnormalized_prob = self.total_count * _logsigmoid(-self.logits) + value * _logsigmoid(
+            self.logits
+        )
+        log_normalization = (
+            -torch.lgamma(self.total_count + value)
+            + torch.lgamma(1.0 + value)
+            + torch.lgamma(self.total_count)
+        )
         # 0 successes before 0 failures is certain
         log_normalization = log_normalization.masked_fill(self.total_count + value == 0.0, 0.0)
         return log_unnormalized_prob - log_normalization

@@ -64,14 +64,12 @@ class Normal(ExponentialFamily):
             self._validate_sample(value)
         var = self.scale**2
         log_scale = math.log(self.scale) if isinstance(self.scale, Number) else self.scale.log()
-        return (-((value - self.loc) ** 2) / (2 * var) - log_scale
-                - math.log(math.sqrt(2 * math.pi)))
+        return -((value - self.loc) ** 2) / (2 * var) - log_scale - math.log(math.sqrt(2 * math.pi))
 
     def cdf(self, value):
         if self._validate_args:
             self._validate_sample(value)
-        return 0.5 * (1 + torch.erf((value - self.loc) * self.scale.reciprocal()
-                                    / math.sqrt(2)))
+        return 0.5 * (1 + torch.erf((value - self.loc) * self.scale.reciprocal() / math.sqrt(2)))
 
     def icdf(self, value):
         return self.loc + self.scale * torch.erfinv(2 * value - 1) * math.sqrt(2)

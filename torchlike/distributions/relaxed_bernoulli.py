@@ -65,8 +65,9 @@ class LogitRelaxedBernoulli(Distribution):
         shape = self._extended_shape(sample_shape)
         probs = clamp_probs(self.probs.expand(shape))
         uniforms = clamp_probs(torch.rand(shape, dtype=probs.dtype))
-        return (uniforms.log() - (-uniforms).log1p() + probs.log()
-                - (-probs).log1p()) / self.temperature
+        return (
+            uniforms.log() - (-uniforms).log1p() + probs.log() - (-probs).log1p()
+        ) / self.temperature
 
     def log_prob(self, value):
         if self._validate_args:

@@ -14,8 +14,11 @@ __all__ = ["StudentT"]
 class StudentT(Distribution):
     """Student's t distribution with ``df`` degrees of freedom, ``loc`` and ``scale``."""
 
-    arg_constraints = {"df": constraints.positive, "loc": constraints.real,
-                       "scale": constraints.positive}
+    arg_constraints = {
+        "df": constraints.positive,
+        "loc": constraints.real,
+        "scale": constraints.positive,
+    }
     support = constraints.real
     has_rsample = True
 
@@ -62,14 +65,22 @@ class StudentT(Distribution):
         if self._validate_args:
             self._validate_sample(value)
         y = (value - self.loc) / self.scale
-        z = (self.scale.log() + 0.5 * self.df.log() + 0.5 * math.log(math.pi)
-             + torch.lgamma(0.5 * self.df) - torch.lgamma(0.5 * (self.df + 1.0)))
+        z = (
+            self.scale.log()
+            + 0.5 * self.df.log()
+            + 0.5 * math.log(math.pi)
+            + torch.lgamma(0.5 * self.df)
+            - torch.lgamma(0.5 * (self.df + 1.0))
+        )
         return -0.5 * (self.df + 1.0) * torch.log1p(y**2.0 / self.df) - z
 
     def entropy(self):
-        lbeta = (torch.lgamma(0.5 * self.df) + math.lgamma(0.5)
-                 - torch.lgamma(0.5 * (self.df + 1)))
-        return (self.scale.log()
-                + 0.5 * (self.df + 1)
-                * (torch.digamma(0.5 * (self.df + 1)) - torch.digamma(0.5 * self.df))
-                + 0.5 * self.df.log() + lbeta)
+        lbeta = torch.lgamma(0.5 * self.df) + math.lgamma(0.5) - torch.lgamma(0.5 * (self.df + 1))
+        return (
+            self.scale.log()
+            + 0.5
+            * (self.df + 1)
+            * (torch.digamma(0.5 * (self.df + 1)) - torch.digamma(0.5 * self.df))
+            + 0.5 * self.df.log()
+            + lbeta
+        )

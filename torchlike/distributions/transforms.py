@@ -22,11 +22,25 @@ from .utils import (
 )
 
 __all__ = [
-    "AbsTransform", "AffineTransform", "CatTransform", "ComposeTransform",
-    "CorrCholeskyTransform", "CumulativeDistributionTransform", "ExpTransform",
-    "IndependentTransform", "LowerCholeskyTransform", "PositiveDefiniteTransform",
-    "PowerTransform", "ReshapeTransform", "SigmoidTransform", "SoftplusTransform",
-    "TanhTransform", "SoftmaxTransform", "StackTransform", "StickBreakingTransform", "Transform",
+    "AbsTransform",
+    "AffineTransform",
+    "CatTransform",
+    "ComposeTransform",
+    "CorrCholeskyTransform",
+    "CumulativeDistributionTransform",
+    "ExpTransform",
+    "IndependentTransform",
+    "LowerCholeskyTransform",
+    "PositiveDefiniteTransform",
+    "PowerTransform",
+    "ReshapeTransform",
+    "SigmoidTransform",
+    "SoftplusTransform",
+    "TanhTransform",
+    "SoftmaxTransform",
+    "StackTransform",
+    "StickBreakingTransform",
+    "Transform",
     "identity_transform",
 ]
 
@@ -270,8 +284,9 @@ class ComposeTransform(Transform):
         total = None
         event_dim = self.domain.event_dim
         for part, xi, yi in zip(self.parts, xs[:-1], xs[1:]):
-            term = _sum_rightmost(part.log_abs_det_jacobian(xi, yi),
-                                  event_dim - part.domain.event_dim)
+            term = _sum_rightmost(
+                part.log_abs_det_jacobian(xi, yi), event_dim - part.domain.event_dim
+            )
             total = term if total is None else total + term
             event_dim += part.codomain.event_dim - part.domain.event_dim
         return total
@@ -306,18 +321,17 @@ class IndependentTransform(Transform):
     def with_cache(self, cache_size=1):
         if self._cache_size == cache_size:
             return self
-        return IndependentTransform(self.base_transform, self.reinterpreted_batch_ndims,
-                                    cache_size=cache_size)
+        return IndependentTransform(
+            self.base_transform, self.reinterpreted_batch_ndims, cache_size=cache_size
+        )
 
     @constraints.dependent_property(is_discrete=False)
     def domain(self):
-        return constraints.independent(self.base_transform.domain,
-                                       self.reinterpreted_batch_ndims)
+        return constraints.independent(self.base_transform.domain, self.reinterpreted_batch_ndims)
 
     @constraints.dependent_property(is_discrete=False)
     def codomain(self):
-        return constraints.independent(self.base_transform.codomain,
-                                       self.reinterpreted_batch_ndims)
+        return constraints.independent(self.base_transform.codomain, self.reinterpreted_batch_ndims)
 
     @property
     def bijective(self):
@@ -338,12 +352,12 @@ class IndependentTransform(Transform):
         return self.base_transform.inv(y)
 
     def log_abs_det_jacobian(self, x, y):
-        return _sum_rightmost(self.base_transform.log_abs_det_jacobian(x, y),
-                              self.reinterpreted_batch_ndims)
+        return _sum_rightmost(
+            self.base_transform.log_abs_det_jacobian(x, y), self.reinterpreted_batch_ndims
+        )
 
     def __repr__(self):
-        return (f"{type(self).__name__}({self.base_transform!r}, "
-                f"{self.reinterpreted_batch_ndims})")
+        return f"{type(self).__name__}({self.base_transform!r}, {self.reinterpreted_batch_ndims})"
 
     def forward_shape(self, shape):
         return self.base_transform.forward_shape(shape)
@@ -378,15 +392,15 @@ class ReshapeTransform(Transform):
         return ReshapeTransform(self.in_shape, self.out_shape, cache_size=cache_size)
 
     def _call(self, x):
-        batch_shape = x.shape[:x.dim() - len(self.in_shape)]
+        batch_shape = x.shape[: x.dim() - len(self.in_shape)]
         return x.reshape(batch_shape + self.out_shape)
 
     def _inverse(self, y):
-        batch_shape = y.shape[:y.dim() - len(self.out_shape)]
+        batch_shape = y.shape[: y.dim() - len(self.out_shape)]
         return y.reshape(batch_shape + self.in_shape)
 
     def log_abs_det_jacobian(self, x, y):
-        return x.new_zeros(x.shape[:x.dim() - len(self.in_shape)])
+        return x.new_zeros(x.shape[: x.dim() - len(self.in_shape)])
 
     def _reshaped(self, shape, have, want):
         if len(shape) < len(have):
@@ -623,13 +637,14 @@ class AffineTransform(Transform):
         else:
             result = torch.abs(scale).log()
         if self.event_dim:
-            result = result.view(result.size()[:-self.event_dim] + (-1,)).sum(-1)
-            shape = shape[:-self.event_dim]
+            result = result.view(result.size()[: -self.event_dim] + (-1,)).sum(-1)
+            shape = shape[: -self.event_dim]
         return result.expand(shape)
 
     def forward_shape(self, shape):
-        return torch.broadcast_shapes(shape, getattr(self.loc, "shape", ()),
-                                      getattr(self.scale, "shape", ()))
+        return torch.broadcast_shapes(
+            shape, getattr(self.loc, "shape", ()), getattr(self.scale, "shape", ())
+        )
 
     def inverse_shape(self, shape):
         return self.forward_shape(shape)
@@ -810,8 +825,9 @@ class CatTransform(Transform):
         self.transforms = list(tseq)
         self.lengths = [1] * len(self.transforms) if lengths is None else list(lengths)
         if len(self.lengths) != len(self.transforms):
-            raise AssertionError(f"lengths ({len(self.lengths)}) must match transforms "
-                                 f"({len(self.transforms)})")
+            raise AssertionError(
+                f"lengths ({len(self.lengths)}) must match transforms ({len(self.transforms)})"
+            )
         self.dim = dim
 
     @lazy_property
@@ -891,19 +907,24 @@ class StackTransform(Transform):
 
     def _call(self, x):
         _check_dim(x, self.dim, "tensor", len(self.transforms), "x")
-        return torch.stack([t(xs) for xs, t in zip(self._slice(x), self.transforms)],
-                           dim=self.dim)
+        return torch.stack([t(xs) for xs, t in zip(self._slice(x), self.transforms)], dim=self.dim)
 
     def _inverse(self, y):
         _check_dim(y, self.dim, "tensor", len(self.transforms), "y")
-        return torch.stack([t.inv(ys) for ys, t in zip(self._slice(y), self.transforms)],
-                           dim=self.dim)
+        return torch.stack(
+            [t.inv(ys) for ys, t in zip(self._slice(y), self.transforms)], dim=self.dim
+        )
 
     def log_abs_det_jacobian(self, x, y):
         _check_dim(x, self.dim, "x", len(self.transforms), "x")
         _check_dim(y, self.dim, "y", len(self.transforms), "y")
-        return torch.stack([t.log_abs_det_jacobian(xs, ys) for xs, ys, t in
-                            zip(self._slice(x), self._slice(y), self.transforms)], dim=self.dim)
+        return torch.stack(
+            [
+                t.log_abs_det_jacobian(xs, ys)
+                for xs, ys, t in zip(self._slice(x), self._slice(y), self.transforms)
+            ],
+            dim=self.dim,
+        )
 
     @property
     def bijective(self):

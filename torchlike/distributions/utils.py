@@ -7,8 +7,16 @@ import numbers
 
 from ._api import Tensor, torch
 
-__all__ = ["broadcast_all", "logits_to_probs", "probs_to_logits", "clamp_probs", "lazy_property",
-           "tril_matrix_to_vec", "vec_to_tril_matrix", "euler_constant"]
+__all__ = [
+    "broadcast_all",
+    "logits_to_probs",
+    "probs_to_logits",
+    "clamp_probs",
+    "lazy_property",
+    "tril_matrix_to_vec",
+    "vec_to_tril_matrix",
+    "euler_constant",
+]
 
 euler_constant = 0.57721566490153286060  # Euler-Mascheroni constant
 
@@ -17,11 +25,12 @@ def broadcast_all(*values):
     """Broadcasts tensors and Python numbers to one shape; numbers become tensors of the first
     tensor's dtype (or the default dtype), as PyTorch's parameters do."""
     if not all(isinstance(v, (Tensor, numbers.Number)) for v in values):
-        raise ValueError("Input arguments must all be instances of Number, "
-                         "torch.Tensor or objects implementing __torch_function__.")
+        raise ValueError(
+            "Input arguments must all be instances of Number, "
+            "torch.Tensor or objects implementing __torch_function__."
+        )
     if not all(isinstance(v, Tensor) for v in values):
-        dtype = next((v.dtype for v in values if isinstance(v, Tensor)),
-                     torch.get_default_dtype())
+        dtype = next((v.dtype for v in values if isinstance(v, Tensor)), torch.get_default_dtype())
         values = [v if isinstance(v, Tensor) else torch.tensor(v, dtype=dtype) for v in values]
     return torch.broadcast_tensors(*values)
 
@@ -96,12 +105,19 @@ def tril_matrix_to_vec(mat, diag=0):
 
 
 def vec_to_tril_matrix(vec, diag=0):
-    n = int((-(1 + 2 * diag) + ((1 + 2 * diag) ** 2 + 8 * vec.shape[-1] + 4 * abs(diag)
-                                * (diag + 1)) ** 0.5) / 2)
+    n = int(
+        (
+            -(1 + 2 * diag)
+            + ((1 + 2 * diag) ** 2 + 8 * vec.shape[-1] + 4 * abs(diag) * (diag + 1)) ** 0.5
+        )
+        / 2
+    )
     eps = torch.finfo(vec.dtype).eps
     if not round(n) - n < eps:
-        raise ValueError(f"The size of last dimension is {vec.shape[-1]} which cannot be "
-                         "expressed as the lower triangular part of a square D x D matrix.")
+        raise ValueError(
+            f"The size of last dimension is {vec.shape[-1]} which cannot be "
+            "expressed as the lower triangular part of a square D x D matrix."
+        )
     n = round(n)
     out = torch.zeros(vec.shape[:-1] + (n, n), dtype=vec.dtype)
     rows, cols = [], []

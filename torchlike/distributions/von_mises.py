@@ -12,11 +12,29 @@ __all__ = ["VonMises"]
 # Polynomial approximations of the modified Bessel functions I0 and I1 (Abramowitz & Stegun
 # 9.8.1-9.8.4), the ones PyTorch's VonMises evaluates, so log-densities agree to rounding.
 _I0_SMALL = [1.0, 3.5156229, 3.0899424, 1.2067492, 0.2659732, 0.360768e-1, 0.45813e-2]
-_I0_LARGE = [0.39894228, 0.1328592e-1, 0.225319e-2, -0.157565e-2, 0.916281e-2, -0.2057706e-1,
-             0.2635537e-1, -0.1647633e-1, 0.392377e-2]
+_I0_LARGE = [
+    0.39894228,
+    0.1328592e-1,
+    0.225319e-2,
+    -0.157565e-2,
+    0.916281e-2,
+    -0.2057706e-1,
+    0.2635537e-1,
+    -0.1647633e-1,
+    0.392377e-2,
+]
 _I1_SMALL = [0.5, 0.87890594, 0.51498869, 0.15084934, 0.2658733e-1, 0.301532e-2, 0.32411e-3]
-_I1_LARGE = [0.39894228, -0.3988024e-1, -0.362018e-2, 0.163801e-2, -0.1031555e-1, 0.2282967e-1,
-             -0.2895312e-1, 0.1787654e-1, -0.420059e-2]
+_I1_LARGE = [
+    0.39894228,
+    -0.3988024e-1,
+    -0.362018e-2,
+    0.163801e-2,
+    -0.1031555e-1,
+    0.2282967e-1,
+    -0.2895312e-1,
+    0.1787654e-1,
+    -0.420059e-2,
+]
 
 
 def _eval_poly(y, coef):
@@ -72,8 +90,9 @@ class VonMises(Distribution):
         if self._validate_args:
             self._validate_sample(value)
         log_prob = self.concentration * torch.cos(value - self.loc)
-        return (log_prob - math.log(2 * math.pi)
-                - _log_modified_bessel_fn(self.concentration, order=0))
+        return (
+            log_prob - math.log(2 * math.pi) - _log_modified_bessel_fn(self.concentration, order=0)
+        )
 
     @lazy_property
     def _loc(self):
@@ -96,17 +115,20 @@ class VonMises(Distribution):
         with torch.no_grad():
             shape = self._extended_shape(sample_shape)
             x = torch.empty(shape, dtype=self._loc.dtype)
-            return _rejection_sample(self._loc, self._concentration, self._proposal_r,
-                                     x).to(self.loc.dtype)
+            return _rejection_sample(self._loc, self._concentration, self._proposal_r, x).to(
+                self.loc.dtype
+            )
 
     def expand(self, batch_shape, _instance=None):
         try:
             return super().expand(batch_shape)
         except NotImplementedError:
             validate_args = self.__dict__.get("_validate_args")
-            return type(self)(self.loc.expand(batch_shape),
-                              self.concentration.expand(batch_shape),
-                              validate_args=validate_args)
+            return type(self)(
+                self.loc.expand(batch_shape),
+                self.concentration.expand(batch_shape),
+                validate_args=validate_args,
+            )
 
     @property
     def mean(self):
@@ -118,5 +140,10 @@ class VonMises(Distribution):
 
     @lazy_property
     def variance(self):
-        return 1 - (_log_modified_bessel_fn(self.concentration, order=1)
-                    - _log_modified_bessel_fn(self.concentration, order=0)).exp()
+        return (
+            1
+            - (
+                _log_modified_bessel_fn(self.concentration, order=1)
+                - _log_modified_bessel_fn(self.concentration, order=0)
+            ).exp()
+        )

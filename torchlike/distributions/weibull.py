@@ -20,8 +20,10 @@ class Weibull(TransformedDistribution):
         self.scale, self.concentration = broadcast_all(scale, concentration)
         self.concentration_reciprocal = self.concentration.reciprocal()
         base_dist = Exponential(torch.ones_like(self.scale), validate_args=validate_args)
-        transforms = [PowerTransform(exponent=self.concentration_reciprocal),
-                      AffineTransform(loc=0, scale=self.scale)]
+        transforms = [
+            PowerTransform(exponent=self.concentration_reciprocal),
+            AffineTransform(loc=0, scale=self.scale),
+        ]
         super().__init__(base_dist, transforms, validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
@@ -30,8 +32,10 @@ class Weibull(TransformedDistribution):
         new.concentration = self.concentration.expand(batch_shape)
         new.concentration_reciprocal = new.concentration.reciprocal()
         base_dist = self.base_dist.expand(batch_shape)
-        transforms = [PowerTransform(exponent=new.concentration_reciprocal),
-                      AffineTransform(loc=0, scale=new.scale)]
+        transforms = [
+            PowerTransform(exponent=new.concentration_reciprocal),
+            AffineTransform(loc=0, scale=new.scale),
+        ]
         super(Weibull, new).__init__(base_dist, transforms, validate_args=False)
         new._validate_args = self._validate_args
         return new
@@ -42,15 +46,21 @@ class Weibull(TransformedDistribution):
 
     @property
     def mode(self):
-        return (self.scale * ((self.concentration - 1) / self.concentration)
-                ** self.concentration.reciprocal())
+        return (
+            self.scale
+            * ((self.concentration - 1) / self.concentration) ** self.concentration.reciprocal()
+        )
 
     @property
     def variance(self):
         return self.scale.pow(2) * (
             torch.exp(torch.lgamma(1 + 2 * self.concentration_reciprocal))
-            - torch.exp(2 * torch.lgamma(1 + self.concentration_reciprocal)))
+            - torch.exp(2 * torch.lgamma(1 + self.concentration_reciprocal))
+        )
 
     def entropy(self):
-        return (euler_constant * (1 - self.concentration_reciprocal)
-                + torch.log(self.scale * self.concentration_reciprocal) + 1)
+        return (
+            euler_constant * (1 - self.concentration_reciprocal)
+            + torch.log(self.scale * self.concentration_reciprocal)
+            + 1
+        )

@@ -21,9 +21,31 @@ from .._ops.table import OPS
 from .._ops.variants import make_out
 from .._tensor import Tensor, _wrap_dim
 
-__all__ = ["fft", "ifft", "rfft", "irfft", "hfft", "ihfft", "fft2", "ifft2", "rfft2", "irfft2",
-           "hfft2", "ihfft2", "fftn", "ifftn", "rfftn", "irfftn", "hfftn", "ihfftn", "fftfreq",
-           "rfftfreq", "fftshift", "ifftshift", "Tensor"]
+__all__ = [
+    "fft",
+    "ifft",
+    "rfft",
+    "irfft",
+    "hfft",
+    "ihfft",
+    "fft2",
+    "ifft2",
+    "rfft2",
+    "irfft2",
+    "hfft2",
+    "ihfft2",
+    "fftn",
+    "ifftn",
+    "rfftn",
+    "irfftn",
+    "hfftn",
+    "ihfftn",
+    "fftfreq",
+    "rfftfreq",
+    "fftshift",
+    "ifftshift",
+    "Tensor",
+]
 
 
 def _norm_code(norm, forward):
@@ -53,8 +75,9 @@ def _shape_and_dims(x, s, dim):
             raise RuntimeError("When given, dim and shape arguments must have the same length")
     elif s is not None:
         if len(s) > x.ndim:
-            raise RuntimeError(f"Got shape with {len(s)} values but input tensor only has "
-                               f"{x.ndim} dimensions.")
+            raise RuntimeError(
+                f"Got shape with {len(s)} values but input tensor only has {x.ndim} dimensions."
+            )
         dims = tuple(range(x.ndim - len(s), x.ndim))
     else:
         dims = tuple(range(x.ndim))
@@ -75,22 +98,39 @@ def _float_dtype(x):
 
 
 def _c2c(x, dims, sizes, norm, forward):
-    return apply(OPS["fft_c2c"], (x,), (("dim", dims), ("sizes", sizes),
-                                        ("normalization", _norm_code(norm, forward)),
-                                        ("forward", forward)), dtype=_float_dtype(x))
+    return apply(
+        OPS["fft_c2c"],
+        (x,),
+        (
+            ("dim", dims),
+            ("sizes", sizes),
+            ("normalization", _norm_code(norm, forward)),
+            ("forward", forward),
+        ),
+        dtype=_float_dtype(x),
+    )
 
 
 def _r2c(x, dims, sizes, norm, forward, onesided):
     key = "fft_r2c" if forward else "fft_r2c_conj"
-    return apply(OPS[key], (x,), (("dim", dims), ("sizes", sizes),
-                                  ("normalization", _norm_code(norm, forward)),
-                                  ("onesided", onesided)), dtype=_float_dtype(x))
+    return apply(
+        OPS[key],
+        (x,),
+        (
+            ("dim", dims),
+            ("sizes", sizes),
+            ("normalization", _norm_code(norm, forward)),
+            ("onesided", onesided),
+        ),
+        dtype=_float_dtype(x),
+    )
 
 
 def _c2r(x, dims, sizes, norm, forward, conj=False):
     static = (("dim", dims), ("sizes", sizes), ("normalization", _norm_code(norm, forward)))
-    return apply(OPS["fft_c2r"], (x,), static + ((("conj", True),) if conj else ()),
-                 dtype=_float_dtype(x))
+    return apply(
+        OPS["fft_c2r"], (x,), static + ((("conj", True),) if conj else ()), dtype=_float_dtype(x)
+    )
 
 
 def _one_dim(x, n, dim):
@@ -168,9 +208,12 @@ def rfftn(input, s=None, dim=None, norm=None):
 def ihfftn(input, s=None, dim=None, norm=None):
     dims, sizes = _shape_and_dims(input, s, dim)  # PyTorch checks the arguments first here
     _require_real(input, "Only supports floating-point dtypes, but found: ")
-    return apply(OPS["fft_ihfftn"], (input,), (("dim", dims), ("sizes", sizes),
-                                               ("normalization", _norm_code(norm, False))),
-                 dtype=_float_dtype(input))
+    return apply(
+        OPS["fft_ihfftn"],
+        (input,),
+        (("dim", dims), ("sizes", sizes), ("normalization", _norm_code(norm, False))),
+        dtype=_float_dtype(input),
+    )
 
 
 def _c2r_nd(input, s, dim, norm, forward, conj):
@@ -249,9 +292,28 @@ def ifftshift(input, dim=None):
 
 
 # torch.fft.X(..., out=t): the same out= rules as the torch-level functions
-for _name in ("fft", "ifft", "rfft", "irfft", "hfft", "ihfft", "fft2", "ifft2", "rfft2",
-              "irfft2", "hfft2", "ihfft2", "fftn", "ifftn", "rfftn", "irfftn", "hfftn", "ihfftn",
-              "fftfreq", "rfftfreq"):
+for _name in (
+    "fft",
+    "ifft",
+    "rfft",
+    "irfft",
+    "hfft",
+    "ihfft",
+    "fft2",
+    "ifft2",
+    "rfft2",
+    "irfft2",
+    "hfft2",
+    "ihfft2",
+    "fftn",
+    "ifftn",
+    "rfftn",
+    "irfftn",
+    "hfftn",
+    "ihfftn",
+    "fftfreq",
+    "rfftfreq",
+):
     globals()[_name] = make_out(globals()[_name], f"fft_{_name}")
 del _name
 

@@ -24,13 +24,28 @@ from .._ops import frontend as _f
 from .._tensor import Tensor
 from ..autograd import grad_mode
 
-__all__ = ["grad", "grad_and_value", "vjp", "jvp", "jacrev", "jacfwd", "hessian", "vmap",
-           "functional_call", "stack_module_state", "linearize"]
+__all__ = [
+    "grad",
+    "grad_and_value",
+    "vjp",
+    "jvp",
+    "jacrev",
+    "jacfwd",
+    "hessian",
+    "vmap",
+    "functional_call",
+    "stack_module_state",
+    "linearize",
+]
 
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _FUNC_DIR = os.path.dirname(os.path.abspath(__file__))
-_HOST_SYNC_ERRORS = (jax.errors.ConcretizationTypeError, jax.errors.TracerArrayConversionError,
-                     jax.errors.TracerIntegerConversionError, jax.errors.TracerBoolConversionError)
+_HOST_SYNC_ERRORS = (
+    jax.errors.ConcretizationTypeError,
+    jax.errors.TracerArrayConversionError,
+    jax.errors.TracerIntegerConversionError,
+    jax.errors.TracerBoolConversionError,
+)
 
 
 def _is_tensor(x):
@@ -38,23 +53,26 @@ def _is_tensor(x):
 
 
 def _unwrap(tree):
-    return jax.tree_util.tree_map(lambda t: t._value if isinstance(t, Tensor) else t, tree,
-                                  is_leaf=_is_tensor)
+    return jax.tree_util.tree_map(
+        lambda t: t._value if isinstance(t, Tensor) else t, tree, is_leaf=_is_tensor
+    )
 
 
 def _wrap(tree, like=None):
     """Tensors for the arrays of ``tree``; dicts keep the key order of ``like`` (JAX's pytrees
     sort dict keys, PyTorch's keep insertion order)."""
-    out = jax.tree_util.tree_map(lambda v: Tensor._make(v) if isinstance(v, jax.Array) else v,
-                                 tree)
+    out = jax.tree_util.tree_map(lambda v: Tensor._make(v) if isinstance(v, jax.Array) else v, tree)
     return out if like is None else _reorder(out, like)
 
 
 def _reorder(result, template):
     if isinstance(template, dict) and isinstance(result, dict):
         return {k: _reorder(result[k], template[k]) for k in template if k in result}
-    if (isinstance(template, (tuple, list)) and isinstance(result, (tuple, list))
-            and len(template) == len(result)):
+    if (
+        isinstance(template, (tuple, list))
+        and isinstance(result, (tuple, list))
+        and len(template) == len(result)
+    ):
         return type(result)(_reorder(r, t) for r, t in zip(result, template))
     return result
 
@@ -88,30 +106,37 @@ def _translate_host_sync(transform, exc):
                 "vmap: It looks like you're calling .item() on a Tensor. We don't support vmap "
                 "over calling .item() on a Tensor, please try to rewrite what you're doing with "
                 "other operations. If error is occurring somewhere inside PyTorch internals, "
-                "please file a bug report.")
+                "please file a bug report."
+            )
         if name in ("__bool__", "__int__", "__float__", "__index__", None) or isinstance(
-                _host_sync_error(exc), jax.errors.TracerBoolConversionError):
+            _host_sync_error(exc), jax.errors.TracerBoolConversionError
+        ):
             return RuntimeError(
                 "vmap: It looks like you're attempting to use a Tensor in some data-dependent "
                 "control flow. We don't support that yet, please file an issue at "
-                "https://github.com/pytorch/pytorch/issues .")
+                "https://github.com/pytorch/pytorch/issues ."
+            )
         if name in ("tolist", "numpy", "__array__"):
             return RuntimeError("Cannot access data pointer of Tensor that doesn't have storage")
         if name in ("__getitem__", "_getitem"):
-            return RuntimeError("vmap: We do not support batching operators that can support "
-                                "dynamic shape. Attempting to batch over indexing with a "
-                                "boolean mask.")
+            return RuntimeError(
+                "vmap: We do not support batching operators that can support "
+                "dynamic shape. Attempting to batch over indexing with a "
+                "boolean mask."
+            )
         return RuntimeError(
             "vmap: We do not support batching operators that can output dynamic shape. "
             f"Attempted to vmap over aten::{_ATEN_NAMES.get(name, name)}. Please file an issue at "
-            "https://github.com/pytorch/pytorch/issues if you need this feature.")
+            "https://github.com/pytorch/pytorch/issues if you need this feature."
+        )
     # PyTorch's grad-like transforms see concrete values; JAX's tracers have none, so this is
     # a documented difference, reported as a PyTorch-style RuntimeError.
     what = f"{name}()" if name else "a Python value"
     return RuntimeError(
         f"{transform}: torchlike cannot compute {what} of a Tensor inside a function transform "
         "(the transform traces the function with JAX, so the value is not known yet); rewrite "
-        "it with tensor operations")
+        "it with tensor operations"
+    )
 
 
 # the aten op PyTorch's message names, where it differs from the Python function's name
@@ -133,8 +158,9 @@ def _as_argnums(argnums, nargs, name):
     nums = argnums if isinstance(argnums, tuple) else (argnums,)
     for n in nums:
         if not isinstance(n, int):
-            raise RuntimeError(f"{name}: argnums must be int or Tuple[int, ...], got: "
-                               f"{type(argnums)}")
+            raise RuntimeError(
+                f"{name}: argnums must be int or Tuple[int, ...], got: {type(argnums)}"
+            )
         if not -nargs <= n < nargs:
             raise RuntimeError(f"Got argnums={n}, but only {nargs} positional inputs")
     return argnums
@@ -159,17 +185,21 @@ def grad_and_value(func, argnums=0, has_aux=False):
             aux = None
             if has_aux:
                 if not (isinstance(out, tuple) and len(out) == 2):
-                    raise RuntimeError(f"{prefix}: output of function f should be a tuple: "
-                                       "(output, aux) if has_aux is True")
+                    raise RuntimeError(
+                        f"{prefix}: output of function f should be a tuple: "
+                        "(output, aux) if has_aux is True"
+                    )
                 out, aux = out
                 seen[0] = aux
             if not isinstance(out, Tensor):
-                raise RuntimeError(f"{prefix}: Expected f(*args) to return a Tensor, got "
-                                   f"{type(out)}")
+                raise RuntimeError(
+                    f"{prefix}: Expected f(*args) to return a Tensor, got {type(out)}"
+                )
             if out.dim() != 0:
                 raise RuntimeError(
                     f"{prefix}: Expected f(*args) to return a scalar Tensor, got tensor with "
-                    f"{out.dim()} dims. Maybe you wanted to use the vjp or jacrev APIs instead?")
+                    f"{out.dim()} dims. Maybe you wanted to use the vjp or jacrev APIs instead?"
+                )
             return out._value, (out._value, _unwrap(aux))
 
         grads, (value, aux) = jax.grad(pure, argnums, has_aux=True)(*vals)
@@ -203,13 +233,17 @@ def _cast_like(values, like, name):
     vals, tree = jax.tree_util.tree_flatten(values)
     refs, ref_tree = jax.tree_util.tree_flatten(like)
     if tree != ref_tree:
-        raise RuntimeError(f"{name}: Expected the tangents/cotangents to have the same python "
-                           f"structure as the primals/outputs, got {tree} and {ref_tree}")
+        raise RuntimeError(
+            f"{name}: Expected the tangents/cotangents to have the same python "
+            f"structure as the primals/outputs, got {tree} and {ref_tree}"
+        )
     out = []
     for v, r in zip(vals, refs):
         if v.shape != r.shape:
-            raise RuntimeError(f"{name}: Expected the shape of a (co)tangent to match its "
-                               f"primal/output: got {tuple(v.shape)} and {tuple(r.shape)}")
+            raise RuntimeError(
+                f"{name}: Expected the shape of a (co)tangent to match its "
+                f"primal/output: got {tuple(v.shape)} and {tuple(r.shape)}"
+            )
         out.append(v.astype(r.dtype) if v.dtype != r.dtype else v)
     return jax.tree_util.tree_unflatten(tree, out)
 
@@ -222,16 +256,19 @@ def _output_checked(out, name):
 def _check_tensors_only(out, name):
     for leaf in jax.tree_util.tree_leaves(out, is_leaf=_is_tensor):
         if not isinstance(leaf, Tensor):
-            raise RuntimeError(f"{name}: Expected f(*primals) to return only tensors, got "
-                               f"unsupported type {type(leaf)}")
+            raise RuntimeError(
+                f"{name}: Expected f(*primals) to return only tensors, got "
+                f"unsupported type {type(leaf)}"
+            )
 
 
 def _split_aux(out, has_aux, name):
     if not has_aux:
         return out, None
     if not (isinstance(out, tuple) and len(out) == 2):
-        raise RuntimeError(f"{name}: output of function f should be a tuple: (output, aux) if "
-                           "has_aux is True")
+        raise RuntimeError(
+            f"{name}: output of function f should be a tuple: (output, aux) if has_aux is True"
+        )
     return out
 
 
@@ -263,15 +300,19 @@ def jvp(func, primals, tangents, *, strict=False, has_aux=False):
     """``(output, jvp_out)`` (plus ``aux``) of ``func`` at ``primals`` along ``tangents``."""
     for what, value in (("primals", primals), ("tangents", tangents)):
         if not isinstance(value, tuple):
-            raise RuntimeError(f"jvp(f, primals, tangents): Expected {what} to be a tuple. E.g. "
-                               "it should be valid to call f(*primals).")
+            raise RuntimeError(
+                f"jvp(f, primals, tangents): Expected {what} to be a tuple. E.g. "
+                "it should be valid to call f(*primals)."
+            )
     if len(primals) != len(tangents):
-        raise RuntimeError("jvp(f, primals, tangents): Expected primals and tangents to have "
-                           "the same python structure. For example, if primals is a tuple of 3 "
-                           "tensors, tangents also must be. Got primals with structure "
-                           f"{jax.tree_util.tree_structure(primals, is_leaf=_is_tensor)} and "
-                           "tangents with structure "
-                           f"{jax.tree_util.tree_structure(tangents, is_leaf=_is_tensor)}")
+        raise RuntimeError(
+            "jvp(f, primals, tangents): Expected primals and tangents to have "
+            "the same python structure. For example, if primals is a tuple of 3 "
+            "tensors, tangents also must be. Got primals with structure "
+            f"{jax.tree_util.tree_structure(primals, is_leaf=_is_tensor)} and "
+            "tangents with structure "
+            f"{jax.tree_util.tree_structure(tangents, is_leaf=_is_tensor)}"
+        )
     name = "jvp(f, primals, tangents)"
 
     def pure(*vals):
@@ -354,8 +395,10 @@ def hessian(func, argnums=0):
 
 def _check_randomness(randomness):
     if randomness not in ("error", "different", "same"):
-        raise RuntimeError("Only allowed values for randomness are 'error', 'different', or "
-                           f"'same'. Got {randomness}")
+        raise RuntimeError(
+            "Only allowed values for randomness are 'error', 'different', or "
+            f"'same'. Got {randomness}"
+        )
 
 
 def _func_name(func):
@@ -373,7 +416,8 @@ def _in_dim_pairs(in_dims, args, fname):
                     raise ValueError(
                         f"vmap({fname}, in_dims={in_dims}, ...)(<inputs>): Got in_dim={dims} "
                         f"for an input but the input is of type {type(leaf)}. We cannot vmap "
-                        "over non-Tensor arguments, please use None as the respective in_dim")
+                        "over non-Tensor arguments, please use None as the respective in_dim"
+                    )
                 if isinstance(leaf, Tensor):
                     pairs.append((leaf, dims))
             return True
@@ -384,23 +428,29 @@ def _in_dim_pairs(in_dims, args, fname):
         return False
 
     if not isinstance(in_dims, (int, tuple)) and in_dims is not None:
-        raise ValueError(f"vmap({fname}, in_dims={in_dims}, ...): expected `in_dims` to be int "
-                         f"or a (potentially nested) tuple matching the structure of inputs, "
-                         f"got: {type(in_dims)}.")
+        raise ValueError(
+            f"vmap({fname}, in_dims={in_dims}, ...): expected `in_dims` to be int "
+            f"or a (potentially nested) tuple matching the structure of inputs, "
+            f"got: {type(in_dims)}."
+        )
     top = in_dims if isinstance(in_dims, tuple) else (in_dims,) * len(args)
     if not walk(top, args):
+
         def spec(x):
             return jax.tree_util.tree_structure(x, is_leaf=_is_tensor)
+
         raise ValueError(
             f"vmap({fname}, in_dims={in_dims}, ...)(<inputs>): in_dims is not compatible with "
             f"the structure of `inputs`. in_dims has structure {spec(in_dims)} but inputs has "
-            f"structure {spec(args)}.")
+            f"structure {spec(args)}."
+        )
     for t, d in pairs:
         if d is not None and not -t.dim() <= d < t.dim():
             raise ValueError(
                 f"vmap({fname}, in_dims={in_dims}, ...)(<inputs>): Got in_dim={d} for some "
                 f"input, but that input is a Tensor of dimensionality {t.dim()} so expected "
-                f"in_dim to satisfy -{t.dim()} <= in_dim < {t.dim()}.")
+                f"in_dim to satisfy -{t.dim()} <= in_dim < {t.dim()}."
+            )
     return top, pairs
 
 
@@ -408,23 +458,28 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
     """Map ``func`` over a dimension of its inputs: ``jax.vmap`` batches every torchlike op."""
     _check_randomness(randomness)
     if chunk_size is not None and not (isinstance(chunk_size, int) and chunk_size > 0):
-        raise ValueError(f"vmap: chunk_size should be None or greater than 0. (got "
-                         f"{chunk_size})")
+        raise ValueError(f"vmap: chunk_size should be None or greater than 0. (got {chunk_size})")
     fname = _func_name(func)
 
     def wrapper(*args, **kwargs):
         if not args:
-            raise ValueError(f"vmap({fname})(<inputs>): got no inputs. Maybe you forgot to add "
-                             "inputs, or you are trying to vmap over a function with no inputs. "
-                             "The latter is unsupported.")
+            raise ValueError(
+                f"vmap({fname})(<inputs>): got no inputs. Maybe you forgot to add "
+                "inputs, or you are trying to vmap over a function with no inputs. "
+                "The latter is unsupported."
+            )
         top, pairs = _in_dim_pairs(in_dims, args, fname)
         sizes = [t.shape[d] for t, d in pairs if d is not None]
         if not sizes:
-            raise ValueError(f"vmap({fname}, in_dims={in_dims}, ...)(<inputs>): at least one "
-                             "input must be a Tensor mapped over a dimension (in_dim not None)")
+            raise ValueError(
+                f"vmap({fname}, in_dims={in_dims}, ...)(<inputs>): at least one "
+                "input must be a Tensor mapped over a dimension (in_dim not None)"
+            )
         if len(set(sizes)) != 1:
-            raise ValueError("vmap: Expected all tensors to have the same size in the mapped "
-                             f"dimension, got sizes {sizes} for the mapped dimension")
+            raise ValueError(
+                "vmap: Expected all tensors to have the same size in the mapped "
+                f"dimension, got sizes {sizes} for the mapped dimension"
+            )
         batch = sizes[0]
 
         seen = [None]
@@ -434,9 +489,11 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
             seen[0] = out
             for leaf in jax.tree_util.tree_leaves(out, is_leaf=_is_tensor):
                 if not isinstance(leaf, Tensor):
-                    raise ValueError(f"vmap({fname}, ...): `{fname}` must only return Tensors, "
-                                     f"got type {type(leaf)}. Did you mean to set out_dims= "
-                                     "to None for output?")
+                    raise ValueError(
+                        f"vmap({fname}, ...): `{fname}` must only return Tensors, "
+                        f"got type {type(leaf)}. Did you mean to set out_dims= "
+                        "to None for output?"
+                    )
             return _unwrap(out)
 
         vals = _unwrap(args)
@@ -457,15 +514,22 @@ def _chunked(pure, in_axes, out_dims, vals, batch, chunk_size):
     pieces = []
     for start in range(0, batch, chunk_size):
         stop = min(start + chunk_size, batch)
-        sliced = [v if a is None else jax.lax.slice_in_dim(v, start, stop, axis=a)
-                  for v, a in zip(leaves, axes)]
-        pieces.append(jax.vmap(pure, in_axes=in_axes, out_axes=out_dims)(
-            *jax.tree_util.tree_unflatten(treedef, sliced)))
+        sliced = [
+            v if a is None else jax.lax.slice_in_dim(v, start, stop, axis=a)
+            for v, a in zip(leaves, axes)
+        ]
+        pieces.append(
+            jax.vmap(pure, in_axes=in_axes, out_axes=out_dims)(
+                *jax.tree_util.tree_unflatten(treedef, sliced)
+            )
+        )
     out_leaves = [jax.tree_util.tree_leaves(p) for p in pieces]
     out_tree = jax.tree_util.tree_structure(pieces[0])
     out_axes = _broadcast_prefix(out_dims, pieces[0])
-    joined = [v if a is None else jnp.concatenate([p[i] for p in out_leaves], axis=a)
-              for i, (v, a) in enumerate(zip(out_leaves[0], out_axes))]
+    joined = [
+        v if a is None else jnp.concatenate([p[i] for p in out_leaves], axis=a)
+        for i, (v, a) in enumerate(zip(out_leaves[0], out_axes))
+    ]
     return jax.tree_util.tree_unflatten(out_tree, joined)
 
 
@@ -493,11 +557,13 @@ def _randomness_guard(randomness):
             raise RuntimeError(
                 "vmap: called random operation while in randomness error mode. Please either use "
                 "the 'same' or 'different' randomness flags on vmap or perform the randomness "
-                "operation out of vmap")
+                "operation out of vmap"
+            )
         raise NotImplementedError(
             "vmap(randomness='different'): torchlike draws random numbers on the host, so it "
             "cannot give each batch element its own draw inside vmap; draw the batch of random "
-            "values outside vmap and pass it in with in_dims=0")
+            "values outside vmap and pass it in with in_dims=0"
+        )
 
 
 # ---------------------------------------------------------------------------------- modules
@@ -514,8 +580,9 @@ def _submodule(module, path):
     return module
 
 
-def functional_call(module, parameter_and_buffer_dicts, args=None, kwargs=None, *,
-                    tie_weights=True, strict=False):
+def functional_call(
+    module, parameter_and_buffer_dicts, args=None, kwargs=None, *, tie_weights=True, strict=False
+):
     """Call ``module`` with some parameters and buffers replaced by the given tensors, for this
     call only (the originals are back afterwards, even when the call raises)."""
     if isinstance(parameter_and_buffer_dicts, dict):
@@ -524,20 +591,26 @@ def functional_call(module, parameter_and_buffer_dicts, args=None, kwargs=None, 
         given = {}
         for d in parameter_and_buffer_dicts:
             if not isinstance(d, dict):
-                raise ValueError("Expected all elements of parameter_and_buffer_dicts to be "
-                                 "dictionaries")
+                raise ValueError(
+                    "Expected all elements of parameter_and_buffer_dicts to be dictionaries"
+                )
             dup = [k for k in d if k in given]
             if dup:
-                raise ValueError(f"{dup} appeared in multiple dictionaries; behavior of "
-                                 "functional call is ambiguous")
+                raise ValueError(
+                    f"{dup} appeared in multiple dictionaries; behavior of "
+                    "functional call is ambiguous"
+                )
             given.update(d)
     else:
-        raise ValueError(f"Expected parameter_and_buffer_dicts to be a dict, or a list/tuple of "
-                         f"dicts, but got {type(parameter_and_buffer_dicts)}")
+        raise ValueError(
+            f"Expected parameter_and_buffer_dicts to be a dict, or a list/tuple of "
+            f"dicts, but got {type(parameter_and_buffer_dicts)}"
+        )
 
     names = {}  # id(original tensor) -> every name it is reachable by (tied weights)
     for n, t in list(module.named_parameters(remove_duplicate=False)) + list(
-            module.named_buffers(remove_duplicate=False)):
+        module.named_buffers(remove_duplicate=False)
+    ):
         names.setdefault(id(t), []).append(n)
     if tie_weights:
         for group in names.values():
@@ -545,8 +618,10 @@ def functional_call(module, parameter_and_buffer_dicts, args=None, kwargs=None, 
                 continue
             present = [n for n in group if n in given]
             if len(present) > 1 and any(given[n] is not given[present[0]] for n in present):
-                raise ValueError(f"functional_call got multiple values for keys {present}, which "
-                                 "are tied. Consider using tie_weights=False")
+                raise ValueError(
+                    f"functional_call got multiple values for keys {present}, which "
+                    "are tied. Consider using tie_weights=False"
+                )
             if present:
                 for n in group:
                     given.setdefault(n, given[present[0]])
@@ -560,8 +635,9 @@ def functional_call(module, parameter_and_buffer_dicts, args=None, kwargs=None, 
         if missing:
             msgs.append("Missing key(s): " + ", ".join(f"'{k}'" for k in missing) + ".")
         if msgs:
-            raise RuntimeError(f"Error(s) in reparametrizing for {type(module).__name__}:\n\t"
-                               + "\n\t".join(msgs))
+            raise RuntimeError(
+                f"Error(s) in reparametrizing for {type(module).__name__}:\n\t" + "\n\t".join(msgs)
+            )
 
     if args is None:
         args = ()
@@ -606,8 +682,9 @@ def stack_module_state(models):
     if not models:
         raise RuntimeError("stack_module_state: Expected at least one model, got 0.")
     if not all(m.training for m in models) and any(m.training for m in models):
-        raise RuntimeError("stack_module_state: Expected all models to have the same training/"
-                           "eval mode.")
+        raise RuntimeError(
+            "stack_module_state: Expected all models to have the same training/eval mode."
+        )
     first = type(models[0])
     if not all(type(m) is first for m in models):
         raise RuntimeError("stack_module_state: Expected all models to be of the same class.")
@@ -620,8 +697,7 @@ def stack_module_state(models):
 
     params = [dict(m.named_parameters()) for m in models]
     buffers = [dict(m.named_buffers()) for m in models]
-    return ({k: stack(params, k) for k in params[0]},
-            {k: stack(buffers, k) for k in buffers[0]})
+    return ({k: stack(params, k) for k in params[0]}, {k: stack(buffers, k) for k in buffers[0]})
 
 
 # A torch name torchlike lacks: an AttributeError naming it and the nearest supported name.

@@ -41,8 +41,11 @@ def _check_scriptable(obj):
 
 def _deprecated(name):
     # attributed to this module, as PyTorch's is to its own: hidden by Python's default filters
-    warnings.warn(f"`torch.jit.{name}` is deprecated. Please switch to `torch.compile` or "
-                  "`torch.export`.", DeprecationWarning, stacklevel=1)
+    warnings.warn(
+        f"`torch.jit.{name}` is deprecated. Please switch to `torch.compile` or `torch.export`.",
+        DeprecationWarning,
+        stacklevel=1,
+    )
 
 
 def script(obj, optimize=None, _frames_up=0, _rcb=None, example_inputs=None):
@@ -51,9 +54,20 @@ def script(obj, optimize=None, _frames_up=0, _rcb=None, example_inputs=None):
     return obj
 
 
-def trace(func, example_inputs=None, optimize=None, check_trace=True, check_inputs=None,
-          check_tolerance=1e-5, strict=True, _force_outplace=False, _module_class=None,
-          _compilation_unit=None, example_kwarg_inputs=None, _store_inputs=True):
+def trace(
+    func,
+    example_inputs=None,
+    optimize=None,
+    check_trace=True,
+    check_inputs=None,
+    check_tolerance=1e-5,
+    strict=True,
+    _force_outplace=False,
+    _module_class=None,
+    _compilation_unit=None,
+    example_kwarg_inputs=None,
+    _store_inputs=True,
+):
     if example_kwarg_inputs is not None:
         args, kwargs = (), dict(example_kwarg_inputs)
     else:
@@ -72,7 +86,7 @@ def trace(func, example_inputs=None, optimize=None, check_trace=True, check_inpu
     record(args)
     if check_trace:
         # PyTorch re-traces each check input and compares with a plain Python run of it
-        for inputs in (check_inputs or [args]):
+        for inputs in check_inputs or [args]:
             inputs = inputs if builtins.isinstance(inputs, tuple) else (inputs,)
             record(inputs)
             func(*inputs, **kwargs)
@@ -90,9 +104,12 @@ def ignore(drop=False, **kwargs):
     if callable(drop):
         return drop
     if drop:
-        warnings.warn("ignore(True) has been deprecated. TorchScript will now drop the function "
-                      "call on compilation. Use torch.jit.unused now. {}", FutureWarning,
-                      stacklevel=2)
+        warnings.warn(
+            "ignore(True) has been deprecated. TorchScript will now drop the function "
+            "call on compilation. Use torch.jit.unused now. {}",
+            FutureWarning,
+            stacklevel=2,
+        )
     return lambda fn: fn
 
 

@@ -48,8 +48,7 @@ def _matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
         A = A.to(dtype)
     d0, d1 = (_wrap_dim(d, A.ndim) for d in dim)
     if d0 == d1:
-        raise RuntimeError(f"linalg.matrix_norm: dims must be different. Got ({dim[0]}, "
-                           f"{dim[1]})")
+        raise RuntimeError(f"linalg.matrix_norm: dims must be different. Got ({dim[0]}, {dim[1]})")
     if ord == "fro":
         return _vector_norm(A, 2, (d0, d1), keepdim)
     if ord == "nuc" or ord in (2, -2):
@@ -78,8 +77,9 @@ def _norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):
         return _matrix_norm(A, "fro" if ord is None else ord, dim, keepdim, dtype=dtype)
     if dim is not None:
         if isinstance(ord, str):
-            raise RuntimeError(f"linalg.vector_norm: Expected a floating point number as ord. "
-                               f"Got {ord}")
+            raise RuntimeError(
+                f"linalg.vector_norm: Expected a floating point number as ord. Got {ord}"
+            )
         return _vector_norm(A, 2 if ord is None else ord, dim, keepdim, dtype=dtype)
     if ord is None:
         return _vector_norm(A, 2, None, keepdim, dtype=dtype)
@@ -87,8 +87,10 @@ def _norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):
         return _matrix_norm(A, ord, (-2, -1), keepdim, dtype=dtype)
     if A.ndim == 1:
         return _vector_norm(A, ord, None, keepdim, dtype=dtype)
-    raise RuntimeError("linalg.norm: If dim is not specified but ord is, the input must be 1D "
-                       f"or 2D. Got {A.ndim}D.")
+    raise RuntimeError(
+        "linalg.norm: If dim is not specified but ord is, the input must be 1D "
+        f"or 2D. Got {A.ndim}D."
+    )
 
 
 _vector_norm.__name__ = "vector_norm"
@@ -134,20 +136,26 @@ def solve_ex(A, B, *, left=True, check_errors=False):
 def solve_triangular(A, B, *, upper, left=True, unitriangular=False):
     _k.check_square("linalg.solve_triangular", A, dtype=False)
     _k.check_matrix("linalg.solve_triangular", B, "B")
-    return _apply(_OPS["linalg_solve_triangular"], (A, B), (
-        ("upper", upper), ("left", left), ("unitriangular", unitriangular)))
+    return _apply(
+        _OPS["linalg_solve_triangular"],
+        (A, B),
+        (("upper", upper), ("left", left), ("unitriangular", unitriangular)),
+    )
 
 
 def lstsq(A, B, rcond=None, *, driver=None):
     _k.check_matrix("linalg.lstsq", A)
     _k.check_float("linalg.lstsq", A)
     if driver not in (None, "gels", "gelsy", "gelsd", "gelss"):
-        raise RuntimeError("torch.linalg.lstsq: parameter `driver` should be one of "
-                           "(gels, gelsy, gelsd, gelss)")
+        raise RuntimeError(
+            "torch.linalg.lstsq: parameter `driver` should be one of (gels, gelsy, gelsd, gelss)"
+        )
     if A._dtype is not B._dtype:
-        raise RuntimeError("torch.linalg.lstsq: Expected input and other to have the same dtype, "
-                           f"but got input's dtype {_k._CAST_NAMES[A._dtype]} and other's dtype "
-                           f"{_k._CAST_NAMES[B._dtype]}")
+        raise RuntimeError(
+            "torch.linalg.lstsq: Expected input and other to have the same dtype, "
+            f"but got input's dtype {_k._CAST_NAMES[A._dtype]} and other's dtype "
+            f"{_k._CAST_NAMES[B._dtype]}"
+        )
     vector = B.ndim == A.ndim - 1
     # rcond is a traced operand: a new value does not compile anew
     solution = _apply(_OPS["linalg_lstsq"], (A, B, rcond), (("vector", vector),))
@@ -205,11 +213,15 @@ def lu_solve(LU, pivots, B, *, left=True, adjoint=False):
 def householder_product(A, tau):
     _k.check_matrix("torch.linalg.householder_product", A, "input")
     if A.shape[-2] < A.shape[-1]:
-        raise RuntimeError("torch.linalg.householder_product: input.shape[-2] must be greater "
-                           "than or equal to input.shape[-1]")
+        raise RuntimeError(
+            "torch.linalg.householder_product: input.shape[-2] must be greater "
+            "than or equal to input.shape[-1]"
+        )
     if tau.shape[-1] > A.shape[-1]:
-        raise RuntimeError("torch.linalg.householder_product: input.shape[-1] must be greater "
-                           "than or equal to tau.shape[-1]")
+        raise RuntimeError(
+            "torch.linalg.householder_product: input.shape[-1] must be greater "
+            "than or equal to tau.shape[-1]"
+        )
     return _apply(_OPS["linalg_householder_product"], (A, tau))
 
 
@@ -298,8 +310,10 @@ def cross(input, other, *, dim=-1):
     if input.ndim != other.ndim:
         raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
     if input.shape[dim] != 3 or other.shape[dim] != 3:
-        raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got "
-                           f"{input.shape[dim]} and {other.shape[dim]}")
+        raise RuntimeError(
+            f"linalg.cross: inputs dimension {dim} must have length 3. Got "
+            f"{input.shape[dim]} and {other.shape[dim]}"
+        )
     # the entry broadcasts the batch dimensions itself (its gradient sums them back)
     return _apply(_OPS["cross"], (input, other), (("dim", _wrap_dim(dim, input.ndim)),))
 
@@ -345,7 +359,7 @@ def tensorsolve(A, B, dims=None):
         rest = [d for d in range(A.ndim) if d not in dims]
         A = _F["permute"](A, rest + dims)
     n = B.numel()
-    x_shape = tuple(A.shape[B.ndim:])
+    x_shape = tuple(A.shape[B.ndim :])
     return solve(A.reshape(n, -1), B.reshape(n)).reshape(x_shape)
 
 

@@ -36,9 +36,11 @@ def _ntuple(x, n, name=None):
 def _reduction(size_average, reduce, reduction):
     """The ``reduction`` string from PyTorch's legacy ``size_average``/``reduce`` flags."""
     if size_average is not None or reduce is not None:
-        warnings.warn("size_average and reduce args will be deprecated, please use "
-                      f"reduction='{_legacy_reduction(size_average, reduce)}' instead.",
-                      stacklevel=3)
+        warnings.warn(
+            "size_average and reduce args will be deprecated, please use "
+            f"reduction='{_legacy_reduction(size_average, reduce)}' instead.",
+            stacklevel=3,
+        )
         return _legacy_reduction(size_average, reduce)
     return reduction
 
@@ -102,8 +104,7 @@ def leaky_relu_(input, negative_slope=0.01):
 
 
 def elu(input, alpha=1.0, inplace=False):
-    out = apply(OPS["elu_full"], (input,), (("alpha", alpha), ("scale", 1.0),
-                                            ("input_scale", 1.0)))
+    out = apply(OPS["elu_full"], (input,), (("alpha", alpha), ("scale", 1.0), ("input_scale", 1.0)))
     return _inplace(input, out, inplace)
 
 
@@ -116,14 +117,18 @@ _SELU_SCALE = 1.0507009873554804934193349852946
 
 
 def selu(input, inplace=False):
-    out = apply(OPS["elu_full"], (input,), (("alpha", _SELU_ALPHA), ("scale", _SELU_SCALE),
-                                            ("input_scale", 1.0)))
+    out = apply(
+        OPS["elu_full"],
+        (input,),
+        (("alpha", _SELU_ALPHA), ("scale", _SELU_SCALE), ("input_scale", 1.0)),
+    )
     return _inplace(input, out, inplace)
 
 
 def celu(input, alpha=1.0, inplace=False):
-    out = apply(OPS["celu"], (input,), (("alpha", alpha), ("scale", 1.0),
-                                            ("input_scale", 1.0 / alpha)))
+    out = apply(
+        OPS["celu"], (input,), (("alpha", alpha), ("scale", 1.0), ("input_scale", 1.0 / alpha))
+    )
     return _inplace(input, out, inplace)
 
 
@@ -204,8 +209,11 @@ def logsigmoid(input):
 
 
 def _softmax_dim(name, ndim, stacklevel):
-    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call "
-                  "to include dim=X as an argument.", stacklevel=stacklevel)
+    warnings.warn(
+        f"Implicit dimension choice for {name} has been deprecated. Change the call "
+        "to include dim=X as an argument.",
+        stacklevel=stacklevel,
+    )
     return 0 if ndim in (0, 1, 3) else 1
 
 
@@ -232,15 +240,18 @@ def glu(input, dim=-1):
         raise RuntimeError("glu does not support scalars because halving size must be even")
     d = dim % input.ndim
     if input.shape[d] % 2:
-        raise RuntimeError(f"Halving dimension must be even, but dimension {d} is size "
-                           f"{input.shape[d]}")
+        raise RuntimeError(
+            f"Halving dimension must be even, but dimension {d} is size {input.shape[d]}"
+        )
     return apply(OPS["glu"], (input,), (("dim", d),))
 
 
 def prelu(input, weight):
     if input.dtype is not weight.dtype:
-        raise RuntimeError(f"prelu: Type promoting not supported. Got {_type_name(input.dtype)} "
-                           f"and {_type_name(weight.dtype)}")
+        raise RuntimeError(
+            f"prelu: Type promoting not supported. Got {_type_name(input.dtype)} "
+            f"and {_type_name(weight.dtype)}"
+        )
     return apply(OPS["prelu"], (input, weight))
 
 
@@ -277,10 +288,13 @@ def linear(input, weight, bias=None):
         rows = math.prod(input.shape[:-1]) if input.ndim > 1 else 1
         raise RuntimeError(
             f"mat1 and mat2 shapes cannot be multiplied ({rows}x{input.shape[-1]} and "
-            f"{weight.shape[1]}x{weight.shape[0]})")
+            f"{weight.shape[1]}x{weight.shape[0]})"
+        )
     if input.dtype is not weight.dtype:
-        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got "
-                           f"{_type_name(input.dtype)} and {_type_name(weight.dtype)}")
+        raise RuntimeError(
+            f"mat1 and mat2 must have the same dtype, but got "
+            f"{_type_name(input.dtype)} and {_type_name(weight.dtype)}"
+        )
     wt = weight.t()
     if bias is None:
         return _f.matmul(input, wt)
@@ -318,8 +332,10 @@ def _conv_padding(padding, nd, kernel, dilation, stride):
 
 def _conv(nd, name, input, weight, bias, stride, padding, dilation, groups):
     if input.ndim not in (nd + 1, nd + 2):
-        raise RuntimeError(f"Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to "
-                           f"{name}, but got input of size: {list(input.shape)}")
+        raise RuntimeError(
+            f"Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to "
+            f"{name}, but got input of size: {list(input.shape)}"
+        )
     stride = _ntuple(stride, nd)
     dilation = _ntuple(dilation, nd)
     kernel = tuple(weight.shape[2:])
@@ -331,7 +347,8 @@ def _conv(nd, name, input, weight, bias, stride, padding, dilation, groups):
         raise RuntimeError(
             f"Given groups={groups}, weight of size {list(weight.shape)}, expected "
             f"input{shown} to have {weight.shape[1] * groups} channels, but got {channels} "
-            "channels instead")
+            "channels instead"
+        )
     spatial = input.shape[-nd:]
     padded = tuple(n + lo + hi for n, (lo, hi) in zip(spatial, pads))
     effective = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))
@@ -339,12 +356,21 @@ def _conv(nd, name, input, weight, bias, stride, padding, dilation, groups):
         raise RuntimeError(
             f"Calculated padded input size per channel: ({' x '.join(map(str, padded))}). "
             f"Kernel size: ({' x '.join(map(str, effective))}). Kernel size can't be greater "
-            "than actual input size")
+            "than actual input size"
+        )
     if input.dtype is not weight.dtype:
-        raise RuntimeError(f"Input type ({_tensor_type(input)}) and weight type "
-                           f"({_tensor_type(weight)}) should be the same")
-    static = (("stride", stride), ("padding", pads), ("dilation", dilation),
-              ("groups", groups), ("transposed", False), ("output_padding", (0,) * nd))
+        raise RuntimeError(
+            f"Input type ({_tensor_type(input)}) and weight type "
+            f"({_tensor_type(weight)}) should be the same"
+        )
+    static = (
+        ("stride", stride),
+        ("padding", pads),
+        ("dilation", dilation),
+        ("groups", groups),
+        ("transposed", False),
+        ("output_padding", (0,) * nd),
+    )
     if not batched:  # PyTorch convolves a batch of one and squeezes it away
         return apply(OPS["convolution"], (input.unsqueeze(0), weight, bias), static).squeeze(0)
     return apply(OPS["convolution"], (input, weight, bias), static)
@@ -366,11 +392,14 @@ def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return _conv(3, "conv3d", input, weight, bias, stride, padding, dilation, groups)
 
 
-def _conv_transpose(nd, name, input, weight, bias, stride, padding, output_padding, groups,
-                    dilation):
+def _conv_transpose(
+    nd, name, input, weight, bias, stride, padding, output_padding, groups, dilation
+):
     if input.ndim not in (nd + 1, nd + 2):
-        raise RuntimeError(f"Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to "
-                           f"{name}, but got input of size: {list(input.shape)}")
+        raise RuntimeError(
+            f"Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to "
+            f"{name}, but got input of size: {list(input.shape)}"
+        )
     stride = _ntuple(stride, nd)
     dilation = _ntuple(dilation, nd)
     output_padding = _ntuple(output_padding, nd)
@@ -380,65 +409,120 @@ def _conv_transpose(nd, name, input, weight, bias, stride, padding, output_paddi
         raise RuntimeError(
             f"Given transposed=1, weight of size {list(weight.shape)}, expected input"
             f"{list(input.shape)} to have {weight.shape[0]} channels, but got {channels} "
-            "channels instead")
+            "channels instead"
+        )
     for op, s, d in zip(output_padding, stride, dilation):
         if op >= s and op >= d:
-            raise RuntimeError("output padding must be smaller than either stride or dilation,"
-                               f" but got output_padding={list(output_padding)}, "
-                               f"stride={list(stride)}, dilation={list(dilation)}")
-    static = (("stride", stride), ("padding", pads), ("dilation", dilation),
-              ("groups", groups), ("transposed", True), ("output_padding", output_padding))
+            raise RuntimeError(
+                "output padding must be smaller than either stride or dilation,"
+                f" but got output_padding={list(output_padding)}, "
+                f"stride={list(stride)}, dilation={list(dilation)}"
+            )
+    static = (
+        ("stride", stride),
+        ("padding", pads),
+        ("dilation", dilation),
+        ("groups", groups),
+        ("transposed", True),
+        ("output_padding", output_padding),
+    )
     if input.ndim == nd + 1:
         return apply(OPS["convolution"], (input.unsqueeze(0), weight, bias), static).squeeze(0)
     return apply(OPS["convolution"], (input, weight, bias), static)
 
 
-def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
-                     dilation=1):
-    return _conv_transpose(1, "conv_transpose1d", input, weight, bias, stride, padding,
-                           output_padding, groups, dilation)
+def conv_transpose1d(
+    input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1
+):
+    return _conv_transpose(
+        1,
+        "conv_transpose1d",
+        input,
+        weight,
+        bias,
+        stride,
+        padding,
+        output_padding,
+        groups,
+        dilation,
+    )
 
 
-def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
-                     dilation=1):
-    return _conv_transpose(2, "conv_transpose2d", input, weight, bias, stride, padding,
-                           output_padding, groups, dilation)
+def conv_transpose2d(
+    input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1
+):
+    return _conv_transpose(
+        2,
+        "conv_transpose2d",
+        input,
+        weight,
+        bias,
+        stride,
+        padding,
+        output_padding,
+        groups,
+        dilation,
+    )
 
 
-def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
-                     dilation=1):
-    return _conv_transpose(3, "conv_transpose3d", input, weight, bias, stride, padding,
-                           output_padding, groups, dilation)
+def conv_transpose3d(
+    input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1
+):
+    return _conv_transpose(
+        3,
+        "conv_transpose3d",
+        input,
+        weight,
+        bias,
+        stride,
+        padding,
+        output_padding,
+        groups,
+        dilation,
+    )
 
 
 def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     """im2col: (N, C, H, W) -> (N, C*kh*kw, L)."""
     if input.ndim not in (3, 4):
         raise NotImplementedError(
-            f"Input Error: Only 3D or 4D input Tensors are supported (got {input.ndim}D)")
+            f"Input Error: Only 3D or 4D input Tensors are supported (got {input.ndim}D)"
+        )
     batched = input.ndim == 4
     x = input if batched else input.unsqueeze(0)
-    out = apply(OPS["im2col"], (x,), (("kernel", _ntuple(kernel_size, 2)),
-                                      ("dilation", _ntuple(dilation, 2)),
-                                      ("padding", _ntuple(padding, 2)),
-                                      ("stride", _ntuple(stride, 2))))
+    out = apply(
+        OPS["im2col"],
+        (x,),
+        (
+            ("kernel", _ntuple(kernel_size, 2)),
+            ("dilation", _ntuple(dilation, 2)),
+            ("padding", _ntuple(padding, 2)),
+            ("stride", _ntuple(stride, 2)),
+        ),
+    )
     return out if batched else out.squeeze(0)
 
 
 # ---------------------------------------------------------------------------------- pooling
 def _pool_geometry(name, input, nd, kernel_size, stride, padding, dilation, ceil_mode):
     kernel = _ntuple(kernel_size, nd)
-    stride = kernel if stride is None or (isinstance(stride, (list, tuple)) and not stride) \
+    stride = (
+        kernel
+        if stride is None or (isinstance(stride, (list, tuple)) and not stride)
         else _ntuple(stride, nd)
+    )
     padding = _ntuple(padding, nd)
     dilation = _ntuple(dilation, nd)
     if input.ndim not in (nd + 1, nd + 2):
-        raise RuntimeError(f"non-empty {nd + 1}D or {nd + 2}D (batch mode) tensor expected for "
-                           "input")
+        raise RuntimeError(
+            f"non-empty {nd + 1}D or {nd + 2}D (batch mode) tensor expected for input"
+        )
     for p, k, d in zip(padding, kernel, dilation):
         if p > ((k - 1) * d + 1) // 2:
-            raise RuntimeError(f"pad should be at most half of effective kernel size, but got "
-                               f"pad={p}, kernel_size={k} and dilation={d}")
+            raise RuntimeError(
+                f"pad should be at most half of effective kernel size, but got "
+                f"pad={p}, kernel_size={k} and dilation={d}"
+            )
     spatial = input.shape[-nd:]
     outs, pads = [], []
     for n, k, s, p, d in zip(spatial, kernel, stride, padding, dilation):
@@ -452,42 +536,50 @@ def _pool_geometry(name, input, nd, kernel_size, stride, padding, dilation, ceil
         lead = input.shape[-nd - 1] if input.ndim == nd + 2 else input.shape[0]
         raise RuntimeError(
             f"Given input size: ({_size_str((lead,) + tuple(spatial))}). Calculated output size:"
-            f" ({_size_str((lead,) + tuple(max(o, 0) for o in outs))}). Output size is too small")
+            f" ({_size_str((lead,) + tuple(max(o, 0) for o in outs))}). Output size is too small"
+        )
     return kernel, stride, tuple(pads), dilation
 
 
 def _max_pool(nd, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices):
     kernel, stride, pads, dilation = _pool_geometry(
-        f"max_pool{nd}d", input, nd, kernel_size, stride, padding, dilation, ceil_mode)
+        f"max_pool{nd}d", input, nd, kernel_size, stride, padding, dilation, ceil_mode
+    )
     static = (("kernel", kernel), ("stride", stride), ("pads", pads), ("dilation", dilation))
     if return_indices:
         return apply(OPS[f"max_pool{nd}d_with_indices"], (input,), static)
     return apply(OPS[f"max_pool{nd}d"], (input,), static)
 
 
-def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-               return_indices=False):
+def max_pool1d(
+    input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False
+):
     # PyTorch pools 1-d signals as 2-d ones of height 1
     x = input.unsqueeze(-2)
-    out = max_pool2d(x, (1,) + _ntuple(kernel_size, 1),
-                     None if stride is None else (1,) + _ntuple(stride, 1),
-                     (0,) + _ntuple(padding, 1), (1,) + _ntuple(dilation, 1), ceil_mode,
-                     return_indices)
+    out = max_pool2d(
+        x,
+        (1,) + _ntuple(kernel_size, 1),
+        None if stride is None else (1,) + _ntuple(stride, 1),
+        (0,) + _ntuple(padding, 1),
+        (1,) + _ntuple(dilation, 1),
+        ceil_mode,
+        return_indices,
+    )
     if return_indices:
         return out[0].squeeze(-2), out[1].squeeze(-2)
     return out.squeeze(-2)
 
 
-def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-               return_indices=False):
-    return _max_pool(2, input, kernel_size, stride, padding, dilation, ceil_mode,
-                     return_indices)
+def max_pool2d(
+    input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False
+):
+    return _max_pool(2, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
 
 
-def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-               return_indices=False):
-    return _max_pool(3, input, kernel_size, stride, padding, dilation, ceil_mode,
-                     return_indices)
+def max_pool3d(
+    input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False
+):
+    return _max_pool(3, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
 
 
 max_pool1d_with_indices = max_pool1d
@@ -495,42 +587,74 @@ max_pool2d_with_indices = max_pool2d
 max_pool3d_with_indices = max_pool3d
 
 
-def _avg_pool(nd, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
-              divisor_override):
+def _avg_pool(
+    nd, input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override
+):
     kernel, stride, pads, _ = _pool_geometry(
-        f"avg_pool{nd}d", input, nd, kernel_size, stride, padding, 1, ceil_mode)
+        f"avg_pool{nd}d", input, nd, kernel_size, stride, padding, 1, ceil_mode
+    )
     if divisor_override is not None and divisor_override == 0:
         raise RuntimeError("divisor must be not zero")
-    return apply(OPS[f"avg_pool{nd}d"], (input,),
-                 (("kernel", kernel), ("stride", stride), ("pads", pads),
-                  ("count_include_pad", bool(count_include_pad)),
-                  ("divisor_override", divisor_override)))
+    return apply(
+        OPS[f"avg_pool{nd}d"],
+        (input,),
+        (
+            ("kernel", kernel),
+            ("stride", stride),
+            ("pads", pads),
+            ("count_include_pad", bool(count_include_pad)),
+            ("divisor_override", divisor_override),
+        ),
+    )
 
 
-def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
-               count_include_pad=True):
+def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
     x = input.unsqueeze(-2)
-    out = avg_pool2d(x, (1,) + _ntuple(kernel_size, 1),
-                     None if stride is None else (1,) + _ntuple(stride, 1),
-                     (0,) + _ntuple(padding, 1), ceil_mode, count_include_pad)
+    out = avg_pool2d(
+        x,
+        (1,) + _ntuple(kernel_size, 1),
+        None if stride is None else (1,) + _ntuple(stride, 1),
+        (0,) + _ntuple(padding, 1),
+        ceil_mode,
+        count_include_pad,
+    )
     return out.squeeze(-2)
 
 
-def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
-               count_include_pad=True, divisor_override=None):
-    return _avg_pool(2, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
-                     divisor_override)
+def avg_pool2d(
+    input,
+    kernel_size,
+    stride=None,
+    padding=0,
+    ceil_mode=False,
+    count_include_pad=True,
+    divisor_override=None,
+):
+    return _avg_pool(
+        2, input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override
+    )
 
 
-def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
-               count_include_pad=True, divisor_override=None):
-    return _avg_pool(3, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
-                     divisor_override)
+def avg_pool3d(
+    input,
+    kernel_size,
+    stride=None,
+    padding=0,
+    ceil_mode=False,
+    count_include_pad=True,
+    divisor_override=None,
+):
+    return _avg_pool(
+        3, input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override
+    )
 
 
 def _adaptive_size(input, nd, output_size):
-    size = _ntuple(output_size, nd) if not isinstance(output_size, (tuple, list)) else tuple(
-        output_size) * (nd if len(output_size) == 1 and nd > 1 else 1)
+    size = (
+        _ntuple(output_size, nd)
+        if not isinstance(output_size, (tuple, list))
+        else tuple(output_size) * (nd if len(output_size) == 1 and nd > 1 else 1)
+    )
     spatial = input.shape[-nd:]
     return tuple(s if o is None else int(o) for o, s in zip(size, spatial))
 
@@ -591,12 +715,22 @@ def lp_pool1d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
 def _check_per_channel(input):
     size = math.prod(input.shape[2:]) * input.shape[0] if input.ndim >= 2 else input.numel()
     if size == 1:
-        raise ValueError(f"Expected more than 1 value per channel when training, got input "
-                         f"size {input.shape}")
+        raise ValueError(
+            f"Expected more than 1 value per channel when training, got input size {input.shape}"
+        )
 
 
-def _batch_norm(input, running_mean, running_var, weight, bias, training, momentum, eps,
-                num_batches_tracked=None):
+def _batch_norm(
+    input,
+    running_mean,
+    running_var,
+    weight,
+    bias,
+    training,
+    momentum,
+    eps,
+    num_batches_tracked=None,
+):
     """F.batch_norm plus the module's ``num_batches_tracked`` bookkeeping, in one op call.
 
     The op returns the normalized input and, when running statistics are updated, their new
@@ -606,11 +740,22 @@ def _batch_norm(input, running_mean, running_var, weight, bias, training, moment
     update_stats = training and running_mean is not None
     track_count = training and num_batches_tracked is not None
     cumulative = momentum is None
-    static = (("training", bool(training)), ("eps", float(eps)),
-              ("update", update_stats), ("count", track_count), ("cumulative", cumulative))
-    operands = (input, weight, bias, running_mean, running_var,
-                num_batches_tracked if track_count else None,
-                0.0 if cumulative else float(momentum))
+    static = (
+        ("training", bool(training)),
+        ("eps", float(eps)),
+        ("update", update_stats),
+        ("count", track_count),
+        ("cumulative", cumulative),
+    )
+    operands = (
+        input,
+        weight,
+        bias,
+        running_mean,
+        running_var,
+        num_batches_tracked if track_count else None,
+        0.0 if cumulative else float(momentum),
+    )
     out = apply(OPS["batch_norm"], operands, static)
     if not isinstance(out, tuple):
         return out
@@ -627,13 +772,29 @@ def _set_buffer(buf, new):
     buf._write_data(new._value)
 
 
-def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,
-               momentum=0.1, eps=1e-05):
+def batch_norm(
+    input,
+    running_mean,
+    running_var,
+    weight=None,
+    bias=None,
+    training=False,
+    momentum=0.1,
+    eps=1e-05,
+):
     return _batch_norm(input, running_mean, running_var, weight, bias, training, momentum, eps)
 
 
-def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None,
-                  use_input_stats=True, momentum=0.1, eps=1e-05):
+def instance_norm(
+    input,
+    running_mean=None,
+    running_var=None,
+    weight=None,
+    bias=None,
+    use_input_stats=True,
+    momentum=0.1,
+    eps=1e-05,
+):
     """Batch norm of the (1, N*C, ...) reshaped input, as PyTorch computes it."""
     n, c = input.shape[0], input.shape[1]
     x = input.reshape(1, n * c, *input.shape[2:])
@@ -650,37 +811,50 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
 
 
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05):
-    shape = _ntuple(normalized_shape, 1) if isinstance(normalized_shape, int) else tuple(
-        normalized_shape)
+    shape = (
+        _ntuple(normalized_shape, 1)
+        if isinstance(normalized_shape, int)
+        else tuple(normalized_shape)
+    )
     n = len(shape)
-    if tuple(input.shape[input.ndim - n:]) != shape or input.ndim < n:
+    if tuple(input.shape[input.ndim - n :]) != shape or input.ndim < n:
         raise RuntimeError(
             f"Given normalized_shape={list(shape)}, expected input with shape "
-            f"[*, {', '.join(map(str, shape))}], but got input of size{list(input.shape)}")
+            f"[*, {', '.join(map(str, shape))}], but got input of size{list(input.shape)}"
+        )
     return apply(OPS["layer_norm"], (input, weight, bias), (("n_axes", n), ("eps", float(eps))))
 
 
 def rms_norm(input, normalized_shape, weight=None, eps=None):
-    shape = _ntuple(normalized_shape, 1) if isinstance(normalized_shape, int) else tuple(
-        normalized_shape)
+    shape = (
+        _ntuple(normalized_shape, 1)
+        if isinstance(normalized_shape, int)
+        else tuple(normalized_shape)
+    )
     return apply(OPS["rms_norm"], (input, weight), (("n_axes", len(shape)), ("eps", eps)))
 
 
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05):
     if input.ndim < 2:
-        raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received "
-                           f"{input.ndim}")
+        raise RuntimeError(
+            f"Expected at least 2 dimensions for input tensor but received {input.ndim}"
+        )
     if input.shape[1] % num_groups:
         raise RuntimeError(
             "Expected number of channels in input to be divisible by num_groups, but got input "
-            f"of shape {list(input.shape)} and num_groups={num_groups}")
-    return apply(OPS["group_norm"], (input, weight, bias),
-                 (("groups", num_groups), ("eps", float(eps))))
+            f"of shape {list(input.shape)} and num_groups={num_groups}"
+        )
+    return apply(
+        OPS["group_norm"], (input, weight, bias), (("groups", num_groups), ("eps", float(eps)))
+    )
 
 
 def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
-    return apply(OPS["local_response_norm"], (input,),
-                 (("size", size), ("alpha", alpha), ("beta", beta), ("k", k)))
+    return apply(
+        OPS["local_response_norm"],
+        (input,),
+        (("size", size), ("alpha", alpha), ("beta", beta), ("k", k)),
+    )
 
 
 def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
@@ -730,9 +904,11 @@ def _feature_dropout(name, dims, input, p, training, inplace):
     _check_p(p)
     batched = input.ndim == dims + 2
     if input.ndim not in (dims + 1, dims + 2):
-        raise RuntimeError(f"{name}: Expected {dims + 1}D or {dims + 2}D input, but received a "
-                           f"{input.ndim}D input.")
-    shape = tuple(input.shape[:2 if batched else 1]) + (1,) * dims
+        raise RuntimeError(
+            f"{name}: Expected {dims + 1}D or {dims + 2}D input, but received a "
+            f"{input.ndim}D input."
+        )
+    shape = tuple(input.shape[: 2 if batched else 1]) + (1,) * dims
     return _dropout(input, p, training, inplace, shape)
 
 
@@ -753,7 +929,7 @@ def alpha_dropout(input, p=0.5, training=False, inplace=False):
     if p == 0 or not training or input.numel() == 0:
         return input
     alpha_prime = -_SELU_ALPHA * _SELU_SCALE
-    a = ((1 - p) * (1 + p * alpha_prime ** 2)) ** -0.5
+    a = ((1 - p) * (1 + p * alpha_prime**2)) ** -0.5
     b = -a * alpha_prime * p
     with grad_mode.no_grad():
         keep = _bernoulli_like(input, tuple(input.shape), 1 - p)
@@ -767,14 +943,22 @@ def _check_indices(input, n, what="embedding"):
         raise RuntimeError(
             "Expected tensor for argument #1 'indices' to have one of the following scalar "
             f"types: Long, Int; but got {_tensor_type(input)} instead (while checking arguments "
-            f"for {what})")
+            f"for {what})"
+        )
     idx = _host(input)
     if idx.size and (idx.min() < 0 or idx.max() >= n):
         raise IndexError("index out of range in self")
 
 
-def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
-              scale_grad_by_freq=False, sparse=False):
+def embedding(
+    input,
+    weight,
+    padding_idx=None,
+    max_norm=None,
+    norm_type=2.0,
+    scale_grad_by_freq=False,
+    sparse=False,
+):
     n = weight.shape[0]
     if padding_idx is not None:
         if padding_idx > 0:
@@ -787,9 +971,14 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
     _check_indices(input, n)
     if max_norm is not None:
         _embedding_renorm_(weight, input, max_norm, norm_type)
-    return apply(OPS["embedding"], (weight, input),
-                 (("padding_idx", -1 if padding_idx is None else padding_idx),
-                  ("scale_grad_by_freq", bool(scale_grad_by_freq))))
+    return apply(
+        OPS["embedding"],
+        (weight, input),
+        (
+            ("padding_idx", -1 if padding_idx is None else padding_idx),
+            ("scale_grad_by_freq", bool(scale_grad_by_freq)),
+        ),
+    )
 
 
 def _embedding_renorm_(weight, input, max_norm, norm_type):
@@ -802,15 +991,27 @@ def _embedding_renorm_(weight, input, max_norm, norm_type):
     weight._write_data(w.at[rows].set(sel * scale[:, None]))
 
 
-def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False,
-                  mode="mean", sparse=False, per_sample_weights=None, include_last_offset=False,
-                  padding_idx=None):
+def embedding_bag(
+    input,
+    weight,
+    offsets=None,
+    max_norm=None,
+    norm_type=2,
+    scale_grad_by_freq=False,
+    mode="mean",
+    sparse=False,
+    per_sample_weights=None,
+    include_last_offset=False,
+    padding_idx=None,
+):
     if mode not in ("sum", "mean", "max"):
         raise ValueError(f"mode has to be one of sum, mean or max, but got {mode}")
     if per_sample_weights is not None and mode != "sum":
-        raise NotImplementedError("embedding_bag: per_sample_weights was not None. "
-                                  "per_sample_weights is only supported for mode='sum' (got "
-                                  f"mode='{mode}'). Please open a feature request on GitHub.")
+        raise NotImplementedError(
+            "embedding_bag: per_sample_weights was not None. "
+            "per_sample_weights is only supported for mode='sum' (got "
+            f"mode='{mode}'). Please open a feature request on GitHub."
+        )
     _check_indices(input, weight.shape[0], "embedding_bag")
     if input.ndim == 2:
         b, length = input.shape
@@ -830,8 +1031,11 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
     if max_norm is not None:
         _embedding_renorm_(weight, flat, max_norm, norm_type)
     offs = Tensor._make(jnp.asarray(offsets_np, jnp.int64))
-    return apply(OPS["embedding_bag"], (weight, flat, offs, psw),
-                 (("mode", mode), ("n_bags", len(offsets_np)), ("padding_idx", padding_idx)))
+    return apply(
+        OPS["embedding_bag"],
+        (weight, flat, offs, psw),
+        (("mode", mode), ("n_bags", len(offsets_np)), ("padding_idx", padding_idx)),
+    )
 
 
 def one_hot(tensor, num_classes=-1):
@@ -854,7 +1058,8 @@ _PAD_COMBOS = (
     "Supported combinations for non-constant padding:\n"
     "  - 2D or 3D input: padding size = 2 (pads last dimension)\n"
     "  - 3D or 4D input: padding size = 4 (pads last 2 dimensions)\n"
-    "  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)")
+    "  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)"
+)
 
 
 def pad(input, pad, mode="constant", value=None):
@@ -863,21 +1068,28 @@ def pad(input, pad, mode="constant", value=None):
         raise RuntimeError("Padding length must be divisible by 2")
     k = len(pad) // 2
     if k > input.ndim:
-        raise RuntimeError("Padding length should be less than or equal to two times the input "
-                           f"dimension but got padding length {len(pad)} and input of dimension "
-                           f"{input.ndim}")
+        raise RuntimeError(
+            "Padding length should be less than or equal to two times the input "
+            f"dimension but got padding length {len(pad)} and input of dimension "
+            f"{input.ndim}"
+        )
     # pad lists (left, right) pairs from the last dimension backwards
     pairs = tuple((pad[2 * i], pad[2 * i + 1]) for i in reversed(range(k)))
     if mode == "constant":
-        return apply(OPS["constant_pad_nd"], (input,),
-                     (("pads", pairs), ("value", 0 if value is None else value)))
+        return apply(
+            OPS["constant_pad_nd"],
+            (input,),
+            (("pads", pairs), ("value", 0 if value is None else value)),
+        )
     if value is not None and value != 0:
-        raise RuntimeError(f"Padding mode \"{mode}\" doesn't take in value argument")
+        raise RuntimeError(f'Padding mode "{mode}" doesn\'t take in value argument')
     if mode not in ("reflect", "replicate", "circular"):
         raise NotImplementedError(f"Unrecognised padding mode {mode}")
     if input.ndim not in (k + 1, k + 2):
-        raise NotImplementedError(f"Padding size {len(pad)} is not supported for {input.ndim}D "
-                                  f"input tensor.\n{_PAD_COMBOS}")
+        raise NotImplementedError(
+            f"Padding size {len(pad)} is not supported for {input.ndim}D "
+            f"input tensor.\n{_PAD_COMBOS}"
+        )
     for i, (lo, hi) in enumerate(pairs):
         d = input.ndim - k + i
         n = input.shape[d]
@@ -885,9 +1097,13 @@ def pad(input, pad, mode="constant", value=None):
             raise RuntimeError(
                 f"Argument #4: Padding size should be less than the corresponding input "
                 f"dimension, but got: padding ({lo}, {hi}) at dimension {d} of input "
-                f"{list(input.shape)}")
-    name = {"reflect": f"reflection_pad{k}d", "replicate": f"replication_pad{k}d",
-            "circular": "circular_pad"}[mode]
+                f"{list(input.shape)}"
+            )
+    name = {
+        "reflect": f"reflection_pad{k}d",
+        "replicate": f"replication_pad{k}d",
+        "circular": "circular_pad",
+    }[mode]
     return apply(OPS[name], (input,), (("pads", pairs), ("mode", mode)))
 
 
@@ -895,12 +1111,21 @@ def pad(input, pad, mode="constant", value=None):
 _INTERP_DIMS = {"linear": 1, "bilinear": 2, "bicubic": 2, "trilinear": 3}
 
 
-def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
-                recompute_scale_factor=None, antialias=False):
+def interpolate(
+    input,
+    size=None,
+    scale_factor=None,
+    mode="nearest",
+    align_corners=None,
+    recompute_scale_factor=None,
+    antialias=False,
+):
     if mode in ("nearest", "area", "nearest-exact"):
         if align_corners is not None:
-            raise ValueError("align_corners option can only be set with the interpolating "
-                             "modes: linear | bilinear | bicubic | trilinear")
+            raise ValueError(
+                "align_corners option can only be set with the interpolating "
+                "modes: linear | bilinear | bicubic | trilinear"
+            )
     elif align_corners is None:
         align_corners = False
     dim = input.ndim - 2
@@ -913,17 +1138,22 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
                 "Input and output must have the same number of spatial dimensions, but got "
                 f"input with spatial dimensions of {list(input.shape[2:])} and output size of "
                 f"{sizes}. Please provide input tensor in (N, C, d1, d2, ...,dK) format and "
-                "output size in (o1, o2, ...,oK) format.")
+                "output size in (o1, o2, ...,oK) format."
+            )
         scales = (None,) * dim
     elif scale_factor is not None:
-        scales = (tuple(float(s) for s in scale_factor)
-                  if isinstance(scale_factor, (list, tuple)) else (float(scale_factor),) * dim)
+        scales = (
+            tuple(float(s) for s in scale_factor)
+            if isinstance(scale_factor, (list, tuple))
+            else (float(scale_factor),) * dim
+        )
         if len(scales) != dim:
             raise ValueError(
                 "Input and scale_factor must have the same number of spatial dimensions, but "
                 f"got input with spatial dimensions of {list(input.shape[2:])} and scale_factor "
                 f"of shape {list(scale_factor)}. Please provide input tensor in (N, C, d1, d2, "
-                "...,dK) format and scale_factor in (s1, s2, ...,sK) format.")
+                "...,dK) format and scale_factor in (s1, s2, ...,sK) format."
+            )
         sizes = tuple(int(math.floor(float(n) * s)) for n, s in zip(input.shape[2:], scales))
         if recompute_scale_factor:
             scales = (None,) * dim
@@ -935,45 +1165,65 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
             raise NotImplementedError(
                 f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.ndim}D) "
                 f"for the modes: nearest | linear | bilinear | bicubic | trilinear | area | "
-                f"nearest-exact (got {mode})")
+                f"nearest-exact (got {mode})"
+            )
         exact = mode == "nearest-exact"
         key = f"upsample_nearest_exact{dim}d" if exact else f"upsample_nearest{dim}d"
-        return apply(OPS[key], (input,), (("sizes", sizes), ("scales", scales),
-                                          ("exact", exact)))
+        return apply(OPS[key], (input,), (("sizes", sizes), ("scales", scales), ("exact", exact)))
     if mode == "area":
-        return {1: adaptive_avg_pool1d, 2: adaptive_avg_pool2d,
-                3: adaptive_avg_pool3d}[dim](input, sizes)
+        return {1: adaptive_avg_pool1d, 2: adaptive_avg_pool2d, 3: adaptive_avg_pool3d}[dim](
+            input, sizes
+        )
     need = _INTERP_DIMS.get(mode)
     if need is None:
         raise NotImplementedError(
             f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.ndim}D) for "
             f"the modes: nearest | linear | bilinear | bicubic | trilinear | area | "
-            f"nearest-exact (got {mode})")
+            f"nearest-exact (got {mode})"
+        )
     if dim != need:
-        raise NotImplementedError(f"Got {input.ndim}D input, but {mode} mode needs "
-                                  f"{need + 2}D input")
-    key = {"linear": "upsample_linear1d", "bilinear": "upsample_bilinear2d",
-           "bicubic": "upsample_bicubic2d", "trilinear": "upsample_trilinear3d"}[mode]
-    return apply(OPS[key], (input,), (("sizes", sizes), ("scales", scales),
-                                      ("align_corners", bool(align_corners)),
-                                      ("cubic", mode == "bicubic")))
+        raise NotImplementedError(
+            f"Got {input.ndim}D input, but {mode} mode needs {need + 2}D input"
+        )
+    key = {
+        "linear": "upsample_linear1d",
+        "bilinear": "upsample_bilinear2d",
+        "bicubic": "upsample_bicubic2d",
+        "trilinear": "upsample_trilinear3d",
+    }[mode]
+    return apply(
+        OPS[key],
+        (input,),
+        (
+            ("sizes", sizes),
+            ("scales", scales),
+            ("align_corners", bool(align_corners)),
+            ("cubic", mode == "bicubic"),
+        ),
+    )
 
 
 def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
-    warnings.warn("`nn.functional.upsample` is deprecated. Use `nn.functional.interpolate` "
-                  "instead.", stacklevel=2)
+    warnings.warn(
+        "`nn.functional.upsample` is deprecated. Use `nn.functional.interpolate` instead.",
+        stacklevel=2,
+    )
     return interpolate(input, size, scale_factor, mode, align_corners)
 
 
 def upsample_nearest(input, size=None, scale_factor=None):
-    warnings.warn("`nn.functional.upsample_nearest` is deprecated. Use "
-                  "`nn.functional.interpolate` instead.", stacklevel=2)
+    warnings.warn(
+        "`nn.functional.upsample_nearest` is deprecated. Use `nn.functional.interpolate` instead.",
+        stacklevel=2,
+    )
     return interpolate(input, size, scale_factor, mode="nearest")
 
 
 def upsample_bilinear(input, size=None, scale_factor=None):
-    warnings.warn("`nn.functional.upsample_bilinear` is deprecated. Use "
-                  "`nn.functional.interpolate` instead.", stacklevel=2)
+    warnings.warn(
+        "`nn.functional.upsample_bilinear` is deprecated. Use `nn.functional.interpolate` instead.",
+        stacklevel=2,
+    )
     return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
 
 
@@ -996,8 +1246,11 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
 def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     diff = x1 - x2 + eps
     dim = max(diff.ndim - 1, 0)
-    return apply(OPS["norm_dim"], (diff,), (("p", float(p)), ("dim", (dim,) if diff.ndim else ()),
-                                            ("keepdim", keepdim)))
+    return apply(
+        OPS["norm_dim"],
+        (diff,),
+        (("p", float(p)), ("dim", (dim,) if diff.ndim else ()), ("keepdim", keepdim)),
+    )
 
 
 def pdist(input, p=2):
@@ -1012,7 +1265,9 @@ def _check_same_size(name, input, target):
         warnings.warn(
             f"Using a target size ({target.shape}) that is different to the input size "
             f"({input.shape}). This will likely lead to incorrect results due to broadcasting. "
-            "Please ensure they have the same size.", stacklevel=3)
+            "Please ensure they have the same size.",
+            stacklevel=3,
+        )
 
 
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
@@ -1037,31 +1292,38 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     reduction = _reduction(size_average, reduce, reduction)
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
-    return apply(OPS["smooth_l1_loss"], (input, target),
-                 (("reduction", reduction), ("beta", float(beta))))
+    return apply(
+        OPS["smooth_l1_loss"], (input, target), (("reduction", reduction), ("beta", float(beta)))
+    )
 
 
 def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     _check_same_size("huber_loss", input, target)
     if weight is not None:
-        loss = apply(OPS["huber_loss"], (input, target),
-                     (("reduction", "none"), ("delta", float(delta))))
+        loss = apply(
+            OPS["huber_loss"], (input, target), (("reduction", "none"), ("delta", float(delta)))
+        )
         return _reduce(loss * weight, reduction)
-    return apply(OPS["huber_loss"], (input, target),
-                 (("reduction", reduction), ("delta", float(delta))))
+    return apply(
+        OPS["huber_loss"], (input, target), (("reduction", reduction), ("delta", float(delta)))
+    )
 
 
-def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
-             reduction="mean"):
+def nll_loss(
+    input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"
+):
     reduction = _reduction(size_average, reduce, reduction)
     if target.dtype.is_floating_point:
-        raise RuntimeError(f"expected target dtype to be Long or Byte, but got "
-                           f"{_type_name(target.dtype)}")
+        raise RuntimeError(
+            f"expected target dtype to be Long or Byte, but got {_type_name(target.dtype)}"
+        )
     if input.ndim < 1:
         raise ValueError(f"Expected 1 or more dimensions (got {input.ndim})")
     if input.ndim >= 2 and input.shape[0] != target.shape[0]:
-        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target "
-                         f"batch_size ({target.shape[0]}).")
+        raise ValueError(
+            f"Expected input batch_size ({input.shape[0]}) to match target "
+            f"batch_size ({target.shape[0]})."
+        )
     if input.ndim == 2 and target.ndim != 1:
         raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
     n_classes = input.shape[1] if input.ndim >= 2 else input.shape[0]
@@ -1070,25 +1332,46 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     if bad.any():
         raise IndexError(f"Target {int(t[bad].reshape(-1)[0])} is out of bounds.")
     if weight is not None and tuple(weight.shape) != (n_classes,):
-        raise RuntimeError(f"weight tensor should be defined either for all {n_classes} classes "
-                           f"or no classes but got weight tensor of shape: {list(weight.shape)}")
+        raise RuntimeError(
+            f"weight tensor should be defined either for all {n_classes} classes "
+            f"or no classes but got weight tensor of shape: {list(weight.shape)}"
+        )
     key = "nll_loss2d" if input.ndim >= 3 else "nll_loss"
-    return apply(OPS[key], (input, target, weight),
-                 (("reduction", reduction), ("ignore_index", ignore_index)))
+    return apply(
+        OPS[key],
+        (input, target, weight),
+        (("reduction", reduction), ("ignore_index", ignore_index)),
+    )
 
 
-def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100,
-                  reduce=None, reduction="mean", label_smoothing=0.0):
+def cross_entropy(
+    input,
+    target,
+    weight=None,
+    size_average=None,
+    ignore_index=-100,
+    reduce=None,
+    reduction="mean",
+    label_smoothing=0.0,
+):
     reduction = _reduction(size_average, reduce, reduction)
     if label_smoothing < 0.0 or label_smoothing > 1.0:
-        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: "
-                           f"{label_smoothing}")
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     class_dim = 0 if input.ndim == 1 else 1
     n_classes = input.shape[class_dim]
     logp = log_softmax(input, class_dim)
     if target.dtype.is_floating_point:
-        return _cross_entropy_probs(input, logp, target, weight, ignore_index, reduction,
-                                    label_smoothing, class_dim, n_classes)
+        return _cross_entropy_probs(
+            input,
+            logp,
+            target,
+            weight,
+            ignore_index,
+            reduction,
+            label_smoothing,
+            class_dim,
+            n_classes,
+        )
     loss = nll_loss(logp, target, weight, None, ignore_index, None, reduction)
     if label_smoothing <= 0:
         return loss
@@ -1103,8 +1386,11 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     smooth = smooth.masked_fill(mask, 0.0)
     if reduction == "mean":
         if weight is not None:
-            wsum = weight.gather(0, target.masked_fill(mask, 0).reshape(-1)).masked_fill(
-                mask.reshape(-1), 0.0).sum()
+            wsum = (
+                weight.gather(0, target.masked_fill(mask, 0).reshape(-1))
+                .masked_fill(mask.reshape(-1), 0.0)
+                .sum()
+            )
             smooth = smooth.sum() / wsum
         else:
             smooth = smooth.sum() / (~mask).sum()
@@ -1113,13 +1399,13 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     return loss * (1 - label_smoothing) + smooth * (label_smoothing / n_classes)
 
 
-def _cross_entropy_probs(input, logp, target, weight, ignore_index, reduction, label_smoothing,
-                         class_dim, n_classes):
+def _cross_entropy_probs(
+    input, logp, target, weight, ignore_index, reduction, label_smoothing, class_dim, n_classes
+):
     if ignore_index != -100:
         raise RuntimeError("ignore_index is not supported for floating point target")
     if tuple(target.shape) != tuple(input.shape):
-        raise RuntimeError(
-            f"Expected target size {list(input.shape)}, got {list(target.shape)}")
+        raise RuntimeError(f"Expected target size {list(input.shape)}, got {list(target.shape)}")
     if label_smoothing > 0:
         target = target * (1 - label_smoothing) + label_smoothing / n_classes
     prod = logp * target
@@ -1136,31 +1422,37 @@ def _cross_entropy_probs(input, logp, target, weight, ignore_index, reduction, l
     return loss
 
 
-def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
-                         reduction="mean"):
+def binary_cross_entropy(
+    input, target, weight=None, size_average=None, reduce=None, reduction="mean"
+):
     reduction = _reduction(size_average, reduce, reduction)
     if tuple(target.shape) != tuple(input.shape):
         raise ValueError(
             f"Using a target size ({target.shape}) that is different to the input size "
-            f"({input.shape}) is deprecated. Please ensure they have the same size.")
+            f"({input.shape}) is deprecated. Please ensure they have the same size."
+        )
     v = _host(input)
     if v.size and ((v < 0) | (v > 1)).any():
         raise RuntimeError("all elements of input should be between 0 and 1")
     if weight is not None and tuple(weight.shape) != tuple(input.shape):
         weight = weight.expand(*input.shape)
-    return apply(OPS["binary_cross_entropy"], (input, target, weight),
-                 (("reduction", reduction),))
+    return apply(OPS["binary_cross_entropy"], (input, target, weight), (("reduction", reduction),))
 
 
-def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
-                                     reduction="mean", pos_weight=None):
+def binary_cross_entropy_with_logits(
+    input, target, weight=None, size_average=None, reduce=None, reduction="mean", pos_weight=None
+):
     reduction = _reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     if tuple(target.shape) != tuple(input.shape):
-        raise ValueError(f"Target size ({target.shape}) must be the same as input size "
-                         f"({input.shape})")
-    return apply(OPS["binary_cross_entropy_with_logits"], (input, target, weight, pos_weight),
-                 (("reduction", reduction),))
+        raise ValueError(
+            f"Target size ({target.shape}) must be the same as input size ({input.shape})"
+        )
+    return apply(
+        OPS["binary_cross_entropy_with_logits"],
+        (input, target, weight, pos_weight),
+        (("reduction", reduction),),
+    )
 
 
 def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
@@ -1171,12 +1463,17 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
             "reduction: 'mean' divides the total loss by both the batch size and the support "
             "size.'batchmean' divides only by the batch size, and aligns with the KL div math "
             "definition.'mean' will be changed to behave the same as 'batchmean' in the next "
-            "major release.", stacklevel=2)
+            "major release.",
+            stacklevel=2,
+        )
     if log_target:
         loss = target.exp() * (target - input)
     else:
-        loss = _f.FUNCTIONS["xlogy"](target, target) - target * input \
-            if "xlogy" in _f.FUNCTIONS else _xlogx(target) - target * input
+        loss = (
+            _f.FUNCTIONS["xlogy"](target, target) - target * input
+            if "xlogy" in _f.FUNCTIONS
+            else _xlogx(target) - target * input
+        )
     if reduction == "batchmean":
         if input.ndim == 0:
             return loss.sum()
@@ -1188,18 +1485,21 @@ def _xlogx(t):
     return _f.where(t == 0, 0.0, t * t.log())
 
 
-def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None,
-                        reduction="mean"):
+def margin_ranking_loss(
+    input1, input2, target, margin=0, size_average=None, reduce=None, reduction="mean"
+):
     reduction = _reduction(size_average, reduce, reduction)
     if input1.ndim != input2.ndim or input1.ndim != target.ndim:
         raise RuntimeError(
             f"margin_ranking_loss : All input tensors should have same dimension but got sizes: "
-            f"input1: {input1.shape}, input2: {input2.shape}, target: {target.shape} ")
+            f"input1: {input1.shape}, input2: {input2.shape}, target: {target.shape} "
+        )
     return _reduce((-target * (input1 - input2) + margin).clamp_min(0), reduction)
 
 
-def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None,
-                         reduction="mean"):
+def hinge_embedding_loss(
+    input, target, margin=1.0, size_average=None, reduce=None, reduction="mean"
+):
     reduction = _reduction(size_average, reduce, reduction)
     margin_clamp = (margin - input).clamp_min(0)
     output_margin = _f.where(target != 1, margin_clamp, 0.0)
@@ -1207,8 +1507,9 @@ def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=No
     return _reduce(output_margin + output_self, reduction)
 
 
-def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, reduce=None,
-                          reduction="mean"):
+def cosine_embedding_loss(
+    input1, input2, target, margin=0, size_average=None, reduce=None, reduction="mean"
+):
     reduction = _reduction(size_average, reduce, reduction)
     eps = 1e-12
     prod = (input1 * input2).sum(-1)
@@ -1226,13 +1527,17 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
     return apply(OPS["soft_margin_loss"], (input, target), (("reduction", reduction),))
 
 
-def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None,
-                      reduce=None, reduction="mean"):
+def multi_margin_loss(
+    input, target, p=1, margin=1.0, weight=None, size_average=None, reduce=None, reduction="mean"
+):
     reduction = _reduction(size_average, reduce, reduction)
     if p not in (1, 2):
         raise ValueError("only p == 1 and p == 2 supported")
-    return apply(OPS["multi_margin_loss"], (input, target, weight),
-                 (("p", p), ("margin", float(margin)), ("reduction", reduction)))
+    return apply(
+        OPS["multi_margin_loss"],
+        (input, target, weight),
+        (("p", p), ("margin", float(margin)), ("reduction", reduction)),
+    )
 
 
 def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
@@ -1240,8 +1545,9 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
     return apply(OPS["multilabel_margin_loss"], (input, target), (("reduction", reduction),))
 
 
-def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None,
-                                reduction="mean"):
+def multilabel_soft_margin_loss(
+    input, target, weight=None, size_average=None, reduce=None, reduction="mean"
+):
     reduction = _reduction(size_average, reduce, reduction)
     loss = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
     if weight is not None:
@@ -1250,8 +1556,18 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
     return _reduce(loss, reduction)
 
 
-def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False,
-                        size_average=None, reduce=None, reduction="mean"):
+def triplet_margin_loss(
+    anchor,
+    positive,
+    negative,
+    margin=1.0,
+    p=2,
+    eps=1e-6,
+    swap=False,
+    size_average=None,
+    reduce=None,
+    reduction="mean",
+):
     reduction = _reduction(size_average, reduce, reduction)
     d_pos = pairwise_distance(anchor, positive, p, eps)
     d_neg = pairwise_distance(anchor, negative, p, eps)
@@ -1261,8 +1577,16 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
     return _reduce((margin + d_pos - d_neg).clamp_min(0), reduction)
 
 
-def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8,
-                     reduce=None, reduction="mean"):
+def poisson_nll_loss(
+    input,
+    target,
+    log_input=True,
+    full=False,
+    size_average=None,
+    eps=1e-8,
+    reduce=None,
+    reduction="mean",
+):
     reduction = _reduction(size_average, reduce, reduction)
     if log_input:
         loss = input.exp() - target * input
@@ -1291,13 +1615,17 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
 
 
 # ---------------------------------------------------------------------------------- attention
-def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0,
-                                 is_causal=False, scale=None, enable_gqa=False):
+def scaled_dot_product_attention(
+    query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None, enable_gqa=False
+):
     scale_factor = 1 / math.sqrt(query.shape[-1]) if scale is None else scale
     if query.ndim == 4 and dropout_p == 0.0:
         # PyTorch's fused CPU kernel (one node)
-        return apply(OPS["scaled_dot_product_attention"], (query, key, value, attn_mask),
-                     (("scale", float(scale_factor)), ("is_causal", bool(is_causal))))
+        return apply(
+            OPS["scaled_dot_product_attention"],
+            (query, key, value, attn_mask),
+            (("scale", float(scale_factor)), ("is_causal", bool(is_causal))),
+        )
     L, S = query.shape[-2], key.shape[-2]
     scores = query.matmul(key.transpose(-2, -1)) * scale_factor
     if is_causal:
@@ -1345,13 +1673,33 @@ def _in_projection_packed(q, k, v, w, b):
     return linear(q, w_q, b_q), linear(k, w_k, b_k), linear(v, w_v, b_v)
 
 
-def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_heads,
-                                 in_proj_weight, in_proj_bias, bias_k, bias_v, add_zero_attn,
-                                 dropout_p, out_proj_weight, out_proj_bias, training=True,
-                                 key_padding_mask=None, need_weights=True, attn_mask=None,
-                                 use_separate_proj_weight=False, q_proj_weight=None,
-                                 k_proj_weight=None, v_proj_weight=None, static_k=None,
-                                 static_v=None, average_attn_weights=True, is_causal=False):
+def multi_head_attention_forward(
+    query,
+    key,
+    value,
+    embed_dim_to_check,
+    num_heads,
+    in_proj_weight,
+    in_proj_bias,
+    bias_k,
+    bias_v,
+    add_zero_attn,
+    dropout_p,
+    out_proj_weight,
+    out_proj_bias,
+    training=True,
+    key_padding_mask=None,
+    need_weights=True,
+    attn_mask=None,
+    use_separate_proj_weight=False,
+    q_proj_weight=None,
+    k_proj_weight=None,
+    v_proj_weight=None,
+    static_k=None,
+    static_v=None,
+    average_attn_weights=True,
+    is_causal=False,
+):
     batched = query.dim() == 3
     if not batched:
         query, key, value = query.unsqueeze(1), key.unsqueeze(1), value.unsqueeze(1)
@@ -1359,15 +1707,18 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
             key_padding_mask = key_padding_mask.unsqueeze(0)
     tgt_len, bsz, embed_dim = query.shape
     if embed_dim != embed_dim_to_check:
-        raise AssertionError(f"was expecting embedding dimension of {embed_dim_to_check}, but "
-                             f"got {embed_dim}")
+        raise AssertionError(
+            f"was expecting embedding dimension of {embed_dim_to_check}, but got {embed_dim}"
+        )
     head_dim = embed_dim // num_heads
     dtype = query.dtype
     key_padding_mask = _float_mask(key_padding_mask, dtype)
     if is_causal and attn_mask is None:
-        raise RuntimeError("Need attn_mask if specifying the is_causal hint. You may use the "
-                           "Transformer module method `generate_square_subsequent_mask` to "
-                           "create this mask.")
+        raise RuntimeError(
+            "Need attn_mask if specifying the is_causal hint. You may use the "
+            "Transformer module method `generate_square_subsequent_mask` to "
+            "create this mask."
+        )
     attn_mask = _float_mask(attn_mask, dtype)
     if not use_separate_proj_weight:
         q, k, v = _in_projection_packed(query, key, value, in_proj_weight, in_proj_bias)
@@ -1386,10 +1737,16 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
         if key_padding_mask is not None:
             key_padding_mask = pad(key_padding_mask, (0, 1))
     q = q.reshape(tgt_len, bsz * num_heads, head_dim).transpose(0, 1)
-    k = (k.reshape(k.shape[0], bsz * num_heads, head_dim).transpose(0, 1) if static_k is None
-         else static_k)
-    v = (v.reshape(v.shape[0], bsz * num_heads, head_dim).transpose(0, 1) if static_v is None
-         else static_v)
+    k = (
+        k.reshape(k.shape[0], bsz * num_heads, head_dim).transpose(0, 1)
+        if static_k is None
+        else static_k
+    )
+    v = (
+        v.reshape(v.shape[0], bsz * num_heads, head_dim).transpose(0, 1)
+        if static_v is None
+        else static_v
+    )
     if add_zero_attn:
         k = _f.cat([k, _factories.zeros(bsz * num_heads, 1, head_dim, dtype=dtype)], dim=1)
         v = _f.cat([v, _factories.zeros(bsz * num_heads, 1, head_dim, dtype=dtype)], dim=1)
@@ -1439,8 +1796,12 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
     return out, None
 
 
-__all__ = [n for n in dir() if not n.startswith("_") and n not in (
-    "annotations", "math", "jnp", "np", "warnings", "D", "OPS", "apply", "grad_mode")]
+__all__ = [
+    n
+    for n in dir()
+    if not n.startswith("_")
+    and n not in ("annotations", "math", "jnp", "np", "warnings", "D", "OPS", "apply", "grad_mode")
+]
 
 
 # A torch name torchlike lacks: an AttributeError naming it and the nearest supported name.

@@ -25,8 +25,9 @@ class Parameter(Tensor):
         if data is None:
             data = Tensor._make(jnp.zeros((0,), D.get_default_dtype()._np))
         if requires_grad and not (data.dtype.is_floating_point or data.dtype.is_complex):
-            raise RuntimeError("Only Tensors of floating point and complex dtype can require "
-                               "gradients")
+            raise RuntimeError(
+                "Only Tensors of floating point and complex dtype can require gradients"
+            )
         p = data.detach()
         p.__class__ = cls
         p._is_param = True
@@ -52,8 +53,10 @@ class Parameter(Tensor):
         return new
 
     def __reduce_ex__(self, proto):
-        return (_rebuild_parameter, (np.asarray(_host(self._value)), self._dtype,
-                                     self._requires_grad))
+        return (
+            _rebuild_parameter,
+            (np.asarray(_host(self._value)), self._dtype, self._requires_grad),
+        )
 
 
 def _rebuild_parameter(array, dtype, requires_grad):

@@ -47,8 +47,9 @@ def _gather(optimizer, params, keys):
 
 
 def _group_flags(group):
-    return dict(maximize=bool(group.get("maximize", False)),
-                weight_decay=group.get("weight_decay", 0) != 0)
+    return dict(
+        maximize=bool(group.get("maximize", False)), weight_decay=group.get("weight_decay", 0) != 0
+    )
 
 
 def _setstate_defaults(optimizer, **defaults):
@@ -58,5 +59,13 @@ def _setstate_defaults(optimizer, **defaults):
             group.setdefault(key, value)
 
 
-__all__ = ["_check_lr", "_check_betas", "_check_nonneg", "_init_state", "_gather",
-           "_group_flags", "_setstate_defaults", "_scalar_dtype"]
+__all__ = [
+    "_check_lr",
+    "_check_betas",
+    "_check_nonneg",
+    "_init_state",
+    "_gather",
+    "_group_flags",
+    "_setstate_defaults",
+    "_scalar_dtype",
+]

@@ -33,26 +33,51 @@ def _adadelta_kernel(params, grads, states, hyper, *, maximize, weight_decay):
 class Adadelta(Optimizer):
     _capturable_devices = "['cuda', 'xpu', 'hpu', 'privateuseone']"
 
-    def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, foreach=None, *,
-                 capturable=False, maximize=False, differentiable=False):
+    def __init__(
+        self,
+        params,
+        lr=1.0,
+        rho=0.9,
+        eps=1e-6,
+        weight_decay=0,
+        foreach=None,
+        *,
+        capturable=False,
+        maximize=False,
+        differentiable=False,
+    ):
         _check_lr(lr)
         if not 0.0 <= rho <= 1.0:
             raise ValueError(f"Invalid rho value: {rho}")
         _check_nonneg("epsilon", eps)
         _check_nonneg("weight_decay", weight_decay)
-        defaults = dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay, maximize=maximize,
-                        capturable=capturable, foreach=foreach, differentiable=differentiable)
+        defaults = dict(
+            lr=lr,
+            rho=rho,
+            eps=eps,
+            weight_decay=weight_decay,
+            maximize=maximize,
+            capturable=capturable,
+            foreach=foreach,
+            differentiable=differentiable,
+        )
         super().__init__(params, defaults)
 
     def __setstate__(self, state):
         super().__setstate__(state)
-        _setstate_defaults(self, foreach=None, maximize=False, differentiable=False,
-                           capturable=False)
+        _setstate_defaults(
+            self, foreach=None, maximize=False, differentiable=False, capturable=False
+        )
 
     def _step_group(self, group, params):
         _init_state(self, params, {"square_avg": jnp.zeros_like, "acc_delta": jnp.zeros_like})
         states = _gather(self, params, ("step", "square_avg", "acc_delta"))
-        hyper = dict(lr=_as_float(group["lr"]), rho=_as_float(group["rho"]),
-                     eps=_as_float(group["eps"]), wd=_as_float(group["weight_decay"]))
-        _fused_update(_adadelta_kernel, _group_flags(group), params,
-                      [p.grad for p in params], states, hyper)
+        hyper = dict(
+            lr=_as_float(group["lr"]),
+            rho=_as_float(group["rho"]),
+            eps=_as_float(group["eps"]),
+            wd=_as_float(group["weight_decay"]),
+        )
+        _fused_update(
+            _adadelta_kernel, _group_flags(group), params, [p.grad for p in params], states, hyper
+        )

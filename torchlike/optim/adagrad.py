@@ -39,8 +39,20 @@ def _adagrad_kernel(params, grads, states, hyper, *, maximize, weight_decay):
 
 
 class Adagrad(Optimizer):
-    def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0,
-                 eps=1e-10, foreach=None, *, maximize=False, differentiable=False, fused=None):
+    def __init__(
+        self,
+        params,
+        lr=1e-2,
+        lr_decay=0,
+        weight_decay=0,
+        initial_accumulator_value=0,
+        eps=1e-10,
+        foreach=None,
+        *,
+        maximize=False,
+        differentiable=False,
+        fused=None,
+    ):
         if isinstance(lr, Tensor) and lr.numel() != 1:
             raise ValueError("Tensor lr must be 1-element")
         if not 0.0 <= lr:
@@ -50,13 +62,22 @@ class Adagrad(Optimizer):
         if not 0.0 <= weight_decay:
             raise ValueError(f"Invalid weight_decay value: {weight_decay}")
         if not 0.0 <= initial_accumulator_value:
-            raise ValueError("Invalid initial_accumulator_value value: "
-                             f"{initial_accumulator_value}")
+            raise ValueError(
+                f"Invalid initial_accumulator_value value: {initial_accumulator_value}"
+            )
         if not 0.0 <= eps:
             raise ValueError(f"Invalid epsilon value: {eps}")
-        defaults = dict(lr=lr, lr_decay=lr_decay, eps=eps, weight_decay=weight_decay,
-                        initial_accumulator_value=initial_accumulator_value, foreach=foreach,
-                        maximize=maximize, differentiable=differentiable, fused=fused)
+        defaults = dict(
+            lr=lr,
+            lr_decay=lr_decay,
+            eps=eps,
+            weight_decay=weight_decay,
+            initial_accumulator_value=initial_accumulator_value,
+            foreach=foreach,
+            maximize=maximize,
+            differentiable=differentiable,
+            fused=fused,
+        )
         super().__init__(params, defaults)
         # Adagrad's state exists from construction on (PyTorch builds it eagerly).
         for group in self.param_groups:
@@ -88,9 +109,11 @@ class Adagrad(Optimizer):
             if len(self.state[p]) == 0:
                 self._init_state(p)
         states = {key: [self.state[p][key] for p in params] for key in ("step", "sum")}
-        flags = dict(maximize=bool(group["maximize"]),
-                     weight_decay=group["weight_decay"] != 0)
-        hyper = dict(lr=_as_float(group["lr"]), lr_decay=_as_float(group["lr_decay"]),
-                     eps=_as_float(group["eps"]), wd=_as_float(group["weight_decay"]))
-        _fused_update(_adagrad_kernel, flags, params, [p.grad for p in params], states,
-                      hyper)
+        flags = dict(maximize=bool(group["maximize"]), weight_decay=group["weight_decay"] != 0)
+        hyper = dict(
+            lr=_as_float(group["lr"]),
+            lr_decay=_as_float(group["lr_decay"]),
+            eps=_as_float(group["eps"]),
+            wd=_as_float(group["weight_decay"]),
+        )
+        _fused_update(_adagrad_kernel, flags, params, [p.grad for p in params], states, hyper)

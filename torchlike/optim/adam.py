@@ -18,8 +18,9 @@ from .optimizer import (
 __all__ = ["Adam"]
 
 
-def _adam_kernel(params, grads, states, hyper, *, maximize, weight_decay, decoupled, amsgrad,
-                 small_lerp):
+def _adam_kernel(
+    params, grads, states, hyper, *, maximize, weight_decay, decoupled, amsgrad, small_lerp
+):
     lr, beta1, beta2, eps, wd = (hyper[k] for k in ("lr", "beta1", "beta2", "eps", "wd"))
     out = {"step": [], "exp_avg": [], "exp_avg_sq": [], "max_exp_avg_sq": []}
     new_params = []
@@ -35,8 +36,8 @@ def _adam_kernel(params, grads, states, hyper, *, maximize, weight_decay, decoup
         m = _lerp(states["exp_avg"][i], g, 1 - beta1, small_lerp)
         v = _addcmul(states["exp_avg_sq"][i] * _c(beta2, g), g, g, 1 - beta2)
         t = _f64(step)
-        bias_correction1 = 1 - beta1 ** t
-        bias_correction2_sqrt = jnp.sqrt(1 - beta2 ** t)
+        bias_correction1 = 1 - beta1**t
+        bias_correction2_sqrt = jnp.sqrt(1 - beta2**t)
         step_size = lr / bias_correction1
         if amsgrad:
             v_max = jnp.maximum(states["max_exp_avg_sq"][i], v)
@@ -54,9 +55,22 @@ def _adam_kernel(params, grads, states, hyper, *, maximize, weight_decay, decoup
 
 
 class Adam(Optimizer):
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
-                 amsgrad=False, *, foreach=None, maximize=False, capturable=False,
-                 differentiable=False, fused=None, decoupled_weight_decay=False):
+    def __init__(
+        self,
+        params,
+        lr=1e-3,
+        betas=(0.9, 0.999),
+        eps=1e-8,
+        weight_decay=0,
+        amsgrad=False,
+        *,
+        foreach=None,
+        maximize=False,
+        capturable=False,
+        differentiable=False,
+        fused=None,
+        decoupled_weight_decay=False,
+    ):
         if isinstance(lr, Tensor) and lr.numel() != 1:
             raise ValueError("Tensor lr must be 1-element")
         if not 0.0 <= lr:
@@ -75,10 +89,19 @@ class Adam(Optimizer):
             raise ValueError("betas must be either both floats or both Tensors")
         if both_tensors:
             betas = tuple(b.item() for b in betas)
-        defaults = dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
-                        amsgrad=amsgrad, maximize=maximize, foreach=foreach,
-                        capturable=capturable, differentiable=differentiable, fused=fused,
-                        decoupled_weight_decay=decoupled_weight_decay)
+        defaults = dict(
+            lr=lr,
+            betas=tuple(betas),
+            eps=eps,
+            weight_decay=weight_decay,
+            amsgrad=amsgrad,
+            maximize=maximize,
+            foreach=foreach,
+            capturable=capturable,
+            differentiable=differentiable,
+            fused=fused,
+            decoupled_weight_decay=decoupled_weight_decay,
+        )
         super().__init__(params, defaults)
 
     def __setstate__(self, state):
@@ -100,10 +123,18 @@ class Adam(Optimizer):
         states = {key: [self.state[p][key] for p in params] for key in keys}
         states.setdefault("max_exp_avg_sq", [None] * len(params))
         beta1, beta2 = group["betas"]
-        flags = dict(maximize=bool(group["maximize"]), weight_decay=group["weight_decay"] != 0,
-                     decoupled=bool(group["decoupled_weight_decay"]), amsgrad=amsgrad,
-                     small_lerp=abs(1 - _as_float(beta1)) < 0.5)
-        hyper = dict(lr=_as_float(group["lr"]), beta1=_as_float(beta1),
-                     beta2=_as_float(beta2), eps=_as_float(group["eps"]),
-                     wd=_as_float(group["weight_decay"]))
+        flags = dict(
+            maximize=bool(group["maximize"]),
+            weight_decay=group["weight_decay"] != 0,
+            decoupled=bool(group["decoupled_weight_decay"]),
+            amsgrad=amsgrad,
+            small_lerp=abs(1 - _as_float(beta1)) < 0.5,
+        )
+        hyper = dict(
+            lr=_as_float(group["lr"]),
+            beta1=_as_float(beta1),
+            beta2=_as_float(beta2),
+            eps=_as_float(group["eps"]),
+            wd=_as_float(group["weight_decay"]),
+        )
         _fused_update(_adam_kernel, flags, params, [p.grad for p in params], states, hyper)

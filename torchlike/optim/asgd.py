@@ -39,26 +39,51 @@ def _asgd_kernel(params, grads, states, hyper, *, maximize, weight_decay):
 class ASGD(Optimizer):
     _capturable_tensors = "params, mus, etas, and state_steps"
 
-    def __init__(self, params, lr=1e-2, lambd=1e-4, alpha=0.75, t0=1e6, weight_decay=0,
-                 foreach=None, maximize=False, differentiable=False, capturable=False):
+    def __init__(
+        self,
+        params,
+        lr=1e-2,
+        lambd=1e-4,
+        alpha=0.75,
+        t0=1e6,
+        weight_decay=0,
+        foreach=None,
+        maximize=False,
+        differentiable=False,
+        capturable=False,
+    ):
         _check_lr(lr)
         _check_nonneg("weight_decay", weight_decay)
-        defaults = dict(lr=lr, lambd=lambd, alpha=alpha, t0=t0, weight_decay=weight_decay,
-                        foreach=foreach, maximize=maximize, differentiable=differentiable,
-                        capturable=capturable)
+        defaults = dict(
+            lr=lr,
+            lambd=lambd,
+            alpha=alpha,
+            t0=t0,
+            weight_decay=weight_decay,
+            foreach=foreach,
+            maximize=maximize,
+            differentiable=differentiable,
+            capturable=capturable,
+        )
         super().__init__(params, defaults)
 
     def __setstate__(self, state):
         super().__setstate__(state)
-        _setstate_defaults(self, foreach=None, maximize=False, differentiable=False,
-                           capturable=False)
+        _setstate_defaults(
+            self, foreach=None, maximize=False, differentiable=False, capturable=False
+        )
 
     def _step_group(self, group, params):
         lr = _as_float(group["lr"])
-        _init_state(self, params, {"eta": lambda v: lr, "mu": lambda v: 1.0,
-                                   "ax": jnp.zeros_like})
+        _init_state(self, params, {"eta": lambda v: lr, "mu": lambda v: 1.0, "ax": jnp.zeros_like})
         states = _gather(self, params, ("step", "eta", "mu", "ax"))
-        hyper = dict(lr=lr, lambd=_as_float(group["lambd"]), alpha=_as_float(group["alpha"]),
-                     t0=_as_float(group["t0"]), wd=_as_float(group["weight_decay"]))
-        _fused_update(_asgd_kernel, _group_flags(group), params, [p.grad for p in params],
-                      states, hyper)
+        hyper = dict(
+            lr=lr,
+            lambd=_as_float(group["lambd"]),
+            alpha=_as_float(group["alpha"]),
+            t0=_as_float(group["t0"]),
+            wd=_as_float(group["weight_decay"]),
+        )
+        _fused_update(
+            _asgd_kernel, _group_flags(group), params, [p.grad for p in params], states, hyper
+        )

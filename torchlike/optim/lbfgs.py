@@ -26,7 +26,7 @@ def _cubic_minimum(x1, f1, g1, x2, f2, g2, bounds=None):
         bounds = (x1, x2) if x1 <= x2 else (x2, x1)
     lo, hi = bounds
     d1 = g1 + g2 - 3 * (f1 - f2) / (x1 - x2)
-    d2_square = d1 ** 2 - g1 * g2
+    d2_square = d1**2 - g1 * g2
     if d2_square < 0:
         return (lo + hi) / 2.0
     d2 = jnp.sqrt(d2_square)
@@ -37,8 +37,7 @@ def _cubic_minimum(x1, f1, g1, x2, f2, g2, bounds=None):
     return min(max(at, lo), hi)
 
 
-def _strong_wolfe(evaluate, t, d, f, g, gtd, c1=1e-4, c2=0.9, tolerance_change=1e-9,
-                  max_ls=25):
+def _strong_wolfe(evaluate, t, d, f, g, gtd, c1=1e-4, c2=0.9, tolerance_change=1e-9, max_ls=25):
     """Find ``t`` meeting the strong Wolfe conditions along ``d``: first bracket an interval
     (growing the step by cubic extrapolation), then shrink it by cubic interpolation (with a
     safeguard against steps too close to an end).  Returns ``(f, g, t, evaluations)``."""
@@ -63,8 +62,9 @@ def _strong_wolfe(evaluate, t, d, f, g, gtd, c1=1e-4, c2=0.9, tolerance_change=1
             bracket, bracket_f = [t_prev, t], [f_prev, f_new]
             bracket_g, bracket_gtd = [g_prev, g_new], [gtd_prev, gtd_new]
             break
-        grown = _cubic_minimum(t_prev, f_prev, gtd_prev, t, f_new, gtd_new,
-                               bounds=(t + 0.01 * (t - t_prev), t * 10))
+        grown = _cubic_minimum(
+            t_prev, f_prev, gtd_prev, t, f_new, gtd_new, bounds=(t + 0.01 * (t - t_prev), t * 10)
+        )
         t_prev, f_prev, g_prev, gtd_prev = t, f_new, g_new, gtd_new
         t = grown
         f_new, g_new = evaluate(t)
@@ -79,8 +79,9 @@ def _strong_wolfe(evaluate, t, d, f, g, gtd, c1=1e-4, c2=0.9, tolerance_change=1
     while not done and ls_iter < max_ls:
         if abs(bracket[1] - bracket[0]) * d_norm < tolerance_change:
             break
-        t = _cubic_minimum(bracket[0], bracket_f[0], bracket_gtd[0],
-                           bracket[1], bracket_f[1], bracket_gtd[1])
+        t = _cubic_minimum(
+            bracket[0], bracket_f[0], bracket_gtd[0], bracket[1], bracket_f[1], bracket_gtd[1]
+        )
         top, bottom = max(bracket), min(bracket)
         margin = 0.1 * (top - bottom)
         if min(top - t, t - bottom) < margin:
@@ -128,14 +129,29 @@ def _wrap(value):
 
 
 class LBFGS(Optimizer):
-    def __init__(self, params, lr=1, max_iter=20, max_eval=None, tolerance_grad=1e-7,
-                 tolerance_change=1e-9, history_size=100, line_search_fn=None):
+    def __init__(
+        self,
+        params,
+        lr=1,
+        max_iter=20,
+        max_eval=None,
+        tolerance_grad=1e-7,
+        tolerance_change=1e-9,
+        history_size=100,
+        line_search_fn=None,
+    ):
         _check_lr(lr)
         if max_eval is None:
             max_eval = max_iter * 5 // 4
-        defaults = dict(lr=lr, max_iter=max_iter, max_eval=max_eval,
-                        tolerance_grad=tolerance_grad, tolerance_change=tolerance_change,
-                        history_size=history_size, line_search_fn=line_search_fn)
+        defaults = dict(
+            lr=lr,
+            max_iter=max_iter,
+            max_eval=max_eval,
+            tolerance_grad=tolerance_grad,
+            tolerance_change=tolerance_change,
+            history_size=history_size,
+            line_search_fn=line_search_fn,
+        )
         super().__init__(params, defaults)
         if len(self.param_groups) != 1:
             raise ValueError("LBFGS doesn't support per-parameter options (parameter groups)")
@@ -159,10 +175,11 @@ class LBFGS(Optimizer):
         offset = 0
         for p in self._params:
             value = p._value
-            real = jnp.stack([value.real, value.imag], axis=-1) if jnp.iscomplexobj(value) \
-                else value
+            real = (
+                jnp.stack([value.real, value.imag], axis=-1) if jnp.iscomplexobj(value) else value
+            )
             n = real.size
-            piece = direction[offset:offset + n].reshape(real.shape).astype(real.dtype)
+            piece = direction[offset : offset + n].reshape(real.shape).astype(real.dtype)
             real = real + jnp.asarray(step_size, real.dtype) * piece
             if jnp.iscomplexobj(value):
                 real = (real[..., 0] + 1j * real[..., 1]).astype(value.dtype)
@@ -229,8 +246,7 @@ class LBFGS(Optimizer):
                     old_stps.append(s)
                     ro.append(1.0 / ys)
                     H_diag = ys / jnp.dot(y, y)
-                d = self._two_loop(flat_grad, old_dirs, old_stps, ro, H_diag, history_size,
-                                   state)
+                d = self._two_loop(flat_grad, old_dirs, old_stps, ro, H_diag, history_size, state)
             prev_flat_grad = flat_grad
             prev_loss = loss
             if state["n_iter"] == 1:
@@ -255,7 +271,8 @@ class LBFGS(Optimizer):
                     return value, grad
 
                 loss, flat_grad, t, ls_func_evals = _strong_wolfe(
-                    evaluate, t, d, loss, flat_grad, gtd, max_ls=max_eval - current_evals)
+                    evaluate, t, d, loss, flat_grad, gtd, max_ls=max_eval - current_evals
+                )
                 self._add_step(t, d)
                 opt_cond = jnp.max(jnp.abs(flat_grad)) <= tolerance_grad
             else:

@@ -28,10 +28,10 @@ from .optimizer import (
 __all__ = ["NAdam"]
 
 
-def _nadam_kernel(params, grads, states, hyper, *, maximize, weight_decay, decoupled,
-                  small_lerp):
-    lr, beta1, beta2, eps, wd, decay = (hyper[k] for k in
-                                        ("lr", "beta1", "beta2", "eps", "wd", "momentum_decay"))
+def _nadam_kernel(params, grads, states, hyper, *, maximize, weight_decay, decoupled, small_lerp):
+    lr, beta1, beta2, eps, wd, decay = (
+        hyper[k] for k in ("lr", "beta1", "beta2", "eps", "wd", "momentum_decay")
+    )
     out = {"step": [], "mu_product": [], "exp_avg": [], "exp_avg_sq": []}
     new_params = []
     for i, (p, g) in enumerate(zip(params, grads)):
@@ -39,7 +39,7 @@ def _nadam_kernel(params, grads, states, hyper, *, maximize, weight_decay, decou
             g = -g
         step = states["step"][i] + 1
         t = _f64(step)
-        bias_correction2 = 1 - beta2 ** t
+        bias_correction2 = 1 - beta2**t
         if weight_decay:
             if decoupled:
                 p = p * _c(1 - lr * wd, p)
@@ -67,24 +67,50 @@ def _nadam_kernel(params, grads, states, hyper, *, maximize, weight_decay, decou
 class NAdam(Optimizer):
     _capturable_tensors = "params, mu_products and state_steps"
 
-    def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
-                 momentum_decay=4e-3, decoupled_weight_decay=False, *, foreach=None,
-                 maximize=False, capturable=False, differentiable=False):
+    def __init__(
+        self,
+        params,
+        lr=2e-3,
+        betas=(0.9, 0.999),
+        eps=1e-8,
+        weight_decay=0,
+        momentum_decay=4e-3,
+        decoupled_weight_decay=False,
+        *,
+        foreach=None,
+        maximize=False,
+        capturable=False,
+        differentiable=False,
+    ):
         _check_lr(lr)
         _check_nonneg("epsilon", eps)
         _check_betas(betas)
         _check_nonneg("weight_decay", weight_decay)
         _check_nonneg("momentum_decay", momentum_decay)
-        defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
-                        momentum_decay=momentum_decay,
-                        decoupled_weight_decay=decoupled_weight_decay, maximize=maximize,
-                        foreach=foreach, capturable=capturable, differentiable=differentiable)
+        defaults = dict(
+            lr=lr,
+            betas=betas,
+            eps=eps,
+            weight_decay=weight_decay,
+            momentum_decay=momentum_decay,
+            decoupled_weight_decay=decoupled_weight_decay,
+            maximize=maximize,
+            foreach=foreach,
+            capturable=capturable,
+            differentiable=differentiable,
+        )
         super().__init__(params, defaults)
 
     def __setstate__(self, state):
         super().__setstate__(state)
-        _setstate_defaults(self, maximize=False, foreach=None, capturable=False,
-                           differentiable=False, decoupled_weight_decay=False)
+        _setstate_defaults(
+            self,
+            maximize=False,
+            foreach=None,
+            capturable=False,
+            differentiable=False,
+            decoupled_weight_decay=False,
+        )
         for group in self.param_groups:
             for p in group["params"]:
                 p_state = self.state.get(p, {})
@@ -92,13 +118,24 @@ class NAdam(Optimizer):
                     p_state["mu_product"] = _step_tensor(float(p_state["mu_product"]))
 
     def _step_group(self, group, params):
-        _init_state(self, params, {"mu_product": lambda v: 1.0, "exp_avg": jnp.zeros_like,
-                                   "exp_avg_sq": jnp.zeros_like})
+        _init_state(
+            self,
+            params,
+            {"mu_product": lambda v: 1.0, "exp_avg": jnp.zeros_like, "exp_avg_sq": jnp.zeros_like},
+        )
         states = _gather(self, params, ("step", "mu_product", "exp_avg", "exp_avg_sq"))
         beta1, beta2 = (_as_float(b) for b in group["betas"])
-        flags = dict(_group_flags(group), decoupled=bool(group["decoupled_weight_decay"]),
-                     small_lerp=abs(1 - beta1) < 0.5)
-        hyper = dict(lr=_as_float(group["lr"]), beta1=beta1, beta2=beta2,
-                     eps=_as_float(group["eps"]), wd=_as_float(group["weight_decay"]),
-                     momentum_decay=_as_float(group["momentum_decay"]))
+        flags = dict(
+            _group_flags(group),
+            decoupled=bool(group["decoupled_weight_decay"]),
+            small_lerp=abs(1 - beta1) < 0.5,
+        )
+        hyper = dict(
+            lr=_as_float(group["lr"]),
+            beta1=beta1,
+            beta2=beta2,
+            eps=_as_float(group["eps"]),
+            wd=_as_float(group["weight_decay"]),
+            momentum_decay=_as_float(group["momentum_decay"]),
+        )
         _fused_update(_nadam_kernel, flags, params, [p.grad for p in params], states, hyper)

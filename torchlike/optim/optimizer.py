@@ -69,18 +69,22 @@ def _with_step_hooks(step):
 
     @functools.wraps(step)
     def hooked_step(self, *args, **kwargs):
-        for pre_hook in itertools.chain(_global_optimizer_pre_hooks.values(),
-                                        self._optimizer_step_pre_hooks.values()):
+        for pre_hook in itertools.chain(
+            _global_optimizer_pre_hooks.values(), self._optimizer_step_pre_hooks.values()
+        ):
             result = pre_hook(self, args, kwargs)
             if result is not None:
                 if isinstance(result, tuple) and len(result) == 2:
                     args, kwargs = result
                 else:
-                    raise RuntimeError(f"{step} must return None or a tuple of (new_args, "
-                                       f"new_kwargs), but got {result}.")
+                    raise RuntimeError(
+                        f"{step} must return None or a tuple of (new_args, "
+                        f"new_kwargs), but got {result}."
+                    )
         out = step(self, *args, **kwargs)
-        for post_hook in itertools.chain(self._optimizer_step_post_hooks.values(),
-                                         _global_optimizer_post_hooks.values()):
+        for post_hook in itertools.chain(
+            self._optimizer_step_post_hooks.values(), _global_optimizer_post_hooks.values()
+        ):
             post_hook(self, args, kwargs)
         return out
 
@@ -101,8 +105,10 @@ class Optimizer:
         self.defaults = defaults
         self._init_hook_dicts()
         if isinstance(params, Tensor):
-            raise TypeError("params argument given to the optimizer should be an iterable of "
-                            "Tensors or dicts, but got " + _typename(params))
+            raise TypeError(
+                "params argument given to the optimizer should be an iterable of "
+                "Tensors or dicts, but got " + _typename(params)
+            )
         self.state: defaultdict = defaultdict(dict)
         self.param_groups: list = []
         groups = list(params)
@@ -120,17 +126,20 @@ class Optimizer:
                 raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
 
     def _init_hook_dicts(self):
-        for name in ("_optimizer_step_pre_hooks", "_optimizer_step_post_hooks",
-                     "_optimizer_state_dict_pre_hooks", "_optimizer_state_dict_post_hooks",
-                     "_optimizer_load_state_dict_pre_hooks",
-                     "_optimizer_load_state_dict_post_hooks"):
+        for name in (
+            "_optimizer_step_pre_hooks",
+            "_optimizer_step_post_hooks",
+            "_optimizer_state_dict_pre_hooks",
+            "_optimizer_state_dict_post_hooks",
+            "_optimizer_load_state_dict_pre_hooks",
+            "_optimizer_load_state_dict_post_hooks",
+        ):
             if name not in self.__dict__:
                 setattr(self, name, OrderedDict())
 
     # -- pickling (``copy.deepcopy(opt)``, multiprocessing) ---------------------------------------
     def __getstate__(self):
-        return {"defaults": self.defaults, "state": self.state,
-                "param_groups": self.param_groups}
+        return {"defaults": self.defaults, "state": self.state, "param_groups": self.param_groups}
 
     def __setstate__(self, state):
         self.__dict__.update(state)
@@ -141,8 +150,9 @@ class Optimizer:
         text = self.__class__.__name__ + " ("
         for i, group in enumerate(self.param_groups):
             text += f"\nParameter Group {i}\n"
-            text += "".join(f"    {key}: {group[key]}\n" for key in sorted(group)
-                            if key != "params")
+            text += "".join(
+                f"    {key}: {group[key]}\n" for key in sorted(group) if key != "params"
+            )
         return text + ")"
 
     # -- hooks ------------------------------------------------------------------------------------
@@ -189,8 +199,9 @@ class Optimizer:
                 index_of.setdefault(id(p), first + offset)
             packed["params"] = [index_of[id(p)] for p in group["params"]]
             packed_groups.append(packed)
-        packed_state = {(index_of[id(k)] if isinstance(k, Tensor) else k): v
-                        for k, v in self.state.items()}
+        packed_state = {
+            (index_of[id(k)] if isinstance(k, Tensor) else k): v for k, v in self.state.items()
+        }
         state_dict = {"state": packed_state, "param_groups": packed_groups}
         for hook in self._optimizer_state_dict_post_hooks.values():
             result = hook(self, state_dict)
@@ -223,15 +234,22 @@ class Optimizer:
         if len(groups) != len(saved_groups):
             raise ValueError("loaded state dict has a different number of parameter groups")
         if any(len(g["params"]) != len(s["params"]) for g, s in zip(groups, saved_groups)):
-            raise ValueError("loaded state dict contains a parameter group that doesn't match "
-                             "the size of optimizer's group")
-        param_of = dict(zip(itertools.chain.from_iterable(s["params"] for s in saved_groups),
-                            itertools.chain.from_iterable(g["params"] for g in groups)))
+            raise ValueError(
+                "loaded state dict contains a parameter group that doesn't match "
+                "the size of optimizer's group"
+            )
+        param_of = dict(
+            zip(
+                itertools.chain.from_iterable(s["params"] for s in saved_groups),
+                itertools.chain.from_iterable(g["params"] for g in groups),
+            )
+        )
 
         def cast(param, value, param_id, key=None):
             if isinstance(value, Tensor):
                 return self._process_value_according_to_param_policy(
-                    param, value, param_id, state_dict["param_groups"], key)
+                    param, value, param_id, state_dict["param_groups"], key
+                )
             if isinstance(value, dict):
                 return {k: cast(param, v, param_id, k) for k, v in value.items()}
             if isinstance(value, (list, tuple)):
@@ -290,20 +308,28 @@ class Optimizer:
 
     def _check_step_flags(self, group, params):
         # The fused kernels ignore the flag.
-        if (group.get("capturable") and not group.get("fused")
-                and any(p.device.type == "cpu" for p in params)):
-            raise AssertionError(f"If capturable=True, {self._capturable_tensors} must be on "
-                                 f"supported devices: {self._capturable_devices}.")
+        if (
+            group.get("capturable")
+            and not group.get("fused")
+            and any(p.device.type == "cpu" for p in params)
+        ):
+            raise AssertionError(
+                f"If capturable=True, {self._capturable_tensors} must be on "
+                f"supported devices: {self._capturable_devices}."
+            )
         if group.get("differentiable") and any(p.is_leaf and p.requires_grad for p in params):
             # A differentiable step updates in place with grad mode on: on a leaf that
             # requires grad that is PyTorch's in-place error.
-            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
-                               "operation.")
+            raise RuntimeError(
+                "a leaf Variable that requires grad is being used in an in-place operation."
+            )
         if group.get("differentiable") and any(p.requires_grad for p in params):
             # PyTorch records the update in the graph; the compiled kernel cannot, and a step
             # that silently drops the graph would give wrong higher-order gradients.
-            raise NotImplementedError("torchlike: optimizer steps with differentiable=True "
-                                      "through non-leaf parameters are not supported yet")
+            raise NotImplementedError(
+                "torchlike: optimizer steps with differentiable=True "
+                "through non-leaf parameters are not supported yet"
+            )
 
     def _step_group(self, group, params):
         raise NotImplementedError
@@ -332,9 +358,11 @@ class Optimizer:
         if isinstance(params, Tensor):
             params = [params]
         elif isinstance(params, set):
-            raise TypeError("optimizer parameters need to be organized in ordered collections, "
-                            "but the ordering of tensors in sets will change between runs. "
-                            "Please use a list instead.")
+            raise TypeError(
+                "optimizer parameters need to be organized in ordered collections, "
+                "but the ordering of tensors in sets will change between runs. "
+                "Please use a list instead."
+            )
         else:
             params = list(params)
         names = [p[0] for p in params if isinstance(p, tuple)]
@@ -342,36 +370,44 @@ class Optimizer:
         param_group["params"] = params
         if names:
             if len(names) != len(params):
-                raise ValueError("all optimizer params should be with/without names. Some param "
-                                 "names are missing")
+                raise ValueError(
+                    "all optimizer params should be with/without names. Some param "
+                    "names are missing"
+                )
             param_group["param_names"] = names
 
         for p in params:
             if not isinstance(p, Tensor):
-                raise TypeError("optimizer can only optimize Tensors, but one of the params is "
-                                + _typename(p))
-            if not self.defaults.get("differentiable", None) and not (p.is_leaf
-                                                                      or p.retains_grad):
+                raise TypeError(
+                    "optimizer can only optimize Tensors, but one of the params is " + _typename(p)
+                )
+            if not self.defaults.get("differentiable", None) and not (p.is_leaf or p.retains_grad):
                 raise ValueError("can't optimize a non-leaf Tensor")
 
         for name, default in self.defaults.items():
             if default is required and name not in param_group:
-                raise ValueError("parameter group didn't specify a value of required "
-                                 f"optimization parameter {name}")
+                raise ValueError(
+                    "parameter group didn't specify a value of required "
+                    f"optimization parameter {name}"
+                )
             param_group.setdefault(name, default)
 
         if len({id(p) for p in params}) != len(params):
-            warnings.warn("optimizer contains a parameter group with duplicate parameters; in "
-                          "future, this will cause an error; see "
-                          "github.com/pytorch/pytorch/issues/40967 for more information",
-                          stacklevel=3)
+            warnings.warn(
+                "optimizer contains a parameter group with duplicate parameters; in "
+                "future, this will cause an error; see "
+                "github.com/pytorch/pytorch/issues/40967 for more information",
+                stacklevel=3,
+            )
         seen = set()
         for group in self.param_groups:
             seen.update(id(p) for p in group["params"])
             if ("param_names" in param_group) != ("param_names" in group):
                 which = "with names" if "param_names" in param_group else "without names"
-                raise ValueError("all optimizer param groups should be with/without names. "
-                                 f"cannot add param group {which} to the optimizer")
+                raise ValueError(
+                    "all optimizer param groups should be with/without names. "
+                    f"cannot add param group {which} to the optimizer"
+                )
         if any(id(p) in seen for p in params):
             raise ValueError("some parameters appear in more than one parameter group")
         self.param_groups.append(param_group)
@@ -423,15 +459,20 @@ def _realify(kernel):
             return kernel(params, grads, states, hyper, **flags)
 
         def down(xs):
-            return [(_as_real(x) if c and x is not None and jnp.iscomplexobj(x) else x)
-                    for x, c in zip(xs, complex_at)]
+            return [
+                (_as_real(x) if c and x is not None and jnp.iscomplexobj(x) else x)
+                for x, c in zip(xs, complex_at)
+            ]
 
-        new_params, new_states = kernel(down(params), down(grads),
-                                        {k: down(v) for k, v in states.items()}, hyper, **flags)
+        new_params, new_states = kernel(
+            down(params), down(grads), {k: down(v) for k, v in states.items()}, hyper, **flags
+        )
 
         def up(xs, like):
-            return [(_as_complex(x, p.dtype) if c and x is not None and x.ndim == p.ndim + 1
-                     else x) for x, c, p in zip(xs, complex_at, like)]
+            return [
+                (_as_complex(x, p.dtype) if c and x is not None and x.ndim == p.ndim + 1 else x)
+                for x, c, p in zip(xs, complex_at, like)
+            ]
 
         return up(new_params, params), {k: up(v, params) for k, v in new_states.items()}
 
@@ -475,9 +516,11 @@ def _fused_update(kernel, flags: dict, params, grads, states: dict, hyper: dict)
     in-place updates of PyTorch's optimizers do under ``no_grad``."""
     fn = _compiled(kernel, tuple(sorted(flags.items())))
     new_params, new_states = fn(
-        [p._value for p in params], [g._value for g in grads],
+        [p._value for p in params],
+        [g._value for g in grads],
         {k: [t._value if t is not None else None for t in ts] for k, ts in states.items()},
-        _hyper_arrays(hyper))
+        _hyper_arrays(hyper),
+    )
     for p, value in zip(params, new_params):
         p._write_data(value)
     out = {}

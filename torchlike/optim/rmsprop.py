@@ -17,8 +17,9 @@ from .optimizer import (
 __all__ = ["RMSprop"]
 
 
-def _rmsprop_kernel(params, grads, states, hyper, *, maximize, weight_decay, momentum,
-                    centered, small_lerp):
+def _rmsprop_kernel(
+    params, grads, states, hyper, *, maximize, weight_decay, momentum, centered, small_lerp
+):
     lr, alpha, eps, wd, mu = (hyper[k] for k in ("lr", "alpha", "eps", "wd", "momentum"))
     out = {"step": [], "square_avg": [], "momentum_buffer": [], "grad_avg": []}
     new_params = []
@@ -49,9 +50,20 @@ def _rmsprop_kernel(params, grads, states, hyper, *, maximize, weight_decay, mom
 
 
 class RMSprop(Optimizer):
-    def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0,
-                 centered=False, capturable=False, foreach=None, maximize=False,
-                 differentiable=False):
+    def __init__(
+        self,
+        params,
+        lr=1e-2,
+        alpha=0.99,
+        eps=1e-8,
+        weight_decay=0,
+        momentum=0,
+        centered=False,
+        capturable=False,
+        foreach=None,
+        maximize=False,
+        differentiable=False,
+    ):
         if isinstance(lr, Tensor) and lr.numel() != 1:
             raise ValueError("Tensor lr must be 1-element")
         if not 0.0 <= lr:
@@ -64,9 +76,18 @@ class RMSprop(Optimizer):
             raise ValueError(f"Invalid weight_decay value: {weight_decay}")
         if not 0.0 <= alpha:
             raise ValueError(f"Invalid alpha value: {alpha}")
-        defaults = dict(lr=lr, momentum=momentum, alpha=alpha, eps=eps, centered=centered,
-                        weight_decay=weight_decay, capturable=capturable, foreach=foreach,
-                        maximize=maximize, differentiable=differentiable)
+        defaults = dict(
+            lr=lr,
+            momentum=momentum,
+            alpha=alpha,
+            eps=eps,
+            centered=centered,
+            weight_decay=weight_decay,
+            capturable=capturable,
+            foreach=foreach,
+            maximize=maximize,
+            differentiable=differentiable,
+        )
         super().__init__(params, defaults)
 
     def __setstate__(self, state):
@@ -83,17 +104,28 @@ class RMSprop(Optimizer):
     def _step_group(self, group, params):
         use_momentum = group["momentum"] > 0
         centered = bool(group["centered"])
-        keys = (["step", "square_avg"] + (["momentum_buffer"] if use_momentum else [])
-                + (["grad_avg"] if centered else []))
+        keys = (
+            ["step", "square_avg"]
+            + (["momentum_buffer"] if use_momentum else [])
+            + (["grad_avg"] if centered else [])
+        )
         self._zero_state(params, keys)
-        states = {key: [self.state[p].get(key) for p in params]
-                  for key in ("step", "square_avg", "momentum_buffer", "grad_avg")}
-        flags = dict(maximize=bool(group["maximize"]),
-                     weight_decay=group["weight_decay"] != 0, momentum=use_momentum,
-                     centered=centered,
-                     small_lerp=abs(1 - _as_float(group["alpha"])) < 0.5)
-        hyper = dict(lr=_as_float(group["lr"]), alpha=_as_float(group["alpha"]),
-                     eps=_as_float(group["eps"]), wd=_as_float(group["weight_decay"]),
-                     momentum=_as_float(group["momentum"]))
-        _fused_update(_rmsprop_kernel, flags, params, [p.grad for p in params], states,
-                      hyper)
+        states = {
+            key: [self.state[p].get(key) for p in params]
+            for key in ("step", "square_avg", "momentum_buffer", "grad_avg")
+        }
+        flags = dict(
+            maximize=bool(group["maximize"]),
+            weight_decay=group["weight_decay"] != 0,
+            momentum=use_momentum,
+            centered=centered,
+            small_lerp=abs(1 - _as_float(group["alpha"])) < 0.5,
+        )
+        hyper = dict(
+            lr=_as_float(group["lr"]),
+            alpha=_as_float(group["alpha"]),
+            eps=_as_float(group["eps"]),
+            wd=_as_float(group["weight_decay"]),
+            momentum=_as_float(group["momentum"]),
+        )
+        _fused_update(_rmsprop_kernel, flags, params, [p.grad for p in params], states, hyper)

@@ -33,30 +33,58 @@ def _rprop_kernel(params, grads, states, hyper, *, maximize, weight_decay):
 
 
 class Rprop(Optimizer):
-    def __init__(self, params, lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50), *,
-                 capturable=False, foreach=None, maximize=False, differentiable=False):
+    def __init__(
+        self,
+        params,
+        lr=1e-2,
+        etas=(0.5, 1.2),
+        step_sizes=(1e-6, 50),
+        *,
+        capturable=False,
+        foreach=None,
+        maximize=False,
+        differentiable=False,
+    ):
         _check_lr(lr)
         if not 0.0 < etas[0] < 1.0 < etas[1]:
             raise ValueError(f"Invalid eta values: {etas[0]}, {etas[1]}")
-        defaults = dict(lr=lr, etas=etas, step_sizes=step_sizes, foreach=foreach,
-                        maximize=maximize, differentiable=differentiable,
-                        capturable=capturable)
+        defaults = dict(
+            lr=lr,
+            etas=etas,
+            step_sizes=step_sizes,
+            foreach=foreach,
+            maximize=maximize,
+            differentiable=differentiable,
+            capturable=capturable,
+        )
         super().__init__(params, defaults)
 
     def __setstate__(self, state):
         super().__setstate__(state)
-        _setstate_defaults(self, foreach=None, maximize=False, differentiable=False,
-                           capturable=False)
+        _setstate_defaults(
+            self, foreach=None, maximize=False, differentiable=False, capturable=False
+        )
 
     def _step_group(self, group, params):
         lr = _as_float(group["lr"])
-        _init_state(self, params, {"prev": jnp.zeros_like,
-                                   "step_size": lambda v: jnp.full_like(
-                                       v, complex(lr, lr) if jnp.iscomplexobj(v) else lr)})
+        _init_state(
+            self,
+            params,
+            {
+                "prev": jnp.zeros_like,
+                "step_size": lambda v: jnp.full_like(
+                    v, complex(lr, lr) if jnp.iscomplexobj(v) else lr
+                ),
+            },
+        )
         states = _gather(self, params, ("step", "prev", "step_size"))
         etaminus, etaplus = group["etas"]
         lo, hi = group["step_sizes"]
-        hyper = dict(etaminus=_as_float(etaminus), etaplus=_as_float(etaplus),
-                     step_size_min=_as_float(lo), step_size_max=_as_float(hi))
+        hyper = dict(
+            etaminus=_as_float(etaminus),
+            etaplus=_as_float(etaplus),
+            step_size_min=_as_float(lo),
+            step_size_max=_as_float(hi),
+        )
         flags = dict(_group_flags(group), weight_decay=False)
         _fused_update(_rprop_kernel, flags, params, [p.grad for p in params], states, hyper)

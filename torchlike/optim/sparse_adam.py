@@ -24,11 +24,17 @@ class SparseAdam(Optimizer):
         _check_betas(betas)
         defaults = dict(lr=lr, betas=betas, eps=eps, maximize=maximize)
         super().__init__(params, defaults)
-        complex_at = [[gi, pi] for gi, group in enumerate(self.param_groups)
-                      for pi, p in enumerate(group["params"]) if p.is_complex()]
+        complex_at = [
+            [gi, pi]
+            for gi, group in enumerate(self.param_groups)
+            for pi, p in enumerate(group["params"])
+            if p.is_complex()
+        ]
         if complex_at:
-            raise ValueError(f"Complex params at indices {complex_at}: SparseAdam does not "
-                             "support complex parameters")
+            raise ValueError(
+                f"Complex params at indices {complex_at}: SparseAdam does not "
+                "support complex parameters"
+            )
 
     def step(self, closure=None):
         loss = self._closure_loss(closure)
@@ -36,6 +42,8 @@ class SparseAdam(Optimizer):
             for group in self.param_groups:
                 for p in group["params"]:
                     if p.grad is not None and not p.grad.is_sparse:
-                        raise RuntimeError("SparseAdam does not support dense gradients, "
-                                           "please consider Adam instead")
+                        raise RuntimeError(
+                            "SparseAdam does not support dense gradients, "
+                            "please consider Adam instead"
+                        )
         return loss

@@ -17,14 +17,22 @@ from ..nn import Module
 from ..nn.modules.normalization import _BatchNorm
 from .lr_scheduler import LRScheduler, _per_group
 
-__all__ = ["AveragedModel", "update_bn", "SWALR", "get_ema_multi_avg_fn",
-           "get_swa_multi_avg_fn", "get_ema_avg_fn", "get_swa_avg_fn"]
+__all__ = [
+    "AveragedModel",
+    "update_bn",
+    "SWALR",
+    "get_ema_multi_avg_fn",
+    "get_swa_multi_avg_fn",
+    "get_ema_avg_fn",
+    "get_swa_avg_fn",
+]
 
 
 def _check_decay(decay):
     if decay < 0.0 or decay > 1.0:
-        raise ValueError(f"Invalid decay value {decay} provided. Please provide a value in "
-                         "[0,1] range.")
+        raise ValueError(
+            f"Invalid decay value {decay} provided. Please provide a value in [0,1] range."
+        )
 
 
 def get_ema_multi_avg_fn(decay=0.999):
@@ -168,18 +176,16 @@ def update_bn(loader, model, device=None):
 
 
 class SWALR(LRScheduler):
-    def __init__(self, optimizer, swa_lr, anneal_epochs=10, anneal_strategy="cos",
-                 last_epoch=-1):
-        for value, group in zip(_per_group("swa_lr", optimizer, swa_lr),
-                                optimizer.param_groups):
+    def __init__(self, optimizer, swa_lr, anneal_epochs=10, anneal_strategy="cos", last_epoch=-1):
+        for value, group in zip(_per_group("swa_lr", optimizer, swa_lr), optimizer.param_groups):
             group["swa_lr"] = value
         if anneal_strategy not in ("cos", "linear"):
-            raise ValueError("anneal_strategy must be one of 'cos' or 'linear', instead got "
-                             f"{anneal_strategy}")
+            raise ValueError(
+                f"anneal_strategy must be one of 'cos' or 'linear', instead got {anneal_strategy}"
+            )
         self._set_anneal_func(anneal_strategy)
         if not isinstance(anneal_epochs, int) or anneal_epochs < 0:
-            raise ValueError(f"anneal_epochs must be equal or greater than 0, got "
-                             f"{anneal_epochs}")
+            raise ValueError(f"anneal_epochs must be equal or greater than 0, got {anneal_epochs}")
         self.anneal_epochs = anneal_epochs
         super().__init__(optimizer, last_epoch)
 
@@ -199,24 +205,31 @@ class SWALR(LRScheduler):
 
     def get_lr(self):
         if not self._get_lr_called_within_step:
-            warnings.warn("To get the last learning rate computed by the scheduler, please use "
-                          "`get_last_lr()`.", UserWarning, stacklevel=2)
+            warnings.warn(
+                "To get the last learning rate computed by the scheduler, please use "
+                "`get_last_lr()`.",
+                UserWarning,
+                stacklevel=2,
+            )
         # The schedule is a function of how many times step() ran, not of last_epoch.
         step = self._step_count - 1
         if self.anneal_epochs == 0:
             step = max(1, step)
         span = max(1, self.anneal_epochs)
         prev_alpha = self.anneal_func(max(0, min(1, (step - 1) / span)))
-        prev_lrs = [self._get_initial_lr(g["lr"], g["swa_lr"], prev_alpha)
-                    for g in self.optimizer.param_groups]
+        prev_lrs = [
+            self._get_initial_lr(g["lr"], g["swa_lr"], prev_alpha)
+            for g in self.optimizer.param_groups
+        ]
         alpha = self.anneal_func(max(0, min(1, step / span)))
-        return [g["swa_lr"] * alpha + lr * (1 - alpha)
-                for g, lr in zip(self.optimizer.param_groups, prev_lrs)]
+        return [
+            g["swa_lr"] * alpha + lr * (1 - alpha)
+            for g, lr in zip(self.optimizer.param_groups, prev_lrs)
+        ]
 
     def _set_anneal_func(self, anneal_strategy):
         self._anneal_strategy = anneal_strategy
-        self.anneal_func = self._cosine_anneal if anneal_strategy == "cos" else \
-            self._linear_anneal
+        self.anneal_func = self._cosine_anneal if anneal_strategy == "cos" else self._linear_anneal
 
     def state_dict(self):
         return {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "anneal_func")}

@@ -33,8 +33,15 @@ class ProfilerAction(enum.Enum):
     DEVICE_STOPPED = 4
 
 
-def schedule(*, wait: int, warmup: int, active: int, repeat: int = 0, skip_first: int = 0,
-             skip_first_wait: int = 0):
+def schedule(
+    *,
+    wait: int,
+    warmup: int,
+    active: int,
+    repeat: int = 0,
+    skip_first: int = 0,
+    skip_first_wait: int = 0,
+):
     """Step number -> ProfilerAction: skip_first steps, then cycles of wait/warmup/active."""
     if wait < 0 or warmup < 0 or active <= 0 or repeat < 0 or skip_first < 0:
         raise AssertionError("Invalid profiler schedule arguments")
@@ -66,6 +73,7 @@ def _always_record(step):
 
 def tensorboard_trace_handler(dir_name, worker_name=None, use_gzip=False):
     """An ``on_trace_ready`` that writes a Chrome trace file into ``dir_name``."""
+
     def handler(prof):
         os.makedirs(dir_name, exist_ok=True)
         worker = worker_name or f"{socket.gethostname()}_{os.getpid()}"
@@ -78,11 +86,24 @@ def tensorboard_trace_handler(dir_name, worker_name=None, use_gzip=False):
 class profile(_legacy.profile):
     """``with torch.profiler.profile(schedule=…, on_trace_ready=…) as p: … p.step()``."""
 
-    def __init__(self, *, activities=None, schedule=None, on_trace_ready=None,
-                 record_shapes=False, profile_memory=False, with_stack=False, with_flops=False,
-                 with_modules=False, experimental_config=None, execution_trace_observer=None,
-                 acc_events=False, use_cuda=None, custom_trace_id_callback=None,
-                 post_processing_timeout_s=None):
+    def __init__(
+        self,
+        *,
+        activities=None,
+        schedule=None,
+        on_trace_ready=None,
+        record_shapes=False,
+        profile_memory=False,
+        with_stack=False,
+        with_flops=False,
+        with_modules=False,
+        experimental_config=None,
+        execution_trace_observer=None,
+        acc_events=False,
+        use_cuda=None,
+        custom_trace_id_callback=None,
+        post_processing_timeout_s=None,
+    ):
         super().__init__(record_shapes=record_shapes)
         self.activities = set(activities) if activities else {ProfilerActivity.CPU}
         self.schedule = schedule or _always_record
@@ -113,8 +134,10 @@ class profile(_legacy.profile):
         return self._action in (ProfilerAction.RECORD, ProfilerAction.RECORD_AND_SAVE)
 
     def _enter_action(self, action):
-        if action in (ProfilerAction.RECORD, ProfilerAction.RECORD_AND_SAVE) \
-                and not self._recording():
+        if (
+            action in (ProfilerAction.RECORD, ProfilerAction.RECORD_AND_SAVE)
+            and not self._recording()
+        ):
             self._start()
         self._action = action
 
@@ -122,16 +145,25 @@ class profile(_legacy.profile):
         if not self._recording():
             return
         nxt = None if final else self.schedule(self.step_num + 1)
-        if final or self._action is ProfilerAction.RECORD_AND_SAVE or nxt not in (
-                ProfilerAction.RECORD, ProfilerAction.RECORD_AND_SAVE):
+        if (
+            final
+            or self._action is ProfilerAction.RECORD_AND_SAVE
+            or nxt not in (ProfilerAction.RECORD, ProfilerAction.RECORD_AND_SAVE)
+        ):
             self._stop()
             self._action = ProfilerAction.NONE
             if self.on_trace_ready is not None:
                 self.on_trace_ready(self)
 
 
-__all__ = ["profile", "record_function", "ProfilerActivity", "ProfilerAction", "schedule",
-           "tensorboard_trace_handler"]
+__all__ = [
+    "profile",
+    "record_function",
+    "ProfilerActivity",
+    "ProfilerAction",
+    "schedule",
+    "tensorboard_trace_handler",
+]
 
 
 # A torch name torchlike lacks: an AttributeError naming it and the nearest supported name.

@@ -17,17 +17,51 @@ from .._ops.table import OPS
 from .._ops.variants import make_out
 from .._tensor import Tensor
 
-__all__ = ["bessel_j0", "bessel_j1", "digamma", "entr", "erf", "erfc", "erfcx", "erfinv", "exp2",
-           "expit", "expm1", "gammainc", "gammaincc", "gammaln", "i0", "i0e", "i1", "i1e",
-           "log1p", "log_ndtr", "log_softmax", "logit", "logsumexp", "modified_bessel_i0",
-           "modified_bessel_i1", "multigammaln", "ndtr",
-           "ndtri", "polygamma", "psi", "round", "sinc", "softmax", "spherical_bessel_j0",
-           "xlog1py", "xlogy", "zeta"]
+__all__ = [
+    "bessel_j0",
+    "bessel_j1",
+    "digamma",
+    "entr",
+    "erf",
+    "erfc",
+    "erfcx",
+    "erfinv",
+    "exp2",
+    "expit",
+    "expm1",
+    "gammainc",
+    "gammaincc",
+    "gammaln",
+    "i0",
+    "i0e",
+    "i1",
+    "i1e",
+    "log1p",
+    "log_ndtr",
+    "log_softmax",
+    "logit",
+    "logsumexp",
+    "modified_bessel_i0",
+    "modified_bessel_i1",
+    "multigammaln",
+    "ndtr",
+    "ndtri",
+    "polygamma",
+    "psi",
+    "round",
+    "sinc",
+    "softmax",
+    "spherical_bessel_j0",
+    "xlog1py",
+    "xlogy",
+    "zeta",
+]
 
 
 def _unary(key):
     def fn(input):
         return apply(OPS[key], (input,))
+
     return fn
 
 
@@ -35,6 +69,7 @@ def _torch_level(name):
     # the torch-level function without its out= wrapper (out= is added below, under our name)
     def fn(*args, **kwargs):
         return _F[name](*args, **kwargs)
+
     return fn
 
 
@@ -100,19 +135,22 @@ def logsumexp(input, dim, keepdim=False):
 
 def _scalar_aware(name, both, self_scalar, other_scalar):
     """A binary special function whose node depends on which side is a Python number."""
+
     def fn(input, other):
         if _is_scalar(input) and isinstance(other, Tensor):
             return apply(OPS[self_scalar], (other, input))
         if isinstance(input, Tensor) and _is_scalar(other):
             return apply(OPS[other_scalar], (input, other))
         return _binary(OPS[both], input, other)
+
     fn.__name__ = fn.__qualname__ = name
     return fn
 
 
 xlogy = _scalar_aware("xlogy", "xlogy", "xlogy_self_scalar", "xlogy_other_scalar")
-xlog1py = _scalar_aware("xlog1py", "special_xlog1py", "special_xlog1py_self_scalar",
-                        "special_xlog1py_other_scalar")
+xlog1py = _scalar_aware(
+    "xlog1py", "special_xlog1py", "special_xlog1py_self_scalar", "special_xlog1py_other_scalar"
+)
 
 
 def _polynomial(key):
@@ -120,14 +158,24 @@ def _polynomial(key):
         if _is_scalar(input):
             input = _t(input)
         return _binary(OPS[key], input, n)
+
     return fn
 
 
-for _name in ("chebyshev_polynomial_t", "chebyshev_polynomial_u", "chebyshev_polynomial_v",
-              "chebyshev_polynomial_w", "shifted_chebyshev_polynomial_t",
-              "shifted_chebyshev_polynomial_u", "shifted_chebyshev_polynomial_v",
-              "shifted_chebyshev_polynomial_w", "hermite_polynomial_h", "hermite_polynomial_he",
-              "laguerre_polynomial_l", "legendre_polynomial_p"):
+for _name in (
+    "chebyshev_polynomial_t",
+    "chebyshev_polynomial_u",
+    "chebyshev_polynomial_v",
+    "chebyshev_polynomial_w",
+    "shifted_chebyshev_polynomial_t",
+    "shifted_chebyshev_polynomial_u",
+    "shifted_chebyshev_polynomial_v",
+    "shifted_chebyshev_polynomial_w",
+    "hermite_polynomial_h",
+    "hermite_polynomial_he",
+    "laguerre_polynomial_l",
+    "legendre_polynomial_p",
+):
     globals()[_name] = _polynomial("special_" + _name)
     __all__.append(_name)
 

@@ -41,8 +41,10 @@ class _Failure(Exception):
 
 def _tolerances(*dtypes, rtol, atol):
     if (rtol is None) ^ (atol is None):
-        raise ValueError("Both 'rtol' and 'atol' must be either specified or omitted, "
-                         f"but got no {'rtol' if rtol is None else 'atol'}.")
+        raise ValueError(
+            "Both 'rtol' and 'atol' must be either specified or omitted, "
+            f"but got no {'rtol' if rtol is None else 'atol'}."
+        )
     if rtol is not None:
         return rtol, atol
     pairs = [_DTYPE_PRECISIONS.get(d, (0.0, 0.0)) for d in dtypes]
@@ -50,8 +52,11 @@ def _tolerances(*dtypes, rtol, atol):
 
 
 def _diff_line(kind, diff, idx, tol, equality):
-    line = (f"{kind.title()} difference: {diff}" if idx is None
-            else f"Greatest {kind} difference: {diff} at index {idx}")
+    line = (
+        f"{kind.title()} difference: {diff}"
+        if idx is None
+        else f"Greatest {kind} difference: {diff} at index {idx}"
+    )
     return line + ("" if equality else f" (up to {tol} allowed)")
 
 
@@ -61,17 +66,30 @@ def _mismatch_msg(identifier, default, extra, abs_diff, abs_idx, atol, rel_diff,
         identifier = default
     elif callable(identifier):
         identifier = identifier(default)
-    lines = [f"{identifier} are not {'equal' if equality else 'close'}!", "", extra,
-             _diff_line("absolute", abs_diff, abs_idx, atol, equality),
-             _diff_line("relative", rel_diff, rel_idx, rtol, equality)]
+    lines = [
+        f"{identifier} are not {'equal' if equality else 'close'}!",
+        "",
+        extra,
+        _diff_line("absolute", abs_diff, abs_idx, atol, equality),
+        _diff_line("relative", rel_diff, rel_idx, rtol, equality),
+    ]
     return "\n".join(lines)
 
 
 def _scalar_msg(actual, expected, rtol, atol, identifier):
     abs_diff = abs(actual - expected)
     rel_diff = float("inf") if expected == 0 else abs_diff / abs(expected)
-    return _mismatch_msg(identifier, "Scalars", f"Expected {expected} but got {actual}.",
-                         abs_diff, None, atol, rel_diff, None, rtol)
+    return _mismatch_msg(
+        identifier,
+        "Scalars",
+        f"Expected {expected} but got {actual}.",
+        abs_diff,
+        None,
+        atol,
+        rel_diff,
+        None,
+        rtol,
+    )
 
 
 def _isclose(a, e, rtol, atol, equal_nan):
@@ -117,19 +135,41 @@ def _compare_arrays(a, e, rtol, atol, equal_nan, identifier):
     def index(flat):
         return tuple(int(i) for i in np.unravel_index(flat, shape))
 
-    raise _Failure(AssertionError, _mismatch_msg(
-        identifier, "Tensor-likes", extra, abs_diff[abs_i].item(), index(abs_i), atol,
-        rel_diff[rel_i].item(), index(rel_i), rtol))
+    raise _Failure(
+        AssertionError,
+        _mismatch_msg(
+            identifier,
+            "Tensor-likes",
+            extra,
+            abs_diff[abs_i].item(),
+            index(abs_i),
+            atol,
+            rel_diff[rel_i].item(),
+            index(rel_i),
+            rtol,
+        ),
+    )
 
 
 def _check_attr(name, a, e):
     if a != e:
-        raise _Failure(AssertionError,
-                       f"The values for attribute '{name}' do not match: {a} != {e}.")
+        raise _Failure(
+            AssertionError, f"The values for attribute '{name}' do not match: {a} != {e}."
+        )
 
 
-def _compare_tensors(actual, expected, rtol, atol, equal_nan, check_device, check_dtype,
-                     check_layout, check_stride, identifier):
+def _compare_tensors(
+    actual,
+    expected,
+    rtol,
+    atol,
+    equal_nan,
+    check_device,
+    check_dtype,
+    check_layout,
+    check_stride,
+    identifier,
+):
     _check_attr("shape", actual.shape, expected.shape)
     if check_device:
         _check_attr("device", actual.device, expected.device)
@@ -168,8 +208,9 @@ _NUMBER_DTYPES = ((bool, D.bool_), (int, D.int64), (float, D.float64), (complex,
 
 def _compare_numbers(actual, expected, rtol, atol, equal_nan, check_dtype, identifier):
     if type(actual) is not type(expected) and check_dtype:
-        raise _Failure(AssertionError,
-                       f"The (d)types do not match: {type(actual)} != {type(expected)}.")
+        raise _Failure(
+            AssertionError, f"The (d)types do not match: {type(actual)} != {type(expected)}."
+        )
     if isinstance(actual, bool) and isinstance(expected, bool):
         if actual is not expected:
             msg = f"Booleans mismatch: {actual} is not {expected}"
@@ -206,8 +247,9 @@ def _compare_items(pairs, options):
 def _compare(actual, expected, options):
     if isinstance(actual, Tensor) and isinstance(expected, Tensor):
         return _compare_tensors(actual, expected, **options)
-    scalar_opts = {k: options[k] for k in ("rtol", "atol", "equal_nan", "check_dtype",
-                                           "identifier")}
+    scalar_opts = {
+        k: options[k] for k in ("rtol", "atol", "equal_nan", "check_dtype", "identifier")
+    }
     if isinstance(actual, np.ndarray) and isinstance(expected, np.ndarray):
         return _compare_numpy(actual, expected, **scalar_opts)
     if _is_number(actual) and _is_number(expected):
@@ -215,35 +257,66 @@ def _compare(actual, expected, options):
     if actual is None and expected is None:
         return
     seq = collections.abc.Sequence
-    if isinstance(actual, seq) and isinstance(expected, seq) \
-            and not isinstance(actual, str) and not isinstance(expected, str):
+    if (
+        isinstance(actual, seq)
+        and isinstance(expected, seq)
+        and not isinstance(actual, str)
+        and not isinstance(expected, str)
+    ):
         if len(actual) != len(expected):
-            raise _Failure(AssertionError, f"The length of the sequences mismatch: "
-                                           f"{len(actual)} != {len(expected)}")
-        return _compare_items(((i, a, e) for i, (a, e) in enumerate(zip(actual, expected))),
-                              options)
+            raise _Failure(
+                AssertionError,
+                f"The length of the sequences mismatch: {len(actual)} != {len(expected)}",
+            )
+        return _compare_items(
+            ((i, a, e) for i, (a, e) in enumerate(zip(actual, expected))), options
+        )
     mapping = collections.abc.Mapping
     if isinstance(actual, mapping) and isinstance(expected, mapping):
         if set(actual) != set(expected):
             missing = sorted(set(expected) - set(actual), key=repr)
             extra = sorted(set(actual) - set(expected), key=repr)
-            raise _Failure(AssertionError, "The keys of the mappings do not match:\n"
-                           f"Missing keys in the actual mapping: {missing}\n"
-                           f"Additional keys in the actual mapping: {extra}")
+            raise _Failure(
+                AssertionError,
+                "The keys of the mappings do not match:\n"
+                f"Missing keys in the actual mapping: {missing}\n"
+                f"Additional keys in the actual mapping: {extra}",
+            )
         return _compare_items(((k, actual[k], expected[k]) for k in actual), options)
-    raise _Failure(TypeError, f"No comparison pair was able to handle inputs of type "
-                              f"{type(actual)} and {type(expected)}.")
+    raise _Failure(
+        TypeError,
+        f"No comparison pair was able to handle inputs of type "
+        f"{type(actual)} and {type(expected)}.",
+    )
 
 
-def assert_close(actual, expected, *, allow_subclasses=True, rtol=None, atol=None,
-                 equal_nan=False, check_device=True, check_dtype=True, check_layout=True,
-                 check_stride=False, msg=None):
+def assert_close(
+    actual,
+    expected,
+    *,
+    allow_subclasses=True,
+    rtol=None,
+    atol=None,
+    equal_nan=False,
+    check_device=True,
+    check_dtype=True,
+    check_layout=True,
+    check_stride=False,
+    msg=None,
+):
     """Raise PyTorch's ``AssertionError`` unless ``actual`` and ``expected`` are close."""
     if rtol is not None or atol is not None:
         _tolerances(rtol=rtol, atol=atol)
-    options = dict(rtol=rtol, atol=atol, equal_nan=equal_nan, check_device=check_device,
-                   check_dtype=check_dtype, check_layout=check_layout,
-                   check_stride=check_stride, identifier=None if isinstance(msg, str) else msg)
+    options = dict(
+        rtol=rtol,
+        atol=atol,
+        equal_nan=equal_nan,
+        check_device=check_device,
+        check_dtype=check_dtype,
+        check_layout=check_layout,
+        check_stride=check_stride,
+        identifier=None if isinstance(msg, str) else msg,
+    )
     try:
         _compare(actual, expected, options)
     except _Failure as failure:
@@ -251,8 +324,7 @@ def assert_close(actual, expected, *, allow_subclasses=True, rtol=None, atol=Non
         if isinstance(msg, str) and failure.type is AssertionError:
             text = msg
         elif failure.path:
-            text += "\n\nThe failure occurred for item " + "".join(f"[{k!r}]"
-                                                                   for k in failure.path)
+            text += "\n\nThe failure occurred for item " + "".join(f"[{k!r}]" for k in failure.path)
         raise failure.type(text) from None
 
 
@@ -265,20 +337,42 @@ def assert_allclose(actual, expected, rtol=None, atol=None, equal_nan=True, msg=
         "`torch.testing.assert_allclose()` is deprecated since 1.12 and will be removed in a "
         "future release. Please use `torch.testing.assert_close()` instead. You can find "
         "detailed upgrade instructions in https://github.com/pytorch/pytorch/issues/61844.",
-        FutureWarning, stacklevel=2)
+        FutureWarning,
+        stacklevel=2,
+    )
     if not isinstance(actual, Tensor):
         actual = _as_tensor(actual)
     if not isinstance(expected, Tensor):
         expected = _as_tensor(expected, dtype=actual.dtype)
     if rtol is None and atol is None:
-        rtol, atol = max((_ALLCLOSE_PRECISIONS.get(d, (0.0, 0.0))
-                          for d in (actual.dtype, expected.dtype)), key=lambda p: p[0])
-    assert_close(actual, expected, rtol=rtol, atol=atol, equal_nan=equal_nan,
-                 check_device=True, check_dtype=False, check_stride=False, msg=msg or None)
+        rtol, atol = max(
+            (_ALLCLOSE_PRECISIONS.get(d, (0.0, 0.0)) for d in (actual.dtype, expected.dtype)),
+            key=lambda p: p[0],
+        )
+    assert_close(
+        actual,
+        expected,
+        rtol=rtol,
+        atol=atol,
+        equal_nan=equal_nan,
+        check_device=True,
+        check_dtype=False,
+        check_stride=False,
+        msg=msg or None,
+    )
 
 
-def make_tensor(*shape, dtype, device, low=None, high=None, requires_grad=False,
-                noncontiguous=False, exclude_zero=False, memory_format=None):
+def make_tensor(
+    *shape,
+    dtype,
+    device,
+    low=None,
+    high=None,
+    requires_grad=False,
+    noncontiguous=False,
+    exclude_zero=False,
+    memory_format=None,
+):
     """A random tensor in [low, high) (PyTorch's defaults per dtype; not PyTorch's stream)."""
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = tuple(shape[0])

@@ -1,9 +1,8 @@
 """``torch.utils``: the data-loading utilities (``torch.utils.data``)."""
 
-from . import data  # noqa: F401
-
-
 # A torch name torchlike lacks: an AttributeError naming it and the nearest supported name.
 from torchlike._missing import module_getattr as _module_getattr  # noqa: E402
+
+from . import data  # noqa: F401
 
 __getattr__ = _module_getattr(__name__)

@@ -30,7 +30,8 @@ def _reduction_setting(value, attr_name):
         split_k = True if len(value) == 1 else ensure_bool(value[1], "allow_splitk")
         if reduced and not split_k:
             raise RuntimeError(
-                "allow_splitk=False is not supported when reduced precision reductions are enabled")
+                "allow_splitk=False is not supported when reduced precision reductions are enabled"
+            )
         return reduced, split_k
     raise TypeError(f"{attr_name} expects a bool or a tuple/list of bools, but got {type(value)!r}")
 
@@ -59,7 +60,8 @@ class cuBLASModule:
     @allow_fp16_reduced_precision_reduction.setter
     def allow_fp16_reduced_precision_reduction(self, value):
         _config.cublas_fp16_reduction = _reduction_setting(
-            value, "allow_fp16_reduced_precision_reduction")
+            value, "allow_fp16_reduced_precision_reduction"
+        )
 
     @property
     def allow_fp16_reduced_precision_reduction_split_k(self):
@@ -72,7 +74,8 @@ class cuBLASModule:
     @allow_bf16_reduced_precision_reduction.setter
     def allow_bf16_reduced_precision_reduction(self, value):
         _config.cublas_bf16_reduction = _reduction_setting(
-            value, "allow_bf16_reduced_precision_reduction")
+            value, "allow_bf16_reduced_precision_reduction"
+        )
 
     @property
     def allow_bf16_reduced_precision_reduction_split_k(self):

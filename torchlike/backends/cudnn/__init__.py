@@ -43,13 +43,24 @@ class _CudnnModule(types.ModuleType):
 
 
 @contextmanager
-def flags(enabled=False, benchmark=False, benchmark_limit=10, deterministic=False,
-          allow_tf32=True, fp32_precision="none", depthwise_kernel="auto"):
+def flags(
+    enabled=False,
+    benchmark=False,
+    benchmark_limit=10,
+    deterministic=False,
+    allow_tf32=True,
+    fp32_precision="none",
+    depthwise_kernel="auto",
+):
     # benchmark_limit, fp32_precision and depthwise_kernel steer cuDNN's kernel choice only
     saved = dict(_config.cudnn)
     try:
-        for name, value in (("enabled", enabled), ("benchmark", benchmark),
-                            ("deterministic", deterministic), ("allow_tf32", allow_tf32)):
+        for name, value in (
+            ("enabled", enabled),
+            ("benchmark", benchmark),
+            ("deterministic", deterministic),
+            ("allow_tf32", allow_tf32),
+        ):
             _config.set_cudnn_flag(name, value)
         yield
     finally:

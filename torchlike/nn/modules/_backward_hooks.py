@@ -70,12 +70,15 @@ class BackwardHook:
                     if out is None:
                         continue
                     if len(out) != len(res):
-                        raise RuntimeError("Backward hook returned an invalid number of "
-                                           f"grad_input, got {len(out)}, but expected "
-                                           f"{len(res)}")
+                        raise RuntimeError(
+                            "Backward hook returned an invalid number of "
+                            f"grad_input, got {len(out)}, but expected "
+                            f"{len(res)}"
+                        )
                     res = out
                 self.grad_outputs = None
                 return tuple(res[i] for i in self.input_index)
+
             node.register_hook(hook)
 
         wrapped, index = self._wrap(args, attach)
@@ -94,7 +97,8 @@ class BackwardHook:
                     if len(out) != len(self.grad_outputs):
                         raise RuntimeError(
                             "Backward pre hook returned an invalid number of grad_output, got "
-                            f"{len(out)}, but expected {len(self.grad_outputs)}")
+                            f"{len(out)}, but expected {len(self.grad_outputs)}"
+                        )
                     self.grad_outputs = tuple(out)
                 if self.input_index is None:
                     # no input needs a gradient: the hooks run now, with grad_input all None
@@ -103,17 +107,20 @@ class BackwardHook:
                         "to module outputs since no inputs require gradients. See "
                         "https://docs.pytorch.org/docs/main/generated/torch.nn.Module.html"
                         "#torch.nn.Module.register_full_backward_hook for more details.",
-                        stacklevel=5)
+                        stacklevel=5,
+                    )
                     grad_inputs = (None,) * self.n_inputs
                     for h in self.user_hooks.values():
                         res = h(self.module, grad_inputs, self.grad_outputs)
                         if res is not None and not all(r is None for r in res):
                             raise RuntimeError(
                                 "Backward hook for Modules where no input requires gradient "
-                                "should always return None or None for all gradients.")
+                                "should always return None or None for all gradients."
+                            )
                     self.grad_outputs = None
                     return None
                 return tuple(self.grad_outputs[i] for i in self.output_index)
+
             node.register_prehook(hook)
 
         single = not isinstance(result, tuple)

@@ -11,6 +11,7 @@ def _ntuple(n):
         if isinstance(x, (list, tuple)):
             return tuple(x)
         return (x,) * n
+
     return parse
 
 

@@ -8,10 +8,36 @@ from ..parameter import Parameter
 from ._utils import empty
 from .module import Module
 
-__all__ = ["ReLU", "ReLU6", "LeakyReLU", "ELU", "SELU", "CELU", "GELU", "SiLU", "Mish", "Tanh",
-           "Sigmoid", "Softplus", "Hardtanh", "Hardsigmoid", "Hardswish", "LogSigmoid",
-           "Softsign", "Softshrink", "Hardshrink", "Tanhshrink", "Threshold", "GLU", "PReLU",
-           "RReLU", "Softmax", "Softmin", "LogSoftmax", "Softmax2d"]
+__all__ = [
+    "ReLU",
+    "ReLU6",
+    "LeakyReLU",
+    "ELU",
+    "SELU",
+    "CELU",
+    "GELU",
+    "SiLU",
+    "Mish",
+    "Tanh",
+    "Sigmoid",
+    "Softplus",
+    "Hardtanh",
+    "Hardsigmoid",
+    "Hardswish",
+    "LogSigmoid",
+    "Softsign",
+    "Softshrink",
+    "Hardshrink",
+    "Tanhshrink",
+    "Threshold",
+    "GLU",
+    "PReLU",
+    "RReLU",
+    "Softmax",
+    "Softmin",
+    "LogSoftmax",
+    "Softmax2d",
+]
 
 
 def _inplace_str(inplace, first=False):
@@ -94,8 +120,7 @@ class Tanhshrink(_Stateless):
 
 
 class Hardtanh(Module):
-    def __init__(self, min_val=-1.0, max_val=1.0, inplace=False, min_value=None,
-                 max_value=None):
+    def __init__(self, min_val=-1.0, max_val=1.0, inplace=False, min_value=None, max_value=None):
         super().__init__()
         if min_value is not None:
             min_val = min_value
@@ -287,6 +312,7 @@ class LogSoftmax(_DimSoftmax):
 class Softmax2d(Module):
     def forward(self, input):
         if input.dim() not in (3, 4):
-            raise ValueError(f"Softmax2d: expected input to be 3D or 4D, got {input.dim()}D "
-                             "instead")
+            raise ValueError(
+                f"Softmax2d: expected input to be 3D or 4D, got {input.dim()}D instead"
+            )
         return F.softmax(input, -3, _stacklevel=5)

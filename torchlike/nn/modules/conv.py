@@ -10,19 +10,40 @@ from ..parameter import Parameter
 from ._utils import _pair, _reverse_repeat_tuple, _single, _triple, empty
 from .module import Module
 
-__all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d",
-           "ConvTranspose3d"]
+__all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d"]
 
 _PADDING_MODES = {"zeros", "reflect", "replicate", "circular"}
 
 
 class _ConvNd(Module):
-    __constants__ = ["stride", "padding", "dilation", "groups", "padding_mode",
-                     "output_padding", "in_channels", "out_channels", "kernel_size"]
+    __constants__ = [
+        "stride",
+        "padding",
+        "dilation",
+        "groups",
+        "padding_mode",
+        "output_padding",
+        "in_channels",
+        "out_channels",
+        "kernel_size",
+    ]
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride, padding, dilation,
-                 transposed, output_padding, groups, bias, padding_mode, device=None,
-                 dtype=None):
+    def __init__(
+        self,
+        in_channels,
+        out_channels,
+        kernel_size,
+        stride,
+        padding,
+        dilation,
+        transposed,
+        output_padding,
+        groups,
+        bias,
+        padding_mode,
+        device=None,
+        dtype=None,
+    ):
         super().__init__()
         if groups <= 0:
             raise ValueError("groups must be a positive integer")
@@ -33,13 +54,16 @@ class _ConvNd(Module):
         valid_strings = {"same", "valid"}
         if isinstance(padding, str):
             if padding not in valid_strings:
-                raise ValueError(f"Invalid padding string {padding!r}, should be one of "
-                                 f"{valid_strings}")
+                raise ValueError(
+                    f"Invalid padding string {padding!r}, should be one of {valid_strings}"
+                )
             if padding == "same" and any(s != 1 for s in stride):
                 raise ValueError("padding='same' is not supported for strided convolutions")
         if padding_mode not in _PADDING_MODES:
-            raise ValueError(f"padding_mode must be one of {_PADDING_MODES}, but got "
-                             f"padding_mode='{padding_mode}'")
+            raise ValueError(
+                f"padding_mode must be one of {_PADDING_MODES}, but got "
+                f"padding_mode='{padding_mode}'"
+            )
         self.in_channels = in_channels
         self.out_channels = out_channels
         self.kernel_size = kernel_size
@@ -82,8 +106,10 @@ class _ConvNd(Module):
                 init.uniform_(self.bias, -bound, bound)
 
     def extra_repr(self):
-        s = (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
-             f"stride={self.stride}")
+        s = (
+            f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
+            f"stride={self.stride}"
+        )
         if self.padding != (0,) * len(self.padding):
             s += f", padding={self.padding}"
         if self.dilation != (1,) * len(self.dilation):
@@ -108,19 +134,44 @@ class _Conv(_ConvNd):
     _tuple = None
     _fn = None
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1,
-                 groups=1, bias=True, padding_mode="zeros", device=None, dtype=None):
+    def __init__(
+        self,
+        in_channels,
+        out_channels,
+        kernel_size,
+        stride=1,
+        padding=0,
+        dilation=1,
+        groups=1,
+        bias=True,
+        padding_mode="zeros",
+        device=None,
+        dtype=None,
+    ):
         t = type(self)._tuple
-        super().__init__(in_channels, out_channels, t(kernel_size), t(stride),
-                         padding if isinstance(padding, str) else t(padding), t(dilation),
-                         False, t(0), groups, bias, padding_mode, device, dtype)
+        super().__init__(
+            in_channels,
+            out_channels,
+            t(kernel_size),
+            t(stride),
+            padding if isinstance(padding, str) else t(padding),
+            t(dilation),
+            False,
+            t(0),
+            groups,
+            bias,
+            padding_mode,
+            device,
+            dtype,
+        )
 
     def _conv_forward(self, input, weight, bias):
         fn = type(self)._fn
         if self.padding_mode != "zeros":
             padded = F.pad(input, self._reversed_padding_repeated_twice, mode=self.padding_mode)
-            return fn(padded, weight, bias, self.stride, type(self)._tuple(0), self.dilation,
-                      self.groups)
+            return fn(
+                padded, weight, bias, self.stride, type(self)._tuple(0), self.dilation, self.groups
+            )
         return fn(input, weight, bias, self.stride, self.padding, self.dilation, self.groups)
 
     def forward(self, input):
@@ -147,19 +198,43 @@ class _ConvTransposeNd(_ConvNd):
     _fn = None
     _nd = 0
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0,
-                 output_padding=0, groups=1, bias=True, dilation=1, padding_mode="zeros",
-                 device=None, dtype=None):
+    def __init__(
+        self,
+        in_channels,
+        out_channels,
+        kernel_size,
+        stride=1,
+        padding=0,
+        output_padding=0,
+        groups=1,
+        bias=True,
+        dilation=1,
+        padding_mode="zeros",
+        device=None,
+        dtype=None,
+    ):
         if padding_mode != "zeros":
-            raise ValueError(f'Only "zeros" padding mode is supported for '
-                             f"{type(self).__name__}")
+            raise ValueError(f'Only "zeros" padding mode is supported for {type(self).__name__}')
         t = type(self)._tuple
-        super().__init__(in_channels, out_channels, t(kernel_size), t(stride), t(padding),
-                         t(dilation), True, t(output_padding), groups, bias, padding_mode,
-                         device, dtype)
+        super().__init__(
+            in_channels,
+            out_channels,
+            t(kernel_size),
+            t(stride),
+            t(padding),
+            t(dilation),
+            True,
+            t(output_padding),
+            groups,
+            bias,
+            padding_mode,
+            device,
+            dtype,
+        )
 
-    def _output_padding(self, input, output_size, stride, padding, kernel_size,
-                        num_spatial_dims, dilation=None):
+    def _output_padding(
+        self, input, output_size, stride, padding, kernel_size, num_spatial_dims, dilation=None
+    ):
         if output_size is None:
             return self.output_padding
         has_batch = input.dim() == num_spatial_dims + 2
@@ -171,25 +246,41 @@ class _ConvTransposeNd(_ConvNd):
             raise ValueError(
                 f"ConvTranspose{num_spatial_dims}D: for {input.dim()}D input, output_size must "
                 f"have {num_spatial_dims} or {non_spatial + num_spatial_dims} elements (got "
-                f"{len(output_size)})")
+                f"{len(output_size)})"
+            )
         dil = dilation if dilation is not None else (1,) * num_spatial_dims
-        lo = [(input.size(d + non_spatial) - 1) * stride[d] - 2 * padding[d]
-              + dil[d] * (kernel_size[d] - 1) + 1 for d in range(num_spatial_dims)]
+        lo = [
+            (input.size(d + non_spatial) - 1) * stride[d]
+            - 2 * padding[d]
+            + dil[d] * (kernel_size[d] - 1)
+            + 1
+            for d in range(num_spatial_dims)
+        ]
         hi = [lo[d] + stride[d] - 1 for d in range(num_spatial_dims)]
         for d in range(num_spatial_dims):
             if not lo[d] <= output_size[d] <= hi[d]:
                 raise ValueError(
                     f"requested an output size of {output_size}, but valid sizes range from "
-                    f"{lo} to {hi} (for an input of {list(input.size()[non_spatial:])})")
+                    f"{lo} to {hi} (for an input of {list(input.size()[non_spatial:])})"
+                )
         result = [output_size[d] - lo[d] for d in range(num_spatial_dims)]
         return tuple(result)
 
     def forward(self, input, output_size=None):
         nd = type(self)._nd
-        output_padding = self._output_padding(input, output_size, self.stride, self.padding,
-                                              self.kernel_size, nd, self.dilation)
-        return type(self)._fn(input, self.weight, self.bias, self.stride, self.padding,
-                              output_padding, self.groups, self.dilation)
+        output_padding = self._output_padding(
+            input, output_size, self.stride, self.padding, self.kernel_size, nd, self.dilation
+        )
+        return type(self)._fn(
+            input,
+            self.weight,
+            self.bias,
+            self.stride,
+            self.padding,
+            output_padding,
+            self.groups,
+            self.dilation,
+        )
 
 
 class ConvTranspose1d(_ConvTransposeNd):

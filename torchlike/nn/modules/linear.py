@@ -10,8 +10,14 @@ from ..parameter import Parameter
 from ._utils import empty
 from .module import Module
 
-__all__ = ["Identity", "Linear", "Bilinear", "Flatten", "Unflatten",
-           "NonDynamicallyQuantizableLinear"]
+__all__ = [
+    "Identity",
+    "Linear",
+    "Bilinear",
+    "Flatten",
+    "Unflatten",
+    "NonDynamicallyQuantizableLinear",
+]
 
 
 class Identity(Module):
@@ -52,8 +58,10 @@ class Linear(Module):
         return F.linear(input, self.weight, self.bias)
 
     def extra_repr(self):
-        return (f"in_features={self.in_features}, out_features={self.out_features}, "
-                f"bias={self.bias is not None}")
+        return (
+            f"in_features={self.in_features}, out_features={self.out_features}, "
+            f"bias={self.bias is not None}"
+        )
 
 
 class NonDynamicallyQuantizableLinear(Linear):
@@ -63,8 +71,9 @@ class NonDynamicallyQuantizableLinear(Linear):
 class Bilinear(Module):
     """``y = x1^T A x2 + b``."""
 
-    def __init__(self, in1_features, in2_features, out_features, bias=True, device=None,
-                 dtype=None):
+    def __init__(
+        self, in1_features, in2_features, out_features, bias=True, device=None, dtype=None
+    ):
         super().__init__()
         self.in1_features = in1_features
         self.in2_features = in2_features
@@ -86,8 +95,10 @@ class Bilinear(Module):
         return F.bilinear(input1, input2, self.weight, self.bias)
 
     def extra_repr(self):
-        return (f"in1_features={self.in1_features}, in2_features={self.in2_features}, "
-                f"out_features={self.out_features}, bias={self.bias is not None}")
+        return (
+            f"in1_features={self.in1_features}, in2_features={self.in2_features}, "
+            f"out_features={self.out_features}, bias={self.bias is not None}"
+        )
 
 
 class Flatten(Module):
@@ -108,8 +119,10 @@ class Unflatten(Module):
         super().__init__()
         if isinstance(dim, int):
             if not isinstance(unflattened_size, (tuple, list)):
-                raise TypeError("unflattened_size must be tuple of ints, but found type "
-                                f"{type(unflattened_size).__name__}")
+                raise TypeError(
+                    "unflattened_size must be tuple of ints, but found type "
+                    f"{type(unflattened_size).__name__}"
+                )
         elif isinstance(dim, str):
             raise TypeError("named tensors are not supported by torchlike")
         else:
@@ -119,8 +132,7 @@ class Unflatten(Module):
 
     def forward(self, input):
         d = self.dim % input.ndim
-        shape = tuple(input.shape[:d]) + tuple(self.unflattened_size) + tuple(
-            input.shape[d + 1:])
+        shape = tuple(input.shape[:d]) + tuple(self.unflattened_size) + tuple(input.shape[d + 1 :])
         return input.view(*shape)
 
     def extra_repr(self):

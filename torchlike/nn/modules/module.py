@@ -29,9 +29,13 @@ class RemovableHandle:
 
     def __init__(self, hooks_dict, *, extra_dict=None):
         self.id = next(RemovableHandle._ids)
-        self._dicts = [hooks_dict] + ([] if extra_dict is None else
-                                      list(extra_dict) if isinstance(extra_dict, list) else
-                                      [extra_dict])
+        self._dicts = [hooks_dict] + (
+            []
+            if extra_dict is None
+            else list(extra_dict)
+            if isinstance(extra_dict, list)
+            else [extra_dict]
+        )
 
     def remove(self):
         for d in self._dicts:
@@ -89,7 +93,8 @@ def _type_name(t):
 
 def _forward_unimplemented(self, *input):
     raise NotImplementedError(
-        f'Module [{type(self).__name__}] is missing the required "forward" function')
+        f'Module [{type(self).__name__}] is missing the required "forward" function'
+    )
 
 
 class Module:
@@ -103,10 +108,14 @@ class Module:
     def __init__(self, *args, **kwargs):
         if not self.call_super_init and (args or kwargs):
             if kwargs:
-                raise TypeError(f"{type(self).__name__}.__init__() got an unexpected keyword "
-                                f"argument '{next(iter(kwargs))}'")
-            raise TypeError(f"{type(self).__name__}.__init__() takes 1 positional argument "
-                            f"but {len(args) + 1} were given")
+                raise TypeError(
+                    f"{type(self).__name__}.__init__() got an unexpected keyword "
+                    f"argument '{next(iter(kwargs))}'"
+                )
+            raise TypeError(
+                f"{type(self).__name__}.__init__() takes 1 positional argument "
+                f"but {len(args) + 1} were given"
+            )
         setattr_ = object.__setattr__
         setattr_(self, "training", True)
         setattr_(self, "_parameters", {})
@@ -143,8 +152,10 @@ class Module:
         if hasattr(self, name) and name not in self._buffers:
             raise KeyError(f"attribute '{name}' already exists")
         if tensor is not None and not isinstance(tensor, Tensor):
-            raise TypeError(f"cannot assign '{type(tensor).__name__}' object to buffer "
-                            f"'{name}' (torch Tensor or None required)")
+            raise TypeError(
+                f"cannot assign '{type(tensor).__name__}' object to buffer "
+                f"'{name}' (torch Tensor or None required)"
+            )
         if isinstance(tensor, Buffer):
             # a registered nn.Buffer is a plain tensor again (as in PyTorch)
             persistent = tensor.__dict__.pop("_buffer_persistent", persistent)
@@ -170,13 +181,16 @@ class Module:
             self._parameters[name] = None
             return
         if not isinstance(param, Parameter):
-            raise TypeError(f"cannot assign '{_describe(param)}' "
-                            f"object to parameter '{name}' (torch.nn.Parameter or None required)")
+            raise TypeError(
+                f"cannot assign '{_describe(param)}' "
+                f"object to parameter '{name}' (torch.nn.Parameter or None required)"
+            )
         if param._grad_fn is not None:
             raise ValueError(
                 f"Cannot assign non-leaf Tensor to parameter '{name}'. Model parameters must "
                 f"be created explicitly. To express '{name}' as a function of another Tensor, "
-                "compute the value in the forward() method.")
+                "compute the value in the forward() method."
+            )
         self._parameters[name] = param
 
     def add_module(self, name, module):
@@ -230,13 +244,15 @@ class Module:
         raise RuntimeError(
             "Reached a code path in Module.get_extra_state() that should never be called. "
             "Please file an issue at https://github.com/pytorch/pytorch/issues/new?template="
-            "bug-report.yml to report this bug.")
+            "bug-report.yml to report this bug."
+        )
 
     def set_extra_state(self, state):
         raise RuntimeError(
             "Reached a code path in Module.set_extra_state() that should never be called. "
             "Please file an issue at https://github.com/pytorch/pytorch/issues/new?template="
-            "bug-report.yml to report this bug.")
+            "bug-report.yml to report this bug."
+        )
 
     # ------------------------------------------------------------------ attribute protocol
     def __getattr__(self, name):
@@ -270,8 +286,10 @@ class Module:
             return
         if params is not None and name in params:
             if value is not None:
-                raise TypeError(f"cannot assign '{_describe(value)}' as parameter '{name}' "
-                                "(torch.nn.Parameter or None expected)")
+                raise TypeError(
+                    f"cannot assign '{_describe(value)}' as parameter '{name}' "
+                    "(torch.nn.Parameter or None expected)"
+                )
             self.register_parameter(name, value)
             return
         modules = d.get("_modules")
@@ -283,15 +301,19 @@ class Module:
             return
         if modules is not None and name in modules:
             if value is not None:
-                raise TypeError(f"cannot assign '{_describe(value)}' as child module '{name}' "
-                                "(torch.nn.Module or None expected)")
+                raise TypeError(
+                    f"cannot assign '{_describe(value)}' as child module '{name}' "
+                    "(torch.nn.Module or None expected)"
+                )
             modules[name] = value
             return
         buffers = d.get("_buffers")
         if isinstance(value, Buffer) or (buffers is not None and name in buffers):
             if value is not None and not isinstance(value, Tensor):
-                raise TypeError(f"cannot assign '{_describe(value)}' as buffer '{name}' "
-                                "(torch.nn.Buffer, torch.Tensor or None expected)")
+                raise TypeError(
+                    f"cannot assign '{_describe(value)}' as buffer '{name}' "
+                    "(torch.nn.Buffer, torch.Tensor or None expected)"
+                )
             if isinstance(value, Buffer):
                 persistent = value.__dict__.pop("_buffer_persistent", True)
                 value.__dict__.pop("_is_buffer", None)
@@ -314,8 +336,13 @@ class Module:
             object.__delattr__(self, name)
 
     def __dir__(self):
-        attrs = dir(type(self)) + list(self.__dict__) + list(self._parameters) + \
-            list(self._modules) + list(self._buffers)
+        attrs = (
+            dir(type(self))
+            + list(self.__dict__)
+            + list(self._parameters)
+            + list(self._modules)
+            + list(self._buffers)
+        )
         return sorted(a for a in set(attrs) if not a[0].isdigit())
 
     def __setstate__(self, state):
@@ -327,8 +354,11 @@ class Module:
     # ------------------------------------------------------------------ traversal
     def _named_members(self, get_members, prefix="", recurse=True, remove_duplicate=True):
         memo = set()
-        modules = (self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate)
-                   if recurse else [(prefix, self)])
+        modules = (
+            self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate)
+            if recurse
+            else [(prefix, self)]
+        )
         for module_prefix, module in modules:
             for k, v in get_members(module):
                 if v is None or (remove_duplicate and id(v) in memo):
@@ -342,16 +372,18 @@ class Module:
             yield p
 
     def named_parameters(self, prefix="", recurse=True, remove_duplicate=True):
-        yield from self._named_members(lambda m: m._parameters.items(), prefix, recurse,
-                                       remove_duplicate)
+        yield from self._named_members(
+            lambda m: m._parameters.items(), prefix, recurse, remove_duplicate
+        )
 
     def buffers(self, recurse=True):
         for _, b in self.named_buffers(recurse=recurse):
             yield b
 
     def named_buffers(self, prefix="", recurse=True, remove_duplicate=True):
-        yield from self._named_members(lambda m: m._buffers.items(), prefix, recurse,
-                                       remove_duplicate)
+        yield from self._named_members(
+            lambda m: m._buffers.items(), prefix, recurse, remove_duplicate
+        )
 
     def children(self):
         for _, m in self.named_children():
@@ -453,8 +485,10 @@ class Module:
             elif a is not None:
                 device = a
         if dtype is not None and not (dtype.is_floating_point or dtype.is_complex):
-            raise TypeError("nn.Module.to only accepts floating point or complex dtypes, but got "
-                            f"desired dtype={dtype}")
+            raise TypeError(
+                "nn.Module.to only accepts floating point or complex dtypes, but got "
+                f"desired dtype={dtype}"
+            )
 
         def convert(t):
             if dtype is not None and (t.is_floating_point() or t.is_complex()):
@@ -518,8 +552,9 @@ class Module:
         self._save_to_state_dict(destination, prefix, keep_vars)
         for name, module in self._modules.items():
             if module is not None:
-                module.state_dict(destination=destination, prefix=prefix + name + ".",
-                                  keep_vars=keep_vars)
+                module.state_dict(
+                    destination=destination, prefix=prefix + name + ".", keep_vars=keep_vars
+                )
         for hook in self._state_dict_hooks.values():
             result = hook(self, destination, prefix, local_metadata)
             if result is not None:
@@ -546,7 +581,8 @@ class Module:
     def _register_load_state_dict_pre_hook(self, hook, with_module=False):
         handle = RemovableHandle(self._load_state_dict_pre_hooks)
         self._load_state_dict_pre_hooks[handle.id] = (
-            functools.partial(_with_module, hook, self) if with_module else hook)
+            functools.partial(_with_module, hook, self) if with_module else hook
+        )
         return handle
 
     def register_load_state_dict_post_hook(self, hook):
@@ -554,15 +590,27 @@ class Module:
         self._load_state_dict_post_hooks[handle.id] = hook
         return handle
 
-    def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys,
-                              unexpected_keys, error_msgs):
+    def _load_from_state_dict(
+        self, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys, error_msgs
+    ):
         for hook in self._load_state_dict_pre_hooks.values():
-            hook(state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
-                 error_msgs)
-        persistent = {k: v for k, v in self._buffers.items()
-                      if k not in self._non_persistent_buffers_set}
-        local_state = {k: v for k, v in itertools.chain(self._parameters.items(),
-                                                        persistent.items()) if v is not None}
+            hook(
+                state_dict,
+                prefix,
+                local_metadata,
+                strict,
+                missing_keys,
+                unexpected_keys,
+                error_msgs,
+            )
+        persistent = {
+            k: v for k, v in self._buffers.items() if k not in self._non_persistent_buffers_set
+        }
+        local_state = {
+            k: v
+            for k, v in itertools.chain(self._parameters.items(), persistent.items())
+            if v is not None
+        }
         assign = local_metadata.get("assign_to_params_buffers", False)
         for name, param in local_state.items():
             key = prefix + name
@@ -574,21 +622,26 @@ class Module:
             if not isinstance(input_param, Tensor):
                 error_msgs.append(
                     f'While copying the parameter named "{key}", expected torch.Tensor or '
-                    f"Tensor-like object from checkpoint but received {type(input_param)}")
+                    f"Tensor-like object from checkpoint but received {type(input_param)}"
+                )
                 continue
             if param.ndim == 0 and input_param.ndim == 1 and input_param.shape[0] == 1:
                 input_param = input_param[0]  # checkpoints from before 0-dim tensors
             if tuple(input_param.shape) != tuple(param.shape):
                 error_msgs.append(
                     f"size mismatch for {key}: copying a param with shape {input_param.shape} "
-                    f"from checkpoint, the shape in current model is {param.shape}.")
+                    f"from checkpoint, the shape in current model is {param.shape}."
+                )
                 continue
             try:
                 with grad_mode.no_grad():
                     if assign:
                         if isinstance(param, Parameter):
-                            new = (input_param if isinstance(input_param, Parameter) else
-                                   Parameter(input_param, requires_grad=param.requires_grad))
+                            new = (
+                                input_param
+                                if isinstance(input_param, Parameter)
+                                else Parameter(input_param, requires_grad=param.requires_grad)
+                            )
                             setattr(self, name, new)
                         else:
                             setattr(self, name, input_param)
@@ -598,7 +651,8 @@ class Module:
                 error_msgs.append(
                     f'While copying the parameter named "{key}", whose dimensions in the model '
                     f"are {param.shape} and whose dimensions in the checkpoint are "
-                    f"{input_param.shape}, an exception occurred : {ex.args}.")
+                    f"{input_param.shape}, an exception occurred : {ex.args}."
+                )
         extra_key = prefix + "_extra_state"
         has_extra = type(self).set_extra_state is not Module.set_extra_state
         if has_extra:
@@ -610,7 +664,7 @@ class Module:
             for key in state_dict:
                 if not key.startswith(prefix) or (has_extra and key == extra_key):
                     continue
-                head = key[len(prefix):].split(".", 1)
+                head = key[len(prefix) :].split(".", 1)
                 if len(head) > 1:
                     if head[0] not in self._modules:
                         unexpected_keys.append(key)
@@ -630,13 +684,21 @@ class Module:
             local_metadata = {} if metadata is None else dict(metadata.get(prefix[:-1], {}))
             if assign:
                 local_metadata["assign_to_params_buffers"] = assign
-            module._load_from_state_dict(local_state_dict, prefix, local_metadata, True,
-                                         missing_keys, unexpected_keys, error_msgs)
+            module._load_from_state_dict(
+                local_state_dict,
+                prefix,
+                local_metadata,
+                True,
+                missing_keys,
+                unexpected_keys,
+                error_msgs,
+            )
             for name, child in module._modules.items():
                 if child is not None:
                     child_prefix = prefix + name + "."
-                    child_state = {k: v for k, v in local_state_dict.items()
-                                   if k.startswith(child_prefix)}
+                    child_state = {
+                        k: v for k, v in local_state_dict.items() if k.startswith(child_prefix)
+                    }
                     load(child, child_state, child_prefix)
             incompatible = _IncompatibleKeys(missing_keys, unexpected_keys)
             for hook in module._load_state_dict_post_hooks.values():
@@ -645,34 +707,48 @@ class Module:
                     raise AssertionError(
                         "Hooks registered with ``register_load_state_dict_post_hook`` are not"
                         "expected to return new values, if incompatible_keys need to be "
-                        "modified,it should be done inplace.")
+                        "modified,it should be done inplace."
+                    )
 
         load(self, state_dict)
         if strict:
             if unexpected_keys:
-                error_msgs.insert(0, "Unexpected key(s) in state_dict: {}. ".format(
-                    ", ".join(f'"{k}"' for k in unexpected_keys)))
+                error_msgs.insert(
+                    0,
+                    "Unexpected key(s) in state_dict: {}. ".format(
+                        ", ".join(f'"{k}"' for k in unexpected_keys)
+                    ),
+                )
             if missing_keys:
-                error_msgs.insert(0, "Missing key(s) in state_dict: {}. ".format(
-                    ", ".join(f'"{k}"' for k in missing_keys)))
+                error_msgs.insert(
+                    0,
+                    "Missing key(s) in state_dict: {}. ".format(
+                        ", ".join(f'"{k}"' for k in missing_keys)
+                    ),
+                )
         if error_msgs:
-            raise RuntimeError("Error(s) in loading state_dict for {}:\n\t{}".format(
-                type(self).__name__, "\n\t".join(error_msgs)))
+            raise RuntimeError(
+                "Error(s) in loading state_dict for {}:\n\t{}".format(
+                    type(self).__name__, "\n\t".join(error_msgs)
+                )
+            )
         return _IncompatibleKeys(missing_keys, unexpected_keys)
 
     # ------------------------------------------------------------------ hooks
     def register_forward_pre_hook(self, hook, *, prepend=False, with_kwargs=False):
-        handle = RemovableHandle(self._forward_pre_hooks,
-                                 extra_dict=self._forward_pre_hooks_with_kwargs)
+        handle = RemovableHandle(
+            self._forward_pre_hooks, extra_dict=self._forward_pre_hooks_with_kwargs
+        )
         _insert(self._forward_pre_hooks, handle.id, hook, prepend)
         if with_kwargs:
             self._forward_pre_hooks_with_kwargs[handle.id] = True
         return handle
 
-    def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False,
-                              always_call=False):
-        handle = RemovableHandle(self._forward_hooks, extra_dict=[
-            self._forward_hooks_with_kwargs, self._forward_hooks_always_called])
+    def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False, always_call=False):
+        handle = RemovableHandle(
+            self._forward_hooks,
+            extra_dict=[self._forward_hooks_with_kwargs, self._forward_hooks_always_called],
+        )
         _insert(self._forward_hooks, handle.id, hook, prepend)
         if with_kwargs:
             self._forward_hooks_with_kwargs[handle.id] = True
@@ -687,8 +763,10 @@ class Module:
 
     def register_full_backward_hook(self, hook, prepend=False):
         if self._is_full_backward_hook is False:
-            raise RuntimeError("Cannot use both regular backward hooks and full backward hooks "
-                               "on a single Module. Please use only one of them.")
+            raise RuntimeError(
+                "Cannot use both regular backward hooks and full backward hooks "
+                "on a single Module. Please use only one of them."
+            )
         self._is_full_backward_hook = True
         handle = RemovableHandle(self._backward_hooks)
         _insert(self._backward_hooks, handle.id, hook, prepend)
@@ -696,27 +774,36 @@ class Module:
 
     def register_backward_hook(self, hook):
         if self._is_full_backward_hook is True:
-            raise RuntimeError("Cannot use both regular backward hooks and full backward hooks "
-                               "on a single Module. Please use only one of them.")
+            raise RuntimeError(
+                "Cannot use both regular backward hooks and full backward hooks "
+                "on a single Module. Please use only one of them."
+            )
         self._is_full_backward_hook = False
         handle = RemovableHandle(self._backward_hooks)
         self._backward_hooks[handle.id] = hook
         return handle
 
     def _call_impl(self, *args, **kwargs):
-        if not (self._forward_pre_hooks or self._forward_hooks or self._backward_hooks
-                or self._backward_pre_hooks or _global_forward_pre_hooks
-                or _global_forward_hooks):
+        if not (
+            self._forward_pre_hooks
+            or self._forward_hooks
+            or self._backward_hooks
+            or self._backward_pre_hooks
+            or _global_forward_pre_hooks
+            or _global_forward_hooks
+        ):
             return self.forward(*args, **kwargs)
-        for hook_id, hook in itertools.chain(_global_forward_pre_hooks.items(),
-                                             list(self._forward_pre_hooks.items())):
+        for hook_id, hook in itertools.chain(
+            _global_forward_pre_hooks.items(), list(self._forward_pre_hooks.items())
+        ):
             if hook_id in self._forward_pre_hooks_with_kwargs:
                 result = hook(self, args, kwargs)
                 if result is not None:
                     if not (isinstance(result, tuple) and len(result) == 2):
                         raise RuntimeError(
                             "forward pre-hook must return None or a tuple of (new_args, "
-                            f"new_kwargs), but got {result}.")
+                            f"new_kwargs), but got {result}."
+                        )
                     args, kwargs = result
             else:
                 result = hook(self, args)
@@ -727,8 +814,9 @@ class Module:
             backward = BackwardHook(self, self._backward_hooks, self._backward_pre_hooks)
             args = backward.setup_input_hook(args)
         result = self.forward(*args, **kwargs)
-        for hook_id, hook in itertools.chain(_global_forward_hooks.items(),
-                                             list(self._forward_hooks.items())):
+        for hook_id, hook in itertools.chain(
+            _global_forward_hooks.items(), list(self._forward_hooks.items())
+        ):
             if hook_id in self._forward_hooks_with_kwargs:
                 out = hook(self, args, kwargs, result)
             else:
@@ -748,8 +836,9 @@ class Module:
     def __repr__(self):
         extra = self.extra_repr()
         extra_lines = extra.split("\n") if extra else []
-        child_lines = [f"({key}): " + _addindent(repr(module), 2)
-                       for key, module in self._modules.items()]
+        child_lines = [
+            f"({key}): " + _addindent(repr(module), 2) for key, module in self._modules.items()
+        ]
         lines = extra_lines + child_lines
         body = ""
         if lines:

@@ -29,12 +29,32 @@ _GATES = {"LSTM": 4, "GRU": 3, "RNN_TANH": 1, "RNN_RELU": 1}
 class RNNBase(Module):
     """Parameters, checks and the forward call shared by RNN, LSTM and GRU."""
 
-    __constants__ = ["mode", "input_size", "hidden_size", "num_layers", "bias", "batch_first",
-                     "dropout", "bidirectional", "proj_size"]
+    __constants__ = [
+        "mode",
+        "input_size",
+        "hidden_size",
+        "num_layers",
+        "bias",
+        "batch_first",
+        "dropout",
+        "bidirectional",
+        "proj_size",
+    ]
 
-    def __init__(self, mode, input_size, hidden_size, num_layers=1, bias=True,
-                 batch_first=False, dropout=0.0, bidirectional=False, proj_size=0, device=None,
-                 dtype=None):
+    def __init__(
+        self,
+        mode,
+        input_size,
+        hidden_size,
+        num_layers=1,
+        bias=True,
+        batch_first=False,
+        dropout=0.0,
+        bidirectional=False,
+        proj_size=0,
+        device=None,
+        dtype=None,
+    ):
         super().__init__()
         self.mode = mode
         self.input_size = input_size
@@ -46,14 +66,22 @@ class RNNBase(Module):
         self.bidirectional = bidirectional
         self.proj_size = proj_size
         num_directions = 2 if bidirectional else 1
-        if (not isinstance(dropout, numbers.Number) or not 0 <= dropout <= 1
-                or isinstance(dropout, bool)):
-            raise ValueError("dropout should be a number in range [0, 1] representing the "
-                             "probability of an element being zeroed")
+        if (
+            not isinstance(dropout, numbers.Number)
+            or not 0 <= dropout <= 1
+            or isinstance(dropout, bool)
+        ):
+            raise ValueError(
+                "dropout should be a number in range [0, 1] representing the "
+                "probability of an element being zeroed"
+            )
         if dropout > 0 and num_layers == 1:
-            warnings.warn("dropout option adds dropout after all but last recurrent layer, so "
-                          "non-zero dropout expects num_layers greater than 1, but got "
-                          f"dropout={dropout} and num_layers={num_layers}", stacklevel=3)
+            warnings.warn(
+                "dropout option adds dropout after all but last recurrent layer, so "
+                "non-zero dropout expects num_layers greater than 1, but got "
+                f"dropout={dropout} and num_layers={num_layers}",
+                stacklevel=3,
+            )
         if not isinstance(hidden_size, int):
             raise TypeError(f"hidden_size should be of type int, got: {type(hidden_size).__name__}")
         if hidden_size <= 0:
@@ -61,8 +89,9 @@ class RNNBase(Module):
         if num_layers <= 0:
             raise ValueError("num_layers must be greater than zero")
         if proj_size < 0:
-            raise ValueError("proj_size should be a positive integer or zero to disable "
-                             "projections")
+            raise ValueError(
+                "proj_size should be a positive integer or zero to disable projections"
+            )
         if proj_size >= hidden_size:
             raise ValueError("proj_size has to be smaller than hidden_size")
         if mode not in _GATES:
@@ -74,8 +103,10 @@ class RNNBase(Module):
             for direction in range(num_directions):
                 layer_input = input_size if layer == 0 else real_hidden * num_directions
                 suffix = "_reverse" if direction == 1 else ""
-                params = [("weight_ih_l{}{}", (gate_size, layer_input)),
-                          ("weight_hh_l{}{}", (gate_size, real_hidden))]
+                params = [
+                    ("weight_ih_l{}{}", (gate_size, layer_input)),
+                    ("weight_hh_l{}{}", (gate_size, real_hidden)),
+                ]
                 if bias:
                     params += [("bias_ih_l{}{}", (gate_size,)), ("bias_hh_l{}{}", (gate_size,))]
                 if proj_size > 0:
@@ -92,10 +123,9 @@ class RNNBase(Module):
 
     @property
     def all_weights(self):
-        per = len(self._flat_weights_names) // (self.num_layers * (2 if self.bidirectional
-                                                                   else 1))
+        per = len(self._flat_weights_names) // (self.num_layers * (2 if self.bidirectional else 1))
         w = self._flat_weights
-        return [w[i:i + per] for i in range(0, len(w), per)]
+        return [w[i : i + per] for i in range(0, len(w), per)]
 
     def flatten_parameters(self):
         pass
@@ -134,65 +164,78 @@ class RNNBase(Module):
     def _run(self, input, hx, cx):
         name = type(self).__name__
         if input.dim() not in (2, 3):
-            raise ValueError(f"{name}: Expected input to be 2D or 3D, got {input.dim()}D "
-                             "instead" if name == "LSTM" else
-                             f"{name}: Expected input to be 2D or 3D, got {input.dim()}D tensor "
-                             "instead")
+            raise ValueError(
+                f"{name}: Expected input to be 2D or 3D, got {input.dim()}D instead"
+                if name == "LSTM"
+                else f"{name}: Expected input to be 2D or 3D, got {input.dim()}D tensor instead"
+            )
         batched = input.dim() == 3
         if not batched:
             if hx is not None and hx.dim() != 2:
                 if cx is not None:
                     raise RuntimeError(
                         "For unbatched 2-D input, hx and cx should also be 2-D but got "
-                        f"({hx.dim()}-D, {cx.dim()}-D) tensors")
-                raise RuntimeError(f"For unbatched 2-D input, hx should also be 2-D but got "
-                                   f"{hx.dim()}-D tensor")
+                        f"({hx.dim()}-D, {cx.dim()}-D) tensors"
+                    )
+                raise RuntimeError(
+                    f"For unbatched 2-D input, hx should also be 2-D but got {hx.dim()}-D tensor"
+                )
             input = input.unsqueeze(1)
             hx = None if hx is None else hx.unsqueeze(1)
             cx = None if cx is None else cx.unsqueeze(1)
         elif self.batch_first:
             input = input.transpose(0, 1)
         if input.shape[-1] != self.input_size:
-            raise RuntimeError(f"input.size(-1) must be equal to input_size. Expected "
-                               f"{self.input_size}, got {input.shape[-1]}")
+            raise RuntimeError(
+                f"input.size(-1) must be equal to input_size. Expected "
+                f"{self.input_size}, got {input.shape[-1]}"
+            )
         batch = input.shape[1]
         is_lstm = self.mode == "LSTM"
         if hx is None:
             hx = zeros(*self._hidden_shape(batch), dtype=input.dtype)
         else:
-            self._check_hidden(hx, self._hidden_shape(batch),
-                               "Expected hidden[0] size" if is_lstm else "Expected hidden size")
+            self._check_hidden(
+                hx,
+                self._hidden_shape(batch),
+                "Expected hidden[0] size" if is_lstm else "Expected hidden size",
+            )
         if is_lstm:
             if cx is None:
                 cx = zeros(*self._hidden_shape(batch, cell=True), dtype=input.dtype)
             else:
-                self._check_hidden(cx, self._hidden_shape(batch, cell=True),
-                                   "Expected hidden[1] size")
+                self._check_hidden(
+                    cx, self._hidden_shape(batch, cell=True), "Expected hidden[1] size"
+                )
         masks = []
         if self.dropout > 0 and self.training and self.num_layers > 1:
             dirs = 2 if self.bidirectional else 1
             width = (self.proj_size or self.hidden_size) * dirs
             with grad_mode.no_grad():
                 for _ in range(self.num_layers - 1):
-                    keep = F._bernoulli_like(input, (input.shape[0], batch, width),
-                                             1 - self.dropout)
+                    keep = F._bernoulli_like(
+                        input, (input.shape[0], batch, width), 1 - self.dropout
+                    )
                     masks.append(keep.div_(1 - self.dropout))
         weights = self._flat_weights
         # PyTorch's CPU LSTM runs on oneDNN for float32 without projections
         mkldnn = is_lstm and input.dtype is D.float32 and self.proj_size == 0
-        op = OPS["rnn_bidirectional" if self.bidirectional else
-                 "rnn_mkldnn" if mkldnn else "rnn"]
-        static = (("mode", {"RNN_TANH": "RNN", "RNN_RELU": "RNN"}.get(self.mode, self.mode)),
-                  ("num_layers", self.num_layers), ("bidirectional", self.bidirectional),
-                  ("has_biases", self.bias),
-                  ("nonlinearity", "relu" if self.mode == "RNN_RELU" else "tanh"),
-                  ("proj", self.proj_size > 0), ("n_weights", len(weights)),
-                  ("n_masks", len(masks)))
+        op = OPS["rnn_bidirectional" if self.bidirectional else "rnn_mkldnn" if mkldnn else "rnn"]
+        static = (
+            ("mode", {"RNN_TANH": "RNN", "RNN_RELU": "RNN"}.get(self.mode, self.mode)),
+            ("num_layers", self.num_layers),
+            ("bidirectional", self.bidirectional),
+            ("has_biases", self.bias),
+            ("nonlinearity", "relu" if self.mode == "RNN_RELU" else "tanh"),
+            ("proj", self.proj_size > 0),
+            ("n_weights", len(weights)),
+            ("n_masks", len(masks)),
+        )
         outs = apply(op, (input, hx, cx if is_lstm else None, *weights, *masks), static)
         n_states = self.num_layers * (2 if self.bidirectional else 1)
         output = outs[0]
-        h_n = _f.stack(outs[1:1 + n_states])
-        c_n = _f.stack(outs[1 + n_states:]) if is_lstm else None
+        h_n = _f.stack(outs[1 : 1 + n_states])
+        c_n = _f.stack(outs[1 + n_states :]) if is_lstm else None
         if not batched:
             output = output.squeeze(1)
             h_n = h_n.squeeze(1)
@@ -218,8 +261,9 @@ class RNN(RNNBase):
         elif self.nonlinearity == "relu":
             mode = "RNN_RELU"
         else:
-            raise ValueError(f"Unknown nonlinearity '{self.nonlinearity}'. Select from 'tanh' "
-                             "or 'relu'.")
+            raise ValueError(
+                f"Unknown nonlinearity '{self.nonlinearity}'. Select from 'tanh' or 'relu'."
+            )
         super().__init__(mode, *args, **kwargs)
 
     def forward(self, input, hx=None):
@@ -285,39 +329,42 @@ class RNNCellBase(Module):
 
     def _prepare(self, input, hx, n_states=1):
         if input.dim() not in (1, 2):
-            raise ValueError(f"{type(self).__name__}: Expected input to be 1D or 2D, got "
-                             f"{input.dim()}D instead")
+            raise ValueError(
+                f"{type(self).__name__}: Expected input to be 1D or 2D, got {input.dim()}D instead"
+            )
         if input.shape[-1] != self.input_size:
-            raise RuntimeError(f"input has inconsistent input_size: got {input.shape[-1]} "
-                               f"expected {self.input_size}")
+            raise RuntimeError(
+                f"input has inconsistent input_size: got {input.shape[-1]} "
+                f"expected {self.input_size}"
+            )
         batched = input.dim() == 2
         if not batched:
             input = input.unsqueeze(0)
         batch = input.shape[0]
         if hx is None:
-            hx = tuple(zeros(batch, self.hidden_size, dtype=input.dtype)
-                       for _ in range(n_states))
+            hx = tuple(zeros(batch, self.hidden_size, dtype=input.dtype) for _ in range(n_states))
         else:
             hx = hx if isinstance(hx, tuple) else (hx,)
             if not batched:
                 hx = tuple(h.unsqueeze(0) for h in hx)
             for k, h in enumerate(hx):
                 if h.shape[0] != batch:
-                    raise RuntimeError(f"Input batch size {batch} doesn't match hidden{k} "
-                                       f"batch size {h.shape[0]}")
+                    raise RuntimeError(
+                        f"Input batch size {batch} doesn't match hidden{k} batch size {h.shape[0]}"
+                    )
         return input, hx, batched
 
 
 class RNNCell(RNNCellBase):
-    def __init__(self, input_size, hidden_size, bias=True, nonlinearity="tanh", device=None,
-                 dtype=None):
+    def __init__(
+        self, input_size, hidden_size, bias=True, nonlinearity="tanh", device=None, dtype=None
+    ):
         super().__init__(input_size, hidden_size, bias, 1, device, dtype)
         self.nonlinearity = nonlinearity
 
     def forward(self, input, hx=None):
         x, (h,), batched = self._prepare(input, hx)
-        pre = F.linear(x, self.weight_ih, self.bias_ih) + F.linear(h, self.weight_hh,
-                                                                   self.bias_hh)
+        pre = F.linear(x, self.weight_ih, self.bias_ih) + F.linear(h, self.weight_hh, self.bias_hh)
         if self.nonlinearity == "tanh":
             out = pre.tanh()
         elif self.nonlinearity == "relu":
@@ -333,8 +380,9 @@ class LSTMCell(RNNCellBase):
 
     def forward(self, input, hx=None):
         x, (h, c), batched = self._prepare(input, hx, 2)
-        gates = F.linear(x, self.weight_ih, self.bias_ih) + F.linear(h, self.weight_hh,
-                                                                     self.bias_hh)
+        gates = F.linear(x, self.weight_ih, self.bias_ih) + F.linear(
+            h, self.weight_hh, self.bias_hh
+        )
         i, f, g, o = gates.chunk(4, 1)
         c = f.sigmoid() * c + i.sigmoid() * g.tanh()
         h = o.sigmoid() * c.tanh()

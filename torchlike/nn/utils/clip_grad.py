@@ -24,9 +24,17 @@ def _norm(vals, norm_type):
         return jnp.max(jnp.stack([jnp.max(jnp.abs(v)) for v in vals]))
     if norm_type == -math.inf:
         return jnp.min(jnp.stack([jnp.min(jnp.abs(v)) for v in vals]))
-    per = jnp.stack([jnp.sum(jnp.abs(v.astype(jnp.float32) if v.dtype in (
-        jnp.float16, jnp.bfloat16) else v) ** norm_type) ** (1.0 / norm_type) for v in vals])
-    return jnp.sum(per ** norm_type) ** (1.0 / norm_type)
+    per = jnp.stack(
+        [
+            jnp.sum(
+                jnp.abs(v.astype(jnp.float32) if v.dtype in (jnp.float16, jnp.bfloat16) else v)
+                ** norm_type
+            )
+            ** (1.0 / norm_type)
+            for v in vals
+        ]
+    )
+    return jnp.sum(per**norm_type) ** (1.0 / norm_type)
 
 
 @_caches.jit(name="nn.utils.clip_grad.total_norm", static_argnums=(1,))
@@ -59,11 +67,11 @@ def _check_finite(total, norm_type, error_if_nonfinite):
         raise RuntimeError(
             f"The total norm of order {float(norm_type)} for gradients from `parameters` is "
             "non-finite, so it cannot be clipped. To disable this error and scale the gradients "
-            "by the non-finite norm anyway, set `error_if_nonfinite=False`")
+            "by the non-finite norm anyway, set `error_if_nonfinite=False`"
+        )
 
 
-def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False,
-                    foreach=None):
+def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False, foreach=None):
     """Scale all gradients together so that their joint ``norm_type`` norm is <= max_norm;
     returns the norm before clipping."""
     grads = _grads(parameters)
@@ -77,10 +85,13 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     return Tensor._make(total)
 
 
-def clip_grad_norm(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False,
-                   foreach=None):
-    warnings.warn("`torch.nn.utils.clip_grad_norm` is now deprecated in favor of "
-                  "`torch.nn.utils.clip_grad_norm_`.", FutureWarning, stacklevel=2)
+def clip_grad_norm(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False, foreach=None):
+    warnings.warn(
+        "`torch.nn.utils.clip_grad_norm` is now deprecated in favor of "
+        "`torch.nn.utils.clip_grad_norm_`.",
+        FutureWarning,
+        stacklevel=2,
+    )
     return clip_grad_norm_(parameters, max_norm, norm_type, error_if_nonfinite, foreach)
 
 

@@ -18,5 +18,5 @@ def vector_to_parameters(vec, parameters):
     with no_grad():
         for p in parameters:
             n = p.numel()
-            p.copy_(vec[offset:offset + n].view_as(p))
+            p.copy_(vec[offset : offset + n].view_as(p))
             offset += n

@@ -8,8 +8,9 @@ from .. import functional as F
 
 def pad_sequence(sequences, batch_first=False, padding_value=0.0, padding_side="right"):
     if padding_side not in ("left", "right"):
-        raise ValueError(f"Expected padding_side to be one of left or right, but got "
-                         f"{padding_side}.")
+        raise ValueError(
+            f"Expected padding_side to be one of left or right, but got {padding_side}."
+        )
     sequences = list(sequences)
     longest = max(s.shape[0] for s in sequences)
     padded = []

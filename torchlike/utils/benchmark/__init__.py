@@ -29,8 +29,17 @@ def timer() -> float:
 class TaskSpec:
     """What was measured: the statement and its labels."""
 
-    def __init__(self, stmt, setup, global_setup="", label=None, sub_label=None,
-                 description=None, env=None, num_threads=1):
+    def __init__(
+        self,
+        stmt,
+        setup,
+        global_setup="",
+        label=None,
+        sub_label=None,
+        description=None,
+        env=None,
+        num_threads=1,
+    ):
         self.stmt, self.setup, self.global_setup = stmt, setup, global_setup
         self.label, self.sub_label, self.description = label, sub_label, description
         self.env, self.num_threads = env, num_threads
@@ -42,8 +51,9 @@ class TaskSpec:
             return self.label + sub
         if "\n" not in self.stmt:
             return self.stmt + sub
-        return (f"stmt:{f' ({self.sub_label})' if self.sub_label else ''}\n"
-                + textwrap.indent(self.stmt, "  "))
+        return f"stmt:{f' ({self.sub_label})' if self.sub_label else ''}\n" + textwrap.indent(
+            self.stmt, "  "
+        )
 
     def setup_str(self) -> str:
         if not self.setup or self.setup == "pass":
@@ -82,8 +92,17 @@ class Measurement:
 
     def __getattr__(self, name):
         # TaskSpec's fields read through, as in PyTorch (m.label, m.stmt, m.num_threads)
-        if name in ("stmt", "setup", "global_setup", "label", "sub_label", "description",
-                    "env", "num_threads", "title"):
+        if name in (
+            "stmt",
+            "setup",
+            "global_setup",
+            "label",
+            "sub_label",
+            "description",
+            "env",
+            "num_threads",
+            "title",
+        ):
             return getattr(self.task_spec, name)
         raise AttributeError(f"'Measurement' object has no attribute '{name}'")
 
@@ -119,26 +138,38 @@ class Measurement:
         if self.meets_confidence(0.1):
             return []
         rel = self.iqr / self.median * 100
-        why = ("This suggests significant environmental influence."
-               if not self.meets_confidence(0.5) else "This could indicate system fluctuation.")
-        return [f"  WARNING: Interquartile range is {rel:.1f}% of the median measurement.\n"
-                f"           {why}"]
+        why = (
+            "This suggests significant environmental influence."
+            if not self.meets_confidence(0.5)
+            else "This could indicate system fluctuation."
+        )
+        return [
+            f"  WARNING: Interquartile range is {rel:.1f}% of the median measurement.\n"
+            f"           {why}"
+        ]
 
     def __repr__(self):
         s = self._sorted()
         n = len(s)
         median = _quantile(s, 0.5)
         unit, scale = _unit(median)
-        lines = [object.__repr__(self), self.task_spec.summarize(),
-                 f"  {'Median: ' if n > 1 else ''}{median / scale:.2f} {unit}"]
+        lines = [
+            object.__repr__(self),
+            self.task_spec.summarize(),
+            f"  {'Median: ' if n > 1 else ''}{median / scale:.2f} {unit}",
+        ]
         if n >= 4:
             p25, p75 = _quantile(s, 0.25), _quantile(s, 0.75)
-            lines.append(f"  IQR:    {(p75 - p25) / scale:.2f} {unit} "
-                         f"({p25 / scale:.2f} to {p75 / scale:.2f})")
+            lines.append(
+                f"  IQR:    {(p75 - p25) / scale:.2f} {unit} "
+                f"({p25 / scale:.2f} to {p75 / scale:.2f})"
+            )
         threads = self.task_spec.num_threads
-        lines.append(f"  {n} measurement{'s' if n > 1 else ''}, {self.number_per_run} runs "
-                     f"{'per measurement,' if n > 1 else ','} {threads} "
-                     f"thread{'s' if threads > 1 else ''}")
+        lines.append(
+            f"  {n} measurement{'s' if n > 1 else ''}, {self.number_per_run} runs "
+            f"{'per measurement,' if n > 1 else ','} {threads} "
+            f"thread{'s' if threads > 1 else ''}"
+        )
         lines += self._warnings()
         return "\n".join(lines).strip()
 
@@ -148,18 +179,31 @@ class Measurement:
 class Timer:
     """``Timer(stmt, setup, globals=…).timeit(n)`` / ``.blocked_autorange()``."""
 
-    def __init__(self, stmt="pass", setup="pass", global_setup="", timer=timer, globals=None,  # noqa: A002
-                 label=None, sub_label=None, description=None, env=None, num_threads=1,
-                 language="python"):
+    def __init__(
+        self,
+        stmt="pass",
+        setup="pass",
+        global_setup="",
+        timer=timer,
+        globals=None,  # noqa: A002
+        label=None,
+        sub_label=None,
+        description=None,
+        env=None,
+        num_threads=1,
+        language="python",
+    ):
         if not isinstance(stmt, str):
             raise ValueError("Currently only a `str` stmt is supported.")
         # statements see the torch namespace: torchlike itself, already imported by now
         namespace = {"torch": sys.modules[__package__.split(".")[0]]}
         namespace.update(globals or {})
-        self._task_spec = TaskSpec(stmt, setup, global_setup, label, sub_label, description,
-                                   env, num_threads)
-        self._timer = _timeit.Timer(stmt=stmt, setup=setup or "pass", timer=timer,
-                                    globals=namespace)
+        self._task_spec = TaskSpec(
+            stmt, setup, global_setup, label, sub_label, description, env, num_threads
+        )
+        self._timer = _timeit.Timer(
+            stmt=stmt, setup=setup or "pass", timer=timer, globals=namespace
+        )
 
     def _timeit(self, number):
         return max(self._timer.timeit(number), 1e-9)
@@ -179,8 +223,11 @@ class Timer:
         number = 1
         while True:
             taken = self._timeit(number)
-            if (overhead / taken <= 1e-4 and taken >= min_run_time / 1000) \
-                    or taken > min_run_time or number * 10 > 2147483647:
+            if (
+                (overhead / taken <= 1e-4 and taken >= min_run_time / 1000)
+                or taken > min_run_time
+                or number * 10 > 2147483647
+            ):
                 return number
             number *= 10
 
@@ -202,13 +249,15 @@ class Timer:
         times = self._loop(number, min_run_time, lambda times: True, callback=callback)
         return Measurement(number, times, self._task_spec)
 
-    def adaptive_autorange(self, threshold=0.1, *, min_run_time=0.01, max_run_time=10.0,
-                           callback=None):
+    def adaptive_autorange(
+        self, threshold=0.1, *, min_run_time=0.01, max_run_time=10.0, callback=None
+    ):
         number = self._block_size(min_run_time=0.05)
 
         def stop(times):
-            return len(times) > 3 and Measurement(number, times, self._task_spec) \
-                .meets_confidence(threshold)
+            return len(times) > 3 and Measurement(number, times, self._task_spec).meets_confidence(
+                threshold
+            )
 
         times = self._loop(number, min_run_time, stop, max_run_time, callback)
         return Measurement(number, times, self._task_spec)

@@ -21,8 +21,9 @@ __all__ = ["default_collate", "default_convert"]
 
 _STRING_OR_OBJECT = re.compile(r"[SaUO]")
 
-_ERROR = ("default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; "
-          "found {}")
+_ERROR = (
+    "default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; found {}"
+)
 
 
 def _is_numpy_value(x):
@@ -91,8 +92,9 @@ def default_collate(batch):
     if isinstance(elem, (str, bytes)):
         return batch
     if isinstance(elem, collections.abc.Mapping):
-        return _rebuild_mapping(elem, {key: default_collate([d[key] for d in batch])
-                                       for key in elem})
+        return _rebuild_mapping(
+            elem, {key: default_collate([d[key] for d in batch]) for key in elem}
+        )
     if isinstance(elem, tuple) and hasattr(elem, "_fields"):
         return type(elem)(*(default_collate(list(s)) for s in zip(*batch)))
     if isinstance(elem, collections.abc.Sequence):

@@ -28,8 +28,7 @@ from .sampler import (
 
 __all__ = ["DataLoader", "get_worker_info"]
 
-_FROZEN = ("batch_size", "batch_sampler", "sampler", "drop_last", "dataset",
-           "persistent_workers")
+_FROZEN = ("batch_size", "batch_sampler", "sampler", "drop_last", "dataset", "persistent_workers")
 
 
 def get_worker_info():
@@ -40,20 +39,40 @@ def get_worker_info():
 class DataLoader:
     _initialized = False
 
-    def __init__(self, dataset, batch_size=1, shuffle=None, sampler=None, batch_sampler=None,
-                 num_workers=0, collate_fn=None, pin_memory=False, drop_last=False, timeout=0,
-                 worker_init_fn=None, multiprocessing_context=None, generator=None, *,
-                 prefetch_factor=None, persistent_workers=False, pin_memory_device="",
-                 in_order=True):
+    def __init__(
+        self,
+        dataset,
+        batch_size=1,
+        shuffle=None,
+        sampler=None,
+        batch_sampler=None,
+        num_workers=0,
+        collate_fn=None,
+        pin_memory=False,
+        drop_last=False,
+        timeout=0,
+        worker_init_fn=None,
+        multiprocessing_context=None,
+        generator=None,
+        *,
+        prefetch_factor=None,
+        persistent_workers=False,
+        pin_memory_device="",
+        in_order=True,
+    ):
         if num_workers < 0:
-            raise ValueError("num_workers option should be non-negative; use num_workers=0 to "
-                             "disable multiprocessing.")
+            raise ValueError(
+                "num_workers option should be non-negative; use num_workers=0 to "
+                "disable multiprocessing."
+            )
         if timeout < 0:
             raise ValueError("timeout option should be non-negative")
         if num_workers == 0 and prefetch_factor is not None:
-            raise ValueError("prefetch_factor option could only be specified in "
-                             "multiprocessing.let num_workers > 0 to enable multiprocessing, "
-                             "otherwise set prefetch_factor to None.")
+            raise ValueError(
+                "prefetch_factor option could only be specified in "
+                "multiprocessing.let num_workers > 0 to enable multiprocessing, "
+                "otherwise set prefetch_factor to None."
+            )
         if num_workers > 0 and prefetch_factor is None:
             prefetch_factor = 2
         elif prefetch_factor is not None and prefetch_factor < 0:
@@ -74,14 +93,20 @@ class DataLoader:
         self._iterable = isinstance(dataset, IterableDataset)
         if self._iterable:
             if shuffle not in {False, None}:
-                raise ValueError("DataLoader with IterableDataset: expected unspecified shuffle "
-                                 f"option, but got shuffle={shuffle}")
+                raise ValueError(
+                    "DataLoader with IterableDataset: expected unspecified shuffle "
+                    f"option, but got shuffle={shuffle}"
+                )
             if sampler is not None:
-                raise ValueError("DataLoader with IterableDataset: expected unspecified sampler "
-                                 f"option, but got sampler={sampler}")
+                raise ValueError(
+                    "DataLoader with IterableDataset: expected unspecified sampler "
+                    f"option, but got sampler={sampler}"
+                )
             if batch_sampler is not None:
-                raise ValueError("DataLoader with IterableDataset: expected unspecified "
-                                 f"batch_sampler option, but got batch_sampler={batch_sampler}")
+                raise ValueError(
+                    "DataLoader with IterableDataset: expected unspecified "
+                    f"batch_sampler option, but got batch_sampler={batch_sampler}"
+                )
         else:
             shuffle = bool(shuffle)
 
@@ -89,13 +114,17 @@ class DataLoader:
             raise ValueError("sampler option is mutually exclusive with shuffle")
         if batch_sampler is not None:
             if batch_size != 1 or shuffle or sampler is not None or drop_last:
-                raise ValueError("batch_sampler option is mutually exclusive with batch_size, "
-                                 "shuffle, sampler, and drop_last")
+                raise ValueError(
+                    "batch_sampler option is mutually exclusive with batch_size, "
+                    "shuffle, sampler, and drop_last"
+                )
             batch_size = None
             drop_last = False
         elif batch_size is None and drop_last:
-            raise ValueError("batch_size=None option disables auto-batching and is mutually "
-                             "exclusive with drop_last")
+            raise ValueError(
+                "batch_size=None option disables auto-batching and is mutually "
+                "exclusive with drop_last"
+            )
 
         if sampler is None:
             if self._iterable:
@@ -121,8 +150,9 @@ class DataLoader:
 
     def __setattr__(self, attr, value):
         if self._initialized and attr in _FROZEN:
-            raise ValueError(f"{attr} attribute should not be set after "
-                             f"{self.__class__.__name__} is initialized")
+            raise ValueError(
+                f"{attr} attribute should not be set after {self.__class__.__name__} is initialized"
+            )
         super().__setattr__(attr, value)
 
     @property
@@ -140,8 +170,11 @@ class DataLoader:
         if self._iterable:
             length = self._IterableDataset_len_called = len(self.dataset)
             if self.batch_size is not None:
-                length = (length // self.batch_size if self.drop_last
-                          else math.ceil(length / self.batch_size))
+                length = (
+                    length // self.batch_size
+                    if self.drop_last
+                    else math.ceil(length / self.batch_size)
+                )
             return length
         return len(self._index_sampler)
 
@@ -175,8 +208,7 @@ class _LoaderIter:
         self._dataset_iter = iter(self._dataset) if loader._iterable else None
         self._ended = False
         self._fast = None
-        if (not loader._iterable and self._auto_collation
-                and self._collate_fn is default_collate):
+        if not loader._iterable and self._auto_collation and self._collate_fn is default_collate:
             self._fast = _tensor_source(self._dataset)
 
     def __iter__(self):
@@ -191,9 +223,12 @@ class _LoaderIter:
         self._num_yielded += 1
         called = self._loader._IterableDataset_len_called
         if self._loader._iterable and called is not None and self._num_yielded > called:
-            warnings.warn(f"Length of IterableDataset {self._dataset} was reported to be "
-                          f"{called}(when accessing len(dataloader)), but {self._num_yielded} "
-                          "samples have been fetched. ", stacklevel=2)
+            warnings.warn(
+                f"Length of IterableDataset {self._dataset} was reported to be "
+                f"{called}(when accessing len(dataloader)), but {self._num_yielded} "
+                "samples have been fetched. ",
+                stacklevel=2,
+            )
         return data
 
     def _fetch(self, index):

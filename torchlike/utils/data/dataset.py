@@ -9,8 +9,16 @@ import warnings
 
 from ... import _random_methods as _sample
 
-__all__ = ["Dataset", "IterableDataset", "TensorDataset", "StackDataset", "ConcatDataset",
-           "ChainDataset", "Subset", "random_split"]
+__all__ = [
+    "Dataset",
+    "IterableDataset",
+    "TensorDataset",
+    "StackDataset",
+    "ConcatDataset",
+    "ChainDataset",
+    "Subset",
+    "random_split",
+]
 
 
 class Dataset:
@@ -54,8 +62,10 @@ class StackDataset(Dataset):
     def __init__(self, *args, **kwargs):
         if args:
             if kwargs:
-                raise ValueError("Supported either ``tuple``- (via ``args``) or``dict``- (via "
-                                 "``kwargs``) like input/output, but both types are given.")
+                raise ValueError(
+                    "Supported either ``tuple``- (via ``args``) or``dict``- (via "
+                    "``kwargs``) like input/output, but both types are given."
+                )
             self._length = len(args[0])
             if any(self._length != len(d) for d in args):
                 raise ValueError("Size mismatch between datasets")
@@ -170,13 +180,15 @@ def random_split(dataset, lengths, generator=None):
         lengths = sizes
         for i, n in enumerate(lengths):
             if n == 0:
-                warnings.warn(f"Length of split at index {i} is 0. This might result in an "
-                              "empty dataset.", stacklevel=2)
+                warnings.warn(
+                    f"Length of split at index {i} is 0. This might result in an empty dataset.",
+                    stacklevel=2,
+                )
     if sum(lengths) != len(dataset):
         raise ValueError("Sum of input lengths does not equal the length of the input dataset!")
     order = _sample.randperm(sum(lengths), generator=generator).tolist()
     subsets, end = [], 0
     for n in lengths:
         end += n
-        subsets.append(Subset(dataset, order[end - n:end]))
+        subsets.append(Subset(dataset, order[end - n : end]))
     return subsets

@@ -13,8 +13,14 @@ from ... import _factories
 from ... import random as _random
 from ..._tensor import Tensor
 
-__all__ = ["Sampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler",
-           "WeightedRandomSampler", "BatchSampler"]
+__all__ = [
+    "Sampler",
+    "SequentialSampler",
+    "RandomSampler",
+    "SubsetRandomSampler",
+    "WeightedRandomSampler",
+    "BatchSampler",
+]
 
 
 def _draw_seed(generator=None) -> int:
@@ -51,11 +57,14 @@ class RandomSampler(Sampler):
         self._num_samples = num_samples
         self.generator = generator
         if not isinstance(self.replacement, bool):
-            raise TypeError("replacement should be a boolean value, but got "
-                            f"replacement={self.replacement}")
+            raise TypeError(
+                f"replacement should be a boolean value, but got replacement={self.replacement}"
+            )
         if not isinstance(self.num_samples, int) or self.num_samples <= 0:
-            raise ValueError("num_samples should be a positive integer value, but got "
-                             f"num_samples={self.num_samples}")
+            raise ValueError(
+                "num_samples should be a positive integer value, but got "
+                f"num_samples={self.num_samples}"
+            )
 
     @property
     def num_samples(self):
@@ -76,7 +85,7 @@ class RandomSampler(Sampler):
         else:
             for _ in range(self.num_samples // n):
                 yield from generator._randperm(n, D.int64).tolist()
-            yield from generator._randperm(n, D.int64).tolist()[:self.num_samples % n]
+            yield from generator._randperm(n, D.int64).tolist()[: self.num_samples % n]
 
     def __len__(self):
         return self.num_samples
@@ -98,18 +107,19 @@ class SubsetRandomSampler(Sampler):
 
 class WeightedRandomSampler(Sampler):
     def __init__(self, weights, num_samples, replacement=True, generator=None):
-        if (not isinstance(num_samples, int) or isinstance(num_samples, bool)
-                or num_samples <= 0):
-            raise ValueError("num_samples should be a positive integer value, but got "
-                             f"num_samples={num_samples}")
+        if not isinstance(num_samples, int) or isinstance(num_samples, bool) or num_samples <= 0:
+            raise ValueError(
+                f"num_samples should be a positive integer value, but got num_samples={num_samples}"
+            )
         if not isinstance(replacement, bool):
-            raise ValueError("replacement should be a boolean value, but got "
-                             f"replacement={replacement}")
-        array = (np.asarray(weights.tolist()) if isinstance(weights, Tensor)
-                 else np.asarray(weights))
+            raise ValueError(
+                f"replacement should be a boolean value, but got replacement={replacement}"
+            )
+        array = np.asarray(weights.tolist()) if isinstance(weights, Tensor) else np.asarray(weights)
         if array.ndim != 1:
-            raise ValueError("weights should be a 1d sequence but given weights have shape "
-                             f"{tuple(array.shape)}")
+            raise ValueError(
+                f"weights should be a 1d sequence but given weights have shape {tuple(array.shape)}"
+            )
         self._weights = array.astype(np.float64)
         self.num_samples = num_samples
         self.replacement = replacement
@@ -121,8 +131,7 @@ class WeightedRandomSampler(Sampler):
 
     def __iter__(self):
         gen = _random.default_generator if self.generator is None else self.generator
-        yield from gen._multinomial(self._weights, self.num_samples,
-                                    self.replacement).tolist()
+        yield from gen._multinomial(self._weights, self.num_samples, self.replacement).tolist()
 
     def __len__(self):
         return self.num_samples
@@ -132,10 +141,10 @@ class BatchSampler(Sampler):
     """Groups the indices of ``sampler`` into lists of ``batch_size``."""
 
     def __init__(self, sampler, batch_size, drop_last):
-        if (not isinstance(batch_size, int) or isinstance(batch_size, bool)
-                or batch_size <= 0):
-            raise ValueError("batch_size should be a positive integer value, but got "
-                             f"batch_size={batch_size}")
+        if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size <= 0:
+            raise ValueError(
+                f"batch_size should be a positive integer value, but got batch_size={batch_size}"
+            )
         if not isinstance(drop_last, bool):
             raise ValueError(f"drop_last should be a boolean value, but got drop_last={drop_last}")
         self.sampler = sampler
