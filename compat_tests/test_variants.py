@@ -374,3 +374,51 @@ def test_new_table_entries_have_pytorch_nodes(torch, name):
     assert torch.autograd.gradcheck(
         lambda v: getattr(torch, name)(v), (arg.detach().requires_grad_(),)
     )
+
+
+FACTORY_CALLS = {
+    "zeros": lambda t, **kw: t.zeros(3, **kw),
+    "ones": lambda t, **kw: t.ones(3, **kw),
+    "full": lambda t, **kw: t.full((3,), 2.0, **kw),
+    "arange": lambda t, **kw: t.arange(3.0, **kw),
+    "linspace": lambda t, **kw: t.linspace(0, 1, 3, **kw),
+    "logspace": lambda t, **kw: t.logspace(0, 1, 3, **kw),
+    "eye": lambda t, **kw: t.eye(3, **kw),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FACTORY_CALLS))
+def test_factories_write_into_out(torch, name):
+    call = FACTORY_CALLS[name]
+    out = torch.full((2,), 7.0, dtype=torch.float64)
+    if name == "arange":  # arange alone warns, in words of its own
+        with pytest.warns(
+            UserWarning,
+            match=r"The number of elements in the out tensor of "
+            r"shape \[2\] is 2 which does not match the "
+            r"computed number of elements 3",
+        ):
+            result = call(torch, out=out)
+    else:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # the other factories resize out= silently
+            result = call(torch, out=out)
+    assert result is out
+    assert out.dtype == torch.float64  # a factory given out= makes out's dtype
+    expected = call(torch, dtype=torch.float64)
+    assert out.shape == expected.shape
+    assert out.tolist() == expected.tolist()
+
+
+def test_random_factory_writes_into_out(torch):
+    torch.manual_seed(0)
+    expected = torch.rand(3)
+    torch.manual_seed(0)
+    out = torch.empty(3)
+    assert torch.rand(3, out=out) is out
+    assert out.tolist() == expected.tolist()
+
+
+def test_factory_out_with_grad_is_refused(torch):
+    with pytest.raises(RuntimeError, match=r"aten::zeros\(\): functions with out=\.\.\. "):
+        torch.zeros(2, out=torch.zeros(2, requires_grad=True))

@@ -216,3 +216,43 @@ def result_type_of(dim_dtypes, zero_dim_dtypes, scalar_dtypes) -> dtype:
         return out
 
     return _combine(fold(dim_dtypes), _combine(fold(zero_dim_dtypes), fold(scalar_dtypes)))
+
+
+# PyTorch's scalar-type names, as its messages print them ("result type Float can't be cast …")
+CAST_NAMES = {
+    float32: "Float",
+    float64: "Double",
+    float16: "Half",
+    bfloat16: "BFloat16",
+    int64: "Long",
+    int32: "Int",
+    int16: "Short",
+    int8: "Char",
+    uint8: "Byte",
+    bool_: "Bool",
+    complex64: "ComplexFloat",
+    complex128: "ComplexDouble",
+}
+
+
+# c10's C type names, used by a few of PyTorch's messages
+C_NAMES = {
+    int64: "long int",
+    int32: "int",
+    int16: "short int",
+    int8: "signed char",
+    uint8: "unsigned char",
+    bool_: "bool",
+    float32: "float",
+    float64: "double",
+}
+
+
+def can_cast(src, dst):
+    if src.is_complex and not dst.is_complex:
+        return False
+    if src.is_floating_point and not (dst.is_floating_point or dst.is_complex):
+        return False
+    if src is not bool_ and dst is bool_:
+        return False
+    return True

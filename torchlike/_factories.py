@@ -14,6 +14,7 @@ import numpy as np
 
 from . import _dtype as D
 from . import _layout
+from ._out import factory_out
 from ._size import Size
 from ._size import check_device_available as _check_device_available
 from ._tensor import Tensor
@@ -150,7 +151,8 @@ def _filled(size, fill, dtype, requires_grad, device):
     return _finish(jnp.full(shape, fill, dtype._np), dtype, requires_grad, device)
 
 
-def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+@factory_out
+def zeros(*size, dtype=None, layout=None, device=None, requires_grad=False):
     if any(isinstance(s, int) and s < 0 for s in _flat_size(size)):
         raise RuntimeError("zeros: Dimension size must be non-negative.")
     return _filled(size, 0, _dt(dtype), requires_grad, device)
@@ -160,13 +162,14 @@ def _flat_size(size):
     return tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list)) else size
 
 
-def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+@factory_out
+def ones(*size, dtype=None, layout=None, device=None, requires_grad=False):
     return _filled(size, 1, _dt(dtype), requires_grad, device)
 
 
+@factory_out
 def empty(
     *size,
-    out=None,
     dtype=None,
     layout=None,
     device=None,
@@ -179,7 +182,8 @@ def empty(
     return _filled(size, 0, _dt(dtype), requires_grad, device)
 
 
-def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+@factory_out
+def full(size, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False):
     if dtype is None:
         dtype = _infer_dtype(fill_value) if not isinstance(fill_value, Tensor) else fill_value.dtype
     if isinstance(fill_value, Tensor):
@@ -230,12 +234,12 @@ def _scalar_value(x):
     return x.item() if isinstance(x, Tensor) else x
 
 
+@factory_out
 def arange(
     start=0,
     end=None,
     step=1,
     *,
-    out=None,
     dtype=None,
     layout=None,
     device=None,
@@ -265,9 +269,8 @@ def arange(
     return _finish(jnp.asarray(values.astype(dtype._np)), dtype, requires_grad, device)
 
 
-def linspace(
-    start, end, steps, *, out=None, dtype=None, layout=None, device=None, requires_grad=False
-):
+@factory_out
+def linspace(start, end, steps, *, dtype=None, layout=None, device=None, requires_grad=False):
     start, end = _scalar_value(start), _scalar_value(end)
     if dtype is None and (isinstance(start, complex) or isinstance(end, complex)):
         dtype = D.complex128 if D.get_default_dtype() == D.float64 else D.complex64
@@ -322,13 +325,13 @@ def _fma(a, b, c):
     return s + (rounding + err)
 
 
+@factory_out
 def logspace(
     start,
     end,
     steps,
     base=10.0,
     *,
-    out=None,
     dtype=None,
     layout=None,
     device=None,
@@ -339,7 +342,8 @@ def logspace(
     return _finish(jnp.asarray((base**exps).astype(dtype._np)), dtype, requires_grad, device)
 
 
-def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+@factory_out
+def eye(n, m=None, *, dtype=None, layout=None, device=None, requires_grad=False):
     dtype = _dt(dtype)
     return _finish(jnp.eye(n, n if m is None else m, dtype=dtype._np), dtype, requires_grad, device)
 

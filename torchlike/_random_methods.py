@@ -33,6 +33,7 @@ from . import _layout
 from . import random as _random
 from ._factories import _accept_size_keyword, _finish, _like, _size_args
 from ._ops.core import Op, apply
+from ._out import write_out
 from ._tensor import Tensor
 from .autograd import grad_mode
 from .autograd.inplace import _check_inplace_allowed, inplace_update
@@ -116,16 +117,9 @@ def _fill(self, values: np.ndarray, node: str, extra_inputs=()):
     return self
 
 
-def _write_out(out, result):
-    """``out=``: ``out`` takes the result's value (and shape), as the same object."""
-    if not isinstance(out, Tensor):
-        raise TypeError(f"argument 'out' must be Tensor, not {type(out).__name__}")
-    _check_inplace_allowed(out)
-    value = result._value
-    if result._dtype is not out._dtype:
-        value = value.astype(out._dtype._np)
-    out._write_data(value)
-    return out
+def _write_out(out, result, name):
+    """``out=``: the one writer every op and factory uses (``_out.py``)."""
+    return write_out(name, result, out, f"aten::{name}", warn_resize=False)
 
 
 def _generator(generator, fn_name):
@@ -437,7 +431,7 @@ def bernoulli(input, *args, generator=None, out=None, **kwargs):
             )
         values = gen._bernoulli_scalar(tuple(input.shape), input._dtype, _float(p))
         result = _sampled(values, input._dtype, None, (input,))
-    return result if out is None else _write_out(out, result)
+    return result if out is None else _write_out(out, result, "bernoulli")
 
 
 def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
@@ -446,7 +440,7 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
         _np(input), _int(num_samples, "multinomial", "num_samples", 2), bool(replacement)
     )
     result = _wrap(values, D.int64)
-    return result if out is None else _write_out(out, result)
+    return result if out is None else _write_out(out, result, "multinomial")
 
 
 def poisson(input, generator=None):
@@ -525,7 +519,7 @@ def normal(
             )
         values = normal_values(gen, _size_args((tuple(size),)), dtype, _float(mean), std)
         result = _finish(jnp.asarray(values, dtype._np), dtype, requires_grad, device)
-        return result if out is None else _write_out(out, result)
+        return result if out is None else _write_out(out, result, "normal")
     mean_v = _np(mean) if mean_t else _float(mean)
     std_v = 1.0 if std is _MISSING else (_np(std) if std_t else _float(std))
     values = gen._normal(mean_v, std_v, dtype=out_dtype)
@@ -537,7 +531,7 @@ def normal(
         node, inputs = "NormalBackward2", (std,)
     result_dtype = out_dtype or (mean._dtype if mean_t else std._dtype)
     result = _sampled(values, result_dtype, node, inputs)
-    return result if out is None else _write_out(out, result)
+    return result if out is None else _write_out(out, result, "normal")
 
 
 def _bind_normal(args, kwargs):
@@ -553,12 +547,12 @@ def _bind_normal(args, kwargs):
 
 # ---------------------------------------------------------------------------------- factories
 # torch.rand & co: argument checks, complex dtypes and ``generator=`` as for the samplers above.
-def _random_result(values, dtype, requires_grad, device, out):
+def _random_result(values, dtype, requires_grad, device, out, name):
     # (PyTorch draws before it refuses requires_grad=True for an integer dtype; so do we)
     result = _finish(jnp.asarray(values, dtype._np), dtype, requires_grad, device)
     if out is None:
         return result
-    return _write_out(out, result)
+    return _write_out(out, result, name)
 
 
 def _random_dtype(dtype, out, default=None):
@@ -582,7 +576,7 @@ def rand(
     dtype = _random_dtype(dtype, out)
     shape = _size_args(size)
     values = uniform_values(_generator(generator, "rand"), shape, dtype)
-    return _random_result(values, dtype, requires_grad, device, out)
+    return _random_result(values, dtype, requires_grad, device, out, "rand")
 
 
 def randn(
@@ -598,7 +592,7 @@ def randn(
     dtype = _random_dtype(dtype, out)
     shape = _size_args(size)
     values = normal_values(_generator(generator, "randn"), shape, dtype)
-    return _random_result(values, dtype, requires_grad, device, out)
+    return _random_result(values, dtype, requires_grad, device, out, "randn")
 
 
 _RANDINT_SIGNATURES = "".join(
@@ -646,7 +640,7 @@ def randint(
     dtype = _random_dtype(dtype, out, D.int64)
     shape = _size_args((tuple(size),))
     values = _generator(generator, "randint")._randint(low, high, shape, dtype)
-    return _random_result(values, dtype, requires_grad, device, out)
+    return _random_result(values, dtype, requires_grad, device, out, "randint")
 
 
 _INT_C_NAMES = {
@@ -689,7 +683,7 @@ def randperm(
     if dtype is D.bool_ or dtype.is_complex:
         raise _not_implemented("randperm", dtype)
     values = _generator(generator, "randperm")._randperm(n, dtype)
-    return _random_result(values, dtype, requires_grad, device, out)
+    return _random_result(values, dtype, requires_grad, device, out, "randperm")
 
 
 def rand_like(

@@ -14,13 +14,10 @@ from __future__ import annotations
 
 import functools
 import inspect
-import warnings
 from dataclasses import dataclass, field
 
-from .._storage import Storage
-from .._tensor import Tensor
-from ..autograd import grad_mode
-from ..autograd.inplace import _CAST_NAMES, _can_cast, inplace_update
+from .._out import write_out
+from ..autograd.inplace import inplace_update
 from .core import Variants
 
 
@@ -80,63 +77,6 @@ def _with_out_parameter(sig):
     at = next((i for i, p in enumerate(params) if p.kind is p.VAR_KEYWORD), len(params))
     params.insert(at, inspect.Parameter("out", inspect.Parameter.KEYWORD_ONLY, default=None))
     return sig.replace(parameters=params)
-
-
-def write_out(name, result, out):
-    """Write ``result`` (a Tensor or a tuple of them) into ``out`` with PyTorch's rules."""
-    if isinstance(result, tuple):
-        if not isinstance(out, (tuple, list)) or len(out) != len(result):
-            raise TypeError(
-                f"{name}(): argument 'out' must be tuple of {len(result)} Tensors, "
-                f"not {type(out).__name__}"
-            )
-        written = [_write_one(name, r, o) for r, o in zip(result, out)]
-        return type(result)(*written) if hasattr(result, "_fields") else tuple(written)
-    return _write_one(name, result, out)
-
-
-def _write_one(name, result, out):
-    if not isinstance(out, Tensor):
-        raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
-    if grad_mode.is_grad_enabled() and (result._requires_grad or out._requires_grad):
-        raise RuntimeError(
-            f"{name}(): functions with out=... arguments don't support automatic "
-            "differentiation, but one of the arguments requires grad."
-        )
-    value = result._value
-    if result._dtype is not out._dtype:
-        if not _can_cast(result._dtype, out._dtype):
-            raise RuntimeError(
-                f"result type {_CAST_NAMES[result._dtype]} can't be cast to the desired output "
-                f"type {_CAST_NAMES[out._dtype]}"
-            )
-        value = value.astype(out._dtype._np)
-    if tuple(value.shape) != tuple(out.shape):
-        _resize(out, value)
-    out._write_data(value)
-    return out
-
-
-def _resize(out, value):
-    if out.numel() != 0:
-        warnings.warn(
-            f"An output with one or more elements was resized since it had shape "
-            f"{list(out.shape)}, which does not match the required output shape "
-            f"{list(value.shape)}. This behavior is deprecated, and in a future PyTorch release "
-            "outputs will not be resized unless they have zero elements. You can explicitly "
-            "reuse an out tensor t by resizing it, inplace, to zero elements with t.resize_(0).",
-            UserWarning,
-            stacklevel=4,
-        )
-    if out._base_t is not None or out._geom is not None:
-        # PyTorch would re-point the view at fresh memory; torchlike's views are defined by
-        # the base they look into, so this is refused rather than done differently.
-        raise RuntimeError(
-            f"torchlike cannot resize a view used as out= (shape "
-            f"{list(out.shape)} -> {list(value.shape)}); pass a tensor of the "
-            "result's shape"
-        )
-    out._replace_storage(Storage(value))
 
 
 # ---------------------------------------------------------------------------------- generate

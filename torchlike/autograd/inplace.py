@@ -22,43 +22,10 @@ from .._tensor import Tensor
 from . import grad_mode
 from .graph import CopySlices
 
-_CAST_NAMES = {
-    D.float32: "Float",
-    D.float64: "Double",
-    D.float16: "Half",
-    D.bfloat16: "BFloat16",
-    D.int64: "Long",
-    D.int32: "Int",
-    D.int16: "Short",
-    D.int8: "Char",
-    D.uint8: "Byte",
-    D.bool_: "Bool",
-    D.complex64: "ComplexFloat",
-    D.complex128: "ComplexDouble",
-}
-
-
-# c10's C type names, used by a few of PyTorch's messages
-_C_NAMES = {
-    D.int64: "long int",
-    D.int32: "int",
-    D.int16: "short int",
-    D.int8: "signed char",
-    D.uint8: "unsigned char",
-    D.bool_: "bool",
-    D.float32: "float",
-    D.float64: "double",
-}
-
-
-def _can_cast(src, dst):
-    if src.is_complex and not dst.is_complex:
-        return False
-    if src.is_floating_point and not (dst.is_floating_point or dst.is_complex):
-        return False
-    if src is not D.bool_ and dst is D.bool_:
-        return False
-    return True
+# dtype facts PyTorch's messages use (kept under these names for the signature modules)
+_CAST_NAMES = D.CAST_NAMES
+_C_NAMES = D.C_NAMES
+_can_cast = D.can_cast
 
 
 _MULTI_OUTPUT_VIEWS = ("split", "split_with_sizes", "unbind")
