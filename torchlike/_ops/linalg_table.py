@@ -106,7 +106,8 @@ def _pivots_to_perm(pivots, m):
         pi = p[..., i]
         pj = jnp.take_along_axis(p, j[..., None], axis=-1)[..., 0]
         p = p.at[..., i].set(pj)
-        return jnp.put_along_axis(p, j[..., None], pi[..., None], axis=-1, inplace=False)
+        # p[..., j] = pi (a where, not put_along_axis: JAX 0.4.35 has none)
+        return jnp.where(jnp.arange(m, dtype=jnp.int32) == j[..., None], pi[..., None], p)
 
     return lax.fori_loop(0, pivots.shape[-1], swap, perm)
 
@@ -396,41 +397,39 @@ OPS["cholesky_inverse"] = Op(
 
 
 # ---------------------------------------------------------------------------------- QR
-def _refuse_gradient(x, message):
-    """``x``, whose backward raises PyTorch's RuntimeError ``message`` (from ``backward()``:
-    the rule runs when the backward is traced)."""
-    return _refuse(message, x)
+def _refused(fn, message, a):
+    """``fn(a)``, whose backward raises PyTorch's RuntimeError ``message`` (from ``backward()``:
+    the rule runs when the backward is traced).  JAX never differentiates ``fn`` itself, so its
+    own refusal (JAX 0.4.x raises for these QR modes) can't come first."""
 
+    @jax.custom_vjp
+    def refused(x):
+        return fn(x)
 
-def _refuse_fwd(message, x):
-    return x, None
+    def bwd(_, ct):
+        raise RuntimeError(message)
 
-
-def _refuse_bwd(message, _, ct):
-    raise RuntimeError(message)
-
-
-_refuse = jax.custom_vjp(lambda message, x: x, nondiff_argnums=(0,))
-_refuse.defvjp(_refuse_fwd, _refuse_bwd)
+    refused.defvjp(lambda x: (fn(x), None), bwd)
+    return refused(a)
 
 
 def _qr(a, *, mode="reduced"):
     if mode == "r":
-        r = jnp.linalg.qr(a, mode="r")
-        return jnp.zeros((0,), a.dtype), _refuse_gradient(
-            r,
-            (
-                "The derivative of linalg.qr depends on Q, which is not computed when mode='r'. "
-                "Please use linalg.qr(A, mode='reduced') if you are going to differentiate through "
-                "linalg.qr."
-            ),
+        r = _refused(
+            lambda x: jnp.linalg.qr(x, mode="r"),
+            "The derivative of linalg.qr depends on Q, which is not computed when mode='r'. "
+            "Please use linalg.qr(A, mode='reduced') if you are going to differentiate through "
+            "linalg.qr.",
+            a,
+        )
+        return jnp.zeros((0,), a.dtype), r
+    if mode == "complete" and a.shape[-2] > a.shape[-1]:
+        return _refused(
+            lambda x: tuple(jnp.linalg.qr(x, mode=mode)),
+            "The QR decomposition is not differentiable when mode='complete' and nrows > ncols.",
+            a,
         )
     q, r = jnp.linalg.qr(a, mode=mode)
-    if mode == "complete" and a.shape[-2] > a.shape[-1]:
-        message = (
-            "The QR decomposition is not differentiable when mode='complete' and nrows > ncols."
-        )
-        q, r = _refuse_gradient(q, message), _refuse_gradient(r, message)
     return q, r
 
 
