@@ -29,7 +29,7 @@ def _finish(value, dtype, requires_grad=False, device=None):
             raise RuntimeError(
                 "Only Tensors of floating point and complex dtype can require gradients"
             )
-        t._requires_grad = True
+        t.requires_grad_(True)
     return t
 
 

@@ -344,6 +344,27 @@ class Tensor:
     def grad(self):
         self._grad = None
 
+    # -- the writes other layers make to a tensor's autograd state (in-place history rewriting,
+    # views, parameters), as methods so no module assigns Tensor's fields itself
+    def _set_history(self, grad_fn, output_nr=0, requires_grad=True):
+        self._grad_fn = grad_fn
+        self._output_nr = output_nr
+        self._requires_grad = requires_grad
+
+    def _history_changed(self):
+        """Views of this base re-derive their history (``_sync_view``) on their next use."""
+        self._autograd_gen += 1
+
+    def _view_history_current(self):
+        self._view_gen = self._base_t._autograd_gen
+
+    def _set_geometry(self, geom):
+        self._geom = geom
+
+    def _mark_parameter(self, requires_grad):
+        self._is_param = True
+        self._requires_grad = bool(requires_grad)
+
     def _write_data(self, value):
         """An untracked in-place write (optimizer updates, grad buffers, running stats, samplers
         outside autograd): the new contents go through the storage and ``_version`` is bumped,

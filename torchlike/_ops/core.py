@@ -253,9 +253,7 @@ def _view_outputs(op, static, base, out, needs_grad, cd, vals, operands):
     for k, o in enumerate(outs):
         v = base._make_view(o, op, static, k, args=tuple(vals[1:]))
         if node is not None:
-            v._requires_grad = True
-            v._grad_fn = node
-            v._output_nr = k
+            v._set_history(node, k)
         results.append(v)
     return tuple(results) if isinstance(out, tuple) else results[0]
 

@@ -133,9 +133,9 @@ def as_strided(input, size, stride, storage_offset=None):
     else:
         out = Tensor._make(jnp.take(input._storage.data.reshape(-1), jnp.asarray(index)))
     v = input._make_view(out._value, None, ())
-    v._geom = geom
+    v._set_geometry(geom)
     if out._grad_fn is not None:
-        v._grad_fn, v._requires_grad = out._grad_fn, True
+        v._set_history(out._grad_fn, out._output_nr)
     return v
 
 

@@ -94,11 +94,9 @@ def inplace_update(self, result, c_type_names=False):
     else:
         self._value = result._value
         if result._grad_fn is not None:
-            self._grad_fn = result._grad_fn
-            self._output_nr = result._output_nr
-            self._requires_grad = True
+            self._set_history(result._grad_fn, result._output_nr)
             if base is None:
-                self._autograd_gen += 1  # views of self re-derive their history
+                self._history_changed()
     self._version += 1
     if result._grad_fn is not None and self._grad_fn is result._grad_fn:
         self._grad_fn._saved_by_inplace_op(self)
@@ -108,15 +106,14 @@ def inplace_update(self, result, c_type_names=False):
 def _write_view_with_history(view, base, result):
     index = jnp.asarray(view._geom.index(view._storage))
     view._value = result._value  # the write itself, through the shared storage
-    base._grad_fn = CopySlices(
+    copy_slices = CopySlices(
         fn=result._grad_fn,
         base_edge=base._edge(),
         index=index,
         base_aval=(base._value.shape, base._value.dtype),
     )
-    base._output_nr = 0
-    base._requires_grad = True
-    base._autograd_gen += 1
+    base._set_history(copy_slices)
+    base._history_changed()
     refresh_view_history(view)
 
 
@@ -125,10 +122,8 @@ def refresh_view_history(view):
     base = view._base_t
     index = Tensor._make(jnp.asarray(view._geom.index(view._storage)))
     fresh = apply(OPS["as_strided"], (base, index))
-    view._grad_fn = fresh._grad_fn
-    view._output_nr = 0
-    view._requires_grad = fresh._requires_grad
-    view._view_gen = base._autograd_gen
+    view._set_history(fresh._grad_fn, 0, fresh._requires_grad)
+    view._view_history_current()
 
 
 def fill_like(self, op_name, operands, check_overlap=False):

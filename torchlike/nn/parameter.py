@@ -30,8 +30,7 @@ class Parameter(Tensor):
             )
         p = data.detach()
         p.__class__ = cls
-        p._is_param = True
-        p._requires_grad = bool(requires_grad)
+        p._mark_parameter(requires_grad)
         return p
 
     def __init__(self, data=None, requires_grad=True):
@@ -79,7 +78,7 @@ class Buffer(metaclass=_BufferMeta):
         if data is None:
             data = Tensor._make(jnp.zeros((0,), D.get_default_dtype()._np))
         t = data.detach()
-        t._requires_grad = data._requires_grad
+        t.requires_grad_(data._requires_grad)
         t._is_buffer = True
         t._buffer_persistent = persistent
         return t
