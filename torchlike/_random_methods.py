@@ -686,6 +686,16 @@ def randperm(
     return _random_result(values, dtype, requires_grad, device, out, "randperm")
 
 
+def _random_like(sampler, name, input, dtype, requires_grad, memory_format, generator):
+    _layout.check_layout_request(input.shape, memory_format, name)
+    return sampler(
+        tuple(input.shape),
+        dtype=_like(input, dtype),
+        requires_grad=requires_grad,
+        generator=generator,
+    )
+
+
 def rand_like(
     input,
     *,
@@ -696,13 +706,7 @@ def rand_like(
     memory_format=None,
     generator=None,
 ):
-    _layout.check_layout_request(input.shape, memory_format, "rand_like")
-    return rand(
-        tuple(input.shape),
-        dtype=_like(input, dtype),
-        requires_grad=requires_grad,
-        generator=generator,
-    )
+    return _random_like(rand, "rand_like", input, dtype, requires_grad, memory_format, generator)
 
 
 def randn_like(
@@ -715,13 +719,7 @@ def randn_like(
     memory_format=None,
     generator=None,
 ):
-    _layout.check_layout_request(input.shape, memory_format, "randn_like")
-    return randn(
-        tuple(input.shape),
-        dtype=_like(input, dtype),
-        requires_grad=requires_grad,
-        generator=generator,
-    )
+    return _random_like(randn, "randn_like", input, dtype, requires_grad, memory_format, generator)
 
 
 def randint_like(

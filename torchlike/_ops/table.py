@@ -635,23 +635,30 @@ OPS["log_softmax"] = Op(
 
 # ---------------------------------------------------------------------------------- linear algebra
 _HIGHEST = lax.Precision.HIGHEST
+
+
+def _matmul(a, b):
+    # full float32 precision, as PyTorch's matmuls (XLA's default may use reduced passes)
+    return jnp.matmul(a, b, precision=_HIGHEST)
+
+
 OPS["mm"] = Op(
     "mm",
-    lambda a, b: jnp.matmul(a, b, precision=_HIGHEST),
+    _matmul,
     "MmBackward0",
     promote="arith",
     saved={"self": 0, "mat2": 1},
 )
 OPS["bmm"] = Op(
     "bmm",
-    lambda a, b: jnp.matmul(a, b, precision=_HIGHEST),
+    _matmul,
     "BmmBackward0",
     promote="arith",
     saved={"self": 0, "mat2": 1},
 )
 OPS["mv"] = Op(
     "mv",
-    lambda a, b: jnp.matmul(a, b, precision=_HIGHEST),
+    _matmul,
     "MvBackward0",
     promote="arith",
     saved={"self": 0, "vec": 1},
@@ -666,7 +673,7 @@ OPS["dot"] = Op(
 # Batched/broadcast matmul: PyTorch reshapes around bmm/mm and shows UnsafeViewBackward0 on top.
 OPS["matmul_nd"] = Op(
     "matmul",
-    lambda a, b: jnp.matmul(a, b, precision=_HIGHEST),
+    _matmul,
     "UnsafeViewBackward0",
     promote="arith",
 )
