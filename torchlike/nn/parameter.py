@@ -11,6 +11,8 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import _dtype as D
+from .. import _factories
+from .._size import device
 from .._tensor import Tensor, _host
 
 
@@ -83,9 +85,148 @@ class Buffer(metaclass=_BufferMeta):
         t._buffer_persistent = persistent
         return t
 
+    def __init__(self, *args, **kwargs):
+        pass
+
+
+_UNINITIALIZED_USE = (
+    "Attempted to use an uninitialized parameter in {}. This error happens when you are using a "
+    "`LazyModule` or explicitly manipulating `torch.nn.parameter.UninitializedParameter` "
+    "objects. When using LazyModules Call `forward` with a dummy batch to initialize the "
+    "parameters before calling torch functions"
+)
+
+
+class UninitializedTensorMixin:
+    """A placeholder with no shape yet: lazy modules hold these until their first forward.
+
+    Every op reads a tensor's ``_value``, so refusing that one property refuses every use (as
+    PyTorch's ``__torch_function__`` does); ``materialize`` gives the tensor real storage and
+    turns it into ``cls_to_become`` in place, so references held elsewhere (an optimizer's
+    param list) stay valid.
+    """
+
+    cls_to_become = None
+
+    @property
+    def _value(self):
+        raise ValueError(_UNINITIALIZED_USE.format("a torch function"))
+
+    @_value.setter
+    def _value(self, value):
+        raise ValueError(_UNINITIALIZED_USE.format("an in-place write"))
+
+    @property
+    def shape(self):
+        raise RuntimeError(
+            "Can't access the shape of an uninitialized parameter or buffer. This error usually "
+            "happens in `load_state_dict` when trying to load an uninitialized parameter into an "
+            "initialized one. Call `forward` to initialize the parameters before accessing their "
+            "attributes."
+        )
+
+    @property
+    def device(self):
+        return self._placeholder_device
+
+    def materialize(self, shape, device=None, dtype=None):
+        dtype = self._dtype if dtype is None else dtype
+        if isinstance(shape, int):
+            shape = (shape,)
+        self.data = _factories.empty(*tuple(shape), dtype=dtype)
+        self.__class__ = self.cls_to_become
+
+    def _same_placeholder(self, dtype=None):
+        return type(self)(self._requires_grad, dtype=self._dtype if dtype is None else dtype)
+
+    # dtype/device moves (Module.to, .float(), .cuda()) keep the placeholder
+    def to(self, *args, **kwargs):
+        dtype = kwargs.get("dtype")
+        for a in args:
+            if isinstance(a, D.dtype):
+                dtype = a
+        return self._same_placeholder(dtype)
+
+    def float(self):
+        return self._same_placeholder(D.float32)
+
+    def double(self):
+        return self._same_placeholder(D.float64)
+
+    def half(self):
+        return self._same_placeholder(D.float16)
+
+    def bfloat16(self):
+        return self._same_placeholder(D.bfloat16)
+
+    def cpu(self):
+        return self
+
+    def cuda(self, device=None):
+        return self
+
+    def detach(self):
+        return self
+
+    def share_memory_(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        if id(self) not in memo:
+            memo[id(self)] = self._same_placeholder()
+        return memo[id(self)]
+
+    def __repr__(self, *, tensor_contents=None):
+        return f"<{type(self).__name__}>"
+
+    __str__ = __repr__
+
+    def __reduce_ex__(self, proto):
+        return (type(self), (self._requires_grad,))
+
+
+def _placeholder(cls, requires_grad, dtype):
+    t = Tensor._make(jnp.zeros((0,), (dtype or D.get_default_dtype())._np))
+    t.__class__ = cls
+    t._placeholder_device = device("cpu")
+    if cls.cls_to_become is Parameter:
+        t._mark_parameter(requires_grad)
+    else:
+        t._requires_grad = requires_grad
+    return t
+
+
+class UninitializedParameter(UninitializedTensorMixin, Parameter):
+    """A Parameter whose shape is not known yet (``nn.LazyLinear``'s weight before forward)."""
+
+    cls_to_become = Parameter
+
+    def __new__(cls, requires_grad=True, device=None, dtype=None):
+        return _placeholder(cls, requires_grad, dtype)
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+
+class UninitializedBuffer(UninitializedTensorMixin, Tensor):
+    """A buffer whose shape is not known yet (a lazy BatchNorm's running statistics)."""
+
+    cls_to_become = Tensor
+
+    def __new__(cls, requires_grad=False, device=None, dtype=None, persistent=True):
+        t = _placeholder(cls, requires_grad, dtype)
+        t.persistent = persistent
+        t._is_buffer = True
+        t._buffer_persistent = persistent
+        return t
+
+    def __init__(self, *args, **kwargs):
+        pass
+
 
 def is_lazy(param):
-    return False
+    """True for a placeholder that a lazy module has not materialized yet."""
+    return isinstance(param, UninitializedTensorMixin)
 
 
-__all__ = ["Parameter", "Buffer"]
+__all__ = ["Parameter", "UninitializedParameter", "is_lazy", "Buffer", "UninitializedBuffer"]

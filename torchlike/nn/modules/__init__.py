@@ -38,6 +38,12 @@ from .conv import (  # noqa: F401
     ConvTranspose1d,
     ConvTranspose2d,
     ConvTranspose3d,
+    LazyConv1d,
+    LazyConv2d,
+    LazyConv3d,
+    LazyConvTranspose1d,
+    LazyConvTranspose2d,
+    LazyConvTranspose3d,
 )
 from .distance import CosineSimilarity, PairwiseDistance  # noqa: F401
 from .dropout import (  # noqa: F401
@@ -48,7 +54,8 @@ from .dropout import (  # noqa: F401
     Dropout3d,
     FeatureAlphaDropout,
 )
-from .linear import Bilinear, Flatten, Identity, Linear, Unflatten  # noqa: F401
+from .lazy import LazyModuleMixin  # noqa: F401
+from .linear import Bilinear, Flatten, Identity, LazyLinear, Linear, Unflatten  # noqa: F401
 from .loss import (  # noqa: F401
     BCELoss,
     BCEWithLogitsLoss,
@@ -80,6 +87,12 @@ from .normalization import (  # noqa: F401
     InstanceNorm2d,
     InstanceNorm3d,
     LayerNorm,
+    LazyBatchNorm1d,
+    LazyBatchNorm2d,
+    LazyBatchNorm3d,
+    LazyInstanceNorm1d,
+    LazyInstanceNorm2d,
+    LazyInstanceNorm3d,
     LocalResponseNorm,
     RMSNorm,
 )

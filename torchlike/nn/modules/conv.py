@@ -6,11 +6,25 @@ import math
 
 from .. import functional as F
 from .. import init
-from ..parameter import Parameter
+from ..parameter import Parameter, UninitializedParameter
 from ._utils import _pair, _reverse_repeat_tuple, _single, _triple, empty
+from .lazy import LazyModuleMixin
 from .module import Module
 
-__all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d"]
+__all__ = [
+    "Conv1d",
+    "Conv2d",
+    "Conv3d",
+    "ConvTranspose1d",
+    "ConvTranspose2d",
+    "ConvTranspose3d",
+    "LazyConv1d",
+    "LazyConv2d",
+    "LazyConv3d",
+    "LazyConvTranspose1d",
+    "LazyConvTranspose2d",
+    "LazyConvTranspose3d",
+]
 
 _PADDING_MODES = {"zeros", "reflect", "replicate", "circular"}
 
@@ -299,3 +313,107 @@ class ConvTranspose3d(_ConvTransposeNd):
     _tuple = staticmethod(_triple)
     _fn = staticmethod(F.conv_transpose3d)
     _nd = 3
+
+
+class _LazyConvXdMixin(LazyModuleMixin):
+    """in_channels from the first input; the eager class's init once the shapes are known."""
+
+    _nd = 0
+
+    def _lazy_placeholders(self, out_channels, bias, dtype):
+        self.weight = UninitializedParameter(dtype=dtype)
+        self.out_channels = out_channels
+        if bias:
+            self.bias = UninitializedParameter(dtype=dtype)
+
+    def reset_parameters(self):
+        if not self.has_uninitialized_params() and self.in_channels != 0:
+            super().reset_parameters()
+
+    def initialize_parameters(self, input, *args, **kwargs):
+        if not self.has_uninitialized_params():
+            return
+        self.in_channels = self._get_in_channels(input)
+        if self.in_channels % self.groups != 0:
+            raise ValueError("in_channels must be divisible by groups")
+        if self.transposed:
+            shape = (self.in_channels, self.out_channels // self.groups, *self.kernel_size)
+        else:
+            shape = (self.out_channels, self.in_channels // self.groups, *self.kernel_size)
+        self.weight.materialize(shape)
+        if self.bias is not None:
+            self.bias.materialize((self.out_channels,))
+        self.reset_parameters()
+
+    def _get_in_channels(self, input):
+        unbatched = self._get_num_spatial_dims() + 1
+        if input.dim() not in (unbatched, unbatched + 1):
+            raise RuntimeError(
+                f"Expected {unbatched}D (unbatched) or {unbatched + 1}D (batched) input to "
+                f"{self.__class__.__name__}, but got input of size: {input.shape}"
+            )
+        return input.shape[1] if input.dim() == unbatched + 1 else input.shape[0]
+
+    def _get_num_spatial_dims(self):
+        return type(self)._nd
+
+
+def _lazy_conv(eager, nd):
+    def __init__(
+        self,
+        out_channels,
+        kernel_size,
+        stride=1,
+        padding=0,
+        dilation=1,
+        groups=1,
+        bias=True,
+        padding_mode="zeros",
+        device=None,
+        dtype=None,
+    ):
+        # in/out channels 0 and no bias: nothing to initialise until the first input
+        LazyModuleMixin.__init__(
+            self, 0, 0, kernel_size, stride, padding, dilation, groups, False, padding_mode
+        )
+        self._lazy_placeholders(out_channels, bias, dtype)
+
+    name = "Lazy" + eager.__name__
+    body = {"cls_to_become": eager, "_nd": nd, "__init__": __init__, "__module__": __name__}
+    body["__doc__"] = f"A {eager.__name__} whose ``in_channels`` is read off the first input."
+    return type(name, (_LazyConvXdMixin, eager), body)
+
+
+def _lazy_conv_transpose(eager, nd):
+    def __init__(
+        self,
+        out_channels,
+        kernel_size,
+        stride=1,
+        padding=0,
+        output_padding=0,
+        groups=1,
+        bias=True,
+        dilation=1,
+        padding_mode="zeros",
+        device=None,
+        dtype=None,
+    ):
+        LazyModuleMixin.__init__(
+            self, 0, 0, kernel_size, stride, padding, output_padding, groups, False, dilation,
+            padding_mode,
+        )  # fmt: skip
+        self._lazy_placeholders(out_channels, bias, dtype)
+
+    name = "Lazy" + eager.__name__
+    body = {"cls_to_become": eager, "_nd": nd, "__init__": __init__, "__module__": __name__}
+    body["__doc__"] = f"A {eager.__name__} whose ``in_channels`` is read off the first input."
+    return type(name, (_LazyConvXdMixin, eager), body)
+
+
+LazyConv1d = _lazy_conv(Conv1d, 1)
+LazyConv2d = _lazy_conv(Conv2d, 2)
+LazyConv3d = _lazy_conv(Conv3d, 3)
+LazyConvTranspose1d = _lazy_conv_transpose(ConvTranspose1d, 1)
+LazyConvTranspose2d = _lazy_conv_transpose(ConvTranspose2d, 2)
+LazyConvTranspose3d = _lazy_conv_transpose(ConvTranspose3d, 3)

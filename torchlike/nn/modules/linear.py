@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import math
 
+from ...autograd.grad_mode import no_grad
 from .. import functional as F
 from .. import init
-from ..parameter import Parameter
+from ..parameter import Parameter, UninitializedParameter
 from ._utils import empty
+from .lazy import LazyModuleMixin
 from .module import Module
 
 __all__ = [
@@ -17,6 +19,7 @@ __all__ = [
     "Flatten",
     "Unflatten",
     "NonDynamicallyQuantizableLinear",
+    "LazyLinear",
 ]
 
 
@@ -62,6 +65,33 @@ class Linear(Module):
             f"in_features={self.in_features}, out_features={self.out_features}, "
             f"bias={self.bias is not None}"
         )
+
+
+class LazyLinear(LazyModuleMixin, Linear):
+    """A Linear whose ``in_features`` is read off the first input's last dimension."""
+
+    cls_to_become = Linear
+
+    def __init__(self, out_features, bias=True, device=None, dtype=None):
+        # a 0x0 Linear without bias: its reset_parameters (ours, below) draws nothing
+        super().__init__(0, 0, False, device, dtype)
+        self.weight = UninitializedParameter(dtype=dtype)
+        self.out_features = out_features
+        if bias:
+            self.bias = UninitializedParameter(dtype=dtype)
+
+    def reset_parameters(self):
+        if not self.has_uninitialized_params() and self.in_features != 0:
+            super().reset_parameters()
+
+    def initialize_parameters(self, input):
+        if self.has_uninitialized_params():
+            with no_grad():
+                self.in_features = input.shape[-1]
+                self.weight.materialize((self.out_features, self.in_features))
+                if self.bias is not None:
+                    self.bias.materialize((self.out_features,))
+                self.reset_parameters()
 
 
 class NonDynamicallyQuantizableLinear(Linear):

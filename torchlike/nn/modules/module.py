@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from ... import _dtype as D
 from ..._tensor import _TYPE_NAMES, Tensor
 from ...autograd import grad_mode
-from ..parameter import Buffer, Parameter
+from ..parameter import Buffer, Parameter, is_lazy
 from ._backward_hooks import BackwardHook
 
 __all__ = ["Module", "register_module_forward_pre_hook", "register_module_forward_hook"]
@@ -624,6 +624,14 @@ class Module:
                     f'While copying the parameter named "{key}", expected torch.Tensor or '
                     f"Tensor-like object from checkpoint but received {type(input_param)}"
                 )
+                continue
+            if is_lazy(param) or is_lazy(input_param):
+                # a lazy module's placeholder loads another placeholder by staying one
+                if not is_lazy(param):
+                    error_msgs.append(
+                        f"size mismatch for {key}: copying an uninitialized parameter into "
+                        "an initialized one"
+                    )
                 continue
             if param.ndim == 0 and input_param.ndim == 1 and input_param.shape[0] == 1:
                 input_param = input_param[0]  # checkpoints from before 0-dim tensors
