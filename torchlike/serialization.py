@@ -27,13 +27,13 @@ from __future__ import annotations
 import _compat_pickle
 import codecs
 import collections
-import contextlib
 import importlib
 import io
 import os
 import pickle
 import struct
 import sys
+import warnings
 import zipfile
 
 import jax.numpy as jnp
@@ -480,13 +480,28 @@ def _rebuild_parameter_with_state(data, requires_grad, backward_hooks, state):
 
 
 def _rebuild_from_type_v2(func, new_type, args, state):
+    if not any(func is f for f in _TENSOR_REBUILDERS) or not isinstance(args, tuple):
+        raise pickle.UnpicklingError(
+            f"torchlike.load: _rebuild_from_type_v2 rebuilds tensors only, not with {func!r}"
+        )
     result = func(*args)
     if isinstance(result, Tensor):
         _set_python_attributes(result, state)
     return result
 
 
+_TENSOR_REBUILDERS = (
+    _rebuild_tensor,
+    _rebuild_tensor_v2,
+    _rebuild_tensor_v3,
+    _rebuild_parameter,
+    _rebuild_parameter_with_state,
+)
+
+
 def _get_layout(name):
+    if not isinstance(name, str):
+        raise pickle.UnpicklingError(f"torchlike.load: a layout is named by a string, not {name!r}")
     return name
 
 
@@ -542,7 +557,9 @@ _user_safe_globals: list = []
 
 def add_safe_globals(safe_globals):
     """Allow these classes/functions (or ``(obj, "module.name")`` pairs) in weights-only loads."""
-    _user_safe_globals.extend(safe_globals)
+    for entry in safe_globals:
+        if entry not in _user_safe_globals:
+            _user_safe_globals.append(entry)
 
 
 def clear_safe_globals():
@@ -553,21 +570,37 @@ def get_safe_globals():
     return list(_user_safe_globals)
 
 
-@contextlib.contextmanager
-def safe_globals(safe_globals):
-    saved = list(_user_safe_globals)
-    add_safe_globals(safe_globals)
-    try:
-        yield
-    finally:
-        _user_safe_globals[:] = saved
+class safe_globals:
+    """``with torch.serialization.safe_globals([...]):`` allows these globals inside the block."""
+
+    def __init__(self, safe_globals):
+        self.safe_globals = safe_globals
+
+    def __enter__(self):
+        self._added = [e for e in self.safe_globals if e not in _user_safe_globals]
+        add_safe_globals(self.safe_globals)
+
+    def __exit__(self, *exc):
+        for entry in self._added:
+            if entry in _user_safe_globals:
+                _user_safe_globals.remove(entry)
 
 
 def _user_allowed() -> dict:
     out = {}
     for entry in _user_safe_globals:
         if isinstance(entry, tuple):
+            if len(entry) != 2:
+                raise ValueError(
+                    "Expected tuple of length 2 (global, str of callable full path), but got "
+                    f"tuple of length: {len(entry)}"
+                )
             obj, name = entry
+            if type(name) is not str:
+                raise TypeError(
+                    "Expected second item in tuple to be str of callable full path, but got: "
+                    f"{type(name)}"
+                )
             out[name] = obj
         else:
             out[f"{entry.__module__}.{entry.__qualname__}"] = entry
@@ -581,13 +614,432 @@ def _display_name(full_path):
     return full_path
 
 
-class _Unpickler(pickle.Unpickler):
-    """Reads ``data.pkl``: storages come from the archive; globals go through ``find_class``."""
+class _Refused(pickle.UnpicklingError):
+    """The pickle asks for something a weights-only load does not do: PyTorch's advice applies."""
 
-    def __init__(self, file, load_storage, weights_only, **kwargs):
+
+class _Corrupt(pickle.UnpicklingError):
+    """The pickle is malformed.  No advice to switch the safety off: it would not help."""
+
+
+class _Truncated(EOFError):
+    """``data.pkl`` ends mid-opcode."""
+
+
+_CORRUPT = "the checkpoint file is corrupt or truncated"
+_MINIZ_HINT = (
+    " This is an internal miniz error. If you are seeing this error, there is a high likelihood "
+    "that your checkpoint file is corrupted. This can happen if the checkpoint was not saved "
+    "properly, was transferred incorrectly, or the file was modified after saving."
+)
+_LIST_TYPES = (list,)
+_DICT_TYPES = (dict, collections.OrderedDict, collections.Counter)
+_STRING_ENCODINGS = ("latin1", "latin-1", "iso-8859-1", "utf-8", "utf8", "ascii")
+
+
+class _WeightsOnlyUnpickler:
+    """An opcode interpreter for the protocol-2 subset ``torch.save`` writes (PyTorch's own
+    weights-only loader reads the same subset), built so a file cannot change anything outside
+    the object it returns:
+
+    * a global is only ever *looked up* in the allow-list, never imported;
+    * only allow-listed callables are called (``REDUCE``/``NEWOBJ``);
+    * ``BUILD``, ``SETITEM(S)`` and ``APPEND(S)`` act only on objects this load itself made,
+      so a global (a dtype, the ``Tensor`` class, a user's safe global) is never a target;
+    * a malformed stream (stack underflow, unknown memo slot, bad text, a rebuild function given
+      the wrong arguments) is reported as a corrupt file, not as a Python internals error.
+    """
+
+    def __init__(self, file, load_storage, encoding="utf-8"):
+        self._read = file.read
+        self._readline = file.readline
+        self._load_storage = load_storage
+        self._encoding = encoding
+        self._allowed = dict(_ALLOWED)
+        self._allowed.update(_user_allowed())
+        self._allowed_ids = {id(v) for v in self._allowed.values()}
+        self._user_types = {
+            id(v) for v in _user_allowed().values() if isinstance(v, type)
+        }  # classes a user allow-listed: their instances may be built (BUILD) like PyTorch's
+        # what this load made, by id; the objects are kept so their ids stay unique meanwhile
+        self._created: dict = {}
+
+    # -- reading --------------------------------------------------------------------------
+    def _take(self, n):
+        data = self._read(n)
+        if len(data) != n:
+            raise _Truncated(f"torchlike.load: the pickle data ends in mid-record: {_CORRUPT}")
+        return data
+
+    def _line(self):
+        line = self._readline()
+        if not line.endswith(b"\n"):
+            raise _Truncated(f"torchlike.load: the pickle data ends in mid-record: {_CORRUPT}")
+        try:
+            return line[:-1].decode("utf-8")
+        except UnicodeDecodeError:
+            raise _Corrupt(f"torchlike.load: a global's name is not text: {_CORRUPT}") from None
+
+    def _made(self, obj):
+        self._created[id(obj)] = obj
+        return obj
+
+    def _is_ours(self, obj):
+        return self._created.get(id(obj)) is obj
+
+    # -- the loop -------------------------------------------------------------------------
+    def load(self):
+        self._stack: list = []
+        self._metastack: list = []
+        self._memo: dict = {}
+        while True:
+            key = self._read(1)
+            if not key:
+                raise _Truncated(
+                    f"torchlike.load: the pickle data ends before its STOP opcode: {_CORRUPT}"
+                )
+            op = key[0]
+            if op == pickle.STOP[0]:
+                if not self._stack:
+                    raise _Corrupt(f"torchlike.load: data.pkl holds no object: {_CORRUPT}")
+                return self._stack.pop()
+            handler = _OPCODES.get(op)
+            if handler is None:
+                raise _Refused(f"Unsupported operand {op}")
+            try:
+                handler(self)
+            except (pickle.UnpicklingError, EOFError, RuntimeError):
+                raise
+            except (IndexError, KeyError, TypeError, ValueError, AttributeError, OverflowError,
+                    struct.error) as e:  # fmt: skip
+                raise _Corrupt(
+                    f"torchlike.load: malformed pickle at opcode {key!r} "
+                    f"({type(e).__name__}: {e}): {_CORRUPT}"
+                ) from None
+
+    def _pop_mark(self):
+        if not self._metastack:
+            raise _Corrupt(f"torchlike.load: data.pkl closes a MARK it never opened: {_CORRUPT}")
+        items = self._stack
+        self._stack = self._metastack.pop()
+        return items
+
+    # -- the risky opcodes ----------------------------------------------------------------
+    def _global(self):
+        module, name = self._line(), self._line()
+        if (module, name) in _compat_pickle.NAME_MAPPING:  # Python 2 names (__builtin__.set)
+            module, name = _compat_pickle.NAME_MAPPING[(module, name)]
+        elif module in _compat_pickle.IMPORT_MAPPING:
+            module = _compat_pickle.IMPORT_MAPPING[module]
+        full_path = f"{module}.{name}"
+        if module in _BLOCKED_MODULES:
+            raise _Refused(
+                f"Trying to load unsupported GLOBAL {full_path} whose module {module} is blocked."
+            )
+        if full_path not in self._allowed:
+            shown = _display_name(full_path)
+            raise _Refused(
+                f"Unsupported global: GLOBAL {shown} was not an allowed global by default. "
+                f"Please use `torch.serialization.add_safe_globals([{shown}])` or the "
+                f"`torch.serialization.safe_globals([{shown}])` context manager to allowlist "
+                "this global if you trust this class/function."
+            )
+        self._stack.append(self._allowed[full_path])
+
+    def _call(self, func, args):
+        if not isinstance(args, tuple):
+            raise _Corrupt(f"torchlike.load: call arguments must be a tuple: {_CORRUPT}")
+        if func is bytearray and args and not isinstance(args[0], (bytes, bytearray, str)):
+            raise _Corrupt(f"torchlike.load: bytearray from {type(args[0]).__name__}: {_CORRUPT}")
+        if func is codecs.encode and (
+            len(args) != 2
+            or not isinstance(args[0], str)
+            or not isinstance(args[1], str)
+            or args[1].lower() not in _STRING_ENCODINGS
+        ):
+            raise _Corrupt(f"torchlike.load: bytes must be latin-1 text: {_CORRUPT}")
+        try:
+            result = func(*args)
+        except (pickle.UnpicklingError, RuntimeError):
+            raise
+        except Exception as e:  # a rebuild function handed the wrong arguments
+            name = getattr(func, "__name__", repr(func))
+            raise _Corrupt(
+                f"torchlike.load: {name} failed ({type(e).__name__}: {e}): {_CORRUPT}"
+            ) from None
+        # a function may hand back one of its arguments or a global (``_get_layout``): only a
+        # genuinely new object becomes a legal BUILD/SETITEM/APPEND target
+        if id(result) not in self._allowed_ids and not any(result is a for a in args):
+            self._made(result)
+        return result
+
+    def _reduce(self):
+        args = self._stack.pop()
+        func = self._stack[-1]
+        if id(func) not in self._allowed_ids:
+            message = f"Trying to call reduce for unrecognized function {func!r}"
+            raise _Refused(message)
+        self._stack[-1] = self._call(func, args)
+
+    def _newobj(self):
+        args = self._stack.pop()
+        cls = self._stack.pop()
+        if cls is Parameter or cls is _parameter_class:
+            result = self._call(Parameter, args)
+        elif cls is _torch_size:
+            result = self._call(Size, args)
+        elif (
+            isinstance(cls, type)
+            and id(cls) in self._allowed_ids
+            and cls is not Tensor
+            and isinstance(args, tuple)
+        ):
+            result = self._call(cls.__new__, (cls, *args))
+        else:
+            raise _Refused(
+                "Can only create new object for nn.Parameter or classes allowlisted "
+                f"via `add_safe_globals` but got {cls!r}"
+            )
+        self._stack.append(result)
+
+    def _build(self):
+        state = self._stack.pop()
+        inst = self._stack[-1]
+        kind = type(inst)
+        refusal = _Refused(
+            "Can only build Tensor, Parameter, OrderedDict or types allowlisted "
+            f"via `add_safe_globals`, but got {kind}"
+        )
+        if not self._is_ours(inst):
+            raise refusal
+        if kind is Tensor or kind is Parameter:
+            if not isinstance(state, dict):
+                raise _Refused("torchlike.load: legacy tensor BUILD states are not supported")
+            _set_python_attributes(inst, state)
+        elif kind is collections.OrderedDict:
+            # PyTorch pickles an OrderedDict's own attributes (``_metadata`` of a state dict)
+            if not isinstance(state, dict) or not all(isinstance(k, str) for k in state):
+                raise _Corrupt(f"torchlike.load: bad OrderedDict state: {_CORRUPT}")
+            inst.__dict__.update(state)
+        elif id(kind) in self._user_types:
+            setstate = getattr(inst, "__setstate__", None)
+            if setstate is not None and kind.__setstate__ is not object.__setstate__:
+                setstate(state)
+                return
+            slotstate = None
+            if isinstance(state, tuple) and len(state) == 2:
+                state, slotstate = state
+            if state:
+                inst.__dict__.update(state)
+            if slotstate:
+                for k, v in slotstate.items():
+                    setattr(inst, k, v)
+        else:
+            raise refusal
+
+    def _append(self):
+        item = self._stack.pop()
+        target = self._stack[-1]
+        if type(target) not in _LIST_TYPES or not self._is_ours(target):
+            raise _Refused(f"Can only append to lists, but got {type(target)}")
+        target.append(item)
+
+    def _appends(self):
+        items = self._pop_mark()
+        target = self._stack[-1]
+        if type(target) not in _LIST_TYPES or not self._is_ours(target):
+            raise _Refused(f"Can only extend lists, but got {type(target)}")
+        target.extend(items)
+
+    def _set_target(self, opcode):
+        target = self._stack[-1]
+        if type(target) not in _DICT_TYPES or not self._is_ours(target):
+            raise _Refused(
+                f"Can only {opcode} for dict, collections.OrderedDict, "
+                f"collections.Counter, but got {type(target)}"
+            )
+        return target
+
+    def _setitem(self):
+        value = self._stack.pop()
+        key = self._stack.pop()
+        self._set_target("SETITEM")[key] = value
+
+    def _setitems(self):
+        items = self._pop_mark()
+        if len(items) % 2:
+            raise _Corrupt(f"torchlike.load: SETITEMS with an odd item count: {_CORRUPT}")
+        target = self._set_target("SETITEMS")
+        for i in range(0, len(items), 2):
+            target[items[i]] = items[i + 1]
+
+    def _persid(self):
+        pid = self._stack.pop()
+        if type(pid) is not tuple:
+            raise _Refused(f"persistent_load id must be tuple or int, but got {type(pid)}")
+        tag = pid[0] if pid else None
+        if isinstance(tag, bytes):
+            tag = tag.decode("ascii", "replace")
+        if tag != "storage" or len(pid) < 5:
+            raise _Refused(f"Only persistent_load of storage is allowed, but got {type(tag)}")
+        _, storage_type, key, _location, _numel = pid[:5]
+        if isinstance(key, bytes):
+            key = key.decode("ascii", "replace")
+        if not isinstance(storage_type, _StorageType) or not isinstance(key, str):
+            raise _Corrupt(f"torchlike.load: bad storage record {pid!r}: {_CORRUPT}")
+        self._stack.append(self._made(self._load_storage(key, storage_type.dtype)))
+
+    # -- plain values ---------------------------------------------------------------------
+    def _mark(self):
+        self._metastack.append(self._stack)
+        self._stack = []
+
+    def _tuple(self):
+        items = self._pop_mark()  # (before naming the stack: popping the mark replaces it)
+        self._stack.append(tuple(items))
+
+    def _tuple1(self):
+        self._stack[-1] = (self._stack[-1],)
+
+    def _tuple2(self):
+        if len(self._stack) < 2:
+            raise IndexError("stack underflow")
+        self._stack[-2:] = [tuple(self._stack[-2:])]
+
+    def _tuple3(self):
+        if len(self._stack) < 3:
+            raise IndexError("stack underflow")
+        self._stack[-3:] = [tuple(self._stack[-3:])]
+
+    def _push(value):
+        return lambda self: self._stack.append(value)
+
+    def _push_new(factory):
+        return lambda self: self._stack.append(self._made(factory()))
+
+    def _binint(self):
+        self._stack.append(struct.unpack("<i", self._take(4))[0])
+
+    def _binint1(self):
+        self._stack.append(self._take(1)[0])
+
+    def _binint2(self):
+        self._stack.append(struct.unpack("<H", self._take(2))[0])
+
+    def _long1(self):
+        n = self._take(1)[0]
+        self._stack.append(int.from_bytes(self._take(n), "little", signed=True))
+
+    def _binfloat(self):
+        self._stack.append(struct.unpack(">d", self._take(8))[0])
+
+    def _binunicode(self):
+        n = struct.unpack("<I", self._take(4))[0]
+        try:
+            self._stack.append(str(self._take(n), "utf-8", "surrogatepass"))
+        except UnicodeDecodeError:
+            raise _Corrupt(f"torchlike.load: a string is not UTF-8: {_CORRUPT}") from None
+
+    def _short_binstring(self):
+        data = self._take(self._take(1)[0])
+        if self._encoding != "bytes":
+            try:
+                data = data.decode(self._encoding, "strict")
+            except (UnicodeDecodeError, LookupError):
+                raise _Corrupt(
+                    f"torchlike.load: a string is not {self._encoding}: {_CORRUPT}"
+                ) from None
+        self._stack.append(data)
+
+    def _get(self, index):
+        if index not in self._memo:
+            raise _Corrupt(f"torchlike.load: memo value not found at index {index}: {_CORRUPT}")
+        self._stack.append(self._memo[index])
+
+    def _binget(self):
+        self._get(self._take(1)[0])
+
+    def _long_binget(self):
+        self._get(struct.unpack("<I", self._take(4))[0])
+
+    def _put(self, index):
+        if not self._stack:
+            raise _Corrupt(f"torchlike.load: memo write from an empty stack: {_CORRUPT}")
+        self._memo[index] = self._stack[-1]
+
+    def _binput(self):
+        self._put(self._take(1)[0])
+
+    def _long_binput(self):
+        self._put(struct.unpack("<I", self._take(4))[0])
+
+    def _proto(self):
+        proto = self._take(1)[0]
+        if proto != 2:
+            warnings.warn(
+                f"Detected pickle protocol {proto} in the checkpoint, which was not the default "
+                "pickle protocol used by `torch.load` (2). The weights_only Unpickler might not "
+                "support all instructions implemented by this protocol, please file an issue for "
+                "adding support if you encounter this.",
+                stacklevel=4,
+            )
+
+    _none = _push(None)
+    _true = _push(True)
+    _false = _push(False)
+    _empty_tuple = _push(())
+    _empty_list = _push_new(list)
+    _empty_dict = _push_new(dict)
+    _empty_set = _push_new(set)
+    del _push, _push_new
+
+
+_U = _WeightsOnlyUnpickler
+_OPCODES = {
+    pickle.GLOBAL[0]: _U._global,
+    pickle.REDUCE[0]: _U._reduce,
+    pickle.NEWOBJ[0]: _U._newobj,
+    pickle.BUILD[0]: _U._build,
+    pickle.APPEND[0]: _U._append,
+    pickle.APPENDS[0]: _U._appends,
+    pickle.SETITEM[0]: _U._setitem,
+    pickle.SETITEMS[0]: _U._setitems,
+    pickle.BINPERSID[0]: _U._persid,
+    pickle.MARK[0]: _U._mark,
+    pickle.TUPLE[0]: _U._tuple,
+    pickle.TUPLE1[0]: _U._tuple1,
+    pickle.TUPLE2[0]: _U._tuple2,
+    pickle.TUPLE3[0]: _U._tuple3,
+    pickle.NONE[0]: _U._none,
+    pickle.NEWTRUE[0]: _U._true,
+    pickle.NEWFALSE[0]: _U._false,
+    pickle.EMPTY_TUPLE[0]: _U._empty_tuple,
+    pickle.EMPTY_LIST[0]: _U._empty_list,
+    pickle.EMPTY_DICT[0]: _U._empty_dict,
+    pickle.EMPTY_SET[0]: _U._empty_set,
+    pickle.BININT[0]: _U._binint,
+    pickle.BININT1[0]: _U._binint1,
+    pickle.BININT2[0]: _U._binint2,
+    pickle.LONG1[0]: _U._long1,
+    pickle.BINFLOAT[0]: _U._binfloat,
+    pickle.BINUNICODE[0]: _U._binunicode,
+    pickle.SHORT_BINSTRING[0]: _U._short_binstring,
+    pickle.BINGET[0]: _U._binget,
+    pickle.LONG_BINGET[0]: _U._long_binget,
+    pickle.BINPUT[0]: _U._binput,
+    pickle.LONG_BINPUT[0]: _U._long_binput,
+    pickle.PROTO[0]: _U._proto,
+}
+del _U
+
+
+class _Unpickler(pickle.Unpickler):
+    """``weights_only=False``: Python's own unpickler (it can run any code the file names);
+    ``torch.*`` globals resolve to torchlike's twins."""
+
+    def __init__(self, file, load_storage, **kwargs):
         super().__init__(file, **kwargs)
         self._load_storage = load_storage
-        self._weights_only = weights_only
 
     def persistent_load(self, pid):
         if not isinstance(pid, tuple) or not pid or pid[0] != "storage" or len(pid) < 5:
@@ -598,31 +1050,11 @@ class _Unpickler(pickle.Unpickler):
         return self._load_storage(key, storage_type.dtype)
 
     def find_class(self, module, name):
-        # Python 2 names in protocol-2 pickles (``__builtin__.set``): the base class would map
-        # them, but this override runs first
         if (module, name) in _compat_pickle.NAME_MAPPING:
             module, name = _compat_pickle.NAME_MAPPING[(module, name)]
         elif module in _compat_pickle.IMPORT_MAPPING:
             module = _compat_pickle.IMPORT_MAPPING[module]
         full_path = f"{module}.{name}"
-        if self._weights_only:
-            if module in _BLOCKED_MODULES:
-                raise pickle.UnpicklingError(
-                    f"Trying to load unsupported GLOBAL {full_path} "
-                    f"whose module {module} is blocked."
-                )
-            if full_path in _ALLOWED:
-                return _ALLOWED[full_path]
-            user = _user_allowed()
-            if full_path in user:
-                return user[full_path]
-            shown = _display_name(full_path)
-            raise pickle.UnpicklingError(
-                f"Unsupported global: GLOBAL {shown} was not an allowed global by default. "
-                f"Please use `torch.serialization.add_safe_globals([{shown}])` or the "
-                f"`torch.serialization.safe_globals([{shown}])` context manager to allowlist "
-                "this global if you trust this class/function."
-            )
         if full_path in _ALLOWED:
             return _ALLOWED[full_path]
         if module == "torch" or module.startswith("torch."):
@@ -632,6 +1064,12 @@ class _Unpickler(pickle.Unpickler):
                 target = getattr(target, part)
             return target
         return super().find_class(module, name)
+
+
+def _unpickler(file, load_storage, weights_only, pickle_load_args):
+    if weights_only:
+        return _WeightsOnlyUnpickler(file, load_storage, pickle_load_args.get("encoding", "utf-8"))
+    return _Unpickler(file, load_storage, **pickle_load_args)
 
 
 def _wo_message(message: str) -> str:
@@ -661,35 +1099,80 @@ def _open_for_read(f):
     return f, False
 
 
+_ZIP_MAGIC = b"PK\x03\x04"
+_EOCD_SIZE = 22  # the smallest zip: an end-of-central-directory record alone
+
+
+def _is_zip(file) -> bool:
+    """PyTorch's test: the local-file-header magic at the start (not zipfile's EOCD search,
+    which would send a truncated checkpoint down the legacy path)."""
+    start = file.tell()
+    magic = file.read(4)
+    file.seek(start)
+    return magic == _ZIP_MAGIC
+
+
+def _open_zip(file) -> zipfile.ZipFile:
+    start = file.tell()
+    try:
+        return zipfile.ZipFile(file)
+    except Exception:  # zipfile reports a damaged directory in many ways; all mean one thing
+        file.seek(0, io.SEEK_END)
+        small = file.tell() - start < _EOCD_SIZE
+        reason = "not a ZIP archive" if small else "failed finding central directory"
+        raise RuntimeError(
+            f"PytorchStreamReader failed reading zip archive: {reason}.{_MINIZ_HINT}"
+        ) from None
+
+
+def _read_record(archive, name, shown):
+    try:
+        return archive.read(name)
+    except KeyError:
+        raise RuntimeError(
+            f"PytorchStreamReader failed locating file {shown}: file not found.{_MINIZ_HINT}"
+        ) from None
+    except Exception:  # bad CRC, bad local header, unknown compression …
+        raise RuntimeError(
+            f"PytorchStreamReader failed reading file {shown}: invalid header or archive is "
+            f"corrupted.{_MINIZ_HINT}"
+        ) from None
+
+
 def _load_zip(archive: zipfile.ZipFile, weights_only, pickle_load_args):
     names = archive.namelist()
     pkl = next((n for n in names if n.endswith("data.pkl") and n.count("/") == 1), None)
     if pkl is None:
-        raise RuntimeError("PytorchStreamReader failed locating file data.pkl: file not found")
+        raise RuntimeError(
+            f"PytorchStreamReader failed locating file data.pkl: file not found.{_MINIZ_HINT}"
+        )
     prefix = pkl[: -len("data.pkl")]
     big_endian = False
     if prefix + "byteorder" in names:
-        big_endian = archive.read(prefix + "byteorder").strip() == b"big"
+        big_endian = _read_record(archive, prefix + "byteorder", "byteorder").strip() == b"big"
     cache: dict = {}
 
     def load_storage(key, dtype):
         storage = cache.get(key)
         if storage is None:
-            storage = _LoadedStorage(archive.read(f"{prefix}data/{key}"), dtype, big_endian)
+            raw = _read_record(archive, f"{prefix}data/{key}", f"data/{key}")
+            storage = _LoadedStorage(raw, dtype, big_endian)
             cache[key] = storage
         return storage
 
-    unpickler = _Unpickler(
-        io.BytesIO(archive.read(pkl)), load_storage, weights_only, **pickle_load_args
-    )
-    return unpickler.load()
+    data = io.BytesIO(_read_record(archive, pkl, "data.pkl"))
+    return _unpickler(data, load_storage, weights_only, pickle_load_args).load()
+
+
+def _no_storages(key, dtype):
+    raise pickle.UnpicklingError("torchlike.load: a bare pickle holds no storage records")
 
 
 def _reject_legacy(file, weights_only, pickle_load_args):
     """Non-zip input: PyTorch's legacy format starts with a pickled magic number.  Reading that
     first pickle with the same (restricted) unpickler makes a malicious plain pickle fail
     exactly as it does under PyTorch."""
-    first = _Unpickler(file, lambda key, dtype: None, weights_only, **pickle_load_args).load()
+    first = _unpickler(file, _no_storages, weights_only, pickle_load_args).load()
     if first != _LEGACY_MAGIC_NUMBER:
         raise RuntimeError("Invalid magic number; corrupt file?")
     raise RuntimeError(
@@ -704,7 +1187,10 @@ def load(
 ):
     """Read an object saved by ``torch.save`` or ``torchlike.save``.
 
-    Tensors are placed on JAX's default device whatever ``map_location`` says."""
+    Tensors are placed on JAX's default device whatever ``map_location`` says.  A corrupt or
+    truncated file raises ``RuntimeError``/``EOFError``/``UnpicklingError`` saying so, without
+    PyTorch's advice to retry with ``weights_only=False`` (that advice is for files that use
+    globals outside the allow-list, not for damaged ones)."""
     if weights_only is None:
         weights_only = pickle_module is None
     elif weights_only and pickle_module is not None:
@@ -713,13 +1199,14 @@ def load(
     file, owned = _open_for_read(f)
     try:
         try:
-            start = file.tell()
-            is_zip = zipfile.is_zipfile(file)
-            file.seek(start)
-            if is_zip:
-                with zipfile.ZipFile(file) as archive:
+            if _is_zip(file):
+                with _open_zip(file) as archive:
                     return _load_zip(archive, weights_only, pickle_load_args)
             return _reject_legacy(file, weights_only, pickle_load_args)
+        except _Corrupt as e:  # plain public types at the boundary
+            raise pickle.UnpicklingError(str(e)) from None
+        except _Truncated as e:
+            raise EOFError(str(e)) from None
         except pickle.UnpicklingError as e:
             if weights_only:
                 raise pickle.UnpicklingError(_wo_message(str(e))) from None
