@@ -1029,9 +1029,13 @@ OPS["scaled_dot_product_attention"] = Op(
 
 
 def _im2col(x, *, kernel, dilation, padding, stride):
-    n, c = x.shape[0], x.shape[1]
+    lead = x.shape[:-3]
+    c = x.shape[-3]
+    batched = x.reshape((-1,) + x.shape[-3:])
+    # XLA's patch extraction convolves; bool is taken as 0/1 in a float and converted back
+    src = batched.astype(jnp.float32) if x.dtype == jnp.bool_ else batched
     patches = lax.conv_general_dilated_patches(
-        x,
+        src,
         kernel,
         stride,
         [(p, p) for p in padding],
@@ -1040,7 +1044,7 @@ def _im2col(x, *, kernel, dilation, padding, stride):
         precision=_HIGHEST,
     )
     # patches: (N, C*kh*kw, oh, ow) with channel-major feature order, as PyTorch's im2col
-    return patches.reshape(n, c * kernel[0] * kernel[1], -1)
+    return patches.reshape(lead + (c * kernel[0] * kernel[1], -1)).astype(x.dtype)
 
 
 OPS["im2col"] = Op(
@@ -1055,3 +1059,101 @@ OPS["im2col"] = Op(
         "stride": "stride",
     },
 )
+
+
+def _col2im(x, *, output_size, kernel, dilation, padding, stride):
+    """fold: every column of ``x`` is added back into the window it was cut from."""
+    (kh, kw), (dh, dw), (ph, pw), (sh, sw) = kernel, dilation, padding, stride
+    h, w = output_size
+    lead = x.shape[:-2]
+    c = x.shape[-2] // (kh * kw)
+    oh = (h + 2 * ph - dh * (kh - 1) - 1) // sh + 1
+    ow = (w + 2 * pw - dw * (kw - 1) - 1) // sw + 1
+    acc = x.reshape(lead + (c, kh, kw, oh, ow))
+    buf = jnp.zeros(lead + (c, h + 2 * ph, w + 2 * pw), acc.dtype)
+    for i in range(kh):
+        for j in range(kw):
+            rows = slice(i * dh, i * dh + (oh - 1) * sh + 1, sh)
+            cols_ = slice(j * dw, j * dw + (ow - 1) * sw + 1, sw)
+            buf = buf.at[..., rows, cols_].add(acc[..., i, j, :, :])
+    return buf[..., ph : ph + h, pw : pw + w].astype(x.dtype)
+
+
+OPS["col2im"] = Op(
+    "col2im",
+    _col2im,
+    "Col2ImBackward0",
+    linear=True,
+    saved={
+        "dilation": "dilation",
+        "kernel_size": "kernel",
+        "padding": "padding",
+        "stride": "stride",
+    },
+)
+
+
+def _channel_shuffle(x, *, groups):
+    n, c = x.shape[0], x.shape[1]
+    split = x.reshape((n, groups, c // groups) + x.shape[2:])
+    return jnp.swapaxes(split, 1, 2).reshape(x.shape)
+
+
+def _native_channel_shuffle_bwd(_, g):
+    # PyTorch registers no derivative for the native kernel (its node is ``NotImplemented``)
+    raise RuntimeError("derivative for aten::native_channel_shuffle is not implemented")
+
+
+def _native_channel_shuffle_impl(x, *, groups):
+    fn = jax.custom_vjp(lambda v: _channel_shuffle(v, groups=groups))
+    fn.defvjp(lambda v: (_channel_shuffle(v, groups=groups), None), _native_channel_shuffle_bwd)
+    return fn(x)
+
+
+OPS["channel_shuffle"] = Op(
+    "channel_shuffle",
+    _channel_shuffle,
+    "ChannelShuffleBackward0",
+    linear=True,
+    saved={"groups": "groups"},
+)
+OPS["native_channel_shuffle"] = Op(
+    "native_channel_shuffle", _native_channel_shuffle_impl, "NotImplemented", linear=True
+)
+
+
+def _max_unpool(x, indices, *, output_size):
+    """Each value goes to its flat in-plane index of a zero plane of ``output_size``; the
+    gradient gathers at those indices, so repeated indices all receive it (as PyTorch's
+    ``gather`` backward does, where JAX's scatter rule would credit one writer only)."""
+    nd = len(output_size)
+    lead = x.shape[: x.ndim - nd]
+    rows = math.prod(lead)
+    plane = math.prod(output_size)
+    row_ids = jnp.arange(rows)[:, None]
+
+    @jax.custom_vjp
+    def scatter(v, idx):
+        out = jnp.zeros((rows, plane), v.dtype)
+        return out.at[row_ids, idx].set(v)
+
+    def fwd(v, idx):
+        return scatter(v, idx), idx
+
+    def bwd(idx, g):
+        return jnp.take_along_axis(g, idx, axis=1), None
+
+    scatter.defvjp(fwd, bwd)
+    out = scatter(x.reshape(rows, -1), indices.reshape(rows, -1))
+    return out.reshape(lead + tuple(output_size))
+
+
+for _d in (2, 3):
+    OPS[f"max_unpool{_d}d"] = Op(
+        f"max_unpool{_d}d",
+        _max_unpool,
+        f"MaxUnpool{_d}DBackward0",
+        linear=True,
+        edges=1,
+        saved={"indices": 1},
+    )

@@ -483,24 +483,106 @@ def conv_transpose3d(
 
 
 def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
-    """im2col: (N, C, H, W) -> (N, C*kh*kw, L)."""
-    if input.ndim not in (3, 4):
-        raise NotImplementedError(
-            f"Input Error: Only 3D or 4D input Tensors are supported (got {input.ndim}D)"
+    """im2col: (N, C, H, W) -> (N, C*kh*kw, L); an unbatched (C, H, W) input stays unbatched."""
+    shape = tuple(input.shape)
+    if input.ndim not in (3, 4) or any(n == 0 for n in shape[-3:]):
+        raise RuntimeError(
+            "Expected 3D or 4D (batch mode) tensor with possibly 0 batch size and other "
+            f"non-zero dimensions for input, but got: [{', '.join(map(str, shape))}]"
         )
-    batched = input.ndim == 4
-    x = input if batched else input.unsqueeze(0)
-    out = apply(
+    if isinstance(kernel_size, (tuple, list)) and len(kernel_size) != 2:
+        raise RuntimeError(
+            f"It is expected kernel_size equals to 2, but got size {len(kernel_size)}"
+        )
+    kernel, dil = _ntuple(kernel_size, 2), _ntuple(dilation, 2)
+    pad, st = _ntuple(padding, 2), _ntuple(stride, 2)
+    _check_window(kernel, dil, pad, st)
+    blocks = [
+        (n + 2 * p - d * (k - 1) - 1) // s + 1
+        for n, k, d, p, s in zip(shape[-2:], kernel, dil, pad, st)
+    ]
+    if min(blocks) < 1:
+        raise RuntimeError(
+            f"Given input with spatial size {shape[-2:]}, kernel_size={kernel}, "
+            f"dilation={dil}, padding={pad}, calculated shape of the array of sliding blocks "
+            f"as {tuple(blocks)}, but its components must be at least one."
+        )
+    if not (input.dtype.is_floating_point or input.dtype is D.bool_):
+        raise NotImplementedError(
+            f"\"im2col_out_cpu\" not implemented for '{_type_name(input.dtype)}'"
+        )
+    return apply(
         OPS["im2col"],
-        (x,),
+        (input,),
+        (("kernel", kernel), ("dilation", dil), ("padding", pad), ("stride", st)),
+    )
+
+
+def _check_window(kernel, dilation, padding, stride):
+    """PyTorch's im2col/col2im argument checks, in its order and words."""
+    for what, label, (h, w) in (
+        ("kernel size", "kernel", kernel),
+        ("stride", "stride", stride),
+        ("dilation", "dilation", dilation),
+    ):
+        if h <= 0 or w <= 0:
+            raise RuntimeError(
+                f"{what} should be greater than zero, but got {label}_height: {h} "
+                f"{label}_width: {w}"
+            )
+    if padding[0] < 0 or padding[1] < 0:
+        raise RuntimeError(
+            f"padding should be non-negative, but got pad_height: {padding[0]} "
+            f"pad_width: {padding[1]}"
+        )
+
+
+def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
+    """col2im: (N, C*kh*kw, L) -> (N, C, H, W), summing overlapping blocks."""
+    shape = tuple(input.shape)
+    if input.ndim not in (2, 3) or any(n == 0 for n in shape[-2:]):
+        raise RuntimeError(
+            "Expected 2D or 3D (batch mode) tensor for input with possibly 0 batch size and "
+            f"non-zero dimensions for input, but got: [{', '.join(map(str, shape))}]"
+        )
+    size = _ntuple(output_size, 2)
+    if isinstance(output_size, (tuple, list)) and len(output_size) != 2:
+        raise RuntimeError(
+            f"It is expected output_size equals to 2, but got size {len(output_size)}"
+        )
+    kernel, dil = _ntuple(kernel_size, 2), _ntuple(dilation, 2)
+    pad, st = _ntuple(padding, 2), _ntuple(stride, 2)
+    _check_window(kernel, dil, pad, st)
+    if shape[-2] % (kernel[0] * kernel[1]):
+        raise RuntimeError(
+            "Expected size of input's dimension 1 to be divisible by the product of "
+            f"kernel_size, but got input.size(1)={shape[-2]} and kernel_size={kernel}."
+        )
+    blocks = [
+        (n + 2 * p - d * (k - 1) - 1) // s + 1 for n, k, d, p, s in zip(size, kernel, dil, pad, st)
+    ]
+    if blocks[0] * blocks[1] != shape[-1]:
+        raise RuntimeError(
+            f"Given output_size={size}, kernel_size={kernel}, dilation={dil}, padding={pad}, "
+            f"stride={st}, expected size of input's dimension 2 to match the calculated number "
+            f"of sliding blocks {blocks[0]} * {blocks[1]} = {blocks[0] * blocks[1]}, but got "
+            f"input.size(2)={shape[-1]}."
+        )
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(
+            f"\"col2im_out_cpu\" not implemented for '{_type_name(input.dtype)}'"
+        )
+    return apply(
+        OPS["col2im"],
+        (input,),
         (
-            ("kernel", _ntuple(kernel_size, 2)),
-            ("dilation", _ntuple(dilation, 2)),
-            ("padding", _ntuple(padding, 2)),
-            ("stride", _ntuple(stride, 2)),
+            ("output_size", size),
+            ("kernel", kernel),
+            ("dilation", dil),
+            ("padding", pad),
+            ("stride", st),
         ),
     )
-    return out if batched else out.squeeze(0)
 
 
 # ---------------------------------------------------------------------------------- pooling
@@ -585,6 +667,90 @@ def max_pool3d(
 max_pool1d_with_indices = max_pool1d
 max_pool2d_with_indices = max_pool2d
 max_pool3d_with_indices = max_pool3d
+
+
+def _unpool_output_size(input, kernel, stride, padding, output_size):
+    nd = len(kernel)
+    default = [
+        (input.shape[-nd + d] - 1) * stride[d] + kernel[d] - 2 * padding[d] for d in range(nd)
+    ]
+    if output_size is None:
+        return tuple(default)
+    if len(output_size) == nd + 2:
+        output_size = output_size[2:]
+    if len(output_size) != nd:
+        raise ValueError(
+            f"output_size should be a sequence containing {nd} or {nd + 2} elements, but it "
+            f"has a length of '{len(output_size)}'"
+        )
+    for d in range(nd):
+        lo, hi = default[d] - stride[d], default[d] + stride[d]
+        if not lo < output_size[d] < hi:
+            raise ValueError(
+                f'invalid output_size "{output_size}" (dim {d} must be between {lo} and {hi})'
+            )
+    return tuple(int(n) for n in output_size)
+
+
+def _max_unpool(nd, input, indices, kernel_size, stride, padding, output_size):
+    kernel = _ntuple(kernel_size, nd)
+    stride = kernel if stride is None else _ntuple(stride, nd)
+    size = _unpool_output_size(input, kernel, stride, _ntuple(padding, nd), output_size)
+    if indices.dtype is not D.int64:
+        raise RuntimeError(
+            f"elements in indices should be type int64 but got: {_type_name(indices.dtype)}"
+        )
+    if tuple(indices.shape) != tuple(input.shape):
+        raise RuntimeError(
+            "Expected shape of indices to be same as that of the input tensor "
+            f"([{', '.join(map(str, input.shape))}]) but got indices tensor with shape: "
+            f"[{', '.join(map(str, indices.shape))}]"
+        )
+    if input.ndim not in (nd + 1, nd + 2):
+        raise RuntimeError(
+            f"Input to max_unpooling{nd}d should be a {nd + 1}d or {nd + 2}d Tensor, but got a "
+            f"tensor with {input.ndim} dimensions."
+        )
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(
+            f"\"max_unpool{nd}d\" not implemented for '{_type_name(input.dtype)}'"
+        )
+    # PyTorch checks every index against the output plane: a data-dependent check, so the
+    # indices are read on the host.  Its serial kernel reports the last bad one.
+    idx = _host(indices)
+    bad = idx[(idx < 0) | (idx >= math.prod(size))]
+    if bad.size:
+        raise RuntimeError(
+            f"Found an invalid max index: {int(bad.flat[-1])} (output volumes are of size "
+            f"{'x'.join(map(str, size))})"
+        )
+    return apply(OPS[f"max_unpool{nd}d"], (input, indices), (("output_size", size),))
+
+
+def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    # PyTorch unpools a 1-d signal as a 2-d one of width 1
+    kernel = _ntuple(kernel_size, 1)
+    stride = kernel if stride is None else _ntuple(stride, 1)
+    padding = _ntuple(padding, 1)
+    size = _unpool_output_size(input, kernel, stride, padding, output_size)
+    out = _max_unpool(
+        2,
+        input.unsqueeze(-1),
+        indices.unsqueeze(-1),
+        kernel + (1,),
+        stride + (1,),
+        padding + (0,),
+        size + (1,),
+    )
+    return out.squeeze(-1)
+
+
+def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    return _max_unpool(2, input, indices, kernel_size, stride, padding, output_size)
+
+
+def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    return _max_unpool(3, input, indices, kernel_size, stride, padding, output_size)
 
 
 def _avg_pool(
@@ -1235,6 +1401,35 @@ def pixel_unshuffle(input, downscale_factor):
     return apply(OPS["pixel_unshuffle"], (input,), (("r", int(downscale_factor)),))
 
 
+def _check_channel_shuffle(input, groups):
+    if input.ndim <= 2:
+        raise RuntimeError(
+            "channel_shuffle expects input with > 2 dims, but got input with sizes "
+            f"[{', '.join(map(str, input.shape))}]"
+        )
+    if groups <= 0:
+        raise RuntimeError(
+            f"Number of groups to divide channels in must be positive. Value of groups:{groups}"
+        )
+    if input.shape[1] % groups:
+        raise RuntimeError(
+            f"Number of channels must be divisible by groups. Got {input.shape[1]} channels "
+            f"and {groups} groups."
+        )
+
+
+def channel_shuffle(input, groups):
+    groups = int(groups)
+    _check_channel_shuffle(input, groups)
+    return apply(OPS["channel_shuffle"], (input,), (("groups", groups),))
+
+
+def native_channel_shuffle(input, groups):
+    groups = int(groups)
+    _check_channel_shuffle(input, groups)
+    return apply(OPS["native_channel_shuffle"], (input,), (("groups", groups),))
+
+
 # ---------------------------------------------------------------------------------- distances
 def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     # each side is normalized first (PyTorch's numerically careful order), then the dot product
@@ -1569,11 +1764,36 @@ def triplet_margin_loss(
     reduction="mean",
 ):
     reduction = _reduction(size_average, reduce, reduction)
+    _check_triplet_dims(anchor, positive, negative)
     d_pos = pairwise_distance(anchor, positive, p, eps)
     d_neg = pairwise_distance(anchor, negative, p, eps)
     if swap:
         d_swap = pairwise_distance(positive, negative, p, eps)
         d_neg = _f.minimum(d_neg, d_swap)
+    return _reduce((margin + d_pos - d_neg).clamp_min(0), reduction)
+
+
+def _check_triplet_dims(anchor, positive, negative):
+    if not anchor.ndim == positive.ndim == negative.ndim:
+        raise RuntimeError(
+            "The anchor, positive, and negative tensors are expected to have the same number "
+            f"of dimensions, but got: anchor {anchor.ndim}D, positive {positive.ndim}D, and "
+            f"negative {negative.ndim}D inputs"
+        )
+
+
+def triplet_margin_with_distance_loss(
+    anchor, positive, negative, *, distance_function=None, margin=1.0, swap=False, reduction="mean"
+):
+    _check_reduction(reduction)
+    if margin <= 0:
+        raise ValueError(f"margin must be greater than 0, got {margin}")
+    _check_triplet_dims(anchor, positive, negative)
+    dist = pairwise_distance if distance_function is None else distance_function
+    d_pos = dist(anchor, positive)
+    d_neg = dist(anchor, negative)
+    if swap:
+        d_neg = _f.minimum(d_neg, dist(positive, negative))
     return _reduce((margin + d_pos - d_neg).clamp_min(0), reduction)
 
 
