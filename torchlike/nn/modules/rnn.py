@@ -12,12 +12,18 @@ import numbers
 import warnings
 
 from ... import _dtype as D
-from ..._ops import OPS, apply
+from ... import _factories
+from ..._ops import (
+    OPS,
+    apply,
+    rnn_packed_table,  # noqa: F401 - registers OPS["rnn_packed"]
+)
 from ..._ops import frontend as _f
 from ...autograd import grad_mode
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter
+from ._packed import PackedSequence, _packing_index
 from ._utils import empty, zeros
 from .module import Module
 
@@ -161,7 +167,76 @@ class RNNBase(Module):
         if tuple(hx.shape) != expected:
             raise RuntimeError(f"{what} {expected}, got {list(hx.shape)}")
 
+    def _static(self, n_weights, n_masks):
+        return (
+            ("mode", {"RNN_TANH": "RNN", "RNN_RELU": "RNN"}.get(self.mode, self.mode)),
+            ("num_layers", self.num_layers),
+            ("bidirectional", self.bidirectional),
+            ("has_biases", self.bias),
+            ("nonlinearity", "relu" if self.mode == "RNN_RELU" else "tanh"),
+            ("proj", self.proj_size > 0),
+            ("n_weights", n_weights),
+            ("n_masks", n_masks),
+        )
+
+    def _run_packed(self, packed, hx, cx):
+        data, batch_sizes, sorted_indices, unsorted_indices = packed
+        # host values: the packed layout (and so every shape below) depends on them
+        sizes = [int(n) for n in batch_sizes.tolist()]
+        index, lengths = _packing_index(sizes)
+        batch = sizes[0]
+        if data.shape[-1] != self.input_size:
+            raise RuntimeError(
+                f"input.size(-1) must be equal to input_size. Expected "
+                f"{self.input_size}, got {data.shape[-1]}"
+            )
+        is_lstm = self.mode == "LSTM"
+        states = []
+        for state, cell in ((hx, False), (cx, True)):
+            if cell and not is_lstm:
+                states.append(None)
+                continue
+            expected = self._hidden_shape(batch, cell=cell)
+            if state is None:
+                states.append(zeros(*expected, dtype=data.dtype))
+                continue
+            what = "Expected hidden size"
+            if is_lstm:
+                what = "Expected hidden[1] size" if cell else "Expected hidden[0] size"
+            self._check_hidden(state, expected, what)
+            # the caller's batch order -> sorted (longest first), as the packed rows are
+            if sorted_indices is not None:
+                state = state.index_select(1, sorted_indices)
+            states.append(state)
+        masks = []
+        if self.dropout > 0 and self.training and self.num_layers > 1:
+            width = (self.proj_size or self.hidden_size) * (2 if self.bidirectional else 1)
+            with grad_mode.no_grad():
+                for _ in range(self.num_layers - 1):
+                    keep = F._bernoulli_like(data, (data.shape[0], width), 1 - self.dropout)
+                    masks.append(keep.div_(1 - self.dropout))
+        weights = self._flat_weights
+        static = self._static(len(weights), len(masks)) + (
+            ("max_len", len(sizes)),
+            ("max_batch", batch),
+        )
+        extra = (
+            _factories.tensor(lengths, dtype=D.int64),
+            _factories.tensor(index, dtype=D.int64),
+        )
+        outs = apply(OPS["rnn_packed"], (data, *states, *weights, *masks, *extra), static)
+        n_states = self.num_layers * (2 if self.bidirectional else 1)
+        h_n = _f.stack(outs[1 : 1 + n_states])
+        c_n = _f.stack(outs[1 + n_states :]) if is_lstm else None
+        if unsorted_indices is not None:
+            h_n = h_n.index_select(1, unsorted_indices)
+            c_n = None if c_n is None else c_n.index_select(1, unsorted_indices)
+        output = PackedSequence(outs[0], batch_sizes, sorted_indices, unsorted_indices)
+        return output, h_n, c_n
+
     def _run(self, input, hx, cx):
+        if isinstance(input, PackedSequence):
+            return self._run_packed(input, hx, cx)
         name = type(self).__name__
         if input.dim() not in (2, 3):
             raise ValueError(
@@ -221,16 +296,7 @@ class RNNBase(Module):
         # PyTorch's CPU LSTM runs on oneDNN for float32 without projections
         mkldnn = is_lstm and input.dtype is D.float32 and self.proj_size == 0
         op = OPS["rnn_bidirectional" if self.bidirectional else "rnn_mkldnn" if mkldnn else "rnn"]
-        static = (
-            ("mode", {"RNN_TANH": "RNN", "RNN_RELU": "RNN"}.get(self.mode, self.mode)),
-            ("num_layers", self.num_layers),
-            ("bidirectional", self.bidirectional),
-            ("has_biases", self.bias),
-            ("nonlinearity", "relu" if self.mode == "RNN_RELU" else "tanh"),
-            ("proj", self.proj_size > 0),
-            ("n_weights", len(weights)),
-            ("n_masks", len(masks)),
-        )
+        static = self._static(len(weights), len(masks))
         outs = apply(op, (input, hx, cx if is_lstm else None, *weights, *masks), static)
         n_states = self.num_layers * (2 if self.bidirectional else 1)
         output = outs[0]

@@ -1,9 +1,107 @@
-"""Sequence helpers: pad_sequence (packed sequences are not supported by torchlike)."""
+"""Sequence helpers: PackedSequence and packing, padding and their inverses.
+
+Packing reads the lengths on the host: the packed layout (and so every shape) depends on
+their values, as in PyTorch, where lengths and batch_sizes live on the CPU.
+"""
 
 from __future__ import annotations
 
+from ... import _dtype as D
+from ... import _factories
 from ..._ops import frontend as _f
+from ..._tensor import Tensor
 from .. import functional as F
+from ..modules._packed import PackedSequence, _packing_index, invert_permutation
+
+__all__ = [
+    "PackedSequence",
+    "invert_permutation",
+    "pack_padded_sequence",
+    "pad_packed_sequence",
+    "pad_sequence",
+    "unpad_sequence",
+    "pack_sequence",
+    "unpack_sequence",
+]
+
+
+def _host_lengths(lengths):
+    if isinstance(lengths, Tensor):
+        return [int(v) for v in lengths.tolist()]
+    return [int(v) for v in lengths]
+
+
+def pack_padded_sequence(input, lengths, batch_first=False, enforce_sorted=True):
+    host = _host_lengths(lengths)
+    if enforce_sorted:
+        sorted_indices = None
+    else:
+        # stable, longest first: ties keep the caller's order (PyTorch's CPU sort does too)
+        order = sorted(range(len(host)), key=lambda i: -host[i])
+        host = [host[i] for i in order]
+        sorted_indices = _factories.tensor(order, dtype=D.int64)
+        input = input.index_select(0 if batch_first else 1, sorted_indices)
+    batch = input.shape[0 if batch_first else 1]
+    if len(host) != batch:
+        raise RuntimeError(
+            f"Expected `len(lengths)` to be equal to batch_size, but got {len(host)} "
+            f"(batch_size={batch})"
+        )
+    if host and host[-1] <= 0:
+        raise RuntimeError(
+            "Length of all samples has to be greater than 0, but found an element in "
+            "'lengths' that is <= 0"
+        )
+    if any(a < b for a, b in zip(host, host[1:])):
+        raise RuntimeError(
+            "`lengths` array must be sorted in decreasing order when `enforce_sorted` is True. "
+            "You can pass `enforce_sorted=False` to pack_padded_sequence and/or pack_sequence "
+            "to sidestep this requirement if you do not need ONNX exportability."
+        )
+    steps = input.shape[1 if batch_first else 0]
+    if host[0] > steps:
+        raise RuntimeError(
+            f"Expected sequence length to be larger than or equal to {host[0]}, but got "
+            f"{steps}"  # not PyTorch's wording, which has no stable text for this case
+        )
+    batch_sizes = [sum(1 for n in host if n > t) for t in range(host[0])]
+    index, _ = _packing_index(batch_sizes)
+    if batch_first:
+        input = input.transpose(0, 1)
+    rows = input.reshape(steps * batch, *input.shape[2:])
+    data = rows.index_select(0, _factories.tensor(index, dtype=D.int64))
+    return PackedSequence(data, _factories.tensor(batch_sizes, dtype=D.int64), sorted_indices)
+
+
+def pad_packed_sequence(sequence, batch_first=False, padding_value=0.0, total_length=None):
+    data, batch_sizes = sequence.data, sequence.batch_sizes
+    sizes = [int(n) for n in batch_sizes.tolist()]
+    longest = len(sizes)
+    if total_length is not None:
+        if total_length < longest:
+            raise ValueError(
+                "Expected total_length to be at least the length of the longest sequence in "
+                f"input, but got total_length={total_length} and max sequence length being "
+                f"{longest}"
+            )
+    else:
+        total_length = longest
+    index, lengths = _packing_index(sizes)
+    batch = sizes[0]
+    # each grid cell reads its packed row, or the one padding row appended after them
+    where = [len(index)] * (total_length * batch)
+    for row, cell in enumerate(index):
+        where[cell] = row
+    pad_row = _factories.full((1, *data.shape[1:]), padding_value, dtype=data.dtype)
+    grid = _f.cat([data, pad_row]).index_select(0, _factories.tensor(where, dtype=D.int64))
+    padded = grid.view(total_length, batch, *data.shape[1:])
+    if batch_first:
+        padded = padded.transpose(0, 1)
+    lengths = _factories.tensor(lengths, dtype=D.int64)
+    if sequence.unsorted_indices is not None:
+        padded = padded.index_select(0 if batch_first else 1, sequence.unsorted_indices)
+        lengths = lengths[sequence.unsorted_indices]
+    return padded, lengths
 
 
 def pad_sequence(sequences, batch_first=False, padding_value=0.0, padding_side="right"):
@@ -20,3 +118,24 @@ def pad_sequence(sequences, batch_first=False, padding_value=0.0, padding_side="
         padded.append(F.pad(s, pads, value=padding_value) if extra else s)
     out = _f.stack(padded, 0 if batch_first else 1)
     return out
+
+
+def unpad_sequence(padded_sequences, lengths, batch_first=False):
+    if not batch_first:
+        # PyTorch transposes the caller's tensor in place here (transpose_); torchlike has no
+        # in-place transpose, so the caller's tensor is left as it was
+        padded_sequences = padded_sequences.transpose(0, 1)
+    out = []
+    for seq, length in zip(padded_sequences, _host_lengths(lengths)):
+        out.append(seq[_factories.arange(length)])
+    return out
+
+
+def pack_sequence(sequences, enforce_sorted=True):
+    lengths = _factories.tensor([s.size(0) for s in sequences], dtype=D.int64)
+    return pack_padded_sequence(pad_sequence(sequences), lengths, enforce_sorted=enforce_sorted)
+
+
+def unpack_sequence(packed_sequences):
+    padded, lengths = pad_packed_sequence(packed_sequences, batch_first=True)
+    return unpad_sequence(padded, lengths, batch_first=True)
