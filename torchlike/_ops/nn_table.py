@@ -163,16 +163,17 @@ def _max_pool_indices(x, *, kernel, stride, pads, dilation):
     nd = len(kernel)
     lead = x.ndim - nd
     spatial = x.shape[lead:]
-    cfg = [(0, 0, 0)] * lead + [(lo, hi, 0) for lo, hi in pads]
-    xp = lax.pad(x, _lowest(x.dtype), cfg)
     out = tuple(
         (n + lo + hi - d * (k - 1) - 1) // s + 1
         for n, (lo, hi), k, s, d in zip(spatial, pads, kernel, stride, dilation)
     )
-    # flat index (in the unpadded plane) of every padded position
-    flat = np.full(tuple(n + lo + hi for n, (lo, hi) in zip(spatial, pads)), -1, np.int64)
-    inner = tuple(slice(lo, lo + n) for n, (lo, _) in zip(spatial, pads))
-    flat[inner] = np.arange(math.prod(spatial)).reshape(spatial)
+    # flat index (in the whole input plane) of every position of the cropped, padded plane
+    flat = np.arange(math.prod(spatial)).reshape(spatial)
+    x, pads = _crop_negative(x, pads)
+    flat = flat[tuple(slice(0, n) for n in x.shape[lead:])]
+    flat = np.pad(flat, list(pads), constant_values=-1)
+    cfg = [(0, 0, 0)] * lead + [(lo, hi, 0) for lo, hi in pads]
+    xp = lax.pad(x, _lowest(x.dtype), cfg)
     vals, idxs = [], []
     for offs in itertools.product(*(range(k) for k in kernel)):
         start = [0] * lead + [o * d for o, d in zip(offs, dilation)]

@@ -19,6 +19,7 @@ from .. import _random_methods as _sample
 from .._ops import OPS, apply
 from .._ops import frontend as _f
 from .._ops import nn_table as _nn_table  # noqa: F401  (registers the nn ops)
+from .._ops.indexing import first_out_of_range
 from .._tensor import _TYPE_NAMES, Tensor
 from ..autograd import grad_mode
 
@@ -42,6 +43,7 @@ def _reduction(size_average, reduce, reduction):
             stacklevel=3,
         )
         return _legacy_reduction(size_average, reduce)
+    _check_reduction(reduction)
     return reduction
 
 
@@ -599,12 +601,23 @@ def _pool_geometry(name, input, nd, kernel_size, stride, padding, dilation, ceil
         raise RuntimeError(
             f"non-empty {nd + 1}D or {nd + 2}D (batch mode) tensor expected for input"
         )
-    for p, k, d in zip(padding, kernel, dilation):
+    # PyTorch computes the output shape (checking stride and padding) before the window checks
+    for p, k, s, d in zip(padding, kernel, stride, dilation):
+        if s == 0:
+            raise RuntimeError("stride should not be zero")
+        if p < 0:
+            raise RuntimeError(f"pad must be non-negative, but got pad: {p}")
         if p > ((k - 1) * d + 1) // 2:
             raise RuntimeError(
                 f"pad should be at most half of effective kernel size, but got "
                 f"pad={p}, kernel_size={k} and dilation={d}"
             )
+    axes = "THW"[-nd:]
+    for what, vals in (("kernel size", kernel), ("dilation", dilation)):
+        if min(vals) <= 0:
+            label = "k" if what == "kernel size" else "dilation"
+            got = " ".join(f"{label}{a}: {v}" for a, v in zip(axes, vals))
+            raise RuntimeError(f"{what} should be greater than zero, but got {got}")
     spatial = input.shape[-nd:]
     outs, pads = [], []
     for n, k, s, p, d in zip(spatial, kernel, stride, padding, dilation):
@@ -633,9 +646,50 @@ def _max_pool(nd, input, kernel_size, stride, padding, dilation, ceil_mode, retu
     return apply(OPS[f"max_pool{nd}d"], (input,), static)
 
 
+def _check_max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode):
+    """The checks of PyTorch's own max_pool1d kernel (the one without indices)."""
+    if input.ndim not in (2, 3):
+        raise RuntimeError(
+            "max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size "
+            f"for input, but got:[{', '.join(map(str, input.shape))}]"
+        )
+    (k,) = _ntuple(kernel_size, 1)
+    (s,) = (k,) if stride is None or stride == [] or stride == () else _ntuple(stride, 1)
+    (p,), (d,) = _ntuple(padding, 1), _ntuple(dilation, 1)
+    for name, v, ok in (
+        ("kernel_size", k, k > 0),
+        ("stride", s, s > 0),
+        ("padding", p, p >= 0),
+    ):
+        if not ok:
+            must = "be non-negative" if name == "padding" else "be greater than zero"
+            raise RuntimeError(f"max_pool1d() {name} must {must}, but got {v}")
+    if p > k // 2:
+        raise RuntimeError(
+            "max_pool1d() padding should be at most half of kernel size, but got "
+            f"padding={p} and kernel_size={k}"
+        )
+    if d <= 0:
+        raise RuntimeError(f"max_pool1d() dilation must be greater than zero, but got {d}")
+    n = input.shape[-1]
+    out = (n + 2 * p - d * (k - 1) - 1 + ((s - 1) if ceil_mode else 0)) // s + 1
+    if ceil_mode and (out - 1) * s >= n + p:
+        out -= 1
+    if out <= 0:
+        raise RuntimeError(f"max_pool1d() Invalid computed output size: {out}")
+
+
 def max_pool1d(
     input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False
 ):
+    if return_indices:
+        if input.ndim not in (2, 3):
+            raise RuntimeError(
+                f"Expected 2 to 3 dimensions, but got {input.ndim}-dimensional tensor for "
+                "argument #1 'self' (while checking arguments for max_pool1d)"
+            )
+    else:
+        _check_max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode)
     # PyTorch pools 1-d signals as 2-d ones of height 1
     x = input.unsqueeze(-2)
     out = max_pool2d(
@@ -1111,8 +1165,7 @@ def _check_indices(input, n, what="embedding"):
             f"types: Long, Int; but got {_tensor_type(input)} instead (while checking arguments "
             f"for {what})"
         )
-    idx = _host(input)
-    if idx.size and (idx.min() < 0 or idx.max() >= n):
+    if first_out_of_range(input, 0, n) is not None:  # one fused check (torchlike.set_checks)
         raise IndexError("index out of range in self")
 
 
@@ -1494,6 +1547,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
 
 def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     _check_same_size("huber_loss", input, target)
+    _check_reduction(reduction)
     if weight is not None:
         loss = apply(
             OPS["huber_loss"], (input, target), (("reduction", "none"), ("delta", float(delta)))
@@ -1522,10 +1576,9 @@ def nll_loss(
     if input.ndim == 2 and target.ndim != 1:
         raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
     n_classes = input.shape[1] if input.ndim >= 2 else input.shape[0]
-    t = _host(target)
-    bad = (t != ignore_index) & ((t < 0) | (t >= n_classes))
-    if bad.any():
-        raise IndexError(f"Target {int(t[bad].reshape(-1)[0])} is out of bounds.")
+    bad = first_out_of_range(target, 0, n_classes, ignore=ignore_index)
+    if bad is not None:
+        raise IndexError(f"Target {bad} is out of bounds.")
     if weight is not None and tuple(weight.shape) != (n_classes,):
         raise RuntimeError(
             f"weight tensor should be defined either for all {n_classes} classes "
@@ -1608,13 +1661,13 @@ def _cross_entropy_probs(
         shape = [1] * input.ndim
         shape[class_dim] = n_classes
         prod = prod * weight.view(*shape)
-    loss = -prod.sum(class_dim)
+    # PyTorch sums over everything before negating when it reduces (NegBackward0 on top)
     if reduction == "mean":
         n = input.numel() // n_classes if input.ndim > 1 else 1
-        return apply(OPS["div_scalar"], (loss.sum(), n))
+        return apply(OPS["div_scalar"], (-prod.sum(), n))
     if reduction == "sum":
-        return loss.sum()
-    return loss
+        return -prod.sum()
+    return -prod.sum(class_dim)
 
 
 def binary_cross_entropy(
@@ -1653,6 +1706,8 @@ def binary_cross_entropy_with_logits(
 def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
     if size_average is not None or reduce is not None:
         reduction = _reduction(size_average, reduce, reduction)
+    elif reduction == "batchmean":
+        pass
     elif reduction == "mean":
         warnings.warn(
             "reduction: 'mean' divides the total loss by both the batch size and the support "
@@ -1661,6 +1716,12 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
             "major release.",
             stacklevel=2,
         )
+    else:
+        _check_reduction(reduction)
+    if not (input.dtype.is_floating_point or input.dtype.is_complex) or not (
+        target.dtype.is_floating_point or target.dtype.is_complex
+    ):
+        raise RuntimeError("kl_div: Integral inputs not supported.")
     if log_target:
         loss = target.exp() * (target - input)
     else:
@@ -1743,11 +1804,15 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
 def multilabel_soft_margin_loss(
     input, target, weight=None, size_average=None, reduce=None, reduction="mean"
 ):
-    reduction = _reduction(size_average, reduce, reduction)
+    if size_average is not None or reduce is not None:
+        reduction = _reduction(size_average, reduce, reduction)
     loss = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
     if weight is not None:
         loss = loss * weight
     loss = loss.sum(dim=input.ndim - 1) / input.shape[-1]
+    if reduction not in ("none", "mean", "sum"):
+        # this loss is written in Python in PyTorch, with its own wording
+        raise ValueError(f"{reduction} is not valid")
     return _reduce(loss, reduction)
 
 
@@ -1831,6 +1896,8 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
     loss = 0.5 * (var.log() + (input - target) ** 2 / var)
     if full:
         loss = loss + 0.5 * math.log(2 * math.pi)
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(f"{reduction} is not valid")
     return _reduce(loss, reduction)
 
 
