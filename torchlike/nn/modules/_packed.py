@@ -93,7 +93,7 @@ class PackedSequence(_PackedSequenceBase):
         return self.data.is_cuda
 
     def is_pinned(self):
-        return self.data.is_pinned()
+        return False  # torchlike has no pinned host memory
 
 
 def _packing_index(batch_sizes):
