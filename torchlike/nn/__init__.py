@@ -2,10 +2,11 @@
 
 from torchlike._missing import module_getattr as _module_getattr
 
-from . import functional, init, modules, utils  # noqa: F401
+from . import functional, init, modules, parallel, utils  # noqa: F401
 from .modules import *  # noqa: F401,F403
 from .modules.module import Module  # noqa: F401
-from .parameter import Buffer, Parameter  # noqa: F401
+from .parallel import DataParallel  # noqa: F401
+from .parameter import Buffer, Parameter, UninitializedBuffer, UninitializedParameter  # noqa: F401
 
 # A torch name torchlike lacks: an AttributeError naming it and the nearest supported name.
 __getattr__ = _module_getattr(__name__)
