@@ -179,6 +179,14 @@ def _constant(fill, shape, dtype):
 def _run(roots, capture, *, keep_graph, accumulate, create_graph):
     """Steps 1-4 for one backward call; returns the gradients of the ``capture`` edges."""
     order = _collect(roots.edges, capture)
+    if capture is not None:
+        # an output that reaches none of the captured inputs was pruned: it contributes nothing
+        kept = {id(n) for n in order}
+        live = [i for i, (n, _) in enumerate(roots.edges) if id(n) in kept]
+        if len(live) < len(roots.edges):
+            if not live:
+                return [None] * len(capture)
+            roots = Roots(*([part[i] for i in live] for part in roots))
     plan = _plan(order, roots, capture, accumulate)
     if create_graph:
         root_cts = [
@@ -398,10 +406,24 @@ def _tensor_hooks(hooks):
         for hook in hooks:
             out = hook(g)
             if out is not None:
+                _check_tensor_hook_result(hook, g, out)
                 g = out
         return [g]
 
     return run
+
+
+def _check_tensor_hook_result(hook, g, out):
+    """PyTorch's checks on what a tensor hook returns (before the engine reshapes anything)."""
+    name = getattr(hook, "__name__", type(hook).__name__)
+    if not isinstance(out, _tensor.Tensor):
+        raise TypeError(f"expected Variable, but hook returned '{type(out).__name__}'")
+    if tuple(out.shape) != tuple(g.shape):
+        raise RuntimeError(f"hook '{name}' has changed the size of value")
+    if out.dtype != g.dtype:
+        raise RuntimeError(
+            f"hook '{name}' has changed the type of value (was {g.type()} got {out.type()})"
+        )
 
 
 def _node_hooks(node, live, n_outs):
