@@ -234,6 +234,16 @@ def _scalar_value(x):
     return x.item() if isinstance(x, Tensor) else x
 
 
+def _c_number(v):
+    """A number as PyTorch's C++ message prints it (``0``, not ``0.0``)."""
+    return str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
+
+
+def _check_steps(steps):
+    if isinstance(steps, int) and steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+
+
 @factory_out
 def arange(
     start=0,
@@ -248,8 +258,12 @@ def arange(
     if end is None:
         start, end = 0, start
     start, end, step = _scalar_value(start), _scalar_value(end), _scalar_value(step)
-    if step == 0:
+    if step == 0 or step != step:  # PyTorch calls a NaN step "zero" too
         raise RuntimeError("step must be nonzero")
+    if not (math.isfinite(start) and math.isfinite(end)):
+        raise RuntimeError(f"unsupported range: {_c_number(start)} -> {_c_number(end)}")
+    if not ((step > 0 and end >= start) or (step < 0 and end <= start)):
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     if dtype is None:
         dtype = (
             D.int64
@@ -271,6 +285,7 @@ def arange(
 
 @factory_out
 def linspace(start, end, steps, *, dtype=None, layout=None, device=None, requires_grad=False):
+    _check_steps(steps)
     start, end = _scalar_value(start), _scalar_value(end)
     if dtype is None and (isinstance(start, complex) or isinstance(end, complex)):
         dtype = D.complex128 if D.get_default_dtype() == D.float64 else D.complex64
@@ -337,6 +352,7 @@ def logspace(
     device=None,
     requires_grad=False,
 ):
+    _check_steps(steps)
     dtype = _dt(dtype)
     exps = np.asarray(linspace(start, end, steps, dtype=D.float64)._value)
     return _finish(jnp.asarray((base**exps).astype(dtype._np)), dtype, requires_grad, device)

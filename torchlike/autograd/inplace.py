@@ -84,12 +84,13 @@ def inplace_update(self, result, c_type_names=False):
             f"{list(result.shape)}"
         )
     base = self._base_t
-    if (
+    through_view = (
         base is not None
         and base._geom is None
         and grad_mode.is_grad_enabled()
         and (result._requires_grad or base._requires_grad)
-    ):
+    )
+    if through_view:
         _write_view_with_history(self, base, result)
     else:
         self._value = result._value
@@ -98,8 +99,12 @@ def inplace_update(self, result, c_type_names=False):
             if base is None:
                 self._history_changed()
     self._version += 1
-    if result._grad_fn is not None and self._grad_fn is result._grad_fn:
-        self._grad_fn._saved_by_inplace_op(self)
+    fn = result._grad_fn
+    if fn is not None and (self._grad_fn is fn or through_view):
+        # the op's own node saved ``self`` before this very write (a view's node now sits
+        # inside CopySlices): what it saved is the old value, still intact in JAX, so the
+        # version bump must not make its backward refuse (PyTorch runs clamp_ on a view)
+        fn._saved_by_inplace_op(self)
     return self
 
 
