@@ -405,11 +405,6 @@ def test_per_sample_gradients_mse(torch, F):
     _per_sample_gradients(torch, F, torch.nn.functional.mse_loss, torch.randn(5, 3))
 
 
-@pytest.mark.known_difference(
-    reason="nll_loss checks target bounds on the host "
-    "(nn/functional.py), which a traced target inside grad/vmap "
-    "cannot do; not fixed yet"
-)
 def test_per_sample_gradients_tutorial(torch, F):
     _per_sample_gradients(
         torch, F, torch.nn.functional.cross_entropy, torch.tensor([0, 2, 1, 1, 0])

@@ -197,6 +197,8 @@ SAMPLES = {
     "cross": lambda t: ((_f(t, 2, 3), _f(t, 2, 3, seed=1)), {"dim": 1}),
     "masked_select": lambda t: ((_f(t, 2, 3), _f(t, 2, 3, seed=1) > 0.5), {}),
     "take_along_dim": lambda t: ((_f(t, 2, 3), _i(t, 2, 2)), {"dim": 1}),
+    "take": lambda t: ((_f(t, 2, 3), _i(t, 2, 2, hi=6)), {}),
+    "slice_scatter": lambda t: ((_f(t, 4, 3), _f(t, 2, 3, seed=1)), {"start": 1, "end": 3}),
     "searchsorted": lambda t: ((t.tensor([0.1, 0.4, 0.7]), _f(t, 4)), {}),
     "bucketize": lambda t: ((_f(t, 4), t.tensor([0.1, 0.4, 0.7])), {}),
     "std_mean": lambda t: ((_f(t, 2, 3), 1), {}),

@@ -144,6 +144,7 @@ from ._config import (  # noqa: E402,F401  (matmul precision, determinism: one p
     get_num_interop_threads,
     get_num_threads,
     is_deterministic_algorithms_warn_only_enabled,
+    set_checks,
     set_deterministic_debug_mode,
     set_float32_matmul_precision,
     set_num_interop_threads,
@@ -256,5 +257,9 @@ from . import (  # noqa: E402,F401  (torch.fft, .linalg, .signal, .special)
     signal,
     special,
 )
+
+# torch.compile, torch.compiler, torch._dynamo (a layer above nn and optim)
+from . import _dynamo, compiler  # noqa: E402,F401
+from ._compile import compile  # noqa: E402,F401,A001
 
 __getattr__ = _module_getattr(__name__)

@@ -169,6 +169,25 @@ def set_num_interop_threads(n) -> None:
     _threads["interop"] = n
 
 
+# Index bounds checks (gather, scatter, index_*, take, embedding, nll_loss targets, advanced
+# indexing) read one min/max of the index back to the host before the op runs: free on CPU, a
+# device sync on accelerators.  ``torchlike.set_checks(False)`` skips them there (an
+# out-of-range index then gives whatever XLA does: clamped reads, dropped writes).  Under JAX
+# tracing (torch.func, vmap) there is no value to read, so the checks are skipped anyway.
+_checks = True
+
+
+def set_checks(enabled) -> None:
+    """Turn torchlike's value checks (index bounds) on or off; on by default, as in PyTorch."""
+    global _checks
+    _check_bool(enabled, "set_checks")
+    _checks = enabled
+
+
+def checks_enabled() -> bool:
+    return _checks
+
+
 def _check_bool(value, setter):
     if not isinstance(value, bool):
         raise RuntimeError(f"{setter} expects a bool, but got {type(value).__name__}")

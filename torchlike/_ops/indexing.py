@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import builtins
 import operator
+import warnings
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 
+from .. import _config
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap_dim
 from ..autograd import grad_mode
@@ -18,6 +21,7 @@ from ..autograd.inplace import (
     fill_like,
     inplace_update,
 )
+from . import indexing_table  # noqa: F401  (registers scatter_reduce, take, unfold, ...)
 from .core import apply
 from .shapes import _slice, expand, flatten, select, unsqueeze
 from .signatures import (
@@ -31,14 +35,114 @@ from .signatures import (
 from .table import OPS
 
 
+# ---------------------------------------------------------------------------------- bounds
+# PyTorch's CPU kernels check every index before they read or write.  Here one fused check per
+# op reads back a single min/max (or bool) of the index: on CPU the index is already host
+# memory; on an accelerator it is one sync, which ``torchlike.set_checks(False)`` turns off.
+# Under JAX tracing (torch.func, vmap) there is nothing to read, so the check is skipped.
+def _on_host(value):
+    try:
+        return all(d.platform == "cpu" for d in value.devices())
+    except AttributeError:  # a numpy array
+        return True
+
+
+@jax.jit
+def _min_max(value):
+    return jnp.stack([jnp.min(value), jnp.max(value)])
+
+
+def first_out_of_range(index, lo, hi, ignore=None):
+    """The first value (in row-major order) of integer tensor ``index`` outside ``[lo, hi)``,
+    skipping entries equal to ``ignore``; None when all are in range or checks can't run."""
+    value = index._value if isinstance(index, Tensor) else index
+    if not _config._checks or isinstance(value, jax.core.Tracer) or value.size == 0:
+        return None
+    if _on_host(value):
+        arr = np.asarray(value)
+        if ignore is not None:
+            arr = arr[arr != ignore]
+            if arr.size == 0:
+                return None
+        lo_v, hi_v = arr.min(), arr.max()
+    else:
+        v = value if ignore is None else jnp.where(value == ignore, lo, value)
+        lo_v, hi_v = np.asarray(_min_max(v))
+    if lo <= lo_v and hi_v < hi:
+        return None
+    arr = np.asarray(value).reshape(-1)  # the error path: find the first offender
+    bad = (arr < lo) | (arr >= hi)
+    if ignore is not None:
+        bad &= arr != ignore
+    return int(arr[bad][0])
+
+
+def _check_integer_index(index, message, exc=RuntimeError, dtypes=(D.int64, D.int32)):
+    if index._dtype not in dtypes:
+        raise exc(message)
+
+
+def _check_gather_shapes(name, input, dim, index, src=None):
+    """gather/scatter's shape rules: same rank (a 0-d tensor counts as 1-d), and ``index`` no
+    larger than ``input`` outside ``dim`` (and no larger than ``src`` anywhere)."""
+    nd = builtins.max(input.ndim, 1)
+    what = "input" if name == "gather" else "self"
+    if builtins.max(index.ndim, 1) != nd:
+        raise RuntimeError(f"Index tensor must have the same number of dimensions as {what} tensor")
+    if src is not None and builtins.max(src.ndim, 1) != builtins.max(index.ndim, 1):
+        raise RuntimeError("Index tensor must have the same number of dimensions as src tensor")
+    if index.ndim == 0 or input.ndim == 0:
+        return
+    ishape, sshape = tuple(index.shape), tuple(input.shape)
+    if name == "gather":
+        for d in range(nd):
+            if d != dim and ishape[d] > sshape[d]:
+                raise RuntimeError(
+                    f"Size does not match at dimension {d} expected index {list(ishape)} to be "
+                    f"no larger than self {list(sshape)} apart from dimension {dim}"
+                )
+        return
+    too_big = builtins.any(d != dim and ishape[d] > sshape[d] for d in range(nd))
+    if src is not None and src.ndim:
+        too_big = too_big or builtins.any(a > b for a, b in zip(ishape, tuple(src.shape)))
+    if too_big:
+        msg = (
+            f"Expected index {list(ishape)} to be no larger than self {list(sshape)} apart "
+            f"from dimension {dim}"
+        )
+        if src is not None:
+            msg += f" and to be no larger size than src {list(src.shape)}"
+        raise RuntimeError(msg)
+
+
+def _check_dim_bounds(index, dim, n):
+    bad = first_out_of_range(index, 0, n)
+    if bad is not None:
+        raise RuntimeError(f"index {bad} is out of bounds for dimension {dim} with size {n}")
+
+
 @export(out=True)
 def gather(input, dim, index, *, sparse_grad=False):
-    return apply(OPS["gather"], (input, index), (("dim", _wrap_dim(dim, input.ndim)),))
+    d = _wrap_dim(dim, input.ndim)
+    _check_integer_index(index, "gather(): Expected dtype int32/int64 for index")
+    _check_gather_shapes("gather", input, d, index)
+    _check_dim_bounds(index, d, input.shape[d] if input.ndim else 1)
+    return apply(OPS["gather"], (input, index), (("dim", d),))
 
 
 @export(out=True)
 def index_select(input, dim, index):
-    return apply(OPS["index_select"], (input, index), (("dim", _wrap_dim(dim, input.ndim)),))
+    d = _wrap_dim(dim, input.ndim)
+    _check_integer_index(index, "index_select(): Expected dtype int32 or int64 for index")
+    if index.ndim > 1:
+        raise IndexError("index_select(): Index is supposed to be a vector")
+    n = input.shape[d] if input.ndim else 1
+    bad = first_out_of_range(index, 0, n)
+    if bad is not None:
+        raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad} axis_dim={n}")
+    if index.ndim == 0:
+        index = unsqueeze(index, 0)
+    return apply(OPS["index_select"], (input, index), (("dim", d),))
 
 
 @export(out=True)
@@ -66,10 +170,9 @@ def _getitem(self, index):
     # reads it too); its value is a traced operand, so every value shares one executable
     if builtins.any(_is_int_scalar_tensor(i) for i in index):
         index = tuple(operator.index(i) if _is_int_scalar_tensor(i) else i for i in index)
-    # bool masks and index sequences are advanced indexing: one IndexBackward0 node
-    if builtins.any(
-        isinstance(i, (Tensor, list, np.ndarray)) or isinstance(i, bool) for i in index
-    ):
+    # bool masks and index sequences (a tuple inside the index tuple too) are advanced
+    # indexing: one IndexBackward0 node
+    if builtins.any(isinstance(i, (Tensor, list, tuple, np.ndarray, bool)) for i in index):
         return _advanced_index(self, index)
     n_real = builtins.sum(1 for i in index if i is not None and i is not Ellipsis)
     if n_real > self.ndim:
@@ -89,12 +192,17 @@ def _getitem(self, index):
         elif isinstance(i, slice):
             n = out.shape[dim]
             # bounds given as 0-d tensors are read once (PyTorch reads them too)
-            raw = slice(
-                *(
-                    b if b is None or type(b) is int else operator.index(b)
-                    for b in (i.start, i.stop, i.step)
+            try:
+                raw = slice(
+                    *(
+                        b if b is None or type(b) is int else operator.index(b)
+                        for b in (i.start, i.stop, i.step)
+                    )
                 )
-            )
+            except TypeError:
+                raise TypeError(
+                    "slice indices must be integers or None or have an __index__ method"
+                ) from None
             start, stop, step = raw.indices(n)
             if step <= 0:
                 raise ValueError("step must be greater than zero")
@@ -104,12 +212,26 @@ def _getitem(self, index):
                 out = _slice(out, dim, start, stop, step, (raw.start or 0, raw.stop))
             dim += 1
         else:
-            i = int(i)
+            i = _int_index(i)
             n = out.shape[dim]
             if not -n <= i < n:
                 raise IndexError(f"index {i} is out of bounds for dimension {dim} with size {n}")
             out = select(out, dim, i)
     return out
+
+
+def _int_index(i):
+    try:
+        return operator.index(i)
+    except TypeError:
+        kind = type(i)
+        name = (
+            kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
+        )
+        raise IndexError(
+            "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
+            f"valid indices (got {name})"
+        ) from None
 
 
 def _select_ints_first(self, index):
@@ -170,24 +292,24 @@ def _expand_ellipsis(ndim, index):
 
 
 def _check_index_bounds(self, index):
+    # PyTorch names the offending index tensor by its position among the index tensors (a
+    # mask counts once per dimension it covers), with the size of the dimension it indexes
     dim = 0
+    position = 0
     for i in _expand_ellipsis(self.ndim, index):
         if i is None:
             continue
-        if (
-            isinstance(i, Tensor)
-            and i._dtype not in (D.bool_, D.uint8)
-            and not i._dtype.is_floating_point
-            and i.numel()
-        ):
+        is_mask = isinstance(i, Tensor) and i._dtype in (D.bool_, D.uint8)
+        if isinstance(i, Tensor) and not is_mask and not i._dtype.is_floating_point:
             n = self.shape[dim] if dim < self.ndim else 0
-            arr = np.asarray(i._value)
-            bad = arr[(arr >= n) | (arr < -n)]
-            if bad.size:
+            bad = first_out_of_range(i, -n, n)
+            if bad is not None:
                 raise IndexError(
-                    f"index {int(bad.flat[0])} is out of bounds for dimension {dim} with size {n}"
+                    f"index {bad} is out of bounds for dimension {position} with size {n}"
                 )
-        dim += i.ndim if isinstance(i, Tensor) and i._dtype in (D.bool_, D.uint8) else 1
+        if isinstance(i, Tensor):
+            position += builtins.max(i.ndim, 1) if is_mask else 1
+        dim += i.ndim if is_mask else 1
 
 
 def _advanced_index(self, index):
@@ -201,7 +323,7 @@ def _advanced_index(self, index):
     if builtins.any(isinstance(i, (int, np.integer)) and not isinstance(i, bool) for i in index):
         base, index = _select_ints_first(self, index)
         return _advanced_index(base, index)
-    index = tuple(_t(i) if isinstance(i, (list, np.ndarray)) else i for i in index)
+    index = tuple(_t(i) if isinstance(i, (list, tuple, np.ndarray)) else i for i in index)
     _check_index_bounds(self, index)
     spec, indices = _index_spec_and_operands(self, index)
     return apply(OPS["index"], (self, *indices), (("spec", spec),))
@@ -291,7 +413,7 @@ def _setitem(self, index, value):
     if builtins.any(_is_int_scalar_tensor(i) for i in parts):  # as in _getitem: an integer
         parts = tuple(operator.index(i) if _is_int_scalar_tensor(i) else i for i in parts)
         index = parts
-    advanced = builtins.any(isinstance(i, (Tensor, list, np.ndarray, bool)) for i in parts)
+    advanced = builtins.any(isinstance(i, (Tensor, list, tuple, np.ndarray, bool)) for i in parts)
     if not advanced:
         if parts in ((), (Ellipsis,)):
             if value.ndim == 0:  # x[...] = v is PyTorch's fill_ (checked for overlap)
@@ -307,7 +429,7 @@ def _setitem(self, index, value):
         target, parts = _select_ints_first(self, parts)
         _setitem(target, parts, value)
         return
-    parts = tuple(_t(i) if isinstance(i, (list, np.ndarray)) else i for i in parts)
+    parts = tuple(_t(i) if isinstance(i, (list, tuple, np.ndarray)) else i for i in parts)
     _check_index_bounds(self, parts)
     spec, indices = _index_spec_and_operands(self, parts)
     try:
@@ -342,6 +464,7 @@ def _check_expand(value, target):
 
 
 def index_put_(self, indices, values, accumulate=False):
+    _check_index_bounds(self, tuple(indices))
     spec, idx = _index_spec_and_operands(self, tuple(indices))
     values = values if isinstance(values, Tensor) else _t(values)
     return inplace_update(
@@ -355,6 +478,7 @@ def index_put_(self, indices, values, accumulate=False):
 
 
 def index_put(self, indices, values, accumulate=False):
+    _check_index_bounds(self, tuple(indices))
     spec, idx = _index_spec_and_operands(self, tuple(indices))
     return apply(
         OPS["index_put"],
@@ -363,27 +487,133 @@ def index_put(self, indices, values, accumulate=False):
     )
 
 
+def _type_word(t):
+    return D.CAST_NAMES.get(t._dtype, str(t._dtype))
+
+
+def _source_slices_match(input, dim, source):
+    """Whether ``source`` has ``input``'s shape outside ``dim`` (0-d counts as 1-d)."""
+    a = tuple(input.shape) if input.ndim else (1,)
+    b = tuple(source.shape) if source.ndim else (1,)
+    if len(a) != len(b):
+        return False
+    return builtins.all(x == y for i, (x, y) in enumerate(zip(a, b)) if i != dim)
+
+
 @export(inplace=True)
 def index_add(input, dim, index, source, *, alpha=1):
+    d = _wrap_dim(dim, input.ndim)
+    _check_integer_index(
+        index, f"index_add_(): Expected dtype int32/int64 for index but got: {_type_word(index)}"
+    )
+    if index.ndim > 1:
+        raise IndexError(
+            f"index_add_(): Index is supposed to be a vector, but got dim: {index.ndim} with "
+            f"type: {_type_word(index)} and size: {list(index.shape)}"
+        )
+    if not _source_slices_match(input, d, source):
+        raise RuntimeError(
+            "source tensor shape must match self tensor shape, excluding the specified "
+            f"dimension. Got self.shape = {list(input.shape)} source.shape = {list(source.shape)}"
+        )
+    k = source.shape[d] if source.ndim else 1
+    if index.numel() != k:
+        raise RuntimeError(
+            f"index_add_(): Number of indices ({index.numel()}) should be equal to "
+            f"source.size(dim): ({k}), for dim: {d}"
+        )
+    _check_dim_bounds(index, d, input.shape[d] if input.ndim else 1)
     return apply(
         OPS["index_add"],
-        (input, source, index),
-        (("dim", _wrap_dim(dim, input.ndim)), ("alpha", alpha)),
+        (input, source, index.reshape(-1)),
+        (("dim", d), ("alpha", alpha)),
     )
 
 
 @export(inplace=True)
+def index_copy(input, dim, index, source):
+    d = _wrap_dim(dim, input.ndim)
+    _check_integer_index(
+        index,
+        f"index_copy_(): Expected a long tensor for index, but got {_type_word(index)}",
+        dtypes=(D.int64,),
+    )
+    if index.ndim > 1:
+        raise IndexError(f"index_copy_(): Index should have dimension 1 or 0 (got {index.ndim})")
+    k = source.shape[d] if source.ndim else 1
+    if index.numel() != k:
+        raise IndexError(
+            f"index_copy_(): Number of indices ({index.numel()}) should be equal to "
+            f"source.size(dim) ({k})"
+        )
+    if not _source_slices_match(input, d, source):
+        raise RuntimeError(
+            "index_copy_(): Source/destination tensor must have same slice shapes. "
+            f"Destination slice shape: {_slice_shape(input, d)} at dimension {d} and source "
+            f"slice shape: {_slice_shape(source, d)} at dimension 0."
+        )
+    n = input.shape[d] if input.ndim else 1
+    bad = first_out_of_range(index, 0, n)
+    if bad is not None:
+        raise IndexError(
+            f"index_copy_(): index {bad} is out of bounds for dimension {d} with size {n}"
+        )
+    return apply(OPS["index_copy"], (input, source.to(input._dtype), index), (("dim", d),))
+
+
+def _slice_shape(t, dim):
+    return " ".join(str(s) for i, s in enumerate(t.shape) if i != dim)
+
+
+@export(inplace=True)
 def index_fill(input, dim, index, value):
+    d = _wrap_dim(dim, input.ndim)
+    if index.ndim > 1:
+        raise RuntimeError("Index has to be a vector/scalar")
+    _check_integer_index(
+        index, "index_fill_(): Expected dtype int64 for index.", IndexError, (D.int64,)
+    )
+    n = input.shape[d] if input.ndim else 1
+    bad = first_out_of_range(index, -n, n)  # negative indices count from the end here
+    if bad is not None:
+        raise IndexError(f"index {bad} is out of bounds for dimension {d} with size {n}")
     if isinstance(value, Tensor):
         value = value.item()
-    return apply(OPS["index_fill"], (input, index, value), (("dim", _wrap_dim(dim, input.ndim)),))
+    return apply(OPS["index_fill"], (input, index, value), (("dim", d),))
+
+
+_SCATTER_REDUCES = ("sum", "prod", "mean", "amax", "amin")
+
+
+def _scatter_checks(name, input, d, index, src):
+    _check_integer_index(index, f"{name}(): Expected dtype int32/int64 for index")
+    if isinstance(src, Tensor) and src._dtype is not input._dtype:
+        raise RuntimeError(f"{name}(): Expected self.dtype to be equal to src.dtype")
+    _check_gather_shapes(name, input, d, index, src if isinstance(src, Tensor) else None)
+    _check_dim_bounds(index, d, input.shape[d] if input.ndim else 1)
 
 
 @export(inplace=True, out=True)
 def scatter(input, dim, index, src=None, *, value=None, reduce=None):
     if src is None:
         src = value
-    d = (("dim", _wrap_dim(dim, input.ndim)),)
+    dd = _wrap_dim(dim, input.ndim)
+    if reduce is not None and reduce not in ("add", "multiply"):
+        raise RuntimeError("reduce argument must be either add or multiply.")
+    if reduce is not None and isinstance(src, Tensor):
+        warnings.warn(
+            "The reduce argument of torch.scatter with Tensor src is deprecated and will be "
+            "removed in a future PyTorch release. Use torch.scatter_reduce instead for more "
+            "reduction options.",
+            UserWarning,
+            stacklevel=2,
+        )
+    _scatter_checks("scatter", input, dd, index, src)
+    d = (("dim", dd),)
+    if reduce is not None:
+        if not isinstance(src, Tensor):
+            src = Tensor._make(jnp.asarray(_scalar(src), input._value.dtype))
+        return apply(OPS["scatter_reduce_legacy"], (input, src, index), d + (("reduce", reduce),))
     if isinstance(src, Tensor):
         return apply(OPS["scatter"], (input, src, index), d)
     return apply(OPS["scatter_value"], (input, index, _scalar(src)), d)
@@ -391,7 +621,71 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
 
 @export(inplace=True)
 def scatter_add(input, dim, index, src):
-    return apply(OPS["scatter_add"], (input, src, index), (("dim", _wrap_dim(dim, input.ndim)),))
+    d = _wrap_dim(dim, input.ndim)
+    _scatter_checks("scatter_add", input, d, index, src)
+    return apply(OPS["scatter_add"], (input, src, index), (("dim", d),))
+
+
+@export(inplace=True)
+def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
+    d = _wrap_dim(dim, input.ndim)
+    if reduce not in _SCATTER_REDUCES:
+        raise RuntimeError(
+            f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}"
+        )
+    _scatter_checks("scatter_reduce", input, d, index, src)
+    return apply(
+        OPS["scatter_reduce"],
+        (input, src, index),
+        (("dim", d), ("reduce", reduce), ("include_self", bool(include_self))),
+    )
+
+
+_INDEX_REDUCE_WARNED = []
+
+
+@export(inplace=True)
+def index_reduce(input, dim, index, source, reduce, *, include_self=True):
+    if not _INDEX_REDUCE_WARNED:  # PyTorch warns once per process
+        _INDEX_REDUCE_WARNED.append(True)
+        warnings.warn(
+            "index_reduce() is in beta and the API may change at any time.",
+            UserWarning,
+            stacklevel=2,
+        )
+    d = _wrap_dim(dim, input.ndim)
+    if reduce not in ("prod", "mean", "amax", "amin"):
+        raise RuntimeError(
+            "index_reduce(): Expected reduce to be one of prod, mean, amax or amin but got "
+            f"{reduce}."
+        )
+    _check_integer_index(index, "index_reduce_(): Expected dtype int32/int64 for index")
+    if index.ndim > 1:
+        raise IndexError("index_reduce_(): Index is supposed to be a vector")
+    if not _source_slices_match(input, d, source):
+        raise RuntimeError(
+            "index_reduce_(): Source/destination tensor must have same slice shapes. "
+            f"Destination slice shape: {_slice_shape(input, d)} at dimension {d} and source "
+            f"slice shape: {_slice_shape(source, d)} at dimension 0."
+        )
+    if first_out_of_range(index, 0, input.shape[d] if input.ndim else 1) is not None:
+        raise IndexError("index out of range in self")
+    return apply(
+        OPS["index_reduce"],
+        (input, source.to(input._dtype), index.reshape(-1)),
+        (("dim", d), ("reduce", reduce), ("include_self", bool(include_self))),
+    )
+
+
+@export(out=True)
+def take(input, index):
+    if index._dtype is not D.int64:
+        raise RuntimeError(f"take(): Expected a long tensor for index, but got {_type_word(index)}")
+    n = input.numel()
+    bad = first_out_of_range(index, -n, n)
+    if bad is not None:
+        raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} elements.")
+    return apply(OPS["take"], (input, index))
 
 
 METHODS["__setitem__"] = _setitem
@@ -433,10 +727,36 @@ def bucketize(input, boundaries, *, out_int32=False, right=False):
 
 @export(out=True)
 def take_along_dim(input, indices, dim=None):
+    if indices._dtype is not D.int64:
+        raise RuntimeError(
+            f"torch.take_along_dim(): dtype of indices should be Long but got {_type_word(indices)}"
+        )
     if dim is None:
         return gather(flatten(input), 0, flatten(indices))
     d = _wrap_dim(dim, input.ndim)
-    shape = list(builtins.max(a, b) for a, b in zip(input.shape, indices.shape))
+    if input.ndim != indices.ndim:
+        raise RuntimeError(
+            "torch.take_along_dim(): input and indices should have the same number of "
+            f"dimensions, but got {input.ndim} dimensions for input, and {indices.ndim} "
+            "dimensions for indices"
+        )
+    shape = list(_broadcast_shape(tuple(input.shape), tuple(indices.shape), d))
     in_shape, idx_shape = list(shape), list(shape)
     in_shape[d], idx_shape[d] = input.shape[d], indices.shape[d]
+    n = input.shape[d]
+    # PyTorch 2.13 reads every index along ``dim`` modulo the size (no bounds error)
+    if n:
+        indices = apply(OPS["remainder"], (indices, n))
     return gather(expand(input, tuple(in_shape)), d, expand(indices, tuple(idx_shape)))
+
+
+def _broadcast_shape(a, b, skip):
+    out = []
+    for k, (x, y) in enumerate(zip(a, b)):
+        if k != skip and x != y and x != 1 and y != 1:
+            raise RuntimeError(
+                f"The size of tensor a ({x}) must match the size of tensor b ({y}) at "
+                f"non-singleton dimension {k}"
+            )
+        out.append(builtins.max(x, y))
+    return out

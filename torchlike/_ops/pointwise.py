@@ -184,6 +184,11 @@ def where(condition, input=None, other=None):
     if not isinstance(other, Tensor) and not _is_scalar(other):
         other = _t(other)
     if condition._dtype is not D.bool_:
+        if condition._dtype is not D.uint8:  # PyTorch still accepts byte masks
+            raise RuntimeError(
+                "where expected condition to be a boolean tensor, but got a tensor with dtype "
+                f"{D.CAST_NAMES.get(condition._dtype, condition._dtype)}"
+            )
         condition = condition.to(D.bool_)
     return apply(OPS["where"], (input, other, condition))
 

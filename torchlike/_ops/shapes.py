@@ -13,7 +13,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._storage import StridedGeometry, view_strides
-from .._tensor import Tensor, _wrap_dim
+from .._tensor import _TYPE_NAMES, Tensor, _wrap_dim
 from .core import apply
 from .signatures import (
     FUNCTIONS,
@@ -44,7 +44,7 @@ def _infer_shape(shape, numel):
 @export(function=False)
 def view(self, *shape):
     if len(shape) == 1 and isinstance(shape[0], D.dtype):
-        raise NotImplementedError("Tensor.view(dtype) is not supported by torchlike")
+        return _view_dtype(self, shape[0])
     shape = _infer_shape(_size_args(shape), self.numel())
     if not _viewable(self, shape):
         raise RuntimeError(
@@ -52,6 +52,30 @@ def view(self, *shape):
             "dimension spans across two contiguous subspaces). Use .reshape(...) instead."
         )
     return apply(OPS["view"], (self,), (("shape", shape),))
+
+
+def _view_dtype(self, dtype):
+    """``Tensor.view(dtype)``: the same bytes read as ``dtype`` (the last dimension grows or
+    shrinks when the element sizes differ)."""
+    a, b = self._dtype.itemsize, dtype.itemsize
+    if a != b:
+        src, dst = D.CAST_NAMES.get(self._dtype), D.CAST_NAMES.get(dtype)
+        if self.ndim == 0:
+            raise RuntimeError(
+                f"self.dim() cannot be 0 to view {src} as {dst} (different element sizes)"
+            )
+        if self.ndim and self.stride(-1) != 1:
+            raise RuntimeError(
+                f"self.stride(-1) must be 1 to view {src} as {dst} (different element sizes), "
+                f"but got {self.stride(-1)}"
+            )
+        if b > a and self.shape[-1] % (b // a):
+            raise RuntimeError(
+                f"self.size(-1) must be divisible by {b // a} to view {src} as {dst} "
+                f"(different element sizes), but got {self.shape[-1]}"
+            )
+    out = apply(OPS["view_dtype"], (self,), (("dtype", dtype._np),))
+    return out if out._dtype is dtype else Tensor._make(out._value, dtype)
 
 
 def _viewable(t, shape):
@@ -87,6 +111,8 @@ def flatten(input, start_dim=0, end_dim=-1):
         return reshape(input, 1)
     s = _wrap_dim(start_dim, input.ndim)
     e = _wrap_dim(end_dim, input.ndim)
+    if s > e:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
     if s == e:
         return input
     shape = (
@@ -99,9 +125,16 @@ def flatten(input, start_dim=0, end_dim=-1):
 def unflatten(input, dim, sizes):
     d = _wrap_dim(dim, input.ndim)
     sizes = list(sizes)
+    given = list(sizes)
+    n = input.shape[d]
     if -1 in sizes:
         known = math.prod(x for x in sizes if x != -1)
-        sizes[sizes.index(-1)] = input.shape[d] // known if known else 0
+        sizes[sizes.index(-1)] = n // known if known else 0
+    if math.prod(sizes) != n or builtins.any(x < 0 for x in sizes):
+        raise RuntimeError(
+            f"unflatten: Provided sizes {given} don't multiply up to the size of dim {d} ({n}) "
+            "in the input tensor"
+        )
     shape = tuple(input.shape[:d]) + tuple(sizes) + tuple(input.shape[d + 1 :])
     return view(input, shape)
 
@@ -167,6 +200,8 @@ def unsqueeze(input, dim):
 @export()
 def permute(input, *dims):
     dims = _dims(_size_args(dims), input.ndim)
+    if len(dims) == input.ndim and len(set(dims)) != len(dims):
+        raise RuntimeError("permute(): duplicate dims are not allowed.")
     if sorted(dims) != list(range(input.ndim)):
         raise RuntimeError(
             "permute(sparse_coo): number of dimensions in the tensor input does "
@@ -198,11 +233,25 @@ def expand(self, *sizes):
     nd = len(sizes)
     if nd < self.ndim:
         raise RuntimeError(
-            f"expand(torch.FloatTensor{{{list(self.shape)}}}, size={list(sizes)}): the number of "
+            f"expand({_TYPE_NAMES.get(self._dtype, 'torch.FloatTensor')}{{{list(self.shape)}}}, "
+            f"size={list(sizes)}): the number of "
             "sizes provided (%d) must be greater or equal to the number of dimensions in the "
             "tensor (%d)" % (nd, self.ndim)
         )
-    own = (1,) * (nd - self.ndim) + tuple(self.shape)
+    lead = nd - self.ndim
+    own = (1,) * lead + tuple(self.shape)
+    for k, (s, o) in enumerate(zip(sizes, own)):
+        if k < lead and s < 0:
+            raise RuntimeError(
+                f"The expanded size of the tensor ({s}) isn't allowed in a leading, "
+                f"non-existing dimension {k}"
+            )
+        if k >= lead and s != -1 and s != o and o != 1:
+            raise RuntimeError(
+                f"The expanded size of the tensor ({s}) must match the existing size ({o}) at "
+                f"non-singleton dimension {k}.  Target sizes: {list(sizes)}.  Tensor sizes: "
+                f"{list(self.shape)}"
+            )
     shape = tuple(o if s == -1 else s for s, o in zip(sizes, own))
     return apply(OPS["expand"], (self,), (("shape", shape),))
 
@@ -215,7 +264,20 @@ def expand_as(self, other):
 @export(function=False)
 def repeat(self, *repeats):
     repeats = _size_args(repeats)
+    if len(repeats) < self.ndim:
+        raise RuntimeError(
+            "Number of dimensions of repeat dims can not be smaller than number of dimensions "
+            "of tensor"
+        )
+    shape = (1,) * (len(repeats) - self.ndim) + tuple(self.shape)
+    _check_nonnegative([r * s for r, s in zip(repeats, shape)])
     return apply(OPS["repeat"], (self,), (("repeats", repeats),))
+
+
+def _check_nonnegative(shape):
+    for s in shape:
+        if s < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {shape}")
 
 
 @export()
@@ -232,14 +294,45 @@ def cat(tensors, dim=0, *, axis=None):
     tensors = _seq_operands(tensors)
     if axis is not None:
         dim = axis
+    if not tensors:
+        raise ValueError("torch.cat(): expected a non-empty list of Tensors")
     # PyTorch skips legacy empty 1-D tensors in cat
+    kept = tuple(t for t in tensors if not (t.ndim == 1 and t.shape[0] == 0))
     ndim = builtins.max(t.ndim for t in tensors)
-    return apply(OPS["cat"], tensors, (("dim", _wrap_dim(dim, ndim)),))
+    d = _wrap_dim(dim, ndim)
+    if kept:
+        ref = kept[0]
+        for k, t in enumerate(tensors):
+            if t.ndim == 1 and t.shape[0] == 0:
+                continue
+            if t.ndim != ref.ndim:
+                raise RuntimeError(
+                    f"Tensors must have same number of dimensions: got {ref.ndim} and {t.ndim}"
+                )
+            for j in range(t.ndim):
+                if j != d and t.shape[j] != ref.shape[j]:
+                    raise RuntimeError(
+                        f"Sizes of tensors must match except in dimension {d}. Expected size "
+                        f"{ref.shape[j]} but got size {t.shape[j]} for tensor number {k} in "
+                        "the list."
+                    )
+        if len(kept) != len(tensors):
+            tensors = kept
+    return apply(OPS["cat"], tensors, (("dim", d),))
 
 
 @export(method=False, out=True)
 def stack(tensors, dim=0):
     tensors = _seq_operands(tensors)
+    if not tensors:
+        raise RuntimeError("stack expects a non-empty TensorList")
+    first = tuple(tensors[0].shape)
+    for k, t in enumerate(tensors):
+        if tuple(t.shape) != first:
+            raise RuntimeError(
+                f"stack expects each tensor to be equal size, but got {list(first)} at entry 0 "
+                f"and {list(t.shape)} at entry {k}"
+            )
     return apply(OPS["stack"], tensors, (("dim", _wrap_dim(dim, tensors[0].ndim + 1)),))
 
 
@@ -261,6 +354,14 @@ def split(tensor, split_size_or_sections, dim=0):
     n = tensor.shape[d]
     if isinstance(split_size_or_sections, int):
         s = split_size_or_sections
+        if s < 0:
+            raise RuntimeError(f"split expects split_size be non-negative, but got split_size={s}")
+        if s == 0 and n:
+            raise RuntimeError(
+                f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}"
+            )
+        if s == 0:
+            return apply(OPS["split"], (tensor,), (("sizes", (0,)), ("dim", d), ("split_size", 0)))
         sizes = tuple(builtins.min(s, n - i) for i in range(0, n, s)) if n else (0,)
         return apply(OPS["split"], (tensor,), (("sizes", sizes), ("dim", d), ("split_size", s)))
     sizes = tuple(split_size_or_sections)
@@ -274,6 +375,8 @@ def split(tensor, split_size_or_sections, dim=0):
 
 @export()
 def chunk(input, chunks, dim=0):
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     d = _wrap_dim(dim, input.ndim)
     n = input.shape[d]
     size = -(-n // chunks) if n else 0
@@ -307,6 +410,8 @@ def narrow(input, dim, start, length):
     n = input.shape[d]
     start = operator.index(start)
     length = operator.index(length)
+    if length < 0:
+        raise RuntimeError("narrow(): length must be non-negative.")
     if not -n <= start <= n:
         raise IndexError(
             f"start out of range (expected to be in range of [{-n}, {n}], but got {start})"
@@ -343,6 +448,8 @@ def _slice(input, dim, start, end, step, saved=None):
 
 @export(out=True)
 def diag(input, diagonal=0):
+    if input.ndim not in (1, 2):
+        raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {input.ndim}D")
     if input.ndim == 1:
         return apply(OPS["diag_embed"], (input,), (("diagonal", diagonal),))
     return apply(OPS["diagonal"], (input,), (("diagonal", diagonal),))
@@ -350,6 +457,8 @@ def diag(input, diagonal=0):
 
 @export()
 def diagonal(input, offset=0, dim1=0, dim2=1):
+    if _wrap_dim(dim1, input.ndim) == _wrap_dim(dim2, input.ndim):
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
     return apply(
         OPS["diagonal_view"],
         (input,),
@@ -372,8 +481,12 @@ def triu(input, diagonal=0):
 
 
 @export()
-def flip(input, dims):
-    return apply(OPS["flip"], (input,), (("dims", _dims(tuple(dims), input.ndim)),))
+def flip(input, *dims):
+    dims = _dims(_size_args(dims), input.ndim)
+    for k, d in enumerate(dims):
+        if d in dims[:k]:
+            raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+    return apply(OPS["flip"], (input,), (("dims", dims),))
 
 
 @export()
@@ -390,8 +503,12 @@ def roll(input, shifts, dims=None):
 
 
 @export()
-def tile(input, dims):
-    return apply(OPS["tile"], (input,), (("reps", tuple(dims)),))
+def tile(input, *dims):
+    reps = _size_args(dims)
+    full = (1,) * (input.ndim - len(reps)) + tuple(reps)
+    shape = (1,) * (len(full) - input.ndim) + tuple(input.shape)
+    _check_nonnegative([r * s for r, s in zip(full, shape)])
+    return apply(OPS["tile"], (input,), (("reps", reps),))
 
 
 @export()
@@ -438,6 +555,14 @@ def meshgrid(*tensors, indexing="ij"):
 
 @export()
 def rot90(input, k=1, dims=(0, 1)):
+    dims = tuple(dims)
+    if len(dims) != 2:
+        raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
+    d0, d1 = _wrap_dim(dims[0], input.ndim), _wrap_dim(dims[1], input.ndim)
+    if d0 == d1:
+        raise RuntimeError(
+            f"expected rotation dims to be different, but got dim0 = {d0} and dim1 = {d1}"
+        )
     return apply(OPS["rot90"], (input,), (("k", k), ("dims", _dims(tuple(dims), input.ndim))))
 
 
@@ -447,9 +572,88 @@ def tensor_split(input, indices_or_sections, dim=0):
     n = input.shape[d]
     if isinstance(indices_or_sections, int):
         k = indices_or_sections
+        if k <= 0:
+            raise RuntimeError(f"number of sections must be larger than 0, got {k}")
         sizes = [n // k + (1 if i < n % k else 0) for i in range(k)]
         bounds = [builtins.sum(sizes[:i]) for i in range(k + 1)]
     else:
         cuts = [builtins.min(builtins.max(int(i), 0), n) for i in indices_or_sections]
         bounds = [0] + cuts + [n]
     return tuple(_slice(input, d, a, builtins.max(a, b), 1) for a, b in zip(bounds, bounds[1:]))
+
+
+@export(function=False)
+def unfold(self, dimension, size, step):
+    d = _wrap_dim(dimension, self.ndim)
+    n = self.shape[d] if self.ndim else 1
+    if size < 0:
+        raise RuntimeError(f"size is {size} but must be >= 0")
+    if size > n:
+        raise RuntimeError(f"maximum size for tensor at dimension {d} is {n} but size is {size}")
+    if step <= 0:
+        raise RuntimeError(f"step is {step} but must be > 0")
+    return apply(OPS["unfold"], (self,), (("dimension", d), ("size", size), ("step", step)))
+
+
+def _check_scatter_src(src, slice_shape):
+    if tuple(src.shape) != tuple(slice_shape):
+        raise RuntimeError(
+            "expected src to have a size equal to the slice of self. src size = "
+            f"{list(src.shape)}, slice size = {list(slice_shape)}"
+        )
+
+
+@export()
+def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):
+    d1, d2 = _wrap_dim(dim1, input.ndim), _wrap_dim(dim2, input.ndim)
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    rows, cols = input.shape[d1], input.shape[d2]
+    k = builtins.max(
+        0, builtins.min(rows, cols - offset) if offset >= 0 else builtins.min(rows + offset, cols)
+    )
+    rest = [s for i, s in enumerate(input.shape) if i not in (d1, d2)]
+    _check_scatter_src(src, rest + [k])
+    return apply(
+        OPS["diagonal_scatter"],
+        (input, src),
+        (("offset", offset), ("dim1", d1), ("dim2", d2)),
+    )
+
+
+@export()
+def select_scatter(input, src, dim, index):
+    d = _wrap_dim(dim, input.ndim)
+    n = input.shape[d]
+    index = operator.index(index)
+    if not -n <= index < n:
+        raise IndexError(
+            f"select(): index {index} out of range for tensor of size "
+            f"{list(input.shape)} at dimension {d}"
+        )
+    _check_scatter_src(src, [s for i, s in enumerate(input.shape) if i != d])
+    return apply(OPS["select_scatter"], (input, src, index), (("dim", d),))
+
+
+@export(out=True)
+def slice_scatter(input, src, dim=0, start=None, end=None, step=1):
+    d = _wrap_dim(dim, input.ndim)
+    if step <= 0:
+        raise RuntimeError("slice step must be positive")
+    lo, hi, _ = slice(start, end, step).indices(input.shape[d])
+    hi = builtins.max(hi, lo)
+    shape = list(input.shape)
+    shape[d] = builtins.max(0, -(-(hi - lo) // step))
+    _check_scatter_src(src, shape)
+    return apply(
+        OPS["slice_scatter"],
+        (input, src),
+        (
+            ("dim", d),
+            ("start", lo),
+            ("end", hi),
+            ("step", step),
+            ("saved_start", start),
+            ("saved_end", end),
+        ),
+    )

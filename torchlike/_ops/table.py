@@ -897,9 +897,19 @@ def _index(x, *indices, spec):
 OPS["index"] = Op(
     "index", _index, "IndexBackward0", linear=True, edges=1, saved={"indices": "spec"}
 )
+
+
+def _gather(x, index, *, dim):
+    if x.ndim == 0:
+        return x.reshape(index.shape)
+    # PyTorch reads only the leading part of the other dimensions when the index is smaller
+    x = x[tuple(slice(None) if d == dim else slice(0, s) for d, s in enumerate(index.shape))]
+    return jnp.take_along_axis(x, index, axis=dim)
+
+
 OPS["gather"] = Op(
     "gather",
-    lambda x, index, *, dim: jnp.take_along_axis(x, index, axis=dim),
+    _gather,
     "GatherBackward0",
     linear=True,
     edges=1,
