@@ -249,6 +249,8 @@ class iinfo:
 from torchlike._missing import module_getattr as _module_getattr  # noqa: E402
 
 from . import (  # noqa: E402,F401  (torch.fft, .linalg, .signal, .special)
+    _dynamo,  # noqa: E402,F401  (torch._dynamo; torch.compile and torch.compiler below)
+    compiler,
     distributions,  # noqa: E402,F401  (torch.distributions)
     fft,
     func,  # noqa: E402,F401  (torch.func)
@@ -257,9 +259,6 @@ from . import (  # noqa: E402,F401  (torch.fft, .linalg, .signal, .special)
     signal,
     special,
 )
-
-# torch.compile, torch.compiler, torch._dynamo (a layer above nn and optim)
-from . import _dynamo, compiler  # noqa: E402,F401
 from ._compile import compile  # noqa: E402,F401,A001
 
 __getattr__ = _module_getattr(__name__)

@@ -74,6 +74,15 @@ _global_forward_pre_hooks: OrderedDict = OrderedDict()
 _global_forward_hooks: OrderedDict = OrderedDict()
 
 
+# torch.compile's module form, installed by torchlike._compile (a layer above nn)
+_COMPILE_HOOK = None
+
+
+def set_compile_hook(hook):
+    global _COMPILE_HOOK
+    _COMPILE_HOOK = hook
+
+
 def register_module_forward_pre_hook(hook):
     handle = RemovableHandle(_global_forward_pre_hooks)
     _global_forward_pre_hooks[handle.id] = hook
@@ -792,6 +801,8 @@ class Module:
         return handle
 
     def _call_impl(self, *args, **kwargs):
+        if self._compiled_call_impl is not None:
+            return self._compiled_call_impl(*args, **kwargs)
         if not (
             self._forward_pre_hooks
             or self._forward_hooks
@@ -836,6 +847,24 @@ class Module:
         return result
 
     __call__ = _call_impl
+
+    # Set by ``compile()``: calls of this module then go through torch.compile.
+    _compiled_call_impl = None
+
+    def compile(self, *args, **kwargs):
+        """``torch.compile`` this module's calls in place (same arguments as torch.compile)."""
+        if _COMPILE_HOOK is None:
+            raise RuntimeError("torch.compile is not available (import torchlike first)")
+        _COMPILE_HOOK(self, *args, **kwargs)
+
+    def _uncompiled_call(self, *args, **kwargs):
+        """The module's own call, bypassing ``compile()`` (what the compiled call traces)."""
+        compiled = self.__dict__.pop("_compiled_call_impl", None)
+        try:
+            return self._call_impl(*args, **kwargs)
+        finally:
+            if compiled is not None:
+                object.__setattr__(self, "_compiled_call_impl", compiled)
 
     # ------------------------------------------------------------------ printing
     def extra_repr(self):

@@ -1,0 +1,16 @@
+"""``torch.compiler``: the public controls of ``torch.compile`` (see ``torchlike/_compile``)."""
+
+from __future__ import annotations
+
+from .._compile import disable, is_compiling, reset
+
+__all__ = ["disable", "reset", "is_compiling", "is_dynamo_compiling", "is_exporting"]
+
+
+def is_dynamo_compiling() -> bool:
+    """True while torch.compile traces a call (the same as ``is_compiling`` here)."""
+    return is_compiling()
+
+
+def is_exporting() -> bool:
+    return False
