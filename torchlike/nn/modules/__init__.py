@@ -30,6 +30,7 @@ from .activation import (  # noqa: F401
     Tanhshrink,
     Threshold,
 )
+from .channelshuffle import ChannelShuffle  # noqa: F401
 from .container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential  # noqa
 from .conv import (  # noqa: F401
     Conv1d,
@@ -54,6 +55,7 @@ from .dropout import (  # noqa: F401
     Dropout3d,
     FeatureAlphaDropout,
 )
+from .fold import Fold, Unfold  # noqa: F401
 from .lazy import LazyModuleMixin  # noqa: F401
 from .linear import Bilinear, Flatten, Identity, LazyLinear, Linear, Unflatten  # noqa: F401
 from .loss import (  # noqa: F401
@@ -61,6 +63,7 @@ from .loss import (  # noqa: F401
     BCEWithLogitsLoss,
     CosineEmbeddingLoss,
     CrossEntropyLoss,
+    CTCLoss,
     GaussianNLLLoss,
     HingeEmbeddingLoss,
     HuberLoss,
@@ -76,6 +79,7 @@ from .loss import (  # noqa: F401
     SmoothL1Loss,
     SoftMarginLoss,
     TripletMarginLoss,
+    TripletMarginWithDistanceLoss,
 )
 from .module import Module  # noqa: F401
 from .normalization import (  # noqa: F401
