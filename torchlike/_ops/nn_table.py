@@ -1008,14 +1008,34 @@ OPS["norm_dim"] = Op(
 )
 
 
-def _sdpa(q, k, v, mask, *, scale, is_causal):
+def _safe_softmax(x, *, dim):
+    """softmax whose fully masked rows (all -inf) are 0 rather than NaN, as PyTorch's
+    attention.  Such rows are zeroed before the softmax too, so their gradient is 0, not NaN."""
+    dead = jnp.all(x == -jnp.inf, axis=dim, keepdims=True)
+    probs = jax.nn.softmax(jnp.where(dead, jnp.zeros((), x.dtype), x), axis=dim)
+    return jnp.where(dead, jnp.zeros((), probs.dtype), probs)
+
+
+OPS["_safe_softmax"] = Op(
+    "_safe_softmax", _safe_softmax, "SafeSoftmaxBackward0", saved={"dim": "dim", "result": "result"}
+)
+
+
+def _sdpa(q, k, v, mask, *, scale, is_causal, gqa):
+    if gqa:
+        # grouped-query attention: each key/value head serves q_heads // kv_heads query heads
+        k = jnp.repeat(k, q.shape[-3] // k.shape[-3], axis=-3)
+        v = jnp.repeat(v, q.shape[-3] // v.shape[-3], axis=-3)
     scores = jnp.matmul(q, jnp.swapaxes(k, -2, -1), precision=_HIGHEST) * scale
     if is_causal:
         keep = jnp.tril(jnp.ones(scores.shape[-2:], bool))
         scores = jnp.where(keep, scores, -jnp.inf)
     if mask is not None:
-        scores = jnp.where(mask, scores, -jnp.inf) if mask.dtype == jnp.bool_ else scores + mask
-    return jnp.matmul(jax.nn.softmax(scores, axis=-1), v, precision=_HIGHEST)
+        if mask.dtype == jnp.bool_:
+            scores = jnp.where(mask, scores, -jnp.inf)
+        else:
+            scores = scores + mask.astype(scores.dtype)
+    return jnp.matmul(_safe_softmax(scores, dim=-1), v, precision=_HIGHEST)
 
 
 OPS["scaled_dot_product_attention"] = Op(

@@ -1902,31 +1902,98 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
 
 
 # ---------------------------------------------------------------------------------- attention
+_SDPA_C_NAMES = {D.float16: "c10::Half", D.bfloat16: "c10::BFloat16"}
+
+
+def _c_name(dtype):
+    return D.C_NAMES.get(dtype) or _SDPA_C_NAMES.get(dtype, str(dtype))
+
+
+def _check_sdpa(query, key, value, attn_mask):
+    if not query.dtype == key.dtype == value.dtype:
+        raise RuntimeError(
+            "Expected query, key, and value to have the same dtype, but got query.dtype: "
+            f"{_c_name(query.dtype)} key.dtype: {_c_name(key.dtype)} and value.dtype: "
+            f"{_c_name(value.dtype)} instead."
+        )
+    if min(query.ndim, key.ndim, value.ndim) < 2:
+        raise RuntimeError(
+            "Expected query, key, and value to all be  at least 2 dimensional, but got "
+            f"query.dim: {query.ndim} key.dim: {key.ndim} and value.dim: {value.ndim} instead."
+        )
+    if attn_mask is not None and attn_mask.dtype not in (D.bool_, D.float32, query.dtype):
+        raise RuntimeError(
+            "Expected attn_mask dtype to be bool or float or to match query dtype, but got "
+            f"attn_mask.dtype: {_c_name(attn_mask.dtype)} and  query.dtype: "
+            f"{_c_name(query.dtype)} instead."
+        )
+
+
+def _sdpa_fused(query, key, value, attn_mask, dropout_p, enable_gqa):
+    """Whether PyTorch's CPU dispatcher picks its fused (flash) kernel, one node, over the
+    composite math path: 4-d inputs, no dropout, one head size, compatible batch and heads,
+    non-empty sequences, and a mask that needs no gradient."""
+    if not (query.ndim == key.ndim == value.ndim == 4) or dropout_p != 0.0:
+        return False
+    if attn_mask is not None and attn_mask.requires_grad and grad_mode.is_grad_enabled():
+        return False
+    if not query.shape[-1] == key.shape[-1] == value.shape[-1]:
+        return False
+    if not query.shape[0] == key.shape[0] == value.shape[0]:
+        return False
+    qh, kh, vh = query.shape[1], key.shape[1], value.shape[1]
+    heads_ok = (kh == vh and qh % kh == 0) if enable_gqa else (qh == kh == vh)
+    return heads_ok and min(query.shape[-2], key.shape[-2]) > 0
+
+
 def scaled_dot_product_attention(
     query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None, enable_gqa=False
 ):
+    _check_sdpa(query, key, value, attn_mask)
     scale_factor = 1 / math.sqrt(query.shape[-1]) if scale is None else scale
-    if query.ndim == 4 and dropout_p == 0.0:
-        # PyTorch's fused CPU kernel (one node)
+    if _sdpa_fused(query, key, value, attn_mask, dropout_p, enable_gqa):
         return apply(
             OPS["scaled_dot_product_attention"],
             (query, key, value, attn_mask),
-            (("scale", float(scale_factor)), ("is_causal", bool(is_causal))),
+            (
+                ("scale", float(scale_factor)),
+                ("is_causal", bool(is_causal)),
+                ("gqa", bool(enable_gqa) and query.shape[1] != key.shape[1]),
+            ),
         )
+    # PyTorch's math path, op for op (so its node names and its mask gradient come through)
+    if is_causal and attn_mask is not None:
+        raise RuntimeError(
+            "_scaled_dot_product_attention: Explicit attn_mask should not be set when "
+            "is_causal=True"
+        )
+    # q and k are each scaled by sqrt(scale), for stability, as PyTorch does
+    root = math.sqrt(abs(scale_factor))
+    query = apply(OPS["mul_scalar"], (query, -root if scale_factor < 0 else root))
     L, S = query.shape[-2], key.shape[-2]
-    scores = query.matmul(key.transpose(-2, -1)) * scale_factor
     if is_causal:
-        causal = _factories.ones(L, S, dtype=D.bool_).tril(0)
-        scores = scores.masked_fill(~causal, float("-inf"))
+        attn_mask = _factories.ones(L, S, dtype=D.bool_).tril()
+    if attn_mask is not None and attn_mask.dtype is D.bool_:
+        attn_mask = _factories.zeros(*attn_mask.shape, dtype=query.dtype).masked_fill(
+            attn_mask.logical_not(), float("-inf")
+        )
+    if enable_gqa:
+        qh, kh, vh = query.shape[-3], key.shape[-3], value.shape[-3]
+        if not (qh == kh == vh or (qh % kh == 0 and qh % vh == 0)):
+            # (PyTorch's message ends mid-sentence)
+            raise RuntimeError(
+                "Number of heads in key and value must divide the number of heads in "
+            )
+        if not qh == kh == vh:
+            key = key.repeat_interleave(qh // kh, -3)
+            value = value.repeat_interleave(qh // vh, -3)
+    attn = query.matmul(apply(OPS["mul_scalar"], (key.transpose(-2, -1), root)))
     if attn_mask is not None:
-        if attn_mask.dtype is D.bool_:
-            scores = scores.masked_fill(~attn_mask, float("-inf"))
-        else:
-            scores = scores + attn_mask
-    weights = softmax(scores, -1)
+        attn = attn + attn_mask
+    attn = apply(OPS["_safe_softmax"], (attn,), (("dim", -1),))
     if dropout_p > 0.0:
-        weights = dropout(weights, dropout_p, True)
-    return weights.matmul(value)
+        attn = dropout(attn, dropout_p, True)
+    return attn.matmul(value)
 
 
 # Multi-head attention with ordinary tensor ops (so autograd and PyTorch's grad_fn names come
