@@ -552,6 +552,11 @@ def index_copy(input, dim, index, source):
             f"Destination slice shape: {_slice_shape(input, d)} at dimension {d} and source "
             f"slice shape: {_slice_shape(source, d)} at dimension 0."
         )
+    if source._dtype is not input._dtype:
+        raise RuntimeError(
+            "index_copy_(): self and source expected to have the same dtype, but got (self) "
+            f"{_type_word(input)} and (source) {_type_word(source)}"
+        )
     n = input.shape[d] if input.ndim else 1
     bad = first_out_of_range(index, 0, n)
     if bad is not None:

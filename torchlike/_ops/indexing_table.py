@@ -15,7 +15,7 @@ import jax.numpy as jnp
 from jax import lax
 
 from .core import Op
-from .table import OPS, _scatter_positions
+from .table import OPS, _saved_symint, _scatter_positions, _symint
 
 # Reductions where JAX's scatter gradient is missing (prod) or splits ties differently from
 # PyTorch (amax/amin) are computed densely, one (target, source) pair per element of each
@@ -50,6 +50,12 @@ def _dense_reduce(x, src, index, dim, reduce, include_self):
     pairs = jnp.where(hit, sr[..., None, :], ident)
     if include_self:
         pairs = jnp.concatenate([xr[..., None], pairs], axis=-1)
+    elif reduce != "prod":
+        # PyTorch's backward counts a self value equal to the result among the ties even
+        # when self is excluded: include it where it ties, without value or gradient
+        chosen = lax.stop_gradient(jnp.max(pairs, -1) if reduce == "amax" else jnp.min(pairs, -1))
+        tie = jnp.where(xr == chosen, lax.stop_gradient(xr), ident)
+        pairs = jnp.concatenate([tie[..., None], pairs], axis=-1)
     if reduce == "prod":
         red = jnp.prod(pairs, axis=-1)
     elif reduce == "amax":
@@ -194,7 +200,7 @@ OPS["take"] = Op(
 )
 
 
-def _unfold(x, *, dimension, size, step):
+def _unfold(x, *, dimension, size, step, given):
     if x.ndim == 0:
         return x.reshape(1)
     n = x.shape[dimension]
@@ -211,13 +217,12 @@ OPS["unfold"] = Op(
     _unfold,
     "UnfoldBackward0",
     linear=True,
-    saved={
-        "dimension": "dimension",
-        "size": "size",
-        "step": "step",
-        "self_sym_sizes": ("sizes", 0),
-    },
+    saved={"size": "size", "step": "step", "self_sym_sizes": ("sizes", 0)},
     view=True,
+)
+# PyTorch keeps the dimension as the caller wrote it (a negative one read back as unsigned)
+OPS["unfold"].node_cls._saved_dimension = property(
+    lambda node: _symint(dict(node._static[1])["given"])
 )
 
 
@@ -238,7 +243,10 @@ OPS["diagonal_scatter"] = Op(
     "DiagonalScatterBackward0",
     promote=None,
     linear=True,
-    saved={"offset": "offset", "dim1": "dim1", "dim2": "dim2"},
+    saved={"dim1": "dim1", "dim2": "dim2"},
+)
+OPS["diagonal_scatter"].node_cls._saved_offset = property(
+    lambda node: _symint(dict(node._static[1])["offset"])
 )
 
 
@@ -255,8 +263,9 @@ OPS["select_scatter"] = Op(
     "SelectScatterBackward0",
     linear=True,
     edges=2,
-    saved={"dim": "dim", "index": ("scalar", 2)},
+    saved={"dim": "dim"},
 )
+OPS["select_scatter"].node_cls._saved_index = _saved_symint(2)
 
 
 def _slice_scatter(x, src, *, dim, start, end, step, saved_start, saved_end):
@@ -270,8 +279,16 @@ OPS["slice_scatter"] = Op(
     _slice_scatter,
     "SliceScatterBackward0",
     linear=True,
-    saved={"dim": "dim", "start": "saved_start", "end": "saved_end", "step": "step"},
+    saved={"dim": "dim", "end": "saved_end", "step": "step"},
 )
+
+
+def _saved_slice_start(node):
+    v = dict(node._static[1])["saved_start"]
+    return None if v is None else _symint(v)
+
+
+OPS["slice_scatter"].node_cls._saved_start = property(_saved_slice_start)
 
 
 def _view_dtype(x, *, dtype):
@@ -279,6 +296,12 @@ def _view_dtype(x, *, dtype):
     if src == dtype:
         return x
     a, b = jnp.dtype(src).itemsize, jnp.dtype(dtype).itemsize
+    if dtype == jnp.bool_:  # XLA can't bitcast to bool: its bytes are 0 or 1
+        return (x if src == jnp.uint8 else lax.bitcast_convert_type(x, jnp.uint8)) != 0
+    if src == jnp.bool_:
+        x = x.astype(jnp.uint8)
+        if dtype == jnp.uint8:
+            return x
     if a == b:
         return lax.bitcast_convert_type(x, dtype)
     if a > b:  # each element becomes a // b elements along the last dimension

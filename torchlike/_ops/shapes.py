@@ -64,15 +64,15 @@ def _view_dtype(self, dtype):
             raise RuntimeError(
                 f"self.dim() cannot be 0 to view {src} as {dst} (different element sizes)"
             )
-        if self.ndim and self.stride(-1) != 1:
-            raise RuntimeError(
-                f"self.stride(-1) must be 1 to view {src} as {dst} (different element sizes), "
-                f"but got {self.stride(-1)}"
-            )
         if b > a and self.shape[-1] % (b // a):
             raise RuntimeError(
                 f"self.size(-1) must be divisible by {b // a} to view {src} as {dst} "
                 f"(different element sizes), but got {self.shape[-1]}"
+            )
+        if self.stride(-1) != 1:
+            raise RuntimeError(
+                f"self.stride(-1) must be 1 to view {src} as {dst} (different element sizes), "
+                f"but got {self.stride(-1)}"
             )
     out = apply(OPS["view_dtype"], (self,), (("dtype", dtype._np),))
     return out if out._dtype is dtype else Tensor._make(out._value, dtype)
@@ -592,7 +592,11 @@ def unfold(self, dimension, size, step):
         raise RuntimeError(f"maximum size for tensor at dimension {d} is {n} but size is {size}")
     if step <= 0:
         raise RuntimeError(f"step is {step} but must be > 0")
-    return apply(OPS["unfold"], (self,), (("dimension", d), ("size", size), ("step", step)))
+    return apply(
+        OPS["unfold"],
+        (self,),
+        (("dimension", d), ("size", size), ("step", step), ("given", dimension)),
+    )
 
 
 def _check_scatter_src(src, slice_shape):
