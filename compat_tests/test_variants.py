@@ -242,6 +242,17 @@ for _alias, _name in {
 }.items():
     SAMPLES[_alias] = SAMPLES[_name]
 SAMPLES["true_divide"] = lambda t: ((_f(t, 2, 3), _f(t, 2, 3, seed=1)), {})
+# statistics (torchlike/_ops/statistics.py)
+SAMPLES["nansum"] = lambda t: ((_f(t, 2, 3), 1), {})
+SAMPLES["nanmean"] = lambda t: ((_f(t, 2, 3), 1), {})
+SAMPLES["nanmedian"] = lambda t: ((_f(t, 2, 3), 1), {})
+SAMPLES["quantile"] = lambda t: ((_f(t, 2, 3), 0.3, 1), {})
+SAMPLES["nanquantile"] = lambda t: ((_f(t, 2, 3), 0.3, 1), {})
+SAMPLES["mode"] = lambda t: ((_i(t, 2, 5), 1), {})
+SAMPLES["aminmax"] = lambda t: ((_f(t, 2, 3),), {"dim": 1})
+SAMPLES["histc"] = lambda t: ((_f(t, 2, 3),), {"bins": 4})
+SAMPLES["histogram"] = lambda t: ((_f(t, 2, 3),), {"bins": 4})
+SAMPLES["renorm"] = lambda t: ((_f(t, 2, 3), 2, 0, 0.5), {})
 OUT_NAMES = sorted(n for n in SAMPLES if n in NAMES and TORCH_FORMS[n]["out"])
 NO_OUT_NAMES = sorted(
     n

@@ -11,6 +11,7 @@ from . import (
     frontend,  # noqa: F401 - signature modules register their declarations on import
     linalg,  # noqa: F401
     spectral,  # noqa: F401
+    statistics,  # noqa: F401
 )
 from .core import Op, apply
 from .frontend import FUNCTIONS, METHODS, PROPERTIES

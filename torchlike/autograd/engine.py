@@ -580,11 +580,15 @@ class _OnTensors:
         if isinstance(node, BackwardCFunction):
             return node._user_backward_tensors(outs, present, create_graph=True)
         Tensor = _tensor.Tensor
+        # integer outputs (indices) take float0 cotangents, which no Tensor holds: the op
+        # builds them itself and only the floating cotangents are its operands
+        real = tuple(jnp.issubdtype(d, jnp.inexact) for _, d in step.out_avals)
         cts = [
             o if o is not None else Tensor._make(_OnArrays.zeros(s, d))
-            for o, (s, d) in zip(outs, step.out_avals)
+            for o, (s, d), r in zip(outs, step.out_avals, real)
+            if r
         ]
-        op = _vjp_op(node, step, self.plan.rules[i], present)
+        op = _vjp_op(node, step, self.plan.rules[i], present, real)
         res = record(
             op,
             list(vals) + [c._value for c in cts],
@@ -626,15 +630,21 @@ _CONJ = None
 _vjp_ops = _caches.LRUCache("autograd.create_graph_ops", CACHE_SIZE)
 
 
-def _vjp_op(node, step, rule_factory, present):
-    """A node's local rule as a table op (``<Name>Backward``), so create_graph records it."""
-    key = (step.rule_key, step.live, present)
+def _vjp_op(node, step, rule_factory, present, real):
+    """A node's local rule as a table op (``<Name>Backward``), so create_graph records it;
+    ``real`` marks the outputs whose cotangents are operands (the others are float0 zeros)."""
+    key = (step.rule_key, step.live, present, real)
     op = _vjp_ops.get(key)
     if op is None:
         rule, n_saved, live = rule_factory(), step.n_saved, step.live
+        avals = step.out_avals
 
         def impl(*args):
-            grads = rule(list(args[:n_saved]), list(args[n_saved:]), present)
+            given = iter(args[n_saved:])
+            cts = [
+                next(given) if r else _OnArrays.zeros(s, d) for (s, d), r in zip(avals, real)
+            ]
+            grads = rule(list(args[:n_saved]), cts, present)
             return tuple(grads[k] for k in live)
 
         op = _vjp_ops.put(key, Op(node.name() + "_vjp", impl, node.name() + "Backward"))
