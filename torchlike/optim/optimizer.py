@@ -490,7 +490,19 @@ def _compiled(kernel, flags: tuple):
     return fn
 
 
-_HYPER_CACHE = _caches.LRUCache("optim.hyperparameters", max_entries=256, max_bytes=1 << 20)
+# One device scalar per distinct value, not per combination: a scheduler that changes ``lr``
+# every step would otherwise add a whole set of arrays (lr, momentum, weight_decay …) per step,
+# kept alive by the cache long after the value is gone.  64 values cover the hyperparameters of
+# many groups; a changing lr only ever recycles the least recent slots, so live arrays stay flat.
+_HYPER_CACHE = _caches.LRUCache("optim.hyperparameters", max_entries=64)
+
+
+def _hyper_scalar(value: float, dtype):
+    key = (value, dtype)
+    array = _HYPER_CACHE.get(key)
+    if array is None:
+        array = _HYPER_CACHE.put(key, jnp.asarray(value, dtype))
+    return array
 
 
 def _hyper_arrays(hyper: dict) -> dict:
@@ -498,13 +510,9 @@ def _hyper_arrays(hyper: dict) -> dict:
 
     Converting Python floats costs a host-to-device transfer per value and call; the same
     values recur step after step (a scheduler changes ``lr`` at most once a step), so the
-    converted scalars are memoised."""
-    key = tuple((k, float(v)) for k, v in hyper.items())
-    arrays = _HYPER_CACHE.get(key)
-    if arrays is None:
-        dtype = jnp.float64 if jax.config.jax_enable_x64 else jnp.float32
-        arrays = _HYPER_CACHE.put(key, {k: jnp.asarray(v, dtype) for k, v in key})
-    return arrays
+    converted scalars are memoised, each value on its own."""
+    dtype = jnp.float64 if jax.config.jax_enable_x64 else jnp.float32
+    return {k: _hyper_scalar(float(v), dtype) for k, v in hyper.items()}
 
 
 def _fused_update(kernel, flags: dict, params, grads, states: dict, hyper: dict):
