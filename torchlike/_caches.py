@@ -6,6 +6,12 @@ Ground layer: this module imports nothing from torchlike, so every layer above m
   that hold arrays, by bytes.  Every cache torchlike keeps is one of these (the per-op
   executables, the engine's compiled replays, the optimizer kernels, …) or a module-level
   ``jax.jit`` function made with ``jit`` below.
+* Caches of ``jax.jit`` functions are bounded by *programs* too: one jitted function holds one
+  XLA executable per operand shapes it has seen, so a count of functions bounds nothing when
+  shapes keep changing (a new batch size every step).  ``max_programs`` bounds the executables
+  a cache's functions hold together; their memory is estimated at ``PROGRAM_BYTES`` each and
+  reported in ``nbytes``.  The bound is enforced at compile time (see the compile counter), so
+  the dispatch path of an eager op pays nothing for it.
 * ``clear_caches()`` empties all of them (``torchlike.clear_caches()``).
 * ``compile_count()`` counts every XLA compilation torchlike triggers, whoever holds the result:
   JAX reports each backend compilation to its monitoring listeners, and a compilation counts
@@ -34,6 +40,24 @@ def _register(cache):
     return cache
 
 
+# Resident memory one XLA:CPU executable of an eager op or a small backward costs, measured
+# (jax 0.10, MLP churn loop, RSS released by dropping the executables): 1.3-1.5 MiB whatever its
+# size, so the estimate is per program.  Used for ``nbytes`` and ``max_bytes`` of program caches.
+PROGRAM_BYTES = 3 << 19
+
+
+# The program bounds, in one place (a cache may also pass ``max_programs`` itself).  ``ops``: the
+# per-op executables (core.py), ~0.4 GiB estimated at most; a training step of the small GPT
+# of benchmarks/bench_gpt.py holds 44.  The engine's replays set theirs in engine.py.
+PROGRAM_BOUNDS = {"ops": 256}
+
+
+def _programs(value) -> int:
+    """Executables held by ``value`` (a ``jax.jit`` function: one per signature it has seen)."""
+    size = getattr(value, "_cache_size", None)
+    return size() if size is not None else 0
+
+
 def _array_bytes(value) -> int:
     """Bytes of the arrays in ``value`` (an array, or a tuple/list/dict of them)."""
     if isinstance(value, (tuple, list)):
@@ -48,18 +72,39 @@ class LRUCache:
 
     ``max_entries``  the most entries it keeps
     ``max_bytes``    for caches of arrays: the most array bytes it keeps (None: no byte bound);
-                     a single value larger than this is not kept at all
+                     a single value larger than this is not kept at all.  For caches of
+                     programs: the most estimated bytes (``PROGRAM_BYTES`` per executable)
+    ``max_programs`` for caches of ``jax.jit`` functions: the most executables their entries
+                     hold together (None: no bound).  Beyond it the entry holding the most goes
+                     first (the function whose shapes keep changing), least recent among equals
 
     Reads and writes are safe from several threads; a read may race with an eviction and then
     recompute the value, never return a wrong one.
     """
 
-    __slots__ = ("name", "max_entries", "max_bytes", "_data", "_sizes", "_nbytes", "_lock", "peek")
+    __slots__ = (
+        "name",
+        "max_entries",
+        "max_bytes",
+        "max_programs",
+        "_data",
+        "_sizes",
+        "_nbytes",
+        "_lock",
+        "peek",
+    )
 
-    def __init__(self, name: str, max_entries: int, max_bytes: int | None = None):
+    def __init__(
+        self,
+        name: str,
+        max_entries: int,
+        max_bytes: int | None = None,
+        max_programs: int | None = None,
+    ):
         self.name = name
         self.max_entries = max_entries
         self.max_bytes = max_bytes
+        self.max_programs = PROGRAM_BOUNDS.get(name) if max_programs is None else max_programs
         self._data: OrderedDict = OrderedDict()
         self._sizes: dict = {}
         self._nbytes = 0
@@ -82,7 +127,8 @@ class LRUCache:
 
     def put(self, key, value):
         """Keep ``value`` under ``key`` (evicting what exceeds the bounds); returns ``value``."""
-        size = _array_bytes(value) if self.max_bytes is not None else 0
+        programs = self.max_programs is not None
+        size = _array_bytes(value) if self.max_bytes is not None and not programs else 0
         if self.max_bytes is not None and size > self.max_bytes:
             return value
         with self._lock:
@@ -98,7 +144,44 @@ class LRUCache:
             ):
                 old, _ = self._data.popitem(last=False)
                 self._nbytes -= self._sizes.pop(old, 0)
+        if programs:
+            self.trim_programs()
         return value
+
+    @property
+    def programs(self) -> int:
+        """Executables the entries hold (caches of ``jax.jit`` functions; else 0)."""
+        if self.max_programs is None:
+            return 0
+        return sum(_programs(v) for v in list(self._data.values()))
+
+    def _program_limit(self) -> int:
+        limit = self.max_programs
+        if self.max_bytes is not None:
+            limit = min(limit, self.max_bytes // PROGRAM_BYTES)
+        return limit
+
+    def trim_programs(self) -> int:
+        """Evict entries until the executables they hold are within ``max_programs`` (and
+        ``max_bytes``); returns how many entries went.  Evicting only drops this cache's
+        reference: a call running the function finishes, and JAX's own caches, which hold
+        the function's executables by weak reference, let them go with it."""
+        if self.max_programs is None:
+            return 0
+        limit = self._program_limit()
+        evicted = 0
+        with self._lock:
+            counts = [(_programs(v), k) for k, v in self._data.items()]
+            total = sum(n for n, _ in counts)
+            while total > limit and counts:
+                # most programs first; among equals the least recent (earliest in the order)
+                i = max(range(len(counts)), key=lambda j: (counts[j][0], -j))
+                n, key = counts.pop(i)
+                self._data.pop(key, None)
+                self._nbytes -= self._sizes.pop(key, 0)
+                total -= n
+                evicted += 1
+        return evicted
 
     def pop(self, key, default=None):
         with self._lock:
@@ -119,7 +202,8 @@ class LRUCache:
 
     @property
     def nbytes(self) -> int:
-        return self._nbytes
+        """Bytes of the arrays kept, plus ``PROGRAM_BYTES`` per executable for program caches."""
+        return self._nbytes + self.programs * PROGRAM_BYTES
 
     def __len__(self):
         return len(self._data)
@@ -154,8 +238,12 @@ class _JitFunction:
         return self.fn._cache_size()
 
     @property
+    def programs(self) -> int:
+        return self.fn._cache_size()
+
+    @property
     def nbytes(self) -> int:
-        return 0
+        return self.programs * PROGRAM_BYTES
 
 
 def jit(fn=None, *, name: str, **jit_kwargs):
@@ -181,7 +269,9 @@ def clear_caches():
 
 
 def cache_info() -> dict:
-    """``{name: {"entries", "max_entries", "nbytes", "max_bytes"}}`` for every cache."""
+    """``{name: {"entries", "max_entries", "nbytes", "max_bytes", "programs", "max_programs"}}``
+    for every cache (``programs``: XLA executables held; ``nbytes`` counts them at
+    ``PROGRAM_BYTES`` each)."""
     with _registry_lock:
         caches = list(_REGISTRY.values())
     return {
@@ -190,9 +280,18 @@ def cache_info() -> dict:
             "max_entries": getattr(c, "max_entries", None),
             "nbytes": c.nbytes,
             "max_bytes": getattr(c, "max_bytes", None),
+            "programs": c.programs,
+            "max_programs": getattr(c, "max_programs", None),
         }
         for c in caches
     }
+
+
+def _trim_program_caches():
+    with _registry_lock:
+        caches = [c for c in _REGISTRY.values() if getattr(c, "max_programs", None) is not None]
+    for cache in caches:
+        cache.trim_programs()
 
 
 # ------------------------------------------------------------------------------ compile counter
@@ -222,6 +321,9 @@ def _on_event_duration(event, duration, *args, **kwargs):
     if event == _BACKEND_COMPILE_EVENT and _from_torchlike(sys._getframe(1)):
         with _count_lock:
             _compiles += 1
+        # Executables only ever appear here, so this is where the program bounds are kept:
+        # milliseconds of compiling pay for the walk, and no dispatch path checks anything.
+        _trim_program_caches()
 
 
 monitoring.register_event_duration_secs_listener(_on_event_duration)

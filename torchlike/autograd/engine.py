@@ -651,14 +651,37 @@ def _vjp_op(node, step, rule_factory, present, real):
     return op
 
 
-_replays = _caches.LRUCache("autograd.replays", CACHE_SIZE)
+# Shape churn (README: compile policy).  A structure whose shape-erased form (``_erased``) has
+# been compiled with CHURN_AFTER distinct shapes belongs to a family that keeps changing shape
+# (a new batch size every step).  Its new members are compiled as ever (one compile, measured
+# cheaper than a backward run node by node) but kept on probation: at most CHURN_CACHE_SIZE of
+# them, evicting each other rather than a loop's steady replays, so one-off shapes neither push
+# those out nor pile up.  A member used a second time has proved itself (bucketed lengths, an
+# eval batch size) and stays as any other.
+CHURN_AFTER = 3
+CHURN_CACHE_SIZE = 16
+_replays = _caches.LRUCache("autograd.replays", CACHE_SIZE, max_programs=CACHE_SIZE)
+_probation: dict = {}  # structures on probation in _replays, oldest first
+_families = _caches.LRUCache("autograd.shape_families", 4 * CACHE_SIZE)
 _sightings = _caches.LRUCache("autograd.sightings", 4 * CACHE_SIZE)
-_stats = {"compiles": 0, "eager_runs": 0, "compiled_runs": 0}
+_stats = {"compiles": 0, "eager_runs": 0, "compiled_runs": 0, "churn_compiles": 0}
+
+
+class _OnProbation(NamedTuple):
+    """A churning family's replay in ``_replays`` that has not been reused yet."""
+
+    fn: object
+
+    def _cache_size(self):  # its executables, for the cache's program bound
+        return self.fn._cache_size()
 
 
 def stats() -> dict:
-    """The engine's own counts: replays compiled, runs of compiled and uncompiled replays."""
-    return dict(_stats, cached=len(_replays))
+    """The engine's own counts: replays compiled (``churn_compiles``: of them, for structures
+    of a churning family), runs of compiled and uncompiled replays, replays cached (``on
+    probation``: of them, churning ones not reused yet)."""
+    _forget_stale()
+    return dict(_stats, cached=len(_replays), on_probation=len(_probation))
 
 
 def _replay_for(plan):
@@ -666,6 +689,9 @@ def _replay_for(plan):
     key = plan.structure
     fn = _replays.get(key)
     if fn is not None:
+        if type(fn) is _OnProbation:  # reused: no longer a one-off shape
+            _probation.pop(key, None)
+            fn = _replays.put(key, fn.fn)
         _stats["compiled_runs"] += 1
         return fn
     if COMPILE_ON_SIGHTING > 1:
@@ -675,10 +701,63 @@ def _replay_for(plan):
             _stats["eager_runs"] += 1
             return _build_replay(plan)
         _sightings.pop(key)
-    fn = _replays.put(key, jax.jit(_build_replay(plan)))
+    family = _erased(key)
+    shapes = _families.get(family, 0) + 1
+    _families.put(family, shapes)
+    fn = jax.jit(_build_replay(plan))
+    if shapes >= CHURN_AFTER:
+        _forget_stale()
+        while _probation and (
+            len(_probation) >= CHURN_CACHE_SIZE or len(_replays) >= _replays.max_entries
+        ):
+            _replays.pop(next(iter(_probation)))
+            _probation.pop(next(iter(_probation)))
+        _probation[key] = None
+        _replays.put(key, _OnProbation(fn))
+        _stats["churn_compiles"] += 1
+    else:
+        _replays.put(key, fn)
     _stats["compiles"] += 1
     _stats["compiled_runs"] += 1
     return fn
+
+
+def _forget_stale():
+    """Drop probation marks of structures the cache has evicted (or clear_caches emptied)."""
+    for key in [k for k in _probation if k not in _replays]:
+        del _probation[key]
+
+
+def _erased(structure):
+    """``structure`` with its sizes erased (ranks kept): the same for the structures of one
+    training step at every batch size.  Only decides the compile policy, so a coarser key
+    (two different graphs of the same ops and ranks) costs nothing but a smaller cache."""
+    steps = []
+    for step in structure.steps:
+        if type(step) is LeafStep:
+            steps.append((len(step.aval[0]), step.aval[1]) + step[1:])
+        else:
+            steps.append(
+                (_erase_ints(step.rule_key), step.n_saved, step.edges, step.live)
+                + tuple((len(s), d) for s, d in step.out_avals)
+                + step[5:]
+            )
+    return (
+        tuple(steps),
+        structure.roots,
+        tuple((len(s), d) for s, d in structure.root_avals),
+        structure.n_capture,
+        structure.n_retain,
+    )
+
+
+def _erase_ints(key):
+    """Sizes inside a rule key (saved values' shapes, static sizes such as a view's target)."""
+    if isinstance(key, tuple):
+        return tuple(_erase_ints(k) for k in key)
+    if isinstance(key, int) and not isinstance(key, bool):
+        return 0
+    return key
 
 
 def _build_replay(plan):
