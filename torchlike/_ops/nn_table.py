@@ -479,11 +479,17 @@ def _constant_pad(x, *, pads, value):
 
 def _mode_pad(x, *, pads, mode):
     full = [(0, 0)] * (x.ndim - len(pads)) + list(pads)
+    if mode == "circular":
+        # PyTorch crops first and wraps around what is left
+        out_shape = tuple(max(n + lo + hi, 0) for n, (lo, hi) in zip(x.shape, full))
+        keep = tuple(slice(max(-lo, 0), n - max(-hi, 0)) for n, (lo, hi) in zip(x.shape, full))
+        x = x[keep]
+        if x.size == 0:  # nothing left to wrap: PyTorch leaves the pads unwritten (zeros here)
+            return jnp.zeros(out_shape, x.dtype)
+        return jnp.pad(x, [(max(lo, 0), max(hi, 0)) for lo, hi in full], mode="wrap")
     # negative pads crop after padding
     pos = [(max(lo, 0), max(hi, 0)) for lo, hi in full]
-    out = jnp.pad(
-        x, pos, mode={"reflect": "reflect", "replicate": "edge", "circular": "wrap"}[mode]
-    )
+    out = jnp.pad(x, pos, mode={"reflect": "reflect", "replicate": "edge"}[mode])
     sl = tuple(slice(-min(lo, 0), out.shape[i] + min(hi, 0)) for i, (lo, hi) in enumerate(full))
     return out[sl]
 
@@ -552,11 +558,38 @@ def _cubic_matrix(n_in, n_out, scale, align_corners, a=-0.75):
     return mat
 
 
+def _fixed_point(mat):
+    """PyTorch's uint8 resampling weights: integers scaled by 2**precision, the largest
+    precision that keeps every weight within int16."""
+    top = float(np.max(mat))
+    precision = 0
+    while precision < 22 and int(0.5 + top * (1 << (precision + 1))) < (1 << 15):
+        precision += 1
+    scaled = mat * (1 << precision)
+    return np.trunc(scaled + np.where(scaled < 0, -0.5, 0.5)).astype(np.int32), precision
+
+
+def _resample_uint8(x, mats):
+    """uint8 images are resampled as PyTorch's CPU kernel does: one pass per dimension, last
+    dimension first, each in fixed-point integers, rounded and saturated back to uint8."""
+    nd = len(mats)
+    out = x
+    for i in reversed(range(nd)):
+        axis = x.ndim - nd + i
+        weights, precision = _fixed_point(mats[i])
+        acc = jnp.tensordot(out.astype(jnp.int32), jnp.asarray(weights), axes=([axis], [1]))
+        acc = (acc + (1 << (precision - 1))) >> precision
+        out = jnp.moveaxis(jnp.clip(acc, 0, 255).astype(jnp.uint8), -1, axis)
+    return out
+
+
 def _resample(x, *, sizes, scales, align_corners, cubic):
     nd = len(sizes)
     spatial = x.shape[x.ndim - nd :]
     make = _cubic_matrix if cubic else _linear_matrix
     mats = [make(n, m, s, align_corners) for n, m, s in zip(spatial, sizes, scales)]
+    if x.dtype == jnp.uint8:
+        return _resample_uint8(x, mats)
     acc = _acc(x)
     return _along(acc, mats, acc.dtype).astype(x.dtype)
 

@@ -883,10 +883,16 @@ def adaptive_avg_pool1d(input, output_size):
     return adaptive_avg_pool2d(input.unsqueeze(-2), (1,) + _ntuple(output_size, 1)).squeeze(-2)
 
 
+def _check_adaptive_avg_dtype(input, kernel):
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{_type_name(input.dtype)}'")
+
+
 def adaptive_avg_pool2d(input, output_size):
     size = _adaptive_size(input, 2, output_size)
     if size == (1, 1):
         return input.mean((-1, -2), keepdim=True)
+    _check_adaptive_avg_dtype(input, "adaptive_avg_pool2d")
     return apply(OPS["adaptive_avg_pool2d"], (input,), (("output_size", size),))
 
 
@@ -894,6 +900,7 @@ def adaptive_avg_pool3d(input, output_size):
     size = _adaptive_size(input, 3, output_size)
     if size == (1, 1, 1):
         return input.mean((-1, -2, -3), keepdim=True)
+    _check_adaptive_avg_dtype(input, "adaptive_avg_pool3d_cpu")
     return apply(OPS["adaptive_avg_pool3d"], (input,), (("output_size", size),))
 
 
@@ -1318,6 +1325,33 @@ def pad(input, pad, mode="constant", value=None):
                 f"dimension, but got: padding ({lo}, {hi}) at dimension {d} of input "
                 f"{list(input.shape)}"
             )
+        if mode == "circular":
+            if lo > n or hi > n:
+                raise RuntimeError("Padding value causes wrapping around more than once.")
+            # PyTorch copies the wrapped part out of the cropped middle in place; when the
+            # middle is shorter than a pad the copy overlaps itself and it refuses
+            kept = n - max(-lo, 0) - max(-hi, 0)
+            if 0 < kept < max(lo, hi) and min(lo, hi) < 0:
+                raise RuntimeError(
+                    "unsupported operation: some elements of the input tensor and the "
+                    "written-to tensor refer to a single memory location. Please clone() the "
+                    "tensor before performing the operation."
+                )
+    if mode != "circular":
+        sizes = input.shape[input.ndim - k :]
+        outs = [n + lo + hi for n, (lo, hi) in zip(sizes, pairs)]
+        # PyTorch refuses only when every padded dimension comes out empty
+        if all(o < 1 for o in outs):
+            names = "DHW"[3 - k :]
+            given = " ".join(f"{a}: {n}" for a, n in zip(names, sizes))
+            if k > 1:
+                given = given[: given.rfind(" W")] + ", " + given[given.rfind("W") :]
+            if mode == "replicate" and k == 2:
+                given += " "
+            raise RuntimeError(
+                f"input ({given}) is too small. Calculated output "
+                f"{' '.join(f'{a}: {o}' for a, o in zip(names, outs))}"
+            )
     name = {
         "reflect": f"reflection_pad{k}d",
         "replicate": f"replication_pad{k}d",
@@ -1328,6 +1362,32 @@ def pad(input, pad, mode="constant", value=None):
 
 # ---------------------------------------------------------------------------------- resampling
 _INTERP_DIMS = {"linear": 1, "bilinear": 2, "bicubic": 2, "trilinear": 3}
+
+
+def _check_interpolate_dtype(input, mode, dim):
+    """PyTorch's CPU resampling kernels take floats, and uint8 only for nearest, bilinear and
+    bicubic; the others fail naming the kernel that refused."""
+    dtype = input.dtype
+    if dtype.is_floating_point or (dtype is D.uint8 and mode in _UINT8_MODES):
+        return
+    if mode == "area":
+        return  # adaptive_avg_pool raises its own error
+    if mode in ("nearest", "nearest-exact"):
+        kernel = (
+            "upsample_nearest2d_channels_last" if dim == 2 else "compute_indices_weights_nearest"
+        )
+    elif mode == "bilinear":
+        kernel = "upsample_bilinear2d_channels_last"
+    elif mode == "bicubic":
+        kernel = "compute_indices_weights_cubic"
+    elif mode in ("linear", "trilinear"):
+        kernel = "compute_indices_weights_linear"
+    else:
+        return
+    raise NotImplementedError(f"\"{kernel}\" not implemented for '{_type_name(dtype)}'")
+
+
+_UINT8_MODES = ("nearest", "nearest-exact", "bilinear", "bicubic")
 
 
 def interpolate(
@@ -1379,6 +1439,7 @@ def interpolate(
     else:
         raise ValueError("either size or scale_factor should be defined")
     sizes = tuple(int(s) for s in sizes)
+    _check_interpolate_dtype(input, mode, dim)
     if mode in ("nearest", "nearest-exact"):
         if dim not in (1, 2, 3):
             raise NotImplementedError(
