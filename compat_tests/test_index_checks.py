@@ -748,7 +748,39 @@ SHAPES = [
     ),
 ]
 
+SHAPES += [
+    (
+        "meshgrid_bad_indexing",
+        lambda t: t.meshgrid(t.ones(2), t.ones(3), indexing="bad"),
+        RuntimeError,
+        'torch.meshgrid: indexing must be one of "xy" or "ij", but received: bad',
+    ),
+    (
+        "meshgrid_empty",
+        lambda t: t.meshgrid(indexing="ij"),
+        RuntimeError,
+        "meshgrid expects a non-empty TensorList",
+    ),
+    (
+        "meshgrid_dtypes",
+        lambda t: t.meshgrid(t.ones(2), t.ones(3, dtype=t.int64), indexing="ij"),
+        RuntimeError,
+        "meshgrid expects all tensors to have the same dtype",
+    ),
+    (
+        "masked_select_float_mask",
+        lambda t: t.ones(2, 3).masked_select(t.ones(2, 3)),
+        RuntimeError,
+        "masked_select: expected BoolTensor for mask",
+    ),
+]
+
 CASES = BOUNDS + ARGUMENTS + SHAPES
+
+
+def test_meshgrid_of_a_matrix_is_refused(torch):
+    with pytest.raises(RuntimeError, match="^torch.meshgrid: Expected 0D or 1D tensor"):
+        torch.meshgrid(torch.ones(2, 2), torch.ones(3), indexing="ij")
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c[0])

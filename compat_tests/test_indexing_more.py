@@ -427,6 +427,17 @@ def test_nested_index_tuples(torch):
     assert y.tolist() == [[0, 1, 9], [9, 4, 5]]
 
 
+def test_nonzero_of_a_scalar(torch):
+    assert torch.tensor(3.0).nonzero().shape == (1, 0)
+    assert torch.tensor(0.0).nonzero().shape == (0, 0)
+    assert torch.nonzero(torch.tensor(1)).dtype == torch.int64
+    (i,) = torch.tensor(3.0).nonzero(as_tuple=True)
+    assert i.tolist() == [0]
+    (i,) = torch.tensor(0).nonzero(as_tuple=True)
+    assert i.tolist() == []
+    assert torch.zeros(2, 3).nonzero().shape == (0, 2)
+
+
 def test_index_select_with_a_scalar_index(torch):
     out = torch.index_select(torch.arange(6.0).reshape(2, 3), 1, torch.tensor(2))
     assert out.tolist() == [[2], [5]]

@@ -147,7 +147,11 @@ def index_select(input, dim, index):
 
 @export(out=True)
 def nonzero(input, *, as_tuple=False):
-    idx = np.nonzero(np.asarray(input._value))
+    # the result's shape depends on the values: read them (a host sync, as in PyTorch)
+    arr = np.asarray(input._value)
+    idx = np.nonzero(arr.reshape(1) if arr.ndim == 0 else arr)
+    if arr.ndim == 0 and not as_tuple:
+        return Tensor._make(jnp.zeros((idx[0].size, 0), jnp.int64))
     if as_tuple:
         return tuple(Tensor._make(jnp.asarray(i, jnp.int64)) for i in idx)
     return Tensor._make(jnp.asarray(np.stack(idx, axis=1) if idx else np.zeros((0, 0)), jnp.int64))
@@ -703,6 +707,8 @@ METHODS["copy_"] = copy_
 
 @export(out=True)
 def masked_select(input, mask):
+    if mask._dtype is not D.bool_:
+        raise RuntimeError("masked_select: expected BoolTensor for mask")
     mask_b = mask if tuple(mask.shape) == tuple(input.shape) else mask.expand_as(input)
     idx = [Tensor._make(jnp.asarray(a, jnp.int64)) for a in np.nonzero(np.asarray(mask_b._value))]
     return apply(OPS["masked_select"], (input, *idx))
