@@ -157,6 +157,20 @@ from .cuda import amp as _cuda_amp  # noqa: E402,F401
 from .utils import benchmark as _utils_benchmark  # noqa: E402,F401  (torch.utils.benchmark)
 
 
+from . import _device  # noqa: E402
+
+_device.from_environment()  # JAX's default device: the CPU, as PyTorch's (or TORCHLIKE_DEVICE)
+
+
+def set_default_device(device):
+    """Factories create tensors on ``device`` from now on (None: back to the CPU)."""
+    _device.set_default(device)
+
+
+def get_default_device():
+    return _device.default()
+
+
 def result_type(tensor1, tensor2):
     return _compute_dtype(_RESULT_TYPE_OP, (tensor1, tensor2))
 

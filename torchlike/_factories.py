@@ -13,7 +13,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import _dtype as D
-from . import _layout
+from . import _device, _layout
 from ._out import factory_out
 from ._size import Size
 from ._size import check_device_available as _check_device_available
@@ -23,6 +23,7 @@ from ._tensor import Tensor
 def _finish(value, dtype, requires_grad=False, device=None):
     if device is not None:
         _check_device_available(device)
+        value = _device.place(value, device)
     t = Tensor._make(value, dtype)
     if requires_grad:
         if not (dtype.is_floating_point or dtype.is_complex):

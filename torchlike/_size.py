@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import math
+import os
 
 import jax
 
@@ -81,7 +82,11 @@ class device:
 
 @functools.lru_cache(maxsize=1)
 def jax_gpus() -> tuple:
-    """JAX's GPU devices: what 'cuda' means to torchlike (empty on a machine without one)."""
+    """JAX's GPU devices: what 'cuda' means to torchlike (empty on a machine without one).
+    Tests only: ``TORCHLIKE_TEST_HOST_DEVICES_AS_CUDA=1`` makes JAX's extra host devices stand
+    in for GPUs (see ``_device.py``)."""
+    if os.environ.get("TORCHLIKE_TEST_HOST_DEVICES_AS_CUDA") == "1":
+        return tuple(jax.devices("cpu"))[1:]
     try:
         return tuple(jax.devices("gpu"))
     except RuntimeError:  # no GPU backend

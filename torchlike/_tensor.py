@@ -15,7 +15,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import _dtype as D
-from . import _layout, _printing, _storage
+from . import _device, _layout, _printing, _storage
 from ._size import Size, device
 from ._storage import Storage, VersionCounter
 from .autograd import grad_mode
@@ -36,18 +36,7 @@ def set_view_history_rule(rule):
     _refresh_view_history = rule
 
 
-def _device_of(value) -> device:
-    try:
-        dev = value.device
-        dev = dev() if callable(dev) else dev
-        platform = dev.platform
-    except Exception:  # tracers and other abstract values have no device
-        return _CPU
-    if platform == "cpu":
-        return _CPU
-    if platform in ("gpu", "cuda", "rocm"):
-        return device("cuda", dev.id)
-    return device(platform, dev.id)
+_device_of = _device.of_array
 
 
 class Tensor:
@@ -579,8 +568,8 @@ class Tensor:
     def bool(self):
         return self.to(D.bool_)
 
-    def cpu(self):
-        return self
+    def cpu(self, memory_format=_layout.preserve_format):
+        return self.to("cpu")
 
     def cuda(self, device=None, non_blocking=False):
         return self.to("cuda" if device is None else device)

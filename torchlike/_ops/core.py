@@ -13,7 +13,7 @@ import jax
 import jax.numpy as jnp
 from jax import lax
 
-from .. import _caches
+from .. import _caches, _device
 from .. import _dtype as D
 from .._tensor import Tensor
 from ..autograd import grad_mode
@@ -214,6 +214,9 @@ def apply(op, operands, static=(), dtype=None):
     if cd is None and op.promote is not None:
         cd = _compute_dtype(op, operands)
     vals = [a._value if isinstance(a, Tensor) else a for a in operands]
+    if _device.MIXED[0]:  # some tensor lives off the default device: PyTorch's check
+        _device.check_same(vals)
+        vals = _device.align_scalars(vals)
     try:
         out = op.jitted(cd, static)(*vals)
     except (TypeError, ValueError) as exc:

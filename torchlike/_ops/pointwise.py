@@ -7,7 +7,8 @@ from __future__ import annotations
 import jax.numpy as jnp
 
 from .. import _dtype as D
-from .. import _layout
+from .. import _device, _layout
+from . import device_table  # noqa: F401 - registers the device copy into OPS
 from .._factories import tensor_new
 from .._size import check_device_available, device
 from .._tensor import Tensor
@@ -241,9 +242,19 @@ def clamp_max(input, max):
 @export(function=False)
 def to(self, *args, **kwargs):
     # a device this machine lacks gets PyTorch's error, never a silent stay on CPU
+    target = None
     for a in (kwargs.get("device"), *args):
         if isinstance(a, (str, device)) or (isinstance(a, int) and not isinstance(a, bool)):
             check_device_available(a)
+            target = a
+        elif isinstance(a, Tensor):
+            target = a.device
+    if target is not None:
+        moved = _to_device(self, target, kwargs.get("copy", False))
+        if moved is not self:
+            rest = {k: v for k, v in kwargs.items() if k not in ("device", "copy")}
+            positional = [a for a in args if isinstance(a, D.dtype)]
+            return to(moved, *positional, **rest) if positional or rest.get("dtype") else moved
     dtype = kwargs.get("dtype")
     for a in args:
         if isinstance(a, D.dtype):
@@ -260,6 +271,17 @@ def to(self, *args, **kwargs):
     if dtype is None or dtype is self._dtype:
         return self
     return apply(OPS["to"], (self,), (("dtype", dtype._np),))
+
+
+def _to_device(self, target, copy=False):
+    """``self`` on ``target``: the same tensor when it already lives there (as PyTorch),
+    else a copy recorded as PyTorch's ToCopyBackward0 (see ``device_table.py``)."""
+    target = _device.normalize(target)
+    if self.device == target and not copy:
+        return self
+    moved = apply(OPS["to_device"], (self,))
+    moved._write(_device.place(moved._value, target))  # a fresh tensor: no version bump
+    return moved
 
 
 @export()

@@ -14,18 +14,19 @@ bound of the true peak).  ``empty_cache()`` is a no-op: XLA's allocator does not
 
 from __future__ import annotations
 
+import time
 import warnings
 from collections import OrderedDict
 
 import jax
 
-from .. import _size
+from .. import _device, _size
 from .._legacy import CUDA_TENSOR_TYPES as _CUDA_TENSOR_TYPES
 from .._size import device as _device_type
 
 NOT_COMPILED = "Torch not compiled with CUDA enabled"
 
-_state = {"current": 0, "initialized": False}
+_state = {"initialized": False}
 _seeds = {}
 _peak_floor = {}  # device index -> (XLA peak at the last reset, bytes in use at the reset)
 
@@ -142,7 +143,7 @@ def set_rng_state_all(new_states) -> None:
 # -- devices ----------------------------------------------------------------------------------
 def current_device() -> int:
     _lazy_init()
-    return _state["current"]
+    return _device.current_cuda()
 
 
 def set_device(device) -> None:
@@ -153,7 +154,7 @@ def set_device(device) -> None:
         # what a CPU-only PyTorch build raises here
         raise AttributeError("module 'torch._C' has no attribute '_cuda_setDevice'")
     _jax_device(index)
-    _state["current"] = index
+    _device.set_current_cuda(index)
 
 
 def get_device_name(device=None) -> str:
@@ -207,12 +208,12 @@ class device:
             return
         if not _gpus():
             raise RuntimeError("PyTorch was compiled without CUDA support")
-        self.prev_idx = _state["current"]
+        self.prev_idx = _device.current_cuda()
         set_device(self.idx)
 
     def __exit__(self, *exc):
         if self.prev_idx != -1:
-            _state["current"] = self.prev_idx
+            _device.set_current_cuda(self.prev_idx)
         return False
 
 
@@ -331,30 +332,107 @@ def memory_summary(device=None, abbreviated=False) -> str:
     )
 
 
-# -- streams and events: XLA orders each device's work itself; torchlike exposes no streams ---
-def current_stream(device=None):
+# -- streams and events ------------------------------------------------------------------------
+# XLA runs each device's work in order on its own compute stream, and torchlike exposes no other
+# streams: a Stream is a documented no-op handle (work issued "on" it runs on the device's one
+# stream, so ordering is always at least as strict as PyTorch's), and an Event records a host
+# timestamp after waiting for the device's queued work, so elapsed_time() measures device time.
+class Stream:
+    """``torch.cuda.Stream``: a handle on the device's single XLA stream (see above)."""
+
+    def __init__(self, device=None, priority=0, **kwargs):
+        if not _gpus():
+            raise RuntimeError("torch.cuda.Stream requires CUDA support")
+        self.device = _size.device("cuda", _device_index(device, optional=True))
+        self.priority = priority
+
+    def wait_stream(self, stream) -> None:
+        return None  # one stream per device: already ordered
+
+    def wait_event(self, event) -> None:
+        return None
+
+    def record_event(self, event=None):
+        event = Event() if event is None else event
+        event.record(self)
+        return event
+
+    def query(self) -> bool:
+        self.synchronize()
+        return True
+
+    def synchronize(self) -> None:
+        synchronize(self.device)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def __eq__(self, other):
+        return isinstance(other, Stream) and other.device == self.device
+
+    def __hash__(self):
+        return hash(("stream", self.device))
+
+    def __repr__(self):
+        return f"<torch.cuda.Stream device={self.device} cuda_stream=0x0>"
+
+
+def current_stream(device=None) -> Stream:
     _lazy_init()
-    raise NotImplementedError("torchlike has no CUDA streams: XLA orders each device's work")
+    return Stream(device)
 
 
 default_stream = current_stream
 
 
-class Stream:
-    def __new__(cls, *args, **kwargs):
-        if not _gpus():
-            raise RuntimeError("torch.cuda.Stream requires CUDA support")
-        raise NotImplementedError("torchlike has no CUDA streams: XLA orders each device's work")
+class stream:
+    """``with torch.cuda.stream(s):`` — work inside runs on the device's one XLA stream."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def __enter__(self):
+        return self.stream if self.stream is None else self.stream.__enter__()
+
+    def __exit__(self, *exc):
+        return False
 
 
 class Event:
-    def __new__(cls, *args, **kwargs):
+    """``torch.cuda.Event(enable_timing=...)``: ``record`` waits for the device's queued work and
+    takes a host timestamp; ``elapsed_time`` gives the milliseconds between two records."""
+
+    def __init__(self, enable_timing=False, blocking=False, interprocess=False):
         if not _gpus():
             raise RuntimeError("Tried to instantiate dummy base class Event")
-        raise NotImplementedError(
-            "torchlike has no CUDA events; time with time.perf_counter() "
-            "after torch.cuda.synchronize()"
-        )
+        self.enable_timing = enable_timing
+        self._time = None
+        self._device = None
+
+    def record(self, stream=None) -> None:
+        self._device = current_device() if stream is None else stream.device.index
+        synchronize(self._device)
+        self._time = time.perf_counter()
+
+    def wait(self, stream=None) -> None:
+        return None
+
+    def query(self) -> bool:
+        return True
+
+    def synchronize(self) -> None:
+        if self._device is not None:
+            synchronize(self._device)
+
+    def elapsed_time(self, end_event) -> float:
+        if not (self.enable_timing and end_event.enable_timing):
+            raise RuntimeError("Both events must be created with argument 'enable_timing=True'.")
+        if self._time is None or end_event._time is None:
+            raise RuntimeError("Both events must be recorded before calculating elapsed time.")
+        return (end_event._time - self._time) * 1000.0
 
 
 # A torch name torchlike lacks: an AttributeError naming it and the nearest supported name.

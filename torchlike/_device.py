@@ -1,0 +1,191 @@
+"""Where tensors live: ``torch.device`` <-> JAX devices, the default device, cross-device checks.
+
+- ``'cpu'`` is JAX's first CPU device; ``'cuda:N'`` is JAX's N-th GPU (``'cuda'`` alone means the
+  current device, ``torch.cuda.current_device()``); ``'xla:N'`` is the N-th TPU, as PyTorch/XLA
+  names it.  A tensor's ``device`` is read from where its JAX array actually is.
+- PyTorch creates tensors on the CPU unless told otherwise, so torchlike pins JAX's default device
+  to the CPU at import even where JAX would pick a GPU: a script that never says ``cuda`` computes
+  on the CPU, and ``.to('cuda')`` / ``device='cuda'`` move work to the GPU.
+  ``torch.set_default_device`` changes the default for factories, as in PyTorch.
+- Opt-in: ``TORCHLIKE_DEVICE=cuda`` (or ``xla``, or ``cuda:1``) in the environment makes that
+  device the default from the start, so an unmodified CPU script runs on the accelerator (its
+  tensors then report that device, truthfully).
+- Ops check their tensor operands are on one device, with PyTorch's error, once any tensor has
+  been placed away from the default device (before that, every array is on the default device
+  and the check costs nothing).  0-d CPU tensors mix with accelerator tensors, as in PyTorch.
+- Tests only: ``TORCHLIKE_TEST_HOST_DEVICES_AS_CUDA=1`` lets JAX's extra host devices (forced with
+  ``XLA_FLAGS=--xla_force_host_platform_device_count=N``) stand in for GPUs 0..N-2, so the
+  placement logic is exercised on a machine without one.  Never set it outside tests.
+
+Ground module: imports only jax and ``_size``.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+
+import jax
+
+from . import _size
+from ._size import device
+
+CPU = device("cpu")
+MIXED = [False]  # set once a tensor is placed away from the default device
+_state = {"default": CPU, "current_cuda": 0}
+
+
+@functools.lru_cache(maxsize=1)
+def _cpu_devices() -> tuple:
+    return tuple(jax.devices("cpu"))
+
+
+def accelerators(kind: str) -> tuple:
+    """JAX's devices that ``kind`` ('cuda' or 'xla') names, in index order (may be empty)."""
+    if kind == "cuda":
+        return _size.jax_gpus()
+    if kind == "xla":
+        try:
+            return tuple(jax.devices("tpu"))
+        except RuntimeError:  # no TPU backend
+            return ()
+    return ()
+
+
+@functools.lru_cache(maxsize=64)
+def _torch_device_of(jdev) -> device:
+    if jdev in _cpu_devices()[:1] or (
+        jdev.platform == "cpu" and jdev not in accelerators("cuda")
+    ):
+        return CPU
+    for kind in ("cuda", "xla"):
+        found = accelerators(kind)
+        if jdev in found:
+            return device(kind, found.index(jdev))
+    return device(jdev.platform, jdev.id)
+
+
+def of_array(value) -> device:
+    """The torch.device of a JAX array (CPU for tracers and other abstract values)."""
+    try:
+        devs = value.devices()
+    except Exception:  # tracers have no device
+        return CPU
+    if len(devs) != 1:
+        return CPU
+    return _torch_device_of(next(iter(devs)))
+
+
+def normalize(dev) -> device:
+    """``dev`` (str, int, torch.device) with the index filled in for accelerators."""
+    if isinstance(dev, int) and not isinstance(dev, bool):
+        dev = device("cuda", dev)
+    elif not isinstance(dev, device):
+        dev = device(dev)
+    if dev.type == "cuda" and dev.index is None:
+        return device("cuda", _state["current_cuda"])
+    if dev.type == "xla" and dev.index is None:
+        return device("xla", 0)
+    if dev.type == "cpu" and dev.index is not None:
+        return CPU
+    return dev
+
+
+def to_jax(dev):
+    """The JAX device behind a torch.device (raises PyTorch's error for one this machine lacks)."""
+    dev = normalize(dev)
+    if dev.type == "cpu":
+        return _cpu_devices()[0]
+    found = accelerators(dev.type)
+    if dev.type == "cuda":
+        if not found:
+            raise AssertionError("Torch not compiled with CUDA enabled")
+        if not 0 <= dev.index < len(found):
+            raise RuntimeError("CUDA error: invalid device ordinal")
+        return found[dev.index]
+    if dev.type == "xla":
+        if not found:
+            raise RuntimeError("torchlike: no TPU (xla) device is available to JAX")
+        if not 0 <= dev.index < len(found):
+            raise RuntimeError(f"torchlike: xla:{dev.index} is not a device JAX has")
+        return found[dev.index]
+    if dev.type == "mps":
+        raise RuntimeError("PyTorch is not linked with support for mps devices")
+    raise RuntimeError(f"torchlike cannot place tensors on {dev.type}")
+
+
+def default() -> device:
+    return _state["default"]
+
+
+def place(value, dev):
+    """``value`` on ``dev`` (a copy when it lives elsewhere, the same array otherwise)."""
+    dev = normalize(dev)
+    if of_array(value) == dev:
+        return value
+    if dev != CPU or _state["default"] != CPU:
+        MIXED[0] = True
+    return jax.device_put(value, to_jax(dev))
+
+
+def set_default(dev) -> None:
+    dev = CPU if dev is None else normalize(dev)
+    jdev = to_jax(dev)
+    _state["default"] = dev
+    if dev != CPU:
+        MIXED[0] = True
+    jax.config.update("jax_default_device", jdev)
+
+
+def set_current_cuda(index: int) -> None:
+    _state["current_cuda"] = index
+
+
+def current_cuda() -> int:
+    return _state["current_cuda"]
+
+
+def check_same(vals) -> None:
+    """PyTorch's error when an op's tensor operands live on different devices (0-d CPU tensors
+    excepted: PyTorch treats them as scalars)."""
+    first = None
+    for v in vals:
+        if not hasattr(v, "devices"):
+            continue
+        d = of_array(v)
+        if d == CPU and getattr(v, "ndim", 1) == 0:
+            continue
+        if first is None:
+            first = d
+        elif d != first:
+            raise RuntimeError(
+                "Expected all tensors to be on the same device, but found at least two devices, "
+                f"{first} and {d}!"
+            )
+
+
+def align_scalars(vals):
+    """Move 0-d CPU operands onto the device of the others (PyTorch's CPU-scalar rule)."""
+    target = None
+    for v in vals:
+        if hasattr(v, "devices") and (getattr(v, "ndim", 1) != 0 or of_array(v) != CPU):
+            target = of_array(v)
+            break
+    if target is None or target == CPU:
+        return vals
+    jdev = to_jax(target)
+    return [
+        jax.device_put(v, jdev)
+        if hasattr(v, "devices") and getattr(v, "ndim", 1) == 0 and of_array(v) == CPU
+        else v
+        for v in vals
+    ]
+
+
+def from_environment() -> None:
+    """Pin JAX's default device: the CPU, or the device ``TORCHLIKE_DEVICE`` names."""
+    wanted = os.environ.get("TORCHLIKE_DEVICE")
+    if wanted:
+        set_default(wanted)
+    elif jax.default_backend() != "cpu":
+        jax.config.update("jax_default_device", _cpu_devices()[0])
