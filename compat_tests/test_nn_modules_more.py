@@ -619,6 +619,40 @@ def test_parametrizations_spectral_norm(torch):
         PZ.spectral_norm(torch.nn.Linear(3, 3), name="foo")
 
 
+def test_parametrizations_orthogonal(torch):
+    PZ = _mod(torch, "nn.utils.parametrizations")
+    torch.manual_seed(0)
+    m = PZ.orthogonal(torch.nn.Linear(3, 3))
+    assert repr(m).splitlines()[4] == "      (0): _Orthogonal()"
+    assert list(m.state_dict()) == [
+        "bias", "parametrizations.weight.original", "parametrizations.weight.0.base"
+    ]  # fmt: skip
+    # PyTorch's numbers: the QR of the initial weight, R's diagonal made positive
+    assert_close(m.weight[0], [-0.0102, 0.5581, -0.8297], atol=1e-4)
+    assert_close(m.weight[1], [-0.9996, -0.0280, -0.0066], atol=1e-4)
+    assert m.parametrizations.weight.original.tolist() == [[-1, 0, 0], [0, -1, 0], [0, 0, -1]]
+    m(torch.randn(2, 3)).sum().backward()
+    assert_close(
+        m.parametrizations.weight.original.grad,
+        [[0, 0, 0], [0.2502, 0, 0], [-0.5569, 0.6632, 0]],
+        atol=1e-4,
+    )
+    torch.manual_seed(1)
+    tall = PZ.orthogonal(torch.nn.Linear(2, 4))
+    assert tall.parametrizations.weight[0].orthogonal_map.name == "householder"
+    assert_close(tall.weight[:, 0], [0.4643, -0.1747, -0.8483, -0.1854], atol=1e-4)
+    assert_close(tall.weight.T @ tall.weight, np.eye(2), atol=1e-6)
+    c = PZ.orthogonal(torch.nn.Linear(3, 3), orthogonal_map="cayley")
+    c.weight = torch.eye(3)
+    assert_close(c.weight, np.eye(3), atol=1e-6)
+    with pytest.raises(ValueError, match='orthogonal_map has to be one of "matrix_exp"'):
+        PZ.orthogonal(torch.nn.Linear(3, 3), orthogonal_map="x")
+    with pytest.raises(
+        ValueError, match="Expected a matrix or batch of matrices. Got a tensor of 1"
+    ):
+        PZ.orthogonal(torch.nn.Linear(3, 3), name="bias")
+
+
 # ---------------------------------------------------------------------------------- parallel
 def test_data_parallel_pass_through(torch):
     nn = torch.nn

@@ -3,6 +3,16 @@ parametrizations (the tensors live under ``module.parametrizations.<name>``)."""
 
 from __future__ import annotations
 
+from enum import Enum
+
+import numpy as np
+
+from ... import _factories
+from ... import _random_methods as _sample
+from ..._ops import OPS, apply
+from ..._ops import frontend as _f
+from ..._ops import linalg as _k
+from ..._ops import pointwise as _pointwise
 from ..._tensor import Tensor
 from ...autograd import grad_mode
 from .. import functional as F
@@ -10,7 +20,143 @@ from ..modules.conv import ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 from ..modules.module import Module
 from . import parametrize
 
-__all__ = ["weight_norm", "spectral_norm"]
+__all__ = ["orthogonal", "weight_norm", "spectral_norm"]
+
+
+def _mH(x):
+    return x.mT.conj() if x.is_complex() else x.mT
+
+
+def _sgn(x):
+    if x.is_complex():
+        mag = x.abs()
+        return _f.where(mag == 0, _factories.zeros_like(x), x / mag)
+    return x.sign()
+
+
+class _OrthMaps(Enum):
+    matrix_exp = 1
+    cayley = 2
+    householder = 3
+
+
+def _householder_product(A, tau):
+    return apply(OPS["linalg_householder_product"], (A, tau))
+
+
+def _make_orthogonal(A):
+    """The Q of a QR decomposition of a tall A, its columns signed so that R's diagonal is
+    positive (PyTorch builds the same Q from geqrf + householder_product)."""
+    Q, R = _k.linalg_qr(A)
+    return Q * _sgn(R.diagonal(dim1=-2, dim2=-1)).unsqueeze(-2)
+
+
+def _is_orthogonal(Q):
+    n = Q.size(-2)
+    eps = 10.0 * n * float(np.finfo(Q.dtype._np).eps)
+    eye = _factories.eye(Q.size(-1), dtype=Q.dtype)
+    return _pointwise.allclose(_mH(Q) @ Q, eye, atol=eps)
+
+
+class _Orthogonal(Module):
+    def __init__(self, weight, orthogonal_map, *, use_trivialization=True):
+        super().__init__()
+        if weight.is_complex() and orthogonal_map == _OrthMaps.householder:
+            raise ValueError("The householder parametrization does not support complex tensors.")
+        self.shape = weight.shape
+        self.orthogonal_map = orthogonal_map
+        if use_trivialization:
+            self.register_buffer("base", None)
+
+    def forward(self, X):
+        n, k = X.size(-2), X.size(-1)
+        transposed = n < k
+        if transposed:
+            X = X.mT
+            n, k = k, n
+        if self.orthogonal_map in (_OrthMaps.matrix_exp, _OrthMaps.cayley):
+            X = X.tril()
+            if n != k:
+                pad = _factories.zeros(n, n - k, dtype=X.dtype).expand(*X.shape[:-2], -1, -1)
+                X = _f.cat([X, pad], dim=-1)
+            A = X - _mH(X)
+            if self.orthogonal_map == _OrthMaps.matrix_exp:
+                Q = _k.matrix_exp(A)
+            else:
+                eye = _factories.eye(n, dtype=A.dtype)
+                Q = _k.linalg_solve(eye - 0.5 * A, eye + 0.5 * A)
+            if n != k:
+                Q = Q[..., :k]
+        else:
+            A = X.tril(diagonal=-1)
+            tau = 2.0 / (1.0 + (A * A).sum(dim=-2))
+            Q = _householder_product(A, tau)
+            Q = Q * X.diagonal(dim1=-2, dim2=-1).int().unsqueeze(-2)
+        if hasattr(self, "base"):
+            Q = self.base @ Q
+        if transposed:
+            Q = Q.mT
+        return Q
+
+    def right_inverse(self, Q):
+        with grad_mode.no_grad():
+            return self._right_inverse(Q)
+
+    def _right_inverse(self, Q):
+        if Q.shape != self.shape:
+            raise ValueError(
+                f"Expected a matrix or batch of matrices of shape {self.shape}. "
+                f"Got a tensor of shape {Q.shape}."
+            )
+        Q_init = Q
+        n, k = Q.size(-2), Q.size(-1)
+        transpose = n < k
+        if transpose:
+            Q = Q.mT
+            n, k = k, n
+        if not hasattr(self, "base"):
+            if self.orthogonal_map in (_OrthMaps.cayley, _OrthMaps.matrix_exp):
+                raise NotImplementedError(
+                    "It is not possible to assign to the matrix exponential "
+                    "or the Cayley parametrizations when use_trivialization=False."
+                )
+            raise NotImplementedError(
+                "torchlike has no geqrf: orthogonal(..., use_trivialization=False) with the "
+                "householder map cannot be assigned to"
+            )
+        if n == k:
+            Q = _make_orthogonal(Q) if not _is_orthogonal(Q) else Q.clone()
+        else:
+            N = _sample.randn(*(tuple(Q.size()[:-2]) + (n, n - k)), dtype=Q.dtype)
+            Q = _make_orthogonal(_f.cat([Q, N], dim=-1))
+        self.base = Q
+        eye = _factories.eye(Q_init.size(-2), Q_init.size(-1), dtype=Q_init.dtype)
+        # 0 - I, not -I: no negative zeros off the diagonal
+        return (_factories.zeros_like(Q_init) - eye).clone()
+
+
+def orthogonal(module, name="weight", orthogonal_map=None, *, use_trivialization=True):
+    """An orthogonal (unitary) matrix or batch of them, through matrix_exp, cayley or
+    householder."""
+    weight = getattr(module, name, None)
+    if not isinstance(weight, Tensor):
+        raise ValueError(f"Module '{module}' has no parameter or buffer with name '{name}'")
+    if weight.ndim < 2:
+        raise ValueError(
+            f"Expected a matrix or batch of matrices. Got a tensor of {weight.ndim} dimensions."
+        )
+    if orthogonal_map is None:
+        square = weight.size(-2) == weight.size(-1)
+        orthogonal_map = "matrix_exp" if square or weight.is_complex() else "householder"
+    orth_enum = getattr(_OrthMaps, orthogonal_map, None)
+    if orth_enum is None:
+        raise ValueError(
+            'orthogonal_map has to be one of "matrix_exp", "cayley", "householder". '
+            f"Got: {orthogonal_map}"
+        )
+    orth = _Orthogonal(weight, orth_enum, use_trivialization=use_trivialization)
+    parametrize.register_parametrization(module, name, orth, unsafe=True)
+    return module
 
 
 def _norm_except_dim(v, dim):
