@@ -157,3 +157,97 @@ def test_long_chain_of_views_reads_with_bounded_program(torch):
     assert len(key) <= _storage.MAX_CHAIN
     x.add_(1)  # the view re-reads itself
     assert v.tolist() == (np.arange(60.0) + 1).reshape(6, 10).T.tolist()
+
+
+# -- host reads: a 0-d index tensor whose value the host already knows is not waited for
+
+
+def _host_reads():
+    from torchlike import _tensor
+
+    return _tensor.HOST_READS[0]
+
+
+def test_indices_from_iteration_are_read_once(torch):
+    x = torch.arange(300.0).view(100, 3)
+    idx = list(torch.arange(100))
+    x[idx[0]]  # the first use copies all 100 values to the host, once
+    reads = _host_reads()
+    assert compiles(lambda i: x[idx[i]], list(range(100))) == 0
+    assert compiles(lambda i: x[idx[i] : idx[i] + 1], list(range(99))) == 0
+    assert _host_reads() == reads
+    assert x[idx[7]].tolist() == [21.0, 22.0, 23.0]
+    assert x[idx[98] : idx[98] + 5].tolist() == [[294.0, 295.0, 296.0], [297.0, 298.0, 299.0]]
+
+
+def test_get_batch_reads_its_offsets_once_per_loop(torch, data):
+    torch.manual_seed(0)
+    ix = torch.randint(len(data) - 9, (32,))
+    reads = _host_reads()
+    x = torch.stack([data[i : i + 8] for i in ix])
+    y = torch.stack([data[i + 1 : i + 9] for i in ix])
+    assert _host_reads() - reads == 2  # one copy of ix per loop; i + 8 is known on the host
+    starts = np.asarray(ix.tolist())
+    assert x.tolist() == (starts[:, None] + np.arange(8)).tolist()
+    assert y.tolist() == (starts[:, None] + np.arange(1, 9)).tolist()
+
+
+@pytest.mark.parametrize("name", ["int8", "uint8", "int16", "int32", "int64"])
+def test_host_known_arithmetic_wraps_as_the_device(torch, name):
+    info = np.iinfo(name)
+    values = sorted({int(info.min), int(info.min) + 1, 0, 1, int(info.max) - 1, int(info.max)})
+    t = torch.tensor(values, dtype=getattr(torch, name))
+    for e in t:
+        for k in (1, -1, 7, 300, -300, 1 << 40):
+            for r in (e + k, e - k, k - e, e + e, e - e):
+                assert r.dtype == t.dtype
+                assert int(r) == r.tolist()  # the host's number == the device's value
+
+
+def test_host_known_values_follow_writes(torch):
+    ix = torch.tensor([3, 5])
+    a, b = list(ix)
+    assert int(a) == 3
+    ix.add_(10)  # the storage changes: what the host knew is stale
+    assert int(a) == 13 and int(a + 1) == 14 and int(b - 1) == 14
+    a.fill_(0)  # a write through the view itself
+    assert int(a) == 0 and ix.tolist() == [0, 15]
+    j = b + 1
+    j += 1
+    assert int(j) == 17
+
+
+# -- Python numbers: cached as arrays of the compute dtype, same values, bounded
+
+
+def test_python_number_operands_compile_once(torch):
+    x = torch.arange(6.0)
+    assert compiles(lambda v: x * v, [k + 0.5 for k in range(100)]) == 0
+    assert compiles(lambda v: x + v, list(range(100))) == 0
+    assert (x * 2.5).tolist() == [0.0, 2.5, 5.0, 7.5, 10.0, 12.5]
+
+
+@pytest.mark.parametrize(
+    "v", [0.1, 1 / 3, 1e-30, 1e-40, 3e38, 1e39, -0.0, float("nan"), 16777217, -(1 << 30), 7]
+)
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int32", "int64", "int8"])
+def test_cached_number_operands_give_the_same_bits(torch, v, dtype):
+    x = torch.tensor([1, 2, 3], dtype=getattr(torch, dtype))
+    if isinstance(v, float) and not x.dtype.is_floating_point:
+        x = x.float()
+    first, second, third = (x * v).numpy(), (x * v).numpy(), (x + v).numpy()
+    assert first.dtype == second.dtype
+    assert first.tobytes() == second.tobytes()  # uncached (first sight) vs cached
+    assert third.tobytes() == (x + v).numpy().tobytes()
+
+
+def test_number_cache_is_bounded(torch):
+    from torchlike._ops import core
+
+    x = torch.ones(2)
+    for k in range(2 * core._MAX_CONSTANTS + 10):
+        x * (k + 0.25)
+        x * (k + 0.25)
+    assert len(core._CONSTANTS) <= core._MAX_CONSTANTS
+    assert len(core._SEEN_ONCE) <= core._MAX_CONSTANTS
+    assert (x * 3.25).tolist() == [3.25, 3.25]

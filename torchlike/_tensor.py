@@ -14,8 +14,8 @@ from collections import OrderedDict
 import jax.numpy as jnp
 import numpy as np
 
-from . import _dtype as D
 from . import _device, _layout, _printing, _storage
+from . import _dtype as D
 from ._size import Size, device
 from ._storage import Storage, VersionCounter
 from .autograd import grad_mode
@@ -59,6 +59,7 @@ class Tensor:
         "_is_param",
         "_inference",
         "_autograd_gen",
+        "_host",
         "__dict__",
         "__weakref__",
     )
@@ -84,6 +85,7 @@ class Tensor:
         t._retains_grad = False
         t._is_param = False
         t._inference = grad_mode._state.inference
+        t._host = None
         return t
 
     # ------------------------------------------------------------------ storage and views
@@ -118,6 +120,7 @@ class Tensor:
         """Point this base tensor at new memory (``out=`` resizing), keeping its version."""
         storage.version = self._vc.version
         self._storage = self._vc = storage
+        self._host = None
         self._dtype = D._BY_NP[storage.data.dtype]
 
     @property
@@ -131,15 +134,26 @@ class Tensor:
     def _make_view(self, value, op, static, out_index=0, share_version=True, args=()):
         """A result of view op ``op`` (runtime operands ``args``: slice starts, select
         indices) that shares this tensor's storage."""
-        view = Tensor._make(value)
-        view._storage = self._storage
+        view = object.__new__(Tensor)
+        storage = view._storage = self._storage
         view._geom = _storage.Geometry(self._geom, op, static, out_index, args)
         view._cache = value
-        view._cache_gen = self._storage.gen
-        if share_version:
-            view._vc = self._vc
-        view._base_t = self._base_t if self._base_t is not None else self
-        view._view_gen = view._base_t._autograd_gen
+        view._cache_gen = storage.gen
+        view._vc = self._vc if share_version else Storage(value)
+        base = view._base_t = self._base_t if self._base_t is not None else self
+        view._view_gen = base._autograd_gen
+        view._autograd_gen = 0
+        view._dtype = D._BY_NP[value.dtype]
+        view._requires_grad = False
+        view._grad_fn = None
+        view._output_nr = 0
+        view._grad = None
+        view._accumulator = None
+        view._leaf_hooks = None
+        view._retains_grad = False
+        view._is_param = False
+        view._inference = grad_mode._state.inference
+        view._host = None
         return view
 
     @property
@@ -349,6 +363,7 @@ class Tensor:
 
     def _set_geometry(self, geom):
         self._geom = geom
+        self._host = None
 
     def _mark_parameter(self, requires_grad):
         self._is_param = True
@@ -440,6 +455,7 @@ class Tensor:
 
     @data.setter
     def data(self, other):
+        self._host = None
         self._storage = other._storage
         self._geom = other._geom
         if other._geom is not None:
@@ -453,7 +469,20 @@ class Tensor:
             raise RuntimeError(
                 f"a Tensor with {self._value.size} elements cannot be converted to Scalar"
             )
-        return _to_python(self._value)
+        return self._host_item()
+
+    def _host_item(self):
+        """The Python number this one-element tensor holds.  Where it is already known on the
+        host (``_host``: read before, an element of an iterated tensor, or integer arithmetic
+        with Python ints on such a value) no device value is waited for; the hint is valid
+        while the storage holds the very array it was taken from (every write replaces it)."""
+        h = self._host
+        if h is not None and h[0] is self._storage.data:
+            return h[1] if h[2] is None else h[1].item(h[2])
+        value = _to_python(self._value)
+        HOST_READS[0] += 1
+        self._host = (self._storage.data, value, None)
+        return value
 
     def tolist(self):
         return _host(self._value).tolist()
@@ -480,12 +509,12 @@ class Tensor:
     def __float__(self):
         if self._value.size != 1:
             raise ValueError("only one element tensors can be converted to Python scalars")
-        return float(_to_python(self._value))
+        return float(self._host_item())
 
     def __int__(self):
         if self._value.size != 1:
             raise ValueError("only one element tensors can be converted to Python scalars")
-        return int(_to_python(self._value))
+        return int(self._host_item())
 
     def __complex__(self):
         return complex(_to_python(self._value))
@@ -493,7 +522,7 @@ class Tensor:
     def __index__(self):
         if self._dtype.is_floating_point or self._dtype.is_complex or self._value.size != 1:
             raise TypeError("only integer tensors of a single element can be converted to an index")
-        return int(self._value)
+        return int(self._host_item())
 
     def __len__(self):
         if self._value.ndim == 0:
@@ -503,7 +532,14 @@ class Tensor:
     def __iter__(self):
         if self._value.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
-        return iter(self.unbind(0))
+        rows = self.unbind(0)
+        if self._value.ndim == 1 and self._dtype._name in _INDEX_DTYPES:
+            # ``for i in ix: data[i:i + 8]``: the elements' values are read from the host
+            # together, once, on the first one's use as a number
+            values, data = _HostRows(self._value), self._storage.data
+            for k, t in enumerate(rows):
+                t._host = (data, values, k)
+        return iter(rows)
 
     def __hash__(self):
         return id(self)
@@ -597,6 +633,28 @@ class Tensor:
 
     # NumPy defers ``ndarray + tensor`` to Tensor.__radd__
     __array_priority__ = 1000
+
+
+# How many times a tensor's value was waited for and copied to the host as a Python number
+# (``item()``, ``int()``, ``__index__``); compat_tests/test_eager_compiles.py counts them.
+HOST_READS = [0]
+_INDEX_DTYPES = ("int64", "int32", "int16", "int8", "uint8")
+
+
+class _HostRows:
+    """The host copy of an iterated 1-d tensor, fetched on first use (one wait for all)."""
+
+    __slots__ = ("value", "array")
+
+    def __init__(self, value):
+        self.value = value
+        self.array = None
+
+    def item(self, k):
+        if self.array is None:
+            self.array = np.asarray(self.value)
+            HOST_READS[0] += 1
+        return self.array[k].item()
 
 
 _TYPE_NAMES = _layout.NAME_OF_DTYPE  # torch.float32 -> "torch.FloatTensor" …

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 from jax import lax
 
-from .. import _caches, _device
+from .. import _autocast, _caches, _device
 from .. import _dtype as D
 from .._tensor import Tensor
 from ..autograd import grad_mode
@@ -181,10 +182,27 @@ def _saved_getters(saved, defaults):
 
 def _compute_dtype(op, operands):
     if len(operands) == 2 and op.promote_idx is None:
-        # fast path: two tensors of one dtype (most arithmetic in a training step)
+        # fast paths: two tensors of one dtype, or a tensor and a Python float/int of its own
+        # category (most arithmetic in a training step); the general rule gives the same
         a, b = operands
-        if isinstance(a, Tensor) and isinstance(b, Tensor) and a._dtype is b._dtype:
+        if isinstance(a, Tensor):
             cd = a._dtype
+            tb = type(b)
+            if (
+                (tb is float and (cd.is_floating_point or cd.is_complex))
+                or (tb is int and cd is not D.bool_)
+                or (isinstance(b, Tensor) and b._dtype is cd)
+            ):
+                if op.promote == "float" and not (cd.is_floating_point or cd.is_complex):
+                    return D.get_default_dtype()
+                return cd
+    elif op.promote_idx is None and operands and isinstance(operands[0], Tensor):
+        # fast path: tensors of one dtype (stack, cat, where of a list)
+        cd = operands[0]._dtype
+        for b in operands:
+            if not (isinstance(b, Tensor) and b._dtype is cd):
+                break
+        else:
             if op.promote == "float" and not (cd.is_floating_point or cd.is_complex):
                 return D.get_default_dtype()
             return cd
@@ -210,55 +228,177 @@ def apply(op, operands, static=(), dtype=None):
     """
     if PROFILER is not None and not PROFILER.inside_op:  # torch.autograd.profiler is recording
         return PROFILER.run(apply, op, operands, static, dtype)
+    if _autocast.ACTIVE[0]:  # an autocast region: PyTorch's casts for this op first
+        operands = _autocast.cast_operands(op.name, operands, static)
     cd = dtype
     if cd is None and op.promote is not None:
         cd = _compute_dtype(op, operands)
-    vals = [a._value if isinstance(a, Tensor) else a for a in operands]
-    if _device.MIXED[0]:  # some tensor lives off the default device: PyTorch's check
-        _device.check_same(vals)
-        vals = _device.align_scalars(vals)
-    try:
-        out = op.jitted(cd, static)(*vals)
-    except (TypeError, ValueError) as exc:
-        raise _pytorch_error(op, vals, exc) from None
-
+    vals = []
+    args = None  # the call's arguments, where a Python scalar is passed as a cached array
     needs_grad = False
-    if op.node_cls is not None and grad_mode._state.enabled:
-        for a in operands if op.edges is None else operands[: op.edges]:
-            if isinstance(a, Tensor):
+    record = op.node_cls is not None and grad_mode._state.enabled
+    n_edges = len(operands) if op.edges is None else op.edges
+    for k, a in enumerate(operands):
+        if isinstance(a, Tensor):
+            if record and k < n_edges:
                 if a._base_t is not None:
                     a._sync_view()
                 if a._requires_grad:
                     needs_grad = True
-                    break
+            vals.append(a._value)
+        else:
+            vals.append(a)
+            if cd is not None and type(a) in _CONSTANT_TYPES:
+                c = _constant(a, cd, op.promote_idx is None or k in op.promote_idx)
+                if c is not None:
+                    if args is None:
+                        args = vals[:k]
+                    args.append(c)
+                    continue
+        if args is not None:
+            args.append(vals[k])
+    if _device.MIXED[0]:  # some tensor lives off the default device: PyTorch's check
+        _device.check_same(vals if args is None else args)
+        vals = _device.align_scalars(vals)
+        if args is not None:
+            args = _device.align_scalars(args)
+    fn = _EXECUTABLES.peek((op, cd, static))
+    if fn is None:
+        fn = op.jitted(cd, static)
+    try:
+        out = fn(*(vals if args is None else args))
+    except (TypeError, ValueError) as exc:
+        raise _pytorch_error(op, vals, exc) from None
 
     if op.view:
         return _view_outputs(op, static, operands[0], out, needs_grad, cd, vals, operands)
-    if not isinstance(out, tuple):
+    if type(out) is not tuple:
         if not needs_grad:
-            return Tensor._make(out)
-        if not jnp.issubdtype(out.dtype, jnp.inexact):
-            return Tensor._make(out)  # integer/bool results never require grad
+            result = Tensor._make(out)
+            if op.name in _HOST_ARITH and not out.ndim:
+                _host_arith(op, operands, static, cd, result)
+            return result
+        dt = D._BY_NP[out.dtype]
+        if not (dt.is_floating_point or dt.is_complex):
+            return Tensor._make(out, dt)  # integer/bool results never require grad
         node = _record(op, cd, static, operands, vals, (out,))
-        result = Tensor._make(out, None, True, node, 0)
-        node._saved_outputs((result,))
+        result = Tensor._make(out, dt, True, node, 0)
+        if op.keeps_result:
+            node._saved_outputs((result,))
         return result
     if not needs_grad:
-        return tuple(Tensor._make(o) for o in out)
+        return tuple([Tensor._make(o) for o in out])
     return _outputs(_record(op, cd, static, operands, vals, out), out)
+
+
+# ``i + 8`` on a 0-d integer tensor whose value the host knows (an element of an iterated
+# index tensor): the host knows the result too, so ``data[i:i + 8]`` reads neither from the
+# device.  Integer arithmetic wraps in the compute dtype, as XLA's does.
+_HOST_ARITH = {
+    "add": lambda a, b: a + b,
+    "sub": lambda a, b: a - b,
+    "rsub": lambda a, b: b - a,
+}
+
+
+def _host_arith(op, operands, static, cd, result):
+    if cd is None or cd._name not in _INT_BITS or static != (("alpha", 1),):
+        return
+    values = []
+    for a in operands:
+        if isinstance(a, Tensor):
+            h = a._host
+            if h is None or h[0] is not a._storage.data:
+                return
+            values.append(h[1] if h[2] is None else h[1].item(h[2]))
+        elif type(a) is int:
+            values.append(a)
+        else:
+            return
+    r = _HOST_ARITH[op.name](*values)
+    bits, signed = _INT_BITS[cd._name]
+    r %= 1 << bits
+    if signed and r >= 1 << (bits - 1):
+        r -= 1 << bits
+    result._host = (result._storage.data, r, None)
+
+
+_INT_BITS = {
+    "int64": (64, True),
+    "int32": (32, True),
+    "int16": (16, True),
+    "int8": (8, True),
+    "uint8": (8, False),
+}
+
+
+# A Python number operand of a promoted op is converted to the compute dtype inside the
+# executable; passing it as an array of that dtype gives the same value and skips JAX's
+# per-call conversion of Python scalars.  Numbers seen twice are kept on the device (bounded),
+# so a loop's constants (``x * 2.0``, ``+ 1``) hit; a number seen once goes as a host array of
+# the same type, so both take one executable and ever-new values (a schedule) cost no more.
+# Only conversions numpy and XLA round alike: float32/float64 and integer compute dtypes,
+# normal floats in range (no signed zeros, NaNs, subnormals), small ints that fit.
+_CONSTANT_TYPES = (float, int)
+_MAX_CONSTANTS = 512
+_CONSTANTS = _caches.LRUCache("constants", max_entries=_MAX_CONSTANTS)
+_SEEN_ONCE: set = set()
+_CONSTANT_INT_RANGE = {
+    "float32": (-(1 << 24), 1 << 24),
+    "float64": (-(1 << 24), 1 << 24),
+    "int64": (-(1 << 62), 1 << 62),
+    "int32": (-(1 << 31), (1 << 31) - 1),
+    "int16": (-(1 << 15), (1 << 15) - 1),
+    "int8": (-128, 127),
+    "uint8": (0, 255),
+}
+_CONSTANT_FLOAT_RANGE = {"float32": (1.2e-38, 3.4e38), "float64": (2.3e-308, 1.7e308)}
+
+
+def _constant(v, cd, promoted):
+    if not promoted:
+        return None
+    key = (type(v), v, cd)
+    c = _CONSTANTS.peek(key)
+    if c is not None:
+        return c
+    if type(v) is int:
+        bounds = _CONSTANT_INT_RANGE.get(cd._name)
+        if bounds is None or not bounds[0] <= v <= bounds[1]:
+            return None
+    else:
+        bounds = _CONSTANT_FLOAT_RANGE.get(cd._name)
+        if bounds is None or not bounds[0] <= abs(v) <= bounds[1]:
+            return None
+    host = np.asarray(v, cd._np)
+    if key not in _SEEN_ONCE:
+        # first sight: a host array, typed as the cached one will be (one executable for both)
+        if len(_SEEN_ONCE) >= _MAX_CONSTANTS:
+            _SEEN_ONCE.clear()
+        _SEEN_ONCE.add(key)
+        return host
+    c = jax.device_put(host)
+    if isinstance(c, jax.core.Tracer):  # inside a trace (torch.compile): nothing to keep
+        return host
+    return _CONSTANTS.put(key, c)
 
 
 def _view_outputs(op, static, base, out, needs_grad, cd, vals, operands):
     """Results of a view op share ``base``'s storage (see _storage.py)."""
-    outs = out if isinstance(out, tuple) else (out,)
+    single = type(out) is not tuple
+    outs = (out,) if single else out
     node = _record(op, cd, static, operands, vals, outs) if needs_grad else None
-    results = []
-    for k, o in enumerate(outs):
-        v = base._make_view(o, op, static, k, args=tuple(vals[1:]))
-        if node is not None:
+    args = tuple(vals[1:])
+    make = base._make_view
+    if node is None:
+        results = [make(o, op, static, k, args=args) for k, o in enumerate(outs)]
+    else:
+        results = []
+        for k, o in enumerate(outs):
+            v = make(o, op, static, k, args=args)
             v._set_history(node, k)
-        results.append(v)
-    return tuple(results) if isinstance(out, tuple) else results[0]
+            results.append(v)
+    return results[0] if single else tuple(results)
 
 
 def _outputs(node, outs):
@@ -309,14 +449,17 @@ def _record(op, cd, static, operands, vals, outs):
     per operand; operands PyTorch saves are kept themselves, so their versions are checked)."""
     if op.linear:
         # the rule needs only the shapes of floating operands: their values are not kept alive
-        saved = tuple(
-            SavedVariable(None, (v.shape, v.dtype))
-            if (isinstance(a, Tensor) and (a._dtype.is_floating_point or a._dtype.is_complex))
-            else (None if v is None else SavedVariable(v))
-            for a, v in zip(operands, vals)
-        )
+        saved = []
+        for a, v in zip(operands, vals):
+            if v is None:
+                saved.append(None)
+            elif isinstance(a, Tensor) and (a._dtype.is_floating_point or a._dtype.is_complex):
+                saved.append(SavedVariable(None, (v.shape, v.dtype)))
+            else:
+                saved.append(SavedVariable(v))
+        saved = tuple(saved)
     else:
-        saved = tuple(None if v is None else SavedVariable(v) for v in vals)
+        saved = tuple([None if v is None else SavedVariable(v) for v in vals])
     for k, cond in op.saved_operands:
         if (
             k < len(operands)
@@ -327,13 +470,18 @@ def _record(op, cd, static, operands, vals, outs):
             )
         ):
             saved[k].keep_operand(operands[k])
-    edge_operands = operands if op.edges is None else operands[: op.edges]
-    edges = tuple(a._edge() if isinstance(a, Tensor) else (None, 0) for a in edge_operands)
+    n_edges = len(operands) if op.edges is None else op.edges
+    edges = tuple(
+        [
+            a._edge() if isinstance(a, Tensor) else (None, 0)
+            for a in (operands if n_edges == len(operands) else operands[:n_edges])
+        ]
+    )
     return op.node_cls(
         op=op,
         static=(cd, static),
         saved=saved,
-        result=tuple(SavedVariable(o) for o in outs) if op.keeps_result else None,
-        out_avals=tuple((o.shape, o.dtype) for o in outs),
+        result=tuple([SavedVariable(o) for o in outs]) if op.keeps_result else None,
+        out_avals=tuple([(o.shape, o.dtype) for o in outs]),
         next_functions=edges,
     )
