@@ -159,6 +159,27 @@ def test_lazy_load_state_dict_materializes(torch):
     assert type(dst) is nn.LazyLinear
     dst(torch.ones(1, 4))
     assert type(dst) is nn.Linear and torch.equal(dst.weight, src.weight)
+    # a placeholder into a real parameter fails on the placeholder's shape
+    with pytest.raises(RuntimeError, match="Can't access the shape of an uninitialized"):
+        dst.load_state_dict(nn.LazyLinear(2).state_dict())
+    lazy = nn.LazyLinear(2)
+    lazy.load_state_dict(nn.LazyLinear(2).state_dict())
+    assert lazy.has_uninitialized_params()
+
+
+def test_lazy_dtype_moves_and_optimizer(torch):
+    nn = torch.nn
+    m = nn.LazyLinear(2).double()
+    assert repr(m.weight) == "<UninitializedParameter>" and m.weight.dtype == torch.float64
+    m(torch.ones(1, 3, dtype=torch.float64))
+    assert m.weight.dtype == torch.float64
+    m = nn.LazyLinear(2)
+    opt = torch.optim.Adam(m.parameters(), lr=0.1)
+    torch.manual_seed(0)
+    m(torch.ones(1, 3)).sum().backward()
+    before = m.weight.detach().clone()
+    opt.step()
+    assert_close(m.weight, values(before) - 0.1, atol=1e-6)
 
 
 def test_lazy_sequential_trains(torch):
@@ -568,7 +589,7 @@ def test_hook_weight_norm(torch):
     assert tuple(m.weight_g.shape) == (3, 1)
     m(torch.ones(1, 4)).sum().backward()
     assert m.weight_g.grad is not None and m.weight_v.grad is not None
-    with pytest.raises(RuntimeError, match="Cannot register two weight_norm hooks"):
+    with pytest.warns(FutureWarning), pytest.raises(RuntimeError, match="Cannot register two"):
         U.weight_norm(m)
     U.remove_weight_norm(m)
     assert list(m.state_dict()) == ["bias", "weight"]

@@ -634,13 +634,9 @@ class Module:
                     f"Tensor-like object from checkpoint but received {type(input_param)}"
                 )
                 continue
-            if is_lazy(param) or is_lazy(input_param):
-                # a lazy module's placeholder loads another placeholder by staying one
-                if not is_lazy(param):
-                    error_msgs.append(
-                        f"size mismatch for {key}: copying an uninitialized parameter into "
-                        "an initialized one"
-                    )
+            if is_lazy(param):
+                # still a placeholder (the loaded entry is one too): it stays one; a
+                # placeholder loaded into a real tensor fails below on its shape, as in PyTorch
                 continue
             if param.ndim == 0 and input_param.ndim == 1 and input_param.shape[0] == 1:
                 input_param = input_param[0]  # checkpoints from before 0-dim tensors
