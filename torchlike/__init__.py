@@ -3,6 +3,16 @@
 
 from __future__ import annotations
 
+import os as _os
+
+# PyTorch rounds the result of every float16/bfloat16 op; by default XLA may keep excess
+# precision between the ops of one executable (a compiled backward), which changes low-precision
+# numbers.  Effective when torchlike is imported before JAX starts its backends.
+if "xla_allow_excess_precision" not in _os.environ.get("XLA_FLAGS", ""):
+    _os.environ["XLA_FLAGS"] = (
+        _os.environ.get("XLA_FLAGS", "") + " --xla_allow_excess_precision=false"
+    ).strip()
+
 import jax as _jax
 
 # PyTorch's integer tensors are int64 and float64 is a first-class dtype, so torchlike turns on
@@ -151,7 +161,17 @@ from ._config import (  # noqa: E402,F401  (matmul precision, determinism: one p
     set_num_threads,
     use_deterministic_algorithms,
 )
-from .amp import autocast  # noqa: E402,F401
+from .amp import (  # noqa: E402,F401
+    autocast,
+    clear_autocast_cache,
+    get_autocast_cpu_dtype,
+    get_autocast_dtype,
+    get_autocast_gpu_dtype,
+    is_autocast_cpu_enabled,
+    is_autocast_enabled,
+    set_autocast_dtype,
+    set_autocast_enabled,
+)
 from .autograd import profiler as _autograd_profiler  # noqa: E402,F401  (torch.autograd.profiler)
 from .cuda import amp as _cuda_amp  # noqa: E402,F401
 from .utils import benchmark as _utils_benchmark  # noqa: E402,F401  (torch.utils.benchmark)

@@ -677,9 +677,18 @@ OPS["matmul_nd"] = Op(
     "UnsafeViewBackward0",
     promote="arith",
 )
+def _addmm(c, a, b, *, beta=1, alpha=1):
+    if a.dtype in (jnp.bfloat16, jnp.float16):
+        # PyTorch's low-precision addmm accumulates product and bias in float32, rounding once
+        f32 = jnp.float32
+        prod = jnp.matmul(a, b, precision=_HIGHEST, preferred_element_type=f32)
+        return (beta * c.astype(f32) + alpha * prod).astype(a.dtype)
+    return beta * c + alpha * jnp.matmul(a, b, precision=_HIGHEST)
+
+
 OPS["addmm"] = Op(
     "addmm",
-    lambda c, a, b, *, beta=1, alpha=1: beta * c + alpha * jnp.matmul(a, b, precision=_HIGHEST),
+    _addmm,
     "AddmmBackward0",
     promote="arith",
     saved={"mat1": 1, "mat2": 2, "alpha": "alpha", "beta": "beta"},

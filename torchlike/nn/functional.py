@@ -13,8 +13,8 @@ import warnings
 import jax.numpy as jnp
 import numpy as np
 
+from .. import _autocast, _factories
 from .. import _dtype as D
-from .. import _factories
 from .. import _random_methods as _sample
 from .._ops import OPS, apply
 from .._ops import frontend as _f
@@ -175,6 +175,7 @@ def tanh(input):
     return apply(OPS["tanh"], (input,))
 
 
+@_autocast.region("softplus")
 def softplus(input, beta=1.0, threshold=20.0):
     return apply(OPS["softplus"], (input,), (("beta", beta), ("threshold", threshold)))
 
@@ -248,6 +249,7 @@ def glu(input, dim=-1):
     return apply(OPS["glu"], (input,), (("dim", d),))
 
 
+@_autocast.region("prelu")
 def prelu(input, weight):
     if input.dtype is not weight.dtype:
         raise RuntimeError(
@@ -284,6 +286,7 @@ def gumbel_softmax(logits, tau=1, hard=False, eps=1e-10, dim=-1):
 
 
 # ---------------------------------------------------------------------------------- linear
+@_autocast.region("linear")
 def linear(input, weight, bias=None):
     in_features = weight.shape[-1] if weight.ndim else 1
     if input.ndim >= 1 and weight.ndim == 2 and input.shape[-1] != in_features:
@@ -308,6 +311,7 @@ def linear(input, weight, bias=None):
     return out.view(*lead, weight.shape[0])
 
 
+@_autocast.region("bilinear")
 def bilinear(input1, input2, weight, bias=None):
     out = _f.einsum("...i,oij,...j->...o", input1, weight, input2)
     if bias is not None:
@@ -382,14 +386,17 @@ def _tensor_type(t):
     return _TYPE_NAMES.get(t.dtype, "torch.Tensor")
 
 
+@_autocast.region("convolution")
 def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return _conv(1, "conv1d", input, weight, bias, stride, padding, dilation, groups)
 
 
+@_autocast.region("convolution")
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return _conv(2, "conv2d", input, weight, bias, stride, padding, dilation, groups)
 
 
+@_autocast.region("convolution")
 def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return _conv(3, "conv3d", input, weight, bias, stride, padding, dilation, groups)
 
@@ -433,6 +440,7 @@ def _conv_transpose(
     return apply(OPS["convolution"], (input, weight, bias), static)
 
 
+@_autocast.region("convolution")
 def conv_transpose1d(
     input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1
 ):
@@ -450,6 +458,7 @@ def conv_transpose1d(
     )
 
 
+@_autocast.region("convolution")
 def conv_transpose2d(
     input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1
 ):
@@ -467,6 +476,7 @@ def conv_transpose2d(
     )
 
 
+@_autocast.region("convolution")
 def conv_transpose3d(
     input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1
 ):
@@ -1037,6 +1047,7 @@ def instance_norm(
     return out.view(*input.shape)
 
 
+@_autocast.region("layer_norm")
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05):
     shape = (
         _ntuple(normalized_shape, 1)
@@ -1061,6 +1072,7 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
     return apply(OPS["rms_norm"], (input, weight), (("n_axes", len(shape)), ("eps", eps)))
 
 
+@_autocast.region("group_norm")
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05):
     if input.ndim < 2:
         raise RuntimeError(
@@ -1545,6 +1557,7 @@ def native_channel_shuffle(input, groups):
 
 
 # ---------------------------------------------------------------------------------- distances
+@_autocast.region("cosine_similarity")
 def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     # each side is normalized first (PyTorch's numerically careful order), then the dot product
     n1 = x1.norm(2, dim, keepdim=True).clamp_min(eps)
@@ -1562,6 +1575,7 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     )
 
 
+@_autocast.region("pdist")
 def pdist(input, p=2):
     n = input.shape[0]
     i, j = np.triu_indices(n, 1)
@@ -1579,6 +1593,7 @@ def _check_same_size(name, input, target):
         )
 
 
+@_autocast.region("mse_loss")
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     _check_same_size("mse_loss", input, target)
     reduction = _reduction(size_average, reduce, reduction)
@@ -1587,6 +1602,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
     return apply(OPS["mse_loss"], (input, target), (("reduction", reduction),))
 
 
+@_autocast.region("l1_loss")
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     _check_same_size("l1_loss", input, target)
     reduction = _reduction(size_average, reduce, reduction)
@@ -1596,6 +1612,7 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
     return _reduce(loss, reduction)
 
 
+@_autocast.region("smooth_l1_loss")
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
     _check_same_size("smooth_l1_loss", input, target)
     reduction = _reduction(size_average, reduce, reduction)
@@ -1606,6 +1623,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     )
 
 
+@_autocast.region("huber_loss")
 def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     _check_same_size("huber_loss", input, target)
     _check_reduction(reduction)
@@ -1619,6 +1637,7 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     )
 
 
+@_autocast.region("nll_loss")
 def nll_loss(
     input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"
 ):
@@ -1653,6 +1672,7 @@ def nll_loss(
     )
 
 
+@_autocast.region("cross_entropy_loss")
 def cross_entropy(
     input,
     target,
@@ -1731,6 +1751,7 @@ def _cross_entropy_probs(
     return -prod.sum(class_dim)
 
 
+@_autocast.region("binary_cross_entropy")
 def binary_cross_entropy(
     input, target, weight=None, size_average=None, reduce=None, reduction="mean"
 ):
@@ -1748,6 +1769,7 @@ def binary_cross_entropy(
     return apply(OPS["binary_cross_entropy"], (input, target, weight), (("reduction", reduction),))
 
 
+@_autocast.region("binary_cross_entropy_with_logits")
 def binary_cross_entropy_with_logits(
     input, target, weight=None, size_average=None, reduce=None, reduction="mean", pos_weight=None
 ):
@@ -1764,6 +1786,7 @@ def binary_cross_entropy_with_logits(
     )
 
 
+@_autocast.region("kl_div")
 def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
     if size_average is not None or reduce is not None:
         reduction = _reduction(size_average, reduce, reduction)
@@ -1802,6 +1825,7 @@ def _xlogx(t):
     return _f.where(t == 0, 0.0, t * t.log())
 
 
+@_autocast.region("margin_ranking_loss")
 def margin_ranking_loss(
     input1, input2, target, margin=0, size_average=None, reduce=None, reduction="mean"
 ):
@@ -1814,6 +1838,7 @@ def margin_ranking_loss(
     return _reduce((-target * (input1 - input2) + margin).clamp_min(0), reduction)
 
 
+@_autocast.region("hinge_embedding_loss")
 def hinge_embedding_loss(
     input, target, margin=1.0, size_average=None, reduce=None, reduction="mean"
 ):
@@ -1824,6 +1849,7 @@ def hinge_embedding_loss(
     return _reduce(output_margin + output_self, reduction)
 
 
+@_autocast.region("cosine_embedding_loss")
 def cosine_embedding_loss(
     input1, input2, target, margin=0, size_average=None, reduce=None, reduction="mean"
 ):
@@ -1839,11 +1865,13 @@ def cosine_embedding_loss(
     return _reduce(out, reduction)
 
 
+@_autocast.region("soft_margin_loss")
 def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
     reduction = _reduction(size_average, reduce, reduction)
     return apply(OPS["soft_margin_loss"], (input, target), (("reduction", reduction),))
 
 
+@_autocast.region("multi_margin_loss")
 def multi_margin_loss(
     input, target, p=1, margin=1.0, weight=None, size_average=None, reduce=None, reduction="mean"
 ):
@@ -1857,6 +1885,7 @@ def multi_margin_loss(
     )
 
 
+@_autocast.region("multilabel_margin_loss")
 def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
     reduction = _reduction(size_average, reduce, reduction)
     return apply(OPS["multilabel_margin_loss"], (input, target), (("reduction", reduction),))
@@ -1877,6 +1906,7 @@ def multilabel_soft_margin_loss(
     return _reduce(loss, reduction)
 
 
+@_autocast.region("triplet_margin_loss")
 def triplet_margin_loss(
     anchor,
     positive,
@@ -1923,6 +1953,7 @@ def triplet_margin_with_distance_loss(
     return _reduce((margin + d_pos - d_neg).clamp_min(0), reduction)
 
 
+@_autocast.region("poisson_nll_loss")
 def poisson_nll_loss(
     input,
     target,
@@ -2007,6 +2038,7 @@ def _sdpa_fused(query, key, value, attn_mask, dropout_p, enable_gqa):
     return heads_ok and min(query.shape[-2], key.shape[-2]) > 0
 
 
+@_autocast.region("scaled_dot_product_attention")
 def scaled_dot_product_attention(
     query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None, enable_gqa=False
 ):
