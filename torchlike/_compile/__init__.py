@@ -40,9 +40,9 @@ def _check(backend, mode, options):
         )
     if isinstance(backend, str) and backend not in _BACKENDS:
         raise exc.InvalidBackend(backend)
-    if mode is not None and mode not in _MODES:
-        # PyTorch's inductor refuses it when the function is first called
-        return RuntimeError(f"Unrecognized mode={mode}, should be one of: " + ", ".join(_MODES))
+    if mode is not None and mode not in _MODES and backend == "inductor":
+        # (only inductor reads mode=; PyTorch's other backends ignore it)
+        raise RuntimeError(f"Unrecognized mode={mode}, should be one of: " + ", ".join(_MODES))
     return None
 
 
@@ -98,7 +98,12 @@ class OptimizedModule(Module):
             self,
             "_compiled",
             CompiledFunction(
-                mod._uncompiled_call, mod, fullgraph=fullgraph, dynamic=dynamic, error=error
+                mod._uncompiled_call,
+                mod,
+                fullgraph=fullgraph,
+                dynamic=dynamic,
+                error=error,
+                warmup=False,  # a module's call traces at once, as PyTorch's does
             ),
         )
 

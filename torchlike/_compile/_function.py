@@ -27,6 +27,7 @@ counter, new optimizer state) is undone the same way and the call runs eagerly.
 
 from __future__ import annotations
 
+import functools
 import gc
 import os
 import traceback
@@ -35,6 +36,7 @@ import weakref
 from collections import OrderedDict
 
 import jax
+import jax.extend.core as jax_core
 import jax.numpy as jnp
 import numpy as np
 
@@ -97,13 +99,15 @@ class _Entry:
         "diff_in",
         "diff_out",
         "in_avals",
+        "callbacks",
     )
 
 
 class CompiledFunction:
     """What ``torch.compile(fn)`` returns for a function (and uses for a module's call)."""
 
-    def __init__(self, fn, root, *, fullgraph=False, dynamic=None, error=None):
+    def __init__(self, fn, root, *, fullgraph=False, dynamic=None, error=None, warmup=True):
+        self._warmup = warmup and not fullgraph
         self._fn = fn
         self._root = root  # what the walk starts from besides the arguments
         self._fullgraph = fullgraph
@@ -125,7 +129,7 @@ class CompiledFunction:
             # disabled, or called inside another compiled region: that trace takes this in
             return self._fn(*args, **kwargs)
         self._calls += 1
-        if self._calls == 1 and not self._fullgraph:
+        if self._calls == 1 and self._warmup:
             # warm-up: optimizers and modules create their state lazily on the first call
             return self._fn(*args, **kwargs)
         leaves, treedef = jax.tree_util.tree_flatten((args, kwargs))
@@ -350,14 +354,22 @@ class CompiledFunction:
         lr_vals = [np.asarray(v, np.float64) for v in lr_objs]
         # this call's draws, made now: the generators advance once, as in eager
         draw_now = _trace.draw_values(known_draws)
-        jitted = jax.jit(body)
         try:
             with _trace.recording(rec):
-                out, vjp_fn = jitted(vals, draw_now, lr_vals)
+                closed, shapes = jax.make_jaxpr(body, return_shape=True)(vals, draw_now, lr_vals)
         finally:
             deltas = rec.version_deltas()
             rec.restore()
-        entry.jitted = jitted
+        # compiled and run outside the trace (hooks the program calls see plain tensors); the
+        # arrays the trace closed over are arguments, not constants baked into the program
+        entry.jitted = functools.partial(_program(closed, shapes), list(closed.consts))
+        entry.callbacks = rec.callbacks
+        if rec.callbacks:
+            out, vjp_fn = _trace.run_with_callbacks(
+                rec.callbacks, entry.jitted, vals, draw_now, lr_vals
+            )
+        else:
+            out, vjp_fn = entry.jitted(vals, draw_now, lr_vals)
         entry.in_refs = [_ref(s, storage_path) for s in lifted]
         entry.alias = _alias_pattern(lifted)
         entry.draws = list(known_draws)
@@ -404,10 +416,26 @@ class CompiledFunction:
         vals = [_trace.get_raw(s) for s in storages]
         if tuple((v.shape, v.dtype) for v in vals) != entry.in_avals:
             return _EAGER
+        gen_states = [
+            (g, g._get_state_np().copy()) for g in {id(d[0]): d[0] for d in entry.draws}.values()
+        ]
         draws = _trace.draw_values(entry.draws)
         lrs = [np.asarray(_walk.resolve(roots, p), np.float64) for p in entry.lr_paths]
         diff = self._diff_tensors(entry, roots)
-        out, vjp_fn = entry.jitted(vals, draws, lrs)
+        try:
+            if entry.callbacks:
+                out, vjp_fn = _trace.run_with_callbacks(
+                    entry.callbacks, entry.jitted, vals, draws, lrs
+                )
+            else:
+                out, vjp_fn = entry.jitted(vals, draws, lrs)
+        except _Unexpected:
+            # JAX wanted to trace the program again (it never should): run this call
+            # eagerly, with the draws it made given back
+            for gen, state in gen_states:
+                gen._set_state_np(state)
+            self._cache = OrderedDict((k, v) for k, v in self._cache.items() if v is not entry)
+            return _EAGER
         return self._writeback(entry, roots, out, vjp_fn, diff)
 
     def _diff_tensors(self, entry, roots):
@@ -499,6 +527,19 @@ class CompiledFunction:
 
 
 # ------------------------------------------------------------------------------ helpers
+def _program(closed, shapes):
+    """The traced program as a jitted function of (closed-over arrays, inputs)."""
+    jaxpr = closed.jaxpr
+    out_tree = jax.tree_util.tree_structure(shapes)
+
+    def program(consts, vals, draws, lrs):
+        flat = jax.tree_util.tree_leaves((vals, draws, lrs))
+        outs = jax_core.jaxpr_as_fun(jax_core.ClosedJaxpr(jaxpr, consts))(*flat)
+        return jax.tree_util.tree_unflatten(out_tree, outs)
+
+    return jax.jit(program)
+
+
 def _ref(obj, paths, counter=False):
     path = paths.get(id(obj))
     if path is not None:

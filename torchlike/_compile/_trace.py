@@ -29,6 +29,7 @@ import jax
 from .. import _storage
 from .. import random as _random
 from .._storage import Storage, VersionCounter
+from ..autograd import _callbacks
 
 Tracer = jax.core.Tracer
 
@@ -93,6 +94,7 @@ class Recorder:
         self.fed_lr = fed_lr  # id(float object) -> tracer (learning rates fed as inputs)
         self.fed_used = set()
         self.break_reason = None
+        self.callbacks = None  # the hooks the program's backward replay calls
 
     # -- restoring what the trace changed for real -----------------------------------------
     def restore(self):
@@ -230,6 +232,44 @@ def _hyper_arrays_factory(original):
     return hyper_arrays
 
 
+def _recording_run(original):
+    """The engine's compiled replay looks its hooks up, by index, in the list ``run`` installs
+    while it runs; a compiled call replays it later, so the list is kept and installed then."""
+
+    def run(fn, callbacks, *args):
+        r = ACTIVE
+        if r is not None and callbacks:
+            if r.callbacks is not None and r.callbacks is not callbacks:
+                raise GraphBreak("two backward calls with hooks in one compiled region")
+            r.callbacks = callbacks
+        return original(fn, callbacks, *args)
+
+    return run
+
+
+def run_with_callbacks(callbacks, fn, *args):
+    """``fn(*args)`` (a compiled call) with the hooks its backward replays call installed."""
+    with _callbacks._lock:
+        saved = _callbacks._active
+        _callbacks._active = callbacks
+        _callbacks._pending_errors.clear()
+        try:
+            out = fn(*args)
+            jax.block_until_ready(out)
+        finally:
+            _callbacks._active = saved
+        raise_callback_error()
+    return out
+
+
+def raise_callback_error():
+    """A hook that raised inside a compiled call: the user's own error, after the call."""
+    if _callbacks._pending_errors:
+        exc = _callbacks._pending_errors[0]
+        _callbacks._pending_errors.clear()
+        raise exc
+
+
 def draw_values(specs):
     """The host values of recorded sampler calls, drawn now in order (advancing generators)."""
     return [_ORIGINAL[name](gen, *args, **dict(kwargs)) for gen, name, args, kwargs in specs]
@@ -260,6 +300,8 @@ class recording:
         for name in _STATE_SETTERS:
             setattr(_random.Generator, name, _state_setter(name, _ORIGINAL[name]))
         _optimizer._hyper_arrays = _hyper_arrays_factory(self._hyper)
+        self._run = _callbacks.run
+        _callbacks.run = _recording_run(self._run)
         return self.rec
 
     def __exit__(self, *exc):
@@ -274,6 +316,7 @@ class recording:
             for name, fn in _ORIGINAL.items():
                 setattr(_random.Generator, name, fn)
             self._optimizer._hyper_arrays = self._hyper
+            _callbacks.run = self._run
         finally:
             _LOCK.release()
         return False
