@@ -1071,9 +1071,39 @@ def _sdpa(q, k, v, mask, *, scale, is_causal, gqa):
     return jnp.matmul(_safe_softmax(scores, dim=-1), v, precision=_HIGHEST)
 
 
+def _first_order_only(f, kernel):
+    """``f`` with its usual gradient, but a gradient that has no gradient itself: PyTorch
+    registers no derivative for some backward kernels, and a double backward through them
+    fails naming the kernel."""
+
+    @jax.custom_vjp
+    def grads(args, g):
+        return jax.vjp(f, *args)[1](g)
+
+    def grads_bwd(_, __):
+        raise RuntimeError(f"derivative for aten::{kernel} is not implemented")
+
+    grads.defvjp(lambda args, g: (grads(args, g), None), grads_bwd)
+
+    @jax.custom_vjp
+    def once(*args):
+        return f(*args)
+
+    once.defvjp(lambda *args: (f(*args), args), grads)
+    return once
+
+
+def _sdpa_fused(q, k, v, mask, *, scale, is_causal, gqa):
+    def attend(q, k, v, mask):
+        return _sdpa(q, k, v, mask, scale=scale, is_causal=is_causal, gqa=gqa)
+
+    once = _first_order_only(attend, "_scaled_dot_product_flash_attention_for_cpu_backward")
+    return once(q, k, v, mask)
+
+
 OPS["scaled_dot_product_attention"] = Op(
     "scaled_dot_product_attention",
-    _sdpa,
+    _sdpa_fused,
     "ScaledDotProductFlashAttentionForCpuBackward0",
     promote="arith",
     promote_idx=(0, 1, 2),
