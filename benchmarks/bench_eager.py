@@ -1,6 +1,6 @@
 """Eager programs as tutorials write them: random slicing, changing shapes, short op chains.
 
-Run: ``python benchmarks/bench_eager.py [--quick]`` from the repo root (needs torch for the
+Run: ``python benchmarks/bench_eager.py [--quick] [--only=churn]`` from the repo root (needs torch for the
 PyTorch columns; about two minutes, ``--quick`` well under one).  One thread per library, set
 before any of them is imported; the variants take turns (per round, or per step for the churn
 case), so the ratios are measured side by side in this one run.  Spread: quartiles around
@@ -18,8 +18,10 @@ JAX reports (``jax.monitoring``'s backend-compile event, every library and cache
 (b) shape churn: ``Linear(784, 256)-ReLU-Linear(256, 10)``, ``CrossEntropyLoss``, ``Adam``,
     one step per batch size, every size new to every library (40 per round, 2 rounds, each
     round on sizes no round saw before).  Reported: the mean step time per round, compiles per
-    step and resident-memory growth per new size, vs a raw JAX step,
-    ``jax.jit(jax.value_and_grad(loss))`` plus a jitted Adam update, on the same sizes.
+    new shape and resident-memory growth per new size, vs a raw JAX step,
+    ``jax.jit(jax.value_and_grad(loss))`` plus a jitted Adam update, on the same sizes.  Then
+    torchlike alone goes on through 300 more first-seen sizes (``--quick``: 40) and prints its
+    RSS and live arrays after 40, 100 and 300 of them: the plateau its bounded caches give.
     Target: torchlike <= 1.0x the raw JAX churn, with flat memory.
 (c) a 10-op elementwise chain on 5x5 float32 + ``sum()`` + ``backward()``: the per-op and
     per-backward overhead.  JAX: ``jax.grad`` eagerly (op by op) and ``jax.jit(jax.grad)``.
@@ -32,6 +34,7 @@ from _harness import QUICK, backend_compiles, compare_samples, rss_mib, table  #
 _harness.one_thread()
 
 import os  # noqa: E402
+import sys  # noqa: E402
 import time  # noqa: E402
 
 import jax  # noqa: E402
@@ -222,9 +225,9 @@ def bench_churn():
         for b in [8] + sum(sizes, [])
     }
 
-    steps, inputs = {}, {}
+    steps, inputs, setups = {}, {}, {}
     for name, lib in LIBS.items():
-        setup = mlp(lib)
+        setup = setups[name] = mlp(lib)
         inputs[name] = {b: (lib.tensor(x), lib.tensor(t)) for b, (x, t) in data.items()}
         steps[name] = lambda b, setup=setup, name=name: train_step(*setup, *inputs[name][b])
     init = [p.detach().numpy() for p in mlp(torchlike)[0].parameters()]
@@ -273,7 +276,7 @@ def bench_churn():
         list(means.items()),
         ["jax jit(value_and_grad) + jit Adam"] + (["torch eager"] if torch else []),
     )
-    print_compiles(counted, "step")
+    print_compiles(counted, "new shape")
     for name in steps:
         print(
             f"  {name:34s} RSS growth: {rss[name]:7.1f} MiB over {n_sizes} sizes "
@@ -285,7 +288,37 @@ def bench_churn():
         med["torchlike"] / med["jax jit(value_and_grad) + jit Adam"],
         1.0,
     )
+    churn_plateau(setups["torchlike"], first + n_sizes, rng)
     return med, rss
+
+
+PLATEAU = (10, 20, 40) if QUICK else (40, 100, 300)
+
+
+def churn_plateau(setup, first, rng):
+    """torchlike alone through PLATEAU[-1] more first-seen sizes: RSS, live arrays and cached
+    programs after each of PLATEAU's counts.  The inputs are put on the device directly: a
+    factory call would add JAX's own per-shape staging programs, which are not the step's."""
+    from torchlike._caches import cache_info
+
+    print(f"\n  torchlike alone, {PLATEAU[-1]} more first-seen sizes (memory plateau):")
+    rss0, arrays0, c0 = rss_mib(), len(jax.live_arrays()), engine_compiles()
+    start = time.perf_counter()
+    for n, b in enumerate(range(first, first + PLATEAU[-1]), 1):
+        x = torchlike.Tensor._make(jax.device_put(rng.standard_normal((b, IN)).astype(np.float32)))
+        t = torchlike.Tensor._make(jax.device_put(rng.integers(0, OUT, b).astype(np.int64)))
+        train_step(*setup, x, t)
+        del x, t
+        if n in PLATEAU:
+            info = cache_info()
+            print(
+                f"    after {n:3d} sizes: RSS {rss_mib():6.0f} MiB ({rss_mib() - rss0:+6.0f}), "
+                f"live arrays {len(jax.live_arrays()) - arrays0:+d}, "
+                f"compiles/new shape {(engine_compiles() - c0) / n:.2f}, "
+                f"programs cached: ops {info['ops']['programs']}, "
+                f"replays {info['autograd.replays']['programs']}; "
+                f"{(time.perf_counter() - start) / n * 1e3:.0f} ms/step"
+            )
 
 
 # ----------------------------------------------------------------------------- (c) chain
@@ -357,9 +390,12 @@ def bench_chain():
 def main():
     _harness.header()
     start = time.perf_counter()
-    bench_get_batch()
-    bench_churn()
-    bench_chain()
+    # ``--only=churn`` (or get_batch, chain, comma-separated): just those cases
+    only = [a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--only=")]
+    cases = {"get_batch": bench_get_batch, "churn": bench_churn, "chain": bench_chain}
+    for name, case in cases.items():
+        if not only or name in ",".join(only).split(","):
+            case()
     print(
         f"\n  total {time.perf_counter() - start:.0f} s; "
         f"load average {', '.join(f'{x:.1f}' for x in os.getloadavg())}"

@@ -1,0 +1,215 @@
+"""Shape churn: a training step that sees a new batch size every time.
+
+Per new shape torchlike compiles what eager execution needs and no more: one executable per
+batch-dependent forward op signature and one backward replay (for the MLP below: addmm twice,
+relu, log_softmax, nll_loss, and the replay: N = 6; a raw ``jax.jit(jax.value_and_grad)`` of
+the same step compiles 1, since it fuses the forward it never has to run eagerly).  The
+optimizer update and ``zero_grad`` compile nothing per shape.  Memory plateaus: the per-op
+executables are bounded by program count (``_caches.PROGRAM_BOUNDS``) and the replays of a
+churning structure family stay on probation (``engine.CHURN_CACHE_SIZE``).
+"""
+
+import gc
+
+import numpy as np
+import pytest
+
+IN, HIDDEN, OUT = 12, 16, 4
+N_PER_NEW_SHAPE = 6  # see the module docstring
+
+
+def _mlp(torch, dtype):
+    torch.manual_seed(0)
+    nn = torch.nn
+    model = nn.Sequential(nn.Linear(IN, HIDDEN), nn.ReLU(), nn.Linear(HIDDEN, OUT)).to(dtype)
+    return model, nn.CrossEntropyLoss(), torch.optim.Adam(model.parameters(), lr=1e-3)
+
+
+def _inputs(torch, sizes, dtype, seed=0):
+    rng = np.random.default_rng(seed)
+    return {
+        b: (
+            torch.tensor(rng.standard_normal((b, IN)), dtype=dtype),
+            torch.tensor(rng.integers(0, OUT, b)),
+        )
+        for b in sizes
+    }
+
+
+def _step(model, loss_fn, optimizer, x, target):
+    optimizer.zero_grad()
+    loss = loss_fn(model(x), target)
+    loss.backward()
+    optimizer.step()
+    return loss.item()
+
+
+def _grads(model, loss_fn, x, target):
+    model.zero_grad(set_to_none=True)
+    loss_fn(model(x), target).backward()
+    return [p.grad.numpy().copy() for p in model.parameters()]
+
+
+def _live_arrays():
+    import jax
+
+    gc.collect()
+    return len(jax.live_arrays())
+
+
+@pytest.mark.torchlike_only
+def test_identical_steps_compile_once(torch):
+    from torchlike.autograd import engine
+
+    torch.clear_caches()
+    setup = _mlp(torch, torch.float32)
+    x, t = _inputs(torch, [32], torch.float32)[32]
+    replays = engine.stats()["compiles"]
+    _step(*setup, x, t)
+    _step(*setup, x, t)  # the optimizer's state exists from here on
+    before = torch.compile_count()
+    for _ in range(20):
+        _step(*setup, x, t)
+    assert torch.compile_count() - before == 0
+    assert engine.stats()["compiles"] - replays == 1
+
+
+@pytest.mark.torchlike_only
+def test_churn_compiles_per_new_shape_are_bounded(torch):
+    from torchlike.autograd import engine
+
+    torch.clear_caches()
+    setup = _mlp(torch, torch.float32)
+    sizes = list(range(20, 28))
+    data = _inputs(torch, [8] + sizes, torch.float32)  # made first: factories are not the step
+    _step(*setup, *data[8])
+    _step(*setup, *data[8])
+    replays = engine.stats()["compiles"]
+    per_shape = []
+    for b in sizes:
+        before = torch.compile_count()
+        _step(*setup, *data[b])
+        per_shape.append(torch.compile_count() - before)
+    assert max(per_shape) <= N_PER_NEW_SHAPE, per_shape
+    assert min(per_shape) >= 1  # each size really was new
+    assert engine.stats()["compiles"] - replays == len(sizes)  # one backward replay each
+    before = torch.compile_count()
+    for b in sizes[-3:]:  # sizes seen before compile nothing
+        _step(*setup, *data[b])
+    assert torch.compile_count() - before == 0
+
+
+@pytest.mark.torchlike_only
+def test_per_op_cache_stays_within_its_bound_under_1000_shapes(torch):
+    from torchlike import _caches
+
+    torch.clear_caches()
+    ops = _caches._REGISTRY["ops"]
+    bound = ops.max_programs
+    assert bound is not None and bound < 1000
+    base = torch.arange(1000.0)
+    arrays = _live_arrays()
+    most = 0
+    for n in range(1, 1001):
+        y = base[:n]  # an executable per length
+        del y
+        info = _caches.cache_info()["ops"]
+        assert info["programs"] <= bound
+        assert info["nbytes"] <= bound * _caches.PROGRAM_BYTES
+        most = max(most, info["programs"])
+    assert most > bound // 2  # the loop did fill the cache
+    assert _live_arrays() <= arrays
+    np.testing.assert_array_equal(base[:5].numpy(), [0.0, 1.0, 2.0, 3.0, 4.0])
+
+
+@pytest.mark.torchlike_only
+def test_live_arrays_do_not_grow_across_a_churn_loop(torch):
+    torch.clear_caches()
+    setup = _mlp(torch, torch.float32)
+    rng = np.random.default_rng(3)
+
+    def step(b):
+        x = torch.tensor(rng.standard_normal((b, IN)), dtype=torch.float32)
+        t = torch.tensor(rng.integers(0, OUT, b))
+        _step(*setup, x, t)
+
+    for b in (8, 9, 10):
+        step(b)
+    arrays = _live_arrays()
+    for b in range(40, 50):
+        step(b)
+    assert _live_arrays() == arrays
+
+
+@pytest.mark.torchlike_only
+def test_churn_keeps_steady_replays_and_a_reused_shape(torch, monkeypatch):
+    from torchlike.autograd import engine
+
+    monkeypatch.setattr(engine._replays, "max_entries", 8)
+    torch.clear_caches()
+    setup = _mlp(torch, torch.float32)
+    sizes = list(range(20, 42))
+    data = _inputs(torch, [8] + sizes, torch.float32)
+    _step(*setup, *data[8])
+    _step(*setup, *data[8])
+    for b in sizes[:12]:
+        _step(*setup, *data[b])
+    assert engine.stats()["on_probation"] <= engine.CHURN_CACHE_SIZE
+    assert engine.stats()["cached"] <= 8
+    before = torch.compile_count()
+    _step(*setup, *data[8])  # 12 one-off sizes did not push the steady replay out
+    _step(*setup, *data[sizes[11]])  # the newest one-off is still cached; reused, it stays
+    assert torch.compile_count() - before == 0
+    for b in sizes[12:]:  # enough to have evicted it, had it stayed on probation
+        _step(*setup, *data[b])
+    before = torch.compile_count()
+    _step(*setup, *data[8])
+    _step(*setup, *data[sizes[11]])
+    assert torch.compile_count() - before == 0
+
+
+@pytest.mark.torchlike_only
+def test_churning_replays_give_the_bits_of_a_steady_one(torch):
+    """float64: a structure compiled as the n-th member of a churning family gives exactly the
+    gradients it gives when compiled as the first of its kind."""
+    from torchlike.autograd import engine
+
+    torch.clear_caches()
+    model, loss_fn, _ = _mlp(torch, torch.float64)
+    sizes = list(range(20, 26))
+    data = _inputs(torch, sizes, torch.float64)
+    churned = {b: _grads(model, loss_fn, *data[b]) for b in sizes}
+    assert engine.stats()["churn_compiles"] >= len(sizes) - engine.CHURN_AFTER + 1
+    torch.clear_caches()
+    for b in sizes[-2:]:
+        steady = _grads(model, loss_fn, *data[b])
+        for g, h in zip(steady, churned[b]):
+            np.testing.assert_array_equal(g, h)
+
+
+def _reference_grads(params, x, target):
+    """Linear-ReLU-Linear + mean cross-entropy, backpropagated by hand in float64."""
+    w1, b1, w2, b2 = params
+    h = x @ w1.T + b1
+    a = np.maximum(h, 0)
+    z = a @ w2.T + b2
+    p = np.exp(z - z.max(axis=1, keepdims=True))
+    p /= p.sum(axis=1, keepdims=True)
+    dz = p.copy()
+    dz[np.arange(len(target)), target] -= 1
+    dz /= len(target)
+    da = dz @ w2
+    dh = da * (h > 0)
+    return [dh.T @ x, dh.sum(0), dz.T @ a, dz.sum(0)]
+
+
+def test_gradients_under_churn_match_the_reference(torch):
+    model, loss_fn, _ = _mlp(torch, torch.float64)
+    params = [p.detach().numpy() for p in model.parameters()]
+    rng = np.random.default_rng(5)
+    for b in range(5, 11):  # past CHURN_AFTER sizes of one structure family
+        xn = rng.standard_normal((b, IN))
+        tn = rng.integers(0, OUT, b)
+        got = _grads(model, loss_fn, torch.tensor(xn), torch.tensor(tn))
+        for g, r in zip(got, _reference_grads(params, xn, tn)):
+            np.testing.assert_allclose(g, r, rtol=1e-10, atol=1e-12)
