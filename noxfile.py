@@ -1,7 +1,7 @@
 """The test matrix: the same compat suite against several JAX versions and against real PyTorch.
 
 nox                      # default: CPU tests on the oldest and newest JAX, the torch
-                         # reference, the examples and lint
+                         # reference, the differential fuzz, the examples and lint
 nox -s tests_installed   # on a GPU/TPU machine: the machine's own jax (CUDA, TPU …)
 nox -s bench             # benchmarks against PyTorch and pure JAX (not run by default)
 """
@@ -12,7 +12,7 @@ JAX_OLDEST = "0.4.35"  # keep in step with pyproject's lower bound
 JAX_NEWEST = "0.10.2"
 TORCH_REFERENCE = "2.13.0"  # the CPU build lies on our machines' local disk
 
-nox.options.sessions = ["tests", "reference", "examples", "lint"]
+nox.options.sessions = ["tests", "reference", "fuzz", "examples", "lint"]
 nox.options.reuse_existing_virtualenvs = True
 
 PYTEST = ["pytest", "compat_tests", "-q", "-p", "no:cacheprovider"]
@@ -46,6 +46,23 @@ def reference(session):
     """The same compat tests against real PyTorch: every test must pass on the oracle."""
     session.install(f"torch=={TORCH_REFERENCE}", "-e", ".[test]")
     session.run(*PYTEST, "--backend=torch", *_pytest_args(session))
+
+
+@nox.session
+def fuzz(session):
+    """Differential fuzzing against real PyTorch in one process (compat_tests/fuzz): random op
+    programs and wrong calls with bounded, derandomised example counts (under 3 minutes on two
+    cores); the corpus of what it found runs with it."""
+    session.install(f"torch=={TORCH_REFERENCE}", "-e", ".[test]")
+    session.run(
+        "pytest",
+        "compat_tests/fuzz",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        *_pytest_args(session),
+        env={"TORCHLIKE_FUZZ": "1", "JAX_PLATFORMS": "cpu"},
+    )
 
 
 @nox.session

@@ -1,0 +1,638 @@
+"""A catalogue of calls people get wrong (and a few right ones next to them), as
+``(label, fn)`` pairs where ``fn(lib)`` makes the call with ``lib`` = torch or torchlike.
+
+``catalogue()`` enumerates every call (the 300-call table of wrong_calls_table.py and the
+corpus); ``family_space()`` gives the same families as parameter spaces for the hypothesis
+fuzzer, which also draws argument combinations the enumeration leaves out.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+SHAPES = [(), (3,), (2, 3), (2, 3, 4), (0, 3)]
+DTYPES = ["float64", "float32", "int64", "bool"]
+DIMS = [-4, -3, -1, 0, 2, 3, 4]
+
+
+def T(lib, shape, dtype="float64", requires_grad=False):
+    """A deterministic tensor: distinct values with both signs (ints: 0..n-1, bools alternate)."""
+    n = 1
+    for s in shape:
+        n *= s
+    base = lib.arange(n, dtype=lib.float64).reshape(shape)
+    if dtype == "bool":
+        return base.remainder(2) == 0
+    if dtype in ("int64", "int32"):
+        return base.to(getattr(lib, dtype))
+    t = (base * 0.5 - 1.0).to(getattr(lib, dtype))
+    return t.requires_grad_(requires_grad) if requires_grad else t
+
+
+def _F(lib):
+    return lib.nn.functional
+
+
+# ------------------------------------------------------------------------------ families
+# each family: name -> (list of argument tuples, builder(lib, *args))
+def _reduce(lib, op, shape, dtype, dim):
+    x = T(lib, shape, dtype)
+    if op == "softmax":
+        return x.softmax(dim)
+    if op == "log_softmax":
+        return _F(lib).log_softmax(x, dim)
+    return getattr(x, op)(dim)
+
+
+def _view(lib, op, shape, arg):
+    x = T(lib, shape)
+    if op == "reshape":
+        return x.reshape(*arg)
+    if op == "view":
+        return x.view(*arg)
+    if op == "view_t":
+        return x.t().view(*arg) if x.dim() <= 2 else x.transpose(0, 1).view(*arg)
+    if op == "expand":
+        return x.expand(*arg)
+    if op == "narrow":
+        return x.narrow(*arg)
+    if op == "select":
+        return x.select(*arg)
+    if op == "transpose":
+        return x.transpose(*arg)
+    if op == "permute":
+        return x.permute(*arg)
+    if op == "squeeze":
+        return x.squeeze(*arg)
+    if op == "unsqueeze":
+        return x.unsqueeze(*arg)
+    if op == "flatten":
+        return x.flatten(*arg)
+    if op == "movedim":
+        return x.movedim(*arg)
+    if op == "unflatten":
+        return x.unflatten(*arg)
+    if op == "repeat":
+        return x.repeat(*arg)
+    if op == "chunk":
+        return x.chunk(*arg)
+    if op == "split":
+        return x.split(*arg)
+    if op == "roll":
+        return x.roll(*arg)
+    if op == "flip":
+        return x.flip(*arg)
+    if op == "diagonal":
+        return x.diagonal(*arg)
+    raise AssertionError(op)
+
+
+def _combine(lib, op, shapes, dim):
+    xs = [T(lib, s) for s in shapes]
+    return getattr(lib, op)(xs, dim)
+
+
+def _matmul(lib, op, sa, da, sb, db):
+    a, b = T(lib, sa, da), T(lib, sb, db)
+    if op == "@":
+        return a @ b
+    return getattr(lib, op)(a, b)
+
+
+def _index(lib, op, shape, dim, index, dtype):
+    x = T(lib, shape)
+    idx = lib.tensor(index, dtype=getattr(lib, dtype))
+    if op == "gather":
+        return lib.gather(x, dim, idx)
+    if op == "index_select":
+        return lib.index_select(x, dim, idx)
+    if op == "take":
+        return lib.take(x, idx)
+    if op == "scatter":
+        return x.scatter(dim, idx, 1.0)
+    if op == "index_add":
+        src = lib.ones(
+            tuple(len(index) if i == dim else s for i, s in enumerate(shape)), dtype=x.dtype
+        )
+        return x.index_add(dim, idx, src)
+    if op == "index_fill":
+        return x.index_fill(dim, idx, 0.0)
+    raise AssertionError(op)
+
+
+def _subscript(lib, shape, key):
+    x = T(lib, shape)
+    if key == "float":
+        return x[1.0]
+    if key == "list_oob":
+        return x[[0, 9]]
+    if key == "tensor_oob":
+        return x[lib.tensor([5])]
+    if key == "bool_mask_shape":
+        return x[lib.tensor([True, False])]
+    if key == "too_many":
+        return x[0, 0, 0, 0]
+    if key == "ellipsis_oob":
+        return x[..., 7]
+    if key == "int_oob":
+        return x[5]
+    if key == "neg_oob":
+        return x[-7]
+    if key == "str":
+        return x["a"]
+    raise AssertionError(key)
+
+
+def _factory(lib, op, args):
+    if op == "tensor":
+        return lib.tensor(*args)
+    if op in ("linspace", "logspace", "arange"):
+        return getattr(lib, op)(*args)
+    if op == "full":
+        return lib.full(*args)
+    return getattr(lib, op)(*args)
+
+
+def _pointwise(lib, case):
+    i = lib.tensor([1, 2])
+    f = lib.tensor([1.0, 2.0])
+    cases = {
+        "int_floordiv_0": lambda: i // 0,
+        "int_rem_0": lambda: i % 0,
+        "int_div_tensor_0": lambda: i // lib.tensor([0, 1]),
+        "int_pow_neg": lambda: lib.tensor([2]) ** -1,
+        "int_pow_neg_tensor": lambda: lib.tensor([2]) ** lib.tensor([-1]),
+        "int64_overflow": lambda: lib.tensor([2**63]),
+        "uint8_neg": lambda: lib.tensor([-1], dtype=lib.uint8),
+        "add_shapes": lambda: T(lib, (2, 3)) + T(lib, (4,)),
+        "mul_shapes": lambda: T(lib, (2, 3)) * T(lib, (3, 2)),
+        "add_alpha_bool": lambda: lib.add(lib.tensor([True]), lib.tensor([True]), alpha=2),
+        "add_alpha_float_on_int": lambda: lib.add(i, i, alpha=0.5),
+        "where_float_cond": lambda: lib.where(f, f, f),
+        "where_shapes": lambda: lib.where(lib.tensor([True, False, True]), f, f),
+        "bitwise_float": lambda: f & f,
+        "invert_float": lambda: ~f,
+        "shift_float": lambda: f << 1,
+        "sub_bool": lambda: lib.tensor([True]) - lib.tensor([False]),
+        "neg_bool": lambda: -lib.tensor([True]),
+        "inplace_int_float": lambda: i.add_(1.5),
+        "inplace_broadcast": lambda: f.add_(T(lib, (2, 2))),
+        "clamp_none": lambda: f.clamp(),
+        "clamp_tensor_mixed": lambda: f.clamp(min=lib.tensor([0.0]), max=1.0),
+        "lerp_int": lambda: lib.lerp(i, i, 0.5),
+        "fmod_int_0": lambda: lib.fmod(i, 0),
+        "gcd_float": lambda: lib.gcd(f, f),
+        "sqrt_int": lambda: lib.sqrt(i),
+        "exp_bool": lambda: lib.exp(lib.tensor([True])),
+        "atan2_int": lambda: lib.atan2(i, i),
+        "log_neg": lambda: lib.log(lib.tensor([-1.0])),
+        "maximum_shapes": lambda: lib.maximum(T(lib, (2,)), T(lib, (3,))),
+        "eq_shapes": lambda: T(lib, (2,)) == T(lib, (3,)),
+        "item_many": lambda: f.item(),
+        "bool_many": lambda: bool(f),
+        "int_many": lambda: int(f),
+        "float_empty": lambda: float(lib.tensor([])),
+        "len_scalar": lambda: len(lib.tensor(1.0)),
+        "iter_scalar": lambda: list(lib.tensor(1.0)),
+        "masked_fill_float_mask": lambda: f.masked_fill(f, 0.0),
+        "masked_fill_tensor_value": lambda: f.masked_fill(f > 0, lib.tensor([1.0, 2.0])),
+        "to_dtype_str": lambda: f.to(dtype="int"),
+        "type_bad": lambda: f.type("torch.FooTensor"),
+        "new_ones_neg": lambda: f.new_ones(-1),
+        "fill_tensor_1d": lambda: f.clone().fill_(lib.tensor([1.0, 2.0])),
+        "relu_nan": lambda: lib.relu(lib.tensor([float("nan"), -1.0])),
+    }
+    return cases[case]()
+
+
+def _nn(lib, case):
+    F = _F(lib)
+    x = T(lib, (4, 3))
+    cases = {
+        "mse_avg": lambda: F.mse_loss(x, x, reduction="avg"),
+        "l1_bad_reduction": lambda: F.l1_loss(x, x, reduction="none!"),
+        "ce_target_oob": lambda: F.cross_entropy(x, lib.tensor([0, 1, 2, 3])),
+        "ce_target_neg": lambda: F.cross_entropy(x, lib.tensor([0, 1, -2, 0])),
+        "ce_target_float_shape": lambda: F.cross_entropy(x, lib.tensor([0.0, 1.0, 2.0, 0.0])),
+        "ce_target_len": lambda: F.cross_entropy(x, lib.tensor([0, 1])),
+        "nll_target_oob": lambda: F.nll_loss(x, lib.tensor([0, 1, 2, 5])),
+        "nll_int_input": lambda: F.nll_loss(x.long(), lib.tensor([0, 1, 2, 0])),
+        "softmax_int": lambda: lib.softmax(lib.tensor([1, 2]), 0),
+        "softmax_no_dim_dim_oob": lambda: F.softmax(x, dim=2),
+        "linear_shapes": lambda: F.linear(x, T(lib, (2, 4))),
+        "linear_bias_shape": lambda: F.linear(x, T(lib, (2, 3)), T(lib, (3,))),
+        "conv2d_3d_weight": lambda: F.conv2d(T(lib, (1, 1, 4, 4)), T(lib, (1, 4, 4))),
+        "conv2d_channels": lambda: F.conv2d(T(lib, (1, 2, 4, 4)), T(lib, (1, 3, 2, 2))),
+        "conv2d_kernel_big": lambda: F.conv2d(T(lib, (1, 1, 2, 2)), T(lib, (1, 1, 3, 3))),
+        "embedding_oob": lambda: F.embedding(lib.tensor([0, 5]), T(lib, (3, 2))),
+        "embedding_float_idx": lambda: F.embedding(lib.tensor([0.0]), T(lib, (3, 2))),
+        "dropout_p": lambda: F.dropout(x, p=1.5),
+        "layer_norm_shape": lambda: F.layer_norm(x, (4,)),
+        "batch_norm_running": lambda: F.batch_norm(x, T(lib, (2,)), T(lib, (2,)).abs()),
+        "max_pool_kernel": lambda: F.max_pool2d(T(lib, (1, 1, 2, 2)), 3),
+        "pad_too_long": lambda: F.pad(x, (1, 1, 1, 1, 1, 1)),
+        "one_hot_float": lambda: F.one_hot(lib.tensor([0.0, 1.0])),
+        "one_hot_oob": lambda: F.one_hot(lib.tensor([0, 3]), 2),
+        "bce_range": lambda: F.binary_cross_entropy(lib.tensor([1.5]), lib.tensor([1.0])),
+        "bce_shape": lambda: F.binary_cross_entropy(lib.tensor([0.5]), lib.tensor([1.0, 0.0])),
+        "interpolate_no_size": lambda: F.interpolate(T(lib, (1, 1, 4))),
+        "linear_module_in": lambda: lib.nn.Linear(3, 2)(T(lib, (4, 5)).float()),
+        "conv_module_in": lambda: lib.nn.Conv2d(2, 2, 3)(T(lib, (1, 3, 5, 5)).float()),
+        "module_missing_key": lambda: lib.nn.Linear(3, 2).load_state_dict({}),
+    }
+    return cases[case]()
+
+
+def _autograd(lib, case):
+    def leaf():
+        return T(lib, (3,), requires_grad=True)
+
+    def backward_nonscalar():
+        (leaf() * 2).backward()
+
+    def grad_no_requires():
+        x = T(lib, (3,))
+        return lib.autograd.grad(x.sum(), x)
+
+    def backward_twice():
+        x = leaf()
+        y = (x * x).sum()
+        y.backward()
+        y.backward()
+
+    def inplace_leaf():
+        leaf().add_(1)
+
+    def inplace_view_leaf():
+        leaf()[0:2].mul_(2)
+
+    def hook_shape():
+        x = leaf()
+        x.register_hook(lambda g: g[:2])
+        (x * 2).sum().backward()
+
+    def grad_unused():
+        x, y = leaf(), leaf()
+        return lib.autograd.grad((x * 2).sum(), y)
+
+    def inplace_saved():
+        x = leaf()
+        y = x.exp()
+        y.add_(1)
+        y.sum().backward()
+
+    def grad_shape_mismatch():
+        x = leaf()
+        (x * 2).backward(lib.ones(2))
+
+    def requires_grad_int():
+        return lib.tensor([1, 2]).requires_grad_()
+
+    def detach_inplace_view():
+        x = leaf() * 1
+        v = x[:2]
+        v.detach_()
+
+    def numpy_requires_grad():
+        return leaf().numpy()
+
+    cases = {k: v for k, v in locals().items() if callable(v) and k != "leaf"}
+    return cases[case]()
+
+
+FAMILIES = {
+    "reduce": (
+        [
+            (op, shape, dtype, dim)
+            for op in (
+                "sum",
+                "mean",
+                "softmax",
+                "log_softmax",
+                "cumsum",
+                "argmax",
+                "argmin",
+                "amax",
+                "amin",
+                "std",
+                "var",
+                "prod",
+                "logsumexp",
+                "nansum",
+            )
+            for shape, dtype, dim in [
+                ((2, 3, 4), "float64", 3),
+                ((2, 3, 4), "float64", -4),
+                ((2, 3), "float64", 2),
+                ((2, 3), "float64", -3),
+                ((3,), "float64", 1),
+                ((), "float64", 1),
+                ((2, 3), "int64", 0),
+                ((2, 3), "bool", 0),
+            ]
+        ],
+        _reduce,
+    ),
+    "view": (
+        [
+            ("reshape", (2, 3), (5,)),
+            ("reshape", (2, 3), (-1, -1)),
+            ("reshape", (2, 3), (4, -1)),
+            ("reshape", (0, 3), (-1,)),
+            ("view", (2, 3), (4, 2)),
+            ("view", (2, 3), (-1, 4)),
+            ("view_t", (2, 3), (6,)),
+            ("view_t", (2, 3, 4), (12, 2)),
+            ("expand", (2, 3), (4, 3)),
+            ("expand", (2, 3), (3,)),
+            ("expand", (2, 3), (2, -1, 3)),
+            ("expand", (3,), (2, 4)),
+            ("narrow", (2, 3), (0, 2, 5)),
+            ("narrow", (2, 3), (1, -5, 1)),
+            ("narrow", (2, 3), (2, 0, 1)),
+            ("narrow", (2, 3), (1, 1, -1)),
+            ("select", (2, 3), (0, 2)),
+            ("select", (2, 3), (2, 0)),
+            ("select", (2, 3), (1, -4)),
+            ("transpose", (2, 3), (0, 2)),
+            ("transpose", (2, 3), (-3, 1)),
+            ("permute", (2, 3), ((0,),)),
+            ("permute", (2, 3), ((0, 0),)),
+            ("permute", (2, 3), ((0, 2),)),
+            ("squeeze", (2, 3), (2,)),
+            ("unsqueeze", (2, 3), (3,)),
+            ("unsqueeze", (2, 3), (-4,)),
+            ("flatten", (2, 3, 4), (2, 1)),
+            ("flatten", (2, 3), (0, 3)),
+            ("movedim", (2, 3), (0, 2)),
+            ("unflatten", (2, 6) if False else (2, 3), (1, (2, 2))),
+            ("repeat", (2, 3), (2,)),
+            ("repeat", (2, 3), (2, -1)),
+            ("chunk", (2, 3), (0,)),
+            ("chunk", (2, 3), (-1,)),
+            ("split", (2, 3), (0,)),
+            ("split", (2, 3), ([1, 1], 0)),
+            ("split", (2, 3), (1, 2)),
+            ("roll", (2, 3), ((1, 2), (0,))),
+            ("roll", (2, 3), (1, 2)),
+            ("flip", (2, 3), (2,)),
+            ("flip", (2, 3), ((0, 0),)),
+            ("diagonal", (3,), ()),
+            ("diagonal", (2, 3), (0, 0, 0)),
+        ],
+        _view,
+    ),
+    "combine": (
+        [
+            ("cat", [], 0),
+            ("cat", [(2, 3), (2, 4)], 0),
+            ("cat", [(2, 3), (3,)], 0),
+            ("cat", [(2, 3), (2, 3)], 2),
+            ("cat", [(2, 3), (2, 3)], -3),
+            ("stack", [], 0),
+            ("stack", [(2, 3), (3, 2)], 0),
+            ("stack", [(2, 3), (2, 3)], 3),
+            ("stack", [(2, 3), (2, 3)], -4),
+            ("hstack", [], None),
+            ("vstack", [(2, 3), (2, 4)], None),
+        ],
+        lambda lib, op, shapes, dim: (
+            getattr(lib, op)([T(lib, s) for s in shapes])
+            if dim is None
+            else _combine(lib, op, shapes, dim)
+        ),
+    ),
+    "matmul": (
+        [
+            (op, sa, da, sb, db)
+            for op, sa, sb in [
+                ("mm", (2, 3), (4, 2)),
+                ("mm", (3,), (3, 2)),
+                ("bmm", (2, 3), (3, 2)),
+                ("bmm", (2, 2, 3), (3, 2, 2)),
+                ("dot", (2, 3), (2, 3)),
+                ("dot", (3,), (4,)),
+                ("mv", (2, 3), (2,)),
+                ("matmul", (2, 3), (2, 3)),
+                ("@", (), (3,)),
+                ("matmul", (3,), (2, 3)),
+            ]
+            for da, db in [("float64", "float64")]
+        ]
+        + [
+            (op, (2, 3), da, (3, 2), db)
+            for op in ("mm", "matmul", "@")
+            for da, db in [("int64", "float64"), ("float32", "float64"), ("bool", "bool")]
+        ],
+        _matmul,
+    ),
+    "index": (
+        [
+            (op, (2, 3), dim, index, dtype)
+            for op in ("gather", "index_select", "take", "scatter", "index_add", "index_fill")
+            for dim, index, dtype in [
+                (1, [[0, 3], [1, 0]], "int64"),
+                (1, [[0, -1], [1, 0]], "int64"),
+                (0, [2], "int64"),
+                (0, [0.0], "float64"),
+                (2, [0], "int64"),
+            ]
+        ],
+        _index,
+    ),
+    "subscript": (
+        [
+            (shape, key)
+            for shape in ((2, 3), (3,))
+            for key in (
+                "float",
+                "list_oob",
+                "tensor_oob",
+                "bool_mask_shape",
+                "too_many",
+                "ellipsis_oob",
+                "int_oob",
+                "neg_oob",
+                "str",
+            )
+        ],
+        _subscript,
+    ),
+    "factory": (
+        [
+            ("zeros", (-1,)),
+            ("zeros", (2, -3)),
+            ("ones", ((2, -1),)),
+            ("empty", (-2,)),
+            ("full", ((-1,), 1.0)),
+            ("full", ((2,), "a")),
+            ("eye", (-1,)),
+            ("eye", (2, -1)),
+            ("arange", (10, 0, 1)),
+            ("arange", (0, 10, -1)),
+            ("arange", (0, 10, 0)),
+            ("arange", (0, float("inf"))),
+            ("linspace", (0, 1, -1)),
+            ("logspace", (0, 1, -1)),
+            ("tensor", ([[1, 2], [3]],)),
+            ("tensor", ("abc",)),
+            ("tensor", ([1, "a"],)),
+            ("tensor", ([[1], 2],)),
+            ("randn", (-1,)),
+            ("rand", (2, -2)),
+            ("randint", (5, 2, (3,))),
+            ("randint", (0, (3,))),
+            ("randperm", (-1,)),
+            ("zeros_like", (3,)),
+            ("ones", ("a",)),
+            ("ones", (2.5,)),
+        ],
+        _factory,
+    ),
+    "pointwise": (
+        [
+            (c,)
+            for c in (
+                "int_floordiv_0",
+                "int_rem_0",
+                "int_div_tensor_0",
+                "int_pow_neg",
+                "int_pow_neg_tensor",
+                "int64_overflow",
+                "uint8_neg",
+                "add_shapes",
+                "mul_shapes",
+                "add_alpha_bool",
+                "add_alpha_float_on_int",
+                "where_float_cond",
+                "where_shapes",
+                "bitwise_float",
+                "invert_float",
+                "shift_float",
+                "sub_bool",
+                "neg_bool",
+                "inplace_int_float",
+                "inplace_broadcast",
+                "clamp_none",
+                "clamp_tensor_mixed",
+                "lerp_int",
+                "fmod_int_0",
+                "gcd_float",
+                "sqrt_int",
+                "exp_bool",
+                "atan2_int",
+                "log_neg",
+                "maximum_shapes",
+                "eq_shapes",
+                "item_many",
+                "bool_many",
+                "int_many",
+                "float_empty",
+                "len_scalar",
+                "iter_scalar",
+                "masked_fill_float_mask",
+                "masked_fill_tensor_value",
+                "to_dtype_str",
+                "type_bad",
+                "new_ones_neg",
+                "fill_tensor_1d",
+                "relu_nan",
+            )
+        ],
+        _pointwise,
+    ),
+    "nn": (
+        [
+            (c,)
+            for c in (
+                "mse_avg",
+                "l1_bad_reduction",
+                "ce_target_oob",
+                "ce_target_neg",
+                "ce_target_float_shape",
+                "ce_target_len",
+                "nll_target_oob",
+                "nll_int_input",
+                "softmax_int",
+                "softmax_no_dim_dim_oob",
+                "linear_shapes",
+                "linear_bias_shape",
+                "conv2d_3d_weight",
+                "conv2d_channels",
+                "conv2d_kernel_big",
+                "embedding_oob",
+                "embedding_float_idx",
+                "dropout_p",
+                "layer_norm_shape",
+                "batch_norm_running",
+                "max_pool_kernel",
+                "pad_too_long",
+                "one_hot_float",
+                "one_hot_oob",
+                "bce_range",
+                "bce_shape",
+                "interpolate_no_size",
+                "linear_module_in",
+                "conv_module_in",
+                "module_missing_key",
+            )
+        ],
+        _nn,
+    ),
+    "autograd": (
+        [
+            (c,)
+            for c in (
+                "backward_nonscalar",
+                "grad_no_requires",
+                "backward_twice",
+                "inplace_leaf",
+                "inplace_view_leaf",
+                "hook_shape",
+                "grad_unused",
+                "inplace_saved",
+                "grad_shape_mismatch",
+                "requires_grad_int",
+                "detach_inplace_view",
+                "numpy_requires_grad",
+            )
+        ],
+        _autograd,
+    ),
+}
+
+
+def label(family, args):
+    return f"{family}{args!r}"
+
+
+def call(family, args):
+    builder = FAMILIES[family][1]
+    return lambda lib: builder(lib, *args)
+
+
+def catalogue():
+    """Every (label, fn) of every family, in a stable order."""
+    return [(label(f, a), call(f, a)) for f, (space, _) in FAMILIES.items() for a in space]
+
+
+def random_calls():
+    """Argument combinations beyond the enumeration: (family, args) parameter spaces."""
+    reduce_ops = ("sum", "mean", "softmax", "cumsum", "argmax", "amax", "logsumexp", "prod")
+    view_ops = ("transpose", "squeeze", "unsqueeze", "select", "flatten", "movedim", "narrow")
+    return {
+        "reduce": [
+            (op, shape, dtype, dim)
+            for op, shape, dtype, dim in itertools.product(reduce_ops, SHAPES, DTYPES, DIMS)
+            if op != "logsumexp"
+        ],
+        "view": [
+            (op, shape, args)
+            for op in view_ops
+            for shape in SHAPES
+            for args in itertools.product(
+                DIMS, repeat=2 if op not in ("squeeze", "unsqueeze") else 1
+            )
+            if not (op == "narrow")
+        ],
+    }

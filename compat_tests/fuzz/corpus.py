@@ -1,0 +1,78 @@
+"""What the fuzzers found: known differences (tolerated by the random runs, each with a
+regression test in the corpus marked ``xfail(strict=True)``) and the reason for each.
+
+A random run fails only on a difference that matches none of ``KNOWN``.  When a defect is
+fixed its corpus test starts to pass, the strict xfail turns that into a failure, and the
+entry (marker and pattern) is removed here: the corpus test then guards the fix.
+"""
+
+import re
+
+# (pattern on the difference's description, reason: where PyTorch and torchlike part)
+KNOWN = [
+    (
+        r"values differ: torch .*nan.* vs torchlike .*ops=.*'relu'",
+        "SILENT WRONG VALUE: relu(NaN) is 0 in torchlike, NaN in PyTorch (clamp/maximum "
+        "propagate NaN correctly) - torchlike/_ops (relu)",
+    ),
+    (
+        r"output 0 of (\w+?)1, is at version .* vs torchlike .*output 0 of \1, is at version",
+        "the saved-tensor version message drops the overload number of the node that made the "
+        "tensor (PyTorch: 'output 0 of Pow1' for PowBackward1) - torchlike/autograd/graph.py",
+    ),
+    (
+        r"torch RuntimeError\('a (view of a )?leaf Variable that requires grad is being used in an "
+        r"in-place operation.'\) vs torchlike RuntimeError\('(?!a (view of a )?leaf)",
+        "in-place ops on a leaf (or a view of one) compute the out-of-place result first, so a "
+        "shape/broadcast error comes before PyTorch's leaf error - the in-place frontends in "
+        "torchlike/_ops call inplace_update (whose check runs first) only after the op",
+    ),
+    (
+        r"Cannot broadcast to shape with fewer dimensions",
+        "copy_/__setitem__ check broadcasting (in JAX's words) before the in-place rules "
+        "(torch: leaf/view-of-leaf error, or expand()'s message) - torchlike/_ops/indexing.py",
+    ),
+    (
+        r"index_fill: axis 0 is out of bounds for array of dimension 0",
+        "index_fill_ on a 0-d tensor: JAX's axis error before the leaf in-place check - "
+        "torchlike/_ops/indexing.py",
+    ),
+    (
+        r"invalid index of a 0-dim tensor",
+        "indexing a 0-d tensor: PyTorch's 'invalid index of a 0-dim tensor' message - "
+        "torchlike/_ops/indexing.py",
+    ),
+    (
+        r"dot_general requires contracting dimensions",
+        "matmul/mm/dot/mv shape errors in JAX's words instead of PyTorch's "
+        "('mat1 and mat2 shapes cannot be multiplied ...') - torchlike/_ops (linear algebra)",
+    ),
+    (
+        r"batch1 must be a 3D tensor|Expected size for first two dimensions of batch2",
+        "bmm's checks (PyTorch's 3-D and batch-size messages) - torchlike/_ops",
+    ),
+    (
+        r"permute\(\) missing 1 required positional",
+        "x.permute() with no dims on a 0-d tensor is accepted (PyTorch: TypeError) - "
+        "torchlike/_ops/shapes.py",
+    ),
+    (
+        r"index 0 is out of bounds for axis 0 with size 0",
+        "dim=0 of a 0-d tensor (sum/diagonal after transpose of a scalar): a NumPy IndexError "
+        "where PyTorch accepts dim 0/-1 of a scalar - torchlike/_ops",
+    ),
+    (
+        r"output 0 of AsStrided, is at version .* vs torchlike .*output 0 of (?!AsStrided)",
+        "a view of a view written in place: PyTorch's saved-tensor message names the view's "
+        "new history (AsStrided), torchlike the original view op (Diagonal …) - "
+        "torchlike/autograd/inplace.py (view history of views of views)",
+    ),
+]
+
+
+def known(description):
+    """The reason for a known difference, or None."""
+    for pattern, reason in KNOWN:
+        if re.search(pattern, description):
+            return reason
+    return None

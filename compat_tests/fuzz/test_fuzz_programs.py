@@ -1,0 +1,110 @@
+"""Random op programs (float64, broadcasting, views, in-place ops) on torchlike and torch:
+every step's value or exception, the final values and the leaves' gradients must agree."""
+
+import _programs as P
+import corpus
+import pytest
+import torch as real_torch
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import torchlike
+
+PROGRAMS = 100  # sized for the fuzz session's budget (about 0.5 s per program on one core)
+_BASE = (2, 3, 4)
+
+
+def _shape(nd):
+    return st.lists(st.booleans(), min_size=nd, max_size=nd).map(
+        lambda ones: tuple(1 if o else _BASE[3 - nd + i] for i, o in enumerate(ones))
+    )
+
+
+SHAPES = st.lists(st.integers(0, 3).flatmap(_shape), min_size=1, max_size=3)
+STEPS = st.lists(
+    st.tuples(
+        st.integers(0, len(P.OPS) - 1), st.integers(0, 7), st.integers(0, 7), st.integers(0, 99)
+    ),
+    min_size=2,
+    max_size=10,
+)
+
+
+def check_program(shapes, seed, steps, stats=None):
+    """None when both libraries agree, else the difference (raises on an unknown one)."""
+    ref = P.run(real_torch, shapes, seed, steps)
+    got = P.run(torchlike, shapes, seed, steps)
+    diff = P.compare_traces(ref, got)
+    if stats is not None:
+        stats["programs run"] = stats.get("programs run", 0) + 1
+        stats["program steps run"] = stats.get("program steps run", 0) + len(steps)
+    if diff is None:
+        return None
+    names = [P.NAMES[op % len(P.OPS)] for op, *_ in steps]
+    diff = f"{diff} ops={names}"
+    reason = corpus.known(diff)
+    if stats is not None and reason is not None:
+        stats["programs with a known difference"] = (
+            stats.get("programs with a known difference", 0) + 1
+        )
+    if reason is None:
+        new = f"{diff}\n  program: shapes={shapes} seed={seed} steps={steps}"
+        if stats is None:
+            raise AssertionError(new)
+        stats.setdefault("new program differences", []).append(new)
+    return diff
+
+
+@settings(
+    max_examples=PROGRAMS,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
+@given(shapes=SHAPES, seed=st.integers(0, 999), steps=STEPS)
+def test_random_programs(fuzz_stats, shapes, seed, steps):
+    # differences are collected, not raised, so one run lists them all (and nothing shrinks)
+    check_program(shapes, seed, steps, fuzz_stats)
+
+
+def test_random_programs_found_nothing_new(fuzz_stats):
+    new = fuzz_stats.get("new program differences", [])
+    assert not new, f"{len(new)} new differences:\n" + "\n".join(new[:20])
+
+
+# ----------------------------------------------------------------------------- the corpus
+# programs the fuzzer found: (shapes, seed, steps, reason if still a known difference)
+FOUND = [
+    # softplus -> unsqueeze -> clamp_ (a view written in place): was a false "modified by an
+    # inplace operation" error
+    ([(3,)], 0, [(8, 0, 0, 0), (27, 1, 0, 0), (56, 2, 0, 0)], None),
+    ([(1, 3)], 1, [(9, 0, 0, 0), (28, 1, 0, 0), (56, 2, 0, 0)], None),
+    ([(2, 3, 4)], 3, [(34, 0, 0, 0), (56, 1, 0, 0)], None),
+    ([(1, 3, 4), ()], 344, [(59, 7, 6, 95), (45, 4, 2, 57), (39, 3, 5, 67), (0, 6, 6, 51)],
+     "copy_"),
+    ([()], 808, [(3, 0, 6, 78), (61, 4, 7, 54)], "index_fill_"),
+    ([(1,), (2, 3, 1)], 876, [(47, 0, 3, 67), (28, 0, 0, 80), (62, 3, 4, 26)], "0-dim index"),
+    ([(1, 3, 4)], 275, [(25, 4, 4, 26)], "matmul message"),
+    ([(4,), (3, 4)], 267, [(25, 4, 7, 76)], None),  # mm message: fixed
+    ([(), (1, 3, 4)], 410, [(33, 6, 4, 1)], "permute()"),
+    ([(), ()], 729, [(44, 7, 6, 27), (26, 0, 2, 97), (44, 6, 6, 47)], "dim 0 of a scalar"),
+    ([(1, 1), (1, 1)], 386, [(10, 0, 1, 95), (52, 7, 1, 8), (50, 6, 1, 32), (40, 7, 0, 58),
+                             (4, 3, 2, 74)], "relu(nan)"),
+    ([(1, 3, 4), (1, 1, 4)], 225,
+     [(42, 5, 4, 23), (34, 3, 4, 25), (15, 5, 1, 35), (5, 7, 1, 83), (36, 5, 3, 49),
+      (61, 4, 0, 41), (11, 5, 4, 31), (21, 1, 1, 31)], "view of a view"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "shapes, seed, steps, reason",
+    [
+        pytest.param(*f, marks=[pytest.mark.xfail(strict=True, reason=f[3])] if f[3] else [])
+        for f in FOUND
+    ],
+)
+def test_found_programs(shapes, seed, steps, reason):
+    ref = P.run(real_torch, shapes, seed, steps)
+    got = P.run(torchlike, shapes, seed, steps)
+    assert P.compare_traces(ref, got) is None
