@@ -129,6 +129,23 @@ CASES = {
         "ScaledDotProductFlashAttentionForCpuBackward0",
         False,
     ),
+    # PyTorch's CTC gradient assumes log_softmax inputs, so it is checked through one
+    "ctc_loss": (
+        lambda torch, x: torch.nn.functional.ctc_loss(
+            x.log_softmax(2), torch.tensor([[1, 2, 2], [3, 1, 0]]), (5, 4), (3, 2)
+        ),
+        [R.randn(5, 2, 4)],
+        "MeanBackward0",
+        False,
+    ),
+    "ctc_loss_flat_sum": (
+        lambda torch, x: torch.nn.functional.ctc_loss(
+            x.log_softmax(2), torch.tensor([1, 1, 2]), (4, 3), (2, 1), reduction="sum", blank=3
+        ),
+        [R.randn(4, 2, 4)],
+        "SumBackward0",
+        False,
+    ),
     "pad_circular_negative": (
         lambda torch, x: torch.nn.functional.pad(x, (-2, 1, 1, -1), mode="circular"),
         [R.randn(1, 2, 3, 7)],
@@ -756,3 +773,101 @@ def test_triplet_margin_with_distance_loss_values(torch):
     d = lambda u, v: np.sqrt(((u - v + 1e-6) ** 2).sum(-1))  # noqa: E731
     ref = np.maximum(1.0 + d(A5, B5) - np.minimum(d(A5, C5), d(B5, C5)), 0)
     assert_close(out, ref)
+
+
+# ------------------------------------------------------------------------------- ctc_loss
+def _np_ctc(lp, target, blank=0):
+    """-log p(target) by the CTC forward recursion, in probability space (small inputs)."""
+    ext = [blank]
+    for c in target:
+        ext += [c, blank]
+    p = np.exp(lp)
+    alpha = np.zeros(len(ext))
+    alpha[0] = p[0, blank]
+    if len(ext) > 1:
+        alpha[1] = p[0, ext[1]]
+    for t in range(1, len(lp)):
+        new = np.zeros_like(alpha)
+        for s, c in enumerate(ext):
+            new[s] = alpha[s] + (alpha[s - 1] if s else 0)
+            if s > 1 and c != blank and c != ext[s - 2]:
+                new[s] += alpha[s - 2]
+            new[s] *= p[t, c]
+        alpha = new
+    return -np.log(alpha[-1] + (alpha[-2] if len(ext) > 1 else 0))
+
+
+CTC_LP = np.log(np.random.RandomState(3).dirichlet(np.ones(4), size=(6, 2)))
+CTC_TARGETS = [[1, 2, 2], [3, 1, 0]]
+
+
+@pytest.mark.parametrize("reduction", ["none", "sum", "mean"])
+def test_ctc_loss_values_and_nodes(torch, reduction):
+    lp = _t(torch, CTC_LP, True)
+    out = torch.nn.functional.ctc_loss(
+        lp,
+        torch.tensor(CTC_TARGETS),
+        torch.tensor([6, 4]),
+        torch.tensor([3, 2]),
+        reduction=reduction,
+    )
+    per = np.array([_np_ctc(CTC_LP[:6, 0], [1, 2, 2]), _np_ctc(CTC_LP[:4, 1], [3, 1])])
+    expected = {"none": per, "sum": per.sum(), "mean": (per / [3, 2]).mean()}[reduction]
+    assert_close(out, expected)
+    top = {"none": "CtcLossBackward0", "sum": "SumBackward0", "mean": "MeanBackward0"}
+    assert node_name(out) == top[reduction]
+    out.sum().backward()
+    # PyTorch's gradient: exp(log_probs) minus the posterior, zero past each input length
+    assert_close(lp.grad[4:, 1], np.zeros((2, 4)))
+    if reduction == "none":
+        assert_close(lp.grad.sum(-1)[:4], np.zeros((4, 2)), atol=1e-12)
+
+
+def test_ctc_loss_forms(torch):
+    F = torch.nn.functional
+    lp = _t(torch, CTC_LP)
+    batched = F.ctc_loss(lp, torch.tensor(CTC_TARGETS), (6, 4), (3, 2), reduction="none")
+    flat = F.ctc_loss(lp, torch.tensor([1, 2, 2, 3, 1]), (6, 4), (3, 2), reduction="none")
+    assert_close(flat, values(batched))
+    single = F.ctc_loss(
+        lp[:, 0], torch.tensor([1, 2, 2]), torch.tensor(6), torch.tensor(3), reduction="none"
+    )
+    assert tuple(single.shape) == () and np.isclose(single.item(), values(batched)[0])
+    assert F.ctc_loss(lp.float(), torch.tensor(CTC_TARGETS), (6, 4), (3, 2)).dtype == torch.float32
+
+
+def test_ctc_loss_infeasible_and_zero_infinity(torch):
+    F = torch.nn.functional
+    lp = _t(torch, CTC_LP, True)
+    args = (torch.tensor([[1, 1, 1, 1], [1, 2, 1, 2]]), (3, 6), (4, 2))
+    assert values(F.ctc_loss(lp, *args, reduction="none"))[0] == np.inf
+    out = F.ctc_loss(lp, *args, reduction="none", zero_infinity=True)
+    assert node_name(out) == "WhereBackward0"
+    assert values(out)[0] == 0 and np.isfinite(values(out)[1])
+    out.sum().backward()
+    assert_equal(lp.grad[:, 0], np.zeros((6, 4)))
+
+
+@pytest.mark.parametrize(
+    "kw,msg",
+    [
+        (
+            {"input_lengths": (7, 4)},
+            r"Expected input_lengths to have value at most 6, but got value 7 \(while checking arguments for ctc_loss_allocate_outputs\)",
+        ),
+        (
+            {"target_lengths": (8, 2)},
+            "Expected tensor to have size at least 8 at dimension 1, but got size 3 for argument #2 'targets'",
+        ),
+        ({"blank": 4}, "blank must be in label range"),
+    ],
+)
+def test_ctc_loss_errors(torch, kw, msg):
+    args = dict(input_lengths=(6, 4), target_lengths=(3, 2))
+    args.update(kw)
+    with pytest.raises(RuntimeError, match=msg):
+        torch.nn.functional.ctc_loss(_t(torch, CTC_LP), torch.tensor(CTC_TARGETS), **args)
+    with pytest.raises(ValueError, match="avg is not a valid value for reduction"):
+        torch.nn.functional.ctc_loss(
+            _t(torch, CTC_LP), torch.tensor(CTC_TARGETS), (6, 4), (3, 2), reduction="avg"
+        )

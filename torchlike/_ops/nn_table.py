@@ -1241,3 +1241,147 @@ for _d in (2, 3):
         edges=1,
         saved={"indices": 1},
     )
+
+
+# ---------------------------------------------------------------------------------- CTC
+def _lse(*xs):
+    """log(sum(exp(x))) over a few arrays, -inf where all are -inf (no NaN)."""
+    top = xs[0]
+    for x in xs[1:]:
+        top = jnp.maximum(top, x)
+    safe = jnp.where(jnp.isneginf(top), jnp.zeros((), top.dtype), top)
+    return safe + jnp.log(sum(jnp.exp(x - safe) for x in xs))
+
+
+def _shift(a, k, fill):
+    """``a`` moved k places right along its last axis (``out[..., s] = a[..., s - k]``)."""
+    pad = jnp.full(a.shape[:-1] + (k,), fill, a.dtype)
+    return jnp.concatenate([pad, a[..., :-k]], axis=-1)
+
+
+def _ctc_parts(lp, targets, il, tl, blank, flat):
+    """The pieces both CTC passes use: the blank-interleaved labels per batch row, their
+    per-step log-probabilities and which label positions are live / may be skipped to."""
+    n = lp.shape[1]
+    if flat:
+        # concatenated targets: row b starts where the previous rows' labels end
+        width = targets.shape[0]
+        start = jnp.cumsum(tl) - tl
+        pos = jnp.clip(start[:, None] + jnp.arange(width)[None, :], 0, max(width - 1, 0))
+        tgt = targets[pos] if width else jnp.zeros((n, 0), targets.dtype)
+    else:
+        tgt = targets
+    width = tgt.shape[1]
+    ext = jnp.full((n, 2 * width + 1), blank, jnp.int32)
+    ext = ext.at[:, 1::2].set(tgt.astype(jnp.int32))
+    live = jnp.arange(2 * width + 1)[None, :] < (2 * tl[:, None] + 1)
+    skip = (ext != blank) & (ext != _shift(ext, 2, -1))
+    emit = jnp.take_along_axis(lp, jnp.broadcast_to(ext[None], (lp.shape[0],) + ext.shape), 2)
+    return ext, live, skip, jnp.where(live[None], emit, -jnp.inf)
+
+
+def _ctc_nll(lp, targets, il, tl, *, blank, flat):
+    """Negative log-likelihood of each target under CTC (forward recursion in log space)."""
+    _, live, skip, emit = _ctc_parts(lp, targets, il, tl, blank, flat)
+    s = jnp.arange(emit.shape[-1])[None, :]
+    alpha0 = jnp.where(s < 2, emit[0], -jnp.inf)
+
+    def step(alpha, t):
+        grown = _lse(
+            alpha, _shift(alpha, 1, -jnp.inf), jnp.where(skip, _shift(alpha, 2, -jnp.inf), -jnp.inf)
+        )
+        nxt = jnp.where(live, grown + emit[t], -jnp.inf)
+        return jnp.where((t < il)[:, None], nxt, alpha), None
+
+    alpha, _ = lax.scan(step, alpha0, jnp.arange(1, lp.shape[0]))
+    last = jnp.take_along_axis(alpha, (2 * tl)[:, None], 1)[:, 0]
+    before = jnp.take_along_axis(alpha, jnp.maximum(2 * tl - 1, 0)[:, None], 1)[:, 0]
+    ll = _lse(last, jnp.where(tl > 0, before, -jnp.inf))
+    return -ll
+
+
+def _ctc_grad(lp, targets, il, tl, nll, *, blank, flat, zero_infinity):
+    """PyTorch's CTC gradient: ``exp(log_probs) - posterior`` on the live steps (the gradient
+    with respect to the logits under an implied log_softmax, not the plain derivative of the
+    loss), zero where the loss is infinite and ``zero_infinity`` is set."""
+    ext, live, skip, emit = _ctc_parts(lp, targets, il, tl, blank, flat)
+    t_max = lp.shape[0]
+    s = jnp.arange(emit.shape[-1])[None, :]
+    ends = (s == 2 * tl[:, None]) | (s == 2 * tl[:, None] - 1)
+    skip_next = _shift(skip[:, ::-1], 2, False)[:, ::-1]  # may s+2 be reached from s?
+
+    def alpha_step(alpha, t):
+        grown = _lse(
+            alpha, _shift(alpha, 1, -jnp.inf), jnp.where(skip, _shift(alpha, 2, -jnp.inf), -jnp.inf)
+        )
+        nxt = jnp.where(live & (t < il)[:, None], grown + emit[t], -jnp.inf)
+        return nxt, nxt
+
+    alpha0 = jnp.where((s < 2) & (il > 0)[:, None], emit[0], -jnp.inf)
+    _, alphas = lax.scan(alpha_step, alpha0, jnp.arange(1, t_max))
+    alphas = jnp.concatenate([alpha0[None], alphas], 0)
+
+    def beta_step(beta, t):
+        rev = beta[:, ::-1]
+        grown = _lse(
+            beta,
+            _shift(rev, 1, -jnp.inf)[:, ::-1],
+            jnp.where(skip_next, _shift(rev, 2, -jnp.inf)[:, ::-1], -jnp.inf),
+        )
+        start = jnp.where(ends, emit[t], -jnp.inf)
+        nxt = jnp.where((t == il - 1)[:, None], start, jnp.where(live, grown + emit[t], -jnp.inf))
+        nxt = jnp.where((t < il)[:, None], nxt, -jnp.inf)
+        return nxt, nxt
+
+    _, betas = lax.scan(
+        beta_step, jnp.full(emit.shape[1:], -jnp.inf, lp.dtype), jnp.arange(t_max)[::-1]
+    )
+    betas = betas[::-1]
+    # log-probability of the paths through (t, s); unreachable states stay -inf, not NaN
+    dead = jnp.isneginf(alphas) | jnp.isneginf(betas)
+    through = jnp.where(dead, -jnp.inf, alphas + betas - jnp.where(dead, 0, emit))
+    top = jnp.max(through, axis=-1, keepdims=True)
+    top = jnp.where(jnp.isneginf(top), jnp.zeros((), top.dtype), top)
+    onehot = jax.nn.one_hot(ext, lp.shape[2], dtype=lp.dtype)
+    per_class = jnp.log(jnp.einsum("tns,nsc->tnc", jnp.exp(through - top), onehot)) + top
+    step_live = (jnp.arange(t_max)[:, None] < il[None, :])[..., None]
+    grad = jnp.where(step_live, jnp.exp(lp) - jnp.exp(per_class + nll[None, :, None]), 0)
+    if zero_infinity:
+        grad = jnp.where(jnp.isinf(nll)[None, :, None], jnp.zeros((), grad.dtype), grad)
+    return grad
+
+
+def _ctc_loss(lp, targets, il, tl, *, blank, zero_infinity, flat):
+    def forward(lp):
+        return _ctc_nll(lp, targets, il, tl, blank=blank, flat=flat)
+
+    @jax.custom_vjp
+    def grad_of(lp, nll, g):
+        d = _ctc_grad(lp, targets, il, tl, nll, blank=blank, flat=flat, zero_infinity=zero_infinity)
+        return d * g[None, :, None]
+
+    def no_second(_, __):
+        raise RuntimeError("derivative for aten::_ctc_loss_backward is not implemented")
+
+    grad_of.defvjp(lambda lp, nll, g: (grad_of(lp, nll, g), None), no_second)
+
+    @jax.custom_vjp
+    def loss(lp):
+        return forward(lp)
+
+    def fwd(lp):
+        nll = forward(lp)
+        return nll, (lp, nll)
+
+    loss.defvjp(fwd, lambda res, g: (grad_of(res[0], res[1], g),))
+    return loss(lp)
+
+
+OPS["ctc_loss"] = Op(
+    "_ctc_loss",
+    _ctc_loss,
+    "CtcLossBackward0",
+    promote=None,
+    edges=1,
+    saved={"log_probs": 0, "targets": 1, "blank": "blank", "zero_infinity": "zero_infinity"},
+)

@@ -1993,6 +1993,68 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
     return _reduce(loss, reduction)
 
 
+def _lengths(x):
+    return tuple(int(v) for v in (_host(x).reshape(-1) if isinstance(x, Tensor) else x))
+
+
+def ctc_loss(
+    log_probs,
+    targets,
+    input_lengths,
+    target_lengths,
+    blank=0,
+    reduction="mean",
+    zero_infinity=False,
+):
+    _check_reduction(reduction)
+    batched = log_probs.ndim == 3
+    if not batched:
+        log_probs = log_probs.unsqueeze(1)
+        targets = targets.unsqueeze(0)
+    t_max, n, classes = log_probs.shape
+    # the lengths are read on the host, as PyTorch's CPU kernel does (they size its loops)
+    il, tl = _lengths(input_lengths), _lengths(target_lengths)
+    if not 0 <= blank < classes:
+        raise RuntimeError("blank must be in label range")
+    if len(il) != n:
+        raise RuntimeError("input_lengths must be of size batch_size")
+    if len(tl) != n:
+        raise RuntimeError("target_lengths must be of size batch_size")
+    where = "(while checking arguments for ctc_loss_allocate_outputs)"
+    for v in il:
+        if v > t_max:
+            raise RuntimeError(
+                f"Expected input_lengths to have value at most {t_max}, but got value {v} {where}"
+            )
+    flat = targets.ndim == 1
+    if not flat and max(tl, default=0) > targets.shape[1]:
+        raise RuntimeError(
+            f"Expected tensor to have size at least {max(tl)} at dimension 1, but got size "
+            f"{targets.shape[1]} for argument #2 'targets' {where}"
+        )
+    if flat and sum(tl) > targets.shape[0]:
+        raise RuntimeError(
+            f"Expected tensor to have size at least {sum(tl)} at dimension 0, but got size "
+            f"{targets.shape[0]} for argument #2 'targets' {where}"
+        )
+    lengths = (
+        _factories.tensor(il, dtype=D.int64),
+        _factories.tensor(tl, dtype=D.int64),
+    )
+    loss = apply(
+        OPS["ctc_loss"],
+        (log_probs, targets) + lengths,
+        (("blank", int(blank)), ("zero_infinity", bool(zero_infinity)), ("flat", flat)),
+    )
+    if zero_infinity:
+        loss = _f.where(loss == float("inf"), _factories.zeros((), dtype=loss.dtype), loss)
+    if reduction == "mean":
+        loss = (loss / lengths[1].to(loss.dtype).clamp_min(1)).mean()
+    elif reduction == "sum":
+        loss = loss.sum()
+    return loss if batched or reduction != "none" else loss.squeeze(0)
+
+
 # ---------------------------------------------------------------------------------- attention
 _SDPA_C_NAMES = {D.float16: "c10::Half", D.bfloat16: "c10::BFloat16"}
 
