@@ -111,6 +111,19 @@ _SCRIPT = textwrap.dedent(
     torch.set_default_device(None)
     assert str(torch.randn(2).device) == "cpu"
 
+    # what follows its input's device: new_*, *_like, samplers, masks, writes into a tensor
+    for made in (
+        y.new_zeros(2), y.new_tensor([1, 2]), y.new_full((2,), 3.0), torch.zeros_like(y),
+        torch.randn_like(y), torch.full_like(y, 2), torch.ones(2).to(y), y[y > 0],
+        torch.nn.functional.dropout(y, 0.5), torch.bernoulli(y * 0.5), y.clone().uniform_(),
+        torch.multinomial(y, 2), y[torch.tensor([0, 1]).cuda()],
+    ):
+        assert str(made.device) == "cuda:0", made.device
+    target = torch.zeros(3, device="cuda")
+    target.copy_(torch.ones(3))  # a copy from the CPU lands on the target's device
+    assert str(target.device) == "cuda:0" and target.tolist() == [1.0, 1.0, 1.0]
+    assert str(torch.zeros_like(y, device="cpu").device) == "cpu"
+
     start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
     with torch.cuda.stream(torch.cuda.Stream()):
         start.record()

@@ -45,18 +45,13 @@ def accelerators(kind: str) -> tuple:
     if kind == "cuda":
         return _size.jax_gpus()
     if kind == "xla":
-        try:
-            return tuple(jax.devices("tpu"))
-        except RuntimeError:  # no TPU backend
-            return ()
+        return _tpus()
     return ()
 
 
 @functools.lru_cache(maxsize=64)
 def _torch_device_of(jdev) -> device:
-    if jdev in _cpu_devices()[:1] or (
-        jdev.platform == "cpu" and jdev not in accelerators("cuda")
-    ):
+    if jdev in _cpu_devices()[:1] or (jdev.platform == "cpu" and jdev not in accelerators("cuda")):
         return CPU
     for kind in ("cuda", "xla"):
         found = accelerators(kind)
@@ -128,6 +123,36 @@ def place(value, dev):
     return jax.device_put(value, to_jax(dev))
 
 
+@functools.lru_cache(maxsize=1)
+def _tpus() -> tuple:
+    try:
+        return tuple(jax.devices("tpu"))
+    except RuntimeError:  # no TPU backend
+        return ()
+
+
+def for_factory(value, dev):
+    """A factory's array on ``dev`` (None: the default device).  Where the machine has an
+    accelerator the array is committed to its device, so that an op mixing it with another
+    device's tensor raises PyTorch's error instead of JAX moving it silently; host-made
+    constants inside ops stay uncommitted and follow their op's device."""
+    if dev is None:
+        if not (accelerators("cuda") or _tpus()):
+            return value
+        dev = _state["default"]
+    dev = normalize(dev)
+    if dev != CPU:
+        MIXED[0] = True
+    return jax.device_put(value, to_jax(dev))
+
+
+def keep(value, current):
+    """``value`` on the device of ``current`` (a write into an existing tensor never moves it:
+    ``cuda_tensor.copy_(cpu_tensor)``, samplers filling an accelerator tensor)."""
+    d = of_array(current)
+    return value if of_array(value) == d else jax.device_put(value, to_jax(d))
+
+
 def set_default(dev) -> None:
     dev = CPU if dev is None else normalize(dev)
     jdev = to_jax(dev)
@@ -150,7 +175,8 @@ def check_same(vals) -> None:
     excepted: PyTorch treats them as scalars)."""
     first = None
     for v in vals:
-        if not hasattr(v, "devices"):
+        # uncommitted arrays (constants made inside ops) follow the op's device, as in JAX
+        if not getattr(v, "committed", False):
             continue
         d = of_array(v)
         if d == CPU and getattr(v, "ndim", 1) == 0:

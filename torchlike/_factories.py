@@ -23,7 +23,7 @@ from ._tensor import Tensor
 def _finish(value, dtype, requires_grad=False, device=None):
     if device is not None:
         _check_device_available(device)
-        value = _device.place(value, device)
+    value = _device.for_factory(value, device)
     t = Tensor._make(value, dtype)
     if requires_grad:
         if not (dtype.is_floating_point or dtype.is_complex):
@@ -196,25 +196,36 @@ def _like(input, dtype):
     return D.to_dtype(dtype) if dtype is not None else input.dtype
 
 
+def _like_device(input, device):
+    """A ``*_like`` factory's device: ``input``'s unless one is given (as PyTorch)."""
+    return input.device if device is None else device
+
+
 def zeros_like(
     input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None
 ):
     _layout.check_layout_request(input.shape, memory_format, "zeros_like")
-    return _filled((tuple(input.shape),), 0, _like(input, dtype), requires_grad, device)
+    return _filled(
+        (tuple(input.shape),), 0, _like(input, dtype), requires_grad, _like_device(input, device)
+    )
 
 
 def ones_like(
     input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None
 ):
     _layout.check_layout_request(input.shape, memory_format, "ones_like")
-    return _filled((tuple(input.shape),), 1, _like(input, dtype), requires_grad, device)
+    return _filled(
+        (tuple(input.shape),), 1, _like(input, dtype), requires_grad, _like_device(input, device)
+    )
 
 
 def empty_like(
     input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None
 ):
     _layout.check_layout_request(input.shape, memory_format, "empty_like")
-    return _filled((tuple(input.shape),), 0, _like(input, dtype), requires_grad, device)
+    return _filled(
+        (tuple(input.shape),), 0, _like(input, dtype), requires_grad, _like_device(input, device)
+    )
 
 
 def full_like(
@@ -228,7 +239,13 @@ def full_like(
     memory_format=None,
 ):
     _layout.check_layout_request(input.shape, memory_format, "full_like")
-    return _filled((tuple(input.shape),), fill_value, _like(input, dtype), requires_grad, device)
+    return _filled(
+        (tuple(input.shape),),
+        fill_value,
+        _like(input, dtype),
+        requires_grad,
+        _like_device(input, device),
+    )
 
 
 def _scalar_value(x):

@@ -27,25 +27,54 @@ def _tensor_new(cls, *args, **kwargs):
     return _factories.empty(*args, dtype=D.get_default_dtype())
 
 
+def _new_device(self, device):
+    """``new_*``: ``self``'s device unless one is given (as PyTorch)."""
+    return self.device if device is None else device
+
+
 def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
-    return _factories.tensor(data, dtype=dtype or self._dtype, requires_grad=requires_grad)
+    return _factories.tensor(
+        data,
+        dtype=dtype or self._dtype,
+        device=_new_device(self, device),
+        requires_grad=requires_grad,
+    )
 
 
 def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
-    return _factories.zeros(*size, dtype=dtype or self._dtype, requires_grad=requires_grad)
+    return _factories.zeros(
+        *size,
+        dtype=dtype or self._dtype,
+        device=_new_device(self, device),
+        requires_grad=requires_grad,
+    )
 
 
 def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
-    return _factories.ones(*size, dtype=dtype or self._dtype, requires_grad=requires_grad)
+    return _factories.ones(
+        *size,
+        dtype=dtype or self._dtype,
+        device=_new_device(self, device),
+        requires_grad=requires_grad,
+    )
 
 
 def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
-    return _factories.empty(*size, dtype=dtype or self._dtype, requires_grad=requires_grad)
+    return _factories.empty(
+        *size,
+        dtype=dtype or self._dtype,
+        device=_new_device(self, device),
+        requires_grad=requires_grad,
+    )
 
 
 def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False):
     return _factories.full(
-        size, fill_value, dtype=dtype or self._dtype, requires_grad=requires_grad
+        size,
+        fill_value,
+        dtype=dtype or self._dtype,
+        device=_new_device(self, device),
+        requires_grad=requires_grad,
     )
 
 

@@ -29,7 +29,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import _dtype as D
-from . import _layout
+from . import _device, _layout
 from . import random as _random
 from ._factories import _accept_size_keyword, _finish, _like, _size_args
 from ._ops.core import Op, apply
@@ -89,14 +89,18 @@ _no_derivative.defvjp(_no_derivative_fwd, _no_derivative_bwd)
 _BERNOULLI_P_OP = Op("bernoulli", _no_derivative, "NotImplemented", linear=True, edges=1)
 
 
-def _wrap(values: np.ndarray, dtype) -> Tensor:
-    return Tensor._make(jnp.asarray(values, dtype=dtype._np), dtype)
+def _wrap(values: np.ndarray, dtype, like=None) -> Tensor:
+    """Host samples as a tensor (on ``like``'s device: the generator draws on the host)."""
+    arr = jnp.asarray(values, dtype=dtype._np)
+    if like is not None and _device.MIXED[0]:
+        arr = _device.place(arr, like.device)
+    return Tensor._make(arr, dtype)
 
 
 def _sampled(values, dtype, node, inputs):
     """The result of an out-of-place sampler: a new tensor, recorded under ``node`` when one of
     ``inputs`` requires grad (its gradient is zero, as in PyTorch)."""
-    sample = values if isinstance(values, Tensor) else _wrap(values, dtype)
+    sample = values if isinstance(values, Tensor) else _wrap(values, dtype, inputs[0])
     if not (
         grad_mode.is_grad_enabled()
         and dtype.is_floating_point
@@ -439,7 +443,7 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
     values = gen._multinomial(
         _np(input), _int(num_samples, "multinomial", "num_samples", 2), bool(replacement)
     )
-    result = _wrap(values, D.int64)
+    result = _wrap(values, D.int64, input)
     return result if out is None else _write_out(out, result, "multinomial")
 
 
@@ -686,13 +690,14 @@ def randperm(
     return _random_result(values, dtype, requires_grad, device, out, "randperm")
 
 
-def _random_like(sampler, name, input, dtype, requires_grad, memory_format, generator):
+def _random_like(sampler, name, input, dtype, requires_grad, memory_format, generator, device):
     _layout.check_layout_request(input.shape, memory_format, name)
     return sampler(
         tuple(input.shape),
         dtype=_like(input, dtype),
         requires_grad=requires_grad,
         generator=generator,
+        device=input.device if device is None else device,
     )
 
 
@@ -706,7 +711,9 @@ def rand_like(
     memory_format=None,
     generator=None,
 ):
-    return _random_like(rand, "rand_like", input, dtype, requires_grad, memory_format, generator)
+    return _random_like(
+        rand, "rand_like", input, dtype, requires_grad, memory_format, generator, device
+    )
 
 
 def randn_like(
@@ -719,7 +726,9 @@ def randn_like(
     memory_format=None,
     generator=None,
 ):
-    return _random_like(randn, "randn_like", input, dtype, requires_grad, memory_format, generator)
+    return _random_like(
+        randn, "randn_like", input, dtype, requires_grad, memory_format, generator, device
+    )
 
 
 def randint_like(
@@ -744,6 +753,7 @@ def randint_like(
         dtype=_like(input, dtype),
         requires_grad=requires_grad,
         generator=generator,
+        device=input.device if device is None else device,
     )
 
 

@@ -106,8 +106,16 @@ class Tensor:
         """Overwrite the contents (through the storage, so every view sees it)."""
         self._write(value)
 
+    def _place(self, value):
+        """A fresh result that lives on another device (``Tensor.to(device)``): its storage
+        takes ``value`` as it is; every other write keeps the tensor's device."""
+        self._storage.data = value
+        self._storage.gen += 1
+
     def _write(self, value, check_overlap=True):
         storage = self._storage
+        if _device.MIXED[0]:
+            value = _device.keep(value, storage.data)
         if self._geom is None:
             storage.data = value
             storage.gen += 1

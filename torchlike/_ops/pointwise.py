@@ -280,7 +280,7 @@ def _to_device(self, target, copy=False):
     if self.device == target and not copy:
         return self
     moved = apply(OPS["to_device"], (self,))
-    moved._write(_device.place(moved._value, target))  # a fresh tensor: no version bump
+    moved._place(_device.place(moved._value, target))
     return moved
 
 
