@@ -775,6 +775,158 @@ SHAPES += [
     ),
 ]
 
+SHAPES += [
+    (
+        "view_negative_size",
+        lambda t: _x(t).view(-2, 3),
+        RuntimeError,
+        "invalid shape dimension -2 at index 0 of shape [-2, 3]",
+    ),
+    (
+        "movedim_lengths",
+        lambda t: _x(t).movedim((0, 1), (0,)),
+        RuntimeError,
+        "movedim: Invalid source or destination dims: source ([0, 1] dims) should contain the "
+        "same number of dims as destination ([0] dims)",
+    ),
+    (
+        "split_negative_size",
+        lambda t: _x(t).split([3, -1], 1),
+        RuntimeError,
+        "split_with_sizes expects split_sizes have only non-negative entries, but got "
+        "split_sizes=[3, -1]",
+    ),
+    (
+        "chunk_float",
+        lambda t: _x(t).chunk(1.5),
+        TypeError,
+        "chunk(): argument 'chunks' (position 1) must be int, not float",
+    ),
+    (
+        "tile_float",
+        lambda t: _x(t).tile(1.5),
+        TypeError,
+        "tile(): argument 'dims' (position 1) must be tuple of ints, not float",
+    ),
+    (
+        "cat_number",
+        lambda t: t.cat([_x(t), 1]),
+        TypeError,
+        "expected Tensor as element 1 in argument 0, but got int",
+    ),
+    ("hstack_empty", lambda t: t.hstack([]), RuntimeError, "hstack expects a non-empty TensorList"),
+    ("vstack_empty", lambda t: t.vstack([]), RuntimeError, "vstack expects a non-empty TensorList"),
+    (
+        "tril_1d",
+        lambda t: t.ones(3).tril(),
+        RuntimeError,
+        "tril: input tensor must have at least 2 dimensions",
+    ),
+    (
+        "triu_1d",
+        lambda t: t.ones(3).triu(),
+        RuntimeError,
+        "triu: input tensor must have at least 2 dimensions",
+    ),
+    (
+        "repeat_interleave_negative",
+        lambda t: _x(t).repeat_interleave(-1),
+        RuntimeError,
+        "Repeats must be non-negative",
+    ),
+    (
+        "repeat_interleave_negative_tensor",
+        lambda t: _x(t).repeat_interleave(t.tensor([-1, 1]), dim=0),
+        RuntimeError,
+        "repeats can not be negative",
+    ),
+    (
+        "repeat_interleave_lengths",
+        lambda t: _x(t).repeat_interleave(t.tensor([1, 2, 3]), dim=0),
+        RuntimeError,
+        "repeats must have the same size as input along dim, but got repeats.size(0) = 3 and "
+        "input.size(0) = 2",
+    ),
+    (
+        "diff_negative_order",
+        lambda t: _x(t).diff(-1),
+        RuntimeError,
+        "order must be non-negative but got -1",
+    ),
+    (
+        "diff_scalar",
+        lambda t: t.tensor(1.0).diff(),
+        RuntimeError,
+        "diff expects input to be at least one-dimensional",
+    ),
+    (
+        "as_strided_out_of_storage",
+        lambda t: _x(t).as_strided((10,), (1,)),
+        RuntimeError,
+        "setStorage: sizes [10], strides [1], storage offset 0, and itemsize 4 requiring a "
+        "storage size of 40 are out of bounds for storage of size 24",
+    ),
+    (
+        "index_add_dtype",
+        lambda t: _x(t).index_add(0, t.tensor([0]), t.ones(1, 3, dtype=t.float64)),
+        RuntimeError,
+        "index_add_(): self (Float) and source (Double) must have the same scalar type",
+    ),
+    (
+        "index_reduce_dtype",
+        lambda t: _x(t).index_reduce(0, t.tensor([0]), t.ones(1, 3, dtype=t.float64), "prod"),
+        RuntimeError,
+        "index_reduce_(): self (Float) and source (Double) must have the same scalar type",
+    ),
+    (
+        "index_reduce_count",
+        lambda t: _x(t).index_reduce(0, t.tensor([0, 1]), t.ones(1, 3), "prod"),
+        RuntimeError,
+        "index_reduce_(): Number of indices (2) should be equal to source.size(dim): (1), for "
+        "dim: 0",
+    ),
+    (
+        "index_fill_vector_value",
+        lambda t: _x(t).index_fill(0, t.tensor([0]), t.tensor([1.0, 2.0])),
+        RuntimeError,
+        "index_fill_ only supports a 0-dimensional value tensor, but got tensor with 1 "
+        "dimension(s).",
+    ),
+    (
+        "index_put_values_shape",
+        lambda t: _x(t).index_put((t.tensor([0, 1]),), t.ones(3, 3)),
+        RuntimeError,
+        "shape mismatch: value tensor of shape [3, 3] cannot be broadcast to indexing result "
+        "of shape [2, 3]",
+    ),
+    (
+        "index_tensors_broadcast",
+        lambda t: _x(t)[t.tensor([0, 1]), t.tensor([0, 1, 2])],
+        IndexError,
+        "shape mismatch: indexing tensors could not be broadcast together with shapes [2], [3]",
+    ),
+    (
+        "mask_counts_its_dimensions",
+        lambda t: _x(t)[t.tensor([[True, False, True], [True, True, True]]), t.tensor([0, 5])],
+        IndexError,
+        "too many indices for tensor of dimension 2",
+    ),
+    (
+        "scatter_add_dtype",
+        lambda t: _x(t).scatter_add(0, t.tensor([[0]]), t.ones(1, 1, dtype=t.float64)),
+        RuntimeError,
+        "scatter(): Expected self.dtype to be equal to src.dtype",
+    ),
+    (
+        "searchsorted_shapes",
+        lambda t: t.searchsorted(t.ones(2, 3), t.ones(3, 3)),
+        RuntimeError,
+        "torch.searchsorted(): boundaries tensor should be 1 dimension or the first N-1 "
+        "dimensions of boundaries tensor and input value tensor must match, but we got "
+        "boundaries tensor [2, 3] and input value tensor [3, 3]",
+    ),
+]
+
 CASES = BOUNDS + ARGUMENTS + SHAPES
 
 

@@ -316,19 +316,43 @@ def _check_index_bounds(self, index):
         dim += i.ndim if is_mask else 1
 
 
+def _index_rank(index):
+    """How many dimensions ``index`` consumes (a mask: one per dimension it covers)."""
+    return builtins.sum(
+        (i.ndim if isinstance(i, Tensor) and i._dtype in (D.bool_, D.uint8) else 1)
+        for i in index
+        if i is not None and i is not Ellipsis and not isinstance(i, bool)
+    )
+
+
+def _check_index_broadcast(index):
+    """The index tensors must broadcast together (a mask stands for its nonzero counts)."""
+    shapes = []
+    for i in index:
+        if isinstance(i, Tensor) and i._dtype in (D.bool_, D.uint8):
+            if i.ndim:
+                n = int(np.count_nonzero(np.asarray(i._value)))
+                shapes.extend([(n,)] * i.ndim)
+        elif isinstance(i, Tensor):
+            shapes.append(tuple(i.shape))
+    try:
+        np.broadcast_shapes(*shapes)
+    except ValueError:
+        raise IndexError(
+            "shape mismatch: indexing tensors could not be broadcast together with shapes "
+            + ", ".join(str(list(sh)) for sh in shapes)
+        ) from None
+
+
 def _advanced_index(self, index):
-    if (
-        builtins.sum(
-            1 for i in index if i is not None and i is not Ellipsis and not isinstance(i, bool)
-        )
-        > self.ndim
-    ):
+    if _index_rank(index) > self.ndim:
         raise IndexError(f"too many indices for tensor of dimension {self.ndim}")
     if builtins.any(isinstance(i, (int, np.integer)) and not isinstance(i, bool) for i in index):
         base, index = _select_ints_first(self, index)
         return _advanced_index(base, index)
     index = tuple(_t(i) if isinstance(i, (list, tuple, np.ndarray)) else i for i in index)
     _check_index_bounds(self, index)
+    _check_index_broadcast(index)
     spec, indices = _index_spec_and_operands(self, index)
     return apply(OPS["index"], (self, *indices), (("spec", spec),))
 
@@ -468,27 +492,27 @@ def _check_expand(value, target):
 
 
 def index_put_(self, indices, values, accumulate=False):
-    _check_index_bounds(self, tuple(indices))
-    spec, idx = _index_spec_and_operands(self, tuple(indices))
-    values = values if isinstance(values, Tensor) else _t(values)
-    return inplace_update(
-        self,
-        apply(
-            OPS["index_put"],
-            (self, values.to(self._dtype), *idx),
-            (("spec", spec), ("accumulate", accumulate)),
-        ),
-    )
+    return inplace_update(self, index_put(self, indices, values, accumulate))
 
 
 def index_put(self, indices, values, accumulate=False):
-    _check_index_bounds(self, tuple(indices))
-    spec, idx = _index_spec_and_operands(self, tuple(indices))
-    return apply(
-        OPS["index_put"],
-        (self, values.to(self._dtype), *idx),
-        (("spec", spec), ("accumulate", accumulate)),
-    )
+    indices = tuple(indices)
+    _check_index_bounds(self, indices)
+    _check_index_broadcast(indices)
+    spec, idx = _index_spec_and_operands(self, indices)
+    values = values if isinstance(values, Tensor) else _t(values)
+    try:
+        return apply(
+            OPS["index_put"],
+            (self, values.to(self._dtype), *idx),
+            (("spec", spec), ("accumulate", accumulate)),
+        )
+    except RuntimeError:
+        picked = _advanced_index(self.detach(), indices)
+        raise RuntimeError(
+            f"shape mismatch: value tensor of shape {list(values.shape)} cannot "
+            f"be broadcast to indexing result of shape {list(picked.shape)}"
+        ) from None
 
 
 def _type_word(t):
@@ -519,6 +543,11 @@ def index_add(input, dim, index, source, *, alpha=1):
         raise RuntimeError(
             "source tensor shape must match self tensor shape, excluding the specified "
             f"dimension. Got self.shape = {list(input.shape)} source.shape = {list(source.shape)}"
+        )
+    if source._dtype is not input._dtype:
+        raise RuntimeError(
+            f"index_add_(): self ({_type_word(input)}) and source ({_type_word(source)}) must "
+            "have the same scalar type"
         )
     k = source.shape[d] if source.ndim else 1
     if index.numel() != k:
@@ -587,6 +616,11 @@ def index_fill(input, dim, index, value):
     if bad is not None:
         raise IndexError(f"index {bad} is out of bounds for dimension {d} with size {n}")
     if isinstance(value, Tensor):
+        if value.ndim:
+            raise RuntimeError(
+                "index_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                f"{value.ndim} dimension(s)."
+            )
         value = value.item()
     return apply(OPS["index_fill"], (input, index, value), (("dim", d),))
 
@@ -597,7 +631,7 @@ _SCATTER_REDUCES = ("sum", "prod", "mean", "amax", "amin")
 def _scatter_checks(name, input, d, index, src):
     _check_integer_index(index, f"{name}(): Expected dtype int32/int64 for index")
     if isinstance(src, Tensor) and src._dtype is not input._dtype:
-        raise RuntimeError(f"{name}(): Expected self.dtype to be equal to src.dtype")
+        raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
     _check_gather_shapes(name, input, d, index, src if isinstance(src, Tensor) else None)
     _check_dim_bounds(index, d, input.shape[d] if input.ndim else 1)
 
@@ -677,6 +711,17 @@ def index_reduce(input, dim, index, source, reduce, *, include_self=True):
             f"Destination slice shape: {_slice_shape(input, d)} at dimension {d} and source "
             f"slice shape: {_slice_shape(source, d)} at dimension 0."
         )
+    if source._dtype is not input._dtype:
+        raise RuntimeError(
+            f"index_reduce_(): self ({_type_word(input)}) and source ({_type_word(source)}) "
+            "must have the same scalar type"
+        )
+    k = source.shape[d] if source.ndim else 1
+    if index.numel() != k:
+        raise RuntimeError(
+            f"index_reduce_(): Number of indices ({index.numel()}) should be equal to "
+            f"source.size(dim): ({k}), for dim: {d}"
+        )
     if first_out_of_range(index, 0, input.shape[d] if input.ndim else 1) is not None:
         raise IndexError("index out of range in self")
     return apply(
@@ -717,6 +762,14 @@ def masked_select(input, mask):
 @export(method=False, out=True)
 def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None, sorter=None):
     side = side or ("right" if right else "left")
+    vshape = tuple(input.shape) if isinstance(input, Tensor) else ()
+    bshape = tuple(sorted_sequence.shape)
+    if len(bshape) != 1 and (len(bshape) != len(vshape) or bshape[:-1] != vshape[:-1]):
+        raise RuntimeError(
+            "torch.searchsorted(): boundaries tensor should be 1 dimension or the first N-1 "
+            "dimensions of boundaries tensor and input value tensor must match, but we got "
+            f"boundaries tensor {list(bshape)} and input value tensor {list(vshape)}"
+        )
     seq = np.asarray(sorted_sequence._value)
     vals = np.asarray(input._value) if isinstance(input, Tensor) else np.asarray(input)
     if seq.ndim == 1:

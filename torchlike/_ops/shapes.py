@@ -29,6 +29,9 @@ from .table import OPS
 
 def _infer_shape(shape, numel):
     shape = list(shape)
+    for k, v in enumerate(shape):
+        if v < -1:
+            raise RuntimeError(f"invalid shape dimension {v} at index {k} of shape {shape}")
     if shape.count(-1) > 1:
         raise RuntimeError("only one dimension can be inferred")
     if -1 in shape:
@@ -143,6 +146,11 @@ def unflatten(input, dim, sizes):
 def movedim(input, source, destination):
     src = [source] if isinstance(source, int) else list(source)
     dst = [destination] if isinstance(destination, int) else list(destination)
+    if len(src) != len(dst):
+        raise RuntimeError(
+            f"movedim: Invalid source or destination dims: source ({src} dims) should contain "
+            f"the same number of dims as destination ({dst} dims)"
+        )
     src = [_wrap_dim(x, input.ndim) for x in src]
     dst = [_wrap_dim(x, input.ndim) for x in dst]
     order = [None] * input.ndim
@@ -159,6 +167,17 @@ FUNCTIONS["moveaxis"] = METHODS["moveaxis"] = movedim
 @export()
 def as_strided(input, size, stride, storage_offset=None):
     offset = input.storage_offset() if storage_offset is None else storage_offset
+    size, stride = tuple(size), tuple(stride)
+    if builtins.all(s > 0 for s in size):
+        item = input._dtype.itemsize
+        need = (offset + builtins.sum((n - 1) * st for n, st in zip(size, stride)) + 1) * item
+        have = input._storage.data.size * item
+        if need > have:
+            raise RuntimeError(
+                f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset "
+                f"{offset}, and itemsize {item} requiring a storage size of {need} are out of "
+                f"bounds for storage of size {have}"
+            )
     geom = StridedGeometry(size, stride, offset)
     index = geom.index(input._storage)
     if input._geom is None:
@@ -286,6 +305,11 @@ def broadcast_to(input, size):
 
 
 def _seq_operands(tensors):
+    for k, t in enumerate(tensors):
+        if isinstance(t, (bool, int, float, complex, list, tuple)):
+            raise TypeError(
+                f"expected Tensor as element {k} in argument 0, but got {type(t).__name__}"
+            )
     return tuple(t if isinstance(t, Tensor) else _t(t) for t in tensors)
 
 
@@ -339,11 +363,15 @@ def stack(tensors, dim=0):
 @export(method=False, out=True)
 def hstack(tensors):
     tensors = _seq_operands(tensors)
+    if not tensors:
+        raise RuntimeError("hstack expects a non-empty TensorList")
     return cat(tensors, 0 if tensors[0].ndim == 1 else 1)
 
 
 @export(method=False, out=True)
 def vstack(tensors):
+    if not len(tensors):
+        raise RuntimeError("vstack expects a non-empty TensorList")
     tensors = [t.reshape(1, -1) if t.ndim < 2 else t for t in _seq_operands(tensors)]
     return cat(tensors, 0)
 
@@ -365,6 +393,11 @@ def split(tensor, split_size_or_sections, dim=0):
         sizes = tuple(builtins.min(s, n - i) for i in range(0, n, s)) if n else (0,)
         return apply(OPS["split"], (tensor,), (("sizes", sizes), ("dim", d), ("split_size", s)))
     sizes = tuple(split_size_or_sections)
+    if builtins.any(v < 0 for v in sizes):
+        raise RuntimeError(
+            "split_with_sizes expects split_sizes have only non-negative entries, but got "
+            f"split_sizes={list(sizes)}"
+        )
     if builtins.sum(sizes) != n:
         raise RuntimeError(
             f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size "
@@ -375,6 +408,10 @@ def split(tensor, split_size_or_sections, dim=0):
 
 @export()
 def chunk(input, chunks, dim=0):
+    if not isinstance(chunks, int):
+        raise TypeError(
+            f"chunk(): argument 'chunks' (position 1) must be int, not {type(chunks).__name__}"
+        )
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     d = _wrap_dim(dim, input.ndim)
@@ -472,11 +509,15 @@ def diagonal(input, offset=0, dim1=0, dim2=1):
 
 @export(inplace=True, out=True)
 def tril(input, diagonal=0):
+    if input.ndim < 2:
+        raise RuntimeError("tril: input tensor must have at least 2 dimensions")
     return apply(OPS["tril"], (input,), (("diagonal", diagonal),))
 
 
 @export(inplace=True, out=True)
 def triu(input, diagonal=0):
+    if input.ndim < 2:
+        raise RuntimeError("triu: input tensor must have at least 2 dimensions")
     return apply(OPS["triu"], (input,), (("diagonal", diagonal),))
 
 
@@ -505,6 +546,12 @@ def roll(input, shifts, dims=None):
 @export()
 def tile(input, *dims):
     reps = _size_args(dims)
+    for r in reps:
+        if not isinstance(r, int):
+            raise TypeError(
+                "tile(): argument 'dims' (position 1) must be tuple of ints, not "
+                f"{type(r).__name__}"
+            )
     full = (1,) * (input.ndim - len(reps)) + tuple(reps)
     shape = (1,) * (len(full) - input.ndim) + tuple(input.shape)
     _check_nonnegative([r * s for r, s in zip(full, shape)])
@@ -515,10 +562,22 @@ def tile(input, *dims):
 def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
     if dim is None:
         input, dim = flatten(input), 0
+    d = _wrap_dim(dim, input.ndim)
     if isinstance(repeats, Tensor):
-        repeats = tuple(int(r) for r in np.asarray(repeats._value).reshape(-1))
+        # the output's shape depends on the repeats: read them (a host sync, as in PyTorch)
+        values = np.asarray(repeats._value).reshape(-1)
+        if values.size and values.min() < 0:
+            raise RuntimeError("repeats can not be negative")
+        repeats = tuple(int(r) for r in values)
         if len(repeats) == 1:
             repeats = repeats[0]
+        elif len(repeats) != input.shape[d]:
+            raise RuntimeError(
+                "repeats must have the same size as input along dim, but got repeats.size(0) = "
+                f"{len(repeats)} and input.size({d}) = {input.shape[d]}"
+            )
+    elif repeats < 0:
+        raise RuntimeError("Repeats must be non-negative")
     return apply(
         OPS["repeat_interleave"],
         (input,),
@@ -528,6 +587,10 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
 
 @export(out=True)
 def diff(input, n=1, dim=-1, prepend=None, append=None):
+    if input.ndim == 0:
+        raise RuntimeError("diff expects input to be at least one-dimensional")
+    if n < 0:
+        raise RuntimeError(f"order must be non-negative but got {n}")
     if prepend is not None or append is not None:
         parts = [p for p in (prepend, input, append) if p is not None]
         input = cat(parts, dim)
