@@ -78,7 +78,7 @@ class _NeedVjp(Exception):
 
 
 class _Unexpected(Exception):
-    pass
+    """The traced function ran again outside its trace (JAX never calls it twice)."""
 
 
 class _Entry:
@@ -100,6 +100,7 @@ class _Entry:
         "diff_out",
         "in_avals",
         "callbacks",
+        "obj_inputs",
     )
 
 
@@ -143,7 +144,7 @@ class CompiledFunction:
             return self._fn(*args, **kwargs)
         if entry is not None:
             self._cache.move_to_end(key)
-            out = self._run(entry, roots)
+            out = self._run(entry, roots, walk)
             if out is not _EAGER:
                 return out
             return self._fn(*args, **kwargs)
@@ -382,6 +383,7 @@ class CompiledFunction:
         entry.diff_in = tuple(vjp_plan["diff_in"]) if vjp_plan else ()
         entry.diff_out = info["diff_out"]
         entry.in_avals = tuple((v.shape, v.dtype) for v in vals)
+        entry.obj_inputs = tuple(i for i, r in enumerate(entry.in_refs) if r[0] == "obj")
         for p, v in lrs:
             if id(v) in rec.fed_used:
                 self._fed.add(p)
@@ -406,49 +408,36 @@ class CompiledFunction:
         return ("new", k, leaf._dtype, ("vjp",))
 
     # ----------------------------------------------------------------------------- replay
-    def _run(self, entry, roots):
-        try:
-            storages = [_resolve_ref(ref, roots) for ref in entry.in_refs]
-        except (KeyError, IndexError, AttributeError, TypeError):
-            return _EAGER
+    def _run(self, entry, roots, walk):
+        # equal keys: every path the program reads is there, with the shapes it was traced for
+        by_path = walk.by_path
+        storages = [_resolve_ref(ref, roots, by_path) for ref in entry.in_refs]
         if _alias_pattern(storages) != entry.alias:
             return _EAGER
         vals = [_trace.get_raw(s) for s in storages]
-        if tuple((v.shape, v.dtype) for v in vals) != entry.in_avals:
-            return _EAGER
-        gen_states = [
-            (g, g._get_state_np().copy()) for g in {id(d[0]): d[0] for d in entry.draws}.values()
-        ]
+        for i in entry.obj_inputs:  # tensors found by identity: not covered by the key
+            if (vals[i].shape, vals[i].dtype) != entry.in_avals[i]:
+                return _EAGER
         draws = _trace.draw_values(entry.draws)
         lrs = [np.asarray(_walk.resolve(roots, p), np.float64) for p in entry.lr_paths]
         diff = self._diff_tensors(entry, roots)
-        try:
-            if entry.callbacks:
-                out, vjp_fn = _trace.run_with_callbacks(
-                    entry.callbacks, entry.jitted, vals, draws, lrs
-                )
-            else:
-                out, vjp_fn = entry.jitted(vals, draws, lrs)
-        except _Unexpected:
-            # JAX wanted to trace the program again (it never should): run this call
-            # eagerly, with the draws it made given back
-            for gen, state in gen_states:
-                gen._set_state_np(state)
-            self._cache = OrderedDict((k, v) for k, v in self._cache.items() if v is not entry)
-            return _EAGER
-        return self._writeback(entry, roots, out, vjp_fn, diff)
+        if entry.callbacks:
+            out, vjp_fn = _trace.run_with_callbacks(entry.callbacks, entry.jitted, vals, draws, lrs)
+        else:
+            out, vjp_fn = entry.jitted(vals, draws, lrs)
+        return self._writeback(entry, roots, out, vjp_fn, diff, by_path)
 
     def _diff_tensors(self, entry, roots):
         if not entry.vjp:
             return ()
         return [_walk.resolve(roots, entry.in_refs[i][1]) for i in entry.diff_in]
 
-    def _writeback(self, entry, roots, out, vjp_fn, diff_tensors):
+    def _writeback(self, entry, roots, out, vjp_fn, diff_tensors, by_path=None):
         ret_vals, written_vals, escaped_vals = out
         for ref, v in zip(entry.written, written_vals):
-            _trace.set_raw(_resolve_ref(ref, roots), v)
+            _trace.set_raw(_resolve_ref(ref, roots, by_path), v)
         for ref, delta in entry.deltas:
-            c = _resolve_ref(ref, roots)
+            c = _resolve_ref(ref, roots, by_path)
             c.version += delta
         paths, templates = entry.escaped
         for path, v, (dtype, rg) in zip(paths, escaped_vals, templates):
@@ -547,11 +536,13 @@ def _ref(obj, paths, counter=False):
     return ("obj", obj, counter)
 
 
-def _resolve_ref(ref, roots):
+def _resolve_ref(ref, roots, by_path=None):
     kind, where, counter = ref
     if kind == "obj":
         return where
-    t = _walk.resolve(roots, where)
+    t = by_path.get(where) if by_path is not None else None
+    if t is None:
+        t = _walk.resolve(roots, where)
     return t._vc if counter else t._storage
 
 

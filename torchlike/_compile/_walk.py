@@ -55,6 +55,7 @@ class Walk:
     def __init__(self, fed=frozenset(), snapshot=False):
         self.key = []
         self.tensors = []  # (path, tensor)
+        self.by_path = {}
         self.lrs = []  # (path, float object): learning rates that may be fed as inputs
         self.fed = fed
         self.snapshot = [] if snapshot else None
@@ -106,21 +107,24 @@ class Walk:
 
     def _tensor(self, t, path):
         grad = t._grad
+        # (a view's shape from its cached value: reading ``_value`` would re-read a stale view)
+        value = t._storage.data if t._geom is None else t._cache
         self.key.append(
             (
                 path,
                 "T",
-                t._value.shape,
+                value.shape,
                 t._dtype,
                 t._requires_grad,
                 t._grad_fn is None,
                 t._geom is None,
                 t._retains_grad,
                 tuple(t._leaf_hooks) if t._leaf_hooks else (),
-                None if grad is None else (grad._value.shape, grad._dtype),
+                None if grad is None else (tuple(grad.shape), grad._dtype),
             )
         )
         self.tensors.append((path, t))
+        self.by_path[path] = t
         if self.snapshot is not None:
             self.snapshot.append(("tensor", t, _tensor_fields(t)))
         if grad is not None:
