@@ -760,8 +760,10 @@ class _WeightsOnlyUnpickler:
             raise _Corrupt(f"torchlike.load: bytes must be latin-1 text: {_CORRUPT}")
         try:
             result = func(*args)
-        except (pickle.UnpicklingError, RuntimeError):
+        except (_Refused, _Corrupt, RuntimeError):
             raise
+        except pickle.UnpicklingError as e:  # a rebuild function refusing its arguments
+            raise _Corrupt(f"{e}: {_CORRUPT}") from None
         except Exception as e:  # a rebuild function handed the wrong arguments
             name = getattr(func, "__name__", repr(func))
             raise _Corrupt(
