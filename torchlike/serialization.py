@@ -14,12 +14,15 @@ So files written here load in real PyTorch, and PyTorch's files load here, witho
 installed: the ``torch.*`` names in the pickle are only *names*, mapped to torchlike objects on
 load and written as ``GLOBAL torch ...`` opcodes on save.
 
-``load`` defaults to ``weights_only=True`` as PyTorch >= 2.6 does: the unpickler resolves only an
-allow-list of globals (containers, tensor/parameter rebuild functions, storage types, dtypes,
-``torch.Size``/``torch.device`` …), so a malicious pickle cannot reach ``os.system`` or any other
-callable; it fails with PyTorch's ``UnpicklingError`` text instead.  Every way a pickle can call
-code (``REDUCE``, ``NEWOBJ``, ``INST``/``OBJ``, ``BUILD`` with ``__setstate__``, extension codes)
-goes through ``find_class`` first, which is where the allow-list is enforced.
+``load`` defaults to ``weights_only=True`` as PyTorch >= 2.6 does.  That load is not Python's
+unpickler but an interpreter of the protocol-2 opcodes ``torch.save`` writes
+(``_WeightsOnlyUnpickler``): a global is only looked up in an allow-list (containers, the
+tensor/parameter rebuild functions, storage types, dtypes, ``torch.Size``/``torch.device`` …),
+never imported; only allow-listed callables are called; and ``BUILD``/``SETITEM(S)``/
+``APPEND(S)`` act only on objects this load made, so a file can neither run code nor change a
+dtype, the ``Tensor`` class or anything else outside the object it returns.  Refusals carry
+PyTorch's ``UnpicklingError`` text; a damaged file (truncated, malformed opcodes, a missing
+record) says it is corrupt, without PyTorch's advice to retry with ``weights_only=False``.
 """
 
 from __future__ import annotations
