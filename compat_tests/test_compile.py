@@ -427,6 +427,38 @@ def test_forward_only_compile_then_backward(torch):
     _compare(torch, case)
 
 
+def test_forward_only_compile_of_a_view_input(torch):
+    torch.manual_seed(0)
+    model = torch.nn.Linear(3, 2)
+    compiled = torch.compile(model, backend="eager")
+    base = torch.randn(5, 3, requires_grad=True)
+    for _ in range(3):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compiled(base[1:]).sum().backward()
+    expected = np.zeros((5, 3), np.float32)
+    expected[1:] = 3 * model.weight.detach().numpy().sum(0)
+    np.testing.assert_allclose(base.grad.numpy(), expected, rtol=1e-5)
+
+
+def test_eager_steps_after_compiled_ones(torch):
+    def case(torch, wrap, n):
+        model = _mlp(torch)
+        opt = torch.optim.Adam(model.parameters(), lr=0.01)
+        plain = _train_step(torch, model, opt)
+        step = wrap(plain)
+        obs = []
+        for i in range(n):
+            if i == 2:
+                opt.param_groups[0]["betas"] = (0.8, 0.99)
+                opt.param_groups[0]["lr"] = 0.03
+            obs.append(step(*_batch(torch)))
+            obs.append(plain(*_batch(torch)))  # the same step, eagerly, in between
+        return obs + _state(torch, model, opt)
+
+    _compare(torch, case)
+
+
 # ------------------------------------------------------------------------------ the surface
 def test_forward_only_grad_fn_is_compiled_function(torch):
     torch.manual_seed(0)

@@ -97,6 +97,7 @@ class _Entry:
         "ret_specs",
         "vjp",
         "diff_in",
+        "diff_paths",
         "diff_out",
         "in_avals",
         "callbacks",
@@ -275,19 +276,30 @@ class CompiledFunction:
         known = {id(t): path for path, t in walk.tensors}
 
         def plan_vjp():
-            diff_in = []
+            # differentiate with respect to every input that belongs to a tensor requiring
+            # grad (by the walk before the call: a parameter, an argument)
+            owners = {}
+            for path, t in walk.tensors:
+                owners.setdefault(id(t._storage), []).append((path, t))
+            diff_in, diff_paths = [], []
             for i, s in enumerate(lifted):
-                path = storage_path.get(id(s))
-                if path is None:
+                found = owners.get(id(s))
+                if found is None:
                     if any(isinstance(r, Tensor) and r._requires_grad for r in gc.get_referrers(s)):
                         raise _trace.GraphBreak(
                             "a tensor requiring grad that torch.compile cannot locate"
                         )
                     continue
-                t = _walk.resolve(roots, path)
-                if t._requires_grad and t._geom is None:
-                    diff_in.append(i)
-            return {"diff_in": diff_in}
+                needing = [(p, t) for p, t in found if t._requires_grad]
+                if not needing:
+                    continue
+                if len(needing) > 1 or needing[0][1]._geom is not None:
+                    raise _trace.GraphBreak(
+                        "a view requiring grad among the inputs of a compiled forward"
+                    )
+                diff_in.append(i)
+                diff_paths.append(needing[0][0])
+            return {"diff_in": diff_in, "diff_paths": diff_paths}
 
         def run(vals, draws, lrs):
             # the traced Python: the call itself, then what it left behind
@@ -381,6 +393,7 @@ class CompiledFunction:
         entry.ret_tree, entry.ret_specs = info["ret"]
         entry.vjp = vjp_plan is not None
         entry.diff_in = tuple(vjp_plan["diff_in"]) if vjp_plan else ()
+        entry.diff_paths = tuple(vjp_plan["diff_paths"]) if vjp_plan else ()
         entry.diff_out = info["diff_out"]
         entry.in_avals = tuple((v.shape, v.dtype) for v in vals)
         entry.obj_inputs = tuple(i for i, r in enumerate(entry.in_refs) if r[0] == "obj")
@@ -430,7 +443,7 @@ class CompiledFunction:
     def _diff_tensors(self, entry, roots):
         if not entry.vjp:
             return ()
-        return [_walk.resolve(roots, entry.in_refs[i][1]) for i in entry.diff_in]
+        return [_walk.resolve(roots, p) for p in entry.diff_paths]
 
     def _writeback(self, entry, roots, out, vjp_fn, diff_tensors, by_path=None):
         ret_vals, written_vals, escaped_vals = out
@@ -491,7 +504,7 @@ class CompiledFunction:
                 _user_line(exc),
             )
             return result
-        at = f"{where[0]}:{where[1]}"
+        at = f"{where[0]}:{where[1]}" if where[0] is not None else "its call"
         if self._fullgraph or config.error_on_graph_break:
             raise Unsupported(f"{reason}\n  (graph break at {at})") from None
         self._cache[key] = _EAGER

@@ -26,7 +26,7 @@ import weakref
 
 import jax
 
-from .. import _storage
+from .. import _caches, _storage
 from .. import random as _random
 from .._storage import Storage, VersionCounter
 from ..autograd import _callbacks
@@ -302,6 +302,7 @@ class recording:
         _optimizer._hyper_arrays = _hyper_arrays_factory(self._hyper)
         self._run = _callbacks.run
         _callbacks.run = _recording_run(self._run)
+        self._cache_keys = _cache_keys()
         return self.rec
 
     def __exit__(self, *exc):
@@ -317,9 +318,27 @@ class recording:
                 setattr(_random.Generator, name, fn)
             self._optimizer._hyper_arrays = self._hyper
             _callbacks.run = self._run
+            _forget_traced_entries(self._cache_keys)
         finally:
             _LOCK.release()
         return False
+
+
+def _cache_keys():
+    with _caches._registry_lock:
+        caches = [c for c in _caches._REGISTRY.values() if isinstance(c, _caches.LRUCache)]
+    return [(c, set(c._data)) for c in caches]
+
+
+def _forget_traced_entries(before):
+    """Memo caches filled during the trace (a hyperparameter's device scalar, a constant) hold
+    the trace's tracers: drop those entries, so eager code never meets a leaked tracer."""
+    for cache, keys in before:
+        for key in [k for k in list(cache._data) if k not in keys]:
+            value = cache._data.get(key)
+            leaves = jax.tree_util.tree_leaves(value) if value is not None else ()
+            if any(isinstance(v, Tracer) for v in leaves):
+                cache.pop(key)
 
 
 def set_raw(storage, value):
