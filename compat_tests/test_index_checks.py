@@ -62,6 +62,18 @@ BOUNDS = [
         "INDICES element is out of DATA bounds, id=3 axis_dim=3",
     ),
     (
+        "index_select_dim0",
+        lambda t: t.index_select(_x(t), 0, t.tensor([2])),
+        IndexError,
+        "index out of range in self",
+    ),
+    (
+        "index_select_last_of_3d",
+        lambda t: t.zeros(2, 3, 4).index_select(2, t.tensor([-1, 4])),
+        IndexError,
+        "index out of range in self",
+    ),
+    (
         "index_select_negative",
         lambda t: t.index_select(_x(t), 1, t.tensor([0, -1])),
         RuntimeError,

@@ -139,6 +139,8 @@ def index_select(input, dim, index):
     n = input.shape[d] if input.ndim else 1
     bad = first_out_of_range(index, 0, n)
     if bad is not None:
+        if d != 1:  # PyTorch's CPU kernel for dim 1 words it differently
+            raise IndexError("index out of range in self")
         raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad} axis_dim={n}")
     if index.ndim == 0:
         index = unsqueeze(index, 0)
