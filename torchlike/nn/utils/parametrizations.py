@@ -9,7 +9,11 @@ import numpy as np
 
 from ... import _factories
 from ... import _random_methods as _sample
-from ..._ops import OPS, apply
+from ..._ops import (
+    OPS,
+    apply,
+    nn_utils_table,  # noqa: F401 - registers OPS["weight_norm_interface"]
+)
 from ..._ops import frontend as _f
 from ..._ops import linalg as _k
 from ..._ops import pointwise as _pointwise
@@ -172,6 +176,10 @@ def _norm_except_dim(v, dim):
 
 
 def _weight_norm(v, g, dim):
+    # PyTorch's torch._weight_norm: the fused kernel (its own grad node) for the first or last
+    # dim, the composite v * (g / norm) otherwise
+    if dim == 0 or dim == v.dim() - 1:
+        return apply(OPS["weight_norm_interface"], (v, g), (("dim", dim),))[0]
     return v * (g / _norm_except_dim(v, dim))
 
 
