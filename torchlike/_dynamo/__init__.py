@@ -16,3 +16,8 @@ def is_compiling() -> bool:
     from .._compile import is_compiling as _is_compiling
 
     return _is_compiling()
+
+
+from torchlike._missing import module_getattr as _module_getattr  # noqa: E402
+
+__getattr__ = _module_getattr(__name__)

@@ -14,3 +14,9 @@ def is_dynamo_compiling() -> bool:
 
 def is_exporting() -> bool:
     return False
+
+
+# A torch.compiler name torchlike lacks: an AttributeError naming it and the nearest one.
+from torchlike._missing import module_getattr as _module_getattr  # noqa: E402
+
+__getattr__ = _module_getattr(__name__)
