@@ -41,6 +41,40 @@ def test_negative_steps(torch, fn):
     assert getattr(torch, fn)(0, 1, 0).shape == (0,)
 
 
+@pytest.mark.parametrize(
+    "data, exc, message",
+    [
+        ([[1], 2], TypeError, "not a sequence"),
+        ([[[1]], [2]], TypeError, "not a sequence"),
+        ([1, [2]], TypeError, "'list' object cannot be interpreted as an integer"),
+        ([[1, 2], [3]], ValueError, "expected sequence of length 2 at dim 1 (got 1)"),
+        ([[[1, 2]], [[3]]], ValueError, "expected sequence of length 2 at dim 2 (got 1)"),
+    ],
+    ids=str,
+)
+def test_ragged_nested_lists(torch, data, exc, message):
+    with _raises(exc, message):
+        torch.tensor(data)
+
+
+@pytest.mark.parametrize("fn", ["zeros_like", "ones_like", "empty_like"])
+def test_like_of_a_non_tensor(torch, fn):
+    with _raises(TypeError, f"{fn}(): argument 'input' (position 1) must be Tensor, not int"):
+        getattr(torch, fn)(3)
+    with _raises(TypeError, "full_like(): argument 'input' (position 1) must be Tensor, not list"):
+        torch.full_like([1], 2)
+
+
+def test_eye_sizes(torch):
+    with _raises(RuntimeError, "n must be greater or equal to 0, got -1"):
+        torch.eye(-1)
+    with _raises(RuntimeError, "m must be greater or equal to 0, got -1"):
+        torch.eye(2, -1)
+    with _raises(TypeError, "eye(): argument 'n' (position 1) must be int, not float"):
+        torch.eye(2.5)
+    assert torch.eye(2, 3).shape == (2, 3) and torch.eye(0).shape == (0, 0)
+
+
 # ---------------------------------------------------------------------------- Tensor.to/type
 _TO_TAIL = (
     ", but expected one of:\n"

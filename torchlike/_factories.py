@@ -12,8 +12,8 @@ import numbers
 import jax.numpy as jnp
 import numpy as np
 
-from . import _dtype as D
 from . import _device, _layout
+from . import _dtype as D
 from ._out import factory_out
 from ._size import Size
 from ._size import check_device_available as _check_device_available
@@ -87,22 +87,37 @@ def _infer_dtype(data):
 
 
 def _check_ragged(data, dim=0):
-    """PyTorch's error for nested lists of unequal lengths."""
-    if not isinstance(data, (list, tuple)) or not data:
+    """PyTorch's errors for nested lists that are not a rectangular block.  PyTorch reads the
+    shape off the first element at each depth (``data[0][0]...``) and then walks everything
+    against it: a number where a sequence is due is "not a sequence", a sequence where a number
+    is due cannot be "interpreted as an integer", a wrong length names the dim."""
+    if not isinstance(data, (list, tuple)):
         return
-    lengths = [len(x) if isinstance(x, (list, tuple)) else None for x in data]
-    first = lengths[0]
-    for n in lengths[1:]:
-        if n != first:
-            if first is None or n is None:
-                raise ValueError(
-                    f"expected sequence of length {first} at dim {dim + 1} (got {n})"
-                    if n is not None
-                    else f"expected sequence of length {first} at dim {dim + 1}"
-                )
-            raise ValueError(f"expected sequence of length {first} at dim {dim + 1} (got {n})")
-    for x in data:
-        _check_ragged(x, dim + 1)
+    shape = []
+    x = data
+    while isinstance(x, (list, tuple)):
+        shape.append(len(x))
+        if not x:
+            break
+        x = x[0]
+    if 0 in shape:
+        return  # PyTorch's own reading of empty rows is irregular; leave those to NumPy
+
+    def walk(x, d):
+        if isinstance(x, Tensor) or hasattr(x, "__array__"):
+            return  # tensors and arrays inside lists are checked when they are stacked
+        if d == len(shape):
+            if isinstance(x, (list, tuple)):
+                raise TypeError(f"'{type(x).__name__}' object cannot be interpreted as an integer")
+            return
+        if not isinstance(x, (list, tuple)):
+            raise TypeError("not a sequence")
+        if len(x) != shape[d]:
+            raise ValueError(f"expected sequence of length {shape[d]} at dim {d} (got {len(x)})")
+        for y in x:
+            walk(y, d + 1)
+
+    walk(data, dim)
 
 
 def _to_numpy(data):
@@ -196,6 +211,13 @@ def _like(input, dtype):
     return D.to_dtype(dtype) if dtype is not None else input.dtype
 
 
+def _check_like_input(name, input):
+    if not isinstance(input, Tensor):
+        raise TypeError(
+            f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}"
+        )
+
+
 def _like_device(input, device):
     """A ``*_like`` factory's device: ``input``'s unless one is given (as PyTorch)."""
     return input.device if device is None else device
@@ -204,6 +226,7 @@ def _like_device(input, device):
 def zeros_like(
     input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None
 ):
+    _check_like_input("zeros_like", input)
     _layout.check_layout_request(input.shape, memory_format, "zeros_like")
     return _filled(
         (tuple(input.shape),), 0, _like(input, dtype), requires_grad, _like_device(input, device)
@@ -213,6 +236,7 @@ def zeros_like(
 def ones_like(
     input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None
 ):
+    _check_like_input("ones_like", input)
     _layout.check_layout_request(input.shape, memory_format, "ones_like")
     return _filled(
         (tuple(input.shape),), 1, _like(input, dtype), requires_grad, _like_device(input, device)
@@ -222,6 +246,7 @@ def ones_like(
 def empty_like(
     input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None
 ):
+    _check_like_input("empty_like", input)
     _layout.check_layout_request(input.shape, memory_format, "empty_like")
     return _filled(
         (tuple(input.shape),), 0, _like(input, dtype), requires_grad, _like_device(input, device)
@@ -238,6 +263,7 @@ def full_like(
     requires_grad=False,
     memory_format=None,
 ):
+    _check_like_input("full_like", input)
     _layout.check_layout_request(input.shape, memory_format, "full_like")
     return _filled(
         (tuple(input.shape),),
@@ -378,6 +404,12 @@ def logspace(
 
 @factory_out
 def eye(n, m=None, *, dtype=None, layout=None, device=None, requires_grad=False):
+    if not isinstance(n, (int, np.integer)) or isinstance(n, bool):
+        raise TypeError(f"eye(): argument 'n' (position 1) must be int, not {type(n).__name__}")
+    if n < 0:
+        raise RuntimeError(f"n must be greater or equal to 0, got {n}")
+    if m is not None and isinstance(m, (int, np.integer)) and m < 0:
+        raise RuntimeError(f"m must be greater or equal to 0, got {m}")
     dtype = _dt(dtype)
     return _finish(jnp.eye(n, n if m is None else m, dtype=dtype._np), dtype, requires_grad, device)
 
