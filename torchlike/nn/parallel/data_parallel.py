@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 
 from ... import _size
+from ..._tensor import Tensor
 from ..modules.module import Module
 
 __all__ = ["DataParallel", "data_parallel"]
@@ -55,7 +56,28 @@ class DataParallel(Module):
                     f"{self.src_device_obj} (device_ids[0]) but found one of them on device: "
                     f"{t.device}"
                 )
-        return self.module(*inputs, **kwargs)
+        # PyTorch scatters the inputs onto the devices and gathers the outputs onto
+        # output_device; with one replica that is a move there and back
+        inputs, kwargs = _move((inputs, kwargs), self.src_device_obj)
+        output = self.module(*inputs, **kwargs)
+        out_device = (
+            _size.device("cpu")
+            if self.output_device == -1
+            else _size.device("cuda", self.output_device)
+        )
+        return _move(output, out_device)
+
+
+def _move(obj, device):
+    if isinstance(obj, Tensor):
+        return obj.to(device)
+    if isinstance(obj, tuple) and hasattr(obj, "_fields"):
+        return type(obj)(*(_move(o, device) for o in obj))
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(_move(o, device) for o in obj)
+    if isinstance(obj, dict):
+        return type(obj)((k, _move(v, device)) for k, v in obj.items())
+    return obj
 
 
 def data_parallel(module, inputs, device_ids=None, output_device=None, dim=0, module_kwargs=None):
