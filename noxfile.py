@@ -3,6 +3,7 @@
 nox                      # default: CPU tests on the oldest and newest JAX, the torch
                          # reference, the differential fuzz, the examples and lint
 nox -s tests_installed   # on a GPU/TPU machine: the machine's own jax (CUDA, TPU …)
+nox -s gpu               # on a GPU machine: tests_installed + the accelerator benchmark
 nox -s bench             # benchmarks against PyTorch and pure JAX (not run by default)
 """
 
@@ -39,6 +40,17 @@ def tests_installed(session):
     session.install("pytest", "hypothesis")
     session.run("python", "-c", "import jax; print('jax', jax.__version__, jax.devices())")
     session.run(*PYTEST, "--backend=torchlike", *_pytest_args(session))
+
+
+@nox.session(venv_params=["--system-site-packages"])
+def gpu(session):
+    """The GPU check in one command (issue 14): the compat suite on the machine's own JAX, then
+    benchmarks/bench_accelerator.py on ``cuda`` (eager and compiled steps against jax.jit)."""
+    session.install("--no-deps", "-e", ".")
+    session.install("pytest", "hypothesis", "scipy")
+    session.run("python", "-c", "import jax; print('jax', jax.__version__, jax.devices())")
+    session.run(*PYTEST, "--backend=torchlike", "-x", *_pytest_args(session))
+    session.run("python", "benchmarks/bench_accelerator.py", "--device", "cuda")
 
 
 @nox.session
