@@ -292,8 +292,6 @@ def test_triplet_margin_with_distance_loss(torch):
 
 def test_ctc_loss_module(torch):
     nn = torch.nn
-    if not hasattr(nn.functional, "ctc_loss"):
-        pytest.skip("F.ctc_loss is not there yet")
     assert repr(nn.CTCLoss()) == "CTCLoss()"
     torch.manual_seed(0)
     log_probs = torch.randn(6, 2, 4).log_softmax(2).detach().requires_grad_()
@@ -302,6 +300,14 @@ def test_ctc_loss_module(torch):
     got = nn.CTCLoss(blank=0, zero_infinity=True)(log_probs, targets, il, tl)
     want = nn.functional.ctc_loss(log_probs, targets, il, tl, zero_infinity=True)
     assert_close(got, values(want), rtol=1e-6)
+    # PyTorch 2.13's numbers
+    assert_close(got, 1.7256391048, rtol=1e-6)
+    assert node_name(got) == "MeanBackward0"
+    got.backward()
+    assert_close(log_probs.grad[0, 0], [0.0080616316, -0.1230922565, 0.0627718717, 0.0522587225],
+                 rtol=1e-5, atol=1e-7)  # fmt: skip
+    per = nn.CTCLoss(reduction="none")(log_probs, targets, il, tl)
+    assert_close(per, [4.5523028374, 3.8676879406], rtol=1e-6)
 
 
 # ---------------------------------------------------------------------------------- utils.rnn
