@@ -57,6 +57,39 @@ def test_ragged_nested_lists(torch, data, exc, message):
         torch.tensor(data)
 
 
+_UNPACK = "argument 'size' failed to unpack the object at pos 2 with error "
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda t: t.zeros((2.5,)), "zeros(): argument 'size' (position 1) must be tuple of ints, "
+         "but found element of type float at pos 0"),
+        (lambda t: t.zeros([2, "a"]), "zeros(): " + _UNPACK + '"type must be tuple of ints,but '
+         'got str"'),
+        (lambda t: t.zeros(2, 2.5), "zeros(): " + _UNPACK + '"type must be tuple of ints,but '
+         'got float"'),
+        (lambda t: t.zeros(2.5), "zeros(): argument 'size' (position 1) must be tuple of ints, "
+         "not float"),
+        (lambda t: t.zeros(2.5, 2), "zeros() takes 1 positional argument but 2 were given"),
+        (lambda t: t.ones("a"), "ones(): argument 'size' (position 1) must be tuple of ints, "
+         "not str"),
+        (lambda t: t.empty([2.5]), "empty(): argument 'size' (position 1) must be tuple of ints, "
+         "but found element of type float at pos 0"),
+        (lambda t: t.full((2,), "a"), "full(): argument 'fill_value' (position 2) must be "
+         "Number, not str"),
+        (lambda t: t.full(2, 1.0), "full(): argument 'size' (position 1) must be tuple of ints, "
+         "not int"),
+    ],
+    ids=["float-in-tuple", "str-at-2", "float-vararg", "float", "float-first", "ones-str",
+         "empty-list", "full-str", "full-int-size"],
+)  # fmt: skip
+def test_factory_size_arguments(torch, call, message):
+    with _raises(TypeError, message):
+        call(torch)
+    assert torch.ones(torch.Size([2])).shape == (2,) and torch.zeros([]).shape == ()
+
+
 @pytest.mark.parametrize("fn", ["zeros_like", "ones_like", "empty_like"])
 def test_like_of_a_non_tensor(torch, fn):
     with _raises(TypeError, f"{fn}(): argument 'input' (position 1) must be Tensor, not int"):

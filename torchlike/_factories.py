@@ -34,16 +34,36 @@ def _finish(value, dtype, requires_grad=False, device=None):
     return t
 
 
-def _size_args(size):
+def _is_size_int(s):
+    return (isinstance(s, (int, np.integer)) and not isinstance(s, bool)) or (
+        isinstance(s, Tensor) and s.ndim == 0 and not s.dtype.is_floating_point
+    )
+
+
+def _size_args(size, name="empty"):
+    """The shape from ``f(2, 3)`` or ``f((2, 3))``, with the errors of PyTorch's argument
+    parser (which name the factory)."""
     if len(size) == 0:
         size = ((),)
-    if len(size) == 1 and isinstance(size[0], (tuple, list)):
-        size = tuple(size[0])
-    for s in size:
-        if not isinstance(s, (int, np.integer)) and not (isinstance(s, Tensor) and s.ndim == 0):
+    if len(size) == 1 and not _is_size_int(size[0]):
+        if not isinstance(size[0], (tuple, list, Size)):
             raise TypeError(
-                f"empty(): argument 'size' failed to unpack the object at pos 1 with error "
-                f'"type must be tuple of ints,but got {type(s).__name__}"'
+                f"{name}(): argument 'size' (position 1) must be tuple of ints, not "
+                f"{type(size[0]).__name__}"
+            )
+        size = tuple(size[0])
+        if size and not _is_size_int(size[0]):
+            raise TypeError(
+                f"{name}(): argument 'size' (position 1) must be tuple of ints, but found "
+                f"element of type {type(size[0]).__name__} at pos 0"
+            )
+    elif not _is_size_int(size[0]):
+        raise TypeError(f"{name}() takes 1 positional argument but {len(size)} were given")
+    for pos, s in enumerate(size):
+        if not _is_size_int(s):
+            raise TypeError(
+                f"{name}(): argument 'size' failed to unpack the object at pos {pos + 1} with "
+                f'error "type must be tuple of ints,but got {type(s).__name__}"'
             )
     size = tuple(int(s) for s in size)
     for s in size:
@@ -162,8 +182,8 @@ def _dt(dtype, default=None):
     return D.to_dtype(dtype) if dtype is not None else (default or D.get_default_dtype())
 
 
-def _filled(size, fill, dtype, requires_grad, device):
-    shape = _size_args(size)
+def _filled(size, fill, dtype, requires_grad, device, name="empty"):
+    shape = _size_args(size, name)
     return _finish(jnp.full(shape, fill, dtype._np), dtype, requires_grad, device)
 
 
@@ -171,7 +191,7 @@ def _filled(size, fill, dtype, requires_grad, device):
 def zeros(*size, dtype=None, layout=None, device=None, requires_grad=False):
     if any(isinstance(s, int) and s < 0 for s in _flat_size(size)):
         raise RuntimeError("zeros: Dimension size must be non-negative.")
-    return _filled(size, 0, _dt(dtype), requires_grad, device)
+    return _filled(size, 0, _dt(dtype), requires_grad, device, "zeros")
 
 
 def _flat_size(size):
@@ -180,7 +200,7 @@ def _flat_size(size):
 
 @factory_out
 def ones(*size, dtype=None, layout=None, device=None, requires_grad=False):
-    return _filled(size, 1, _dt(dtype), requires_grad, device)
+    return _filled(size, 1, _dt(dtype), requires_grad, device, "ones")
 
 
 @factory_out
@@ -195,16 +215,25 @@ def empty(
 ):
     if memory_format is not None:
         _layout.check_layout_request(_size_args(size), memory_format, "empty", allow_preserve=False)
-    return _filled(size, 0, _dt(dtype), requires_grad, device)
+    return _filled(size, 0, _dt(dtype), requires_grad, device, "empty")
 
 
 @factory_out
 def full(size, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False):
+    if not isinstance(size, (tuple, list, Size)):
+        raise TypeError(
+            f"full(): argument 'size' (position 1) must be tuple of ints, not {type(size).__name__}"
+        )
+    if not isinstance(fill_value, (numbers.Number, np.generic, Tensor)):
+        raise TypeError(
+            "full(): argument 'fill_value' (position 2) must be Number, not "
+            f"{type(fill_value).__name__}"
+        )
     if dtype is None:
         dtype = _infer_dtype(fill_value) if not isinstance(fill_value, Tensor) else fill_value.dtype
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
-    return _filled((tuple(size),), fill_value, D.to_dtype(dtype), requires_grad, device)
+    return _filled((tuple(size),), fill_value, D.to_dtype(dtype), requires_grad, device, "full")
 
 
 def _like(input, dtype):
