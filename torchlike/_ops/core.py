@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 import jax
 import jax.numpy as jnp
-import numpy as np
 from jax import lax
 
 from .. import _autocast, _caches, _device
@@ -234,7 +233,7 @@ def apply(op, operands, static=(), dtype=None):
     if cd is None and op.promote is not None:
         cd = _compute_dtype(op, operands)
     vals = []
-    args = None  # the call's arguments, where a Python scalar is passed as a cached array
+    args = None  # the call's arguments, where a Python number is passed as a kept array
     needs_grad = False
     record = op.node_cls is not None and grad_mode._state.enabled
     n_edges = len(operands) if op.edges is None else op.edges
@@ -248,8 +247,8 @@ def apply(op, operands, static=(), dtype=None):
             vals.append(a._value)
         else:
             vals.append(a)
-            if cd is not None and type(a) in _CONSTANT_TYPES:
-                c = _constant(a, cd, op.promote_idx is None or k in op.promote_idx)
+            if type(a) in _CONSTANT_TYPES and not _device.MIXED[0]:
+                c = _constant(a)
                 if c is not None:
                     if args is None:
                         args = vals[:k]
@@ -258,10 +257,8 @@ def apply(op, operands, static=(), dtype=None):
         if args is not None:
             args.append(vals[k])
     if _device.MIXED[0]:  # some tensor lives off the default device: PyTorch's check
-        _device.check_same(vals if args is None else args)
+        _device.check_same(vals)
         vals = _device.align_scalars(vals)
-        if args is not None:
-            args = _device.align_scalars(args)
     fn = _EXECUTABLES.peek((op, cd, static))
     if fn is None:
         fn = op.jitted(cd, static)
@@ -332,54 +329,34 @@ _INT_BITS = {
 }
 
 
-# A Python number operand of a promoted op is converted to the compute dtype inside the
-# executable; passing it as an array of that dtype gives the same value and skips JAX's
-# per-call conversion of Python scalars.  Numbers seen twice are kept on the device (bounded),
-# so a loop's constants (``x * 2.0``, ``+ 1``) hit; a number seen once goes as a host array of
-# the same type, so both take one executable and ever-new values (a schedule) cost no more.
-# Only conversions numpy and XLA round alike: float32/float64 and integer compute dtypes,
-# normal floats in range (no signed zeros, NaNs, subnormals), small ints that fit.
+# A Python number operand reaches the executable as what ``jax.jit`` makes of it: a weakly
+# typed 0-d array (float64/int64).  JAX converts the number on every call; a number seen twice
+# is kept as that very array (``jax.device_put``: same type, same executable, same bits), so a
+# loop's constants (``x * 2.0``, ``+ 1``, an index) skip the conversion.  Bounded; a number
+# seen once costs nothing extra (ever-new values: a schedule, random offsets).
 _CONSTANT_TYPES = (float, int)
 _MAX_CONSTANTS = 512
-_CONSTANTS = _caches.LRUCache("constants", max_entries=_MAX_CONSTANTS)
+_CONSTANTS = _caches.LRUCache("ops.constants", max_entries=_MAX_CONSTANTS)
 _SEEN_ONCE: set = set()
-_CONSTANT_INT_RANGE = {
-    "float32": (-(1 << 24), 1 << 24),
-    "float64": (-(1 << 24), 1 << 24),
-    "int64": (-(1 << 62), 1 << 62),
-    "int32": (-(1 << 31), (1 << 31) - 1),
-    "int16": (-(1 << 15), (1 << 15) - 1),
-    "int8": (-128, 127),
-    "uint8": (0, 255),
-}
-_CONSTANT_FLOAT_RANGE = {"float32": (1.2e-38, 3.4e38), "float64": (2.3e-308, 1.7e308)}
+_INT64 = 1 << 63
 
 
-def _constant(v, cd, promoted):
-    if not promoted:
-        return None
-    key = (type(v), v, cd)
+def _constant(v):
+    # -0.0 == 0.0 and NaN != NaN as keys: zeros carry their sign, NaNs are never kept
+    key = (type(v), v) if v else (type(v), v, math.copysign(1.0, v))
     c = _CONSTANTS.peek(key)
     if c is not None:
         return c
-    if type(v) is int:
-        bounds = _CONSTANT_INT_RANGE.get(cd._name)
-        if bounds is None or not bounds[0] <= v <= bounds[1]:
-            return None
-    else:
-        bounds = _CONSTANT_FLOAT_RANGE.get(cd._name)
-        if bounds is None or not bounds[0] <= abs(v) <= bounds[1]:
-            return None
-    host = np.asarray(v, cd._np)
+    if v != v or (type(v) is int and not -_INT64 <= v < _INT64):
+        return None
     if key not in _SEEN_ONCE:
-        # first sight: a host array, typed as the cached one will be (one executable for both)
         if len(_SEEN_ONCE) >= _MAX_CONSTANTS:
             _SEEN_ONCE.clear()
         _SEEN_ONCE.add(key)
-        return host
-    c = jax.device_put(host)
+        return None
+    c = jax.device_put(v)  # (jnp.asarray would compile a conversion program at first use)
     if isinstance(c, jax.core.Tracer):  # inside a trace (torch.compile): nothing to keep
-        return host
+        return None
     return _CONSTANTS.put(key, c)
 
 
