@@ -598,7 +598,43 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
 
 
 # ---------------------------------------------------------------------------------- pooling
+_COUNT = {2: "two", 3: "three"}
+
+
+def _size_of(v):
+    return len(v) if isinstance(v, (tuple, list)) else 1
+
+
+def _check_pool_arity(name, nd, kernel_size, stride, padding, dilation):
+    """PyTorch's wording for a window argument with the wrong number of entries."""
+    n = _COUNT[nd]
+    avg3 = name == "avg_pool3d"  # avg_pool3d words it without "either"
+    either = "" if avg3 else "either "
+    for what, v in (("kernel_size", kernel_size), ("padding", padding)):
+        if _size_of(v) not in (1, nd):
+            raise RuntimeError(
+                f"{name}: {what} must {either}be a single int, or a tuple of {n} ints"
+            )
+    if stride is not None and _size_of(stride) not in (0, 1, nd):
+        raise RuntimeError(
+            f"{name}: stride must {either}be omitted, a single int, or a tuple of {n} ints"
+        )
+    if dilation is not None and _size_of(dilation) not in (1, nd):
+        raise RuntimeError(f"{name}: dilation must be either a single int, or a tuple of {n} ints")
+
+
+def _check_pool1d_arity(name, **args):
+    """1-d pools: the Python argument parser's wording (PyTorch's avg_pool1d and the indices
+    form of max_pool1d)."""
+    for what, v in args.items():
+        if v is not None and _size_of(v) != 1 and not (what == "stride" and _size_of(v) == 0):
+            raise RuntimeError(
+                f"{name}() argument '{what}' should contain one int (got {_size_of(v)})"
+            )
+
+
 def _pool_geometry(name, input, nd, kernel_size, stride, padding, dilation, ceil_mode):
+    _check_pool_arity(name, nd, kernel_size, stride, padding, dilation)
     kernel = _ntuple(kernel_size, nd)
     stride = (
         kernel
@@ -663,6 +699,15 @@ def _check_max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode):
             "max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size "
             f"for input, but got:[{', '.join(map(str, input.shape))}]"
         )
+    for what, v, forms in (
+        ("kernel_size", kernel_size, "an int, list of ints or tuple of ints"),
+        ("stride", stride, "None, an int, list of ints, or tuple of ints"),
+        ("padding", padding, "an int, list of ints, or tuple of ints"),
+        ("dilation", dilation, "an int, list of ints or tuple of ints"),
+    ):
+        size = 0 if v is None else _size_of(v)
+        if size > 1 or (size == 0 and what != "stride"):
+            raise RuntimeError(f"max_pool1d() {what} must be {forms} of size 1 but got size {size}")
     (k,) = _ntuple(kernel_size, 1)
     (s,) = (k,) if stride is None or stride == [] or stride == () else _ntuple(stride, 1)
     (p,), (d,) = _ntuple(padding, 1), _ntuple(dilation, 1)
@@ -693,6 +738,9 @@ def max_pool1d(
     input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False
 ):
     if return_indices:
+        _check_pool1d_arity(
+            "max_pool1d", kernel_size=kernel_size, stride=stride, padding=padding, dilation=dilation
+        )
         if input.ndim not in (2, 3):
             raise RuntimeError(
                 f"Expected 2 to 3 dimensions, but got {input.ndim}-dimensional tensor for "
@@ -705,7 +753,7 @@ def max_pool1d(
     out = max_pool2d(
         x,
         (1,) + _ntuple(kernel_size, 1),
-        None if stride is None else (1,) + _ntuple(stride, 1),
+        None if stride is None or _size_of(stride) == 0 else (1,) + _ntuple(stride, 1),
         (0,) + _ntuple(padding, 1),
         (1,) + _ntuple(dilation, 1),
         ceil_mode,
@@ -839,11 +887,12 @@ def _avg_pool(
 
 
 def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
+    _check_pool1d_arity("avg_pool1d", kernel_size=kernel_size, stride=stride, padding=padding)
     x = input.unsqueeze(-2)
     out = avg_pool2d(
         x,
         (1,) + _ntuple(kernel_size, 1),
-        None if stride is None else (1,) + _ntuple(stride, 1),
+        None if stride is None or _size_of(stride) == 0 else (1,) + _ntuple(stride, 1),
         (0,) + _ntuple(padding, 1),
         ceil_mode,
         count_include_pad,
