@@ -177,3 +177,25 @@ def test_environment_variable_puts_a_cpu_script_on_the_accelerator():
         },
     )
     assert r.returncode == 0 and r.stdout.strip().endswith("ok"), r.stderr[-3000:]
+
+
+@pytest.mark.torchlike_only
+def test_float32_matmul_precision_reaches_the_ops(torch):
+    import jax
+    import jax.numpy as jnp
+
+    from torchlike._ops.table import OPS
+
+    a = jnp.ones((2, 2), jnp.float32)
+
+    def precisions():
+        jaxpr = jax.make_jaxpr(lambda x, y: OPS["mm"].impl(x, y))(a, a)
+        return [str(e.params["precision"]) for e in jaxpr.eqns if e.primitive.name == "dot_general"]
+
+    assert precisions() == ["(Precision.HIGHEST, Precision.HIGHEST)"]  # PyTorch's default
+    try:
+        torch.set_float32_matmul_precision("high")  # TF32 where the hardware has it
+        assert precisions() == ["(Precision.HIGH, Precision.HIGH)"]
+    finally:
+        torch.set_float32_matmul_precision("highest")
+    assert precisions() == ["(Precision.HIGHEST, Precision.HIGHEST)"]

@@ -18,7 +18,9 @@ from jax import lax
 from .core import Op
 from .table import OPS
 
-_HIGHEST = lax.Precision.HIGHEST
+# float32 matmul precision: JAX's default, which torchlike keeps at PyTorch's setting
+# (full float32 unless torch.set_float32_matmul_precision says otherwise; _config.py)
+_MATMUL = None
 _SPATIAL = {1: "H", 2: "HW", 3: "DHW"}
 
 
@@ -46,7 +48,7 @@ def _conv(x, w, b, *, stride, padding, dilation, groups, transposed, output_padd
             rhs_dilation=dilation,
             feature_group_count=groups,
             dimension_numbers=dn,
-            precision=_HIGHEST,
+            precision=_MATMUL,
         )
     else:
         # A transposed convolution is the forward convolution of the stride-dilated input with
@@ -69,7 +71,7 @@ def _conv(x, w, b, *, stride, padding, dilation, groups, transposed, output_padd
             rhs_dilation=dilation,
             feature_group_count=groups,
             dimension_numbers=dn,
-            precision=_HIGHEST,
+            precision=_MATMUL,
         )
     if b is not None:
         out = out + b.reshape(_channel_shape(out, out.ndim))
@@ -254,7 +256,7 @@ def _along(x, mats, dtype):
         axis = x.ndim - nd + i
         mat = jnp.asarray(m, dtype)
         out = jnp.moveaxis(
-            jnp.tensordot(out, mat, axes=([axis], [1]), precision=_HIGHEST), -1, axis
+            jnp.tensordot(out, mat, axes=([axis], [1]), precision=_MATMUL), -1, axis
         )
     return out
 
@@ -906,8 +908,8 @@ OPS["div_scalar"] = Op(
 
 # ---------------------------------------------------------------------------------- recurrent
 def _cell(mode, x, h, c, w_ih, w_hh, b_ih, b_hh, nonlinearity):
-    gi = jnp.matmul(x, w_ih.T, precision=_HIGHEST)
-    gh = jnp.matmul(h, w_hh.T, precision=_HIGHEST)
+    gi = jnp.matmul(x, w_ih.T, precision=_MATMUL)
+    gh = jnp.matmul(h, w_hh.T, precision=_MATMUL)
     if b_ih is not None:
         gi = gi + b_ih
         gh = gh + b_hh
@@ -966,7 +968,7 @@ def _rnn(
                 h, c = carry
                 h, c = _cell(mode, xt, h, c, w_ih, w_hh, b_ih, b_hh, nonlinearity)
                 if w_hr is not None:
-                    h = jnp.matmul(h, w_hr.T, precision=_HIGHEST)
+                    h = jnp.matmul(h, w_hr.T, precision=_MATMUL)
                 return (h, c), h
 
             (h, c), ys = lax.scan(step, (h, c), seq)
@@ -1059,7 +1061,7 @@ def _sdpa(q, k, v, mask, *, scale, is_causal, gqa):
         # grouped-query attention: each key/value head serves q_heads // kv_heads query heads
         k = jnp.repeat(k, q.shape[-3] // k.shape[-3], axis=-3)
         v = jnp.repeat(v, q.shape[-3] // v.shape[-3], axis=-3)
-    scores = jnp.matmul(q, jnp.swapaxes(k, -2, -1), precision=_HIGHEST) * scale
+    scores = jnp.matmul(q, jnp.swapaxes(k, -2, -1), precision=_MATMUL) * scale
     if is_causal:
         keep = jnp.tril(jnp.ones(scores.shape[-2:], bool))
         scores = jnp.where(keep, scores, -jnp.inf)
@@ -1068,7 +1070,7 @@ def _sdpa(q, k, v, mask, *, scale, is_causal, gqa):
             scores = jnp.where(mask, scores, -jnp.inf)
         else:
             scores = scores + mask.astype(scores.dtype)
-    return jnp.matmul(_safe_softmax(scores, dim=-1), v, precision=_HIGHEST)
+    return jnp.matmul(_safe_softmax(scores, dim=-1), v, precision=_MATMUL)
 
 
 def _first_order_only(f, kernel):
@@ -1125,7 +1127,7 @@ def _im2col(x, *, kernel, dilation, padding, stride):
         [(p, p) for p in padding],
         rhs_dilation=dilation,
         dimension_numbers=("NCHW", "OIHW", "NCHW"),
-        precision=_HIGHEST,
+        precision=_MATMUL,
     )
     # patches: (N, C*kh*kw, oh, ow) with channel-major feature order, as PyTorch's im2col
     return patches.reshape(lead + (c * kernel[0] * kernel[1], -1)).astype(x.dtype)

@@ -14,7 +14,7 @@ import jax.numpy as jnp
 from jax import lax
 
 from .core import Op
-from .nn_table import _HIGHEST, _cell
+from .nn_table import _MATMUL, _cell
 from .table import OPS
 
 
@@ -31,7 +31,7 @@ def _masked_layer(mode, seq, lengths, h, c, w_ih, w_hh, b_ih, b_hh, w_hr, nonlin
         xt, vt = inputs
         nh, nc = _cell(mode, xt, h, c, w_ih, w_hh, b_ih, b_hh, nonlinearity)
         if w_hr is not None:
-            nh = jnp.matmul(nh, w_hr.T, precision=_HIGHEST)
+            nh = jnp.matmul(nh, w_hr.T, precision=_MATMUL)
         vt = vt[:, None]
         h = jnp.where(vt, nh, h)
         if c is not None:

@@ -634,12 +634,14 @@ OPS["log_softmax"] = Op(
 )
 
 # ---------------------------------------------------------------------------------- linear algebra
-_HIGHEST = lax.Precision.HIGHEST
+# float32 matmul precision: JAX's default, which torchlike keeps at PyTorch's setting
+# (full float32 unless torch.set_float32_matmul_precision says otherwise; _config.py)
+_MATMUL = None
 
 
 def _matmul(a, b):
     # full float32 precision, as PyTorch's matmuls (XLA's default may use reduced passes)
-    return jnp.matmul(a, b, precision=_HIGHEST)
+    return jnp.matmul(a, b, precision=_MATMUL)
 
 
 OPS["mm"] = Op(
@@ -665,7 +667,7 @@ OPS["mv"] = Op(
 )
 OPS["dot"] = Op(
     "dot",
-    lambda a, b: jnp.dot(a, b, precision=_HIGHEST),
+    lambda a, b: jnp.dot(a, b, precision=_MATMUL),
     "DotBackward0",
     promote="arith",
     saved={"self": 0, "tensor": 1},
@@ -681,9 +683,9 @@ def _addmm(c, a, b, *, beta=1, alpha=1):
     if a.dtype in (jnp.bfloat16, jnp.float16):
         # PyTorch's low-precision addmm accumulates product and bias in float32, rounding once
         f32 = jnp.float32
-        prod = jnp.matmul(a, b, precision=_HIGHEST, preferred_element_type=f32)
+        prod = jnp.matmul(a, b, precision=_MATMUL, preferred_element_type=f32)
         return (beta * c.astype(f32) + alpha * prod).astype(a.dtype)
-    return beta * c + alpha * jnp.matmul(a, b, precision=_HIGHEST)
+    return beta * c + alpha * jnp.matmul(a, b, precision=_MATMUL)
 
 
 OPS["addmm"] = Op(
@@ -696,7 +698,7 @@ OPS["addmm"] = Op(
 
 
 def _einsum(*operands, equation):
-    return jnp.einsum(equation, *operands, precision=_HIGHEST)
+    return jnp.einsum(equation, *operands, precision=_MATMUL)
 
 
 # PyTorch's einsum is a composite whose top node is ViewBackward0; torchlike records one node
