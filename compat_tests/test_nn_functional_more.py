@@ -369,6 +369,14 @@ def test_max_unpool3d_ndim_error(torch):
 
 
 # ------------------------------------------------------------------------------- pooling
+def test_pool_window_lists(torch):
+    F = torch.nn.functional
+    x = torch.randn(1, 2, 8, 8)
+    assert tuple(F.max_pool2d(x, [2], stride=[]).shape) == (1, 2, 4, 4)
+    assert tuple(F.avg_pool1d(x[0], [2], stride=[]).shape) == (2, 8, 4)
+    assert tuple(F.max_pool1d(x[0], [2], stride=[]).shape) == (2, 8, 4)
+
+
 def test_max_pool_dilation_values_and_indices(torch):
     F = torch.nn.functional
     x = np.arange(2 * 7 * 7, dtype=np.float64).reshape(1, 2, 7, 7) % 11
@@ -426,6 +434,41 @@ POOL_ERRORS = [
     (
         lambda F, x: F.max_pool1d(x[0, 0, 0], 3),
         r"max_pool1d: Expected 2D or 3D \(batch mode\) tensor with optional 0 dim batch size for input, but got:\[7\]",
+    ),
+]
+
+POOL_ERRORS += [
+    (
+        lambda F, x: F.avg_pool2d(x, 2, padding=(1, 1, 1)),
+        "avg_pool2d: padding must either be a single int, or a tuple of two ints",
+    ),
+    (
+        lambda F, x: F.max_pool2d(x, 2, stride=(1, 1, 1)),
+        "max_pool2d: stride must either be omitted, a single int, or a tuple of two ints",
+    ),
+    (
+        lambda F, x: F.max_pool2d(x, 2, dilation=(1, 1, 1)),
+        "max_pool2d: dilation must be either a single int, or a tuple of two ints",
+    ),
+    (
+        lambda F, x: F.avg_pool3d(x[None], (2, 2)),
+        "avg_pool3d: kernel_size must be a single int, or a tuple of three ints",
+    ),
+    (
+        lambda F, x: F.max_pool3d(x[None], 2, padding=(1, 1)),
+        "max_pool3d: padding must either be a single int, or a tuple of three ints",
+    ),
+    (
+        lambda F, x: F.max_pool1d(x[0], (2, 2)),
+        r"max_pool1d\(\) kernel_size must be an int, list of ints or tuple of ints of size 1 but got size 2",
+    ),
+    (
+        lambda F, x: F.max_pool1d(x[0], 2, padding=(1, 1), return_indices=True),
+        r"max_pool1d\(\) argument 'padding' should contain one int \(got 2\)",
+    ),
+    (
+        lambda F, x: F.avg_pool1d(x[0], 2, stride=(1, 1)),
+        r"avg_pool1d\(\) argument 'stride' should contain one int \(got 2\)",
     ),
 ]
 
