@@ -7,7 +7,18 @@ from __future__ import annotations
 import numpy as np
 
 from .._tensor import Tensor
-from .pointwise import add, div, floor_divide, mul, pow, remainder, rsub, sub
+from .pointwise import (
+    add,
+    bitwise_left_shift,
+    bitwise_right_shift,
+    div,
+    floor_divide,
+    mul,
+    pow,
+    remainder,
+    rsub,
+    sub,
+)
 from .products import matmul
 from .shapes import permute, transpose
 from .signatures import (
@@ -74,12 +85,26 @@ _OPERATORS = {
     "__rand__": FUNCTIONS["bitwise_and"],
     "__ror__": FUNCTIONS["bitwise_or"],
     "__rxor__": FUNCTIONS["bitwise_xor"],
+    "__lshift__": bitwise_left_shift,
+    "__rlshift__": _swap(bitwise_left_shift),
+    "__rshift__": bitwise_right_shift,
+    "__rrshift__": _swap(bitwise_right_shift),
 }
 for _name, _fn in _OPERATORS.items():
     METHODS[_name] = _not_implemented_for(_fn)
 METHODS["__neg__"] = FUNCTIONS["neg"]
 METHODS["__abs__"] = FUNCTIONS["abs"]
-METHODS["__invert__"] = FUNCTIONS["bitwise_not"]
+
+
+def _invert(self):
+    if self._dtype.is_floating_point or self._dtype.is_complex:
+        raise TypeError(
+            "~ (operator.invert) is only implemented on integer and Boolean-type tensors"
+        )
+    return FUNCTIONS["bitwise_not"](self)
+
+
+METHODS["__invert__"] = _invert
 METHODS["__pos__"] = lambda self: self
 
 

@@ -4,18 +4,21 @@ PyTorch's scalar rules, comparisons, clamp, where, lerp, masked_fill, dtype conv
 
 from __future__ import annotations
 
-import jax.numpy as jnp
+import collections
 
-from .. import _dtype as D
+import jax.numpy as jnp
+import numpy as np
+
 from .. import _device, _layout
-from . import device_table  # noqa: F401 - registers the device copy into OPS
+from .. import _dtype as D
 from .._factories import tensor_new
 from .._size import check_device_available, device
 from .._tensor import Tensor
 from ..autograd.inplace import (
     _C_NAMES,
 )
-from .core import apply
+from . import device_table  # noqa: F401 - registers the device copy into OPS
+from .core import _compute_dtype, apply
 from .signatures import (
     METHODS,
     _is_scalar,
@@ -96,20 +99,50 @@ def mul(input, other):
     return _binary(OPS["mul"], input, other)
 
 
+def _integral(x):
+    d = x._dtype if isinstance(x, Tensor) else None
+    if d is None:
+        return isinstance(x, (bool, int)) or (_is_scalar(x) and np.issubdtype(type(x), np.integer))
+    return not (d.is_floating_point or d.is_complex)
+
+
+def _check_int_zero_divisor(input, other):
+    # PyTorch's CPU kernels raise for an integer division by zero; a Python 0 divisor is
+    # known without looking at tensor values (a zero inside an integer tensor is not checked:
+    # that would need a device-to-host sync)
+    if (
+        isinstance(input, Tensor)
+        and _integral(input)
+        and _is_scalar(other)
+        and not isinstance(other, bool)
+        and _integral(other)
+        and _scalar(other) == 0
+    ):
+        raise RuntimeError("ZeroDivisionError")
+
+
 @export("div", "divide", "true_divide", inplace=True, out=True)
 def div(input, other, *, rounding_mode=None):
     if rounding_mode is None:
         return _binary(OPS["div"], input, other)
+    if rounding_mode not in ("trunc", "floor"):
+        raise RuntimeError(
+            "div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
+            f"'{rounding_mode}'"
+        )
+    _check_int_zero_divisor(input, other)
     return _binary(OPS["div_mode"], input, other, (("rounding_mode", rounding_mode),))
 
 
 @export(inplace=True, out=True)
 def floor_divide(input, other):
+    _check_int_zero_divisor(input, other)
     return _binary(OPS["floor_divide"], input, other)
 
 
 @export(inplace=True, out=True)
 def remainder(input, other):
+    _check_int_zero_divisor(input, other)
     return _binary(OPS["remainder"], input, other)
 
 
@@ -133,7 +166,15 @@ def pow(input, exponent):
     if not isinstance(input, Tensor):
         return apply(OPS["pow_scalar_base"], (exponent, _scalar(input)))
     if _is_scalar(exponent):
-        return apply(OPS["pow_scalar"], (input, _scalar(exponent)))
+        exponent = _scalar(exponent)
+        if (
+            isinstance(exponent, int)
+            and not isinstance(exponent, bool)
+            and exponent < 0
+            and _integral(input)
+        ):
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
+        return apply(OPS["pow_scalar"], (input, exponent))
     return _binary(OPS["pow"], input, exponent)
 
 
@@ -143,6 +184,85 @@ def float_power(input, exponent):
 
 
 _declare_table_forms()
+
+
+@export(inplace=True, out=True)
+def copysign(input, other):
+    if _is_scalar(other):
+        return apply(OPS["copysign_scalar"], (input, _scalar(other)))
+    return _binary(OPS["copysign"], input, other)
+
+
+def _integer_kernel(name, kernel, *operands):
+    """Integer-only ops: PyTorch has no floating kernel, and names the promoted dtype."""
+    operands = tuple(
+        x if isinstance(x, Tensor) else (_scalar(x) if _is_scalar(x) else _t(x)) for x in operands
+    )
+    dtype = _compute_dtype(OPS[name], operands)
+    if dtype.is_floating_point or dtype.is_complex:
+        raise NotImplementedError(
+            f"\"{kernel}_cpu\" not implemented for '{D.CAST_NAMES.get(dtype, str(dtype))}'"
+        )
+    return apply(OPS[name], operands)
+
+
+@export(inplace=True, out=True)
+def bitwise_and(input, other):
+    return _integer_kernel("bitwise_and", "bitwise_and", input, other)
+
+
+@export(inplace=True, out=True)
+def bitwise_or(input, other):
+    return _integer_kernel("bitwise_or", "bitwise_or", input, other)
+
+
+@export(inplace=True, out=True)
+def bitwise_xor(input, other):
+    return _integer_kernel("bitwise_xor", "bitwise_xor", input, other)
+
+
+@export(inplace=True, out=True)
+def bitwise_not(input):
+    return _integer_kernel("bitwise_not", "bitwise_not", input)
+
+
+@export(inplace=True, out=True)
+def bitwise_left_shift(input, other):
+    return _integer_kernel("bitwise_left_shift", "lshift", input, other)
+
+
+@export(inplace=True, out=True)
+def bitwise_right_shift(input, other):
+    return _integer_kernel("bitwise_right_shift", "rshift", input, other)
+
+
+@export(inplace=True, out=True)
+def gcd(input, other):
+    return _integer_kernel("gcd", "gcd", input, other)
+
+
+@export(inplace=True, out=True)
+def lcm(input, other):
+    return _integer_kernel("lcm", "lcm", input, other)
+
+
+@export(inplace=True, out=True)
+def ldexp(input, other):
+    return _binary(OPS["ldexp"], input, other)
+
+
+return_frexp = collections.namedtuple("frexp", ["mantissa", "exponent"])
+return_frexp.__module__ = "torch.return_types"
+return_frexp.__repr__ = lambda self: (
+    f"torch.return_types.frexp(\nmantissa={self.mantissa!r},\nexponent={self.exponent!r})"
+)
+
+
+@export(out=True)
+def frexp(input):
+    if not input._dtype.is_floating_point:
+        raise RuntimeError("torch.frexp() only supports floating-point dtypes")
+    return return_frexp(*apply(OPS["frexp"], (input,)))
 
 
 @export()

@@ -4,12 +4,51 @@ dist/cdist.
 
 from __future__ import annotations
 
+from .. import _dtype as D
 from .._tensor import _wrap_dim
 from .core import apply
 from .signatures import (
     export,
 )
 from .table import OPS
+
+# PyTorch's matmul kernels never promote: mixed operand dtypes are errors, worded by kernel
+_C_TYPE = {
+    **D.C_NAMES,
+    D.float16: "c10::Half",
+    D.bfloat16: "c10::BFloat16",
+    D.complex64: "c10::complex<float>",
+    D.complex128: "c10::complex<double>",
+}
+
+
+def _c_name(t):
+    return _C_TYPE.get(t._dtype, str(t._dtype))
+
+
+def _scalar_name(t):
+    return D.CAST_NAMES.get(t._dtype, str(t._dtype))
+
+
+def _check_mm_dtypes(a, b):
+    if a._dtype is not b._dtype:
+        raise RuntimeError(
+            f"expected m1 and m2 to have the same dtype, but got: {_c_name(a)} != {_c_name(b)}"
+        )
+
+
+def _check_bmm_dtypes(a, b):
+    if a._dtype is not b._dtype:
+        raise RuntimeError(f"expected scalar type {_scalar_name(a)} but found {_scalar_name(b)}")
+
+
+def _check_mv_dtypes(mat, vec):
+    if mat._dtype is not vec._dtype:
+        v = _scalar_name(vec)
+        raise RuntimeError(
+            f"addmv input tensors must have the same dtype, but got {v}, {_scalar_name(mat)}, "
+            f"and {v}"
+        )
 
 
 @export(out=True)
@@ -23,21 +62,54 @@ def mm(input, mat2):
             f"mat1 and mat2 shapes cannot be multiplied ({input.shape[0]}x{input.shape[1]} and "
             f"{mat2.shape[0]}x{mat2.shape[1]})"
         )
+    _check_mm_dtypes(input, mat2)
     return apply(OPS["mm"], (input, mat2))
 
 
 @export(out=True)
 def bmm(input, mat2):
+    if input.ndim != 3:
+        raise RuntimeError("batch1 must be a 3D tensor")
+    if mat2.ndim != 3:
+        raise RuntimeError("batch2 must be a 3D tensor")
+    want = [input.shape[0], input.shape[2]]
+    if list(mat2.shape[:2]) != want:
+        raise RuntimeError(
+            "Expected size for first two dimensions of batch2 tensor to be: "
+            f"{want} but got: {list(mat2.shape[:2])}."
+        )
+    _check_bmm_dtypes(input, mat2)
     return apply(OPS["bmm"], (input, mat2))
 
 
 @export(out=True)
 def mv(input, vec):
+    if input.ndim != 2 or vec.ndim != 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input.ndim}, {vec.ndim}")
+    if input.shape[1] != vec.shape[0]:
+        raise RuntimeError(
+            f"size mismatch, got input ({input.shape[0]}), mat ({input.shape[0]}x"
+            f"{input.shape[1]}), vec ({vec.shape[0]})"
+        )
+    _check_mv_dtypes(input, vec)
     return apply(OPS["mv"], (input, vec))
 
 
 @export(out=True)
 def dot(input, tensor):
+    if input.ndim != 1 or tensor.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {tensor.ndim}D tensors")
+    if input._dtype is not tensor._dtype:
+        raise RuntimeError(
+            "dot : expected both vectors to have same dtype, but found "
+            f"{_scalar_name(input)} and {_scalar_name(tensor)}"
+        )
+    if input.shape[0] != tensor.shape[0]:
+        raise RuntimeError(
+            f"inconsistent tensor size, expected tensor [{input.shape[0]}] and src "
+            f"[{tensor.shape[0]}] to have the same number of elements, but got "
+            f"{input.shape[0]} and {tensor.shape[0]} elements respectively"
+        )
     return apply(OPS["dot"], (input, tensor))
 
 
@@ -55,7 +127,21 @@ def matmul(input, other):
     if a == 2 and b == 2:
         return mm(input, other)
     if a == 1 and b == 2:
+        if input.shape[0] != other.shape[0]:
+            raise RuntimeError(
+                f"mat1 and mat2 shapes cannot be multiplied (1x{input.shape[0]} and "
+                f"{other.shape[0]}x{other.shape[1]})"
+            )
+        _check_mm_dtypes(input, other)
         return apply(OPS["mm"], (input.unsqueeze(0), other)).squeeze(0)
+    # PyTorch folds a batched left operand into mm/mv when the right one is a matrix/vector,
+    # and runs bmm otherwise: the dtype error is that kernel's
+    if input._dtype is not other._dtype:
+        if b == 1:
+            _check_mv_dtypes(input, other)
+        if b == 2:
+            _check_mm_dtypes(input, other)
+        _check_bmm_dtypes(input, other)
     return apply(OPS["matmul_nd"], (input, other))
 
 

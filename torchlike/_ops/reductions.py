@@ -5,6 +5,7 @@ cumulative ops, softmax, sorting and order statistics, unique/bincount.
 from __future__ import annotations
 
 import collections
+import functools
 
 import jax.numpy as jnp
 import numpy as np
@@ -23,11 +24,31 @@ from .signatures import (
 from .table import OPS
 
 
+def _numpy_names(fn):
+    """PyTorch's argument parser also takes NumPy's keyword names on native ops:
+    ``axis`` for ``dim`` and ``keepdims`` for ``keepdim`` (``x.sum(axis=1, keepdims=True)``)."""
+
+    @functools.wraps(fn)
+    def wrapped(*args, **kwargs):
+        for numpy_name, name in (("axis", "dim"), ("keepdims", "keepdim")):
+            if numpy_name in kwargs:
+                if name in kwargs:
+                    raise TypeError(
+                        f"{fn.__name__}() received an invalid combination of arguments - got "
+                        f"both '{name}' and '{numpy_name}'"
+                    )
+                kwargs[name] = kwargs.pop(numpy_name)
+        return fn(*args, **kwargs)
+
+    return wrapped
+
+
 def _dtype_static(dtype):
     return () if dtype is None else (("dtype", D.to_dtype(dtype)._np),)
 
 
 @export(out=True)
+@_numpy_names
 def sum(input, dim=None, keepdim=False, *, dtype=None):
     if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
         return apply(OPS["sum"], (input,), _dtype_static(dtype))
@@ -39,6 +60,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):
 
 
 @export(out=True)
+@_numpy_names
 def mean(input, dim=None, keepdim=False, *, dtype=None):
     d = D.to_dtype(dtype) if dtype is not None else input.dtype
     if not (d.is_floating_point or d.is_complex):
@@ -66,6 +88,7 @@ _SCALAR_TYPE_NAMES = {
 
 
 @export(out=True)
+@_numpy_names
 def prod(input, dim=None, keepdim=False, *, dtype=None):
     if dim is None:
         return apply(OPS["prod"], (input,), _dtype_static(dtype))
@@ -111,33 +134,39 @@ def _minmax(which, input, dim=None, keepdim=False):
 
 
 @export(out=True)
+@_numpy_names
 def max(input, dim=None, keepdim=False):
     return _minmax("max", input, dim, keepdim)
 
 
 @export(out=True)
+@_numpy_names
 def min(input, dim=None, keepdim=False):
     return _minmax("min", input, dim, keepdim)
 
 
 @export(out=True)
+@_numpy_names
 def amax(input, dim=(), keepdim=False):
     dim = tuple(range(input.ndim)) if dim in ((), None) else dim
     return apply(OPS["amax"], (input,), (("dim", _dims(dim, input.ndim)), ("keepdim", keepdim)))
 
 
 @export(out=True)
+@_numpy_names
 def amin(input, dim=(), keepdim=False):
     dim = tuple(range(input.ndim)) if dim in ((), None) else dim
     return apply(OPS["amin"], (input,), (("dim", _dims(dim, input.ndim)), ("keepdim", keepdim)))
 
 
 @export(out=True)
+@_numpy_names
 def argmax(input, dim=None, keepdim=False):
     return apply(OPS["argmax"], (input,), (("dim", _dims(dim, input.ndim)), ("keepdim", keepdim)))
 
 
 @export(out=True)
+@_numpy_names
 def argmin(input, dim=None, keepdim=False):
     return apply(OPS["argmin"], (input,), (("dim", _dims(dim, input.ndim)), ("keepdim", keepdim)))
 
@@ -162,11 +191,13 @@ def _var_std(which, input, dim=None, unbiased=None, keepdim=False, *, correction
 
 
 @export(out=True)
+@_numpy_names
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     return _var_std("var", input, dim, unbiased, keepdim, correction=correction)
 
 
 @export(out=True)
+@_numpy_names
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     return _var_std("std", input, dim, unbiased, keepdim, correction=correction)
 
@@ -182,6 +213,7 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
 
 
 @export(out=True)
+@_numpy_names
 def logsumexp(input, dim, keepdim=False):
     if isinstance(dim, int):
         dim = (dim,)
@@ -191,6 +223,7 @@ def logsumexp(input, dim, keepdim=False):
 
 
 @export(inplace=True, out=True)
+@_numpy_names
 def cumsum(input, dim, *, dtype=None):
     return apply(
         OPS["cumsum"], (input,), (("dim", _wrap_dim(dim, input.ndim)),) + _dtype_static(dtype)
@@ -198,6 +231,7 @@ def cumsum(input, dim, *, dtype=None):
 
 
 @export(inplace=True, out=True)
+@_numpy_names
 def cumprod(input, dim, *, dtype=None):
     return apply(
         OPS["cumprod"], (input,), (("dim", _wrap_dim(dim, input.ndim)),) + _dtype_static(dtype)
@@ -205,16 +239,19 @@ def cumprod(input, dim, *, dtype=None):
 
 
 @export(out=True)
+@_numpy_names
 def all(input, dim=None, keepdim=False):
     return apply(OPS["all"], (input,), (("dim", _dims(dim, input.ndim)), ("keepdim", keepdim)))
 
 
 @export(out=True)
+@_numpy_names
 def any(input, dim=None, keepdim=False):
     return apply(OPS["any"], (input,), (("dim", _dims(dim, input.ndim)), ("keepdim", keepdim)))
 
 
 @export(out=True)
+@_numpy_names
 def softmax(input, dim=None, dtype=None, **kwargs):
     return apply(
         OPS["softmax"], (input,), (("dim", _wrap_dim(dim, input.ndim)),) + _dtype_static(dtype)
@@ -222,6 +259,7 @@ def softmax(input, dim=None, dtype=None, **kwargs):
 
 
 @export(out=True)
+@_numpy_names
 def log_softmax(input, dim=None, dtype=None, **kwargs):
     return apply(
         OPS["log_softmax"], (input,), (("dim", _wrap_dim(dim, input.ndim)),) + _dtype_static(dtype)
@@ -229,11 +267,13 @@ def log_softmax(input, dim=None, dtype=None, **kwargs):
 
 
 @export()
+@_numpy_names
 def count_nonzero(input, dim=None):
     return sum(FUNCTIONS["ne"](input, 0), dim)
 
 
 @export(out=True)
+@_numpy_names
 def sort(input, dim=-1, descending=False, stable=False):
     values, indices = apply(
         OPS["sort"],
@@ -244,11 +284,13 @@ def sort(input, dim=-1, descending=False, stable=False):
 
 
 @export(out=True)
+@_numpy_names
 def argsort(input, dim=-1, descending=False, stable=False):
     return sort(input, dim, descending, stable).indices
 
 
 @export(out=True)
+@_numpy_names
 def topk(input, k, dim=-1, largest=True, sorted=True):
     values, indices = apply(
         OPS["topk"],
@@ -259,6 +301,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
 
 
 @export(out=True)
+@_numpy_names
 def median(input, dim=None, keepdim=False):
     if dim is None:
         return apply(OPS["median"], (input,))
@@ -305,6 +348,7 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
 
 
 @export(out=True)
+@_numpy_names
 def kthvalue(input, k, dim=-1, keepdim=False):
     values, indices = apply(
         OPS["kthvalue"],
@@ -331,10 +375,46 @@ def _stat_mean(which, input, dim=None, unbiased=None, keepdim=False, *, correcti
 
 
 @export(method=False)
+@_numpy_names
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     return _stat_mean("std", input, dim, unbiased, keepdim, correction=correction)
 
 
 @export(method=False)
+@_numpy_names
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     return _stat_mean("var", input, dim, unbiased, keepdim, correction=correction)
+
+
+return_cummax = _named("cummax")
+return_cummin = _named("cummin")
+
+
+def _cum_extreme(which, input, dim):
+    if input.ndim == 0 and dim not in (-1, 0):
+        raise IndexError(f"{which}(): Expected reduction dim -1 or 0 for scalar but got {dim}")
+    values, indices = apply(OPS[which], (input,), (("dim", _wrap_dim(dim, input.ndim)),))
+    return (return_cummax if which == "cummax" else return_cummin)(values, indices)
+
+
+@export(out=True)
+@_numpy_names
+def cummax(input, dim):
+    return _cum_extreme("cummax", input, dim)
+
+
+@export(out=True)
+@_numpy_names
+def cummin(input, dim):
+    return _cum_extreme("cummin", input, dim)
+
+
+@export(out=True)
+@_numpy_names
+def logcumsumexp(input, dim):
+    if not (input._dtype.is_floating_point or input._dtype.is_complex):
+        raise NotImplementedError(
+            f'"logcumsumexp_out_cpu" not implemented for '
+            f"'{_SCALAR_TYPE_NAMES.get(input._dtype, str(input._dtype))}'"
+        )
+    return apply(OPS["logcumsumexp"], (input,), (("dim", _wrap_dim(dim, input.ndim)),))

@@ -26,6 +26,7 @@ Adding an elementwise op with its node name is one line in ``_FLOAT_UNARY`` (or 
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
@@ -232,6 +233,78 @@ OPS["atan2"] = Op(
     variants=_forms("binary", "atan2"),
 )
 OPS["maximum"] = Op("maximum", jnp.maximum, "MaximumBackward0", promote="arith", saved=SELF_OTHER)
+
+
+@jax.custom_jvp
+def _copysign(a, b):
+    return jnp.copysign(a, b)
+
+
+@_copysign.defjvp
+def _copysign_jvp(primals, tangents):
+    # PyTorch's CopysignBackward: grad * result / self, zero where self == 0 (so NaN at
+    # self = +-inf, as PyTorch); ``other`` gets a zero gradient
+    a, b = primals
+    out = jnp.copysign(a, b)
+    ratio = jnp.where(a == 0, jnp.zeros((), out.dtype), out / jnp.where(a == 0, 1, a))
+    return out, tangents[0] * ratio
+
+
+OPS["copysign"] = Op(
+    "copysign",
+    _copysign,
+    "CopysignBackward0",
+    promote="float",
+    saved={"self": 0, "result": "result"},
+)
+OPS["copysign_scalar"] = Op(
+    "copysign",
+    _copysign,
+    "CopysignBackward1",
+    promote="float",
+    edges=1,
+    saved={"self": 0, "result": "result"},
+)
+OPS["bitwise_left_shift"] = Op("bitwise_left_shift", jnp.left_shift, None, promote="arith")
+OPS["bitwise_right_shift"] = Op("bitwise_right_shift", jnp.right_shift, None, promote="arith")
+OPS["gcd"] = Op("gcd", jnp.gcd, None, promote="arith")
+OPS["lcm"] = Op("lcm", jnp.lcm, None, promote="arith")
+
+
+@jax.custom_jvp
+def _exp2_exact(e):
+    # 2 ** e exactly for integral e (XLA's exp2 is off by ulps: exp2(30.) != 2**30)
+    whole = (e == jnp.round(e)) & (jnp.abs(e) < 2000)
+    pow2 = jnp.ldexp(jnp.ones_like(e), jnp.where(whole, e, 0).astype(jnp.int32))
+    return jnp.where(whole, pow2, jnp.exp2(e))
+
+
+@_exp2_exact.defjvp
+def _exp2_exact_jvp(primals, tangents):
+    out = _exp2_exact(primals[0])
+    return out, tangents[0] * out * math.log(2.0)
+
+
+OPS["ldexp"] = Op(
+    "ldexp",
+    lambda a, b: a * _exp2_exact(b),
+    "LdexpBackward0",
+    promote="float",
+    saved={"other": 1, "result": "result"},
+)
+
+
+def _frexp(x):
+    # the mantissa as x * 2**-exponent, so its gradient is grad / exponent.exp2() (PyTorch's)
+    exponent = jnp.frexp(lax.stop_gradient(x))[1].astype(jnp.int32)
+    finite = jnp.isfinite(x)
+    exponent = jnp.where(finite, exponent, 0)
+    mantissa = jnp.where(finite, x * _exp2_exact(-exponent.astype(x.dtype)), x)
+    return mantissa, exponent
+
+
+OPS["frexp"] = Op("frexp", _frexp, "FrexpBackward0")
+
 OPS["minimum"] = Op("minimum", jnp.minimum, "MinimumBackward0", promote="arith", saved=SELF_OTHER)
 
 
@@ -322,13 +395,14 @@ for _name, _impl in {
 }.items():
     OPS[_name] = Op(_name, _impl, None, variants=_forms("binary", _name))
 OPS["logical_not"] = Op("logical_not", jnp.logical_not, None, variants=_forms("unary", ""))
+# signatures in pointwise.py: PyTorch refuses floating operands by kernel name
 for _name, _impl in {
     "bitwise_and": jnp.bitwise_and,
     "bitwise_or": jnp.bitwise_or,
     "bitwise_xor": jnp.bitwise_xor,
 }.items():
-    OPS[_name] = Op(_name, _impl, None, promote="arith", variants=_forms("binary", _name))
-OPS["bitwise_not"] = Op("bitwise_not", jnp.invert, None, variants=_forms("unary", ""))
+    OPS[_name] = Op(_name, _impl, None, promote="arith")
+OPS["bitwise_not"] = Op("bitwise_not", jnp.invert, None)
 for _name, _impl in {
     "isnan": jnp.isnan,
     "isinf": jnp.isinf,
@@ -423,6 +497,21 @@ OPS["clone"] = Op(
 
 
 # ---------------------------------------------------------------------------------- reductions
+def _on_0d(fn):
+    """PyTorch lets a 0-d tensor be reduced or scanned along dim 0 (or -1) as if it had one
+    element; JAX has no axis 0 there, so run ``fn`` on a one-element view and return 0-d."""
+
+    @functools.wraps(fn)
+    def wrapped(x, *args, dim=None, **kwargs):
+        if x.ndim != 0 or dim is None:
+            return fn(x, *args, dim=dim, **kwargs)
+        one = (0,) * len(dim) if isinstance(dim, tuple) else 0
+        out = fn(jnp.reshape(x, (1,)), *args, dim=one, **kwargs)
+        return jax.tree_util.tree_map(lambda r: jnp.reshape(r, ()), out)
+
+    return wrapped
+
+
 def _acc_dtype(x, dtype):
     if dtype is not None:
         return dtype
@@ -431,14 +520,17 @@ def _acc_dtype(x, dtype):
     return x.dtype
 
 
+@_on_0d
 def _sum(x, *, dim=None, keepdim=False, dtype=None):
     return jnp.sum(x.astype(_acc_dtype(x, dtype)), axis=dim, keepdims=keepdim)
 
 
+@_on_0d
 def _prod(x, *, dim=None, keepdim=False, dtype=None):
     return jnp.prod(x.astype(_acc_dtype(x, dtype)), axis=dim, keepdims=keepdim)
 
 
+@_on_0d
 def _mean(x, *, dim=None, keepdim=False, dtype=None):
     if dtype is not None:
         x = x.astype(dtype)
@@ -469,6 +561,7 @@ def _min_all(x):
     return jnp.min(x)
 
 
+@_on_0d
 def _max_dim(x, *, dim, keepdim=False):
     idx = jnp.argmax(x, axis=dim, keepdims=True)
     values = jnp.take_along_axis(x, idx, axis=dim)
@@ -477,6 +570,7 @@ def _max_dim(x, *, dim, keepdim=False):
     return values, idx.astype(jnp.int64)
 
 
+@_on_0d
 def _min_dim(x, *, dim, keepdim=False):
     idx = jnp.argmin(x, axis=dim, keepdims=True)
     values = jnp.take_along_axis(x, idx, axis=dim)
@@ -491,13 +585,13 @@ OPS["max_dim"] = Op("max", _max_dim, "MaxBackward0", saved=DIMS)
 OPS["min_dim"] = Op("min", _min_dim, "MinBackward0", saved=DIMS)
 OPS["amax"] = Op(
     "amax",
-    lambda x, *, dim, keepdim=False: jnp.max(x, axis=dim, keepdims=keepdim),
+    _on_0d(lambda x, *, dim, keepdim=False: jnp.max(x, axis=dim, keepdims=keepdim)),
     "AmaxBackward0",
     saved={"self": 0, "result": "result", **DIMS},
 )
 OPS["amin"] = Op(
     "amin",
-    lambda x, *, dim, keepdim=False: jnp.min(x, axis=dim, keepdims=keepdim),
+    _on_0d(lambda x, *, dim, keepdim=False: jnp.min(x, axis=dim, keepdims=keepdim)),
     "AminBackward0",
     saved={"self": 0, "result": "result", **DIMS},
 )
@@ -517,6 +611,7 @@ OPS["argmin"] = Op(
 )
 
 
+@_on_0d
 def _var(x, *, dim=None, correction=1, keepdim=False):
     axes = tuple(range(x.ndim)) if dim is None else (dim if isinstance(dim, tuple) else (dim,))
     n = math.prod(x.shape[d] for d in axes)
@@ -566,17 +661,19 @@ OPS["norm"] = Op(
 )
 OPS["logsumexp"] = Op(
     "logsumexp",
-    lambda x, *, dim, keepdim=False: jax.nn.logsumexp(x, axis=dim, keepdims=keepdim),
+    _on_0d(lambda x, *, dim, keepdim=False: jax.nn.logsumexp(x, axis=dim, keepdims=keepdim)),
     "LogsumexpBackward0",
     promote="float",
     saved={"self": 0, "result": "result", **DIMS},
 )
 
 
+@_on_0d
 def _cumsum(x, *, dim, dtype=None):
     return jnp.cumsum(x.astype(_acc_dtype(x, dtype)), axis=dim)
 
 
+@_on_0d
 def _cumprod(x, *, dim, dtype=None):
     return jnp.cumprod(x.astype(_acc_dtype(x, dtype)), axis=dim)
 
@@ -584,6 +681,54 @@ def _cumprod(x, *, dim, dtype=None):
 OPS["cumsum"] = Op("cumsum", _cumsum, "CumsumBackward0", linear=True, saved={"dim": "dim"})
 OPS["cumprod"] = Op(
     "cumprod", _cumprod, "CumprodBackward0", saved={"self": 0, "result": "result", "dim": "dim"}
+)
+
+
+def _cum_extreme(x, dim, later_wins):
+    """Running max/min with its index, as PyTorch's cummax/cummin: a later element wins ties
+    (``>=``), and once a NaN is seen it stays (the index of the latest NaN)."""
+    if x.shape[dim] == 0:
+        return x, jnp.zeros(x.shape, jnp.int64)
+    floating = jnp.issubdtype(x.dtype, jnp.inexact)
+    idx = lax.broadcasted_iota(jnp.int64, x.shape, dim)
+
+    def combine(a, b):
+        (va, ia), (vb, ib) = a, b
+        take_b = later_wins(vb, va)
+        if floating:
+            take_b = jnp.isnan(vb) | (~jnp.isnan(va) & take_b)
+        return jnp.where(take_b, vb, va), jnp.where(take_b, ib, ia)
+
+    _, indices = lax.associative_scan(combine, (lax.stop_gradient(x), idx), axis=dim)
+    # values gathered at the indices, so the gradient flows to the chosen elements only
+    return jnp.take_along_axis(x, indices, axis=dim), indices
+
+
+@_on_0d
+def _cummax(x, *, dim):
+    return _cum_extreme(x, dim, lambda new, old: new >= old)
+
+
+@_on_0d
+def _cummin(x, *, dim):
+    return _cum_extreme(x, dim, lambda new, old: new <= old)
+
+
+@_on_0d
+def _logcumsumexp(x, *, dim):
+    if x.shape[dim] == 0:
+        return x
+    return lax.cumlogsumexp(x, axis=dim)
+
+
+OPS["cummax"] = Op("cummax", _cummax, "CummaxBackward0", saved={"self": 0, "dim": "dim"})
+OPS["cummin"] = Op("cummin", _cummin, "CumminBackward0", saved={"self": 0, "dim": "dim"})
+OPS["logcumsumexp"] = Op(
+    "logcumsumexp",
+    _logcumsumexp,
+    "LogcumsumexpBackward0",
+    promote="float",
+    saved={"self": 0, "result": "result", "dim": "dim"},
 )
 
 
@@ -606,13 +751,18 @@ def _topk(x, *, k, dim, largest, sorted):
 OPS["sort"] = Op("sort", _sort, "SortBackward0", saved={"dim": "dim"})
 OPS["topk"] = Op("topk", _topk, "TopkBackward0", saved={"dim": "dim"})
 OPS["all"] = Op(
-    "all", lambda x, *, dim=None, keepdim=False: jnp.all(x, axis=dim, keepdims=keepdim), None
+    "all",
+    _on_0d(lambda x, *, dim=None, keepdim=False: jnp.all(x, axis=dim, keepdims=keepdim)),
+    None,
 )
 OPS["any"] = Op(
-    "any", lambda x, *, dim=None, keepdim=False: jnp.any(x, axis=dim, keepdims=keepdim), None
+    "any",
+    _on_0d(lambda x, *, dim=None, keepdim=False: jnp.any(x, axis=dim, keepdims=keepdim)),
+    None,
 )
 
 
+@_on_0d
 def _softmax(x, *, dim, dtype=None):
     if dtype is not None:
         x = x.astype(dtype)
@@ -620,6 +770,7 @@ def _softmax(x, *, dim, dtype=None):
     return exact_divide(e, jnp.sum(e, axis=dim, keepdims=True))
 
 
+@_on_0d
 def _log_softmax(x, *, dim, dtype=None):
     if dtype is not None:
         x = x.astype(dtype)
@@ -679,6 +830,8 @@ OPS["matmul_nd"] = Op(
     "UnsafeViewBackward0",
     promote="arith",
 )
+
+
 def _addmm(c, a, b, *, beta=1, alpha=1):
     if a.dtype in (jnp.bfloat16, jnp.float16):
         # PyTorch's low-precision addmm accumulates product and bias in float32, rounding once
