@@ -90,6 +90,21 @@ def test_factory_size_arguments(torch, call, message):
     assert torch.ones(torch.Size([2])).shape == (2,) and torch.zeros([]).shape == ()
 
 
+@pytest.mark.parametrize(
+    "data, exc, message",
+    [
+        ("abc", TypeError, "new(): invalid data type 'str'"),
+        ([1, "a"], TypeError, "new(): invalid data type 'str'"),
+        (b"ab", TypeError, "new(): invalid data type 'bytes'"),
+        ([None], RuntimeError, "Could not infer dtype of NoneType"),
+    ],
+    ids=str,
+)
+def test_tensor_of_non_numbers(torch, data, exc, message):
+    with _raises(exc, message):
+        torch.tensor(data)
+
+
 @pytest.mark.parametrize("fn", ["zeros_like", "ones_like", "empty_like"])
 def test_like_of_a_non_tensor(torch, fn):
     with _raises(TypeError, f"{fn}(): argument 'input' (position 1) must be Tensor, not int"):

@@ -103,7 +103,9 @@ def _infer_dtype(data):
         return best if best is not None else D.get_default_dtype()
     if hasattr(data, "__array__"):
         return D.from_numpy_dtype(np.asarray(data).dtype)
-    raise TypeError(f"Could not infer dtype of {type(data).__name__}")
+    if isinstance(data, (str, bytes)):
+        raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
+    raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
 
 
 def _check_ragged(data, dim=0):

@@ -57,8 +57,19 @@ def main(argv):
         _update_corpus(rows)
 
 
+def _shown(outcome):
+    if outcome[0] == "error":
+        return f"{outcome[1].type}: {outcome[1].message.splitlines()[0][:90]}"
+    value = outcome[1]
+    return f"returns {value[1]} {list(value[2])}" if value[0] == "tensor" else "returns"
+
+
 def _update_corpus(rows):
-    catalogue = {label: cls for label, cls, _, _ in rows if cls != "same"}
+    catalogue = {
+        label: f"{cls}: torch {_shown(ref)} / torchlike {_shown(got)}"
+        for label, cls, ref, got in rows
+        if cls != "same"
+    }
     random = set()
     for family, space in B.random_calls().items():
         for args in space:
