@@ -160,6 +160,39 @@ def test_scheduler_changes_lr(torch):
     _compare(torch, case)
 
 
+def _two_group_adamw(torch, model, shared):
+    lr = 0.01
+    return torch.optim.AdamW(
+        [
+            {"params": model[0].parameters()},
+            {"params": model[2].parameters(), "lr": lr if shared else 0.02},
+        ],
+        lr=lr,
+    )
+
+
+def _set_rates(opt, i, shared):
+    # nanoGPT's schedule: one new rate per step, written into every group
+    rate = 0.01 * 0.9**i
+    for k, group in enumerate(opt.param_groups):
+        group["lr"] = rate if shared else rate * (k + 1)
+
+
+@pytest.mark.parametrize("shared", [True, False])
+def test_per_step_schedule_over_groups(torch, shared):
+    def case(torch, wrap, n):
+        model = _mlp(torch)
+        opt = _two_group_adamw(torch, model, shared)
+        step = wrap(_train_step(torch, model, opt))
+        obs = []
+        for i in range(n):
+            _set_rates(opt, i, shared)
+            obs.append(step(*_batch(torch)))
+        return obs + _state(torch, model, opt)
+
+    _compare(torch, case)
+
+
 def test_editing_param_groups(torch):
     def case(torch, wrap, n):
         model = _mlp(torch)
@@ -599,6 +632,24 @@ def test_loop_of_identical_steps_compiles_once(torch):
         sched.step()  # a new lr every step: an input, not a recompile
     assert caches.compile_count() == before
     assert len(inner._cache) == 1
+
+
+@pytest.mark.torchlike_only
+@pytest.mark.parametrize("shared", [True, False])
+def test_per_step_schedule_compiles_once(torch, shared):
+    import torchlike._caches as caches
+
+    model = _mlp(torch)
+    opt = _two_group_adamw(torch, model, shared)
+    step = torch.compile(_train_step(torch, model, opt))
+    for i in range(3):
+        _set_rates(opt, i, shared)
+        step(*_batch(torch))
+    before = caches.compile_count()
+    for i in range(3, 10):
+        _set_rates(opt, i, shared)
+        step(*_batch(torch))
+    assert caches.compile_count() == before
 
 
 @pytest.mark.torchlike_only

@@ -260,13 +260,13 @@ class CompiledFunction:
         storage_path,
         counter_path,
     ):
-        counts = {}
-        for _p, v in walk.lrs:
-            counts[id(v)] = counts.get(id(v), 0) + 1
-        # a float object shared by two groups cannot say which group it came from: guarded
-        lrs = [(p, v) for p, v in walk.lrs if counts[id(v)] == 1]
-        lr_objs = [v for p, v in lrs]
-        lr_paths = [p for p, v in lrs]
+        # one input per distinct learning rate (the key says which groups' rates are equal,
+        # so the optimizer's kernels can be told their rate by value)
+        first_path = {}
+        for p, v in walk.lrs:
+            first_path.setdefault(v, p)
+        lr_objs = list(first_path)
+        lr_paths = list(first_path.values())
         rec = _trace.Recorder(lifted, known_draws, (), {})
         for s in lifted:
             rec.originals[id(s)] = (s, _trace.get_raw(s))
@@ -306,7 +306,7 @@ class CompiledFunction:
             for s, v in zip(lifted, vals):
                 _trace.set_raw(s, v)
             rec.draw_inputs = list(draws)
-            rec.fed_lr = {id(f): t for f, t in zip(lr_objs, lrs)}
+            rec.fed_lr = dict(zip(lr_objs, lrs))
             result = fn(*args, **kwargs)
             if rec.missing or rec.new_draws:
                 extra = list(rec.missing.values())
@@ -397,8 +397,8 @@ class CompiledFunction:
         entry.diff_out = info["diff_out"]
         entry.in_avals = tuple((v.shape, v.dtype) for v in vals)
         entry.obj_inputs = tuple(i for i, r in enumerate(entry.in_refs) if r[0] == "obj")
-        for p, v in lrs:
-            if id(v) in rec.fed_used:
+        for p, v in walk.lrs:
+            if v in rec.fed_used:
                 self._fed.add(p)
         return self._writeback(entry, roots, out, vjp_fn, self._diff_tensors(entry, roots))
 

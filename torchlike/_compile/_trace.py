@@ -91,7 +91,7 @@ class Recorder:
         self.new_draws = False
         self.generators = {}  # id -> (generator, state before its first draw)
         self.in_sampler = False
-        self.fed_lr = fed_lr  # id(float object) -> tracer (learning rates fed as inputs)
+        self.fed_lr = fed_lr  # learning rate value -> tracer (the rates fed as inputs)
         self.fed_used = set()
         self.break_reason = None
         self.callbacks = None  # the hooks the program's backward replay calls
@@ -223,10 +223,10 @@ def _hyper_arrays_factory(original):
         arrays = dict(original(hyper))
         r = ACTIVE
         if r is not None and "lr" in hyper:
-            t = r.fed_lr.get(id(hyper["lr"]))
+            t = r.fed_lr.get(hyper["lr"])
             if t is not None:
                 arrays["lr"] = t.astype(arrays["lr"].dtype)
-                r.fed_used.add(id(hyper["lr"]))
+                r.fed_used.add(hyper["lr"])
         return arrays
 
     return hyper_arrays

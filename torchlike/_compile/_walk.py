@@ -13,7 +13,8 @@ state), Tensors (and their ``.grad``), containers and plain objects, and gives
   is picked up, not a stale one).
 
 A learning rate (``param_groups[i]["lr"]``, a Python float) is not part of the key once a
-trace has made it an input (``fed``): a scheduler changing it does not recompile.
+trace has made it an input (``fed``): a scheduler changing it does not recompile.  Which fed
+rates are equal is (groups with one rate share one input of the program).
 """
 
 from __future__ import annotations
@@ -56,7 +57,8 @@ class Walk:
         self.key = []
         self.tensors = []  # (path, tensor)
         self.by_path = {}
-        self.lrs = []  # (path, float object): learning rates that may be fed as inputs
+        self.lrs = []  # (path, float): learning rates that may be fed as inputs
+        self._lr_classes = {}
         self.fed = fed
         self.snapshot = [] if snapshot else None
         self._seen = {}
@@ -178,7 +180,9 @@ class Walk:
                 if k == "lr" and type(v) is float:
                     self.lrs.append((p, v))
                     if p in self.fed:
-                        self.key.append((p, "fed"))
+                        # the value is an input; which fed rates are equal is structure
+                        cls = self._lr_classes.setdefault(v, len(self._lr_classes))
+                        self.key.append((p, "fed", cls))
                         continue
                 self.visit(v, p, depth + 1)
         for name, v in vars(opt).items():
