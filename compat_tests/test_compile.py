@@ -29,6 +29,8 @@ def _close(a, b, where):
     elif isinstance(a, np.ndarray):
         assert a.shape == b.shape and a.dtype == b.dtype, where
         np.testing.assert_allclose(a, b, rtol=2e-5, atol=1e-6, err_msg=where)
+    elif isinstance(a, float):
+        assert abs(a - b) <= 1e-6 + 2e-5 * abs(b), (where, a, b)
     else:
         assert a == b, (where, a, b)
 
@@ -396,6 +398,38 @@ def test_step_returning_intermediates(torch):
         return obs + [h for h in kept] + _state(torch, model, opt)
 
     _compare(torch, case)
+
+
+def test_step_returning_item(torch):
+    def case(torch, wrap, n):
+        model = _mlp(torch)
+        opt = torch.optim.SGD(model.parameters(), lr=0.1)
+        plain = _train_step(torch, model, opt)
+        step = wrap(lambda x, y: (plain(x, y).item(), 7))
+        obs = []
+        for _ in range(n):
+            loss, seven = step(*_batch(torch))
+            assert type(loss) is float and seven == 7
+            obs.append(loss)
+        return obs + _state(torch, model, opt)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # PyTorch breaks the graph at .item()
+        _compare(torch, case)
+
+
+@pytest.mark.torchlike_only
+def test_returned_item_is_compiled(torch):
+    model = _mlp(torch)
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    plain = _train_step(torch, model, opt)
+    step = torch.compile(lambda x, y: plain(x, y).item())
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for _ in range(3):
+            assert type(step(*_batch(torch))) is float
+    programs = list(step._torchlike_compiled._cache.values())
+    assert len(programs) == 1 and hasattr(programs[0], "jitted")
 
 
 def test_closure_over_changing_python_list(torch):

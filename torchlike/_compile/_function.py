@@ -403,6 +403,10 @@ class CompiledFunction:
         return self._writeback(entry, roots, out, vjp_fn, self._diff_tensors(entry, roots))
 
     def _ret_spec(self, leaf, known, rec, ret_vals, grad_enabled):
+        if type(leaf) is _trace.DeferredScalar:  # ``return loss.item()``
+            value, dtype = object.__getattribute__(leaf, "value")
+            ret_vals.append(value)
+            return ("item", len(ret_vals) - 1, dtype)
         if not isinstance(leaf, Tensor):
             if isinstance(leaf, jax.Array):
                 raise _trace.GraphBreak("a JAX array returned from a compiled region")
@@ -475,6 +479,8 @@ class CompiledFunction:
                 results.append(spec[1])
             elif kind == "existing":
                 results.append(_walk.resolve(roots, spec[1]))
+            elif kind == "item":
+                results.append(Tensor._make(ret_vals[spec[1]], spec[2]).item())
             else:
                 _, k, dtype, grad = spec
                 t = made.get(k)

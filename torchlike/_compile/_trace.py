@@ -29,6 +29,7 @@ import jax
 from .. import _caches, _storage
 from .. import random as _random
 from .._storage import Storage, VersionCounter
+from .._tensor import Tensor
 from ..autograd import _callbacks
 
 Tracer = jax.core.Tracer
@@ -270,6 +271,42 @@ def raise_callback_error():
         raise exc
 
 
+class DeferredScalar:
+    """What ``tensor.item()`` gives inside a trace: the value is not known until the program
+    runs.  Returned from the compiled function (``return loss.item()``) it becomes the Python
+    number the call returns; any other use needs the value now, which is a graph break."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+    def _needs_value(self, *args, **kwargs):
+        raise GraphBreak("a tensor's value read in Python (.item() used inside the region)")
+
+    for _name in (
+        "__float__ __int__ __bool__ __index__ __complex__ __repr__ __str__ __format__ __hash__ "
+        "__eq__ __ne__ __lt__ __le__ __gt__ __ge__ __add__ __radd__ __sub__ __rsub__ __mul__ "
+        "__rmul__ __truediv__ __rtruediv__ __floordiv__ __rfloordiv__ __mod__ __pow__ __rpow__ "
+        "__neg__ __pos__ __abs__ __round__ __trunc__ __floor__ __ceil__ __array__ __iter__ "
+        "__len__ __getattr__"
+    ).split():
+        locals()[_name] = _needs_value
+    del _name
+
+
+def _item(original):
+    def item(self):
+        value = self._value
+        if ACTIVE is not None and isinstance(value, Tracer):
+            if value.size != 1:
+                return original(self)  # PyTorch's error for a tensor of several elements
+            return DeferredScalar((value.reshape(()), self._dtype))
+        return original(self)
+
+    return item
+
+
 def draw_values(specs):
     """The host values of recorded sampler calls, drawn now in order (advancing generators)."""
     return [_ORIGINAL[name](gen, *args, **dict(kwargs)) for gen, name, args, kwargs in specs]
@@ -303,6 +340,8 @@ class recording:
         self._run = _callbacks.run
         _callbacks.run = _recording_run(self._run)
         self._cache_keys = _cache_keys()
+        self._item = Tensor.item
+        Tensor.item = _item(self._item)
         return self.rec
 
     def __exit__(self, *exc):
@@ -318,6 +357,7 @@ class recording:
                 setattr(_random.Generator, name, fn)
             self._optimizer._hyper_arrays = self._hyper
             _callbacks.run = self._run
+            Tensor.item = self._item
             _forget_traced_entries(self._cache_keys)
         finally:
             _LOCK.release()
