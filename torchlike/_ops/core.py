@@ -381,10 +381,11 @@ def _view_outputs(op, static, base, out, needs_grad, cd, vals, operands):
 def _outputs(node, outs):
     results = []
     for k, o in enumerate(outs):
-        if jnp.issubdtype(o.dtype, jnp.inexact):
-            results.append(Tensor._make(o, None, True, node, k))
+        dt = D._BY_NP[o.dtype]
+        if dt.is_floating_point or dt.is_complex:
+            results.append(Tensor._make(o, dt, True, node, k))
         else:
-            results.append(Tensor._make(o))
+            results.append(Tensor._make(o, dt))
     node._saved_outputs(results)
     return tuple(results)
 
