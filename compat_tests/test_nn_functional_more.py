@@ -146,6 +146,21 @@ CASES = {
         "SumBackward0",
         False,
     ),
+    "affine_grid_2d": (
+        lambda torch, t: torch.nn.functional.affine_grid(t, (2, 1, 3, 4), align_corners=False),
+        [R.randn(2, 2, 3)],
+        "AffineGridGeneratorBackward0",
+    ),
+    "affine_grid_3d_aligned": (
+        lambda torch, t: torch.nn.functional.affine_grid(t, (1, 1, 2, 3, 2), align_corners=True),
+        [R.randn(1, 3, 4)],
+        "AffineGridGeneratorBackward0",
+    ),
+    "lp_pool3d": (
+        lambda torch, x: torch.nn.functional.lp_pool3d(x, 2, 2),
+        [np.abs(R.randn(1, 1, 4, 4, 4)) + 0.1],
+        "PowBackward0",
+    ),
     "pad_circular_negative": (
         lambda torch, x: torch.nn.functional.pad(x, (-2, 1, 1, -1), mode="circular"),
         [R.randn(1, 2, 3, 7)],
@@ -914,3 +929,53 @@ def test_ctc_loss_errors(torch, kw, msg):
         torch.nn.functional.ctc_loss(
             _t(torch, CTC_LP), torch.tensor(CTC_TARGETS), (6, 4), (3, 2), reduction="avg"
         )
+
+
+# ------------------------------------------------------------------------------- small additions
+def test_affine_grid_identity_and_errors(torch):
+    F = torch.nn.functional
+    eye = torch.tensor([[[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]], dtype=torch.float64)
+    grid = F.affine_grid(eye, (1, 1, 2, 3), align_corners=False)
+    xs, ys = np.array([-2 / 3, 0, 2 / 3]), np.array([-0.5, 0.5])
+    assert_close(grid[0, ..., 0], np.tile(xs, (2, 1)))
+    assert_close(grid[0, ..., 1], np.tile(ys[:, None], (1, 3)))
+    with pytest.raises(
+        ValueError, match="Expected theta to have floating point type, but got torch.int64"
+    ):
+        F.affine_grid(eye.long(), (1, 1, 2, 3), align_corners=False)
+    with pytest.raises(ValueError, match=r"Expected a batch of 3D affine matrices of shape Nx3x4"):
+        F.affine_grid(eye, [1, 1, 2, 3, 4], align_corners=False)
+    with pytest.raises(NotImplementedError, match="affine_grid only supports 4D and 5D sizes"):
+        F.affine_grid(eye, [1, 1, 2], align_corners=False)
+    with pytest.raises(ValueError, match="Expected non-zero, positive output size"):
+        F.affine_grid(eye, [1, 1, 0, 3], align_corners=False)
+    with pytest.warns(UserWarning, match="Default grid_sample and affine_grid behavior"):
+        F.affine_grid(eye, (1, 1, 2, 3))
+
+
+def test_feature_alpha_dropout(torch):
+    F = torch.nn.functional
+    torch.manual_seed(0)
+    out = F.feature_alpha_dropout(torch.ones(2, 4, 3), 0.5, True)
+    rows = values(out)
+    # whole channels share one draw; kept and dropped values as in alpha dropout
+    assert (rows == rows[..., :1]).all()
+    assert set(np.round(rows.ravel(), 4)) <= {1.6656, -0.7792}
+    assert_equal(F.feature_alpha_dropout(torch.ones(2, 4, 3), 0.5, False), np.ones((2, 4, 3)))
+    with pytest.raises(RuntimeError, match="Feature dropout requires at least 2 dimensions"):
+        F.feature_alpha_dropout(torch.ones(4), 0.5, True)
+
+
+def test_inplace_activation_aliases_and_with_indices(torch):
+    F = torch.nn.functional
+    y = torch.tensor([[-1.0, 2.0], [0.5, -3.0]])
+    for fn, args in ((F.celu_, (2.0,)), (F.selu_, ()), (F.rrelu_, ())):
+        z = y.clone()
+        assert fn(z, *args) is z
+    z = y.clone()
+    F.celu_(z, 2.0)
+    assert_close(z, values(F.celu(y, 2.0)))
+    x = torch.randn(2, 5, 6)
+    values_, idx = F.adaptive_max_pool2d_with_indices(x, 2)
+    assert idx.dtype == torch.int64 and tuple(values_.shape) == (2, 2, 2)
+    assert len(F.adaptive_max_pool1d_with_indices(x, 3)) == 2

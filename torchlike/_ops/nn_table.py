@@ -255,9 +255,7 @@ def _along(x, mats, dtype):
     for i, m in enumerate(mats):
         axis = x.ndim - nd + i
         mat = jnp.asarray(m, dtype)
-        out = jnp.moveaxis(
-            jnp.tensordot(out, mat, axes=([axis], [1]), precision=_MATMUL), -1, axis
-        )
+        out = jnp.moveaxis(jnp.tensordot(out, mat, axes=([axis], [1]), precision=_MATMUL), -1, axis)
     return out
 
 
@@ -1386,4 +1384,34 @@ OPS["ctc_loss"] = Op(
     promote=None,
     edges=1,
     saved={"log_probs": 0, "targets": 1, "blank": "blank", "zero_infinity": "zero_infinity"},
+)
+
+
+# ---------------------------------------------------------------------------------- sampling grids
+def _grid_axis(n, align_corners):
+    """Normalized [-1, 1] coordinates of n pixel centers (or corners, when aligned)."""
+    if n == 1:
+        return np.zeros(1)
+    if align_corners:
+        return np.linspace(-1.0, 1.0, n)
+    return (np.arange(n) * 2 + 1) / n - 1
+
+
+def _affine_grid(theta, *, size, align_corners):
+    spatial = size[2:]
+    # base grid: (x, y[, z], 1) at every output position, x varying fastest
+    axes = [_grid_axis(n, align_corners) for n in reversed(spatial)]
+    mesh = np.meshgrid(*axes, indexing="ij")  # over (W, H[, D])
+    base = np.stack([m.T for m in mesh] + [np.ones(tuple(spatial))], axis=-1)
+    base = jnp.asarray(base.reshape(-1, len(spatial) + 1), theta.dtype)
+    grid = jnp.einsum("pk,njk->npj", base, theta, precision=_MATMUL)
+    return grid.reshape((size[0],) + tuple(spatial) + (len(spatial),))
+
+
+OPS["affine_grid"] = Op(
+    "affine_grid_generator",
+    _affine_grid,
+    "AffineGridGeneratorBackward0",
+    linear=True,
+    saved={"size": "size", "align_corners": "align_corners"},
 )

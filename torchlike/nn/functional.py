@@ -259,6 +259,18 @@ def prelu(input, weight):
     return apply(OPS["prelu"], (input, weight))
 
 
+def celu_(input, alpha=1.0):
+    return celu(input, alpha, inplace=True)
+
+
+def selu_(input):
+    return selu(input, inplace=True)
+
+
+def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False):
+    return rrelu(input, lower, upper, training, inplace=True)
+
+
 def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
     if not training:
         out = apply(OPS["rrelu_eval"], (input,), (("lower", lower), ("upper", upper)))
@@ -974,6 +986,18 @@ def _adaptive_max(nd, input, output_size, return_indices):
     return (values, indices) if return_indices else values
 
 
+def adaptive_max_pool1d_with_indices(input, output_size, return_indices=False):
+    return _adaptive_max(1, input, output_size, True)
+
+
+def adaptive_max_pool2d_with_indices(input, output_size, return_indices=False):
+    return _adaptive_max(2, input, output_size, True)
+
+
+def adaptive_max_pool3d_with_indices(input, output_size, return_indices=False):
+    return _adaptive_max(3, input, output_size, True)
+
+
 def adaptive_max_pool1d(input, output_size, return_indices=False):
     return _adaptive_max(1, input, output_size, return_indices)
 
@@ -990,6 +1014,12 @@ def lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
     kw, kh = _ntuple(kernel_size, 2)
     out = avg_pool2d(input.pow(norm_type), kernel_size, stride, 0, ceil_mode)
     return (out.sign() * relu(out.abs())).mul(kw * kh).pow(1.0 / norm_type)
+
+
+def lp_pool3d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+    kd, kw, kh = _ntuple(kernel_size, 3)
+    out = avg_pool3d(input.pow(norm_type), kernel_size, stride, 0, ceil_mode)
+    return (out.sign() * relu(out.abs())).mul(kd * kw * kh).pow(1.0 / norm_type)
 
 
 def lp_pool1d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
@@ -1213,6 +1243,10 @@ def dropout3d(input, p=0.5, training=True, inplace=False):
 
 
 def alpha_dropout(input, p=0.5, training=False, inplace=False):
+    return _alpha_dropout(input, p, training, tuple(input.shape))
+
+
+def _alpha_dropout(input, p, training, noise_shape):
     _check_p(p)
     if p == 0 or not training or input.numel() == 0:
         return input
@@ -1220,9 +1254,17 @@ def alpha_dropout(input, p=0.5, training=False, inplace=False):
     a = ((1 - p) * (1 + p * alpha_prime**2)) ** -0.5
     b = -a * alpha_prime * p
     with grad_mode.no_grad():
-        keep = _bernoulli_like(input, tuple(input.shape), 1 - p)
+        keep = _bernoulli_like(input, noise_shape, 1 - p)
         fill = (1 - keep) * (a * alpha_prime)
     return input * (keep * a) + (fill + b)
+
+
+def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
+    # whole channels are dropped: one draw per (sample, channel)
+    if training and p != 0 and input.ndim < 2:
+        raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
+    shape = tuple(input.shape[:2]) + (1,) * (input.ndim - 2)
+    return _alpha_dropout(input, p, training, shape)
 
 
 # ---------------------------------------------------------------------------------- embedding
@@ -1603,6 +1645,42 @@ def native_channel_shuffle(input, groups):
     groups = int(groups)
     _check_channel_shuffle(input, groups)
     return apply(OPS["native_channel_shuffle"], (input,), (("groups", groups),))
+
+
+def affine_grid(theta, size, align_corners=None):
+    if align_corners is None:
+        warnings.warn(
+            "Default grid_sample and affine_grid behavior has changed to align_corners=False "
+            "since 1.3.0. Please specify align_corners=True if the old behavior is desired. See "
+            "the documentation of grid_sample for details.",
+            stacklevel=2,
+        )
+        align_corners = False
+    if not theta.dtype.is_floating_point:
+        raise ValueError(f"Expected theta to have floating point type, but got {theta.dtype}")
+    given, size = size, tuple(int(n) for n in size)
+    if len(size) == 4:
+        if theta.ndim != 3 or tuple(theta.shape[-2:]) != (2, 3):
+            raise ValueError(
+                "Expected a batch of 2D affine matrices of shape Nx2x3 for size "
+                f"{given}. Got {theta.shape}."
+            )
+    elif len(size) == 5:
+        if theta.ndim != 3 or tuple(theta.shape[-2:]) != (3, 4):
+            raise ValueError(
+                "Expected a batch of 3D affine matrices of shape Nx3x4 for size "
+                f"{given}. Got {theta.shape}."
+            )
+    else:
+        raise NotImplementedError(
+            "affine_grid only supports 4D and 5D sizes, for 2D and 3D affine transforms, "
+            f"respectively. Got size {given}."
+        )
+    if min(size) <= 0:
+        raise ValueError(f"Expected non-zero, positive output size. Got {given}")
+    return apply(
+        OPS["affine_grid"], (theta,), (("size", size), ("align_corners", bool(align_corners)))
+    )
 
 
 # ---------------------------------------------------------------------------------- distances
