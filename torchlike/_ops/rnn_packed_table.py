@@ -1,11 +1,11 @@
-"""RNN/LSTM/GRU over a PackedSequence: one table op, PackedSequence data in, packed data out.
+"""RNN/LSTM/GRU over a PackedSequence: a masked scan over the padded batch, then the rows.
 
-The padded batch is run as one ``lax.scan`` per layer and direction, with each sequence's own
-length as a mask: past its end a sequence keeps its state (so h_n/c_n are those of its last
-valid step) and emits zeros.  The reverse direction reads each sequence backwards from its own
-last step (a per-sequence flip of the valid part), which is what PyTorch's packed kernels do.
-Lengths and the packing index are traced operands, so a new length pattern with the same
-total size and batch reuses the compiled program.
+The padded batch (T, B, F) is run as one ``lax.scan`` per layer and direction, with each
+sequence's own length as a mask: past its end a sequence keeps its state (so h_n/c_n are those
+of its last valid step) and emits zeros.  The reverse direction reads each sequence backwards
+from its own last step (a per-sequence flip of the valid part), as PyTorch's packed kernels do.
+The lengths are a traced operand, so the scan compiles once per (T, B), whatever the lengths;
+``rnn_packed_rows`` then picks the packed rows out of the padded output.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def _masked_layer(mode, seq, lengths, h, c, w_ih, w_hh, b_ih, b_hh, w_hr, nonlin
 
 
 def _rnn_packed(
-    data,
+    x,
     h0,
     c0,
     *rest,
@@ -57,26 +57,18 @@ def _rnn_packed(
     proj,
     n_weights,
     n_masks,
-    max_len,
-    max_batch,
 ):
-    """``rest``: the flat weights, one dropout mask per layer but the last (on packed rows),
-    then ``lengths`` (B,) and ``index`` (N,), each packed row's place in the (T*B) padded grid.
-    Returns (packed output, *h_n, *c_n)."""
+    """``x``: the padded batch (T, B, F), sequences sorted longest first; ``rest``: the flat
+    weights, one dropout mask per layer but the last, then ``lengths`` (B,).
+    Returns (padded output, *h_n, *c_n)."""
     weights = rest[:n_weights]
     masks = rest[n_weights : n_weights + n_masks]
-    lengths, index = rest[n_weights + n_masks :]
+    (lengths,) = rest[n_weights + n_masks :]
     dirs = 2 if bidirectional else 1
     per = (4 if has_biases else 2) + (1 if proj else 0)
-
-    def unpack(rows):
-        grid = jnp.zeros((max_len * max_batch, rows.shape[-1]), rows.dtype).at[index].set(rows)
-        return grid.reshape(max_len, max_batch, rows.shape[-1])
-
-    layer_in = data
+    layer_in = x
     hs, cs = [], []
     for layer in range(num_layers):
-        seq = unpack(layer_in)
         outs = []
         for d in range(dirs):
             k = (layer * dirs + d) * per
@@ -85,7 +77,7 @@ def _rnn_packed(
             c = c0[layer * dirs + d] if c0 is not None else None
             ys, h, c = _masked_layer(
                 mode,
-                seq,
+                layer_in,
                 lengths,
                 h0[layer * dirs + d],
                 c,
@@ -100,12 +92,17 @@ def _rnn_packed(
             outs.append(ys)
             hs.append(h)
             cs.append(c)
-        out = outs[0] if dirs == 1 else jnp.concatenate(outs, axis=-1)
-        layer_in = out.reshape(max_len * max_batch, out.shape[-1])[index]
+        layer_in = outs[0] if dirs == 1 else jnp.concatenate(outs, axis=-1)
         if layer < num_layers - 1 and n_masks:
             layer_in = layer_in * masks[layer]
     return (layer_in, *hs, *(cs if mode == "LSTM" else ()))
 
 
+def _packed_rows(padded, index):
+    """The packed rows (time step after time step) of a (T, B, H) padded output."""
+    return padded.reshape(-1, padded.shape[-1])[index]
+
+
+OPS["rnn_packed"] = Op("rnn", _rnn_packed, "StackBackward0")
 # PyTorch's packed kernels build the output data by concatenating the time steps' rows
-OPS["rnn_packed"] = Op("rnn", _rnn_packed, "CatBackward0")
+OPS["rnn_packed_rows"] = Op("cat", _packed_rows, "CatBackward0", edges=1, linear=True)

@@ -12,6 +12,7 @@ from collections import namedtuple
 
 from ... import _dtype as D
 from ... import _factories
+from ..._ops import frontend as _f
 
 __all__ = ["PackedSequence", "invert_permutation"]
 
@@ -105,3 +106,20 @@ def _packing_index(batch_sizes):
     index = [t * max_batch + b for t, n in enumerate(batch_sizes) for b in range(n)]
     lengths = [sum(1 for n in batch_sizes if n > b) for b in range(max_batch)]
     return index, lengths
+
+
+def _grid_sources(index, cells):
+    """For each of ``cells`` grid cells, the packed row it reads, or ``len(index)`` (a padding
+    row appended after the packed ones) where no sequence reaches."""
+    where = [len(index)] * cells
+    for row, cell in enumerate(index):
+        where[cell] = row
+    return where
+
+
+def _unpack_to_grid(data, index, steps, batch, padding_value=0.0):
+    """The (steps, batch, *) padded grid of a PackedSequence's ``data``."""
+    where = _grid_sources(index, steps * batch)
+    pad_row = _factories.full((1, *data.shape[1:]), padding_value, dtype=data.dtype)
+    rows = _f.cat([data, pad_row]).index_select(0, _factories.tensor(where, dtype=D.int64))
+    return rows.view(steps, batch, *data.shape[1:])

@@ -23,7 +23,7 @@ from ...autograd import grad_mode
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter
-from ._packed import PackedSequence, _packing_index
+from ._packed import PackedSequence, _packing_index, _unpack_to_grid
 from ._utils import empty, zeros
 from .module import Module
 
@@ -208,30 +208,30 @@ class RNNBase(Module):
             if sorted_indices is not None:
                 state = state.index_select(1, sorted_indices)
             states.append(state)
+        grid = _unpack_to_grid(data, index, len(sizes), batch)
         masks = []
         if self.dropout > 0 and self.training and self.num_layers > 1:
             width = (self.proj_size or self.hidden_size) * (2 if self.bidirectional else 1)
             with grad_mode.no_grad():
                 for _ in range(self.num_layers - 1):
-                    keep = F._bernoulli_like(data, (data.shape[0], width), 1 - self.dropout)
+                    keep = F._bernoulli_like(data, (len(sizes), batch, width), 1 - self.dropout)
                     masks.append(keep.div_(1 - self.dropout))
         weights = self._flat_weights
-        static = self._static(len(weights), len(masks)) + (
-            ("max_len", len(sizes)),
-            ("max_batch", batch),
+        lengths_t = _factories.tensor(lengths, dtype=D.int64)
+        # the scan sees only (T, B): new length patterns reuse its compiled program
+        outs = apply(
+            OPS["rnn_packed"],
+            (grid, *states, *weights, *masks, lengths_t),
+            self._static(len(weights), len(masks)),
         )
-        extra = (
-            _factories.tensor(lengths, dtype=D.int64),
-            _factories.tensor(index, dtype=D.int64),
-        )
-        outs = apply(OPS["rnn_packed"], (data, *states, *weights, *masks, *extra), static)
+        rows = apply(OPS["rnn_packed_rows"], (outs[0], _factories.tensor(index, dtype=D.int64)))
         n_states = self.num_layers * (2 if self.bidirectional else 1)
         h_n = _f.stack(outs[1 : 1 + n_states])
         c_n = _f.stack(outs[1 + n_states :]) if is_lstm else None
         if unsorted_indices is not None:
             h_n = h_n.index_select(1, unsorted_indices)
             c_n = None if c_n is None else c_n.index_select(1, unsorted_indices)
-        output = PackedSequence(outs[0], batch_sizes, sorted_indices, unsorted_indices)
+        output = PackedSequence(rows, batch_sizes, sorted_indices, unsorted_indices)
         return output, h_n, c_n
 
     def _run(self, input, hx, cx):

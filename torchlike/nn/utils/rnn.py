@@ -11,7 +11,12 @@ from ... import _factories
 from ..._ops import frontend as _f
 from ..._tensor import Tensor
 from .. import functional as F
-from ..modules._packed import PackedSequence, _packing_index, invert_permutation
+from ..modules._packed import (
+    PackedSequence,
+    _packing_index,
+    _unpack_to_grid,
+    invert_permutation,
+)
 
 __all__ = [
     "PackedSequence",
@@ -87,14 +92,7 @@ def pad_packed_sequence(sequence, batch_first=False, padding_value=0.0, total_le
     else:
         total_length = longest
     index, lengths = _packing_index(sizes)
-    batch = sizes[0]
-    # each grid cell reads its packed row, or the one padding row appended after them
-    where = [len(index)] * (total_length * batch)
-    for row, cell in enumerate(index):
-        where[cell] = row
-    pad_row = _factories.full((1, *data.shape[1:]), padding_value, dtype=data.dtype)
-    grid = _f.cat([data, pad_row]).index_select(0, _factories.tensor(where, dtype=D.int64))
-    padded = grid.view(total_length, batch, *data.shape[1:])
+    padded = _unpack_to_grid(data, index, total_length, sizes[0], padding_value)
     if batch_first:
         padded = padded.transpose(0, 1)
     lengths = _factories.tensor(lengths, dtype=D.int64)
