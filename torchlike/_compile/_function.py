@@ -221,9 +221,11 @@ class CompiledFunction:
                     counter_path,
                 )
             except _trace.Retrace as r:
+                _walk.restore_snapshot(snapshot.snapshot)  # the attempt's Python effects
                 lifted, known_draws = r.args
                 continue
             except _NeedVjp as r:
+                _walk.restore_snapshot(snapshot.snapshot)
                 vjp_plan = r.args[0]
                 continue
             except _StateChanged as exc:
@@ -274,6 +276,7 @@ class CompiledFunction:
         fn = self._fn
         grad_enabled = grad_mode._state.enabled
         known = {id(t): path for path, t in walk.tensors}
+        history = {id(t): t._grad_fn for path, t in walk.tensors}
 
         def plan_vjp():
             # differentiate with respect to every input that belongs to a tensor requiring
@@ -316,6 +319,9 @@ class CompiledFunction:
                 after.visit(leaf, (i,))
             if after.frozen_key() != walk.frozen_key():
                 raise _StateChanged("it changes Python state that a replay would not change")
+            for _path, t in walk.tensors:
+                if t._grad_fn is not history[id(t)]:
+                    raise _StateChanged("it rewrites the history of an existing tensor")
             escaped, escaped_paths = [], []
             for path, t in after.tensors:
                 if id(t) in known:
