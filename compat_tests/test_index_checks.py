@@ -939,6 +939,16 @@ SHAPES += [
     ),
 ]
 
+SHAPES += [
+    # from the tinygrad test_ops.py run with torchlike standing in for torch
+    (
+        "linspace_bool",
+        lambda t: t.linspace(5, 10, 3, dtype=t.bool),
+        NotImplementedError,
+        "\"linspace_cpu\" not implemented for 'Bool'",
+    ),
+]
+
 CASES = BOUNDS + ARGUMENTS + SHAPES
 
 

@@ -365,6 +365,8 @@ def linspace(start, end, steps, *, dtype=None, layout=None, device=None, require
     if dtype is None and (isinstance(start, complex) or isinstance(end, complex)):
         dtype = D.complex128 if D.get_default_dtype() == D.float64 else D.complex64
     dtype = _dt(dtype)
+    if dtype is D.bool_ and steps > 1:  # PyTorch's CPU kernel has no bool version
+        raise NotImplementedError("\"linspace_cpu\" not implemented for 'Bool'")
     if steps == 1:
         values = np.asarray([start], np.float64)
     elif dtype.is_floating_point or dtype.is_complex:
