@@ -145,7 +145,7 @@ def disable(fn=None, recursive=True, *, reason=None):
 
     @functools.wraps(fn)
     def eager(*args, **kwargs):
-        if _trace.ACTIVE is not None:
+        if _trace.active() is not None:
             raise _trace.GraphBreak(
                 f"{getattr(fn, '__qualname__', fn)} is marked torch.compiler.disable"
             )
@@ -166,7 +166,7 @@ def reset():
 
 def is_compiling() -> bool:
     """True while torch.compile traces a call (the Python code runs once per program)."""
-    return _trace.ACTIVE is not None
+    return _trace.active() is not None
 
 
 _module.set_compile_hook(_module_compile)

@@ -127,7 +127,7 @@ class CompiledFunction:
     def __call__(self, *args, **kwargs):
         if self._error is not None:
             raise self._error
-        if disabled_depth or _trace.ACTIVE is not None:
+        if disabled_depth or _trace.active() is not None:
             # disabled, or called inside another compiled region: that trace takes this in
             return self._fn(*args, **kwargs)
         self._calls += 1

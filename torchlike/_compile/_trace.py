@@ -70,6 +70,14 @@ ACTIVE = None  # the Recorder of the trace in progress (one at a time, see _LOCK
 _LOCK = threading.RLock()
 
 
+def active():
+    """The Recorder, for the thread that traces (other threads' eager work is not the trace's)."""
+    r = ACTIVE
+    if r is not None and r.thread == threading.get_ident():
+        return r
+    return None
+
+
 class GraphBreak(Exception):
     """Raised inside a trace for an operation the compiled program cannot contain."""
 
@@ -96,6 +104,7 @@ class Recorder:
         self.fed_used = set()
         self.break_reason = None
         self.callbacks = None  # the hooks the program's backward replay calls
+        self.thread = threading.get_ident()
 
     # -- restoring what the trace changed for real -----------------------------------------
     def restore(self):
@@ -121,7 +130,7 @@ class Recorder:
 # ----------------------------------------------------------------------- the recording hooks
 def _get_data(s):
     v = _DATA.__get__(s, Storage)
-    r = ACTIVE
+    r = active()
     if r is not None and not isinstance(v, Tracer):
         k = id(s)
         if k not in r.lifted and k not in r.written and s not in r.born:
@@ -130,7 +139,7 @@ def _get_data(s):
 
 
 def _set_data(s, v):
-    r = ACTIVE
+    r = active()
     if r is not None:
         k = id(s)
         if k not in r.written and s not in r.born:
@@ -145,7 +154,7 @@ def _version_property(desc):
         return desc.__get__(c, type(c))
 
     def set_(c, v):
-        r = ACTIVE
+        r = active()
         if r is not None:
             k = id(c)
             if k not in r.counters and c not in r.born:
@@ -156,14 +165,14 @@ def _version_property(desc):
 
 
 def _storage_init(self, data):
-    r = ACTIVE
+    r = active()
     if r is not None:
         r.born.add(self)
     _STORAGE_INIT(self, data)
 
 
 def _counter_init(self, version=0):
-    r = ACTIVE
+    r = active()
     if r is not None:
         r.born.add(self)
     _COUNTER_INIT(self, version)
@@ -179,7 +188,7 @@ def _plain(value) -> bool:
 
 def _sampler(name, original):
     def draw(self, *args, **kwargs):
-        r = ACTIVE
+        r = active()
         if r is None or r.in_sampler:
             return original(self, *args, **kwargs)
         if not (_plain(args) and _plain(tuple(kwargs.values()))):
@@ -211,7 +220,8 @@ def _same_spec(a, b) -> bool:
 
 def _state_setter(name, original):
     def setter(self, *args, **kwargs):
-        if ACTIVE is not None and not ACTIVE.in_sampler:
+        r = active()
+        if r is not None and not r.in_sampler:
             raise GraphBreak(f"Generator.{name.strip('_')} inside a compiled region")
         return original(self, *args, **kwargs)
 
@@ -222,7 +232,7 @@ def _state_setter(name, original):
 def _hyper_arrays_factory(original):
     def hyper_arrays(hyper):
         arrays = dict(original(hyper))
-        r = ACTIVE
+        r = active()
         if r is not None and "lr" in hyper:
             t = r.fed_lr.get(hyper["lr"])
             if t is not None:
@@ -238,7 +248,7 @@ def _recording_run(original):
     while it runs; a compiled call replays it later, so the list is kept and installed then."""
 
     def run(fn, callbacks, *args):
-        r = ACTIVE
+        r = active()
         if r is not None and callbacks:
             if r.callbacks is not None and r.callbacks is not callbacks:
                 raise GraphBreak("two backward calls with hooks in one compiled region")
@@ -298,7 +308,7 @@ class DeferredScalar:
 def _item(original):
     def item(self):
         value = self._value
-        if ACTIVE is not None and isinstance(value, Tracer):
+        if active() is not None and isinstance(value, Tracer):
             if value.size != 1:
                 return original(self)  # PyTorch's error for a tensor of several elements
             return DeferredScalar((value.reshape(()), self._dtype))
