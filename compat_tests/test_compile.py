@@ -476,7 +476,7 @@ def test_grad_mode_switch(torch):
 
 def test_forward_only_compile_then_backward(torch):
     def case(torch, wrap, n):
-        model = _mlp(torch)
+        model = _mlp(torch, dropout=0.3, bn=True)
         compiled = wrap(model)
         opt = torch.optim.SGD(model.parameters(), lr=0.1)
         obs = []

@@ -372,13 +372,19 @@ class CompiledFunction:
         vals = [_trace.get_raw(s) for s in lifted]
         lr_vals = [np.asarray(v, np.float64) for v in lr_objs]
         # this call's draws, made now: the generators advance once, as in eager
+        generators = {id(spec[0]): spec[0] for spec in known_draws}.values()
+        before_draws = [(g, g._get_state_np().copy()) for g in generators]
         draw_now = _trace.draw_values(known_draws)
         try:
             with _trace.recording(rec):
                 closed, shapes = jax.make_jaxpr(body, return_shape=True)(vals, draw_now, lr_vals)
-        finally:
-            deltas = rec.version_deltas()
+        except BaseException:
             rec.restore()
+            for g, state in before_draws:  # an attempt that failed drew nothing
+                g._set_state_np(state)
+            raise
+        deltas = rec.version_deltas()
+        rec.restore()
         # compiled and run outside the trace (hooks the program calls see plain tensors); the
         # arrays the trace closed over are arguments, not constants baked into the program
         entry.jitted = functools.partial(_program(closed, shapes), list(closed.consts))
