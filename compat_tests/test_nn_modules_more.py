@@ -720,3 +720,37 @@ def test_data_parallel_pass_through(torch):
 def test_distributed_data_parallel_needs_process_group(torch):
     with pytest.raises(ValueError, match="Default process group has not been initialized"):
         torch.nn.parallel.DistributedDataParallel(torch.nn.Linear(2, 2))
+
+
+# ---------------------------------------------------------------------------------- fusion
+def test_fuse_conv_and_linear_with_batchnorm(torch):
+    nn, U = torch.nn, torch.nn.utils
+    torch.manual_seed(0)
+    conv, bn = nn.Conv2d(2, 3, 2), nn.BatchNorm2d(3)
+    for _ in range(2):
+        bn(conv(torch.randn(4, 2, 5, 5)))
+    with pytest.raises(AssertionError, match="Fusion only for eval!"):
+        U.fuse_conv_bn_eval(conv, bn)
+    conv.eval()
+    bn.eval()
+    fused = U.fuse_conv_bn_eval(conv, bn)
+    assert repr(fused) == "Conv2d(2, 3, kernel_size=(2, 2), stride=(1, 1))"
+    assert type(fused.weight) is nn.Parameter and fused.weight.requires_grad
+    x = torch.randn(1, 2, 4, 4)
+    assert_close(fused(x), values(bn(conv(x))), rtol=1e-5, atol=1e-6)
+    ct, bt = nn.ConvTranspose2d(3, 2, 2, bias=False), nn.BatchNorm2d(2)
+    bt(ct(torch.randn(2, 3, 3, 3)))
+    ct.eval()
+    bt.eval()
+    ft = U.fuse_conv_bn_eval(ct, bt, transpose=True)
+    assert not ft.bias.requires_grad
+    y = torch.randn(1, 3, 3, 3)
+    assert_close(ft(y), values(bt(ct(y))), rtol=1e-5, atol=1e-6)
+    lin, b1 = nn.Linear(3, 4), nn.BatchNorm1d(4)
+    b1(lin(torch.randn(5, 3)))
+    lin.eval()
+    b1.eval()
+    z = torch.randn(2, 3)
+    assert_close(U.fuse_linear_bn_eval(lin, b1)(z), values(b1(lin(z))), rtol=1e-5, atol=1e-6)
+    with pytest.raises(AssertionError, match="got linear.out_features=4 and bn.num_features=3"):
+        U.fuse_linear_bn_eval(lin, nn.BatchNorm1d(3).eval())
