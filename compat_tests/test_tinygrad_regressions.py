@@ -319,3 +319,15 @@ def test_bitwise_ops_refuse_floats(torch, expr, message):
         ~torch.ones(2)
     assert_equal(0x1337 & torch.tensor([1, -8], dtype=torch.int32), [1, 4912])
     assert_equal(~torch.tensor([True, False]), [False, True])
+
+
+def test_pow_tensor_gradients_at_zero_base(torch):
+    # tinygrad's test_pow_zero_tensor / test_pow_const: PowBackward1/2 at base 0
+    x = torch.tensor([0.0, 0.0, 0.0, 2.0], requires_grad=True)
+    y = torch.tensor([0.0, 0.3, -0.3, -1.0], requires_grad=True)
+    gx, gy = torch.autograd.grad((x**y).sum(), [x, y])
+    np.testing.assert_array_equal(gx.numpy(), np.array([0.0, math.inf, -math.inf, -0.25], "f4"))
+    assert_close(gy, [0.0, 0.0, -math.inf, 0.5 * math.log(2.0)])
+    e = torch.tensor([-2.0, -1.0, 0.0, 1.0], requires_grad=True)
+    (g,) = torch.autograd.grad((0**e).sum(), e)
+    np.testing.assert_array_equal(g.numpy(), np.array([-math.inf, -math.inf, 0.0, 0.0], "f4"))

@@ -308,12 +308,33 @@ OPS["frexp"] = Op("frexp", _frexp, "FrexpBackward0")
 OPS["minimum"] = Op("minimum", jnp.minimum, "MinimumBackward0", promote="arith", saved=SELF_OTHER)
 
 
+@jax.custom_jvp
+def _pow_real(base, exponent):
+    return jnp.power(base, exponent)
+
+
+@_pow_real.defjvp
+def _pow_real_jvp(primals, tangents):
+    # PowBackward1/2's formulas, which differ from JAX's at a zero base: the exponent's
+    # gradient is 0 only where base == 0 and exponent >= 0 (0 ** -0.3 gives -inf, where JAX
+    # gives 0), and the base's is exactly 0 for a zero exponent
+    base, exponent = primals
+    t_base, t_exponent = tangents
+    out = jnp.power(base, exponent)
+    zero = jnp.zeros((), out.dtype)
+    d_base = jnp.where(exponent == 0, zero, exponent * jnp.power(base, exponent - 1))
+    d_exponent = jnp.where((base == 0) & (exponent >= 0), zero, out * jnp.log(base))
+    return out, t_base * d_base + t_exponent * d_exponent
+
+
 def _pow(base, exponent):
+    if jnp.issubdtype(jnp.result_type(base), jnp.floating):
+        return _pow_real(base, exponent)
     return jnp.power(base, exponent)
 
 
 def _pow_scalar_base(exponent, base):
-    return jnp.power(base, exponent)
+    return _pow(base, exponent)
 
 
 def _pow_special_cases(base, exponent):
