@@ -754,3 +754,18 @@ def test_fuse_conv_and_linear_with_batchnorm(torch):
     assert_close(U.fuse_linear_bn_eval(lin, b1)(z), values(b1(lin(z))), rtol=1e-5, atol=1e-6)
     with pytest.raises(AssertionError, match="got linear.out_features=4 and bn.num_features=3"):
         U.fuse_linear_bn_eval(lin, nn.BatchNorm1d(3).eval())
+
+
+def test_clip_grads_with_norm(torch):
+    U = torch.nn.utils
+    a = torch.tensor([3.0, 4.0], requires_grad=True)
+    b = torch.tensor([12.0], requires_grad=True)
+    (a * torch.tensor([3.0, 4.0])).sum().backward()
+    (b * 12).sum().backward()
+    total = U.get_total_norm([a.grad, b.grad])
+    assert_close(total, 13.0)
+    U.clip_grads_with_norm_([a, b], 1.0, total)
+    assert_close(a.grad, [3 / (13 + 1e-6), 4 / (13 + 1e-6)], rtol=1e-6)
+    assert_close(b.grad, [12 / (13 + 1e-6)], rtol=1e-6)
+    U.clip_grads_with_norm_([a, b], 20.0, total)  # the coefficient is clamped at 1
+    assert_close(b.grad, [12 / (13 + 1e-6)], rtol=1e-6)

@@ -4,7 +4,13 @@ parametrizations and the hook-based weight_norm / spectral_norm."""
 from torchlike._missing import module_getattr as _module_getattr
 
 from . import fusion, parametrizations, parametrize, rnn  # noqa: F401
-from .clip_grad import clip_grad_norm, clip_grad_norm_, clip_grad_value_, get_total_norm  # noqa
+from .clip_grad import (  # noqa: F401
+    clip_grad_norm,
+    clip_grad_norm_,
+    clip_grad_value_,
+    clip_grads_with_norm_,
+    get_total_norm,
+)
 from .convert_parameters import parameters_to_vector, vector_to_parameters  # noqa: F401
 from .fusion import (  # noqa: F401
     fuse_conv_bn_eval,

@@ -10,7 +10,13 @@ import jax.numpy as jnp
 from ... import _caches
 from ..._tensor import Tensor
 
-__all__ = ["clip_grad_norm_", "clip_grad_norm", "clip_grad_value_", "get_total_norm"]
+__all__ = [
+    "clip_grad_norm_",
+    "clip_grad_norm",
+    "clip_grad_value_",
+    "clip_grads_with_norm_",
+    "get_total_norm",
+]
 
 
 def _grads(parameters):
@@ -49,6 +55,12 @@ def _clip(vals, max_norm, norm_type):
     return total, tuple((v * coef).astype(v.dtype) for v in vals)
 
 
+@_caches.jit(name="nn.utils.clip_grad.scale")
+def _scale(vals, max_norm, total):
+    coef = jnp.minimum(max_norm / (total + 1e-6), 1.0)
+    return tuple((v * coef).astype(v.dtype) for v in vals)
+
+
 def _write(t, value):
     t._write_data(value)
 
@@ -83,6 +95,18 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     for g, v in zip(grads, clipped):
         _write(g, v)
     return Tensor._make(total)
+
+
+def clip_grads_with_norm_(parameters, max_norm, total_norm, foreach=None):
+    """Scale the gradients by ``max_norm / (total_norm + 1e-6)``, clamped at 1: the second
+    half of clip_grad_norm_, for a norm computed elsewhere (get_total_norm)."""
+    grads = _grads(parameters)
+    if not grads:
+        return
+    total = total_norm._value if isinstance(total_norm, Tensor) else jnp.asarray(total_norm)
+    scaled = _scale(tuple(g._value for g in grads), float(max_norm), total)
+    for g, v in zip(grads, scaled):
+        _write(g, v)
 
 
 def clip_grad_norm(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False, foreach=None):
