@@ -387,7 +387,9 @@ class CompiledFunction:
         rec.restore()
         # compiled and run outside the trace (hooks the program calls see plain tensors); the
         # arrays the trace closed over are arguments, not constants baked into the program
-        entry.jitted = functools.partial(_program(closed, shapes), list(closed.consts))
+        # (on the device once: a NumPy constant would be transferred, and slow the call, each time)
+        consts = [jax.device_put(c) for c in closed.consts]
+        entry.jitted = functools.partial(_program(closed, shapes), consts)
         entry.callbacks = rec.callbacks
         if rec.callbacks:
             out, vjp_fn = _trace.run_with_callbacks(
