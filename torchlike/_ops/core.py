@@ -20,6 +20,23 @@ from ..autograd import grad_mode
 from ..autograd.graph import SavedVariable, node_class
 
 _SCALARS = (bool, int, float, complex)
+_LOW = (jnp.dtype(jnp.bfloat16), jnp.dtype(jnp.float16))
+
+
+def _in_float32(impl, vals, kwargs):
+    """``impl`` on low-precision operands, computed in float32 with one rounding of each result
+    to the dtype the op gives (PyTorch's kernels compute half/bfloat16 math in float, and its
+    backward formulas too: the vjp of this is float32 inside, rounded once per input).  Runs
+    while tracing only."""
+    out = jax.eval_shape(lambda *v: impl(*v, **kwargs), *vals)
+    up = [
+        lax.convert_element_type(v, jnp.float32) if getattr(v, "dtype", None) in _LOW else v
+        for v in vals
+    ]
+    res = impl(*up, **kwargs)
+    return jax.tree_util.tree_map(lambda r, o: lax.convert_element_type(r, o.dtype), res, out)
+
+
 PROFILER = None  # the recording autograd.profiler.profile, if any
 
 
@@ -74,8 +91,12 @@ class Op:
         saved_defaults=None,
         view=False,
         variants=None,
+        opmath=True,
     ):
         self.name = name
+        # float16/bfloat16 operands are computed in float32 and the results rounded once, as
+        # PyTorch's kernels do ("opmath"); off for entries that reinterpret bits
+        self.opmath = opmath and not view
         self.variants = variants
         self.edges = edges  # how many leading operands appear in next_functions (None: all)
         self.view = view  # results share operand 0's storage (see _storage.py)
@@ -111,6 +132,8 @@ class Op:
         promote_idx = self.promote_idx
         np_dtype = None if compute_dtype is None else compute_dtype._np
 
+        opmath = self.opmath
+
         def run(*vals):
             if np_dtype is not None:
                 vals = list(vals)
@@ -118,6 +141,8 @@ class Op:
                     v = vals[i]
                     if v is not None and (isinstance(v, _SCALARS) or v.dtype != np_dtype):
                         vals[i] = lax.convert_element_type(v, np_dtype)
+            if opmath and any(getattr(v, "dtype", None) in _LOW for v in vals):
+                return _in_float32(impl, vals, kwargs)
             return impl(*vals, **kwargs)
 
         return run

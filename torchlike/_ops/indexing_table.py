@@ -312,6 +312,6 @@ def _view_dtype(x, *, dtype):
 
 
 # a reinterpretation of the bits: no gradient (PyTorch records none)
-OPS["view_dtype"] = Op("view", _view_dtype, None)
+OPS["view_dtype"] = Op("view", _view_dtype, None, opmath=False)
 
 __all__ = ["OPS"]
