@@ -9,6 +9,7 @@ import functools
 import math
 import numbers
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 
@@ -158,7 +159,8 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     arr = _to_numpy(data)
     if arr.dtype == object:
         raise ValueError("expected sequence of equal-length lists")
-    value = jnp.asarray(arr.astype(dtype._np, copy=False) if arr.dtype != dtype._np else arr)
+    # a plain transfer: jnp.asarray would stage (compile) a copy for every new shape
+    value = jax.device_put(arr.astype(dtype._np, copy=False) if arr.dtype != dtype._np else arr)
     return _finish(value, dtype, requires_grad, device)
 
 
