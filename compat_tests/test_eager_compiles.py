@@ -251,3 +251,13 @@ def test_number_cache_is_bounded(torch):
     assert len(core._CONSTANTS) <= core._MAX_CONSTANTS
     assert len(core._SEEN_ONCE) <= core._MAX_CONSTANTS
     assert (x * 3.25).tolist() == [3.25, 3.25]
+
+
+@pytest.mark.torchlike_only
+def test_tensor_from_new_shapes_of_host_data_compiles_nothing(torch):
+    # torch.tensor(numpy_array) / torch.tensor(list) in a data loop: a transfer, not a program
+    before = torch.compile_count()
+    for n in range(3, 23):
+        torch.tensor(np.ones((n, 2), np.float32))
+        torch.tensor([[1.0] * n])
+    assert torch.compile_count() == before
