@@ -161,6 +161,32 @@ CASES = {
         [np.abs(R.randn(1, 1, 4, 4, 4)) + 0.1],
         "PowBackward0",
     ),
+    "grid_sample_bilinear_zeros": (
+        lambda torch, x, g: torch.nn.functional.grid_sample(x, g, align_corners=False),
+        [R.randn(1, 2, 3, 4), R.rand(1, 2, 3, 2) * 2.4 - 1.2],
+        "GridSampler2DBackward0",
+    ),
+    "grid_sample_border_aligned": (
+        lambda torch, x, g: torch.nn.functional.grid_sample(
+            x, g, padding_mode="border", align_corners=True
+        ),
+        [R.randn(1, 1, 3, 3), R.rand(1, 2, 2, 2) * 2.4 - 1.2],
+        "GridSampler2DBackward0",
+    ),
+    "grid_sample_3d_reflection": (
+        lambda torch, x, g: torch.nn.functional.grid_sample(
+            x, g, padding_mode="reflection", align_corners=False
+        ),
+        [R.randn(1, 1, 2, 3, 3), R.rand(1, 1, 2, 2, 3) * 2.4 - 1.2],
+        "GridSampler3DBackward0",
+    ),
+    "grid_sample_bicubic_reflection": (
+        lambda torch, x, g: torch.nn.functional.grid_sample(
+            x, g, mode="bicubic", padding_mode="reflection", align_corners=True
+        ),
+        [R.randn(1, 1, 3, 4), R.rand(1, 2, 2, 2) * 2.4 - 1.2],
+        "GridSampler2DBackward0",
+    ),
     "pad_circular_negative": (
         lambda torch, x: torch.nn.functional.pad(x, (-2, 1, 1, -1), mode="circular"),
         [R.randn(1, 2, 3, 7)],
@@ -979,3 +1005,29 @@ def test_inplace_activation_aliases_and_with_indices(torch):
     values_, idx = F.adaptive_max_pool2d_with_indices(x, 2)
     assert idx.dtype == torch.int64 and tuple(values_.shape) == (2, 2, 2)
     assert len(F.adaptive_max_pool1d_with_indices(x, 3)) == 2
+
+
+def test_grid_sample_values_and_errors(torch):
+    F = torch.nn.functional
+    img = torch.arange(12.0, dtype=torch.float64).reshape(1, 1, 3, 4)
+    # corners of an aligned grid land on the corner pixels; the center between them averages
+    grid = torch.tensor([[[[-1.0, -1.0], [1.0, 1.0], [0.0, 0.0], [3.0, 0.0]]]], dtype=torch.float64)
+    out = F.grid_sample(img, grid, align_corners=True)
+    assert_close(out.flatten(), [0.0, 11.0, 5.5, 0.0])
+    near = F.grid_sample(img, grid, mode="nearest", padding_mode="border", align_corners=True)
+    assert_close(near.flatten(), [0.0, 11.0, 6.0, 7.0])  # 1.5 -> 2 (half to even), x clamps to 3
+    with pytest.raises(ValueError, match="expected padding_mode to be 'zeros', 'border', or"):
+        F.grid_sample(img, grid, padding_mode="wrap", align_corners=True)
+    with pytest.raises(RuntimeError, match="expected grid to have size 2 in last dimension"):
+        F.grid_sample(img, grid[..., :1], align_corners=True)
+    with pytest.raises(RuntimeError, match="expected grid and input to have same batch size"):
+        F.grid_sample(img, grid.expand(2, 1, 4, 2), align_corners=True)
+    with pytest.raises(RuntimeError, match="expected scalar type Double but found Float"):
+        F.grid_sample(img, grid.float(), align_corners=True)
+    with pytest.raises(RuntimeError, match="bicubic interpolation only supports 4D input"):
+        F.grid_sample(
+            img[None],
+            grid[None].expand(1, 1, 1, 4, 2)[..., :1].expand(1, 1, 1, 4, 3),
+            mode="bicubic",
+            align_corners=True,
+        )

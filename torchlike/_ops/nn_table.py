@@ -1415,3 +1415,112 @@ OPS["affine_grid"] = Op(
     linear=True,
     saved={"size": "size", "align_corners": "align_corners"},
 )
+
+
+def _reflect(coord, low2, high2):
+    """Reflect coordinates into [low2 / 2, high2 / 2] (PyTorch's ``reflect_coordinates``)."""
+    if low2 == high2:
+        return jnp.zeros_like(coord)
+    lo, span = low2 / 2, (high2 - low2) / 2
+    dist = jnp.abs(coord - lo)
+    extra = jnp.fmod(dist, span)
+    flips = jnp.floor(dist / span)
+    return jnp.where(jnp.fmod(flips, 2) == 0, extra + lo, span - extra + lo)
+
+
+def _unnormalize(coord, size, align_corners):
+    if align_corners:
+        return (coord + 1) / 2 * (size - 1)
+    return ((coord + 1) * size - 1) / 2
+
+
+def _source_coord(coord, size, padding_mode, align_corners):
+    """Grid values in [-1, 1] -> input pixel coordinates, with the padding mode applied."""
+    return _pad_coord(_unnormalize(coord, size, align_corners), size, padding_mode, align_corners)
+
+
+def _pad_coord(coord, size, padding_mode, align_corners):
+    if padding_mode == "border":
+        coord = jnp.clip(coord, 0, size - 1)
+    elif padding_mode == "reflection":
+        if align_corners:
+            coord = _reflect(coord, 0, 2 * (size - 1))
+        else:
+            coord = _reflect(coord, -1, 2 * size - 1)
+        coord = jnp.clip(coord, 0, size - 1)
+    return coord
+
+
+def _cubic_weights(t, a=-0.75):
+    """Weights of the four taps at offsets -1, 0, 1, 2 for a fractional position t."""
+
+    def near(x):
+        return ((a + 2) * x - (a + 3)) * x * x + 1
+
+    def far(x):
+        return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
+
+    return [far(t + 1), near(t), near(1 - t), far(2 - t)]
+
+
+def _grid_sample(x, grid, *, mode, padding_mode, align_corners):
+    n, c = x.shape[:2]
+    spatial = x.shape[2:]
+    nd = len(spatial)
+    out_shape = grid.shape[1:-1]
+    pts = grid.reshape(n, -1, nd)
+    # grid's last axis lists (x, y[, z]): the last spatial dimension first
+    coords = [
+        _source_coord(pts[..., nd - 1 - d], spatial[d], padding_mode, align_corners)
+        for d in range(nd)
+    ]
+    flat = x.reshape(n, c, -1)
+    strides = [math.prod(spatial[d + 1 :]) for d in range(nd)]
+
+    def gather(idx):
+        inside = jnp.ones(idx[0].shape, bool)
+        offset = jnp.zeros(idx[0].shape, jnp.int32)
+        for d in range(nd):
+            inside &= (idx[d] >= 0) & (idx[d] < spatial[d])
+            offset += jnp.clip(idx[d], 0, spatial[d] - 1).astype(jnp.int32) * strides[d]
+        vals = jnp.take_along_axis(flat, offset[:, None, :], axis=2)
+        return jnp.where(inside[:, None, :], vals, jnp.zeros((), x.dtype))
+
+    if mode == "bicubic":
+        # 4x4 taps around the unpadded source point; each tap's own coordinate is padded
+        raw = [_unnormalize(pts[..., nd - 1 - d], spatial[d], align_corners) for d in range(nd)]
+        lows = [jnp.floor(cd) for cd in raw]
+        weights = [_cubic_weights(cd - lo) for cd, lo in zip(raw, lows)]
+        out = 0
+        for taps in itertools.product(range(4), repeat=nd):
+            idx = [
+                _pad_coord(lo - 1 + t, n, padding_mode, align_corners)
+                for lo, t, n in zip(lows, taps, spatial)
+            ]
+            w = 1
+            for d, t in enumerate(taps):
+                w = w * weights[d][t]
+            out = out + gather(idx) * w[:, None, :]
+        return out.reshape((n, c) + tuple(out_shape))
+    if mode == "nearest":
+        out = gather([jnp.round(cd) for cd in coords])  # round half to even, as nearbyint
+    else:
+        lows = [jnp.floor(cd) for cd in coords]
+        fracs = [cd - lo for cd, lo in zip(coords, lows)]
+        out = 0
+        for corner in itertools.product((0, 1), repeat=nd):
+            weight = 1
+            for d, bit in enumerate(corner):
+                weight = weight * (fracs[d] if bit else 1 - fracs[d])
+            out = out + gather([lo + bit for lo, bit in zip(lows, corner)]) * weight[:, None, :]
+    return out.reshape((n, c) + tuple(out_shape))
+
+
+for _d in (2, 3):
+    OPS[f"grid_sampler_{_d}d"] = Op(
+        f"grid_sampler_{_d}d",
+        _grid_sample,
+        f"GridSampler{_d}DBackward0",
+        promote=None,
+        saved={"input": 0, "grid": 1},
+    )

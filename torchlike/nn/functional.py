@@ -1683,6 +1683,55 @@ def affine_grid(theta, size, align_corners=None):
     )
 
 
+def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corners=None):
+    if mode not in ("bilinear", "nearest", "bicubic"):
+        raise ValueError(
+            "nn.functional.grid_sample(): expected mode to be 'bilinear', 'nearest' or "
+            f"'bicubic', but got: '{mode}'"
+        )
+    if padding_mode not in ("zeros", "border", "reflection"):
+        raise ValueError(
+            "nn.functional.grid_sample(): expected padding_mode to be 'zeros', 'border', or "
+            f"'reflection', but got: '{padding_mode}'"
+        )
+    if align_corners is None:
+        warnings.warn(
+            "Default grid_sample and affine_grid behavior has changed to align_corners=False "
+            "since 1.3.0. Please specify align_corners=True if the old behavior is desired. See "
+            "the documentation of grid_sample for details.",
+            stacklevel=2,
+        )
+        align_corners = False
+    if input.shape[0] != grid.shape[0]:
+        raise RuntimeError(
+            "grid_sampler(): expected grid and input to have same batch size, but got input "
+            f"with sizes {list(input.shape)} and grid with sizes {list(grid.shape)}"
+        )
+    if input.ndim != grid.ndim:
+        raise RuntimeError(
+            f"grid_sampler(): expected {input.ndim}D input and grid with same number of "
+            f"dimensions, but got input with sizes {list(input.shape)} and grid with sizes "
+            f"{list(grid.shape)}"
+        )
+    nd = input.ndim - 2
+    if grid.shape[-1] != nd:
+        raise RuntimeError(
+            f"grid_sampler(): expected grid to have size {nd} in last dimension, but got grid "
+            f"with sizes {list(grid.shape)}"
+        )
+    if mode == "bicubic" and nd != 2:
+        raise RuntimeError("grid_sampler(): bicubic interpolation only supports 4D input")
+    if input.dtype is not grid.dtype:
+        raise RuntimeError(
+            f"expected scalar type {_type_name(input.dtype)} but found {_type_name(grid.dtype)}"
+        )
+    return apply(
+        OPS[f"grid_sampler_{nd}d"],
+        (input, grid),
+        (("mode", mode), ("padding_mode", padding_mode), ("align_corners", bool(align_corners))),
+    )
+
+
 # ---------------------------------------------------------------------------------- distances
 @_autocast.region("cosine_similarity")
 def cosine_similarity(x1, x2, dim=1, eps=1e-8):
