@@ -140,6 +140,7 @@ __version__ = "0.1.0"
 
 # the setup surface scripts touch first: torch.cuda, torch.backends, torch.jit, profilers, testing
 from . import (  # noqa: E402,F401
+    _device,
     amp,  # noqa: E402,F401  (torch.amp; torch.cuda.amp below)
     backends,
     cuda,
@@ -176,13 +177,10 @@ from .autograd import profiler as _autograd_profiler  # noqa: E402,F401  (torch.
 from .cuda import amp as _cuda_amp  # noqa: E402,F401
 from .utils import benchmark as _utils_benchmark  # noqa: E402,F401  (torch.utils.benchmark)
 
-
-from . import _device  # noqa: E402
-
 _device.from_environment()  # JAX's default device: the CPU, as PyTorch's (or TORCHLIKE_DEVICE)
 
 
-def set_default_device(device):
+def set_default_device(device):  # noqa: F811 - PyTorch's parameter name
     """Factories create tensors on ``device`` from now on (None: back to the CPU)."""
     _device.set_default(device)
 
