@@ -139,7 +139,17 @@ OPS["round"] = Op("round", _round_impl, "RoundBackward0")
 OPS["round_decimals"] = Op(
     "round", _round_decimals_impl, "RoundBackward1", saved={"decimals": "decimals"}
 )
-OPS["floor_divide"] = Op("floor_divide", jnp.floor_divide, None, promote="arith")
+
+
+def _floor_divide(a, b):
+    q = jnp.floor_divide(a, b)
+    if jnp.issubdtype(q.dtype, jnp.floating):
+        # a float division by zero is +-inf (nan for 0 / 0), as PyTorch; JAX 0.4.x gives nan
+        q = jnp.where(b == 0, a / b, q)
+    return q
+
+
+OPS["floor_divide"] = Op("floor_divide", _floor_divide, None, promote="arith")
 
 
 # ---------------------------------------------------------------------------------- binary
