@@ -426,7 +426,7 @@ def test_real_tensors_conjugation_names(torch):
     with pytest.raises(
         RuntimeError, match="imag is not implemented for tensors with non-complex dtypes."
     ):
-        x.imag
+        _ = x.imag
 
 
 def test_complex_real_imag_values(torch):

@@ -28,8 +28,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import _dtype as D
 from . import _device, _layout
+from . import _dtype as D
 from . import random as _random
 from ._factories import _accept_size_keyword, _finish, _like, _size_args
 from ._ops.core import Op, apply

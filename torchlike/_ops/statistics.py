@@ -343,9 +343,7 @@ def corrcoef(input):
 # ---------------------------------------------------------------------------------- histograms
 def _check_histogram_dtype(input, name="histogram_cpu"):
     if not input._dtype.is_floating_point:
-        raise NotImplementedError(
-            f"\"{name}\" not implemented for '{_type_name(input._dtype)}'"
-        )
+        raise NotImplementedError(f"\"{name}\" not implemented for '{_type_name(input._dtype)}'")
 
 
 @export(out=True)
@@ -686,7 +684,7 @@ def broadcast_shapes(*shapes):
 
 def _broadcast_error(tensors):
     shape = None
-    for i, t in enumerate(tensors):
+    for t in tensors:
         if shape is None:
             shape = list(t.shape)
             continue
