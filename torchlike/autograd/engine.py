@@ -306,22 +306,31 @@ class Plan:
 
 
 def _plan(order, roots, capture, accumulate) -> Plan:
+    # Runs on every backward: the common node (no hooks, no retain_grad, no capture) takes no
+    # detour through the hook and capture helpers, and lookups are bound once, outside the loop.
     plan = Plan(nodes=order, root_grads=roots.grads)
     index = {id(n): i for i, n in enumerate(order)}
+    at = index.get
     capture_slots: dict[tuple[int, int], list[int]] = {}
     for j, (node, k) in enumerate(capture or ()):
         if node is not None and id(node) in index:
             capture_slots.setdefault((index[id(node)], k), []).append(j)
     steps = []
+    add_step = steps.append
+    add_rule = plan.rules.append
+    add_callback = plan.add_callback
     for i, node in enumerate(order):
-        n_outs = len(node._out_avals)
+        out_avals = node._out_avals
+        n_outs = len(out_avals)
         captures = (
             tuple(tuple(capture_slots.get((i, k), ())) for k in range(n_outs))
             if capture_slots
+            else _NO_CAPTURES[n_outs]
+            if n_outs < len(_NO_CAPTURES)
             else ((),) * n_outs
         )
         if type(node) is AccumulateGrad:
-            steps.append(
+            add_step(
                 _leaf_step(
                     plan,
                     node,
@@ -329,42 +338,54 @@ def _plan(order, roots, capture, accumulate) -> Plan:
                     () if accumulate else captures[0],
                 )
             )
-            plan.rules.append(None)
+            add_rule(None)
             continue
         if node._freed:
             raise RuntimeError(ERR_BACKWARD_TWICE)
-        edges = tuple(
-            None if (n is None or id(n) not in index) else (index[id(n)], k)
-            for n, k in node.next_functions
-        )
+        # ``at(id(None))`` is None too: None is never one of the nodes
+        edges = tuple(None if (j := at(id(n))) is None else (j, k) for n, k in node.next_functions)
         live = tuple(k for k, e in enumerate(edges) if e is not None)
-        tensor_hooks = tuple(
-            (k, plan.add_callback(_tensor_hooks(hs.values())))
-            for k, hs in sorted((node._tensor_pre_hooks or {}).items())
-            if hs
+        hooks = node._tensor_pre_hooks
+        tensor_hooks = (
+            tuple(
+                (k, add_callback(_tensor_hooks(hs.values())))
+                for k, hs in sorted(hooks.items())
+                if hs
+            )
+            if hooks
+            else ()
         )
-        retain = []
-        for k, ref in sorted((node._retain_grad_hooks or {}).items()):
-            if ref() is not None:
-                retain.append((k, len(plan.retain_into)))
-                plan.retain_into.append(ref())
-        pre, post = _node_hooks(node, live, n_outs)
+        retain = ()
+        if node._retain_grad_hooks:
+            retain = []
+            for k, ref in sorted(node._retain_grad_hooks.items()):
+                if ref() is not None:
+                    retain.append((k, len(plan.retain_into)))
+                    plan.retain_into.append(ref())
+            retain = tuple(retain)
+        if node._pre_hooks or node._post_hooks:
+            pre, post = _node_hooks(node, live, n_outs)
+        else:
+            pre = post = None
         rule_key, rule, n_saved = node._replay_rule(plan)  # unpacks (and checks) saved values
-        steps.append(
+        # the node's own callbacks are numbered after those its rule added (a custom Function)
+        pre = None if pre is None else add_callback(pre)
+        post = None if post is None else add_callback(post)
+        add_step(
             NodeStep(
                 rule_key,
                 n_saved,
                 edges,
                 live,
-                node._out_avals,
+                out_avals,
                 tensor_hooks,
-                tuple(retain),
-                plan.add_callback(pre),
-                plan.add_callback(post),
+                retain,
+                pre,
+                post,
                 captures,
             )
         )
-        plan.rules.append(rule)
+        add_rule(rule)
     plan.structure = Structure(
         tuple(steps),
         tuple((index[id(n)], k) for n, k in roots.edges),
@@ -375,12 +396,15 @@ def _plan(order, roots, capture, accumulate) -> Plan:
     return plan
 
 
+_NO_CAPTURES = tuple(((),) * n for n in range(8))  # what ``captures`` is without a capture
+
+
 def _leaf_step(plan, node, accumulate, captures):
     var = node.variable
     hooks = []
     if var._leaf_hooks:
         hooks.append(plan.add_callback(_tensor_hooks(var._leaf_hooks.values())))
-    pre, post = _node_hooks(node, (), 1)
+    pre, post = _node_hooks(node, (), 1) if node._pre_hooks or node._post_hooks else (None, None)
     if pre is not None:
         hooks.append(plan.add_callback(pre))
     if accumulate:

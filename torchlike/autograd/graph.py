@@ -308,17 +308,32 @@ class Node:
         shape.
         """
         self._check_versions()
+        # ``SavedVariable.unpack`` and ``value_kind``, inlined: this runs for every node of
+        # every backward, and the versions were all checked just above
         kinds = []
+        flat = plan.flat
         n_flat = 0
         for sv in self._saved:
             if sv is None:
                 kinds.append(None)
                 continue
-            value = sv.unpack()
-            kind = value_kind(value, sv.aval)
-            kinds.append(kind)
-            if value is not None:
-                plan.flat.append(value)
+            if sv.released:
+                raise RuntimeError(ERR_BACKWARD_TWICE)
+            gen = sv._gen
+            if gen is not None and sv.tensor._storage.gen != gen:
+                value = sv.tensor._value  # changed through ``.data``: see ``unpack``
+            else:
+                value = sv.value
+            if value is None:
+                aval = sv.aval
+                kinds.append(None if aval is None else ("aval",) + tuple(aval))
+            else:
+                kinds.append(
+                    ("scalar", type(value))
+                    if isinstance(value, _SCALARS)
+                    else ("array", value.shape, value.dtype)
+                )
+                flat.append(value)
                 n_flat += 1
         op = self._op
         compute_dtype, static = self._static
@@ -355,10 +370,15 @@ class Node:
         A node that saved no array (only shapes and scalars) can be run again, as in PyTorch."""
         if self._freed:
             return
-        kept = [sv for sv in self._saved if sv is not None] + list(self._result or ())
-        if any(sv.holds_array for sv in kept):
-            self._freed = True
-            for sv in kept:
+        result = self._result or ()
+        for sv in itertools.chain(self._saved, result):
+            if sv is not None and sv.value is not None and not isinstance(sv.value, _SCALARS):
+                break
+        else:
+            return
+        self._freed = True
+        for sv in itertools.chain(self._saved, result):
+            if sv is not None:
                 sv.release()
 
     def __dir__(self):
