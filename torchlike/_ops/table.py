@@ -82,7 +82,8 @@ def _abs(x):
 _SAME_UNARY = {
     "neg": (jnp.negative, "NegBackward0", {}),
     "abs": (_abs, "AbsBackward0", SELF),
-    "relu": (lambda x: jnp.where(x > 0, x, jnp.zeros((), x.dtype)), "ReluBackward0", RESULT),
+    # x <= 0 -> 0, else x: NaN passes through (and takes the gradient), as PyTorch's relu
+    "relu": (lambda x: jnp.where(x <= 0, jnp.zeros((), x.dtype), x), "ReluBackward0", RESULT),
     "floor": (jnp.floor, "FloorBackward0", {}),
     "ceil": (jnp.ceil, "CeilBackward0", {}),
     "trunc": (jnp.trunc, "TruncBackward0", {}),
