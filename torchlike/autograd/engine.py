@@ -343,8 +343,10 @@ def _plan(order, roots, capture, accumulate) -> Plan:
         if node._freed:
             raise RuntimeError(ERR_BACKWARD_TWICE)
         # ``at(id(None))`` is None too: None is never one of the nodes
-        edges = tuple(None if (j := at(id(n))) is None else (j, k) for n, k in node.next_functions)
-        live = tuple(k for k, e in enumerate(edges) if e is not None)
+        edges = tuple(
+            [None if (j := at(id(n))) is None else (j, k) for n, k in node.next_functions]
+        )
+        live = tuple([k for k, e in enumerate(edges) if e is not None])
         hooks = node._tensor_pre_hooks
         tensor_hooks = (
             tuple(

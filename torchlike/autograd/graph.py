@@ -136,8 +136,9 @@ class SavedVariable:
 
     def release(self):
         """Drop the array (after a backward without retain_graph); scalars stay readable."""
-        if self.holds_array:
-            self.aval = (tuple(self.value.shape), self.value.dtype)
+        value = self.value
+        if value is not None and not isinstance(value, _SCALARS):  # holds_array
+            self.aval = (tuple(value.shape), value.dtype)
             self.value = None
         self.tensor = None
         self._output = None
@@ -337,7 +338,7 @@ class Node:
                 n_flat += 1
         op = self._op
         compute_dtype, static = self._static
-        diff = tuple(k for k, (n, _) in enumerate(self.next_functions) if n is not None)
+        diff = tuple([k for k, (n, _) in enumerate(self.next_functions) if n is not None])
         kinds = tuple(kinds)
         return (
             (op, compute_dtype, static, kinds, diff),
