@@ -108,6 +108,8 @@ def test_per_op_cache_stays_within_its_bound_under_1000_shapes(torch):
     bound = ops.max_programs
     assert bound is not None and bound < 1000
     base = torch.arange(1000.0)
+    for _ in range(2):  # the slice's start (0) is a repeated number: cached once, as an array
+        base[:1]
     arrays = _live_arrays()
     most = 0
     for n in range(1, 1001):
