@@ -11,11 +11,6 @@ import re
 # (pattern on the difference's description, reason: where PyTorch and torchlike part)
 KNOWN = [
     (
-        r"values differ: torch .*nan.* vs torchlike .*ops=.*'relu'",
-        "SILENT WRONG VALUE: relu(NaN) is 0 in torchlike, NaN in PyTorch (clamp/maximum "
-        "propagate NaN correctly) - torchlike/_ops (relu)",
-    ),
-    (
         r"output 0 of (\w+?)1, is at version .* vs torchlike .*output 0 of \1, is at version",
         "the saved-tensor version message drops the overload number of the node that made the "
         "tensor (PyTorch: 'output 0 of Pow1' for PowBackward1) - torchlike/autograd/graph.py",
