@@ -686,7 +686,7 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
     )
 
 
-_INDEX_REDUCE_WARNED = []
+_INDEX_REDUCE_WARNED: list = []
 
 
 @export(inplace=True)

@@ -251,11 +251,17 @@ def ldexp(input, other):
     return _binary(OPS["ldexp"], input, other)
 
 
-return_frexp = collections.namedtuple("frexp", ["mantissa", "exponent"])
+class return_frexp(collections.namedtuple("frexp", ["mantissa", "exponent"])):
+    __slots__ = ()
+
+    def __repr__(self):
+        return (
+            f"torch.return_types.frexp(\nmantissa={self.mantissa!r},\nexponent={self.exponent!r})"
+        )
+
+
+return_frexp.__name__ = return_frexp.__qualname__ = "frexp"
 return_frexp.__module__ = "torch.return_types"
-return_frexp.__repr__ = lambda self: (
-    f"torch.return_types.frexp(\nmantissa={self.mantissa!r},\nexponent={self.exponent!r})"
-)
 
 
 @export(out=True)

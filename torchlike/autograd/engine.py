@@ -315,7 +315,7 @@ def _plan(order, roots, capture, accumulate) -> Plan:
     for j, (node, k) in enumerate(capture or ()):
         if node is not None and id(node) in index:
             capture_slots.setdefault((index[id(node)], k), []).append(j)
-    steps = []
+    steps: list = []
     add_step = steps.append
     add_rule = plan.rules.append
     add_callback = plan.add_callback
@@ -344,7 +344,7 @@ def _plan(order, roots, capture, accumulate) -> Plan:
             raise RuntimeError(ERR_BACKWARD_TWICE)
         # ``at(id(None))`` is None too: None is never one of the nodes
         edges = tuple(
-            [None if (j := at(id(n))) is None else (j, k) for n, k in node.next_functions]
+            [None if (pos := at(id(n))) is None else (pos, k) for n, k in node.next_functions]
         )
         live = tuple([k for k, e in enumerate(edges) if e is not None])
         hooks = node._tensor_pre_hooks
@@ -357,14 +357,14 @@ def _plan(order, roots, capture, accumulate) -> Plan:
             if hooks
             else ()
         )
-        retain = ()
+        retain: tuple = ()
         if node._retain_grad_hooks:
-            retain = []
+            slots = []
             for k, ref in sorted(node._retain_grad_hooks.items()):
                 if ref() is not None:
-                    retain.append((k, len(plan.retain_into)))
+                    slots.append((k, len(plan.retain_into)))
                     plan.retain_into.append(ref())
-            retain = tuple(retain)
+            retain = tuple(slots)
         if node._pre_hooks or node._post_hooks:
             pre, post = _node_hooks(node, live, n_outs)
         else:
