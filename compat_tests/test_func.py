@@ -405,6 +405,12 @@ def test_per_sample_gradients_mse(torch, F):
     _per_sample_gradients(torch, F, torch.nn.functional.mse_loss, torch.randn(5, 3))
 
 
+@pytest.mark.xfail(
+    tuple(int(v) for v in __import__("jax").__version__.split(".")[:2]) < (0, 5),
+    reason="known difference on JAX 0.4.x: vmap has no batching rule for the optimization "
+    "barrier that keeps torchlike's divisions correctly rounded (nll_loss's mean)",
+    strict=True,
+)
 def test_per_sample_gradients_tutorial(torch, F):
     _per_sample_gradients(
         torch, F, torch.nn.functional.cross_entropy, torch.tensor([0, 2, 1, 1, 0])
