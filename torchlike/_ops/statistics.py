@@ -52,20 +52,7 @@ return_histogram = _named("histogram", ["hist", "bin_edges"])
 
 
 def _type_name(dtype):
-    return {
-        D.float32: "Float",
-        D.float64: "Double",
-        D.float16: "Half",
-        D.bfloat16: "BFloat16",
-        D.int64: "Long",
-        D.int32: "Int",
-        D.int16: "Short",
-        D.int8: "Char",
-        D.uint8: "Byte",
-        D.bool_: "Bool",
-        D.complex64: "ComplexFloat",
-        D.complex128: "ComplexDouble",
-    }[dtype]
+    return D.CAST_NAMES[dtype]  # PyTorch's scalar type names ("Float", "Long", ...)
 
 
 def _mul_scalar(t, c):
