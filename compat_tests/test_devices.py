@@ -92,15 +92,24 @@ _SCRIPT = textwrap.dedent(
 
     out = y * 2
     assert str(out.cpu().device) == "cpu" and out.cpu().tolist() == [2.0, 2.0, 2.0]
-    w = torch.ones(3, requires_grad=True)
+    # gradients flow back through a device copy and land where each leaf lives
+    w = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    v = torch.tensor([4.0, 5.0, 6.0], device="cuda", requires_grad=True)
     moved = w.to("cuda")
     assert moved.grad_fn.name() == "ToCopyBackward0"
-    try:
-        moved.sum().backward()
-    except NotImplementedError as e:
-        assert "copy between devices" in str(e)
-    else:
-        raise AssertionError("gradient through a device copy should be refused")
+    assert moved.grad_fn.next_functions[0][0].variable is w
+    for _ in range(2):  # the second backward reuses the cached (uncompiled) replay
+        w.grad = v.grad = None
+        (moved * v).sum().backward(retain_graph=True)
+        assert str(w.grad.device) == "cpu" and w.grad.tolist() == [4.0, 5.0, 6.0]
+        assert str(v.grad.device) == "cuda:0" and v.grad.tolist() == [1.0, 2.0, 3.0]
+    (g,) = torch.autograd.grad((w.to("cuda") ** 3).sum(), [w], create_graph=True)
+    assert str(g.device) == "cpu" and g.grad_fn.name() == "ToCopyBackward0"
+    w.grad = None
+    g.sum().backward()
+    assert w.grad.tolist() == [6.0, 12.0, 18.0] and str(w.grad.device) == "cpu"
+    back = torch.nn.Linear(3, 2).cuda()(torch.ones(2, 3, requires_grad=True).cuda()).cpu()
+    back.sum().backward()  # cpu -> cuda -> cpu
 
     with torch.cuda.device(1):
         assert torch.cuda.current_device() == 1

@@ -405,7 +405,7 @@ def _to_device(self, target, copy=False):
     target = _device.normalize(target)
     if self.device == target and not copy:
         return self
-    moved = apply(OPS["to_device"], (self,))
+    moved = apply(OPS["to_device"], (self,), (("source", str(self.device)),))
     moved._place(_device.place(moved._value, target))
     return moved
 

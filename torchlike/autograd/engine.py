@@ -36,6 +36,7 @@ import numpy as np
 
 from .. import _caches, _tensor
 from .._caches import compile_count  # noqa: F401  (torch.autograd's name for the counter)
+from .._ops import device_table
 from .._ops.core import Op, apply, record
 from . import _callbacks
 from .function import BackwardCFunction
@@ -605,6 +606,8 @@ class _OnTensors:
         node = self.plan.nodes[i]
         if isinstance(node, BackwardCFunction):
             return node._user_backward_tensors(outs, present, create_graph=True)
+        if device_table.crosses_devices([step.rule_key]):  # back to where the input lived
+            return [outs[0].to(dict(node._static[1])["source"])]
         Tensor = _tensor.Tensor
         # integer outputs (indices) take float0 cotangents, which no Tensor holds: the op
         # builds them itself and only the floating cotangents are its operands
@@ -731,6 +734,10 @@ def _replay_for(plan):
             _stats["eager_runs"] += 1
             return _build_replay(plan)
         _sightings.pop(key)
+    if device_table.crosses_devices([s.rule_key for s in key.steps if type(s) is NodeStep]):
+        fn = _replays.put(key, _build_replay(plan))  # rule by rule, each on its own device
+        _stats["eager_runs"] += 1
+        return fn
     family = _erased(key)
     shapes = _families.get(family, 0) + 1
     _families.put(family, shapes)
