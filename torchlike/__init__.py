@@ -132,6 +132,11 @@ globals().update(_TENSOR_TYPES)  # torch.FloatTensor, torch.LongTensor …
 
 globals().update(_FUNCTIONS)
 
+# torch.conv2d, torch.batch_norm, torch.dropout …: the nn ops with their ATen signatures
+from .nn._torch_functions import FUNCTIONS as _NN_FUNCTIONS  # noqa: E402
+
+globals().update({_k: _v for _k, _v in _NN_FUNCTIONS.items() if _k not in globals()})
+
 # torch.float, torch.long, torch.bool … (shadowing the builtins inside this module, as torch does)
 for _alias, _d in _dtype.ALIASES.items():
     globals()[_alias] = _d

@@ -1,0 +1,333 @@
+"""The nn ops real code calls at top level (torch.conv2d, torch.batch_norm, torch.dropout …),
+fractional max pooling, the remaining nn modules, torch.histogramdd, the Bessel-K/Y and Airy
+functions of torch.special, anomaly mode and DistributedSampler."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+
+def _close(a, b, tol=1e-6):
+    np.testing.assert_allclose(
+        np.asarray(a.detach().tolist()), np.asarray(b.detach().tolist()), rtol=tol, atol=tol
+    )
+
+
+def _name(t):
+    return type(t.grad_fn).__name__
+
+
+# ---------------------------------------------------------------------------------- torch.conv*
+def test_conv_aliases_take_aten_argument_order(torch):
+    F = torch.nn.functional
+    torch.manual_seed(0)
+    x = torch.randn(2, 4, 7, 7, requires_grad=True)
+    w = torch.randn(6, 2, 3, 3)
+    b = torch.randn(6)
+    y = torch.conv2d(x, w, b, 2, 1, 1, 2)
+    _close(y, F.conv2d(x, w, b, stride=2, padding=1, groups=2))
+    assert _name(y) == "ConvolutionBackward0"
+    x1 = torch.randn(2, 3, 9)
+    w1 = torch.randn(5, 3, 2)
+    _close(torch.conv1d(x1, w1, None, 1, "same"), F.conv1d(x1, w1, padding="same"))
+    x3 = torch.randn(1, 2, 4, 4, 4)
+    w3 = torch.randn(3, 2, 2, 2, 2)
+    _close(torch.conv3d(x3, w3), F.conv3d(x3, w3))
+    wt = torch.randn(4, 3, 3, 3)
+    # conv_transpose*: output_padding before groups, dilation last
+    yt = torch.conv_transpose2d(x, wt, None, 2, 1, 1, 1, 1)
+    _close(yt, F.conv_transpose2d(x, wt, None, 2, 1, 1, 1, 1))
+    assert tuple(yt.shape) == (2, 3, 14, 14)
+    wt1 = torch.randn(3, 2, 3)
+    _close(
+        torch.conv_transpose1d(x1, wt1, None, 1, 0, 0, 1, 2),
+        F.conv_transpose1d(x1, wt1, dilation=2),
+    )
+    wt3 = torch.randn(2, 2, 2, 2, 2)
+    _close(torch.conv_transpose3d(x3, wt3, None, 2), F.conv_transpose3d(x3, wt3, stride=2))
+    c = torch.convolution(x, w, b, [2, 2], [1, 1], [1, 1], False, [0, 0], 2)
+    _close(c, y)
+    assert _name(c) == "ConvolutionBackward0"
+    ct = torch.convolution(x, wt, None, [2, 2], [1, 1], [1, 1], True, [1, 1], 1)
+    _close(ct, yt)
+
+
+# ---------------------------------------------------------------------------------- norms
+def test_batch_and_instance_norm_take_weight_before_running_stats(torch):
+    F = torch.nn.functional
+    torch.manual_seed(0)
+    x = torch.randn(4, 3, 5, requires_grad=True)
+    w, b = torch.randn(3), torch.randn(3)
+    rm, rv = torch.zeros(3), torch.ones(3)
+    rm2, rv2 = torch.zeros(3), torch.ones(3)
+    y = torch.batch_norm(x, w, b, rm, rv, True, 0.2, 1e-5, False)
+    _close(y, F.batch_norm(x, rm2, rv2, w, b, True, 0.2, 1e-5))
+    _close(rm, rm2)
+    _close(rv, rv2)
+    assert _name(y) == "NativeBatchNormBackward0"
+    y = torch.instance_norm(x, w, b, None, None, True, 0.1, 1e-5, False)
+    _close(y, F.instance_norm(x, weight=w, bias=b))
+    y = torch.layer_norm(x, [5], None, None, 1e-5, True)
+    assert _name(y) == "NativeLayerNormBackward0"
+    _close(y, F.layer_norm(x, [5]))
+    g = torch.group_norm(x, 3, w, b, 1e-5, True)
+    assert _name(g) == "NativeGroupNormBackward0"
+    _close(g, F.group_norm(x, 3, w, b))
+    _close(torch.rms_norm(x, [5], None, 1e-6), F.rms_norm(x, [5], eps=1e-6))
+
+
+def test_native_norms_return_statistics(torch):
+    torch.manual_seed(0)
+    x = torch.randn(2, 3, 5, dtype=torch.float64, requires_grad=True)
+    out, mean, rstd = torch.native_layer_norm(x, [5], None, None, 1e-5)
+    assert _name(out) == "NativeLayerNormBackward0"
+    assert mean.grad_fn is None and rstd.grad_fn is None
+    assert tuple(mean.shape) == (2, 3, 1) and tuple(rstd.shape) == (2, 3, 1)
+    _close(mean, x.mean(-1, keepdim=True))
+    _close(rstd, 1 / (x.var(-1, unbiased=False, keepdim=True) + 1e-5).sqrt())
+    out, m, inv = torch.native_batch_norm(x, None, None, None, None, True, 0.1, 1e-5)
+    assert _name(out) == "NativeBatchNormBackward0"
+    assert tuple(m.shape) == (3,)
+    _close(m, x.mean((0, 2)))
+    _close(inv, 1 / (x.var((0, 2), unbiased=False) + 1e-5).sqrt())
+    out, m, inv = torch.native_batch_norm(
+        x,
+        None,
+        None,
+        torch.zeros(3, dtype=torch.float64),
+        torch.ones(3, dtype=torch.float64),
+        False,
+        0.1,
+        1e-5,
+    )
+    assert tuple(m.shape) == (0,) and tuple(inv.shape) == (0,)
+
+
+# ---------------------------------------------------------------------------------- dropout
+def test_dropout_aliases(torch):
+    x = torch.ones(200, 3, requires_grad=True)
+    torch.manual_seed(1)
+    y = torch.dropout(x, 0.5, True)
+    torch.manual_seed(1)
+    _close(y, torch.nn.functional.dropout(x, 0.5, True))
+    assert _name(y) == "MulBackward0"
+    assert torch.dropout(x, 0.5, False) is x
+    torch.manual_seed(2)
+    out, mask = torch.native_dropout(x, 0.25, True)
+    assert _name(out) == "NativeDropoutBackward0"
+    assert mask.dtype == torch.bool and tuple(mask.shape) == (200, 3)
+    _close(out, mask.to(x.dtype) / 0.75)
+    out, mask = torch.native_dropout(x, 0.25, False)
+    assert bool(mask.all()) and _name(out) == "NativeDropoutBackward0"
+    _close(out, x)
+    z = torch.ones(50, 4, 3)
+    f = torch.feature_dropout(z, 0.5, True)
+    # whole (sample, channel) rows are kept or dropped
+    assert bool(((f == 0).all(-1) | (f == 2).all(-1)).all())
+    a = torch.alpha_dropout(z, 0.2, True)
+    assert tuple(a.shape) == (50, 4, 3) and len(set(a.flatten().tolist())) == 2
+    fa = torch.feature_alpha_dropout(z, 0.2, True)
+    assert bool((fa == fa[..., :1]).all())
+    w = torch.ones(100)
+    r = torch.dropout_(w, 0.5, True)
+    assert r is w and set(w.tolist()) <= {0.0, 2.0}
+    assert torch.alpha_dropout(z, 0.2, False) is z
+    with pytest.raises(TypeError):
+        torch.dropout(x, 0.5)  # ATen's `train` has no default
+
+
+# ---------------------------------------------------------------------------------- embedding
+def test_embedding_takes_weight_first(torch):
+    torch.manual_seed(0)
+    w = torch.randn(10, 3, requires_grad=True)
+    idx = torch.tensor([[1, 2], [0, 9]])
+    e = torch.embedding(w, idx)
+    assert _name(e) == "EmbeddingBackward0"
+    _close(e, w[idx])
+    e = torch.embedding(w, idx, 0)
+    e.sum().backward()
+    assert w.grad[0].tolist() == [0.0, 0.0, 0.0]
+
+
+def test_embedding_bag_returns_aten_bookkeeping(torch):
+    torch.manual_seed(0)
+    w = torch.randn(10, 3, requires_grad=True)
+    idx = torch.tensor([1, 2, 4, 5, 4, 3, 2, 9])
+    off = torch.tensor([0, 4])
+    r = torch.embedding_bag(w, idx, off, False, 0)
+    assert _name(r[0]) == "EmbeddingBagBackward0"
+    assert [t.tolist() for t in r[1:]] == [[], [0, 0], [0, 0]]
+    r = torch.embedding_bag(w, idx, off, False, 1)
+    assert [t.tolist() for t in r[1:]] == [[0, 0, 0, 0, 1, 1, 1, 1], [4, 4], [4, 4]]
+    _close(r[0], torch.nn.functional.embedding_bag(idx, w, off))
+    r = torch.embedding_bag(w, idx, off, False, 2)
+    expect = [
+        [int(idx[:4][w[idx[:4], j].argmax()]) for j in range(3)],
+        [int(idx[4:][w[idx[4:], j].argmax()]) for j in range(3)],
+    ]
+    assert r[3].tolist() == expect and r[2].tolist() == [4, 4]
+
+
+# ---------------------------------------------------------------------------------- activations
+def test_activation_aliases(torch):
+    F = torch.nn.functional
+    x = torch.linspace(-2, 2, 9, dtype=torch.float64, requires_grad=True)
+    _close(torch.celu(x, 0.5), F.celu(x, 0.5))
+    assert _name(torch.celu(x)) == "CeluBackward0"
+    _close(torch.selu(x), F.selu(x))
+    assert _name(torch.selu(x)) == "EluBackward0"
+    _close(torch.threshold(x, 0.5, -1.0), F.threshold(x, 0.5, -1.0))
+    assert _name(torch.threshold(x, 0.5, -1.0)) == "ThresholdBackward0"
+    _close(torch.hardshrink(x, 1.0), F.hardshrink(x, 1.0))
+    assert _name(torch.hardshrink(x)) == "HardshrinkBackward0"
+    _close(torch.rrelu(x), F.rrelu(x))
+    wt = torch.tensor([0.25], dtype=torch.float64)
+    _close(torch.prelu(x, wt), F.prelu(x, wt))
+    y = x.detach().clone()
+    torch.threshold_(y, 0.0, 7.0)
+    assert y.tolist()[:2] == [7.0, 7.0]
+    y = x.detach().clone()
+    assert torch.selu_(y) is y and torch.celu_(y) is y
+    i = torch.arange(2 * 8 * 2 * 2.0).reshape(2, 8, 2, 2)
+    _close(torch.pixel_shuffle(i, 2), F.pixel_shuffle(i, 2))
+    _close(torch.pixel_unshuffle(torch.pixel_shuffle(i, 2), 2), i)
+    _close(torch.channel_shuffle(i, 4), F.channel_shuffle(i, 4))
+    _close(torch.native_channel_shuffle(i, 2), F.channel_shuffle(i, 2))
+    x1, x2 = torch.randn(3, 4), torch.randn(3, 5)
+    bw, bb = torch.randn(2, 4, 5), torch.randn(2)
+    _close(torch.bilinear(x1, x2, bw, bb), F.bilinear(x1, x2, bw, bb), 1e-5)
+
+
+# ---------------------------------------------------------------------------------- losses
+def test_losses_take_integer_reductions(torch):
+    F = torch.nn.functional
+    torch.manual_seed(0)
+    a, b = torch.randn(4, 5, requires_grad=True), torch.randn(4, 5)
+    t = torch.tensor([1.0, -1.0, 1.0, -1.0])
+    for red, name in ((0, "none"), (1, "mean"), (2, "sum")):
+        _close(
+            torch.cosine_embedding_loss(a, b, t, 0.1, red),
+            F.cosine_embedding_loss(a, b, t, 0.1, reduction=name),
+        )
+        _close(
+            torch.margin_ranking_loss(a[:, 0], b[:, 0], t, 0.2, red),
+            F.margin_ranking_loss(a[:, 0], b[:, 0], t, 0.2, reduction=name),
+        )
+        _close(
+            torch.hinge_embedding_loss(a, torch.ones(4, 5), 1.0, red),
+            F.hinge_embedding_loss(a, torch.ones(4, 5), reduction=name),
+        )
+        _close(
+            torch.poisson_nll_loss(a, b.abs(), True, False, 1e-8, red),
+            F.poisson_nll_loss(a, b.abs(), reduction=name),
+        )
+        _close(
+            torch.triplet_margin_loss(a, b, b.flip(0), 1.0, 2.0, 1e-6, False, red),
+            F.triplet_margin_loss(a, b, b.flip(0), reduction=name),
+        )
+        p = b.sigmoid()
+        _close(
+            torch.binary_cross_entropy_with_logits(a, p, None, None, red),
+            F.binary_cross_entropy_with_logits(a, p, reduction=name),
+        )
+        lp = a.log_softmax(1)
+        _close(torch.kl_div(lp, p.softmax(1), red), F.kl_div(lp, p.softmax(1), reduction=name))
+    # the Python bindings' `reduction=Mean` default reaches ATen as 0: no reduction
+    _close(torch.kl_div(a, b, log_target=True), b.exp() * (b - a))
+    assert tuple(torch.hinge_embedding_loss(a, b).shape) == (4, 5)
+    assert tuple(torch.cosine_embedding_loss(a, b, t).shape) == (4,)
+    _close(torch.cosine_similarity(a, b), F.cosine_similarity(a, b))
+    _close(torch.pairwise_distance(a, b), F.pairwise_distance(a, b))
+    lp = torch.randn(6, 2, 4).log_softmax(2)
+    tg = torch.tensor([[1, 2], [3, 3]])
+    _close(
+        torch.ctc_loss(lp, tg, [6, 5], [2, 1]), F.ctc_loss(lp, tg, [6, 5], [2, 1], reduction="none")
+    )
+    _close(torch.ctc_loss(lp, tg, [6, 5], [2, 1], 0, 1), F.ctc_loss(lp, tg, [6, 5], [2, 1]))
+    _close(
+        torch.ctc_loss(lp, tg, [6, 5], [2, 1], 0, 2),
+        F.ctc_loss(lp, tg, [6, 5], [2, 1], reduction="sum"),
+    )
+
+
+# ---------------------------------------------------------------------------------- pooling, grid
+def test_pooling_aliases(torch):
+    F = torch.nn.functional
+    torch.manual_seed(0)
+    x = torch.randn(2, 3, 10, requires_grad=True)
+    _close(torch.max_pool1d(x, 3), F.max_pool1d(x, 3))
+    _close(torch.max_pool1d(x, 3, 2, 1, 1, True), F.max_pool1d(x, 3, 2, 1, 1, True))
+    out, idx = torch.max_pool1d_with_indices(x, 2)
+    assert idx.dtype == torch.int64 and _name(out) == "SqueezeBackward1"
+    _close(out, F.max_pool1d(x, 2))
+    x2 = torch.randn(1, 2, 6, 6, requires_grad=True)
+    m = torch.max_pool2d(x2, 2)
+    _close(m, F.max_pool2d(x2, 2))
+    assert _name(m) == "MaxPool2DWithIndicesBackward0"
+    x3 = torch.randn(1, 1, 4, 4, 4)
+    _close(torch.max_pool3d(x3, 2, [], 0, 1, False), F.max_pool3d(x3, 2))
+    _close(torch.avg_pool1d(x, 3, 1), F.avg_pool1d(x, 3, 1))
+    _close(torch.adaptive_avg_pool1d(x, 4), F.adaptive_avg_pool1d(x, 4))
+    o, i = torch.adaptive_max_pool1d(x, 4)
+    _close(o, F.adaptive_max_pool1d(x, 4))
+    assert i.tolist() == F.adaptive_max_pool1d(x, 4, True)[1].tolist()
+
+
+def test_grid_sampler_aliases_take_enum_modes(torch):
+    F = torch.nn.functional
+    torch.manual_seed(0)
+    theta = torch.tensor([[[0.9, 0.1, 0.0], [-0.1, 0.8, 0.1]]], requires_grad=True)
+    g = torch.affine_grid_generator(theta, [1, 2, 4, 5], False)
+    assert _name(g) == "AffineGridGeneratorBackward0"
+    _close(g, F.affine_grid(theta, [1, 2, 4, 5], align_corners=False))
+    x = torch.randn(1, 2, 5, 6)
+    for mode, mname in ((0, "bilinear"), (1, "nearest"), (2, "bicubic")):
+        for pad, pname in ((0, "zeros"), (1, "border"), (2, "reflection")):
+            _close(
+                torch.grid_sampler(x, g, mode, pad, True),
+                F.grid_sample(x, g, mname, pname, align_corners=True),
+                1e-5,
+            )
+    _close(torch.grid_sampler_2d(x, g, 0, 0, False), F.grid_sample(x, g, align_corners=False), 1e-5)
+
+
+# ---------------------------------------------------------------------------------- recurrent
+@pytest.mark.parametrize("mode", ["LSTM", "GRU", "RNN_TANH", "RNN_RELU"])
+def test_flat_rnn_functions_match_the_modules(torch, mode):
+    torch.manual_seed(0)
+    kw = {} if not mode.startswith("RNN") else {"nonlinearity": mode[4:].lower()}
+    cls = {"LSTM": torch.nn.LSTM, "GRU": torch.nn.GRU}.get(mode, torch.nn.RNN)
+    m = cls(3, 4, num_layers=2, bidirectional=True, batch_first=True, **kw)
+    x = torch.randn(2, 5, 3)
+    h = torch.randn(4, 2, 4)
+    params = list(m._flat_weights)
+    if mode == "LSTM":
+        c = torch.randn(4, 2, 4)
+        out, hn, cn = torch.lstm(x, (h, c), params, True, 2, 0.0, False, True, True)
+        ro, (rh, rc) = m(x, (h, c))
+        _close(cn, rc, 1e-5)
+    else:
+        fn = {"GRU": torch.gru, "RNN_TANH": torch.rnn_tanh, "RNN_RELU": torch.rnn_relu}[mode]
+        out, hn = fn(x, h, params, True, 2, 0.0, False, True, True)
+        ro, rh = m(x, h)
+    _close(out, ro, 1e-5)
+    _close(hn, rh, 1e-5)
+
+
+def test_cell_functions_match_the_cells(torch):
+    torch.manual_seed(0)
+    x, h, c = torch.randn(2, 3), torch.randn(2, 4), torch.randn(2, 4)
+    lc = torch.nn.LSTMCell(3, 4)
+    hy, cy = torch.lstm_cell(x, (h, c), lc.weight_ih, lc.weight_hh, lc.bias_ih, lc.bias_hh)
+    rh, rc = lc(x, (h, c))
+    _close(hy, rh)
+    _close(cy, rc)
+    gc = torch.nn.GRUCell(3, 4)
+    _close(torch.gru_cell(x, h, gc.weight_ih, gc.weight_hh, gc.bias_ih, gc.bias_hh), gc(x, h))
+    for nl, fn in (("tanh", torch.rnn_tanh_cell), ("relu", torch.rnn_relu_cell)):
+        rc = torch.nn.RNNCell(3, 4, nonlinearity=nl)
+        _close(fn(x, h, rc.weight_ih, rc.weight_hh, rc.bias_ih, rc.bias_hh), rc(x, h))
+    assert _name(torch.rnn_tanh_cell(x, h, rc.weight_ih, rc.weight_hh)) == "TanhBackward0"
