@@ -239,3 +239,24 @@ def test_create_graph_walk_keeps_the_complex_convention(torch):
     np.testing.assert_allclose(
         w.grad.numpy(), [2.6832816 + 5.3665631j, 2.6832816 - 5.3665631j], rtol=1e-5
     )
+
+
+def test_grad_with_respect_to_a_non_leaf_leaves_the_graph_beyond_it(torch):
+    """grad(out, x) for a non-leaf x stops at x: the nodes that made x are neither run nor
+    freed (a later backward through them works, and a grad() after they were freed too), as
+    in PyTorch; x's own node is freed when the gradient also flows beyond it."""
+    x0 = torch.tensor([1.0, 2.0], requires_grad=True)
+    x = x0 * 2
+    (g,) = torch.autograd.grad((x * x).sum(), x)
+    np.testing.assert_allclose(g.numpy(), [4.0, 8.0])
+    x.sum().backward()
+    np.testing.assert_allclose(x0.grad.numpy(), [2.0, 2.0])
+    (g,) = torch.autograd.grad((x * x).sum(), x)  # x's node is freed now: not needed
+    np.testing.assert_allclose(g.numpy(), [4.0, 8.0])
+
+    y0 = torch.tensor([1.0, 2.0], requires_grad=True)
+    y = y0 * 2
+    gy, gy0 = torch.autograd.grad((y * y).sum(), [y, y0])
+    np.testing.assert_allclose(gy0.numpy(), [8.0, 16.0])
+    with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+        y.sum().backward()

@@ -203,8 +203,8 @@ def _run(roots, capture, *, keep_graph, accumulate, create_graph):
         )
     _accumulate(plan, result, create_graph)
     if not keep_graph:
-        for node in order:
-            if type(node) is not AccumulateGrad:
+        for node, step in zip(order, plan.structure.steps):
+            if type(node) is not AccumulateGrad and step.rule_key is not _CAPTURED_ONLY:
                 node._release()
     return result.captured
 
@@ -341,8 +341,6 @@ def _plan(order, roots, capture, accumulate) -> Plan:
             )
             add_rule(None)
             continue
-        if node._freed:
-            raise RuntimeError(ERR_BACKWARD_TWICE)
         # ``at(id(None))`` is None too: None is never one of the nodes
         edges = tuple(
             [None if (pos := at(id(n))) is None else (pos, k) for n, k in node.next_functions]
@@ -366,6 +364,27 @@ def _plan(order, roots, capture, accumulate) -> Plan:
                     slots.append((k, len(plan.retain_into)))
                     plan.retain_into.append(ref())
             retain = tuple(slots)
+        if not live and capture_slots and not node._pre_hooks and any(captures):
+            # grad() with respect to this non-leaf and nothing beyond it: PyTorch stops at the
+            # node's input and never runs (nor frees) the node, so neither does the replay
+            add_step(
+                NodeStep(
+                    _CAPTURED_ONLY,
+                    0,
+                    edges,
+                    live,
+                    out_avals,
+                    tensor_hooks,
+                    retain,
+                    None,
+                    None,
+                    captures,
+                )
+            )
+            add_rule(None)
+            continue
+        if node._freed:
+            raise RuntimeError(ERR_BACKWARD_TWICE)
         if node._pre_hooks or node._post_hooks:
             pre, post = _node_hooks(node, live, n_outs)
         else:
@@ -400,6 +419,7 @@ def _plan(order, roots, capture, accumulate) -> Plan:
 
 
 _NO_CAPTURES = tuple(((),) * n for n in range(8))  # what ``captures`` is without a capture
+_CAPTURED_ONLY = ("captured only",)  # the rule key of a node the backward stops at
 
 
 def _leaf_step(plan, node, accumulate, captures):
@@ -549,6 +569,8 @@ def _walk(structure, run, flat, root_cts) -> WalkResult:
         for k, slots in enumerate(step.captures):
             for j in slots:
                 captured[j] = run.torch_convention(outs[k])
+        if step.rule_key is _CAPTURED_ONLY:
+            continue
         if step.pre_hook is not None:
             outs = run.call(step.pre_hook, outs, step.out_avals)
         grads = run.rule(i, step, vals, outs, present)
