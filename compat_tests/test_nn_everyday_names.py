@@ -331,3 +331,144 @@ def test_cell_functions_match_the_cells(torch):
         rc = torch.nn.RNNCell(3, 4, nonlinearity=nl)
         _close(fn(x, h, rc.weight_ih, rc.weight_hh, rc.bias_ih, rc.bias_hh), rc(x, h))
     assert _name(torch.rnn_tanh_cell(x, h, rc.weight_ih, rc.weight_hh)) == "TanhBackward0"
+
+
+# ---------------------------------------------------------------------------------- torch.special
+# reference values computed with mpmath at 30 digits
+_SPECIAL_POINTS = [0.1, 0.7, 1.5, 3.0, 6.0, 12.5, 40.0]
+_SPECIAL_REF = {
+    "airy_ai": (
+        _SPECIAL_POINTS + [-0.5, -3.3, -8.2, -15.0],
+        [
+            0.3292031299435381,
+            0.18916240039815008,
+            0.07174949700810541,
+            0.006591139357460719,
+            9.947694360252889e-06,
+            2.39682782607805e-14,
+            6.365742658552915e-75,
+            0.4757280916105396,
+            -0.41718093737455014,
+            -0.2215994548036039,
+            0.2782174908708289,
+        ],
+    ),
+    "bessel_y0": (
+        _SPECIAL_POINTS,
+        [
+            -1.5342386513503667,
+            -0.19066492933739512,
+            0.38244892379775886,
+            0.3768500100127904,
+            -0.28819468398157916,
+            -0.1712143068446693,
+            0.12593641705826092,
+        ],
+    ),
+    "bessel_y1": (
+        _SPECIAL_POINTS,
+        [
+            -6.4589510947020266,
+            -1.1032498719076334,
+            -0.4123086269739113,
+            0.3246744247918,
+            -0.17501034430039825,
+            -0.1538382565375012,
+            -0.005793505821549633,
+        ],
+    ),
+    "modified_bessel_k0": (
+        _SPECIAL_POINTS,
+        [
+            2.4270690247020164,
+            0.6605198599151016,
+            0.21380556264752573,
+            0.03473950438627925,
+            0.0012439943280131232,
+            1.3084036967769775e-06,
+            8.392861100099567e-19,
+        ],
+    ),
+    "modified_bessel_k1": (
+        _SPECIAL_POINTS,
+        [
+            9.853844780870606,
+            1.050283535312918,
+            0.2773878004568438,
+            0.040156431128194184,
+            0.001343919717735509,
+            1.3597678438215176e-06,
+            8.497131954861039e-19,
+        ],
+    ),
+    "scaled_modified_bessel_k0": (
+        _SPECIAL_POINTS,
+        [
+            2.6823261022628944,
+            1.3301236562420558,
+            0.9582100532948965,
+            0.6977615980438517,
+            0.5018631308621401,
+            0.35109349766701514,
+            0.19755558495729816,
+        ],
+    ),
+    "scaled_modified_bessel_k1": (
+        _SPECIAL_POINTS,
+        [
+            10.890182683049696,
+            2.1150113128480523,
+            1.243165873552553,
+            0.8065634801287869,
+            0.5421759102771335,
+            0.36487641350940625,
+            0.20000996725443349,
+        ],
+    ),
+}
+
+
+_NAN, _INF = math.nan, math.inf
+# at 0, -1, inf, -inf, nan
+_SPECIAL_EDGES = {
+    "airy_ai": [0.3550280538878172, 0.5355608832923521, _NAN, _NAN, _NAN],
+    "bessel_y0": [-_INF, _NAN, _NAN, _NAN, _NAN],
+    "bessel_y1": [-_INF, _NAN, _NAN, _NAN, _NAN],
+    "modified_bessel_k0": [_INF, _NAN, 0.0, _NAN, _NAN],
+    "modified_bessel_k1": [_INF, _NAN, 0.0, _NAN, _NAN],
+    "scaled_modified_bessel_k0": [_INF, _NAN, 0.0, _NAN, _NAN],
+    "scaled_modified_bessel_k1": [_INF, _NAN, 0.0, _NAN, _NAN],
+}
+
+
+def _special_case(torch, name):
+    xs, ref = _SPECIAL_REF[name]
+    x = torch.tensor(xs + [0.0, -1.0, _INF, -_INF, _NAN], dtype=torch.float64)
+    return getattr(torch.special, name), x, ref + _SPECIAL_EDGES[name]
+
+
+@pytest.mark.parametrize("name", sorted(_SPECIAL_REF))
+def test_special_second_kind_and_airy_values(torch, name):
+    fn, x, ref = _special_case(torch, name)
+    got = fn(x)
+    assert got.dtype == torch.float64 and got.grad_fn is None
+    # PyTorch's own Y0/Y1 are good to ~1e-6 relative; torchlike's to ~1e-13 (next test)
+    np.testing.assert_allclose(got.tolist(), ref, rtol=2e-6)
+    out = torch.empty(len(ref), dtype=torch.float64)
+    assert fn(x, out=out) is out
+    np.testing.assert_allclose(out.tolist(), ref, rtol=2e-6)
+    if name not in ("airy_ai", "modified_bessel_k1"):
+        return  # one float32 program per function is enough to show the promotion
+    # integers become float32; no derivative, as in PyTorch
+    y = fn(torch.tensor([1, 2]))
+    assert y.dtype == torch.float32
+    w = torch.tensor([1.0, 2.0], requires_grad=True)
+    assert not fn(w).requires_grad
+    np.testing.assert_allclose(fn(w).tolist(), y.tolist())
+
+
+@pytest.mark.torchlike_only
+@pytest.mark.parametrize("name", sorted(_SPECIAL_REF))
+def test_special_second_kind_and_airy_are_float64_accurate(torch, name):
+    fn, x, ref = _special_case(torch, name)
+    np.testing.assert_allclose(fn(x).tolist(), ref, rtol=1e-13)

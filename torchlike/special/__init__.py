@@ -16,6 +16,7 @@ from .._ops.spectral import underived_self
 from .._ops.table import OPS
 from .._ops.variants import make_out
 from .._tensor import Tensor
+from . import _bessel
 
 __all__ = [
     "bessel_j0",
@@ -178,6 +179,12 @@ for _name in (
 ):
     globals()[_name] = _polynomial("special_" + _name)
     __all__.append(_name)
+
+
+# Y0/Y1, K0/K1 (plain and exp-scaled) and Ai: _bessel.py's entries, no derivative as in PyTorch
+for _name in _bessel.__all__:
+    globals()[_name[len("special_") :]] = _unary(_name)
+    __all__.append(_name[len("special_") :])
 
 
 def zeta(input, other):
