@@ -472,3 +472,28 @@ def test_special_second_kind_and_airy_values(torch, name):
 def test_special_second_kind_and_airy_are_float64_accurate(torch, name):
     fn, x, ref = _special_case(torch, name)
     np.testing.assert_allclose(fn(x).tolist(), ref, rtol=1e-13)
+
+
+# ---------------------------------------------------------------------------------- DistributedSampler
+def test_distributed_sampler_index_order(torch):
+    from_module = torch.utils.data.distributed.DistributedSampler
+    DistributedSampler = torch.utils.data.DistributedSampler
+    assert from_module is DistributedSampler
+    s = DistributedSampler(range(10), num_replicas=3, rank=1, seed=5)
+    assert (list(s), len(s), s.num_samples, s.total_size) == ([4, 3, 2, 1], 4, 4, 12)
+    s.set_epoch(2)
+    assert list(s) == [0, 1, 6, 5]
+    assert list(DistributedSampler(range(10), num_replicas=3, rank=2, shuffle=False)) == [
+        2,
+        5,
+        8,
+        1,
+    ]
+    assert list(DistributedSampler(range(10), num_replicas=3, rank=2, drop_last=True)) == [7, 9, 6]
+    assert list(DistributedSampler(range(2), num_replicas=5, rank=4, shuffle=False)) == [0]
+    shares = [list(DistributedSampler(range(7), num_replicas=2, rank=r, seed=3)) for r in (0, 1)]
+    assert set(shares[0] + shares[1]) == set(range(7)) and len(shares[0]) == len(shares[1]) == 4
+    with pytest.raises(ValueError, match="Invalid rank 2, rank should be in the interval"):
+        DistributedSampler(range(10), num_replicas=2, rank=2)
+    with pytest.raises(ValueError, match="Default process group has not been initialized"):
+        DistributedSampler(range(10))

@@ -14,6 +14,7 @@ from .dataset import (  # noqa: F401
 )
 from .sampler import (  # noqa: F401
     BatchSampler,
+    DistributedSampler,
     RandomSampler,
     Sampler,
     SequentialSampler,
@@ -26,6 +27,7 @@ __all__ = [
     "ChainDataset",
     "ConcatDataset",
     "DataLoader",
+    "DistributedSampler",
     "Dataset",
     "IterableDataset",
     "RandomSampler",
@@ -45,5 +47,7 @@ __all__ = [
 
 # A torch name torchlike lacks: an AttributeError naming it and the nearest supported name.
 from torchlike._missing import module_getattr as _module_getattr  # noqa: E402
+
+from . import distributed  # noqa: E402,F401  (torch.utils.data.distributed)
 
 __getattr__ = _module_getattr(__name__)

@@ -6,6 +6,8 @@ generator seeded with it), so a seeded shuffle visits samples in PyTorch's order
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ... import _dtype as D
@@ -20,6 +22,7 @@ __all__ = [
     "SubsetRandomSampler",
     "WeightedRandomSampler",
     "BatchSampler",
+    "DistributedSampler",
 ]
 
 
@@ -173,3 +176,63 @@ class _InfiniteConstantSampler(Sampler):
     def __iter__(self):
         while True:
             yield None
+
+
+_NO_PROCESS_GROUP = (
+    "Default process group has not been initialized, please make sure to call init_process_group."
+)
+
+
+class DistributedSampler(Sampler):
+    """This replica's share of the dataset, as PyTorch's: a ``randperm`` on a generator seeded
+    with ``seed + epoch`` (the same order on every replica), padded by wrapping around (or cut,
+    with ``drop_last``) to a multiple of ``num_replicas``, then every ``num_replicas``-th index
+    from ``rank``.  torchlike has no process groups: ``num_replicas`` and ``rank`` must be given.
+    """
+
+    def __init__(
+        self, dataset, num_replicas=None, rank=None, shuffle=True, seed=0, drop_last=False
+    ):
+        if num_replicas is None or rank is None:
+            raise ValueError(_NO_PROCESS_GROUP)
+        if rank >= num_replicas or rank < 0:
+            raise ValueError(
+                f"Invalid rank {rank}, rank should be in the interval [0, {num_replicas - 1}]"
+            )
+        self.dataset = dataset
+        self.num_replicas = num_replicas
+        self.rank = rank
+        self.epoch = 0
+        self.drop_last = drop_last
+        n = len(dataset)
+        if drop_last and n % num_replicas != 0:
+            self.num_samples = math.ceil((n - num_replicas) / num_replicas)
+        else:
+            self.num_samples = math.ceil(n / num_replicas)
+        self.total_size = self.num_samples * num_replicas
+        self.shuffle = shuffle
+        self.seed = seed
+
+    def __iter__(self):
+        n = len(self.dataset)
+        if self.shuffle:
+            g = _random.Generator()
+            g.manual_seed(self.seed + self.epoch)
+            indices = g._randperm(n, D.int64).tolist()
+        else:
+            indices = list(range(n))
+        if not self.drop_last:
+            pad = self.total_size - len(indices)
+            if pad <= len(indices):
+                indices += indices[:pad]
+            else:
+                indices += (indices * math.ceil(pad / len(indices)))[:pad]
+        else:
+            indices = indices[: self.total_size]
+        return iter(indices[self.rank : self.total_size : self.num_replicas])
+
+    def __len__(self):
+        return self.num_samples
+
+    def set_epoch(self, epoch):
+        self.epoch = epoch
