@@ -267,6 +267,52 @@ SAMPLES["aminmax"] = lambda t: ((_f(t, 2, 3),), {"dim": 1})
 SAMPLES["histc"] = lambda t: ((_f(t, 2, 3),), {"bins": 4})
 SAMPLES["histogram"] = lambda t: ((_f(t, 2, 3),), {"bins": 4})
 SAMPLES["renorm"] = lambda t: ((_f(t, 2, 3), 2, 0, 0.5), {})
+# everyday names (torchlike/_ops/everyday.py)
+for _name, _sample in {
+    "addmv": lambda t: ((_f(t, 2), _f(t, 2, 3, seed=1), _f(t, 3, seed=2)), {}),
+    "addr": lambda t: ((_f(t, 2, 3), _f(t, 2, seed=1), _f(t, 3, seed=2)), {}),
+    "baddbmm": lambda t: ((_f(t, 2, 2, 4), _f(t, 2, 2, 3, seed=1), _f(t, 2, 3, 4, seed=2)), {}),
+    "addbmm": lambda t: ((_f(t, 2, 4), _f(t, 2, 2, 3, seed=1), _f(t, 2, 3, 4, seed=2)), {}),
+    "angle": lambda t: ((_f(t, 2, 3) - 0.5,), {}),
+    "sgn": lambda t: ((_f(t, 2, 3) - 0.5,), {}),
+    "column_stack": lambda t: (([_f(t, 3), _f(t, 3, 2, seed=1)],), {}),
+    "row_stack": lambda t: (([_f(t, 2, 3), _f(t, 3, seed=1)],), {}),
+    "dstack": lambda t: (([_f(t, 2, 3), _f(t, 2, 3, seed=1)],), {}),
+    "complex": lambda t: ((_f(t, 2, 3), _f(t, 2, 3, seed=1)), {}),
+    "polar": lambda t: ((_f(t, 2, 3), _f(t, 2, 3, seed=1)), {}),
+    "conj_physical": lambda t: ((_f(t, 2, 3),), {}),
+    "fmax": lambda t: ((_f(t, 2, 3), _f(t, 2, 3, seed=1)), {}),
+    "fmin": lambda t: ((_f(t, 2, 3), _f(t, 2, 3, seed=1)), {}),
+    "logaddexp2": lambda t: ((_f(t, 2, 3), _f(t, 2, 3, seed=1)), {}),
+    "nextafter": lambda t: ((_f(t, 2, 3), _f(t, 2, 3, seed=1)), {}),
+    "heaviside": lambda t: ((_f(t, 2, 3) - 0.5, _f(t, 2, 3, seed=1)), {}),
+    "frobenius_norm": lambda t: ((_f(t, 2, 3), (0, 1)), {}),
+    "nuclear_norm": lambda t: ((_f(t, 3, 3),), {}),
+    "ger": lambda t: ((_f(t, 2), _f(t, 3, seed=1)), {}),
+    "inner": lambda t: ((_f(t, 2, 3), _f(t, 4, 3, seed=1)), {}),
+    "vdot": lambda t: ((_f(t, 3), _f(t, 3, seed=1)), {}),
+    "isin": lambda t: ((_i(t, 2, 3, hi=6), _i(t, 3, hi=6, seed=1)), {}),
+    "isneginf": lambda t: ((t.tensor([1.0, -float("inf"), float("inf")]),), {}),
+    "isposinf": lambda t: ((t.tensor([1.0, -float("inf"), float("inf")]),), {}),
+    "msort": lambda t: ((_f(t, 3, 2),), {}),
+    "narrow_copy": lambda t: ((_f(t, 2, 3), 1, 1, 2), {}),
+    "range": lambda t: ((0, 4, 0.5), {}),
+    "alias_copy": lambda t: ((_f(t, 2, 3),), {}),
+    "detach_copy": lambda t: ((_f(t, 2, 3),), {}),
+    "diagonal_copy": lambda t: ((_f(t, 3, 3),), {}),
+    "select_copy": lambda t: ((_f(t, 2, 3), 1, 2), {}),
+    "slice_copy": lambda t: ((_f(t, 2, 3), 1, 0, 2), {}),
+    "split_copy": lambda t: ((_f(t, 4, 3), 2), {}),
+    "squeeze_copy": lambda t: ((_f(t, 2, 1, 3),), {}),
+    "t_copy": lambda t: ((_f(t, 2, 3),), {}),
+    "transpose_copy": lambda t: ((_f(t, 2, 3), 0, 1), {}),
+    "unbind_copy": lambda t: ((_f(t, 2, 3),), {}),
+    "unsqueeze_copy": lambda t: ((_f(t, 2, 3), 1), {}),
+    "view_copy": lambda t: ((_f(t, 2, 3), (3, 2)), {}),
+    "view_as_real_copy": lambda t: ((t.complex(_f(t, 2, 3), _f(t, 2, 3, seed=1)),), {}),
+    "view_as_complex_copy": lambda t: ((_f(t, 3, 2),), {}),
+}.items():
+    SAMPLES[_name] = _sample
 OUT_NAMES = sorted(n for n in SAMPLES if n in NAMES and TORCH_FORMS[n]["out"])
 NO_OUT_NAMES = sorted(
     n

@@ -236,6 +236,45 @@ def is_nonzero(input):
     return builtins_bool(input)
 
 
+def zero_(input):
+    return input.zero_()
+
+
+def fill_(input, value):
+    return input.fill_(value)
+
+
+def fill(input, value):
+    return input.clone().fill_(value)
+
+
+def typename(obj):
+    """PyTorch's name of ``obj``'s type: ``torch.FloatTensor`` for a tensor, else the qualified
+    class name (``int``, ``torch.nn.modules.linear.Linear``)."""
+    if isinstance(obj, Tensor):
+        return obj.type()
+    cls = obj if isinstance(obj, type) else type(obj)
+    module = cls.__module__.replace("torchlike", "torch")
+    return cls.__qualname__ if module == "builtins" else f"{module}.{cls.__qualname__}"
+
+
+_WARN_ALWAYS = [False]
+
+
+def set_warn_always(b):
+    _WARN_ALWAYS[0] = builtins_bool(b)
+
+
+def is_warn_always_enabled():
+    return _WARN_ALWAYS[0]
+
+
+def set_flush_denormal(mode):
+    """False: XLA keeps its own denormal handling, so the mode is not set (PyTorch answers
+    whether it could set it)."""
+    return False
+
+
 import builtins as _builtins  # noqa: E402
 
 import jax.numpy as _jnp  # noqa: E402
@@ -297,5 +336,7 @@ from . import (  # noqa: E402,F401  (torch.fft, .linalg, .signal, .special)
     special,
 )
 from ._compile import compile  # noqa: E402,F401,A001
+
+vmap = func.vmap  # torch.vmap is torch.func.vmap
 
 __getattr__ = _module_getattr(__name__)

@@ -8,6 +8,7 @@ once: ``FUNCTIONS`` (``torch.X``) and ``METHODS`` (``Tensor.X``, ``Tensor.X_``, 
 """
 
 from . import (
+    everyday,
     frontend,  # noqa: F401 - signature modules register their declarations on import
     linalg,  # noqa: F401
     spectral,  # noqa: F401
@@ -19,6 +20,7 @@ from .table import OPS
 from .variants import generate
 
 generate(FUNCTIONS, METHODS)
+FUNCTIONS.update(everyday.torch_inplace_functions(METHODS))  # torch.abs_(x) …
 # x += y is x.add_(y): the in-place dunders are the generated in-place forms
 for _dunder, _name in {
     "__iadd__": "add",
