@@ -17,7 +17,7 @@ from .. import _autocast, _caches, _device
 from .. import _dtype as D
 from .._tensor import Tensor
 from ..autograd import grad_mode
-from ..autograd.graph import SavedVariable, node_class
+from ..autograd.graph import SavedVariable, new_node, node_class
 
 _SCALARS = (bool, int, float, complex)
 _LOW = (jnp.dtype(jnp.bfloat16), jnp.dtype(jnp.float16))
@@ -121,6 +121,13 @@ class Op:
             if node is None
             else node_class(node, _saved_getters(self.saved, saved_defaults or {}))
         )
+
+        # per operand position: the conditions under which PyTorch saves the operand itself
+        # (None: always), () where it does not; what ``_record`` reads for each operand
+        keep: dict = {}
+        for k, cond in self.saved_operands:
+            keep.setdefault(k, []).append(cond)
+        self._keep = tuple(tuple(keep.get(k, ())) for k in range(max(keep, default=-1) + 1))
 
     def __repr__(self):
         return f"<op {self.name}>"
@@ -269,7 +276,8 @@ def apply(op, operands, static=(), dtype=None):
                     a._sync_view()
                 if a._requires_grad:
                     needs_grad = True
-            vals.append(a._value)
+            # ``a._value`` without the property call for a tensor that is not a view
+            vals.append(a._storage.data if a._geom is None else a._value)
         else:
             vals.append(a)
             if type(a) in _CONSTANT_TYPES and not _device.MIXED[0]:
@@ -450,41 +458,61 @@ def _pytorch_error(op, vals, exc):
 def _record(op, cd, static, operands, vals, outs):
     """The grad node of one op call: its edges and what its backward keeps (``SavedVariable``
     per operand; operands PyTorch saves are kept themselves, so their versions are checked)."""
-    if op.linear:
-        # the rule needs only the shapes of floating operands: their values are not kept alive
-        saved = []
-        for a, v in zip(operands, vals):
-            if v is None:
-                saved.append(None)
-            elif isinstance(a, Tensor) and (a._dtype.is_floating_point or a._dtype.is_complex):
-                saved.append(SavedVariable(None, (v.shape, v.dtype)))
-            else:
-                saved.append(SavedVariable(v))
-        saved = tuple(saved)
-    else:
-        saved = tuple([None if v is None else SavedVariable(v) for v in vals])
-    for k, cond in op.saved_operands:
-        if (
-            k < len(operands)
-            and saved[k] is not None
-            and (
-                cond is None
-                or (isinstance(operands[cond], Tensor) and operands[cond]._requires_grad)
-            )
-        ):
-            saved[k].keep_operand(operands[k])
+    # One pass over the operands builds both the saved values and the edges: this runs for
+    # every recorded op, so the common cases (a Tensor that is not a view, a Python number)
+    # take no method calls.  ``apply`` has already synced views' histories for the edge
+    # operands; ``_edge`` is still asked for views, which keep their own rule.
+    linear = op.linear
+    keep = op._keep
+    n_keep = len(keep)
     n_edges = len(operands) if op.edges is None else op.edges
-    edges = tuple(
-        [
-            a._edge() if isinstance(a, Tensor) else (None, 0)
-            for a in (operands if n_edges == len(operands) else operands[:n_edges])
-        ]
+    saved = []
+    edges = []
+    for k, a in enumerate(operands):
+        v = vals[k]
+        is_tensor = isinstance(a, Tensor)
+        if k < n_edges:
+            if not is_tensor:
+                edges.append(_NO_EDGE)
+            elif a._base_t is not None:
+                edges.append(a._edge())
+            elif a._grad_fn is not None:
+                edges.append((a._grad_fn, a._output_nr))
+            elif a._requires_grad:
+                edges.append((a._grad_accumulator(), 0))
+            else:
+                edges.append(_NO_EDGE)
+        if v is None:
+            saved.append(None)
+            continue
+        if linear and is_tensor and (a._dtype.is_floating_point or a._dtype.is_complex):
+            # the rule needs only the shapes of floating operands: their values are not kept
+            sv = SavedVariable(None, (v.shape, v.dtype))
+        else:
+            sv = SavedVariable(v)
+        if k < n_keep and keep[k]:
+            for cond in keep[k]:
+                if cond is None or (
+                    isinstance(operands[cond], Tensor) and operands[cond]._requires_grad
+                ):
+                    # ``SavedVariable.keep_operand``, inlined
+                    sv.tensor = a
+                    if is_tensor:
+                        sv.version = a._vc.version
+                        sv._gen = a._storage.gen
+                    break
+        saved.append(sv)
+    return new_node(
+        op.node_cls,
+        op,
+        (cd, static),
+        tuple(saved),
+        tuple([SavedVariable(o) for o in outs]) if op.keeps_result else None,
+        ((outs[0].shape, outs[0].dtype),)
+        if len(outs) == 1
+        else tuple([(o.shape, o.dtype) for o in outs]),
+        tuple(edges),
     )
-    return op.node_cls(
-        op=op,
-        static=(cd, static),
-        saved=saved,
-        result=tuple([SavedVariable(o) for o in outs]) if op.keeps_result else None,
-        out_avals=tuple([(o.shape, o.dtype) for o in outs]),
-        next_functions=edges,
-    )
+
+
+_NO_EDGE = (None, 0)

@@ -68,12 +68,14 @@ class SavedVariable:
 
     __slots__ = ("value", "aval", "tensor", "version", "_gen", "_output", "released")
 
-    def __init__(self, value, aval=None):
+    def __init__(self, value, aval=None, tensor=None, version=None, gen=None):
+        # ``tensor``, ``version``, ``gen``: what ``keep_operand`` sets, given at once by the
+        # per-op recording path (one call per saved operand instead of two)
         self.value = value
         self.aval = aval
-        self.tensor = None
-        self.version = None
-        self._gen = None
+        self.tensor = tensor
+        self.version = version
+        self._gen = gen
         self._output = None  # weakref to the output Tensor, for a saved result
         self.released = False
 
@@ -202,6 +204,7 @@ class Node:
     def __init__(
         self, *, op=None, static=(), saved=(), result=None, out_avals=(), next_functions=()
     ):
+        # (``new_node`` below is the same, positional, for the per-op recording path)
         self._op = op
         self._static = static
         self._saved = saved
@@ -455,6 +458,28 @@ def _op_rule(op, compute_dtype, static, kinds, diff):
         return result
 
     return rule
+
+
+_new_object = object.__new__
+
+
+def new_node(cls, op, static, saved, result, out_avals, next_functions):
+    """``cls(op=op, ...)`` without the keyword binding: every recorded op makes one node."""
+    node = _new_object(cls)
+    node._op = op
+    node._static = static
+    node._saved = saved
+    node._result = result
+    node._out_avals = out_avals
+    node.next_functions = next_functions
+    node._freed = False
+    node._metadata = None
+    node._pre_hooks = None
+    node._post_hooks = None
+    node._tensor_pre_hooks = None
+    node._retain_grad_hooks = None
+    node._sequence_nr = next(_sequence)
+    return node
 
 
 class AccumulateGrad(Node):
