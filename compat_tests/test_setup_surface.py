@@ -889,3 +889,13 @@ def test_cuda_device_ordinal_checked_against_jax_gpus(torch, fake_gpus):
     # placement itself is tested on real (host) devices in test_devices.py
     with pytest.raises(RuntimeError, match="invalid device ordinal"):
         torch.ones(2).to("cuda:2")
+
+
+# version gates in user code (`if torch.__version__ >= "2.0": use sdpa`) take PyTorch 2.13's path
+def test_version_compares_as_a_version(torch):
+    v = torch.__version__
+    assert isinstance(v, str) and v.split("+")[0] == "2.13.0"
+    assert v >= "2.0" and v >= (2, 0) and v > "2.9" and v < "2.14" and v < (3,)
+    assert not v < "1.13.1" and v != "1.0"
+    assert torch.version.__version__ == v and torch.version.cuda is None
+    assert torch.version.hip is None and torch.version.debug is False

@@ -141,7 +141,10 @@ globals().update({_k: _v for _k, _v in _NN_FUNCTIONS.items() if _k not in global
 for _alias, _d in _dtype.ALIASES.items():
     globals()[_alias] = _d
 
-__version__ = "0.1.0"
+from . import version  # noqa: E402
+from .torch_version import TorchVersion as _TorchVersion  # noqa: E402
+
+__version__ = _TorchVersion(version.__version__)
 
 # the setup surface scripts touch first: torch.cuda, torch.backends, torch.jit, profilers, testing
 from . import (  # noqa: E402,F401
