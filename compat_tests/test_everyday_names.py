@@ -470,3 +470,15 @@ def test_vmap_and_dlpack(torch):
     assert out.tolist() == [4, 4, 4]
     assert type(torch.to_dlpack(torch.arange(3.0))).__name__ == "PyCapsule"
     assert torch.from_dlpack(np.arange(3.0)).tolist() == [0, 1, 2]
+
+
+def test_limited_unsigned_dtypes(torch):
+    for d, bits in ((torch.uint16, 16), (torch.uint32, 32), (torch.uint64, 64)):
+        x = torch.tensor([1, 2, 3], dtype=d)
+        assert x.dtype == d and d.itemsize == bits // 8 and not d.is_signed
+        assert x.to(torch.float32).tolist() == [1, 2, 3]
+        assert (x == 2).tolist() == [False, True, False]
+        assert torch.zeros(2, dtype=d).dtype == d
+        assert torch.iinfo(d).max == 2**bits - 1
+        with pytest.raises(RuntimeError, match="Promotion for uint16, uint32, uint64 types is not"):
+            torch.promote_types(d, torch.int64)

@@ -26,7 +26,7 @@ class dtype:
         self.itemsize = self._np.itemsize
         self.is_floating_point = category == 2
         self.is_complex = category == 3
-        self.is_signed = name not in ("uint8", "bool")
+        self.is_signed = not name.startswith("uint") and name != "bool"
         self._category = category  # 0 bool, 1 integer, 2 floating, 3 complex
         self._rank = rank
 
@@ -57,6 +57,12 @@ float32 = dtype("float32", np.float32, 2, 2)
 float64 = dtype("float64", np.float64, 2, 3)
 complex64 = dtype("complex64", np.complex64, 3, 1)
 complex128 = dtype("complex128", np.complex128, 3, 2)
+# PyTorch 2.13's "limited support" unsigned types: tensors can be made, cast, compared and
+# printed; promotion with any other dtype is an error (as PyTorch's)
+uint16 = dtype("uint16", np.uint16, 1, 5)
+uint32 = dtype("uint32", np.uint32, 1, 6)
+uint64 = dtype("uint64", np.uint64, 1, 7)
+_LIMITED_UINTS = (uint16, uint32, uint64)
 
 ALL = (
     bool_,
@@ -71,6 +77,7 @@ ALL = (
     float64,
     complex64,
     complex128,
+    *_LIMITED_UINTS,
 )
 _BY_NAME = {d._name: d for d in ALL}
 _BY_NP = {d._np: d for d in ALL}
@@ -97,6 +104,9 @@ ALIASES = {
     "cfloat": complex64,
     "complex128": complex128,
     "cdouble": complex128,
+    "uint16": uint16,
+    "uint32": uint32,
+    "uint64": uint64,
 }
 
 
@@ -159,6 +169,11 @@ def default_complex_dtype() -> dtype:
 def promote_types(a: dtype, b: dtype) -> dtype:
     if a is b:
         return a
+    if a in _LIMITED_UINTS or b in _LIMITED_UINTS:
+        raise RuntimeError(
+            "Promotion for uint16, uint32, uint64 types is not supported, attempted to promote "
+            f"{CAST_NAMES[a]} and {CAST_NAMES[b]}"
+        )
     if a._category != b._category:
         hi, lo = (a, b) if a._category > b._category else (b, a)
         if hi.is_complex and lo.is_floating_point and lo is float64:
@@ -232,6 +247,9 @@ CAST_NAMES = {
     bool_: "Bool",
     complex64: "ComplexFloat",
     complex128: "ComplexDouble",
+    uint16: "UInt16",
+    uint32: "UInt32",
+    uint64: "UInt64",
 }
 
 
