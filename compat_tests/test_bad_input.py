@@ -282,3 +282,254 @@ def test_second_write_to_a_view_is_refused(torch):
     v.mul_(3)
     with pytest.raises(RuntimeError, match=r"output 0 of Exp, is at version 2; expected version 1"):
         (b * b).sum().backward()
+
+
+# ------------------------------------------------------------------------- dtypes kernels lack
+def _ints(torch):
+    return torch.arange(6).reshape(2, 3)
+
+
+def _bools(torch):
+    return torch.arange(6).reshape(2, 3) % 2 == 0
+
+
+@pytest.mark.parametrize(
+    "call, kernel, type_name",
+    [
+        (lambda t: _ints(t).softmax(0), "softmax_kernel_impl", "Long"),
+        (lambda t: _ints(t).softmax(1), "softmax_lastdim_kernel_impl", "Long"),
+        (lambda t: t.softmax(t.tensor(3), 0), "softmax_lastdim_kernel_impl", "Long"),
+        (lambda t: _bools(t).softmax(-1), "softmax_lastdim_kernel_impl", "Bool"),
+        (lambda t: t.nn.functional.softmax(_ints(t).int(), 0), "softmax_kernel_impl", "Int"),
+        (lambda t: t.log_softmax(_ints(t), 0), "log_softmax_kernel_impl", "Long"),
+        (lambda t: t.nn.functional.log_softmax(_bools(t), 1), "log_softmax_lastdim_kernel_impl",
+         "Bool"),
+        (lambda t: t.nn.functional.cross_entropy(_ints(t), t.tensor([0, 1])),
+         "log_softmax_lastdim_kernel_impl", "Long"),
+        (lambda t: t.mm(_bools(t), _bools(t).t()), "addmm_impl_cpu_", "Bool"),
+        (lambda t: _bools(t) @ _bools(t).t(), "addmm_impl_cpu_", "Bool"),
+        (lambda t: _bools(t)[None] @ _bools(t).t(), "addmm_impl_cpu_", "Bool"),
+        (lambda t: _bools(t)[None] @ _bools(t).t()[None], "bmm", "Bool"),
+        (lambda t: _bools(t) @ _bools(t)[0], "addmv_impl_cpu", "Bool"),
+        (lambda t: t.dot(_bools(t)[0], _bools(t)[1]), "dot", "Bool"),
+        (lambda t: t.nn.functional.linear(_bools(t), _bools(t)), "addmm_impl_cpu_", "Bool"),
+        (lambda t: t.lerp(_ints(t), _ints(t), 0.5), "lerp_kernel_scalar", "Long"),
+        (lambda t: _ints(t).lerp_(_ints(t), _ints(t)), "lerp_kernel_tensor", "Long"),
+    ],
+)  # fmt: skip
+def test_kernel_not_implemented_for_dtype(torch, call, kernel, type_name):
+    with _raises(NotImplementedError, f"\"{kernel}\" not implemented for '{type_name}'"):
+        call(torch)
+
+
+def test_softmax_int_with_dtype_and_empty(torch):
+    assert torch.softmax(torch.tensor([1, 2]), 0, dtype=torch.float64).sum().item() == 1.0
+    empty = torch.zeros(0, 3, dtype=torch.int64)
+    assert empty.softmax(0).dtype == torch.int64
+    assert torch.zeros(0, 3).softmax(0).shape == (0, 3)
+    assert torch.mm(_ints(torch), _ints(torch).t()).tolist() == [[5, 14], [14, 50]]
+
+
+@pytest.mark.parametrize("name", ["argmax", "argmin"])
+def test_argmax_of_bool(torch, name):
+    with _raises(RuntimeError, f"{name}(): does not support bool input"):
+        getattr(_bools(torch), name)(0)
+    with _raises(RuntimeError, f"{name}(): does not support bool input"):
+        getattr(torch, name)(_bools(torch))
+
+
+@pytest.mark.parametrize("name", ["argmax", "argmin", "amax", "amin", "max", "min"])
+def test_reducing_an_empty_dim(torch, name):
+    empty = torch.zeros(0, 3)
+    with _raises(IndexError, f"{name}(): Expected reduction dim 0 to have non-zero size."):
+        getattr(empty, name)(0)
+    assert tuple(getattr(empty, name)(1)[0].shape if name in ("max", "min") else
+                 getattr(empty, name)(1).shape) == (0,)  # fmt: skip
+    if name.startswith("arg"):
+        with _raises(IndexError, f"{name}(): Expected reduction dim to be specified for "
+                     "input.numel() == 0."):  # fmt: skip
+            getattr(empty, name)()
+    assert torch.tensor(2.0).argmax(0).item() == 0
+
+
+@pytest.mark.parametrize(
+    "call, what",
+    [
+        (lambda t: _ints(t).std(0), "std and var"),
+        (lambda t: _bools(t).std(), "std and var"),
+        (lambda t: t.var(_ints(t)), "std and var"),
+        (lambda t: t.std_mean(_ints(t)), "std_mean"),
+        (lambda t: t.var_mean(_bools(t), 0), "var_mean"),
+    ],
+)
+def test_std_var_of_integers(torch, call, what):
+    with _raises(RuntimeError, f"{what} only support floating point and complex dtypes"):
+        call(torch)
+
+
+# ------------------------------------------------------------------------------ arithmetic
+_ALPHA_FLOAT = "For integral input tensors, argument alpha must not be a floating point number."
+
+
+def test_alpha_rules(torch):
+    i, b = torch.tensor([1, 2]), torch.tensor([True, False])
+    for call in (
+        lambda: torch.add(i, i, alpha=0.5),
+        lambda: torch.add(i, i, alpha=1.0),
+        lambda: torch.sub(i, 1, alpha=0.5),
+        lambda: torch.rsub(i, 1, alpha=0.5),
+        lambda: i.clone().add_(i, alpha=0.5),
+        lambda: torch.add(b, b, alpha=1.5),
+    ):
+        with _raises(RuntimeError, _ALPHA_FLOAT):
+            call()
+    with _raises(RuntimeError, "Boolean alpha only supported for Boolean results."):
+        torch.add(i, i, alpha=True)
+    with _raises(RuntimeError, "For non-complex input tensors, argument alpha must not be a "
+                 "complex number."):  # fmt: skip
+        torch.add(i.double(), i.double(), alpha=1j)
+    assert torch.add(i, torch.tensor([1.0, 1.0]), alpha=0.5).tolist() == [1.5, 2.5]
+    # a bool result takes alpha's truth value
+    assert torch.add(b, b, alpha=2).tolist() == [True, False]
+    assert torch.add(b, torch.tensor([True, True]), alpha=0).tolist() == [True, False]
+    assert torch.add(b, torch.tensor([1, 1]), alpha=2).tolist() == [3, 2]
+
+
+_TWO_BOOLS = (
+    "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or "
+    "`logical_xor()` operator instead."
+)
+_ONE_BOOL = (
+    "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to "
+    "invert a mask, use the `~` or `logical_not()` operator instead."
+)
+
+
+def test_bool_negation_and_subtraction(torch):
+    t, f = torch.tensor([True]), torch.tensor([1.0])
+    for call, message in [
+        (lambda: t - t, _TWO_BOOLS),
+        (lambda: torch.sub(t, True), _TWO_BOOLS),
+        (lambda: torch.rsub(t, t), _TWO_BOOLS),
+        (lambda: t.clone().sub_(t), _TWO_BOOLS),
+        (lambda: f - t, _ONE_BOOL),
+        (lambda: 1 - t, _ONE_BOOL),
+        (lambda: torch.tensor([1]) - True, _ONE_BOOL),
+    ]:
+        with _raises(RuntimeError, message):
+            call()
+    negation = (
+        "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
+        "invert a mask, use the `~` or `logical_not()` operator instead."
+    )
+    for call in (lambda: -t, lambda: torch.neg(t), lambda: torch.negative(t), t.clone().neg_):
+        with _raises(RuntimeError, negation):
+            call()
+    assert (-torch.tensor([1, 2])).tolist() == [-1, -2]
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda t: t.tensor([1, 2]) // t.tensor([0, 1]),
+        lambda t: t.tensor([1, 2]) % t.tensor([0, 1]),
+        lambda t: 5 // t.tensor([0]),
+        lambda t: t.tensor([4]) // t.tensor(0),
+        lambda t: t.div(t.tensor([1, 2]), t.tensor([0, 1]), rounding_mode="trunc"),
+        lambda t: t.fmod(t.tensor([1, 2]), t.tensor([0, 1])),
+        lambda t: t.fmod(t.tensor([1, 2]), 0),
+        lambda t: t.remainder(t.tensor([1]), False),
+        lambda t: t.tensor([1, 2]).floor_divide_(t.tensor([1, 0])),
+    ],
+)
+def test_integer_division_by_zero(torch, call):
+    with _raises(RuntimeError, "ZeroDivisionError"):
+        call(torch)
+
+
+def test_division_by_zero_that_pytorch_allows(torch):
+    assert torch.fmod(torch.tensor([1]), torch.tensor([0.0])).isnan().all()
+    assert (torch.tensor([1, 2]) / torch.tensor([0, 1])).tolist() == [float("inf"), 2.0]
+    assert (torch.tensor([4, 6]) // torch.tensor([2, 4])).tolist() == [2, 1]
+    empty = torch.zeros(0, dtype=torch.int64)
+    assert (empty // empty).shape == (0,)
+    with _raises(RuntimeError, "The size of tensor a (2) must match the size of tensor b (3) at "
+                 "non-singleton dimension 0"):  # fmt: skip
+        torch.tensor([1, 2]) // torch.tensor([0, 1, 2])
+
+
+def test_integer_to_negative_tensor_powers(torch):
+    base = torch.tensor([2, 1, -1, -1, 0, 3])
+    exponent = torch.tensor([-1, -3, -3, -2, -1, 2])
+    assert (base**exponent).tolist() == [0, 1, -1, 1, 0, 9]
+    assert (2 ** torch.tensor([-1, 3])).tolist() == [0, 8]
+    small = torch.tensor([2, -1], dtype=torch.int32) ** torch.tensor([-1, -1], dtype=torch.int32)
+    assert small.tolist() == [0, -1]
+
+
+def test_lerp_dtypes(torch):
+    f = torch.tensor([1.0, 2.0])
+    with _raises(RuntimeError, "expected dtype float for `end` but got dtype long int"):
+        torch.lerp(f, torch.tensor([1, 2]), 0.5)
+    with _raises(RuntimeError, "expected dtype long int for `end` but got dtype float"):
+        torch.lerp(torch.tensor([1, 2]), f, 0.5)
+    with _raises(RuntimeError, "expected dtype float for `weight` but got dtype double"):
+        torch.lerp(f, f, torch.tensor([0.5], dtype=torch.float64))
+    assert torch.lerp(f, torch.zeros(2), 0.25).tolist() == [0.75, 1.5]
+
+
+@pytest.mark.parametrize(
+    "shapes, a, b",
+    [(((3,), (2,), (2,)), 3, 2), (((2,), (3,), (2,)), 2, 3), (((2,), (2,), (3,)), 2, 3)],
+    ids=str,
+)
+def test_where_shapes(torch, shapes, a, b):
+    cond, x, y = (torch.ones(s) > 0 if k == 0 else torch.ones(s) for k, s in enumerate(shapes))
+    with _raises(RuntimeError, f"The size of tensor a ({a}) must match the size of tensor b "
+                 f"({b}) at non-singleton dimension 0"):  # fmt: skip
+        torch.where(cond, x, y)
+    assert torch.where(torch.ones(2, 3) > 0, torch.ones(3), 1.0).shape == (2, 3)
+
+
+# ------------------------------------------------------------------------------ matmul shapes
+@pytest.mark.parametrize(
+    "a, b, message",
+    [
+        ((2, 2, 3), (4, 5), "mat1 and mat2 shapes cannot be multiplied (4x3 and 4x5)"),
+        ((2, 4, 5), (3,), "size mismatch, got input (8), mat (8x5), vec (3)"),
+        ((3,), (2, 4, 5), "Expected size for first two dimensions of batch2 tensor to be: "
+         "[2, 3] but got: [2, 4]."),
+        ((2, 3, 4, 5), (4, 5, 2), "The size of tensor a (3) must match the size of tensor b (4) "
+         "at non-singleton dimension 1"),
+        ((2, 1, 4, 5), (3, 6, 2), "Expected size for first two dimensions of batch2 tensor to "
+         "be: [6, 5] but got: [6, 6]."),
+    ],
+    ids=str,
+)  # fmt: skip
+def test_batched_matmul_shapes(torch, a, b, message):
+    with _raises(RuntimeError, message):
+        torch.ones(a) @ torch.ones(b)
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda t: t.addmm(t.ones(3), t.ones(4, 3), t.ones(3, 2)),
+         "The expanded size of the tensor (2) must match the existing size (3) at non-singleton "
+         "dimension 1.  Target sizes: [4, 2].  Tensor sizes: [3]"),
+        (lambda t: t.addmm(t.ones(5, 2), t.ones(4, 3), t.ones(3, 2)),
+         "The expanded size of the tensor (4) must match the existing size (5) at non-singleton "
+         "dimension 0.  Target sizes: [4, 2].  Tensor sizes: [5, 2]"),
+        (lambda t: t.addmm(t.ones(2), t.ones(4, 3), t.ones(4, 2)),
+         "mat1 and mat2 shapes cannot be multiplied (4x3 and 4x2)"),
+        (lambda t: t.nn.functional.linear(t.ones(5, 4, 3), t.ones(2, 3), t.ones(3)),
+         "The expanded size of the tensor (2) must match the existing size (3) at non-singleton "
+         "dimension 1.  Target sizes: [20, 2].  Tensor sizes: [3]"),
+        (lambda t: t.addmm(t.ones(1, 4, 2), t.ones(4, 3), t.ones(3, 2)),
+         "expand(torch.FloatTensor{[1, 4, 2]}, size=[4, 2]): the number of sizes provided (2) "
+         "must be greater or equal to the number of dimensions in the tensor (3)"),
+    ],
+)  # fmt: skip
+def test_addmm_bias_shapes(torch, call, message):
+    with _raises(RuntimeError, message):
+        call(torch)

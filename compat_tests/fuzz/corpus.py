@@ -38,15 +38,6 @@ KNOWN = [
         "torchlike/_ops/indexing.py",
     ),
     (
-        r"dot_general requires contracting dimensions",
-        "matmul/mm/dot/mv shape errors in JAX's words instead of PyTorch's "
-        "('mat1 and mat2 shapes cannot be multiplied ...') - torchlike/_ops (linear algebra)",
-    ),
-    (
-        r"batch1 must be a 3D tensor|Expected size for first two dimensions of batch2",
-        "bmm's checks (PyTorch's 3-D and batch-size messages) - torchlike/_ops",
-    ),
-    (
         r"permute\(\) missing 1 required positional",
         "x.permute() with no dims on a 0-d tensor is accepted (PyTorch: TypeError) - "
         "torchlike/_ops/shapes.py",

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import collections
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .. import _device, _layout
+from .. import _config, _device, _layout
 from .. import _dtype as D
 from .._factories import tensor_new
 from .._size import check_device_available, device
@@ -24,6 +25,8 @@ from .signatures import (
     _is_scalar,
     _scalar,
     _t,
+    check_broadcast,
+    check_kernel_dtype,
     export,
 )
 from .table import OPS
@@ -77,13 +80,63 @@ def _binary(op, a, b, static=()):
     return apply(op, (a, b), static)
 
 
+def _operand(x):
+    if isinstance(x, Tensor):
+        return x
+    return _scalar(x) if _is_scalar(x) else _t(x)
+
+
+def _alpha(name, input, other, alpha):
+    """PyTorch's rules for ``alpha`` (checked against the result dtype): no floating alpha
+    for an integral result, no complex one for a real result, a bool one only for a bool
+    result, where any other alpha counts as its truth value."""
+    if type(alpha) is int and alpha == 1:  # the common case
+        return alpha
+    dtype = _compute_dtype(OPS[name], (_operand(input), _operand(other)))
+    if isinstance(alpha, (bool, np.bool_)):
+        if dtype is not D.bool_:
+            raise RuntimeError("Boolean alpha only supported for Boolean results.")
+        return bool(alpha)
+    integral = not (dtype.is_floating_point or dtype.is_complex)
+    if integral and isinstance(alpha, (float, complex, np.floating, np.complexfloating)):
+        raise RuntimeError(
+            "For integral input tensors, argument alpha must not be a floating point number."
+        )
+    if not dtype.is_complex and isinstance(alpha, (complex, np.complexfloating)):
+        raise RuntimeError(
+            "For non-complex input tensors, argument alpha must not be a complex number."
+        )
+    return bool(alpha) if dtype is D.bool_ else alpha
+
+
+def _is_bool(x):
+    return isinstance(x, (bool, np.bool_)) or (isinstance(x, Tensor) and x._dtype is D.bool_)
+
+
+def _check_bool_sub(input, other):
+    a, b = _is_bool(input), _is_bool(other)
+    if a and b:
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` "
+            "or `logical_xor()` operator instead."
+        )
+    if a or b:
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
+            "trying to invert a mask, use the `~` or `logical_not()` operator instead."
+        )
+
+
 @export(inplace=True, out=True)
 def add(input, other, *, alpha=1):
+    alpha = _alpha("add", input, other, alpha)
     return _binary(OPS["add"], input, other, (("alpha", alpha),))
 
 
 @export("sub", "subtract", inplace=True, out=True)
 def sub(input, other, *, alpha=1):
+    _check_bool_sub(input, other)
+    alpha = _alpha("sub", input, other, alpha)
     return _binary(OPS["sub"], input, other, (("alpha", alpha),))
 
 
@@ -91,6 +144,8 @@ def sub(input, other, *, alpha=1):
 def rsub(input, other, *, alpha=1):
     if isinstance(other, Tensor):
         return sub(other, input, alpha=alpha)
+    _check_bool_sub(input, other)
+    alpha = _alpha("rsub", input, other, alpha)
     return apply(OPS["rsub"], (input, _scalar(other)), (("alpha", alpha),))
 
 
@@ -106,18 +161,37 @@ def _integral(x):
     return not (d.is_floating_point or d.is_complex)
 
 
+@jax.jit
+def _has_zero(value):
+    return jnp.any(value == 0)
+
+
 def _check_int_zero_divisor(input, other):
-    # PyTorch's CPU kernels raise for an integer division by zero; a Python 0 divisor is
-    # known without looking at tensor values (a zero inside an integer tensor is not checked:
-    # that would need a device-to-host sync)
-    if (
-        isinstance(input, Tensor)
-        and _integral(input)
-        and _is_scalar(other)
-        and not isinstance(other, bool)
-        and _integral(other)
-        and _scalar(other) == 0
-    ):
+    # PyTorch's CPU kernels raise for an integer division by zero.  A Python 0 divisor is
+    # known without looking at tensor values; a zero inside an integer divisor tensor is found
+    # the way index bounds are (_ops/indexing.py): free on CPU, one host sync on an
+    # accelerator, skipped under ``torchlike.set_checks(False)`` and under JAX tracing
+    if not (_integral(input) and _integral(other)):
+        return
+    if _is_scalar(other):
+        if isinstance(input, Tensor) and _scalar(other) == 0:
+            raise RuntimeError("ZeroDivisionError")
+        return
+    if not isinstance(other, Tensor) or not _config._checks:
+        return
+    value = other._value
+    if isinstance(value, jax.core.Tracer) or value.size == 0:
+        return
+    if isinstance(input, Tensor):
+        try:
+            np.broadcast_shapes(tuple(input.shape), tuple(other.shape))
+        except ValueError:
+            return  # the shape error comes first
+    if all(d.platform == "cpu" for d in value.devices()):
+        zero = not np.asarray(value).all()
+    else:
+        zero = bool(_has_zero(value))
+    if zero:
         raise RuntimeError("ZeroDivisionError")
 
 
@@ -148,6 +222,7 @@ def remainder(input, other):
 
 @export(inplace=True, out=True)
 def fmod(input, other):
+    _check_int_zero_divisor(input, other)
     return _binary(OPS["fmod"], input, other)
 
 
@@ -184,6 +259,16 @@ def float_power(input, exponent):
 
 
 _declare_table_forms()
+
+
+@export("neg", "negative", inplace=True, out=True)
+def neg(input):
+    if input._dtype is D.bool_:
+        raise RuntimeError(
+            "Negation, the `-` operator, on a bool tensor is not supported. If you are trying "
+            "to invert a mask, use the `~` or `logical_not()` operator instead."
+        )
+    return apply(OPS["neg"], (input,))
 
 
 @export(inplace=True, out=True)
@@ -317,6 +402,7 @@ def where(condition, input=None, other=None):
                 f"{D.CAST_NAMES.get(condition._dtype, condition._dtype)}"
             )
         condition = condition.to(D.bool_)
+    check_broadcast(condition, input, other)
     return apply(OPS["where"], (input, other, condition))
 
 
@@ -329,9 +415,32 @@ METHODS["where"] = _where_method
 
 @export(inplace=True, out=True)
 def lerp(input, end, weight):
+    # no promotion in PyTorch's lerp: the operands share self's dtype, a floating one
+    for what, t in (("end", end), ("weight", weight)):
+        if isinstance(t, Tensor) and t._dtype is not input._dtype:
+            raise RuntimeError(
+                f"expected dtype {_c_name(input._dtype)} for `{what}` but got dtype "
+                f"{_c_name(t._dtype)}"
+            )
     if isinstance(weight, Tensor):
+        check_kernel_dtype("lerp_kernel_tensor", input)
         return apply(OPS["lerp_tensor"], (input, end, weight))
+    check_kernel_dtype("lerp_kernel_scalar", input)
     return apply(OPS["lerp"], (input, end, _scalar(weight)))
+
+
+_C_TYPE_NAMES = {
+    D.float32: "float",
+    D.float64: "double",
+    D.float16: "c10::Half",
+    D.bfloat16: "c10::BFloat16",
+    D.complex64: "c10::complex<float>",
+    D.complex128: "c10::complex<double>",
+}
+
+
+def _c_name(dtype):
+    return _C_NAMES.get(dtype) or _C_TYPE_NAMES.get(dtype, str(dtype))
 
 
 @export(inplace=True)

@@ -8,6 +8,8 @@ from .. import _dtype as D
 from .._tensor import _wrap_dim
 from .core import apply
 from .signatures import (
+    METHODS,
+    check_kernel_dtype,
     export,
 )
 from .table import OPS
@@ -51,6 +53,55 @@ def _check_mv_dtypes(mat, vec):
         )
 
 
+def _check_not_bool(kernel, t):
+    # no bool instantiation of PyTorch's matmul kernels (integers have one)
+    check_kernel_dtype(kernel, t, "numeric")
+
+
+def _broadcast_batch(a, b):
+    """The broadcast of two batch shapes, with PyTorch's error for incompatible ones."""
+    n = max(len(a), len(b))
+    a, b = (1,) * (n - len(a)) + tuple(a), (1,) * (n - len(b)) + tuple(b)
+    out = []
+    for i, (x, y) in enumerate(zip(a, b)):
+        if x != y and x != 1 and y != 1:
+            raise RuntimeError(
+                f"The size of tensor a ({x}) must match the size of tensor b ({y}) at "
+                f"non-singleton dimension {i}"
+            )
+        out.append(y if x == 1 else x)
+    return tuple(out)
+
+
+def _check_matmul_nd_shapes(input, other):
+    """matmul with a batched operand: PyTorch folds the batch into mm/mv when the other
+    operand is a matrix/vector, and runs a broadcast bmm otherwise; the errors are theirs."""
+    a, b = tuple(input.shape), tuple(other.shape)
+    if len(b) <= 2 and len(a) >= 3:
+        rows = 1
+        for s in a[:-1]:
+            rows *= s
+        if len(b) == 1 and a[-1] != b[0]:
+            raise RuntimeError(
+                f"size mismatch, got input ({rows}), mat ({rows}x{a[-1]}), vec ({b[0]})"
+            )
+        if len(b) == 2 and a[-1] != b[0]:
+            raise RuntimeError(
+                f"mat1 and mat2 shapes cannot be multiplied ({rows}x{a[-1]} and {b[0]}x{b[1]})"
+            )
+        return
+    a2 = (1,) + a if len(a) == 1 else a
+    batch = _broadcast_batch(a2[:-2], b[:-2])
+    n = 1
+    for s in batch:
+        n *= s
+    if a2[-1] != b[-2]:
+        raise RuntimeError(
+            "Expected size for first two dimensions of batch2 tensor to be: "
+            f"[{n}, {a2[-1]}] but got: [{n}, {b[-2]}]."
+        )
+
+
 @export(out=True)
 def mm(input, mat2):
     if input.ndim != 2:
@@ -63,6 +114,7 @@ def mm(input, mat2):
             f"{mat2.shape[0]}x{mat2.shape[1]})"
         )
     _check_mm_dtypes(input, mat2)
+    _check_not_bool("addmm_impl_cpu_", input)
     return apply(OPS["mm"], (input, mat2))
 
 
@@ -79,6 +131,7 @@ def bmm(input, mat2):
             f"{want} but got: {list(mat2.shape[:2])}."
         )
     _check_bmm_dtypes(input, mat2)
+    _check_not_bool("bmm", input)
     return apply(OPS["bmm"], (input, mat2))
 
 
@@ -92,6 +145,7 @@ def mv(input, vec):
             f"{input.shape[1]}), vec ({vec.shape[0]})"
         )
     _check_mv_dtypes(input, vec)
+    _check_not_bool("addmv_impl_cpu", input)
     return apply(OPS["mv"], (input, vec))
 
 
@@ -110,6 +164,7 @@ def dot(input, tensor):
             f"[{tensor.shape[0]}] to have the same number of elements, but got "
             f"{input.shape[0]} and {tensor.shape[0]} elements respectively"
         )
+    _check_not_bool("dot", input)
     return apply(OPS["dot"], (input, tensor))
 
 
@@ -133,15 +188,20 @@ def matmul(input, other):
                 f"{other.shape[0]}x{other.shape[1]})"
             )
         _check_mm_dtypes(input, other)
+        _check_not_bool("addmm_impl_cpu_", input)
         return apply(OPS["mm"], (input.unsqueeze(0), other)).squeeze(0)
     # PyTorch folds a batched left operand into mm/mv when the right one is a matrix/vector,
     # and runs bmm otherwise: the dtype error is that kernel's
+    _check_matmul_nd_shapes(input, other)
     if input._dtype is not other._dtype:
         if b == 1:
             _check_mv_dtypes(input, other)
         if b == 2:
             _check_mm_dtypes(input, other)
         _check_bmm_dtypes(input, other)
+    _check_not_bool(
+        "addmv_impl_cpu" if b == 1 else "addmm_impl_cpu_" if b == 2 and a >= 3 else "bmm", input
+    )
     return apply(OPS["matmul_nd"], (input, other))
 
 
@@ -152,6 +212,18 @@ def outer(input, vec2):
 
 @export(inplace=True, out=True)
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
+    if mat1.ndim == 2 and mat2.ndim == 2:
+        # the bias is expanded to the product's shape first: expand's errors
+        target = (mat1.shape[0], mat2.shape[1])
+        have = tuple(input.shape)
+        if len(have) > 2 or any(h not in (1, t) for h, t in zip(have[::-1], target[::-1])):
+            METHODS["expand"](input, *target)
+        if mat1.shape[1] != mat2.shape[0]:
+            raise RuntimeError(
+                f"mat1 and mat2 shapes cannot be multiplied ({mat1.shape[0]}x{mat1.shape[1]} "
+                f"and {mat2.shape[0]}x{mat2.shape[1]})"
+            )
+    _check_not_bool("addmm_impl_cpu_", mat1)
     return apply(OPS["addmm"], (input, mat1, mat2), (("beta", beta), ("alpha", alpha)))
 
 

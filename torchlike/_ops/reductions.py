@@ -4,6 +4,7 @@ cumulative ops, softmax, sorting and order statistics, unique/bincount.
 
 from __future__ import annotations
 
+import builtins
 import collections
 import functools
 
@@ -19,6 +20,7 @@ from .signatures import (
     _dim_tuple,
     _dims,
     _int_tuple,
+    check_kernel_dtype,
     export,
 )
 from .table import OPS
@@ -127,6 +129,7 @@ def _minmax(which, input, dim=None, keepdim=False):
                 "Specify the reduction dim with the 'dim' argument."
             )
         return apply(OPS[which], (input,))
+    _check_reduced_dims(which, input, dim)
     values, indices = apply(
         OPS[which + "_dim"], (input,), (("dim", _wrap_dim(dim, input.ndim)), ("keepdim", keepdim))
     )
@@ -148,6 +151,7 @@ def min(input, dim=None, keepdim=False):
 @export(out=True)
 @_numpy_names
 def amax(input, dim=(), keepdim=False):
+    _check_reduced_dims("amax", input, None if dim in ((), None) else dim)
     dim = tuple(range(input.ndim)) if dim in ((), None) else dim
     return apply(OPS["amax"], (input,), (("dim", _dims(dim, input.ndim)), ("keepdim", keepdim)))
 
@@ -155,6 +159,7 @@ def amax(input, dim=(), keepdim=False):
 @export(out=True)
 @_numpy_names
 def amin(input, dim=(), keepdim=False):
+    _check_reduced_dims("amin", input, None if dim in ((), None) else dim)
     dim = tuple(range(input.ndim)) if dim in ((), None) else dim
     return apply(OPS["amin"], (input,), (("dim", _dims(dim, input.ndim)), ("keepdim", keepdim)))
 
@@ -162,13 +167,51 @@ def amin(input, dim=(), keepdim=False):
 @export(out=True)
 @_numpy_names
 def argmax(input, dim=None, keepdim=False):
-    return apply(OPS["argmax"], (input,), (("dim", _dims(dim, input.ndim)), ("keepdim", keepdim)))
+    _check_not_bool("argmax", input)
+    dim = _check_reduced_dims("argmax", input, dim)
+    return apply(OPS["argmax"], (input,), (("dim", dim), ("keepdim", keepdim)))
 
 
 @export(out=True)
 @_numpy_names
 def argmin(input, dim=None, keepdim=False):
-    return apply(OPS["argmin"], (input,), (("dim", _dims(dim, input.ndim)), ("keepdim", keepdim)))
+    _check_not_bool("argmin", input)
+    dim = _check_reduced_dims("argmin", input, dim)
+    return apply(OPS["argmin"], (input,), (("dim", dim), ("keepdim", keepdim)))
+
+
+def _check_reduced_dims(name, input, dim):
+    """max/min/argmax/amax … have no identity: PyTorch refuses to reduce an empty dim.  The
+    wrapped dim(s) for the table entry (None for a 0-d tensor, which has nothing to reduce)."""
+    if dim is None:
+        if input.numel() == 0:
+            if name.startswith("arg"):
+                raise IndexError(
+                    f"{name}(): Expected reduction dim to be specified for input.numel() == 0."
+                )
+            raise RuntimeError(
+                f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
+                "Specify the reduction dim with the 'dim' argument."
+            )
+        return None
+    dims = _dims(dim, input.ndim)
+    if input.ndim == 0:
+        return None
+    for d in _int_tuple(dims):
+        if input.shape[d] == 0:
+            raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+    return dims
+
+
+def _check_not_bool(name, input):
+    if input._dtype is D.bool_:
+        raise RuntimeError(f"{name}(): does not support bool input")
+
+
+def _check_floating(what, input):
+    # var/std have no integer kernels (PyTorch would have to pick a result dtype)
+    if not (input._dtype.is_floating_point or input._dtype.is_complex):
+        raise RuntimeError(f"{what} only support floating point and complex dtypes")
 
 
 def _correction(unbiased, correction):
@@ -180,6 +223,7 @@ def _correction(unbiased, correction):
 
 
 def _var_std(which, input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    _check_floating("std and var", input)
     if isinstance(dim, bool):  # var(input, unbiased)
         unbiased, dim = dim, None
     static = (
@@ -250,20 +294,35 @@ def any(input, dim=None, keepdim=False):
     return apply(OPS["any"], (input,), (("dim", _dims(dim, input.ndim)), ("keepdim", keepdim)))
 
 
+def _softmax_kernel_missing(name, input, dim):
+    """softmax of an integer/bool tensor: PyTorch's error, naming the kernel it dispatches to
+    (the last-dim one for the last dim).  An empty tensor never reaches a kernel: PyTorch gives
+    it back as it is (True: return a copy)."""
+    if input._dtype.is_floating_point or input._dtype.is_complex:
+        return False
+    if input.numel() == 0:
+        return True
+    lastdim = "_lastdim" if dim == builtins.max(input.ndim - 1, 0) else ""
+    check_kernel_dtype(f"{name}{lastdim}_kernel_impl", input)
+    return False
+
+
 @export(out=True)
 @_numpy_names
 def softmax(input, dim=None, dtype=None, **kwargs):
-    return apply(
-        OPS["softmax"], (input,), (("dim", _wrap_dim(dim, input.ndim)),) + _dtype_static(dtype)
-    )
+    d = _wrap_dim(dim, input.ndim)
+    if dtype is None and _softmax_kernel_missing("softmax", input, d):
+        return input.clone()
+    return apply(OPS["softmax"], (input,), (("dim", d),) + _dtype_static(dtype))
 
 
 @export(out=True)
 @_numpy_names
 def log_softmax(input, dim=None, dtype=None, **kwargs):
-    return apply(
-        OPS["log_softmax"], (input,), (("dim", _wrap_dim(dim, input.ndim)),) + _dtype_static(dtype)
-    )
+    d = _wrap_dim(dim, input.ndim)
+    if dtype is None and _softmax_kernel_missing("log_softmax", input, d):
+        return input.clone()
+    return apply(OPS["log_softmax"], (input,), (("dim", d),) + _dtype_static(dtype))
 
 
 @export()
@@ -359,6 +418,7 @@ def kthvalue(input, k, dim=-1, keepdim=False):
 
 
 def _stat_mean(which, input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    _check_floating(f"{which}_mean", input)
     if isinstance(dim, bool):
         unbiased, dim = dim, None
     dims = None if dim is None else _dims(_int_tuple(dim), input.ndim)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import _dtype as D
 from .._factories import tensor
 from .._size import Size
 from .._tensor import Tensor, _wrap_dim
@@ -76,3 +77,51 @@ def _size_args(args):
 
 def _int_tuple(x):
     return tuple(x) if isinstance(x, (tuple, list)) else (x,)
+
+
+# ---------------------------------------------------------------------------------- kernel dtypes
+# PyTorch's CPU kernels are instantiated for a set of dtypes each; any other dtype reaches the
+# dispatcher's fallback, which names the kernel: '"softmax_kernel_impl" not implemented for
+# 'Long''.  A signature declares what its kernel accepts and checks before computing (JAX would
+# compute an answer for every dtype, and a silent answer is worse than PyTorch's error).
+KERNEL_ACCEPTS = {
+    "floating": lambda d: d.is_floating_point or d.is_complex,
+    "numeric": lambda d: d is not D.bool_,
+}
+
+
+def not_implemented_for(kernel, dtype):
+    return NotImplementedError(
+        f"\"{kernel}\" not implemented for '{D.CAST_NAMES.get(dtype, dtype)}'"
+    )
+
+
+def check_kernel_dtype(kernel, dtype, accepts="floating"):
+    """Raise PyTorch's NotImplementedError unless ``kernel`` has an instantiation for ``dtype``
+    (a Tensor's dtype is taken from it)."""
+    if isinstance(dtype, Tensor):
+        dtype = dtype._dtype
+    if not KERNEL_ACCEPTS[accepts](dtype):
+        raise not_implemented_for(kernel, dtype)
+
+
+def check_broadcast(*operands):
+    """PyTorch's error for operands whose shapes don't broadcast (Python scalars take no part),
+    worded as TensorIterator words it: the shape so far is tensor a, the next one tensor b."""
+    shape = None
+    for t in operands:
+        if not isinstance(t, Tensor):
+            continue
+        s = tuple(t.shape)
+        if shape is None:
+            shape = s
+            continue
+        n = max(len(shape), len(s))
+        a, b = (1,) * (n - len(shape)) + shape, (1,) * (n - len(s)) + s
+        for i, (x, y) in enumerate(zip(a, b)):
+            if x != y and x != 1 and y != 1:
+                raise RuntimeError(
+                    f"The size of tensor a ({x}) must match the size of tensor b ({y}) at "
+                    f"non-singleton dimension {i}"
+                )
+        shape = tuple(y if x == 1 else x for x, y in zip(a, b))

@@ -341,7 +341,23 @@ def _pow_real_jvp(primals, tangents):
 def _pow(base, exponent):
     if jnp.issubdtype(jnp.result_type(base), jnp.floating):
         return _pow_real(base, exponent)
+    if jnp.issubdtype(jnp.result_type(exponent), jnp.signedinteger):
+        return _int_pow(base, exponent)
     return jnp.power(base, exponent)
+
+
+def _int_pow(base, exponent):
+    # an integer to a negative integer power, as PyTorch's CPU kernel: 1 ** -n is 1, (-1) ** -n
+    # is +-1 by parity and anything else truncates to 0 (XLA's integer pow has no such case)
+    negative = exponent < 0
+    out = jnp.power(base, jnp.where(negative, jnp.zeros((), exponent.dtype), exponent))
+    one = jnp.ones((), out.dtype)
+    small = jnp.where(
+        base == 1,
+        one,
+        jnp.where(base == -1, jnp.where(exponent % 2 == 0, one, -one), jnp.zeros((), out.dtype)),
+    )
+    return jnp.where(negative, small, out)
 
 
 def _pow_scalar_base(exponent, base):
@@ -798,6 +814,8 @@ OPS["any"] = Op(
 def _softmax(x, *, dim, dtype=None):
     if dtype is not None:
         x = x.astype(dtype)
+    if x.size == 0:  # no max to subtract (the shape is static under jit)
+        return x
     e = jnp.exp(x - lax.stop_gradient(jnp.max(x, axis=dim, keepdims=True)))
     return exact_divide(e, jnp.sum(e, axis=dim, keepdims=True))
 
