@@ -346,6 +346,26 @@ def _plan(order, roots, capture, accumulate) -> Plan:
             [None if (pos := at(id(n))) is None else (pos, k) for n, k in node.next_functions]
         )
         live = tuple([k for k, e in enumerate(edges) if e is not None])
+        if not (
+            capture_slots
+            or node._tensor_pre_hooks
+            or node._retain_grad_hooks
+            or node._pre_hooks
+            or node._post_hooks
+        ):
+            # the common node: no hooks, no retain_grad, no capture (what the rest of the loop
+            # does for it, without its checks; the step built as a plain tuple)
+            if node._freed:
+                raise RuntimeError(ERR_BACKWARD_TWICE)
+            rule_key, rule, n_saved = node._replay_rule(plan)
+            add_step(
+                _new_tuple(
+                    NodeStep,
+                    (rule_key, n_saved, edges, live, out_avals, (), (), None, None, captures),
+                )
+            )
+            add_rule(rule)
+            continue
         hooks = node._tensor_pre_hooks
         tensor_hooks = (
             tuple(
@@ -419,6 +439,7 @@ def _plan(order, roots, capture, accumulate) -> Plan:
 
 
 _NO_CAPTURES = tuple(((),) * n for n in range(8))  # what ``captures`` is without a capture
+_new_tuple = tuple.__new__  # a NamedTuple without its Python-level ``__new__``
 _CAPTURED_ONLY = ("captured only",)  # the rule key of a node the backward stops at
 
 

@@ -311,9 +311,10 @@ class Node:
         the operands that have an edge; operands it does not need arrive as zeros of their
         shape.
         """
-        self._check_versions()
-        # ``SavedVariable.unpack`` and ``value_kind``, inlined: this runs for every node of
-        # every backward, and the versions were all checked just above
+        # ``_check_versions``, ``SavedVariable.unpack`` and ``value_kind``, inlined: this runs
+        # for every node of every backward.  Checking each operand's version just before its
+        # released flag raises what checking all versions first does: a node's saved values
+        # are released together, and a released one keeps no tensor to check.
         kinds = []
         flat = plan.flat
         n_flat = 0
@@ -321,6 +322,11 @@ class Node:
             if sv is None:
                 kinds.append(None)
                 continue
+            version = sv.version
+            if version is not None:
+                t = sv._output() if sv._output is not None else sv.tensor
+                if t is not None and t._vc.version != version:
+                    raise RuntimeError(_modified_message(t, version, None))
             if sv.released:
                 raise RuntimeError(ERR_BACKWARD_TWICE)
             gen = sv._gen
@@ -339,6 +345,10 @@ class Node:
                 )
                 flat.append(value)
                 n_flat += 1
+        result = self._result
+        if result is not None:
+            for k, sv in enumerate(result):
+                sv.check_version((self, k))
         op = self._op
         compute_dtype, static = self._static
         diff = tuple([k for k, (n, _) in enumerate(self.next_functions) if n is not None])
@@ -374,14 +384,16 @@ class Node:
         A node that saved no array (only shapes and scalars) can be run again, as in PyTorch."""
         if self._freed:
             return
-        result = self._result or ()
-        for sv in itertools.chain(self._saved, result):
-            if sv is not None and sv.value is not None and not isinstance(sv.value, _SCALARS):
-                break
+        saved = self._saved if self._result is None else self._saved + self._result
+        for sv in saved:
+            if sv is not None:
+                value = sv.value
+                if value is not None and not isinstance(value, _SCALARS):
+                    break
         else:
             return
         self._freed = True
-        for sv in itertools.chain(self._saved, result):
+        for sv in saved:
             if sv is not None:
                 sv.release()
 
