@@ -482,3 +482,30 @@ def test_limited_unsigned_dtypes(torch):
         assert torch.iinfo(d).max == 2**bits - 1
         with pytest.raises(RuntimeError, match="Promotion for uint16, uint32, uint64 types is not"):
             torch.promote_types(d, torch.int64)
+
+
+def test_typed_storage(torch):
+    x = torch.arange(6.0)
+    with pytest.warns(UserWarning, match="TypedStorage is deprecated"):
+        s = x.storage()
+    assert isinstance(s, torch.TypedStorage) and s.dtype == torch.float32
+    assert s.size() == len(s) == 6 and s.nbytes() == 24 and s.element_size() == 4
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert x[2:].storage().data_ptr() == s.data_ptr() == x.data_ptr()
+        assert torch.zeros(6).storage().data_ptr() != s.data_ptr()
+    assert s.tolist() == [0, 1, 2, 3, 4, 5] and s[1] == 1.0
+    assert isinstance(x.untyped_storage(), torch.UntypedStorage)
+
+
+@pytest.mark.known_difference(
+    reason="t_()/transpose_() of a base tensor gives it new dense memory: PyTorch keeps the "
+    "memory and changes the strides (views made earlier keep sharing with it)"
+)
+def test_inplace_view_of_a_base_keeps_its_memory(torch):
+    c = torch.zeros(2, 3)
+    row = c[0]
+    c.t_()
+    assert c.stride() == (1, 3)
+    c[0, 0] = 1.0
+    assert row[0].item() == 1.0

@@ -341,5 +341,7 @@ from . import (  # noqa: E402,F401  (torch.fft, .linalg, .signal, .special)
 from ._compile import compile  # noqa: E402,F401,A001
 
 vmap = func.vmap  # torch.vmap is torch.func.vmap
+from ._layout import UntypedStorage  # noqa: E402,F401
+from ._ops.everyday import TypedStorage  # noqa: E402,F401
 
 __getattr__ = _module_getattr(__name__)

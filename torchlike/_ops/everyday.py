@@ -22,6 +22,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._factories import empty, tensor
+from .._layout import UntypedStorage
 from .._storage import Storage
 from .._tensor import Tensor, _wrap_dim
 from ..autograd import grad_mode
@@ -984,6 +985,71 @@ def resize_as(self, tensor):
     return resize(self, tuple(tensor.shape))
 
 
+class TypedStorage:
+    """``x.storage()``: the typed view of the memory a tensor and its views share (queries and
+    reads only; PyTorch deprecates it in favour of ``untyped_storage()``)."""
+
+    def __init__(self, tensor):
+        self._storage = tensor._storage
+        self.dtype = tensor._dtype
+        self.device = tensor.device
+
+    def _flat(self):
+        return np.asarray(self._storage.data).reshape(-1)
+
+    def size(self):
+        return int(self._storage.data.size)
+
+    __len__ = size
+
+    def element_size(self):
+        return self.dtype.itemsize
+
+    def nbytes(self):
+        return self.size() * self.dtype.itemsize
+
+    def data_ptr(self):
+        return self._untyped_storage.data_ptr()
+
+    @property
+    def _untyped_storage(self):
+        return UntypedStorage(self._storage, self.device)
+
+    def untyped(self):
+        return self._untyped_storage
+
+    def tolist(self):
+        return self._flat().tolist()
+
+    def __getitem__(self, i):
+        return self._flat()[i].item()
+
+    def __iter__(self):
+        return iter(self.tolist())
+
+    def __eq__(self, other):
+        return isinstance(other, TypedStorage) and other._storage is self._storage
+
+    def __hash__(self):
+        return id(self._storage)
+
+    def __repr__(self):
+        body = "\n".join(f" {v}" for v in self.tolist())
+        return f"{body}\n[torch.storage.TypedStorage(dtype={self.dtype}, device={self.device}) of size {self.size()}]"
+
+
+def storage(self):
+    warnings.warn(
+        "TypedStorage is deprecated. It will be removed in the future and UntypedStorage will "
+        "be the only storage class. This should only matter to you if you are using storages "
+        "directly.  To access UntypedStorage directly, use tensor.untyped_storage() instead "
+        "of tensor.storage()",
+        UserWarning,
+        stacklevel=2,
+    )
+    return TypedStorage(self)
+
+
 def _method_forms():
     return {
         "t_": t_,
@@ -1003,6 +1069,7 @@ def _method_forms():
         "pin_memory": pin_memory,
         "share_memory_": share_memory_,
         "new_empty_strided": new_empty_strided,
+        "storage": storage,
         "cfloat": lambda self, memory_format=None: self.to(D.complex64),
         "cdouble": lambda self, memory_format=None: self.to(D.complex128),
         "__dlpack__": _dlpack,
