@@ -509,3 +509,14 @@ def test_inplace_view_of_a_base_keeps_its_memory(torch):
     assert c.stride() == (1, 3)
     c[0, 0] = 1.0
     assert row[0].item() == 1.0
+
+
+def test_cond(torch):
+    # a Python-bool predicate and the predicate check only: PyTorch compiles a tensor
+    # predicate (and every while_loop) with dynamo first, which costs seconds per test
+    x = torch.tensor([1.0, 2.0])
+    assert torch.cond(True, lambda a: a * 2, lambda a: a - 1, (x,)).tolist() == [2, 4]
+    assert torch.cond(False, lambda a: a * 2, lambda a: a - 1, (x,)).tolist() == [0, 1]
+    with pytest.raises(RuntimeError, match="Expected pred to be bool or single-element tensor"):
+        torch.cond(x > 0, lambda a: a * 2, lambda a: a - 1, (x,))
+    assert torch.empty_permuted((2, 3, 4), (0, 2, 1)).shape == (2, 3, 4)

@@ -111,6 +111,21 @@ def new_empty_strided(
 
 
 @export(method=False)
+def empty_permuted(
+    size,
+    physical_layout,
+    *,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+    pin_memory=False,
+):
+    # dense in the logical order (PyTorch lays the memory out in ``physical_layout``'s order)
+    return empty(*size, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+@export(method=False)
 def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):
     # a copy of the buffer (PyTorch shares its memory; JAX arrays cannot alias Python memory)
     arr = np.frombuffer(buffer, dtype=dtype._np, count=count, offset=offset)
@@ -772,6 +787,35 @@ def pdist(input, p=2):
     if p < 0:
         raise RuntimeError("pdist only supports non-negative p values")
     return apply(OPS["pdist"], (input,), (("p", float(p)),))
+
+
+# ---------------------------------------------------------------------------------- control flow
+def _predicate(pred):
+    if isinstance(pred, Tensor):
+        if pred.numel() != 1:
+            raise RuntimeError(
+                f"Expected pred to be bool or single-element tensor, but got {pred}."
+            )
+        return builtins.bool(pred.item())
+    return builtins.bool(pred)
+
+
+@export(method=False)
+def cond(pred, true_fn, false_fn, operands=()):
+    """Eager ``torch.cond``: the branch ``pred`` picks runs as ordinary ops (the same values and
+    gradients as PyTorch's; reading a tensor ``pred`` is a host read)."""
+    return (true_fn if _predicate(pred) else false_fn)(*operands)
+
+
+@export(method=False)
+def while_loop(cond_fn, body_fn, carried_inputs):
+    """Eager ``torch.while_loop``: ``body_fn`` runs while ``cond_fn`` holds (one host read of
+    the condition per iteration)."""
+    carry = tuple(carried_inputs)
+    while _predicate(cond_fn(*carry)):
+        out = body_fn(*carry)
+        carry = tuple(out) if isinstance(out, (tuple, list)) else (out,)
+    return carry
 
 
 # ---------------------------------------------------------------------------------- *_copy
