@@ -733,3 +733,50 @@ def test_parameter_replaced_is_read_where_it_is_now(torch):
         f(x)
     model.weight = torch.nn.Parameter(torch.full((1, 2), 5.0))
     assert f(x).item() == 10.0
+
+
+def test_versions_after_compiled_steps(torch):
+    """A compiled call bumps every counter it writes as eager does (parameters, optimizer state,
+    an argument updated in place), also when two programs take turns."""
+
+    def case(torch, wrap, n):
+        model = _mlp(torch)
+        opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+        inner = _train_step(torch, model, opt)
+        seen = torch.zeros(())
+
+        def step(x, y):
+            loss = inner(x, y)
+            seen.add_(1)
+            return loss
+
+        step = wrap(step)
+        obs = []
+        for i in range(n):
+            obs.append(step(*_batch(torch, n=4 + (i % 2))))
+            obs += [p._version for p in model.parameters()] + [seen._version, seen]
+            obs += [v._version for st in opt.state.values() for v in st.values()]
+        return obs + _state(torch, model, opt)
+
+    _compare(torch, case)
+
+
+@pytest.mark.torchlike_only
+def test_programs_taking_turns_compile_nothing(torch):
+    """Two guard sets alternating (two batch sizes): each traced once, then every call reuses
+    its program (the cache's recency bookkeeping recompiles nothing)."""
+    import torchlike._caches as caches
+
+    torch.manual_seed(0)
+    model = _mlp(torch)
+    opt = torch.optim.Adam(model.parameters(), lr=0.01)
+    step = torch.compile(_train_step(torch, model, opt))
+    for i in range(3):
+        step(*_batch(torch, n=4 + (i % 2)))
+    inner = step._torchlike_compiled
+    assert len(inner._cache) == 2
+    before = caches.compile_count()
+    for i in range(6):
+        step(*_batch(torch, n=4 + (i % 2)))
+    assert caches.compile_count() == before
+    assert len(inner._cache) == 2

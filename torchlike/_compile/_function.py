@@ -87,6 +87,9 @@ class _Entry:
     __slots__ = (
         "jitted",
         "in_refs",
+        "in_paths",
+        "written_at",
+        "delta_paths",
         "alias",
         "draws",
         "lr_paths",
@@ -117,6 +120,7 @@ class CompiledFunction:
         self._error = error  # raised on the first call (PyTorch checks mode= lazily)
         self._calls = 0
         self._cache = OrderedDict()
+        self._recent = None  # the entry last moved to the end of the cache
         self._fed = set()
         self._warned = set()
         self._failures = {}
@@ -144,7 +148,10 @@ class CompiledFunction:
         if entry is _EAGER:
             return self._fn(*args, **kwargs)
         if entry is not None:
-            self._cache.move_to_end(key)
+            if entry is not self._recent:
+                # (each lookup compares the whole key: a steady loop skips the second one)
+                self._cache.move_to_end(key)
+                self._recent = entry
             out = self._run(entry, roots, walk)
             if out is not _EAGER:
                 return out
@@ -183,6 +190,7 @@ class CompiledFunction:
 
     def reset(self):
         self._cache.clear()
+        self._recent = None
         self._fed.clear()
         self._failures.clear()
         self._calls = 0
@@ -244,9 +252,11 @@ class CompiledFunction:
                     again.visit(leaf, (i,))
                 key = self._key(key[0], again)
             self._cache[key] = entry
+            self._recent = None
             self.compiles += _caches.compile_count() - before
             return result
         self._cache[key] = _EAGER
+        self._recent = None
         return self._fn(*args, **kwargs)
 
     def _trace(
@@ -411,6 +421,12 @@ class CompiledFunction:
         entry.diff_out = info["diff_out"]
         entry.in_avals = tuple((v.shape, v.dtype) for v in vals)
         entry.obj_inputs = tuple(i for i, r in enumerate(entry.in_refs) if r[0] == "obj")
+        # resolved once per call by dictionary lookups: the paths of the inputs, which input
+        # each written storage is (most are: parameters, optimizer state), the counters' paths
+        entry.in_paths = tuple(r[1] if r[0] == "path" else None for r in entry.in_refs)
+        position = {id(s): k for k, s in enumerate(lifted)}
+        entry.written_at = tuple(position.get(id(s)) for s in info["written"])
+        entry.delta_paths = tuple(r[1] if r[0] == "path" else None for r, _ in entry.deltas)
         for p, v in walk.lrs:
             if v in rec.fed_used:
                 self._fed.add(p)
@@ -442,7 +458,13 @@ class CompiledFunction:
     def _run(self, entry, roots, walk):
         # equal keys: every path the program reads is there, with the shapes it was traced for
         by_path = walk.by_path
-        storages = [_resolve_ref(ref, roots, by_path) for ref in entry.in_refs]
+        get = by_path.get
+        storages = [
+            t._storage
+            if path is not None and (t := get(path)) is not None
+            else _resolve_ref(ref, roots, by_path)
+            for path, ref in zip(entry.in_paths, entry.in_refs)
+        ]
         if _alias_pattern(storages) != entry.alias:
             return _EAGER
         vals = [_trace.get_raw(s) for s in storages]
@@ -456,20 +478,31 @@ class CompiledFunction:
             out, vjp_fn = _trace.run_with_callbacks(entry.callbacks, entry.jitted, vals, draws, lrs)
         else:
             out, vjp_fn = entry.jitted(vals, draws, lrs)
-        return self._writeback(entry, roots, out, vjp_fn, diff, by_path)
+        return self._writeback(entry, roots, out, vjp_fn, diff, by_path, storages)
 
     def _diff_tensors(self, entry, roots):
         if not entry.vjp:
             return ()
         return [_walk.resolve(roots, p) for p in entry.diff_paths]
 
-    def _writeback(self, entry, roots, out, vjp_fn, diff_tensors, by_path=None):
+    def _writeback(self, entry, roots, out, vjp_fn, diff_tensors, by_path=None, storages=None):
         ret_vals, written_vals, escaped_vals = out
-        for ref, v in zip(entry.written, written_vals):
-            _trace.set_raw(_resolve_ref(ref, roots, by_path), v)
-        for ref, delta in entry.deltas:
-            c = _resolve_ref(ref, roots, by_path)
-            c.version += delta
+        if storages is None:
+            for ref, v in zip(entry.written, written_vals):
+                _trace.set_raw(_resolve_ref(ref, roots, by_path), v)
+            for ref, delta in entry.deltas:
+                c = _resolve_ref(ref, roots, by_path)
+                c.version += delta
+        else:
+            set_data = _trace.set_raw
+            for at, ref, v in zip(entry.written_at, entry.written, written_vals):
+                set_data(storages[at] if at is not None else _resolve_ref(ref, roots, by_path), v)
+            get = by_path.get
+            for path, (ref, delta) in zip(entry.delta_paths, entry.deltas):
+                if path is not None and (t := get(path)) is not None:
+                    t._vc.version += delta
+                else:
+                    _resolve_ref(ref, roots, by_path).version += delta
         paths, templates = entry.escaped
         for path, v, (dtype, rg) in zip(paths, escaped_vals, templates):
             _walk.assign(roots, path, Tensor._make(v, dtype, rg))
@@ -517,6 +550,7 @@ class CompiledFunction:
             # and then tracing was the problem after all)
             result = self._fn(*args, **kwargs)
             self._cache[key] = _EAGER
+            self._recent = None
             self._warn_once(
                 ("break", repr(exc)[:80]),
                 f"torch.compile: {self._name()} could not be traced ({type(exc).__name__}: "
@@ -528,6 +562,7 @@ class CompiledFunction:
         if self._fullgraph or config.error_on_graph_break:
             raise Unsupported(f"{reason}\n  (graph break at {at})") from None
         self._cache[key] = _EAGER
+        self._recent = None
         self._warn_once(
             ("break", at),
             f"torch.compile: graph break in {self._name()} at {at}: {reason}. "
@@ -541,6 +576,7 @@ class CompiledFunction:
         self._failures[key] = n
         if n >= 3:
             self._cache[key] = _EAGER
+            self._recent = None
             self._warn_once(
                 ("state", key),
                 f"torch.compile: {self._name()} runs eagerly: {exc.args[0]}",
