@@ -497,3 +497,207 @@ def test_distributed_sampler_index_order(torch):
         DistributedSampler(range(10), num_replicas=2, rank=2)
     with pytest.raises(ValueError, match="Default process group has not been initialized"):
         DistributedSampler(range(10))
+
+
+# ---------------------------------------------------------------------------------- fractional
+# (input shape, kernel, output size, samples) -> PyTorch's indices, computed with torch 2.13
+def _fmp_case(torch, nd, dtype):
+    g = np.random.default_rng(nd)
+    shape = (2, 3, 7, 9) if nd == 2 else (1, 2, 6, 7, 8)
+    x = torch.tensor(g.standard_normal(shape).tolist(), dtype=dtype)
+    s = torch.tensor(g.random((shape[0], shape[1], nd)).tolist(), dtype=dtype)
+    return x, s
+
+
+@pytest.mark.parametrize("nd", [2, 3])
+def test_fractional_max_pool_windows_follow_the_samples(torch, nd):
+    F = torch.nn.functional
+    fn = F.fractional_max_pool2d if nd == 2 else F.fractional_max_pool3d
+    x, s = _fmp_case(torch, nd, torch.float32)
+    k, out = (2, (4, 5)) if nd == 2 else ((2, 3, 2), (3, 3, 4))
+    o, i = fn(x, k, output_size=out, return_indices=True, _random_samples=s)
+    assert i.dtype == torch.int64 and tuple(o.shape) == x.shape[:2] + out
+    # each value is the input at its index, and the maximum of a window of size k there
+    flat = x.flatten(2)
+    assert o.flatten(2).tolist() == flat.gather(2, i.flatten(2)).tolist()
+    if nd == 2:
+        expect = [
+            [10, 11, 4, 5, 7],
+            [18, 20, 32, 32, 26],
+            [37, 30, 41, 41, 35],
+            [55, 56, 49, 50, 53],
+        ]
+        assert i[0, 0].tolist() == expect
+    else:
+        assert i[0, 0, 0].tolist() == [[9, 67, 21, 63], [80, 26, 21, 22], [88, 98, 109, 110]]
+    x.requires_grad_(True)
+    y = fn(x, k, output_size=out, _random_samples=s)
+    assert _name(y) == f"FractionalMaxPool{nd}DBackward0"
+    y.sum().backward()
+    assert x.grad.sum().item() == y.numel()
+    # unbatched input: one sample row
+    o1 = fn(x[0].detach(), k, output_size=out, _random_samples=s[:1])
+    assert o1.tolist() == o[0].tolist()
+
+
+def test_fractional_max_pool_draws_from_the_default_generator(torch):
+    F = torch.nn.functional
+    torch.manual_seed(3)
+    x = torch.arange(2 * 3 * 9 * 9, dtype=torch.float32).reshape(2, 3, 9, 9)
+    o, i = F.fractional_max_pool2d(x, 2, output_ratio=(0.5, 0.5), return_indices=True)
+    # the same torch.rand(N, C, 2) draw as PyTorch, so the same windows and the same stream after
+    assert i.flatten()[:12].tolist() == [10, 12, 14, 17, 28, 30, 32, 35, 46, 48, 50, 53]
+    assert abs(torch.rand(1).item() - 0.14984089136123657) < 1e-7
+    m = torch.nn.FractionalMaxPool3d(2, output_ratio=0.5, return_indices=True)
+    o3, i3 = m(torch.randn(1, 2, 6, 6, 6))
+    assert tuple(o3.shape) == (1, 2, 3, 3, 3)
+    with pytest.raises(ValueError, match="requires specifying either an output_size"):
+        F.fractional_max_pool2d(x, 2)
+    with pytest.raises(RuntimeError, match=r"pool height 3 too large relative to input height 9"):
+        F.fractional_max_pool2d(x, 3, output_size=8)
+    with pytest.raises(RuntimeError, match=r"fractional_max_pool3d_out\(\): pool time 3 too large"):
+        F.fractional_max_pool3d(torch.randn(1, 1, 4, 4, 4), 3, output_size=2)
+    with pytest.raises(ValueError, match="only one of output_size and output_ratio"):
+        torch.nn.FractionalMaxPool2d(2, output_size=3, output_ratio=0.5)
+    with pytest.raises(ValueError, match=r"output_ratio must be between 0 and 1 \(got 1.5\)"):
+        torch.nn.FractionalMaxPool2d(2, output_ratio=1.5)
+    assert repr(torch.nn.FractionalMaxPool2d(2, output_size=3)) == "FractionalMaxPool2d()"
+
+
+# ---------------------------------------------------------------------------------- modules
+def test_unpool_lppool3d_nllloss2d_reprs_and_values(torch):
+    nn = torch.nn
+    assert repr(nn.MaxUnpool1d(2)) == "MaxUnpool1d(kernel_size=(2,), stride=(2,), padding=(0,))"
+    assert repr(nn.MaxUnpool2d(2, stride=1, padding=1)) == (
+        "MaxUnpool2d(kernel_size=(2, 2), stride=(1, 1), padding=(1, 1))"
+    )
+    assert repr(nn.MaxUnpool3d((2, 2, 2))) == (
+        "MaxUnpool3d(kernel_size=(2, 2, 2), stride=(2, 2, 2), padding=(0, 0, 0))"
+    )
+    x = torch.randn(1, 2, 6, 6)
+    o, i = torch.nn.functional.max_pool2d(x, 2, return_indices=True)
+    u = nn.MaxUnpool2d(2)(o, i)
+    assert tuple(u.shape) == (1, 2, 6, 6) and u.sum().item() == pytest.approx(o.sum().item())
+    o1, i1 = torch.nn.functional.max_pool1d(x[0], 2, return_indices=True)
+    assert (
+        nn.MaxUnpool1d(2)(o1, i1).tolist() == torch.nn.functional.max_unpool1d(o1, i1, 2).tolist()
+    )
+    x3 = torch.randn(1, 1, 4, 4, 4)
+    o3, i3 = torch.nn.functional.max_pool3d(x3, 2, return_indices=True)
+    assert nn.MaxUnpool3d(2)(o3, i3, output_size=[4, 4, 4]).shape == (1, 1, 4, 4, 4)
+    lp = nn.LPPool3d(2, 2)
+    assert repr(lp) == "LPPool3d(norm_type=2, kernel_size=2, stride=None, ceil_mode=False)"
+    _close(lp(torch.ones(1, 1, 4, 4, 4)), torch.full((1, 1, 2, 2, 2), 8**0.5))
+    with pytest.warns(FutureWarning, match="`NLLLoss2d` has been deprecated"):
+        loss = nn.NLLLoss2d(ignore_index=1)
+    inp = torch.randn(2, 3, 4, 4).log_softmax(1)
+    tgt = torch.randint(0, 3, (2, 4, 4))
+    _close(loss(inp, tgt), torch.nn.functional.nll_loss(inp, tgt, ignore_index=1))
+
+
+def test_cross_map_lrn2d_matches_pytorch(torch):
+    g = np.random.default_rng(0)
+    x = torch.tensor(
+        g.standard_normal((2, 7, 3, 3)).tolist(), dtype=torch.float64, requires_grad=True
+    )
+    m = torch.nn.CrossMapLRN2d(3, alpha=0.5, beta=0.75, k=1.5)
+    assert repr(m) == "CrossMapLRN2d(3, alpha=0.5, beta=0.75, k=1.5)"
+    y = m(x)
+    assert _name(y) == "CrossMapLRN2dBackward"
+    y.backward(torch.tensor(g.standard_normal((2, 7, 3, 3)).tolist(), dtype=torch.float64))
+    # values measured with torch 2.13 (its legacy forward never drops channel 0 from the window)
+    assert y.sum().item() == pytest.approx(5.4692889737058685, rel=1e-12)
+    assert (y * y).sum().item() == pytest.approx(36.40088629442846, rel=1e-12)
+    assert x.grad.sum().item() == pytest.approx(-6.352503552342608, rel=1e-12)
+    assert (x.grad * x.grad).sum().item() == pytest.approx(43.55843303256756, rel=1e-12)
+    with pytest.raises(ValueError, match="CrossMapLRN2d: Expected input to be 4D, got 3D"):
+        m(torch.randn(2, 3, 3))
+
+
+def test_sync_batchnorm_is_batchnorm_in_one_process(torch):
+    nn = torch.nn
+    bn = nn.BatchNorm2d(3)
+    bn.running_mean.fill_(0.5)
+    seq = nn.Sequential(nn.Conv2d(3, 3, 1), nn.Sequential(bn))
+    s = nn.SyncBatchNorm.convert_sync_batchnorm(seq)
+    sync = s[1][0]
+    assert type(sync).__name__ == "SyncBatchNorm" and sync.weight is bn.weight
+    assert sync.running_mean is bn.running_mean
+    assert repr(sync) == (
+        "SyncBatchNorm(3, eps=1e-05, momentum=0.1, affine=True, bias=True, "
+        "track_running_stats=True)"
+    )
+    ref = nn.BatchNorm2d(3)
+    ref.running_mean.fill_(0.5)
+    x = torch.randn(2, 3, 4, 4)
+    _close(sync(x), ref(x))
+    _close(sync.running_mean, ref.running_mean)
+    assert sync.num_batches_tracked.item() == 1
+    with pytest.raises(ValueError, match=r"expected at least 2D input \(got 1D input\)"):
+        nn.SyncBatchNorm(3)(torch.randn(3))
+
+
+def test_adaptive_log_softmax_with_loss(torch):
+    torch.manual_seed(0)
+    m = torch.nn.AdaptiveLogSoftmaxWithLoss(8, 10, [4, 8], div_value=2.0, head_bias=True)
+    assert [tuple(p.shape) for p in m.parameters()] == [
+        (6, 8),
+        (6,),
+        (4, 8),
+        (4, 4),
+        (2, 8),
+        (2, 2),
+    ]
+    x = torch.randn(6, 8, requires_grad=True)
+    t = torch.tensor([0, 3, 5, 9, 4, 8])
+    out, loss = m(x, t)
+    assert _name(out) == "AddBackward0" and _name(loss) == "MeanBackward0"
+    full = m.log_prob(x)
+    _close(full.logsumexp(1), torch.zeros(6), 1e-5)
+    _close(out, full.gather(1, t.unsqueeze(1)).squeeze(1), 1e-5)
+    _close(loss, -out.mean())
+    assert m.predict(x).tolist() == full.argmax(1).tolist()
+    loss.backward()
+    assert x.grad is not None and m.tail[1][1].weight.grad is not None
+    single = m(x[1], t[1])
+    assert single.output.dim() == 0
+    _close(single.output, out[1], 1e-5)
+    with pytest.raises(RuntimeError, match=r"Target values should be in \[0, 9\]"):
+        m(x, torch.tensor([0, 3, 5, 9, 4, 10]))
+    with pytest.raises(ValueError, match="cutoffs should be a sequence of unique, positive"):
+        torch.nn.AdaptiveLogSoftmaxWithLoss(8, 10, [4, 4])
+
+
+# ---------------------------------------------------------------------------------- gradcheck
+def test_new_table_entries_pass_gradcheck_and_gradgradcheck(torch):
+    g = np.random.default_rng(5)
+    gc, ggc = torch.autograd.gradcheck, torch.autograd.gradgradcheck
+    x2 = torch.tensor(
+        g.standard_normal((1, 1, 4, 5)).tolist(), dtype=torch.float64, requires_grad=True
+    )
+    s2 = torch.tensor([[[0.3, 0.7]]], dtype=torch.float64)
+
+    def fmp2(x):
+        return torch.nn.functional.fractional_max_pool2d(
+            x, 2, output_size=(2, 3), _random_samples=s2
+        )
+
+    assert gc(fmp2, (x2,)) and ggc(fmp2, (x2,))
+    x3 = torch.tensor(
+        g.standard_normal((1, 1, 3, 3, 4)).tolist(), dtype=torch.float64, requires_grad=True
+    )
+    s3 = torch.tensor([[[0.2, 0.5, 0.9]]], dtype=torch.float64)
+
+    def fmp3(x):
+        return torch.nn.functional.fractional_max_pool3d(
+            x, 2, output_size=(1, 1, 2), _random_samples=s3
+        )
+
+    assert gc(fmp3, (x3,)) and ggc(fmp3, (x3,))
+    d = torch.randn(2, 3, dtype=torch.float64, requires_grad=True)
+
+    def nd(x):
+        torch.manual_seed(0)  # the same mask on every evaluation
+        return torch.native_dropout(x, 0.3, True)[0]
+
+    assert gc(nd, (d,)) and ggc(nd, (d,))

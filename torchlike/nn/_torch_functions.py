@@ -17,8 +17,11 @@ import numpy as np
 
 from .. import _dtype as D
 from .. import _factories
-from .._ops import OPS, apply
-from .._ops.core import Op
+from .._ops import (
+    OPS,
+    apply,
+    nn_names_table,  # noqa: F401  (registers native_dropout)
+)
 from .._tensor import Tensor
 from ..autograd import grad_mode
 from . import functional as F
@@ -189,15 +192,6 @@ def _inplace(input, result):
     if result is input:
         return input
     return input.copy_(result)
-
-
-OPS["native_dropout"] = Op(
-    "native_dropout",
-    lambda x, mask, scale: x * (mask.astype(x.dtype) * jnp.asarray(scale, x.dtype)),
-    "NativeDropoutBackward0",
-    promote=None,
-    edges=1,
-)
 
 
 def native_dropout(input, p, train):

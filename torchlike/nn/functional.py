@@ -18,6 +18,7 @@ from .. import _dtype as D
 from .. import _random_methods as _sample
 from .._ops import OPS, apply
 from .._ops import frontend as _f
+from .._ops import nn_names_table as _nn_names_table  # noqa: F401  (fractional max pooling)
 from .._ops import nn_table as _nn_table  # noqa: F401  (registers the nn ops)
 from .._ops.indexing import first_out_of_range
 from .._tensor import _TYPE_NAMES, Tensor
@@ -1025,6 +1026,101 @@ def lp_pool3d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
 def lp_pool1d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
     out = avg_pool1d(input.pow(norm_type), kernel_size, stride, 0, ceil_mode)
     return (out.sign() * relu(out.abs())).mul(kernel_size).pow(1.0 / norm_type)
+
+
+def _fractional_max_pool(
+    nd, input, kernel_size, output_size, output_ratio, return_indices, _random_samples
+):
+    name = f"fractional_max_pool{nd}d"
+    if output_size is None and output_ratio is None:
+        raise ValueError(f"{name} requires specifying either an output_size or an output_ratio")
+    if output_size is None:
+        # PyTorch's 2-D form takes len() of the ratio: a bare float is a TypeError there
+        if nd == 2 and len(output_ratio) > 2:
+            raise ValueError(
+                f"{name} requires output_ratio to either be a single Int or tuple of Ints."
+            )
+        ratio = (
+            tuple(output_ratio) if isinstance(output_ratio, (tuple, list)) else (output_ratio,) * nd
+        )
+        output_size = [int(input.shape[-nd + i] * ratio[i]) for i in range(nd)]
+    kernel = _ntuple(kernel_size, nd)
+    out_size = _ntuple(output_size, nd)
+    if input.ndim not in (nd + 1, nd + 2):
+        raise RuntimeError(
+            f"{name}(): Expected {nd + 1}D or {nd + 2}D tensor, but got: {list(input.shape)}"
+        )
+    dims = ("time", "height", "width")[3 - nd :]
+    for d in range(nd):
+        n_in = input.shape[input.ndim - nd + d]
+        # PyTorch's 3-D check is strict (the windows may not reach the last element)
+        if out_size[d] + kernel[d] - 1 > n_in - (nd == 3):
+            raise RuntimeError(
+                f"{name}{'_out' if nd == 3 else ''}(): pool {dims[d]} {kernel[d]} too large "
+                f"relative to input {dims[d]} {n_in}"
+            )
+    if _random_samples is None:
+        # PyTorch's draw: one uniform per (sample, plane, dim) from the default generator
+        n_batch = 1 if input.ndim == nd + 1 else input.shape[0]
+        _random_samples = _sample.rand(n_batch, input.shape[-nd - 1], nd, dtype=input.dtype)
+    out, indices = apply(
+        OPS[name],
+        (input, _random_samples),
+        (("kernel", tuple(kernel)), ("output_size", tuple(out_size))),
+    )
+    return (out, indices) if return_indices else out
+
+
+def fractional_max_pool2d_with_indices(
+    input,
+    kernel_size,
+    output_size=None,
+    output_ratio=None,
+    return_indices=False,
+    _random_samples=None,
+):
+    return _fractional_max_pool(
+        2, input, kernel_size, output_size, output_ratio, True, _random_samples
+    )
+
+
+def fractional_max_pool2d(
+    input,
+    kernel_size,
+    output_size=None,
+    output_ratio=None,
+    return_indices=False,
+    _random_samples=None,
+):
+    return _fractional_max_pool(
+        2, input, kernel_size, output_size, output_ratio, return_indices, _random_samples
+    )
+
+
+def fractional_max_pool3d_with_indices(
+    input,
+    kernel_size,
+    output_size=None,
+    output_ratio=None,
+    return_indices=False,
+    _random_samples=None,
+):
+    return _fractional_max_pool(
+        3, input, kernel_size, output_size, output_ratio, True, _random_samples
+    )
+
+
+def fractional_max_pool3d(
+    input,
+    kernel_size,
+    output_size=None,
+    output_ratio=None,
+    return_indices=False,
+    _random_samples=None,
+):
+    return _fractional_max_pool(
+        3, input, kernel_size, output_size, output_ratio, return_indices, _random_samples
+    )
 
 
 # ---------------------------------------------------------------------------------- normalization
