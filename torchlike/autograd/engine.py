@@ -40,7 +40,7 @@ from .._ops import device_table
 from .._ops.core import Op, apply, record
 from . import _callbacks
 from .function import BackwardCFunction
-from .graph import ERR_BACKWARD_TWICE, AccumulateGrad
+from .graph import AccumulateGrad, unfree
 
 COMPILE_ON_SIGHTING = 1  # compile a structure the n-th time it is seen (README: compile policy)
 CACHE_SIZE = 256
@@ -356,7 +356,7 @@ def _plan(order, roots, capture, accumulate) -> Plan:
             # the common node: no hooks, no retain_grad, no capture (what the rest of the loop
             # does for it, without its checks; the step built as a plain tuple)
             if node._freed:
-                raise RuntimeError(ERR_BACKWARD_TWICE)
+                unfree(node)  # raises, or recomputes what torch.utils.checkpoint dropped
             rule_key, rule, n_saved = node._replay_rule(plan)
             add_step(
                 _new_tuple(
@@ -404,7 +404,7 @@ def _plan(order, roots, capture, accumulate) -> Plan:
             add_rule(None)
             continue
         if node._freed:
-            raise RuntimeError(ERR_BACKWARD_TWICE)
+            unfree(node)  # raises, or recomputes what torch.utils.checkpoint dropped
         if node._pre_hooks or node._post_hooks:
             pre, post = _node_hooks(node, live, n_outs)
         else:
@@ -777,8 +777,8 @@ def _replay_for(plan):
             _stats["eager_runs"] += 1
             return _build_replay(plan)
         _sightings.pop(key)
-    if device_table.crosses_devices([s.rule_key for s in key.steps if type(s) is NodeStep]):
-        fn = _replays.put(key, _build_replay(plan))  # rule by rule, each on its own device
+    if _rule_by_rule(key):
+        fn = _replays.put(key, _build_replay(plan))
         _stats["eager_runs"] += 1
         return fn
     family = _erased(key)
@@ -800,6 +800,17 @@ def _replay_for(plan):
     _stats["compiles"] += 1
     _stats["compiled_runs"] += 1
     return fn
+
+
+def _rule_by_rule(structure) -> bool:
+    """Whether this backward must run uncompiled, rule by rule on concrete arrays: it copies
+    between devices (one XLA program runs on one device), or a custom Function's backward runs
+    a backward of its own (``reentrant_backward``: ``torch.utils.checkpoint``), which a
+    callback from inside a compiled program cannot."""
+    keys = [s.rule_key for s in structure.steps if type(s) is NodeStep]
+    return device_table.crosses_devices(keys) or any(
+        k[0] == "function" and getattr(k[1], "reentrant_backward", False) for k in keys
+    )
 
 
 def _forget_stale():

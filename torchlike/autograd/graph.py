@@ -284,12 +284,14 @@ class Node:
     def _saved_operand(self, k):
         """Operand ``k`` as PyTorch saved it (None where it does not)."""
         if self._freed:
-            raise RuntimeError(ERR_BACKWARD_TWICE)
+            unfree(self)
         sv = self._saved[k] if k < len(self._saved) else None
         return None if sv is None else sv.tensor
 
     def _saved_output(self, k):
-        if self._freed or self._result is None:
+        if self._freed:
+            unfree(self)
+        if self._result is None:
             raise RuntimeError(ERR_BACKWARD_TWICE)
         return self._result[k].output()
 
@@ -435,6 +437,20 @@ ERR_BACKWARD_TWICE = (
     "backward through the graph a second time or if you need to access saved tensors after "
     "calling backward."
 )
+
+
+def unfree(node):
+    """A node whose saved values are gone: freed by a backward (PyTorch's error), or dropped by
+    ``torch.utils.checkpoint`` (its ``_freed`` holds what recomputes them)."""
+    recompute = node._freed
+    if recompute is True:
+        raise RuntimeError(ERR_BACKWARD_TWICE)
+    recompute.fill()
+
+
+def next_sequence_nr() -> int:
+    """A sequence number below every node made from now on (``torch.utils.checkpoint``)."""
+    return next(_sequence) + 1
 
 
 _SCALARS = (bool, int, float, complex)

@@ -1,8 +1,9 @@
-"""``torch.utils``: the data-loading utilities (``torch.utils.data``)."""
+"""``torch.utils``: data loading (``torch.utils.data``) and activation checkpointing
+(``torch.utils.checkpoint``)."""
 
 # A torch name torchlike lacks: an AttributeError naming it and the nearest supported name.
 from torchlike._missing import module_getattr as _module_getattr  # noqa: E402
 
-from . import data  # noqa: F401
+from . import checkpoint, data  # noqa: F401
 
 __getattr__ = _module_getattr(__name__)
