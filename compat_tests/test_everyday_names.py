@@ -520,3 +520,18 @@ def test_cond(torch):
     with pytest.raises(RuntimeError, match="Expected pred to be bool or single-element tensor"):
         torch.cond(x > 0, lambda a: a * 2, lambda a: a - 1, (x,))
     assert torch.empty_permuted((2, 3, 4), (0, 2, 1)).shape == (2, 3, 4)
+
+
+def test_removed_linalg_names_say_what_replaced_them(torch):
+    A = torch.eye(2)
+    for call, new in (
+        (lambda: torch.solve(A, A), "X = torch.linalg.solve(A, B)"),
+        (lambda: A.lstsq(A), "X = torch.linalg.lstsq(A, B).solution"),
+        (lambda: torch.eig(A), "L_complex = torch.linalg.eigvals(A)"),
+        (lambda: A.symeig(), "L = torch.linalg.eigvalsh(A, UPLO='U' if upper else 'L')"),
+        (lambda: torch.matrix_rank(A), "Please use the `torch.linalg.matrix_rank` function"),
+    ):
+        with pytest.raises(RuntimeError) as info:
+            call()
+        assert str(info.value).startswith("This function was deprecated since version 1.9")
+        assert new in str(info.value)
