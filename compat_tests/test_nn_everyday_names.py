@@ -701,3 +701,30 @@ def test_new_table_entries_pass_gradcheck_and_gradgradcheck(torch):
         return torch.native_dropout(x, 0.3, True)[0]
 
     assert gc(nd, (d,)) and ggc(nd, (d,))
+
+
+# ---------------------------------------------------------------------------------- histogramdd
+def test_histogramdd(torch):
+    x = torch.tensor([[0.0, 1.0], [1.0, 0.0], [2.0, 0.0], [2.0, 2.0], [0.5, 0.5]])
+    r = torch.histogramdd(x, bins=[3, 3], weight=torch.tensor([1.0, 2.0, 4.0, 8.0, 1.0]))
+    assert type(r).__name__ == "histogramdd" and repr(r).startswith(
+        "torch.return_types.histogramdd("
+    )
+    hist, edges = r
+    assert hist.tolist() == [[1.0, 1.0, 0.0], [2.0, 0.0, 0.0], [4.0, 0.0, 8.0]]
+    assert isinstance(r.bin_edges, tuple) and len(edges) == 2
+    _close(edges[0], torch.tensor([0.0, 2 / 3, 4 / 3, 2.0]))
+    d = torch.histogramdd(x, bins=2, range=[0.0, 1.0, 0.0, 1.0], density=True)
+    _close(d.hist, torch.tensor([[0.0, 4 / 3], [4 / 3, 4 / 3]]))
+    t = torch.histogramdd(x, bins=[torch.tensor([0.0, 1, 2]), torch.tensor([0.0, 2])])
+    assert t.hist.tolist() == [[2.0], [3.0]]
+    assert tuple(torch.histogramdd(torch.randn(4, 2, 3), bins=2).hist.shape) == (2, 2, 2)
+    assert torch.histogramdd(x.double(), bins=3).hist.dtype == torch.float64
+    with pytest.raises(RuntimeError, match="The size of bins must be equal to the innermost"):
+        torch.histogramdd(x, bins=[2])
+    with pytest.raises(RuntimeError, match="range should have 4 elements, but got 2"):
+        torch.histogramdd(x, bins=2, range=[0.0, 1.0])
+    with pytest.raises(NotImplementedError, match="\"histogramdd\" not implemented for 'Long'"):
+        torch.histogramdd(x.long(), bins=2)
+    with pytest.raises(RuntimeError, match=r"got input with shape \[5, 2\] and weight with shape"):
+        torch.histogramdd(x, bins=2, weight=torch.ones(4))

@@ -22,6 +22,7 @@ from .._ops import (
     apply,
     nn_names_table,  # noqa: F401  (registers native_dropout)
 )
+from .._ops import statistics as _stats_mod
 from .._tensor import Tensor
 from ..autograd import grad_mode
 from . import functional as F
@@ -577,6 +578,98 @@ def rnn_relu_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
     return (F.linear(input, w_ih, b_ih) + F.linear(hx, w_hh, b_hh)).relu()
 
 
+# ---------------------------------------------------------------------------------- histogramdd
+# (torch.functional's in PyTorch; here with the other torch-level functions of this work)
+return_histogramdd = _stats_mod._named("histogramdd", ["hist", "bin_edges"])
+
+
+def histogramdd(input, bins, *, range=None, weight=None, density=False):  # noqa: A002
+    """The D-dimensional histogram of the points ``input[..., :]`` (D = input.size(-1)):
+    right-open bins but the last, values outside the range ignored, as PyTorch's."""
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(
+            f"\"histogramdd\" not implemented for '{D.CAST_NAMES[input.dtype]}'"
+        )
+    nd = input.shape[-1]
+    points = input.reshape(-1, nd)
+    if weight is not None and tuple(weight.shape) != tuple(input.shape[:-1]):
+        raise RuntimeError(
+            "torch.histogramdd: if weight tensor is provided it should have the same shape as "
+            "the input tensor excluding its innermost dimension, but got input with shape "
+            f"{list(input.shape)} and weight with shape {list(weight.shape)}"
+        )
+    if isinstance(bins, int):
+        bins = [bins] * nd
+    bins = list(bins)
+    if len(bins) != nd:
+        raise RuntimeError(
+            "histogramdd: The size of bins must be equal to the innermost dimension of the input."
+        )
+    if range is not None and len(range) != 2 * nd:
+        raise RuntimeError(
+            f"torch.histogramdd: for a {nd}-dimensional histogram range should have {2 * nd} "
+            f"elements, but got {len(range)}"
+        )
+    edges = []
+    # host read of the data's extent (as PyTorch's aminmax().item()): it sizes no array
+    arr = None if range is not None or not points.shape[0] else np.asarray(points._value)
+    for d, b in enumerate(bins):
+        if isinstance(b, Tensor):
+            edges.append(b)
+            continue
+        if b <= 0:
+            raise RuntimeError(
+                f"torch.histogram(): bins must be > 0, but got {b} for dimension {d}"
+            )
+        if range is not None:
+            lo, hi = float(range[2 * d]), float(range[2 * d + 1])
+        elif arr is not None:
+            lo, hi = float(arr[:, d].min()), float(arr[:, d].max())
+        else:
+            lo, hi = 0.0, 0.0
+        if lo > hi:
+            raise RuntimeError(
+                f"torch.histogramdd(): for dimension {d}, min should not exceed max, but got "
+                f"min {lo} max {hi}"
+            )
+        if not (np.isfinite(lo) and np.isfinite(hi)):
+            raise RuntimeError(
+                f"torch.histogramdd(): dimension {d}'s range [{lo}, {hi}] is not finite"
+            )
+        if lo == hi:
+            lo, hi = lo - 0.5, hi + 0.5
+        edges.append(_factories.linspace(lo, hi, b + 1, dtype=input.dtype))
+    hist = _histogramdd_counts(
+        points._value,
+        [e._value for e in edges],
+        None if weight is None else weight.reshape(-1)._value,
+        bool(density),
+    )
+    return return_histogramdd(Tensor._make(hist), tuple(edges))
+
+
+def _histogramdd_counts(points, edges, weight, density):
+    shape = tuple(e.shape[0] - 1 for e in edges)
+    flat = jnp.zeros(points.shape[0], jnp.int64)
+    valid = jnp.ones(points.shape[0], bool)
+    for d, e in enumerate(edges):
+        v = points[:, d]
+        pos = jnp.searchsorted(e, v, side="right") - 1
+        pos = jnp.where(v == e[-1], shape[d] - 1, pos)  # the last bin is closed
+        valid = valid & (v >= e[0]) & (v <= e[-1])
+        flat = flat * shape[d] + jnp.clip(pos, 0, shape[d] - 1)
+    w = jnp.ones(points.shape[0], points.dtype) if weight is None else weight.astype(points.dtype)
+    size = int(np.prod(shape))
+    hist = jnp.zeros(size, points.dtype).at[flat].add(jnp.where(valid, w, 0)).reshape(shape)
+    if density:
+        volume = jnp.ones((), points.dtype)
+        for d, e in enumerate(edges):
+            widths = jnp.diff(e).reshape((1,) * d + (-1,) + (1,) * (len(edges) - d - 1))
+            volume = volume * widths
+        hist = hist / (hist.sum() * volume)
+    return hist
+
+
 __all__ = [
     "adaptive_avg_pool1d",
     "adaptive_max_pool1d",
@@ -616,6 +709,7 @@ __all__ = [
     "gru_cell",
     "hardshrink",
     "hinge_embedding_loss",
+    "histogramdd",
     "instance_norm",
     "kl_div",
     "layer_norm",
