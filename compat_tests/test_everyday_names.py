@@ -535,3 +535,12 @@ def test_removed_linalg_names_say_what_replaced_them(torch):
             call()
         assert str(info.value).startswith("This function was deprecated since version 1.9")
         assert new in str(info.value)
+
+
+def test_sym_helpers(torch):
+    assert torch.sym_int(3.7) == 3 and torch.sym_int(-3.7) == -3
+    assert repr(torch.sym_float(3)) == "3.0"
+    assert repr(torch.sym_max(2, 5)) == "5" and repr(torch.sym_min(2, 5.0)) == "2.0"
+    assert torch.sym_not(True) is False and torch.sym_sqrt(4) == 2.0
+    assert torch.sym_sum([1, 2, 3]) == 6 and torch.sym_ite(False, 1, 2) == 2
+    assert torch.is_storage(torch.ones(1).untyped_storage()) and not torch.is_storage(3)

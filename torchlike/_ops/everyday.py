@@ -789,6 +789,58 @@ def pdist(input, p=2):
     return apply(OPS["pdist"], (input,), (("p", float(p)),))
 
 
+# ---------------------------------------------------------------------------------- sym_* helpers
+# PyTorch's symbolic-shape-aware helpers; torchlike's sizes are plain ints, so they are the
+# plain Python operations (with PyTorch's int/float results)
+def _either_float(a, b, r):
+    return float(r) if isinstance(a, float) or isinstance(b, float) else r
+
+
+@export(method=False)
+def sym_int(a):
+    return math.trunc(a) if isinstance(a, float) else int(a)
+
+
+@export(method=False)
+def sym_float(a):
+    return float(a)
+
+
+@export(method=False)
+def sym_max(a, b):
+    return _either_float(a, b, builtins.max(a, b))
+
+
+@export(method=False)
+def sym_min(a, b):
+    return _either_float(a, b, builtins.min(a, b))
+
+
+@export(method=False)
+def sym_not(a):
+    return not a
+
+
+@export(method=False)
+def sym_sqrt(a):
+    return math.sqrt(a)
+
+
+@export(method=False)
+def sym_sum(args):
+    return builtins.sum(args)
+
+
+@export(method=False)
+def sym_ite(b, t, f):
+    return t if b else f
+
+
+@export(method=False)
+def is_storage(obj):
+    return isinstance(obj, (UntypedStorage, TypedStorage))
+
+
 # ---------------------------------------------------------------------------------- removed names
 # PyTorch keeps these old linear-algebra names only to tell a porting user what replaced them
 _REMOVED = "This function was deprecated since version 1.9 and is now removed."
