@@ -111,6 +111,10 @@ _SCRIPT = textwrap.dedent(
     back = torch.nn.Linear(3, 2).cuda()(torch.ones(2, 3, requires_grad=True).cuda()).cpu()
     back.sum().backward()  # cpu -> cuda -> cpu
 
+    assert torch.accelerator.is_available() and torch.accelerator.device_count() == 2
+    assert str(torch.accelerator.current_accelerator()) == "cuda"
+    with torch.accelerator.device_index(1):
+        assert torch.accelerator.current_device_index() == 1
     with torch.cuda.device(1):
         assert torch.cuda.current_device() == 1
         assert str(torch.ones(1, device="cuda").device) == "cuda:1"

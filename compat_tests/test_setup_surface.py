@@ -899,3 +899,22 @@ def test_version_compares_as_a_version(torch):
     assert not v < "1.13.1" and v != "1.0"
     assert torch.version.__version__ == v and torch.version.cuda is None
     assert torch.version.hip is None and torch.version.debug is False
+
+
+def test_accelerator_api_without_an_accelerator(torch, no_cuda):
+    acc = torch.accelerator
+    assert acc.is_available() is False and acc.current_accelerator() is None
+    assert acc.device_count() == 0
+    for call in (acc.current_device_index, acc.synchronize, lambda: acc.set_device_index(0)):
+        with pytest.raises(RuntimeError, match="^Cannot access accelerator device when none is"):
+            call()
+
+
+def test_pin_memory_without_an_accelerator_warns(torch, no_cuda):
+    from importlib import import_module
+
+    data = import_module(torch.__name__ + ".utils.data")
+    loader = data.DataLoader(data.TensorDataset(torch.arange(4.0)), batch_size=2, pin_memory=True)
+    with pytest.warns(UserWarning, match="'pin_memory' argument is set as true but no accelerator"):
+        batches = list(loader)
+    assert [b[0].tolist() for b in batches] == [[0.0, 1.0], [2.0, 3.0]]

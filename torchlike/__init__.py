@@ -149,6 +149,7 @@ __version__ = _TorchVersion(version.__version__)
 # the setup surface scripts touch first: torch.cuda, torch.backends, torch.jit, profilers, testing
 from . import (  # noqa: E402,F401
     _device,
+    accelerator,
     amp,  # noqa: E402,F401  (torch.amp; torch.cuda.amp below)
     backends,
     cuda,

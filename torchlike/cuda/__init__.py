@@ -388,6 +388,12 @@ def current_stream(device=None) -> Stream:
 default_stream = current_stream
 
 
+def set_stream(stream) -> None:
+    """Selecting a stream selects its device; the device's work stays on its one XLA stream."""
+    if stream is not None:
+        set_device(stream.device)
+
+
 class stream:
     """``with torch.cuda.stream(s):`` — work inside runs on the device's one XLA stream."""
 
@@ -399,6 +405,9 @@ class stream:
 
     def __exit__(self, *exc):
         return False
+
+
+StreamContext = stream
 
 
 class Event:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import warnings
 
-from ... import _factories
+from ... import _device, _factories
 from .collate import default_collate, default_convert
 from .dataset import IterableDataset, Subset, TensorDataset
 from .sampler import (
@@ -208,6 +208,18 @@ class _LoaderIter:
         self._dataset_iter = iter(self._dataset) if loader._iterable else None
         self._ended = False
         self._fast = None
+        if loader.pin_memory and loader.pin_memory_device:
+            warnings.warn(
+                "pin_memory_device is deprecated, the current accelerator will be used as the "
+                f"device,ignore pin_memory_device='{loader.pin_memory_device}'.",
+                stacklevel=2,
+            )
+        if loader.pin_memory and not _device.accelerators("cuda"):
+            warnings.warn(
+                "'pin_memory' argument is set as true but no accelerator is found, then device "
+                "pinned memory won't be used.",
+                stacklevel=2,
+            )
         if not loader._iterable and self._auto_collation and self._collate_fn is default_collate:
             self._fast = _tensor_source(self._dataset)
 
