@@ -728,3 +728,41 @@ def test_histogramdd(torch):
         torch.histogramdd(x.long(), bins=2)
     with pytest.raises(RuntimeError, match=r"got input with shape \[5, 2\] and weight with shape"):
         torch.histogramdd(x, bins=2, weight=torch.ones(4))
+
+
+# ---------------------------------------------------------------------------------- anomaly mode
+def test_detect_anomaly_names_the_node_that_made_nan(torch):
+    x = torch.tensor([-1.0, 2.0], requires_grad=True)
+    with pytest.warns(UserWarning, match="Anomaly Detection has been enabled"):
+        ctx = torch.autograd.detect_anomaly()
+    with ctx:
+        assert torch.is_anomaly_enabled() and torch.is_anomaly_check_nan_enabled()
+        y = x.sqrt().sum() * 2
+        with pytest.raises(
+            RuntimeError,
+            match=r"^Function 'SqrtBackward0' returned nan values "
+            r"in its 0th output\.$",
+        ):
+            y.backward()
+        ok = torch.tensor([1.0, 4.0], requires_grad=True)
+        assert torch.autograd.grad(ok.sqrt().sum(), [ok])[0].tolist() == [0.5, 0.25]
+        with pytest.raises(RuntimeError, match="Function 'SqrtBackward0' returned nan"):
+            torch.autograd.grad((x.sqrt() * 3).sum(), [x], create_graph=True)
+    assert not torch.is_anomaly_enabled()
+    torch.autograd.set_detect_anomaly(True)
+    assert torch.is_anomaly_enabled()
+    torch.autograd.set_detect_anomaly(False)
+    assert not torch.is_anomaly_enabled()
+    with torch.autograd.set_detect_anomaly(True, check_nan=False):
+        assert torch.is_anomaly_enabled() and not torch.is_anomaly_check_nan_enabled()
+        x.sqrt().sum().backward()  # no nan check: the nan gradient goes through
+        assert math.isnan(x.grad[0].item())
+    assert not torch.is_anomaly_enabled() and torch.is_anomaly_check_nan_enabled()
+    torch.set_anomaly_enabled(True)
+    assert torch.is_anomaly_enabled()
+    torch.set_anomaly_enabled(False)
+    a = torch.tensor([0.0], requires_grad=True)
+    with torch.autograd.set_detect_anomaly(True):
+        # the nan comes from the second input's rule: PowBackward1's 1st output
+        with pytest.raises(RuntimeError, match="returned nan values in its 1th output"):
+            (torch.tensor([-1.0], requires_grad=True) ** a.exp()).sum().backward()

@@ -8,7 +8,8 @@ calls ``load_upper()`` once the ops exist, and a name used before that loads on 
 
 import importlib
 
-from . import grad_mode, graph  # noqa: F401
+from . import anomaly_mode, grad_mode, graph  # noqa: F401
+from .anomaly_mode import detect_anomaly, set_detect_anomaly
 from .grad_mode import (
     enable_grad,
     inference_mode,
@@ -50,6 +51,8 @@ __all__ = [
     "GradcheckError",
     "compile_count",
     "Variable",
+    "detect_anomaly",
+    "set_detect_anomaly",
 ]
 
 

@@ -24,7 +24,7 @@ from .._ops import (
 )
 from .._ops import statistics as _stats_mod
 from .._tensor import Tensor
-from ..autograd import grad_mode
+from ..autograd import anomaly_mode, grad_mode
 from . import functional as F
 from .modules import rnn as _rnn
 
@@ -744,3 +744,9 @@ __all__ = [
 ]
 
 FUNCTIONS = {name: globals()[name] for name in __all__}
+# torch.is_anomaly_enabled, torch.set_anomaly_enabled …: the anomaly-mode switches PyTorch also
+# exposes at top level, merged into the torch namespace with the functions above
+FUNCTIONS.update(
+    (name, getattr(anomaly_mode, name))
+    for name in ("is_anomaly_enabled", "is_anomaly_check_nan_enabled", "set_anomaly_enabled")
+)
