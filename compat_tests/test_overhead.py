@@ -1,0 +1,83 @@
+"""Behaviour the per-op and per-backward fast paths must keep (issue 9, per-op overhead).
+
+The recording path builds saved values and edges in one pass, the backward plans common nodes
+without the hook checks, and a compiled replay gets the saved Python numbers as kept arrays;
+these tests pin what each of those could silently change.
+"""
+
+import pytest
+
+
+def test_mul_saves_an_operand_only_when_the_other_needs_grad(torch):
+    x = torch.ones(3, requires_grad=True)
+    y = torch.full((3,), 2.0)
+    z = x * y
+    assert z.grad_fn._saved_self is None  # y needs no grad: x is not needed
+    assert z.grad_fn._saved_other is y
+    w = torch.full((3,), 3.0, requires_grad=True)
+    z = x * w
+    assert z.grad_fn._saved_self is x and z.grad_fn._saved_other is w
+    assert [type(n).__name__ for n, _ in z.grad_fn.next_functions] == ["AccumulateGrad"] * 2
+
+
+def test_saved_operand_modified_in_place_raises(torch):
+    x = torch.ones(3, requires_grad=True)
+    w = torch.full((3,), 3.0, requires_grad=True)
+    z = (x * w).sum()
+    with torch.no_grad():
+        w.mul_(2)
+    with pytest.raises(RuntimeError, match=r"modified by an inplace operation: .* is at version 1"):
+        z.backward()
+
+
+def test_view_operand_edges_follow_its_base(torch):
+    base = torch.ones(4, requires_grad=True)
+    v = base.clone()[1:3]
+    m = v * v
+    assert [n.name() for n, _ in m.grad_fn.next_functions] == ["SliceBackward0"] * 2
+    m.sum().backward()
+    assert base.grad.tolist() == [0.0, 2.0, 2.0, 0.0]
+
+
+def test_second_backward_linear_allowed_nonlinear_raises(torch):
+    a = torch.ones(2, requires_grad=True)
+    s = (a + 1.0).sum()
+    s.backward()
+    s.backward()  # nothing saved but shapes: PyTorch runs it again
+    assert a.grad.tolist() == [2.0, 2.0]
+    b = torch.ones(2, requires_grad=True)
+    s = (b * b).sum()
+    s.backward()
+    with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+        s.backward()
+
+
+def test_python_numbers_in_backward_keep_their_values_and_signs(torch):
+    c = torch.tensor([1.0, 2.0], requires_grad=True)
+    for _ in range(3):
+        c.grad = None
+        ((c * 2.5 + 1.0) ** 2).sum().backward()
+        assert c.grad.tolist() == [17.5, 30.0]
+    c.grad = None
+    (c * -0.0).sum().backward()
+    assert [str(g) for g in c.grad.tolist()] == ["-0.0", "-0.0"]
+    c.grad = None
+    (c * True + c * 3).sum().backward()  # bool and int numbers
+    assert c.grad.tolist() == [4.0, 4.0]
+
+
+@pytest.mark.torchlike_only
+def test_backward_with_numbers_compiles_once(torch):
+    c = torch.tensor([1.0, 2.0], requires_grad=True)
+
+    def step(k):
+        c.grad = None
+        ((c * 2.5 + k) ** 2).sum().backward()
+
+    step(1.0)
+    step(2.0)
+    before = torch.compile_count()
+    for k in range(5):  # new numbers every step: operands, never part of a signature
+        step(float(k) + 0.5)
+    assert torch.compile_count() == before
+    assert c.grad.tolist() == [(1.0 * 2.5 + 4.5) * 5.0, (2.0 * 2.5 + 4.5) * 5.0]
