@@ -33,6 +33,8 @@ for _dunder, _name in {
     "__iand__": "bitwise_and",
     "__ior__": "bitwise_or",
     "__ixor__": "bitwise_xor",
+    "__ilshift__": "bitwise_left_shift",
+    "__irshift__": "bitwise_right_shift",
 }.items():
     METHODS[_dunder] = METHODS[_name + "_"]
 

@@ -20,7 +20,7 @@ import jax.scipy.special as jss
 from jax import lax
 
 from .core import Op
-from .table import OPS, SELF, exact_divide
+from .table import OPS, SELF, _digamma, exact_divide
 
 RESULT_SELF = {"self": 0, "result": "result"}
 
@@ -242,10 +242,13 @@ def _pole(x):
 
 def _polygamma(x, *, n):
     if n == 0:
-        return jss.digamma(x)
+        return _digamma(x)
     # (-1)^(n+1) n! zeta(n+1, x): +-inf at the poles, as PyTorch gives (jax: nan)
     pole = jnp.full((), (-1) ** (n + 1) * jnp.inf, x.dtype)
-    return jnp.where(_pole(x), pole, jss.polygamma(n, x))
+    out = jnp.where(_pole(x), pole, jss.polygamma(n, x))
+    if n == 1:  # PyTorch's trigamma: 0 at inf, nan at -inf
+        out = jnp.where(x == jnp.inf, 0, jnp.where(x == -jnp.inf, jnp.nan, out))
+    return out
 
 
 def _mvlgamma(x, *, p):

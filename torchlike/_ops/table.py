@@ -1453,10 +1453,25 @@ OPS["median"] = Op(
     saved={"self": 0, "result": "result"},
 )
 
+@jax.custom_jvp
+def _digamma(x):
+    # PyTorch gives the pole's one-sided limits at +-0 (-inf at 0, inf at -0); JAX gives nan
+    pole = jnp.copysign(jnp.asarray(jnp.inf, x.dtype), -x)
+    return jnp.where(x == 0, pole, jax.scipy.special.digamma(x))
+
+
+@_digamma.defjvp
+def _digamma_jvp(primals, tangents):
+    # the derivative stays trigamma's (inf at the pole), not the where's zero
+    (x,), (dx,) = primals, tangents
+    trigamma = jax.scipy.special.polygamma(1, x)
+    return _digamma(x), dx * jnp.where(x == jnp.inf, 0, trigamma)
+
+
 # elementwise math (each one entry: PyTorch's node name, a JAX impl)
 for _name, (_impl, _node, _promote) in {
     "lgamma": (jax.scipy.special.gammaln, "LgammaBackward0", "float"),
-    "digamma": (jax.scipy.special.digamma, "DigammaBackward0", "float"),
+    "digamma": (_digamma, "DigammaBackward0", "float"),
     "erfc": (jax.scipy.special.erfc, "ErfcBackward0", "float"),
     "erfinv": (jax.scipy.special.erfinv, "ErfinvBackward0", "float"),
     "frac": (lambda x: x - jnp.trunc(x), "FracBackward0", None),
