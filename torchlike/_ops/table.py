@@ -1453,6 +1453,7 @@ OPS["median"] = Op(
     saved={"self": 0, "result": "result"},
 )
 
+
 @jax.custom_jvp
 def _digamma(x):
     # PyTorch gives the pole's one-sided limits at +-0 (-inf at 0, inf at -0); JAX gives nan
