@@ -39,7 +39,7 @@ from .. import _caches, _device, _tensor
 from .._caches import compile_count  # noqa: F401  (torch.autograd's name for the counter)
 from .._ops import device_table
 from .._ops.core import Op, apply, record
-from . import _callbacks
+from . import _callbacks, anomaly_mode
 from .function import BackwardCFunction
 from .graph import AccumulateGrad, unfree
 
@@ -228,9 +228,12 @@ def _run(roots, capture, *, keep_graph, accumulate, create_graph):
             t if t is not None else _tensor.Tensor._make(g)
             for t, g in zip(roots.tensors, roots.grads)
         ]
-        result = _walk(plan.structure, _OnTensors(plan), plan.flat, root_cts)
+        run = _OnTensors(plan)
+        if anomaly_mode.checks_nan():
+            run = anomaly_mode.NanCheck(run, plan.nodes)
+        result = _walk(plan.structure, run, plan.flat, root_cts)
     else:
-        replay = _replay_for(plan)
+        replay = _checked_replay(plan) if anomaly_mode.checks_nan() else _replay_for(plan)
         flat = _numbers_as_arrays(plan.flat) if type(replay) is _JIT_TYPE else plan.flat
         result = _callbacks.run(replay, plan.callbacks, flat, plan.root_grads)
         result = WalkResult(
@@ -884,6 +887,14 @@ def _erase_ints(key):
     if isinstance(key, int) and not isinstance(key, bool):
         return 0
     return key
+
+
+def _checked_replay(plan):
+    """Anomaly mode: the walk uncompiled on concrete arrays, each node's gradients checked for
+    nan as soon as its rule has run (torch.autograd.detect_anomaly)."""
+    run = _OnArrays([None if factory is None else factory() for factory in plan.rules])
+    checked = anomaly_mode.NanCheck(run, plan.nodes)
+    return lambda flat, root_cts: _walk(plan.structure, checked, flat, root_cts)
 
 
 def _build_replay(plan):
