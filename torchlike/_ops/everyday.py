@@ -189,7 +189,16 @@ def _as_tensor(x, like=None):
 @export(method=False, out=True)
 def isin(elements, test_elements, *, assume_unique=False, invert=False):
     e, t = _as_tensor(elements), _as_tensor(test_elements)
-    hit = jnp.any(e._value[..., None] == t._value.reshape(-1), axis=-1)
+    ev, tv = e._value, t._value.reshape(-1)
+    if tv.size == 0:
+        hit = jnp.zeros(ev.shape, bool)
+    else:
+        # sorted lookup: O((n + m) log m) time and O(n + m) memory (a broadcast compare
+        # would hold n * m booleans)
+        common = jnp.result_type(ev.dtype, tv.dtype)
+        ev, tv = ev.astype(common), jnp.sort(tv.astype(common))
+        pos = jnp.clip(jnp.searchsorted(tv, ev), 0, tv.size - 1)
+        hit = tv[pos] == ev
     return Tensor._make(jnp.logical_not(hit) if invert else hit)
 
 
@@ -943,9 +952,8 @@ def _copying(view_fn, name):
         g = pieces[0]._geom if pieces and isinstance(pieces[0], Tensor) else None
         if g is None or g.op is None or g.parent is not input._geom or g.op.node_cls is None:
             # not one view op of ``input`` (a no-op view, or a composite): a plain copy
-            with grad_mode.enable_grad() if grad_mode.is_grad_enabled() else grad_mode.no_grad():
-                v = view_fn(input, *args, **kwargs)
-            return type(v)(p.clone() for p in v) if isinstance(v, (tuple, list)) else v.clone()
+            v = view_fn(input, *args, **kwargs)
+            return tuple(p.clone() for p in v) if isinstance(v, (tuple, list)) else v.clone()
         out = apply(copy_op(g.op), (input, *g.args), g.static)
         if isinstance(v, (tuple, list)):
             return tuple(out) if isinstance(out, tuple) else (out,)
