@@ -544,3 +544,16 @@ def test_sym_helpers(torch):
     assert torch.sym_not(True) is False and torch.sym_sqrt(4) == 2.0
     assert torch.sym_sum([1, 2, 3]) == 6 and torch.sym_ite(False, 1, 2) == 2
     assert torch.is_storage(torch.ones(1).untyped_storage()) and not torch.is_storage(3)
+
+
+def test_norm_except_dim_and_more_inplace_spellings(torch):
+    v = torch.arange(24.0).reshape(3, 4, 2)
+    assert torch.norm_except_dim(v, 2, 0).shape == (3, 1, 1)
+    assert torch.norm_except_dim(v, 2, -2).shape == (1, 4, 1)
+    assert torch.norm_except_dim(v, 2, -1).shape == ()
+    ref = np.linalg.norm(np.arange(24.0).reshape(3, 4, 2).transpose(1, 0, 2).reshape(4, -1), axis=1)
+    np.testing.assert_allclose(_np(torch.norm_except_dim(v, 2, 1)).reshape(-1), ref, rtol=1e-6)
+    assert torch.norm_except_dim(torch.tensor([-3.0, 4.0]), 2, 0).tolist() == [3, 4]
+    x = torch.zeros(3)
+    assert torch.addmv_(x, torch.ones(3, 2), torch.ones(2)) is x and x.tolist() == [2, 2, 2]
+    assert torch.resize_as_(torch.ones(4), torch.ones(2, 2)).shape == (2, 2)

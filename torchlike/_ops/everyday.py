@@ -788,6 +788,19 @@ def frobenius_norm(input, dim, keepdim=False):
 
 
 @export(method=False)
+def norm_except_dim(v, pow=2, dim=0):  # noqa: A002 - PyTorch's names
+    """The ``pow``-norm over every dim but ``dim``, kept as size-1 dims (weight_norm's
+    ``g``); ``dim=-1`` is the norm of the whole tensor."""
+    if dim == -1:
+        return _F["norm"](v, pow)
+    d = _wrap_dim(dim, v.ndim)
+    others = [i for i in builtins.range(v.ndim) if i != d]
+    if not others:
+        return v.abs()  # the norm of each single element
+    return _F["norm"](v, pow, others, keepdim=True)
+
+
+@export(method=False)
 def pdist(input, p=2):
     if input.ndim != 2:
         raise RuntimeError(f"pdist only supports 2D tensors, got: {input.ndim}D")
@@ -1253,7 +1266,8 @@ TORCH_INPLACE = (
     "atanh_ ceil_ clamp_ clamp_max_ clamp_min_ clip_ cos_ cosh_ deg2rad_ erf_ erfc_ exp2_ exp_ "
     "expm1_ fix_ floor_ frac_ gcd_ i0_ lcm_ ldexp_ log10_ log1p_ log2_ log_ logit_ nan_to_num_ "
     "neg_ negative_ rad2deg_ reciprocal_ relu_ round_ rsqrt_ sigmoid_ sin_ sinc_ sinh_ sqrt_ "
-    "square_ tan_ tanh_ trunc_ xlogy_ zero_ fill_ detach_ index_put_ as_strided_"
+    "square_ tan_ tanh_ trunc_ xlogy_ zero_ fill_ detach_ index_put_ as_strided_ addmv_ "
+    "resize_as_ conj_physical_"
 ).split()
 
 
