@@ -780,3 +780,33 @@ def test_programs_taking_turns_compile_nothing(torch):
         step(*_batch(torch, n=4 + (i % 2)))
     assert caches.compile_count() == before
     assert len(inner._cache) == 2
+
+
+@pytest.mark.torchlike_only
+def test_compile_in_background_gives_eager_numbers(torch, monkeypatch):
+    """config.compile_in_background: the call that traces runs eagerly (its dropout draws put
+    back first), as do calls until XLA is done; then the program runs, with the same numbers
+    and state as eager throughout."""
+    from torchlike._compile import config
+
+    monkeypatch.setattr(config, "compile_in_background", True)
+    entries = []
+
+    def case(torch, wrap, n):
+        model = _mlp(torch, dropout=0.3)
+        opt = torch.optim.Adam(model.parameters(), lr=0.01)
+        step = wrap(_train_step(torch, model, opt))
+        obs = []
+        for i in range(n):
+            obs.append(step(*_batch(torch)))
+            inner = getattr(step, "_torchlike_compiled", None)
+            if inner is not None and i == 1:
+                (entry,) = inner._cache.values()
+                assert entry.jitted is None and inner.compiles == 0  # compiling
+                entry.pending[0].result(timeout=120)
+                entries.append((inner, entry))
+        return obs + _state(torch, model, opt)
+
+    _compare(torch, case)
+    ((inner, entry),) = entries
+    assert entry.jitted is not None and entry.pending is None and inner.compiles == 1

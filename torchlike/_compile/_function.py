@@ -27,6 +27,7 @@ counter, new optimizer state) is undone the same way and the call runs eagerly.
 
 from __future__ import annotations
 
+import concurrent.futures
 import functools
 import gc
 import os
@@ -86,6 +87,7 @@ class _Entry:
 
     __slots__ = (
         "jitted",
+        "pending",
         "in_refs",
         "in_paths",
         "written_at",
@@ -254,6 +256,8 @@ class CompiledFunction:
             self._cache[key] = entry
             self._recent = None
             self.compiles += _caches.compile_count() - before
+            if result is _EAGER:  # compiling in the background
+                return self._fn(*args, **kwargs)
             return result
         self._cache[key] = _EAGER
         self._recent = None
@@ -399,9 +403,20 @@ class CompiledFunction:
         # arrays the trace closed over are arguments, not constants baked into the program
         # (on the device once: a NumPy constant would be transferred, and slow the call, each time)
         consts = [jax.device_put(c) for c in closed.consts]
-        entry.jitted = functools.partial(_program(closed, shapes), consts)
+        program = _program(closed, shapes)
+        entry.jitted = functools.partial(program, consts)
+        entry.pending = None
         entry.callbacks = rec.callbacks
-        if rec.callbacks:
+        background = config.compile_in_background and not rec.callbacks and vjp_plan is None
+        if background:
+            # XLA compiles in another thread; this call (and the next ones, until the program
+            # is ready) runs eagerly, with eager's draws: the generators are put back
+            lowered = program.lower(consts, vals, draw_now, lr_vals)
+            entry.pending = (_compile_later(lowered), entry.jitted, consts)
+            entry.jitted = None
+            for g, state in before_draws:
+                g._set_state_np(state)
+        elif rec.callbacks:
             out, vjp_fn = _trace.run_with_callbacks(
                 rec.callbacks, entry.jitted, vals, draw_now, lr_vals
             )
@@ -430,6 +445,8 @@ class CompiledFunction:
         for p, v in walk.lrs:
             if v in rec.fed_used:
                 self._fed.add(p)
+        if background:
+            return _EAGER
         return self._writeback(entry, roots, out, vjp_fn, self._diff_tensors(entry, roots))
 
     def _ret_spec(self, leaf, known, rec, ret_vals, grad_enabled):
@@ -456,6 +473,10 @@ class CompiledFunction:
 
     # ----------------------------------------------------------------------------- replay
     def _run(self, entry, roots, walk):
+        if entry.jitted is None:
+            if not entry.pending[0].done():
+                return _EAGER
+            entry.jitted = self._ready(entry)
         # equal keys: every path the program reads is there, with the shapes it was traced for
         by_path = walk.by_path
         get = by_path.get
@@ -479,6 +500,27 @@ class CompiledFunction:
         else:
             out, vjp_fn = entry.jitted(vals, draws, lrs)
         return self._writeback(entry, roots, out, vjp_fn, diff, by_path, storages)
+
+    def _ready(self, entry):
+        """The program compiled in the background, as the function ``_run`` calls."""
+        future, fallback, consts = entry.pending
+        entry.pending = None
+        self.compiles += 1
+        try:
+            compiled = future.result()
+        except Exception:  # noqa: BLE001 - compiled again, in this thread, where it can raise
+            return fallback
+
+        def call(vals, draws, lrs):
+            try:
+                return compiled(consts, vals, draws, lrs)
+            except TypeError:
+                # arguments typed unlike the first call's (a weakly typed scalar): the jitted
+                # program traces them again
+                entry.jitted = fallback
+                return fallback(vals, draws, lrs)
+
+        return call
 
     def _diff_tensors(self, entry, roots):
         if not entry.vjp:
@@ -596,6 +638,21 @@ def _program(closed, shapes):
         return jax.tree_util.tree_unflatten(out_tree, outs)
 
     return jax.jit(program)
+
+
+_EXECUTOR = None
+
+
+def _compile_later(lowered):
+    global _EXECUTOR
+    if _EXECUTOR is None:
+        _EXECUTOR = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="torchlike-compile")
+    return _EXECUTOR.submit(_compile_lowered, lowered)
+
+
+def _compile_lowered(lowered):
+    # (a function of torchlike's: the compilation counts in torchlike.compile_count())
+    return lowered.compile()
 
 
 def _ref(obj, paths, counter=False):
