@@ -169,6 +169,11 @@ def test_embedding_bag_returns_aten_bookkeeping(torch):
         [int(idx[4:][w[idx[4:], j].argmax()]) for j in range(3)],
     ]
     assert r[3].tolist() == expect and r[2].tolist() == [4, 4]
+    # padding_idx entries count in no bag and are never the maximum
+    r = torch.embedding_bag(w, idx, off, False, 1, False, None, False, 2)
+    assert r[2].tolist() == [3, 3] and r[3].tolist() == [3, 3]
+    r = torch.embedding_bag(w, idx, off, False, 2, False, None, False, 2)
+    assert 2 not in r[3].flatten().tolist()
 
 
 # ---------------------------------------------------------------------------------- activations

@@ -249,7 +249,9 @@ def embedding_bag(
     n_bags = len(offs) - 1 if include_last_offset else len(offs)
     ends = np.append(offs[1:], len(idx)) if not include_last_offset else offs[1:]
     starts = offs[:n_bags]
-    sizes = np.array([e - s for s, e in zip(starts, ends[:n_bags])], np.int64)
+    # bag sizes leave out padding_idx entries
+    kept = np.ones(len(idx), np.int64) if padding_idx is None else (idx != padding_idx)
+    sizes = np.array([int(kept[s:e].sum()) for s, e in zip(starts, ends[:n_bags])], np.int64)
     if name == "sum" and padding_idx is None:
         offset2bag = np.zeros(0, np.int64)
     else:
@@ -260,8 +262,8 @@ def embedding_bag(
         rows = F._host(weight)
         max_indices = np.zeros((n_bags, weight.shape[1]), np.int64)
         for b, (s, e) in enumerate(zip(starts, ends[:n_bags])):
-            if e > s:
-                bag = idx[s:e]
+            bag = idx[s:e][kept[s:e].astype(bool)]
+            if len(bag):
                 max_indices[b] = bag[np.argmax(rows[bag], axis=0)]
     else:
         max_indices = sizes.copy() if name == "mean" else np.zeros(n_bags, np.int64)
