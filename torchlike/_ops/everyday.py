@@ -44,7 +44,9 @@ def _name(t):
 
 # ---------------------------------------------------------------------------------- factories
 @export(method=False, out=True)
-def range(start, end, step=1, *, dtype=None, layout=None, device=None, requires_grad=False):  # noqa: A001
+def range(  # noqa: A001 - PyTorch's name
+    start, end, step=1, *, dtype=None, layout=None, device=None, requires_grad=False
+):
     warnings.warn(
         "torch.range is deprecated and will be removed in a future release because its behavior "
         "is inconsistent with Python's range builtin. Instead, use torch.arange, which produces "
@@ -180,7 +182,7 @@ def nonzero_static(input, *, size, fill_value=-1):
 
 
 # ---------------------------------------------------------------------------------- predicates
-def _as_tensor(x, like=None):
+def _as_tensor(x):
     if isinstance(x, Tensor):
         return x
     return tensor(_scalar(x)) if _is_scalar(x) else tensor(x)
@@ -274,7 +276,7 @@ def _is_cpu(self):
 
 
 # ---------------------------------------------------------------------------------- shapes
-def _atleast(args, nd, fn):
+def _atleast(args, fn):
     if len(args) == 1 and isinstance(args[0], (list, tuple)):
         return tuple(fn(t) for t in args[0])
     if len(args) == 1:
@@ -302,17 +304,17 @@ def _to_3d(t):
 
 @export(method=False)
 def atleast_1d(*tensors):
-    return _atleast(tensors, 1, _to_1d)
+    return _atleast(tensors, _to_1d)
 
 
 @export(method=False)
 def atleast_2d(*tensors):
-    return _atleast(tensors, 2, _to_2d)
+    return _atleast(tensors, _to_2d)
 
 
 @export(method=False)
 def atleast_3d(*tensors):
-    return _atleast(tensors, 3, _to_3d)
+    return _atleast(tensors, _to_3d)
 
 
 @export(method=False, out=True)
@@ -1213,7 +1215,8 @@ class TypedStorage:
 
     def __repr__(self):
         body = "\n".join(f" {v}" for v in self.tolist())
-        return f"{body}\n[torch.storage.TypedStorage(dtype={self.dtype}, device={self.device}) of size {self.size()}]"
+        kind = f"torch.storage.TypedStorage(dtype={self.dtype}, device={self.device})"
+        return f"{body}\n[{kind} of size {self.size()}]"
 
 
 def storage(self):
