@@ -66,3 +66,19 @@ def test_inplace_shift_on_float_is_rejected(torch):
         f <<= 1
     with pytest.raises(NotImplementedError, match="\"rshift_cpu\" not implemented for 'Float'"):
         f >>= 1
+
+
+def test_igamma_with_infinite_a(torch):
+    a = torch.tensor([INF, INF, INF, INF, 2.0, 0.0], dtype=torch.float64)
+    x = torch.tensor([0.0, 1.0, INF, -1.0, INF, 1.0], dtype=torch.float64)
+    _same(torch.igamma(a, x).tolist(), [0.0, 0.0, NAN, NAN, 1.0, 1.0])
+    _same(torch.igammac(a, x).tolist(), [1.0, 1.0, NAN, NAN, 0.0, 0.0])
+    _same(torch.special.gammainc(a.float(), x.float()).tolist(), [0.0, 0.0, NAN, NAN, 1.0, 1.0])
+
+
+@pytest.mark.parametrize("grad", [False, True])
+def test_zeta_at_infinite_x_and_at_poles(torch, grad):
+    # with grad the call takes the entry whose derivative in x raises: same values
+    x = torch.tensor([INF, INF, INF, 2.0, 2.0], dtype=torch.float64, requires_grad=grad)
+    q = torch.tensor([0.5, 1.0, 2.0, 0.0, -1.0], dtype=torch.float64)
+    _same(torch.special.zeta(x, q).tolist(), [INF, 1.0, NAN, INF, INF])

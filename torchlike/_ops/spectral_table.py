@@ -262,7 +262,25 @@ def _xlog1py(x, y):
 
 
 def _zeta(x, q):
-    return jnp.where(_pole(q), jnp.full((), jnp.inf, jnp.result_type(x, q)), jss.zeta(x, q))
+    dt = jnp.result_type(x, q)
+    out = jnp.where(_pole(q), jnp.full((), jnp.inf, dt), jss.zeta(x, q))
+    # PyTorch's zeta(inf, q): 1 at q = 1, inf for 0 < q < 1 (jax: nan)
+    at_inf = jnp.where(q == 1, 1, jnp.where((q > 0) & (q < 1), jnp.inf, out))
+    return jnp.where(x == jnp.inf, at_inf.astype(dt), out)
+
+
+def _igamma_at_inf(a, x, p, limit):
+    # P(inf, x) = 0 and Q(inf, x) = 1 for finite x >= 0, as PyTorch gives (jax: nan)
+    lim = jnp.where(jnp.isfinite(x) & (x >= 0), limit, jnp.nan).astype(p.dtype)
+    return jnp.where(a == jnp.inf, lim, p)
+
+
+def _igamma(a, x):
+    return _igamma_at_inf(a, x, jss.gammainc(a, x), 0)
+
+
+def _igammac(a, x):
+    return _igamma_at_inf(a, x, jss.gammaincc(a, x), 1)
 
 
 def _bessel_j(x, order):
@@ -459,8 +477,8 @@ OPS["xlogy_other_scalar"] = Op(
     saved={"self": 0, "other": ("scalar", 1)},
 )
 OPS["special_zeta"] = Op("special_zeta", _zeta, "SpecialZetaBackward0", promote="float", saved=XY)
-OPS["igamma"] = Op("igamma", jss.gammainc, "IgammaBackward0", promote="float", saved=XY)
-OPS["igammac"] = Op("igammac", jss.gammaincc, "IgammacBackward0", promote="float", saved=XY)
+OPS["igamma"] = Op("igamma", _igamma, "IgammaBackward0", promote="float", saved=XY)
+OPS["igammac"] = Op("igammac", _igammac, "IgammacBackward0", promote="float", saved=XY)
 
 
 def _underived_self(fn, what):
@@ -484,9 +502,9 @@ def _underived_self(fn, what):
 
 
 for _key, _fn, _what in (
-    ("igamma", jss.gammainc, "igamma: input"),
-    ("igammac", jss.gammaincc, "igammac: input"),
-    ("special_zeta", jss.zeta, "zeta"),
+    ("igamma", _igamma, "igamma: input"),
+    ("igammac", _igammac, "igammac: input"),
+    ("special_zeta", _zeta, "zeta"),
 ):
     _base = OPS[_key]
     OPS[_key + "_self_grad"] = Op(
