@@ -254,43 +254,29 @@ def bench_churn():
         step(8)
 
     means = {name: [] for name in steps}
-    cpu_means = {name: [] for name in steps}
     counted = {name: Counted(None) for name in steps}
     rss = {name: 0.0 for name in steps}
     rss_start = rss_mib()
-    phases = CompilePhases()
     for r in range(rounds):
         total = {name: 0.0 for name in steps}
-        cpu = {name: 0.0 for name in steps}
         for b in sizes[r]:
             for name, step in steps.items():  # the libraries take turns at every step
                 c, m0 = counted[name], rss_mib()
                 c.fn = lambda step=step, b=b: step(int(b))
-                phases.variant = name
-                start, cpu0 = time.perf_counter(), time.process_time()
+                start = time.perf_counter()
                 c()
                 total[name] += time.perf_counter() - start
-                cpu[name] += time.process_time() - cpu0
-                phases.variant = None
                 rss[name] += rss_mib() - m0
         for name in steps:
             means[name].append(total[name] / per_round)
-            cpu_means[name].append(cpu[name] / per_round)
     n_sizes = rounds * per_round
-    baselines = ["jax jit(value_and_grad) + jit Adam"] + (["torch eager"] if torch else [])
     med = table(
         f"(b) shape churn: MLP {IN}-{HIDDEN}-{OUT} + Adam, batch size new at every step "
         f"({rounds} round(s) x {per_round} first-seen sizes; per round: mean step)",
         list(means.items()),
-        baselines,
-    )
-    # compiling is single-threaded CPU work, so on a shared machine its CPU time is the steadier
-    # measure: other processes' load stretches the wall times, not these
-    cpu_med = table(
-        "    the same steps, CPU time of this process", list(cpu_means.items()), baselines
+        ["jax jit(value_and_grad) + jit Adam"] + (["torch eager"] if torch else []),
     )
     print_compiles(counted, "new shape")
-    phases.report(n_sizes)
     for name in steps:
         print(
             f"  {name:34s} RSS growth: {rss[name]:7.1f} MiB over {n_sizes} sizes "
@@ -302,57 +288,8 @@ def bench_churn():
         med["torchlike"] / med["jax jit(value_and_grad) + jit Adam"],
         1.0,
     )
-    print(
-        f"  (CPU time: {cpu_med['torchlike'] / cpu_med['jax jit(value_and_grad) + jit Adam']:.2f}x)"
-    )
     churn_plateau(setups["torchlike"], first + n_sizes, rng)
     return med, rss
-
-
-class CompilePhases:
-    """Where a new shape's time goes: JAX's trace, lowering and XLA compile events (their wall
-    durations), per variant and per kind of program: torchlike's per-op forward executables
-    (``jit(run)``), its backward replay (``jit(replay)``), anything else (optimizer kernels,
-    JAX's own helpers), and the raw JAX step's programs."""
-
-    EVENTS = {
-        "/jax/core/compile/jaxpr_trace_duration": "trace",
-        "/jax/core/compile/jaxpr_to_mlir_module_duration": "lower",
-        "/jax/core/compile/backend_compile_duration": "XLA compile",
-    }
-
-    def __init__(self):
-        self.variant = None
-        self.totals = {}  # (variant, program kind) -> {phase: [count, seconds]}
-        jax.monitoring.register_event_duration_secs_listener(self._on_event)
-
-    def _on_event(self, event, duration, *args, **kwargs):
-        phase = self.EVENTS.get(event)
-        if phase is None or self.variant is None:
-            return
-        fun = str(kwargs.get("fun_name", ""))
-        if self.variant != "torchlike":
-            kind = "all programs"
-        elif fun in ("run", "jit(run)"):
-            kind = "forward: per-op executables"
-        elif fun in ("replay", "jit(replay)"):
-            kind = "backward: replay"
-        else:
-            kind = "other"
-        slot = self.totals.setdefault((self.variant, kind), {})
-        count = slot.setdefault(phase, [0, 0.0])
-        count[0] += 1
-        count[1] += duration
-
-    def report(self, n_sizes):
-        print(f"  per new shape (mean over {n_sizes}), ms wall [programs]:")
-        for (variant, kind), slot in sorted(self.totals.items()):
-            parts = []
-            for phase in self.EVENTS.values():
-                n, t = slot.get(phase, (0, 0.0))
-                parts.append(f"{phase} {t / n_sizes * 1e3:6.1f} [{n / n_sizes:.1f}]")
-            label = f"{variant}: {kind}"
-            print(f"    {label:48s} " + "   ".join(parts))
 
 
 PLATEAU = (10, 20, 40) if QUICK else (40, 100, 300)
@@ -382,37 +319,6 @@ def churn_plateau(setup, first, rng):
                 f"replays {info['autograd.replays']['programs']}; "
                 f"{(time.perf_counter() - start) / n * 1e3:.0f} ms/step"
             )
-    held_by_caches()
-
-
-def held_by_caches():
-    """What the plateau is made of: RSS once freed heap is returned to the system
-    (``malloc_trim``), then after ``torchlike.clear_caches()``, then after JAX's own
-    ``jax.clear_caches()`` (its tracing and lowering caches, bounded by entry count)."""
-    import ctypes
-    import gc
-
-    try:
-        trim = ctypes.CDLL("libc.so.6").malloc_trim
-    except (OSError, AttributeError):  # not glibc: RSS keeps freed heap, the rows overstate
-        trim = lambda _: None  # noqa: E731
-
-    def settled():
-        gc.collect()
-        trim(0)
-        return rss_mib()
-
-    before = rss_mib()
-    held = settled()
-    torchlike.clear_caches()
-    after_ours = settled()
-    jax.clear_caches()
-    after_jax = settled()
-    print(
-        f"    RSS {before:.0f} MiB; freed heap returned: {held:.0f} MiB; after "
-        f"torchlike.clear_caches(): {after_ours:.0f} MiB (its caches held "
-        f"{held - after_ours:.0f}); after jax.clear_caches(): {after_jax:.0f} MiB"
-    )
 
 
 # ----------------------------------------------------------------------------- (c) chain

@@ -277,6 +277,7 @@ def test_pooling_aliases(torch):
     _close(torch.avg_pool1d(x, 3, 1), F.avg_pool1d(x, 3, 1))
     _close(torch.adaptive_avg_pool1d(x, 4), F.adaptive_avg_pool1d(x, 4))
     o, i = torch.adaptive_max_pool1d(x, 4)
+    assert _name(o) == "SqueezeBackward1"  # pooled as 2-D, as PyTorch does
     _close(o, F.adaptive_max_pool1d(x, 4))
     assert i.tolist() == F.adaptive_max_pool1d(x, 4, True)[1].tolist()
 

@@ -981,6 +981,12 @@ def _adaptive_bounds(n, m):
 
 
 def _adaptive_max(nd, input, output_size, return_indices):
+    if nd == 1:
+        # PyTorch pools a 1-D signal as a 2-D one of height 1 (its grad_fn is SqueezeBackward1)
+        size = _adaptive_size(input, 1, output_size)
+        values, indices = _adaptive_max(2, input.unsqueeze(-2), (1,) + size, True)
+        values, indices = values.squeeze(-2), indices.squeeze(-2)
+        return (values, indices) if return_indices else values
     size = _adaptive_size(input, nd, output_size)
     bounds = tuple(_adaptive_bounds(n, m) for n, m in zip(input.shape[-nd:], size))
     values, indices = apply(OPS[f"adaptive_max_pool{nd}d"], (input,), (("bounds", bounds),))
