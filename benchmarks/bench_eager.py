@@ -22,7 +22,35 @@ JAX reports (``jax.monitoring``'s backend-compile event, every library and cache
     ``jax.jit(jax.value_and_grad(loss))`` plus a jitted Adam update, on the same sizes.  Then
     torchlike alone goes on through 300 more first-seen sizes (``--quick``: 40) and prints its
     RSS and live arrays after 40, 100 and 300 of them: the plateau its bounded caches give.
-    Target: torchlike <= 1.0x the raw JAX churn, with flat memory.
+    Target: torchlike <= 1.0x the raw JAX churn, with flat memory.  Also printed: the CPU
+    time of the same steps (compiling is single-threaded CPU work: on a shared machine the
+    steadier ratio), the trace / lowering / XLA-compile time per new shape of torchlike's
+    forward per-op executables, its backward replay and the raw step's program, and what the
+    RSS plateau is made of (freed heap returned, then torchlike's and JAX's caches cleared).
+
+    Measured (2 shared cores, CPU ms per new shape, MLP above): torchlike ~880-930 (5 forward
+    per-op compiles ~335: addmm 27-30 each, relu ~30, log_softmax ~100-125, nll_loss ~125;
+    replay ~400-430) vs raw jit ~530-660 (one program, ~465-550 of XLA compile), 1.4-1.65x.
+    Options tried and not taken, all for exactness or cost:
+    * cheaper XLA settings per program: ``xla_backend_optimization_level=0`` halves compiles
+      but changes bits (38 of ~200 float32 op/shape checks: exp, log, gelu, var, sum, small matmul);
+      ``xla_cpu_use_fusion_emitters=false`` saves ~25% on the replay (bits equal there) but
+      not on single ops (49.2 vs 48.1 s over the checks) and changes exp/log of a 7-vector
+      and a 128x31 sum; ``xla_llvm_disable_expensive_passes``, ``exec_time_optimization_
+      effort=-1``, ``xla_cpu_parallel_codegen_split_count=1``, ``xla_cpu_use_xnnpack=false``:
+      no saving beyond noise;
+    * JAX's un-jitted primitive dispatch for the forward: 30 compiles per new shape instead
+      of 5, 1,276 vs 498 ms;
+    * one executable across batch sizes by zero-padding rows to a power of two: exact for
+      relu, log_softmax(dim=1) and the 256->10 addmm over sizes 1-69, not for the 784->256
+      addmm (28 of 69 sizes differ in the last bits: XLA:CPU's dot blocking depends on the
+      row count), and never for nll_loss's batch mean: it would save ~2 of the 6 compiles;
+    * a backward-only replay (forward values as inputs, hand-written rules) compiles in
+      ~300 ms vs the vjp replay's ~400: even then 5 forward compiles + that replay > raw jit.
+    So a new shape costs what eager execution plus one replay must compile; the 1.0x target
+    needs the forward not to compile per shape, which no exact option here gives.
+    Memory: the plateau is the program bounds (~1.3-1.5 MiB per cached executable, 256 per-op
+    + the replays'); JAX's own tracing/lowering caches are bounded by entry count (2048/4096).
 (c) a 10-op elementwise chain on 5x5 float32 + ``sum()`` + ``backward()``: the per-op and
     per-backward overhead.  JAX: ``jax.grad`` eagerly (op by op) and ``jax.jit(jax.grad)``.
     Target: torchlike <= 1.5x PyTorch.
@@ -254,29 +282,43 @@ def bench_churn():
         step(8)
 
     means = {name: [] for name in steps}
+    cpu_means = {name: [] for name in steps}
     counted = {name: Counted(None) for name in steps}
     rss = {name: 0.0 for name in steps}
     rss_start = rss_mib()
+    phases = CompilePhases()
     for r in range(rounds):
         total = {name: 0.0 for name in steps}
+        cpu = {name: 0.0 for name in steps}
         for b in sizes[r]:
             for name, step in steps.items():  # the libraries take turns at every step
                 c, m0 = counted[name], rss_mib()
                 c.fn = lambda step=step, b=b: step(int(b))
-                start = time.perf_counter()
+                phases.variant = name
+                start, cpu0 = time.perf_counter(), time.process_time()
                 c()
                 total[name] += time.perf_counter() - start
+                cpu[name] += time.process_time() - cpu0
+                phases.variant = None
                 rss[name] += rss_mib() - m0
         for name in steps:
             means[name].append(total[name] / per_round)
+            cpu_means[name].append(cpu[name] / per_round)
     n_sizes = rounds * per_round
+    baselines = ["jax jit(value_and_grad) + jit Adam"] + (["torch eager"] if torch else [])
     med = table(
         f"(b) shape churn: MLP {IN}-{HIDDEN}-{OUT} + Adam, batch size new at every step "
         f"({rounds} round(s) x {per_round} first-seen sizes; per round: mean step)",
         list(means.items()),
-        ["jax jit(value_and_grad) + jit Adam"] + (["torch eager"] if torch else []),
+        baselines,
+    )
+    # compiling is single-threaded CPU work, so on a shared machine its CPU time is the steadier
+    # measure: other processes' load stretches the wall times, not these
+    cpu_med = table(
+        "    the same steps, CPU time of this process", list(cpu_means.items()), baselines
     )
     print_compiles(counted, "new shape")
+    phases.report(n_sizes)
     for name in steps:
         print(
             f"  {name:34s} RSS growth: {rss[name]:7.1f} MiB over {n_sizes} sizes "
@@ -288,8 +330,57 @@ def bench_churn():
         med["torchlike"] / med["jax jit(value_and_grad) + jit Adam"],
         1.0,
     )
+    print(
+        f"  (CPU time: {cpu_med['torchlike'] / cpu_med['jax jit(value_and_grad) + jit Adam']:.2f}x)"
+    )
     churn_plateau(setups["torchlike"], first + n_sizes, rng)
     return med, rss
+
+
+class CompilePhases:
+    """Where a new shape's time goes: JAX's trace, lowering and XLA compile events (their wall
+    durations), per variant and per kind of program: torchlike's per-op forward executables
+    (``jit(run)``), its backward replay (``jit(replay)``), anything else (optimizer kernels,
+    JAX's own helpers), and the raw JAX step's programs."""
+
+    EVENTS = {
+        "/jax/core/compile/jaxpr_trace_duration": "trace",
+        "/jax/core/compile/jaxpr_to_mlir_module_duration": "lower",
+        "/jax/core/compile/backend_compile_duration": "XLA compile",
+    }
+
+    def __init__(self):
+        self.variant = None
+        self.totals = {}  # (variant, program kind) -> {phase: [count, seconds]}
+        jax.monitoring.register_event_duration_secs_listener(self._on_event)
+
+    def _on_event(self, event, duration, *args, **kwargs):
+        phase = self.EVENTS.get(event)
+        if phase is None or self.variant is None:
+            return
+        fun = str(kwargs.get("fun_name", ""))
+        if self.variant != "torchlike":
+            kind = "all programs"
+        elif fun in ("run", "jit(run)"):
+            kind = "forward: per-op executables"
+        elif fun in ("replay", "jit(replay)"):
+            kind = "backward: replay"
+        else:
+            kind = "other"
+        slot = self.totals.setdefault((self.variant, kind), {})
+        count = slot.setdefault(phase, [0, 0.0])
+        count[0] += 1
+        count[1] += duration
+
+    def report(self, n_sizes):
+        print(f"  per new shape (mean over {n_sizes}), ms wall [programs]:")
+        for (variant, kind), slot in sorted(self.totals.items()):
+            parts = []
+            for phase in self.EVENTS.values():
+                n, t = slot.get(phase, (0, 0.0))
+                parts.append(f"{phase} {t / n_sizes * 1e3:6.1f} [{n / n_sizes:.1f}]")
+            label = f"{variant}: {kind}"
+            print(f"    {label:48s} " + "   ".join(parts))
 
 
 PLATEAU = (10, 20, 40) if QUICK else (40, 100, 300)
@@ -319,6 +410,37 @@ def churn_plateau(setup, first, rng):
                 f"replays {info['autograd.replays']['programs']}; "
                 f"{(time.perf_counter() - start) / n * 1e3:.0f} ms/step"
             )
+    held_by_caches()
+
+
+def held_by_caches():
+    """What the plateau is made of: RSS once freed heap is returned to the system
+    (``malloc_trim``), then after ``torchlike.clear_caches()``, then after JAX's own
+    ``jax.clear_caches()`` (its tracing and lowering caches, bounded by entry count)."""
+    import ctypes
+    import gc
+
+    try:
+        trim = ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc: RSS keeps freed heap, the rows overstate
+        trim = lambda _: None  # noqa: E731
+
+    def settled():
+        gc.collect()
+        trim(0)
+        return rss_mib()
+
+    before = rss_mib()
+    held = settled()
+    torchlike.clear_caches()
+    after_ours = settled()
+    jax.clear_caches()
+    after_jax = settled()
+    print(
+        f"    RSS {before:.0f} MiB; freed heap returned: {held:.0f} MiB; after "
+        f"torchlike.clear_caches(): {after_ours:.0f} MiB (its caches held "
+        f"{held - after_ours:.0f}); after jax.clear_caches(): {after_jax:.0f} MiB"
+    )
 
 
 # ----------------------------------------------------------------------------- (c) chain

@@ -105,10 +105,10 @@ def grad(
         retain_graph = create_graph
     if allow_unused is None:
         allow_unused = materialize_grads
+    roots = _roots(tuple(outputs), grad_outputs)  # PyTorch checks the outputs first
     for t in inputs:
         if not t._requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
-    roots = _roots(tuple(outputs), grad_outputs)
     captured = _run(
         roots,
         [t._edge() for t in inputs],
@@ -771,7 +771,10 @@ def _vjp_op(node, step, rule_factory, present, real):
 # compile: backend optimization level 0 halves the replay's compile (0.65 vs 1.42 s) but its
 # gradients differ in the last bits from the level-2 replay's, and level 1,
 # ``xla_llvm_disable_expensive_passes`` or ``exec_time_optimization_effort=-1`` save nothing
-# measurable (medians within 10 %, spreads overlapping).
+# measurable (medians within 10 %, spreads overlapping).  Later also measured and not taken
+# (numbers in benchmarks/bench_eager.py, case b): ``xla_cpu_use_fusion_emitters=false`` (-25 %
+# on the replay, but exp/log/sum bits change elsewhere), un-jitted primitive dispatch, padding
+# rows to one executable (inexact for matmul), a backward-only replay (-25 % only).
 CHURN_AFTER = 3
 CHURN_CACHE_SIZE = 16
 _replays = _caches.LRUCache("autograd.replays", CACHE_SIZE, max_programs=CACHE_SIZE)
