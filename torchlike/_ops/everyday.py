@@ -742,6 +742,25 @@ def masked_scatter(input, mask, source):
     return apply(OPS["masked_scatter"], (input, mask, source))
 
 
+@export()
+def as_strided_scatter(input, src, size, stride, storage_offset=None):
+    size = tuple(size)
+    if tuple(src.shape) != size:
+        raise RuntimeError(
+            "expected src to have a size equal to the slice of self. src size = "
+            f"{list(src.shape)}, slice size = {list(size)}"
+        )
+    # the positions the strided window names in ``input``'s dense row-major memory (static)
+    pos = np.full(size, storage_offset or 0, np.int64)
+    for d, (n, st) in enumerate(zip(size, stride)):
+        shape = [1] * len(size)
+        shape[d] = n
+        pos = pos + (np.arange(n) * st).reshape(shape)
+    flat = input.reshape(-1)
+    idx = tensor(pos.reshape(-1))
+    return _F["index_put"](flat, (idx,), src.reshape(-1)).view(tuple(input.shape))
+
+
 def fill_diagonal_(self, fill_value, wrap=False):
     if self.ndim < 2:
         raise RuntimeError("dimensions must larger than 1")
