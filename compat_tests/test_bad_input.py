@@ -533,3 +533,181 @@ def test_batched_matmul_shapes(torch, a, b, message):
 def test_addmm_bias_shapes(torch, call, message):
     with _raises(RuntimeError, message):
         call(torch)
+
+
+# ------------------------------------------------------------------------------- indexing keys
+@pytest.mark.parametrize(
+    "shape, key, position, size",
+    [
+        ((3,), (Ellipsis, 7), 1, 3),
+        ((2, 3, 4), (Ellipsis, 7), 1, 4),
+        ((2, 3), (0, Ellipsis, 7), 2, 3),
+        ((2, 3), (None, 7), 1, 2),
+        ((2, 3), (0, 7), 1, 3),
+        ((2, 3, 4), (True, 7), 1, 2),
+        ((2, 3, 4), (slice(None), [0], 7), 2, 4),
+    ],
+    ids=str,
+)
+def test_bounds_message_names_the_key_position(torch, shape, key, position, size):
+    with _raises(IndexError, f"index 7 is out of bounds for dimension {position} with size {size}"):
+        torch.ones(shape)[key]
+
+
+def test_string_keys(torch):
+    x = torch.ones(2, 3)
+    for key in ("a", "ab", ("a",), (0, "a"), ""):
+        with _raises(TypeError, "new(): invalid data type 'str'"):
+            x[key]
+    with _raises(TypeError, "new(): invalid data type 'bytes'"):
+        x[b"a"]
+    with _raises(IndexError, "too many indices for tensor of dimension 2"):
+        x["abc"]
+    with _raises(TypeError, "new(): invalid data type 'str'"):
+        x["a"] = 1.0
+
+
+def test_indexing_a_0d_tensor(torch):
+    x = torch.tensor(1.0)
+    message = (
+        "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` "
+        "in C++ to convert a 0-dim tensor to a number"
+    )
+    with _raises(IndexError, message):
+        x[0]
+    with _raises(IndexError, message):
+        x[0] = 2.0
+    with _raises(IndexError, "index 5 is out of bounds for dimension 0 with size 0"):
+        x[5]
+    with _raises(IndexError, "slice() cannot be applied to a 0-dim tensor."):
+        x[0:1]
+    with _raises(IndexError, "too many indices for tensor of dimension 0"):
+        x[(0,)]
+    assert x[None].shape == (1,) and x[...].item() == 1.0
+
+
+# ------------------------------------------------------------------------------- clamp, tensors
+_CLAMP_METHOD = (
+    "clamp{_}() received an invalid combination of arguments - got ({got}), but expected one "
+    "of:\n * (Tensor min = None, Tensor max = None)\n      didn't match because some of the "
+    "keywords were incorrect: max, min\n * (Number min = None, Number max = None)\n      "
+    "didn't match because some of the keywords were incorrect: max, min\n"
+)
+_CLAMP_FUNCTION = (
+    "clamp() received an invalid combination of arguments - got ({got}), but expected one of:\n"
+    " * (Tensor input, Tensor min = None, Tensor max = None, *, Tensor out = None)\n"
+    " * (Tensor input, Number min = None, Number max = None, *, Tensor out = None)\n"
+)
+
+
+def test_clamp_tensor_and_number_bounds(torch):
+    f, t = torch.tensor([1.0, 2.0]), torch.tensor([0.0])
+    with _raises(TypeError, _CLAMP_METHOD.format(_="", got="max=float, min=Tensor, ")):
+        f.clamp(min=t, max=1.0)
+    with _raises(TypeError, _CLAMP_METHOD.format(_="_", got="max=Tensor, min=float, ")):
+        f.clone().clamp_(min=0.0, max=t)
+    with _raises(TypeError, _CLAMP_FUNCTION.format(got="Tensor, Tensor, float")):
+        torch.clamp(f, t, 1.0)
+    with _raises(TypeError, _CLAMP_FUNCTION.format(got="Tensor, max=float, min=Tensor")):
+        torch.clamp(f, min=t, max=1.0)
+    assert f.clamp(min=t).tolist() == [1.0, 2.0]
+    assert torch.clamp(f, t, torch.tensor([1.5])).tolist() == [1.0, 1.5]
+
+
+@pytest.mark.parametrize("data", [[2**63], [2**64], [-(2**63) - 1], 2**63, [[1], [2**63]]], ids=str)
+def test_tensor_of_an_int_past_int64(torch, data):
+    with _raises(ValueError, "Overflow when unpacking long long"):
+        torch.tensor(data)
+
+
+def test_tensor_of_big_ints_that_fit(torch):
+    assert torch.tensor([2**63], dtype=torch.float64).item() == 2.0**63
+    assert torch.tensor([-(2**63)]).item() == -(2**63)
+    assert torch.tensor([1.0, 2**63]).dtype == torch.float32
+
+
+# ------------------------------------------------------------------------------- nn arguments
+@pytest.mark.parametrize(
+    "kwargs, what",
+    [
+        ({"running_mean": (2,), "running_var": (3,)}, "running_mean"),
+        ({"running_mean": (3,), "running_var": (2,)}, "running_var"),
+        ({"running_mean": (3,), "running_var": (3,), "weight": (2,)}, "weight"),
+        ({"running_mean": (3,), "running_var": (3,), "bias": (2,)}, "bias"),
+        ({"running_mean": None, "running_var": None, "weight": (2,), "training": True}, "weight"),
+    ],
+    ids=str,
+)
+def test_batch_norm_parameter_sizes(torch, kwargs, what):
+    args = {k: (torch.ones(v) if isinstance(v, tuple) else v) for k, v in kwargs.items()}
+    with _raises(RuntimeError, f"{what} should contain 3 elements not 2"):
+        torch.nn.functional.batch_norm(torch.ones(4, 3), **args)
+
+
+def test_nll_loss_check_order(torch):
+    F = torch.nn.functional
+    ints = torch.ones(4, 3, dtype=torch.int64)
+    with _raises(NotImplementedError, "\"nll_loss_out_frame\" not implemented for 'Long'"):
+        F.nll_loss(ints, torch.tensor([0, 1, 2, 5]))
+    with _raises(NotImplementedError, "\"nll_loss2d_forward_out_frame\" not implemented for "
+                 "'Long'"):  # fmt: skip
+        F.nll_loss(torch.ones(1, 3, 2, dtype=torch.int64), torch.zeros(1, 2, dtype=torch.int64))
+    with _raises(RuntimeError, "expected target dtype to be Long or Byte, but got Float"):
+        F.nll_loss(ints, torch.zeros(4))
+    with _raises(ValueError, "Expected input batch_size (4) to match target batch_size (2)."):
+        F.nll_loss(ints, torch.tensor([0, 1]))
+
+
+@pytest.mark.parametrize(
+    "target, message",
+    [
+        ((4,), "expected target dtype to be Long or Byte, but got Float"),
+        ((4, 2), "0D or 1D target tensor expected, multi-target not supported"),
+    ],
+    ids=str,
+)
+def test_cross_entropy_float_target_of_another_shape(torch, target, message):
+    with _raises(RuntimeError, message):
+        torch.nn.functional.cross_entropy(torch.ones(4, 3), torch.ones(target))
+    assert torch.nn.functional.cross_entropy(torch.ones(4, 3), torch.ones(4, 3)).item() > 0
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda F, t: F.conv2d(t.ones(1, 1, 4, 4), t.ones(1, 4, 4)),
+         "expected stride to be a single integer value or a list of 1 values to match the "
+         "convolution dimensions, but got stride=[1, 1]"),
+        (lambda F, t: F.conv3d(t.ones(1, 1, 4, 4, 4), t.ones(1, 1, 4, 4)),
+         "expected stride to be a single integer value or a list of 2 values to match the "
+         "convolution dimensions, but got stride=[1, 1, 1]"),
+        (lambda F, t: F.conv1d(t.ones(1, 1, 4), t.ones(1, 1, 2, 2)),
+         "Expected 4-dimensional input for 4-dimensional weight [1, 1, 2, 2], but got "
+         "3-dimensional input of size [1, 1, 4] instead"),
+        (lambda F, t: F.conv2d(t.ones(1, 1, 4, 4), t.ones(1, 4, 4), padding="same"),
+         "Expected 3-dimensional input for 3-dimensional weight[1, 4, 4], but got "
+         "4-dimensional input of size [1, 1, 4, 4] instead"),
+    ],
+)  # fmt: skip
+def test_conv_weight_of_another_rank(torch, call, message):
+    with _raises(RuntimeError, message):
+        call(torch.nn.functional, torch)
+
+
+# ------------------------------------------------------------------------------- autograd
+def test_grad_checks_the_outputs_first(torch):
+    a = torch.ones(3)
+    with _raises(RuntimeError, "element 0 of tensors does not require grad and does not have a "
+                 "grad_fn"):  # fmt: skip
+        torch.autograd.grad(a.sum(), a)
+    b = torch.ones(3, requires_grad=True)
+    with _raises(RuntimeError, "One of the differentiated Tensors does not require grad"):
+        torch.autograd.grad((b * 2).sum(), [b, a])
+
+
+def test_detach_of_a_view_in_place(torch):
+    v = (torch.ones(3, requires_grad=True) * 1)[:2]
+    with pytest.raises(RuntimeError, match=r"^Can't detach views in-place\. Use detach\(\) "
+                       r"instead\. If you are using DistributedDataParallel \(DDP\) .* as the "
+                       r"solution\.$"):  # fmt: skip
+        v.detach_()

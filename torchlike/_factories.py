@@ -143,6 +143,16 @@ def _check_ragged(data, dim=0):
     walk(data, dim)
 
 
+def _check_int64_range(data):
+    # PyTorch reads each Python int into an int64 before casting it to an integer dtype
+    if isinstance(data, int) and not isinstance(data, bool):
+        if not -(1 << 63) <= data < (1 << 63):
+            raise ValueError("Overflow when unpacking long long")
+    elif isinstance(data, (list, tuple)):
+        for x in data:
+            _check_int64_range(x)
+
+
 def _to_numpy(data):
     if isinstance(data, Tensor):
         return np.asarray(data._value)
@@ -156,6 +166,8 @@ def _to_numpy(data):
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
     dtype = _infer_dtype(data) if dtype is None else D.to_dtype(dtype)
     _check_ragged(data)
+    if not (dtype.is_floating_point or dtype.is_complex or dtype is D.bool_):
+        _check_int64_range(data)
     arr = _to_numpy(data)
     if arr.dtype == object:
         raise ValueError("expected sequence of equal-length lists")

@@ -1,7 +1,7 @@
 """A catalogue of calls people get wrong (and a few right ones next to them), as
 ``(label, fn)`` pairs where ``fn(lib)`` makes the call with ``lib`` = torch or torchlike.
 
-``catalogue()`` enumerates every call (the 300-call table of wrong_calls_table.py and the
+``catalogue()`` enumerates every call (the 460-call table of wrong_calls_table.py and the
 corpus); ``family_space()`` gives the same families as parameter spaces for the hypothesis
 fuzzer, which also draws argument combinations the enumeration leaves out.
 """
@@ -600,6 +600,192 @@ FAMILIES = {
         _autograd,
     ),
 }
+
+
+# -------------------------------------------------------------- constructors, loaders, casts
+# wrong arguments to optimizers, DataLoader/samplers/datasets, nn module constructors, shape
+# arguments of reshape/view, and dtype casts (each a case name -> call)
+# (left out: calls whose PyTorch message is not stable: a bad Conv2d padding_mode lists a set
+# in hash-seed order, a doubly inferred unflatten size carries a C++ backtrace)
+def _params(lib, n=3):
+    return [lib.nn.Parameter(lib.ones(n))]
+
+
+_OPTIM = {
+    "sgd_neg_lr": lambda lib: lib.optim.SGD(_params(lib), lr=-0.1),
+    "sgd_neg_momentum": lambda lib: lib.optim.SGD(_params(lib), lr=0.1, momentum=-1),
+    "sgd_nesterov_no_momentum": lambda lib: lib.optim.SGD(_params(lib), lr=0.1, nesterov=True),
+    "sgd_neg_wd": lambda lib: lib.optim.SGD(_params(lib), lr=0.1, weight_decay=-1),
+    "adam_neg_lr": lambda lib: lib.optim.Adam(_params(lib), lr=-1),
+    "adam_beta_big": lambda lib: lib.optim.Adam(_params(lib), betas=(1.0, 0.999)),
+    "adam_beta2_neg": lambda lib: lib.optim.Adam(_params(lib), betas=(0.9, -0.1)),
+    "adam_eps_neg": lambda lib: lib.optim.Adam(_params(lib), eps=-1e-8),
+    "adam_wd_neg": lambda lib: lib.optim.Adam(_params(lib), weight_decay=-0.1),
+    "adamw_neg_lr": lambda lib: lib.optim.AdamW(_params(lib), lr=-1),
+    "rmsprop_alpha_neg": lambda lib: lib.optim.RMSprop(_params(lib), alpha=-1),
+    "rmsprop_momentum_neg": lambda lib: lib.optim.RMSprop(_params(lib), momentum=-1),
+    "adagrad_neg_lr_decay": lambda lib: lib.optim.Adagrad(_params(lib), lr_decay=-1),
+    "empty_params": lambda lib: lib.optim.SGD([], lr=0.1),
+    "params_tensor": lambda lib: lib.optim.SGD(lib.ones(3, requires_grad=True), lr=0.1),
+    "params_non_leaf": lambda lib: lib.optim.SGD([lib.ones(3, requires_grad=True) * 2], lr=0.1),
+    "params_dup": lambda lib: lib.optim.SGD([_params(lib)[0]] * 2, lr=0.1) and None,
+    "params_group_dup": lambda lib: (
+        lambda p: lib.optim.SGD([{"params": [p]}, {"params": [p]}], lr=0.1)
+    )(_params(lib)[0]),
+    "zero_grad_ok": lambda lib: lib.optim.SGD(_params(lib), lr=0.1).zero_grad(),
+    "step_lr_bad_optimizer": lambda lib: lib.optim.lr_scheduler.StepLR(None, 1),
+    "steplr_no_step": lambda lib: lib.optim.lr_scheduler.StepLR(
+        lib.optim.SGD(_params(lib), lr=0.1)
+    ),
+    "load_state_dict_bad": lambda lib: lib.optim.SGD(_params(lib), lr=0.1).load_state_dict(
+        {"state": {}, "param_groups": [{}, {}]}
+    ),
+    "sgd_lr_str": lambda lib: lib.optim.SGD(_params(lib), lr="0.1"),
+    "add_param_group_dup": lambda lib: (lambda p, o: o.add_param_group({"params": p}))(
+        _params(lib)[0], lib.optim.SGD(_params(lib), lr=0.1)
+    ),
+}
+
+_DATA = {
+    "loader_bs0": lambda lib: lib.utils.data.DataLoader(list(range(4)), batch_size=0),
+    "loader_bs_neg": lambda lib: lib.utils.data.DataLoader(list(range(4)), batch_size=-1),
+    "loader_bs_float": lambda lib: lib.utils.data.DataLoader(list(range(4)), batch_size=2.5),
+    "loader_shuffle_sampler": lambda lib: lib.utils.data.DataLoader(
+        list(range(4)), shuffle=True, sampler=[0, 1]
+    ),
+    "loader_batch_sampler_bs": lambda lib: lib.utils.data.DataLoader(
+        list(range(4)), batch_size=2, batch_sampler=[[0, 1]]
+    ),
+    "loader_drop_last_batch_sampler": lambda lib: lib.utils.data.DataLoader(
+        list(range(4)), drop_last=True, batch_sampler=[[0, 1]]
+    ),
+    "loader_neg_workers": lambda lib: lib.utils.data.DataLoader(list(range(4)), num_workers=-1),
+    "loader_timeout_neg": lambda lib: lib.utils.data.DataLoader(list(range(4)), timeout=-1),
+    "loader_prefetch_no_workers": lambda lib: lib.utils.data.DataLoader(
+        list(range(4)), prefetch_factor=2
+    ),
+    "loader_persistent_no_workers": lambda lib: lib.utils.data.DataLoader(
+        list(range(4)), persistent_workers=True
+    ),
+    "loader_ok": lambda lib: [
+        b.tolist() for b in lib.utils.data.DataLoader(list(range(5)), batch_size=2)
+    ],
+    "tensor_dataset_sizes": lambda lib: lib.utils.data.TensorDataset(lib.ones(3), lib.ones(4)),
+    "random_split_bad": lambda lib: lib.utils.data.random_split(list(range(4)), [3, 3]),
+    "random_split_frac": lambda lib: len(lib.utils.data.random_split(list(range(4)), [0.5, 0.6])),
+    "subset_oob": lambda lib: lib.utils.data.Subset(list(range(3)), [5])[0],
+    "batch_sampler_bs0": lambda lib: lib.utils.data.BatchSampler(range(4), 0, False),
+    "batch_sampler_drop_str": lambda lib: lib.utils.data.BatchSampler(range(4), 2, "no"),
+    "random_sampler_num_neg": lambda lib: lib.utils.data.RandomSampler(range(4), num_samples=-1),
+    "random_sampler_replacement_str": lambda lib: lib.utils.data.RandomSampler(
+        range(4), replacement=1
+    ),
+    "weighted_sampler_neg": lambda lib: lib.utils.data.WeightedRandomSampler([0.1, 0.9], -1),
+    "concat_empty": lambda lib: lib.utils.data.ConcatDataset([]),
+}
+
+_MODULE = {
+    "linear_neg": lambda lib: lib.nn.Linear(-1, 2),
+    "linear_float": lambda lib: lib.nn.Linear(2.5, 2),
+    "conv_groups": lambda lib: lib.nn.Conv2d(3, 4, 3, groups=2),
+    "conv_groups_out": lambda lib: lib.nn.Conv2d(4, 3, 3, groups=2),
+    "conv_zero_groups": lambda lib: lib.nn.Conv2d(4, 4, 3, groups=0),
+    "conv_bad_padding_str": lambda lib: lib.nn.Conv2d(1, 1, 3, padding="full"),
+    "conv_same_stride": lambda lib: lib.nn.Conv2d(1, 1, 3, padding="same", stride=2),
+    "dropout_neg": lambda lib: lib.nn.Dropout(-0.1),
+    "dropout_big": lambda lib: lib.nn.Dropout(1.1),
+    "embedding_padding_oob": lambda lib: lib.nn.Embedding(3, 2, padding_idx=5),
+    "embedding_padding_neg_oob": lambda lib: lib.nn.Embedding(3, 2, padding_idx=-5),
+    "batchnorm_zero": lambda lib: lib.nn.BatchNorm1d(0),
+    "layernorm_ok": lambda lib: tuple(lib.nn.LayerNorm(3).weight.shape),
+    "lstm_dropout_1layer": lambda lib: lib.nn.LSTM(2, 3, dropout=0.5) and None,
+    "lstm_dropout_big": lambda lib: lib.nn.LSTM(2, 3, num_layers=2, dropout=1.5),
+    "rnn_bad_nonlinearity": lambda lib: lib.nn.RNN(2, 3, nonlinearity="sigmoid"),
+    "lstm_hidden0": lambda lib: lib.nn.LSTM(2, 0),
+    "mha_heads": lambda lib: lib.nn.MultiheadAttention(5, 2),
+    "transformer_heads": lambda lib: lib.nn.TransformerEncoderLayer(5, 2),
+    "sequential_non_module": lambda lib: lib.nn.Sequential(lib.nn.Linear(2, 2), 3),
+    "modulelist_non_module": lambda lib: lib.nn.ModuleList([1]),
+    "maxpool_pad_big": lambda lib: lib.nn.MaxPool2d(2, padding=2)(lib.ones(1, 1, 4, 4)),
+    "avgpool_pad_big": lambda lib: lib.nn.AvgPool2d(2, padding=2)(lib.ones(1, 1, 4, 4)),
+    "register_buffer_dot": lambda lib: lib.nn.Module().register_buffer("a.b", lib.ones(1)),
+    "register_param_non_param": lambda lib: lib.nn.Module().register_parameter("w", lib.ones(1)),
+    "add_module_non_module": lambda lib: lib.nn.Module().add_module("m", 3),
+    "flatten_ok": lambda lib: tuple(lib.nn.Flatten()(lib.ones(2, 3, 4)).shape),
+    "softmax_module_int": lambda lib: lib.nn.Softmax(dim=0)(lib.tensor([1, 2])),
+    "linear_int_input": lambda lib: lib.nn.Linear(2, 2)(lib.ones(3, 2, dtype=lib.long)),
+    "linear_double_input": lambda lib: lib.nn.Linear(2, 2)(lib.ones(3, 2, dtype=lib.float64)),
+    "crossentropy_label_smoothing": lambda lib: lib.nn.CrossEntropyLoss(label_smoothing=1.5)(
+        lib.ones(2, 3), lib.tensor([0, 1])
+    ),
+    "mse_shape_broadcast": lambda lib: lib.nn.MSELoss()(lib.ones(3), lib.ones(2)),
+}
+
+_RESHAPE = {
+    "reshape_bad": lambda lib: lib.ones(2, 3).reshape(4, 2),
+    "reshape_two_neg": lambda lib: lib.ones(2, 3).reshape(-1, -1),
+    "reshape_neg2": lambda lib: lib.ones(2, 3).reshape(-2, 3),
+    "reshape_zero_infer": lambda lib: lib.ones(0, 3).reshape(-1, 0),
+    "view_noncontig": lambda lib: lib.ones(2, 3).t().view(6),
+    "view_bad": lambda lib: lib.ones(2, 3).view(5),
+    "view_float_size": lambda lib: lib.ones(2, 3).view(2.0, 3),
+    "view_as_bad": lambda lib: lib.ones(2, 3).view_as(lib.ones(4)),
+    "reshape_as_bad": lambda lib: lib.ones(2, 3).reshape_as(lib.ones(4)),
+    "flatten_start_gt_end": lambda lib: lib.ones(2, 3, 4).flatten(2, 0),
+    "unflatten_bad": lambda lib: lib.ones(2, 6).unflatten(1, (4, 2)),
+    "view_ok_infer": lambda lib: tuple(lib.ones(2, 3).view(-1, 2).shape),
+    "expand_as_bad": lambda lib: lib.ones(2, 3).expand_as(lib.ones(3, 2)),
+    "squeeze_tuple_oob": lambda lib: lib.ones(2, 1).squeeze((0, 5)),
+    "t_3d": lambda lib: lib.ones(2, 3, 4).t(),
+    "mT_1d": lambda lib: lib.ones(3).mT,
+    "T_ok": lambda lib: tuple(lib.ones(2, 3).T.shape),
+    "split_sizes_bad": lambda lib: lib.ones(5).split([2, 2]),
+    "tensor_split_zero": lambda lib: lib.ones(5).tensor_split(0),
+    "unbind_oob": lambda lib: lib.ones(2, 3).unbind(2),
+    "resize_neg": lambda lib: lib.ones(2, 3).resize_(-1),
+}
+
+_CAST = {
+    "to_str_bad": lambda lib: lib.ones(2).to("float32"),
+    "to_dtype_str": lambda lib: lib.ones(2).to(dtype="float32"),
+    "type_str_ok": lambda lib: lib.ones(2).type("torch.DoubleTensor").dtype,
+    "type_bad_dtype_obj": lambda lib: lib.ones(2).type(int),
+    "float_to_bool_item": lambda lib: bool(lib.ones(2)),
+    "int_of_float_tensor": lambda lib: int(lib.tensor(2.7)),
+    "index_of_float": lambda lib: [1, 2, 3][lib.tensor(1.0)],
+    "index_of_int_tensor": lambda lib: [1, 2, 3][lib.tensor(1)],
+    "complex_of_real": lambda lib: complex(lib.tensor(2.0)),
+    "inplace_float_to_int": lambda lib: lib.tensor([1, 2]).mul_(1.5),
+    "inplace_int_to_bool": lambda lib: lib.tensor([True]).add_(1),
+    "inplace_complex_to_float": lambda lib: lib.ones(2).add_(1j),
+    "copy_complex_to_float": lambda lib: lib.ones(2).copy_(lib.ones(2, dtype=lib.complex64)),
+    "out_dtype_mismatch": lambda lib: lib.add(
+        lib.ones(2), lib.ones(2), out=lib.empty(2, dtype=lib.long)
+    ),
+    "out_int_from_float": lambda lib: lib.exp(lib.ones(2), out=lib.empty(2, dtype=lib.int64)),
+    "numpy_of_grad": lambda lib: lib.ones(2, requires_grad=True).numpy(),
+    "tolist_ok": lambda lib: lib.tensor([1.5]).tolist(),
+    "requires_grad_int": lambda lib: lib.ones(2, dtype=lib.long, requires_grad=True),
+    "bool_of_empty": lambda lib: bool(lib.tensor([])),
+    "new_tensor_bad": lambda lib: lib.ones(2).new_tensor("a"),
+    "half_ok": lambda lib: str(lib.ones(2).half().dtype),
+    "view_dtype_bad_size": lambda lib: lib.ones(3).view(lib.float64),
+    "astype_missing": lambda lib: lib.ones(2).astype("float64"),
+}
+
+
+def _by_case(cases):
+    return lambda lib, case: cases[case](lib)
+
+
+for _family, _cases in {
+    "optim": _OPTIM,
+    "data": _DATA,
+    "module": _MODULE,
+    "reshape": _RESHAPE,
+    "cast": _CAST,
+}.items():
+    FAMILIES[_family] = ([(c,) for c in _cases], _by_case(_cases))
 
 
 def label(family, args):

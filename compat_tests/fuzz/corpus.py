@@ -33,11 +33,6 @@ KNOWN = [
         "torchlike/_ops/indexing.py",
     ),
     (
-        r"invalid index of a 0-dim tensor",
-        "indexing a 0-d tensor: PyTorch's 'invalid index of a 0-dim tensor' message - "
-        "torchlike/_ops/indexing.py",
-    ),
-    (
         r"permute\(\) missing 1 required positional",
         "x.permute() with no dims on a 0-d tensor is accepted (PyTorch: TypeError) - "
         "torchlike/_ops/shapes.py",

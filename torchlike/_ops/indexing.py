@@ -169,8 +169,29 @@ def _is_int_scalar_tensor(i):
     )
 
 
+def _bare_key(self, key):
+    """PyTorch's errors for a key that is not a tuple: a string is a sequence of that many
+    indices (each an invalid tensor element); a 0-d tensor can't take an integer or a slice."""
+    if isinstance(key, (str, bytes)):
+        if len(key) > self.ndim:
+            raise IndexError(f"too many indices for tensor of dimension {self.ndim}")
+        raise TypeError(f"new(): invalid data type '{type(key).__name__}'")
+    if self.ndim:
+        return
+    if isinstance(key, (int, np.integer)) and not isinstance(key, (bool, np.bool_)):
+        if key == 0:
+            raise IndexError(
+                "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+                "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number"
+            )
+        raise IndexError(f"index {key} is out of bounds for dimension 0 with size 0")
+    if isinstance(key, slice):
+        raise IndexError("slice() cannot be applied to a 0-dim tensor.")
+
+
 def _getitem(self, index):
     if not isinstance(index, tuple):
+        _bare_key(self, index)
         index = (index,)
     # a 0-d integer tensor indexes like the integer it holds (a select, as in PyTorch, which
     # reads it too); its value is a traced operand, so every value shares one executable
@@ -185,13 +206,17 @@ def _getitem(self, index):
         raise IndexError(f"too many indices for tensor of dimension {self.ndim}")
     out = self
     dim = 0
+    # PyTorch's bounds message names an integer's position in the key (not the dimension)
     expanded = []
-    for i in index:
+    positions = []
+    for position, i in enumerate(index):
         if i is Ellipsis:
             expanded.extend([slice(None)] * (self.ndim - n_real))
+            positions.extend([position] * (self.ndim - n_real))
         else:
             expanded.append(i)
-    for i in expanded:
+            positions.append(position)
+    for i, position in zip(expanded, positions):
         if i is None:
             out = unsqueeze(out, dim)
             dim += 1
@@ -221,12 +246,16 @@ def _getitem(self, index):
             i = _int_index(i)
             n = out.shape[dim]
             if not -n <= i < n:
-                raise IndexError(f"index {i} is out of bounds for dimension {dim} with size {n}")
+                raise IndexError(
+                    f"index {i} is out of bounds for dimension {position} with size {n}"
+                )
             out = select(out, dim, i)
     return out
 
 
 def _int_index(i):
+    if isinstance(i, (str, bytes)):
+        raise TypeError(f"new(): invalid data type '{type(i).__name__}'")
     try:
         return operator.index(i)
     except TypeError:
@@ -250,11 +279,14 @@ def _select_ints_first(self, index):
         if i is not None and i is not Ellipsis
     )
     expanded = []
-    for i in index:
+    positions = []  # in the key, which PyTorch's bounds message names
+    for position, i in enumerate(index):
         if i is Ellipsis:
             expanded.extend([slice(None)] * builtins.max(self.ndim - n_real, 0))
+            positions.extend([position] * builtins.max(self.ndim - n_real, 0))
         else:
             expanded.append(i)
+            positions.append(position)
     dims = []
     dim = 0
     for i in expanded:
@@ -270,11 +302,13 @@ def _select_ints_first(self, index):
     out = self
     kept = []
     removed = 0
-    for i, d in zip(expanded, dims):
+    for i, d, position in zip(expanded, dims, positions):
         if isinstance(i, (int, np.integer)) and not isinstance(i, bool):
             n = out.shape[d - removed]
             if not -n <= i < n:
-                raise IndexError(f"index {i} is out of bounds for dimension {d} with size {n}")
+                raise IndexError(
+                    f"index {i} is out of bounds for dimension {position} with size {n}"
+                )
             out = select(out, d - removed, int(i))
             removed += 1
         else:

@@ -108,8 +108,31 @@ METHODS["__invert__"] = _invert
 METHODS["__pos__"] = lambda self: self
 
 
+def _mT(self):
+    if self.ndim == 0:  # PyTorch lets a scalar through
+        return self
+    if self.ndim < 2:
+        raise RuntimeError(
+            "tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor."
+        )
+    return transpose(self, -2, -1)
+
+
+def _H(self):
+    if self.ndim == 0:
+        return self
+    if self.ndim != 2:
+        hint = " For batches of matrices, consider using tensor.mH" if self.ndim > 2 else ""
+        raise RuntimeError(
+            f"tensor.H is only supported on matrices (2-D tensors). Got {self.ndim}-D tensor."
+            + hint
+        )
+    out = transpose(self, 0, 1)
+    return FUNCTIONS["conj"](out) if self._dtype.is_complex else out  # the adjoint
+
+
 PROPERTIES = {
     "T": lambda self: permute(self, tuple(reversed(range(self.ndim)))) if self.ndim > 1 else self,
-    "mT": lambda self: transpose(self, -2, -1),
-    "H": lambda self: permute(self, tuple(reversed(range(self.ndim)))) if self.ndim > 1 else self,
+    "mT": _mT,
+    "H": _H,
 }
