@@ -349,12 +349,36 @@ def _conv_padding(padding, nd, kernel, dilation, stride):
     return tuple((p, p) for p in _ntuple(padding, nd))
 
 
+def _wrong_weight_rank(nd, input, weight, stride, padding, dilation):
+    # PyTorch's convolution takes its rank from the weight: the conv*d defaults (stride=[1, 1]
+    # for conv2d …) then fail its per-argument length checks, in this order
+    w = weight.ndim
+    if isinstance(padding, str):
+        raise RuntimeError(
+            f"Expected {w}-dimensional input for {w}-dimensional weight{list(weight.shape)}, "
+            f"but got {input.ndim}-dimensional input of size {list(input.shape)} instead"
+        )
+    for what, value in (("stride", stride), ("padding", padding), ("dilation", dilation)):
+        values = list(_ntuple(value, nd))
+        if len(values) not in (1, w - 2):
+            raise RuntimeError(
+                f"expected {what} to be a single integer value or a list of {w - 2} values to "
+                f"match the convolution dimensions, but got {what}={values}"
+            )
+    raise RuntimeError(
+        f"Expected {w}-dimensional input for {w}-dimensional weight {list(weight.shape)}, but "
+        f"got {input.ndim}-dimensional input of size {list(input.shape)} instead"
+    )
+
+
 def _conv(nd, name, input, weight, bias, stride, padding, dilation, groups):
     if input.ndim not in (nd + 1, nd + 2):
         raise RuntimeError(
             f"Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to "
             f"{name}, but got input of size: {list(input.shape)}"
         )
+    if weight.ndim != nd + 2:
+        _wrong_weight_rank(nd, input, weight, stride, padding, dilation)
     stride = _ntuple(stride, nd)
     dilation = _ntuple(dilation, nd)
     kernel = tuple(weight.shape[2:])
@@ -1155,6 +1179,16 @@ def _batch_norm(
     values, which are written into the buffers here (they never carry gradient)."""
     if training:
         _check_per_channel(input)
+    if input.ndim >= 2:
+        features = input.shape[1]
+        for what, t in (
+            ("running_mean", running_mean),
+            ("running_var", running_var),
+            ("weight", weight),
+            ("bias", bias),
+        ):
+            if t is not None and t.numel() != features:
+                raise RuntimeError(f"{what} should contain {features} elements not {t.numel()}")
     update_stats = training and running_mean is not None
     track_count = training and num_batches_tracked is not None
     cumulative = momentum is None
@@ -1920,10 +1954,7 @@ def nll_loss(
     input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"
 ):
     reduction = _reduction(size_average, reduce, reduction)
-    if target.dtype.is_floating_point:
-        raise RuntimeError(
-            f"expected target dtype to be Long or Byte, but got {_type_name(target.dtype)}"
-        )
+    # PyTorch's order: the shapes, the target's dtype, then the kernel's (no integer input)
     if input.ndim < 1:
         raise ValueError(f"Expected 1 or more dimensions (got {input.ndim})")
     if input.ndim >= 2 and input.shape[0] != target.shape[0]:
@@ -1933,6 +1964,13 @@ def nll_loss(
         )
     if input.ndim == 2 and target.ndim != 1:
         raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    if target.dtype.is_floating_point:
+        raise RuntimeError(
+            f"expected target dtype to be Long or Byte, but got {_type_name(target.dtype)}"
+        )
+    if not (input.dtype.is_floating_point or input.dtype.is_complex):
+        kernel = "nll_loss2d_forward_out_frame" if input.ndim >= 3 else "nll_loss_out_frame"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{_type_name(input.dtype)}'")
     n_classes = input.shape[1] if input.ndim >= 2 else input.shape[0]
     bad = first_out_of_range(target, 0, n_classes, ignore=ignore_index)
     if bad is not None:
@@ -1967,7 +2005,9 @@ def cross_entropy(
     class_dim = 0 if input.ndim == 1 else 1
     n_classes = input.shape[class_dim]
     logp = log_softmax(input, class_dim)
-    if target.dtype.is_floating_point:
+    # class probabilities only when the target has the input's shape, as PyTorch decides;
+    # otherwise the target is class indices and nll_loss words what is wrong with it
+    if target.dtype.is_floating_point and tuple(target.shape) == tuple(input.shape):
         return _cross_entropy_probs(
             input,
             logp,
