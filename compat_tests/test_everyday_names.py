@@ -570,3 +570,14 @@ def test_as_strided_scatter(torch):
     assert s.grad.tolist() == [[0, 1], [3, 4]]
     with pytest.raises(RuntimeError, match="expected src to have a size equal to the slice"):
         torch.as_strided_scatter(x, torch.ones(3), (2, 2), (3, 1))
+
+
+@pytest.mark.torchlike_only
+def test_inplace_view_methods_compile_once(torch):
+    x = torch.zeros(3, 4)
+    x.t_()
+    x.t_()
+    before = torch.compile_count()
+    for _ in range(4):
+        x.t_()
+    assert torch.compile_count() == before and x.shape == (3, 4)

@@ -1069,11 +1069,12 @@ _ALIAS = Op("alias", lambda x: x, "AliasBackward0", linear=True, view=True)
 
 
 # ---------------------------------------------------------------------------------- in-place views
-def _inplace_twin(name, node):
+def _inplace_twin(name, node, view):
     """The entry an in-place view-metadata method records: the view op's impl, the in-place
-    form's own node name (``t_`` records ``TBackward1``)."""
+    form's own node name (``t_`` records ``TBackward1``); a view of ``self`` unless ``self``
+    is a base, which takes the result as its new memory."""
     src = OPS[name]
-    return Op(src.name, src.impl, node, linear=True, saved=src.saved, view=True)
+    return Op(src.name, src.impl, node, linear=True, saved=src.saved, view=view)
 
 
 _INPLACE_VIEW_OPS: dict = {}
@@ -1082,10 +1083,10 @@ _INPLACE_VIEW_OPS: dict = {}
 def _restride(self, view_op_key, node, static):
     """Make ``self`` (kept as the same object) take the geometry of one of its own views."""
     _check_inplace_allowed(self)
-    key = (view_op_key, node)
+    key = (view_op_key, node, self._base_t is None)
     op = _INPLACE_VIEW_OPS.get(key)
     if op is None:
-        op = _INPLACE_VIEW_OPS[key] = _inplace_twin(view_op_key, node)
+        op = _INPLACE_VIEW_OPS[key] = _inplace_twin(view_op_key, node, view=key[2] is False)
     if self._base_t is not None:
         v = apply(op, (self,), static)
         self._set_geometry(v._geom)
@@ -1097,11 +1098,11 @@ def _restride(self, view_op_key, node, static):
     else:
         # a base takes new memory of the new shape (views made of it earlier keep the old
         # memory: PyTorch's still share it with the base)
-        plain = Op(op.name, op.impl, node, linear=True, saved=op.saved)
-        v = apply(plain, (self,), static)
+        v = apply(op, (self,), static)
         version = self._version
         self._storage = self._vc = Storage(v._value)
         self._version = version
+        self._host = None
         if v._grad_fn is not None:
             self._set_history(v._grad_fn, v._output_nr)
             self._history_changed()
@@ -1165,6 +1166,7 @@ def resize_(self, *sizes, memory_format=None):
     version = self._version
     self._storage = self._vc = Storage(flat.reshape(shape))
     self._version = version + 1
+    self._host = None
     return self
 
 
