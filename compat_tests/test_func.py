@@ -442,6 +442,7 @@ def test_model_ensembling_tutorial(torch, F):
 
 @pytest.mark.torchlike_only
 def test_vmap_batches_once_not_per_example(torch, F, monkeypatch):
+    from torchlike import _storage
     from torchlike._ops import core
 
     calls = []
@@ -462,6 +463,8 @@ def test_vmap_batches_once_not_per_example(torch, F, monkeypatch):
 
     monkeypatch.setattr(core._EXECUTABLES, "peek", counting_peek)
     monkeypatch.setattr(core.Op, "jitted", quiet_jitted)
+    # eager views run their op as vmap's do (a fresh view otherwise reads itself lazily)
+    monkeypatch.setattr(_storage, "LAZY_VIEWS", frozenset())
     x = torch.randn(1000, 16)
     w = torch.randn(16, 4)
 

@@ -1201,3 +1201,142 @@ def test_long_chain_of_views_sees_writes(torch):
     expected = -np.arange(200.0)
     expected[a.astype(np.int64).reshape(-1)] = 7.0
     assert_equal(x, expected)
+
+
+# -- lazily read views: a fresh view reads the storage on first use, as aliasing requires
+
+
+def test_fresh_view_sees_writes_made_before_its_first_read(torch):
+    x = torch.arange(10.0)
+    v = x[2:5]
+    w = x.view(2, 5).t()
+    x.add_(100.0)  # neither view was read yet
+    assert v.tolist() == [102.0, 103.0, 104.0]
+    assert_equal(w, (np.arange(10.0) + 100).reshape(2, 5).T)
+    x[3] = -1.0  # after the first read too
+    assert v.tolist() == [102.0, -1.0, 104.0]
+    assert v.shape == (3,) and v.stride() == (1,) and v.storage_offset() == 2
+
+
+def test_write_through_an_unread_view(torch):
+    x = torch.zeros(3, 4)
+    r = x[1]
+    c = x[:, 2:4]
+    r.fill_(5.0)  # r was never read
+    c.add_(1.0)  # read, written, read again
+    expected = np.zeros((3, 4))
+    expected[1] = 5.0
+    expected[:, 2:4] += 1.0
+    assert_equal(x, expected)
+    assert_equal(r, expected[1])
+    assert_equal(c, expected[:, 2:4])
+    assert x._version == r._version == 2
+
+
+def test_stack_of_views_of_a_base_written_in_between(torch):
+    data = torch.arange(100)
+    ix = [3, 50, 90, 7]
+    xs = [data[i : i + 4] for i in ix]
+    ys = [data[i] for i in ix]
+    data[50:52] = torch.tensor([-1, -2])  # after the views, before the stack: they see it
+    xs[3].tolist()  # one of them read already, the others not
+    x = torch.stack(xs)
+    y = torch.stack(ys, dim=0)
+    c = torch.cat(xs)
+    expected = np.array([np.arange(i, i + 4) for i in ix])
+    expected[1, :2] = [-1, -2]
+    assert_equal(x, expected)
+    assert_equal(y, expected[:, 0])
+    assert_equal(c, expected.reshape(-1))
+    assert_equal(torch.stack(xs, dim=1), expected.T)
+    data.zero_()  # the stack is a copy; the views still alias
+    assert_equal(x, expected)
+    assert xs[0].tolist() == [0, 0, 0, 0]
+
+
+def test_stack_of_views_of_different_shapes_and_storages(torch):
+    a, b = torch.arange(10.0), torch.arange(10.0, 20.0)
+    assert_equal(torch.stack([a[1:3], b[4:6], a[0:2]]), [[1.0, 2.0], [14.0, 15.0], [0.0, 1.0]])
+    x = torch.arange(12.0).view(3, 4)
+    assert_equal(torch.stack([x[0, 1:3], x[:, 1][:2], x[2, ::2]]), [[1, 2], [1, 5], [8, 10]])
+    assert_equal(torch.cat([x[0], x[1:, 1]]), [0.0, 1.0, 2.0, 3.0, 5.0, 9.0])
+    with pytest.raises(RuntimeError, match="stack expects each tensor to be equal size"):
+        torch.stack([x[0, :2], x[0, :3]])
+
+
+def test_stack_of_slices_records_the_slices(torch):
+    w = torch.arange(20.0, requires_grad=True)
+    ix = [0, 5, 5, 12]
+    x = torch.stack([w[i : i + 3] for i in ix])
+    assert node_name(x) == "StackBackward0"
+    assert [type(n).__name__ for n, _ in x.grad_fn.next_functions] == ["SliceBackward0"] * 4
+    assert x.requires_grad and not x.is_leaf
+    (x * torch.arange(12.0).view(4, 3)).sum().backward()
+    expected = np.zeros(20)
+    for k, i in enumerate(ix):
+        expected[i : i + 3] += np.arange(3.0 * k, 3.0 * k + 3)
+    assert_equal(w.grad, expected)
+    with torch.no_grad():
+        y = torch.stack([w[i : i + 3] for i in ix])
+    assert y.grad_fn is None and not y.requires_grad
+    z = torch.cat([w.detach()[i : i + 2] for i in ix])
+    assert z.grad_fn is None and z.tolist() == [0.0, 1.0, 5.0, 6.0, 5.0, 6.0, 12.0, 13.0]
+
+
+def test_host_known_offsets_give_lazy_numbers(torch):
+    ix = torch.tensor([4, 9, 250], dtype=torch.uint8)
+    j = [i + 10 for i in ix]
+    assert [t.dtype for t in j] == [torch.uint8] * 3
+    assert [int(t) for t in j] == [14, 19, 4]  # wraps as the device does
+    assert torch.stack(j).tolist() == [14, 19, 4]
+    k = j[0] + j[1]
+    k += 1
+    assert k.tolist() == 34 and k.shape == () and k.ndim == 0 and k.numel() == 1
+    data = torch.arange(30)
+    assert data[j[0] : j[1]].tolist() == list(range(14, 19))
+
+
+@pytest.mark.torchlike_only
+def test_get_batch_compiles_once_per_batch_size(torch):
+    from torchlike import _tensor
+
+    data = torch.arange(10_000)
+    rng = np.random.default_rng(0)
+
+    def get_batch(starts):
+        ix = torch.tensor(starts)
+        x = torch.stack([data[i : i + 8] for i in ix])
+        y = torch.stack([data[i + 1 : i + 9] for i in ix])
+        return x, y
+
+    get_batch(rng.integers(0, 9000, 32).tolist())
+    before, reads = torch.compile_count(), _tensor.HOST_READS[0]
+    for _ in range(20):  # new offsets every batch: no compile
+        starts = rng.integers(0, 9000, 32).tolist()
+        x, y = get_batch(starts)
+    assert torch.compile_count() == before
+    assert _tensor.HOST_READS[0] - reads == 2 * 20  # one host copy of ix per loop
+    assert x.tolist() == [list(range(s, s + 8)) for s in starts]
+    assert y.tolist() == [list(range(s + 1, s + 9)) for s in starts]
+    get_batch(rng.integers(0, 9000, 16).tolist())  # a new batch size: its program
+    before = torch.compile_count()
+    get_batch(rng.integers(0, 9000, 16).tolist())
+    assert torch.compile_count() == before
+
+
+@pytest.mark.torchlike_only
+def test_fresh_views_and_host_numbers_are_computed_on_use(torch):
+    from torchlike import _storage
+
+    x = torch.arange(12.0).view(3, 4)
+    v = x[1:3].t()
+    assert type(v._cache) is _storage.Pending  # nothing computed yet
+    assert v.shape == (4, 2) and v.stride() == (1, 4) and v.storage_offset() == 4
+    assert type(v._cache) is _storage.Pending  # metadata computes nothing
+    assert v.tolist() == [[4.0, 8.0], [5.0, 9.0], [6.0, 10.0], [7.0, 11.0]]
+    (i,) = list(torch.tensor([5]))
+    j = i + 3
+    assert type(j._storage) is _storage.LazyStorage
+    assert int(j) == 8 and type(j._storage) is _storage.LazyStorage  # the host knows it
+    assert j.tolist() == 8 and type(j._storage) is _storage.Storage
+    assert int(j) == 8  # still known after the array was made

@@ -16,6 +16,14 @@ that made it from its parent, with the op's runtime arguments (slice starts, sel
   are computed inside the compiled write with the offset traced, so a thousand different
   offsets compile one program.  Host-side index maps are built only for autograd's
   ``CopySlices``/``AsStridedBackward0`` history.
+* Values are computed on first read where that is cheap to defer.  A fresh view made by one of
+  ``LAZY_VIEWS`` holds a ``Pending`` (its shape and dtype, from the layout rule) instead of
+  its value, and reads itself from the storage when first used: exactly what a view whose
+  storage was written since does, so it sees the storage as it is at that read, as PyTorch's
+  aliasing does.  ``read_together`` reads many such views of one storage (``torch.stack`` of
+  ``data[i:i + 8]`` for 32 offsets) with one program, the offsets as one traced array.  A
+  0-d integer result the host already knows (``i + 1`` on an index it knows) lives in a
+  ``LazyStorage`` until something needs the array.
 """
 
 from __future__ import annotations
@@ -44,6 +52,97 @@ class Storage:
         self.data = data
         self.gen = 0
         self.version = 0
+
+
+_DATA_SLOT = Storage.__dict__["data"]  # the slots themselves (a trace swaps in properties)
+_Tracer = jax.core.Tracer
+
+
+class Pending:
+    """The description of a value not computed yet: its ``shape`` and NumPy ``dtype`` (what
+    shape and dtype queries read), and for a ``LazyStorage`` how to compute it
+    (``compute(*args)``) and, once that has run, the array it gave (``result``)."""
+
+    __slots__ = ("shape", "dtype", "compute", "args", "result")
+
+    def __init__(self, shape, dtype, compute=None, args=()):
+        self.shape = shape
+        self.dtype = dtype
+        self.compute = compute
+        self.args = args
+        self.result = None
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    @property
+    def size(self) -> int:
+        return math.prod(self.shape)
+
+
+class LazyStorage(Storage):
+    """A storage whose array is computed on its first use (``Pending.compute``): the data slot
+    holds the ``Pending`` until then.  Any read or write of ``data`` or ``version`` computes
+    it and turns the object into a plain ``Storage`` (same slots), so no reader of
+    ``storage.data`` ever sees anything but an array, and plain storages pay nothing."""
+
+    __slots__ = ()
+
+    @property
+    def pending(self):
+        return _DATA_SLOT.__get__(self, Storage)
+
+    def _materialize(self):
+        pending = _DATA_SLOT.__get__(self, Storage)
+        # a concrete array even when the first use is inside a trace (torch.compile, vmap):
+        # the value depends on host numbers only, never on the trace's inputs
+        with jax.ensure_compile_time_eval():
+            value = pending.compute(*pending.args)
+        pending.result, pending.compute, pending.args = value, None, ()
+        _DATA_SLOT.__set__(self, value)
+        self.__class__ = Storage
+
+    @property
+    def data(self):
+        self._materialize()
+        return self.data  # through Storage's own attribute now (a trace notes the read)
+
+    @data.setter
+    def data(self, value):
+        self._materialize()
+        self.data = value
+
+    @property
+    def version(self):
+        self._materialize()
+        return self.version
+
+    @version.setter
+    def version(self, value):
+        self._materialize()
+        self.version = value
+
+
+def make_lazy(storage):
+    """``storage`` (made around a ``Pending``: ``Tensor._make(pending, dtype)``) becomes the
+    ``LazyStorage`` it stands for."""
+    storage.__class__ = LazyStorage
+
+
+def holds(storage, token) -> bool:
+    """Whether ``storage`` still holds the contents a host-known number was taken from
+    (``Tensor._host``): the very array, or the ``Pending`` of a lazy result (before or after
+    it was computed); every write replaces the array, so a stale token never matches."""
+    if type(storage) is LazyStorage:
+        return token is _DATA_SLOT.__get__(storage, Storage)
+    data = storage.data
+    return token is data or (type(token) is Pending and token.result is data)
+
+
+def tracing() -> bool:
+    """A torch.compile trace is recording (it swaps ``Storage.data`` for a hook)."""
+    return Storage.__dict__["data"] is not _DATA_SLOT
 
 
 class VersionCounter:
@@ -442,7 +541,9 @@ def _strided_positions(shape, strides, offset):
     return jnp.broadcast_to(idx, shape)
 
 
-def _chain_program(key):
+def _chain_read(key):
+    """The read of a view with chain structure ``key``: ``run(base value, *chain arguments)``."""
+
     def run(data, *args):
         value = data
         pos = 0
@@ -458,10 +559,16 @@ def _chain_program(key):
             value = out[k] if isinstance(out, tuple) else out
         return value
 
-    return jax.jit(run)
+    return run
 
 
-_CHAIN_PROGRAMS = _caches.LRUCache("storage.view_chains", max_entries=1024)
+def _chain_program(key):
+    return jax.jit(_chain_read(key))
+
+
+# Bounded by executables too: every view read lazily compiles here, one program per chain
+# structure and base shape (what the per-op cache holds for the view ops themselves)
+_CHAIN_PROGRAMS = _caches.LRUCache("storage.view_chains", max_entries=1024, max_programs=256)
 
 
 def read(storage, geometry):
@@ -470,6 +577,132 @@ def read(storage, geometry):
     if fn is None:
         fn = _CHAIN_PROGRAMS.put(key, _chain_program(key))
     return fn(storage.data, *args)
+
+
+# View ops whose result's layout (so its shape) the host derives from the operand's without
+# running the op: their fresh results read themselves on first use (``lazy_view``).  Ops of
+# several results (split, unbind) stay eager: one program gives all the parts.
+LAZY_VIEWS = frozenset(
+    ("view", "squeeze", "unsqueeze", "permute", "transpose", "t", "expand", "slice", "select")
+    + ("diagonal",)
+)
+
+
+def lazy_view(op, static, geometry, storage, args):
+    """The ``Pending`` a fresh view of op ``op`` (one of ``LAZY_VIEWS``; runtime operands
+    ``args``) holds until its first read, or None when the value is to be computed now: an
+    operand that is not a Python int, or a storage holding a tracer (inside a traced
+    function the view's value belongs to that trace)."""
+    data = storage.data
+    if isinstance(data, _Tracer):
+        return None
+    for a in args:
+        if type(a) is not int:
+            return None
+    name = op.name
+    if name == "slice" or name == "select":  # the shape without the layout (derived if asked)
+        shape = data.shape if geometry is None else geometry.layout(storage)[0]
+        kw = dict(static)
+        d = kw["dim"]
+        mid = (kw["length"],) if name == "slice" else ()
+        return Pending(shape[:d] + mid + shape[d + 1 :], data.dtype)
+    parent = (
+        geometry.layout(storage)
+        if geometry is not None
+        else (data.shape, contiguous_strides(data.shape), 0)
+    )
+    out = LAYOUT_RULES[name](*parent, dict(static), args, 0)
+    if out is None:
+        return None
+    return Pending(out[0], data.dtype)
+
+
+def _together_program(key, nargs, dim, concat):
+    read_one = _chain_read(key)
+
+    def one(data, row):
+        return read_one(data, *(row[j] for j in range(nargs)))
+
+    def run(data, rows):
+        # XLA:CPU splits a gather from a large base over threads (two partitions for 32 rows
+        # of 8 from a 1M-token base): waking a worker costs more than the rows; a loop over
+        # the rows is one thread and the fastest there.  Accelerators take the gather.
+        out = lax.platform_dependent(
+            data,
+            rows,
+            cpu=lambda d, r: lax.map(lambda row: one(d, row), r),
+            default=lambda d, r: jax.vmap(lambda row: one(d, row))(r),
+        )
+        if dim:
+            out = jnp.moveaxis(out, 0, dim)
+        if concat:  # the new axis merged into the next: the pieces one after another
+            s = out.shape
+            out = out.reshape(s[:dim] + (s[dim] * s[dim + 1],) + s[dim + 2 :])
+        return out
+
+    return jax.jit(run)
+
+
+_TOGETHER_PROGRAMS = _caches.LRUCache("storage.view_stacks", max_entries=256, max_programs=64)
+
+
+def _sibling_rows(storage, geometries):
+    """(chain key, arguments per view) of views made by one op from one parent
+    (``data[i:i + 8]`` for every ``i``), without deriving each view's chain; None otherwise."""
+    g0 = geometries[0]
+    parent, op, static, k = g0.parent, g0.op, g0.static, g0.out_index
+    if type(g0) is not Geometry or op is None:
+        return None
+    n = len(g0.args)
+    for g in geometries:
+        if (
+            type(g) is not Geometry
+            or g.parent is not parent
+            or g.op is not op
+            or g.out_index != k
+            or len(g.args) != n
+            or (g.static is not static and g.static != static)
+        ):
+            return None
+    key, prefix = parent.chain(storage) if parent is not None else ((), ())
+    if len(key) >= MAX_CHAIN:  # these views read by their layout (``Geometry.chain``)
+        return None
+    key = key + ((op, static, k, n),)
+    if prefix:
+        return key, [prefix + g.args for g in geometries]
+    return key, [g.args for g in geometries]
+
+
+def read_together(storage, geometries, dim, concat=False):
+    """``stack(views, dim)`` (``concat``: ``cat``) of views of ``storage`` that share one chain
+    structure, read by one program: the chain's read, vmapped over the views' runtime
+    arguments (slice starts, select indices) passed as one int64 array, so the program is
+    keyed by the structure and the number of views, never by the offsets.  None when the
+    views differ in structure or take other arguments than Python ints."""
+    rows = _sibling_rows(storage, geometries)
+    if rows is None:
+        key, first = geometries[0].chain(storage)
+        rows = [first]
+        for g in geometries[1:]:
+            k, a = g.chain(storage)
+            if k != key:
+                return None
+            rows.append(a)
+    else:
+        key, rows = rows
+    first = rows[0]
+    for row in rows:
+        for a in row:
+            if type(a) is not int:
+                return None
+    data = storage.data
+    if isinstance(data, _Tracer):
+        return None
+    program_key = (key, dim, concat)
+    fn = _TOGETHER_PROGRAMS.get(program_key)
+    if fn is None:
+        fn = _TOGETHER_PROGRAMS.put(program_key, _together_program(key, len(first), dim, concat))
+    return fn(data, np.array(rows, dtype=np.int64).reshape(len(rows), len(first)))
 
 
 @_caches.jit(name="storage.write_strided", static_argnames=("shape", "strides"))

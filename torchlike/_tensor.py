@@ -106,6 +106,16 @@ class Tensor:
         """Overwrite the contents (through the storage, so every view sees it)."""
         self._write(value)
 
+    @property
+    def _meta(self):
+        """The value, or the ``_storage.Pending`` describing a value not computed yet (a view
+        not read yet, a lazy result): shape and dtype queries read this, so they compute
+        nothing.  A view's cached value has its shape even when stale."""
+        if self._geom is not None:
+            return self._cache
+        s = self._storage
+        return s.data if type(s) is Storage else s.pending
+
     def _place(self, value):
         """A fresh result that lives on another device (``Tensor.to(device)``): its storage
         takes ``value`` as it is; every other write keeps the tensor's device."""
@@ -146,7 +156,8 @@ class Tensor:
         storage = view._storage = self._storage
         view._geom = _storage.Geometry(self._geom, op, static, out_index, args)
         view._cache = value
-        view._cache_gen = storage.gen
+        # a ``Pending`` (``_storage.lazy_view``): the value is read from the storage when used
+        view._cache_gen = -1 if type(value) is _storage.Pending else storage.gen
         view._vc = self._vc if share_version else Storage(value)
         base = view._base_t = self._base_t if self._base_t is not None else self
         view._view_gen = base._autograd_gen
@@ -199,24 +210,25 @@ class Tensor:
     # ------------------------------------------------------------------ metadata
     @property
     def shape(self) -> Size:
-        return Size(self._value.shape)
+        return Size(self._meta.shape)
 
     def size(self, dim=None):
+        meta = self._meta
         if dim is None:
-            return Size(self._value.shape)
-        return self._value.shape[_wrap_dim(dim, self._value.ndim)]
+            return Size(meta.shape)
+        return meta.shape[_wrap_dim(dim, meta.ndim)]
 
     def dim(self) -> int:
-        return self._value.ndim
+        return self._meta.ndim
 
     ndimension = dim
 
     @property
     def ndim(self) -> int:
-        return self._value.ndim
+        return self._meta.ndim
 
     def numel(self) -> int:
-        return int(self._value.size)
+        return int(self._meta.size)
 
     nelement = numel
 
@@ -479,9 +491,9 @@ class Tensor:
 
     # ------------------------------------------------------------------ conversion
     def item(self):
-        if self._value.size != 1:
+        if self._meta.size != 1:
             raise RuntimeError(
-                f"a Tensor with {self._value.size} elements cannot be converted to Scalar"
+                f"a Tensor with {self._meta.size} elements cannot be converted to Scalar"
             )
         return self._host_item()
 
@@ -491,7 +503,7 @@ class Tensor:
         with Python ints on such a value) no device value is waited for; the hint is valid
         while the storage holds the very array it was taken from (every write replaces it)."""
         h = self._host
-        if h is not None and h[0] is self._storage.data:
+        if h is not None and _storage.holds(self._storage, h[0]):
             return h[1] if h[2] is None else h[1].item(h[2])
         value = _to_python(self._value)
         HOST_READS[0] += 1
@@ -521,12 +533,12 @@ class Tensor:
         return bool(self._value)
 
     def __float__(self):
-        if self._value.size != 1:
+        if self._meta.size != 1:
             raise ValueError("only one element tensors can be converted to Python scalars")
         return float(self._host_item())
 
     def __int__(self):
-        if self._value.size != 1:
+        if self._meta.size != 1:
             raise ValueError("only one element tensors can be converted to Python scalars")
         return int(self._host_item())
 
@@ -534,14 +546,15 @@ class Tensor:
         return complex(_to_python(self._value))
 
     def __index__(self):
-        if self._dtype.is_floating_point or self._dtype.is_complex or self._value.size != 1:
+        if self._dtype.is_floating_point or self._dtype.is_complex or self._meta.size != 1:
             raise TypeError("only integer tensors of a single element can be converted to an index")
         return int(self._host_item())
 
     def __len__(self):
-        if self._value.ndim == 0:
+        meta = self._meta
+        if meta.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
-        return self._value.shape[0]
+        return meta.shape[0]
 
     def __iter__(self):
         if self._value.ndim == 0:
@@ -666,9 +679,9 @@ class _HostRows:
 
     def item(self, k):
         if self.array is None:
-            self.array = np.asarray(self.value)
+            self.array = np.asarray(self.value).tolist()  # Python numbers: cheap to index
             HOST_READS[0] += 1
-        return self.array[k].item()
+        return self.array[k]
 
 
 _TYPE_NAMES = _layout.NAME_OF_DTYPE  # torch.float32 -> "torch.FloatTensor" …

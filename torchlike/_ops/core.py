@@ -13,7 +13,7 @@ import jax
 import jax.numpy as jnp
 from jax import lax
 
-from .. import _autocast, _caches, _device
+from .. import _autocast, _caches, _device, _storage
 from .. import _dtype as D
 from .._tensor import Tensor
 from ..autograd import grad_mode
@@ -264,6 +264,16 @@ def apply(op, operands, static=(), dtype=None):
     cd = dtype
     if cd is None and op.promote is not None:
         cd = _compute_dtype(op, operands)
+    # results whose value can wait for its first use (``_storage``'s lazy values)
+    if op.view:
+        if op.name in _storage.LAZY_VIEWS:
+            lazy = _lazy_view(op, static, operands, cd)
+            if lazy is not None:
+                return lazy
+    elif op.name in _HOST_ARITH:
+        lazy = _lazy_host_arith(op, operands, static, cd)
+        if lazy is not None:
+            return lazy
     vals = []
     args = None  # the call's arguments, where a Python number is passed as a kept array
     needs_grad = False
@@ -331,28 +341,93 @@ _HOST_ARITH = {
 }
 
 
-def _host_arith(op, operands, static, cd, result):
+def _host_numbers(op, operands, static, cd):
+    """(operands' numbers, result's number) where the host knows every operand, else None."""
     if cd is None or cd._name not in _INT_BITS or static != (("alpha", 1),):
-        return
+        return None
     values = []
     for a in operands:
         if isinstance(a, Tensor):
             h = a._host
-            if h is None or h[0] is not a._storage.data:
-                return
+            if h is None or not _storage.holds(a._storage, h[0]):
+                return None
             values.append(h[1] if h[2] is None else h[1].item(h[2]))
         elif type(a) is int:
             values.append(a)
         else:
-            return
+            return None
     r = _HOST_ARITH[op.name](*values)
     bits, signed = _INT_BITS[cd._name]
     r %= 1 << bits
     if signed and r >= 1 << (bits - 1):
         r -= 1 << bits
-    result._host = (result._storage.data, r, None)
+    return values, r
 
 
+def _host_arith(op, operands, static, cd, result):
+    known = _host_numbers(op, operands, static, cd)
+    if known is not None:
+        result._host = (result._storage.data, known[1], None)
+
+
+def _lazy_host_arith(op, operands, static, cd):
+    """``i + 1`` on host-known 0-d operands: the host has the result's number, and its array is
+    computed only if something uses it (``_storage.LazyStorage``: the op's own executable on
+    the operands' numbers, so the same bits as computing it now).  ``data[i + 1:i + 9]``
+    dispatches nothing for its bounds."""
+    bits = _INT_BITS.get(cd._name) if cd is not None else None
+    if bits is None or static != _ALPHA_1 or _device.MIXED[0] or _storage.tracing():
+        return None
+    values = []
+    for a in operands:
+        if type(a) is int:
+            if not -_INT64 <= a < _INT64:
+                return None
+            values.append(a)
+            continue
+        if not isinstance(a, Tensor):
+            return None
+        h = a._host
+        if h is None or not _storage.holds(a._storage, h[0]):
+            return None
+        if h[2] is None:
+            if a._meta.ndim:  # (rows of an iterated 1-d tensor are 0-d)
+                return None
+            values.append(h[1])
+        else:
+            values.append(h[1].item(h[2]))
+    r = _HOST_ARITH[op.name](*values) % (1 << bits[0])
+    if bits[1] and r >= 1 << (bits[0] - 1):
+        r -= 1 << bits[0]
+    pending = _storage.Pending((), cd._np, _run_on_numbers, (op, cd, static, values))
+    result = Tensor._make(pending, cd)
+    _storage.make_lazy(result._storage)
+    result._host = (pending, r, None)
+    return result
+
+
+def _run_on_numbers(op, cd, static, values):
+    return op.jitted(cd, static)(*values)
+
+
+def _lazy_view(op, static, operands, cd):
+    """A view op's result that reads its value from the storage on first use
+    (``_storage.lazy_view``), with the node ``apply`` records; None: compute it now."""
+    base = operands[0]
+    args = operands[1:]
+    meta = _storage.lazy_view(op, static, base._geom, base._storage, args)
+    if meta is None:
+        return None
+    if op.node_cls is not None and grad_mode._state.enabled:
+        if base._base_t is not None:
+            base._sync_view()
+        if base._requires_grad:
+            vals = [base._meta, *args]
+            return _view_outputs(op, static, base, meta, True, cd, vals, operands)
+    return base._make_view(meta, op, static, 0, args=args)
+
+
+_ALPHA_1 = (("alpha", 1),)
 _INT_BITS = {
     "int64": (64, True),
     "int32": (32, True),

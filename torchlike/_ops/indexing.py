@@ -189,7 +189,33 @@ def _bare_key(self, key):
         raise IndexError("slice() cannot be applied to a 0-dim tensor.")
 
 
+def _leading_slice(self, key, n):
+    """``x[a:b]`` (the commonest key, on a tensor of at least one dimension): what the slice
+    branch of ``_getitem`` does for a single slice, without the general bookkeeping."""
+    start, stop, step = key.start, key.stop, key.step
+    # bounds given as 0-d tensors are read once (PyTorch reads them too)
+    try:
+        if not (start is None or type(start) is int):
+            start = operator.index(start)
+        if not (stop is None or type(stop) is int):
+            stop = operator.index(stop)
+        if not (step is None or type(step) is int):
+            step = operator.index(step)
+    except TypeError:
+        raise TypeError(
+            "slice indices must be integers or None or have an __index__ method"
+        ) from None
+    lo, hi, st = slice(start, stop, step).indices(n)
+    if st <= 0:
+        raise ValueError("step must be greater than zero")
+    return _slice(self, 0, lo, builtins.max(hi, lo), st, (start or 0, stop))
+
+
 def _getitem(self, index):
+    if type(index) is slice:
+        shape = self._meta.shape
+        if shape:
+            return _leading_slice(self, index, shape[0])
     if not isinstance(index, tuple):
         _bare_key(self, index)
         index = (index,)

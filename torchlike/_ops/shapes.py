@@ -11,9 +11,12 @@ import operator
 import jax.numpy as jnp
 import numpy as np
 
+from .. import _autocast, _device, _storage
 from .. import _dtype as D
 from .._storage import StridedGeometry, view_strides
 from .._tensor import _TYPE_NAMES, Tensor, _wrap_dim
+from ..autograd import grad_mode
+from . import core
 from .core import apply
 from .signatures import (
     FUNCTIONS,
@@ -342,6 +345,9 @@ def cat(tensors, dim=0, *, axis=None):
                     )
         if len(kept) != len(tensors):
             tensors = kept
+    fused = _read_together(OPS["cat"], tensors, (("dim", d),), d, True)
+    if fused is not None:
+        return fused
     return apply(OPS["cat"], tensors, (("dim", d),))
 
 
@@ -350,14 +356,56 @@ def stack(tensors, dim=0):
     tensors = _seq_operands(tensors)
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
-    first = tuple(tensors[0].shape)
+    first = tuple(tensors[0]._meta.shape)
     for k, t in enumerate(tensors):
-        if tuple(t.shape) != first:
+        if t._meta.shape != first:
             raise RuntimeError(
                 f"stack expects each tensor to be equal size, but got {list(first)} at entry 0 "
                 f"and {list(t.shape)} at entry {k}"
             )
-    return apply(OPS["stack"], tensors, (("dim", _wrap_dim(dim, tensors[0].ndim + 1)),))
+    static = (("dim", _wrap_dim(dim, tensors[0].ndim + 1)),)
+    fused = _read_together(OPS["stack"], tensors, static, static[0][1], False)
+    if fused is not None:
+        return fused
+    return apply(OPS["stack"], tensors, static)
+
+
+def _read_together(op, tensors, static, dim, concat):
+    """``stack``/``cat`` of views of one storage not read yet (``data[i:i + 8]`` for 32
+    offsets): one program reads them all (``_storage.read_together``) instead of one read per
+    view and the stack.  The node is the one ``apply`` records, with the views' own nodes
+    (``SliceBackward0`` ...) as its edges; only the value is computed differently.  None:
+    run the op as usual."""
+    first = tensors[0]
+    storage = first._storage
+    if (
+        first._geom is None
+        or len(tensors) < 2
+        or core.PROFILER is not None
+        or _autocast.ACTIVE[0]
+        or _device.MIXED[0]
+    ):
+        return None
+    unread = False
+    for t in tensors:
+        if t._geom is None or t._storage is not storage or t._dtype is not first._dtype:
+            return None
+        if t._cache_gen != storage.gen:
+            unread = True
+    if not unread:  # every value is at hand: stacking them is one op anyway
+        return None
+    value = _storage.read_together(storage, [t._geom for t in tensors], dim, concat)
+    if value is None:
+        return None
+    dt = D._BY_NP[value.dtype]
+    if not (
+        grad_mode._state.enabled
+        and (dt.is_floating_point or dt.is_complex)
+        and builtins.any(t.requires_grad for t in tensors)  # (views sync their history)
+    ):
+        return Tensor._make(value, dt)
+    node = core._record(op, dt, static, tensors, [t._meta for t in tensors], (value,))
+    return Tensor._make(value, dt, True, node, 0)
 
 
 @export(method=False, out=True)
