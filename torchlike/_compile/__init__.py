@@ -9,6 +9,10 @@ one-time warning (``fullgraph=True``: PyTorch's ``torch._dynamo.exc.Unsupported`
 ``backend=`` and ``mode=`` accept PyTorch's names; every backend here is XLA, and the modes
 change nothing (XLA has one way to compile a program).  ``dynamic=`` is accepted: shapes are
 always specialised — a new shape traces a new program, within ``recompile_limit``.
+
+``torch._dynamo.config.compile_in_background = True`` (torchlike's own knob, off by default):
+a new program compiles in a background thread; the call that traced it and the calls until it
+is ready run eagerly — the same numbers, so only the wait for the first call changes.
 """
 
 from __future__ import annotations
