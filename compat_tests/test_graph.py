@@ -647,3 +647,40 @@ def test_accumulate_grad_hooks(torch):
     assert gi == ()
     assert_equal(go[0], [2.0, 2.0, 2.0])
     assert_equal(x.grad, [2.0, 2.0, 2.0])
+
+
+def test_post_accumulate_grad_hook(torch):
+    w = torch.randn(3, requires_grad=True)
+    calls = []
+    h = w.register_post_accumulate_grad_hook(lambda p: calls.append((p is w, p.grad.clone())))
+    (w * 2).sum().backward()
+    (w * 3).sum().backward()
+    assert [c[0] for c in calls] == [True, True]
+    assert calls[0][1].tolist() == [2.0] * 3 and calls[1][1].tolist() == [5.0] * 3
+    h.remove()
+    (w * 2).sum().backward()
+    assert len(calls) == 2
+    torch.autograd.grad((w * 2).sum(), [w])  # grad() accumulates nothing: no call
+    with pytest.raises(RuntimeError, match="cannot be registered on non-leaf tensors"):
+        (w * 2).register_post_accumulate_grad_hook(lambda p: None)
+    with pytest.raises(RuntimeError, match="doesn't require gradient"):
+        torch.ones(2).register_post_accumulate_grad_hook(lambda p: None)
+    w.register_post_accumulate_grad_hook(lambda p: 5)
+    with pytest.raises(TypeError, match="^expected Variable, but hook returned 'int'$"):
+        (w * 2).sum().backward()
+
+
+def test_optimizer_step_in_backward_via_post_accumulate_hooks(torch):
+    torch.manual_seed(0)
+    m = torch.nn.Linear(2, 2)
+    opts = {p: torch.optim.SGD([p], lr=0.1) for p in m.parameters()}
+
+    def step(p):
+        opts[p].step()
+        opts[p].zero_grad()
+
+    for p in m.parameters():
+        p.register_post_accumulate_grad_hook(step)
+    before = m.weight.detach().clone()
+    m(torch.ones(1, 2)).sum().backward()
+    assert torch.allclose(m.weight, before - 0.1) and m.weight.grad is None

@@ -916,7 +916,16 @@ def _build_replay(plan):
 def _accumulate(plan, result, create_graph):
     for node, g in zip(plan.accumulate_into, result.accumulated):
         if g is not None:
-            _write_grad(node.variable, g, create_graph)
+            leaf = node.variable
+            _write_grad(leaf, g, create_graph)
+            hooks = leaf.__dict__.get("_post_accumulate_grad_hooks")
+            if hooks:  # register_post_accumulate_grad_hook: after this leaf's .grad is written
+                for hook in list(hooks.values()):
+                    out = hook(leaf)
+                    if out is not None:
+                        raise TypeError(
+                            f"expected Variable, but hook returned '{type(out).__name__}'"
+                        )
     for t, g in zip(plan.retain_into, result.retained):
         if g is not None:
             _write_grad(t, g, create_graph)
