@@ -1,5 +1,5 @@
-"""Table entries of the nn ops added with the torch-level nn names: fractional max pooling and
-``native_dropout`` (the functional signatures are in ``nn/functional.py`` and
+"""Table entries of the ops added with the torch-level nn names: fractional max pooling,
+``native_dropout`` and ``histogramdd`` (the signatures are in ``nn/functional.py`` and
 ``nn/_torch_functions.py``)."""
 
 from __future__ import annotations
@@ -71,6 +71,33 @@ for _d in (2, 3):
         edges=1,
         saved={"self": 0, "kernel_size": "kernel", "output_size": "output_size"},
     )
+
+
+def _histogramdd(points, weight, *edges, density):
+    """Counts (or weights) of the points in the bins the ``edges`` bound: right-open but the
+    last, points outside ignored."""
+    shape = tuple(e.shape[0] - 1 for e in edges)
+    flat = jnp.zeros(points.shape[0], jnp.int64)
+    valid = jnp.ones(points.shape[0], bool)
+    for d, e in enumerate(edges):
+        v = points[:, d]
+        pos = jnp.searchsorted(e, v, side="right") - 1
+        pos = jnp.where(v == e[-1], shape[d] - 1, pos)  # the last bin is closed
+        valid = valid & (v >= e[0]) & (v <= e[-1])
+        flat = flat * shape[d] + jnp.clip(pos, 0, shape[d] - 1)
+    w = jnp.ones(points.shape[0], points.dtype) if weight is None else weight.astype(points.dtype)
+    size = int(np.prod(shape))
+    hist = jnp.zeros(size, points.dtype).at[flat].add(jnp.where(valid, w, 0)).reshape(shape)
+    if density:
+        volume = jnp.ones((), points.dtype)
+        for d, e in enumerate(edges):
+            widths = jnp.diff(e).reshape((1,) * d + (-1,) + (1,) * (len(edges) - d - 1))
+            volume = volume * widths
+        hist = hist / (hist.sum() * volume)
+    return hist
+
+
+OPS["histogramdd"] = Op("histogramdd", _histogramdd, None)
 
 OPS["native_dropout"] = Op(
     "native_dropout",

@@ -641,35 +641,10 @@ def histogramdd(input, bins, *, range=None, weight=None, density=False):  # noqa
         if lo == hi:
             lo, hi = lo - 0.5, hi + 0.5
         edges.append(_factories.linspace(lo, hi, b + 1, dtype=input.dtype))
-    hist = _histogramdd_counts(
-        points._value,
-        [e._value for e in edges],
-        None if weight is None else weight.reshape(-1)._value,
-        bool(density),
-    )
-    return return_histogramdd(Tensor._make(hist), tuple(edges))
-
-
-def _histogramdd_counts(points, edges, weight, density):
-    shape = tuple(e.shape[0] - 1 for e in edges)
-    flat = jnp.zeros(points.shape[0], jnp.int64)
-    valid = jnp.ones(points.shape[0], bool)
-    for d, e in enumerate(edges):
-        v = points[:, d]
-        pos = jnp.searchsorted(e, v, side="right") - 1
-        pos = jnp.where(v == e[-1], shape[d] - 1, pos)  # the last bin is closed
-        valid = valid & (v >= e[0]) & (v <= e[-1])
-        flat = flat * shape[d] + jnp.clip(pos, 0, shape[d] - 1)
-    w = jnp.ones(points.shape[0], points.dtype) if weight is None else weight.astype(points.dtype)
-    size = int(np.prod(shape))
-    hist = jnp.zeros(size, points.dtype).at[flat].add(jnp.where(valid, w, 0)).reshape(shape)
-    if density:
-        volume = jnp.ones((), points.dtype)
-        for d, e in enumerate(edges):
-            widths = jnp.diff(e).reshape((1,) * d + (-1,) + (1,) * (len(edges) - d - 1))
-            volume = volume * widths
-        hist = hist / (hist.sum() * volume)
-    return hist
+    operands = (points.detach(), None if weight is None else weight.reshape(-1).detach())
+    operands += tuple(e.detach() for e in edges)
+    hist = apply(OPS["histogramdd"], operands, (("density", bool(density)),))
+    return return_histogramdd(hist, tuple(edges))
 
 
 __all__ = [
