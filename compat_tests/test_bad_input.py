@@ -711,3 +711,35 @@ def test_detach_of_a_view_in_place(torch):
                        r"instead\. If you are using DistributedDataParallel \(DDP\) .* as the "
                        r"solution\.$"):  # fmt: skip
         v.detach_()
+
+
+def test_index_fill_of_a_0d_tensor(torch):
+    x = torch.tensor(1.0, requires_grad=True)
+    y = x.index_fill(0, torch.tensor([0]), 2.0)
+    assert y.item() == 2.0 and type(y.grad_fn).__name__ == "IndexFillBackward0"
+    y.backward()
+    assert x.grad.item() == 0.0
+    with _raises(RuntimeError, "a leaf Variable that requires grad is being used in an in-place "
+                 "operation."):  # fmt: skip
+        x.index_fill_(0, torch.tensor([0]), 2.0)
+
+
+def test_copy_and_setitem_broadcast_errors(torch):
+    leaf = torch.ones(3, requires_grad=True)
+    with _raises(RuntimeError, "a leaf Variable that requires grad is being used in an in-place "
+                 "operation."):  # fmt: skip
+        leaf.copy_(torch.ones(2, 3))
+    expand = (
+        "expand(torch.FloatTensor{[2, 3]}, size=[3]): the number of sizes provided (1) must be "
+        "greater or equal to the number of dimensions in the tensor (2)"
+    )
+    with _raises(RuntimeError, expand):
+        torch.ones(3)[:] = torch.ones(2, 3)
+    with _raises(RuntimeError, expand):
+        leaf[:] = torch.ones(2, 3)
+    x = torch.ones(3)
+    x[:] = torch.full((1, 3), 2.0)
+    assert x.tolist() == [2.0, 2.0, 2.0]
+    y = torch.zeros(3, requires_grad=True) * 1
+    y.copy_(torch.arange(3.0, requires_grad=True))
+    assert y.tolist() == [0.0, 1.0, 2.0]

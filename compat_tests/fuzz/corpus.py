@@ -23,16 +23,6 @@ KNOWN = [
         "torchlike/_ops call inplace_update (whose check runs first) only after the op",
     ),
     (
-        r"Cannot broadcast to shape with fewer dimensions",
-        "copy_/__setitem__ check broadcasting (in JAX's words) before the in-place rules "
-        "(torch: leaf/view-of-leaf error, or expand()'s message) - torchlike/_ops/indexing.py",
-    ),
-    (
-        r"index_fill: axis 0 is out of bounds for array of dimension 0",
-        "index_fill_ on a 0-d tensor: JAX's axis error before the leaf in-place check - "
-        "torchlike/_ops/indexing.py",
-    ),
-    (
         r"permute\(\) missing 1 required positional",
         "x.permute() with no dims on a 0-d tensor is accepted (PyTorch: TypeError) - "
         "torchlike/_ops/shapes.py",

@@ -425,6 +425,11 @@ METHODS["__getitem__"] = _getitem
 def copy_(self, src, non_blocking=False):
     src = src if isinstance(src, Tensor) else _t(src)
     if grad_mode.is_grad_enabled() and (src._requires_grad or self._requires_grad):
+        # PyTorch's order: the in-place rules (a leaf …), then the broadcast
+        _check_inplace_allowed(self)
+        ts, ss = tuple(self.shape), tuple(src.shape)
+        if len(ss) > len(ts) or builtins.any(a != b and b != 1 for a, b in zip(ts[::-1], ss[::-1])):
+            raise _broadcast_error(ts, ss)
         return inplace_update(self, apply(OPS["copy"], (self, src)))
     _check_inplace_allowed(self)
     try:
@@ -513,6 +518,8 @@ def _setitem(self, index, value):
         else:
             target = _getitem(self, index)
         _check_expand(value, target)
+        if value.ndim > target.ndim:  # leading 1s of the value are dropped, as in PyTorch
+            value = value.reshape(tuple(value.shape)[value.ndim - target.ndim :])
         copy_(target, value)
         return
     if builtins.any(isinstance(i, (int, np.integer)) and not isinstance(i, bool) for i in parts):
@@ -542,6 +549,8 @@ def _check_expand(value, target):
     vs, ts = tuple(value.shape), tuple(target.shape)
     if len(vs) > len(ts):
         vs = tuple(d for d in vs[: len(vs) - len(ts)] if d != 1) + vs[len(vs) - len(ts) :]
+        if len(vs) > len(ts):  # leading dims that are not 1: expand's own error
+            expand(value, *ts)
     for i in range(1, len(vs) + 1):
         if i > len(ts):
             break

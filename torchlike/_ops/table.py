@@ -1306,6 +1306,8 @@ def _index_add(x, index, source, *, dim, alpha):
 
 
 def _index_fill(x, index, value, *, dim):
+    if x.ndim == 0:  # a 0-d tensor fills as a 1-element vector, as in PyTorch
+        return _index_fill(x.reshape(1), index.reshape(-1), value, dim=0).reshape(())
     moved = jnp.moveaxis(x, dim, 0)
     return jnp.moveaxis(moved.at[index].set(jnp.asarray(value, x.dtype)), 0, dim)
 
