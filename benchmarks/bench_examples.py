@@ -11,6 +11,9 @@ Each measurement is a fresh ``python examples/<name>.py`` process, timed from ou
 * ``torchlike, warm disk cache``: the same directory again (the second run of the script);
 * ``torch``: ``python examples/<name>.py --torch``.
 
+Printed twice: wall time, and the CPU time (user + system) of each process, the steadier
+measure on a machine other work shares.
+
 The variants take turns within every round; every round starts from a new empty cache
 directory.  Each torchlike run's stdout is checked against ``examples/expected/<name>.txt``
 (PyTorch's output), so a fast wrong run can't pass unnoticed.  Target (issue 9): the second
@@ -30,6 +33,7 @@ from _harness import QUICK, ROOT, table, torchlike_root  # noqa: E402
 _harness.one_thread()
 
 import os  # noqa: E402
+import resource  # noqa: E402
 import shutil  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
@@ -65,15 +69,18 @@ def run(script, args=(), **env_updates):
         filter(None, [str(torchlike_root()), env.get("PYTHONPATH")])
     )
     env.update(env_updates)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     out = subprocess.run(
         [sys.executable, str(script), *args], capture_output=True, text=True, env=env, cwd=ROOT
     )
     wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if out.returncode != 0:
         raise SystemExit(f"{script.name} {' '.join(args)} failed:\n{out.stderr[-2000:]}")
     expected = (EXAMPLES / "expected" / f"{script.stem}.txt").read_text()
-    return wall, out.stdout == expected
+    return wall, cpu, out.stdout == expected
 
 
 def main():
@@ -99,6 +106,7 @@ def main():
         }
         if has_torch:
             samples["torch"] = []
+        cpu_samples = {k: [] for k in samples}
         for _ in range(rounds):
             cache = tempfile.mkdtemp(prefix="torchlike-bench-cache-")
             disk = {"TORCHLIKE_NO_DISK_CACHE": "0", "XDG_CACHE_HOME": cache}
@@ -110,8 +118,9 @@ def main():
             if has_torch:
                 plan.append(("torch", ("--torch",), {}))
             for name, args, env in plan:
-                wall, same = run(script, args, **env)
+                wall, cpu, same = run(script, args, **env)
                 samples[name].append(wall)
+                cpu_samples[name].append(cpu)
                 if not same and name != "torch":
                     wrong.add(f"{script.stem} ({name})")
             shutil.rmtree(cache, ignore_errors=True)
@@ -119,6 +128,11 @@ def main():
             f"examples/{script.name}: wall time of a fresh process ({rounds} round(s))",
             list(samples.items()),
             ["torch"] if has_torch else [],
+        )
+        # user + system CPU seconds of the process: what a run costs when other processes
+        # share the cores (their load stretches wall times unevenly across the variants)
+        table(
+            "    the same runs, CPU time", list(cpu_samples.items()), ["torch"] if has_torch else []
         )
     shutil.rmtree(PYCACHE, ignore_errors=True)
     print(
