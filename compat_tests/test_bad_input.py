@@ -743,3 +743,20 @@ def test_copy_and_setitem_broadcast_errors(torch):
     y = torch.zeros(3, requires_grad=True) * 1
     y.copy_(torch.arange(3.0, requires_grad=True))
     assert y.tolist() == [0.0, 1.0, 2.0]
+
+
+@pytest.mark.parametrize(
+    "make, name",
+    [
+        (lambda t, x: 2 ** (x + 1), "Pow2"),
+        (lambda t, x: (x + 1) ** t.ones(3, requires_grad=True), "Pow1"),
+        (lambda t, x: x.exp(), "Exp"),
+    ],
+    ids=["Pow2", "Pow1", "Exp"],
+)
+def test_saved_tensor_message_keeps_the_overload_number(torch, make, name):
+    y = make(torch, torch.ones(3, requires_grad=True))
+    z = y.exp()  # y's producer saved y (its result): the message names that node
+    y.mul_(2)
+    with pytest.raises(RuntimeError, match=f"which is output 0 of {name}, is at version 1;"):
+        z.sum().backward()

@@ -11,11 +11,6 @@ import re
 # (pattern on the difference's description, reason: where PyTorch and torchlike part)
 KNOWN = [
     (
-        r"output 0 of (\w+?)1, is at version .* vs torchlike .*output 0 of \1, is at version",
-        "the saved-tensor version message drops the overload number of the node that made the "
-        "tensor (PyTorch: 'output 0 of Pow1' for PowBackward1) - torchlike/autograd/graph.py",
-    ),
-    (
         r"torch RuntimeError\('a (view of a )?leaf Variable that requires grad is being used in an "
         r"in-place operation.'\) vs torchlike RuntimeError\('(?!a (view of a )?leaf)",
         "in-place ops on a leaf (or a view of one) compute the out-of-place result first, so a "

@@ -410,8 +410,10 @@ class Node:
 
 
 def _short_name(node):
+    # PyTorch names the node without "Backward" but keeps a nonzero overload number
+    # (ExpBackward0 -> Exp, PowBackward2 -> Pow2)
     name = node.name()
-    return re.sub(r"Backward\d*$", "", name)
+    return re.sub(r"Backward(\d*)$", lambda m: m.group(1).lstrip("0"), name)
 
 
 def _modified_message(t, expected, output_of):
