@@ -191,6 +191,12 @@ def test_activation_aliases(torch):
     _close(torch.rrelu(x), F.rrelu(x))
     wt = torch.tensor([0.25], dtype=torch.float64)
     _close(torch.prelu(x, wt), F.prelu(x, wt))
+    out = torch.empty(0, dtype=torch.float64)
+    assert torch.threshold(x.detach(), 0.5, -1.0, out=out) is out
+    _close(out, F.threshold(x, 0.5, -1.0))
+    assert torch.hardshrink(x.detach(), 1.0, out=out) is out and tuple(out.shape) == (9,)
+    with pytest.raises(TypeError):
+        torch.celu(x, out=out)  # the other names take no out= in PyTorch's bindings
     y = x.detach().clone()
     torch.threshold_(y, 0.0, 7.0)
     assert y.tolist()[:2] == [7.0, 7.0]

@@ -23,6 +23,7 @@ from .._ops import (
     nn_names_table,  # noqa: F401  (registers native_dropout)
 )
 from .._ops import statistics as _stats_mod
+from .._ops.variants import make_out
 from .._tensor import Tensor
 from ..autograd import anomaly_mode, grad_mode
 from . import functional as F
@@ -299,18 +300,21 @@ def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):
     return F.rrelu_(input, lower, upper, training)
 
 
-def threshold(input, threshold, value, *, out=None):
-    result = F.threshold(input, threshold, value)
-    return result if out is None else out.copy_(result)
+def threshold(input, threshold, value):
+    return F.threshold(input, threshold, value)
 
 
 def threshold_(input, threshold, value):
     return F.threshold_(input, threshold, value)
 
 
-def hardshrink(input, lambd=0.5, *, out=None):
-    result = F.hardshrink(input, lambd)
-    return result if out is None else out.copy_(result)
+def hardshrink(input, lambd=0.5):
+    return F.hardshrink(input, lambd)
+
+
+# of these names only threshold and hardshrink take out= in PyTorch's Python bindings
+threshold = make_out(threshold, "threshold")
+hardshrink = make_out(hardshrink, "hardshrink")
 
 
 prelu = F.prelu
@@ -350,13 +354,10 @@ def kl_div(input, target, reduction=0, *, log_target=False):
         return F.kl_div(input, target, reduction=_reduction(reduction), log_target=log_target)
 
 
-def binary_cross_entropy_with_logits(
-    input, target, weight=None, pos_weight=None, reduction=0, *, out=None
-):
-    result = F.binary_cross_entropy_with_logits(
+def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None, reduction=0):
+    return F.binary_cross_entropy_with_logits(
         input, target, weight, reduction=_reduction(reduction), pos_weight=pos_weight
     )
-    return result if out is None else out.copy_(result)
 
 
 def cosine_similarity(x1, x2, dim=1, eps=1e-08):
@@ -410,18 +411,12 @@ def max_pool3d(input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=F
     return F.max_pool3d(input, kernel_size, _stride(stride), padding, dilation, ceil_mode)
 
 
-def avg_pool1d(
-    input, kernel_size, stride=(), padding=0, ceil_mode=False, count_include_pad=True, *, out=None
-):
-    result = F.avg_pool1d(
-        input, kernel_size, _stride(stride), padding, ceil_mode, count_include_pad
-    )
-    return result if out is None else out.copy_(result)
+def avg_pool1d(input, kernel_size, stride=(), padding=0, ceil_mode=False, count_include_pad=True):
+    return F.avg_pool1d(input, kernel_size, _stride(stride), padding, ceil_mode, count_include_pad)
 
 
-def adaptive_avg_pool1d(input, output_size, *, out=None):
-    result = F.adaptive_avg_pool1d(input, output_size)
-    return result if out is None else out.copy_(result)
+def adaptive_avg_pool1d(input, output_size):
+    return F.adaptive_avg_pool1d(input, output_size)
 
 
 def adaptive_max_pool1d(input, output_size):
