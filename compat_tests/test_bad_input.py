@@ -760,3 +760,10 @@ def test_saved_tensor_message_keeps_the_overload_number(torch, make, name):
     y.mul_(2)
     with pytest.raises(RuntimeError, match=f"which is output 0 of {name}, is at version 1;"):
         z.sum().backward()
+
+
+def test_new_tensor_of_a_string(torch):
+    with _raises(TypeError, "new(): invalid data type 'str'"):
+        torch.ones(2).new_tensor("a")
+    with _raises(TypeError, "new(): invalid data type 'bytes'"):
+        torch.tensor(b"a", dtype=torch.float32)

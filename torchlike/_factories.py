@@ -164,6 +164,8 @@ def _to_numpy(data):
 
 
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
+    if isinstance(data, (str, bytes)):  # also with a dtype given (new_tensor passes one)
+        raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
     dtype = _infer_dtype(data) if dtype is None else D.to_dtype(dtype)
     _check_ragged(data)
     if not (dtype.is_floating_point or dtype.is_complex or dtype is D.bool_):
