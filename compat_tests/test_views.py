@@ -1340,3 +1340,21 @@ def test_fresh_views_and_host_numbers_are_computed_on_use(torch):
     assert int(j) == 8 and type(j._storage) is _storage.LazyStorage  # the host knows it
     assert j.tolist() == 8 and type(j._storage) is _storage.Storage
     assert int(j) == 8  # still known after the array was made
+
+
+# dims 0 and -1 of a 0-d tensor name the scalar itself (found by the differential fuzz suite)
+def test_view_ops_on_a_0d_tensor(torch):
+    x = torch.tensor(3.0, requires_grad=True)
+    y = x.squeeze(0).squeeze(-1).squeeze((0,)).transpose(0, -1).movedim(0, 0) * 2
+    assert y.shape == () and y.grad_fn.next_functions[0][0].name() == "AliasBackward0"
+    y.backward()
+    assert x.grad.item() == 2.0
+    z = torch.zeros(())
+    v = z.squeeze(0).transpose(0, 0).movedim(-1, 0)
+    v.add_(1)
+    assert z.item() == 1.0 and v._base is z
+    with pytest.raises(IndexError, match=r"^select\(\) cannot be applied to a 0-dim tensor\.$"):
+        z.select(0, 0)
+    with pytest.raises(TypeError, match="permute\\(\\) missing 1 required positional arguments"):
+        z.permute()
+    assert z.permute(()).shape == ()

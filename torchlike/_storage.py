@@ -244,7 +244,7 @@ def _layout_squeeze(shape, strides, offset, static, args, k):
         dims = range(len(shape))
     elif isinstance(dims, int):
         dims = (dims,)
-    drop = {d for d in dims if shape[d] == 1}
+    drop = {d for d in dims if d < len(shape) and shape[d] == 1}  # dim 0 of a 0-d tensor: none
     keep = [d for d in range(len(shape)) if d not in drop]
     return tuple(shape[d] for d in keep), tuple(strides[d] for d in keep), offset
 
@@ -264,6 +264,8 @@ def _layout_permute(shape, strides, offset, static, args, k):
 
 
 def _layout_transpose(shape, strides, offset, static, args, k):
+    if not shape:  # transpose(0, -1) of a 0-d tensor: itself
+        return shape, strides, offset
     dims = list(range(len(shape)))
     a, b = static["dim0"], static["dim1"]
     dims[a], dims[b] = dims[b], dims[a]
@@ -345,6 +347,7 @@ def _layout_diagonal(shape, strides, offset, static, args, k):
 
 LAYOUT_RULES = {
     "view": _layout_view,
+    "alias": lambda shape, strides, offset, static, args, k: (shape, strides, offset),
     "squeeze": _layout_squeeze,
     "unsqueeze": _layout_unsqueeze,
     "permute": _layout_permute,

@@ -18,11 +18,6 @@ KNOWN = [
         "torchlike/_ops call inplace_update (whose check runs first) only after the op",
     ),
     (
-        r"permute\(\) missing 1 required positional",
-        "x.permute() with no dims on a 0-d tensor is accepted (PyTorch: TypeError) - "
-        "torchlike/_ops/shapes.py",
-    ),
-    (
         r"index 0 is out of bounds for axis 0 with size 0",
         "dim=0 of a 0-d tensor (sum/diagonal after transpose of a scalar): a NumPy IndexError "
         "where PyTorch accepts dim 0/-1 of a scalar - torchlike/_ops",

@@ -88,7 +88,7 @@ FOUND = [
      None),  # indexing a 0-d tensor: PyTorch's message, fixed
     ([(1, 3, 4)], 275, [(25, 4, 4, 26)], None),  # batched matmul shape message: fixed
     ([(4,), (3, 4)], 267, [(25, 4, 7, 76)], None),  # mm message: fixed
-    ([(), (1, 3, 4)], 410, [(33, 6, 4, 1)], "permute()"),
+    ([(), (1, 3, 4)], 410, [(33, 6, 4, 1)], None),  # x.permute() on a 0-d tensor: fixed
     ([(), ()], 729, [(44, 7, 6, 27), (26, 0, 2, 97), (44, 6, 6, 47)], "dim 0 of a scalar"),
     ([(1, 1), (1, 1)], 386, [(10, 0, 1, 95), (52, 7, 1, 8), (50, 6, 1, 32), (40, 7, 0, 58),
                              (4, 3, 2, 74)], None),  # relu(nan): fixed

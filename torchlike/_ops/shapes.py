@@ -156,6 +156,8 @@ def movedim(input, source, destination):
         )
     src = [_wrap_dim(x, input.ndim) for x in src]
     dst = [_wrap_dim(x, input.ndim) for x in dst]
+    if input.ndim == 0:  # dims 0 / -1 of a scalar name the scalar itself
+        return apply(OPS["alias"], (input,))
     order = [None] * input.ndim
     for a, b in zip(src, dst):
         order[b] = a
@@ -221,6 +223,8 @@ def unsqueeze(input, dim):
 
 @export()
 def permute(input, *dims):
+    if not dims:
+        raise TypeError('permute() missing 1 required positional arguments: "dims"')
     dims = _dims(_size_args(dims), input.ndim)
     if len(dims) == input.ndim and len(set(dims)) != len(dims):
         raise RuntimeError("permute(): duplicate dims are not allowed.")
@@ -477,6 +481,8 @@ def unbind(input, dim=0):
 
 @export()
 def select(input, dim, index):
+    if input.ndim == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
     d = _wrap_dim(dim, input.ndim)
     n = input.shape[d]
     index = operator.index(index)  # a 0-d integer tensor is read (PyTorch does the same)

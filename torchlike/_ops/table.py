@@ -951,9 +951,10 @@ OPS["permute"] = Op(
     saved={"dims": "dims"},
     view=True,
 )
+OPS["alias"] = Op("alias", lambda x: x, "AliasBackward0", linear=True, view=True)  # identity view
 OPS["transpose"] = Op(
     "transpose",
-    lambda x, *, dim0, dim1: jnp.swapaxes(x, dim0, dim1),
+    lambda x, *, dim0, dim1: x if x.ndim == 0 else jnp.swapaxes(x, dim0, dim1),
     "TransposeBackward0",
     linear=True,
     saved={"dim0": "dim0", "dim1": "dim1"},
