@@ -18,11 +18,6 @@ KNOWN = [
         "torchlike/_ops call inplace_update (whose check runs first) only after the op",
     ),
     (
-        r"index 0 is out of bounds for axis 0 with size 0",
-        "dim=0 of a 0-d tensor (sum/diagonal after transpose of a scalar): a NumPy IndexError "
-        "where PyTorch accepts dim 0/-1 of a scalar - torchlike/_ops",
-    ),
-    (
         r"output 0 of AsStrided, is at version .* vs torchlike .*output 0 of (?!AsStrided)",
         "a view of a view written in place: PyTorch's saved-tensor message names the view's "
         "new history (AsStrided), torchlike the original view op (Diagonal …) - "
