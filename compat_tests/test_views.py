@@ -1358,3 +1358,56 @@ def test_view_ops_on_a_0d_tensor(torch):
     with pytest.raises(TypeError, match="permute\\(\\) missing 1 required positional arguments"):
         z.permute()
     assert z.permute(()).shape == ()
+
+
+_SCALAR_DIM_OPS = {
+    "sort": (lambda x: x.sort(0)[0], "SortBackward0"),
+    "flip": (lambda x: x.flip(0), "FlipBackward0"),
+    "topk": (lambda x: x.topk(1, 0)[0], "TopkBackward0"),
+    "median": (lambda x: x.median(0)[0], "MedianBackward1"),
+    "kthvalue": (lambda x: x.kthvalue(1, 0)[0], "KthvalueBackward0"),
+    "mode": (lambda x: x.mode(0)[0], "ModeBackward0"),
+    "nanmedian": (lambda x: x.nanmedian(0)[0], "NanmedianBackward1"),
+    "cummax": (lambda x: x.cummax(0)[0], "CummaxBackward0"),
+    "logcumsumexp": (lambda x: x.logcumsumexp(0), "LogcumsumexpBackward0"),
+    "index_select": (lambda x: x.index_select(0, x.new_zeros(1).long()),
+                     "IndexSelectBackward0"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(_SCALAR_DIM_OPS))
+def test_ops_along_dim_0_of_a_0d_tensor(torch, name):
+    fn, node = _SCALAR_DIM_OPS[name]
+    x = torch.tensor(2.0, requires_grad=True)
+    y = fn(x)
+    assert y.shape == () and y.item() == 2.0 and y.grad_fn.name() == node
+    (g,) = torch.autograd.grad(y, x)
+    assert g.item() == 1.0
+
+
+@pytest.mark.parametrize(
+    "call, exc, message",
+    [
+        (
+            lambda x: x.narrow(0, 0, 1),
+            RuntimeError,
+            "narrow() cannot be applied to a 0-dim tensor.",
+        ),
+        (lambda x: x.chunk(1, 0), RuntimeError, "chunk expects at least a 1-dimensional tensor"),
+        (lambda x: x.split(1, 0), RuntimeError, "split expects at least a 1-dimensional tensor"),
+        (
+            lambda x: x.unbind(0),
+            IndexError,
+            "Dimension specified as 0 but tensor has no dimensions",
+        ),
+        (
+            lambda x: x.roll(1, 0),
+            IndexError,
+            "Dimension specified as 0 but tensor has no dimensions",
+        ),
+    ],
+)
+def test_dim_ops_a_0d_tensor_refuses(torch, call, exc, message):
+    with pytest.raises(exc) as info:
+        call(torch.tensor(2.0))
+    assert str(info.value) == message

@@ -16,8 +16,10 @@ from . import (
 )
 from .core import Op, apply
 from .frontend import FUNCTIONS, METHODS, PROPERTIES
-from .table import OPS
+from .table import OPS, SCALAR_AS_VECTOR, scalar_as_vector
 from .variants import generate
+
+scalar_as_vector(SCALAR_AS_VECTOR)
 
 generate(FUNCTIONS, METHODS)
 FUNCTIONS.update(everyday.torch_inplace_functions(METHODS))  # torch.abs_(x) …

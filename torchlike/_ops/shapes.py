@@ -430,6 +430,8 @@ def vstack(tensors):
 
 @export()
 def split(tensor, split_size_or_sections, dim=0):
+    if tensor.ndim == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
     d = _wrap_dim(dim, tensor.ndim)
     n = tensor.shape[d]
     if isinstance(split_size_or_sections, int):
@@ -466,6 +468,8 @@ def chunk(input, chunks, dim=0):
         )
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+    if input.ndim == 0:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     d = _wrap_dim(dim, input.ndim)
     n = input.shape[d]
     size = -(-n // chunks) if n else 0
@@ -476,6 +480,8 @@ def chunk(input, chunks, dim=0):
 
 @export()
 def unbind(input, dim=0):
+    if input.ndim == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     return apply(OPS["unbind"], (input,), (("dim", _wrap_dim(dim, input.ndim)),))
 
 
@@ -497,6 +503,8 @@ def select(input, dim, index):
 
 @export()
 def narrow(input, dim, start, length):
+    if input.ndim == 0:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     d = _wrap_dim(dim, input.ndim)
     n = input.shape[d]
     start = operator.index(start)
@@ -592,6 +600,8 @@ def roll(input, shifts, dims=None):
         raise RuntimeError(
             f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}"
         )
+    if input.ndim == 0 and dims:
+        raise IndexError(f"Dimension specified as {dims[0]} but tensor has no dimensions")
     _dims(dims, input.ndim)  # range check; RollBackward0 keeps the dims as written
     # the shifts are traced operands: one executable for every shift
     return apply(OPS["roll"], (input, *shifts), (("dims", dims),))

@@ -101,9 +101,7 @@ def nanmedian(input, dim=None, keepdim=False):
             )
         return apply(OPS["nanmedian"], (input,))
     d = _wrap_dim(dim, input.ndim)
-    if input.ndim == 0:
-        return return_nanmedian(input.clone(), Tensor._make(jnp.zeros((), jnp.int64)))
-    if input.shape[d] == 0:
+    if input.ndim and input.shape[d] == 0:
         raise IndexError(f"median(): Expected reduction dim {d} to have non-zero size.")
     values, indices = apply(OPS["nanmedian_dim"], (input,), (("dim", d), ("keepdim", keepdim)))
     return return_nanmedian(values, indices)
@@ -204,9 +202,7 @@ def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
 @export(out=True)
 def mode(input, dim=-1, keepdim=False):
     d = _wrap_dim(dim, input.ndim)
-    if input.ndim == 0:
-        return return_mode(input.clone(), Tensor._make(jnp.zeros((), jnp.int64)))
-    if input.shape[d] == 0:
+    if input.ndim and input.shape[d] == 0:
         raise IndexError(f"mode(): Expected reduction dim {d} to have non-zero size.")
     values, indices = apply(OPS["mode"], (input,), (("dim", d), ("keepdim", keepdim)))
     return return_mode(values, indices)

@@ -1552,3 +1552,30 @@ OPS["dist"] = Op(
     saved={"self": 0, "other": 1, "p": "p"},
 )
 OPS["cdist"] = Op("cdist", _cdist, "CdistBackward0", promote="float", saved={"p": "p"})
+
+
+# Ops along a dim that PyTorch also runs on a 0-d tensor (dim 0 or -1 names the scalar itself):
+# their impls see the scalar as a 1-element vector and give 0-d results back (jnp's axis
+# functions refuse a 0-d array).  Applied by ``_ops/__init__`` once every table is registered.
+SCALAR_AS_VECTOR = (
+    "sort flip index_select topk kthvalue median_dim nanmedian_dim mode norm_dim cummax cummin "
+    "logcumsumexp argsort norm"
+).split()
+
+
+def scalar_as_vector(keys):
+    for key in keys:
+        op = OPS.get(key)
+        if op is None:
+            continue
+        fn = op.impl
+
+        def impl(x, *args, _fn=fn, **kwargs):
+            if jnp.ndim(x) != 0:
+                return _fn(x, *args, **kwargs)
+            out = _fn(jnp.reshape(x, (1,)), *args, **kwargs)
+            return jax.tree_util.tree_map(
+                lambda o: jnp.reshape(o, ()) if jnp.size(o) == 1 else o, out
+            )
+
+        object.__setattr__(op, "impl", impl)
