@@ -117,6 +117,10 @@ class UninitializedTensorMixin:
         raise ValueError(_UNINITIALIZED_USE.format("an in-place write"))
 
     @property
+    def _meta(self):  # numel(), dim() … read the value's metadata without computing it
+        raise ValueError(_UNINITIALIZED_USE.format("a torch function"))
+
+    @property
     def shape(self):
         raise RuntimeError(
             "Can't access the shape of an uninitialized parameter or buffer. This error usually "
