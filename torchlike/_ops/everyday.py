@@ -20,6 +20,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from .. import _config
 from .. import _dtype as D
 from .._factories import empty, tensor
 from .._layout import UntypedStorage
@@ -699,13 +700,19 @@ def _check_index_dtype(name, index):
         raise RuntimeError(f"{name}(): Expected a long tensor for index, but got {_name(index)}")
 
 
+_NO_INDEX = np.zeros(0, np.int64)
+
+
 @export(inplace=True)
 def put(input, index, source, accumulate=False):
     _check_index_dtype("put_", index)
     n = input.numel()
-    if index.numel():
-        # PyTorch's bounds check reads the indices on the host
-        idx = np.asarray(index._value).reshape(-1)
+    value = index._value
+    if index.numel() and _config._checks and not isinstance(value, jax.core.Tracer):
+        # PyTorch's bounds check: one min/max of the indices read back (as the index checks
+        # of indexing.py; off under torchlike.set_checks(False) and under tracing)
+        lo, hi = np.asarray(jnp.stack([jnp.min(value), jnp.max(value)]))
+        idx = np.asarray(value).reshape(-1) if lo < -n or hi >= n else _NO_INDEX
         bad = idx[(idx >= n) | (idx < -n)]
         if bad.size:
             raise IndexError(
