@@ -8,7 +8,6 @@ keep the lists complete and check that each sample runs the entry it is filed un
 ``test_gradcheck.py`` checks gradcheck itself; this file checks the table's gradients.
 """
 
-import os
 import re
 
 import numpy as np
@@ -258,6 +257,10 @@ SAMPLES = {
     "tril": lambda t: (t.tril, (_x(t, 3, 3),)),
     "triu": lambda t: (t.triu, (_x(t, 3, 3),)),
     "flip": _u(lambda t: lambda a: a.flip(1)),
+    "alias": lambda t: (  # movedim of a 0-d tensor: the identity view
+        lambda a: a.movedim(0, 0),
+        (t.tensor(0.7, dtype=t.float64, requires_grad=True),),
+    ),
     "roll": _u(lambda t: lambda a: a.roll(1, 1)),
     "rot90": _u(lambda t: t.rot90),
     "as_strided": _u(lambda t: lambda a: a.as_strided((2, 2), (3, 1))),
@@ -720,31 +723,7 @@ def test_gradcheck(torch, name):
     assert torch.autograd.gradcheck(fn, inputs) is True
 
 
-# gradgradchecks that cost several seconds each on torchlike (compiling the second-order graph
-# dominates): skipped unless TORCHLIKE_SLOW_GRADGRAD=1, for the lead to decide on; their
-# gradcheck still runs
-SLOW_GRADGRAD = {
-    name: "slow: several seconds of compiling on torchlike (set TORCHLIKE_SLOW_GRADGRAD=1)"
-    for name in (
-        "grid_sampler_2d grid_sampler_3d _safe_softmax special_zeta linalg_matrix_exp "
-        "cholesky_inverse"
-    ).split()
-}
-_RUN_SLOW = os.environ.get("TORCHLIKE_SLOW_GRADGRAD") == "1"
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(
-            n,
-            marks=pytest.mark.skipif(
-                n in SLOW_GRADGRAD and not _RUN_SLOW, reason=SLOW_GRADGRAD.get(n, "")
-            ),
-        )
-        for n in sorted(set(SAMPLES) - set(GRAD_ONLY))
-    ],
-)
+@pytest.mark.parametrize("name", sorted(set(SAMPLES) - set(GRAD_ONLY)))
 def test_gradgradcheck(torch, name):
     fn, inputs = SAMPLES[name](torch)
     assert torch.autograd.gradgradcheck(fn, inputs) is True
@@ -770,7 +749,7 @@ def test_every_differentiable_entry_is_sampled_or_skipped(torch):
     assert not stale, f"names that are no longer differentiable OPS entries: {stale}"
     assert not set(SAMPLES) & set(SKIP)
     assert all(SKIP.values())
-    assert set(GRAD_ONLY) | set(REACHED_VIA) | set(SLOW_GRADGRAD) <= set(SAMPLES)
+    assert set(GRAD_ONLY) | set(REACHED_VIA) <= set(SAMPLES)
 
 
 @pytest.mark.torchlike_only
