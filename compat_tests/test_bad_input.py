@@ -767,3 +767,97 @@ def test_new_tensor_of_a_string(torch):
         torch.ones(2).new_tensor("a")
     with _raises(TypeError, "new(): invalid data type 'bytes'"):
         torch.tensor(b"a", dtype=torch.float32)
+
+
+# float sizes: PyTorch's argument-parser messages (view has a dtype overload, so some list both)
+_FLOAT_SHAPES = [
+    (
+        "x.view(2, 3.0)",
+        "view(): argument 'size' failed to unpack the object at pos 2 with error \"type must be tuple of ints,but got float\"",
+    ),
+    (
+        "x.view((2.0, 3))",
+        "view() received an invalid combination of arguments - got (tuple), but expected one of:\n * (torch.dtype dtype)\n      didn't match because some of the arguments have invalid types: (!tuple of (float, int)!)\n * (tuple of ints size)\n      didn't match because some of the arguments have invalid types: (!tuple of (float, int)!)\n",
+    ),
+    (
+        "x.view([2, 3.5])",
+        "view(): argument 'size' failed to unpack the object at pos 2 with error \"type must be tuple of ints,but got float\"",
+    ),
+    (
+        "x.reshape(2, 3.0)",
+        "reshape(): argument 'shape' failed to unpack the object at pos 2 with error \"type must be tuple of ints,but got float\"",
+    ),
+    (
+        "x.reshape((2, 3.0))",
+        "reshape(): argument 'shape' failed to unpack the object at pos 2 with error \"type must be tuple of ints,but got float\"",
+    ),
+    (
+        "x.reshape((2.0, 3))",
+        "reshape(): argument 'shape' (position 1) must be tuple of ints, but found element of type float at pos 0",
+    ),
+    ("x.reshape(2.0)", "reshape(): argument 'shape' (position 1) must be tuple of ints, not float"),
+    (
+        "x.view(2.0)",
+        "view() received an invalid combination of arguments - got (float), but expected one of:\n * (torch.dtype dtype)\n      didn't match because some of the arguments have invalid types: (!float!)\n * (tuple of ints size)\n      didn't match because some of the arguments have invalid types: (!float!)\n",
+    ),
+    (
+        "x.view(6.0)",
+        "view() received an invalid combination of arguments - got (float), but expected one of:\n * (torch.dtype dtype)\n      didn't match because some of the arguments have invalid types: (!float!)\n * (tuple of ints size)\n      didn't match because some of the arguments have invalid types: (!float!)\n",
+    ),
+    (
+        "x.reshape([6.0])",
+        "reshape(): argument 'shape' (position 1) must be tuple of ints, but found element of type float at pos 0",
+    ),
+    (
+        "x.view([2.0, 3])",
+        "view() received an invalid combination of arguments - got (list), but expected one of:\n * (torch.dtype dtype)\n      didn't match because some of the arguments have invalid types: (!list of [float, int]!)\n * (tuple of ints size)\n      didn't match because some of the arguments have invalid types: (!list of [float, int]!)\n",
+    ),
+    (
+        "x.view(2.0, 3, 1)",
+        "view() received an invalid combination of arguments - got (float, int, int), but expected one of:\n * (torch.dtype dtype)\n * (tuple of ints size)\n",
+    ),
+    (
+        'x.view("a")',
+        "view() received an invalid combination of arguments - got (str), but expected one of:\n * (torch.dtype dtype)\n      didn't match because some of the arguments have invalid types: (!str!)\n * (tuple of ints size)\n      didn't match because some of the arguments have invalid types: (!str!)\n",
+    ),
+    (
+        "x.view(None)",
+        "view() received an invalid combination of arguments - got (NoneType), but expected one of:\n * (torch.dtype dtype)\n      didn't match because some of the arguments have invalid types: (!NoneType!)\n * (tuple of ints size)\n      didn't match because some of the arguments have invalid types: (!NoneType!)\n",
+    ),
+    ("x.reshape(2.0, 3)", "reshape() takes 1 positional argument but 2 were given"),
+    (
+        "x.view(2.0, 3)",
+        "view() received an invalid combination of arguments - got (float, int), but expected one of:\n * (torch.dtype dtype)\n * (tuple of ints size)\n",
+    ),
+]
+
+
+@pytest.mark.parametrize("call, message", _FLOAT_SHAPES)
+def test_float_shapes_get_the_argument_parser_errors(torch, call, message):
+    x = torch.arange(6.0)
+    with pytest.raises(TypeError) as info:
+        eval(call)
+    assert str(info.value) == message
+    assert x.view(torch.tensor(2), 3).shape == (2, 3)  # 0-d integer tensors are sizes
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("foo", "Expected one of cpu, cuda, ipu, xpu, mkldnn, opengl, opencl, ideep, hip, ve, "
+                "fpga, maia, xla, lazy, vulkan, mps, meta, hpu, mtia, privateuseone device type "
+                "at start of device string: foo"),
+        ("float32", "Invalid device string: 'float32'"),
+        ("cuda:x", "Invalid device string: 'cuda:x'"),
+        ("cuda:01", "Invalid device string: 'cuda:01'"),
+        ("cpu:", "Invalid device string: 'cpu:'"),
+        ("", "Device string must not be empty"),
+    ],
+)  # fmt: skip
+def test_device_strings(torch, text, message):
+    with pytest.raises(RuntimeError) as info:
+        torch.device(text)
+    assert str(info.value) == message
+    with pytest.raises(RuntimeError) as info:
+        torch.ones(2).to(text)
+    assert str(info.value) == message

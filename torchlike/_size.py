@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import math
 import os
+import re
 
 import jax
 
@@ -37,6 +38,12 @@ class Size(tuple):
         return (Size, (tuple(self),))
 
 
+# PyTorch's device-string grammar: a type name, then optionally ':' and an index without
+# leading zeros; anything else is an "Invalid device string"
+_DEVICE_STRING = re.compile(r"([a-zA-Z_]+)(?::([1-9][0-9]*|0))?")
+builtins_type = type
+
+
 class device:
     """``torch.device('cpu')``, ``torch.device('cuda', 0)``, ``torch.device('cuda:0')``."""
 
@@ -48,9 +55,20 @@ class device:
             return
         if isinstance(type, int):
             type, index = "cuda", type
-        if ":" in type:
-            type, idx = type.split(":", 1)
-            index = int(idx)
+        if not isinstance(type, str):
+            got = builtins_type(type).__name__
+            raise TypeError(
+                f"device() received an invalid combination of arguments - got ({got}), but "
+                "expected one of:\n * (torch.device device)\n      didn't match because some of "
+                f"the arguments have invalid types: (!{got}!)\n * (str type, int index = -1)\n"
+            )
+        if not type:
+            raise RuntimeError("Device string must not be empty")
+        m = _DEVICE_STRING.fullmatch(type)
+        if m is None:
+            raise RuntimeError(f"Invalid device string: '{type}'")
+        if m.group(2) is not None:
+            type, index = m.group(1), int(m.group(2))
         if type not in ("cpu", "cuda", "mps", "tpu", "meta", "xla"):
             raise RuntimeError(
                 "Expected one of cpu, cuda, ipu, xpu, mkldnn, opengl, opencl, ideep, hip, ve, "

@@ -1155,9 +1155,8 @@ def resize_(self, *sizes, memory_format=None):
         raise RuntimeError("cannot resize variables that require grad")
     shape = _size_args(sizes)
     if builtins.any(s < 0 for s in shape):
-        raise RuntimeError(
-            f"Trying to create tensor with negative dimension {builtins.min(shape)}: {list(shape)}"
-        )
+        # PyTorch's numel check sees a negative size as an unsigned overflow
+        raise RuntimeError("numel: integer multiplication overflow")
     if tuple(shape) == tuple(self.shape):
         return self
     if self._base_t is not None:

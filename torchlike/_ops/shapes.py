@@ -39,6 +39,11 @@ def _infer_shape(shape, numel):
         raise RuntimeError("only one dimension can be inferred")
     if -1 in shape:
         known = math.prod(s for s in shape if s != -1)
+        if known == 0 and numel == 0:
+            raise RuntimeError(
+                f"cannot reshape tensor of 0 elements into shape {list(shape)} because the "
+                "unspecified dimension size -1 can be any value and is ambiguous"
+            )
         if known == 0 or numel % known:
             raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
         shape[shape.index(-1)] = numel // known
@@ -47,10 +52,72 @@ def _infer_shape(shape, numel):
     return tuple(shape)
 
 
+def _is_int(s):
+    return isinstance(s, (int, np.integer)) or (
+        isinstance(s, Tensor) and s.ndim == 0 and not s._dtype.is_floating_point
+    )
+
+
+def _check_shape_args(args, name):
+    """PyTorch's argument-parser errors for a shape given as ints or as one sequence (``view``
+    has a dtype overload too, so its first-argument errors list both signatures)."""
+    seq = len(args) == 1 and isinstance(args[0], (tuple, list))
+    items = tuple(args[0]) if seq else args
+    if not items:
+        return
+    arg = "size" if name == "view" else "shape"
+    if not _is_int(items[0]):
+        kinds = [type(v).__name__ for v in items]
+        if name == "view":
+            if seq:
+                inner = (
+                    f"tuple of ({', '.join(kinds)})"
+                    if isinstance(args[0], tuple)
+                    else f"list of [{', '.join(kinds)}]"
+                )
+                got, why = type(args[0]).__name__, inner
+            elif len(args) == 1:
+                got, why = kinds[0], kinds[0]
+            else:
+                got, why = ", ".join(kinds), None
+            lines = [
+                f"{name}() received an invalid combination of arguments - got ({got}), but "
+                "expected one of:",
+                " * (torch.dtype dtype)",
+            ]
+            if why is not None:
+                lines.append(
+                    f"      didn't match because some of the arguments have invalid types: (!{why}!)"
+                )
+            lines.append(" * (tuple of ints size)")
+            if why is not None:
+                lines.append(
+                    f"      didn't match because some of the arguments have invalid types: (!{why}!)"
+                )
+            raise TypeError("\n".join(lines) + "\n")
+        if seq:
+            raise TypeError(
+                f"{name}(): argument '{arg}' (position 1) must be tuple of ints, but found "
+                f"element of type {kinds[0]} at pos 0"
+            )
+        if len(args) == 1:
+            raise TypeError(
+                f"{name}(): argument '{arg}' (position 1) must be tuple of ints, not {kinds[0]}"
+            )
+        raise TypeError(f"{name}() takes 1 positional argument but {len(args)} were given")
+    for pos, v in enumerate(items):
+        if not _is_int(v):
+            raise TypeError(
+                f"{name}(): argument '{arg}' failed to unpack the object at pos {pos + 1} with "
+                f'error "type must be tuple of ints,but got {type(v).__name__}"'
+            )
+
+
 @export(function=False)
 def view(self, *shape):
     if len(shape) == 1 and isinstance(shape[0], D.dtype):
         return _view_dtype(self, shape[0])
+    _check_shape_args(shape, "view")
     shape = _infer_shape(_size_args(shape), self.numel())
     if not _viewable(self, shape):
         raise RuntimeError(
@@ -94,6 +161,7 @@ def _viewable(t, shape):
 
 @export()
 def reshape(input, *shape):
+    _check_shape_args(shape, "reshape")
     shape = _infer_shape(_size_args(shape), input.numel())
     if _viewable(input, shape):
         return apply(OPS["view"], (input,), (("shape", shape),))
@@ -266,7 +334,7 @@ def expand(self, *sizes):
         )
     lead = nd - self.ndim
     own = (1,) * lead + tuple(self.shape)
-    for k, (s, o) in enumerate(zip(sizes, own)):
+    for k, (s, o) in reversed(list(enumerate(zip(sizes, own)))):  # PyTorch checks from the end
         if k < lead and s < 0:
             raise RuntimeError(
                 f"The expanded size of the tensor ({s}) isn't allowed in a leading, "
