@@ -272,6 +272,8 @@ def _zeta(x, q):
 def _igamma_at_inf(a, x, p, limit):
     # P(inf, x) = 0 and Q(inf, x) = 1 for finite x >= 0, as PyTorch gives (jax: nan)
     lim = jnp.where(jnp.isfinite(x) & (x >= 0), limit, jnp.nan).astype(p.dtype)
+    # P(0, x) = 1 and Q(0, x) = 0 for x > 0 (JAX 0.4.x gives nan there)
+    p = jnp.where((a == 0) & (x > 0), jnp.asarray(1 - limit, p.dtype), p)
     return jnp.where(a == jnp.inf, lim, p)
 
 

@@ -118,3 +118,9 @@ memory_reserved = _memory("memory_reserved")
 max_memory_reserved = _memory("max_memory_reserved")
 memory_stats = _memory("memory_stats")
 reset_peak_memory_stats = _memory("reset_peak_memory_stats")
+
+
+# A torch name torchlike lacks: an AttributeError naming it and the nearest supported name.
+from torchlike._missing import module_getattr as _module_getattr  # noqa: E402
+
+__getattr__ = _module_getattr(__name__)
