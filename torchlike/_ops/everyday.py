@@ -33,7 +33,15 @@ from .core import Op, apply
 from .everyday_table import copy_op
 from .linalg import linalg_svdvals
 from .operators import PROPERTIES
-from .signatures import FUNCTIONS, METHODS, _is_scalar, _scalar, _size_args, export
+from .signatures import (
+    FUNCTIONS,
+    METHODS,
+    _is_scalar,
+    _scalar,
+    _size_args,
+    check_dot_operands,
+    export,
+)
 from .table import OPS
 
 _F = FUNCTIONS  # the plain forms of the families' signatures (looked up at call time)
@@ -541,19 +549,7 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
 
 @export(out=True)
 def vdot(input, other):
-    if input.ndim != 1 or other.ndim != 1:
-        raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {other.ndim}D tensors")
-    if input._dtype is not other._dtype:
-        raise RuntimeError(
-            "dot : expected both vectors to have same dtype, but found "
-            f"{_name(input)} and {_name(other)}"
-        )
-    if input.shape[0] != other.shape[0]:
-        raise RuntimeError(
-            f"inconsistent tensor size, expected tensor [{input.shape[0]}] and src "
-            f"[{other.shape[0]}] to have the same number of elements, but got "
-            f"{input.shape[0]} and {other.shape[0]} elements respectively"
-        )
+    check_dot_operands(input, other)
     return apply(OPS["vdot"], (input, other))
 
 

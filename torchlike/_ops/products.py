@@ -9,6 +9,7 @@ from .._tensor import _wrap_dim
 from .core import apply
 from .signatures import (
     METHODS,
+    check_dot_operands,
     check_kernel_dtype,
     export,
 )
@@ -151,19 +152,7 @@ def mv(input, vec):
 
 @export(out=True)
 def dot(input, tensor):
-    if input.ndim != 1 or tensor.ndim != 1:
-        raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {tensor.ndim}D tensors")
-    if input._dtype is not tensor._dtype:
-        raise RuntimeError(
-            "dot : expected both vectors to have same dtype, but found "
-            f"{_scalar_name(input)} and {_scalar_name(tensor)}"
-        )
-    if input.shape[0] != tensor.shape[0]:
-        raise RuntimeError(
-            f"inconsistent tensor size, expected tensor [{input.shape[0]}] and src "
-            f"[{tensor.shape[0]}] to have the same number of elements, but got "
-            f"{input.shape[0]} and {tensor.shape[0]} elements respectively"
-        )
+    check_dot_operands(input, tensor)
     _check_not_bool("dot", input)
     return apply(OPS["dot"], (input, tensor))
 

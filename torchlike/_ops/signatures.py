@@ -90,6 +90,23 @@ KERNEL_ACCEPTS = {
 }
 
 
+def check_dot_operands(input, other):
+    """PyTorch's checks of ``dot``/``vdot``: two 1-D tensors of one dtype and one length."""
+    if input.ndim != 1 or other.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {other.ndim}D tensors")
+    if input._dtype is not other._dtype:
+        names = [D.CAST_NAMES.get(t._dtype, str(t._dtype)) for t in (input, other)]
+        raise RuntimeError(
+            f"dot : expected both vectors to have same dtype, but found {names[0]} and {names[1]}"
+        )
+    n, m = input.shape[0], other.shape[0]
+    if n != m:
+        raise RuntimeError(
+            f"inconsistent tensor size, expected tensor [{n}] and src [{m}] to have the same "
+            f"number of elements, but got {n} and {m} elements respectively"
+        )
+
+
 def not_implemented_for(kernel, dtype):
     return NotImplementedError(
         f"\"{kernel}\" not implemented for '{D.CAST_NAMES.get(dtype, dtype)}'"

@@ -499,55 +499,23 @@ def lstm(input, hx, params, has_biases, num_layers, dropout, train, bidirectiona
     return out, h_n, c_n
 
 
-def gru(input, hx, params, has_biases, num_layers, dropout, train, bidirectional, batch_first):
-    out, h_n, _ = _flat_run(
-        "GRU",
-        input,
-        hx,
-        None,
-        params,
-        has_biases,
-        num_layers,
-        dropout,
-        train,
-        bidirectional,
-        batch_first,
-    )
-    return out, h_n
+def _single_state(mode):
+    """``torch.gru`` / ``rnn_tanh`` / ``rnn_relu``: one hidden state in and out."""
+
+    def run(input, hx, params, has_biases, num_layers, dropout, train, bidirectional, batch_first):
+        out, h_n, _ = _flat_run(
+            mode, input, hx, None, params, has_biases, num_layers, dropout, train,
+            bidirectional, batch_first,
+        )  # fmt: skip
+        return out, h_n
+
+    run.__name__ = run.__qualname__ = mode.lower()
+    return run
 
 
-def rnn_tanh(input, hx, params, has_biases, num_layers, dropout, train, bidirectional, batch_first):
-    out, h_n, _ = _flat_run(
-        "RNN_TANH",
-        input,
-        hx,
-        None,
-        params,
-        has_biases,
-        num_layers,
-        dropout,
-        train,
-        bidirectional,
-        batch_first,
-    )
-    return out, h_n
-
-
-def rnn_relu(input, hx, params, has_biases, num_layers, dropout, train, bidirectional, batch_first):
-    out, h_n, _ = _flat_run(
-        "RNN_RELU",
-        input,
-        hx,
-        None,
-        params,
-        has_biases,
-        num_layers,
-        dropout,
-        train,
-        bidirectional,
-        batch_first,
-    )
-    return out, h_n
+gru = _single_state("GRU")
+rnn_tanh = _single_state("RNN_TANH")
+rnn_relu = _single_state("RNN_RELU")
 
 
 def lstm_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
