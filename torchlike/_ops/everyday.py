@@ -442,25 +442,23 @@ def narrow_copy(input, dim, start, length):
     )
 
 
-@export()
-def adjoint(input):
+def _conj_transpose(input, spelling):
     if input.ndim < 2:
         raise RuntimeError(
-            "tensor.adjoint() is only supported on matrices or batches of matrices. Got "
+            f"tensor.{spelling} is only supported on matrices or batches of matrices. Got "
             f"{input.ndim}-D tensor."
         )
     out = input.transpose(-2, -1)
     return out.conj() if input._dtype.is_complex else out
 
 
+@export()
+def adjoint(input):
+    return _conj_transpose(input, "adjoint()")
+
+
 def _mH(self):
-    if self.ndim < 2:
-        raise RuntimeError(
-            "tensor.mH is only supported on matrices or batches of matrices. Got "
-            f"{self.ndim}-D tensor."
-        )
-    out = self.transpose(-2, -1)
-    return out.conj() if self._dtype.is_complex else out
+    return _conj_transpose(self, "mH")
 
 
 def sum_to_size(self, *size):
