@@ -211,11 +211,31 @@ def _leading_slice(self, key, n):
     return _slice(self, 0, lo, builtins.max(hi, lo), st, (start or 0, stop))
 
 
+def _ranges_as_lists(index):
+    """A ``range`` in a key is a sequence of indices to PyTorch (d2l's
+    ``y_hat[range(len(y_hat)), y]``), so it indexes as the list it spells."""
+    if type(index) is range:
+        return list(index)
+    if type(index) is tuple and builtins.any(type(i) is range for i in index):
+        return tuple(list(i) if type(i) is range else i for i in index)
+    return index
+
+
+def _sequence_index(seq):
+    """A list/tuple/ndarray in a key as its index tensor; an empty one has no elements to
+    give it a dtype and indexes as an empty int64 index (PyTorch: ``x[[]]`` has 0 rows)."""
+    t = _t(seq)
+    if t._dtype.is_floating_point and 0 in t._meta.shape:
+        return Tensor._make(jnp.zeros(t._meta.shape, jnp.int64))
+    return t
+
+
 def _getitem(self, index):
     if type(index) is slice:
         shape = self._meta.shape
         if shape:
             return _leading_slice(self, index, shape[0])
+    index = _ranges_as_lists(index)
     if not isinstance(index, tuple):
         _bare_key(self, index)
         index = (index,)
@@ -412,7 +432,9 @@ def _advanced_index(self, index):
     if builtins.any(isinstance(i, (int, np.integer)) and not isinstance(i, bool) for i in index):
         base, index = _select_ints_first(self, index)
         return _advanced_index(base, index)
-    index = tuple(_t(i) if isinstance(i, (list, tuple, np.ndarray)) else i for i in index)
+    index = tuple(
+        _sequence_index(i) if isinstance(i, (list, tuple, np.ndarray)) else i for i in index
+    )
     _check_index_bounds(self, index)
     _check_index_broadcast(index)
     spec, indices = _index_spec_and_operands(self, index)
@@ -460,7 +482,7 @@ def _index_spec_and_operands(self, index):
     dim = 0
     for i in index:
         if isinstance(i, (list, np.ndarray)):
-            i = _t(i)
+            i = _sequence_index(i)
         if isinstance(i, bool):
             i = Tensor._make(jnp.asarray(i))
         if isinstance(i, Tensor):
@@ -504,6 +526,7 @@ def _setitem(self, index, value):
             if not _is_scalar(value)
             else Tensor._make(jnp.asarray(_scalar(value), self._value.dtype))
         )
+    index = _ranges_as_lists(index)
     parts = index if isinstance(index, tuple) else (index,)
     if builtins.any(_is_int_scalar_tensor(i) for i in parts):  # as in _getitem: an integer
         parts = tuple(operator.index(i) if _is_int_scalar_tensor(i) else i for i in parts)
@@ -526,7 +549,9 @@ def _setitem(self, index, value):
         target, parts = _select_ints_first(self, parts)
         _setitem(target, parts, value)
         return
-    parts = tuple(_t(i) if isinstance(i, (list, tuple, np.ndarray)) else i for i in parts)
+    parts = tuple(
+        _sequence_index(i) if isinstance(i, (list, tuple, np.ndarray)) else i for i in parts
+    )
     _check_index_bounds(self, parts)
     spec, indices = _index_spec_and_operands(self, parts)
     try:

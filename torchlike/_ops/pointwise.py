@@ -152,7 +152,13 @@ def rsub(input, other, *, alpha=1):
 
 @export("mul", "multiply", inplace=True, out=True)
 def mul(input, other):
-    return _binary(OPS["mul"], input, other)
+    static = ()
+    # a bool tensor times a non-bool one: see _mul in table.py
+    if isinstance(other, Tensor) and other._dtype is D.bool_ and not _is_bool(input):
+        static = (("bool_operand", 1),)
+    elif isinstance(input, Tensor) and input._dtype is D.bool_ and not _is_bool(other):
+        static = (("bool_operand", 0),)
+    return _binary(OPS["mul"], input, other, static)
 
 
 def _integral(x):

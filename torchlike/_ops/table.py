@@ -229,7 +229,19 @@ OPS["rsub"] = Op(
     saved_defaults=ALPHA_DEFAULT,
     edges=1,
 )
-OPS["mul"] = Op("mul", jnp.multiply, "MulBackward0", promote="arith", saved=SELF_OTHER)
+
+
+def _mul(a, b, bool_operand=None):
+    """``x * mask`` with a bool ``mask``: XLA rewrites a product with a converted bool into a
+    select of ``x`` or 0, which gives 0 where PyTorch's product gives -0 (negative ``x``) and
+    nan (``x`` inf or nan). ``x * 0`` keeps those, so the select takes it in masked places."""
+    if bool_operand is None:
+        return jnp.multiply(a, b)
+    x, mask = (b, a) if bool_operand == 0 else (a, b)
+    return jnp.where(mask != 0, x, x * 0)
+
+
+OPS["mul"] = Op("mul", _mul, "MulBackward0", promote="arith", saved=SELF_OTHER)
 DIV_SAVED = {"self": ("if", 0, 1), "other": 1}
 OPS["div"] = Op("div", _div, "DivBackward0", promote="float", saved=DIV_SAVED)
 OPS["div_mode"] = Op("div", _div, "DivBackward0", promote="arith", saved=DIV_SAVED)

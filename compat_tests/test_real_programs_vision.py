@@ -1,0 +1,71 @@
+"""Blockers found by running published vision / tabular / classic-tutorial PyTorch programs
+(pytorch/examples, the PyTorch tutorials, d2l.ai) unchanged under ``python -m torchlike``, each
+reduced to the few lines that reproduce it."""
+
+import math
+
+import numpy as np
+
+
+# ------------------------------------------------ d2l.ai softmax regression from scratch
+# ``cross_entropy`` picks each row's label probability with ``y_hat[range(len(y_hat)), y]``:
+# a range is a sequence of indices, as a list is.
+def test_range_in_an_index_is_a_sequence(torch):
+    y_hat = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    y = torch.tensor([0, 2])
+    assert y_hat[range(len(y_hat)), y].tolist() == [1.0, 6.0]
+    assert y_hat[range(1, 2)].tolist() == [[4.0, 5.0, 6.0]]
+    assert y_hat[:, range(0, 3, 2)].tolist() == [[1.0, 3.0], [4.0, 6.0]]
+    assert y_hat[range(2), range(2)].tolist() == [1.0, 5.0]
+    x = torch.zeros(3, 2)
+    x[range(2)] = 1.0
+    assert x.tolist() == [[1.0, 1.0], [1.0, 1.0], [0.0, 0.0]]
+
+
+def test_range_index_gradient(torch):
+    w = torch.tensor([[0.125, 0.25, 0.625], [0.25, 0.25, 0.5]], requires_grad=True)
+    loss = -torch.log(w[range(2), torch.tensor([0, 2])]).sum()
+    loss.backward()
+    picked = loss.grad_fn.next_functions[0][0].next_functions[0][0].next_functions[0][0]
+    assert picked.name() == "IndexBackward0"
+    assert w.grad.tolist() == [[-8.0, 0.0, 0.0], [0.0, 0.0, -2.0]]
+
+
+# An empty sequence has no elements to give it a dtype: it indexes as an empty int64 index
+# (``range(0)`` from a batch of length 0, an empty list of picked rows).
+def test_empty_sequence_index(torch):
+    x = torch.arange(12.0).reshape(3, 4)
+    assert tuple(x[[]].shape) == (0, 4)
+    assert tuple(x[range(0)].shape) == (0, 4)
+    assert tuple(x[:, []].shape) == (3, 0)
+    assert tuple(x[np.array([])].shape) == (0, 4)
+    x[[]] = 1.0
+    assert x.sum().item() == 66.0
+
+
+# ------------------------------------------------ d2l.ai parameter management (``my_init``)
+# ``m.weight.data *= m.weight.data.abs() >= 5`` multiplies by a bool mask: PyTorch's product
+# gives -0 for a negative weight and nan for inf/nan, where a select of 0 would not.
+def test_times_bool_mask_keeps_ieee_zeros_and_nans(torch):
+    a = torch.tensor([-3.0, 2.0, -7.0, math.inf, math.nan])
+    m = torch.tensor([False, False, True, False, False])
+    for out in (a * m, m * a, a.mul(m), torch.mul(a, m)):
+        assert out[2].item() == -7.0
+        assert math.copysign(1.0, out[0].item()) == -1.0
+        assert out[1].item() == 0.0 and math.copysign(1.0, out[1].item()) == 1.0
+        assert math.isnan(out[3].item()) and math.isnan(out[4].item())
+    b = a.clone()
+    b *= m
+    assert math.copysign(1.0, b[0].item()) == -1.0 and math.isnan(b[3].item())
+
+
+def test_times_bool_mask_gradient(torch):
+    w = torch.tensor([-3.0, 2.0, 4.0], requires_grad=True)
+    m = torch.tensor([True, False, True])
+    y = w * m
+    assert type(y.grad_fn).__name__ == "MulBackward0"
+    assert y.grad_fn._saved_other.dtype == torch.bool
+    y.sum().backward()
+    assert w.grad.tolist() == [1.0, 0.0, 1.0]
+    assert (torch.tensor([1, 2, 3]) * m).tolist() == [1, 0, 3]
+    assert (m * m).dtype == torch.bool
