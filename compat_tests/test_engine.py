@@ -119,6 +119,75 @@ def test_errors_from_python_callbacks_keep_their_type_when_compiled(torch):
             y.sum().backward()
 
 
+def _make_cube(torch, seen):
+    class Cube(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, t):
+            ctx.save_for_backward(t)
+            return t**3
+
+        @staticmethod
+        def backward(ctx, g):
+            (t,) = ctx.saved_tensors
+            seen.append(("cube", round(g.sum().item(), 6)))
+            return 3 * t * t * g
+
+    return Cube
+
+
+def _hooked_step(torch, Cube, seen, params, x, n_hooked):
+    """A step whose backward calls Python: a custom Function, a hook on an intermediate and
+    hooks on ``n_hooked`` leaves (each appends the gradient's sum to ``seen``)."""
+    seen.clear()
+    h = (x @ params[0]).tanh()
+    h.register_hook(lambda g: g * 0.5)
+    loss = Cube.apply(h @ params[1]).sum() + sum((p * p).sum() for p in params[2:])
+    handles = [
+        p.register_hook(lambda g, k=k: seen.append((k, round(g.sum().item(), 6))))
+        for k, p in enumerate(params[:n_hooked])
+    ]
+    loss.backward()
+    for handle in handles:  # a leaf keeps its hooks: this step's go with it
+        handle.remove()
+    grads = [p.grad.numpy().copy() for p in params]
+    for p in params:
+        p.grad = None
+    return list(seen), grads
+
+
+@pytest.mark.parametrize("n_hooked", [2, 12])
+def test_backward_calling_python_compiles_once_and_runs_each_callable_once(torch, n_hooked):
+    """A replay with Python steps (below ``engine.MAX_PYTHON_STEPS`` of them: cut into compiled
+    pieces around them; more: one program calling back) runs every callable once per backward,
+    in the same order each time, with the same gradients, and compiles only on first sight."""
+    from torchlike.autograd import engine
+
+    torch.clear_caches()
+    rng = np.random.default_rng(0)
+    shapes = [(4, 5), (5, 3)] + [(3,)] * 10
+    params = [torch.tensor(rng.standard_normal(s), requires_grad=True) for s in shapes]
+    x = torch.tensor(rng.standard_normal((2, 4)))
+    assert (n_hooked + 2 <= engine.MAX_PYTHON_STEPS) == (n_hooked == 2)
+    seen: list = []
+    Cube = _make_cube(torch, seen)
+    first = _hooked_step(torch, Cube, seen, params, x, n_hooked)
+    before = torch.compile_count()
+    for _ in range(3):
+        got, grads = _hooked_step(torch, Cube, seen, params, x, n_hooked)
+        assert got == first[0]
+        for a, b in zip(grads, first[1]):
+            np.testing.assert_array_equal(a, b)
+    assert torch.compile_count() == before
+    segmented = [type(r) is engine._Segmented for r in engine._replays.values()]
+    assert any(segmented) == (n_hooked == 2)
+    assert len([s for s in got if s[0] == "cube"]) == 1
+    assert sorted(k for k, _ in got if k != "cube") == list(range(n_hooked))
+    # the hooks only observe: the gradients are those of the same step without them
+    _, plain = _hooked_step(torch, Cube, seen, params, x, 0)
+    for a, b in zip(grads, plain):
+        np.testing.assert_allclose(a, b, rtol=1e-12)
+
+
 def test_cache_is_bounded(torch, monkeypatch):
     from torchlike.autograd import engine
 

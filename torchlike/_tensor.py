@@ -409,7 +409,7 @@ class Tensor:
         """The AccumulateGrad node of a leaf that requires grad (one per live leaf)."""
         acc = self._accumulator() if self._accumulator is not None else None
         if acc is None:
-            acc = AccumulateGrad(self)
+            acc = AccumulateGrad._of(self, self._meta.shape)
             self._accumulator = weakref.ref(acc)
         return acc
 

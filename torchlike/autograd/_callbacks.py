@@ -34,7 +34,8 @@ def call(idx, values, result_avals, **static):
     structural (the same for every call of a compiled replay)."""
     result_avals = [(tuple(s), np.dtype(d)) for s, d in result_avals]
     if not any(isinstance(v, jax.core.Tracer) for v in values):
-        return _dispatch(idx, result_avals, *values, **static)
+        # concrete values (an uncompiled replay, or one cut at this step): results stay arrays
+        return _dispatch(idx, result_avals, *values, to_host=False, **static)
     # io_callback needs at least one result: a callable that returns nothing gets a dummy
     shapes = [jax.ShapeDtypeStruct(s, d) for s, d in result_avals] or [
         jax.ShapeDtypeStruct((), np.float32)
@@ -68,11 +69,16 @@ def run(fn, callbacks, *args):
     return out
 
 
-def _dispatch(idx, result_avals, *arrays, **static):
+def _dispatch(idx, result_avals, *arrays, to_host=True, **static):
     if _pending_errors:  # an earlier callable failed: the call's result is thrown away
         return _zeros(result_avals)
     try:
         outs = _active[idx](*[_as_tensor(a) for a in arrays], **static)
+        if not to_host:
+            return [
+                jnp.zeros(s, d) if o is None else _as_result(o._value, s, d)
+                for o, (s, d) in zip(outs, result_avals)
+            ]
         return [
             np.zeros(s, d) if o is None else np.asarray(o._value, dtype=d).reshape(s)
             for o, (s, d) in zip(outs, result_avals)
@@ -80,6 +86,12 @@ def _dispatch(idx, result_avals, *arrays, **static):
     except BaseException as exc:  # noqa: BLE001 - re-raised by run()
         _pending_errors.append(exc)
         return _zeros(result_avals)
+
+
+def _as_result(value, shape, dtype):
+    if value.dtype != dtype:
+        value = value.astype(dtype)
+    return value if value.shape == shape else value.reshape(shape)
 
 
 def _zeros(avals):

@@ -81,6 +81,13 @@ class BackwardCFunction(Node, FunctionCtx):
             def bwd(_, cts):
                 return tuple(_callbacks.call(cb, list(cts), list(in_avals), present=present))
 
+            if not any(isinstance(c, jax.core.Tracer) for c in out_cts):
+                # concrete cotangents (a replay cut at this step): the user's backward directly
+                grads = bwd(None, out_cts)
+                result = [None] * n_inputs
+                for j, k in enumerate(edged):
+                    result[k] = grads[j]
+                return result
             fn = jax.custom_vjp(user_vjp)
             fn.defvjp(fwd, bwd)
             _, vjp = jax.vjp(fn, *[jnp.zeros(s, d) for s, d in in_avals])
@@ -90,6 +97,7 @@ class BackwardCFunction(Node, FunctionCtx):
                 result[k] = grads[j]
             return result
 
+        rule.calls_python = True  # type: ignore[attr-defined]
         key = ("function", self._op, self._in_avals, out_avals, self._materialize_grads, cb)
         return key, lambda: rule, 0
 

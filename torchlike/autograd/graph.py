@@ -524,6 +524,15 @@ class AccumulateGrad(Node):
         Node.__init__(self, out_avals=((variable._value.shape, None),))
         self.variable = variable
 
+    @classmethod
+    def _of(cls, variable, shape):
+        """``AccumulateGrad(variable)`` without the keyword binding: a leaf's accumulator is
+        made again whenever the graph holding the last one is freed (every step, every op of
+        a loop over fresh results), so this is on the per-op recording path."""
+        node = new_node(cls, None, (), (), None, ((shape, None),), ())
+        node.variable = variable
+        return node
+
 
 _node_classes: dict[str, type] = {}
 
