@@ -69,3 +69,33 @@ def test_times_bool_mask_gradient(torch):
     assert w.grad.tolist() == [1.0, 0.0, 1.0]
     assert (torch.tensor([1, 2, 3]) * m).tolist() == [1, 0, 3]
     assert (m * m).dtype == torch.bool
+
+
+# ------------------------------------------------ spatial transformer tutorial (STN)
+# The localization head starts at the identity transform, so every sample sits on a pixel
+# center, where bilinear interpolation has a kink: the last bit of the base grid decides which
+# neighbour the gradient of theta reads. PyTorch's base grid is linspace(-1, 1, n) * (n-1) / n.
+def test_affine_grid_base_bits_and_identity_gradient(torch):
+    F = torch.nn.functional
+    for n, ac in ((7, False), (28, False), (13, True)):
+        theta = torch.eye(2, 3).unsqueeze(0)
+        grid = F.affine_grid(theta, (1, 1, 3, n), align_corners=ac)
+        axis = torch.linspace(-1, 1, n) if ac else torch.linspace(-1, 1, n) * (n - 1) / n
+        assert torch.equal(grid[0, 0, :, 0], axis)
+    x = (torch.arange(35.0) ** 2).reshape(1, 1, 5, 7)
+    theta = torch.tensor([[[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]], requires_grad=True)
+    grid = F.affine_grid(theta, (1, 1, 5, 7), align_corners=False)
+    F.grid_sample(x, grid, align_corners=False).sum().backward()
+    expected = [[[-11780.0, -196.0, -507.5], [-279.999755859375, -12320.0, -1592.5]]]
+    assert theta.grad.tolist() == expected
+
+
+def test_affine_grid_unit_size_warning(torch):
+    import warnings
+
+    theta = torch.eye(2, 3).unsqueeze(0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        grid = torch.nn.functional.affine_grid(theta, (1, 1, 1, 2), align_corners=True)
+    assert grid.flatten().tolist() == [-1.0, 0.0, 1.0, 0.0]
+    assert any("unit-size grids when align_corners=True" in str(w.message) for w in caught)

@@ -1388,20 +1388,12 @@ OPS["ctc_loss"] = Op(
 
 
 # ---------------------------------------------------------------------------------- sampling grids
-def _grid_axis(n, align_corners):
-    """Normalized [-1, 1] coordinates of n pixel centers (or corners, when aligned)."""
-    if n == 1:
-        return np.zeros(1)
-    if align_corners:
-        return np.linspace(-1.0, 1.0, n)
-    return (np.arange(n) * 2 + 1) / n - 1
-
-
-def _affine_grid(theta, *, size, align_corners):
+def _affine_grid(theta, *, size, align_corners, axes):
+    """``axes``: each spatial dimension's normalized coordinates, the last dimension first, as
+    the nn layer computes them with PyTorch's own float linspace (see ``F.affine_grid``)."""
     spatial = size[2:]
     # base grid: (x, y[, z], 1) at every output position, x varying fastest
-    axes = [_grid_axis(n, align_corners) for n in reversed(spatial)]
-    mesh = np.meshgrid(*axes, indexing="ij")  # over (W, H[, D])
+    mesh = np.meshgrid(*[np.asarray(a) for a in axes], indexing="ij")  # over (W, H[, D])
     base = np.stack([m.T for m in mesh] + [np.ones(tuple(spatial))], axis=-1)
     base = jnp.asarray(base.reshape(-1, len(spatial) + 1), theta.dtype)
     grid = jnp.einsum("pk,njk->npj", base, theta, precision=_MATMUL)

@@ -1812,11 +1812,36 @@ def affine_grid(theta, size, align_corners=None):
             "affine_grid only supports 4D and 5D sizes, for 2D and 3D affine transforms, "
             f"respectively. Got size {given}."
         )
-    if min(size) <= 0:
+    if align_corners and min(size[2:]) == 1:
+        warnings.warn(
+            "Since version 1.3.0, affine_grid behavior has changed for unit-size grids when "
+            "align_corners=True. This is not an intended use case of affine_grid. See the "
+            "documentation of affine_grid for details.",
+            stacklevel=2,
+        )
+    elif min(size) <= 0:
         raise ValueError(f"Expected non-zero, positive output size. Got {given}")
+    align_corners = bool(align_corners)
+    axes = tuple(_affine_grid_axis(n, align_corners, theta.dtype) for n in reversed(size[2:]))
     return apply(
-        OPS["affine_grid"], (theta,), (("size", size), ("align_corners", bool(align_corners)))
+        OPS["affine_grid"],
+        (theta,),
+        (("size", size), ("align_corners", align_corners), ("axes", axes)),
     )
+
+
+def _affine_grid_axis(n, align_corners, dtype):
+    """Normalized [-1, 1] coordinates of n pixel corners (or centers) as PyTorch computes them:
+    a linspace in ``dtype``, scaled by (n - 1) and divided by n, each step rounded there. The
+    exact centers differ in the last bit, which moves a bilinear sample at a pixel center (an
+    identity transform) to the other side of it and changes the gradient of theta."""
+    if n == 1:
+        return (0.0,)
+    values = _factories._linspace_float(-1.0, 1.0, n, dtype._np.type).astype(dtype._np)
+    if not align_corners:
+        values = (values * np.asarray(n - 1, dtype._np)).astype(dtype._np)
+        values = (values / np.asarray(n, dtype._np)).astype(dtype._np)
+    return tuple(float(v) for v in values)
 
 
 def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corners=None):
