@@ -154,6 +154,7 @@ from . import (  # noqa: E402,F401
     backends,
     cuda,
     jit,
+    onnx,
     profiler,
     testing,
 )

@@ -2496,15 +2496,34 @@ def scaled_dot_product_attention(
 
 # Multi-head attention with ordinary tensor ops (so autograd and PyTorch's grad_fn names come
 # for free).  Layout: (L, N, E), sequence first, as PyTorch's functional form.
-def _float_mask(mask, dtype):
-    """Boolean masks become additive ones: -inf where True (PyTorch's ``_canonical_mask``)."""
+def _canonical_mask(mask, mask_name, other_type, other_name, target_type, check_other=True):
+    """Boolean masks become additive ones: -inf where True.
+
+    Code written against PyTorch's modules calls this private helper by name (copied encoder
+    layers do), so it keeps PyTorch's signature.  A bool padding mask next to a float attention
+    mask still works but draws PyTorch's deprecation warning, attributed to the caller.
+    """
     if mask is None:
         return None
+    if mask.dtype is not D.bool_ and not mask.dtype.is_floating_point:
+        raise AssertionError(f"only bool and floating types of {mask_name} are supported")
+    if check_other and other_type is not None and mask.dtype is not other_type:
+        warnings.warn(
+            f"Support for mismatched {mask_name} and {other_name} is deprecated. "
+            "Use same type for both instead.",
+            stacklevel=2,
+        )
     if mask.dtype is D.bool_:
-        return _factories.zeros(*mask.shape, dtype=dtype).masked_fill(mask, float("-inf"))
-    if not mask.dtype.is_floating_point:
-        raise AssertionError("only bool and floating types of masks are supported")
+        return _factories.zeros(*mask.shape, dtype=target_type).masked_fill(mask, float("-inf"))
     return mask
+
+
+def _none_or_dtype(input):
+    if input is None:
+        return None
+    if isinstance(input, Tensor):
+        return input.dtype
+    raise RuntimeError("input to _none_or_dtype() must be None or torch.Tensor")
 
 
 def _in_projection_packed(q, k, v, w, b):
@@ -2564,14 +2583,16 @@ def multi_head_attention_forward(
         )
     head_dim = embed_dim // num_heads
     dtype = query.dtype
-    key_padding_mask = _float_mask(key_padding_mask, dtype)
+    key_padding_mask = _canonical_mask(
+        key_padding_mask, "key_padding_mask", _none_or_dtype(attn_mask), "attn_mask", dtype
+    )
     if is_causal and attn_mask is None:
         raise RuntimeError(
             "Need attn_mask if specifying the is_causal hint. You may use the "
             "Transformer module method `generate_square_subsequent_mask` to "
             "create this mask."
         )
-    attn_mask = _float_mask(attn_mask, dtype)
+    attn_mask = _canonical_mask(attn_mask, "attn_mask", None, "", dtype, check_other=False)
     if not use_separate_proj_weight:
         q, k, v = _in_projection_packed(query, key, value, in_proj_weight, in_proj_bias)
     else:
