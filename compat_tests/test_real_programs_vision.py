@@ -99,3 +99,35 @@ def test_affine_grid_unit_size_warning(torch):
         grid = torch.nn.functional.affine_grid(theta, (1, 1, 1, 2), align_corners=True)
     assert grid.flatten().tolist() == [-1.0, 0.0, 1.0, 0.0]
     assert any("unit-size grids when align_corners=True" in str(w.message) for w in caught)
+
+
+# ------------------------------------------------ hand-written augmentations (flip, crops)
+# ``torch.flip(img, dims=[2])`` (a random horizontal flip), ``x.permute(dims=...)``,
+# ``x.reshape(shape=...)``: the varargs sizes and dims also go by PyTorch's keyword.
+def test_size_and_dims_keywords(torch):
+    x = torch.arange(6.0).reshape(2, 3)
+    assert torch.flip(x, dims=[1]).tolist() == [[2.0, 1.0, 0.0], [5.0, 4.0, 3.0]]
+    assert torch.flip(input=x, dims=(0,)).tolist() == [[3.0, 4.0, 5.0], [0.0, 1.0, 2.0]]
+    assert x.flip(dims=(0, 1)).tolist() == [[5.0, 4.0, 3.0], [2.0, 1.0, 0.0]]
+    assert x.permute(dims=(1, 0)).shape == (3, 2)
+    assert torch.permute(x, dims=(1, 0)).tolist() == x.t().tolist()
+    assert x.reshape(shape=(3, 2)).shape == (3, 2)
+    assert torch.reshape(x, shape=(6,)).shape == (6,)
+    assert x.view(size=(3, 2)).shape == (3, 2)
+    assert x.view(dtype=torch.int32).dtype == torch.int32
+    assert x.expand(size=(2, 2, 3)).shape == (2, 2, 3)
+    assert x.repeat(repeats=(1, 2)).shape == (2, 6)
+    assert torch.tile(x, dims=(2,)).shape == (2, 6)
+    assert x.tile(dims=(2, 1)).shape == (4, 3)
+
+
+def test_size_keyword_errors(torch):
+    import pytest
+
+    x = torch.arange(6.0).reshape(2, 3)
+    with pytest.raises(
+        TypeError, match='flip\\(\\) missing 1 required positional arguments: "dims"'
+    ):
+        x.flip()
+    with pytest.raises(TypeError):
+        x.flip(dim=1)

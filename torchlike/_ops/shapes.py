@@ -113,8 +113,25 @@ def _check_shape_args(args, name):
             )
 
 
+def _sizes_keyword(fn, args, kwargs, name):
+    """A varargs size or dims (``x.flip(0, 1)``) may also be given as PyTorch's keyword
+    (``torch.flip(x, dims=[1])``, ``x.reshape(shape=(3, 2))``): one sequence, as if passed alone."""
+    if not kwargs:
+        return args
+    for key in kwargs:
+        if key != name:
+            raise TypeError(f"{fn}() got an unexpected keyword argument '{key}'")
+    if args:
+        raise TypeError(f"{fn}() got multiple values for argument '{name}'")
+    return (kwargs[name],)
+
+
 @export(function=False)
-def view(self, *shape):
+def view(self, *shape, **kwargs):
+    if "dtype" in kwargs and not shape and len(kwargs) == 1:
+        shape = (kwargs["dtype"],)
+    else:
+        shape = _sizes_keyword("view", shape, kwargs, "size")
     if len(shape) == 1 and isinstance(shape[0], D.dtype):
         return _view_dtype(self, shape[0])
     _check_shape_args(shape, "view")
@@ -160,7 +177,8 @@ def _viewable(t, shape):
 
 
 @export()
-def reshape(input, *shape):
+def reshape(input, *shape, **kwargs):
+    shape = _sizes_keyword("reshape", shape, kwargs, "shape")
     _check_shape_args(shape, "reshape")
     shape = _infer_shape(_size_args(shape), input.numel())
     if _viewable(input, shape):
@@ -290,7 +308,8 @@ def unsqueeze(input, dim):
 
 
 @export()
-def permute(input, *dims):
+def permute(input, *dims, **kwargs):
+    dims = _sizes_keyword("permute", dims, kwargs, "dims")
     if not dims:
         raise TypeError('permute() missing 1 required positional arguments: "dims"')
     dims = _dims(_size_args(dims), input.ndim)
@@ -322,8 +341,8 @@ def t(input):
 
 
 @export(function=False)
-def expand(self, *sizes):
-    sizes = _size_args(sizes)
+def expand(self, *sizes, implicit=False, **kwargs):
+    sizes = _size_args(_sizes_keyword("expand", sizes, kwargs, "size"))
     nd = len(sizes)
     if nd < self.ndim:
         raise RuntimeError(
@@ -356,8 +375,8 @@ def expand_as(self, other):
 
 
 @export(function=False)
-def repeat(self, *repeats):
-    repeats = _size_args(repeats)
+def repeat(self, *repeats, **kwargs):
+    repeats = _size_args(_sizes_keyword("repeat", repeats, kwargs, "repeats"))
     if len(repeats) < self.ndim:
         raise RuntimeError(
             "Number of dimensions of repeat dims can not be smaller than number of dimensions "
@@ -652,7 +671,10 @@ def triu(input, diagonal=0):
 
 
 @export()
-def flip(input, *dims):
+def flip(input, *dims, **kwargs):
+    dims = _sizes_keyword("flip", dims, kwargs, "dims")
+    if not dims:
+        raise TypeError('flip() missing 1 required positional arguments: "dims"')
     dims = _dims(_size_args(dims), input.ndim)
     for k, d in enumerate(dims):
         if d in dims[:k]:
@@ -676,8 +698,8 @@ def roll(input, shifts, dims=None):
 
 
 @export()
-def tile(input, *dims):
-    reps = _size_args(dims)
+def tile(input, *dims, **kwargs):
+    reps = _size_args(_sizes_keyword("tile", dims, kwargs, "dims"))
     for r in reps:
         if not isinstance(r, int):
             raise TypeError(
