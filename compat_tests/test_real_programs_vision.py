@@ -131,3 +131,18 @@ def test_size_keyword_errors(torch):
         x.flip()
     with pytest.raises(TypeError):
         x.flip(dim=1)
+
+
+# ------------------------------------------------ nn.FeatureAlphaDropout (SELU networks)
+# The module drops whole channels, as F.feature_alpha_dropout does (it dropped elements).
+def test_feature_alpha_dropout_module_drops_channels(torch):
+    x = torch.ones(3, 4, 5, 5)
+    torch.manual_seed(1)
+    out = torch.nn.FeatureAlphaDropout(0.5)(x)
+    after = torch.rand(1)
+    torch.manual_seed(1)
+    ref = torch.nn.functional.feature_alpha_dropout(x, 0.5, training=True)
+    assert torch.equal(out, ref) and torch.equal(after, torch.rand(1))
+    per_channel = out.flatten(2)
+    assert torch.equal(per_channel.amax(-1), per_channel.amin(-1))  # one value per channel
+    assert len(set(out.flatten().tolist())) == 2

@@ -46,4 +46,4 @@ class AlphaDropout(_DropoutNd):
 
 
 class FeatureAlphaDropout(_DropoutNd):
-    _fn = staticmethod(F.alpha_dropout)
+    _fn = staticmethod(F.feature_alpha_dropout)
