@@ -135,13 +135,17 @@ def _make_cube(torch, seen):
     return Cube
 
 
-def _hooked_step(torch, Cube, seen, params, x, n_hooked):
-    """A step whose backward calls Python: a custom Function, a hook on an intermediate and
-    hooks on ``n_hooked`` leaves (each appends the gradient's sum to ``seen``)."""
+def _hooked_step(torch, Cube, seen, params, x, n_cubes, n_hooked):
+    """A step whose backward calls Python: ``n_cubes`` custom Functions in a chain, a hook on
+    an intermediate and hooks on ``n_hooked`` leaves (the Functions and the leaf hooks append
+    what they see to ``seen``)."""
     seen.clear()
     h = (x @ params[0]).tanh()
     h.register_hook(lambda g: g * 0.5)
-    loss = Cube.apply(h @ params[1]).sum() + sum((p * p).sum() for p in params[2:])
+    h = h @ params[1]
+    for _ in range(n_cubes):
+        h = Cube.apply(h * 0.5)
+    loss = h.sum() + sum((p * p).sum() for p in params[2:])
     handles = [
         p.register_hook(lambda g, k=k: seen.append((k, round(g.sum().item(), 6))))
         for k, p in enumerate(params[:n_hooked])
@@ -155,35 +159,36 @@ def _hooked_step(torch, Cube, seen, params, x, n_hooked):
     return list(seen), grads
 
 
-@pytest.mark.parametrize("n_hooked", [2, 12])
-def test_backward_calling_python_compiles_once_and_runs_each_callable_once(torch, n_hooked):
-    """A replay with Python steps (below ``engine.MAX_PYTHON_STEPS`` of them: cut into compiled
-    pieces around them; more: one program calling back) runs every callable once per backward,
-    in the same order each time, with the same gradients, and compiles only on first sight."""
+@pytest.mark.parametrize("n_cubes", [1, 10])
+def test_backward_calling_python_compiles_once_and_runs_each_callable_once(torch, n_cubes):
+    """A replay with Python steps (at most ``engine.MAX_PYTHON_RUNS`` runs of them: cut into
+    compiled pieces around them; more: one program calling back) runs every callable once per
+    backward, in the same order each time, with the same gradients, and compiles only on first
+    sight.  Hooks on leaves (here 12) gather into one run."""
     from torchlike.autograd import engine
 
     torch.clear_caches()
     rng = np.random.default_rng(0)
     shapes = [(4, 5), (5, 3)] + [(3,)] * 10
     params = [torch.tensor(rng.standard_normal(s), requires_grad=True) for s in shapes]
-    x = torch.tensor(rng.standard_normal((2, 4)))
-    assert (n_hooked + 2 <= engine.MAX_PYTHON_STEPS) == (n_hooked == 2)
+    x = torch.tensor(rng.standard_normal((2, 4)) * 0.5)
+    assert (n_cubes <= engine.MAX_PYTHON_RUNS) == (n_cubes == 1)
     seen: list = []
     Cube = _make_cube(torch, seen)
-    first = _hooked_step(torch, Cube, seen, params, x, n_hooked)
+    first = _hooked_step(torch, Cube, seen, params, x, n_cubes, 12)
     before = torch.compile_count()
     for _ in range(3):
-        got, grads = _hooked_step(torch, Cube, seen, params, x, n_hooked)
+        got, grads = _hooked_step(torch, Cube, seen, params, x, n_cubes, 12)
         assert got == first[0]
         for a, b in zip(grads, first[1]):
             np.testing.assert_array_equal(a, b)
     assert torch.compile_count() == before
     segmented = [type(r) is engine._Segmented for r in engine._replays.values()]
-    assert any(segmented) == (n_hooked == 2)
-    assert len([s for s in got if s[0] == "cube"]) == 1
-    assert sorted(k for k, _ in got if k != "cube") == list(range(n_hooked))
+    assert any(segmented) == (n_cubes == 1)
+    assert len([s for s in got if s[0] == "cube"]) == n_cubes
+    assert sorted(k for k, _ in got if k != "cube") == list(range(12))
     # the hooks only observe: the gradients are those of the same step without them
-    _, plain = _hooked_step(torch, Cube, seen, params, x, 0)
+    _, plain = _hooked_step(torch, Cube, seen, params, x, n_cubes, 0)
     for a, b in zip(grads, plain):
         np.testing.assert_allclose(a, b, rtol=1e-12)
 

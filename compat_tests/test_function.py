@@ -666,3 +666,29 @@ def test_autograd_notebook_sequence(torch):
     x.grad = None
     out.sum().backward()
     assert_equal(x.grad, np.ones((5, 5)))
+
+
+def test_leaf_hooks_and_backwards_run_in_pytorchs_order(torch, capsys):
+    """Leaf hooks and custom Functions' backwards print in PyTorch's order, every call (the
+    replay runs leaf hooks late, but never past the next Python step of a node)."""
+
+    class Loud(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, t, name):
+            ctx.name = name
+            return t * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            print("backward", ctx.name)
+            return g * 2, None
+
+    a = torch.tensor([1.0, 2.0], requires_grad=True)
+    b = torch.tensor([3.0, 4.0], requires_grad=True)
+    a.register_hook(lambda g: print("hook a", g.tolist()))
+    b.register_hook(lambda g: print("hook b", g.tolist()))
+    for _ in range(3):
+        Loud.apply(Loud.apply(a * 2, "inner") + b * 3, "outer").sum().backward()
+    once = ["backward outer", "hook b [6.0, 6.0]", "backward inner", "hook a [8.0, 8.0]"]
+    assert capsys.readouterr().out.splitlines() == once * 3
+    assert a.grad.tolist() == [24.0, 24.0] and b.grad.tolist() == [18.0, 18.0]

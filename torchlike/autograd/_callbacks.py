@@ -58,8 +58,8 @@ def run(fn, callbacks, *args):
         _pending_errors.clear()
         try:
             out = fn(*args)
-            if callbacks:
-                jax.block_until_ready(out)
+            if callbacks and not getattr(fn, "calls_python_directly", False):
+                jax.block_until_ready(out)  # the program's callbacks have run (or failed)
         finally:
             _active = saved
         if _pending_errors:
@@ -101,4 +101,4 @@ def _zeros(avals):
 def _as_tensor(a):
     if a is None or a.dtype == jax.dtypes.float0:
         return None
-    return _tensor.Tensor._make(jnp.asarray(a))
+    return _tensor.Tensor._make(a if isinstance(a, jax.Array) else jnp.asarray(a))

@@ -593,7 +593,7 @@ def _walk(structure, run, flat, root_cts) -> WalkResult:
     for slot, g in zip(structure.roots, root_cts):
         _add(ct, slot, run.torch_convention(g))
     result = WalkResult([], [None] * structure.n_capture, [None] * structure.n_retain)
-    _walk_steps(structure.steps, 0, len(structure.steps), run, flat, ct, result)
+    _walk_steps(structure.steps, range(len(structure.steps)), run, flat, ct, result)
     return result
 
 
@@ -602,12 +602,12 @@ def _add(ct, slot, g):
     ct[slot] = g if prev is None else prev + g
 
 
-def _walk_steps(steps, lo, hi, run, flat, ct, result):
-    """Steps ``lo`` to ``hi - 1`` of the walk: ``flat`` holds their saved values, ``ct`` the
+def _walk_steps(steps, indices, run, flat, ct, result):
+    """The steps at ``indices``, in that order: ``flat`` holds their saved values, ``ct`` the
     cotangents summed so far (by (step, output) slot); it is updated and ``result`` filled."""
     accumulated, captured, retained = result
     pos = 0
-    for i in range(lo, hi):
+    for i in indices:
         step = steps[i]
         if type(step) is LeafStep:
             g = ct.pop((i, 0), None)
@@ -911,76 +911,104 @@ def _checked_replay(plan):
 def _compiled_replay(plan):
     """The compiled replay of ``plan``'s structure: one ``jax.jit`` program, or, where steps
     call Python (``_Segmented``), compiled pieces between those steps."""
-    python = _python_steps(plan.structure)
-    if python and len(python) <= MAX_PYTHON_STEPS:
-        return _Segmented(plan, python)
+    order = _python_order(plan.structure)
+    if order is not None:
+        runs = sum(1 for k, (_, py) in enumerate(order) if py and (k == 0 or not order[k - 1][1]))
+        if runs <= MAX_PYTHON_RUNS:
+            return _Segmented(plan, order)
     return jax.jit(_build_replay(plan))
 
 
 # A backward with steps that call Python (a custom Function's ``backward``, hooks) could run as
 # one program calling back into Python (``io_callback``), but each callback costs the call
 # ~0.2-0.35 ms on XLA:CPU (measured on an empty callback; jax 0.10) and keeps the replay off
-# pjit's C++ fast path.  Up to MAX_PYTHON_STEPS such steps, the replay is cut there instead: the
-# steps between them are compiled programs, the Python steps run directly on their arrays.
-# Measured on the custom-Function step of examples/polynomial_fit.py (500 points, float64):
-# 1.8-2.0 -> 1.4-1.5 ms per step on an idle 2-core machine, 5.2-11 -> 2.6-2.9 ms on a loaded
-# one (PyTorch: 0.3).  More Python steps than that (a hook on every parameter) stay one program:
-# each piece is one more compile on first sight.
-MAX_PYTHON_STEPS = 8
+# pjit's C++ fast path.  The replay is cut there instead: the steps between are compiled
+# programs, the Python steps run directly on their arrays.  Measured on the custom-Function step
+# of examples/polynomial_fit.py (500 points, float64): 1.8-2.0 -> 1.4-1.5 ms per step on an idle
+# 2-core machine, 5.2-11 -> 2.6-2.9 ms on a loaded one (PyTorch: 0.3); an MLP of 10 parameters
+# with a hook on each: 8.3-10.1 -> 6.3-6.5 ms CPU per step (loaded; 4.2 without hooks).  Each
+# run of Python steps is one more program to compile on first sight, so past MAX_PYTHON_RUNS
+# the replay stays one program.  Hooks on leaves don't count: a leaf's step feeds no other step,
+# so it waits (in order) until the next Python step of a node, or the end.
+MAX_PYTHON_RUNS = 8
 
 
-def _python_steps(structure):
-    """The positions of the steps that call Python: hooks, custom Functions' backwards."""
-    out = []
+def _python_order(structure):
+    """The order the cut replay runs the steps in, as (step index, calls Python) pairs: the
+    plan's order with each hooked leaf moved down to the next Python step of a node (or the
+    end), so that Python steps gather into few runs.  None when no step calls Python."""
+    order, waiting, any_python = [], [], False
     for i, step in enumerate(structure.steps):
         if type(step) is LeafStep:
             if step.hooks or step.post_hook is not None:
-                out.append(i)
-        elif (
+                waiting.append((i, True))
+                any_python = True
+            else:
+                order.append((i, False))
+            continue
+        if (
             step.tensor_hooks
             or step.pre_hook is not None
             or step.post_hook is not None
             or step.rule_key[0] == "function"
         ):
-            out.append(i)
-    return tuple(out)
+            order.extend(waiting)
+            waiting.clear()
+            order.append((i, True))
+            any_python = True
+        else:
+            order.append((i, False))
+    order.extend(waiting)
+    return order if any_python else None
 
 
 class _Segmented:
-    """A replay cut at its Python steps (see MAX_PYTHON_STEPS): the runs of steps between them
-    are ``jax.jit`` programs of (their saved values, the cotangents they read) -> (the
-    cotangents they leave for later steps, their results); each Python step runs on concrete
-    arrays, its op rule (if it has one besides its hooks) through a jitted rule of its own.
-    The cotangents are summed in the same order as in the single-program walk."""
+    """A replay cut at its Python steps (see MAX_PYTHON_RUNS): each run of steps between them
+    is a ``jax.jit`` program of (their saved values, the cotangents they read) -> (the
+    cotangents they leave for later steps, their results); the Python steps run on concrete
+    arrays, an op rule of theirs (besides their hooks) through a jitted rule of its own.  The
+    cotangents are summed in the same order as in the single-program walk."""
 
-    def __init__(self, plan, python):
+    calls_python_directly = True  # its callables have run when it returns (``_callbacks.run``)
+
+    def __init__(self, plan, order):
         structure = plan.structure
         self.structure = structure
         steps = structure.steps
         rules = [None if factory is None else factory() for factory in plan.rules]
+        # a leaf step reads no saved values, so moving leaves keeps each run's values together
         offsets = [0]
         for step in steps:
             offsets.append(offsets[-1] + (0 if type(step) is LeafStep else step.n_saved))
-        bounds = sorted({0, len(steps), *python, *(i + 1 for i in python)})
+        runs: list = []
+        for i, py in order:
+            if runs and runs[-1][0] == py:
+                runs[-1][1].append(i)
+            else:
+                runs.append((py, [i]))
         self.pieces = []
-        for lo, hi in zip(bounds, bounds[1:]):
+        for py, indices in runs:
+            members = frozenset(indices)
             targets = frozenset(
                 e
-                for step in steps[lo:hi]
-                if type(step) is NodeStep
-                for e in step.edges
-                if e is not None and e[0] >= hi
+                for i in indices
+                if type(steps[i]) is NodeStep
+                for e in steps[i].edges
+                if e is not None and e[0] not in members
             )
-            if lo in python:
-                fn = None
-                run = _OnArrays(_jitted_rules(rules, lo, hi))
+            nodes = [i for i in indices if type(steps[i]) is NodeStep]
+            span = (offsets[nodes[0]], offsets[nodes[-1] + 1]) if nodes else (0, 0)
+            if py:
+                fn, run = None, _OnArrays(_jitted_rules(rules, indices))
             else:
-                fn = jax.jit(_piece(structure, rules, lo, hi))
-                run = None
-            self.pieces.append((lo, hi, offsets[lo], offsets[hi], targets, fn, run))
+                fn, run = jax.jit(_piece(structure, rules, tuple(indices))), None
+            self.pieces.append((tuple(indices), members, span, targets, fn, run))
+        # the leaves that accumulate, in the order the pieces reach them -> the plan's order
+        reached = [i for i, _ in order if type(steps[i]) is LeafStep and steps[i].accumulate]
+        self.accumulate_order = [reached.index(i) for i in sorted(reached)]
 
     def _cache_size(self):  # its executables, for the cache's program bound
-        return sum(p[5]._cache_size() for p in self.pieces if p[5] is not None)
+        return sum(p[4]._cache_size() for p in self.pieces if p[4] is not None)
 
     def __call__(self, flat, root_cts):
         structure = self.structure
@@ -990,14 +1018,14 @@ class _Segmented:
         accumulated: list = []
         captured = [None] * structure.n_capture
         retained = [None] * structure.n_retain
-        for lo, hi, start, stop, targets, fn, run in self.pieces:
+        for indices, members, (start, stop), targets, fn, run in self.pieces:
             part = flat[start:stop]
             if fn is None:
                 _walk_steps(
-                    structure.steps, lo, hi, run, part, ct, (accumulated, captured, retained)
+                    structure.steps, indices, run, part, ct, (accumulated, captured, retained)
                 )
                 continue
-            given = {s: g for s, g in ct.items() if lo <= s[0] < hi or s in targets}
+            given = {s: g for s, g in ct.items() if s[0] in members or s in targets}
             for s in given:
                 del ct[s]
             left, result = fn(part, given)
@@ -1010,30 +1038,30 @@ class _Segmented:
                 if g is not None:
                     retained[j] = g
         return WalkResult(
-            [_as_array(g) for g in accumulated],
+            [_as_array(accumulated[k]) for k in self.accumulate_order],
             [_as_array(g) for g in captured],
             [_as_array(g) for g in retained],
         )
 
 
-def _piece(structure, rules, lo, hi):
+def _piece(structure, rules, indices):
     run = _OnArrays(rules)
     steps = structure.steps
 
     def piece(flat, ct):
         ct = dict(ct)
         result = WalkResult([], [None] * structure.n_capture, [None] * structure.n_retain)
-        _walk_steps(steps, lo, hi, run, flat, ct, result)
+        _walk_steps(steps, indices, run, flat, ct, result)
         return ct, result
 
     return piece
 
 
-def _jitted_rules(rules, lo, hi):
-    """The op rules of a Python step, compiled (a custom Function's rule calls the user's
+def _jitted_rules(rules, indices):
+    """The op rules of Python steps, compiled (a custom Function's rule calls the user's
     backward directly on concrete arrays and stays as it is)."""
     out = list(rules)
-    for i in range(lo, hi):
+    for i in indices:
         rule = rules[i]
         if rule is not None and not getattr(rule, "calls_python", False):
             out[i] = jax.jit(rule, static_argnums=2)
