@@ -51,6 +51,8 @@ class Variants:
     function  ``torch.X``            method   ``Tensor.X``
     inplace   ``Tensor.X_``          out      ``torch.X(..., out=t)``
     aliases   other public names for every form (``arcsin`` for ``asin``)
+    scalar_sides  ("binary") the entries for a Python number as ``input`` / as ``other``
+              (PyTorch's ``XlogyBackward1``/``2`` overloads); None: the number becomes a tensor
     """
 
     form: str | None = None
@@ -59,6 +61,7 @@ class Variants:
     inplace: bool = False
     out: bool = False
     aliases: tuple = ()
+    scalar_sides: tuple | None = None
 
 
 class Op:

@@ -32,7 +32,7 @@ from .signatures import (
     _t,
     export,
 )
-from .table import OPS
+from .table import OPS, cast
 
 
 # ---------------------------------------------------------------------------------- bounds
@@ -60,11 +60,13 @@ def first_out_of_range(index, lo, hi, ignore=None):
         return None
     if _on_host(value):
         arr = np.asarray(value)
-        if ignore is not None:
+        lo_v, hi_v = arr.min(), arr.max()
+        if ignore is not None and not (lo <= lo_v and hi_v < hi):
+            # only now skip the ignored entries (usually -100, below every class)
             arr = arr[arr != ignore]
             if arr.size == 0:
                 return None
-        lo_v, hi_v = arr.min(), arr.max()
+            lo_v, hi_v = arr.min(), arr.max()
     else:
         v = value if ignore is None else jnp.where(value == ignore, lo, value)
         lo_v, hi_v = np.asarray(_min_max(v))
@@ -455,7 +457,7 @@ def copy_(self, src, non_blocking=False):
         return inplace_update(self, apply(OPS["copy"], (self, src)))
     _check_inplace_allowed(self)
     try:
-        value = jnp.broadcast_to(src._value, self._value.shape).astype(self._value.dtype)
+        value = cast(jnp.broadcast_to(src._value, self._value.shape), self._value.dtype)
     except ValueError:
         raise _broadcast_error(tuple(self.shape), tuple(src.shape)) from None
     self._write_data(value)

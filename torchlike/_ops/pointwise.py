@@ -43,8 +43,25 @@ def _unary_signature(op):
 
 
 def _binary_signature(op):
+    if op.variants.scalar_sides is not None:
+        return scalar_aware(op.name, *op.variants.scalar_sides)
+
     def fn(input, other):
         return _binary(op, input, other)
+
+    return fn
+
+
+def scalar_aware(both, self_scalar, other_scalar):
+    """A binary op whose node depends on which side is a Python number (entries ``both``,
+    ``self_scalar`` for ``f(2.0, t)``, ``other_scalar`` for ``f(t, 3.0)``)."""
+
+    def fn(input, other):
+        if isinstance(other, Tensor) and _is_scalar(input):
+            return apply(OPS[self_scalar], (other, input))
+        if isinstance(input, Tensor) and _is_scalar(other):
+            return apply(OPS[other_scalar], (input, other))
+        return _binary(OPS[both], input, other)
 
     return fn
 

@@ -110,8 +110,10 @@ ALIASES = {
 }
 
 
-def _forms(form, name, inplace=True, out=True):
-    return Variants(form, inplace=inplace, out=out, aliases=ALIASES.get(name, ()))
+def _forms(form, name, inplace=True, out=True, scalar_sides=None):
+    return Variants(
+        form, inplace=inplace, out=out, aliases=ALIASES.get(name, ()), scalar_sides=scalar_sides
+    )
 
 
 OPS: dict[str, Op] = {}
@@ -550,7 +552,32 @@ OPS["masked_fill_tensor"] = Op(
 )
 
 # ---------------------------------------------------------------------------------- dtype/copy
-OPS["to"] = Op("to", lambda x, *, dtype: x.astype(dtype), "ToCopyBackward0")
+# float -> integer conversion of values out of the target's range, as PyTorch's x86 CPU kernels
+# give it: the value is truncated to int32 (int64 for uint8 and int64; NaN and out-of-range
+# values become that type's minimum) and then wrapped to the target, where XLA saturates.
+# ``(img * 1.5).byte()`` of an image wraps 258 to 2 in PyTorch, not to 255.
+_FLOAT_TO_INT_VIA = {
+    jnp.dtype(jnp.uint8): jnp.dtype(jnp.int64),
+    jnp.dtype(jnp.int8): jnp.dtype(jnp.int32),
+    jnp.dtype(jnp.int16): jnp.dtype(jnp.int32),
+    jnp.dtype(jnp.int32): jnp.dtype(jnp.int32),
+    jnp.dtype(jnp.int64): jnp.dtype(jnp.int64),
+}
+
+
+def cast(x, dtype):
+    """``x.astype(dtype)`` with PyTorch's float -> integer conversion (above)."""
+    via = _FLOAT_TO_INT_VIA.get(jnp.dtype(dtype))
+    if via is None or not jnp.issubdtype(x.dtype, jnp.floating):
+        return x.astype(dtype)
+    bound = 2.0 ** (8 * via.itemsize - 1)
+    wide = x if x.dtype.itemsize >= 4 else x.astype(jnp.float32)
+    inside = (wide >= -bound) & (wide < bound)
+    t = jnp.where(inside, jnp.where(inside, wide, 0).astype(via), jnp.iinfo(via).min)
+    return t.astype(dtype)
+
+
+OPS["to"] = Op("to", lambda x, *, dtype: cast(x, dtype), "ToCopyBackward0")
 OPS["clone"] = Op(
     "clone", lambda x: x + 0 if x.dtype != jnp.bool_ else x, "CloneBackward0", linear=True
 )
@@ -1292,7 +1319,7 @@ def _as_strided(base, index):
 OPS["as_strided"] = Op("as_strided", _as_strided, "AsStridedBackward0", edges=1, linear=True)
 OPS["copy"] = Op(
     "copy",
-    lambda dst, src: jnp.broadcast_to(src, dst.shape).astype(dst.dtype),
+    lambda dst, src: cast(jnp.broadcast_to(src, dst.shape), dst.dtype),
     "CopyBackwards",
     linear=True,
 )
@@ -1508,7 +1535,13 @@ for _name, (_impl, _node) in {
         _node,
         promote="float",
         saved={"self": 0, "other": 1},
-        variants=_forms("binary", _name, inplace=_name != "logaddexp"),
+        variants=_forms(
+            "binary",
+            _name,
+            inplace=_name != "logaddexp",
+            # entries in spectral_table.py
+            scalar_sides=("xlogy_self_scalar", "xlogy_other_scalar") if _name == "xlogy" else None,
+        ),
     )
 
 

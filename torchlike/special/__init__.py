@@ -12,10 +12,10 @@ from .._missing import module_getattr as _module_getattr
 from .._ops.core import apply
 from .._ops.frontend import FUNCTIONS as _F
 from .._ops.frontend import _binary, _is_scalar, _t
+from .._ops.pointwise import scalar_aware
 from .._ops.spectral import underived_self
 from .._ops.table import OPS
 from .._ops.variants import make_out
-from .._tensor import Tensor
 from . import _bessel
 
 __all__ = [
@@ -136,14 +136,7 @@ def logsumexp(input, dim, keepdim=False):
 
 def _scalar_aware(name, both, self_scalar, other_scalar):
     """A binary special function whose node depends on which side is a Python number."""
-
-    def fn(input, other):
-        if _is_scalar(input) and isinstance(other, Tensor):
-            return apply(OPS[self_scalar], (other, input))
-        if isinstance(input, Tensor) and _is_scalar(other):
-            return apply(OPS[other_scalar], (input, other))
-        return _binary(OPS[both], input, other)
-
+    fn = scalar_aware(both, self_scalar, other_scalar)
     fn.__name__ = fn.__qualname__ = name
     return fn
 
