@@ -146,3 +146,30 @@ def test_feature_alpha_dropout_module_drops_channels(torch):
     per_channel = out.flatten(2)
     assert torch.equal(per_channel.amax(-1), per_channel.amin(-1))  # one value per channel
     assert len(set(out.flatten().tolist())) == 2
+
+
+# ------------------------------------------------ uint8 image code: ``(img * 1.5).byte()``
+# A float value out of the integer type's range converts as PyTorch's CPU kernels convert it:
+# truncated to int32 (int64 for uint8/int64), NaN and overflow to that type's minimum, then
+# wrapped to the target; XLA's conversion saturates instead.
+def test_float_to_integer_out_of_range_as_pytorch(torch):
+    v = [-1.0, 256.0, 258.7, -300.2, 3.7, -3.7, 1e10, math.nan, math.inf, 128.5, -129.0]
+    x = torch.tensor(v)
+    assert x.to(torch.uint8).tolist() == [255, 0, 2, 212, 3, 253, 0, 0, 0, 128, 127]
+    assert x.byte().tolist() == x.to(torch.uint8).tolist()
+    assert x.to(torch.int8).tolist() == [-1, 0, 2, -44, 3, -3, 0, 0, 0, -128, 127]
+    assert x.short().tolist() == [-1, 256, 258, -300, 3, -3, 0, 0, 0, 128, -129]
+    low = -(2**31)
+    assert x.int().tolist() == [-1, 256, 258, -300, 3, -3, low, low, low, 128, -129]
+    assert x.long().tolist()[6:9] == [10000000000, -(2**63), -(2**63)]
+    assert torch.tensor([2.0**31 + 10], dtype=torch.float64).byte().tolist() == [10]
+    assert torch.tensor([300.0]).half().to(torch.uint8).tolist() == [44]
+
+
+def test_float_to_integer_copy_as_pytorch(torch):
+    a = torch.zeros(4, dtype=torch.uint8)
+    a.copy_(torch.tensor([258.0, -1.0, 3.5, 1e10]))
+    assert a.tolist() == [2, 255, 3, 0]
+    b = torch.zeros(3, dtype=torch.int32)
+    b[:] = torch.tensor([1e10, -2.5, math.nan])
+    assert b.tolist() == [-(2**31), -2, -(2**31)]
