@@ -861,3 +861,24 @@ def test_device_strings(torch, text, message):
     with pytest.raises(RuntimeError) as info:
         torch.ones(2).to(text)
     assert str(info.value) == message
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "t.bitwise_and_(1.5)",
+        "t.bitwise_xor_(1.5)",
+        "t.gcd_(torch.tensor([1.5]))",
+        "t.bitwise_right_shift_(1.5)",
+        "t.__ilshift__(1.5)",
+        "t.__iand__(1.5)",
+    ],
+)
+def test_integer_kernels_in_place_check_the_cast_first(torch, call):
+    """In place, the result type must fit ``self`` before the kernel's own dtype check."""
+    t = torch.tensor([1, 2])
+    with _raises(RuntimeError, "result type Float can't be cast to the desired output type Long"):
+        eval(call)
+    with pytest.raises(NotImplementedError):  # out of place, the kernel refuses the float
+        eval(call.replace("__i", "__") if "__i" in call else call.replace("_(", "("))
+    assert t.tolist() == [1, 2]

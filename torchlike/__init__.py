@@ -88,7 +88,7 @@ from ._layout import (  # noqa: E402,F401  (layouts and memory formats)
 )
 from ._legacy import TENSOR_TYPES as _TENSOR_TYPES  # noqa: E402
 from ._legacy import e, inf, nan, newaxis, pi, set_default_tensor_type  # noqa: E402,F401
-from ._ops.core import _compute_dtype  # noqa: E402
+from ._ops.core import result_type  # noqa: E402,F401
 from ._ops.frontend import FUNCTIONS as _FUNCTIONS  # noqa: E402
 from ._printing import get_printoptions, set_printoptions  # noqa: E402,F401
 from ._random_methods import (  # noqa: E402,F401
@@ -197,18 +197,6 @@ def set_default_device(device):  # noqa: F811 - PyTorch's parameter name
 
 def get_default_device():
     return _device.default()
-
-
-def result_type(tensor1, tensor2):
-    return _compute_dtype(_RESULT_TYPE_OP, (tensor1, tensor2))
-
-
-class _ResultTypeOp:
-    promote = "arith"
-    promote_idx = None
-
-
-_RESULT_TYPE_OP = _ResultTypeOp()
 
 
 def promote_types(type1, type2):

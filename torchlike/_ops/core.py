@@ -254,6 +254,16 @@ def _compute_dtype(op, operands):
     return cd
 
 
+class _Arith:
+    promote = "arith"
+    promote_idx = None
+
+
+def result_type(tensor1, tensor2):
+    """``torch.result_type``: the dtype arithmetic on the two computes in."""
+    return _compute_dtype(_Arith, (tensor1, tensor2))
+
+
 def apply(op, operands, static=(), dtype=None):
     """Run ``op`` on ``operands`` (Tensors, Python scalars or None); record a node if needed.
 

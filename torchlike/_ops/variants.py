@@ -17,8 +17,8 @@ import inspect
 from dataclasses import dataclass, field
 
 from .._out import write_out
-from ..autograd.inplace import inplace_update
-from .core import Variants
+from ..autograd.inplace import check_cast, inplace_update
+from .core import Variants, result_type
 
 
 @dataclass
@@ -50,7 +50,15 @@ def make_inplace(fn, name, c_type_names=False):
     PyTorch's in-place rules (``autograd/inplace.py``)."""
 
     def method(self, *args, **kwargs):
-        return inplace_update(self, fn(self, *args, **kwargs), c_type_names)
+        try:
+            result = fn(self, *args, **kwargs)
+        except NotImplementedError:
+            # a kernel that refuses the common dtype (``t.bitwise_and_(1.5)`` on an int ``t``):
+            # PyTorch checks that this dtype fits ``self`` before it picks the kernel
+            if args and not kwargs:
+                check_cast(result_type(self, args[0]), self, c_type_names)
+            raise
+        return inplace_update(self, result, c_type_names)
 
     method.__name__ = method.__qualname__ = name + "_"
     return method

@@ -61,6 +61,16 @@ def _check_inplace_allowed(self):
             )
 
 
+def check_cast(dtype, self, c_type_names=False):
+    """PyTorch's check that an in-place op's result type fits ``self``."""
+    if dtype is not self._dtype and not _can_cast(dtype, self._dtype):
+        names = _C_NAMES if c_type_names else _CAST_NAMES
+        raise RuntimeError(
+            f"result type {_CAST_NAMES[dtype]} can't be cast to the desired output "
+            f"type {names[self._dtype]}"
+        )
+
+
 def inplace_update(self, result, c_type_names=False):
     """Make ``self`` hold ``result`` (the out-of-place answer); PyTorch's in-place rules.
 
@@ -71,12 +81,7 @@ def inplace_update(self, result, c_type_names=False):
     """
     _check_inplace_allowed(self)
     if result._dtype is not self._dtype:
-        if not _can_cast(result._dtype, self._dtype):
-            names = _C_NAMES if c_type_names else _CAST_NAMES
-            raise RuntimeError(
-                f"result type {_CAST_NAMES[result._dtype]} can't be cast to the desired output "
-                f"type {names[self._dtype]}"
-            )
+        check_cast(result._dtype, self, c_type_names)
         result = apply(OPS["to"], (result,), (("dtype", self._dtype._np),))
     if result._value.shape != self._value.shape:
         raise RuntimeError(
