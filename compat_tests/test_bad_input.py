@@ -882,3 +882,23 @@ def test_integer_kernels_in_place_check_the_cast_first(torch, call):
     with pytest.raises(NotImplementedError):  # out of place, the kernel refuses the float
         eval(call.replace("__i", "__") if "__i" in call else call.replace("_(", "("))
     assert t.tolist() == [1, 2]
+
+
+def test_in_place_on_a_leaf_is_refused_before_the_arguments_are_checked(torch):
+    w = torch.ones(2, 3, requires_grad=True)
+    leaf = "a leaf Variable that requires grad is being used in an in-place operation."
+    for call in (
+        "w.add_(torch.ones(4))",
+        "w.mul_(torch.ones(5, 3))",
+        "w.clamp_(min=torch.ones(7))",
+    ):
+        with _raises(RuntimeError, leaf):
+            eval(call)
+    with _raises(
+        RuntimeError,
+        "a view of a leaf Variable that requires grad is being used in an in-place operation.",
+    ):
+        w[0].add_(torch.ones(4))
+    with torch.no_grad():  # without grad mode, the op's own check speaks
+        with pytest.raises(RuntimeError, match="must match the size"):
+            w.add_(torch.ones(4))

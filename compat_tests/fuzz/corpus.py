@@ -13,9 +13,10 @@ KNOWN = [
     (
         r"torch RuntimeError\('a (view of a )?leaf Variable that requires grad is being used in an "
         r"in-place operation.'\) vs torchlike RuntimeError\('(?!a (view of a )?leaf)",
-        "in-place ops on a leaf (or a view of one) compute the out-of-place result first, so a "
-        "shape/broadcast error comes before PyTorch's leaf error - the in-place frontends in "
-        "torchlike/_ops call inplace_update (whose check runs first) only after the op",
+        "in-place ops on a leaf (or a view of one) that compute the out-of-place result first, "
+        "so a shape/broadcast error comes before PyTorch's leaf error: the generated X_ forms "
+        "check first (_ops/variants.py make_inplace); hand-written ones that call "
+        "inplace_update after the op (index_put_, setitem, F.*(inplace=True)) still do not",
     ),
     (
         r"output 0 of AsStrided, is at version .* vs torchlike .*output 0 of (?!AsStrided)",

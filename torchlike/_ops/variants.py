@@ -17,7 +17,7 @@ import inspect
 from dataclasses import dataclass, field
 
 from .._out import write_out
-from ..autograd.inplace import check_cast, inplace_update
+from ..autograd.inplace import _check_inplace_allowed, check_cast, inplace_update
 from .core import Variants, result_type
 
 
@@ -50,6 +50,7 @@ def make_inplace(fn, name, c_type_names=False):
     PyTorch's in-place rules (``autograd/inplace.py``)."""
 
     def method(self, *args, **kwargs):
+        _check_inplace_allowed(self)  # PyTorch checks the leaf rules before the op's arguments
         try:
             result = fn(self, *args, **kwargs)
         except NotImplementedError:
