@@ -93,3 +93,95 @@ def test_embedding_bag_from_pretrained(torch):
         AssertionError, match="Embeddings parameter is expected to be 2-dimensional"
     ):
         torch.nn.EmbeddingBag.from_pretrained(torch.zeros(3))
+
+
+def test_embedding_bag_input_checks(torch):
+    F = torch.nn.functional
+    w = torch.randn(10, 3)
+    with pytest.raises(ValueError, match="if input is 2D, then offsets has to be None") as info:
+        F.embedding_bag(torch.zeros(2, 2, dtype=torch.long), w, torch.tensor([0]))
+    assert str(info.value).endswith("However, found offsets of type <class 'torch.Tensor'>")
+    with pytest.raises(ValueError, match="^offsets has to be a 1D Tensor$"):
+        F.embedding_bag(torch.zeros(4, dtype=torch.long), w, torch.tensor([[0, 2]]))
+    with pytest.raises(ValueError, match="input has to be 1D or 2D Tensor, but got Tensor of dim"):
+        F.embedding_bag(torch.zeros(2, 2, 1, dtype=torch.long), w)
+
+
+# ------------------------------------------ word-level LMs and taggers: the loss's target checks
+def test_cross_entropy_sequence_target_shape(torch):
+    F = torch.nn.functional
+    # (N, C, T) logits against an (N, T) target: the classic forgotten transpose
+    with pytest.raises(RuntimeError, match=r"^Expected target size \[2, 5\], got \[2, 7\]$"):
+        F.cross_entropy(torch.randn(2, 7, 5), torch.zeros(2, 7, dtype=torch.long))
+    with pytest.raises(
+        RuntimeError, match=r"^Expected target size \[2, 5, 3, 2\], got \[2, 5, 3\]"
+    ):
+        F.cross_entropy(torch.randn(2, 7, 5, 3, 2), torch.zeros(2, 5, 3, dtype=torch.long))
+    with pytest.raises(RuntimeError, match="only batches of spatial targets supported"):
+        F.cross_entropy(torch.randn(2, 7, 5, 3), torch.zeros(2, 5, dtype=torch.long))
+    with pytest.raises(RuntimeError, match=r"size mismatch \(got input: \[2, 7, 5, 3\] , target"):
+        F.cross_entropy(torch.randn(2, 7, 5, 3), torch.zeros(2, 5, 4, dtype=torch.long))
+    assert F.cross_entropy(torch.zeros(2, 7, 5), torch.zeros(2, 5, dtype=torch.long)).shape == ()
+
+
+@pytest.mark.parametrize(
+    "dtype, name", [("int32", "Int"), ("int16", "Short"), ("int8", "Char"), ("bool", "Bool")]
+)
+def test_nll_loss_target_must_be_long_or_byte(torch, dtype, name):
+    F = torch.nn.functional
+    target = torch.tensor([1, 0], dtype=getattr(torch, dtype))
+    msg = f"expected target dtype to be Long or Byte, but got {name}"
+    with pytest.raises(RuntimeError, match=msg):
+        F.cross_entropy(torch.randn(2, 5), target)
+    with pytest.raises(RuntimeError, match=msg):
+        F.nll_loss(torch.randn(2, 5), target)
+    assert F.nll_loss(torch.zeros(2, 5), target.to(torch.uint8)).item() == 0.0
+
+
+# ---------------------------------------------- nanoGPT / minGPT generate(): top-k sampling
+def test_topk_k_out_of_range(torch):
+    x = torch.randn(2, 5)
+    for k, dim in [(6, -1), (-1, -1), (3, 0)]:
+        with pytest.raises(RuntimeError, match="^selected index k out of range$"):
+            torch.topk(x, k, dim)
+    assert torch.topk(x, 5).values.shape == (2, 5)
+    assert torch.topk(torch.zeros(2, 0), 0).values.shape == (2, 0)
+
+
+# ------------------------------------------------- attention: masks in the wrong layout
+def test_mha_mask_shapes_checked(torch):
+    mha = torch.nn.MultiheadAttention(8, 2)
+    x = torch.randn(3, 2, 8)
+    # a (src_len, batch) padding mask: broadcasting would give a silently wrong answer
+    with pytest.raises(AssertionError, match=r"^Expected key_padded_mask.shape\[0\] to be 2, but"):
+        mha(x, x, x, key_padding_mask=torch.zeros(3, 2, dtype=torch.bool))
+    with pytest.raises(AssertionError, match=r"^Expected key_padded_mask.shape\[1\] to be 3, but"):
+        mha(x, x, x, key_padding_mask=torch.zeros(2, 4, dtype=torch.bool))
+    with pytest.raises(RuntimeError) as info:
+        mha(x, x, x, attn_mask=torch.zeros(4, 4))
+    assert str(info.value) == (
+        "The shape of the 2D attn_mask is torch.Size([4, 4]), but should be (3, 3)."
+    )
+    with pytest.raises(RuntimeError, match=r"The shape of the 3D attn_mask is torch.Size\(\[2, 3"):
+        mha(x, x, x, attn_mask=torch.zeros(2, 3, 3))
+    with pytest.raises(AssertionError, match="expected `key_padding_mask` to be `None` or 2-D"):
+        mha(x, x, x, key_padding_mask=torch.zeros(2, 3, 1, dtype=torch.bool))
+    with pytest.raises(AssertionError, match="expected `key` and `value` to be 3-D"):
+        mha(x, x[0], x)
+    out, w = mha(x, x, x, attn_mask=torch.zeros(4, 3, 3))
+    assert out.shape == (3, 2, 8) and w.shape == (2, 3, 3)
+
+
+# ------------------------------------------------------------- RNN hidden-state mistakes
+def test_rnn_hidden_rank_messages(torch):
+    x = torch.randn(5, 3, 8)
+    lstm = torch.nn.LSTM(8, 12, 2)
+    # a single tensor where LSTM wants (h0, c0) unpacks along dim 0 into two 2-d tensors
+    with pytest.raises(RuntimeError, match=r"^For batched 3-D input, hx and cx should also be 3-D"):
+        lstm(x, torch.zeros(2, 3, 12))
+    with pytest.raises(RuntimeError, match="^For batched 3-D input, hx should also be 3-D but got"):
+        torch.nn.GRU(8, 12)(x, torch.zeros(3, 12))
+    with pytest.raises(ValueError, match="^GRU: Expected input to be 2D or 3D, got 4D instead$"):
+        torch.nn.GRU(8, 12)(x.unsqueeze(-1))
+    with pytest.raises(ValueError, match="^RNN: Expected input to be 2D or 3D, got 4D tensor inst"):
+        torch.nn.RNN(8, 12)(x.unsqueeze(-1))

@@ -351,10 +351,14 @@ def argsort(input, dim=-1, descending=False, stable=False):
 @export(out=True)
 @_numpy_names
 def topk(input, k, dim=-1, largest=True, sorted=True):
+    dim = _wrap_dim(dim, input.ndim)
+    # checked here: a negative k would slice from the end, a large one reach JAX's slicing error
+    if not 0 <= k <= (input.shape[dim] if input.ndim else 1):
+        raise RuntimeError("selected index k out of range")
     values, indices = apply(
         OPS["topk"],
         (input,),
-        (("k", k), ("dim", _wrap_dim(dim, input.ndim)), ("largest", largest), ("sorted", sorted)),
+        (("k", k), ("dim", dim), ("largest", largest), ("sorted", sorted)),
     )
     return return_topk(values, indices)
 

@@ -240,11 +240,20 @@ class RNNBase(Module):
         name = type(self).__name__
         if input.dim() not in (2, 3):
             raise ValueError(
-                f"{name}: Expected input to be 2D or 3D, got {input.dim()}D instead"
-                if name == "LSTM"
-                else f"{name}: Expected input to be 2D or 3D, got {input.dim()}D tensor instead"
+                f"{name}: Expected input to be 2D or 3D, got {input.dim()}D tensor instead"
+                if name == "RNN"
+                else f"{name}: Expected input to be 2D or 3D, got {input.dim()}D instead"
             )
         batched = input.dim() == 3
+        if batched and hx is not None and (hx.dim() != 3 or (cx is not None and cx.dim() != 3)):
+            if cx is not None:
+                raise RuntimeError(
+                    "For batched 3-D input, hx and cx should also be 3-D but got "
+                    f"({hx.dim()}-D, {cx.dim()}-D) tensors"
+                )
+            raise RuntimeError(
+                f"For batched 3-D input, hx should also be 3-D but got {hx.dim()}-D tensor"
+            )
         if not batched:
             if hx is not None and hx.dim() != 2:
                 if cx is not None:
