@@ -185,3 +185,80 @@ def test_rnn_hidden_rank_messages(torch):
         torch.nn.GRU(8, 12)(x.unsqueeze(-1))
     with pytest.raises(ValueError, match="^RNN: Expected input to be 2D or 3D, got 4D tensor inst"):
         torch.nn.RNN(8, 12)(x.unsqueeze(-1))
+
+
+# ------------------------------------- batch_first transformer training: dropout's mask order
+def test_dropout_mask_follows_memory_order(torch):
+    # MultiheadAttention(batch_first=True) hands dropout1 a transposed tensor; PyTorch's mask
+    # is drawn over its storage, so the same seed drops other elements than for a copy
+    torch.manual_seed(1)
+    t = torch.nn.functional.dropout(torch.ones(3, 4).t(), 0.5)
+    assert t.tolist() == [[2.0, 0.0, 0.0], [2.0, 2.0, 2.0], [2.0, 2.0, 0.0], [2.0, 0.0, 2.0]]
+    torch.manual_seed(1)
+    c = torch.nn.functional.dropout(torch.ones(4, 3), 0.5)
+    assert c.tolist() == [[2.0, 2.0, 2.0], [2.0, 0.0, 2.0], [2.0, 0.0, 0.0], [2.0, 0.0, 2.0]]
+    torch.manual_seed(1)
+    y = torch.nn.functional.dropout(torch.ones(2, 3, 4).transpose(0, 1), 0.5)
+    assert y.sum(-1).tolist() == [[8.0, 6.0], [4.0, 2.0], [4.0, 0.0]]
+    torch.manual_seed(1)
+    s = torch.nn.functional.dropout(torch.ones(3, 8)[:, ::2], 0.5)  # not dense: logical order
+    torch.manual_seed(1)
+    assert torch.equal(s, torch.nn.functional.dropout(torch.ones(3, 4), 0.5))
+
+
+def test_batch_first_encoder_layer_training_draws_as_pytorch(torch):
+    torch.manual_seed(0)
+    layer = torch.nn.TransformerEncoderLayer(8, 2, 16, dropout=0.1, batch_first=True)
+    x = torch.randn(3, 4, 8)
+    torch.manual_seed(1)
+    assert f"{layer(x).abs().sum().item():.3f}" == "76.654"
+
+
+# ------------------------- padded-batch encoders in eval: PyTorch's nested-tensor fast path
+def _encoder(torch, **kwargs):
+    torch.manual_seed(0)
+    layer = torch.nn.TransformerEncoderLayer(8, 2, 16, dropout=0.1, batch_first=True)
+    return torch.nn.TransformerEncoder(layer, 2, **kwargs).eval()
+
+
+def test_encoder_padded_positions_zero_in_inference(torch):
+    enc = _encoder(torch, norm=torch.nn.LayerNorm(8))
+    with torch.no_grad():
+        enc.norm.bias.fill_(0.5)
+    x = torch.randn(3, 4, 8)
+    pad = torch.tensor([[0, 0, 1, 1], [0, 0, 0, 0], [0, 1, 1, 1]], dtype=torch.bool)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with torch.no_grad():
+            y = enc(x, src_key_padding_mask=pad)
+    # the padded rows come back as zeros, so the final norm leaves its bias there
+    assert y[0, 2:].tolist() == [[0.5] * 8] * 2
+    assert y[2, 1:].tolist() == [[0.5] * 8] * 3
+    assert all("prototype stage" in str(w.message) for w in caught)
+    with torch.no_grad():
+        plain = enc(x, src_key_padding_mask=pad, mask=torch.zeros(4, 4, dtype=torch.bool))
+    assert torch.allclose(plain[0, :2], y[0, :2], atol=1e-5)
+    assert (plain[0, 2:] - 0.5).abs().sum().item() > 1.0  # computed values there
+
+
+@pytest.mark.parametrize("case", ["grad", "train", "right_aligned", "disabled"])
+def test_encoder_padded_positions_computed_otherwise(torch, case):
+    enc = _encoder(torch, enable_nested_tensor=case != "disabled")
+    x = torch.randn(2, 4, 8)
+    pad = torch.tensor([[0, 0, 1, 1], [0, 0, 0, 0]], dtype=torch.bool)
+    if case == "right_aligned":
+        pad = torch.tensor([[1, 0, 0, 0], [0, 0, 0, 0]], dtype=torch.bool)
+    if case == "train":
+        enc.train()
+        for m in enc.modules():
+            if isinstance(m, torch.nn.Dropout):
+                m.p = 0.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if case == "grad":
+            y = enc(x, src_key_padding_mask=pad)
+        else:
+            with torch.no_grad():
+                y = enc(x, src_key_padding_mask=pad)
+    padded = y[0][pad[0]]
+    assert padded.abs().sum().item() > 1.0

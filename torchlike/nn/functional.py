@@ -1318,8 +1318,34 @@ def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
 
 # ---------------------------------------------------------------------------------- dropout
 def _bernoulli_like(shape_src, shape, p):
-    noise = _factories.empty(*shape, dtype=shape_src.dtype)
-    return _sample.bernoulli_(noise, p)
+    order = _memory_order(shape_src) if tuple(shape) == tuple(shape_src.shape) else None
+    if order is None:
+        noise = _factories.empty(*shape, dtype=shape_src.dtype)
+        return _sample.bernoulli_(noise, p)
+    # PyTorch's mask is empty_like(input), which keeps a permuted input's layout, and the
+    # generator fills it in memory order: a batch_first attention's transposed output
+    # gets its mask drawn along its storage, not along its logical index
+    noise = _factories.empty(*(shape[d] for d in order), dtype=shape_src.dtype)
+    noise = _sample.bernoulli_(noise, p)
+    inverse = sorted(range(len(order)), key=order.__getitem__)
+    return noise.permute(*inverse)
+
+
+def _memory_order(t):
+    """Dims from outermost to innermost in storage for a permuted dense tensor (None: in order)."""
+    if t.ndim < 2:
+        return None
+    shape, strides = tuple(t.shape), t.stride()
+    sized = [d for d in range(t.ndim) if shape[d] != 1]
+    order = sorted(sized, key=lambda d: -strides[d])
+    if order == sized:
+        return None
+    expected = 1
+    for d in reversed(order):
+        if strides[d] != expected:
+            return None  # not dense: empty_like falls back to a contiguous layout
+        expected *= shape[d]
+    return order + [d for d in range(t.ndim) if shape[d] == 1]
 
 
 def _uniform_like(input, low, high):

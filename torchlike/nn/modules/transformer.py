@@ -5,7 +5,9 @@ from __future__ import annotations
 import copy
 import warnings
 
-from ... import _factories
+from ... import _autocast, _factories
+from ... import _dtype as D
+from ...autograd import grad_mode
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter
@@ -396,6 +398,9 @@ class TransformerEncoder(Module):
             src.dtype,
         )
         mask = F._canonical_mask(mask, "mask", None, "", src.dtype, False)
+        padded = self._nested_padding(src, mask, src_key_padding_mask)
+        if padded is not None:
+            _warn_nested_once()
         output = src
         for mod in self.layers:
             output = mod(
@@ -404,9 +409,71 @@ class TransformerEncoder(Module):
                 is_causal=bool(is_causal),
                 src_key_padding_mask=src_key_padding_mask,
             )
+        if padded is not None:
+            # PyTorch's nested-tensor path drops the padded rows and pads the output back
+            # with zeros (the final norm still sees them); masking the keys gives the rest
+            output = output.masked_fill(padded.unsqueeze(-1), 0.0)
         if self.norm is not None:
             output = self.norm(output)
         return output
+
+    def _nested_padding(self, src, mask, key_padding_mask):
+        """The padded positions when PyTorch would take its nested-tensor path, else None.
+
+        That path (inference, batch_first, a left-aligned padding mask and no attention mask)
+        returns zeros at the padded positions, where the plain computation has values.
+        """
+        layer = self.layers[0]
+        if (
+            not self.use_nested_tensor
+            or layer.training
+            or src.dim() != 3
+            or key_padding_mask is None
+            or mask is not None
+            or _autocast.is_enabled("cuda")  # torch.is_autocast_enabled(): CUDA's only
+        ):
+            return None
+        attn = layer.self_attn
+        weights = (
+            src,
+            attn.in_proj_weight,
+            attn.in_proj_bias,
+            attn.out_proj.weight,
+            attn.out_proj.bias,
+            layer.norm1.weight,
+            layer.norm1.bias,
+            layer.norm2.weight,
+            layer.norm2.bias,
+            layer.linear1.weight,
+            layer.linear1.bias,
+            layer.linear2.weight,
+            layer.linear2.bias,
+        )
+        if grad_mode.is_grad_enabled() and any(t.requires_grad for t in weights):
+            return None
+        padded = key_padding_mask != 0
+        if self.mask_check:
+            # left-aligned: once a row is padded it stays padded
+            kept = (~padded).to(D.int64)
+            if not bool((kept[:, 1:] <= kept[:, :-1]).all()):
+                return None
+        return padded
+
+
+_nested_warned = [False]
+
+
+def _warn_nested_once():
+    # PyTorch warns once per process, from C++, when the first nested tensor is made
+    if not _nested_warned[0]:
+        _nested_warned[0] = True
+        warnings.warn(
+            "The PyTorch API of nested tensors is in prototype stage and will change in the near "
+            "future. We recommend specifying layout=torch.jagged when constructing a nested "
+            "tensor, as this layout receives active development, has better operator coverage, "
+            "and works with torch.compile.",
+            stacklevel=2,
+        )
 
 
 class TransformerDecoder(Module):
