@@ -414,3 +414,76 @@ def test_randperm(torch):
     x = torch.randperm(10)
     assert x.dtype == torch.int64
     assert sorted(x.tolist()) == list(range(10))
+
+
+@pytest.mark.parametrize(
+    "data, dtype, ok",
+    [
+        ([258.0], "uint8", False),
+        ([255.9], "uint8", False),
+        ([-1], "uint8", True),  # a negative int wraps into an unsigned type ...
+        ([-255], "uint8", True),
+        ([-256], "uint8", False),  # ... while its magnitude fits
+        ([-1.0], "uint8", False),  # a float never wraps
+        ([200], "int8", False),
+        ([[1, 300]], "uint8", False),
+        ([float("nan")], "int32", False),
+        ([float("inf")], "int64", False),
+        ([2**40], "int32", False),
+        ([1.5], "int64", True),
+        ([True, 2], "uint8", True),
+    ],
+)
+def test_python_numbers_must_fit_an_integer_dtype(torch, data, dtype, ok):
+    dt = getattr(torch, dtype)
+    if ok:
+        assert torch.tensor(data, dtype=dt).dtype == dt
+        return
+    with pytest.raises(
+        RuntimeError, match=f"^value cannot be converted to type {dtype} without overflow$"
+    ):
+        torch.tensor(data, dtype=dt)
+    # numbers in a numpy array are cast, not checked
+    assert torch.tensor(np.array(data, dtype=np.float64), dtype=dt).dtype == dt
+
+
+def test_copy_construct_from_a_tensor_warns(torch):
+    t = torch.ones(2, requires_grad=True)
+    with pytest.warns(UserWarning, match=r"rather than torch\.tensor\(sourceTensor\)\.$"):
+        c = torch.tensor(t)
+    assert not c.requires_grad and c.tolist() == [1.0, 1.0]
+    with pytest.warns(UserWarning, match=r"rather than tensor\.new_tensor\(sourceTensor\)\.$"):
+        t.new_tensor(t)
+
+
+def test_new_factories_take_size_by_keyword(torch):
+    x = torch.ones(1, dtype=torch.float64)
+    assert x.new_zeros(size=(2, 3)).shape == (2, 3)
+    assert x.new_ones(size=[2]).tolist() == [1.0, 1.0]
+    assert x.new_empty(size=(4,)).dtype == torch.float64
+    assert x.new_zeros(2, 3).shape == x.new_zeros((2, 3)).shape == (2, 3)
+
+
+def test_float_of_a_tensor_that_requires_grad_warns_once(torch):
+    """PyTorch warns once per process, for float() and complex() but not int() or item():
+    checked in a fresh process."""
+    import json
+    import subprocess
+    import sys
+
+    code = (
+        f"import json, warnings, {torch.__name__} as torch\n"
+        "t = torch.tensor(1.5, requires_grad=True)\n"
+        "with warnings.catch_warnings(record=True) as w:\n"
+        "    warnings.simplefilter('always')\n"
+        "    int(t); t.item(); n0 = len(w)\n"
+        "    float(t); float(t); complex(t)\n"
+        "print(json.dumps([n0, len(w), str(w[-1].message).splitlines()]))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    before, after, lines = json.loads(out.stdout)
+    assert (before, after) == (0, 1)
+    assert lines[0] == (
+        "Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior."
+    )
+    assert lines[1].startswith("Consider using tensor.detach() first.")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import math
 import numbers
+import warnings
 
 import jax
 import jax.numpy as jnp
@@ -143,14 +144,34 @@ def _check_ragged(data, dim=0):
     walk(data, dim)
 
 
-def _check_int64_range(data):
-    # PyTorch reads each Python int into an int64 before casting it to an integer dtype
-    if isinstance(data, int) and not isinstance(data, bool):
-        if not -(1 << 63) <= data < (1 << 63):
-            raise ValueError("Overflow when unpacking long long")
-    elif isinstance(data, (list, tuple)):
-        for x in data:
-            _check_int64_range(x)
+def _check_int64_range(data, dtype):
+    """PyTorch reads each Python int into an int64, then checks that the number fits the
+    integer ``dtype`` (c10's ``overflows``: a negative int may wrap into an unsigned type as
+    long as its magnitude fits, a float must lie within the type's range)."""
+    info = np.iinfo(dtype._np)
+    lo, hi = int(info.min), int(info.max)
+    unsigned = lo == 0
+
+    def check(x):
+        if isinstance(x, (bool, np.bool_)):
+            return
+        if isinstance(x, (int, np.integer)):
+            x = int(x)
+            if not -(1 << 63) <= x < (1 << 63):
+                raise ValueError("Overflow when unpacking long long")
+            bad = x > hi or (-x > hi if unsigned and x < 0 else x < lo)
+        elif isinstance(x, (float, np.floating)):
+            bad = not lo <= x <= hi  # (NaN and infinities too)
+        elif isinstance(x, (list, tuple)):
+            for y in x:
+                check(y)
+            return
+        else:
+            return
+        if bad:
+            raise RuntimeError(f"value cannot be converted to type {dtype._name} without overflow")
+
+    check(data)
 
 
 def _to_numpy(data):
@@ -163,13 +184,30 @@ def _to_numpy(data):
     return np.asarray(data)
 
 
+def copy_construct_warning(data, spelling):
+    """PyTorch's advice when a tensor is built from a tensor (``torch.tensor(t)``)."""
+    if isinstance(data, Tensor):
+        warnings.warn(
+            "To copy construct from a tensor, it is recommended to use sourceTensor.detach()."
+            "clone() or sourceTensor.detach().clone().requires_grad_(True), rather than "
+            f"{spelling}(sourceTensor).",
+            UserWarning,
+            stacklevel=3,
+        )
+
+
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
+    copy_construct_warning(data, "torch.tensor")
+    return _tensor(data, dtype, device, requires_grad)
+
+
+def _tensor(data, dtype, device, requires_grad):
     if isinstance(data, (str, bytes)):  # also with a dtype given (new_tensor passes one)
         raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
     dtype = _infer_dtype(data) if dtype is None else D.to_dtype(dtype)
     _check_ragged(data)
     if not (dtype.is_floating_point or dtype.is_complex or dtype is D.bool_):
-        _check_int64_range(data)
+        _check_int64_range(data, dtype)
     arr = _to_numpy(data)
     if arr.dtype == object:
         raise ValueError("expected sequence of equal-length lists")

@@ -33,35 +33,42 @@ def _new_device(self, device):
 
 
 def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
-    return _factories.tensor(
-        data,
-        dtype=dtype or self._dtype,
-        device=_new_device(self, device),
-        requires_grad=requires_grad,
-    )
+    _factories.copy_construct_warning(data, "tensor.new_tensor")
+    return _factories._tensor(data, dtype or self._dtype, _new_device(self, device), requires_grad)
 
 
-def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
+def _sizes(name, size, kwargs):
+    """``new_zeros(2, 3)``, ``new_zeros((2, 3))`` or PyTorch's keyword ``new_zeros(size=(2, 3))``."""
+    if "size" in kwargs:
+        if size:
+            raise TypeError(f"{name}() got multiple values for argument 'size'")
+        size = (kwargs.pop("size"),)
+    if kwargs:
+        raise TypeError(f"{name}() got an unexpected keyword argument '{next(iter(kwargs))}'")
+    return size
+
+
+def new_zeros(self, *size, dtype=None, device=None, requires_grad=False, **kwargs):
     return _factories.zeros(
-        *size,
+        *_sizes("new_zeros", size, kwargs),
         dtype=dtype or self._dtype,
         device=_new_device(self, device),
         requires_grad=requires_grad,
     )
 
 
-def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
+def new_ones(self, *size, dtype=None, device=None, requires_grad=False, **kwargs):
     return _factories.ones(
-        *size,
+        *_sizes("new_ones", size, kwargs),
         dtype=dtype or self._dtype,
         device=_new_device(self, device),
         requires_grad=requires_grad,
     )
 
 
-def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
+def new_empty(self, *size, dtype=None, device=None, requires_grad=False, **kwargs):
     return _factories.empty(
-        *size,
+        *_sizes("new_empty", size, kwargs),
         dtype=dtype or self._dtype,
         device=_new_device(self, device),
         requires_grad=requires_grad,

@@ -546,6 +546,8 @@ class Tensor:
         return bool(self._value)
 
     def __float__(self):
+        if self._requires_grad:
+            _warn_scalar_of_grad()
         if self._meta.size != 1:
             raise ValueError("only one element tensors can be converted to Python scalars")
         return float(self._host_item())
@@ -556,6 +558,8 @@ class Tensor:
         return int(self._host_item())
 
     def __complex__(self):
+        if self._requires_grad:
+            _warn_scalar_of_grad()
         return complex(_to_python(self._value))
 
     def __index__(self):
@@ -699,6 +703,22 @@ class _HostRows:
 
 _TYPE_NAMES = _layout.NAME_OF_DTYPE  # torch.float32 -> "torch.FloatTensor" …
 _graph.set_tensor_constructor(Tensor._make)
+
+
+_SCALAR_WARNED = [False]
+
+
+def _warn_scalar_of_grad():
+    """PyTorch's warning (once per process, as its TORCH_WARN_ONCE) on ``float(t)`` and
+    ``complex(t)`` of a tensor that requires grad; ``int(t)`` and ``.item()`` stay silent."""
+    if not _SCALAR_WARNED[0]:
+        _SCALAR_WARNED[0] = True
+        warnings.warn(
+            "Converting a tensor with requires_grad=True to a scalar may lead to unexpected "
+            "behavior.\nConsider using tensor.detach() first.",
+            UserWarning,
+            stacklevel=3,
+        )
 
 
 def _host(value) -> np.ndarray:

@@ -149,6 +149,9 @@ class BackwardCFunction(Node, FunctionCtx):
             out[k] = g if g._value.dtype == dtype else g.to(_dtype.from_numpy_dtype(dtype))
         return out
 
+    def __repr__(self):
+        return f"<{type(self).__module__}.{type(self).__name__} object at {id(self):#x}>"
+
     def _release(self):
         if getattr(self, "_to_save", None):
             self._saved_freed = True
@@ -157,6 +160,9 @@ class BackwardCFunction(Node, FunctionCtx):
 
 
 class FunctionMeta(type):
+    """Gives each Function its ``<Name>Backward`` node class, which PyTorch defines in Python
+    (``torch.autograd.function``): its repr names that module, unlike the built-in nodes'."""
+
     def __init__(cls, name, bases, attrs):
         cls._backward_cls = type(
             name + "Backward", (BackwardCFunction,), {"__module__": "torch.autograd.function"}
