@@ -1411,3 +1411,17 @@ def test_dim_ops_a_0d_tensor_refuses(torch, call, exc, message):
     with pytest.raises(exc) as info:
         call(torch.tensor(2.0))
     assert str(info.value) == message
+
+
+def test_split_keywords_follow_each_form(torch):
+    x = torch.arange(6)
+    assert [t.tolist() for t in x.split(split_size=2)] == [[0, 1], [2, 3], [4, 5]]
+    assert [t.tolist() for t in torch.split(x, split_size_or_sections=[2, 4])] == [
+        [0, 1],
+        [2, 3, 4, 5],
+    ]
+    assert [t.tolist() for t in x.split([1, 5], dim=0)] == [[0], [1, 2, 3, 4, 5]]
+    with pytest.raises(TypeError, match="unexpected keyword argument 'split_size_or_sections'"):
+        x.split(split_size_or_sections=2)
+    with pytest.raises(TypeError, match="unexpected keyword argument 'split_size'"):
+        torch.split(x, split_size=2)

@@ -515,7 +515,7 @@ def vstack(tensors):
     return cat(tensors, 0)
 
 
-@export()
+@export(method=False)
 def split(tensor, split_size_or_sections, dim=0):
     if tensor.ndim == 0:
         raise RuntimeError("split expects at least a 1-dimensional tensor")
@@ -545,6 +545,16 @@ def split(tensor, split_size_or_sections, dim=0):
             f"at dimension {d}), but got split_sizes={list(sizes)}"
         )
     return apply(OPS["split_with_sizes"], (tensor,), (("sizes", sizes), ("dim", d)))
+
+
+def _split_method(self, split_size, dim=0):
+    # Tensor.split names its size argument split_size (torch.split: split_size_or_sections)
+    return split(self, split_size, dim)
+
+
+_split_method.__name__ = "split"
+_split_method.__qualname__ = "Tensor.split"
+METHODS["split"] = _split_method
 
 
 @export()
