@@ -567,3 +567,22 @@ def test_data_ptr_of_view_ops(torch):
     assert [v.storage_offset() for v in views] == offsets
     assert [(v.data_ptr() - x.data_ptr()) // 4 for v in views] == offsets
     assert all(v.untyped_storage() == x.untyped_storage() for v in views)
+
+
+def test_module_to_parses_its_arguments_as_tensor_to(torch):
+    m = torch.nn.Conv2d(2, 2, 3)
+    with pytest.raises(TypeError, match=r"^to\(\) received an invalid combination of arguments"):
+        m.to(foo=1)
+    assert m.to(torch.float64, True).weight.dtype == torch.float64
+    assert m.to(device="cpu", non_blocking=True).weight.device.type == "cpu"
+    assert m.to(torch.ones(1)).weight.dtype == torch.float32  # a tensor: its dtype (and device)
+    m.to(memory_format=torch.contiguous_format)
+    assert m.weight.is_contiguous() and m.bias.shape == (2,)
+
+
+@pytest.mark.known_difference(
+    reason="torchlike stores tensors row-major: channels_last raises (README), in Module.to too"
+)
+def test_module_to_channels_last(torch):
+    m = torch.nn.Conv2d(2, 2, 3).to(memory_format=torch.channels_last)
+    assert m.weight.is_contiguous(memory_format=torch.channels_last)

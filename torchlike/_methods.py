@@ -155,7 +155,9 @@ def _to_arguments_ok(args, kwargs):
     return len(rest) <= 2 and all(type(v) is bool for v in rest)
 
 
-def to(self, *args, **kwargs):
+def check_to_arguments(args, kwargs):
+    """PyTorch's argument-parser error for ``to(...)`` arguments matching none of its forms
+    (``Tensor.to`` and ``Module.to`` share the parser)."""
     if not _to_arguments_ok(args, kwargs):
         got = [_arg_type_name(a) for a in args]
         named = [f"{k}={_arg_type_name(v)}" for k, v in sorted(kwargs.items())]
@@ -164,6 +166,10 @@ def to(self, *args, **kwargs):
             f"to() received an invalid combination of arguments - got ({shown}), but expected "
             f"one of:\n{_TO_SIGNATURES}"
         )
+
+
+def to(self, *args, **kwargs):
+    check_to_arguments(args, kwargs)
     return _ops_to(self, *args, **kwargs)
 
 

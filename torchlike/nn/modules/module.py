@@ -14,6 +14,7 @@ from collections import OrderedDict, namedtuple
 from collections.abc import Mapping
 
 from ... import _dtype as D
+from ... import _methods
 from ..._tensor import _TYPE_NAMES, Tensor
 from ...autograd import grad_mode
 from ..parameter import Buffer, Parameter, is_lazy
@@ -484,14 +485,16 @@ class Module:
         return self
 
     def to(self, *args, **kwargs):
+        _methods.check_to_arguments(args, kwargs)
         dtype = kwargs.get("dtype")
         device = kwargs.get("device")
+        memory_format = kwargs.get("memory_format")
         for a in args:
             if isinstance(a, D.dtype):
                 dtype = a
             elif isinstance(a, Tensor):
-                dtype = a.dtype
-            elif a is not None:
+                dtype, device = a.dtype, a.device
+            elif a is not None and type(a) is not bool:  # (non_blocking: nothing to wait for)
                 device = a
         if dtype is not None and not (dtype.is_floating_point or dtype.is_complex):
             raise TypeError(
@@ -500,6 +503,8 @@ class Module:
             )
 
         def convert(t):
+            if memory_format is not None and t.ndim in (4, 5):  # as PyTorch: 4-d/5-d tensors
+                t = t.to(memory_format=memory_format)
             if dtype is not None and (t.is_floating_point() or t.is_complex()):
                 t = t.to(dtype)
             if device is not None:
