@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import warnings
 
-from ... import _autocast, _factories
+from ... import _autocast, _factories, _storage
 from ... import _dtype as D
 from ...autograd import grad_mode
 from .. import functional as F
@@ -451,6 +451,8 @@ class TransformerEncoder(Module):
         )
         if grad_mode.is_grad_enabled() and any(t.requires_grad for t in weights):
             return None
+        if self.mask_check and _storage.tracing():
+            return None  # PyTorch too leaves the path under torch.compile when it must check
         padded = key_padding_mask != 0
         if self.mask_check:
             # left-aligned: once a row is padded it stays padded
