@@ -465,8 +465,8 @@ def test_new_factories_take_size_by_keyword(torch):
 
 
 def test_float_of_a_tensor_that_requires_grad_warns_once(torch):
-    """PyTorch warns once per process, for float() and complex() but not int() or item():
-    checked in a fresh process."""
+    """PyTorch warns once per process, for float() and complex() (with grad mode on) but not
+    int() or item(): checked in a fresh process."""
     import json
     import subprocess
     import sys
@@ -476,7 +476,10 @@ def test_float_of_a_tensor_that_requires_grad_warns_once(torch):
         "t = torch.tensor(1.5, requires_grad=True)\n"
         "with warnings.catch_warnings(record=True) as w:\n"
         "    warnings.simplefilter('always')\n"
-        "    int(t); t.item(); n0 = len(w)\n"
+        "    int(t); t.item()\n"
+        "    with torch.no_grad():\n"
+        "        float(t)\n"
+        "    n0 = len(w)\n"
         "    float(t); float(t); complex(t)\n"
         "print(json.dumps([n0, len(w), str(w[-1].message).splitlines()]))\n"
     )

@@ -505,3 +505,50 @@ def test_gradcheck(torch, case):
 def test_gradgradcheck(torch, case):
     _, fn, arrays = case
     assert torch.autograd.gradgradcheck(lambda *xs: fn(torch, *xs), _inputs(torch, arrays))
+
+
+@pytest.mark.parametrize(
+    "call, ok",
+    [
+        ("x[torch.tensor([0, 1])] = torch.tensor([1, 2])", False),
+        ("x[[0, 1]] = torch.tensor(5)", False),
+        ("x[torch.tensor([True, False, True])] = torch.tensor([1, 2])", False),
+        ("x[torch.tensor([0])] = torch.tensor([1.0], dtype=torch.float64)", False),
+        ("x.index_put_((torch.tensor([0]),), torch.tensor([1]), accumulate=True)", False),
+        ("torch.index_put(x, (torch.tensor([0]),), torch.tensor([1]))", False),
+        ("x[x >= 0] = torch.tensor(7)", True),  # one mask, a 0-d value: masked_fill
+        ("m[torch.tensor([True, False]), 0] = torch.tensor(9)", True),
+        ("x.index_put_((torch.tensor([True, False, True]),), torch.tensor(1))", True),
+        ("x[0:2] = torch.tensor([3, 4])", True),  # basic indexing copies with a cast
+        ("x[torch.tensor([0, 1])] = 5", True),
+    ],
+)
+def test_index_put_needs_the_destination_dtype(torch, call, ok):
+    x = torch.zeros(3)
+    m = torch.zeros(2, 3)
+    if ok:
+        exec(call)
+        assert x.dtype == m.dtype == torch.float32
+        return
+    source = "Double" if "float64" in call else "Long"
+    with pytest.raises(
+        RuntimeError,
+        match="^Index put requires the source and destination dtypes match, got Float for the "
+        f"destination and {source} for the source.$",
+    ):
+        exec(call)
+    assert x.tolist() == [0.0, 0.0, 0.0]
+
+
+@pytest.mark.parametrize(
+    "value, kind", [([1, 2], "list"), ((1, 2), "tuple"), ("nd", "numpy.ndarray")]
+)
+def test_setitem_takes_tensors_and_numbers_only(torch, value, kind):
+    x = torch.zeros(3)
+    value = np.array([1.0, 2.0]) if value == "nd" else value
+    with pytest.raises(TypeError, match=f"^can't assign a {kind} to a torch.FloatTensor$"):
+        x[0:2] = value
+    with pytest.raises(TypeError, match=f"^can't assign a {kind} to a torch.FloatTensor$"):
+        x[torch.tensor([0, 1])] = value
+    x[[0, 1]] = np.float64(2.5)
+    assert x.tolist() == [2.5, 2.5, 0.0]

@@ -546,7 +546,7 @@ class Tensor:
         return bool(self._value)
 
     def __float__(self):
-        if self._requires_grad:
+        if self._requires_grad and grad_mode._state.enabled:
             _warn_scalar_of_grad()
         if self._meta.size != 1:
             raise ValueError("only one element tensors can be converted to Python scalars")
@@ -558,7 +558,7 @@ class Tensor:
         return int(self._host_item())
 
     def __complex__(self):
-        if self._requires_grad:
+        if self._requires_grad and grad_mode._state.enabled:
             _warn_scalar_of_grad()
         return complex(_to_python(self._value))
 
@@ -710,7 +710,8 @@ _SCALAR_WARNED = [False]
 
 def _warn_scalar_of_grad():
     """PyTorch's warning (once per process, as its TORCH_WARN_ONCE) on ``float(t)`` and
-    ``complex(t)`` of a tensor that requires grad; ``int(t)`` and ``.item()`` stay silent."""
+    ``complex(t)`` of a tensor that requires grad, with grad mode on; ``int(t)`` and
+    ``.item()`` stay silent."""
     if not _SCALAR_WARNED[0]:
         _SCALAR_WARNED[0] = True
         warnings.warn(

@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import _config
 from .. import _dtype as D
-from .._tensor import Tensor, _wrap_dim
+from .._tensor import _TYPE_NAMES, Tensor, _wrap_dim
 from ..autograd import grad_mode
 from ..autograd.inplace import (
     _check_inplace_allowed,
@@ -521,13 +521,30 @@ def _index_spec_and_operands(self, index):
     return tuple(spec), operands
 
 
+def _check_index_put_dtypes(self, indices, value):
+    """PyTorch's index_put needs the value in ``self``'s dtype, except where it runs as
+    masked_fill: one boolean mask and a 0-d value (``x[x > 0] = torch.tensor(7)``)."""
+    if value._dtype is self._dtype:
+        return
+    if (
+        len(indices) == 1
+        and isinstance(indices[0], Tensor)
+        and indices[0]._dtype is D.bool_
+        and value.ndim == 0
+    ):
+        return
+    raise RuntimeError(
+        "Index put requires the source and destination dtypes match, got "
+        f"{_type_word(self)} for the destination and {_type_word(value)} for the source."
+    )
+
+
 def _setitem(self, index, value):
     if not isinstance(value, Tensor):
-        value = (
-            _t(value)
-            if not _is_scalar(value)
-            else Tensor._make(jnp.asarray(_scalar(value), self._value.dtype))
-        )
+        if not _is_scalar(value):  # (a list, a tuple, an ndarray: PyTorch assigns only these)
+            kind = "numpy.ndarray" if isinstance(value, np.ndarray) else type(value).__name__
+            raise TypeError(f"can't assign a {kind} to a {_TYPE_NAMES[self._dtype]}")
+        value = Tensor._make(jnp.asarray(_scalar(value), self._value.dtype))
     index = _ranges_as_lists(index)
     parts = index if isinstance(index, tuple) else (index,)
     if builtins.any(_is_int_scalar_tensor(i) for i in parts):  # as in _getitem: an integer
@@ -555,6 +572,7 @@ def _setitem(self, index, value):
         _sequence_index(i) if isinstance(i, (list, tuple, np.ndarray)) else i for i in parts
     )
     _check_index_bounds(self, parts)
+    _check_index_put_dtypes(self, parts, value)
     spec, indices = _index_spec_and_operands(self, parts)
     try:
         result = apply(
@@ -599,6 +617,7 @@ def index_put(self, indices, values, accumulate=False):
     _check_index_broadcast(indices)
     spec, idx = _index_spec_and_operands(self, indices)
     values = values if isinstance(values, Tensor) else _t(values)
+    _check_index_put_dtypes(self, indices, values)
     try:
         return apply(
             OPS["index_put"],

@@ -97,7 +97,7 @@ class BackwardCFunction(Node, FunctionCtx):
                 result[k] = grads[j]
             return result
 
-        rule.calls_python = True  # type: ignore[attr-defined]
+        rule.calls_python = True
         key = ("function", self._op, self._in_avals, out_avals, self._materialize_grads, cb)
         return key, lambda: rule, 0
 
