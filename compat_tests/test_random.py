@@ -1014,3 +1014,18 @@ def test_jax_key_from_generator(torch):
     assert torch.equal(torch.rand(5, generator=a), torch.rand(5, generator=b))
     torch.manual_seed(1)
     assert jax.random.normal(torch.random.jax_key(), (3,)).shape == (3,)
+
+
+@pytest.mark.parametrize("name, args", [("rand_like", ()), ("randint_like", (3, 10))])
+def test_like_samplers_fill_a_transposed_input_in_memory_order(torch, name, args):
+    """PyTorch's result keeps the input's layout and its generator fills it in memory order."""
+    t = torch.zeros(2, 3, 4).permute(2, 0, 1)
+    torch.manual_seed(0)
+    r = getattr(torch, name)(t, *args)
+    assert r.shape == t.shape and r.stride() == t.stride()
+    torch.manual_seed(0)
+    flat = getattr(torch, name)(t.contiguous(), *args)  # the same stream, row-major
+    assert r.permute(1, 2, 0).flatten().tolist() == flat.flatten().tolist()
+    torch.manual_seed(0)
+    kept = getattr(torch, name)(t, *args, memory_format=torch.contiguous_format)
+    assert kept.flatten().tolist() == flat.flatten().tolist()

@@ -185,6 +185,25 @@ TYPE_BY_NAME = {name: (d, False) for d, name in NAME_OF_DTYPE.items()}
 TYPE_BY_NAME.update({"torch.cuda." + n: (d, True) for n, d in DTYPE_OF_TYPE.items()})
 
 
+def memory_order(shape, strides):
+    """The dims from outermost to innermost in storage of a dense tensor laid out in another
+    order than its own (a transpose's), size-1 dims last; None when it is in order or not
+    dense (``empty_like`` keeps the first's layout and falls back to row-major for the second,
+    and PyTorch's generators fill that layout in memory order)."""
+    if len(shape) < 2:
+        return None
+    sized = [d for d in range(len(shape)) if shape[d] != 1]
+    order = sorted(sized, key=lambda d: -strides[d])
+    if order == sized:
+        return None
+    expected = 1
+    for d in reversed(order):
+        if strides[d] != expected:
+            return None
+        expected *= shape[d]
+    return order + [d for d in range(len(shape)) if shape[d] == 1]
+
+
 def type_name(tensor) -> str:
     prefix = "torch.cuda." if tensor.device.type == "cuda" else "torch."
     return prefix + NAME_OF_DTYPE[tensor.dtype][len("torch.") :]

@@ -692,13 +692,30 @@ def randperm(
 
 def _random_like(sampler, name, input, dtype, requires_grad, memory_format, generator, device):
     _layout.check_layout_request(input.shape, memory_format, name)
-    return sampler(
-        tuple(input.shape),
+    shape = tuple(input.shape)
+    order = None
+    if memory_format is None and sampler is not randn:
+        # (randn_like: PyTorch fills a strided result through normal_'s element-by-element
+        # path, another stream than randn's for 16 or more numbers; not reproduced)
+        order = _layout.memory_order(shape, input.stride())
+    if order is None:
+        return sampler(
+            shape,
+            dtype=_like(input, dtype),
+            requires_grad=requires_grad,
+            generator=generator,
+            device=input.device if device is None else device,
+        )
+    # PyTorch's result keeps a transposed input's layout and is filled in memory order: draw
+    # the storage's shape, then view it in the input's order (its strides are the input's too)
+    drawn = sampler(
+        tuple(shape[d] for d in order),
         dtype=_like(input, dtype),
-        requires_grad=requires_grad,
         generator=generator,
         device=input.device if device is None else device,
     )
+    result = drawn.permute(*sorted(range(len(order)), key=order.__getitem__))
+    return result.requires_grad_() if requires_grad else result
 
 
 def rand_like(
@@ -743,17 +760,14 @@ def randint_like(
     memory_format=None,
     generator=None,
 ):
-    _layout.check_layout_request(input.shape, memory_format, "randint_like")
     if high is None:
         low, high = 0, low
-    return randint(
-        low,
-        high,
-        tuple(input.shape),
-        dtype=_like(input, dtype),
-        requires_grad=requires_grad,
-        generator=generator,
-        device=input.device if device is None else device,
+
+    def sampler(shape, **kwargs):
+        return randint(low, high, shape, **kwargs)
+
+    return _random_like(
+        sampler, "randint_like", input, dtype, requires_grad, memory_format, generator, device
     )
 
 

@@ -13,7 +13,7 @@ import warnings
 import jax.numpy as jnp
 import numpy as np
 
-from .. import _autocast, _factories
+from .. import _autocast, _factories, _layout
 from .. import _dtype as D
 from .. import _random_methods as _sample
 from .._ops import OPS, apply
@@ -1332,20 +1332,7 @@ def _bernoulli_like(shape_src, shape, p):
 
 
 def _memory_order(t):
-    """Dims from outermost to innermost in storage for a permuted dense tensor (None: in order)."""
-    if t.ndim < 2:
-        return None
-    shape, strides = tuple(t.shape), t.stride()
-    sized = [d for d in range(t.ndim) if shape[d] != 1]
-    order = sorted(sized, key=lambda d: -strides[d])
-    if order == sized:
-        return None
-    expected = 1
-    for d in reversed(order):
-        if strides[d] != expected:
-            return None  # not dense: empty_like falls back to a contiguous layout
-        expected *= shape[d]
-    return order + [d for d in range(t.ndim) if shape[d] == 1]
+    return _layout.memory_order(tuple(t.shape), t.stride())
 
 
 def _uniform_like(input, low, high):
