@@ -17,7 +17,7 @@ import numpy as np
 from . import _device, _layout
 from . import _dtype as D
 from ._out import factory_out
-from ._size import Size
+from ._size import Size, check_size_items
 from ._size import check_device_available as _check_device_available
 from ._tensor import Tensor
 
@@ -61,12 +61,7 @@ def _size_args(size, name="empty"):
             )
     elif not _is_size_int(size[0]):
         raise TypeError(f"{name}() takes 1 positional argument but {len(size)} were given")
-    for pos, s in enumerate(size):
-        if not _is_size_int(s):
-            raise TypeError(
-                f"{name}(): argument 'size' failed to unpack the object at pos {pos + 1} with "
-                f'error "type must be tuple of ints,but got {type(s).__name__}"'
-            )
+    check_size_items(name, "size", size, _is_size_int)
     size = tuple(int(s) for s in size)
     for s in size:
         if s < 0:

@@ -99,6 +99,17 @@ class device:
 
 
 @functools.lru_cache(maxsize=1)
+def check_size_items(name, arg, items, is_int) -> None:
+    """PyTorch's argument-parser error for a size sequence holding a non-integer
+    (``torch.zeros(2, 3.0)``, ``x.view(2, 3.0)``): ``arg`` is the parameter's name."""
+    for pos, v in enumerate(items):
+        if not is_int(v):
+            raise TypeError(
+                f"{name}(): argument '{arg}' failed to unpack the object at pos {pos + 1} with "
+                f'error "type must be tuple of ints,but got {type(v).__name__}"'
+            )
+
+
 def jax_gpus() -> tuple:
     """JAX's GPU devices: what 'cuda' means to torchlike (empty on a machine without one).
     Tests only: ``TORCHLIKE_TEST_HOST_DEVICES_AS_CUDA=1`` makes JAX's extra host devices stand

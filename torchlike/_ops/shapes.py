@@ -13,6 +13,7 @@ import numpy as np
 
 from .. import _autocast, _device, _storage
 from .. import _dtype as D
+from .._size import check_size_items
 from .._storage import StridedGeometry, view_strides
 from .._tensor import _TYPE_NAMES, Tensor, _wrap_dim
 from ..autograd import grad_mode
@@ -105,12 +106,7 @@ def _check_shape_args(args, name):
                 f"{name}(): argument '{arg}' (position 1) must be tuple of ints, not {kinds[0]}"
             )
         raise TypeError(f"{name}() takes 1 positional argument but {len(args)} were given")
-    for pos, v in enumerate(items):
-        if not _is_int(v):
-            raise TypeError(
-                f"{name}(): argument '{arg}' failed to unpack the object at pos {pos + 1} with "
-                f'error "type must be tuple of ints,but got {type(v).__name__}"'
-            )
+    check_size_items(name, arg, items, _is_int)
 
 
 def _sizes_keyword(fn, args, kwargs, name):

@@ -913,10 +913,21 @@ def _compiled_replay(plan):
     call Python (``_Segmented``), compiled pieces between those steps."""
     order = _python_order(plan.structure)
     if order is not None:
-        runs = sum(1 for k, (_, py) in enumerate(order) if py and (k == 0 or not order[k - 1][1]))
-        if runs <= MAX_PYTHON_RUNS:
-            return _Segmented(plan, order)
+        runs = _runs(order)
+        if sum(py for py, _ in runs) <= MAX_PYTHON_RUNS:
+            return _Segmented(plan, order, runs)
     return jax.jit(_build_replay(plan))
+
+
+def _runs(order):
+    """``order``'s (step index, calls Python) pairs grouped: [(calls Python, [indices]), ...]."""
+    runs: list = []
+    for i, py in order:
+        if runs and runs[-1][0] == py:
+            runs[-1][1].append(i)
+        else:
+            runs.append((py, [i]))
+    return runs
 
 
 # A backward with steps that call Python (a custom Function's ``backward``, hooks) could run as
@@ -971,7 +982,7 @@ class _Segmented:
 
     calls_python_directly = True  # its callables have run when it returns (``_callbacks.run``)
 
-    def __init__(self, plan, order):
+    def __init__(self, plan, order, runs):
         structure = plan.structure
         self.structure = structure
         steps = structure.steps
@@ -980,12 +991,6 @@ class _Segmented:
         offsets = [0]
         for step in steps:
             offsets.append(offsets[-1] + (0 if type(step) is LeafStep else step.n_saved))
-        runs: list = []
-        for i, py in order:
-            if runs and runs[-1][0] == py:
-                runs[-1][1].append(i)
-            else:
-                runs.append((py, [i]))
         self.pieces = []
         for py, indices in runs:
             members = frozenset(indices)

@@ -84,14 +84,11 @@ class BackwardCFunction(Node, FunctionCtx):
             if not any(isinstance(c, jax.core.Tracer) for c in out_cts):
                 # concrete cotangents (a replay cut at this step): the user's backward directly
                 grads = bwd(None, out_cts)
-                result = [None] * n_inputs
-                for j, k in enumerate(edged):
-                    result[k] = grads[j]
-                return result
-            fn = jax.custom_vjp(user_vjp)
-            fn.defvjp(fwd, bwd)
-            _, vjp = jax.vjp(fn, *[jnp.zeros(s, d) for s, d in in_avals])
-            grads = vjp(tuple(out_cts))
+            else:
+                fn = jax.custom_vjp(user_vjp)
+                fn.defvjp(fwd, bwd)
+                _, vjp = jax.vjp(fn, *[jnp.zeros(s, d) for s, d in in_avals])
+                grads = vjp(tuple(out_cts))
             result = [None] * n_inputs
             for j, k in enumerate(edged):
                 result[k] = grads[j]
