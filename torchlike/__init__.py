@@ -328,6 +328,10 @@ from . import (  # noqa: E402,F401  (torch.fft, .linalg, .signal, .special)
     signal,
     special,
 )
+from .linalg._lowrank import pca_lowrank, svd_lowrank  # noqa: E402,F401
+
+# torch.functional re-exports them too (it reads the function table when asked)
+_FUNCTIONS.update(pca_lowrank=pca_lowrank, svd_lowrank=svd_lowrank)
 from ._compile import compile  # noqa: E402,F401,A001
 
 vmap = func.vmap  # torch.vmap is torch.func.vmap

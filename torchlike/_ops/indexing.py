@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import builtins
 import operator
+import os
+import sys
 import warnings
 
 import jax
@@ -448,7 +450,9 @@ METHODS["__getitem__"] = _getitem
 
 def copy_(self, src, non_blocking=False):
     src = src if isinstance(src, Tensor) else _t(src)
-    if grad_mode.is_grad_enabled() and (src._requires_grad or self._requires_grad):
+    if (grad_mode.is_grad_enabled() and (src._requires_grad or self._requires_grad)) or (
+        _core.DUAL is not None  # a forward-AD level: the copy carries src's tangent
+    ):
         # PyTorch's order: the in-place rules (a leaf …), then the broadcast
         _check_inplace_allowed(self)
         ts, ss = tuple(self.shape), tuple(src.shape)
@@ -802,6 +806,16 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
 
 
 _INDEX_REDUCE_WARNED: list = []
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
+def _caller_stacklevel():
+    """The stacklevel of the user's line: torch.index_reduce, Tensor.index_reduce and the
+    generated ``index_reduce_`` reach the kernel through different numbers of frames."""
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 @export(inplace=True)
@@ -809,9 +823,11 @@ def index_reduce(input, dim, index, source, reduce, *, include_self=True):
     if not _INDEX_REDUCE_WARNED:  # PyTorch warns once per process
         _INDEX_REDUCE_WARNED.append(True)
         warnings.warn(
-            "index_reduce() is in beta and the API may change at any time.",
+            "index_reduce() is in beta and the API may change at any time. (Triggered "
+            "internally at /__w/pytorch/pytorch/aten/src/ATen/native/TensorAdvancedIndexing.cpp"
+            ":1523.)",
             UserWarning,
-            stacklevel=2,
+            stacklevel=_caller_stacklevel(),
         )
     d = _wrap_dim(dim, input.ndim)
     if reduce not in ("prod", "mean", "amax", "amin"):

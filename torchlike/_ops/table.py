@@ -577,7 +577,9 @@ def cast(x, dtype):
     return t.astype(dtype)
 
 
-OPS["to"] = Op("to", lambda x, *, dtype: cast(x, dtype), "ToCopyBackward0")
+# ToCopyBackward0 saves only the input's options, so a graph cast once (a float64 array made
+# float32 with .float()) can be backpropagated through by every closure call of LBFGS
+OPS["to"] = Op("to", lambda x, *, dtype: cast(x, dtype), "ToCopyBackward0", linear=True)
 OPS["clone"] = Op(
     "clone", lambda x: x + 0 if x.dtype != jnp.bool_ else x, "CloneBackward0", linear=True
 )
