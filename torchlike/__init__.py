@@ -338,4 +338,11 @@ vmap = func.vmap  # torch.vmap is torch.func.vmap
 from ._layout import UntypedStorage  # noqa: E402,F401
 from ._ops.everyday import TypedStorage  # noqa: E402,F401
 
+# torch.sparse (COO tensors); torch.mm / torch.matmul take a sparse first operand to its kernel
+from . import sparse  # noqa: E402
+from .sparse import sparse_coo_tensor, spmm  # noqa: E402,F401
+
+mm = sparse.sparse_first(mm)  # noqa: F821 (from the function table above)
+matmul = sparse.sparse_first(matmul)  # noqa: F821
+
 __getattr__ = _module_getattr(__name__)
