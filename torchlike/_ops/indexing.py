@@ -450,9 +450,7 @@ METHODS["__getitem__"] = _getitem
 
 def copy_(self, src, non_blocking=False):
     src = src if isinstance(src, Tensor) else _t(src)
-    if (grad_mode.is_grad_enabled() and (src._requires_grad or self._requires_grad)) or (
-        _core.DUAL is not None  # a forward-AD level: the copy carries src's tangent
-    ):
+    if grad_mode.is_grad_enabled() and (src._requires_grad or self._requires_grad):
         # PyTorch's order: the in-place rules (a leaf …), then the broadcast
         _check_inplace_allowed(self)
         ts, ss = tuple(self.shape), tuple(src.shape)
