@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import warnings
 
+from torchlike._missing import module_getattr as _module_getattr
+
 from .. import _layout
 from .._factories import zeros
 from .._layout import DTYPE_OF_TYPE
@@ -60,13 +62,14 @@ def is_sparse(t):
 def sparse_first(dense_fn):
     """``torch.mm`` / ``torch.matmul`` taking a sparse first operand to the sparse kernel."""
 
-    def fn(input, other, *args, **kwargs):
-        if not args and not kwargs:
+    def fn(*args, **kwargs):
+        if len(args) == 2 and not kwargs:
+            input, other = args
             if isinstance(input, SparseCOOTensor):
                 return _mm(input, other)
             if isinstance(other, SparseCOOTensor) and isinstance(input, Tensor):
                 return _dense_mm(input, other)
-        return dense_fn(input, other, *args, **kwargs)
+        return dense_fn(*args, **kwargs)
 
     fn.__name__ = fn.__qualname__ = dense_fn.__name__
     fn.__doc__ = dense_fn.__doc__
@@ -146,3 +149,6 @@ def _to_dense(self, dtype=None, *, masked_grad=None):
 Tensor.to_sparse = _to_sparse
 Tensor.to_sparse_coo = lambda self: dense_to_sparse(self)
 Tensor.to_dense = _to_dense
+
+# A torch.sparse name torchlike lacks: an AttributeError naming it and the nearest supported name.
+__getattr__ = _module_getattr(__name__)
