@@ -350,5 +350,12 @@ def tensor_repr(t) -> str:
         suffixes.append(f"grad_fn=<{grad_fn_name}>")
     elif t.requires_grad:
         suffixes.append("requires_grad=True")
+    tangent = TANGENT_OF(t) if TANGENT_OF is not None else None
+    if tangent is not None:
+        suffixes.append(f"tangent={tangent!r}")
 
     return _append_suffixes(prefix + contents, suffixes, indent)
+
+
+# ``autograd.forward_ad`` sets this: a dual tensor's tangent (printed as ``tangent=``), or None
+TANGENT_OF = None

@@ -38,6 +38,7 @@ def _in_float32(impl, vals, kwargs):
 
 
 PROFILER = None  # the recording autograd.profiler.profile, if any
+DUAL = None  # forward_ad's apply while a dual level is open (tangents ride along every op)
 
 
 @dataclass(frozen=True)
@@ -272,6 +273,8 @@ def apply(op, operands, static=(), dtype=None):
     """
     if PROFILER is not None and not PROFILER.inside_op:  # torch.autograd.profiler is recording
         return PROFILER.run(apply, op, operands, static, dtype)
+    if DUAL is not None:  # a forward-AD level is open: the op and its tangent
+        return DUAL(op, operands, static, dtype)
     if _autocast.ACTIVE[0]:  # an autocast region: PyTorch's casts for this op first
         operands = _autocast.cast_operands(op.name, operands, static)
     cd = dtype

@@ -23,6 +23,7 @@ from ..autograd.inplace import (
     fill_like,
     inplace_update,
 )
+from . import core as _core
 from . import indexing_table  # noqa: F401  (registers scatter_reduce, take, unfold, ...)
 from .core import apply
 from .shapes import _slice, expand, flatten, select, unsqueeze
@@ -450,7 +451,9 @@ METHODS["__getitem__"] = _getitem
 
 def copy_(self, src, non_blocking=False):
     src = src if isinstance(src, Tensor) else _t(src)
-    if grad_mode.is_grad_enabled() and (src._requires_grad or self._requires_grad):
+    if (grad_mode.is_grad_enabled() and (src._requires_grad or self._requires_grad)) or (
+        _core.DUAL is not None  # a forward-AD level: the copy carries src's tangent
+    ):
         # PyTorch's order: the in-place rules (a leaf …), then the broadcast
         _check_inplace_allowed(self)
         ts, ss = tuple(self.shape), tuple(src.shape)

@@ -32,6 +32,7 @@ _UPPER = {
     "GradcheckError": "gradcheck",
     "Variable": "variable",
     "functional": None,  # None: the submodule of that name itself (torch.autograd.functional)
+    "forward_ad": None,
 }
 
 __all__ = [

@@ -14,7 +14,8 @@ import jax
 import jax.numpy as jnp
 
 from .. import _dtype, _tensor
-from . import _callbacks, grad_mode
+from .._ops import core as _core
+from . import _callbacks, forward_ad, grad_mode
 from .graph import ERR_BACKWARD_TWICE, Node
 
 
@@ -24,6 +25,8 @@ class FunctionCtx:
 
     @property
     def saved_tensors(self):
+        if getattr(self, "_in_jvp", False):  # forward AD's ``jvp`` reads ``save_for_forward``'s
+            return tuple(getattr(self, "_saved_for_forward", ()))
         if getattr(self, "_saved_freed", False):
             raise RuntimeError(ERR_BACKWARD_TWICE)
         return tuple(getattr(self, "_to_save", ()))
@@ -189,8 +192,24 @@ class Function(FunctionCtx, metaclass=FunctionMeta):
 
     vjp = backward
 
+    @staticmethod
+    def jvp(ctx, *grad_inputs):
+        raise NotImplementedError(
+            "You must implement the jvp function for custom autograd.Function to use it with "
+            "forward mode AD."
+        )
+
     @classmethod
     def apply(cls, *args, **kwargs):
+        if _core.DUAL is not None and any(
+            isinstance(a, _tensor.Tensor) and forward_ad.tangent_of(a) is not None for a in args
+        ):
+            return _apply_dual(cls, args, kwargs)
+        return cls._apply(args, kwargs)[0]
+
+    @classmethod
+    def _apply(cls, args, kwargs):
+        """(the outputs, the ctx: the node, whether or not the outputs record it)"""
         needs = tuple(isinstance(a, _tensor.Tensor) and a._requires_grad for a in args)
         record = grad_mode.is_grad_enabled() and any(needs)
         # next_functions has one entry per Tensor argument, as in PyTorch
@@ -215,7 +234,7 @@ class Function(FunctionCtx, metaclass=FunctionMeta):
         single = not isinstance(output, tuple)
         outputs = (output,) if single else output
         if not record:
-            return output
+            return output, node
         non_diff = getattr(node, "_non_differentiable", set())
         node._record_outputs(outputs)
         wrapped = []
@@ -235,7 +254,35 @@ class Function(FunctionCtx, metaclass=FunctionMeta):
         if saved:
             by_id = {id(o): w for o, w in zip(outputs, wrapped)}
             node._to_save = tuple(by_id.get(id(t), t) for t in saved)
-        return wrapped[0] if single else tuple(wrapped)
+        return (wrapped[0] if single else tuple(wrapped)), node
+
+
+def _apply_dual(cls, args, kwargs):
+    """A call at an open forward-AD level with a dual argument: ``forward`` on the primals (its
+    ops carry no tangents, as in PyTorch), then the user's ``jvp`` for the outputs' tangents."""
+    _core.DUAL = None
+    try:
+        output, ctx = cls._apply(args, kwargs)
+        outputs = output if isinstance(output, tuple) else (output,)
+        tangents = []
+        for a in args:
+            if not isinstance(a, _tensor.Tensor):
+                tangents.append(None)
+                continue
+            t = forward_ad.tangent_of(a)
+            tangents.append(t if t is not None else _tensor.Tensor._make(jnp.zeros_like(a._value)))
+        ctx._in_jvp = True
+        try:
+            result = cls.jvp(ctx, *tangents)
+        finally:
+            ctx._in_jvp = False
+    finally:
+        _core.DUAL = forward_ad._apply_dual
+    results = result if isinstance(result, tuple) else (result,)
+    for o, t in zip(outputs, results):
+        if isinstance(o, _tensor.Tensor) and isinstance(t, _tensor.Tensor):
+            forward_ad._set(o, t)
+    return output
 
 
 def once_differentiable(fn):

@@ -16,10 +16,12 @@ import jax.numpy as jnp
 
 from .. import _dtype as D
 from .. import _tensor
+from .._ops import core as _core
 from .._ops.core import apply
 from .._ops.table import OPS
 from .._tensor import Tensor
 from . import grad_mode
+from .forward_ad import after_inplace as _dual_after_inplace
 from .graph import CopySlices
 
 # dtype facts PyTorch's messages use (kept under these names for the signature modules)
@@ -110,6 +112,8 @@ def inplace_update(self, result, c_type_names=False):
         # inside CopySlices): what it saved is the old value, still intact in JAX, so the
         # version bump must not make its backward refuse (PyTorch runs clamp_ on a view)
         fn._saved_by_inplace_op(self)
+    if _core.DUAL is not None:  # a forward-AD level is open: the tangent is written too
+        _dual_after_inplace(self, result)
     return self
 
 
@@ -139,10 +143,13 @@ def refresh_view_history(view):
 def fill_like(self, op_name, operands, check_overlap=False):
     """zero_/fill_: a plain write for tensors without history (grad buffers, optimizer state),
     a recorded op (ZeroBackward0, FillBackward2/3) otherwise."""
-    if grad_mode.is_grad_enabled() and (
-        self._requires_grad
-        or builtins.any(isinstance(o, Tensor) and o._requires_grad for o in operands)
-    ):
+    if (
+        grad_mode.is_grad_enabled()
+        and (
+            self._requires_grad
+            or builtins.any(isinstance(o, Tensor) and o._requires_grad for o in operands)
+        )
+    ) or _core.DUAL is not None:  # a forward-AD level: the fill sets (zeroes) the tangent
         return inplace_update(self, apply(OPS[op_name], (self, *operands)))
     _check_inplace_allowed(self)
     if op_name == "zero":
