@@ -229,12 +229,19 @@ def test_pruning_container_checks(torch):
     assert len(c) == 1 and c[0] is w and list(c) == [w]
 
 
-@pytest.mark.known_difference(
-    reason="torch.topk breaks ties in libstdc++ nth_element/partial_sort order on CPU; "
-    "torchlike's topk (jax.lax.top_k) takes the lowest indices"
-)
-def test_l1_unstructured_tie_breaking(torch):
+def test_ties_at_the_boundary_prune_what_pytorch_prunes(torch):
+    # PyTorch's CPU topk does not prefer the lowest index among equal values
     prune = _prune(torch)
     m = _linear(torch, [[1.0, -1.0, 2.0], [1.0, 0.5, -1.0]])
     prune.l1_unstructured(m, "weight", amount=3)
     assert m.weight_mask.tolist() == [[1, 1, 1], [0, 0, 0]]
+    rows = [[1.0, 2.0, 3.0], [3.0, 2.0, 1.0], [2.0, 3.0, 1.0], [1.0, 3.0, 2.0], [0.0, 0.0, 1.0]]
+    m = _linear(torch, rows)
+    prune.ln_structured(m, "weight", amount=2, n=2, dim=0)
+    assert m.weight_mask[:, 0].tolist() == [0, 1, 1, 1, 0]
+    # pruning again after remove: the zeros left behind tie
+    m = _linear(torch, (torch.arange(24.0) - 11.5).view(4, 6).tolist())
+    prune.l1_unstructured(m, "weight", amount=0.5)
+    prune.remove(m, "weight")
+    prune.l1_unstructured(m, "weight", amount=0.25)
+    assert (m.weight_mask.flatten() == 0).nonzero().flatten().tolist() == [6, 7, 8, 9, 10, 11]

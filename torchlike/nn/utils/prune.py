@@ -15,9 +15,12 @@ import numbers
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
 
+import numpy as np
+
 from ... import _factories, _layout
 from ... import _random_methods as _sample
 from ..._ops import reductions as _reductions
+from ._topk_ties import ties_at_boundary, topk_indices
 from .convert_parameters import parameters_to_vector
 
 __all__ = [
@@ -259,7 +262,7 @@ class RandomUnstructured(BasePruningMethod):
         mask = default_mask.clone(memory_format=_layout.contiguous_format)
         if k:
             scores = _sample.rand_like(t)
-            mask.view(-1)[_reductions.topk(scores.view(-1), k=k).indices] = 0
+            mask.view(-1)[_pytorch_topk(scores.view(-1), k, largest=True)] = 0
         return mask
 
     @classmethod
@@ -280,13 +283,25 @@ class L1Unstructured(BasePruningMethod):
         k = _count_to_prune(self.amount, t.nelement())
         mask = default_mask.clone(memory_format=_layout.contiguous_format)
         if k:
-            smallest = _reductions.topk(t.abs().view(-1), k=k, largest=False)
-            mask.view(-1)[smallest.indices] = 0
+            mask.view(-1)[_pytorch_topk(t.abs().view(-1), k, largest=False)] = 0
         return mask
 
     @classmethod
     def apply(cls, module, name, amount, importance_scores=None):
         return super().apply(module, name, amount=amount, importance_scores=importance_scores)
+
+
+def _pytorch_topk(scores, k, largest):
+    """The indices of ``torch.topk(scores, k, largest=largest)`` (1-D) as PyTorch's CPU kernel
+    picks them: where equal scores straddle the k-th place, which of them win decides the
+    mask, and PyTorch's choice is not the lowest indices (see ``_topk_ties``)."""
+    chosen = _reductions.topk(scores, k=k, largest=largest).indices
+    host = np.asarray(scores.detach().cpu().numpy())
+    if not ties_at_boundary(host, np.asarray(chosen.cpu().numpy())):
+        return chosen
+    # only the set matters for a mask, so the order (PyTorch's sort of the winners) is skipped
+    picked = topk_indices(host, k, largest=largest, sorted=False)
+    return _factories.tensor(picked).to(scores.device)
 
 
 def _channel_mask(t, dim, keep):
@@ -344,10 +359,10 @@ class LnStructured(BasePruningMethod):
         k = _count_to_prune(self.amount, channels)
         # PyTorch takes the norms' topk before knowing whether anything is pruned, so a bad
         # ``n`` raises even for amount=0.
-        kept = _reductions.topk(_compute_norm(t, self.n, self.dim), k=channels - k, largest=True)
+        kept = _pytorch_topk(_compute_norm(t, self.n, self.dim), channels - k, largest=True)
         if not k:
             return default_mask
-        mask = _channel_mask(t, self.dim, kept.indices)
+        mask = _channel_mask(t, self.dim, kept)
         mask *= default_mask.to(dtype=mask.dtype)
         return mask
 

@@ -1,0 +1,235 @@
+"""Which entries PyTorch's CPU ``topk`` picks when values tie at the k-th place.
+
+PyTorch's CPU kernel selects over (value, index) pairs compared by value only, with
+``std::partial_sort`` when ``k * 64 <= n`` and ``std::nth_element`` (then ``std::sort`` of the
+first k - 1) otherwise; neither is stable, so among equal values the winners depend on
+libstdc++'s algorithms.  JAX's ``top_k`` prefers the lowest indices instead.  Pruning turns the
+winners into a mask, so a tie at the boundary would prune other entries than PyTorch.
+
+``topk_indices`` replays those libstdc++ algorithms (introselect, introsort, heap select) on
+the host.  It is plain Python, so it is used only where a tie crosses the boundary: the
+selected set is then ambiguous and the replay is what decides it.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+_THRESHOLD = 16  # libstdc++'s _S_threshold: introsort leaves runs this short to insertion sort
+
+
+def _lg(n):
+    return n.bit_length() - 1
+
+
+class _Select:
+    """libstdc++'s selection algorithms on parallel lists (values, indices) with ``less``."""
+
+    def __init__(self, values, less):
+        self.v = values
+        self.i = list(range(len(values)))
+        self.less = less
+
+    def _lt(self, a, b):
+        return self.less(self.v[a], self.v[b])
+
+    def _swap(self, a, b):
+        v, i = self.v, self.i
+        v[a], v[b] = v[b], v[a]
+        i[a], i[b] = i[b], i[a]
+
+    # ------------------------------------------------------------------------------ heaps
+    def _push_heap(self, first, hole, top, val):
+        v, i, less = self.v, self.i, self.less
+        parent = (hole - 1) // 2
+        while hole > top and less(v[first + parent], val[0]):
+            v[first + hole], i[first + hole] = v[first + parent], i[first + parent]
+            hole = parent
+            parent = (hole - 1) // 2
+        v[first + hole], i[first + hole] = val
+
+    def _adjust_heap(self, first, hole, length, val):
+        v, i = self.v, self.i
+        top = hole
+        child = hole
+        while child < (length - 1) // 2:
+            child = 2 * (child + 1)
+            if self._lt(first + child, first + child - 1):
+                child -= 1
+            v[first + hole], i[first + hole] = v[first + child], i[first + child]
+            hole = child
+        if length % 2 == 0 and child == (length - 2) // 2:
+            child = 2 * (child + 1)
+            v[first + hole], i[first + hole] = v[first + child - 1], i[first + child - 1]
+            hole = child - 1
+        self._push_heap(first, hole, top, val)
+
+    def _make_heap(self, first, last):
+        length = last - first
+        if length < 2:
+            return
+        parent = (length - 2) // 2
+        while True:
+            self._adjust_heap(
+                first, parent, length, (self.v[first + parent], self.i[first + parent])
+            )
+            if parent == 0:
+                return
+            parent -= 1
+
+    def _pop_heap(self, first, last, result):
+        val = (self.v[result], self.i[result])
+        self.v[result], self.i[result] = self.v[first], self.i[first]
+        self._adjust_heap(first, 0, last - first, val)
+
+    def _heap_select(self, first, middle, last):
+        self._make_heap(first, middle)
+        for k in range(middle, last):
+            if self._lt(k, first):
+                self._pop_heap(first, middle, k)
+
+    def _sort_heap(self, first, last):
+        while last - first > 1:
+            last -= 1
+            self._pop_heap(first, last, last)
+
+    def partial_sort(self, first, middle, last):
+        self._heap_select(first, middle, last)
+        self._sort_heap(first, middle)
+
+    # ------------------------------------------------------------------------ partitioning
+    def _move_median_to_first(self, result, a, b, c):
+        lt = self._lt
+        if lt(a, b):
+            if lt(b, c):
+                self._swap(result, b)
+            elif lt(a, c):
+                self._swap(result, c)
+            else:
+                self._swap(result, a)
+        elif lt(a, c):
+            self._swap(result, a)
+        elif lt(b, c):
+            self._swap(result, c)
+        else:
+            self._swap(result, b)
+
+    def _unguarded_partition(self, first, last, pivot):
+        lt = self._lt
+        while True:
+            while lt(first, pivot):
+                first += 1
+            last -= 1
+            while lt(pivot, last):
+                last -= 1
+            if not first < last:
+                return first
+            self._swap(first, last)
+            first += 1
+
+    def _partition_pivot(self, first, last):
+        mid = first + (last - first) // 2
+        self._move_median_to_first(first, first + 1, mid, last - 1)
+        return self._unguarded_partition(first + 1, last, first)
+
+    # ----------------------------------------------------------------------- insertion sort
+    def _linear_insert(self, k):
+        v, i, less = self.v, self.i, self.less
+        val = (v[k], i[k])
+        nxt = k - 1
+        while less(val[0], v[nxt]):
+            v[k], i[k] = v[nxt], i[nxt]
+            k = nxt
+            nxt -= 1
+        v[k], i[k] = val
+
+    def _insertion_sort(self, first, last):
+        if first == last:
+            return
+        v, i = self.v, self.i
+        for k in range(first + 1, last):
+            if self._lt(k, first):
+                val = (v[k], i[k])
+                v[first + 1 : k + 1] = v[first:k]
+                i[first + 1 : k + 1] = i[first:k]
+                v[first], i[first] = val
+            else:
+                self._linear_insert(k)
+
+    # ---------------------------------------------------------------------- sort and select
+    def _introsort_loop(self, first, last, depth):
+        while last - first > _THRESHOLD:
+            if depth == 0:
+                self.partial_sort(first, last, last)
+                return
+            depth -= 1
+            cut = self._partition_pivot(first, last)
+            self._introsort_loop(cut, last, depth)
+            last = cut
+
+    def sort(self, first, last):
+        if first == last:
+            return
+        self._introsort_loop(first, last, _lg(last - first) * 2)
+        if last - first > _THRESHOLD:
+            self._insertion_sort(first, first + _THRESHOLD)
+            for k in range(first + _THRESHOLD, last):
+                self._linear_insert(k)
+        else:
+            self._insertion_sort(first, last)
+
+    def nth_element(self, first, nth, last):
+        if first == last or nth == last:
+            return
+        depth = _lg(last - first) * 2
+        while last - first > 3:
+            if depth == 0:
+                self._heap_select(first, nth + 1, last)
+                self._swap(first, nth)
+                return
+            depth -= 1
+            cut = self._partition_pivot(first, last)
+            if cut <= nth:
+                first = cut
+            else:
+                last = cut
+        self._insertion_sort(first, last)
+
+
+def _greater(a, b):
+    return (math.isnan(a) and not math.isnan(b)) or a > b
+
+
+def _smaller(a, b):
+    return (not math.isnan(a) and math.isnan(b)) or a < b
+
+
+def topk_indices(values, k, largest=True, sorted=True):
+    """The indices PyTorch's CPU ``torch.topk(values, k, largest=largest)`` returns (1-D)."""
+    values = np.asarray(values).reshape(-1)
+    n = values.shape[0]
+    if k == 0:
+        return np.zeros(0, np.int64)
+    sel = _Select(values.astype(np.float64).tolist(), _greater if largest else _smaller)
+    if k * 64 <= n:
+        sel.partial_sort(0, k, n)
+    else:
+        sel.nth_element(0, k - 1, n)
+        if sorted:
+            sel.sort(0, k - 1)
+    return np.asarray(sel.i[:k], np.int64)
+
+
+def ties_at_boundary(values, chosen):
+    """Whether the k chosen entries of ``values`` (host arrays) leave out an entry equal to
+    the least-preferred chosen one: the set PyTorch picks may then differ."""
+    values = np.asarray(values).reshape(-1)
+    if chosen.size == 0 or chosen.size == values.size:
+        return False
+    picked = values[chosen]
+    if np.isnan(values).any():
+        return True
+    edge = picked[-1]  # topk's results are ordered: the last is at the boundary
+    return int((values == edge).sum()) > int((picked == edge).sum())
