@@ -40,7 +40,25 @@ def test_tutorial_basics(torch, fwAD):
 
 @pytest.mark.parametrize(
     "name",
-    ["exp", "sin", "tanh", "sigmoid", "log_softmax", "linear", "matmul", "sum", "mean", "max_dim"],
+    [
+        "exp",
+        "sin",
+        "tanh",
+        "sigmoid",
+        "log_softmax",
+        "linear",
+        "matmul",
+        "sum",
+        "mean",
+        "max_dim",
+        "conv2d",
+        "layer_norm",
+        "stack_views",
+        "where",
+        "gather",
+        "cumsum",
+        "inv",
+    ],
 )
 def test_op_tangents_match_jvp(torch, fwAD, name):
     torch.manual_seed(0)
@@ -57,6 +75,13 @@ def test_op_tangents_match_jvp(torch, fwAD, name):
         "sum": lambda x: (x * 3.0).sum(),
         "mean": lambda x: x.mean(dim=0, keepdim=True),
         "max_dim": lambda x: x.max(dim=1).values,
+        "conv2d": lambda x: F.conv2d(x[None, None], torch.ones(2, 1, 2, 2)),
+        "layer_norm": lambda x: F.layer_norm(x, (3,)),
+        "stack_views": lambda x: torch.stack([x[0], x[1], x[3]]),  # views read together
+        "where": lambda x: torch.where(x > 0, x, x * 0.1),
+        "gather": lambda x: x.gather(1, torch.tensor([[0], [2], [1], [1]])),
+        "cumsum": lambda x: x.cumsum(0),
+        "inv": lambda x: torch.linalg.inv(x[:3] + 4 * torch.eye(3)),
     }
     x, t = torch.randn(4, 3), torch.randn(4, 3)
     with fwAD.dual_level():
@@ -239,6 +264,18 @@ def test_errors(torch, fwAD):
             "Trying to exit a forward AD level that was not the last one that was created. "
             "This is not supported."
         )
+
+
+def test_kernels_without_a_forward_rule(torch, fwAD):
+    q = torch.randn(1, 2, 3, 4)
+    with fwAD.dual_level():
+        d = fwAD.make_dual(q, torch.ones_like(q))
+        with pytest.raises(NotImplementedError) as err:
+            torch.nn.functional.scaled_dot_product_attention(d, d, d)
+    assert str(err.value).startswith(
+        "Trying to use forward AD with _scaled_dot_product_flash_attention_for_cpu that does "
+        "not support it because it has not been implemented yet.\nPlease file an issue"
+    )
 
 
 def test_dual_level_as_decorator(torch, fwAD):

@@ -469,6 +469,7 @@ def _read_together(op, tensors, static, dim, concat):
         first._geom is None
         or len(tensors) < 2
         or core.PROFILER is not None
+        or core.DUAL is not None
         or _autocast.ACTIVE[0]
         or _device.MIXED[0]
     ):

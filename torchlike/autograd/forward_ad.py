@@ -23,6 +23,7 @@ supports today.
 
 from __future__ import annotations
 
+import re
 import weakref
 from typing import Any, NamedTuple
 
@@ -199,7 +200,20 @@ def unpack_dual(tensor, *, level=None):
 _PROGRAMS = _caches.LRUCache("forward_ad", max_entries=512)
 
 
-def _program(op, cd, static, positions):
+_NO_FORWARD_RULE = (
+    "Trying to use forward AD with {} that does not support it because it has not been "
+    "implemented yet.\nPlease file an issue to PyTorch at "
+    "https://github.com/pytorch/pytorch/issues/new?template=feature-request.yml so that we can "
+    "prioritize its implementation or submit a PR adding the implementation to derivatives.yaml"
+)
+
+
+def _program(op, cd, static, positions, transpose=False):
+    """The jitted ``(primals, moving primals, their tangents) -> output tangents``.
+
+    ``transpose``: for an op whose function holds a ``jax.custom_vjp`` (JAX has no forward
+    rule for those), the tangent is the transpose of the op's vjp, which is linear in the
+    cotangent: the same derivative, through the rule the reverse replay uses."""
     f = op.function(cd, static)
 
     def tangent_out(primals, duals, tangents):
@@ -209,7 +223,11 @@ def _program(op, cd, static, positions):
                 args[k] = v
             return f(*args)
 
-        return jax.jvp(along, tuple(duals), tuple(tangents))[1]
+        if not transpose:
+            return jax.jvp(along, tuple(duals), tuple(tangents))[1]
+        out, pull = jax.vjp(along, *duals)
+        _, pull_t = jax.vjp(pull, jax.tree_util.tree_map(jnp.zeros_like, out))
+        return pull_t(tuple(tangents))[0]
 
     return jax.jit(tangent_out)
 
@@ -252,7 +270,23 @@ def _apply_dual(op, operands, static=(), dtype=None):
     fn = _PROGRAMS.peek(key)
     if fn is None:
         fn = _PROGRAMS.put(key, _program(op, cd, static, positions))
-    result = fn(primals, moving, tangents)
+    try:
+        result = fn(primals, moving, tangents)
+    except TypeError as exc:
+        if "custom_vjp" not in str(exc):
+            raise
+        fn = _PROGRAMS.put(key, _program(op, cd, static, positions, transpose=True))
+        try:
+            result = fn(primals, moving, tangents)
+        except RuntimeError as err:
+            # a kernel whose backward has no derivative (``nn_table._first_order_only``):
+            # PyTorch has no forward rule for it either, and says so naming the forward kernel
+            match = re.fullmatch(
+                r"derivative for aten::(\w+)_backward is not implemented", str(err)
+            )
+            if match is None:
+                raise
+            raise NotImplementedError(_NO_FORWARD_RULE.format(match[1])) from None
     outs = out if type(out) is tuple else (out,)
     results = result if type(result) is tuple else (result,)
     for o, r in zip(outs, results):
