@@ -211,3 +211,31 @@ def test_uncoalesced_abs_detach_clone_and_to(torch):
     assert s.double().dtype == torch.float64 and s.double().layout == torch.sparse_coo
     assert node_name(s.clone()) == "CloneBackward0"
     assert _addr(repr(s.grad_fn)).startswith("<SparseCooTensorWithDimsAndTensorsBackward0 ")
+
+
+@pytest.mark.known_difference(
+    reason="a sparse tensor is a Tensor subclass in torchlike (Tensor's storage holds one dense "
+    "array; the COO parts live on the subclass); isinstance(s, torch.Tensor) holds"
+)
+def test_sparse_tensor_type_is_tensor(torch):
+    s = _coo(torch)
+    assert isinstance(s, torch.Tensor) and type(s) is torch.Tensor
+
+
+@pytest.mark.known_difference(
+    reason="dense + sparse needs the dense kernels to accept a sparse operand (a hook in "
+    "_ops/core.apply); torchlike raises 'Could not run aten::add' instead"
+)
+def test_dense_plus_sparse(torch):
+    assert (torch.ones(2, 3) + _coo(torch)).tolist() == [[1.0, 1.0, 5.0], [5.0, 1.0, 6.0]]
+
+
+@pytest.mark.known_difference(
+    reason="PyTorch's torch.mm gives a sparse leaf a dense gradient; torchlike's gradient "
+    "reaches the values, so it is torch.sparse.mm's sparse one on the leaf's pattern"
+)
+def test_mm_gradient_of_a_sparse_leaf_is_dense(torch):
+    s = _coo(torch, requires_grad=True)
+    torch.mm(s, torch.arange(6.0).view(3, 2)).sum().backward()
+    assert s.grad.layout == torch.strided
+    assert s.grad.tolist() == [[1.0, 5.0, 9.0], [1.0, 5.0, 9.0]]
