@@ -5,6 +5,7 @@ operand and to the values, ``torch.sparse.sum``).  The tensor itself is in ``_co
 
 from __future__ import annotations
 
+import functools
 import warnings
 
 from torchlike._missing import module_getattr as _module_getattr
@@ -71,9 +72,8 @@ def sparse_first(dense_fn):
                 return _dense_mm(input, other)
         return dense_fn(*args, **kwargs)
 
-    fn.__name__ = fn.__qualname__ = dense_fn.__name__
-    fn.__doc__ = dense_fn.__doc__
-    return fn
+    # the dense function's name and signature (its ``out=`` included)
+    return functools.wraps(dense_fn)(fn)
 
 
 # ---------------------------------------------------------------- legacy sparse tensor types
