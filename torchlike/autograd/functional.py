@@ -294,6 +294,9 @@ def jacobian(
                 )
             )
         jac = _finish(tuple(jac), create_graph)
+    if strategy == "forward-mode":
+        # PyTorch's forward-mode path nests its result in lists (reverse mode: tuples)
+        jac = [list(row) for row in jac]
     return _nest(jac, (out_tuple, in_tuple))
 
 

@@ -9,6 +9,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .. import _tensor
+from .. import random as _random
 from .engine import grad
 
 
@@ -112,6 +113,18 @@ def gradcheck(
     return True
 
 
+def _random_grad_output(out):
+    dtype = out.dtype if (out.is_floating_point() or out.is_complex()) else D.float64
+    real = dtype.to_real() if dtype.is_complex else dtype
+    shape = tuple(out.shape) + ((2,) if dtype.is_complex else ())
+    values = _random.default_generator._uniform(shape, real, -1.0, 1.0)
+    if dtype.is_complex:
+        values = values[..., 0] + 1j * values[..., 1]
+    g = _tensor.Tensor._make(jnp.asarray(values, dtype._np), dtype)
+    g._requires_grad = True
+    return g
+
+
 def gradgradcheck(
     func,
     inputs,
@@ -134,16 +147,16 @@ def gradgradcheck(
     """gradcheck of the function ``(inputs, grad_outputs) -> grad(func(inputs), inputs)``,
     whose analytical Jacobian comes from a ``create_graph=True`` backward."""
     inputs = _as_tuple(inputs)
-    outputs = _as_tuple(func(*inputs))
     if grad_outputs is None:
-        rng = np.random.default_rng(0)
-        grad_outputs = []
-        for o in outputs:
-            g = _tensor.Tensor._make(
-                jnp.asarray(rng.standard_normal(tuple(o.shape)), o._value.dtype)
-            )
-            g._requires_grad = True
-            grad_outputs.append(g)
+        # PyTorch draws them with torch.testing.make_tensor(low=-1, high=1) from the global
+        # generator, one per differentiable output: drawing the same keeps a seeded script's
+        # later random numbers where PyTorch's are.
+        outputs = _as_tuple(func(*inputs))
+        grad_outputs = tuple(
+            _random_grad_output(o)
+            for o in outputs
+            if isinstance(o, _tensor.Tensor) and o.requires_grad
+        )
     grad_outputs = _as_tuple(grad_outputs)
     n_in = len(inputs)
     diff_pos = [

@@ -77,6 +77,15 @@ def _reorder(result, template):
     return result
 
 
+def _leaves_replaced(template, leaf):
+    """``template`` with every leaf replaced by ``leaf``, keeping dict key order."""
+    if isinstance(template, dict):
+        return {k: _leaves_replaced(v, leaf) for k, v in template.items()}
+    if isinstance(template, (tuple, list)):
+        return type(template)(_leaves_replaced(v, leaf) for v in template)
+    return leaf
+
+
 def _host_sync_error(exc):
     """The JAX tracer error behind ``exc`` (raised directly or re-raised by an op), or None."""
     while exc is not None:
@@ -181,7 +190,7 @@ def grad_and_value(func, argnums=0, has_aux=False):
         seen = [None]
 
         def pure(*vals):
-            out = _call("grad", func, _wrap(vals), kwargs)
+            out = _call("grad", func, _wrap(vals, args), kwargs)
             aux = None
             if has_aux:
                 if not (isinstance(out, tuple) and len(out) == 2):
@@ -279,7 +288,7 @@ def vjp(func, *primals, has_aux=False):
     seen = [None, None]
 
     def pure(*vals):
-        out, aux = _split_aux(_call("vjp", func, _wrap(vals), {}), has_aux, name)
+        out, aux = _split_aux(_call("vjp", func, _wrap(vals, primals), {}), has_aux, name)
         seen[:] = [out, aux]
         if has_aux:
             return _output_checked(out, name), _unwrap(aux)
@@ -316,7 +325,7 @@ def jvp(func, primals, tangents, *, strict=False, has_aux=False):
     name = "jvp(f, primals, tangents)"
 
     def pure(*vals):
-        out, aux = _split_aux(_call("jvp", func, _wrap(vals), {}), has_aux, name)
+        out, aux = _split_aux(_call("jvp", func, _wrap(vals, primals), {}), has_aux, name)
         if has_aux:
             return _output_checked(out, name), _unwrap(aux)
         return _output_checked(out, name)
@@ -336,7 +345,7 @@ def linearize(func, *primals):
     name = "linearize(func, *primals)"
 
     def pure(*vals):
-        return _output_checked(_call("linearize", func, _wrap(vals), {}), name)
+        return _output_checked(_call("linearize", func, _wrap(vals, primals), {}), name)
 
     out, f_jvp = jax.linearize(pure, *_unwrap(primals))
 
@@ -358,16 +367,19 @@ def _jacobian(jax_transform, transform, func, argnums, has_aux):
         seen = [None, None]
 
         def pure(*vals):
-            out, aux = _split_aux(_call(transform, func, _wrap(vals), {}), has_aux, name)
+            out, aux = _split_aux(_call(transform, func, _wrap(vals, args), {}), has_aux, name)
             seen[:] = [out, aux]
             if has_aux:
                 return _output_checked(out, name), _unwrap(aux)
             return _output_checked(out, name)
 
         result = jax_transform(pure, argnums, has_aux=has_aux)(*_unwrap(args))
+        # each output leaf holds one entry per differentiated input, nested as the inputs are
+        like_in = tuple(args[n] for n in argnums) if isinstance(argnums, tuple) else args[argnums]
+        like = _leaves_replaced(seen[0], like_in)
         if has_aux:
-            return _wrap(result[0], seen[0]), _wrap(result[1], seen[1])
-        return _wrap(result, seen[0])
+            return _wrap(result[0], like), _wrap(result[1], seen[1])
+        return _wrap(result, like)
 
     return wrapper
 
@@ -485,7 +497,7 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
         seen = [None]
 
         def pure(*vals):
-            out = _call("vmap", func, _wrap(vals), kwargs)
+            out = _call("vmap", func, _wrap(vals, args), kwargs)
             seen[0] = out
             for leaf in jax.tree_util.tree_leaves(out, is_leaf=_is_tensor):
                 if not isinstance(leaf, Tensor):

@@ -1,0 +1,80 @@
+"""Blockers found by running the official PyTorch tutorials and recipes (Learning PyTorch with
+Examples, the autograd tutorials and notes, What is torch.nn really?, Extending PyTorch, the
+torch.func tutorials, hooks, saving and loading, profiler, parametrizations) under
+``python -m torchlike``, each reduced to the few lines that reproduce it."""
+
+
+# ------------------------------------------------- Extending PyTorch / Double Backward tutorial
+# gradgradcheck draws its random grad_outputs from the global generator (make_tensor in
+# [-1, 1)), so a seeded script's later random numbers depend on it.
+def test_gradgradcheck_draws_grad_outputs_from_the_global_generator(torch):
+    x = torch.tensor([0.5, -0.3, 1.2], dtype=torch.float64, requires_grad=True)
+    torch.manual_seed(0)
+    assert torch.autograd.gradgradcheck(lambda t: (t**3, t.detach().sum()), (x,))
+    after = torch.rand(2)
+    torch.manual_seed(0)
+    torch.empty(3, dtype=torch.float64).uniform_(-1, 1)  # one per differentiable output
+    assert torch.equal(after, torch.rand(2))
+
+
+# --------------------------------------------- torch.autograd.functional (the old API)
+def test_jacobian_forward_mode_nests_in_lists(torch):
+    from_f = torch.autograd.functional
+    x, y = torch.rand(2), torch.rand(3)
+    two = from_f.jacobian(
+        lambda a, b: (a * 2, b.sum()), (x, y), vectorize=True, strategy="forward-mode"
+    )
+    assert type(two) is list and all(type(r) is list for r in two)
+    assert [[tuple(j.shape) for j in r] for r in two] == [[(2, 2), (2, 3)], [(2,), (3,)]]
+    assert torch.equal(two[0][0], 2 * torch.eye(2))
+    one = from_f.jacobian(
+        lambda a, b: a.exp() * b.sum(), (x, y), vectorize=True, strategy="forward-mode"
+    )
+    assert type(one) is list and len(one) == 2
+    # one input: no input level; a tuple of outputs stays a tuple
+    outs = from_f.jacobian(lambda a: (a.exp(), a.sum()), x, vectorize=True, strategy="forward-mode")
+    assert type(outs) is tuple and torch.allclose(outs[0], torch.diag(x.exp()))
+    rev = from_f.jacobian(lambda a, b: a.exp() * b.sum(), (x, y), vectorize=True)
+    assert type(rev) is tuple
+    hess = from_f.hessian(
+        lambda a, b: (a.pow(2) * b.sum()).sum(),
+        (x, y),
+        vectorize=True,
+        outer_jacobian_strategy="forward-mode",
+    )
+    assert type(hess) is list and type(hess[0]) is list
+    assert torch.allclose(hess[0][0], 2 * y.sum() * torch.eye(2))
+
+
+# ----------------------------------- torch.func tutorials: functional_call with a params dict
+def test_func_transforms_keep_dict_key_order(torch):
+    fn = torch.func
+    functional_call, grad, hessian, jacfwd, jacrev, vmap = (
+        fn.functional_call,
+        fn.grad,
+        fn.hessian,
+        fn.jacfwd,
+        fn.jacrev,
+        fn.vmap,
+    )
+    torch.manual_seed(0)
+    model = torch.nn.Linear(3, 2)
+    params = {k: v.detach() for k, v in model.named_parameters()}
+    assert list(params) == ["weight", "bias"]
+    x = torch.randn(4, 3)
+    seen = []
+
+    def f(p):
+        seen.append(list(p))
+        return functional_call(model, p, (x,))
+
+    jac = jacrev(f)(params)
+    assert list(jac) == ["weight", "bias"] and seen == [["weight", "bias"]]
+    assert jac["weight"].shape == (4, 2, 2, 3)
+    out = jacfwd(lambda p: {"z": f(p).sum(), "a": x.sum()})(params)
+    assert list(out) == ["z", "a"] and list(out["z"]) == ["weight", "bias"]
+    h = hessian(lambda p: f(p).pow(2).sum())(params)
+    assert list(h) == ["weight", "bias"] and list(h["bias"]) == ["weight", "bias"]
+    assert h["bias"]["bias"].shape == (2, 2)
+    assert list(grad(lambda p: f(p).sum())(params)) == ["weight", "bias"]
+    assert list(vmap(lambda t: {"w": t, "b": t.sum()})(torch.randn(2, 3))) == ["w", "b"]
