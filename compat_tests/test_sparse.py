@@ -154,6 +154,28 @@ def test_to_dense_coalesce_and_sum_nodes(torch):
     assert node_name(x.to_sparse()) == "ToSparseBackward1"
 
 
+def test_sparse_add_merges_as_pytorch(torch):
+    va = torch.tensor([3.0, 4.0, 5.0, 1.0], requires_grad=True)
+    vb = torch.tensor([7.0, 8.0], requires_grad=True)
+    a = _coo(torch, va)
+    b = torch.sparse_coo_tensor(torch.tensor([[1, 0], [1, 2]]), vb, (2, 3))
+    r = a + b
+    # one pass over both operands as stored: equal positions meet only when both are current
+    assert r._indices().tolist() == [[0, 1, 1, 0, 1, 0], [2, 0, 1, 2, 2, 2]]
+    assert r._values().tolist() == [3.0, 4.0, 7.0, 8.0, 5.0, 1.0] and not r.is_coalesced()
+    assert node_name(r) == "AddBackward0" and node_name(a - b) == "SubBackward0"
+    assert a.add(b, alpha=2)._values().tolist() == [3.0, 4.0, 14.0, 16.0, 5.0, 1.0]
+    assert (a.detach() + a.detach())._values().tolist() == [6.0, 8.0, 10.0, 2.0]
+    torch.sparse.mm(a + 2 * b, torch.arange(6.0).view(3, 2)).sum().backward()
+    assert va.grad.tolist() == [9.0, 1.0, 9.0, 9.0] and vb.grad.tolist() == [10.0, 18.0]
+    eye = torch.eye(3).to_sparse()
+    assert (eye + eye).is_coalesced() and (eye + eye).values().tolist() == [2.0, 2.0, 2.0]
+    with pytest.raises(RuntimeError, match=r"^add: expected sizes of 'self' and 'other' to mat"):
+        a + torch.sparse_coo_tensor(torch.tensor([[0], [0]]), torch.ones(1), (3, 3))
+    with pytest.raises(RuntimeError, match=r"^add\(sparse, dense\) is not supported"):
+        a - torch.ones(2, 3)
+
+
 def test_gcn_layer_trains_like_pytorch(torch):
     torch.manual_seed(0)
     rows = np.array([0, 1, 1, 2, 3, 0])

@@ -101,6 +101,11 @@ def _segment_sum(values, segments, *, n):
     return jax.ops.segment_sum(values, segments, num_segments=n)
 
 
+def _merge_add(vt, vs, slot_t, slot_s, *, n, alpha):
+    out = jnp.zeros((n,) + vt.shape[1:], vt.dtype)
+    return out.at[slot_t].add(vt).at[slot_s].add(vs * alpha if alpha != 1 else vs)
+
+
 def _sum_rows(values):
     return jnp.sum(values, axis=0)
 
@@ -127,6 +132,8 @@ _SPARSE_SUM_ALL = Op("_sparse_sum", _sum_rows, "SparseSumBackward0", linear=True
 # Tensor.sum(dim) of a sparse tensor records the dense overload's node
 _SUM_DIM = Op("sum", _segment_sum, "SumBackward1", edges=1, linear=True)
 _SUM_DIM_ALL = Op("sum", _sum_rows, "SumBackward1", linear=True)
+_ADD = Op("add", _merge_add, "AddBackward0", "arith", promote_idx=(0, 1), edges=2, linear=True)
+_SUB = Op("sub", _merge_add, "SubBackward0", "arith", promote_idx=(0, 1), edges=2, linear=True)
 _TO_SPARSE = Op("to_sparse", _gather, "ToSparseBackward1", edges=1, linear=True)
 _TO_SPARSE_DIM = Op("to_sparse", _gather, "ToSparseBackward0", edges=1, linear=True)
 
@@ -395,7 +402,17 @@ class SparseCOOTensor(Tensor):
             raise RuntimeError(
                 "add(sparse, dense) is not supported. Use add(dense, sparse) instead."
             )
-        raise not_supported("add.out")  # sparse + sparse: not built
+        return _sparse_add(self, other, alpha, _ADD)
+
+    def __sub__(self, other, *, alpha=1):
+        # PyTorch subtracts as add(other, alpha=-alpha): its checks and messages are add's
+        if not isinstance(other, SparseCOOTensor):
+            raise RuntimeError(
+                "add(sparse, dense) is not supported. Use add(dense, sparse) instead."
+            )
+        return _sparse_add(self, other, -alpha, _SUB)
+
+    sub = __sub__
 
     add = __add__
 
@@ -472,6 +489,55 @@ class SparseCOOTensor(Tensor):
         )
         memo[id(self)] = out
         return out
+
+
+def _merge_slots(lin_t, lin_s):
+    """PyTorch's CPU sparse add: one pass over both entry lists as they are stored, taking the
+    smaller position first and adding equal positions into one entry.  (The slot of every entry
+    of each operand, and each result entry's position.)"""
+    a, b = lin_t.tolist(), lin_s.tolist()
+    slot_t, slot_s, out = [0] * len(a), [0] * len(b), []
+    i = j = 0
+    while i < len(a) or j < len(b):
+        if i >= len(a):
+            cmp = -1
+        elif j >= len(b):
+            cmp = 1
+        else:
+            cmp = 1 if a[i] < b[j] else -1 if a[i] > b[j] else 0
+        r = len(out)
+        out.append(a[i] if cmp >= 0 else b[j])
+        if cmp >= 0:
+            slot_t[i] = r
+            i += 1
+        if cmp <= 0:
+            slot_s[j] = r
+            j += 1
+    return np.asarray(slot_t, np.int64), np.asarray(slot_s, np.int64), np.asarray(out, np.int64)
+
+
+def _sparse_add(t, other, alpha, op):
+    if tuple(t.shape) != tuple(other.shape):
+        raise RuntimeError(
+            "add: expected sizes of 'self' and 'other' to match, but "
+            f"{list(t.shape)} != {list(other.shape)}"
+        )
+    if t.sparse_dim() != other.sparse_dim():
+        raise not_supported("add.out")
+    sizes = tuple(t.shape[: t.sparse_dim()])
+    slot_t, slot_s, out = _merge_slots(
+        _linear_index(np.asarray(t._sp_indices._value), sizes),
+        _linear_index(np.asarray(other._sp_indices._value), sizes),
+    )
+    like = t._sp_indices
+    values = _run(
+        op,
+        (t._sp_values, other._sp_values, _long(slot_t, like), _long(slot_s, like)),
+        n=len(out),
+        alpha=alpha,
+    )
+    coalesced = t._sp_coalesced and other._sp_coalesced
+    return SparseCOOTensor._new(_long(_unravel(out, sizes), like), values, t.shape, coalesced)
 
 
 # ---------------------------------------------------------------------------- construction
