@@ -296,3 +296,29 @@ def test_tangent_is_differentiable(torch, fwAD):
     with fwAD.dual_level():
         tangent = fwAD.unpack_dual(fwAD.make_dual(w, torch.ones(2)) * w).tangent
         assert tangent.grad_fn is not None
+
+
+def test_func_forward_transforms_through_ops_with_a_custom_backward(torch):
+    # max_unpool's gradient gathers at its indices (a custom rule in torchlike): forward mode
+    # still gives the derivative, and jacfwd agrees with jacrev
+    def f(v):
+        pooled, indices = torch.nn.functional.max_pool1d(v, 2, return_indices=True)
+        return torch.nn.functional.max_unpool1d(pooled, indices, 2)
+
+    v = torch.tensor([[[0.0, 3.0, 2.0, 1.0, 5.0, 4.0]]])
+    _, tangent = torch.func.jvp(f, (v,), (torch.ones_like(v),))
+    assert tangent.tolist() == [[[0.0, 1.0, 1.0, 0.0, 1.0, 0.0]]]
+    assert torch.equal(torch.func.jacfwd(f)(v), torch.func.jacrev(f)(v))
+    _, jvp_fn = torch.func.linearize(f, v)
+    assert torch.equal(jvp_fn(torch.ones_like(v)), tangent)
+    q = torch.randn(1, 2, 3, 4)
+
+    def attend(q):
+        return torch.nn.functional.scaled_dot_product_attention(q, q, q)
+
+    for transform in (
+        lambda: torch.func.jvp(attend, (q,), (q,)),
+        lambda: torch.func.jacfwd(attend)(q),
+    ):
+        with pytest.raises(NotImplementedError, match="^Trying to use forward AD with _scaled_dot"):
+            transform()

@@ -80,6 +80,8 @@ class Op:
               ``_saved_<name>`` attributes -> operand index, static kwarg name or "result"
     variants  the public forms this entry generates (``Variants``); None for an internal
               kernel that hand-written signatures call
+    no_forward_rule  PyTorch's kernel name where PyTorch has no forward-mode rule for it
+              (forward AD and torch.func's forward transforms raise its NotImplementedError)
     """
 
     def __init__(
@@ -96,8 +98,10 @@ class Op:
         view=False,
         variants=None,
         opmath=True,
+        no_forward_rule=None,
     ):
         self.name = name
+        self.no_forward_rule = no_forward_rule
         # float16/bfloat16 operands are computed in float32 and the results rounded once, as
         # PyTorch's kernels do ("opmath"); off for entries that reinterpret bits
         self.opmath = opmath and not view
@@ -530,8 +534,49 @@ def record(op, vals, edges):
     return _outputs(node, outs)
 
 
+# PyTorch's refusal for a kernel without a forward-mode rule (derivatives.yaml has none)
+NO_FORWARD_RULE = (
+    "Trying to use forward AD with {} that does not support it because it has not been "
+    "implemented yet.\nPlease file an issue to PyTorch at "
+    "https://github.com/pytorch/pytorch/issues/new?template=feature-request.yml so that we can "
+    "prioritize its implementation or submit a PR adding the implementation to derivatives.yaml"
+)
+_CUSTOM_VJP_JVP = "can't apply forward-mode autodiff (jvp) to a custom_vjp function"
+
+
+class ForwardRuleMissing(NotImplementedError):
+    """A forward-mode transform reached an op whose JAX function holds a ``jax.custom_vjp``
+    (JAX has no forward rule for those).  ``torch.func``'s forward transforms catch it and
+    take the transpose of the op's vjp instead: the same derivative."""
+
+
+def is_missing_forward_rule(exc) -> bool:
+    """``exc`` is JAX's (or ``ForwardRuleMissing``) refusal to run forward mode through a
+    ``jax.custom_vjp``."""
+    return isinstance(exc, ForwardRuleMissing) or (
+        isinstance(exc, TypeError) and _CUSTOM_VJP_JVP in str(exc)
+    )
+
+
+def transposed_pullback(pull, out):
+    """The jvp function of a function whose vjp at some point is ``pull`` (giving ``out``):
+    the transpose of ``pull``, which is linear in the cotangent.  Forward mode for functions
+    JAX can only run in reverse (a ``jax.custom_vjp`` inside)."""
+    _, pull_t = jax.vjp(pull, jax.tree_util.tree_map(jnp.zeros_like, out))
+    return lambda *tangents: pull_t(tuple(tangents))[0]
+
+
+def no_forward_rule(op):
+    """PyTorch's refusal to run forward mode through ``op`` (see ``Op.no_forward_rule``)."""
+    return NotImplementedError(NO_FORWARD_RULE.format(op.no_forward_rule))
+
+
 def _pytorch_error(op, vals, exc):
     """Translate a JAX shape error into the error PyTorch gives for the same call."""
+    if is_missing_forward_rule(exc):
+        if op.no_forward_rule is not None:
+            return no_forward_rule(op)
+        return ForwardRuleMissing(NO_FORWARD_RULE.format(op.name))
     shapes = [tuple(v.shape) for v in vals if hasattr(v, "shape")]
     if len(shapes) >= 2:
         a, b = shapes[0], shapes[1]

@@ -1109,6 +1109,7 @@ OPS["scaled_dot_product_attention"] = Op(
     promote_idx=(0, 1, 2),
     edges=3,
     saved={"query": 0, "key": 1, "value": 2, "scale": "scale", "is_causal": "is_causal"},
+    no_forward_rule="_scaled_dot_product_flash_attention_for_cpu",
 )
 
 
@@ -1214,10 +1215,12 @@ def _max_unpool(x, indices, *, output_size):
     lead = x.shape[: x.ndim - nd]
     rows = math.prod(lead)
     plane = math.prod(output_size)
-    row_ids = jnp.arange(rows)[:, None]
 
     @jax.custom_vjp
     def scatter(v, idx):
+        # the row ids are made here, not closed over: under a transform's trace they are a
+        # traced value, which a custom_vjp function cannot capture
+        row_ids = jnp.arange(rows)[:, None]
         out = jnp.zeros((rows, plane), v.dtype)
         return out.at[row_ids, idx].set(v)
 
@@ -1384,6 +1387,7 @@ OPS["ctc_loss"] = Op(
     promote=None,
     edges=1,
     saved={"log_probs": 0, "targets": 1, "blank": "blank", "zero_infinity": "zero_infinity"},
+    no_forward_rule="_ctc_loss",
 )
 
 

@@ -23,7 +23,6 @@ supports today.
 
 from __future__ import annotations
 
-import re
 import weakref
 from typing import Any, NamedTuple
 
@@ -200,14 +199,6 @@ def unpack_dual(tensor, *, level=None):
 _PROGRAMS = _caches.LRUCache("forward_ad", max_entries=512)
 
 
-_NO_FORWARD_RULE = (
-    "Trying to use forward AD with {} that does not support it because it has not been "
-    "implemented yet.\nPlease file an issue to PyTorch at "
-    "https://github.com/pytorch/pytorch/issues/new?template=feature-request.yml so that we can "
-    "prioritize its implementation or submit a PR adding the implementation to derivatives.yaml"
-)
-
-
 def _program(op, cd, static, positions, transpose=False):
     """The jitted ``(primals, moving primals, their tangents) -> output tangents``.
 
@@ -226,8 +217,7 @@ def _program(op, cd, static, positions, transpose=False):
         if not transpose:
             return jax.jvp(along, tuple(duals), tuple(tangents))[1]
         out, pull = jax.vjp(along, *duals)
-        _, pull_t = jax.vjp(pull, jax.tree_util.tree_map(jnp.zeros_like, out))
-        return pull_t(tuple(tangents))[0]
+        return _core.transposed_pullback(pull, out)(*tangents)
 
     return jax.jit(tangent_out)
 
@@ -247,6 +237,8 @@ def _apply_dual(op, operands, static=(), dtype=None):
         _core.DUAL = _apply_dual
     if not duals or op.node_cls is None:  # no tangent in, or an op without a derivative
         return out
+    if op.no_forward_rule is not None:
+        raise _core.no_forward_rule(op)
     cd = dtype
     if cd is None and op.promote is not None:
         cd = _core._compute_dtype(op, operands)
@@ -273,20 +265,10 @@ def _apply_dual(op, operands, static=(), dtype=None):
     try:
         result = fn(primals, moving, tangents)
     except TypeError as exc:
-        if "custom_vjp" not in str(exc):
+        if not _core.is_missing_forward_rule(exc):
             raise
         fn = _PROGRAMS.put(key, _program(op, cd, static, positions, transpose=True))
-        try:
-            result = fn(primals, moving, tangents)
-        except RuntimeError as err:
-            # a kernel whose backward has no derivative (``nn_table._first_order_only``):
-            # PyTorch has no forward rule for it either, and says so naming the forward kernel
-            match = re.fullmatch(
-                r"derivative for aten::(\w+)_backward is not implemented", str(err)
-            )
-            if match is None:
-                raise
-            raise NotImplementedError(_NO_FORWARD_RULE.format(match[1])) from None
+        result = fn(primals, moving, tangents)
     outs = out if type(out) is tuple else (out,)
     results = result if type(result) is tuple else (result,)
     for o, r in zip(outs, results):

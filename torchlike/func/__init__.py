@@ -20,6 +20,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import random as _random
+from .._ops import core as _core
 from .._ops import frontend as _f
 from .._tensor import Tensor
 from ..autograd import grad_mode
@@ -333,10 +334,33 @@ def jvp(func, primals, tangents, *, strict=False, has_aux=False):
     p = _unwrap(primals)
     t = _cast_like(_unwrap(tangents), p, "jvp")
     if has_aux:
-        out, tan, aux = jax.jvp(pure, p, t, has_aux=True)
+        out, tan, aux = _forward_mode(
+            lambda: jax.jvp(pure, p, t, has_aux=True),
+            lambda: _jvp_by_transpose(pure, p, t, has_aux=True),
+        )
         return _wrap(out), _wrap(tan), _wrap(aux)
-    out, tan = jax.jvp(pure, p, t)
+    out, tan = _forward_mode(lambda: jax.jvp(pure, p, t), lambda: _jvp_by_transpose(pure, p, t))
     return _wrap(out), _wrap(tan)
+
+
+def _forward_mode(run, fallback):
+    """``run()`` (a JAX forward-mode transform); where an op holds a ``jax.custom_vjp``, which
+    JAX cannot run forward, ``fallback()`` computes the same through reverse mode.  (A kernel
+    PyTorch gives no forward rule raises PyTorch's NotImplementedError from ``apply``.)"""
+    try:
+        return run()
+    except (NotImplementedError, TypeError) as exc:
+        if not _core.is_missing_forward_rule(exc):
+            raise
+    return fallback()
+
+
+def _jvp_by_transpose(pure, p, t, has_aux=False):
+    if has_aux:
+        out, pull, aux = jax.vjp(pure, *p, has_aux=True)
+        return out, _core.transposed_pullback(pull, out)(*t), aux
+    out, pull = jax.vjp(pure, *p)
+    return out, _core.transposed_pullback(pull, out)(*t)
 
 
 def linearize(func, *primals):
@@ -347,7 +371,19 @@ def linearize(func, *primals):
     def pure(*vals):
         return _output_checked(_call("linearize", func, _wrap(vals, primals), {}), name)
 
-    out, f_jvp = jax.linearize(pure, *_unwrap(primals))
+    p = _unwrap(primals)
+
+    def by_transpose():
+        out, pull = jax.vjp(pure, *p)
+        return out, _core.transposed_pullback(pull, out)
+
+    def linearized():
+        out, f_jvp = jax.linearize(pure, *p)
+        # JAX may defer its refusal of a custom_vjp op to the first evaluation: have it now
+        f_jvp(*jax.tree_util.tree_map(jnp.zeros_like, p))
+        return out, f_jvp
+
+    out, f_jvp = _forward_mode(linearized, by_transpose)
 
     def jvp_fn(*tangents):
         return _wrap(f_jvp(*_unwrap(tangents)))
@@ -373,7 +409,13 @@ def _jacobian(jax_transform, transform, func, argnums, has_aux):
                 return _output_checked(out, name), _unwrap(aux)
             return _output_checked(out, name)
 
-        result = jax_transform(pure, argnums, has_aux=has_aux)(*_unwrap(args))
+        vals = _unwrap(args)
+        run = jax_transform(pure, argnums, has_aux=has_aux)
+        if jax_transform is jax.jacfwd:  # the same Jacobian by reverse mode where needed
+            rev = jax.jacrev(pure, argnums, has_aux=has_aux)
+            result = _forward_mode(lambda: run(*vals), lambda: rev(*vals))
+        else:
+            result = run(*vals)
         # each output leaf holds one entry per differentiated input, nested as the inputs are
         like_in = tuple(args[n] for n in argnums) if isinstance(argnums, tuple) else args[argnums]
         like = _leaves_replaced(seen[0], like_in)
