@@ -261,3 +261,12 @@ def test_mm_gradient_of_a_sparse_leaf_is_dense(torch):
     torch.mm(s, torch.arange(6.0).view(3, 2)).sum().backward()
     assert s.grad.layout == torch.strided
     assert s.grad.tolist() == [[1.0, 5.0, 9.0], [1.0, 5.0, 9.0]]
+
+
+def test_second_backward_through_the_constructor_raises(torch):
+    # PyTorch's SparseCooTensorWithDimsAndTensorsBackward0 frees what it saved
+    v = torch.tensor([3.0, 4.0, 5.0, 1.0], requires_grad=True)
+    s = _coo(torch, v)
+    s.to_dense().sum().backward()
+    with pytest.raises(RuntimeError, match=r"^Trying to backward through the graph a second time"):
+        torch.spmm(s, torch.ones(3, 2)).sum().backward()

@@ -115,27 +115,30 @@ def _gather(dense, indices):
 
 
 # Each kernel once, with PyTorch's node name; the indices are operands past ``edges`` (no
-# gradient, never in next_functions).
-_CREATE = Op(
-    "sparse_coo_tensor", _identity, "SparseCooTensorWithDimsAndTensorsBackward0", linear=True
-)
-_VALUES = Op("values", _identity, "ValuesBackward0", linear=True)
-_T = Op("t", _identity, "TBackward0", linear=True)
-_MM = Op("mm", _spmm, "MmBackward0", edges=2)
-_DENSE_MM = Op("mm", _dense_spmm, "MmBackward0", edges=2)
+# gradient, never in next_functions).  The entry names are private: apply() gives some public
+# op names special paths (host arithmetic for "add", autocast lists) meant for dense operands.
+_CREATE = Op("_sparse_coo_tensor", _identity, "SparseCooTensorWithDimsAndTensorsBackward0")
+_VALUES = Op("_sparse_values", _identity, "ValuesBackward0", linear=True)
+_T = Op("_sparse_t", _identity, "TBackward0", linear=True)
+_MM = Op("_sparse_mm", _spmm, "MmBackward0", edges=2)
+_DENSE_MM = Op("_dense_sparse_mm", _dense_spmm, "MmBackward0", edges=2)
 # torch.sparse.mm is addmm(zeros, sparse, dense): the zero matrix is its (None) first edge
 _SPARSE_MM = Op("_sparse_addmm", _spmm_addmm, "SparseAddmmBackward0", edges=3)
-_TO_DENSE = Op("to_dense", _to_dense, "ToDenseBackward0", edges=1, linear=True)
-_COALESCE = Op("coalesce", _segment_sum, "CoalesceBackward0", edges=1, linear=True)
+_TO_DENSE = Op("_sparse_to_dense", _to_dense, "ToDenseBackward0", edges=1, linear=True)
+_COALESCE = Op("_sparse_coalesce", _segment_sum, "CoalesceBackward0", edges=1, linear=True)
 _SPARSE_SUM = Op("_sparse_sum", _segment_sum, "SparseSumBackward0", edges=1, linear=True)
-_SPARSE_SUM_ALL = Op("_sparse_sum", _sum_rows, "SparseSumBackward0", linear=True)
+_SPARSE_SUM_ALL = Op("_sparse_sum_all", _sum_rows, "SparseSumBackward0", linear=True)
 # Tensor.sum(dim) of a sparse tensor records the dense overload's node
-_SUM_DIM = Op("sum", _segment_sum, "SumBackward1", edges=1, linear=True)
-_SUM_DIM_ALL = Op("sum", _sum_rows, "SumBackward1", linear=True)
-_ADD = Op("add", _merge_add, "AddBackward0", "arith", promote_idx=(0, 1), edges=2, linear=True)
-_SUB = Op("sub", _merge_add, "SubBackward0", "arith", promote_idx=(0, 1), edges=2, linear=True)
-_TO_SPARSE = Op("to_sparse", _gather, "ToSparseBackward1", edges=1, linear=True)
-_TO_SPARSE_DIM = Op("to_sparse", _gather, "ToSparseBackward0", edges=1, linear=True)
+_SUM_DIM = Op("_sparse_sum_method", _segment_sum, "SumBackward1", edges=1, linear=True)
+_SUM_DIM_ALL = Op("_sparse_sum_method_all", _sum_rows, "SumBackward1", linear=True)
+_ADD = Op(
+    "_sparse_add", _merge_add, "AddBackward0", "arith", promote_idx=(0, 1), edges=2, linear=True
+)
+_SUB = Op(
+    "_sparse_sub", _merge_add, "SubBackward0", "arith", promote_idx=(0, 1), edges=2, linear=True
+)
+_TO_SPARSE = Op("_to_sparse", _gather, "ToSparseBackward1", edges=1, linear=True)
+_TO_SPARSE_DIM = Op("_to_sparse_dim", _gather, "ToSparseBackward0", edges=1, linear=True)
 
 
 def _run(op, operands, **static):
