@@ -322,3 +322,45 @@ def test_func_forward_transforms_through_ops_with_a_custom_backward(torch):
     ):
         with pytest.raises(NotImplementedError, match="^Trying to use forward AD with _scaled_dot"):
             transform()
+
+
+def test_gradcheck_forward_mode(torch):
+    class Exp(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            result = x.exp()
+            ctx.result = result
+            return result
+
+        @staticmethod
+        def jvp(ctx, x_t):
+            return x_t * ctx.result * scale[0]
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad  # wrong, unchecked below
+
+    scale = [1.0]
+    x = torch.tensor([0.7, 0.9], dtype=torch.float64, requires_grad=True)
+    gradcheck = torch.autograd.gradcheck
+    assert gradcheck(Exp.apply, (x,), check_forward_ad=True, check_backward_ad=False)
+    assert gradcheck(torch.sin, (x,), check_forward_ad=True)
+    scale[0] = 2.0
+    assert not gradcheck(
+        Exp.apply, (x,), check_forward_ad=True, check_backward_ad=False, raise_exception=False
+    )
+    with pytest.raises(RuntimeError) as err:  # GradcheckError
+        gradcheck(Exp.apply, (x,), check_forward_ad=True, check_backward_ad=False)
+    assert type(err.value).__name__ == "GradcheckError"
+    assert str(err.value).startswith(
+        "Jacobian computed with forward mode mismatch for output 0 with respect to input 0,\n"
+        "numerical:tensor([[2.0138, 0.0000],\n"
+    )
+    with pytest.raises(RuntimeError, match="^Jacobian mismatch for output 0"):
+        gradcheck(Exp.apply, (x,), check_forward_ad=True)  # the reverse check comes first
+    with pytest.raises(AssertionError) as err:
+        gradcheck(Exp.apply, (x,), check_backward_ad=False)
+    assert (
+        str(err.value)
+        == "Expected at least one of check_forward_ad or check_backward_ad to be True"
+    )

@@ -10,6 +10,7 @@ import numpy as np
 from .. import _dtype as D
 from .. import _tensor
 from .. import random as _random
+from . import forward_ad
 from .engine import grad
 
 
@@ -46,6 +47,28 @@ def _numerical_jacobian(func, inputs, out_index, in_index, eps):
     return jac
 
 
+def _forward_jacobian(func, inputs, out_index, in_index):
+    """The Jacobian by forward mode (``forward_ad``): one dual call per input element."""
+    x = inputs[in_index]
+    n = x.numel()
+    rows = []
+    with forward_ad.dual_level():
+        for j in range(n):
+            basis = np.zeros(n, dtype=np.asarray(x._value).dtype)
+            basis[j] = 1
+            tangent = _tensor.Tensor._make(jnp.asarray(basis.reshape(tuple(x.shape))), x.dtype)
+            args = list(inputs)
+            args[in_index] = forward_ad.make_dual(x, tangent)
+            out = _as_tuple(func(*args))[out_index]
+            t = forward_ad.unpack_dual(out).tangent
+            rows.append(
+                np.zeros(out.numel(), basis.dtype)
+                if t is None
+                else np.asarray(t._value, dtype=basis.dtype).reshape(-1)
+            )
+    return np.stack(rows)
+
+
 def _analytical_jacobian(output, diff_inputs):
     n_out = output.numel()
     jacs = [np.zeros((x.numel(), n_out), dtype=np.asarray(x._value).dtype) for x in diff_inputs]
@@ -78,6 +101,9 @@ def gradcheck(
     fast_mode=False,
     masked=None,
 ):
+    assert check_forward_ad or check_backward_ad, (
+        "Expected at least one of check_forward_ad or check_backward_ad to be True"
+    )
     inputs = _as_tuple(inputs)
     diff = [
         (k, x) for k, x in enumerate(inputs) if isinstance(x, _tensor.Tensor) and x.requires_grad
@@ -97,19 +123,29 @@ def gradcheck(
                 stacklevel=2,
             )
     outputs = _as_tuple(func(*inputs))
-    for o_idx, out in enumerate(outputs):
-        if not isinstance(out, _tensor.Tensor) or not out.requires_grad:
-            continue
-        analytical = _analytical_jacobian(out, [x for _, x in diff])
-        for (k, x), a in zip(diff, analytical):
-            n = _numerical_jacobian(func, inputs, o_idx, k, eps)
-            if not np.allclose(a, n, rtol=rtol, atol=atol):
-                if not raise_exception:
-                    return False
-                raise GradcheckError(
-                    f"Jacobian mismatch for output {o_idx} with respect to input {k},\n"
-                    f"numerical:{_fmt(n, x.dtype)}\nanalytical:{_fmt(a, x.dtype)}\n"
-                )
+    modes = [m for m, on in (("backward", check_backward_ad), ("forward", check_forward_ad)) if on]
+    for mode in modes:  # PyTorch's order: reverse mode first
+        for o_idx, out in enumerate(outputs):
+            if not isinstance(out, _tensor.Tensor) or not (
+                out.requires_grad if mode == "backward" else out.is_floating_point()
+            ):
+                continue
+            if mode == "backward":
+                analytical = _analytical_jacobian(out, [x for _, x in diff])
+            else:
+                analytical = [_forward_jacobian(func, inputs, o_idx, k) for k, _ in diff]
+            for (k, x), a in zip(diff, analytical):
+                n = _numerical_jacobian(func, inputs, o_idx, k, eps)
+                if not np.allclose(a, n, rtol=rtol, atol=atol):
+                    if not raise_exception:
+                        return False
+                    what = (
+                        "Jacobian" if mode == "backward" else "Jacobian computed with forward mode"
+                    )
+                    raise GradcheckError(
+                        f"{what} mismatch for output {o_idx} with respect to input {k},\n"
+                        f"numerical:{_fmt(n, x.dtype)}\nanalytical:{_fmt(a, x.dtype)}\n"
+                    )
     return True
 
 
