@@ -3,6 +3,8 @@ Examples, the autograd tutorials and notes, What is torch.nn really?, Extending 
 torch.func tutorials, hooks, saving and loading, profiler, parametrizations) under
 ``python -m torchlike``, each reduced to the few lines that reproduce it."""
 
+import warnings
+
 
 # ------------------------------------------------- Extending PyTorch / Double Backward tutorial
 # gradgradcheck draws its random grad_outputs from the global generator (make_tensor in
@@ -78,3 +80,24 @@ def test_func_transforms_keep_dict_key_order(torch):
     assert h["bias"]["bias"].shape == (2, 2)
     assert list(grad(lambda p: f(p).sum())(params)) == ["weight", "bias"]
     assert list(vmap(lambda t: {"w": t, "b": t.sum()})(torch.randn(2, 3))) == ["w", "b"]
+
+
+# ------------------------------------------------------------------------- hooks recipes
+# A full backward pre-hook's result replaces the gradient flowing into the module even when no
+# input needs one (the parameters' gradients scale), and the "no inputs require gradients"
+# warning points at the user's backward() line.
+def test_full_backward_pre_hook_result_reaches_module_without_input_grad(torch):
+    torch.manual_seed(0)
+    lin = torch.nn.Linear(3, 2)
+    x = torch.randn(4, 3)
+    lin.register_full_backward_pre_hook(lambda m, go: (go[0] * 10,))
+    seen = []
+    lin.register_full_backward_hook(lambda m, gi, go: seen.append((gi, go[0].clone())))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        lin(x).sum().backward()
+    assert torch.allclose(lin.bias.grad, torch.full((2,), 40.0))
+    assert torch.allclose(lin.weight.grad, 10 * x.sum(0).expand(2, 3))
+    assert seen[0][0] == (None,) and torch.equal(seen[0][1], torch.full((4, 2), 10.0))
+    msgs = [w for w in caught if "Full backward hook is firing" in str(w.message)]
+    assert len(msgs) == 1 and msgs[0].filename == __file__

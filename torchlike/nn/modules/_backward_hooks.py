@@ -8,7 +8,11 @@ inputs, calls the user's hooks with both, and lets them replace the input gradie
 
 from __future__ import annotations
 
+import os
+import sys
 import warnings
+
+import jax
 
 from ..._tensor import Tensor
 from ...autograd import grad_mode
@@ -24,6 +28,19 @@ class BackwardHookFunction(Function):
     @staticmethod
     def backward(ctx, *grads):
         return grads
+
+
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+_SKIPPED = (_PACKAGE_DIR + os.sep, os.path.dirname(jax.__file__) + os.sep)
+
+
+def _user_stacklevel():
+    """The stacklevel of the user's ``backward()`` line: the hook runs inside the engine (and
+    maybe a JAX callback), a number of frames that depends on how the replay was cut."""
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_code.co_filename.startswith(_SKIPPED):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def _pack(indices, values, size):
@@ -100,6 +117,7 @@ class BackwardHook:
                             f"{len(out)}, but expected {len(self.grad_outputs)}"
                         )
                     self.grad_outputs = tuple(out)
+                local_grad_outputs = self.grad_outputs
                 if self.input_index is None:
                     # no input needs a gradient: the hooks run now, with grad_input all None
                     warnings.warn(
@@ -107,7 +125,7 @@ class BackwardHook:
                         "to module outputs since no inputs require gradients. See "
                         "https://docs.pytorch.org/docs/main/generated/torch.nn.Module.html"
                         "#torch.nn.Module.register_full_backward_hook for more details.",
-                        stacklevel=5,
+                        stacklevel=_user_stacklevel(),
                     )
                     grad_inputs = (None,) * self.n_inputs
                     for h in self.user_hooks.values():
@@ -118,8 +136,9 @@ class BackwardHook:
                                 "should always return None or None for all gradients."
                             )
                     self.grad_outputs = None
-                    return None
-                return tuple(self.grad_outputs[i] for i in self.output_index)
+                # what the pre-hooks returned reaches the module's backward even when no
+                # input needs a gradient (the module's parameters still get theirs)
+                return tuple(local_grad_outputs[i] for i in self.output_index)
 
             node.register_prehook(hook)
 
