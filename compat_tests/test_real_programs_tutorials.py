@@ -101,3 +101,27 @@ def test_full_backward_pre_hook_result_reaches_module_without_input_grad(torch):
     assert seen[0][0] == (None,) and torch.equal(seen[0][1], torch.full((4, 2), 10.0))
     msgs = [w for w in caught if "Full backward hook is firing" in str(w.message)]
     assert len(msgs) == 1 and msgs[0].filename == __file__
+
+
+# ---------------------------------------------------------------- saving and loading recipes
+# Tensors sharing a storage are saved with it once and load back aliased (a write through one
+# shows in the other), with PyTorch's offsets and strides.
+def test_save_load_keeps_storage_sharing(torch, tmp_path):
+    t = torch.arange(10.0)
+    p = torch.nn.Parameter(torch.arange(6.0).view(2, 3))
+    path = tmp_path / "shared.pt"
+    torch.save({"t": t, "mid": t[2:5], "p": p, "pt": p.detach().t(), "row": p.detach()[1]}, path)
+    d = torch.load(path, weights_only=True)
+    assert d["mid"].storage_offset() == 2 and d["pt"].stride() == (1, 3)
+    assert d["row"].storage_offset() == 3
+    d["mid"][0] = 100.0
+    assert d["t"][2].item() == 100.0
+    d["row"][0] = -1.0
+    assert d["p"][1, 0].item() == -1.0 and d["pt"][0, 1].item() == -1.0
+    assert isinstance(d["p"], torch.nn.Parameter) and d["p"].requires_grad
+    # a view saved first, its base after: still one storage
+    torch.save([t[::2], t], path)
+    a, b = torch.load(path, weights_only=True)
+    assert a.stride() == (2,) and torch.equal(a, torch.arange(0.0, 10.0, 2.0))
+    b[4] = 7.0
+    assert a[2].item() == 7.0

@@ -45,6 +45,7 @@ import numpy as np
 from . import _dtype as D
 from ._size import Size, device
 from ._tensor import Tensor
+from .autograd.grad_mode import no_grad
 from .nn.parameter import Parameter
 
 __all__ = [
@@ -236,6 +237,7 @@ class _TorchPickler(pickle._Pickler):
     def __init__(self, file, protocol):
         super().__init__(file, protocol)
         self.storages: list[_StorageRef] = []
+        self._shared: dict = {}  # id(Storage) -> (Storage, its _StorageRef)
 
     def persistent_id(self, obj):
         if isinstance(obj, _StorageRef):
@@ -249,22 +251,57 @@ class _TorchPickler(pickle._Pickler):
         self.storages.append(ref)
         return ref
 
+    def _shared_storage_for(self, tensor):
+        """``(ref, offset, strides)`` of the storage ``tensor`` shares with its base and views,
+        written once per file as PyTorch does (``[t, t[2:5]]`` loads back aliased); None where
+        the tensor's layout does not index that storage's values (a reinterpreting view, a
+        base kept in a permuted memory order), which then gets a contiguous copy of its own."""
+        storage = getattr(tensor, "_storage", None)
+        if storage is None or tensor.dtype not in _STORAGE_NAMES:
+            return None
+        entry = self._shared.get(id(storage))
+        if entry is None:
+            flat = _little_endian_bytes(Tensor._make(storage.data))
+            if flat.dtype != np.dtype(tensor.dtype._np).newbyteorder("<"):
+                return None
+            ref = _StorageRef(str(len(self.storages)), tensor.dtype, flat)
+        else:
+            ref = entry[1]
+            if ref.dtype is not tensor.dtype:
+                return None
+        offset, strides = tensor.storage_offset(), tuple(tensor.stride())
+        shape = tuple(tensor.shape)
+        if any(n == 0 for n in shape):
+            return None
+        last = offset + sum((n - 1) * st for n, st in zip(shape, strides))
+        if offset < 0 or any(st < 0 for st in strides) or last >= ref.array.size:
+            return None
+        item = ref.array.itemsize
+        seen = np.lib.stride_tricks.as_strided(
+            ref.array[offset:], shape=shape, strides=[st * item for st in strides]
+        )
+        mine = _little_endian_bytes(tensor).reshape(shape)
+        if seen.tobytes() != mine.tobytes():
+            return None
+        if entry is None:
+            self.storages.append(ref)
+            self._shared[id(storage)] = (storage, ref)
+        return ref, offset, strides
+
     def _tensor_reduction(self, tensor, requires_grad):
         shape = tuple(tensor.shape)
-        strides, acc = [], 1
-        for n in reversed(shape):
-            strides.append(acc)
-            acc *= max(n, 1)
+        shared = self._shared_storage_for(tensor)
+        if shared is not None:
+            ref, offset, strides = shared
+        else:
+            acc, rev = 1, []
+            for n in reversed(shape):
+                rev.append(acc)
+                acc *= max(n, 1)
+            ref, offset, strides = self._storage_for(tensor), 0, tuple(reversed(rev))
         return (
             _REBUILD_TENSOR_V2,
-            (
-                self._storage_for(tensor),
-                0,
-                shape,
-                tuple(reversed(strides)),
-                requires_grad,
-                _ORDERED_DICT(),
-            ),
+            (ref, offset, shape, strides, requires_grad, _ORDERED_DICT()),
         )
 
     def reducer_override(self, obj):
@@ -376,6 +413,9 @@ class _LoadedStorage:
         self.raw = raw
         self.dtype = dtype
         self.big_endian = big_endian
+        # the tensor holding this storage's values, once one was built: later tensors of the
+        # same storage become views of it, so they alias as PyTorch's loaded tensors do
+        self.base = None
 
     def as_array(self, dtype) -> np.ndarray:
         if isinstance(dtype, _ForeignDtype) or dtype is None:
@@ -418,15 +458,30 @@ def _tensor_from(storage, dtype, offset, size, stride, requires_grad):
         )
     flat = storage.as_array(dtype)
     numel = int(np.prod(size, dtype=np.int64)) if size else 1
+    shared = storage.base
+    if shared is not None and shared.dtype is dtype and numel > 0:
+        _check_in_bounds(flat, offset, size, stride)
+        with no_grad():
+            t = shared.as_strided(size, stride, offset)
+        if requires_grad:
+            t.requires_grad_(True)
+        return t
     if numel > 0:
-        last = offset + sum((n - 1) * s for n, s in zip(size, stride))
-        if last >= flat.size:
-            raise RuntimeError(
-                f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset "
-                f"{offset}, and itemsize {flat.itemsize} requiring a storage size of "
-                f"{(last + 1) * flat.itemsize} are out of bounds for storage of size "
-                f"{flat.size * flat.itemsize}"
-            )
+        _check_in_bounds(flat, offset, size, stride)
+        if offset == 0 and numel == flat.size and stride == _contiguous(size):
+            # the whole storage in order: this tensor holds it, later ones view it
+            t = Tensor._make(jnp.asarray(flat.reshape(size)), dtype)
+            storage.base = t
+            if requires_grad:
+                t.requires_grad_(True)
+            return t
+        if storage.base is None and dtype is storage.dtype:
+            storage.base = Tensor._make(jnp.asarray(flat), dtype)
+            with no_grad():
+                t = storage.base.as_strided(size, stride, offset)
+            if requires_grad:
+                t.requires_grad_(True)
+            return t
         view = np.lib.stride_tricks.as_strided(
             flat[offset:], shape=size, strides=[s * flat.itemsize for s in stride], writeable=False
         )
@@ -437,6 +492,25 @@ def _tensor_from(storage, dtype, offset, size, stride, requires_grad):
     if requires_grad:
         t.requires_grad_(True)
     return t
+
+
+def _contiguous(size):
+    acc, rev = 1, []
+    for n in reversed(size):
+        rev.append(acc)
+        acc *= max(n, 1)
+    return tuple(reversed(rev))
+
+
+def _check_in_bounds(flat, offset, size, stride):
+    last = offset + sum((n - 1) * s for n, s in zip(size, stride))
+    if last >= flat.size:
+        raise RuntimeError(
+            f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset "
+            f"{offset}, and itemsize {flat.itemsize} requiring a storage size of "
+            f"{(last + 1) * flat.itemsize} are out of bounds for storage of size "
+            f"{flat.size * flat.itemsize}"
+        )
 
 
 def _rebuild_tensor_v2(
