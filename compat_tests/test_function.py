@@ -693,3 +693,38 @@ def test_leaf_hooks_and_backwards_run_in_pytorchs_order(torch, capsys):
     once = ["backward outer", "hook b [6.0, 6.0]", "backward inner", "hook a [8.0, 8.0]"]
     assert capsys.readouterr().out.splitlines() == once * 3
     assert a.grad.tolist() == [24.0, 24.0] and b.grad.tolist() == [18.0, 18.0]
+
+
+def test_forward_result_is_the_output(torch):
+    # the tensor forward returns is the very output (it takes the node), so a result kept on
+    # ctx is the output the caller holds, with its grad_fn
+    class Exp(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            result = x.exp()
+            ctx.result = result
+            return result
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad * ctx.result
+
+    x = torch.tensor([0.0, 1.0], requires_grad=True)
+    out = Exp.apply(x)
+    assert out.grad_fn.result is out
+    assert out.grad_fn.result.requires_grad
+    out.sum().backward()
+    assert torch.allclose(x.grad, x.detach().exp())
+
+    # an input returned as is keeps its own identity (PyTorch returns a view of it)
+    class Identity(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad
+
+    y = Identity.apply(x)
+    assert y is not x and x.grad_fn is None

@@ -16,9 +16,11 @@ writes the tangent into the base's at the view's positions.  Leaving the level d
 tangent.  A custom ``autograd.Function`` runs its ``forward`` on the primals and its ``jvp``
 staticmethod for the tangents (``ctx.save_for_forward``).
 
-Not modelled (known differences): tangents are values, not differentiable tensors (PyTorch
-records the tangent computation, so a tangent can have a ``grad_fn``); one level, as PyTorch
-supports today.
+A tangent records its own computation (it requires grad) where PyTorch's does: where it reads
+a tensor that requires grad.  Its node is one per op, ``<Op>JvpBackward0``, whose backward is
+JAX's vjp of the tangent function; PyTorch's is the last op of the op's forward formula
+(``MulBackward0``, ``AddBackward0`` …): a known difference in names only.  One level, as
+PyTorch supports today.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from .. import _caches, _printing, _storage
 from .. import _dtype as D
 from .._ops import core as _core
 from .._tensor import Tensor
+from . import grad_mode
 from .grad_mode import _DecoratorContextManager
 
 __all__ = ["UnpackedDualTensor", "dual_level", "enter_dual_level", "exit_dual_level"]
@@ -195,19 +198,32 @@ def unpack_dual(tensor, *, level=None):
 
 # ----------------------------------------------------------------------------- propagation
 
-# one program per (op, compute dtype, static args, positions with a tangent, their dtypes)
+# per (op, compute dtype, static args, positions with a tangent, float outputs): the jitted
+# tangent function and, made on first need, the entry that records it (a differentiable tangent)
 _PROGRAMS = _caches.LRUCache("forward_ad", max_entries=512)
 
 
-def _program(op, cd, static, positions, transpose=False):
-    """The jitted ``(primals, moving primals, their tangents) -> output tangents``.
+def _tangent_function(op, cd, static, positions, float_outs, single, transpose=False):
+    """``(*operand values, *tangents) -> the float outputs' tangents``.
 
-    ``transpose``: for an op whose function holds a ``jax.custom_vjp`` (JAX has no forward
-    rule for those), the tangent is the transpose of the op's vjp, which is linear in the
-    cotangent: the same derivative, through the rule the reverse replay uses."""
-    f = op.function(cd, static)
+    A tangent of another dtype than its primal (PyTorch allows it) computes in the promoted
+    dtype, from the primal upcast exactly.  ``transpose``: for an op whose function holds a
+    ``jax.custom_vjp`` (JAX has no forward rule for those), the tangent is the transpose of the
+    op's vjp, which is linear in the cotangent: the same derivative, through the rule the
+    reverse replay uses."""
 
-    def tangent_out(primals, duals, tangents):
+    def tangent_out(*flat):
+        primals, tangents = list(flat[: len(flat) - len(positions)]), flat[-len(positions) :]
+        duals, wide = [], cd
+        for k, t in zip(positions, tangents):
+            p = primals[k]
+            if p.dtype != t.dtype:
+                p = p.astype(jnp.promote_types(p.dtype, t.dtype))
+                if wide is not None:
+                    wide = D.promote_types(wide, D._BY_NP[p.dtype])
+            duals.append(p)
+        f = op.function(wide, static)
+
         def along(*moving):
             args = list(primals)
             for k, v in zip(positions, moving):
@@ -215,11 +231,41 @@ def _program(op, cd, static, positions, transpose=False):
             return f(*args)
 
         if not transpose:
-            return jax.jvp(along, tuple(duals), tuple(tangents))[1]
-        out, pull = jax.vjp(along, *duals)
-        return _core.transposed_pullback(pull, out)(*tangents)
+            out = jax.jvp(
+                along, tuple(duals), tuple(t.astype(d.dtype) for t, d in zip(tangents, duals))
+            )[1]
+        else:
+            result, pull = jax.vjp(along, *duals)
+            out = _core.transposed_pullback(pull, result)(
+                *(t.astype(d.dtype) for t, d in zip(tangents, duals))
+            )
+        if single:
+            return out
+        return tuple(out[i] for i in float_outs)
 
-    return jax.jit(tangent_out)
+    return tangent_out
+
+
+class _Program:
+    __slots__ = ("function", "jitted", "entry", "name")
+
+    def __init__(self, function, name):
+        self.function = function
+        self.jitted = jax.jit(function)
+        self.entry = None
+        self.name = name
+
+    def recording_entry(self):
+        """The table entry whose node records the tangent's computation (its grad_fn)."""
+        if self.entry is None:
+            self.entry = _core.Op(
+                self.name + "_jvp", self.function, _jvp_node_name(self.name), opmath=False
+            )
+        return self.entry
+
+
+def _jvp_node_name(op_name):
+    return "".join(part.capitalize() for part in op_name.strip("_").split("_")) + "JvpBackward0"
 
 
 def _apply_dual(op, operands, static=(), dtype=None):
@@ -242,40 +288,57 @@ def _apply_dual(op, operands, static=(), dtype=None):
     cd = dtype
     if cd is None and op.promote is not None:
         cd = _core._compute_dtype(op, operands)
-    primals = [a._value if isinstance(a, Tensor) else a for a in operands]
+    single = type(out) is not tuple
+    outs = (out,) if single else out
+    float_outs = tuple(
+        i
+        for i, o in enumerate(outs)
+        if isinstance(o, Tensor) and (o.is_floating_point() or o.is_complex())
+    )
+    if not float_outs:
+        return out
     positions = tuple(k for k, _ in duals)
-    moving, tangents = [], []
-    tangent_dtypes = []
-    for k, t in duals:
-        p, v = primals[k], t._value
-        if v.dtype != p.dtype:
-            # a tangent of another dtype (PyTorch allows it): the tangent computes in the
-            # promoted dtype, from the primal upcast exactly
-            wide = jnp.promote_types(p.dtype, v.dtype)
-            p, v = p.astype(wide), v.astype(wide)
-            tangent_dtypes.append(D._BY_NP[wide])
-        moving.append(p)
-        tangents.append(v)
-    for wide in tangent_dtypes if cd is not None else ():
-        cd = D.promote_types(cd, wide)
-    key = (op, cd, static, positions)
-    fn = _PROGRAMS.peek(key)
-    if fn is None:
-        fn = _PROGRAMS.put(key, _program(op, cd, static, positions))
+    tangents = [t for _, t in duals]
+    _core.DUAL = None
     try:
-        result = fn(primals, moving, tangents)
-    except TypeError as exc:
+        results = _tangents(op, cd, static, positions, float_outs, single, operands, tangents)
+    finally:
+        _core.DUAL = _apply_dual
+    for i, r in zip(float_outs, results):
+        o = outs[i]
+        base = o._base_t
+        _set(o, r, None if base is None else base.__dict__.get(_KEY))
+    return out
+
+
+def _tangents(op, cd, static, positions, float_outs, single, operands, tangents):
+    """The float outputs' tangents (Tensors).  They record their own computation, as PyTorch's
+    do, where it reads a tensor that requires grad: a tangent that does, or, unless the op is
+    linear (its tangent then reads no primal), a primal that does."""
+    key = (op, cd, static, positions, float_outs)
+    program = _PROGRAMS.peek(key)
+    if program is None:
+        fn = _tangent_function(op, cd, static, positions, float_outs, single)
+        program = _PROGRAMS.put(key, _Program(fn, op.name))
+    recorded = grad_mode.is_grad_enabled() and (
+        any(t._requires_grad for t in tangents)
+        or (not op.linear and any(isinstance(a, Tensor) and a._requires_grad for a in operands))
+    )
+    values = [a._value if isinstance(a, Tensor) else a for a in operands]
+    try:
+        if recorded:
+            primals = [a.detach() if op.linear and isinstance(a, Tensor) else a for a in operands]
+            result = _core.apply(program.recording_entry(), (*primals, *tangents))
+            return (result,) if single else result
+        result = program.jitted(*values, *[t._value for t in tangents])
+    except (TypeError, RuntimeError) as exc:
         if not _core.is_missing_forward_rule(exc):
             raise
-        fn = _PROGRAMS.put(key, _program(op, cd, static, positions, transpose=True))
-        result = fn(primals, moving, tangents)
-    outs = out if type(out) is tuple else (out,)
-    results = result if type(result) is tuple else (result,)
-    for o, r in zip(outs, results):
-        if isinstance(o, Tensor) and (o.is_floating_point() or o.is_complex()):
-            base = o._base_t
-            _set(o, Tensor._make(r), None if base is None else base.__dict__.get(_KEY))
-    return out
+        fn = _tangent_function(op, cd, static, positions, float_outs, single, transpose=True)
+        _PROGRAMS.put(key, _Program(fn, op.name))
+        return _tangents(op, cd, static, positions, float_outs, single, operands, tangents)
+    results = (result,) if single else result
+    return [Tensor._make(r) for r in results]
 
 
 def after_inplace(self, result):

@@ -238,12 +238,19 @@ class Function(FunctionCtx, metaclass=FunctionMeta):
         non_diff = getattr(node, "_non_differentiable", set())
         node._record_outputs(outputs)
         wrapped = []
+        inputs = {id(a) for a in args if isinstance(a, _tensor.Tensor)}
         for k, o in enumerate(outputs):
             if (
                 isinstance(o, _tensor.Tensor)
                 and id(o) not in non_diff
                 and (o._dtype.is_floating_point or o._dtype.is_complex)
             ):
+                if id(o) not in inputs and o._base_t is None and o._grad_fn is None:
+                    # a fresh result of forward: that very tensor takes the node, as in PyTorch
+                    # (``ctx.result = result`` in forward is then the output the caller gets)
+                    o._set_history(node, k)
+                    wrapped.append(o)
+                    continue
                 wrapped.append(_tensor.Tensor._make(o._value, o._dtype, True, node, k))
             elif isinstance(o, _tensor.Tensor):
                 wrapped.append(_tensor.Tensor._make(o._value, o._dtype))
