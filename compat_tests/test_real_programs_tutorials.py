@@ -125,3 +125,49 @@ def test_save_load_keeps_storage_sharing(torch, tmp_path):
     assert a.stride() == (2,) and torch.equal(a, torch.arange(0.0, 10.0, 2.0))
     b[4] = 7.0
     assert a[2].item() == 7.0
+
+
+# ----------------------------------------------------------------------- profiler recipe
+def test_profiler_memory_columns(torch):
+    prof_mod = torch.profiler
+    with prof_mod.profile(activities=[prof_mod.ProfilerActivity.CPU], profile_memory=True) as p:
+        torch.ones(4, 4) + 1
+    table = p.key_averages().table(sort_by="self_cpu_memory_usage", row_limit=10)
+    header = " ".join(table.splitlines()[1].split())
+    assert header.endswith("CPU time avg CPU Mem Self CPU Mem # of Calls")
+    add = [e for e in p.key_averages() if e.key == "aten::add"]
+    assert add and add[0].cpu_memory_usage == 64 and add[0].self_cpu_memory_usage > 0
+    with prof_mod.profile(activities=[prof_mod.ProfilerActivity.CPU]) as p:
+        torch.ones(2) + 1
+    assert "Mem" not in p.key_averages().table().splitlines()[1]
+
+
+# on_trace_ready runs after each RECORD_AND_SAVE step with step_num already advanced, and a
+# scheduled profile labels its steps ProfilerStep*.
+def test_profiler_schedule_trace_ready_steps(torch):
+    prof_mod = torch.profiler
+    lin = torch.nn.Linear(3, 3)
+    seen = []
+
+    def ready(p):
+        keys = {e.key: e.count for e in p.key_averages()}
+        seen.append((p.step_num, keys.get("ProfilerStep*"), keys.get("aten::addmm")))
+
+    sched = prof_mod.schedule(wait=1, warmup=1, active=2)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with prof_mod.profile(schedule=sched, on_trace_ready=ready) as p:
+            for _ in range(8):
+                lin(torch.ones(3))
+                p.step()
+    assert seen == [(4, 2, 2), (8, 2, 2)]
+    assert p.step_num == 8
+    assert any("Profiler clears events at the end of each cycle" in str(w.message) for w in caught)
+    seen.clear()
+    with prof_mod.profile(
+        schedule=prof_mod.schedule(wait=1, warmup=1, active=1, repeat=1), on_trace_ready=ready
+    ) as p:
+        for _ in range(5):
+            lin(torch.ones(3))
+            p.step()
+    assert seen == [(3, 1, 1)]

@@ -36,6 +36,11 @@ class FunctionEvent:
         self.cpu_children = []
         self.cpu_parent = None
         self.count = 1
+        self.self_cpu_memory_usage = 0  # bytes of the op's outputs (profile_memory=True)
+
+    @property
+    def cpu_memory_usage(self):
+        return self.self_cpu_memory_usage + sum(c.cpu_memory_usage for c in self.cpu_children)
 
     @property
     def cpu_time_total(self):
@@ -63,12 +68,16 @@ class FunctionEventAvg:
         self.count = 0
         self.cpu_time_total = 0.0
         self.self_cpu_time_total = 0.0
+        self.cpu_memory_usage = 0
+        self.self_cpu_memory_usage = 0
         self.input_shapes = None
 
     def add(self, event):
         self.count += event.count
         self.cpu_time_total += event.cpu_time_total
         self.self_cpu_time_total += event.self_cpu_time_total
+        self.cpu_memory_usage += event.cpu_memory_usage
+        self.self_cpu_memory_usage += event.self_cpu_memory_usage
         return self
 
     @property
@@ -89,6 +98,7 @@ class EventList(list):
     """A list of events with PyTorch's ``table()`` and ``key_averages()``."""
 
     _self_cpu_total = None  # percentages are of all recorded self time, not just the rows shown
+    _profile_memory = False  # PyTorch's table has the memory columns only when it was recorded
 
     def key_averages(self, group_by_input_shape=False, group_by_stack_n=0):
         groups = {}
@@ -101,6 +111,7 @@ class EventList(list):
             groups[key].add(e)
         averages = EventList(groups.values())
         averages._self_cpu_total = self.self_cpu_time_total()
+        averages._profile_memory = self._profile_memory
         return averages
 
     def table(
@@ -127,6 +138,7 @@ class EventList(list):
             header,
             top_level_events_only,
             time_unit,
+            self._profile_memory,
         )
 
     def self_cpu_time_total(self):
@@ -161,6 +173,13 @@ def _format_time(us, unit=None):
     return f"{us:.3f}us"
 
 
+def _format_memory(nbytes):
+    for unit, size in (("Gb", 1 << 30), ("Mb", 1 << 20), ("Kb", 1 << 10)):
+        if abs(nbytes) >= size:
+            return f"{nbytes / size:.2f} {unit}"
+    return f"{nbytes} b"
+
+
 def _table(
     events,
     self_total,
@@ -171,6 +190,7 @@ def _table(
     header,
     top_level_only,
     time_unit,
+    with_memory=False,
 ):
     if not events:
         return ""
@@ -181,7 +201,10 @@ def _table(
     if row_limit is not None and row_limit > 0:
         events = events[:row_limit]
     name_width = min(max(len(e.key) for e in events) + 4, max_name_width)
-    cols = ["Self CPU %", "Self CPU", "CPU total %", "CPU total", "CPU time avg", "# of Calls"]
+    cols = ["Self CPU %", "Self CPU", "CPU total %", "CPU total", "CPU time avg"]
+    if with_memory:
+        cols += ["CPU Mem", "Self CPU Mem"]
+    cols.append("# of Calls")
     widths = [name_width] + [12] * len(cols)
     # grouped by input shape: one more column, as PyTorch prints it
     with_shapes = any(getattr(e, "input_shapes", None) for e in events)
@@ -204,8 +227,13 @@ def _table(
             f"{100 * e.cpu_time_total / total:.2f}%",
             _format_time(e.cpu_time_total, time_unit),
             _format_time(e.cpu_time, time_unit),
-            str(e.count),
         ]
+        if with_memory:
+            cells += [
+                _format_memory(e.cpu_memory_usage),
+                _format_memory(e.self_cpu_memory_usage),
+            ]
+        cells.append(str(e.count))
         if with_shapes:
             cells.append(str(e.input_shapes)[: shapes_width - 4])
         lines.append("".join(f"{c:>{w}}  " for c, w in zip(cells, widths)))
@@ -217,8 +245,9 @@ def _table(
 class _Recorder:
     """The state of one recording; ``_ops.core.PROFILER`` points at it while it records."""
 
-    def __init__(self, record_shapes):
+    def __init__(self, record_shapes, profile_memory=False):
         self.record_shapes = record_shapes
+        self.profile_memory = profile_memory
         self.events = []
         self.stack = []
         self.inside_op = False
@@ -249,13 +278,14 @@ class _Recorder:
         self.inside_op = True  # an op's own helper ops are part of its time, as in a kernel
         try:
             out = apply(op, operands, static, dtype)
-            jax.block_until_ready(
-                [
-                    t._value
-                    for t in (out if isinstance(out, tuple) else (out,))
-                    if hasattr(t, "_value")
-                ]
-            )
+            values = [
+                t._value
+                for t in (out if isinstance(out, tuple) else (out,))
+                if hasattr(t, "_value")
+            ]
+            jax.block_until_ready(values)
+            if self.profile_memory:
+                event.self_cpu_memory_usage = sum(int(v.nbytes) for v in values)
         finally:
             self.inside_op = False
             self.close(event)
@@ -290,6 +320,7 @@ class profile:
     ):
         self.enabled = enabled
         self.record_shapes = record_shapes
+        self.profile_memory = profile_memory
         self.function_events = None
         self._recorder = None
         self._previous = None
@@ -306,7 +337,7 @@ class profile:
 
     def _start(self):
         _ops_core = _core()
-        self._recorder = _Recorder(self.record_shapes)
+        self._recorder = _Recorder(self.record_shapes, self.profile_memory)
         self._previous = _ops_core.PROFILER
         _ops_core.PROFILER = self._recorder
 
@@ -315,6 +346,7 @@ class profile:
         if _ops_core.PROFILER is self._recorder:
             _ops_core.PROFILER = self._previous
         self.function_events = EventList(self._recorder.events)
+        self.function_events._profile_memory = self.profile_memory
 
     def key_averages(self, group_by_input_shape=False, group_by_stack_n=0):
         return self.function_events.key_averages(group_by_input_shape, group_by_stack_n)

@@ -11,6 +11,7 @@ import enum
 import os
 import socket
 import time
+import warnings
 
 from ..autograd import profiler as _legacy
 from ..autograd.profiler import record_function  # noqa: F401
@@ -45,6 +46,10 @@ def schedule(
     """Step number -> ProfilerAction: skip_first steps, then cycles of wait/warmup/active."""
     if wait < 0 or warmup < 0 or active <= 0 or repeat < 0 or skip_first < 0:
         raise AssertionError("Invalid profiler schedule arguments")
+    if warmup == 0:
+        warnings.warn(
+            "Profiler won't be using warmup, this can skew profiler results", stacklevel=2
+        )
     cycle = wait + warmup + active
 
     def schedule_fn(step: int) -> ProfilerAction:
@@ -104,18 +109,22 @@ class profile(_legacy.profile):
         custom_trace_id_callback=None,
         post_processing_timeout_s=None,
     ):
-        super().__init__(record_shapes=record_shapes)
+        super().__init__(record_shapes=record_shapes, profile_memory=profile_memory)
         self.activities = set(activities) if activities else {ProfilerActivity.CPU}
         self.schedule = schedule or _always_record
         self.on_trace_ready = on_trace_ready
         self.step_num = 0
-        self._action = ProfilerAction.NONE
+        self._action = self.schedule(0)
+        self._record_steps = schedule is not None  # PyTorch labels steps only under a schedule
+        self._step_range = None
 
     def start(self):
-        self._enter_action(self.schedule(self.step_num))
+        self._transit(ProfilerAction.NONE, self._action)
+        self._open_step()
 
     def stop(self):
-        self._leave_action(final=True)
+        self._close_step()
+        self._transit(self._action, None)
 
     def __enter__(self):
         self.start()
@@ -126,34 +135,88 @@ class profile(_legacy.profile):
         return False
 
     def step(self):
-        self._leave_action(final=False)
+        """The next step begins: move along the schedule, as PyTorch's state machine does
+        (``on_trace_ready`` runs after a RECORD_AND_SAVE step, seeing the new step_num)."""
+        self._close_step()
+        prev = self._action
         self.step_num += 1
-        self._enter_action(self.schedule(self.step_num))
+        self._action = self.schedule(self.step_num)
+        self._transit(prev, self._action)
+        self._open_step()
 
-    def _recording(self):
-        return self._action in (ProfilerAction.RECORD, ProfilerAction.RECORD_AND_SAVE)
+    def events(self):
+        return self.function_events
 
-    def _enter_action(self, action):
-        if (
-            action in (ProfilerAction.RECORD, ProfilerAction.RECORD_AND_SAVE)
-            and not self._recording()
-        ):
-            self._start()
-        self._action = action
-
-    def _leave_action(self, final):
-        if not self._recording():
-            return
-        nxt = None if final else self.schedule(self.step_num + 1)
-        if (
-            final
-            or self._action is ProfilerAction.RECORD_AND_SAVE
-            or nxt not in (ProfilerAction.RECORD, ProfilerAction.RECORD_AND_SAVE)
-        ):
+    # -- PyTorch's transitions: (previous action, next action) -> what to do
+    def _transit(self, prev, action):
+        A = ProfilerAction
+        rec = (A.RECORD, A.RECORD_AND_SAVE)
+        if prev is A.NONE:
+            if action is A.WARMUP:
+                self._prepare()
+            elif action in rec:
+                self._prepare()
+                self._start()
+        elif prev is A.WARMUP:
+            if action is A.NONE:
+                warnings.warn("Incorrect schedule: WARMUP followed by NONE", stacklevel=3)
+                self._start()
+                self._stop()
+            elif action in rec:
+                self._start()
+        elif prev is A.RECORD:
+            if action in (A.NONE, A.WARMUP):
+                warnings.warn(f"Incorrect schedule: RECORD followed by {action.name}", stacklevel=3)
+                self._stop()
+            elif action is None:
+                self._stop()
+                self._trace_ready()
+        elif prev is A.RECORD_AND_SAVE:
             self._stop()
-            self._action = ProfilerAction.NONE
-            if self.on_trace_ready is not None:
-                self.on_trace_ready(self)
+            self._trace_ready()
+            if action is A.WARMUP:
+                self._prepare()
+            elif action in rec:
+                self._prepare()
+                self._start()
+
+    def _prepare(self):
+        if self.function_events is not None:
+            _warn_once(
+                "Warning: Profiler clears events at the end of each cycle. Only events from the "
+                "current cycle will be reported. To keep events across cycles, set "
+                "acc_events=True."
+            )
+
+    def _stop(self):
+        super()._stop()
+        for e in self.function_events:  # PyTorch reports every step range under one name
+            if e.name.startswith(_STEP_NAME + "#"):
+                e.name = e.key = _STEP_NAME + "*"
+
+    def _trace_ready(self):
+        if self.on_trace_ready is not None:
+            self.on_trace_ready(self)
+
+    def _open_step(self):
+        if self._record_steps:
+            self._step_range = record_function(f"{_STEP_NAME}#{self.step_num}")
+            self._step_range.__enter__()
+
+    def _close_step(self):
+        if self._step_range is not None:
+            self._step_range.__exit__(None, None, None)
+            self._step_range = None
+
+
+_STEP_NAME = "ProfilerStep"
+_WARNED = set()
+
+
+def _warn_once(msg):
+    if msg not in _WARNED:
+        _WARNED.add(msg)
+        warnings.warn(msg, stacklevel=5)
 
 
 __all__ = [
