@@ -1026,3 +1026,17 @@ def test_dtype_suffix_follows_default_dtype(torch):
         assert repr(torch.tensor(1.0 / 3.0)) == "tensor(0.3333)"
     finally:
         torch.set_default_dtype(torch.float32)
+
+
+def test_class_reprs_are_pytorchs(torch):
+    x = torch.ones(2)
+    assert repr(type(x)) == "<class 'torch.Tensor'>" == str(torch.Tensor)
+    assert repr(type(torch.nn.Parameter(x))) == "<class 'torch.nn.parameter.Parameter'>"
+    assert repr(type(x.shape)) == "<class 'torch.Size'>"
+    assert repr(type(x.dtype)) == "<class 'torch.dtype'>"
+    assert repr(type(x.device)) == "<class 'torch.device'>"
+
+    class Mine(torch.Tensor):
+        pass
+
+    assert repr(Mine).endswith(".Mine'>") and "torch.Tensor" not in repr(Mine)

@@ -5,9 +5,13 @@ from __future__ import annotations
 import jax.numpy as jnp
 import numpy as np
 
+from ._classes import TorchNamed
 
-class dtype:
+
+class dtype(metaclass=TorchNamed):
     """A PyTorch dtype: ``torch.float32`` and friends.  Immutable singletons."""
+
+    _torch_name = "torch.dtype"
 
     __slots__ = (
         "_name",

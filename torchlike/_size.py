@@ -9,9 +9,13 @@ import re
 
 import jax
 
+from ._classes import TorchNamed
 
-class Size(tuple):
+
+class Size(tuple, metaclass=TorchNamed):
     """A tuple of ints with PyTorch's repr: ``torch.Size([2, 3])``."""
+
+    _torch_name = "torch.Size"
 
     def __new__(cls, sizes=()):
         return super().__new__(cls, (int(s) for s in sizes))
@@ -44,8 +48,10 @@ _DEVICE_STRING = re.compile(r"([a-zA-Z_]+)(?::([1-9][0-9]*|0))?")
 builtins_type = type
 
 
-class device:
+class device(metaclass=TorchNamed):
     """``torch.device('cpu')``, ``torch.device('cuda', 0)``, ``torch.device('cuda:0')``."""
+
+    _torch_name = "torch.device"
 
     __slots__ = ("type", "index")
 

@@ -16,6 +16,7 @@ import numpy as np
 
 from . import _device, _layout, _printing, _storage
 from . import _dtype as D
+from ._classes import TorchNamed
 from ._size import Size, device
 from ._storage import Storage, VersionCounter
 from .autograd import grad_mode
@@ -39,7 +40,8 @@ def set_view_history_rule(rule):
 _device_of = _device.of_array
 
 
-class Tensor:
+class Tensor(metaclass=TorchNamed):
+    _torch_name = "torch.Tensor"
     __slots__ = (
         "_storage",
         "_geom",

@@ -23,6 +23,8 @@ class Parameter(Tensor):
     does), so, as in PyTorch, in-place writes to one are seen by the other.
     """
 
+    _torch_name = "torch.nn.parameter.Parameter"
+
     def __new__(cls, data=None, requires_grad=True):
         if data is None:
             data = Tensor._make(jnp.zeros((0,), D.get_default_dtype()._np))
