@@ -147,6 +147,7 @@ _TO_TAIL = (
         (lambda t, x: x.to([1]), "list"),
         (lambda t, x: x.to(t.float32, True, "x"), "torch.dtype, bool, str"),
         (lambda t, x: x.to(non_blocking=1), "non_blocking=int, "),
+        (lambda t, x: x.to("cpu", True), "str, bool"),  # after a device comes the dtype
     ],
     ids=[
         "dtype-str",
@@ -158,6 +159,7 @@ _TO_TAIL = (
         "list",
         "third",
         "non-blocking",
+        "device-bool",
     ],  # fmt: skip
 )
 def test_to_invalid_arguments(torch, call, got):

@@ -150,7 +150,9 @@ def _to_arguments_ok(args, kwargs):
         rest = rest[1:]
     elif rest and _is_device(rest[0]):
         rest = rest[1:]
-        if rest and (rest[0] is None or isinstance(rest[0], D.dtype)):
+        if rest:  # after a device, the next positional is the dtype (``to('cpu', True)`` fails)
+            if not (rest[0] is None or isinstance(rest[0], D.dtype)):
+                return False
             rest = rest[1:]
     return len(rest) <= 2 and all(type(v) is bool for v in rest)
 
