@@ -89,3 +89,53 @@ def test_index_reduce_warning_points_at_caller(torch):
         assert w.filename == __file__
         assert "(Triggered internally at " in str(w.message)
     assert x[:, 0].tolist() == [1.0, 0.0, 1.0]
+
+
+# ------------------------------------------------------- flows / VAEs with Gamma-family priors
+# PyTorch's _standard_gamma / _sample_dirichlet run Marsaglia-Tsang over the CPU stream; a seeded
+# program that samples a Gamma, Beta or Dirichlet gets those numbers, and every later draw
+# continues from where the rejection loop left the generator.
+def test_gamma_family_samples_follow_the_seeded_stream(torch):
+    D = torch.distributions
+    torch.manual_seed(0)
+    g = D.Gamma(torch.tensor([0.3, 2.5]), torch.tensor([1.0, 2.0])).sample((2,))
+    np.testing.assert_array_equal(
+        g.numpy(),
+        np.array(
+            [[5.906951628276147e-06, 0.47108280658721924], [0.0076747611, 1.8245563507]]
+        ).astype(np.float32),
+    )
+    b = D.Beta(torch.tensor([2.0]), torch.tensor([0.5])).sample()
+    assert b.item() == np.float32(0.8369953036308289)
+    d = D.Dirichlet(torch.tensor([1.0, 0.1, 3.0])).sample()
+    np.testing.assert_array_equal(
+        d.numpy(), np.array([0.043818313628, 5.842654445587e-06, 0.95617586374]).astype(np.float32)
+    )
+    assert torch.rand(2).tolist() == [0.815468966960907, 0.793160617351532]
+
+
+def test_gamma_float64_and_tiny_concentrations(torch):
+    D = torch.distributions
+    torch.manual_seed(123)
+    a = torch.tensor([0.0, 1e-30, 0.5, 40.0], dtype=torch.float64)
+    s = D.Gamma(a, torch.ones(4, dtype=torch.float64), validate_args=False).sample()
+    assert s[0].item() == s[1].item() == np.finfo(np.float64).tiny  # clamped to the smallest normal
+    assert s.dtype == torch.float64 and 20 < s[3].item() < 60
+    again = torch.Generator().manual_seed(123)
+    assert torch.rand(1, generator=again).item() != torch.rand(1).item()  # the stream moved on
+
+
+# ---------------------------------------------------- stability analysis: eig of a real matrix
+def test_eig_of_real_matrix_uses_the_real_solver(torch):
+    w, v = torch.linalg.eig(torch.tensor([[0.0, 1.0], [-1.0, 0.0]]))
+    assert w.tolist() == [1j, -1j]  # exact conjugates (no 1e-8 real part)
+    w, v = torch.linalg.eig(torch.tensor([[1.0, 2.0], [3.0, 4.0]]))
+    assert w.real.tolist() == pytest.approx([-0.3722811, 5.3722816], abs=1e-6)
+    # LAPACK's real geev normalisation: PyTorch's signs
+    np.testing.assert_allclose(
+        v.real.numpy(), [[-0.8245648, -0.4159736], [0.5657675, -0.9093767]], atol=1e-6
+    )
+    A = torch.tensor([[2.0, 1.0], [0.5, 3.0]], requires_grad=True)
+    torch.linalg.eigvals(A).real.sum().backward()
+    assert A.grad.dtype == torch.float32
+    np.testing.assert_allclose(A.grad.numpy(), np.eye(2), atol=1e-6)  # d trace / dA

@@ -11,8 +11,8 @@ eigh rule re-decomposes a symmetrized input) and qr's modes PyTorch cannot diffe
 Ops whose result PyTorch checks (``inv``, ``solve``, ``cholesky``, ``lu_factor``) return
 LAPACK's ``info`` alongside, computed on the device; ``_ops/linalg.py`` reads it on the host.
 Matmuls inside run at ``Precision.HIGHEST`` so float32 matches PyTorch's float32.
-The SVD's and eig's vectors are LAPACK's, but may differ from PyTorch's by a sign (phase) per
-column: JAX hands LAPACK row-major data.
+The SVD's and (complex) eig's vectors are LAPACK's, but may differ from PyTorch's by a sign
+(phase) per column: JAX hands LAPACK row-major data.
 """
 
 from __future__ import annotations
@@ -458,6 +458,21 @@ def _eig_fwd(a):
     return (w, v), (w, v)
 
 
+# A real matrix goes to LAPACK's real geev, as in PyTorch: conjugate pairs come out exactly
+# conjugate and the vectors with geev's real normalisation (through the complex solver a
+# rotation's eigenvalues got a 1e-8 real part and its vectors another phase).  Its gradient is
+# the real part of the complex one (PyTorch's handle_r_to_c).
+@jax.custom_vjp
+def _eig_core_real(a):
+    w, v = lax.linalg.eig(a, compute_left_eigenvectors=False)[:2]
+    return w, v
+
+
+def _eig_real_bwd(res, cts):
+    (ga,) = _eig_bwd(res[:2], cts)
+    return (jnp.real(ga).astype(res[2].dtype),)
+
+
 def _eig_bwd(res, cts):
     # For A = V diag(w) V^-1 with unit-norm columns of V (PyTorch's gauge), the cotangent is
     # V^-H (diag(gw) + (V^H gV - V^H V Re(diag(V^H gV))) / conj(w_j - w_i)) V^H, off-diagonal
@@ -483,10 +498,21 @@ def _eig_bwd(res, cts):
 _eig_core.defvjp(_eig_fwd, _eig_bwd)
 
 
+def _eig_real_fwd(a):
+    w, v = _eig_core_real(a)
+    # a 0-size array of a's dtype: what the cotangent must be cast back to
+    return (w, v), (w, v, jnp.zeros((0,), a.dtype))
+
+
+_eig_core_real.defvjp(_eig_real_fwd, _eig_real_bwd)
+
+
 def _eig(a):
-    cd = jnp.complex128 if a.dtype in (jnp.float64, jnp.complex128) else jnp.complex64
-    w, v = _eig_core(a.astype(cd))
-    return w, v
+    if jnp.issubdtype(a.dtype, jnp.complexfloating):
+        return _eig_core(a)
+    if a.dtype not in (jnp.float32, jnp.float64):
+        a = a.astype(jnp.float32)
+    return _eig_core_real(a)
 
 
 def _eigvals(a):

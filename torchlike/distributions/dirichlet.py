@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from . import constraints
 from ._api import Size, torch
-from ._samplers import _standard_gamma
+from ._samplers import _sample_dirichlet
 from .exp_family import ExponentialFamily
 from .utils import _one_hot
 
@@ -36,8 +36,7 @@ class Dirichlet(ExponentialFamily):
 
     def rsample(self, sample_shape=()):
         shape = self._extended_shape(sample_shape)
-        gammas = _standard_gamma(self.concentration.expand(shape))
-        return gammas / gammas.sum(-1, keepdim=True)
+        return _sample_dirichlet(self.concentration.expand(shape))
 
     def log_prob(self, value):
         if self._validate_args:
