@@ -171,3 +171,31 @@ def test_profiler_schedule_trace_ready_steps(torch):
             lin(torch.ones(3))
             p.step()
     assert seen == [(3, 1, 1)]
+
+
+# ------------------------------------------------------------- model ensembling tutorial
+# vmap over stacked parameters that require grad gives an output in the autograd graph:
+# training the ensemble with loss.backward() reaches each model's slice of the stack.
+def test_vmap_output_backprops_to_stacked_params(torch):
+    import copy
+
+    torch.manual_seed(0)
+    models = [torch.nn.Linear(3, 2) for _ in range(3)]
+    params, buffers = torch.func.stack_module_state(models)
+    base = copy.deepcopy(models[0])
+
+    def fmodel(p, b, x):
+        return torch.func.functional_call(base, (p, b), (x,))
+
+    x = torch.randn(3, 4, 3)
+    out = torch.func.vmap(fmodel)(params, buffers, x)
+    assert out.requires_grad and out.grad_fn is not None
+    out.pow(2).sum().backward()
+    sum(m(x[i]).pow(2).sum() for i, m in enumerate(models)).backward()
+    for i, m in enumerate(models):
+        assert torch.allclose(params["weight"].grad[i], m.weight.grad, atol=1e-6)
+        assert torch.allclose(params["bias"].grad[i], m.bias.grad, atol=1e-6)
+    ints = torch.func.vmap(lambda a: (a * 2, (a > 0).long()))(torch.randn(2, 3, requires_grad=True))
+    assert ints[0].requires_grad and not ints[1].requires_grad
+    with torch.no_grad():
+        assert not torch.func.vmap(fmodel)(params, buffers, x).requires_grad

@@ -24,6 +24,7 @@ from .._ops import core as _core
 from .._ops import frontend as _f
 from .._tensor import Tensor
 from ..autograd import grad_mode
+from ..autograd.function import Function, once_differentiable
 
 __all__ = [
     "grad",
@@ -551,14 +552,81 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
             return _unwrap(out)
 
         vals = _unwrap(args)
-        with _randomness_guard(randomness):
+
+        def run(*vals):
             if chunk_size is None or chunk_size >= batch:
-                out = jax.vmap(pure, in_axes=top, out_axes=out_dims)(*vals)
-            else:
-                out = _chunked(pure, top, out_dims, vals, batch, chunk_size)
+                return jax.vmap(pure, in_axes=top, out_axes=out_dims)(*vals)
+            return _chunked(pure, top, out_dims, vals, batch, chunk_size)
+
+        with _randomness_guard(randomness):
+            if _records_grad(args):
+                return _differentiable_call(run, args, seen)
+            out = run(*vals)
         return _wrap(out, seen[0])
 
     return wrapper
+
+
+def _records_grad(args):
+    return grad_mode.is_grad_enabled() and any(
+        t.requires_grad
+        for t in jax.tree_util.tree_leaves(args, is_leaf=_is_tensor)
+        if isinstance(t, Tensor)
+    )
+
+
+class Vmap(Function):
+    """A vmap whose inputs require grad: one autograd node whose backward is JAX's vjp of the
+    batched function, so ``loss.backward()`` through ``vmap(fmodel)(params, ...)`` (a stacked
+    ensemble) reaches the stacked parameters, as PyTorch's batched ops do."""
+
+    @staticmethod
+    def forward(ctx, run, *tensors):
+        outs, ctx.pullback = jax.vjp(run, *(t._value for t in tensors))
+        ctx.out_avals = [(o.shape, o.dtype) for o in outs]
+        results = tuple(Tensor._make(o) for o in outs)
+        ctx.mark_non_differentiable(
+            *[r for r in results if not (r.is_floating_point() or r.is_complex())]
+        )
+        return results
+
+    @staticmethod
+    @once_differentiable
+    def backward(ctx, *grads):
+        cts = []
+        for g, (shape, dtype) in zip(grads, ctx.out_avals):
+            if not jnp.issubdtype(dtype, jnp.inexact):
+                cts.append(np.zeros(shape, jax.dtypes.float0))  # integer outputs: no cotangent
+            elif g is None:
+                cts.append(jnp.zeros(shape, dtype))
+            else:
+                cts.append(g._value.astype(dtype))
+        return (None,) + tuple(Tensor._make(g) for g in ctx.pullback(cts))
+
+
+def _differentiable_call(run, args, seen):
+    """``run`` (a function of the unwrapped ``args``) recorded as one ``Vmap`` node: the
+    floating tensors that require grad are its inputs, everything else stays constant."""
+    leaves, treedef = jax.tree_util.tree_flatten(args, is_leaf=_is_tensor)
+    diff = [
+        k
+        for k, t in enumerate(leaves)
+        if isinstance(t, Tensor) and t.requires_grad and (t.is_floating_point() or t.is_complex())
+    ]
+    fixed = [t._value if isinstance(t, Tensor) else t for t in leaves]
+    out_tree = []
+
+    def flat_run(*diff_vals):
+        full = list(fixed)
+        for k, v in zip(diff, diff_vals):
+            full[k] = v
+        out = run(*jax.tree_util.tree_unflatten(treedef, full))
+        out_leaves, tree = jax.tree_util.tree_flatten(out)
+        out_tree[:] = [tree]
+        return out_leaves
+
+    outs = Vmap.apply(flat_run, *[leaves[k] for k in diff])
+    return _reorder(jax.tree_util.tree_unflatten(out_tree[0], list(outs)), seen[0])
 
 
 def _chunked(pure, in_axes, out_dims, vals, batch, chunk_size):
