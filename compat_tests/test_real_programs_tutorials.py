@@ -199,3 +199,27 @@ def test_vmap_output_backprops_to_stacked_params(torch):
     assert ints[0].requires_grad and not ints[1].requires_grad
     with torch.no_grad():
         assert not torch.func.vmap(fmodel)(params, buffers, x).requires_grad
+
+
+# ------------------------------------------- Fusing Convolution and Batch Norm (nn.grad)
+def test_nn_grad_conv_input_and_weight(torch):
+    G = torch.nn.grad
+    F = torch.nn.functional
+    torch.manual_seed(0)
+    x = torch.randn(2, 3, 7, 7, requires_grad=True)
+    w = torch.randn(4, 3, 3, 3, requires_grad=True)
+    out = F.conv2d(x, w, stride=2, padding=1)
+    go = torch.randn_like(out)
+    gx, gw = torch.autograd.grad(out, (x, w), go)
+    gi = G.conv2d_input(x.shape, w, go, stride=2, padding=1)
+    assert gi.shape == x.shape and torch.allclose(gi, gx, atol=1e-5)
+    assert torch.allclose(G.conv2d_weight(x, w.shape, go, stride=2, padding=1), gw, atol=1e-5)
+    gi.sum().backward()  # differentiable w.r.t. the weight, as PyTorch's
+    assert w.grad is not None and w.grad.shape == w.shape
+    x1, w1 = torch.randn(2, 4, 9), torch.randn(6, 2, 3)
+    g1 = torch.randn_like(F.conv1d(x1, w1, groups=2))
+    assert G.conv1d_input(list(x1.shape), w1, g1, groups=2).shape == (2, 4, 9)
+    assert G.conv1d_weight(x1, w1.shape, g1, groups=2).shape == (6, 2, 3)
+    x3, w3 = torch.randn(1, 2, 4, 4, 4), torch.randn(3, 2, 2, 2, 2)
+    g3 = torch.randn_like(F.conv3d(x3, w3))
+    assert G.conv3d_weight(x3, w3.shape, g3).shape == w3.shape
