@@ -223,3 +223,28 @@ def test_nn_grad_conv_input_and_weight(torch):
     x3, w3 = torch.randn(1, 2, 4, 4, 4), torch.randn(3, 2, 2, 2, 2)
     g3 = torch.randn_like(F.conv3d(x3, w3))
     assert G.conv3d_weight(x3, w3.shape, g3).shape == w3.shape
+
+
+# ----------------------------------------------- per-sample gradients: models with batch norm
+def test_replace_all_batch_norm_modules_and_strict_key_order(torch):
+    nn = torch.nn
+    model = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.Sequential(nn.BatchNorm1d(4)))
+    assert torch.func.replace_all_batch_norm_modules_(model) is model
+    for bn in (model[1], model[2][0]):
+        assert bn.running_mean is None and bn.running_var is None
+        assert bn.num_batches_tracked is None and bn.track_running_stats is False
+    assert "1.running_mean" not in dict(model.named_buffers())
+    out = torch.func.vmap(model, in_dims=0)(torch.randn(2, 5, 3))
+    assert out.shape == (2, 5, 4)
+    lin = nn.Linear(2, 2)
+    try:
+        torch.func.functional_call(
+            lin, {"z": torch.ones(1), "a": torch.ones(1)}, (torch.ones(2),), strict=True
+        )
+    except RuntimeError as e:
+        assert str(e) == (
+            "Error(s) in reparametrizing for Linear:\n\tUnexpected key(s): 'a', 'z'.\n\t"
+            "Missing key(s): 'bias', 'weight'."
+        )
+    else:
+        raise AssertionError("strict functional_call accepted unknown keys")

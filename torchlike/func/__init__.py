@@ -37,6 +37,7 @@ __all__ = [
     "vmap",
     "functional_call",
     "stack_module_state",
+    "replace_all_batch_norm_modules_",
     "linearize",
 ]
 
@@ -749,8 +750,9 @@ def functional_call(
                     given.setdefault(n, given[present[0]])
     if strict:
         expected = [n for group in names.values() for n in group]
-        missing = [n for n in expected if n not in given]
-        unexpected = [n for n in given if n not in expected]
+        # sorted, as PyTorch's NamedMemberAccessor.check_keys reports them
+        missing = sorted(set(expected) - set(given))
+        unexpected = sorted(set(given) - set(expected))
         msgs = []
         if unexpected:
             msgs.append("Unexpected key(s): " + ", ".join(f"'{k}'" for k in unexpected) + ".")
@@ -795,6 +797,20 @@ def _reparametrized(module, tensors):
 
 
 _ABSENT = object()
+
+
+def replace_all_batch_norm_modules_(root):
+    """Make every batch norm in ``root`` stop tracking running statistics (in place): its
+    running buffers become None, so vmapping a model that holds one does not write them."""
+    for m in root.modules():
+        # nn sits beside func (no import between them): a batch norm is found by its base class
+        is_bn = any(c.__name__ == "_BatchNorm" for c in type(m).__mro__)
+        if is_bn and m.track_running_stats:
+            m.running_mean = None
+            m.running_var = None
+            m.num_batches_tracked = None
+            m.track_running_stats = False
+    return root
 
 
 def stack_module_state(models):
