@@ -248,3 +248,32 @@ def test_replace_all_batch_norm_modules_and_strict_key_order(torch):
         )
     else:
         raise AssertionError("strict functional_call accepted unknown keys")
+
+
+def test_functionalize_keeps_semantics_and_input_writes(torch):
+    fz = torch.func.functionalize
+
+    def f(a):
+        b = a + 1
+        b.view(-1).add_(1)
+        return b
+
+    x = torch.tensor([0.5, -1.0])
+    assert torch.equal(fz(f)(x), x + 2)
+    assert fz(f).__name__ == "f"
+
+    def g(t):
+        t.mul_(2)
+        return t.sum()
+
+    y = torch.ones(3)
+    assert fz(g)(y).item() == 6.0 and torch.equal(y, torch.full((3,), 2.0))
+    assert torch.equal(torch.func.vmap(fz(f))(torch.zeros(3, 2)), torch.full((3, 2), 2.0))
+    try:
+        fz(f, remove="views")
+    except RuntimeError as e:
+        assert str(e).startswith(
+            "functionalize(f, remove='mutations'): received invalid argument for remove=views."
+        )
+    else:
+        raise AssertionError("functionalize accepted remove='views'")

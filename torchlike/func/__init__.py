@@ -12,6 +12,7 @@ the trace.
 
 from __future__ import annotations
 
+import functools
 import os
 from contextlib import contextmanager
 
@@ -38,6 +39,7 @@ __all__ = [
     "functional_call",
     "stack_module_state",
     "replace_all_batch_norm_modules_",
+    "functionalize",
     "linearize",
 ]
 
@@ -797,6 +799,27 @@ def _reparametrized(module, tensors):
 
 
 _ABSENT = object()
+
+
+def functionalize(func, *, remove="mutations"):
+    """``func`` with its mutations replaced by out-of-place ops: under JAX every op already is
+    one (a mutation rebinds an immutable array), and the writes to the caller's inputs, which
+    PyTorch's functionalize copies back, happen as they would without it."""
+    if remove not in ("mutations", "mutations_and_views"):
+        raise RuntimeError(
+            f"functionalize(f, remove='mutations'): received invalid argument for remove={remove}."
+            " Valid options are:\n"
+            "     remove='mutations': all inplace and out= operators will be removed from the "
+            "program, and replaced with their out-of-place equivalents.\n"
+            "     remove='mutations_and_views': In addition to the above, all aliasing operators "
+            "{view} will be replaced with their non-aliasing counterparts, {view}_copy.\n"
+        )
+
+    @functools.wraps(func)
+    def wrapped(*args, **kwargs):
+        return func(*args, **kwargs)
+
+    return wrapped
 
 
 def replace_all_batch_norm_modules_(root):
