@@ -77,6 +77,20 @@ def test_pca_lowrank_batched_backward(torch):
 
 
 # ------------------------------------------------------------------------------- pygcn
+# GraphConvolution.forward calls torch.spmm(adj, support); ports that keep adj dense get mm
+def test_spmm_dense_is_mm(torch):
+    a = torch.arange(6.0).reshape(2, 3).requires_grad_(True)
+    b = torch.ones(3, 2)
+    r = torch.spmm(a, b)
+    assert type(r.grad_fn).__name__ == "MmBackward0"
+    assert r.tolist() == [[3.0, 3.0], [12.0, 12.0]]
+    out = torch.empty(2, 2)
+    assert torch.spmm(a.detach(), b, out=out) is out and torch.equal(out, r.detach())
+    with pytest.raises(RuntimeError, match="self must be a matrix"):
+        torch.spmm(torch.ones(3), b)
+    assert not hasattr(a, "spmm")
+
+
 # GCN message passing with index_reduce_: the beta warning names the user's line
 def test_index_reduce_warning_points_at_caller(torch):
     x = torch.zeros(3, 2)

@@ -335,14 +335,15 @@ _FUNCTIONS.update(pca_lowrank=pca_lowrank, svd_lowrank=svd_lowrank)
 from ._compile import compile  # noqa: E402,F401,A001
 
 vmap = func.vmap  # torch.vmap is torch.func.vmap
+from . import sparse  # noqa: E402  (torch.sparse: COO tensors)
 from ._layout import UntypedStorage  # noqa: E402,F401
 from ._ops.everyday import TypedStorage  # noqa: E402,F401
+from .sparse import sparse_coo_tensor  # noqa: E402,F401
 
-# torch.sparse (COO tensors); torch.mm / torch.matmul take a sparse first operand to its kernel
-from . import sparse  # noqa: E402
-from .sparse import sparse_coo_tensor, spmm  # noqa: E402,F401
-
-mm = sparse.sparse_first(mm)  # noqa: F821 (from the function table above)
+# torch.mm / torch.matmul take a sparse first operand to its kernel; torch.spmm is the same with
+# strided operands (pygcn-style ports pass a dense adjacency)
+spmm = sparse.sparse_first(mm)  # noqa: F821 (from the function table above)
+mm = sparse.sparse_first(mm)  # noqa: F821
 matmul = sparse.sparse_first(matmul)  # noqa: F821
 
 __getattr__ = _module_getattr(__name__)
