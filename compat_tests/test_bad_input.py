@@ -3,6 +3,7 @@ list outside indexing and ops), and two in-place patterns PyTorch runs are not r
 
 import re
 
+import numpy as np
 import pytest
 from _helpers import assert_close
 
@@ -904,3 +905,48 @@ def test_in_place_on_a_leaf_is_refused_before_the_arguments_are_checked(torch):
     with torch.no_grad():  # without grad mode, the op's own check speaks
         with pytest.raises(RuntimeError, match="must match the size"):
             w.add_(torch.ones(4))
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda t, x: x.topk(True), "topk(): argument 'k' (position 1) must be int, not bool"),
+        (lambda t, x: t.topk(x, 2.0), "topk(): argument 'k' (position 2) must be int, not float"),
+        (lambda t, x: x.topk(k=1.0), "topk(): argument 'k' must be int, not float"),
+        (lambda t, x: x.softmax(1.0), "softmax(): argument 'dim' (position 1) must be int, not float"),
+        (lambda t, x: t.cat([x, x], 1.0), "cat(): argument 'dim' (position 2) must be int, not float"),
+        (lambda t, x: x.transpose(0.0, 1), "transpose(): argument 'dim0' (position 1) must be int, not float"),
+        (lambda t, x: x.unsqueeze(1.0), "unsqueeze(): argument 'dim' (position 1) must be int, not float"),
+        (lambda t, x: x.flatten(end_dim=1.0), "flatten(): argument 'end_dim' must be int, not float"),
+        (lambda t, x: x.argmin(dim=1.0), "argmin(): argument 'dim' must be int, not float"),
+        (lambda t, x: x.select(0, 1.0), "select(): argument 'index' (position 2) must be int, not float"),
+        (lambda t, x: t.kthvalue(x, 1, 1.0), "kthvalue(): argument 'dim' (position 3) must be int, not float"),
+        (lambda t, x: x.gather(1.0, t.zeros(2, 3, dtype=t.long)), "gather(): argument 'dim' (position 1) must be int, not float"),
+        (lambda t, x: t.tril(x, diagonal=True), "tril(): argument 'diagonal' must be int, not bool"),
+        (lambda t, x: x.tril_(1.0), "tril_(): argument 'diagonal' (position 1) must be int, not float"),
+        (lambda t, x: x.cumsum(t.tensor(1.0)), "cumsum(): argument 'dim' (position 1) must be int, not Tensor"),
+        (lambda t, x: t.roll(x, [1.0], 0), "roll(): argument 'shifts' (position 2) must be tuple of ints, but found element of type float at pos 0"),
+        (lambda t, x: x.roll(1.0), "roll(): argument 'shifts' (position 1) must be tuple of ints, not float"),
+        (lambda t, x: t.nn.functional.pad(x, (1.0, 1)), "pad(): argument 'pad' (position 2) must be tuple of ints, but found element of type float at pos 0"),
+        (lambda t, x: t.nn.functional.pad(x, pad=2.5), "pad(): argument 'pad' (position 2) must be tuple of ints, not float"),
+        (lambda t, x: t.nn.functional.one_hot(t.tensor([1]), 3.0), "one_hot(): argument 'num_classes' (position 2) must be int, not float"),
+    ],
+    ids=lambda v: v if isinstance(v, str) else "",
+)  # fmt: skip
+def test_int_arguments_are_typed(torch, call, message):
+    """PyTorch's argument parser refuses a bool, float or float tensor for an ``int`` (or int
+    list) parameter before anything runs; the position counts ``self`` only in the function
+    form, and a keyword argument has none."""
+    with pytest.raises(TypeError) as err:
+        call(torch, torch.arange(6.0).reshape(2, 3))
+    assert str(err.value) == message
+
+
+def test_int_arguments_accept_integers(torch):
+    x = torch.arange(6.0).reshape(2, 3)
+    assert x.topk(torch.tensor(2)).values.tolist() == [[2.0, 1.0], [5.0, 4.0]]
+    assert x.topk(np.int64(1), dim=np.int32(0)).values.tolist() == [[3.0, 4.0, 5.0]]
+    assert torch.cat([x, x], dim=-1).shape == (2, 6)
+    assert x.softmax(dim=1).shape == (2, 3)
+    assert x.roll((1, 1), (0, 1))[0].tolist() == [5.0, 3.0, 4.0]
+    assert x.argmax(dim=None).item() == 5

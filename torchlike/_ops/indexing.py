@@ -126,7 +126,7 @@ def _check_dim_bounds(index, dim, n):
         raise RuntimeError(f"index {bad} is out of bounds for dimension {dim} with size {n}")
 
 
-@export(out=True)
+@export(out=True, ints=("dim",))
 def gather(input, dim, index, *, sparse_grad=False):
     d = _wrap_dim(dim, input.ndim)
     _check_integer_index(index, "gather(): Expected dtype int32/int64 for index")
@@ -135,7 +135,7 @@ def gather(input, dim, index, *, sparse_grad=False):
     return apply(OPS["gather"], (input, index), (("dim", d),))
 
 
-@export(out=True)
+@export(out=True, ints=("dim",))
 def index_select(input, dim, index):
     d = _wrap_dim(dim, input.ndim)
     _check_integer_index(index, "index_select(): Expected dtype int32 or int64 for index")

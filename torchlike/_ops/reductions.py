@@ -164,7 +164,7 @@ def amin(input, dim=(), keepdim=False):
     return apply(OPS["amin"], (input,), (("dim", _dims(dim, input.ndim)), ("keepdim", keepdim)))
 
 
-@export(out=True)
+@export(out=True, ints=("dim",))
 @_numpy_names
 def argmax(input, dim=None, keepdim=False):
     _check_not_bool("argmax", input)
@@ -172,7 +172,7 @@ def argmax(input, dim=None, keepdim=False):
     return apply(OPS["argmax"], (input,), (("dim", dim), ("keepdim", keepdim)))
 
 
-@export(out=True)
+@export(out=True, ints=("dim",))
 @_numpy_names
 def argmin(input, dim=None, keepdim=False):
     _check_not_bool("argmin", input)
@@ -266,7 +266,7 @@ def logsumexp(input, dim, keepdim=False):
     )
 
 
-@export(inplace=True, out=True)
+@export(inplace=True, out=True, ints=("dim",))
 @_numpy_names
 def cumsum(input, dim, *, dtype=None):
     return apply(
@@ -274,7 +274,7 @@ def cumsum(input, dim, *, dtype=None):
     )
 
 
-@export(inplace=True, out=True)
+@export(inplace=True, out=True, ints=("dim",))
 @_numpy_names
 def cumprod(input, dim, *, dtype=None):
     return apply(
@@ -307,7 +307,7 @@ def _softmax_kernel_missing(name, input, dim):
     return False
 
 
-@export(out=True)
+@export(out=True, ints=("dim",))
 @_numpy_names
 def softmax(input, dim=None, dtype=None, **kwargs):
     d = _wrap_dim(dim, input.ndim)
@@ -316,7 +316,7 @@ def softmax(input, dim=None, dtype=None, **kwargs):
     return apply(OPS["softmax"], (input,), (("dim", d),) + _dtype_static(dtype))
 
 
-@export(out=True)
+@export(out=True, ints=("dim",))
 @_numpy_names
 def log_softmax(input, dim=None, dtype=None, **kwargs):
     d = _wrap_dim(dim, input.ndim)
@@ -348,7 +348,7 @@ def argsort(input, dim=-1, descending=False, stable=False):
     return sort(input, dim, descending, stable).indices
 
 
-@export(out=True)
+@export(out=True, ints=("k", "dim"))
 @_numpy_names
 def topk(input, k, dim=-1, largest=True, sorted=True):
     dim = _wrap_dim(dim, input.ndim)
@@ -410,7 +410,7 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
     return out[0] if len(out) == 1 else tuple(out)
 
 
-@export(out=True)
+@export(out=True, ints=("k", "dim"))
 @_numpy_names
 def kthvalue(input, k, dim=-1, keepdim=False):
     values, indices = apply(

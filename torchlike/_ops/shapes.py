@@ -193,7 +193,7 @@ def reshape_as(self, other):
     return reshape(self, other.shape)
 
 
-@export()
+@export(ints=("start_dim", "end_dim"))
 def flatten(input, start_dim=0, end_dim=-1):
     if input.ndim == 0:
         return reshape(input, 1)
@@ -298,7 +298,7 @@ def squeeze(input, dim=None):
     return apply(OPS["squeeze_dim"], (input,), (("shape", new), ("dim", d)))
 
 
-@export()
+@export(ints=("dim",))
 def unsqueeze(input, dim):
     return apply(OPS["unsqueeze"], (input,), (("dim", _wrap_dim(dim, input.ndim + 1)),))
 
@@ -320,7 +320,7 @@ def permute(input, *dims, **kwargs):
     return apply(OPS["permute"], (input,), (("dims", dims),))
 
 
-@export("transpose", "swapaxes", "swapdims")
+@export("transpose", "swapaxes", "swapdims", ints=("dim0", "dim1"))
 def transpose(input, dim0, dim1):
     return apply(
         OPS["transpose"],
@@ -403,7 +403,7 @@ def _seq_operands(tensors):
     return tuple(t if isinstance(t, Tensor) else _t(t) for t in tensors)
 
 
-@export("cat", "concat", "concatenate", method=False, out=True)
+@export("cat", "concat", "concatenate", method=False, out=True, ints=("dim",))
 def cat(tensors, dim=0, *, axis=None):
     tensors = _seq_operands(tensors)
     if axis is not None:
@@ -438,7 +438,7 @@ def cat(tensors, dim=0, *, axis=None):
     return apply(OPS["cat"], tensors, (("dim", d),))
 
 
-@export(method=False, out=True)
+@export(method=False, out=True, ints=("dim",))
 def stack(tensors, dim=0):
     tensors = _seq_operands(tensors)
     if not tensors:
@@ -554,7 +554,7 @@ _split_method.__qualname__ = "Tensor.split"
 METHODS["split"] = _split_method
 
 
-@export()
+@export(ints=("dim",))
 def chunk(input, chunks, dim=0):
     if not isinstance(chunks, int):
         raise TypeError(
@@ -572,14 +572,14 @@ def chunk(input, chunks, dim=0):
     return split(input, size, d)
 
 
-@export()
+@export(ints=("dim",))
 def unbind(input, dim=0):
     if input.ndim == 0:
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     return apply(OPS["unbind"], (input,), (("dim", _wrap_dim(dim, input.ndim)),))
 
 
-@export()
+@export(ints=("dim", "index"))
 def select(input, dim, index):
     if input.ndim == 0:
         raise IndexError("select() cannot be applied to a 0-dim tensor.")
@@ -639,7 +639,7 @@ def _slice(input, dim, start, end, step, saved=None):
     )
 
 
-@export(out=True)
+@export(out=True, ints=("diagonal",))
 def diag(input, diagonal=0):
     if input.ndim not in (1, 2):
         raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {input.ndim}D")
@@ -648,7 +648,7 @@ def diag(input, diagonal=0):
     return apply(OPS["diagonal"], (input,), (("diagonal", diagonal),))
 
 
-@export()
+@export(ints=("offset", "dim1", "dim2"))
 def diagonal(input, offset=0, dim1=0, dim2=1):
     if _wrap_dim(dim1, input.ndim) == _wrap_dim(dim2, input.ndim):
         raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
@@ -663,14 +663,14 @@ def diagonal(input, offset=0, dim1=0, dim2=1):
     )
 
 
-@export(inplace=True, out=True)
+@export(inplace=True, out=True, ints=("diagonal",))
 def tril(input, diagonal=0):
     if input.ndim < 2:
         raise RuntimeError("tril: input tensor must have at least 2 dimensions")
     return apply(OPS["tril"], (input,), (("diagonal", diagonal),))
 
 
-@export(inplace=True, out=True)
+@export(inplace=True, out=True, ints=("diagonal",))
 def triu(input, diagonal=0):
     if input.ndim < 2:
         raise RuntimeError("triu: input tensor must have at least 2 dimensions")
@@ -689,7 +689,7 @@ def flip(input, *dims, **kwargs):
     return apply(OPS["flip"], (input,), (("dims", dims),))
 
 
-@export()
+@export(int_lists=("shifts", "dims"))
 def roll(input, shifts, dims=None):
     shifts = tuple(operator.index(v) for v in _int_tuple(shifts))
     dims = () if dims is None else tuple(operator.index(v) for v in _int_tuple(dims))

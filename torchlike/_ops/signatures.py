@@ -20,15 +20,31 @@ FUNCTIONS: dict = {}  # torch.<name>
 METHODS: dict = {}  # Tensor.<name>
 
 
-def export(*names, method=True, function=True, inplace=False, out=False, c_type_names=False):
+def export(
+    *names,
+    method=True,
+    function=True,
+    inplace=False,
+    out=False,
+    c_type_names=False,
+    ints=(),
+    int_lists=(),
+):
     """Declare a hand-written signature and the forms PyTorch has for it (``variants.py``
     generates them): ``names[0]`` is the op, the rest are aliases.  ``c_type_names``: the
-    in-place form words dtype errors with C type names, as PyTorch's ``clamp_`` does."""
+    in-place form words dtype errors with C type names, as PyTorch's ``clamp_`` does.
+    ``ints`` / ``int_lists``: the parameters PyTorch's signature types ``int`` / ``int[]`` (its
+    parser's type check, ``variants.int_checked``)."""
 
     def deco(fn):
         name, *aliases = names or (fn.__name__,)
         declare(
-            name, fn, Variants(None, function, method, inplace, out, tuple(aliases)), c_type_names
+            name,
+            fn,
+            Variants(None, function, method, inplace, out, tuple(aliases)),
+            c_type_names,
+            ints,
+            int_lists,
         )
         for n in (name, *aliases):  # the plain forms, for signatures defined further down
             if function:

@@ -16,7 +16,9 @@ import functools
 import inspect
 from dataclasses import dataclass, field
 
+from .. import _dtype as D
 from .._out import write_out
+from .._tensor import Tensor
 from ..autograd.inplace import _check_inplace_allowed, check_cast, inplace_update
 from .core import Variants, result_type
 
@@ -31,6 +33,8 @@ class Declaration:
     variants: Variants
     c_type_names: bool = False  # in-place dtype errors in C type names, as PyTorch's clamp_
     names: tuple = field(default=())
+    # (``int`` parameters, ``int[]`` parameters): PyTorch's argument parser checks them first
+    ints: tuple = ((), ())
 
     def __post_init__(self):
         self.names = (self.name, *self.variants.aliases)
@@ -39,9 +43,81 @@ class Declaration:
 DECLARATIONS: dict[str, Declaration] = {}
 
 
-def declare(name, fn, variants, c_type_names=False):
-    DECLARATIONS[name] = Declaration(name, fn, variants, c_type_names)
+def declare(name, fn, variants, c_type_names=False, ints=(), int_lists=()):
+    DECLARATIONS[name] = Declaration(
+        name, fn, variants, c_type_names, ints=(tuple(ints), tuple(int_lists))
+    )
     return fn
+
+
+# ---------------------------------------------------------------------------------- int arguments
+def int_checked(
+    fn, name, ints, method=False, signature_of=None, int_lists=(), positional_only=False
+):
+    """``fn`` behind PyTorch's argument-parser check of its ``int`` parameters ``ints``: a bool,
+    float, string or non-integer tensor there raises ``X(): argument 'k' (position 2) must be
+    int, not float`` before anything runs (the position counts ``self`` only in the function
+    form; a keyword argument has none).  A parameter whose default is None takes None.
+    ``signature_of``: the function whose signature ``fn`` takes (for a generic wrapper).
+    ``int_lists``: parameters typed ``int[]`` (a sequence of ints, or one int).
+    ``positional_only``: a Python wrapper that passes everything on by position (``F.pad``), so
+    PyTorch's message names the position of a keyword argument too."""
+    params = inspect.signature(signature_of or fn).parameters
+    names = list(params)
+    spec = tuple(
+        (p, names.index(p), params[p].default is None, check)
+        for group, check in ((ints, _check_int), (int_lists, _check_int_list))
+        for p in group
+    )
+    shift = 0 if method else 1
+
+    @functools.wraps(fn)
+    def checked(*args, **kwargs):
+        n = len(args)
+        for param, index, optional, check in spec:
+            if index < n:
+                value, position = args[index], index + shift
+            elif param in kwargs:
+                value, position = kwargs[param], index + shift if positional_only else None
+            else:
+                continue
+            if type(value) is not int and not (optional and value is None):
+                check(name, param, value, position)
+        return fn(*args, **kwargs)
+
+    return checked
+
+
+def _is_int(value):
+    if isinstance(value, Tensor):
+        ok = not (value.is_floating_point() or value.is_complex()) and value.numel() == 1
+        return ok and value.dtype is not D.bool_
+    return not isinstance(value, bool) and hasattr(type(value), "__index__")
+
+
+def _type_name(value):
+    return "Tensor" if isinstance(value, Tensor) else type(value).__name__
+
+
+def _check_int(name, param, value, position):
+    if not _is_int(value):
+        where = "" if position is None else f" (position {position})"
+        raise TypeError(f"{name}(): argument '{param}'{where} must be int, not {_type_name(value)}")
+
+
+def _check_int_list(name, param, value, position):
+    where = "" if position is None else f" (position {position})"
+    if isinstance(value, (list, tuple)):
+        for i, v in enumerate(value):
+            if not _is_int(v):
+                raise TypeError(
+                    f"{name}(): argument '{param}'{where} must be tuple of ints, but found "
+                    f"element of type {_type_name(v)} at pos {i}"
+                )
+    elif not _is_int(value):
+        raise TypeError(
+            f"{name}(): argument '{param}'{where} must be tuple of ints, not {_type_name(value)}"
+        )
 
 
 # ---------------------------------------------------------------------------------- in-place
@@ -94,12 +170,21 @@ def generate(functions, methods):
     for decl in DECLARATIONS.values():
         v = decl.variants
         fn = make_out(decl.fn, decl.name) if v.out else decl.fn
+        method = decl.fn
         inplace = make_inplace(decl.fn, decl.name, decl.c_type_names) if v.inplace else None
+        if any(decl.ints):
+            ints, lists = decl.ints
+            fn = int_checked(fn, decl.name, ints, int_lists=lists)
+            method = int_checked(method, decl.name, ints, method=True, int_lists=lists)
+            if inplace is not None:
+                inplace = int_checked(
+                    inplace, decl.name + "_", ints, True, decl.fn, int_lists=lists
+                )
         for n in decl.names:
             if v.function:
                 functions[n] = fn
             if v.method:
-                methods[n] = decl.fn
+                methods[n] = method
             if inplace is not None:
                 methods[n + "_"] = inplace
 
@@ -109,6 +194,7 @@ __all__ = [
     "Declaration",
     "declare",
     "generate",
+    "int_checked",
     "make_inplace",
     "make_out",
     "write_out",

@@ -21,6 +21,7 @@ from .._ops import frontend as _f
 from .._ops import nn_names_table as _nn_names_table  # noqa: F401  (fractional max pooling)
 from .._ops import nn_table as _nn_table  # noqa: F401  (registers the nn ops)
 from .._ops.indexing import first_out_of_range
+from .._ops.variants import int_checked
 from .._tensor import _TYPE_NAMES, Tensor
 from ..autograd import grad_mode
 
@@ -1528,7 +1529,7 @@ def embedding_bag(
     )
 
 
-def one_hot(tensor, num_classes=-1):
+def _one_hot(tensor, num_classes=-1):
     if tensor.dtype is not D.int64:
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
     values = _host(tensor)
@@ -1543,6 +1544,10 @@ def one_hot(tensor, num_classes=-1):
     return apply(OPS["one_hot"], (tensor,), (("num_classes", int(num_classes)),))
 
 
+one_hot = int_checked(_one_hot, "one_hot", ("num_classes",))
+one_hot.__name__ = one_hot.__qualname__ = "one_hot"
+
+
 # ---------------------------------------------------------------------------------- padding
 _PAD_COMBOS = (
     "Supported combinations for non-constant padding:\n"
@@ -1552,7 +1557,7 @@ _PAD_COMBOS = (
 )
 
 
-def pad(input, pad, mode="constant", value=None):
+def _pad(input, pad, mode="constant", value=None):
     pad = tuple(int(p) for p in pad)
     if len(pad) % 2:
         raise RuntimeError("Padding length must be divisible by 2")
@@ -1622,6 +1627,10 @@ def pad(input, pad, mode="constant", value=None):
         "circular": "circular_pad",
     }[mode]
     return apply(OPS[name], (input,), (("pads", pairs), ("mode", mode)))
+
+
+pad = int_checked(_pad, "pad", (), int_lists=("pad",), positional_only=True)
+pad.__name__ = pad.__qualname__ = "pad"
 
 
 # ---------------------------------------------------------------------------------- resampling
