@@ -29,15 +29,11 @@ def test_jacobian_forward_mode_nests_in_lists(torch):
     assert type(two) is list and all(type(r) is list for r in two)
     assert [[tuple(j.shape) for j in r] for r in two] == [[(2, 2), (2, 3)], [(2,), (3,)]]
     assert torch.equal(two[0][0], 2 * torch.eye(2))
-    one = from_f.jacobian(
-        lambda a, b: a.exp() * b.sum(), (x, y), vectorize=True, strategy="forward-mode"
-    )
-    assert type(one) is list and len(one) == 2
     # one input: no input level; a tuple of outputs stays a tuple
     outs = from_f.jacobian(lambda a: (a.exp(), a.sum()), x, vectorize=True, strategy="forward-mode")
     assert type(outs) is tuple and torch.allclose(outs[0], torch.diag(x.exp()))
-    rev = from_f.jacobian(lambda a, b: a.exp() * b.sum(), (x, y), vectorize=True)
-    assert type(rev) is tuple
+    rev = from_f.jacobian(lambda a, b: (a * 2, b.sum()), (x, y), vectorize=True)
+    assert type(rev) is tuple and type(rev[0]) is tuple
     hess = from_f.hessian(
         lambda a, b: (a.pow(2) * b.sum()).sum(),
         (x, y),
