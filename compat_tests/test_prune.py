@@ -35,7 +35,7 @@ def test_pruned_tensor_moves_to_orig_and_mask_and_the_hook(torch):
     (hook,) = m._forward_pre_hooks.values()
     assert type(hook) is prune.RandomUnstructured and hook._tensor_name == "weight"
     assert re.fullmatch(
-        r"OrderedDict\(\[\(0, <torch\.nn\.utils\.prune\.RandomUnstructured object at 0x[0-9a-f]+>"
+        r"OrderedDict\(\[\(\d+, <torch\.nn\.utils\.prune\.RandomUnstructured object at 0x[0-9a-f]+>"
         r"\)\]\)",
         repr(m._forward_pre_hooks),
     )

@@ -224,3 +224,80 @@ def test_gradients_under_churn_match_the_reference(torch):
         got = _grads(model, loss_fn, torch.tensor(xn), torch.tensor(tn))
         for g, r in zip(got, _reference_grads(params, xn, tn)):
             np.testing.assert_allclose(g, r, rtol=1e-10, atol=1e-12)
+
+
+def _episode_loss(torch, policy, states, returns):
+    """REINFORCE's loss: one policy call per step of an episode, so the backward's structure
+    has as many repeats as the episode has steps."""
+    losses = []
+    for s, r in zip(states, returns):
+        probs = torch.softmax(policy(s.unsqueeze(0)), dim=1)
+        losses.append(-torch.log(probs[:, 0]) * r)
+    return torch.cat(losses).sum()
+
+
+@pytest.mark.torchlike_only
+def test_structure_churn_runs_new_structures_node_by_node(torch):
+    """Episodes of ever-new lengths: after the first, a new structure runs node by node through
+    rules shared across structures, so a new length compiles only its few length-dependent
+    rules, not a whole replay; a length seen three times is compiled."""
+    from torchlike.autograd import engine
+
+    torch.clear_caches()
+    torch.manual_seed(0)
+    policy = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.ReLU(), torch.nn.Linear(8, 2))
+    rng = np.random.default_rng(0)
+    lengths = range(10, 19)  # 10 nodes a step: structures past engine.STRUCTURE_CHURN[3] nodes
+    episodes = {n: torch.tensor(rng.standard_normal((n, 4)), dtype=torch.float32) for n in lengths}
+    returns = {n: torch.tensor(rng.standard_normal(n), dtype=torch.float32) for n in episodes}
+
+    def backward(n):
+        policy.zero_grad()
+        _episode_loss(torch, policy, episodes[n], returns[n]).backward()
+        return [p.grad.clone() for p in policy.parameters()]
+
+    backward(10)
+    backward(11)  # made of the first one's rules: one churn-like miss, still compiled
+    replays = engine.stats()["compiles"]
+    per_length = []
+    for n in range(12, 19):  # the second churn-like miss onwards: node by node
+        before = torch.compile_count()
+        backward(n)
+        per_length.append(torch.compile_count() - before)
+    assert engine.stats()["compiles"] == replays  # no whole replay compiled
+    assert engine.stats()["rule_by_rule_runs"] >= 7
+    # per new length, the length-dependent programs only: forward, the two unbinds of the
+    # iteration, one read of their rows (at a traced index), cat and sum; backward, the rules of
+    # that cat and sum.  The per-step rules are shared: the first node-by-node run compiles
+    # them (once), later lengths reuse them.
+    assert max(per_length[1:]) <= 7, per_length
+    assert per_length[0] > per_length[1]
+    for _ in range(2):
+        backward(18)
+    assert engine.stats()["compiles"] == replays + 1  # its third sight: compiled
+
+
+def test_structure_churn_gradients_match_the_reference(torch):
+    """The node-by-node replay of churning structures gives the gradients of the reference
+    (and of torchlike's compiled replay of the same structure)."""
+    torch.manual_seed(0)
+    policy = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.ReLU(), torch.nn.Linear(8, 2))
+    policy = policy.double()
+    rng = np.random.default_rng(1)
+    for n in range(8, 14):
+        states = torch.tensor(rng.standard_normal((n, 4)))
+        returns = torch.tensor(rng.standard_normal(n))
+        policy.zero_grad()
+        _episode_loss(torch, policy, states, returns).backward()
+        got = [p.grad.numpy().copy() for p in policy.parameters()]
+        w1, b1, w2, b2 = [p.detach().numpy() for p in policy.parameters()]
+        s = states.numpy()
+        h = s @ w1.T + b1
+        a = np.maximum(h, 0)
+        z = a @ w2.T + b2
+        p = np.exp(z - z.max(axis=1, keepdims=True))
+        p /= p.sum(axis=1, keepdims=True)
+        dz = -returns.numpy()[:, None] * (np.eye(2)[0][None, :] - p)  # d(-log p0 * r)/dz
+        dh = (dz @ w2) * (h > 0)
+        for g, r in zip(got, [dh.T @ s, dh.sum(0), dz.T @ a, dz.sum(0)]):
+            np.testing.assert_allclose(g, r, rtol=1e-10, atol=1e-12)

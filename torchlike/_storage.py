@@ -511,6 +511,11 @@ class Geometry(_LayoutQueries):
             if len(key) >= MAX_CHAIN:
                 shape, strides, offset = self.layout(storage)
                 key, args = (("strided", shape, strides),), (offset,)
+            elif self.op.name == "unbind":
+                # the k-th row is a read at a traced index: one program for every row (``for s
+                # in states`` then ``s.unsqueeze(0)`` read each row through its own program)
+                key = key + (("unbind", dict(self.static)["dim"]),)
+                args = args + (self.out_index,)
             else:
                 key = key + ((self.op, self.static, self.out_index, len(self.args)),)
                 args = args + tuple(self.args)
@@ -554,6 +559,10 @@ def _chain_read(key):
             if step[0] == "strided":
                 _, shape, strides = step
                 value = jnp.take(data.reshape(-1), _strided_positions(shape, strides, args[pos]))
+                pos += 1
+                continue
+            if step[0] == "unbind":
+                value = lax.dynamic_index_in_dim(value, args[pos], step[1], keepdims=False)
                 pos += 1
                 continue
             op, static, k, n = step
