@@ -1133,3 +1133,38 @@ def test_manual_sgd_with_grad_none_and_data_update(torch):
     # w <- w - 0.25 * 2 (w - 4) = 0.5 w + 2
     assert_close(w, [4 - 4 * 0.5**5])
     assert w.is_leaf and w.requires_grad
+
+
+def test_view_made_in_no_grad_refuses_in_place_with_grad_on(torch):
+    x = torch.ones(3, requires_grad=True)
+    y = x * 1
+    with torch.no_grad():
+        leaf_view, view = x[1:], y[1:]
+    for v in (leaf_view, view):
+        with pytest.raises(RuntimeError) as err:
+            v.mul_(2)
+        assert str(err.value).startswith(
+            "A view was created in no_grad mode and is being modified inplace with grad mode "
+            "enabled. Given that this use case is ambiguous and error-prone, it is forbidden."
+        )
+    with torch.no_grad():
+        view.mul_(2)  # both inside: allowed
+    assert y.tolist() == [1.0, 2.0, 2.0]
+
+
+def test_inference_tensors_outside_inference_mode(torch):
+    with torch.inference_mode():
+        t = torch.ones(2)
+    with pytest.raises(RuntimeError) as err:
+        t.add_(1)
+    assert str(err.value).startswith(
+        "Inplace update to inference tensor outside InferenceMode is not allowed.You can make"
+    )
+    assert t.tolist() == [2.0, 2.0]  # PyTorch refuses at the version bump, after the write
+    with torch.inference_mode():
+        t.add_(1)  # inside: allowed
+    a = torch.ones(2, requires_grad=True)
+    assert (a + t).sum().item() == 8.0  # add saves nothing
+    with pytest.raises(RuntimeError) as err:
+        a * t
+    assert str(err.value).startswith("Inference tensors cannot be saved for backward.")

@@ -162,6 +162,9 @@ class Tensor(metaclass=TorchNamed):
         view._cache_gen = -1 if type(value) is _storage.Pending else storage.gen
         view._vc = self._vc if share_version else Storage(value)
         base = view._base_t = self._base_t if self._base_t is not None else self
+        if base._requires_grad and not grad_mode._state.enabled:
+            # PyTorch's creation meta: an in-place write to it with grad mode on is refused
+            view.__dict__["_made_in_no_grad"] = True
         view._view_gen = base._autograd_gen
         view._autograd_gen = 0
         view._dtype = D._BY_NP[value.dtype]

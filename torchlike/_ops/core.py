@@ -633,6 +633,8 @@ def _record(op, cd, static, operands, vals, outs):
                 ):
                     # ``SavedVariable.keep_operand``, inlined
                     sv.tensor = a
+                    if is_tensor and a._inference:
+                        raise RuntimeError(_INFERENCE_SAVED)
                     if is_tensor:
                         sv.version = a._vc.version
                         sv._gen = a._storage.gen
@@ -652,3 +654,9 @@ def _record(op, cd, static, operands, vals, outs):
 
 
 _NO_EDGE = (None, 0)
+_INFERENCE_SAVED = (
+    "Inference tensors cannot be saved for backward. Please do not use Tensors created in "
+    "inference mode in computation tracked by autograd. To work around this, you can make a "
+    "clone to get a normal tensor and use it in autograd, or use `torch.no_grad()` instead of "
+    "`torch.inference_mode()`."
+)

@@ -33,7 +33,31 @@ _can_cast = D.can_cast
 _MULTI_OUTPUT_VIEWS = ("split", "split_with_sizes", "unbind")
 
 
+def _bump_version(self):
+    """The in-place write's version bump; on an inference tensor outside inference mode it
+    raises PyTorch's error (after the write, as PyTorch's version counter does)."""
+    if self._inference and not grad_mode._state.inference:
+        raise RuntimeError(
+            "Inplace update to inference tensor outside InferenceMode is not allowed.You can "
+            "make a clone to get a normal tensor before doing inplace update.See "
+            "https://github.com/pytorch/rfcs/pull/17 for more details."
+        )
+    self._version += 1
+
+
 def _check_inplace_allowed(self):
+    if (
+        self._base_t is not None
+        and grad_mode.is_grad_enabled()
+        and self.__dict__.get("_made_in_no_grad")
+    ):
+        raise RuntimeError(
+            "A view was created in no_grad mode and is being modified inplace with grad mode "
+            "enabled. Given that this use case is ambiguous and error-prone, it is forbidden. "
+            "You can clarify your code by moving both the view and the inplace either both "
+            "inside the no_grad block (if you don't want the inplace to be tracked) or both "
+            "outside (if you want the inplace to be tracked)."
+        )
     if self._requires_grad and grad_mode.is_grad_enabled():
         geom = self._geom
         if (
@@ -105,7 +129,7 @@ def inplace_update(self, result, c_type_names=False):
             self._set_history(result._grad_fn, result._output_nr)
             if base is None:
                 self._history_changed()
-    self._version += 1
+    _bump_version(self)
     fn = result._grad_fn
     if fn is not None and (self._grad_fn is fn or through_view):
         # the op's own node saved ``self`` before this very write (a view's node now sits
@@ -159,7 +183,7 @@ def fill_like(self, op_name, operands, check_overlap=False):
         v = v._value if isinstance(v, Tensor) else v
         value = jnp.full(self._value.shape, v, self._value.dtype)
     self._write(value, check_overlap)  # every alias gets the same value: allowed for fill_
-    self._version += 1
+    _bump_version(self)
     return self
 
 
