@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -358,4 +359,4 @@ def tensor_repr(t) -> str:
 
 
 # ``autograd.forward_ad`` sets this: a dual tensor's tangent (printed as ``tangent=``), or None
-TANGENT_OF = None
+TANGENT_OF: Callable[[Any], Any] | None = None
