@@ -276,11 +276,15 @@ def _apply_dual(op, operands, static=(), dtype=None):
             t = tangent_of(a)
             if t is not None:
                 duals.append((k, t))
-    _core.DUAL = None
+    _core.DUAL = None  # the op itself, and its tangent's computation, carry no tangents
     try:
-        out = _core.apply(op, operands, static, dtype)
+        return _with_tangents(op, operands, static, dtype, duals)
     finally:
         _core.DUAL = _apply_dual
+
+
+def _with_tangents(op, operands, static, dtype, duals):
+    out = _core.apply(op, operands, static, dtype)
     if not duals or op.node_cls is None:  # no tangent in, or an op without a derivative
         return out
     if op.no_forward_rule is not None:
@@ -299,11 +303,7 @@ def _apply_dual(op, operands, static=(), dtype=None):
         return out
     positions = tuple(k for k, _ in duals)
     tangents = [t for _, t in duals]
-    _core.DUAL = None
-    try:
-        results = _tangents(op, cd, static, positions, float_outs, single, operands, tangents)
-    finally:
-        _core.DUAL = _apply_dual
+    results = _tangents(op, cd, static, positions, float_outs, single, operands, tangents)
     for i, r in zip(float_outs, results):
         o = outs[i]
         base = o._base_t
@@ -324,14 +324,14 @@ def _tangents(op, cd, static, positions, float_outs, single, operands, tangents)
         any(t._requires_grad for t in tangents)
         or (not op.linear and any(isinstance(a, Tensor) and a._requires_grad for a in operands))
     )
-    values = [a._value if isinstance(a, Tensor) else a for a in operands]
     try:
         if recorded:
             primals = [a.detach() if op.linear and isinstance(a, Tensor) else a for a in operands]
             result = _core.apply(program.recording_entry(), (*primals, *tangents))
             return (result,) if single else result
+        values = [a._value if isinstance(a, Tensor) else a for a in operands]
         result = program.jitted(*values, *[t._value for t in tangents])
-    except (TypeError, RuntimeError) as exc:
+    except (TypeError, NotImplementedError) as exc:  # JAX's, or apply's ForwardRuleMissing
         if not _core.is_missing_forward_rule(exc):
             raise
         fn = _tangent_function(op, cd, static, positions, float_outs, single, transpose=True)
