@@ -707,7 +707,7 @@ class _HostRows:
 
 
 _TYPE_NAMES = _layout.NAME_OF_DTYPE  # torch.float32 -> "torch.FloatTensor" …
-_graph.set_tensor_constructor(Tensor._make)
+_graph.set_tensor_constructor(Tensor._make, Tensor, grad_mode.set_grad_enabled)
 
 
 _SCALAR_WARNED = [False]

@@ -17,7 +17,14 @@ from .. import _autocast, _caches, _device, _storage
 from .. import _dtype as D
 from .._tensor import Tensor
 from ..autograd import grad_mode
-from ..autograd.graph import SavedVariable, new_node, node_class
+from ..autograd.graph import (
+    SAVED_HOOKS,
+    SavedTensor,
+    SavedVariable,
+    new_node,
+    node_class,
+    pack_operands,
+)
 
 _SCALARS = (bool, int, float, complex)
 _LOW = (jnp.dtype(jnp.bfloat16), jnp.dtype(jnp.float16))
@@ -127,7 +134,9 @@ class Op:
         self.node_cls = (
             None
             if node is None
-            else node_class(node, _saved_getters(self.saved, saved_defaults or {}))
+            else node_class(
+                node, _saved_getters(self.saved, saved_defaults or {}), _raw_getters(self.saved)
+            )
         )
 
         # per operand position: the conditions under which PyTorch saves the operand itself
@@ -180,6 +189,25 @@ def _wrapped_number(v):
     """A Python scalar saved by PyTorch becomes a 0-d int64/float64/bool tensor."""
     dtype = {bool: D.bool_, int: D.int64, float: D.float64, complex: D.complex128}[type(v)]
     return Tensor._make(jnp.asarray(v, dtype._np), dtype)
+
+
+def _raw_getters(saved):
+    """``_raw_saved_<name>``: the saved variable itself for the tensors PyTorch saves (its
+    ``register_hooks`` packs that one tensor)."""
+
+    def make(spec):
+        if spec == "result":
+            return lambda node: SavedTensor(node._result[0] if node._result else None, node, 0)
+        k = spec if isinstance(spec, int) else spec[1]
+        return lambda node: SavedTensor(node._saved[k] if k < len(node._saved) else None, node)
+
+    return {
+        name: make(spec)
+        for name, spec in saved.items()
+        if spec == "result"
+        or isinstance(spec, int)
+        or (isinstance(spec, tuple) and spec[0] == "if")
+    }
 
 
 def _saved_getters(saved, defaults):
@@ -640,7 +668,7 @@ def _record(op, cd, static, operands, vals, outs):
                         sv._gen = a._storage.gen
                     break
         saved.append(sv)
-    return new_node(
+    node = new_node(
         op.node_cls,
         op,
         (cd, static),
@@ -651,6 +679,9 @@ def _record(op, cd, static, operands, vals, outs):
         else tuple([(o.shape, o.dtype) for o in outs]),
         tuple(edges),
     )
+    if SAVED_HOOKS and op.keeps_operands:
+        pack_operands(node)
+    return node
 
 
 _NO_EDGE = (None, 0)

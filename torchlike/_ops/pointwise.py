@@ -241,13 +241,13 @@ def floor_divide(input, other):
 @export(inplace=True, out=True)
 def remainder(input, other):
     _check_int_zero_divisor(input, other)
-    return _binary(OPS["remainder"], input, other)
+    return _binary(OPS["remainder_tensor" if isinstance(other, Tensor) else "remainder"], input, other)
 
 
 @export(inplace=True, out=True)
 def fmod(input, other):
     _check_int_zero_divisor(input, other)
-    return _binary(OPS["fmod"], input, other)
+    return _binary(OPS["fmod_tensor" if isinstance(other, Tensor) else "fmod"], input, other)
 
 
 @export(out=True)

@@ -249,6 +249,13 @@ OPS["div"] = Op("div", _div, "DivBackward0", promote="float", saved=DIV_SAVED)
 OPS["div_mode"] = Op("div", _div, "DivBackward0", promote="arith", saved=DIV_SAVED)
 OPS["remainder"] = Op("remainder", _remainder, "RemainderBackward0", promote="arith")
 OPS["fmod"] = Op("fmod", jnp.fmod, "FmodBackward0", promote="arith")
+# with a Tensor divisor PyTorch runs the .Tensor overload: another node, which saves both
+# operands for the divisor's gradient
+_FMOD_SAVED = {"self": ("if", 0, 1), "other": ("if", 1, 1)}
+OPS["remainder_tensor"] = Op(
+    "remainder", _remainder, "RemainderBackward1", promote="arith", saved=_FMOD_SAVED
+)
+OPS["fmod_tensor"] = Op("fmod", jnp.fmod, "FmodBackward1", promote="arith", saved=_FMOD_SAVED)
 OPS["atan2"] = Op(
     "atan2",
     jnp.arctan2,

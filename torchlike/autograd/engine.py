@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import warnings
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -41,7 +42,8 @@ from .. import _caches, _device, _tensor
 from .._caches import compile_count  # noqa: F401  (torch.autograd's name for the counter)
 from .._ops import device_table
 from .._ops.core import Op, apply, record
-from . import _callbacks, anomaly_mode
+from . import _callbacks, anomaly_mode, grad_mode
+from . import graph as _graph
 from .function import BackwardCFunction
 from .graph import AccumulateGrad, unfree
 
@@ -66,6 +68,9 @@ def backward(
     if retain_graph is None:
         retain_graph = create_graph
     roots = _roots(tensors, grad_tensors)
+    if create_graph and not _CREATE_GRAPH_WARNED[0]:
+        _CREATE_GRAPH_WARNED[0] = True  # PyTorch warns once per process
+        warnings.warn(_CREATE_GRAPH_CYCLE, UserWarning, stacklevel=3)
     if inputs is None:
         _run(roots, None, keep_graph=retain_graph, accumulate=True, create_graph=create_graph)
         return
@@ -85,6 +90,16 @@ def backward(
     for t, g in zip(inputs, captured):
         if t._grad_fn is not None and g is not None:
             _write_grad(t, g, create_graph)
+
+
+_CREATE_GRAPH_WARNED = [False]
+_CREATE_GRAPH_CYCLE = (
+    "Using backward() with create_graph=True will create a reference cycle between the "
+    "parameter and its gradient which can cause a memory leak. We recommend using autograd.grad "
+    "when creating the graph to avoid this. If you have to use this function, make sure to "
+    "reset the .grad fields of your parameters to None after use to break the cycle and avoid "
+    "the leak. (Triggered internally at /__w/pytorch/pytorch/torch/csrc/autograd/engine.cpp:1307.)"
+)
 
 
 def grad(
@@ -224,7 +239,31 @@ def _run(roots, capture, *, keep_graph, accumulate, create_graph):
             if not live:
                 return [None] * len(capture)
             roots = Roots(*([part[i] for i in live] for part in roots))
-    plan = _plan(order, roots, capture, accumulate)
+    if _graph.HOOKED[0]:
+        # unpack hooks run while the plan reads saved values: with grad mode as PyTorch's
+        # engine has it (on only for create_graph)
+        with grad_mode.set_grad_enabled(create_graph):
+            plan = _plan(order, roots, capture, accumulate)
+    else:
+        plan = _plan(order, roots, capture, accumulate)
+    if plan.callbacks:  # hooks may ask which nodes this backward runs (multi-grad hooks)
+        _graph.RUNNING.append((object(), {id(n) for n in order}))
+        try:
+            result = _replay(plan, create_graph, roots)
+        finally:
+            _graph.RUNNING.pop()
+    else:
+        result = _replay(plan, create_graph, roots)
+    _accumulate(plan, result, create_graph)
+    if not keep_graph:
+        for node, step in zip(order, plan.structure.steps):
+            if type(node) is not AccumulateGrad and step.rule_key is not _CAPTURED_ONLY:
+                node._release()
+    return result.captured
+
+
+def _replay(plan, create_graph, roots):
+    """Step 3: the walk over Tensors (create_graph) or the (compiled) replay over arrays."""
     if create_graph:
         root_cts = [
             t if t is not None else _tensor.Tensor._make(g)
@@ -242,12 +281,7 @@ def _run(roots, capture, *, keep_graph, accumulate, create_graph):
         result = WalkResult(
             *([None if g is None else _tensor.Tensor._make(g) for g in part] for part in result)
         )
-    _accumulate(plan, result, create_graph)
-    if not keep_graph:
-        for node, step in zip(order, plan.structure.steps):
-            if type(node) is not AccumulateGrad and step.rule_key is not _CAPTURED_ONLY:
-                node._release()
-    return result.captured
+    return result
 
 
 # ============================================================================== 1. collect

@@ -16,7 +16,8 @@ import jax.numpy as jnp
 from .. import _dtype, _tensor
 from .._ops import core as _core
 from . import _callbacks, forward_ad, grad_mode
-from .graph import ERR_BACKWARD_TWICE, Node
+from . import graph as _graph
+from .graph import ERR_BACKWARD_TWICE, Node, SavedVariable
 
 
 class FunctionCtx:
@@ -29,6 +30,9 @@ class FunctionCtx:
             return tuple(getattr(self, "_saved_for_forward", ()))
         if getattr(self, "_saved_freed", False):
             raise RuntimeError(ERR_BACKWARD_TWICE)
+        packed = getattr(self, "_packed_saves", None)
+        if packed is not None:  # saved under saved_tensors_hooks: unpacked on every read
+            return tuple(None if sv is None else sv.unpacked() for sv in packed)
         return tuple(getattr(self, "_to_save", ()))
 
     def mark_non_differentiable(self, *tensors):
@@ -152,10 +156,24 @@ class BackwardCFunction(Node, FunctionCtx):
     def __repr__(self):
         return f"<{type(self).__module__}.{type(self).__name__} object at {id(self):#x}>"
 
+    def _pack_saves(self, hooks):
+        """``save_for_backward``'s tensors through the pack hook (after forward, as PyTorch)."""
+        packed = []
+        for t in self._to_save:
+            if t is None:
+                packed.append(None)
+                continue
+            sv = SavedVariable(None)
+            sv.pack(t, hooks)
+            packed.append(sv)
+        self._packed_saves = packed
+        self._to_save = ()
+
     def _release(self):
-        if getattr(self, "_to_save", None):
+        if getattr(self, "_to_save", None) or getattr(self, "_packed_saves", None):
             self._saved_freed = True
             self._to_save = ()
+            self._packed_saves = None
             self._freed = True
 
 
@@ -261,6 +279,8 @@ class Function(FunctionCtx, metaclass=FunctionMeta):
         if saved:
             by_id = {id(o): w for o, w in zip(outputs, wrapped)}
             node._to_save = tuple(by_id.get(id(t), t) for t in saved)
+            if _graph.SAVED_HOOKS:
+                node._pack_saves(_graph.SAVED_HOOKS[-1])
         return (wrapped[0] if single else tuple(wrapped)), node
 
 

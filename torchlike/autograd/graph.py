@@ -16,29 +16,41 @@ import jax
 import jax.numpy as jnp
 
 from .. import _layout
+from .._classes import TorchNamed
 
 _sequence = itertools.count()
 
 
-class RemovableHandle:
-    """What ``register_hook`` returns: ``handle.remove()`` unregisters the hook."""
+class RemovableHandle(metaclass=TorchNamed):
+    """What every ``register_*hook`` returns: ``handle.remove()`` takes the hook out of its
+    dict (and out of the flag dicts beside it: ``extra_dict``)."""
 
+    _torch_name = "torch.utils.hooks.RemovableHandle"
     _ids = itertools.count()
 
-    def __init__(self, hooks_dict):
+    def __init__(self, hooks_dict, *, extra_dict=None):
         self.id = next(RemovableHandle._ids)
-        self._hooks = hooks_dict
+        self._dicts = [hooks_dict] + (
+            []
+            if extra_dict is None
+            else list(extra_dict)
+            if isinstance(extra_dict, list)
+            else [extra_dict]
+        )
 
     def remove(self):
-        if self._hooks is not None:
-            self._hooks.pop(self.id, None)
-            self._hooks = None
+        for d in self._dicts:
+            d.pop(self.id, None)
+        self._dicts = []
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
         self.remove()
+
+    def __repr__(self):
+        return f"<torch.utils.hooks.RemovableHandle object at {id(self):#x}>"
 
 
 def _add_hook(holder, attr, fn):
@@ -66,7 +78,7 @@ class SavedVariable:
     ``version``  the tensor's version when saved; None when it is not checked
     """
 
-    __slots__ = ("value", "aval", "tensor", "version", "_gen", "_output", "released")
+    __slots__ = ("value", "aval", "tensor", "version", "_gen", "_output", "released", "packed")
 
     def __init__(self, value, aval=None, tensor=None, version=None, gen=None):
         # ``tensor``, ``version``, ``gen``: what ``keep_operand`` sets, given at once by the
@@ -78,6 +90,7 @@ class SavedVariable:
         self._gen = gen
         self._output = None  # weakref to the output Tensor, for a saved result
         self.released = False
+        self.packed = None  # (unpack hook, what the pack hook returned): saved_tensors_hooks
 
     # -- saving --------------------------------------------------------------------------
     def keep_operand(self, operand):
@@ -136,6 +149,37 @@ class SavedVariable:
     def holds_array(self) -> bool:
         return self.value is not None and not isinstance(self.value, _SCALARS)
 
+    # -- saved_tensors_hooks ---------------------------------------------------------------
+    def pack(self, tensor, hooks):
+        """Hand ``tensor`` (what PyTorch saves here) to the innermost pack hook and keep only
+        what it returns.  As in PyTorch, a hooked saved tensor keeps neither the tensor nor its
+        version: the backward uses whatever the unpack hook gives back, unchecked."""
+        pack, unpack = hooks
+        with _GRAD_ENABLED(False):
+            packed = pack(tensor)
+        value = self.value
+        if value is not None and not isinstance(value, _SCALARS):
+            self.aval = (tuple(value.shape), value.dtype)
+        self.value = None
+        self.tensor = None
+        self.version = None
+        self._gen = None
+        self._output = None
+        self.packed = (unpack, packed, value is not None)
+
+    def unpacked(self):
+        """The Tensor the unpack hook makes of what was packed (PyTorch's type check)."""
+        if self.released:
+            raise RuntimeError(ERR_BACKWARD_TWICE)
+        unpack, packed, _ = self.packed
+        t = unpack(packed)
+        if not isinstance(t, _TENSOR_TYPE[0]):
+            raise TypeError(
+                "Output of saved tensor unpack_hook expected to be a Tensor but got result of "
+                f"type {type(t).__name__}"
+            )
+        return t
+
     def release(self):
         """Drop the array (after a backward without retain_graph); scalars stay readable."""
         value = self.value
@@ -144,6 +188,7 @@ class SavedVariable:
             self.value = None
         self.tensor = None
         self._output = None
+        self.packed = None
         self.released = True
 
 
@@ -160,9 +205,17 @@ def _no_tensor_type(value):
 _make_tensor = _no_tensor_type
 
 
-def set_tensor_constructor(make):
-    global _make_tensor
+def set_tensor_constructor(make, tensor_type, set_grad_enabled):
+    """What graph nodes need of the layers above: making a Tensor, recognising one, and
+    switching grad mode (pack hooks run with grad mode off)."""
+    global _make_tensor, _GRAD_ENABLED
     _make_tensor = make
+    _TENSOR_TYPE[0] = tensor_type
+    _GRAD_ENABLED = set_grad_enabled
+
+
+_TENSOR_TYPE: list = [None]
+_GRAD_ENABLED = None
 
 
 def value_kind(value, aval=None):
@@ -269,6 +322,9 @@ class Node:
         if self._result is not None:
             for sv, t in zip(self._result, tensors):
                 sv.keep_output(t)
+            if SAVED_HOOKS:
+                for sv, t in zip(self._result, tensors):
+                    sv.pack(t, SAVED_HOOKS[-1])
 
     def _saved_by_inplace_op(self, tensor):
         """``tensor`` was just overwritten by this node's own in-place op: what the node saved
@@ -279,6 +335,8 @@ class Node:
                 sv.forget_version()
         if self._result is not None:
             self._result[0].keep_output(tensor)
+            if SAVED_HOOKS:
+                self._result[0].pack(tensor, SAVED_HOOKS[-1])
 
     # -- what ``_saved_<name>`` reads ------------------------------------------------------
     def _saved_operand(self, k):
@@ -286,6 +344,8 @@ class Node:
         if self._freed:
             unfree(self)
         sv = self._saved[k] if k < len(self._saved) else None
+        if sv is not None and sv.packed is not None:
+            return sv.unpacked()
         return None if sv is None else sv.tensor
 
     def _saved_output(self, k):
@@ -293,7 +353,17 @@ class Node:
             unfree(self)
         if self._result is None:
             raise RuntimeError(ERR_BACKWARD_TWICE)
-        return self._result[k].output()
+        sv = self._result[k]
+        return sv.unpacked() if sv.packed is not None else sv.output()
+
+    def _unpack_saved(self):
+        """Each hooked saved tensor through its unpack hook, in the order they were packed: the
+        values this backward's rule reads (PyTorch unpacks on every backward)."""
+        for sv in _packing_order(self):
+            if sv.packed is not None:
+                t = sv.unpacked()
+                if sv.packed[2]:  # the rule reads the value (not only the shape)
+                    sv.value = t._value
 
     def _saved_value(self, k):
         """The raw value saved for operand ``k`` (a Python scalar outlives backward)."""
@@ -317,6 +387,8 @@ class Node:
         # for every node of every backward.  Checking each operand's version just before its
         # released flag raises what checking all versions first does: a node's saved values
         # are released together, and a released one keeps no tensor to check.
+        if HOOKED[0]:
+            self._unpack_saved()
         kinds = []
         flat = plan.flat
         n_flat = 0
@@ -406,7 +478,180 @@ class Node:
             n
             for n in names
             if not (n.startswith("_") and not n.startswith("__") and not n.startswith("_saved_"))
+            and n not in _NODE_INTERNALS
         )
+
+
+# ============================================================== saved_tensors_hooks
+SAVED_HOOKS: list = []  # the (pack, unpack) pairs in force, innermost last
+_HOOKS_DISABLED: list = []  # the messages of the disable_saved_tensors_hooks in force
+HOOKED = [False]  # some saved tensor was ever packed: the engine unpacks before replaying
+
+
+def _operand_order(op):
+    """The operand positions ``op`` saves, in PyTorch's order: its generated nodes keep their
+    saved variables sorted by name (``mul``: other, then self), results last."""
+    order = _OPERAND_ORDER.get(op)
+    if order is None:
+        order = _OPERAND_ORDER[op] = tuple(
+            spec if isinstance(spec, int) else spec[1]
+            for _, spec in sorted(op.saved.items())
+            if isinstance(spec, int) or (isinstance(spec, tuple) and spec[0] == "if")
+        )
+    return order
+
+
+_OPERAND_ORDER: dict = {}
+
+
+def _packing_order(node):
+    """A node's saved tensors in the order they were packed."""
+    saved = node._saved
+    for k in _operand_order(node._op):
+        if k < len(saved) and saved[k] is not None:
+            yield saved[k]
+    if node._result is not None:
+        yield from node._result
+
+
+def pack_operands(node):
+    """The operands ``node`` keeps as PyTorch does, through the innermost pack hook (called
+    by the recording path while ``SAVED_HOOKS`` is not empty)."""
+    hooks = SAVED_HOOKS[-1]
+    for k in _operand_order(node._op):
+        sv = node._saved[k] if k < len(node._saved) else None
+        if sv is not None and sv.packed is None and isinstance(sv.tensor, _TENSOR_TYPE[0]):
+            HOOKED[0] = True
+            sv.pack(sv.tensor, hooks)
+
+
+class saved_tensors_hooks:
+    """``with saved_tensors_hooks(pack_hook, unpack_hook):`` every tensor an op saves for its
+    backward goes through ``pack_hook`` when it is saved, and the backward (or a
+    ``grad_fn._saved_<name>`` read) uses ``unpack_hook(packed)``.  The innermost pair wins."""
+
+    def __init__(self, pack_hook, unpack_hook):
+        self.pack_hook = pack_hook
+        self.unpack_hook = unpack_hook
+
+    def __enter__(self):
+        if _HOOKS_DISABLED:
+            raise RuntimeError(_HOOKS_DISABLED[-1])
+        HOOKED[0] = True
+        SAVED_HOOKS.append((self.pack_hook, self.unpack_hook))
+
+    def __exit__(self, *exc):
+        SAVED_HOOKS.pop()
+
+
+class save_on_cpu(saved_tensors_hooks):
+    """Saved tensors live on the CPU until the backward moves them back to their device."""
+
+    def __init__(self, pin_memory=False, device_type="cuda"):
+        def pack_to_cpu(tensor):
+            return tensor.device, tensor.cpu()
+
+        def unpack_from_cpu(packed):
+            device, tensor = packed
+            return tensor.to(device, non_blocking=pin_memory)
+
+        super().__init__(pack_to_cpu, unpack_from_cpu)
+
+
+class disable_saved_tensors_hooks:
+    """Inside it, entering ``saved_tensors_hooks`` raises ``RuntimeError(error_message)``
+    (also usable as a decorator)."""
+
+    def __init__(self, error_message):
+        self.error_message = error_message
+
+    def __enter__(self):
+        _HOOKS_DISABLED.append(self.error_message)
+
+    def __exit__(self, *exc):
+        _HOOKS_DISABLED.pop()
+
+    def __call__(self, fn):
+        import functools
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with self:
+                return fn(*args, **kwargs)
+
+        return wrapper
+
+
+# ============================================================== register_multi_grad_hook
+# The backward calls running now, innermost last: (token, ids of the nodes it executes); the
+# engine pushes one around each replay, so a hook can ask which tensors will get a gradient.
+RUNNING: list = []
+
+
+class _MultiHandle:
+    """What ``register_multi_grad_hook`` returns: ``remove()`` drops all its tensor hooks."""
+
+    __module__ = "torch.autograd.graph"
+
+    def __init__(self, handles):
+        self.handles = tuple(handles)
+
+    def remove(self):
+        for h in self.handles:
+            h.remove()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
+
+def register_multi_grad_hook(tensors, fn, *, mode="all"):
+    """``fn`` runs once per backward over several tensors: with ``mode="all"`` on the tuple of
+    their gradients once every one the backward reaches has its gradient (None for those it
+    does not reach), with ``mode="any"`` on the first gradient computed."""
+    modes = ("all", "any")
+    if mode not in modes:
+        raise ValueError(f"Expects mode to be one of {modes} but got {mode}")
+    tensors = tuple(tensors)
+    for t in tensors:
+        if not t.requires_grad:
+            raise AssertionError("Expected gradient function to be set")
+    n = len(tensors)
+    state = {"token": None, "grads": None, "count": 0, "expected": 0}
+
+    def fresh(run):
+        token, ids = run
+        if state["token"] is token:
+            return False
+        state["token"] = token
+        state["grads"] = [None] * n
+        state["count"] = 0
+        state["expected"] = sum(1 for t in tensors if id(t._edge()[0]) in ids)
+        return True
+
+    def all_hook(i):
+        def hook(grad):
+            fresh(RUNNING[-1])
+            state["grads"][i] = grad
+            state["count"] += 1
+            if state["count"] == state["expected"]:
+                fn(tuple(state["grads"]))
+
+        return hook
+
+    def any_hook(grad):
+        if fresh(RUNNING[-1]):
+            fn(grad)
+
+    return _MultiHandle(
+        t.register_hook(all_hook(i) if mode == "all" else any_hook) for i, t in enumerate(tensors)
+    )
+
+
+# Node's own ``_saved_*`` helpers: not saved attributes, so dir() leaves them out
+_NODE_INTERNALS = frozenset(n for n in vars(Node) if n.startswith("_saved_"))
 
 
 def _short_name(node):
@@ -537,20 +782,53 @@ class AccumulateGrad(Node):
 _node_classes: dict[str, type] = {}
 
 
-def node_class(name: str, saved_attrs: dict | None = None) -> type:
+def node_class(name: str, saved_attrs: dict | None = None, raw_attrs: dict | None = None) -> type:
     """The grad_fn class called ``name`` (``AddBackward0`` …), made once and shared.
 
     ``saved_attrs`` maps PyTorch's ``_saved_<x>`` names to functions of the node, so a user can
-    read ``z.grad_fn._saved_exponent`` as in PyTorch.
+    read ``z.grad_fn._saved_exponent`` as in PyTorch; ``raw_attrs`` likewise for
+    ``_raw_saved_<x>`` (a ``SavedTensor``).
     """
     cls = _node_classes.get(name)
     if cls is None:
         cls = type(name, (Node,), {"__slots__": (), "__module__": "torchlike.autograd.graph"})
         _node_classes[name] = cls
-    for attr, getter in (saved_attrs or {}).items():
-        if not hasattr(cls, "_saved_" + attr):
-            setattr(cls, "_saved_" + attr, property(getter))
+    for prefix, attrs in (("_saved_", saved_attrs), ("_raw_saved_", raw_attrs)):
+        for attr, getter in (attrs or {}).items():
+            if not hasattr(cls, prefix + attr):
+                setattr(cls, prefix + attr, property(getter))
     return cls
+
+
+class SavedTensor:
+    """What ``grad_fn._raw_saved_<name>`` gives: one saved tensor, whose own pack/unpack hooks
+    ``register_hooks`` sets (the tensor is packed at once)."""
+
+    __module__ = "torch._C._autograd"
+
+    def __init__(self, sv, node, k=None):
+        self._sv = sv
+        self._node = node
+        self._k = k  # output number, for a saved result
+
+    def register_hooks(self, pack_hook, unpack_hook):
+        sv = self._sv
+        if sv is not None and sv.released:
+            raise RuntimeError(ERR_BACKWARD_TWICE)
+        if sv is None or (sv.packed is None and sv.tensor is None and self._k is None):
+            raise RuntimeError(
+                "Calling register_hooks on a saved tensor with value None is forbidden"
+            )
+        if sv.packed is not None:
+            raise RuntimeError(
+                "Calling register_hooks on a saved tensor whose hooks have already been set. "
+                "Hint: only one pair of hooks is allowed at a time."
+            )
+        if not callable(pack_hook) or not callable(unpack_hook):
+            raise TypeError("register_hooks expects (pack_hook, unpack_hook), two callables")
+        tensor = sv.tensor if self._k is None else sv.output()
+        HOOKED[0] = True
+        sv.pack(tensor, (pack_hook, unpack_hook))
 
 
 class CopySlices(Node):

@@ -17,37 +17,13 @@ from ... import _dtype as D
 from ... import _methods
 from ..._tensor import _TYPE_NAMES, Tensor
 from ...autograd import grad_mode
+from ...autograd.graph import RemovableHandle
 from ..parameter import Buffer, Parameter, is_lazy
 from ._backward_hooks import BackwardHook
 
 __all__ = ["Module", "register_module_forward_pre_hook", "register_module_forward_hook"]
 
 
-class RemovableHandle:
-    """``handle.remove()`` takes a hook out of its dict (and of the flag dicts beside it)."""
-
-    _ids = itertools.count()
-
-    def __init__(self, hooks_dict, *, extra_dict=None):
-        self.id = next(RemovableHandle._ids)
-        self._dicts = [hooks_dict] + (
-            []
-            if extra_dict is None
-            else list(extra_dict)
-            if isinstance(extra_dict, list)
-            else [extra_dict]
-        )
-
-    def remove(self):
-        for d in self._dicts:
-            d.pop(self.id, None)
-        self._dicts = []
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.remove()
 
 
 class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
