@@ -728,3 +728,74 @@ def test_forward_result_is_the_output(torch):
 
     y = Identity.apply(x)
     assert y is not x and x.grad_fn is None
+
+
+class _DoubleInPlace:
+    """A Function that doubles its input in place and marks it dirty (made per backend)."""
+
+    @staticmethod
+    def make(torch):
+        class Double(torch.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                x.mul_(2)
+                ctx.mark_dirty(x)
+                return x
+
+            @staticmethod
+            def backward(ctx, g):
+                return g * 2
+
+        return Double
+
+
+def test_mark_dirty_returns_the_input_itself_with_the_node(torch):
+    Double = _DoubleInPlace.make(torch)
+    a = torch.ones(3, requires_grad=True)
+    b = a.clone()
+    v0 = b._version
+    c = Double.apply(b)
+    assert c is b
+    assert type(b.grad_fn).__name__ == "DoubleBackward"
+    assert b._version - v0 == 2  # the write inside forward, then mark_dirty's bump
+    c.sum().backward()
+    assert a.grad.tolist() == [2.0, 2.0, 2.0]
+
+
+def test_mark_dirty_through_a_view_rewrites_the_base_history(torch):
+    Double = _DoubleInPlace.make(torch)
+    a = torch.ones(3, requires_grad=True)
+    base = a.clone()
+    view = base[:2]
+    assert Double.apply(view) is view
+    assert type(view.grad_fn).__name__ == "AsStridedBackward0"
+    assert type(base.grad_fn).__name__ == "CopySlices"
+    base.sum().backward()
+    assert a.grad.tolist() == [2.0, 2.0, 1.0]
+
+
+def test_mark_dirty_errors(torch):
+    Double = _DoubleInPlace.make(torch)
+    with pytest.raises(RuntimeError) as e:
+        Double.apply(torch.ones(3, requires_grad=True))
+    assert (
+        str(e.value) == "a leaf Variable that requires grad has been used in an in-place operation."
+    )
+
+    class Hidden(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            x.mul_(2)
+            ctx.mark_dirty(x)
+            return x.clone()
+
+        @staticmethod
+        def backward(ctx, g):
+            return g
+
+    with pytest.raises(RuntimeError) as e:
+        Hidden.apply(torch.ones(3, requires_grad=True).clone())
+    assert str(e.value) == (
+        "Some elements marked as dirty during the forward method were not returned as output. "
+        "The inputs that are modified inplace must all be outputs of the Function."
+    )

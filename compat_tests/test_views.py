@@ -1425,3 +1425,20 @@ def test_split_keywords_follow_each_form(torch):
         x.split(split_size_or_sections=2)
     with pytest.raises(TypeError, match="unexpected keyword argument 'split_size'"):
         torch.split(x, split_size=2)
+
+
+def test_view_made_under_no_grad_requires_grad_but_its_gradient_goes_nowhere(torch):
+    w = torch.ones(3, requires_grad=True)
+    with torch.no_grad():
+        v = w[:2]
+        u = w.detach()[:2]
+        parts = w.split(1)
+    assert v.requires_grad and v.is_leaf and v.grad_fn is None and v._base is w
+    assert not u.requires_grad
+    assert [p.requires_grad for p in parts] == [True, True, True]
+    s = (v * 2).sum()
+    mul = s.grad_fn.next_functions[0][0]
+    assert type(mul).__name__ == "MulBackward0"
+    assert mul.next_functions == ((None, 0), (None, 0))
+    s.backward()
+    assert w.grad is None and v.grad is None

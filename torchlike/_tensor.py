@@ -162,13 +162,16 @@ class Tensor(metaclass=TorchNamed):
         view._cache_gen = -1 if type(value) is _storage.Pending else storage.gen
         view._vc = self._vc if share_version else Storage(value)
         base = view._base_t = self._base_t if self._base_t is not None else self
+        view._requires_grad = False
         if base._requires_grad and not grad_mode._state.enabled:
-            # PyTorch's creation meta: an in-place write to it with grad mode on is refused
+            # PyTorch's creation meta: an in-place write to it with grad mode on is refused;
+            # and it reports requires_grad=True as a leaf whose gradient goes nowhere (no
+            # AccumulateGrad: ``_edge`` is (None, 0))
             view.__dict__["_made_in_no_grad"] = True
+            view._requires_grad = True
         view._view_gen = base._autograd_gen
         view._autograd_gen = 0
         view._dtype = D._BY_NP[value.dtype]
-        view._requires_grad = False
         view._grad_fn = None
         view._output_nr = 0
         view._grad = None
@@ -317,7 +320,12 @@ class Tensor(metaclass=TorchNamed):
         """After a write through another view, this view's history is re-derived from the base
         (PyTorch regenerates a view's grad_fn the same way)."""
         base = self._base_t
-        if base._autograd_gen != self._view_gen and base._requires_grad and base._geom is None:
+        if (
+            base._autograd_gen != self._view_gen
+            and base._requires_grad
+            and base._geom is None
+            and not self.__dict__.get("_made_in_no_grad")
+        ):
             _refresh_view_history(self)
 
     @property
@@ -424,7 +432,9 @@ class Tensor(metaclass=TorchNamed):
             self._sync_view()
         if self._grad_fn is not None:
             return (self._grad_fn, self._output_nr)
-        if self._requires_grad:
+        if self._requires_grad and not (
+            self._base_t is not None and self.__dict__.get("_made_in_no_grad")
+        ):
             return (self._grad_accumulator(), 0)
         return (None, 0)
 

@@ -18,6 +18,7 @@ from .._ops import core as _core
 from . import _callbacks, forward_ad, grad_mode
 from . import graph as _graph
 from .graph import ERR_BACKWARD_TWICE, Node, SavedVariable
+from .inplace import inplace_update
 
 
 class FunctionCtx:
@@ -257,7 +258,23 @@ class Function(FunctionCtx, metaclass=FunctionMeta):
         node._record_outputs(outputs)
         wrapped = []
         inputs = {id(a) for a in args if isinstance(a, _tensor.Tensor)}
+        dirty = {id(t) for t in getattr(node, "_dirty", ())}
+        if dirty - {id(o) for o in outputs}:
+            raise RuntimeError(
+                "Some elements marked as dirty during the forward method were not returned as "
+                "output. The inputs that are modified inplace must all be outputs of the Function."
+            )
         for k, o in enumerate(outputs):
+            if id(o) in dirty and id(o) in inputs and id(o) not in non_diff:
+                # an input written in place: that very tensor takes the node (through its
+                # base's CopySlices for a view), its version bumped, as an in-place op does
+                if o._requires_grad and o._grad_fn is None and o._base_t is None:
+                    raise RuntimeError(
+                        "a leaf Variable that requires grad has been used in an in-place operation."
+                    )
+                inplace_update(o, _tensor.Tensor._make(o._value, o._dtype, True, node, k))
+                wrapped.append(o)
+                continue
             if (
                 isinstance(o, _tensor.Tensor)
                 and id(o) not in non_diff
