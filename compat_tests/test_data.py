@@ -362,3 +362,23 @@ def test_training_loop_with_loader(torch):
             opt.step()
     assert math.isclose(w.item(), 2.0, abs_tol=1e-3)
     assert math.isclose(b.item(), -1.0, abs_tol=1e-3)
+
+
+def test_persistent_workers_reuse_one_iterator_and_its_seed(torch):
+    # PyTorch resets the persistent iterator each epoch instead of making a new one, so no
+    # base seed is drawn from the global generator and epoch 2's shuffle differs from a
+    # loader without persistent workers
+    from importlib import import_module
+
+    data = import_module(torch.__name__ + ".utils.data")
+    ds = data.TensorDataset(torch.arange(40))
+    epochs = {}
+    for persistent in (False, True):
+        torch.manual_seed(1)
+        dl = data.DataLoader(
+            ds, batch_size=8, shuffle=True, num_workers=2, persistent_workers=persistent
+        )
+        epochs[persistent] = [[b[0].tolist() for b in dl] for _ in range(2)]
+        assert (iter(dl) is iter(dl)) is persistent
+    assert epochs[False][0] == epochs[True][0]
+    assert epochs[False][1] != epochs[True][1]

@@ -164,6 +164,15 @@ class DataLoader:
         return self.batch_sampler if self._auto_collation else self.sampler
 
     def __iter__(self):
+        if self.persistent_workers and self.num_workers > 0:
+            # PyTorch keeps one iterator and resets it each epoch: no new base seed is drawn
+            # from the global generator, so later epochs' shuffles differ from a fresh one's
+            it = self.__dict__.get("_iterator")
+            if it is None:
+                it = self._iterator = _LoaderIter(self)
+            else:
+                it._reset()
+            return it
         return _LoaderIter(self)
 
     def __len__(self):
@@ -225,6 +234,14 @@ class _LoaderIter:
 
     def __iter__(self):
         return self
+
+    def _reset(self):
+        """The next epoch of a persistent iterator (its base seed stays)."""
+        loader = self._loader
+        self._sampler_iter = iter(self._index_sampler)
+        self._num_yielded = 0
+        self._dataset_iter = iter(self._dataset) if loader._iterable else None
+        self._ended = False
 
     def __len__(self):
         return len(self._index_sampler)
