@@ -799,3 +799,31 @@ def test_mark_dirty_errors(torch):
         "Some elements marked as dirty during the forward method were not returned as output. "
         "The inputs that are modified inplace must all be outputs of the Function."
     )
+
+
+def test_once_differentiable_error_node_is_pytorchs(torch):
+    from importlib import import_module
+
+    once_differentiable = import_module(torch.__name__ + ".autograd.function").once_differentiable
+
+    class Square(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x * x
+
+        @staticmethod
+        @once_differentiable
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return 2 * x * g
+
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    (g,) = torch.autograd.grad((Square.apply(x) * x).sum(), x, create_graph=True)
+    assert g.tolist() == [3.0, 12.0]
+    err = g.grad_fn.next_functions[1][0]
+    assert err.name() == "torch::autograd::Error"
+    assert repr(err).startswith("<Error object at 0x") and repr(type(err)) == "<class 'Error'>"
+    assert [type(n).__name__ for n, _ in err.next_functions] == ["AccumulateGrad"]
+    with pytest.raises(RuntimeError, match="^trying to differentiate twice a function that was"):
+        g.sum().backward()

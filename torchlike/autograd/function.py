@@ -341,33 +341,49 @@ def once_differentiable(fn):
             return outputs
         if not any(isinstance(a, _tensor.Tensor) and a.requires_grad for a in args):
             return outputs
-        sources = [a for a in args if isinstance(a, _tensor.Tensor) and a.requires_grad]
         single = not isinstance(outputs, tuple)
-        wrapped = tuple(
-            _DelayedError.apply(o, *sources)
+        outputs = (outputs,) if single else outputs
+        # as PyTorch: one Error node over detached aliases of the outputs, each made a leaf
+        # that requires grad so the node is recorded (its edges are their AccumulateGrads)
+        fakes = [
+            o.detach().requires_grad_()
             if isinstance(o, _tensor.Tensor) and (o.dtype.is_floating_point or o.dtype.is_complex)
             else o
-            for o in ((outputs,) if single else outputs)
-        )
+            for o in outputs
+        ]
+        wrapped = _DelayedError.apply(*fakes)
+        wrapped = wrapped if isinstance(wrapped, tuple) else (wrapped,)
         return wrapped[0] if single else wrapped
 
     return wrapper
 
 
 class _DelayedError(Function):
-    # the extra inputs only connect the output to the graph that would have been recorded
     @staticmethod
-    def forward(ctx, x, *sources):
-        return x.clone()
+    def forward(ctx, *outputs):
+        clones = tuple(o.clone() if isinstance(o, _tensor.Tensor) else o for o in outputs)
+        return clones[0] if len(clones) == 1 else clones
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx, *grads):
         raise RuntimeError(
             "trying to differentiate twice a function that was marked with @once_differentiable"
         )
 
 
-_DelayedError._backward_cls.__name__ = "DelayedError"
+class _ErrorNode(_DelayedError._backward_cls):
+    """PyTorch's ``torch::autograd::Error`` node (printed ``<Error object at ...>``)."""
+
+    def name(self):
+        return "torch::autograd::Error"
+
+    def __repr__(self):
+        return f"<Error object at {id(self):#x}>"
+
+
+_ErrorNode.__name__ = _ErrorNode.__qualname__ = "Error"
+_ErrorNode.__module__ = "builtins"  # (its class prints as <class 'Error'>, as in PyTorch)
+_DelayedError._backward_cls = _ErrorNode
 
 InplaceFunction = Function
 
