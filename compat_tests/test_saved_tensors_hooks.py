@@ -282,3 +282,14 @@ def test_fmod_and_remainder_by_a_tensor_are_their_tensor_overload_nodes(torch):
     y.sum().backward()
     assert b.grad.tolist() == [-2.0, 1.0]  # -trunc(a / b)
     assert [n for n in dir(y.grad_fn) if n.startswith("_saved")] == ["_saved_other", "_saved_self"]
+
+
+def test_saved_result_is_a_new_tensor_over_the_output(torch):
+    x = torch.ones(2, requires_grad=True)
+    y = x.exp()
+    r1, r2 = y.grad_fn._saved_result, y.grad_fn._saved_result
+    assert r1 is not y and r1 is not r2
+    assert torch.equal(r1, y) and r1.grad_fn is y.grad_fn and r1.data_ptr() == y.data_ptr()
+    with torch.no_grad():
+        y.add_(1)
+    assert r1._version == y._version == 1

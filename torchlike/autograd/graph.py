@@ -134,10 +134,21 @@ class SavedVariable:
             return t._value
         return self.value
 
-    def output(self):
-        """The saved output as a Tensor (the output itself while it is alive)."""
+    def output(self, node=None, k=0):
+        """The saved output as PyTorch unpacks it: a new Tensor over the output's data (and
+        version counter) with the node's history, not the output object itself."""
         t = self._output() if self._output is not None else None
-        return t if t is not None else _tensor_of(self.value)
+        if t is not None and t._geom is not None:
+            return t  # (a view: its geometry is not worth copying for this)
+        out = _tensor_of(self.value if t is None else t._storage.data)
+        if t is not None:
+            out._storage = t._storage
+            out._vc = t._vc
+        if node is not None:
+            out._requires_grad = True
+            out._grad_fn = node
+            out._output_nr = k
+        return out
 
     @property
     def shape(self):
@@ -354,7 +365,7 @@ class Node:
         if self._result is None:
             raise RuntimeError(ERR_BACKWARD_TWICE)
         sv = self._result[k]
-        return sv.unpacked() if sv.packed is not None else sv.output()
+        return sv.unpacked() if sv.packed is not None else sv.output(self, k)
 
     def _unpack_saved(self):
         """Each hooked saved tensor through its unpack hook, in the order they were packed: the
