@@ -132,6 +132,11 @@ globals().update(_TENSOR_TYPES)  # torch.FloatTensor, torch.LongTensor …
 
 globals().update(_FUNCTIONS)
 
+# torch._foreach_add_, _foreach_lerp_, _foreach_norm …: the list-at-a-time ops, tensor by tensor
+from ._foreach import FUNCTIONS as _FOREACH_FUNCTIONS  # noqa: E402
+
+globals().update(_FOREACH_FUNCTIONS)
+
 # torch.conv2d, torch.batch_norm, torch.dropout …: the nn ops with their ATen signatures
 from .nn._torch_functions import FUNCTIONS as _NN_FUNCTIONS  # noqa: E402
 

@@ -640,6 +640,60 @@ OPS["upsample_bicubic2d"] = Op(
 )
 
 
+def _aa_filter(kind, x):
+    x = np.abs(x)
+    if kind == "bilinear":
+        return np.where(x < 1.0, 1.0 - x, 0.0)
+    if kind == "bicubic":
+        # the antialiased kernel is Pillow's cubic (a = -0.5), not upsample_bicubic2d's -0.75
+        a = -0.5
+        near = ((a + 2) * x - (a + 3)) * x * x + 1
+        far = (((x - 5) * x + 8) * x - 4) * a
+        return np.where(x < 1.0, near, np.where(x < 2.0, far, 0.0))
+    return np.where(x < 3.0, np.sinc(x) * np.sinc(x / 3), 0.0)  # Lanczos-3
+
+
+_AA_TAPS = {"bilinear": 2, "bicubic": 4, "lanczos": 6}
+
+
+def _aa_matrix(n_in, n_out, scale, align_corners, kind):
+    """Pillow-style separable resampling, as PyTorch's ``_upsample_*_aa``: when shrinking, the
+    filter is widened by the ratio so every input pixel contributes; each output row is
+    normalized to sum to one."""
+    if align_corners:
+        ratio = (n_in - 1) / (n_out - 1) if n_out > 1 else 0.0
+    else:
+        ratio = 1.0 / scale if scale else n_in / n_out
+    widen = ratio if ratio >= 1.0 else 1.0
+    support = _AA_TAPS[kind] / 2 * widen
+    mat = np.zeros((n_out, n_in))
+    for i in range(n_out):
+        center = ratio * (i + 0.5)
+        lo = max(int(center - support + 0.5), 0)
+        hi = min(int(center + support + 0.5), n_in)
+        w = _aa_filter(kind, (np.arange(lo, hi) - center + 0.5) / widen)
+        total = w.sum()
+        mat[i, lo:hi] = w / total if total != 0 else w
+    return mat
+
+
+def _resample_aa(x, *, sizes, scales, align_corners, kind):
+    spatial = x.shape[x.ndim - len(sizes) :]
+    mats = [_aa_matrix(n, m, s, align_corners, kind) for n, m, s in zip(spatial, sizes, scales)]
+    if x.dtype == jnp.uint8:
+        return _resample_uint8(x, mats)
+    return _along(x, mats, x.dtype)
+
+
+for _kind in ("bilinear", "bicubic", "lanczos"):
+    OPS[f"_upsample_{_kind}2d_aa"] = Op(
+        f"_upsample_{_kind}2d_aa",
+        _resample_aa,
+        f"Upsample{_kind.capitalize()}2DAaBackward0",
+        linear=True,
+    )
+
+
 # ---------------------------------------------------------------------------------- activations
 def _hardtanh(x, *, min_val, max_val):
     # written with where, not clip: the gradient is 0 at the boundaries, as in PyTorch

@@ -1712,13 +1712,39 @@ def interpolate(
     else:
         raise ValueError("either size or scale_factor should be defined")
     sizes = tuple(int(s) for s in sizes)
+    if antialias and not (mode in ("bilinear", "bicubic", "lanczos") and input.ndim == 4):
+        raise ValueError(
+            "Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and "
+            "requires a 4-D tensor as input"
+        )
+    if mode == "lanczos" and input.ndim == 4:
+        if align_corners:
+            raise ValueError("Lanczos mode does not support align_corners=True")
+        if not antialias:
+            raise ValueError("Lanczos mode requires antialias=True")
+    if antialias:
+        # the antialiased kernels take float32/float64 and uint8 only
+        if input.dtype not in (D.float32, D.float64, D.uint8):
+            raise NotImplementedError(
+                f"\"compute_index_ranges_weights\" not implemented for '{_type_name(input.dtype)}'"
+            )
+        return apply(
+            OPS[f"_upsample_{mode}2d_aa"],
+            (input,),
+            (
+                ("sizes", sizes),
+                ("scales", scales),
+                ("align_corners", bool(align_corners)),
+                ("kind", mode),
+            ),
+        )
     _check_interpolate_dtype(input, mode, dim)
     if mode in ("nearest", "nearest-exact"):
         if dim not in (1, 2, 3):
             raise NotImplementedError(
                 f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.ndim}D) "
-                f"for the modes: nearest | linear | bilinear | bicubic | trilinear | area | "
-                f"nearest-exact (got {mode})"
+                f"for the modes: nearest | linear | bilinear | bicubic | trilinear | lanczos | "
+                f"area | nearest-exact (got {mode})"
             )
         exact = mode == "nearest-exact"
         key = f"upsample_nearest_exact{dim}d" if exact else f"upsample_nearest{dim}d"
@@ -1731,7 +1757,7 @@ def interpolate(
     if need is None:
         raise NotImplementedError(
             f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.ndim}D) for "
-            f"the modes: nearest | linear | bilinear | bicubic | trilinear | area | "
+            f"the modes: nearest | linear | bilinear | bicubic | trilinear | lanczos | area | "
             f"nearest-exact (got {mode})"
         )
     if dim != need:

@@ -1,0 +1,136 @@
+"""Blockers found by running modern architectures written in plain PyTorch (llama2.c / llama 3
+model.py, ViT, DDPM, DiT, Mamba-minimal, loralib, MoE routing, ConvNeXt, Swin) unchanged under
+``python -m torchlike``, each reduced to the few lines that reproduce it."""
+
+import numpy as np
+import pytest
+
+
+def _close(a, b, tol=1e-5):
+    return np.allclose(np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64), atol=tol)
+
+
+# ------------------------------------------------ DiT / timm EMA: torch._foreach_*
+# ``update_ema`` rewritten with the multi-tensor ops (timm's ModelEmaV3 does the same):
+# ``_foreach_mul_`` then ``_foreach_add_(..., alpha=)``, or ``_foreach_lerp_``.
+def test_foreach_ema_update(torch):
+    ema = [torch.ones(2), torch.full((3,), 2.0)]
+    model = [torch.zeros(2), torch.full((3,), 4.0)]
+    out = torch._foreach_mul_(ema, 0.5)
+    assert out is ema
+    torch._foreach_add_(ema, model, alpha=0.5)
+    assert ema[0].tolist() == [0.5, 0.5] and ema[1].tolist() == [3.0, 3.0, 3.0]
+    torch._foreach_lerp_(ema, model, 0.25)
+    assert _close(ema[0].tolist(), [0.375, 0.375]) and _close(ema[1].tolist(), [3.25] * 3)
+    res = torch._foreach_lerp(ema, model, [torch.tensor(1.0), torch.tensor(0.0)])
+    assert isinstance(res, tuple) and res[0].tolist() == [0.0, 0.0]
+    assert _close(res[1].tolist(), [3.25] * 3)
+
+
+def test_foreach_overloads(torch):
+    a = [torch.ones(2), torch.ones(3)]
+    assert [t.tolist() for t in torch._foreach_add(a, [1.0, 2.0])] == [[2.0, 2.0], [3.0] * 3]
+    assert torch._foreach_add(a, torch.tensor(4.0))[1].tolist() == [5.0] * 3
+    assert torch._foreach_sub(a, a, alpha=2)[0].tolist() == [-1.0, -1.0]
+    assert torch._foreach_div(a, 4)[0].tolist() == [0.25, 0.25]
+    assert torch._foreach_pow(2.0, a)[0].tolist() == [2.0, 2.0]
+    assert torch._foreach_pow(a, [3, 2])[1].tolist() == [1.0] * 3
+    assert torch._foreach_maximum(a, 3.0)[0].tolist() == [3.0, 3.0]
+    assert torch._foreach_clamp_max(a, [0.5, 2.0])[0].tolist() == [0.5, 0.5]
+    assert torch._foreach_addcmul(a, a, a, value=2)[0].tolist() == [3.0, 3.0]
+    assert torch._foreach_addcdiv(a, a, a, torch.tensor([1.0, 3.0]))[1].tolist() == [4.0] * 3
+    norms = torch._foreach_norm([torch.tensor([3.0, 4.0]), torch.ones(4)])
+    assert [n.item() for n in norms] == [5.0, 2.0]
+    assert [n.item() for n in torch._foreach_norm(a, float("inf"))] == [1.0, 1.0]
+    assert [m.item() for m in torch._foreach_max([torch.tensor([1.0, 5.0])])] == [5.0]
+    assert torch._foreach_sqrt([torch.tensor([4, 9])])[0].tolist() == [2.0, 3.0]
+    b = torch._foreach_clone(a)
+    torch._foreach_zero_(b)
+    assert b[0].tolist() == [0.0, 0.0] and a[0].tolist() == [1.0, 1.0]
+    torch._foreach_copy_(b, a)
+    assert b[1].tolist() == [1.0] * 3
+    w = torch.ones(2, requires_grad=True)
+    torch._foreach_mul([w], 3.0)[0].sum().backward()
+    assert w.grad.tolist() == [3.0, 3.0]
+
+
+def test_foreach_errors(torch):
+    a = [torch.ones(2), torch.ones(3)]
+    with pytest.raises(
+        RuntimeError, match="Tensor lists must have the same number of tensors, got 2 and 1"
+    ):
+        torch._foreach_add(a, [torch.ones(2)])
+    with pytest.raises(RuntimeError, match="Tensor list must have at least one tensor."):
+        torch._foreach_add([], 1.0)
+    with pytest.raises(RuntimeError, match="same number of elements as scalar list"):
+        torch._foreach_mul(a, [1.0])
+    with pytest.raises(
+        TypeError,
+        match=r"_foreach_add\(\) received an invalid combination of arguments - got \(list, str\), but expected one of:\n \* \(tuple of Tensors self, Number scalar\)",
+    ):
+        torch._foreach_add(a, "x")
+    with pytest.raises(
+        TypeError,
+        match=r"_foreach_sqrt\(\): argument 'self' \(position 1\) must be tuple of Tensors, not Tensor",
+    ):
+        torch._foreach_sqrt(torch.ones(2))
+    with pytest.raises(
+        TypeError, match=r"_foreach_norm\(\): argument 'ord' \(position 2\) must be Number, not str"
+    ):
+        torch._foreach_norm(a, "x")
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
+        torch._foreach_mul_([torch.ones(2, requires_grad=True)], 2.0)
+    with pytest.raises(
+        RuntimeError, match="result type Float can't be cast to the desired output type Long"
+    ):
+        torch._foreach_add_([torch.ones(2, dtype=torch.long)], 1.5)
+
+
+# ------------------------------------------------ DiT / timm: resizing a position embedding
+# ``F.interpolate(..., antialias=True)`` was accepted and ignored: a shrink gave the plain
+# bilinear numbers. The antialiased kernels are Pillow's (a widened filter when shrinking).
+def test_interpolate_antialias_values(torch):
+    F = torch.nn.functional
+    x = torch.arange(16.0).reshape(1, 1, 4, 4) ** 2
+    plain = F.interpolate(x, size=(2, 2), mode="bilinear")
+    assert _close(plain.flatten().tolist(), [10.5, 24.5, 114.5, 160.5])
+    bl = F.interpolate(x, size=(2, 2), mode="bilinear", antialias=True)
+    assert _close(bl.flatten().tolist(), [21.0816326, 34.7755127, 105.4897919, 138.9387665], 1e-4)
+    bc = F.interpolate(x, scale_factor=0.5, mode="bicubic", antialias=True)
+    assert _close(bc.flatten().tolist(), [13.0106554, 27.0637264, 109.2538147, 149.9941254], 1e-4)
+    lz = F.interpolate(x, size=(3, 2), mode="lanczos", antialias=True)
+    expect = [1.496014, 9.7203026, 42.861702, 71.717888, 141.736998, 191.225098]
+    assert _close(lz.flatten().tolist(), expect, 1e-4)
+    up = F.interpolate(x, size=(5, 6), mode="bilinear", antialias=True, align_corners=True)
+    assert _close(up[0, 0, 0].tolist(), [0.0, 0.4, 1.0, 2.8, 5.0, 8.0])
+    u = torch.tensor([[[[0, 255, 0, 255]]]], dtype=torch.uint8)
+    assert F.interpolate(u, size=(1, 2), mode="bilinear", antialias=True).tolist() == [
+        [[[109, 146]]]
+    ]
+
+
+def test_interpolate_antialias_grad_and_errors(torch):
+    F = torch.nn.functional
+    x = torch.arange(16.0).reshape(1, 1, 4, 4).requires_grad_()
+    y = F.interpolate(x, size=(2, 2), mode="bilinear", antialias=True)
+    assert y.grad_fn.name() == "UpsampleBilinear2DAaBackward0"
+    y.sum().backward()
+    assert _close(x.grad.sum().item(), 4.0) and _close(
+        x.grad[0, 0, 0].tolist(), [0.1836735, 0.2448980, 0.2448980, 0.1836735]
+    )
+    z = F.interpolate(x, size=(2, 2), mode="bicubic", antialias=True)
+    assert z.grad_fn.name() == "UpsampleBicubic2DAaBackward0"
+    with pytest.raises(
+        ValueError, match="Anti-alias option is restricted to bilinear, bicubic, and lanczos modes"
+    ):
+        F.interpolate(x, scale_factor=2, mode="nearest", antialias=True)
+    with pytest.raises(ValueError, match="Lanczos mode requires antialias=True"):
+        F.interpolate(x, size=(2, 2), mode="lanczos")
+    with pytest.raises(
+        NotImplementedError, match="\"compute_index_ranges_weights\" not implemented for 'Long'"
+    ):
+        F.interpolate(x.detach().long(), size=(2, 2), mode="bilinear", antialias=True)
+    with pytest.raises(
+        NotImplementedError, match=r"trilinear \| lanczos \| area \| nearest-exact \(got foo\)"
+    ):
+        F.interpolate(x, size=(2, 2), mode="foo")
