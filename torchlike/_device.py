@@ -17,7 +17,12 @@
   ``XLA_FLAGS=--xla_force_host_platform_device_count=N``) stand in for GPUs 0..N-2, so the
   placement logic is exercised on a machine without one.  Never set it outside tests.
 
-Ground module: imports only jax and ``_size``.
+- ``'meta'`` (``_meta.py``): tensors with a shape and a dtype but no data; ops on them compute
+  only their results' shapes and dtypes.  Placing a tensor there counts as leaving the default
+  device (the check above then runs, with PyTorch's meta wording), and ``apply`` asks
+  ``check_same`` whether an operand is meta.
+
+Ground module: imports only jax, ``_meta`` and ``_size``.
 """
 
 from __future__ import annotations
@@ -27,10 +32,11 @@ import os
 
 import jax
 
-from . import _size
+from . import _meta, _size
 from ._size import device
 
 CPU = device("cpu")
+META = device("meta")
 MIXED = [False]  # set once a tensor is placed away from the default device
 _state = {"default": CPU, "current_cuda": 0}
 
@@ -51,6 +57,8 @@ def accelerators(kind: str) -> tuple:
 
 @functools.lru_cache(maxsize=64)
 def _torch_device_of(jdev) -> device:
+    if jdev is _meta.META_JAX_DEVICE:
+        return META
     if jdev in _cpu_devices()[:1] or (jdev.platform == "cpu" and jdev not in accelerators("cuda")):
         return CPU
     for kind in ("cuda", "xla"):
@@ -120,6 +128,10 @@ def place(value, dev):
         return value
     if dev != CPU or _state["default"] != CPU:
         MIXED[0] = True
+    if dev.type == "meta":
+        return _meta.like(value)
+    if _meta.is_meta(value):
+        raise NotImplementedError(_meta.NO_DATA)
     return jax.device_put(value, to_jax(dev))
 
 
@@ -137,29 +149,67 @@ def for_factory(value, dev):
     device's tensor raises PyTorch's error instead of JAX moving it silently; host-made
     constants inside ops stay uncommitted and follow their op's device."""
     if dev is None:
-        if not (accelerators("cuda") or _tpus()):
-            return value
         dev = _state["default"]
+        if dev is CPU and not (accelerators("cuda") or _tpus()):
+            return value
     dev = normalize(dev)
     if dev != CPU:
         MIXED[0] = True
+    if dev.type == "meta":
+        return _meta.like(value)
     return jax.device_put(value, to_jax(dev))
+
+
+def factory_is_meta(dev) -> bool:
+    """Whether a factory called with ``device=dev`` makes a meta tensor (so it need compute
+    no values: ``torch.empty(n, device='meta')`` allocates nothing, however large ``n``)."""
+    if dev is None:
+        return _state["default"].type == "meta"
+    return (dev.type if isinstance(dev, device) else str(dev)) == "meta"
 
 
 def keep(value, current):
     """``value`` on the device of ``current`` (a write into an existing tensor never moves it:
     ``cuda_tensor.copy_(cpu_tensor)``, samplers filling an accelerator tensor)."""
     d = of_array(current)
-    return value if of_array(value) == d else jax.device_put(value, to_jax(d))
+    if of_array(value) == d:
+        return value
+    if d.type == "meta":
+        return _meta.like(value)
+    if _meta.is_meta(value):
+        raise NotImplementedError(_meta.NO_DATA)
+    return jax.device_put(value, to_jax(d))
 
 
 def set_default(dev) -> None:
     dev = CPU if dev is None else normalize(dev)
+    if dev.type == "meta":  # only factories read it: JAX's own default stays where it was
+        _state["default"] = META
+        MIXED[0] = True
+        return
     jdev = to_jax(dev)
     _state["default"] = dev
     if dev != CPU:
         MIXED[0] = True
     jax.config.update("jax_default_device", jdev)
+
+
+def _enter(self):
+    """``with torch.device(d):``: factories (and so modules' parameters) make tensors on
+    ``d`` inside the block, as PyTorch's device context does."""
+    _CONTEXTS.append(_state["default"])
+    set_default(self)
+    return self
+
+
+def _exit(self, *exc):
+    set_default(_CONTEXTS.pop())
+
+
+_CONTEXTS: list = []
+# (the class lives in ``_size``, below this module; the default device it switches lives here)
+device.__enter__ = _enter
+device.__exit__ = _exit
 
 
 def set_current_cuda(index: int) -> None:
@@ -170,9 +220,10 @@ def current_cuda() -> int:
     return _state["current_cuda"]
 
 
-def check_same(vals) -> None:
+def check_same(vals):
     """PyTorch's error when an op's tensor operands live on different devices (0-d CPU tensors
-    excepted: PyTorch treats them as scalars)."""
+    excepted: PyTorch treats them as scalars).  Returns the operands' device (None: no
+    committed operand); ``META`` tells ``apply`` to compute only shapes and dtypes."""
     first = None
     for v in vals:
         # uncommitted arrays (constants made inside ops) follow the op's device, as in JAX
@@ -184,10 +235,30 @@ def check_same(vals) -> None:
         if first is None:
             first = d
         elif d != first:
+            if d.type == "meta" or first.type == "meta":
+                raise RuntimeError(f"Tensor on device {d} is not on the expected device {first}!")
             raise RuntimeError(
                 "Expected all tensors to be on the same device, but found at least two devices, "
                 f"{first} and {d}!"
             )
+    if first is META:
+        _check_meta_operands(vals)
+    return first
+
+
+def _check_meta_operands(vals) -> None:
+    """A meta operand beside a CPU tensor that is not 0-d: PyTorch's error, which names the
+    first operand's device as the expected one (the committed-only pass above skips the CPU
+    arrays that factories leave uncommitted on a machine without accelerators)."""
+    expected = None
+    for v in vals:
+        if not hasattr(v, "devices") or getattr(v, "ndim", 1) == 0 and of_array(v) == CPU:
+            continue
+        d = of_array(v)
+        if expected is None:
+            expected = d
+        elif d != expected:
+            raise RuntimeError(f"Tensor on device {d} is not on the expected device {expected}!")
 
 
 def align_scalars(vals):
@@ -197,7 +268,7 @@ def align_scalars(vals):
         if hasattr(v, "devices") and (getattr(v, "ndim", 1) != 0 or of_array(v) != CPU):
             target = of_array(v)
             break
-    if target is None or target == CPU:
+    if target is None or target == CPU or target is META:  # (meta: shapes are all it reads)
         return vals
     jdev = to_jax(target)
     return [

@@ -14,7 +14,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import _device, _layout
+from . import _device, _layout, _meta
 from . import _dtype as D
 from ._out import factory_out
 from ._size import Size, check_size_items
@@ -235,6 +235,8 @@ def _dt(dtype, default=None):
 
 def _filled(size, fill, dtype, requires_grad, device, name="empty"):
     shape = _size_args(size, name)
+    if _device.factory_is_meta(device):  # nothing to fill: a shape and a dtype
+        return _finish(_meta.array(shape, dtype._np), dtype, requires_grad, device)
     return _finish(jnp.full(shape, fill, dtype._np), dtype, requires_grad, device)
 
 

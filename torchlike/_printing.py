@@ -328,7 +328,13 @@ def tensor_repr(t) -> str:
         suffixes.append(f"device='{t.device}'")
 
     default_float = _dtype.get_default_dtype()
-    if math.prod(shape) == 0:
+    if t.device.type == "meta":
+        # no data: PyTorch prints an ellipsis, the size always and every dtype but the default
+        suffixes.append(f"size={shape}")
+        if dtype is not default_float:
+            suffixes.append(f"dtype={dtype}")
+        contents = "..."
+    elif math.prod(shape) == 0:
         # Only a 1-d empty tensor has an unambiguous shape "[]"; others state it.  With no
         # elements to hint at the dtype, every dtype but the default float one is named.
         if len(shape) != 1:

@@ -28,7 +28,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import _device, _layout
+from . import _device, _layout, _meta
 from . import _dtype as D
 from . import random as _random
 from ._factories import _accept_size_keyword, _finish, _like, _size_args
@@ -271,6 +271,8 @@ def uniform_(self, *args, generator=None, **kwargs):
                 f"::max(), but found to={_fmt(high)} and from={_fmt(low)} which result in "
                 "to-from to exceed the limit"
             )
+    if self.is_meta:  # no data to fill; the generator stays where it is, as PyTorch's
+        return self
     values = uniform_values(_generator(generator, "uniform_"), self.shape, dtype, low, high)
     return _fill(self, values, "UniformBackward0")
 
@@ -280,6 +282,8 @@ def normal_(self, mean=0.0, std=1.0, *, generator=None):
     _check_inplace_allowed(self)
     if not std >= 0.0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {_fmt(std)}")
+    if self.is_meta:
+        return self
     values = normal_values(_generator(generator, "normal_"), self.shape, self._dtype, mean, std)
     return _fill(self, values, "NormalBackward0")
 
@@ -313,6 +317,8 @@ def random_(self, *args, generator=None, **kwargs):
         low = _int(low, "random_", "from", 1)
         high = None if high is None else _int(high, "random_", "to", 2)
     _check_inplace_allowed(self)
+    if self.is_meta:
+        return self
     gen = _generator(generator, "random_")
     values = gen._random(
         tuple(self.shape), self._dtype, 0 if node == "RandomBackward1" else low, high
@@ -330,6 +336,8 @@ def exponential_(self, lambd=1.0, *, generator=None):
             "Exponential distribution is a continuous probability distribution. "
             "dtype must be a floating point but you specified " + _SCALAR_TYPE[self._dtype._name]
         )
+    if self.is_meta:
+        return self
     values = _generator(generator, "exponential_")._exponential(
         tuple(self.shape), self._dtype, lambd
     )
@@ -342,6 +350,8 @@ def geometric_(self, *args, generator=None, **kwargs):
     _check_inplace_allowed(self)
     if not 0.0 < p < 1.0:
         raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={_fmt(p)}")
+    if self.is_meta:
+        return self
     values = _generator(generator, "geometric_")._geometric(tuple(self.shape), self._dtype, p)
     return _fill(self, values, "GeometricBackward0")
 
@@ -351,6 +361,8 @@ def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
     _check_inplace_allowed(self)
     if not std > 0.0:
         raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={_fmt(std)}")
+    if self.is_meta:
+        return self
     values = _generator(generator, "log_normal_")._log_normal(
         tuple(self.shape), self._dtype, mean, std
     )
@@ -367,12 +379,16 @@ def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
             "Cauchy distribution is a continuous probability distribution. "
             "dtype must be a floating point but you specified " + _CPP_TYPE[self._dtype._name]
         )
+    if self.is_meta:
+        return self
     values = _generator(generator, "cauchy_")._cauchy(tuple(self.shape), self._dtype, median, sigma)
     return _fill(self, values, "CauchyBackward0")
 
 
 def bernoulli_(self, p=0.5, *, generator=None):
     _check_inplace_allowed(self)
+    if self.is_meta:
+        return self
     gen = _generator(generator, "bernoulli_")
     if isinstance(p, Tensor):
         probs = _bernoulli_probs(p)
@@ -559,6 +575,11 @@ def _random_result(values, dtype, requires_grad, device, out, name):
     return _write_out(out, result, name)
 
 
+def _meta_result(shape, dtype, requires_grad, device, out, name):
+    result = _finish(_meta.array(shape, dtype._np), dtype, requires_grad, device)
+    return result if out is None else _write_out(out, result, name)
+
+
 def _random_dtype(dtype, out, default=None):
     if dtype is not None:
         return D.to_dtype(dtype)
@@ -579,6 +600,8 @@ def rand(
 ):
     dtype = _random_dtype(dtype, out)
     shape = _size_args(size)
+    if _device.factory_is_meta(device):  # (draws nothing)
+        return _meta_result(shape, dtype, requires_grad, device, out, "rand")
     values = uniform_values(_generator(generator, "rand"), shape, dtype)
     return _random_result(values, dtype, requires_grad, device, out, "rand")
 
@@ -595,6 +618,8 @@ def randn(
 ):
     dtype = _random_dtype(dtype, out)
     shape = _size_args(size)
+    if _device.factory_is_meta(device):  # (draws nothing)
+        return _meta_result(shape, dtype, requires_grad, device, out, "randn")
     values = normal_values(_generator(generator, "randn"), shape, dtype)
     return _random_result(values, dtype, requires_grad, device, out, "randn")
 
@@ -643,6 +668,8 @@ def randint(
         )
     dtype = _random_dtype(dtype, out, D.int64)
     shape = _size_args((tuple(size),))
+    if _device.factory_is_meta(device):  # (draws nothing)
+        return _meta_result(shape, dtype, requires_grad, device, out, "randint")
     values = _generator(generator, "randint")._randint(low, high, shape, dtype)
     return _random_result(values, dtype, requires_grad, device, out, "randint")
 
@@ -686,6 +713,8 @@ def randperm(
         raise RuntimeError(f"n cannot be greater than {text} for {name} type.")
     if dtype is D.bool_ or dtype.is_complex:
         raise _not_implemented("randperm", dtype)
+    if _device.factory_is_meta(device):  # (draws nothing)
+        return _meta_result((n,), dtype, requires_grad, device, out, "randperm")
     values = _generator(generator, "randperm")._randperm(n, dtype)
     return _random_result(values, dtype, requires_grad, device, out, "randperm")
 

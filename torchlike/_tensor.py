@@ -14,7 +14,7 @@ from collections import OrderedDict
 import jax.numpy as jnp
 import numpy as np
 
-from . import _device, _layout, _printing, _storage
+from . import _device, _layout, _meta, _printing, _storage
 from . import _dtype as D
 from ._classes import TorchNamed
 from ._size import Size, device
@@ -38,6 +38,7 @@ def set_view_history_rule(rule):
 
 
 _device_of = _device.of_array
+_MetaArray = _meta.MetaArray
 
 
 class Tensor(metaclass=TorchNamed):
@@ -99,7 +100,10 @@ class Tensor(metaclass=TorchNamed):
             return self._storage.data
         storage = self._storage
         if self._cache_gen != storage.gen:
-            self._cache = _storage.read(storage, geom)
+            if type(storage.data) is _MetaArray:  # no data to read: the shape and dtype
+                self._cache = _meta.like(self._cache)
+            else:
+                self._cache = _storage.read(storage, geom)
             self._cache_gen = storage.gen
         return self._cache
 
@@ -128,6 +132,11 @@ class Tensor(metaclass=TorchNamed):
         storage = self._storage
         if _device.MIXED[0]:
             value = _device.keep(value, storage.data)
+            if _meta.is_meta(value) and self._geom is not None:  # no data to write through
+                storage.gen += 1
+                self._cache = _meta.like(self._cache)
+                self._cache_gen = storage.gen
+                return
         if self._geom is None:
             storage.data = value
             storage.gen += 1
@@ -256,8 +265,12 @@ class Tensor(metaclass=TorchNamed):
     def layout(self):
         return _layout.strided
 
-    # torchlike has dense CPU/GPU tensors only
-    is_sparse = is_quantized = is_meta = is_mkldnn = is_nested = property(lambda self: False)
+    @property
+    def is_meta(self) -> bool:
+        return _device.MIXED[0] and self.device.type == "meta"
+
+    # torchlike has dense tensors only
+    is_sparse = is_quantized = is_mkldnn = is_nested = property(lambda self: False)
 
     @property
     def itemsize(self) -> int:
@@ -547,10 +560,10 @@ class Tensor(metaclass=TorchNamed):
                 "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
                 "instead."
             )
-        return np.array(self._value)
+        return np.array(_no_meta(self._value))
 
     def __array__(self, dtype=None, copy=None):
-        arr = np.asarray(self._value)
+        arr = np.asarray(_no_meta(self._value))
         return arr if dtype is None else arr.astype(dtype)
 
     def __bool__(self):
@@ -558,7 +571,10 @@ class Tensor(metaclass=TorchNamed):
             raise RuntimeError("Boolean value of Tensor with no values is ambiguous")
         if self._value.size != 1:
             raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
-        return bool(self._value)
+        value = self._value
+        if type(value) is _MetaArray:
+            raise RuntimeError(_meta.NO_ITEM)
+        return bool(value)
 
     def __float__(self):
         if self._requires_grad and grad_mode._state.enabled:
@@ -737,7 +753,15 @@ def _warn_scalar_of_grad():
         )
 
 
+def _no_meta(value):
+    if _meta.is_meta(value):
+        raise TypeError(_meta.NO_NUMPY)
+    return value
+
+
 def _host(value) -> np.ndarray:
+    if _meta.is_meta(value):
+        raise NotImplementedError(_meta.NO_DATA)
     arr = np.asarray(value)
     if arr.dtype == jnp.bfloat16 or arr.dtype == np.float16:
         arr = arr.astype(np.float32)
@@ -745,6 +769,8 @@ def _host(value) -> np.ndarray:
 
 
 def _to_python(value):
+    if type(value) is _MetaArray:
+        raise RuntimeError(_meta.NO_ITEM)
     arr = _host(value).reshape(())
     return arr.item()
 

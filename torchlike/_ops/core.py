@@ -13,7 +13,7 @@ import jax
 import jax.numpy as jnp
 from jax import lax
 
-from .. import _autocast, _caches, _device, _storage
+from .. import _autocast, _caches, _device, _meta, _storage
 from .. import _dtype as D
 from .._tensor import Tensor
 from ..autograd import grad_mode
@@ -347,12 +347,13 @@ def apply(op, operands, static=(), dtype=None):
                     continue
         if args is not None:
             args.append(vals[k])
-    if _device.MIXED[0]:  # some tensor lives off the default device: PyTorch's check
-        _device.check_same(vals)
-        vals = _device.align_scalars(vals)
     fn = _EXECUTABLES.peek((op, cd, static))
     if fn is None:
         fn = op.jitted(cd, static)
+    if _device.MIXED[0]:  # some tensor lives off the default device: PyTorch's check
+        if _device.check_same(vals) is _device.META:  # no data: the results' shapes only
+            fn = _meta.shapes_only(fn)
+        vals = _device.align_scalars(vals)
     try:
         out = fn(*(vals if args is None else args))
     except (TypeError, ValueError) as exc:

@@ -14,7 +14,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .. import _config
+from .. import _config, _meta
 from .. import _dtype as D
 from .._tensor import _TYPE_NAMES, Tensor, _wrap_dim
 from ..autograd import grad_mode
@@ -461,6 +461,14 @@ def copy_(self, src, non_blocking=False):
             raise _broadcast_error(ts, ss)
         return inplace_update(self, apply(OPS["copy"], (self, src)))
     _check_inplace_allowed(self)
+    if src.is_meta:  # no data to copy out of; into a meta tensor only the shapes are checked
+        if not self.is_meta:
+            raise NotImplementedError(_meta.NO_DATA)
+        ts, ss = tuple(self.shape), tuple(src.shape)
+        if len(ss) > len(ts) or builtins.any(a != b and b != 1 for a, b in zip(ts[::-1], ss[::-1])):
+            raise _broadcast_error(ts, ss)
+        self._write_data(_meta.like(self._value))
+        return self
     try:
         value = cast(jnp.broadcast_to(src._value, self._value.shape), self._value.dtype)
     except ValueError:

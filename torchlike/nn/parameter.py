@@ -10,9 +10,8 @@ from __future__ import annotations
 import jax.numpy as jnp
 import numpy as np
 
+from .. import _device, _factories
 from .. import _dtype as D
-from .. import _factories
-from .._size import device
 from .._tensor import Tensor, _host
 
 
@@ -139,11 +138,13 @@ class UninitializedTensorMixin:
         dtype = self._dtype if dtype is None else dtype
         if isinstance(shape, int):
             shape = (shape,)
-        self.data = _factories.empty(*tuple(shape), dtype=dtype)
+        device = self._placeholder_device if device is None else device
+        self.data = _factories.empty(*tuple(shape), device=device, dtype=dtype)
         self.__class__ = self.cls_to_become
 
     def _same_placeholder(self, dtype=None):
-        return type(self)(self._requires_grad, dtype=self._dtype if dtype is None else dtype)
+        dtype = self._dtype if dtype is None else dtype
+        return type(self)(self._requires_grad, device=self._placeholder_device, dtype=dtype)
 
     # dtype/device moves (Module.to, .float(), .cuda()) keep the placeholder
     def to(self, *args, **kwargs):
@@ -191,10 +192,11 @@ class UninitializedTensorMixin:
         return (type(self), (self._requires_grad,))
 
 
-def _placeholder(cls, requires_grad, dtype):
+def _placeholder(cls, requires_grad, dtype, where=None):
     t = Tensor._make(jnp.zeros((0,), (dtype or D.get_default_dtype())._np))
     t.__class__ = cls
-    t._placeholder_device = device("cpu")
+    # where materialize() will put it: the device given, else the factories' default
+    t._placeholder_device = _device.normalize(where) if where is not None else _device.default()
     if cls.cls_to_become is Parameter:
         t._mark_parameter(requires_grad)
     else:
@@ -208,7 +210,7 @@ class UninitializedParameter(UninitializedTensorMixin, Parameter):
     cls_to_become = Parameter
 
     def __new__(cls, requires_grad=True, device=None, dtype=None):
-        return _placeholder(cls, requires_grad, dtype)
+        return _placeholder(cls, requires_grad, dtype, device)
 
     def __init__(self, *args, **kwargs):
         pass
@@ -220,7 +222,7 @@ class UninitializedBuffer(UninitializedTensorMixin, Tensor):
     cls_to_become = Tensor
 
     def __new__(cls, requires_grad=False, device=None, dtype=None, persistent=True):
-        t = _placeholder(cls, requires_grad, dtype)
+        t = _placeholder(cls, requires_grad, dtype, device)
         t.persistent = persistent
         t._is_buffer = True
         t._buffer_persistent = persistent

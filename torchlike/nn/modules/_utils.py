@@ -25,13 +25,16 @@ def _reverse_repeat_tuple(t, n):
     return tuple(x for x in reversed(t) for _ in range(n))
 
 
-def empty(*shape, dtype=None):
-    return _factories.empty(*shape, dtype=dtype if dtype is not None else D.get_default_dtype())
+def empty(*shape, device=None, dtype=None):
+    dtype = dtype if dtype is not None else D.get_default_dtype()
+    return _factories.empty(*shape, device=device, dtype=dtype)
 
 
-def zeros(*shape, dtype=None):
-    return _factories.zeros(*shape, dtype=dtype if dtype is not None else D.get_default_dtype())
+def zeros(*shape, device=None, dtype=None):
+    dtype = dtype if dtype is not None else D.get_default_dtype()
+    return _factories.zeros(*shape, device=device, dtype=dtype)
 
 
-def ones(*shape, dtype=None):
-    return _factories.ones(*shape, dtype=dtype if dtype is not None else D.get_default_dtype())
+def ones(*shape, device=None, dtype=None):
+    dtype = dtype if dtype is not None else D.get_default_dtype()
+    return _factories.ones(*shape, device=device, dtype=dtype)

@@ -104,9 +104,9 @@ class _ConvNd(Module):
             shape = (in_channels, out_channels // groups, *kernel_size)
         else:
             shape = (out_channels, in_channels // groups, *kernel_size)
-        self.weight = Parameter(empty(*shape, dtype=dtype))
+        self.weight = Parameter(empty(*shape, device=device, dtype=dtype))
         if bias:
-            self.bias = Parameter(empty(out_channels, dtype=dtype))
+            self.bias = Parameter(empty(out_channels, device=device, dtype=dtype))
         else:
             self.register_parameter("bias", None)
         self.reset_parameters()
@@ -320,11 +320,11 @@ class _LazyConvXdMixin(LazyModuleMixin):
 
     _nd = 0
 
-    def _lazy_placeholders(self, out_channels, bias, dtype):
-        self.weight = UninitializedParameter(dtype=dtype)
+    def _lazy_placeholders(self, out_channels, bias, device, dtype):
+        self.weight = UninitializedParameter(device=device, dtype=dtype)
         self.out_channels = out_channels
         if bias:
-            self.bias = UninitializedParameter(dtype=dtype)
+            self.bias = UninitializedParameter(device=device, dtype=dtype)
 
     def reset_parameters(self):
         if not self.has_uninitialized_params() and self.in_channels != 0:
@@ -376,7 +376,7 @@ def _lazy_conv(eager, nd):
         LazyModuleMixin.__init__(
             self, 0, 0, kernel_size, stride, padding, dilation, groups, False, padding_mode
         )
-        self._lazy_placeholders(out_channels, bias, dtype)
+        self._lazy_placeholders(out_channels, bias, device, dtype)
 
     name = "Lazy" + eager.__name__
     body = {"cls_to_become": eager, "_nd": nd, "__init__": __init__, "__module__": __name__}
@@ -403,7 +403,7 @@ def _lazy_conv_transpose(eager, nd):
             self, 0, 0, kernel_size, stride, padding, output_padding, groups, False, dilation,
             padding_mode,
         )  # fmt: skip
-        self._lazy_placeholders(out_channels, bias, dtype)
+        self._lazy_placeholders(out_channels, bias, device, dtype)
 
     name = "Lazy" + eager.__name__
     body = {"cls_to_become": eager, "_nd": nd, "__init__": __init__, "__module__": __name__}

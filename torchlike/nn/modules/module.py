@@ -14,7 +14,7 @@ from collections import OrderedDict, namedtuple
 from collections.abc import Mapping
 
 from ... import _dtype as D
-from ... import _methods
+from ... import _factories, _methods
 from ..._tensor import _TYPE_NAMES, Tensor
 from ...autograd import grad_mode
 from ...autograd.graph import RemovableHandle
@@ -22,8 +22,6 @@ from ..parameter import Buffer, Parameter, is_lazy
 from ._backward_hooks import BackwardHook
 
 __all__ = ["Module", "register_module_forward_pre_hook", "register_module_forward_hook"]
-
-
 
 
 class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
@@ -511,7 +509,10 @@ class Module:
         return self._apply(lambda t: t.bfloat16() if t.is_floating_point() else t)
 
     def to_empty(self, *, device=None, recurse=True):
-        return self
+        """Parameters and buffers on ``device`` with fresh storage of their shapes and dtypes
+        (how a model built on the meta device gets memory).  PyTorch leaves that memory
+        uninitialised; here it holds zeros."""
+        return self._apply(lambda t: _factories.empty_like(t, device=device), recurse=recurse)
 
     # ------------------------------------------------------------------ state dicts
     def _save_to_state_dict(self, destination, prefix, keep_vars):

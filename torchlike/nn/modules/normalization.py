@@ -38,12 +38,12 @@ __all__ = [
 ]
 
 
-def _register_affine(module, shape, affine, bias, dtype):
+def _register_affine(module, shape, affine, bias, device, dtype):
     """``weight`` (and ``bias``) Parameters of ``shape``, or None entries when not affine."""
     if affine:
-        module.weight = Parameter(empty(*shape, dtype=dtype))
+        module.weight = Parameter(empty(*shape, device=device, dtype=dtype))
         if bias:
-            module.bias = Parameter(empty(*shape, dtype=dtype))
+            module.bias = Parameter(empty(*shape, device=device, dtype=dtype))
         else:
             module.register_parameter("bias", None)
     else:
@@ -82,11 +82,13 @@ class _NormBase(Module):
         self.momentum = momentum
         self.affine = affine
         self.track_running_stats = track_running_stats
-        _register_affine(self, (num_features,), affine, bias, dtype)
+        _register_affine(self, (num_features,), affine, bias, device, dtype)
         if track_running_stats:
-            self.register_buffer("running_mean", zeros(num_features, dtype=dtype))
-            self.register_buffer("running_var", ones(num_features, dtype=dtype))
-            self.register_buffer("num_batches_tracked", _factories.tensor(0, dtype=D.int64))
+            self.register_buffer("running_mean", zeros(num_features, device=device, dtype=dtype))
+            self.register_buffer("running_var", ones(num_features, device=device, dtype=dtype))
+            self.register_buffer(
+                "num_batches_tracked", _factories.tensor(0, dtype=D.int64, device=device)
+            )
         else:
             self.register_buffer("running_mean", None)
             self.register_buffer("running_var", None)
@@ -236,12 +238,12 @@ class _LazyNormBase(LazyModuleMixin, _NormBase):
         self.affine = affine
         self.track_running_stats = track_running_stats
         if affine:
-            self.weight = UninitializedParameter(dtype=dtype)
+            self.weight = UninitializedParameter(device=device, dtype=dtype)
             if bias:
-                self.bias = UninitializedParameter(dtype=dtype)
+                self.bias = UninitializedParameter(device=device, dtype=dtype)
         if track_running_stats:
-            self.running_mean = UninitializedBuffer(dtype=dtype)
-            self.running_var = UninitializedBuffer(dtype=dtype)
+            self.running_mean = UninitializedBuffer(device=device, dtype=dtype)
+            self.running_var = UninitializedBuffer(device=device, dtype=dtype)
             self.num_batches_tracked = _factories.tensor(0, dtype=D.int64)
 
     def reset_parameters(self):
@@ -310,7 +312,7 @@ class LayerNorm(Module):
         self.normalized_shape = tuple(normalized_shape)
         self.eps = eps
         self.elementwise_affine = elementwise_affine
-        _register_affine(self, self.normalized_shape, elementwise_affine, bias, dtype)
+        _register_affine(self, self.normalized_shape, elementwise_affine, bias, device, dtype)
         self.reset_parameters()
 
     def reset_parameters(self):
@@ -341,7 +343,7 @@ class GroupNorm(Module):
         self.num_channels = num_channels
         self.eps = eps
         self.affine = affine
-        _register_affine(self, (num_channels,), affine, bias, dtype)
+        _register_affine(self, (num_channels,), affine, bias, device, dtype)
         self.reset_parameters()
 
     def reset_parameters(self):
@@ -368,7 +370,7 @@ class RMSNorm(Module):
         self.eps = eps
         self.elementwise_affine = elementwise_affine
         if elementwise_affine:
-            self.weight = Parameter(empty(*self.normalized_shape, dtype=dtype))
+            self.weight = Parameter(empty(*self.normalized_shape, device=device, dtype=dtype))
         else:
             self.register_parameter("weight", None)
         self.reset_parameters()

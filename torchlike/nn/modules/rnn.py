@@ -119,7 +119,7 @@ class RNNBase(Module):
                     params.append(("weight_hr_l{}{}", (proj_size, hidden_size)))
                 for fmt, shape in params:
                     name = fmt.format(layer, suffix)
-                    setattr(self, name, Parameter(empty(*shape, dtype=dtype)))
+                    setattr(self, name, Parameter(empty(*shape, device=device, dtype=dtype)))
                     self._flat_weights_names.append(name)
         self.reset_parameters()
 
@@ -379,11 +379,15 @@ class RNNCellBase(Module):
         self.input_size = input_size
         self.hidden_size = hidden_size
         self.bias = bias
-        self.weight_ih = Parameter(empty(num_chunks * hidden_size, input_size, dtype=dtype))
-        self.weight_hh = Parameter(empty(num_chunks * hidden_size, hidden_size, dtype=dtype))
+        self.weight_ih = Parameter(
+            empty(num_chunks * hidden_size, input_size, device=device, dtype=dtype)
+        )
+        self.weight_hh = Parameter(
+            empty(num_chunks * hidden_size, hidden_size, device=device, dtype=dtype)
+        )
         if bias:
-            self.bias_ih = Parameter(empty(num_chunks * hidden_size, dtype=dtype))
-            self.bias_hh = Parameter(empty(num_chunks * hidden_size, dtype=dtype))
+            self.bias_ih = Parameter(empty(num_chunks * hidden_size, device=device, dtype=dtype))
+            self.bias_hh = Parameter(empty(num_chunks * hidden_size, device=device, dtype=dtype))
         else:
             self.register_parameter("bias_ih", None)
             self.register_parameter("bias_hh", None)
