@@ -7,14 +7,13 @@ layer above Tensor (factories, in-place rules, the engine).
 
 from __future__ import annotations
 
-import warnings
 import weakref
 from collections import OrderedDict
 
 import jax.numpy as jnp
 import numpy as np
 
-from . import _device, _layout, _meta, _printing, _storage
+from . import _device, _layout, _meta, _printing, _storage, _warnings
 from . import _dtype as D
 from ._classes import TorchNamed
 from ._size import Size, device
@@ -358,15 +357,14 @@ class Tensor(metaclass=TorchNamed):
     @property
     def grad(self):
         if self._grad_fn is not None and not self._retains_grad and self._grad is None:
-            warnings.warn(
+            _warnings.warn(
                 "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. "
                 "Its .grad attribute won't be populated during autograd.backward(). If you "
                 "indeed want the .grad field to be populated for a non-leaf Tensor, use "
                 ".retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor by "
                 "mistake, make sure you access the leaf Tensor instead. See "
-                "github.com/pytorch/pytorch/pull/30531 for more informations. (Triggered "
-                "internally at /pytorch/build/aten/src/ATen/core/TensorBody.h:489.)",
-                UserWarning,
+                "github.com/pytorch/pytorch/pull/30531 for more information.",
+                "build/aten/src/ATen/core/TensorBody.h:493",
                 stacklevel=2,
             )
         return self._grad
@@ -745,10 +743,10 @@ def _warn_scalar_of_grad():
     ``.item()`` stay silent."""
     if not _SCALAR_WARNED[0]:
         _SCALAR_WARNED[0] = True
-        warnings.warn(
+        _warnings.warn(
             "Converting a tensor with requires_grad=True to a scalar may lead to unexpected "
             "behavior.\nConsider using tensor.detach() first.",
-            UserWarning,
+            "torch/csrc/autograd/generated/python_variable_methods.cpp:822",
             stacklevel=3,
         )
 

@@ -14,7 +14,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .. import _config, _meta
+from .. import _config, _meta, _warnings
 from .. import _dtype as D
 from .._tensor import _TYPE_NAMES, Tensor, _wrap_dim
 from ..autograd import grad_mode
@@ -502,6 +502,12 @@ def _index_spec_and_operands(self, index):
             i = Tensor._make(jnp.asarray(i))
         if isinstance(i, Tensor):
             if i._dtype is D.bool_ or i._dtype is D.uint8:
+                if i._dtype is D.uint8:
+                    _warnings.warn(
+                        "indexing with dtype torch.uint8 is now deprecated, please use a dtype "
+                        "torch.bool instead.",
+                        "aten/src/ATen/native/IndexingUtils.h:37",
+                    )
                 if i.ndim and tuple(i.shape) != tuple(self.shape[dim : dim + i.ndim]):
                     raise IndexError(
                         f"The shape of the mask {list(i.shape)} at index {dim} does not match "

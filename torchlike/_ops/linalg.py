@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import collections
 import math
-import warnings
 
 import jax.numpy as jnp
 import numpy as np
 
 from .. import _dtype as D
+from .. import _warnings
 from .._tensor import Tensor, _wrap_dim
 from ..autograd.inplace import _CAST_NAMES
 from . import linalg_table  # noqa: F401 - registers the entries into OPS
@@ -151,12 +151,19 @@ def _not_pd(k):
 
 
 def _deprecated_once(key, message):
-    if key not in _WARNED:
-        _WARNED.add(key)
-        warnings.warn(message, UserWarning, stacklevel=3)
+    """PyTorch's once-per-process deprecation warning of ``torch.<key>``."""
+    _warnings.warn(message, _DEPRECATED_AT[key], once=True, stacklevel=3)
 
 
-_WARNED: set = set()
+# where in PyTorch's source each deprecation warning is raised (part of its printed text)
+_DEPRECATED_AT = {
+    "cholesky": "aten/src/ATen/native/BatchLinearAlgebra.cpp:1765",
+    "qr": "aten/src/ATen/native/BatchLinearAlgebra.cpp:2505",
+    "lu": "aten/src/ATen/native/BatchLinearAlgebra.cpp:2073",
+    "lu_solve": "aten/src/ATen/native/BatchLinearAlgebra.cpp:2230",
+    "triangular_solve": "aten/src/ATen/native/BatchLinearAlgebra.cpp:2273",
+    "chain_matmul": "aten/src/ATen/native/LinearAlgebra.cpp:1102",
+}
 
 
 # ---------------------------------------------------------------------------------- kernels

@@ -7,11 +7,13 @@ from __future__ import annotations
 import builtins
 import collections
 import functools
+import math
 
 import jax.numpy as jnp
 import numpy as np
 
 from .. import _dtype as D
+from .. import _warnings
 from .._tensor import Tensor, _wrap_dim
 from .core import apply
 from .pointwise import maximum, minimum
@@ -222,15 +224,30 @@ def _correction(unbiased, correction):
     return 1 if unbiased else 0
 
 
+def _warn_dof(name, input, dims, correction):
+    """PyTorch's warning when the correction leaves no degrees of freedom (the result is
+    inf or nan)."""
+    shape = input.shape
+    if isinstance(dims, int):
+        dims = (dims,)
+    n = math.prod(shape) if not dims else math.prod(shape[d] for d in dims)
+    if n - correction <= 0:
+        _warnings.warn(
+            f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the "
+            "reduction factor (input numel divided by output numel).",
+            "aten/src/ATen/native/ReduceOps.cpp:1861",
+            stacklevel=4,
+        )
+
+
 def _var_std(which, input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     _check_floating("std and var", input)
     if isinstance(dim, bool):  # var(input, unbiased)
         unbiased, dim = dim, None
-    static = (
-        ("dim", _dims(dim, input.ndim)),
-        ("correction", _correction(unbiased, correction)),
-        ("keepdim", keepdim),
-    )
+    dims = _dims(dim, input.ndim)
+    correction = _correction(unbiased, correction)
+    _warn_dof(which, input, dims, correction)
+    static = (("dim", dims), ("correction", correction), ("keepdim", keepdim))
     return apply(OPS[which], (input,), static)
 
 
@@ -426,15 +443,12 @@ def _stat_mean(which, input, dim=None, unbiased=None, keepdim=False, *, correcti
     if isinstance(dim, bool):
         unbiased, dim = dim, None
     dims = None if dim is None else _dims(_int_tuple(dim), input.ndim)
+    correction = _correction(unbiased, correction)
+    _warn_dof(which + "_mean", input, dims, correction)
     return apply(
         OPS[which + "_mean"],
         (input,),
-        (
-            ("dim", dims),
-            ("correction", _correction(unbiased, correction)),
-            ("keepdim", keepdim),
-            ("which", which),
-        ),
+        (("dim", dims), ("correction", correction), ("keepdim", keepdim), ("which", which)),
     )
 
 

@@ -11,7 +11,7 @@ import operator
 import jax.numpy as jnp
 import numpy as np
 
-from .. import _autocast, _device, _storage
+from .. import _autocast, _device, _storage, _warnings
 from .. import _dtype as D
 from .._size import check_size_items
 from .._storage import StridedGeometry, view_strides
@@ -759,9 +759,17 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):
 
 
 @export(method=False)
-def meshgrid(*tensors, indexing="ij"):
+def meshgrid(*tensors, indexing=None):
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tuple(tensors[0])
+    if indexing is None:
+        _warnings.warn(
+            "torch.meshgrid: in an upcoming release, it will be required to pass the indexing "
+            "argument.",
+            "aten/src/ATen/native/TensorShape.cpp:4215",
+            once=True,
+        )
+        indexing = "ij"
     if indexing not in ("xy", "ij"):
         raise RuntimeError(
             f'torch.meshgrid: indexing must be one of "xy" or "ij", but received: {indexing}'
