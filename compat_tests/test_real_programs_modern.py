@@ -134,3 +134,28 @@ def test_interpolate_antialias_grad_and_errors(torch):
         NotImplementedError, match=r"trilinear \| lanczos \| area \| nearest-exact \(got foo\)"
     ):
         F.interpolate(x, size=(2, 2), mode="foo")
+
+
+# ------------------------------------------------ gpt-fast / HF attention: backend selection
+# ``from torch.nn.attention import SDPBackend, sdpa_kernel`` raised ModuleNotFoundError.
+def test_sdpa_kernel_selects_backends(torch):
+    import importlib
+
+    attention = importlib.import_module(torch.__name__ + ".nn.attention")
+    SDPBackend, sdpa_kernel = attention.SDPBackend, attention.sdpa_kernel
+    assert repr(SDPBackend.MATH) == "<SDPBackend.MATH: 0>" and int(SDPBackend.CUDNN_ATTENTION) == 3
+    assert SDPBackend.MATH != 0 and SDPBackend(1) == SDPBackend.FLASH_ATTENTION
+    q = torch.ones(1, 1, 2, 4)
+    cuda = torch.backends.cuda
+    with sdpa_kernel(SDPBackend.MATH) as ctx:
+        assert ctx == {}
+        assert cuda.math_sdp_enabled() and not cuda.flash_sdp_enabled()
+        assert not cuda.mem_efficient_sdp_enabled()
+        out = torch.nn.functional.scaled_dot_product_attention(q, q, q, is_causal=True)
+        assert out.sum().item() == 8.0
+    with sdpa_kernel([SDPBackend.FLASH_ATTENTION, SDPBackend.EFFICIENT_ATTENTION]):
+        assert cuda.flash_sdp_enabled() and not cuda.math_sdp_enabled()
+    assert cuda.flash_sdp_enabled() and cuda.math_sdp_enabled()
+    with pytest.raises(AssertionError, match="must be an instance of SDPBackend or a list"):
+        with sdpa_kernel("math"):
+            pass

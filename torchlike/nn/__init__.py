@@ -2,7 +2,7 @@
 
 from torchlike._missing import module_getattr as _module_getattr
 
-from . import functional, grad, init, modules, parallel, utils  # noqa: F401
+from . import attention, functional, grad, init, modules, parallel, utils  # noqa: F401
 from .modules import *  # noqa: F401,F403
 from .modules.module import Module  # noqa: F401
 from .parallel import DataParallel  # noqa: F401
