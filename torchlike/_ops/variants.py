@@ -20,6 +20,7 @@ from .. import _dtype as D
 from .._out import write_out
 from .._tensor import Tensor
 from ..autograd.inplace import _check_inplace_allowed, check_cast, inplace_update
+from . import overloads
 from .core import Variants, result_type
 
 
@@ -169,7 +170,7 @@ def generate(functions, methods):
     """Fill ``functions`` (``torch.X``) and ``methods`` (``Tensor.X``) with every declared form."""
     for decl in DECLARATIONS.values():
         v = decl.variants
-        fn = make_out(decl.fn, decl.name) if v.out else decl.fn
+        fn = plain_fn = make_out(decl.fn, decl.name) if v.out else decl.fn
         method = decl.fn
         inplace = make_inplace(decl.fn, decl.name, decl.c_type_names) if v.inplace else None
         if any(decl.ints):
@@ -181,10 +182,21 @@ def generate(functions, methods):
                     inplace, decl.name + "_", ints, True, decl.fn, int_lists=lists
                 )
         for n in decl.names:
+            # an op with declared overloads parses its arguments as PyTorch's parser does
+            # (overloads.py), in place of the int check; each alias names itself in errors
+            function_overloads, method_overloads = overloads.forms(n)
             if v.function:
-                functions[n] = fn
+                functions[n] = (
+                    fn
+                    if function_overloads is None
+                    else overloads.checked(plain_fn, function_overloads, method=False)
+                )
             if v.method:
-                methods[n] = method
+                methods[n] = (
+                    method
+                    if method_overloads is None
+                    else overloads.checked(decl.fn, method_overloads, method=True)
+                )
             if inplace is not None:
                 methods[n + "_"] = inplace
 

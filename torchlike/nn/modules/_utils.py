@@ -27,7 +27,8 @@ def _reverse_repeat_tuple(t, n):
 
 def empty(*shape, device=None, dtype=None):
     dtype = dtype if dtype is not None else D.get_default_dtype()
-    return _factories.empty(*shape, device=device, dtype=dtype)
+    # as PyTorch's layers pass it (one int, or one tuple): a bad size gets empty()'s message
+    return _factories.empty(shape[0] if len(shape) == 1 else shape, device=device, dtype=dtype)
 
 
 def zeros(*shape, device=None, dtype=None):

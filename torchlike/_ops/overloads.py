@@ -1,0 +1,576 @@
+"""PyTorch's argument parser for functions with declared overload lists.
+
+A function's overloads are declared as PyTorch prints them in its "invalid combination" message
+(``OVERLOADS`` below: the function form's list; the method form's list drops ``Tensor input``
+and ``out``, as PyTorch's does, unless the method has its own).  ``Overloads.check`` runs
+PyTorch's rules on a call that no cached type pattern vouches for:
+
+* the first signature that takes the arguments wins (an ``int[]`` parameter alone takes a
+  varargs call, ``x.permute(1, 0)``; of a sequence only the first element is checked then);
+* a single signature, or a single one whose argument count fits, names the bad argument
+  (``argument 'dim' (position 1) must be int, not float``, ``missing 1 required positional
+  arguments``, ``takes from 1 to 2 positional arguments``, ``unexpected keyword argument``);
+* otherwise ``X() received an invalid combination of arguments - got (...)`` lists every
+  signature, annotating those whose item count (PyTorch counts the printed items, ``*`` and
+  ``out`` included, ``()`` as one) equals the number of arguments given;
+* after the match an ``int[]`` argument's later elements are unpacked: ``failed to unpack the
+  object at pos 2``.
+
+A valid call pays one ``tuple(map(type, args))`` and a dict lookup: the argument types a
+check accepted by type alone are remembered (``checked``).
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+from .. import _dtype as D
+from .._size import Size
+from .._size import device as _device
+from .._tensor import Tensor
+
+# PyTorch's parser also takes NumPy's names for these parameters
+_NUMPY_NAMES = {"dim": ("axis",), "keepdim": ("keepdims",), "input": ("x", "a", "x1")}
+_SEQUENCES = (tuple, list)
+_SEQUENCE_TYPES = {tuple, list, Size}
+
+
+def tp_name(value):
+    """What CPython's ``Py_TYPE(obj)->tp_name`` says, the way PyTorch's messages name a type."""
+    cls = type(value)
+    if isinstance(value, Tensor):
+        return cls.__name__  # Parameter stays Parameter
+    named = getattr(cls, "_torch_name", None)  # torch.Size, torch.dtype, torch.device
+    if named is not None:
+        return named
+    module = cls.__module__
+    if module == "numpy":
+        return f"numpy.{cls.__name__}"
+    return cls.__name__
+
+
+# ---------------------------------------------------------------------------------- value checks
+def _is_int(v):
+    """PyTorch's ``int``: a Python or NumPy integer (not a bool), or a 0-d integer tensor."""
+    if type(v) is int:
+        return True
+    if isinstance(v, Tensor):
+        return (
+            v.ndim == 0
+            and not (v.is_floating_point() or v.is_complex())
+            and (v.dtype is not D.bool_)
+        )
+    return isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
+
+
+def _is_bool(v):
+    return isinstance(v, (bool, np.bool_))
+
+
+def _is_dtype(v):
+    # Python's scalar types stand for dtypes too (``x.sum(dtype=float)``)
+    return isinstance(v, D.dtype) or (isinstance(v, type) and v in (float, int, bool, complex))
+
+
+def _is_number(v):
+    if isinstance(v, Tensor):
+        return v.ndim == 0
+    return isinstance(v, (int, float, complex, np.number, np.bool_))
+
+
+def _is_tensors(v):
+    return isinstance(v, _SEQUENCES) and all(isinstance(t, Tensor) for t in v)
+
+
+def _int_list_head(v):
+    """``int[]``'s check of a sequence: empty, or its first element an int (the rest are checked
+    when unpacked).  Returns (ok, index of the failing element or None)."""
+    if not v or _is_int(v[0]):
+        return True, None
+    return False, 0
+
+
+class Param:
+    __slots__ = ("text", "type", "name", "optional", "allow_none", "keyword_only", "scalar_ok")
+
+    def __init__(self, text, keyword_only):
+        self.text = text
+        spec, _, default = text.partition(" = ")
+        self.type, _, self.name = spec.rpartition(" ")
+        self.optional = bool(default)
+        self.allow_none = default == "None"
+        # declared here only (not printed): ``?`` takes None though there is no default;
+        # ``[1]``: PyTorch's ``int[1]``, which takes one int too (``int[]`` does not)
+        if self.type.endswith("?"):
+            self.type = self.type[:-1]
+            self.allow_none = True
+        self.scalar_ok = self.type.endswith("[1]")
+        if self.scalar_ok:
+            self.type = self.type[:-3]
+        self.keyword_only = keyword_only
+
+    def check(self, v):
+        """(ok, failing element index for a sequence or None)."""
+        t = self.type
+        if t == "int":
+            return _is_int(v), None
+        if t == "tuple of ints":
+            if isinstance(v, _SEQUENCES):
+                return _int_list_head(v)
+            return self.scalar_ok and _is_int(v), None
+        if t == "Tensor":
+            return isinstance(v, Tensor), None
+        if t == "bool":
+            return _is_bool(v), None
+        if t == "torch.dtype":
+            return _is_dtype(v), None
+        if t == "Number":
+            return _is_number(v), None
+        if t == "tuple of Tensors":
+            return _is_tensors(v), None
+        if t == "torch.device":
+            return isinstance(v, (str, int, _device)), None
+        raise AssertionError(f"undeclared parameter type {t!r}")
+
+    def by_type(self, v):
+        """Whether ``check`` of ``v`` depends on nothing but ``type(v)`` (to remember it)."""
+        if isinstance(v, Tensor):
+            return self.type == "Tensor"
+        return not isinstance(v, _SEQUENCES)
+
+
+class Signature:
+    """One overload, parsed from PyTorch's printed form ``(int dim, bool keepdim = False)``."""
+
+    def __init__(self, name, text):
+        self.name = name
+        self.text = text.replace("?", "").replace("[1]", "")
+        # PyTorch's message counts the printed items: ``*`` is one, and ``()`` is one (empty)
+        self.items = self.text[1:-1].split(", ")
+        self.params = []
+        keyword_only = False
+        for item in text[1:-1].split(", "):
+            if item == "*":
+                keyword_only = True
+            elif item:
+                self.params.append(Param(item, keyword_only))
+        positional = [p for p in self.params if not p.keyword_only]
+        self.max_pos = len(positional)
+        self.min_args = sum(not p.optional for p in self.params)
+        self.max_args = len(self.params)
+        self.varargs = self.max_pos == 1 and positional[0].type == "tuple of ints"
+
+    # ------------------------------------------------------------------ parse
+    def parse(self, args, kwargs, raise_error):
+        """Whether the call matches; with ``raise_error``, PyTorch's TypeError where it doesn't.
+        Returns (packed, by_type): ``packed`` when a varargs call fills the ``int[]`` parameter,
+        ``by_type`` when every check depended on the arguments' types only."""
+        nargs = len(args)
+        if nargs > self.max_pos and not self.varargs:
+            return self._fail(raise_error, self._extra_args, nargs)
+        remaining = len(kwargs)
+        pos = 0
+        packed = False
+        by_type = True
+        for i, p in enumerate(self.params):
+            keyword = False
+            if pos < nargs:
+                if p.keyword_only:
+                    return self._fail(raise_error, self._extra_args, nargs)
+                v, given = args[pos], True
+            else:
+                keyword = True
+                given = p.name in kwargs
+                v = kwargs.get(p.name)
+                for alias in _NUMPY_NAMES.get(p.name, ()):
+                    if given:
+                        break
+                    given = alias in kwargs
+                    v = kwargs.get(alias)
+            if (not given and p.optional) or (given and v is None and p.allow_none):
+                pass
+            elif not given:
+                return self._fail(raise_error, self._missing, i)
+            else:
+                ok, failed = p.check(v)
+                if ok:
+                    by_type = by_type and p.by_type(v)
+                elif self.varargs and pos == 0 and not keyword and _int_list_head(args)[0]:
+                    packed, pos = True, nargs  # ``x.permute(1, 0)``: every positional is dims
+                    by_type = by_type and not any(isinstance(a, Tensor) for a in args)
+                    continue
+                elif not raise_error:
+                    return None
+                else:
+                    self._bad_type(p, v, failed, None if keyword else pos + 1, args)
+            if not keyword:
+                pos += 1
+            elif given:
+                remaining -= 1
+        if pos < nargs:
+            return self._fail(raise_error, self._extra_args, nargs)
+        if remaining > 0:
+            return self._fail(raise_error, self._extra_kwargs, args, kwargs)
+        return packed, by_type
+
+    def _fail(self, raise_error, why, *a):
+        if raise_error:
+            raise why(*a)
+        return None
+
+    def _bad_type(self, p, v, failed, position, args):
+        if position is None:
+            raise TypeError(
+                f"{self.name}(): argument '{p.name}' must be {p.type}, not {tp_name(v)}"
+            )
+        if self.varargs and position == 1 and len(args) > 1:
+            raise self._extra_args(len(args))
+        if failed is not None:
+            raise TypeError(
+                f"{self.name}(): argument '{p.name}' (position {position}) must be {p.type}, "
+                f"but found element of type {tp_name(v[failed])} at pos {failed}"
+            )
+        raise TypeError(
+            f"{self.name}(): argument '{p.name}' (position {position}) must be {p.type}, "
+            f"not {tp_name(v)}"
+        )
+
+    def _extra_args(self, nargs):
+        n = self.max_pos
+        if self.min_args != n:
+            return TypeError(
+                f"{self.name}() takes from {self.min_args} to {n} positional arguments but "
+                f"{nargs} were given"
+            )
+        return TypeError(
+            f"{self.name}() takes {n} positional argument{'' if n == 1 else 's'} but {nargs} "
+            f"{'was' if nargs == 1 else 'were'} given"
+        )
+
+    def _missing(self, index):
+        names = [f'"{p.name}"' for p in self.params[index:] if not p.optional]
+        # PyTorch's plural is the other way round ("missing 1 required positional arguments")
+        return TypeError(
+            f"{self.name}() missing {len(names)} required positional argument"
+            f"{'s' if len(names) == 1 else ''}: {', '.join(names)}"
+        )
+
+    def _extra_kwargs(self, args, kwargs):
+        consumed = set()
+        for i, p in enumerate(self.params):
+            for key in (p.name, *_NUMPY_NAMES.get(p.name, ())):
+                if key in kwargs:
+                    if i < len(args):
+                        return TypeError(
+                            f"{self.name}() got multiple values for argument '{p.name}'"
+                        )
+                    consumed.add(key)
+                    break
+        key = next(k for k in kwargs if k not in consumed)
+        return TypeError(f"{self.name}() got an unexpected keyword argument '{key}'")
+
+    def unpack(self, args, kwargs, packed):
+        """The element checks PyTorch makes when it converts the chosen signature's ``int[]``
+        arguments: 'failed to unpack the object at pos N'."""
+        for i, p in enumerate(self.params):
+            if p.type != "tuple of ints":
+                continue
+            if packed and i == 0:
+                v = args
+            elif i < len(args) and not p.keyword_only:
+                v = args[i]
+            else:
+                v = kwargs.get(p.name)
+            if isinstance(v, _SEQUENCES):
+                for k, e in enumerate(v):
+                    if not _is_int(e):
+                        raise TypeError(
+                            f"{self.name}(): argument '{p.name}' failed to unpack the object at "
+                            f'pos {k + 1} with error "type must be tuple of ints,but got '
+                            f'{tp_name(e)}"'
+                        )
+
+    # ------------------------------------------------------------------ the listing's annotation
+    def annotation(self, args, kwargs):
+        """The line PyTorch adds under this signature in the listing, or None."""
+        if len(self.items) != len(args) + len(kwargs):
+            return None
+        # PyTorch's reading of the printed items only knows those without a default: an item
+        # with one matches no argument, by position or by name
+        names = {}
+        for item in self.items:
+            if " = " not in item and item not in ("", "*"):
+                names[item.rpartition(" ")[2]] = _listed_type(item)
+        wrong = [k for k, _ in _map_order(kwargs) if k not in names]
+        if wrong:
+            return "      didn't match because some of the keywords were incorrect: " + ", ".join(
+                wrong
+            )
+        shown = []
+        for item, v in zip(self.items, args):
+            shown.append(_marked(_described(v), _listed_type(item) == tp_name(v)))
+        order = list(names)  # here the keywords come in the signature's order
+        for k in sorted(kwargs, key=order.index):
+            v = kwargs[k]
+            shown.append(_marked(f"{k}={_described(v)}", names[k] == tp_name(v)))
+        return "      didn't match because some of the arguments have invalid types: " + _joined(
+            shown, bool(args)
+        )
+
+
+def _listed_type(item):
+    return None if " = " in item else item.rpartition(" ")[0]
+
+
+def _marked(text, ok):
+    return text if ok else f"!{text}!"
+
+
+def _described(v):
+    """How the listing's annotation describes an argument: a sequence shows its elements."""
+    if isinstance(v, _SEQUENCES):
+        inner = ", ".join(tp_name(e) for e in v)
+        if isinstance(v, list):
+            return f"{tp_name(v)} of [{inner}]"
+        return f"{tp_name(v)} of ({inner}{',' if len(v) == 1 else ''})"
+    return tp_name(v)
+
+
+def _map_order(kwargs):
+    # PyTorch copies the keywords into a std::unordered_map, whose few-element iteration order
+    # is the reverse of insertion
+    return reversed(list(kwargs.items()))
+
+
+def _joined(items, positional):
+    # PyTorch appends ", " after every item and takes the last one back only if there were
+    # positional arguments: "(dim=float, )"
+    text = "".join(f"{s}, " for s in items)
+    return f"({text[:-2] if positional else text})"
+
+
+class Overloads:
+    """One form's overload list (function or method) and its parser."""
+
+    def __init__(self, name, texts):
+        self.name = name
+        self.signatures = [Signature(name, t) for t in texts]
+
+    def match(self, args, kwargs):
+        """(packed, by_type) of the first signature that takes the call; PyTorch's TypeError if
+        none does."""
+        sigs = self.signatures
+        for sig in sigs:
+            m = sig.parse(args, kwargs, False)
+            if m is not None:
+                sig.unpack(args, kwargs, m[0])
+                return m
+        n = len(args) + len(kwargs)
+        plausible = [s for s in sigs if s.min_args <= n <= s.max_args]
+        if len(sigs) == 1 or len(plausible) == 1:
+            (sigs[0] if len(sigs) == 1 else plausible[0]).parse(args, kwargs, True)
+        raise TypeError(self.invalid_combination(args, kwargs))
+
+    def invalid_combination(self, args, kwargs):
+        got = [tp_name(a) for a in args] + [f"{k}={tp_name(v)}" for k, v in _map_order(kwargs)]
+        lines = [
+            f"{self.name}() received an invalid combination of arguments - got "
+            f"{_joined(got, bool(args))}, but expected one of:"
+        ]
+        for sig in self.signatures:
+            lines.append(f" * {sig.text}")
+            note = sig.annotation(args, kwargs)
+            if note is not None:
+                lines.append(note)
+        return "\n".join(lines) + "\n"
+
+
+def _method_text(text):
+    """The method form of a function signature: no ``Tensor input``, no ``out``."""
+    items = [i for i in text[1:-1].split(", ") if i and not i.startswith("Tensor input")]
+    items = [i for i in items if " out" not in i.partition(" = ")[0]]
+    if items and items[-1] == "*":
+        items.pop()
+    return "(" + ", ".join(items) + ")"
+
+
+# ---------------------------------------------------------------------------------- the wrapper
+def checked(fn, overloads, method):
+    """``fn`` behind ``overloads``' parser.  A call whose argument types were accepted before by
+    type alone goes straight through; any other is matched (and PyTorch's error raised) first.
+    ``method``: ``fn`` takes ``self`` first, which the signatures leave out."""
+    by_type = set()  # argument-type patterns that pass whatever their values
+    packed = set()  # ... that pass as a varargs int list (``x.squeeze(0, 1)`` is dim=(0, 1))
+    int_sequences = set()  # ... that pass while their sequences hold Python ints only
+
+    def slow(head, args, kwargs, key):
+        # (a function form never packs: its first parameter is the input tensor)
+        if key not in int_sequences or not _int_sequences(args, kwargs):
+            is_packed, is_by_type = overloads.match(args, kwargs)
+            if is_by_type:
+                (packed if is_packed else by_type).add(key)
+            elif not is_packed and _int_sequences_only(args, kwargs):
+                int_sequences.add(key)
+            if is_packed:
+                return fn(*head, args, **kwargs)
+        return fn(*head, *args, **kwargs)
+
+    if method:
+
+        @functools.wraps(fn)
+        def wrapper(self, *args, **kwargs):
+            if kwargs:
+                key = tuple(map(type, args)) + tuple(kwargs) + tuple(map(type, kwargs.values()))
+            elif len(args) == 1:
+                key = type(args[0])
+            else:
+                key = tuple(map(type, args))
+            if key in by_type:
+                return fn(self, *args, **kwargs)
+            if key in packed:
+                return fn(self, args, **kwargs)
+            return slow((self,), args, kwargs, key)
+
+        return wrapper
+
+    @functools.wraps(fn)
+    def function(*args, **kwargs):
+        if kwargs:
+            key = tuple(map(type, args)) + tuple(kwargs) + tuple(map(type, kwargs.values()))
+        elif len(args) == 1:
+            key = type(args[0])
+        else:
+            key = tuple(map(type, args))
+        if key in by_type:
+            return fn(*args, **kwargs)
+        return slow((), args, kwargs, key)
+
+    return function
+
+
+def _int_sequences(args, kwargs):
+    """Every sequence argument holds Python ints only (then a remembered pattern holds)."""
+    for values in (args, kwargs.values()):
+        for v in values:
+            if type(v) in _SEQUENCE_TYPES:
+                for e in v:
+                    if type(e) is not int:
+                        return False
+    return True
+
+
+def _int_sequences_only(args, kwargs):
+    """The call's pattern can be remembered with an element check: it has sequences of ints,
+    and nothing else whose check depends on its value (a tensor)."""
+    values = (*args, *kwargs.values())
+    return _int_sequences(args, kwargs) and not any(isinstance(v, Tensor) for v in values)
+
+
+# ---------------------------------------------------------------------------------- the table
+# name -> the function form's overloads as PyTorch prints them (a method-only op: the method's).
+# ``bool? stable``: a parameter that takes None though it has no default (printed without ?).
+_REDUCE_DTYPE = (
+    "(Tensor input, *, torch.dtype dtype = None)",
+    "(Tensor input, tuple of ints[1]? dim, bool keepdim = False, *, torch.dtype dtype = None, "
+    "Tensor out = None)",
+)
+_VAR_STD = (
+    "(Tensor input, tuple of ints[1]? dim, bool unbiased = True, bool keepdim = False, *, "
+    "Tensor out = None)",
+    "(Tensor input, tuple of ints[1] dim = None, *, Number correction = None, bool keepdim = False, "
+    "Tensor out = None)",
+    "(Tensor input, bool unbiased = True)",
+)
+_MAX_MIN = (
+    "(Tensor input, *, Tensor out = None)",
+    "(Tensor input, Tensor other, *, Tensor out = None)",
+    "(Tensor input, int dim, bool keepdim = False, *, tuple of Tensors out = None)",
+)
+_SOFTMAX = ("(Tensor input, int dim, torch.dtype dtype = None, *, Tensor out = None)",)
+_SORT = (
+    "(Tensor input, *, bool? stable, int dim = -1, bool descending = False, "
+    "tuple of Tensors out = None)",
+    "(Tensor input, int dim = -1, bool descending = False, *, tuple of Tensors out = None)",
+)
+
+OVERLOADS = {
+    "sum": _REDUCE_DTYPE,
+    "mean": (
+        "(Tensor input, *, torch.dtype dtype = None, Tensor out = None)",
+        _REDUCE_DTYPE[1],
+    ),
+    "std": _VAR_STD,
+    "var": _VAR_STD,
+    "max": _MAX_MIN,
+    "min": _MAX_MIN,
+    "amax": (
+        "(Tensor input, tuple of ints[1] dim = [], bool keepdim = False, *, Tensor out = None)",
+    ),
+    "amin": (
+        "(Tensor input, tuple of ints[1] dim = [], bool keepdim = False, *, Tensor out = None)",
+    ),
+    "argmax": ("(Tensor input, int dim = None, bool keepdim = False, *, Tensor out = None)",),
+    "argmin": ("(Tensor input, int dim = None, bool keepdim = False, *, Tensor out = None)",),
+    "squeeze": (
+        "(Tensor input)",
+        "(Tensor input, int dim)",
+        "(Tensor input, tuple of ints dim)",
+    ),
+    "unsqueeze": ("(Tensor input, int dim)",),
+    "narrow": (
+        "(Tensor input, int dim, Tensor start, int length)",
+        "(Tensor input, int dim, int start, int length)",
+    ),
+    "movedim": (
+        "(Tensor input, int source, int destination)",
+        "(Tensor input, tuple of ints source, tuple of ints destination)",
+    ),
+    "transpose": ("(Tensor input, int dim0, int dim1)",),
+    "flatten": ("(Tensor input, int start_dim = 0, int end_dim = -1)",),
+    "cumsum": ("(Tensor input, int dim, *, torch.dtype dtype = None, Tensor out = None)",),
+    "softmax": _SOFTMAX,
+    "log_softmax": _SOFTMAX,
+    "topk": (
+        "(Tensor input, int k, int dim = -1, bool largest = True, bool sorted = True, *, "
+        "tuple of Tensors out = None)",
+    ),
+    "sort": _SORT,
+    "gather": (
+        "(Tensor input, int dim, Tensor index, *, bool sparse_grad = False, Tensor out = None)",
+    ),
+    "index_select": ("(Tensor input, int dim, Tensor index, *, Tensor out = None)",),
+}
+METHOD_OVERLOADS = {
+    "view": ("(torch.dtype dtype)", "(tuple of ints size)"),
+    "permute": ("(tuple of ints dims)",),
+    "repeat": ("(tuple of ints repeats)",),
+    "expand": ("(tuple of ints size, *, bool implicit = False)",),
+    "flip": ("(tuple of ints dims)",),
+    "tile": ("(tuple of ints dims)",),
+    "reshape": ("(tuple of ints shape)",),
+}
+# function forms of the varargs ops take the sequence as one argument (``torch.permute(x, 1, 0)``
+# is refused)
+FUNCTION_OVERLOADS = {
+    "permute": ("(Tensor input, tuple of ints dims)",),
+    "flip": ("(Tensor input, tuple of ints dims)",),
+    "tile": ("(Tensor input, tuple of ints dims)",),
+    "reshape": ("(Tensor input, tuple of ints shape)",),
+}
+
+
+def forms(name):
+    """(function overloads, method overloads) declared for ``name``, either may be None."""
+    function = FUNCTION_OVERLOADS.get(name) or OVERLOADS.get(name)
+    method = METHOD_OVERLOADS.get(name)
+    if method is None and name in OVERLOADS:
+        method = tuple(_method_text(t) for t in OVERLOADS[name])
+    return (
+        None if function is None else Overloads(name, function),
+        None if method is None else Overloads(name, method),
+    )
+
+
+__all__ = ["OVERLOADS", "Overloads", "Signature", "checked", "forms", "tp_name"]
