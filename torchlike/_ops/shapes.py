@@ -13,7 +13,6 @@ import numpy as np
 
 from .. import _autocast, _device, _storage, _warnings
 from .. import _dtype as D
-from .._size import check_size_items
 from .._storage import StridedGeometry, view_strides
 from .._tensor import _TYPE_NAMES, Tensor, _wrap_dim
 from ..autograd import grad_mode
@@ -53,62 +52,6 @@ def _infer_shape(shape, numel):
     return tuple(shape)
 
 
-def _is_int(s):
-    return isinstance(s, (int, np.integer)) or (
-        isinstance(s, Tensor) and s.ndim == 0 and not s._dtype.is_floating_point
-    )
-
-
-def _check_shape_args(args, name):
-    """PyTorch's argument-parser errors for a shape given as ints or as one sequence (``view``
-    has a dtype overload too, so its first-argument errors list both signatures)."""
-    seq = len(args) == 1 and isinstance(args[0], (tuple, list))
-    items = tuple(args[0]) if seq else args
-    if not items:
-        return
-    arg = "size" if name == "view" else "shape"
-    if not _is_int(items[0]):
-        kinds = [type(v).__name__ for v in items]
-        if name == "view":
-            if seq:
-                inner = (
-                    f"tuple of ({', '.join(kinds)})"
-                    if isinstance(args[0], tuple)
-                    else f"list of [{', '.join(kinds)}]"
-                )
-                got, why = type(args[0]).__name__, inner
-            elif len(args) == 1:
-                got, why = kinds[0], kinds[0]
-            else:
-                got, why = ", ".join(kinds), None
-            lines = [
-                f"{name}() received an invalid combination of arguments - got ({got}), but "
-                "expected one of:",
-                " * (torch.dtype dtype)",
-            ]
-            if why is not None:
-                lines.append(
-                    f"      didn't match because some of the arguments have invalid types: (!{why}!)"
-                )
-            lines.append(" * (tuple of ints size)")
-            if why is not None:
-                lines.append(
-                    f"      didn't match because some of the arguments have invalid types: (!{why}!)"
-                )
-            raise TypeError("\n".join(lines) + "\n")
-        if seq:
-            raise TypeError(
-                f"{name}(): argument '{arg}' (position 1) must be tuple of ints, but found "
-                f"element of type {kinds[0]} at pos 0"
-            )
-        if len(args) == 1:
-            raise TypeError(
-                f"{name}(): argument '{arg}' (position 1) must be tuple of ints, not {kinds[0]}"
-            )
-        raise TypeError(f"{name}() takes 1 positional argument but {len(args)} were given")
-    check_size_items(name, arg, items, _is_int)
-
-
 def _sizes_keyword(fn, args, kwargs, name):
     """A varargs size or dims (``x.flip(0, 1)``) may also be given as PyTorch's keyword
     (``torch.flip(x, dims=[1])``, ``x.reshape(shape=(3, 2))``): one sequence, as if passed alone."""
@@ -130,7 +73,6 @@ def view(self, *shape, **kwargs):
         shape = _sizes_keyword("view", shape, kwargs, "size")
     if len(shape) == 1 and isinstance(shape[0], D.dtype):
         return _view_dtype(self, shape[0])
-    _check_shape_args(shape, "view")
     shape = _infer_shape(_size_args(shape), self.numel())
     if not _viewable(self, shape):
         raise RuntimeError(
@@ -175,7 +117,6 @@ def _viewable(t, shape):
 @export()
 def reshape(input, *shape, **kwargs):
     shape = _sizes_keyword("reshape", shape, kwargs, "shape")
-    _check_shape_args(shape, "reshape")
     shape = _infer_shape(_size_args(shape), input.numel())
     if _viewable(input, shape):
         return apply(OPS["view"], (input,), (("shape", shape),))
