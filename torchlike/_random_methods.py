@@ -32,6 +32,7 @@ from . import _device, _layout, _meta
 from . import _dtype as D
 from . import random as _random
 from ._factories import _accept_size_keyword, _finish, _like, _size_args
+from ._ops import overloads
 from ._ops.core import Op, apply
 from ._out import write_out
 from ._tensor import Tensor
@@ -624,12 +625,17 @@ def randn(
     return _random_result(values, dtype, requires_grad, device, out, "randn")
 
 
-_RANDINT_SIGNATURES = "".join(
-    f"\n * ({args}, *, {gen}Tensor out = None, torch.dtype dtype = None, torch.layout layout = "
-    "None, torch.device device = None, bool pin_memory = False, bool requires_grad = False)"
-    for args in ("int high, tuple of ints size", "int low, int high, tuple of ints size")
-    for gen in ("torch.Generator generator, ", "")
+_RANDINT = overloads.Overloads(
+    "randint",
+    tuple(
+        f"({args}, *, {gen}Tensor out = None, torch.dtype dtype = None, torch.layout layout = "
+        "None, torch.device device = None, bool pin_memory = False, bool requires_grad = False)"
+        for args in ("int high, tuple of ints size", "int low, int high, tuple of ints size")
+        for gen in ("torch.Generator? generator, ", "")
+    ),
 )
+# the check alone (remembering the argument types it accepted), ahead of randint's own binding
+_randint_arguments = overloads.checked(lambda *args, **kwargs: None, _RANDINT, method=False)
 
 
 def randint(
@@ -644,6 +650,21 @@ def randint(
     **kwargs,
 ):
     """``randint(high, size)`` and ``randint(low, high, size)``, positionally or by keyword."""
+    # PyTorch's argument parser first (its four signatures); the keywords Python bound here are
+    # passed on where they differ from their defaults
+    passed = dict(kwargs)
+    for key, value, default in (
+        ("generator", generator, None),
+        ("out", out, None),
+        ("dtype", dtype, None),
+        ("layout", layout, None),
+        ("device", device, None),
+        ("pin_memory", pin_memory, False),
+        ("requires_grad", requires_grad, False),
+    ):
+        if value is not default:
+            passed[key] = value
+    _randint_arguments(*args, **passed)
     given = len(args) + sum(k in ("low", "high", "size") for k in kwargs)
     names = ("low", "high", "size") if given >= 3 or "low" in kwargs else ("high", "size")
     try:
@@ -651,11 +672,7 @@ def randint(
     except TypeError:
         bound = None
     if bound is None or any(v is _MISSING for v in bound):
-        got = [_type_label(a) for a in args] + [f"{k}={_type_label(v)}" for k, v in kwargs.items()]
-        raise TypeError(
-            "randint() received an invalid combination of arguments - got "
-            f"({', '.join(got)}), but expected one of:" + _RANDINT_SIGNATURES + "\n"
-        )
+        raise TypeError(_RANDINT.invalid_combination(args, kwargs))
     low, high, size = (0, *bound) if len(bound) == 2 else bound
     offset = len(names) - 2  # position of ``high`` is 1 or 2
     if len(names) == 3:

@@ -774,6 +774,61 @@ _CAST = {
 }
 
 
+# PyTorch's argument parser: ops with several signatures list them ("invalid combination"),
+# single-signature ones name the argument, varargs int lists "failed to unpack"
+_ARGS = {
+    "sum_float_dim": lambda lib: lib.sum(T(lib, (2, 3)), 1.0),
+    "sum_method_str_dim": lambda lib: T(lib, (2, 3)).sum("a"),
+    "sum_kw_float_dim": lambda lib: T(lib, (2, 3)).sum(dim=1.0),
+    "sum_tuple_float": lambda lib: T(lib, (2, 3)).sum((0, 1.0)),
+    "sum_bool_dim": lambda lib: T(lib, (2, 3)).sum(True),
+    "sum_keepdim_str": lambda lib: T(lib, (2, 3)).sum(1, "a"),
+    "sum_too_many": lambda lib: T(lib, (2, 3)).sum(1, True, lib.float64),
+    "sum_tuple_dims_ok": lambda lib: T(lib, (2, 3)).sum(dim=(0, 1)),
+    "sum_none_ok": lambda lib: T(lib, (2, 3)).sum(None),
+    "mean_float_dim": lambda lib: T(lib, (2, 3)).mean(1.0),
+    "std_float_dim": lambda lib: lib.std(T(lib, (2, 3)), 1.0),
+    "var_correction_str": lambda lib: T(lib, (2, 3)).var(correction="a"),
+    "max_str": lambda lib: T(lib, (2, 3)).max("a"),
+    "max_fn_float": lambda lib: lib.max(T(lib, (2, 3)), 1.0),
+    "max_kw_float": lambda lib: T(lib, (2, 3)).max(dim=1.0),
+    "max_keepdim_int": lambda lib: lib.max(T(lib, (2, 3)), 1, 2.0),
+    "min_tuple": lambda lib: T(lib, (2, 3)).min((0, 1)),
+    "amax_float": lambda lib: T(lib, (2, 3)).amax(1.0),
+    "argmax_float": lambda lib: T(lib, (2, 3)).argmax(1.0),
+    "squeeze_float": lambda lib: T(lib, (2, 3)).squeeze(1.0),
+    "squeeze_varargs_ok": lambda lib: T(lib, (2, 1, 1)).squeeze(1, 2),
+    "unsqueeze_float": lambda lib: T(lib, (2, 3)).unsqueeze(1.0),
+    "narrow_float_length": lambda lib: T(lib, (2, 3)).narrow(0, 0, 1.0),
+    "narrow_kw_float": lambda lib: T(lib, (2, 3)).narrow(0, 0, length=1.0),
+    "movedim_mixed": lambda lib: T(lib, (2, 3)).movedim(0, 1.0),
+    "transpose_float": lambda lib: T(lib, (2, 3)).transpose(0, 1.0),
+    "flatten_float": lambda lib: T(lib, (2, 3)).flatten(1.0),
+    "reshape_float": lambda lib: T(lib, (2, 3)).reshape(2, 3.0),
+    "view_str": lambda lib: T(lib, (2, 3)).view("a"),
+    "permute_float": lambda lib: T(lib, (2, 3)).permute(0, 1.0),
+    "permute_float_first": lambda lib: T(lib, (2, 3)).permute(1.0, 0),
+    "repeat_float": lambda lib: T(lib, (2, 3)).repeat(2, 1.0),
+    "expand_float": lambda lib: T(lib, (2, 3)).expand(2, 3.0),
+    "flip_float": lambda lib: T(lib, (2, 3)).flip(1.0),
+    "tile_float": lambda lib: T(lib, (2, 3)).tile(2, 1.0),
+    "cumsum_float": lambda lib: T(lib, (2, 3)).cumsum(1.0),
+    "softmax_float": lambda lib: T(lib, (2, 3)).softmax(1.0),
+    "F_log_softmax_float": lambda lib: _F(lib).log_softmax(T(lib, (2, 3)), 1.0),
+    "topk_float": lambda lib: T(lib, (2, 3)).topk(1.0),
+    "topk_missing_k": lambda lib: T(lib, (2, 3)).topk(),
+    "sort_float": lambda lib: T(lib, (2, 3)).sort(1.0),
+    "sort_int_descending": lambda lib: T(lib, (2, 3)).sort(0, 1),
+    "gather_float_dim": lambda lib: T(lib, (2, 3)).gather(1.0, lib.zeros(2, 3, dtype=lib.long)),
+    "index_select_list": lambda lib: T(lib, (2, 3)).index_select(0, [0]),
+    "conv2d_float_out": lambda lib: lib.nn.Conv2d(3, 4.0, 3),
+    "linear_float_in": lambda lib: lib.nn.Linear(3.0, 4),
+    "embedding_float": lambda lib: lib.nn.Embedding(3.0, 4),
+    "batchnorm_float": lambda lib: lib.nn.BatchNorm1d(3.0),
+    "gru_float_input": lambda lib: lib.nn.GRU(3.0, 4),
+}
+
+
 def _by_case(cases):
     return lambda lib, case: cases[case](lib)
 
@@ -784,6 +839,7 @@ for _family, _cases in {
     "module": _MODULE,
     "reshape": _RESHAPE,
     "cast": _CAST,
+    "args": _ARGS,
 }.items():
     FAMILIES[_family] = ([(c,) for c in _cases], _by_case(_cases))
 

@@ -27,9 +27,11 @@ import functools
 import numpy as np
 
 from .. import _dtype as D
+from .._layout import layout
 from .._size import Size
 from .._size import device as _device
 from .._tensor import Tensor
+from ..random import Generator
 
 # PyTorch's parser also takes NumPy's names for these parameters
 _NUMPY_NAMES = {"dim": ("axis",), "keepdim": ("keepdims",), "input": ("x", "a", "x1")}
@@ -132,6 +134,10 @@ class Param:
             return _is_tensors(v), None
         if t == "torch.device":
             return isinstance(v, (str, int, _device)), None
+        if t == "torch.Generator":
+            return isinstance(v, Generator), None
+        if t == "torch.layout":
+            return isinstance(v, layout), None
         raise AssertionError(f"undeclared parameter type {t!r}")
 
     def by_type(self, v):
