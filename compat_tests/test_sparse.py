@@ -270,3 +270,70 @@ def test_second_backward_through_the_constructor_raises(torch):
     s.to_dense().sum().backward()
     with pytest.raises(RuntimeError, match=r"^Trying to backward through the graph a second time"):
         torch.spmm(s, torch.ones(3, 2)).sum().backward()
+
+
+def test_embedding_sparse_true_gives_a_sparse_gradient(torch):
+    torch.manual_seed(0)
+    emb = torch.nn.Embedding(6, 3, sparse=True, padding_idx=5)
+    dense = torch.nn.Embedding(6, 3, padding_idx=5)
+    dense.weight.data.copy_(emb.weight.data)
+    idx = torch.tensor([[1, 4, 1], [5, 0, 4]])
+    (emb(idx) * torch.arange(3.0)).sum().backward()
+    (dense(idx) * torch.arange(3.0)).sum().backward()
+    g = emb.weight.grad
+    assert g.is_sparse and not g.is_coalesced() and g.layout == torch.sparse_coo
+    c = g.coalesce()
+    assert c._indices().tolist() == [[0, 1, 4]]  # each looked-up row, the padding row left out
+    assert torch.equal(c.to_dense(), dense.weight.grad)
+    (emb(idx).sum() * 2).backward()  # sparse + sparse accumulates into a new sparse grad
+    (dense(idx).sum() * 2).backward()
+    assert emb.weight.grad.is_sparse
+    assert torch.equal(emb.weight.grad.to_dense(), dense.weight.grad)
+
+
+def test_embedding_used_densely_too_gets_a_dense_gradient(torch):
+    emb = torch.nn.Embedding(4, 2, sparse=True)
+    (emb(torch.tensor([1, 2])).sum() + emb.weight.sum()).backward()
+    assert not emb.weight.grad.is_sparse
+    assert emb.weight.grad.tolist() == [[1.0, 1.0], [2.0, 2.0], [2.0, 2.0], [1.0, 1.0]]
+
+
+def test_sparse_adam_updates_only_the_rows_in_the_gradient(torch):
+    torch.manual_seed(0)
+    emb = torch.nn.Embedding(5, 2, sparse=True)
+    start = emb.weight.detach().clone()
+    opt = torch.optim.SparseAdam(emb.parameters(), lr=0.1)
+    for rows in ([0, 3, 0], [3]):
+        opt.zero_grad()
+        emb(torch.tensor(rows)).pow(2).sum().backward()
+        opt.step()
+    state = opt.state[emb.weight]
+    assert state["step"] == 2
+    w = emb.weight.detach()
+    assert torch.equal(w[[1, 2, 4]], start[[1, 2, 4]])
+    assert torch.equal(state["exp_avg"][[1, 2, 4]], torch.zeros(3, 2))
+    # row 3 took two Adam steps, row 0 one: Adam's first step moves by lr * sign(grad)
+    assert torch.allclose(w[0], start[0] - 0.1 * torch.sign(start[0]), atol=1e-6)
+
+
+def test_optimizers_refuse_or_take_sparse_gradients_as_pytorch(torch):
+    q = torch.nn.Parameter(torch.zeros(3, 2))
+    grad = torch.sparse_coo_tensor([[0, 2]], torch.ones(2, 2), (3, 2))
+    sgd = torch.optim.SGD([q], lr=0.1, momentum=0.9)
+    for _ in range(2):
+        q.grad = grad
+        sgd.step()
+    assert torch.allclose(q.detach(), torch.tensor([[-0.29, -0.29], [0.0, 0.0], [-0.29, -0.29]]))
+    cases = {
+        "Adam": "Adam does not support sparse gradients, please consider SparseAdam instead",
+        "AdamW": "Adam does not support sparse gradients, please consider SparseAdam instead",
+        "RMSprop": "RMSprop does not support sparse gradients",
+        "NAdam": "NAdam does not support sparse gradients",
+    }
+    for name, message in cases.items():
+        with pytest.raises(RuntimeError) as e:
+            getattr(torch.optim, name)([q]).step()
+        assert str(e.value) == message
+    with pytest.raises(RuntimeError, match="^SparseAdam does not support dense gradients"):
+        q.grad = torch.ones(3, 2)
+        torch.optim.SparseAdam([q]).step()

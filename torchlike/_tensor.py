@@ -377,7 +377,7 @@ class Tensor(metaclass=TorchNamed):
                     f"assigned grad expected to be a Tensor or None but got grad of type "
                     f"{type(value).__name__}"
                 )
-            if value._value.shape != self._value.shape:
+            if tuple(value.shape) != tuple(self.shape):  # (``shape``: a sparse grad has no array)
                 raise RuntimeError(
                     f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor "
                     f"of size '{list(self.shape)}'. Please ensure that the gradient and the "

@@ -427,7 +427,8 @@ OPS["rms_norm"] = Op("rms_norm", _rms_norm, "MulBackward0")
 
 
 # ---------------------------------------------------------------------------------- embedding
-def _embedding(w, idx, *, padding_idx, scale_grad_by_freq):
+def _embedding(w, idx, *, padding_idx, scale_grad_by_freq, sparse=False):
+    # (``sparse``: the engine makes the weight's gradient sparse, see ``F.embedding``)
     if padding_idx is not None and padding_idx >= 0:
         # the padding row gets no gradient
         w = w.at[padding_idx].set(lax.stop_gradient(w[padding_idx]))
@@ -449,7 +450,7 @@ OPS["embedding"] = Op(
 )
 
 
-def _embedding_bag(w, idx, offsets, per_sample, *, mode, n_bags, padding_idx):
+def _embedding_bag(w, idx, offsets, per_sample, *, mode, n_bags, padding_idx, sparse=False):
     n = idx.shape[0]
     bag = jnp.searchsorted(offsets, jnp.arange(n), side="right") - 1
     rows = jnp.take(w, idx, axis=0)

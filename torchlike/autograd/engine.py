@@ -1225,10 +1225,36 @@ def _build_replay(plan):
 
 
 # ============================================================================== 4. accumulate
+def _sparse_leaves(plan):
+    """{id of an AccumulateGrad: the nodes using its leaf} for the leaves whose every use in
+    this backward is the weight of an embedding with ``sparse=True``: their gradient is sparse,
+    as in PyTorch (a leaf used densely anywhere gets a dense gradient)."""
+    uses: dict = {}
+    for node in plan.nodes:
+        if type(node) is AccumulateGrad:
+            continue
+        for k, (n, _) in enumerate(node.next_functions):
+            if type(n) is AccumulateGrad:
+                uses.setdefault(id(n), []).append((node, k))
+    return {
+        key: [node for node, _ in pairs]
+        for key, pairs in uses.items()
+        if all(
+            k == 0
+            and getattr(node._op, "name", None) in ("embedding", "embedding_bag")
+            and ("sparse", True) in node._static[1]
+            for node, k in pairs
+        )
+    }
+
+
 def _accumulate(plan, result, create_graph):
+    sparse = _sparse_leaves(plan) if _graph.SPARSE_GRAD[0] is not None else None
     for node, g in zip(plan.accumulate_into, result.accumulated):
         if g is not None:
             leaf = node.variable
+            if sparse and id(node) in sparse:
+                g = _graph.SPARSE_GRAD[0](g, sparse[id(node)])
             _write_grad(leaf, g, create_graph)
             hooks = leaf.__dict__.get("_post_accumulate_grad_hooks")
             if hooks:  # register_post_accumulate_grad_hook: after this leaf's .grad is written
@@ -1252,6 +1278,13 @@ def _write_grad(t, g, create_graph):
     old = t._grad
     if old is None:
         t._set_grad(g)
+    elif g.is_sparse or old.is_sparse:
+        # PyTorch: sparse + sparse stays sparse (a new tensor), dense += sparse in place,
+        # and a sparse .grad meeting a dense gradient becomes the dense sum
+        if old.is_sparse:
+            t._set_grad(old + g if g.is_sparse else g + old.to_dense())
+        else:
+            old._write_data(old._value + g.to_dense()._value)
     elif create_graph:
         t._set_grad(old + g)
     else:

@@ -593,6 +593,11 @@ class disable_saved_tensors_hooks:
         return wrapper
 
 
+# What makes an embedding weight's dense gradient PyTorch's sparse one (set by
+# ``F.embedding(sparse=True)`` when first used; None: no backward needs to look)
+SPARSE_GRAD: list = [None]
+
+
 # ============================================================== register_multi_grad_hook
 # The backward calls running now, innermost last: (token, ids of the nodes it executes); the
 # engine pushes one around each replay, so a hook can ask which tensors will get a gradient.

@@ -24,6 +24,8 @@ from .._ops.indexing import first_out_of_range
 from .._ops.variants import int_checked
 from .._tensor import _TYPE_NAMES, Tensor
 from ..autograd import grad_mode
+from ..autograd import graph as _graph
+from ..sparse import _coo as _sparse_coo
 
 # ---------------------------------------------------------------------------------- helpers
 
@@ -1452,14 +1454,38 @@ def embedding(
     _check_indices(input, n)
     if max_norm is not None:
         _embedding_renorm_(weight, input, max_norm, norm_type)
-    return apply(
-        OPS["embedding"],
-        (weight, input),
-        (
-            ("padding_idx", -1 if padding_idx is None else padding_idx),
-            ("scale_grad_by_freq", bool(scale_grad_by_freq)),
-        ),
+    static = (
+        ("padding_idx", -1 if padding_idx is None else padding_idx),
+        ("scale_grad_by_freq", bool(scale_grad_by_freq)),
     )
+    if sparse:
+        static += _sparse_grad_static()
+    return apply(OPS["embedding"], (weight, input), static)
+
+
+def _sparse_grad_static():
+    """The static argument marking an embedding whose weight gets a sparse gradient; the
+    engine is told how to make one the first time."""
+    _graph.SPARSE_GRAD[0] = _sparse_weight_grad
+    return (("sparse", True),)
+
+
+def _sparse_weight_grad(grad, nodes):
+    """An embedding weight's gradient as PyTorch gives it with ``sparse=True``: a sparse COO
+    tensor over the rows the inputs looked up (``padding_idx`` left out).  Each row appears
+    once, with its summed gradient: PyTorch lists every lookup uncoalesced, the same tensor
+    after ``coalesce()``."""
+    rows = []
+    for node in nodes:
+        idx = np.asarray(node._saved[1].value).reshape(-1)
+        pad = dict(node._static[1]).get("padding_idx")
+        if pad is not None and pad >= 0:
+            idx = idx[idx != pad]
+        rows.append(idx)
+    unique = np.unique(np.concatenate(rows)).astype(np.int64)
+    indices = Tensor._make(jnp.asarray(unique[None, :]))
+    values = Tensor._make(jnp.take(grad._value, jnp.asarray(unique), axis=0))
+    return _sparse_coo.SparseCOOTensor._new(indices, values, tuple(grad.shape), coalesced=False)
 
 
 def _embedding_renorm_(weight, input, max_norm, norm_type):
@@ -1524,11 +1550,10 @@ def embedding_bag(
     if max_norm is not None:
         _embedding_renorm_(weight, flat, max_norm, norm_type)
     offs = Tensor._make(jnp.asarray(offsets_np, jnp.int64))
-    return apply(
-        OPS["embedding_bag"],
-        (weight, flat, offs, psw),
-        (("mode", mode), ("n_bags", len(offsets_np)), ("padding_idx", padding_idx)),
-    )
+    static = (("mode", mode), ("n_bags", len(offsets_np)), ("padding_idx", padding_idx))
+    if sparse:
+        static += _sparse_grad_static()
+    return apply(OPS["embedding_bag"], (weight, flat, offs, psw), static)
 
 
 def _one_hot(tensor, num_classes=-1):

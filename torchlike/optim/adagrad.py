@@ -39,6 +39,8 @@ def _adagrad_kernel(params, grads, states, hyper, *, maximize, weight_decay):
 
 
 class Adagrad(Optimizer):
+    _sparse_refusal = None
+
     def __init__(
         self,
         params,

@@ -55,6 +55,8 @@ def _adam_kernel(
 
 
 class Adam(Optimizer):
+    _sparse_refusal = "Adam does not support sparse gradients, please consider SparseAdam instead"
+
     def __init__(
         self,
         params,

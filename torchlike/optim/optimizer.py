@@ -298,8 +298,16 @@ class Optimizer:
                 params = [p for p in group["params"] if p.grad is not None]
                 if params:
                     self._check_step_flags(group, params)
+                    if self._sparse_refusal is not None and any(p.grad.is_sparse for p in params):
+                        raise RuntimeError(self._sparse_refusal)
                     self._step_group(group, params)
         return loss
+
+    # PyTorch's refusal of sparse gradients (None: the optimizer takes them, as SGD and Adagrad
+    # do, whose dense update of a sparse gradient's rows is the same arithmetic)
+    @property
+    def _sparse_refusal(self):
+        return f"{type(self).__name__} does not support sparse gradients"
 
     # Devices PyTorch's capturable kernels run on, and what it calls the checked tensors; CPU
     # is not among them, so ``capturable=True`` on CPU fails at the first step as in PyTorch.
@@ -525,7 +533,7 @@ def _fused_update(kernel, flags: dict, params, grads, states: dict, hyper: dict)
     fn = _compiled(kernel, tuple(sorted(flags.items())))
     new_params, new_states = fn(
         [p._value for p in params],
-        [g._value for g in grads],
+        [g.to_dense()._value if g.is_sparse else g._value for g in grads],
         {k: [t._value if t is not None else None for t in ts] for k, ts in states.items()},
         _hyper_arrays(hyper),
     )

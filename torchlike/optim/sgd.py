@@ -25,6 +25,8 @@ def _sgd_kernel(params, grads, states, hyper, *, maximize, weight_decay, momentu
 
 
 class SGD(Optimizer):
+    _sparse_refusal = None
+
     def __init__(
         self,
         params,

@@ -1,11 +1,12 @@
-"""``torch.optim.SparseAdam``.
-
-torchlike has no sparse layout (every gradient, ``nn.Embedding(sparse=True)``'s included, is
-dense), so the constructor checks PyTorch's arguments and ``step`` refuses a dense gradient with
-PyTorch's error; the lazy sparse update itself is not implemented."""
+"""``torch.optim.SparseAdam``: Adam's lazy variant for sparse gradients
+(``nn.Embedding(sparse=True)``): only the rows a gradient holds update their moments and
+parameters, in PyTorch's arithmetic order."""
 
 from __future__ import annotations
 
+import math
+
+from .._factories import zeros_like
 from ..autograd import grad_mode
 from ._state import _check_betas
 from .optimizer import Optimizer
@@ -46,4 +47,35 @@ class SparseAdam(Optimizer):
                             "SparseAdam does not support dense gradients, "
                             "please consider Adam instead"
                         )
+                for p in group["params"]:
+                    if p.grad is not None:
+                        self._update(p, group)
         return loss
+
+    def _update(self, p, group):
+        beta1, beta2 = group["betas"]
+        grad = p.grad if not group["maximize"] else -p.grad
+        grad = grad.coalesce()
+        state = self.state[p]
+        if not state:
+            state["step"] = 0
+            state["exp_avg"] = zeros_like(p)
+            state["exp_avg_sq"] = zeros_like(p)
+        state["step"] += 1
+        values = grad._values()
+        if values.numel() == 0:
+            return
+        rows = tuple(grad._indices())  # coalesced: every position once
+        exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
+        # old <- old + (1 - b) * (new - old), on the gradient's rows only
+        old_m = exp_avg[rows]
+        update_m = (values - old_m) * (1 - beta1)
+        exp_avg[rows] = old_m + update_m
+        old_v = exp_avg_sq[rows]
+        update_v = (values.pow(2) - old_v) * (1 - beta2)
+        exp_avg_sq[rows] = old_v + update_v
+        numer = update_m + old_m
+        denom = (update_v + old_v).sqrt() + group["eps"]
+        step = state["step"]
+        step_size = group["lr"] * math.sqrt(1 - beta2**step) / (1 - beta1**step)
+        p[rows] = p[rows] + (-step_size * (numer / denom))

@@ -14,14 +14,13 @@ fails reading it with PyTorch's "Could not run 'aten::<op>' with arguments from 
 from __future__ import annotations
 
 import sys
-import warnings
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
 from .. import _dtype as D
-from .. import _printing
+from .. import _printing, _warnings
 from .._factories import zeros
 from .._layout import sparse_coo
 from .._ops.core import Op, apply
@@ -151,12 +150,12 @@ _INVARIANTS_WARNED = [False]
 def warn_invariants_once():
     if not _INVARIANTS_WARNED[0]:
         _INVARIANTS_WARNED[0] = True
-        warnings.warn(
+        _warnings.warn(
             "Sparse invariant checks are implicitly disabled. Memory errors (e.g. SEGFAULT) "
             "will occur when operating on a sparse tensor which violates the invariants, but "
             "checks incur performance overhead. To silence this warning, explicitly opt in or "
             "out. See `torch.sparse.check_sparse_tensor_invariants.__doc__` for guidance. ",
-            UserWarning,
+            "aten/src/ATen/Context.cpp:816",
             stacklevel=3,
         )
 
