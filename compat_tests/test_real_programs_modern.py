@@ -159,3 +159,41 @@ def test_sdpa_kernel_selects_backends(torch):
     with pytest.raises(AssertionError, match="must be an instance of SDPBackend or a list"):
         with sdpa_kernel("math"):
             pass
+
+
+# ------------------------------------------------ Muon's Newton-Schulz in bfloat16
+# ``b * A + c * A @ A`` on bf16 matrices: PyTorch's half/bfloat16 kernels read a Python float
+# (or a 0-d float tensor) operand of mul/div in float32 and round once; it was rounded to bf16
+# first (7 * 3.4445 gave 24.0, PyTorch 24.125).
+def test_low_precision_times_python_float(torch):
+    x = torch.tensor([1.0, 3.0, 7.0, 0.1], dtype=torch.bfloat16)
+    assert (x * 3.4445).tolist() == [3.4375, 10.3125, 24.125, 0.345703125]
+    assert (3.4445 * x).tolist() == [3.4375, 10.3125, 24.125, 0.345703125]
+    assert (x / 3.3).tolist() == [0.302734375, 0.91015625, 2.125, 0.0302734375]
+    assert (x * torch.tensor(3.4445)).tolist()[2] == 24.125
+    # a 0-d tensor on the left, or one already in bf16, is cast as usual
+    assert (torch.tensor(3.4445) * x).tolist()[2] == 24.0
+    y = x.clone()
+    y *= 3.4445
+    assert y.tolist()[2] == 24.125
+    h = x.half()
+    assert (h * 3.4445).tolist()[2] == 24.109375
+    w = x.clone().requires_grad_()
+    z = w * 3.4445
+    assert z.grad_fn.name() == "MulBackward0" and z.dtype is torch.bfloat16
+    (z / 3.3).sum().backward()
+    assert w.grad.dtype is torch.bfloat16
+
+
+# ``p.add_(update, alpha=-lr)`` on bf16 parameters: PyTorch rounds alpha and ``update * alpha``
+# to bf16 before the sum (1 - 0.99 * 1 is 0.01171875); float32 math had rounded once.
+def test_low_precision_add_alpha_rounds_the_product(torch):
+    x = torch.tensor([1.0, 3.0, 7.0, 0.1], dtype=torch.bfloat16)
+    assert x.sub(x, alpha=0.99).tolist() == [0.01171875, 0.03125, 0.09375, 0.0009765625]
+    assert x.add(x, alpha=1.01).tolist()[0] == 2.0
+    p = x.clone()
+    p.add_(x, alpha=-0.99)
+    assert p.tolist()[1] == 0.03125
+    assert torch.add(x, 1.003, alpha=3).tolist() == [4.0, 6.0, 10.0, 3.09375]
+    f = x.float()
+    assert f.sub(f, alpha=0.99).tolist()[0] == pytest.approx(0.01, abs=1e-7)

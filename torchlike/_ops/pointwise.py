@@ -145,17 +145,29 @@ def _check_bool_sub(input, other):
         )
 
 
+def _add_entry(name, input, other, alpha):
+    """``add_rounded_alpha`` (see table.py) for a half/bfloat16 sum of two tensors with an
+    alpha, else the entry itself."""
+    if (type(alpha) is int and alpha == 1) or not isinstance(other, Tensor):
+        return name
+    if not isinstance(input, Tensor):
+        return name
+    if _compute_dtype(OPS[name], (input, other)) in (D.bfloat16, D.float16):
+        return f"{name}_rounded_alpha"
+    return name
+
+
 @export(inplace=True, out=True)
 def add(input, other, *, alpha=1):
     alpha = _alpha("add", input, other, alpha)
-    return _binary(OPS["add"], input, other, (("alpha", alpha),))
+    return _binary(OPS[_add_entry("add", input, other, alpha)], input, other, (("alpha", alpha),))
 
 
 @export("sub", "subtract", inplace=True, out=True)
 def sub(input, other, *, alpha=1):
     _check_bool_sub(input, other)
     alpha = _alpha("sub", input, other, alpha)
-    return _binary(OPS["sub"], input, other, (("alpha", alpha),))
+    return _binary(OPS[_add_entry("sub", input, other, alpha)], input, other, (("alpha", alpha),))
 
 
 @export(method=False)
@@ -167,8 +179,23 @@ def rsub(input, other, *, alpha=1):
     return apply(OPS["rsub"], (input, _scalar(other)), (("alpha", alpha),))
 
 
+def _wrapped_operand(input, other):
+    """``other`` as PyTorch's half/bfloat16 kernels read it, at float32 (see ``mul_wrapped`` in
+    table.py), or None where ``other`` is cast to the tensor's dtype as usual."""
+    if not (isinstance(input, Tensor) and input._dtype in (D.bfloat16, D.float16)):
+        return None
+    if isinstance(other, (float, np.floating)):
+        return _scalar(other)
+    if isinstance(other, Tensor) and other._dtype in (D.float32, D.float64) and not other.ndim:
+        return other
+    return None
+
+
 @export("mul", "multiply", inplace=True, out=True)
 def mul(input, other):
+    wrapped = _wrapped_operand(input, other)
+    if wrapped is not None:
+        return apply(OPS["mul_wrapped"], (input, wrapped))
     static = ()
     # a bool tensor times a non-bool one: see _mul in table.py
     if isinstance(other, Tensor) and other._dtype is D.bool_ and not _is_bool(input):
@@ -222,6 +249,9 @@ def _check_int_zero_divisor(input, other):
 @export("div", "divide", "true_divide", inplace=True, out=True)
 def div(input, other, *, rounding_mode=None):
     if rounding_mode is None:
+        wrapped = _wrapped_operand(input, other)
+        if wrapped is not None:
+            return apply(OPS["div_wrapped"], (input, wrapped))
         return _binary(OPS["div"], input, other)
     if rounding_mode not in ("trunc", "floor"):
         raise RuntimeError(

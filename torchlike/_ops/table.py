@@ -221,6 +221,33 @@ OPS["sub"] = Op(
     saved=ALPHA,
     saved_defaults=ALPHA_DEFAULT,
 )
+
+
+# a half/bfloat16 ``add(a, b, alpha=)`` of two tensors: PyTorch's kernel rounds alpha and
+# ``b * alpha`` to the tensor's dtype before adding, where float32 math would round only once
+# (bf16 1 - 0.99 * 1 is 0.01171875 in PyTorch); so these entries compute in the dtype itself
+def _add_rounded(a, b, *, alpha):
+    return a + b * jnp.asarray(alpha, b.dtype)
+
+
+def _sub_rounded(a, b, *, alpha):
+    return a - b * jnp.asarray(alpha, b.dtype)
+
+
+for _name, _impl, _node in (
+    ("add", _add_rounded, "AddBackward0"),
+    ("sub", _sub_rounded, "SubBackward0"),
+):
+    OPS[f"{_name}_rounded_alpha"] = Op(
+        _name,
+        _impl,
+        _node,
+        promote="arith",
+        linear=True,
+        saved=ALPHA,
+        saved_defaults=ALPHA_DEFAULT,
+        opmath=False,
+    )
 OPS["rsub"] = Op(
     "rsub",
     _rsub,
@@ -247,6 +274,28 @@ OPS["mul"] = Op("mul", _mul, "MulBackward0", promote="arith", saved=SELF_OTHER)
 DIV_SAVED = {"self": ("if", 0, 1), "other": 1}
 OPS["div"] = Op("div", _div, "DivBackward0", promote="float", saved=DIV_SAVED)
 OPS["div_mode"] = Op("div", _div, "DivBackward0", promote="arith", saved=DIV_SAVED)
+
+
+# A half/bfloat16 tensor times (or over) a Python float or a 0-d float32/float64 tensor:
+# PyTorch's CPU kernel reads that number in float32 ("opmath"), computes in float32 and rounds
+# once, where converting it to the tensor's dtype first rounds the number too (bf16 7 * 3.4445
+# is 24.125 in PyTorch, 24.0 with 3.4445 rounded to 3.4375). Only the tensor takes part in
+# promotion, so the number reaches the function as it was; the float32 math is the entry's
+# opmath.
+def _mul_wrapped(a, b):
+    return a * lax.convert_element_type(b, a.dtype)
+
+
+def _div_wrapped(a, b):
+    return exact_divide(a, lax.convert_element_type(b, a.dtype))
+
+
+OPS["mul_wrapped"] = Op(
+    "mul", _mul_wrapped, "MulBackward0", promote="arith", promote_idx=(0,), saved=SELF_OTHER
+)
+OPS["div_wrapped"] = Op(
+    "div", _div_wrapped, "DivBackward0", promote="float", promote_idx=(0,), saved=DIV_SAVED
+)
 OPS["remainder"] = Op("remainder", _remainder, "RemainderBackward0", promote="arith")
 OPS["fmod"] = Op("fmod", jnp.fmod, "FmodBackward0", promote="arith")
 # with a Tensor divisor PyTorch runs the .Tensor overload: another node, which saves both
