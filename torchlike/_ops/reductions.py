@@ -9,13 +9,16 @@ import collections
 import functools
 import math
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 
 from .. import _dtype as D
 from .. import _warnings
+from .._meta import is_meta as _is_meta
 from .._tensor import Tensor, _wrap_dim
-from .core import apply
+from . import _topk_ties as _ties
+from .core import Op, apply
 from .pointwise import maximum, minimum
 from .signatures import (
     FUNCTIONS,
@@ -351,11 +354,15 @@ def count_nonzero(input, dim=None):
 @export(out=True)
 @_numpy_names
 def sort(input, dim=-1, descending=False, stable=False):
+    dim = _wrap_dim(dim, input.ndim)
     values, indices = apply(
-        OPS["sort"],
-        (input,),
-        (("dim", _wrap_dim(dim, input.ndim)), ("descending", descending), ("stable", stable)),
+        OPS["sort"], (input,), (("dim", dim), ("descending", descending), ("stable", stable))
     )
+    if not stable and input.ndim and _on_host(input):
+        # equal values: PyTorch's std::sort leaves them in its own order (``_topk_ties``)
+        picked = _ties.pytorch_sort(input._value, indices._value, dim, descending)
+        if picked is not None:
+            values, indices = apply(OPS["sort_at"], (input, _as_index(picked)), (("dim", dim),))
     return return_sort(values, indices)
 
 
@@ -372,12 +379,45 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     # checked here: a negative k would slice from the end, a large one reach JAX's slicing error
     if not 0 <= k <= (input.shape[dim] if input.ndim else 1):
         raise RuntimeError("selected index k out of range")
+    if input._dtype is D.bool_:
+        raise RuntimeError("topk does not support bool dtypes on CPU")
+    if input._dtype.is_complex:
+        raise RuntimeError(" topk does not support complex dtypes on CPU")
     values, indices = apply(
         OPS["topk"],
         (input,),
         (("k", k), ("dim", dim), ("largest", largest), ("sorted", sorted)),
     )
+    if k and _on_host(input):
+        # equal values: PyTorch's kernel, not JAX's stable sort, decides which indices win
+        # and their order (``_topk_ties``); without ties the answers agree
+        picked = _ties.pytorch_topk(
+            input._value, values._value, indices._value, k, dim, largest, sorted
+        )
+        if picked is not None:
+            values, indices = apply(OPS["topk_at"], (input, _as_index(picked)), (("dim", dim),))
     return return_topk(values, indices)
+
+
+def _on_host(t):
+    """Whether ``t``'s values can be read now (not a meta tensor, not inside a trace)."""
+    v = t._value
+    return not isinstance(v, jax.core.Tracer) and not _is_meta(v)
+
+
+def _as_index(host):
+    return Tensor._make(jnp.asarray(host, jnp.int64))
+
+
+def _take_at(x, idx, *, dim):
+    if x.ndim == 0:
+        return x, idx
+    return jnp.take_along_axis(x, idx, axis=dim), idx
+
+
+# topk's values at the indices PyTorch's kernel chose (its gradient flows to those)
+OPS["topk_at"] = Op("topk", _take_at, "TopkBackward0", saved={"dim": "dim"}, edges=1)
+OPS["sort_at"] = Op("sort", _take_at, "SortBackward0", saved={"dim": "dim"}, edges=1)
 
 
 @export(out=True)

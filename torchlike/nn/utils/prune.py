@@ -20,7 +20,7 @@ import numpy as np
 from ... import _factories, _layout
 from ... import _random_methods as _sample
 from ..._ops import reductions as _reductions
-from ._topk_ties import ties_at_boundary, topk_indices
+from ..._ops._topk_ties import ties_at_boundary, topk_indices
 from .convert_parameters import parameters_to_vector
 
 __all__ = [

@@ -1,14 +1,17 @@
-"""Which entries PyTorch's CPU ``topk`` picks when values tie at the k-th place.
+"""Which entries PyTorch's CPU ``topk`` picks when values tie, and in which order.
 
 PyTorch's CPU kernel selects over (value, index) pairs compared by value only, with
 ``std::partial_sort`` when ``k * 64 <= n`` and ``std::nth_element`` (then ``std::sort`` of the
 first k - 1) otherwise; neither is stable, so among equal values the winners depend on
 libstdc++'s algorithms.  JAX's ``top_k`` prefers the lowest indices instead.  Pruning turns the
-winners into a mask, so a tie at the boundary would prune other entries than PyTorch.
+winners into a mask, so a tie at the boundary would prune other entries than PyTorch, and
+``torch.topk`` itself returns the tied entries' indices in the order the algorithms leave them.
 
 ``topk_indices`` replays those libstdc++ algorithms (introselect, introsort, heap select) on
-the host.  It is plain Python, so it is used only where a tie crosses the boundary: the
-selected set is then ambiguous and the replay is what decides it.
+the host.  It is plain Python, so it is used only where it can change the answer
+(``rows_to_replay``): equal values among or beside the chosen ones, or ``sorted=False`` on the
+``nth_element`` path, whose order is the algorithm's.  ``sort_indices`` replays ``std::sort``
+for ``torch.sort(stable=False)`` in the same way.
 """
 
 from __future__ import annotations
@@ -212,7 +215,7 @@ def topk_indices(values, k, largest=True, sorted=True):
     n = values.shape[0]
     if k == 0:
         return np.zeros(0, np.int64)
-    sel = _Select(values.astype(np.float64).tolist(), _greater if largest else _smaller)
+    sel = _Select(_numbers(values), _greater if largest else _smaller)
     if k * 64 <= n:
         sel.partial_sort(0, k, n)
     else:
@@ -220,6 +223,48 @@ def topk_indices(values, k, largest=True, sorted=True):
         if sorted:
             sel.sort(0, k - 1)
     return np.asarray(sel.i[:k], np.int64)
+
+
+def _numbers(values):
+    """Python numbers that compare as the kernel's scalars do (integers stay exact)."""
+    if values.dtype.kind in "iub":
+        return values.tolist()
+    return values.astype(np.float64).tolist()
+
+
+def sort_indices(values, descending=False):
+    """The indices PyTorch's CPU ``torch.sort(values, stable=False)`` returns (1-D):
+    ``std::sort`` over (value, index) pairs compared by value."""
+    values = np.asarray(values).reshape(-1)
+    sel = _Select(_numbers(values), _greater if descending else _smaller)
+    sel.sort(0, values.shape[0])
+    return np.asarray(sel.i, np.int64)
+
+
+def _has_nan(rows):
+    """Rows holding a NaN (the kernel ranks NaN above every number; JAX's sort does not)."""
+    if rows.dtype.kind != "f":
+        return np.zeros(rows.shape[0], bool)
+    return np.isnan(rows).any(axis=1)
+
+
+def rows_to_replay(rows, chosen, k, sorted):
+    """Which rows of ``rows`` (n values each) may get other indices from PyTorch than
+    ``chosen`` (the k values JAX's stable sort picked per row, best first): where two chosen
+    values tie, where the k-th one ties with one left out, rows holding a NaN, and every row when
+    ``sorted=False`` takes ``nth_element``'s order."""
+    n = rows.shape[1]
+    if k == 0 or n == 0:
+        return np.zeros(rows.shape[0], bool)
+    if not sorted and k * 64 > n and k > 1:
+        return np.ones(rows.shape[0], bool)
+    # (rows holding a NaN are replayed whatever the rest says, so ``==`` suffices below)
+    inside = (chosen[:, 1:] == chosen[:, :-1]).any(axis=1) | _has_nan(rows)
+    if k == n:
+        return inside
+    edge = chosen[:, -1:]
+    beyond = np.count_nonzero(rows == edge, axis=1) > np.count_nonzero(chosen == edge, axis=1)
+    return inside | beyond
 
 
 def ties_at_boundary(values, chosen):
@@ -233,3 +278,53 @@ def ties_at_boundary(values, chosen):
         return True
     edge = picked[-1]  # topk's results are ordered: the last is at the boundary
     return int((values == edge).sum()) > int((picked == edge).sum())
+
+
+def _rows(a, dim):
+    """A host array as rows along ``dim`` (0-d: one row of one), exact for half types."""
+    a = np.asarray(a)
+    if a.dtype.kind not in "iubf" or a.dtype.itemsize < 4 and a.dtype.kind == "f":
+        a = a.astype(np.float32)  # bfloat16 / float16: float32 holds them exactly
+    if a.ndim == 0:
+        return a.reshape(1, 1)
+    if dim != a.ndim - 1:
+        a = np.moveaxis(a, dim, -1)
+    return a.reshape(-1, a.shape[-1])
+
+
+def pytorch_topk(x, values, indices, k, dim, largest, sorted):
+    """The indices PyTorch's CPU kernel gives for ``topk`` of host array ``x`` along ``dim``
+    where they may differ from ``indices`` (JAX's, with their ``values``); None where every
+    row keeps JAX's answer."""
+    rows = _rows(x, dim)
+    chosen = _rows(values, dim)
+    replay = rows_to_replay(rows, chosen, k, sorted)
+    if not replay.any():
+        return None
+    idx = np.array(indices)
+    shape = idx.shape
+    out = _rows(idx, dim).copy()
+    for r in np.flatnonzero(replay):
+        out[r] = topk_indices(rows[r], k, largest, sorted)
+    if len(shape) == 0:
+        return out.reshape(())
+    moved = np.moveaxis(np.empty(shape, np.int64), dim, -1).shape
+    return np.moveaxis(out.reshape(moved), -1, dim)
+
+
+def pytorch_sort(x, indices, dim, descending):
+    """``pytorch_topk`` for ``sort(stable=False)``: the rows holding equal values are
+    replayed through ``std::sort``."""
+    rows = _rows(x, dim)
+    if rows.shape[1] < 2:
+        return None
+    srt = np.sort(rows, axis=1)
+    replay = (srt[:, 1:] == srt[:, :-1]).any(axis=1) | _has_nan(rows)
+    if not replay.any():
+        return None
+    idx = np.array(indices)
+    out = _rows(idx, dim).copy()
+    for r in np.flatnonzero(replay):
+        out[r] = sort_indices(rows[r], descending)
+    moved = np.moveaxis(np.empty(idx.shape, np.int64), dim, -1).shape
+    return np.moveaxis(out.reshape(moved), -1, dim)
