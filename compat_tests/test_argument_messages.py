@@ -591,6 +591,46 @@ WRONG_CALLS = [
         "empty(): argument 'size' failed to unpack the object at pos 2 with error \"type must be tuple of ints,but got float\"",
     ),
     (
+        "x.to('cpu', True)",
+        TypeError,
+        "to() received an invalid combination of arguments - got (str, bool), but expected one of:\n * (torch.device device = None, torch.dtype dtype = None, bool non_blocking = False, bool copy = False, *, torch.memory_format memory_format = None)\n * (torch.dtype dtype, bool non_blocking = False, bool copy = False, *, torch.memory_format memory_format = None)\n * (Tensor tensor, bool non_blocking = False, bool copy = False, *, torch.memory_format memory_format = None)\n",
+    ),
+    (
+        "x.to(dtype='a')",
+        TypeError,
+        "to() received an invalid combination of arguments - got (dtype=str, ), but expected one of:\n * (torch.device device = None, torch.dtype dtype = None, bool non_blocking = False, bool copy = False, *, torch.memory_format memory_format = None)\n * (torch.dtype dtype, bool non_blocking = False, bool copy = False, *, torch.memory_format memory_format = None)\n * (Tensor tensor, bool non_blocking = False, bool copy = False, *, torch.memory_format memory_format = None)\n",
+    ),
+    (
+        "x.to(device=1.0)",
+        TypeError,
+        "to() received an invalid combination of arguments - got (device=float, ), but expected one of:\n * (torch.device device = None, torch.dtype dtype = None, bool non_blocking = False, bool copy = False, *, torch.memory_format memory_format = None)\n * (torch.dtype dtype, bool non_blocking = False, bool copy = False, *, torch.memory_format memory_format = None)\n * (Tensor tensor, bool non_blocking = False, bool copy = False, *, torch.memory_format memory_format = None)\n",
+    ),
+    (
+        "x.to(torch.float64, copy=1)",
+        TypeError,
+        "to() received an invalid combination of arguments - got (torch.dtype, copy=int), but expected one of:\n * (torch.device device = None, torch.dtype dtype = None, bool non_blocking = False, bool copy = False, *, torch.memory_format memory_format = None)\n * (torch.dtype dtype, bool non_blocking = False, bool copy = False, *, torch.memory_format memory_format = None)\n * (Tensor tensor, bool non_blocking = False, bool copy = False, *, torch.memory_format memory_format = None)\n",
+    ),
+    (
+        "x.to(foo=1)",
+        TypeError,
+        "to() received an invalid combination of arguments - got (foo=int, ), but expected one of:\n * (torch.device device = None, torch.dtype dtype = None, bool non_blocking = False, bool copy = False, *, torch.memory_format memory_format = None)\n * (torch.dtype dtype, bool non_blocking = False, bool copy = False, *, torch.memory_format memory_format = None)\n * (Tensor tensor, bool non_blocking = False, bool copy = False, *, torch.memory_format memory_format = None)\n",
+    ),
+    (
+        "x.to(torch.float64, True, True, True)",
+        TypeError,
+        "to() received an invalid combination of arguments - got (torch.dtype, bool, bool, bool), but expected one of:\n * (torch.device device = None, torch.dtype dtype = None, bool non_blocking = False, bool copy = False, *, torch.memory_format memory_format = None)\n * (torch.dtype dtype, bool non_blocking = False, bool copy = False, *, torch.memory_format memory_format = None)\n * (Tensor tensor, bool non_blocking = False, bool copy = False, *, torch.memory_format memory_format = None)\n",
+    ),
+    (
+        "x.to(memory_format=1)",
+        TypeError,
+        "to() received an invalid combination of arguments - got (memory_format=int, ), but expected one of:\n * (torch.device device = None, torch.dtype dtype = None, bool non_blocking = False, bool copy = False, *, torch.memory_format memory_format = None)\n * (torch.dtype dtype, bool non_blocking = False, bool copy = False, *, torch.memory_format memory_format = None)\n * (Tensor tensor, bool non_blocking = False, bool copy = False, *, torch.memory_format memory_format = None)\n",
+    ),
+    (
+        "nn.Linear(2, 2).to('cpu', True)",
+        TypeError,
+        "to() received an invalid combination of arguments - got (str, bool), but expected one of:\n * (torch.device device = None, torch.dtype dtype = None, bool non_blocking = False, bool copy = False, *, torch.memory_format memory_format = None)\n * (torch.dtype dtype, bool non_blocking = False, bool copy = False, *, torch.memory_format memory_format = None)\n * (Tensor tensor, bool non_blocking = False, bool copy = False, *, torch.memory_format memory_format = None)\n",
+    ),
+    (
         "torch.randint(0, 5.0, (3,))",
         TypeError,
         "randint() received an invalid combination of arguments - got (int, float, tuple), but expected one of:\n * (int high, tuple of ints size, *, torch.Generator generator, Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, bool pin_memory = False, bool requires_grad = False)\n * (int high, tuple of ints size, *, Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, bool pin_memory = False, bool requires_grad = False)\n * (int low, int high, tuple of ints size, *, torch.Generator generator, Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, bool pin_memory = False, bool requires_grad = False)\n * (int low, int high, tuple of ints size, *, Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, bool pin_memory = False, bool requires_grad = False)\n",
@@ -656,6 +696,11 @@ RIGHT_CALLS = [
     ("x.softmax(dim=0)", [2, 3]),
     ("torch.max(x, x, out=torch.empty(2, 3))", [2, 3]),
     ("nn.Linear(np.int64(3), 4).weight", [4, 3]),
+    ("x.to(True)", [2, 3]),
+    ("x.to(None)", [2, 3]),
+    ("x.to(float)", [2, 3]),
+    ("x.to('cpu', torch.float64)", [2, 3]),
+    ("x.to(x.long())", [2, 3]),
     ("torch.randint(0, 5, torch.Size([3]), dtype=torch.int32)", [3]),
     ("torch.randint(high=5, size=(2,))", [2]),
 ]

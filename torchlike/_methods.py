@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from . import _dtype as D
 from . import _factories, _ops, _random_methods
-from ._size import device as _device
+from ._ops import overloads
 from ._tensor import Tensor
 from .autograd import engine
 from .autograd.inplace import fill_like
@@ -110,72 +110,29 @@ def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=
     )
 
 
-_TO_SIGNATURES = (
-    " * (torch.device device = None, torch.dtype dtype = None, bool non_blocking = False, "
-    "bool copy = False, *, torch.memory_format memory_format = None)\n"
-    " * (torch.dtype dtype, bool non_blocking = False, bool copy = False, *, "
-    "torch.memory_format memory_format = None)\n"
-    " * (Tensor tensor, bool non_blocking = False, bool copy = False, *, "
-    "torch.memory_format memory_format = None)\n"
+# ``to``'s three signatures as PyTorch prints them (``Tensor.to`` and ``Module.to`` share them)
+_TO = overloads.Overloads(
+    "to",
+    (
+        "(torch.device device = None, torch.dtype dtype = None, bool non_blocking = False, "
+        "bool copy = False, *, torch.memory_format memory_format = None)",
+        "(torch.dtype dtype, bool non_blocking = False, bool copy = False, *, "
+        "torch.memory_format memory_format = None)",
+        "(Tensor tensor, bool non_blocking = False, bool copy = False, *, "
+        "torch.memory_format memory_format = None)",
+    ),
+    hidden=("(bool non_blocking = False, bool copy = False)",),  # ``x.to(True)``
 )
-
-
-def _arg_type_name(v):
-    if isinstance(v, D.dtype):
-        return "torch.dtype"
-    if isinstance(v, _device):
-        return "torch.device"
-    if isinstance(v, Tensor):
-        return "Tensor"
-    return type(v).__name__
-
-
-def _is_device(v):
-    return v is None or isinstance(v, (str, _device)) or (type(v) is int)
-
-
-def _to_arguments_ok(args, kwargs):
-    """Whether ``x.to(*args, **kwargs)`` matches one of PyTorch's three signatures (the checks
-    PyTorch's argument parser makes before anything is converted)."""
-    if set(kwargs) - {"device", "dtype", "non_blocking", "copy", "memory_format"}:
-        return False
-    if "dtype" in kwargs and not (kwargs["dtype"] is None or isinstance(kwargs["dtype"], D.dtype)):
-        return False
-    if "device" in kwargs and not _is_device(kwargs["device"]):
-        return False
-    if any(type(kwargs[k]) is not bool for k in ("non_blocking", "copy") if k in kwargs):
-        return False
-    rest = list(args)
-    if rest and (isinstance(rest[0], (D.dtype, Tensor))):
-        rest = rest[1:]
-    elif rest and _is_device(rest[0]):
-        rest = rest[1:]
-        if rest:  # after a device, the next positional is the dtype (``to('cpu', True)`` fails)
-            if not (rest[0] is None or isinstance(rest[0], D.dtype)):
-                return False
-            rest = rest[1:]
-    return len(rest) <= 2 and all(type(v) is bool for v in rest)
+_to_arguments = overloads.checked(lambda *args, **kwargs: None, _TO, method=False)
 
 
 def check_to_arguments(args, kwargs):
-    """PyTorch's argument-parser error for ``to(...)`` arguments matching none of its forms
-    (``Tensor.to`` and ``Module.to`` share the parser)."""
-    if not _to_arguments_ok(args, kwargs):
-        got = [_arg_type_name(a) for a in args]
-        named = [f"{k}={_arg_type_name(v)}" for k, v in sorted(kwargs.items())]
-        shown = ", ".join(got + named) if got else "".join(f"{n}, " for n in named)
-        raise TypeError(
-            f"to() received an invalid combination of arguments - got ({shown}), but expected "
-            f"one of:\n{_TO_SIGNATURES}"
-        )
-
-
-def to(self, *args, **kwargs):
-    check_to_arguments(args, kwargs)
-    return _ops_to(self, *args, **kwargs)
+    """PyTorch's argument-parser error for ``to(...)`` arguments matching none of its forms."""
+    _to_arguments(*args, **kwargs)
 
 
 _ops_to = _ops.METHODS["to"]
+to = overloads.checked(_ops_to, _TO, method=True)
 
 _TENSOR_METHODS = {
     "new_tensor": new_tensor,

@@ -27,7 +27,7 @@ import functools
 import numpy as np
 
 from .. import _dtype as D
-from .._layout import layout
+from .._layout import layout, memory_format
 from .._size import Size
 from .._size import device as _device
 from .._tensor import Tensor
@@ -74,6 +74,12 @@ def _is_bool(v):
 def _is_dtype(v):
     # Python's scalar types stand for dtypes too (``x.sum(dtype=float)``)
     return isinstance(v, D.dtype) or (isinstance(v, type) and v in (float, int, bool, complex))
+
+
+def _is_device(v):
+    if isinstance(v, (str, _device)):
+        return True
+    return isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
 
 
 def _is_number(v):
@@ -133,7 +139,9 @@ class Param:
         if t == "tuple of Tensors":
             return _is_tensors(v), None
         if t == "torch.device":
-            return isinstance(v, (str, int, _device)), None
+            return _is_device(v), None
+        if t == "torch.memory_format":
+            return isinstance(v, memory_format), None
         if t == "torch.Generator":
             return isinstance(v, Generator), None
         if t == "torch.layout":
@@ -360,15 +368,17 @@ def _joined(items, positional):
 class Overloads:
     """One form's overload list (function or method) and its parser."""
 
-    def __init__(self, name, texts):
+    def __init__(self, name, texts, hidden=()):
         self.name = name
         self.signatures = [Signature(name, t) for t in texts]
+        # PyTorch's deprecated signatures: they take calls, but are never listed or counted
+        self.hidden = [Signature(name, t) for t in hidden]
 
     def match(self, args, kwargs):
         """(packed, by_type) of the first signature that takes the call; PyTorch's TypeError if
         none does."""
         sigs = self.signatures
-        for sig in sigs:
+        for sig in (*sigs, *self.hidden):
             m = sig.parse(args, kwargs, False)
             if m is not None:
                 sig.unpack(args, kwargs, m[0])
