@@ -413,6 +413,9 @@ def _method_text(text):
 
 
 # ---------------------------------------------------------------------------------- the wrapper
+_PATTERNS = 256  # argument-type patterns remembered per form and kind
+
+
 def checked(fn, overloads, method):
     """``fn`` behind ``overloads``' parser.  A call whose argument types were accepted before by
     type alone goes straight through; any other is matched (and PyTorch's error raised) first.
@@ -425,10 +428,15 @@ def checked(fn, overloads, method):
         # (a function form never packs: its first parameter is the input tensor)
         if key not in int_sequences or not _int_sequences(args, kwargs):
             is_packed, is_by_type = overloads.match(args, kwargs)
+            remembered = None
             if is_by_type:
-                (packed if is_packed else by_type).add(key)
+                remembered = packed if is_packed else by_type
             elif not is_packed and _int_sequences_only(args, kwargs):
-                int_sequences.add(key)
+                remembered = int_sequences
+            if remembered is not None:
+                if len(remembered) >= _PATTERNS:  # bounded, as every cache (types can be made)
+                    remembered.clear()
+                remembered.add(key)
             if is_packed:
                 return fn(*head, args, **kwargs)
         return fn(*head, *args, **kwargs)
