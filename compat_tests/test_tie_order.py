@@ -1,6 +1,6 @@
-"""Which index PyTorch's CPU kernels return among equal values: topk and sort(stable=False)
-follow libstdc++'s selection and sorting algorithms (not the lowest index first); median,
-max/min(dim) and argmax/argmin already pick as PyTorch does."""
+"""Which index PyTorch's CPU kernels return among equal values: topk, sort(stable=False) and
+mode follow libstdc++'s selection and sorting algorithms, kthvalue its own quickselect (not the
+lowest index first); median, max/min(dim) and argmax/argmin already picked as PyTorch does."""
 
 import hashlib
 
@@ -56,6 +56,28 @@ def test_unstable_sort_ties_fixed(torch):
     assert torch.argsort(torch.tensor([2.0, 1.0, float("nan")]), descending=True).tolist() == [
         2, 0, 1
     ]  # fmt: skip
+
+
+def test_kthvalue_and_mode_ties(torch):
+    a = torch.tensor([3.0, 2, 3, 1, 1, 2, 3, 1, 2, 0, 2, 3, 2, 2, 0, 1, 1, 1, 0, 2, 0, 3, 3, 1])
+    assert torch.kthvalue(a, 3).indices.item() == 18
+    assert torch.kthvalue(a, 12).indices.item() == 13
+    assert torch.mode(a).indices.item() == 15
+    m = torch.tensor([[1.0, 2, 2, 1, 1], [0, 0, 3, 3, 0]])
+    assert torch.kthvalue(m, 2, 1, True).indices.tolist() == [[4], [0]]
+    assert torch.mode(m, 1).indices.tolist() == [4, 4]
+    assert torch.mode(m.t(), 0).indices.tolist() == [4, 4]
+    assert torch.mode(torch.tensor([float("nan")])).indices.item() == 0
+    x = torch.tensor([2.0, 1, 2, 1, 1, 2, 1], requires_grad=True)
+    values, indices = torch.mode(x)
+    values.backward()
+    assert indices.item() == 6 and values.grad_fn.name() == "ModeBackward0"
+    assert x.grad.tolist() == [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0]
+    x.grad = None
+    values, indices = torch.kthvalue(x, 2)
+    values.backward()
+    assert indices.item() == 3 and values.grad_fn.name() == "KthvalueBackward0"
+    assert x.grad.tolist() == [0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0]
 
 
 def test_other_reductions_pick_as_pytorch(torch):

@@ -328,3 +328,86 @@ def pytorch_sort(x, indices, dim, descending):
         out[r] = sort_indices(rows[r], descending)
     moved = np.moveaxis(np.empty(idx.shape, np.int64), dim, -1).shape
     return np.moveaxis(out.reshape(moved), -1, dim)
+
+
+def kthvalue_index(values, k):
+    """The index PyTorch's CPU ``kthvalue`` returns for 1-D ``values``: its kernel's own
+    quickselect (Sedgewick's partitioning, median-of-three pivots, NaN above numbers) run on
+    (value, index) pairs, read at place ``k - 1``."""
+    v = _numbers(np.asarray(values).reshape(-1))
+    idx = list(range(len(v)))
+    gt = _greater
+    want = k - 1
+
+    def swap(a, b):
+        v[a], v[b] = v[b], v[a]
+        idx[a], idx[b] = idx[b], idx[a]
+
+    lo, hi = 0, len(v) - 1
+    while hi > lo:
+        if hi == lo + 1:
+            if gt(v[lo], v[hi]):
+                swap(lo, hi)
+            break
+        swap((lo + hi) >> 1, lo + 1)
+        if gt(v[lo + 1], v[hi]):
+            swap(lo + 1, hi)
+        if gt(v[lo], v[hi]):
+            swap(lo, hi)
+        if gt(v[lo + 1], v[lo]):
+            swap(lo + 1, lo)
+        i, j, pivot = lo + 1, hi, v[lo]
+        while True:
+            i += 1
+            while gt(pivot, v[i]):
+                i += 1
+            j -= 1
+            while gt(v[j], pivot):
+                j -= 1
+            if j < i:
+                break
+            swap(i, j)
+        swap(lo, j)
+        if j <= want:
+            lo = i
+        if j >= want:
+            hi = j - 1
+    return idx[want]
+
+
+def mode_index(values):
+    """The index PyTorch's CPU ``mode`` returns for 1-D ``values``: the kernel ``std::sort``s
+    (value, index) pairs by value, then takes the pair ending the first longest run of equal
+    values (a NaN is a run of its own)."""
+    sel = _Select(_numbers(np.asarray(values).reshape(-1)), lambda a, b: a < b)
+    n = len(sel.v)
+    sel.sort(0, n)
+    v = sel.v
+    best, run, pick = 0, 0, 0
+    for p in range(n):
+        run += 1
+        if p == n - 1 or v[p] != v[p + 1]:
+            if run > best:
+                best, pick = run, sel.i[p]
+            run = 0
+    return pick
+
+
+def pytorch_reduced_index(kind, x, values, indices, dim, arg):
+    """``kthvalue`` (``arg``: k) or ``mode`` indices as PyTorch's CPU kernels pick them among
+    equal values, where they may differ from JAX's ``indices``; None where none may.  ``values``
+    and ``indices`` have the reduced shape with ``dim`` kept."""
+    rows = _rows(x, dim)
+    chosen = _rows(values, dim)
+    replay = (np.count_nonzero(rows == chosen, axis=1) > 1) | _has_nan(rows)
+    if not replay.any():
+        return None
+    idx = np.array(indices)
+    out = _rows(idx, dim).copy()
+    for r in np.flatnonzero(replay):
+        if kind == "kthvalue":
+            out[r, 0] = kthvalue_index(rows[r], arg)
+        else:
+            out[r, 0] = mode_index(rows[r])
+    moved = np.moveaxis(np.empty(idx.shape, np.int64), dim, -1).shape
+    return np.moveaxis(out.reshape(moved), -1, dim)

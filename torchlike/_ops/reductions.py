@@ -420,6 +420,18 @@ OPS["topk_at"] = Op("topk", _take_at, "TopkBackward0", saved={"dim": "dim"}, edg
 OPS["sort_at"] = Op("sort", _take_at, "SortBackward0", saved={"dim": "dim"}, edges=1)
 
 
+def _take_index(x, idx, *, dim, keepdim):
+    at = idx if keepdim else jnp.expand_dims(idx, dim)
+    values = jnp.take_along_axis(x, at, axis=dim)
+    return (values if keepdim else jnp.squeeze(values, dim)), idx
+
+
+OPS["kthvalue_at"] = Op("kthvalue", _take_index, "KthvalueBackward0", saved={"dim": "dim"}, edges=1)
+OPS["mode_at"] = Op(
+    "mode", _take_index, "ModeBackward0", saved={"dim": "dim", "keepdim": "keepdim"}, edges=1
+)
+
+
 @export(out=True)
 @_numpy_names
 def median(input, dim=None, keepdim=False):
@@ -470,12 +482,29 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
 @export(out=True, ints=("k", "dim"))
 @_numpy_names
 def kthvalue(input, k, dim=-1, keepdim=False):
+    dim = _wrap_dim(dim, input.ndim)
     values, indices = apply(
-        OPS["kthvalue"],
-        (input,),
-        (("k", k), ("dim", _wrap_dim(dim, input.ndim)), ("keepdim", keepdim)),
+        OPS["kthvalue"], (input,), (("k", k), ("dim", dim), ("keepdim", keepdim))
     )
+    values, indices = pick_as_pytorch("kthvalue", input, values, indices, dim, keepdim, k)
     return _named("kthvalue")(values, indices)
+
+
+def pick_as_pytorch(kind, input, values, indices, dim, keepdim, arg=None):
+    """``kthvalue`` / ``mode`` results with the index PyTorch's CPU kernel picks among equal
+    values (``_topk_ties``); the same results where no tie can change it."""
+    if not input.ndim or not _on_host(input):
+        return values, indices
+    v, i = values._value, indices._value
+    if not keepdim:
+        v, i = np.expand_dims(np.asarray(v), dim), np.expand_dims(np.asarray(i), dim)
+    picked = _ties.pytorch_reduced_index(kind, input._value, v, i, dim, arg)
+    if picked is None:
+        return values, indices
+    if not keepdim:
+        picked = np.squeeze(picked, dim)
+    static = (("dim", dim), ("keepdim", keepdim))
+    return apply(OPS[kind + "_at"], (input, _as_index(picked)), static)
 
 
 def _stat_mean(which, input, dim=None, unbiased=None, keepdim=False, *, correction=None):

@@ -27,7 +27,7 @@ from .._tensor import Tensor, _wrap_dim
 from . import nn_table, stats_table  # noqa: F401 - register their entries into OPS
 from .core import apply
 from .operators import PROPERTIES
-from .reductions import _dtype_static
+from .reductions import _dtype_static, pick_as_pytorch
 from .shapes import cat, expand, stack
 from .signatures import _dims, _int_tuple, _is_scalar, _t, export
 from .table import OPS
@@ -205,6 +205,7 @@ def mode(input, dim=-1, keepdim=False):
     if input.ndim and input.shape[d] == 0:
         raise IndexError(f"mode(): Expected reduction dim {d} to have non-zero size.")
     values, indices = apply(OPS["mode"], (input,), (("dim", d), ("keepdim", keepdim)))
+    values, indices = pick_as_pytorch("mode", input, values, indices, d, keepdim)
     return return_mode(values, indices)
 
 
