@@ -165,3 +165,20 @@ def test_to_meta_records_copy(torch):
     assert repr(torch.tensor([1, 2]).to("meta")) == (
         "tensor(..., device='meta', size=(2,), dtype=torch.int64)"
     )
+
+
+def test_meta_model_forward(torch):
+    nn = torch.nn
+    with torch.device("meta"):
+        layer = nn.TransformerEncoderLayer(16, 2, 32, batch_first=True)
+        emb = nn.Embedding(100, 16)
+        w = torch.empty(4, 4)
+        nn.init.trunc_normal_(w, std=0.02)
+        nn.init.orthogonal_(w)
+    ids = torch.zeros(2, 5, dtype=torch.long, device="meta")
+    out = layer(emb(ids))  # training mode: dropout on meta draws no mask
+    assert repr(out).startswith("tensor(..., device='meta', size=(2, 5, 16), grad_fn=<")
+    assert w.is_meta and sum(p.numel() for p in layer.parameters()) == 2224
+    logits = torch.empty(4, 10, device="meta")
+    loss = nn.functional.cross_entropy(logits, torch.zeros(4, dtype=torch.long, device="meta"))
+    assert repr(loss) == "tensor(..., device='meta', size=())"

@@ -61,6 +61,8 @@ def first_out_of_range(index, lo, hi, ignore=None):
     value = index._value if isinstance(index, Tensor) else index
     if not _config._checks or isinstance(value, jax.core.Tracer) or value.size == 0:
         return None
+    if _meta.is_meta(value):  # no values to check, as on PyTorch's meta device
+        return None
     if _on_host(value):
         arr = np.asarray(value)
         lo_v, hi_v = arr.min(), arr.max()

@@ -1362,6 +1362,9 @@ def _dropout(input, p, training, inplace, noise_shape):
     if p == 1:
         zero = _factories.zeros((), dtype=input.dtype)
         return input.mul_(zero) if inplace else input * zero
+    if input.is_meta:  # no mask to draw: the result's shape only
+        noise = _factories.empty(*input.shape, dtype=input.dtype, device=input.device)
+        return input.mul_(noise) if inplace else input * noise
     with grad_mode.no_grad():
         noise = _bernoulli_like(input, noise_shape, 1 - p)
         noise = noise.div_(1 - p)
