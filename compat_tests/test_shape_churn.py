@@ -301,3 +301,56 @@ def test_structure_churn_gradients_match_the_reference(torch):
         dh = (dz @ w2) * (h > 0)
         for g, r in zip(got, [dh.T @ s, dh.sum(0), dz.T @ a, dz.sum(0)]):
             np.testing.assert_allclose(g, r, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.torchlike_only
+def test_ragged_text_batches_compile_per_length_bucket_not_per_batch(torch):
+    # the text-classification tutorial's collate: cat of variable-length token lists, then
+    # EmbeddingBag with offsets: every batch has a new total length
+    torch.manual_seed(0)
+    bag = torch.nn.EmbeddingBag(50, 4, mode="mean")
+    rng = np.random.default_rng(0)
+
+    def step(lengths):
+        tokens = [torch.tensor(rng.integers(0, 50, n).tolist()) for n in lengths]
+        text = torch.cat(tokens)
+        offsets = torch.tensor([0] + list(np.cumsum(lengths[:-1])))
+        bag(text, offsets).sum().backward()
+
+    step([5, 9, 2])  # lengths 16: the first bucket
+    step([5, 9, 2])  # (the second one accumulates into .grad)
+    before = torch.compile_count()
+    for lengths in ([3, 4, 1], [7, 2, 6], [1, 1, 9], [4, 4, 4], [6, 3, 5], [2, 8, 5]):
+        step(lengths)  # totals 8 .. 16: all in the bucket of 16
+    assert torch.compile_count() - before == 0
+
+
+def test_embedding_bag_of_ragged_inputs_matches_a_loop(torch):
+    torch.manual_seed(0)
+    weight = torch.randn(10, 3, requires_grad=True)
+    rng = np.random.default_rng(1)
+    for n, mode in ((5, "sum"), (17, "mean"), (3, "max"), (33, "sum")):
+        idx = torch.tensor(rng.integers(0, 10, n).tolist())
+        cuts = sorted(set(rng.integers(1, n, 2).tolist())) if n > 2 else [1]
+        offsets = torch.tensor([0] + cuts)
+        psw = torch.rand(n) if mode == "sum" else None
+        out = torch.nn.functional.embedding_bag(
+            idx, weight, offsets, mode=mode, per_sample_weights=psw, padding_idx=4
+        )
+        bounds = [0] + cuts + [n]
+        rows = []
+        for a, b in zip(bounds[:-1], bounds[1:]):
+            keep = [i for i in range(a, b) if int(idx[i]) != 4]
+            if not keep:
+                rows.append(torch.zeros(3))
+                continue
+            r = weight[idx[torch.tensor(keep)]]
+            if psw is not None:
+                r = r * psw[torch.tensor(keep)][:, None]
+            rows.append({"sum": r.sum(0), "mean": r.mean(0), "max": r.max(0).values}[mode])
+        ref = torch.stack(rows)
+        assert torch.allclose(out, ref, atol=1e-6)
+        (g,) = torch.autograd.grad(out.sum(), weight)
+        (g_ref,) = torch.autograd.grad(ref.sum(), weight)
+        assert torch.allclose(g, g_ref, atol=1e-6)
+        assert g[4].abs().sum() == 0  # the padding row

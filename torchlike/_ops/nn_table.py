@@ -450,11 +450,18 @@ OPS["embedding"] = Op(
 )
 
 
-def _embedding_bag(w, idx, offsets, per_sample, *, mode, n_bags, padding_idx, sparse=False):
+def _embedding_bag(
+    w, idx, offsets, per_sample, n_valid, *, mode, n_bags, padding_idx, sparse=False
+):
+    # ``idx`` is padded to a bucket length (``F.embedding_bag``): entries from ``n_valid`` on
+    # take part in no bag, so one executable serves every input length of the bucket
     n = idx.shape[0]
     bag = jnp.searchsorted(offsets, jnp.arange(n), side="right") - 1
     rows = jnp.take(w, idx, axis=0)
-    keep = jnp.ones((n,), w.dtype) if padding_idx is None else (idx != padding_idx).astype(w.dtype)
+    keep = jnp.arange(n) < n_valid
+    if padding_idx is not None:
+        keep = keep & (idx != padding_idx)
+    keep = keep.astype(w.dtype)
     if per_sample is not None:
         rows = rows * per_sample[:, None]
     rows = rows * keep[:, None]

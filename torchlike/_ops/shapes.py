@@ -8,6 +8,7 @@ import builtins
 import math
 import operator
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 
@@ -376,7 +377,47 @@ def cat(tensors, dim=0, *, axis=None):
     fused = _read_together(OPS["cat"], tensors, (("dim", d),), d, True)
     if fused is not None:
         return fused
+    host = _host_cat(tensors, d)
+    if host is not None:
+        return host
     return apply(OPS["cat"], tensors, (("dim", d),))
+
+
+def _host_cat(tensors, dim):
+    """``cat`` copied on the host, on the CPU backend, of tensors nothing differentiates:
+    batches built from variable-length lists (token ids, ragged rows) give every call a new
+    signature, and each would compile its own XLA concatenation (tens of milliseconds) for
+    what is a copy.  The same bits either way.  None: run the op as usual."""
+    if (
+        not _HOST_CPU[0]
+        or core.PROFILER is not None
+        or core.DUAL is not None
+        or _autocast.ACTIVE[0]
+        or _device.MIXED[0]
+        or _storage.tracing()
+    ):
+        return None
+    first = tensors[0]._dtype
+    size = 0
+    arrays = []
+    for t in tensors:
+        if t._dtype is not first or (t._requires_grad and grad_mode._state.enabled):
+            return None
+        v = t._value
+        if not isinstance(v, _ARRAY) or isinstance(v, _TRACER):
+            return None
+        size += v.size
+        arrays.append(v)
+    if size > _HOST_CAT_MAX:
+        return None
+    out = np.concatenate([np.asarray(v) for v in arrays], axis=dim)
+    return Tensor._make(jax.device_put(out), first)
+
+
+_HOST_CPU = [jax.default_backend() == "cpu"]
+_HOST_CAT_MAX = 1 << 20  # elements: beyond this, XLA's copy (compiled once per shape) wins
+_ARRAY = jax.Array
+_TRACER = jax.core.Tracer
 
 
 @export(method=False, out=True, ints=("dim",))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import warnings
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 
@@ -1481,6 +1482,8 @@ def _sparse_weight_grad(grad, nodes):
     rows = []
     for node in nodes:
         idx = np.asarray(node._saved[1].value).reshape(-1)
+        if node._op.name == "embedding_bag":
+            idx = idx[: int(node._saved[4].value)]  # (its padding to a bucket length)
         pad = dict(node._static[1]).get("padding_idx")
         if pad is not None and pad >= 0:
             idx = idx[idx != pad]
@@ -1556,7 +1559,38 @@ def embedding_bag(
     static = (("mode", mode), ("n_bags", len(offsets_np)), ("padding_idx", padding_idx))
     if sparse:
         static += _sparse_grad_static()
-    return apply(OPS["embedding_bag"], (weight, flat, offs, psw), static)
+    flat, psw, n_valid = _bucketed(flat, psw)
+    return apply(OPS["embedding_bag"], (weight, flat, offs, psw, n_valid), static)
+
+
+def _bucketed(flat, psw):
+    """The bag input padded on the host to the next power of two (at least 16) and its true
+    length: text batches give every step a new total length, and each would otherwise compile
+    the bag's forward and backward anew.  The padding takes part in no bag (exact)."""
+    n = flat.shape[0]
+    size = max(16, 1 << max(n - 1, 0).bit_length())
+    n_valid = _N_VALID.get(n)
+    if n_valid is None:
+        n_valid = Tensor._make(jax.device_put(np.int32(n)))
+        if len(_N_VALID) < 4096:
+            _N_VALID[n] = n_valid
+    if size == n:
+        return flat, psw, n_valid
+    idx = np.zeros(size, np.asarray(flat._value).dtype)
+    idx[:n] = np.asarray(flat._value)
+    flat = Tensor._make(jax.device_put(idx), flat._dtype)
+    if psw is not None:
+        if psw.requires_grad and grad_mode.is_grad_enabled():
+            zeros = Tensor._make(jnp.zeros(size - n, psw._value.dtype), psw._dtype)
+            psw = apply(OPS["cat"], (psw, zeros), (("dim", 0),))
+        else:
+            w = np.zeros(size, np.asarray(psw._value).dtype)
+            w[:n] = np.asarray(psw._value)
+            psw = Tensor._make(jax.device_put(w), psw._dtype)
+    return flat, psw, n_valid
+
+
+_N_VALID: dict = {}  # the 0-d length operands, made once per length
 
 
 def _one_hot(tensor, num_classes=-1):
