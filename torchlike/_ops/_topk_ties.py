@@ -312,10 +312,10 @@ def pytorch_topk(x, values, indices, k, dim, largest, sorted):
     return np.moveaxis(out.reshape(moved), -1, dim)
 
 
-def pytorch_sort(x, values, indices, dim, descending):
+def pytorch_sort(x, indices, dim, descending):
     """``pytorch_topk`` for ``sort(stable=False)``: the rows holding equal values (or a NaN)
     are replayed through ``std::sort``.  The check sorts the input on the host rather than read
-    JAX's sorted ``values``, which would wait for the device's sort to finish."""
+    JAX's sorted values, which would wait for the device's sort to finish."""
     rows = _rows(x, dim)
     if rows.shape[1] < 2:
         return None

@@ -360,7 +360,7 @@ def sort(input, dim=-1, descending=False, stable=False):
     )
     if not stable and input.ndim and _on_host(input):
         # equal values: PyTorch's std::sort leaves them in its own order (``_topk_ties``)
-        picked = _ties.pytorch_sort(input._value, values._value, indices._value, dim, descending)
+        picked = _ties.pytorch_sort(input._value, indices._value, dim, descending)
         if picked is not None:
             values, indices = apply(OPS["sort_at"], (input, _as_index(picked)), (("dim", dim),))
     return return_sort(values, indices)
