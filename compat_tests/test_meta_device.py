@@ -182,3 +182,21 @@ def test_meta_model_forward(torch):
     logits = torch.empty(4, 10, device="meta")
     loss = nn.functional.cross_entropy(logits, torch.zeros(4, dtype=torch.long, device="meta"))
     assert repr(loss) == "tensor(..., device='meta', size=())"
+
+
+def test_load_state_dict_into_meta_without_assign_warns(torch):
+    with torch.device("meta"):
+        model = torch.nn.Sequential(torch.nn.Linear(2, 2))
+    sd = torch.nn.Sequential(torch.nn.Linear(2, 2)).state_dict()
+    with pytest.warns(UserWarning) as record:
+        model.load_state_dict(sd)
+    texts = [str(w.message) for w in record]
+    assert [t.split(":")[0] for t in texts] == ["for 0.weight", "for 0.bias"]
+    assert "copying from a non-meta parameter in the checkpoint to a meta parameter" in texts[0]
+    assert model[0].weight.is_meta
+    torch.set_default_device("meta")
+    try:
+        assert torch.get_default_device() == torch.device("meta") and torch.ones(1).is_meta
+    finally:
+        torch.set_default_device("cpu")
+    assert not torch.ones(1).is_meta

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import warnings
 from collections import OrderedDict, namedtuple
 from collections.abc import Mapping
 
@@ -641,6 +642,16 @@ class Module:
                         else:
                             setattr(self, name, input_param)
                     else:
+                        if param.is_meta and not input_param.is_meta:
+                            warnings.warn(
+                                f"for {key}: copying from a non-meta parameter in the "
+                                "checkpoint to a meta parameter in the current model, which is "
+                                "a no-op. (Did you mean to pass `assign=True` to assign items "
+                                "in the state dictionary to their corresponding key in the "
+                                "module instead of copying them in place?)",
+                                UserWarning,
+                                stacklevel=4,
+                            )
                         param.copy_(input_param)
             except Exception as ex:  # noqa: BLE001 - reported the way PyTorch reports it
                 error_msgs.append(
