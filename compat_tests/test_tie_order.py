@@ -92,7 +92,7 @@ def test_other_reductions_pick_as_pytorch(torch):
 def _cases():
     # few shapes and k's: each new (shape, k) is an XLA compilation on the torchlike side
     rng = np.random.default_rng(2026)
-    for trial in range(32):
+    for trial in range(20):
         shape = (33,) if trial % 4 else (2, 17)
         if trial % 4 == 3:
             arr = rng.choice([0.0, -0.0, 1.0, np.nan], shape)
@@ -124,18 +124,6 @@ _PYTORCH = [
     "9e3aac97cd",
     "3ea2b4f57f",
     "31810cbc4a",
-    "0e90bb6b25",
-    "77dcece9c3",
-    "0cd933724a",
-    "d5fcf19459",
-    "91ecbb78e1",
-    "f259cc20aa",
-    "0ddcb44eb3",
-    "51a38f7792",
-    "51fbf41446",
-    "a12a67f898",
-    "adc79ff58c",
-    "56163e9eca",
 ]
 
 
