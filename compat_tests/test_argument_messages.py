@@ -743,3 +743,32 @@ def test_accepted_call_after_a_wrong_one(torch):
     assert x.permute(1, 0).shape == (3, 2)
     with pytest.raises(TypeError, match="failed to unpack"):
         x.permute(1, 0.0)
+
+
+def test_reductions_take_what_pytorch_takes(torch):
+    x = torch.arange(6.0).reshape(2, 3)
+    assert x.mean(None, True).shape == (1, 1) and x.sum(None, True).tolist() == [[15.0]]
+    assert x.mean(None, keepdim=True).shape == (1, 1)
+    r = x.max(dim=torch.tensor(1))  # by keyword a 0-d integer tensor is the dim
+    assert r.values.tolist() == [2.0, 5.0] and r.indices.tolist() == [2, 2]
+    assert x.min(dim=torch.tensor(0)).indices.tolist() == [0, 0, 0]
+    assert torch.equal(x.max(torch.tensor(1.0)), torch.clamp(x, min=1.0))  # by position: other
+    assert torch.equal(x.max(other=x + 1), x + 1)
+    assert torch.allclose(x.std(0, correction=torch.tensor(1)), x.std(0))
+    assert x.amax(None).item() == 5.0 and x.amin(None).item() == 0.0
+
+
+def test_reductions_refuse_what_pytorch_refuses(torch):
+    x = torch.ones(2, 3)
+    with pytest.raises(TypeError) as e:
+        x.prod(None)
+    assert str(e.value) == (
+        "prod() received an invalid combination of arguments - got (NoneType), but expected "
+        "one of:\n * (*, torch.dtype dtype = None)\n * (int dim, bool keepdim = False, *, "
+        "torch.dtype dtype = None)\n"
+    )
+    with pytest.raises(TypeError) as e:
+        torch.logsumexp(x, None)
+    assert str(e.value) == (
+        "logsumexp(): argument 'dim' (position 2) must be tuple of ints, not NoneType"
+    )

@@ -428,6 +428,11 @@ def checked(fn, overloads, method):
         # (a function form never packs: its first parameter is the input tensor)
         if key not in int_sequences or not _int_sequences(args, kwargs):
             is_packed, is_by_type = overloads.match(args, kwargs)
+            dim = kwargs.get("dim")
+            if isinstance(dim, Tensor) and not dim.shape and not dim.dtype.is_floating_point:
+                # ``dim=`` by keyword can only be the ``int dim`` signature's (a 0-d integer
+                # tensor is an int there); by position a Tensor is ``max(other)``'s
+                kwargs = dict(kwargs, dim=int(dim))
             remembered = None
             if is_by_type:
                 remembered = packed if is_packed else by_type
@@ -529,11 +534,20 @@ OVERLOADS = {
     "var": _VAR_STD,
     "max": _MAX_MIN,
     "min": _MAX_MIN,
+    # (PyTorch takes None for amax's / amin's dim, though it prints no "?")
     "amax": (
-        "(Tensor input, tuple of ints[1] dim = [], bool keepdim = False, *, Tensor out = None)",
+        "(Tensor input, tuple of ints[1]? dim = [], bool keepdim = False, *, Tensor out = None)",
     ),
     "amin": (
-        "(Tensor input, tuple of ints[1] dim = [], bool keepdim = False, *, Tensor out = None)",
+        "(Tensor input, tuple of ints[1]? dim = [], bool keepdim = False, *, Tensor out = None)",
+    ),
+    "prod": (
+        "(Tensor input, *, torch.dtype dtype = None)",
+        "(Tensor input, int dim, bool keepdim = False, *, torch.dtype dtype = None, "
+        "Tensor out = None)",
+    ),
+    "logsumexp": (
+        "(Tensor input, tuple of ints[1] dim, bool keepdim = False, *, Tensor out = None)",
     ),
     "argmax": ("(Tensor input, int dim = None, bool keepdim = False, *, Tensor out = None)",),
     "argmin": ("(Tensor input, int dim = None, bool keepdim = False, *, Tensor out = None)",),

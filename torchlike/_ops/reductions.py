@@ -57,8 +57,10 @@ def _dtype_static(dtype):
 @export(out=True)
 @_numpy_names
 def sum(input, dim=None, keepdim=False, *, dtype=None):
-    if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
+    if (dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0)) and not keepdim:
         return apply(OPS["sum"], (input,), _dtype_static(dtype))
+    if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
+        dim = tuple(range(input.ndim))  # keepdim over every dim (the dim overload's node)
     return apply(
         OPS["sum_dim"],
         (input,),
@@ -75,8 +77,10 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
             "mean(): could not infer output dtype. Input dtype must be either a floating point "
             f"or complex dtype. Got: {_SCALAR_TYPE_NAMES.get(d, str(d))}"
         )
-    if dim is None:
+    if dim is None and not keepdim:
         return apply(OPS["mean"], (input,), _dtype_static(dtype))
+    if dim is None:
+        dim = tuple(range(input.ndim))  # keepdim over every dim (the dim overload's node)
     return apply(
         OPS["mean_dim"],
         (input,),
@@ -143,14 +147,14 @@ def _minmax(which, input, dim=None, keepdim=False):
 
 @export(out=True)
 @_numpy_names
-def max(input, dim=None, keepdim=False):
-    return _minmax("max", input, dim, keepdim)
+def max(input, dim=None, keepdim=False, *, other=None):
+    return _minmax("max", input, dim if other is None else other, keepdim)
 
 
 @export(out=True)
 @_numpy_names
-def min(input, dim=None, keepdim=False):
-    return _minmax("min", input, dim, keepdim)
+def min(input, dim=None, keepdim=False, *, other=None):
+    return _minmax("min", input, dim if other is None else other, keepdim)
 
 
 @export(out=True)
@@ -220,6 +224,8 @@ def _check_floating(what, input):
 
 
 def _correction(unbiased, correction):
+    if isinstance(correction, Tensor):  # a Number argument: PyTorch reads the tensor's value
+        correction = correction.item()
     if correction is not None:
         return correction
     if unbiased is None:
