@@ -200,3 +200,21 @@ def test_load_state_dict_into_meta_without_assign_warns(torch):
     finally:
         torch.set_default_device("cpu")
     assert not torch.ones(1).is_meta
+
+
+def test_backward_and_optimizer_steps_on_a_meta_model(torch):
+    m = torch.nn.Linear(3, 2, device="meta")
+    x = torch.randn(4, 3, device="meta")
+    opts = [
+        torch.optim.SGD(m.parameters(), lr=0.1, momentum=0.9),
+        torch.optim.AdamW(m.parameters()),
+    ]
+    for opt in opts:
+        for _ in range(2):
+            m(x).sum().backward()
+            opt.step()
+            opt.zero_grad(set_to_none=False)
+    assert m.weight.is_meta and m.weight.grad.is_meta and m.weight.grad.shape == (2, 3)
+    state = opts[1].state[m.weight]
+    assert state["exp_avg"].is_meta and not state["step"].is_meta
+    assert state["step"].item() == 2.0

@@ -38,7 +38,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .. import _caches, _device, _tensor
+from .. import _caches, _device, _meta, _tensor
 from .._caches import compile_count  # noqa: F401  (torch.autograd's name for the counter)
 from .._ops import device_table
 from .._ops.core import Op, apply, record
@@ -196,6 +196,7 @@ def _constant(fill, shape, dtype):
 
 
 _JIT_TYPE = type(jax.jit(lambda: None))
+_META = _meta.MetaArray
 _NUMBERS = (bool, int, float, complex)
 _INT64 = 1 << 63
 
@@ -273,6 +274,13 @@ def _replay(plan, create_graph, roots):
         if anomaly_mode.checks_nan():
             run = anomaly_mode.NanCheck(run, plan.nodes)
         result = _walk(plan.structure, run, plan.flat, root_cts)
+    elif any(type(v) is _META for v in plan.flat):
+        # a meta graph: the replay run for its shapes only (meta gradients, nothing computed;
+        # hooks see no values and do not run)
+        result = _meta.shapes_only(_build_replay(plan))(plan.flat, plan.root_grads)
+        result = WalkResult(
+            *([None if g is None else _tensor.Tensor._make(g) for g in part] for part in result)
+        )
     else:
         replay = _checked_replay(plan) if anomaly_mode.checks_nan() else _replay_for(plan)
         compiled = type(replay) in (_JIT_TYPE, _Segmented, _RuleByRule)
@@ -1278,6 +1286,8 @@ def _write_grad(t, g, create_graph):
     old = t._grad
     if old is None:
         t._set_grad(g)
+    elif old.is_meta or g.is_meta:
+        t._set_grad(g)  # (shapes only: the sum of two meta gradients is a meta gradient)
     elif g.is_sparse or old.is_sparse:
         # PyTorch: sparse + sparse stays sparse (a new tensor), dense += sparse in place,
         # and a sparse .grad meeting a dense gradient becomes the dense sum

@@ -22,7 +22,7 @@ from collections import OrderedDict, defaultdict
 import jax
 import jax.numpy as jnp
 
-from .. import _caches
+from .. import _caches, _meta
 from .. import _dtype as D
 from .._tensor import _TYPE_NAMES, Tensor
 from ..autograd import grad_mode
@@ -348,8 +348,11 @@ class Optimizer:
             state = self.state[p]
             if len(state) == 0:
                 state["step"] = _step_tensor()
+                value = p._value
                 for key in keys[1:]:
-                    state[key] = _new_tensor(jnp.zeros_like(p._value))
+                    state[key] = _new_tensor(
+                        _meta.like(value) if _meta.is_meta(value) else jnp.zeros_like(value)
+                    )
 
     def _upgrade_step_state(self):
         """Old checkpoints keep ``state['step']`` as a number; PyTorch 2.x keeps a tensor."""
@@ -531,6 +534,9 @@ def _fused_update(kernel, flags: dict, params, grads, states: dict, hyper: dict)
     in.  Parameters keep their identity; their values are replaced and versions bumped, as the
     in-place updates of PyTorch's optimizers do under ``no_grad``."""
     fn = _compiled(kernel, tuple(sorted(flags.items())))
+    meta = any(_meta.is_meta(p._value) for p in params)
+    if meta:
+        fn = _meta.shapes_only(fn)  # meta parameters: new states and values of their shapes
     new_params, new_states = fn(
         [p._value for p in params],
         [g.to_dense()._value if g.is_sparse else g._value for g in grads],
@@ -547,6 +553,9 @@ def _fused_update(kernel, flags: dict, params, grads, states: dict, hyper: dict)
             if value is None:
                 updated.append(t)
                 continue
+            if meta and key == "step" and _meta.is_meta(value):
+                # the step counter stays a CPU number beside meta parameters, as in PyTorch
+                value = jnp.ones((), value.dtype) if t is None else t._value + 1
             if t is None:
                 t = _new_tensor(value)
             else:
