@@ -271,7 +271,9 @@ def floor_divide(input, other):
 @export(inplace=True, out=True)
 def remainder(input, other):
     _check_int_zero_divisor(input, other)
-    return _binary(OPS["remainder_tensor" if isinstance(other, Tensor) else "remainder"], input, other)
+    return _binary(
+        OPS["remainder_tensor" if isinstance(other, Tensor) else "remainder"], input, other
+    )
 
 
 @export(inplace=True, out=True)

@@ -371,7 +371,7 @@ class _DelayedError(Function):
         )
 
 
-class _ErrorNode(_DelayedError._backward_cls):
+class _ErrorNode(BackwardCFunction):
     """PyTorch's ``torch::autograd::Error`` node (printed ``<Error object at ...>``)."""
 
     def name(self):
