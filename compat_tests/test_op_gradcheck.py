@@ -128,8 +128,10 @@ SAMPLES = {
     "mul": _b(lambda t: t.mul),
     "div": _b(lambda t: lambda a, b: a / (b + 2)),
     "div_mode": _b(lambda t: lambda a, b: t.div(a, b + 2, rounding_mode="floor")),
-    "remainder": _b(lambda t: lambda a, b: t.remainder(a, b + 2)),
-    "fmod": _b(lambda t: lambda a, b: t.fmod(a, b + 2)),
+    "remainder": _u(lambda t: lambda a: t.remainder(a, 1.5)),
+    "fmod": _u(lambda t: lambda a: t.fmod(a, 1.5)),
+    "remainder_tensor": _b(lambda t: lambda a, b: t.remainder(a, b + 2)),
+    "fmod_tensor": _b(lambda t: lambda a, b: t.fmod(a, b + 2)),
     "atan2": _b(lambda t: t.atan2),
     "maximum": _b(lambda t: t.maximum),
     "minimum": _b(lambda t: t.minimum),
@@ -638,6 +640,21 @@ SKIP = {
     "cdist": "PyTorch has no double backward for cdist (_cdist_backward is not "
     "differentiable), so gradgradcheck cannot pass on the oracle",
     "batch_norm": "running statistics are updated in place: covered by test_nn_layers.py",
+    "_upsample_bilinear2d_aa": "antialiased resize: values and gradients against PyTorch in "
+    "test_real_programs_modern.py",
+    "_upsample_bicubic2d_aa": "antialiased resize: covered by test_real_programs_modern.py",
+    "_upsample_lanczos2d_aa": "antialiased resize: covered by test_real_programs_modern.py",
+    "add_rounded_alpha": "bfloat16/half operands only (gradcheck runs in float64): covered by "
+    "test_real_programs_modern.py",
+    "sub_rounded_alpha": "bfloat16/half operands only: covered by test_real_programs_modern.py",
+    "mul_wrapped": "bfloat16/half times a Python float only: covered by "
+    "test_real_programs_modern.py",
+    "div_wrapped": "bfloat16/half by a Python float only: covered by test_real_programs_modern.py",
+    "topk_at": "the gather at PyTorch's tie-order indices (rows with ties): gradients checked in "
+    "test_tie_order.py",
+    "sort_at": "the tie-order gather: covered by test_tie_order.py",
+    "kthvalue_at": "the tie-order gather: covered by test_tie_order.py",
+    "mode_at": "the tie-order gather: covered by test_tie_order.py",
 }
 # entries whose derivative PyTorch does not implement at all: the sample's backward raises
 # PyTorch's error on both backends (test_no_derivative), so there is nothing to gradcheck

@@ -249,11 +249,6 @@ def test_saved_tensor_nodes_of_a_linear_layer(torch, make_dot):
     ]
 
 
-@pytest.mark.known_difference(
-    reason="torchlike's Node has helper methods and a slot named "
-    "_saved_* (by_inplace_op, versions, ...): dir() shows them where "
-    "PyTorch lists only saved values, and torchviz lists them too"
-)
 def test_only_saved_values_are_named_saved(torch):
     x = torch.rand(2, requires_grad=True)
     z = x**2
