@@ -191,6 +191,11 @@ def set_default(dev) -> None:
     _state["default"] = dev
     if dev != CPU:
         MIXED[0] = True
+    elif jax.default_backend() == "cpu":
+        # back to the start (``from_environment`` pins nothing on a CPU backend): JAX keys its
+        # compiled programs by this setting too, and on JAX 0.4 a pinned CPU would compile every
+        # op once more after a ``with torch.device('cpu'):``
+        jdev = None
     jax.config.update("jax_default_device", jdev)
 
 
@@ -226,8 +231,9 @@ def check_same(vals):
     committed operand); ``META`` tells ``apply`` to compute only shapes and dtypes."""
     first = None
     for v in vals:
-        # uncommitted arrays (constants made inside ops) follow the op's device, as in JAX
-        if not getattr(v, "committed", False):
+        # uncommitted arrays (constants made inside ops) follow the op's device, as in JAX;
+        # a tracer (torch.compile, torch.func) has no placement to check
+        if isinstance(v, jax.core.Tracer) or not getattr(v, "committed", False):
             continue
         d = of_array(v)
         if d == CPU and getattr(v, "ndim", 1) == 0:

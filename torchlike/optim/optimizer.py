@@ -509,7 +509,9 @@ _HYPER_CACHE = _caches.LRUCache("optim.hyperparameters", max_entries=64)
 
 
 def _hyper_scalar(value: float, dtype):
-    key = (value, dtype)
+    # (keyed by JAX's default device too: a scalar made while another one was the default
+    # lives there, and would make the kernel compile and copy for it)
+    key = (value, dtype, jax.config.jax_default_device)
     array = _HYPER_CACHE.get(key)
     if array is None:
         array = _HYPER_CACHE.put(key, jnp.asarray(value, dtype))
@@ -526,6 +528,28 @@ def _hyper_arrays(hyper: dict) -> dict:
     return {k: _hyper_scalar(float(v), dtype) for k, v in hyper.items()}
 
 
+def _committed(value, traced):
+    """Whether ``value`` is placed on a device explicitly (``traced``: the answer for a tracer
+    of torch.compile, which has no placement)."""
+    if isinstance(value, jax.core.Tracer):
+        return traced
+    return getattr(value, "committed", traced)
+
+
+def _commit_states(states, like):
+    """States made uncommitted (the step counter) placed where the committed parameters are:
+    once a tensor has left the default device every array is placed explicitly, and a kernel
+    seeing an uncommitted step on its first call and a committed one after would compile
+    twice."""
+    device = None
+    for tensors in states.values():
+        for t in tensors:
+            if t is not None and not _committed(t._value, True):
+                if device is None:
+                    device = next(iter(like.devices()))
+                t._write_data(jax.device_put(t._value, device))
+
+
 def _fused_update(kernel, flags: dict, params, grads, states: dict, hyper: dict):
     """One compiled ``kernel`` call over all ``params`` of a group, written back in place.
 
@@ -537,6 +561,8 @@ def _fused_update(kernel, flags: dict, params, grads, states: dict, hyper: dict)
     meta = any(_meta.is_meta(p._value) for p in params)
     if meta:
         fn = _meta.shapes_only(fn)  # meta parameters: new states and values of their shapes
+    elif _committed(params[0]._value, False):
+        _commit_states(states, params[0]._value)
     new_params, new_states = fn(
         [p._value for p in params],
         [g.to_dense()._value if g.is_sparse else g._value for g in grads],
