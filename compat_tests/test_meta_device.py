@@ -218,3 +218,41 @@ def test_backward_and_optimizer_steps_on_a_meta_model(torch):
     state = opts[1].state[m.weight]
     assert state["exp_avg"].is_meta and not state["step"].is_meta
     assert state["step"].item() == 2.0
+
+
+_AFTER_META = """
+import torchlike as torch
+from torchlike import _device, _storage
+
+with torch.device("meta"):
+    model = torch.nn.Linear(4, 3)
+model.to_empty(device="cpu")
+m = torch.empty(2, device="meta") * 2.0
+# the meta device is no second device for the checks and placements of real ones
+assert not _device.MIXED[0] and m.is_meta and not model.weight.is_meta
+(i,) = list(torch.tensor([5]))
+j = i + 3
+assert type(j._storage) is _storage.LazyStorage and int(j) == 8  # host arithmetic still on
+try:
+    m + torch.ones(2)
+except RuntimeError as exc:
+    assert str(exc) == "Tensor on device cpu is not on the expected device meta!", exc
+else:
+    raise AssertionError("no device error")
+x = torch.ones(2, requires_grad=True)
+(x * 2.0).sum().backward()
+assert x.grad.tolist() == [2.0, 2.0]
+print("ok")
+"""
+
+
+@pytest.mark.torchlike_only
+def test_a_meta_model_leaves_the_fast_paths_on(torch):
+    # a fresh process: an earlier test in this one may have placed tensors on a second device
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-c", _AFTER_META], capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr[-2000:]

@@ -1329,7 +1329,7 @@ def test_fresh_views_and_host_numbers_are_computed_on_use(torch, monkeypatch):
     from torchlike import _device, _storage
 
     # (host arithmetic is skipped once any tensor has lived off the default device, which an
-    # earlier test in the same process may have made: meta, a second device)
+    # earlier test in the same process may have made: a second device; meta tensors do not)
     monkeypatch.setattr(_device, "MIXED", [False])
 
     x = torch.arange(12.0).view(3, 4)

@@ -18,9 +18,11 @@
   placement logic is exercised on a machine without one.  Never set it outside tests.
 
 - ``'meta'`` (``_meta.py``): tensors with a shape and a dtype but no data; ops on them compute
-  only their results' shapes and dtypes.  Placing a tensor there counts as leaving the default
-  device (the check above then runs, with PyTorch's meta wording), and ``apply`` asks
-  ``check_same`` whether an operand is meta.
+  only their results' shapes and dtypes.  Once a meta tensor exists (``META_SEEN``), ``apply``
+  looks for a meta operand (``_meta.any_meta``, a type test) and, where it finds one, runs the
+  check above (with PyTorch's meta wording), which also tells it to compute shapes only.  The
+  other devices' checks stay off: building a model on the meta device does not slow the rest
+  of the process.
 
 Ground module: imports only jax, ``_meta`` and ``_size``.
 """
@@ -37,7 +39,11 @@ from ._size import device
 
 CPU = device("cpu")
 META = device("meta")
-MIXED = [False]  # set once a tensor is placed away from the default device
+MIXED = [False]  # set once a tensor is placed on another real device than the default
+# set once a meta tensor exists: ops then look for meta operands (a cheap type test), while
+# the device checks and placements that MIXED turns on stay off for a process whose only
+# other "device" is meta (``with torch.device('meta'):`` model building, then ``to_empty``)
+META_SEEN = [False]
 _state = {"default": CPU, "current_cuda": 0}
 
 
@@ -126,10 +132,11 @@ def place(value, dev):
     dev = normalize(dev)
     if of_array(value) == dev:
         return value
-    if dev != CPU or _state["default"] != CPU:
-        MIXED[0] = True
     if dev.type == "meta":
+        META_SEEN[0] = True
         return _meta.like(value)
+    if dev != CPU or _state["default"] not in (CPU, META):
+        MIXED[0] = True
     if _meta.is_meta(value):
         raise NotImplementedError(_meta.NO_DATA)
     return jax.device_put(value, to_jax(dev))
@@ -153,10 +160,11 @@ def for_factory(value, dev):
         if dev is CPU and not (accelerators("cuda") or _tpus()):
             return value
     dev = normalize(dev)
+    if dev.type == "meta":
+        META_SEEN[0] = True
+        return _meta.like(value)
     if dev != CPU:
         MIXED[0] = True
-    if dev.type == "meta":
-        return _meta.like(value)
     return jax.device_put(value, to_jax(dev))
 
 
@@ -185,7 +193,7 @@ def set_default(dev) -> None:
     dev = CPU if dev is None else normalize(dev)
     if dev.type == "meta":  # only factories read it: JAX's own default stays where it was
         _state["default"] = META
-        MIXED[0] = True
+        META_SEEN[0] = True
         return
     jdev = to_jax(dev)
     _state["default"] = dev

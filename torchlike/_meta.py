@@ -57,6 +57,14 @@ def is_meta(value) -> bool:
     return type(value) is MetaArray
 
 
+def any_meta(vals) -> bool:
+    """Whether an op's operand values hold a meta value."""
+    for v in vals:
+        if type(v) is MetaArray:
+            return True
+    return False
+
+
 def _to_meta(out):
     return jax.tree_util.tree_map(like, out)
 

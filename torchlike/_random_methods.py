@@ -93,7 +93,7 @@ _BERNOULLI_P_OP = Op("bernoulli", _no_derivative, "NotImplemented", linear=True,
 def _wrap(values: np.ndarray, dtype, like=None) -> Tensor:
     """Host samples as a tensor (on ``like``'s device: the generator draws on the host)."""
     arr = jnp.asarray(values, dtype=dtype._np)
-    if like is not None and _device.MIXED[0]:
+    if like is not None and (_device.MIXED[0] or _device.META_SEEN[0]):
         arr = _device.place(arr, like.device)
     return Tensor._make(arr, dtype)
 

@@ -129,7 +129,9 @@ class Tensor(metaclass=TorchNamed):
 
     def _write(self, value, check_overlap=True):
         storage = self._storage
-        if _device.MIXED[0]:
+        if _device.MIXED[0] or (
+            _device.META_SEEN[0] and (type(value) is _MetaArray or type(storage.data) is _MetaArray)
+        ):
             value = _device.keep(value, storage.data)
             if _meta.is_meta(value) and self._geom is not None:  # no data to write through
                 storage.gen += 1
@@ -266,7 +268,7 @@ class Tensor(metaclass=TorchNamed):
 
     @property
     def is_meta(self) -> bool:
-        return _device.MIXED[0] and self.device.type == "meta"
+        return _device.META_SEEN[0] and self.device.type == "meta"
 
     # torchlike has dense tensors only
     is_sparse = is_quantized = is_mkldnn = is_nested = property(lambda self: False)

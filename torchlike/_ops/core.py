@@ -354,6 +354,9 @@ def apply(op, operands, static=(), dtype=None):
         if _device.check_same(vals) is _device.META:  # no data: the results' shapes only
             fn = _meta.shapes_only(fn)
         vals = _device.align_scalars(vals)
+    elif _device.META_SEEN[0] and _meta.any_meta(vals):
+        if _device.check_same(vals) is _device.META:
+            fn = _meta.shapes_only(fn)
     try:
         out = fn(*(vals if args is None else args))
     except (TypeError, ValueError) as exc:

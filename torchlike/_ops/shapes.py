@@ -12,7 +12,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .. import _autocast, _device, _storage, _warnings
+from .. import _autocast, _device, _meta, _storage, _warnings
 from .. import _dtype as D
 from .._storage import StridedGeometry, view_strides
 from .._tensor import _TYPE_NAMES, Tensor, _wrap_dim
@@ -454,6 +454,7 @@ def _read_together(op, tensors, static, dim, concat):
         or core.DUAL is not None
         or _autocast.ACTIVE[0]
         or _device.MIXED[0]
+        or (_device.META_SEEN[0] and _meta.is_meta(storage.data))
     ):
         return None
     unread = False
