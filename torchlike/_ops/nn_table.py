@@ -451,11 +451,15 @@ OPS["embedding"] = Op(
 
 
 def _embedding_bag(
-    w, idx, offsets, per_sample, n_valid, *, mode, n_bags, padding_idx, sparse=False
+    w, per_sample, idx, offsets, n_valid, *, mode, n_bags, padding_idx, sparse=False
 ):
     # ``idx`` is padded to a bucket length (``F.embedding_bag``): entries from ``n_valid`` on
-    # take part in no bag, so one executable serves every input length of the bucket
+    # take part in no bag, so one executable serves every input length of the bucket.  The
+    # weight and per_sample_weights lead: they are the node's two edges, as in PyTorch.  A
+    # per_sample_weights that requires grad comes unpadded (its edge is its own history)
     n = idx.shape[0]
+    if per_sample is not None and per_sample.shape[0] < n:
+        per_sample = jnp.pad(per_sample, (0, n - per_sample.shape[0]))
     bag = jnp.searchsorted(offsets, jnp.arange(n), side="right") - 1
     rows = jnp.take(w, idx, axis=0)
     keep = jnp.arange(n) < n_valid
@@ -476,7 +480,7 @@ def _embedding_bag(
     return summed
 
 
-OPS["embedding_bag"] = Op("embedding_bag", _embedding_bag, "EmbeddingBagBackward0", edges=1)
+OPS["embedding_bag"] = Op("embedding_bag", _embedding_bag, "EmbeddingBagBackward0", edges=2)
 
 
 # ---------------------------------------------------------------------------------- padding

@@ -1481,9 +1481,11 @@ def _sparse_weight_grad(grad, nodes):
     after ``coalesce()``."""
     rows = []
     for node in nodes:
-        idx = np.asarray(node._saved[1].value).reshape(-1)
         if node._op.name == "embedding_bag":
+            idx = np.asarray(node._saved[2].value).reshape(-1)
             idx = idx[: int(node._saved[4].value)]  # (its padding to a bucket length)
+        else:
+            idx = np.asarray(node._saved[1].value).reshape(-1)
         pad = dict(node._static[1]).get("padding_idx")
         if pad is not None and pad >= 0:
             idx = idx[idx != pad]
@@ -1538,6 +1540,7 @@ def embedding_bag(
                 f"of fixed length sequences. However, found offsets of type {kind}"
             )
         b, length = input.shape
+        n_used = None
         offsets_np = np.arange(0, b * length, length)
         flat = input.reshape(-1)
         psw = None if per_sample_weights is None else per_sample_weights.reshape(-1)
@@ -1546,8 +1549,23 @@ def embedding_bag(
             raise ValueError("offsets has to be a 1D Tensor but got None")
         if offsets.ndim != 1:
             raise ValueError("offsets has to be a 1D Tensor")
+        n_used = None
         offsets_np = _host(offsets).astype(np.int64)
+        if offsets_np.size and offsets_np[0] != 0:
+            raise RuntimeError(
+                "offsets[0] has to be 0, i.e., the first sequence in the mini-batch has to "
+                f"start from position 0. However, got {offsets_np[0]}\n[ torch.LongTensor{{}} ]"
+            )
+        if offsets_np.size and offsets_np[-1] > input.shape[0]:
+            raise RuntimeError(
+                f"offsets[-1] can not be greater than input's length {input.shape[0]} but got "
+                f"offsets[-1] of {offsets_np[-1]}"
+            )
         if include_last_offset:
+            # PyTorch's CPU sum/mean kernel ends the last bag at offsets[-1]; its max kernel
+            # and its padding_idx path run the last bag to the end of the input
+            if offsets_np.size and mode != "max" and padding_idx is None:
+                n_used = int(offsets_np[-1])
             offsets_np = offsets_np[:-1]
         flat = input
         psw = per_sample_weights
@@ -1559,21 +1577,23 @@ def embedding_bag(
     static = (("mode", mode), ("n_bags", len(offsets_np)), ("padding_idx", padding_idx))
     if sparse:
         static += _sparse_grad_static()
-    flat, psw, n_valid = _bucketed(flat, psw)
-    return apply(OPS["embedding_bag"], (weight, flat, offs, psw, n_valid), static)
+    flat, psw, n_valid = _bucketed(flat, psw, n_used)
+    return apply(OPS["embedding_bag"], (weight, psw, flat, offs, n_valid), static)
 
 
-def _bucketed(flat, psw):
+def _bucketed(flat, psw, n_used=None):
     """The bag input padded on the host to the next power of two (at least 16) and its true
     length: text batches give every step a new total length, and each would otherwise compile
-    the bag's forward and backward anew.  The padding takes part in no bag (exact)."""
+    the bag's forward and backward anew.  The padding takes part in no bag (exact), nor do the
+    entries from ``n_used`` on (those after the last offset with ``include_last_offset``)."""
     n = flat.shape[0]
     size = max(16, 1 << max(n - 1, 0).bit_length())
-    n_valid = _N_VALID.get(n)
+    used = n if n_used is None else n_used
+    n_valid = _N_VALID.get(used)
     if n_valid is None:
-        n_valid = Tensor._make(jax.device_put(np.int32(n)))
+        n_valid = Tensor._make(jax.device_put(np.int32(used)))
         if len(_N_VALID) < 4096:
-            _N_VALID[n] = n_valid
+            _N_VALID[used] = n_valid
     if size == n:
         return flat, psw, n_valid
     idx = np.zeros(size, np.asarray(flat._value).dtype)
@@ -1581,8 +1601,7 @@ def _bucketed(flat, psw):
     flat = Tensor._make(jax.device_put(idx), flat._dtype)
     if psw is not None:
         if psw.requires_grad and grad_mode.is_grad_enabled():
-            zeros = Tensor._make(jnp.zeros(size - n, psw._value.dtype), psw._dtype)
-            psw = apply(OPS["cat"], (psw, zeros), (("dim", 0),))
+            pass  # the op pads it, so the node's edge is psw's own (PyTorch's graph)
         else:
             w = np.zeros(size, np.asarray(psw._value).dtype)
             w[:n] = np.asarray(psw._value)
@@ -2279,7 +2298,7 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
             "size.'batchmean' divides only by the batch size, and aligns with the KL div math "
             "definition.'mean' will be changed to behave the same as 'batchmean' in the next "
             "major release.",
-            stacklevel=2,
+            stacklevel=3,  # the caller's line: past the autocast region's wrapper
         )
     else:
         _check_reduction(reduction)

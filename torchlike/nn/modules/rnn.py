@@ -216,8 +216,11 @@ class RNNBase(Module):
             width = (self.proj_size or self.hidden_size) * (2 if self.bidirectional else 1)
             with grad_mode.no_grad():
                 for _ in range(self.num_layers - 1):
-                    keep = F._bernoulli_like(data, (len(sizes), batch, width), 1 - self.dropout)
-                    masks.append(keep.div_(1 - self.dropout))
+                    # PyTorch drops out the packed rows (its layer output is packed data), so
+                    # the generator fills (sum(lengths), width) in packed order
+                    keep = F._bernoulli_like(data, (data.shape[0], width), 1 - self.dropout)
+                    keep = _unpack_to_grid(keep.div_(1 - self.dropout), index, len(sizes), batch)
+                    masks.append(keep)
         weights = self._flat_weights
         lengths_t = _factories.tensor(lengths, dtype=D.int64)
         # the scan sees only (T, B): new length patterns reuse its compiled program

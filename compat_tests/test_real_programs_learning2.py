@@ -1,0 +1,115 @@
+"""Blockers found by running learning programs written in plain PyTorch unchanged under
+``python -m torchlike`` (sweep B): NCF and biased matrix factorisation, DeepFM / torchfm, a DLRM
+with EmbeddingBag(sparse=True, include_last_offset=True) + SparseAdam and weighted bags,
+SimCLR NT-Xent (three formulations) with CosineAnnealingWarmRestarts, BYOL, triplet / contrastive
+/ cosine-embedding / margin-ranking / batch-hard losses, ArcFace / CosFace / center loss / SupCon /
+prototypical networks / MoCo's queue, knowledge distillation (KLDivLoss, temperature,
+OneCycleLR), LSTM/GRU forecasting with pack_padded_sequence and inter-layer dropout, a GRUCell
+seq2seq, a TCN with weight_norm and SequentialLR warm-up, a Transformer forecaster, MAML with
+autograd.grad(create_graph=True) / functional_call / torch.func vmap, learn2learn-style
+clone_module, Reptile, a TabNet-like model with ghost BatchNorm and class weights,
+WeightedRandomSampler / random_split / Subset, mixup / cutmix and focal losses; each reduced to
+the few lines that reproduce it."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+
+def _close(a, b, tol=1e-5):
+    return np.allclose(np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64), atol=tol)
+
+
+# ------------------------------------------------ DLRM: EmbeddingBag(include_last_offset=True)
+# The last offset ends the last bag of a sum/mean bag; entries after it join no bag.
+def test_embedding_bag_last_offset_ends_the_last_bag(torch):
+    F = torch.nn.functional
+    w = torch.arange(12.0).view(4, 3)
+    idx = torch.tensor([0, 1, 1, 3])
+    out = F.embedding_bag(idx, w, torch.tensor([0, 1, 1]), mode="sum", include_last_offset=True)
+    assert out.tolist() == [[0.0, 1.0, 2.0], [0.0, 0.0, 0.0]]
+    out = F.embedding_bag(idx, w, torch.tensor([0, 2, 3]), mode="sum", include_last_offset=True)
+    assert out.tolist() == [[3.0, 5.0, 7.0], [3.0, 4.0, 5.0]]
+    bag = torch.nn.EmbeddingBag.from_pretrained(w, mode="mean", include_last_offset=True)
+    assert bag(idx, torch.tensor([0, 2, 4])).tolist() == [[1.5, 2.5, 3.5], [6.0, 7.0, 8.0]]
+    # PyTorch's max kernel (and its padding_idx path) runs the last bag to the input's end
+    out = F.embedding_bag(idx, w, torch.tensor([0, 1, 1]), mode="max", include_last_offset=True)
+    assert out.tolist() == [[0.0, 1.0, 2.0], [9.0, 10.0, 11.0]]
+    out = F.embedding_bag(
+        idx, w, torch.tensor([0, 2, 3]), mode="sum", include_last_offset=True, padding_idx=0
+    )
+    assert out.tolist() == [[3.0, 4.0, 5.0], [12.0, 14.0, 16.0]]
+
+
+def test_embedding_bag_offsets_checks(torch):
+    F = torch.nn.functional
+    w = torch.arange(12.0).view(4, 3)
+    idx = torch.tensor([0, 1, 1, 3])
+    with pytest.raises(RuntimeError, match=r"offsets\[0\] has to be 0, i.e., the first sequence"):
+        F.embedding_bag(idx, w, torch.tensor([1, 2]), mode="sum")
+    with pytest.raises(
+        RuntimeError,
+        match=r"offsets\[-1\] can not be greater than input's length 4 but got offsets\[-1\] of 6",
+    ):
+        F.embedding_bag(idx, w, torch.tensor([0, 6]), mode="sum")
+
+
+# ------------------------------------------------ DLRM weighted bags: per_sample_weights' grad
+# per_sample_weights that require grad are the node's second edge (they got no gradient).
+def test_embedding_bag_per_sample_weights_gradient(torch):
+    F = torch.nn.functional
+    w = torch.arange(12.0).view(4, 3).requires_grad_()
+    psw = torch.tensor([0.5, 1.0, 2.0, 0.25], requires_grad=True)
+    out = F.embedding_bag(
+        torch.tensor([0, 1, 1, 3]), w, torch.tensor([0, 2]), mode="sum", per_sample_weights=psw
+    )
+    nf = out.grad_fn.next_functions
+    assert out.grad_fn.name() == "EmbeddingBagBackward0" and len(nf) == 2
+    assert nf[1][0].variable is psw
+    (out * torch.tensor([[1.0, 0.0, 0.0], [0.0, 1.0, 1.0]])).sum().backward()
+    assert psw.grad.tolist() == [0.0, 3.0, 9.0, 21.0]
+    assert w.grad[:, 0].tolist() == [0.5, 1.0, 0.0, 0.0]
+    assert w.grad[:, 2].tolist() == [0.0, 2.0, 0.0, 0.25]
+    # only the weights require grad: still the bag's node, its weight edge empty
+    out = F.embedding_bag(
+        torch.tensor([0, 1]), w.detach(), torch.tensor([0]), mode="sum", per_sample_weights=psw[:2]
+    )
+    assert out.grad_fn.name() == "EmbeddingBagBackward0"
+    assert out.grad_fn.next_functions[0] == (None, 0)
+    out = F.embedding_bag(torch.tensor([0, 1]), w, torch.tensor([0]), mode="sum")
+    assert len(out.grad_fn.next_functions) == 2 and out.grad_fn.next_functions[1] == (None, 0)
+
+
+# ------------------------------------------------ LSTM forecaster: packed input with dropout
+# PyTorch drops out the packed rows between layers, drawing (sum(lengths), width) values.
+def test_packed_rnn_dropout_draws_packed_rows(torch):
+    nn = torch.nn
+    torch.manual_seed(0)
+    lstm = nn.LSTM(1, 3, num_layers=2, dropout=0.5, batch_first=True)
+    first, second = nn.LSTM(1, 3, batch_first=True), nn.LSTM(3, 3, batch_first=True)
+    sd = lstm.state_dict()
+    first.load_state_dict({k: v for k, v in sd.items() if k.endswith("_l0")})
+    second.load_state_dict({k.replace("_l1", "_l0"): v for k, v in sd.items() if k.endswith("l1")})
+    x = torch.randn(3, 4, 1)
+    packed = nn.utils.rnn.pack_padded_sequence(x, torch.tensor([4, 2, 1]), batch_first=True)
+    torch.manual_seed(1)
+    out, _ = lstm(packed)
+    torch.manual_seed(1)
+    mask = torch.empty(7, 3).bernoulli_(0.5) * 2  # one value per packed row and unit
+    mid, _ = first(packed)
+    want, _ = second(nn.utils.rnn.PackedSequence(mid.data * mask, mid.batch_sizes))
+    assert out.data.shape == (7, 3)
+    assert _close(out.data.tolist(), want.data.tolist())
+
+
+# ------------------------------------------------ distillation: kl_div(reduction='mean')
+# The warning points at the caller's line (it pointed into torchlike, so a second call on
+# another line was swallowed by the once-per-location filter).
+def test_kl_div_mean_warning_points_at_caller(torch):
+    F = torch.nn.functional
+    with warnings.catch_warnings(record=True) as got:
+        warnings.simplefilter("always")
+        F.kl_div(torch.zeros(3), torch.tensor([0.0, 0.5, 0.5]), reduction="mean")
+    assert len(got) == 1 and "'batchmean' divides only by the batch size" in str(got[0].message)
+    assert got[0].filename == __file__
