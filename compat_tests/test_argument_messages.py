@@ -758,6 +758,27 @@ def test_reductions_take_what_pytorch_takes(torch):
     assert x.amax(None).item() == 5.0 and x.amin(None).item() == 0.0
 
 
+def test_a_passed_dim_of_none_or_empty_names_the_dim_overload(torch):
+    # ``x.sum()`` is the all-reduce overload; ``x.sum(None)`` / ``x.sum(())`` the dim overload,
+    # which reduces every dim too and saves the dim as passed
+    x = torch.arange(6.0).reshape(2, 3).requires_grad_()
+    assert x.sum().grad_fn.name() == "SumBackward0" and x.mean().grad_fn.name() == "MeanBackward0"
+    for dim in (None, (), []):
+        s, m = x.sum(dim), x.mean(dim)
+        assert s.grad_fn.name() == "SumBackward1" and m.grad_fn.name() == "MeanBackward1"
+        assert s.shape == () and m.shape == () and s.item() == 15.0 and m.item() == 2.5
+        assert s.grad_fn._saved_dim == (None if dim is None else ())
+        assert x.nansum(dim).grad_fn._saved_dim == (None if dim is None else ())
+        assert x.nanmean(dim).item() == 2.5
+        assert x.amax(dim).grad_fn._saved_dim == () and x.amin(dim).item() == 0.0
+    assert torch.sum(x, None, dtype=torch.float64).dtype == torch.float64
+    assert x.nansum().grad_fn._saved_dim is None and x.nansum(1).grad_fn._saved_dim == (1,)
+    assert x.nansum(1, keepdim=True).grad_fn._saved_keepdim is True
+    assert torch.tensor(3.0).sum(()).shape == () and torch.tensor(3.0).mean(()).item() == 3.0
+    x.mean(()).backward()
+    assert torch.allclose(x.grad, torch.full((2, 3), 1 / 6))
+
+
 def test_reductions_refuse_what_pytorch_refuses(torch):
     x = torch.ones(2, 3)
     with pytest.raises(TypeError) as e:

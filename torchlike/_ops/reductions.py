@@ -50,41 +50,60 @@ def _numpy_names(fn):
     return wrapped
 
 
+class _NoDim:
+    """``dim``'s default where PyTorch has an overload without it: ``x.sum()`` is the
+    all-reduce (``SumBackward0``), while ``x.sum(None)``, ``x.sum(())`` name the dim overload
+    (``SumBackward1``, whose ``_saved_dim`` is what was passed) reducing every dim too."""
+
+    def __repr__(self):
+        return "None"
+
+
+_NO_DIM = _NoDim()
+
+
 def _dtype_static(dtype):
     return () if dtype is None else (("dtype", D.to_dtype(dtype)._np),)
 
 
 @export(out=True)
 @_numpy_names
-def sum(input, dim=None, keepdim=False, *, dtype=None):
-    if (dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0)) and not keepdim:
-        return apply(OPS["sum"], (input,), _dtype_static(dtype))
-    if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
-        dim = tuple(range(input.ndim))  # keepdim over every dim (the dim overload's node)
+def sum(input, dim=_NO_DIM, keepdim=False, *, dtype=None):
+    if dim is _NO_DIM:
+        if not keepdim:
+            return apply(OPS["sum"], (input,), _dtype_static(dtype))
+        dim = None
     return apply(
         OPS["sum_dim"],
         (input,),
-        (("dim", _dim_tuple(dim, input.ndim)), ("keepdim", keepdim)) + _dtype_static(dtype),
+        (("dim", _all_or_dims(dim, input.ndim)), ("keepdim", keepdim)) + _dtype_static(dtype),
     )
+
+
+def _all_or_dims(dim, ndim):
+    """A reduction's ``dim`` as its node saves it: None, () (both: every dim) or the dims."""
+    if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
+        return None if dim is None else ()
+    return _dim_tuple(dim, ndim)
 
 
 @export(out=True)
 @_numpy_names
-def mean(input, dim=None, keepdim=False, *, dtype=None):
+def mean(input, dim=_NO_DIM, keepdim=False, *, dtype=None):
     d = D.to_dtype(dtype) if dtype is not None else input.dtype
     if not (d.is_floating_point or d.is_complex):
         raise RuntimeError(
             "mean(): could not infer output dtype. Input dtype must be either a floating point "
             f"or complex dtype. Got: {_SCALAR_TYPE_NAMES.get(d, str(d))}"
         )
-    if dim is None and not keepdim:
-        return apply(OPS["mean"], (input,), _dtype_static(dtype))
-    if dim is None:
-        dim = tuple(range(input.ndim))  # keepdim over every dim (the dim overload's node)
+    if dim is _NO_DIM:
+        if not keepdim:
+            return apply(OPS["mean"], (input,), _dtype_static(dtype))
+        dim = None
     return apply(
         OPS["mean_dim"],
         (input,),
-        (("dim", _dim_tuple(dim, input.ndim)), ("keepdim", keepdim)) + _dtype_static(dtype),
+        (("dim", _all_or_dims(dim, input.ndim)), ("keepdim", keepdim)) + _dtype_static(dtype),
     )
 
 
@@ -160,17 +179,19 @@ def min(input, dim=None, keepdim=False, *, other=None):
 @export(out=True)
 @_numpy_names
 def amax(input, dim=(), keepdim=False):
-    _check_reduced_dims("amax", input, None if dim in ((), None) else dim)
-    dim = tuple(range(input.ndim)) if dim in ((), None) else dim
-    return apply(OPS["amax"], (input,), (("dim", _dims(dim, input.ndim)), ("keepdim", keepdim)))
+    every = dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0)
+    _check_reduced_dims("amax", input, None if every else dim)
+    dim = () if every else _dims(dim, input.ndim)
+    return apply(OPS["amax"], (input,), (("dim", dim), ("keepdim", keepdim)))
 
 
 @export(out=True)
 @_numpy_names
 def amin(input, dim=(), keepdim=False):
-    _check_reduced_dims("amin", input, None if dim in ((), None) else dim)
-    dim = tuple(range(input.ndim)) if dim in ((), None) else dim
-    return apply(OPS["amin"], (input,), (("dim", _dims(dim, input.ndim)), ("keepdim", keepdim)))
+    every = dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0)
+    _check_reduced_dims("amin", input, None if every else dim)
+    dim = () if every else _dims(dim, input.ndim)
+    return apply(OPS["amin"], (input,), (("dim", dim), ("keepdim", keepdim)))
 
 
 @export(out=True, ints=("dim",))

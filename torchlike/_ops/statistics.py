@@ -75,7 +75,10 @@ def _slice(t, dim, start=None, stop=None):
 def nansum(input, dim=None, keepdim=False, *, dtype=None):
     if input._dtype.is_complex:
         raise RuntimeError("nansum does not support complex inputs")
-    dims = None if dim is None or dim in ((), []) else _dims(_int_tuple(dim), input.ndim)
+    if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
+        dims = None if dim is None else ()  # (every dim: the node saves what was passed)
+    else:
+        dims = _dims(_int_tuple(dim), input.ndim)
     return apply(
         OPS["nansum"], (input,), (("dim", dims), ("keepdim", keepdim)) + _dtype_static(dtype)
     )

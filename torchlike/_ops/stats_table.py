@@ -19,7 +19,7 @@ def _nansum(x, *, dim=None, keepdim=False, dtype=None):
     x = x.astype(_acc_dtype(x, dtype))
     if jnp.issubdtype(x.dtype, jnp.inexact):
         x = jnp.where(jnp.isnan(x), jnp.zeros((), x.dtype), x)
-    return jnp.sum(x, axis=dim, keepdims=keepdim)
+    return jnp.sum(x, axis=None if dim == () else dim, keepdims=keepdim)
 
 
 def _nan_last_order(x, dim):
@@ -46,7 +46,9 @@ def _nanmedian_dim(x, *, dim, keepdim):
     return values, pick.astype(jnp.int64)
 
 
-OPS["nansum"] = Op("nansum", _nansum, "NansumBackward0", saved=SELF)
+OPS["nansum"] = Op(
+    "nansum", _nansum, "NansumBackward0", saved={**SELF, "dim": "dim", "keepdim": "keepdim"}
+)
 OPS["nanmedian"] = Op(
     "nanmedian", _nanmedian_all, "NanmedianBackward0", saved={"self": 0, "result": "result"}
 )

@@ -665,9 +665,14 @@ def _acc_dtype(x, dtype):
     return x.dtype
 
 
+def _axis(dim):
+    """A reduction's ``dim`` for JAX: None and () both reduce every dim, as in PyTorch."""
+    return None if dim == () else dim
+
+
 @_on_0d
 def _sum(x, *, dim=None, keepdim=False, dtype=None):
-    return jnp.sum(x.astype(_acc_dtype(x, dtype)), axis=dim, keepdims=keepdim)
+    return jnp.sum(x.astype(_acc_dtype(x, dtype)), axis=_axis(dim), keepdims=keepdim)
 
 
 @_on_0d
@@ -679,6 +684,7 @@ def _prod(x, *, dim=None, keepdim=False, dtype=None):
 def _mean(x, *, dim=None, keepdim=False, dtype=None):
     if dtype is not None:
         x = x.astype(dtype)
+    dim = _axis(dim)
     n = (
         x.size
         if dim is None
@@ -730,13 +736,13 @@ OPS["max_dim"] = Op("max", _max_dim, "MaxBackward0", saved=DIMS)
 OPS["min_dim"] = Op("min", _min_dim, "MinBackward0", saved=DIMS)
 OPS["amax"] = Op(
     "amax",
-    _on_0d(lambda x, *, dim, keepdim=False: jnp.max(x, axis=dim, keepdims=keepdim)),
+    _on_0d(lambda x, *, dim, keepdim=False: jnp.max(x, axis=_axis(dim), keepdims=keepdim)),
     "AmaxBackward0",
     saved={"self": 0, "result": "result", **DIMS},
 )
 OPS["amin"] = Op(
     "amin",
-    _on_0d(lambda x, *, dim, keepdim=False: jnp.min(x, axis=dim, keepdims=keepdim)),
+    _on_0d(lambda x, *, dim, keepdim=False: jnp.min(x, axis=_axis(dim), keepdims=keepdim)),
     "AminBackward0",
     saved={"self": 0, "result": "result", **DIMS},
 )
