@@ -1,19 +1,43 @@
 from __future__ import annotations
 
+from ..autograd.function import Function, once_differentiable
 from . import constraints
 from ._api import Size, torch
-from ._samplers import _sample_dirichlet
+from ._samplers import _dirichlet_grad, _sample_dirichlet
 from .exp_family import ExponentialFamily
 from .utils import _one_hot
 
 __all__ = ["Dirichlet"]
 
 
+def _Dirichlet_backward(x, concentration, grad_output):
+    # d x_j / d alpha_i = g_i * (delta_ij - x_j): moving alpha_i moves x_i along its Beta
+    # marginal and rescales the other coordinates to stay on the simplex
+    total = concentration.sum(-1, True).expand_as(concentration)
+    grad = _dirichlet_grad(x, concentration, total)
+    return grad * (grad_output - (x * grad_output).sum(-1, True))
+
+
+class _Dirichlet(Function):
+    @staticmethod
+    def forward(ctx, concentration):
+        x = _sample_dirichlet(concentration)
+        ctx.save_for_backward(x, concentration)
+        return x
+
+    @staticmethod
+    @once_differentiable
+    def backward(ctx, grad_output):
+        x, concentration = ctx.saved_tensors
+        return _Dirichlet_backward(x, concentration, grad_output)
+
+
 class Dirichlet(ExponentialFamily):
     """The Dirichlet distribution over the simplex, with ``concentration`` (last dim: K).
 
-    ``rsample`` normalises independent gamma draws (JAX's sampler); its gradient is the
-    implicit reparameterisation gradient of that construction."""
+    ``rsample`` draws PyTorch's values (normalised gammas from its CPU sampler) through the
+    ``_Dirichlet`` Function, whose backward is the implicit derivative through each
+    coordinate's Beta marginal, as PyTorch's ``_DirichletBackward``."""
 
     arg_constraints = {"concentration": constraints.independent(constraints.positive, 1)}
     support = constraints.simplex
@@ -36,7 +60,7 @@ class Dirichlet(ExponentialFamily):
 
     def rsample(self, sample_shape=()):
         shape = self._extended_shape(sample_shape)
-        return _sample_dirichlet(self.concentration.expand(shape))
+        return _Dirichlet.apply(self.concentration.expand(shape))
 
     def log_prob(self, value):
         if self._validate_args:
