@@ -113,3 +113,39 @@ def test_kl_div_mean_warning_points_at_caller(torch):
         F.kl_div(torch.zeros(3), torch.tensor([0.0, 0.5, 0.5]), reduction="mean")
     assert len(got) == 1 and "'batchmean' divides only by the batch size" in str(got[0].message)
     assert got[0].filename == __file__
+
+
+# ------------------------------------------------ tabular binning: bucketize of a column
+# PyTorch warns once per process that a non-contiguous input / boundary tensor is copied.
+_SEARCHSORTED_SCRIPT = """
+import warnings
+import {name} as torch
+warnings.simplefilter("always")
+x = torch.randn(5, 3)
+torch.bucketize(x[:, 0].contiguous(), torch.tensor([0.0]))
+torch.bucketize(x[:, 0], torch.tensor([0.0]))
+torch.searchsorted(torch.tensor([0.0, 1.0]), x[:, 1])
+torch.searchsorted(torch.ones(2, 2)[:, 0], torch.zeros(3))
+"""
+
+
+def test_searchsorted_non_contiguous_warnings(torch, tmp_path):
+    import subprocess
+    import sys
+
+    script = tmp_path / "binning.py"
+    script.write_text(_SEARCHSORTED_SCRIPT.format(name=torch.__name__))
+    err = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, check=True
+    ).stderr
+    lines = [ln for ln in err.splitlines() if "UserWarning" in ln]
+    tail = "will lower the performance due to extra data copy when converting non-contiguous "
+    assert len(lines) == 2
+    assert lines[0].startswith(f"{script}:7: UserWarning: torch.searchsorted(): input value")
+    assert lines[1].startswith(f"{script}:9: UserWarning: torch.searchsorted(): boundary tensor")
+    assert all(tail in ln for ln in lines)
+    assert lines[1].endswith(
+        "please use contiguous boundary tensor if possible. This message will only appear once "
+        "per program. (Triggered internally at "
+        "/__w/pytorch/pytorch/aten/src/ATen/native/BucketizationUtils.h:38.)"
+    )

@@ -912,6 +912,11 @@ def masked_select(input, mask):
 @export(method=False, out=True)
 def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None, sorter=None):
     side = side or ("right" if right else "left")
+    return _searchsorted(sorted_sequence, input, out_int32, side, stacklevel=4)
+
+
+def _searchsorted(sorted_sequence, input, out_int32, side, stacklevel):
+    # ``stacklevel``: the user's line, past the exported wrapper and the calling function
     vshape = tuple(input.shape) if isinstance(input, Tensor) else ()
     bshape = tuple(sorted_sequence.shape)
     if len(bshape) != 1 and (len(bshape) != len(vshape) or bshape[:-1] != vshape[:-1]):
@@ -920,6 +925,17 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
             "dimensions of boundaries tensor and input value tensor must match, but we got "
             f"boundaries tensor {list(bshape)} and input value tensor {list(vshape)}"
         )
+    for t, what, line in ((input, "input value", 32), (sorted_sequence, "boundary", 38)):
+        if isinstance(t, Tensor) and not t.is_contiguous():
+            _warnings.warn(
+                f"torch.searchsorted(): {what} tensor is non-contiguous, this will lower the "
+                "performance due to extra data copy when converting non-contiguous tensor to "
+                f"contiguous, please use contiguous {what} tensor if possible. This message "
+                "will only appear once per program.",
+                f"aten/src/ATen/native/BucketizationUtils.h:{line}",
+                once=True,
+                stacklevel=stacklevel,
+            )
     seq = np.asarray(sorted_sequence._value)
     vals = np.asarray(input._value) if isinstance(input, Tensor) else np.asarray(input)
     if seq.ndim == 1:
@@ -936,7 +952,8 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
 
 @export(method=False, out=True)
 def bucketize(input, boundaries, *, out_int32=False, right=False):
-    return searchsorted(boundaries, input, out_int32=out_int32, right=right)
+    # (its warnings name torch.searchsorted, as PyTorch's shared check does)
+    return _searchsorted(boundaries, input, out_int32, "right" if right else "left", stacklevel=4)
 
 
 @export(out=True)
