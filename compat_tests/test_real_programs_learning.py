@@ -6,6 +6,7 @@ schedule DDIM / DDPM samplers, PixelCNN, GAT and GCN / GraphSAGE in pure torch, 
 distribution zoo) under ``python -m torchlike``, each reduced to the few lines that reproduce it."""
 
 import numpy as np
+import pytest
 
 
 def _values(t):
@@ -87,3 +88,35 @@ def _beta_implicit_grad(xs, alphas, betas):
         logpdf = (a - 1) * log(x) + (b - 1) * log(1 - x) - (lgamma(a) + lgamma(b) - lgamma(a + b))
         out.append(-dcdf / np.exp(logpdf))
     return out
+
+
+# ------------------------------------------------ GIN / PyG-style batching: repeat_interleave
+# The batch vector of a mini-batch of graphs is repeat_interleave(arange(B), sizes): a repeats
+# tensor raised a raw JAX error.  PyTorch's composite is index_select by the repeated indices.
+def test_repeat_interleave_by_tensor(torch):
+    sizes = torch.tensor([2, 1, 3])
+    batch = torch.repeat_interleave(torch.arange(3), sizes)
+    assert batch.tolist() == [0, 0, 1, 2, 2, 2] and batch.dtype == torch.int64
+    x = torch.arange(6.0).view(3, 2).requires_grad_()
+    y = x.repeat_interleave(sizes, dim=0)
+    assert y.shape == (6, 2) and type(y.grad_fn).__name__ == "IndexSelectBackward0"
+    y.sum().backward()
+    assert x.grad.tolist() == [[2.0, 2.0], [1.0, 1.0], [3.0, 3.0]]
+    assert torch.repeat_interleave(x.detach(), torch.tensor(2), dim=1).shape == (3, 4)
+    assert torch.repeat_interleave(x.detach(), torch.tensor([2]), dim=0).shape == (6, 2)
+    only = torch.repeat_interleave(torch.tensor([2, 0, 1], dtype=torch.int32), output_size=3)
+    assert only.tolist() == [0, 0, 2] and only.dtype == torch.int32
+
+
+def test_repeat_interleave_by_tensor_errors(torch):
+    x = torch.ones(3, 2)
+    with pytest.raises(RuntimeError, match="^allocated size does not match required size$"):
+        torch.repeat_interleave(torch.tensor([2, 1]), output_size=4)
+    with pytest.raises(RuntimeError, match="^repeat_interleave only accept 1D vector as repeat$"):
+        torch.repeat_interleave(torch.tensor([[2, 1]]))
+    with pytest.raises(
+        NotImplementedError, match="^\"repeat_interleave_cpu\" not implemented for 'Float'$"
+    ):
+        x.repeat_interleave(torch.tensor([2.0, 1.0, 1.0]), dim=0)
+    with pytest.raises(RuntimeError, match="^repeats can not be negative$"):
+        x.repeat_interleave(torch.tensor([2, -1, 1]), dim=0)

@@ -27,6 +27,7 @@ from .signatures import (
     _size_args,
     _t,
     export,
+    not_implemented_for,
 )
 from .table import OPS
 
@@ -702,25 +703,48 @@ def tile(input, *dims, **kwargs):
     return apply(OPS["tile"], (input,), (("reps", reps),))
 
 
+def _repeat_counts(repeats):
+    """A repeats tensor's values, read on the host (the output's shape depends on them, a sync
+    as in PyTorch), with PyTorch's checks."""
+    if repeats.ndim > 1:
+        raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
+    if repeats._dtype not in (D.int32, D.int64):
+        raise not_implemented_for("repeat_interleave_cpu", repeats._dtype)
+    values = np.asarray(repeats._value).reshape(-1)
+    if values.size and values.min() < 0:
+        raise RuntimeError("repeats can not be negative")
+    return values
+
+
+def _repeated_index(counts, output_size):
+    # the index has the repeats' dtype (int32 stays int32)
+    index = np.repeat(np.arange(counts.size, dtype=counts.dtype), counts)
+    if output_size is not None and output_size != index.size:
+        raise RuntimeError("allocated size does not match required size")
+    return Tensor._make(jnp.asarray(index))
+
+
 @export()
 def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
+    if repeats is None:
+        # repeat_interleave(repeats): each index i, repeats[i] times
+        return _repeated_index(_repeat_counts(input), output_size)
     if dim is None:
         input, dim = flatten(input), 0
     d = _wrap_dim(dim, input.ndim)
     if isinstance(repeats, Tensor):
-        # the output's shape depends on the repeats: read them (a host sync, as in PyTorch)
-        values = np.asarray(repeats._value).reshape(-1)
-        if values.size and values.min() < 0:
-            raise RuntimeError("repeats can not be negative")
-        repeats = tuple(int(r) for r in values)
-        if len(repeats) == 1:
-            repeats = repeats[0]
-        elif len(repeats) != input.shape[d]:
+        # PyTorch's composite: index_select by the repeated indices (IndexSelectBackward0)
+        counts = _repeat_counts(repeats)
+        if counts.size == 1:
+            counts = np.full(input.shape[d], counts[0])
+        elif counts.size != input.shape[d]:
             raise RuntimeError(
                 "repeats must have the same size as input along dim, but got repeats.size(0) = "
-                f"{len(repeats)} and input.size({d}) = {input.shape[d]}"
+                f"{counts.size} and input.size({d}) = {input.shape[d]}"
             )
-    elif repeats < 0:
+        index = _repeated_index(counts, output_size)
+        return apply(OPS["index_select"], (input, index), (("dim", d),))
+    if repeats < 0:
         raise RuntimeError("Repeats must be non-negative")
     return apply(
         OPS["repeat_interleave"],
