@@ -149,3 +149,21 @@ def test_searchsorted_non_contiguous_warnings(torch, tmp_path):
         "per program. (Triggered internally at "
         "/__w/pytorch/pytorch/aten/src/ATen/native/BucketizationUtils.h:38.)"
     )
+
+
+# ------------------------------------------------ GRU forecaster: unpad_sequence's side effect
+# PyTorch transposes the caller's (T, B, *) tensor in place; a later o.gather(0, last_index)
+# depends on it (it raised in PyTorch and silently gathered along time in torchlike).
+def test_unpad_sequence_transposes_the_callers_tensor(torch):
+    R = torch.nn.utils.rnn
+    w = torch.arange(6.0).view(3, 2, 1).requires_grad_()
+    o = w * 1
+    parts = R.unpad_sequence(o, torch.tensor([3, 1]))
+    assert [p.tolist() for p in parts] == [[[0.0], [2.0], [4.0]], [[1.0]]]
+    assert o.shape == (2, 3, 1)  # (its strides: a known difference of transpose_)
+    assert o.grad_fn.name() == "TransposeBackward1"
+    (o[1] * 2).sum().backward()
+    assert w.grad[:, 1, 0].tolist() == [2.0, 2.0, 2.0] and w.grad[:, 0, 0].tolist() == [0.0] * 3
+    y = torch.zeros(2, 3, 1)
+    R.unpad_sequence(y, torch.tensor([3, 1]), batch_first=True)
+    assert y.shape == (2, 3, 1)

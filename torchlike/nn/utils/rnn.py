@@ -120,9 +120,8 @@ def pad_sequence(sequences, batch_first=False, padding_value=0.0, padding_side="
 
 def unpad_sequence(padded_sequences, lengths, batch_first=False):
     if not batch_first:
-        # PyTorch transposes the caller's tensor in place here (transpose_); torchlike has no
-        # in-place transpose, so the caller's tensor is left as it was
-        padded_sequences = padded_sequences.transpose(0, 1)
+        # as PyTorch: the caller's tensor is transposed in place (it is batch-first afterwards)
+        padded_sequences.transpose_(0, 1)
     out = []
     for seq, length in zip(padded_sequences, _host_lengths(lengths)):
         out.append(seq[_factories.arange(length)])
