@@ -167,3 +167,64 @@ def test_unpad_sequence_transposes_the_callers_tensor(torch):
     y = torch.zeros(2, 3, 1)
     R.unpad_sequence(y, torch.tensor([3, 1]), batch_first=True)
     assert y.shape == (2, 3, 1)
+
+
+# ------------------------------------------------ CTR models: a Long label into BCE losses
+# PyTorch refuses an integer / bool target (the usual fix is y.float()); torchlike computed.
+def test_bce_losses_refuse_integer_targets(torch):
+    F = torch.nn.functional
+    x = torch.zeros(3)
+    y = torch.tensor([1, 0, 1])
+    msg = "result type Float can't be cast to the desired output type Long"
+    with pytest.raises(RuntimeError, match=msg):
+        torch.nn.BCEWithLogitsLoss()(x, y)
+    with pytest.raises(RuntimeError, match=msg):
+        F.binary_cross_entropy_with_logits(x, y, pos_weight=torch.tensor([2.0]))
+    with pytest.raises(RuntimeError, match="can't be cast to the desired output type Int"):
+        F.binary_cross_entropy_with_logits(x, y.int())
+    with pytest.raises(RuntimeError, match="Subtraction, the `-` operator, with two bool"):
+        F.binary_cross_entropy_with_logits(x, y.bool())
+    with pytest.raises(NotImplementedError, match="\"log_sigmoid_cpu\" not implemented for 'Long'"):
+        F.binary_cross_entropy_with_logits(y, x)
+    with pytest.raises(RuntimeError, match="Found dtype Long but expected Float"):
+        torch.nn.BCELoss()(torch.full((3,), 0.5), y)
+    with pytest.raises(RuntimeError, match="Found dtype Double but expected Float"):
+        F.binary_cross_entropy(torch.full((3,), 0.5), y.double())
+    # a float64 weight or pos_weight is read in the input's dtype
+    out = F.binary_cross_entropy(torch.full((3,), 0.5), y.float(), weight=torch.ones(3).double())
+    assert out.dtype == torch.float32 and _close(out.item(), 0.6931472)
+    out = F.binary_cross_entropy_with_logits(x, y.float(), pos_weight=torch.ones(3).double())
+    assert out.dtype == torch.float32 and out.grad_fn is None
+
+
+# ------------------------------------------------ metric learning: cdist / huber argument checks
+def test_cdist_checks(torch):
+    a, b = torch.randn(2, 3), torch.randn(4, 3)
+    with pytest.raises(RuntimeError, match="X1 and X2 must have the same number of columns. X1: 3"):
+        torch.cdist(a, torch.randn(2, 4))
+    with pytest.raises(RuntimeError, match="cdist only supports at least 2D tensors, X1 got: 1D"):
+        torch.cdist(torch.randn(3), b)
+    with pytest.raises(RuntimeError, match="cdist only supports at least 2D tensors, X2 got: 1D"):
+        torch.cdist(a, torch.randn(3))
+    with pytest.raises(RuntimeError, match="cdist only supports non-negative p values"):
+        torch.cdist(a, b, p=-1)
+    with pytest.raises(
+        RuntimeError, match="cdist only supports floating-point dtypes, X2 got: Long"
+    ):
+        torch.cdist(a, torch.ones(2, 3, dtype=torch.long))
+    with pytest.raises(RuntimeError, match="expected scalar type Float but found Double"):
+        torch.cdist(a, b.double())
+    with pytest.raises(ValueError, match="bad is not a valid value for compute_mode"):
+        torch.cdist(a, b, compute_mode="bad")
+    assert torch.cdist(a, b, compute_mode="donot_use_mm_for_euclid_dist").shape == (2, 4)
+
+
+def test_huber_loss_delta_check_and_size_warning_location(torch):
+    F = torch.nn.functional
+    with pytest.raises(RuntimeError, match="huber_loss does not support non-positive values"):
+        F.huber_loss(torch.zeros(2), torch.ones(2), delta=0.0)
+    with warnings.catch_warnings(record=True) as got:
+        warnings.simplefilter("always")
+        F.mse_loss(torch.zeros(2, 1), torch.ones(2))
+    assert len(got) == 1 and "Using a target size (torch.Size([2]))" in str(got[0].message)
+    assert got[0].filename == __file__

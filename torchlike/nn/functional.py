@@ -2069,7 +2069,7 @@ def _check_same_size(name, input, target):
             f"Using a target size ({target.shape}) that is different to the input size "
             f"({input.shape}). This will likely lead to incorrect results due to broadcasting. "
             "Please ensure they have the same size.",
-            stacklevel=3,
+            stacklevel=4,  # the loss's caller: past the loss and its autocast region's wrapper
         )
 
 
@@ -2107,6 +2107,8 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
 def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     _check_same_size("huber_loss", input, target)
     _check_reduction(reduction)
+    if delta <= 0:
+        raise RuntimeError("huber_loss does not support non-positive values for delta.")
     if weight is not None:
         loss = apply(
             OPS["huber_loss"], (input, target), (("reduction", "none"), ("delta", float(delta)))
@@ -2261,9 +2263,15 @@ def binary_cross_entropy(
             f"Using a target size ({target.shape}) that is different to the input size "
             f"({input.shape}) is deprecated. Please ensure they have the same size."
         )
+    if target.dtype is not input.dtype:  # PyTorch's kernel takes one dtype (a Long label too)
+        raise RuntimeError(
+            f"Found dtype {D.CAST_NAMES[target.dtype]} but expected {D.CAST_NAMES[input.dtype]}"
+        )
     v = _host(input)
     if v.size and ((v < 0) | (v > 1)).any():
         raise RuntimeError("all elements of input should be between 0 and 1")
+    if weight is not None and weight.dtype is not input.dtype:
+        weight = weight.to(input.dtype)  # (PyTorch's kernel reads it in the input's dtype)
     if weight is not None and tuple(weight.shape) != tuple(input.shape):
         weight = weight.expand(*input.shape)
     return apply(OPS["binary_cross_entropy"], (input, target, weight), (("reduction", reduction),))
@@ -2279,11 +2287,35 @@ def binary_cross_entropy_with_logits(
         raise ValueError(
             f"Target size ({target.shape}) must be the same as input size ({input.shape})"
         )
+    _check_bce_logits_dtypes(input, target)
+    if pos_weight is not None and pos_weight.dtype.is_floating_point:
+        if pos_weight.dtype is not input.dtype:
+            pos_weight = pos_weight.to(input.dtype)  # (it scales log_sigmoid(input) in place)
     return apply(
         OPS["binary_cross_entropy_with_logits"],
         (input, target, weight, pos_weight),
         (("reduction", reduction),),
     )
+
+
+def _check_bce_logits_dtypes(input, target):
+    """PyTorch computes ``(1 - target).mul_(input)``: an integer or bool target is refused
+    there (a Long label is a common slip: it must be float), an integer input by log_sigmoid."""
+    if not (input.dtype.is_floating_point or input.dtype.is_complex):
+        raise NotImplementedError(
+            f"\"log_sigmoid_cpu\" not implemented for '{_type_name(input.dtype)}'"
+        )
+    if target.dtype is D.bool_:
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` "
+            "or `logical_xor()` operator instead."
+        )
+    result = D.promote_types(target.dtype, input.dtype)
+    if not D.can_cast(result, target.dtype):
+        raise RuntimeError(
+            f"result type {D.CAST_NAMES[result]} can't be cast to the desired output type "
+            f"{D.CAST_NAMES[target.dtype]}"
+        )
 
 
 @_autocast.region("kl_div")
