@@ -120,3 +120,54 @@ def test_repeat_interleave_by_tensor_errors(torch):
         x.repeat_interleave(torch.tensor([2.0, 1.0, 1.0]), dim=0)
     with pytest.raises(RuntimeError, match="^repeats can not be negative$"):
         x.repeat_interleave(torch.tensor([2, -1, 1]), dim=0)
+
+
+# ------------------------------------------------ sparse-attention GAT: torch.sparse.softmax
+# pygat's SpGAT normalises attention scores stored on the edge list as a COO tensor; the
+# softmax runs over the specified entries of each row (duplicates summed first, with no
+# CoalesceBackward0 in between) and the result feeds torch.sparse.mm.
+def _edge_scores(torch):
+    i = torch.tensor([[0, 0, 1, 2, 0], [0, 2, 1, 0, 0]])
+    v = torch.tensor([1.0, 2.0, 3.0, 4.0, 5.0], requires_grad=True)
+    return i, v, torch.sparse_coo_tensor(i, v, (3, 3))
+
+
+def test_sparse_softmax(torch):
+    i, v, a = _edge_scores(torch)
+    s = torch.sparse.softmax(a, 1)
+    assert s.is_sparse and s.is_coalesced() and s.shape == (3, 3)
+    assert type(s.grad_fn).__name__ == "SparseSoftmaxBackward0"
+    assert [type(n).__name__ for n, _ in s.grad_fn.next_functions] == [
+        "SparseCooTensorWithDimsAndTensorsBackward0"
+    ]
+    assert s._indices().tolist() == [[0, 0, 1, 2], [0, 2, 1, 0]]
+    assert _close_list(s._values(), [0.98201379, 0.01798621, 1.0, 1.0])
+    assert _close_list(torch.sparse.softmax(a, 0)._values(), [0.88079708, 1.0, 1.0, 0.11920292])
+    w = torch.arange(6.0).view(3, 2)
+    (torch.sparse.mm(torch.sparse.softmax(a, 1), w) ** 2).sum().backward()
+    assert _close_list(v.grad, [-0.16155, 0.16155, 0.0, 0.0, -0.16155], tol=1e-4)
+
+
+def test_sparse_log_softmax_and_dense_dims(torch):
+    i, v, a = _edge_scores(torch)
+    ls = torch.sparse.log_softmax(a, -1)
+    assert type(ls.grad_fn).__name__ == "SparseLogSoftmaxBackward0"
+    assert _close_list(ls._values(), [-0.01814993, -4.01814993, 0.0, 0.0])
+    torch.sparse.mm(torch.sparse.log_softmax(a, 0), torch.arange(6.0).view(3, 2)).sum().backward()
+    assert _close_list(v.grad, [-0.76159416, 0.0, 0.0, 0.76159416, -0.76159416])
+    assert torch.sparse.softmax(a.detach().double(), 1, dtype=torch.float32).dtype == torch.float32
+    b = torch.sparse_coo_tensor(i, torch.arange(10.0).view(5, 2), (3, 3, 2))
+    assert _close_list(torch.sparse.softmax(b, 2)._values()[0], [0.11920292, 0.88079708])
+    assert _close_list(torch.sparse.softmax(b, 1)._values()[:, 1], [0.99908895, 9.1105e-04, 1, 1])
+    with pytest.raises(IndexError, match=r"range of \[-2, 1\], but got 2\)"):
+        torch.sparse.softmax(a, 2)
+    with pytest.raises(NotImplementedError, match="\"softmax\" not implemented for 'Long'"):
+        torch.sparse.softmax(torch.sparse_coo_tensor(i, torch.arange(5), (3, 3)), 1)
+
+
+def _close_list(t, expected, tol=1e-6):
+    return _close(t.detach().tolist(), expected, tol)
+
+
+def _close(a, b, tol=1e-6):
+    return np.allclose(np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64), atol=tol)

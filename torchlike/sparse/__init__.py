@@ -1,7 +1,7 @@
 """torch.sparse: COO tensors as GCN-style code uses them (``torch.sparse_coo_tensor``, the
 legacy ``torch.sparse.FloatTensor(indices, values, size)``, ``to_sparse``/``to_dense``,
 ``coalesce``, ``torch.sparse.mm`` / ``torch.spmm`` / ``torch.mm`` with gradients to the dense
-operand and to the values, ``torch.sparse.sum``).  The tensor itself is in ``_coo.py``."""
+operand and to the values, ``torch.sparse.sum``, ``torch.sparse.softmax`` / ``log_softmax``).  The tensor itself is in ``_coo.py``."""
 
 from __future__ import annotations
 
@@ -17,9 +17,10 @@ from .._tensor import Tensor
 from ._coo import SparseCOOTensor, build, dense_to_sparse, not_supported, warn_invariants_once
 from ._coo import dense_mm as _dense_mm
 from ._coo import mm as _mm
+from ._coo import sparse_softmax as _sparse_softmax
 from ._coo import sparse_sum as _sparse_sum
 
-__all__ = ["mm", "sum", "spmm", "sparse_coo_tensor"]
+__all__ = ["log_softmax", "mm", "softmax", "sum", "spmm", "sparse_coo_tensor"]
 
 
 def sparse_coo_tensor(
@@ -54,6 +55,14 @@ def spmm(input, mat2):
 
 def sum(input, dim=None, dtype=None):  # noqa: A001 - PyTorch's name
     return _sparse_sum(input, dim, dtype)
+
+
+def softmax(input, dim, *, dtype=None):
+    return _sparse_softmax(input, dim, dtype)
+
+
+def log_softmax(input, dim, *, dtype=None):
+    return _sparse_softmax(input, dim, dtype, log=True)
 
 
 def is_sparse(t):

@@ -25,7 +25,7 @@ from .._factories import zeros
 from .._layout import sparse_coo
 from .._ops.core import Op, apply
 from .._size import Size
-from .._tensor import Tensor
+from .._tensor import Tensor, _wrap_dim
 from ..autograd import grad_mode
 
 _BACKEND_MESSAGE = (
@@ -138,6 +138,23 @@ _SUB = Op(
 )
 _TO_SPARSE = Op("_to_sparse", _gather, "ToSparseBackward1", edges=1, linear=True)
 _TO_SPARSE_DIM = Op("_to_sparse_dim", _gather, "ToSparseBackward0", edges=1, linear=True)
+
+
+def _sparse_softmax(values, inverse, groups, *, n, n_groups, axis, log):
+    # the duplicates are summed inside the kernel: PyTorch coalesces without a CoalesceBackward0
+    v = jax.ops.segment_sum(values, inverse, num_segments=n)
+    if axis:  # over a dense dimension: each value row on its own
+        return jax.nn.log_softmax(v, axis=axis) if log else jax.nn.softmax(v, axis=axis)
+    # over a sparse dimension: the entries sharing every other index form one group; the
+    # entries not specified count as -inf (they take no part)
+    top = jax.lax.stop_gradient(jax.ops.segment_max(v, groups, num_segments=n_groups))
+    z = v - top[groups]
+    total = jax.ops.segment_sum(jnp.exp(z), groups, num_segments=n_groups)
+    return z - jnp.log(total)[groups] if log else jnp.exp(z) / total[groups]
+
+
+_SOFTMAX = Op("_sparse_softmax", _sparse_softmax, "SparseSoftmaxBackward0", edges=1)
+_LOG_SOFTMAX = Op("_sparse_log_softmax", _sparse_softmax, "SparseLogSoftmaxBackward0", edges=1)
 
 
 def _run(op, operands, **static):
@@ -713,6 +730,38 @@ def sparse_sum(input, dim=None, dtype=None, *, method=False):
     )
     size = sizes + tuple(input.shape[sd:])
     return SparseCOOTensor._new(_long(_unravel(uniq, sizes), values), summed, size, True)
+
+
+def sparse_softmax(input, dim, dtype=None, *, log=False):
+    """``torch.sparse.softmax`` / ``log_softmax``: over the specified entries along ``dim``
+    (the unspecified ones are -inf), on the coalesced pattern; a coalesced sparse result."""
+    name = "log_softmax" if log else "softmax"
+    if not isinstance(input, SparseCOOTensor):
+        raise not_supported(f"_sparse_{name}")
+    d = _wrap_dim(dim, input.dim())
+    values = input._sp_values if dtype is None else input._sp_values.to(dtype)
+    if not values.dtype.is_floating_point:
+        raise NotImplementedError(f"\"{name}\" not implemented for '{_scalar_name(values.dtype)}'")
+    sd = input.sparse_dim()
+    sizes = tuple(input._sp_size[:sd])
+    lin = _linear_index(np.asarray(input._sp_indices._value), sizes)
+    uniq, inverse = np.unique(lin, return_inverse=True)
+    indices = _unravel(uniq, sizes).reshape(sd, -1)
+    others = [k for k in range(sd) if k != d]
+    if d < sd and others:
+        rest = _linear_index(indices[others], tuple(sizes[k] for k in others))
+        _, groups = np.unique(rest, return_inverse=True)
+    else:
+        groups = np.zeros(len(uniq), np.int64)
+    out = _run(
+        _LOG_SOFTMAX if log else _SOFTMAX,
+        (values, _long(inverse.reshape(-1), values), _long(groups.reshape(-1), values)),
+        n=len(uniq),
+        n_groups=int(groups.max()) + 1 if groups.size else 0,
+        axis=d - sd + 1 if d >= sd else 0,
+        log=log,
+    )
+    return SparseCOOTensor._new(_long(indices, values), out, input._sp_size, True)
 
 
 # ---------------------------------------------------------------------------------- printing
