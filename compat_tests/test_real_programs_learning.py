@@ -171,3 +171,19 @@ def _close_list(t, expected, tol=1e-6):
 
 def _close(a, b, tol=1e-6):
     return np.allclose(np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64), atol=tol)
+
+
+# ------------------------------------------------ `from torch.distributions import *`
+# The star import gives the distributions, the transforms' classes and the KL functions, not the
+# `constraints` / `transforms` modules (a program that relied on them worked only here);
+# ExpRelaxedCategorical / LogitRelaxedBernoulli live in their modules only.
+def test_distributions_star_import(torch):
+    names = {}
+    exec("from torch.distributions import *", names)
+    assert "Categorical" in names and "TanhTransform" in names and "kl_divergence" in names
+    assert "transforms" not in names and "constraints" not in names
+    D = torch.distributions
+    assert not hasattr(D, "ExpRelaxedCategorical") and not hasattr(D, "LogitRelaxedBernoulli")
+    assert D.relaxed_categorical.ExpRelaxedCategorical.__name__ == "ExpRelaxedCategorical"
+    assert D.relaxed_bernoulli.LogitRelaxedBernoulli.__name__ == "LogitRelaxedBernoulli"
+    assert D.constraints.simplex is not None and D.transforms.TanhTransform is not None

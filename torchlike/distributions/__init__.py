@@ -12,7 +12,7 @@ Binomial use PyTorch's C++ rejection samplers there; here they draw from ``jax.r
 key taken from the same generator (reproducible under ``manual_seed``, not PyTorch's numbers).
 """
 
-from . import constraints, transforms
+from . import constraints, transforms  # noqa: F401  (attributes, as in torch; not in __all__)
 from .bernoulli import Bernoulli
 from .beta import Beta
 from .binomial import Binomial
@@ -48,8 +48,8 @@ from .normal import Normal
 from .one_hot_categorical import OneHotCategorical, OneHotCategoricalStraightThrough
 from .pareto import Pareto
 from .poisson import Poisson
-from .relaxed_bernoulli import LogitRelaxedBernoulli, RelaxedBernoulli
-from .relaxed_categorical import ExpRelaxedCategorical, RelaxedOneHotCategorical
+from .relaxed_bernoulli import RelaxedBernoulli
+from .relaxed_categorical import RelaxedOneHotCategorical
 from .studentT import StudentT
 from .transformed_distribution import TransformedDistribution
 from .transforms import *  # noqa: F403
@@ -69,7 +69,6 @@ __all__ = [
     "Distribution",
     "Exponential",
     "ExponentialFamily",
-    "ExpRelaxedCategorical",
     "FisherSnedecor",
     "Gamma",
     "GeneralizedPareto",
@@ -82,7 +81,6 @@ __all__ = [
     "Kumaraswamy",
     "Laplace",
     "LogisticNormal",
-    "LogitRelaxedBernoulli",
     "LogNormal",
     "LowRankMultivariateNormal",
     "MixtureSameFamily",
@@ -102,11 +100,9 @@ __all__ = [
     "VonMises",
     "Weibull",
     "biject_to",
-    "constraints",
     "kl_divergence",
     "register_kl",
     "transform_to",
-    "transforms",
 ]
 __all__.extend(transforms.__all__)
 
