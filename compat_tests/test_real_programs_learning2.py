@@ -228,3 +228,72 @@ def test_huber_loss_delta_check_and_size_warning_location(torch):
         F.mse_loss(torch.zeros(2, 1), torch.ones(2))
     assert len(got) == 1 and "Using a target size (torch.Size([2]))" in str(got[0].message)
     assert got[0].filename == __file__
+
+
+# ------------------------------------------------ forecasters fed float64 series
+# PyTorch refuses an input whose dtype is not the weights' (torchlike ran it in float64).
+def test_rnn_input_dtype_must_match_weights(torch):
+    lstm = torch.nn.LSTM(3, 4, batch_first=True)
+    msg = (
+        r"RNN input dtype \(torch.float64\) does not match weight dtype \(torch.float32\). "
+        r"Convert input: input.to\(torch.float32\), or convert model: model.to\(torch.float64\)"
+    )
+    with pytest.raises(ValueError, match=msg):
+        lstm(torch.zeros(2, 5, 3, dtype=torch.float64))
+    packed = torch.nn.utils.rnn.pack_sequence([torch.zeros(2, 3, dtype=torch.float64)])
+    with pytest.raises(ValueError, match=msg.replace("LSTM", "GRU")):
+        torch.nn.GRU(3, 4)(packed)
+    out, _ = torch.nn.GRU(3, 4).double()(torch.zeros(5, 2, 3, dtype=torch.float64))
+    assert out.dtype == torch.float64
+    # a lone tensor as an LSTM's (h, c): PyTorch reads hx[0] and hx[1]
+    with pytest.raises(IndexError, match="index 1 is out of bounds for dimension 0 with size 1"):
+        lstm(torch.zeros(2, 5, 3), torch.zeros(1, 2, 4))
+
+
+# ------------------------------------------------ recommenders: EmbeddingBag argument errors
+def test_embedding_bag_index_and_weight_shape_errors(torch):
+    F = torch.nn.functional
+    w = torch.ones(5, 2)
+    with pytest.raises(
+        RuntimeError,
+        match=r"Index 1 of input takes value 5 which is not in the valid range \[0, 5\)",
+    ):
+        torch.nn.EmbeddingBag(5, 2)(torch.tensor([[1, 5]]))
+    with pytest.raises(RuntimeError, match="Index 0 of input takes value -2 which is not in"):
+        F.embedding_bag(torch.tensor([-2, 1]), w, torch.tensor([0]), mode="sum")
+    msg = "embedding_bag: Expected idx >= 0 && idx < num_embeddings but found idx to be 5"
+    with pytest.raises(RuntimeError, match=msg):
+        F.embedding_bag(torch.tensor([1, 5]), w, torch.tensor([0]), mode="max")
+    with pytest.raises(RuntimeError, match=msg):
+        F.embedding_bag(torch.tensor([1, 5]), w, torch.tensor([0]), mode="sum", padding_idx=0)
+    # the offsets are checked first
+    with pytest.raises(RuntimeError, match=r"offsets\[0\] has to be 0"):
+        F.embedding_bag(torch.tensor([9, 1]), w, torch.tensor([1]), mode="sum")
+    with pytest.raises(
+        ValueError,
+        match=r"embedding_bag: If per_sample_weights \(torch.Size\(\[3\]\)\) is not None, then it "
+        r"must have the same shape as the input \(torch.Size\(\[2\]\)\)",
+    ):
+        F.embedding_bag(
+            torch.tensor([1, 2]), w, torch.tensor([0]), mode="sum", per_sample_weights=torch.ones(3)
+        )
+
+
+# ------------------------------------------------ time series: pad_sequence's trailing shapes
+# Each sequence is copied into the first one's trailing shape (copy_'s broadcasting).
+def test_pad_sequence_trailing_shapes(torch):
+    pad = torch.nn.utils.rnn.pad_sequence
+    out = pad([torch.zeros(2, 3), torch.ones(1, 1)], batch_first=True)
+    assert out.tolist() == [[[0.0] * 3, [0.0] * 3], [[1.0] * 3, [0.0] * 3]]
+    with pytest.raises(RuntimeError, match=r"tensor a \(3\) must match the size of tensor b \(4\)"):
+        pad([torch.zeros(2, 3), torch.ones(1, 4)])
+    with pytest.raises(
+        RuntimeError,
+        match=r"output with shape \[1, 3\] doesn't match the broadcast shape \[1, 3, 3\]",
+    ):
+        pad([torch.zeros(2, 3), torch.ones(1, 3, 1)])
+    with pytest.raises(
+        RuntimeError,
+        match=r"output with shape \[1, 3\] doesn't match the broadcast shape \[1, 3, 3\]",
+    ):
+        torch.zeros(1, 3).copy_(torch.ones(1, 3, 1))

@@ -488,7 +488,10 @@ def _broadcast_error(a, b):
                 f"The size of tensor a ({da}) must match the size of tensor b ({db}) at "
                 f"non-singleton dimension {builtins.max(len(a), len(b)) - i}"
             )
-    return RuntimeError(f"output with shape {list(a)} doesn't match the broadcast shape {list(b)}")
+    n = builtins.max(len(a), len(b))
+    pa, pb = (1,) * (n - len(a)) + tuple(a), (1,) * (n - len(b)) + tuple(b)
+    both = [x if y == 1 else y for x, y in zip(pa, pb)]  # the shapes broadcast together
+    return RuntimeError(f"output with shape {list(a)} doesn't match the broadcast shape {both}")
 
 
 def _index_spec_and_operands(self, index):

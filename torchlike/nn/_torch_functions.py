@@ -469,6 +469,10 @@ class _FlatRNN:
 
     _hidden_shape = _rnn.RNNBase._hidden_shape
     _check_hidden = _rnn.RNNBase._check_hidden
+
+    def _check_input_dtype(self, input):
+        pass  # (the dtype check is the module's Python forward's, not ATen's)
+
     _static = _rnn.RNNBase._static
     _run = _rnn.RNNBase._run
 

@@ -1426,15 +1426,28 @@ def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
 
 
 # ---------------------------------------------------------------------------------- embedding
-def _check_indices(input, n, what="embedding"):
+def _check_indices(input, n, what="embedding", bag_kernel=None):
     if input.dtype not in (D.int64, D.int32):
         raise RuntimeError(
             "Expected tensor for argument #1 'indices' to have one of the following scalar "
             f"types: Long, Int; but got {_tensor_type(input)} instead (while checking arguments "
             f"for {what})"
         )
-    if first_out_of_range(input, 0, n) is not None:  # one fused check (torchlike.set_checks)
+    bad = first_out_of_range(input, 0, n)  # one fused check (torchlike.set_checks)
+    if bad is None:
+        return
+    if bag_kernel is None:
         raise IndexError("index out of range in self")
+    # EmbeddingBag: each of PyTorch's CPU kernels words it its own way
+    if bag_kernel == "index_select_add":
+        flat = np.asarray(input._value).reshape(-1)
+        at = int(np.flatnonzero((flat < 0) | (flat >= n))[0])
+        raise RuntimeError(
+            f"Index {at} of input takes value {bad} which is not in the valid range [0, {n})"
+        )
+    raise RuntimeError(
+        f"embedding_bag: Expected idx >= 0 && idx < num_embeddings but found idx to be {bad}"
+    )
 
 
 def embedding(
@@ -1527,11 +1540,15 @@ def embedding_bag(
             "per_sample_weights is only supported for mode='sum' (got "
             f"mode='{mode}'). Please open a feature request on GitHub."
         )
+    if per_sample_weights is not None and tuple(input.shape) != tuple(per_sample_weights.shape):
+        raise ValueError(
+            f"embedding_bag: If per_sample_weights ({per_sample_weights.shape}) is not None, "
+            f"then it must have the same shape as the input ({input.shape})"
+        )
     if input.ndim not in (1, 2):
         raise ValueError(
             f"input has to be 1D or 2D Tensor, but got Tensor of dimension {input.ndim}"
         )
-    _check_indices(input, weight.shape[0], "embedding_bag")
     if input.ndim == 2:
         if offsets is not None:
             kind = "<class 'torch.Tensor'>" if isinstance(offsets, Tensor) else str(type(offsets))
@@ -1569,6 +1586,10 @@ def embedding_bag(
             offsets_np = offsets_np[:-1]
         flat = input
         psw = per_sample_weights
+    fast = mode != "max" and padding_idx is None  # PyTorch's index_select_add kernel
+    _check_indices(
+        input, weight.shape[0], "embedding_bag", "index_select_add" if fast else "generic"
+    )
     if padding_idx is not None and padding_idx < 0:
         padding_idx = weight.shape[0] + padding_idx
     if max_norm is not None:

@@ -11,8 +11,8 @@ import math
 import numbers
 import warnings
 
+from ... import _autocast, _factories
 from ... import _dtype as D
-from ... import _factories
 from ..._ops import (
     OPS,
     apply,
@@ -165,6 +165,15 @@ class RNNBase(Module):
         size = self.hidden_size if cell or self.proj_size == 0 else self.proj_size
         return (self.num_layers * dirs, batch, size)
 
+    def _check_input_dtype(self, input):
+        weight = self._flat_weights[0]
+        if input.dtype is not weight.dtype and not _autocast.ACTIVE[0]:
+            raise ValueError(
+                f"RNN input dtype ({input.dtype}) does not match weight dtype ({weight.dtype}). "
+                f"Convert input: input.to({weight.dtype}), or convert model: "
+                f"model.to({input.dtype})"
+            )
+
     def _check_hidden(self, hx, expected, what="Expected hidden size"):
         if tuple(hx.shape) != expected:
             raise RuntimeError(f"{what} {expected}, got {list(hx.shape)}")
@@ -187,6 +196,7 @@ class RNNBase(Module):
         sizes = [int(n) for n in batch_sizes.tolist()]
         index, lengths = _packing_index(sizes)
         batch = sizes[0]
+        self._check_input_dtype(data)
         if data.shape[-1] != self.input_size:
             raise RuntimeError(
                 f"input.size(-1) must be equal to input_size. Expected "
@@ -274,6 +284,7 @@ class RNNBase(Module):
             cx = None if cx is None else cx.unsqueeze(1)
         elif self.batch_first:
             input = input.transpose(0, 1)
+        self._check_input_dtype(input)
         if input.shape[-1] != self.input_size:
             raise RuntimeError(
                 f"input.size(-1) must be equal to input_size. Expected "
@@ -358,7 +369,8 @@ class LSTM(RNNBase):
         super().__init__("LSTM", *args, **kwargs)
 
     def forward(self, input, hx=None):
-        h0, c0 = (None, None) if hx is None else hx
+        # (hx[0], hx[1] as PyTorch reads them: a lone tensor gets its IndexError)
+        h0, c0 = (None, None) if hx is None else (hx[0], hx[1])
         output, h_n, c_n = self._run(input, h0, c0)
         return output, (h_n, c_n)
 

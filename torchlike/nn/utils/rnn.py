@@ -9,6 +9,7 @@ from __future__ import annotations
 from ... import _dtype as D
 from ... import _factories
 from ..._ops import frontend as _f
+from ..._ops.indexing import _broadcast_error
 from ..._tensor import Tensor
 from .. import functional as F
 from ..modules._packed import (
@@ -102,6 +103,15 @@ def pad_packed_sequence(sequence, batch_first=False, padding_value=0.0, total_le
     return padded, lengths
 
 
+def _broadcast_rows(seq, trailing):
+    target, shape = (seq.shape[0], *trailing), tuple(seq.shape)
+    if len(shape) > len(target) or any(
+        a != b and b != 1 for a, b in zip(target[::-1], shape[::-1])
+    ):
+        raise _broadcast_error(target, shape)
+    return seq.expand(*target)
+
+
 def pad_sequence(sequences, batch_first=False, padding_value=0.0, padding_side="right"):
     if padding_side not in ("left", "right"):
         raise RuntimeError(
@@ -109,8 +119,13 @@ def pad_sequence(sequences, batch_first=False, padding_value=0.0, padding_side="
         )
     sequences = list(sequences)
     longest = max(s.shape[0] for s in sequences)
+    trailing = tuple(sequences[0].shape[1:])
     padded = []
     for s in sequences:
+        if tuple(s.shape[1:]) != trailing:
+            # PyTorch copies each sequence into its rows of the padded output (the first
+            # sequence's trailing shape): copy_'s broadcasting, and its errors
+            s = _broadcast_rows(s, trailing)
         extra = longest - s.shape[0]
         pads = [0, 0] * (s.ndim - 1) + ([0, extra] if padding_side == "right" else [extra, 0])
         padded.append(F.pad(s, pads, value=padding_value) if extra else s)
