@@ -297,3 +297,26 @@ def test_pad_sequence_trailing_shapes(torch):
         match=r"output with shape \[1, 3\] doesn't match the broadcast shape \[1, 3, 3\]",
     ):
         torch.zeros(1, 3).copy_(torch.ones(1, 3, 1))
+
+
+# ------------------------------------------------ meta-learning Jacobians: is_grads_batched
+# autograd.grad(is_grads_batched=True) was ignored (a shape-mismatch error).
+def test_grad_is_grads_batched(torch):
+    w = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = w**2
+    (g,) = torch.autograd.grad(y, w, torch.eye(3), is_grads_batched=True, retain_graph=True)
+    assert g.tolist() == [[2.0, 0.0, 0.0], [0.0, 4.0, 0.0], [0.0, 0.0, 6.0]]
+    a = torch.tensor([1.0, -1.0], requires_grad=True)
+    ga, gw = torch.autograd.grad(
+        (w[:2] * a, w.sum()), (a, w), (torch.ones(3, 2), torch.arange(3.0)), is_grads_batched=True
+    )
+    assert ga.tolist() == [[1.0, 2.0]] * 3
+    assert gw.tolist() == [[1.0, -1.0, 0.0], [2.0, 0.0, 1.0], [3.0, 1.0, 2.0]]
+    with pytest.raises(
+        RuntimeError,
+        match=r"mismatch was detected: grad_output\[0\] has a shape of torch.Size\(\[1\]\) and "
+        r"output\[0\] has a shape of torch.Size\(\[3\]\). If you only want some tensors",
+    ):
+        torch.autograd.grad(y, w, torch.ones(2, 3, 1), is_grads_batched=True)
+    jac = torch.autograd.functional.jacobian(lambda v: v**2, w.detach(), vectorize=True)
+    assert jac.tolist() == g.tolist()

@@ -122,6 +122,11 @@ def grad(
         retain_graph = create_graph
     if allow_unused is None:
         allow_unused = materialize_grads
+    if is_grads_batched and grad_outputs is not None:
+        return _grad_batched(
+            tuple(outputs), inputs, grad_outputs, retain_graph, create_graph, allow_unused,
+            materialize_grads,
+        )  # fmt: skip
     roots = _roots(tuple(outputs), grad_outputs)  # PyTorch checks the outputs first
     for t in inputs:
         if not t._requires_grad:
@@ -144,6 +149,41 @@ def grad(
             g = _tensor.Tensor._make(jnp.zeros_like(t._value)) if materialize_grads else None
         result.append(g)
     return tuple(result)
+
+
+def _grad_batched(outputs, inputs, grad_outputs, retain_graph, create_graph, allow_unused, mat):
+    """``is_grads_batched=True``: the first dimension of each grad_output is a batch of
+    vector-Jacobian products, one backward per entry (PyTorch vmaps over it), stacked."""
+    for i, (t, g) in enumerate(zip(outputs, grad_outputs)):
+        if g is not None and tuple(g.shape[1:]) != tuple(t.shape):
+            # (PyTorch's message prints the grad_output's shape past its first two dims)
+            raise RuntimeError(
+                "If `is_grads_batched=True`, we interpret the first dimension of each "
+                "grad_output as the batch dimension. The sizes of the remaining dimensions are "
+                "expected to match the shape of corresponding output, but a mismatch was "
+                f"detected: grad_output[{i}] has a shape of {g.shape[2:]} and output[{i}] has "
+                f"a shape of {t.shape}. If you only want some tensors in `grad_output` to be "
+                "considered batched, consider using vmap."
+            )
+    n = next(g.shape[0] for g in grad_outputs if g is not None)
+    per_entry = []
+    for b in range(n):
+        per_entry.append(
+            grad(
+                outputs,
+                inputs,
+                [None if g is None else g[b] for g in grad_outputs],
+                retain_graph=retain_graph if b == n - 1 else True,
+                create_graph=create_graph,
+                allow_unused=allow_unused,
+                materialize_grads=mat,
+            )
+        )
+    from .._ops.frontend import stack as _stack  # (late: frontend imports the engine)
+
+    return tuple(
+        None if entries[0] is None else _stack(list(entries), 0) for entries in zip(*per_entry)
+    )
 
 
 class Roots(NamedTuple):
