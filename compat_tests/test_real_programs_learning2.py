@@ -320,3 +320,18 @@ def test_grad_is_grads_batched(torch):
         torch.autograd.grad(y, w, torch.ones(2, 3, 1), is_grads_batched=True)
     jac = torch.autograd.functional.jacobian(lambda v: v**2, w.detach(), vectorize=True)
     assert jac.tolist() == g.tolist()
+
+
+# ------------------------------------------------ class weights from label counts: bincount
+def test_bincount_argument_errors(torch):
+    with pytest.raises(NotImplementedError, match="\"bincount_cpu\" not implemented for 'Float'"):
+        torch.bincount(torch.tensor([0.0, 1.0]))  # float labels (forgot .long())
+    with pytest.raises(NotImplementedError, match="\"bincount_cpu\" not implemented for 'Bool'"):
+        torch.bincount(torch.tensor([True]))
+    with pytest.raises(RuntimeError, match="bincount only supports 1-d non-negative integral"):
+        torch.bincount(torch.tensor([[1, 2]]))
+    with pytest.raises(RuntimeError, match="weights should be 1-d and have the same length as"):
+        torch.bincount(torch.tensor([0, 1]), weights=torch.ones(3))
+    assert torch.bincount(torch.tensor([0, 2]), weights=torch.tensor([0.5, 2.0])).tolist() == [
+        0.5, 0.0, 2.0
+    ]  # fmt: skip

@@ -473,11 +473,16 @@ def median(input, dim=None, keepdim=False):
 # Data-dependent output shapes: computed eagerly on the host, like PyTorch's CPU kernels.
 @export()
 def bincount(input, weights=None, minlength=0):
-    if input.ndim != 1 or input._dtype.is_floating_point:
+    dt = input._dtype
+    if dt.is_floating_point or dt.is_complex or dt is D.bool_:
+        raise NotImplementedError(f"\"bincount_cpu\" not implemented for '{D.CAST_NAMES[dt]}'")
+    if input.ndim != 1:
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
     arr = np.asarray(input._value)
     if arr.size and arr.min() < 0:
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    if weights is not None and (weights.ndim != 1 or weights.shape[0] != arr.shape[0]):
+        raise RuntimeError("weights should be 1-d and have the same length as input")
     w = None if weights is None else np.asarray(weights._value)
     out = np.bincount(arr, w, minlength)
     dtype = (
