@@ -187,3 +187,24 @@ def test_distributions_star_import(torch):
     assert D.relaxed_categorical.ExpRelaxedCategorical.__name__ == "ExpRelaxedCategorical"
     assert D.relaxed_bernoulli.LogitRelaxedBernoulli.__name__ == "LogitRelaxedBernoulli"
     assert D.constraints.simplex is not None and D.transforms.TanhTransform is not None
+
+
+# ------------------------------------------------ distribution parameters that do not broadcast
+# A policy head whose loc and scale disagree in shape: PyTorch's broadcast message, not NumPy's
+# ("shape mismatch: objects cannot be broadcast to a single shape").
+def test_distribution_broadcast_errors(torch):
+    D = torch.distributions
+    with pytest.raises(
+        RuntimeError,
+        match=r"^The size of tensor a \(2\) must match the size of tensor b \(3\) at "
+        r"non-singleton dimension 0$",
+    ):
+        D.Normal(torch.zeros(2), torch.ones(3))
+    with pytest.raises(RuntimeError, match=r"must match the size of tensor b \(3\)"):
+        D.Beta(torch.ones(2), torch.ones(3))
+    with pytest.raises(
+        RuntimeError,
+        match=r"^Attempting to broadcast a dimension of length 3 at -1! Mismatching argument at "
+        r"index 1 had torch.Size\(\[3\]\); but expected shape should be broadcastable to \[2\]$",
+    ):
+        D.transforms.PowerTransform(torch.ones(3)).forward_shape((2,))

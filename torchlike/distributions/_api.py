@@ -37,18 +37,24 @@ def finfo(dtype=None):
     return _FInfo(dtype if dtype is not None else _dtype.get_default_dtype())
 
 
-def broadcast_shapes(*shapes):
+def _broadcast(shapes):
     try:
         return Size(np.broadcast_shapes(*[tuple(s) for s in shapes]))
     except ValueError:
-        dims = ", ".join(str(list(s)) for s in shapes)
-        raise RuntimeError(
-            f"shape mismatch: objects cannot be broadcast to a single shape ({dims})"
-        ) from None
+        return None
+
+
+def broadcast_shapes(*shapes):
+    shape = _broadcast(shapes)
+    if shape is None:  # PyTorch's message ("Attempting to broadcast a dimension ...")
+        return FUNCTIONS["broadcast_shapes"](*shapes)
+    return shape
 
 
 def broadcast_tensors(*tensors):
-    shape = broadcast_shapes(*[t.shape for t in tensors])
+    shape = _broadcast([t.shape for t in tensors])
+    if shape is None:  # PyTorch's message ("The size of tensor a (2) must match ...")
+        return FUNCTIONS["broadcast_tensors"](*tensors)
     return tuple(t if t.shape == shape else t.expand(shape) for t in tensors)
 
 
