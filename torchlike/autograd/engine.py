@@ -179,10 +179,11 @@ def _grad_batched(outputs, inputs, grad_outputs, retain_graph, create_graph, all
                 materialize_grads=mat,
             )
         )
-    from .._ops.frontend import stack as _stack  # (late: frontend imports the engine)
+    from .._ops.table import OPS  # (the table entry itself: its signature sits above us)
 
     return tuple(
-        None if entries[0] is None else _stack(list(entries), 0) for entries in zip(*per_entry)
+        None if entries[0] is None else apply(OPS["stack"], list(entries), (("dim", 0),))
+        for entries in zip(*per_entry)
     )
 
 
