@@ -335,3 +335,14 @@ def test_bincount_argument_errors(torch):
     assert torch.bincount(torch.tensor([0, 2]), weights=torch.tensor([0.5, 2.0])).tolist() == [
         0.5, 0.0, 2.0
     ]  # fmt: skip
+
+
+# ------------------------------------------------ TCN with the old weight_norm on every conv
+# PyTorch's deprecation warning points into its library, so it is printed once for all convs.
+def test_old_weight_norm_warning_points_into_the_library(torch):
+    with warnings.catch_warnings(record=True) as got:
+        warnings.simplefilter("always")
+        torch.nn.utils.weight_norm(torch.nn.Conv1d(2, 2, 3))
+    (w,) = [g for g in got if issubclass(g.category, FutureWarning)]
+    assert "`torch.nn.utils.weight_norm` is deprecated" in str(w.message)
+    assert w.filename.endswith("weight_norm.py") and w.filename != __file__

@@ -29,7 +29,9 @@ class WeightNorm:
             "`torch.nn.utils.weight_norm` is deprecated in favor of "
             "`torch.nn.utils.parametrizations.weight_norm`.",
             FutureWarning,
-            stacklevel=3,
+            # PyTorch's deprecation marks WeightNorm.apply, so the warning points at its caller
+            # in the library (weight_norm): one fixed place, shown once however many modules
+            stacklevel=2,
         )
         for hook in module._forward_pre_hooks.values():
             if isinstance(hook, WeightNorm) and hook.name == name:
