@@ -158,6 +158,7 @@ from . import (  # noqa: E402,F401
     amp,  # noqa: E402,F401  (torch.amp; torch.cuda.amp below)
     backends,
     cuda,
+    distributed,  # (one process: the group of world size 1)
     jit,
     onnx,
     profiler,

@@ -12,6 +12,7 @@ import numpy as np
 
 from ... import _dtype as D
 from ... import _factories
+from ... import distributed as _dist
 from ... import random as _random
 from ..._tensor import Tensor
 
@@ -178,23 +179,20 @@ class _InfiniteConstantSampler(Sampler):
             yield None
 
 
-_NO_PROCESS_GROUP = (
-    "Default process group has not been initialized, please make sure to call init_process_group."
-)
-
-
 class DistributedSampler(Sampler):
     """This replica's share of the dataset, as PyTorch's: a ``randperm`` on a generator seeded
     with ``seed + epoch`` (the same order on every replica), padded by wrapping around (or cut,
     with ``drop_last``) to a multiple of ``num_replicas``, then every ``num_replicas``-th index
-    from ``rank``.  torchlike has no process groups: ``num_replicas`` and ``rank`` must be given.
+    from ``rank``.  Not given, they are the default process group's (``torch.distributed``).
     """
 
     def __init__(
         self, dataset, num_replicas=None, rank=None, shuffle=True, seed=0, drop_last=False
     ):
-        if num_replicas is None or rank is None:
-            raise ValueError(_NO_PROCESS_GROUP)
+        if num_replicas is None:
+            num_replicas = _dist.get_world_size()  # (PyTorch's error before init_process_group)
+        if rank is None:
+            rank = _dist.get_rank()
         if rank >= num_replicas or rank < 0:
             raise ValueError(
                 f"Invalid rank {rank}, rank should be in the interval [0, {num_replicas - 1}]"
