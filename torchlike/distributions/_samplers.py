@@ -158,17 +158,24 @@ def _sample_dirichlet(concentration, generator=None):
     return Tensor._make(jnp.asarray(values), concentration.dtype)
 
 
-# Terms of the incomplete beta function's continued fraction: enough for concentrations up to
-# about 1e6 to converge to double precision (it needs O(sqrt(alpha + beta)) of them).
-_CF_TERMS = 1000
+def _cf_terms(total):
+    """Terms of the continued fraction for double precision: it converges in O(sqrt(alpha +
+    beta)) of them (measured: 32 up to a total of 12, 64 at 144, 1024 at 1e6; 32 + 2 sqrt
+    covers each with room), rounded up to a power of two so that few programs are compiled."""
+    try:
+        top = float(np.max(np.asarray(total))) if np.size(total) else 1.0
+    except jax.errors.TracerArrayConversionError:  # traced: enough for totals up to ~1e6
+        return 4096
+    need = 32 + 2 * math.sqrt(max(top, 1.0))
+    return int(min(2 ** math.ceil(math.log2(need)), 1 << 15))
 
 
-def _betainc_cf(x, a, b):
+def _betainc_cf(x, a, b, terms):
     """The continued fraction ``1 / (1 + d1 / (1 + d2 / ...))`` with
     ``I_x(a, b) = x^a (1-x)^b / (a B(a, b)) * cf``, evaluated from its tail so that it is a
     plain differentiable expression of ``a`` and ``b`` (JAX's betainc has no gradient in them).
     """
-    k = jnp.arange(_CF_TERMS, 0, -1, dtype=x.dtype)
+    k = jnp.arange(terms, 0, -1, dtype=x.dtype)
     m = jnp.floor(k / 2)
     d_odd = -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1))
     d_even = m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m))
@@ -177,7 +184,7 @@ def _betainc_cf(x, a, b):
     return 1.0 / tail
 
 
-def _dirichlet_grad_one(x, a, total):
+def _dirichlet_grad_one(x, a, total, terms):
     """``-(d/da I_x(a, b)) / pdf(x; a, b) / (1 - x)`` with ``b = total - a`` held fixed: the
     marginal Beta's implicit reparameterisation derivative, scaled as PyTorch's kernel scales
     it.  Computed exactly (PyTorch fits it with series and rational approximations, within
@@ -188,24 +195,28 @@ def _dirichlet_grad_one(x, a, total):
     b = total - a
     dpsi = digamma(a) - digamma(total)
     one = jnp.ones_like(a)
-    cf, dcf = jax.jvp(lambda a_: _betainc_cf(x, a_, b), (a,), (one,))
+    cf, dcf = jax.jvp(lambda a_: _betainc_cf(x, a_, b, terms), (a,), (one,))
     low = -(x / a) * ((jnp.log(x) - 1.0 / a - dpsi) * cf + dcf)
-    cf2, dcf2 = jax.jvp(lambda a_: _betainc_cf(1.0 - x, b, a_), (a,), (one,))
+    cf2, dcf2 = jax.jvp(lambda a_: _betainc_cf(1.0 - x, b, a_, terms), (a,), (one,))
     high = (x / b) * ((jnp.log(x) - dpsi) * cf2 + dcf2)
     return jnp.where(x < (a + 1.0) / (total + 2.0), low, high)
 
 
-@_caches.jit(name="distributions.dirichlet_grad")
-def _dirichlet_grad_kernel(x, alpha, total):
+@_caches.jit(name="distributions.dirichlet_grad", static_argnames=("terms",))
+def _dirichlet_grad_kernel(x, alpha, total, *, terms):
     f64 = jnp.float64
     flat = [v.astype(f64).reshape(-1) for v in (x, alpha, total)]
-    return jax.vmap(_dirichlet_grad_one)(*flat).reshape(x.shape).astype(x.dtype)
+    grad = jax.vmap(lambda *v: _dirichlet_grad_one(*v, terms))(*flat)
+    return grad.reshape(x.shape).astype(x.dtype)
 
 
 def _dirichlet_grad(x, alpha, total):
     """``torch._dirichlet_grad(x, alpha, total)``: d x / d alpha of a Dirichlet sample's
     coordinate through its Beta(alpha, total - alpha) marginal, divided by ``1 - x``."""
-    out = _dirichlet_grad_kernel(x.detach()._value, alpha.detach()._value, total.detach()._value)
+    total = total.detach()._value
+    out = _dirichlet_grad_kernel(
+        x.detach()._value, alpha.detach()._value, total, terms=_cf_terms(total)
+    )
     return Tensor._make(out, x.dtype)
 
 
