@@ -1,9 +1,18 @@
 """Blockers found by running reinforcement-learning, generative and graph programs written in
-plain PyTorch (PPO with GAE, SAC, TD3, A2C and recurrent A2C, double DQN with prioritized replay,
-C51, evolution strategies, DCGAN, WGAN-GP, conv VAE, Gumbel-softmax VAE, VQ-VAE with EMA
-codebook, MAF / ActNorm / LU 1x1 flows, FFJORD-style CNF, SGLD energy-based model, cosine-
-schedule DDIM / DDPM samplers, PixelCNN, GAT and GCN / GraphSAGE in pure torch, a policy-
-distribution zoo) under ``python -m torchlike``, each reduced to the few lines that reproduce it."""
+plain PyTorch under ``python -m torchlike`` (each rewritten short, on random data or a tiny
+self-written environment, seeded, and its printed numbers compared with PyTorch's), each reduced
+to the few lines that reproduce it.  RL: PPO with GAE and a Gaussian policy, maskable PPO,
+SAC, TD3, A2C and recurrent (GRUCell) A2C, double DQN with prioritized replay, C51, Rainbow's
+NoisyLinear / dueling head, DQN under torch.compile, TRPO (Fisher-vector products, LBFGS
+critic), evolution strategies, AlphaZero-style PUCT, ICM curiosity, DreamerV2's RSSM, Decision
+Transformer, REDQ-style torch.func ensembles, MAML.  Generative: DCGAN, WGAN-GP, SN-GAN /
+CycleGAN blocks, conv VAE, IWAE / beta-VAE, Gumbel-softmax VAE, VQ-VAE with EMA codebook, MAF /
+ActNorm / LU 1x1 flows, Glow, distributions-built flows, FFJORD-style CNF, SGLD energy model,
+cosine-schedule DDIM / DDPM and v-prediction samplers with an EMA model, PixelCNN,
+PixelCNN++'s logistic-mixture loss, World Models' MDN-RNN.  Graph: GAT, sparse-attention GAT,
+Kipf GCN with a sparse adjacency, GraphSAGE (mean and neighbour-sampled), GIN with PyG-style
+batching, R-GCN, node2vec with SparseAdam.  Plus a policy-distribution zoo and their error
+messages."""
 
 import numpy as np
 import pytest
