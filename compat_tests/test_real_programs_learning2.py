@@ -346,3 +346,18 @@ def test_old_weight_norm_warning_points_into_the_library(torch):
     (w,) = [g for g in got if issubclass(g.category, FutureWarning)]
     assert "`torch.nn.utils.weight_norm` is deprecated" in str(w.message)
     assert w.filename.endswith("weight_norm.py") and w.filename != __file__
+
+
+# ------------------------------------------------ Barlow Twins: torch.diagonal(c).add_(-1)
+def test_copy_slices_node_name(torch):
+    a = torch.ones(3, requires_grad=True)
+    b = a * 2
+    torch.diagonal(b.view(1, 3)).add_(-1)
+    assert type(b.grad_fn).__name__ == "CopySlices"
+    assert b.grad_fn.name() == "torch::autograd::CopySlices"
+    c = b.sin()
+    b[1] = 3.0
+    with pytest.raises(
+        RuntimeError, match="output 0 of torch::autograd::CopySlices, is at version"
+    ):
+        c.sum().backward()

@@ -858,6 +858,9 @@ class CopySlices(Node):
 
     __slots__ = ("_fn", "_index")
 
+    def name(self):
+        return "torch::autograd::CopySlices"
+
     def __init__(self, *, fn, base_edge, index, base_aval):
         Node.__init__(
             self, out_avals=(base_aval,), next_functions=(base_edge,) + tuple(fn.next_functions[1:])
