@@ -217,3 +217,51 @@ def test_distribution_broadcast_errors(torch):
         r"index 1 had torch.Size\(\[3\]\); but expected shape should be broadcastable to \[2\]$",
     ):
         D.transforms.PowerTransform(torch.ones(3)).forward_shape((2,))
+
+
+# ------------------------------------------------ Decision Transformer at evaluation
+# In inference (eval, no grad, batch_first, ...) PyTorch runs TransformerEncoderLayer as its
+# fused kernel, whose softmax over a query's keys that are all masked gives NaN; the composite
+# (training) path gives finite values.  A padded first timestep under a causal mask is such a
+# query: PyTorch's evaluation output is NaN for that sequence, so is ours.
+def _layer_case(torch):
+    torch.manual_seed(0)
+    nn = torch.nn
+    layer = nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, batch_first=True)
+    x = torch.randn(2, 3, 8)
+    mask = nn.Transformer.generate_square_subsequent_mask(3)
+    return layer, x, mask
+
+
+def test_encoder_layer_fast_path_fully_masked_queries(torch):
+    layer, x, mask = _layer_case(torch)
+    kpm = torch.tensor([[True, False, False], [False, False, False]])
+    with torch.no_grad():
+        train = layer(x, src_mask=mask, src_key_padding_mask=kpm)
+        layer.eval()
+        fast = layer(x, src_mask=mask, src_key_padding_mask=kpm)
+        keys_only = layer(x, src_key_padding_mask=kpm)  # every query keeps a key: finite
+    assert not train.isnan().any()
+    assert fast.isnan().any(-1).tolist() == [[True, False, False], [False, False, False]]
+    assert _close(fast[1].tolist(), train[1].tolist(), 1e-5)
+    assert not keys_only.isnan().any()
+    # with gradients wanted PyTorch takes the composite path
+    x.requires_grad_(True)
+    assert not layer(x, src_mask=mask, src_key_padding_mask=kpm).isnan().any()
+
+
+def test_encoder_nan_spreads_through_layers(torch):
+    layer, x, mask = _layer_case(torch)
+    enc = torch.nn.TransformerEncoder(layer, 2, enable_nested_tensor=False).eval()
+    kpm = torch.tensor([[True, False, False], [False, False, False]])
+    with torch.no_grad():
+        out = enc(x, mask=mask, src_key_padding_mask=kpm)
+    assert out.isnan().all(-1).tolist() == [[True, True, True], [False, False, False]]
+
+
+def test_bool_padding_mask_on_meta(torch):
+    layer = torch.nn.TransformerEncoderLayer(8, 2, 16, batch_first=True, device="meta").eval()
+    kpm = torch.zeros(2, 3, dtype=torch.bool, device="meta")
+    with torch.no_grad():
+        out = layer(torch.randn(2, 3, 8, device="meta"), src_key_padding_mask=kpm)
+    assert out.shape == (2, 3, 8) and out.is_meta

@@ -2724,7 +2724,8 @@ def _canonical_mask(mask, mask_name, other_type, other_name, target_type, check_
             stacklevel=2,
         )
     if mask.dtype is D.bool_:
-        return _factories.zeros(*mask.shape, dtype=target_type).masked_fill(mask, float("-inf"))
+        zeros = _factories.zeros(*mask.shape, dtype=target_type, device=mask.device)
+        return zeros.masked_fill(mask, float("-inf"))
     return mask
 
 

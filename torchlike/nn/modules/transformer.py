@@ -226,16 +226,44 @@ class TransformerEncoderLayer(Module):
             src.dtype,
         )
         src_mask = F._canonical_mask(src_mask, "src_mask", None, "", src.dtype, False)
+        dead = None
+        masked = src_mask is not None or src_key_padding_mask is not None
+        # (under torch.compile or on meta there are no mask values to read: the plain path)
+        if masked and not (_storage.tracing() or src.is_meta) and self._fast_path(src):
+            dead = _fully_masked_queries(src_mask, src_key_padding_mask, src)
         x = src
         if self.norm_first:
-            x = x + self._sa_block(self.norm1(x), src_mask, src_key_padding_mask, is_causal)
+            x = x + self._sa_block(self.norm1(x), src_mask, src_key_padding_mask, is_causal, dead)
             x = x + self._ff_block(self.norm2(x))
         else:
-            x = self.norm1(x + self._sa_block(x, src_mask, src_key_padding_mask, is_causal))
+            x = self.norm1(x + self._sa_block(x, src_mask, src_key_padding_mask, is_causal, dead))
             x = self.norm2(x + self._ff_block(x))
         return x
 
-    def _sa_block(self, x, attn_mask, key_padding_mask, is_causal=False):
+    def _fast_path(self, src):
+        """Whether PyTorch would run this call as its fused inference kernel
+        (``torch._transformer_encoder_layer_fwd``): the conditions its forward checks."""
+        attn = self.self_attn
+        if (
+            src.dim() != 3
+            or self.training
+            or not attn.batch_first
+            or attn.in_proj_bias is None
+            or not attn._qkv_same_embed_dim
+            or not self.activation_relu_or_gelu
+            or self.norm1.eps != self.norm2.eps
+            or attn.num_heads % 2 == 1
+            or _autocast.is_enabled("cuda")  # torch.is_autocast_enabled(): CUDA's only
+            or any(m._forward_hooks or m._forward_pre_hooks for m in self.modules())
+        ):
+            return False
+        tensors = (src, attn.in_proj_weight, attn.in_proj_bias, attn.out_proj.weight)
+        tensors += (attn.out_proj.bias, self.norm1.weight, self.norm1.bias, self.norm2.weight)
+        tensors += (self.norm2.bias, self.linear1.weight, self.linear1.bias)
+        tensors += (self.linear2.weight, self.linear2.bias)
+        return not (grad_mode.is_grad_enabled() and any(t.requires_grad for t in tensors))
+
+    def _sa_block(self, x, attn_mask, key_padding_mask, is_causal=False, dead=None):
         x = self.self_attn(
             x,
             x,
@@ -245,6 +273,10 @@ class TransformerEncoderLayer(Module):
             need_weights=False,
             is_causal=is_causal,
         )[0]
+        if dead is not None:
+            # the fused kernel's softmax over keys that are all masked is 0/0: NaN rows (the
+            # composite path gives them finite values); later layers spread them as PyTorch's do
+            x = x.masked_fill(dead.unsqueeze(-1), float("nan"))
         return self.dropout1(x)
 
     def _ff_block(self, x):
@@ -356,6 +388,20 @@ class TransformerDecoderLayer(Module):
     def _ff_block(self, x):
         x = self.linear2(self.dropout(self.activation(self.linear1(x))))
         return self.dropout3(x)
+
+
+def _fully_masked_queries(attn_mask, key_padding_mask, src):
+    """(batch, query) positions whose every key is masked (-inf) by the canonical float masks;
+    None when there are none."""
+    batch, length = src.shape[0], src.shape[1]
+    blocked = _factories.zeros(batch, 1, length, length, dtype=D.bool_)
+    if attn_mask is not None:
+        m = attn_mask == float("-inf")
+        blocked = blocked | (m.view(batch, -1, length, length) if m.dim() == 3 else m)
+    if key_padding_mask is not None:
+        blocked = blocked | (key_padding_mask == float("-inf")).view(batch, 1, 1, length)
+    dead = blocked.all(-1).any(1)
+    return dead if bool(dead.any()) else None
 
 
 def _get_clones(module, n):
