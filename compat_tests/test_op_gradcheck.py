@@ -591,6 +591,10 @@ SAMPLES = {
         lambda v, g: t.nn.utils.parametrizations._WeightNorm(0)(g, v),
         (_x(t, 2, 3), _pos(t, 2, 1, seed=1)),
     ),
+    "pack_padded_sequence": lambda t: (
+        lambda x: t.nn.utils.rnn.pack_padded_sequence(x, [3, 1], batch_first=True).data,
+        (_x(t, 2, 3, 2),),
+    ),
 }
 
 # differentiable entries without a sample here, and why

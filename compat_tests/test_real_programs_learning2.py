@@ -361,3 +361,21 @@ def test_copy_slices_node_name(torch):
         RuntimeError, match="output 0 of torch::autograd::CopySlices, is at version"
     ):
         c.sum().backward()
+
+
+# ------------------------------------------------ pack_padded_sequence's node
+# PyTorch's packed data comes from PackPaddedSequenceBackward0 (was IndexSelectBackward0
+# after a ViewBackward0 of the transposed input).
+def test_pack_padded_sequence_node(torch):
+    R = torch.nn.utils.rnn
+    x = torch.arange(6.0).view(2, 3, 1).requires_grad_()
+    p = R.pack_padded_sequence(x, [3, 1], batch_first=True)
+    assert p.data.grad_fn.name() == "PackPaddedSequenceBackward0"
+    assert p.data.grad_fn.next_functions[0][0].variable is x
+    assert p.data.grad_fn._saved_batch_first is True
+    assert p.data[:, 0].tolist() == [0.0, 3.0, 1.0, 2.0]
+    (p.data[:, 0] * torch.tensor([1.0, 2.0, 3.0, 4.0])).sum().backward()
+    assert x.grad[:, :, 0].tolist() == [[1.0, 3.0, 4.0], [2.0, 0.0, 0.0]]
+    q = R.pack_padded_sequence(x.detach().requires_grad_(), [1, 3], True, enforce_sorted=False)
+    assert q.data.grad_fn.name() == "PackPaddedSequenceBackward0"
+    assert q.data.grad_fn.next_functions[0][0].name() == "IndexSelectBackward0"

@@ -106,3 +106,20 @@ def _packed_rows(padded, index):
 OPS["rnn_packed"] = Op("rnn", _rnn_packed, "StackBackward0")
 # PyTorch's packed kernels build the output data by concatenating the time steps' rows
 OPS["rnn_packed_rows"] = Op("cat", _packed_rows, "CatBackward0", edges=1, linear=True)
+
+
+def _pack_padded(padded, index, *, batch_first):
+    """The packed rows of a padded (T, B, *) (or (B, T, *)) batch: its data, time-major."""
+    if batch_first:
+        padded = jnp.swapaxes(padded, 0, 1)
+    return padded.reshape((-1,) + padded.shape[2:])[index]
+
+
+OPS["pack_padded_sequence"] = Op(
+    "pack_padded_sequence",
+    _pack_padded,
+    "PackPaddedSequenceBackward0",
+    edges=1,
+    linear=True,
+    saved={"batch_first": "batch_first"},
+)

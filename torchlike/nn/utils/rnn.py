@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from ... import _dtype as D
 from ... import _factories
+from ..._ops import OPS, apply
 from ..._ops import frontend as _f
+from ..._ops import rnn_packed_table as _rnn_packed_table  # noqa: F401  (pack_padded_sequence)
 from ..._ops.indexing import _broadcast_error
 from ..._tensor import Tensor
 from .. import functional as F
@@ -72,10 +74,11 @@ def pack_padded_sequence(input, lengths, batch_first=False, enforce_sorted=True)
         )
     batch_sizes = [sum(1 for n in host if n > t) for t in range(host[0])]
     index, _ = _packing_index(batch_sizes)
-    if batch_first:
-        input = input.transpose(0, 1)
-    rows = input.reshape(steps * batch, *input.shape[2:])
-    data = rows.index_select(0, _factories.tensor(index, dtype=D.int64))
+    data = apply(
+        OPS["pack_padded_sequence"],
+        (input, _factories.tensor(index, dtype=D.int64)),
+        (("batch_first", bool(batch_first)),),
+    )
     return PackedSequence(data, _factories.tensor(batch_sizes, dtype=D.int64), sorted_indices)
 
 
