@@ -490,3 +490,71 @@ def test_float_of_a_tensor_that_requires_grad_warns_once(torch):
         "Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior."
     )
     assert lines[1].startswith("Consider using tensor.detach() first.")
+
+
+# ---------------------------------------------------- a number the dtype cannot hold
+# (torchlike wrapped 300 to 44 in a uint8 full/fill_/masked_fill/index_fill and turned 1e10
+# into a float16 inf: PyTorch's checked conversion refuses both)
+@pytest.mark.parametrize(
+    "call, c_type",
+    [
+        ("torch.full((2,), 300, dtype=torch.uint8)", "uint8_t"),
+        ("torch.full((2,), 128, dtype=torch.int8)", "int8_t"),
+        ("torch.full((2,), 2**31, dtype=torch.int32)", "int"),
+        ("torch.full((2,), float('nan'), dtype=torch.int64)", "int64_t"),
+        ("torch.full((2,), -0.5, dtype=torch.uint8)", "uint8_t"),
+        ("torch.full((2, 2), 65505.0, dtype=torch.float16)", "c10::Half"),
+        ("torch.full((3,), 3.4e38, dtype=torch.bfloat16)", "c10::BFloat16"),
+        ("torch.full((), 1e39)", "float"),
+        ("torch.full((2,), 1 + 2j, dtype=torch.float32)", "float"),
+        ("torch.full((2,), 3.5e38, dtype=torch.complex64)", "c10::complex<float>"),
+        ("torch.full_like(torch.zeros(2, dtype=torch.int8), 200)", "int8_t"),
+        ("torch.zeros(2, dtype=torch.uint8).fill_(300)", "uint8_t"),
+        ("torch.zeros(2, dtype=torch.float16).fill_(1e10)", "c10::Half"),
+        (
+            "torch.zeros(3, dtype=torch.uint8).masked_fill(torch.tensor([True, False, True]), 300)",
+            "uint8_t",
+        ),
+        ("torch.zeros(2, dtype=torch.int16).index_fill(0, torch.tensor([0]), 1e6)", "int16_t"),
+    ],
+)
+def test_numbers_that_overflow_the_dtype(torch, call, c_type):
+    with pytest.raises(RuntimeError) as e:
+        eval(call)
+    assert str(e.value) == f"value cannot be converted to type {c_type} without overflow"
+
+
+def test_numbers_that_fit_the_dtype(torch):
+    assert torch.full((2,), -255, dtype=torch.uint8).tolist() == [1, 1]  # (wraps: c10 allows it)
+    assert torch.full((2,), 2.7, dtype=torch.int64).tolist() == [2, 2]
+    assert torch.full((2,), 65504.0, dtype=torch.float16).tolist() == [65504.0] * 2
+    assert torch.full((1,), 65505.0, dtype=torch.float16).tolist() == [65504.0]  # (one: unchecked)
+    assert torch.full((2,), float("inf"), dtype=torch.float16).tolist() == [float("inf")] * 2
+    assert torch.full((2,), 1 + 0j, dtype=torch.float32).tolist() == [1.0, 1.0]
+    assert torch.full((2,), 1e39, dtype=torch.float64).tolist() == [1e39] * 2
+    assert torch.zeros(2, dtype=torch.int8).fill_(True).tolist() == [1, 1]
+    assert torch.full((2,), 0.1, dtype=torch.bfloat16).tolist() == [0.10009765625] * 2
+    assert torch.eye(3, 2, dtype=torch.int32).tolist() == [[1, 0], [0, 1], [0, 0]]
+    assert torch.zeros(2, dtype=torch.uint8).fill_(torch.tensor(300)).tolist() == [44, 44]
+
+
+@pytest.mark.torchlike_only
+def test_factories_of_new_shapes_compile_nothing(torch):
+    # a generation loop's torch.ones(T, T) / torch.arange(T) for a growing T: made on the host
+    # and transferred, not one XLA fill per new shape
+    def make(t):
+        torch.ones(t, t), torch.zeros(t, 3, dtype=torch.int64), torch.full((t,), 2.5)
+        torch.arange(t), torch.arange(0.0, t, 0.5), torch.eye(t), torch.linspace(0, 1, t)
+        torch.from_numpy(np.ones(t, np.float32)), torch.full_like(torch.empty(t), 7)
+        torch.empty(t, 2), torch.ones_like(torch.empty(2, t), dtype=torch.bfloat16)
+
+    make(3)
+    before = torch.compile_count()
+    for t in range(40, 60):
+        make(t)
+    assert torch.compile_count() == before
+    assert torch.arange(0.0, 3, 0.5).tolist() == [0.0, 0.5, 1.0, 1.5, 2.0, 2.5]
+    assert torch.full((2,), 2.5).dtype == torch.float32
+    a = np.ones(3, np.float32)
+    t = torch.from_numpy(a)
+    assert t.tolist() == [1.0] * 3 and t.dtype == torch.float32

@@ -278,3 +278,57 @@ def can_cast(src, dst):
     if src is not bool_ and dst is bool_:
         return False
     return True
+
+
+# The C++ type PyTorch's checked scalar conversion names in its overflow error.
+_C_SCALAR_NAMES = {
+    "uint8": "uint8_t",
+    "int8": "int8_t",
+    "int16": "int16_t",
+    "int32": "int",
+    "int64": "int64_t",
+    "float16": "c10::Half",
+    "bfloat16": "c10::BFloat16",
+    "float32": "float",
+    "complex64": "c10::complex<float>",
+}
+
+
+def check_scalar_fits(value, dtype, numel=2) -> None:
+    """PyTorch's checked conversion of a Python number to ``dtype`` (``torch.full``,
+    ``fill_``, ``masked_fill`` ...): a value the dtype cannot hold raises "value cannot be
+    converted to type uint8_t without overflow" instead of wrapping or becoming inf.  Integers
+    take an integer within range (an unsigned one also a negative one down to -max, which
+    wraps, as c10's check allows); floats a finite value within the dtype's finite range
+    (NaN and infinities pass); a complex number with an imaginary part fits no real dtype.
+    Filling at most one element, PyTorch skips the check for float16/bfloat16."""
+    if type(value) is bool or isinstance(value, np.bool_) or dtype is bool_:
+        return
+    name = dtype._name
+    bad = False
+    if isinstance(value, (complex, np.complexfloating)) and not dtype.is_complex:
+        v = complex(value)
+        bad = v.imag != 0
+        value = v.real
+    elif name == "complex64":
+        v = complex(value)
+        top = float(np.finfo(np.float32).max)
+        bad = any(bool(np.isfinite(p)) and abs(p) > top for p in (v.real, v.imag))
+    if not bad and not dtype.is_complex:
+        if not (dtype.is_floating_point or dtype.is_complex):
+            info = np.iinfo(dtype._np)
+            if isinstance(value, (int, np.integer)):
+                v = int(value)
+                bad = v > info.max or (-v > info.max if info.min == 0 else v < info.min)
+            else:
+                v = float(value)
+                bad = not np.isfinite(v) or v < info.min or v > info.max
+        elif name != "float64" and not (name in ("float16", "bfloat16") and numel <= 1):
+            if isinstance(value, (int, np.integer)) and not -(1 << 63) <= int(value) < 1 << 63:
+                return  # (PyTorch's parser refuses these itself)
+            v = float(value)
+            bad = bool(np.isfinite(v)) and abs(v) > float(jnp.finfo(dtype._np).max)
+    if bad:
+        raise RuntimeError(
+            f"value cannot be converted to type {_C_SCALAR_NAMES.get(name, name)} without overflow"
+        )

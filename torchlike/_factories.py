@@ -14,7 +14,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import _device, _layout, _meta
+from . import _device, _layout, _meta, _storage
 from . import _dtype as D
 from ._out import factory_out
 from ._size import Size, check_size_items
@@ -26,6 +26,8 @@ def _finish(value, dtype, requires_grad=False, device=None):
     if device is not None:
         _check_device_available(device)
     value = _device.for_factory(value, device)
+    if isinstance(value, np.ndarray):  # made on the host: a transfer, no program
+        value = jax.device_put(value)
     t = Tensor._make(value, dtype)
     if requires_grad:
         if not (dtype.is_floating_point or dtype.is_complex):
@@ -226,18 +228,51 @@ def from_numpy(ndarray):
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
     dtype = D.from_numpy_dtype(ndarray.dtype)
-    return Tensor._make(jnp.asarray(ndarray), dtype)
+    # a copy the array's owner cannot change, transferred (jnp.asarray would compile its copy
+    # once per new shape: 32 rows of a memory-mapped dataset per batch in nanoGPT's get_batch)
+    return Tensor._make(jax.device_put(np.array(ndarray, copy=True)), dtype)
 
 
 def _dt(dtype, default=None):
     return D.to_dtype(dtype) if dtype is not None else (default or D.get_default_dtype())
 
 
-def _filled(size, fill, dtype, requires_grad, device, name="empty"):
+def _filled(size, fill, dtype, requires_grad, device, name="empty", checked=False):
     shape = _size_args(size, name)
+    if checked:
+        D.check_scalar_fits(fill, dtype, math.prod(shape))
+        if isinstance(fill, (complex, np.complexfloating)) and not dtype.is_complex:
+            fill = complex(fill).real  # (the check let only a zero imaginary part through)
     if _device.factory_is_meta(device):  # nothing to fill: a shape and a dtype
         return _finish(_meta.array(shape, dtype._np), dtype, requires_grad, device)
+    host = _host_filled(shape, fill, dtype._np)
+    if host is not None:
+        return _finish(host, dtype, requires_grad, device)
     return _finish(jnp.full(shape, fill, dtype._np), dtype, requires_grad, device)
+
+
+# Factories' values up to this many elements are made by NumPy and transferred: an XLA fill
+# is one more executable per new shape (~20-35 ms to compile: a loop over growing lengths,
+# ``torch.ones(T, T)`` in a generation loop, paid it on every step); a transfer compiles
+# nothing, and the values are the same (a fill, an ``arange`` are exact on either side).
+_HOST_FACTORY_MAX = 1 << 20
+
+
+def _host_filled(shape, fill, npdt):
+    """``shape`` filled with ``fill`` as a NumPy array, or None where XLA should fill (large,
+    inside a trace, or a fill NumPy would convert differently from XLA)."""
+    if math.prod(shape) > _HOST_FACTORY_MAX or _storage.tracing():
+        return None
+    kind = np.dtype(npdt).kind
+    if kind in "iub" and not isinstance(fill, (bool, int, np.bool_, np.integer)):
+        return None
+    if kind != "c" and isinstance(fill, (complex, np.complexfloating)):
+        return None
+    try:
+        with np.errstate(all="ignore"):
+            return np.full(shape, fill, npdt)
+    except (OverflowError, ValueError, TypeError):
+        return None
 
 
 @factory_out
@@ -286,7 +321,8 @@ def full(size, fill_value, *, dtype=None, layout=None, device=None, requires_gra
         dtype = _infer_dtype(fill_value) if not isinstance(fill_value, Tensor) else fill_value.dtype
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
-    return _filled((tuple(size),), fill_value, D.to_dtype(dtype), requires_grad, device, "full")
+    dtype = D.to_dtype(dtype)
+    return _filled((tuple(size),), fill_value, dtype, requires_grad, device, "full", True)
 
 
 def _like(input, dtype):
@@ -353,6 +389,7 @@ def full_like(
         _like(input, dtype),
         requires_grad,
         _like_device(input, device),
+        checked=True,
     )
 
 
@@ -406,7 +443,7 @@ def arange(
         values = start + np.arange(n, dtype=np.float64) * step
     else:
         values = start + np.arange(n, dtype=np.int64) * step
-    return _finish(jnp.asarray(values.astype(dtype._np)), dtype, requires_grad, device)
+    return _finish(values.astype(dtype._np), dtype, requires_grad, device)
 
 
 @factory_out
@@ -426,7 +463,7 @@ def linspace(start, end, steps, *, dtype=None, layout=None, device=None, require
         # integer outputs: the ends are converted first, the steps are taken in double
         start, end = int(start), int(end)
         values = np.trunc(_linspace_float(start, end, steps, np.float64))
-    return _finish(jnp.asarray(values.astype(dtype._np)), dtype, requires_grad, device)
+    return _finish(values.astype(dtype._np), dtype, requires_grad, device)
 
 
 def _linspace_float(start, end, steps, npdt):
@@ -483,7 +520,7 @@ def logspace(
     _check_steps(steps)
     dtype = _dt(dtype)
     exps = np.asarray(linspace(start, end, steps, dtype=D.float64)._value)
-    return _finish(jnp.asarray((base**exps).astype(dtype._np)), dtype, requires_grad, device)
+    return _finish((base**exps).astype(dtype._np), dtype, requires_grad, device)
 
 
 @factory_out
@@ -495,7 +532,10 @@ def eye(n, m=None, *, dtype=None, layout=None, device=None, requires_grad=False)
     if m is not None and isinstance(m, (int, np.integer)) and m < 0:
         raise RuntimeError(f"m must be greater or equal to 0, got {m}")
     dtype = _dt(dtype)
-    return _finish(jnp.eye(n, n if m is None else m, dtype=dtype._np), dtype, requires_grad, device)
+    m = n if m is None else m
+    if n * m <= _HOST_FACTORY_MAX and not _storage.tracing():
+        return _finish(np.eye(n, m, dtype=dtype._np), dtype, requires_grad, device)
+    return _finish(jnp.eye(n, m, dtype=dtype._np), dtype, requires_grad, device)
 
 
 def _accept_size_keyword(fn):

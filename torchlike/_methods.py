@@ -97,6 +97,7 @@ def fill_(self, value):
                 f"{value.ndim} dimensions."
             )
         return fill_like(self, "fill_tensor", (value,))
+    D.check_scalar_fits(value, self._dtype, self.numel())
     return fill_like(self, "fill", (value,))
 
 

@@ -763,6 +763,8 @@ def index_fill(input, dim, index, value):
                 f"{value.ndim} dimension(s)."
             )
         value = value.item()
+    else:
+        D.check_scalar_fits(value, input._dtype, input.numel())
     return apply(OPS["index_fill"], (input, index, value), (("dim", d),))
 
 

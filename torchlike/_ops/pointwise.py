@@ -558,6 +558,7 @@ def masked_fill(input, mask, value):
         )
     if isinstance(value, Tensor):
         return apply(OPS["masked_fill_tensor"], (input, mask, value.to(input.dtype)))
+    D.check_scalar_fits(value, input._dtype, input.numel())
     return apply(OPS["masked_fill"], (input, mask, _scalar(value)))
 
 
