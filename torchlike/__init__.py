@@ -330,7 +330,9 @@ from . import (  # noqa: E402,F401  (torch.fft, .linalg, .signal, .special)
     fft,
     func,  # noqa: E402,F401  (torch.func)
     functional,  # noqa: E402,F401  (torch.functional: aliases of the functions above)
+    hub,  # noqa: E402,F401  (torch.hub)
     linalg,
+    multiprocessing,  # noqa: E402,F401  (torch.multiprocessing)
     signal,
     special,
 )

@@ -130,6 +130,40 @@ def install() -> None:
     if _FINDER not in sys.meta_path:
         sys.meta_path.insert(0, _FINDER)
     _mirror_loaded_modules()
+    _alias_in_child_processes()
+
+
+class _InstallInChild:
+    """Unpickled in a spawned child, it installs the alias there (see below)."""
+
+    def __reduce__(self):
+        return install, ()
+
+
+def _alias_in_child_processes() -> None:
+    """Make processes started with 'spawn' (``torch.multiprocessing.spawn``, a spawn Pool or
+    DataLoader context) see ``torch`` as torchlike too.
+
+    Such a child reads the parent's preparation data and then re-imports the main script as
+    ``__mp_main__``, whose ``import torch`` must not reach the real torch.  The data is one
+    pickled dict read before any of that runs, so an extra entry whose unpickling calls
+    ``install()`` puts the finder in place first; multiprocessing ignores keys it does not know.
+    'fork' children inherit the finder with the rest of the process; a 'forkserver' server
+    imports the main script before any per-child data arrives, so it is not covered.
+    """
+    import multiprocessing.spawn as mp_spawn
+
+    current = mp_spawn.get_preparation_data
+    if getattr(current, "_torchlike_alias", False):
+        return
+
+    def get_preparation_data(name):
+        data = current(name)
+        data["torchlike_alias"] = _InstallInChild()
+        return data
+
+    get_preparation_data._torchlike_alias = True  # type: ignore[attr-defined]
+    mp_spawn.get_preparation_data = get_preparation_data
 
 
 def load_ipython_extension(ipython) -> None:

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from .._compile import disable, is_compiling, reset
 
-__all__ = ["disable", "reset", "is_compiling", "is_dynamo_compiling", "is_exporting"]
+__all__ = [
+    "cudagraph_mark_step_begin",
+    "disable",
+    "reset",
+    "is_compiling",
+    "is_dynamo_compiling",
+    "is_exporting",
+]
 
 
 def is_dynamo_compiling() -> bool:
@@ -14,6 +21,15 @@ def is_dynamo_compiling() -> bool:
 
 def is_exporting() -> bool:
     return False
+
+
+def cudagraph_mark_step_begin() -> None:
+    """Mark the start of a new inference or training iteration for CUDA-graph trees.
+
+    torchlike's compiled programs are XLA executables, not CUDA graphs that recycle the
+    previous iteration's output memory, so there is no generation to advance: outputs of
+    earlier calls stay valid either way (which is what the marker exists to guarantee)."""
+    return None
 
 
 # A torch.compiler name torchlike lacks: an AttributeError naming it and the nearest one.

@@ -447,6 +447,8 @@ class Event:
 # A torch name torchlike lacks: an AttributeError naming it and the nearest supported name.
 from torchlike._missing import module_getattr as _module_getattr  # noqa: E402
 
+from . import nvtx  # noqa: E402,F401  (torch.cuda.nvtx, loaded with torch.cuda as in PyTorch)
+
 __getattr__ = _module_getattr(__name__)
 
 

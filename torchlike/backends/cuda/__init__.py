@@ -4,6 +4,9 @@
 PyTorch), which ``torchlike._config`` maps onto JAX's default matmul precision.
 """
 
+import contextlib
+import warnings
+
 from ... import _config
 from ...cuda import is_available as _cuda_available
 
@@ -126,6 +129,43 @@ def enable_math_sdp(enabled: bool) -> None:
 
 def enable_cudnn_sdp(enabled: bool) -> None:
     _sdp["cudnn"] = enabled
+
+
+def sdp_kernel(
+    enable_flash: bool = True,
+    enable_math: bool = True,
+    enable_mem_efficient: bool = True,
+    enable_cudnn: bool = True,
+):
+    """Deprecated: ``torch.nn.attention.sdpa_kernel`` with the backends whose flag is true."""
+    # PyTorch warns when the context manager is made, not when it is entered.  (Its warning
+    # points into contextlib, where its deprecation wrapper runs; this one points at the caller.)
+    warnings.warn(
+        "`torch.backends.cuda.sdp_kernel()` is deprecated. In the future, this context manager "
+        "will be removed. Please see `torch.nn.attention.sdpa_kernel()` for the new context "
+        "manager, with updated signature.",
+        FutureWarning,
+        stacklevel=2,
+    )
+    return _sdp_kernel(enable_flash, enable_math, enable_mem_efficient, enable_cudnn)
+
+
+@contextlib.contextmanager
+def _sdp_kernel(enable_flash, enable_math, enable_mem_efficient, enable_cudnn):
+    from ...nn.attention import SDPBackend, sdpa_kernel
+
+    chosen = [
+        backend
+        for enabled, backend in (
+            (enable_flash, SDPBackend.FLASH_ATTENTION),
+            (enable_mem_efficient, SDPBackend.EFFICIENT_ATTENTION),
+            (enable_math, SDPBackend.MATH),
+            (enable_cudnn, SDPBackend.CUDNN_ATTENTION),
+        )
+        if enabled
+    ]
+    with sdpa_kernel(chosen) as context:
+        yield context
 
 
 # A torch name torchlike lacks: an AttributeError naming it and the nearest supported name.

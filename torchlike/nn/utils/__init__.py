@@ -3,7 +3,7 @@ parametrizations and the hook-based weight_norm / spectral_norm."""
 
 from torchlike._missing import module_getattr as _module_getattr
 
-from . import fusion, parametrizations, parametrize, rnn  # noqa: F401
+from . import fusion, parametrizations, parametrize, rnn, stateless  # noqa: F401
 from .clip_grad import (  # noqa: F401
     clip_grad_norm,
     clip_grad_norm_,
