@@ -541,18 +541,21 @@ def test_numbers_that_fit_the_dtype(torch):
 @pytest.mark.torchlike_only
 def test_factories_of_new_shapes_compile_nothing(torch):
     # a generation loop's torch.ones(T, T) / torch.arange(T) for a growing T: made on the host
-    # and transferred, not one XLA fill per new shape
+    # and transferred, not one XLA fill per new shape (each shape below is made once)
     def make(t):
         torch.ones(t, t), torch.zeros(t, 3, dtype=torch.int64), torch.full((t,), 2.5)
-        torch.arange(t), torch.arange(0.0, t, 0.5), torch.eye(t), torch.linspace(0, 1, t)
+        torch.arange(t), torch.arange(0.0, t, 0.5), torch.eye(t), torch.linspace(0, 1, t + 99)
         torch.from_numpy(np.ones(t, np.float32)), torch.full_like(torch.empty(t), 7)
         torch.empty(t, 2), torch.ones_like(torch.empty(2, t), dtype=torch.bfloat16)
 
     make(3)
     before = torch.compile_count()
-    for t in range(40, 60):
+    for t in range(731, 751):  # (lengths no other test in this process uses)
         make(t)
     assert torch.compile_count() == before
+    for _ in range(5):  # a shape that recurs: its staged copy compiles once, then is reused
+        torch.arange(7777)
+    assert torch.compile_count() <= before + 1
     assert torch.arange(0.0, 3, 0.5).tolist() == [0.0, 0.5, 1.0, 1.5, 2.0, 2.5]
     assert torch.full((2,), 2.5).dtype == torch.float32
     a = np.ones(3, np.float32)
