@@ -451,38 +451,39 @@ def reduce_scatter_tensor(output, input, op=ReduceOp.SUM, group=None, async_op=F
     return _done(async_op)
 
 
-def gather(tensor, gather_list=None, dst=None, group=None, async_op=False, group_dst=None):
+def _root_list(kind, tensor, tensors, root, group_root, group):
+    """The checks gather and scatter share: the root rank, then the root's tensor list (its
+    side is "output" for gather, "input" for scatter, as gloo's messages name it)."""
     _check_tensor(tensor)
     g = _group(group)
-    root = 0 if dst is None and group_dst is None else (dst if group_dst is None else group_dst)
-    _check_root("gather", root, g)
-    if gather_list is None:
-        raise ValueError("Argument ``gather_list`` must be specified on destination rank.")
-    _check_tensor_list(gather_list, "gather_list")
-    if len(gather_list) != g.size():
+    root = (
+        0 if root is None and group_root is None else (root if group_root is None else group_root)
+    )
+    _check_root(kind, root, g)
+    name, rank, side = (
+        ("gather_list", "destination", "output")
+        if kind == "gather"
+        else ("scatter_list", "source", "input")
+    )
+    if tensors is None:
+        raise ValueError(f"Argument ``{name}`` must be specified on {rank} rank.")
+    _check_tensor_list(tensors, name)
+    if len(tensors) != g.size():
         raise RuntimeError(
-            "ProcessGroupGloo::gather: Incorrect output list size "
-            f"{len(gather_list)}. Output list size should be {g.size()}, same as size of the "
-            "process group."
+            f"ProcessGroupGloo::{kind}: Incorrect {side} list size {len(tensors)}. "
+            f"{side.capitalize()} list size should be {g.size()}, same as size of the process "
+            "group."
         )
+
+
+def gather(tensor, gather_list=None, dst=None, group=None, async_op=False, group_dst=None):
+    _root_list("gather", tensor, gather_list, dst, group_dst, group)
     _copy_into(gather_list[0], tensor)
     return _done(async_op)
 
 
 def scatter(tensor, scatter_list=None, src=None, group=None, async_op=False, group_src=None):
-    _check_tensor(tensor)
-    g = _group(group)
-    root = 0 if src is None and group_src is None else (src if group_src is None else group_src)
-    _check_root("scatter", root, g)
-    if scatter_list is None:
-        raise ValueError("Argument ``scatter_list`` must be specified on source rank.")
-    _check_tensor_list(scatter_list, "scatter_list")
-    if len(scatter_list) != g.size():
-        raise RuntimeError(
-            "ProcessGroupGloo::scatter: Incorrect input list size "
-            f"{len(scatter_list)}. Input list size should be {g.size()}, same as size of the "
-            "process group."
-        )
+    _root_list("scatter", tensor, scatter_list, src, group_src, group)
     _copy_into(tensor, scatter_list[0])
     return _done(async_op)
 
