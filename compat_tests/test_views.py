@@ -1446,3 +1446,21 @@ def test_view_made_under_no_grad_requires_grad_but_its_gradient_goes_nowhere(tor
     assert mul.next_functions == ((None, 0), (None, 0))
     s.backward()
     assert w.grad is None and v.grad is None
+
+
+@pytest.mark.torchlike_only
+def test_pieces_of_one_split_share_one_read_program(torch):
+    # q, k, v = c_attn(x).split(n_embd, dim=2): after a write to the base every piece reads
+    # itself again, as a narrow at a traced start, so the three reads (and a chunk's equal
+    # pieces) compile one program per shape, not one each
+    base = torch.arange(5 * 777.0).view(5, 777)
+    pieces = base.split(259, dim=1)
+    base.add_(1)
+    before = torch.compile_count()
+    values = [p.tolist() for p in pieces]
+    assert torch.compile_count() <= before + 1
+    for k, v in enumerate(values):
+        assert v == (torch.arange(5 * 777.0).view(5, 777)[:, 259 * k : 259 * (k + 1)] + 1).tolist()
+    uneven = base.split([2, 3], dim=0)
+    base.mul_(2)
+    assert uneven[1].tolist() == base[2:].tolist() and uneven[0].tolist() == base[:2].tolist()

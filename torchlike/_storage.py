@@ -511,6 +511,13 @@ class Geometry(_LayoutQueries):
             if len(key) >= MAX_CHAIN:
                 shape, strides, offset = self.layout(storage)
                 key, args = (("strided", shape, strides),), (offset,)
+            elif self.op.name == "split":
+                # the k-th piece is a narrow at a traced start: q, k, v of one split (and every
+                # equal piece of a chunk) share one read program
+                st = dict(self.static)
+                d, sizes = st["dim"], st["sizes"]
+                key = key + (("narrow", d, sizes[self.out_index]),)
+                args = args + (sum(sizes[: self.out_index]),)
             elif self.op.name == "unbind":
                 # the k-th row is a read at a traced index: one program for every row (``for s
                 # in states`` then ``s.unsqueeze(0)`` read each row through its own program)
@@ -563,6 +570,10 @@ def _chain_read(key):
                 continue
             if step[0] == "unbind":
                 value = lax.dynamic_index_in_dim(value, args[pos], step[1], keepdims=False)
+                pos += 1
+                continue
+            if step[0] == "narrow":
+                value = lax.dynamic_slice_in_dim(value, args[pos], step[2], step[1])
                 pos += 1
                 continue
             op, static, k, n = step
