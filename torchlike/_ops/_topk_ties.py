@@ -267,19 +267,6 @@ def rows_to_replay(rows, chosen, k, sorted):
     return inside | beyond
 
 
-def ties_at_boundary(values, chosen):
-    """Whether the k chosen entries of ``values`` (host arrays) leave out an entry equal to
-    the least-preferred chosen one: the set PyTorch picks may then differ."""
-    values = np.asarray(values).reshape(-1)
-    if chosen.size == 0 or chosen.size == values.size:
-        return False
-    picked = values[chosen]
-    if np.isnan(values).any():
-        return True
-    edge = picked[-1]  # topk's results are ordered: the last is at the boundary
-    return int((values == edge).sum()) > int((picked == edge).sum())
-
-
 def _rows(a, dim):
     """A host array as rows along ``dim`` (0-d: one row of one), exact for half types."""
     a = np.asarray(a)

@@ -15,12 +15,9 @@ import numbers
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
 
-import numpy as np
-
 from ... import _factories, _layout
 from ... import _random_methods as _sample
 from ..._ops import reductions as _reductions
-from ..._ops._topk_ties import ties_at_boundary, topk_indices
 from .convert_parameters import parameters_to_vector
 
 __all__ = [
@@ -292,16 +289,10 @@ class L1Unstructured(BasePruningMethod):
 
 
 def _pytorch_topk(scores, k, largest):
-    """The indices of ``torch.topk(scores, k, largest=largest)`` (1-D) as PyTorch's CPU kernel
-    picks them: where equal scores straddle the k-th place, which of them win decides the
-    mask, and PyTorch's choice is not the lowest indices (see ``_topk_ties``)."""
-    chosen = _reductions.topk(scores, k=k, largest=largest).indices
-    host = np.asarray(scores.detach().cpu().numpy())
-    if not ties_at_boundary(host, np.asarray(chosen.cpu().numpy())):
-        return chosen
-    # only the set matters for a mask, so the order (PyTorch's sort of the winners) is skipped
-    picked = topk_indices(host, k, largest=largest, sorted=False)
-    return _factories.tensor(picked).to(scores.device)
+    """The indices of ``torch.topk(scores, k, largest=largest)`` (1-D): where equal scores
+    straddle the k-th place, which of them win decides the mask, and ``topk`` picks them as
+    PyTorch's CPU kernel does (``_topk_ties``)."""
+    return _reductions.topk(scores, k=k, largest=largest).indices
 
 
 def _channel_mask(t, dim, keep):
