@@ -561,3 +561,20 @@ def test_factories_of_new_shapes_compile_nothing(torch):
     a = np.ones(3, np.float32)
     t = torch.from_numpy(a)
     assert t.tolist() == [1.0] * 3 and t.dtype == torch.float32
+
+
+def test_from_numpy_refuses_what_pytorch_refuses(torch):
+    a = np.arange(12.0).reshape(3, 4)
+    with pytest.raises(ValueError, match=r"^At least one stride in the given numpy array is neg"):
+        torch.from_numpy(a[:, ::-2])
+    for big in (a.astype(">f8"), np.arange(3, dtype=">i4")):
+        with pytest.raises(ValueError, match="^given numpy array has byte order different from"):
+            torch.from_numpy(big)
+    with pytest.raises(TypeError) as e:
+        torch.from_numpy(np.array(["a"]))
+    assert str(e.value) == (
+        "can't convert np.ndarray of type numpy.str_. The only supported types are: float64, "
+        "float32, float16, complex64, complex128, int64, int32, int16, int8, uint64, uint32, "
+        "uint16, uint8, and bool."
+    )
+    assert torch.from_numpy(a.T).tolist()[0] == [0.0, 4.0, 8.0]  # (a positive-stride view)
