@@ -547,6 +547,7 @@ def test_factories_of_new_shapes_compile_nothing(torch):
         torch.arange(t), torch.arange(0.0, t, 0.5), torch.eye(t), torch.linspace(0, 1, t + 99)
         torch.from_numpy(np.ones(t, np.float32)), torch.full_like(torch.empty(t), 7)
         torch.empty(t, 2), torch.ones_like(torch.empty(2, t), dtype=torch.bfloat16)
+        torch.empty(t, 5).fill_(2.0), torch.empty(5, t).zero_()  # (zero_grad of a new shape)
 
     make(3)
     before = torch.compile_count()

@@ -257,17 +257,10 @@ def _filled(size, fill, dtype, requires_grad, device, name="empty", checked=Fals
             fill = complex(fill).real  # (the check let only a zero imaginary part through)
     if _device.factory_is_meta(device):  # nothing to fill: a shape and a dtype
         return _finish(_meta.array(shape, dtype._np), dtype, requires_grad, device)
-    host = _host_filled(shape, fill, dtype._np)
+    host = _storage.host_full(shape, fill, dtype._np)
     if host is not None:
         return _finish(host, dtype, requires_grad, device)
     return _finish(jnp.full(shape, fill, dtype._np), dtype, requires_grad, device)
-
-
-# Factories' values up to this many elements are made by NumPy and transferred: an XLA fill
-# is one more executable per new shape (~20-35 ms to compile: a loop over growing lengths,
-# ``torch.ones(T, T)`` in a generation loop, paid it on every step); a transfer compiles
-# nothing, and the values are the same (a fill, an ``arange`` are exact on either side).
-_HOST_FACTORY_MAX = 1 << 20
 
 
 def _transfer(values):
@@ -286,23 +279,6 @@ def _transfer(values):
 
 
 _SEEN_SHAPES: set = set()
-
-
-def _host_filled(shape, fill, npdt):
-    """``shape`` filled with ``fill`` as a NumPy array, or None where XLA should fill (large,
-    inside a trace, or a fill NumPy would convert differently from XLA)."""
-    if math.prod(shape) > _HOST_FACTORY_MAX or _storage.tracing():
-        return None
-    kind = np.dtype(npdt).kind
-    if kind in "iub" and not isinstance(fill, (bool, int, np.bool_, np.integer)):
-        return None
-    if kind != "c" and isinstance(fill, (complex, np.complexfloating)):
-        return None
-    try:
-        with np.errstate(all="ignore"):
-            return np.full(shape, fill, npdt)
-    except (OverflowError, ValueError, TypeError):
-        return None
 
 
 @factory_out
@@ -563,7 +539,7 @@ def eye(n, m=None, *, dtype=None, layout=None, device=None, requires_grad=False)
         raise RuntimeError(f"m must be greater or equal to 0, got {m}")
     dtype = _dt(dtype)
     m = n if m is None else m
-    if n * m <= _HOST_FACTORY_MAX and not _storage.tracing():
+    if n * m <= _storage.HOST_FILL_MAX and not _storage.tracing():
         return _finish(np.eye(n, m, dtype=dtype._np), dtype, requires_grad, device)
     return _finish(jnp.eye(n, m, dtype=dtype._np), dtype, requires_grad, device)
 

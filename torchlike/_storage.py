@@ -757,3 +757,28 @@ def write(storage, geometry, values, check_overlap=True):
             storage.data, offset, values, shape=tuple(shape), strides=tuple(strides)
         )
     storage.gen += 1
+
+
+# Values up to this many elements are filled by NumPy and transferred (factories, fill_,
+# zero_): an XLA fill is one more executable per new shape (~20-35 ms to compile: a loop over
+# growing lengths, ``torch.ones(T, T)`` in a generation loop, a first ``zero_grad`` over every
+# parameter shape, paid it each time); a transfer compiles nothing, and a fill is exact on
+# either side.
+HOST_FILL_MAX = 1 << 20
+
+
+def host_full(shape, fill, npdt):
+    """``shape`` filled with ``fill`` as a NumPy array, or None where XLA should fill (large,
+    inside a trace, or a fill NumPy would convert differently from XLA)."""
+    if math.prod(shape) > HOST_FILL_MAX or tracing():
+        return None
+    kind = np.dtype(npdt).kind
+    if kind in "iub" and not isinstance(fill, (bool, int, np.bool_, np.integer)):
+        return None
+    if kind != "c" and isinstance(fill, (complex, np.complexfloating)):
+        return None
+    try:
+        with np.errstate(all="ignore"):
+            return np.full(shape, fill, npdt)
+    except (OverflowError, ValueError, TypeError):
+        return None

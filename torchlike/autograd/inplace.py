@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import builtins
 
+import jax
 import jax.numpy as jnp
 
 from .. import _dtype as D
-from .. import _tensor
+from .. import _storage, _tensor
 from .._ops import core as _core
 from .._ops.core import apply
 from .._ops.table import OPS
@@ -176,12 +177,12 @@ def fill_like(self, op_name, operands, check_overlap=False):
     ) or _core.DUAL is not None:  # a forward-AD level: the fill sets (zeroes) the tangent
         return inplace_update(self, apply(OPS[op_name], (self, *operands)))
     _check_inplace_allowed(self)
-    if op_name == "zero":
-        value = jnp.zeros(self._value.shape, self._value.dtype)
-    else:
-        v = operands[0]
-        v = v._value if isinstance(v, Tensor) else v
-        value = jnp.full(self._value.shape, v, self._value.dtype)
+    shape, npdt = self._meta.shape, self._dtype._np
+    v = 0 if op_name == "zero" else operands[0]
+    v = v._value if isinstance(v, Tensor) else v
+    host = None if isinstance(v, jax.Array) else _storage.host_full(shape, v, npdt)
+    # (a NumPy fill transferred compiles nothing for a new shape)
+    value = jnp.full(shape, v, npdt) if host is None else jax.device_put(host)
     self._write(value, check_overlap)  # every alias gets the same value: allowed for fill_
     _bump_version(self)
     return self
