@@ -56,6 +56,16 @@ JAX reports (``jax.monitoring``'s backend-compile event, every library and cache
 (c) a 10-op elementwise chain on 5x5 float32 + ``sum()`` + ``backward()``: the per-op and
     per-backward overhead.  JAX: ``jax.grad`` eagerly (op by op) and ``jax.jit(jax.grad)``.
     Target: torchlike <= 1.5x PyTorch.
+(d) sampling from a toy nanoGPT without a KV cache: every token a forward at a new length, so
+    eager torchlike compiles each op of the forward once per length (~30 programs; PyTorch
+    compiles nothing, a jitted JAX forward one program per length).  The same seed must give
+    the same tokens as PyTorch.  Measured (2 shared cores, 30 tokens, disk cache off): PyTorch
+    0.02 s, torchlike ~44 s and ~32 compiles per token; with the disk cache warm ~27 s (a
+    cache hit still costs ~15 ms per program, most of it JAX lowering).  A jitted JAX forward
+    is no way out: its one program per length cost ~0.9 s per token against torchlike's
+    ~2.4 s (``--quick``, loaded machine), so fusing the forward would gain ~2.7x and leave
+    the 400x; only reusing programs across lengths (padding, exact only where the ops allow
+    it) would close the gap.  No target yet.
 """
 
 import _harness  # noqa: E402  (first: one thread per library, before jax/torch start)
@@ -527,12 +537,134 @@ def bench_chain():
     return med
 
 
+# ------------------------------------------------------------------- (d) generation
+VOCAB, EMBD, HEADS, LAYERS = 65, 64, 4, 2
+
+
+def tiny_gpt(lib):
+    """nanoGPT's model at toy size, written as nanoGPT writes it (split, view, transpose,
+    causal masked_fill, softmax, GELU MLP, LayerNorm), for the sampling loop of (d)."""
+    nn, F = lib.nn, lib.nn.functional
+
+    class Block(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.ln1, self.ln2 = nn.LayerNorm(EMBD), nn.LayerNorm(EMBD)
+            self.attn, self.proj = nn.Linear(EMBD, 3 * EMBD), nn.Linear(EMBD, EMBD)
+            self.fc, self.fc2 = nn.Linear(EMBD, 4 * EMBD), nn.Linear(4 * EMBD, EMBD)
+
+        def forward(self, x):
+            B, T, C = x.size()
+            q, k, v = self.attn(self.ln1(x)).split(C, dim=2)
+            q, k, v = (t.view(B, T, HEADS, C // HEADS).transpose(1, 2) for t in (q, k, v))
+            att = (q @ k.transpose(-2, -1)) * (1.0 / (C // HEADS) ** 0.5)
+            mask = lib.tril(lib.ones(T, T)).view(1, 1, T, T)
+            att = F.softmax(att.masked_fill(mask == 0, float("-inf")), dim=-1)
+            x = x + self.proj((att @ v).transpose(1, 2).contiguous().view(B, T, C))
+            return x + self.fc2(F.gelu(self.fc(self.ln2(x))))
+
+    class GPT(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.tok, self.pos = nn.Embedding(VOCAB, EMBD), nn.Embedding(128, EMBD)
+            self.blocks = nn.Sequential(*[Block() for _ in range(LAYERS)])
+            self.ln, self.head = nn.LayerNorm(EMBD), nn.Linear(EMBD, VOCAB)
+
+        def forward(self, idx):
+            x = self.tok(idx) + self.pos(lib.arange(idx.shape[1]))
+            return self.head(self.ln(self.blocks(x)))
+
+    return GPT().eval()
+
+
+def generate(lib, model, n):
+    idx = lib.zeros((1, 1), dtype=lib.long)
+    with lib.no_grad():
+        for _ in range(n):
+            probs = lib.nn.functional.softmax(model(idx)[:, -1, :], dim=-1)
+            idx = lib.cat((idx, lib.multinomial(probs, num_samples=1)), dim=1)
+    return idx[0].tolist()
+
+
+def _jax_gpt(params):
+    """The same forward in JAX, jitted: the reference pays one compile per new length."""
+
+    def ln(x, w, b):
+        m = x.mean(-1, keepdims=True)
+        var = ((x - m) ** 2).mean(-1, keepdims=True)
+        return (x - m) / jnp.sqrt(var + 1e-5) * w + b
+
+    def lin(x, p):
+        return x @ params[p + ".weight"].T + params[p + ".bias"]
+
+    def forward(idx):
+        T = idx.shape[1]
+        x = params["tok.weight"][idx] + params["pos.weight"][:T]
+        for i in range(LAYERS):
+            b = f"blocks.{i}."
+            h = ln(x, params[b + "ln1.weight"], params[b + "ln1.bias"])
+            q, k, v = jnp.split(lin(h, b + "attn"), 3, axis=2)
+            q, k, v = (t.reshape(1, T, HEADS, -1).transpose(0, 2, 1, 3) for t in (q, k, v))
+            att = q @ k.transpose(0, 1, 3, 2) / (EMBD // HEADS) ** 0.5
+            att = jnp.where(jnp.tril(jnp.ones((T, T))) == 0, -jnp.inf, att)
+            y = (jax.nn.softmax(att, -1) @ v).transpose(0, 2, 1, 3).reshape(1, T, EMBD)
+            x = x + lin(y, b + "proj")
+            h = ln(x, params[b + "ln2.weight"], params[b + "ln2.bias"])
+            x = x + lin(jax.nn.gelu(lin(h, b + "fc"), approximate=False), b + "fc2")
+        return lin(ln(x, params["ln.weight"], params["ln.bias"]), "head")
+
+    return jax.jit(forward)
+
+
+def bench_generate():
+    n = 12 if QUICK else 40
+    rows, tokens, counts = [], {}, {}
+    for name, lib in LIBS.items():
+        lib.manual_seed(0)
+        model = tiny_gpt(lib)
+        lib.manual_seed(1)
+        x0, e0, t0 = backend_compiles(), engine_compiles(), time.perf_counter()
+        tokens[name] = generate(lib, model, n)
+        rows.append((name, [(time.perf_counter() - t0) / n]))
+        counts[name] = (backend_compiles() - x0, engine_compiles() - e0)
+    torchlike.manual_seed(0)
+    params = {k: jnp.asarray(v.numpy()) for k, v in tiny_gpt(torchlike).state_dict().items()}
+    fwd = _jax_gpt(params)
+    idx = jnp.zeros((1, 1), jnp.int32)
+    x0, t0 = backend_compiles(), time.perf_counter()
+    for _ in range(n):  # (greedy: the reference times the forwards and their compiles only)
+        logits = fwd(idx)
+        idx = jnp.concatenate([idx, jnp.argmax(logits[:, -1:], -1).astype(jnp.int32)], 1)
+    jax.block_until_ready(idx)
+    rows.append(("jax jit(forward) per length", [(time.perf_counter() - t0) / n]))
+    counts["jax jit(forward) per length"] = (backend_compiles() - x0, 0)
+    med = table(
+        f"(d) sampling {n} tokens from a 2-layer GPT (d={EMBD}), no KV cache: "
+        "every step a new length (per token)",
+        rows,
+        ["torch eager"] if torch else ["jax jit(forward) per length"],
+    )
+    for name, (xla, eng) in counts.items():
+        print(
+            f"  {name:34s} XLA compiles/token: {xla / n:6.1f}   compile_count()/token: {eng / n:.1f}"
+        )
+    if torch is not None:
+        same = tokens["torchlike"] == tokens["torch eager"]
+        print(f"  sampled tokens identical to PyTorch's: {same}")
+    return med
+
+
 def main():
     _harness.header()
     start = time.perf_counter()
     # ``--only=churn`` (or get_batch, chain, comma-separated): just those cases
     only = [a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--only=")]
-    cases = {"get_batch": bench_get_batch, "churn": bench_churn, "chain": bench_chain}
+    cases = {
+        "get_batch": bench_get_batch,
+        "churn": bench_churn,
+        "chain": bench_chain,
+        "generate": bench_generate,
+    }
     for name, case in cases.items():
         if not only or name in ",".join(only).split(","):
             case()
