@@ -261,3 +261,16 @@ def test_tensor_from_new_shapes_of_host_data_compiles_nothing(torch):
         torch.tensor(np.ones((n, 2), np.float32))
         torch.tensor([[1.0] * n])
     assert torch.compile_count() == before
+
+
+def test_dropout_of_a_new_shape_compiles_only_its_multiply(torch):
+    # the mask is drawn and scaled (``div_(1 - p)``) on the host; the one program per new shape
+    # is ``input * noise``
+    F = torch.nn.functional
+    before = _counter["n"]
+    for n in range(611, 616):
+        F.dropout(torch.ones(n), 0.25)
+    assert _counter["n"] - before <= 5
+    torch.manual_seed(0)
+    out = F.dropout(torch.ones(8), 0.25)
+    assert set(out.tolist()) <= {0.0, 1 / 0.75} and out.dtype == torch.float32

@@ -31,7 +31,7 @@ import numpy as np
 from . import _device, _layout, _meta
 from . import _dtype as D
 from . import random as _random
-from ._factories import _accept_size_keyword, _finish, _like, _size_args
+from ._factories import _accept_size_keyword, _finish, _like, _size_args, _transfer
 from ._ops import overloads
 from ._ops.core import Op, apply
 from ._out import write_out
@@ -397,6 +397,18 @@ def bernoulli_(self, p=0.5, *, generator=None):
         return _fill(self, values, "BernoulliBackward1", (p,))
     values = gen._bernoulli_scalar(tuple(self.shape), self._dtype, _float(p))
     return _fill(self, values, "BernoulliBackward2")
+
+
+def bernoulli_mask(shape, dtype, p, scale=None):
+    """A new tensor holding what ``torch.empty(shape, dtype=dtype).bernoulli_(p)`` draws from
+    the default generator, and whether it was divided by ``scale`` too: on the host, where
+    that is the device's own IEEE division (float32/float64), so dropout's
+    ``noise.bernoulli_(1 - p).div_(1 - p)`` costs no op (and no compile per new shape)."""
+    values = _random.default_generator._bernoulli_scalar(tuple(shape), dtype, float(p))
+    scaled = scale is not None and dtype in (D.float32, D.float64)
+    if scaled:
+        values = values / dtype._np.type(scale)
+    return Tensor._make(_transfer(values), dtype), scaled
 
 
 def _bernoulli_probs(p: Tensor) -> np.ndarray:

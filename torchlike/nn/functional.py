@@ -1323,18 +1323,21 @@ def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
 
 
 # ---------------------------------------------------------------------------------- dropout
-def _bernoulli_like(shape_src, shape, p):
+def _bernoulli_like(shape_src, shape, p, scale=None):
+    """``empty(shape).bernoulli_(p)`` as PyTorch draws it for ``shape_src``, then divided by
+    ``scale`` (dropout's ``div_(1 - p)``) if given."""
     order = _memory_order(shape_src) if tuple(shape) == tuple(shape_src.shape) else None
-    if order is None:
-        noise = _factories.empty(*shape, dtype=shape_src.dtype)
-        return _sample.bernoulli_(noise, p)
-    # PyTorch's mask is empty_like(input), which keeps a permuted input's layout, and the
-    # generator fills it in memory order: a batch_first attention's transposed output
-    # gets its mask drawn along its storage, not along its logical index
-    noise = _factories.empty(*(shape[d] for d in order), dtype=shape_src.dtype)
-    noise = _sample.bernoulli_(noise, p)
-    inverse = sorted(range(len(order)), key=order.__getitem__)
-    return noise.permute(*inverse)
+    if order is not None:
+        # PyTorch's mask is empty_like(input), which keeps a permuted input's layout, and the
+        # generator fills it in memory order: a batch_first attention's transposed output
+        # gets its mask drawn along its storage, not along its logical index
+        shape = tuple(shape[d] for d in order)
+    noise, scaled = _sample.bernoulli_mask(shape, shape_src.dtype, p, scale)
+    if scale is not None and not scaled:
+        noise = noise.div_(scale)
+    if order is not None:
+        noise = noise.permute(*sorted(range(len(order)), key=order.__getitem__))
+    return noise
 
 
 def _memory_order(t):
@@ -1367,8 +1370,7 @@ def _dropout(input, p, training, inplace, noise_shape):
         noise = _factories.empty(*input.shape, dtype=input.dtype, device=input.device)
         return input.mul_(noise) if inplace else input * noise
     with grad_mode.no_grad():
-        noise = _bernoulli_like(input, noise_shape, 1 - p)
-        noise = noise.div_(1 - p)
+        noise = _bernoulli_like(input, noise_shape, 1 - p, scale=1 - p)
     return input.mul_(noise) if inplace else input * noise
 
 
