@@ -315,7 +315,7 @@ def check_scalar_fits(value, dtype, numel=2) -> None:
         top = float(np.finfo(np.float32).max)
         bad = any(bool(np.isfinite(p)) and abs(p) > top for p in (v.real, v.imag))
     if not bad and not dtype.is_complex:
-        if not (dtype.is_floating_point or dtype.is_complex):
+        if not dtype.is_floating_point:
             info = np.iinfo(dtype._np)
             if isinstance(value, (int, np.integer)):
                 v = int(value)

@@ -239,10 +239,7 @@ def from_numpy(ndarray):
             "Conversion between byte orders is currently not supported."
         )
     dtype = D.from_numpy_dtype(ndarray.dtype)
-    # a copy the array's owner cannot change (``_transfer``: no program for a shape seen once)
-    key = (ndarray.shape, ndarray.dtype)
-    value = jnp.asarray(ndarray) if key in _SEEN_SHAPES else _transfer(np.array(ndarray))
-    return Tensor._make(value, dtype)
+    return Tensor._make(_transfer(ndarray, owned=False), dtype)
 
 
 def _dt(dtype, default=None):
@@ -263,19 +260,20 @@ def _filled(size, fill, dtype, requires_grad, device, name="empty", checked=Fals
     return _finish(jnp.full(shape, fill, dtype._np), dtype, requires_grad, device)
 
 
-def _transfer(values):
-    """Host values (an ``arange``, a ``from_numpy`` copy) as a JAX array.  A first sight of
+def _transfer(values, owned=True):
+    """Host values (an ``arange``, a ``from_numpy`` array) as a JAX array.  A first sight of
     their (shape, dtype) is a plain transfer, which compiles nothing; from the second on it is
     ``jnp.asarray``, whose staged copy compiles once per shape and then runs in about half the
     transfer's time (~12 vs ~21 us: the 64 rows of a get_batch).  A shape seen once (a
-    growing length) so never compiles."""
+    growing length) so never compiles.  ``owned=False``: the caller's array, which it may
+    change later, so the transfer takes a copy (the staged copy is one already)."""
     key = (values.shape, values.dtype)
     if key in _SEEN_SHAPES:
         return jnp.asarray(values)
     if len(_SEEN_SHAPES) >= 4096:
         _SEEN_SHAPES.clear()
     _SEEN_SHAPES.add(key)
-    return jax.device_put(values)
+    return jax.device_put(values if owned else np.array(values))
 
 
 _SEEN_SHAPES: set = set()
@@ -539,7 +537,7 @@ def eye(n, m=None, *, dtype=None, layout=None, device=None, requires_grad=False)
         raise RuntimeError(f"m must be greater or equal to 0, got {m}")
     dtype = _dt(dtype)
     m = n if m is None else m
-    if n * m <= _storage.HOST_FILL_MAX and not _storage.tracing():
+    if _storage.host_fills(n * m):
         return _finish(np.eye(n, m, dtype=dtype._np), dtype, requires_grad, device)
     return _finish(jnp.eye(n, m, dtype=dtype._np), dtype, requires_grad, device)
 

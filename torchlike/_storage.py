@@ -767,10 +767,15 @@ def write(storage, geometry, values, check_overlap=True):
 HOST_FILL_MAX = 1 << 20
 
 
+def host_fills(numel) -> bool:
+    """Whether a fill of ``numel`` elements is made by NumPy (small, and not inside a trace)."""
+    return numel <= HOST_FILL_MAX and not tracing()
+
+
 def host_full(shape, fill, npdt):
     """``shape`` filled with ``fill`` as a NumPy array, or None where XLA should fill (large,
     inside a trace, or a fill NumPy would convert differently from XLA)."""
-    if math.prod(shape) > HOST_FILL_MAX or tracing():
+    if not host_fills(math.prod(shape)):
         return None
     kind = np.dtype(npdt).kind
     if kind in "iub" and not isinstance(fill, (bool, int, np.bool_, np.integer)):

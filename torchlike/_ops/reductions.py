@@ -24,6 +24,7 @@ from .signatures import (
     FUNCTIONS,
     _dim_tuple,
     _dims,
+    _every_dim,
     _int_tuple,
     check_kernel_dtype,
     export,
@@ -82,7 +83,7 @@ def sum(input, dim=_NO_DIM, keepdim=False, *, dtype=None):
 
 def _all_or_dims(dim, ndim):
     """A reduction's ``dim`` as its node saves it: None, () (both: every dim) or the dims."""
-    if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
+    if _every_dim(dim):
         return None if dim is None else ()
     return _dim_tuple(dim, ndim)
 
@@ -179,7 +180,7 @@ def min(input, dim=None, keepdim=False, *, other=None):
 @export(out=True)
 @_numpy_names
 def amax(input, dim=(), keepdim=False):
-    every = dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0)
+    every = _every_dim(dim)
     _check_reduced_dims("amax", input, None if every else dim)
     dim = () if every else _dims(dim, input.ndim)
     return apply(OPS["amax"], (input,), (("dim", dim), ("keepdim", keepdim)))
@@ -188,7 +189,7 @@ def amax(input, dim=(), keepdim=False):
 @export(out=True)
 @_numpy_names
 def amin(input, dim=(), keepdim=False):
-    every = dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0)
+    every = _every_dim(dim)
     _check_reduced_dims("amin", input, None if every else dim)
     dim = () if every else _dims(dim, input.ndim)
     return apply(OPS["amin"], (input,), (("dim", dim), ("keepdim", keepdim)))

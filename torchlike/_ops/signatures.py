@@ -91,6 +91,11 @@ def _size_args(args):
     return tuple(args)
 
 
+def _every_dim(dim):
+    """Whether a reduction's ``dim`` names every dim: None, or an empty tuple or list."""
+    return dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0)
+
+
 def _int_tuple(x):
     return tuple(x) if isinstance(x, (tuple, list)) else (x,)
 

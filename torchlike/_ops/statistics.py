@@ -29,7 +29,7 @@ from .core import apply
 from .operators import PROPERTIES
 from .reductions import _dtype_static, pick_as_pytorch
 from .shapes import cat, expand, stack
-from .signatures import _dims, _int_tuple, _is_scalar, _t, export
+from .signatures import _dims, _every_dim, _int_tuple, _is_scalar, _t, export
 from .table import OPS
 
 
@@ -75,7 +75,7 @@ def _slice(t, dim, start=None, stop=None):
 def nansum(input, dim=None, keepdim=False, *, dtype=None):
     if input._dtype.is_complex:
         raise RuntimeError("nansum does not support complex inputs")
-    if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
+    if _every_dim(dim):
         dims = None if dim is None else ()  # (every dim: the node saves what was passed)
     else:
         dims = _dims(_int_tuple(dim), input.ndim)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import jax.numpy as jnp
 
 from .core import Op
-from .table import OPS, SELF, _acc_dtype
+from .table import OPS, SELF, _acc_dtype, _axis
 
 
 # ---------------------------------------------------------------------------------- nan-aware
@@ -19,7 +19,7 @@ def _nansum(x, *, dim=None, keepdim=False, dtype=None):
     x = x.astype(_acc_dtype(x, dtype))
     if jnp.issubdtype(x.dtype, jnp.inexact):
         x = jnp.where(jnp.isnan(x), jnp.zeros((), x.dtype), x)
-    return jnp.sum(x, axis=None if dim == () else dim, keepdims=keepdim)
+    return jnp.sum(x, axis=_axis(dim), keepdims=keepdim)
 
 
 def _nan_last_order(x, dim):
