@@ -275,3 +275,55 @@ def test_dropout_of_a_new_shape_compiles_only_its_multiply(torch):
     out = F.dropout(torch.ones(8), 0.25)
     assert set(out.tolist()) <= {0.0, float(np.float32(1) / np.float32(0.75))}
     assert out.dtype == torch.float32
+
+
+def test_views_are_read_inside_the_op_that_uses_them(torch):
+    # nanoGPT's attention under no_grad at a new length: split pieces, their views and
+    # transposes are read inside the programs of the ops that use them, so a new length
+    # compiles one program per op (the matmuls, the scale, the softmax), none per view
+    def attention(t):
+        x = torch.ones(1, t, 24)
+        q, k, v = x.split(8, dim=2)
+        q, k, v = (p.view(1, t, 2, 4).transpose(1, 2) for p in (q, k, v))
+        att = torch.softmax((q @ k.transpose(-2, -1)) * 0.5, dim=-1)
+        return (att @ v).transpose(1, 2)
+
+    with torch.no_grad():
+        attention(5)
+        before = _counter["n"]
+        out = attention(7)
+    assert _counter["n"] - before == 4  # q @ k^T, * 0.5, softmax, att @ v
+    assert out.shape == (1, 7, 2, 4) and out.sum().item() == 56.0
+
+
+def test_eager_programs_give_the_bits_of_xla_defaults(torch):
+    # eager programs are compiled with cheaper XLA options (``_caches.EAGER_COMPILER_OPTIONS``,
+    # chosen for compile time); they must not change a result's bits
+    from torchlike import _caches
+
+    options = _caches.eager_compiler_options()
+    if options is None:
+        pytest.skip("this jaxlib takes no cheaper eager options")
+    jnp = jax.numpy
+    x = np.random.default_rng(0).standard_normal((64, 96)).astype(np.float32)
+    programs = [
+        lambda a: jax.nn.softmax(a * 0.125, -1),
+        lambda a: jax.nn.gelu(a, approximate=False),
+        lambda a: (a - a.mean(-1, keepdims=True)) / jnp.sqrt(a.var(-1, keepdims=True) + 1e-5),
+        lambda a: jnp.tanh(jnp.exp(a)) + jnp.log1p(jnp.abs(a)) + jnp.sin(a),
+        lambda a: (a.sum(0), a.cumsum(1), a @ a.T, jnp.sort(a, axis=1)),
+    ]
+    for f in programs:
+        default = jax.jit(f).lower(x).compile()(x)
+        cheaper = jax.jit(f, compiler_options=options).lower(x).compile()(x)
+        for d, c in zip(jax.tree.leaves(default), jax.tree.leaves(cheaper)):
+            assert np.array_equal(np.asarray(d), np.asarray(c))
+
+
+def test_eager_ops_run_inside_traces(torch):
+    # inside a trace the op's program is part of the caller's (JAX refuses compiler options
+    # on a nested jit): torch.func and torch.compile still run every op
+    x = torch.arange(6.0).view(2, 3)
+    assert torch.func.vmap(lambda r: r.t().sum() * 2)(x).tolist() == [6.0, 24.0]
+    step = torch.compile(lambda a: (a.t() @ a).sum(), fullgraph=True)
+    assert step(x).item() == (x.t() @ x).sum().item()

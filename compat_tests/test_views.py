@@ -1464,3 +1464,47 @@ def test_pieces_of_one_split_share_one_read_program(torch):
     uneven = base.split([2, 3], dim=0)
     base.mul_(2)
     assert uneven[1].tolist() == base[2:].tolist() and uneven[0].tolist() == base[:2].tolist()
+
+
+# -- a view not read yet is read when an op uses it, from its storage as it is then (torchlike
+# reads such operands inside the op's own program: ``_ops/core._fused_reads``)
+
+
+@pytest.mark.parametrize("grad", [False, True], ids=["no_grad", "grad"])
+def test_views_are_read_when_used_after_writes(torch, grad):
+    x = torch.arange(24.0).view(2, 3, 4)
+    w = torch.ones(4, 4, requires_grad=grad)
+    with torch.set_grad_enabled(grad):
+        q, k, v = x.split([1, 1, 2], dim=2)  # pieces of one storage, none read yet
+        kt = k.transpose(0, 1)
+        flat = v.reshape(-1)  # (v is not contiguous: a copy, read now)
+        x.mul_(10)  # every view not read yet sees the write
+        qk = q * kt.transpose(0, 1) + 1
+        y = x.view(6, 4)[1:] @ w  # a slice of a view into a matmul
+        if grad:  # (before the next write: the matmul saved its operand)
+            y.sum().backward()
+        x.add_(1)
+        s = torch.softmax(v.transpose(1, 2), dim=-1)  # a piece read after the second write
+    a = np.arange(24.0).reshape(2, 3, 4)
+    assert_equal(qk, a[:, :, :1] * 10 * (a[:, :, 1:2] * 10) + 1)
+    assert_equal(y, (a * 10).reshape(6, 4)[1:] @ np.ones((4, 4)))
+    assert_equal(flat, a[:, :, 2:].reshape(-1))
+    e = np.exp(np.swapaxes(a[:, :, 2:] * 10 + 1, 1, 2))
+    assert_close(s, e / e.sum(-1, keepdims=True))
+    assert (y.grad_fn is not None) == grad
+    if grad:
+        assert_equal(w.grad, np.repeat((a * 10).reshape(6, 4)[1:].sum(0)[:, None], 4, 1))
+    assert q.tolist() == (a[:, :, :1] * 10 + 1).tolist()  # and reading them later still works
+    assert kt.shape == (3, 2, 1) and kt.stride() == (4, 12, 1)
+
+
+def test_split_pieces_keep_pytorch_layout_and_history(torch):
+    x = torch.arange(24.0, requires_grad=True)
+    q, k, v = x.view(2, 12).split(4, dim=1)
+    assert [p.stride() for p in (q, k, v)] == [(12, 1)] * 3
+    assert [p.storage_offset() for p in (q, k, v)] == [0, 4, 8]
+    assert [node_name(p) for p in (q, k, v)] == ["SplitBackward0"] * 3
+    assert [p.grad_fn is q.grad_fn for p in (k, v)] == [True, True]
+    assert q.view(2, 2, 2).stride() == (12, 2, 1)  # view after split: PyTorch's stride rule
+    (q * 1 + k * 2 + v * 3).sum().backward()
+    assert x.grad.tolist() == ([1.0] * 4 + [2.0] * 4 + [3.0] * 4) * 2

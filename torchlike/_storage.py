@@ -556,7 +556,7 @@ def _strided_positions(shape, strides, offset):
     return jnp.broadcast_to(idx, shape)
 
 
-def _chain_read(key):
+def chain_read(key):
     """The read of a view with chain structure ``key``: ``run(base value, *chain arguments)``."""
 
     def run(data, *args):
@@ -586,7 +586,7 @@ def _chain_read(key):
 
 
 def _chain_program(key):
-    return jax.jit(_chain_read(key))
+    return _caches.eager_jit(chain_read(key))
 
 
 # Bounded by executables too: every view read lazily compiles here, one program per chain
@@ -599,20 +599,27 @@ def read(storage, geometry):
     fn = _CHAIN_PROGRAMS.get(key)
     if fn is None:
         fn = _CHAIN_PROGRAMS.put(key, _chain_program(key))
-    return fn(storage.data, *args)
+    try:
+        return fn(storage.data, *args)
+    except (TypeError, ValueError) as exc:
+        return _caches.nested_call(fn, (storage.data, *args), exc)
 
 
 # View ops whose result's layout (so its shape) the host derives from the operand's without
-# running the op: their fresh results read themselves on first use (``lazy_view``).  Ops of
-# several results (split, unbind) stay eager: one program gives all the parts.
+# running the op: their fresh results read themselves on first use (``lazy_view``), most often
+# inside the program of the op that uses them (``core._fused_reads``).  ``split`` into up to
+# ``LAZY_PIECES`` pieces too (``q, k, v = x.split(n, dim=2)``); more pieces, and ``unbind``
+# (``x.unbind(1)`` over time steps), stay eager: one program gives all the parts, where each
+# piece read on its own would be one dispatch.
 LAZY_VIEWS = frozenset(
     ("view", "squeeze", "unsqueeze", "permute", "transpose", "t", "expand", "slice", "select")
-    + ("diagonal",)
+    + ("diagonal", "split")
 )
+LAZY_PIECES = 16
 
 
 def lazy_view(op, static, geometry, storage, args):
-    """The ``Pending`` a fresh view of op ``op`` (one of ``LAZY_VIEWS``; runtime operands
+    """The ``Pending`` (a tuple of them for ``split``) a fresh view of op ``op`` (one of ``LAZY_VIEWS``; runtime operands
     ``args``) holds until its first read, or None when the value is to be computed now: an
     operand that is not a Python int, or a storage holding a tracer (inside a traced
     function the view's value belongs to that trace)."""
@@ -623,6 +630,13 @@ def lazy_view(op, static, geometry, storage, args):
         if type(a) is not int:
             return None
     name = op.name
+    if name == "split":
+        sizes = dict(static)["sizes"]
+        if len(sizes) > LAZY_PIECES:
+            return None
+        shape = data.shape if geometry is None else geometry.layout(storage)[0]
+        d = dict(static)["dim"]
+        return tuple(Pending(shape[:d] + (n,) + shape[d + 1 :], data.dtype) for n in sizes)
     if name == "slice" or name == "select":  # the shape without the layout (derived if asked)
         shape = data.shape if geometry is None else geometry.layout(storage)[0]
         kw = dict(static)
@@ -641,7 +655,7 @@ def lazy_view(op, static, geometry, storage, args):
 
 
 def _together_program(key, nargs, dim, concat):
-    read_one = _chain_read(key)
+    read_one = chain_read(key)
 
     def one(data, row):
         return read_one(data, *(row[j] for j in range(nargs)))

@@ -176,7 +176,7 @@ class Op:
         key = (self, compute_dtype, static)
         fn = _EXECUTABLES.peek(key)
         if fn is None:
-            fn = _EXECUTABLES.put(key, jax.jit(self.function(compute_dtype, static)))
+            fn = _EXECUTABLES.put(key, _caches.eager_jit(self.function(compute_dtype, static)))
         return fn
 
 
@@ -278,7 +278,7 @@ def _compute_dtype(op, operands):
     for i in idx:
         a = operands[i]
         if isinstance(a, Tensor):
-            (dims if a._value.ndim else zeros).append(a._dtype)
+            (dims if a._meta.ndim else zeros).append(a._dtype)
         elif a is not None:
             scalars.append(D.scalar_dtype(a))
     cd = D.result_type_of(dims, zeros, scalars)
@@ -324,6 +324,7 @@ def apply(op, operands, static=(), dtype=None):
             return lazy
     vals = []
     args = None  # the call's arguments, where a Python number is passed as a kept array
+    unread = None  # positions of views whose value is not read yet (``_fused_reads``)
     needs_grad = False
     record = op.node_cls is not None and grad_mode._state.enabled
     n_edges = len(operands) if op.edges is None else op.edges
@@ -334,8 +335,15 @@ def apply(op, operands, static=(), dtype=None):
                     a._sync_view()
                 if a._requires_grad:
                     needs_grad = True
-            # ``a._value`` without the property call for a tensor that is not a view
-            vals.append(a._storage.data if a._geom is None else a._value)
+            if a._geom is None:  # ``a._value`` without the property call
+                vals.append(a._storage.data)
+            elif a._cache_gen == a._storage.gen:
+                vals.append(a._cache)
+            else:
+                if unread is None:
+                    unread = []
+                unread.append(k)
+                vals.append(None)  # (read below, or inside the op's program)
         else:
             vals.append(a)
             if type(a) in _CONSTANT_TYPES and not _device.MIXED[0]:
@@ -347,9 +355,16 @@ def apply(op, operands, static=(), dtype=None):
                     continue
         if args is not None:
             args.append(vals[k])
-    fn = _EXECUTABLES.peek((op, cd, static))
-    if fn is None:
-        fn = op.jitted(cd, static)
+    fused = None
+    if unread is not None:
+        fused = _fused_reads(op, operands, vals, args, unread, needs_grad)
+        if fused is not None:  # (the node and errors still see the operands' shapes in ``vals``)
+            fn = _fused_program(op, cd, static, fused[0])
+            args = fused[1]
+    if fused is None:
+        fn = _EXECUTABLES.peek((op, cd, static))
+        if fn is None:
+            fn = op.jitted(cd, static)
     if _device.MIXED[0]:  # some tensor lives off the default device: PyTorch's check
         if _device.check_same(vals) is _device.META:  # no data: the results' shapes only
             fn = _meta.shapes_only(fn)
@@ -360,7 +375,10 @@ def apply(op, operands, static=(), dtype=None):
     try:
         out = fn(*(vals if args is None else args))
     except (TypeError, ValueError) as exc:
-        raise _pytorch_error(op, vals, exc) from None
+        try:
+            out = _caches.nested_call(fn, vals if args is None else args, exc)
+        except (TypeError, ValueError) as exc2:
+            raise _pytorch_error(op, vals, exc2) from None
 
     if op.view:
         return _view_outputs(op, static, operands[0], out, needs_grad, cd, vals, operands)
@@ -381,6 +399,82 @@ def apply(op, operands, static=(), dtype=None):
     if not needs_grad:
         return tuple([Tensor._make(o) for o in out])
     return _outputs(_record(op, cd, static, operands, vals, out), out)
+
+
+def _fused_reads(op, operands, vals, args, unread, needs_grad):
+    """Views among the operands whose value is not read yet (a fresh ``x.view(...)``, a piece
+    of ``split``, a transposed slice) are read inside the op's own program, from their base:
+    one dispatch and one compile instead of a read program per view plus the op's.  Returns
+    (read spec, the program's flat arguments), or None with every operand read here.
+
+    A view is read here instead where its value is kept: by a recorded node (the replay
+    needs the operand's value, unless the op's rule needs only its shape), and on a mixed or
+    meta device or inside a trace, where the plain path decides."""
+    fuse = not (_device.MIXED[0] or _device.META_SEEN[0] or _storage.tracing())
+    spec = []
+    for k in unread:
+        a = operands[k]
+        if fuse and (
+            not needs_grad or (op.linear and (a._dtype.is_floating_point or a._dtype.is_complex))
+        ):
+            storage = a._storage
+            if type(storage) is _storage.Storage and not isinstance(storage.data, _Tracer):
+                spec.append(k)
+                vals[k] = a._meta  # shape and dtype, for the node and error messages
+                continue
+        v = a._value
+        vals[k] = v
+        if args is not None:
+            args[k] = v
+    if not spec:
+        return None
+    src = vals if args is None else args
+    flat = []
+    reads = []
+    j = 0
+    for k in spec:
+        flat.extend(src[j:k])
+        a = operands[k]
+        key, chain_args = a._geom.chain(a._storage)
+        reads.append((k, key, len(chain_args)))
+        flat.append(a._storage.data)
+        flat.extend(chain_args)
+        j = k + 1
+    flat.extend(src[j:])
+    return (len(src), tuple(reads)), flat
+
+
+def _fused_program(op, cd, static, spec):
+    key = (op, cd, static, spec)
+    fn = _EXECUTABLES.peek(key)
+    if fn is None:
+        fn = _EXECUTABLES.put(key, _caches.eager_jit(_with_reads(op.function(cd, static), *spec)))
+    return fn
+
+
+def _with_reads(run, n, reads):
+    """``run`` of ``n`` operands, where operand k of ``reads`` (k, chain key, its argument
+    count) arrives as its view's base value and chain arguments (``_storage``'s read)."""
+    chain = {k: (_storage.chain_read(key), m) for k, key, m in reads}
+
+    def fused(*flat):
+        vals = []
+        i = 0
+        for k in range(n):
+            r = chain.get(k)
+            if r is None:
+                vals.append(flat[i])
+                i += 1
+            else:
+                read, m = r
+                vals.append(read(flat[i], *flat[i + 1 : i + 1 + m]))
+                i += 1 + m
+        return run(*vals)
+
+    return fused
+
+
+_Tracer = jax.core.Tracer
 
 
 # ``i + 8`` on a 0-d integer tensor whose value the host knows (an element of an iterated
@@ -459,7 +553,11 @@ def _lazy_host_arith(op, operands, static, cd):
 
 
 def _run_on_numbers(op, cd, static, values):
-    return op.jitted(cd, static)(*values)
+    fn = op.jitted(cd, static)
+    try:
+        return fn(*values)
+    except (TypeError, ValueError) as exc:
+        return _caches.nested_call(fn, values, exc)
 
 
 def _lazy_view(op, static, operands, cd):
@@ -476,6 +574,8 @@ def _lazy_view(op, static, operands, cd):
         if base._requires_grad:
             vals = [base._meta, *args]
             return _view_outputs(op, static, base, meta, True, cd, vals, operands)
+    if type(meta) is tuple:  # the pieces of a split
+        return tuple([base._make_view(m, op, static, k, args=args) for k, m in enumerate(meta)])
     return base._make_view(meta, op, static, 0, args=args)
 
 
@@ -552,7 +652,11 @@ def _outputs(node, outs):
 
 def record(op, vals, edges):
     """Run ``op`` on raw values and record a node with explicit edges (create_graph)."""
-    out = op.jitted(None, ())(*vals)
+    fn = op.jitted(None, ())
+    try:
+        out = fn(*vals)
+    except (TypeError, ValueError) as exc:
+        out = _caches.nested_call(fn, vals, exc)
     outs = out if isinstance(out, tuple) else (out,)
     if not grad_mode._state.enabled or all(n is None for n, _ in edges):
         return tuple(Tensor._make(o) for o in outs)
