@@ -88,6 +88,14 @@ def _is_number(v):
     return isinstance(v, (int, float, complex, np.number, np.bool_))
 
 
+def _is_float(v):
+    """PyTorch's ``float`` (C++ double): a real Python or NumPy number (a bool too), or a 0-d
+    tensor that does not require grad."""
+    if isinstance(v, Tensor):
+        return v.ndim == 0 and not v.requires_grad
+    return isinstance(v, (int, float, np.integer, np.floating, np.bool_))
+
+
 def _is_tensors(v):
     return isinstance(v, _SEQUENCES) and all(isinstance(t, Tensor) for t in v)
 
@@ -136,6 +144,8 @@ class Param:
             return _is_dtype(v), None
         if t == "Number":
             return _is_number(v), None
+        if t == "float":
+            return _is_float(v), None
         if t == "tuple of Tensors":
             return _is_tensors(v), None
         if t == "torch.device":

@@ -16,7 +16,7 @@ from .. import _dtype as D
 from .._factories import _finish
 from .._tensor import Tensor
 from ..autograd import grad_mode
-from . import spectral_table  # noqa: F401 - registers the entries into OPS
+from . import overloads, spectral_table  # noqa: F401 - registers the entries into OPS
 from .core import apply
 from .frontend import _binary, export
 from .table import OPS
@@ -105,6 +105,21 @@ _OPTION_NAMES = {
 }
 
 
+_WINDOW_OPTIONS = (
+    "*, torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, "
+    "bool pin_memory = False, bool requires_grad = False"
+)
+
+
+def _window_signatures(name, *extra):
+    """PyTorch's parser for a window function: ``(int window_length)``, then
+    ``bool periodic`` and each of ``extra`` added positionally one signature at a time (so
+    ``kaiser_window(16, beta=8.0)`` without ``periodic`` is refused, as PyTorch does)."""
+    items = ["int window_length", "bool periodic", *extra]
+    texts = tuple(f"({', '.join(items[:k])}, {_WINDOW_OPTIONS})" for k in range(1, len(items) + 1))
+    return lambda fn: overloads.checked(fn, overloads.Overloads(name, texts), method=False)
+
+
 def _general_hamming(alpha, beta):
     def values(n, npd):
         w = np.arange(n).astype(npd) * npd.type(2 * math.pi / (n - 1))
@@ -114,6 +129,7 @@ def _general_hamming(alpha, beta):
 
 
 @export(method=False)
+@_window_signatures("hann_window")
 def hann_window(
     window_length,
     periodic=True,
@@ -136,6 +152,7 @@ def hann_window(
 
 
 @export(method=False)
+@_window_signatures("hamming_window", "float alpha", "float beta")
 def hamming_window(
     window_length,
     periodic=True,
@@ -155,7 +172,7 @@ def hamming_window(
         dtype,
         device,
         requires_grad,
-        _general_hamming(alpha, beta),
+        _general_hamming(float(alpha), float(beta)),
     )
 
 
@@ -169,6 +186,7 @@ def _blackman(n, npd):
 
 
 @export(method=False)
+@_window_signatures("blackman_window")
 def blackman_window(
     window_length,
     periodic=True,
@@ -192,6 +210,7 @@ def _bartlett(n, npd):
 
 
 @export(method=False)
+@_window_signatures("bartlett_window")
 def bartlett_window(
     window_length,
     periodic=True,
@@ -208,6 +227,7 @@ def bartlett_window(
 
 
 @export(method=False)
+@_window_signatures("kaiser_window", "float beta")
 def kaiser_window(
     window_length,
     periodic=True,
@@ -219,6 +239,8 @@ def kaiser_window(
     pin_memory=False,
     requires_grad=False,
 ):
+    beta = float(beta)
+
     def values(n, npd):
         alpha = (n - 1) / 2.0
         k = np.arange(n, dtype=np.float64)

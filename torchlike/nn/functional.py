@@ -1304,6 +1304,19 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05):
             "Expected number of channels in input to be divisible by num_groups, but got input "
             f"of shape {list(input.shape)} and num_groups={num_groups}"
         )
+    channels = input.shape[1]
+    if weight is not None and (weight.ndim != 1 or weight.numel() != channels):
+        raise RuntimeError(
+            "Expected weight to be a vector of size equal to the number of channels in input, "
+            f"but got weight of shape {list(weight.shape)} and input of shape {list(input.shape)}"
+        )
+    if bias is not None and (bias.ndim != 1 or bias.numel() != channels):
+        # PyTorch's check prints the weight's sizes here ([0] without a weight)
+        shown = list(weight.shape) if weight is not None else [0]
+        raise RuntimeError(
+            "Expected bias to be a vector of size equal to the number of channels in input, "
+            f"but got bias of shape {shown} and input of shape {list(input.shape)}"
+        )
     return apply(
         OPS["group_norm"], (input, weight, bias), (("groups", num_groups), ("eps", float(eps)))
     )
@@ -2904,9 +2917,11 @@ def multi_head_attention_forward(
         dropout_p = 0.0
     if need_weights:
         q_scaled = q * math.sqrt(1.0 / float(head_dim))
-        scores = q_scaled.bmm(k.transpose(-2, -1))
+        # PyTorch's baddbmm: under autocast the mask joins the product in lower precision
         if attn_mask is not None:
-            scores = attn_mask + scores
+            scores = attn_mask.baddbmm(q_scaled, k.transpose(-2, -1))
+        else:
+            scores = q_scaled.bmm(k.transpose(-2, -1))
         weights = softmax(scores, -1)
         if dropout_p > 0.0:
             weights = dropout(weights, dropout_p)
