@@ -49,3 +49,74 @@ def test_window_functions_parse_their_signatures(torch):
     assert torch.hann_window(window_length=4, periodic=False).tolist() == pytest.approx(
         [0.0, 0.75, 0.75, 0.0]
     )
+
+
+# stft centres the signal with F.pad first (PyTorch's Python wrapper), so a reflect pad longer
+# than the signal is refused (it was reflected twice, a silently different spectrogram), and
+# F.pad's errors come before stft's own checks and its window warning.
+def test_stft_center_pad_checked_first(torch):
+    w = torch.ones(64)
+    with pytest.raises(
+        RuntimeError, match=r"padding \(32, 32\) at dimension 2 of input \[1, 1, 10\]"
+    ):
+        torch.stft(torch.randn(10), 64, window=w, return_complex=True)
+    with pytest.raises(RuntimeError, match="wrapping around more than once"):
+        torch.stft(torch.randn(10), 64, window=w, return_complex=True, pad_mode="circular")
+    with pytest.raises(
+        RuntimeError, match=r"padding \(32, 32\) at dimension 2 of input \[3, 3, 3\]"
+    ):
+        torch.stft(torch.randn(3, 3, 3), 64)  # before the return_complex error
+    with pytest.raises(NotImplementedError, match="Padding size 2 is not supported for 4D"):
+        torch.stft(torch.randn(2, 2, 2, 100), 64, window=w, return_complex=True)
+    assert torch.stft(
+        torch.randn(10), 64, window=w, return_complex=True, pad_mode="constant"
+    ).shape == (33, 1)
+
+
+def test_stft_align_to_window(torch):
+    F = torch.nn.functional
+    x = torch.randn(2, 90)
+    w = torch.hann_window(20)
+    with pytest.raises(
+        RuntimeError, match="align_to_window should only be set when center = false"
+    ):
+        torch.stft(x, 64, window=w, win_length=20, return_complex=True, align_to_window=True)
+    s = torch.stft(x, 64, 7, 20, w, center=False, return_complex=True, align_to_window=True)
+    # the frames are win_length long: the same as zero-padding the window's offset around x
+    ref = torch.stft(F.pad(x, (22, 22)), 64, 7, 20, w, center=False, return_complex=True)
+    assert s.shape == (2, 33, 11)
+    assert torch.allclose(s, ref)
+    plain = torch.stft(x, 64, 7, 20, w, center=False, return_complex=True, align_to_window=False)
+    assert plain.shape == (2, 33, 4)
+    with pytest.raises(
+        RuntimeError, match=r"align_to_window=1\) : expected 0 < n_fft < 40, but got n_fft=32"
+    ):
+        torch.stft(
+            torch.randn(40),
+            64,
+            16,
+            32,
+            torch.hann_window(32),
+            center=False,
+            return_complex=True,
+            align_to_window=True,
+        )
+
+
+# PyTorch's stft/istft window warnings are TORCH_WARN_ONCE from SpectralOps.cpp
+def test_stft_window_warning_once_per_process(torch):
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for _ in range(3):
+            s = torch.stft(torch.randn(100), 16, return_complex=True)
+            torch.istft(s, 16)
+    msgs = [str(w.message) for w in caught]
+    stft_msgs = [m for m in msgs if "spectral leakage" in m]
+    istft_msgs = [m for m in msgs if "inversion lossless" in m]
+    assert len(stft_msgs) <= 1 and len(istft_msgs) <= 1
+    for m in stft_msgs:
+        assert m.endswith("aten/src/ATen/native/SpectralOps.cpp:835.)")
+    for m in istft_msgs:
+        assert m.endswith("aten/src/ATen/native/SpectralOps.cpp:1035.)")

@@ -7,12 +7,12 @@
 from __future__ import annotations
 
 import math
-import warnings
 
 import jax.numpy as jnp
 import numpy as np
 
 from .. import _dtype as D
+from .. import _warnings
 from .._factories import _finish
 from .._tensor import Tensor
 from ..autograd import grad_mode
@@ -254,7 +254,49 @@ def kaiser_window(
 _PAD_MODES = {"reflect": "reflect", "constant": "constant", "replicate": "edge", "circular": "wrap"}
 
 
-def _echo(input, n_fft, hop_length, win_length, window, normalized, onesided, return_complex):
+_PAD_COMBOS = (
+    "Supported combinations for non-constant padding:\n"
+    "  - 2D or 3D input: padding size = 2 (pads last dimension)\n"
+    "  - 3D or 4D input: padding size = 4 (pads last 2 dimensions)\n"
+    "  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)"
+)
+
+
+def _check_center_pad(input, pad, pad_mode):
+    """PyTorch's stft centres the signal in Python first, ``F.pad`` of the input viewed as
+    ``[1] * (3 - ndim) + shape`` by ``n_fft // 2`` on each side, so F.pad's refusals come
+    before any of stft's own checks (a reflect pad longer than the signal is refused, never
+    reflected twice)."""
+    if pad_mode not in _PAD_MODES:
+        raise NotImplementedError(f"Unrecognised padding mode {pad_mode}")
+    if pad_mode == "constant":
+        return
+    shape = [1] * (3 - input.ndim) + list(input.shape)
+    if len(shape) not in (2, 3):
+        raise NotImplementedError(
+            f"Padding size 2 is not supported for {len(shape)}D input tensor.\n{_PAD_COMBOS}"
+        )
+    n = shape[-1]
+    if pad_mode == "reflect" and pad >= n:
+        raise RuntimeError(
+            "Argument #4: Padding size should be less than the corresponding input dimension, "
+            f"but got: padding ({pad}, {pad}) at dimension {len(shape) - 1} of input {shape}"
+        )
+    if pad_mode == "circular" and pad > n:
+        raise RuntimeError("Padding value causes wrapping around more than once.")
+
+
+def _echo(
+    input,
+    n_fft,
+    hop_length,
+    win_length,
+    window,
+    normalized,
+    onesided,
+    return_complex,
+    align_to_window=None,
+):
     def tensor_name(t, braces):
         name = f"torch.{_TYPE_NAMES.get(t.dtype, 'Float')}Tensor"
         shape = ", ".join(str(s) for s in t.shape)
@@ -268,7 +310,7 @@ def _echo(input, n_fft, hop_length, win_length, window, normalized, onesided, re
         f"stft({tensor_name(input, False)}, n_fft={n_fft}, hop_length={hop_length}, "
         f"win_length={win_length}, window={w}, normalized={int(normalized)}, "
         f"onesided={opt(onesided)}, return_complex={opt(return_complex)}, "
-        "align_to_window=None) : "
+        f"align_to_window={opt(align_to_window)}) : "
     )
 
 
@@ -298,6 +340,21 @@ def stft(
     return_complex=None,
     align_to_window=None,
 ):
+    if center and align_to_window is not None:
+        raise RuntimeError("stft align_to_window should only be set when center = false")
+    if center:
+        _check_center_pad(input, n_fft // 2, pad_mode)
+    if window is None:  # PyTorch warns (once per process) before any check
+        _warnings.warn(
+            "A window was not provided. A rectangular window will be applied,which is known to "
+            "cause spectral leakage. Other windows such as torch.hann_window or "
+            "torch.hamming_window are recommended to reduce spectral leakage.To suppress this "
+            "warning and use a rectangular window, explicitly set "
+            "`window=torch.ones(n_fft, device=<device>)`.",
+            "aten/src/ATen/native/SpectralOps.cpp:835",
+            once=True,
+            stacklevel=2,
+        )
     complex_input = input.dtype.is_complex or (window is not None and window.dtype.is_complex)
     if return_complex is None and not complex_input:
         raise RuntimeError(
@@ -307,20 +364,33 @@ def stft(
         )
     hop_length = n_fft // 4 if hop_length is None else hop_length
     win_length = n_fft if win_length is None else win_length
-    if pad_mode not in _PAD_MODES:
-        raise NotImplementedError(f"Unrecognised padding mode {pad_mode}")
     pad = n_fft // 2 if center else 0
+    # align_to_window: frames of win_length samples, each window at its frame's start (the
+    # n_fft-point frame around it reaches (n_fft - win_length) // 2 before it)
+    align = bool(align_to_window) and not center
     shown = input
     if center:  # PyTorch's echo shows the padded input
         shown = Tensor._make(
             jnp.zeros(tuple(input.shape[:-1]) + (input.shape[-1] + 2 * pad,), input._value.dtype)
         )
-    echo = _echo(shown, n_fft, hop_length, win_length, window, normalized, onesided, return_complex)
+    echo = _echo(
+        shown,
+        n_fft,
+        hop_length,
+        win_length,
+        window,
+        normalized,
+        onesided,
+        return_complex,
+        align_to_window,
+    )
     if input.ndim not in (1, 2):
         raise RuntimeError(echo + "expected a 1D or 2D tensor")
     length = input.shape[-1] + 2 * pad
     if not 0 < n_fft <= length:
-        raise RuntimeError(echo + f"expected 0 < n_fft < {length}, but got n_fft={n_fft}")
+        # (aligned to the window, PyTorch's message shows win_length as n_fft)
+        shown_n_fft = win_length if align else n_fft
+        raise RuntimeError(echo + f"expected 0 < n_fft < {length}, but got n_fft={shown_n_fft}")
     if hop_length <= 0:
         raise RuntimeError(echo + f"expected hop_length > 0, but got hop_length={hop_length}")
     if not 0 < win_length <= n_fft:
@@ -333,23 +403,14 @@ def stft(
             f"win_length={win_length}, but got window with size "
             f"{list(window.shape)}"
         )
-    if window is None:
-        warnings.warn(
-            "A window was not provided. A rectangular window will be applied,which is known to "
-            "cause spectral leakage. Other windows such as torch.hann_window or "
-            "torch.hamming_window are recommended to reduce spectral leakage.To suppress this "
-            "warning and use a rectangular window, explicitly set "
-            "`window=torch.ones(n_fft, device=<device>)`.",
-            UserWarning,
-            stacklevel=2,
-        )
     if return_complex is False:
-        warnings.warn(
+        _warnings.warn(
             "stft with return_complex=False is deprecated. In a future pytorch release, stft "
             "will return complex tensors for all inputs, and return_complex=False will raise "
             "an error.\nNote: you can still call torch.view_as_real on the complex output to "
             "recover the old return format.",
-            UserWarning,
+            "aten/src/ATen/native/SpectralOps.cpp:874",
+            once=True,
             stacklevel=2,
         )
     if input.dtype.is_complex:
@@ -360,6 +421,10 @@ def stft(
     onesided = (not complex_input) if onesided is None else onesided
     if onesided and complex_input:
         raise RuntimeError("Cannot have onesided output if window or input is complex")
+    if align and win_length < n_fft:
+        left = (n_fft - win_length) // 2
+        pads = ((0, 0),) * (input.ndim - 1) + ((left, n_fft - win_length - left),)
+        input = apply(OPS["constant_pad_nd"], (input,), (("pads", pads), ("value", 0)))
     op = OPS["stft_1d" if input.ndim == 1 else "stft"]
     out = apply(
         op,
@@ -418,6 +483,16 @@ def istft(
     length=None,
     return_complex=False,
 ):
+    if window is None:  # PyTorch warns (once per process) before any check
+        _warnings.warn(
+            "A window was not provided. A rectangular window will be applied.Please provide "
+            "the same window used by stft to make the inversion lossless.To suppress this "
+            "warning and use a rectangular window, explicitly set "
+            "`window=torch.ones(n_fft, device=<device>)`.",
+            "aten/src/ATen/native/SpectralOps.cpp:1035",
+            once=True,
+            stacklevel=2,
+        )
     if not input.dtype.is_complex:
         raise RuntimeError(
             "istft requires a complex-valued input tensor matching the output "
@@ -425,15 +500,6 @@ def istft(
         )
     hop_length = n_fft // 4 if hop_length is None else hop_length
     win_length = n_fft if win_length is None else win_length
-    if window is None:
-        warnings.warn(
-            "A window was not provided. A rectangular window will be applied.Please provide "
-            "the same window used by stft to make the inversion lossless.To suppress this "
-            "warning and use a rectangular window, explicitly set "
-            "`window=torch.ones(n_fft, device=<device>)`.",
-            UserWarning,
-            stacklevel=2,
-        )
     real_dtype = D.float64 if input.dtype is D.complex128 else D.float32
     window, win_pad = _window_pad(window, win_length, n_fft, real_dtype)
     onesided = (input.shape[-2] != n_fft) if onesided is None else onesided
