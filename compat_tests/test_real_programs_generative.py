@@ -120,3 +120,80 @@ def test_stft_window_warning_once_per_process(torch):
         assert m.endswith("aten/src/ATen/native/SpectralOps.cpp:835.)")
     for m in istft_msgs:
         assert m.endswith("aten/src/ATen/native/SpectralOps.cpp:1035.)")
+
+
+# ------------------------------------------------ errors these programs commonly run into
+# sub-pixel upsampling with channels that do not fit: PyTorch's checks (was a raw JAX
+# reshape error, and a ZeroDivisionError for a factor 0)
+def test_pixel_shuffle_shapes_checked(torch):
+    F = torch.nn.functional
+    with pytest.raises(RuntimeError, match=r"input.size\(-3\)=3 is not divisible by 4"):
+        F.pixel_shuffle(torch.rand(1, 3, 2, 2), 2)
+    with pytest.raises(RuntimeError, match=r"input.size\(-3\)=8 is not divisible by 9"):
+        torch.nn.PixelShuffle(3)(torch.rand(1, 8, 2, 2))
+    with pytest.raises(RuntimeError, match=r"at least 3 dimensions, but got input with 2 dim"):
+        F.pixel_shuffle(torch.rand(2, 2), 2)
+    with pytest.raises(RuntimeError, match="expects a positive upscale_factor, but got 0"):
+        F.pixel_shuffle(torch.rand(1, 4, 2, 2), 0)
+    with pytest.raises(RuntimeError, match=r"height to be divisible .* input.size\(-2\)=3"):
+        F.pixel_unshuffle(torch.rand(1, 1, 3, 4), 2)
+    with pytest.raises(RuntimeError, match=r"width to be divisible .* input.size\(-1\)=3"):
+        F.pixel_unshuffle(torch.rand(1, 1, 4, 3), 2)
+    with pytest.raises(RuntimeError, match="expects a positive downscale_factor, but got -1"):
+        F.pixel_unshuffle(torch.rand(1, 1, 4, 4), -1)
+    assert F.pixel_shuffle(torch.rand(4, 2, 2), 2).shape == (1, 4, 4)
+
+
+def test_conv_transpose_output_padding_message(torch):
+    with pytest.raises(
+        RuntimeError,
+        match="but got output_padding_height: 0 output_padding_width: 2 stride_height: 1 "
+        "stride_width: 2 dilation_height: 1 dilation_width: 1$",
+    ):
+        torch.nn.ConvTranspose1d(1, 1, 3, stride=2, output_padding=2)(torch.rand(1, 1, 4))
+    with pytest.raises(RuntimeError, match="output_padding_depth: 2 output_padding_height: 0"):
+        torch.nn.ConvTranspose3d(1, 1, 3, stride=2, output_padding=(2, 0, 0))(
+            torch.rand(1, 1, 4, 4, 4)
+        )
+    with pytest.raises(RuntimeError, match="stride_height: 2 stride_width: 1 dilation_height"):
+        torch.nn.functional.conv_transpose2d(
+            torch.rand(1, 1, 4, 4), torch.rand(1, 1, 3, 3), stride=(2, 1), output_padding=1
+        )
+
+
+def test_searchsorted_side_checked(torch):
+    seq, v = torch.arange(3.0), torch.tensor([0.5, 1.0])
+    with pytest.raises(RuntimeError, match="side and right can't be set to opposites"):
+        torch.searchsorted(seq, v, side="left", right=True)
+    with pytest.raises(RuntimeError, match="side can only be 'left' or 'right' but got foo"):
+        torch.searchsorted(seq, v, side="foo")
+    # right=False is the default, so side='right' with it is no conflict
+    assert torch.searchsorted(seq, v, side="right", right=False).tolist() == [1, 2]
+
+
+def test_cholesky_solve_sizes_checked(torch):
+    with pytest.raises(
+        RuntimeError,
+        match="Incompatible matrix sizes for cholesky_solve: each A matrix is 2 by 2 but each "
+        "b matrix is 3 by 1",
+    ):
+        torch.cholesky_solve(torch.ones(3, 1), torch.eye(2))
+    with pytest.raises(RuntimeError, match="each A matrix is 3 by 3 but each b matrix is 2 by 1"):
+        torch.cholesky_solve(torch.ones(3, 2, 1), torch.eye(3).expand(3, 3, 3))
+
+
+# porting scipy.linalg.solve_triangular: ``upper`` is a required keyword in PyTorch
+def test_solve_triangular_parses_like_pytorch(torch):
+    E, b = torch.eye(2), torch.ones(2, 1)
+    with pytest.raises(
+        TypeError,
+        match='linalg_solve_triangular\\(\\) missing 1 required positional arguments: "upper"',
+    ):
+        torch.linalg.solve_triangular(E, b)
+    with pytest.raises(TypeError, match="takes from 3 to 2 positional arguments but 3 were given"):
+        torch.linalg.solve_triangular(E, b, True)
+    with pytest.raises(TypeError, match="argument 'upper' must be bool, not int"):
+        torch.linalg.solve_triangular(E, b, upper=1)
+    out = torch.empty(2, 1)
+    assert torch.linalg.solve_triangular(E, b, upper=True, out=out) is out
+    assert torch.linalg.solve_triangular(input=E, B=b, upper=False, left=True).shape == (2, 1)

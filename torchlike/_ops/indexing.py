@@ -916,6 +916,16 @@ def masked_select(input, mask):
 
 @export(method=False, out=True)
 def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None, sorter=None):
+    if side is not None:
+        if side not in ("left", "right"):
+            raise RuntimeError(
+                f"torch.searchsorted(): side can only be 'left' or 'right' but got {side}"
+            )
+        if right and side == "left":
+            raise RuntimeError(
+                "torch.searchsorted(): side and right can't be set to opposites, got side of "
+                "left while right was True"
+            )
     side = side or ("right" if right else "left")
     return _searchsorted(sorted_sequence, input, out_int32, side, stacklevel=4)
 

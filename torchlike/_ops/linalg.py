@@ -500,6 +500,12 @@ def triangular_solve(input, A, upper=True, transpose=False, unitriangular=False)
 def cholesky_solve(input, input2, upper=False):
     check_matrix("cholesky_solve", input, "self")
     check_square("cholesky_solve", input2, "input2")
+    if input2.shape[-1] != input.shape[-2]:
+        n = input2.shape[-1]
+        raise RuntimeError(
+            f"Incompatible matrix sizes for cholesky_solve: each A matrix is {n} by {n} but "
+            f"each b matrix is {input.shape[-2]} by {input.shape[-1]}"
+        )
     check_same_dtype("", input, input2, "b", "A", " instead.")
     return apply(OPS["cholesky_solve"], (input, input2), (("upper", upper),))
 

@@ -12,6 +12,7 @@ import math
 
 from torchlike._missing import module_getattr as _module_getattr
 from torchlike._ops import linalg as _k
+from torchlike._ops import overloads as _overloads
 from torchlike._ops.core import apply as _apply
 from torchlike._ops.frontend import FUNCTIONS as _F
 from torchlike._ops.table import OPS as _OPS
@@ -133,14 +134,30 @@ def solve_ex(A, B, *, left=True, check_errors=False):
 
 
 @_out
-def solve_triangular(A, B, *, upper, left=True, unitriangular=False):
-    _k.check_square("linalg.solve_triangular", A, dtype=False)
+def _solve_triangular(input, B, *, upper, left=True, unitriangular=False):
+    _k.check_square("linalg.solve_triangular", input, dtype=False)
     _k.check_matrix("linalg.solve_triangular", B, "B")
     return _apply(
         _OPS["linalg_solve_triangular"],
-        (A, B),
+        (input, B),
         (("upper", upper), ("left", left), ("unitriangular", unitriangular)),
     )
+
+
+# PyTorch's parser: ``upper`` is keyword-only and required ("missing 1 required positional
+# arguments: "upper"", a common slip when porting scipy's solve_triangular)
+solve_triangular = _overloads.checked(
+    _solve_triangular,
+    _overloads.Overloads(
+        "linalg_solve_triangular",
+        (
+            "(Tensor input, Tensor B, *, bool upper, bool left = True, "
+            "bool unitriangular = False, Tensor out = None)",
+        ),
+    ),
+    method=False,
+)
+solve_triangular.__name__ = solve_triangular.__qualname__ = "solve_triangular"
 
 
 def lstsq(A, B, rcond=None, *, driver=None):

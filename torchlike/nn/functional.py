@@ -465,10 +465,20 @@ def _conv_transpose(
         )
     for op, s, d in zip(output_padding, stride, dilation):
         if op >= s and op >= d:
+            # PyTorch names each dimension (a 1-d convolution runs as 2-d with height 1)
+            names = ("depth", "height", "width")[3 - max(nd, 2) :]
+            lead = ((0,), (1,), (1,)) if nd == 1 else ((), (), ())
+            shown = " ".join(
+                f"{kind}_{n}: {v}"
+                for kind, vals, extra in (
+                    ("output_padding", output_padding, lead[0]),
+                    ("stride", stride, lead[1]),
+                    ("dilation", dilation, lead[2]),
+                )
+                for n, v in zip(names, (*extra, *vals))
+            )
             raise RuntimeError(
-                "output padding must be smaller than either stride or dilation,"
-                f" but got output_padding={list(output_padding)}, "
-                f"stride={list(stride)}, dilation={list(dilation)}"
+                f"output padding must be smaller than either stride or dilation, but got {shown}"
             )
     static = (
         ("stride", stride),
@@ -1925,12 +1935,38 @@ def upsample_bilinear(input, size=None, scale_factor=None):
     return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
 
 
+def _check_pixel_shuffle(name, input, factor, what):
+    if input.ndim < 3:
+        raise RuntimeError(
+            f"{name} expects input to have at least 3 dimensions, but got input with "
+            f"{input.ndim} dimension(s)"
+        )
+    if factor <= 0:
+        raise RuntimeError(f"{name} expects a positive {what}, but got {factor}")
+
+
 def pixel_shuffle(input, upscale_factor):
-    return apply(OPS["pixel_shuffle"], (input,), (("r", int(upscale_factor)),))
+    r = int(upscale_factor)
+    _check_pixel_shuffle("pixel_shuffle", input, r, "upscale_factor")
+    c = input.shape[-3]
+    if c % (r * r):
+        raise RuntimeError(
+            "pixel_shuffle expects its input's 'channel' dimension to be divisible by the "
+            f"square of upscale_factor, but input.size(-3)={c} is not divisible by {r * r}"
+        )
+    return apply(OPS["pixel_shuffle"], (input,), (("r", r),))
 
 
 def pixel_unshuffle(input, downscale_factor):
-    return apply(OPS["pixel_unshuffle"], (input,), (("r", int(downscale_factor)),))
+    r = int(downscale_factor)
+    _check_pixel_shuffle("pixel_unshuffle", input, r, "downscale_factor")
+    for dim, side in ((-2, "height"), (-1, "width")):
+        if input.shape[dim] % r:
+            raise RuntimeError(
+                f"pixel_unshuffle expects {side} to be divisible by downscale_factor, but "
+                f"input.size({dim})={input.shape[dim]} is not divisible by {r}"
+            )
+    return apply(OPS["pixel_unshuffle"], (input,), (("r", r),))
 
 
 def _check_channel_shuffle(input, groups):
@@ -2692,6 +2728,10 @@ def scaled_dot_product_attention(
         )
     # q and k are each scaled by sqrt(scale), for stability, as PyTorch does
     root = math.sqrt(abs(scale_factor))
+    origin = query.dtype
+    if origin in (D.float16, D.bfloat16):
+        # PyTorch keeps the math path's products and softmax in float32 for half types
+        query, key, value = query.float(), key.float(), value.float()
     query = apply(OPS["mul_scalar"], (query, -root if scale_factor < 0 else root))
     L, S = query.shape[-2], key.shape[-2]
     if is_causal:
@@ -2716,7 +2756,8 @@ def scaled_dot_product_attention(
     attn = apply(OPS["_safe_softmax"], (attn,), (("dim", -1),))
     if dropout_p > 0.0:
         attn = dropout(attn, dropout_p, True)
-    return attn.matmul(value)
+    out = attn.matmul(value)
+    return out if out.dtype is origin else out.to(origin)
 
 
 # Multi-head attention with ordinary tensor ops (so autograd and PyTorch's grad_fn names come
