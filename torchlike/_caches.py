@@ -309,6 +309,14 @@ def nested_call(fn, args, exc):
     return jax.jit(fn.__wrapped__)(*args)
 
 
+def call_eager(fn, *args):
+    """``fn(*args)`` for an ``eager_jit`` function, inside a trace too (``nested_call``)."""
+    try:
+        return fn(*args)
+    except (TypeError, ValueError) as exc:
+        return nested_call(fn, args, exc)
+
+
 def clear_caches():
     """Empty every cache torchlike keeps (compiled executables, replays, cached constants).
 

@@ -599,10 +599,7 @@ def read(storage, geometry):
     fn = _CHAIN_PROGRAMS.get(key)
     if fn is None:
         fn = _CHAIN_PROGRAMS.put(key, _chain_program(key))
-    try:
-        return fn(storage.data, *args)
-    except (TypeError, ValueError) as exc:
-        return _caches.nested_call(fn, (storage.data, *args), exc)
+    return _caches.call_eager(fn, storage.data, *args)
 
 
 # View ops whose result's layout (so its shape) the host derives from the operand's without

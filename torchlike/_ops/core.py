@@ -355,13 +355,15 @@ def apply(op, operands, static=(), dtype=None):
                     continue
         if args is not None:
             args.append(vals[k])
-    fused = None
+    fused = fn = None
     if unread is not None:
         fused = _fused_reads(op, operands, vals, args, unread, needs_grad)
         if fused is not None:  # (the node and errors still see the operands' shapes in ``vals``)
             fn = _fused_program(op, cd, static, fused[0])
             args = fused[1]
-    if fused is None:
+            if not fused[2]:
+                fused = None  # (nothing comes back but the op's result)
+    if fn is None:
         fn = _EXECUTABLES.peek((op, cd, static))
         if fn is None:
             fn = op.jitted(cd, static)
@@ -379,6 +381,9 @@ def apply(op, operands, static=(), dtype=None):
             out = _caches.nested_call(fn, vals if args is None else args, exc)
         except (TypeError, ValueError) as exc2:
             raise _pytorch_error(op, vals, exc2) from None
+    if fused is not None:
+        out, values = out
+        _keep_reads(operands, vals, fused[2], values)
 
     if op.view:
         return _view_outputs(op, static, operands[0], out, needs_grad, cd, vals, operands)
@@ -405,43 +410,46 @@ def _fused_reads(op, operands, vals, args, unread, needs_grad):
     """Views among the operands whose value is not read yet (a fresh ``x.view(...)``, a piece
     of ``split``, a transposed slice) are read inside the op's own program, from their base:
     one dispatch and one compile instead of a read program per view plus the op's.  Returns
-    (read spec, the program's flat arguments), or None with every operand read here.
+    (read spec, the program's flat arguments, positions whose values come back), or None with
+    every operand read here (on a mixed or meta device, inside a trace: the plain path).
 
-    A view is read here instead where its value is kept: by a recorded node (the replay
-    needs the operand's value, unless the op's rule needs only its shape), and on a mixed or
-    meta device or inside a trace, where the plain path decides."""
-    fuse = not (_device.MIXED[0] or _device.META_SEEN[0] or _storage.tracing())
-    spec = []
-    for k in unread:
-        a = operands[k]
-        if fuse and (
-            not needs_grad or (op.linear and (a._dtype.is_floating_point or a._dtype.is_complex))
-        ):
-            storage = a._storage
-            if type(storage) is _storage.Storage and not isinstance(storage.data, _Tracer):
-                spec.append(k)
-                vals[k] = a._meta  # shape and dtype, for the node and error messages
-                continue
-        v = a._value
-        vals[k] = v
-        if args is not None:
-            args[k] = v
-    if not spec:
+    Where a recorded node keeps the operand's value (the replay needs it, unless the op's rule
+    needs only its shape) the program returns the value too, and the view keeps it as its
+    read value, as a read of its own would have."""
+    if _device.MIXED[0] or _device.META_SEEN[0] or _storage.tracing():
+        for k in unread:
+            vals[k] = v = operands[k]._value
+            if args is not None:
+                args[k] = v
         return None
     src = vals if args is None else args
     flat = []
     reads = []
+    kept = []
     j = 0
-    for k in spec:
-        flat.extend(src[j:k])
+    for k in unread:
         a = operands[k]
-        key, chain_args = a._geom.chain(a._storage)
-        reads.append((k, key, len(chain_args)))
-        flat.append(a._storage.data)
+        storage = a._storage
+        data = storage.data
+        if isinstance(data, _Tracer):  # (a view of a value of a trace: read there)
+            vals[k] = src[k] = a._value
+            continue
+        keep = needs_grad and not (
+            op.linear and (a._dtype.is_floating_point or a._dtype.is_complex)
+        )
+        flat.extend(src[j:k])
+        key, chain_args = a._geom.chain(storage)
+        reads.append((k, key, len(chain_args), keep))
+        if keep:
+            kept.append(k)
+        flat.append(data)
         flat.extend(chain_args)
+        vals[k] = a._meta  # shape and dtype, for the node and error messages
         j = k + 1
+    if not reads:
+        return None
     flat.extend(src[j:])
-    return (len(src), tuple(reads)), flat
+    return (len(src), tuple(reads)), flat, kept
 
 
 def _fused_program(op, cd, static, spec):
@@ -454,8 +462,10 @@ def _fused_program(op, cd, static, spec):
 
 def _with_reads(run, n, reads):
     """``run`` of ``n`` operands, where operand k of ``reads`` (k, chain key, its argument
-    count) arrives as its view's base value and chain arguments (``_storage``'s read)."""
-    chain = {k: (_storage.chain_read(key), m) for k, key, m in reads}
+    count, whether its value is returned) arrives as its view's base value and chain
+    arguments (``_storage``'s read).  With values to return: (``run``'s result, those values)."""
+    chain = {k: (_storage.chain_read(key), m) for k, key, m, _ in reads}
+    kept = tuple(k for k, _, _, keep in reads if keep)
 
     def fused(*flat):
         vals = []
@@ -469,9 +479,20 @@ def _with_reads(run, n, reads):
                 read, m = r
                 vals.append(read(flat[i], *flat[i + 1 : i + 1 + m]))
                 i += 1 + m
+        if kept:
+            return run(*vals), tuple(vals[k] for k in kept)
         return run(*vals)
 
     return fused
+
+
+def _keep_reads(operands, vals, kept, values):
+    """The values a fused program read for views that a node keeps: the views' read values."""
+    for k, v in zip(kept, values):
+        a = operands[k]
+        a._cache = v
+        a._cache_gen = a._storage.gen
+        vals[k] = v
 
 
 _Tracer = jax.core.Tracer
@@ -553,11 +574,7 @@ def _lazy_host_arith(op, operands, static, cd):
 
 
 def _run_on_numbers(op, cd, static, values):
-    fn = op.jitted(cd, static)
-    try:
-        return fn(*values)
-    except (TypeError, ValueError) as exc:
-        return _caches.nested_call(fn, values, exc)
+    return _caches.call_eager(op.jitted(cd, static), *values)
 
 
 def _lazy_view(op, static, operands, cd):
@@ -652,11 +669,7 @@ def _outputs(node, outs):
 
 def record(op, vals, edges):
     """Run ``op`` on raw values and record a node with explicit edges (create_graph)."""
-    fn = op.jitted(None, ())
-    try:
-        out = fn(*vals)
-    except (TypeError, ValueError) as exc:
-        out = _caches.nested_call(fn, vals, exc)
+    out = _caches.call_eager(op.jitted(None, ()), *vals)
     outs = out if isinstance(out, tuple) else (out,)
     if not grad_mode._state.enabled or all(n is None for n, _ in edges):
         return tuple(Tensor._make(o) for o in outs)
