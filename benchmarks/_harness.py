@@ -41,6 +41,28 @@ def one_thread(pin=False):
     sys.path.insert(1 + len(user), str(ROOT))
 
 
+_PYCACHE = []
+
+
+def bytecode_env(env):
+    """``env`` for a child process that runs torchlike with Python's bytecode cache on, as it
+    is for a user by default.  Where the environment sets ``PYTHONDONTWRITEBYTECODE`` (some
+    sandboxes do), every torchlike process would compile its ~200 source files again (~0.4-2 s)
+    while torch and jax load the bytecode their installers wrote.  The bytecode goes to one
+    private ``PYTHONPYCACHEPREFIX`` folder per benchmark process (the checkout stays clean),
+    filled by the caller's first, untimed run."""
+    if not _PYCACHE:
+        import atexit
+        import shutil
+        import tempfile
+
+        _PYCACHE.append(tempfile.mkdtemp(prefix="torchlike-bench-pycache-"))
+        atexit.register(shutil.rmtree, _PYCACHE[0], True)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = _PYCACHE[0]
+    return env
+
+
 def torchlike_root():
     """The checkout whose torchlike this process imports (for subprocesses' PYTHONPATH)."""
     import torchlike

@@ -26,7 +26,8 @@ side in this one run.
 (c) time to first gradient: wall time of a fresh ``python -c`` that imports the library,
     makes two 5x5 leaves, computes ``x**2 + y**3``, calls ``backward(ones_like)`` and prints
     ``x.grad``.  torchlike runs twice: without the disk compilation cache, and with it warm
-    (a private cache directory, filled by one run before timing).
+    (a private cache directory, filled by one run before timing).  Python's bytecode cache is
+    on for torchlike as for a user (``_harness.bytecode_env``), filled by that same run.
 
 ``--quick``: a short smoke run (fewer rounds).
 """
@@ -248,7 +249,7 @@ print(vjp(jnp.ones_like(x))[0])
 
 
 def _run_python(code, **env_updates):
-    env = dict(os.environ)
+    env = dict(os.environ) if "torchlike" not in code else _harness.bytecode_env(dict(os.environ))
     # the torchlike this process measures, also in the child
     env["PYTHONPATH"] = os.pathsep.join(
         filter(None, [str(torchlike_root()), env.get("PYTHONPATH")])

@@ -20,11 +20,8 @@ directory.  Each torchlike run's stdout is checked against ``examples/expected/<
 run <= 1.2x PyTorch's wall time.  The environment sets one thread per library, as in the other
 benchmarks, so the numbers are comparable with them.
 
-Python's bytecode cache is on in the torchlike processes, as it is for a user by default:
-where the environment sets ``PYTHONDONTWRITEBYTECODE`` (some sandboxes do), every torchlike run
-would compile its ~200 source files again (1-2 s) while torch and jax load the bytecode their
-installers wrote.  The bytecode goes to a private ``PYTHONPYCACHEPREFIX`` folder, filled by one
-untimed run before the first round (so the checkout stays clean).
+Python's bytecode cache is on in the torchlike processes, as it is for a user by default
+(``_harness.bytecode_env``), filled by one untimed run before the first round.
 """
 
 import _harness  # noqa: E402  (first: one thread per library, before jax/torch start)
@@ -56,15 +53,11 @@ def scripts(names):
     return found
 
 
-PYCACHE = tempfile.mkdtemp(prefix="torchlike-bench-pycache-")
-
-
 def run(script, args=(), **env_updates):
     """Wall seconds of one fresh process, and whether its stdout is PyTorch's."""
     env = dict(os.environ)
     if "--torch" not in args:
-        env.pop("PYTHONDONTWRITEBYTECODE", None)
-        env["PYTHONPYCACHEPREFIX"] = PYCACHE
+        _harness.bytecode_env(env)
     env["PYTHONPATH"] = os.pathsep.join(
         filter(None, [str(torchlike_root()), env.get("PYTHONPATH")])
     )
@@ -134,7 +127,6 @@ def main():
         table(
             "    the same runs, CPU time", list(cpu_samples.items()), ["torch"] if has_torch else []
         )
-    shutil.rmtree(PYCACHE, ignore_errors=True)
     print(
         "\n  torchlike output == PyTorch's expected output: "
         + ("yes, every run" if not wrong else "NO for " + ", ".join(sorted(wrong)))
