@@ -139,6 +139,7 @@ globals().update(_FOREACH_FUNCTIONS)
 
 # torch.conv2d, torch.batch_norm, torch.dropout …: the nn ops with their ATen signatures
 from .nn._torch_functions import FUNCTIONS as _NN_FUNCTIONS  # noqa: E402
+from .nn.modules import module as _module_mod  # noqa: E402
 
 globals().update({_k: _v for _k, _v in _NN_FUNCTIONS.items() if _k not in globals()})
 
@@ -249,12 +250,11 @@ def fill(input, value):
 
 def typename(obj):
     """PyTorch's name of ``obj``'s type: ``torch.FloatTensor`` for a tensor, else the qualified
-    class name (``int``, ``torch.nn.modules.linear.Linear``)."""
+    name of the object itself where it has one (a class or function: ``__main__.<lambda>``), else
+    of its class (``int``, ``torch.nn.modules.linear.Linear``)."""
     if isinstance(obj, Tensor):
         return obj.type()
-    cls = obj if isinstance(obj, type) else type(obj)
-    module = cls.__module__.replace("torchlike", "torch")
-    return cls.__qualname__ if module == "builtins" else f"{module}.{cls.__qualname__}"
+    return _module_mod._describe(obj)
 
 
 _WARN_ALWAYS = [False]

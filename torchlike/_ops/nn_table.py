@@ -1120,11 +1120,55 @@ OPS["_safe_softmax"] = Op(
 )
 
 
+# PyTorch's CPU flash kernel walks the keys in blocks of this many
+_FLASH_KV_BLOCK = 512
+
+
+def _sdpa_reduced(q, k, v, mask, *, scale, is_causal):
+    """Half/bfloat16 attention in the CPU flash kernel's arithmetic: scores, maxima, the
+    exponentials and their row sums in float32, the exponentials rounded to the input dtype for
+    the product with ``v`` (float32 accumulation), the key blocks merged by online softmax, and
+    the row finally scaled by the reciprocal of its sum (a fully masked row is 0)."""
+    low, f32 = q.dtype, jnp.float32
+    scores = jnp.matmul(q.astype(f32), jnp.swapaxes(k, -2, -1).astype(f32), precision=_MATMUL)
+    if is_causal:
+        keep = jnp.tril(jnp.ones(scores.shape[-2:], bool))
+        scores = jnp.where(keep, scores, -jnp.inf)
+    scores = scores * jnp.float32(scale)
+    if mask is not None:
+        if mask.dtype == jnp.bool_:
+            scores = jnp.where(mask, scores, -jnp.inf)
+        else:
+            scores = scores + mask.astype(f32)
+    vf = v.astype(f32)
+    row_max = jnp.full(scores.shape[:-1] + (1,), -jnp.inf, f32)
+    row_sum = jnp.zeros(scores.shape[:-1] + (1,), f32)
+    acc = None
+    for start in range(0, scores.shape[-1], _FLASH_KV_BLOCK):
+        block = scores[..., start : start + _FLASH_KV_BLOCK]
+        new_max = jnp.maximum(row_max, jnp.max(block, axis=-1, keepdims=True))
+        dead = new_max == -jnp.inf
+        p = jnp.where(dead, jnp.zeros((), f32), jnp.exp(block - jnp.where(dead, 0.0, new_max)))
+        rescale = jnp.where(dead, jnp.ones((), f32), jnp.exp(row_max - new_max))
+        row_sum = jnp.where(dead, row_sum, jnp.sum(p, axis=-1, keepdims=True) + rescale * row_sum)
+        part = jnp.matmul(
+            p.astype(low).astype(f32),
+            vf[..., start : start + _FLASH_KV_BLOCK, :],
+            precision=_MATMUL,
+        )
+        acc = part if acc is None else acc * rescale + part
+        row_max = jnp.where(dead, row_max, new_max)
+    row_sum = jnp.where(row_sum == 0, jnp.ones((), f32), row_sum)
+    return (acc * (1 / row_sum)).astype(low)
+
+
 def _sdpa(q, k, v, mask, *, scale, is_causal, gqa):
     if gqa:
         # grouped-query attention: each key/value head serves q_heads // kv_heads query heads
         k = jnp.repeat(k, q.shape[-3] // k.shape[-3], axis=-3)
         v = jnp.repeat(v, q.shape[-3] // v.shape[-3], axis=-3)
+    if q.dtype in (jnp.bfloat16, jnp.float16):
+        return _sdpa_reduced(q, k, v, mask, scale=scale, is_causal=is_causal)
     scores = jnp.matmul(q, jnp.swapaxes(k, -2, -1), precision=_MATMUL) * scale
     if is_causal:
         keep = jnp.tril(jnp.ones(scores.shape[-2:], bool))
@@ -1176,6 +1220,7 @@ OPS["scaled_dot_product_attention"] = Op(
     edges=3,
     saved={"query": 0, "key": 1, "value": 2, "scale": "scale", "is_causal": "is_causal"},
     no_forward_rule="_scaled_dot_product_flash_attention_for_cpu",
+    opmath=False,  # _sdpa_reduced keeps the flash kernel's own roundings
 )
 
 

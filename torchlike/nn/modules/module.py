@@ -879,7 +879,24 @@ class Module:
 
 
 def _describe(value):
-    return _type_name(value) if isinstance(value, Tensor) else type(value).__name__
+    """``torch.typename(value)``, which PyTorch's assignment errors name: a tensor's type, else
+    the object's own ``__module__.__qualname__`` (a function or class, ``__main__.<lambda>``),
+    else its class's; builtins unqualified."""
+    if isinstance(value, Tensor):
+        return _type_name(value)
+    module = getattr(value, "__module__", "") or ""
+    if hasattr(value, "__qualname__"):
+        qualname = value.__qualname__
+    elif hasattr(value, "__name__"):
+        qualname = value.__name__
+    else:
+        module = type(value).__module__ or ""
+        qualname = type(value).__qualname__
+    if module in ("", "builtins"):
+        return qualname
+    if module == "torchlike" or module.startswith("torchlike."):
+        module = "torch" + module[len("torchlike") :]
+    return f"{module}.{qualname}"
 
 
 def _with_module(hook, module, *args, **kwargs):

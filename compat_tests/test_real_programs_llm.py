@@ -1,0 +1,103 @@
+"""Blockers found by running LLM-era programs written in plain PyTorch (Hugging Face style BERT,
+GPT-2 and Llama modeling code, generation with KV caches, sampling and logits processors,
+rotary embeddings, LoRA, weight-only int8, bf16/fp16 inference) unchanged under
+``python -m torchlike``, each reduced to the few lines that reproduce it."""
+
+import math
+
+import pytest
+
+
+# ------------------------------------- Llama (HF modeling_llama) bf16/fp16 SDPA inference
+# ``F.scaled_dot_product_attention`` on half/bfloat16 inputs on the CPU runs PyTorch's flash
+# kernel: float32 scores and exponentials, the exponentials rounded to the input dtype before the
+# product with ``value``, the row sum kept in float32 and applied as a reciprocal.  torchlike
+# rounded once at the end (the math path in float32), so bf16 logits and greedy tokens drifted.
+def _flash_reference(torch, q, k, v, mask=None, is_causal=False):
+    qf, kf, vf = q.float(), k.float(), v.float()
+    s = (qf @ kf.transpose(-1, -2)) * (1 / math.sqrt(q.shape[-1]))
+    if is_causal:
+        keep = torch.ones(s.shape[-2:], dtype=torch.bool).tril()
+        s = s.masked_fill(~keep, float("-inf"))
+    if mask is not None:
+        s = s.masked_fill(~mask, float("-inf")) if mask.dtype == torch.bool else s + mask.float()
+    p = torch.exp(s - s.amax(-1, keepdim=True))
+    out = (p.to(q.dtype).float() @ vf) * (1 / p.sum(-1, keepdim=True))
+    return out.to(q.dtype)
+
+
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
+@pytest.mark.parametrize("case", ["plain", "causal", "float_mask", "bool_mask", "decode"])
+def test_sdpa_half_rounds_as_the_flash_kernel(torch, dtype, case):
+    dt = getattr(torch, dtype)
+    g = torch.Generator().manual_seed(0)
+    q_len = 1 if case == "decode" else 6
+    q = torch.randn(2, 4, q_len, 8, generator=g).to(dt)
+    k = torch.randn(2, 4, 9, 8, generator=g).to(dt)
+    v = torch.randn(2, 4, 9, 8, generator=g).to(dt)
+    mask = None
+    if case == "float_mask":
+        mask = torch.randn(q_len, 9, generator=g).to(dt)
+    elif case == "bool_mask":
+        mask = torch.rand(1, 1, q_len, 9, generator=g) > 0.3
+    causal = case == "causal"
+    got = torch.nn.functional.scaled_dot_product_attention(
+        q, k, v, attn_mask=mask, is_causal=causal
+    )
+    want = _flash_reference(torch, q, k, v, mask, causal)
+    assert got.dtype == dt
+    assert torch.equal(got, want)
+    # and it is not merely the float32 result rounded once
+    fmask = mask.float() if mask is not None and mask.dtype != torch.bool else mask
+    once = torch.nn.functional.scaled_dot_product_attention(
+        q.float(), k.float(), v.float(), attn_mask=fmask, is_causal=causal
+    ).to(dt)
+    assert (got.float() - once.float()).abs().max().item() < 2e-2
+
+
+def test_sdpa_half_fully_masked_row_is_zero(torch):
+    q = torch.randn(1, 1, 3, 4).bfloat16()
+    mask = torch.tensor([[True, True], [False, False], [True, False]])
+    out = torch.nn.functional.scaled_dot_product_attention(q, q[..., :2, :], q[..., :2, :], mask)
+    assert out[0, 0, 1].tolist() == [0.0] * 4
+    assert not out.isnan().any().item()
+
+
+# ------------------------------------------------- loralib: assigning a function to a module slot
+# ``layer.lora_dropout = lambda x: x`` where ``lora_dropout`` was an ``nn.Dropout``: PyTorch
+# names the value with ``torch.typename`` (``__main__.<lambda>``), torchlike said ``function``.
+def _a_function(x):
+    return x
+
+
+class _Plain:
+    pass
+
+
+def test_module_assignment_error_names_the_value_as_typename(torch):
+    m = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.Dropout(0.1))
+    cases = [
+        (
+            lambda x: x,
+            f"{__name__}.test_module_assignment_error_names_the_value_as_typename."
+            "<locals>.<lambda>",
+        ),
+        (_a_function, f"{__name__}._a_function"),
+        (_Plain(), f"{__name__}._Plain"),
+        (3, "int"),
+    ]
+    for value, name in cases:
+        assert torch.typename(value) == name
+        with pytest.raises(TypeError) as err:
+            m[1] = value
+        assert str(err.value) == (
+            f"cannot assign '{name}' as child module '1' (torch.nn.Module or None expected)"
+        )
+        with pytest.raises(TypeError) as err:
+            m[0].weight = value
+        assert str(err.value) == (
+            f"cannot assign '{name}' as parameter 'weight' (torch.nn.Parameter or None expected)"
+        )
+    assert torch.typename(_Plain) == f"{__name__}._Plain"
+    assert torch.typename(torch.nn.Linear(1, 1)) == "torch.nn.modules.linear.Linear"
+    assert torch.typename(torch.ones(1)) == "torch.FloatTensor"
