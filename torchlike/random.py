@@ -1068,6 +1068,13 @@ class Generator:
         twin._set_state_np(self._get_state_np())
         return twin
 
+    def _exchange_state(self, other: Generator) -> None:
+        """Swap streams (engine and cached normals) with ``other`` in O(1): a DataLoader worker
+        played in this process draws from its own stream through the default generator."""
+        mine, theirs = self.__dict__, other.__dict__
+        for name in ("_engine", "_next_double_normal", "_next_float_normal"):
+            mine[name], theirs[name] = theirs[name], mine[name]
+
     # pickling / copy.deepcopy, in PyTorch's shape: (class, (device,), (seed, offset, state))
     def __reduce__(self):
         return (Generator, (self._device,), (self.initial_seed(), None, self.get_state()))

@@ -1,0 +1,321 @@
+"""Blockers found by running the training infrastructure real repositories wrap around their
+models, unchanged under ``python -m torchlike``: victoresque/pytorch-template's BaseTrainer and
+MetricTracker with checkpoint save/resume, timm/DeiT/MAE utils (AverageMeter, top-k accuracy,
+ModelEmaV2, NativeScaler with clip_grad_norm_, gradient accumulation, cosine warm-up
+schedules), seeding and determinism helpers with RNG state round trips, torch.utils.data
+pipelines (random_split, WeightedRandomSampler, pad_sequence collate, IterableDataset sharding,
+DataLoader workers with worker_init_fn), confusion-matrix / F1 / AUROC metrics and tensor
+formatting; each reduced to the few lines that reproduce it."""
+
+import dataclasses
+import os
+import random
+import warnings
+
+import numpy as np
+import pytest
+
+
+# ------------------------------------------------ DataLoader workers (num_workers > 0)
+# Augmenting datasets draw from torch / random / numpy in __getitem__; with workers each draws
+# from its own stream, seeded base_seed + worker id (NumPy from the SeedSequence of the id and
+# the base seed's halves), and the main process's streams only lose the base seed.  torchlike
+# drew every sample from the main process's streams, so the data and every later dropout mask
+# differed from PyTorch's (timm / torchvision-style training with num_workers=2).
+class _Augmenting:
+    def __init__(self, torch, n=8):
+        self.torch, self.n = torch, n
+
+    def __len__(self):
+        return self.n
+
+    def __getitem__(self, i):
+        torch = self.torch
+        info = torch.utils.data.get_worker_info()
+        return {
+            "i": i,
+            "worker": info.id,
+            "seed": info.seed,
+            "initial_seed": torch.initial_seed(),
+            "threads": torch.get_num_threads(),
+            "t": torch.rand(1).item(),
+            "py": random.random(),
+            "np": float(np.random.rand()),
+        }
+
+
+def test_worker_streams_are_seeded_per_worker(torch):
+    ds = _Augmenting(torch)
+    main_py, main_np = random.getstate(), np.random.get_state()
+    torch.manual_seed(0)
+    loader = torch.utils.data.DataLoader(ds, batch_size=2, num_workers=2, collate_fn=list)
+    batches = list(loader)
+    after = torch.rand(3)
+    # the main process drew only the iterator's base seed
+    torch.manual_seed(0)
+    base = int(torch.empty((), dtype=torch.int64).random_())
+    assert torch.equal(after, torch.rand(3))
+    assert random.getstate() == main_py
+    assert all(np.array_equal(a, b) for a, b in zip(np.random.get_state(), main_np))
+    # batches go round-robin: batch k from worker k % 2
+    assert [[s["i"] for s in b] for b in batches] == [[0, 1], [2, 3], [4, 5], [6, 7]]
+    assert [b[0]["worker"] for b in batches] == [0, 1, 0, 1]
+    for wid in (0, 1):
+        samples = [s for b in batches for s in b if s["worker"] == wid]
+        seed = base + wid
+        assert {s["seed"] for s in samples} == {seed} == {s["initial_seed"] for s in samples}
+        assert {s["threads"] for s in samples} == {1}
+        g = torch.Generator().manual_seed(seed)
+        assert [s["t"] for s in samples] == [torch.rand(1, generator=g).item() for _ in samples]
+        py = random.Random(seed)
+        assert [s["py"] for s in samples] == [py.random() for _ in samples]
+        words = [wid, base & 0xFFFFFFFF, base >> 32]
+        rs = np.random.RandomState(np.random.SeedSequence(words).generate_state(4).tolist())
+        assert [s["np"] for s in samples] == [rs.rand() for _ in samples]
+    assert torch.utils.data.get_worker_info() is None
+
+
+def test_worker_seed_comes_from_the_loader_generator(torch):
+    ds = _Augmenting(torch, 4)
+    g = torch.Generator().manual_seed(5)
+    loader = torch.utils.data.DataLoader(ds, batch_size=2, num_workers=2, generator=g)
+    first = [b["t"].tolist() for b in loader]
+    g.manual_seed(5)
+    assert [b["t"].tolist() for b in loader] == first
+    g.manual_seed(5)
+    base = int(torch.empty((), dtype=torch.int64).random_(generator=g))
+    assert [b["seed"][0].item() for b in loader] != []
+    g.manual_seed(5)
+    assert [b["seed"][0].item() for b in loader] == [base, base + 1]
+
+
+class _Counter:
+    """A dataset whose own state changes per item (a forked worker's copy changes, not ours)."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def __len__(self):
+        return 4
+
+    def __getitem__(self, i):
+        self.calls += 1
+        return self.calls
+
+
+def test_worker_dataset_state_stays_in_the_worker(torch):
+    ds = _Counter()
+    out = [b.tolist() for b in torch.utils.data.DataLoader(ds, batch_size=1, num_workers=2)]
+    assert out == [[1], [1], [2], [2]]  # each worker counts its own calls
+    assert ds.calls == 0
+    assert [b.tolist() for b in torch.utils.data.DataLoader(ds, batch_size=1)] == [
+        [1],
+        [2],
+        [3],
+        [4],
+    ]
+
+
+def test_persistent_workers_keep_their_streams(torch):
+    ds = _Augmenting(torch, 3)
+    calls = []
+    torch.manual_seed(1)
+    loader = torch.utils.data.DataLoader(
+        ds,
+        batch_size=1,
+        num_workers=2,
+        persistent_workers=True,
+        worker_init_fn=calls.append,
+        collate_fn=list,
+    )
+    epochs = [[(b[0]["worker"], b[0]["t"]) for b in loader] for _ in range(2)]
+    # each epoch restarts the round at worker 0; the workers' streams go on
+    assert [w for w, _ in epochs[0]] == [w for w, _ in epochs[1]] == [0, 1, 0]
+    seed = list(loader)[0][0]["seed"]
+    g = torch.Generator().manual_seed(seed)
+    w0 = [t for e in epochs for w, t in e if w == 0]
+    assert w0 == [torch.rand(1, generator=g).item() for _ in w0]
+    assert calls in ([], [0, 1], [1, 0])  # (in the workers under torch: not seen here)
+
+
+# The docs' IterableDataset patterns: no sharding (every worker yields everything),
+# get_worker_info() sharding in __iter__, and worker_init_fn rebinding the copy's range.
+class _Stream:
+    def __init__(self, torch, start, end, shard=False):
+        self.torch, self.start, self.end, self.shard = torch, start, end, shard
+
+    def __iter__(self):
+        info = self.torch.utils.data.get_worker_info()
+        start, end = self.start, self.end
+        if self.shard and info is not None:
+            per = -(-(end - start) // info.num_workers)
+            start = start + info.id * per
+            end = min(start + per, end)
+        return iter(range(start, end))
+
+
+def _shard_init(torch):
+    def init(worker_id):
+        info = torch.utils.data.get_worker_info()
+        ds = info.dataset
+        per = -(-(ds.end - ds.start) // info.num_workers)
+        start = ds.start + worker_id * per
+        ds.start, ds.end = start, min(start + per, ds.end)
+
+    return init
+
+
+def _stream_base(torch):
+    return torch.utils.data.IterableDataset
+
+
+def test_iterable_dataset_workers(torch):
+    Stream = type("Stream", (_Stream, _stream_base(torch)), {})
+    DL = torch.utils.data.DataLoader
+
+    def run(ds, **kw):
+        return [b.tolist() for b in DL(ds, batch_size=2, num_workers=2, **kw)]
+
+    assert run(Stream(torch, 0, 3)) == [[0, 1], [0, 1], [2], [2]]
+    assert run(Stream(torch, 0, 7, shard=True)) == [[0, 1], [4, 5], [2, 3], [6]]
+    ds = Stream(torch, 3, 10)
+    assert run(ds, worker_init_fn=_shard_init(torch)) == [[3, 4], [7, 8], [5, 6], [9]]
+    assert (ds.start, ds.end) == (3, 10)  # the workers' copies were sharded
+    assert run(Stream(torch, 0, 7, shard=True), drop_last=True) == [[0, 1], [4, 5], [2, 3]]
+
+
+class _Uneven:
+    def __init__(self, torch, sizes):
+        self.torch, self.sizes = torch, sizes
+
+    def __iter__(self):
+        wid = self.torch.utils.data.get_worker_info().id
+        return iter(range(100 * wid, 100 * wid + self.sizes[wid]))
+
+
+def test_iterable_workers_leave_the_round_when_exhausted(torch):
+    Uneven = type("Uneven", (_Uneven, _stream_base(torch)), {})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # more workers than this machine's CPUs
+        loader = torch.utils.data.DataLoader(Uneven(torch, [1, 5, 3]), batch_size=2, num_workers=3)
+        out = [b.tolist() for b in loader]
+        flat = list(torch.utils.data.DataLoader(Uneven(torch, [1, 5, 3]), num_workers=3))
+    assert out == [[0], [100, 101], [200, 201], [102, 103], [202], [104]]
+    assert [t.item() for t in flat] == [0, 100, 200, 101, 201, 102, 202, 103, 104]
+
+
+def test_sampler_is_read_ahead_by_the_prefetch(torch):
+    drawn = []
+
+    def indices():
+        for i in range(10):
+            drawn.append(i)
+            yield i
+
+    class Recording(torch.utils.data.Sampler):
+        def __iter__(self):
+            return indices()
+
+        def __len__(self):
+            return 10
+
+    ds = torch.utils.data.TensorDataset(torch.arange(10))
+    it = iter(torch.utils.data.DataLoader(ds, sampler=Recording(), num_workers=2))
+    assert len(drawn) == 4  # prefetch_factor 2 x 2 workers, before any batch
+    next(it)
+    assert len(drawn) == 5
+    drawn.clear()
+    it = iter(
+        torch.utils.data.DataLoader(ds, sampler=Recording(), num_workers=2, prefetch_factor=1)
+    )
+    assert len(drawn) == 2
+
+
+class _Failing:
+    def __len__(self):
+        return 4
+
+    def __getitem__(self, i):
+        if i == 2:
+            raise ValueError(f"bad item {i}")
+        if i == 3:
+            raise KeyError(i)
+        return i
+
+
+def test_worker_errors_name_the_worker(torch):
+    DL = torch.utils.data.DataLoader
+    with pytest.raises(ValueError, match=r"^Caught ValueError in DataLoader worker process 0\.\n"):
+        list(DL(_Failing(), batch_size=1, num_workers=2))
+    with pytest.raises(ValueError) as info:
+        list(DL(_Failing(), batch_size=1, num_workers=2))
+    text = str(info.value)
+    assert "\nOriginal Traceback (most recent call last):\n" in text
+    assert text.rstrip().endswith("ValueError: bad item 2")
+    with pytest.raises(KeyError) as info:
+        list(DL(_Failing(), batch_size=1, num_workers=2, sampler=[3]))
+    assert str(info.value).startswith("Caught KeyError in DataLoader worker process 0.")
+    assert str(info.value).rstrip().endswith("KeyError: 3")
+
+    def bad_init(worker_id):
+        raise RuntimeError("init failed")
+
+    with pytest.raises(RuntimeError, match="^Caught RuntimeError in DataLoader worker process 0"):
+        list(DL(_Failing(), batch_size=1, num_workers=2, worker_init_fn=bad_init))
+
+
+def _info_probe(torch):
+    def init(worker_id):
+        info = torch.utils.data.get_worker_info()
+        try:
+            info.id = 3
+        except dataclasses.FrozenInstanceError as e:
+            err = str(e)
+        fields = ",".join(f.name for f in dataclasses.fields(info))
+        raise LookupError(f"{err}|{type(info).__name__}|{info.id}|{info.num_workers}|{fields}")
+
+    return init
+
+
+def test_worker_info_fields(torch):
+    loader = torch.utils.data.DataLoader(
+        _Failing(), num_workers=1, worker_init_fn=_info_probe(torch)
+    )
+    with pytest.raises(
+        LookupError,
+        match=r"cannot assign to field 'id'\|WorkerInfo\|0\|1\|"
+        "id,num_workers,seed,dataset,rng,worker_method",
+    ):
+        list(loader)
+
+
+def test_loader_worker_options_checked(torch):
+    DL = torch.utils.data.DataLoader
+    ds = _Failing()
+    with pytest.raises(
+        ValueError,
+        match=r"multiprocessing_context can only be used with multi-process loading "
+        r"\(num_workers > 0\), but got num_workers=0",
+    ):
+        DL(ds, multiprocessing_context="spawn")
+    with pytest.raises(
+        ValueError,
+        match=r"should specify a valid start method in \[.*\], but got "
+        r"multiprocessing_context='nope'",
+    ):
+        DL(ds, num_workers=1, multiprocessing_context="nope")
+    with pytest.raises(TypeError, match="should be a valid context object or a string"):
+        DL(ds, num_workers=1, multiprocessing_context=3)
+    loader = DL(ds, num_workers=1, multiprocessing_context="fork")
+    assert loader.multiprocessing_context.get_start_method() == "fork"
+    cpus = len(os.sched_getaffinity(0))
+    with pytest.warns(
+        UserWarning,
+        match=f"This DataLoader will create {cpus + 1} worker "
+        f"processes in total. Our suggested max number of worker in current "
+        f"system is {cpus}, which is smaller",
+    ):
+        DL(ds, num_workers=cpus + 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        DL(ds, num_workers=cpus)
