@@ -454,6 +454,157 @@ def test_fill_on_expanded_tensor_is_allowed(torch):
     assert base._version == 2
 
 
+def _expanded_warning(kernel):
+    return re.escape(
+        f"Use of {kernel} on expanded tensors is deprecated. Please clone() the tensor"
+    )
+
+
+_MASK = [[True, False, False], [False, False, False]]
+
+
+# PyTorch still runs masked and indexed fills on an expanded tensor, with a deprecation
+# warning; the location a fill wrote holds the new value in every alias (found by the
+# differential fuzzer: index_fill_ on an expanded result raised the overlap error here).
+@pytest.mark.parametrize(
+    "fill, kernels, base_after",
+    [
+        (lambda t, e: e.index_fill_(0, t.tensor([0]), 1.5), ["index_fill_"], [1.5, 1.5, 1.5]),
+        (lambda t, e: e.index_fill_(1, t.tensor([0]), 1.5), ["index_fill_"], [1.5, 0.0, 0.0]),
+        (lambda t, e: e.masked_fill_(t.tensor(_MASK), 1.5), ["masked_fill_"], [1.5, 0.0, 0.0]),
+        (
+            lambda t, e: e.masked_fill_(t.tensor([False, True, False]), t.tensor(2.5)),
+            ["masked_fill_"],
+            [0.0, 2.5, 0.0],
+        ),
+        (
+            lambda t, e: e.__setitem__(t.tensor(_MASK), 1.5),
+            ["index_put_", "masked_fill_"],
+            [1.5, 0.0, 0.0],
+        ),
+        (
+            lambda t, e: e.__setitem__((t.tensor([0]), t.tensor([1])), 1.5),
+            ["index_put_"],
+            [0.0, 1.5, 0.0],
+        ),
+        (
+            lambda t, e: e.index_put_((t.tensor([1]), t.tensor([2])), t.tensor(1.5)),
+            ["index_put_"],
+            [0.0, 0.0, 1.5],
+        ),
+        (
+            lambda t, e: e.__setitem__(t.tensor([True, False]), 1.5),
+            ["index_put_", "masked_fill_"],
+            [1.5, 1.5, 1.5],
+        ),
+    ],
+    ids=[
+        "index_fill_0",
+        "index_fill_1",
+        "masked_fill",
+        "masked_fill_tensor",
+        "mask_setitem",
+        "index_setitem",
+        "index_put_",
+        "row_mask_setitem",
+    ],
+)
+def test_indexed_fills_on_expanded_tensor_warn_and_write(torch, fill, kernels, base_after):
+    base = torch.zeros(3)
+    e = base.expand(2, 3)
+    with pytest.warns(UserWarning) as record:
+        fill(torch, e)
+    messages = [str(w.message) for w in record]
+    assert len(messages) == len(kernels)
+    for message, kernel in zip(messages, kernels):
+        assert re.match(_expanded_warning(kernel), message)
+    assert_equal(base, base_after)
+    assert_equal(e, [base_after] * 2)  # every alias reads the location
+    assert base._version == 1
+    assert (e * 1).sum().item() == 2 * sum(base_after)
+
+
+def test_indexed_fill_on_expanded_tensor_with_history(torch):
+    # through a view of a tensor with history the write is recorded (CopySlices) and it is the
+    # backward that refuses the overlapping view
+    leaf = torch.zeros(3, requires_grad=True)
+    x = leaf.clone()
+    e = x.expand(2, 3)
+    with pytest.warns(UserWarning, match=_expanded_warning("masked_fill_")):
+        e.masked_fill_(torch.tensor(_MASK), 1.5)
+    assert node_name(x) == "CopySlices" and node_name(e) == "AsStridedBackward0"
+    assert_equal(x.detach(), [1.5, 0.0, 0.0])
+    assert_equal(e.detach(), [[1.5, 0.0, 0.0]] * 2)
+    with pytest.raises(RuntimeError, match=re.escape(OVERLAP_MSG)):
+        e.sum().backward()
+    with pytest.raises(RuntimeError, match=re.escape(OVERLAP_MSG)):
+        x.sum().backward()
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda t, e: e.index_add_(0, t.tensor([0]), t.ones(1, 3)),
+        lambda t, e: e.index_copy_(0, t.tensor([0]), t.ones(1, 3)),
+        lambda t, e: e.scatter_(0, t.tensor([[0]]), 1.5),
+        lambda t, e: e.masked_scatter_(t.tensor(_MASK), t.ones(6)),
+        lambda t, e: e.put_(t.tensor([1]), t.tensor([1.5])),
+        lambda t, e: e.__setitem__((slice(None), 0), 1.5),
+    ],
+    ids=["index_add_", "index_copy_", "scatter_", "masked_scatter_", "put_", "slice_setitem"],
+)
+def test_other_writes_on_expanded_tensor_raise(torch, make):
+    base = torch.zeros(3)
+    with pytest.raises(RuntimeError, match=re.escape(OVERLAP_MSG)):
+        make(torch, base.expand(2, 3))
+    assert_equal(base, [0.0, 0.0, 0.0])
+
+
+# x[i] = v drops v's leading 1s before expanding it, so the errors name the sizes left (the
+# fuzzer's setitem of a [1, 3] result into a row of 4: PyTorch says "Tensor sizes: [3]").
+@pytest.mark.parametrize(
+    "vs, ts, msg",
+    [
+        (
+            (1, 3),
+            (4,),
+            "The expanded size of the tensor (4) must match the existing size (3) at "
+            "non-singleton dimension 0.  Target sizes: [4].  Tensor sizes: [3]",
+        ),
+        (
+            (1, 1, 4),
+            (),
+            "expand(torch.FloatTensor{[4]}, size=[]): the number of sizes provided "
+            "(0) must be greater or equal to the number of dimensions in the tensor (1)",
+        ),
+        (
+            (1, 2, 1, 3),
+            (2, 3),
+            "expand(torch.FloatTensor{[2, 1, 3]}, size=[2, 3]): the number "
+            "of sizes provided (2) must be greater or equal to the number of dimensions in the "
+            "tensor (3)",
+        ),
+        ((1, 5), (2, 3), "Target sizes: [2, 3].  Tensor sizes: [5]"),
+    ],
+)
+def test_setitem_value_leading_ones_dropped_in_errors(torch, vs, ts, msg):
+    x = torch.zeros((2,) + ts)
+    with pytest.raises(RuntimeError, match=re.escape(msg)):
+        x[0] = torch.ones(vs)
+
+
+def test_setitem_value_leading_ones_dropped(torch):
+    x = torch.zeros(2, 2, 3)
+    x[0] = torch.arange(3.0).reshape(1, 1, 3)
+    assert_equal(x[0], [[0.0, 1.0, 2.0]] * 2)
+    y = torch.zeros(2, 3, requires_grad=True).clone()
+    v = torch.ones(1, 3, requires_grad=True)
+    y[0] = v * 2
+    y.sum().backward()
+    assert_equal(v.grad, [[2.0, 2.0, 2.0]])
+    assert node_name(y) == "CopySlices"
+
+
 # ------------------------------------------------------------------------- history rewriting
 
 

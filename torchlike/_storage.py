@@ -752,19 +752,49 @@ def _write_strided(data, offset, values, *, shape, strides):
     return flat.reshape(data.shape)
 
 
+@_caches.jit(name="storage.write_changed", static_argnames=("shape", "strides"))
+def _write_changed(data, offset, values, *, shape, strides):
+    """``_write_strided`` of only the elements whose value changes: several elements of an
+    expanded view share one location, and the one a masked or indexed fill wrote must win
+    over its unchanged aliases (equal bits written again change nothing either way)."""
+    values = jnp.broadcast_to(values, shape).astype(data.dtype).reshape(-1)
+    flat = data.reshape(-1)
+    idx = _strided_positions(shape, strides, offset).reshape(-1)
+    changed = _differs(values, flat[idx])
+    flat = flat.at[jnp.where(changed, idx, flat.size)].set(values, mode="drop")
+    return flat.reshape(data.shape)
+
+
+def _differs(a, b):
+    if jnp.issubdtype(a.dtype, jnp.complexfloating):
+        return _differs(a.real, b.real) | _differs(a.imag, b.imag)
+    if jnp.issubdtype(a.dtype, jnp.floating):  # (-0.0 over 0.0 is a change; nan over nan is not)
+        same_nan = jnp.isnan(a) & jnp.isnan(b)
+        return ((a != b) | (jnp.signbit(a) != jnp.signbit(b))) & ~same_nan
+    return a != b
+
+
+OVERLAP_ERROR = (
+    "unsupported operation: more than one element of the written-to tensor refers to a single "
+    "memory location. Please clone() the tensor before performing the operation."
+)
+
+
 def write(storage, geometry, values, check_overlap=True):
     """Write ``values`` (the view's new contents) into the storage through ``geometry``.
 
     ``check_overlap``: PyTorch refuses writes where several elements share one memory location
-    (expanded tensors), except for fills, where every alias gets the same value anyway."""
+    (expanded tensors), except for fills (False: every alias gets the same value anyway) and
+    the masked and indexed fills it deprecates there ("changed": only the elements the op
+    changed are written, so each location holds what the op wrote into it)."""
     shape, strides, offset = geometry.layout(storage)
+    program = _write_strided
     if check_overlap and geometry.overlaps(storage):
-        raise RuntimeError(
-            "unsupported operation: more than one element of the written-to tensor refers to a "
-            "single memory location. Please clone() the tensor before performing the operation."
-        )
+        if check_overlap != "changed":
+            raise RuntimeError(OVERLAP_ERROR)
+        program = _write_changed
     if math.prod(shape):
-        storage.data = _write_strided(
+        storage.data = program(
             storage.data, offset, values, shape=tuple(shape), strides=tuple(strides)
         )
     storage.gen += 1

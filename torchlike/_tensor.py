@@ -143,8 +143,9 @@ class Tensor(metaclass=TorchNamed):
             storage.gen += 1
         else:
             _storage.write(storage, self._geom, value, check_overlap)
-            self._cache = jnp.broadcast_to(value, self._cache.shape).astype(self._cache.dtype)
-            self._cache_gen = storage.gen
+            if check_overlap != "changed":  # (else aliases may differ from ``value``: re-read)
+                self._cache = jnp.broadcast_to(value, self._cache.shape).astype(self._cache.dtype)
+                self._cache_gen = storage.gen
 
     def _replace_storage(self, storage):
         """Point this base tensor at new memory (``out=`` resizing), keeping its version."""

@@ -95,6 +95,13 @@ FOUND = [
     ([(1, 3, 4), (1, 1, 4)], 225,
      [(42, 5, 4, 23), (34, 3, 4, 25), (15, 5, 1, 35), (5, 7, 1, 83), (36, 5, 3, 49),
       (61, 4, 0, 41), (11, 5, 4, 31), (21, 1, 1, 31)], "view of a view"),
+    # index_fill_ of an expanded result: PyTorch warns and fills (was the overlap error)
+    ([(1,), ()], 18, [(17, 3, 7, 54), (19, 6, 6, 24), (7, 4, 0, 61), (19, 2, 7, 69),
+                      (37, 5, 4, 35), (25, 0, 4, 36), (61, 6, 1, 83), (56, 1, 6, 58)], None),
+    # setitem of a [1, 3] value into a row of 4: the message names the value's sizes without
+    # their leading 1s, as PyTorch's
+    ([(3, 4), (3, 4), ()], 106, [(44, 0, 4, 57), (30, 1, 0, 92), (26, 3, 0, 26),
+                                 (62, 7, 5, 47)], None),
 ]  # fmt: skip
 
 

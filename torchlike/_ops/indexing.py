@@ -545,17 +545,27 @@ def _index_spec_and_operands(self, index):
     return tuple(spec), operands
 
 
-def _check_index_put_dtypes(self, indices, value):
-    """PyTorch's index_put needs the value in ``self``'s dtype, except where it runs as
-    masked_fill: one boolean mask and a 0-d value (``x[x > 0] = torch.tensor(7)``)."""
-    if value._dtype is self._dtype:
-        return
-    if (
+def _runs_as_masked_fill(indices, value):
+    """PyTorch's index_put with one boolean mask and a 0-d value runs masked_fill_."""
+    return (
         len(indices) == 1
         and isinstance(indices[0], Tensor)
         and indices[0]._dtype is D.bool_
         and value.ndim == 0
-    ):
+    )
+
+
+def _put_kernels(indices, value):
+    """The kernels an index_put runs (their warnings on an expanded tensor: ``inplace``)."""
+    return (
+        ("index_put_", "masked_fill_") if _runs_as_masked_fill(indices, value) else ("index_put_",)
+    )
+
+
+def _check_index_put_dtypes(self, indices, value):
+    """PyTorch's index_put needs the value in ``self``'s dtype, except where it runs as
+    masked_fill: one boolean mask and a 0-d value (``x[x > 0] = torch.tensor(7)``)."""
+    if value._dtype is self._dtype or _runs_as_masked_fill(indices, value):
         return
     raise RuntimeError(
         "Index put requires the source and destination dtypes match, got "
@@ -583,10 +593,7 @@ def _setitem(self, index, value):
             target = self
         else:
             target = _getitem(self, index)
-        _check_expand(value, target)
-        if value.ndim > target.ndim:  # leading 1s of the value are dropped, as in PyTorch
-            value = value.reshape(tuple(value.shape)[value.ndim - target.ndim :])
-        copy_(target, value)
+        copy_(target, _check_expand(value, target))
         return
     if builtins.any(isinstance(i, (int, np.integer)) and not isinstance(i, bool) for i in parts):
         target, parts = _select_ints_first(self, parts)
@@ -610,29 +617,40 @@ def _setitem(self, index, value):
             f"shape mismatch: value tensor of shape {list(value.shape)} cannot "
             f"be broadcast to indexing result of shape {list(picked.shape)}"
         ) from None
-    inplace_update(self, result)
+    inplace_update(self, result, expanded=_put_kernels(parts, value))
 
 
 def _check_expand(value, target):
-    """``x[i] = v`` expands ``v`` to the target: PyTorch's expand error if it can't."""
+    """``x[i] = v`` as PyTorch's setitem copies ``v``: where the sizes differ, its leading 1s
+    are dropped first, then it is expanded to the target (PyTorch's expand errors, naming the
+    sizes left).  Returns ``v`` without those leading 1s."""
     vs, ts = tuple(value.shape), tuple(target.shape)
-    if len(vs) > len(ts):
-        vs = tuple(d for d in vs[: len(vs) - len(ts)] if d != 1) + vs[len(vs) - len(ts) :]
-        if len(vs) > len(ts):  # leading dims that are not 1: expand's own error
-            expand(value, *ts)
+    if vs == ts:
+        return value
+    k = 0
+    while k < len(vs) and vs[k] == 1:
+        k += 1
+    if k:
+        vs = vs[k:]
+        value = value.reshape(vs)
+    if len(vs) > len(ts):  # expand's own error
+        expand(value, *ts)
     for i in range(1, len(vs) + 1):
-        if i > len(ts):
-            break
         if vs[-i] != ts[-i] and vs[-i] != 1:
             raise RuntimeError(
                 f"The expanded size of the tensor ({ts[-i]}) must match the existing size "
                 f"({vs[-i]}) at non-singleton dimension {len(ts) - i}.  Target sizes: "
-                f"{list(ts)}.  Tensor sizes: {list(value.shape)}"
+                f"{list(ts)}.  Tensor sizes: {list(vs)}"
             )
+    return value
 
 
 def index_put_(self, indices, values, accumulate=False):
-    return inplace_update(self, index_put(self, indices, values, accumulate))
+    result = index_put(self, indices, values, accumulate)
+    kernels = (
+        _put_kernels(tuple(indices), values) if isinstance(values, Tensor) else ("index_put_",)
+    )
+    return inplace_update(self, result, expanded=kernels)
 
 
 def index_put(self, indices, values, accumulate=False):

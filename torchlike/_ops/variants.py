@@ -19,7 +19,12 @@ from dataclasses import dataclass, field
 from .. import _dtype as D
 from .._out import write_out
 from .._tensor import Tensor
-from ..autograd.inplace import _check_inplace_allowed, check_cast, inplace_update
+from ..autograd.inplace import (
+    DEPRECATED_ON_EXPANDED,
+    _check_inplace_allowed,
+    check_cast,
+    inplace_update,
+)
 from . import overloads
 from .core import Variants, result_type
 
@@ -126,6 +131,8 @@ def make_inplace(fn, name, c_type_names=False):
     """``Tensor.X_``: compute ``X`` out of place, then make ``self`` hold the result with
     PyTorch's in-place rules (``autograd/inplace.py``)."""
 
+    expanded = (name + "_",) if name + "_" in DEPRECATED_ON_EXPANDED else ()
+
     def method(self, *args, **kwargs):
         _check_inplace_allowed(self)  # PyTorch checks the leaf rules before the op's arguments
         try:
@@ -136,7 +143,7 @@ def make_inplace(fn, name, c_type_names=False):
             if args and not kwargs:
                 check_cast(result_type(self, args[0]), self, c_type_names)
             raise
-        return inplace_update(self, result, c_type_names)
+        return inplace_update(self, result, c_type_names, expanded)
 
     method.__name__ = method.__qualname__ = name + "_"
     return method

@@ -15,7 +15,7 @@ from collections import OrderedDict
 import jax
 import jax.numpy as jnp
 
-from .. import _layout
+from .. import _layout, _storage
 from .._classes import TorchNamed
 
 _sequence = itertools.count()
@@ -856,22 +856,27 @@ class CopySlices(Node):
     ``index``: the flat positions of the view in the base.
     """
 
-    __slots__ = ("_fn", "_index")
+    __slots__ = ("_fn", "_index", "_overlapping")
 
     def name(self):
         return "torch::autograd::CopySlices"
 
-    def __init__(self, *, fn, base_edge, index, base_aval):
+    def __init__(self, *, fn, base_edge, index, base_aval, overlapping=False):
         Node.__init__(
             self, out_avals=(base_aval,), next_functions=(base_edge,) + tuple(fn.next_functions[1:])
         )
         self._fn = fn
         self._index = index
+        # the view written was expanded (a deprecated masked or indexed fill): PyTorch records
+        # the write and refuses its backward
+        self._overlapping = overlapping
 
     def _check_versions(self):
         self._fn._check_versions()
 
     def _replay_rule(self, plan):
+        if self._overlapping:
+            raise RuntimeError(_storage.OVERLAP_ERROR)
         fn_key, fn_rule_factory, n_fn = self._fn._replay_rule(plan)
         index = self._index
         plan.flat.append(index)

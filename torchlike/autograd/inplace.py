@@ -16,7 +16,7 @@ import jax
 import jax.numpy as jnp
 
 from .. import _dtype as D
-from .. import _storage, _tensor
+from .. import _storage, _tensor, _warnings
 from .._ops import core as _core
 from .._ops.core import apply
 from .._ops.table import OPS
@@ -98,13 +98,49 @@ def check_cast(dtype, self, c_type_names=False):
         )
 
 
-def inplace_update(self, result, c_type_names=False):
+# In-place ops PyTorch still runs on an expanded tensor (several elements, one memory location),
+# with a deprecation warning: (what its text names as the advanced-indexing form, where in
+# PyTorch's source it warns).
+DEPRECATED_ON_EXPANDED = {
+    "index_fill_": (
+        "tensor[mask] = scalar",
+        "aten/src/ATen/native/TensorAdvancedIndexing.cpp:1913",
+    ),
+    "masked_fill_": (
+        "tensor[mask] = scalar",
+        "aten/src/ATen/native/TensorAdvancedIndexing.cpp:2450",
+    ),
+    "index_put_": (
+        "tensor[indices] = tensor",
+        "aten/src/ATen/native/TensorAdvancedIndexing.cpp:976",
+    ),
+}
+
+
+def _overlap_mode(self, names):
+    """How a write of ops ``names`` (PyTorch's kernels, in the order they run) treats an
+    expanded ``self``: refused (True), or with PyTorch's deprecation warnings ("changed")."""
+    if not names or self._geom is None or not self._geom.overlaps(self._storage):
+        return True
+    for name in names:
+        example, where = DEPRECATED_ON_EXPANDED[name]
+        _warnings.warn(
+            f"Use of {name} on expanded tensors is deprecated. Please clone() the tensor before "
+            f"performing this operation. This also applies to advanced indexing e.g. {example}",
+            where,
+            stacklevel=4,
+        )
+    return "changed"
+
+
+def inplace_update(self, result, c_type_names=False, expanded=()):
     """Make ``self`` hold ``result`` (the out-of-place answer); PyTorch's in-place rules.
 
     The write goes through ``self``'s storage, so its base and every other view see it.  For a
     tensor with history, ``self`` takes ``result``'s grad_fn (history rewriting); for a view of
     a tensor with history, the base's history becomes ``CopySlices`` and the view's
-    ``AsStridedBackward0``, as in PyTorch.
+    ``AsStridedBackward0``, as in PyTorch.  ``expanded``: the names of the kernels that PyTorch
+    lets write an expanded tensor (``DEPRECATED_ON_EXPANDED``), whose warnings it gives.
     """
     _check_inplace_allowed(self)
     if result._dtype is not self._dtype:
@@ -122,10 +158,11 @@ def inplace_update(self, result, c_type_names=False):
         and grad_mode.is_grad_enabled()
         and (result._requires_grad or base._requires_grad)
     )
+    overlap = _overlap_mode(self, expanded)
     if through_view:
-        _write_view_with_history(self, base, result)
+        _write_view_with_history(self, base, result, overlap)
     else:
-        self._value = result._value
+        self._write(result._value, overlap)
         if result._grad_fn is not None:
             self._set_history(result._grad_fn, result._output_nr)
             if base is None:
@@ -142,14 +179,15 @@ def inplace_update(self, result, c_type_names=False):
     return self
 
 
-def _write_view_with_history(view, base, result):
+def _write_view_with_history(view, base, result, overlap=True):
     index = jnp.asarray(view._geom.index(view._storage))
-    view._value = result._value  # the write itself, through the shared storage
+    view._write(result._value, overlap)  # the write itself, through the shared storage
     copy_slices = CopySlices(
         fn=result._grad_fn,
         base_edge=base._edge(),
         index=index,
         base_aval=(base._value.shape, base._value.dtype),
+        overlapping=overlap == "changed",
     )
     base._set_history(copy_slices)
     base._history_changed()
