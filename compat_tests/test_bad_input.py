@@ -950,3 +950,22 @@ def test_int_arguments_accept_integers(torch):
     assert x.softmax(dim=1).shape == (2, 3)
     assert x.roll((1, 1), (0, 1))[0].tolist() == [5.0, 3.0, 4.0]
     assert x.argmax(dim=None).item() == 5
+
+
+# A 0-d tensor's flatten checks its dims as a 1-d tensor's (range [-1, 0]); it ignored them
+# and returned a result (the bad-calls fuzzer's one silent difference).
+@pytest.mark.parametrize("dims", [(3, 3), (0, 3), (3, 0), (0, 1), (-2, -1), (2,)])
+def test_flatten_of_0d_checks_dims(torch, dims):
+    bad = next(d for d in dims if not -1 <= d <= 0)
+    with pytest.raises(
+        IndexError, match=re.escape(f"(expected to be in range of [-1, 0], but got {bad})")
+    ):
+        torch.tensor(2.0).flatten(*dims)
+    with pytest.raises(IndexError, match="Dimension out of range"):
+        torch.flatten(torch.tensor(2.0), *dims)
+
+
+def test_flatten_of_0d(torch):
+    for dims in [(), (0,), (-1,), (0, 0), (-1, 0), (0, -1)]:
+        out = torch.tensor(2.0).flatten(*dims)
+        assert out.shape == (1,) and out.item() == 2.0

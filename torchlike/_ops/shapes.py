@@ -138,7 +138,9 @@ def reshape_as(self, other):
 
 @export(ints=("start_dim", "end_dim"))
 def flatten(input, start_dim=0, end_dim=-1):
-    if input.ndim == 0:
+    if input.ndim == 0:  # (its dims are checked as those of a 1-d tensor, as PyTorch's)
+        _wrap_dim(start_dim, 0)
+        _wrap_dim(end_dim, 0)
         return reshape(input, 1)
     s = _wrap_dim(start_dim, input.ndim)
     e = _wrap_dim(end_dim, input.ndim)
