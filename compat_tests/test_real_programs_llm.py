@@ -101,3 +101,64 @@ def test_module_assignment_error_names_the_value_as_typename(torch):
     assert torch.typename(_Plain) == f"{__name__}._Plain"
     assert torch.typename(torch.nn.Linear(1, 1)) == "torch.nn.modules.linear.Linear"
     assert torch.typename(torch.ones(1)) == "torch.FloatTensor"
+
+
+# -------------------------- HF generate(): a KV cache made under @torch.inference_mode() reused
+# A static cache allocated inside ``inference_mode`` and written outside it (``cache[:, i] = kv``,
+# ``copy_``, through a view, ``resize_``) must raise PyTorch's error; torchlike let slicing
+# assignment, copy_, writes through views, resize_ and requires_grad_ through.
+_INFERENCE_WRITE = "Inplace update to inference tensor outside InferenceMode is not allowed"
+
+
+def test_inference_cache_written_outside_inference_mode(torch):
+    with torch.inference_mode():
+        cache = torch.zeros(2, 3)
+    writes = [
+        lambda: cache.__setitem__((slice(None), 0), 1.0),
+        lambda: cache.__setitem__(0, torch.ones(3)),
+        lambda: cache.copy_(torch.ones(2, 3)),
+        lambda: cache.index_copy_(1, torch.tensor([2]), torch.ones(2, 1)),
+        lambda: cache.view(-1).add_(1),
+        lambda: cache[:, 1:].mul_(2),
+    ]
+    for write in writes:
+        with pytest.raises(RuntimeError, match=_INFERENCE_WRITE):
+            write()
+    with pytest.raises(RuntimeError, match="Setting requires_grad=True on inference tensor"):
+        cache.requires_grad_()
+    cache.requires_grad_(False)
+    with torch.inference_mode():
+        cache[:, 0] = 5.0  # inside inference mode the same writes are fine
+        cache.view(-1).add_(1)
+    assert cache[0, 0].item() == 6.0
+    with pytest.raises(RuntimeError, match=_INFERENCE_WRITE):
+        cache.resize_(7)
+    assert tuple(cache.shape) == (7,)  # (the resize happened, then the version bump refused)
+
+
+def test_inference_views_and_saving(torch):
+    with torch.inference_mode():
+        c = torch.zeros(3)
+        v = c.view(-1)
+        assert v.is_inference() and not v._is_view() and v._base is None
+    s = c[1:]
+    assert s.is_inference() and not s._is_view()
+    lin = torch.nn.Linear(3, 2)
+    with pytest.raises(RuntimeError, match="Inference tensors cannot be saved for backward"):
+        lin(c)
+    with torch.no_grad():
+        assert not lin(c).requires_grad
+
+
+def test_inference_mode_false_enables_grad(torch):
+    # InferenceMode(False) sets grad mode on, even inside no_grad / inference_mode
+    with torch.no_grad():
+        with torch.inference_mode(False):
+            assert torch.is_grad_enabled() and not torch.is_inference_mode_enabled()
+        assert not torch.is_grad_enabled()
+    with torch.inference_mode():
+        with torch.inference_mode(mode=False):
+            t = torch.ones(2, requires_grad=True)
+            assert torch.is_grad_enabled() and not t.is_inference()
+            assert (t * 2).grad_fn is not None
+        assert not torch.is_grad_enabled() and torch.is_inference_mode_enabled()

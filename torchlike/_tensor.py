@@ -190,16 +190,18 @@ class Tensor(metaclass=TorchNamed):
         view._leaf_hooks = None
         view._retains_grad = False
         view._is_param = False
-        view._inference = grad_mode._state.inference
+        # a view of an inference tensor is one too, as is any view made in inference mode
+        view._inference = grad_mode._state.inference or self._inference
         view._host = None
         return view
 
+    # an inference tensor has no autograd view metadata: PyTorch calls none of them a view
     @property
     def _base(self):
-        return self._base_t
+        return None if self._inference else self._base_t
 
     def _is_view(self) -> bool:
-        return self._base_t is not None
+        return self._base_t is not None and not self._inference
 
     def is_contiguous(self, memory_format=None) -> bool:
         if memory_format is not None:
@@ -328,6 +330,11 @@ class Tensor(metaclass=TorchNamed):
             return self
         if requires_grad and not (self._dtype.is_floating_point or self._dtype.is_complex):
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        if requires_grad and self._inference and not grad_mode._state.inference:
+            raise RuntimeError(
+                "Setting requires_grad=True on inference tensor outside InferenceMode is not "
+                "allowed."
+            )
         self._requires_grad = bool(requires_grad)
         return self
 
@@ -421,6 +428,7 @@ class Tensor(metaclass=TorchNamed):
         outside autograd): the new contents go through the storage and ``_version`` is bumped,
         as a PyTorch kernel writing under ``no_grad`` does."""
         self._write(value)
+        grad_mode.check_inference_write(self)
         self._vc.version += 1
 
     def _set_grad(self, value):

@@ -1165,8 +1165,10 @@ def resize_(self, *sizes, memory_format=None):
     )
     version = self._version
     self._storage = self._vc = Storage(flat.reshape(shape))
-    self._version = version + 1
+    self._version = version
     self._host = None
+    grad_mode.check_inference_write(self)
+    self._version = version + 1
     return self
 
 

@@ -116,6 +116,20 @@ class set_grad_enabled(_DecoratorContextManager):
         return self.__class__(self.mode)
 
 
+INFERENCE_WRITE = (
+    "Inplace update to inference tensor outside InferenceMode is not allowed.You can make a "
+    "clone to get a normal tensor before doing inplace update.See "
+    "https://github.com/pytorch/rfcs/pull/17 for more details."
+)
+
+
+def check_inference_write(t):
+    """PyTorch's version-counter bump on a tensor made in inference mode (or a view of one),
+    outside inference mode: the write has happened, then this raises."""
+    if t._inference and not _state.inference:
+        raise RuntimeError(INFERENCE_WRITE)
+
+
 class inference_mode(_DecoratorContextManager):
     def __new__(cls, mode=True):
         self = super().__new__(cls)
@@ -130,11 +144,10 @@ class inference_mode(_DecoratorContextManager):
 
     def __enter__(self):
         self.prev = (_state.enabled, _state.inference)
-        if self.mode:
-            _state.enabled = False
-            _state.inference = True
-        else:
-            _state.inference = False
+        # PyTorch's InferenceMode(enabled) sets grad mode to ``not enabled``: even inside
+        # no_grad, ``inference_mode(False)`` turns gradients on
+        _state.enabled = not self.mode
+        _state.inference = self.mode
 
     def __exit__(self, *exc):
         _state.enabled, _state.inference = self.prev
