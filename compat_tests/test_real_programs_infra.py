@@ -319,3 +319,76 @@ def test_loader_worker_options_checked(torch):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         DL(ds, num_workers=cpus)
+
+
+# ------------------------------------------------ torch.save(..., _use_new_zipfile_serialization=False)
+# Repositories that keep checkpoints loadable by old PyTorch save the legacy (pre-1.6) stream,
+# and older pretrained weights come in it; torchlike refused to write it and could not read it.
+# Written by torch 2.13: torch.save({"model": OrderedDict(w=base, b=...), "row": base[1],
+# "t": base.t(), "i": int16, "h": float16, "epoch": 7, "p": Parameter}, f,
+# _use_new_zipfile_serialization=False) with base = arange(6.).reshape(2, 3).
+_TORCH_LEGACY = (
+    "gAKKCmz8nEb5IGqoUBkugAJN6QMugAJ9cQAoWBAAAABwcm90b2NvbF92ZXJzaW9ucQFN6QNYDQAAAGxpdHRsZV9lbmRpYW5x"
+    "AohYCgAAAHR5cGVfc2l6ZXNxA31xBChYBQAAAHNob3J0cQVLAlgDAAAAaW50cQZLBFgEAAAAbG9uZ3EHSwR1dS6AAn1xAChY"
+    "BQAAAG1vZGVscQFjY29sbGVjdGlvbnMKT3JkZXJlZERpY3QKcQIpUnEDKFgBAAAAd3EEY3RvcmNoLl91dGlscwpfcmVidWls"
+    "ZF90ZW5zb3JfdjIKcQUoKFgHAAAAc3RvcmFnZXEGY3RvcmNoCkZsb2F0U3RvcmFnZQpxB1gOAAAAOTQ4MDE1MjI0NDMzNjBx"
+    "CFgDAAAAY3B1cQlLBk50cQpRSwBLAksDhnELSwNLAYZxDIloAilScQ10cQ5ScQ9YAQAAAGJxEGgFKChoBmgHWA4AAAA5NDgw"
+    "MTQzNjQyNzE4NHERaAlLAk50cRJRSwBLAoVxE0sBhXEUiWgCKVJxFXRxFlJxF3VYAwAAAHJvd3EYaAUoKGgGaAdYDgAAADk0"
+    "ODAxNTIyNDQzMzYwcRloCUsGTnRxGlFLA0sDhXEbSwGFcRyJaAIpUnEddHEeUnEfWAEAAAB0cSBoBSgoaAZoB1gOAAAAOTQ4"
+    "MDE1MjI0NDMzNjBxIWgJSwZOdHEiUUsASwNLAoZxI0sBSwOGcSSJaAIpUnEldHEmUnEnWAEAAABpcShoBSgoaAZjdG9yY2gK"
+    "U2hvcnRTdG9yYWdlCnEpWA4AAAA5NDgwMTQzNjQ1Njc4NHEqaAlLAk50cStRSwBLAoVxLEsBhXEtiWgCKVJxLnRxL1JxMFgB"
+    "AAAAaHExaAUoKGgGY3RvcmNoCkhhbGZTdG9yYWdlCnEyWA4AAAA5NDgwMTQzNjQ1NjkyOHEzaAlLAU50cTRRSwBLAYVxNUsB"
+    "hXE2iWgCKVJxN3RxOFJxOVgFAAAAZXBvY2hxOksHWAEAAABwcTtjdG9yY2guX3V0aWxzCl9yZWJ1aWxkX3BhcmFtZXRlcgpx"
+    "PGgFKChoBmgHWA4AAAA5NDgwMTQzNjQ1Nzk1MnE9aAlLAU50cT5RSwBLAYVxP0sBhXFAiWgCKVJxQXRxQlJxQ4hoAilScUSH"
+    "cUVScUZ1LoACXXEAKFgOAAAAOTQ4MDE0MzY0MjcxODRxAVgOAAAAOTQ4MDE0MzY0NTY3ODRxAlgOAAAAOTQ4MDE0MzY0NTY5"
+    "MjhxA1gOAAAAOTQ4MDE0MzY0NTc5NTJxBFgOAAAAOTQ4MDE1MjI0NDMzNjBxBWUuAgAAAAAAAAAAAAA/AACAvgIAAAAAAAAA"
+    "/f8sAQEAAAAAAAAAAD4BAAAAAAAAAAAAAEAGAAAAAAAAAAAAAAAAAIA/AAAAQAAAQEAAAIBAAACgQA=="
+)
+
+
+def test_legacy_checkpoint_written_by_torch_loads(torch):
+    import base64
+    import io
+
+    ck = torch.load(io.BytesIO(base64.b64decode(_TORCH_LEGACY)))
+    base = torch.arange(6, dtype=torch.float32).reshape(2, 3)
+    assert list(ck["model"]) == ["w", "b"] and type(ck["model"]).__name__ == "OrderedDict"
+    assert torch.equal(ck["model"]["w"], base)
+    assert ck["model"]["b"].tolist() == [0.5, -0.25]
+    assert ck["row"].tolist() == [3.0, 4.0, 5.0] and ck["t"].stride() == (1, 3)
+    assert ck["i"].dtype == torch.int16 and ck["i"].tolist() == [-3, 300]
+    assert ck["h"].dtype == torch.float16 and ck["epoch"] == 7
+    assert isinstance(ck["p"], torch.nn.Parameter) and ck["p"].requires_grad
+    ck["model"]["w"][1, 0] = 30.0  # one storage, as saved: the views see the write
+    assert ck["row"][0].item() == 30.0 and ck["t"][0, 1].item() == 30.0
+
+
+def test_legacy_save_round_trip(torch, tmp_path):
+    import pickle
+
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.BatchNorm1d(2))
+    opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    model(torch.randn(4, 3)).sum().backward()
+    opt.step()
+    path = tmp_path / "legacy.pth"
+    state = {"model": model.state_dict(), "optimizer": opt.state_dict(), "epoch": 3}
+    torch.save(state, path, _use_new_zipfile_serialization=False)
+    with open(path, "rb") as f:  # the legacy stream's three header pickles
+        assert pickle.load(f) == 0x1950A86A20F9469CFC6C
+        assert pickle.load(f) == 1001
+        assert pickle.load(f)["little_endian"] is True
+    back = torch.load(path, map_location="cpu")
+    assert back["epoch"] == 3 and list(back["model"]) == list(model.state_dict())
+    for k, v in model.state_dict().items():
+        assert torch.equal(back["model"][k], v)
+    fresh = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    fresh.load_state_dict(back["optimizer"])
+    buf = fresh.state_dict()["state"][0]["momentum_buffer"]
+    assert torch.equal(buf, opt.state_dict()["state"][0]["momentum_buffer"])
+    # a whole model: its classes are recorded with their source, loaded without weights_only
+    torch.save(model, path, _use_new_zipfile_serialization=False)
+    again = torch.load(path, weights_only=False)
+    assert type(again[0]).__name__ == "Linear" and torch.equal(again[0].weight, model[0].weight)
+    with pytest.raises(pickle.UnpicklingError, match="Weights only load failed"):
+        torch.load(path)

@@ -31,9 +31,11 @@ import _compat_pickle
 import codecs
 import collections
 import importlib
+import inspect
 import io
 import os
 import pickle
+import pickletools
 import struct
 import sys
 import warnings
@@ -46,6 +48,7 @@ from . import _dtype as D
 from ._size import Size, device
 from ._tensor import Tensor
 from .autograd.grad_mode import no_grad
+from .nn.modules.module import Module as _Module
 from .nn.parameter import Parameter
 
 __all__ = [
@@ -376,11 +379,10 @@ def save(
     _use_new_zipfile_serialization=True,
     _disable_byteorder_record=False,
 ):
-    """Write ``obj`` to ``f`` (a path or a binary file object) in PyTorch's zip format."""
+    """Write ``obj`` to ``f`` (a path or a binary file object) in PyTorch's zip format, or in
+    its legacy (pre-1.6) stream with ``_use_new_zipfile_serialization=False``."""
     if not _use_new_zipfile_serialization:
-        raise NotImplementedError(
-            "torchlike.save writes only PyTorch's zip format (_use_new_zipfile_serialization=True)"
-        )
+        return _save_legacy(obj, f, pickle_protocol)
     buffer = io.BytesIO()
     pickler = _TorchPickler(buffer, pickle_protocol)
     pickler.dump(obj)
@@ -400,6 +402,63 @@ def save(
         serial = str(int.from_bytes(os.urandom(17), "little")).zfill(40)[-40:]
         writer.write(f"{name}/.data/serialization_id", serial.encode())
         writer.close()
+    finally:
+        if owned:
+            file.close()
+
+
+_LEGACY_PROTOCOL_VERSION = 1001
+_LEGACY_SYS_INFO = {
+    "protocol_version": _LEGACY_PROTOCOL_VERSION,
+    "little_endian": True,
+    "type_sizes": {"short": 2, "int": 4, "long": 4},
+}
+
+
+class _LegacyPickler(_TorchPickler):
+    """The legacy stream's storage records: ``(tag, type, key, location, numel, view)``."""
+
+    def persistent_id(self, obj):
+        if isinstance(obj, _StorageRef):
+            name = _STORAGE_TYPE_NAMES[obj.dtype]
+            return ("storage", name, obj.key, "cpu", obj.array.size, None)
+        if isinstance(obj, type) and issubclass(obj, _Module):
+            seen = self.__dict__.setdefault("_module_classes", set())
+            if obj in seen:  # the class inside its own record (and later uses): a plain global
+                return None
+            seen.add(obj)
+            return ("module", obj, *_class_source(obj))
+        return None
+
+
+def _class_source(cls):
+    """``(file, source)`` of a class, as a legacy whole-model save records them (None, None
+    where Python cannot find them)."""
+    try:
+        return inspect.getsourcefile(cls), "".join(inspect.getsourcelines(cls)[0])
+    except Exception:
+        return None, None
+
+
+def _save_legacy(obj, f, protocol):
+    """PyTorch's pre-1.6 stream: pickles of the magic number, the protocol version and the
+    system info, the object, the sorted storage keys, then each storage as its element count
+    (int64) and its bytes."""
+    buffer = io.BytesIO()
+    for header in (_LEGACY_MAGIC_NUMBER, _LEGACY_PROTOCOL_VERSION, _LEGACY_SYS_INFO):
+        pickle.dump(header, buffer, protocol=protocol)
+    pickler = _LegacyPickler(buffer, protocol)
+    pickler.dump(obj)
+    refs = {ref.key: ref for ref in pickler.storages}
+    keys = sorted(refs)
+    pickle.dump(keys, buffer, protocol=protocol)
+    for key in keys:
+        array = refs[key].array
+        buffer.write(struct.pack("<q", array.size))
+        buffer.write(array.tobytes())
+    file, owned = _open_for_write(f)
+    try:
+        file.write(buffer.getvalue())
     finally:
         if owned:
             file.close()
@@ -1121,6 +1180,8 @@ class _Unpickler(pickle.Unpickler):
         self._load_storage = load_storage
 
     def persistent_load(self, pid):
+        if isinstance(pid, tuple) and len(pid) == 4 and pid[0] == "module":
+            return pid[1]  # a legacy whole-model save names each Module class with its source
         if not isinstance(pid, tuple) or not pid or pid[0] != "storage" or len(pid) < 5:
             raise pickle.UnpicklingError(f"Unsupported persistent id {pid!r}")
         _, storage_type, key, _location, _numel = pid[:5]
@@ -1247,18 +1308,105 @@ def _no_storages(key, dtype):
     raise pickle.UnpicklingError("torchlike.load: a bare pickle holds no storage records")
 
 
-def _reject_legacy(file, weights_only, pickle_load_args):
-    """Non-zip input: PyTorch's legacy format starts with a pickled magic number.  Reading that
-    first pickle with the same (restricted) unpickler makes a malicious plain pickle fail
-    exactly as it does under PyTorch."""
-    first = _unpickler(file, _no_storages, weights_only, pickle_load_args).load()
-    if first != _LEGACY_MAGIC_NUMBER:
+def _legacy_records(data: bytes):
+    """``({key: storage type name}, end)`` of the legacy stream's object pickle in ``data``,
+    read off its opcodes without running it: each storage's type (so its element size) is
+    needed to find where the next one's bytes start, before the object can be built."""
+    stack, marks, memo, found = [], [], {}, {}
+    unknown = object()
+    for info, arg, pos in pickletools.genops(data):
+        name = info.name
+        if name == "STOP":
+            return found, pos + 1
+        if name == "MARK":
+            marks.append(stack)
+            stack = []
+        elif name == "GLOBAL":
+            stack.append(("global", arg))
+        elif name in ("BINPUT", "LONG_BINPUT", "PUT"):
+            memo[arg] = stack[-1]
+        elif name == "MEMOIZE":
+            memo[len(memo)] = stack[-1]
+        elif name in ("BINGET", "LONG_BINGET", "GET"):
+            stack.append(memo.get(arg, unknown))
+        elif name == "TUPLE":
+            items, stack = stack, marks.pop()
+            stack.append(tuple(items))
+        elif name in ("TUPLE1", "TUPLE2", "TUPLE3"):
+            n = int(name[-1])
+            items = tuple(stack[-n:])
+            del stack[-n:]
+            stack.append(items)
+        elif name == "BINPERSID":
+            pid = stack.pop()
+            if isinstance(pid, tuple) and len(pid) >= 5 and pid[0] == "storage":
+                kind, key = pid[1], pid[2]
+                if isinstance(kind, tuple) and kind[0] == "global" and isinstance(key, str):
+                    found[key] = kind[1].replace(" ", ".")
+            stack.append(unknown)
+        elif not info.stack_before and len(info.stack_after) == 1 and info.arg is not None:
+            stack.append(arg)  # a literal: int, float, string, bytes
+        elif name == "NONE":
+            stack.append(None)
+        else:
+            before = info.stack_before
+            if pickletools.markobject in before:
+                stack = marks.pop()
+                before = before[: before.index(pickletools.markobject)]
+            if before:
+                del stack[len(stack) - len(before) :]
+            stack.extend(unknown for _ in info.stack_after)
+    raise _Truncated(f"torchlike.load: the pickle data ends before its STOP opcode: {_CORRUPT}")
+
+
+def _load_legacy(file, weights_only, pickle_load_args):
+    """Non-zip input: PyTorch's legacy (pre-1.6) stream, which starts with a pickled magic
+    number.  Every pickle in it goes through the same (restricted) unpickler, so a malicious
+    plain pickle fails exactly as it does under PyTorch."""
+
+    def header():
+        return _unpickler(file, _no_storages, weights_only, pickle_load_args).load()
+
+    if header() != _LEGACY_MAGIC_NUMBER:
         raise RuntimeError("Invalid magic number; corrupt file?")
-    raise RuntimeError(
-        "torchlike.load: this is PyTorch's legacy (pre-1.6, non-zip) checkpoint "
-        "format, which torchlike does not read; re-save it with torch.save in "
-        "PyTorch >= 1.6"
-    )
+    version = header()
+    if version != _LEGACY_PROTOCOL_VERSION:
+        raise RuntimeError(f"Invalid protocol version: {version}")
+    sys_info = header()
+    order = "<" if not isinstance(sys_info, dict) or sys_info.get("little_endian", True) else ">"
+    rest = file.read()
+    types, end = _legacy_records(rest)
+    stream = io.BytesIO(rest)
+    stream.seek(end)
+    keys = _unpickler(stream, _no_storages, weights_only, pickle_load_args).load()
+    if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
+        raise _Corrupt(f"torchlike.load: the legacy storage key list is malformed: {_CORRUPT}")
+    raw, pos = {}, stream.tell()
+    for key in keys:
+        kind = _ALLOWED.get(types.get(key, ""))
+        if not isinstance(kind, _StorageType):
+            raise _Corrupt(f"torchlike.load: no storage record for key {key!r}: {_CORRUPT}")
+        size = 1 if kind.dtype is None else np.dtype(kind.dtype._np).itemsize
+        if pos + 8 > len(rest):
+            raise _Truncated(f"torchlike.load: the storage data ends early: {_CORRUPT}")
+        (count,) = struct.unpack(order + "q", rest[pos : pos + 8])
+        pos += 8
+        if count < 0 or pos + count * size > len(rest):
+            raise _Truncated(f"torchlike.load: the storage data ends early: {_CORRUPT}")
+        raw[key] = rest[pos : pos + count * size]
+        pos += count * size
+    cache: dict = {}
+
+    def load_storage(key, dtype):
+        storage = cache.get(key)
+        if storage is None:
+            if key not in raw:
+                raise _Corrupt(f"torchlike.load: storage {key!r} has no data: {_CORRUPT}")
+            storage = cache[key] = _LoadedStorage(raw[key], dtype, order == ">")
+        return storage
+
+    stream.seek(0)
+    return _unpickler(stream, load_storage, weights_only, pickle_load_args).load()
 
 
 def load(
@@ -1281,7 +1429,7 @@ def load(
             if _is_zip(file):
                 with _open_zip(file) as archive:
                     return _load_zip(archive, weights_only, pickle_load_args)
-            return _reject_legacy(file, weights_only, pickle_load_args)
+            return _load_legacy(file, weights_only, pickle_load_args)
         except _Corrupt as e:  # plain public types at the boundary
             raise pickle.UnpicklingError(str(e)) from None
         except _Truncated as e:
