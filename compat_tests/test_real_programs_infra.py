@@ -392,3 +392,38 @@ def test_legacy_save_round_trip(torch, tmp_path):
     assert type(again[0]).__name__ == "Linear" and torch.equal(again[0].weight, model[0].weight)
     with pytest.raises(pickle.UnpicklingError, match="Weights only load failed"):
         torch.load(path)
+
+
+# ------------------------------------------------ collate registry and torch.utils.data._utils
+# mmengine/lightning-style collates extend PyTorch's registry (collate + default_collate_fn_map,
+# imported from torch.utils.data._utils.collate, a path torchlike lacked); strings collated out
+# of tuples stay the tuple zip made (torchlike made lists).
+class _Box:
+    def __init__(self, v):
+        self.v = v
+
+
+def test_collate_registry(torch):
+    import importlib
+
+    utils = importlib.import_module(torch.__name__ + ".utils.data._utils.collate")
+    assert utils.default_collate is torch.utils.data.default_collate
+
+    def collate_box(batch, *, collate_fn_map=None):
+        return [b.v for b in batch]
+
+    fn_map = dict(utils.default_collate_fn_map)
+    fn_map[_Box] = collate_box
+    batch = [{"x": torch.ones(2) * i, "box": _Box(i), "meta": (i, f"s{i}")} for i in range(3)]
+    out = utils.collate(batch, collate_fn_map=fn_map)
+    assert out["box"] == [0, 1, 2] and out["x"][:, 0].tolist() == [0.0, 1.0, 2.0]
+    assert out["meta"][0].tolist() == [0, 1, 2] and out["meta"][1] == ("s0", "s1", "s2")
+    with pytest.raises(
+        TypeError,
+        match="default_collate: batch must contain tensors, numpy arrays, numbers, dicts or "
+        "lists; found <class '.*_Box'>",
+    ):
+        utils.default_collate(batch)
+    assert torch.utils.data.default_collate([(1, "a"), (2, "b")])[1] == ("a", "b")
+    worker = importlib.import_module(torch.__name__ + ".utils.data._utils.worker")
+    assert worker.get_worker_info() is None

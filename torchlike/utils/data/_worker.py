@@ -20,6 +20,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import random
+import sys
 import traceback
 
 import numpy as np
@@ -27,7 +28,7 @@ import numpy as np
 from ... import _config
 from ... import random as _random
 
-__all__ = ["WorkerInfo", "get_worker_info"]
+__all__ = ["ExceptionWrapper", "WorkerInfo", "get_worker_info"]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -66,17 +67,20 @@ class KeyErrorMessage(str):
         return self
 
 
-class WorkerError:
-    """An exception raised by a worker's code, re-raised in the main process as PyTorch does:
-    the same type, its message saying where it was caught, then the original traceback."""
+class ExceptionWrapper:
+    """An exception caught in a worker (PyTorch's class of that name), re-raised in the main
+    process as PyTorch does: the same type, its message saying where it was caught, then the
+    original traceback."""
 
-    def __init__(self, exc: BaseException, worker_id: int):
-        self.exc_type = type(exc)
-        self.where = f"in DataLoader worker process {worker_id}"
-        self.text = "".join(traceback.format_exception(exc))
+    def __init__(self, exc_info=None, where="in background"):
+        if exc_info is None:
+            exc_info = sys.exc_info()
+        self.exc_type = exc_info[0]
+        self.exc_msg = "".join(traceback.format_exception(*exc_info))
+        self.where = where
 
     def reraise(self):
-        msg = f"Caught {self.exc_type.__name__} {self.where}.\nOriginal {self.text}"
+        msg = f"Caught {self.exc_type.__name__} {self.where}.\nOriginal {self.exc_msg}"
         if self.exc_type is KeyError:
             msg = KeyErrorMessage(msg)
         elif getattr(self.exc_type, "message", None):
@@ -86,6 +90,11 @@ class WorkerError:
         except Exception:
             raise RuntimeError(msg) from None
         raise exc
+
+
+def caught(worker_id):
+    """The exception being handled, wrapped as caught in worker ``worker_id``."""
+    return ExceptionWrapper(where=f"in DataLoader worker process {worker_id}")
 
 
 def copy_dataset(dataset):

@@ -14,16 +14,18 @@ import numpy as np
 
 from ... import _dtype as D
 from ... import _factories
+from ..._layout import strided as _strided
 from ..._ops import frontend as _f
 from ..._tensor import Tensor
 
-__all__ = ["default_collate", "default_convert"]
+__all__ = ["collate", "default_collate", "default_collate_fn_map", "default_convert"]
 
 _STRING_OR_OBJECT = re.compile(r"[SaUO]")
 
-_ERROR = (
+default_collate_err_msg_format = (
     "default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; found {}"
 )
+np_str_obj_array_pattern = _STRING_OR_OBJECT
 
 
 def _is_numpy_value(x):
@@ -74,35 +76,79 @@ def _rebuild_sequence(like, items):
         return list(items)
 
 
-def default_collate(batch):
-    """Collate a list of samples into a batch (see the module docstring)."""
+def collate_tensor_fn(batch, *, collate_fn_map=None):
     elem = batch[0]
-    if isinstance(elem, Tensor):
-        return _f.stack(batch, 0)
-    if isinstance(elem, np.ndarray):
-        if _STRING_OR_OBJECT.search(elem.dtype.str):
-            raise TypeError(_ERROR.format(elem.dtype))
-        return default_collate([_factories.as_tensor(b) for b in batch])
-    if isinstance(elem, (np.bool_, np.number, np.object_)):
-        return _factories.as_tensor(np.asarray(batch))
-    if isinstance(elem, float):
-        return _factories.tensor(batch, dtype=D.float64)
-    if isinstance(elem, int):
-        return _factories.tensor(batch)
-    if isinstance(elem, (str, bytes)):
-        return batch
+    if elem.layout is not _strided:
+        raise RuntimeError(
+            "Batches of sparse tensors are not currently supported by the default collate_fn; "
+            "please provide a custom collate_fn to handle them appropriately."
+        )
+    return _f.stack(batch, 0)
+
+
+def collate_numpy_array_fn(batch, *, collate_fn_map=None):
+    elem = batch[0]
+    if _STRING_OR_OBJECT.search(elem.dtype.str) is not None:
+        raise TypeError(default_collate_err_msg_format.format(elem.dtype))
+    return collate([_factories.as_tensor(b) for b in batch], collate_fn_map=collate_fn_map)
+
+
+def collate_numpy_scalar_fn(batch, *, collate_fn_map=None):
+    return _factories.as_tensor(np.asarray(batch))
+
+
+def collate_float_fn(batch, *, collate_fn_map=None):
+    return _factories.tensor(batch, dtype=D.float64)
+
+
+def collate_int_fn(batch, *, collate_fn_map=None):
+    return _factories.tensor(batch)
+
+
+def collate_str_fn(batch, *, collate_fn_map=None):
+    return batch
+
+
+# PyTorch's registry: an element's exact type first, then the first key it is an instance of
+# (in insertion order); users extend it in place or pass their own to ``collate``
+default_collate_fn_map = {
+    Tensor: collate_tensor_fn,
+    np.ndarray: collate_numpy_array_fn,
+    (np.bool_, np.number, np.object_): collate_numpy_scalar_fn,
+    float: collate_float_fn,
+    int: collate_int_fn,
+    str: collate_str_fn,
+    bytes: collate_str_fn,
+}
+
+
+def collate(batch, *, collate_fn_map=None):
+    """Collate ``batch`` with the functions ``collate_fn_map`` names for its element types;
+    mappings, named tuples and sequences are collated field by field."""
+    elem = batch[0]
+    if collate_fn_map is not None:
+        fn = collate_fn_map.get(type(elem))
+        if fn is None:
+            fn = next((f for t, f in collate_fn_map.items() if isinstance(elem, t)), None)
+        if fn is not None:
+            return fn(batch, collate_fn_map=collate_fn_map)
     if isinstance(elem, collections.abc.Mapping):
         return _rebuild_mapping(
-            elem, {key: default_collate([d[key] for d in batch]) for key in elem}
+            elem, {k: collate([d[k] for d in batch], collate_fn_map=collate_fn_map) for k in elem}
         )
     if isinstance(elem, tuple) and hasattr(elem, "_fields"):
-        return type(elem)(*(default_collate(list(s)) for s in zip(*batch)))
+        return type(elem)(*(collate(s, collate_fn_map=collate_fn_map) for s in zip(*batch)))
     if isinstance(elem, collections.abc.Sequence):
         size = len(elem)
         if any(len(e) != size for e in batch):
             raise RuntimeError("each element in list of batch should be of equal size")
-        columns = [default_collate(list(s)) for s in zip(*batch)]
+        columns = [collate(s, collate_fn_map=collate_fn_map) for s in zip(*batch)]
         if isinstance(elem, tuple):
             return columns
         return _rebuild_sequence(elem, columns)
-    raise TypeError(_ERROR.format(type(elem)))
+    raise TypeError(default_collate_err_msg_format.format(type(elem)))
+
+
+def default_collate(batch):
+    """Collate a list of samples into a batch (see the module docstring)."""
+    return collate(batch, collate_fn_map=default_collate_fn_map)

@@ -371,8 +371,8 @@ class _WorkersIter(_LoaderIter):
         for w in self._workers:
             try:
                 w.run(self._start_worker, w, loader.worker_init_fn)
-            except Exception as exc:
-                w.error = _worker.WorkerError(exc, w.id)
+            except Exception:
+                w.error = _worker.caught(w.id)
         self._prime()
 
     def _start_worker(self, worker, init_fn):
@@ -429,15 +429,15 @@ class _WorkersIter(_LoaderIter):
                         data = fetcher.fetch(index)
                     else:
                         data = worker.run(fetcher.fetch, index)
-                except StopIteration as exc:
+                except StopIteration:
                     if not self._loader._iterable:
-                        error = _worker.WorkerError(exc, wid)
+                        error = _worker.caught(wid)
                     else:
                         worker.active = False
                         self._put_index()
                         continue
-                except Exception as exc:
-                    error = _worker.WorkerError(exc, wid)
+                except Exception:
+                    error = _worker.caught(wid)
             self._put_index()
             if error is not None:
                 error.reraise()
