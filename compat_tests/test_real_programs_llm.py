@@ -162,3 +162,41 @@ def test_inference_mode_false_enables_grad(torch):
             assert torch.is_grad_enabled() and not t.is_inference()
             assert (t * 2).grad_fn is not None
         assert not torch.is_grad_enabled() and torch.is_inference_mode_enabled()
+
+
+# ------------------------------- bf16 autocast inference on CPU: einsum attention, 1-d matmul
+# ``torch.einsum("bhqd,bhkd->bhqk", q, k)`` (einsum-written attention, MoE routers) under
+# ``torch.autocast("cpu", dtype=torch.bfloat16)``: CPU autocast has no einsum entry, but a
+# contraction reaches the listed bmm, so PyTorch gives bfloat16; torchlike kept float32 (and
+# ``v1 @ v2``, ``linalg.vecdot``); ``F.bilinear`` is one kernel PyTorch never casts.
+@pytest.mark.parametrize(
+    "equation, shapes, lower",
+    [
+        ("bhqd,bhkd->bhqk", [(1, 2, 3, 4), (1, 2, 5, 4)], True),
+        ("ij,jk,kl->il", [(2, 3), (3, 4), (4, 2)], True),
+        ("...ij,...jk", [(2, 3), (3, 4)], True),
+        ("i,i->", [(3,), (3,)], True),
+        ("ij,ij->ij", [(2, 3), (2, 3)], False),
+        ("i,j->ij", [(2,), (3,)], False),
+        ("ii->i", [(3, 3)], False),
+    ],
+)
+def test_cpu_autocast_einsum_lowers_contractions(torch, equation, shapes, lower):
+    ops = [torch.randn(*s) for s in shapes]
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        out = torch.einsum(equation, *ops)
+    assert out.dtype == (torch.bfloat16 if lower else torch.float32)
+    want = torch.einsum(equation, *[o.bfloat16() if lower else o for o in ops])
+    assert torch.equal(out, want)
+
+
+def test_cpu_autocast_matmul_forms(torch):
+    a, b = torch.randn(3, 3), torch.randn(3, 3)
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        assert (a[0] @ b[0]).dtype == torch.bfloat16  # matmul is listed, whatever it runs
+        assert torch.matmul(a, b[0]).dtype == torch.bfloat16
+        assert torch.linalg.vecdot(a, b).dtype == torch.bfloat16
+        assert torch.dot(a[0], b[0]).dtype == torch.float32  # dot and mv are not
+        assert torch.mv(a, b[0]).dtype == torch.float32
+        assert torch.nn.functional.bilinear(a, b, torch.randn(2, 3, 3)).dtype == torch.float32
+        assert torch.einsum("ij,jk->ik", a.double(), b.double()).dtype == torch.float64

@@ -154,11 +154,13 @@ _BANNED = (
 )
 
 
-def region(name):
+def region(name, native=False):
     """Decorate a Python-level function PyTorch's autocast wraps as one op (``linear``,
     ``cross_entropy_loss``, composite losses): inside an active region its tensor arguments get
     the op's casts and the ops it runs are not cast again, as PyTorch excludes autocast inside a
-    wrapped op.  Without a policy for the arguments' device, the function runs as it is."""
+    wrapped op.  Without a policy for the arguments' device, the function runs as it is, its
+    own ops cast as they come, unless ``native``: PyTorch runs it as one kernel (``bilinear``'s
+    ``_trilinear``), which nothing inside autocasts."""
 
     def deco(fn):
         @functools.wraps(fn)
@@ -168,7 +170,7 @@ def region(name):
             keys = list(kwargs)
             flat = list(args) + [kwargs[k] for k in keys]
             cast = cast_operands(name, flat, ())
-            if cast is flat:
+            if cast is flat and not native:
                 return fn(*args, **kwargs)
             args, kw = cast[: len(args)], dict(zip(keys, cast[len(args) :]))
             _inside[0] = True

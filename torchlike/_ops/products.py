@@ -4,6 +4,7 @@ dist/cdist.
 
 from __future__ import annotations
 
+from .. import _autocast
 from .. import _dtype as D
 from .._tensor import _wrap_dim
 from .core import apply
@@ -158,6 +159,7 @@ def dot(input, tensor):
 
 
 @export("matmul", out=True)
+@_autocast.region("matmul")  # (autocast casts matmul itself: a 1-d product too, not only mm)
 def matmul(input, other):
     a, b = input.ndim, other.ndim
     if a == 0 or b == 0:
@@ -220,7 +222,23 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
 def einsum(equation, *operands):
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
+    if _autocast.ACTIVE[0] and _contracts_across(equation):
+        # CPU autocast has no einsum entry: PyTorch's einsum reaches the listed bmm only when
+        # an index is summed across operands (an outer or elementwise product stays float32)
+        operands = tuple(_autocast.cast_operands("bmm", list(operands), ()))
     return apply(OPS["einsum"], tuple(operands), (("equation", equation),))
+
+
+def _contracts_across(equation):
+    """Whether ``equation`` sums an index that two or more operands share."""
+    lhs, arrow, rhs = equation.replace(" ", "").partition("->")
+    terms = [set(c for c in t if c.isalpha()) for t in lhs.split(",")]
+    if arrow:
+        kept = set(c for c in rhs if c.isalpha())
+    else:
+        letters = [c for c in lhs if c.isalpha()]
+        kept = {c for c in letters if letters.count(c) == 1}
+    return any(sum(c in t for t in terms) > 1 for c in set().union(*terms) - kept)
 
 
 @export(out=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 
+from torchlike import _autocast
 from torchlike._missing import module_getattr as _module_getattr
 from torchlike._ops import linalg as _k
 from torchlike._ops import overloads as _overloads
@@ -346,6 +347,7 @@ def matmul(input, other):
 
 
 @_out
+@_autocast.region("linalg_vecdot")
 def vecdot(x, y, *, dim=-1):
     if x._dtype.is_complex:
         x = _apply(_OPS["linalg_conj"], (x,))

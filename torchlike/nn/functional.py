@@ -330,7 +330,7 @@ def linear(input, weight, bias=None):
     return out.view(*lead, weight.shape[0])
 
 
-@_autocast.region("bilinear")
+@_autocast.region("bilinear", native=True)
 def bilinear(input1, input2, weight, bias=None):
     out = _f.einsum("...i,oij,...j->...o", input1, weight, input2)
     if bias is not None:
