@@ -427,3 +427,18 @@ def test_collate_registry(torch):
     assert torch.utils.data.default_collate([(1, "a"), (2, "b")])[1] == ("a", "b")
     worker = importlib.import_module(torch.__name__ + ".utils.data._utils.worker")
     assert worker.get_worker_info() is None
+
+
+# ------------------------------------------------ Subset with tensor indices in a DataLoader
+# detection/DDP repos build Subset(ds, torch.tensor([...])): the TensorDataset gather path
+# mapped the indices, then handed the mapped ones to Subset.__getitems__, which mapped them
+# again (IndexError, or silently other rows).
+def test_subset_with_tensor_indices_in_a_loader(torch):
+    ds = torch.utils.data.TensorDataset(torch.arange(10.0).view(10, 1), torch.arange(10))
+    sub = torch.utils.data.Subset(ds, torch.tensor([1, 3, 5]))
+    x, y = next(iter(torch.utils.data.DataLoader(sub, batch_size=3)))
+    assert y.tolist() == [1, 3, 5] and x.view(-1).tolist() == [1.0, 3.0, 5.0]
+    nested = torch.utils.data.Subset(
+        torch.utils.data.Subset(ds, [9, 8, 7, 6]), torch.tensor([0, 2])
+    )
+    assert next(iter(torch.utils.data.DataLoader(nested, batch_size=2)))[1].tolist() == [9, 7]

@@ -272,10 +272,12 @@ class _Fetcher:
             return self._fetch_iterable(index)
         if self._fast is not None and all(type(i) is int for i in index):
             tensors, maps = self._fast
+            rows = index
             for indices in maps:
-                index = [indices[i] for i in index]
-            if all(type(i) is int for i in index):
-                rows = _factories.tensor(index)
+                rows = [indices[i] for i in rows]
+            # (a Subset's indices may be a tensor: its entries are not ints, so no gather)
+            if all(type(i) is int for i in rows):
+                rows = _factories.tensor(rows)
                 return [t[rows] for t in tensors]
         if self._auto_collation:
             getitems = getattr(self._dataset, "__getitems__", None)
