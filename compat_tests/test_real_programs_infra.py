@@ -442,3 +442,15 @@ def test_subset_with_tensor_indices_in_a_loader(torch):
         torch.utils.data.Subset(ds, [9, 8, 7, 6]), torch.tensor([0, 2])
     )
     assert next(iter(torch.utils.data.DataLoader(nested, batch_size=2)))[1].tolist() == [9, 7]
+
+
+# ------------------------------------------------ torch.device compared with a string
+# `if device == "cpu":` after device = torch.device(...) is False in PyTorch (a device equals
+# only a device); torchlike parsed the string and said True, so such scripts took the other
+# branch.
+def test_device_never_equals_a_string(torch):
+    d = torch.device("cpu")
+    assert (d == "cpu") is False and ("cpu" == d) is False and d != "cpu"
+    assert d == torch.device("cpu") and d != torch.device("cpu", 0)
+    assert d not in ["cpu"] and {d: 1}.get("cpu") is None
+    assert str(d) == "cpu" and d.type == "cpu" and hash(d) == hash(torch.device("cpu"))
