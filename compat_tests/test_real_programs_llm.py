@@ -200,3 +200,54 @@ def test_cpu_autocast_matmul_forms(torch):
         assert torch.mv(a, b[0]).dtype == torch.float32
         assert torch.nn.functional.bilinear(a, b, torch.randn(2, 3, 3)).dtype == torch.float32
         assert torch.einsum("ij,jk->ik", a.double(), b.double()).dtype == torch.float64
+
+
+# -------------------------- beam search on a model.half()/bfloat16 LM: log_softmax / logsumexp
+# PyTorch's last-dim log_softmax kernel for half/bfloat16 keeps each row's sum of exponentials
+# and its log in that dtype before x - max - log(sum); its logsumexp is composite, each step
+# rounded.  Their backward formulas round as well.  torchlike computed both in float32, rounding
+# once: beam scores and their gradients differed in the last bit for many entries.
+def _low_log_softmax_reference(torch, x):
+    xf = x.float()
+    m = xf.amax(-1, keepdim=True)
+    total = torch.exp(xf - m).sum(-1, keepdim=True).to(x.dtype).float()
+    return (xf - m - torch.log(total).to(x.dtype).float()).to(x.dtype)
+
+
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
+def test_low_precision_log_softmax_last_dim(torch, dtype):
+    dt = getattr(torch, dtype)
+    g = torch.Generator().manual_seed(0)
+    x = torch.randn(16, 32, generator=g).to(dt).requires_grad_()
+    grad = torch.randn(16, 32, generator=g).to(dt)
+    out = torch.nn.functional.log_softmax(x, -1)
+    assert out.dtype == dt
+    assert torch.equal(out, _low_log_softmax_reference(torch, x.detach()))
+    # not merely float32 rounded once
+    once = torch.nn.functional.log_softmax(x.detach().float(), -1).to(dt)
+    assert not torch.equal(out, once)
+    out.backward(grad)
+    gf, of = grad.float(), out.detach().float()
+    assert torch.equal(x.grad, (gf - of.exp() * gf.sum(-1, keepdim=True)).to(dt))
+    # the other dims' kernel computes in float32 and rounds once; dtype= converts first
+    assert torch.equal(
+        torch.log_softmax(x.detach(), 0), torch.log_softmax(x.detach().float(), 0).to(dt)
+    )
+    f = torch.nn.functional.log_softmax(x.detach().float(), -1, dtype=dt)
+    assert torch.equal(f, _low_log_softmax_reference(torch, x.detach().float().to(dt)))
+
+
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
+def test_low_precision_logsumexp_rounds_each_step(torch, dtype):
+    dt = getattr(torch, dtype)
+    g = torch.Generator().manual_seed(1)
+    x = torch.randn(16, 32, generator=g).to(dt).requires_grad_()
+    out = torch.logsumexp(x, -1)
+    xd = x.detach()
+    m = xd.amax(-1, keepdim=True)
+    assert torch.equal(out, (xd - m).exp().sum(-1).log() + m.squeeze(-1))
+    grad = torch.randn(16, generator=g).to(dt)
+    out.backward(grad)
+    assert torch.equal(x.grad, grad[:, None] * (xd - out.detach()[:, None]).exp())
+    special = torch.tensor([[float("inf"), 1.0], [-float("inf"), -float("inf")]]).to(dt)
+    assert torch.logsumexp(special, 1).tolist() == [float("inf"), -float("inf")]

@@ -1124,12 +1124,13 @@ OPS["_safe_softmax"] = Op(
 _FLASH_KV_BLOCK = 512
 
 
-def _sdpa_reduced(q, k, v, mask, *, scale, is_causal):
+def _sdpa_reduced(q, k, v, mask, *, scale, is_causal, low):
     """Half/bfloat16 attention in the CPU flash kernel's arithmetic: scores, maxima, the
-    exponentials and their row sums in float32, the exponentials rounded to the input dtype for
-    the product with ``v`` (float32 accumulation), the key blocks merged by online softmax, and
-    the row finally scaled by the reciprocal of its sum (a fully masked row is 0)."""
-    low, f32 = q.dtype, jnp.float32
+    exponentials and their row sums in float32, the exponentials rounded to ``low`` (the inputs'
+    dtype; they arrive in float32, opmath) for the product with ``v`` (float32 accumulation),
+    the key blocks merged by online softmax, and the row finally scaled by the reciprocal of its
+    sum (a fully masked row is 0).  The result, float32, is rounded to ``low`` once."""
+    f32 = jnp.float32
     scores = jnp.matmul(q.astype(f32), jnp.swapaxes(k, -2, -1).astype(f32), precision=_MATMUL)
     if is_causal:
         keep = jnp.tril(jnp.ones(scores.shape[-2:], bool))
@@ -1159,16 +1160,16 @@ def _sdpa_reduced(q, k, v, mask, *, scale, is_causal):
         acc = part if acc is None else acc * rescale + part
         row_max = jnp.where(dead, row_max, new_max)
     row_sum = jnp.where(row_sum == 0, jnp.ones((), f32), row_sum)
-    return (acc * (1 / row_sum)).astype(low)
+    return (acc * (1 / row_sum)).astype(q.dtype)
 
 
-def _sdpa(q, k, v, mask, *, scale, is_causal, gqa):
+def _sdpa(q, k, v, mask, *, scale, is_causal, gqa, low=None):
     if gqa:
         # grouped-query attention: each key/value head serves q_heads // kv_heads query heads
         k = jnp.repeat(k, q.shape[-3] // k.shape[-3], axis=-3)
         v = jnp.repeat(v, q.shape[-3] // v.shape[-3], axis=-3)
-    if q.dtype in (jnp.bfloat16, jnp.float16):
-        return _sdpa_reduced(q, k, v, mask, scale=scale, is_causal=is_causal)
+    if low is not None:
+        return _sdpa_reduced(q, k, v, mask, scale=scale, is_causal=is_causal, low=jnp.dtype(low))
     scores = jnp.matmul(q, jnp.swapaxes(k, -2, -1), precision=_MATMUL) * scale
     if is_causal:
         keep = jnp.tril(jnp.ones(scores.shape[-2:], bool))
@@ -1203,9 +1204,9 @@ def _first_order_only(f, kernel):
     return once
 
 
-def _sdpa_fused(q, k, v, mask, *, scale, is_causal, gqa):
+def _sdpa_fused(q, k, v, mask, *, scale, is_causal, gqa, low=None):
     def attend(q, k, v, mask):
-        return _sdpa(q, k, v, mask, scale=scale, is_causal=is_causal, gqa=gqa)
+        return _sdpa(q, k, v, mask, scale=scale, is_causal=is_causal, gqa=gqa, low=low)
 
     once = _first_order_only(attend, "_scaled_dot_product_flash_attention_for_cpu_backward")
     return once(q, k, v, mask)
@@ -1220,7 +1221,6 @@ OPS["scaled_dot_product_attention"] = Op(
     edges=3,
     saved={"query": 0, "key": 1, "value": 2, "scale": "scale", "is_causal": "is_causal"},
     no_forward_rule="_scaled_dot_product_flash_attention_for_cpu",
-    opmath=False,  # _sdpa_reduced keeps the flash kernel's own roundings
 )
 
 

@@ -67,6 +67,14 @@ def _dtype_static(dtype):
     return () if dtype is None else (("dtype", D.to_dtype(dtype)._np),)
 
 
+_LOW = {D.float16: "float16", D.bfloat16: "bfloat16"}
+
+
+def _low_static(dtype):
+    """A half/bfloat16 kernel's dtype, for the entries that round as PyTorch's kernels do."""
+    return (("low", _LOW[dtype]),) if dtype in _LOW else ()
+
+
 @export(out=True)
 @_numpy_names
 def sum(input, dim=_NO_DIM, keepdim=False, *, dtype=None):
@@ -309,9 +317,8 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
 def logsumexp(input, dim, keepdim=False):
     if isinstance(dim, int):
         dim = (dim,)
-    return apply(
-        OPS["logsumexp"], (input,), (("dim", _dims(dim, input.ndim)), ("keepdim", keepdim))
-    )
+    static = (("dim", _dims(dim, input.ndim)), ("keepdim", keepdim)) + _low_static(input.dtype)
+    return apply(OPS["logsumexp"], (input,), static)
 
 
 @export(inplace=True, out=True, ints=("dim",))
@@ -370,7 +377,8 @@ def log_softmax(input, dim=None, dtype=None, **kwargs):
     d = _wrap_dim(dim, input.ndim)
     if dtype is None and _softmax_kernel_missing("log_softmax", input, d):
         return input.clone()
-    return apply(OPS["log_softmax"], (input,), (("dim", d),) + _dtype_static(dtype))
+    low = _low_static(input.dtype if dtype is None else D.to_dtype(dtype))
+    return apply(OPS["log_softmax"], (input,), (("dim", d),) + _dtype_static(dtype) + low)
 
 
 @export()

@@ -810,9 +810,54 @@ OPS["norm"] = Op(
     promote="float",
     saved={"self": 0, "result": "result", "ord": "ord", **DIMS},
 )
+
+
+def _low_precision_rule(forward, backward, x):
+    """``forward(x)`` whose gradient is ``backward(x, out, grad)``: PyTorch's half/bfloat16
+    kernels and backward formulas round where a float32 derivative of ``forward`` would not."""
+    f = jax.custom_vjp(forward)
+
+    def fwd(x):
+        out = forward(x)
+        return out, (x, out)
+
+    f.defvjp(fwd, lambda res, g: (backward(*res, g),))
+    return f(x)
+
+
+def _round(v, low):
+    return v.astype(low).astype(jnp.float32)
+
+
+@_on_0d
+def _logsumexp(x, *, dim, keepdim=False, low=None):
+    if low is None:
+        return jax.nn.logsumexp(x, axis=dim, keepdims=keepdim)
+    # ``low``: the input is float16/bfloat16 (here in float32, opmath), and PyTorch's
+    # logsumexp is composite: amax, (x - max).exp(), sum, log and + max, each rounded to it
+    low, f32, out_dtype = jnp.dtype(low), jnp.float32, x.dtype
+
+    def forward(x):
+        xf = x.astype(f32)
+        m = jnp.max(xf, axis=dim, keepdims=True)
+        m = jnp.where(jnp.isinf(m), jnp.zeros((), f32), m)
+        e = _round(jnp.exp(_round(xf - m, low)), low)
+        log_s = _round(jnp.log(_round(jnp.sum(e, axis=dim, keepdims=keepdim), low)), low)
+        return _round(log_s + (m if keepdim else jnp.squeeze(m, axis=dim)), low).astype(out_dtype)
+
+    def backward(x, out, g):
+        # grad * (self - result).exp(), op by op in the input's dtype
+        if not keepdim:
+            out, g = jnp.expand_dims(out, dim), jnp.expand_dims(g, dim)
+        xf, out, g = x.astype(f32), out.astype(f32), _round(g, low)
+        return (g * _round(jnp.exp(_round(xf - out, low)), low)).astype(x.dtype)
+
+    return _low_precision_rule(forward, backward, x)
+
+
 OPS["logsumexp"] = Op(
     "logsumexp",
-    _on_0d(lambda x, *, dim, keepdim=False: jax.nn.logsumexp(x, axis=dim, keepdims=keepdim)),
+    _logsumexp,
     "LogsumexpBackward0",
     promote="float",
     saved={"self": 0, "result": "result", **DIMS},
@@ -924,17 +969,41 @@ def _softmax(x, *, dim, dtype=None):
 
 
 @_on_0d
-def _log_softmax(x, *, dim, dtype=None):
+def _log_softmax(x, *, dim, dtype=None, low=None):
     if dtype is not None:
         x = x.astype(dtype)
-    return jax.nn.log_softmax(x, axis=dim)
+    if low is None:
+        return jax.nn.log_softmax(x, axis=dim)
+    # ``low``: the kernel's dtype is float16/bfloat16 (the values here may be float32, opmath)
+    low, f32, out_dtype = jnp.dtype(low), jnp.float32, x.dtype
+
+    def forward(x):
+        xf = x.astype(f32)
+        if dim != x.ndim - 1:  # the other-dims kernel computes in float32, rounding once
+            return _round(jax.nn.log_softmax(xf, axis=dim), low).astype(out_dtype)
+        # the last-dim kernel keeps each row's sum of exponentials, and its log, in the
+        # kernel's dtype before x - max - log(sum)
+        m = jnp.max(xf, axis=dim, keepdims=True)
+        total = _round(jnp.sum(jnp.exp(xf - m), axis=dim, keepdims=True), low)
+        return _round(xf - m - _round(jnp.log(total), low), low).astype(out_dtype)
+
+    def backward(x, out, g):
+        # grad - exp(output) * sum(grad), in float32 from the rounded output, rounded once
+        gf = g.astype(f32)
+        grad = gf - jnp.exp(out.astype(f32)) * jnp.sum(gf, axis=dim, keepdims=True)
+        return _round(grad, low).astype(x.dtype)
+
+    return _low_precision_rule(forward, backward, x)
 
 
 OPS["softmax"] = Op(
     "softmax", _softmax, "SoftmaxBackward0", saved={"dim": "dim", "result": "result"}
 )
 OPS["log_softmax"] = Op(
-    "log_softmax", _log_softmax, "LogSoftmaxBackward0", saved={"dim": "dim", "result": "result"}
+    "log_softmax",
+    _log_softmax,
+    "LogSoftmaxBackward0",
+    saved={"dim": "dim", "result": "result"},
 )
 
 # ---------------------------------------------------------------------------------- linear algebra

@@ -2661,6 +2661,7 @@ def ctc_loss(
 
 # ---------------------------------------------------------------------------------- attention
 _SDPA_C_NAMES = {D.float16: "c10::Half", D.bfloat16: "c10::BFloat16"}
+_LOW_NAMES = {D.float16: "float16", D.bfloat16: "bfloat16"}
 
 
 def _c_name(dtype):
@@ -2718,6 +2719,8 @@ def scaled_dot_product_attention(
                 ("scale", float(scale_factor)),
                 ("is_causal", bool(is_causal)),
                 ("gqa", bool(enable_gqa) and query.shape[1] != key.shape[1]),
+                # half/bfloat16: the flash kernel's roundings to that dtype (see _sdpa_reduced)
+                ("low", _LOW_NAMES.get(query.dtype)),
             ),
         )
     # PyTorch's math path, op for op (so its node names and its mask gradient come through)
