@@ -215,7 +215,7 @@ class Tensor(metaclass=TorchNamed):
             strides = _storage.contiguous_strides(self._value.shape)
         else:
             strides = self._geom.strides(self._storage)
-        return strides if dim is None else strides[_wrap_dim(dim, len(strides))]
+        return strides if dim is None else strides[_size_dim(dim, len(strides))]
 
     def storage_offset(self) -> int:
         return 0 if self._geom is None else self._geom.offset(self._storage)
@@ -237,7 +237,7 @@ class Tensor(metaclass=TorchNamed):
         meta = self._meta
         if dim is None:
             return Size(meta.shape)
-        return meta.shape[_wrap_dim(dim, meta.ndim)]
+        return meta.shape[_size_dim(dim, meta.ndim)]
 
     def dim(self) -> int:
         return self._meta.ndim
@@ -788,6 +788,14 @@ def _rebuild(array, dtype, requires_grad):
     t = Tensor._make(jnp.asarray(array, dtype=dtype._np), dtype)
     t._requires_grad = requires_grad
     return t
+
+
+def _size_dim(dim, ndim):
+    """``dim`` of ``size(dim)``/``stride(dim)``: a 0-d tensor has none (unlike the ops, which
+    read a 0-d tensor's dims as a 1-d one's)."""
+    if ndim == 0:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+    return _wrap_dim(dim, ndim)
 
 
 def _wrap_dim(dim, ndim):

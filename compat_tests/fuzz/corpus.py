@@ -24,6 +24,21 @@ KNOWN = [
         "new history (AsStrided), torchlike the original view op (Diagonal …) - "
         "torchlike/autograd/inplace.py (view history of views of views)",
     ),
+    (
+        r"torch RuntimeError\('(mat1 and mat2 shapes cannot be multiplied|size mismatch, got "
+        r"input)",
+        "batched matmul where an operand requiring grad has unit batch dimensions: PyTorch "
+        "2.13 folds it into mm/mv (its error names the folded matrices, its node "
+        "TransposeBackward0); torchlike runs the batched product (bmm's message, "
+        "UnsafeViewBackward0) - torchlike/_ops/products.py matmul",
+    ),
+    (
+        r"torch error RuntimeError\('unsupported operation: some elements of the input tensor "
+        r"and the written-to tensor refer to a single memory location",
+        "an in-place op whose other operand aliases the tensor written (x.index_add_(0, i, "
+        "x[:1])): PyTorch refuses the overlap, torchlike computes out of place and writes the "
+        "right answer - no overlap check between operands yet (autograd/inplace.py)",
+    ),
 ]
 
 

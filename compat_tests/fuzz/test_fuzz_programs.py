@@ -102,6 +102,20 @@ FOUND = [
     # their leading 1s, as PyTorch's
     ([(3, 4), (3, 4), ()], 106, [(44, 0, 4, 57), (30, 1, 0, 92), (26, 3, 0, 26),
                                  (62, 7, 5, 47)], None),
+    # (with the ops appended to _programs.OPS) several saved tensors modified in place: the
+    # error names the one PyTorch's engine meets first
+    ([(1, 4)], 558, [(49, 3, 3, 2), (11, 0, 3, 0), (56, 2, 7, 48), (17, 2, 2, 78),
+                     (74, 1, 1, 60), (82, 7, 2, 87), (53, 3, 5, 29), (77, 6, 2, 75),
+                     (65, 1, 2, 94), (99, 1, 6, 28)], None),
+    # sort of an empty result (was NumPy's reshape ValueError)
+    ([(4,)], 660, [(89, 3, 5, 59), (75, 6, 4, 95), (85, 6, 1, 31), (43, 3, 3, 19),
+                   (73, 1, 2, 39)], None),
+    # a chunk's output used after its base was written: PyTorch's multi-output view error
+    ([(1, 4)], 692, [(11, 4, 3, 1), (27, 5, 7, 59), (105, 1, 7, 57), (85, 1, 0, 70),
+                     (60, 7, 7, 48), (92, 5, 7, 14)], None),
+    # cat of 0-d tensors, addcmul's three-operand broadcast: PyTorch's messages
+    ([()], 167, [(63, 0, 0, 39)], None),
+    ([(2, 1, 4)], 284, [(83, 7, 7, 27), (83, 7, 7, 27), (24, 2, 4, 29)], None),
 ]  # fmt: skip
 
 

@@ -276,7 +276,7 @@ def _rows(a, dim):
         return a.reshape(1, 1)
     if dim != a.ndim - 1:
         a = np.moveaxis(a, dim, -1)
-    return a.reshape(-1, a.shape[-1])
+    return a.reshape(math.prod(a.shape[:-1]), a.shape[-1])  # (-1 can't size an empty array)
 
 
 def pytorch_topk(x, values, indices, k, dim, largest, sorted):

@@ -727,16 +727,19 @@ def _pytorch_error(op, vals, exc):
             return no_forward_rule(op)
         return ForwardRuleMissing(NO_FORWARD_RULE.format(op.name))
     shapes = [tuple(v.shape) for v in vals if hasattr(v, "shape")]
-    if len(shapes) >= 2:
-        a, b = shapes[0], shapes[1]
-        for i in range(1, max(len(a), len(b)) + 1):
-            da = a[-i] if i <= len(a) else 1
-            db = b[-i] if i <= len(b) else 1
-            if da != db and da != 1 and db != 1:
+    # as TensorIterator words it: the operands' broadcast shape so far is tensor a, the next
+    # operand tensor b
+    a = shapes[0] if shapes else ()
+    for b in shapes[1:]:
+        n = max(len(a), len(b))
+        pa, pb = (1,) * (n - len(a)) + a, (1,) * (n - len(b)) + b
+        for i in range(n - 1, -1, -1):
+            if pa[i] != pb[i] and pa[i] != 1 and pb[i] != 1:
                 return RuntimeError(
-                    f"The size of tensor a ({da}) must match the size of tensor b ({db}) at "
-                    f"non-singleton dimension {max(len(a), len(b)) - i}"
+                    f"The size of tensor a ({pa[i]}) must match the size of tensor b ({pb[i]}) "
+                    f"at non-singleton dimension {i}"
                 )
+        a = tuple(x if y == 1 else y for x, y in zip(pa, pb))
     return RuntimeError(f"{op.name}: {exc}")
 
 

@@ -482,7 +482,10 @@ def sum_to_size(self, *size):
 
 # ---------------------------------------------------------------------------------- products
 def _check_expandable(input, target):
+    """PyTorch's ``expand_size(input, target)`` check, in expand's words."""
     shape, want = list(input.shape), list(target)
+    if len(shape) > len(want):  # (expand's own message)
+        input.expand(*want)
     for i in builtins.range(1, len(shape) + 1):
         s, t = shape[-i], want[-i] if i <= len(want) else None
         if t is not None and s != t and s != 1:
@@ -535,12 +538,15 @@ def _check_batches(b1, b2):
 
 @export(inplace=True, out=True)
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
+    # PyTorch sizes the result from the batches first (size()'s errors), then expands input
+    _check_expandable(input, (batch1.size(0), batch1.size(1), batch2.size(2)))
     _check_batches(batch1, batch2)
     return _scaled(OPS["baddbmm"], input, batch1, batch2, beta, alpha)
 
 
 @export(inplace=True, out=True)
 def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
+    _check_expandable(input, (batch1.size(1), batch2.size(2)))
     _check_batches(batch1, batch2)
     return _scaled(OPS["addbmm"], input, batch1, batch2, beta, alpha)
 

@@ -143,6 +143,10 @@ def index_select(input, dim, index):
     _check_integer_index(index, "index_select(): Expected dtype int32 or int64 for index")
     if index.ndim > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
+    if input.ndim == 0 and index.numel() != 1:
+        raise RuntimeError(
+            f"index_select(): Index to scalar can have only 1 value, got {index.numel()} value(s)"
+        )
     n = input.shape[d] if input.ndim else 1
     bad = first_out_of_range(index, 0, n)
     if bad is not None:
@@ -326,11 +330,7 @@ def _select_ints_first(self, index):
     """PyTorch applies integer indices as ``select`` before advanced indexing (NumPy would
     broadcast them with the index tensors, which reorders dimensions)."""
     index = list(index)
-    n_real = builtins.sum(
-        (i.ndim if isinstance(i, Tensor) and i._dtype in (D.bool_, D.uint8) and i.ndim else 1)
-        for i in index
-        if i is not None and i is not Ellipsis
-    )
+    n_real = _index_rank(index)
     expanded = []
     positions = []  # in the key, which PyTorch's bounds message names
     for position, i in enumerate(index):
@@ -370,11 +370,7 @@ def _select_ints_first(self, index):
 
 
 def _expand_ellipsis(ndim, index):
-    n_real = builtins.sum(
-        (i.ndim if isinstance(i, Tensor) and i._dtype in (D.bool_, D.uint8) and i.ndim else 1)
-        for i in index
-        if i is not None and i is not Ellipsis and not isinstance(i, bool)
-    )
+    n_real = _index_rank(index)
     out = []
     for i in index:
         if i is Ellipsis:
@@ -390,7 +386,7 @@ def _check_index_bounds(self, index):
     dim = 0
     position = 0
     for i in _expand_ellipsis(self.ndim, index):
-        if i is None:
+        if i is None or isinstance(i, bool):
             continue
         is_mask = isinstance(i, Tensor) and i._dtype in (D.bool_, D.uint8)
         if isinstance(i, Tensor) and not is_mask and not i._dtype.is_floating_point:
@@ -504,7 +500,8 @@ def _index_spec_and_operands(self, index):
         if isinstance(i, (list, np.ndarray)):
             i = _sequence_index(i)
         if isinstance(i, bool):
-            i = Tensor._make(jnp.asarray(i))
+            spec.append(("bool", i))
+            continue
         if isinstance(i, Tensor):
             if i._dtype is D.bool_ or i._dtype is D.uint8:
                 if i._dtype is D.uint8:
@@ -513,6 +510,9 @@ def _index_spec_and_operands(self, index):
                         "torch.bool instead.",
                         "aten/src/ATen/native/IndexingUtils.h:37",
                     )
+                if not i.ndim:  # a 0-d mask adds a dimension of size 1 (True) or 0 (False)
+                    spec.append(("bool", bool(np.asarray(i._value))))
+                    continue
                 if i.ndim and tuple(i.shape) != tuple(self.shape[dim : dim + i.ndim]):
                     raise IndexError(
                         f"The shape of the mask {list(i.shape)} at index {dim} does not match "
@@ -595,6 +595,8 @@ def _setitem(self, index, value):
             target = _getitem(self, index)
         copy_(target, _check_expand(value, target))
         return
+    if _index_rank(parts) > self.ndim:
+        raise IndexError(f"too many indices for tensor of dimension {self.ndim}")
     if builtins.any(isinstance(i, (int, np.integer)) and not isinstance(i, bool) for i in parts):
         target, parts = _select_ints_first(self, parts)
         _setitem(target, parts, value)

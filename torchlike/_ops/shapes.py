@@ -355,6 +355,9 @@ def cat(tensors, dim=0, *, axis=None):
         dim = axis
     if not tensors:
         raise ValueError("torch.cat(): expected a non-empty list of Tensors")
+    for k, t in enumerate(tensors):
+        if t.ndim == 0:
+            raise RuntimeError(f"zero-dimensional tensor (at position {k}) cannot be concatenated")
     # PyTorch skips legacy empty 1-D tensors in cat
     kept = tuple(t for t in tensors if not (t.ndim == 1 and t.shape[0] == 0))
     ndim = builtins.max(t.ndim for t in tensors)

@@ -1264,8 +1264,8 @@ OPS["slice"].node_cls._saved_end = property(_saved_slice_end)
 
 def _decode_index(spec, indices):
     """The index tuple from a hashable ``spec``: per position ("t",) an index tensor (taken from
-    ``indices`` in order), ("slice", start, stop, step), ("none",), ("ellipsis",) or
-    ("int", i) — hashable, so it can be a static argument."""
+    ``indices`` in order), ("slice", start, stop, step), ("none",), ("ellipsis",),
+    ("int", i) or ("bool", b) — hashable, so it can be a static argument."""
     it = iter(indices)
     decoded = {
         "t": lambda item: next(it),
@@ -1273,12 +1273,37 @@ def _decode_index(spec, indices):
         "none": lambda item: None,
         "ellipsis": lambda item: Ellipsis,
         "int": lambda item: item[1],
+        "bool": lambda item: item[1],
     }
     return tuple(decoded[item[0]](item) for item in spec)
 
 
+def _bool_dims(x, items):
+    """PyTorch's 0-d boolean index (``x[True]``, ``x[mask]`` of a 0-d ``mask``): ``x`` gets a
+    new dimension there, indexed by [0] (True) or [] (False) as an advanced index.  (JAX's
+    own reading of a bool next to a None gives other shapes.)  Returns (x, items)."""
+    if not any(type(i) is bool for i in items):
+        return x, items
+    n_real = sum(1 for i in items if i is not None and i is not Ellipsis and type(i) is not bool)
+    spanned = max(x.ndim - n_real, 0)  # the dimensions an Ellipsis stands for
+    out, dim = [], 0
+    for i in items:
+        if type(i) is bool:
+            x = jnp.expand_dims(x, dim)
+            out.append(jnp.zeros((1 if i else 0,), jnp.int32))
+            dim += 1
+        else:
+            out.append(i)
+            if i is Ellipsis:
+                dim += spanned
+            elif i is not None:
+                dim += 1
+    return x, tuple(out)
+
+
 def _index(x, *indices, spec):
-    return x[_decode_index(spec, indices)]
+    x, items = _bool_dims(x, _decode_index(spec, indices))
+    return x[items]
 
 
 OPS["index"] = Op(
@@ -1459,9 +1484,11 @@ OPS["copy"] = Op(
 
 
 def _index_put(x, values, *indices, spec, accumulate):
-    ref = x.at[_decode_index(spec, indices)]
+    shape = x.shape
+    x, items = _bool_dims(x, _decode_index(spec, indices))
+    ref = x.at[items]
     values = values.astype(x.dtype)
-    return ref.add(values) if accumulate else ref.set(values)
+    return (ref.add(values) if accumulate else ref.set(values)).reshape(shape)
 
 
 OPS["index_put"] = Op(

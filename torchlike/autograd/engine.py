@@ -28,6 +28,7 @@ the Python runs between them (``_Segmented``), or, with many such steps, they ru
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import math
 import warnings
@@ -281,13 +282,19 @@ def _run(roots, capture, *, keep_graph, accumulate, create_graph):
             if not live:
                 return [None] * len(capture)
             roots = Roots(*([part[i] for i in live] for part in roots))
-    if _graph.HOOKED[0]:
-        # unpack hooks run while the plan reads saved values: with grad mode as PyTorch's
-        # engine has it (on only for create_graph)
-        with grad_mode.set_grad_enabled(create_graph):
+    try:
+        if _graph.HOOKED[0]:
+            # unpack hooks run while the plan reads saved values: with grad mode as PyTorch's
+            # engine has it (on only for create_graph)
+            with grad_mode.set_grad_enabled(create_graph):
+                plan = _plan(order, roots, capture, accumulate)
+        else:
             plan = _plan(order, roots, capture, accumulate)
-    else:
-        plan = _plan(order, roots, capture, accumulate)
+    except RuntimeError as exc:
+        if not str(exc).startswith(_MODIFIED):
+            raise
+        _first_modified(order)  # several saved tensors modified: the one PyTorch meets first
+        raise
     if plan.callbacks:  # hooks may ask which nodes this backward runs (multi-grad hooks)
         _graph.RUNNING.append((object(), {id(n) for n in order}))
         try:
@@ -339,6 +346,60 @@ def _collect(root_edges, capture):
     if capture is not None:
         order = _prune(order, {id(n) for n, _ in capture})
     return order
+
+
+_MODIFIED = "one of the variables needed for gradient computation has been modified by an"
+
+
+def _first_modified(order):
+    """Raise the modified-in-place error of the saved tensor PyTorch's engine meets first: it
+    runs a node when every consumer of its outputs has run, the latest-made ready node first
+    (an AccumulateGrad at once), and checks a node's saved tensors as it runs it.  The plan
+    checks in its own order; this runs only once some check has failed."""
+    index = {id(n): i for i, n in enumerate(order)}
+    waiting = [0] * len(order)
+    for node in order:
+        for nxt, _ in node.next_functions:
+            if nxt is not None and id(nxt) in index:
+                waiting[index[id(nxt)]] += 1
+
+    def priority(i):
+        node = order[i]
+        return -math.inf if type(node) is AccumulateGrad else -node._sequence_nr
+
+    ready = [(priority(i), i) for i, w in enumerate(waiting) if w == 0]
+    heapq.heapify(ready)
+    while ready:
+        _, i = heapq.heappop(ready)
+        node = order[i]
+        if type(node) is not AccumulateGrad:
+            _check_versions_as_pytorch(node)
+        for nxt, _ in node.next_functions:
+            j = None if nxt is None else index.get(id(nxt))
+            if j is not None:
+                waiting[j] -= 1
+                if waiting[j] == 0:
+                    heapq.heappush(ready, (priority(j), j))
+
+
+def _check_versions_as_pytorch(node):
+    """A node's version checks in the order its PyTorch node unpacks them: the saved inputs by
+    their names' alphabetical order (PyTorch's generated nodes declare them so), then the
+    saved outputs."""
+    saved = getattr(node, "_saved", None)
+    spec = getattr(getattr(node, "_op", None), "saved", None)
+    if saved is None or not spec:
+        node._check_versions()
+        return
+    names = {}
+    for name, where in spec.items():
+        k = where if isinstance(where, int) else where[1] if type(where) is tuple else None
+        if isinstance(k, int) and not isinstance(k, bool):
+            names.setdefault(k, name)
+    for k in sorted(range(len(saved)), key=lambda k: (k not in names, names.get(k, ""), k)):
+        if saved[k] is not None:
+            saved[k].check_version()
+    node._check_versions()  # (the rest: its outputs)
 
 
 def _topological(roots):

@@ -120,7 +120,10 @@ class SavedVariable:
             return
         t = self._output() if self._output is not None else self.tensor
         if t is not None and t._version != self.version:
-            raise RuntimeError(_modified_message(t, self.version, output_of))
+            # a node's own output is saved as PyTorch's shallow copy: the sizes it had then
+            # (``t_()``, ``unsqueeze_()`` since change the tensor's, not the copy's)
+            shape = self.shape if output_of is not None else None
+            raise RuntimeError(_modified_message(t, self.version, output_of, shape))
 
     def unpack(self):
         """The value for the backward rule, after the version check."""
@@ -677,8 +680,8 @@ def _short_name(node):
     return re.sub(r"Backward(\d*)$", lambda m: m.group(1).lstrip("0"), name)
 
 
-def _modified_message(t, expected, output_of):
-    desc = f"[{_layout.NAME_OF_DTYPE[t._dtype]} {list(t.shape)}]"
+def _modified_message(t, expected, output_of, shape=None):
+    desc = f"[{_layout.NAME_OF_DTYPE[t._dtype]} {list(t.shape if shape is None else shape)}]"
     if output_of is not None:
         node, k = output_of
         desc += f", which is output {k} of {_short_name(node)},"

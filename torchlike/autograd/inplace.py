@@ -226,4 +226,27 @@ def fill_like(self, op_name, operands, check_overlap=False):
     return self
 
 
-_tensor.set_view_history_rule(refresh_view_history)
+def _rebase_view(view):
+    """A view whose base (or another view of it) was written since re-derives its history,
+    except an output of a multi-output view op (split, chunk, unbind), which PyTorch refuses
+    to rebase: its grad_fn, and any use of it in autograd, raise."""
+    geom = view._geom
+    fn = view._grad_fn
+    if (
+        geom is not None
+        and geom.op is not None
+        and geom.op.name in _MULTI_OUTPUT_VIEWS
+        and fn is not None
+        and fn._op is geom.op
+    ):
+        short = type(fn).__name__.replace("Backward0", "")
+        raise RuntimeError(
+            f"Output {view._output_nr} of {short} is a view and its base or another view of its "
+            "base has been modified inplace. This view is the output of a function that returns "
+            "multiple views. Such functions do not allow the output views to be modified "
+            "inplace. You should replace the inplace operation by an out-of-place one."
+        )
+    refresh_view_history(view)
+
+
+_tensor.set_view_history_rule(_rebase_view)
