@@ -454,3 +454,29 @@ def test_device_never_equals_a_string(torch):
     assert d == torch.device("cpu") and d != torch.device("cpu", 0)
     assert d not in ["cpu"] and {d: 1}.get("cpu") is None
     assert str(d) == "cpu" and d.type == "cpu" and hash(d) == hash(torch.device("cpu"))
+
+
+# ------------------------------------------------ a torch.Generator inside a checkpoint
+# Resumable samplers keep their Generator in the checkpoint; torchlike wrote it as
+# torchlike.random.Generator, a global PyTorch cannot import (and the weights-only refusal
+# named it so); PyTorch writes torch._C.Generator.
+def test_generator_in_a_checkpoint(torch):
+    import io
+
+    g = torch.Generator().manual_seed(3)
+    torch.rand(2, generator=g)
+    buf = io.BytesIO()
+    torch.save({"g": g}, buf)
+    assert b"torch._C\nGenerator" in buf.getvalue()
+    assert b"torchlike" not in buf.getvalue()
+    buf.seek(0)
+    back = torch.load(buf, weights_only=False)["g"]
+    assert back.initial_seed() == 3
+    assert torch.equal(torch.rand(3, generator=back), torch.rand(3, generator=g))
+    buf.seek(0)
+    import pickle
+
+    with pytest.raises(
+        pickle.UnpicklingError, match="GLOBAL torch._C.Generator was not an allowed"
+    ):
+        torch.load(buf)

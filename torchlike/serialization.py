@@ -50,6 +50,7 @@ from ._tensor import Tensor
 from .autograd.grad_mode import no_grad
 from .nn.modules.module import Module as _Module
 from .nn.parameter import Parameter
+from .random import Generator as _Generator
 
 __all__ = [
     "save",
@@ -177,6 +178,7 @@ _REBUILD_TENSOR_V2 = _TorchName("torch._utils", "_rebuild_tensor_v2")
 _REBUILD_PARAMETER = _TorchName("torch._utils", "_rebuild_parameter")
 _TORCH_SIZE = _TorchName("torch", "Size")
 _TORCH_DEVICE = _TorchName("torch", "device")
+_TORCH_GENERATOR = _TorchName("torch._C", "Generator")
 _ORDERED_DICT = collections.OrderedDict
 _STORAGE_TYPE_NAMES = {dt: _TorchName("torch", name) for dt, name in _STORAGE_NAMES.items()}
 
@@ -314,6 +316,8 @@ class _TorchPickler(pickle._Pickler):
             return self._tensor_reduction(obj, obj.requires_grad)
         if isinstance(obj, _PlainTensor):
             return self._tensor_reduction(obj.tensor, False)
+        if isinstance(obj, _Generator):  # PyTorch's class, so torch.load finds it
+            return (_TORCH_GENERATOR, *obj.__reduce__()[1:])
         if isinstance(obj, (_TorchName, D.dtype)):
             return "global"  # -> save_global below
         if isinstance(obj, Size):
@@ -1197,6 +1201,8 @@ class _Unpickler(pickle.Unpickler):
         full_path = f"{module}.{name}"
         if full_path in _ALLOWED:
             return _ALLOWED[full_path]
+        if full_path == "torch._C.Generator":
+            return _Generator
         if module == "torch" or module.startswith("torch."):
             # a torch-namespace class or function: use torchlike's twin of the same name
             target = importlib.import_module("torchlike" + module[len("torch") :])
