@@ -480,3 +480,32 @@ def test_generator_in_a_checkpoint(torch):
         pickle.UnpicklingError, match="GLOBAL torch._C.Generator was not an allowed"
     ):
         torch.load(buf)
+
+
+# An IterableDataset with __len__ but no sharding yields each sample once per worker: PyTorch
+# warns past len(loader), with its hint about configuring each worker's replica.
+class _Sized:
+    def __init__(self, torch):
+        self.torch = torch
+
+    def __iter__(self):
+        return iter(range(4))
+
+    def __len__(self):
+        return 4
+
+
+def test_iterable_length_warning_with_workers(torch):
+    Sized = type("Sized", (_Sized, _stream_base(torch)), {})
+    loader = torch.utils.data.DataLoader(Sized(torch), batch_size=1, num_workers=2)
+    assert len(loader) == 4
+    with pytest.warns(UserWarning) as record:
+        out = [b.item() for b in loader]
+    assert out == [0, 0, 1, 1, 2, 2, 3, 3]
+    texts = [str(w.message) for w in record]
+    assert any(
+        "was reported to be 4(when accessing len(dataloader)), but 5 samples have been fetched. "
+        "For multiprocessing data-loading, this could be caused by not properly configuring the "
+        "IterableDataset replica at each worker." in t
+        for t in texts
+    )

@@ -345,12 +345,19 @@ class _LoaderIter:
         loader = self._loader
         called = loader._IterableDataset_len_called
         if loader._iterable and called is not None and self._num_yielded > called:
-            warnings.warn(
+            msg = (
                 f"Length of IterableDataset {self._dataset} was reported to be "
                 f"{called}(when accessing len(dataloader)), but {self._num_yielded} "
-                "samples have been fetched. ",
-                stacklevel=2,
+                "samples have been fetched. "
             )
+            if loader.num_workers > 0:
+                msg += (
+                    "For multiprocessing data-loading, this could be caused by not properly "
+                    "configuring the IterableDataset replica at each worker. Please see "
+                    "https://pytorch.org/docs/stable/data.html#torch.utils.data.IterableDataset "
+                    "for examples."
+                )
+            warnings.warn(msg, stacklevel=2)
         return data
 
     def _next_data(self):
