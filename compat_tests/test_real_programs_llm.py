@@ -251,3 +251,57 @@ def test_low_precision_logsumexp_rounds_each_step(torch, dtype):
     assert torch.equal(x.grad, grad[:, None] * (xd - out.detach()[:, None]).exp())
     special = torch.tensor([[float("inf"), 1.0], [-float("inf"), -float("inf")]]).to(dt)
     assert torch.logsumexp(special, 1).tolist() == [float("inf"), -float("inf")]
+
+
+# --------------------------- QAT of a small LM (weight fake-quant with a per-channel observer)
+# ``torch.fake_quantize_per_channel_affine`` / ``..._per_tensor_affine`` were missing.  PyTorch
+# multiplies by 1/scale, rounds half to even, and passes the gradient straight through where the
+# rounded value is in range.
+def test_fake_quantize_per_tensor(torch):
+    x = torch.tensor([0.05, 0.15, 0.25, -0.05, 100.0, -0.33], requires_grad=True)
+    y = torch.fake_quantize_per_tensor_affine(x, 0.1, 0, -128, 127)
+    assert y.grad_fn.name() == "FakeQuantizePerTensorAffineCachemaskBackward0"
+    inv = 1.0 / torch.tensor(0.1)
+    want = (torch.round(x.detach() * inv).clamp(-128, 127)) * 0.1
+    assert torch.equal(y.detach(), want)
+    y.sum().backward()
+    assert x.grad.tolist() == [1.0, 1.0, 1.0, 1.0, 0.0, 1.0]
+    t = torch.fake_quantize_per_tensor_affine(
+        x.detach(), torch.tensor(0.5), torch.tensor(3, dtype=torch.int32), 0, 7
+    )
+    assert t.tolist() == [0.0, 0.0, 0.0, 0.0, 2.0, -0.5]
+    h = torch.fake_quantize_per_tensor_affine(torch.tensor([0.15, 0.26]).half(), 0.1, 0, -8, 7)
+    assert h.dtype == torch.float16
+    with pytest.raises(RuntimeError, match="`quant_min` should be less than or {9}equal"):
+        torch.fake_quantize_per_tensor_affine(x, 0.1, 0, 5, 1)
+    with pytest.raises(RuntimeError, match="`zero_point` must be between `quant_min` and"):
+        torch.fake_quantize_per_tensor_affine(x, 0.1, 300, -128, 127)
+    with pytest.raises(NotImplementedError, match="not implemented for 'Int'"):
+        torch.fake_quantize_per_tensor_affine(x.int(), 0.1, 0, -128, 127)
+
+
+def test_fake_quantize_per_channel(torch):
+    g = torch.Generator().manual_seed(0)
+    w = torch.randn(4, 3, generator=g, requires_grad=True)
+    scale = w.detach().abs().amax(0) / 7
+    zp = torch.zeros(3, dtype=torch.int32)
+    y = torch.fake_quantize_per_channel_affine(w, scale, zp, 1, -8, 7)
+    assert y.grad_fn.name() == "FakeQuantizePerChannelAffineCachemaskBackward0"
+    want = torch.round(w.detach() * (1.0 / scale)).clamp(-8, 7) * scale
+    assert torch.equal(y.detach(), want)
+    y.sum().backward()
+    assert torch.equal(w.grad, torch.ones(4, 3))
+    fzp = torch.fake_quantize_per_channel_affine(
+        w.detach(), scale, torch.tensor([0.0, 0.5, 1.0]), 1, -8, 7
+    )
+    fz = torch.tensor([0.0, 0.5, 1.0])
+    want = (torch.round(w.detach() * (1.0 / scale) + fz).clamp(-8, 7) - fz) * scale
+    assert torch.equal(fzp, want)
+    with pytest.raises(RuntimeError, match="Zero-point must be Int32, Float or Half, found Long"):
+        torch.fake_quantize_per_channel_affine(w, scale, zp.long(), 1, -8, 7)
+    with pytest.raises(RuntimeError, match="`axis` must be between 0 and number of dimensions"):
+        torch.fake_quantize_per_channel_affine(w, scale, zp, -1, -8, 7)
+    with pytest.raises(IndexError, match="Dimension out of range"):
+        torch.fake_quantize_per_channel_affine(w, scale, zp, 2, -8, 7)
+    with pytest.raises(RuntimeError, match="dimensions of scale and zero-point are not consistent"):
+        torch.fake_quantize_per_channel_affine(w, scale, zp, 0, -8, 7)

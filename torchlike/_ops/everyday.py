@@ -1287,6 +1287,68 @@ def _method_forms():
     }
 
 
+# ---------------------------------------------------------------------------- fake quantization
+def _check_quant_range(quant_min, quant_max):
+    if quant_min > quant_max:
+        raise RuntimeError("`quant_min` should be less than or         equal to `quant_max`.")
+
+
+def _check_fake_quant_input(input):
+    if not input._dtype.is_floating_point:
+        raise NotImplementedError(
+            '"fake_quantize_tensor_cachemask_kernel_type_handling" not implemented for '
+            f"'{D.CAST_NAMES.get(input._dtype, str(input._dtype))}'"
+        )
+
+
+@export(method=False)
+def fake_quantize_per_tensor_affine(input, scale, zero_point, quant_min, quant_max):
+    _check_quant_range(quant_min, quant_max)
+    qmin, qmax = int(quant_min), int(quant_max)
+    if isinstance(scale, Tensor) or isinstance(zero_point, Tensor):
+        op = OPS["fake_quantize_per_tensor_affine_tensor_qparams"]
+        scale = scale if isinstance(scale, Tensor) else tensor(float(scale))
+        zero_point = (
+            zero_point if isinstance(zero_point, Tensor) else tensor(int(zero_point), dtype=D.int32)
+        )
+    else:
+        if not qmin <= zero_point <= qmax:
+            raise RuntimeError("`zero_point` must be between `quant_min` and `quant_max`.")
+        op = OPS["fake_quantize_per_tensor_affine"]
+        scale, zero_point = tensor(float(scale)), tensor(int(zero_point), dtype=D.int32)
+    _check_fake_quant_input(input)
+    # scale and zero point are operands, not static: an observer's new values compile nothing
+    return apply(op, (input, scale, zero_point), (("quant_min", qmin), ("quant_max", qmax)))
+
+
+@export(method=False)
+def fake_quantize_per_channel_affine(input, scale, zero_point, axis, quant_min, quant_max):
+    if zero_point._dtype not in (D.int32, D.float32, D.float16):
+        raise RuntimeError(
+            f"Zero-point must be Int32, Float or Half, found {D.CAST_NAMES[zero_point._dtype]}"
+        )
+    _check_quant_range(quant_min, quant_max)
+    qmin, qmax = int(quant_min), int(quant_max)
+    if zero_point._dtype is D.int32 and bool(
+        ((zero_point < qmin) | (zero_point > qmax)).any().item()
+    ):
+        raise RuntimeError("`zero_point` must be between `quant_min` and `quant_max`.")
+    d = _wrap_dim(axis, input.ndim)
+    if axis < 0:
+        raise RuntimeError("`axis` must be between 0 and number of dimensions of input")
+    n = input.shape[d]
+    if scale.ndim != 1 or zero_point.ndim != 1 or scale.shape[0] != n or zero_point.shape[0] != n:
+        raise RuntimeError(
+            "dimensions of scale and zero-point are not consistent with input tensor"
+        )
+    _check_fake_quant_input(input)
+    return apply(
+        OPS["fake_quantize_per_channel_affine"],
+        (input, scale, zero_point),
+        (("quant_min", qmin), ("quant_max", qmax), ("axis", d)),
+    )
+
+
 METHODS.update(_method_forms())
 PROPERTIES["mH"] = _mH
 PROPERTIES["is_cpu"] = _is_cpu

@@ -10,6 +10,7 @@ from ``jax.vjp``.  The torch-level signatures are in ``everyday.py``.
 
 from __future__ import annotations
 
+import jax
 import jax.numpy as jnp
 from jax import lax
 
@@ -276,3 +277,54 @@ def copy_op(view_op):
             edges=view_op.edges,
         )
     return op
+
+
+# ---------------------------------------------------------------------------- fake quantization
+def _fake_quant(x, scale, zero_point, *, quant_min, quant_max, axis=None):
+    """Quantize-dequantize in PyTorch's kernel arithmetic (float32, ``x * (1 / scale)``, rounding
+    half to even, an integer zero point added after rounding and a floating one before), with
+    the straight-through gradient: ``grad`` where the rounded value lies in range, else 0."""
+    f32 = jnp.float32
+    shape = [1] * x.ndim
+    if axis is not None:
+        shape[axis] = -1
+    s = scale.astype(f32).reshape(shape)
+    zp_float = jnp.issubdtype(zero_point.dtype, jnp.floating)
+    z = zero_point.astype(f32).reshape(shape)
+
+    def parts(x):
+        scaled = x.astype(f32) * (1.0 / s)
+        q = jnp.round(scaled + z) if zp_float else jnp.round(scaled) + z
+        keep = (q >= quant_min) & (q <= quant_max)
+        return ((jnp.clip(q, quant_min, quant_max) - z) * s).astype(x.dtype), keep
+
+    @jax.custom_vjp
+    def fake(x):
+        return parts(x)[0]
+
+    def fwd(x):
+        out, keep = parts(x)
+        return out, keep
+
+    fake.defvjp(fwd, lambda keep, g: (jnp.where(keep, g, jnp.zeros((), g.dtype)),))
+    return fake(x)
+
+
+OPS["fake_quantize_per_tensor_affine"] = Op(
+    "fake_quantize_per_tensor_affine",
+    _fake_quant,
+    "FakeQuantizePerTensorAffineCachemaskBackward0",
+    edges=1,
+)
+OPS["fake_quantize_per_tensor_affine_tensor_qparams"] = Op(
+    "fake_quantize_per_tensor_affine",
+    _fake_quant,
+    "FakeQuantizePerTensorAffineCachemaskTensorQparamsBackward0",
+    edges=1,
+)
+OPS["fake_quantize_per_channel_affine"] = Op(
+    "fake_quantize_per_channel_affine",
+    _fake_quant,
+    "FakeQuantizePerChannelAffineCachemaskBackward0",
+    edges=1,
+)
