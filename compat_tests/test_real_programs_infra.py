@@ -509,3 +509,33 @@ def test_iterable_length_warning_with_workers(torch):
         "IterableDataset replica at each worker." in t
         for t in texts
     )
+
+
+# A dataset that owns its generator (np.random.RandomState / random.Random / torch.Generator):
+# each forked worker starts from the main process's copy of it, so both workers draw the same
+# numbers (the well-known duplicate-augmentation effect) and the main copy is untouched.
+class _OwnRng:
+    def __init__(self, torch):
+        self.torch = torch
+        self.rs = np.random.RandomState(0)
+        self.py = random.Random(1)
+        self.g = torch.Generator().manual_seed(2)
+
+    def __len__(self):
+        return 4
+
+    def __getitem__(self, i):
+        t = int(self.torch.randint(0, 99, (1,), generator=self.g))
+        return self.torch.tensor([i, self.rs.randint(100), self.py.randint(0, 99), t])
+
+
+def test_dataset_generators_are_copied_per_worker(torch):
+    ds = _OwnRng(torch)
+    for wrapped in (ds, torch.utils.data.Subset(ds, [0, 1, 2, 3])):
+        out = [
+            b.tolist() for b in torch.utils.data.DataLoader(wrapped, batch_size=2, num_workers=2)
+        ]
+        assert [[r[1:] for r in b] for b in out[:1]] == [[r[1:] for r in b] for b in out[1:]]
+        assert [r[0] for b in out for r in b] == [0, 1, 2, 3]
+    fresh = _OwnRng(torch)
+    assert ds.rs.randint(100) == fresh.rs.randint(100) and ds.py.random() == fresh.py.random()

@@ -9,10 +9,12 @@ it starts.  Whenever a worker's code runs (its init function, ``__iter__``, ``__
 the collate function), its streams are swapped in, and afterwards swapped out again, so the
 main process's streams advance only by what PyTorch's main process draws.
 
-The copy is shallow: attributes a worker (re)binds, such as the ``start``/``end`` a
-``worker_init_fn`` sets to shard an IterableDataset, stay the worker's; objects the dataset
-holds (arrays, lists, open files) are shared, where a forked worker would get copy-on-write
-copies of them.
+The copy is shallow but for random generators and wrapped datasets: attributes a worker
+(re)binds, such as the ``start``/``end`` a ``worker_init_fn`` sets to shard an IterableDataset,
+stay the worker's, and a generator the dataset owns starts in each worker from the state the
+main process had (so workers draw the same numbers, as forked ones do); other objects the
+dataset holds (arrays, lists, open files) are shared, where a forked worker would get
+copy-on-write copies of them.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import numpy as np
 
 from ... import _config
 from ... import random as _random
+from .dataset import Dataset, IterableDataset
 
 __all__ = ["ExceptionWrapper", "WorkerInfo", "get_worker_info"]
 
@@ -97,13 +100,31 @@ def caught(worker_id):
     return ExceptionWrapper(where=f"in DataLoader worker process {worker_id}")
 
 
-def copy_dataset(dataset):
-    """The worker's own dataset object (a shallow copy; the object itself where it can't be
-    copied)."""
+_RNG_TYPES = (random.Random, np.random.RandomState, np.random.Generator, _random.Generator)
+
+
+def copy_dataset(dataset, depth=0):
+    """The worker's own dataset object: a shallow copy (the object itself where it can't be
+    copied) whose random generators are copied too, so each worker starts from the same state
+    as a forked one does, and whose wrapped datasets (a Subset's, a ConcatDataset's) are
+    copied the same way."""
     try:
-        return copy.copy(dataset)
+        twin = copy.copy(dataset)
     except Exception:
         return dataset
+    state = getattr(twin, "__dict__", None)
+    if not isinstance(state, dict) or depth > 8:
+        return twin
+    for name, value in list(state.items()):
+        if isinstance(value, _RNG_TYPES):
+            state[name] = copy.deepcopy(value)
+        elif isinstance(value, (Dataset, IterableDataset)) or name == "dataset":
+            state[name] = copy_dataset(value, depth + 1)
+        elif type(value) is list and (
+            name == "datasets" or (value and isinstance(value[0], (Dataset, IterableDataset)))
+        ):
+            state[name] = [copy_dataset(v, depth + 1) for v in value]
+    return twin
 
 
 class Worker:
