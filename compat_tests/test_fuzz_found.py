@@ -215,3 +215,31 @@ def test_first_modified_saved_tensor_is_named_as_pytorch(torch):
         (h.sum() + p.sum() + q.sum()).backward()
     assert re.search(r"\[torch\.DoubleTensor \[1, 4\]\], which is output 0 of Add, is at "
                      r"version 2; expected version 1", str(info.value))  # fmt: skip
+
+
+# ---------------------------------------------- hypot keeps its result; empty dimensions
+def test_hypot_result_modified_in_place(torch):
+    # PyTorch's HypotBackward0 reads its result: changing it in place is refused (the
+    # gradient came back silently)
+    h = torch.hypot(torch.ones(2, requires_grad=True), torch.ones(2))
+    assert h.grad_fn._saved_result.tolist() == pytest.approx([2**0.5] * 2)
+    h.mul_(2)
+    with pytest.raises(RuntimeError, match=re.escape("which is output 0 of Hypot, is at version")):
+        h.sum().backward()
+
+
+@pytest.mark.parametrize(
+    "index",
+    [
+        lambda t: (t.tensor([0]),),
+        lambda t: (t.tensor([-1]),),
+        lambda t: (slice(None), t.tensor([0])),
+    ],
+)
+def test_index_into_empty_dimension(torch, index):
+    x = torch.zeros(2, 0) if len(index(torch)) == 2 else torch.zeros(0)
+    msg = re.escape("index is out of bounds for dimension with size 0")
+    with pytest.raises(IndexError, match=msg):
+        x[index(torch)]
+    with pytest.raises(IndexError, match=msg):
+        x[index(torch)] = 1.0

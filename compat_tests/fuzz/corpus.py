@@ -33,7 +33,8 @@ KNOWN = [
         "UnsafeViewBackward0) - torchlike/_ops/products.py matmul",
     ),
     (
-        r"torch error RuntimeError\('unsupported operation: some elements of the input tensor "
+        r"torch (error )?RuntimeError\('unsupported operation: some elements of the input "
+        r"tensor "
         r"and the written-to tensor refer to a single memory location",
         "an in-place op whose other operand aliases the tensor written (x.index_add_(0, i, "
         "x[:1])): PyTorch refuses the overlap, torchlike computes out of place and writes the "

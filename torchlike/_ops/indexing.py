@@ -393,6 +393,8 @@ def _check_index_bounds(self, index):
             n = self.shape[dim] if dim < self.ndim else 0
             bad = first_out_of_range(i, -n, n)
             if bad is not None:
+                if n == 0:  # (PyTorch's kernel words an empty dimension's error so)
+                    raise IndexError("index is out of bounds for dimension with size 0")
                 raise IndexError(
                     f"index {bad} is out of bounds for dimension {position} with size {n}"
                 )

@@ -1694,7 +1694,8 @@ for _name, (_impl, _node) in {
         _impl,
         _node,
         promote="float",
-        saved={"self": 0, "other": 1},
+        # (PyTorch's hypot backward reads its result: an in-place change of it is refused)
+        saved={"self": 0, "other": 1, **({"result": "result"} if _name == "hypot" else {})},
         variants=_forms(
             "binary",
             _name,
