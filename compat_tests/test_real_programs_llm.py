@@ -305,3 +305,19 @@ def test_fake_quantize_per_channel(torch):
         torch.fake_quantize_per_channel_affine(w, scale, zp, 2, -8, 7)
     with pytest.raises(RuntimeError, match="dimensions of scale and zero-point are not consistent"):
         torch.fake_quantize_per_channel_affine(w, scale, zp, 0, -8, 7)
+
+
+# ----------------------- HF masking code prints torch.finfo(dtype) while debugging fp16 overflow
+# ``resolution`` is PyTorch's 10 ** -precision as an exact Python float (torchlike gave NumPy's,
+# rounded to the dtype: 0.0010004 for float16); a complex dtype's finfo names its real dtype.
+def test_finfo_resolution_and_complex_name(torch):
+    assert torch.finfo(torch.float16).resolution == 0.001
+    assert torch.finfo(torch.bfloat16).resolution == 0.01
+    assert torch.finfo(torch.float32).resolution == 1e-06
+    assert torch.finfo(torch.float64).resolution == 1e-15
+    assert repr(torch.finfo(torch.float16)).startswith("finfo(resolution=0.001, min=-65504,")
+    assert torch.finfo(torch.complex64).dtype == "float32"
+    assert torch.finfo(torch.complex128).dtype == "float64"
+    assert torch.finfo(torch.complex64).eps == torch.finfo(torch.float32).eps
+    assert torch.finfo(torch.float16) == torch.finfo(torch.half)
+    assert torch.finfo(torch.float16) != torch.finfo(torch.bfloat16)

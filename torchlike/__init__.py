@@ -275,6 +275,7 @@ def set_flush_denormal(mode):
 
 
 import builtins as _builtins  # noqa: E402
+import math as _math  # noqa: E402
 
 import jax.numpy as _jnp  # noqa: E402
 
@@ -287,18 +288,27 @@ class finfo:
     def __init__(self, type=None):  # noqa: A002 - PyTorch's name
         d = _dtype.get_default_dtype() if type is None else type
         info = _jnp.finfo(d._np)
-        self.dtype = str(d).replace("torch.", "")
+        # a complex dtype's limits are its real part's, and carry that name (complex64: float32)
+        self.dtype = str(d).replace("torch.", "") if not d.is_complex else str(info.dtype)
         self.bits = info.bits
         self.eps = _builtins.float(info.eps)
         self.max = _builtins.float(info.max)
         self.min = _builtins.float(info.min)
         self.tiny = _builtins.float(info.tiny)
         self.smallest_normal = self.tiny
-        self.resolution = _builtins.float(info.resolution)
+        # PyTorch's: 10 ** -precision, precision = floor(-log10(eps)), exact as a Python float
+        # (NumPy's ``info.resolution`` is that number rounded to the dtype: 0.0010004 for half)
+        self.resolution = 10.0 ** -_builtins.int(-_math.log10(self.eps))
+
+    def __eq__(self, other):  # PyTorch's finfo is one object per dtype
+        return isinstance(other, finfo) and self.dtype == other.dtype
+
+    def __hash__(self):
+        return hash(("finfo", self.dtype))
 
     def __repr__(self):
         return (
-            f"finfo(resolution={self.resolution}, min={self.min:g}, max={self.max:g}, "
+            f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, "
             f"eps={self.eps:g}, smallest_normal={self.tiny:g}, tiny={self.tiny:g}, "
             f"dtype={self.dtype})"
         )
