@@ -539,3 +539,25 @@ def test_dataset_generators_are_copied_per_worker(torch):
         assert [r[0] for b in out for r in b] == [0, 1, 2, 3]
     fresh = _OwnRng(torch)
     assert ds.rs.randint(100) == fresh.rs.randint(100) and ds.py.random() == fresh.py.random()
+
+
+# mmap=True (large-checkpoint loaders) needs a zip checkpoint at a path: PyTorch refuses a
+# legacy file and a file object; torchlike ignored mmap.
+def test_load_mmap_checks(torch, tmp_path):
+    import io
+
+    torch.save(torch.ones(2), tmp_path / "legacy.pt", _use_new_zipfile_serialization=False)
+    path = str(tmp_path / "legacy.pt")
+    with pytest.raises(
+        RuntimeError,
+        match=r"mmap can only be used with files saved with `torch.save\(.*legacy.pt, "
+        r"_use_new_zipfile_serialization=True\), please torch.save your checkpoint",
+    ):
+        torch.load(path, mmap=True)
+    buf = io.BytesIO()
+    torch.save(torch.ones(2), buf)
+    buf.seek(0)
+    with pytest.raises(ValueError, match="f must be a file path in order to use the mmap argument"):
+        torch.load(buf, mmap=True)
+    torch.save(torch.ones(2), tmp_path / "zip.pt")
+    assert torch.load(tmp_path / "zip.pt", mmap=True).tolist() == [1.0, 1.0]

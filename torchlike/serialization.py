@@ -1433,8 +1433,17 @@ def load(
     try:
         try:
             if _is_zip(file):
+                if mmap and not isinstance(f, (str, os.PathLike)):
+                    raise ValueError("f must be a file path in order to use the mmap argument")
                 with _open_zip(file) as archive:
                     return _load_zip(archive, weights_only, pickle_load_args)
+            if mmap:
+                shown = f"{f}, " if isinstance(f, str) else ""
+                raise RuntimeError(
+                    "mmap can only be used with files saved with "
+                    f"`torch.save({shown}_use_new_zipfile_serialization=True), please "
+                    "torch.save your checkpoint with this option in order to use mmap."
+                )
             return _load_legacy(file, weights_only, pickle_load_args)
         except _Corrupt as e:  # plain public types at the boundary
             raise pickle.UnpicklingError(str(e)) from None
