@@ -561,3 +561,14 @@ def test_load_mmap_checks(torch, tmp_path):
         torch.load(buf, mmap=True)
     torch.save(torch.ones(2), tmp_path / "zip.pt")
     assert torch.load(tmp_path / "zip.pt", mmap=True).tolist() == [1.0, 1.0]
+
+
+def test_legacy_save_with_pickle_protocol_4(torch):
+    import io
+
+    buf = io.BytesIO()
+    obj = {"a": torch.arange(4.0)[1:], "b": torch.ones(2, dtype=torch.int8)}
+    torch.save(obj, buf, _use_new_zipfile_serialization=False, pickle_protocol=4)
+    buf.seek(0)
+    back = torch.load(buf, weights_only=False)  # (the weights-only unpickler refuses FRAME)
+    assert back["a"].tolist() == [1.0, 2.0, 3.0] and back["b"].dtype == torch.int8

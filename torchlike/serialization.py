@@ -1329,6 +1329,11 @@ def _legacy_records(data: bytes):
             stack = []
         elif name == "GLOBAL":
             stack.append(("global", arg))
+        elif name == "STACK_GLOBAL":  # protocol 4+: module and name pushed as strings
+            module, qualname = stack[-2:]
+            del stack[-2:]
+            ok = isinstance(module, str) and isinstance(qualname, str)
+            stack.append(("global", f"{module} {qualname}") if ok else unknown)
         elif name in ("BINPUT", "LONG_BINPUT", "PUT"):
             memo[arg] = stack[-1]
         elif name == "MEMOIZE":
