@@ -572,3 +572,22 @@ def test_legacy_save_with_pickle_protocol_4(torch):
     buf.seek(0)
     back = torch.load(buf, weights_only=False)  # (the weights-only unpickler refuses FRAME)
     assert back["a"].tolist() == [1.0, 2.0, 3.0] and back["b"].dtype == torch.int8
+
+
+# A loop that leaves an epoch early (max_steps) with persistent workers: PyTorch's workers
+# still compute the prefetched tasks, so their streams are further on in the next epoch.
+def test_persistent_workers_left_early_compute_their_prefetch(torch):
+    ds = _Augmenting(torch, 10)
+    torch.manual_seed(0)
+    loader = torch.utils.data.DataLoader(
+        ds, batch_size=1, num_workers=2, persistent_workers=True, collate_fn=list
+    )
+    for k, _ in enumerate(loader):
+        if k == 1:
+            break
+    second = [b[0] for b in loader]
+    seed0 = second[0]["seed"]
+    g = torch.Generator().manual_seed(seed0)
+    draws = [torch.rand(1, generator=g).item() for _ in range(8)]
+    # worker 0 drew for task 0, then for its two prefetched tasks (2 and 4), before epoch two
+    assert [s["t"] for s in second if s["worker"] == 0] == draws[3:8]

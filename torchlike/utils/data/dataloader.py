@@ -400,11 +400,28 @@ class _WorkersIter(_LoaderIter):
     def _reset(self):
         """The next epoch of a persistent iterator: same workers (their streams go on), a
         fresh fetcher each (``iter(dataset)`` again), the round restarts at worker 0."""
+        self._drain()
         self._sampler_iter = iter(self._index_sampler)
         self._num_yielded = 0
         for w in self._workers:
             w.run(self._restart_worker, w)
         self._prime()
+
+    def _drain(self):
+        """The tasks still queued when an epoch is left early: PyTorch's workers compute them
+        before they take the next epoch's resume (their results are dropped), so their
+        streams move on by them."""
+        while self._tasks:
+            wid, index = self._tasks.popleft()
+            worker = self._workers[wid]
+            if not worker.active or worker.error is not None:
+                continue
+            try:
+                worker.run(worker.fetcher.fetch, index)
+            except StopIteration:
+                worker.active = not self._loader._iterable
+            except Exception:
+                pass
 
     def _restart_worker(self, worker):
         worker.fetcher = _Fetcher(self._loader, worker.info.dataset)
