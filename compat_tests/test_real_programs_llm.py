@@ -321,3 +321,22 @@ def test_finfo_resolution_and_complex_name(torch):
     assert torch.finfo(torch.complex64).eps == torch.finfo(torch.float32).eps
     assert torch.finfo(torch.float16) == torch.finfo(torch.half)
     assert torch.finfo(torch.float16) != torch.finfo(torch.bfloat16)
+
+
+def test_inference_tensor_detach_outside_inference_mode(torch):
+    # ``cache.detach()`` / ``.data`` of an inference tensor is an inference tensor with a
+    # counter of its own: writes to it pass (and reach the cache); its views share the cache's
+    with torch.inference_mode():
+        cache = torch.zeros(3)
+        inside = cache.detach()
+    d = cache.detach()
+    assert d.is_inference() and cache.data.is_inference() and inside.is_inference()
+    d.add_(1)
+    cache.data.mul_(2)
+    assert cache.tolist() == [2.0, 2.0, 2.0]
+    with pytest.raises(RuntimeError, match=_INFERENCE_WRITE):
+        d.view(-1).add_(1)
+    with pytest.raises(RuntimeError, match=_INFERENCE_WRITE):
+        inside.add_(1)
+    inside.detach().add_(1)
+    assert cache.tolist() == [5.0, 5.0, 5.0]  # (the refused writes happened, then raised)

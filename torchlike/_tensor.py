@@ -507,6 +507,10 @@ class Tensor(metaclass=TorchNamed):
             out._cache = self._cache
             out._cache_gen = self._cache_gen
         out._vc = self._vc if share_version else VersionCounter(self._vc.version)
+        if self._inference:
+            out._inference = True
+            if not grad_mode._state.inference or self.__dict__.get("_counted_alias"):
+                out.__dict__["_counted_alias"] = True
         return out
 
     def detach_(self):

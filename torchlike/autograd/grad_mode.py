@@ -125,8 +125,10 @@ INFERENCE_WRITE = (
 
 def check_inference_write(t):
     """PyTorch's version-counter bump on a tensor made in inference mode (or a view of one),
-    outside inference mode: the write has happened, then this raises."""
-    if t._inference and not _state.inference:
+    outside inference mode: the write has happened, then this raises.  ``detach()``/``.data``
+    of one taken outside inference mode is an inference tensor with a counter of its own
+    (``_counted_alias``): writes to it pass (not to its views: they share the base's)."""
+    if t._inference and not _state.inference and not t.__dict__.get("_counted_alias"):
         raise RuntimeError(INFERENCE_WRITE)
 
 

@@ -37,12 +37,7 @@ _MULTI_OUTPUT_VIEWS = ("split", "split_with_sizes", "unbind")
 def _bump_version(self):
     """The in-place write's version bump; on an inference tensor outside inference mode it
     raises PyTorch's error (after the write, as PyTorch's version counter does)."""
-    if self._inference and not grad_mode._state.inference:
-        raise RuntimeError(
-            "Inplace update to inference tensor outside InferenceMode is not allowed.You can "
-            "make a clone to get a normal tensor before doing inplace update.See "
-            "https://github.com/pytorch/rfcs/pull/17 for more details."
-        )
+    grad_mode.check_inference_write(self)
     self._version += 1
 
 
