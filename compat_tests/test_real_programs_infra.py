@@ -591,3 +591,21 @@ def test_persistent_workers_left_early_compute_their_prefetch(torch):
     draws = [torch.rand(1, generator=g).item() for _ in range(8)]
     # worker 0 drew for task 0, then for its two prefetched tasks (2 and 4), before epoch two
     assert [s["t"] for s in second if s["worker"] == 0] == draws[3:8]
+
+
+# ------------------------------------------------ share_memory_() / is_shared()
+# Hogwild-style scripts call model.share_memory() and check is_shared(): torchlike's
+# share_memory_ did nothing and is_shared() was always False.
+def test_share_memory_marks_the_storage(torch):
+    x = torch.ones(4)
+    view = x[1:]
+    assert not x.is_shared()
+    assert x.share_memory_() is x
+    assert x.is_shared() and view.is_shared() and x[2:].is_shared()
+    assert not (x * 2).is_shared() and not x.clone().is_shared()
+    x.add_(1)
+    assert x.is_shared()
+    model = torch.nn.Linear(2, 2)
+    weight = model.weight
+    assert model.share_memory() is model and model.weight is weight
+    assert all(p.is_shared() for p in model.parameters())

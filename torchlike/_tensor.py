@@ -40,6 +40,11 @@ _device_of = _device.of_array
 _MetaArray = _meta.MetaArray
 
 
+# storages ``share_memory_()`` moved to shared memory (one process here: only the flag PyTorch
+# reports through ``is_shared()``, on the tensor and every view of its storage)
+_SHARED_STORAGES: weakref.WeakSet = weakref.WeakSet()
+
+
 class Tensor(metaclass=TorchNamed):
     _torch_name = "torch.Tensor"
     __slots__ = (
@@ -717,7 +722,8 @@ class Tensor(metaclass=TorchNamed):
         return self if self.is_contiguous() else self.clone()
 
     def is_shared(self):
-        return False
+        storage = getattr(self, "_storage", None)
+        return storage is not None and storage in _SHARED_STORAGES
 
     # NumPy defers ``ndarray + tensor`` to Tensor.__radd__
     __array_priority__ = 1000

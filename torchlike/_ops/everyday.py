@@ -25,7 +25,7 @@ from .. import _dtype as D
 from .._factories import empty, tensor
 from .._layout import UntypedStorage
 from .._storage import Storage
-from .._tensor import Tensor, _wrap_dim
+from .._tensor import _SHARED_STORAGES, Tensor, _wrap_dim
 from ..autograd import grad_mode
 from ..autograd.inplace import _check_inplace_allowed
 from . import everyday_table  # noqa: F401 - registers its entries into OPS
@@ -277,6 +277,9 @@ def pin_memory(self, device=None):
 
 
 def share_memory_(self):
+    storage = getattr(self, "_storage", None)
+    if storage is not None:
+        _SHARED_STORAGES.add(storage)
     return self
 
 

@@ -437,7 +437,7 @@ class Module:
         return self
 
     def share_memory(self):
-        return self
+        return self._apply(lambda t: t.share_memory_())
 
     # ------------------------------------------------------------------ dtype / device moves
     def _apply(self, fn, recurse=True):
