@@ -340,3 +340,31 @@ def test_inference_tensor_detach_outside_inference_mode(torch):
         inside.add_(1)
     inside.detach().add_(1)
     assert cache.tolist() == [5.0, 5.0, 5.0]  # (the refused writes happened, then raised)
+
+
+# ------------------------------ bf16 LoRA fine-tuning through F.scaled_dot_product_attention
+# The CPU flash kernel's half/bfloat16 backward rounds the recomputed probabilities and dS to
+# the input dtype before its products; torchlike differentiated the float32 math (about half of
+# the gradient entries differed in the last bit).
+@pytest.mark.parametrize("q_len, causal", [(5, False), (5, True), (1, False)])
+def test_sdpa_bf16_backward_rounds_as_the_flash_kernel(torch, q_len, causal):
+    g = torch.Generator().manual_seed(2)
+    dt = torch.bfloat16
+    q = torch.randn(2, 2, q_len, 8, generator=g).to(dt).requires_grad_()
+    k = torch.randn(2, 2, 7, 8, generator=g).to(dt).requires_grad_()
+    v = torch.randn(2, 2, 7, 8, generator=g).to(dt).requires_grad_()
+    grad = torch.randn(2, 2, q_len, 8, generator=g).to(dt)
+    out = torch.nn.functional.scaled_dot_product_attention(q, k, v, is_causal=causal)
+    out.backward(grad)
+    scale = 1 / math.sqrt(8)
+    qf, kf, vf, gf = q.detach().float(), k.detach().float(), v.detach().float(), grad.float()
+    s = (qf @ kf.transpose(-1, -2)) * scale
+    if causal:
+        s = s.masked_fill(~torch.ones(q_len, 7, dtype=torch.bool).tril(), float("-inf"))
+    m = s.amax(-1, keepdim=True)
+    p = torch.exp(s - (m + torch.log(torch.exp(s - m).sum(-1, keepdim=True))))
+    dsum = (gf * out.detach().float()).sum(-1, keepdim=True)
+    ds = (p * (gf @ vf.transpose(-1, -2) - dsum)).to(dt).float()
+    assert torch.equal(v.grad, (p.to(dt).float().transpose(-1, -2) @ gf).to(dt))
+    assert torch.equal(q.grad, (scale * (ds @ kf)).to(dt))
+    assert torch.equal(k.grad, (scale * (ds.transpose(-1, -2) @ qf)).to(dt))

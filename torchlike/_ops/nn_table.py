@@ -1124,12 +1124,7 @@ OPS["_safe_softmax"] = Op(
 _FLASH_KV_BLOCK = 512
 
 
-def _sdpa_reduced(q, k, v, mask, *, scale, is_causal, low):
-    """Half/bfloat16 attention in the CPU flash kernel's arithmetic: scores, maxima, the
-    exponentials and their row sums in float32, the exponentials rounded to ``low`` (the inputs'
-    dtype; they arrive in float32, opmath) for the product with ``v`` (float32 accumulation),
-    the key blocks merged by online softmax, and the row finally scaled by the reciprocal of its
-    sum (a fully masked row is 0).  The result, float32, is rounded to ``low`` once."""
+def _flash_scores(q, k, mask, *, scale, is_causal):
     f32 = jnp.float32
     scores = jnp.matmul(q.astype(f32), jnp.swapaxes(k, -2, -1).astype(f32), precision=_MATMUL)
     if is_causal:
@@ -1141,6 +1136,68 @@ def _sdpa_reduced(q, k, v, mask, *, scale, is_causal, low):
             scores = jnp.where(mask, scores, -jnp.inf)
         else:
             scores = scores + mask.astype(f32)
+    return scores
+
+
+def _flash_q_block(length):
+    return 256 if length >= 768 else 64 if length >= 192 else 32
+
+
+def _sdpa_reduced_grads(q, k, v, mask, out, g, *, scale, is_causal, low):
+    """The CPU flash kernel's half/bfloat16 backward: probabilities recomputed in float32 from
+    the row's log-sum-exp, rounded to ``low`` for grad_v = p^T @ grad_out; dS = p * (grad_out @
+    v^T - rowsum(grad_out * out)) rounded to ``low`` for grad_q = scale * dS @ k and grad_k =
+    scale * dS^T @ q; every gradient accumulated block by block into ``low`` storage (query
+    blocks of 32/64/256 rows, key blocks of 512)."""
+    f32 = jnp.float32
+
+    def rnd(x):
+        return x.astype(low).astype(f32)
+
+    scores = _flash_scores(q, k, mask, scale=scale, is_causal=is_causal)
+    row_max = jnp.max(scores, axis=-1, keepdims=True)
+    dead = row_max == -jnp.inf
+    total = jnp.sum(jnp.exp(scores - jnp.where(dead, 0.0, row_max)), axis=-1, keepdims=True)
+    lse = jnp.where(dead, 0.0, row_max) + jnp.log(jnp.where(total == 0, 1.0, total))
+    qf, kf, vf, gf = q.astype(f32), k.astype(f32), v.astype(f32), g.astype(f32)
+    dsum = jnp.sum(gf * out.astype(f32), axis=-1, keepdims=True)
+    p = jnp.exp(scores - lse)
+    p_low = rnd(p)
+    ds = rnd(p * (jnp.matmul(gf, jnp.swapaxes(vf, -2, -1), precision=_MATMUL) - dsum))
+    length, keys = q.shape[-2], k.shape[-2]
+    qb = _flash_q_block(length)
+    gq = jnp.zeros(q.shape, f32)
+    gk = jnp.zeros(k.shape, f32)
+    gv = jnp.zeros(v.shape, f32)
+    for m in range(0, length, qb):
+        rows = slice(m, m + qb)
+        for n in range(0, keys, _FLASH_KV_BLOCK):
+            cols = slice(n, n + _FLASH_KV_BLOCK)
+            pb = p_low[..., rows, cols]
+            db = ds[..., rows, cols]
+            gv = gv.at[..., cols, :].set(
+                rnd(gv[..., cols, :] + jnp.matmul(jnp.swapaxes(pb, -2, -1), gf[..., rows, :]))
+            )
+            gq = gq.at[..., rows, :].set(
+                rnd(gq[..., rows, :] + scale * jnp.matmul(db, kf[..., cols, :]))
+            )
+            gk = gk.at[..., cols, :].set(
+                rnd(
+                    gk[..., cols, :]
+                    + scale * jnp.matmul(jnp.swapaxes(db, -2, -1), qf[..., rows, :])
+                )
+            )
+    return gq.astype(q.dtype), gk.astype(k.dtype), gv.astype(v.dtype)
+
+
+def _sdpa_reduced(q, k, v, mask, *, scale, is_causal, low):
+    """Half/bfloat16 attention in the CPU flash kernel's arithmetic: scores, maxima, the
+    exponentials and their row sums in float32, the exponentials rounded to ``low`` (the inputs'
+    dtype; they arrive in float32, opmath) for the product with ``v`` (float32 accumulation),
+    the key blocks merged by online softmax, and the row finally scaled by the reciprocal of its
+    sum (a fully masked row is 0).  The result, float32, is rounded to ``low`` once."""
+    f32 = jnp.float32
+    scores = _flash_scores(q, k, mask, scale=scale, is_causal=is_causal)
     vf = v.astype(f32)
     row_max = jnp.full(scores.shape[:-1] + (1,), -jnp.inf, f32)
     row_sum = jnp.zeros(scores.shape[:-1] + (1,), f32)
@@ -1182,13 +1239,15 @@ def _sdpa(q, k, v, mask, *, scale, is_causal, gqa, low=None):
     return jnp.matmul(_safe_softmax(scores, dim=-1), v, precision=_MATMUL)
 
 
-def _first_order_only(f, kernel):
-    """``f`` with its usual gradient, but a gradient that has no gradient itself: PyTorch
-    registers no derivative for some backward kernels, and a double backward through them
-    fails naming the kernel."""
+def _first_order_only(f, kernel, backward=None):
+    """``f`` with its usual gradient (or ``backward(args, grad)``'s), but a gradient that has
+    no gradient itself: PyTorch registers no derivative for some backward kernels, and a double
+    backward through them fails naming the kernel."""
 
     @jax.custom_vjp
     def grads(args, g):
+        if backward is not None:
+            return backward(args, g)
         return jax.vjp(f, *args)[1](g)
 
     def grads_bwd(_, __):
@@ -1208,7 +1267,20 @@ def _sdpa_fused(q, k, v, mask, *, scale, is_causal, gqa, low=None):
     def attend(q, k, v, mask):
         return _sdpa(q, k, v, mask, scale=scale, is_causal=is_causal, gqa=gqa, low=low)
 
-    once = _first_order_only(attend, "_scaled_dot_product_flash_attention_for_cpu_backward")
+    backward = None
+    if low is not None and not gqa:  # (grouped heads: how PyTorch rounds their sum is open)
+
+        def backward(args, g):
+            q, k, v, mask = args
+            out = attend(q, k, v, mask).astype(jnp.dtype(low))
+            gq, gk, gv = _sdpa_reduced_grads(
+                q, k, v, mask, out, g, scale=scale, is_causal=is_causal, low=jnp.dtype(low)
+            )
+            return gq, gk, gv, None if mask is None else jnp.zeros_like(mask)
+
+    once = _first_order_only(
+        attend, "_scaled_dot_product_flash_attention_for_cpu_backward", backward
+    )
     return once(q, k, v, mask)
 
 
