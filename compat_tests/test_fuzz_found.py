@@ -243,3 +243,30 @@ def test_index_into_empty_dimension(torch, index):
         x[index(torch)]
     with pytest.raises(IndexError, match=msg):
         x[index(torch)] = 1.0
+
+
+# ------------------------------------------------------------------ norms of nan and inf
+# A 2-norm or p-norm whose sum of powers is nan was 0 (the mask for the zero norm's gradient
+# tested "> 0"): silently wrong for any nan in the input.
+def test_norm_of_nan_and_inf(torch):
+    nan, inf = float("nan"), float("inf")
+    y = torch.tensor([1.0, nan, 2.0])
+    for v in (y.norm(), torch.linalg.vector_norm(y), y.norm(p=3), torch.linalg.norm(y),
+              torch.tensor([inf, nan]).norm(), torch.nn.functional.normalize(y, dim=0)[0]):  # fmt: skip
+        assert v.isnan().item()
+    w = torch.tensor([inf, 1.0])
+    assert w.norm().item() == inf and w.norm(p=3).item() == inf
+    a = torch.zeros(3, requires_grad=True)
+    a.norm().backward()
+    assert a.grad.tolist() == [0.0, 0.0, 0.0]  # (the zero norm's gradient stays 0)
+
+
+def test_copy_node_names_its_namespace(torch):
+    x = torch.zeros(2, requires_grad=True).clone()
+    x.copy_(torch.ones(2, requires_grad=True))
+    assert type(x.grad_fn).__name__ == "CopyBackwards"
+    assert x.grad_fn.name() == "torch::autograd::CopyBackwards"
+    y = x * x
+    x.add_(1)
+    with pytest.raises(RuntimeError, match=re.escape("which is output 0 of Add, is at version")):
+        y.sum().backward()

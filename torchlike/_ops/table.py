@@ -782,8 +782,9 @@ OPS["std"] = Op("std", _std, "StdBackward0", saved={**VAR_SAVED, "result": "resu
 
 def _safe_sqrt(s):
     # sqrt whose gradient at 0 is 0 (PyTorch's norm backward masks zero norms), not inf*0 = nan
-    nonzero = s > 0
-    return jnp.where(nonzero, jnp.sqrt(jnp.where(nonzero, s, 1)), 0)
+    # (masked where s == 0 only: a nan or inf sum keeps its sqrt, as PyTorch's norm does)
+    zero = s == 0
+    return jnp.where(zero, 0, jnp.sqrt(jnp.where(zero, 1, s)))
 
 
 def _vector_norm(x, *, ord=2, dim=None, keepdim=False):
@@ -799,8 +800,8 @@ def _vector_norm(x, *, ord=2, dim=None, keepdim=False):
     if ord == 1:
         return jnp.sum(ax, axis=dim, keepdims=keepdim)
     total = jnp.sum(ax**ord, axis=dim, keepdims=keepdim)
-    nonzero = total > 0
-    return jnp.where(nonzero, jnp.where(nonzero, total, 1) ** (1.0 / ord), 0)
+    zero = total == 0
+    return jnp.where(zero, 0, jnp.where(zero, 1, total) ** (1.0 / ord))
 
 
 OPS["norm"] = Op(

@@ -799,6 +799,7 @@ class AccumulateGrad(Node):
 
 
 _node_classes: dict[str, type] = {}
+_HAND_WRITTEN_NODES = frozenset({"CopyBackwards"})  # (CopySlices, AccumulateGrad: classes here)
 
 
 def node_class(name: str, saved_attrs: dict | None = None, raw_attrs: dict | None = None) -> type:
@@ -810,7 +811,10 @@ def node_class(name: str, saved_attrs: dict | None = None, raw_attrs: dict | Non
     """
     cls = _node_classes.get(name)
     if cls is None:
-        cls = type(name, (Node,), {"__slots__": (), "__module__": "torchlike.autograd.graph"})
+        body = {"__slots__": (), "__module__": "torchlike.autograd.graph"}
+        if name in _HAND_WRITTEN_NODES:  # PyTorch's own C++ nodes name their namespace
+            body["name"] = lambda self, full=f"torch::autograd::{name}": full
+        cls = type(name, (Node,), body)
         _node_classes[name] = cls
     for prefix, attrs in (("_saved_", saved_attrs), ("_raw_saved_", raw_attrs)):
         for attr, getter in (attrs or {}).items():
