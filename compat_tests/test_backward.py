@@ -656,3 +656,28 @@ def test_no_grad_in_thread_does_not_leak(torch):
     release.set()
     t.join()
     assert seen == [False]
+
+
+# create_graph=True through half-precision ops: the recorded backward ops ran their rule in
+# float32 math again and JAX refused the float32 cotangent (a raw ValueError, every op).
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
+@pytest.mark.parametrize(
+    "fn, first, second",
+    [
+        (lambda t, x: t.exp(x), lambda x: np.exp(x), lambda x: np.exp(x)),
+        (lambda t, x: x * x, lambda x: 2 * x, lambda x: 2 + 0 * x),
+        (lambda t, x: t.sin(x), lambda x: np.cos(x), lambda x: -np.sin(x)),
+        (lambda t, x: x**3, lambda x: 3 * x**2, lambda x: 6 * x),
+        (lambda t, x: t.tanh(x), lambda x: 1 - np.tanh(x) ** 2,
+         lambda x: -2 * np.tanh(x) * (1 - np.tanh(x) ** 2)),
+    ],
+)  # fmt: skip
+def test_create_graph_in_half_precision(torch, dtype, fn, first, second):
+    x = torch.tensor([0.5, 1.0, 1.5], dtype=getattr(torch, dtype), requires_grad=True)
+    (g,) = torch.autograd.grad(fn(torch, x).sum(), x, create_graph=True)
+    assert g.dtype == x.dtype and g.requires_grad
+    (g2,) = torch.autograd.grad(g.sum(), x)
+    assert g2.dtype == x.dtype
+    xs = np.array([0.5, 1.0, 1.5])
+    np.testing.assert_allclose(g.float().detach().numpy(), first(xs), rtol=2e-2, atol=1e-2)
+    np.testing.assert_allclose(g2.float().numpy(), second(xs), rtol=2e-2, atol=1e-2)

@@ -908,7 +908,11 @@ def _vjp_op(node, step, rule_factory, present, real):
             grads = rule(list(args[:n_saved]), cts, present)
             return tuple(grads[k] for k in live)
 
-        op = _vjp_ops.put(key, Op(node.name() + "_vjp", impl, node.name() + "Backward"))
+        # (opmath off: the rule is the vjp of the op's own function, float32 math of half
+        # operands included, and takes the cotangents in the outputs' dtypes)
+        op = _vjp_ops.put(
+            key, Op(node.name() + "_vjp", impl, node.name() + "Backward", opmath=False)
+        )
     return op
 
 
