@@ -811,7 +811,7 @@ def node_class(name: str, saved_attrs: dict | None = None, raw_attrs: dict | Non
     """
     cls = _node_classes.get(name)
     if cls is None:
-        body = {"__slots__": (), "__module__": "torchlike.autograd.graph"}
+        body: dict = {"__slots__": (), "__module__": "torchlike.autograd.graph"}
         if name in _HAND_WRITTEN_NODES:  # PyTorch's own C++ nodes name their namespace
             body["name"] = lambda self, full=f"torch::autograd::{name}": full
         cls = type(name, (Node,), body)
