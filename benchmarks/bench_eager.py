@@ -51,7 +51,7 @@ JAX reports (``jax.monitoring``'s backend-compile event, every library and cache
       ~300 ms vs the vjp replay's ~400: even then 5 forward compiles + that replay > raw jit.
     So a new shape costs what eager execution plus one replay must compile; the 1.0x target
     needs the forward not to compile per shape, which no exact option here gives.
-    Memory: the plateau is the program bounds (~1.3-1.5 MiB per cached executable, 256 per-op
+    Memory: the plateau is the program bounds (~1.3-1.5 MiB per cached executable, 512 per-op
     + the replays'); JAX's own tracing/lowering caches are bounded by entry count (2048/4096).
 (c) a 10-op elementwise chain on 5x5 float32 + ``sum()`` + ``backward()``: the per-op and
     per-backward overhead.  JAX: ``jax.grad`` eagerly (op by op) and ``jax.jit(jax.grad)``.

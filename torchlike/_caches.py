@@ -47,9 +47,15 @@ PROGRAM_BYTES = 3 << 19
 
 
 # The program bounds, in one place (a cache may also pass ``max_programs`` itself).  ``ops``: the
-# per-op executables (core.py), ~0.4 GiB estimated at most; a training step of the small GPT
-# of benchmarks/bench_gpt.py holds 44.  The engine's replays set theirs in engine.py.
-PROGRAM_BOUNDS = {"ops": 256}
+# per-op executables (core.py), ~0.75 GiB estimated at most; a training step of the small GPT
+# of benchmarks/bench_gpt.py holds 44.  A loop over growing lengths needs one per op and
+# length, and the cache evicts whole entries (an op's every shape) oldest first, so a working
+# set above the bound recompiles all of it on every pass: sampling 24 tokens from
+# bench_eager's toy GPT holds ~480; measured, a second identical run compiled 507 programs
+# (4.6 s) with a bound of 256 and 24 (0.18 s) with 512.  (A raw ``jax.jit`` program costs
+# ~3 MiB of RSS here, so per-shape caching is dear whoever does it.)  The engine's replays set
+# theirs in engine.py.
+PROGRAM_BOUNDS = {"ops": 512}
 
 
 def _programs(value) -> int:
