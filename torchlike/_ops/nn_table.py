@@ -16,7 +16,7 @@ import numpy as np
 from jax import lax
 
 from .core import Op
-from .table import OPS
+from .table import OPS, _round
 
 # float32 matmul precision: JAX's default, which torchlike keeps at PyTorch's setting
 # (full float32 unless torch.set_float32_matmul_precision says otherwise; _config.py)
@@ -1152,7 +1152,7 @@ def _sdpa_reduced_grads(q, k, v, mask, out, g, *, scale, is_causal, low):
     f32 = jnp.float32
 
     def rnd(x):
-        return x.astype(low).astype(f32)
+        return _round(x, low)
 
     scores = _flash_scores(q, k, mask, scale=scale, is_causal=is_causal)
     row_max = jnp.max(scores, axis=-1, keepdims=True)
@@ -1210,7 +1210,7 @@ def _sdpa_reduced(q, k, v, mask, *, scale, is_causal, low):
         rescale = jnp.where(dead, jnp.ones((), f32), jnp.exp(row_max - new_max))
         row_sum = jnp.where(dead, row_sum, jnp.sum(p, axis=-1, keepdims=True) + rescale * row_sum)
         part = jnp.matmul(
-            p.astype(low).astype(f32),
+            _round(p, low),
             vf[..., start : start + _FLASH_KV_BLOCK, :],
             precision=_MATMUL,
         )

@@ -34,6 +34,29 @@ _can_cast = D.can_cast
 _MULTI_OUTPUT_VIEWS = ("split", "split_with_sizes", "unbind")
 
 
+_MULTI_OUTPUT_RULE = (
+    "This view is the output of a function that returns multiple views. Such functions do not "
+    "allow the output views to be modified inplace. You should replace the inplace operation "
+    "by an out-of-place one."
+)
+
+
+def _multi_output_view(view):
+    """The short name of the multi-output view op (split, chunk, unbind) whose output ``view``
+    still is (its history not rebased since), else None."""
+    geom = view._geom
+    fn = view._grad_fn
+    if (
+        geom is not None
+        and geom.op is not None
+        and geom.op.name in _MULTI_OUTPUT_VIEWS
+        and fn is not None
+        and fn._op is geom.op
+    ):
+        return type(fn).__name__.replace("Backward0", "")
+    return None
+
+
 def _bump_version(self):
     """The in-place write's version bump; on an inference tensor outside inference mode it
     raises PyTorch's error (after the write, as PyTorch's version counter does)."""
@@ -55,21 +78,11 @@ def _check_inplace_allowed(self):
             "outside (if you want the inplace to be tracked)."
         )
     if self._requires_grad and grad_mode.is_grad_enabled():
-        geom = self._geom
-        if (
-            self._base_t is not None
-            and geom is not None
-            and geom.op is not None
-            and geom.op.name in _MULTI_OUTPUT_VIEWS
-            and self._grad_fn is not None
-            and self._grad_fn._op is geom.op
-        ):
-            short = type(self._grad_fn).__name__.replace("Backward0", "")
+        short = _multi_output_view(self) if self._base_t is not None else None
+        if short is not None:
             raise RuntimeError(
                 f"Output {self._output_nr} of {short} is a view and is being modified "
-                "inplace. This view is the output of a function that returns multiple views. "
-                "Such functions do not allow the output views to be modified inplace. You should "
-                "replace the inplace operation by an out-of-place one."
+                f"inplace. {_MULTI_OUTPUT_RULE}"
             )
         if self._grad_fn is None:
             raise RuntimeError(
@@ -225,21 +238,11 @@ def _rebase_view(view):
     """A view whose base (or another view of it) was written since re-derives its history,
     except an output of a multi-output view op (split, chunk, unbind), which PyTorch refuses
     to rebase: its grad_fn, and any use of it in autograd, raise."""
-    geom = view._geom
-    fn = view._grad_fn
-    if (
-        geom is not None
-        and geom.op is not None
-        and geom.op.name in _MULTI_OUTPUT_VIEWS
-        and fn is not None
-        and fn._op is geom.op
-    ):
-        short = type(fn).__name__.replace("Backward0", "")
+    short = _multi_output_view(view)
+    if short is not None:
         raise RuntimeError(
             f"Output {view._output_nr} of {short} is a view and its base or another view of its "
-            "base has been modified inplace. This view is the output of a function that returns "
-            "multiple views. Such functions do not allow the output views to be modified "
-            "inplace. You should replace the inplace operation by an out-of-place one."
+            f"base has been modified inplace. {_MULTI_OUTPUT_RULE}"
         )
     refresh_view_history(view)
 
