@@ -28,6 +28,8 @@ the Python runs between them (``_Segmented``), or, with many such steps, they ru
 
 from __future__ import annotations
 
+import collections
+import functools
 import heapq
 import itertools
 import math
@@ -43,6 +45,7 @@ from .. import _caches, _device, _meta, _tensor
 from .._caches import compile_count  # noqa: F401  (torch.autograd's name for the counter)
 from .._ops import device_table
 from .._ops.core import Op, apply, record
+from .._ops.table import OPS
 from . import _callbacks, anomaly_mode, grad_mode
 from . import graph as _graph
 from .function import BackwardCFunction
@@ -331,7 +334,7 @@ def _replay(plan, create_graph, roots):
         )
     else:
         replay = _checked_replay(plan) if anomaly_mode.checks_nan() else _replay_for(plan)
-        compiled = type(replay) in (_JIT_TYPE, _Segmented, _RuleByRule)
+        compiled = type(replay) in (_JIT_TYPE, _Segmented, _RuleByRule, _Pieced)
         flat = _numbers_as_arrays(plan.flat) if compiled else plan.flat
         result = _callbacks.run(replay, plan.callbacks, flat, plan.root_grads)
         result = WalkResult(
@@ -944,6 +947,7 @@ _stats = {
     "compiled_runs": 0,
     "churn_compiles": 0,
     "rule_by_rule_runs": 0,
+    "piece_compiles": 0,
 }
 
 # Structure churn.  Some programs build a backward of a new structure nearly every step, with
@@ -1028,8 +1032,9 @@ class _OnProbation(NamedTuple):
 
 def stats() -> dict:
     """The engine's own counts: replays compiled (``churn_compiles``: of them, for structures
-    of a churning family), runs of compiled and uncompiled replays, replays cached (``on
-    probation``: of them, churning ones not reused yet)."""
+    of a churning family; ``piece_compiles``: the shared pieces deep replays were built of),
+    runs of compiled and uncompiled replays, replays cached (``on probation``: of them,
+    churning ones not reused yet)."""
     _forget_stale()
     return dict(_stats, cached=len(_replays), on_probation=len(_probation))
 
@@ -1161,6 +1166,8 @@ def _compiled_replay(plan):
     """The compiled replay of ``plan``'s structure: one ``jax.jit`` program, or, where steps
     call Python (``_Segmented``), compiled pieces between those steps."""
     order = _python_order(plan.structure)
+    if order is None and _node_steps(plan.structure) >= PIECES_FROM:
+        return _Pieced(plan)
     if order is not None:
         runs = _runs(order)
         if sum(py for py, _ in runs) <= MAX_PYTHON_RUNS:
@@ -1296,6 +1303,234 @@ class _Segmented:
             [_as_array(g) for g in captured],
             [_as_array(g) for g in retained],
         )
+
+
+# Deep graphs.  XLA fuses chains of elementwise ops, and where a value of such a chain has
+# several consumers it recomputes the chain inside each consumer's fusion rather than store it:
+# the backward of a recurrent cell's state (``c = f * c + i * g`` over time) becomes fusions
+# that each recompute the chain back to the last step, a program quadratic in the number of
+# steps (LSTMCell x2 + Linear, 97x51: 20 steps 2.6 s to compile, 30 steps 27 s, 40 steps 45 s;
+# fusions of 580 instructions each at 30 steps; pytorch/examples' time_sequence_prediction, 999
+# steps, never finished).  ``optimization_barrier`` does not stop it (XLA:CPU removes barriers
+# before fusion).  A structure of PIECES_FROM node steps or more therefore compiles in pieces:
+# its order is cut where the content says (below), each piece is a jitted program of (its
+# saved values, the cotangents that reach it) -> (the cotangents it leaves, its results),
+# and a piece is keyed by its own steps renumbered from its start, so pieces of the same
+# content share one program, within a structure (every time step of an RNN) and across
+# structures (another sequence length).  Values cross pieces in memory, which bounds the
+# recomputation to one piece.
+PIECES_FROM = 512
+# the cut: after the step whose content hash is the least in a window of PIECE_WINDOW steps
+# (the rightmost on a tie: "winnowing"), so a piece has at most PIECE_WINDOW steps and the
+# cuts of a repeated stretch of steps fall at the same places in each repeat
+PIECE_WINDOW = 64
+PIECE_CONTEXT = 8  # a step's content: its rule and those of the steps just before it
+_pieces = _caches.LRUCache("autograd.pieces", 4 * CACHE_SIZE, max_programs=4 * CACHE_SIZE)
+
+
+def _node_steps(structure):
+    return sum(1 for s in structure.steps if type(s) is NodeStep)
+
+
+def _cuts(steps, first, end):
+    """The (start, stop) index ranges of the pieces of ``steps[first:end]`` (PIECE_WINDOW)."""
+    n = end - first
+    if n <= 0:
+        return []
+    keys = [s.rule_key if type(s) is NodeStep else s.aval for s in steps[first:end]]
+    own = [hash(k) for k in keys]
+    hashes = [hash(tuple(own[max(0, i - PIECE_CONTEXT) : i + 1])) for i in range(n)]
+    w = min(PIECE_WINDOW, n)
+    chosen = set()
+    window: collections.deque = collections.deque()  # indices, their hashes increasing
+    for i, h in enumerate(hashes):
+        while window and hashes[window[-1]] >= h:
+            window.pop()
+        window.append(i)
+        if window[0] <= i - w:
+            window.popleft()
+        if i >= w - 1:
+            chosen.add(window[0])
+    stops = [first + c + 1 for c in sorted(chosen | {n - 1})]
+    return list(zip([first] + stops[:-1], stops))
+
+
+# A wide node: ``cat`` or ``stack`` of WIDE_FROM or more tensors (the outputs of an RNN's time
+# steps).  Its backward gives each operand a slice of the cotangent, and a program that returns
+# a thousand slices costs XLA:CPU ~13 ms of compile per slice (999 slices of a 97x999 array:
+# 12-15 s, whether returned, stacked or split).  In a pieced replay such a node runs between
+# the pieces instead, each operand's slice taken by one jitted dynamic slice whose offset is an
+# argument (one program for all offsets).
+WIDE_FROM = 32
+
+
+def _wide(step):
+    """(dim, [(offset, size or None for stack, dtype) per operand]) of a cat or stack step
+    with WIDE_FROM or more operands, else None."""
+    op, params = step.rule_key[0], dict(step.rule_key[2])
+    if (
+        (op is not OPS["cat"] and op is not OPS["stack"])
+        or len(step.live) < WIDE_FROM
+        or step.retain
+        or any(step.captures)
+        or any(a[0] != "aval" for a in step.rule_key[3])
+    ):
+        return None
+    operands = step.rule_key[3]
+    if op is OPS["stack"]:
+        return params["dim"], [(k, None, a[2]) for k, a in enumerate(operands)]
+    dim, parts, offset = params["dim"], [], 0
+    for a in operands:
+        parts.append((offset, a[1][dim], a[2]))
+        offset += a[1][dim]
+    return dim, parts
+
+
+@functools.partial(jax.jit, static_argnames=("dim", "size", "dtype"))
+def _part(g, start, *, dim, size, dtype):
+    if size is None:
+        return jax.lax.dynamic_index_in_dim(g, start, dim, keepdims=False).astype(dtype)
+    return jax.lax.dynamic_slice_in_dim(g, start, size, dim).astype(dtype)
+
+
+class _Pieced:
+    """A replay compiled in shared pieces (see PIECES_FROM).  A piece's program is looked up
+    (or built) the first time this replay runs it, from the cotangents present then: which
+    cotangents reach a step is fixed by the structure, so every later call sees the same."""
+
+    def __init__(self, plan):
+        structure = self.structure = plan.structure
+        steps = structure.steps
+        # the rule factories (structural: they close over a node's rule key, not its values),
+        # called only for the pieces that are new
+        self.rules = plan.rules
+        offsets = [0]
+        for step in steps:
+            offsets.append(offsets[-1] + (0 if type(step) is LeafStep else step.n_saved))
+        # (first step, end, first flat value, end) per piece; (step, _wide(step)) per wide node
+        self.pieces: list = []
+        a = 0
+        for i, step in enumerate(steps + (None,)):
+            wide = _wide(step) if type(step) is NodeStep else None
+            if wide is not None or step is None:
+                self.pieces.extend((c, d, offsets[c], offsets[d]) for c, d in _cuts(steps, a, i))
+                if wide is not None:
+                    self.pieces.append((i, wide))
+                a = i + 1
+        self.programs: list = [None] * len(self.pieces)
+
+    def _cache_size(self):  # its programs live in ``_pieces``, which bounds them
+        return 0
+
+    def __call__(self, flat, root_cts):
+        structure = self.structure
+        ct: dict = {}
+        for slot, g in zip(structure.roots, root_cts):
+            _add(ct, slot, _OnArrays.torch_convention(g))
+        accumulated: list = []
+        captured = [None] * structure.n_capture
+        retained = [None] * structure.n_retain
+        for p, piece in enumerate(self.pieces):
+            if len(piece) == 2:  # a wide node (WIDE_FROM)
+                i, (dim, parts) = piece
+                g = ct.pop((i, 0), None)
+                if g is not None:
+                    step = structure.steps[i]
+                    for k in step.live:
+                        start, size, dtype = parts[k]
+                        _add(ct, step.edges[k], _part(g, start, dim=dim, size=size, dtype=dtype))
+                continue
+            a, b, start, stop = piece
+            program = self.programs[p]
+            if program is None:
+                program = self.programs[p] = self._program(a, b, ct)
+            fn, ins, outs, captures, retains = program
+            left, result = fn(flat[start:stop], [ct.pop(s) for s in ins])
+            for s, g in zip(outs, left):
+                if g is not None:
+                    ct[s] = g
+            accumulated.extend(result.accumulated)
+            for j, g in zip(captures, result.captured):
+                if g is not None:
+                    captured[j] = g
+            for j, g in zip(retains, result.retained):
+                if g is not None:
+                    retained[j] = g
+        return WalkResult(
+            [_as_array(g) for g in accumulated],
+            [_as_array(g) for g in captured],
+            [_as_array(g) for g in retained],
+        )
+
+    def _program(self, a, b, ct):
+        """Piece [a, b): its shared program, the global slots of its inputs and outputs, and
+        the global capture and retain slots of its local ones."""
+        steps = self.structure.steps
+        m = b - a
+        sinks: dict = {}  # global slot past the piece -> its local slot (m + q, 0)
+        captures: list = []
+        retains: list = []
+
+        def local_capture(j):
+            captures.append(j)
+            return len(captures) - 1
+
+        local = []
+        for i in range(a, b):
+            step = steps[i]
+            if type(step) is LeafStep:
+                local.append(step._replace(captures=tuple(local_capture(j) for j in step.captures)))
+                continue
+            edges = []
+            for e in step.edges:
+                if e is None or e[0] < b:
+                    edges.append(None if e is None else (e[0] - a, e[1]))
+                else:
+                    edges.append(sinks.setdefault(e, (m + len(sinks), 0)))
+            retain = []
+            for k, slot in step.retain:
+                retains.append(slot)
+                retain.append((k, len(retains) - 1))
+            local.append(
+                step._replace(
+                    edges=tuple(edges),
+                    retain=tuple(retain),
+                    captures=tuple(tuple(local_capture(j) for j in c) for c in step.captures),
+                )
+            )
+        ins = sorted(s for s in ct if a <= s[0] < b) + [s for s in sinks if s in ct]
+        local_ins = tuple((s[0] - a, s[1]) if s[0] < b else sinks[s] for s in ins)
+        key = (tuple(local), local_ins, len(sinks))
+        fn = _pieces.get(key)
+        if fn is None:
+            rules = [None if f is None else f() for f in self.rules[a:b]]
+            fn = _pieces.put(
+                key,
+                jax.jit(
+                    _local_piece(
+                        tuple(local),
+                        rules,
+                        local_ins,
+                        list(sinks.values()),
+                        len(captures),
+                        len(retains),
+                    )
+                ),
+            )
+            _stats["piece_compiles"] += 1
+        return fn, ins, list(sinks), captures, retains
+
+
+def _local_piece(steps, rules, ins, outs, n_capture, n_retain):
+    run = _OnArrays(rules)
+
+    def piece(flat, given):
+        ct = dict(zip(ins, given))
+        result = WalkResult([], [None] * n_capture, [None] * n_retain)
+        _walk_steps(steps, range(len(steps)), run, flat, ct, result)
+        return [ct.get(s) for s in outs], result
+
+    return piece
 
 
 def _piece(structure, rules, indices):
