@@ -143,9 +143,19 @@ def test_wide_cat_and_stack_between_pieces(torch, monkeypatch):
     pieced = grads()
     assert engine.stats()["piece_compiles"] > before
     assert len(taken) == 80  # every operand of both wide nodes, sliced between the pieces
-    for w, p in zip(whole, pieced):
-        assert p.dtype == w.dtype and p.shape == w.shape
+    # node by node (structure churn): the wide rule takes the same slices
+    monkeypatch.setattr(engine, "PIECES_FROM", 10**9)
+    monkeypatch.setattr(engine, "_churning", lambda structure: True)
+    torch.clear_caches()
+    runs = engine.stats()["rule_by_rule_runs"]
+    del taken[:]
+    by_rule = grads()
+    assert engine.stats()["rule_by_rule_runs"] == runs + 1
+    assert len(taken) == 80
+    for w, p, r in zip(whole, pieced, by_rule):
+        assert p.dtype == w.dtype == r.dtype and p.shape == w.shape == r.shape
         assert torch.allclose(w, p, rtol=1e-6, atol=1e-7)
+        assert torch.allclose(w, r, rtol=1e-6, atol=1e-7)
 
 
 def test_time_sequence_prediction_lbfgs(torch):

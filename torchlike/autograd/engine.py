@@ -996,6 +996,10 @@ class _RuleByRule:
             if factory is None:
                 rules.append(None)
                 continue
+            wide = _wide(step)
+            if wide is not None:  # its operands' slices through one program (WIDE_FROM)
+                rules.append(functools.partial(_wide_rule, step, *wide))
+                continue
             rule = _shared_rules.get(step.rule_key)
             if rule is None:
                 rule = factory()
@@ -1393,6 +1397,16 @@ def _part(g, start, *, dim, size, dtype):
     return jax.lax.dynamic_slice_in_dim(g, start, size, dim).astype(dtype)
 
 
+def _wide_rule(step, dim, parts, vals, outs, present):
+    """A wide node's rule on concrete arrays: each live operand's slice of the cotangent."""
+    g = outs[0]
+    grads = [None] * len(parts)
+    for k in step.live:
+        start, size, dtype = parts[k]
+        grads[k] = _part(g, start, dim=dim, size=size, dtype=dtype)
+    return grads
+
+
 class _Pieced:
     """A replay compiled in shared pieces (see PIECES_FROM).  A piece's program is looked up
     (or built) the first time this replay runs it, from the cotangents present then: which
@@ -1436,9 +1450,9 @@ class _Pieced:
                 g = ct.pop((i, 0), None)
                 if g is not None:
                     step = structure.steps[i]
+                    grads = _wide_rule(step, dim, parts, (), [g], (True,))
                     for k in step.live:
-                        start, size, dtype = parts[k]
-                        _add(ct, step.edges[k], _part(g, start, dim=dim, size=size, dtype=dtype))
+                        _add(ct, step.edges[k], grads[k])
                 continue
             a, b, start, stop = piece
             program = self.programs[p]
