@@ -66,6 +66,11 @@ JAX reports (``jax.monitoring``'s backend-compile event, every library and cache
     ~2.4 s (``--quick``, loaded machine), so fusing the forward would gain ~2.7x and leave
     the 400x; only reusing programs across lengths (padding, exact only where the ops allow
     it) would close the gap.  No target yet.
+(e) a deep recurrence: pytorch/examples' time_sequence_prediction model (LSTMCell(1, 51),
+    LSTMCell(51, 51), Linear(51, 1); batch 97) unrolled over 100 steps (``--quick``: 40),
+    forward + backward, first step and later ones.  JAX: ``jax.jit(jax.grad)`` of the same
+    loss over ``lax.scan``.  torchlike's backward has ~3,300 node steps and compiles in shared
+    pieces (engine.PIECES_FROM); compiled as one program it took 250 s at 100 steps.
 """
 
 import _harness  # noqa: E402  (first: one thread per library, before jax/torch start)
@@ -654,6 +659,88 @@ def bench_generate():
     return med
 
 
+# ------------------------------------------------------------- (e) deep recurrence
+def _lstm_step(lib, cells, x):
+    """pytorch/examples' time_sequence_prediction model at float32: two LSTMCells and a
+    Linear unrolled over the columns of ``x`` with ``split`` and ``cat``; returns the loss."""
+    c1, c2, lin = cells
+    B = x.shape[0]
+    h = c = h2 = k2 = lib.zeros(B, 51)
+    outs = []
+    for x_t in x.split(1, dim=1):
+        h, c = c1(x_t, (h, c))
+        h2, k2 = c2(h, (h2, k2))
+        outs.append(lin(h2))
+    return ((lib.cat(outs, dim=1) - x) ** 2).mean()
+
+
+def _jax_lstm(params, x):
+    """The same loss in JAX as a JAX user writes it: ``lax.scan`` over the steps."""
+
+    def cell(p, inp, h, c):
+        gates = inp @ p[0].T + p[2] + h @ p[1].T + p[3]
+        i, f, g, o = jnp.split(gates, 4, axis=1)
+        c = jax.nn.sigmoid(f) * c + jax.nn.sigmoid(i) * jnp.tanh(g)
+        return jax.nn.sigmoid(o) * jnp.tanh(c), c
+
+    def body(carry, x_t):
+        h, c, h2, c2 = carry
+        h, c = cell(params[:4], x_t[:, None], h, c)
+        h2, c2 = cell(params[4:8], h, h2, c2)
+        return (h, c, h2, c2), h2 @ params[8].T + params[9]
+
+    zeros = jnp.zeros((x.shape[0], 51), x.dtype)
+    _, outs = jax.lax.scan(body, (zeros,) * 4, x.T)
+    return jnp.mean((outs[:, :, 0].T - x) ** 2)
+
+
+def bench_deep():
+    steps = 40 if QUICK else 100
+    xn = np.sin(np.arange(steps)[None] / 20.0 + np.arange(97)[:, None]).astype(np.float32)
+    rows, grads = [], {}
+    for name, lib in LIBS.items():
+        lib.manual_seed(0)
+        cells = (lib.nn.LSTMCell(1, 51), lib.nn.LSTMCell(51, 51), lib.nn.Linear(51, 1))
+        params = [p for m in cells for p in m.parameters()]
+        x = lib.tensor(xn)
+        times = []
+        for _ in range(4 if QUICK else 6):
+            for p in params:
+                p.grad = None
+            t0 = time.perf_counter()
+            _lstm_step(lib, cells, x).backward()
+            wait(params[0].grad)
+            times.append(time.perf_counter() - t0)
+        grads[name] = params[1].grad.numpy()
+        rows += [(f"{name} first step", times[:1]), (f"{name} later steps", times[1:])]
+    torchlike.manual_seed(0)
+    cells = (
+        torchlike.nn.LSTMCell(1, 51),
+        torchlike.nn.LSTMCell(51, 51),
+        torchlike.nn.Linear(51, 1),
+    )
+    jparams = [jnp.asarray(p.detach().numpy()) for m in cells for p in m.parameters()]
+    step = jax.jit(jax.grad(_jax_lstm))
+    jx, times = jnp.asarray(xn), []
+    for _ in range(4 if QUICK else 6):
+        t0 = time.perf_counter()
+        g = jax.block_until_ready(step(jparams, jx))
+        times.append(time.perf_counter() - t0)
+    grads["jax"] = np.asarray(g[1])
+    rows += [
+        ("jax jit(grad(scan)) first step", times[:1]),
+        ("jax jit(grad(scan)) later", times[1:]),
+    ]
+    table(
+        f"(e) time_sequence_prediction's model, {steps} steps unrolled (97x51, float32): "
+        "forward + backward",
+        rows,
+        ["torch eager later steps"] if torch else ["jax jit(grad(scan)) later"],
+    )
+    err = max(float(np.max(np.abs(grads["torchlike"] - g))) for g in grads.values())
+    print(f"  max |weight_hh grad difference| across libraries: {err:.2g}")
+
+
 def main():
     _harness.header()
     start = time.perf_counter()
@@ -664,6 +751,7 @@ def main():
         "churn": bench_churn,
         "chain": bench_chain,
         "generate": bench_generate,
+        "deep": bench_deep,
     }
     for name, case in cases.items():
         if not only or name in ",".join(only).split(","):
