@@ -1277,12 +1277,7 @@ class _Segmented:
 
     def __call__(self, flat, root_cts):
         structure = self.structure
-        ct: dict = {}
-        for slot, g in zip(structure.roots, root_cts):
-            _add(ct, slot, _OnArrays.torch_convention(g))
-        accumulated: list = []
-        captured = [None] * structure.n_capture
-        retained = [None] * structure.n_retain
+        ct, accumulated, captured, retained = _walk_start(structure, root_cts)
         for indices, members, (start, stop), targets, fn, run in self.pieces:
             part = flat[start:stop]
             if fn is None:
@@ -1438,12 +1433,7 @@ class _Pieced:
 
     def __call__(self, flat, root_cts):
         structure = self.structure
-        ct: dict = {}
-        for slot, g in zip(structure.roots, root_cts):
-            _add(ct, slot, _OnArrays.torch_convention(g))
-        accumulated: list = []
-        captured = [None] * structure.n_capture
-        retained = [None] * structure.n_retain
+        ct, accumulated, captured, retained = _walk_start(structure, root_cts)
         for p, piece in enumerate(self.pieces):
             if len(piece) == 2:  # a wide node (WIDE_FROM)
                 i, (dim, parts) = piece
@@ -1545,6 +1535,15 @@ def _local_piece(steps, rules, ins, outs, n_capture, n_retain):
         return [ct.get(s) for s in outs], result
 
     return piece
+
+
+def _walk_start(structure, root_cts):
+    """A walk run in parts: the roots' cotangents by slot, and its empty results (accumulated,
+    captured, retained)."""
+    ct: dict = {}
+    for slot, g in zip(structure.roots, root_cts):
+        _add(ct, slot, _OnArrays.torch_convention(g))
+    return ct, [], [None] * structure.n_capture, [None] * structure.n_retain
 
 
 def _piece(structure, rules, indices):
