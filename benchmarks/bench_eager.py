@@ -712,14 +712,9 @@ def bench_deep():
             wait(params[0].grad)
             times.append(time.perf_counter() - t0)
         grads[name] = params[1].grad.numpy()
+        if lib is torchlike:  # the same weights for the JAX reference
+            jparams = [jnp.asarray(p.detach().numpy()) for p in params]
         rows += [(f"{name} first step", times[:1]), (f"{name} later steps", times[1:])]
-    torchlike.manual_seed(0)
-    cells = (
-        torchlike.nn.LSTMCell(1, 51),
-        torchlike.nn.LSTMCell(51, 51),
-        torchlike.nn.Linear(51, 1),
-    )
-    jparams = [jnp.asarray(p.detach().numpy()) for m in cells for p in m.parameters()]
     step = jax.jit(jax.grad(_jax_lstm))
     jx, times = jnp.asarray(xn), []
     for _ in range(4 if QUICK else 6):

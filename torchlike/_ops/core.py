@@ -89,6 +89,9 @@ class Op:
               kernel that hand-written signatures call
     no_forward_rule  PyTorch's kernel name where PyTorch has no forward-mode rule for it
               (forward AD and torch.func's forward transforms raise its NotImplementedError)
+    parts     "cat" or "stack": the backward gives operand k its part of the cotangent along
+              static ``dim`` (a slice, an index), which the engine can take itself for a node
+              of many operands (``engine.WIDE_FROM``)
     """
 
     def __init__(
@@ -106,8 +109,10 @@ class Op:
         variants=None,
         opmath=True,
         no_forward_rule=None,
+        parts=None,
     ):
         self.name = name
+        self.parts = parts
         self.no_forward_rule = no_forward_rule
         # float16/bfloat16 operands are computed in float32 and the results rounded once, as
         # PyTorch's kernels do ("opmath"); off for entries that reinterpret bits

@@ -1156,6 +1156,7 @@ OPS["cat"] = Op(
     promote="arith",
     linear=True,
     saved={"dim": "dim"},
+    parts="cat",
 )
 OPS["stack"] = Op(
     "stack",
@@ -1164,6 +1165,7 @@ OPS["stack"] = Op(
     promote="arith",
     linear=True,
     saved={"dim": "dim"},
+    parts="stack",
 )
 
 

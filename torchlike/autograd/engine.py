@@ -45,7 +45,6 @@ from .. import _caches, _device, _meta, _tensor
 from .._caches import compile_count  # noqa: F401  (torch.autograd's name for the counter)
 from .._ops import device_table
 from .._ops.core import Op, apply, record
-from .._ops.table import OPS
 from . import _callbacks, anomaly_mode, grad_mode
 from . import graph as _graph
 from .function import BackwardCFunction
@@ -1366,19 +1365,20 @@ WIDE_FROM = 32
 def _wide(step):
     """(dim, [(offset, size or None for stack, dtype) per operand]) of a cat or stack step
     with WIDE_FROM or more operands, else None."""
-    op, params = step.rule_key[0], dict(step.rule_key[2])
+    op = step.rule_key[0]
     if (
-        (op is not OPS["cat"] and op is not OPS["stack"])
-        or len(step.live) < WIDE_FROM
+        len(step.live) < WIDE_FROM  # first: this runs for every step of a node-by-node replay
+        or type(op) is not Op
+        or op.parts is None
         or step.retain
         or any(step.captures)
         or any(a[0] != "aval" for a in step.rule_key[3])
     ):
         return None
-    operands = step.rule_key[3]
-    if op is OPS["stack"]:
-        return params["dim"], [(k, None, a[2]) for k, a in enumerate(operands)]
-    dim, parts, offset = params["dim"], [], 0
+    operands, dim = step.rule_key[3], dict(step.rule_key[2])["dim"]
+    if op.parts == "stack":
+        return dim, [(k, None, a[2]) for k, a in enumerate(operands)]
+    parts, offset = [], 0
     for a in operands:
         parts.append((offset, a[1][dim], a[2]))
         offset += a[1][dim]
