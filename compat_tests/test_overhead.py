@@ -5,6 +5,7 @@ without the hook checks, and a compiled replay gets the saved Python numbers as 
 these tests pin what each of those could silently change.
 """
 
+import numpy as np
 import pytest
 
 
@@ -81,3 +82,55 @@ def test_backward_with_numbers_compiles_once(torch):
         step(float(k) + 0.5)
     assert torch.compile_count() == before
     assert c.grad.tolist() == [(1.0 * 2.5 + 4.5) * 5.0, (2.0 * 2.5 + 4.5) * 5.0]
+
+
+def _saved_view_case(torch):
+    rng = np.random.default_rng(0)
+    x = torch.tensor(rng.standard_normal((4, 6)).astype(np.float32), requires_grad=True)
+    w = torch.tensor(rng.standard_normal((5, 6)).astype(np.float32), requires_grad=True)
+    wt = w.t()
+    return x, w, wt, torch.mm(x, wt)
+
+
+def test_saved_view_reads_as_the_view(torch):
+    # mm saves mat2, a transposed view: what the node gives back and what the backward uses
+    # are the view's values (torchlike saves it unread and reads it inside the backward)
+    x, w, wt, y = _saved_view_case(torch)
+    assert y.grad_fn._saved_mat2.shape == (6, 5)
+    assert torch.equal(y.grad_fn._saved_mat2, wt)
+    (y * y).sum().backward(retain_graph=True)
+    gx, gw = x.grad.clone(), w.grad.clone()
+    expect_x = 2 * (x @ w.t()) @ w
+    expect_w = (2 * (x @ w.t())).t() @ x
+    assert torch.allclose(gx, expect_x, rtol=1e-5, atol=1e-5)
+    assert torch.allclose(gw, expect_w, rtol=1e-5, atol=1e-5)
+    (y * y).sum().backward()  # retained: the saved view is read again
+    assert torch.allclose(x.grad, 2 * gx) and torch.allclose(w.grad, 2 * gw)
+
+
+def test_saved_view_under_create_graph_and_inplace(torch):
+    b = torch.tensor(np.arange(24.0, dtype=np.float32).reshape(3, 8) / 10, requires_grad=True)
+    v = (b * 1.0)[:, 2:5]
+    (gb,) = torch.autograd.grad((v * v).sum(), b, create_graph=True)
+    assert gb[0].tolist()[:6] == pytest.approx([0.0, 0.0, 0.4, 0.6, 0.8, 0.0])
+    (gg,) = torch.autograd.grad(gb.sum(), b)
+    assert gg[0].tolist()[:6] == [0.0, 0.0, 2.0, 2.0, 2.0, 0.0]
+    h = b * 1.0
+    v = h[:, 1:3]
+    z = (v * v).sum()
+    h.add_(1)  # the saved view's base changes: PyTorch's version check, not a stale read
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        z.backward()
+
+
+@pytest.mark.torchlike_only
+def test_saved_view_is_not_materialised_by_the_forward(torch):
+    from torchlike import _storage
+
+    x, w, wt, y = _saved_view_case(torch)
+    saved = y.grad_fn._saved[1].value
+    assert type(saved) is _storage.SavedRead  # the base's array and the transpose
+    assert saved.data is w._storage.data and saved.shape == (6, 5)
+    assert wt._cache_gen != wt._storage.gen  # the view itself was never read
+    y.sum().backward()
+    assert torch.allclose(w.grad, x.sum(0).expand(5, 6))

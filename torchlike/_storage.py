@@ -596,10 +596,41 @@ _CHAIN_PROGRAMS = _caches.LRUCache("storage.view_chains", max_entries=1024, max_
 
 def read(storage, geometry):
     key, args = geometry.chain(storage)
+    return read_chain(key, storage.data, args)
+
+
+def read_chain(key, data, args):
+    """The value of the view whose chain is (``key``, ``args``) over the base value ``data``."""
     fn = _CHAIN_PROGRAMS.get(key)
     if fn is None:
         fn = _CHAIN_PROGRAMS.put(key, _chain_program(key))
-    return _caches.call_eager(fn, storage.data, *args)
+    return _caches.call_eager(fn, data, *args)
+
+
+class SavedRead:
+    """A view's value as a grad node saves it without reading it: the base's value and the
+    view's chain, the read ``read`` would run.  A compiled backward reads the view inside its
+    own program (``x @ w.t()`` saves ``w``'s array and the transpose, which XLA folds into the
+    backward's matmul) instead of the forward materialising and returning a copy of every
+    saved view.  ``shape``/``dtype`` are the view's; ``value()`` reads it now.  JAX arrays
+    never change, so the read gives what reading at save time would have; a later write to
+    the storage is caught by the saved variable's version check, as for any saved tensor."""
+
+    __slots__ = ("data", "key", "args", "shape", "dtype")
+
+    def __init__(self, data, key, args, shape, dtype):
+        self.data = data
+        self.key = key
+        self.args = args
+        self.shape = shape
+        self.dtype = dtype
+
+    @property
+    def ndim(self):
+        return len(self.shape)
+
+    def value(self):
+        return read_chain(self.key, self.data, self.args)
 
 
 # View ops whose result's layout (so its shape) the host derives from the operand's without

@@ -418,9 +418,11 @@ def _fused_reads(op, operands, vals, args, unread, needs_grad):
     (read spec, the program's flat arguments, positions whose values come back), or None with
     every operand read here (on a mixed or meta device, inside a trace: the plain path).
 
-    Where a recorded node keeps the operand's value (the replay needs it, unless the op's rule
-    needs only its shape) the program returns the value too, and the view keeps it as its
-    read value, as a read of its own would have."""
+    Where a recorded node keeps a floating operand's value (the replay needs it, unless the
+    op's rule needs only its shape) the node saves the view unread, as its base's value and
+    chain (``_storage.SavedRead``), and the backward reads it in its own program.  An integer
+    view that is kept (indices) comes back from the program, and the view keeps it as its read
+    value, as a read of its own would have."""
     if _device.MIXED[0] or _device.META_SEEN[0] or _storage.tracing():
         for k in unread:
             vals[k] = v = operands[k]._value
@@ -439,17 +441,22 @@ def _fused_reads(op, operands, vals, args, unread, needs_grad):
         if isinstance(data, _Tracer):  # (a view of a value of a trace: read there)
             vals[k] = src[k] = a._value
             continue
-        keep = needs_grad and not (
-            op.linear and (a._dtype.is_floating_point or a._dtype.is_complex)
-        )
+        floating = a._dtype.is_floating_point or a._dtype.is_complex
+        keep = needs_grad and not (op.linear and floating)
         flat.extend(src[j:k])
         key, chain_args = a._geom.chain(storage)
+        meta = a._meta  # shape and dtype, for the node and error messages
+        if keep and floating and not op.view:
+            # the node saves the view as its base and chain (``_storage.SavedRead``): the
+            # backward reads it inside its own program, so nothing comes back from this one
+            meta = _storage.SavedRead(data, key, chain_args, meta.shape, meta.dtype)
+            keep = False
         reads.append((k, key, len(chain_args), keep))
         if keep:
             kept.append(k)
         flat.append(data)
         flat.extend(chain_args)
-        vals[k] = a._meta  # shape and dtype, for the node and error messages
+        vals[k] = meta
         j = k + 1
     if not reads:
         return None

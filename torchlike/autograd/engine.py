@@ -289,9 +289,9 @@ def _run(roots, capture, *, keep_graph, accumulate, create_graph):
             # unpack hooks run while the plan reads saved values: with grad mode as PyTorch's
             # engine has it (on only for create_graph)
             with grad_mode.set_grad_enabled(create_graph):
-                plan = _plan(order, roots, capture, accumulate)
+                plan = _plan(order, roots, capture, accumulate, not create_graph)
         else:
-            plan = _plan(order, roots, capture, accumulate)
+            plan = _plan(order, roots, capture, accumulate, not create_graph)
     except RuntimeError as exc:
         if not str(exc).startswith(_MODIFIED):
             raise
@@ -485,6 +485,9 @@ class Plan:
     accumulate_into: list = field(default_factory=list)  # AccumulateGrad nodes, step order
     retain_into: list = field(default_factory=list)  # tensors with retain_grad(), by slot
     structure: Structure | None = None
+    # saved views unread (``_storage.SavedRead``) go in as base and chain, read by the rules;
+    # the walk on Tensors (create_graph) reads them first: its saved values are graph inputs
+    read_inline: bool = True
 
     def add_callback(self, fn):
         if fn is None:
@@ -493,10 +496,10 @@ class Plan:
         return len(self.callbacks) - 1
 
 
-def _plan(order, roots, capture, accumulate) -> Plan:
+def _plan(order, roots, capture, accumulate, read_inline=True) -> Plan:
     # Runs on every backward: the common node (no hooks, no retain_grad, no capture) takes no
     # detour through the hook and capture helpers, and lookups are bound once, outside the loop.
-    plan = Plan(nodes=order, root_grads=roots.grads)
+    plan = Plan(nodes=order, root_grads=roots.grads, read_inline=read_inline)
     index = {id(n): i for i, n in enumerate(order)}
     at = index.get
     capture_slots: dict[tuple[int, int], list[int]] = {}

@@ -18,6 +18,8 @@ import jax.numpy as jnp
 from .. import _layout, _storage
 from .._classes import TorchNamed
 
+_SavedRead = _storage.SavedRead
+
 _sequence = itertools.count()
 
 
@@ -135,7 +137,8 @@ class SavedVariable:
             # changed through ``.data`` (same version, new contents): PyTorch's saved variable
             # aliases the storage, so the backward sees the new contents
             return t._value
-        return self.value
+        value = self.value
+        return value.value() if type(value) is _SavedRead else value
 
     def output(self, node=None, k=0):
         """The saved output as PyTorch unpacks it: a new Tensor over the output's data (and
@@ -382,7 +385,10 @@ class Node:
     def _saved_value(self, k):
         """The raw value saved for operand ``k`` (a Python scalar outlives backward)."""
         sv = self._saved[k] if k < len(self._saved) else None
-        return None if sv is None else sv.value
+        if sv is None:
+            return None
+        value = sv.value
+        return value.value() if type(value) is _SavedRead else value
 
     def _saved_shape(self, k):
         sv = self._saved[k] if k < len(self._saved) else None
@@ -425,7 +431,17 @@ class Node:
             if value is None:
                 aval = sv.aval
                 kinds.append(None if aval is None else ("aval",) + tuple(aval))
+            elif type(value) is _SavedRead and plan.read_inline:
+                # a view saved unread: its base's value and chain arguments go in, and the
+                # rule reads the view inside the replay's program
+                data, args = value.data, value.args
+                kinds.append(("read", value.key, len(args), tuple(data.shape), data.dtype))
+                flat.append(data)
+                flat.extend(args)
+                n_flat += 1 + len(args)
             else:
+                if type(value) is _SavedRead:
+                    value = value.value()
                 kinds.append(
                     ("scalar", type(value))
                     if isinstance(value, _SCALARS)
@@ -734,6 +750,11 @@ def _op_rule(op, compute_dtype, static, kinds, diff):
                 operands.append(None)
             elif kind[0] == "aval":
                 operands.append(jnp.zeros(kind[1], kind[2]))
+            elif kind[0] == "read":  # a saved view: read from its base here
+                data = next(it)
+                operands.append(
+                    _storage.chain_read(kind[1])(data, *[next(it) for _ in range(kind[2])])
+                )
             else:
                 operands.append(next(it))
 
