@@ -609,7 +609,8 @@ def read_chain(key, data, args):
 
 class SavedRead:
     """A view's value as a grad node saves it without reading it: the base's value and the
-    view's chain, the read ``read`` would run.  A compiled backward reads the view inside its
+    view's chain, the read ``read`` would run (for views of their whole base only, see
+    ``core._fused_reads``).  A compiled backward reads the view inside its
     own program (``x @ w.t()`` saves ``w``'s array and the transpose, which XLA folds into the
     backward's matmul) instead of the forward materialising and returning a copy of every
     saved view.  ``shape``/``dtype`` are the view's; ``value()`` reads it now.  JAX arrays

@@ -446,9 +446,11 @@ def _fused_reads(op, operands, vals, args, unread, needs_grad):
         flat.extend(src[j:k])
         key, chain_args = a._geom.chain(storage)
         meta = a._meta  # shape and dtype, for the node and error messages
-        if keep and floating and not op.view:
-            # the node saves the view as its base and chain (``_storage.SavedRead``): the
-            # backward reads it inside its own program, so nothing comes back from this one
+        if keep and floating and not op.view and math.prod(meta.shape) == data.size:
+            # a view of its whole base (``w.t()``, a reshape): the node saves it as its base
+            # and chain (``_storage.SavedRead``), the backward reads it inside its own program
+            # and nothing comes back from this one.  A smaller view (a slice, a row) comes back
+            # as before: its copy is small, and its rule stays independent of the base's size
             meta = _storage.SavedRead(data, key, chain_args, meta.shape, meta.dtype)
             keep = False
         reads.append((k, key, len(chain_args), keep))
