@@ -1031,3 +1031,77 @@ def test_grid_sample_values_and_errors(torch):
             mode="bicubic",
             align_corners=True,
         )
+
+
+def _conv_reference(x, w, b, stride, padding, dilation):
+    """A direct convolution in float64 NumPy: every kernel offset's strided slice of the
+    zero-padded input, weighted and summed."""
+    nd = x.ndim - 2
+    k = w.shape[2:]
+    xp = np.pad(x, ((0, 0), (0, 0)) + ((padding, padding),) * nd)
+    out = [(n - dilation * (kk - 1) - 1) // stride + 1 for n, kk in zip(xp.shape[2:], k)]
+    y = np.zeros((x.shape[0], w.shape[0], *out))
+    for offset in np.ndindex(*k):
+        idx = tuple(
+            slice(t * dilation, t * dilation + (o - 1) * stride + 1, stride)
+            for t, o in zip(offset, out)
+        )
+        y += np.einsum("nc...,oc->no...", xp[(slice(None), slice(None)) + idx], w[(...,) + offset])
+    return y + b.reshape((1, -1) + (1,) * nd)
+
+
+@pytest.mark.parametrize("nd", [1, 2, 3])
+@pytest.mark.parametrize("channels", [1, 3, 8])
+@pytest.mark.parametrize("stride,padding,dilation", [(1, 1, 1), (2, 0, 1), (1, 2, 2)])
+def test_convolution_with_few_input_channels(torch, nd, channels, stride, padding, dilation):
+    # first layers (grayscale/RGB input) go through torchlike's slice-and-contract form on CPU,
+    # wider ones through XLA's convolution: both give the direct convolution's values and
+    # gradients to float32 rounding
+    rng = np.random.default_rng(nd * 100 + channels)
+    size = (10, 9, 7)[:nd]
+    x = rng.standard_normal((2, channels, *size))
+    w = rng.standard_normal((4, channels) + (3,) * nd)
+    b = rng.standard_normal(4)
+    conv = getattr(torch.nn.functional, f"conv{nd}d")
+    tx, tw, tb = (torch.tensor(a.astype(np.float32), requires_grad=True) for a in (x, w, b))
+    y = conv(tx, tw, tb, stride=stride, padding=padding, dilation=dilation)
+    ref = _conv_reference(x, w, b, stride, padding, dilation)
+    np.testing.assert_allclose(y.detach().numpy(), ref, rtol=1e-4, atol=1e-4)
+    g = rng.standard_normal(ref.shape)
+    (y * torch.tensor(g.astype(np.float32))).sum().backward()
+    # the gradients of sum(g * conv(x, w)): weight by the reference on unit kernels
+    gw = np.zeros_like(w)
+    for i in np.ndindex(*w.shape):
+        e = np.zeros_like(w)
+        e[i] = 1.0
+        gw[i] = (g * (_conv_reference(x, e, np.zeros(4), stride, padding, dilation))).sum()
+    np.testing.assert_allclose(tw.grad.numpy(), gw, rtol=1e-4, atol=1e-3)
+    np.testing.assert_allclose(tb.grad.numpy(), g.sum(axis=(0, *range(2, 2 + nd))), rtol=1e-4)
+    assert tx.grad.shape == tx.shape
+
+
+@pytest.mark.torchlike_only
+def test_convolution_form_follows_the_input_channels(torch):
+    import jax
+
+    from torchlike._ops import nn_table
+
+    def uses_xla_conv(channels, size):
+        x = np.zeros((2, channels, size, size), np.float32)
+        w = np.zeros((4, channels, 3, 3), np.float32)
+        static = dict(
+            stride=(1, 1),
+            padding=((1, 1), (1, 1)),
+            dilation=(1, 1),
+            groups=1,
+            transposed=False,
+            output_padding=(0, 0),
+        )
+        jaxpr = jax.make_jaxpr(lambda x, w: nn_table._conv(x, w, None, **static))(x, w)
+        return "conv_general_dilated" in str(jaxpr)
+
+    on_cpu = jax.default_backend() == "cpu"
+    assert uses_xla_conv(1, 28) is not on_cpu  # MNIST's first layer: slices and a contraction
+    assert uses_xla_conv(3, 32) is not on_cpu
+    assert uses_xla_conv(8, 14)  # wider: XLA's convolution
+    assert uses_xla_conv(3, 64)  # larger images: XLA's convolution
