@@ -1086,12 +1086,12 @@ def test_convolution_form_follows_the_input_channels(torch):
 
     from torchlike._ops import nn_table
 
-    def uses_xla_conv(channels, size):
+    def uses_xla_conv(channels, size, kernel=3):
         x = np.zeros((2, channels, size, size), np.float32)
-        w = np.zeros((4, channels, 3, 3), np.float32)
+        w = np.zeros((4, channels, kernel, kernel), np.float32)
         static = dict(
             stride=(1, 1),
-            padding=((1, 1), (1, 1)),
+            padding=((kernel // 2,) * 2,) * 2,
             dilation=(1, 1),
             groups=1,
             transposed=False,
@@ -1105,3 +1105,5 @@ def test_convolution_form_follows_the_input_channels(torch):
     assert uses_xla_conv(3, 32) is not on_cpu
     assert uses_xla_conv(8, 14)  # wider: XLA's convolution
     assert uses_xla_conv(3, 64)  # larger images: XLA's convolution
+    assert uses_xla_conv(1, 28, kernel=11)  # 121 offsets: as many copies of the input
+    assert uses_xla_conv(1, 28, kernel=5) is not on_cpu

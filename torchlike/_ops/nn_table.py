@@ -42,10 +42,12 @@ def _acc(x):
 # contraction over channels and offsets) take 0.45-0.6 ms and 1.1-1.4 ms.  At larger images
 # (8x3x64x64) that form's gradient is the slower one, and from 8 input channels on XLA's own
 # convolution wins, hence the bounds: at most PATCHES_MAX_CHANNELS input channels and
-# PATCHES_MAX_POSITIONS output positions per image.  Same sums in another order: results
-# agree to float rounding.
+# PATCHES_MAX_POSITIONS output positions per image, and at most PATCHES_MAX_OFFSETS kernel
+# offsets (the stacked slices hold that many copies of the input: 3x3 and 5x5 kernels, not an
+# 11x11 one).  Same sums in another order: results agree to float rounding.
 PATCHES_MAX_CHANNELS = 3
 PATCHES_MAX_POSITIONS = 1024
+PATCHES_MAX_OFFSETS = 25
 
 
 def _use_patches(x, w, groups):
@@ -54,6 +56,7 @@ def _use_patches(x, w, groups):
         groups == 1
         and w.shape[1] <= PATCHES_MAX_CHANNELS
         and positions <= PATCHES_MAX_POSITIONS
+        and math.prod(w.shape[2:]) <= PATCHES_MAX_OFFSETS
         and x.dtype in (jnp.float32, jnp.float64)
         and jax.default_backend() == "cpu"
     )
