@@ -1107,3 +1107,58 @@ def test_convolution_form_follows_the_input_channels(torch):
     assert uses_xla_conv(3, 64)  # larger images: XLA's convolution
     assert uses_xla_conv(1, 28, kernel=11)  # 121 offsets: as many copies of the input
     assert uses_xla_conv(1, 28, kernel=5) is not on_cpu
+
+
+_CONV_PARAM_ERRORS = [
+    ("conv2d", (1, 1, 5, 5), (4, 1, 3, 3), dict(stride=0), "non-positive stride is not supported"),
+    ("conv2d", (1, 1, 5, 5), (4, 1, 3, 3), dict(padding=(1, -1)), "negative padding is not"),
+    ("conv2d", (1, 1, 5, 5), (4, 1, 3, 3), dict(padding=-1, stride=0), "negative padding is not"),
+    (
+        "conv2d",
+        (1, 1, 5, 5),
+        (4, 1, 3, 3),
+        dict(dilation=-1),
+        "dilation should be greater than zero$",
+    ),
+    ("conv2d", (1, 1, 5, 5), (4, 1, 3, 3), dict(dilation=(1, 0)), r"but got \[1, 0\]$"),
+    ("conv1d", (1, 1, 5), (4, 1, 3), dict(dilation=0), r"but got \[1, 0\]$"),
+    ("conv3d", (1, 1, 5, 5, 5), (4, 1, 3, 3, 3), dict(dilation=0), r"but got \[0, 0, 0\]$"),
+    ("conv2d", (1, 2, 5, 5), (4, 1, 3, 3), dict(dilation=0), "to have 1 channels, but got 2"),
+    (
+        "conv2d",
+        (1, 1, 5, 5),
+        (4, 1, 3, 3),
+        dict(stride=0, padding="same"),
+        "not supported for strided",
+    ),
+    ("conv_transpose2d", (1, 1, 5, 5), (1, 4, 3, 3), dict(stride=0), "non-positive stride"),
+    (
+        "conv_transpose2d",
+        (1, 1, 5, 5),
+        (1, 4, 3, 3),
+        dict(output_padding=-1),
+        "negative output_padding",
+    ),
+    ("conv_transpose2d", (1, 1, 5, 5), (1, 4, 3, 3), dict(dilation=-1), "greater than zero$"),
+    (
+        "conv_transpose1d",
+        (1, 1, 5),
+        (1, 4, 3),
+        dict(dilation=0),
+        "but got dilation_height: 1, dilation_width: 0$",
+    ),
+    (
+        "conv_transpose3d",
+        (1, 1, 5, 5, 5),
+        (1, 4, 3, 3, 3),
+        dict(dilation=0, output_padding=2),
+        "but got dilation_depth: 0, dilation_height: 0, dilation_width: 0$",
+    ),
+]
+
+
+@pytest.mark.parametrize("name,shape,weight,kwargs,message", _CONV_PARAM_ERRORS)
+def test_convolution_parameter_errors(torch, name, shape, weight, kwargs, message):
+    conv = getattr(torch.nn.functional, name)
+    with pytest.raises(RuntimeError, match=message):
+        conv(torch.ones(*shape), torch.ones(*weight), **kwargs)

@@ -377,6 +377,32 @@ def _wrong_weight_rank(nd, input, weight, stride, padding, dilation):
     )
 
 
+def _check_conv_params(pads, stride, dilation, output_padding=()):
+    """PyTorch's checks of a convolution's parameters, before its shape checks."""
+    if any(p < 0 for pair in pads for p in pair):
+        raise RuntimeError("negative padding is not supported")
+    if any(p < 0 for p in output_padding):
+        raise RuntimeError("negative output_padding is not supported")
+    if any(s <= 0 for s in stride):
+        raise RuntimeError("non-positive stride is not supported")
+    if any(d < 0 for d in dilation):
+        raise RuntimeError("dilation should be greater than zero")
+
+
+def _zero_dilation(nd, dilation, named):
+    """PyTorch's kernel-level refusal of a zero dilation (after the channel checks); a 1-d
+    convolution runs as a 2-d one of height 1, and shows that dimension too."""
+    if all(d > 0 for d in dilation):
+        return
+    shown = ((1,) if nd == 1 else ()) + tuple(dilation)
+    if named:
+        names = ("depth", "height", "width")[3 - len(shown) :]
+        got = ", ".join(f"dilation_{n}: {d}" for n, d in zip(names, shown))
+    else:
+        got = str(list(shown))
+    raise RuntimeError(f"dilation should be greater than zero, but got {got}")
+
+
 def _conv(nd, name, input, weight, bias, stride, padding, dilation, groups):
     if input.ndim not in (nd + 1, nd + 2):
         raise RuntimeError(
@@ -389,6 +415,7 @@ def _conv(nd, name, input, weight, bias, stride, padding, dilation, groups):
     dilation = _ntuple(dilation, nd)
     kernel = tuple(weight.shape[2:])
     pads = _conv_padding(padding, nd, kernel, dilation, stride)
+    _check_conv_params(pads, stride, dilation)
     batched = input.ndim == nd + 2
     channels = input.shape[1 if batched else 0]
     if channels != weight.shape[1] * groups:
@@ -407,6 +434,7 @@ def _conv(nd, name, input, weight, bias, stride, padding, dilation, groups):
             f"Kernel size: ({' x '.join(map(str, effective))}). Kernel size can't be greater "
             "than actual input size"
         )
+    _zero_dilation(nd, dilation, named=False)
     if input.dtype is not weight.dtype:
         raise RuntimeError(
             f"Input type ({_tensor_type(input)}) and weight type "
@@ -456,6 +484,7 @@ def _conv_transpose(
     dilation = _ntuple(dilation, nd)
     output_padding = _ntuple(output_padding, nd)
     pads = tuple((p, p) for p in _ntuple(padding, nd))
+    _check_conv_params(pads, stride, dilation, output_padding)
     channels = input.shape[1 if input.ndim == nd + 2 else 0]
     if channels != weight.shape[0]:
         raise RuntimeError(
@@ -463,6 +492,7 @@ def _conv_transpose(
             f"{list(input.shape)} to have {weight.shape[0]} channels, but got {channels} "
             "channels instead"
         )
+    _zero_dilation(nd, dilation, named=True)
     for op, s, d in zip(output_padding, stride, dilation):
         if op >= s and op >= d:
             # PyTorch names each dimension (a 1-d convolution runs as 2-d with height 1)
