@@ -1105,8 +1105,7 @@ def test_convolution_form_follows_the_input_channels(torch):
     assert uses_xla_conv(3, 32) is not on_cpu
     assert uses_xla_conv(8, 14)  # wider: XLA's convolution
     assert uses_xla_conv(3, 64)  # larger images: XLA's convolution
-    assert uses_xla_conv(1, 28, kernel=11)  # 121 offsets: as many copies of the input
-    assert uses_xla_conv(1, 28, kernel=5) is not on_cpu
+    assert uses_xla_conv(1, 28, kernel=5)  # 25 offsets: as many copies of the input
 
 
 _CONV_PARAM_ERRORS = [
