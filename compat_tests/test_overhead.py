@@ -151,3 +151,16 @@ def _check_saved_view_unread(torch):
     # rule then does not depend on the base's size (a loop over rows of ever-new lengths)
     z = torch.mm(x, w[1:3].t())
     assert type(z.grad_fn._saved[1].value) is not _storage.SavedRead
+
+
+def test_saved_transpose_under_create_graph(torch):
+    # a double backward through x @ w.t(): the create_graph walk reads the saved view first
+    rng = np.random.default_rng(2)
+    x = torch.tensor(rng.standard_normal((3, 4)), requires_grad=True)
+    w = torch.tensor(rng.standard_normal((2, 4)), requires_grad=True)
+    y = torch.mm(x, w.t())
+    (gx,) = torch.autograd.grad((y**2).sum(), x, create_graph=True)
+    assert torch.allclose(gx, 2 * (x @ w.t()) @ w)
+    gx.sum().backward()  # through gx's graph: the same expression differentiated directly
+    expect = torch.autograd.grad((2 * (x.detach() @ w.t()) @ w).sum(), w)[0]
+    assert torch.allclose(w.grad, expect)

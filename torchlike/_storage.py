@@ -607,28 +607,22 @@ def read_chain(key, data, args):
     return _caches.call_eager(fn, data, *args)
 
 
-class SavedRead:
-    """A view's value as a grad node saves it without reading it: the base's value and the
-    view's chain, the read ``read`` would run (for views of their whole base only, see
-    ``core._fused_reads``).  A compiled backward reads the view inside its
-    own program (``x @ w.t()`` saves ``w``'s array and the transpose, which XLA folds into the
-    backward's matmul) instead of the forward materialising and returning a copy of every
-    saved view.  ``shape``/``dtype`` are the view's; ``value()`` reads it now.  JAX arrays
-    never change, so the read gives what reading at save time would have; a later write to
-    the storage is caught by the saved variable's version check, as for any saved tensor."""
+class SavedRead(Pending):
+    """A view's value as a grad node saves it without reading it (views of their whole base
+    only, see ``core._fused_reads``): a ``Pending`` with the view's ``shape``/``dtype`` and its
+    chain arguments as ``args``, plus the base's array and the chain key, the read ``read``
+    would run.  A compiled backward reads the view inside its own program (``x @ w.t()`` saves
+    ``w``'s array and the transpose, which XLA folds into the backward's matmul) instead of the
+    forward returning a copy of every saved view; ``value()`` reads it now.  JAX arrays never
+    change, so the read gives what reading at save time would have; a later write to the
+    storage is caught by the saved variable's version check, as for any saved tensor."""
 
-    __slots__ = ("data", "key", "args", "shape", "dtype")
+    __slots__ = ("data", "key")
 
     def __init__(self, data, key, args, shape, dtype):
+        super().__init__(shape, dtype, args=args)
         self.data = data
         self.key = key
-        self.args = args
-        self.shape = shape
-        self.dtype = dtype
-
-    @property
-    def ndim(self):
-        return len(self.shape)
 
     def value(self):
         return read_chain(self.key, self.data, self.args)

@@ -42,7 +42,7 @@ def _acc(x):
 # contraction over channels and offsets) take 0.45-0.6 ms and 1.1-1.4 ms.  At larger images
 # (8x3x64x64) that form's gradient is the slower one, and from 8 input channels on XLA's own
 # convolution wins, hence the bounds: at most PATCHES_MAX_CHANNELS input channels and
-# PATCHES_MAX_POSITIONS output positions per image, and at most PATCHES_MAX_OFFSETS kernel
+# PATCHES_MAX_POSITIONS positions per input image, and at most PATCHES_MAX_OFFSETS kernel
 # offsets (the stacked slices hold that many copies of the input): a 3x3 kernel, or up to 9
 # taps in 1-d (32x1x1000 -> 16, k=3: 1.2 -> 0.4 ms forward).  With 5x5 kernels XLA's own
 # measured faster or mixed (16x3x30x30 -> 16: 2.1 against 3.5 ms forward).  Same sums in

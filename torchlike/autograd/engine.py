@@ -1137,14 +1137,8 @@ def _erased(structure):
         if type(step) is LeafStep:
             steps.append((len(step.aval[0]), step.aval[1]) + step[1:])
         else:
-            key = step.rule_key
-            erased = _erased_keys.get(key)
-            if erased is None:
-                if len(_erased_keys) >= _MAX_ERASED_KEYS:
-                    _erased_keys.clear()
-                erased = _erased_keys[key] = _erase_ints(key)
             steps.append(
-                (erased, step.n_saved, step.edges, step.live)
+                (_erased_key(step.rule_key), step.n_saved, step.edges, step.live)
                 + tuple((len(s), d) for s, d in step.out_avals)
                 + step[5:]
             )
@@ -1157,10 +1151,11 @@ def _erased(structure):
     )
 
 
-# rule keys repeat across a graph's nodes and across graphs: each is erased once (a dict
-# rather than an LRU: hits cost one lookup; emptied when full)
-_erased_keys: dict = {}
-_MAX_ERASED_KEYS = 4096
+@functools.lru_cache(maxsize=4096)
+def _erased_key(rule_key):
+    """``_erase_ints`` of a rule key, once per key: keys repeat across a graph's nodes and
+    across graphs."""
+    return _erase_ints(rule_key)
 
 
 def _erase_ints(key):

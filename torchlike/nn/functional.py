@@ -389,17 +389,23 @@ def _check_conv_params(pads, stride, dilation, output_padding=()):
         raise RuntimeError("dilation should be greater than zero")
 
 
+def _named_dims(kind, values, nd, lead):
+    """``values`` as PyTorch's convolution kernels name them per dimension ("dilation_height:
+    1", ...); a 1-d convolution runs as a 2-d one, with ``lead`` as its height."""
+    shown = ((lead,) if nd == 1 else ()) + tuple(values)
+    names = ("depth", "height", "width")[3 - len(shown) :]
+    return [f"{kind}_{n}: {v}" for n, v in zip(names, shown)]
+
+
 def _zero_dilation(nd, dilation, named):
     """PyTorch's kernel-level refusal of a zero dilation (after the channel checks); a 1-d
     convolution runs as a 2-d one of height 1, and shows that dimension too."""
     if all(d > 0 for d in dilation):
         return
-    shown = ((1,) if nd == 1 else ()) + tuple(dilation)
     if named:
-        names = ("depth", "height", "width")[3 - len(shown) :]
-        got = ", ".join(f"dilation_{n}: {d}" for n, d in zip(names, shown))
+        got = ", ".join(_named_dims("dilation", dilation, nd, 1))
     else:
-        got = str(list(shown))
+        got = str(list(((1,) if nd == 1 else ()) + tuple(dilation)))
     raise RuntimeError(f"dilation should be greater than zero, but got {got}")
 
 
@@ -495,17 +501,10 @@ def _conv_transpose(
     _zero_dilation(nd, dilation, named=True)
     for op, s, d in zip(output_padding, stride, dilation):
         if op >= s and op >= d:
-            # PyTorch names each dimension (a 1-d convolution runs as 2-d with height 1)
-            names = ("depth", "height", "width")[3 - max(nd, 2) :]
-            lead = ((0,), (1,), (1,)) if nd == 1 else ((), (), ())
             shown = " ".join(
-                f"{kind}_{n}: {v}"
-                for kind, vals, extra in (
-                    ("output_padding", output_padding, lead[0]),
-                    ("stride", stride, lead[1]),
-                    ("dilation", dilation, lead[2]),
-                )
-                for n, v in zip(names, (*extra, *vals))
+                _named_dims("output_padding", output_padding, nd, 0)
+                + _named_dims("stride", stride, nd, 1)
+                + _named_dims("dilation", dilation, nd, 1)
             )
             raise RuntimeError(
                 f"output padding must be smaller than either stride or dilation, but got {shown}"
