@@ -137,6 +137,34 @@ _SCRIPT = textwrap.dedent(
     assert str(target.device) == "cuda:0" and target.tolist() == [1.0, 1.0, 1.0]
     assert str(torch.zeros_like(y, device="cpu").device) == "cpu"
 
+    # views of accelerator tensors are read inside the op that uses them, as on the CPU (one
+    # program, the saved w.t() kept unread), with the same values and gradients; a view of a
+    # CPU tensor still meets PyTorch's device error, and a 0-d CPU view still mixes in
+    from torchlike import _storage
+    torch.manual_seed(0)
+    w = torch.randn(5, 4, device="cuda", requires_grad=True)
+    h = torch.randn(3, 4, device="cuda", requires_grad=True)
+    fused = torch.mm(h, w.t())
+    assert type(fused.grad_fn._saved[1].value) is _storage.SavedRead
+    assert str(fused.device) == "cuda:0"
+    fused.sum().backward()
+    hc, wc = h.detach().cpu(), w.detach().cpu()
+    assert torch.allclose(fused.cpu(), hc @ wc.t())
+    assert torch.allclose(w.grad.cpu(), hc.sum(0).expand(5, 4)) and str(w.grad.device) == "cuda:0"
+    assert torch.allclose(h.grad.cpu(), wc.sum(0).expand(3, 4))
+    rows = torch.arange(12.0, device="cuda").view(3, 4)
+    assert (rows[1:] * rows[:2].t().t()).cpu().tolist() == [[0.0, 5.0, 12.0, 21.0],
+                                                           [32.0, 45.0, 60.0, 77.0]]
+    cpu_rows = torch.arange(12.0).view(3, 4)
+    try:
+        rows + cpu_rows.t().t()
+    except RuntimeError as e:
+        assert "found at least two devices, cuda:0 and cpu!" in str(e), str(e)
+    else:
+        raise AssertionError("a CPU view mixed with a cuda tensor")
+    scaled = rows * torch.arange(3.0)[2]  # a 0-d CPU view: PyTorch's scalar rule
+    assert str(scaled.device) == "cuda:0" and scaled[0].cpu().tolist() == [0.0, 2.0, 4.0, 6.0]
+
     start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
     with torch.cuda.stream(torch.cuda.Stream()):
         start.record()

@@ -13,6 +13,8 @@
 - Ops check their tensor operands are on one device, with PyTorch's error, once any tensor has
   been placed away from the default device (before that, every array is on the default device
   and the check costs nothing).  0-d CPU tensors mix with accelerator tensors, as in PyTorch.
+  After that (a GPU program always), ``prepare`` checks an op's operands in one pass over their
+  shardings, and views of one device's tensors are still read inside the op's own program.
 - Tests only: ``TORCHLIKE_TEST_HOST_DEVICES_AS_CUDA=1`` lets JAX's extra host devices (forced with
   ``XLA_FLAGS=--xla_force_host_platform_device_count=N``) stand in for GPUs 0..N-2, so the
   placement logic is exercised on a machine without one.  Never set it outside tests.
@@ -273,6 +275,60 @@ def _check_meta_operands(vals) -> None:
             expected = d
         elif d != expected:
             raise RuntimeError(f"Tensor on device {d} is not on the expected device {expected}!")
+
+
+# ``prepare``'s memo: id of a sharding -> (the sharding, its torch.device).  JAX's results of one
+# executable share their sharding objects, so a loop's operands hit it; the sharding itself is
+# kept so that a reused id never maps to another device.  Bounded.
+_DEVICE_OF_SHARDING: dict = {}
+_ARRAY_TYPE: list = []
+_NOT_ARRAYS = frozenset((int, float, bool, complex, type(None)))
+
+
+def prepare(vals):
+    """``check_same`` then ``align_scalars`` for an op's operands, in one pass and without the
+    per-array device queries, where every array operand is a concrete array committed to a
+    device (the common case once tensors live on an accelerator): the operands (a new list
+    where 0-d CPU ones moved to the others' device, else ``vals`` itself).  None where that
+    does not hold or the devices differ: the caller takes the general path, which raises
+    PyTorch's error."""
+    if not _ARRAY_TYPE:
+        _ARRAY_TYPE.append(type(jax.device_put(0)))
+    array = _ARRAY_TYPE[0]
+    memo = _DEVICE_OF_SHARDING
+    first = None
+    scalars = False
+    for v in vals:
+        t = type(v)
+        if t is not array:
+            if t in _NOT_ARRAYS:
+                continue
+            return None
+        if not v.committed:
+            return None
+        s = v.sharding
+        e = memo.get(id(s))
+        if e is None or e[0] is not s:
+            if len(memo) >= 256:
+                memo.clear()
+            e = memo[id(s)] = (s, of_array(v))
+        d = e[1]
+        if d is CPU and v.ndim == 0:
+            scalars = True
+            continue
+        if first is None:
+            first = d
+        elif d != first:
+            return None
+    if not scalars or first is None or first is CPU:
+        return vals
+    jdev = to_jax(first)
+    return [
+        jax.device_put(v, jdev)
+        if type(v) is array and v.ndim == 0 and memo[id(v.sharding)][1] is CPU
+        else v
+        for v in vals
+    ]
 
 
 def align_scalars(vals):

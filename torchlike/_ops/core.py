@@ -373,9 +373,15 @@ def apply(op, operands, static=(), dtype=None):
         if fn is None:
             fn = op.jitted(cd, static)
     if _device.MIXED[0]:  # some tensor lives off the default device: PyTorch's check
-        if _device.check_same(vals) is _device.META:  # no data: the results' shapes only
-            fn = _meta.shapes_only(fn)
-        vals = _device.align_scalars(vals)
+        if args is None:
+            ready = _device.prepare(vals)
+            if ready is None:  # (the general check: PyTorch's error, meta operands)
+                if _device.check_same(vals) is _device.META:  # no data: the results' shapes
+                    fn = _meta.shapes_only(fn)
+                ready = _device.align_scalars(vals)
+            vals = ready
+        else:  # views read inside the program (``_fused_reads`` checked their bases' device)
+            args = _device.prepare(args)
     elif _device.META_SEEN[0] and _meta.any_meta(vals):
         if _device.check_same(vals) is _device.META:
             fn = _meta.shapes_only(fn)
@@ -423,7 +429,11 @@ def _fused_reads(op, operands, vals, args, unread, needs_grad):
     chain (``_storage.SavedRead``), and the backward reads it in its own program.  An integer
     view that is kept (indices) comes back from the program, and the view keeps it as its read
     value, as a read of its own would have."""
-    if _device.MIXED[0] or _device.META_SEEN[0] or _storage.tracing():
+    if (
+        _device.META_SEEN[0]
+        or _storage.tracing()
+        or (_device.MIXED[0] and not _one_device(operands, vals, args, unread))
+    ):
         for k in unread:
             vals[k] = v = operands[k]._value
             if args is not None:
@@ -464,6 +474,16 @@ def _fused_reads(op, operands, vals, args, unread, needs_grad):
         return None
     flat.extend(src[j:])
     return (len(src), tuple(reads)), flat, kept
+
+
+def _one_device(operands, vals, args, unread):
+    """Whether the operands, the unread views' bases among them, are arrays committed to one
+    device, with no 0-d CPU operand to move there (``_device.prepare`` gives them back as
+    they are): then their views can be read inside the op's program."""
+    src = list(vals if args is None else args)
+    for k in unread:
+        src[k] = operands[k]._storage.data
+    return _device.prepare(src) is src
 
 
 def _fused_program(op, cd, static, spec):
