@@ -297,8 +297,8 @@ def prepare(vals):
     array = _ARRAY_TYPE[0]
     memo = _DEVICE_OF_SHARDING
     first = None
-    scalars = False
-    for v in vals:
+    scalars = None  # positions of 0-d CPU arrays
+    for k, v in enumerate(vals):
         t = type(v)
         if t is not array:
             if t in _NOT_ARRAYS:
@@ -314,21 +314,21 @@ def prepare(vals):
             e = memo[id(s)] = (s, of_array(v))
         d = e[1]
         if d is CPU and v.ndim == 0:
-            scalars = True
+            if scalars is None:
+                scalars = []
+            scalars.append(k)
             continue
         if first is None:
             first = d
         elif d != first:
             return None
-    if not scalars or first is None or first is CPU:
+    if scalars is None or first is None or first is CPU:
         return vals
     jdev = to_jax(first)
-    return [
-        jax.device_put(v, jdev)
-        if type(v) is array and v.ndim == 0 and memo[id(v.sharding)][1] is CPU
-        else v
-        for v in vals
-    ]
+    moved = list(vals)
+    for k in scalars:
+        moved[k] = jax.device_put(moved[k], jdev)
+    return moved
 
 
 def align_scalars(vals):

@@ -373,15 +373,18 @@ def apply(op, operands, static=(), dtype=None):
         if fn is None:
             fn = op.jitted(cd, static)
     if _device.MIXED[0]:  # some tensor lives off the default device: PyTorch's check
+        # (with views read inside the program, ``args`` holds their bases: ``_fused_reads``
+        # checked those are on the others' device)
+        src = vals if args is None else args
+        ready = _device.prepare(src)
+        if ready is None:  # (the general check: PyTorch's error, meta operands)
+            if _device.check_same(src) is _device.META:  # no data: the results' shapes only
+                fn = _meta.shapes_only(fn)
+            ready = _device.align_scalars(src)
         if args is None:
-            ready = _device.prepare(vals)
-            if ready is None:  # (the general check: PyTorch's error, meta operands)
-                if _device.check_same(vals) is _device.META:  # no data: the results' shapes
-                    fn = _meta.shapes_only(fn)
-                ready = _device.align_scalars(vals)
             vals = ready
-        else:  # views read inside the program (``_fused_reads`` checked their bases' device)
-            args = _device.prepare(args)
+        else:
+            args = ready
     elif _device.META_SEEN[0] and _meta.any_meta(vals):
         if _device.check_same(vals) is _device.META:
             fn = _meta.shapes_only(fn)

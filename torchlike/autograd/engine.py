@@ -976,8 +976,8 @@ _stats = {
 # the 32nd (the same steps); 400 backwards over six recurring lengths 6.3-6.7 s on the 8th,
 # 6.4-7.0 s on the 32nd, 6.0-6.4 s on the third.  The 8th.  Sightings rather than timings keep
 # the switch, and so the last bits of the gradients, the same from run to run.
-# Node-by-node gradients equal the whole replay's up to the last bits (XLA fuses the whole replay differently), which
-# is why small graphs (under STRUCTURE_CHURN[3] nodes, cheap to compile anyway) never go this
+# Node-by-node gradients equal the whole replay's up to the last bits (XLA fuses the whole
+# replay differently), which is why small graphs (under STRUCTURE_CHURN[3] nodes, cheap to compile anyway) never go this
 # way: a test comparing a checkpointed and a plain backward bit for bit stays exact.
 STRUCTURE_CHURN = (2, 8, 8, 64, 0.75)
 _known_rules = _caches.LRUCache("autograd.known_rules", 16 * CACHE_SIZE)
