@@ -277,7 +277,7 @@ def _check_meta_operands(vals) -> None:
             raise RuntimeError(f"Tensor on device {d} is not on the expected device {expected}!")
 
 
-# ``prepare``'s memo: id of a sharding -> (the sharding, its torch.device).  JAX's results of one
+# ``on_one_device``'s memo: id of a sharding -> (the sharding, its torch.device).  JAX's results of one
 # executable share their sharding objects, so a loop's operands hit it; the sharding itself is
 # kept so that a reused id never maps to another device.  Bounded.
 _DEVICE_OF_SHARDING: dict = {}
@@ -286,12 +286,23 @@ _NOT_ARRAYS = frozenset((int, float, bool, complex, type(None)))
 
 
 def prepare(vals):
-    """``check_same`` then ``align_scalars`` for an op's operands, in one pass and without the
-    per-array device queries, where every array operand is a concrete array committed to a
-    device (the common case once tensors live on an accelerator): the operands (a new list
-    where 0-d CPU ones moved to the others' device, else ``vals`` itself).  None where that
-    does not hold or the devices differ: the caller takes the general path, which raises
-    PyTorch's error."""
+    """An op's operands checked (PyTorch's error for two devices) and ready for its call (0-d
+    CPU ones moved to the others' device), and whether the op is on meta (its results' shapes
+    only): ``on_one_device``'s single pass where it applies, else ``check_same`` and
+    ``align_scalars``."""
+    ready = on_one_device(vals)
+    if ready is not None:
+        return ready, False
+    meta = check_same(vals) is META
+    return align_scalars(vals), meta
+
+
+def on_one_device(vals):
+    """``check_same`` then ``align_scalars`` in one pass and without the per-array device
+    queries, where every array operand is a concrete array committed to a device (the common
+    case once tensors live on an accelerator): the operands (a new list where 0-d CPU ones
+    moved to the others' device, else ``vals`` itself).  None where that does not hold or
+    the devices differ."""
     if not _ARRAY_TYPE:
         _ARRAY_TYPE.append(type(jax.device_put(0)))
     array = _ARRAY_TYPE[0]

@@ -375,12 +375,9 @@ def apply(op, operands, static=(), dtype=None):
     if _device.MIXED[0]:  # some tensor lives off the default device: PyTorch's check
         # (with views read inside the program, ``args`` holds their bases: ``_fused_reads``
         # checked those are on the others' device)
-        src = vals if args is None else args
-        ready = _device.prepare(src)
-        if ready is None:  # (the general check: PyTorch's error, meta operands)
-            if _device.check_same(src) is _device.META:  # no data: the results' shapes only
-                fn = _meta.shapes_only(fn)
-            ready = _device.align_scalars(src)
+        ready, meta = _device.prepare(vals if args is None else args)
+        if meta:  # no data: the results' shapes only
+            fn = _meta.shapes_only(fn)
         if args is None:
             vals = ready
         else:
@@ -481,12 +478,12 @@ def _fused_reads(op, operands, vals, args, unread, needs_grad):
 
 def _one_device(operands, vals, args, unread):
     """Whether the operands, the unread views' bases among them, are arrays committed to one
-    device, with no 0-d CPU operand to move there (``_device.prepare`` gives them back as
-    they are): then their views can be read inside the op's program."""
+    device, with no 0-d CPU operand to move there (``_device.on_one_device`` gives them back
+    as they are): then their views can be read inside the op's program."""
     src = list(vals if args is None else args)
     for k in unread:
         src[k] = operands[k]._storage.data
-    return _device.prepare(src) is src
+    return _device.on_one_device(src) is src
 
 
 def _fused_program(op, cd, static, spec):

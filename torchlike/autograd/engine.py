@@ -977,8 +977,8 @@ _stats = {
 # 6.4-7.0 s on the 32nd, 6.0-6.4 s on the third.  The 8th.  Sightings rather than timings keep
 # the switch, and so the last bits of the gradients, the same from run to run.
 # Node-by-node gradients equal the whole replay's up to the last bits (XLA fuses the whole
-# replay differently), which is why small graphs (under STRUCTURE_CHURN[3] nodes, cheap to compile anyway) never go this
-# way: a test comparing a checkpointed and a plain backward bit for bit stays exact.
+# replay differently), which is why small graphs (under STRUCTURE_CHURN[3] nodes, cheap to
+# compile anyway) never go this way: a test comparing a checkpointed and a plain backward bit for bit stays exact.
 STRUCTURE_CHURN = (2, 8, 8, 64, 0.75)
 _known_rules = _caches.LRUCache("autograd.known_rules", 16 * CACHE_SIZE)
 # the last backward calls: call number -> whether its structure was uncached (a cache, so that
@@ -1158,11 +1158,16 @@ def _erased(structure):
     )
 
 
-@functools.lru_cache(maxsize=4096)
 def _erased_key(rule_key):
     """``_erase_ints`` of a rule key, once per key: keys repeat across a graph's nodes and
     across graphs."""
-    return _erase_ints(rule_key)
+    erased = _erased_keys.peek(rule_key)
+    if erased is None:
+        erased = _erased_keys.put(rule_key, _erase_ints(rule_key))
+    return erased
+
+
+_erased_keys = _caches.LRUCache("autograd.erased_keys", 16 * CACHE_SIZE)
 
 
 def _erase_ints(key):
