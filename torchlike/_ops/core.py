@@ -13,7 +13,7 @@ import jax
 import jax.numpy as jnp
 from jax import lax
 
-from .. import _autocast, _caches, _device, _meta, _storage
+from .. import _autocast, _caches, _deferred, _device, _meta, _storage
 from .. import _dtype as D
 from .._tensor import Tensor
 from ..autograd import grad_mode
@@ -27,6 +27,8 @@ from ..autograd.graph import (
 )
 
 _SCALARS = (bool, int, float, complex)
+_Deferred = _deferred.Deferred
+_DeferredStorage = _deferred.DeferredStorage
 _LOW = (jnp.dtype(jnp.bfloat16), jnp.dtype(jnp.float16))
 
 
@@ -113,6 +115,9 @@ class Op:
     ):
         self.name = name
         self.parts = parts
+        # its result may wait for its first use (``_deferred``): set by the table for pure
+        # elementwise ops and reductions with one result
+        self.defer = False
         self.no_forward_rule = no_forward_rule
         # float16/bfloat16 operands are computed in float32 and the results rounded once, as
         # PyTorch's kernels do ("opmath"); off for entries that reinterpret bits
@@ -331,6 +336,7 @@ def apply(op, operands, static=(), dtype=None):
     args = None  # the call's arguments, where a Python number is passed as a kept array
     unread = None  # positions of views whose value is not read yet (``_fused_reads``)
     needs_grad = False
+    held = False  # some operand's value is deferred (``_deferred``)
     record = op.node_cls is not None and grad_mode._state.enabled
     n_edges = len(operands) if op.edges is None else op.edges
     for k, a in enumerate(operands):
@@ -341,7 +347,12 @@ def apply(op, operands, static=(), dtype=None):
                 if a._requires_grad:
                     needs_grad = True
             if a._geom is None:  # ``a._value`` without the property call
-                vals.append(a._storage.data)
+                s = a._storage
+                if type(s) is _DeferredStorage and op.defer:
+                    vals.append(s.pending)  # (computed with this op, or just below)
+                    held = True
+                else:
+                    vals.append(s.data)
             elif a._cache_gen == a._storage.gen:
                 vals.append(a._cache)
             else:
@@ -360,6 +371,16 @@ def apply(op, operands, static=(), dtype=None):
                     continue
         if args is not None:
             args.append(vals[k])
+    deferring = (
+        op.defer
+        and _deferred.ENABLED[0]
+        and unread is None
+        and not _device.MIXED[0]
+        and not _device.META_SEEN[0]
+        and not _storage.tracing()
+    )
+    if held and not deferring:
+        vals, args = _deferred_values(vals, args)
     fused = fn = None
     if unread is not None:
         fused = _fused_reads(op, operands, vals, args, unread, needs_grad)
@@ -385,13 +406,19 @@ def apply(op, operands, static=(), dtype=None):
     elif _device.META_SEEN[0] and _meta.any_meta(vals):
         if _device.check_same(vals) is _device.META:
             fn = _meta.shapes_only(fn)
-    try:
-        out = fn(*(vals if args is None else args))
-    except (TypeError, ValueError) as exc:
+    out = None
+    if deferring:
+        out = _deferred.defer(op, cd, static, fn, vals if args is None else args)
+        if out is None and held:
+            vals, args = _deferred_values(vals, args)
+    if out is None:
         try:
-            out = _caches.nested_call(fn, vals if args is None else args, exc)
-        except (TypeError, ValueError) as exc2:
-            raise _pytorch_error(op, vals, exc2) from None
+            out = fn(*(vals if args is None else args))
+        except (TypeError, ValueError) as exc:
+            try:
+                out = _caches.nested_call(fn, vals if args is None else args, exc)
+            except (TypeError, ValueError) as exc2:
+                raise _pytorch_error(op, vals, exc2) from None
     if fused is not None:
         out, values = out
         _keep_reads(operands, vals, fused[2], values)
@@ -403,18 +430,27 @@ def apply(op, operands, static=(), dtype=None):
             result = Tensor._make(out)
             if op.name in _HOST_ARITH and not out.ndim:
                 _host_arith(op, operands, static, cd, result)
-            return result
-        dt = D._BY_NP[out.dtype]
-        if not (dt.is_floating_point or dt.is_complex):
-            return Tensor._make(out, dt)  # integer/bool results never require grad
-        node = _record(op, cd, static, operands, vals, (out,))
-        result = Tensor._make(out, dt, True, node, 0)
-        if op.keeps_result:
-            node._saved_outputs((result,))
+        else:
+            dt = D._BY_NP[out.dtype]
+            if not (dt.is_floating_point or dt.is_complex):
+                result = Tensor._make(out, dt)  # integer/bool results never require grad
+            else:
+                node = _record(op, cd, static, operands, vals, (out,))
+                result = Tensor._make(out, dt, True, node, 0)
+                if op.keeps_result:
+                    node._saved_outputs((result,))
+        if type(out) is _Deferred:
+            result._storage.__class__ = _DeferredStorage
         return result
     if not needs_grad:
         return tuple([Tensor._make(o) for o in out])
     return _outputs(_record(op, cd, static, operands, vals, out), out)
+
+
+def _deferred_values(vals, args):
+    """``vals`` and ``args`` with every deferred operand computed (``_deferred.value``)."""
+    value = _deferred.value
+    return [value(v) for v in vals], None if args is None else [value(v) for v in args]
 
 
 def _fused_reads(op, operands, vals, args, unread, needs_grad):

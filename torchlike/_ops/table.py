@@ -1788,3 +1788,20 @@ def scalar_as_vector(keys):
             )
 
         object.__setattr__(op, "impl", impl)
+
+
+# Results that may wait for their first use and then run with the pending ops around them, one
+# program for a loop's chain of small ops (``_deferred``): pure elementwise ops and plain
+# reductions, one result each.
+DEFERRED = (
+    *_FLOAT_UNARY,
+    *_SAME_UNARY,
+    *("add", "sub", "rsub", "mul", "div", "div_mode", "mul_wrapped", "div_wrapped"),
+    *("remainder", "fmod", "maximum", "minimum", "pow", "pow_scalar", "pow_scalar_base"),
+    *("clamp", "clamp_min", "clamp_max", "clamp_tensor", "where", "lerp", "masked_fill"),
+    *("eq", "ne", "lt", "le", "gt", "ge", "logical_not", "logical_and", "logical_or"),
+    *("sum", "sum_dim", "mean", "mean_dim", "addcmul", "addcdiv"),
+    *("leaky_relu", "elu", "gelu", "softplus", "silu"),
+)
+for _key in DEFERRED:
+    OPS[_key].defer = True

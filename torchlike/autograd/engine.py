@@ -41,7 +41,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .. import _caches, _device, _meta, _tensor
+from .. import _caches, _deferred, _device, _meta, _tensor
 from .._caches import compile_count  # noqa: F401  (torch.autograd's name for the counter)
 from .._ops import device_table
 from .._ops.core import Op, apply, record
@@ -207,19 +207,20 @@ def _roots(tensors, grad_tensors) -> Roots:
                 f"element {i} of tensors does not require grad and does not have a grad_fn"
             )
         g = None if grad_tensors is None else grad_tensors[i]
+        m = t._meta  # (its shape and dtype: a deferred root's value is not needed)
         if g is None:
-            if t._value.size != 1:
+            if m.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            gv = _constant(1, t._value.shape, t._value.dtype)
+            gv = _constant(1, m.shape, m.dtype)
         else:
             if not isinstance(g, _tensor.Tensor):
-                g = _tensor.Tensor._make(jnp.asarray(g, dtype=t._value.dtype))
+                g = _tensor.Tensor._make(jnp.asarray(g, dtype=m.dtype))
             if tuple(g.shape) != tuple(t.shape):
                 raise RuntimeError(
                     f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and "
                     f"output[{i}] has a shape of {t.shape}."
                 )
-            gv = g._value if g._value.dtype == t._value.dtype else g._value.astype(t._value.dtype)
+            gv = g._value if g._value.dtype == m.dtype else g._value.astype(m.dtype)
         roots.edges.append(t._edge())
         roots.grads.append(gv)
         roots.tensors.append(g)
@@ -333,13 +334,70 @@ def _replay(plan, create_graph, roots):
         )
     else:
         replay = _checked_replay(plan) if anomaly_mode.checks_nan() else _replay_for(plan)
-        compiled = type(replay) in (_JIT_TYPE, _Segmented, _RuleByRule, _Pieced)
-        flat = _numbers_as_arrays(plan.flat) if compiled else plan.flat
-        result = _callbacks.run(replay, plan.callbacks, flat, plan.root_grads)
+        if plan.pending and type(replay) is not _JIT_TYPE:
+            for i in plan.pending:  # computed first, where the replay is not one program
+                plan.flat[i] = _deferred.value(plan.flat[i])
+            plan.pending.clear()
+        if plan.pending:
+            result = _with_pending_forward(replay, plan)
+        else:
+            compiled = type(replay) in (_JIT_TYPE, _Segmented, _RuleByRule, _Pieced)
+            flat = _numbers_as_arrays(plan.flat) if compiled else plan.flat
+            result = _callbacks.run(replay, plan.callbacks, flat, plan.root_grads)
         result = WalkResult(
             *([None if g is None else _tensor.Tensor._make(g) for g in part] for part in result)
         )
     return result
+
+
+def _with_pending_forward(replay, plan):
+    """The compiled replay run in one program with the pending forward values it reads
+    (``_deferred``): the forward's ops, then the backward, one dispatch.  The values anything
+    else holds come back too, as ``_deferred.force`` would give them."""
+    saved = [plan.flat[i] for i in plan.pending]
+    order, struct, leaves, live = _deferred.gather(list({id(d): d for d in saved}.values()))
+    index = {id(n): k for k, n in enumerate(order)}
+    places = tuple([(i, index[id(d)]) for i, d in zip(plan.pending, saved)])
+    flat = list(plan.flat)
+    for i in plan.pending:
+        flat[i] = None
+    # keyed by the replay object (the structure's, cached: hashing the structure again would
+    # cost more than the rest), which the entry keeps, so that its id names it
+    key = (id(replay), _deferred.signature(struct, live, leaves), places)
+    entry = _merged.peek(key)
+    if entry is None or entry.replay is not replay:
+        program = jax.jit(_merged_program(replay.__wrapped__, struct, live, places))
+        entry = _merged.put(key, _WithForward(replay, program))
+    _stats["with_forward_runs"] += 1
+    result, values = _callbacks.run(
+        entry.program, plan.callbacks, leaves, _numbers_as_arrays(flat), plan.root_grads
+    )
+    _deferred.settle(order, values, live)
+    return result
+
+
+class _WithForward(NamedTuple):
+    replay: object  # the structure's replay, whose function ``program`` calls
+    program: object  # the jitted forward and replay
+
+    def _cache_size(self):  # (what the cache's program bound counts)
+        return self.program._cache_size()
+
+
+def _merged_program(replay, struct, live, places):
+    evaluate = _deferred.evaluator(struct)
+
+    def run(leaves, flat, root_cts):
+        values = evaluate(*leaves)
+        flat = list(flat)
+        for i, k in places:
+            flat[i] = values[k]
+        return replay(flat, root_cts), [v for v, keep in zip(values, live) if keep]
+
+    return run
+
+
+_merged = _caches.LRUCache("autograd.with_forward", CACHE_SIZE, max_programs=CACHE_SIZE)
 
 
 # ============================================================================== 1. collect
@@ -488,6 +546,8 @@ class Plan:
     # saved views unread (``_storage.SavedRead``) go in as base and chain, read by the rules;
     # the walk on Tensors (create_graph) reads them first: its saved values are graph inputs
     read_inline: bool = True
+    # positions in ``flat`` of forward values still pending (``_deferred``, opt-in)
+    pending: list = field(default_factory=list)
 
     def add_callback(self, fn):
         if fn is None:
@@ -949,6 +1009,7 @@ _stats = {
     "compiled_runs": 0,
     "churn_compiles": 0,
     "rule_by_rule_runs": 0,
+    "with_forward_runs": 0,  # replays that ran the pending forward in their program
     "piece_compiles": 0,
 }
 

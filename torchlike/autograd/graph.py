@@ -15,10 +15,11 @@ from collections import OrderedDict
 import jax
 import jax.numpy as jnp
 
-from .. import _layout, _storage
+from .. import _deferred, _layout, _storage
 from .._classes import TorchNamed
 
 _SavedRead = _storage.SavedRead
+_Deferred = _deferred.Deferred
 
 _sequence = itertools.count()
 
@@ -137,8 +138,15 @@ class SavedVariable:
             # changed through ``.data`` (same version, new contents): PyTorch's saved variable
             # aliases the storage, so the backward sees the new contents
             return t._value
-        value = self.value
+        value = self.array()
         return value.value() if type(value) is _SavedRead else value
+
+    def array(self):
+        """``value``, computed first where it is a deferred result (``_deferred``)."""
+        value = self.value
+        if type(value) is _Deferred:
+            value = self.value = _deferred.value(value)
+        return value
 
     def output(self, node=None, k=0):
         """The saved output as PyTorch unpacks it: a new Tensor over the output's data (and
@@ -146,7 +154,7 @@ class SavedVariable:
         t = self._output() if self._output is not None else None
         if t is not None and t._geom is not None:
             return t  # (a view: its geometry is not worth copying for this)
-        out = _tensor_of(self.value if t is None else t._storage.data)
+        out = _tensor_of(self.array() if t is None else t._storage.data)
         if t is not None:
             out._storage = t._storage
             out._vc = t._vc
@@ -387,7 +395,7 @@ class Node:
         sv = self._saved[k] if k < len(self._saved) else None
         if sv is None:
             return None
-        value = sv.value
+        value = sv.array()
         return value.value() if type(value) is _SavedRead else value
 
     def _saved_shape(self, k):
@@ -428,6 +436,15 @@ class Node:
                 value = sv.tensor._value  # changed through ``.data``: see ``unpack``
             else:
                 value = sv.value
+                if type(value) is _Deferred:
+                    if value.result is not None:
+                        value = sv.value = value.result
+                    elif plan.read_inline:
+                        # a forward value not computed yet: the replay's program computes it
+                        # (``engine._with_pending_forward``), or the engine does first
+                        plan.pending.append(len(flat))
+                    else:
+                        value = sv.value = _deferred.value(value)
             if value is None:
                 aval = sv.aval
                 kinds.append(None if aval is None else ("aval",) + tuple(aval))
