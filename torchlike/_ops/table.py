@@ -587,7 +587,11 @@ OPS["where"] = Op(
 
 
 def _lerp(start, end, weight):
-    return start + weight * (end - start)
+    # PyTorch's two-sided form (exact at both ends): from ``start`` for |weight| < 0.5, else
+    # from ``end``; XLA contracts each side into one fma, as PyTorch's CPU kernel computes it
+    diff = end - start
+    small = jnp.abs(weight) < 0.5
+    return jnp.where(small, start + weight * diff, end - diff * (1 - weight))
 
 
 OPS["lerp"] = Op("lerp", _lerp, "LerpBackward0", promote="arith", edges=2, saved={"weight": 2})
@@ -1618,7 +1622,8 @@ OPS["addcmul"] = Op(
 )
 OPS["addcdiv"] = Op(
     "addcdiv",
-    lambda x, a, b, value: x + value * exact_divide(a, b),
+    # (PyTorch's CPU kernel: self + value * t1 / t2, the product first)
+    lambda x, a, b, value: x + exact_divide(value * a, b),
     "AddcdivBackward0",
     promote="float",
     promote_idx=(0, 1, 2),

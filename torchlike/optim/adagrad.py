@@ -7,6 +7,7 @@ import jax.numpy as jnp
 from .._tensor import Tensor
 from .optimizer import (
     Optimizer,
+    _addcdiv,
     _addcmul,
     _as_float,
     _c,
@@ -32,7 +33,7 @@ def _adagrad_kernel(params, grads, states, hyper, *, maximize, weight_decay):
         clr = lr / (1 + (_f64(step) - 1) * lr_decay)
         total = _addcmul(states["sum"][i], g, g, 1.0)
         std = jnp.sqrt(total) + _c(eps, p)
-        new_params.append(p + _c(-clr, p) * (g / std))
+        new_params.append(_addcdiv(p, g, std, -clr))
         out["step"].append(step)
         out["sum"].append(total)
     return new_params, out

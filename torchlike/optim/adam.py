@@ -7,6 +7,7 @@ import jax.numpy as jnp
 from .._tensor import Tensor
 from .optimizer import (
     Optimizer,
+    _addcdiv,
     _addcmul,
     _as_float,
     _c,
@@ -47,7 +48,7 @@ def _adam_kernel(
             out["max_exp_avg_sq"].append(None)
             v_hat = v
         denom = jnp.sqrt(v_hat) / _c(bias_correction2_sqrt, p) + _c(eps, p)
-        new_params.append(p + _c(-step_size, p) * (m / denom))
+        new_params.append(_addcdiv(p, m, denom, -step_size))
         out["step"].append(step)
         out["exp_avg"].append(m)
         out["exp_avg_sq"].append(v)

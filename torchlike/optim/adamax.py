@@ -13,7 +13,7 @@ from ._state import (
     _init_state,
     _setstate_defaults,
 )
-from .optimizer import Optimizer, _as_float, _c, _f64, _fused_update, _lerp
+from .optimizer import Optimizer, _addcdiv, _as_float, _c, _f64, _fused_update, _lerp
 
 __all__ = ["Adamax"]
 
@@ -31,7 +31,7 @@ def _adamax_kernel(params, grads, states, hyper, *, maximize, weight_decay, smal
         exp_avg = _lerp(states["exp_avg"][i], g, 1 - beta1, small_lerp)
         exp_inf = jnp.maximum(states["exp_inf"][i] * _c(beta2, g), jnp.abs(g) + _c(eps, g))
         clr = lr / (1 - beta1 ** _f64(step))
-        new_params.append(p + _c(-clr, p) * (exp_avg / exp_inf))
+        new_params.append(_addcdiv(p, exp_avg, exp_inf, -clr))
         out["step"].append(step)
         out["exp_avg"].append(exp_avg)
         out["exp_inf"].append(exp_inf)

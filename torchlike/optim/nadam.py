@@ -16,6 +16,7 @@ from ._state import (
 )
 from .optimizer import (
     Optimizer,
+    _addcdiv,
     _addcmul,
     _as_float,
     _c,
@@ -54,8 +55,8 @@ def _nadam_kernel(params, grads, states, hyper, *, maximize, weight_decay, decou
         denom = jnp.sqrt(exp_avg_sq / _c(bias_correction2, p)) + _c(eps, p)
         mu_product_f = _f64(mu_product)
         mu_product_next = mu_product_f * mu_next
-        p = p + _c(-lr * (1.0 - mu) / (1.0 - mu_product_f), p) * (g / denom)
-        p = p + _c((-lr * mu_next) / (1.0 - mu_product_next), p) * (exp_avg / denom)
+        p = _addcdiv(p, g, denom, -lr * (1.0 - mu) / (1.0 - mu_product_f))
+        p = _addcdiv(p, exp_avg, denom, (-lr * mu_next) / (1.0 - mu_product_next))
         new_params.append(p)
         out["step"].append(step)
         out["mu_product"].append(mu_product)

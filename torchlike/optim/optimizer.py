@@ -614,5 +614,11 @@ def _addcmul(x, a, b, value):
     return x + _c(value, x) * a * b
 
 
+def _addcdiv(x, a, b, value):
+    """``x.addcdiv_(a, b, value=value)`` as PyTorch's CPU kernel rounds it: ``value * a``
+    first, then the division (not ``value * (a / b)``, its CUDA kernel's order)."""
+    return x + (_c(value, x) * a) / b
+
+
 def _f64(step):
     return step.astype(jnp.float64) if jax.config.jax_enable_x64 else step.astype(jnp.float32)

@@ -7,6 +7,7 @@ import jax.numpy as jnp
 from .._tensor import Tensor
 from .optimizer import (
     Optimizer,
+    _addcdiv,
     _addcmul,
     _as_float,
     _c,
@@ -41,7 +42,7 @@ def _rmsprop_kernel(
             new_params.append(p + _c(-lr, p) * buf)
         else:
             buf = None
-            new_params.append(p + _c(-lr, p) * (g / avg))
+            new_params.append(_addcdiv(p, g, avg, -lr))
         out["step"].append(states["step"][i] + 1)
         out["square_avg"].append(square_avg)
         out["momentum_buffer"].append(buf)
