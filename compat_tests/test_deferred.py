@@ -14,12 +14,14 @@ def _deferring(backend_name):
     if backend_name != "torchlike":
         yield
         return
-    from torchlike import _deferred
+    from torchlike import _deferred, _device
 
-    was = _deferred.ENABLED[0]
-    _deferred.ENABLED[0] = True
+    # nothing defers in a process once a meta tensor was seen (a sticky flag, which other
+    # test files in this worker set); these tests make none
+    was = _deferred.ENABLED[0], _device.META_SEEN[0]
+    _deferred.ENABLED[0], _device.META_SEEN[0] = True, False
     yield
-    _deferred.ENABLED[0] = was
+    _deferred.ENABLED[0], _device.META_SEEN[0] = was
 
 
 def _chain(x):

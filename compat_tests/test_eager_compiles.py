@@ -327,3 +327,25 @@ def test_eager_ops_run_inside_traces(torch):
     assert torch.func.vmap(lambda r: r.t().sum() * 2)(x).tolist() == [6.0, 24.0]
     step = torch.compile(lambda a: (a.t() @ a).sum(), fullgraph=True)
     assert step(x).item() == (x.t() @ x).sum().item()
+
+
+def test_setitem_of_numbers_compiles_once(torch):
+    # ``t[i, 0, j] = 1`` in a loop (one-hot rows of a tutorial's input): the number and the
+    # offsets are operands; the target view is written, never read
+    t = torch.zeros(7, 1, 57)
+    assert compiles(lambda i: t.__setitem__((i % 7, 0, i + 3), 1.0), list(range(50))) == 0
+    assert t.sum().item() == 50.0
+    assert t[2, 0].nonzero().flatten().tolist() == [5, 12, 19, 26, 33, 40, 47]
+
+
+def test_kept_fills_and_numbers_are_bounded(torch):
+    from torchlike import _storage
+    from torchlike._ops import core
+
+    for n in range(1, 400):
+        torch.zeros(n, 3)
+        torch.full((2,), n + 0.5)[0] = n + 0.25
+    assert len(_storage._FILLS) <= _storage._FILLS.max_entries
+    assert _storage._FILLS._nbytes <= _storage._FILLS.max_bytes
+    assert len(core._SCALAR_ARRAYS) <= core._MAX_CONSTANTS
+    assert torch.zeros(5, 3).sum().item() == 0.0

@@ -579,3 +579,27 @@ def test_from_numpy_refuses_what_pytorch_refuses(torch):
         "uint16, uint8, and bool."
     )
     assert torch.from_numpy(a.T).tolist()[0] == [0.0, 4.0, 8.0]  # (a positive-stride view)
+
+
+def test_equal_fills_are_independent_tensors(torch):
+    # factories of the same shape and value (torchlike keeps small fills as one array):
+    # writes to one reach no other, signed zeros and NaN stay what they were asked to be
+    a, b = torch.zeros(3), torch.zeros(3)
+    a[1] = 5
+    b.add_(1)
+    assert a.tolist() == [0.0, 5.0, 0.0] and b.tolist() == [1.0, 1.0, 1.0]
+    assert torch.zeros(3).tolist() == [0.0, 0.0, 0.0]
+    c = torch.ones(2, 2)
+    c.zero_()
+    assert torch.ones(2, 2).sum().item() == 4.0 and c.sum().item() == 0.0
+    assert str(torch.full((2,), 0.0)) == "tensor([0., 0.])"
+    assert str(torch.full((2,), -0.0)) == "tensor([-0., -0.])"
+    assert str(torch.zeros(2).fill_(-0.0)) == "tensor([-0., -0.])"
+    assert torch.full((2,), float("nan")).isnan().all().item()
+    assert torch.full((2,), 1, dtype=torch.int64).tolist() == [1, 1]
+    assert torch.full((2,), True).tolist() == [True, True]
+    m = torch.zeros(4, 4)
+    m[1, 2] = 1
+    m[3, 0] = -0.0
+    assert m.nonzero().tolist() == [[1, 2]] and str(m[3, 0]) == "tensor(-0.)"
+    assert torch.zeros(4, 4).abs().sum().item() == 0.0

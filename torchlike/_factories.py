@@ -254,9 +254,9 @@ def _filled(size, fill, dtype, requires_grad, device, name="empty", checked=Fals
             fill = complex(fill).real  # (the check let only a zero imaginary part through)
     if _device.factory_is_meta(device):  # nothing to fill: a shape and a dtype
         return _finish(_meta.array(shape, dtype._np), dtype, requires_grad, device)
-    host = _storage.host_full(shape, fill, dtype._np)
-    if host is not None:
-        return _finish(host, dtype, requires_grad, device)
+    value = _storage.full_array(shape, fill, dtype._np)
+    if value is not None:
+        return _finish(value, dtype, requires_grad, device)
     return _finish(jnp.full(shape, fill, dtype._np), dtype, requires_grad, device)
 
 

@@ -18,7 +18,7 @@ class Size(tuple, metaclass=TorchNamed):
     _torch_name = "torch.Size"
 
     def __new__(cls, sizes=()):
-        return super().__new__(cls, (int(s) for s in sizes))
+        return tuple.__new__(cls, map(int, sizes))
 
     def __repr__(self):
         return f"torch.Size({list(self)!r})"

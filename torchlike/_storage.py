@@ -854,3 +854,30 @@ def host_full(shape, fill, npdt):
             return np.full(shape, fill, npdt)
     except (OverflowError, ValueError, TypeError):
         return None
+
+
+# A small fill is kept as the array it became: ``torch.zeros(T, T)`` in a loop, a mask, the
+# ``zero_()`` of a grad buffer get the same array again (JAX arrays never change, and a write
+# gives the storage a new one), where a transfer costs ~30-50 us each time.
+_FILLS = _caches.LRUCache("storage.fills", max_entries=256, max_bytes=8 << 20)
+FILL_KEEP_MAX = 1 << 16  # bytes
+
+
+def full_array(shape, fill, npdt):
+    """``shape`` filled with ``fill`` as a JAX array on the default device, or None where XLA
+    should fill (``host_full``)."""
+    kind = type(fill)
+    key = None
+    if (kind is float or kind is int or kind is bool) and fill == fill and not tracing():
+        sign = math.copysign(1.0, fill) if kind is float else 1.0  # (-0.0 apart from 0.0)
+        key = (shape, kind, fill, sign, npdt)
+        kept = _FILLS.peek(key)
+        if kept is not None:
+            return kept
+    host = host_full(shape, fill, npdt)
+    if host is None:
+        return None
+    value = jax.device_put(host)
+    if key is not None and host.nbytes <= FILL_KEEP_MAX:
+        _FILLS.put(key, value)
+    return value

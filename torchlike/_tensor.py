@@ -148,8 +148,16 @@ class Tensor(metaclass=TorchNamed):
             storage.gen += 1
         else:
             _storage.write(storage, self._geom, value, check_overlap)
-            if check_overlap != "changed":  # (else aliases may differ from ``value``: re-read)
-                self._cache = jnp.broadcast_to(value, self._cache.shape).astype(self._cache.dtype)
+            # the view's contents are ``value`` when it came whole and no alias differs from
+            # it (``"changed"``); else the next read reads them (a broadcast here would be one
+            # more dispatch for a view that is mostly dropped: ``x[i, j] = 1``)
+            cache = self._cache
+            if (
+                check_overlap != "changed"
+                and value.shape == cache.shape
+                and value.dtype == cache.dtype
+            ):
+                self._cache = value
                 self._cache_gen = storage.gen
 
     def _replace_storage(self, storage):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 from jax import lax
 
 from .. import _autocast, _caches, _deferred, _device, _meta, _storage
@@ -705,6 +706,28 @@ def _constant(v):
     if isinstance(c, jax.core.Tracer):  # inside a trace (torch.compile): nothing to keep
         return None
     return _CONSTANTS.put(key, c)
+
+
+# A Python number written into a tensor (``x[i] = 1``, ``scatter_(..., value)``) becomes a 0-d
+# array of the tensor's dtype; ``jnp.asarray`` of a number is an eager conversion (~50-100 us),
+# so the array made for (number, dtype) is kept and given again (JAX arrays never change).
+_SCALAR_ARRAYS = _caches.LRUCache("ops.scalar_arrays", max_entries=_MAX_CONSTANTS)
+
+
+def scalar_array(v, dtype):
+    """``jnp.asarray(v, dtype)`` for a number ``v``, the same array for the same number."""
+    if isinstance(v, np.generic):
+        v = v.item()
+    if type(v) not in (float, int, bool) or v != v:  # (NaN: no key equals it)
+        return jnp.asarray(v, dtype)
+    key = (type(v), v, dtype) if v else (type(v), v, math.copysign(1.0, v), dtype)
+    c = _SCALAR_ARRAYS.peek(key)
+    if c is not None:
+        return c
+    c = jnp.asarray(v, dtype)
+    if isinstance(c, jax.core.Tracer):
+        return c
+    return _SCALAR_ARRAYS.put(key, c)
 
 
 def _view_outputs(op, static, base, out, needs_grad, cd, vals, operands):

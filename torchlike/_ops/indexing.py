@@ -278,7 +278,7 @@ def _getitem(self, index):
             out = unsqueeze(out, dim)
             dim += 1
         elif isinstance(i, slice):
-            n = out.shape[dim]
+            n = out._meta.shape[dim]
             # bounds given as 0-d tensors are read once (PyTorch reads them too)
             try:
                 raw = slice(
@@ -301,7 +301,7 @@ def _getitem(self, index):
             dim += 1
         else:
             i = _int_index(i)
-            n = out.shape[dim]
+            n = out._meta.shape[dim]
             if not -n <= i < n:
                 raise IndexError(
                     f"index {i} is out of bounds for dimension {position} with size {n}"
@@ -456,25 +456,30 @@ def copy_(self, src, non_blocking=False):
     ):
         # PyTorch's order: the in-place rules (a leaf …), then the broadcast
         _check_inplace_allowed(self)
-        ts, ss = tuple(self.shape), tuple(src.shape)
-        if len(ss) > len(ts) or builtins.any(a != b and b != 1 for a, b in zip(ts[::-1], ss[::-1])):
-            raise _broadcast_error(ts, ss)
+        _check_copy_broadcast(self, src)
         return inplace_update(self, apply(OPS["copy"], (self, src)))
     _check_inplace_allowed(self)
+    _check_copy_broadcast(self, src)
     if src.is_meta:  # no data to copy out of; into a meta tensor only the shapes are checked
         if not self.is_meta:
             raise NotImplementedError(_meta.NO_DATA)
-        ts, ss = tuple(self.shape), tuple(src.shape)
-        if len(ss) > len(ts) or builtins.any(a != b and b != 1 for a, b in zip(ts[::-1], ss[::-1])):
-            raise _broadcast_error(ts, ss)
         self._write_data(_meta.like(self._value))
         return self
-    try:
-        value = cast(jnp.broadcast_to(src._value, self._value.shape), self._value.dtype)
-    except ValueError:
-        raise _broadcast_error(tuple(self.shape), tuple(src.shape)) from None
+    # the target is never read: a write through a view broadcasts the value in its own
+    # program (``x[i, j] = 1`` writes a 0-d array), a whole tensor takes it broadcast here
+    value, meta = src._value, self._meta
+    if value.dtype != meta.dtype:
+        value = cast(value, meta.dtype)
+    if self._geom is None and value.shape != meta.shape:
+        value = jnp.broadcast_to(value, meta.shape)
     self._write_data(value)
     return self
+
+
+def _check_copy_broadcast(self, src):
+    ts, ss = tuple(self.shape), tuple(src.shape)
+    if len(ss) > len(ts) or builtins.any(a != b and b != 1 for a, b in zip(ts[::-1], ss[::-1])):
+        raise _broadcast_error(ts, ss)
 
 
 def _broadcast_error(a, b):
@@ -580,7 +585,7 @@ def _setitem(self, index, value):
         if not _is_scalar(value):  # (a list, a tuple, an ndarray: PyTorch assigns only these)
             kind = "numpy.ndarray" if isinstance(value, np.ndarray) else type(value).__name__
             raise TypeError(f"can't assign a {kind} to a {_TYPE_NAMES[self._dtype]}")
-        value = Tensor._make(jnp.asarray(_scalar(value), self._value.dtype))
+        value = Tensor._make(_core.scalar_array(value, self._meta.dtype))
     index = _ranges_as_lists(index)
     parts = index if isinstance(index, tuple) else (index,)
     if builtins.any(_is_int_scalar_tensor(i) for i in parts):  # as in _getitem: an integer
@@ -820,7 +825,7 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
     d = (("dim", dd),)
     if reduce is not None:
         if not isinstance(src, Tensor):
-            src = Tensor._make(jnp.asarray(_scalar(src), input._value.dtype))
+            src = Tensor._make(_core.scalar_array(src, input._meta.dtype))
         return apply(OPS["scatter_reduce_legacy"], (input, src, index), d + (("reduce", reduce),))
     if isinstance(src, Tensor):
         return apply(OPS["scatter"], (input, src, index), d)

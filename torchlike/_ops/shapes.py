@@ -570,10 +570,11 @@ def unbind(input, dim=0):
 
 @export(ints=("dim", "index"))
 def select(input, dim, index):
-    if input.ndim == 0:
+    shape = input._meta.shape
+    if not shape:
         raise IndexError("select() cannot be applied to a 0-dim tensor.")
-    d = _wrap_dim(dim, input.ndim)
-    n = input.shape[d]
+    d = _wrap_dim(dim, len(shape))
+    n = shape[d]
     index = operator.index(index)  # a 0-d integer tensor is read (PyTorch does the same)
     if not -n <= index < n:
         raise IndexError(

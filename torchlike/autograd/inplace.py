@@ -226,9 +226,9 @@ def fill_like(self, op_name, operands, check_overlap=False):
     shape, npdt = self._meta.shape, self._dtype._np
     v = 0 if op_name == "zero" else operands[0]
     v = v._value if isinstance(v, Tensor) else v
-    host = None if isinstance(v, jax.Array) else _storage.host_full(shape, v, npdt)
-    # (a NumPy fill transferred compiles nothing for a new shape)
-    value = jnp.full(shape, v, npdt) if host is None else jax.device_put(host)
+    value = None if isinstance(v, jax.Array) else _storage.full_array(shape, v, npdt)
+    if value is None:  # (a NumPy fill transferred compiles nothing for a new shape)
+        value = jnp.full(shape, v, npdt)
     self._write(value, check_overlap)  # every alias gets the same value: allowed for fill_
     _bump_version(self)
     return self
