@@ -603,3 +603,16 @@ def test_equal_fills_are_independent_tensors(torch):
     m[3, 0] = -0.0
     assert m.nonzero().tolist() == [[1, 2]] and str(m[3, 0]) == "tensor(-0.)"
     assert torch.zeros(4, 4).abs().sum().item() == 0.0
+
+
+@pytest.mark.parametrize("npdt", ["bool", "float32", "float64", "int64", "uint8"])
+@pytest.mark.parametrize("n", [3, 100, 1 << 20])
+def test_tensor_of_an_ndarray_is_a_copy(torch, npdt, n):
+    # torch.tensor copies its data: a later write to the array reaches no tensor (JAX may
+    # alias an aligned NumPy array instead of copying it: bool ones, large float32 ones)
+    a = np.zeros(n, npdt)
+    t, u = torch.tensor(a), torch.zeros(1).new_tensor(a)
+    a[0] = 1
+    a[-1] = 1
+    assert t[0].item() == 0 and t[-1].item() == 0
+    assert u[0].item() == 0 and u[-1].item() == 0

@@ -10,7 +10,6 @@ import math
 import numbers
 import warnings
 
-import jax
 import jax.numpy as jnp
 import numpy as np
 
@@ -27,7 +26,7 @@ def _finish(value, dtype, requires_grad=False, device=None):
         _check_device_available(device)
     value = _device.for_factory(value, device)
     if isinstance(value, np.ndarray):  # made on the host: a transfer, no program
-        value = jax.device_put(value)
+        value = _storage.transfer(value)
     t = Tensor._make(value, dtype)
     if requires_grad:
         if not (dtype.is_floating_point or dtype.is_complex):
@@ -208,9 +207,10 @@ def _tensor(data, dtype, device, requires_grad):
     arr = _to_numpy(data)
     if arr.dtype == object:
         raise ValueError("expected sequence of equal-length lists")
-    # a plain transfer: jnp.asarray would stage (compile) a copy for every new shape
-    value = jax.device_put(arr.astype(dtype._np, copy=False) if arr.dtype != dtype._np else arr)
-    return _finish(value, dtype, requires_grad, device)
+    host = arr.astype(dtype._np, copy=False) if arr.dtype != dtype._np else arr
+    # (``torch.tensor`` copies: an array it did not make itself may be the caller's memory)
+    owned = host is not arr or isinstance(data, (list, tuple, bool, int, float, complex))
+    return _finish(_storage.transfer(host, owned), dtype, requires_grad, device)
 
 
 def as_tensor(data, dtype=None, device=None):
@@ -239,7 +239,7 @@ def from_numpy(ndarray):
             "Conversion between byte orders is currently not supported."
         )
     dtype = D.from_numpy_dtype(ndarray.dtype)
-    return Tensor._make(_transfer(ndarray, owned=False), dtype)
+    return Tensor._make(_storage.transfer(ndarray, owned=False, staged=True), dtype)
 
 
 def _dt(dtype, default=None):
@@ -258,25 +258,6 @@ def _filled(size, fill, dtype, requires_grad, device, name="empty", checked=Fals
     if value is not None:
         return _finish(value, dtype, requires_grad, device)
     return _finish(jnp.full(shape, fill, dtype._np), dtype, requires_grad, device)
-
-
-def _transfer(values, owned=True):
-    """Host values (an ``arange``, a ``from_numpy`` array) as a JAX array.  A first sight of
-    their (shape, dtype) is a plain transfer, which compiles nothing; from the second on it is
-    ``jnp.asarray``, whose staged copy compiles once per shape and then runs in about half the
-    transfer's time (~12 vs ~21 us: the 64 rows of a get_batch).  A shape seen once (a
-    growing length) so never compiles.  ``owned=False``: the caller's array, which it may
-    change later, so the transfer takes a copy (the staged copy is one already)."""
-    key = (values.shape, values.dtype)
-    if key in _SEEN_SHAPES:
-        return jnp.asarray(values)
-    if len(_SEEN_SHAPES) >= 4096:
-        _SEEN_SHAPES.clear()
-    _SEEN_SHAPES.add(key)
-    return jax.device_put(values if owned else np.array(values))
-
-
-_SEEN_SHAPES: set = set()
 
 
 @factory_out
@@ -447,7 +428,9 @@ def arange(
         values = start + np.arange(n, dtype=np.float64) * step
     else:
         values = start + np.arange(n, dtype=np.int64) * step
-    return _finish(_transfer(values.astype(dtype._np)), dtype, requires_grad, device)
+    return _finish(
+        _storage.transfer(values.astype(dtype._np), staged=True), dtype, requires_grad, device
+    )
 
 
 @factory_out
@@ -467,7 +450,9 @@ def linspace(start, end, steps, *, dtype=None, layout=None, device=None, require
         # integer outputs: the ends are converted first, the steps are taken in double
         start, end = int(start), int(end)
         values = np.trunc(_linspace_float(start, end, steps, np.float64))
-    return _finish(_transfer(values.astype(dtype._np)), dtype, requires_grad, device)
+    return _finish(
+        _storage.transfer(values.astype(dtype._np), staged=True), dtype, requires_grad, device
+    )
 
 
 def _linspace_float(start, end, steps, npdt):
@@ -524,7 +509,9 @@ def logspace(
     _check_steps(steps)
     dtype = _dt(dtype)
     exps = np.asarray(linspace(start, end, steps, dtype=D.float64)._value)
-    return _finish(_transfer((base**exps).astype(dtype._np)), dtype, requires_grad, device)
+    return _finish(
+        _storage.transfer((base**exps).astype(dtype._np), staged=True), dtype, requires_grad, device
+    )
 
 
 @factory_out

@@ -28,10 +28,10 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import _device, _layout, _meta
+from . import _device, _layout, _meta, _storage
 from . import _dtype as D
 from . import random as _random
-from ._factories import _accept_size_keyword, _finish, _like, _size_args, _transfer
+from ._factories import _accept_size_keyword, _finish, _like, _size_args
 from ._ops import overloads
 from ._ops.core import Op, apply
 from ._out import write_out
@@ -408,7 +408,7 @@ def bernoulli_mask(shape, dtype, p, scale=None):
     scaled = scale is not None and dtype in (D.float32, D.float64)
     if scaled:
         values = values / dtype._np.type(scale)
-    return Tensor._make(_transfer(values), dtype), scaled
+    return Tensor._make(_storage.transfer(values, staged=True), dtype), scaled
 
 
 def _bernoulli_probs(p: Tensor) -> np.ndarray:

@@ -417,7 +417,7 @@ def _host_cat(tensors, dim):
     if size > _HOST_CAT_MAX:
         return None
     out = np.concatenate([np.asarray(v) for v in arrays], axis=dim)
-    return Tensor._make(jax.device_put(out), first)
+    return Tensor._make(_storage.transfer(out), first)
 
 
 _HOST_CPU = [jax.default_backend() == "cpu"]
