@@ -793,3 +793,63 @@ def test_reductions_refuse_what_pytorch_refuses(torch):
     assert str(e.value) == (
         "logsumexp(): argument 'dim' (position 2) must be tuple of ints, not NoneType"
     )
+
+
+# PyTorch's deprecated scalar-first spellings (old tutorials: ``p.data.add_(-lr, p.grad.data)``)
+# and the modern call each stands for
+SCALAR_FIRST = [
+    ("torch.add(x, 2, g)", "torch.add(x, g, alpha=2)"),
+    ("x.add(-0.5, g)", "x.add(g, alpha=-0.5)"),
+    ("x.clone().add_(-0.5, g)", "x.add(g, alpha=-0.5)"),
+    ("torch.sub(x, 2, g, out=torch.empty(3))", "x.sub(g, alpha=2)"),
+    ("x.clone().sub_(0.5, g)", "x.sub(g, alpha=0.5)"),
+    ("torch.addcmul(x, 0.5, g, g)", "x.addcmul(g, g, value=0.5)"),
+    ("x.clone().addcmul_(0.5, g, g)", "x.addcmul(g, g, value=0.5)"),
+    ("x.addcdiv(0.5, g, g)", "x.addcdiv(g, g, value=0.5)"),
+    ("torch.addmm(3, m, 2, m, m)", "torch.addmm(m, m, m, beta=3, alpha=2)"),
+    ("torch.addmm(3, m, m, m)", "torch.addmm(m, m, m, beta=3)"),
+    ("m.clone().addmm_(3, 2, m, m)", "m.addmm(m, m, beta=3, alpha=2)"),
+    ("m.addmm(3, m, m)", "m.addmm(m, m, beta=3)"),
+    ("v.addmv(3, 2, m, v)", "v.addmv(m, v, beta=3, alpha=2)"),
+    ("torch.addr(3, m, v, v)", "m.addr(v, v, beta=3)"),
+    ("m.clone().addbmm_(3, 2, b, b)", "m.addbmm(b, b, beta=3, alpha=2)"),
+    ("torch.baddbmm(3, b, b, b)", "b.baddbmm(b, b, beta=3)"),
+]
+
+
+@pytest.mark.filterwarnings("ignore:This overload of")
+@pytest.mark.parametrize("old, new", SCALAR_FIRST, ids=[c[0] for c in SCALAR_FIRST])
+def test_deprecated_scalar_first_forms(torch, old, new):
+    env = {
+        "torch": torch,
+        "x": torch.arange(3.0),
+        "g": torch.full((3,), 2.0),
+        "m": torch.arange(4.0).reshape(2, 2),
+        "v": torch.tensor([1.0, -1.0]),
+        "b": torch.arange(8.0).reshape(2, 2, 2),
+    }
+    assert eval(old, env).tolist() == eval(new, env).tolist()
+
+
+def test_deprecated_scalar_first_warns_once_naming_the_overload(torch):
+    import subprocess
+    import sys
+
+    code = (
+        f"import {torch.__name__} as torch; m = torch.ones(2, 2); x = torch.ones(3)\n"
+        "torch.addmm(3, m, m, m)\n"
+        "x.add_(2, x)\n"
+    )
+    err = subprocess.run(
+        [sys.executable, "-W", "always", "-c", code], capture_output=True, text=True, check=True
+    ).stderr
+    assert err.count("UserWarning") == 1  # TORCH_WARN_ONCE: the first such call, whichever
+    assert err.startswith("<string>:2: UserWarning: This overload of addmm is deprecated:\n")
+    assert (
+        "\taddmm(Number beta, Tensor input, Tensor mat1, Tensor mat2, *, Tensor out = None)\n"
+        "Consider using one of the following signatures instead:\n"
+        "\taddmm(Tensor input, Tensor mat1, Tensor mat2, *, Number beta = 1, Number alpha = 1, "
+        "Tensor out = None)\n"
+        "\taddmm(Tensor input, Tensor mat1, Tensor mat2, torch.dtype out_dtype, *, Number beta "
+        "= 1, Number alpha = 1, Tensor out = None) (Triggered internally at "
+    ) in err

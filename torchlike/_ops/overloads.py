@@ -27,6 +27,7 @@ import functools
 import numpy as np
 
 from .. import _dtype as D
+from .. import _warnings
 from .._layout import layout, memory_format
 from .._size import Size
 from .._size import device as _device
@@ -609,6 +610,110 @@ FUNCTION_OVERLOADS = {
 }
 
 
+# ------------------------------------------------------------------ deprecated scalar-first forms
+# PyTorch's parser still takes the old scalar-first spellings (deprecated.yaml), which old
+# tutorials and optimizers use: ``p.data.add_(-lr, p.grad.data)``, ``torch.addmm(beta, x, m1,
+# m2)``.  Per name: its deprecated function-form parameters (``#`` marks a Number) and the
+# keywords of the form they stand for.  They are rewritten to that form; the first such call
+# in a process warns (PyTorch's TORCH_WARN_ONCE), naming the overload the way PyTorch does.
+_PRODUCTS = {"addmm": ("mat1", "mat2"), "addmv": ("mat", "vec"), "addr": ("vec1", "vec2")}
+_PRODUCTS.update(addbmm=("batch1", "batch2"), baddbmm=("batch1", "batch2"))
+SCALAR_FIRST = {
+    "add": ((("input", "#alpha", "other"),), ("alpha",)),
+    "sub": ((("input", "#alpha", "other"),), ("alpha",)),
+    "addcmul": ((("input", "#value", "tensor1", "tensor2"),), ("value",)),
+    "addcdiv": ((("input", "#value", "tensor1", "tensor2"),), ("value",)),
+    **{
+        name: ((("#beta", "input", "#alpha", *ts), ("#beta", "input", *ts)), ("beta", "alpha"))
+        for name, ts in _PRODUCTS.items()
+    },
+}
+_OUT_DTYPE_FORM = frozenset(("addmm", "baddbmm"))  # (their modern form has a second overload)
+_SCALAR_FIRST_WARNED = [False]
+
+
+def _scalar_first_texts(name, params, keywords, method):
+    """(deprecated signature, modern signatures) as PyTorch's warning prints them."""
+    kept = [p for p in params if not (method and p == "input")]
+    old = ", ".join(f"Number {p[1:]}" if p[0] == "#" else f"Tensor {p}" for p in kept)
+    tensors = [f"Tensor {p}" for p in kept if p[0] != "#"]
+    numbers = ", ".join(f"Number {k} = 1" for k in keywords)
+    if method:
+        return f"{name}({old})", [f"{name}({', '.join(tensors)}, *, {numbers})"]
+    new = [f"{name}({', '.join(tensors)}, *, {numbers}, Tensor out = None)"]
+    if name in _OUT_DTYPE_FORM:
+        new.append(
+            f"{name}({', '.join(tensors)}, torch.dtype out_dtype, *, {numbers}, Tensor out = None)"
+        )
+    return f"{name}({old}, *, Tensor out = None)", new
+
+
+def scalar_first(fn, name, form):
+    """``fn`` (``form``: "function", "method" or "inplace") taking PyTorch's deprecated
+    scalar-first calls too.  A call with no more positional arguments than the modern form
+    takes goes straight through."""
+    params, keywords = SCALAR_FIRST[name]
+    method = form != "function"
+    shown = name + "_" if form == "inplace" else name
+    # positional parameters of each deprecated form, without ``input`` for the methods
+    patterns = [tuple(p for p in ps if not (method and p == "input")) for ps in params]
+    modern = max(len(ps) for ps in patterns) - len(keywords)  # (the modern form's positionals)
+    texts = {
+        ps: _scalar_first_texts(shown, full, keywords, method) for ps, full in zip(patterns, params)
+    }
+
+    def rewritten(args, kwargs):
+        for ps in patterns:
+            if len(ps) != len(args):
+                continue
+            head, numbers = [], {}
+            for p, a in zip(ps, args):
+                if p[0] == "#":
+                    if isinstance(a, Tensor) or not _is_number(a):
+                        break
+                    numbers[p[1:]] = a
+                elif isinstance(a, Tensor):
+                    head.append(a)
+                else:
+                    break
+            else:
+                if any(k in kwargs for k in numbers):
+                    return None
+                if not _SCALAR_FIRST_WARNED[0]:
+                    _SCALAR_FIRST_WARNED[0] = True
+                    old, new = texts[ps]
+                    _warnings.warn(
+                        f"This overload of {shown} is deprecated:\n\t{old}\nConsider using one "
+                        "of the following signatures instead:\n\t" + "\n\t".join(new),
+                        "torch/csrc/utils/python_arg_parser.cpp:1841",
+                        stacklevel=3,
+                    )
+                return head, {**kwargs, **numbers}
+        return None
+
+    if method:
+
+        @functools.wraps(fn)
+        def method_wrapper(self, *args, **kwargs):
+            if len(args) > modern:
+                call = rewritten(args, kwargs)
+                if call is not None:
+                    return fn(self, *call[0], **call[1])
+            return fn(self, *args, **kwargs)
+
+        return method_wrapper
+
+    @functools.wraps(fn)
+    def function_wrapper(*args, **kwargs):
+        if len(args) > modern:
+            call = rewritten(args, kwargs)
+            if call is not None:
+                return fn(*call[0], **call[1])
+        return fn(*args, **kwargs)
+
+    return function_wrapper
+
+
 def forms(name):
     """(function overloads, method overloads) declared for ``name``, either may be None."""
     function = FUNCTION_OVERLOADS.get(name) or OVERLOADS.get(name)
@@ -621,4 +726,13 @@ def forms(name):
     )
 
 
-__all__ = ["OVERLOADS", "Overloads", "Signature", "checked", "forms", "tp_name"]
+__all__ = [
+    "OVERLOADS",
+    "SCALAR_FIRST",
+    "Overloads",
+    "Signature",
+    "checked",
+    "forms",
+    "scalar_first",
+    "tp_name",
+]

@@ -206,6 +206,14 @@ def generate(functions, methods):
                 )
             if inplace is not None:
                 methods[n + "_"] = inplace
+            if n in overloads.SCALAR_FIRST:  # PyTorch's deprecated scalar-first calls
+                for table, key, form in (
+                    (functions, n, "function"),
+                    (methods, n, "method"),
+                    (methods, n + "_", "inplace"),
+                ):
+                    if key in table:
+                        table[key] = overloads.scalar_first(table[key], n, form)
 
 
 __all__ = [
