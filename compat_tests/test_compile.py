@@ -810,3 +810,23 @@ def test_compile_in_background_gives_eager_numbers(torch, monkeypatch):
     _compare(torch, case)
     ((inner, entry),) = entries
     assert entry.jitted is not None and entry.pending is None and inner.compiles == 1
+
+
+def test_compiled_module_under_autocast(torch):
+    # nanoGPT's train.py: a compiled model called inside torch.autocast (the region's cast of a
+    # parameter is made inside the compiled trace, not kept from one trace to the next)
+    torch.manual_seed(0)
+    model = torch.nn.Linear(2, 1)
+    compiled = torch.compile(model, backend="eager")
+    x = torch.ones(3, 2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # (no fallback to eager either)
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            outs = [compiled(x) for _ in range(3)]
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        eager = model(x)
+    for out in outs:
+        assert out.dtype == torch.bfloat16
+        assert out.tolist() == eager.tolist()
+    outs[-1].float().sum().backward()
+    assert model.weight.grad is not None and model.weight.grad.dtype == torch.float32

@@ -18,6 +18,8 @@ from __future__ import annotations
 import functools
 import weakref
 
+import jax
+
 from . import _dtype as D
 
 ACTIVE = [False]  # any device type has autocast on: core.apply consults cast_operands
@@ -134,13 +136,16 @@ def clear_cache() -> None:
 
 
 def _cast(t, dtype, cache):
+    # (inside a torch.compile trace a leaf's value is a tracer: its cast belongs to that trace
+    # alone, and an eager cast kept from outside would cut the trace's path to the leaf)
+    cache = cache and t.is_leaf and t.requires_grad and not isinstance(t._value, jax.core.Tracer)
     key = id(t)
-    if cache and t.is_leaf and t.requires_grad:
+    if cache:
         hit = _cache.get((key, dtype))
         if hit is not None and hit[0]() is t:
             return hit[1]
     out = t.to(dtype)
-    if cache and t.is_leaf and t.requires_grad:
+    if cache:
         _cache[(key, dtype)] = (weakref.ref(t), out)
     return out
 
