@@ -581,3 +581,59 @@ def test_inplace_view_methods_compile_once(torch):
     for _ in range(4):
         x.t_()
     assert torch.compile_count() == before and x.shape == (3, 4)
+
+
+@pytest.mark.parametrize(
+    "path, names",
+    [
+        (
+            "nn.modules.batchnorm",
+            ["BatchNorm1d", "BatchNorm2d", "LazyBatchNorm3d", "SyncBatchNorm"],
+        ),
+        ("nn.modules.instancenorm", ["InstanceNorm1d", "InstanceNorm2d", "LazyInstanceNorm2d"]),
+        ("nn.modules.flatten", ["Flatten", "Unflatten"]),
+        ("nn.modules.pixelshuffle", ["PixelShuffle", "PixelUnshuffle"]),
+        ("nn.modules.activation", ["MultiheadAttention", "ReLU"]),
+    ],
+)
+def test_layers_live_at_pytorchs_module_paths(torch, path, names):
+    # code imports them by these paths, and a pickled model names its classes by them
+    import importlib
+    import pickle
+
+    module = importlib.import_module(f"{torch.__name__}.{path}")
+    for name in names:
+        cls = getattr(module, name)
+        assert cls is getattr(torch.nn, name)
+        assert cls.__module__ == f"{torch.__name__}.{path}"
+        assert pickle.loads(pickle.dumps(cls)) is cls
+    bases = {"batchnorm": "_BatchNorm", "instancenorm": "_InstanceNorm"}
+    if path.rsplit(".", 1)[1] in bases:
+        assert issubclass(getattr(module, names[0]), getattr(module, bases[path.rsplit(".", 1)[1]]))
+
+
+def test_module_utils_and_old_scheduler_base(torch):
+    import importlib
+
+    utils = importlib.import_module(f"{torch.__name__}.nn.modules.utils")
+    assert utils._pair(3) == (3, 3) and utils._pair([1, 2]) == (1, 2)
+    assert utils._single(4) == (4,) and utils._triple(1) == (1, 1, 1)
+    assert utils._quadruple(0) == (0, 0, 0, 0)
+    assert utils._reverse_repeat_tuple((1, 2), 2) == (2, 2, 1, 1)
+    sd = {"module.w": 1, "module.b": 2, "other": 3}
+    utils.consume_prefix_in_state_dict_if_present(sd, "module.")
+    assert sd == {"w": 1, "b": 2, "other": 3}
+
+    class Warmup(torch.optim.lr_scheduler._LRScheduler):
+        def get_lr(self):
+            return [base * min(1.0, (self.last_epoch + 1) / 4) for base in self.base_lrs]
+
+    opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.4)
+    sched = Warmup(opt)
+    lrs = []
+    for _ in range(5):
+        lrs.append(round(opt.param_groups[0]["lr"], 6))
+        opt.step()
+        sched.step()
+    assert lrs == [0.1, 0.2, 0.3, 0.4, 0.4]
+    assert isinstance(sched, torch.optim.lr_scheduler.LRScheduler)

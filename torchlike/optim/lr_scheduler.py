@@ -206,6 +206,10 @@ class LRScheduler:
         return [g["lr"] * factor for g in self.optimizer.param_groups]
 
 
+class _LRScheduler(LRScheduler):
+    """The old name of ``LRScheduler``, which custom schedulers still subclass."""
+
+
 class _LambdaStateMixin:
     """Lambdas are not picklable: state dicts keep only callable objects' ``__dict__``."""
 

@@ -1,5 +1,7 @@
 """torch.nn.modules: every layer, one file per family as in PyTorch."""
 
+# PyTorch's module paths of layers defined above in other files (batchnorm, flatten, ...)
+from . import batchnorm, flatten, instancenorm, pixelshuffle, utils  # noqa: E402, F401
 from .activation import (  # noqa: F401
     CELU,
     ELU,

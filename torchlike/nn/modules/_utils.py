@@ -4,25 +4,7 @@ from __future__ import annotations
 
 from ... import _dtype as D
 from ... import _factories
-
-
-def _ntuple(n):
-    def parse(x):
-        if isinstance(x, (list, tuple)):
-            return tuple(x)
-        return (x,) * n
-
-    return parse
-
-
-_single = _ntuple(1)
-_pair = _ntuple(2)
-_triple = _ntuple(3)
-
-
-def _reverse_repeat_tuple(t, n):
-    """(a, b) -> (b, b, a, a) for n=2: F.pad's last-dim-first order."""
-    return tuple(x for x in reversed(t) for _ in range(n))
+from .utils import _ntuple, _pair, _reverse_repeat_tuple, _single, _triple  # noqa: F401
 
 
 def empty(*shape, device=None, dtype=None):

@@ -316,3 +316,13 @@ class Softmax2d(Module):
                 f"Softmax2d: expected input to be 3D or 4D, got {input.dim()}D instead"
             )
         return F.softmax(input, -3, _stacklevel=5)
+
+
+def __getattr__(name):
+    # PyTorch defines MultiheadAttention here; torchlike beside the transformer layers, which
+    # import this module (so it is found on first use, not imported at the top)
+    if name == "MultiheadAttention":
+        from .transformer import MultiheadAttention
+
+        return MultiheadAttention
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

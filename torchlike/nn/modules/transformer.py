@@ -165,6 +165,9 @@ class MultiheadAttention(Module):
         return out, weights
 
 
+MultiheadAttention.__module__ = "torchlike.nn.modules.activation"  # (PyTorch's home for it)
+
+
 def _activation(activation):
     if activation == "relu":
         return F.relu
