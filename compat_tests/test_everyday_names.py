@@ -637,3 +637,22 @@ def test_module_utils_and_old_scheduler_base(torch):
         sched.step()
     assert lrs == [0.1, 0.2, 0.3, 0.4, 0.4]
     assert isinstance(sched, torch.optim.lr_scheduler.LRScheduler)
+
+
+def test_torch_types_aliases(torch):
+    # library code imports these for its annotations (``d: Device = None``, ``s: _size``)
+    import importlib
+    import typing
+
+    types = importlib.import_module(f"{torch.__name__}.types")
+    assert set(typing.get_args(types.Number)) == {int, float, bool}
+    assert isinstance(3, types._Number) and not isinstance("3", types._Number)
+    assert set(typing.get_args(types.Device)) == {torch.device, str, int, type(None)}
+    assert torch.Size in typing.get_args(types._size)
+    assert types._dtype is torch.dtype and types._device is torch.device
+    assert types._int is int and types._bool is bool and types._float is float
+
+    def f(x: torch.Tensor, s: types._size = (2,), d: types.Device = None) -> torch.Tensor:
+        return x.reshape(s)
+
+    assert f(torch.ones(2)).shape == (2,)

@@ -164,6 +164,7 @@ from . import (  # noqa: E402,F401
     onnx,
     profiler,
     testing,
+    types,  # (torch.types: the aliases annotations use)
 )
 from ._config import (  # noqa: E402,F401  (matmul precision, determinism: one place)
     are_deterministic_algorithms_enabled,
