@@ -552,3 +552,34 @@ def test_contiguous_and_stride(torch):
     assert x.t().stride() == (1, 3)
     assert not x.t().is_contiguous()
     assert x.t().contiguous().is_contiguous()
+
+
+def test_operators_with_numpy_arrays(torch):
+    # PyTorch takes an ndarray on the right of the arithmetic operators (and ``@``, via NumPy:
+    # promoted dtypes) but refuses it on the left and in the orderings; ``!=`` falls back to
+    # identity, ``==`` compares elementwise
+    t = torch.tensor([1.5, 2.0, 3.0])
+    a = np.full(3, 2.0)
+    for op in (operator.add, operator.sub, operator.mul, operator.truediv):
+        assert op(t, a).dtype == torch.float64
+        assert op(t, a).tolist() == op(t.double().numpy(), a).tolist()
+    assert (t @ a).dtype == torch.float64 and (t @ a).item() == 13.0
+    assert (a / t).tolist() == (t.reciprocal() * a).tolist()
+    assert (t == a).tolist() == [False, True, False] and (a == t).tolist() == [False, True, False]
+    assert (t != a) is True and (a != t) is True
+    with pytest.raises(TypeError, match="Concatenation operation is not implemented"):
+        a + t
+    for op, sym in ((operator.sub, "-"), (operator.mul, r"\*"), (operator.matmul, "@")):
+        with pytest.raises(
+            TypeError, match=f"unsupported operand type.s. for {sym}: 'numpy.ndarray'"
+        ):
+            op(a, t)
+    for op, sym in ((operator.lt, "<"), (operator.ge, ">=")):
+        with pytest.raises(TypeError, match=f"'{sym}' not supported between instances of 'Tensor'"):
+            op(t, a)
+        with pytest.raises(TypeError, match=f"'{sym}' not supported between instances of 'numpy"):
+            op(a, t)
+    ti, ai = torch.tensor([1, 2, 3]), np.array([3, 1, 2])
+    assert (ti >> ai).tolist() == [0, 1, 0] and (ti & ai).tolist() == [1, 0, 2]
+    with pytest.raises(TypeError, match="unsupported operand"):
+        ai >> ti

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import _dtype as D
 from .._tensor import Tensor
 from .pointwise import (
     add,
@@ -44,16 +45,32 @@ def _rmatmul(self, other):
     return matmul(_t(other), self)
 
 
-def _not_implemented_for(fn):
+def _not_implemented_for(fn, takes_ndarray=True):
+    """``fn`` as an operator: NotImplemented for operands PyTorch's operator refuses, so Python
+    raises its TypeError (or tries the other operand).  ``takes_ndarray=False``: one of the
+    operators whose PyTorch form refuses a NumPy array (the reflected ones, ``ndarray + t``
+    included, and the orderings ``<``, ``<=``, ``>``, ``>=``, ``!=``): NumPy defers to a Tensor
+    (``__array_priority__``), so ``a + t`` ends in NumPy's "Concatenation operation is not
+    implemented" and ``t != a`` in Python's identity fallback, as with PyTorch."""
+    accepted = (Tensor, bool, int, float, complex, np.generic, list, tuple)
+    if takes_ndarray:
+        accepted += (np.ndarray,)
+
     def op(self, other):
-        if not isinstance(
-            other, (Tensor, bool, int, float, complex, np.generic, list, tuple, np.ndarray)
-        ):
+        if not isinstance(other, accepted):
             return NotImplemented
         return fn(self, other)
 
     op.__name__ = fn.__name__
     return op
+
+
+def _matmul(self, other):
+    if isinstance(other, np.ndarray):  # PyTorch hands ``t @ a`` to NumPy: promoted dtypes
+        other = _t(other)
+        common = D.promote_types(self.dtype, other.dtype)
+        return matmul(self.to(common), other.to(common))
+    return matmul(self, other)
 
 
 _OPERATORS = {
@@ -71,7 +88,7 @@ _OPERATORS = {
     "__rmod__": _swap(remainder),
     "__pow__": pow,
     "__rpow__": _rpow,
-    "__matmul__": matmul,
+    "__matmul__": _matmul,
     "__rmatmul__": _rmatmul,
     "__eq__": FUNCTIONS["eq"],
     "__ne__": FUNCTIONS["ne"],
@@ -90,8 +107,12 @@ _OPERATORS = {
     "__rshift__": bitwise_right_shift,
     "__rrshift__": _swap(bitwise_right_shift),
 }
+# (``__rtruediv__`` takes one: PyTorch's is ``self.reciprocal() * other``)
+_REFLECTED = {n for n in _OPERATORS if n.startswith("__r") and f"__{n[3:]}" in _OPERATORS}
+_REFUSE_NDARRAY = _REFLECTED - {"__rtruediv__"}
+_REFUSE_NDARRAY |= {"__lt__", "__le__", "__gt__", "__ge__", "__ne__"}
 for _name, _fn in _OPERATORS.items():
-    METHODS[_name] = _not_implemented_for(_fn)
+    METHODS[_name] = _not_implemented_for(_fn, _name not in _REFUSE_NDARRAY)
 METHODS["__neg__"] = FUNCTIONS["neg"]
 METHODS["__abs__"] = FUNCTIONS["abs"]
 
