@@ -616,3 +616,19 @@ def test_tensor_of_an_ndarray_is_a_copy(torch, npdt, n):
     a[-1] = 1
     assert t[0].item() == 0 and t[-1].item() == 0
     assert u[0].item() == 0 and u[-1].item() == 0
+
+
+def test_tensor_of_any_python_sequence(torch):
+    # pytorch/examples reinforce.py: returns = deque(); torch.tensor(returns)
+    import array
+    from collections import deque
+
+    assert torch.tensor(range(3)).tolist() == [0, 1, 2]
+    assert torch.tensor(range(3)).dtype == torch.int64
+    assert torch.as_tensor(range(2)).tolist() == [0, 1]
+    assert torch.tensor(deque([1.0, 2.0])).dtype == torch.float32
+    assert torch.tensor([deque([1, 2]), deque([3, 4])]).tolist() == [[1, 2], [3, 4]]
+    assert torch.tensor(array.array("f", [1, 2])).tolist() == [1.0, 2.0]
+    assert torch.tensor([range(2), range(2)]).tolist() == [[0, 1], [0, 1]]
+    with pytest.raises(RuntimeError, match="Could not infer dtype of dict"):
+        torch.tensor({1: 2})

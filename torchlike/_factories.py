@@ -5,6 +5,7 @@ with the other samplers in ``_random_methods.py``, which builds on the helpers h
 
 from __future__ import annotations
 
+import collections.abc
 import functools
 import math
 import numbers
@@ -103,6 +104,8 @@ def _infer_dtype(data):
         return D.from_numpy_dtype(np.asarray(data).dtype)
     if isinstance(data, (str, bytes)):
         raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
+    if isinstance(data, collections.abc.Sequence) and not isinstance(data, memoryview):
+        return _infer_dtype(list(data))  # any Python sequence: range, deque, array.array
     raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
 
 
