@@ -704,3 +704,26 @@ def test_pad_sequence(torch):
     out = rnn_utils.pad_sequence([torch.ones(2, 4), torch.ones(3, 4)], padding_value=-1.0)
     assert tuple(out.shape) == (3, 2, 4)
     assert_close(out[2, 0], np.full(4, -1.0))
+
+
+def test_feature_dropout_ranks_as_pytorch(torch):
+    # pytorch/examples mnist_rnn: nn.Dropout2d on an (N, 64) LSTM output warns and drops
+    # elements; a 3-D input to dropout2d is (N, C, L); dropout3d of a lower rank is one sample
+    F = torch.nn.functional
+    torch.manual_seed(0)
+    with pytest.warns(UserWarning, match="Received a 2-D input to dropout2d, which is deprecated"):
+        out = torch.nn.Dropout2d(0.5)(torch.ones(64, 32))
+    assert 0 < (out == 0).sum().item() < 64 * 32  # one draw per element
+    assert set(out.flatten().tolist()) == {0.0, 2.0}
+    with pytest.warns(UserWarning, match=r"interpreted as shape \(N, C, L\)"):
+        out = F.dropout2d(torch.ones(4, 8, 5), 0.5)
+    assert (out == out[:, :, :1]).all()  # one draw per (sample, channel)
+    with pytest.warns(UserWarning, match="Received a 3-D input to dropout3d"):
+        out = F.dropout3d(torch.ones(16, 3, 2), 0.5)
+    assert (out == out[:, :1, :1]).all() and 0 < (out[:, 0, 0] == 0).sum() < 16
+    with pytest.raises(RuntimeError, match=r"received a 4D input\. Note that dropout1d exists"):
+        F.dropout1d(torch.ones(2, 3, 4, 5), 0.5)
+    with pytest.raises(RuntimeError, match="Feature dropout requires at least 2 dimensions"):
+        F.dropout2d(torch.ones(3), 0.5)
+    with pytest.warns(UserWarning, match="1-D input to dropout2d"):
+        assert F.dropout2d(torch.ones(3), 0.5, training=False).tolist() == [1.0, 1.0, 1.0]

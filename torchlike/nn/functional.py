@@ -1421,6 +1421,8 @@ def _dropout(input, p, training, inplace, noise_shape):
     if input.is_meta:  # no mask to draw: the result's shape only
         noise = _factories.empty(*input.shape, dtype=input.dtype, device=input.device)
         return input.mul_(noise) if inplace else input * noise
+    if noise_shape is None:  # (PyTorch checks this only where it draws the noise)
+        raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
     with grad_mode.no_grad():
         noise = _bernoulli_like(input, noise_shape, 1 - p, scale=1 - p)
     return input.mul_(noise) if inplace else input * noise
@@ -1430,28 +1432,65 @@ def dropout(input, p=0.5, training=True, inplace=False):
     return _dropout(input, p, training, inplace, tuple(input.shape))
 
 
-def _feature_dropout(name, dims, input, p, training, inplace):
-    _check_p(p)
-    batched = input.ndim == dims + 2
-    if input.ndim not in (dims + 1, dims + 2):
-        raise RuntimeError(
-            f"{name}: Expected {dims + 1}D or {dims + 2}D input, but received a "
-            f"{input.ndim}D input."
-        )
-    shape = tuple(input.shape[: 2 if batched else 1]) + (1,) * dims
+def _feature_dropout(input, p, training, inplace, unbatched=False):
+    """PyTorch's feature dropout: one draw per (sample, channel), the noise of shape
+    ``(N, C, 1, ...)``; ``unbatched``: the input is one sample (PyTorch unsqueezes it), so one
+    draw per channel, the first dim."""
+    d = input.ndim + unbatched
+    shape = None if d < 2 else tuple(input.shape[: 2 - unbatched]) + (1,) * (d - 2)
     return _dropout(input, p, training, inplace, shape)
 
 
+def _feature_note(name, dims):
+    return (
+        f"Note that {name} exists to provide channel-wise dropout on inputs with {dims} spatial "
+        f"dimension{'s' if dims > 1 else ''}, a channel dimension, and an optional batch "
+        f"dimension (i.e. {dims + 1}D or {dims + 2}D inputs)."
+    )
+
+
+def _feature_warning(name, dims, ndim):
+    warnings.warn(
+        f"{name}: Received a {ndim}-D input to {name}, which is deprecated and will result in "
+        "an error in a future release. To retain the behavior and silence this warning, please "
+        f"use dropout instead. {_feature_note(name, dims)}",
+        stacklevel=3,
+    )
+
+
 def dropout1d(input, p=0.5, training=True, inplace=False):
-    return _feature_dropout("dropout1d", 1, input, p, training, inplace)
+    _check_p(p)
+    if input.ndim not in (2, 3):
+        raise RuntimeError(
+            f"dropout1d: Expected 2D or 3D input, but received a {input.ndim}D input. "
+            + _feature_note("dropout1d", 1)
+        )
+    return _feature_dropout(input, p, training, inplace, unbatched=input.ndim == 2)
 
 
 def dropout2d(input, p=0.5, training=True, inplace=False):
-    return _feature_dropout("dropout2d", 2, input, p, training, inplace)
+    # PyTorch's rules: other ranks warn and run; a 3-D input is taken as (N, C, L), not as
+    # one unbatched (C, H, W) sample, with a warning saying so
+    _check_p(p)
+    if input.ndim not in (3, 4):
+        _feature_warning("dropout2d", 2, input.ndim)
+    if input.ndim == 3:
+        warnings.warn(
+            "dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D "
+            "dropout behavior is desired - input is interpreted as shape (N, C, L), where C is "
+            "the channel dim. This behavior will change in a future release to interpret the "
+            "input as one without a batch dimension, i.e. shape (C, H, W). To maintain the 1D "
+            "channel-wise dropout behavior, please switch to using dropout1d instead.",
+            stacklevel=2,
+        )
+    return _feature_dropout(input, p, training, inplace)
 
 
 def dropout3d(input, p=0.5, training=True, inplace=False):
-    return _feature_dropout("dropout3d", 3, input, p, training, inplace)
+    _check_p(p)
+    if input.ndim not in (4, 5):
+        _feature_warning("dropout3d", 3, input.ndim)
+    return _feature_dropout(input, p, training, inplace, unbatched=input.ndim != 5)
 
 
 def alpha_dropout(input, p=0.5, training=False, inplace=False):
