@@ -21,6 +21,7 @@ Ground layer: this module imports nothing from torchlike, so every layer above m
 
 from __future__ import annotations
 
+import math
 import sys
 import threading
 from collections import OrderedDict
@@ -71,6 +72,16 @@ def _array_bytes(value) -> int:
     if isinstance(value, dict):
         return sum(_array_bytes(v) for v in value.values())
     return int(getattr(value, "nbytes", 0) or 0)
+
+
+def number_key(v):
+    """A cache key for the Python number ``v`` (float, int, bool) that keeps what ``==`` merges
+    apart: its type (``1``, ``1.0``, ``True``) and the sign of a zero; None for NaN (no key
+    would find it again) and for anything else."""
+    t = type(v)
+    if (t is not float and t is not int and t is not bool) or v != v:
+        return None
+    return (t, v) if v else (t, v, math.copysign(1.0, v))
 
 
 class LRUCache:

@@ -866,11 +866,10 @@ FILL_KEEP_MAX = 1 << 16  # bytes
 def full_array(shape, fill, npdt):
     """``shape`` filled with ``fill`` as a JAX array on the default device, or None where XLA
     should fill (``host_full``)."""
-    kind = type(fill)
+    number = None if tracing() else _caches.number_key(fill)
     key = None
-    if (kind is float or kind is int or kind is bool) and fill == fill and not tracing():
-        sign = math.copysign(1.0, fill) if kind is float else 1.0  # (-0.0 apart from 0.0)
-        key = (shape, kind, fill, sign, npdt)
+    if number is not None:
+        key = (shape, number, npdt)
         kept = _FILLS.peek(key)
         if kept is not None:
             return kept

@@ -690,12 +690,13 @@ _INT64 = 1 << 63
 
 
 def _constant(v):
-    # -0.0 == 0.0 and NaN != NaN as keys: zeros carry their sign, NaNs are never kept
-    key = (type(v), v) if v else (type(v), v, math.copysign(1.0, v))
+    key = _caches.number_key(v)  # (NaN: None, never kept)
+    if key is None:
+        return None
     c = _CONSTANTS.peek(key)
     if c is not None:
         return c
-    if v != v or (type(v) is int and not -_INT64 <= v < _INT64):
+    if type(v) is int and not -_INT64 <= v < _INT64:
         return None
     if key not in _SEEN_ONCE:
         if len(_SEEN_ONCE) >= _MAX_CONSTANTS:
@@ -718,9 +719,10 @@ def scalar_array(v, dtype):
     """``jnp.asarray(v, dtype)`` for a number ``v``, the same array for the same number."""
     if isinstance(v, np.generic):
         v = v.item()
-    if type(v) not in (float, int, bool) or v != v:  # (NaN: no key equals it)
+    number = _caches.number_key(v)
+    if number is None:
         return jnp.asarray(v, dtype)
-    key = (type(v), v, dtype) if v else (type(v), v, math.copysign(1.0, v), dtype)
+    key = (number, dtype)
     c = _SCALAR_ARRAYS.peek(key)
     if c is not None:
         return c

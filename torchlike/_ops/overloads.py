@@ -691,27 +691,17 @@ def scalar_first(fn, name, form):
                 return head, {**kwargs, **numbers}
         return None
 
-    if method:
-
-        @functools.wraps(fn)
-        def method_wrapper(self, *args, **kwargs):
-            if len(args) > modern:
-                call = rewritten(args, kwargs)
-                if call is not None:
-                    return fn(self, *call[0], **call[1])
-            return fn(self, *args, **kwargs)
-
-        return method_wrapper
+    skip = 1 if method else 0  # (a method's ``self``, which the patterns leave out)
 
     @functools.wraps(fn)
-    def function_wrapper(*args, **kwargs):
-        if len(args) > modern:
-            call = rewritten(args, kwargs)
+    def wrapper(*args, **kwargs):
+        if len(args) - skip > modern:
+            call = rewritten(args[skip:], kwargs)
             if call is not None:
-                return fn(*call[0], **call[1])
+                return fn(*args[:skip], *call[0], **call[1])
         return fn(*args, **kwargs)
 
-    return function_wrapper
+    return wrapper
 
 
 def forms(name):
