@@ -17,8 +17,9 @@ Two steps, each written once and run by every library:
 Variants: torchlike eager, torchlike ``torch.compile(step)``, PyTorch eager, PyTorch
 ``torch.compile`` (inductor; only with ``--torch-compile``: its first compile takes about half a
 minute), and the hand-written ``jax.jit`` step of ``bench_gpt.py`` / ``bench_core.py`` (the
-compiled reference).  Each step ends with ``loss.item()`` outside the compiled region, which
-also keeps JAX's asynchronous dispatch honest.  First-call times are printed separately: for
+compiled reference).  Each step ends with ``loss.item()`` outside the compiled region, and each
+timed sample waits for all the work it dispatched (``_harness.drain``: an eager step's item
+returns while its backward and optimizer update still run).  First-call times are printed separately: for
 torchlike's compiled step, the eager warm-up call and the call that traces and compiles.
 
 Targets (issue 13): GPT compiled <= PyTorch torch.compile and <= 0.6x torchlike eager, first
@@ -205,6 +206,7 @@ def cpu_medians(variants, repeat, number):
             start = time.process_time()
             for _ in range(number):
                 fn()
+            _harness.drain()
             samples[name].append((time.process_time() - start) / number)
     return {name: statistics.median(s) for name, s in samples.items()}
 

@@ -21,8 +21,9 @@ side in this one run.
     variants rebind fresh leaves (``W = (W - lr * W.grad).detach().requires_grad_()``).
     JAX runs ``jax.jit(jax.value_and_grad(loss))`` with the SGD update inside the jitted step
     (the reference) and, for comparison, outside it as eager ``p - lr * g``.  Each step
-    ends with ``loss.item()`` (a loop that logs its loss), which also keeps JAX's asynchronous
-    dispatch honest.  Target: torchlike no slower than PyTorch eager.
+    ends with ``loss.item()`` (a loop that logs its loss); each timed sample then waits for
+    all the work it dispatched (``_harness.drain``: the item returns before the backward and
+    the update are done).  Target: torchlike no slower than PyTorch eager.
 (c) time to first gradient: wall time of a fresh ``python -c`` that imports the library,
     makes two 5x5 leaves, computes ``x**2 + y**3``, calls ``backward(ones_like)`` and prints
     ``x.grad``.  torchlike runs twice: without the disk compilation cache, and with it warm

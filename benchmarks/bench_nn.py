@@ -15,7 +15,7 @@ one-core comparison. The mode is printed in the header.
 Both libraries run the very same code: the model, loss and optimizer are built by one function
 that takes the module (``torch`` or ``torchlike``), and one ``train_step`` does
 ``zero_grad``, forward, loss, ``backward``, ``step`` and ``loss.item()`` (a loop that logs its
-loss, which also waits for JAX's asynchronous dispatch).
+loss); each timed sample then waits for all the work it dispatched (``_harness.drain``).
 
 (a) MLP: ``nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 10))``,
     ``nn.CrossEntropyLoss``, ``optim.Adam(lr=1e-3)``, batch 64.

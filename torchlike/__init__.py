@@ -158,6 +158,7 @@ from . import (  # noqa: E402,F401
     accelerator,
     amp,  # noqa: E402,F401  (torch.amp; torch.cuda.amp below)
     backends,
+    cpu,  # (torch.cpu: device-agnostic code's synchronize, device_count, amp)
     cuda,
     distributed,  # (one process: the group of world size 1)
     jit,
