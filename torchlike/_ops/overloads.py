@@ -110,7 +110,16 @@ def _int_list_head(v):
 
 
 class Param:
-    __slots__ = ("text", "type", "name", "optional", "allow_none", "keyword_only", "scalar_ok")
+    __slots__ = (
+        "text",
+        "type",
+        "name",
+        "optional",
+        "allow_none",
+        "keyword_only",
+        "scalar_ok",
+        "numbers_ok",
+    )
 
     def __init__(self, text, keyword_only):
         self.text = text
@@ -126,6 +135,12 @@ class Param:
         self.scalar_ok = self.type.endswith("[1]")
         if self.scalar_ok:
             self.type = self.type[:-3]
+        # ``Tensor#``: a Python number is taken as a tensor too (PyTorch's parser does that for
+        # the Tensor parameters of a few arithmetic ops only, ``should_allow_numbers_as_tensors``:
+        # ``torch.add(t, 2)``, ``torch.multiply(2, t)``, while ``torch.maximum(t, 2)`` is refused)
+        self.numbers_ok = self.type.endswith("#")
+        if self.numbers_ok:
+            self.type = self.type[:-1]
         self.keyword_only = keyword_only
 
     def check(self, v):
@@ -138,7 +153,9 @@ class Param:
                 return _int_list_head(v)
             return self.scalar_ok and _is_int(v), None
         if t == "Tensor":
-            return isinstance(v, Tensor), None
+            return isinstance(v, Tensor) or (self.numbers_ok and _is_number(v)), None
+        if t == "str":
+            return isinstance(v, str), None
         if t == "bool":
             return _is_bool(v), None
         if t == "torch.dtype":
@@ -171,7 +188,7 @@ class Signature:
 
     def __init__(self, name, text):
         self.name = name
-        self.text = text.replace("?", "").replace("[1]", "")
+        self.text = text.replace("?", "").replace("[1]", "").replace("#", "")
         # PyTorch's message counts the printed items: ``*`` is one, and ``()`` is one (empty)
         self.items = self.text[1:-1].split(", ")
         self.params = []
@@ -396,16 +413,21 @@ class Overloads:
                 return m
         n = len(args) + len(kwargs)
         plausible = [s for s in sigs if s.min_args <= n <= s.max_args]
-        if len(sigs) == 1 or len(plausible) == 1:
-            (sigs[0] if len(sigs) == 1 else plausible[0]).parse(args, kwargs, True)
+        if len(sigs) + len(self.hidden) == 1 or len(plausible) == 1:
+            (sigs[0] if len(sigs) == 1 and not plausible else plausible[0]).parse(
+                args, kwargs, True
+            )
         raise TypeError(self.invalid_combination(args, kwargs))
 
     def invalid_combination(self, args, kwargs):
         got = [tp_name(a) for a in args] + [f"{k}={tp_name(v)}" for k, v in _map_order(kwargs)]
-        lines = [
+        head = (
             f"{self.name}() received an invalid combination of arguments - got "
-            f"{_joined(got, bool(args))}, but expected one of:"
-        ]
+            f"{_joined(got, bool(args))}, but expected"
+        )
+        if len(self.signatures) == 1:  # (a hidden deprecated signature beside it)
+            return f"{head} {self.signatures[0].text}"
+        lines = [f"{head} one of:"]
         for sig in self.signatures:
             lines.append(f" * {sig.text}")
             note = sig.annotation(args, kwargs)
@@ -416,7 +438,9 @@ class Overloads:
 
 def _method_text(text):
     """The method form of a function signature: no ``Tensor input``, no ``out``."""
-    items = [i for i in text[1:-1].split(", ") if i and not i.startswith("Tensor input")]
+    items = [
+        i for i in text[1:-1].split(", ") if i and i.partition(" = ")[0].split()[-1] != "input"
+    ]
     items = [i for i in items if " out" not in i.partition(" = ")[0]]
     if items and items[-1] == "*":
         items.pop()
@@ -529,6 +553,37 @@ _MAX_MIN = (
     "(Tensor input, int dim, bool keepdim = False, *, tuple of Tensors out = None)",
 )
 _SOFTMAX = ("(Tensor input, int dim, torch.dtype dtype = None, *, Tensor out = None)",)
+_ADD_SUB = ("(Tensor# input, Tensor# other, *, Number alpha = 1, Tensor out = None)",)
+_TENSOR_OTHER = (
+    *("atan2", "arctan2", "hypot", "igamma", "igammac", "ldexp", "logaddexp", "logaddexp2"),
+    *("logical_and", "logical_or", "logical_xor", "maximum", "minimum", "fmax", "fmin"),
+    *("nextafter", "gcd", "lcm"),
+)
+_COMPARE = (
+    *("eq", "ne", "not_equal", "ge", "greater_equal", "gt", "greater"),
+    *("le", "less_equal", "lt", "less"),
+)
+_TENSOR_OR_NUMBER = (
+    "(Tensor input, Tensor other, *, Tensor out = None)",
+    "(Tensor input, Number other, *, Tensor out = None)",
+)
+_NUMBER_WITHOUT_OUT = (
+    "(Tensor# input, Tensor# other, *, Tensor out = None)",
+    "(Tensor input, Number other)",
+)
+_POW = (
+    "(Tensor input, Tensor exponent, *, Tensor out = None)",
+    "(Number self, Tensor exponent, *, Tensor out = None)",
+    "(Tensor input, Number exponent, *, Tensor out = None)",
+)
+_BITWISE = (
+    *("bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_left_shift", "bitwise_right_shift"),
+)
+_NUMBER_SELF = (
+    "(Tensor input, Tensor other, *, Tensor out = None)",
+    "(Number self, Tensor other)",
+    "(Tensor input, Number other, *, Tensor out = None)",
+)
 _SORT = (
     "(Tensor input, *, bool? stable, int dim = -1, bool descending = False, "
     "tuple of Tensors out = None)",
@@ -590,6 +645,49 @@ OVERLOADS = {
         "(Tensor input, int dim, Tensor index, *, bool sparse_grad = False, Tensor out = None)",
     ),
     "index_select": ("(Tensor input, int dim, Tensor index, *, Tensor out = None)",),
+    # binary pointwise ops: what a Tensor parameter takes (``torch.add(t, ndarray)``,
+    # ``torch.maximum(t, 2)``, ``t.eq([1, 2])`` raise as in PyTorch; the operators ``t + a``
+    # keep NumPy's fallback, operators.py)
+    **dict.fromkeys(("add", "sub"), _ADD_SUB),
+    "mul": ("(Tensor# input, Tensor# other, *, Tensor out = None)",),
+    "div": (
+        "(Tensor# input, Tensor# other, *, Tensor out = None)",
+        "(Tensor# input, Tensor# other, *, str? rounding_mode, Tensor out = None)",
+        "(Tensor input, Number other, *, str? rounding_mode)",
+    ),
+    **dict.fromkeys(_TENSOR_OTHER, ("(Tensor input, Tensor other, *, Tensor out = None)",)),
+    "heaviside": ("(Tensor input, Tensor values, *, Tensor out = None)",),
+    **dict.fromkeys(_COMPARE, _TENSOR_OR_NUMBER),
+    **dict.fromkeys(("copysign", "fmod"), _TENSOR_OR_NUMBER),
+    **dict.fromkeys(("floor_divide", "multiply", "true_divide"), _NUMBER_WITHOUT_OUT),
+    "subtract": (
+        "(Tensor# input, Tensor# other, *, Number alpha = 1, Tensor out = None)",
+        "(Tensor input, Number other, Number alpha = 1)",
+    ),
+    "divide": (
+        "(Tensor# input, Tensor# other, *, Tensor out = None)",
+        "(Tensor# input, Tensor# other, *, str? rounding_mode, Tensor out = None)",
+        "(Tensor input, Number other)",
+        "(Tensor input, Number other, *, str? rounding_mode)",
+    ),
+    **dict.fromkeys(("pow", "float_power"), _POW),
+    "xlogy": (
+        "(Tensor input, Tensor other, *, Tensor out = None)",
+        "(Number self, Tensor other, *, Tensor out = None)",
+        "(Tensor input, Number other, *, Tensor out = None)",
+    ),
+    **dict.fromkeys(("remainder", *_BITWISE), _NUMBER_SELF),
+    "rsub": (
+        "(Tensor input, Tensor other, *, Number alpha = 1)",
+        "(Tensor input, Number other, Number alpha = 1)",
+    ),
+    "dist": ("(Tensor input, Tensor other, Number p = 2)",),
+    "polar": ("(Tensor abs, Tensor angle, *, Tensor out = None)",),
+    "complex": ("(Tensor real, Tensor imag, *, Tensor out = None)",),
+    "isclose": (
+        "(Tensor input, Tensor other, float rtol = 1e-05, float atol = 1e-08, "
+        "bool equal_nan = False)",
+    ),
 }
 METHOD_OVERLOADS = {
     "view": ("(torch.dtype dtype)", "(tuple of ints size)"),
@@ -599,7 +697,19 @@ METHOD_OVERLOADS = {
     "flip": ("(tuple of ints dims)",),
     "tile": ("(tuple of ints dims)",),
     "reshape": ("(tuple of ints shape)",),
+    # (a binary op's ``Number self`` form is the function's only)
+    **dict.fromkeys(("pow", "float_power"), ("(Tensor exponent)", "(Number exponent)")),
+    **dict.fromkeys(("remainder", "xlogy", *_BITWISE), ("(Tensor other)", "(Number other)")),
 }
+# PyTorch's deprecated signatures (deprecated.yaml; the calls are ``scalar_first``'s): never
+# listed, but counted, so a call that fits no listed one gets the one-signature message
+HIDDEN = dict.fromkeys(
+    ("add", "sub"),
+    (
+        ("(Tensor input, Number alpha, Tensor other, *, Tensor out = None)",),
+        ("(Number alpha, Tensor other)",),
+    ),
+)
 # function forms of the varargs ops take the sequence as one argument (``torch.permute(x, 1, 0)``
 # is refused)
 FUNCTION_OVERLOADS = {
@@ -705,14 +815,16 @@ def scalar_first(fn, name, form):
 
 
 def forms(name):
-    """(function overloads, method overloads) declared for ``name``, either may be None."""
+    """(function, method, in-place method) overloads declared for ``name``, each may be None
+    (the in-place method ``X_`` takes what the method takes, under its own name)."""
     function = FUNCTION_OVERLOADS.get(name) or OVERLOADS.get(name)
     method = METHOD_OVERLOADS.get(name)
     if method is None and name in OVERLOADS:
         method = tuple(_method_text(t) for t in OVERLOADS[name])
     return (
-        None if function is None else Overloads(name, function),
-        None if method is None else Overloads(name, method),
+        None if function is None else Overloads(name, function, HIDDEN.get(name, ((), ()))[0]),
+        None if method is None else Overloads(name, method, HIDDEN.get(name, ((), ()))[1]),
+        None if method is None else Overloads(name + "_", method, HIDDEN.get(name, ((), ()))[1]),
     )
 
 

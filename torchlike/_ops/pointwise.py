@@ -58,9 +58,9 @@ def scalar_aware(both, self_scalar, other_scalar):
 
     def fn(input, other):
         if isinstance(other, Tensor) and _is_scalar(input):
-            return apply(OPS[self_scalar], (other, input))
+            return apply(OPS[self_scalar], (other, _scalar(input)))
         if isinstance(input, Tensor) and _is_scalar(other):
-            return apply(OPS[other_scalar], (input, other))
+            return apply(OPS[other_scalar], (input, _scalar(other)))
         return _binary(OPS[both], input, other)
 
     return fn

@@ -191,7 +191,7 @@ def generate(functions, methods):
         for n in decl.names:
             # an op with declared overloads parses its arguments as PyTorch's parser does
             # (overloads.py), in place of the int check; each alias names itself in errors
-            function_overloads, method_overloads = overloads.forms(n)
+            function_overloads, method_overloads, inplace_overloads = overloads.forms(n)
             if v.function:
                 functions[n] = (
                     fn
@@ -205,7 +205,11 @@ def generate(functions, methods):
                     else overloads.checked(decl.fn, method_overloads, method=True)
                 )
             if inplace is not None:
-                methods[n + "_"] = inplace
+                methods[n + "_"] = (
+                    inplace
+                    if inplace_overloads is None
+                    else overloads.checked(inplace, inplace_overloads, method=True)
+                )
             if n in overloads.SCALAR_FIRST:  # PyTorch's deprecated scalar-first calls
                 for table, key, form in (
                     (functions, n, "function"),

@@ -1,0 +1,198 @@
+"""The Tensor parameters of binary ops take what PyTorch's argument parser takes: a Tensor, a
+Python or NumPy number only where PyTorch's signature says Number (or, for add, sub, mul and div
+and their aliases, where it takes numbers as tensors), never a NumPy array, a list or another
+object (``torch.add(t, ndarray)`` computed before; PyTorch refuses it).  Operators are not
+affected (``t + ndarray`` keeps NumPy's fallback).  Each expected text is PyTorch 2.13's."""
+
+import numpy as np
+import pytest
+
+WRONG = [
+    (
+        "torch.add(t, np.ones(3))",
+        "add(): argument 'other' (position 2) must be Tensor, not numpy.ndarray",
+    ),
+    ("t.add(np.ones(3))", "add(): argument 'other' (position 1) must be Tensor, not numpy.ndarray"),
+    ("t.add_([1.0, 2.0, 3.0])", "add_(): argument 'other' (position 1) must be Tensor, not list"),
+    (
+        "torch.add(np.ones(3), t)",
+        "add(): argument 'input' (position 1) must be Tensor, not numpy.ndarray",
+    ),
+    ("torch.add(t, other=np.ones(3))", "add(): argument 'other' must be Tensor, not numpy.ndarray"),
+    (
+        "torch.add(t)",
+        "add() received an invalid combination of arguments - got (Tensor), but expected (Tensor input, Tensor other, *, Number alpha = 1, Tensor out = None)",
+    ),
+    (
+        "t.sub()",
+        "sub() received an invalid combination of arguments - got (), but expected (Tensor other, *, Number alpha = 1)",
+    ),
+    ("torch.mul(t, 'a')", "mul(): argument 'other' (position 2) must be Tensor, not str"),
+    ("torch.mul(t, None)", "mul(): argument 'other' (position 2) must be Tensor, not NoneType"),
+    (
+        "torch.div(t, t, rounding_mode=1)",
+        "div() received an invalid combination of arguments - got (Tensor, Tensor, rounding_mode=int), but expected one of:\n * (Tensor input, Tensor other, *, Tensor out = None)\n * (Tensor input, Tensor other, *, str rounding_mode, Tensor out = None)\n * (Tensor input, Number other, *, str rounding_mode)\n",
+    ),
+    (
+        "t.div(t, t)",
+        "div() received an invalid combination of arguments - got (Tensor, Tensor), but expected one of:\n * (Tensor other)\n * (Tensor other, *, str rounding_mode)\n * (Number other, *, str rounding_mode)\n",
+    ),
+    ("torch.maximum(t, 2)", "maximum(): argument 'other' (position 2) must be Tensor, not int"),
+    ("t.minimum(2.5)", "minimum(): argument 'other' (position 1) must be Tensor, not float"),
+    ("torch.atan2(t, True)", "atan2(): argument 'other' (position 2) must be Tensor, not bool"),
+    (
+        "torch.hypot(np.ones(3), t)",
+        "hypot(): argument 'input' (position 1) must be Tensor, not numpy.ndarray",
+    ),
+    (
+        "t.logical_and_(Odd())",
+        "logical_and_(): argument 'other' (position 1) must be Tensor, not Odd",
+    ),
+    (
+        "torch.heaviside(t, 0.5)",
+        "heaviside(): argument 'values' (position 2) must be Tensor, not float",
+    ),
+    ("torch.fmax(t, [1.0])", "fmax(): argument 'other' (position 2) must be Tensor, not list"),
+    (
+        "torch.eq(t, np.ones(3))",
+        "eq() received an invalid combination of arguments - got (Tensor, numpy.ndarray), but expected one of:\n * (Tensor input, Tensor other, *, Tensor out = None)\n * (Tensor input, Number other, *, Tensor out = None)\n",
+    ),
+    (
+        "t.eq([1.0, 2.0, 3.0])",
+        "eq() received an invalid combination of arguments - got (list), but expected one of:\n * (Tensor other)\n      didn't match because some of the arguments have invalid types: (!list of [float, float, float]!)\n * (Number other)\n      didn't match because some of the arguments have invalid types: (!list of [float, float, float]!)\n",
+    ),
+    (
+        "t.lt_(Odd())",
+        "lt_() received an invalid combination of arguments - got (Odd), but expected one of:\n * (Tensor other)\n      didn't match because some of the arguments have invalid types: (!Odd!)\n * (Number other)\n      didn't match because some of the arguments have invalid types: (!Odd!)\n",
+    ),
+    (
+        "torch.greater(t, 'a')",
+        "greater() received an invalid combination of arguments - got (Tensor, str), but expected one of:\n * (Tensor input, Tensor other, *, Tensor out = None)\n * (Tensor input, Number other, *, Tensor out = None)\n",
+    ),
+    (
+        "torch.pow(t, np.ones(3))",
+        "pow() received an invalid combination of arguments - got (Tensor, numpy.ndarray), but expected one of:\n * (Tensor input, Tensor exponent, *, Tensor out = None)\n * (Number self, Tensor exponent, *, Tensor out = None)\n * (Tensor input, Number exponent, *, Tensor out = None)\n",
+    ),
+    (
+        "t.pow(Odd())",
+        "pow() received an invalid combination of arguments - got (Odd), but expected one of:\n * (Tensor exponent)\n      didn't match because some of the arguments have invalid types: (!Odd!)\n * (Number exponent)\n      didn't match because some of the arguments have invalid types: (!Odd!)\n",
+    ),
+    (
+        "torch.remainder(np.ones(3), t)",
+        "remainder() received an invalid combination of arguments - got (numpy.ndarray, Tensor), but expected one of:\n * (Tensor input, Tensor other, *, Tensor out = None)\n * (Number self, Tensor other)\n      didn't match because some of the arguments have invalid types: (!numpy.ndarray!, Tensor)\n * (Tensor input, Number other, *, Tensor out = None)\n",
+    ),
+    (
+        "t.remainder(Odd())",
+        "remainder() received an invalid combination of arguments - got (Odd), but expected one of:\n * (Tensor other)\n      didn't match because some of the arguments have invalid types: (!Odd!)\n * (Number other)\n      didn't match because some of the arguments have invalid types: (!Odd!)\n",
+    ),
+    (
+        "torch.floor_divide(t, Odd())",
+        "floor_divide() received an invalid combination of arguments - got (Tensor, Odd), but expected one of:\n * (Tensor input, Tensor other, *, Tensor out = None)\n * (Tensor input, Number other)\n      didn't match because some of the arguments have invalid types: (Tensor, !Odd!)\n",
+    ),
+    ("torch.multiply(t, 2, alpha=2)", "multiply() got an unexpected keyword argument 'alpha'"),
+    (
+        "torch.subtract(t, Odd())",
+        "subtract() received an invalid combination of arguments - got (Tensor, Odd), but expected one of:\n * (Tensor input, Tensor other, *, Number alpha = 1, Tensor out = None)\n * (Tensor input, Number other, Number alpha = 1)\n",
+    ),
+    (
+        "torch.divide(t, Odd())",
+        "divide() received an invalid combination of arguments - got (Tensor, Odd), but expected one of:\n * (Tensor input, Tensor other, *, Tensor out = None)\n * (Tensor input, Tensor other, *, str rounding_mode, Tensor out = None)\n * (Tensor input, Number other)\n      didn't match because some of the arguments have invalid types: (Tensor, !Odd!)\n * (Tensor input, Number other, *, str rounding_mode)\n",
+    ),
+    (
+        "torch.xlogy(2, np.ones(3))",
+        "xlogy() received an invalid combination of arguments - got (int, numpy.ndarray), but expected one of:\n * (Tensor input, Tensor other, *, Tensor out = None)\n * (Number self, Tensor other, *, Tensor out = None)\n * (Tensor input, Number other, *, Tensor out = None)\n",
+    ),
+    (
+        "torch.bitwise_and(t, Odd())",
+        "bitwise_and() received an invalid combination of arguments - got (Tensor, Odd), but expected one of:\n * (Tensor input, Tensor other, *, Tensor out = None)\n * (Number self, Tensor other)\n      didn't match because some of the arguments have invalid types: (!Tensor!, !Odd!)\n * (Tensor input, Number other, *, Tensor out = None)\n",
+    ),
+    (
+        "torch.rsub(t, Odd())",
+        "rsub() received an invalid combination of arguments - got (Tensor, Odd), but expected one of:\n * (Tensor input, Tensor other, *, Number alpha = 1)\n * (Tensor input, Number other, Number alpha = 1)\n",
+    ),
+    (
+        "torch.rsub(t, 2, alpha=Odd())",
+        "rsub() received an invalid combination of arguments - got (Tensor, int, alpha=Odd), but expected one of:\n * (Tensor input, Tensor other, *, Number alpha = 1)\n * (Tensor input, Number other, Number alpha = 1)\n      didn't match because some of the keywords were incorrect: alpha\n",
+    ),
+    (
+        "torch.dist(t, np.ones(3))",
+        "dist(): argument 'other' (position 2) must be Tensor, not numpy.ndarray",
+    ),
+    ("torch.dist(t, t, Odd())", "dist(): argument 'p' (position 3) must be Number, not Odd"),
+    ("torch.polar(t, 2.0)", "polar(): argument 'angle' (position 2) must be Tensor, not float"),
+    (
+        "torch.complex(np.ones(3), t)",
+        "complex(): argument 'real' (position 1) must be Tensor, not numpy.ndarray",
+    ),
+    ("torch.isclose(t, 1.0)", "isclose(): argument 'other' (position 2) must be Tensor, not float"),
+    ("torch.isclose(t, t, rtol=Odd())", "isclose(): argument 'rtol' must be float, not Odd"),
+    (
+        "torch.copysign(t, Odd())",
+        "copysign() received an invalid combination of arguments - got (Tensor, Odd), but expected one of:\n * (Tensor input, Tensor other, *, Tensor out = None)\n * (Tensor input, Number other, *, Tensor out = None)\n",
+    ),
+    (
+        "torch.fmod(t, other=Odd())",
+        "fmod() received an invalid combination of arguments - got (Tensor, other=Odd), but expected one of:\n * (Tensor input, Tensor other, *, Tensor out = None)\n * (Tensor input, Number other, *, Tensor out = None)\n",
+    ),
+]
+RIGHT = [
+    ("torch.add(2, t)", [3], "float32"),
+    ("torch.add(t, True)", [3], "float32"),
+    ("torch.sub(t, np.float32(2))", [3], "float32"),
+    ("torch.mul(2.5, t)", [3], "float32"),
+    ("torch.div(2, t)", [3], "float32"),
+    ("torch.div(t, 2, rounding_mode=None)", [3], "float32"),
+    ("torch.div(t, 2, rounding_mode='floor')", [3], "float32"),
+    ("torch.multiply(2, t)", [3], "float32"),
+    ("torch.subtract(2, t)", [3], "float32"),
+    ("torch.true_divide(2, t)", [3], "float32"),
+    ("torch.floor_divide(2, t)", [3], "float32"),
+    ("torch.divide(2, t)", [3], "float32"),
+    ("torch.eq(t, np.float32(1))", [3], "bool"),
+    ("torch.pow(2, t)", [3], "float32"),
+    ("t.pow(2)", [3], "float32"),
+    ("torch.xlogy(t, np.float32(2))", [3], "float32"),
+    ("torch.xlogy(2, t)", [3], "float32"),
+    ("torch.remainder(5, t)", [3], "float32"),
+    ("t.eq_(1)", [3], "float32"),
+    ("t.add_(1, alpha=2)", [3], "float32"),
+    ("torch.isclose(t, t, 1, 0)", [3], "bool"),
+    ("torch.dist(t, t, 1)", [], "float32"),
+    ("torch.maximum(t, torch.tensor(2.0))", [3], "float32"),
+    ("t.fmod(torch.tensor(2.0))", [3], "float32"),
+]
+
+
+class Odd:
+    pass
+
+
+def _context(torch):
+    return {"torch": torch, "t": torch.ones(3), "np": np, "Odd": Odd}
+
+
+@pytest.mark.parametrize("call, message", WRONG, ids=[c for c, _ in WRONG])
+def test_wrong_operand_message(torch, call, message):
+    with pytest.raises(TypeError) as info:
+        eval(call, _context(torch))
+    assert str(info.value) == message
+
+
+@pytest.mark.parametrize("call, shape, dtype", RIGHT, ids=[c for c, _, _ in RIGHT])
+def test_accepted_operands(torch, call, shape, dtype):
+    r = eval(call, _context(torch))
+    assert list(r.shape) == shape and r.dtype == getattr(torch, dtype)
+
+
+def test_operators_keep_numpy_operands(torch):
+    t = torch.ones(3)
+    a = np.full(3, 2.0, np.float32)
+    assert (t + a).tolist() == [3.0, 3.0, 3.0]
+    assert (t * a).tolist() == [2.0, 2.0, 2.0]
+
+
+def test_a_refused_call_changes_nothing(torch):
+    t = torch.ones(3)
+    with pytest.raises(TypeError):
+        t.add_(np.ones(3))
+    assert t.tolist() == [1.0, 1.0, 1.0] and t._version == 0
