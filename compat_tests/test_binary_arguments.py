@@ -1,7 +1,9 @@
-"""The Tensor parameters of binary ops take what PyTorch's argument parser takes: a Tensor, a
-Python or NumPy number only where PyTorch's signature says Number (or, for add, sub, mul and div
-and their aliases, where it takes numbers as tensors), never a NumPy array, a list or another
-object (``torch.add(t, ndarray)`` computed before; PyTorch refuses it).  Operators are not
+"""The Tensor parameters of binary ops (and where, lerp, masked_fill, matmul, dot, mm,
+addcmul/addcdiv, expand_as) take what PyTorch's argument parser takes: a Tensor, a Python or
+NumPy number only where PyTorch's signature says Number (or, for add, sub, mul and div and their
+aliases, where it takes numbers as tensors), never a NumPy array, a list or another object
+(``torch.add(t, ndarray)`` computed before; PyTorch refuses it).  The tensor lists of cat, stack,
+hstack, vstack and einsum hold Tensors only.  Operators are not
 affected (``t + ndarray`` keeps NumPy's fallback).  Each expected text is PyTorch 2.13's."""
 
 import numpy as np
@@ -134,6 +136,80 @@ WRONG = [
         "torch.fmod(t, other=Odd())",
         "fmod() received an invalid combination of arguments - got (Tensor, other=Odd), but expected one of:\n * (Tensor input, Tensor other, *, Tensor out = None)\n * (Tensor input, Number other, *, Tensor out = None)\n",
     ),
+    (
+        "torch.cat([t, np.ones(3)])",
+        "expected Tensor as element 1 in argument 0, but got numpy.ndarray",
+    ),
+    ("torch.cat(t)", "cat(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor"),
+    (
+        "torch.cat(x for x in [t])",
+        "cat(): argument 'tensors' (position 1) must be tuple of Tensors, not generator",
+    ),
+    (
+        "torch.concat((np.ones(3), t))",
+        "expected Tensor as element 0 in argument 0, but got numpy.ndarray",
+    ),
+    ("torch.stack([t, None])", "expected Tensor as element 1 in argument 0, but got NoneType"),
+    (
+        "torch.hstack([t, np.ones(3)])",
+        "expected Tensor as element 1 in argument 0, but got numpy.ndarray",
+    ),
+    ("torch.vstack([t, 2.0])", "expected Tensor as element 1 in argument 0, but got float"),
+    (
+        "torch.einsum('i,i->', t, np.ones(3))",
+        "expected Tensor as element 1 in argument 1, but got numpy.ndarray",
+    ),
+    ("torch.einsum('i,i->', [t, 2])", "expected Tensor as element 1 in argument 1, but got int"),
+    (
+        "torch.where(t > 0, t, np.ones(3))",
+        "where() received an invalid combination of arguments - got (Tensor, Tensor, numpy.ndarray), but expected one of:\n * (Tensor condition)\n * (Tensor condition, Tensor input, Tensor other, *, Tensor out = None)\n * (Tensor condition, Number self, Tensor other)\n      didn't match because some of the arguments have invalid types: (Tensor, !Tensor!, !numpy.ndarray!)\n * (Tensor condition, Tensor input, Number other)\n      didn't match because some of the arguments have invalid types: (Tensor, Tensor, !numpy.ndarray!)\n * (Tensor condition, Number self, Number other)\n      didn't match because some of the arguments have invalid types: (Tensor, !Tensor!, !numpy.ndarray!)\n",
+    ),
+    (
+        "torch.where(t > 0, Odd(), t)",
+        "where() received an invalid combination of arguments - got (Tensor, Odd, Tensor), but expected one of:\n * (Tensor condition)\n * (Tensor condition, Tensor input, Tensor other, *, Tensor out = None)\n * (Tensor condition, Number self, Tensor other)\n      didn't match because some of the arguments have invalid types: (Tensor, !Odd!, Tensor)\n * (Tensor condition, Tensor input, Number other)\n      didn't match because some of the arguments have invalid types: (Tensor, !Odd!, !Tensor!)\n * (Tensor condition, Number self, Number other)\n      didn't match because some of the arguments have invalid types: (Tensor, !Odd!, !Tensor!)\n",
+    ),
+    (
+        "torch.lerp(t, np.ones(3), 0.5)",
+        "lerp() received an invalid combination of arguments - got (Tensor, numpy.ndarray, float), but expected one of:\n * (Tensor input, Tensor end, Tensor weight, *, Tensor out = None)\n * (Tensor input, Tensor end, Number weight, *, Tensor out = None)\n",
+    ),
+    (
+        "t.lerp(Odd(), 0.5)",
+        "lerp() received an invalid combination of arguments - got (Odd, float), but expected one of:\n * (Tensor end, Tensor weight)\n      didn't match because some of the arguments have invalid types: (!Odd!, !float!)\n * (Tensor end, Number weight)\n      didn't match because some of the arguments have invalid types: (!Odd!, !float!)\n",
+    ),
+    (
+        "torch.masked_fill(t, np.ones(3) > 0, 1.0)",
+        "masked_fill() received an invalid combination of arguments - got (Tensor, numpy.ndarray, float), but expected one of:\n * (Tensor input, Tensor mask, Tensor value)\n      didn't match because some of the arguments have invalid types: (Tensor, !numpy.ndarray!, !float!)\n * (Tensor input, Tensor mask, Number value)\n      didn't match because some of the arguments have invalid types: (Tensor, !numpy.ndarray!, !float!)\n",
+    ),
+    (
+        "t.masked_fill_(Odd(), 1.0)",
+        "masked_fill_() received an invalid combination of arguments - got (Odd, float), but expected one of:\n * (Tensor mask, Tensor value)\n      didn't match because some of the arguments have invalid types: (!Odd!, !float!)\n * (Tensor mask, Number value)\n      didn't match because some of the arguments have invalid types: (!Odd!, !float!)\n",
+    ),
+    (
+        "torch.matmul(t, np.ones(3))",
+        "matmul(): argument 'other' (position 2) must be Tensor, not numpy.ndarray",
+    ),
+    ("torch.matmul(t)", 'matmul() missing 1 required positional arguments: "other"'),
+    (
+        "torch.dot(t, np.ones(3))",
+        "dot(): argument 'tensor' (position 2) must be Tensor, not numpy.ndarray",
+    ),
+    (
+        "torch.mm(t, t, t)",
+        "mm() received an invalid combination of arguments - got (Tensor, Tensor, Tensor), but expected one of:\n * (Tensor input, Tensor mat2, *, Tensor out = None)\n * (Tensor input, Tensor mat2, torch.dtype out_dtype, *, Tensor out = None)\n",
+    ),
+    (
+        "t.expand_as(np.ones(3))",
+        "expand_as(): argument 'other' (position 1) must be Tensor, not numpy.ndarray",
+    ),
+    (
+        "torch.addcmul(t)",
+        "addcmul() received an invalid combination of arguments - got (Tensor), but expected (Tensor input, Tensor tensor1, Tensor tensor2, *, Number value = 1, Tensor out = None)",
+    ),
+    (
+        "torch.addcmul(t, t, np.ones(3))",
+        "addcmul(): argument 'tensor2' (position 3) must be Tensor, not numpy.ndarray",
+    ),
+    ("t.addcdiv_(t, Odd())", "addcdiv_(): argument 'tensor2' (position 2) must be Tensor, not Odd"),
 ]
 RIGHT = [
     ("torch.add(2, t)", [3], "float32"),
@@ -157,6 +233,14 @@ RIGHT = [
     ("t.eq_(1)", [3], "float32"),
     ("t.add_(1, alpha=2)", [3], "float32"),
     ("torch.isclose(t, t, 1, 0)", [3], "bool"),
+    ("torch.cat((t, t))", [6], "float32"),
+    ("torch.stack([t, t], 1)", [3, 2], "float32"),
+    ("torch.where(t > 0, t, 2.0)", [3], "float32"),
+    ("torch.where(t > 0, 1.0, 0.0)", [3], "float32"),
+    ("torch.lerp(t, t, 0.5)", [3], "float32"),
+    ("t.masked_fill(t > 0, 2)", [3], "float32"),
+    ("torch.einsum('i,i->', [t, t])", [], "float32"),
+    ("torch.addcmul(t, t, t, value=2)", [3], "float32"),
     ("torch.dist(t, t, 1)", [], "float32"),
     ("torch.maximum(t, torch.tensor(2.0))", [3], "float32"),
     ("t.fmod(torch.tensor(2.0))", [3], "float32"),

@@ -684,6 +684,31 @@ OVERLOADS = {
     "dist": ("(Tensor input, Tensor other, Number p = 2)",),
     "polar": ("(Tensor abs, Tensor angle, *, Tensor out = None)",),
     "complex": ("(Tensor real, Tensor imag, *, Tensor out = None)",),
+    "where": (
+        "(Tensor condition)",
+        "(Tensor condition, Tensor input, Tensor other, *, Tensor out = None)",
+        "(Tensor condition, Number self, Tensor other)",
+        "(Tensor condition, Tensor input, Number other)",
+        "(Tensor condition, Number self, Number other)",
+    ),
+    "lerp": (
+        "(Tensor input, Tensor end, Tensor weight, *, Tensor out = None)",
+        "(Tensor input, Tensor end, Number weight, *, Tensor out = None)",
+    ),
+    "masked_fill": (
+        "(Tensor input, Tensor mask, Tensor value)",
+        "(Tensor input, Tensor mask, Number value)",
+    ),
+    "matmul": ("(Tensor input, Tensor other, *, Tensor out = None)",),
+    "dot": ("(Tensor input, Tensor tensor, *, Tensor out = None)",),
+    "mm": (
+        "(Tensor input, Tensor mat2, *, Tensor out = None)",
+        "(Tensor input, Tensor mat2, torch.dtype out_dtype, *, Tensor out = None)",
+    ),
+    **dict.fromkeys(
+        ("addcmul", "addcdiv"),
+        ("(Tensor input, Tensor tensor1, Tensor tensor2, *, Number value = 1, Tensor out = None)",),
+    ),
     "isclose": (
         "(Tensor input, Tensor other, float rtol = 1e-05, float atol = 1e-08, "
         "bool equal_nan = False)",
@@ -700,16 +725,26 @@ METHOD_OVERLOADS = {
     # (a binary op's ``Number self`` form is the function's only)
     **dict.fromkeys(("pow", "float_power"), ("(Tensor exponent)", "(Number exponent)")),
     **dict.fromkeys(("remainder", "xlogy", *_BITWISE), ("(Tensor other)", "(Number other)")),
+    "expand_as": ("(Tensor other)",),
 }
 # PyTorch's deprecated signatures (deprecated.yaml; the calls are ``scalar_first``'s): never
 # listed, but counted, so a call that fits no listed one gets the one-signature message
-HIDDEN = dict.fromkeys(
-    ("add", "sub"),
-    (
-        ("(Tensor input, Number alpha, Tensor other, *, Tensor out = None)",),
-        ("(Number alpha, Tensor other)",),
+HIDDEN = {
+    **dict.fromkeys(
+        ("add", "sub"),
+        (
+            ("(Tensor input, Number alpha, Tensor other, *, Tensor out = None)",),
+            ("(Number alpha, Tensor other)",),
+        ),
     ),
-)
+    **dict.fromkeys(
+        ("addcmul", "addcdiv"),
+        (
+            ("(Tensor input, Number value, Tensor tensor1, Tensor tensor2, *, Tensor out = None)",),
+            ("(Number value, Tensor tensor1, Tensor tensor2)",),
+        ),
+    ),
+}
 # function forms of the varargs ops take the sequence as one argument (``torch.permute(x, 1, 0)``
 # is refused)
 FUNCTION_OVERLOADS = {

@@ -17,7 +17,7 @@ from .. import _dtype as D
 from .._storage import StridedGeometry, view_strides
 from .._tensor import _TYPE_NAMES, Tensor, _wrap_dim
 from ..autograd import grad_mode
-from . import core
+from . import core, overloads
 from .core import apply
 from .signatures import (
     FUNCTIONS,
@@ -25,7 +25,6 @@ from .signatures import (
     _dims,
     _int_tuple,
     _size_args,
-    _t,
     export,
     not_implemented_for,
 )
@@ -339,18 +338,25 @@ def broadcast_to(input, size):
     return expand(input, size)
 
 
-def _seq_operands(tensors):
+def _seq_operands(tensors, name):
+    """The ``tuple of Tensors`` argument of ``name`` (cat, stack ...), checked as PyTorch's
+    parser checks it: a sequence, of Tensors only (a NumPy array in it is refused too)."""
+    if not isinstance(tensors, (list, tuple)):
+        raise TypeError(
+            f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, not "
+            f"{overloads.tp_name(tensors)}"
+        )
     for k, t in enumerate(tensors):
-        if isinstance(t, (bool, int, float, complex, list, tuple)):
+        if not isinstance(t, Tensor):
             raise TypeError(
-                f"expected Tensor as element {k} in argument 0, but got {type(t).__name__}"
+                f"expected Tensor as element {k} in argument 0, but got {overloads.tp_name(t)}"
             )
-    return tuple(t if isinstance(t, Tensor) else _t(t) for t in tensors)
+    return tuple(tensors)
 
 
 @export("cat", "concat", "concatenate", method=False, out=True, ints=("dim",))
 def cat(tensors, dim=0, *, axis=None):
-    tensors = _seq_operands(tensors)
+    tensors = _seq_operands(tensors, "cat")
     if axis is not None:
         dim = axis
     if not tensors:
@@ -428,7 +434,7 @@ _TRACER = jax.core.Tracer
 
 @export(method=False, out=True, ints=("dim",))
 def stack(tensors, dim=0):
-    tensors = _seq_operands(tensors)
+    tensors = _seq_operands(tensors, "stack")
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
     first = tuple(tensors[0]._meta.shape)
@@ -487,7 +493,7 @@ def _read_together(op, tensors, static, dim, concat):
 
 @export(method=False, out=True)
 def hstack(tensors):
-    tensors = _seq_operands(tensors)
+    tensors = _seq_operands(tensors, "hstack")
     if not tensors:
         raise RuntimeError("hstack expects a non-empty TensorList")
     return cat(tensors, 0 if tensors[0].ndim == 1 else 1)
@@ -497,7 +503,7 @@ def hstack(tensors):
 def vstack(tensors):
     if not len(tensors):
         raise RuntimeError("vstack expects a non-empty TensorList")
-    tensors = [t.reshape(1, -1) if t.ndim < 2 else t for t in _seq_operands(tensors)]
+    tensors = [t.reshape(1, -1) if t.ndim < 2 else t for t in _seq_operands(tensors, "vstack")]
     return cat(tensors, 0)
 
 
