@@ -1,5 +1,5 @@
 """The Tensor parameters of binary ops (and where, lerp, masked_fill, matmul, dot, mm,
-addcmul/addcdiv, expand_as) take what PyTorch's argument parser takes: a Tensor, a Python or
+addcmul/addcdiv, clamp/clip, copy_, expand_as) take what PyTorch's argument parser takes: a Tensor, a Python or
 NumPy number only where PyTorch's signature says Number (or, for add, sub, mul and div and their
 aliases, where it takes numbers as tensors), never a NumPy array, a list or another object
 (``torch.add(t, ndarray)`` computed before; PyTorch refuses it).  The tensor lists of cat, stack,
@@ -210,6 +210,48 @@ WRONG = [
         "addcmul(): argument 'tensor2' (position 3) must be Tensor, not numpy.ndarray",
     ),
     ("t.addcdiv_(t, Odd())", "addcdiv_(): argument 'tensor2' (position 2) must be Tensor, not Odd"),
+    (
+        "torch.clamp(t, np.ones(3))",
+        "clamp() received an invalid combination of arguments - got (Tensor, numpy.ndarray), but expected one of:\n * (Tensor input, Tensor min = None, Tensor max = None, *, Tensor out = None)\n * (Tensor input, Number min = None, Number max = None, *, Tensor out = None)\n",
+    ),
+    (
+        "torch.clamp(t, max=np.ones(3))",
+        "clamp() received an invalid combination of arguments - got (Tensor, max=numpy.ndarray), but expected one of:\n * (Tensor input, Tensor min = None, Tensor max = None, *, Tensor out = None)\n * (Tensor input, Number min = None, Number max = None, *, Tensor out = None)\n",
+    ),
+    (
+        "t.clamp(None, np.ones(3))",
+        "clamp() received an invalid combination of arguments - got (NoneType, numpy.ndarray), but expected one of:\n * (Tensor min = None, Tensor max = None)\n      didn't match because some of the arguments have invalid types: (!NoneType!, !numpy.ndarray!)\n * (Number min = None, Number max = None)\n      didn't match because some of the arguments have invalid types: (!NoneType!, !numpy.ndarray!)\n",
+    ),
+    (
+        "t.clamp_(np.ones(3))",
+        "clamp_() received an invalid combination of arguments - got (numpy.ndarray), but expected one of:\n * (Tensor min = None, Tensor max = None)\n * (Number min = None, Number max = None)\n",
+    ),
+    (
+        "torch.clip(t, np.ones(3))",
+        "clip() received an invalid combination of arguments - got (Tensor, numpy.ndarray), but expected one of:\n * (Tensor input, Tensor min = None, Tensor max = None, *, Tensor out = None)\n * (Tensor input, Number min = None, Number max = None, *, Tensor out = None)\n",
+    ),
+    (
+        "t.clamp(min=[1.0])",
+        "clamp() received an invalid combination of arguments - got (min=list, ), but expected one of:\n * (Tensor min = None, Tensor max = None)\n * (Number min = None, Number max = None)\n",
+    ),
+    (
+        "torch.clamp(t, t, np.ones(3))",
+        "clamp() received an invalid combination of arguments - got (Tensor, Tensor, numpy.ndarray), but expected one of:\n * (Tensor input, Tensor min = None, Tensor max = None, *, Tensor out = None)\n * (Tensor input, Number min = None, Number max = None, *, Tensor out = None)\n",
+    ),
+    (
+        "t.clamp(t, 1.0)",
+        "clamp() received an invalid combination of arguments - got (Tensor, float), but expected one of:\n * (Tensor min = None, Tensor max = None)\n      didn't match because some of the arguments have invalid types: (!Tensor!, !float!)\n * (Number min = None, Number max = None)\n      didn't match because some of the arguments have invalid types: (!Tensor!, !float!)\n",
+    ),
+    (
+        "torch.clamp(t, t, 1.0)",
+        "clamp() received an invalid combination of arguments - got (Tensor, Tensor, float), but expected one of:\n * (Tensor input, Tensor min = None, Tensor max = None, *, Tensor out = None)\n * (Tensor input, Number min = None, Number max = None, *, Tensor out = None)\n",
+    ),
+    (
+        "t.copy_(np.ones(3))",
+        "copy_(): argument 'other' (position 1) must be Tensor, not numpy.ndarray",
+    ),
+    ("t.copy_([1.0, 2.0, 3.0])", "copy_(): argument 'other' (position 1) must be Tensor, not list"),
+    ("t.copy_(t, non_blocking=1)", "copy_(): argument 'non_blocking' must be bool, not int"),
 ]
 RIGHT = [
     ("torch.add(2, t)", [3], "float32"),
@@ -241,6 +283,12 @@ RIGHT = [
     ("t.masked_fill(t > 0, 2)", [3], "float32"),
     ("torch.einsum('i,i->', [t, t])", [], "float32"),
     ("torch.addcmul(t, t, t, value=2)", [3], "float32"),
+    ("torch.clamp(t, torch.tensor(0.5), 1.0)", [3], "float32"),
+    ("torch.clamp(t, 0.5, torch.tensor(1.0))", [3], "float32"),
+    ("torch.clamp(t, np.float32(0.5))", [3], "float32"),
+    ("t.clamp(min=torch.tensor(0.5))", [3], "float32"),
+    ("t.copy_(2.0)", [3], "float32"),
+    ("t.copy_(t, True)", [3], "float32"),
     ("torch.dist(t, t, 1)", [], "float32"),
     ("torch.maximum(t, torch.tensor(2.0))", [3], "float32"),
     ("t.fmod(torch.tensor(2.0))", [3], "float32"),
@@ -280,3 +328,12 @@ def test_a_refused_call_changes_nothing(torch):
     with pytest.raises(TypeError):
         t.add_(np.ones(3))
     assert t.tolist() == [1.0, 1.0, 1.0] and t._version == 0
+
+
+def test_clamp_takes_a_0d_tensor_bound_beside_a_number(torch):
+    # PyTorch's Number overload reads a 0-d tensor's value; a mix with a longer tensor is refused
+    t = torch.arange(3.0)
+    assert torch.clamp(t, torch.tensor(0.5), 1.0).tolist() == [0.5, 1.0, 1.0]
+    assert t.clamp(0.5, torch.tensor(1.5)).tolist() == [0.5, 1.0, 1.5]
+    with pytest.raises(TypeError, match="invalid combination"):
+        torch.clamp(t, torch.full((3,), 0.5), 1.0)

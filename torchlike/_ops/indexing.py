@@ -24,7 +24,10 @@ from ..autograd.inplace import (
     inplace_update,
 )
 from . import core as _core
-from . import indexing_table  # noqa: F401  (registers scatter_reduce, take, unfold, ...)
+from . import (
+    indexing_table,  # noqa: F401  (registers scatter_reduce, take, unfold, ...)
+    overloads,
+)
 from .core import apply
 from .shapes import _slice, expand, flatten, select, unsqueeze
 from .signatures import (
@@ -929,7 +932,13 @@ METHODS["index_put_"] = index_put_
 FUNCTIONS["index_put"] = METHODS["index_put"] = index_put
 
 
-METHODS["copy_"] = copy_
+# PyTorch's parser: ``other`` a Tensor or a number (``t.copy_(ndarray)`` is refused),
+# ``non_blocking`` a bool
+METHODS["copy_"] = overloads.checked(
+    copy_,
+    overloads.Overloads("copy_", ("(Tensor# other, bool non_blocking = False)",)),
+    method=True,
+)
 
 
 @export(out=True)

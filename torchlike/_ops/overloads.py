@@ -684,6 +684,13 @@ OVERLOADS = {
     "dist": ("(Tensor input, Tensor other, Number p = 2)",),
     "polar": ("(Tensor abs, Tensor angle, *, Tensor out = None)",),
     "complex": ("(Tensor real, Tensor imag, *, Tensor out = None)",),
+    **dict.fromkeys(
+        ("clamp", "clip"),
+        (
+            "(Tensor input, Tensor min = None, Tensor max = None, *, Tensor out = None)",
+            "(Tensor input, Number min = None, Number max = None, *, Tensor out = None)",
+        ),
+    ),
     "where": (
         "(Tensor condition)",
         "(Tensor condition, Tensor input, Tensor other, *, Tensor out = None)",

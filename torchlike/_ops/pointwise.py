@@ -5,7 +5,6 @@ PyTorch's scalar rules, comparisons, clamp, where, lerp, masked_fill, dtype conv
 from __future__ import annotations
 
 import collections
-import sys
 
 import jax
 import jax.numpy as jnp
@@ -427,57 +426,17 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     return Tensor._make(jnp.isclose(input._value, _t(other)._value, rtol, atol, equal_nan))
 
 
-def _type_word(x):
-    return "Tensor" if isinstance(x, Tensor) else type(x).__name__
-
-
-def _clamp_mixed_error(min, max, caller):
-    """PyTorch's parser has a Tensor overload and a Number overload of clamp, so a Tensor
-    bound with a number bound matches neither.  Its message shows the arguments as written;
-    the generated forms (``variants.py``) hold them, so the caller's frame tells the form: the
-    ``out=`` wrapper (torch.clamp), the in-place wrapper (Tensor.clamp_) or the method itself
-    (Tensor.clamp, shown with keywords, as it is usually written)."""
-    form = caller.f_code.co_name
-    local = caller.f_locals
-    if form in ("with_out", "method") and "args" in local:
-        args, kwargs = local["args"], dict(local["kwargs"])
-        if form == "with_out" and local.get("out") is not None:
-            kwargs["out"] = local["out"]
-    else:
-        args, kwargs = (), {k: v for k, v in (("min", min), ("max", max)) if v is not None}
-    shown = [_type_word(a) for a in args]
-    if form == "with_out":
-        shown += [f"{k}={_type_word(v)}" for k, v in sorted(kwargs.items())]
-        return TypeError(
-            f"clamp() received an invalid combination of arguments - got ({', '.join(shown)}), "
-            "but expected one of:\n"
-            " * (Tensor input, Tensor min = None, Tensor max = None, *, Tensor out = None)\n"
-            " * (Tensor input, Number min = None, Number max = None, *, Tensor out = None)\n"
-        )
-    name = "clamp_" if form == "method" else "clamp"
-    if kwargs:
-        got = "".join(f"{k}={_type_word(v)}, " for k, v in sorted(kwargs.items()))
-        why = f"some of the keywords were incorrect: {', '.join(sorted(kwargs))}"
-    else:
-        got = ", ".join(shown)
-        why = f"some of the arguments have invalid types: ({', '.join(f'!{w}!' for w in shown)})"
-    return TypeError(
-        f"{name}() received an invalid combination of arguments - got ({got}), but expected "
-        f"one of:\n * (Tensor min = None, Tensor max = None)\n      didn't match because {why}\n"
-        f" * (Number min = None, Number max = None)\n      didn't match because {why}\n"
-    )
-
-
 @export("clamp", "clip", inplace=True, out=True, c_type_names=True)
 def clamp(input, min=None, max=None):
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
-    if isinstance(min, Tensor) or isinstance(max, Tensor):
-        if not (isinstance(min, Tensor) or min is None) or not (
-            isinstance(max, Tensor) or max is None
-        ):
-            raise _clamp_mixed_error(min, max, sys._getframe(1))
-        return apply(OPS["clamp_tensor"], (input, min, max))
+    bounds = (min, max)
+    if any(isinstance(b, Tensor) for b in bounds):
+        if all(b is None or isinstance(b, Tensor) for b in bounds):
+            return apply(OPS["clamp_tensor"], (input, min, max))
+        # PyTorch's Number overload takes a 0-d tensor bound beside a number (its parser,
+        # overloads.OVERLOADS, refuses any other mix): the bound's value, as PyTorch reads it
+        min, max = (b.item() if isinstance(b, Tensor) else b for b in bounds)
     return apply(
         OPS["clamp"],
         (
