@@ -1,6 +1,7 @@
 """``torch.cpu``: the device-agnostic surface training code reaches through
 ``getattr(torch, device_type)`` (synchronize, device_count, streams, events) and the
-deprecated ``torch.cpu.amp`` spellings."""
+deprecated ``torch.cpu.amp`` spellings; ``torch.mps`` as on a machine without Metal;
+``torch.utils.model_zoo.load_url``."""
 
 import warnings
 
@@ -108,3 +109,34 @@ def test_cpu_amp_grad_scaler_is_deprecated_and_works(torch):
     assert w.tolist() == [0.0, 0.0, 0.0]  # the unscaled gradient 2, lr 0.5
     assert scaler.get_scale() == 8.0  # (grows only after growth_interval=2000 good steps)
     assert torch.cpu.amp.GradScaler.__module__.endswith("cpu.amp.grad_scaler")
+
+
+# ---------------------------------------------------------------------------- torch.mps
+def test_mps_without_metal(torch):
+    # (this machine has no MPS backend; torchlike never has one: JAX has no Metal device)
+    mps = torch.mps
+    assert mps.is_available() is False and mps.device_count() == 0
+    assert mps.manual_seed(0) is None  # a no-op, as torch.manual_seed calls it
+    for call, name in [
+        (mps.synchronize, "deviceSynchronize"),
+        (mps.empty_cache, "emptyCache"),
+        (mps.current_allocated_memory, "getCurrentAllocatedMemory"),
+        (mps.driver_allocated_memory, "getDriverAllocatedMemory"),
+        (mps.recommended_max_memory, "getRecommendedMaxMemory"),
+        (mps.seed, "getDefaultGenerator"),
+        (mps.get_rng_state, "getDefaultGenerator"),
+        (lambda: mps.set_per_process_memory_fraction(0.5), "setMemoryFraction"),
+        (lambda: mps.set_rng_state(torch.zeros(8, dtype=torch.uint8)), "getDefaultGenerator"),
+    ]:
+        with pytest.raises(RuntimeError) as info:
+            call()
+        assert str(info.value) == f"Cannot execute {name}() without MPS backend."
+    with pytest.raises(RuntimeError, match=r"^MPS is not available$"):
+        mps.compile_shader("kernel void f() {}")
+
+
+def test_model_zoo_load_url_is_the_hub_loader(torch):
+    import importlib
+
+    model_zoo = importlib.import_module(torch.__name__ + ".utils.model_zoo")
+    assert model_zoo.load_url is torch.hub.load_state_dict_from_url

@@ -73,3 +73,50 @@ def test_warnings_raised_once_per_process(torch):
         for _, msg in caught:
             assert msg.startswith(start) and _TAIL in msg
     assert _messages(lambda: torch.meshgrid(torch.ones(2), indexing="ij")) == []
+
+
+def test_transpose_property_off_two_dims_warns_once(torch):
+    # ``x.T`` reverses the dims of any tensor but warns, once per process, off 2-D (0-D has its
+    # own text); 1-D and 2-D never warn.  An earlier test may have used up the one time.
+    cube, scalar = torch.zeros(2, 3, 4), torch.tensor(1.0)
+    expected = {
+        (3,): "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
+        "deprecated and it will throw an error in a future release. Consider `x.mT` to "
+        "transpose batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to "
+        "reverse the dimensions of a tensor."
+        + _TAIL
+        + "aten/src/ATen/native/TensorShape.cpp:4314.)",
+        (0,): "Tensor.T is deprecated on 0-D tensors. This function is the identity in these "
+        "cases." + _TAIL + "aten/src/ATen/native/TensorShape.cpp:4321.)",
+    }
+    for (ndim,), t in (((3,), cube), ((0,), scalar)):
+        caught = _messages(lambda t=t: t.T, times=3)
+        assert len(caught) <= 1
+        for cat, msg in caught:
+            assert cat is UserWarning and msg == expected[(ndim,)]
+    assert cube.T.shape == (4, 3, 2) and scalar.T is not scalar and scalar.T._base is scalar
+    assert _messages(lambda: (torch.zeros(3).T, torch.zeros(2, 3).T)) == []
+    v = torch.ones(3, requires_grad=True)
+    assert v.T.grad_fn.name() == "PermuteBackward0"  # a view at every rank, 1-D included
+
+
+def test_transpose_property_warning_in_a_fresh_process(backend_name):
+    # (the test above may find the one time used up; a new process has it)
+    import subprocess
+    import sys
+
+    code = (
+        "import warnings\n"
+        f"import {backend_name} as torch\n"
+        "with warnings.catch_warnings(record=True) as ws:\n"
+        "    warnings.simplefilter('always')\n"
+        "    for _ in range(3):\n"
+        "        torch.zeros(2, 3, 4).T\n"
+        "        torch.tensor(1.0).T\n"
+        "print(len(ws))\n"
+        "print(sorted(str(w.message)[:20] for w in ws))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    assert out == ["2", str(sorted(["Tensor.T is deprecat", "The use of `x.T` on "]))]

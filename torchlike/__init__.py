@@ -162,6 +162,7 @@ from . import (  # noqa: E402,F401
     cuda,
     distributed,  # (one process: the group of world size 1)
     jit,
+    mps,  # (PyTorch without Metal: is_available() False, device calls raise)
     onnx,
     profiler,
     testing,

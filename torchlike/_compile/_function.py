@@ -493,7 +493,7 @@ class CompiledFunction:
             if (vals[i].shape, vals[i].dtype) != entry.in_avals[i]:
                 return _EAGER
         draws = _trace.draw_values(entry.draws)
-        lrs = [np.asarray(_walk.resolve(roots, p), np.float64) for p in entry.lr_paths]
+        lrs = [_lr_array(_walk.resolve(roots, p)) for p in entry.lr_paths]
         diff = self._diff_tensors(entry, roots)
         if entry.callbacks:
             out, vjp_fn = _trace.run_with_callbacks(entry.callbacks, entry.jitted, vals, draws, lrs)
@@ -627,6 +627,22 @@ class CompiledFunction:
 
 
 # ------------------------------------------------------------------------------ helpers
+# A learning rate fed to a compiled step, as the device array the program takes: one transfer
+# per distinct value (a scheduler's few values, a constant rate: none after the first step)
+# instead of one per call (~90 us on the GPT step, CPU)
+_LRS = _caches.LRUCache("compile.learning_rates", 256)
+
+
+def _lr_array(value):
+    key = _caches.number_key(value)
+    a = None if key is None else _LRS.get(key)
+    if a is None:
+        a = jax.device_put(np.asarray(value, np.float64))
+        if key is not None:
+            _LRS.put(key, a)
+    return a
+
+
 def _program(closed, shapes):
     """The traced program as a jitted function of (closed-over arrays, inputs)."""
     jaxpr = closed.jaxpr

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _dtype as D
+from .. import _warnings
 from .._tensor import Tensor
 from .pointwise import (
     add,
@@ -152,8 +153,30 @@ def _H(self):
     return FUNCTIONS["conj"](out) if self._dtype.is_complex else out  # the adjoint
 
 
+def _T(self):
+    n = self.ndim
+    if n == 0:
+        _warnings.warn(
+            "Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases.",
+            "aten/src/ATen/native/TensorShape.cpp:4321",
+            once=True,
+            stacklevel=2,
+        )
+    elif n > 2:
+        _warnings.warn(
+            "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
+            "deprecated and it will throw an error in a future release. Consider `x.mT` to "
+            "transpose batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to "
+            "reverse the dimensions of a tensor.",
+            "aten/src/ATen/native/TensorShape.cpp:4314",
+            once=True,
+            stacklevel=2,
+        )
+    return permute(self, tuple(reversed(range(n))))  # (a view for every rank, as PyTorch's)
+
+
 PROPERTIES = {
-    "T": lambda self: permute(self, tuple(reversed(range(self.ndim)))) if self.ndim > 1 else self,
+    "T": _T,
     "mT": _mT,
     "H": _H,
 }
