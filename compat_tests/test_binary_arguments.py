@@ -337,3 +337,56 @@ def test_clamp_takes_a_0d_tensor_bound_beside_a_number(torch):
     assert t.clamp(0.5, torch.tensor(1.5)).tolist() == [0.5, 1.0, 1.5]
     with pytest.raises(TypeError, match="invalid combination"):
         torch.clamp(t, torch.full((3,), 0.5), 1.0)
+
+
+# ------------------------------------------------------------------ kernels by dtype
+@pytest.mark.parametrize("name", ["hypot", "logaddexp", "igamma", "igammac"])
+@pytest.mark.parametrize("dtype, word", [("int64", "Long"), ("bool", "Bool"), ("uint8", "Byte")])
+def test_floating_only_kernels_refuse_integer_operands(torch, name, dtype, word):
+    a = torch.ones(3, dtype=getattr(torch, dtype))
+    with pytest.raises(NotImplementedError) as info:
+        getattr(torch, name)(a, a)
+    assert str(info.value) == f"\"{name}_cpu\" not implemented for '{word}'"
+    assert getattr(torch, name)(a, torch.ones(3)).dtype == torch.float32  # a float side: float
+
+
+def test_dist_of_integers_is_refused_by_norm(torch):
+    i = torch.ones(3, dtype=torch.int64)
+    with pytest.raises(RuntimeError) as info:
+        torch.dist(i, i)
+    assert str(info.value) == (
+        "norm(): input dtype should be either floating point or complex. Got Long instead."
+    )
+    assert torch.dist(i, torch.zeros(3)).item() == pytest.approx(3**0.5)
+
+
+def test_float_power_computes_in_double_or_complex_double(torch):
+    z = torch.tensor([1 + 1j])
+    assert torch.float_power(z, 2).dtype == torch.complex128
+    assert torch.float_power(z, 2).tolist() == [2j]  # PyTorch's x * x for the exponent 2
+    assert torch.float_power(2, z).dtype == torch.complex128
+    assert torch.float_power(torch.ones(2), 2j).dtype == torch.complex128
+    assert torch.float_power(2, torch.ones(2, dtype=torch.int64)).dtype == torch.float64
+    for base, exponent, have, need in [
+        (torch.ones(2), 2, "Float", "Double"),
+        (torch.ones(2, dtype=torch.float64), 2j, "Double", "ComplexDouble"),
+        (torch.ones(2, dtype=torch.complex64), 2, "ComplexFloat", "ComplexDouble"),
+    ]:
+        with pytest.raises(RuntimeError) as info:
+            base.float_power_(exponent)
+        assert str(info.value) == (
+            f"the base given to float_power_ has dtype {have} but the operation's result "
+            f"requires dtype {need}"
+        )
+    d = torch.full((2,), 3.0, dtype=torch.float64)
+    assert d.float_power_(2).tolist() == [9.0, 9.0] and d.dtype == torch.float64
+
+
+def test_complex_pow_takes_pytorchs_special_exponents(torch):
+    z = torch.tensor([1 + 1j, -0.5 + 2j], dtype=torch.complex128)
+    assert (z**2).tolist() == [2j, -3.75 - 2j]  # multiplied, not exp(2 log z)
+    assert (z**3).tolist() == [-2 + 2j, 5.875 - 6.5j]
+    assert (z**-1).tolist() == [0.5 - 0.5j, (-0.11764705882352941 - 0.47058823529411764j)]
+    w = torch.tensor([1 + 1j, -0.5 + 2j], requires_grad=True)
+    (w**2).real.sum().backward()
+    assert w.grad.tolist() == [2 - 2j, -1 - 4j]  # 2 * w.pow(1), and pow(1) is w itself

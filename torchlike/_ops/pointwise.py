@@ -18,7 +18,10 @@ from .._tensor import Tensor
 from ..autograd.inplace import (
     _C_NAMES,
 )
-from . import device_table  # noqa: F401 - registers the device copy into OPS
+from . import (
+    device_table,  # noqa: F401 - registers the device copy into OPS
+    overloads,
+)
 from .core import _compute_dtype, apply
 from .signatures import (
     METHODS,
@@ -44,11 +47,31 @@ def _unary_signature(op):
 def _binary_signature(op):
     if op.variants.scalar_sides is not None:
         return scalar_aware(op.name, *op.variants.scalar_sides)
+    kernel = FLOATING_KERNELS.get(op.name)
+    if kernel is not None:
+
+        def floating(input, other):
+            check_floating_kernel(kernel, input, other)
+            return _binary(op, input, other)
+
+        return floating
 
     def fn(input, other):
         return _binary(op, input, other)
 
     return fn
+
+
+# binary ops whose PyTorch kernels exist for floating (and complex) dtypes only: two integer or
+# bool operands raise (``torch.hypot`` of int64 tensors), where torchlike's entry would compute
+# in float
+FLOATING_KERNELS = {"hypot": "hypot_cpu", "logaddexp": "logaddexp_cpu"}
+
+
+def check_floating_kernel(kernel, input, other):
+    """PyTorch's NotImplementedError where the operands' common dtype is not floating."""
+    if isinstance(input, Tensor) and isinstance(other, Tensor):
+        check_kernel_dtype(kernel, _compute_dtype(OPS["add"], (input, other)))
 
 
 def scalar_aware(both, self_scalar, other_scalar):
@@ -308,9 +331,38 @@ def pow(input, exponent):
     return _binary(OPS["pow"], input, exponent)
 
 
-@export("float_power", inplace=True, out=True)
+def _float_power_dtype(input, exponent):
+    """float_power computes in double precision: complex128 if either side is complex."""
+    for v in (input, exponent):
+        if (
+            isinstance(v, Tensor)
+            and v._dtype.is_complex
+            or isinstance(v, (complex, np.complexfloating))
+        ):
+            return D.complex128
+    return D.float64
+
+
+@export("float_power", out=True)
 def float_power(input, exponent):
-    return pow(_t(input).to(D.float64), exponent)
+    target = _float_power_dtype(input, exponent)
+    return pow(*(v.to(target) if isinstance(v, Tensor) else v for v in (input, exponent)))
+
+
+def _float_power_(self, exponent):
+    target = _float_power_dtype(self, exponent)
+    if self._dtype is not target:
+        raise RuntimeError(
+            f"the base given to float_power_ has dtype {D.CAST_NAMES[self._dtype]} but the "
+            f"operation's result requires dtype {D.CAST_NAMES[target]}"
+        )
+    return self.pow_(exponent.to(target) if isinstance(exponent, Tensor) else exponent)
+
+
+# (its own in-place form: PyTorch refuses a base whose dtype is not the double result's)
+METHODS["float_power_"] = overloads.checked(
+    _float_power_, overloads.forms("float_power")[2], method=True
+)
 
 
 _declare_table_forms()

@@ -256,6 +256,18 @@ def cross(input, other, dim=None):
 
 @export()
 def dist(input, other, p=2):
+    # PyTorch computes ``norm(input - other)``: the subtraction's checks, then norm's dtype check
+    if input.dtype is D.bool_ and other.dtype is D.bool_:
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` "
+            "or `logical_xor()` operator instead."
+        )
+    common = D.promote_types(input.dtype, other.dtype)
+    if not (common.is_floating_point or common.is_complex):
+        raise RuntimeError(
+            "norm(): input dtype should be either floating point or complex. Got "
+            f"{D.CAST_NAMES.get(common, common)} instead."
+        )
     return apply(OPS["dist"], (input, other), (("p", p),))
 
 

@@ -19,6 +19,7 @@ from ..autograd import grad_mode
 from . import overloads, spectral_table  # noqa: F401 - registers the entries into OPS
 from .core import apply
 from .frontend import _binary, export
+from .pointwise import check_floating_kernel
 from .table import OPS
 
 # PyTorch's C++ names for tensor types in stft's argument echo (torch.FloatTensor)
@@ -59,11 +60,13 @@ def underived_self(key, input):
 
 @export(inplace=True, out=True)
 def igamma(input, other):
+    check_floating_kernel("igamma_cpu", input, other)
     return _binary(underived_self("igamma", input), input, other)
 
 
 @export(inplace=True, out=True)
 def igammac(input, other):
+    check_floating_kernel("igammac_cpu", input, other)
     return _binary(underived_self("igammac", input), input, other)
 
 

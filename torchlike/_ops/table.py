@@ -437,6 +437,7 @@ def _pow_scalar_base(exponent, base):
 def _pow_special_cases(base, exponent):
     # PyTorch's CPU kernel computes these exponents by multiplication, sqrt or division (x ** 3 is
     # x * x * x, x ** -2 is 1 / (x * x)); its std::pow/XLA's pow differ from them in the last bit
+    # (and pow_out itself takes 1 as a copy: x.pow(1) is x, which the backward of x ** 2 reads)
     cases = [
         lambda x: jnp.power(x, exponent),
         lambda x: x * x,
@@ -445,8 +446,9 @@ def _pow_special_cases(base, exponent):
         lambda x: 1 / jnp.sqrt(x),
         lambda x: 1 / x,
         lambda x: 1 / (x * x),
+        lambda x: x,
     ]
-    which = jnp.select([exponent == e for e in (2, 3, 0.5, -0.5, -1, -2)], jnp.arange(1, 7), 0)
+    which = jnp.select([exponent == e for e in (2, 3, 0.5, -0.5, -1, -2, 1)], jnp.arange(1, 8), 0)
     return lax.switch(which, cases, base)
 
 
@@ -467,7 +469,9 @@ def _pow_float_scalar_jvp(primals, tangents):
 
 
 def _pow_tensor_scalar(base, exponent):
-    if jnp.issubdtype(base.dtype, jnp.floating):
+    # (PyTorch's kernel takes the same special exponents for complex bases: (1+1j) ** 2 is 2j
+    # exactly, where a complex pow through exp and log gives 1.2e-16+2j)
+    if jnp.issubdtype(base.dtype, jnp.floating) or jnp.issubdtype(base.dtype, jnp.complexfloating):
         return _pow_float_scalar(base, exponent.astype(base.dtype))
     return jnp.power(base, exponent)
 
