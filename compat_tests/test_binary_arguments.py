@@ -390,3 +390,43 @@ def test_complex_pow_takes_pytorchs_special_exponents(torch):
     w = torch.tensor([1 + 1j, -0.5 + 2j], requires_grad=True)
     (w**2).real.sum().backward()
     assert w.grad.tolist() == [2 - 2j, -1 - 4j]  # 2 * w.pow(1), and pow(1) is w itself
+
+
+# ------------------------------------------------------------------ one-operand functions
+_UNARY = (
+    *("exp", "log", "sin", "abs", "absolute", "sqrt", "relu", "sigmoid", "tanh", "floor"),
+    *("erf", "sign", "reciprocal", "ceil", "trunc", "expm1", "log1p", "rsqrt", "isnan"),
+)
+
+
+@pytest.mark.parametrize("name", _UNARY)
+@pytest.mark.parametrize(
+    "operand, word", [(np.ones(3), "numpy.ndarray"), ([1.0, 2.0], "list"), (2.0, "float")]
+)
+def test_elementwise_functions_take_a_tensor_only(torch, name, operand, word):
+    with pytest.raises(TypeError) as info:
+        getattr(torch, name)(operand)
+    assert str(info.value) == f"{name}(): argument 'input' (position 1) must be Tensor, not {word}"
+    with pytest.raises(TypeError) as info:
+        getattr(torch, name)(input=operand)
+    assert str(info.value) == f"{name}(): argument 'input' must be Tensor, not {word}"
+
+
+def test_elementwise_function_arity_and_out(torch):
+    t = torch.ones(2)
+    with pytest.raises(TypeError, match=r"^exp\(\) takes 1 positional argument but 2 were given$"):
+        torch.exp(t, t)
+    with pytest.raises(TypeError, match=r"^sigmoid\(\): argument 'out' must be Tensor, not int$"):
+        torch.sigmoid(t, out=3)
+    with pytest.raises(TypeError, match=r"^relu\(\) got an unexpected keyword argument 'out'$"):
+        torch.relu(t, out=t)
+    assert torch.exp(t, out=torch.empty(2)).tolist() == [pytest.approx(2.718281828)] * 2
+
+
+@pytest.mark.parametrize("name", ["zeros_like", "ones_like", "empty_like"])
+def test_like_factories_name_numpy_types_as_pytorch(torch, name):
+    with pytest.raises(TypeError) as info:
+        getattr(torch, name)(np.ones(3))
+    assert str(info.value) == (
+        f"{name}(): argument 'input' (position 1) must be Tensor, not numpy.ndarray"
+    )

@@ -19,7 +19,7 @@ from . import _dtype as D
 from ._out import factory_out
 from ._size import Size, check_size_items
 from ._size import check_device_available as _check_device_available
-from ._tensor import Tensor
+from ._tensor import Tensor, tp_name
 
 
 def _finish(value, dtype, requires_grad=False, device=None):
@@ -320,7 +320,7 @@ def _like(input, dtype):
 def _check_like_input(name, input):
     if not isinstance(input, Tensor):
         raise TypeError(
-            f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}"
+            f"{name}(): argument 'input' (position 1) must be Tensor, not {tp_name(input)}"
         )
 
 

@@ -15,7 +15,7 @@ import warnings
 
 from . import _dtype as D
 from ._storage import Storage
-from ._tensor import Tensor
+from ._tensor import Tensor, tp_name
 from .autograd import grad_mode
 
 
@@ -35,7 +35,7 @@ def write_out(name, result, out, autograd_name=None, warn_resize=True):
 
 def _write_one(name, result, out, autograd_name=None, warn_resize=True):
     if not isinstance(out, Tensor):
-        raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
+        raise TypeError(f"{name}(): argument 'out' must be Tensor, not {tp_name(out)}")
     if grad_mode.is_grad_enabled() and (result._requires_grad or out._requires_grad):
         raise RuntimeError(
             f"{autograd_name or name}(): functions with out=... arguments don't support automatic "

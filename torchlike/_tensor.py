@@ -827,3 +827,17 @@ def _wrap_dim(dim, ndim):
 
 def is_tensor(obj) -> bool:
     return isinstance(obj, Tensor)
+
+
+def tp_name(value):
+    """What CPython's ``Py_TYPE(obj)->tp_name`` says, the way PyTorch's messages name a type
+    (``numpy.ndarray``, ``torch.Size``; a Tensor subclass by its own name)."""
+    cls = type(value)
+    if isinstance(value, Tensor):
+        return cls.__name__  # Parameter stays Parameter
+    named = getattr(cls, "_torch_name", None)  # torch.Size, torch.dtype, torch.device
+    if named is not None:
+        return named
+    if cls.__module__ == "numpy":
+        return f"numpy.{cls.__name__}"
+    return cls.__name__

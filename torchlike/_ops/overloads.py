@@ -31,27 +31,13 @@ from .. import _warnings
 from .._layout import layout, memory_format
 from .._size import Size
 from .._size import device as _device
-from .._tensor import Tensor
+from .._tensor import Tensor, tp_name
 from ..random import Generator
 
 # PyTorch's parser also takes NumPy's names for these parameters
 _NUMPY_NAMES = {"dim": ("axis",), "keepdim": ("keepdims",), "input": ("x", "a", "x1")}
 _SEQUENCES = (tuple, list)
 _SEQUENCE_TYPES = {tuple, list, Size}
-
-
-def tp_name(value):
-    """What CPython's ``Py_TYPE(obj)->tp_name`` says, the way PyTorch's messages name a type."""
-    cls = type(value)
-    if isinstance(value, Tensor):
-        return cls.__name__  # Parameter stays Parameter
-    named = getattr(cls, "_torch_name", None)  # torch.Size, torch.dtype, torch.device
-    if named is not None:
-        return named
-    module = cls.__module__
-    if module == "numpy":
-        return f"numpy.{cls.__name__}"
-    return cls.__name__
 
 
 # ---------------------------------------------------------------------------------- value checks

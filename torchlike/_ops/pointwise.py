@@ -96,7 +96,13 @@ def _declare_table_forms():
         fn = (_unary_signature if v.form == "unary" else _binary_signature)(op)
         fn.__name__ = fn.__qualname__ = op.name
         export(
-            op.name, *v.aliases, method=v.method, function=v.function, inplace=v.inplace, out=v.out
+            op.name,
+            *v.aliases,
+            method=v.method,
+            function=v.function,
+            inplace=v.inplace,
+            out=v.out,
+            form=v.form,
         )(fn)
 
 

@@ -29,19 +29,21 @@ def export(
     c_type_names=False,
     ints=(),
     int_lists=(),
+    form=None,
 ):
     """Declare a hand-written signature and the forms PyTorch has for it (``variants.py``
     generates them): ``names[0]`` is the op, the rest are aliases.  ``c_type_names``: the
     in-place form words dtype errors with C type names, as PyTorch's ``clamp_`` does.
     ``ints`` / ``int_lists``: the parameters PyTorch's signature types ``int`` / ``int[]`` (its
-    parser's type check, ``variants.int_checked``)."""
+    parser's type check, ``variants.int_checked``).  ``form``: "unary" for a generated
+    elementwise signature (its function form checks its one Tensor parameter)."""
 
     def deco(fn):
         name, *aliases = names or (fn.__name__,)
         declare(
             name,
             fn,
-            Variants(None, function, method, inplace, out, tuple(aliases)),
+            Variants(form, function, method, inplace, out, tuple(aliases)),
             c_type_names,
             ints,
             int_lists,

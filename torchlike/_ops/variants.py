@@ -192,6 +192,12 @@ def generate(functions, methods):
             # an op with declared overloads parses its arguments as PyTorch's parser does
             # (overloads.py), in place of the int check; each alias names itself in errors
             function_overloads, method_overloads, inplace_overloads = overloads.forms(n)
+            if function_overloads is None and v.form == "unary":
+                # an elementwise op's one parameter: PyTorch's parser refuses a non-Tensor
+                # (``torch.exp(ndarray)``) before anything runs; the method has nothing to check
+                function_overloads = overloads.Overloads(
+                    n, ("(Tensor input, *, Tensor out = None)" if v.out else "(Tensor input)",)
+                )
             if v.function:
                 functions[n] = (
                     fn
