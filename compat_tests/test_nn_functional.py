@@ -727,3 +727,37 @@ def test_feature_dropout_ranks_as_pytorch(torch):
         F.dropout2d(torch.ones(3), 0.5)
     with pytest.warns(UserWarning, match="1-D input to dropout2d"):
         assert F.dropout2d(torch.ones(3), 0.5, training=False).tolist() == [1.0, 1.0, 1.0]
+
+
+def test_binary_cross_entropy_gradient_at_saturated_inputs(torch):
+    # PyTorch's explicit backward, (p - t) / max(p (1 - p), 1e-12): finite where the clamped
+    # logs' own derivative is 0 * inf (a sigmoid saturated to exactly 0 or 1: NaN before)
+    F = torch.nn.functional
+    x = torch.tensor([0.0, 1.0, 1e-30, 0.5], requires_grad=True)
+    t = torch.tensor([1.0, 0.0, 1.0, 1.0], requires_grad=True)
+    F.binary_cross_entropy(x, t, reduction="sum").backward()
+    assert x.grad.tolist() == [-999999995904.0, 999999995904.0, -999999995904.0, -2.0]
+    assert t.grad.tolist()[:2] == [float("inf"), float("-inf")]  # -logit(p), unclamped
+    assert t.grad[2].item() == pytest.approx(69.07755279541016) and t.grad[3].item() == 0.0
+    x.grad = None
+    F.binary_cross_entropy(x, t.detach()).backward()  # mean: divided by the count last
+    assert x.grad.tolist() == [-249999998976.0, 249999998976.0, -249999998976.0, -0.5]
+    s = torch.sigmoid(torch.tensor([40.0, -200.0], requires_grad=True))
+    loss = torch.nn.BCELoss()(s, torch.tensor([0.0, 1.0]))
+    assert loss.item() == 100.0
+    loss.backward()
+    assert not torch.isnan(s.grad if s.grad is not None else torch.zeros(1)).any()
+
+
+def test_binary_cross_entropy_weight_cannot_require_grad(torch):
+    F = torch.nn.functional
+    x, t = torch.tensor([0.3, 0.5], requires_grad=True), torch.tensor([0.2, 1.0])
+    w = torch.ones(2, requires_grad=True)
+    with pytest.raises(RuntimeError) as info:
+        F.binary_cross_entropy(x, t, w)
+    assert str(info.value) == (
+        "The function 'binary_cross_entropy' is not differentiable with respect to argument "
+        "'weight'. This input cannot have requires_grad True."
+    )
+    with torch.no_grad():
+        assert F.binary_cross_entropy(x, t, w).item() == pytest.approx(0.6096408, abs=1e-6)

@@ -7,6 +7,7 @@ from ``jax.vjp``.  ``torchlike.nn.functional`` parses PyTorch's arguments and ca
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 
@@ -16,7 +17,7 @@ import numpy as np
 from jax import lax
 
 from .core import Op
-from .table import OPS, _round
+from .table import OPS, _round, exact_divide, opaque
 
 # float32 matmul precision: JAX's default, which torchlike keeps at PyTorch's setting
 # (full float32 unless torch.set_float32_matmul_precision says otherwise; _config.py)
@@ -892,13 +893,48 @@ def _huber(x, y, *, reduction, delta):
     return _reduce(jnp.where(d < delta, 0.5 * d * d, delta * (d - 0.5 * delta)), reduction)
 
 
-def _bce(p, t, w, *, reduction):
+def _bce_value(p, t, w, reduction):
     logp = jnp.maximum(jnp.log(p), -100)
     log1mp = jnp.maximum(jnp.log1p(-p), -100)
     loss = -(t * logp + (1 - t) * log1mp)
     if w is not None:
         loss = loss * w
     return _reduce(loss, reduction)
+
+
+# PyTorch's EPSILON in binary_cross_entropy_backward: a float, so 9.99999996e-13 in double too
+_BCE_EPSILON = float(np.float32(1e-12))
+
+
+@functools.partial(jax.custom_vjp, nondiff_argnums=(3,))
+def _bce_rule(p, t, w, reduction):
+    return _bce_value(p, t, w, reduction)
+
+
+def _bce_fwd(p, t, w, reduction):
+    return _bce_value(p, t, w, reduction), (p, t, w)
+
+
+def _bce_bwd(reduction, res, g):
+    # PyTorch's explicit formulas, in its order (the clamped logs' own derivative is 0 * inf
+    # at an input of exactly 0 or 1, where PyTorch's gradient is finite: a saturated sigmoid)
+    p, t, w = res
+    gp = g * (p - t) / jnp.maximum((1 - p) * p, jnp.asarray(_BCE_EPSILON, p.dtype))
+    gt = -jnp.log(p / (1 - p)) * g  # (binary_cross_entropy_target_backward: -logit(p))
+    if w is not None:
+        gp, gt = gp * w, gt * w
+    if reduction == "mean":
+        n = jnp.asarray(p.size, p.dtype)
+        gp, gt = exact_divide(opaque(gp), n), exact_divide(opaque(gt), n)
+    # (no gradient for the weight: PyTorch refuses a weight that requires grad)
+    return gp, gt, None if w is None else jnp.zeros_like(w)
+
+
+_bce_rule.defvjp(_bce_fwd, _bce_bwd)
+
+
+def _bce(p, t, w, *, reduction):
+    return _bce_rule(p, t, w, reduction)
 
 
 def _bce_logits(x, t, w, pw, *, reduction):

@@ -188,6 +188,19 @@ def _exact_divide_jvp(primals, tangents):
     return out, ta / b - tb * (out / b)
 
 
+@jax.custom_jvp
+def opaque(x):
+    """``x``, hidden from XLA's algebraic simplifier, which would rewrite ``(a / b) / c`` as
+    ``a / (b * c)`` (another rounding) where PyTorch divides twice."""
+    return lax.optimization_barrier(x)
+
+
+@opaque.defjvp
+def _opaque_jvp(primals, tangents):
+    # (older JAX has no differentiation rule for the barrier; the tangent passes through)
+    return opaque(primals[0]), tangents[0]
+
+
 def _div(a, b, *, rounding_mode=None):
     if rounding_mode is None:
         return exact_divide(a, b)

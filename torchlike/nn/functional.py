@@ -2410,6 +2410,11 @@ def binary_cross_entropy(
     v = _host(input)
     if v.size and ((v < 0) | (v > 1)).any():
         raise RuntimeError("all elements of input should be between 0 and 1")
+    if weight is not None and weight.requires_grad and grad_mode.is_grad_enabled():
+        raise RuntimeError(
+            "The function 'binary_cross_entropy' is not differentiable with respect to argument "
+            "'weight'. This input cannot have requires_grad True."
+        )
     if weight is not None and weight.dtype is not input.dtype:
         weight = weight.to(input.dtype)  # (PyTorch's kernel reads it in the input's dtype)
     if weight is not None and tuple(weight.shape) != tuple(input.shape):
