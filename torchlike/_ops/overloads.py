@@ -849,11 +849,22 @@ def forms(name):
     method = METHOD_OVERLOADS.get(name)
     if method is None and name in OVERLOADS:
         method = tuple(_method_text(t) for t in OVERLOADS[name])
+    hidden_function, hidden_method = HIDDEN.get(name, ((), ()))
     return (
-        None if function is None else Overloads(name, function, HIDDEN.get(name, ((), ()))[0]),
-        None if method is None else Overloads(name, method, HIDDEN.get(name, ((), ()))[1]),
-        None if method is None else Overloads(name + "_", method, HIDDEN.get(name, ((), ()))[1]),
+        None if function is None else Overloads(name, function, hidden_function),
+        None if method is None else Overloads(name, method, hidden_method),
+        None if method is None else Overloads(name + "_", method, hidden_method),
     )
+
+
+def check_tensor_list(tensors, argument):
+    """PyTorch's parser on a ``tuple of Tensors`` argument (cat's list, einsum's operands):
+    every element a Tensor (a NumPy array or a number is refused too)."""
+    for k, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(
+                f"expected Tensor as element {k} in argument {argument}, but got {tp_name(t)}"
+            )
 
 
 __all__ = [
@@ -861,6 +872,7 @@ __all__ = [
     "SCALAR_FIRST",
     "Overloads",
     "Signature",
+    "check_tensor_list",
     "checked",
     "forms",
     "scalar_first",

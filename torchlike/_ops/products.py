@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from .. import _autocast
 from .. import _dtype as D
-from .._tensor import Tensor, _wrap_dim
+from .._tensor import _wrap_dim
 from . import overloads
 from .core import apply
 from .signatures import (
@@ -223,11 +223,7 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
 def einsum(equation, *operands):
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
-    for k, t in enumerate(operands):
-        if not isinstance(t, Tensor):  # (PyTorch's parser: the operands are a Tensor list)
-            raise TypeError(
-                f"expected Tensor as element {k} in argument 1, but got {overloads.tp_name(t)}"
-            )
+    overloads.check_tensor_list(operands, 1)  # (PyTorch's parser: a Tensor list)
     if _autocast.ACTIVE[0] and _contracts_across(equation):
         # CPU autocast has no einsum entry: PyTorch's einsum reaches the listed bmm only when
         # an index is summed across operands (an outer or elementwise product stays float32)

@@ -346,11 +346,7 @@ def _seq_operands(tensors, name):
             f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, not "
             f"{overloads.tp_name(tensors)}"
         )
-    for k, t in enumerate(tensors):
-        if not isinstance(t, Tensor):
-            raise TypeError(
-                f"expected Tensor as element {k} in argument 0, but got {overloads.tp_name(t)}"
-            )
+    overloads.check_tensor_list(tensors, 0)
     return tuple(tensors)
 
 

@@ -420,3 +420,50 @@ def clear_autocast_cache() -> None:
 from torchlike._missing import module_getattr as _module_getattr  # noqa: E402
 
 __getattr__ = _module_getattr(__name__)
+
+
+def deprecated_spellings(device_type, default_dtype, autocast_module, scaler_module):
+    """(autocast, GradScaler) as ``torch.<device_type>.amp`` spells them: the device fixed,
+    PyTorch's FutureWarning naming the modern call at construction."""
+
+    class autocast_(autocast):
+        def __init__(self, enabled: bool = True, dtype=default_dtype, cache_enabled: bool = True):
+            warnings.warn(
+                f"`torch.{device_type}.amp.autocast(args...)` is deprecated. Please use "
+                f"`torch.amp.autocast('{device_type}', args...)` instead.",
+                FutureWarning,
+                stacklevel=2,
+            )
+            super().__init__(device_type, enabled=enabled, dtype=dtype, cache_enabled=cache_enabled)
+
+    class GradScaler_(GradScaler):
+        def __init__(
+            self,
+            init_scale: float = 2.0**16,
+            growth_factor: float = 2.0,
+            backoff_factor: float = 0.5,
+            growth_interval: int = 2000,
+            enabled: bool = True,
+        ):
+            warnings.warn(
+                f"`torch.{device_type}.amp.GradScaler(args...)` is deprecated. Please use "
+                f"`torch.amp.GradScaler('{device_type}', args...)` instead.",
+                FutureWarning,
+                stacklevel=2,
+            )
+            super().__init__(
+                device_type,
+                init_scale=init_scale,
+                growth_factor=growth_factor,
+                backoff_factor=backoff_factor,
+                growth_interval=growth_interval,
+                enabled=enabled,
+            )
+
+    for cls, name, module in (
+        (autocast_, "autocast", autocast_module),
+        (GradScaler_, "GradScaler", scaler_module),
+    ):
+        cls.__name__ = cls.__qualname__ = name
+        cls.__module__ = module
+    return autocast_, GradScaler_

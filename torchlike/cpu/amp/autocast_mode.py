@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import warnings
-
 from ... import _dtype as D
 from ... import amp as _amp
 
 __all__ = ["autocast"]
 
 
-class autocast(_amp.autocast):
-    def __init__(self, enabled: bool = True, dtype=D.bfloat16, cache_enabled: bool = True):
-        warnings.warn(
-            "`torch.cpu.amp.autocast(args...)` is deprecated. Please use "
-            "`torch.amp.autocast('cpu', args...)` instead.",
-            FutureWarning,
-            stacklevel=2,
-        )
-        super().__init__("cpu", enabled=enabled, dtype=dtype, cache_enabled=cache_enabled)
+# (both classes at once; grad_scaler.py takes the GradScaler)
+_SPELLINGS = _amp.deprecated_spellings(
+    "cpu", D.bfloat16, "torchlike.cpu.amp.autocast_mode", "torchlike.cpu.amp.grad_scaler"
+)
+autocast = _SPELLINGS[0]
